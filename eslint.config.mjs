@@ -1,0 +1,101 @@
+// Chatter lint: TypeScript rules, Prettier compatibility and the architecture's module boundaries.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const frameworkImports = [
+  '@nestjs/*',
+  '@apollo/*',
+  'graphql',
+  'graphql-*',
+  'mongoose',
+  'better-sqlite3',
+  'ioredis',
+  'nats',
+  'ws',
+  'pino',
+  'react',
+  'express',
+];
+
+/** The architecture's rules (ARCHITECTURE.md, "Layout"). */
+const depConstraints = [
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: frameworkImports },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:graphql', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:graphql', 'type:client'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:domain'] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:testing', 'type:client'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'tmp/**',
+      'libs/client/src/generated/**',
+      'apps/bench/results/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/vite.config.ts',
+      '**/vitest.config.ts',
+      'vitest.workspace.ts',
+      'libs/client/codegen.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { '@nx': nx },
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  {
+    // Specs may use the shared contract suites and test-service harness.
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.test.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: depConstraints.map((c) =>
+            c.onlyDependOnLibsWithTags
+              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing', 'type:adapter'] }
+              : c,
+          ),
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/**/*.tsx', 'apps/web/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  prettier,
+);

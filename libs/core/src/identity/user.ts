@@ -1,0 +1,24 @@
+import { TenantId, UserId } from '../shared/ids';
+
+export type PresencePrivacy = 'EVERYONE' | 'CONTACTS' | 'NOBODY';
+
+export interface User {
+  id: UserId;
+  tenantId: TenantId;
+  /** E.164; null for app-issued identities that have no phone number. */
+  phone: string | null;
+  /** The tenant's own id for app-issued identities; null for phone sign-ups. */
+  externalId: string | null;
+  name: string;
+  avatarUrl: string | null;
+  statusText: string | null;
+  statusEmoji: string | null;
+  presencePrivacy: PresencePrivacy;
+  lastSeenAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ProfilePatch = Partial<
+  Pick<User, 'name' | 'avatarUrl' | 'statusText' | 'statusEmoji' | 'presencePrivacy'>
+>;

@@ -1,0 +1,106 @@
+import { Page, PageRequest } from '../shared/page';
+import { ConversationId, TenantId, UserId } from '../shared/ids';
+import { Conversation, Member, MemberRole, MemberSettingsPatch } from './conversation';
+import { LoggedEvent, MembershipChange } from './message';
+
+export interface NewMember {
+  userId: UserId;
+  role: MemberRole;
+}
+
+export interface MemberMutation {
+  /** The log entry recorded with the change (its seq orders it in the conversation). */
+  event: LoggedEvent;
+  member: Member | null;
+}
+
+/**
+ * Conversations, their members and their ordered log. Every method is tenant-scoped. Methods
+ * that change membership or conversation attributes record a log entry with the next seq in
+ * the same atomic step.
+ */
+export abstract class ConversationRepository {
+  /** Creates the conversation and its initial members (no log entries: seq starts at 0). */
+  abstract create(conversation: Conversation, members: NewMember[]): Promise<Conversation>;
+  /**
+   * Returns the conversation holding `conversation.uniqueKey`, creating it with `members` if
+   * absent. Concurrent callers all get the same conversation.
+   */
+  abstract findOrCreateUnique(
+    conversation: Conversation,
+    members: NewMember[],
+  ): Promise<{ conversation: Conversation; created: boolean }>;
+  abstract findById(tenantId: TenantId, id: ConversationId): Promise<Conversation | null>;
+  abstract findByIds(tenantId: TenantId, ids: readonly ConversationId[]): Promise<Conversation[]>;
+  abstract findByUniqueKey(tenantId: TenantId, key: string): Promise<Conversation | null>;
+  /** The user's conversations with their membership, most recent activity first. */
+  abstract listForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    page: PageRequest,
+  ): Promise<Page<{ conversation: Conversation; member: Member }>>;
+  /** Public channels of the tenant whose title contains `query` (case-insensitive), by title. */
+  abstract searchChannels(tenantId: TenantId, query: string | null, page: PageRequest): Promise<Page<Conversation>>;
+  /** Ids of all conversations the user is a member of (stream subscriptions), at most `limit`. */
+  abstract listIdsForUser(tenantId: TenantId, userId: UserId, limit: number): Promise<ConversationId[]>;
+  /** Ids of users who share a direct or group conversation with the user, at most `limit`. */
+  abstract listPeerIds(tenantId: TenantId, userId: UserId, limit: number): Promise<UserId[]>;
+
+  abstract getMember(tenantId: TenantId, conversationId: ConversationId, userId: UserId): Promise<Member | null>;
+  /** Members by join time. */
+  abstract listMembers(tenantId: TenantId, conversationId: ConversationId, page: PageRequest): Promise<Page<Member>>;
+  abstract countMembersWithRole(tenantId: TenantId, conversationId: ConversationId, role: MemberRole): Promise<number>;
+
+  /**
+   * Adds those of `members` who are not members yet, each with an ADDED log entry. Returns one
+   * mutation per member actually added, in order.
+   */
+  abstract addMembers(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    members: NewMember[],
+    at: Date,
+  ): Promise<MemberMutation[]>;
+  /** Removes the member with a REMOVED or LEFT log entry; null when not a member. */
+  abstract removeMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
+    at: Date,
+  ): Promise<MemberMutation | null>;
+  /** Sets the role with a ROLE_CHANGED log entry; null when not a member. */
+  abstract setRole(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    role: MemberRole,
+    at: Date,
+  ): Promise<MemberMutation | null>;
+  /** Per-member settings (not logged: they concern one member only). Null when not a member. */
+  abstract updateMemberSettings(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    patch: MemberSettingsPatch,
+  ): Promise<Member | null>;
+  /** Sets the title with a CONVERSATION_CHANGED log entry; null when the conversation is absent. */
+  abstract updateTitle(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    title: string,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /**
+   * Moves the member's read pointer to max(current, seq) and returns the member; null when not
+   * a member. `seq` is clamped to the conversation's lastSeq.
+   */
+  abstract advanceRead(tenantId: TenantId, conversationId: ConversationId, userId: UserId, seq: number): Promise<Member | null>;
+  /** Same for the delivered pointer. */
+  abstract advanceDelivered(tenantId: TenantId, conversationId: ConversationId, userId: UserId, seq: number): Promise<Member | null>;
+  /** Members other than `excludeUserId` whose readSeq is at least `seq`. */
+  abstract countReaders(tenantId: TenantId, conversationId: ConversationId, seq: number, excludeUserId: UserId): Promise<number>;
+
+  /** Log entries with seq > afterSeq in seq order, at most `limit`. */
+  abstract listEvents(tenantId: TenantId, conversationId: ConversationId, afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+import swc from 'unplugin-swc';
+import path from 'node:path';
+
+const root = import.meta.dirname;
+const libs = ['core', 'graphql', 'store-sqlite', 'store-mongo', 'bus-nats', 'bus-redis', 'testing', 'client'];
+const alias = Object.fromEntries(libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]));
+
+// SWC keeps decorator metadata, which NestJS dependency injection and code-first GraphQL need.
+const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
+  plugins: [swc.vite({ tsconfigFile: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true }, module: { type: 'es6' } })],
+  resolve: { alias },
+  test: { name, include, environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, ...extra },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      nodeProject('unit', ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts', 'apps/bench/src/**/*.spec.ts', 'tools/**/*.spec.ts']),
+      nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], { testTimeout: 60_000, fileParallelism: false }),
+      {
+        resolve: { alias },
+        test: { name: 'web', include: ['apps/web/src/**/*.spec.{ts,tsx}'], environment: 'jsdom' },
+      },
+    ],
+  },
+});
