@@ -1,0 +1,6 @@
+export * from './free-port';
+export * from './service-availability';
+export * from './test-service';
+export * from './redis';
+export * from './nats';
+export * from './mongo';

@@ -1,0 +1,3 @@
+export * from './harness';
+export * from './builders';
+export * from './contracts';
