@@ -1,0 +1,689 @@
+import {
+  Conversation,
+  Member,
+  NewMember,
+  Page,
+  PageRequest,
+  User,
+  directKey,
+  newId,
+} from '@chatter/core';
+import { describe, expect, it } from 'vitest';
+import {
+  aChannel,
+  aConversation,
+  aDirectConversation,
+  aGeneralChannel,
+  aMessage,
+  aTenantId,
+  nextTime,
+} from '../builders';
+import {
+  MakeStore,
+  StoreUnderTest,
+  expectDomainError,
+  seedUsers,
+  useStore,
+} from './store-under-test';
+
+const EMPTY_PAGE = { items: [], cursors: [], hasNextPage: false };
+
+const owner = (u: User): NewMember => ({ userId: u.id, role: 'OWNER' });
+const member = (u: User): NewMember => ({ userId: u.id, role: 'MEMBER' });
+
+/** Follows cursors until the end, asserting page shape; returns every item in order. */
+async function collectPages<T>(
+  fetch: (page: PageRequest) => Promise<Page<T>>,
+  first: number,
+): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | null = null;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page: Page<T> = await fetch({ first, after });
+    expect(page.items.length).toBeLessThanOrEqual(first);
+    expect(page.cursors).toHaveLength(page.items.length);
+    items.push(...page.items);
+    if (!page.hasNextPage) return items;
+    expect(page.items).toHaveLength(first);
+    after = page.cursors[page.cursors.length - 1];
+  }
+  throw new Error('pagination did not end');
+}
+
+/** Creates a group of `n` fresh users, the first one OWNER. */
+async function aGroupWith(
+  s: StoreUnderTest,
+  t: string,
+  n: number,
+  overrides: Partial<Conversation> = {},
+) {
+  const users = await seedUsers(s, t, n);
+  const conversation = await s.conversations.create(
+    aConversation(t, { createdBy: users[0].id, ...overrides }),
+    users.map((u, i) => (i === 0 ? owner(u) : member(u))),
+  );
+  return { conversation, users };
+}
+
+/** Contract of `ConversationRepository`. */
+export function conversationRepositoryContract(makeStore: MakeStore): void {
+  describe('ConversationRepository', () => {
+    const store = useStore(makeStore);
+
+    describe('create and find', () => {
+      it('creates a conversation with its members, seq 0 and no log entries', async () => {
+        const t = aTenantId();
+        const [a, b] = await seedUsers(store(), t, 2);
+        const input = aConversation(t, { createdBy: a.id, memberCount: 99, lastSeq: 0 });
+        const created = await store().conversations.create(input, [owner(a), member(b)]);
+        const expected: Conversation = { ...input, lastSeq: 0, memberCount: 2 };
+        expect(created).toEqual(expected);
+        expect(await store().conversations.findById(t, input.id)).toEqual(expected);
+        expect(await store().conversations.getMember(t, input.id, a.id)).toEqual({
+          tenantId: t,
+          conversationId: input.id,
+          userId: a.id,
+          role: 'OWNER',
+          joinedAt: input.createdAt,
+          readSeq: 0,
+          deliveredSeq: 0,
+          muted: false,
+          pinned: false,
+          archived: false,
+        } satisfies Member);
+        expect((await store().conversations.getMember(t, input.id, b.id))?.role).toBe('MEMBER');
+        expect(await store().conversations.listEvents(t, input.id, 0, 100)).toEqual([]);
+        expect(await store().conversations.findById(t, newId())).toBeNull();
+      });
+
+      it('rejects a second conversation with the same uniqueKey with CONFLICT', async () => {
+        const t = aTenantId();
+        const [a, b] = await seedUsers(store(), t, 2);
+        const first = await store().conversations.create(aDirectConversation(t, a.id, b.id), [
+          member(a),
+          member(b),
+        ]);
+        await expectDomainError(
+          store().conversations.create(aDirectConversation(t, b.id, a.id), [member(a), member(b)]),
+          'CONFLICT',
+        );
+        expect(await store().conversations.findByUniqueKey(t, directKey(a.id, b.id))).toEqual(
+          first,
+        );
+        expect(await store().conversations.findByUniqueKey(t, 'dm:none')).toBeNull();
+      });
+
+      it('finds several conversations by id, skipping unknown ids', async () => {
+        const t = aTenantId();
+        const { conversation: c1 } = await aGroupWith(store(), t, 1);
+        const { conversation: c2 } = await aGroupWith(store(), t, 1);
+        const found = await store().conversations.findByIds(t, [c2.id, newId(), c1.id]);
+        expect(found.map((c) => c.id).sort()).toEqual([c1.id, c2.id].sort());
+        expect(found.find((c) => c.id === c1.id)).toEqual(c1);
+        expect(await store().conversations.findByIds(t, [])).toEqual([]);
+      });
+
+      it('findOrCreateUnique creates once, then returns the existing conversation', async () => {
+        const t = aTenantId();
+        const [a, b, c] = await seedUsers(store(), t, 3);
+        const first = await store().conversations.findOrCreateUnique(
+          aDirectConversation(t, a.id, b.id),
+          [member(a), member(b)],
+        );
+        expect(first.created).toBe(true);
+        expect(first.conversation.memberCount).toBe(2);
+        const second = await store().conversations.findOrCreateUnique(
+          aDirectConversation(t, b.id, a.id),
+          [member(b), member(a), member(c)],
+        );
+        expect(second).toEqual({ conversation: first.conversation, created: false });
+        expect(await store().conversations.getMember(t, first.conversation.id, c.id)).toBeNull();
+
+        const general = await store().conversations.findOrCreateUnique(aGeneralChannel(t), []);
+        expect(general.created).toBe(true);
+        expect(general.conversation.memberCount).toBe(0);
+        expect(
+          (await store().conversations.findOrCreateUnique(aGeneralChannel(t), [])).conversation.id,
+        ).toBe(general.conversation.id);
+      });
+
+      it('findOrCreateUnique under concurrency yields exactly one conversation', async () => {
+        const t = aTenantId();
+        const [a, b] = await seedUsers(store(), t, 2);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store().conversations.findOrCreateUnique(aDirectConversation(t, a.id, b.id), [
+              member(a),
+              member(b),
+            ]),
+          ),
+        );
+        expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const id = results[0].conversation.id;
+        expect((await store().conversations.findById(t, id))?.memberCount).toBe(2);
+        expect(await store().conversations.listIdsForUser(t, a.id, 100)).toEqual([id]);
+      });
+    });
+
+    describe('lists', () => {
+      it('lists the user’s conversations with membership, most recent activity first, then by id', async () => {
+        const t = aTenantId();
+        const [me, other] = await seedUsers(store(), t, 2);
+        const base = nextTime().getTime();
+        const at = (s: number) => new Date(base + s * 1000);
+        const mk = async (activity: Date) =>
+          store().conversations.create(
+            aConversation(t, { lastActivityAt: activity, createdAt: at(0) }),
+            [member(me), member(other)],
+          );
+        const c1 = await mk(at(1));
+        const c2 = await mk(at(3));
+        const c3 = await mk(at(2));
+        const tieA = await mk(at(5));
+        const tieB = await mk(at(5));
+        await store().conversations.create(aConversation(t), [member(other)]); // not mine
+        const [tie1, tie2] = [tieA, tieB].sort((x, y) => (x.id < y.id ? -1 : 1));
+
+        const items = await collectPages((p) => store().conversations.listForUser(t, me.id, p), 2);
+        expect(items.map((i) => i.conversation.id)).toEqual([
+          tie1.id,
+          tie2.id,
+          c2.id,
+          c3.id,
+          c1.id,
+        ]);
+        expect(items[2].conversation).toEqual(c2);
+        expect(items[2].member).toEqual(await store().conversations.getMember(t, c2.id, me.id));
+
+        // A new message moves its conversation to the top.
+        const later = at(10);
+        await store().messages.append(aMessage(t, c1.id, other.id, { createdAt: later }));
+        const top = await store().conversations.listForUser(t, me.id, { first: 1, after: null });
+        expect(top.items[0].conversation.id).toBe(c1.id);
+        expect(top.items[0].conversation.lastActivityAt).toEqual(later);
+        expect(top.hasNextPage).toBe(true);
+        expect(
+          await store().conversations.listForUser(t, newId(), { first: 10, after: null }),
+        ).toEqual(EMPTY_PAGE);
+      });
+
+      it('searches public channels by title, case-insensitively, ordered by title then id', async () => {
+        const t = aTenantId();
+        const [u] = await seedUsers(store(), t, 1);
+        const mk = (title: string) => store().conversations.create(aChannel(t, title), [owner(u)]);
+        const general = await mk('general');
+        const random = await mk('random');
+        const gen2 = await mk('genealogy');
+        const news = await mk('news');
+        const dotted = await mk('v1.2 release');
+        const dupA = await mk('news');
+        await store().conversations.create(aConversation(t, { title: 'general group' }), [
+          owner(u),
+        ]); // not a channel
+        const [news1, news2] = [news, dupA].sort((x, y) => (x.id < y.id ? -1 : 1));
+
+        const all = await collectPages((p) => store().conversations.searchChannels(t, null, p), 2);
+        expect(all.map((c) => c.id)).toEqual([
+          gen2.id,
+          general.id,
+          news1.id,
+          news2.id,
+          random.id,
+          dotted.id,
+        ]);
+        expect(all[1]).toEqual(general);
+
+        const gen = await store().conversations.searchChannels(t, 'GEN', {
+          first: 10,
+          after: null,
+        });
+        expect(gen.items.map((c) => c.id)).toEqual([gen2.id, general.id]);
+        expect(gen.hasNextPage).toBe(false);
+        expect(
+          (await store().conversations.searchChannels(t, 'andO', { first: 10, after: null })).items,
+        ).toEqual([random]);
+        // Query text is literal: no pattern syntax.
+        expect(
+          (await store().conversations.searchChannels(t, '.', { first: 10, after: null })).items,
+        ).toEqual([dotted]);
+        for (const q of ['.*', '%', '_', '[', '(', '\\', '^g', 'l$']) {
+          expect(
+            (await store().conversations.searchChannels(t, q, { first: 10, after: null })).items,
+          ).toEqual([]);
+        }
+      });
+
+      it('lists the user’s conversation ids and peers', async () => {
+        const t = aTenantId();
+        const [me, dmPeer, groupPeer, channelPeer, stranger] = await seedUsers(store(), t, 5);
+        const dm = await store().conversations.create(aDirectConversation(t, me.id, dmPeer.id), [
+          member(me),
+          member(dmPeer),
+        ]);
+        const group = await store().conversations.create(aConversation(t), [
+          owner(me),
+          member(groupPeer),
+          member(dmPeer),
+        ]);
+        const channel = await store().conversations.create(aChannel(t, 'lobby'), [
+          owner(me),
+          member(channelPeer),
+        ]);
+        await store().conversations.create(aConversation(t), [owner(stranger), member(dmPeer)]);
+
+        expect((await store().conversations.listIdsForUser(t, me.id, 100)).sort()).toEqual(
+          [dm.id, group.id, channel.id].sort(),
+        );
+        expect(await store().conversations.listIdsForUser(t, me.id, 2)).toHaveLength(2);
+        expect((await store().conversations.listPeerIds(t, me.id, 100)).sort()).toEqual(
+          [dmPeer.id, groupPeer.id].sort(),
+        );
+        const one = await store().conversations.listPeerIds(t, me.id, 1);
+        expect(one).toHaveLength(1);
+        expect([dmPeer.id, groupPeer.id]).toContain(one[0]);
+        expect(await store().conversations.listPeerIds(t, newId(), 100)).toEqual([]);
+      });
+    });
+
+    describe('members', () => {
+      it('lists members by join time, then user id, across pages', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 3);
+        const [late1, late2] = await seedUsers(store(), t, 2);
+        await store().conversations.addMembers(t, conversation.id, [member(late2)], nextTime());
+        await store().conversations.addMembers(t, conversation.id, [member(late1)], nextTime());
+
+        const members = await collectPages(
+          (p) => store().conversations.listMembers(t, conversation.id, p),
+          2,
+        );
+        const initial = users.map((u) => u.id).sort();
+        expect(members.map((m) => m.userId)).toEqual([...initial, late2.id, late1.id]);
+        expect(members[0]).toEqual(
+          await store().conversations.getMember(t, conversation.id, initial[0]),
+        );
+        expect(
+          await store().conversations.listMembers(t, newId(), { first: 10, after: null }),
+        ).toEqual(EMPTY_PAGE);
+      });
+
+      it('counts members with a role', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 4);
+        await store().conversations.setRole(t, conversation.id, users[1].id, 'OWNER', nextTime());
+        await store().conversations.setRole(t, conversation.id, users[2].id, 'ADMIN', nextTime());
+        expect(await store().conversations.countMembersWithRole(t, conversation.id, 'OWNER')).toBe(
+          2,
+        );
+        expect(await store().conversations.countMembersWithRole(t, conversation.id, 'ADMIN')).toBe(
+          1,
+        );
+        expect(await store().conversations.countMembersWithRole(t, conversation.id, 'MEMBER')).toBe(
+          1,
+        );
+      });
+
+      it('adds only new members, each with its own ADDED entry, and maintains memberCount', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [n1, n2] = await seedUsers(store(), t, 2);
+        const at = nextTime();
+        const added = await store().conversations.addMembers(
+          t,
+          conversation.id,
+          [member(users[1]), member(n1), { userId: n2.id, role: 'ADMIN' }, member(n1)],
+          at,
+        );
+        expect(added.map((m) => m.event)).toEqual([
+          { kind: 'MEMBERSHIP_CHANGED', seq: 1, userId: n1.id, change: 'ADDED', at },
+          { kind: 'MEMBERSHIP_CHANGED', seq: 2, userId: n2.id, change: 'ADDED', at },
+        ]);
+        expect(added[1].member).toEqual({
+          tenantId: t,
+          conversationId: conversation.id,
+          userId: n2.id,
+          role: 'ADMIN',
+          joinedAt: at,
+          readSeq: 0,
+          deliveredSeq: 0,
+          muted: false,
+          pinned: false,
+          archived: false,
+        } satisfies Member);
+        expect(await store().conversations.getMember(t, conversation.id, n1.id)).toEqual(
+          added[0].member,
+        );
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+          memberCount: 4,
+        });
+        expect(await store().conversations.listEvents(t, conversation.id, 0, 10)).toEqual(
+          added.map((m) => m.event),
+        );
+
+        expect(
+          await store().conversations.addMembers(t, conversation.id, [member(n1)], nextTime()),
+        ).toEqual([]);
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+          memberCount: 4,
+        });
+        await expectDomainError(
+          store().conversations.addMembers(t, newId(), [member(n1)], nextTime()),
+          'NOT_FOUND',
+        );
+      });
+
+      it('removes a member with a REMOVED or LEFT entry', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 3);
+        const at = nextTime();
+        const removed = await store().conversations.removeMember(
+          t,
+          conversation.id,
+          users[1].id,
+          'REMOVED',
+          at,
+        );
+        expect(removed).toEqual({
+          event: { kind: 'MEMBERSHIP_CHANGED', seq: 1, userId: users[1].id, change: 'REMOVED', at },
+          member: null,
+        });
+        const left = await store().conversations.removeMember(
+          t,
+          conversation.id,
+          users[2].id,
+          'LEFT',
+          nextTime(),
+        );
+        expect(left?.event).toMatchObject({ seq: 2, userId: users[2].id, change: 'LEFT' });
+        expect(await store().conversations.getMember(t, conversation.id, users[1].id)).toBeNull();
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+          memberCount: 1,
+        });
+
+        expect(
+          await store().conversations.removeMember(
+            t,
+            conversation.id,
+            users[1].id,
+            'LEFT',
+            nextTime(),
+          ),
+        ).toBeNull();
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+          memberCount: 1,
+        });
+        expect(await store().conversations.listEvents(t, conversation.id, 0, 10)).toEqual([
+          removed!.event,
+          left!.event,
+        ]);
+        // A removed member can be added back.
+        const back = await store().conversations.addMembers(
+          t,
+          conversation.id,
+          [member(users[1])],
+          nextTime(),
+        );
+        expect(back[0].event.seq).toBe(3);
+        expect(back[0].member?.readSeq).toBe(0);
+      });
+
+      it('sets a role with a ROLE_CHANGED entry', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [outsider] = await seedUsers(store(), t, 1);
+        const at = nextTime();
+        const changed = await store().conversations.setRole(
+          t,
+          conversation.id,
+          users[1].id,
+          'ADMIN',
+          at,
+        );
+        expect(changed?.event).toEqual({
+          kind: 'MEMBERSHIP_CHANGED',
+          seq: 1,
+          userId: users[1].id,
+          change: 'ROLE_CHANGED',
+          at,
+        });
+        expect(changed?.member).toMatchObject({ userId: users[1].id, role: 'ADMIN' });
+        expect(await store().conversations.getMember(t, conversation.id, users[1].id)).toEqual(
+          changed?.member,
+        );
+        expect(
+          await store().conversations.setRole(t, conversation.id, outsider.id, 'ADMIN', nextTime()),
+        ).toBeNull();
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(1);
+      });
+
+      it('updates per-member settings without a log entry', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const before = await store().conversations.getMember(t, conversation.id, users[0].id);
+        const muted = await store().conversations.updateMemberSettings(
+          t,
+          conversation.id,
+          users[0].id,
+          { muted: true },
+        );
+        expect(muted).toEqual({ ...before, muted: true });
+        const pinned = await store().conversations.updateMemberSettings(
+          t,
+          conversation.id,
+          users[0].id,
+          {
+            pinned: true,
+            archived: true,
+          },
+        );
+        expect(pinned).toEqual({ ...before, muted: true, pinned: true, archived: true });
+        const unmuted = await store().conversations.updateMemberSettings(
+          t,
+          conversation.id,
+          users[0].id,
+          { muted: false },
+        );
+        expect(unmuted).toEqual({ ...before, pinned: true, archived: true });
+        expect(await store().conversations.getMember(t, conversation.id, users[0].id)).toEqual(
+          unmuted,
+        );
+        expect(
+          await store().conversations.getMember(t, conversation.id, users[1].id),
+        ).toMatchObject({ muted: false });
+        expect(
+          await store().conversations.updateMemberSettings(t, conversation.id, newId(), {
+            muted: true,
+          }),
+        ).toBeNull();
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(0);
+      });
+
+      it('updates the title with a CONVERSATION_CHANGED entry', async () => {
+        const t = aTenantId();
+        const { conversation } = await aGroupWith(store(), t, 1);
+        const at = nextTime();
+        const result = await store().conversations.updateTitle(t, conversation.id, 'Renamed', at);
+        expect(result).toEqual({
+          conversation: { ...conversation, title: 'Renamed', lastSeq: 1 },
+          event: { kind: 'CONVERSATION_CHANGED', seq: 1, at },
+        });
+        expect(await store().conversations.findById(t, conversation.id)).toEqual(
+          result?.conversation,
+        );
+        expect(await store().conversations.updateTitle(t, newId(), 'x', nextTime())).toBeNull();
+      });
+    });
+
+    describe('read and delivery pointers', () => {
+      it('moves read and delivered pointers forward only, clamped to lastSeq', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [me, you] = users;
+        for (let i = 0; i < 5; i++)
+          await store().messages.append(aMessage(t, conversation.id, you.id));
+        expect(await store().conversations.advanceRead(t, conversation.id, me.id, 3)).toMatchObject(
+          {
+            readSeq: 3,
+            deliveredSeq: 0,
+          },
+        );
+        expect(await store().conversations.advanceRead(t, conversation.id, me.id, 2)).toMatchObject(
+          { readSeq: 3 },
+        );
+        expect(
+          await store().conversations.advanceRead(t, conversation.id, me.id, 99),
+        ).toMatchObject({ readSeq: 5 });
+        expect(
+          await store().conversations.advanceDelivered(t, conversation.id, me.id, 4),
+        ).toMatchObject({
+          readSeq: 5,
+          deliveredSeq: 4,
+        });
+        expect(
+          await store().conversations.advanceDelivered(t, conversation.id, me.id, 1),
+        ).toMatchObject({
+          deliveredSeq: 4,
+        });
+        expect(
+          await store().conversations.advanceDelivered(t, conversation.id, me.id, 1000),
+        ).toMatchObject({
+          deliveredSeq: 5,
+        });
+        expect(await store().conversations.getMember(t, conversation.id, me.id)).toMatchObject({
+          readSeq: 5,
+          deliveredSeq: 5,
+        });
+        expect(await store().conversations.getMember(t, conversation.id, you.id)).toMatchObject({
+          readSeq: 0,
+          deliveredSeq: 0,
+        });
+        expect(await store().conversations.advanceRead(t, conversation.id, newId(), 1)).toBeNull();
+        expect(
+          await store().conversations.advanceDelivered(t, conversation.id, newId(), 1),
+        ).toBeNull();
+      });
+
+      it('counts readers at or past a seq, excluding one user', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 4);
+        for (let i = 0; i < 5; i++)
+          await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        await store().conversations.advanceRead(t, conversation.id, users[0].id, 5);
+        await store().conversations.advanceRead(t, conversation.id, users[1].id, 3);
+        await store().conversations.advanceRead(t, conversation.id, users[2].id, 2);
+        expect(await store().conversations.countReaders(t, conversation.id, 3, users[0].id)).toBe(
+          1,
+        );
+        expect(await store().conversations.countReaders(t, conversation.id, 2, users[0].id)).toBe(
+          2,
+        );
+        expect(await store().conversations.countReaders(t, conversation.id, 2, users[3].id)).toBe(
+          3,
+        );
+        expect(await store().conversations.countReaders(t, conversation.id, 4, users[3].id)).toBe(
+          1,
+        );
+      });
+    });
+
+    describe('log', () => {
+      it('lists log entries after a seq, in seq order, at most `limit`', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [extra] = await seedUsers(store(), t, 1);
+        const m1 = await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        const [add] = await store().conversations.addMembers(
+          t,
+          conversation.id,
+          [member(extra)],
+          nextTime(),
+        );
+        const title = await store().conversations.updateTitle(
+          t,
+          conversation.id,
+          'New title',
+          nextTime(),
+        );
+        const m2 = await store().messages.append(aMessage(t, conversation.id, extra.id));
+        const edit = await store().messages.edit(t, m1.message.id, 'edited', nextTime());
+        const all = [m1.event, add.event, title!.event, m2.event, edit!.event];
+        expect(all.map((e) => e!.seq)).toEqual([1, 2, 3, 4, 5]);
+        expect(await store().conversations.listEvents(t, conversation.id, 0, 100)).toEqual(all);
+        expect(await store().conversations.listEvents(t, conversation.id, 2, 2)).toEqual(
+          all.slice(2, 4),
+        );
+        expect(await store().conversations.listEvents(t, conversation.id, 5, 10)).toEqual([]);
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(5);
+      });
+    });
+
+    it('never reads or changes another tenant’s conversations, even with their ids', async () => {
+      const a = aTenantId();
+      const b = aTenantId();
+      const { conversation, users } = await aGroupWith(store(), a, 2);
+      const [me, you] = users;
+      const dm = await store().conversations.create(aDirectConversation(a, me.id, you.id), [
+        member(me),
+        member(you),
+      ]);
+      const channel = await store().conversations.create(aChannel(a, 'general'), [owner(me)]);
+      await store().messages.append(aMessage(a, conversation.id, you.id));
+      await store().conversations.advanceRead(a, conversation.id, you.id, 1);
+      const [outsider] = await seedUsers(store(), a, 1);
+      const snapshot = async () => ({
+        conversations: (
+          await store().conversations.findByIds(a, [conversation.id, dm.id, channel.id])
+        ).sort((x, y) => (x.id < y.id ? -1 : 1)),
+        members: await store().conversations.listMembers(a, conversation.id, {
+          first: 100,
+          after: null,
+        }),
+        events: await store().conversations.listEvents(a, conversation.id, 0, 100),
+      });
+      const before = await snapshot();
+
+      const cs = store().conversations;
+      const page = { first: 10, after: null };
+      expect(await cs.findById(b, conversation.id)).toBeNull();
+      expect(await cs.findByIds(b, [conversation.id, dm.id])).toEqual([]);
+      expect(await cs.findByUniqueKey(b, dm.uniqueKey!)).toBeNull();
+      expect(await cs.listForUser(b, me.id, page)).toEqual(EMPTY_PAGE);
+      expect(await cs.searchChannels(b, null, page)).toEqual(EMPTY_PAGE);
+      expect(await cs.searchChannels(b, 'gen', page)).toEqual(EMPTY_PAGE);
+      expect(await cs.listIdsForUser(b, me.id, 100)).toEqual([]);
+      expect(await cs.listPeerIds(b, me.id, 100)).toEqual([]);
+      expect(await cs.getMember(b, conversation.id, me.id)).toBeNull();
+      expect(await cs.listMembers(b, conversation.id, page)).toEqual(EMPTY_PAGE);
+      expect(await cs.countMembersWithRole(b, conversation.id, 'OWNER')).toBe(0);
+      await expectDomainError(
+        cs.addMembers(b, conversation.id, [member(outsider)], nextTime()),
+        'NOT_FOUND',
+      );
+      expect(await cs.removeMember(b, conversation.id, you.id, 'REMOVED', nextTime())).toBeNull();
+      expect(await cs.setRole(b, conversation.id, you.id, 'OWNER', nextTime())).toBeNull();
+      expect(await cs.updateMemberSettings(b, conversation.id, me.id, { muted: true })).toBeNull();
+      expect(await cs.updateTitle(b, conversation.id, 'Hijacked', nextTime())).toBeNull();
+      expect(await cs.advanceRead(b, conversation.id, me.id, 1)).toBeNull();
+      expect(await cs.advanceDelivered(b, conversation.id, me.id, 1)).toBeNull();
+      expect(await cs.countReaders(b, conversation.id, 0, me.id)).toBe(0);
+      expect(await cs.listEvents(b, conversation.id, 0, 100)).toEqual([]);
+
+      // The same unique key is free in another tenant.
+      const [bMe, bYou] = await seedUsers(store(), b, 2);
+      const bDm = await cs.findOrCreateUnique(aDirectConversation(b, me.id, you.id), [
+        member(bMe),
+        member(bYou),
+      ]);
+      expect(bDm.created).toBe(true);
+      expect(bDm.conversation.id).not.toBe(dm.id);
+      expect(await cs.findByUniqueKey(a, dm.uniqueKey!)).toEqual(dm);
+
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+}

@@ -1,0 +1,530 @@
+import { Message, NewMember, SeqRange, User, newId } from '@chatter/core';
+import { describe, expect, it } from 'vitest';
+import { aConversation, aMessage, aTenantId, nextTime } from '../builders';
+import {
+  MakeStore,
+  StoreUnderTest,
+  expectDomainError,
+  seedUsers,
+  useStore,
+} from './store-under-test';
+
+const member = (u: User): NewMember => ({ userId: u.id, role: 'MEMBER' });
+
+/** A group of `n` fresh users. */
+async function aChat(s: StoreUnderTest, t: string, n: number) {
+  const users = await seedUsers(s, t, n);
+  const conversation = await s.conversations.create(aConversation(t), users.map(member));
+  return { conversation, users };
+}
+
+/** Contract of `MessageRepository`. */
+export function messageRepositoryContract(makeStore: MakeStore): void {
+  describe('MessageRepository', () => {
+    const store = useStore(makeStore);
+
+    describe('append', () => {
+      it('assigns the next seq, records MESSAGE_ADDED and updates the conversation', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const input = aMessage(t, conversation.id, users[0].id, { body: 'first' });
+        const result = await store().messages.append(input);
+        const expected: Message = {
+          id: input.id,
+          tenantId: t,
+          conversationId: conversation.id,
+          seq: 1,
+          senderId: users[0].id,
+          clientMessageId: input.clientMessageId,
+          body: 'first',
+          replyToId: null,
+          createdAt: input.createdAt,
+          editedAt: null,
+          deletedAt: null,
+        };
+        expect(result).toEqual({
+          message: expected,
+          event: { kind: 'MESSAGE_ADDED', seq: 1, messageId: input.id, at: input.createdAt },
+          created: true,
+        });
+        expect(await store().messages.findById(t, input.id)).toEqual(expected);
+        expect(await store().conversations.findById(t, conversation.id)).toEqual({
+          ...conversation,
+          lastSeq: 1,
+          lastMessageId: input.id,
+          lastActivityAt: input.createdAt,
+        });
+        expect(await store().conversations.listEvents(t, conversation.id, 0, 10)).toEqual([
+          result.event,
+        ]);
+
+        const reply = aMessage(t, conversation.id, users[1].id, { replyToId: input.id });
+        const second = await store().messages.append(reply);
+        expect(second.message).toMatchObject({ seq: 2, replyToId: input.id });
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+          lastMessageId: reply.id,
+          lastActivityAt: reply.createdAt,
+        });
+      });
+
+      it('shares one sequence with the other log entries of the conversation', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [extra] = await seedUsers(store(), t, 1);
+        await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        await store().conversations.addMembers(t, conversation.id, [member(extra)], nextTime());
+        const third = await store().messages.append(aMessage(t, conversation.id, extra.id));
+        expect(third.message.seq).toBe(3);
+        expect(third.event?.seq).toBe(3);
+      });
+
+      it('is idempotent on (tenant, sender, clientMessageId)', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const { conversation: elsewhere } = await aChat(store(), t, 1);
+        const input = aMessage(t, conversation.id, users[0].id, {
+          clientMessageId: 'c-1',
+          body: 'original',
+        });
+        const first = await store().messages.append(input);
+        const retry = await store().messages.append({
+          ...aMessage(t, elsewhere.id, users[0].id, { clientMessageId: 'c-1', body: 'different' }),
+        });
+        expect(retry).toEqual({ message: first.message, event: null, created: false });
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 1,
+        });
+        expect(await store().conversations.findById(t, elsewhere.id)).toMatchObject({
+          lastSeq: 0,
+          lastMessageId: null,
+        });
+
+        // Another sender may reuse the client id.
+        const other = await store().messages.append(
+          aMessage(t, conversation.id, users[1].id, { clientMessageId: 'c-1' }),
+        );
+        expect(other.created).toBe(true);
+        expect(other.message.seq).toBe(2);
+      });
+
+      it('rejects a message for an unknown conversation with NOT_FOUND', async () => {
+        const t = aTenantId();
+        const [u] = await seedUsers(store(), t, 1);
+        await expectDomainError(store().messages.append(aMessage(t, newId(), u.id)), 'NOT_FOUND');
+      });
+
+      it('gives 200 concurrent appends the seqs 1..200 exactly', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 4);
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            store().messages.append(
+              aMessage(t, conversation.id, users[i % 4].id, { body: `m${i}` }),
+            ),
+          ),
+        );
+        expect(results.every((r) => r.created)).toBe(true);
+        expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: 200 }, (_, i) => i + 1),
+        );
+        expect(results.every((r) => r.event?.seq === r.message.seq)).toBe(true);
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(200);
+        const events = await store().conversations.listEvents(t, conversation.id, 0, 1000);
+        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      });
+
+      it('creates one message from 20 concurrent appends with the same key', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store().messages.append(
+              aMessage(t, conversation.id, users[0].id, { clientMessageId: 'same' }),
+            ),
+          ),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(results.filter((r) => !r.created && r.event === null)).toHaveLength(19);
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(1);
+      });
+    });
+
+    describe('reads', () => {
+      it('finds several messages by id, skipping unknown ids', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const m1 = (await store().messages.append(aMessage(t, conversation.id, users[0].id)))
+          .message;
+        const m2 = (await store().messages.append(aMessage(t, conversation.id, users[0].id)))
+          .message;
+        const found = await store().messages.findByIds(t, [m2.id, newId(), m1.id]);
+        expect(found.map((m) => m.id).sort()).toEqual([m1.id, m2.id].sort());
+        expect(found.find((m) => m.id === m2.id)).toEqual(m2);
+        expect(await store().messages.findByIds(t, [])).toEqual([]);
+        expect(await store().messages.findById(t, newId())).toBeNull();
+      });
+
+      it('lists messages by seq range in either direction', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const { conversation: other } = await aChat(store(), t, 1);
+        const [extra] = await seedUsers(store(), t, 1);
+        for (let i = 1; i <= 4; i++)
+          await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        await store().conversations.addMembers(t, conversation.id, [member(extra)], nextTime()); // seq 5: no message
+        for (let i = 6; i <= 10; i++)
+          await store().messages.append(aMessage(t, conversation.id, users[1].id));
+        await store().messages.append(aMessage(t, other.id, users[0].id));
+
+        const seqs = (ms: Message[]) => ms.map((m) => m.seq);
+        const list = (range: SeqRange) => store().messages.listBySeq(t, conversation.id, range);
+        expect(seqs(await list({ limit: 100, direction: 'forward' }))).toEqual([
+          1, 2, 3, 4, 6, 7, 8, 9, 10,
+        ]);
+        expect(seqs(await list({ limit: 3, direction: 'forward' }))).toEqual([1, 2, 3]);
+        expect(seqs(await list({ limit: 3, direction: 'backward' }))).toEqual([10, 9, 8]);
+        expect(seqs(await list({ afterSeq: 3, limit: 3, direction: 'forward' }))).toEqual([
+          4, 6, 7,
+        ]);
+        expect(seqs(await list({ beforeSeq: 7, limit: 3, direction: 'backward' }))).toEqual([
+          6, 4, 3,
+        ]);
+        expect(
+          seqs(await list({ afterSeq: 2, beforeSeq: 8, limit: 10, direction: 'backward' })),
+        ).toEqual([7, 6, 4, 3]);
+        expect(
+          seqs(await list({ afterSeq: 2, beforeSeq: 8, limit: 2, direction: 'forward' })),
+        ).toEqual([3, 4]);
+        expect(await list({ afterSeq: 10, limit: 10, direction: 'forward' })).toEqual([]);
+        const [first] = await list({ limit: 1, direction: 'forward' });
+        expect(first).toEqual(await store().messages.findById(t, first.id));
+      });
+
+      it('counts unread messages, excluding the user’s own and deleted ones', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [me, you] = users;
+        const ids: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const sender = i % 3 === 0 ? me : you; // seqs 1 and 4 are mine
+          ids.push(
+            (await store().messages.append(aMessage(t, conversation.id, sender.id))).message.id,
+          );
+        }
+        expect(await store().messages.countUnread(t, conversation.id, me.id, 0)).toBe(4);
+        expect(await store().messages.countUnread(t, conversation.id, me.id, 3)).toBe(2);
+        expect(await store().messages.countUnread(t, conversation.id, you.id, 0)).toBe(2);
+        await store().messages.tombstone(t, ids[5], nextTime());
+        expect(await store().messages.countUnread(t, conversation.id, me.id, 3)).toBe(1);
+        expect(await store().messages.countUnread(t, conversation.id, me.id, 6)).toBe(0);
+      });
+    });
+
+    describe('changes', () => {
+      it('edits a message with a MESSAGE_UPDATED entry', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const { message } = await store().messages.append(
+          aMessage(t, conversation.id, users[0].id, { body: 'teh' }),
+        );
+        const at = nextTime();
+        const edited = await store().messages.edit(t, message.id, 'the', at);
+        const expected = { ...message, body: 'the', editedAt: at };
+        expect(edited).toEqual({
+          message: expected,
+          event: { kind: 'MESSAGE_UPDATED', seq: 2, messageId: message.id, at },
+        });
+        expect(await store().messages.findById(t, message.id)).toEqual(expected);
+        expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
+          lastSeq: 2,
+        });
+        expect(await store().messages.edit(t, newId(), 'x', nextTime())).toBeNull();
+      });
+
+      it('tombstones a message: no body, no reactions, a MESSAGE_UPDATED entry, once', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const { message } = await store().messages.append(
+          aMessage(t, conversation.id, users[0].id, { body: 'oops' }),
+        );
+        await store().messages.addReaction(t, message.id, users[1].id, '👍', nextTime());
+        const at = nextTime();
+        const deleted = await store().messages.tombstone(t, message.id, at);
+        const expected = { ...message, body: null, deletedAt: at };
+        expect(deleted).toEqual({
+          message: expected,
+          event: { kind: 'MESSAGE_UPDATED', seq: 3, messageId: message.id, at },
+        });
+        expect(await store().messages.findById(t, message.id)).toEqual(expected);
+        expect(await store().messages.reactions(t, [message.id], users[1].id)).toEqual([]);
+        expect(await store().messages.tombstone(t, message.id, nextTime())).toBeNull();
+        expect(await store().messages.edit(t, message.id, 'revived', nextTime())).toBeNull();
+        expect(
+          await store().messages.addReaction(t, message.id, users[1].id, '👍', nextTime()),
+        ).toBeNull();
+        expect(await store().messages.tombstone(t, newId(), nextTime())).toBeNull();
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(3);
+      });
+
+      it('adds and removes reactions, each change with a MESSAGE_UPDATED entry', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [me, you] = users;
+        const { message } = await store().messages.append(aMessage(t, conversation.id, me.id));
+        const at = nextTime();
+        const added = await store().messages.addReaction(t, message.id, you.id, '🔥', at);
+        expect(added).toEqual({
+          message,
+          event: { kind: 'MESSAGE_UPDATED', seq: 2, messageId: message.id, at },
+        });
+        expect(
+          await store().messages.addReaction(t, message.id, you.id, '🔥', nextTime()),
+        ).toBeNull();
+        expect(
+          (await store().messages.addReaction(t, message.id, me.id, '🔥', nextTime()))?.event.seq,
+        ).toBe(3);
+        expect(
+          (await store().messages.addReaction(t, message.id, you.id, '👍', nextTime()))?.event.seq,
+        ).toBe(4);
+        expect(await store().messages.reactions(t, [message.id], you.id)).toEqual([
+          { messageId: message.id, emoji: '🔥', count: 2, mine: true },
+          { messageId: message.id, emoji: '👍', count: 1, mine: true },
+        ]);
+        expect(await store().messages.reactions(t, [message.id], me.id)).toEqual([
+          { messageId: message.id, emoji: '🔥', count: 2, mine: true },
+          { messageId: message.id, emoji: '👍', count: 1, mine: false },
+        ]);
+
+        const removedAt = nextTime();
+        expect(
+          await store().messages.removeReaction(t, message.id, you.id, '🔥', removedAt),
+        ).toEqual({
+          message,
+          event: { kind: 'MESSAGE_UPDATED', seq: 5, messageId: message.id, at: removedAt },
+        });
+        expect(
+          await store().messages.removeReaction(t, message.id, you.id, '🔥', nextTime()),
+        ).toBeNull();
+        expect(
+          await store().messages.removeReaction(t, newId(), you.id, '🔥', nextTime()),
+        ).toBeNull();
+        expect(await store().messages.addReaction(t, newId(), you.id, '🔥', nextTime())).toBeNull();
+        expect(await store().messages.reactions(t, [message.id], you.id)).toEqual([
+          { messageId: message.id, emoji: '🔥', count: 1, mine: false },
+          { messageId: message.id, emoji: '👍', count: 1, mine: true },
+        ]);
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(5);
+      });
+
+      it('summarises reactions per message with emoji in order of first use', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 3);
+        const [a, b, c] = users;
+        const m1 = (await store().messages.append(aMessage(t, conversation.id, a.id))).message;
+        const m2 = (await store().messages.append(aMessage(t, conversation.id, a.id))).message;
+        const m3 = (await store().messages.append(aMessage(t, conversation.id, a.id))).message;
+        await store().messages.addReaction(t, m2.id, a.id, '😂', nextTime());
+        await store().messages.addReaction(t, m1.id, b.id, '❤️', nextTime());
+        await store().messages.addReaction(t, m1.id, a.id, '👍', nextTime());
+        await store().messages.addReaction(t, m1.id, b.id, '👍', nextTime());
+        await store().messages.addReaction(t, m1.id, c.id, '👍', nextTime());
+        await store().messages.addReaction(t, m2.id, b.id, '🎉', nextTime());
+
+        const summary = await store().messages.reactions(t, [m1.id, m2.id, m3.id], c.id);
+        const byMessage = (id: string) => summary.filter((s) => s.messageId === id);
+        expect(byMessage(m1.id)).toEqual([
+          { messageId: m1.id, emoji: '❤️', count: 1, mine: false },
+          { messageId: m1.id, emoji: '👍', count: 3, mine: true },
+        ]);
+        expect(byMessage(m2.id)).toEqual([
+          { messageId: m2.id, emoji: '😂', count: 1, mine: false },
+          { messageId: m2.id, emoji: '🎉', count: 1, mine: false },
+        ]);
+        expect(byMessage(m3.id)).toEqual([]);
+        // Grouped: each message's summaries are contiguous.
+        const order = summary.map((s) => s.messageId).filter((id, i, all) => all.indexOf(id) === i);
+        expect(summary.map((s) => s.messageId)).toEqual(
+          order.flatMap((id) => byMessage(id).map(() => id)),
+        );
+        expect(await store().messages.reactions(t, [], a.id)).toEqual([]);
+      });
+
+      it('keeps one reaction under concurrent identical adds', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const { message } = await store().messages.append(
+          aMessage(t, conversation.id, users[0].id),
+        );
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store().messages.addReaction(t, message.id, users[0].id, '👍', nextTime()),
+          ),
+        );
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        expect(await store().messages.reactions(t, [message.id], users[0].id)).toEqual([
+          { messageId: message.id, emoji: '👍', count: 1, mine: true },
+        ]);
+        expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(2);
+      });
+    });
+
+    describe('search', () => {
+      it('finds words in non-deleted messages of the user’s conversations only', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [me, you] = users;
+        const { conversation: notMine, users: strangers } = await aChat(store(), t, 1);
+        const { conversation: other } = await aChat(store(), t, 0);
+        await store().conversations.addMembers(t, other.id, [member(me)], nextTime());
+        const hit = await store().messages.append(
+          aMessage(t, conversation.id, you.id, { body: 'Lunch at the harbour?' }),
+        );
+        const elsewhere = await store().messages.append(
+          aMessage(t, other.id, me.id, { body: 'harbour lunch tomorrow' }),
+        );
+        await store().messages.append(
+          aMessage(t, conversation.id, you.id, { body: 'nothing relevant here' }),
+        );
+        await store().messages.append(
+          aMessage(t, notMine.id, strangers[0].id, { body: 'secret harbour lunch' }),
+        );
+        const gone = await store().messages.append(
+          aMessage(t, conversation.id, me.id, { body: 'harbour lunch, deleted' }),
+        );
+        await store().messages.tombstone(t, gone.message.id, nextTime());
+
+        const found = await store().messages.search(t, me.id, 'harbour lunch', null, 0, 10);
+        expect(found.map((h) => h.message.id).sort()).toEqual(
+          [hit.message.id, elsewhere.message.id].sort(),
+        );
+        expect(found.find((h) => h.message.id === hit.message.id)?.message).toEqual(hit.message);
+        expect(found.every((h) => typeof h.rank === 'number' && Number.isFinite(h.rank))).toBe(
+          true,
+        );
+        expect(
+          (await store().messages.search(t, me.id, 'HARBOUR', conversation.id, 0, 10)).map(
+            (h) => h.message.id,
+          ),
+        ).toEqual([hit.message.id]);
+        expect(await store().messages.search(t, me.id, 'zebra', null, 0, 10)).toEqual([]);
+        expect(await store().messages.search(t, you.id, 'harbour', other.id, 0, 10)).toEqual([]);
+      });
+
+      it('searches the current body: edits are found by their new words only', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const { message } = await store().messages.append(
+          aMessage(t, conversation.id, users[0].id, { body: 'walrus' }),
+        );
+        await store().messages.edit(t, message.id, 'penguin', nextTime());
+        expect(await store().messages.search(t, users[0].id, 'walrus', null, 0, 10)).toEqual([]);
+        const [found] = await store().messages.search(t, users[0].id, 'penguin', null, 0, 10);
+        expect(found.message).toMatchObject({ id: message.id, body: 'penguin' });
+      });
+
+      it('orders best match first, then newest, and pages by offset', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const send = async (body: string) =>
+          (await store().messages.append(aMessage(t, conversation.id, users[0].id, { body })))
+            .message.id;
+        const best = await send('rocket rocket rocket');
+        const olderTie = await send('rocket launch went well yesterday afternoon');
+        const newerTie = await send('rocket launch went well yesterday afternoon');
+        const found = await store().messages.search(t, users[0].id, 'rocket', null, 0, 10);
+        expect(found.map((h) => h.message.id)).toEqual([best, newerTie, olderTie]);
+        expect(
+          (await store().messages.search(t, users[0].id, 'rocket', null, 1, 1)).map(
+            (h) => h.message.id,
+          ),
+        ).toEqual([newerTie]);
+        expect(await store().messages.search(t, users[0].id, 'rocket', null, 3, 10)).toEqual([]);
+      });
+
+      it('treats query syntax characters as plain text and never throws', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 1);
+        const { message } = await store().messages.append(
+          aMessage(t, conversation.id, users[0].id, {
+            body: 'hello world, near the body of water',
+          }),
+        );
+        const queries = [
+          '"hello',
+          'hello"',
+          '"hello world"',
+          'hello*',
+          '*',
+          'body:hello',
+          'hello NEAR world',
+          'NEAR(hello world)',
+          '(hello',
+          'hello)',
+          'hello AND',
+          'OR',
+          'NOT hello',
+          '-hello',
+          '^hello',
+          '{body}: hello',
+          "hello' OR 1=1 --",
+          '$where',
+          '\\',
+          '',
+          '   ',
+          '"',
+          '+',
+        ];
+        for (const q of queries) {
+          const hits = await store().messages.search(t, users[0].id, q, null, 0, 10);
+          expect(Array.isArray(hits), q).toBe(true);
+        }
+        for (const q of ['"hello', 'hello)', '(hello', 'hello*', 'body:hello', '^hello']) {
+          const hits = await store().messages.search(t, users[0].id, q, null, 0, 10);
+          expect(
+            hits.map((h) => h.message.id),
+            q,
+          ).toEqual([message.id]);
+        }
+      });
+    });
+
+    it('never reads or changes another tenant’s messages, even with their ids', async () => {
+      const a = aTenantId();
+      const b = aTenantId();
+      const { conversation, users } = await aChat(store(), a, 2);
+      const [me, you] = users;
+      const input = aMessage(a, conversation.id, me.id, {
+        body: 'tenant secret',
+        clientMessageId: 'k1',
+      });
+      const { message } = await store().messages.append(input);
+      await store().messages.addReaction(a, message.id, you.id, '👍', nextTime());
+      const snapshot = async () => ({
+        message: await store().messages.findById(a, message.id),
+        reactions: await store().messages.reactions(a, [message.id], you.id),
+        conversation: await store().conversations.findById(a, conversation.id),
+      });
+      const before = await snapshot();
+
+      const ms = store().messages;
+      expect(await ms.findById(b, message.id)).toBeNull();
+      expect(await ms.findByIds(b, [message.id])).toEqual([]);
+      expect(await ms.listBySeq(b, conversation.id, { limit: 10, direction: 'forward' })).toEqual(
+        [],
+      );
+      expect(await ms.edit(b, message.id, 'hijacked', nextTime())).toBeNull();
+      expect(await ms.tombstone(b, message.id, nextTime())).toBeNull();
+      expect(await ms.addReaction(b, message.id, me.id, '🔥', nextTime())).toBeNull();
+      expect(await ms.removeReaction(b, message.id, you.id, '👍', nextTime())).toBeNull();
+      expect(await ms.reactions(b, [message.id], you.id)).toEqual([]);
+      expect(await ms.countUnread(b, conversation.id, you.id, 0)).toBe(0);
+      expect(await ms.search(b, you.id, 'secret', null, 0, 10)).toEqual([]);
+      expect(await ms.search(b, you.id, 'secret', conversation.id, 0, 10)).toEqual([]);
+      await expectDomainError(ms.append({ ...input, id: newId(), tenantId: b }), 'NOT_FOUND');
+
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import { describe } from 'vitest';
+import { contactRepositoryContract } from './contact-repository.contract';
+import { conversationRepositoryContract } from './conversation-repository.contract';
+import { messageRepositoryContract } from './message-repository.contract';
+import { MakeStore } from './store-under-test';
+import { sessionRepositoryContract } from './session-repository.contract';
+import { tenantRepositoryContract } from './tenant-repository.contract';
+import { userRepositoryContract } from './user-repository.contract';
+
+/**
+ * Runs every repository contract against one store. `makeStore` is called once per test and
+ * must return an empty (or tenant-isolated) store; its `cleanup` runs after the test.
+ */
+export function storeContracts(name: string, makeStore: MakeStore): void {
+  describe(`${name} store contracts`, () => {
+    tenantRepositoryContract(makeStore);
+    userRepositoryContract(makeStore);
+    sessionRepositoryContract(makeStore);
+    contactRepositoryContract(makeStore);
+    conversationRepositoryContract(makeStore);
+    messageRepositoryContract(makeStore);
+  });
+}
