@@ -1,0 +1,88 @@
+/** pino log levels accepted by LOG_LEVEL. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const BUS_KINDS = ['memory', 'nats', 'redis'] as const;
+export type BusKind = (typeof BUS_KINDS)[number];
+
+export const SMS_SENDERS = ['log', 'webhook'] as const;
+export type SmsSenderKind = (typeof SMS_SENDERS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * Which browser origins may call the API cross-origin. Same-origin requests and requests
+ * without an `Origin` header (curl, servers) are never affected.
+ * - `origins`: exact origins (`https://chat.example.com`), compared after normalisation.
+ * - `loopbackAnyPort`: schemes whose loopback hosts (`localhost`, `127.0.0.1`, `[::1]`) are
+ *   allowed on any port (`http://localhost:*`), for dev servers.
+ */
+export interface CorsPolicy {
+  readonly origins: readonly string[];
+  readonly loopbackAnyPort: readonly ('http' | 'https')[];
+}
+
+/** Express `trust proxy` setting: off, on (any hop), a hop count, or trusted addresses/subnets. */
+export type TrustProxy = boolean | number | readonly string[];
+
+/** Validated, immutable runtime configuration (see CONFIG_REFERENCE for the variables). */
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  /** `embedded`: SQLite store in DATA_DIR (one instance). `cluster`: MongoDB + Redis (+ NATS or Redis bus). */
+  readonly mode: 'embedded' | 'cluster';
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly trustProxy: TrustProxy;
+    readonly cors: CorsPolicy;
+    /** Absolute directory of the built web app, or undefined to serve none. */
+    readonly webDist: string | undefined;
+  };
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  /** Absolute path of the data directory (SQLite file, generated secrets). */
+  readonly dataDir: string;
+  readonly store: { readonly kind: 'sqlite' } | { readonly kind: 'mongo'; readonly uri: string };
+  readonly bus: BusKind;
+  readonly natsUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly auth: {
+    readonly jwtSecret: string;
+    /** Where the JWT secret came from; `generated` means it was created by this boot. */
+    readonly jwtSecretSource: 'env' | 'file' | 'generated';
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlDays: number;
+    /** Undefined: admin mutations are disabled. */
+    readonly adminToken: string | undefined;
+    readonly defaultTenantSecret: string | undefined;
+  };
+  readonly sms: {
+    readonly sender: SmsSenderKind;
+    readonly webhookUrl: string | undefined;
+    readonly webhookTimeoutMs: number;
+  };
+  readonly graphql: {
+    readonly playground: boolean;
+    readonly introspection: boolean;
+    readonly maxQueryDepth: number;
+    readonly maxQueryComplexity: number;
+    readonly maxAliases: number;
+  };
+  readonly ws: {
+    readonly maxPayloadBytes: number;
+    readonly maxBufferedBytes: number;
+    /** A socket buffering more than maxBufferedBytes for this long is closed. */
+    readonly slowConsumerMs: number;
+  };
+  readonly realtime: {
+    readonly replayLimit: number;
+    readonly presenceTtlMs: number;
+    readonly awayAfterMs: number;
+    readonly typingTtlMs: number;
+  };
+  readonly shutdownGraceMs: number;
+}

@@ -1,0 +1,371 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import {
+  AppConfig,
+  BUS_KINDS,
+  BusKind,
+  CorsPolicy,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  NODE_ENVS,
+  SMS_SENDERS,
+  TrustProxy,
+} from './app-config';
+import { ConfigError } from './config-error';
+import { defaultCorsPolicy, parseCorsOrigins } from './cors';
+import { findRepoRoot } from './repo-root';
+
+/** Name of the generated JWT secret file inside DATA_DIR. */
+export const JWT_SECRET_FILE = 'jwt-secret';
+
+export interface LoadConfigOptions {
+  /** Base for relative paths (DATA_DIR, WEB_DIST); defaults to the working directory. */
+  readonly cwd?: string;
+  /** Where the default WEB_DIST (`apps/web/dist`) is resolved from; defaults to the repo root. */
+  readonly repoRoot?: string;
+}
+
+/**
+ * Validates the environment into an {@link AppConfig}. Throws {@link ConfigError} (one line,
+ * secrets masked) at the first bad variable or refused combination. Side effect, embedded mode
+ * only: without JWT_SECRET, a random secret is created once in DATA_DIR/jwt-secret (mode 0600).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): AppConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const read = new EnvReader(env);
+
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const isProduction = nodeEnv === 'production';
+  const port = read.int('PORT', 3000, 1, 65_535);
+  const host = read.host('HOST', '0.0.0.0');
+  const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const logFormat = read.oneOf('LOG_FORMAT', LOG_FORMATS, nodeEnv === 'development' ? 'pretty' : 'json');
+  const dataDir = read.directory('DATA_DIR', './data', cwd);
+
+  const mongodbUri = read.url('MONGODB_URI', ['mongodb:', 'mongodb+srv:'], 'a MongoDB URI (mongodb://… or mongodb+srv://…)');
+  const natsUrl = read.natsServers('NATS_URL');
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:'], 'a Redis URL (redis://… or rediss://…)');
+  const bus = read.oneOf<BusKind>('BUS', BUS_KINDS, natsUrl ? 'nats' : redisUrl ? 'redis' : 'memory');
+
+  const jwtSecretEnv = read.secret('JWT_SECRET', 32);
+  const accessTokenTtlSeconds = read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400);
+  const refreshTokenTtlDays = read.int('REFRESH_TOKEN_TTL_DAYS', 30, 1, 365);
+  const adminToken = read.secret('ADMIN_TOKEN', 24);
+  const defaultTenantSecret = read.secret('DEFAULT_TENANT_SECRET', 32);
+
+  const smsWebhookUrl = read.url('SMS_WEBHOOK_URL', ['http:', 'https:'], 'an http(s) URL');
+  const smsSender = read.oneOf('SMS_SENDER', SMS_SENDERS, smsWebhookUrl ? 'webhook' : 'log');
+  const smsWebhookTimeoutMs = read.int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000);
+  const allowLogSmsInProduction = read.bool('ALLOW_LOG_SMS_IN_PRODUCTION', false);
+
+  const playground = read.bool('PLAYGROUND', !isProduction);
+  const introspection = read.bool('INTROSPECTION', !isProduction);
+  const cors = read.cors('CORS_ORIGINS', defaultCorsPolicy(isProduction));
+  const wsMaxPayloadBytes = read.int('WS_MAX_PAYLOAD_BYTES', 65_536, 1024, 16 * 1024 * 1024);
+  const wsMaxBufferedBytes = read.int('WS_MAX_BUFFERED_BYTES', 1_048_576, 16_384, 256 * 1024 * 1024);
+  const wsSlowConsumerMs = read.int('WS_SLOW_CONSUMER_MS', 10_000, 100, 600_000);
+  const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
+  const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 1000, 1, 1_000_000);
+  const maxAliases = read.int('MAX_ALIASES', 30, 0, 1000);
+  const replayLimit = read.int('REPLAY_LIMIT', 1000, 1, 100_000);
+  const presenceTtlMs = read.int('PRESENCE_TTL_MS', 30_000, 100, 3_600_000);
+  const awayAfterMs = read.int('AWAY_AFTER_MS', 300_000, 100, 86_400_000);
+  const typingTtlMs = read.int('TYPING_TTL_MS', 6000, 100, 600_000);
+  const shutdownGraceMs = read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000);
+  const trustProxy = read.trustProxy('TRUST_PROXY');
+  const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
+
+  // Combinations that would let several instances silently diverge, or that cannot work.
+  if (bus === 'nats' && !natsUrl) {
+    throw new ConfigError('BUS', 'BUS=nats requires NATS_URL (e.g. nats://127.0.0.1:4222)');
+  }
+  if (bus === 'redis' && !redisUrl) {
+    throw new ConfigError('BUS', 'BUS=redis requires REDIS_URL (e.g. redis://127.0.0.1:6379)');
+  }
+  if (mongodbUri && !redisUrl) {
+    throw new ConfigError(
+      'REDIS_URL',
+      'MONGODB_URI requires REDIS_URL: presence, rate limits and login-code attempts must be shared by every instance',
+    );
+  }
+  if (mongodbUri && bus === 'memory') {
+    throw new ConfigError(
+      'BUS',
+      'BUS=memory cannot be used with MONGODB_URI: instances sharing the store would miss each other\'s events (use BUS=nats with NATS_URL, or BUS=redis)',
+    );
+  }
+  if (mongodbUri && !jwtSecretEnv) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      'JWT_SECRET is required when MONGODB_URI is set (every instance must share it; at least 32 random characters)',
+    );
+  }
+  if (smsSender === 'webhook' && !smsWebhookUrl) {
+    throw new ConfigError('SMS_WEBHOOK_URL', 'SMS_SENDER=webhook requires SMS_WEBHOOK_URL');
+  }
+  if (isProduction && smsSender === 'log' && !allowLogSmsInProduction) {
+    throw new ConfigError(
+      'SMS_SENDER',
+      'SMS_SENDER=log is refused when NODE_ENV=production (login codes would only reach the server log); set SMS_WEBHOOK_URL, or ALLOW_LOG_SMS_IN_PRODUCTION=true to accept it',
+    );
+  }
+
+  // Side effects last: a refused configuration leaves nothing behind.
+  const jwt = jwtSecretEnv
+    ? { secret: jwtSecretEnv, source: 'env' as const }
+    : readOrCreateJwtSecret(dataDir, env.DATA_DIR ?? './data');
+
+  const config: AppConfig = {
+    nodeEnv,
+    isProduction,
+    mode: mongodbUri ? 'cluster' : 'embedded',
+    http: { port, host, trustProxy, cors, webDist },
+    log: { level: logLevel, format: logFormat },
+    dataDir,
+    store: mongodbUri ? { kind: 'mongo', uri: mongodbUri } : { kind: 'sqlite' },
+    bus,
+    natsUrl,
+    redisUrl,
+    auth: {
+      jwtSecret: jwt.secret,
+      jwtSecretSource: jwt.source,
+      accessTokenTtlSeconds,
+      refreshTokenTtlDays,
+      adminToken,
+      defaultTenantSecret,
+    },
+    sms: { sender: smsSender, webhookUrl: smsWebhookUrl, webhookTimeoutMs: smsWebhookTimeoutMs },
+    graphql: { playground, introspection, maxQueryDepth, maxQueryComplexity, maxAliases },
+    ws: { maxPayloadBytes: wsMaxPayloadBytes, maxBufferedBytes: wsMaxBufferedBytes, slowConsumerMs: wsSlowConsumerMs },
+    realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
+    shutdownGraceMs,
+  };
+  return deepFreeze(config);
+}
+
+/** A log-safe view of the configuration: secrets reduced to whether they are set, URLs masked. */
+export function summarizeConfig(config: AppConfig): Record<string, unknown> {
+  return {
+    nodeEnv: config.nodeEnv,
+    mode: config.mode,
+    store: config.store.kind === 'mongo' ? `mongo ${maskUrl(config.store.uri)}` : `sqlite in ${config.dataDir}`,
+    bus: config.bus,
+    natsUrl: config.natsUrl && maskUrl(config.natsUrl),
+    redisUrl: config.redisUrl && maskUrl(config.redisUrl),
+    jwtSecret: config.auth.jwtSecretSource,
+    adminMutations: config.auth.adminToken ? 'enabled' : 'disabled',
+    defaultTenantSecret: config.auth.defaultTenantSecret ? 'set' : 'unset',
+    sms: config.sms.sender === 'webhook' ? `webhook ${maskUrl(config.sms.webhookUrl ?? '')}` : 'log',
+    playground: config.graphql.playground,
+    introspection: config.graphql.introspection,
+    webDist: config.http.webDist ?? 'none',
+    listen: `${config.http.host}:${config.http.port}`,
+  };
+}
+
+/** Masks URL passwords and query values (`redis://:***@h`, `?key=***`). */
+export function maskUrl(value: string): string {
+  return value.replace(/(\/\/[^/@]*?:)[^@/]*@/g, '$1***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
+}
+
+function describeValue(value: string): string {
+  const shown = value.length > 120 ? `${value.slice(0, 117)}...` : value;
+  return JSON.stringify(shown);
+}
+
+/** Reads and validates single variables; empty or blank values count as unset. */
+class EnvReader {
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  fail(name: string, expected: string, got: string, masked = false): never {
+    const shown = masked ? `a ${got.length}-character value` : describeValue(got);
+    throw new ConfigError(name, `${name} must be ${expected} (got ${shown})`);
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.fail(name, `an integer from ${min} to ${max}`, raw);
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    switch (raw.toLowerCase()) {
+      case 'true':
+      case '1':
+        return true;
+      case 'false':
+      case '0':
+        return false;
+      default:
+        return this.fail(name, 'true or false', raw);
+    }
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = raw.toLowerCase() as T;
+    if (!allowed.includes(value)) this.fail(name, `one of ${allowed.join(', ')}`, raw);
+    return value;
+  }
+
+  secret(name: string, minLength: number): string | undefined {
+    const raw = this.raw(name);
+    if (raw !== undefined && raw.length < minLength) {
+      this.fail(name, `at least ${minLength} characters`, raw, true);
+    }
+    return raw;
+  }
+
+  host(name: string, fallback: string): string {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const hostname = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+    if (isIP(raw) === 0 && !hostname.test(raw)) this.fail(name, 'an IP address or host name', raw);
+    return raw;
+  }
+
+  directory(name: string, fallback: string, cwd: string): string {
+    const raw = this.raw(name) ?? fallback;
+    const dir = path.resolve(cwd, raw);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) this.fail(name, 'a directory', raw);
+    return dir;
+  }
+
+  url(name: string, protocols: readonly string[], expected: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    const protocol = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0].toLowerCase();
+    let ok = protocol !== undefined && protocols.includes(protocol) && raw.length > protocol.length + 2;
+    // Multi-host MongoDB URIs are not WHATWG URLs; the driver validates those further.
+    if (ok && !protocol!.startsWith('mongodb')) {
+      try {
+        ok = new URL(raw).hostname !== '';
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) this.fail(name, expected, maskUrl(raw));
+    return raw;
+  }
+
+  /** NATS_URL: a comma list of `nats://`/`tls://` URLs or bare `host:port`s. */
+  natsServers(name: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    const servers = raw.split(',').map((s) => s.trim());
+    const valid = servers.every((server) => {
+      if (/^[a-z0-9.-]+:\d{1,5}$/i.test(server)) return true;
+      if (!/^(nats|tls):\/\//i.test(server)) return false;
+      try {
+        return new URL(server).hostname !== '';
+      } catch {
+        return false;
+      }
+    });
+    if (!valid) this.fail(name, 'a comma list of nats://host:port URLs', maskUrl(raw));
+    return servers.join(',');
+  }
+
+  cors(name: string, fallback: CorsPolicy): CorsPolicy {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const parsed = parseCorsOrigins(raw);
+    if ('error' in parsed) {
+      this.fail(name, `none, or a comma list of origins like https://chat.example.com or http://localhost:* (${parsed.error})`, raw);
+    }
+    return parsed;
+  }
+
+  trustProxy(name: string): TrustProxy {
+    const raw = this.raw(name);
+    if (raw === undefined) return false;
+    const lower = raw.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    if (/^\d{1,2}$/.test(raw)) return Number(raw);
+    const entries = raw.split(',').map((e) => e.trim());
+    const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+    const valid = entries.every((entry) => {
+      if (named.has(entry.toLowerCase())) return true;
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      if (family === 0 || extra !== undefined) return false;
+      return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    });
+    if (!valid) {
+      this.fail(name, 'true, false, a hop count, or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal)', raw);
+    }
+    return entries;
+  }
+
+  /** Explicit WEB_DIST must hold index.html; the default is used only when it was built. */
+  webDist(name: string, cwd: string, repoRoot: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) {
+      const fallback = path.join(repoRoot, 'apps/web/dist');
+      return existsSync(path.join(fallback, 'index.html')) ? fallback : undefined;
+    }
+    const dir = path.resolve(cwd, raw);
+    if (!existsSync(path.join(dir, 'index.html'))) this.fail(name, 'a directory containing index.html', raw);
+    return dir;
+  }
+}
+
+function readOrCreateJwtSecret(dataDir: string, shownDir: string): { secret: string; source: 'file' | 'generated' } {
+  const file = path.join(dataDir, JWT_SECRET_FILE);
+  const shownFile = `${shownDir.replace(/\/+$/, '')}/${JWT_SECRET_FILE}`;
+  const existing = readSecretFile(file, shownFile);
+  if (existing !== undefined) return { secret: existing, source: 'file' };
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // 'wx': if another process created it first, keep theirs.
+    writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    return { secret: readSecretFile(file, shownFile)!, source: 'generated' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      return { secret: readSecretFile(file, shownFile)!, source: 'file' };
+    }
+    throw new ConfigError(
+      'DATA_DIR',
+      `DATA_DIR must be a writable directory to keep the generated JWT secret, or set JWT_SECRET (got ${JSON.stringify(shownDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+}
+
+function readSecretFile(file: string, shownFile: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      `${shownFile} must be readable by its owner only (chmod 600 it; got mode ${mode.toString(8).padStart(4, '0')})`,
+    );
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) {
+    throw new ConfigError('JWT_SECRET', `${shownFile} must hold at least 32 characters (got a ${secret.length}-character value)`);
+  }
+  return secret;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
