@@ -1,0 +1,36 @@
+import { DynamicModule, Global, InjectionToken, Module, ModuleMetadata } from '@nestjs/common';
+import { DrainState } from './drain-state';
+import { HealthController } from './health.controller';
+import { HealthService } from './health.service';
+import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+
+export interface HealthModuleOptions {
+  /** Modules that export the check providers. */
+  readonly imports?: ModuleMetadata['imports'];
+  /** Providers (tokens) implementing {@link ReadinessCheck}; gathered into READINESS_CHECKS. */
+  readonly checks?: readonly InjectionToken[];
+}
+
+/**
+ * `/healthz` and `/readyz`, plus the global {@link DrainState} and {@link HealthService}.
+ * Nest has no multi-providers, so READINESS_CHECKS is built here from the listed tokens;
+ * `HealthService.register()` adds checks at runtime too.
+ */
+@Global()
+@Module({})
+export class HealthModule {
+  static forRoot(options: HealthModuleOptions = {}): DynamicModule {
+    const tokens = [...(options.checks ?? [])];
+    return {
+      module: HealthModule,
+      imports: options.imports ?? [],
+      controllers: [HealthController],
+      providers: [
+        DrainState,
+        HealthService,
+        { provide: READINESS_CHECKS, useFactory: (...checks: ReadinessCheck[]) => checks, inject: tokens },
+      ],
+      exports: [DrainState, HealthService],
+    };
+  }
+}
