@@ -6,3 +6,8 @@ export * from './session-repository.contract';
 export * from './contact-repository.contract';
 export * from './conversation-repository.contract';
 export * from './message-repository.contract';
+export * from './realtime-test-helpers';
+export * from './event-bus.contract';
+export * from './presence-store.contract';
+export * from './rate-limiter.contract';
+export * from './login-code-store.contract';
