@@ -1,0 +1,6 @@
+export * from './bounded-label';
+export * from './graphql-metrics.plugin';
+export * from './http-metrics.middleware';
+export * from './metrics.controller';
+export * from './metrics.module';
+export * from './metrics.service';
