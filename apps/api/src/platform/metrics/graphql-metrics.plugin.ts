@@ -19,7 +19,7 @@ export function graphqlMetricsPlugin<TContext extends BaseContext = BaseContext>
       return {
         async didResolveOperation(ctx) {
           name = ctx.operationName ?? null;
-          type = ctx.operation.operation;
+          type = ctx.operation?.operation ?? 'unknown';
         },
         async didEncounterErrors() {
           failed = true;
