@@ -9,11 +9,11 @@ export const uniqueToken = (prefix = 't'): string => `${prefix}${randomBytes(6).
  * Retries `assertion` until it stops throwing or `timeoutMs` passes (then rethrows its last error).
  * For waiting on asynchronous delivery, never for timing claims.
  */
-export async function eventually(assertion: () => void, timeoutMs = 5000): Promise<void> {
+export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      assertion();
+      await assertion();
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

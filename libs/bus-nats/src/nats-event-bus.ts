@@ -1,0 +1,220 @@
+import { DomainError, EventBus, invalid } from '@chatter/core';
+import { ConnectionOptions, Events, NatsConnection, Subscription, connect } from 'nats';
+
+/** Same rule as the in-memory bus: no wildcards or empty tokens, so a topic matches only itself. */
+const isValidTopic = (topic: string): boolean =>
+  topic.length <= 512 && /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(topic);
+
+export interface NatsEventBusOptions {
+  /** Connection name shown by the server (`chatter-api-<host>`…). */
+  name?: string;
+  /** Receives errors thrown by handlers and asynchronous subscription errors. */
+  onError?: (error: unknown, topic: string) => void;
+  /** Reconnect backoff bounds; the wait grows with the length of the outage. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Client ping interval: how soon a silently dead server is noticed. */
+  pingIntervalMs?: number;
+}
+
+interface LocalHandler {
+  handler: (payload: string) => void;
+  active: boolean;
+}
+
+interface TopicEntry {
+  upstream: Subscription;
+  handlers: Set<LocalHandler>;
+}
+
+const defaultOnError = (error: unknown, topic: string): void => {
+  console.error(`[NatsEventBus] ${topic}:`, error);
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * EventBus over NATS core pub/sub (at-most-once). Subjects are the topic strings. One upstream
+ * subscription per topic however many local handlers, dropped when the last handler leaves. The
+ * client reconnects forever; subscriptions are restored by the client on reconnect.
+ */
+export class NatsEventBus extends EventBus {
+  private readonly topics = new Map<string, TopicEntry>();
+  private readonly listeners = new Set<(connected: boolean) => void>();
+  private readonly onError: (error: unknown, topic: string) => void;
+  private connected = true;
+  /** Bumped on each status change, so a late reconnect confirmation cannot override a newer loss. */
+  private generation = 0;
+  private closing = false;
+
+  /** Use {@link NatsEventBus.connect}; this constructor takes over an open connection. */
+  constructor(
+    private readonly nc: NatsConnection,
+    options: Pick<NatsEventBusOptions, 'onError'> = {},
+  ) {
+    super();
+    this.onError = options.onError ?? defaultOnError;
+    void this.watchStatus();
+    void nc.closed().then(() => this.setConnected(false));
+  }
+
+  /** Connects to `url` (comma-separated for a cluster) and returns a bus owning the connection. */
+  static async connect(url: string, options: NatsEventBusOptions = {}): Promise<NatsEventBus> {
+    const min = options.reconnectMinMs ?? 100;
+    const max = options.reconnectMaxMs ?? 5000;
+    const outage = { since: 0 };
+    const connectionOptions: ConnectionOptions = {
+      servers: url.split(',').map((s) => s.trim()),
+      name: options.name ?? 'chatter',
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      pingInterval: options.pingIntervalMs ?? 10_000,
+      maxPingOut: 3,
+      // Called on every dial-loop turn: waiting about half the outage so far gives an
+      // exponential-like backoff without counting attempts; jitter spreads a fleet's reconnects.
+      reconnectDelayHandler: () => {
+        if (outage.since === 0) outage.since = Date.now();
+        const wait = Math.min(max, Math.max(min, (Date.now() - outage.since) / 2));
+        return Math.round(wait * (1 + Math.random() * 0.2));
+      },
+    };
+    let nc: NatsConnection;
+    try {
+      nc = await connect(connectionOptions);
+    } catch (error) {
+      throw new DomainError('UNAVAILABLE', `cannot connect to NATS at ${url}: ${(error as Error).message}`);
+    }
+    const bus = new NatsEventBus(nc, options);
+    bus.onConnectionChange((up) => {
+      if (up) outage.since = 0;
+    });
+    return bus;
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    this.assertUsable(topic);
+    try {
+      // While reconnecting, the client buffers (bounded); the bus is at-most-once anyway.
+      this.nc.publish(topic, encoder.encode(payload));
+    } catch (error) {
+      throw new DomainError('UNAVAILABLE', `NATS publish failed: ${(error as Error).message}`);
+    }
+  }
+
+  async subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    this.assertUsable(topic);
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      const handlers = new Set<LocalHandler>();
+      const upstream = this.nc.subscribe(topic, {
+        callback: (err, msg) => {
+          if (err) return this.onError(err, topic);
+          const payload = decoder.decode(msg.data);
+          for (const local of [...handlers]) {
+            if (!local.active) continue;
+            try {
+              local.handler(payload);
+            } catch (error) {
+              this.onError(error, topic);
+            }
+          }
+        },
+      });
+      entry = { upstream, handlers };
+      this.topics.set(topic, entry);
+    }
+    const local: LocalHandler = { handler, active: true };
+    entry.handlers.add(local);
+    const unsubscribe = async () => this.remove(topic, local);
+    try {
+      // The SUB is on the server once a PING sent after it comes back.
+      await this.nc.flush();
+    } catch (error) {
+      await unsubscribe();
+      throw new DomainError('UNAVAILABLE', `NATS subscribe failed: ${(error as Error).message}`);
+    }
+    return unsubscribe;
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async isReady(): Promise<boolean> {
+    return this.connected && !this.closing && !this.nc.isClosed();
+  }
+
+  /** Topics with an upstream subscription (for metrics and tests). */
+  subscribedTopics(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  /** Drains (delivers what already arrived, then closes); closes at once when the server is away. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.listeners.clear();
+    for (const entry of this.topics.values()) for (const local of entry.handlers) local.active = false;
+    this.topics.clear();
+    if (this.nc.isClosed()) return;
+    if (!this.connected) return void (await this.nc.close());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
+    const drained = this.nc.drain().then(
+      () => 'drained' as const,
+      () => 'failed' as const,
+    );
+    const outcome = await Promise.race([drained, timeout]);
+    clearTimeout(timer);
+    if (outcome !== 'drained' && !this.nc.isClosed()) await this.nc.close();
+  }
+
+  private remove(topic: string, local: LocalHandler): void {
+    if (!local.active) return;
+    local.active = false;
+    const entry = this.topics.get(topic);
+    if (!entry) return;
+    entry.handlers.delete(local);
+    if (entry.handlers.size === 0) {
+      this.topics.delete(topic);
+      if (!this.nc.isClosed()) entry.upstream.unsubscribe();
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === Events.Disconnect) {
+        this.generation++;
+        this.setConnected(false);
+      } else if (status.type === Events.Reconnect) {
+        // The client re-sent our SUBs before this event; once the server answers a PING sent
+        // after them, "connected again" means live delivery has resumed.
+        const generation = ++this.generation;
+        this.nc.flush().then(
+          () => generation === this.generation && this.setConnected(true),
+          () => undefined, // lost again or closed: the next status decides
+        );
+      }
+    }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    if (this.closing) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(connected);
+      } catch (error) {
+        this.onError(error, '(connection listener)');
+      }
+    }
+  }
+
+  private assertUsable(topic: string): void {
+    if (this.closing || this.nc.isClosed()) throw new DomainError('UNAVAILABLE', 'event bus is closed');
+    if (!isValidTopic(topic)) throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
+  }
+}
