@@ -1,0 +1,48 @@
+import { Message, NewMessage } from '@chatter/core';
+import { fromMs, fromMsOrNull, toMs } from '../time';
+
+export interface MessageRow {
+  tenant_id: string;
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_message_id: string;
+  body: string | null;
+  reply_to_id: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+/** Column list matching MessageRow, for SELECTs (prefix with an alias where joined). */
+export const MESSAGE_COLUMNS =
+  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, created_at, edited_at, deleted_at';
+
+export const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  conversationId: row.conversation_id,
+  seq: row.seq,
+  senderId: row.sender_id,
+  clientMessageId: row.client_message_id,
+  body: row.body,
+  replyToId: row.reply_to_id,
+  createdAt: fromMs(row.created_at),
+  editedAt: fromMsOrNull(row.edited_at),
+  deletedAt: fromMsOrNull(row.deleted_at),
+});
+
+export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
+  tenant_id: input.tenantId,
+  id: input.id,
+  conversation_id: input.conversationId,
+  seq,
+  sender_id: input.senderId,
+  client_message_id: input.clientMessageId,
+  body: input.body,
+  reply_to_id: input.replyToId,
+  created_at: toMs(input.createdAt),
+  edited_at: null,
+  deleted_at: null,
+});

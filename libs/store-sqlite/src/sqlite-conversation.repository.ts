@@ -1,0 +1,531 @@
+import type { Database } from 'better-sqlite3';
+import {
+  Conversation,
+  ConversationId,
+  ConversationRepository,
+  DomainError,
+  LoggedEvent,
+  Member,
+  MemberMutation,
+  MemberRole,
+  MemberSettingsPatch,
+  MembershipChange,
+  NewMember,
+  Page,
+  PageRequest,
+  TenantId,
+  UserId,
+  invalid,
+} from '@chatter/core';
+import { ConversationLog } from './conversation-log';
+import {
+  ConversationRow,
+  EventRow,
+  MemberRow,
+  foldTitle,
+  fromConversation,
+  toConversation,
+  toLoggedEvent,
+  toMember,
+} from './mappers/conversation.mapper';
+import { decodeKeyset, toPage } from './pagination';
+import { mapConstraintErrors } from './sqlite-errors';
+
+type MemberInsert = {
+  tenant_id: string;
+  conversation_id: string;
+  user_id: string;
+  role: MemberRole;
+  joined_at: number;
+};
+type SettingsPatchRow = {
+  tenant_id: string;
+  conversation_id: string;
+  user_id: string;
+  set_muted: number;
+  muted: number;
+  set_pinned: number;
+  pinned: number;
+  set_archived: number;
+  archived: number;
+};
+/** A conversation row joined with the caller's membership (member columns prefixed `m_`). */
+type ConversationMemberRow = ConversationRow & {
+  m_user_id: string;
+  m_role: MemberRole;
+  m_joined_at: number;
+  m_read_seq: number;
+  m_delivered_seq: number;
+  m_muted: number;
+  m_pinned: number;
+  m_archived: number;
+};
+
+const toConversationWithMember = (row: ConversationMemberRow) => ({
+  conversation: toConversation(row),
+  member: toMember({
+    tenant_id: row.tenant_id,
+    conversation_id: row.id,
+    user_id: row.m_user_id,
+    role: row.m_role,
+    joined_at: row.m_joined_at,
+    read_seq: row.m_read_seq,
+    delivered_seq: row.m_delivered_seq,
+    muted: row.m_muted,
+    pinned: row.m_pinned,
+    archived: row.m_archived,
+  }),
+});
+
+const bool = (value: boolean | undefined): number => (value ? 1 : 0);
+const isSet = (value: boolean | undefined): number => (value === undefined ? 0 : 1);
+
+export class SqliteConversationRepository extends ConversationRepository {
+  private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly createTx: (conversation: Conversation, members: NewMember[]) => Conversation;
+  private readonly findOrCreateTx: (
+    conversation: Conversation,
+    members: NewMember[],
+  ) => { conversation: Conversation; created: boolean };
+  private readonly addMembersTx: (
+    t: string,
+    c: string,
+    members: NewMember[],
+    at: Date,
+  ) => MemberMutation[];
+  private readonly removeMemberTx: (
+    t: string,
+    c: string,
+    u: string,
+    change: MembershipChange,
+    at: Date,
+  ) => MemberMutation | null;
+  private readonly setRoleTx: (
+    t: string,
+    c: string,
+    u: string,
+    role: MemberRole,
+    at: Date,
+  ) => MemberMutation | null;
+  private readonly updateTitleTx: (
+    t: string,
+    c: string,
+    title: string,
+    at: Date,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
+
+  constructor(db: Database, log: ConversationLog) {
+    super();
+    const s = (this.s = prepareStatements(db));
+
+    const insertAll = (conversation: Conversation, members: NewMember[]): Conversation => {
+      const row = { ...fromConversation(conversation), last_seq: 0, member_count: 0 };
+      mapConstraintErrors('conversation', () => s.insertConversation.run(row));
+      let count = 0;
+      for (const m of members) {
+        const inserted = mapConstraintErrors('member', () =>
+          s.insertMember.run({
+            tenant_id: conversation.tenantId,
+            conversation_id: conversation.id,
+            user_id: m.userId,
+            role: m.role,
+            joined_at: row.created_at,
+          }),
+        );
+        count += inserted.changes;
+      }
+      s.adjustMemberCount.run(count, conversation.tenantId, conversation.id);
+      return toConversation(s.byId.get(conversation.tenantId, conversation.id)!);
+    };
+
+    this.createTx = db.transaction(insertAll).immediate;
+    this.findOrCreateTx = db.transaction((conversation: Conversation, members: NewMember[]) => {
+      const existing = s.byUniqueKey.get(conversation.tenantId, conversation.uniqueKey!);
+      if (existing) return { conversation: toConversation(existing), created: false };
+      return { conversation: insertAll(conversation, members), created: true };
+    }).immediate;
+
+    this.addMembersTx = db.transaction((t: string, c: string, members: NewMember[], at: Date) => {
+      if (!s.exists.get(t, c)) throw new DomainError('NOT_FOUND', 'conversation not found');
+      const mutations: MemberMutation[] = [];
+      for (const m of members) {
+        const inserted = mapConstraintErrors('member', () =>
+          s.insertMember.run({
+            tenant_id: t,
+            conversation_id: c,
+            user_id: m.userId,
+            role: m.role,
+            joined_at: at.getTime(),
+          }),
+        );
+        if (inserted.changes === 0) continue; // already a member
+        const event = log.record(
+          t,
+          c,
+          { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED' },
+          at,
+        )!;
+        mutations.push({ event, member: toMember(s.member.get(t, c, m.userId)!) });
+      }
+      if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
+      return mutations;
+    }).immediate;
+
+    this.removeMemberTx = db.transaction(
+      (t: string, c: string, u: string, change: MembershipChange, at: Date) => {
+        if (s.deleteMember.run(t, c, u).changes === 0) return null;
+        s.adjustMemberCount.run(-1, t, c);
+        const event = log.record(t, c, { kind: 'MEMBERSHIP_CHANGED', userId: u, change }, at)!;
+        return { event, member: null };
+      },
+    ).immediate;
+
+    this.setRoleTx = db.transaction(
+      (t: string, c: string, u: string, role: MemberRole, at: Date) => {
+        const row = s.setRole.get(role, t, c, u);
+        if (!row) return null;
+        const event = log.record(
+          t,
+          c,
+          { kind: 'MEMBERSHIP_CHANGED', userId: u, change: 'ROLE_CHANGED' },
+          at,
+        )!;
+        return { event, member: toMember(row) };
+      },
+    ).immediate;
+
+    this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
+      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+      if (!event) return null;
+      const row = s.setTitle.get(title, foldTitle(title), t, c)!;
+      return { conversation: toConversation(row), event };
+    }).immediate;
+  }
+
+  override async create(conversation: Conversation, members: NewMember[]): Promise<Conversation> {
+    return this.createTx(conversation, members);
+  }
+
+  override async findOrCreateUnique(
+    conversation: Conversation,
+    members: NewMember[],
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    if (conversation.uniqueKey === null)
+      throw invalid('uniqueKey', 'findOrCreateUnique needs a uniqueKey');
+    return this.findOrCreateTx(conversation, members);
+  }
+
+  override async findById(tenantId: TenantId, id: ConversationId): Promise<Conversation | null> {
+    const row = this.s.byId.get(tenantId, id);
+    return row ? toConversation(row) : null;
+  }
+
+  override async findByIds(
+    tenantId: TenantId,
+    ids: readonly ConversationId[],
+  ): Promise<Conversation[]> {
+    if (ids.length === 0) return [];
+    return this.s.byIds.all(tenantId, JSON.stringify(ids)).map(toConversation);
+  }
+
+  override async findByUniqueKey(tenantId: TenantId, key: string): Promise<Conversation | null> {
+    const row = this.s.byUniqueKey.get(tenantId, key);
+    return row ? toConversation(row) : null;
+  }
+
+  override async listForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    page: PageRequest,
+  ): Promise<Page<{ conversation: Conversation; member: Member }>> {
+    let rows: ConversationMemberRow[];
+    if (page.after === null) {
+      rows = this.s.forUserFirst.all(tenantId, userId, page.first + 1);
+    } else {
+      const [at, id] = decodeKeyset(page.after, ['number', 'string']);
+      rows = this.s.forUserNext.all(tenantId, userId, at, at, id, page.first + 1);
+    }
+    return toPage(rows, page, toConversationWithMember, (r) => [r.last_activity_at, r.id]);
+  }
+
+  override async searchChannels(
+    tenantId: TenantId,
+    query: string | null,
+    page: PageRequest,
+  ): Promise<Page<Conversation>> {
+    const needle = query === null || query === '' ? null : query.toLowerCase();
+    const limit = page.first + 1;
+    let rows: ConversationRow[];
+    if (page.after === null) {
+      rows =
+        needle === null
+          ? this.s.channelsFirst.all(tenantId, limit)
+          : this.s.channelsMatchingFirst.all(tenantId, needle, limit);
+    } else {
+      const [title, id] = decodeKeyset(page.after, ['string', 'string']);
+      rows =
+        needle === null
+          ? this.s.channelsNext.all(tenantId, title, id, limit)
+          : this.s.channelsMatchingNext.all(tenantId, needle, title, id, limit);
+    }
+    return toPage(rows, page, toConversation, (r) => [r.title ?? '', r.id]);
+  }
+
+  override async listIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]> {
+    return this.s.idsForUser.all(tenantId, userId, limit).map((r) => r.id);
+  }
+
+  override async listPeerIds(tenantId: TenantId, userId: UserId, limit: number): Promise<UserId[]> {
+    return this.s.peers.all(tenantId, userId, userId, limit).map((r) => r.user_id);
+  }
+
+  override async getMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<Member | null> {
+    const row = this.s.member.get(tenantId, conversationId, userId);
+    return row ? toMember(row) : null;
+  }
+
+  override async listMembers(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    page: PageRequest,
+  ): Promise<Page<Member>> {
+    let rows: MemberRow[];
+    if (page.after === null) {
+      rows = this.s.membersFirst.all(tenantId, conversationId, page.first + 1);
+    } else {
+      const [at, userId] = decodeKeyset(page.after, ['number', 'string']);
+      rows = this.s.membersNext.all(tenantId, conversationId, at, userId, page.first + 1);
+    }
+    return toPage(rows, page, toMember, (r) => [r.joined_at, r.user_id]);
+  }
+
+  override async countMembersWithRole(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    role: MemberRole,
+  ): Promise<number> {
+    return this.s.countRole.get(tenantId, conversationId, role)!.n;
+  }
+
+  override async addMembers(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    members: NewMember[],
+    at: Date,
+  ): Promise<MemberMutation[]> {
+    return this.addMembersTx(tenantId, conversationId, members, at);
+  }
+
+  override async removeMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
+    at: Date,
+  ): Promise<MemberMutation | null> {
+    return this.removeMemberTx(tenantId, conversationId, userId, change, at);
+  }
+
+  override async setRole(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    role: MemberRole,
+    at: Date,
+  ): Promise<MemberMutation | null> {
+    return this.setRoleTx(tenantId, conversationId, userId, role, at);
+  }
+
+  override async updateMemberSettings(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    patch: MemberSettingsPatch,
+  ): Promise<Member | null> {
+    const row = this.s.settings.get({
+      tenant_id: tenantId,
+      conversation_id: conversationId,
+      user_id: userId,
+      set_muted: isSet(patch.muted),
+      muted: bool(patch.muted),
+      set_pinned: isSet(patch.pinned),
+      pinned: bool(patch.pinned),
+      set_archived: isSet(patch.archived),
+      archived: bool(patch.archived),
+    });
+    return row ? toMember(row) : null;
+  }
+
+  override async updateTitle(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    title: string,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateTitleTx(tenantId, conversationId, title, at);
+  }
+
+  override async advanceRead(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    seq: number,
+  ): Promise<Member | null> {
+    const row = this.s.advanceRead.get(seq, tenantId, conversationId, userId);
+    return row ? toMember(row) : null;
+  }
+
+  override async advanceDelivered(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    seq: number,
+  ): Promise<Member | null> {
+    const row = this.s.advanceDelivered.get(seq, tenantId, conversationId, userId);
+    return row ? toMember(row) : null;
+  }
+
+  override async countReaders(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seq: number,
+    excludeUserId: UserId,
+  ): Promise<number> {
+    return this.s.countReaders.get(tenantId, conversationId, seq, excludeUserId)!.n;
+  }
+
+  override async listEvents(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<LoggedEvent[]> {
+    return this.s.events.all(tenantId, conversationId, afterSeq, limit).map(toLoggedEvent);
+  }
+}
+
+const MEMBER_AS_M = `m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at, m.read_seq AS m_read_seq,
+  m.delivered_seq AS m_delivered_seq, m.muted AS m_muted, m.pinned AS m_pinned, m.archived AS m_archived`;
+
+/** Moves one pointer column forward, clamped to the conversation's lastSeq, in one statement. */
+const advance = (
+  column: 'read_seq' | 'delivered_seq',
+) => `UPDATE members SET ${column} = max(${column}, min(?,
+    (SELECT c.last_seq FROM conversations c WHERE c.tenant_id = members.tenant_id AND c.id = members.conversation_id)))
+  WHERE tenant_id = ? AND conversation_id = ? AND user_id = ? RETURNING *`;
+
+function prepareStatements(db: Database) {
+  const channels = (matching: boolean, next: boolean) => `SELECT * FROM conversations
+    WHERE tenant_id = ? AND kind = 'CHANNEL'
+    ${matching ? 'AND instr(title_folded, ?) > 0' : ''}
+    ${next ? 'AND (title, id) > (?, ?)' : ''}
+    ORDER BY title, id LIMIT ?`;
+  const forUser = (next: boolean) => `SELECT c.*, ${MEMBER_AS_M}
+    FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+    WHERE m.tenant_id = ? AND m.user_id = ?
+    ${next ? 'AND (c.last_activity_at < ? OR (c.last_activity_at = ? AND c.id > ?))' : ''}
+    ORDER BY c.last_activity_at DESC, c.id LIMIT ?`;
+  const members = (
+    next: boolean,
+  ) => `SELECT * FROM members WHERE tenant_id = ? AND conversation_id = ?
+    ${next ? 'AND (joined_at, user_id) > (?, ?)' : ''} ORDER BY joined_at, user_id LIMIT ?`;
+
+  return {
+    insertConversation: db.prepare<
+      [ConversationRow]
+    >(`INSERT INTO conversations (tenant_id, id, kind, title,
+        title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, created_by, created_at)
+      VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
+        @last_activity_at, @member_count, @created_by, @created_at)`),
+    insertMember: db.prepare<
+      [MemberInsert]
+    >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
+      VALUES (@tenant_id, @conversation_id, @user_id, @role, @joined_at) ON CONFLICT DO NOTHING`),
+    adjustMemberCount: db.prepare<[number, string, string]>(
+      'UPDATE conversations SET member_count = member_count + ? WHERE tenant_id = ? AND id = ?',
+    ),
+    exists: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM conversations WHERE tenant_id = ? AND id = ?',
+    ),
+    byId: db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE tenant_id = ? AND id = ?',
+    ),
+    byIds: db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    byUniqueKey: db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE tenant_id = ? AND unique_key = ?',
+    ),
+    forUserFirst: db.prepare<[string, string, number], ConversationMemberRow>(forUser(false)),
+    forUserNext: db.prepare<
+      [string, string, number, number, string, number],
+      ConversationMemberRow
+    >(forUser(true)),
+    channelsFirst: db.prepare<[string, number], ConversationRow>(channels(false, false)),
+    channelsNext: db.prepare<[string, string, string, number], ConversationRow>(
+      channels(false, true),
+    ),
+    channelsMatchingFirst: db.prepare<[string, string, number], ConversationRow>(
+      channels(true, false),
+    ),
+    channelsMatchingNext: db.prepare<[string, string, string, string, number], ConversationRow>(
+      channels(true, true),
+    ),
+    // Most recently active first, so a limit keeps the conversations that matter most.
+    idsForUser: db.prepare<[string, string, number], { id: string }>(`SELECT c.id FROM members m
+      JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+      WHERE m.tenant_id = ? AND m.user_id = ? ORDER BY c.last_activity_at DESC LIMIT ?`),
+    peers: db.prepare<
+      [string, string, string, number],
+      { user_id: string }
+    >(`SELECT DISTINCT other.user_id
+      FROM members mine
+      JOIN conversations c ON c.tenant_id = mine.tenant_id AND c.id = mine.conversation_id AND c.kind IN ('DIRECT', 'GROUP')
+      JOIN members other ON other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
+      WHERE mine.tenant_id = ? AND mine.user_id = ? AND other.user_id <> ? LIMIT ?`),
+    member: db.prepare<[string, string, string], MemberRow>(
+      'SELECT * FROM members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ?',
+    ),
+    membersFirst: db.prepare<[string, string, number], MemberRow>(members(false)),
+    membersNext: db.prepare<[string, string, number, string, number], MemberRow>(members(true)),
+    countRole: db.prepare<[string, string, MemberRole], { n: number }>(
+      'SELECT count(*) AS n FROM members WHERE tenant_id = ? AND conversation_id = ? AND role = ?',
+    ),
+    deleteMember: db.prepare<[string, string, string]>(
+      'DELETE FROM members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ?',
+    ),
+    setRole: db.prepare<[MemberRole, string, string, string], MemberRow>(
+      'UPDATE members SET role = ? WHERE tenant_id = ? AND conversation_id = ? AND user_id = ? RETURNING *',
+    ),
+    settings: db.prepare<[SettingsPatchRow], MemberRow>(`UPDATE members SET
+        muted = CASE WHEN @set_muted THEN @muted ELSE muted END,
+        pinned = CASE WHEN @set_pinned THEN @pinned ELSE pinned END,
+        archived = CASE WHEN @set_archived THEN @archived ELSE archived END
+      WHERE tenant_id = @tenant_id AND conversation_id = @conversation_id AND user_id = @user_id RETURNING *`),
+    setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
+      'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    ),
+    advanceRead: db.prepare<[number, string, string, string], MemberRow>(advance('read_seq')),
+    advanceDelivered: db.prepare<[number, string, string, string], MemberRow>(
+      advance('delivered_seq'),
+    ),
+    countReaders: db.prepare<
+      [string, string, number, string],
+      { n: number }
+    >(`SELECT count(*) AS n FROM members
+      WHERE tenant_id = ? AND conversation_id = ? AND read_seq >= ? AND user_id <> ?`),
+    events: db.prepare<
+      [string, string, number, number],
+      EventRow
+    >(`SELECT seq, kind, message_id, user_id, change, at
+      FROM events WHERE tenant_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+  };
+}

@@ -1,0 +1,304 @@
+import type { Database } from 'better-sqlite3';
+import {
+  ConversationId,
+  DomainError,
+  LoggedEvent,
+  Message,
+  MessageId,
+  MessageMutation,
+  MessageRepository,
+  NewMessage,
+  ReactionSummary,
+  SearchHit,
+  SeqRange,
+  TenantId,
+  UserId,
+} from '@chatter/core';
+import { ConversationLog } from './conversation-log';
+import { toFtsQuery } from './fts-query';
+import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
+import { mapConstraintErrors } from './sqlite-errors';
+
+type ReactionGroupRow = {
+  message_id: string;
+  emoji: string;
+  count: number;
+  mine: number;
+  first_at: number;
+  first_pk: number;
+};
+type SearchRow = MessageRow & { score: number };
+type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
+
+export class SqliteMessageRepository extends MessageRepository {
+  private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly appendTx: (input: NewMessage) => AppendResult;
+  private readonly editTx: (
+    t: string,
+    id: string,
+    body: string,
+    at: Date,
+  ) => MessageMutation | null;
+  private readonly tombstoneTx: (t: string, id: string, at: Date) => MessageMutation | null;
+  private readonly addReactionTx: (
+    t: string,
+    id: string,
+    u: string,
+    emoji: string,
+    at: Date,
+  ) => MessageMutation | null;
+  private readonly removeReactionTx: (
+    t: string,
+    id: string,
+    u: string,
+    emoji: string,
+    at: Date,
+  ) => MessageMutation | null;
+
+  constructor(db: Database, log: ConversationLog) {
+    super();
+    const s = (this.s = prepareStatements(db));
+    const updated = (row: MessageRow, at: Date): LoggedEvent =>
+      log.record(
+        row.tenant_id,
+        row.conversation_id,
+        { kind: 'MESSAGE_UPDATED', messageId: row.id },
+        at,
+      )!;
+
+    this.appendTx = db.transaction((input: NewMessage): AppendResult => {
+      // The idempotency check and the insert share one write transaction, so no duplicate can slip in between.
+      const existing = s.byClientId.get(input.tenantId, input.senderId, input.clientMessageId);
+      if (existing) return { message: toMessage(existing), event: null, created: false };
+      const event = log.record(
+        input.tenantId,
+        input.conversationId,
+        { kind: 'MESSAGE_ADDED', messageId: input.id },
+        input.createdAt,
+      );
+      if (!event) throw new DomainError('NOT_FOUND', 'conversation not found');
+      const row = fromNewMessage(input, event.seq);
+      mapConstraintErrors('message', () => s.insert.run(row));
+      s.touchConversation.run(input.id, row.created_at, input.tenantId, input.conversationId);
+      return { message: toMessage(row), event, created: true };
+    }).immediate;
+
+    this.editTx = db.transaction((t: string, id: string, body: string, at: Date) => {
+      const live = s.live.get(t, id);
+      if (!live) return null;
+      const event = updated(live, at);
+      return { message: toMessage(s.setBody.get(body, at.getTime(), t, id)!), event };
+    }).immediate;
+
+    this.tombstoneTx = db.transaction((t: string, id: string, at: Date) => {
+      const live = s.live.get(t, id);
+      if (!live) return null;
+      const event = updated(live, at);
+      s.deleteReactions.run(t, id);
+      return { message: toMessage(s.tombstone.get(at.getTime(), t, id)!), event };
+    }).immediate;
+
+    this.addReactionTx = db.transaction(
+      (t: string, id: string, u: string, emoji: string, at: Date) => {
+        const live = s.live.get(t, id);
+        if (!live) return null;
+        const inserted = mapConstraintErrors('reaction', () =>
+          s.insertReaction.run(t, id, u, emoji, at.getTime()),
+        );
+        if (inserted.changes === 0) return null;
+        return { message: toMessage(live), event: updated(live, at) };
+      },
+    ).immediate;
+
+    this.removeReactionTx = db.transaction(
+      (t: string, id: string, u: string, emoji: string, at: Date) => {
+        const message = s.byId.get(t, id);
+        if (!message || s.deleteReaction.run(t, id, emoji, u).changes === 0) return null;
+        return { message: toMessage(message), event: updated(message, at) };
+      },
+    ).immediate;
+  }
+
+  override async append(input: NewMessage): Promise<AppendResult> {
+    return this.appendTx(input);
+  }
+
+  override async findById(tenantId: TenantId, id: MessageId): Promise<Message | null> {
+    const row = this.s.byId.get(tenantId, id);
+    return row ? toMessage(row) : null;
+  }
+
+  override async findByIds(tenantId: TenantId, ids: readonly MessageId[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    return this.s.byIds.all(tenantId, JSON.stringify(ids)).map(toMessage);
+  }
+
+  override async listBySeq(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    range: SeqRange,
+  ): Promise<Message[]> {
+    const statement = range.direction === 'forward' ? this.s.rangeForward : this.s.rangeBackward;
+    const after = range.afterSeq ?? -1;
+    const before = range.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    return statement.all(tenantId, conversationId, after, before, range.limit).map(toMessage);
+  }
+
+  override async edit(
+    tenantId: TenantId,
+    id: MessageId,
+    body: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.editTx(tenantId, id, body, at);
+  }
+
+  override async tombstone(
+    tenantId: TenantId,
+    id: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.tombstoneTx(tenantId, id, at);
+  }
+
+  override async addReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.addReactionTx(tenantId, id, userId, emoji, at);
+  }
+
+  override async removeReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.removeReactionTx(tenantId, id, userId, emoji, at);
+  }
+
+  override async reactions(
+    tenantId: TenantId,
+    messageIds: readonly MessageId[],
+    viewerId: UserId,
+  ): Promise<ReactionSummary[]> {
+    if (messageIds.length === 0) return [];
+    const position = new Map(messageIds.map((id, i) => [id, i] as const));
+    const rows = this.s.reactionGroups.all(viewerId, tenantId, JSON.stringify(messageIds));
+    rows.sort(
+      (a, b) =>
+        position.get(a.message_id)! - position.get(b.message_id)! ||
+        a.first_at - b.first_at ||
+        a.first_pk - b.first_pk,
+    );
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      emoji: r.emoji,
+      count: r.count,
+      mine: r.mine === 1,
+    }));
+  }
+
+  override async countUnread(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.s.countUnread.get(tenantId, conversationId, afterSeq, userId)!.n;
+  }
+
+  override async search(
+    tenantId: TenantId,
+    userId: UserId,
+    query: string,
+    conversationId: ConversationId | null,
+    offset: number,
+    limit: number,
+  ): Promise<SearchHit[]> {
+    const match = toFtsQuery(query);
+    if (match === null || limit <= 0) return [];
+    const rows =
+      conversationId === null
+        ? this.s.search.all(match, tenantId, userId, limit, offset)
+        : this.s.searchIn.all(match, tenantId, userId, conversationId, limit, offset);
+    // bm25() is lower-is-better; expose a higher-is-better rank.
+    return rows.map((r) => ({ message: toMessage(r), rank: -r.score }));
+  }
+}
+
+function prepareStatements(db: Database) {
+  const range = (direction: 'ASC' | 'DESC') =>
+    db.prepare<
+      [string, string, number, number, number],
+      MessageRow
+    >(`SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${direction} LIMIT ?`);
+  const search = (inConversation: boolean) => `SELECT ${prefixed('m')}, bm25(messages_fts) AS score
+    FROM messages_fts JOIN messages m ON m.pk = messages_fts.rowid
+    WHERE messages_fts MATCH ? AND m.tenant_id = ? AND m.deleted_at IS NULL
+      AND EXISTS (SELECT 1 FROM members mm
+        WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?)
+      ${inConversation ? 'AND m.conversation_id = ?' : ''}
+    ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
+
+  return {
+    insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS})
+      VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
+        @created_at, @edited_at, @deleted_at)`),
+    touchConversation: db.prepare<[string, number, string, string]>(
+      'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
+    ),
+    byClientId: db.prepare<[string, string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = ? AND sender_id = ? AND client_message_id = ?`,
+    ),
+    byId: db.prepare<[string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = ? AND id = ?`,
+    ),
+    live: db.prepare<[string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL`,
+    ),
+    byIds: db.prepare<[string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
+    ),
+    rangeForward: range('ASC'),
+    rangeBackward: range('DESC'),
+    setBody: db.prepare<[string, number, string, string], MessageRow>(
+      `UPDATE messages SET body = ?, edited_at = ? WHERE tenant_id = ? AND id = ? RETURNING ${MESSAGE_COLUMNS}`,
+    ),
+    tombstone: db.prepare<[number, string, string], MessageRow>(
+      `UPDATE messages SET body = NULL, deleted_at = ? WHERE tenant_id = ? AND id = ? RETURNING ${MESSAGE_COLUMNS}`,
+    ),
+    insertReaction: db.prepare<[string, string, string, string, number]>(`INSERT INTO reactions
+      (tenant_id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    deleteReaction: db.prepare<[string, string, string, string]>(
+      'DELETE FROM reactions WHERE tenant_id = ? AND message_id = ? AND emoji = ? AND user_id = ?',
+    ),
+    deleteReactions: db.prepare<[string, string]>(
+      'DELETE FROM reactions WHERE tenant_id = ? AND message_id = ?',
+    ),
+    reactionGroups: db.prepare<
+      [string, string, string],
+      ReactionGroupRow
+    >(`SELECT message_id, emoji,
+        count(*) AS count, max(user_id = ?) AS mine, min(created_at) AS first_at, min(pk) AS first_pk
+      FROM reactions WHERE tenant_id = ? AND message_id IN (SELECT value FROM json_each(?))
+      GROUP BY message_id, emoji`),
+    countUnread: db.prepare<
+      [string, string, number, string],
+      { n: number }
+    >(`SELECT count(*) AS n FROM messages
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`),
+    search: db.prepare<[string, string, string, number, number], SearchRow>(search(false)),
+    searchIn: db.prepare<[string, string, string, string, number, number], SearchRow>(search(true)),
+  };
+}
+
+const prefixed = (alias: string) =>
+  MESSAGE_COLUMNS.split(',')
+    .map((c) => `${alias}.${c.trim()}`)
+    .join(', ');

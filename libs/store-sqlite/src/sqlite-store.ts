@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConversationLog } from './conversation-log';
+import { MIGRATIONS, migrate } from './migrations';
+import { SqliteBlockRepository } from './sqlite-block.repository';
+import { SqliteContactRepository } from './sqlite-contact.repository';
+import { SqliteConversationRepository } from './sqlite-conversation.repository';
+import { SqliteMessageRepository } from './sqlite-message.repository';
+import { SqliteSessionRepository } from './sqlite-session.repository';
+import { SqliteTenantRepository } from './sqlite-tenant.repository';
+import { SqliteUserRepository } from './sqlite-user.repository';
+
+export interface SqliteStoreOptions {
+  /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
+  file: string;
+  /**
+   * WAL synchronous level. NORMAL (default) survives a process crash; FULL also survives power
+   * loss at the cost of an fsync per commit.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a writer waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number;
+}
+
+/** The embedded store: every repository port over one better-sqlite3 connection. */
+export class SqliteStore {
+  readonly tenants: SqliteTenantRepository;
+  readonly users: SqliteUserRepository;
+  readonly sessions: SqliteSessionRepository;
+  readonly contacts: SqliteContactRepository;
+  readonly blocks: SqliteBlockRepository;
+  readonly conversations: SqliteConversationRepository;
+  readonly messages: SqliteMessageRepository;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** Migration versions this open applied (empty when the schema was already current). */
+    readonly appliedMigrations: readonly number[],
+  ) {
+    const log = new ConversationLog(db);
+    this.tenants = new SqliteTenantRepository(db);
+    this.users = new SqliteUserRepository(db);
+    this.sessions = new SqliteSessionRepository(db);
+    this.contacts = new SqliteContactRepository(db);
+    this.blocks = new SqliteBlockRepository(db);
+    this.conversations = new SqliteConversationRepository(db, log);
+    this.messages = new SqliteMessageRepository(db, log);
+  }
+
+  /** Opens (creating if needed) the database and brings its schema up to date. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const inMemory = options.file === ':memory:' || options.file === '';
+    if (!inMemory) mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    try {
+      // WAL lets readers proceed during a write; in-memory databases keep their own journal mode.
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      const applied = migrate(db, MIGRATIONS);
+      return new SqliteStore(db, applied);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** True when the database answers a trivial query. */
+  async isReady(): Promise<boolean> {
+    try {
+      return this.db.open && this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the connection (checkpointing the WAL); idempotent. */
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,40 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { Tenant, TenantRepository } from '@chatter/core';
+import { TenantRow, fromTenant, toTenant } from './mappers/tenant.mapper';
+import { mapConstraintErrors } from './sqlite-errors';
+
+export class SqliteTenantRepository extends TenantRepository {
+  private readonly insert: Statement<[TenantRow]>;
+  private readonly byId: Statement<[string], TenantRow>;
+  private readonly all: Statement<[], TenantRow>;
+  private readonly setSecret: Statement<[string, string], TenantRow>;
+
+  constructor(db: Database) {
+    super();
+    this.insert = db.prepare(
+      'INSERT INTO tenants (id, name, signing_secret, created_at) VALUES (@id, @name, @signing_secret, @created_at)',
+    );
+    this.byId = db.prepare('SELECT * FROM tenants WHERE id = ?');
+    this.all = db.prepare('SELECT * FROM tenants ORDER BY id');
+    this.setSecret = db.prepare('UPDATE tenants SET signing_secret = ? WHERE id = ? RETURNING *');
+  }
+
+  override async create(tenant: Tenant): Promise<Tenant> {
+    mapConstraintErrors('tenant', () => this.insert.run(fromTenant(tenant)));
+    return { ...tenant };
+  }
+
+  override async findById(id: string): Promise<Tenant | null> {
+    const row = this.byId.get(id);
+    return row ? toTenant(row) : null;
+  }
+
+  override async list(): Promise<Tenant[]> {
+    return this.all.all().map(toTenant);
+  }
+
+  override async updateSigningSecret(id: string, secret: string): Promise<Tenant | null> {
+    const row = this.setSecret.get(secret, id);
+    return row ? toTenant(row) : null;
+  }
+}
