@@ -1,0 +1,2 @@
+export * from './shutdown.module';
+export * from './shutdown.service';
