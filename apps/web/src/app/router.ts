@@ -1,0 +1,60 @@
+// A hash router is enough: the server serves index.html at / only, and hash routes survive
+// reloads without any server-side fallback.
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'conversation'; conversationId: string; panel?: 'details' | 'search' }
+  | { view: 'contacts' }
+  | { view: 'settings' }
+  | { view: 'new'; tab?: 'direct' | 'group' | 'channels' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'c':
+      return parts[1]
+        ? { view: 'conversation', conversationId: parts[1], panel: parts[2] === 'details' || parts[2] === 'search' ? parts[2] : undefined }
+        : { view: 'home' };
+    case 'contacts':
+      return { view: 'contacts' };
+    case 'settings':
+      return { view: 'settings' };
+    case 'new':
+      return { view: 'new', tab: parts[1] === 'group' || parts[1] === 'channels' ? parts[1] : 'direct' };
+    default:
+      return { view: 'home' };
+  }
+}
+
+export function routeHref(route: Route): string {
+  switch (route.view) {
+    case 'home':
+      return '#/';
+    case 'conversation':
+      return `#/c/${encodeURIComponent(route.conversationId)}${route.panel ? `/${route.panel}` : ''}`;
+    case 'contacts':
+      return '#/contacts';
+    case 'settings':
+      return '#/settings';
+    case 'new':
+      return `#/new${route.tab && route.tab !== 'direct' ? `/${route.tab}` : ''}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+const subscribe = (cb: () => void) => {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+};
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash);
+}
+
+export function useRoute(): Route {
+  return parseRoute(useHash());
+}

@@ -1,0 +1,130 @@
+// The signed-in app: one outbox and one realtime stream per user, the sidebar and a main pane.
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useQuery } from '@apollo/client';
+import { ConversationsDocument, MeDocument } from '@chatter/client';
+import { ChatServicesContext, useAppServices, type ChatServices } from '../app/services';
+import { useRoute } from '../app/router';
+import { Outbox } from '../outbox/outbox';
+import { RealtimeSession } from '../realtime/realtime-session';
+import { createSender } from './send-message';
+import { useActivity } from './use-activity';
+import { Sidebar } from './sidebar';
+import { ConversationView } from '../conversation/conversation-view';
+import { ContactsPage } from '../contacts/contacts.page';
+import { SettingsPage } from '../settings/settings.page';
+import { NewChatPage } from '../new-chat/new-chat.page';
+import { Icon } from '../ui/icons';
+
+export const CONVERSATIONS_PAGE = 100;
+
+function wsUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
+}
+
+export function ChatApp({ userId }: { userId: string }) {
+  const { session, client } = useAppServices();
+  const route = useRoute();
+  const viewing = useRef<string | null>(null);
+  viewing.current = route.view === 'conversation' ? route.conversationId : null;
+
+  const services = useMemo<ChatServices>(() => {
+    const outbox = new Outbox(localStorage, `chatter.outbox.${userId}`, createSender(client));
+    const realtime = new RealtimeSession({
+      url: wsUrl(),
+      session,
+      client,
+      myUserId: userId,
+      viewingConversationId: () => (document.visibilityState === 'visible' ? viewing.current : null),
+      onConnected: () => void outbox.flush(),
+    });
+    return { session, client, myUserId: userId, outbox, realtime };
+  }, [session, client, userId]);
+
+  useQuery(MeDocument);
+  const { data, loading, error, refetch } = useQuery(ConversationsDocument, { variables: { first: CONVERSATIONS_PAGE } });
+  const loaded = Boolean(data);
+
+  // Start the stream once the list is known: its lastSeqs are where the stream resumes.
+  useEffect(() => {
+    if (!loaded) return;
+    const list = client.cache.readQuery({ query: ConversationsDocument, variables: { first: CONVERSATIONS_PAGE } });
+    services.realtime.start((list?.conversations.edges ?? []).map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })));
+    return () => services.realtime.stop();
+  }, [loaded, services, client]);
+
+  useEffect(() => {
+    if (data) services.realtime.seed(data.conversations.edges.map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })));
+  }, [data, services]);
+
+  // The pending queue flushes on reconnect, when the browser says it is online, and now and then.
+  useEffect(() => {
+    const { outbox } = services;
+    const flush = () => void outbox.flush();
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === `chatter.outbox.${userId}`) outbox.reload();
+    };
+    window.addEventListener('online', flush);
+    window.addEventListener('storage', onStorage);
+    const t = setInterval(() => {
+      if (outbox.size && navigator.onLine !== false) flush();
+    }, 10_000);
+    flush();
+    return () => {
+      window.removeEventListener('online', flush);
+      window.removeEventListener('storage', onStorage);
+      clearInterval(t);
+    };
+  }, [services, userId]);
+
+  const report = useCallback((active: boolean) => services.realtime.reportActivity(active), [services]);
+  useActivity(report);
+
+  const status = useSyncExternalStore(services.realtime.onStatus, services.realtime.getStatus);
+
+  let main: React.ReactNode;
+  switch (route.view) {
+    case 'conversation':
+      main = <ConversationView key={route.conversationId} conversationId={route.conversationId} panel={route.panel} />;
+      break;
+    case 'contacts':
+      main = <ContactsPage />;
+      break;
+    case 'settings':
+      main = <SettingsPage />;
+      break;
+    case 'new':
+      main = <NewChatPage tab={route.tab ?? 'direct'} />;
+      break;
+    case 'home':
+      main = (
+        <div className="empty-state">
+          <div className="empty-state__icon" aria-hidden="true">
+            <Icon name="chat" size={40} />
+          </div>
+          <h2>Your messages</h2>
+          <p className="muted">Pick a conversation, or start a new one.</p>
+          <a className="button button--primary" href="#/new">
+            <Icon name="plus" size={18} /> New chat
+          </a>
+        </div>
+      );
+      break;
+  }
+
+  return (
+    <ChatServicesContext.Provider value={services}>
+      <div className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+        <Sidebar
+          status={status}
+          loading={loading}
+          error={error ? 'Could not load your conversations.' : null}
+          onRetry={() => void refetch()}
+          activeId={route.view === 'conversation' ? route.conversationId : null}
+        />
+        <main className="main" id="main">
+          {main}
+        </main>
+      </div>
+    </ChatServicesContext.Provider>
+  );
+}

@@ -1,0 +1,156 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '@apollo/client';
+import {
+  AddContactDocument,
+  BlockedUsersDocument,
+  BlockUserDocument,
+  ContactsDocument,
+  OpenDirectConversationDocument,
+  RemoveContactDocument,
+  UnblockUserDocument,
+} from '@chatter/client';
+import { useChat } from '../app/services';
+import { navigate } from '../app/router';
+import { Page } from '../ui/page';
+import { Avatar } from '../ui/avatar';
+import { Icon } from '../ui/icons';
+import { formatLastSeen } from '../ui/format';
+import { describeError } from '../apollo/errors';
+import { addConversationToList } from '../realtime/cache-writes';
+
+export function ContactsPage() {
+  const { client, realtime } = useChat();
+  const { data, loading } = useQuery(ContactsDocument, { variables: { first: 200 }, fetchPolicy: 'cache-and-network' });
+  const blocked = useQuery(BlockedUsersDocument, { fetchPolicy: 'cache-and-network' });
+  const refetchQueries = [ContactsDocument, BlockedUsersDocument];
+  const [addContact, addState] = useMutation(AddContactDocument, { refetchQueries });
+  const [removeContact] = useMutation(RemoveContactDocument, { refetchQueries });
+  const [block] = useMutation(BlockUserDocument, { refetchQueries });
+  const [unblock] = useMutation(UnblockUserDocument, { refetchQueries });
+  const [openDm] = useMutation(OpenDirectConversationDocument);
+  const [phone, setPhone] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const guard = async (p: Promise<unknown>, ok?: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await p;
+      if (ok) setNotice(ok);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  const setBlockedFlag = (userId: string, v: boolean) =>
+    client.cache.modify({ id: client.cache.identify({ __typename: 'User', id: userId }), fields: { isBlocked: () => v } });
+
+  const onAdd = (e: FormEvent) => {
+    e.preventDefault();
+    void guard(
+      addContact({ variables: { phone: phone.trim() } }).then(() => setPhone('')),
+      'Contact added.',
+    );
+  };
+
+  const message = async (userId: string) => {
+    const { data } = await openDm({ variables: { userId } });
+    if (!data) return;
+    realtime.seed([{ id: data.openDirectConversation.id, lastSeq: data.openDirectConversation.lastSeq }]);
+    addConversationToList(client.cache, data.openDirectConversation);
+    navigate({ view: 'conversation', conversationId: data.openDirectConversation.id });
+  };
+
+  const contacts = data?.contacts.edges.map((e) => e.node) ?? [];
+  const blockedUsers = blocked.data?.blockedUsers ?? [];
+
+  return (
+    <Page title="Contacts">
+      <form className="inline-form" onSubmit={onAdd}>
+        <label className="field">
+          <span>Add by phone number</span>
+          <input type="tel" inputMode="tel" placeholder="+1 555 010 0000" value={phone} onChange={(e) => setPhone(e.target.value)} />
+        </label>
+        <button className="button button--primary" type="submit" disabled={!phone.trim() || addState.loading}>
+          <Icon name="plus" size={18} /> Add
+        </button>
+      </form>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p className="form-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <h3 className="section-title">Your contacts {contacts.length ? `(${contacts.length})` : ''}</h3>
+      {loading && !data ? (
+        <p className="muted">Loading…</p>
+      ) : contacts.length === 0 ? (
+        <p className="muted">No contacts yet.</p>
+      ) : (
+        <ul className="people">
+          {contacts.map(({ user: u }) => (
+            <li key={u.id} className="person">
+              <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={40} status={u.presence.status} />
+              <span className="person__body">
+                <span className="person__name">
+                  {u.statusEmoji ? `${u.statusEmoji} ` : ''}
+                  {u.name}
+                </span>
+                <span className="person__sub">
+                  {u.phone ?? ''}
+                  {u.phone ? ' · ' : ''}
+                  {u.presence.status === 'ONLINE' ? 'online' : u.presence.status === 'AWAY' ? 'away' : formatLastSeen(u.presence.lastSeenAt ?? u.lastSeenAt)}
+                </span>
+              </span>
+              <span className="person__actions">
+                <button type="button" className="icon-button" aria-label={`Message ${u.name}`} title="Message" onClick={() => void guard(message(u.id))}>
+                  <Icon name="chat" size={18} />
+                </button>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => window.confirm(`Remove ${u.name} from your contacts?`) && void guard(removeContact({ variables: { userId: u.id } }), 'Contact removed.')}
+                >
+                  Remove
+                </button>
+                <button
+                  type="button"
+                  className="button button--small button--danger"
+                  onClick={() =>
+                    window.confirm(`Block ${u.name}? They will not be able to message you.`) &&
+                    void guard(block({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, true)), `${u.name} is blocked.`)
+                  }
+                >
+                  Block
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 className="section-title">Blocked</h3>
+      {blockedUsers.length === 0 ? (
+        <p className="muted">You have not blocked anyone.</p>
+      ) : (
+        <ul className="people">
+          {blockedUsers.map((u) => (
+            <li key={u.id} className="person">
+              <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={40} />
+              <span className="person__body">
+                <span className="person__name">{u.name}</span>
+              </span>
+              <button type="button" className="button button--small" onClick={() => void guard(unblock({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, false)), `${u.name} is unblocked.`)}>
+                Unblock
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,179 @@
+// Writing box: Enter sends, Shift+Enter breaks the line, Escape cancels a reply or an edit.
+// "Typing" is announced at most every few seconds and withdrawn after a pause or a send.
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useMutation } from '@apollo/client';
+import { EditMessageDocument, SetTypingDocument, type MessageFieldsFragment } from '@chatter/client';
+import { useChat } from '../app/services';
+import { Icon } from '../ui/icons';
+import { describeError } from '../apollo/errors';
+
+const TYPING_EVERY_MS = 3_000;
+const TYPING_STOP_MS = 4_000;
+const MAX_LENGTH = 4_000;
+
+export function Composer({
+  conversationId,
+  replyTo,
+  editing,
+  onCancel,
+  onSent,
+  disabled,
+}: {
+  conversationId: string;
+  replyTo: MessageFieldsFragment | null;
+  editing: MessageFieldsFragment | null;
+  onCancel: () => void;
+  onSent: () => void;
+  disabled?: string | null;
+}) {
+  const { outbox } = useChat();
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const typingSentAt = useRef(0);
+  const stopTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [setTyping] = useMutation(SetTypingDocument);
+  const [editMessage, editState] = useMutation(EditMessageDocument);
+  const draftKey = `chatter.draft.${conversationId}`;
+
+  useEffect(() => {
+    setBody(sessionStorage.getItem(draftKey) ?? '');
+  }, [draftKey]);
+
+  useEffect(() => {
+    if (editing) setBody(editing.body ?? '');
+    if (editing || replyTo) input.current?.focus();
+  }, [editing, replyTo]);
+
+  useEffect(() => {
+    input.current?.focus();
+  }, [conversationId]);
+
+  // Grow with the text, up to a few lines.
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [body]);
+
+  const stopTyping = () => {
+    if (stopTimer.current) clearTimeout(stopTimer.current);
+    stopTimer.current = null;
+    if (typingSentAt.current) {
+      typingSentAt.current = 0;
+      void setTyping({ variables: { conversationId, typing: false } }).catch(() => undefined);
+    }
+  };
+
+  useEffect(() => () => stopTyping(), []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onChange = (value: string) => {
+    setBody(value);
+    if (!editing) {
+      if (value) sessionStorage.setItem(draftKey, value);
+      else sessionStorage.removeItem(draftKey);
+    }
+    if (!value.trim()) return stopTyping();
+    const now = Date.now();
+    if (now - typingSentAt.current > TYPING_EVERY_MS) {
+      typingSentAt.current = now;
+      void setTyping({ variables: { conversationId, typing: true } }).catch(() => undefined);
+    }
+    if (stopTimer.current) clearTimeout(stopTimer.current);
+    stopTimer.current = setTimeout(stopTyping, TYPING_STOP_MS);
+  };
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    const text = body.trim();
+    if (!text || disabled) return;
+    setError(null);
+    if (editing) {
+      if (text === editing.body) return onCancel();
+      try {
+        await editMessage({ variables: { id: editing.id, body: text } });
+        setBody('');
+        onCancel();
+      } catch (err) {
+        setError(describeError(err));
+      }
+      return;
+    }
+    stopTyping();
+    outbox.enqueue({ conversationId, body: text, replyToId: replyTo?.id ?? null });
+    setBody('');
+    sessionStorage.removeItem(draftKey);
+    onSent();
+    input.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'Escape' && (replyTo || editing)) {
+      e.preventDefault();
+      if (editing) setBody('');
+      onCancel();
+    } else if (e.key === 'ArrowUp' && !body && !editing) {
+      // Like most chat apps: ArrowUp in an empty box edits your last message (handled by parent).
+      input.current?.dispatchEvent(new CustomEvent('chatter:edit-last', { bubbles: true }));
+    }
+  };
+
+  if (disabled) {
+    return (
+      <div className="composer composer--disabled" role="status">
+        {disabled}
+      </div>
+    );
+  }
+
+  return (
+    <form className="composer" onSubmit={(e) => void submit(e)}>
+      {(replyTo || editing) && (
+        <div className="composer__context">
+          <Icon name={editing ? 'edit' : 'reply'} size={16} />
+          <span className="composer__context-text">
+            <strong>{editing ? 'Editing message' : `Replying to ${replyTo!.sender.name}`}</strong>
+            <span>{(editing ?? replyTo)!.body}</span>
+          </span>
+          <button
+            type="button"
+            className="icon-button icon-button--small"
+            aria-label={editing ? 'Cancel edit' : 'Cancel reply'}
+            onClick={() => {
+              if (editing) setBody('');
+              onCancel();
+            }}
+          >
+            <Icon name="close" size={16} />
+          </button>
+        </div>
+      )}
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="composer__row">
+        <textarea
+          ref={input}
+          className="composer__input"
+          rows={1}
+          placeholder="Message"
+          aria-label="Message"
+          maxLength={MAX_LENGTH}
+          value={body}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => stopTyping()}
+        />
+        <button className="composer__send" type="submit" aria-label={editing ? 'Save edit' : 'Send'} disabled={!body.trim() || editState.loading}>
+          <Icon name={editing ? 'check' : 'send'} size={20} />
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuery } from '@apollo/client';
+import { ConversationDocument, MessagesDocument, type MessageFieldsFragment } from '@chatter/client';
+import { useChat } from '../app/services';
+import { navigate, routeHref } from '../app/router';
+import { Avatar } from '../ui/avatar';
+import { Icon } from '../ui/icons';
+import { formatLastSeen } from '../ui/format';
+import { conversationTitle } from '../chat/conversation-display';
+import { typingText, useTypingNames } from '../chat/use-typing';
+import { MessageList, type MessageListHandle } from './message-list';
+import { Composer } from './composer';
+import { SearchPanel } from './search-panel';
+import { DetailsPanel } from '../details/details-panel';
+
+export function ConversationView({ conversationId, panel }: { conversationId: string; panel?: 'details' | 'search' }) {
+  const { myUserId, client } = useChat();
+  const { data, loading, error, refetch } = useQuery(ConversationDocument, { variables: { id: conversationId } });
+  const [replyTo, setReplyTo] = useState<MessageFieldsFragment | null>(null);
+  const [editing, setEditing] = useState<MessageFieldsFragment | null>(null);
+  const list = useRef<MessageListHandle>(null);
+  const typing = useTypingNames(conversationId);
+  const root = useRef<HTMLElement>(null);
+
+  const onReply = useCallback((m: MessageFieldsFragment) => {
+    setEditing(null);
+    setReplyTo(m);
+  }, []);
+  const onEdit = useCallback((m: MessageFieldsFragment) => {
+    setReplyTo(null);
+    setEditing(m);
+  }, []);
+
+  // ArrowUp in an empty composer edits my last message.
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const handler = () => {
+      const msgs = client.cache.readQuery({ query: MessagesDocument, variables: { conversationId } });
+      const last = [...(msgs?.messages.edges ?? [])].reverse().find((e) => e.node.sender.id === myUserId && !e.node.deletedAt);
+      if (last) onEdit(last.node);
+    };
+    el.addEventListener('chatter:edit-last', handler);
+    return () => el.removeEventListener('chatter:edit-last', handler);
+  }, [client, conversationId, myUserId, onEdit]);
+
+  const c = data?.conversation;
+  if (!c) {
+    return (
+      <section className="conversation conversation--empty" ref={root}>
+        {loading ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <div className="empty-state" role="alert">
+            <h2>{error ? 'Could not open this conversation' : 'Conversation not found'}</h2>
+            <p className="muted">{error ? 'Check your connection and try again.' : 'It may have been removed, or you are no longer a member.'}</p>
+            {error ? (
+              <button className="button" onClick={() => void refetch()}>
+                Try again
+              </button>
+            ) : (
+              <a className="button" href="#/">
+                Back to chats
+              </a>
+            )}
+          </div>
+        )}
+      </section>
+    );
+  }
+
+  const title = conversationTitle(c);
+  const other = c.kind === 'DIRECT' ? c.otherUser : null;
+  let subtitle: string;
+  if (typing.length) subtitle = c.kind === 'DIRECT' ? 'typing…' : typingText(typing);
+  else if (other) {
+    const status = other.presence.status;
+    subtitle = status === 'ONLINE' ? 'online' : status === 'AWAY' ? 'away' : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt);
+  } else subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
+
+  const togglePanel = (p: 'details' | 'search') =>
+    navigate({ view: 'conversation', conversationId, panel: panel === p ? undefined : p });
+
+  const blocked = other?.isBlocked ? 'You blocked this person. Unblock them to send messages.' : null;
+
+  return (
+    <section className={`conversation ${panel ? 'conversation--with-panel' : ''}`} ref={root} aria-label={`Conversation with ${title}`}>
+      <div className="conversation__main">
+        <header className="conversation__header">
+          <a className="icon-button conversation__back" href="#/" aria-label="Back to chats">
+            <Icon name="back" />
+          </a>
+          <button type="button" className="conversation__who" onClick={() => togglePanel('details')} aria-label={`${title}, show details`}>
+            <Avatar name={title} seed={other?.id ?? c.id} url={other?.avatarUrl} group={c.kind !== 'DIRECT'} status={other?.presence.status} size={40} />
+            <span className="conversation__names">
+              <span className="conversation__title">{title}</span>
+              <span className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`} aria-live="polite">
+                {subtitle}
+              </span>
+            </span>
+          </button>
+          <div className="conversation__actions">
+            <a
+              className={`icon-button ${panel === 'search' ? 'icon-button--on' : ''}`}
+              href={routeHref({ view: 'conversation', conversationId, panel: panel === 'search' ? undefined : 'search' })}
+              aria-label="Search messages"
+              aria-pressed={panel === 'search'}
+            >
+              <Icon name="search" />
+            </a>
+            <a
+              className={`icon-button ${panel === 'details' ? 'icon-button--on' : ''}`}
+              href={routeHref({ view: 'conversation', conversationId, panel: panel === 'details' ? undefined : 'details' })}
+              aria-label="Conversation details"
+              aria-pressed={panel === 'details'}
+            >
+              <Icon name="info" />
+            </a>
+          </div>
+        </header>
+        <MessageList ref={list} conversation={c} onReply={onReply} onEdit={onEdit} />
+        <Composer
+          conversationId={conversationId}
+          replyTo={replyTo}
+          editing={editing}
+          disabled={blocked}
+          onCancel={() => {
+            setReplyTo(null);
+            setEditing(null);
+          }}
+          onSent={() => {
+            setReplyTo(null);
+            list.current?.scrollToBottom();
+          }}
+        />
+      </div>
+      {panel === 'search' && (
+        <SearchPanel
+          conversationId={conversationId}
+          onClose={() => togglePanel('search')}
+          onPick={(m) => void list.current?.jumpTo(m.id, m.seq)}
+        />
+      )}
+      {panel === 'details' && <DetailsPanel conversation={c} onClose={() => togglePanel('details')} />}
+    </section>
+  );
+}

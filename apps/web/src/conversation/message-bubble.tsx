@@ -1,0 +1,153 @@
+import { memo, useState } from 'react';
+import { useMutation } from '@apollo/client';
+import { AddReactionDocument, DeleteMessageDocument, RemoveReactionDocument, type MessageFieldsFragment } from '@chatter/client';
+import { Icon } from '../ui/icons';
+import { formatTime } from '../ui/format';
+import { Avatar } from '../ui/avatar';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
+export interface BubbleProps {
+  message: MessageFieldsFragment;
+  mine: boolean;
+  showSender: boolean;
+  showAvatar: boolean;
+  grouped: boolean;
+  /** Read state shown under my newest message: undefined for others'. */
+  seen?: { kind: 'direct' | 'group'; count: number };
+  highlighted: boolean;
+  onReply: (m: MessageFieldsFragment) => void;
+  onEdit: (m: MessageFieldsFragment) => void;
+  onJump: (messageId: string, seq: number) => void;
+}
+
+function toggledReactions(m: MessageFieldsFragment, emoji: string, add: boolean): MessageFieldsFragment['reactions'] {
+  const existing = m.reactions.find((r) => r.emoji === emoji);
+  if (add) {
+    if (existing) return m.reactions.map((r) => (r.emoji === emoji ? { ...r, count: r.count + 1, reactedByMe: true } : r));
+    return [...m.reactions, { __typename: 'ReactionSummary', emoji, count: 1, reactedByMe: true }];
+  }
+  return m.reactions
+    .map((r) => (r.emoji === emoji ? { ...r, count: r.count - 1, reactedByMe: false } : r))
+    .filter((r) => r.count > 0);
+}
+
+export const MessageBubble = memo(function MessageBubble({
+  message: m,
+  mine,
+  showSender,
+  showAvatar,
+  grouped,
+  seen,
+  highlighted,
+  onReply,
+  onEdit,
+  onJump,
+}: BubbleProps) {
+  const [picker, setPicker] = useState(false);
+  const [addReaction] = useMutation(AddReactionDocument);
+  const [removeReaction] = useMutation(RemoveReactionDocument);
+  const [deleteMessage] = useMutation(DeleteMessageDocument);
+  const deleted = Boolean(m.deletedAt);
+
+  const react = (emoji: string) => {
+    setPicker(false);
+    const mineAlready = m.reactions.some((r) => r.emoji === emoji && r.reactedByMe);
+    const reactions = toggledReactions(m, emoji, !mineAlready);
+    const optimisticResponse = { id: m.id, reactions, __typename: 'Message' as const };
+    if (mineAlready)
+      void removeReaction({ variables: { messageId: m.id, emoji }, optimisticResponse: { removeReaction: optimisticResponse } }).catch(() => undefined);
+    else void addReaction({ variables: { messageId: m.id, emoji }, optimisticResponse: { addReaction: optimisticResponse } }).catch(() => undefined);
+  };
+
+  const remove = () => {
+    if (!window.confirm('Delete this message for everyone?')) return;
+    void deleteMessage({ variables: { id: m.id } }).catch(() => window.alert('Could not delete the message. Try again.'));
+  };
+
+  return (
+    <div
+      className={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${grouped ? 'msg--grouped' : ''} ${highlighted ? 'msg--highlight' : ''}`}
+      id={`msg-${m.id}`}
+      data-seq={m.seq}
+      role="listitem"
+    >
+      {!mine && (
+        <span className="msg__avatar">{showAvatar ? <Avatar name={m.sender.name} seed={m.sender.id} url={m.sender.avatarUrl} size={32} /> : null}</span>
+      )}
+      <div className="msg__column">
+        {showSender && !mine && <div className="msg__sender">{m.sender.name}</div>}
+        <div className="msg__row">
+          <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`} tabIndex={0}>
+            {m.replyTo && !deleted && (
+              <button type="button" className="msg__quote" onClick={() => onJump(m.replyTo!.id, m.replyTo!.seq)} aria-label={`Reply to ${m.replyTo.sender.name}: ${m.replyTo.body ?? 'deleted message'}`}>
+                <span className="msg__quote-name">{m.replyTo.sender.name}</span>
+                <span className="msg__quote-body">{m.replyTo.deletedAt ? 'Message deleted' : m.replyTo.body}</span>
+              </button>
+            )}
+            {deleted ? <span className="msg__body msg__body--deleted">This message was deleted</span> : <span className="msg__body">{m.body}</span>}
+            <span className="msg__meta">
+              {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
+              <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
+              {mine && !deleted && (
+                <span className="msg__tick" aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}>
+                  <Icon name={seen && seen.count > 0 ? 'checks' : 'check'} size={14} />
+                </span>
+              )}
+            </span>
+          </div>
+          {!deleted && (
+            <div className="msg__actions" role="toolbar" aria-label="Message actions">
+              <button type="button" className="icon-button icon-button--small" aria-label="React" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
+                <Icon name="smile" size={16} />
+              </button>
+              <button type="button" className="icon-button icon-button--small" aria-label="Reply" onClick={() => onReply(m)}>
+                <Icon name="reply" size={16} />
+              </button>
+              {mine && (
+                <>
+                  <button type="button" className="icon-button icon-button--small" aria-label="Edit" onClick={() => onEdit(m)}>
+                    <Icon name="edit" size={16} />
+                  </button>
+                  <button type="button" className="icon-button icon-button--small" aria-label="Delete" onClick={remove}>
+                    <Icon name="trash" size={16} />
+                  </button>
+                </>
+              )}
+              {picker && (
+                <div className="emoji-picker" role="menu" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}>
+                  {QUICK_REACTIONS.map((e) => (
+                    <button key={e} type="button" role="menuitem" className="emoji-picker__item" onClick={() => react(e)} aria-label={`React ${e}`}>
+                      {e}
+                    </button>
+                  ))}
+                </div>
+              )}
+            </div>
+          )}
+        </div>
+        {m.reactions.length > 0 && !deleted && (
+          <div className="msg__reactions">
+            {m.reactions.map((r) => (
+              <button
+                key={r.emoji}
+                type="button"
+                className={`reaction ${r.reactedByMe ? 'reaction--mine' : ''}`}
+                aria-pressed={r.reactedByMe}
+                aria-label={`${r.emoji} ${r.count}${r.reactedByMe ? ', including you' : ''}`}
+                onClick={() => react(r.emoji)}
+              >
+                {r.emoji} <span>{r.count}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        {seen && (
+          <div className="msg__seen" aria-live="polite">
+            {seen.count > 0 ? (seen.kind === 'direct' ? 'Seen' : `Seen by ${seen.count}`) : 'Sent'}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,142 @@
+// Applies one chatEvents payload to the client state. Plain function over explicit inputs so
+// it can be unit-tested against a real InMemoryCache without any socket.
+import { gql, type ApolloCache } from '@apollo/client';
+import type { ChatEventsSubscription } from '@chatter/client';
+import type { SeqTracker } from './seq-tracker';
+import type { TypingStore } from './typing-store';
+import type { ReceiptStore } from './receipt-store';
+import {
+  addConversationToList,
+  bumpConversation,
+  conversationCacheId,
+  markReadInDirect,
+  removeConversation,
+  setReadPointer,
+  upsertMessageInList,
+  writeConversation,
+  writeMessage,
+} from './cache-writes';
+
+export type ChatEvent = ChatEventsSubscription['chatEvents'];
+
+export interface ApplyContext {
+  cache: ApolloCache<unknown>;
+  myUserId: string;
+  tracker: SeqTracker;
+  typing: TypingStore;
+  receipts: ReceiptStore;
+  /** The conversation on screen and visible: its new messages are read, not unread. */
+  viewingConversationId: () => string | null;
+  /** Missed seqs (afterSeq, beforeSeq) exclusive: fetch `messages(after)` to fill them. */
+  fillGap: (conversationId: string, afterSeq: number, beforeSeq: number) => void;
+  /** A conversation we do not hold yet (a new DM, added to a group): fetch it. */
+  fetchConversation: (conversationId: string) => void;
+  /** Replay impossible: refetch the conversation and its history. */
+  resync: (conversationId: string) => void;
+  /** A message from someone else reached this client. */
+  delivered?: (conversationId: string, seq: number) => void;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'gap' | 'ignored';
+
+/** Handles the seq bookkeeping shared by ordered events. */
+function order(ctx: ApplyContext, conversationId: string, seq: number): ApplyOutcome {
+  const verdict = ctx.tracker.observe(conversationId, seq);
+  switch (verdict.kind) {
+    case 'duplicate':
+      return 'duplicate';
+    case 'gap':
+      ctx.fillGap(conversationId, verdict.afterSeq, verdict.beforeSeq);
+      return 'gap';
+    case 'apply':
+      return 'applied';
+  }
+}
+
+export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcome {
+  const { cache } = ctx;
+  switch (event.__typename) {
+    case 'MessageAdded': {
+      const m = event.message;
+      const outcome = order(ctx, m.conversationId, event.seq);
+      if (outcome === 'duplicate') return outcome;
+      const mine = m.sender.id === ctx.myUserId;
+      upsertMessageInList(cache, m);
+      const known = bumpConversation(cache, m, {
+        mine,
+        countUnread: ctx.viewingConversationId() !== m.conversationId,
+      });
+      if (!known) ctx.fetchConversation(m.conversationId);
+      ctx.typing.clearUser(m.conversationId, m.sender.id);
+      if (!mine) ctx.delivered?.(m.conversationId, m.seq);
+      return outcome;
+    }
+    case 'MessageUpdated': {
+      const outcome = order(ctx, event.message.conversationId, event.seq);
+      if (outcome === 'duplicate') return outcome;
+      writeMessage(cache, event.message);
+      return outcome;
+    }
+    case 'ConversationChanged': {
+      const c = event.conversation;
+      if (event.changeSeq != null) {
+        const outcome = order(ctx, c.id, event.changeSeq);
+        if (outcome === 'duplicate') return outcome;
+      }
+      writeConversation(cache, c);
+      addConversationToList(cache, c);
+      return 'applied';
+    }
+    case 'MembershipChanged': {
+      const c = event.conversation;
+      const me = event.userId === ctx.myUserId;
+      if (me && (event.change === 'REMOVED' || event.change === 'LEFT')) {
+        ctx.tracker.forget(c.id);
+        removeConversation(cache, c.id);
+        return 'applied';
+      }
+      const outcome = order(ctx, c.id, event.seq);
+      if (outcome === 'duplicate') return outcome;
+      addConversationToList(cache, c);
+      const id = conversationCacheId(cache, c.id);
+      // The member list changed: let an open details panel fetch it again.
+      if (id) cache.evict({ id, fieldName: 'members' });
+      return outcome;
+    }
+    case 'ReadReceipt': {
+      if (event.userId === ctx.myUserId) {
+        setReadPointer(cache, event.conversationId, event.readSeq);
+      } else {
+        ctx.receipts.set(event.conversationId, event.userId, event.readSeq);
+        const id = conversationCacheId(cache, event.conversationId);
+        const kind = id ? cache.readFragment<{ kind: string }>({ id, fragment: KIND_FRAGMENT }) : null;
+        if (kind?.kind === 'DIRECT') markReadInDirect(cache, event.conversationId, event.userId, event.readSeq);
+      }
+      return 'applied';
+    }
+    case 'TypingChanged':
+      if (event.user.id !== ctx.myUserId) ctx.typing.set(event.conversationId, event.user, event.typing);
+      return 'applied';
+    case 'PresenceChanged': {
+      const id = cache.identify({ __typename: 'User', id: event.user.id });
+      if (!id) return 'ignored';
+      cache.modify({
+        id,
+        fields: {
+          presence: () => event.user.presence,
+          lastSeenAt: () => event.user.lastSeenAt ?? null,
+        },
+      });
+      return 'applied';
+    }
+    case 'ResyncRequired':
+      ctx.resync(event.conversationId);
+      return 'applied';
+  }
+}
+
+const KIND_FRAGMENT = gql`
+  fragment ConversationKindOnly on Conversation {
+    kind
+  }
+`;

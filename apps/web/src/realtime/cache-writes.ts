@@ -1,0 +1,148 @@
+// Small, targeted writes into the normalized Apollo cache, shared by live events, gap fills,
+// sends and mutations. Each touches only the entities it names: no query is refetched.
+import type { ApolloCache, Reference } from '@apollo/client';
+import type { Modifier } from '@apollo/client/cache';
+import {
+  ConversationFieldsFragmentDoc,
+  ConversationsDocument,
+  MessageFieldsFragmentDoc,
+  MessagesDocument,
+  type ConversationFieldsFragment,
+  type MessageFieldsFragment,
+} from '@chatter/client';
+
+type Cache = ApolloCache<unknown>;
+type ListField = { edges: { node: Reference }[] };
+
+export function conversationCacheId(cache: Cache, id: string): string | undefined {
+  return cache.identify({ __typename: 'Conversation', id });
+}
+
+/** Whether the message list of a conversation has been loaded (the conversation was opened). */
+export function hasMessageList(cache: Cache, conversationId: string): boolean {
+  return cache.readQuery({ query: MessagesDocument, variables: { conversationId } }) !== null;
+}
+
+export function writeMessage(cache: Cache, message: MessageFieldsFragment): Reference | undefined {
+  return cache.writeFragment({
+    fragment: MessageFieldsFragmentDoc,
+    fragmentName: 'MessageFields',
+    data: { ...message, __typename: 'Message' },
+  });
+}
+
+/** Puts a message into its conversation's list (if loaded), in seq order, at most once. */
+export function upsertMessageInList(cache: Cache, message: MessageFieldsFragment): void {
+  writeMessage(cache, message);
+  if (!hasMessageList(cache, message.conversationId)) return;
+  cache.writeQuery({
+    query: MessagesDocument,
+    variables: { conversationId: message.conversationId, after: message.seq - 1, first: 1 },
+    data: {
+      messages: {
+        __typename: 'MessageConnection',
+        edges: [{ __typename: 'MessageEdge', cursor: String(message.seq), node: { ...message, __typename: 'Message' } }],
+        pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: true },
+      },
+    },
+  });
+}
+
+/** Updates the conversation's preview, order and unread count for a new message.
+ *  Returns false when the conversation is not in the cache. */
+export function bumpConversation(
+  cache: Cache,
+  message: MessageFieldsFragment,
+  opts: { mine: boolean; countUnread: boolean },
+): boolean {
+  const id = conversationCacheId(cache, message.conversationId);
+  if (!id) return false;
+  const ref = writeMessage(cache, message);
+  return cache.modify({
+    id,
+    fields: {
+      lastMessage: (existing: Reference | null, { readField }) => {
+        const current = existing ? readField<number>('seq', existing) : undefined;
+        return current !== undefined && current > message.seq ? existing : (ref ?? existing);
+      },
+      lastSeq: (v: number) => Math.max(v, message.seq),
+      lastActivityAt: (v: string) => (v && v > message.createdAt ? v : message.createdAt),
+      unreadCount: (n: number) => (opts.mine ? n : opts.countUnread ? n + 1 : n),
+      readSeq: (v: number) => (opts.mine ? Math.max(v, message.seq) : v),
+    },
+  });
+}
+
+export function writeConversation(cache: Cache, conversation: ConversationFieldsFragment): Reference | undefined {
+  return cache.writeFragment({
+    fragment: ConversationFieldsFragmentDoc,
+    fragmentName: 'ConversationFields',
+    data: { ...conversation, __typename: 'Conversation' },
+  });
+}
+
+/** Adds a conversation to the loaded list (if not there yet). */
+export function addConversationToList(cache: Cache, conversation: ConversationFieldsFragment): void {
+  const ref = writeConversation(cache, conversation);
+  if (!ref) return;
+  const list = cache.readQuery({ query: ConversationsDocument });
+  if (!list) return;
+  cache.modify({
+    id: 'ROOT_QUERY',
+    fields: {
+      conversations: ((existing: ListField | undefined) => {
+        if (!existing || existing.edges.some((e) => e.node.__ref === ref.__ref)) return existing;
+        return {
+          ...existing,
+          edges: [{ __typename: 'ConversationEdge', cursor: conversation.id, node: ref }, ...existing.edges],
+        };
+      }) as Modifier<unknown>,
+    },
+  });
+}
+
+/** Drops a conversation the user no longer belongs to. */
+export function removeConversation(cache: Cache, conversationId: string): void {
+  const id = conversationCacheId(cache, conversationId);
+  cache.modify({
+    id: 'ROOT_QUERY',
+    fields: {
+      conversations: ((existing: ListField | undefined) =>
+        existing ? { ...existing, edges: existing.edges.filter((e) => e.node.__ref !== id) } : existing) as Modifier<unknown>,
+    },
+  });
+  cache.evict({ id: 'ROOT_QUERY', fieldName: 'messages', args: { conversationId } });
+  if (id) cache.evict({ id });
+  cache.gc();
+}
+
+/** Forgets the loaded history so the open view fetches it again (after ResyncRequired). */
+export function dropMessageList(cache: Cache, conversationId: string): void {
+  cache.evict({ id: 'ROOT_QUERY', fieldName: 'messages', args: { conversationId } });
+}
+
+export function setReadPointer(cache: Cache, conversationId: string, seq: number): void {
+  const id = conversationCacheId(cache, conversationId);
+  if (!id) return;
+  cache.modify({
+    id,
+    fields: {
+      readSeq: (v: number) => Math.max(v, seq),
+      unreadCount: (n: number, { readField }) => {
+        const lastSeq = readField<number>('lastSeq') ?? 0;
+        return seq >= lastSeq ? 0 : n;
+      },
+    },
+  });
+}
+
+/** Raises readBy of messages up to `seq` not sent by `readerId` (DMs: exactly one reader). */
+export function markReadInDirect(cache: Cache, conversationId: string, readerId: string, seq: number): void {
+  const data = cache.readQuery({ query: MessagesDocument, variables: { conversationId } });
+  for (const edge of data?.messages.edges ?? []) {
+    const m = edge.node;
+    if (m.seq <= seq && m.sender.id !== readerId && m.readBy < 1) {
+      cache.modify({ id: cache.identify({ __typename: 'Message', id: m.id }), fields: { readBy: () => 1 } });
+    }
+  }
+}

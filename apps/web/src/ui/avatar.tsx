@@ -1,0 +1,34 @@
+import { initials } from './format';
+
+type Status = 'ONLINE' | 'AWAY' | 'OFFLINE';
+
+const HUES = [12, 36, 150, 190, 220, 262, 292, 330];
+
+function hueOf(seed: string): number {
+  let h = 0;
+  for (const c of seed) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return HUES[h % HUES.length];
+}
+
+export function Avatar({
+  name,
+  seed,
+  url,
+  size = 40,
+  status,
+  group,
+}: {
+  name: string;
+  seed: string;
+  url?: string | null;
+  size?: number;
+  status?: Status | null;
+  group?: boolean;
+}) {
+  return (
+    <span className="avatar" style={{ width: size, height: size, ['--hue' as string]: hueOf(seed) }} aria-hidden="true">
+      {url ? <img src={url} alt="" /> : <span className="avatar__text" style={{ fontSize: size * 0.38 }}>{group ? '#' : initials(name)}</span>}
+      {status && status !== 'OFFLINE' ? <span className={`presence-dot presence-dot--${status.toLowerCase()}`} /> : null}
+    </span>
+  );
+}
