@@ -483,14 +483,16 @@ function prepareStatements(db: Database) {
     idsForUser: db.prepare<[string, string, number], { id: string }>(`SELECT c.id FROM members m
       JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
       WHERE m.tenant_id = ? AND m.user_id = ? ORDER BY c.last_activity_at DESC LIMIT ?`),
+    // CROSS JOIN pins the join order: start from the user's memberships, never scan the tenant.
     peers: db.prepare<
       [string, string, string, number],
       { user_id: string }
     >(`SELECT DISTINCT other.user_id
       FROM members mine
-      JOIN conversations c ON c.tenant_id = mine.tenant_id AND c.id = mine.conversation_id AND c.kind IN ('DIRECT', 'GROUP')
-      JOIN members other ON other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
-      WHERE mine.tenant_id = ? AND mine.user_id = ? AND other.user_id <> ? LIMIT ?`),
+      CROSS JOIN conversations c ON c.tenant_id = mine.tenant_id AND c.id = mine.conversation_id
+      CROSS JOIN members other ON other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
+      WHERE mine.tenant_id = ? AND mine.user_id = ? AND c.kind IN ('DIRECT', 'GROUP') AND other.user_id <> ?
+      LIMIT ?`),
     member: db.prepare<[string, string, string], MemberRow>(
       'SELECT * FROM members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ?',
     ),

@@ -60,6 +60,8 @@ export class SqliteStore {
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       const applied = migrate(db, MIGRATIONS);
+      // Lets the planner gather statistics it lacks (cheap; recommended for long-lived connections).
+      db.pragma('optimize = 0x10002');
       return new SqliteStore(db, applied);
     } catch (error) {
       db.close();
@@ -78,6 +80,11 @@ export class SqliteStore {
 
   /** Closes the connection (checkpointing the WAL); idempotent. */
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('optimize');
+    } finally {
+      this.db.close();
+    }
   }
 }
