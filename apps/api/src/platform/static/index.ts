@@ -1,0 +1,2 @@
+export * from './accepts-html';
+export * from './mount-static';
