@@ -3,7 +3,7 @@ import swc from 'unplugin-swc';
 import path from 'node:path';
 
 const root = import.meta.dirname;
-const libs = ['core', 'graphql', 'store-sqlite', 'store-mongo', 'bus-nats', 'bus-redis', 'testing', 'client'];
+const libs = ['core', 'graphql', 'store-sqlite', 'store-mongo', 'bus-nats', 'bus-redis', 'testing', 'client', 'sms'];
 const alias = Object.fromEntries(libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]));
 
 // SWC keeps decorator metadata, which NestJS dependency injection and code-first GraphQL need.

@@ -1,18 +1,8 @@
-// Contract suites live in @chatter/testing, which depends on core: a spec-only cycle the lint cannot tell apart.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { eventBusContract } from '@chatter/testing';
 import { describe, expect, it } from 'vitest';
 import { InMemoryBackend } from './in-memory-backend';
 import { InMemoryEventBus } from './in-memory-event-bus';
 
 const quiet = () => undefined;
-
-eventBusContract('InMemoryEventBus', async () => {
-  const backend = new InMemoryBackend();
-  const bus = new InMemoryEventBus({ backend, onHandlerError: quiet });
-  const busB = new InMemoryEventBus({ backend, onHandlerError: quiet });
-  return { bus, busB, cleanup: async () => Promise.all([bus.close(), busB.close()]).then(() => undefined) };
-});
 
 describe('InMemoryEventBus', () => {
   it('reports handler errors to its error hook with the topic', async () => {

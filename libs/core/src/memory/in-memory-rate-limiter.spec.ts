@@ -1,19 +1,7 @@
-// Contract suites live in @chatter/testing, which depends on core: a spec-only cycle the lint cannot tell apart.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { rateLimiterContract } from '@chatter/testing';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../shared/clock';
 import { InMemoryBackend } from './in-memory-backend';
 import { InMemoryRateLimiter } from './in-memory-rate-limiter';
-
-rateLimiterContract('InMemoryRateLimiter', async () => {
-  const backend = new InMemoryBackend();
-  return {
-    limiter: new InMemoryRateLimiter({ backend }),
-    limiterB: new InMemoryRateLimiter({ backend }),
-    cleanup: async () => undefined,
-  };
-});
 
 class ManualClock extends Clock {
   constructor(public ms: number) {

@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ManageTenants } from '@chatter/core';
+import { AppModule } from './app.module';
+import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
+import { ShutdownService } from './platform/shutdown';
+import { mountStaticIfAvailable } from './wiring/static';
+
+/** Creates the application (not listening yet). */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '100kb' });
+  app.use(
+    helmet({
+      // The playground and the web app are same-origin bundles; GraphiQL needs inline styles.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:', 'https:', 'http:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.enableCors(buildCorsOptions(config));
+  await mountStaticIfAvailable(app, config);
+  return app;
+}
+
+/** Validates configuration, starts the API and installs graceful shutdown. */
+export async function run(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const tenants = app.get(ManageTenants);
+  await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
+  app.get(ShutdownService).install(app);
+  await app.listen(config.http.port, config.http.host);
+  const logger = new NestLogger('Chatter');
+  logger.log(
+    `Chatter listening on http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port} ` +
+      `(${config.mode} mode, store=${config.store.kind}, bus=${config.bus})`,
+  );
+}
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    process.stderr.write(`Chatter failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,198 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { join } from 'node:path';
+import {
+  BlockRepository,
+  ContactRepository,
+  ConversationRepository,
+  EventBus,
+  InMemoryEventBus,
+  InMemoryLoginCodeStore,
+  InMemoryPresenceStore,
+  InMemoryRateLimiter,
+  LoginCodeStore,
+  MessageRepository,
+  PresenceStore,
+  RateLimiter,
+  SessionRepository,
+  SmsSender,
+  TenantRepository,
+  UserRepository,
+} from '@chatter/core';
+import { SqliteStore } from '@chatter/store-sqlite';
+import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
+import { NatsEventBus } from '@chatter/bus-nats';
+import {
+  RedisConnection,
+  RedisEventBus,
+  RedisLoginCodeStore,
+  RedisPresenceStore,
+  RedisRateLimiter,
+} from '@chatter/bus-redis';
+import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import { APP_CONFIG, AppConfig } from '../platform/config';
+import { ReadinessCheck } from '../platform/health';
+
+export const SQLITE_STORE = Symbol('SQLITE_STORE');
+export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
+export const STORE_READY = Symbol('STORE_READY');
+export const CLOSERS = Symbol('CLOSERS');
+
+const REPOSITORIES = [
+  TenantRepository,
+  UserRepository,
+  SessionRepository,
+  ContactRepository,
+  BlockRepository,
+  ConversationRepository,
+  MessageRepository,
+] as const;
+
+const sqliteKey = {
+  [TenantRepository.name]: 'tenants',
+  [UserRepository.name]: 'users',
+  [SessionRepository.name]: 'sessions',
+  [ContactRepository.name]: 'contacts',
+  [BlockRepository.name]: 'blocks',
+  [ConversationRepository.name]: 'conversations',
+  [MessageRepository.name]: 'messages',
+} as const;
+
+/** Readiness of each dependency, for /readyz. */
+@Injectable()
+export class StoreReadiness extends ReadinessCheck {
+  name = 'store';
+  constructor(@Inject(STORE_READY) private readonly check: () => Promise<boolean>) {
+    super();
+  }
+  isReady(): Promise<boolean> {
+    return this.check();
+  }
+}
+
+@Injectable()
+export class BusReadiness extends ReadinessCheck {
+  name = 'bus';
+  constructor(private readonly bus: EventBus) {
+    super();
+  }
+  isReady(): Promise<boolean> {
+    return this.bus.isReady();
+  }
+}
+
+@Injectable()
+export class PresenceReadiness extends ReadinessCheck {
+  name = 'presence';
+  constructor(private readonly presence: PresenceStore) {
+    super();
+  }
+  isReady(): Promise<boolean> {
+    return this.presence.isReady();
+  }
+}
+
+/** Closes connections in dependency order when the app stops. */
+@Injectable()
+export class AdapterLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Adapters');
+  constructor(
+    private readonly bus: EventBus,
+    @Inject(CLOSERS) private readonly closers: (() => Promise<void>)[],
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close().catch((err: unknown) => this.logger.warn({ err }, 'bus close failed'));
+    for (const close of this.closers) await close().catch((err: unknown) => this.logger.warn({ err }, 'close failed'));
+  }
+}
+
+
+/**
+ * Chooses adapters from configuration: SQLite or MongoDB store, in-process, NATS or Redis bus,
+ * memory or Redis presence and limits, log or webhook SMS.
+ */
+@Global()
+@Module({})
+export class AdaptersModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers: Provider[] = [];
+    const imports: DynamicModule[] = [];
+    const closers: Provider[] = [];
+
+    if (config.store.kind === 'sqlite') {
+      providers.push({
+        provide: SQLITE_STORE,
+        useFactory: () => SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite') }),
+      });
+      for (const port of REPOSITORIES) {
+        providers.push({ provide: port, inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => s[sqliteKey[port.name]!] });
+      }
+      providers.push({ provide: STORE_READY, inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => () => s.isReady() });
+      closers.push({ provide: 'close:store', inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => () => s.close() });
+    } else {
+      imports.push(MongoStoreModule.forRoot({ uri: config.store.uri }));
+      providers.push({ provide: STORE_READY, inject: [MongoStoreHealth], useFactory: (h: MongoStoreHealth) => () => h.isReady() });
+    }
+
+    const redisUrl = config.redisUrl;
+    if (redisUrl) {
+      providers.push({ provide: REDIS_CONNECTION, useFactory: () => RedisConnection.connect(redisUrl, { name: 'chatter' }) });
+      providers.push({ provide: PresenceStore, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisPresenceStore(c) });
+      providers.push({ provide: RateLimiter, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisRateLimiter(c) });
+      providers.push({ provide: LoginCodeStore, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisLoginCodeStore(c) });
+      closers.push({ provide: 'close:redis', inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => () => c.close() });
+    } else {
+      providers.push({ provide: PresenceStore, useFactory: () => new InMemoryPresenceStore() });
+      providers.push({ provide: RateLimiter, useFactory: () => new InMemoryRateLimiter() });
+      providers.push({ provide: LoginCodeStore, useFactory: () => new InMemoryLoginCodeStore() });
+    }
+
+    switch (config.bus) {
+      case 'memory':
+        providers.push({ provide: EventBus, useFactory: () => new InMemoryEventBus() });
+        break;
+      case 'nats':
+        providers.push({ provide: EventBus, useFactory: () => NatsEventBus.connect(config.natsUrl!, { name: 'chatter-api' }) });
+        break;
+      case 'redis':
+        providers.push({ provide: EventBus, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => RedisEventBus.create(c) });
+        break;
+    }
+
+    const smsLogger = new Logger('LoginCodes');
+    providers.push({
+      provide: SmsSender,
+      useFactory: () =>
+        config.sms.sender === 'webhook'
+          ? new WebhookSmsSender({ url: config.sms.webhookUrl!, timeoutMs: config.sms.webhookTimeoutMs })
+          : new LogSmsSender({ warn: (m) => smsLogger.warn(m) }),
+    });
+
+    const closerTokens = closers.map((c) => (c as { provide: string }).provide);
+    return {
+      module: AdaptersModule,
+      imports,
+      providers: [
+        ...providers,
+        ...closers,
+        { provide: CLOSERS, inject: closerTokens, useFactory: (...fns: (() => Promise<void>)[]) => fns },
+        StoreReadiness,
+        BusReadiness,
+        PresenceReadiness,
+        AdapterLifecycle,
+      ],
+      exports: [
+        // The Mongo store module is global and exports the repositories itself.
+        ...(config.store.kind === 'sqlite' ? REPOSITORIES : []),
+        EventBus,
+        PresenceStore,
+        RateLimiter,
+        LoginCodeStore,
+        SmsSender,
+        StoreReadiness,
+        BusReadiness,
+        PresenceReadiness,
+      ],
+    };
+  }
+}

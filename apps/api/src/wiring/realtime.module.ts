@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { Server } from 'node:http';
+import {
+  Authenticate,
+  ConversationRepository,
+  CoreSettings,
+  MessageRepository,
+  PresenceService,
+  UserRepository,
+} from '@chatter/core';
+import { createErrorFormatter, WsGateway } from '@chatter/graphql';
+import { APP_CONFIG, AppConfig, isWebSocketOriginAllowed } from '../platform/config';
+import { MetricsService } from '../platform/metrics';
+import { ShutdownModule, ShutdownService } from '../platform/shutdown';
+
+/** Starts the graphql-ws endpoint on the HTTP server once the schema exists. */
+@Injectable()
+export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Realtime');
+  private gateway: WsGateway | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
+    private readonly httpHost: HttpAdapterHost,
+    private readonly metrics: MetricsService,
+    private readonly shutdown: ShutdownService,
+    private readonly authenticate: Authenticate,
+    private readonly presence: PresenceService,
+    private readonly conversations: ConversationRepository,
+    private readonly users: UserRepository,
+    private readonly messages: MessageRepository,
+    private readonly settings: CoreSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const config = this.config;
+    const server = this.httpHost.httpAdapter.getHttpServer() as Server;
+    const logger = this.logger;
+    this.gateway = new WsGateway(
+      this.moduleRef.get(GraphQLSchemaHost, { strict: false }).schema,
+      {
+        authenticate: this.authenticate,
+        presence: this.presence,
+        conversations: this.conversations,
+        users: this.users,
+        messages: this.messages,
+        presenceTtlMs: this.settings.presenceTtlMs,
+      },
+      {
+        path: '/graphql',
+        maxPayloadBytes: config.ws.maxPayloadBytes,
+        maxBufferedBytes: config.ws.maxBufferedBytes,
+        slowConsumerMs: config.ws.slowConsumerMs,
+        keepAliveMs: 12_000,
+        connectionInitWaitTimeoutMs: 3_000,
+        limits: {
+          maxDepth: config.graphql.maxQueryDepth,
+          maxAliases: config.graphql.maxAliases,
+          maxComplexity: config.graphql.maxQueryComplexity,
+          maxDirectives: 50,
+          introspection: config.graphql.introspection,
+        },
+        isOriginAllowed: (origin, host) => isWebSocketOriginAllowed(origin, host, config.http.cors),
+        trustProxy: config.http.trustProxy !== false,
+      },
+      {
+        socketOpened: () => this.metrics.incWsConnections(),
+        socketClosed: () => this.metrics.decWsConnections(),
+        subscriptionStarted: () => this.metrics.incSubscriptions(),
+        subscriptionEnded: () => this.metrics.decSubscriptions(),
+        eventsDelivered: (n) => this.metrics.eventsDelivered('chatEvents', n),
+      },
+      {
+        info: (obj, msg) => logger.log(obj, msg),
+        warn: (obj, msg) => logger.warn(obj, msg),
+        error: (obj, msg) => logger.error(obj, msg),
+      },
+      createErrorFormatter({ error: (ctx, msg) => logger.error(ctx, msg) }),
+    );
+    this.gateway.attach(server);
+    this.shutdown.registerDrainer('websockets', () => this.gateway?.drain() ?? Promise.resolve());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.gateway?.drain();
+  }
+}
+
+@Module({ imports: [ShutdownModule], providers: [RealtimeServer] })
+export class RealtimeModule {}

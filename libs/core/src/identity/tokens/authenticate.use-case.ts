@@ -1,0 +1,102 @@
+import { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/clock';
+import { DomainError } from '../../shared/domain-error';
+import { newId } from '../../shared/ids';
+import { UseCase } from '../../shared/use-case';
+import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
+import { TenantRepository } from '../../tenancy/tenant.repository';
+import { SessionRepository } from '../session.repository';
+import { UserRepository } from '../user.repository';
+import { TokenService } from './token.service';
+
+export interface Authenticated extends Actor {
+  /** When the presented token stops being valid (sockets are closed then). */
+  expiresAt: Date;
+}
+
+/** Session revocation is checked on each request; answers are cached this long per instance. */
+const SESSION_CACHE_MS = 2_000;
+
+/**
+ * Turns a bearer token into an actor: Chatter access tokens (session must be live) or tokens
+ * a tenant's backend minted for its own user ids (user created on first use).
+ */
+@UseCase()
+export class Authenticate {
+  private readonly sessionCache = new Map<string, { revoked: boolean; until: number }>();
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionRepository,
+    private readonly tenants: TenantRepository,
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(authorization: string | null | undefined): Promise<Authenticated> {
+    const token = parseBearer(authorization);
+    const now = this.clock.now();
+    const issuer = this.tokens.issuerOf(token);
+    if (issuer?.startsWith('app:')) return this.fromAppToken(token, issuer.slice(4), now);
+    const claims = await this.tokens.verifyAccess(token, now);
+    if (await this.isRevoked(claims.sessionId, now)) throw new DomainError('TOKEN_REVOKED', 'session was revoked');
+    return { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt };
+  }
+
+  /** Forgets cached session state (after a revocation this instance learned about). */
+  forgetSession(sessionId: string): void {
+    this.sessionCache.delete(sessionId);
+  }
+
+  private async isRevoked(sessionId: string, now: Date): Promise<boolean> {
+    const cached = this.sessionCache.get(sessionId);
+    if (cached && cached.until > now.getTime()) return cached.revoked;
+    const session = await this.sessions.findSession(sessionId);
+    const revoked = !session || session.revokedAt !== null;
+    if (this.sessionCache.size > 50_000) this.sessionCache.clear();
+    this.sessionCache.set(sessionId, { revoked, until: now.getTime() + SESSION_CACHE_MS });
+    return revoked;
+  }
+
+  private async fromAppToken(token: string, tenantId: string, now: Date): Promise<Authenticated> {
+    if (!TENANT_ID_PATTERN.test(tenantId)) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    const tenant = await this.tenants.findById(tenantId);
+    if (!tenant || !tenant.signingSecret) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    const claims = await this.tokens.verifyAppToken(token, tenant.id, tenant.signingSecret, now);
+    let user = await this.users.findByExternalId(tenant.id, claims.externalId);
+    if (!user) {
+      const name = (claims.name ?? claims.externalId).trim().slice(0, 64) || claims.externalId.slice(0, 64);
+      try {
+        user = await this.users.create({
+          id: newId(),
+          tenantId: tenant.id,
+          phone: null,
+          externalId: claims.externalId,
+          name,
+          avatarUrl: null,
+          statusText: null,
+          statusEmoji: null,
+          presencePrivacy: 'EVERYONE',
+          lastSeenAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
+        user = await this.users.findByExternalId(tenant.id, claims.externalId);
+        if (!user) throw error;
+      }
+    }
+    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).exp as number;
+    return { tenantId: tenant.id, userId: user.id, sessionId: null, expiresAt: new Date(exp * 1000) };
+  }
+}
+
+export function parseBearer(authorization: string | null | undefined): string {
+  if (typeof authorization !== 'string' || authorization.length === 0) {
+    throw new DomainError('UNAUTHENTICATED', 'missing access token');
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', 'authorization must be "Bearer <token>"');
+  return match[1];
+}

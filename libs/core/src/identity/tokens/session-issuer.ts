@@ -1,0 +1,45 @@
+import { Clock } from '../../shared/clock';
+import { newId } from '../../shared/ids';
+import { CoreSettings } from '../../shared/settings';
+import { UseCase } from '../../shared/use-case';
+import { SessionRepository } from '../session.repository';
+import { User } from '../user';
+import { randomToken, sha256, TokenService } from './token.service';
+
+export interface AuthResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  user: User;
+}
+
+/** Opens sessions and mints token pairs. */
+@UseCase()
+export class SessionIssuer {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokenService,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(user: User): Promise<AuthResult> {
+    const now = this.clock.now();
+    const sessionId = newId();
+    await this.sessions.createSession({ id: sessionId, tenantId: user.tenantId, userId: user.id, createdAt: now, revokedAt: null });
+    return this.issue(user, sessionId, now);
+  }
+
+  async issue(user: User, sessionId: string, now: Date): Promise<AuthResult> {
+    const refreshToken = randomToken();
+    await this.sessions.addRefreshToken({
+      tokenHash: sha256(refreshToken),
+      sessionId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.settings.refreshTokenTtlDays * 86_400_000),
+      usedAt: null,
+    });
+    const access = await this.tokens.signAccess({ tenantId: user.tenantId, userId: user.id, sessionId }, now);
+    return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
+  }
+}

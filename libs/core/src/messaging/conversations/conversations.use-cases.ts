@@ -1,0 +1,302 @@
+import { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/clock';
+import { DomainError, invalid, notFound } from '../../shared/domain-error';
+import { isWellFormedId, newId, UserId } from '../../shared/ids';
+import { Page, pageSize } from '../../shared/page';
+import { CoreSettings } from '../../shared/settings';
+import { checkOptionalText, checkText } from '../../shared/text';
+import { UseCase } from '../../shared/use-case';
+import { BlockRepository } from '../../identity/contact.repository';
+import { UserRepository } from '../../identity/user.repository';
+import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceRateLimit } from '../../limits/rate-limit';
+import {
+  Conversation,
+  ConversationKind,
+  directKey,
+  GENERAL_CHANNEL_KEY,
+  Member,
+  MemberRole,
+  MemberSettingsPatch,
+} from '../conversation';
+import { ConversationRepository, MemberMutation, NewMember } from '../conversation.repository';
+import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
+
+const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
+
+/** Creating conversations: direct chats, groups, channels, the tenant's general channel. */
+@UseCase()
+export class CreateConversations {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly users: UserRepository,
+    private readonly blocks: BlockRepository,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The same DM for the same pair, always, also under concurrent calls from both sides. */
+  async openDirect(actor: Actor, userId: string): Promise<Conversation> {
+    const other = isWellFormedId(userId) ? await this.users.findById(actor.tenantId, userId) : null;
+    if (!other) throw notFound('user');
+    if (other.id === actor.userId) throw invalid('userId', 'you cannot open a direct conversation with yourself');
+    if (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other.id)) {
+      throw new DomainError('BLOCKED', 'you cannot message this user');
+    }
+    const { conversation, created } = await this.conversations.findOrCreateUnique(
+      this.draft(actor, 'DIRECT', null, directKey(actor.userId, other.id)),
+      [
+        { userId: actor.userId, role: 'MEMBER' },
+        { userId: other.id, role: 'MEMBER' },
+      ],
+    );
+    if (created) await this.announce(conversation, [actor.userId, other.id]);
+    return conversation;
+  }
+
+  async createGroup(actor: Actor, input: { title: string; memberIds: string[] }): Promise<Conversation> {
+    const title = checkText('title', input.title, { min: 1, max: 100 });
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    const memberIds = await this.existingUsers(actor, input.memberIds, this.settings.maxGroupMembers - 1);
+    const members: NewMember[] = [
+      { userId: actor.userId, role: 'OWNER' },
+      ...memberIds.map((userId) => ({ userId, role: 'MEMBER' as const })),
+    ];
+    const conversation = await this.conversations.create(this.draft(actor, 'GROUP', title, null), members);
+    await this.announce(conversation, members.map((m) => m.userId));
+    return conversation;
+  }
+
+  async createChannel(actor: Actor, input: { title: string }): Promise<Conversation> {
+    const title = checkText('title', input.title, { min: 1, max: 100 });
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    const conversation = await this.conversations.create(this.draft(actor, 'CHANNEL', title, null), [
+      { userId: actor.userId, role: 'OWNER' },
+    ]);
+    await this.announce(conversation, [actor.userId]);
+    return conversation;
+  }
+
+  /** Every tenant has a public `general` channel. */
+  async ensureGeneralChannel(tenantId: string): Promise<Conversation> {
+    const now = this.clock.now();
+    const { conversation } = await this.conversations.findOrCreateUnique(
+      {
+        id: newId(),
+        tenantId,
+        kind: 'CHANNEL',
+        title: 'general',
+        uniqueKey: GENERAL_CHANNEL_KEY,
+        lastSeq: 0,
+        lastMessageId: null,
+        lastActivityAt: now,
+        memberCount: 0,
+        createdBy: null,
+        createdAt: now,
+      },
+      [],
+    );
+    return conversation;
+  }
+
+  /** Validates, dedupes and checks existence (in the tenant) of user ids. */
+  async existingUsers(actor: Actor, ids: string[], max: number): Promise<UserId[]> {
+    if (!Array.isArray(ids)) throw invalid('memberIds', 'memberIds must be a list');
+    const unique = [...new Set(ids)].filter((id) => id !== actor.userId);
+    if (unique.length > max) throw invalid('memberIds', `at most ${max} members can be added at once`);
+    if (!unique.every(isWellFormedId)) throw notFound('user');
+    const found = await this.users.findByIds(actor.tenantId, unique);
+    if (found.length !== unique.length) throw notFound('user');
+    return unique;
+  }
+
+  private draft(actor: Actor, kind: ConversationKind, title: string | null, uniqueKey: string | null): Conversation {
+    const now = this.clock.now();
+    return {
+      id: newId(),
+      tenantId: actor.tenantId,
+      kind,
+      title,
+      uniqueKey,
+      lastSeq: 0,
+      lastMessageId: null,
+      lastActivityAt: now,
+      memberCount: 0,
+      createdBy: actor.userId,
+      createdAt: now,
+    };
+  }
+
+  /** Initial members learn about the new conversation on their own topics. */
+  private async announce(conversation: Conversation, userIds: UserId[]): Promise<void> {
+    await Promise.all(
+      userIds.map((userId) =>
+        this.publisher.toUser(userId, {
+          type: 'MEMBERSHIP_CHANGED',
+          tenantId: conversation.tenantId,
+          conversationId: conversation.id,
+          seq: conversation.lastSeq,
+          userId,
+          change: 'ADDED',
+        }),
+      ),
+    );
+  }
+}
+
+/** Membership changes; each is an ordered event of the conversation. */
+@UseCase()
+export class ManageMembers {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+    private readonly creator: CreateConversations,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async join(actor: Actor, conversationId: string): Promise<Conversation> {
+    const visible = await this.access.visible(actor, conversationId);
+    if (!visible || visible.conversation.kind !== 'CHANNEL') throw notFound('conversation');
+    if (visible.member) return visible.conversation;
+    await this.limit(actor);
+    const mutations = await this.conversations.addMembers(actor.tenantId, conversationId, [{ userId: actor.userId, role: 'MEMBER' }], this.clock.now());
+    return this.publish(visible.conversation, mutations);
+  }
+
+  async add(actor: Actor, conversationId: string, userIds: string[]): Promise<Conversation> {
+    const { conversation } = await this.access.withRole(actor, conversationId, ADMIN_ROLES);
+    notInDirect(conversation);
+    await this.limit(actor);
+    const room = this.settings.maxGroupMembers - conversation.memberCount;
+    const ids = await this.creator.existingUsers(actor, userIds, Math.max(0, Math.min(room, this.settings.maxGroupMembers)));
+    if (ids.length === 0) return conversation;
+    const mutations = await this.conversations.addMembers(
+      actor.tenantId,
+      conversationId,
+      ids.map((userId) => ({ userId, role: 'MEMBER' as const })),
+      this.clock.now(),
+    );
+    return this.publish(conversation, mutations);
+  }
+
+  async remove(actor: Actor, conversationId: string, userId: string): Promise<Conversation> {
+    if (userId === actor.userId) throw invalid('userId', 'use leaveConversation to leave');
+    const { conversation, member: me } = await this.access.withRole(actor, conversationId, ADMIN_ROLES);
+    notInDirect(conversation);
+    const target = isWellFormedId(userId) ? await this.conversations.getMember(actor.tenantId, conversationId, userId) : null;
+    if (!target) throw notFound('member');
+    if (target.role === 'OWNER' && me.role !== 'OWNER') throw new DomainError('FORBIDDEN', 'only owners can remove owners');
+    await this.limit(actor);
+    const mutation = await this.conversations.removeMember(actor.tenantId, conversationId, userId, 'REMOVED', this.clock.now());
+    return this.publish(conversation, mutation ? [mutation] : []);
+  }
+
+  async setRole(actor: Actor, conversationId: string, userId: string, role: MemberRole): Promise<Conversation> {
+    if (!ROLES.includes(role)) throw invalid('role', 'unknown role');
+    const { conversation, member: me } = await this.access.withRole(actor, conversationId, ADMIN_ROLES);
+    notInDirect(conversation);
+    const target = isWellFormedId(userId) ? await this.conversations.getMember(actor.tenantId, conversationId, userId) : null;
+    if (!target) throw notFound('member');
+    if ((role === 'OWNER' || target.role === 'OWNER') && me.role !== 'OWNER') {
+      throw new DomainError('FORBIDDEN', 'only owners can grant or take ownership');
+    }
+    if (target.role === role) return conversation;
+    if (target.role === 'OWNER' && (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1) {
+      throw new DomainError('LAST_OWNER', 'the last owner must hand ownership to someone else first');
+    }
+    await this.limit(actor);
+    const mutation = await this.conversations.setRole(actor.tenantId, conversationId, userId, role, this.clock.now());
+    return this.publish(conversation, mutation ? [mutation] : []);
+  }
+
+  async leave(actor: Actor, conversationId: string): Promise<boolean> {
+    const { conversation, member } = await this.access.member(actor, conversationId);
+    notInDirect(conversation);
+    if (
+      member.role === 'OWNER' &&
+      conversation.memberCount > 1 &&
+      (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1
+    ) {
+      throw new DomainError('LAST_OWNER', 'hand ownership to another member before leaving');
+    }
+    const mutation = await this.conversations.removeMember(actor.tenantId, conversationId, actor.userId, 'LEFT', this.clock.now());
+    if (mutation) await this.publisher.logged(conversation, mutation.event);
+    return true;
+  }
+
+  private async limit(actor: Actor): Promise<void> {
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+  }
+
+  private async publish(conversation: Conversation, mutations: MemberMutation[]): Promise<Conversation> {
+    for (const mutation of mutations) await this.publisher.logged(conversation, mutation.event);
+    return (await this.conversations.findById(conversation.tenantId, conversation.id)) ?? conversation;
+  }
+}
+
+/** Reading conversations and changing their title or the caller's own settings. */
+@UseCase()
+export class ConversationQueries {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+    private readonly publisher: RealtimePublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  list(actor: Actor, first: number | null | undefined, after: string | null | undefined): Promise<Page<{ conversation: Conversation; member: Member }>> {
+    return this.conversations.listForUser(actor.tenantId, actor.userId, { first: pageSize(first, 50), after: after ?? null });
+  }
+
+  get(actor: Actor, id: string): Promise<{ conversation: Conversation; member: Member | null } | null> {
+    return this.access.visible(actor, id);
+  }
+
+  channels(actor: Actor, query: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Conversation>> {
+    const q = checkOptionalText('query', query, 100) ?? null;
+    return this.conversations.searchChannels(actor.tenantId, q, { first: pageSize(first, 50), after: after ?? null });
+  }
+
+  async update(
+    actor: Actor,
+    input: { conversationId: string; title?: string | null; muted?: boolean | null; pinned?: boolean | null; archived?: boolean | null },
+  ): Promise<Conversation> {
+    let { conversation, member } = await this.access.member(actor, input.conversationId);
+    if (input.title !== undefined && input.title !== null) {
+      notInDirect(conversation);
+      if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
+      const title = checkText('title', input.title, { min: 1, max: 100 });
+      if (title !== conversation.title) {
+        const changed = await this.conversations.updateTitle(actor.tenantId, conversation.id, title, this.clock.now());
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    const patch: MemberSettingsPatch = {};
+    for (const key of ['muted', 'pinned', 'archived'] as const) {
+      const value = input[key];
+      if (value !== undefined && value !== null) {
+        if (typeof value !== 'boolean') throw invalid(key, `${key} must be a boolean`);
+        patch[key] = value;
+      }
+    }
+    if (Object.keys(patch).length > 0) {
+      member = (await this.conversations.updateMemberSettings(actor.tenantId, conversation.id, actor.userId, patch)) ?? member;
+      await this.publisher.toUser(actor.userId, {
+        type: 'MEMBER_SETTINGS_CHANGED',
+        tenantId: actor.tenantId,
+        conversationId: conversation.id,
+        userId: actor.userId,
+      });
+    }
+    return conversation;
+  }
+}

@@ -1,0 +1,105 @@
+import { Actor } from '../../shared/actor';
+import { invalid } from '../../shared/domain-error';
+import { MessageId } from '../../shared/ids';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize } from '../../shared/page';
+import { checkText } from '../../shared/text';
+import { UseCase } from '../../shared/use-case';
+import { Conversation, Member } from '../conversation';
+import { ConversationRepository } from '../conversation.repository';
+import { ConversationAccess } from '../conversation-access';
+import { Message, ReactionSummary } from '../message';
+import { MessageRepository } from '../message.repository';
+
+export interface HistoryArgs {
+  first?: number | null;
+  after?: number | null;
+  last?: number | null;
+  before?: number | null;
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  messages: Message[];
+  hasPreviousPage: boolean;
+  hasNextPage: boolean;
+}
+
+/** History by seq, search, and the per-viewer facts of messages and conversations. */
+@UseCase()
+export class MessageQueries {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+  ) {}
+
+  /** `first/after` pages forward from a seq; `last/before` backward; neither = the latest page. */
+  async history(actor: Actor, conversationId: string, args: HistoryArgs): Promise<HistoryPage> {
+    for (const key of ['first', 'after', 'last', 'before'] as const) {
+      const v = args[key];
+      if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0)) {
+        throw invalid(key, `${key} must be a non-negative integer`);
+      }
+    }
+    if ((args.first ?? null) !== null && (args.last ?? null) !== null) throw invalid('first', 'use either first or last');
+    const { conversation } = await this.access.member(actor, conversationId);
+    const forward = (args.first ?? null) !== null || ((args.after ?? null) !== null && (args.last ?? null) === null);
+    const limit = pageSize(forward ? args.first : args.last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const range = forward
+      ? { afterSeq: args.after ?? 0, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'forward' as const }
+      : { afterSeq: args.after ?? undefined, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'backward' as const };
+    const rows = await this.messages.listBySeq(actor.tenantId, conversation.id, range);
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (!forward) page.reverse();
+    const last = page[page.length - 1]?.seq ?? 0;
+    return {
+      messages: page,
+      hasPreviousPage: forward ? (args.after ?? 0) > 0 : more,
+      hasNextPage: forward ? more : args.before !== undefined && args.before !== null && last < conversation.lastSeq,
+    };
+  }
+
+  async search(
+    actor: Actor,
+    query: string,
+    conversationId: string | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<{ messages: Message[]; cursors: string[]; hasNextPage: boolean }> {
+    const text = checkText('query', query, { min: 1, max: 200 });
+    const limit = pageSize(first, 50);
+    const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
+    if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
+    const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
+    const page = hits.slice(0, limit).map((h) => h.message);
+    return {
+      messages: page,
+      cursors: page.map((_, i) => encodeCursor([offset + i + 1])),
+      hasNextPage: hits.length > limit,
+    };
+  }
+
+  /** Summaries for many messages at once, as the viewer sees them. */
+  async reactions(actor: Actor, messageIds: readonly MessageId[]): Promise<Map<MessageId, ReactionSummary[]>> {
+    const all = await this.messages.reactions(actor.tenantId, messageIds, actor.userId);
+    const grouped = new Map<MessageId, ReactionSummary[]>();
+    for (const id of messageIds) grouped.set(id, []);
+    for (const r of all) grouped.get(r.messageId)?.push(r);
+    return grouped;
+  }
+
+  readBy(actor: Actor, message: Message): Promise<number> {
+    return this.conversations.countReaders(actor.tenantId, message.conversationId, message.seq, message.senderId);
+  }
+
+  unreadCount(actor: Actor, conversation: Conversation, member: Member | null): Promise<number> {
+    if (!member) return Promise.resolve(0);
+    return this.messages.countUnread(actor.tenantId, conversation.id, actor.userId, member.readSeq);
+  }
+
+  async byIds(actor: Actor, ids: readonly MessageId[]): Promise<Message[]> {
+    return this.messages.findByIds(actor.tenantId, ids);
+  }
+}

@@ -1,0 +1,216 @@
+import { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/clock';
+import { DomainError, forbidden, invalid, notFound } from '../../shared/domain-error';
+import { isWellFormedId, newId } from '../../shared/ids';
+import { CoreSettings } from '../../shared/settings';
+import { checkText } from '../../shared/text';
+import { UseCase } from '../../shared/use-case';
+import { BlockRepository } from '../../identity/contact.repository';
+import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceRateLimit } from '../../limits/rate-limit';
+import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { Conversation } from '../conversation';
+import { ConversationRepository } from '../conversation.repository';
+import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
+import { Message } from '../message';
+import { MessageMutation, MessageRepository } from '../message.repository';
+import { checkEmoji } from './emoji';
+
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export const MAX_BODY_LENGTH = 4000;
+
+/** Sending and changing messages. Every change is an ordered event of its conversation. */
+@UseCase()
+export class SendMessages {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly access: ConversationAccess,
+    private readonly blocks: BlockRepository,
+    private readonly contacts: ManageContacts,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
+  async send(
+    actor: Actor,
+    input: { conversationId: string; clientMessageId: string; body: string; replyToId?: string | null },
+  ): Promise<{ message: Message; created: boolean }> {
+    if (typeof input.clientMessageId !== 'string' || !CLIENT_MESSAGE_ID.test(input.clientMessageId)) {
+      throw invalid('clientMessageId', 'clientMessageId must be 1–64 characters of A–Z, a–z, 0–9, _ . : -');
+    }
+    const body = checkText('body', input.body, { min: 1, max: MAX_BODY_LENGTH, multiline: true, keepVerbatim: true });
+    const { conversation } = await this.access.member(actor, input.conversationId);
+    await this.checkNotBlocked(actor, conversation);
+    let replyToId: string | null = null;
+    if (input.replyToId !== undefined && input.replyToId !== null) {
+      const replyTo = isWellFormedId(input.replyToId) ? await this.messages.findById(actor.tenantId, input.replyToId) : null;
+      if (!replyTo || replyTo.conversationId !== conversation.id) {
+        throw invalid('replyToId', 'a reply must quote a message of the same conversation');
+      }
+      replyToId = replyTo.id;
+    }
+    await enforceRateLimit(this.limiter, `send:${actor.tenantId}:${actor.userId}`, this.settings.sendsPerUser, 'messages');
+    const result = await this.messages.append({
+      id: newId(),
+      tenantId: actor.tenantId,
+      conversationId: conversation.id,
+      senderId: actor.userId,
+      clientMessageId: input.clientMessageId,
+      body,
+      replyToId,
+      createdAt: this.clock.now(),
+    });
+    if (result.created && result.event) {
+      await this.publisher.logged(conversation, result.event, result.message);
+      if (conversation.kind === 'DIRECT' && conversation.uniqueKey) {
+        const [, a, b] = conversation.uniqueKey.split(':');
+        if (a && b) await this.contacts.connect(actor.tenantId, a, b);
+      }
+    }
+    return { message: result.message, created: result.created };
+  }
+
+  async edit(actor: Actor, id: string, body: string): Promise<Message> {
+    const text = checkText('body', body, { min: 1, max: MAX_BODY_LENGTH, multiline: true, keepVerbatim: true });
+    const { message, membership } = await this.load(actor, id);
+    if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
+    if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
+    await this.writeLimit(actor);
+    const mutation = await this.messages.edit(actor.tenantId, message.id, text, this.clock.now());
+    return this.publish(membership.conversation, mutation, message);
+  }
+
+  async delete(actor: Actor, id: string): Promise<Message> {
+    const { message, membership } = await this.load(actor, id);
+    if (message.senderId !== actor.userId && !ADMIN_ROLES.includes(membership.member.role)) {
+      throw forbidden('only the sender or an admin can delete a message');
+    }
+    if (message.deletedAt) return message;
+    await this.writeLimit(actor);
+    const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
+    return this.publish(membership.conversation, mutation, message);
+  }
+
+  async react(actor: Actor, messageId: string, emoji: string, add: boolean): Promise<Message> {
+    const checked = checkEmoji(emoji);
+    const { message, membership } = await this.load(actor, messageId);
+    if (message.deletedAt) throw invalid('messageId', 'a deleted message cannot get reactions');
+    await this.writeLimit(actor);
+    const at = this.clock.now();
+    const mutation = add
+      ? await this.messages.addReaction(actor.tenantId, message.id, actor.userId, checked, at)
+      : await this.messages.removeReaction(actor.tenantId, message.id, actor.userId, checked, at);
+    return this.publish(membership.conversation, mutation, message);
+  }
+
+  private async load(actor: Actor, id: string): Promise<{ message: Message; membership: Membership }> {
+    const message = isWellFormedId(id) ? await this.messages.findById(actor.tenantId, id) : null;
+    if (!message) throw notFound('message');
+    try {
+      return { message, membership: await this.access.member(actor, message.conversationId) };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw notFound('message');
+      throw error;
+    }
+  }
+
+  private async checkNotBlocked(actor: Actor, conversation: Conversation): Promise<void> {
+    if (conversation.kind !== 'DIRECT' || !conversation.uniqueKey) return;
+    const [, a, b] = conversation.uniqueKey.split(':');
+    const other = a === actor.userId ? b : a;
+    if (other && (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other))) {
+      throw new DomainError('BLOCKED', 'you cannot message this user');
+    }
+  }
+
+  private async writeLimit(actor: Actor): Promise<void> {
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+  }
+
+  private async publish(conversation: Conversation, mutation: MessageMutation | null, unchanged: Message): Promise<Message> {
+    if (!mutation) return unchanged;
+    await this.publisher.logged(conversation, mutation.event, mutation.message);
+    return mutation.message;
+  }
+}
+
+/** Read pointers, delivery acknowledgements and typing. */
+@UseCase()
+export class Receipts {
+  private readonly typingSent = new Map<string, number>();
+
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
+    checkSeq(seq);
+    const { conversation, member } = await this.access.member(actor, conversationId);
+    const updated = await this.conversations.advanceRead(actor.tenantId, conversation.id, actor.userId, seq);
+    if (updated && updated.readSeq > member.readSeq) {
+      await Promise.all([
+        this.publisher.toConversation({
+          type: 'READ_RECEIPT',
+          tenantId: actor.tenantId,
+          conversationId: conversation.id,
+          userId: actor.userId,
+          seq: updated.readSeq,
+        }),
+        this.publisher.toUser(actor.userId, {
+          type: 'MEMBER_SETTINGS_CHANGED',
+          tenantId: actor.tenantId,
+          conversationId: conversation.id,
+          userId: actor.userId,
+        }),
+      ]);
+    }
+    return conversation;
+  }
+
+  async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
+    checkSeq(seq);
+    const { conversation } = await this.access.member(actor, conversationId);
+    await this.conversations.advanceDelivered(actor.tenantId, conversation.id, actor.userId, seq);
+    return true;
+  }
+
+  /** Typing is throttled: a repeated `true` is forwarded at most every half TTL. */
+  async setTyping(actor: Actor, conversationId: string, typing: boolean): Promise<boolean> {
+    if (typeof typing !== 'boolean') throw invalid('typing', 'typing must be a boolean');
+    const { conversation } = await this.access.member(actor, conversationId);
+    const key = `${actor.tenantId}:${conversation.id}:${actor.userId}`;
+    const now = this.clock.now().getTime();
+    const last = this.typingSent.get(key);
+    if (typing && last !== undefined && now - last < this.settings.typingTtlMs / 2) return true;
+    if (!typing && last === undefined) return true;
+    await enforceRateLimit(this.limiter, `typing:${actor.tenantId}:${actor.userId}`, { limit: 30, windowMs: 10_000 }, 'typing updates');
+    if (typing) {
+      if (this.typingSent.size > 100_000) this.typingSent.clear();
+      this.typingSent.set(key, now);
+    } else {
+      this.typingSent.delete(key);
+    }
+    await this.publisher.toConversation({
+      type: 'TYPING',
+      tenantId: actor.tenantId,
+      conversationId: conversation.id,
+      userId: actor.userId,
+      typing,
+    });
+    return true;
+  }
+}
+
+function checkSeq(seq: number): void {
+  if (!Number.isInteger(seq) || seq < 0) throw invalid('seq', 'seq must be a non-negative integer');
+}

@@ -1,0 +1,372 @@
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { invalid } from '../shared/domain-error';
+import { isWellFormedId } from '../shared/ids';
+import { CoreSettings } from '../shared/settings';
+import { UseCase } from '../shared/use-case';
+import { BlockRepository, ContactRepository } from '../identity/contact.repository';
+import { UserRepository } from '../identity/user.repository';
+import { UserViewPolicy } from '../identity/profile/user-view.policy';
+import { ConversationRepository } from '../messaging/conversation.repository';
+import { MessageRepository } from '../messaging/message.repository';
+import { LoggedEvent, Message } from '../messaging/message';
+import { topics } from './event-bus.port';
+import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from './realtime-event';
+import { TopicRouter } from './topic-router';
+
+export interface StreamCursor {
+  conversationId: string;
+  afterSeq: number;
+}
+
+/** What a stream hands its client. */
+export type StreamItem =
+  | { kind: 'event'; event: RealtimeEvent }
+  | { kind: 'resync'; conversationId: string; reason: string }
+  /** The stream must end with this close code (e.g. 4403 when the session was revoked). */
+  | { kind: 'close'; code: number; reason: string };
+
+export const MAX_STREAM_CONVERSATIONS = 5000;
+const MAX_PRESENCE_WATCH = 1000;
+const MAX_CURSORS = 1000;
+const PRESENCE_COALESCE_MS = 250;
+
+/** Opens resumable event streams (one per connected client). */
+@UseCase()
+export class ChatStreams {
+  constructor(
+    private readonly router: TopicRouter,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
+    private readonly contacts: ContactRepository,
+    private readonly blocks: BlockRepository,
+    private readonly users: UserRepository,
+    private readonly policy: UserViewPolicy,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validates cursors, then starts a stream that calls `emit` with each item in order. */
+  open(actor: Actor, since: StreamCursor[] | null | undefined, emit: (item: StreamItem) => void): ChatStream {
+    const cursors = since ?? [];
+    if (!Array.isArray(cursors) || cursors.length > MAX_CURSORS) throw invalid('since', `at most ${MAX_CURSORS} cursors`);
+    for (const c of cursors) {
+      if (!c || typeof c.conversationId !== 'string' || !Number.isInteger(c.afterSeq) || c.afterSeq < 0) {
+        throw invalid('since', 'each cursor needs a conversationId and a non-negative afterSeq');
+      }
+    }
+    const stream = new ChatStream(actor, cursors, emit, this);
+    return stream;
+  }
+
+  readonly repos = () => ({
+    router: this.router,
+    conversations: this.conversations,
+    messages: this.messages,
+    contacts: this.contacts,
+    blocks: this.blocks,
+    users: this.users,
+    policy: this.policy,
+    settings: this.settings,
+    clock: this.clock,
+  });
+}
+
+type Task = () => Promise<void> | void;
+
+/**
+ * One client's stream. Subscribes to live topics first, replays from the store after each
+ * cursor, then releases what arrived meanwhile, dropping anything at or below the seq already
+ * delivered for its conversation. A later seq gap (a lost bus message) is filled from the store.
+ */
+export class ChatStream {
+  private readonly deps: ReturnType<ChatStreams['repos']>;
+  /** Highest seq delivered per followed conversation. */
+  private readonly delivered = new Map<string, number>();
+  private readonly unsubscribers = new Map<string, () => Promise<void>>();
+  private readonly queue: Task[] = [];
+  private draining = false;
+  private closed = false;
+  private replaying = true;
+  private readonly buffered: RealtimeEvent[] = [];
+  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  private readonly blockedCache = new Map<string, boolean>();
+  private pendingPresence = new Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>>();
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private detachReconnect: (() => void) | null = null;
+  /** Resolves when the initial replay is done (tests and metrics). */
+  readonly started: Promise<void>;
+
+  constructor(
+    readonly actor: Actor,
+    cursors: StreamCursor[],
+    private readonly emit: (item: StreamItem) => void,
+    factory: ChatStreams,
+  ) {
+    this.deps = factory.repos();
+    this.started = this.start(cursors);
+  }
+
+  private async start(cursors: StreamCursor[]): Promise<void> {
+    const { router, conversations, contacts, settings } = this.deps;
+    const { tenantId, userId } = this.actor;
+    this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll('bus reconnected')));
+    await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
+    const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
+    const memberOf = new Set(ids);
+    await Promise.all(ids.map((id) => this.followConversation(id)));
+    const [contactIds, peerIds] = await Promise.all([
+      contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
+      conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
+    ]);
+    const watch = [...new Set([...contactIds, ...peerIds])].filter((id) => id !== userId).slice(0, MAX_PRESENCE_WATCH);
+    await Promise.all(watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))));
+    if (this.closed) return;
+
+    // Replay, in cursor order, everything after each cursor.
+    for (const cursor of cursors) {
+      if (this.closed) return;
+      if (!isWellFormedId(cursor.conversationId) || !memberOf.has(cursor.conversationId)) {
+        this.emit({ kind: 'resync', conversationId: cursor.conversationId, reason: 'NOT_A_MEMBER' });
+        continue;
+      }
+      await this.replay(cursor.conversationId, cursor.afterSeq, settings.replayLimit);
+    }
+    // Release what arrived live during the replay, then go live.
+    this.replaying = false;
+    const held = this.buffered.splice(0);
+    for (const event of held) this.enqueue(() => this.process(event));
+  }
+
+  /** Stops delivery and drops every topic interest of this stream. */
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.detachReconnect?.();
+    for (const t of this.typingTimers.values()) clearTimeout(t);
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    const all = [...this.unsubscribers.values()];
+    this.unsubscribers.clear();
+    await Promise.allSettled(all.map((u) => u()));
+  }
+
+  private async follow(topic: string, listener: (e: RealtimeEvent) => void): Promise<void> {
+    if (this.closed || this.unsubscribers.has(topic)) return;
+    const unsubscribe = await this.deps.router.listen(topic, listener);
+    if (this.closed || this.unsubscribers.has(topic)) {
+      await unsubscribe();
+      return;
+    }
+    this.unsubscribers.set(topic, unsubscribe);
+  }
+
+  private async followConversation(conversationId: string): Promise<void> {
+    await this.follow(topics.conversation(this.actor.tenantId, conversationId), (e) => this.onLive(e));
+  }
+
+  private async unfollowConversation(conversationId: string): Promise<void> {
+    const topic = topics.conversation(this.actor.tenantId, conversationId);
+    const unsubscribe = this.unsubscribers.get(topic);
+    this.unsubscribers.delete(topic);
+    this.delivered.delete(conversationId);
+    if (unsubscribe) await unsubscribe();
+  }
+
+  private isFollowing(conversationId: string): boolean {
+    return this.unsubscribers.has(topics.conversation(this.actor.tenantId, conversationId));
+  }
+
+  private onLive(event: RealtimeEvent): void {
+    if (this.closed) return;
+    if (this.replaying) {
+      this.buffered.push(event);
+      return;
+    }
+    this.enqueue(() => this.process(event));
+  }
+
+  /** Every piece of work runs in order, one at a time, so replies keep their order. */
+  private enqueue(task: Task): void {
+    this.queue.push(task);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const task = this.queue.shift()!;
+        try {
+          await task();
+        } catch {
+          // A store hiccup must not kill the stream: the next event or reconnect catches up.
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async process(event: RealtimeEvent): Promise<void> {
+    if (this.closed) return;
+    const me = this.actor.userId;
+    if (isOrdered(event)) {
+      if (event.type === 'MEMBERSHIP_CHANGED' && event.userId === me) return this.onOwnMembership(event);
+      return this.deliverOrdered(event);
+    }
+    switch (event.type) {
+      case 'READ_RECEIPT':
+        if (this.isFollowing(event.conversationId)) this.emit({ kind: 'event', event });
+        return;
+      case 'TYPING':
+        if (event.userId === me || !this.isFollowing(event.conversationId)) return;
+        if (await this.isBlocked(event.userId)) return;
+        this.trackTyping(event);
+        this.emit({ kind: 'event', event });
+        return;
+      case 'MEMBER_SETTINGS_CHANGED':
+        if (event.userId === me) this.emit({ kind: 'event', event });
+        return;
+      case 'SESSION_REVOKED':
+        if (event.userId === me && event.sessionId === this.actor.sessionId) {
+          this.emit({ kind: 'close', code: 4403, reason: 'Forbidden: session revoked' });
+          await this.stop();
+        }
+        return;
+      case 'BLOCKS_CHANGED':
+        this.blockedCache.clear();
+        return;
+      case 'PRESENCE':
+        this.queuePresence(event);
+        return;
+    }
+  }
+
+  private async onOwnMembership(event: Extract<RealtimeEvent, { type: 'MEMBERSHIP_CHANGED' }>): Promise<void> {
+    const id = event.conversationId;
+    if (event.change === 'ADDED') {
+      const known = this.delivered.get(id);
+      if (known !== undefined && event.seq <= known) return;
+      await this.followConversation(id);
+      this.delivered.set(id, Math.max(known ?? 0, event.seq));
+      this.emit({ kind: 'event', event });
+      return;
+    }
+    if (event.change === 'REMOVED' || event.change === 'LEFT') {
+      if (!this.isFollowing(id)) return;
+      this.emit({ kind: 'event', event });
+      await this.unfollowConversation(id);
+      return;
+    }
+    await this.deliverOrdered(event);
+  }
+
+  private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
+    const id = event.conversationId;
+    const known = this.delivered.get(id);
+    if (!this.isFollowing(id)) return;
+    if (known !== undefined && event.seq <= known) return; // already delivered (replay or duplicate)
+    if (known !== undefined && event.seq > known + 1) {
+      // Something between was missed (bus loss, or a seq hole): the store knows.
+      await this.replay(id, known, this.deps.settings.replayLimit, event.seq - 1);
+      const now = this.delivered.get(id);
+      if (now !== undefined && event.seq <= now) return;
+    }
+    this.delivered.set(id, event.seq);
+    this.emit({ kind: 'event', event });
+  }
+
+  /** Delivers stored log entries with afterSeq < seq (≤ upTo), or ResyncRequired past the bound. */
+  private async replay(conversationId: string, afterSeq: number, limit: number, upTo?: number): Promise<void> {
+    const { conversations, messages } = this.deps;
+    const { tenantId } = this.actor;
+    const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
+    const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
+    if (relevant.length > limit) {
+      const conversation = await conversations.findById(tenantId, conversationId);
+      this.delivered.set(conversationId, conversation?.lastSeq ?? afterSeq);
+      this.emit({ kind: 'resync', conversationId, reason: 'TOO_FAR_BEHIND' });
+      return;
+    }
+    const messageIds = relevant.flatMap((e) => (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : []));
+    const found = messageIds.length ? await messages.findByIds(tenantId, [...new Set(messageIds)]) : [];
+    const byId = new Map(found.map((m) => [m.id, m]));
+    let last = this.delivered.get(conversationId) ?? afterSeq;
+    for (const entry of relevant) {
+      if (this.closed) return;
+      if (entry.seq <= last) continue;
+      const event = this.fromLog(conversationId, entry, byId);
+      last = entry.seq;
+      this.delivered.set(conversationId, last);
+      if (event) this.emit({ kind: 'event', event });
+    }
+    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, afterSeq);
+  }
+
+  private fromLog(conversationId: string, entry: LoggedEvent, messages: Map<string, Message>): OrderedRealtimeEvent | null {
+    const base = { tenantId: this.actor.tenantId, conversationId, seq: entry.seq };
+    switch (entry.kind) {
+      case 'MESSAGE_ADDED':
+      case 'MESSAGE_UPDATED': {
+        const message = messages.get(entry.messageId);
+        return message ? { ...base, type: entry.kind, message } : null;
+      }
+      case 'MEMBERSHIP_CHANGED':
+        return { ...base, type: 'MEMBERSHIP_CHANGED', userId: entry.userId, change: entry.change };
+      case 'CONVERSATION_CHANGED':
+        return { ...base, type: 'CONVERSATION_CHANGED' };
+    }
+  }
+
+  /** After a bus outage: fetch from the store whatever each followed conversation missed. */
+  private async catchUpAll(_reason: string): Promise<void> {
+    for (const [conversationId, seq] of [...this.delivered.entries()]) {
+      if (this.closed) return;
+      await this.replay(conversationId, seq, this.deps.settings.replayLimit);
+    }
+  }
+
+  private trackTyping(event: Extract<RealtimeEvent, { type: 'TYPING' }>): void {
+    const key = `${event.conversationId}:${event.userId}`;
+    const existing = this.typingTimers.get(key);
+    if (existing) clearTimeout(existing);
+    this.typingTimers.delete(key);
+    if (!event.typing) return;
+    // Typing expires by itself when the typist stops refreshing it (or vanished).
+    const timer = setTimeout(() => {
+      this.typingTimers.delete(key);
+      if (!this.closed) this.emit({ kind: 'event', event: { ...event, typing: false } });
+    }, this.deps.settings.typingTtlMs);
+    timer.unref?.();
+    this.typingTimers.set(key, timer);
+  }
+
+  private async isBlocked(otherId: string): Promise<boolean> {
+    const cached = this.blockedCache.get(otherId);
+    if (cached !== undefined) return cached;
+    const blocked = await this.deps.blocks.isBlockedEitherWay(this.actor.tenantId, this.actor.userId, otherId);
+    this.blockedCache.set(otherId, blocked);
+    return blocked;
+  }
+
+  /** Bursts of presence changes are coalesced: the latest state per user wins. */
+  private queuePresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' }>): void {
+    this.pendingPresence.set(event.userId, event);
+    if (this.presenceTimer) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      const pending = this.pendingPresence;
+      this.pendingPresence = new Map();
+      this.enqueue(async () => {
+        const users = await this.deps.users.findByIds(this.actor.tenantId, [...pending.keys()]);
+        for (const user of users) {
+          if (await this.deps.policy.canSeePresence(this.actor.userId, user)) {
+            const event = pending.get(user.id);
+            if (event) this.emit({ kind: 'event', event });
+          }
+        }
+      });
+    }, PRESENCE_COALESCE_MS);
+    this.presenceTimer.unref?.();
+  }
+}

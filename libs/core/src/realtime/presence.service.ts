@@ -1,0 +1,79 @@
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { CoreSettings } from '../shared/settings';
+import { UseCase } from '../shared/use-case';
+import { UserRepository } from '../identity/user.repository';
+import { User } from '../identity/user';
+import { UserViewPolicy } from '../identity/profile/user-view.policy';
+import { PresenceState, PresenceStore, PresenceTransition } from './presence.port';
+import { RealtimePublisher } from './realtime-publisher';
+
+/** Presence of users from their live connections, published on transitions only. */
+@UseCase()
+export class PresenceService {
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly users: UserRepository,
+    private readonly policy: UserViewPolicy,
+    private readonly publisher: RealtimePublisher,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async connected(actor: Actor, connectionId: string): Promise<void> {
+    await this.announce(await this.store.connect(actor.tenantId, actor.userId, connectionId, this.settings.presenceTtlMs, this.clock.now()));
+  }
+
+  async heartbeat(actor: Actor, connectionId: string): Promise<void> {
+    await this.store.heartbeat(actor.tenantId, actor.userId, connectionId, this.settings.presenceTtlMs, this.clock.now());
+  }
+
+  async active(actor: Actor): Promise<void> {
+    await this.announce(await this.store.activity(actor.tenantId, actor.userId, this.clock.now()));
+  }
+
+  async disconnected(actor: Actor, connectionId: string): Promise<void> {
+    await this.announce(await this.store.disconnect(actor.tenantId, actor.userId, connectionId, this.clock.now()));
+  }
+
+  /** Expires connections of crashed instances and marks idle users AWAY. */
+  async sweep(): Promise<number> {
+    const transitions = await this.store.sweep(this.clock.now(), this.settings.awayAfterMs);
+    for (const t of transitions) await this.announce(t);
+    return transitions.length;
+  }
+
+  /** Presence of users as the viewer may see it (hidden = OFFLINE without lastSeenAt). */
+  async viewFor(viewerId: string, targets: User[]): Promise<Map<string, PresenceState>> {
+    const result = new Map<string, PresenceState>();
+    if (targets.length === 0) return result;
+    const tenantId = targets[0]!.tenantId;
+    const states = await this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs);
+    const byId = new Map(states.map((s) => [s.userId, s]));
+    for (const target of targets) {
+      const visible = await this.policy.canSeePresence(viewerId, target);
+      const state = byId.get(target.id);
+      result.set(
+        target.id,
+        visible
+          ? { userId: target.id, status: state?.status ?? 'OFFLINE', lastSeenAt: state?.lastSeenAt ?? target.lastSeenAt }
+          : { userId: target.id, status: 'OFFLINE', lastSeenAt: null },
+      );
+    }
+    return result;
+  }
+
+  private async announce(transition: PresenceTransition | null): Promise<void> {
+    if (!transition) return;
+    if (transition.status === 'OFFLINE' && transition.lastSeenAt) {
+      await this.users.setLastSeen(transition.tenantId, transition.userId, transition.lastSeenAt);
+    }
+    await this.publisher.toPresence({
+      type: 'PRESENCE',
+      tenantId: transition.tenantId,
+      userId: transition.userId,
+      status: transition.status,
+      lastSeenAt: transition.lastSeenAt,
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/** Tunables of the domain, provided by the composition root from validated configuration. */
+export class CoreSettings {
+  jwtSecret = '';
+  accessTokenTtlSeconds = 900;
+  refreshTokenTtlDays = 30;
+  loginCodeTtlMs = 5 * 60_000;
+  loginCodeMaxAttempts = 5;
+  /** Codes requested per phone number per window, and per client IP. */
+  codesPerPhone = { limit: 5, windowMs: 15 * 60_000 };
+  codesPerIp = { limit: 30, windowMs: 15 * 60_000 };
+  verifyPerIp = { limit: 60, windowMs: 15 * 60_000 };
+  /** Messages a user may send per window. */
+  sendsPerUser = { limit: 30, windowMs: 10_000 };
+  /** Other writes (reactions, edits, typing, membership) per user per window. */
+  writesPerUser = { limit: 120, windowMs: 10_000 };
+  replayLimit = 1000;
+  presenceTtlMs = 30_000;
+  awayAfterMs = 300_000;
+  typingTtlMs = 6_000;
+  maxGroupMembers = 256;
+  constructor(overrides: Partial<CoreSettings> = {}) {
+    Object.assign(this, overrides);
+  }
+}

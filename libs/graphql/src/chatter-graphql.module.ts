@@ -1,0 +1,99 @@
+import { DynamicModule, InjectionToken, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
+type Request = IncomingMessage & { ip?: string };
+import { ConversationRepository, MessageRepository, UserRepository } from '@chatter/core';
+import { AuthGuard } from './context/auth.guard';
+import { GqlContext } from './context/gql-context';
+import { Loaders } from './context/loaders';
+import { createErrorFormatter, ErrorLogger } from './errors/format-error';
+import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
+import { ConversationResolver } from './resolvers/conversation.resolver';
+import { IdentityResolver } from './resolvers/identity.resolver';
+import { MessageResolver } from './resolvers/message.resolver';
+import { UserResolver } from './resolvers/user.resolver';
+import { ChatEventsResolver } from './realtime/chat-events.resolver';
+import { QueryLimits, queryLimitRules, stripSuggestions } from './security/query-limits';
+
+export interface ChatterGraphqlOptions {
+  limits: QueryLimits;
+  adminToken: string | null;
+  /** Apollo plugins, built from injected providers (e.g. metrics). */
+  plugins: {
+    inject: InjectionToken[];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest factories take injected values of any type
+    useFactory: (...deps: any[]) => ApolloServerPlugin[];
+  };
+  errorLogger: ErrorLogger;
+}
+
+export const ERROR_LOGGER = Symbol('ERROR_LOGGER');
+
+/**
+ * The GraphQL API over HTTP (Apollo). Subscriptions are served by WsGateway on the same path,
+ * with the schema this module builds. Use cases and ports come from the composition root.
+ */
+@Module({})
+export class ChatterGraphqlModule {
+  static forRoot(options: ChatterGraphqlOptions): DynamicModule {
+    const formatError = createErrorFormatter(options.errorLogger);
+    return {
+      module: ChatterGraphqlModule,
+      imports: [
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [UserRepository, MessageRepository, ConversationRepository, ...options.plugins.inject],
+          useFactory: (
+            users: UserRepository,
+            messages: MessageRepository,
+            conversations: ConversationRepository,
+            ...pluginDeps: unknown[]
+          ) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            playground: false,
+            graphiql: false,
+            introspection: options.limits.introspection,
+            csrfPrevention: true,
+            includeStacktraceInErrorResponses: false,
+            hideSchemaDetailsFromClientErrors: !options.limits.introspection,
+            allowBatchedHttpRequests: false,
+            validationRules: queryLimitRules(options.limits),
+            plugins: options.plugins.useFactory(...pluginDeps),
+            buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
+            context: ({ req }: { req: Request }): GqlContext => ({
+              authorization: header(req, 'authorization'),
+              actor: null,
+              clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+              adminToken: header(req, 'x-admin-token'),
+              loaders: new Loaders({ users, messages, conversations }),
+            }),
+            formatError: (formatted, error) => {
+              const result = formatError(formatted, error);
+              return options.limits.introspection ? result : { ...result, message: stripSuggestions(result.message) };
+            },
+          }),
+        }),
+      ],
+      providers: [
+        { provide: AdminSettings, useValue: new AdminSettings(options.adminToken) },
+        AuthGuard,
+        IdentityResolver,
+        UserResolver,
+        ConversationResolver,
+        MessageResolver,
+        ChatEventsResolver,
+        AdminResolver,
+      ],
+    };
+  }
+}
+
+function header(req: Request, name: string): string | null {
+  const value = req.headers[name];
+  if (Array.isArray(value)) return value[0] ?? null;
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,74 @@
+import DataLoader from 'dataloader';
+import {
+  Actor,
+  Conversation,
+  ConversationRepository,
+  Member,
+  Message,
+  MessageRepository,
+  ReactionSummary,
+  User,
+  UserRepository,
+} from '@chatter/core';
+
+/** Per-operation batching and caching of reads (tenant-scoped by the actor). */
+export class Loaders {
+  private userLoader?: DataLoader<string, User | null>;
+  private messageLoader?: DataLoader<string, Message | null>;
+  private conversationLoader?: DataLoader<string, Conversation | null>;
+  private memberLoader?: DataLoader<string, Member | null>;
+  private reactionLoader?: DataLoader<string, ReactionSummary[]>;
+
+  constructor(
+    private readonly repos: { users: UserRepository; messages: MessageRepository; conversations: ConversationRepository },
+  ) {}
+
+  users(actor: Actor): DataLoader<string, User | null> {
+    return (this.userLoader ??= new DataLoader(async (ids) => {
+      const found = await this.repos.users.findByIds(actor.tenantId, ids);
+      const byId = new Map(found.map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }));
+  }
+
+  messages(actor: Actor): DataLoader<string, Message | null> {
+    return (this.messageLoader ??= new DataLoader(async (ids) => {
+      const found = await this.repos.messages.findByIds(actor.tenantId, ids);
+      const byId = new Map(found.map((m) => [m.id, m]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }));
+  }
+
+  conversations(actor: Actor): DataLoader<string, Conversation | null> {
+    return (this.conversationLoader ??= new DataLoader(async (ids) => {
+      const found = await this.repos.conversations.findByIds(actor.tenantId, ids);
+      const byId = new Map(found.map((c) => [c.id, c]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }));
+  }
+
+  /** The actor's own membership, by conversation id. */
+  myMembership(actor: Actor): DataLoader<string, Member | null> {
+    return (this.memberLoader ??= new DataLoader(
+      (ids) => Promise.all(ids.map((id) => this.repos.conversations.getMember(actor.tenantId, id, actor.userId))),
+    ));
+  }
+
+  reactions(actor: Actor): DataLoader<string, ReactionSummary[]> {
+    return (this.reactionLoader ??= new DataLoader(async (ids) => {
+      const all = await this.repos.messages.reactions(actor.tenantId, ids, actor.userId);
+      const grouped = new Map<string, ReactionSummary[]>(ids.map((id) => [id, []]));
+      for (const r of all) grouped.get(r.messageId)?.push(r);
+      return ids.map((id) => grouped.get(id) ?? []);
+    }));
+  }
+
+  /** Drops cached reads (a subscription reuses one context across events). */
+  clear(): void {
+    this.userLoader?.clearAll();
+    this.messageLoader?.clearAll();
+    this.conversationLoader?.clearAll();
+    this.memberLoader?.clearAll();
+    this.reactionLoader?.clearAll();
+  }
+}

@@ -1,0 +1,46 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { PresencePrivacyEnum } from '../models/enums';
+
+@InputType('UpdateProfileInput')
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) avatarUrl?: string | null;
+  @Field(() => String, { nullable: true }) statusText?: string | null;
+  @Field(() => String, { nullable: true }) statusEmoji?: string | null;
+  @Field(() => PresencePrivacyEnum, { nullable: true }) presencePrivacy?: PresencePrivacyEnum | null;
+}
+
+@InputType('CreateGroupInput')
+export class CreateGroupInput {
+  @Field() title!: string;
+  @Field(() => [ID]) memberIds!: string[];
+}
+
+@InputType('CreateChannelInput')
+export class CreateChannelInput {
+  @Field() title!: string;
+}
+
+@InputType('UpdateConversationInput')
+export class UpdateConversationInput {
+  @Field(() => ID) conversationId!: string;
+  @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) archived?: boolean | null;
+}
+
+@InputType('SendMessageInput')
+export class SendMessageInput {
+  @Field(() => ID) conversationId!: string;
+  @Field({ description: 'Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first message.' })
+  clientMessageId!: string;
+  @Field() body!: string;
+  @Field(() => ID, { nullable: true }) replyToId?: string | null;
+}
+
+@InputType('ConversationCursorInput')
+export class ConversationCursorInput {
+  @Field(() => ID) conversationId!: string;
+  @Field(() => Int) afterSeq!: number;
+}

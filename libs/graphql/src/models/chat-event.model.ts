@@ -1,0 +1,91 @@
+import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConversationModel } from './conversation.model';
+import { MembershipChangeEnum } from './enums';
+import { MessageModel } from './message.model';
+import { UserModel } from './user.model';
+
+@ObjectType('MessageAdded')
+export class MessageAddedModel {
+  readonly __typename = 'MessageAdded';
+  @Field(() => MessageModel) message!: unknown;
+  @Field(() => Int, { description: 'Equals message.seq.' }) seq!: number;
+}
+
+@ObjectType('MessageUpdated', { description: 'Edits, deletions and reactions.' })
+export class MessageUpdatedModel {
+  readonly __typename = 'MessageUpdated';
+  @Field(() => MessageModel) message!: unknown;
+  @Field(() => Int, { description: 'Seq of this update in the conversation log.' }) seq!: number;
+}
+
+@ObjectType('ReadReceipt')
+export class ReadReceiptModel {
+  readonly __typename = 'ReadReceipt';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => ID) userId!: string;
+  @Field(() => Int) seq!: number;
+}
+
+@ObjectType('ConversationChanged')
+export class ConversationChangedModel {
+  readonly __typename = 'ConversationChanged';
+  @Field(() => ConversationModel) conversation!: unknown;
+  @Field(() => Int, { nullable: true, description: 'Null for changes of my own settings (mute, pin, archive, read).' })
+  seq!: number | null;
+}
+
+@ObjectType('MembershipChanged')
+export class MembershipChangedModel {
+  readonly __typename = 'MembershipChanged';
+  @Field(() => ConversationModel) conversation!: unknown;
+  @Field(() => ID) userId!: string;
+  @Field(() => MembershipChangeEnum) change!: MembershipChangeEnum;
+  @Field(() => Int) seq!: number;
+}
+
+@ObjectType('TypingChanged')
+export class TypingChangedModel {
+  readonly __typename = 'TypingChanged';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => UserModel) user!: unknown;
+  @Field() typing!: boolean;
+}
+
+@ObjectType('PresenceChanged')
+export class PresenceChangedModel {
+  readonly __typename = 'PresenceChanged';
+  @Field(() => UserModel) user!: unknown;
+}
+
+@ObjectType('ResyncRequired', { description: 'Replay is impossible: refetch that conversation.' })
+export class ResyncRequiredModel {
+  readonly __typename = 'ResyncRequired';
+  @Field(() => ID) conversationId!: string;
+  @Field() reason!: string;
+}
+
+export type ChatEventObject =
+  | MessageAddedModel
+  | MessageUpdatedModel
+  | ReadReceiptModel
+  | ConversationChangedModel
+  | MembershipChangedModel
+  | TypingChangedModel
+  | PresenceChangedModel
+  | ResyncRequiredModel;
+
+export const ChatEventUnion = createUnionType({
+  name: 'ChatEvent',
+  types: () =>
+    [
+      MessageAddedModel,
+      MessageUpdatedModel,
+      ReadReceiptModel,
+      ConversationChangedModel,
+      MembershipChangedModel,
+      TypingChangedModel,
+      PresenceChangedModel,
+      ResyncRequiredModel,
+    ] as const,
+  resolveType: (value: ChatEventObject) => value.__typename,
+});

@@ -1,0 +1,59 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConversationKindEnum, MemberRoleEnum } from './enums';
+import { MessageModel } from './message.model';
+import { PageInfoModel } from './page-info.model';
+import { UserModel } from './user.model';
+
+@ObjectType('Member')
+export class MemberModel {
+  @Field(() => UserModel) user!: unknown;
+  @Field(() => MemberRoleEnum) role!: MemberRoleEnum;
+  @Field(() => Date) joinedAt!: Date;
+}
+
+@ObjectType('MemberEdge')
+export class MemberEdgeModel {
+  @Field() cursor!: string;
+  @Field(() => MemberModel) node!: unknown;
+}
+
+@ObjectType('MemberConnection')
+export class MemberConnectionModel {
+  @Field(() => [MemberEdgeModel]) edges!: MemberEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo!: PageInfoModel;
+}
+
+/** Parent objects are domain conversations; per-member fields are resolved by ConversationResolver. */
+@ObjectType('Conversation')
+export class ConversationModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ConversationKindEnum) kind!: ConversationKindEnum;
+  @Field(() => String, { nullable: true }) title!: string | null;
+  @Field(() => UserModel, { nullable: true, description: 'The other participant of a DIRECT conversation.' })
+  otherUser!: unknown;
+  @Field(() => MemberConnectionModel) members!: MemberConnectionModel;
+  @Field(() => Int) memberCount!: number;
+  @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
+  @Field(() => MessageModel, { nullable: true }) lastMessage!: unknown;
+  @Field(() => Int) unreadCount!: number;
+  @Field(() => Int, { description: 'My read pointer.' }) readSeq!: number;
+  @Field(() => MemberRoleEnum, { nullable: true, description: 'Null when I am not a member (public channel).' })
+  myRole!: MemberRoleEnum | null;
+  @Field() muted!: boolean;
+  @Field() pinned!: boolean;
+  @Field() archived!: boolean;
+  @Field(() => Date) lastActivityAt!: Date;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType('ConversationEdge')
+export class ConversationEdgeModel {
+  @Field() cursor!: string;
+  @Field(() => ConversationModel) node!: unknown;
+}
+
+@ObjectType('ConversationConnection')
+export class ConversationConnectionModel {
+  @Field(() => [ConversationEdgeModel]) edges!: ConversationEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo!: PageInfoModel;
+}

@@ -1,0 +1,76 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PresencePrivacyEnum, PresenceStatusEnum } from './enums';
+import { PageInfoModel } from './page-info.model';
+
+@ObjectType('Presence')
+export class PresenceModel {
+  @Field(() => PresenceStatusEnum) status!: PresenceStatusEnum;
+  @Field(() => Date, { nullable: true }) lastSeenAt!: Date | null;
+}
+
+/** Parent objects are domain users; viewer-dependent fields are resolved by UserResolver. */
+@ObjectType('User')
+export class UserModel {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true, description: 'Only for yourself and users who are your contacts.' })
+  phone!: string | null;
+  @Field(() => String, { nullable: true }) avatarUrl!: string | null;
+  @Field(() => String, { nullable: true }) statusText!: string | null;
+  @Field(() => String, { nullable: true }) statusEmoji!: string | null;
+  @Field(() => PresenceModel) presence!: PresenceModel;
+  @Field(() => Date, { nullable: true, description: 'Hidden when presence privacy does not allow you to see it.' })
+  lastSeenAt!: Date | null;
+  @Field(() => PresencePrivacyEnum, { nullable: true, description: 'Only on yourself.' })
+  presencePrivacy!: PresencePrivacyEnum | null;
+  @Field({ description: 'Whether this user is in your contacts.' }) isContact!: boolean;
+  @Field({ description: 'Whether you blocked this user.' }) isBlocked!: boolean;
+}
+
+@ObjectType('Contact')
+export class ContactModel {
+  @Field(() => UserModel) user!: unknown;
+  @Field(() => Date) addedAt!: Date;
+}
+
+@ObjectType('ContactEdge')
+export class ContactEdgeModel {
+  @Field() cursor!: string;
+  @Field(() => ContactModel) node!: ContactModel;
+}
+
+@ObjectType('ContactConnection')
+export class ContactConnectionModel {
+  @Field(() => [ContactEdgeModel]) edges!: ContactEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo!: PageInfoModel;
+}
+
+@ObjectType('RequestLoginCodePayload')
+export class RequestLoginCodePayload {
+  @Field() sent!: boolean;
+  @Field(() => Int) expiresInSeconds!: number;
+  @Field(() => Int, { description: 'Wait at least this long before asking for another code.' })
+  resendAfterSeconds!: number;
+}
+
+@ObjectType('AuthPayload')
+export class AuthPayloadModel {
+  @Field() accessToken!: string;
+  @Field() refreshToken!: string;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => UserModel) user!: unknown;
+}
+
+@ObjectType('Tenant')
+export class TenantModel {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType('TenantSecretPayload')
+export class TenantSecretPayload {
+  @Field(() => TenantModel) tenant!: TenantModel;
+  @Field({ description: 'HS256 secret with which the tenant backend signs app-issued user tokens.' })
+  signingSecret!: string;
+}

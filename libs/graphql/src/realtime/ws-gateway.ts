@@ -1,0 +1,429 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import {
+  createSourceEventStream,
+  DocumentNode,
+  execute,
+  ExecutionArgs,
+  ExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { CloseCode, makeServer, ServerOptions } from 'graphql-ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  Authenticate,
+  Authenticated,
+  ConversationRepository,
+  DomainError,
+  PresenceService,
+  RealtimeEvent,
+  StreamItem,
+  UserRepository,
+} from '@chatter/core';
+import { GqlContext } from '../context/gql-context';
+import { Loaders } from '../context/loaders';
+import { ChatEventObject } from '../models/chat-event.model';
+import { MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
+import { toChatEvent } from './event-mapper';
+import { dependsOnViewer } from './viewer-dependence';
+
+export const CLOSE_SLOW_CONSUMER = 4013;
+const MAX_OPERATIONS_PER_SOCKET = 20;
+const ACTIVITY_THROTTLE_MS = 30_000;
+
+export interface WsGatewayOptions {
+  path: string;
+  maxPayloadBytes: number;
+  maxBufferedBytes: number;
+  slowConsumerMs: number;
+  keepAliveMs: number;
+  connectionInitWaitTimeoutMs: number;
+  limits: QueryLimits;
+  /** Whether a browser page from this Origin may open a socket (no Origin = non-browser client). */
+  isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+  /** Proxies in front whose X-Forwarded-For is trusted. */
+  trustProxy: boolean;
+}
+
+export interface WsMetrics {
+  socketOpened(): void;
+  socketClosed(): void;
+  subscriptionStarted(): void;
+  subscriptionEnded(): void;
+  eventsDelivered(count: number): void;
+}
+
+export interface WsLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+interface SocketState {
+  id: string;
+  socket: WebSocket;
+  actor: Authenticated | null;
+  clientIp: string;
+  authorization: string | null;
+  operations: number;
+  lastActivity: number;
+  slowSince: number | null;
+  timers: NodeJS.Timeout[];
+}
+
+type Extra = { state: SocketState };
+
+const RAW = Symbol('chatter.raw');
+const RAW_TOKEN = '__chatter_raw_payload__';
+/** Set by the JSON replacer and consumed by the very next send (same tick). */
+let pendingRaw: string | null = null;
+
+/**
+ * The graphql-ws endpoint. Owns authentication at connect (4403 on a bad, expired or revoked
+ * token), Origin checks, payload and operation limits, the same validation rules as HTTP,
+ * keep-alive, presence of the connection, backpressure, and shared execution: an event whose
+ * selection does not depend on the viewer is executed and serialized once for all local
+ * subscribers with the same document.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly states = new Set<SocketState>();
+  private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
+  private readonly mapped = new WeakMap<object, Promise<ChatEventObject | null>>();
+  private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
+  private readonly rules;
+  private sweeper: NodeJS.Timeout | null = null;
+  private accepting = true;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly deps: {
+      authenticate: Authenticate;
+      presence: PresenceService;
+      conversations: ConversationRepository;
+      users: UserRepository;
+      messages: ConstructorParameters<typeof Loaders>[0]['messages'];
+      presenceTtlMs: number;
+    },
+    private readonly options: WsGatewayOptions,
+    private readonly metrics: WsMetrics,
+    private readonly logger: WsLogger,
+    private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  ) {
+    this.rules = [...specifiedRules, ...queryLimitRules(options.limits)];
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  }
+
+  attach(server: Server): void {
+    const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>(this.serverOptions());
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head, graphqlWs));
+    const sweepEvery = Math.max(1_000, Math.min(5_000, this.deps.presenceTtlMs / 3));
+    this.sweeper = setInterval(() => {
+      this.deps.presence.sweep().catch((err: unknown) => this.logger.warn({ err }, 'presence sweep failed'));
+    }, sweepEvery);
+    this.sweeper.unref();
+  }
+
+  get openSockets(): number {
+    return this.states.size;
+  }
+
+  /** Stops accepting sockets and closes open ones with 1001 so clients reconnect elsewhere. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const state of [...this.states]) state.socket.close(1001, 'Server shutting down');
+    const deadline = Date.now() + 2_000;
+    while (this.states.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const state of [...this.states]) state.socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private onUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    graphqlWs: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
+  ): void {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== this.options.path) return; // someone else's upgrade (or none): leave it
+    const refuse = (status: number, text: string) => {
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+    };
+    if (!this.accepting) return refuse(503, 'Service Unavailable');
+    if (!this.options.isOriginAllowed(request.headers.origin, request.headers.host)) return refuse(403, 'Forbidden');
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, request, graphqlWs));
+  }
+
+  private onSocket(
+    ws: WebSocket,
+    request: IncomingMessage,
+    graphqlWs: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
+  ): void {
+    const state: SocketState = {
+      id: randomUUID(),
+      socket: ws,
+      actor: null,
+      clientIp: clientIp(request, this.options.trustProxy),
+      authorization: null,
+      operations: 0,
+      lastActivity: 0,
+      slowSince: null,
+      timers: [],
+    };
+    this.states.add(state);
+    this.metrics.socketOpened();
+    ws.on('error', (err) => {
+      this.logger.warn({ err }, 'websocket error');
+      ws.terminate();
+    });
+
+    // Keep-alive: a peer that does not answer a ping within the interval is dropped.
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, this.options.keepAliveMs);
+    state.timers.push(ping);
+
+    const closed = graphqlWs.opened(
+      {
+        protocol: ws.protocol,
+        send: (data) => this.send(state, data),
+        close: (code, reason) => ws.close(code, reason),
+        onMessage: (cb) =>
+          ws.on('message', (data, isBinary) => {
+            if (isBinary) return ws.close(CloseCode.BadRequest, 'Binary frames are not supported');
+            cb(String(data)).catch((err: unknown) => {
+              this.logger.error({ err }, 'graphql-ws message handling failed');
+              ws.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { state },
+    );
+
+    ws.once('close', (code, reason) => {
+      for (const t of state.timers) clearInterval(t), clearTimeout(t);
+      this.states.delete(state);
+      this.metrics.socketClosed();
+      void closed(code, String(reason));
+      const actor = state.actor;
+      if (actor) {
+        this.deps.presence.disconnected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence disconnect failed'));
+      }
+    });
+  }
+
+  private send(state: SocketState, data: string): Promise<void> {
+    const ws = state.socket;
+    if (pendingRaw !== null) {
+      data = data.replace(`"${RAW_TOKEN}"`, pendingRaw);
+      pendingRaw = null;
+    }
+    if (ws.readyState !== ws.OPEN) return Promise.resolve();
+    const now = Date.now();
+    if (ws.bufferedAmount > this.options.maxBufferedBytes) {
+      state.slowSince ??= now;
+      if (now - state.slowSince > this.options.slowConsumerMs || ws.bufferedAmount > this.options.maxBufferedBytes * 4) {
+        ws.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resume with cursors');
+        return Promise.resolve();
+      }
+    } else {
+      state.slowSince = null;
+    }
+    return new Promise((resolve) => ws.send(data, () => resolve()));
+  }
+
+  private serverOptions(): ServerOptions<Record<string, unknown> | undefined, Extra> {
+    return {
+      schema: this.schema,
+      connectionInitWaitTimeout: this.options.connectionInitWaitTimeoutMs,
+      jsonMessageReplacer: (key, value: unknown) => {
+        if (key === 'payload' && value && typeof value === 'object' && RAW in value) {
+          pendingRaw = (value as { [RAW]: string })[RAW];
+          return RAW_TOKEN;
+        }
+        return value;
+      },
+      onConnect: async (ctx) => {
+        const state = ctx.extra.state;
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          const actor = await this.deps.authenticate.execute(typeof authorization === 'string' ? authorization : null);
+          state.actor = actor;
+          state.authorization = authorization as string;
+        } catch (error) {
+          if (!(error instanceof DomainError)) this.logger.error({ err: error }, 'websocket authentication failed');
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+        const actor = state.actor;
+        // The socket lives no longer than its token.
+        const ttl = Math.min(actor.expiresAt.getTime() - Date.now(), 2_147_000_000);
+        state.timers.push(setTimeout(() => state.socket.close(CloseCode.Forbidden, 'Forbidden: token expired'), Math.max(0, ttl)));
+        await this.deps.presence.connected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence connect failed'));
+        state.timers.push(
+          setInterval(() => {
+            this.deps.presence.heartbeat(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
+          }, Math.max(1_000, this.deps.presenceTtlMs / 3)),
+        );
+        return true;
+      },
+      context: (ctx): GqlContext => ({
+        authorization: ctx.extra.state.authorization,
+        actor: ctx.extra.state.actor,
+        clientIp: ctx.extra.state.clientIp,
+        adminToken: null,
+        closeConnection: (code, reason) => ctx.extra.state.socket.close(code, reason),
+        loaders: new Loaders({ users: this.deps.users, messages: this.deps.messages, conversations: this.deps.conversations }),
+      }),
+      onSubscribe: (ctx, _id, payload) => {
+        const state = ctx.extra.state;
+        this.touch(state);
+        if (state.operations >= MAX_OPERATIONS_PER_SOCKET) {
+          return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
+          return [new GraphQLError('document is too large', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('syntax error')];
+        }
+        const errors = validate(this.schema, document, this.rules);
+        if (errors.length > 0) return errors;
+        state.operations++;
+        return {
+          schema: this.schema,
+          document,
+          operationName: payload.operationName ?? undefined,
+          variableValues: payload.variables ?? undefined,
+        };
+      },
+      subscribe: (args) => this.subscribe(args),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => this.format(e)) } as unknown as ExecutionResult;
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => this.format(e)),
+      onComplete: (ctx) => {
+        ctx.extra.state.operations = Math.max(0, ctx.extra.state.operations - 1);
+      },
+    };
+  }
+
+  private format(error: GraphQLError): GraphQLFormattedError {
+    const formatted = this.formatError(error.toJSON(), error);
+    return this.options.limits.introspection ? formatted : { ...formatted, message: stripSuggestions(formatted.message) };
+  }
+
+  private touch(state: SocketState): void {
+    const now = Date.now();
+    if (!state.actor || now - state.lastActivity < ACTIVITY_THROTTLE_MS) return;
+    state.lastActivity = now;
+    this.deps.presence.active(state.actor).catch(() => undefined);
+  }
+
+  private async subscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+    const items = source as AsyncIterableIterator<StreamItem>;
+    const context = args.contextValue as GqlContext;
+    const operation = getOperationAST(args.document, args.operationName);
+    let dependent = this.viewerDependence.get(args.document);
+    if (dependent === undefined) {
+      dependent = dependsOnViewer(this.schema, args.document);
+      this.viewerDependence.set(args.document, dependent);
+    }
+    const key = `${operation?.name?.value ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${args.document.loc?.source.body ?? ''}`;
+    this.metrics.subscriptionStarted();
+    const gateway = this;
+    const viewerDependent = dependent;
+    return {
+      [Symbol.asyncIterator]() {
+        return {
+          async next(): Promise<IteratorResult<ExecutionResult>> {
+            for (;;) {
+              const next = await items.next();
+              if (next.done) {
+                return { value: undefined, done: true };
+              }
+              const item = next.value;
+              if (item.kind === 'close') {
+                context.closeConnection?.(item.code, item.reason);
+                return { value: undefined, done: true };
+              }
+              const result = await gateway.render(item, args, key, viewerDependent);
+              if (result) {
+                gateway.metrics.eventsDelivered(1);
+                return { value: result, done: false };
+              }
+            }
+          },
+          async return(): Promise<IteratorResult<ExecutionResult>> {
+            gateway.metrics.subscriptionEnded();
+            await items.return?.();
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
+  /** Executes the subscriber's selection for one item, sharing work where the viewer does not matter. */
+  private async render(
+    item: Exclude<StreamItem, { kind: 'close' }>,
+    args: ExecutionArgs,
+    key: string,
+    viewerDependent: boolean,
+  ): Promise<ExecutionResult | null> {
+    const eventObject = item.kind === 'event' ? (item.event as RealtimeEvent & object) : null;
+    const repos = { conversations: this.deps.conversations, users: this.deps.users };
+    let mappedPromise = eventObject ? this.mapped.get(eventObject) : undefined;
+    if (!mappedPromise) {
+      mappedPromise = toChatEvent(item, repos);
+      if (eventObject) this.mapped.set(eventObject, mappedPromise);
+    }
+    const mapped = await mappedPromise;
+    if (!mapped) return null;
+    const run = async (): Promise<ExecutionResult> => {
+      (args.contextValue as GqlContext).loaders.clear();
+      return execute({ ...args, rootValue: { chatEvents: mapped } }) as Promise<ExecutionResult>;
+    };
+    if (viewerDependent || !eventObject) return run();
+    let perEvent = this.shared.get(eventObject);
+    if (!perEvent) {
+      perEvent = new Map();
+      this.shared.set(eventObject, perEvent);
+    }
+    let serialized = perEvent.get(key);
+    if (!serialized) {
+      serialized = run().then((result) => (result.errors?.length ? null : JSON.stringify(result)));
+      perEvent.set(key, serialized);
+    }
+    const json = await serialized;
+    if (json === null) return run(); // errors are formatted per subscriber
+    return { [RAW]: json } as unknown as ExecutionResult;
+  }
+}
+
+function clientIp(request: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,239 @@
+import { UseGuards } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Authenticated,
+  Conversation,
+  ConversationQueries,
+  ConversationRepository,
+  CreateConversations,
+  ManageMembers,
+  Member,
+  Message,
+  MessageQueries,
+  pageSize,
+  Receipts,
+  User,
+} from '@chatter/core';
+import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
+import { GqlContext } from '../context/gql-context';
+import { CreateChannelInput, CreateGroupInput, UpdateConversationInput } from '../inputs/inputs';
+import {
+  ConversationConnectionModel,
+  ConversationModel,
+  MemberConnectionModel,
+} from '../models/conversation.model';
+import { MemberRoleEnum } from '../models/enums';
+import { MessageModel } from '../models/message.model';
+import { pageInfo } from '../models/page-info.model';
+import { UserModel } from '../models/user.model';
+
+@Resolver(() => ConversationModel)
+@UseGuards(AuthGuard)
+export class ConversationResolver {
+  constructor(
+    private readonly queries: ConversationQueries,
+    private readonly creator: CreateConversations,
+    private readonly membership: ManageMembers,
+    private readonly receipts: Receipts,
+    private readonly messages: MessageQueries,
+    private readonly repo: ConversationRepository,
+  ) {}
+
+  @Query(() => ConversationConnectionModel, { description: 'Most recent activity first.' })
+  async conversations(
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<ConversationConnectionModel> {
+    const page = await this.queries.list(actor, first, after);
+    for (const { conversation, member } of page.items) ctx.loaders.myMembership(actor).prime(conversation.id, member);
+    return {
+      edges: page.items.map(({ conversation }, i) => ({ cursor: page.cursors[i]!, node: conversation })),
+      pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
+    };
+  }
+
+  @Query(() => ConversationModel, { nullable: true })
+  async conversation(
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Conversation | null> {
+    const found = await this.queries.get(actor, id);
+    if (!found) return null;
+    ctx.loaders.myMembership(actor).prime(found.conversation.id, found.member);
+    return found.conversation;
+  }
+
+  @Query(() => ConversationConnectionModel, { description: 'Public channels of your tenant.' })
+  async channels(
+    @CurrentActor() actor: Authenticated,
+    @Args('query', { type: () => String, nullable: true }) query: string | null,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<ConversationConnectionModel> {
+    const page = await this.queries.channels(actor, query, first, after);
+    return {
+      edges: page.items.map((conversation, i) => ({ cursor: page.cursors[i]!, node: conversation })),
+      pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
+    };
+  }
+
+  @Mutation(() => ConversationModel, { description: 'The same DM for the same pair, always.' })
+  openDirectConversation(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string) {
+    return this.creator.openDirect(actor, userId);
+  }
+
+  @Mutation(() => ConversationModel)
+  createGroup(@CurrentActor() actor: Authenticated, @Args('input') input: CreateGroupInput) {
+    return this.creator.createGroup(actor, input);
+  }
+
+  @Mutation(() => ConversationModel, { description: 'Public, joinable by any member of the tenant.' })
+  createChannel(@CurrentActor() actor: Authenticated, @Args('input') input: CreateChannelInput) {
+    return this.creator.createChannel(actor, input);
+  }
+
+  @Mutation(() => ConversationModel)
+  joinChannel(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+    return this.membership.join(actor, id);
+  }
+
+  @Mutation(() => ConversationModel)
+  addMembers(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('userIds', { type: () => [ID] }) userIds: string[],
+  ) {
+    return this.membership.add(actor, id, userIds);
+  }
+
+  @Mutation(() => ConversationModel)
+  removeMember(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('userId', { type: () => ID }) userId: string,
+  ) {
+    return this.membership.remove(actor, id, userId);
+  }
+
+  @Mutation(() => ConversationModel)
+  setMemberRole(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('role', { type: () => MemberRoleEnum }) role: MemberRoleEnum,
+  ) {
+    return this.membership.setRole(actor, id, userId, role);
+  }
+
+  @Mutation(() => Boolean)
+  leaveConversation(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+    return this.membership.leave(actor, id);
+  }
+
+  @Mutation(() => ConversationModel, { description: 'Title (admins), and my own mute, pin and archive settings.' })
+  updateConversation(@CurrentActor() actor: Authenticated, @Args('input') input: UpdateConversationInput) {
+    return this.queries.update(actor, input);
+  }
+
+  @Mutation(() => ConversationModel, { description: 'Moves my read pointer forward (never back).' })
+  markRead(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('seq', { type: () => Int }) seq: number,
+  ) {
+    return this.receipts.markRead(actor, id, seq);
+  }
+
+  @Mutation(() => Boolean, { description: 'Acknowledges receipt of everything up to seq on this device.' })
+  markDelivered(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('seq', { type: () => Int }) seq: number,
+  ) {
+    return this.receipts.markDelivered(actor, id, seq);
+  }
+
+  @Mutation(() => Boolean)
+  setTyping(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('typing') typing: boolean,
+  ) {
+    return this.receipts.setTyping(actor, id, typing);
+  }
+
+  // ---- per-viewer fields ----
+
+  private member(ctx: GqlContext, actor: Authenticated, c: Conversation): Promise<Member | null> {
+    return ctx.loaders.myMembership(actor).load(c.id);
+  }
+
+  @ResolveField(() => MemberRoleEnum, { nullable: true })
+  async myRole(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return (await this.member(ctx, actor, c))?.role ?? null;
+  }
+
+  @ResolveField(() => Boolean)
+  async muted(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return (await this.member(ctx, actor, c))?.muted ?? false;
+  }
+
+  @ResolveField(() => Boolean)
+  async pinned(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return (await this.member(ctx, actor, c))?.pinned ?? false;
+  }
+
+  @ResolveField(() => Boolean)
+  async archived(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return (await this.member(ctx, actor, c))?.archived ?? false;
+  }
+
+  @ResolveField(() => Int)
+  async readSeq(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return (await this.member(ctx, actor, c))?.readSeq ?? 0;
+  }
+
+  @ResolveField(() => Int)
+  async unreadCount(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    return this.messages.unreadCount(actor, c, await this.member(ctx, actor, c));
+  }
+
+  @ResolveField(() => MessageModel, { nullable: true })
+  async lastMessage(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Message | null> {
+    if (!c.lastMessageId || !(await this.member(ctx, actor, c))) return null;
+    return ctx.loaders.messages(actor).load(c.lastMessageId);
+  }
+
+  @ResolveField(() => UserModel, { nullable: true })
+  async otherUser(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<User | null> {
+    if (c.kind !== 'DIRECT' || !c.uniqueKey) return null;
+    const [, a, b] = c.uniqueKey.split(':');
+    const other = a === actor.userId ? b : a;
+    return other ? ctx.loaders.users(actor).load(other) : null;
+  }
+
+  @ResolveField(() => MemberConnectionModel)
+  async members(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<MemberConnectionModel> {
+    // Members of a public channel are visible to the tenant; of other conversations, to members.
+    if (c.kind !== 'CHANNEL' && !(await this.member(ctx, actor, c))) {
+      return { edges: [], pageInfo: pageInfo([], false, false) };
+    }
+    const page = await this.repo.listMembers(actor.tenantId, c.id, { first: pageSize(first), after: after ?? null });
+    const users = await Promise.all(page.items.map((m) => ctx.loaders.users(actor).load(m.userId)));
+    return {
+      edges: page.items.flatMap((m, i) =>
+        users[i] ? [{ cursor: page.cursors[i]!, node: { user: users[i], role: m.role, joinedAt: m.joinedAt } }] : [],
+      ),
+      pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
+    };
+  }
+}

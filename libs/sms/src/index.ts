@@ -1,0 +1,2 @@
+export * from './log-sms-sender';
+export * from './webhook-sms-sender';

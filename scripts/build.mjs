@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Builds Chatter: the API (TypeScript → CommonJS with SWC, path aliases rewritten), the web
+// app and the offline playground (Vite). Output: dist/api, apps/web/dist, dist/playground.
+import { transformFile } from '@swc/core';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'api');
+const only = process.argv.slice(2);
+const want = (part) => only.length === 0 || only.includes(part);
+
+const SERVER_SOURCES = ['apps/api/src', 'libs/core/src', 'libs/graphql/src', 'libs/store-sqlite/src', 'libs/store-mongo/src', 'libs/bus-nats/src', 'libs/bus-redis/src', 'libs/sms/src'];
+
+function* tsFiles(dir) {
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) yield* tsFiles(full);
+    else if (entry.endsWith('.ts') && !entry.endsWith('.spec.ts') && !entry.endsWith('.d.ts')) yield full;
+  }
+}
+
+async function buildApi() {
+  const started = Date.now();
+  rmSync(out, { recursive: true, force: true });
+  const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+  const paths = compilerOptions.paths;
+  let count = 0;
+  const jobs = [];
+  for (const dir of SERVER_SOURCES) {
+    for (const file of tsFiles(join(root, dir))) {
+      jobs.push(
+        transformFile(file, {
+          swcrc: false,
+          sourceMaps: true,
+          jsc: {
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+            target: 'es2022',
+            keepClassNames: true,
+            baseUrl: root,
+            paths,
+          },
+          module: { type: 'commonjs' },
+        }).then(({ code, map }) => {
+          const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
+          mkdirSync(dirname(target), { recursive: true });
+          writeFileSync(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+          if (map) writeFileSync(`${target}.map`, map);
+          count++;
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
+  writeFileSync(
+    join(out, 'main.js'),
+    "'use strict';\n// Entry point: node dist/api/main.js\nrequire('./apps/api/src/main.js').run().catch((error) => {\n  process.stderr.write(`Chatter failed to start: ${error && error.message ? error.message : String(error)}\\n`);\n  process.exit(1);\n});\n",
+  );
+  console.log(`api: ${count} files compiled in ${Date.now() - started} ms → dist/api`);
+}
+
+function vite(config, label) {
+  if (!existsSync(join(root, config))) {
+    console.log(`${label}: ${config} not found, skipped`);
+    return;
+  }
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    console.error(`${label}: build failed`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`${label}: built`);
+}
+
+if (want('api')) await buildApi();
+if (want('web')) vite('apps/web/vite.config.ts', 'web');
+if (want('playground')) vite('apps/api/playground/vite.config.ts', 'playground');
