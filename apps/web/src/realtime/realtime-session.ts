@@ -31,6 +31,20 @@ export interface RealtimeOptions {
   onConnected?: () => void;
 }
 
+/** The subscribe payload. graphql-ws re-sends the same payload object after each reconnect:
+ *  a getter makes every resubscribe carry the cursors as they are then, so the replay starts
+ *  exactly where this client stopped. */
+export function chatEventsPayload(tracker: SeqTracker) {
+  const query = print(ChatEventsDocument);
+  return {
+    query,
+    operationName: 'ChatEvents',
+    get variables() {
+      return { since: tracker.cursors() };
+    },
+  };
+}
+
 export class RealtimeSession {
   readonly tracker = new SeqTracker();
   readonly typing = new TypingStore();
@@ -139,16 +153,7 @@ export class RealtimeSession {
   private socket: WebSocket | null = null;
 
   private subscribe(): void {
-    const tracker = this.tracker;
-    // graphql-ws re-sends this payload after each reconnect: a getter makes every resubscribe
-    // carry the cursors as they are then, so replay starts exactly where we stopped.
-    const payload = {
-      query: print(ChatEventsDocument),
-      operationName: 'ChatEvents',
-      get variables() {
-        return { since: tracker.cursors() };
-      },
-    };
+    const payload = chatEventsPayload(this.tracker);
     this.dispose = this.ws!.subscribe<ChatEventsSubscription>(payload, {
       next: (result) => {
         if (result.data?.chatEvents) applyChatEvent(this.ctx, result.data.chatEvents);

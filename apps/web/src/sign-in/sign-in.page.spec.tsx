@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { MockedProvider, type MockedResponse } from '@apollo/client/testing';
+import { GraphQLError } from 'graphql';
+import { RequestLoginCodeDocument, VerifyLoginCodeDocument } from '@chatter/client';
+import { SignInPage } from './sign-in.page';
+import { AppServicesContext, type AppServices } from '../app/services';
+import { Session } from '../auth/session';
+import { MemoryStorage, user } from '../test/fixtures';
+
+const PHONE = '+15550100001';
+const me = { ...user('u1', 'Ada Lovelace'), phone: PHONE, presencePrivacy: 'EVERYONE' as const };
+const authPayload = {
+  __typename: 'AuthPayload' as const,
+  accessToken: 'access-1',
+  refreshToken: 'refresh-1',
+  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+  user: me,
+};
+
+const requestCode: MockedResponse = {
+  request: { query: RequestLoginCodeDocument, variables: { phone: PHONE } },
+  result: { data: { requestLoginCode: { __typename: 'RequestLoginCodePayload', sent: true, expiresInSeconds: 300, resendAfterSeconds: 30 } } },
+};
+
+function renderPage(mocks: MockedResponse[]) {
+  const session = new Session('/graphql', new MemoryStorage(), vi.fn());
+  const accept = vi.spyOn(session, 'accept');
+  const services = { session, client: null } as unknown as AppServices;
+  render(
+    <AppServicesContext.Provider value={services}>
+      <MockedProvider mocks={mocks}>
+        <SignInPage />
+      </MockedProvider>
+    </AppServicesContext.Provider>,
+  );
+  return { session, accept };
+}
+
+async function enterPhoneAndCode(code: string) {
+  fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: PHONE } });
+  fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+  const codeInput = await screen.findByLabelText('Login code');
+  expect(screen.getByText(PHONE)).toBeTruthy();
+  fireEvent.change(codeInput, { target: { value: code } });
+  fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+}
+
+describe('SignInPage', () => {
+  afterEach(cleanup);
+
+  it('signs in an existing user with phone and code', async () => {
+    const { accept, session } = renderPage([
+      requestCode,
+      { request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '123456' } }, result: { data: { verifyLoginCode: authPayload } } },
+    ]);
+    await enterPhoneAndCode('123456');
+    await waitFor(() => expect(accept).toHaveBeenCalledWith(expect.objectContaining({ accessToken: 'access-1', refreshToken: 'refresh-1' })));
+    expect(session.state).toBe('signed-in');
+    // The resend button waits for resendAfterSeconds.
+    expect((screen.getByRole('button', { name: /Resend code in/ }) as HTMLButtonElement).disabled).toBe(true);
+    session.dispose();
+  });
+
+  it('asks for a name on first sign-up (NAME_REQUIRED) and sends it with the same code', async () => {
+    const { accept, session } = renderPage([
+      requestCode,
+      {
+        request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '654321' } },
+        result: { errors: [new GraphQLError('Name required', { extensions: { code: 'NAME_REQUIRED' } })] },
+      },
+      {
+        request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '654321', name: 'Ada Lovelace' } },
+        result: { data: { verifyLoginCode: authPayload } },
+      },
+    ]);
+    await enterPhoneAndCode('654321');
+    const nameInput = await screen.findByLabelText('Your name');
+    expect(accept).not.toHaveBeenCalled();
+    fireEvent.change(nameInput, { target: { value: 'Ada Lovelace' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    await waitFor(() => expect(accept).toHaveBeenCalledTimes(1));
+    session.dispose();
+  });
+
+  it('explains a wrong code and lets the user try again', async () => {
+    const { accept } = renderPage([
+      requestCode,
+      {
+        request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '000000' } },
+        result: { errors: [new GraphQLError('Invalid code', { extensions: { code: 'LOGIN_CODE_INVALID' } })] },
+      },
+    ]);
+    await enterPhoneAndCode('000000');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/code is not right/);
+    expect(screen.getByLabelText('Login code')).toBeTruthy();
+    expect(accept).not.toHaveBeenCalled();
+  });
+
+  it('shows the wait time when rate limited', async () => {
+    renderPage([
+      {
+        request: { query: RequestLoginCodeDocument, variables: { phone: PHONE } },
+        result: { errors: [new GraphQLError('Slow down', { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 42 } })] },
+      },
+    ]);
+    fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: PHONE } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('42 s');
+    expect(screen.queryByLabelText('Login code')).toBeNull();
+  });
+});
