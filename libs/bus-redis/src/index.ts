@@ -1,0 +1,5 @@
+export * from './redis-connection';
+export * from './redis-event-bus';
+export * from './redis-presence-store';
+export * from './redis-rate-limiter';
+export * from './redis-login-code-store';

@@ -1,0 +1,94 @@
+import { newId, topics } from '@chatter/core';
+import { TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisConnection } from './redis-connection';
+import { RedisEventBus } from './redis-event-bus';
+
+const quiet = () => undefined;
+const hasRedis = requireService('redis', 'RedisEventBus');
+
+describe.skipIf(!hasRedis)('RedisEventBus', () => {
+  let redis: TestService;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  eventBusContract('RedisEventBus', async () => {
+    const bus = await RedisEventBus.connect(redis.url, { name: 'contract-a', onError: quiet });
+    const busB = await RedisEventBus.connect(redis.url, { name: 'contract-b', onError: quiet });
+    return { bus, busB, cleanup: async () => void (await Promise.all([bus.close(), busB.close()])) };
+  });
+
+  const numsub = async (connection: RedisConnection, topic: string): Promise<number> => {
+    const reply = (await connection.client.pubsub('NUMSUB', topic)) as [string, number];
+    return Number(reply[1]);
+  };
+
+  it('holds one SUBSCRIBE per topic and drops it with the last handler', async () => {
+    const observer = await RedisConnection.connect(redis.url);
+    const connection = await RedisConnection.connect(redis.url);
+    const bus = await RedisEventBus.create(connection);
+    try {
+      const topic = topics.conversation('t1', newId());
+      const [offA, offB] = await Promise.all([bus.subscribe(topic, quiet), bus.subscribe(topic, quiet)]);
+      expect(await numsub(observer, topic)).toBe(1);
+      await offA();
+      expect(await numsub(observer, topic)).toBe(1);
+      await offB();
+      await eventually(async () => expect(await numsub(observer, topic)).toBe(0));
+      expect(bus.subscribedTopics()).toEqual([]);
+    } finally {
+      await bus.close();
+      // create() leaves the connection to its owner.
+      expect(connection.isConnected()).toBe(true);
+      await Promise.all([connection.close(), observer.close()]);
+    }
+  });
+
+  it('fails to connect with an UNAVAILABLE error when no server answers', async () => {
+    await expect(RedisEventBus.connect('redis://127.0.0.1:1', { connectTimeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+  });
+
+  // A restart needs the private server; with REDIS_URL set the harness cannot restart it.
+  it.skipIf(Boolean(process.env['REDIS_URL']))(
+    'survives a server restart: reports the loss and the return, re-subscribes, then delivers again',
+    async () => {
+      const bus = await RedisEventBus.connect(redis.url, { reconnectMaxMs: 300 });
+      const publisher = await RedisEventBus.connect(redis.url, { reconnectMaxMs: 300 });
+      try {
+        const changes: boolean[] = [];
+        bus.onConnectionChange((up) => changes.push(up));
+        const topic = topics.conversation('t1', newId());
+        const got: string[] = [];
+        await bus.subscribe(topic, (p) => got.push(p));
+        await publisher.publish(topic, 'before');
+        await eventually(() => expect(got).toEqual(['before']));
+
+        await redis.kill();
+        await eventually(() => expect(changes).toEqual([false]));
+        expect(await bus.isReady()).toBe(false);
+        // Fail fast while Redis is away: no queue of publishes waiting for a server.
+        await expect(publisher.publish(topic, 'lost')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+        // A subscription started during the outage completes once the bus is back.
+        const lateGot: string[] = [];
+        const late = bus.subscribe(topics.user('t1', newId()), (p) => lateGot.push(p));
+
+        await redis.restart();
+        await eventually(() => expect(changes).toEqual([false, true]), 15_000);
+        expect(await bus.isReady()).toBe(true);
+        await late;
+        await eventually(async () => expect(await publisher.isReady()).toBe(true), 15_000);
+        await publisher.publish(topic, 'after');
+        await eventually(() => expect(got).toEqual(['before', 'after']));
+        expect(lateGot).toEqual([]);
+      } finally {
+        await Promise.all([bus.close(), publisher.close()]);
+      }
+    },
+  );
+});
