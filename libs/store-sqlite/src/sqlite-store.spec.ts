@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   aConversation,
@@ -116,4 +117,81 @@ describe('SqliteStore on a file', () => {
       await b.close();
     }
   });
+
+  it('keeps seqs gap-free and sends idempotent across processes sharing the file', async () => {
+    const file = tempFile();
+    const setup = SqliteStore.open({ file });
+    const t = aTenantId();
+    const user = await setup.users.create(aUser(t));
+    const conversation = await setup.conversations.create(aConversation(t), [
+      { userId: user.id, role: 'OWNER' },
+    ]);
+    await setup.close();
+
+    const perProcess = 500;
+    const root = resolve(__dirname, '../../..');
+    const worker = join(__dirname, 'concurrent-append.worker.ts');
+    const start = (label: string) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          '@swc-node/register',
+          worker,
+          file,
+          t,
+          conversation.id,
+          user.id,
+          String(perProcess),
+          label,
+        ],
+        { cwd: root, env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') } },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const ready = new Promise<void>((resolveReady, reject) => {
+        const check = () => (out.startsWith('ready\n') ? resolveReady() : undefined);
+        child.stdout.on('data', check);
+        child.on('exit', () => reject(new Error(`worker ${label} exited early: ${err}`)));
+      });
+      const done = new Promise<{ seq: number; created: boolean; clientMessageId: string }[]>(
+        (resolveDone, reject) => {
+          child.on('exit', (code) =>
+            code === 0
+              ? resolveDone(JSON.parse(out.slice('ready\n'.length)))
+              : reject(new Error(`worker ${label} failed (${code}): ${err}`)),
+          );
+        },
+      );
+      return { child, ready, done };
+    };
+    const workers = [start('a'), start('b')];
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.child.stdin.write('go\n'); // both start together
+    const [a, b] = await Promise.all(workers.map((w) => w.done));
+
+    const all = [...a, ...b];
+    const sharedKeys = perProcess / 10;
+    const expected = 2 * (perProcess - sharedKeys) + sharedKeys;
+    const created = all.filter((r) => r.created);
+    expect(created).toHaveLength(expected);
+    expect(created.map((r) => r.seq).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: expected }, (_, i) => i + 1),
+    );
+    for (let i = 0; i < perProcess; i += 10) {
+      const shared = all.filter((r) => r.clientMessageId === `shared-${i}`);
+      expect(shared.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(shared.map((r) => r.seq)).size).toBe(1);
+    }
+    const check = SqliteStore.open({ file });
+    try {
+      expect((await check.conversations.findById(t, conversation.id))?.lastSeq).toBe(expected);
+      const events = await check.conversations.listEvents(t, conversation.id, 0, 10_000);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+    } finally {
+      await check.close();
+    }
+  }, 60_000);
 });
