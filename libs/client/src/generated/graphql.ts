@@ -14,6 +14,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format. */
   DateTime: { input: string; output: string; }
 };
 
@@ -53,13 +54,17 @@ export type Conversation = {
   kind: ConversationKind;
   lastActivityAt: Scalars['DateTime']['output'];
   lastMessage?: Maybe<Message>;
+  /** Seq of the latest ordered event. */
   lastSeq: Scalars['Int']['output'];
   memberCount: Scalars['Int']['output'];
   members: MemberConnection;
   muted: Scalars['Boolean']['output'];
+  /** Null when I am not a member (public channel). */
   myRole?: Maybe<MemberRole>;
+  /** The other participant of a DIRECT conversation. */
   otherUser?: Maybe<User>;
   pinned: Scalars['Boolean']['output'];
+  /** My read pointer. */
   readSeq: Scalars['Int']['output'];
   title?: Maybe<Scalars['String']['output']>;
   unreadCount: Scalars['Int']['output'];
@@ -74,6 +79,7 @@ export type ConversationMembersArgs = {
 export type ConversationChanged = {
   __typename?: 'ConversationChanged';
   conversation: Conversation;
+  /** Null for changes of my own settings (mute, pin, archive, read). */
   seq?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -106,12 +112,6 @@ export type CreateChannelInput = {
 export type CreateGroupInput = {
   memberIds: Array<Scalars['ID']['input']>;
   title: Scalars['String']['input'];
-};
-
-export type CreateTenantPayload = {
-  __typename?: 'CreateTenantPayload';
-  signingSecret: Scalars['String']['output'];
-  tenant: Tenant;
 };
 
 export type Member = {
@@ -154,7 +154,9 @@ export type MembershipChanged = {
 
 export type Message = {
   __typename?: 'Message';
+  /** Null once deleted. */
   body?: Maybe<Scalars['String']['output']>;
+  /** Only for the sender. */
   clientMessageId?: Maybe<Scalars['String']['output']>;
   conversationId: Scalars['ID']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -162,15 +164,18 @@ export type Message = {
   editedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   reactions: Array<ReactionSummary>;
+  /** Members other than the sender who have read it. */
   readBy: Scalars['Int']['output'];
   replyTo?: Maybe<Message>;
   sender: User;
+  /** Position in the conversation log; strictly increasing, holes possible. */
   seq: Scalars['Int']['output'];
 };
 
 export type MessageAdded = {
   __typename?: 'MessageAdded';
   message: Message;
+  /** Equals message.seq. */
   seq: Scalars['Int']['output'];
 };
 
@@ -186,41 +191,56 @@ export type MessageEdge = {
   node: Message;
 };
 
+/** Edits, deletions and reactions. */
 export type MessageUpdated = {
   __typename?: 'MessageUpdated';
   message: Message;
+  /** Seq of this update in the conversation log. */
   seq: Scalars['Int']['output'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a user of your tenant by phone number. */
   addContact: Contact;
   addMembers: Conversation;
   addReaction: Message;
   blockUser: Scalars['Boolean']['output'];
+  /** Public, joinable by any member of the tenant. */
   createChannel: Conversation;
   createGroup: Conversation;
-  createTenant: CreateTenantPayload;
+  /** Operators only: requires the x-admin-token header. */
+  createTenant: TenantSecretPayload;
+  /** Leaves a tombstone. */
   deleteMessage: Message;
   editMessage: Message;
   joinChannel: Conversation;
   leaveConversation: Scalars['Boolean']['output'];
   logout: Scalars['Boolean']['output'];
+  /** Acknowledges receipt of everything up to seq on this device. */
   markDelivered: Scalars['Boolean']['output'];
+  /** Moves my read pointer forward (never back). */
   markRead: Conversation;
+  /** The same DM for the same pair, always. */
   openDirectConversation: Conversation;
+  /** Rotates the refresh token; reusing an old one revokes the session. */
   refreshSession: AuthPayload;
   removeContact: Scalars['Boolean']['output'];
   removeMember: Conversation;
   removeReaction: Message;
+  /** Always answers the same way, whether or not the number is registered. */
   requestLoginCode: RequestLoginCodePayload;
-  rotateTenantSecret: CreateTenantPayload;
+  /** Operators only: issues a new app-token signing secret. */
+  rotateTenantSecret: TenantSecretPayload;
+  /** Idempotent on (caller, clientMessageId): a retry returns the first result. */
   sendMessage: Message;
   setMemberRole: Conversation;
   setTyping: Scalars['Boolean']['output'];
   unblockUser: Scalars['Boolean']['output'];
+  /** Title (admins), and my own mute, pin and archive settings. */
   updateConversation: Conversation;
   updateProfile: User;
+  /** Signs up (name required the first time) or logs in. */
   verifyLoginCode: AuthPayload;
 };
 
@@ -258,7 +278,7 @@ export type MutationCreateGroupArgs = {
 
 
 export type MutationCreateTenantArgs = {
-  id: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
 };
 
@@ -335,7 +355,7 @@ export type MutationRequestLoginCodeArgs = {
 
 
 export type MutationRotateTenantSecretArgs = {
-  id: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -398,6 +418,7 @@ export type PresenceChanged = {
   user: User;
 };
 
+/** Who may see my presence and last-seen time. */
 export type PresencePrivacy =
   | 'CONTACTS'
   | 'EVERYONE'
@@ -411,13 +432,18 @@ export type PresenceStatus =
 export type Query = {
   __typename?: 'Query';
   blockedUsers: Array<User>;
+  /** Public channels of your tenant. */
   channels: ConversationConnection;
   contacts: ContactConnection;
   conversation?: Maybe<Conversation>;
+  /** Most recent activity first. */
   conversations: ConversationConnection;
   me: User;
+  /** By seq: last/before pages back from the latest, first/after forward. */
   messages: MessageConnection;
+  /** Full-text search in your conversations, best match first. */
   searchMessages: MessageConnection;
+  /** Operators only: requires the x-admin-token header. */
   tenants: Array<Tenant>;
   user?: Maybe<User>;
 };
@@ -485,10 +511,12 @@ export type ReadReceipt = {
 export type RequestLoginCodePayload = {
   __typename?: 'RequestLoginCodePayload';
   expiresInSeconds: Scalars['Int']['output'];
+  /** Wait at least this long before asking for another code. */
   resendAfterSeconds: Scalars['Int']['output'];
   sent: Scalars['Boolean']['output'];
 };
 
+/** Replay is impossible: refetch that conversation. */
 export type ResyncRequired = {
   __typename?: 'ResyncRequired';
   conversationId: Scalars['ID']['output'];
@@ -497,6 +525,7 @@ export type ResyncRequired = {
 
 export type SendMessageInput = {
   body: Scalars['String']['input'];
+  /** Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first message. */
   clientMessageId: Scalars['String']['input'];
   conversationId: Scalars['ID']['input'];
   replyToId?: InputMaybe<Scalars['ID']['input']>;
@@ -504,6 +533,7 @@ export type SendMessageInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Everything in my conversations; resumable with per-conversation cursors. */
   chatEvents: ChatEvent;
 };
 
@@ -517,6 +547,13 @@ export type Tenant = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type TenantSecretPayload = {
+  __typename?: 'TenantSecretPayload';
+  /** HS256 secret with which the tenant backend signs app-issued user tokens. */
+  signingSecret: Scalars['String']['output'];
+  tenant: Tenant;
 };
 
 export type TypingChanged = {
@@ -546,12 +583,17 @@ export type User = {
   __typename?: 'User';
   avatarUrl?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** Whether you blocked this user. */
   isBlocked: Scalars['Boolean']['output'];
+  /** Whether this user is in your contacts. */
   isContact: Scalars['Boolean']['output'];
+  /** Hidden when presence privacy does not allow you to see it. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
+  /** Only for yourself and users who are your contacts. */
   phone?: Maybe<Scalars['String']['output']>;
   presence: Presence;
+  /** Only on yourself. */
   presencePrivacy?: Maybe<PresencePrivacy>;
   statusEmoji?: Maybe<Scalars['String']['output']>;
   statusText?: Maybe<Scalars['String']['output']>;
