@@ -1,0 +1,60 @@
+import http from 'node:http';
+
+/** Keep-alive JSON POSTs; one agent per process so sockets are reused across sends. */
+export class HttpJson {
+  private readonly agent: http.Agent;
+
+  constructor(maxSockets = 64) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  post(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 15_000): Promise<{ status: number; json: unknown }> {
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = { raw: text.slice(0, 200) };
+            }
+            resolve({ status: res.statusCode ?? 0, json });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('request timeout')));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  destroy(): void {
+    this.agent.destroy();
+  }
+}
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Shortest useful label for a failed GraphQL call, used to bucket error counts. */
+export function errorCode(status: number, json: unknown): string {
+  const r = json as GraphQLResponse<unknown>;
+  const first = r?.errors?.[0];
+  if (first) return first.extensions?.code ?? first.message.slice(0, 60);
+  return status >= 400 ? `HTTP_${status}` : 'NO_DATA';
+}

@@ -1,0 +1,93 @@
+import { startMongo, startNats, startRedis, type Service } from '../servers/services';
+import { r2, roomsOf, withSession, type BenchOptions, type PhaseResult } from './harness';
+import { checkPhase, LATENCY_COLUMNS, table, targetsFor, type Scenario } from './scenario';
+
+interface Variant {
+  label: string;
+  instances: number;
+  env: Record<string, string>;
+}
+
+async function e2eOverInstances(opts: BenchOptions, v: Variant): Promise<PhaseResult> {
+  const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
+  const rate = opts.smoke ? 50 : 500;
+  const durationS = opts.smoke ? 1 : opts.durationS;
+  return withSession(
+    'chatter',
+    opts,
+    async (s) => {
+      const rooms = roomsOf(Math.floor(users / 10), 10);
+      const keys = await s.target.createRooms(rooms.map((members) => ({ members })), 'cluster');
+      // Alternate instances member by member: about half of every room's recipients are on the other instance.
+      const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string], true, u % v.instances))));
+      const opened = await s.open(specs);
+      if (opened.failed) throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
+      const warm = await s.warmup(keys, rooms);
+      if (!warm.ok) throw new Error(warm.detail);
+      return s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.round(rate * durationS) });
+    },
+    { instances: v.instances, env: v.env, label: `Chatter ${v.label}` },
+  );
+}
+
+/** Scenario 4 (Chatter only): scenario 2 over two instances sharing MongoDB, with NATS then Redis as the bus. */
+export const crossInstance: Scenario = {
+  id: 4,
+  name: 'Cross-instance',
+  chatterOnly: true,
+  description:
+    'Scenario 2’s workload with every other member connected to the other instance and senders posting to their own instance; the instances share a MongoDB store and use NATS, then Redis, as the event bus. The reference is one instance on the same store with the in-process bus.',
+  async run(opts, result) {
+    if (targetsFor(opts, result, true).length === 0) return;
+    const t = table([{ key: 'variant', label: 'setup' }, ...LATENCY_COLUMNS, { key: 'addP50', label: 'added p50 ms' }, { key: 'addP99', label: 'added p99 ms' }, { key: 'lost', label: 'lost' }, { key: 'dups', label: 'dups' }]);
+    result.tables.push(t);
+    const services: Service[] = [];
+    try {
+      const mongo = await startMongo(opts.root, opts.logDir, opts.serverCpus);
+      if (!mongo) {
+        result.skipped.push('no MongoDB: set MONGODB_URI or install the jongodb test engine');
+        return;
+      }
+      services.push(mongo);
+      if (!process.env.MONGODB_URI) result.notes.push('Store: the jongodb MongoDB-wire test engine (not a production MongoDB); absolute figures include its costs.');
+      const nats = await startNats(opts.logDir, opts.serverCpus);
+      const redis = await startRedis(opts.logDir, opts.serverCpus);
+      if (nats) services.push(nats);
+      if (redis) services.push(redis);
+      const variants: Variant[] = [{ label: '1 instance (MongoDB, in-process bus)', instances: 1, env: { MONGODB_URI: mongo.url } }];
+      if (nats) variants.push({ label: '2 instances + NATS', instances: 2, env: { MONGODB_URI: mongo.url, NATS_URL: nats.url } });
+      else result.skipped.push('NATS: no nats-server and no NATS_URL');
+      if (redis) variants.push({ label: '2 instances + Redis', instances: 2, env: { MONGODB_URI: mongo.url, REDIS_URL: redis.url } });
+      else result.skipped.push('Redis: no redis-server and no REDIS_URL');
+      let ref: PhaseResult | undefined;
+      for (const v of variants) {
+        const label = `Chatter ${v.label}`;
+        try {
+          const p = await e2eOverInstances(opts, v);
+          checkPhase(label, 'cross-instance', p, result);
+          if (v.instances === 1) ref = p;
+          t.rows.push({
+            target: 'Chatter',
+            values: {
+              variant: v.label,
+              p50: p.latency.p50,
+              p90: p.latency.p90,
+              p99: p.latency.p99,
+              p999: p.latency.p999,
+              max: p.latency.max,
+              addP50: ref && v.instances > 1 ? r2(p.latency.p50 - ref.latency.p50) : null,
+              addP99: ref && v.instances > 1 ? r2(p.latency.p99 - ref.latency.p99) : null,
+              lost: p.lost,
+              dups: p.dups,
+            },
+          });
+        } catch (e) {
+          result.failures.push(`${label}: ${(e as Error).message}`);
+        }
+      }
+      result.notes.push('All server-side processes (instances, bus, store) share the server CPU set, so two instances do not get more CPU than one.');
+    } finally {
+      await Promise.all(services.map((s) => s.stop()));
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import type { TargetKind } from '../load/ipc';
+import type { CellValue, ResultTable, ScenarioResult } from '../report/results';
+import { TARGET_LABELS } from '../servers/targets';
+import { fmtErrors, r1, r2, type BenchOptions, type PhaseResult } from './harness';
+
+export interface Scenario {
+  id: number;
+  name: string;
+  description: string;
+  /** Chatter-only scenarios skip the baselines. */
+  chatterOnly?: boolean;
+  run(opts: BenchOptions, result: ScenarioResult): Promise<void>;
+}
+
+export function emptyResult(s: Scenario): ScenarioResult {
+  return { id: s.id, name: s.name, description: s.description, tables: [], notes: [], failures: [], skipped: [] };
+}
+
+/** Targets to run, with Chatter skipped (and said so) when it is not built. */
+export function targetsFor(opts: BenchOptions, result: ScenarioResult, chatterOnly = false): TargetKind[] {
+  const out: TargetKind[] = [];
+  for (const t of opts.targets) {
+    if (chatterOnly && t !== 'chatter') continue;
+    if (t === 'chatter' && !opts.chatterAvailable) {
+      result.skipped.push('Chatter: dist/api/main.js not found (run `npm run build`)');
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+export const LATENCY_COLUMNS = [
+  { key: 'p50', label: 'p50 ms' },
+  { key: 'p90', label: 'p90 ms' },
+  { key: 'p99', label: 'p99 ms' },
+  { key: 'p999', label: 'p99.9 ms' },
+  { key: 'max', label: 'max ms' },
+];
+
+export const DELIVERY_COLUMNS = [
+  { key: 'msgs', label: 'msgs/s' },
+  { key: 'deliveries', label: 'deliveries/s' },
+  ...LATENCY_COLUMNS,
+  { key: 'lost', label: 'lost' },
+  { key: 'dups', label: 'dups' },
+  { key: 'sendErrors', label: 'send errors' },
+  { key: 'serverCpu', label: 'server CPU %' },
+  { key: 'clientCpu', label: 'load-gen CPU %' },
+  { key: 'sendLagP99', label: 'send lag p99 ms' },
+];
+
+export function phaseCells(p: PhaseResult): Record<string, CellValue> {
+  return {
+    msgs: r1(p.messagesPerSec),
+    deliveries: Math.round(p.deliveriesPerSec),
+    p50: p.latency.p50,
+    p90: p.latency.p90,
+    p99: p.latency.p99,
+    p999: p.latency.p999,
+    max: p.latency.max,
+    lost: p.lost,
+    dups: p.dups,
+    sendErrors: p.sendErrors,
+    serverCpu: r1(p.serverCpuPct),
+    clientCpu: r1(p.clientCpuPct),
+    sendLagP99: p.latency.count ? p.sendLag.p99 : null,
+  };
+}
+
+/** Flags what would make the numbers lie or a smoke run fail. */
+export function checkPhase(label: string, what: string, p: PhaseResult, result: ScenarioResult, opts: { allowLoss?: boolean } = {}): void {
+  if (!opts.allowLoss && p.lost > 0) result.failures.push(`${label} ${what}: lost ${p.lost} of ${p.expected} deliveries`);
+  if (p.dups > 0) result.failures.push(`${label} ${what}: ${p.dups} duplicate deliveries`);
+  if (p.sendErrors > 0 && !opts.allowLoss) result.failures.push(`${label} ${what}: ${p.sendErrors} send errors (${fmtErrors(p.errors)})`);
+  if (p.reordered > 0) result.notes.push(`${label} ${what}: ${p.reordered} deliveries arrived out of seq order`);
+  if (p.clientCpuPct > 90) result.notes.push(`${label} ${what}: load generator at ${r2(p.clientCpuPct)}% CPU — figures are a lower bound of the server's capacity`);
+  if (p.otherCpuPct > 25) result.notes.push(`${label} ${what}: other processes on the machine used ${r1(p.otherCpuPct)}% of a core meanwhile — figures disturbed`);
+  if (p.sendLag.p99 > 20) result.notes.push(`${label} ${what}: the load generator sent late (send-lag p99 ${p.sendLag.p99} ms, counted in latency)`);
+}
+
+export function table(columns: ResultTable['columns'], title?: string): ResultTable {
+  return { title, columns, rows: [] };
+}
+
+export function labelOf(kind: TargetKind): string {
+  return TARGET_LABELS[kind];
+}
