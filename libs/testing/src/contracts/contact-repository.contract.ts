@@ -77,6 +77,11 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
       expect(await store().contacts.listIds(b, me.id, 10)).toEqual([]);
       expect(await store().contacts.remove(b, me.id, you.id)).toBe(false);
       expect(await store().contacts.isContact(a, me.id, you.id)).toBe(true);
+      // A write in B with A's ids may be refused (unknown users there) but never lands in A.
+      await store()
+        .contacts.add(b, you.id, me.id, nextTime())
+        .catch(() => undefined);
+      expect(await store().contacts.isContact(a, you.id, me.id)).toBe(false);
     });
   });
 
@@ -119,6 +124,11 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
       expect(await store().blocks.listBlocked(b, me.id)).toEqual([]);
       expect(await store().blocks.unblock(b, me.id, you.id)).toBe(false);
       expect(await store().blocks.hasBlocked(a, me.id, you.id)).toBe(true);
+      await store()
+        .blocks.block(b, you.id, me.id, nextTime())
+        .catch(() => undefined);
+      expect(await store().blocks.hasBlocked(a, you.id, me.id)).toBe(false);
+      expect(await store().blocks.listBlocked(a, you.id)).toEqual([]);
     });
   });
 }
