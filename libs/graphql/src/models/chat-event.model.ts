@@ -30,8 +30,12 @@ export class ReadReceiptModel {
 export class ConversationChangedModel {
   readonly __typename = 'ConversationChanged';
   @Field(() => ConversationModel) conversation!: unknown;
-  @Field(() => Int, { nullable: true, description: 'Null for changes of my own settings (mute, pin, archive, read).' })
-  seq!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Seq of the change in the conversation log (a title change); null when only my own settings or read pointer changed. Not named `seq` because it is nullable.',
+  })
+  logSeq!: number | null;
 }
 
 @ObjectType('MembershipChanged')

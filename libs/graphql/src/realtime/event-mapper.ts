@@ -50,7 +50,7 @@ export async function toChatEvent(
     case 'MEMBER_SETTINGS_CHANGED': {
       const conversation = await repos.conversations.findById(event.tenantId, event.conversationId);
       if (!conversation) return null;
-      return make(ConversationChangedModel, { conversation, seq: event.type === 'CONVERSATION_CHANGED' ? event.seq : null });
+      return make(ConversationChangedModel, { conversation, logSeq: event.type === 'CONVERSATION_CHANGED' ? event.seq : null });
     }
     case 'TYPING': {
       const user = await repos.users.findById(event.tenantId, event.userId);

@@ -34,7 +34,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   { name: 'WS_MAX_BUFFERED_BYTES', default: '1048576', description: 'Outgoing bytes a WebSocket may buffer before it counts as a slow consumer.' },
   { name: 'WS_SLOW_CONSUMER_MS', default: '10000', description: 'A socket above WS_MAX_BUFFERED_BYTES for this long is closed.' },
   { name: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest selection allowed in an operation (HTTP and WebSocket).' },
-  { name: 'MAX_QUERY_COMPLEXITY', default: '1000', description: 'Highest complexity score allowed for an operation.' },
+  { name: 'MAX_QUERY_COMPLEXITY', default: '5000', description: 'Highest complexity score allowed for an operation: each field costs 1 and paginated fields multiply their selection by first/last (default 20).' },
   { name: 'MAX_ALIASES', default: '30', description: 'Most aliases allowed in an operation.' },
   { name: 'REPLAY_LIMIT', default: '1000', description: 'Most events replayed per conversation on resume; beyond it the client gets ResyncRequired.' },
   { name: 'PRESENCE_TTL_MS', default: '30000', description: 'A connection that sends no heartbeat for this long counts as gone.' },

@@ -50,7 +50,7 @@ describe('loadConfig defaults', () => {
     expect(config.bus).toBe('memory');
     expect(config.auth).toMatchObject({ accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, adminToken: undefined });
     expect(config.sms).toEqual({ sender: 'log', webhookUrl: undefined, webhookTimeoutMs: 5000 });
-    expect(config.graphql).toEqual({ playground: true, introspection: true, maxQueryDepth: 12, maxQueryComplexity: 1000, maxAliases: 30 });
+    expect(config.graphql).toEqual({ playground: true, introspection: true, maxQueryDepth: 12, maxQueryComplexity: 5000, maxAliases: 30 });
     expect(config.ws).toEqual({ maxPayloadBytes: 65536, maxBufferedBytes: 1048576, slowConsumerMs: 10000 });
     expect(config.realtime).toEqual({ replayLimit: 1000, presenceTtlMs: 30000, awayAfterMs: 300000, typingTtlMs: 6000 });
     expect(config.shutdownGraceMs).toBe(10000);

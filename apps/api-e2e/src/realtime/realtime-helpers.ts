@@ -1,0 +1,79 @@
+import { ApiProcess, ok, Session } from '../support';
+
+export const EVENT_FIELDS = `
+  __typename
+  ... on MessageAdded { seq message { id seq body editedAt deletedAt sender { id } reactions { emoji count } } }
+  ... on MessageUpdated { seq message { id seq body editedAt deletedAt reactions { emoji count } } }
+  ... on ReadReceipt { conversationId userId seq }
+  ... on ConversationChanged { logSeq conversation { id title muted } }
+  ... on MembershipChanged { seq userId change conversation { id } }
+  ... on TypingChanged { conversationId typing user { id } }
+  ... on PresenceChanged { user { id presence { status lastSeenAt } } }
+  ... on ResyncRequired { conversationId reason }
+`;
+
+export const STREAM = `subscription($since:[ConversationCursorInput!]) { chatEvents(since:$since) { ${EVENT_FIELDS} } }`;
+
+export interface Ev {
+  chatEvents: {
+    __typename: string;
+    seq?: number | null;
+    logSeq?: number | null;
+    message?: { id: string; seq: number; body: string | null; editedAt: string | null; deletedAt: string | null; reactions: { emoji: string; count: number }[] };
+    conversation?: { id: string; title?: string | null; muted?: boolean };
+    conversationId?: string;
+    userId?: string;
+    change?: string;
+    typing?: boolean;
+    reason?: string;
+    user?: { id: string; presence?: { status: string; lastSeenAt: string | null } };
+  };
+}
+
+export const ofType = (items: Ev[], type: string) => items.filter((i) => i.chatEvents.__typename === type).map((i) => i.chatEvents);
+
+export async function group(api: ApiProcess, owner: Session, members: Session[], title = 'Team'): Promise<string> {
+  const data = await ok<{ createGroup: { id: string } }>(
+    api,
+    'mutation($t:String!,$m:[ID!]!){ createGroup(input:{title:$t, memberIds:$m}){ id } }',
+    { t: title, m: members.map((m) => m.userId) },
+    owner.accessToken,
+  );
+  return data.createGroup.id;
+}
+
+let counter = 0;
+export async function send(api: ApiProcess, who: Session, conversationId: string, body: string): Promise<{ id: string; seq: number }> {
+  const data = await ok<{ sendMessage: { id: string; seq: number } }>(
+    api,
+    'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }',
+    { c: conversationId, k: `k-${process.pid}-${++counter}`, b: body },
+    who.accessToken,
+  );
+  return data.sendMessage;
+}
+
+export interface MessageState {
+  id: string;
+  seq: number;
+  body: string | null;
+  editedAt: string | null;
+  deletedAt: string | null;
+  reactions: { emoji: string; count: number }[];
+}
+
+export async function history(api: ApiProcess, who: Session, conversationId: string): Promise<MessageState[]> {
+  const all: MessageState[] = [];
+  let after = 0;
+  for (;;) {
+    const data = await ok<{ messages: { edges: { node: MessageState }[]; pageInfo: { hasNextPage: boolean } } }>(
+      api,
+      'query($c:ID!,$a:Int){ messages(conversationId:$c, first:100, after:$a){ edges { node { id seq body editedAt deletedAt reactions { emoji count } } } pageInfo { hasNextPage } } }',
+      { c: conversationId, a: after },
+      who.accessToken,
+    );
+    all.push(...data.messages.edges.map((e) => e.node));
+    if (!data.messages.pageInfo.hasNextPage || data.messages.edges.length === 0) return all;
+    after = all[all.length - 1]!.seq;
+  }
+}
