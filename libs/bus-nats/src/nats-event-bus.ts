@@ -1,9 +1,5 @@
-import { DomainError, EventBus, invalid } from '@chatter/core';
+import { DomainError, EventBus, invalid, isValidTopic } from '@chatter/core';
 import { ConnectionOptions, Events, NatsConnection, Subscription, connect } from 'nats';
-
-/** Same rule as the in-memory bus: no wildcards or empty tokens, so a topic matches only itself. */
-const isValidTopic = (topic: string): boolean =>
-  topic.length <= 512 && /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(topic);
 
 export interface NatsEventBusOptions {
   /** Connection name shown by the server (`chatter-api-<host>`…). */

@@ -1,10 +1,6 @@
-import { DomainError, EventBus, invalid } from '@chatter/core';
+import { DomainError, EventBus, invalid, isValidTopic } from '@chatter/core';
 import Redis from 'ioredis';
 import { RedisConnection, RedisConnectionOptions, unavailable } from './redis-connection';
-
-/** Same rule as the other buses: no wildcards or empty tokens, so a topic matches only itself. */
-const isValidTopic = (topic: string): boolean =>
-  topic.length <= 512 && /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(topic);
 
 export interface RedisEventBusOptions {
   /** Receives errors thrown by handlers and connection listeners. */
