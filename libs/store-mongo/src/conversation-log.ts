@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { LoggedEvent } from '@chatter/core';
+import type { ClientSession, Model } from 'mongoose';
+import { InjectStoreModel } from './inject-store-model';
+import { fromLoggedEvent, toLoggedEvent } from './mappers/conversation.mapper';
+import { isDuplicateKey } from './mongo-errors';
+import { readOptions, writeOptions } from './mongo-write';
+import { CONVERSATION_EVENT_MODEL, ConversationEventRecord } from './schemas/conversation-event.schema';
+import { CONVERSATION_MODEL, ConversationRecord } from './schemas/conversation.schema';
+import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
+import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
+
+/*
+ * The ordered log of a conversation, and how writes that record in it stay correct without a
+ * multi-document transaction.
+ *
+ * Seqs are reserved by an atomic `$inc` of `lastSeq` on the conversation document (no global
+ * lock). Every logged change then follows one order:
+ *
+ *   1. claim     (only where a key must be unique before a seq is spent: the message's idempotency
+ *                 key, a reaction) — a document no read shows yet;
+ *   2. reserve   the next seq(s) on the conversation;
+ *   3. record    the log entry under that seq (unique on tenant, conversation, seq);
+ *   4. commit    one single-document write that applies the change AND stamps the seq on the
+ *                changed document — its commit mark:
+ *                  MESSAGE_ADDED        message.seq        (a claimed message gets its seq)
+ *                  MESSAGE_UPDATED      message.lastUpdateSeq (edit/tombstone set it with the change;
+ *                                       reactions are staged with their seq first, then it is raised)
+ *                  MEMBERSHIP_CHANGED   member.opSeq       (members are deactivated, never deleted)
+ *                  CONVERSATION_CHANGED conversation.titleSeq;
+ *   5. derived   fields that only order or summarise: the conversation's lastMessageId,
+ *                lastActivityAt and memberCount change in the reservation's own atomic write (so
+ *                they follow seq order, and lastMessageId may name a message a moment before it
+ *                is visible); members' copies of lastActivityAt move forward after the commit.
+ *
+ * Readers only see an entry once its commit mark reaches it (`listVisible`), and only see claimed
+ * or staged documents once committed. So a crash between steps leaves at most a reserved seq whose
+ * entry never shows — a hole a client skips — never a change without its entry, never two
+ * messages for one idempotency key (the unique claim), and never loses an acknowledged write
+ * (every step is written with w:majority, j:true before the call returns). A stale claim is taken
+ * over by the next attempt with the same key.
+ *
+ * Where the server supports transactions (replica set, mongos) the same steps run in one
+ * transaction, which also serialises writers of a conversation on its document.
+ */
+
+/** Derived fields changed in the same atomic write as a seq reservation. */
+export interface Reservation {
+  set?: Partial<ConversationRecord>;
+  memberCountDelta?: number;
+}
+
+/** Appends to and reads conversations' logs; shared by the conversation and message repositories. */
+@Injectable()
+export class MongoConversationLog {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    @InjectStoreModel(CONVERSATION_MODEL) private readonly conversations: Model<ConversationRecord>,
+    @InjectStoreModel(CONVERSATION_EVENT_MODEL) private readonly events: Model<ConversationEventRecord>,
+    @InjectStoreModel(MESSAGE_MODEL) private readonly messages: Model<MessageRecord>,
+    @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
+  ) {}
+
+  /**
+   * Reserves the next `count` seqs of the conversation; returns the conversation as it is after the
+   * reservation (the reserved seqs end at its `lastSeq`), or null when it does not exist. `also`
+   * folds derived fields into the same atomic write, so they follow seq order by construction.
+   *
+   * The `$inc` is atomic across processes. Within this process, reservations of one conversation
+   * are queued so a busy conversation does not pile concurrent writes onto one document (which,
+   * with transactions, would turn into WriteConflict retries).
+   */
+  reserve(
+    tenantId: string,
+    conversationId: string,
+    count: number,
+    session: ClientSession | undefined,
+    also: Reservation = {},
+  ): Promise<ConversationRecord | null> {
+    const inc: Record<string, number> = { lastSeq: count };
+    if (also.memberCountDelta) inc['memberCount'] = also.memberCountDelta;
+    return this.queued(`${tenantId}\u0000${conversationId}`, () =>
+      this.conversations
+        .findOneAndUpdate(
+          { _id: conversationId, tenantId },
+          { $inc: inc, ...(also.set ? { $set: also.set } : {}) },
+          { new: true, ...writeOptions(session) },
+        )
+        .lean<ConversationRecord>()
+        .exec(),
+    );
+  }
+
+  /**
+   * Reserves seqs and records the entries `build` makes for them (`first` is the first reserved
+   * seq). Null when the conversation does not exist. Should a seq already hold an entry (a log
+   * restored ahead of its counter), the reservation is repeated and the seq stays a hole.
+   */
+  async reserveAndRecord(
+    tenantId: string,
+    conversationId: string,
+    count: number,
+    build: (first: number, reserved: ConversationRecord) => LoggedEvent[],
+    session: ClientSession | undefined,
+    also: Reservation = {},
+  ): Promise<{ reserved: ConversationRecord; entries: LoggedEvent[] } | null> {
+    for (let attempt = 1; ; attempt++) {
+      const reserved = await this.reserve(tenantId, conversationId, count, session, also);
+      if (!reserved) return null;
+      const entries = build(reserved.lastSeq - count + 1, reserved);
+      try {
+        await this.record(tenantId, conversationId, entries, session);
+        return { reserved, entries };
+      } catch (err) {
+        if (session || attempt >= 3 || !isDuplicateKey(err)) throw err;
+        // The derived fields were already applied by the first reservation.
+        also = {};
+      }
+    }
+  }
+
+  /** Records entries under seqs reserved by the caller. */
+  async record(
+    tenantId: string,
+    conversationId: string,
+    entries: LoggedEvent[],
+    session: ClientSession | undefined,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await this.events.insertMany(
+      entries.map((e) => fromLoggedEvent(tenantId, conversationId, e)),
+      { ordered: true, ...writeOptions(session) },
+    );
+  }
+
+  /** Records an entry unless its seq already has one (rolling a stale claim forward). */
+  async ensure(tenantId: string, conversationId: string, entry: LoggedEvent, session: ClientSession | undefined): Promise<void> {
+    try {
+      const { tenantId: _t, conversationId: _c, seq: _s, ...rest } = fromLoggedEvent(tenantId, conversationId, entry);
+      await this.events
+        .updateOne(
+          { tenantId, conversationId, seq: entry.seq },
+          { $setOnInsert: rest },
+          { upsert: true, ...writeOptions(session) },
+        )
+        .exec();
+    } catch (err) {
+      if (!isDuplicateKey(err) || session) throw err;
+    }
+  }
+
+  /**
+   * Removes an entry whose change lost a race and was never applied, so it stays a plain hole.
+   * Without a transaction only: inside one the whole write is retried instead.
+   */
+  async discard(tenantId: string, conversationId: string, seq: number): Promise<void> {
+    await this.events.deleteOne({ tenantId, conversationId, seq }, writeOptions(undefined)).exec();
+  }
+
+  /** Committed entries with seq > afterSeq in seq order, at most `limit`. */
+  async listVisible(tenantId: string, conversationId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+    const out: LoggedEvent[] = [];
+    let cursor = afterSeq;
+    while (out.length < limit) {
+      const want = limit - out.length;
+      const docs = await this.events
+        .find({ tenantId, conversationId, seq: { $gt: cursor } })
+        .sort({ seq: 1 })
+        .limit(want)
+        .lean<ConversationEventRecord[]>()
+        .exec();
+      if (docs.length === 0) break;
+      out.push(...(await this.committed(tenantId, conversationId, docs)).map(toLoggedEvent));
+      if (docs.length < want) break;
+      cursor = docs[docs.length - 1].seq;
+    }
+    return out;
+  }
+
+  /** The entries whose commit mark reaches them (see the comment at the top of this file). */
+  private async committed(
+    tenantId: string,
+    conversationId: string,
+    docs: ConversationEventRecord[],
+  ): Promise<ConversationEventRecord[]> {
+    const messageIds = [...new Set(docs.flatMap((d) => (d.messageId ? [d.messageId] : [])))];
+    const userIds = [...new Set(docs.flatMap((d) => (d.kind === 'MEMBERSHIP_CHANGED' && d.userId ? [d.userId] : [])))];
+    const needsConversation = docs.some((d) => d.kind === 'CONVERSATION_CHANGED');
+    const [messages, members, conversation] = await Promise.all([
+      messageIds.length === 0
+        ? []
+        : this.messages
+            .find({ tenantId, _id: { $in: messageIds } }, { seq: 1, lastUpdateSeq: 1 })
+            .lean<Pick<MessageRecord, '_id' | 'seq' | 'lastUpdateSeq'>[]>()
+            .exec(),
+      userIds.length === 0
+        ? []
+        : this.members
+            .find({ tenantId, conversationId, userId: { $in: userIds } }, { userId: 1, opSeq: 1 })
+            .lean<Pick<MemberRecord, 'userId' | 'opSeq'>[]>()
+            .exec(),
+      needsConversation
+        ? this.conversations
+            .findOne({ _id: conversationId, tenantId }, { titleSeq: 1 })
+            .lean<Pick<ConversationRecord, 'titleSeq'>>()
+            .exec()
+        : null,
+    ]);
+    const messageById = new Map(messages.map((m) => [m._id, m]));
+    const opSeqByUser = new Map(members.map((m) => [m.userId, m.opSeq ?? 0]));
+    return docs.filter((d) => {
+      switch (d.kind) {
+        case 'MESSAGE_ADDED':
+          return messageById.get(d.messageId!)?.seq === d.seq;
+        case 'MESSAGE_UPDATED':
+          return (messageById.get(d.messageId!)?.lastUpdateSeq ?? 0) >= d.seq;
+        case 'MEMBERSHIP_CHANGED':
+          return (opSeqByUser.get(d.userId!) ?? 0) >= d.seq;
+        case 'CONVERSATION_CHANGED':
+          return (conversation?.titleSeq ?? 0) >= d.seq;
+      }
+    });
+  }
+
+  /** Runs `work` after the previous work queued under `key` settled. */
+  private queued<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  /** Reads the conversation (joining the transaction when there is one). */
+  async conversation(
+    tenantId: string,
+    conversationId: string,
+    session: ClientSession | undefined,
+  ): Promise<ConversationRecord | null> {
+    return this.conversations
+      .findOne({ _id: conversationId, tenantId }, null, readOptions(session))
+      .lean<ConversationRecord>()
+      .exec();
+  }
+}

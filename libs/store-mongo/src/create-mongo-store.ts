@@ -1,0 +1,68 @@
+import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
+import {
+  BlockRepository,
+  ContactRepository,
+  ConversationRepository,
+  MessageRepository,
+  SessionRepository,
+  TenantRepository,
+  UserRepository,
+} from '@chatter/core';
+import { MongoConversationLog } from './conversation-log';
+import { MongoBlockRepository } from './mongo-block.repository';
+import { MongoContactRepository } from './mongo-contact.repository';
+import { MongoConversationRepository } from './mongo-conversation.repository';
+import { MongoMessageRepository } from './mongo-message.repository';
+import { ensureIndexes, modelsOf } from './mongo-models';
+import { MongoSessionRepository } from './mongo-session.repository';
+import { MongoStoreHealth } from './mongo-store.health';
+import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
+import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTransactions } from './mongo-transactions';
+import { MongoUserRepository } from './mongo-user.repository';
+
+/** The MongoDB store without Nest (contract specs, CLI tools). */
+export interface MongoStore {
+  tenants: TenantRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
+  contacts: ContactRepository;
+  blocks: BlockRepository;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  /** The underlying connection (for tools and tests). */
+  connection: Connection;
+  /** Whether multi-step writes run in transactions on this server. */
+  usesTransactions(): Promise<boolean>;
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Connects, creates the indexes and wires the repositories. */
+export async function createMongoStore(uri: string, options: Omit<MongoStoreOptions, 'uri'> = {}): Promise<MongoStore> {
+  const connection = await mongoose.createConnection(uri, mongooseConnectOptions(options)).asPromise();
+  try {
+    await ensureIndexes(connection);
+    const m = modelsOf(connection);
+    const tx = new MongoTransactions(connection, options);
+    const log = new MongoConversationLog(m.conversations, m.events, m.messages, m.members);
+    const health = new MongoStoreHealth(connection);
+    return {
+      tenants: new MongoTenantRepository(m.tenants),
+      users: new MongoUserRepository(m.users),
+      sessions: new MongoSessionRepository(m.sessions, m.refreshTokens),
+      contacts: new MongoContactRepository(m.contacts),
+      blocks: new MongoBlockRepository(m.blocks),
+      conversations: new MongoConversationRepository(m.conversations, m.members, log, tx),
+      messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
+      connection,
+      usesTransactions: () => tx.enabled(),
+      isReady: () => health.isReady(),
+      close: () => connection.close(),
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}

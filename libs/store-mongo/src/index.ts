@@ -1,0 +1,13 @@
+export * from './mongo-store.options';
+export * from './mongo-store.module';
+export * from './mongo-store.health';
+export * from './create-mongo-store';
+export * from './mongo-models';
+export * from './mongo-transactions';
+export { MongoTenantRepository } from './mongo-tenant.repository';
+export { MongoUserRepository } from './mongo-user.repository';
+export { MongoSessionRepository } from './mongo-session.repository';
+export { MongoContactRepository } from './mongo-contact.repository';
+export { MongoBlockRepository } from './mongo-block.repository';
+export { MongoConversationRepository } from './mongo-conversation.repository';
+export { MongoMessageRepository } from './mongo-message.repository';

@@ -1,0 +1,34 @@
+import type { Message, NewMessage } from '@chatter/core';
+import type { MessageRecord } from '../schemas/message.schema';
+
+/** Maps a committed message (one with a seq). */
+export const toMessage = (r: MessageRecord): Message => ({
+  id: r._id,
+  tenantId: r.tenantId,
+  conversationId: r.conversationId,
+  seq: r.seq ?? 0,
+  senderId: r.senderId,
+  clientMessageId: r.clientMessageId,
+  body: r.body ?? null,
+  replyToId: r.replyToId ?? null,
+  createdAt: r.createdAt,
+  editedAt: r.editedAt ?? null,
+  deletedAt: r.deletedAt ?? null,
+});
+
+/** The claim document of a new message: everything but its seq. */
+export const toMessageClaim = (m: NewMessage, claimedAt: Date): MessageRecord => ({
+  _id: m.id,
+  tenantId: m.tenantId,
+  conversationId: m.conversationId,
+  senderId: m.senderId,
+  clientMessageId: m.clientMessageId,
+  body: m.body,
+  replyToId: m.replyToId,
+  createdAt: m.createdAt,
+  editedAt: null,
+  deletedAt: null,
+  lastUpdateSeq: 0,
+  bodySeq: 0,
+  claimedAt,
+});

@@ -1,0 +1,469 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import {
+  ConversationId,
+  DomainError,
+  LoggedEvent,
+  Message,
+  MessageId,
+  MessageMutation,
+  MessageRepository,
+  NewMessage,
+  ReactionSummary,
+  SearchHit,
+  SeqRange,
+  TenantId,
+  UserId,
+  notFound,
+} from '@chatter/core';
+import { Types } from 'mongoose';
+import type { ClientSession, Model } from 'mongoose';
+import { MongoConversationLog } from './conversation-log';
+import { InjectStoreModel } from './inject-store-model';
+import { toMessage, toMessageClaim } from './mappers/message.mapper';
+import { isDuplicateKey } from './mongo-errors';
+import { hasRoom } from './mongo-pagination';
+import { MongoTransactions } from './mongo-transactions';
+import { readOptions, writeOptions } from './mongo-write';
+import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
+import { MESSAGE_MODEL, MessageRecord, REACTION_MODEL, ReactionRecord } from './schemas/message.schema';
+
+/** A claim older than this belongs to a writer that died; the next attempt completes it. */
+export const CLAIM_STALE_MS = 10_000;
+/** How long an append waits for a concurrent append of the same key before answering UNAVAILABLE. */
+const CLAIM_WAIT_MS = 3_000;
+
+/** Messages that exist for readers: claims have no seq yet. */
+const COMMITTED = { seq: { $gt: 0 } } as const;
+
+/** Characters the search keeps inside terms (letters, numbers, marks, private use), as the SQLite store. */
+const TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+const MAX_TERMS = 16;
+
+type ReactionDoc = ReactionRecord & { _id: Types.ObjectId };
+type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
+
+const isStale = (claimedAt: Date | undefined): boolean =>
+  Date.now() - (claimedAt?.getTime() ?? 0) > CLAIM_STALE_MS;
+
+/**
+ * Where a reaction stands for readers, given its message's commit mark `mark` (lastUpdateSeq):
+ * `present` once its add is committed, `removed` once its removal is, otherwise still `adding`.
+ */
+const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 'removed' => {
+  if (r.removedSeq !== undefined && r.removedSeq !== null && r.removedSeq <= mark) return 'removed';
+  if (r.seq !== undefined && r.seq !== null && r.seq <= mark) return 'present';
+  return 'adding';
+};
+
+/**
+ * Turns user input into a `$text` search of plain terms, all required: each term is quoted (quoted
+ * phrases are ANDed), so operators, negations and stray quotes are just text. Null when nothing
+ * searchable remains.
+ */
+export function toTextSearch(input: string): string | null {
+  const terms = input.normalize('NFKC').match(TERM);
+  if (!terms) return null;
+  return terms
+    .slice(0, MAX_TERMS)
+    .map((t) => `"${t}"`)
+    .join(' ');
+}
+
+/** Messages, reactions and their log entries. Write ordering: see `conversation-log.ts`. */
+@Injectable()
+export class MongoMessageRepository extends MessageRepository {
+  constructor(
+    @InjectStoreModel(MESSAGE_MODEL) private readonly messages: Model<MessageRecord>,
+    @InjectStoreModel(REACTION_MODEL) private readonly reactionDocs: Model<ReactionRecord>,
+    @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
+    private readonly log: MongoConversationLog,
+    private readonly tx: MongoTransactions,
+  ) {
+    super();
+  }
+
+  override async append(input: NewMessage): Promise<AppendResult> {
+    const claim = toMessageClaim(input, new Date());
+    try {
+      // The claim takes the idempotency key before any seq is spent; a retry lands in the catch.
+      await this.messages.insertMany([claim], writeOptions(undefined));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const key = { tenantId: input.tenantId, senderId: input.senderId, clientMessageId: input.clientMessageId };
+      const existing = await this.messages.findOne(key).lean<MessageRecord>().exec();
+      if (existing) return this.resolveExisting(existing);
+      throw new DomainError('CONFLICT', 'message already exists');
+    }
+    return this.completeClaim(claim);
+  }
+
+  override async findById(tenantId: TenantId, id: MessageId): Promise<Message | null> {
+    const r = await this.messages
+      .findOne({ _id: id, tenantId, ...COMMITTED })
+      .lean<MessageRecord>()
+      .exec();
+    return r ? toMessage(r) : null;
+  }
+
+  override async findByIds(tenantId: TenantId, ids: readonly MessageId[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    const rs = await this.messages
+      .find({ tenantId, _id: { $in: [...ids] }, ...COMMITTED })
+      .lean<MessageRecord[]>()
+      .exec();
+    return rs.map(toMessage);
+  }
+
+  override async listBySeq(tenantId: TenantId, conversationId: ConversationId, range: SeqRange): Promise<Message[]> {
+    if (!hasRoom(range.limit)) return [];
+    const seq: { $gt: number; $lt?: number } = { $gt: Math.max(range.afterSeq ?? 0, 0) };
+    if (range.beforeSeq !== undefined) seq.$lt = range.beforeSeq;
+    const rs = await this.messages
+      .find({ tenantId, conversationId, seq })
+      .sort({ seq: range.direction === 'forward' ? 1 : -1 })
+      .limit(range.limit)
+      .lean<MessageRecord[]>()
+      .exec();
+    return rs.map(toMessage);
+  }
+
+  override async edit(tenantId: TenantId, id: MessageId, body: string, at: Date): Promise<MessageMutation | null> {
+    return this.tx.run(async (session) => {
+      const message = await this.liveMessage(tenantId, id, session);
+      if (!message) return null;
+      const event = await this.recordUpdate(message, at, session);
+      if (!event) return null;
+      // Commit: new body and the mark in one write, unless a later update committed first.
+      const set = { body, editedAt: at, bodySeq: event.seq };
+      const live = { _id: id, tenantId, ...COMMITTED, deletedAt: null, bodySeq: { $lt: event.seq } };
+      const updated =
+        (await this.updateMessage({ ...live, lastUpdateSeq: { $lt: event.seq } }, { ...set, lastUpdateSeq: event.seq }, session)) ??
+        (await this.updateMessage(live, set, session));
+      if (updated) return { message: toMessage(updated), event };
+      // A later edit superseded this one (its state stands), or the message was deleted meanwhile.
+      const current = await this.liveMessage(tenantId, id, session);
+      return current ? { message: toMessage(current), event } : null;
+    });
+  }
+
+  override async tombstone(tenantId: TenantId, id: MessageId, at: Date): Promise<MessageMutation | null> {
+    const outcome = await this.tx.run(async (session) => {
+      const message = await this.liveMessage(tenantId, id, session);
+      if (!message) return null;
+      const event = await this.recordUpdate(message, at, session);
+      if (!event) return null;
+      const set = { body: null, deletedAt: at, bodySeq: event.seq };
+      const live = { _id: id, tenantId, ...COMMITTED, deletedAt: null };
+      const updated =
+        (await this.updateMessage({ ...live, lastUpdateSeq: { $lt: event.seq } }, { ...set, lastUpdateSeq: event.seq }, session)) ??
+        (await this.updateMessage(live, set, session));
+      return updated ? { message: toMessage(updated), event } : null;
+    });
+    // Readers already ignore reactions of a deleted message; this only frees the space.
+    if (outcome) await this.reactionDocs.deleteMany({ tenantId, messageId: id }).exec();
+    return outcome;
+  }
+
+  override async addReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    const key = { tenantId, messageId: id, userId, emoji };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const message = await this.liveMessage(tenantId, id, undefined);
+      if (!message) return null;
+      const claim: ReactionDoc = {
+        _id: new Types.ObjectId(),
+        ...key,
+        conversationId: message.conversationId,
+        createdAt: at,
+        claimedAt: new Date(),
+      };
+      try {
+        await this.reactionDocs.insertMany([claim], writeOptions(undefined));
+        return await this.tx.run((session) => this.completeReactionAdd(claim, session));
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const existing = await this.reactionDocs.findOne(key).lean<ReactionDoc>().exec();
+      if (!existing) continue;
+      switch (reactionState(existing, message.lastUpdateSeq)) {
+        case 'present':
+          return null;
+        case 'removed':
+          // A committed removal whose cleanup did not run: drop it and claim again.
+          await this.reactionDocs.deleteOne({ _id: existing._id, removedSeq: existing.removedSeq }).exec();
+          continue;
+        case 'adding':
+          if (!isStale(existing.claimedAt)) return null; // an identical add is in flight
+          return this.tx.run((session) => this.completeReactionAdd(existing, session));
+      }
+    }
+    return null;
+  }
+
+  override async removeReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    const message = await this.liveMessage(tenantId, id, undefined);
+    if (!message) return null;
+    const existing = await this.reactionDocs.findOne({ tenantId, messageId: id, userId, emoji }).lean<ReactionDoc>().exec();
+    if (!existing || reactionState(existing, message.lastUpdateSeq) !== 'present') return null;
+    if (existing.removingAt && !isStale(existing.removingAt)) return null; // a removal is in flight
+    // Claim the removal (one winner among concurrent removals) before a seq is spent.
+    const claimed = await this.reactionDocs
+      .findOneAndUpdate(
+        { _id: existing._id, removingAt: existing.removingAt ?? { $exists: false } },
+        { $set: { removingAt: new Date(), removedAt: at } },
+        { new: true, ...writeOptions(undefined) },
+      )
+      .lean<ReactionDoc>()
+      .exec();
+    if (!claimed) return null;
+    const result = await this.tx.run((session) => this.completeReactionRemoval(claimed, session));
+    if (result) await this.reactionDocs.deleteOne({ _id: claimed._id, removedSeq: result.event.seq }).exec();
+    return result;
+  }
+
+  override async reactions(tenantId: TenantId, messageIds: readonly MessageId[], viewerId: UserId): Promise<ReactionSummary[]> {
+    const ids = [...new Set(messageIds)];
+    if (ids.length === 0) return [];
+    const live = await this.messages
+      .find({ tenantId, _id: { $in: ids }, ...COMMITTED, deletedAt: null }, { lastUpdateSeq: 1 })
+      .lean<Pick<MessageRecord, '_id' | 'lastUpdateSeq'>[]>()
+      .exec();
+    if (live.length === 0) return [];
+    const markOf = new Map(live.map((m) => [m._id, m.lastUpdateSeq ?? 0]));
+    const rs = await this.reactionDocs
+      .find({ tenantId, messageId: { $in: [...markOf.keys()] } })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<ReactionDoc[]>()
+      .exec();
+    // Emoji in order of first use: reactions arrive oldest first.
+    const byMessage = new Map<string, Map<string, { count: number; mine: boolean }>>();
+    for (const r of rs) {
+      if (reactionState(r, markOf.get(r.messageId) ?? 0) !== 'present') continue;
+      const emojis = byMessage.get(r.messageId) ?? new Map<string, { count: number; mine: boolean }>();
+      byMessage.set(r.messageId, emojis);
+      const s = emojis.get(r.emoji) ?? { count: 0, mine: false };
+      emojis.set(r.emoji, { count: s.count + 1, mine: s.mine || r.userId === viewerId });
+    }
+    return ids.flatMap((messageId) =>
+      [...(byMessage.get(messageId) ?? new Map<string, { count: number; mine: boolean }>())].map(
+        ([emoji, s]): ReactionSummary => ({ messageId, emoji, count: s.count, mine: s.mine }),
+      ),
+    );
+  }
+
+  override async countUnread(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.messages
+      .countDocuments({
+        tenantId,
+        conversationId,
+        seq: { $gt: Math.max(afterSeq, 0) },
+        senderId: { $ne: userId },
+        deletedAt: null,
+      })
+      .exec();
+  }
+
+  override async search(
+    tenantId: TenantId,
+    userId: UserId,
+    query: string,
+    conversationId: ConversationId | null,
+    offset: number,
+    limit: number,
+  ): Promise<SearchHit[]> {
+    const text = toTextSearch(query);
+    if (text === null || !hasRoom(limit)) return [];
+    const membership = { tenantId, userId, active: true };
+    const conversationIds: string[] =
+      conversationId === null
+        ? await this.members.distinct('conversationId', membership).exec()
+        : (await this.members.exists({ ...membership, conversationId }).exec())
+          ? [conversationId]
+          : [];
+    if (conversationIds.length === 0) return [];
+    const rs = await this.messages
+      .find(
+        { tenantId, $text: { $search: text }, conversationId: { $in: conversationIds }, ...COMMITTED, deletedAt: null },
+        { score: { $meta: 'textScore' } },
+      )
+      .sort({ score: { $meta: 'textScore' }, createdAt: -1, seq: -1 })
+      .skip(Math.max(offset, 0))
+      .limit(limit)
+      .lean<(MessageRecord & { score: number })[]>()
+      .exec();
+    return rs.map((r) => ({ message: toMessage(r), rank: r.score }));
+  }
+
+  /** Completes a claimed message: reserve, record, commit (its seq), then the derived fields. */
+  private async completeClaim(claim: MessageRecord): Promise<AppendResult> {
+    const outcome = await this.tx.run(async (session): Promise<AppendResult & { hole?: number }> => {
+      // The last message moves with the reservation, so it follows seq order.
+      const logged = await this.log.reserveAndRecord(
+        claim.tenantId,
+        claim.conversationId,
+        1,
+        (seq): LoggedEvent[] => [{ kind: 'MESSAGE_ADDED', seq, messageId: claim._id, at: claim.createdAt }],
+        session,
+        { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
+      );
+      if (!logged) {
+        // No such conversation in the tenant: release the key again.
+        await this.messages
+          .deleteOne({ _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } }, writeOptions(session))
+          .exec();
+        throw notFound('conversation');
+      }
+      const [event] = logged.entries;
+      const committed = await this.updateMessage(
+        { _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } },
+        { seq: event.seq },
+        session,
+        { claimedAt: 1 },
+      );
+      if (!committed) {
+        // Another attempt completed this claim first; this seq stays a hole.
+        const current = await this.messages.findOne({ _id: claim._id, tenantId: claim.tenantId }, null, readOptions(session)).lean<MessageRecord>().exec();
+        if (!current?.seq) throw new DomainError('UNAVAILABLE', 'message could not be stored; retry');
+        return { message: toMessage(current), event: null, created: false, hole: event.seq };
+      }
+      return { message: toMessage(committed), event, created: true };
+    });
+    const { hole, ...result } = outcome;
+    if (hole !== undefined) await this.log.discard(claim.tenantId, claim.conversationId, hole);
+    if (result.created) await this.touchMembers(result.message);
+    return result;
+  }
+
+  /**
+   * The message holding an idempotency key: committed → returned as is (repairing derived fields a
+   * crash may have skipped); still claimed → waits for its writer, or completes a stale claim.
+   */
+  private async resolveExisting(doc: MessageRecord): Promise<AppendResult> {
+    let current = doc;
+    const started = Date.now();
+    for (let delay = 5; !current.seq; delay = Math.min(delay * 2, 100)) {
+      if (isStale(current.claimedAt)) return this.completeClaim(current);
+      if (Date.now() - started > CLAIM_WAIT_MS) {
+        throw new DomainError('UNAVAILABLE', 'the same message is still being stored; retry');
+      }
+      await sleep(delay);
+      const next = await this.messages.findOne({ _id: current._id, tenantId: current.tenantId }).lean<MessageRecord>().exec();
+      if (!next) throw notFound('conversation');
+      current = next;
+    }
+    await this.touchMembers(toMessage(current));
+    return { message: toMessage(current), event: null, created: false };
+  }
+
+  /** Derived: every member's copy of the conversation's activity, for their conversation lists. */
+  private async touchMembers(m: Message): Promise<void> {
+    await this.members
+      .updateMany(
+        { tenantId: m.tenantId, conversationId: m.conversationId, activitySeq: { $lt: m.seq } },
+        { $set: { lastActivityAt: m.createdAt, activitySeq: m.seq } },
+      )
+      .exec();
+  }
+
+  private liveMessage(tenantId: string, id: string, session: ClientSession | undefined): Promise<MessageRecord | null> {
+    return this.messages
+      .findOne({ _id: id, tenantId, ...COMMITTED, deletedAt: null }, null, readOptions(session))
+      .lean<MessageRecord>()
+      .exec();
+  }
+
+  /** Reserves the next seq of the message's conversation and records a MESSAGE_UPDATED entry. */
+  private async recordUpdate(message: MessageRecord, at: Date, session: ClientSession | undefined): Promise<LoggedEvent | null> {
+    const logged = await this.log.reserveAndRecord(
+      message.tenantId,
+      message.conversationId,
+      1,
+      (seq): LoggedEvent[] => [{ kind: 'MESSAGE_UPDATED', seq, messageId: message._id, at }],
+      session,
+    );
+    return logged ? logged.entries[0] : null;
+  }
+
+  private updateMessage(
+    filter: Record<string, unknown>,
+    set: Partial<MessageRecord>,
+    session: ClientSession | undefined,
+    unset?: Record<string, 1>,
+  ): Promise<MessageRecord | null> {
+    return this.messages
+      .findOneAndUpdate(filter, { $set: set, ...(unset ? { $unset: unset } : {}) }, { new: true, ...writeOptions(session) })
+      .lean<MessageRecord>()
+      .exec();
+  }
+
+  /** Raises the message's commit mark to `seq`, which makes entries and staged reactions up to it visible. */
+  private async raiseMark(r: ReactionRecord, seq: number, session: ClientSession | undefined): Promise<MessageRecord | null> {
+    await this.messages
+      .updateOne(
+        { _id: r.messageId, tenantId: r.tenantId, lastUpdateSeq: { $lt: seq } },
+        { $set: { lastUpdateSeq: seq } },
+        writeOptions(session),
+      )
+      .exec();
+    return this.messages
+      .findOne({ _id: r.messageId, tenantId: r.tenantId, ...COMMITTED }, null, readOptions(session))
+      .lean<MessageRecord>()
+      .exec();
+  }
+
+  /**
+   * Completes a claimed (or staged, when rolling forward) reaction: reserve a seq and stage it on
+   * the reaction, record the entry, raise the message's mark.
+   */
+  private async completeReactionAdd(r: ReactionDoc, session: ClientSession | undefined): Promise<MessageMutation | null> {
+    let seq = r.seq;
+    if (seq === undefined || seq === null) {
+      const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
+      if (!reserved) return null;
+      seq = reserved.lastSeq;
+      const staged = await this.reactionDocs
+        .updateOne({ _id: r._id, seq: { $exists: false } }, { $set: { seq } }, writeOptions(session))
+        .exec();
+      if (staged.modifiedCount !== 1) return null; // a concurrent roll-forward staged it: this seq is a hole
+    }
+    const event: LoggedEvent = { kind: 'MESSAGE_UPDATED', seq, messageId: r.messageId, at: r.createdAt };
+    await this.log.ensure(r.tenantId, r.conversationId, event, session);
+    const message = await this.raiseMark(r, seq, session);
+    return message ? { message: toMessage(message), event } : null;
+  }
+
+  /** The same for a claimed removal: stage `removedSeq`, record, raise the mark. */
+  private async completeReactionRemoval(r: ReactionDoc, session: ClientSession | undefined): Promise<MessageMutation | null> {
+    let seq = r.removedSeq;
+    if (seq === undefined || seq === null) {
+      const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
+      if (!reserved) return null;
+      seq = reserved.lastSeq;
+      const staged = await this.reactionDocs
+        .updateOne({ _id: r._id, removedSeq: { $exists: false } }, { $set: { removedSeq: seq } }, writeOptions(session))
+        .exec();
+      if (staged.modifiedCount !== 1) return null;
+    }
+    const event: LoggedEvent = { kind: 'MESSAGE_UPDATED', seq, messageId: r.messageId, at: r.removedAt ?? r.createdAt };
+    await this.log.ensure(r.tenantId, r.conversationId, event, session);
+    const message = await this.raiseMark(r, seq, session);
+    return message ? { message: toMessage(message), event } : null;
+  }
+}

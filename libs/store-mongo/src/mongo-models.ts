@@ -1,0 +1,91 @@
+import type { ModelDefinition } from '@nestjs/mongoose';
+import type { Connection, Model } from 'mongoose';
+import { BLOCK_MODEL, BlockRecord, BlockSchema, CONTACT_MODEL, ContactRecord, ContactSchema } from './schemas/contact.schema';
+import {
+  CONVERSATION_EVENT_MODEL,
+  ConversationEventRecord,
+  ConversationEventSchema,
+} from './schemas/conversation-event.schema';
+import { CONVERSATION_MODEL, ConversationRecord, ConversationSchema } from './schemas/conversation.schema';
+import { MEMBER_MODEL, MemberRecord, MemberSchema } from './schemas/member.schema';
+import {
+  MESSAGE_MODEL,
+  MessageRecord,
+  MessageSchema,
+  REACTION_MODEL,
+  ReactionRecord,
+  ReactionSchema,
+} from './schemas/message.schema';
+import {
+  REFRESH_TOKEN_MODEL,
+  RefreshTokenRecord,
+  RefreshTokenSchema,
+  SESSION_MODEL,
+  SessionRecord,
+  SessionSchema,
+} from './schemas/session.schema';
+import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schema';
+import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
+
+/** Every model of the store, as `MongooseModule.forFeature` takes them. */
+export const MONGO_STORE_MODELS: ModelDefinition[] = [
+  { name: TENANT_MODEL, schema: TenantSchema },
+  { name: USER_MODEL, schema: UserSchema },
+  { name: SESSION_MODEL, schema: SessionSchema },
+  { name: REFRESH_TOKEN_MODEL, schema: RefreshTokenSchema },
+  { name: CONTACT_MODEL, schema: ContactSchema },
+  { name: BLOCK_MODEL, schema: BlockSchema },
+  { name: CONVERSATION_MODEL, schema: ConversationSchema },
+  { name: MEMBER_MODEL, schema: MemberSchema },
+  { name: CONVERSATION_EVENT_MODEL, schema: ConversationEventSchema },
+  { name: MESSAGE_MODEL, schema: MessageSchema },
+  { name: REACTION_MODEL, schema: ReactionSchema },
+];
+
+/** The store's models on one connection. */
+export interface MongoStoreModels {
+  tenants: Model<TenantRecord>;
+  users: Model<UserRecord>;
+  sessions: Model<SessionRecord>;
+  refreshTokens: Model<RefreshTokenRecord>;
+  contacts: Model<ContactRecord>;
+  blocks: Model<BlockRecord>;
+  conversations: Model<ConversationRecord>;
+  members: Model<MemberRecord>;
+  events: Model<ConversationEventRecord>;
+  messages: Model<MessageRecord>;
+  reactions: Model<ReactionRecord>;
+}
+
+/** Registers (or reuses) every model on the connection. */
+export function modelsOf(connection: Connection): MongoStoreModels {
+  const get = <T>(name: string): Model<T> => {
+    const definition = MONGO_STORE_MODELS.find((d) => d.name === name)!;
+    return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, definition.schema);
+  };
+  return {
+    tenants: get<TenantRecord>(TENANT_MODEL),
+    users: get<UserRecord>(USER_MODEL),
+    sessions: get<SessionRecord>(SESSION_MODEL),
+    refreshTokens: get<RefreshTokenRecord>(REFRESH_TOKEN_MODEL),
+    contacts: get<ContactRecord>(CONTACT_MODEL),
+    blocks: get<BlockRecord>(BLOCK_MODEL),
+    conversations: get<ConversationRecord>(CONVERSATION_MODEL),
+    members: get<MemberRecord>(MEMBER_MODEL),
+    events: get<ConversationEventRecord>(CONVERSATION_EVENT_MODEL),
+    messages: get<MessageRecord>(MESSAGE_MODEL),
+    reactions: get<ReactionRecord>(REACTION_MODEL),
+  };
+}
+
+/**
+ * Creates every collection's indexes (creating the collections too). Uses plain `createIndexes`,
+ * never `syncIndexes`, which would also drop indexes it does not know.
+ */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  const models = Object.values(modelsOf(connection));
+  for (const model of models) {
+    await model.init();
+    await model.createIndexes();
+  }
+}

@@ -1,0 +1,20 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { ensureIndexes } from './mongo-models';
+import { MONGO_STORE_CONNECTION } from './mongo-store.options';
+
+/** Creates the store's indexes before the app serves, and closes the connection on shutdown. */
+@Injectable()
+export class MongoStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(@InjectConnection(MONGO_STORE_CONNECTION) private readonly connection: Connection) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.connection);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Idempotent: closing an already closed connection does nothing.
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import {
+  BlockRepository,
+  ContactRepository,
+  ConversationRepository,
+  MessageRepository,
+  SessionRepository,
+  TenantRepository,
+  UserRepository,
+} from '@chatter/core';
+import { MongoConversationLog } from './conversation-log';
+import { MongoBlockRepository } from './mongo-block.repository';
+import { MongoContactRepository } from './mongo-contact.repository';
+import { MongoConversationRepository } from './mongo-conversation.repository';
+import { MongoMessageRepository } from './mongo-message.repository';
+import { MONGO_STORE_MODELS } from './mongo-models';
+import { MongoSessionRepository } from './mongo-session.repository';
+import { MongoStoreHealth } from './mongo-store.health';
+import { MongoStoreLifecycle } from './mongo-store.lifecycle';
+import {
+  MONGO_STORE_CONNECTION,
+  MONGO_STORE_OPTIONS,
+  MongoStoreOptions,
+  mongooseConnectOptions,
+} from './mongo-store.options';
+import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTransactions } from './mongo-transactions';
+import { MongoUserRepository } from './mongo-user.repository';
+
+const REPOSITORIES: Provider[] = [
+  { provide: TenantRepository, useClass: MongoTenantRepository },
+  { provide: UserRepository, useClass: MongoUserRepository },
+  { provide: SessionRepository, useClass: MongoSessionRepository },
+  { provide: ContactRepository, useClass: MongoContactRepository },
+  { provide: BlockRepository, useClass: MongoBlockRepository },
+  { provide: ConversationRepository, useClass: MongoConversationRepository },
+  { provide: MessageRepository, useClass: MongoMessageRepository },
+];
+
+/**
+ * The MongoDB store: provides every repository port (the core's abstract classes are the tokens)
+ * and `MongoStoreHealth`. Global, so the app imports it once.
+ */
+@Module({})
+export class MongoStoreModule {
+  static forRoot(options: MongoStoreOptions): DynamicModule {
+    return {
+      module: MongoStoreModule,
+      global: true,
+      imports: [
+        MongooseModule.forRootAsync({
+          connectionName: MONGO_STORE_CONNECTION,
+          useFactory: () => ({ uri: options.uri, ...mongooseConnectOptions(options) }),
+        }),
+        MongooseModule.forFeature(MONGO_STORE_MODELS, MONGO_STORE_CONNECTION),
+      ],
+      providers: [
+        { provide: MONGO_STORE_OPTIONS, useValue: options },
+        MongoTransactions,
+        MongoConversationLog,
+        MongoStoreLifecycle,
+        MongoStoreHealth,
+        ...REPOSITORIES,
+      ],
+      exports: [...REPOSITORIES.map((p) => (p as { provide: unknown }).provide as never), MongoStoreHealth],
+    };
+  }
+}

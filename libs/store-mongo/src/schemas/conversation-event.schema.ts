@@ -1,0 +1,39 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { LoggedEvent, MembershipChange } from '@chatter/core';
+
+export const CONVERSATION_EVENT_MODEL = 'ConversationEvent';
+
+/** One entry of a conversation's ordered log. */
+@Schema({ collection: 'conversation_events', versionKey: false })
+export class ConversationEventRecord {
+  @Prop({ type: String, required: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true })
+  conversationId!: string;
+
+  @Prop({ type: Number, required: true })
+  seq!: number;
+
+  @Prop({
+    type: String,
+    required: true,
+    enum: ['MESSAGE_ADDED', 'MESSAGE_UPDATED', 'MEMBERSHIP_CHANGED', 'CONVERSATION_CHANGED'],
+  })
+  kind!: LoggedEvent['kind'];
+
+  @Prop({ type: String })
+  messageId?: string;
+
+  @Prop({ type: String })
+  userId?: string;
+
+  @Prop({ type: String, enum: ['ADDED', 'REMOVED', 'LEFT', 'ROLE_CHANGED'] })
+  change?: MembershipChange;
+
+  @Prop({ type: Date, required: true })
+  at!: Date;
+}
+
+export const ConversationEventSchema = SchemaFactory.createForClass(ConversationEventRecord);
+ConversationEventSchema.index({ tenantId: 1, conversationId: 1, seq: 1 }, { name: 'tenant_conversation_seq', unique: true });

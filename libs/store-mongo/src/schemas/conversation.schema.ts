@@ -1,0 +1,72 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { ConversationKind, MemberRole } from '@chatter/core';
+
+export const CONVERSATION_MODEL = 'Conversation';
+
+/** A member the conversation was created with, kept until its member document is written. */
+export class PendingMemberRecord {
+  userId!: string;
+  role!: MemberRole;
+}
+
+/**
+ * A conversation. `lastSeq` is the seq counter of its log: seqs are reserved with an atomic `$inc`
+ * on this document, so there is no global lock.
+ */
+@Schema({ collection: 'conversations', versionKey: false })
+export class ConversationRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true, enum: ['DIRECT', 'GROUP', 'CHANNEL'] })
+  kind!: ConversationKind;
+
+  @Prop({ type: String, default: null })
+  title!: string | null;
+
+  /** Lower-cased title (Unicode-aware, in JS) for case-insensitive channel search. */
+  @Prop({ type: String, default: null })
+  titleFolded!: string | null;
+
+  /** Seq of the CONVERSATION_CHANGED entry whose title is applied (the commit mark of that entry). */
+  @Prop({ type: Number, default: 0 })
+  titleSeq!: number;
+
+  /** Absent (not null) when the conversation has none, so the partial unique index skips it. */
+  @Prop({ type: String })
+  uniqueKey?: string;
+
+  @Prop({ type: Number, default: 0 })
+  lastSeq!: number;
+
+  @Prop({ type: String, default: null })
+  lastMessageId!: string | null;
+
+  @Prop({ type: Date, required: true })
+  lastActivityAt!: Date;
+
+  @Prop({ type: Number, default: 0 })
+  memberCount!: number;
+
+  @Prop({ type: String, default: null })
+  createdBy!: string | null;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  /** Initial members still to be written (present only while a creation is incomplete). */
+  @Prop({ type: [{ _id: false, userId: String, role: String }], default: undefined })
+  pendingMembers?: PendingMemberRecord[];
+}
+
+export const ConversationSchema = SchemaFactory.createForClass(ConversationRecord);
+// One DM per pair and one general channel per tenant.
+ConversationSchema.index(
+  { tenantId: 1, uniqueKey: 1 },
+  { name: 'tenant_unique_key', unique: true, partialFilterExpression: { uniqueKey: { $exists: true } } },
+);
+// Public channels by title.
+ConversationSchema.index({ tenantId: 1, kind: 1, title: 1, _id: 1 }, { name: 'tenant_kind_title' });

@@ -1,0 +1,73 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { ConversationKind, MemberRole } from '@chatter/core';
+
+export const MEMBER_MODEL = 'Member';
+
+/**
+ * A user's membership of a conversation. Leaving keeps the document with `active: false`, so the
+ * `opSeq` commit mark of its last MEMBERSHIP_CHANGED entry survives (see `conversation-log.ts`).
+ */
+@Schema({ collection: 'conversation_members', versionKey: false })
+export class MemberRecord {
+  @Prop({ type: String, required: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true })
+  conversationId!: string;
+
+  @Prop({ type: String, required: true })
+  userId!: string;
+
+  /** The conversation's kind (immutable), for peer lookups without a join. */
+  @Prop({ type: String, required: true, enum: ['DIRECT', 'GROUP', 'CHANNEL'] })
+  kind!: ConversationKind;
+
+  @Prop({ type: Boolean, required: true })
+  active!: boolean;
+
+  @Prop({ type: String, required: true, enum: ['OWNER', 'ADMIN', 'MEMBER'] })
+  role!: MemberRole;
+
+  @Prop({ type: Date, required: true })
+  joinedAt!: Date;
+
+  @Prop({ type: Number, default: 0 })
+  readSeq!: number;
+
+  @Prop({ type: Number, default: 0 })
+  deliveredSeq!: number;
+
+  @Prop({ type: Boolean, default: false })
+  muted!: boolean;
+
+  @Prop({ type: Boolean, default: false })
+  pinned!: boolean;
+
+  @Prop({ type: Boolean, default: false })
+  archived!: boolean;
+
+  /** Seq of the last MEMBERSHIP_CHANGED entry applied to this member (its commit mark). */
+  @Prop({ type: Number, default: 0 })
+  opSeq!: number;
+
+  /** Copy of the conversation's lastActivityAt, so a user's conversations list from one index. */
+  @Prop({ type: Date, required: true })
+  lastActivityAt!: Date;
+
+  /** Seq of the message that set `lastActivityAt` (copies only move forward). */
+  @Prop({ type: Number, default: 0 })
+  activitySeq!: number;
+}
+
+export const MemberSchema = SchemaFactory.createForClass(MemberRecord);
+MemberSchema.index({ tenantId: 1, conversationId: 1, userId: 1 }, { name: 'tenant_conversation_user', unique: true });
+// A user's conversations, most recent activity first.
+MemberSchema.index(
+  { tenantId: 1, userId: 1, lastActivityAt: -1, conversationId: 1 },
+  { name: 'tenant_user_activity', partialFilterExpression: { active: true } },
+);
+// A conversation's members by join time.
+MemberSchema.index(
+  { tenantId: 1, conversationId: 1, joinedAt: 1, userId: 1 },
+  { name: 'tenant_conversation_joined', partialFilterExpression: { active: true } },
+);

@@ -1,0 +1,121 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export const MESSAGE_MODEL = 'Message';
+export const REACTION_MODEL = 'Reaction';
+
+/**
+ * A message. Until `seq` is set the document is only a claim on its idempotency key and invisible
+ * to every read (see `conversation-log.ts`).
+ */
+@Schema({ collection: 'messages', versionKey: false })
+export class MessageRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true })
+  conversationId!: string;
+
+  /** Seq of its MESSAGE_ADDED entry; absent while the message is only claimed. */
+  @Prop({ type: Number })
+  seq?: number;
+
+  @Prop({ type: String, required: true })
+  senderId!: string;
+
+  @Prop({ type: String, required: true })
+  clientMessageId!: string;
+
+  @Prop({ type: String, default: null })
+  body!: string | null;
+
+  @Prop({ type: String, default: null })
+  replyToId!: string | null;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  @Prop({ type: Date, default: null })
+  editedAt!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  deletedAt!: Date | null;
+
+  /** Highest seq of a MESSAGE_UPDATED entry committed on this message (commit mark). */
+  @Prop({ type: Number, default: 0 })
+  lastUpdateSeq!: number;
+
+  /** Seq of the edit or tombstone whose body is stored (a later seq wins). */
+  @Prop({ type: Number, default: 0 })
+  bodySeq!: number;
+
+  /** When the claim was taken (writer's clock); cleared on commit. */
+  @Prop({ type: Date })
+  claimedAt?: Date;
+}
+
+export const MessageSchema = SchemaFactory.createForClass(MessageRecord);
+// Partial: claims have no seq yet.
+MessageSchema.index(
+  { tenantId: 1, conversationId: 1, seq: 1 },
+  { name: 'tenant_conversation_seq', unique: true, partialFilterExpression: { seq: { $gt: 0 } } },
+);
+MessageSchema.index(
+  { tenantId: 1, senderId: 1, clientMessageId: 1 },
+  { name: 'tenant_sender_client_id', unique: true },
+);
+MessageSchema.index(
+  { tenantId: 1, body: 'text' },
+  { name: 'tenant_body_text', default_language: 'english', language_override: 'textLanguage' },
+);
+
+/**
+ * One user's reaction with one emoji. `seq` and `removedSeq` are the seqs of the entries that add
+ * and remove it; each takes effect once the message's `lastUpdateSeq` reaches it.
+ */
+@Schema({ collection: 'message_reactions', versionKey: false })
+export class ReactionRecord {
+  @Prop({ type: String, required: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true })
+  messageId!: string;
+
+  @Prop({ type: String, required: true })
+  conversationId!: string;
+
+  @Prop({ type: String, required: true })
+  userId!: string;
+
+  @Prop({ type: String, required: true })
+  emoji!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  @Prop({ type: Number })
+  seq?: number;
+
+  @Prop({ type: Date })
+  claimedAt?: Date;
+
+  @Prop({ type: Number })
+  removedSeq?: number;
+
+  /** When the removal happened (the caller's time, for its log entry). */
+  @Prop({ type: Date })
+  removedAt?: Date;
+
+  /** When a removal was claimed (writer's clock). */
+  @Prop({ type: Date })
+  removingAt?: Date;
+}
+
+export const ReactionSchema = SchemaFactory.createForClass(ReactionRecord);
+ReactionSchema.index(
+  { tenantId: 1, messageId: 1, userId: 1, emoji: 1 },
+  { name: 'tenant_message_user_emoji', unique: true },
+);
+ReactionSchema.index({ tenantId: 1, messageId: 1, createdAt: 1 }, { name: 'tenant_message_age' });

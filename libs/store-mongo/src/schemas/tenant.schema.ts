@@ -1,0 +1,21 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export const TENANT_MODEL = 'Tenant';
+
+/** A tenant; `_id` is the tenant slug. */
+@Schema({ collection: 'tenants', versionKey: false })
+export class TenantRecord {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  name!: string;
+
+  @Prop({ type: String, required: true })
+  signingSecret!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+}
+
+export const TenantSchema = SchemaFactory.createForClass(TenantRecord);
