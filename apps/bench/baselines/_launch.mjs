@@ -1,6 +1,8 @@
-// Shared by the baseline launchers: run a TypeScript entry under @swc-node/register
-// (decorator metadata on), falling back to the bench's stand-in modules only for
-// packages that are not installed.
+// Shared by the baseline launchers: load the baseline from the bench's compiled
+// output when the runner provides it (BENCH_COMPILED_DIR), else from TypeScript via
+// @swc-node/register. Falls back to the bench's stand-in modules only for packages
+// that are not installed.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +12,6 @@ const root = path.resolve(here, '../../..');
 const require = createRequire(path.join(root, 'package.json'));
 
 export function launch(entry) {
-  process.env.SWC_NODE_PROJECT ??= path.join(root, 'tsconfig.json');
   try {
     require.resolve('@as-integrations/express5');
   } catch {
@@ -19,6 +20,9 @@ export function launch(entry) {
     require('node:module').Module._initPaths();
     process.env.BENCH_EXPRESS5_FALLBACK = '1';
   }
+  const compiled = process.env.BENCH_COMPILED_DIR && path.join(process.env.BENCH_COMPILED_DIR, 'baselines', entry.replace(/\.ts$/, '.cjs'));
+  if (compiled && existsSync(compiled)) return require(compiled);
+  process.env.SWC_NODE_PROJECT ??= path.join(root, 'tsconfig.json');
   require('@swc-node/register');
   return require(path.join(root, 'apps/bench/src/baselines', entry));
 }

@@ -7,7 +7,7 @@ import { cpuSplit, parseArgs, USAGE } from './config/args';
 import { renderMarkdown } from './report/markdown';
 import type { BenchReport, ScenarioResult } from './report/results';
 import { renderLatencyChart } from './report/svg-chart';
-import { stopCachedSessions, type BenchOptions } from './scenarios/harness';
+import { prestartSessions, stopCachedSessions, type BenchOptions } from './scenarios/harness';
 import { emptyResult, type Scenario } from './scenarios/scenario';
 import { SCENARIOS } from './scenarios';
 import { nofileLimits } from './stats/proc';
@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const root = path.resolve(__dirname, '../../..');
+  const root = process.env.BENCH_ROOT ?? path.resolve(__dirname, '../../..');
   const split = existsSync('/usr/bin/taskset') ? cpuSplit(os.cpus().length) : undefined;
   // The runner lives with the load generator, away from the server's cores.
   if (split) spawnSync('taskset', ['-pc', split.load, String(process.pid)], { stdio: 'ignore' });
@@ -38,7 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const opts: BenchOptions = {
     smoke: cli.smoke,
     scale: cli.scale,
-    durationS: cli.durationS,
+    // Smoke steps are short unless --duration says otherwise.
+    durationS: cli.smoke && !argv.some((a) => a.startsWith('--duration')) ? 0.5 : cli.durationS,
     workers: cli.workers,
     targets: cli.targets,
     scenarios: cli.scenarios,
@@ -65,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   watchdog?.unref();
 
   const startedAt = new Date().toISOString();
+  if (cli.smoke) await prestartSessions(opts);
   const results: ScenarioResult[] = [];
   for (const id of cli.scenarios) {
     const scenario = SCENARIOS.find((s) => s.id === id) as Scenario;

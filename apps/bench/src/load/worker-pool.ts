@@ -12,10 +12,13 @@ export class WorkerPool {
 
   static async start(size: number, opts: { cpus?: string; kind: TargetKind; endpoints: Endpoint[]; httpMaxSockets?: number }): Promise<WorkerPool> {
     const p = new WorkerPool(size);
-    const entry = path.join(__dirname, 'worker-main.ts');
+    // Compiled (run.mjs) or straight from TypeScript (tests, ad-hoc use).
+    const ext = path.extname(__filename);
+    const fromTs = ext === '.ts';
+    const entry = path.join(__dirname, `worker-main${ext}`);
     for (let i = 0; i < size; i++) {
       const child = fork(entry, [], {
-        execArgv: ['-r', '@swc-node/register', '--max-old-space-size=4096'],
+        execArgv: [...(fromTs ? ['-r', '@swc-node/register'] : []), '--max-old-space-size=4096'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: process.env,
       });

@@ -82,6 +82,13 @@ const runnerCpuUs = (): number => {
   return u.user + u.system;
 };
 
+const debugOn = !!process.env.BENCH_DEBUG;
+const t00 = Date.now();
+/** BENCH_DEBUG=1 prints a timeline of the slow steps. */
+export function debug(msg: string): void {
+  if (debugOn) console.log(`[bench +${((Date.now() - t00) / 1000).toFixed(1)}s] ${msg}`);
+}
+
 export const fmtErrors = (e: Record<string, number>): string =>
   Object.entries(e)
     .sort((a, b) => b[1] - a[1])
@@ -108,9 +115,12 @@ export class Session {
 
   static async start(kind: TargetKind, opts: BenchOptions, chatter?: ChatterOptions): Promise<Session> {
     const env: BenchEnv = { root: opts.root, logDir: opts.logDir, serverCpus: opts.serverCpus, tokens: opts.tokens };
+    debug(`starting ${kind}`);
     const target = await startTarget(kind, env, chatter);
+    debug(`${kind} ready; starting ${opts.workers} workers`);
     try {
       const pool = await WorkerPool.start(opts.workers, { cpus: opts.loadCpus, kind, endpoints: target.endpoints });
+      debug('workers ready');
       return new Session(target, pool, opts);
     } catch (e) {
       await target.stop();
@@ -133,6 +143,7 @@ export class Session {
     const per = Math.max(1, Math.floor((opts.concurrency ?? 200) / this.pool.size));
     const results = await Promise.all(parts.map((conns, w) => this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, { op: 'open', conns, concurrency: per, withSince: opts.withSince ?? false })));
     const seconds = (nowUs() - t) / 1e6;
+    debug(`opened ${specs.length} connections in ${seconds.toFixed(2)}s`);
     const failed = new Set(results.flatMap((r) => r.failed));
     const errors: Record<string, number> = {};
     for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
@@ -229,7 +240,9 @@ export class Session {
     this.watcher.start();
     const started = await this.startPhase(p);
     const expected = started.sends.reduce((a, s) => a + s.expected, 0);
+    debug(`phase ${started.phaseId}: ${p.total} msgs @${p.rate}/s sent; draining ${expected}`);
     const d = await this.drain([started.phaseId], expected, p.maxDrainMs ?? 15_000, p.stallMs ?? 3000);
+    debug(`phase ${started.phaseId}: drained=${d.drained} ${d.unique}/${expected}`);
     return this.finishPhase(p, started, d.drained);
   }
 
@@ -331,6 +344,21 @@ export async function withSession<T>(kind: TargetKind, opts: BenchOptions, fn: (
     if (reuse) await s.reset();
     else await s.stop();
   }
+}
+
+/** Smoke runs start every target at once: their start-up dominates a smoke run. */
+export async function prestartSessions(opts: BenchOptions): Promise<void> {
+  const kinds = opts.targets.filter((k) => k !== 'chatter' || opts.chatterAvailable);
+  await Promise.all(
+    kinds.map(async (k) => {
+      try {
+        cached.set(k, await Session.start(k, opts));
+      } catch (e) {
+        // The scenarios retry and report the failure where it matters.
+        debug(`prestart ${k} failed: ${(e as Error).message}`);
+      }
+    }),
+  );
 }
 
 export async function stopCachedSessions(): Promise<void> {

@@ -10,7 +10,7 @@ export const endToEnd: Scenario = {
     const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
     const roomSize = 10;
     const rate = opts.smoke ? 50 : 500;
-    const durationS = opts.smoke ? 1 : opts.durationS;
+    const durationS = opts.durationS;
     const t = table([{ key: 'users', label: 'users' }, ...DELIVERY_COLUMNS]);
     result.tables.push(t);
     for (const kind of targetsFor(opts, result)) {

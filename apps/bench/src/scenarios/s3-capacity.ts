@@ -11,8 +11,8 @@ export const capacity: Scenario = {
     'Connections each holding one subscription (Chatter `chatEvents`, B0 a joined room, B1 `messageAdded(roomId)`), opened up to the open-file limit of the server process minus a reserve. Reported: server RSS per connection and event-loop delay p99 while idle.',
   async run(opts, result) {
     const reserve = 300;
-    const target = opts.smoke ? 200 : Math.max(100, Math.floor((opts.fdLimit - reserve) * Math.min(1, opts.scale)));
-    const idleS = opts.smoke ? 1 : Math.max(5, opts.durationS);
+    const target = opts.smoke ? 100 : Math.max(100, Math.floor((opts.fdLimit - reserve) * Math.min(1, opts.scale)));
+    const idleS = opts.smoke ? 0.5 : Math.max(5, opts.durationS);
     const t = table([
       { key: 'tried', label: 'connections tried' },
       { key: 'opened', label: 'held' },
@@ -38,7 +38,7 @@ export const capacity: Scenario = {
             Array.from({ length: target }, (_, i) => s.spec(base + i, kind === 'chatter' ? [] : [`cap-${i % 1000}`])),
           );
           const opened = await s.open(specs, { concurrency: 400 });
-          await sleep(opts.smoke ? 500 : 3000);
+          await sleep(opts.smoke ? 300 : 3000);
           const rss1 = s.target.primary.sample()?.rssBytes ?? 0;
           await s.target.eventLoopP99(); // resets the window
           const cpu0 = s.target.primary.sample()?.cpuUs ?? 0;

@@ -11,7 +11,7 @@ interface Variant {
 async function e2eOverInstances(opts: BenchOptions, v: Variant): Promise<PhaseResult> {
   const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
   const rate = opts.smoke ? 50 : 500;
-  const durationS = opts.smoke ? 1 : opts.durationS;
+  const durationS = opts.durationS;
   return withSession(
     'chatter',
     opts,

@@ -22,7 +22,7 @@ export const churn: Scenario = {
   async run(opts, result) {
     const users = opts.smoke ? 40 : Math.max(100, Math.round(1000 * opts.scale));
     const concurrency = opts.smoke ? 8 : 64;
-    const durationS = opts.smoke ? 1 : opts.durationS;
+    const durationS = opts.durationS;
     const t = table([
       { key: 'confirm', label: 'confirmation' },
       { key: 'rate', label: 'cycles/s' },

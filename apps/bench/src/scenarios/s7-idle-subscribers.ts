@@ -24,7 +24,7 @@ export const idleSubscribers: Scenario = {
     const senders = opts.smoke ? 5 : 40;
     const levels = opts.smoke ? [0, 20, 100] : [0, 1000, 10_000].map((n) => Math.round(n * opts.scale));
     const rate = opts.smoke ? 40 : 200;
-    const windowS = opts.smoke ? 1 : Math.max(5, opts.durationS);
+    const windowS = opts.smoke ? opts.durationS : Math.max(5, opts.durationS);
     const t = table([
       { key: 'idle', label: 'idle subscribers' },
       { key: 'deliveries', label: 'deliveries' },
@@ -66,10 +66,10 @@ export const idleSubscribers: Scenario = {
               if (!w.ok) throw new Error(`idle rooms ${w.detail}`);
               connectedRooms = wantRooms;
             }
-            await sleep(opts.smoke ? 200 : 2000);
+            await sleep(opts.smoke ? 100 : 2000);
             const c0 = s.target.primary.sample()?.cpuUs ?? 0;
             const w0 = nowUs();
-            await sleep(windowS * 1000);
+            await sleep((opts.smoke ? 0.25 : windowS) * 1000);
             const idleCpuUs = (s.target.primary.sample()?.cpuUs ?? 0) - c0;
             const idleS = (nowUs() - w0) / 1e6;
             const p = await s.phase({ roomKeys: [hotKey], senders: [senderIdx], rate, total: Math.round(rate * windowS) });

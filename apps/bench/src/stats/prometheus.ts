@@ -23,16 +23,17 @@ export function parsePrometheus(text: string): PromSample[] {
 }
 
 /**
- * Event-loop delay p99 in milliseconds from whatever gauge the server exposes:
- * prom-client's `nodejs_eventloop_lag_p99_seconds` or an app-specific one whose name
- * mentions the event loop and p99. Seconds are converted by the `_seconds` suffix.
+ * Event-loop delay p99 in milliseconds from whatever the server exposes: an app
+ * gauge such as `chatter_event_loop_delay_seconds{quantile="0.99"}`, a name with
+ * p99 in it, or prom-client's `nodejs_eventloop_lag_p99_seconds`. App gauges win.
  */
 export function eventLoopP99Ms(samples: readonly PromSample[]): { ms: number; metric: string } | undefined {
-  const candidates = samples.filter((s) => /event_?loop/i.test(s.name) && /p99(?!_?9)/i.test(s.name) && Number.isFinite(s.value));
-  // Prefer an application gauge over prom-client's default when both exist.
+  const isP99 = (s: PromSample): boolean => s.labels['quantile'] === '0.99' || /p99(?!_?9)/i.test(s.name);
+  const candidates = samples.filter((s) => /event_?loop/i.test(s.name) && isP99(s) && Number.isFinite(s.value));
   candidates.sort((a, b) => Number(a.name.startsWith('nodejs_')) - Number(b.name.startsWith('nodejs_')));
   const pick = candidates[0];
   if (!pick) return undefined;
-  const ms = /_seconds$/.test(pick.name) ? pick.value * 1000 : /_ms$|_milliseconds$/.test(pick.name) ? pick.value : pick.value * 1000;
-  return { ms: Math.round(ms * 1000) / 1000, metric: pick.name };
+  const ms = /_ms$|_milliseconds$/.test(pick.name) ? pick.value : pick.value * 1000;
+  const metric = pick.labels['quantile'] ? `${pick.name}{quantile="${pick.labels['quantile']}"}` : pick.name;
+  return { ms: Math.round(ms * 1000) / 1000, metric };
 }

@@ -9,7 +9,10 @@ export class HttpJson {
   }
 
   post(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 15_000): Promise<{ status: number; json: unknown }> {
-    const payload = Buffer.from(JSON.stringify(body));
+    return this.attempt(url, Buffer.from(JSON.stringify(body)), headers, timeoutMs, true);
+  }
+
+  private attempt(url: string, payload: Buffer, headers: Record<string, string>, timeoutMs: number, mayRetry: boolean): Promise<{ status: number; json: unknown }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         url,
@@ -36,7 +39,12 @@ export class HttpJson {
         },
       );
       req.on('timeout', () => req.destroy(new Error('request timeout')));
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle: the request never reached it (Node's documented retry case).
+        if (mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+          this.attempt(url, payload, headers, timeoutMs, false).then(resolve, reject);
+        } else reject(err);
+      });
       req.end(payload);
     });
   }
