@@ -114,8 +114,8 @@ export class MongoConversationLog {
         return { reserved, entries };
       } catch (err) {
         if (session || attempt >= 3 || !isDuplicateKey(err)) throw err;
-        // The derived fields were already applied by the first reservation.
-        also = {};
+        // The count moved with the first reservation; the last message follows the new seq.
+        also = { set: also.set };
       }
     }
   }

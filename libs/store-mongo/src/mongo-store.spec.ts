@@ -1,12 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NewMember, User } from '@chatter/core';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  ConversationRepository,
+  MessageRepository,
+  NewMember,
+  TenantRepository,
+  User,
+  UserRepository,
+} from '@chatter/core';
 import {
   StoreUnderTest,
   TestMongo,
   aConversation,
   aMessage,
   aTenantId,
+  aUser,
   isRealMongo,
   nextTime,
   seedUsers,
@@ -15,6 +25,8 @@ import {
   storeContracts,
 } from '@chatter/testing';
 import { CLAIM_STALE_MS } from './mongo-message.repository';
+import { MongoStoreHealth } from './mongo-store.health';
+import { MongoStoreModule } from './mongo-store.module';
 import { MongoStore, createMongoStore } from './create-mongo-store';
 import { MongoTransactionMode } from './mongo-store.options';
 
@@ -76,6 +88,20 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       }
     });
     storeContracts('mongo', () => openStore() as Promise<StoreUnderTest>);
+  });
+
+  describe('contracts with transactions (real MongoDB replica set only: the test engine reports no replica set, and its transactions lose concurrent updates)', () => {
+    let supported = false;
+    beforeAll(async () => {
+      if (!real) return;
+      const probe = await openStore();
+      supported = await probe.usesTransactions();
+      await probe.cleanup();
+    });
+    beforeEach((ctx) => {
+      ctx.skip(!supported, 'needs a MongoDB replica set or mongos in MONGODB_URI');
+    });
+    storeContracts('mongo with transactions', () => openStore('always') as Promise<StoreUnderTest>);
   });
 
   describe('indexes', () => {
@@ -224,6 +250,37 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       expect(await store.conversations.listIdsForUser(t, b.id, 10)).toEqual([dm.id]);
       const raw = await store.connection.collection('conversations').findOne({ _id: dm.id as never });
       expect(raw?.['pendingMembers']).toBeUndefined();
+    });
+  });
+
+  describe('MongoStoreModule', () => {
+    it('provides every port, creates the indexes at start, reports health and closes on shutdown', async () => {
+      const dbName = uniqueDb();
+      @Module({ imports: [MongoStoreModule.forRoot({ uri: mongo!.uri, dbName })] })
+      class AppModule {}
+      const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+      const health = app.get(MongoStoreHealth);
+      let closed = false;
+      try {
+        expect(await health.isReady()).toBe(true);
+        const t = aTenantId();
+        const [u] = await seedUsers({ users: app.get(UserRepository) } as StoreUnderTest, t, 1);
+        const conversation = await app
+          .get(ConversationRepository)
+          .create(aConversation(t), [{ userId: u.id, role: 'OWNER' }]);
+        const sent = await app.get(MessageRepository).append(aMessage(t, conversation.id, u.id));
+        expect(sent.message.seq).toBe(1);
+        expect(await app.get(TenantRepository).findById('no-such-tenant')).toBeNull();
+        // Indexes exist before the first request: the unique phone index refuses a second user.
+        await expect(app.get(UserRepository).create(aUser(t, { phone: u.phone }))).rejects.toMatchObject({
+          code: 'CONFLICT',
+        });
+        await app.close();
+        closed = true;
+        expect(await health.isReady()).toBe(false);
+      } finally {
+        if (!closed) await app.close();
+      }
     });
   });
 
