@@ -1,4 +1,4 @@
-import { DynamicModule, Global, InjectionToken, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Global, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
@@ -7,6 +7,8 @@ import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 export interface HealthModuleOptions {
   /** Modules that export the check providers. */
   readonly imports?: ModuleMetadata['imports'];
+  /** Check providers to instantiate here, for checks no other module provides. */
+  readonly providers?: readonly Provider[];
   /** Providers (tokens) implementing {@link ReadinessCheck}; gathered into READINESS_CHECKS. */
   readonly checks?: readonly InjectionToken[];
 }
@@ -26,6 +28,7 @@ export class HealthModule {
       imports: options.imports ?? [],
       controllers: [HealthController],
       providers: [
+        ...(options.providers ?? []),
         DrainState,
         HealthService,
         { provide: READINESS_CHECKS, useFactory: (...checks: ReadinessCheck[]) => checks, inject: tokens },

@@ -9,6 +9,14 @@ import { MAX_OPERATION_NAMES, METRICS_ROUTE_LOCAL, MetricsResponse, MetricsServi
 
 type Labels = Record<string, string | number>;
 
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (done(value) || i === 50) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function values(metrics: MetricsService, name: string): Promise<{ labels: Labels; value: number }[]> {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name}`);
@@ -45,6 +53,11 @@ describe('MetricsService', () => {
 
   it('exposes default process metrics and event-loop delay quantiles in seconds', async () => {
     const metrics = create();
+    // Block the loop once so the monitor records a measurable delay.
+    const until = Date.now() + 30;
+    while (Date.now() < until) {
+      // busy
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
     const text = await metrics.metrics();
     expect(text).toContain('process_cpu_user_seconds_total');
@@ -164,7 +177,9 @@ describe('MetricsModule over HTTP', () => {
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
-    const text = await res.text();
+    await res.text();
+    // Requests are recorded when their response finishes, which may trail the client by a tick.
+    const text = await eventually(() => app!.get(MetricsService).metrics(), (t) => t.includes('route="static"'));
     expect(text).toContain('chatter_http_requests_total{method="GET",route="/items/:id",status="200"} 2');
     expect(text).toContain('chatter_http_requests_total{method="GET",route="other",status="404"} 2');
     expect(text).toContain('chatter_http_requests_total{method="GET",route="static",status="200"} 1');

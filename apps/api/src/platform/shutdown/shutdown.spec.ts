@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { createServer, request, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrainState } from '../health/drain-state';
 import { ShutdownProcess, ShutdownService, ShutdownTarget } from './shutdown.service';
 
@@ -137,10 +137,14 @@ describe('ShutdownService with a real HTTP server', () => {
   let server: Server;
   let port: number;
   const release = deferred();
+  const arrived = deferred();
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/slow') void release.promise.then(() => res.end('slow done'));
+      if (req.url === '/slow') {
+        arrived.resolve();
+        void release.promise.then(() => res.end('slow done'));
+      }
       else res.end('fast');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -162,7 +166,7 @@ describe('ShutdownService with a real HTTP server', () => {
   it('refuses new connections, finishes in-flight requests, then closes', async () => {
     const { proc, drain, events } = setup(5000, server);
     const slow = get('/slow');
-    await new Promise((r) => setTimeout(r, 50)); // let the request reach the handler
+    await arrived.promise;
     proc.signal('SIGTERM');
     await new Promise((r) => setTimeout(r, 20));
     expect(drain.isDraining).toBe(true);

@@ -1,0 +1,7 @@
+export * from './config';
+export * from './health';
+export * from './logging';
+export * from './metrics';
+export * from './platform.module';
+export * from './shutdown';
+export * from './static';
