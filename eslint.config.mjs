@@ -60,7 +60,11 @@ export default tseslint.config(
     plugins: { '@nx': nx },
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // Fixture paths are linted from memory by tools/module-boundaries.spec.ts.
+        projectService: { allowDefaultProject: ['libs/*/src/fixture-*.ts', 'apps/*/src/fixture-*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@nx/enforce-module-boundaries': [
