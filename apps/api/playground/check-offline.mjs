@@ -27,7 +27,7 @@ export function checkOffline(dir, base = '/playground/') {
     const text = readFileSync(file, 'utf8');
     if (file.endsWith('.html')) {
       for (const [, attr, value] of text.matchAll(/\b(src|href)\s*=\s*["']([^"']*)["']/gi)) {
-        if (!value.startsWith(base)) problems.push(`${rel}: ${attr}="${value}" does not point inside ${base}`);
+        if (!value.startsWith(base) && !value.startsWith('data:')) problems.push(`${rel}: ${attr}="${value}" does not point inside ${base}`);
       }
       if (/<style[\s>]|\sstyle\s*=|<script(?![^>]*\bsrc=)[^>]*>/i.test(text)) problems.push(`${rel}: inline script or style (breaks the CSP)`);
     } else if (file.endsWith('.css')) {
