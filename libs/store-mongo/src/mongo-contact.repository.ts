@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { toContact } from './mappers/contact.mapper';
 import { isDuplicateKey } from './mongo-errors';
-import { decodeKeyset, hasRoom, toPage } from './mongo-pagination';
+import { cursorDate, decodeKeyset, hasRoom, toPage } from './mongo-pagination';
 import { writeOptions } from './mongo-write';
 import { CONTACT_MODEL, ContactRecord } from './schemas/contact.schema';
 
@@ -44,7 +44,7 @@ export class MongoContactRepository extends ContactRepository {
     const filter: Record<string, unknown> = { tenantId, ownerId };
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
-      const at = new Date(ms);
+      const at = cursorDate(ms);
       filter['$or'] = [{ createdAt: { $gt: at } }, { createdAt: at, contactId: { $gt: id } }];
     }
     const rs = await this.contacts

@@ -23,7 +23,7 @@ import { MongoConversationLog } from './conversation-log';
 import { InjectStoreModel } from './inject-store-model';
 import { foldTitle, fromNewConversation, toConversation, toMember } from './mappers/conversation.mapper';
 import { isDuplicateKey } from './mongo-errors';
-import { decodeKeyset, hasRoom, toPage } from './mongo-pagination';
+import { cursorDate, decodeKeyset, hasRoom, toPage } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
 import { readOptions, writeOptions } from './mongo-write';
 import { CONVERSATION_MODEL, ConversationRecord } from './schemas/conversation.schema';
@@ -113,7 +113,7 @@ export class MongoConversationRepository extends ConversationRepository {
     const filter: Record<string, unknown> = { tenantId, userId, active: true };
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
-      const at = new Date(ms);
+      const at = cursorDate(ms);
       filter['$or'] = [{ lastActivityAt: { $lt: at } }, { lastActivityAt: at, conversationId: { $gt: id } }];
     }
     const memberships = await this.members
@@ -194,7 +194,7 @@ export class MongoConversationRepository extends ConversationRepository {
     const filter: Record<string, unknown> = { tenantId, conversationId, active: true };
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
-      const at = new Date(ms);
+      const at = cursorDate(ms);
       filter['$or'] = [{ joinedAt: { $gt: at } }, { joinedAt: at, userId: { $gt: id } }];
     }
     const rs = await this.members

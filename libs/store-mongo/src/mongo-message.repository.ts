@@ -95,7 +95,13 @@ export class MongoMessageRepository extends MessageRepository {
       if (existing) return this.resolveExisting(existing);
       throw new DomainError('CONFLICT', 'message already exists');
     }
-    return this.completeClaim(claim);
+    try {
+      return await this.completeClaim(claim);
+    } catch (err) {
+      // Let the client's retry complete the claim at once instead of waiting for it to go stale.
+      await this.release(this.messages, { _id: claim._id, seq: { $exists: false } }, { claimedAt: new Date(0) });
+      throw err;
+    }
   }
 
   override async findById(tenantId: TenantId, id: MessageId): Promise<Message | null> {
@@ -176,6 +182,7 @@ export class MongoMessageRepository extends MessageRepository {
     for (let attempt = 0; attempt < 3; attempt++) {
       const message = await this.liveMessage(tenantId, id, undefined);
       if (!message) return null;
+      let claimed = true;
       const claim: ReactionDoc = {
         _id: new Types.ObjectId(),
         ...key,
@@ -185,9 +192,17 @@ export class MongoMessageRepository extends MessageRepository {
       };
       try {
         await this.reactionDocs.insertMany([claim], writeOptions(undefined));
-        return await this.tx.run((session) => this.completeReactionAdd(claim, session));
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        claimed = false;
+      }
+      if (claimed) {
+        try {
+          return await this.tx.run((session) => this.completeReactionAdd(claim, session));
+        } catch (err) {
+          await this.release(this.reactionDocs, { _id: claim._id }, { claimedAt: new Date(0) });
+          throw err;
+        }
       }
       const existing = await this.reactionDocs.findOne(key).lean<ReactionDoc>().exec();
       if (!existing) continue;
@@ -228,7 +243,13 @@ export class MongoMessageRepository extends MessageRepository {
       .lean<ReactionDoc>()
       .exec();
     if (!claimed) return null;
-    const result = await this.tx.run((session) => this.completeReactionRemoval(claimed, session));
+    let result: MessageMutation | null;
+    try {
+      result = await this.tx.run((session) => this.completeReactionRemoval(claimed, session));
+    } catch (err) {
+      await this.release(this.reactionDocs, { _id: claimed._id }, { removingAt: new Date(0) });
+      throw err;
+    }
     if (result) await this.reactionDocs.deleteOne({ _id: claimed._id, removedSeq: result.event.seq }).exec();
     return result;
   }
@@ -370,6 +391,15 @@ export class MongoMessageRepository extends MessageRepository {
     }
     await this.touchMembers(toMessage(current));
     return { message: toMessage(current), event: null, created: false };
+  }
+
+  /** Marks a claim of a failed attempt as stale (best effort: the store may be what failed). */
+  private async release<T>(model: Model<T>, filter: Record<string, unknown>, set: Record<string, Date>): Promise<void> {
+    try {
+      await model.updateOne(filter, { $set: set }).exec();
+    } catch {
+      // The claim then goes stale on its own after CLAIM_STALE_MS.
+    }
   }
 
   /** Derived: every member's copy of the conversation's activity, for their conversation lists. */

@@ -28,6 +28,17 @@ import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
+/** The ports this store provides; each abstract class is its own DI token. */
+const PORTS = [
+  TenantRepository,
+  UserRepository,
+  SessionRepository,
+  ContactRepository,
+  BlockRepository,
+  ConversationRepository,
+  MessageRepository,
+];
+
 const REPOSITORIES: Provider[] = [
   { provide: TenantRepository, useClass: MongoTenantRepository },
   { provide: UserRepository, useClass: MongoUserRepository },
@@ -63,7 +74,7 @@ export class MongoStoreModule {
         MongoStoreHealth,
         ...REPOSITORIES,
       ],
-      exports: [...REPOSITORIES.map((p) => (p as { provide: unknown }).provide as never), MongoStoreHealth],
+      exports: [...PORTS, MongoStoreHealth],
     };
   }
 }

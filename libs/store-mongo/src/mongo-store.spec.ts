@@ -221,6 +221,61 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       expect(await store.conversations.getMember(t, conversation.id, users[1].id)).not.toBeNull();
     });
 
+    it('rolls a reaction staged by a dead writer forward with its own seq, and hides it until then', async () => {
+      const t = aTenantId();
+      const { conversation, users } = await aChat(t);
+      const { message } = await store.messages.append(aMessage(t, conversation.id, users[0].id));
+      const at = nextTime();
+      // Reserved seq 2 and staged it on the reaction, then died before recording the entry.
+      await store.connection.collection('conversations').updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 1 } });
+      await store.connection.collection('message_reactions').insertOne({
+        tenantId: t,
+        messageId: message.id,
+        conversationId: conversation.id,
+        userId: users[1].id,
+        emoji: '👍',
+        createdAt: at,
+        seq: 2,
+        claimedAt: new Date(Date.now() - CLAIM_STALE_MS - 1000),
+      });
+      expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([]);
+      expect((await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq)).toEqual([1]);
+
+      const retried = await store.messages.addReaction(t, message.id, users[1].id, '👍', nextTime());
+      expect(retried?.event).toEqual({ kind: 'MESSAGE_UPDATED', seq: 2, messageId: message.id, at });
+      expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([
+        { messageId: message.id, emoji: '👍', count: 1, mine: true },
+      ]);
+      expect((await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await store.conversations.findById(t, conversation.id))?.lastSeq).toBe(2);
+    });
+
+    it('lets a reaction be added again when its committed removal was never cleaned up', async () => {
+      const t = aTenantId();
+      const { conversation, users } = await aChat(t);
+      const { message } = await store.messages.append(aMessage(t, conversation.id, users[0].id));
+      await store.messages.addReaction(t, message.id, users[1].id, '🔥', nextTime());
+      const removed = await store.messages.removeReaction(t, message.id, users[1].id, '🔥', nextTime());
+      expect(removed?.event.seq).toBe(3);
+      // As if the cleanup after the commit had not run.
+      await store.connection.collection('message_reactions').insertOne({
+        tenantId: t,
+        messageId: message.id,
+        conversationId: conversation.id,
+        userId: users[1].id,
+        emoji: '🔥',
+        createdAt: nextTime(),
+        seq: 2,
+        removedSeq: 3,
+      });
+      expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([]);
+      const again = await store.messages.addReaction(t, message.id, users[1].id, '🔥', nextTime());
+      expect(again?.event.seq).toBe(4);
+      expect(await store.messages.reactions(t, [message.id], users[0].id)).toEqual([
+        { messageId: message.id, emoji: '🔥', count: 1, mine: false },
+      ]);
+    });
+
     it('completes a conversation whose creation stopped before its members were written', async () => {
       const t = aTenantId();
       const [a, b] = await seedUsers(store, t, 2);
