@@ -37,7 +37,7 @@ export function createErrorFormatter(logger: ErrorLogger) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     // A GraphQLError that wraps nothing comes from parsing, validation or coercion: safe to show.
-    if (isGraphQLError(original) && (!code || code === 'INTERNAL_SERVER_ERROR')) {
+    if (isGraphQLError(original) && (!code || code === 'INTERNAL_SERVER_ERROR' || code === 'GRAPHQL_VALIDATION_FAILED')) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED' } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving GraphQL');

@@ -15,7 +15,7 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { CloseCode, makeServer, ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, ServerOptions } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   Authenticate,
@@ -118,7 +118,7 @@ export class WsGateway {
     private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   ) {
     this.rules = [...specifiedRules, ...queryLimitRules(options.limits)];
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
   }
 
   attach(server: Server): void {
@@ -351,35 +351,48 @@ export class WsGateway {
     this.metrics.subscriptionStarted();
     const gateway = this;
     const viewerDependent = dependent;
-    return {
-      [Symbol.asyncIterator]() {
-        return {
-          async next(): Promise<IteratorResult<ExecutionResult>> {
-            for (;;) {
-              const next = await items.next();
-              if (next.done) {
-                return { value: undefined, done: true };
-              }
-              const item = next.value;
-              if (item.kind === 'close') {
-                context.closeConnection?.(item.code, item.reason);
-                return { value: undefined, done: true };
-              }
-              const result = await gateway.render(item, args, key, viewerDependent);
-              if (result) {
-                gateway.metrics.eventsDelivered(1);
-                return { value: result, done: false };
-              }
-            }
-          },
-          async return(): Promise<IteratorResult<ExecutionResult>> {
-            gateway.metrics.subscriptionEnded();
-            await items.return?.();
+    let finished = false;
+    const finish = async () => {
+      if (finished) return;
+      finished = true;
+      gateway.metrics.subscriptionEnded();
+      await items.return?.();
+    };
+    // An async-generator-shaped object: graphql-ws calls return() on it when the socket closes.
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      async next(): Promise<IteratorResult<ExecutionResult>> {
+        for (;;) {
+          const next = finished ? ({ done: true, value: undefined } as const) : await items.next();
+          if (next.done) {
+            await finish();
             return { value: undefined, done: true };
-          },
-        };
+          }
+          const item = next.value;
+          if (item.kind === 'close') {
+            context.closeConnection?.(item.code, item.reason);
+            await finish();
+            return { value: undefined, done: true };
+          }
+          const result = await gateway.render(item, args, key, viewerDependent);
+          if (result) {
+            gateway.metrics.eventsDelivered(1);
+            return { value: result, done: false };
+          }
+        }
+      },
+      async return(): Promise<IteratorResult<ExecutionResult>> {
+        await finish();
+        return { value: undefined, done: true };
+      },
+      async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+        await finish();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
       },
     };
+    return iterator;
   }
 
   /** Executes the subscriber's selection for one item, sharing work where the viewer does not matter. */

@@ -27,8 +27,9 @@ export const MAX_DOCUMENT_TOKENS = 3_000;
 const PAGE_ARGS = ['first', 'last'];
 const DEFAULT_LIST_SIZE = 20;
 
-const limitError = (message: string, code: string) =>
-  new GraphQLError(message, { extensions: { code } });
+// Same code over HTTP (where Apollo labels every validation error) and WebSocket.
+const limitError = (message: string, _kind: string) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 
 /**
  * Walks each operation once, following fragments, and computes depth, alias count and a
