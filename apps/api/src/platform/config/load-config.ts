@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   // Side effects last: a refused configuration leaves nothing behind.
   const jwt = jwtSecretEnv
     ? { secret: jwtSecretEnv, source: 'env' as const }
-    : readOrCreateJwtSecret(dataDir, env.DATA_DIR ?? './data');
+    : readOrCreateJwtSecret(dataDir, read.raw('DATA_DIR') ?? './data');
 
   const config: AppConfig = {
     nodeEnv,
