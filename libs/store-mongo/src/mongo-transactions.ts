@@ -24,7 +24,14 @@ export class MongoTransactions {
 
   /** Whether writes run in transactions (detected once from the server's `hello`). */
   enabled(): Promise<boolean> {
-    this.support ??= this.detect();
+    if (!this.support) {
+      const detection = this.detect();
+      this.support = detection;
+      // A failed detection (server unreachable) is retried by the next write, not remembered.
+      detection.catch(() => {
+        if (this.support === detection) this.support = null;
+      });
+    }
     return this.support;
   }
 
