@@ -44,3 +44,4 @@ export * from './realtime/topic-router';
 export * from './realtime/chat-stream';
 export * from './realtime/presence.service';
 export * from './memory';
+export * from './realtime/conversation-watch';

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID as randomUUIDv4 } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
+import { createMongoStore } from '@chatter/store-mongo';
 import { ApiProcess, codeOf, Collector, gql, nextPhone, ok, sleep, startApi, wsClient } from '../support';
 import { Ev, history, ofType, STREAM } from '../realtime/realtime-helpers';
 
@@ -175,6 +176,36 @@ describe.each(['nats', 'redis'] as const)('cluster with %s as the bus', (busKind
     stream.stop();
     await client.dispose();
   }, 90_000);
+
+  it('delivers a message that was stored but never published (its writer died) to connected clients', async () => {
+    const ada = await user(a, 'ada');
+    const bob = await user(b, 'bob');
+    const conv = (await ok(a, 'mutation($m:[ID!]!){ createGroup(input:{title:"Orphan", memberIds:$m}){ id } }', { m: [bob.userId] }, ada.accessToken)).createGroup.id;
+    const client = wsClient(b, bob.accessToken);
+    const stream = new Collector<Ev>(client, STREAM);
+    await sleep(500);
+    // What an instance killed between the store write and the publish leaves behind: a stored
+    // message and its log entry, and no bus message at all.
+    const store = await createMongoStore(mongo.uri, { autoCreate: false });
+    try {
+      const { message } = await store.messages.append({
+        id: randomUUIDv4(),
+        tenantId: 'default',
+        conversationId: conv,
+        senderId: ada.userId,
+        clientMessageId: 'orphan-1',
+        body: 'stored, never published',
+        replyToId: null,
+        createdAt: new Date(),
+      });
+      const items = await stream.until((i) => ofType(i, 'MessageAdded').some((e) => e.message?.id === message.id), 10_000, 'the orphan message');
+      expect(ofType(items, 'MessageAdded').filter((e) => e.message?.id === message.id)).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+    stream.stop();
+    await client.dispose();
+  });
 
   it('resumes on another instance after the one streaming was killed', async () => {
     const ada = await user(a, 'ada');

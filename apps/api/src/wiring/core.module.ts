@@ -3,6 +3,7 @@ import {
   Authenticate,
   ChatStreams,
   Clock,
+  ConversationWatch,
   ConversationAccess,
   ConversationQueries,
   CoreSettings,
@@ -65,6 +66,7 @@ const USE_CASES = [
   MessageQueries,
   RealtimePublisher,
   TopicRouter,
+  ConversationWatch,
   ChatStreams,
   PresenceService,
 ];

@@ -13,6 +13,7 @@ import { LoggedEvent, Message } from '../messaging/message';
 import { topics } from './event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from './realtime-event';
 import { TopicRouter } from './topic-router';
+import { ConversationFollower, ConversationWatch } from './conversation-watch';
 
 export interface StreamCursor {
   conversationId: string;
@@ -42,6 +43,7 @@ export class ChatStreams {
     private readonly blocks: BlockRepository,
     private readonly users: UserRepository,
     private readonly policy: UserViewPolicy,
+    private readonly watch: ConversationWatch,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
@@ -67,6 +69,7 @@ export class ChatStreams {
     blocks: this.blocks,
     users: this.users,
     policy: this.policy,
+    watch: this.watch,
     settings: this.settings,
     clock: this.clock,
   });
@@ -79,7 +82,7 @@ type Task = () => Promise<void> | void;
  * cursor, then releases what arrived meanwhile, dropping anything at or below the seq already
  * delivered for its conversation. A later seq gap (a lost bus message) is filled from the store.
  */
-export class ChatStream {
+export class ChatStream implements ConversationFollower {
   private readonly deps: ReturnType<ChatStreams['repos']>;
   /** Highest seq delivered per followed conversation. */
   private readonly delivered = new Map<string, number>();
@@ -132,6 +135,17 @@ export class ChatStream {
       }
       await this.replay(cursor.conversationId, cursor.afterSeq, settings.replayLimit);
     }
+    // Conversations without a cursor start live from the store's current position, which is
+    // also the baseline for detecting anything the bus loses later.
+    const fresh = ids.filter((id) => !this.delivered.has(id));
+    for (let i = 0; i < fresh.length; i += 500) {
+      for (const conversation of await conversations.findByIds(tenantId, fresh.slice(i, i + 500))) {
+        if (!this.delivered.has(conversation.id)) {
+          this.delivered.set(conversation.id, conversation.lastSeq);
+          this.deps.watch.observe(tenantId, conversation.id, conversation.lastSeq);
+        }
+      }
+    }
     // Release what arrived live during the replay, then go live.
     this.replaying = false;
     const held = this.buffered.splice(0);
@@ -146,6 +160,10 @@ export class ChatStream {
     for (const t of this.typingTimers.values()) clearTimeout(t);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     const all = [...this.unsubscribers.values()];
+    for (const topic of this.unsubscribers.keys()) {
+      const prefix = `chatter.${this.actor.tenantId}.conv.`;
+      if (topic.startsWith(prefix)) this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
+    }
     this.unsubscribers.clear();
     await Promise.allSettled(all.map((u) => u()));
   }
@@ -162,6 +180,24 @@ export class ChatStream {
 
   private async followConversation(conversationId: string): Promise<void> {
     await this.follow(topics.conversation(this.actor.tenantId, conversationId), (e) => this.onLive(e));
+    if (this.isFollowing(conversationId)) {
+      this.deps.watch.add(this.actor.tenantId, conversationId, this, this.delivered.get(conversationId) ?? 0);
+    }
+  }
+
+  /** The store is ahead of what this stream delivered (see ConversationWatch). */
+  nudge(conversationId: string): void {
+    if (this.closed || this.replaying) return;
+    this.enqueue(async () => {
+      const from = this.delivered.get(conversationId);
+      if (from !== undefined && this.isFollowing(conversationId)) {
+        await this.replay(conversationId, from, this.deps.settings.replayLimit);
+      } else if (from === undefined && this.isFollowing(conversationId)) {
+        // Never delivered anything here yet: start from the store's view of now.
+        const conversation = await this.deps.conversations.findById(this.actor.tenantId, conversationId);
+        if (conversation) this.deps.watch.observe(this.actor.tenantId, conversationId, conversation.lastSeq);
+      }
+    });
   }
 
   private async unfollowConversation(conversationId: string): Promise<void> {
@@ -169,6 +205,7 @@ export class ChatStream {
     const unsubscribe = this.unsubscribers.get(topic);
     this.unsubscribers.delete(topic);
     this.delivered.delete(conversationId);
+    this.deps.watch.remove(this.actor.tenantId, conversationId, this);
     if (unsubscribe) await unsubscribe();
   }
 
@@ -273,6 +310,7 @@ export class ChatStream {
       if (now !== undefined && event.seq <= now) return;
     }
     this.delivered.set(id, event.seq);
+    this.deps.watch.observe(this.actor.tenantId, id, event.seq);
     this.emit({ kind: 'event', event });
   }
 
@@ -298,6 +336,7 @@ export class ChatStream {
       const event = this.fromLog(conversationId, entry, byId);
       last = entry.seq;
       this.delivered.set(conversationId, last);
+      this.deps.watch.observe(this.actor.tenantId, conversationId, last);
       if (event) this.emit({ kind: 'event', event });
     }
     if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, afterSeq);

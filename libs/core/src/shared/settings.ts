@@ -18,6 +18,8 @@ export class CoreSettings {
   awayAfterMs = 300_000;
   typingTtlMs = 6_000;
   maxGroupMembers = 256;
+  /** How often an instance compares followed conversations with the store (0 = never). */
+  reconcileIntervalMs = 2_000;
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }
