@@ -1,4 +1,4 @@
-import { ApiProcess, ok, Session } from '../support';
+import { ApiProcess, gql, ok, Session, sleep } from '../support';
 
 export const EVENT_FIELDS = `
   __typename
@@ -43,14 +43,21 @@ export async function group(api: ApiProcess, owner: Session, members: Session[],
 }
 
 let counter = 0;
+/** Sends like a well-behaved client: a RATE_LIMITED answer is retried after its hint. */
 export async function send(api: ApiProcess, who: Session, conversationId: string, body: string): Promise<{ id: string; seq: number }> {
-  const data = await ok<{ sendMessage: { id: string; seq: number } }>(
-    api,
-    'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }',
-    { c: conversationId, k: `k-${process.pid}-${++counter}`, b: body },
-    who.accessToken,
-  );
-  return data.sendMessage;
+  const key = `k-${process.pid}-${++counter}`;
+  for (let attempt = 0; ; attempt++) {
+    const result = await gql<{ sendMessage: { id: string; seq: number } }>(
+      api,
+      'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }',
+      { c: conversationId, k: key, b: body },
+      who.accessToken,
+    );
+    if (result.data?.sendMessage) return result.data.sendMessage;
+    const error = result.errors?.[0];
+    if (error?.extensions?.code !== 'RATE_LIMITED' || attempt >= 3) throw new Error(`sendMessage failed: ${JSON.stringify(result.errors)}`);
+    await sleep(Number(error.extensions.retryAfterSeconds ?? 1) * 1000);
+  }
 }
 
 export interface MessageState {
