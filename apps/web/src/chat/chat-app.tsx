@@ -14,8 +14,9 @@ import { ContactsPage } from '../contacts/contacts.page';
 import { SettingsPage } from '../settings/settings.page';
 import { NewChatPage } from '../new-chat/new-chat.page';
 import { Icon } from '../ui/icons';
+import { ErrorBoundary } from '../ui/error-boundary';
 
-export const CONVERSATIONS_PAGE = 100;
+export const CONVERSATIONS_PAGE = 50;
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
@@ -41,8 +42,13 @@ export function ChatApp({ userId }: { userId: string }) {
   }, [session, client, userId]);
 
   useQuery(MeDocument);
-  const { data, loading, error, refetch } = useQuery(ConversationsDocument, { variables: { first: CONVERSATIONS_PAGE } });
+  const { data, loading, error, refetch, fetchMore } = useQuery(ConversationsDocument, { variables: { first: CONVERSATIONS_PAGE } });
   const loaded = Boolean(data);
+  // Fetch the rest of the list behind the first page: unread counts and resume cursors need it.
+  const nextPage = data?.conversations.pageInfo.hasNextPage ? data.conversations.pageInfo.endCursor : null;
+  useEffect(() => {
+    if (nextPage) void fetchMore({ variables: { after: nextPage } }).catch(() => undefined);
+  }, [nextPage, fetchMore]);
 
   // Start the stream once the list is known: its lastSeqs are where the stream resumes.
   useEffect(() => {
@@ -122,7 +128,7 @@ export function ChatApp({ userId }: { userId: string }) {
           activeId={route.view === 'conversation' ? route.conversationId : null}
         />
         <main className="main" id="main">
-          {main}
+          <ErrorBoundary resetKey={window.location.hash}>{main}</ErrorBoundary>
         </main>
       </div>
     </ChatServicesContext.Provider>

@@ -9,6 +9,7 @@ import {
   RemoveContactDocument,
   UnblockUserDocument,
 } from '@chatter/client';
+import { useContacts } from '../chat/use-contacts';
 import { useChat } from '../app/services';
 import { navigate } from '../app/router';
 import { Page } from '../ui/page';
@@ -20,7 +21,7 @@ import { addConversationToList } from '../realtime/cache-writes';
 
 export function ContactsPage() {
   const { client, realtime } = useChat();
-  const { data, loading } = useQuery(ContactsDocument, { variables: { first: 200 }, fetchPolicy: 'cache-and-network' });
+  const { data, loading } = useContacts('cache-and-network');
   const blocked = useQuery(BlockedUsersDocument, { fetchPolicy: 'cache-and-network' });
   const refetchQueries = [ContactsDocument, BlockedUsersDocument];
   const [addContact, addState] = useMutation(AddContactDocument, { refetchQueries });
@@ -70,7 +71,7 @@ export function ContactsPage() {
       <form className="inline-form" onSubmit={onAdd}>
         <label className="field">
           <span>Add by phone number</span>
-          <input type="tel" inputMode="tel" placeholder="+1 555 010 0000" value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input type="tel" inputMode="tel" placeholder="+1 415 555 0100" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </label>
         <button className="button button--primary" type="submit" disabled={!phone.trim() || addState.loading}>
           <Icon name="plus" size={18} /> Add

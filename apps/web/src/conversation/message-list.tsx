@@ -160,7 +160,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       while (guard-- > 0 && current && (current.messages.edges[0]?.node.seq ?? 0) > seq && current.messages.pageInfo.hasPreviousPage) {
         const el = scroller.current;
         if (el) anchor.current = el.scrollHeight - el.scrollTop;
-        const res = await fetchMore({ variables: { before: current.messages.edges[0].node.seq, last: 100 } });
+        const res = await fetchMore({ variables: { before: current.messages.edges[0].node.seq, last: 50 } });
         current = res.data && res.data.messages.edges.length ? { messages: { ...res.data.messages, edges: [...res.data.messages.edges] } } : undefined;
       }
       requestAnimationFrame(() => {

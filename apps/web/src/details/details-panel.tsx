@@ -6,7 +6,6 @@ import {
   AddContactDocument,
   AddMembersDocument,
   BlockUserDocument,
-  ContactsDocument,
   ConversationMembersDocument,
   LeaveConversationDocument,
   RemoveMemberDocument,
@@ -16,6 +15,7 @@ import {
   type ConversationFieldsFragment,
   type MemberRole,
 } from '@chatter/client';
+import { useContacts } from '../chat/use-contacts';
 import { useChat } from '../app/services';
 import { navigate } from '../app/router';
 import { Avatar } from '../ui/avatar';
@@ -277,7 +277,7 @@ function AddMembers({
   onDone: () => void;
   onError: (e: string | null) => void;
 }) {
-  const { data } = useQuery(ContactsDocument, { variables: { first: 200 } });
+  const { data } = useContacts();
   const [picked, setPicked] = useState<string[]>([]);
   const [addMembers, { loading }] = useMutation(AddMembersDocument);
   const candidates = (data?.contacts.edges ?? []).map((e) => e.node.user).filter((u) => !existing.has(u.id));

@@ -11,6 +11,7 @@ import {
   OpenDirectConversationDocument,
   type ConversationFieldsFragment,
 } from '@chatter/client';
+import { useContacts } from '../chat/use-contacts';
 import { useChat } from '../app/services';
 import { navigate, routeHref } from '../app/router';
 import { Page } from '../ui/page';
@@ -54,7 +55,7 @@ function useOpen() {
 }
 
 function DirectTab() {
-  const { data, loading } = useQuery(ContactsDocument, { variables: { first: 200 } });
+  const { data, loading } = useContacts();
   const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [addContact, addState] = useMutation(AddContactDocument, { refetchQueries: [ContactsDocument] });
@@ -90,7 +91,7 @@ function DirectTab() {
       <form className="inline-form" onSubmit={(e) => void byPhone(e)}>
         <label className="field">
           <span>Message a phone number</span>
-          <input type="tel" inputMode="tel" placeholder="+1 555 010 0000" value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input type="tel" inputMode="tel" placeholder="+1 415 555 0100" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </label>
         <button className="button button--primary" type="submit" disabled={!phone.trim() || addState.loading || openState.loading}>
           Start chat
@@ -128,7 +129,7 @@ function DirectTab() {
 }
 
 function GroupTab() {
-  const { data } = useQuery(ContactsDocument, { variables: { first: 200 } });
+  const { data } = useContacts();
   const [title, setTitle] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);

@@ -187,5 +187,8 @@ describe('applyChatEvent', () => {
       },
     });
     expect(payload.query).toContain('subscription ChatEvents');
+    // The stream bypasses Apollo's links: every object must carry __typename for normalization.
+    expect(payload.query).toMatch(/fragment PresenceFields on Presence \{[^}]*__typename/);
+    expect(payload.query).toMatch(/conversation \{\s+\.\.\.ConversationFields\s+__typename/);
   });
 });

@@ -79,8 +79,8 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     }
     case 'ConversationChanged': {
       const c = event.conversation;
-      if (event.changeSeq != null) {
-        const outcome = order(ctx, c.id, event.changeSeq);
+      if (event.logSeq != null) {
+        const outcome = order(ctx, c.id, event.logSeq);
         if (outcome === 'duplicate') return outcome;
       }
       writeConversation(cache, c);

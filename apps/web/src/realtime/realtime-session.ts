@@ -4,6 +4,7 @@
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import type { ApolloClient } from '@apollo/client';
+import { addTypenameToDocument } from '@apollo/client/utilities';
 import {
   ChatEventsDocument,
   ConversationDocument,
@@ -20,7 +21,8 @@ import { addConversationToList, dropMessageList, hasMessageList, removeConversat
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
-const GAP_PAGE = 100;
+const GAP_PAGE = 50;
+const ACTIVITY_REPORT_MS = 60_000;
 
 export interface RealtimeOptions {
   url: string;
@@ -35,7 +37,9 @@ export interface RealtimeOptions {
  *  a getter makes every resubscribe carry the cursors as they are then, so the replay starts
  *  exactly where this client stopped. */
 export function chatEventsPayload(tracker: SeqTracker) {
-  const query = print(ChatEventsDocument);
+  // Apollo adds __typename to what it sends itself; this stream bypasses Apollo's links, and the
+  // cache needs __typename on every object to normalize what the events carry.
+  const query = print(addTypenameToDocument(ChatEventsDocument));
   return {
     query,
     operationName: 'ChatEvents',
@@ -57,7 +61,6 @@ export class RealtimeSession {
   private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly ctx: ApplyContext;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
-  private idle = false;
 
   constructor(private readonly opts: RealtimeOptions) {
     this.ctx = {
@@ -105,9 +108,7 @@ export class RealtimeSession {
         return { authorization: `Bearer ${usedToken}` };
       },
       on: {
-        connected: (socket) => {
-          this.socket = socket as WebSocket;
-          if (this.idle) this.pingActivity();
+        connected: () => {
           this.setStatus('online');
           this.opts.onConnected?.();
         },
@@ -135,36 +136,35 @@ export class RealtimeSession {
     window.removeEventListener('offline', this.handleOffline);
   }
 
-  /** Tells the server whether the person is at the keyboard, so it can show AWAY when idle.
-   *  Sent as a graphql-ws ping payload, which needs no extra operation. */
+  /** Tells the server the person is at the keyboard, so it shows them ONLINE and marks them
+   *  AWAY after a few idle minutes. The server counts any operation on the socket as activity
+   *  (throttled to one per 30 s there), so a tiny query over the socket is the report. */
   reportActivity(active: boolean): void {
-    if (this.idle === !active) return;
-    this.idle = !active;
-    this.pingActivity();
+    if (!active || !this.ws || this.status !== 'online') return;
+    const now = Date.now();
+    if (now - this.lastActivityReport < ACTIVITY_REPORT_MS) return;
+    this.lastActivityReport = now;
+    this.ws.subscribe({ query: 'query Activity { __typename }', operationName: 'Activity' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
   }
 
-  private pingActivity(): void {
-    const socket = this.socket;
-    if (socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: 'ping', payload: { presence: this.idle ? 'AWAY' : 'ONLINE' } }));
-    }
-  }
-
-  private socket: WebSocket | null = null;
+  private lastActivityReport = 0;
+  private subscribeFailures = 0;
 
   private subscribe(): void {
     const payload = chatEventsPayload(this.tracker);
     this.dispose = this.ws!.subscribe<ChatEventsSubscription>(payload, {
       next: (result) => {
+        this.subscribeFailures = 0;
         if (result.data?.chatEvents) applyChatEvent(this.ctx, result.data.chatEvents);
       },
       error: (err) => {
         // A GraphQL-level refusal ends the subscription: refresh if needed and start again.
         const code = Array.isArray(err) ? (err[0] as { extensions?: { code?: string } })?.extensions?.code : undefined;
         if (code === 'UNAUTHENTICATED') this.opts.session.invalidate(this.opts.session.currentAccessToken);
+        const delay = Math.min(30_000, 1_000 * 2 ** this.subscribeFailures++);
         setTimeout(() => {
           if (this.ws) this.subscribe();
-        }, 1_000);
+        }, delay);
       },
       complete: () => undefined,
     });

@@ -89,7 +89,7 @@ export function SignInPage() {
                 type="tel"
                 inputMode="tel"
                 autoComplete="tel"
-                placeholder="+1 555 010 0000"
+                placeholder="+1 415 555 0100"
                 value={phone}
                 onChange={(e) => setPhone(e.target.value)}
                 required

@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+// Browser end-to-end tests of the Chatter web app: real API process, real Chromium, real people
+// flows. Usage: node apps/web-e2e/run.mjs [--build] [--no-screenshots]
+// Prints "N passed, N failed" and exits non-zero on any failure.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { ARTIFACTS, CHROMIUM, ROOT, assert, assertEqual, ensureBuilt, eventually, runSteps, sleep, startApi } from './src/harness.mjs';
+
+const args = new Set(process.argv.slice(2));
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+const PHONES = { ada: '+14155550101', ben: '+14155550102', cleo: '+14155550103' };
+
+ensureBuilt(args.has('--build'));
+const api = await startApi();
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+const pageErrors = [];
+const users = {};
+
+// ---------- helpers that act like a person ----------
+
+async function openApp(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (d) => void d.accept());
+  page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+  await page.goto(`${api.url}/`);
+  return { context, page };
+}
+
+async function signUp(key, name) {
+  const { context, page } = await openApp();
+  const phone = PHONES[key];
+  await page.getByLabel('Phone number').fill(phone);
+  const since = api.output().length;
+  await page.getByRole('button', { name: 'Send code' }).click();
+  const code = await api.loginCode(phone, since);
+  await page.getByLabel('Login code').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  users[key] = { context, page, phone, name };
+  return users[key];
+}
+
+async function startChatByPhone(page, phone) {
+  await page.getByRole('link', { name: 'New chat' }).first().click();
+  await page.getByLabel('Message a phone number').fill(phone);
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+}
+
+async function openConversation(page, title) {
+  await page.locator('a.conv-item', { hasText: title }).first().click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+}
+
+async function send(page, text) {
+  const box = page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Bodies of confirmed messages on screen, in display order. */
+const bodies = (page) => page.locator('.messages .msg:not(.msg--pending) .msg__body').allTextContents();
+
+async function waitForBodies(page, expectedTail, what) {
+  await eventually(
+    async () => {
+      const all = await bodies(page);
+      return JSON.stringify(all.slice(-expectedTail.length)) === JSON.stringify(expectedTail);
+    },
+    { timeout: 15_000, message: `${what}: expected the conversation to end with ${JSON.stringify(expectedTail)}, got ${JSON.stringify(await bodies(page).catch(() => []))}` },
+  );
+}
+
+function message(page, text) {
+  return page.locator('.messages .msg', { has: page.locator('.msg__body', { hasText: text }) }).last();
+}
+
+async function messageAction(page, text, action) {
+  const m = message(page, text);
+  await m.locator('.msg__bubble').hover();
+  await m.getByRole('button', { name: action, exact: true }).click();
+}
+
+const count = (arr, v) => arr.filter((x) => x === v).length;
+
+async function shot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await sleep(250);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+// ---------- the scenario ----------
+
+const steps = [
+  [
+    'two people sign up by phone (code from the server log, name on first sign-up)',
+    async () => {
+      await signUp('ada', 'Ada Lovelace');
+      await signUp('ben', 'Ben Okafor');
+      const me = await users.ada.page.evaluate(() => localStorage.getItem('chatter.refreshToken'));
+      assert(me && me.length > 10, 'the refresh token is kept for reloads');
+    },
+  ],
+  [
+    'they find each other by phone and chat both ways, live and in order',
+    async () => {
+      const { ada, ben } = users;
+      await startChatByPhone(ada.page, ben.phone);
+      await send(ada.page, 'Hi Ben! 👋');
+      await send(ada.page, 'Are you coming to the workshop?');
+      await send(ada.page, 'It starts at 10.');
+      // Ben sees the conversation appear with an unread badge, then the messages in order.
+      const item = ben.page.locator('a.conv-item', { hasText: 'Ada Lovelace' });
+      await item.waitFor();
+      await eventually(async () => (await item.locator('.badge').textContent()) === '3', { message: 'unread badge shows 3' });
+      await openConversation(ben.page, 'Ada Lovelace');
+      await waitForBodies(ben.page, ['Hi Ben! 👋', 'Are you coming to the workshop?', 'It starts at 10.'], 'Ben');
+      await send(ben.page, 'Yes! See you there.');
+      await send(ben.page, 'Bringing coffee ☕');
+      await waitForBodies(ada.page, ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'], 'Ada');
+      await waitForBodies(ben.page, ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'], 'Ben');
+      assertEqual(await item.locator('.badge').count(), 0, 'no unread badge on the open conversation');
+    },
+  ],
+  [
+    'typing indicator and read state',
+    async () => {
+      const { ada, ben } = users;
+      await ben.page.getByLabel('Message', { exact: true }).pressSequentially('Just a sec', { delay: 30 });
+      await ada.page.locator('.conversation__subtitle', { hasText: 'typing…' }).waitFor();
+      await ben.page.getByLabel('Message', { exact: true }).fill('');
+      await ada.page.locator('.conversation__subtitle', { hasText: 'typing…' }).waitFor({ state: 'detached', timeout: 15_000 });
+      // Ben has the conversation open: Ada's newest message shows as seen.
+      await send(ada.page, 'Great, thanks!');
+      await waitForBodies(ben.page, ['Great, thanks!'], 'Ben');
+      await message(ada.page, 'Great, thanks!').locator('.msg__seen', { hasText: 'Seen' }).waitFor();
+    },
+  ],
+  [
+    'reactions, edits and deletions reach the other side',
+    async () => {
+      const { ada, ben } = users;
+      await messageAction(ada.page, 'Bringing coffee ☕', 'React');
+      await ada.page.getByRole('menuitem', { name: 'React 👍' }).click();
+      await message(ben.page, 'Bringing coffee ☕').locator('.reaction', { hasText: '👍' }).waitFor();
+      assertEqual((await message(ben.page, 'Bringing coffee ☕').locator('.reaction').textContent())?.replace(/\s+/g, ''), '👍1', 'one 👍');
+
+      await messageAction(ben.page, 'Yes! See you there.', 'Edit');
+      const box = ben.page.getByLabel('Message', { exact: true });
+      await box.fill('Yes! See you there at 10.');
+      await box.press('Enter');
+      await message(ada.page, 'Yes! See you there at 10.').locator('.msg__edited').waitFor();
+
+      await send(ben.page, 'oops, wrong chat');
+      await waitForBodies(ada.page, ['oops, wrong chat'], 'Ada');
+      await messageAction(ben.page, 'oops, wrong chat', 'Delete');
+      await ada.page.locator('.msg__body--deleted', { hasText: 'This message was deleted' }).waitFor();
+      assertEqual(count(await bodies(ada.page), 'oops, wrong chat'), 0, 'the deleted text is gone');
+    },
+  ],
+  [
+    'a group of three chats live',
+    async () => {
+      const { ada, ben } = users;
+      const cleo = await signUp('cleo', 'Cleo Park');
+      await ada.page.getByRole('link', { name: 'Contacts' }).first().click();
+      await ada.page.getByLabel('Add by phone number').fill(cleo.phone);
+      await ada.page.getByRole('button', { name: 'Add' }).click();
+      await ada.page.locator('.person__name', { hasText: 'Cleo Park' }).waitFor();
+      await ada.page.getByRole('link', { name: 'New chat' }).first().click();
+      await ada.page.getByRole('tab', { name: 'New group' }).click();
+      await ada.page.getByLabel('Group name').fill('Workshop crew');
+      await ada.page.getByRole('checkbox', { name: 'Ben Okafor' }).check();
+      await ada.page.getByRole('checkbox', { name: 'Cleo Park' }).check();
+      await ada.page.getByRole('button', { name: 'Create group' }).click();
+      await ada.page.getByLabel('Message', { exact: true }).waitFor();
+      await send(ada.page, 'Welcome to the crew!');
+      for (const u of [ben, cleo]) {
+        await u.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
+        await openConversation(u.page, 'Workshop crew');
+      }
+      await send(ben.page, 'Hello both');
+      await waitForBodies(cleo.page, ['Welcome to the crew!', 'Hello both'], 'Cleo');
+      await send(cleo.page, 'Hi! Glad to join');
+      const expected = ['Welcome to the crew!', 'Hello both', 'Hi! Glad to join'];
+      for (const u of [ada, ben, cleo]) await waitForBodies(u.page, expected, u.name);
+      for (const u of [ada, ben, cleo]) assertEqual(await bodies(u.page), expected, `${u.name} sees each message once, in order`);
+    },
+  ],
+  [
+    'someone offline comes back and sees every missed message exactly once, in order',
+    async () => {
+      const { ada, ben } = users;
+      await openConversation(ada.page, 'Ben Okafor');
+      await openConversation(ben.page, 'Ada Lovelace');
+      await ben.context.setOffline(true);
+      await ben.page.locator('.connection').waitFor({ timeout: 15_000 }).catch(() => undefined);
+      const missed = ['missed 1', 'missed 2', 'missed 3', 'missed 4', 'missed 5'];
+      for (const t of missed) await send(ada.page, t);
+      await waitForBodies(ada.page, missed, 'Ada');
+      await ben.context.setOffline(false);
+      await waitForBodies(ben.page, missed, 'Ben after reconnecting');
+      await sleep(1_500); // any late duplicate would show up by now
+      const seen = await bodies(ben.page);
+      for (const t of missed) assertEqual(count(seen, t), 1, `"${t}" shown once`);
+      assertEqual(seen.slice(-5), missed, 'in order');
+    },
+  ],
+  [
+    'a message written offline is sent once when the network is back',
+    async () => {
+      const { ada, ben } = users;
+      await ada.context.setOffline(true);
+      await send(ada.page, 'written while offline');
+      await ada.page.locator('.msg--pending', { hasText: 'written while offline' }).waitFor();
+      await sleep(1_000);
+      await ada.context.setOffline(false);
+      await waitForBodies(ben.page, ['written while offline'], 'Ben');
+      await waitForBodies(ada.page, ['written while offline'], 'Ada');
+      await eventually(async () => (await ada.page.locator('.msg--pending').count()) === 0, { message: 'no pending bubble left' });
+      await sleep(1_500);
+      assertEqual(count(await bodies(ben.page), 'written while offline'), 1, 'Ben got it once');
+      assertEqual(count(await bodies(ada.page), 'written while offline'), 1, 'Ada shows it once');
+    },
+  ],
+  [
+    'a reload keeps the session and the conversation',
+    async () => {
+      const { ada } = users;
+      await ada.page.reload();
+      await ada.page.getByRole('heading', { name: 'Chats' }).waitFor();
+      await waitForBodies(ada.page, ['written while offline'], 'Ada after reload');
+      await ada.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
+      await send(ada.page, 'still here after a reload');
+      await waitForBodies(users.ben.page, ['still here after a reload'], 'Ben');
+    },
+  ],
+  [
+    'no uncaught errors in any page',
+    async () => {
+      assertEqual(pageErrors, [], 'page errors');
+    },
+  ],
+];
+
+if (!args.has('--no-screenshots')) {
+  steps.push([
+    'screenshots of the main screens (desktop and phone, light and dark)',
+    async () => {
+      const { ada } = users;
+      const page = ada.page;
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize(DESKTOP);
+        await openConversation(page, 'Ben Okafor');
+        await shot(page, `desktop-${scheme}-conversation`);
+        await openConversation(page, 'Workshop crew');
+        await page.getByRole('link', { name: 'Conversation details' }).click();
+        await page.locator('.person__name', { hasText: 'Cleo Park' }).waitFor();
+        await shot(page, `desktop-${scheme}-group-details`);
+        await page.setViewportSize(PHONE);
+        await page.goto(`${api.url}/#/`);
+        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        await shot(page, `phone-${scheme}-conversations`);
+        await openConversation(page, 'Ben Okafor');
+        await shot(page, `phone-${scheme}-conversation`);
+      }
+      await page.setViewportSize(DESKTOP);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${api.url}/#/settings`);
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await shot(page, 'desktop-light-settings');
+      await page.goto(`${api.url}/#/new`);
+      await shot(page, 'desktop-light-new-chat');
+      for (const scheme of ['light', 'dark']) {
+        const { context, page: p } = await openApp(DESKTOP);
+        await p.emulateMedia({ colorScheme: scheme });
+        await p.getByLabel('Phone number').waitFor();
+        await shot(p, `desktop-${scheme}-sign-in`);
+        await p.setViewportSize(PHONE);
+        await shot(p, `phone-${scheme}-sign-in`);
+        await context.close();
+      }
+    },
+  ]);
+}
+
+let result = { passed: 0, failed: 1 };
+try {
+  console.log(`web-e2e: API at ${api.url}, Chromium ${browser.version()}`);
+  result = await runSteps(steps, {
+    onFailure: async (name) => {
+      for (const [key, u] of Object.entries(users)) {
+        await u.page.screenshot({ path: join(ARTIFACTS, `${name.replace(/\W+/g, '-').slice(0, 50)}-${key}.png`) }).catch(() => undefined);
+      }
+    },
+  });
+} finally {
+  await browser.close().catch(() => undefined);
+  await api.stop();
+}
+if (result.failed) console.log(`(failure screenshots in ${ARTIFACTS})`);
+console.log(`${result.passed} passed, ${result.failed} failed`);
+process.exit(result.failed ? 1 : 0);
