@@ -14,4 +14,6 @@ if (problems.length > 0) {
   console.error(`playground is not self-contained:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`playground built into ${path.relative(process.cwd(), outDir) || outDir} (no external URLs)`);
+console.log(
+  `playground built into ${path.relative(process.cwd(), outDir) || outDir} (no external URLs)`,
+);

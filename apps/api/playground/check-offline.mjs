@@ -27,9 +27,11 @@ export function checkOffline(dir, base = '/playground/') {
     const text = readFileSync(file, 'utf8');
     if (file.endsWith('.html')) {
       for (const [, attr, value] of text.matchAll(/\b(src|href)\s*=\s*["']([^"']*)["']/gi)) {
-        if (!value.startsWith(base) && !value.startsWith('data:')) problems.push(`${rel}: ${attr}="${value}" does not point inside ${base}`);
+        if (!value.startsWith(base) && !value.startsWith('data:'))
+          problems.push(`${rel}: ${attr}="${value}" does not point inside ${base}`);
       }
-      if (/<style[\s>]|\sstyle\s*=|<script(?![^>]*\bsrc=)[^>]*>/i.test(text)) problems.push(`${rel}: inline script or style (breaks the CSP)`);
+      if (/<style[\s>]|\sstyle\s*=|<script(?![^>]*\bsrc=)[^>]*>/i.test(text))
+        problems.push(`${rel}: inline script or style (breaks the CSP)`);
     } else if (file.endsWith('.css')) {
       for (const [, value] of text.matchAll(/url\(\s*["']?([^"')]*)/gi)) {
         if (!value.startsWith('data:') && !value.startsWith(base) && !value.startsWith('#')) {
@@ -59,7 +61,10 @@ function* walk(dir) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/playground'));
+  const dir = path.resolve(
+    process.argv[2] ??
+      path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/playground'),
+  );
   const problems = checkOffline(dir);
   if (problems.length > 0) {
     console.error(`playground is not self-contained (${dir}):\n  ${problems.join('\n  ')}`);

@@ -4,7 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APP_CONFIG, AppConfig, DrainState, loadConfig, PlatformModule, ReadinessCheck, ShutdownService } from './index';
+import {
+  APP_CONFIG,
+  AppConfig,
+  DrainState,
+  loadConfig,
+  PlatformModule,
+  ReadinessCheck,
+  ShutdownService,
+} from './index';
 
 @Injectable()
 class StoreReady extends ReadinessCheck {
@@ -35,10 +43,15 @@ describe('PlatformModule', () => {
 
     expect(app.get<AppConfig>(APP_CONFIG)).toBe(config);
     expect(app.get(ShutdownService)).toBeInstanceOf(ShutdownService);
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ok', checks: { store: true } });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({
+      status: 'ok',
+      checks: { store: true },
+    });
     const res = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'abc-1' } });
     expect(res.headers.get('x-request-id')).toBe('abc-1');
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('chatter_http_requests_total{method="GET",route="/readyz",status="200"} 1');
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain(
+      'chatter_http_requests_total{method="GET",route="/readyz",status="200"} 1',
+    );
     app.get(DrainState).startDraining();
     expect((await fetch(`${url}/healthz`)).status).toBe(503);
   });

@@ -15,7 +15,13 @@ export class PlatformModule {
   static forRoot(config: AppConfig, health: HealthModuleOptions = {}): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [AppConfigModule.forRoot(config), loggingModule(), HealthModule.forRoot(health), MetricsModule, ShutdownModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        loggingModule(),
+        HealthModule.forRoot(health),
+        MetricsModule,
+        ShutdownModule,
+      ],
       exports: [ShutdownModule],
     };
   }

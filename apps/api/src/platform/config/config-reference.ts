@@ -10,37 +10,176 @@ export interface ConfigVariable {
 export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   { name: 'PORT', default: '3000', description: 'HTTP and WebSocket port (1–65535).' },
   { name: 'HOST', default: '0.0.0.0', description: 'Address to listen on (IP or host name).' },
-  { name: 'NODE_ENV', default: 'development', description: 'development, production or test. Production turns off the playground and introspection by default and refuses the log SMS sender.' },
-  { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
-  { name: 'LOG_FORMAT', default: 'pretty in development, else json', description: 'json (one JSON object per line) or pretty (one readable line per entry).' },
-  { name: 'DATA_DIR', default: './data', description: 'Directory of the embedded SQLite file and the generated JWT secret.' },
-  { name: 'MONGODB_URI', default: 'unset (embedded SQLite)', description: 'MongoDB connection string; switches to cluster mode, which also requires REDIS_URL, JWT_SECRET and a shared bus (NATS_URL or REDIS_URL).' },
-  { name: 'NATS_URL', default: 'unset', description: 'NATS server(s), comma-separated nats://host:port; selects the NATS bus by default.' },
-  { name: 'REDIS_URL', default: 'unset', description: 'Redis URL (redis:// or rediss://) for presence, rate limits and login-code attempts; selects the Redis bus by default when NATS_URL is unset.' },
-  { name: 'BUS', default: 'nats if NATS_URL is set, else redis if REDIS_URL is set, else memory', description: 'Event bus: memory, nats or redis. memory is refused with MONGODB_URI (instances would miss each other\'s events).' },
-  { name: 'JWT_SECRET', default: 'generated once into DATA_DIR/jwt-secret (embedded mode)', description: 'Access-token signing secret, at least 32 characters. Required with MONGODB_URI.' },
-  { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '900', description: 'Access token lifetime in seconds (1–86400).' },
-  { name: 'REFRESH_TOKEN_TTL_DAYS', default: '30', description: 'Refresh token lifetime in days (1–365).' },
-  { name: 'ADMIN_TOKEN', default: 'unset (admin mutations disabled)', description: 'Bearer token for admin mutations, at least 24 characters.' },
-  { name: 'DEFAULT_TENANT_SECRET', default: 'unset', description: 'Signing secret for app-issued tokens of the default tenant, at least 32 characters.' },
-  { name: 'SMS_SENDER', default: 'webhook if SMS_WEBHOOK_URL is set, else log', description: 'Login-code delivery: log (prints codes to the server log; refused in production unless allowed) or webhook.' },
-  { name: 'SMS_WEBHOOK_URL', default: 'unset', description: 'http(s) URL that receives login codes to deliver.' },
-  { name: 'SMS_WEBHOOK_TIMEOUT_MS', default: '5000', description: 'Webhook request timeout in milliseconds (100–60000).' },
-  { name: 'ALLOW_LOG_SMS_IN_PRODUCTION', default: 'false', description: 'Accept SMS_SENDER=log with NODE_ENV=production (demos only).' },
-  { name: 'PLAYGROUND', default: 'true unless NODE_ENV=production', description: 'Serve the offline GraphiQL page on GET /graphql for browsers.' },
-  { name: 'INTROSPECTION', default: 'true unless NODE_ENV=production', description: 'Allow schema introspection queries.' },
-  { name: 'CORS_ORIGINS', default: 'production: none; otherwise http://localhost:*, http://127.0.0.1:*, http://[::1]:*', description: 'Browser origins allowed to call the API cross-origin: none, or a comma list of exact origins (https://chat.example.com); a * port is accepted for loopback hosts only, and * alone is refused. Same-origin use (the bundled web app) needs nothing. WebSocket upgrades from other origins are checked against the same list.' },
-  { name: 'WS_MAX_PAYLOAD_BYTES', default: '65536', description: 'Largest incoming WebSocket message in bytes.' },
-  { name: 'WS_MAX_BUFFERED_BYTES', default: '1048576', description: 'Outgoing bytes a WebSocket may buffer before it counts as a slow consumer.' },
-  { name: 'WS_SLOW_CONSUMER_MS', default: '10000', description: 'A socket above WS_MAX_BUFFERED_BYTES for this long is closed.' },
-  { name: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest selection allowed in an operation (HTTP and WebSocket).' },
-  { name: 'MAX_QUERY_COMPLEXITY', default: '5000', description: 'Highest complexity score allowed for an operation: each field costs 1 and paginated fields multiply their selection by first/last (default 20).' },
+  {
+    name: 'NODE_ENV',
+    default: 'development',
+    description:
+      'development, production or test. Production turns off the playground and introspection by default and refuses the log SMS sender.',
+  },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'pino level: fatal, error, warn, info, debug, trace or silent.',
+  },
+  {
+    name: 'LOG_FORMAT',
+    default: 'pretty in development, else json',
+    description: 'json (one JSON object per line) or pretty (one readable line per entry).',
+  },
+  {
+    name: 'DATA_DIR',
+    default: './data',
+    description: 'Directory of the embedded SQLite file and the generated JWT secret.',
+  },
+  {
+    name: 'MONGODB_URI',
+    default: 'unset (embedded SQLite)',
+    description:
+      'MongoDB connection string; switches to cluster mode, which also requires REDIS_URL, JWT_SECRET and a shared bus (NATS_URL or REDIS_URL).',
+  },
+  {
+    name: 'NATS_URL',
+    default: 'unset',
+    description:
+      'NATS server(s), comma-separated nats://host:port; selects the NATS bus by default.',
+  },
+  {
+    name: 'REDIS_URL',
+    default: 'unset',
+    description:
+      'Redis URL (redis:// or rediss://) for presence, rate limits and login-code attempts; selects the Redis bus by default when NATS_URL is unset.',
+  },
+  {
+    name: 'BUS',
+    default: 'nats if NATS_URL is set, else redis if REDIS_URL is set, else memory',
+    description:
+      "Event bus: memory, nats or redis. memory is refused with MONGODB_URI (instances would miss each other's events).",
+  },
+  {
+    name: 'JWT_SECRET',
+    default: 'generated once into DATA_DIR/jwt-secret (embedded mode)',
+    description: 'Access-token signing secret, at least 32 characters. Required with MONGODB_URI.',
+  },
+  {
+    name: 'ACCESS_TOKEN_TTL_SECONDS',
+    default: '900',
+    description: 'Access token lifetime in seconds (1–86400).',
+  },
+  {
+    name: 'REFRESH_TOKEN_TTL_DAYS',
+    default: '30',
+    description: 'Refresh token lifetime in days (1–365).',
+  },
+  {
+    name: 'ADMIN_TOKEN',
+    default: 'unset (admin mutations disabled)',
+    description: 'Bearer token for admin mutations, at least 24 characters.',
+  },
+  {
+    name: 'DEFAULT_TENANT_SECRET',
+    default: 'unset',
+    description:
+      'Signing secret for app-issued tokens of the default tenant, at least 32 characters.',
+  },
+  {
+    name: 'SMS_SENDER',
+    default: 'webhook if SMS_WEBHOOK_URL is set, else log',
+    description:
+      'Login-code delivery: log (prints codes to the server log; refused in production unless allowed) or webhook.',
+  },
+  {
+    name: 'SMS_WEBHOOK_URL',
+    default: 'unset',
+    description: 'http(s) URL that receives login codes to deliver.',
+  },
+  {
+    name: 'SMS_WEBHOOK_TIMEOUT_MS',
+    default: '5000',
+    description: 'Webhook request timeout in milliseconds (100–60000).',
+  },
+  {
+    name: 'ALLOW_LOG_SMS_IN_PRODUCTION',
+    default: 'false',
+    description: 'Accept SMS_SENDER=log with NODE_ENV=production (demos only).',
+  },
+  {
+    name: 'PLAYGROUND',
+    default: 'true unless NODE_ENV=production',
+    description: 'Serve the offline GraphiQL page on GET /graphql for browsers.',
+  },
+  {
+    name: 'INTROSPECTION',
+    default: 'true unless NODE_ENV=production',
+    description: 'Allow schema introspection queries.',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    default: 'production: none; otherwise http://localhost:*, http://127.0.0.1:*, http://[::1]:*',
+    description:
+      'Browser origins allowed to call the API cross-origin: none, or a comma list of exact origins (https://chat.example.com); a * port is accepted for loopback hosts only, and * alone is refused. Same-origin use (the bundled web app) needs nothing. WebSocket upgrades from other origins are checked against the same list.',
+  },
+  {
+    name: 'WS_MAX_PAYLOAD_BYTES',
+    default: '65536',
+    description: 'Largest incoming WebSocket message in bytes.',
+  },
+  {
+    name: 'WS_MAX_BUFFERED_BYTES',
+    default: '1048576',
+    description: 'Outgoing bytes a WebSocket may buffer before it counts as a slow consumer.',
+  },
+  {
+    name: 'WS_SLOW_CONSUMER_MS',
+    default: '10000',
+    description: 'A socket above WS_MAX_BUFFERED_BYTES for this long is closed.',
+  },
+  {
+    name: 'MAX_QUERY_DEPTH',
+    default: '12',
+    description: 'Deepest selection allowed in an operation (HTTP and WebSocket).',
+  },
+  {
+    name: 'MAX_QUERY_COMPLEXITY',
+    default: '5000',
+    description:
+      'Highest complexity score allowed for an operation: each field costs 1 and paginated fields multiply their selection by first/last (default 20).',
+  },
   { name: 'MAX_ALIASES', default: '30', description: 'Most aliases allowed in an operation.' },
-  { name: 'REPLAY_LIMIT', default: '1000', description: 'Most events replayed per conversation on resume; beyond it the client gets ResyncRequired.' },
-  { name: 'PRESENCE_TTL_MS', default: '30000', description: 'A connection that sends no heartbeat for this long counts as gone.' },
-  { name: 'AWAY_AFTER_MS', default: '300000', description: 'Idle time after which an online user shows as AWAY.' },
-  { name: 'TYPING_TTL_MS', default: '6000', description: 'A typing indicator expires after this long without a refresh.' },
-  { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.' },
-  { name: 'TRUST_PROXY', default: 'false', description: 'Express trust proxy: true, false, a hop count, or a comma list of addresses/CIDRs (loopback, linklocal, uniquelocal accepted).' },
-  { name: 'WEB_DIST', default: 'apps/web/dist under the repository root, when built', description: 'Directory of the built web app to serve (must contain index.html when set).' },
+  {
+    name: 'REPLAY_LIMIT',
+    default: '1000',
+    description:
+      'Most events replayed per conversation on resume; beyond it the client gets ResyncRequired.',
+  },
+  {
+    name: 'PRESENCE_TTL_MS',
+    default: '30000',
+    description: 'A connection that sends no heartbeat for this long counts as gone.',
+  },
+  {
+    name: 'AWAY_AFTER_MS',
+    default: '300000',
+    description: 'Idle time after which an online user shows as AWAY.',
+  },
+  {
+    name: 'TYPING_TTL_MS',
+    default: '6000',
+    description: 'A typing indicator expires after this long without a refresh.',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    default: '10000',
+    description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.',
+  },
+  {
+    name: 'TRUST_PROXY',
+    default: 'false',
+    description:
+      'Express trust proxy: true, false, a hop count, or a comma list of addresses/CIDRs (loopback, linklocal, uniquelocal accepted).',
+  },
+  {
+    name: 'WEB_DIST',
+    default: 'apps/web/dist under the repository root, when built',
+    description: 'Directory of the built web app to serve (must contain index.html when set).',
+  },
 ];

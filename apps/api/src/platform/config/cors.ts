@@ -6,7 +6,9 @@ const ORIGIN_PATTERN = /^(https?):\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}|
 
 /** Default when CORS_ORIGINS is unset: nothing cross-origin in production; loopback dev servers otherwise. */
 export function defaultCorsPolicy(isProduction: boolean): CorsPolicy {
-  return isProduction ? { origins: [], loopbackAnyPort: [] } : { origins: [], loopbackAnyPort: ['http'] };
+  return isProduction
+    ? { origins: [], loopbackAnyPort: [] }
+    : { origins: [], loopbackAnyPort: ['http'] };
 }
 
 /**
@@ -19,7 +21,8 @@ export function parseCorsOrigins(raw: string): CorsPolicy | { error: string } {
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e.length > 0);
-  if (entries.length === 1 && entries[0]!.toLowerCase() === 'none') return { origins: [], loopbackAnyPort: [] };
+  if (entries.length === 1 && entries[0]!.toLowerCase() === 'none')
+    return { origins: [], loopbackAnyPort: [] };
   if (entries.length === 0) return { error: 'empty list' };
   const origins = new Set<string>();
   const loopback = new Set<'http' | 'https'>();
@@ -31,7 +34,8 @@ export function parseCorsOrigins(raw: string): CorsPolicy | { error: string } {
     const scheme = m[1]!.toLowerCase() as 'http' | 'https';
     const host = m[2]!.toLowerCase();
     if (m[3] === '*') {
-      if (!LOOPBACK_HOSTS.has(host)) return { error: `"${entry}": a * port is only allowed for localhost, 127.0.0.1 and [::1]` };
+      if (!LOOPBACK_HOSTS.has(host))
+        return { error: `"${entry}": a * port is only allowed for localhost, 127.0.0.1 and [::1]` };
       loopback.add(scheme);
       continue;
     }
@@ -62,7 +66,11 @@ export function isOriginAllowed(origin: string, policy: CorsPolicy): boolean {
  * server compares `Origin` with the request's own `Host` (same origin) or the CORS policy.
  * Clients that send no Origin (servers, CLIs) are allowed; they authenticate by token.
  */
-export function isWebSocketOriginAllowed(origin: string | undefined, host: string | undefined, policy: CorsPolicy): boolean {
+export function isWebSocketOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  policy: CorsPolicy,
+): boolean {
   if (origin === undefined || origin === '') return true;
   try {
     if (host && new URL(origin).host.toLowerCase() === host.toLowerCase()) return true;
@@ -80,7 +88,13 @@ export function buildCorsOptions(config: Pick<AppConfig, 'http'>): CorsOptions {
       callback(null, origin !== undefined && isOriginAllowed(origin, policy)),
     credentials: false,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'apollo-require-preflight',
+      'x-apollo-operation-name',
+      'x-request-id',
+    ],
     exposedHeaders: ['x-request-id'],
     maxAge: 600,
   };

@@ -1,10 +1,23 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_REFERENCE } from './config-reference';
 import { ConfigError } from './config-error';
-import { buildCorsOptions, isOriginAllowed, isWebSocketOriginAllowed, parseCorsOrigins } from './cors';
+import {
+  buildCorsOptions,
+  isOriginAllowed,
+  isWebSocketOriginAllowed,
+  parseCorsOrigins,
+} from './cors';
 import { JWT_SECRET_FILE, loadConfig, maskUrl, summarizeConfig } from './load-config';
 
 const SECRET = 'x'.repeat(40);
@@ -43,21 +56,51 @@ describe('loadConfig defaults', () => {
     const config = load({});
     expect(config.mode).toBe('embedded');
     expect(config.nodeEnv).toBe('development');
-    expect(config.http).toMatchObject({ port: 3000, host: '0.0.0.0', trustProxy: false, webDist: undefined });
+    expect(config.http).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      trustProxy: false,
+      webDist: undefined,
+    });
     expect(config.log).toEqual({ level: 'info', format: 'pretty' });
     expect(config.dataDir).toBe(path.join(dir, 'data'));
     expect(config.store).toEqual({ kind: 'sqlite' });
     expect(config.bus).toBe('memory');
-    expect(config.auth).toMatchObject({ accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, adminToken: undefined });
+    expect(config.auth).toMatchObject({
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlDays: 30,
+      adminToken: undefined,
+    });
     expect(config.sms).toEqual({ sender: 'log', webhookUrl: undefined, webhookTimeoutMs: 5000 });
-    expect(config.graphql).toEqual({ playground: true, introspection: true, maxQueryDepth: 12, maxQueryComplexity: 5000, maxAliases: 30 });
-    expect(config.ws).toEqual({ maxPayloadBytes: 65536, maxBufferedBytes: 1048576, slowConsumerMs: 10000 });
-    expect(config.realtime).toEqual({ replayLimit: 1000, presenceTtlMs: 30000, awayAfterMs: 300000, typingTtlMs: 6000 });
+    expect(config.graphql).toEqual({
+      playground: true,
+      introspection: true,
+      maxQueryDepth: 12,
+      maxQueryComplexity: 5000,
+      maxAliases: 30,
+    });
+    expect(config.ws).toEqual({
+      maxPayloadBytes: 65536,
+      maxBufferedBytes: 1048576,
+      slowConsumerMs: 10000,
+    });
+    expect(config.realtime).toEqual({
+      replayLimit: 1000,
+      presenceTtlMs: 30000,
+      awayAfterMs: 300000,
+      typingTtlMs: 6000,
+    });
     expect(config.shutdownGraceMs).toBe(10000);
   });
 
   it('treats empty values as unset and reads explicit ones', () => {
-    const config = load({ PORT: '', HOST: '127.0.0.1', LOG_LEVEL: 'DEBUG', MAX_ALIASES: '0', SHUTDOWN_GRACE_MS: '0' });
+    const config = load({
+      PORT: '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'DEBUG',
+      MAX_ALIASES: '0',
+      SHUTDOWN_GRACE_MS: '0',
+    });
     expect(config.http.port).toBe(3000);
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.log.level).toBe('debug');
@@ -77,7 +120,12 @@ describe('loadConfig defaults', () => {
     expect(config.graphql.introspection).toBe(false);
     expect(config.http.cors).toEqual({ origins: [], loopbackAnyPort: [] });
     expect(config.log.format).toBe('json');
-    const explicit = load({ NODE_ENV: 'production', SMS_WEBHOOK_URL: 'https://s.example.com', PLAYGROUND: 'true', INTROSPECTION: '1' });
+    const explicit = load({
+      NODE_ENV: 'production',
+      SMS_WEBHOOK_URL: 'https://s.example.com',
+      PLAYGROUND: 'true',
+      INTROSPECTION: '1',
+    });
     expect(explicit.graphql).toMatchObject({ playground: true, introspection: true });
   });
 
@@ -98,18 +146,51 @@ describe('loadConfig defaults', () => {
 describe('loadConfig one-line errors', () => {
   it.each([
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer from 1 to 65535 (got "abc")'],
-    [{ PORT: '70000' }, 'Invalid configuration: PORT must be an integer from 1 to 65535 (got "70000")'],
+    [
+      { PORT: '70000' },
+      'Invalid configuration: PORT must be an integer from 1 to 65535 (got "70000")',
+    ],
     [{ PORT: '1e3' }, 'Invalid configuration: PORT must be an integer from 1 to 65535 (got "1e3")'],
-    [{ MAX_QUERY_DEPTH: '-1' }, 'Invalid configuration: MAX_QUERY_DEPTH must be an integer from 1 to 100 (got "-1")'],
-    [{ NODE_ENV: 'staging' }, 'Invalid configuration: NODE_ENV must be one of development, production, test (got "staging")'],
-    [{ LOG_LEVEL: 'verbose' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
-    [{ BUS: 'kafka' }, 'Invalid configuration: BUS must be one of memory, nats, redis (got "kafka")'],
-    [{ PLAYGROUND: 'yes please' }, 'Invalid configuration: PLAYGROUND must be true or false (got "yes please")'],
-    [{ HOST: 'not a host' }, 'Invalid configuration: HOST must be an IP address or host name (got "not a host")'],
-    [{ SMS_SENDER: 'carrier-pigeon' }, 'Invalid configuration: SMS_SENDER must be one of log, webhook (got "carrier-pigeon")'],
-    [{ SMS_WEBHOOK_URL: 'ftp://x' }, 'Invalid configuration: SMS_WEBHOOK_URL must be an http(s) URL (got "ftp://x")'],
-    [{ NATS_URL: 'http://nats:4222' }, 'Invalid configuration: NATS_URL must be a comma list of nats://host:port URLs (got "http://nats:4222")'],
-    [{ TRUST_PROXY: '10.0.0.0/40' }, 'Invalid configuration: TRUST_PROXY must be true, false, a hop count, or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal) (got "10.0.0.0/40")'],
+    [
+      { MAX_QUERY_DEPTH: '-1' },
+      'Invalid configuration: MAX_QUERY_DEPTH must be an integer from 1 to 100 (got "-1")',
+    ],
+    [
+      { NODE_ENV: 'staging' },
+      'Invalid configuration: NODE_ENV must be one of development, production, test (got "staging")',
+    ],
+    [
+      { LOG_LEVEL: 'verbose' },
+      'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")',
+    ],
+    [
+      { BUS: 'kafka' },
+      'Invalid configuration: BUS must be one of memory, nats, redis (got "kafka")',
+    ],
+    [
+      { PLAYGROUND: 'yes please' },
+      'Invalid configuration: PLAYGROUND must be true or false (got "yes please")',
+    ],
+    [
+      { HOST: 'not a host' },
+      'Invalid configuration: HOST must be an IP address or host name (got "not a host")',
+    ],
+    [
+      { SMS_SENDER: 'carrier-pigeon' },
+      'Invalid configuration: SMS_SENDER must be one of log, webhook (got "carrier-pigeon")',
+    ],
+    [
+      { SMS_WEBHOOK_URL: 'ftp://x' },
+      'Invalid configuration: SMS_WEBHOOK_URL must be an http(s) URL (got "ftp://x")',
+    ],
+    [
+      { NATS_URL: 'http://nats:4222' },
+      'Invalid configuration: NATS_URL must be a comma list of nats://host:port URLs (got "http://nats:4222")',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.0/40' },
+      'Invalid configuration: TRUST_PROXY must be true, false, a hop count, or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal) (got "10.0.0.0/40")',
+    ],
   ])('%o → %s', (env, message) => {
     expect(errorOf(env).message).toBe(message);
   });
@@ -119,23 +200,31 @@ describe('loadConfig one-line errors', () => {
   });
 
   it('escapes control characters so the message stays on one line', () => {
-    expect(errorOf({ PORT: '80\n81' }).message).toBe('Invalid configuration: PORT must be an integer from 1 to 65535 (got "80\\n81")');
+    expect(errorOf({ PORT: '80\n81' }).message).toBe(
+      'Invalid configuration: PORT must be an integer from 1 to 65535 (got "80\\n81")',
+    );
   });
 
   it.each(['JWT_SECRET', 'DEFAULT_TENANT_SECRET'])('masks a too short %s', (name) => {
     const message = errorOf({ [name]: 'hunter2-hunter2' }).message;
-    expect(message).toBe(`Invalid configuration: ${name} must be at least 32 characters (got a 15-character value)`);
+    expect(message).toBe(
+      `Invalid configuration: ${name} must be at least 32 characters (got a 15-character value)`,
+    );
     expect(message).not.toContain('hunter2');
   });
 
   it('masks a too short ADMIN_TOKEN', () => {
     const message = errorOf({ ADMIN_TOKEN: 'secret-admin' }).message;
-    expect(message).toBe('Invalid configuration: ADMIN_TOKEN must be at least 24 characters (got a 12-character value)');
+    expect(message).toBe(
+      'Invalid configuration: ADMIN_TOKEN must be at least 24 characters (got a 12-character value)',
+    );
   });
 
   it('masks passwords and query values of rejected URLs', () => {
     const redis = errorOf({ REDIS_URL: 'http://user:s3cr3t@redis:6379' }).message;
-    expect(redis).toBe('Invalid configuration: REDIS_URL must be a Redis URL (redis://… or rediss://…) (got "http://user:***@redis:6379")');
+    expect(redis).toBe(
+      'Invalid configuration: REDIS_URL must be a Redis URL (redis://… or rediss://…) (got "http://user:***@redis:6379")',
+    );
     const mongo = errorOf({ MONGODB_URI: 'postgres://u:pw@h/db?password=pw' }).message;
     expect(mongo).not.toContain('pw@');
     expect(mongo).not.toContain('=pw');
@@ -144,7 +233,9 @@ describe('loadConfig one-line errors', () => {
 
   it('refuses a DATA_DIR that is a file', () => {
     writeFileSync(path.join(dir, 'afile'), '');
-    expect(errorOf({ DATA_DIR: 'afile' }).message).toBe('Invalid configuration: DATA_DIR must be a directory (got "afile")');
+    expect(errorOf({ DATA_DIR: 'afile' }).message).toBe(
+      'Invalid configuration: DATA_DIR must be a directory (got "afile")',
+    );
   });
 });
 
@@ -157,11 +248,15 @@ describe('loadConfig bus, store and mode', () => {
   });
 
   it('accepts NATS server lists', () => {
-    expect(load({ NATS_URL: 'nats://a:4222, tls://b:4222,c:4222' }).natsUrl).toBe('nats://a:4222,tls://b:4222,c:4222');
+    expect(load({ NATS_URL: 'nats://a:4222, tls://b:4222,c:4222' }).natsUrl).toBe(
+      'nats://a:4222,tls://b:4222,c:4222',
+    );
   });
 
   it('refuses BUS=nats without NATS_URL and BUS=redis without REDIS_URL', () => {
-    expect(errorOf({ BUS: 'nats' }).message).toBe('Invalid configuration: BUS=nats requires NATS_URL (e.g. nats://127.0.0.1:4222)');
+    expect(errorOf({ BUS: 'nats' }).message).toBe(
+      'Invalid configuration: BUS=nats requires NATS_URL (e.g. nats://127.0.0.1:4222)',
+    );
     expect(errorOf({ BUS: 'redis', NATS_URL: 'nats://a:1' }).message).toBe(
       'Invalid configuration: BUS=redis requires REDIS_URL (e.g. redis://127.0.0.1:6379)',
     );
@@ -198,12 +293,20 @@ describe('loadConfig bus, store and mode', () => {
   });
 
   it('summarizes without secrets', () => {
-    const config = load({ ...CLUSTER, REDIS_URL: 'redis://:pa55word@r:6379', ADMIN_TOKEN: 'a'.repeat(30) });
+    const config = load({
+      ...CLUSTER,
+      REDIS_URL: 'redis://:pa55word@r:6379',
+      ADMIN_TOKEN: 'a'.repeat(30),
+    });
     const text = JSON.stringify(summarizeConfig(config));
     expect(text).not.toContain('pa55word');
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('a'.repeat(30));
-    expect(summarizeConfig(config)).toMatchObject({ mode: 'cluster', adminMutations: 'enabled', jwtSecret: 'env' });
+    expect(summarizeConfig(config)).toMatchObject({
+      mode: 'cluster',
+      adminMutations: 'enabled',
+      jwtSecret: 'env',
+    });
   });
 });
 
@@ -217,15 +320,22 @@ describe('loadConfig SMS rules', () => {
   });
 
   it('requires SMS_WEBHOOK_URL for SMS_SENDER=webhook', () => {
-    expect(errorOf({ SMS_SENDER: 'webhook' }).message).toBe('Invalid configuration: SMS_SENDER=webhook requires SMS_WEBHOOK_URL');
+    expect(errorOf({ SMS_SENDER: 'webhook' }).message).toBe(
+      'Invalid configuration: SMS_SENDER=webhook requires SMS_WEBHOOK_URL',
+    );
   });
 
   it('refuses the log sender in production unless explicitly allowed', () => {
     const error = errorOf({ NODE_ENV: 'production' });
     expect(error.variable).toBe('SMS_SENDER');
     expect(error.message).toContain('SMS_SENDER=log is refused when NODE_ENV=production');
-    expect(errorOf({ NODE_ENV: 'production', SMS_SENDER: 'log', SMS_WEBHOOK_URL: 'https://x.example' }).variable).toBe('SMS_SENDER');
-    expect(load({ NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true' }).sms.sender).toBe('log');
+    expect(
+      errorOf({ NODE_ENV: 'production', SMS_SENDER: 'log', SMS_WEBHOOK_URL: 'https://x.example' })
+        .variable,
+    ).toBe('SMS_SENDER');
+    expect(load({ NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true' }).sms.sender).toBe(
+      'log',
+    );
   });
 });
 
@@ -256,7 +366,9 @@ describe('loadConfig JWT secret file', () => {
     );
     chmodSync(file, 0o600);
     writeFileSync(file, 'short');
-    expect(errorOf({}).message).toBe('Invalid configuration: ./data/jwt-secret must hold at least 32 characters (got a 5-character value)');
+    expect(errorOf({}).message).toBe(
+      'Invalid configuration: ./data/jwt-secret must hold at least 32 characters (got a 5-character value)',
+    );
   });
 
   it('explains a DATA_DIR it cannot create', () => {
@@ -309,8 +421,13 @@ describe('CORS policy', () => {
   });
 
   it('parses an explicit list strictly', () => {
-    const policy = load({ CORS_ORIGINS: 'https://Chat.Example.com, https://app.example.com:443 ,http://localhost:*' }).http.cors;
-    expect(policy).toEqual({ origins: ['https://chat.example.com', 'https://app.example.com'], loopbackAnyPort: ['http'] });
+    const policy = load({
+      CORS_ORIGINS: 'https://Chat.Example.com, https://app.example.com:443 ,http://localhost:*',
+    }).http.cors;
+    expect(policy).toEqual({
+      origins: ['https://chat.example.com', 'https://app.example.com'],
+      loopbackAnyPort: ['http'],
+    });
     expect(isOriginAllowed('https://chat.example.com', policy)).toBe(true);
     expect(isOriginAllowed('https://app.example.com', policy)).toBe(true);
     expect(isOriginAllowed('http://chat.example.com', policy)).toBe(false);
@@ -323,7 +440,10 @@ describe('CORS policy', () => {
     ['https://a.example, none', '"none" must stand alone'],
     ['https://*.example.com', '"https://*.example.com" is not an origin'],
     ['https://example.com/app', '"https://example.com/app" is not an origin'],
-    ['https://example.com:*', '"https://example.com:*": a * port is only allowed for localhost, 127.0.0.1 and [::1]'],
+    [
+      'https://example.com:*',
+      '"https://example.com:*": a * port is only allowed for localhost, 127.0.0.1 and [::1]',
+    ],
     ['example.com', '"example.com" is not an origin'],
   ])('refuses CORS_ORIGINS=%s', (raw, reason) => {
     expect(parseCorsOrigins(raw)).toEqual({ error: reason });
@@ -333,7 +453,9 @@ describe('CORS policy', () => {
   it('checks WebSocket origins against the Host header, then the policy', () => {
     const { cors } = load({ NODE_ENV: 'production', SMS_WEBHOOK_URL: 'https://s.example' }).http;
     expect(isWebSocketOriginAllowed(undefined, 'chat.example.com', cors)).toBe(true);
-    expect(isWebSocketOriginAllowed('https://chat.example.com', 'chat.example.com', cors)).toBe(true);
+    expect(isWebSocketOriginAllowed('https://chat.example.com', 'chat.example.com', cors)).toBe(
+      true,
+    );
     expect(isWebSocketOriginAllowed('https://evil.example', 'chat.example.com', cors)).toBe(false);
     expect(isWebSocketOriginAllowed('http://localhost:5173', 'chat.example.com', cors)).toBe(false);
   });
@@ -342,12 +464,17 @@ describe('CORS policy', () => {
     const options = buildCorsOptions(load({}));
     const decide = (origin: string | undefined) =>
       new Promise<boolean | undefined>((resolve) =>
-        (options.origin as (o: string | undefined, cb: (e: Error | null, allow?: boolean) => void) => void)(origin, (_e, allow) =>
-          resolve(allow),
-        ),
+        (
+          options.origin as (
+            o: string | undefined,
+            cb: (e: Error | null, allow?: boolean) => void,
+          ) => void
+        )(origin, (_e, allow) => resolve(allow)),
       );
-    return Promise.all([decide('http://localhost:5173'), decide('https://evil.example'), decide(undefined)]).then((results) =>
-      expect(results).toEqual([true, false, false]),
-    );
+    return Promise.all([
+      decide('http://localhost:5173'),
+      decide('https://evil.example'),
+      decide(undefined),
+    ]).then((results) => expect(results).toEqual([true, false, false]));
   });
 });

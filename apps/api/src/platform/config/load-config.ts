@@ -41,13 +41,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const port = read.int('PORT', 3000, 1, 65_535);
   const host = read.host('HOST', '0.0.0.0');
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
-  const logFormat = read.oneOf('LOG_FORMAT', LOG_FORMATS, nodeEnv === 'development' ? 'pretty' : 'json');
+  const logFormat = read.oneOf(
+    'LOG_FORMAT',
+    LOG_FORMATS,
+    nodeEnv === 'development' ? 'pretty' : 'json',
+  );
   const dataDir = read.directory('DATA_DIR', './data', cwd);
 
-  const mongodbUri = read.url('MONGODB_URI', ['mongodb:', 'mongodb+srv:'], 'a MongoDB URI (mongodb://… or mongodb+srv://…)');
+  const mongodbUri = read.url(
+    'MONGODB_URI',
+    ['mongodb:', 'mongodb+srv:'],
+    'a MongoDB URI (mongodb://… or mongodb+srv://…)',
+  );
   const natsUrl = read.natsServers('NATS_URL');
-  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:'], 'a Redis URL (redis://… or rediss://…)');
-  const bus = read.oneOf<BusKind>('BUS', BUS_KINDS, natsUrl ? 'nats' : redisUrl ? 'redis' : 'memory');
+  const redisUrl = read.url(
+    'REDIS_URL',
+    ['redis:', 'rediss:'],
+    'a Redis URL (redis://… or rediss://…)',
+  );
+  const bus = read.oneOf<BusKind>(
+    'BUS',
+    BUS_KINDS,
+    natsUrl ? 'nats' : redisUrl ? 'redis' : 'memory',
+  );
 
   const jwtSecretEnv = read.secret('JWT_SECRET', 32);
   const accessTokenTtlSeconds = read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400);
@@ -64,7 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const introspection = read.bool('INTROSPECTION', !isProduction);
   const cors = read.cors('CORS_ORIGINS', defaultCorsPolicy(isProduction));
   const wsMaxPayloadBytes = read.int('WS_MAX_PAYLOAD_BYTES', 65_536, 1024, 16 * 1024 * 1024);
-  const wsMaxBufferedBytes = read.int('WS_MAX_BUFFERED_BYTES', 1_048_576, 16_384, 256 * 1024 * 1024);
+  const wsMaxBufferedBytes = read.int(
+    'WS_MAX_BUFFERED_BYTES',
+    1_048_576,
+    16_384,
+    256 * 1024 * 1024,
+  );
   const wsSlowConsumerMs = read.int('WS_SLOW_CONSUMER_MS', 10_000, 100, 600_000);
   const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
   const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 5000, 1, 1_000_000);
@@ -93,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   if (mongodbUri && bus === 'memory') {
     throw new ConfigError(
       'BUS',
-      'BUS=memory cannot be used with MONGODB_URI: instances sharing the store would miss each other\'s events (use BUS=nats with NATS_URL, or BUS=redis)',
+      "BUS=memory cannot be used with MONGODB_URI: instances sharing the store would miss each other's events (use BUS=nats with NATS_URL, or BUS=redis)",
     );
   }
   if (mongodbUri && !jwtSecretEnv) {
@@ -138,7 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     },
     sms: { sender: smsSender, webhookUrl: smsWebhookUrl, webhookTimeoutMs: smsWebhookTimeoutMs },
     graphql: { playground, introspection, maxQueryDepth, maxQueryComplexity, maxAliases },
-    ws: { maxPayloadBytes: wsMaxPayloadBytes, maxBufferedBytes: wsMaxBufferedBytes, slowConsumerMs: wsSlowConsumerMs },
+    ws: {
+      maxPayloadBytes: wsMaxPayloadBytes,
+      maxBufferedBytes: wsMaxBufferedBytes,
+      slowConsumerMs: wsSlowConsumerMs,
+    },
     realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
     shutdownGraceMs,
   };
@@ -150,14 +175,18 @@ export function summarizeConfig(config: AppConfig): Record<string, unknown> {
   return {
     nodeEnv: config.nodeEnv,
     mode: config.mode,
-    store: config.store.kind === 'mongo' ? `mongo ${maskUrl(config.store.uri)}` : `sqlite in ${config.dataDir}`,
+    store:
+      config.store.kind === 'mongo'
+        ? `mongo ${maskUrl(config.store.uri)}`
+        : `sqlite in ${config.dataDir}`,
     bus: config.bus,
     natsUrl: config.natsUrl && maskUrl(config.natsUrl),
     redisUrl: config.redisUrl && maskUrl(config.redisUrl),
     jwtSecret: config.auth.jwtSecretSource,
     adminMutations: config.auth.adminToken ? 'enabled' : 'disabled',
     defaultTenantSecret: config.auth.defaultTenantSecret ? 'set' : 'unset',
-    sms: config.sms.sender === 'webhook' ? `webhook ${maskUrl(config.sms.webhookUrl ?? '')}` : 'log',
+    sms:
+      config.sms.sender === 'webhook' ? `webhook ${maskUrl(config.sms.webhookUrl ?? '')}` : 'log',
     playground: config.graphql.playground,
     introspection: config.graphql.introspection,
     webDist: config.http.webDist ?? 'none',
@@ -167,7 +196,9 @@ export function summarizeConfig(config: AppConfig): Record<string, unknown> {
 
 /** Masks URL passwords and query values (`redis://:***@h`, `?key=***`). */
 export function maskUrl(value: string): string {
-  return value.replace(/(\/\/[^/@]*?:)[^@/]*@/g, '$1***@').replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
+  return value
+    .replace(/(\/\/[^/@]*?:)[^@/]*@/g, '$1***@')
+    .replace(/([?&][^=&#]*=)[^&#]*/g, '$1***');
 }
 
 function describeValue(value: string): string {
@@ -233,7 +264,8 @@ class EnvReader {
   host(name: string, fallback: string): string {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
-    const hostname = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+    const hostname =
+      /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
     if (isIP(raw) === 0 && !hostname.test(raw)) this.fail(name, 'an IP address or host name', raw);
     return raw;
   }
@@ -249,7 +281,8 @@ class EnvReader {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;
     const protocol = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0].toLowerCase();
-    let ok = protocol !== undefined && protocols.includes(protocol) && raw.length > protocol.length + 2;
+    let ok =
+      protocol !== undefined && protocols.includes(protocol) && raw.length > protocol.length + 2;
     // Multi-host MongoDB URIs are not WHATWG URLs; the driver validates those further.
     if (ok && !protocol!.startsWith('mongodb')) {
       try {
@@ -285,7 +318,11 @@ class EnvReader {
     if (raw === undefined) return fallback;
     const parsed = parseCorsOrigins(raw);
     if ('error' in parsed) {
-      this.fail(name, `none, or a comma list of origins like https://chat.example.com or http://localhost:* (${parsed.error})`, raw);
+      this.fail(
+        name,
+        `none, or a comma list of origins like https://chat.example.com or http://localhost:* (${parsed.error})`,
+        raw,
+      );
     }
     return parsed;
   }
@@ -304,10 +341,16 @@ class EnvReader {
       const [address, bits, extra] = entry.split('/');
       const family = isIP(address ?? '');
       if (family === 0 || extra !== undefined) return false;
-      return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+      return (
+        bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+      );
     });
     if (!valid) {
-      this.fail(name, 'true, false, a hop count, or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal)', raw);
+      this.fail(
+        name,
+        'true, false, a hop count, or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+        raw,
+      );
     }
     return entries;
   }
@@ -320,12 +363,16 @@ class EnvReader {
       return existsSync(path.join(fallback, 'index.html')) ? fallback : undefined;
     }
     const dir = path.resolve(cwd, raw);
-    if (!existsSync(path.join(dir, 'index.html'))) this.fail(name, 'a directory containing index.html', raw);
+    if (!existsSync(path.join(dir, 'index.html')))
+      this.fail(name, 'a directory containing index.html', raw);
     return dir;
   }
 }
 
-function readOrCreateJwtSecret(dataDir: string, shownDir: string): { secret: string; source: 'file' | 'generated' } {
+function readOrCreateJwtSecret(
+  dataDir: string,
+  shownDir: string,
+): { secret: string; source: 'file' | 'generated' } {
   const file = path.join(dataDir, JWT_SECRET_FILE);
   const shownFile = `${shownDir.replace(/\/+$/, '')}/${JWT_SECRET_FILE}`;
   const existing = readSecretFile(file, shownFile);
@@ -357,7 +404,10 @@ function readSecretFile(file: string, shownFile: string): string | undefined {
   }
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < 32) {
-    throw new ConfigError('JWT_SECRET', `${shownFile} must hold at least 32 characters (got a ${secret.length}-character value)`);
+    throw new ConfigError(
+      'JWT_SECRET',
+      `${shownFile} must hold at least 32 characters (got a ${secret.length}-character value)`,
+    );
   }
   return secret;
 }

@@ -11,7 +11,8 @@ export function findRepoRoot(start: string = moduleDir()): string {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'chatter') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'chatter')
+          return dir;
       } catch {
         // An unreadable manifest is simply not ours.
       }

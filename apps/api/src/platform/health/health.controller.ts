@@ -28,6 +28,9 @@ export class HealthController {
   ): Promise<{ status: 'ok' | 'unavailable' | 'draining'; checks: Record<string, boolean> }> {
     const report = await this.health.readiness();
     if (!report.ready) res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable', checks: { ...report.checks } };
+    return {
+      status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable',
+      checks: { ...report.checks },
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  Provider,
+} from '@nestjs/common';
 import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
@@ -31,7 +38,11 @@ export class HealthModule {
         ...(options.providers ?? []),
         DrainState,
         HealthService,
-        { provide: READINESS_CHECKS, useFactory: (...checks: ReadinessCheck[]) => checks, inject: tokens },
+        {
+          provide: READINESS_CHECKS,
+          useFactory: (...checks: ReadinessCheck[]) => checks,
+          inject: tokens,
+        },
       ],
       exports: [DrainState, HealthService],
     };

@@ -42,7 +42,9 @@ export class HealthService {
     const results = await Promise.all(this.checks.map((check) => runCheck(check, timeoutMs)));
     const checks: Record<string, boolean> = {};
     // Two checks with one name (e.g. two Redis clients) must both pass.
-    this.checks.forEach((check, i) => (checks[check.name] = (checks[check.name] ?? true) && results[i]!));
+    this.checks.forEach(
+      (check, i) => (checks[check.name] = (checks[check.name] ?? true) && results[i]!),
+    );
     const draining = this.drain.isDraining;
     return { ready: !draining && results.every(Boolean), draining, checks };
   }

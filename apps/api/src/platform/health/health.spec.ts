@@ -44,7 +44,9 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ url: string; app: INestApplication }> {
-  @Module({ imports: [HealthModule.forRoot({ imports: [ChecksModule], checks: [StoreCheck, BusCheck] })] })
+  @Module({
+    imports: [HealthModule.forRoot({ imports: [ChecksModule], checks: [StoreCheck, BusCheck] })],
+  })
   class TestModule {}
   app = await NestFactory.create(TestModule, { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -59,7 +61,11 @@ async function get(url: string): Promise<{ status: number; body: unknown; cache:
 describe('HealthController', () => {
   it('answers 200 on /healthz and /readyz when every check passes', async () => {
     const { url } = await start();
-    expect(await get(`${url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' }, cache: 'no-store' });
+    expect(await get(`${url}/healthz`)).toEqual({
+      status: 200,
+      body: { status: 'ok' },
+      cache: 'no-store',
+    });
     expect(await get(`${url}/readyz`)).toEqual({
       status: 200,
       body: { status: 'ok', checks: { store: true, bus: true } },
@@ -67,21 +73,27 @@ describe('HealthController', () => {
     });
   });
 
-  it.each([false, 'throw', 'hang'] as const)('answers 503 on /readyz with per-check results when a check is %s', async (state) => {
-    const { url, app } = await start();
-    app.get(BusCheck).ready = state;
-    expect(await get(`${url}/readyz`)).toMatchObject({
-      status: 503,
-      body: { status: 'unavailable', checks: { store: true, bus: false } },
-    });
-    // Liveness does not depend on dependencies.
-    expect((await get(`${url}/healthz`)).status).toBe(200);
-  });
+  it.each([false, 'throw', 'hang'] as const)(
+    'answers 503 on /readyz with per-check results when a check is %s',
+    async (state) => {
+      const { url, app } = await start();
+      app.get(BusCheck).ready = state;
+      expect(await get(`${url}/readyz`)).toMatchObject({
+        status: 503,
+        body: { status: 'unavailable', checks: { store: true, bus: false } },
+      });
+      // Liveness does not depend on dependencies.
+      expect((await get(`${url}/healthz`)).status).toBe(200);
+    },
+  );
 
   it('answers 503 on both once draining', async () => {
     const { url, app } = await start();
     app.get(DrainState).startDraining();
-    expect(await get(`${url}/healthz`)).toMatchObject({ status: 503, body: { status: 'draining' } });
+    expect(await get(`${url}/healthz`)).toMatchObject({
+      status: 503,
+      body: { status: 'draining' },
+    });
     expect(await get(`${url}/readyz`)).toMatchObject({
       status: 503,
       body: { status: 'draining', checks: { store: true, bus: true } },
@@ -98,7 +110,10 @@ describe('HealthController', () => {
       body: { checks: { store: false, bus: true, redis: true } },
     });
     remove();
-    expect((await get(`${url}/readyz`)).body).toEqual({ status: 'unavailable', checks: { store: false, bus: true } });
+    expect((await get(`${url}/readyz`)).body).toEqual({
+      status: 'unavailable',
+      checks: { store: false, bus: true },
+    });
   });
 });
 

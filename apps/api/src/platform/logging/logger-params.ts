@@ -18,7 +18,8 @@ type Request = IncomingMessage & { originalUrl?: string; id?: unknown };
 /** Reuses a well-formed incoming request id, otherwise makes one; echoes it in the response. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
-  const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id =
+    typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }
@@ -43,12 +44,16 @@ export function logDestination(config: Pick<AppConfig, 'log'>): DestinationStrea
  * request ids, one log per request (probes excluded), queries stripped from logged URLs (GET
  * GraphQL requests carry variables there), and no headers at all in request logs.
  */
-export function createLoggerParams(config: Pick<AppConfig, 'log'>, destination = logDestination(config)): Params {
+export function createLoggerParams(
+  config: Pick<AppConfig, 'log'>,
+  destination = logDestination(config),
+): Params {
   const options: PinoHttpOptions<Request, ServerResponse> = {
     ...pinoOptions(config),
     genReqId: requestId,
     autoLogging: { ignore: (req) => QUIET_PATHS.has(pathOf(req)) },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
       err: serializeError,
       req: (req: { id?: unknown; method?: string; url?: string; raw?: Request }) => ({

@@ -5,7 +5,12 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
-import { createLoggerParams, pinoOptions, REQUEST_ID_HEADER, serializeError } from './logger-params';
+import {
+  createLoggerParams,
+  pinoOptions,
+  REQUEST_ID_HEADER,
+  serializeError,
+} from './logger-params';
 import { loggingModule } from './logging.module';
 import { createPrettyLogStream, formatLogLine } from './pretty-log-stream';
 
@@ -13,7 +18,11 @@ const json = { log: { level: 'info', format: 'json' } } as const satisfies Pick<
 
 function capture() {
   const lines: string[] = [];
-  return { lines, stream: { write: (line: string) => void lines.push(line) }, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    lines,
+    stream: { write: (line: string) => void lines.push(line) },
+    entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('pino options', () => {
@@ -23,7 +32,9 @@ describe('pino options', () => {
     logger.info(
       {
         connectionParams: { authorization: 'Bearer abc.def.ghi' },
-        req: { headers: { authorization: 'Bearer xyz', cookie: 'sid=1', 'x-admin-token': 'adm-7731' } },
+        req: {
+          headers: { authorization: 'Bearer xyz', cookie: 'sid=1', 'x-admin-token': 'adm-7731' },
+        },
         variables: { phone: '+33600000000', code: '123456' },
         input: { nested: { refreshToken: 'rt-1', accessToken: 'at-1' } },
         env: { JWT_SECRET: 'jwt-secret-value' },
@@ -32,16 +43,34 @@ describe('pino options', () => {
       'login',
     );
     const line = out.lines[0]!;
-    for (const secret of ['abc.def.ghi', 'xyz', 'sid=1', 'adm-7731', '123456', 'rt-1', 'at-1', 'jwt-secret-value', '654321']) {
+    for (const secret of [
+      'abc.def.ghi',
+      'xyz',
+      'sid=1',
+      'adm-7731',
+      '123456',
+      'rt-1',
+      'at-1',
+      'jwt-secret-value',
+      '654321',
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('+33600000000');
-    expect(JSON.parse(line)).toMatchObject({ variables: { code: '[redacted]' }, connectionParams: '[redacted]', msg: 'login' });
+    expect(JSON.parse(line)).toMatchObject({
+      variables: { code: '[redacted]' },
+      connectionParams: '[redacted]',
+      msg: 'login',
+    });
   });
 
   it('keeps error codes under errorCode', () => {
     const error = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
-    expect(serializeError(error)).toMatchObject({ type: 'Error', message: 'refused', errorCode: 'ECONNREFUSED' });
+    expect(serializeError(error)).toMatchObject({
+      type: 'Error',
+      message: 'refused',
+      errorCode: 'ECONNREFUSED',
+    });
     expect(serializeError(error)).not.toHaveProperty('code');
     const out = capture();
     pino(pinoOptions(json), out.stream).error({ err: error }, 'boom');
@@ -52,18 +81,32 @@ describe('pino options', () => {
 describe('pretty log stream', () => {
   it('prints one readable line per entry', () => {
     const written: string[] = [];
-    const logger = pino(pinoOptions({ log: { level: 'info', format: 'pretty' } }), createPrettyLogStream({ write: (s) => written.push(s) }, false));
+    const logger = pino(
+      pinoOptions({ log: { level: 'info', format: 'pretty' } }),
+      createPrettyLogStream({ write: (s) => written.push(s) }, false),
+    );
     logger.info({ context: 'Boot', port: 3000 }, 'listening\non two lines');
     logger.error({ err: new Error('bad') }, 'failed');
     expect(written).toHaveLength(2);
-    expect(written[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Boot\] listening ⏎ on two lines port=3000\n$/);
+    expect(written[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Boot\] listening ⏎ on two lines port=3000\n$/,
+    );
     expect(written[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR failed Error: bad at .+\n$/);
     expect(written.every((l) => l.indexOf('\n') === l.length - 1)).toBe(true);
   });
 
   it('formats request logs compactly and passes garbage through', () => {
-    const line = JSON.stringify({ level: 30, time: '2024-01-01T10:00:00.000Z', msg: 'request completed', req: { id: 'r1', method: 'POST', url: '/graphql' }, res: { statusCode: 200 }, responseTime: 7 });
-    expect(formatLogLine(line)).toBe('10:00:00.000 INFO  request completed POST /graphql 200 7ms reqId=r1');
+    const line = JSON.stringify({
+      level: 30,
+      time: '2024-01-01T10:00:00.000Z',
+      msg: 'request completed',
+      req: { id: 'r1', method: 'POST', url: '/graphql' },
+      res: { statusCode: 200 },
+      responseTime: 7,
+    });
+    expect(formatLogLine(line)).toBe(
+      '10:00:00.000 INFO  request completed POST /graphql 200 7ms reqId=r1',
+    );
     expect(formatLogLine('not json\n')).toBe('not json');
   });
 });
@@ -92,7 +135,10 @@ describe('LoggerModule with createLoggerParams', () => {
   });
 
   async function start(out: ReturnType<typeof capture>) {
-    @Module({ imports: [LoggerModule.forRoot(createLoggerParams(json, out.stream))], controllers: [ProbeController] })
+    @Module({
+      imports: [LoggerModule.forRoot(createLoggerParams(json, out.stream))],
+      controllers: [ProbeController],
+    })
     class TestModule {}
     app = await NestFactory.create(TestModule, { bufferLogs: true });
     app.useLogger(app.get(Logger));
@@ -103,9 +149,12 @@ describe('LoggerModule with createLoggerParams', () => {
   it('logs each request once as JSON with its id, without headers or query strings', async () => {
     const out = capture();
     const url = await start(out);
-    const res = await fetch(`${url}/hello?query=%7Bme%7D&variables=%7B%22code%22%3A%22999111%22%7D`, {
-      headers: { authorization: 'Bearer top-secret', [REQUEST_ID_HEADER]: 'req-42' },
-    });
+    const res = await fetch(
+      `${url}/hello?query=%7Bme%7D&variables=%7B%22code%22%3A%22999111%22%7D`,
+      {
+        headers: { authorization: 'Bearer top-secret', [REQUEST_ID_HEADER]: 'req-42' },
+      },
+    );
     expect(res.headers.get(REQUEST_ID_HEADER)).toBe('req-42');
     await res.text();
     await fetch(`${url}/healthz`).then((r) => r.text());
@@ -122,19 +171,30 @@ describe('LoggerModule with createLoggerParams', () => {
     expect(inside).toMatchObject({ req: { id: 'req-42' }, refreshToken: '[redacted]' });
     const completed = entries.filter((e) => e.msg === 'request completed');
     expect(completed).toHaveLength(1); // /healthz is not logged
-    expect(completed[0]).toMatchObject({ level: 30, req: { id: 'req-42', method: 'GET', url: '/hello' }, res: { statusCode: 200 } });
+    expect(completed[0]).toMatchObject({
+      level: 30,
+      req: { id: 'req-42', method: 'GET', url: '/hello' },
+      res: { statusCode: 200 },
+    });
     expect(completed[0]!.req).not.toHaveProperty('headers');
   });
 
   it('replaces a malformed incoming request id', async () => {
     const out = capture();
     const url = await start(out);
-    const res = await fetch(`${url}/hello`, { headers: { [REQUEST_ID_HEADER]: 'bad id\twith tab' } });
+    const res = await fetch(`${url}/hello`, {
+      headers: { [REQUEST_ID_HEADER]: 'bad id\twith tab' },
+    });
     expect(res.headers.get(REQUEST_ID_HEADER)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('builds from the injected AppConfig', async () => {
-    @Module({ imports: [AppConfigModule.forRoot({ log: { level: 'silent', format: 'json' } } as AppConfig), loggingModule()] })
+    @Module({
+      imports: [
+        AppConfigModule.forRoot({ log: { level: 'silent', format: 'json' } } as AppConfig),
+        loggingModule(),
+      ],
+    })
     class TestModule {}
     app = await NestFactory.create(TestModule, { bufferLogs: true, abortOnError: false });
     expect(app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp).toMatchObject({ level: 'silent' });

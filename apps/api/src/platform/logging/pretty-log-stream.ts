@@ -1,8 +1,34 @@
 import type { DestinationStream } from 'pino';
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-const COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
-const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'context', 'req', 'res', 'responseTime', 'err', 'reqId']);
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+const COLORS: Record<number, string> = {
+  10: '90',
+  20: '36',
+  30: '32',
+  40: '33',
+  50: '31',
+  60: '35',
+};
+const OMITTED = new Set([
+  'level',
+  'time',
+  'pid',
+  'hostname',
+  'msg',
+  'context',
+  'req',
+  'res',
+  'responseTime',
+  'err',
+  'reqId',
+]);
 
 interface Writable {
   write(chunk: string): unknown;
@@ -13,7 +39,10 @@ interface Writable {
  * A pino destination that prints each JSON entry as one readable line, for development:
  * `12:00:01.123 INFO  [Context] message GET /graphql 200 12ms key=value`. No pino-pretty needed.
  */
-export function createPrettyLogStream(out: Writable = process.stdout, color = out.isTTY === true): DestinationStream {
+export function createPrettyLogStream(
+  out: Writable = process.stdout,
+  color = out.isTTY === true,
+): DestinationStream {
   return {
     write(line: string) {
       out.write(`${formatLogLine(line, color)}\n`);
@@ -31,7 +60,10 @@ export function formatLogLine(line: string, color = false): string {
   }
   const level = typeof entry.level === 'number' ? entry.level : 30;
   const name = (LEVELS[level] ?? String(level)).padEnd(5);
-  const parts: string[] = [formatTime(entry.time), color ? `\u001b[${COLORS[level] ?? '0'}m${name}\u001b[0m` : name];
+  const parts: string[] = [
+    formatTime(entry.time),
+    color ? `\u001b[${COLORS[level] ?? '0'}m${name}\u001b[0m` : name,
+  ];
   if (typeof entry.context === 'string') parts.push(`[${entry.context}]`);
   if (entry.msg !== undefined) parts.push(oneLine(String(entry.msg)));
   const req = entry.req as { method?: string; url?: string; id?: unknown } | undefined;
@@ -39,10 +71,18 @@ export function formatLogLine(line: string, color = false): string {
   if (req?.method) parts.push(`${req.method} ${req.url ?? ''}`.trim());
   if (res?.statusCode !== undefined) parts.push(String(res.statusCode));
   if (typeof entry.responseTime === 'number') parts.push(`${entry.responseTime}ms`);
-  const err = entry.err as { type?: string; message?: string; stack?: string; errorCode?: unknown } | undefined;
+  const err = entry.err as
+    { type?: string; message?: string; stack?: string; errorCode?: unknown } | undefined;
   if (err) {
-    const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).slice(0, 3);
-    parts.push(oneLine(`${err.type ?? 'Error'}: ${err.message ?? ''}${err.errorCode ? ` (${String(err.errorCode)})` : ''} ${frames.map((f) => f.trim()).join(' ← ')}`.trim()));
+    const frames = (err.stack ?? '')
+      .split('\n')
+      .filter((l) => l.trim().startsWith('at '))
+      .slice(0, 3);
+    parts.push(
+      oneLine(
+        `${err.type ?? 'Error'}: ${err.message ?? ''}${err.errorCode ? ` (${String(err.errorCode)})` : ''} ${frames.map((f) => f.trim()).join(' ← ')}`.trim(),
+      ),
+    );
   }
   for (const [key, value] of Object.entries(entry)) {
     if (OMITTED.has(key) || value === undefined) continue;

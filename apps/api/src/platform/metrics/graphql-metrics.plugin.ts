@@ -26,7 +26,12 @@ export function graphqlMetricsPlugin<TContext extends BaseContext = BaseContext>
         },
         async willSendResponse(ctx) {
           const outcome = failed || hasErrors(ctx.response) ? 'error' : 'ok';
-          metrics.recordGraphqlOperation(name, type, outcome, Number(process.hrtime.bigint() - start) / 1e9);
+          metrics.recordGraphqlOperation(
+            name,
+            type,
+            outcome,
+            Number(process.hrtime.bigint() - start) / 1e9,
+          );
         },
       };
     },

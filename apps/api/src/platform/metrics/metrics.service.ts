@@ -160,7 +160,12 @@ export class MetricsService implements OnModuleDestroy {
     outcome: GraphqlOutcome,
     seconds: number,
   ): void {
-    const operation = name === undefined ? UNKNOWN_OPERATION : name === null || name === '' ? ANONYMOUS_OPERATION : this.operationNames.value(name);
+    const operation =
+      name === undefined
+        ? UNKNOWN_OPERATION
+        : name === null || name === ''
+          ? ANONYMOUS_OPERATION
+          : this.operationNames.value(name);
     const labels = { operation, type, outcome };
     this.graphqlOperations.inc(labels);
     this.graphqlDuration.observe(labels, seconds);

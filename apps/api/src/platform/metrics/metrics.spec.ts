@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BoundedLabel } from './bounded-label';
 import { graphqlMetricsPlugin } from './graphql-metrics.plugin';
 import { MetricsModule } from './metrics.module';
-import { MAX_OPERATION_NAMES, METRICS_ROUTE_LOCAL, MetricsResponse, MetricsService } from './metrics.service';
+import {
+  MAX_OPERATION_NAMES,
+  METRICS_ROUTE_LOCAL,
+  MetricsResponse,
+  MetricsService,
+} from './metrics.service';
 
 type Labels = Record<string, string | number>;
 
@@ -17,14 +22,23 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-async function values(metrics: MetricsService, name: string): Promise<{ labels: Labels; value: number }[]> {
+async function values(
+  metrics: MetricsService,
+  name: string,
+): Promise<{ labels: Labels; value: number }[]> {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name}`);
   return (await metric.get()).values.map((v) => ({ labels: v.labels as Labels, value: v.value }));
 }
 
-async function valueOf(metrics: MetricsService, name: string, labels: Labels = {}): Promise<number | undefined> {
-  return (await values(metrics, name)).find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+async function valueOf(
+  metrics: MetricsService,
+  name: string,
+  labels: Labels = {},
+): Promise<number | undefined> {
+  return (await values(metrics, name)).find((v) =>
+    Object.entries(labels).every(([k, x]) => v.labels[k] === x),
+  )?.value;
 }
 
 describe('MetricsService', () => {
@@ -48,7 +62,9 @@ describe('MetricsService', () => {
     expect(await valueOf(metrics, 'chatter_subscriptions_active')).toBe(1);
     metrics.decSubscriptions();
     expect(await valueOf(metrics, 'chatter_subscriptions_active')).toBe(0);
-    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'MessageAdded' })).toBe(4);
+    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'MessageAdded' })).toBe(
+      4,
+    );
   });
 
   it('exposes default process metrics and event-loop delay quantiles in seconds', async () => {
@@ -79,7 +95,13 @@ describe('MetricsService', () => {
 describe('BoundedLabel', () => {
   it('collapses new values beyond the limit and truncates long ones', () => {
     const label = new BoundedLabel(2, 'other', 5);
-    expect(['a', 'b', 'c', 'a', 'abcdefgh'].map((v) => label.value(v))).toEqual(['a', 'b', 'other', 'a', 'other']);
+    expect(['a', 'b', 'c', 'a', 'abcdefgh'].map((v) => label.value(v))).toEqual([
+      'a',
+      'b',
+      'other',
+      'a',
+      'other',
+    ]);
   });
 });
 
@@ -97,7 +119,12 @@ describe('graphqlMetricsPlugin', () => {
     server = new ApolloServer({
       typeDefs: 'type Query { ok: Int, boom: Int } type Mutation { touch: Boolean }',
       resolvers: {
-        Query: { ok: () => 1, boom: () => { throw new Error('boom'); } },
+        Query: {
+          ok: () => 1,
+          boom: () => {
+            throw new Error('boom');
+          },
+        },
         Mutation: { touch: () => true },
       },
       plugins: [graphqlMetricsPlugin(metrics)],
@@ -135,7 +162,8 @@ describe('graphqlMetricsPlugin', () => {
 
   it(`keeps at most ${MAX_OPERATION_NAMES} distinct operation names`, async () => {
     await start();
-    for (let i = 0; i < MAX_OPERATION_NAMES + 5; i++) await server.executeOperation({ query: `query Op${i} { ok }` });
+    for (let i = 0; i < MAX_OPERATION_NAMES + 5; i++)
+      await server.executeOperation({ query: `query Op${i} { ok }` });
     const all = await ops();
     expect(all).toHaveLength(MAX_OPERATION_NAMES + 1);
     expect(all.find((v) => v.labels.operation === 'other')?.value).toBe(5);
@@ -166,24 +194,39 @@ describe('MetricsModule over HTTP', () => {
     // that then also pass Nest's middleware must still count once.
     app.use(app.get(MetricsService).httpMiddleware());
     // A non-Nest handler labelled through res.locals, as the static middleware does.
-    app.use('/assets', (_req: unknown, res: MetricsResponse & { locals: Record<string, unknown> }) => {
-      res.locals[METRICS_ROUTE_LOCAL] = 'static';
-      res.end('x');
-    });
+    app.use(
+      '/assets',
+      (_req: unknown, res: MetricsResponse & { locals: Record<string, unknown> }) => {
+        res.locals[METRICS_ROUTE_LOCAL] = 'static';
+        res.end('x');
+      },
+    );
     await app.listen(0, '127.0.0.1');
     const url = await app.getUrl();
-    for (const path of ['/items/1', '/items/2', '/nope/1', '/nope/2', '/assets/a.js']) await (await fetch(url + path)).text();
+    for (const path of ['/items/1', '/items/2', '/nope/1', '/nope/2', '/assets/a.js'])
+      await (await fetch(url + path)).text();
 
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     await res.text();
     // Requests are recorded when their response finishes, which may trail the client by a tick.
-    const text = await eventually(() => app!.get(MetricsService).metrics(), (t) => t.includes('route="static"'));
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="/items/:id",status="200"} 2');
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="other",status="404"} 2');
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="static",status="200"} 1');
-    expect(text).toContain('chatter_http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 2');
+    const text = await eventually(
+      () => app!.get(MetricsService).metrics(),
+      (t) => t.includes('route="static"'),
+    );
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="/items/:id",status="200"} 2',
+    );
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="other",status="404"} 2',
+    );
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="static",status="200"} 1',
+    );
+    expect(text).toContain(
+      'chatter_http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 2',
+    );
     expect(text).not.toContain('/nope');
   });
 });

@@ -104,20 +104,33 @@ export class ShutdownService implements OnApplicationShutdown {
 
     const server = asHttpServer(app.getHttpServer());
     const serverClosed = server ? this.stopAccepting(server) : Promise.resolve();
-    const pending = [...this.drainers].map(([name, drainer]) => this.runDrainer(name, drainer, graceMs));
-    const finished = await withTimeout(Promise.all([...pending, serverClosed]).then(() => true), graceMs, false);
-    if (!finished) this.logger.warn(`grace period of ${graceMs} ms elapsed; closing remaining connections`);
+    const pending = [...this.drainers].map(([name, drainer]) =>
+      this.runDrainer(name, drainer, graceMs),
+    );
+    const finished = await withTimeout(
+      Promise.all([...pending, serverClosed]).then(() => true),
+      graceMs,
+      false,
+    );
+    if (!finished)
+      this.logger.warn(`grace period of ${graceMs} ms elapsed; closing remaining connections`);
     server?.closeAllConnections();
 
     let code = 0;
     try {
-      const closed = await withTimeout(app.close().then(() => true), Math.max(graceMs, MIN_CLOSE_TIMEOUT_MS), false);
+      const closed = await withTimeout(
+        app.close().then(() => true),
+        Math.max(graceMs, MIN_CLOSE_TIMEOUT_MS),
+        false,
+      );
       if (!closed) {
         this.logger.error('application did not close in time');
         code = 1;
       }
     } catch (error) {
-      this.logger.error(`application close failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `application close failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       code = 1;
     }
     this.logger.log(`stopped (exit ${code})`);
@@ -128,7 +141,9 @@ export class ShutdownService implements OnApplicationShutdown {
     try {
       await drainer(graceMs);
     } catch (error) {
-      this.logger.warn(`drainer ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `drainer ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -151,7 +166,9 @@ function closeAfter(res: ServerResponse): void {
 
 function asHttpServer(value: unknown): Server | undefined {
   const server = value as Partial<Server> | undefined;
-  return server && typeof server.close === 'function' && typeof server.closeAllConnections === 'function'
+  return server &&
+    typeof server.close === 'function' &&
+    typeof server.closeAllConnections === 'function'
     ? (server as Server)
     : undefined;
 }

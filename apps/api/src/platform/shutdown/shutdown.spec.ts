@@ -144,8 +144,7 @@ describe('ShutdownService with a real HTTP server', () => {
       if (req.url === '/slow') {
         arrived.resolve();
         void release.promise.then(() => res.end('slow done'));
-      }
-      else res.end('fast');
+      } else res.end('fast');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;

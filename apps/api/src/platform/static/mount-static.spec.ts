@@ -11,7 +11,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { acceptsHtml } from './accepts-html';
 import { mountStatic, MountStaticOptions } from './mount-static';
 
-const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+const BROWSER =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 const APOLLO_CLIENT = 'application/graphql-response+json,application/json;q=0.9';
 
 /** Stands in for Apollo at /graphql and for the probes, as Nest routes registered after mountStatic. */
@@ -50,7 +51,10 @@ beforeAll(() => {
   writeFileSync(path.join(webDist, 'robots.txt'), 'User-agent: *');
   playgroundDir = path.join(root, 'playground');
   mkdirSync(path.join(playgroundDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(playgroundDir, 'index.html'), '<!doctype html><title>Chatter GraphiQL</title>');
+  writeFileSync(
+    path.join(playgroundDir, 'index.html'),
+    '<!doctype html><title>Chatter GraphiQL</title>',
+  );
   writeFileSync(path.join(playgroundDir, 'assets/index-abc.js'), 'console.log("graphiql")');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -76,8 +80,16 @@ async function start(
 }
 
 async function get(url: string, accept?: string, init: RequestInit = {}) {
-  const res = await fetch(url, { ...init, headers: { ...(accept ? { accept } : {}), ...(init.headers as object) } });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: await res.text() };
+  const res = await fetch(url, {
+    ...init,
+    headers: { ...(accept ? { accept } : {}), ...(init.headers as object) },
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    body: await res.text(),
+  };
 }
 
 describe('GET /graphql', () => {
@@ -97,10 +109,17 @@ describe('GET /graphql', () => {
   it('never shadows API requests', async () => {
     const url = await start();
     const query = `${url}/graphql?query=%7B__typename%7D`;
-    expect(JSON.parse((await get(query, BROWSER)).body)).toEqual({ api: 'GET', url: '/graphql?query=%7B__typename%7D' });
+    expect(JSON.parse((await get(query, BROWSER)).body)).toEqual({
+      api: 'GET',
+      url: '/graphql?query=%7B__typename%7D',
+    });
     expect(JSON.parse((await get(query, APOLLO_CLIENT)).body)).toMatchObject({ api: 'GET' });
-    expect(JSON.parse((await get(`${url}/graphql?extensions=%7B%7D`, BROWSER)).body)).toMatchObject({ api: 'GET' });
-    expect(JSON.parse((await get(`${url}/graphql`, APOLLO_CLIENT)).body)).toMatchObject({ api: 'GET' });
+    expect(JSON.parse((await get(`${url}/graphql?extensions=%7B%7D`, BROWSER)).body)).toMatchObject(
+      { api: 'GET' },
+    );
+    expect(JSON.parse((await get(`${url}/graphql`, APOLLO_CLIENT)).body)).toMatchObject({
+      api: 'GET',
+    });
     expect(JSON.parse((await get(`${url}/graphql`, '*/*')).body)).toMatchObject({ api: 'GET' });
     expect(JSON.parse((await get(`${url}/graphql`)).body)).toMatchObject({ api: 'GET' });
     const post = await get(`${url}/graphql`, BROWSER, {
@@ -131,7 +150,9 @@ describe('GET /graphql', () => {
     const res = await get(`${url}/graphql`, BROWSER);
     expect(res.status).toBe(404);
     expect(res.body).toContain('apps/api/playground/build.mjs');
-    expect(JSON.parse((await get(`${url}/graphql?query=%7Ba%7D`, BROWSER)).body)).toMatchObject({ api: 'GET' });
+    expect(JSON.parse((await get(`${url}/graphql?query=%7Ba%7D`, BROWSER)).body)).toMatchObject({
+      api: 'GET',
+    });
   });
 });
 
@@ -182,9 +203,15 @@ describe('web app', () => {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       text = await app!.get(MetricsService).metrics();
     }
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="static",status="200"} 2');
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="playground",status="200"} 1');
-    expect(text).toContain('chatter_http_requests_total{method="GET",route="/graphql",status="200"} 1');
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="static",status="200"} 2',
+    );
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="playground",status="200"} 1',
+    );
+    expect(text).toContain(
+      'chatter_http_requests_total{method="GET",route="/graphql",status="200"} 1',
+    );
   });
 
   it('serves nothing without a web build', async () => {
@@ -198,7 +225,9 @@ describe('web app', () => {
     mkdirSync(bad, { recursive: true });
     writeFileSync(path.join(bad, 'index.html'), '');
     writeFileSync(path.join(bad, 'metrics'), '');
-    await expect(start({ webDist: bad })).rejects.toThrow('contains metrics, which would shadow API paths');
+    await expect(start({ webDist: bad })).rejects.toThrow(
+      'contains metrics, which would shadow API paths',
+    );
   });
 });
 

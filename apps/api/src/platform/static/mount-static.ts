@@ -96,7 +96,11 @@ export function mountStatic(
       fallthrough: true,
       // Vite fingerprints everything under assets/; the rest may change between builds.
       setHeaders: (res: Response, file: string) =>
-        label(res, 'static', file.startsWith(path.join(web!, 'assets') + path.sep) ? IMMUTABLE : 'no-cache'),
+        label(
+          res,
+          'static',
+          file.startsWith(path.join(web!, 'assets') + path.sep) ? IMMUTABLE : 'no-cache',
+        ),
     });
     const index = path.join(web, 'index.html');
     app.use((req: Request, res: Response, next: Next) => {
