@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Session } from './auth/session';
+import { REFRESH_KEY, Session } from './auth/session';
 import { createApolloClient } from './apollo/apollo-client';
 import { App } from './app/app';
 import './styles.css';
@@ -10,6 +10,11 @@ const client = createApolloClient(session, '/graphql');
 // Signing out (here or because the session was revoked) must not leave anyone's data behind.
 session.subscribe(() => {
   if (session.state === 'signed-out') void client.clearStore();
+});
+
+// Another tab signed out (or was signed out): follow it here too.
+window.addEventListener('storage', (e) => {
+  if (e.key === REFRESH_KEY) session.storageChanged();
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -99,3 +99,19 @@ describe('Session', () => {
     expect(body.variables).toEqual({ refreshToken: 'refresh-1' });
   });
 });
+
+describe('Session across tabs', () => {
+  it('follows a sign-out made in another tab', () => {
+    const storage = new MemoryStorage();
+    const s = new Session('/graphql', storage, vi.fn());
+    s.accept(auth(1));
+    const listener = vi.fn();
+    s.subscribe(listener);
+    storage.removeItem(REFRESH_KEY); // the other tab signed out
+    s.storageChanged();
+    expect(s.state).toBe('signed-out');
+    expect(s.currentAccessToken).toBeNull();
+    expect(listener).toHaveBeenCalledTimes(1);
+    s.dispose();
+  });
+});

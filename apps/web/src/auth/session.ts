@@ -113,6 +113,15 @@ export class Session {
     if (wasSignedIn) this.emit();
   }
 
+  /** Another tab changed the stored session: if it signed out, this tab follows. */
+  storageChanged(): void {
+    if (this.state !== 'signed-out' || !this.access) return;
+    this.access = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.emit();
+  }
+
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.listeners.clear();

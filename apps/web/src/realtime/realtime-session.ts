@@ -79,6 +79,11 @@ export class RealtimeSession {
 
   getStatus = (): ConnectionStatus => this.status;
 
+  /** Applies one stream event (the socket's handler; also the seam for tests). */
+  apply(event: ChatEventsSubscription['chatEvents']): void {
+    applyChatEvent(this.ctx, event);
+  }
+
   onStatus = (listener: () => void): (() => void) => {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
@@ -155,7 +160,7 @@ export class RealtimeSession {
     this.dispose = this.ws!.subscribe<ChatEventsSubscription>(payload, {
       next: (result) => {
         this.subscribeFailures = 0;
-        if (result.data?.chatEvents) applyChatEvent(this.ctx, result.data.chatEvents);
+        if (result.data?.chatEvents) this.apply(result.data.chatEvents);
       },
       error: (err) => {
         // A GraphQL-level refusal ends the subscription: refresh if needed and start again.
