@@ -11,7 +11,7 @@ import { prestartSessions, stopCachedSessions, type BenchOptions } from './scena
 import { emptyResult, type Scenario } from './scenarios/scenario';
 import { SCENARIOS } from './scenarios';
 import { nofileLimits } from './stats/proc';
-import { chatterAvailable } from './servers/targets';
+import { chatterAvailable, snapshotChatter } from './servers/targets';
 import { TokenFactory } from './servers/tokens';
 
 const SMOKE_BUDGET_MS = 180_000;
@@ -65,8 +65,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     : undefined;
   watchdog?.unref();
 
+  const snapshot = opts.chatterAvailable && cli.targets.includes('chatter') ? await snapshotChatter(root) : undefined;
+  if (snapshot) opts.chatterEntry = snapshot.entry;
+  else if (opts.chatterAvailable && cli.targets.includes('chatter')) console.warn('[bench] could not snapshot a stable dist/api; running it in place');
+
   const startedAt = new Date().toISOString();
-  if (cli.smoke) await prestartSessions(opts);
+  // Scenario 4 starts its own clusters; the others share one server per target in smoke runs.
+  if (cli.smoke && cli.scenarios.some((id) => id !== 4)) await prestartSessions(opts);
   const results: ScenarioResult[] = [];
   for (const id of cli.scenarios) {
     const scenario = SCENARIOS.find((s) => s.id === id) as Scenario;
@@ -83,6 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(renderMarkdown({ ...reportOf(results.slice(-1)), mode: cli.smoke ? 'smoke' : 'full' }).split('\n').slice(4).join('\n'));
   }
   await stopCachedSessions();
+  snapshot?.dispose();
   const report: BenchReport = {
     ...reportOf(results),
     startedAt,

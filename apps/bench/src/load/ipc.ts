@@ -46,6 +46,8 @@ export interface PhaseSendResult {
 export interface PhaseProgress {
   unique: Record<number, number>;
   lastDeliveryUs: Record<number, number>;
+  /** Highest latency seen so far per phase: slow servers get a longer drain. */
+  maxLatencyUs: Record<number, number>;
 }
 
 export interface PhaseCollect {
@@ -86,7 +88,7 @@ export interface ChurnResult {
 
 export type WorkerRequest =
   | { op: 'init'; workerId: number; workers: number; kind: TargetKind; endpoints: Endpoint[]; httpMaxSockets: number }
-  | { op: 'open'; conns: ConnSpec[]; concurrency: number; withSince: boolean }
+  | { op: 'open'; conns: ConnSpec[]; concurrency: number }
   | { op: 'phase'; req: PhaseRequest }
   | { op: 'progress' }
   | { op: 'collect'; phaseId: number }

@@ -110,7 +110,7 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
   await Promise.all(lanes);
 }
 
-async function openConns(specs: ConnSpec[], concurrency: number, withSince: boolean): Promise<OpenResult> {
+async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenResult> {
   if (!client) throw new Error('not initialized');
   const c = client;
   const result: OpenResult = { opened: 0, failed: [], errors: {} };
@@ -122,7 +122,10 @@ async function openConns(specs: ConnSpec[], concurrency: number, withSince: bool
       conns.set(spec.idx, state);
     }
     const s = state;
-    const since: ResumeCursor[] | undefined = withSince ? spec.rooms.map((r) => ({ conversationId: r, afterSeq: Math.max(0, s.lastSeq.get(r) ?? 0) })) : undefined;
+    // Like Chatter's web client, always resume from a cursor (0 before anything was seen): a
+    // subscription without one starts from the store's position whenever the server gets to it,
+    // and anything sent in between would never be delivered.
+    const since: ResumeCursor[] = spec.rooms.map((r) => ({ conversationId: r, afterSeq: Math.max(0, s.lastSeq.get(r) ?? 0) }));
     try {
       s.handle = await c.open(spec, s.events, since);
       result.opened++;
@@ -233,14 +236,15 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       client = createTargetClient(msg.kind, msg.endpoints, msg.httpMaxSockets);
       return { ok: true };
     case 'open':
-      return openConns(msg.conns, msg.concurrency, msg.withSince);
+      return openConns(msg.conns, msg.concurrency);
     case 'phase':
       return runPhase(msg.req);
     case 'progress': {
-      const p: PhaseProgress = { unique: {}, lastDeliveryUs: {} };
+      const p: PhaseProgress = { unique: {}, lastDeliveryUs: {}, maxLatencyUs: {} };
       for (const [id, s] of phases) {
         p.unique[id] = s.unique;
         p.lastDeliveryUs[id] = s.lastDeliveryUs;
+        p.maxLatencyUs[id] = s.hist.totalCount ? s.hist.maxValue : 0;
       }
       return p;
     }
@@ -252,12 +256,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       return out;
     }
     case 'drop':
-      for (const s of conns.values()) {
-        if (s.spec.subscribe && s.handle) {
-          s.handle.terminate();
-          s.handle = undefined;
-        }
-      }
+      // The handle stays: HTTP senders keep working while the socket is gone.
+      for (const s of conns.values()) if (s.spec.subscribe) s.handle?.terminate();
       return { ok: true };
     case 'counters': {
       const u = process.cpuUsage();

@@ -23,6 +23,7 @@ export interface BenchOptions {
   tokens: TokenFactory;
   fdLimit: number;
   chatterAvailable: boolean;
+  chatterEntry?: string;
 }
 
 export interface PhaseResult {
@@ -114,7 +115,7 @@ export class Session {
   }
 
   static async start(kind: TargetKind, opts: BenchOptions, chatter?: ChatterOptions): Promise<Session> {
-    const env: BenchEnv = { root: opts.root, logDir: opts.logDir, serverCpus: opts.serverCpus, tokens: opts.tokens };
+    const env: BenchEnv = { root: opts.root, logDir: opts.logDir, serverCpus: opts.serverCpus, tokens: opts.tokens, chatterEntry: opts.chatterEntry };
     debug(`starting ${kind}`);
     const target = await startTarget(kind, env, chatter);
     debug(`${kind} ready; starting ${opts.workers} workers`);
@@ -137,11 +138,11 @@ export class Session {
   }
 
   /** Opens connections (in their workers); returns how many failed and why. */
-  async open(specs: ConnSpec[], opts: { concurrency?: number; withSince?: boolean } = {}): Promise<{ opened: number; failed: number; errors: Record<string, number>; seconds: number }> {
+  async open(specs: ConnSpec[], opts: { concurrency?: number } = {}): Promise<{ opened: number; failed: number; errors: Record<string, number>; seconds: number }> {
     const parts = this.pool.split(specs);
     const t = nowUs();
     const per = Math.max(1, Math.floor((opts.concurrency ?? 200) / this.pool.size));
-    const results = await Promise.all(parts.map((conns, w) => this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, { op: 'open', conns, concurrency: per, withSince: opts.withSince ?? false })));
+    const results = await Promise.all(parts.map((conns, w) => this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, { op: 'open', conns, concurrency: per })));
     const seconds = (nowUs() - t) / 1e6;
     debug(`opened ${specs.length} connections in ${seconds.toFixed(2)}s`);
     const failed = new Set(results.flatMap((r) => r.failed));
@@ -204,7 +205,10 @@ export class Session {
     return { phaseId, plan, sends, t0, cpu0, client0, sys0, runner0, wall0 };
   }
 
-  /** Waits until every expected delivery arrived, or nothing new came for stallMs. */
+  /**
+   * Waits until every expected delivery arrived, or nothing new came for a while:
+   * stallMs, stretched to twice the worst latency seen so far when the server is slow.
+   */
   async drain(phaseIds: number[], expected: number, maxDrainMs: number, stallMs: number): Promise<{ unique: number; lastDeliveryUs: number; drained: boolean }> {
     const deadline = Date.now() + maxDrainMs;
     let last = -1;
@@ -213,12 +217,14 @@ export class Session {
       const prog = await this.pool.all<PhaseProgress>({ op: 'progress' });
       const unique = prog.reduce((a, p) => a + phaseIds.reduce((b, id) => b + (p.unique[id] ?? 0), 0), 0);
       const lastDeliveryUs = Math.max(0, ...prog.flatMap((p) => phaseIds.map((id) => p.lastDeliveryUs[id] ?? 0)));
+      const worstMs = Math.max(0, ...prog.flatMap((p) => phaseIds.map((id) => p.maxLatencyUs[id] ?? 0))) / 1000;
       if (unique >= expected) return { unique, lastDeliveryUs, drained: true };
       if (unique !== last) {
         last = unique;
         lastChange = Date.now();
       }
-      if (Date.now() - lastChange > stallMs || Date.now() > deadline || !this.target.alive) return { unique, lastDeliveryUs, drained: false };
+      const stall = Math.max(stallMs, 2 * worstMs);
+      if (Date.now() - lastChange > stall || Date.now() > deadline || !this.target.alive) return { unique, lastDeliveryUs, drained: false };
       await sleep(50);
     }
   }
@@ -241,7 +247,7 @@ export class Session {
     const started = await this.startPhase(p);
     const expected = started.sends.reduce((a, s) => a + s.expected, 0);
     debug(`phase ${started.phaseId}: ${p.total} msgs @${p.rate}/s sent; draining ${expected}`);
-    const d = await this.drain([started.phaseId], expected, p.maxDrainMs ?? 15_000, p.stallMs ?? 3000);
+    const d = await this.drain([started.phaseId], expected, p.maxDrainMs ?? 20_000, p.stallMs ?? 5000);
     debug(`phase ${started.phaseId}: drained=${d.drained} ${d.unique}/${expected}`);
     return this.finishPhase(p, started, d.drained);
   }
@@ -298,7 +304,7 @@ export class Session {
   async warmup(roomKeys: string[], senders: number[][]): Promise<{ ok: boolean; detail: string; result: PhaseResult }> {
     const total = roomKeys.length * 2;
     const rate = Math.max(50, Math.min(1000, total));
-    const result = await this.phase({ roomKeys, senders, rate, total, maxDrainMs: 30_000, stallMs: 5000 });
+    const result = await this.phase({ roomKeys, senders, rate, total, maxDrainMs: 30_000, stallMs: 8000 });
     const ok = result.lost === 0 && result.sendErrors === 0 && result.dups === 0;
     const detail = ok ? 'ok' : `warm-up: ${result.unique}/${result.expected} delivered, ${result.sendErrors} send errors${result.sendErrors ? ` (${fmtErrors(result.errors)})` : ''}`;
     return { ok, detail, result };

@@ -50,7 +50,7 @@ async function ramp(s: Session, shape: Shape, opts: { smoke: boolean; durationS:
   for (let i = 0; i < maxSteps; i++) {
     const rate = opts.smoke ? start * (i + 1) : nextRate(passes, fails, start);
     if (rate === undefined) break;
-    const p = await s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.max(shape.rooms, Math.round(rate * opts.durationS)), maxDrainMs: 20_000, stallMs: 3000 });
+    const p = await s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.max(shape.rooms, Math.round(rate * opts.durationS)), maxDrainMs: 20_000, stallMs: 5000 });
     steps.push(p);
     onStep(p);
     const why = stepVerdict(p);

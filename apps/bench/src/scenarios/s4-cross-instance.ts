@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startMongo, startNats, startRedis, type Service } from '../servers/services';
 import { r2, roomsOf, withSession, type BenchOptions, type PhaseResult } from './harness';
 import { checkPhase, LATENCY_COLUMNS, table, targetsFor, type Scenario } from './scenario';
@@ -6,6 +7,14 @@ interface Variant {
   label: string;
   instances: number;
   env: Record<string, string>;
+}
+
+/** mongodb://host/db?opts → mongodb://host/db-n?opts (db defaults to chatter-bench). */
+export function withDatabaseSuffix(uri: string, n: number): string {
+  // Not WHATWG URL: MongoDB URIs may list several hosts.
+  const m = /^([a-z+]+:\/\/)([^/?]*)\/?([^?]*)(\?.*)?$/.exec(uri);
+  if (!m) throw new Error(`not a MongoDB URI: ${uri}`);
+  return `${m[1]}${m[2]}/${m[3] || 'chatter-bench'}-${n}${m[4] ?? ''}`;
 }
 
 async function e2eOverInstances(opts: BenchOptions, v: Variant): Promise<PhaseResult> {
@@ -36,7 +45,7 @@ export const crossInstance: Scenario = {
   name: 'Cross-instance',
   chatterOnly: true,
   description:
-    'Scenario 2’s workload with every other member connected to the other instance and senders posting to their own instance; the instances share a MongoDB store and use NATS, then Redis, as the event bus. The reference is one instance on the same store with the in-process bus.',
+    'Scenario 2’s workload with every other member connected to the other instance and senders posting to their own instance; the instances share a MongoDB store and Redis (presence, rate limits) and use NATS, then Redis, as the event bus. Added latency is against one instance of the same cluster setup (Chatter refuses the in-process bus with MongoDB).',
   async run(opts, result) {
     if (targetsFor(opts, result, true).length === 0) return;
     const t = table([{ key: 'variant', label: 'setup' }, ...LATENCY_COLUMNS, { key: 'addP50', label: 'added p50 ms' }, { key: 'addP99', label: 'added p99 ms' }, { key: 'lost', label: 'lost' }, { key: 'dups', label: 'dups' }]);
@@ -54,16 +63,32 @@ export const crossInstance: Scenario = {
       const redis = await startRedis(opts.logDir, opts.serverCpus);
       if (nats) services.push(nats);
       if (redis) services.push(redis);
-      const variants: Variant[] = [{ label: '1 instance (MongoDB, in-process bus)', instances: 1, env: { MONGODB_URI: mongo.url } }];
-      if (nats) variants.push({ label: '2 instances + NATS', instances: 2, env: { MONGODB_URI: mongo.url, NATS_URL: nats.url } });
-      else result.skipped.push('NATS: no nats-server and no NATS_URL');
-      if (redis) variants.push({ label: '2 instances + Redis', instances: 2, env: { MONGODB_URI: mongo.url, REDIS_URL: redis.url } });
-      else result.skipped.push('Redis: no redis-server and no REDIS_URL');
+      if (!redis) {
+        result.skipped.push('no Redis (redis-server or REDIS_URL): Chatter’s cluster mode requires it');
+        return;
+      }
+      // Cluster mode: shared MongoDB store, Redis for presence and rate limits, a shared bus; one JWT secret for all.
+      const cluster = { MONGODB_URI: mongo.url, REDIS_URL: redis.url, JWT_SECRET: randomBytes(24).toString('hex') };
+      const variants: Variant[] = [];
+      // BENCH_S4_BUS=nats|redis runs one bus only.
+      const only = process.env.BENCH_S4_BUS;
+      if (nats && only !== 'redis') {
+        variants.push({ label: '1 instance, NATS bus', instances: 1, env: { ...cluster, BUS: 'nats', NATS_URL: nats.url } });
+        variants.push({ label: '2 instances, NATS bus', instances: 2, env: { ...cluster, BUS: 'nats', NATS_URL: nats.url } });
+      } else if (!nats) result.skipped.push('NATS: no nats-server and no NATS_URL');
+      if (only !== 'nats') {
+        variants.push({ label: '1 instance, Redis bus', instances: 1, env: { ...cluster, BUS: 'redis' } });
+        variants.push({ label: '2 instances, Redis bus', instances: 2, env: { ...cluster, BUS: 'redis' } });
+      }
       let ref: PhaseResult | undefined;
-      for (const v of variants) {
+      // Smoke runs only check that one two-instance setup delivers everything exactly once.
+      for (const v of opts.smoke ? variants.filter((x) => x.instances > 1).slice(0, 1) : variants) {
         const label = `Chatter ${v.label}`;
+        if (v.instances === 1) ref = undefined;
         try {
-          const p = await e2eOverInstances(opts, v);
+          // A fresh database per setup: no run inherits another's users, groups or logs.
+          const env = { ...v.env, MONGODB_URI: withDatabaseSuffix(v.env['MONGODB_URI'] as string, variants.indexOf(v)) };
+          const p = await e2eOverInstances(opts, { ...v, env });
           checkPhase(label, 'cross-instance', p, result);
           if (v.instances === 1) ref = p;
           t.rows.push({

@@ -44,7 +44,7 @@ export const reconnectStorm: Scenario = {
           const offline = await s.startPhase({ roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom }, 50);
           const reconnectAt = nowUs();
           const [reopened, live] = await Promise.all([
-            s.open(specs, { concurrency: 1000, withSince: true }),
+            s.open(specs, { concurrency: 1000 }),
             s.startPhase({ roomKeys: keys, senders: rooms, rate: Math.min(1000, keys.length * 4), total: keys.length * 2 }, 0),
           ]);
           const reconnectS = (nowUs() - reconnectAt) / 1e6;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextRate, stepVerdict } from './s1-fan-out';
+import { withDatabaseSuffix } from './s4-cross-instance';
 import { netCpuPerDelivery } from './s7-idle-subscribers';
 
 const ok = { latency: { p99: 10 }, lost: 0, dups: 0, sendErrors: 0, drained: true };
@@ -36,5 +37,13 @@ describe('CPU per delivery', () => {
   it('is null without deliveries and never negative', () => {
     expect(netCpuPerDelivery(1000, 1, 0, 1, 0)).toBeNull();
     expect(netCpuPerDelivery(1000, 1, 50_000, 1, 10)).toBe(0);
+  });
+});
+
+describe('cross-instance setups', () => {
+  it('gives each setup its own MongoDB database, keeping options', () => {
+    expect(withDatabaseSuffix('mongodb://127.0.0.1:27017/chatter-bench', 2)).toBe('mongodb://127.0.0.1:27017/chatter-bench-2');
+    expect(withDatabaseSuffix('mongodb://u:p@h1:1,h2:2/app?replicaSet=rs0', 0)).toBe('mongodb://u:p@h1:1,h2:2/app-0?replicaSet=rs0');
+    expect(withDatabaseSuffix('mongodb://h:1', 1)).toBe('mongodb://h:1/chatter-bench-1');
   });
 });

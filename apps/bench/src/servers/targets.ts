@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errorCode, HttpJson, type GraphQLResponse } from '../load/clients/http-json';
@@ -14,6 +14,8 @@ export interface RoomSpec {
 
 export interface BenchEnv {
   root: string;
+  /** The Chatter entry to run (a snapshot of dist/api, see snapshotChatter). */
+  chatterEntry?: string;
   logDir: string;
   serverCpus?: string;
   tokens: TokenFactory;
@@ -111,7 +113,7 @@ export class RunningTarget {
     const data = await this.gql<{ sendMessage: { seq: number } }>(
       user,
       'mutation BenchFixtureSend($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }',
-      { input: { conversationId: room, clientMessageId: `fixture-${room}-${user}-${Date.now()}`, body } },
+      { input: { conversationId: room, clientMessageId: `fixture-${user}-${Date.now().toString(36)}-${(fixtureSeq++).toString(36)}`, body } },
     );
     return data.sendMessage.seq;
   }
@@ -122,6 +124,8 @@ export class RunningTarget {
     this.cleanup();
   }
 }
+
+let fixtureSeq = 0;
 
 export async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -138,6 +142,43 @@ export function chatterEntry(root: string): string {
 
 export function chatterAvailable(root: string): boolean {
   return existsSync(chatterEntry(root));
+}
+
+/**
+ * Copies dist/api aside for the run: other people rebuild dist while a long bench
+ * runs, and a half-written build must not take down a scenario. Waits for a build
+ * that has not changed for 2 s. The copy lives under apps/bench/.cache so the
+ * repository's node_modules still resolve.
+ */
+export async function snapshotChatter(root: string): Promise<{ entry: string; dispose: () => void } | undefined> {
+  const src = path.join(root, 'dist/api');
+  const stamp = (): number => {
+    let newest = 0;
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else newest = Math.max(newest, statSync(p).mtimeMs);
+      }
+    };
+    walk(src);
+    return newest;
+  };
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      const before = stamp();
+      await new Promise((r) => setTimeout(r, 2000));
+      if (!existsSync(path.join(src, 'main.js')) || stamp() !== before) continue;
+      const dest = path.join(root, 'apps/bench/.cache', `chatter-dist-${process.pid}`, 'api');
+      rmSync(path.dirname(dest), { recursive: true, force: true });
+      cpSync(src, dest, { recursive: true });
+      if (stamp() !== before) continue;
+      return { entry: path.join(dest, 'main.js'), dispose: () => rmSync(path.dirname(dest), { recursive: true, force: true }) };
+    } catch {
+      // dist is being rewritten: try again
+    }
+  }
+  return undefined;
 }
 
 const wsPath = (): string => process.env.BENCH_CHATTER_WS_PATH ?? '/graphql';
@@ -157,7 +198,7 @@ export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: Chat
         const port = await freePort();
         const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatter-bench-data-'));
         dirs.push(dataDir);
-        const s = ServerProcess.spawn(`chatter#${i}`, process.execPath, [...nodeArgs, chatterEntry(env.root)], {
+        const s = ServerProcess.spawn(`chatter#${i}`, process.execPath, [...nodeArgs, env.chatterEntry ?? chatterEntry(env.root)], {
           cwd: env.root,
           cpus: env.serverCpus,
           logFile: path.join(env.logDir, `${stamp}-${i}.log`),
