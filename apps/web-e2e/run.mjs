@@ -247,6 +247,80 @@ const steps = [
     },
   ],
   [
+    'history loads page by page when scrolling up, without gaps or repeats',
+    async () => {
+      const { ada, ben } = users;
+      await openConversation(ada.page, 'Ben Okafor');
+      const many = Array.from({ length: 40 }, (_, i) => `history ${i + 1}`);
+      for (const t of many) await send(ada.page, t);
+      await waitForBodies(ada.page, many.slice(-3), 'Ada');
+      // A fresh load of Ben's page: only the newest page is fetched at first.
+      await ben.page.reload();
+      await openConversation(ben.page, 'Ada Lovelace');
+      await waitForBodies(ben.page, many.slice(-3), 'Ben after reload');
+      const firstLoad = await bodies(ben.page);
+      assert(!firstLoad.includes('Hi Ben! 👋'), 'the oldest message is not loaded up front');
+      await eventually(
+        async () => {
+          await ben.page.locator('.messages').evaluate((el) => (el.scrollTop = 0));
+          return (await bodies(ben.page)).includes('Hi Ben! 👋');
+        },
+        { timeout: 20_000, interval: 400, message: 'scrolling up reaches the first message' },
+      );
+      const all = await bodies(ben.page);
+      assertEqual(all[0], 'Hi Ben! 👋', 'the conversation starts with the first message');
+      assertEqual(new Set(all).size, all.length, 'no message shown twice');
+      assertEqual(all.filter((t) => t.startsWith('history ')), many, 'history in order');
+      await ben.page.locator('.messages__start').waitFor();
+    },
+  ],
+  [
+    'message search finds and jumps to a message',
+    async () => {
+      const { ben } = users;
+      await ben.page.getByRole('link', { name: 'Search messages' }).click();
+      await ben.page.getByLabel('Search in this conversation').fill('workshop');
+      const result = ben.page.locator('.search-result', { hasText: 'Are you coming to the workshop?' });
+      await result.click();
+      await message(ben.page, 'Are you coming to the workshop?').locator('.msg__bubble').waitFor();
+      await ben.page.locator('.msg--highlight').waitFor();
+    },
+  ],
+  [
+    'public channels can be created, found and joined',
+    async () => {
+      const { ben, cleo } = users;
+      await ben.page.goto(`${api.url}/#/new/channels`);
+      await ben.page.getByLabel('Create a public channel').fill('Announcements');
+      await ben.page.getByRole('button', { name: 'Create', exact: true }).click();
+      await ben.page.getByLabel('Message', { exact: true }).waitFor();
+      await send(ben.page, 'Welcome to announcements');
+      await cleo.page.goto(`${api.url}/#/new/channels`);
+      await cleo.page.getByLabel('Search channels').fill('Announ');
+      const row = cleo.page.locator('.person', { hasText: 'Announcements' });
+      await row.getByRole('button', { name: 'Join' }).click();
+      await waitForBodies(cleo.page, ['Welcome to announcements'], 'Cleo in the channel');
+      await send(cleo.page, 'Glad to be here');
+      await waitForBodies(ben.page, ['Welcome to announcements', 'Glad to be here'], 'Ben in the channel');
+    },
+  ],
+  [
+    'sign out, then sign back in without a name step',
+    async () => {
+      const { cleo } = users;
+      await cleo.page.goto(`${api.url}/#/settings`);
+      await cleo.page.getByRole('button', { name: 'Sign out' }).click();
+      await cleo.page.getByLabel('Phone number').waitFor();
+      assertEqual(await cleo.page.evaluate(() => localStorage.getItem('chatter.refreshToken')), null, 'tokens are gone');
+      await cleo.page.getByLabel('Phone number').fill(cleo.phone);
+      const since = api.output().length;
+      await cleo.page.getByRole('button', { name: 'Send code' }).click();
+      await cleo.page.getByLabel('Login code').fill(await api.loginCode(cleo.phone, since));
+      await cleo.page.getByRole('button', { name: 'Sign in' }).click();
+      await cleo.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
+    },
+  ],
+  [
     'no uncaught errors in any page',
     async () => {
       assertEqual(pageErrors, [], 'page errors');

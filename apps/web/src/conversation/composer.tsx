@@ -90,13 +90,18 @@ export function Composer({
     if (!text || disabled) return;
     setError(null);
     if (editing) {
-      if (text === editing.body) return onCancel();
+      const target = editing;
+      // Leave edit mode at once: what the person types next is a new message, not this edit.
+      setBody('');
+      onCancel();
+      if (text === target.body) return;
       try {
-        await editMessage({ variables: { id: editing.id, body: text } });
-        setBody('');
-        onCancel();
+        await editMessage({
+          variables: { id: target.id, body: text },
+          optimisticResponse: { editMessage: { ...target, body: text, editedAt: new Date().toISOString() } },
+        });
       } catch (err) {
-        setError(describeError(err));
+        setError(`Could not edit the message. ${describeError(err)}`);
       }
       return;
     }
