@@ -43,7 +43,12 @@ export function compileBench() {
       fresh = false;
     }
     if (fresh) continue;
-    const { code: raw } = transformFileSync(file, { ...SWC_OPTIONS, filename: file, swcrc: false, configFile: false });
+    const { code: raw } = transformFileSync(file, {
+      ...SWC_OPTIONS,
+      filename: file,
+      swcrc: false,
+      configFile: false,
+    });
     const code = raw.replace(/require\("(\.{1,2}\/[^"]+)"\)/g, (_, spec) => {
       const isDir = existsSync(path.join(path.dirname(file), spec, 'index.ts'));
       return `require("${spec}${isDir ? '/index' : ''}.cjs")`;

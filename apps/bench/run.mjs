@@ -23,12 +23,27 @@ function nofile() {
 }
 
 const lim = nofile();
-if (lim && lim.soft < lim.hard && !process.env.BENCH_NOFILE_RAISED && existsSync('/usr/bin/prlimit')) {
+if (
+  lim &&
+  lim.soft < lim.hard &&
+  !process.env.BENCH_NOFILE_RAISED &&
+  existsSync('/usr/bin/prlimit')
+) {
   const target = Number.isFinite(lim.hard) ? lim.hard : 1048576;
-  const r = spawnSync('prlimit', [`--nofile=${target}:${target}`, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_NOFILE_RAISED: '1' },
-  });
+  const r = spawnSync(
+    'prlimit',
+    [
+      `--nofile=${target}:${target}`,
+      process.execPath,
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...args,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_NOFILE_RAISED: '1' },
+    },
+  );
   process.exit(r.status ?? 1);
 }
 

@@ -16,11 +16,15 @@ export function launch(entry) {
     require.resolve('@as-integrations/express5');
   } catch {
     // NODE_PATH is read at startup; Module._initPaths re-reads it for this process.
-    process.env.NODE_PATH = [path.join(here, 'fallback-modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+    process.env.NODE_PATH = [path.join(here, 'fallback-modules'), process.env.NODE_PATH]
+      .filter(Boolean)
+      .join(path.delimiter);
     require('node:module').Module._initPaths();
     process.env.BENCH_EXPRESS5_FALLBACK = '1';
   }
-  const compiled = process.env.BENCH_COMPILED_DIR && path.join(process.env.BENCH_COMPILED_DIR, 'baselines', entry.replace(/\.ts$/, '.cjs'));
+  const compiled =
+    process.env.BENCH_COMPILED_DIR &&
+    path.join(process.env.BENCH_COMPILED_DIR, 'baselines', entry.replace(/\.ts$/, '.cjs'));
   if (compiled && existsSync(compiled)) return require(compiled);
   process.env.SWC_NODE_PROJECT ??= path.join(root, 'tsconfig.json');
   require('@swc-node/register');

@@ -14,7 +14,7 @@ import { nofileLimits } from './stats/proc';
 import { chatterAvailable, snapshotChatter } from './servers/targets';
 import { TokenFactory } from './servers/tokens';
 
-const SMOKE_BUDGET_MS = 180_000;
+const SMOKE_BUDGET_MS = 300_000;
 
 /** The bench runner: runs the chosen scenarios against each target and writes the report. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -53,9 +53,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     chatterAvailable: chatterAvailable(root),
   };
   const command = `npm run bench --${argv.length ? ` ${argv.join(' ')}` : ''}`;
-  console.log(`[bench] ${cli.smoke ? 'smoke' : 'full'} run; scenarios ${cli.scenarios.join(',')}; targets ${cli.targets.join(',')}; logs in ${logDir}`);
-  if (!opts.chatterAvailable && cli.targets.includes('chatter')) console.warn('[bench] WARNING: dist/api/main.js not found: Chatter is skipped (run `npm run build`).');
-  if (fdLimit < 20000) console.warn(`[bench] open-file limit is ${fdLimit}: capacity figures are bounded by it (raise with \`ulimit -n\`).`);
+  console.log(
+    `[bench] ${cli.smoke ? 'smoke' : 'full'} run; scenarios ${cli.scenarios.join(',')}; targets ${cli.targets.join(',')}; logs in ${logDir}`,
+  );
+  if (!opts.chatterAvailable && cli.targets.includes('chatter'))
+    console.warn(
+      '[bench] WARNING: dist/api/main.js not found: Chatter is skipped (run `npm run build`).',
+    );
+  if (fdLimit < 20000)
+    console.warn(
+      `[bench] open-file limit is ${fdLimit}: capacity figures are bounded by it (raise with \`ulimit -n\`).`,
+    );
 
   const watchdog = cli.smoke
     ? setTimeout(() => {
@@ -65,9 +73,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     : undefined;
   watchdog?.unref();
 
-  const snapshot = opts.chatterAvailable && cli.targets.includes('chatter') ? await snapshotChatter(root) : undefined;
+  const snapshot =
+    opts.chatterAvailable && cli.targets.includes('chatter')
+      ? await snapshotChatter(root)
+      : undefined;
   if (snapshot) opts.chatterEntry = snapshot.entry;
-  else if (opts.chatterAvailable && cli.targets.includes('chatter')) console.warn('[bench] could not snapshot a stable dist/api; running it in place');
+  else if (opts.chatterAvailable && cli.targets.includes('chatter'))
+    console.warn('[bench] could not snapshot a stable dist/api; running it in place');
 
   const startedAt = new Date().toISOString();
   // Scenario 4 starts its own clusters; the others share one server per target in smoke runs.
@@ -85,7 +97,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     results.push(result);
     console.log(`[bench] scenario ${id} done in ${((Date.now() - t) / 1000).toFixed(1)}s`);
-    console.log(renderMarkdown({ ...reportOf(results.slice(-1)), mode: cli.smoke ? 'smoke' : 'full' }).split('\n').slice(4).join('\n'));
+    console.log(
+      renderMarkdown({ ...reportOf(results.slice(-1)), mode: cli.smoke ? 'smoke' : 'full' })
+        .split('\n')
+        .slice(4)
+        .join('\n'),
+    );
   }
   await stopCachedSessions();
   snapshot?.dispose();
@@ -98,7 +115,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       cpus: os.cpus().length,
       memGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
-      pinning: split ? `servers pinned to CPU ${split.server}, load generator to CPU ${split.load} (taskset)` : 'no CPU pinning',
+      pinning: split
+        ? `servers pinned to CPU ${split.server}, load generator to CPU ${split.load} (taskset)`
+        : 'no CPU pinning',
       fdLimit,
     },
   };
@@ -106,18 +125,32 @@ export async function main(argv: readonly string[]): Promise<number> {
   const base = cli.smoke ? 'smoke' : 'latest';
   const series = results.flatMap((r) => r.series ?? []);
   const chartFile = `${base}.svg`;
-  if (series.length > 0) writeFileSync(path.join(opts.outDir, chartFile), renderLatencyChart(series));
-  writeFileSync(path.join(opts.outDir, `${base}.md`), renderMarkdown(report, series.length > 0 ? chartFile : undefined));
+  if (series.length > 0)
+    writeFileSync(path.join(opts.outDir, chartFile), renderLatencyChart(series));
+  writeFileSync(
+    path.join(opts.outDir, `${base}.md`),
+    renderMarkdown(report, series.length > 0 ? chartFile : undefined),
+  );
   writeFileSync(path.join(opts.outDir, `${base}.json`), JSON.stringify(report, null, 2) + '\n');
-  console.log(`[bench] wrote ${path.relative(root, path.join(opts.outDir, base))}.{md,json${series.length ? ',svg' : ''}}`);
+  console.log(
+    `[bench] wrote ${path.relative(root, path.join(opts.outDir, base))}.{md,json${series.length ? ',svg' : ''}}`,
+  );
 
   const failures = results.flatMap((r) => r.failures.map((f) => `scenario ${r.id}: ${f}`));
-  if (failures.length) console.error(`[bench] ${failures.length} failure(s):\n  ${failures.join('\n  ')}`);
+  if (failures.length)
+    console.error(`[bench] ${failures.length} failure(s):\n  ${failures.join('\n  ')}`);
   const didNotRun = results.some((r) => r.failures.some((f) => f.startsWith('did not run')));
   return failures.length > 0 && (cli.smoke || didNotRun) ? 1 : 0;
 }
 
 function reportOf(scenarios: ScenarioResult[]): BenchReport {
   const now = new Date().toISOString();
-  return { startedAt: now, finishedAt: now, mode: 'full', command: '', machine: { cpus: 0, memGiB: 0, node: '', pinning: '', fdLimit: 0 }, scenarios };
+  return {
+    startedAt: now,
+    finishedAt: now,
+    mode: 'full',
+    command: '',
+    machine: { cpus: 0, memGiB: 0, node: '', pinning: '', fdLimit: 0 },
+    scenarios,
+  };
 }

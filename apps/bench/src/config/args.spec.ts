@@ -10,8 +10,23 @@ describe('bench flags', () => {
   });
 
   it('reads --smoke, --scenario lists, --duration, --scale and = forms', () => {
-    const o = parseArgs(['--smoke', '--scenario', '7,2', '--duration=3', '--scale', '0.1', '--targets', 'b1,b0']);
-    expect(o).toMatchObject({ smoke: true, scenarios: [2, 7], durationS: 3, scale: 0.1, targets: ['b0', 'b1'] });
+    const o = parseArgs([
+      '--smoke',
+      '--scenario',
+      '7,2',
+      '--duration=3',
+      '--scale',
+      '0.1',
+      '--targets',
+      'b1,b0',
+    ]);
+    expect(o).toMatchObject({
+      smoke: true,
+      scenarios: [2, 7],
+      durationS: 3,
+      scale: 0.1,
+      targets: ['b0', 'b1'],
+    });
   });
 
   it('rejects unknown flags and out-of-range values', () => {

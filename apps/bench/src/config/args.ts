@@ -25,15 +25,27 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 function num(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
-  if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number ≥ ${min}`);
+  if (v === undefined || !Number.isFinite(n) || n < min)
+    throw new Error(`${flag} needs a number ≥ ${min}`);
   return n;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { smoke: false, scenarios: ALL_SCENARIOS, durationS: 5, scale: 1, workers: 2, targets: ALL_TARGETS, outDir: 'bench/results', help: false };
+  const o: CliOptions = {
+    smoke: false,
+    scenarios: ALL_SCENARIOS,
+    durationS: 5,
+    scale: 1,
+    workers: 2,
+    targets: ALL_TARGETS,
+    outDir: 'bench/results',
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const [flag, inline] = a.includes('=') ? (a.split(/=(.*)/s, 2) as [string, string]) : [a, undefined];
+    const [flag, inline] = a.includes('=')
+      ? (a.split(/=(.*)/s, 2) as [string, string])
+      : [a, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case '--smoke':
@@ -43,7 +55,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--scenarios': {
         const v = value() ?? '';
         const list = v.split(',').map((x) => Number(x.trim()));
-        if (list.length === 0 || list.some((n) => !ALL_SCENARIOS.includes(n))) throw new Error(`--scenario takes numbers among ${ALL_SCENARIOS.join(',')}`);
+        if (list.length === 0 || list.some((n) => !ALL_SCENARIOS.includes(n)))
+          throw new Error(`--scenario takes numbers among ${ALL_SCENARIOS.join(',')}`);
         o.scenarios = [...new Set(list)].sort((a, b) => a - b);
         break;
       }
@@ -58,7 +71,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--targets': {
         const list = (value() ?? '').split(',').map((x) => x.trim()) as TargetKind[];
-        if (list.length === 0 || list.some((t) => !ALL_TARGETS.includes(t))) throw new Error(`--targets takes ${ALL_TARGETS.join(',')}`);
+        if (list.length === 0 || list.some((t) => !ALL_TARGETS.includes(t)))
+          throw new Error(`--targets takes ${ALL_TARGETS.join(',')}`);
         o.targets = ALL_TARGETS.filter((t) => list.includes(t));
         break;
       }

@@ -26,7 +26,13 @@ export function decodeBody(body: string): BodyFields | undefined {
   if (parts.length < 6) return undefined;
   const nums = parts.slice(1, 6).map(Number);
   if (nums.some((n) => !Number.isFinite(n))) return undefined;
-  const [phase, event, scheduledUs, senderConn, publisherSeq] = nums as [number, number, number, number, number];
+  const [phase, event, scheduledUs, senderConn, publisherSeq] = nums as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return { phase, event, scheduledUs, senderConn, publisherSeq };
 }
 

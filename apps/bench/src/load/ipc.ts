@@ -87,7 +87,14 @@ export interface ChurnResult {
 }
 
 export type WorkerRequest =
-  | { op: 'init'; workerId: number; workers: number; kind: TargetKind; endpoints: Endpoint[]; httpMaxSockets: number }
+  | {
+      op: 'init';
+      workerId: number;
+      workers: number;
+      kind: TargetKind;
+      endpoints: Endpoint[];
+      httpMaxSockets: number;
+    }
   | { op: 'open'; conns: ConnSpec[]; concurrency: number }
   | { op: 'phase'; req: PhaseRequest }
   | { op: 'progress' }

@@ -33,7 +33,9 @@ describe('open-loop schedule', () => {
   it('continues publisher sequences after seqBase so phases never reuse a seq', () => {
     const first = plan();
     const second = plan({ seqBase: eventsPerRoom(first.total, first.roomCount) });
-    const lastOfFirst = Math.max(...Array.from({ length: first.total }, (_, i) => eventAt(first, i).publisherSeq));
+    const lastOfFirst = Math.max(
+      ...Array.from({ length: first.total }, (_, i) => eventAt(first, i).publisherSeq),
+    );
     expect(eventAt(second, 0).publisherSeq).toBe(lastOfFirst + 1);
   });
 
@@ -44,7 +46,9 @@ describe('open-loop schedule', () => {
     const a = mine.takeDue(Number.MAX_SAFE_INTEGER);
     const b = theirs.takeDue(Number.MAX_SAFE_INTEGER);
     expect(a.every((e) => e.senderConn % 2 === 0)).toBe(true);
-    expect([...a, ...b].map((e) => e.index).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...a, ...b].map((e) => e.index).sort((x, y) => x - y)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     expect(mine.done && theirs.done).toBe(true);
   });
 

@@ -1,7 +1,13 @@
 import { createHistogram, encodeHistogram, type Histogram } from '../stats/histogram';
 import { ReceiverTracker } from '../stats/seq-tracker';
 import { decodeBody, encodeBody, nowUs } from './body';
-import { createTargetClient, type ConnEvents, type ConnHandle, type ResumeCursor, type TargetClient } from './clients/target-client';
+import {
+  createTargetClient,
+  type ConnEvents,
+  type ConnHandle,
+  type ResumeCursor,
+  type TargetClient,
+} from './clients/target-client';
 import type {
   ChurnRequest,
   ChurnResult,
@@ -46,7 +52,13 @@ let workerId = 0;
 let workers = 1;
 const conns = new Map<number, ConnState>();
 const phases = new Map<number, PhaseStats>();
-const counters = { own: 0, foreign: 0, resync: 0, subErrors: {} as Record<string, number>, unexpectedCloses: {} as Record<string, number> };
+const counters = {
+  own: 0,
+  foreign: 0,
+  resync: 0,
+  subErrors: {} as Record<string, number>,
+  unexpectedCloses: {} as Record<string, number>,
+};
 
 const bump = (m: Record<string, number>, k: string): void => {
   m[k] = (m[k] ?? 0) + 1;
@@ -102,11 +114,18 @@ function makeEvents(state: ConnState): ConnEvents {
   };
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
+  const lanes = Array.from(
+    { length: Math.max(1, Math.min(concurrency, items.length)) },
+    async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    },
+  );
   await Promise.all(lanes);
 }
 
@@ -117,7 +136,13 @@ async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenRe
   await pool(specs, concurrency, async (spec) => {
     let state = conns.get(spec.idx);
     if (!state) {
-      state = { spec, roomSet: new Set(spec.rooms), tracker: new ReceiverTracker(), lastSeq: new Map(), events: undefined as unknown as ConnEvents };
+      state = {
+        spec,
+        roomSet: new Set(spec.rooms),
+        tracker: new ReceiverTracker(),
+        lastSeq: new Map(),
+        events: undefined as unknown as ConnEvents,
+      };
       state.events = makeEvents(state);
       conns.set(spec.idx, state);
     }
@@ -125,7 +150,10 @@ async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenRe
     // Like Chatter's web client, always resume from a cursor (0 before anything was seen): a
     // subscription without one starts from the store's position whenever the server gets to it,
     // and anything sent in between would never be delivered.
-    const since: ResumeCursor[] = spec.rooms.map((r) => ({ conversationId: r, afterSeq: Math.max(0, s.lastSeq.get(r) ?? 0) }));
+    const since: ResumeCursor[] = spec.rooms.map((r) => ({
+      conversationId: r,
+      afterSeq: Math.max(0, s.lastSeq.get(r) ?? 0),
+    }));
     try {
       s.handle = await c.open(spec, s.events, since);
       result.opened++;
@@ -141,7 +169,14 @@ async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenRe
 function runPhase(req: PhaseRequest): Promise<PhaseSendResult> {
   const { plan, phaseId, roomKeys, receivers, padTo } = req;
   const lag = createHistogram();
-  const result: PhaseSendResult = { sendOk: 0, sendErr: 0, errors: {}, expected: 0, sendLag: '', lastAckUs: 0 };
+  const result: PhaseSendResult = {
+    sendOk: 0,
+    sendErr: 0,
+    errors: {},
+    expected: 0,
+    sendLag: '',
+    lastAckUs: 0,
+  };
   const cursor = new ScheduleCursor(plan, (conn) => conn % workers === workerId);
   let inflight = 0;
   phaseStats(phaseId);
@@ -155,11 +190,15 @@ function runPhase(req: PhaseRequest): Promise<PhaseSendResult> {
       lag.destroy();
       resolve(result);
     };
-    const guard = setTimeout(() => {
-      result.sendErr += inflight;
-      if (inflight > 0) result.errors['SEND_TIMEOUT'] = (result.errors['SEND_TIMEOUT'] ?? 0) + inflight;
-      finish();
-    }, (plan.total / plan.rate) * 1000 + 60_000);
+    const guard = setTimeout(
+      () => {
+        result.sendErr += inflight;
+        if (inflight > 0)
+          result.errors['SEND_TIMEOUT'] = (result.errors['SEND_TIMEOUT'] ?? 0) + inflight;
+        finish();
+      },
+      (plan.total / plan.rate) * 1000 + 60_000,
+    );
     const tick = (): void => {
       const now = nowUs();
       for (const ev of cursor.takeDue(now)) {
@@ -171,7 +210,16 @@ function runPhase(req: PhaseRequest): Promise<PhaseSendResult> {
           bump(result.errors, 'SENDER_NOT_CONNECTED');
           continue;
         }
-        const body = encodeBody({ phase: phaseId, event: ev.index, scheduledUs: ev.dueUs, senderConn: ev.senderConn, publisherSeq: ev.publisherSeq }, padTo);
+        const body = encodeBody(
+          {
+            phase: phaseId,
+            event: ev.index,
+            scheduledUs: ev.dueUs,
+            senderConn: ev.senderConn,
+            publisherSeq: ev.publisherSeq,
+          },
+          padTo,
+        );
         const selfReceives = state.spec.subscribe && state.roomSet.has(room) ? 1 : 0;
         inflight++;
         void state.handle.send(room, body, `bench-${phaseId}-${ev.index}`).then((err) => {
@@ -250,7 +298,13 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
     }
     case 'collect': {
       const s = phaseStats(msg.phaseId);
-      const out: PhaseCollect = { hist: encodeHistogram(s.hist), unique: s.unique, dups: s.dups, reordered: s.reordered, lastDeliveryUs: s.lastDeliveryUs };
+      const out: PhaseCollect = {
+        hist: encodeHistogram(s.hist),
+        unique: s.unique,
+        dups: s.dups,
+        reordered: s.reordered,
+        lastDeliveryUs: s.lastDeliveryUs,
+      };
       s.hist.destroy();
       phases.delete(msg.phaseId);
       return out;
@@ -278,7 +332,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
 process.on('message', (raw: { rid: number; msg: WorkerRequest }) => {
   handle(raw.msg).then(
     (body) => process.send?.({ rid: raw.rid, body } satisfies Envelope<WorkerReply>),
-    (e: Error) => process.send?.({ rid: raw.rid, error: e.stack ?? e.message } satisfies Envelope<WorkerReply>),
+    (e: Error) =>
+      process.send?.({ rid: raw.rid, error: e.stack ?? e.message } satisfies Envelope<WorkerReply>),
   );
 });
 process.on('disconnect', () => process.exit(0));

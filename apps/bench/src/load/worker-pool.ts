@@ -5,12 +5,18 @@ import type { ConnSpec, Endpoint, Envelope, TargetKind, WorkerReply, WorkerReque
 /** Runner side of the load-generator processes: fork, pin, request/reply over IPC. */
 export class WorkerPool {
   private readonly children: ChildProcess[] = [];
-  private readonly pending = new Map<number, { resolve: (v: WorkerReply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: WorkerReply) => void; reject: (e: Error) => void }
+  >();
   private rid = 0;
 
   private constructor(readonly size: number) {}
 
-  static async start(size: number, opts: { cpus?: string; kind: TargetKind; endpoints: Endpoint[]; httpMaxSockets?: number }): Promise<WorkerPool> {
+  static async start(
+    size: number,
+    opts: { cpus?: string; kind: TargetKind; endpoints: Endpoint[]; httpMaxSockets?: number },
+  ): Promise<WorkerPool> {
     const p = new WorkerPool(size);
     // Compiled (run.mjs) or straight from TypeScript (tests, ad-hoc use).
     const ext = path.extname(__filename);
@@ -22,7 +28,8 @@ export class WorkerPool {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: process.env,
       });
-      if (opts.cpus && child.pid) spawnSync('taskset', ['-pc', opts.cpus, String(child.pid)], { stdio: 'ignore' });
+      if (opts.cpus && child.pid)
+        spawnSync('taskset', ['-pc', opts.cpus, String(child.pid)], { stdio: 'ignore' });
       child.on('message', (m: Envelope<WorkerReply>) => {
         const w = p.pending.get(m.rid);
         if (!w) return;
@@ -39,7 +46,14 @@ export class WorkerPool {
       });
       p.children.push(child);
     }
-    await p.all((workerId) => ({ op: 'init', workerId, workers: size, kind: opts.kind, endpoints: opts.endpoints, httpMaxSockets: opts.httpMaxSockets ?? 64 }));
+    await p.all((workerId) => ({
+      op: 'init',
+      workerId,
+      workers: size,
+      kind: opts.kind,
+      endpoints: opts.endpoints,
+      httpMaxSockets: opts.httpMaxSockets ?? 64,
+    }));
     return p;
   }
 
@@ -54,8 +68,12 @@ export class WorkerPool {
   }
 
   /** Same or per-worker request to every worker; resolves with all replies in worker order. */
-  all<T extends WorkerReply>(msg: WorkerRequest | ((workerId: number) => WorkerRequest)): Promise<T[]> {
-    return Promise.all(this.children.map((_, i) => this.request<T>(i, typeof msg === 'function' ? msg(i) : msg)));
+  all<T extends WorkerReply>(
+    msg: WorkerRequest | ((workerId: number) => WorkerRequest),
+  ): Promise<T[]> {
+    return Promise.all(
+      this.children.map((_, i) => this.request<T>(i, typeof msg === 'function' ? msg(i) : msg)),
+    );
   }
 
   /** Connections live in the worker idx % size; the schedule relies on the same rule. */

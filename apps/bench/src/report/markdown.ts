@@ -12,15 +12,22 @@ export function formatCell(v: CellValue | undefined): string {
 
 export function renderTable(t: ResultTable): string {
   const head = ['target', ...t.columns.map((c) => c.label)];
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
-  for (const row of t.rows) lines.push(`| ${[formatCell(row.target), ...t.columns.map((c) => formatCell(row.values[c.key]))].join(' | ')} |`);
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+  ];
+  for (const row of t.rows)
+    lines.push(
+      `| ${[formatCell(row.target), ...t.columns.map((c) => formatCell(row.values[c.key]))].join(' | ')} |`,
+    );
   return (t.title ? `**${t.title}**\n\n` : '') + lines.join('\n');
 }
 
 function renderScenario(s: ScenarioResult, chartFile?: string): string {
   const parts = [`## ${s.id}. ${s.name}`, s.description];
   for (const t of s.tables) if (t.rows.length > 0) parts.push(renderTable(t));
-  if (s.series && s.series.length > 0 && chartFile) parts.push(`![p99 latency against delivered load](${chartFile})`);
+  if (s.series && s.series.length > 0 && chartFile)
+    parts.push(`![p99 latency against delivered load](${chartFile})`);
   if (s.skipped.length) parts.push(s.skipped.map((x) => `- Skipped: ${x}`).join('\n'));
   if (s.notes.length) parts.push(s.notes.map((x) => `- ${x}`).join('\n'));
   if (s.failures.length) parts.push(s.failures.map((x) => `- **FAILED:** ${x}`).join('\n'));

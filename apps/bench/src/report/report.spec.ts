@@ -14,7 +14,18 @@ const report: BenchReport = {
       id: 2,
       name: 'End to end',
       description: 'desc',
-      tables: [{ columns: [{ key: 'p99', label: 'p99 ms' }, { key: 'lost', label: 'lost' }], rows: [{ target: 'B0 raw ws', values: { p99: 4.5, lost: 0 } }, { target: 'Chatter', values: { p99: null, lost: 12345 } }] }],
+      tables: [
+        {
+          columns: [
+            { key: 'p99', label: 'p99 ms' },
+            { key: 'lost', label: 'lost' },
+          ],
+          rows: [
+            { target: 'B0 raw ws', values: { p99: 4.5, lost: 0 } },
+            { target: 'Chatter', values: { p99: null, lost: 12345 } },
+          ],
+        },
+      ],
       notes: ['a note'],
       failures: ['Chatter: lost 3'],
       skipped: ['B1: reason'],
@@ -25,7 +36,12 @@ const report: BenchReport = {
 describe('report rendering', () => {
   it('renders one Markdown row per target with right-aligned figures', () => {
     const md = renderTable(report.scenarios[0]!.tables[0]!);
-    expect(md.split('\n')).toEqual(['| target | p99 ms | lost |', '| --- | ---: | ---: |', '| B0 raw ws | 4.5 | 0 |', '| Chatter | — | 12,345 |']);
+    expect(md.split('\n')).toEqual([
+      '| target | p99 ms | lost |',
+      '| --- | ---: | ---: |',
+      '| B0 raw ws | 4.5 | 0 |',
+      '| Chatter | — | 12,345 |',
+    ]);
   });
 
   it('formats cells: dashes for missing values, escaped pipes', () => {
@@ -44,8 +60,19 @@ describe('report rendering', () => {
 
   it('draws an SVG with a line per target and the 50 ms target', () => {
     const svg = renderLatencyChart([
-      { panel: '20 rooms of 100', target: 'Chatter', points: [{ x: 2000, p50: 2, p99: 10 }, { x: 8000, p50: 5, p99: 60 }] },
-      { panel: '20 rooms of 100', target: 'B1 Nest+Apollo', points: [{ x: 1000, p50: 20, p99: 300 }] },
+      {
+        panel: '20 rooms of 100',
+        target: 'Chatter',
+        points: [
+          { x: 2000, p50: 2, p99: 10 },
+          { x: 8000, p50: 5, p99: 60 },
+        ],
+      },
+      {
+        panel: '20 rooms of 100',
+        target: 'B1 Nest+Apollo',
+        points: [{ x: 1000, p50: 20, p99: 300 }],
+      },
     ]);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(4);

@@ -1,11 +1,23 @@
 import { nowUs } from '../load/body';
-import type { ConnSpec, PhaseCollect, PhaseProgress, PhaseSendResult, TargetKind, WorkerCounters } from '../load/ipc';
+import type {
+  ConnSpec,
+  PhaseCollect,
+  PhaseProgress,
+  PhaseSendResult,
+  TargetKind,
+  WorkerCounters,
+} from '../load/ipc';
 import { eventsPerRoom, type SchedulePlan } from '../load/schedule';
 import { WorkerPool } from '../load/worker-pool';
 import { ProcWatcher, systemBusyUs } from '../stats/proc';
 import { summarizeEncoded, type LatencySummary } from '../stats/histogram';
 import { sleep } from '../servers/server-process';
-import { startTarget, type BenchEnv, type ChatterOptions, type RunningTarget } from '../servers/targets';
+import {
+  startTarget,
+  type BenchEnv,
+  type ChatterOptions,
+  type RunningTarget,
+} from '../servers/targets';
 import type { TokenFactory } from '../servers/tokens';
 
 export interface BenchOptions {
@@ -114,13 +126,27 @@ export class Session {
     this.watcher = new ProcWatcher(target.primary.pid);
   }
 
-  static async start(kind: TargetKind, opts: BenchOptions, chatter?: ChatterOptions): Promise<Session> {
-    const env: BenchEnv = { root: opts.root, logDir: opts.logDir, serverCpus: opts.serverCpus, tokens: opts.tokens, chatterEntry: opts.chatterEntry };
+  static async start(
+    kind: TargetKind,
+    opts: BenchOptions,
+    chatter?: ChatterOptions,
+  ): Promise<Session> {
+    const env: BenchEnv = {
+      root: opts.root,
+      logDir: opts.logDir,
+      serverCpus: opts.serverCpus,
+      tokens: opts.tokens,
+      chatterEntry: opts.chatterEntry,
+    };
     debug(`starting ${kind}`);
     const target = await startTarget(kind, env, chatter);
     debug(`${kind} ready; starting ${opts.workers} workers`);
     try {
-      const pool = await WorkerPool.start(opts.workers, { cpus: opts.loadCpus, kind, endpoints: target.endpoints });
+      const pool = await WorkerPool.start(opts.workers, {
+        cpus: opts.loadCpus,
+        kind,
+        endpoints: target.endpoints,
+      });
       debug('workers ready');
       return new Session(target, pool, opts);
     } catch (e) {
@@ -138,16 +164,28 @@ export class Session {
   }
 
   /** Opens connections (in their workers); returns how many failed and why. */
-  async open(specs: ConnSpec[], opts: { concurrency?: number } = {}): Promise<{ opened: number; failed: number; errors: Record<string, number>; seconds: number }> {
+  async open(
+    specs: ConnSpec[],
+    opts: { concurrency?: number } = {},
+  ): Promise<{ opened: number; failed: number; errors: Record<string, number>; seconds: number }> {
     const parts = this.pool.split(specs);
     const t = nowUs();
     const per = Math.max(1, Math.floor((opts.concurrency ?? 200) / this.pool.size));
-    const results = await Promise.all(parts.map((conns, w) => this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, { op: 'open', conns, concurrency: per })));
+    const results = await Promise.all(
+      parts.map((conns, w) =>
+        this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, {
+          op: 'open',
+          conns,
+          concurrency: per,
+        }),
+      ),
+    );
     const seconds = (nowUs() - t) / 1e6;
     debug(`opened ${specs.length} connections in ${seconds.toFixed(2)}s`);
     const failed = new Set(results.flatMap((r) => r.failed));
     const errors: Record<string, number> = {};
-    for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+    for (const r of results)
+      for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
     for (const s of specs) {
       this.conns.set(s.idx, s);
       if (!s.subscribe) continue;
@@ -158,7 +196,12 @@ export class Session {
         else set.add(s.idx);
       }
     }
-    return { opened: results.reduce((a, r) => a + r.opened, 0), failed: failed.size, errors, seconds };
+    return {
+      opened: results.reduce((a, r) => a + r.opened, 0),
+      failed: failed.size,
+      errors,
+      seconds,
+    };
   }
 
   /** Drops every subscriber's TCP connection at once (no close handshake). */
@@ -177,14 +220,23 @@ export class Session {
 
   async counters(): Promise<WorkerCounters> {
     const all = await this.pool.all<WorkerCounters>({ op: 'counters' });
-    const merged: WorkerCounters = { own: 0, foreign: 0, resync: 0, subErrors: {}, unexpectedCloses: {}, cpuUs: 0 };
+    const merged: WorkerCounters = {
+      own: 0,
+      foreign: 0,
+      resync: 0,
+      subErrors: {},
+      unexpectedCloses: {},
+      cpuUs: 0,
+    };
     for (const c of all) {
       merged.own += c.own;
       merged.foreign += c.foreign;
       merged.resync += c.resync;
       merged.cpuUs += c.cpuUs;
-      for (const [k, v] of Object.entries(c.subErrors)) merged.subErrors[k] = (merged.subErrors[k] ?? 0) + v;
-      for (const [k, v] of Object.entries(c.unexpectedCloses)) merged.unexpectedCloses[k] = (merged.unexpectedCloses[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(c.subErrors))
+        merged.subErrors[k] = (merged.subErrors[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(c.unexpectedCloses))
+        merged.unexpectedCloses[k] = (merged.unexpectedCloses[k] ?? 0) + v;
     }
     return merged;
   }
@@ -194,14 +246,24 @@ export class Session {
     const phaseId = ++this.phaseSeq;
     const receivers = p.roomKeys.map((k) => this.subscribers.get(k)?.size ?? 0);
     const t0 = nowUs() + leadMs * 1000;
-    const plan: SchedulePlan = { t0Us: t0, rate: p.rate, total: p.total, roomCount: p.roomKeys.length, senders: p.senders, seqBase: this.seqBase };
+    const plan: SchedulePlan = {
+      t0Us: t0,
+      rate: p.rate,
+      total: p.total,
+      roomCount: p.roomKeys.length,
+      senders: p.senders,
+      seqBase: this.seqBase,
+    };
     this.seqBase += eventsPerRoom(p.total, p.roomKeys.length);
     const cpu0 = this.cpuOfServers();
     const client0 = await this.clientCpuUs();
     const sys0 = systemBusyUs();
     const runner0 = runnerCpuUs();
     const wall0 = nowUs();
-    const sends = await this.pool.all<PhaseSendResult>({ op: 'phase', req: { phaseId, plan, roomKeys: p.roomKeys, receivers, padTo: p.padTo ?? 64 } });
+    const sends = await this.pool.all<PhaseSendResult>({
+      op: 'phase',
+      req: { phaseId, plan, roomKeys: p.roomKeys, receivers, padTo: p.padTo ?? 64 },
+    });
     return { phaseId, plan, sends, t0, cpu0, client0, sys0, runner0, wall0 };
   }
 
@@ -209,22 +271,35 @@ export class Session {
    * Waits until every expected delivery arrived, or nothing new came for a while:
    * stallMs, stretched to twice the worst latency seen so far when the server is slow.
    */
-  async drain(phaseIds: number[], expected: number, maxDrainMs: number, stallMs: number): Promise<{ unique: number; lastDeliveryUs: number; drained: boolean }> {
+  async drain(
+    phaseIds: number[],
+    expected: number,
+    maxDrainMs: number,
+    stallMs: number,
+  ): Promise<{ unique: number; lastDeliveryUs: number; drained: boolean }> {
     const deadline = Date.now() + maxDrainMs;
     let last = -1;
     let lastChange = Date.now();
     for (;;) {
       const prog = await this.pool.all<PhaseProgress>({ op: 'progress' });
-      const unique = prog.reduce((a, p) => a + phaseIds.reduce((b, id) => b + (p.unique[id] ?? 0), 0), 0);
-      const lastDeliveryUs = Math.max(0, ...prog.flatMap((p) => phaseIds.map((id) => p.lastDeliveryUs[id] ?? 0)));
-      const worstMs = Math.max(0, ...prog.flatMap((p) => phaseIds.map((id) => p.maxLatencyUs[id] ?? 0))) / 1000;
+      const unique = prog.reduce(
+        (a, p) => a + phaseIds.reduce((b, id) => b + (p.unique[id] ?? 0), 0),
+        0,
+      );
+      const lastDeliveryUs = Math.max(
+        0,
+        ...prog.flatMap((p) => phaseIds.map((id) => p.lastDeliveryUs[id] ?? 0)),
+      );
+      const worstMs =
+        Math.max(0, ...prog.flatMap((p) => phaseIds.map((id) => p.maxLatencyUs[id] ?? 0))) / 1000;
       if (unique >= expected) return { unique, lastDeliveryUs, drained: true };
       if (unique !== last) {
         last = unique;
         lastChange = Date.now();
       }
       const stall = Math.max(stallMs, 2 * worstMs);
-      if (Date.now() - lastChange > stall || Date.now() > deadline || !this.target.alive) return { unique, lastDeliveryUs, drained: false };
+      if (Date.now() - lastChange > stall || Date.now() > deadline || !this.target.alive)
+        return { unique, lastDeliveryUs, drained: false };
       await sleep(50);
     }
   }
@@ -247,7 +322,12 @@ export class Session {
     const started = await this.startPhase(p);
     const expected = started.sends.reduce((a, s) => a + s.expected, 0);
     debug(`phase ${started.phaseId}: ${p.total} msgs @${p.rate}/s sent; draining ${expected}`);
-    const d = await this.drain([started.phaseId], expected, p.maxDrainMs ?? 20_000, p.stallMs ?? 5000);
+    const d = await this.drain(
+      [started.phaseId],
+      expected,
+      p.maxDrainMs ?? 20_000,
+      p.stallMs ?? 5000,
+    );
     debug(`phase ${started.phaseId}: drained=${d.drained} ${d.unique}/${expected}`);
     return this.finishPhase(p, started, d.drained);
   }
@@ -263,11 +343,20 @@ export class Session {
     const sent = started.sends.reduce((a, s) => a + s.sendOk, 0);
     const expected = started.sends.reduce((a, s) => a + s.expected, 0);
     const errors: Record<string, number> = {};
-    for (const s of started.sends) for (const [k, v] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + v;
+    for (const s of started.sends)
+      for (const [k, v] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + v;
     const scheduleS = p.total / p.rate;
-    const spanS = Math.max(scheduleS, c.lastDeliveryUs > started.t0 ? (c.lastDeliveryUs - started.t0) / 1e6 : scheduleS);
+    const spanS = Math.max(
+      scheduleS,
+      c.lastDeliveryUs > started.t0 ? (c.lastDeliveryUs - started.t0) / 1e6 : scheduleS,
+    );
     const windowS = (end - started.wall0) / 1e6;
-    const other = sys1 - started.sys0 - (cpu1 - started.cpu0) - (client1 - started.client0) - (runner1 - started.runner0);
+    const other =
+      sys1 -
+      started.sys0 -
+      (cpu1 - started.cpu0) -
+      (client1 - started.client0) -
+      (runner1 - started.runner0);
     const rss = this.target.primary.sample()?.rssBytes ?? 0;
     return {
       phaseId: started.phaseId,
@@ -301,12 +390,24 @@ export class Session {
    * Proves the subscriptions are live before measuring: two messages per room from
    * two different members, and every subscriber must get the ones not its own.
    */
-  async warmup(roomKeys: string[], senders: number[][]): Promise<{ ok: boolean; detail: string; result: PhaseResult }> {
+  async warmup(
+    roomKeys: string[],
+    senders: number[][],
+  ): Promise<{ ok: boolean; detail: string; result: PhaseResult }> {
     const total = roomKeys.length * 2;
     const rate = Math.max(50, Math.min(1000, total));
-    const result = await this.phase({ roomKeys, senders, rate, total, maxDrainMs: 30_000, stallMs: 8000 });
+    const result = await this.phase({
+      roomKeys,
+      senders,
+      rate,
+      total,
+      maxDrainMs: 30_000,
+      stallMs: 8000,
+    });
     const ok = result.lost === 0 && result.sendErrors === 0 && result.dups === 0;
-    const detail = ok ? 'ok' : `warm-up: ${result.unique}/${result.expected} delivered, ${result.sendErrors} send errors${result.sendErrors ? ` (${fmtErrors(result.errors)})` : ''}`;
+    const detail = ok
+      ? 'ok'
+      : `warm-up: ${result.unique}/${result.expected} delivered, ${result.sendErrors} send errors${result.sendErrors ? ` (${fmtErrors(result.errors)})` : ''}`;
     return { ok, detail, result };
   }
 
@@ -332,7 +433,12 @@ const cached = new Map<TargetKind, Session>();
  * scenario (clean CPU and memory figures); smoke runs reuse one per target to stay
  * within their time budget.
  */
-export async function withSession<T>(kind: TargetKind, opts: BenchOptions, fn: (s: Session) => Promise<T>, chatter?: ChatterOptions): Promise<T> {
+export async function withSession<T>(
+  kind: TargetKind,
+  opts: BenchOptions,
+  fn: (s: Session) => Promise<T>,
+  chatter?: ChatterOptions,
+): Promise<T> {
   const reuse = opts.smoke && !chatter;
   let s = reuse ? cached.get(kind) : undefined;
   if (s && !s.target.alive) {
@@ -374,7 +480,9 @@ export async function stopCachedSessions(): Promise<void> {
 
 /** Round-robin sender lists: member indexes of each room. */
 export function roomsOf(count: number, size: number, firstUser = 0): number[][] {
-  return Array.from({ length: count }, (_, r) => Array.from({ length: size }, (_, j) => firstUser + r * size + j));
+  return Array.from({ length: count }, (_, r) =>
+    Array.from({ length: size }, (_, j) => firstUser + r * size + j),
+  );
 }
 
 export const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;

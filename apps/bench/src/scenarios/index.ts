@@ -7,4 +7,12 @@ import { churn } from './s6-churn';
 import { idleSubscribers } from './s7-idle-subscribers';
 import type { Scenario } from './scenario';
 
-export const SCENARIOS: Scenario[] = [fanOut, endToEnd, capacity, crossInstance, reconnectStorm, churn, idleSubscribers];
+export const SCENARIOS: Scenario[] = [
+  fanOut,
+  endToEnd,
+  capacity,
+  crossInstance,
+  reconnectStorm,
+  churn,
+  idleSubscribers,
+];

@@ -10,7 +10,10 @@ interface Shape {
 }
 
 /** Why a ramp step does not count as sustained, or undefined when it does. */
-export function stepVerdict(p: Pick<PhaseResult, 'latency' | 'lost' | 'dups' | 'sendErrors' | 'drained'>, p99TargetMs = P99_TARGET_MS): string | undefined {
+export function stepVerdict(
+  p: Pick<PhaseResult, 'latency' | 'lost' | 'dups' | 'sendErrors' | 'drained'>,
+  p99TargetMs = P99_TARGET_MS,
+): string | undefined {
   if (p.sendErrors > 0) return `${p.sendErrors} send errors`;
   if (p.lost > 0) return `lost ${p.lost}`;
   if (p.dups > 0) return `${p.dups} duplicates`;
@@ -32,12 +35,27 @@ export function nextRate(passes: number[], fails: number[], start: number): numb
   return Math.round(Math.sqrt(best * worst));
 }
 
-async function ramp(s: Session, shape: Shape, opts: { smoke: boolean; durationS: number }, onStep: (p: PhaseResult) => void): Promise<{ steps: PhaseResult[]; best?: PhaseResult; firstFail?: { rate: number; why: string } }> {
+async function ramp(
+  s: Session,
+  shape: Shape,
+  opts: { smoke: boolean; durationS: number },
+  onStep: (p: PhaseResult) => void,
+): Promise<{
+  steps: PhaseResult[];
+  best?: PhaseResult;
+  firstFail?: { rate: number; why: string };
+}> {
   const rooms = roomsOf(shape.rooms, shape.size);
-  const keys = await s.target.createRooms(rooms.map((members) => ({ members })), `fan-${shape.rooms}x${shape.size}`);
-  const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))));
+  const keys = await s.target.createRooms(
+    rooms.map((members) => ({ members })),
+    `fan-${shape.rooms}x${shape.size}`,
+  );
+  const specs = await Promise.all(
+    rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
+  );
   const opened = await s.open(specs, { concurrency: 400 });
-  if (opened.failed) throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
+  if (opened.failed)
+    throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
   const warm = await s.warmup(keys, rooms);
   if (!warm.ok) throw new Error(warm.detail);
   // Start near 2,000 deliveries/s whatever the room size.
@@ -50,7 +68,14 @@ async function ramp(s: Session, shape: Shape, opts: { smoke: boolean; durationS:
   for (let i = 0; i < maxSteps; i++) {
     const rate = opts.smoke ? start * (i + 1) : nextRate(passes, fails, start);
     if (rate === undefined) break;
-    const p = await s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.max(shape.rooms, Math.round(rate * opts.durationS)), maxDrainMs: 20_000, stallMs: 5000 });
+    const p = await s.phase({
+      roomKeys: keys,
+      senders: rooms,
+      rate,
+      total: Math.max(shape.rooms, Math.round(rate * opts.durationS)),
+      maxDrainMs: 20_000,
+      stallMs: 5000,
+    });
     steps.push(p);
     onStep(p);
     const why = stepVerdict(p);
@@ -60,7 +85,9 @@ async function ramp(s: Session, shape: Shape, opts: { smoke: boolean; durationS:
     } else passes.push(rate);
     if (!s.target.alive) break;
   }
-  const best = steps.filter((p) => !stepVerdict(p)).sort((a, b) => b.deliveriesPerSec - a.deliveriesPerSec)[0];
+  const best = steps
+    .filter((p) => !stepVerdict(p))
+    .sort((a, b) => b.deliveriesPerSec - a.deliveriesPerSec)[0];
   return { steps, best, firstFail };
 }
 
@@ -139,7 +166,10 @@ export const fanOut: Scenario = {
               });
               // In smoke runs the rates are tiny: any loss is a defect, not overload.
               if (opts.smoke) checkPhase(label, `fan-out ${shapeLabel} @${p.rate}/s`, p, result);
-              else if (p.dups > 0) result.failures.push(`${label} fan-out ${shapeLabel} @${p.rate}/s: ${p.dups} duplicates`);
+              else if (p.dups > 0)
+                result.failures.push(
+                  `${label} fan-out ${shapeLabel} @${p.rate}/s: ${p.dups} duplicates`,
+                );
             });
             summary.rows.push({
               target: label,
@@ -150,13 +180,23 @@ export const fanOut: Scenario = {
                 bestMsgs: r.best ? r1(r.best.messagesPerSec) : null,
                 p50: r.best?.latency.p50 ?? null,
                 p99: r.best?.latency.p99 ?? null,
-                limit: r.firstFail ? `${r.firstFail.rate}/s: ${r.firstFail.why}` : opts.smoke ? '—' : 'not reached',
+                limit: r.firstFail
+                  ? `${r.firstFail.rate}/s: ${r.firstFail.why}`
+                  : opts.smoke
+                    ? '—'
+                    : 'not reached',
               },
             });
             const bestClient = r.best?.clientCpuPct ?? 0;
-            if (bestClient > 85) result.notes.push(`${label} ${shapeLabel}: the load generator was at ${r1(bestClient)}% CPU at the best step; the server may sustain more than reported.`);
+            if (bestClient > 85)
+              result.notes.push(
+                `${label} ${shapeLabel}: the load generator was at ${r1(bestClient)}% CPU at the best step; the server may sustain more than reported.`,
+              );
             const disturbed = r.steps.filter((p) => p.otherCpuPct > 25).length;
-            if (disturbed) result.notes.push(`${label} ${shapeLabel}: ${disturbed} step(s) ran while other processes used > 25% of a core.`);
+            if (disturbed)
+              result.notes.push(
+                `${label} ${shapeLabel}: ${disturbed} step(s) ran while other processes used > 25% of a core.`,
+              );
           });
         } catch (e) {
           result.failures.push(`${label} ${shapeLabel}: ${(e as Error).message}`);

@@ -1,11 +1,20 @@
 import { roomsOf, withSession } from './harness';
-import { checkPhase, DELIVERY_COLUMNS, labelOf, phaseCells, table, targetsFor, type Scenario } from './scenario';
+import {
+  checkPhase,
+  DELIVERY_COLUMNS,
+  labelOf,
+  phaseCells,
+  table,
+  targetsFor,
+  type Scenario,
+} from './scenario';
 
 /** Scenario 2: send→deliver latency for every recipient at a steady chat load. */
 export const endToEnd: Scenario = {
   id: 2,
   name: 'End to end',
-  description: 'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store.',
+  description:
+    'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store.',
   async run(opts, result) {
     const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
     const roomSize = 10;
@@ -17,13 +26,26 @@ export const endToEnd: Scenario = {
       const label = labelOf(kind);
       await withSession(kind, opts, async (s) => {
         const rooms = roomsOf(Math.floor(users / roomSize), roomSize);
-        const keys = await s.target.createRooms(rooms.map((members) => ({ members })), 'e2e');
-        const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))));
+        const keys = await s.target.createRooms(
+          rooms.map((members) => ({ members })),
+          'e2e',
+        );
+        const specs = await Promise.all(
+          rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
+        );
         const opened = await s.open(specs);
-        if (opened.failed) result.failures.push(`${label}: ${opened.failed} connections failed (${JSON.stringify(opened.errors)})`);
+        if (opened.failed)
+          result.failures.push(
+            `${label}: ${opened.failed} connections failed (${JSON.stringify(opened.errors)})`,
+          );
         const warm = await s.warmup(keys, rooms);
         if (!warm.ok) result.failures.push(`${label}: ${warm.detail}`);
-        const p = await s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.round(rate * durationS) });
+        const p = await s.phase({
+          roomKeys: keys,
+          senders: rooms,
+          rate,
+          total: Math.round(rate * durationS),
+        });
         checkPhase(label, 'end to end', p, result);
         t.rows.push({ target: label, values: { users: opened.opened, ...phaseCells(p) } });
       });

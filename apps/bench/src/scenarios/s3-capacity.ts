@@ -11,7 +11,9 @@ export const capacity: Scenario = {
     'Connections each holding one subscription (Chatter `chatEvents`, B0 a joined room, B1 `messageAdded(roomId)`), opened up to the open-file limit of the server process minus a reserve. Reported: server RSS per connection and event-loop delay p99 while idle.',
   async run(opts, result) {
     const reserve = 300;
-    const target = opts.smoke ? 100 : Math.max(100, Math.floor((opts.fdLimit - reserve) * Math.min(1, opts.scale)));
+    const target = opts.smoke
+      ? 100
+      : Math.max(100, Math.floor((opts.fdLimit - reserve) * Math.min(1, opts.scale)));
     const idleS = opts.smoke ? 0.5 : Math.max(5, opts.durationS);
     const t = table([
       { key: 'tried', label: 'connections tried' },
@@ -25,7 +27,9 @@ export const capacity: Scenario = {
       { key: 'idleCpu', label: 'idle CPU %' },
     ]);
     result.tables.push(t);
-    result.notes.push(`Open-file limit of the bench (inherited by the servers): ${opts.fdLimit}; target ${target} connections.`);
+    result.notes.push(
+      `Open-file limit of the bench (inherited by the servers): ${opts.fdLimit}; target ${target} connections.`,
+    );
     for (const kind of targetsFor(opts, result)) {
       const label = labelOf(kind);
       try {
@@ -35,7 +39,9 @@ export const capacity: Scenario = {
           // Users from a range no other scenario uses: Chatter creates each on first connect.
           const base = 500_000;
           const specs = await Promise.all(
-            Array.from({ length: target }, (_, i) => s.spec(base + i, kind === 'chatter' ? [] : [`cap-${i % 1000}`])),
+            Array.from({ length: target }, (_, i) =>
+              s.spec(base + i, kind === 'chatter' ? [] : [`cap-${i % 1000}`]),
+            ),
           );
           const opened = await s.open(specs, { concurrency: 400 });
           await sleep(opts.smoke ? 300 : 3000);
@@ -49,7 +55,10 @@ export const capacity: Scenario = {
           const idleCpu = ((cpu1 - cpu0) / (nowUs() - w0)) * 100;
           const counters = await s.counters();
           const subErrors = Object.values(counters.subErrors).reduce((a, b) => a + b, 0);
-          if (subErrors) result.failures.push(`${label}: ${subErrors} subscriptions failed (${fmtErrors(counters.subErrors)})`);
+          if (subErrors)
+            result.failures.push(
+              `${label}: ${subErrors} subscriptions failed (${fmtErrors(counters.subErrors)})`,
+            );
           if (opened.failed) {
             const msg = `${label}: ${opened.failed} of ${target} connections failed (${fmtErrors(opened.errors)})`;
             if (opts.smoke) result.failures.push(msg);

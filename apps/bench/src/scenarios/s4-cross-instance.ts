@@ -26,11 +26,19 @@ async function e2eOverInstances(opts: BenchOptions, v: Variant): Promise<PhaseRe
     opts,
     async (s) => {
       const rooms = roomsOf(Math.floor(users / 10), 10);
-      const keys = await s.target.createRooms(rooms.map((members) => ({ members })), 'cluster');
+      const keys = await s.target.createRooms(
+        rooms.map((members) => ({ members })),
+        'cluster',
+      );
       // Alternate instances member by member: about half of every room's recipients are on the other instance.
-      const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string], true, u % v.instances))));
+      const specs = await Promise.all(
+        rooms.flatMap((members, r) =>
+          members.map((u) => s.spec(u, [keys[r] as string], true, u % v.instances)),
+        ),
+      );
       const opened = await s.open(specs);
-      if (opened.failed) throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
+      if (opened.failed)
+        throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
       const warm = await s.warmup(keys, rooms);
       if (!warm.ok) throw new Error(warm.detail);
       return s.phase({ roomKeys: keys, senders: rooms, rate, total: Math.round(rate * durationS) });
@@ -48,7 +56,14 @@ export const crossInstance: Scenario = {
     'Scenario 2’s workload with every other member connected to the other instance and senders posting to their own instance; the instances share a MongoDB store and Redis (presence, rate limits) and use NATS, then Redis, as the event bus. Added latency is against one instance of the same cluster setup (Chatter refuses the in-process bus with MongoDB).',
   async run(opts, result) {
     if (targetsFor(opts, result, true).length === 0) return;
-    const t = table([{ key: 'variant', label: 'setup' }, ...LATENCY_COLUMNS, { key: 'addP50', label: 'added p50 ms' }, { key: 'addP99', label: 'added p99 ms' }, { key: 'lost', label: 'lost' }, { key: 'dups', label: 'dups' }]);
+    const t = table([
+      { key: 'variant', label: 'setup' },
+      ...LATENCY_COLUMNS,
+      { key: 'addP50', label: 'added p50 ms' },
+      { key: 'addP99', label: 'added p99 ms' },
+      { key: 'lost', label: 'lost' },
+      { key: 'dups', label: 'dups' },
+    ]);
     result.tables.push(t);
     const services: Service[] = [];
     try {
@@ -58,27 +73,52 @@ export const crossInstance: Scenario = {
         return;
       }
       services.push(mongo);
-      if (!process.env.MONGODB_URI) result.notes.push('Store: the jongodb MongoDB-wire test engine (not a production MongoDB); absolute figures include its costs.');
+      if (!process.env.MONGODB_URI)
+        result.notes.push(
+          'Store: the jongodb MongoDB-wire test engine (not a production MongoDB); absolute figures include its costs.',
+        );
       const nats = await startNats(opts.logDir, opts.serverCpus);
       const redis = await startRedis(opts.logDir, opts.serverCpus);
       if (nats) services.push(nats);
       if (redis) services.push(redis);
       if (!redis) {
-        result.skipped.push('no Redis (redis-server or REDIS_URL): Chatter’s cluster mode requires it');
+        result.skipped.push(
+          'no Redis (redis-server or REDIS_URL): Chatter’s cluster mode requires it',
+        );
         return;
       }
       // Cluster mode: shared MongoDB store, Redis for presence and rate limits, a shared bus; one JWT secret for all.
-      const cluster = { MONGODB_URI: mongo.url, REDIS_URL: redis.url, JWT_SECRET: randomBytes(24).toString('hex') };
+      const cluster = {
+        MONGODB_URI: mongo.url,
+        REDIS_URL: redis.url,
+        JWT_SECRET: randomBytes(24).toString('hex'),
+      };
       const variants: Variant[] = [];
       // BENCH_S4_BUS=nats|redis runs one bus only.
       const only = process.env.BENCH_S4_BUS;
       if (nats && only !== 'redis') {
-        variants.push({ label: '1 instance, NATS bus', instances: 1, env: { ...cluster, BUS: 'nats', NATS_URL: nats.url } });
-        variants.push({ label: '2 instances, NATS bus', instances: 2, env: { ...cluster, BUS: 'nats', NATS_URL: nats.url } });
+        variants.push({
+          label: '1 instance, NATS bus',
+          instances: 1,
+          env: { ...cluster, BUS: 'nats', NATS_URL: nats.url },
+        });
+        variants.push({
+          label: '2 instances, NATS bus',
+          instances: 2,
+          env: { ...cluster, BUS: 'nats', NATS_URL: nats.url },
+        });
       } else if (!nats) result.skipped.push('NATS: no nats-server and no NATS_URL');
       if (only !== 'nats') {
-        variants.push({ label: '1 instance, Redis bus', instances: 1, env: { ...cluster, BUS: 'redis' } });
-        variants.push({ label: '2 instances, Redis bus', instances: 2, env: { ...cluster, BUS: 'redis' } });
+        variants.push({
+          label: '1 instance, Redis bus',
+          instances: 1,
+          env: { ...cluster, BUS: 'redis' },
+        });
+        variants.push({
+          label: '2 instances, Redis bus',
+          instances: 2,
+          env: { ...cluster, BUS: 'redis' },
+        });
       }
       let ref: PhaseResult | undefined;
       // Smoke runs only check that one two-instance setup delivers everything exactly once.
@@ -87,7 +127,10 @@ export const crossInstance: Scenario = {
         if (v.instances === 1) ref = undefined;
         try {
           // A fresh database per setup: no run inherits another's users, groups or logs.
-          const env = { ...v.env, MONGODB_URI: withDatabaseSuffix(v.env['MONGODB_URI'] as string, variants.indexOf(v)) };
+          const env = {
+            ...v.env,
+            MONGODB_URI: withDatabaseSuffix(v.env['MONGODB_URI'] as string, variants.indexOf(v)),
+          };
           const p = await e2eOverInstances(opts, { ...v, env });
           checkPhase(label, 'cross-instance', p, result);
           if (v.instances === 1) ref = p;
@@ -110,7 +153,9 @@ export const crossInstance: Scenario = {
           result.failures.push(`${label}: ${(e as Error).message}`);
         }
       }
-      result.notes.push('All server-side processes (instances, bus, store) share the server CPU set, so two instances do not get more CPU than one.');
+      result.notes.push(
+        'All server-side processes (instances, bus, store) share the server CPU set, so two instances do not get more CPU than one.',
+      );
     } finally {
       await Promise.all(services.map((s) => s.stop()));
     }

@@ -13,7 +13,9 @@ export const reconnectStorm: Scenario = {
     const clients = opts.smoke ? 50 : Math.max(20, Math.round(10_000 * opts.scale));
     const perRoom = opts.smoke ? 5 : 100;
     const offlineRate = opts.smoke ? 250 : 2000;
-    result.skipped.push('B0 and B1: no resume in their design — every message sent while a client is offline is lost, so there is nothing to time.');
+    result.skipped.push(
+      'B0 and B1: no resume in their design — every message sent while a client is offline is lost, so there is nothing to time.',
+    );
     const t = table([
       { key: 'clients', label: 'clients' },
       { key: 'offline', label: 'msgs sent while offline' },
@@ -32,34 +34,74 @@ export const reconnectStorm: Scenario = {
       try {
         await withSession(kind, opts, async (s) => {
           const rooms = roomsOf(Math.floor(clients / 10), 10, 200_000);
-          const keys = await s.target.createRooms(rooms.map((members) => ({ members })), 'storm');
-          const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))));
+          const keys = await s.target.createRooms(
+            rooms.map((members) => ({ members })),
+            'storm',
+          );
+          const specs = await Promise.all(
+            rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
+          );
           const opened = await s.open(specs, { concurrency: 500 });
-          if (opened.failed) throw new Error(`${opened.failed} connections failed: ${fmtErrors(opened.errors)}`);
+          if (opened.failed)
+            throw new Error(`${opened.failed} connections failed: ${fmtErrors(opened.errors)}`);
           const warm = await s.warmup(keys, rooms);
           if (!warm.ok) throw new Error(warm.detail);
           const before = await s.counters();
 
           await s.drop();
-          const offline = await s.startPhase({ roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom }, 50);
+          const offline = await s.startPhase(
+            { roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom },
+            50,
+          );
           const reconnectAt = nowUs();
           const [reopened, live] = await Promise.all([
             s.open(specs, { concurrency: 1000 }),
-            s.startPhase({ roomKeys: keys, senders: rooms, rate: Math.min(1000, keys.length * 4), total: keys.length * 2 }, 0),
+            s.startPhase(
+              {
+                roomKeys: keys,
+                senders: rooms,
+                rate: Math.min(1000, keys.length * 4),
+                total: keys.length * 2,
+              },
+              0,
+            ),
           ]);
           const reconnectS = (nowUs() - reconnectAt) / 1e6;
-          const expected = [offline, live].reduce((a, ph) => a + ph.sends.reduce((b, x) => b + x.expected, 0), 0);
-          const d = await s.drain([offline.phaseId, live.phaseId], expected, opts.smoke ? 20_000 : 180_000, opts.smoke ? 5000 : 15_000);
-          const pOffline = await s.finishPhase({ roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom }, offline, d.drained);
-          const pLive = await s.finishPhase({ roomKeys: keys, senders: rooms, rate: 1000, total: keys.length * 2 }, live, d.drained);
+          const expected = [offline, live].reduce(
+            (a, ph) => a + ph.sends.reduce((b, x) => b + x.expected, 0),
+            0,
+          );
+          const d = await s.drain(
+            [offline.phaseId, live.phaseId],
+            expected,
+            opts.smoke ? 20_000 : 180_000,
+            opts.smoke ? 5000 : 15_000,
+          );
+          const pOffline = await s.finishPhase(
+            { roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom },
+            offline,
+            d.drained,
+          );
+          const pLive = await s.finishPhase(
+            { roomKeys: keys, senders: rooms, rate: 1000, total: keys.length * 2 },
+            live,
+            d.drained,
+          );
           const after = await s.counters();
           const lost = pOffline.lost + pLive.lost;
           const dups = pOffline.dups + pLive.dups;
           const sendErrors = pOffline.sendErrors + pLive.sendErrors;
-          if (reopened.failed) result.failures.push(`${label}: ${reopened.failed} reconnects failed (${fmtErrors(reopened.errors)})`);
-          if (lost) result.failures.push(`${label}: lost ${lost} of ${expected} deliveries after resume`);
+          if (reopened.failed)
+            result.failures.push(
+              `${label}: ${reopened.failed} reconnects failed (${fmtErrors(reopened.errors)})`,
+            );
+          if (lost)
+            result.failures.push(`${label}: lost ${lost} of ${expected} deliveries after resume`);
           if (dups) result.failures.push(`${label}: ${dups} duplicate deliveries after resume`);
-          if (sendErrors) result.failures.push(`${label}: ${sendErrors} send errors (${fmtErrors({ ...pOffline.errors, ...pLive.errors })})`);
+          if (sendErrors)
+            result.failures.push(
+              `${label}: ${sendErrors} send errors (${fmtErrors({ ...pOffline.errors, ...pLive.errors })})`,
+            );
           t.rows.push({
             target: label,
             values: {

@@ -10,7 +10,12 @@ const CONFIRMS: Record<TargetKind, Array<{ confirm: ChurnConfirm; note: string }
     { confirm: 'pong', note: 'pong after subscribe (as B1)' },
   ],
   b0: [{ confirm: 'joined', note: 'confirmed by the join acknowledgement' }],
-  b1: [{ confirm: 'pong', note: 'pong after subscribe: graphql-ws does not acknowledge subscriptions' }],
+  b1: [
+    {
+      confirm: 'pong',
+      note: 'pong after subscribe: graphql-ws does not acknowledge subscriptions',
+    },
+  ],
 };
 
 /** Scenario 6: connects + authenticated subscribes per second, closed loop. */
@@ -38,19 +43,36 @@ export const churn: Scenario = {
       try {
         await withSession(kind, opts, async (s) => {
           const rooms = roomsOf(Math.ceil(users / 10), 10, 300_000);
-          const keys = await s.target.createRooms(rooms.map((members) => ({ members })), 'churn');
+          const keys = await s.target.createRooms(
+            rooms.map((members) => ({ members })),
+            'churn',
+          );
           const cursors: Record<string, number> = {};
           if (kind === 'chatter') {
-            for (const [r, key] of keys.entries()) cursors[key] = (await s.target.sendAs((rooms[r] as number[])[0] as number, key, 'churn fixture')) - 1;
+            for (const [r, key] of keys.entries())
+              cursors[key] =
+                (await s.target.sendAs((rooms[r] as number[])[0] as number, key, 'churn fixture')) -
+                1;
           }
-          const specs = await Promise.all(rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))));
+          const specs = await Promise.all(
+            rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
+          );
           const parts = s.pool.split(specs);
           for (const { confirm, note } of CONFIRMS[kind]) {
             const cpu0 = s.target.primary.sample()?.cpuUs ?? 0;
             const w0 = nowUs();
             const res = await Promise.all(
               parts.map((conns, w) =>
-                s.pool.request<ChurnResult>(w, { op: 'churn', req: { durationMs: durationS * 1000, concurrency: Math.max(1, Math.round(concurrency / s.pool.size)), conns, confirm, cursors } }),
+                s.pool.request<ChurnResult>(w, {
+                  op: 'churn',
+                  req: {
+                    durationMs: durationS * 1000,
+                    concurrency: Math.max(1, Math.round(concurrency / s.pool.size)),
+                    conns,
+                    confirm,
+                    cursors,
+                  },
+                }),
               ),
             );
             const cpuUs = (s.target.primary.sample()?.cpuUs ?? 0) - cpu0;
@@ -58,9 +80,13 @@ export const churn: Scenario = {
             const cycles = res.reduce((a, r) => a + r.cycles, 0);
             const failures = res.reduce((a, r) => a + r.failures, 0);
             const errors: Record<string, number> = {};
-            for (const r of res) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+            for (const r of res)
+              for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
             const lat = summarizeEncoded(res.map((r) => r.hist));
-            if (failures) result.failures.push(`${label} (${confirm}): ${failures} failed cycles (${fmtErrors(errors)})`);
+            if (failures)
+              result.failures.push(
+                `${label} (${confirm}): ${failures} failed cycles (${fmtErrors(errors)})`,
+              );
             if (cycles === 0) result.failures.push(`${label} (${confirm}): no cycle completed`);
             t.rows.push({
               target: label,

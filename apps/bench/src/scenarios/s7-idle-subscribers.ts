@@ -7,7 +7,13 @@ import { checkPhase, labelOf, table, targetsFor, type Scenario } from './scenari
  * CPU per delivered event, net of the idle cost measured just before: flat means
  * routing by topic; growing with idle subscribers means a global filter.
  */
-export function netCpuPerDelivery(activeCpuUs: number, activeS: number, idleCpuUs: number, idleS: number, deliveries: number): number | null {
+export function netCpuPerDelivery(
+  activeCpuUs: number,
+  activeS: number,
+  idleCpuUs: number,
+  idleS: number,
+  deliveries: number,
+): number | null {
   if (deliveries <= 0 || activeS <= 0) return null;
   const idleRate = idleS > 0 ? idleCpuUs / idleS : 0;
   return Math.max(0, activeCpuUs - idleRate * activeS) / deliveries;
@@ -23,7 +29,9 @@ export const idleSubscribers: Scenario = {
     const interested = 10;
     // Chatter allows 30 sends per user per 10 s: 100 senders keep 200 msgs/s at 2/s each.
     const senders = opts.smoke ? 10 : 100;
-    const levels = opts.smoke ? [0, 20, 100] : [0, 1000, 10_000].map((n) => Math.round(n * opts.scale));
+    const levels = opts.smoke
+      ? [0, 20, 100]
+      : [0, 1000, 10_000].map((n) => Math.round(n * opts.scale));
     const rate = opts.smoke ? 40 : 200;
     const windowS = opts.smoke ? opts.durationS : Math.max(5, opts.durationS);
     const t = table([
@@ -45,11 +53,17 @@ export const idleSubscribers: Scenario = {
           const members = Array.from({ length: interested + senders }, (_, i) => base + i);
           const maxIdle = Math.max(...levels);
           const idleRooms = roomsOf(Math.ceil(maxIdle / 10), 10, base + 1000);
-          const [hot, ...idleKeys] = await s.target.createRooms([{ members }, ...idleRooms.map((m) => ({ members: m }))], 'idle');
+          const [hot, ...idleKeys] = await s.target.createRooms(
+            [{ members }, ...idleRooms.map((m) => ({ members: m }))],
+            'idle',
+          );
           const hotKey = hot as string;
-          const specs = await Promise.all(members.map((u, i) => s.spec(u, [hotKey], i < interested)));
+          const specs = await Promise.all(
+            members.map((u, i) => s.spec(u, [hotKey], i < interested)),
+          );
           const opened = await s.open(specs);
-          if (opened.failed) throw new Error(`${opened.failed} connections failed: ${fmtErrors(opened.errors)}`);
+          if (opened.failed)
+            throw new Error(`${opened.failed} connections failed: ${fmtErrors(opened.errors)}`);
           const senderIdx = members.slice(interested);
           const warm = await s.warmup([hotKey], [senderIdx]);
           if (!warm.ok) throw new Error(warm.detail);
@@ -60,9 +74,12 @@ export const idleSubscribers: Scenario = {
             if (wantRooms > connectedRooms) {
               const newRooms = idleRooms.slice(connectedRooms, wantRooms);
               const newKeys = idleKeys.slice(connectedRooms, wantRooms);
-              const idleSpecs = await Promise.all(newRooms.flatMap((m, r) => m.map((u) => s.spec(u, [newKeys[r] as string]))));
+              const idleSpecs = await Promise.all(
+                newRooms.flatMap((m, r) => m.map((u) => s.spec(u, [newKeys[r] as string]))),
+              );
               const o = await s.open(idleSpecs, { concurrency: 400 });
-              if (o.failed) throw new Error(`${o.failed} idle connections failed: ${fmtErrors(o.errors)}`);
+              if (o.failed)
+                throw new Error(`${o.failed} idle connections failed: ${fmtErrors(o.errors)}`);
               const w = await s.warmup(newKeys, newRooms);
               if (!w.ok) throw new Error(`idle rooms ${w.detail}`);
               connectedRooms = wantRooms;
@@ -73,7 +90,12 @@ export const idleSubscribers: Scenario = {
             await sleep((opts.smoke ? 0.25 : windowS) * 1000);
             const idleCpuUs = (s.target.primary.sample()?.cpuUs ?? 0) - c0;
             const idleS = (nowUs() - w0) / 1e6;
-            const p = await s.phase({ roomKeys: [hotKey], senders: [senderIdx], rate, total: Math.round(rate * windowS) });
+            const p = await s.phase({
+              roomKeys: [hotKey],
+              senders: [senderIdx],
+              rate,
+              total: Math.round(rate * windowS),
+            });
             checkPhase(label, `${level} idle`, p, result);
             const net = netCpuPerDelivery(p.serverCpuUs, p.windowS, idleCpuUs, idleS, p.unique);
             if (level === levels[0]) net0 = net;
@@ -96,6 +118,8 @@ export const idleSubscribers: Scenario = {
         result.failures.push(`${label}: ${(e as Error).message}`);
       }
     }
-    result.notes.push('CPU is read from /proc/<pid>/stat in 10 ms ticks; short windows (smoke runs) are coarse.');
+    result.notes.push(
+      'CPU is read from /proc/<pid>/stat in 10 ms ticks; short windows (smoke runs) are coarse.',
+    );
   },
 };

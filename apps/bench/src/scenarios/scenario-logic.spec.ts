@@ -42,8 +42,12 @@ describe('CPU per delivery', () => {
 
 describe('cross-instance setups', () => {
   it('gives each setup its own MongoDB database, keeping options', () => {
-    expect(withDatabaseSuffix('mongodb://127.0.0.1:27017/chatter-bench', 2)).toBe('mongodb://127.0.0.1:27017/chatter-bench-2');
-    expect(withDatabaseSuffix('mongodb://u:p@h1:1,h2:2/app?replicaSet=rs0', 0)).toBe('mongodb://u:p@h1:1,h2:2/app-0?replicaSet=rs0');
+    expect(withDatabaseSuffix('mongodb://127.0.0.1:27017/chatter-bench', 2)).toBe(
+      'mongodb://127.0.0.1:27017/chatter-bench-2',
+    );
+    expect(withDatabaseSuffix('mongodb://u:p@h1:1,h2:2/app?replicaSet=rs0', 0)).toBe(
+      'mongodb://u:p@h1:1,h2:2/app-0?replicaSet=rs0',
+    );
     expect(withDatabaseSuffix('mongodb://h:1', 1)).toBe('mongodb://h:1/chatter-bench-1');
   });
 });

@@ -13,11 +13,23 @@ export interface Scenario {
 }
 
 export function emptyResult(s: Scenario): ScenarioResult {
-  return { id: s.id, name: s.name, description: s.description, tables: [], notes: [], failures: [], skipped: [] };
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    tables: [],
+    notes: [],
+    failures: [],
+    skipped: [],
+  };
 }
 
 /** Targets to run, with Chatter skipped (and said so) when it is not built. */
-export function targetsFor(opts: BenchOptions, result: ScenarioResult, chatterOnly = false): TargetKind[] {
+export function targetsFor(
+  opts: BenchOptions,
+  result: ScenarioResult,
+  chatterOnly = false,
+): TargetKind[] {
   const out: TargetKind[] = [];
   for (const t of opts.targets) {
     if (chatterOnly && t !== 'chatter') continue;
@@ -69,14 +81,32 @@ export function phaseCells(p: PhaseResult): Record<string, CellValue> {
 }
 
 /** Flags what would make the numbers lie or a smoke run fail. */
-export function checkPhase(label: string, what: string, p: PhaseResult, result: ScenarioResult, opts: { allowLoss?: boolean } = {}): void {
-  if (!opts.allowLoss && p.lost > 0) result.failures.push(`${label} ${what}: lost ${p.lost} of ${p.expected} deliveries`);
+export function checkPhase(
+  label: string,
+  what: string,
+  p: PhaseResult,
+  result: ScenarioResult,
+  opts: { allowLoss?: boolean } = {},
+): void {
+  if (!opts.allowLoss && p.lost > 0)
+    result.failures.push(`${label} ${what}: lost ${p.lost} of ${p.expected} deliveries`);
   if (p.dups > 0) result.failures.push(`${label} ${what}: ${p.dups} duplicate deliveries`);
-  if (p.sendErrors > 0 && !opts.allowLoss) result.failures.push(`${label} ${what}: ${p.sendErrors} send errors (${fmtErrors(p.errors)})`);
-  if (p.reordered > 0) result.notes.push(`${label} ${what}: ${p.reordered} deliveries arrived out of seq order`);
-  if (p.clientCpuPct > 90) result.notes.push(`${label} ${what}: load generator at ${r2(p.clientCpuPct)}% CPU — figures are a lower bound of the server's capacity`);
-  if (p.otherCpuPct > 25) result.notes.push(`${label} ${what}: other processes on the machine used ${r1(p.otherCpuPct)}% of a core meanwhile — figures disturbed`);
-  if (p.sendLag.p99 > 20) result.notes.push(`${label} ${what}: the load generator sent late (send-lag p99 ${p.sendLag.p99} ms, counted in latency)`);
+  if (p.sendErrors > 0 && !opts.allowLoss)
+    result.failures.push(`${label} ${what}: ${p.sendErrors} send errors (${fmtErrors(p.errors)})`);
+  if (p.reordered > 0)
+    result.notes.push(`${label} ${what}: ${p.reordered} deliveries arrived out of seq order`);
+  if (p.clientCpuPct > 90)
+    result.notes.push(
+      `${label} ${what}: load generator at ${r2(p.clientCpuPct)}% CPU — figures are a lower bound of the server's capacity`,
+    );
+  if (p.otherCpuPct > 25)
+    result.notes.push(
+      `${label} ${what}: other processes on the machine used ${r1(p.otherCpuPct)}% of a core meanwhile — figures disturbed`,
+    );
+  if (p.sendLag.p99 > 20)
+    result.notes.push(
+      `${label} ${what}: the load generator sent late (send-lag p99 ${p.sendLag.p99} ms, counted in latency)`,
+    );
 }
 
 export function table(columns: ResultTable['columns'], title?: string): ResultTable {

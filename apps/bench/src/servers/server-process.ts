@@ -19,14 +19,23 @@ export class ServerProcess {
     });
   }
 
-  static spawn(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; cpus?: string; logFile: string }): ServerProcess {
+  static spawn(
+    name: string,
+    cmd: string,
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; cwd?: string; cpus?: string; logFile: string },
+  ): ServerProcess {
     const pinned = opts.cpus && existsSync('/usr/bin/taskset');
     // taskset execs the command, so the child pid is the server's pid.
-    const child = spawn(pinned ? 'taskset' : cmd, pinned ? ['-c', opts.cpus as string, cmd, ...args] : args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      pinned ? 'taskset' : cmd,
+      pinned ? ['-c', opts.cpus as string, cmd, ...args] : args,
+      {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const log = createWriteStream(opts.logFile, { flags: 'a' });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
@@ -49,7 +58,10 @@ export class ServerProcess {
   async waitReady(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.exited) throw new Error(`${this.name} exited during startup (${this.exitInfo}); see ${this.logFile}`);
+      if (this.exited)
+        throw new Error(
+          `${this.name} exited during startup (${this.exitInfo}); see ${this.logFile}`,
+        );
       if (await check().catch(() => false)) return;
       await sleep(100);
     }

@@ -68,11 +68,24 @@ export class RunningTarget {
   }
 
   /** Chatter GraphQL over HTTP as user i (the user is created on first use). */
-  async gql<T>(user: number, query: string, variables: Record<string, unknown> = {}, endpoint = 0): Promise<T> {
+  async gql<T>(
+    user: number,
+    query: string,
+    variables: Record<string, unknown> = {},
+    endpoint = 0,
+  ): Promise<T> {
     const token = await this.env.tokens.token(user);
-    const { status, json } = await this.http.post((this.endpoints[endpoint] as Endpoint).httpUrl, { query, variables }, { authorization: `Bearer ${token}` }, 30_000);
+    const { status, json } = await this.http.post(
+      (this.endpoints[endpoint] as Endpoint).httpUrl,
+      { query, variables },
+      { authorization: `Bearer ${token}` },
+      30_000,
+    );
     const r = json as GraphQLResponse<T>;
-    if (!r.data || r.errors) throw new Error(`${query.slice(0, 40)}…: ${errorCode(status, json)} ${JSON.stringify(r.errors ?? json).slice(0, 300)}`);
+    if (!r.data || r.errors)
+      throw new Error(
+        `${query.slice(0, 40)}…: ${errorCode(status, json)} ${JSON.stringify(r.errors ?? json).slice(0, 300)}`,
+      );
     return r.data;
   }
 
@@ -113,7 +126,13 @@ export class RunningTarget {
     const data = await this.gql<{ sendMessage: { seq: number } }>(
       user,
       'mutation BenchFixtureSend($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }',
-      { input: { conversationId: room, clientMessageId: `fixture-${user}-${Date.now().toString(36)}-${(fixtureSeq++).toString(36)}`, body } },
+      {
+        input: {
+          conversationId: room,
+          clientMessageId: `fixture-${user}-${Date.now().toString(36)}-${(fixtureSeq++).toString(36)}`,
+          body,
+        },
+      },
     );
     return data.sendMessage.seq;
   }
@@ -127,7 +146,11 @@ export class RunningTarget {
 
 let fixtureSeq = 0;
 
-export async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
@@ -150,7 +173,9 @@ export function chatterAvailable(root: string): boolean {
  * that has not changed for 2 s. The copy lives under apps/bench/.cache so the
  * repository's node_modules still resolve.
  */
-export async function snapshotChatter(root: string): Promise<{ entry: string; dispose: () => void } | undefined> {
+export async function snapshotChatter(
+  root: string,
+): Promise<{ entry: string; dispose: () => void } | undefined> {
   const src = path.join(root, 'dist/api');
   const stamp = (): number => {
     let newest = 0;
@@ -173,7 +198,10 @@ export async function snapshotChatter(root: string): Promise<{ entry: string; di
       rmSync(path.dirname(dest), { recursive: true, force: true });
       cpSync(src, dest, { recursive: true });
       if (stamp() !== before) continue;
-      return { entry: path.join(dest, 'main.js'), dispose: () => rmSync(path.dirname(dest), { recursive: true, force: true }) };
+      return {
+        entry: path.join(dest, 'main.js'),
+        dispose: () => rmSync(path.dirname(dest), { recursive: true, force: true }),
+      };
     } catch {
       // dist is being rewritten: try again
     }
@@ -184,7 +212,11 @@ export async function snapshotChatter(root: string): Promise<{ entry: string; di
 const wsPath = (): string => process.env.BENCH_CHATTER_WS_PATH ?? '/graphql';
 const httpPath = (): string => process.env.BENCH_CHATTER_HTTP_PATH ?? '/graphql';
 
-export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: ChatterOptions = {}): Promise<RunningTarget> {
+export async function startTarget(
+  kind: TargetKind,
+  env: BenchEnv,
+  chatter: ChatterOptions = {},
+): Promise<RunningTarget> {
   const stamp = `${kind}-${Date.now()}`;
   const nodeArgs: string[] = [];
   if (kind === 'chatter') {
@@ -198,25 +230,33 @@ export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: Chat
         const port = await freePort();
         const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatter-bench-data-'));
         dirs.push(dataDir);
-        const s = ServerProcess.spawn(`chatter#${i}`, process.execPath, [...nodeArgs, env.chatterEntry ?? chatterEntry(env.root)], {
-          cwd: env.root,
-          cpus: env.serverCpus,
-          logFile: path.join(env.logDir, `${stamp}-${i}.log`),
-          env: {
-            ...process.env,
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            DATA_DIR: dataDir,
-            NODE_ENV: 'production',
-            ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
-            PLAYGROUND: 'false',
-            DEFAULT_TENANT_SECRET: env.tokens.secret,
-            LOG_LEVEL: 'warn',
-            ...chatter.env,
+        const s = ServerProcess.spawn(
+          `chatter#${i}`,
+          process.execPath,
+          [...nodeArgs, env.chatterEntry ?? chatterEntry(env.root)],
+          {
+            cwd: env.root,
+            cpus: env.serverCpus,
+            logFile: path.join(env.logDir, `${stamp}-${i}.log`),
+            env: {
+              ...process.env,
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              DATA_DIR: dataDir,
+              NODE_ENV: 'production',
+              ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+              PLAYGROUND: 'false',
+              DEFAULT_TENANT_SECRET: env.tokens.secret,
+              LOG_LEVEL: 'warn',
+              ...chatter.env,
+            },
           },
-        });
+        );
         servers.push(s);
-        endpoints.push({ httpUrl: `http://127.0.0.1:${port}${httpPath()}`, wsUrl: `ws://127.0.0.1:${port}${wsPath()}` });
+        endpoints.push({
+          httpUrl: `http://127.0.0.1:${port}${httpPath()}`,
+          wsUrl: `ws://127.0.0.1:${port}${wsPath()}`,
+        });
         metrics.push(`http://127.0.0.1:${port}/metrics`);
         await s.waitReady(() => httpOk(`http://127.0.0.1:${port}/readyz`), 60_000);
       }
@@ -224,9 +264,17 @@ export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: Chat
       await Promise.all(servers.map((s) => s.stop()));
       throw e;
     }
-    return new RunningTarget('chatter', chatter.label ?? TARGET_LABELS.chatter, endpoints, servers, metrics, env, () => {
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    });
+    return new RunningTarget(
+      'chatter',
+      chatter.label ?? TARGET_LABELS.chatter,
+      endpoints,
+      servers,
+      metrics,
+      env,
+      () => {
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      },
+    );
   }
   const port = await freePort();
   const launcher = path.join(env.root, 'apps/bench/baselines', kind === 'b0' ? 'b0.mjs' : 'b1.mjs');
@@ -234,7 +282,12 @@ export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: Chat
     cwd: env.root,
     cpus: env.serverCpus,
     logFile: path.join(env.logDir, `${stamp}.log`),
-    env: { ...process.env, PORT: String(port), BENCH_JWT_SECRET: env.tokens.secret, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      BENCH_JWT_SECRET: env.tokens.secret,
+      NODE_ENV: 'production',
+    },
   });
   try {
     await s.waitReady(() => httpOk(`http://127.0.0.1:${port}/readyz`), 60_000);
@@ -243,6 +296,16 @@ export async function startTarget(kind: TargetKind, env: BenchEnv, chatter: Chat
     throw e;
   }
   const endpoint: Endpoint =
-    kind === 'b0' ? { httpUrl: `http://127.0.0.1:${port}/`, wsUrl: `ws://127.0.0.1:${port}/ws` } : { httpUrl: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
-  return new RunningTarget(kind, TARGET_LABELS[kind], [endpoint], [s], [`http://127.0.0.1:${port}/metrics`], env, () => undefined);
+    kind === 'b0'
+      ? { httpUrl: `http://127.0.0.1:${port}/`, wsUrl: `ws://127.0.0.1:${port}/ws` }
+      : { httpUrl: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+  return new RunningTarget(
+    kind,
+    TARGET_LABELS[kind],
+    [endpoint],
+    [s],
+    [`http://127.0.0.1:${port}/metrics`],
+    env,
+    () => undefined,
+  );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createHistogram, encodeHistogram, mergeEncoded, summarize, summarizeEncoded } from './histogram';
+import {
+  createHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  summarize,
+  summarizeEncoded,
+} from './histogram';
 
 describe('histogram merging across workers', () => {
   it('merges encoded histograms into the same percentiles as one histogram of all values', () => {

@@ -15,7 +15,12 @@ export type Histogram = hdr.Histogram;
 
 export function createHistogram(): Histogram {
   // Packed buckets keep per-phase histograms small; values are auto-resized.
-  return hdr.build({ bitBucketSize: 'packed', lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
+  return hdr.build({
+    bitBucketSize: 'packed',
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
 }
 
 export function encodeHistogram(h: Histogram): string {

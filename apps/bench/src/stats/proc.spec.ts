@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseNofileLimits, parseStatCpuUs, parseStatusRssBytes, parseSystemBusyUs, sampleProc } from './proc';
+import {
+  parseNofileLimits,
+  parseStatCpuUs,
+  parseStatusRssBytes,
+  parseSystemBusyUs,
+  sampleProc,
+} from './proc';
 
 describe('procfs parsing', () => {
   it('reads utime + stime even when the command name has spaces and parentheses', () => {
-    const stat = '1234 (node (worker) x) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 100 1000 500';
+    const stat =
+      '1234 (node (worker) x) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 100 1000 500';
     expect(parseStatCpuUs(stat)).toBe(3_000_000);
   });
 
@@ -13,7 +20,8 @@ describe('procfs parsing', () => {
   });
 
   it('reads the open-file limits', () => {
-    const limits = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 20000                files\n';
+    const limits =
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 20000                files\n';
     expect(parseNofileLimits(limits)).toEqual({ soft: 1024, hard: 20000 });
   });
 

@@ -14,11 +14,15 @@ const TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` is 100 on Linux buil
 export function parseStatCpuUs(stat: string, ticksPerSecond = TICKS_PER_SECOND): number {
   const close = stat.lastIndexOf(')');
   if (close < 0) throw new Error('malformed /proc stat');
-  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // fields[0] is state (field 3); utime is field 14 and stime field 15.
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('malformed /proc stat times');
+  if (!Number.isFinite(utime) || !Number.isFinite(stime))
+    throw new Error('malformed /proc stat times');
   return ((utime + stime) * 1e6) / ticksPerSecond;
 }
 
@@ -45,7 +49,9 @@ export function parseNofileLimits(limits: string): { soft: number; hard: number 
   return { soft: n(m[1]!), hard: n(m[2]!) };
 }
 
-export function nofileLimits(pid: number | 'self' = 'self'): { soft: number; hard: number } | undefined {
+export function nofileLimits(
+  pid: number | 'self' = 'self',
+): { soft: number; hard: number } | undefined {
   try {
     return parseNofileLimits(readFileSync(`/proc/${pid}/limits`, 'utf8'));
   } catch {
@@ -58,7 +64,10 @@ export class ProcWatcher {
   private timer: NodeJS.Timeout | undefined;
   peakRss = 0;
 
-  constructor(private readonly pid: number, private readonly everyMs = 250) {}
+  constructor(
+    private readonly pid: number,
+    private readonly everyMs = 250,
+  ) {}
 
   start(): void {
     this.stop();

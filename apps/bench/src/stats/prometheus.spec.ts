@@ -3,7 +3,9 @@ import { eventLoopP99Ms, parsePrometheus } from './prometheus';
 
 describe('Prometheus text', () => {
   it('parses names, labels and values, skipping comments', () => {
-    const s = parsePrometheus('# HELP x y\n# TYPE x gauge\nx{a="1",b="two words"} 0.5\ny 3\nz +Inf\n');
+    const s = parsePrometheus(
+      '# HELP x y\n# TYPE x gauge\nx{a="1",b="two words"} 0.5\ny 3\nz +Inf\n',
+    );
     expect(s).toEqual([
       { name: 'x', labels: { a: '1', b: 'two words' }, value: 0.5 },
       { name: 'y', labels: {}, value: 3 },
@@ -17,7 +19,10 @@ describe('Prometheus text', () => {
       'chatter_event_loop_delay_seconds{quantile="0.5"} 0.010',
       'chatter_event_loop_delay_seconds{quantile="0.99"} 0.0123',
     ].join('\n');
-    expect(eventLoopP99Ms(parsePrometheus(text))).toEqual({ ms: 12.3, metric: 'chatter_event_loop_delay_seconds{quantile="0.99"}' });
+    expect(eventLoopP99Ms(parsePrometheus(text))).toEqual({
+      ms: 12.3,
+      metric: 'chatter_event_loop_delay_seconds{quantile="0.99"}',
+    });
   });
 
   it('falls back to prom-client’s default gauge and ignores p999', () => {

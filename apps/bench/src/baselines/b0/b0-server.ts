@@ -73,11 +73,21 @@ export function startB0Server(port: number, host = '127.0.0.1'): Promise<() => P
           joined.push(r);
         }
         ws.send(JSON.stringify({ type: 'joined', rooms: joined }));
-      } else if (msg.type === 'send' && typeof msg.room === 'string' && typeof msg.body === 'string') {
+      } else if (
+        msg.type === 'send' &&
+        typeof msg.room === 'string' &&
+        typeof msg.body === 'string'
+      ) {
         const members = rooms.get(msg.room);
         if (!members) return;
         // Serialize once; every recipient gets the same string.
-        const out = JSON.stringify({ type: 'message', room: msg.room, from: client.userId, body: msg.body, ts: Date.now() });
+        const out = JSON.stringify({
+          type: 'message',
+          room: msg.room,
+          from: client.userId,
+          body: msg.body,
+          ts: Date.now(),
+        });
         for (const m of members) if (m !== ws && m.readyState === WebSocket.OPEN) m.send(out);
       }
     });

@@ -24,7 +24,8 @@ const verify = createVerifier();
       subscriptions: {
         'graphql-ws': {
           onConnect: async (ctx) => {
-            const auth = (ctx.connectionParams as { authorization?: string } | undefined)?.authorization;
+            const auth = (ctx.connectionParams as { authorization?: string } | undefined)
+              ?.authorization;
             try {
               (ctx.extra as { user?: B1User }).user = await verify(auth);
               return true;

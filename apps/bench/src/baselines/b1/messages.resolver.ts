@@ -23,17 +23,29 @@ export class MessagesResolver {
   }
 
   @Mutation(() => Message)
-  async sendMessage(@Args('input') input: SendMessageInput, @Context() ctx: B1Context): Promise<Message> {
+  async sendMessage(
+    @Args('input') input: SendMessageInput,
+    @Context() ctx: B1Context,
+  ): Promise<Message> {
     const user = await ctx.user();
-    const message: Message = { id: randomUUID(), roomId: input.roomId, senderId: user.userId, body: input.body, createdAt: new Date() };
+    const message: Message = {
+      id: randomUUID(),
+      roomId: input.roomId,
+      senderId: user.userId,
+      body: input.body,
+      createdAt: new Date(),
+    };
     await this.pubSub.publish('messageAdded', { messageAdded: message });
     return message;
   }
 
   @Subscription(() => Message, {
-    filter: (payload: { messageAdded: Message }, variables: { roomId: string }) => payload.messageAdded.roomId === variables.roomId,
+    filter: (payload: { messageAdded: Message }, variables: { roomId: string }) =>
+      payload.messageAdded.roomId === variables.roomId,
   })
-  messageAdded(@Args('roomId', { type: () => ID }) _roomId: string): AsyncIterableIterator<unknown> {
+  messageAdded(
+    @Args('roomId', { type: () => ID }) _roomId: string,
+  ): AsyncIterableIterator<unknown> {
     return this.pubSub.asyncIterableIterator('messageAdded');
   }
 }

@@ -12,6 +12,9 @@ export function createVerifier(secret = process.env.BENCH_JWT_SECRET ?? '') {
     const raw = token.startsWith('Bearer ') ? token.slice(7) : token;
     const { payload } = await jwtVerify(raw, key, { algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string') throw new Error('token without sub');
-    return { userId: payload.sub, name: typeof payload['name'] === 'string' ? payload['name'] : payload.sub };
+    return {
+      userId: payload.sub,
+      name: typeof payload['name'] === 'string' ? payload['name'] : payload.sub,
+    };
   };
 }

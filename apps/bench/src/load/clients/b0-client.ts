@@ -12,7 +12,11 @@ interface B0Message {
 export class B0Client implements TargetClient {
   constructor(private readonly endpoints: Endpoint[]) {}
 
-  private connect(conn: ConnSpec, events: ConnEvents | undefined, timeoutMs: number): Promise<WebSocket> {
+  private connect(
+    conn: ConnSpec,
+    events: ConnEvents | undefined,
+    timeoutMs: number,
+  ): Promise<WebSocket> {
     const url = `${endpointOf(this.endpoints, conn).wsUrl}?token=${encodeURIComponent(conn.token)}`;
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });

@@ -1,7 +1,13 @@
 import type { ChurnConfirm, ConnSpec, Endpoint } from '../ipc';
 import { GqlWsSocket } from './gql-ws-socket';
 import { errorCode, type GraphQLResponse, type HttpJson } from './http-json';
-import { endpointOf, withTimeout, type ConnEvents, type ConnHandle, type TargetClient } from './target-client';
+import {
+  endpointOf,
+  withTimeout,
+  type ConnEvents,
+  type ConnHandle,
+  type TargetClient,
+} from './target-client';
 
 export const MESSAGE_ADDED = `subscription BenchMessageAdded($roomId: ID!) { messageAdded(roomId: $roomId) { id roomId senderId body createdAt } }`;
 export const B1_SEND = `mutation BenchSend($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
@@ -53,7 +59,11 @@ export class B1Client implements TargetClient {
   }
 
   async churnCycle(conn: ConnSpec, _confirm: ChurnConfirm): Promise<void> {
-    const socket = new GqlWsSocket(endpointOf(this.endpoints, conn).wsUrl, { authorization: `Bearer ${conn.token}` }, { onNext: () => undefined });
+    const socket = new GqlWsSocket(
+      endpointOf(this.endpoints, conn).wsUrl,
+      { authorization: `Bearer ${conn.token}` },
+      { onNext: () => undefined },
+    );
     try {
       await socket.open(10_000);
       socket.subscribe('1', MESSAGE_ADDED, { roomId: conn.rooms[0] ?? 'none' });

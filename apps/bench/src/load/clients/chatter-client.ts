@@ -1,7 +1,14 @@
 import type { ChurnConfirm, ConnSpec, Endpoint } from '../ipc';
 import { GqlWsSocket } from './gql-ws-socket';
 import { errorCode, type GraphQLResponse, type HttpJson } from './http-json';
-import { endpointOf, withTimeout, type ConnEvents, type ConnHandle, type ResumeCursor, type TargetClient } from './target-client';
+import {
+  endpointOf,
+  withTimeout,
+  type ConnEvents,
+  type ConnHandle,
+  type ResumeCursor,
+  type TargetClient,
+} from './target-client';
 
 export const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInput!]) {
   chatEvents(since: $since) {
@@ -31,12 +38,22 @@ export class ChatterClient implements TargetClient {
     private readonly http: HttpJson,
   ) {}
 
-  private async sendHttp(conn: ConnSpec, room: string, body: string, clientMessageId: string): Promise<string | undefined> {
+  private async sendHttp(
+    conn: ConnSpec,
+    room: string,
+    body: string,
+    clientMessageId: string,
+  ): Promise<string | undefined> {
     try {
       const { status, json } = await this.http.post(
         endpointOf(this.endpoints, conn).httpUrl,
-        { query: SEND_MESSAGE, variables: { input: { conversationId: room, clientMessageId, body } } },
+        {
+          query: SEND_MESSAGE,
+          variables: { input: { conversationId: room, clientMessageId, body } },
+        },
         { authorization: `Bearer ${conn.token}` },
+        15_000,
+        true,
       );
       const r = json as GraphQLResponse<{ sendMessage?: { seq: number } }>;
       return r.data?.sendMessage && !r.errors ? undefined : errorCode(status, json);
@@ -46,7 +63,8 @@ export class ChatterClient implements TargetClient {
   }
 
   async open(conn: ConnSpec, events: ConnEvents, since?: ResumeCursor[]): Promise<ConnHandle> {
-    const send = (room: string, body: string, id: string): Promise<string | undefined> => this.sendHttp(conn, room, body, id);
+    const send = (room: string, body: string, id: string): Promise<string | undefined> =>
+      this.sendHttp(conn, room, body, id);
     if (!conn.subscribe) return { send, close: () => undefined, terminate: () => undefined };
     const socket = new GqlWsSocket(
       endpointOf(this.endpoints, conn).wsUrl,
@@ -60,7 +78,9 @@ export class ChatterClient implements TargetClient {
           } else if (ev?.__typename === 'ResyncRequired') {
             events.onResync(ev.conversationId ?? '');
           } else if (p.errors) {
-            events.onSubError(p.errors[0]?.extensions?.code ?? p.errors[0]?.message.slice(0, 60) ?? 'error');
+            events.onSubError(
+              p.errors[0]?.extensions?.code ?? p.errors[0]?.message.slice(0, 60) ?? 'error',
+            );
           }
         },
         onError: (_id, errors) => events.onSubError(errorCode(0, { errors })),
@@ -73,7 +93,11 @@ export class ChatterClient implements TargetClient {
     return { send, close: () => socket.close(), terminate: () => socket.terminate() };
   }
 
-  async churnCycle(conn: ConnSpec, confirm: ChurnConfirm, cursors?: Record<string, number>): Promise<void> {
+  async churnCycle(
+    conn: ConnSpec,
+    confirm: ChurnConfirm,
+    cursors?: Record<string, number>,
+  ): Promise<void> {
     let firstEvent!: () => void;
     let failed!: (e: Error) => void;
     const confirmed = new Promise<void>((resolve, reject) => {

@@ -32,7 +32,10 @@ export class GqlWsSocket {
   /** Resolves on connection_ack; rejects on close, error or timeout. */
   open(timeoutMs = 15_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, GRAPHQL_TRANSPORT_WS_PROTOCOL, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      const ws = new WebSocket(this.url, GRAPHQL_TRANSPORT_WS_PROTOCOL, {
+        perMessageDeflate: false,
+        handshakeTimeout: timeoutMs,
+      });
       this.ws = ws;
       let acked = false;
       const timer = setTimeout(() => {
@@ -41,7 +44,11 @@ export class GqlWsSocket {
           reject(new Error('ack timeout'));
         }
       }, timeoutMs);
-      ws.on('open', () => ws.send(stringifyMessage({ type: MessageType.ConnectionInit, payload: this.connectionParams })));
+      ws.on('open', () =>
+        ws.send(
+          stringifyMessage({ type: MessageType.ConnectionInit, payload: this.connectionParams }),
+        ),
+      );
       ws.on('message', (data) => {
         const msg = JSON.parse(data.toString()) as { type: string; id?: string; payload?: unknown };
         switch (msg.type) {
@@ -82,7 +89,9 @@ export class GqlWsSocket {
   }
 
   subscribe(id: string, query: string, variables?: Record<string, unknown>): void {
-    this.ws?.send(stringifyMessage({ type: MessageType.Subscribe, id, payload: { query, variables } }));
+    this.ws?.send(
+      stringifyMessage({ type: MessageType.Subscribe, id, payload: { query, variables } }),
+    );
   }
 
   /** Resolves on the next pong; the server answers pings in order. */

@@ -8,18 +8,47 @@ export class HttpJson {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  post(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 15_000): Promise<{ status: number; json: unknown }> {
-    return this.attempt(url, Buffer.from(JSON.stringify(body)), headers, timeoutMs, true);
+  /**
+   * idempotent: the request may be repeated after any connection error (Chatter's
+   * sendMessage is, on clientMessageId); otherwise only when a reused keep-alive
+   * socket turned out closed, where the request never reached the server.
+   */
+  post(
+    url: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    timeoutMs = 15_000,
+    idempotent = false,
+  ): Promise<{ status: number; json: unknown }> {
+    return this.attempt(
+      url,
+      Buffer.from(JSON.stringify(body)),
+      headers,
+      timeoutMs,
+      true,
+      idempotent,
+    );
   }
 
-  private attempt(url: string, payload: Buffer, headers: Record<string, string>, timeoutMs: number, mayRetry: boolean): Promise<{ status: number; json: unknown }> {
+  private attempt(
+    url: string,
+    payload: Buffer,
+    headers: Record<string, string>,
+    timeoutMs: number,
+    mayRetry: boolean,
+    idempotent: boolean,
+  ): Promise<{ status: number; json: unknown }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         url,
         {
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(payload.length),
+            ...headers,
+          },
           timeout: timeoutMs,
         },
         (res) => {
@@ -41,8 +70,9 @@ export class HttpJson {
       req.on('timeout', () => req.destroy(new Error('request timeout')));
       req.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed while idle: the request never reached it (Node's documented retry case).
-        if (mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
-          this.attempt(url, payload, headers, timeoutMs, false).then(resolve, reject);
+        const connectionError = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+        if (mayRetry && connectionError && (req.reusedSocket || idempotent)) {
+          this.attempt(url, payload, headers, timeoutMs, false, idempotent).then(resolve, reject);
         } else reject(err);
       });
       req.end(payload);

@@ -29,10 +29,18 @@ export interface ResumeCursor {
 export interface TargetClient {
   open(conn: ConnSpec, events: ConnEvents, since?: ResumeCursor[]): Promise<ConnHandle>;
   /** One connect + authenticated subscribe, confirmed as far as the protocol allows. */
-  churnCycle(conn: ConnSpec, confirm: ChurnConfirm, cursors?: Record<string, number>): Promise<void>;
+  churnCycle(
+    conn: ConnSpec,
+    confirm: ChurnConfirm,
+    cursors?: Record<string, number>,
+  ): Promise<void>;
 }
 
-export function createTargetClient(kind: TargetKind, endpoints: Endpoint[], httpMaxSockets: number): TargetClient {
+export function createTargetClient(
+  kind: TargetKind,
+  endpoints: Endpoint[],
+  httpMaxSockets: number,
+): TargetClient {
   const http = new HttpJson(httpMaxSockets);
   switch (kind) {
     case 'chatter':

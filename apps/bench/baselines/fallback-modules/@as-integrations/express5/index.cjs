@@ -10,7 +10,9 @@ function expressMiddleware(server, options) {
   const context = (options && options.context) || (async () => ({}));
   return (req, res, next) => {
     if (!req.body) {
-      res.status(500).send('req.body is not set; JSON body parsing must run before the GraphQL middleware');
+      res
+        .status(500)
+        .send('req.body is not set; JSON body parsing must run before the GraphQL middleware');
       return;
     }
     const headers = new HeaderMap();
