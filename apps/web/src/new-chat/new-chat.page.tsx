@@ -187,7 +187,9 @@ function ChannelsTab() {
     const t = setTimeout(() => setQuery(text.trim()), 250);
     return () => clearTimeout(t);
   }, [text]);
-  const { data, loading } = useQuery(ChannelsDocument, { variables: { query: query || null, first: 50 }, fetchPolicy: 'cache-and-network' });
+  const { data: fresh, previousData, loading } = useQuery(ChannelsDocument, { variables: { query: query || null, first: 50 }, fetchPolicy: 'cache-and-network' });
+  // Keep the previous results on screen while a new search loads: no flicker under the pointer.
+  const data = fresh ?? previousData;
   const [join] = useMutation(JoinChannelDocument);
   const [create, createState] = useMutation(CreateChannelDocument);
   const open = useOpen();
