@@ -1,6 +1,6 @@
 import type { ChartSeries } from '../report/results';
 import { r1, roomsOf, withSession, type PhaseResult, type Session } from './harness';
-import { checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
+import { addRaw, checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
 
 const P99_TARGET_MS = 50;
 
@@ -148,6 +148,7 @@ export const fanOut: Scenario = {
           await withSession(kind, opts, async (s) => {
             const r = await ramp(s, shape, opts, (p) => {
               points.push({ x: p.deliveriesPerSec, p50: p.latency.p50, p99: p.latency.p99 });
+              addRaw(result, { target: label, shape: shapeLabel, step: p });
               steps.rows.push({
                 target: label,
                 values: {

@@ -47,6 +47,7 @@ export const endToEnd: Scenario = {
           total: Math.round(rate * durationS),
         });
         checkPhase(label, 'end to end', p, result);
+        addRaw(result, { target: label, users: opened.opened, phase: p });
         t.rows.push({ target: label, values: { users: opened.opened, ...phaseCells(p) } });
       });
     }

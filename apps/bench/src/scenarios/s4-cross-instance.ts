@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startMongo, startNats, startRedis, type Service } from '../servers/services';
 import { r2, roomsOf, withSession, type BenchOptions, type PhaseResult } from './harness';
-import { checkPhase, LATENCY_COLUMNS, table, targetsFor, type Scenario } from './scenario';
+import { addRaw, checkPhase, LATENCY_COLUMNS, table, targetsFor, type Scenario } from './scenario';
 
 interface Variant {
   label: string;
@@ -133,6 +133,7 @@ export const crossInstance: Scenario = {
           };
           const p = await e2eOverInstances(opts, { ...v, env });
           checkPhase(label, 'cross-instance', p, result);
+          addRaw(result, { target: label, phase: p });
           if (v.instances === 1) ref = p;
           t.rows.push({
             target: 'Chatter',

@@ -1,6 +1,6 @@
 import { nowUs } from '../load/body';
 import { fmtErrors, r2, roomsOf, withSession } from './harness';
-import { labelOf, table, targetsFor, type Scenario } from './scenario';
+import { addRaw, labelOf, table, targetsFor, type Scenario } from './scenario';
 
 /** Scenario 5 (Chatter): everyone drops at once, messages keep coming, everyone resumes with cursors. */
 export const reconnectStorm: Scenario = {
@@ -88,6 +88,13 @@ export const reconnectStorm: Scenario = {
             d.drained,
           );
           const after = await s.counters();
+          addRaw(result, {
+            target: label,
+            reconnectS,
+            caughtUpS: d.drained ? (d.lastDeliveryUs - reconnectAt) / 1e6 : null,
+            offline: pOffline,
+            live: pLive,
+          });
           const lost = pOffline.lost + pLive.lost;
           const dups = pOffline.dups + pLive.dups;
           const sendErrors = pOffline.sendErrors + pLive.sendErrors;

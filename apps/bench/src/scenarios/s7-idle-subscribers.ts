@@ -1,7 +1,7 @@
 import { nowUs } from '../load/body';
 import { sleep } from '../servers/server-process';
 import { fmtErrors, r1, r2, roomsOf, withSession } from './harness';
-import { checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
+import { addRaw, checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
 
 /**
  * CPU per delivered event, net of the idle cost measured just before: flat means
@@ -99,6 +99,13 @@ export const idleSubscribers: Scenario = {
             checkPhase(label, `${level} idle`, p, result);
             const net = netCpuPerDelivery(p.serverCpuUs, p.windowS, idleCpuUs, idleS, p.unique);
             if (level === levels[0]) net0 = net;
+            addRaw(result, {
+              target: label,
+              idle: connectedRooms * 10,
+              idleCpuUs,
+              idleS,
+              phase: p,
+            });
             t.rows.push({
               target: label,
               values: {

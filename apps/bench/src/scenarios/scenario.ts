@@ -116,3 +116,9 @@ export function table(columns: ResultTable['columns'], title?: string): ResultTa
 export function labelOf(kind: TargetKind): string {
   return TARGET_LABELS[kind];
 }
+
+/** Keeps the full figures of a step (every percentile, send lag, CPU) for latest.json. */
+export function addRaw(result: ScenarioResult, entry: Record<string, unknown>): void {
+  const raw = (result.raw ??= []) as unknown[];
+  raw.push(entry);
+}
