@@ -29,7 +29,7 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
-import { APP_CONFIG, AppConfig } from '../platform/config';
+import { AppConfig } from '../platform/config';
 import { ReadinessCheck } from '../platform/health';
 
 export const SQLITE_STORE = Symbol('SQLITE_STORE');

@@ -64,7 +64,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
           introspection: config.graphql.introspection,
         },
         isOriginAllowed: (origin, host) => isWebSocketOriginAllowed(origin, host, config.http.cors),
-        trustProxy: config.http.trustProxy !== false,
+        trustProxy: config.http.trustProxy,
       },
       {
         socketOpened: () => this.metrics.incWsConnections(),

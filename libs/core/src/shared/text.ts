@@ -1,6 +1,7 @@
 import { invalid } from './domain-error';
 
 // Control characters other than tab and newline (C0, DEL, C1) and lone surrogates are refused.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

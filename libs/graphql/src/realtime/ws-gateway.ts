@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
+import proxyAddr from 'proxy-addr';
 import {
   createSourceEventStream,
   DocumentNode,
@@ -48,8 +49,8 @@ export interface WsGatewayOptions {
   limits: QueryLimits;
   /** Whether a browser page from this Origin may open a socket (no Origin = non-browser client). */
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
-  /** Proxies in front whose X-Forwarded-For is trusted. */
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-For is trusted: the TRUST_PROXY setting (as for Express). */
+  trustProxy: boolean | number | readonly string[];
 }
 
 export interface WsMetrics {
@@ -100,6 +101,7 @@ export class WsGateway {
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
+  private readonly trust: (addr: string, i: number) => boolean;
   private accepting = true;
 
   constructor(
@@ -118,6 +120,8 @@ export class WsGateway {
     private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   ) {
     this.rules = [...specifiedRules, ...queryLimitRules(options.limits)];
+    const t = options.trustProxy;
+    this.trust = typeof t === 'boolean' ? () => t : typeof t === 'number' ? (_a, i) => i < t : proxyAddr.compile([...t]);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
   }
 
@@ -172,7 +176,7 @@ export class WsGateway {
       id: randomUUID(),
       socket: ws,
       actor: null,
-      clientIp: clientIp(request, this.options.trustProxy),
+      clientIp: clientIp(request, this.trust),
       authorization: null,
       operations: 0,
       lastActivity: 0,
@@ -214,7 +218,8 @@ export class WsGateway {
     );
 
     ws.once('close', (code, reason) => {
-      for (const t of state.timers) clearInterval(t), clearTimeout(t);
+      // clearTimeout and clearInterval are interchangeable in Node.
+      for (const t of state.timers) clearTimeout(t);
       this.states.delete(state);
       this.metrics.socketClosed();
       void closed(code, String(reason));
@@ -349,13 +354,14 @@ export class WsGateway {
     }
     const key = `${operation?.name?.value ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${args.document.loc?.source.body ?? ''}`;
     this.metrics.subscriptionStarted();
-    const gateway = this;
     const viewerDependent = dependent;
+    const metrics = this.metrics;
+    const render = (item: Exclude<StreamItem, { kind: 'close' }>) => this.render(item, args, key, viewerDependent);
     let finished = false;
     const finish = async () => {
       if (finished) return;
       finished = true;
-      gateway.metrics.subscriptionEnded();
+      metrics.subscriptionEnded();
       await items.return?.();
     };
     // An async-generator-shaped object: graphql-ws calls return() on it when the socket closes.
@@ -373,9 +379,9 @@ export class WsGateway {
             await finish();
             return { value: undefined, done: true };
           }
-          const result = await gateway.render(item, args, key, viewerDependent);
+          const result = await render(item);
           if (result) {
-            gateway.metrics.eventsDelivered(1);
+            metrics.eventsDelivered(1);
             return { value: result, done: false };
           }
         }
@@ -432,11 +438,11 @@ export class WsGateway {
   }
 }
 
-function clientIp(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+/** The client address, honouring X-Forwarded-For only from proxies the operator trusts (as Express does). */
+function clientIp(request: IncomingMessage, trust: (addr: string, i: number) => boolean): string {
+  try {
+    return proxyAddr(request, trust);
+  } catch {
+    return request.socket.remoteAddress ?? 'unknown';
   }
-  return request.socket.remoteAddress ?? 'unknown';
 }
