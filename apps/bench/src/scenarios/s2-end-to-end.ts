@@ -1,5 +1,6 @@
 import { roomsOf, withSession } from './harness';
 import {
+  addRaw,
   checkPhase,
   DELIVERY_COLUMNS,
   labelOf,
