@@ -1,5 +1,13 @@
 // The signed-in app: one outbox and one realtime stream per user, the sidebar and a main pane.
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import { useQuery } from '@apollo/client';
 import { ConversationsDocument, MeDocument } from '@chatter/client';
 import { ChatServicesContext, useAppServices, type ChatServices } from '../app/services';
@@ -10,13 +18,21 @@ import { createSender } from './send-message';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
 import { ConversationView } from '../conversation/conversation-view';
-import { ContactsPage } from '../contacts/contacts.page';
-import { SettingsPage } from '../settings/settings.page';
-import { NewChatPage } from '../new-chat/new-chat.page';
 import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
 
 export const CONVERSATIONS_PAGE = 50;
+
+// Pages visited now and then load on demand: the first paint only needs the chat itself.
+const ContactsPage = lazy(() =>
+  import('../contacts/contacts.page').then((m) => ({ default: m.ContactsPage })),
+);
+const SettingsPage = lazy(() =>
+  import('../settings/settings.page').then((m) => ({ default: m.SettingsPage })),
+);
+const NewChatPage = lazy(() =>
+  import('../new-chat/new-chat.page').then((m) => ({ default: m.NewChatPage })),
+);
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
@@ -35,17 +51,22 @@ export function ChatApp({ userId }: { userId: string }) {
       session,
       client,
       myUserId: userId,
-      viewingConversationId: () => (document.visibilityState === 'visible' ? viewing.current : null),
+      viewingConversationId: () =>
+        document.visibilityState === 'visible' ? viewing.current : null,
       onConnected: () => void outbox.flush(),
     });
     return { session, client, myUserId: userId, outbox, realtime };
   }, [session, client, userId]);
 
   useQuery(MeDocument);
-  const { data, loading, error, refetch, fetchMore } = useQuery(ConversationsDocument, { variables: { first: CONVERSATIONS_PAGE } });
+  const { data, loading, error, refetch, fetchMore } = useQuery(ConversationsDocument, {
+    variables: { first: CONVERSATIONS_PAGE },
+  });
   const loaded = Boolean(data);
   // Fetch the rest of the list behind the first page: unread counts and resume cursors need it.
-  const nextPage = data?.conversations.pageInfo.hasNextPage ? data.conversations.pageInfo.endCursor : null;
+  const nextPage = data?.conversations.pageInfo.hasNextPage
+    ? data.conversations.pageInfo.endCursor
+    : null;
   useEffect(() => {
     if (nextPage) void fetchMore({ variables: { after: nextPage } }).catch(() => undefined);
   }, [nextPage, fetchMore]);
@@ -53,13 +74,21 @@ export function ChatApp({ userId }: { userId: string }) {
   // Start the stream once the list is known: its lastSeqs are where the stream resumes.
   useEffect(() => {
     if (!loaded) return;
-    const list = client.cache.readQuery({ query: ConversationsDocument, variables: { first: CONVERSATIONS_PAGE } });
-    services.realtime.start((list?.conversations.edges ?? []).map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })));
+    const list = client.cache.readQuery({
+      query: ConversationsDocument,
+      variables: { first: CONVERSATIONS_PAGE },
+    });
+    services.realtime.start(
+      (list?.conversations.edges ?? []).map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })),
+    );
     return () => services.realtime.stop();
   }, [loaded, services, client]);
 
   useEffect(() => {
-    if (data) services.realtime.seed(data.conversations.edges.map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })));
+    if (data)
+      services.realtime.seed(
+        data.conversations.edges.map((e) => ({ id: e.node.id, lastSeq: e.node.lastSeq })),
+      );
   }, [data, services]);
 
   // The pending queue flushes on reconnect, when the browser says it is online, and now and then.
@@ -82,7 +111,10 @@ export function ChatApp({ userId }: { userId: string }) {
     };
   }, [services, userId]);
 
-  const report = useCallback((active: boolean) => services.realtime.reportActivity(active), [services]);
+  const report = useCallback(
+    (active: boolean) => services.realtime.reportActivity(active),
+    [services],
+  );
   useActivity(report);
 
   const status = useSyncExternalStore(services.realtime.onStatus, services.realtime.getStatus);
@@ -90,7 +122,13 @@ export function ChatApp({ userId }: { userId: string }) {
   let main: React.ReactNode;
   switch (route.view) {
     case 'conversation':
-      main = <ConversationView key={route.conversationId} conversationId={route.conversationId} panel={route.panel} />;
+      main = (
+        <ConversationView
+          key={route.conversationId}
+          conversationId={route.conversationId}
+          panel={route.panel}
+        />
+      );
       break;
     case 'contacts':
       main = <ContactsPage />;
@@ -128,7 +166,9 @@ export function ChatApp({ userId }: { userId: string }) {
           activeId={route.view === 'conversation' ? route.conversationId : null}
         />
         <main className="main" id="main">
-          <ErrorBoundary resetKey={window.location.hash}>{main}</ErrorBoundary>
+          <ErrorBoundary resetKey={window.location.hash}>
+            <Suspense fallback={<p className="muted page-loading">Loading…</p>}>{main}</Suspense>
+          </ErrorBoundary>
         </main>
       </div>
     </ChatServicesContext.Provider>

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery } from '@apollo/client';
-import { ConversationDocument, MessagesDocument, type MessageFieldsFragment } from '@chatter/client';
+import {
+  ConversationDocument,
+  MessagesDocument,
+  type MessageFieldsFragment,
+} from '@chatter/client';
 import { useChat } from '../app/services';
 import { navigate, routeHref } from '../app/router';
 import { Avatar } from '../ui/avatar';
@@ -10,12 +14,23 @@ import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
 import { Composer } from './composer';
-import { SearchPanel } from './search-panel';
-import { DetailsPanel } from '../details/details-panel';
 
-export function ConversationView({ conversationId, panel }: { conversationId: string; panel?: 'details' | 'search' }) {
+const SearchPanel = lazy(() => import('./search-panel').then((m) => ({ default: m.SearchPanel })));
+const DetailsPanel = lazy(() =>
+  import('../details/details-panel').then((m) => ({ default: m.DetailsPanel })),
+);
+
+export function ConversationView({
+  conversationId,
+  panel,
+}: {
+  conversationId: string;
+  panel?: 'details' | 'search';
+}) {
   const { myUserId, client } = useChat();
-  const { data, loading, error, refetch } = useQuery(ConversationDocument, { variables: { id: conversationId } });
+  const { data, loading, error, refetch } = useQuery(ConversationDocument, {
+    variables: { id: conversationId },
+  });
   const [replyTo, setReplyTo] = useState<MessageFieldsFragment | null>(null);
   const [editing, setEditing] = useState<MessageFieldsFragment | null>(null);
   const list = useRef<MessageListHandle>(null);
@@ -36,8 +51,13 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
     const el = root.current;
     if (!el) return;
     const handler = () => {
-      const msgs = client.cache.readQuery({ query: MessagesDocument, variables: { conversationId } });
-      const last = [...(msgs?.messages.edges ?? [])].reverse().find((e) => e.node.sender.id === myUserId && !e.node.deletedAt);
+      const msgs = client.cache.readQuery({
+        query: MessagesDocument,
+        variables: { conversationId },
+      });
+      const last = [...(msgs?.messages.edges ?? [])]
+        .reverse()
+        .find((e) => e.node.sender.id === myUserId && !e.node.deletedAt);
       if (last) onEdit(last.node);
     };
     el.addEventListener('chatter:edit-last', handler);
@@ -53,7 +73,11 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
         ) : (
           <div className="empty-state" role="alert">
             <h2>{error ? 'Could not open this conversation' : 'Conversation not found'}</h2>
-            <p className="muted">{error ? 'Check your connection and try again.' : 'It may have been removed, or you are no longer a member.'}</p>
+            <p className="muted">
+              {error
+                ? 'Check your connection and try again.'
+                : 'It may have been removed, or you are no longer a member.'}
+            </p>
             {error ? (
               <button className="button" onClick={() => void refetch()}>
                 Try again
@@ -75,26 +99,53 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
   if (typing.length) subtitle = c.kind === 'DIRECT' ? 'typing…' : typingText(typing);
   else if (other) {
     const status = other.presence.status;
-    subtitle = status === 'ONLINE' ? 'online' : status === 'AWAY' ? 'away' : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt);
-  } else subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
+    subtitle =
+      status === 'ONLINE'
+        ? 'online'
+        : status === 'AWAY'
+          ? 'away'
+          : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt);
+  } else
+    subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
 
   const togglePanel = (p: 'details' | 'search') =>
     navigate({ view: 'conversation', conversationId, panel: panel === p ? undefined : p });
 
-  const blocked = other?.isBlocked ? 'You blocked this person. Unblock them to send messages.' : null;
+  const blocked = other?.isBlocked
+    ? 'You blocked this person. Unblock them to send messages.'
+    : null;
 
   return (
-    <section className={`conversation ${panel ? 'conversation--with-panel' : ''}`} ref={root} aria-label={`Conversation with ${title}`}>
+    <section
+      className={`conversation ${panel ? 'conversation--with-panel' : ''}`}
+      ref={root}
+      aria-label={`Conversation with ${title}`}
+    >
       <div className="conversation__main">
         <header className="conversation__header">
           <a className="icon-button conversation__back" href="#/" aria-label="Back to chats">
             <Icon name="back" />
           </a>
-          <button type="button" className="conversation__who" onClick={() => togglePanel('details')} aria-label={`${title}, show details`}>
-            <Avatar name={title} seed={other?.id ?? c.id} url={other?.avatarUrl} group={c.kind !== 'DIRECT'} status={other?.presence.status} size={40} />
+          <button
+            type="button"
+            className="conversation__who"
+            onClick={() => togglePanel('details')}
+            aria-label={`${title}, show details`}
+          >
+            <Avatar
+              name={title}
+              seed={other?.id ?? c.id}
+              url={other?.avatarUrl}
+              group={c.kind !== 'DIRECT'}
+              status={other?.presence.status}
+              size={40}
+            />
             <span className="conversation__names">
               <span className="conversation__title">{title}</span>
-              <span className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`} aria-live="polite">
+              <span
+                className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`}
+                aria-live="polite"
+              >
                 {subtitle}
               </span>
             </span>
@@ -102,7 +153,11 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
           <div className="conversation__actions">
             <a
               className={`icon-button ${panel === 'search' ? 'icon-button--on' : ''}`}
-              href={routeHref({ view: 'conversation', conversationId, panel: panel === 'search' ? undefined : 'search' })}
+              href={routeHref({
+                view: 'conversation',
+                conversationId,
+                panel: panel === 'search' ? undefined : 'search',
+              })}
               aria-label="Search messages"
               aria-pressed={panel === 'search'}
             >
@@ -110,7 +165,11 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
             </a>
             <a
               className={`icon-button ${panel === 'details' ? 'icon-button--on' : ''}`}
-              href={routeHref({ view: 'conversation', conversationId, panel: panel === 'details' ? undefined : 'details' })}
+              href={routeHref({
+                view: 'conversation',
+                conversationId,
+                panel: panel === 'details' ? undefined : 'details',
+              })}
               aria-label="Conversation details"
               aria-pressed={panel === 'details'}
             >
@@ -134,14 +193,18 @@ export function ConversationView({ conversationId, panel }: { conversationId: st
           }}
         />
       </div>
-      {panel === 'search' && (
-        <SearchPanel
-          conversationId={conversationId}
-          onClose={() => togglePanel('search')}
-          onPick={(m) => void list.current?.jumpTo(m.id, m.seq)}
-        />
-      )}
-      {panel === 'details' && <DetailsPanel conversation={c} onClose={() => togglePanel('details')} />}
+      <Suspense fallback={panel ? <aside className="side-panel" aria-busy="true" /> : null}>
+        {panel === 'search' && (
+          <SearchPanel
+            conversationId={conversationId}
+            onClose={() => togglePanel('search')}
+            onPick={(m) => void list.current?.jumpTo(m.id, m.seq)}
+          />
+        )}
+        {panel === 'details' && (
+          <DetailsPanel conversation={c} onClose={() => togglePanel('details')} />
+        )}
+      </Suspense>
     </section>
   );
 }
