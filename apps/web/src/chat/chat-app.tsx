@@ -111,6 +111,12 @@ export function ChatApp({ userId }: { userId: string }) {
     };
   }, [services, userId]);
 
+  // The tab title shows how many conversations wait for me (muted ones do not count).
+  const unread = (data?.conversations.edges ?? []).filter((e) => e.node.unreadCount > 0 && !e.node.muted && !e.node.archived).length;
+  useEffect(() => {
+    document.title = unread ? `(${unread}) Chatter` : 'Chatter';
+  }, [unread]);
+
   const report = useCallback(
     (active: boolean) => services.realtime.reportActivity(active),
     [services],
