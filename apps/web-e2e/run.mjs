@@ -31,6 +31,10 @@ async function openApp(viewport = DESKTOP) {
   page.setDefaultTimeout(15_000);
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+  // A view that crashed into the error boundary is a failure too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('Chatter view crashed')) pageErrors.push(m.text());
+  });
   await page.goto(`${api.url}/`);
   return { context, page };
 }

@@ -57,12 +57,21 @@ export function Composer({
     el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
   }, [body]);
 
+  // Typing updates go out one after the other: a "stopped" overtaking its "started" would
+  // leave the other side (and the server's throttle) believing we still type.
+  const typingChain = useRef<Promise<unknown>>(Promise.resolve());
+  const announceTyping = (typing: boolean) => {
+    typingChain.current = typingChain.current
+      .then(() => setTyping({ variables: { conversationId, typing } }))
+      .catch(() => undefined);
+  };
+
   const stopTyping = () => {
     if (stopTimer.current) clearTimeout(stopTimer.current);
     stopTimer.current = null;
     if (typingSentAt.current) {
       typingSentAt.current = 0;
-      void setTyping({ variables: { conversationId, typing: false } }).catch(() => undefined);
+      announceTyping(false);
     }
   };
 
@@ -78,7 +87,7 @@ export function Composer({
     const now = Date.now();
     if (now - typingSentAt.current > TYPING_EVERY_MS) {
       typingSentAt.current = now;
-      void setTyping({ variables: { conversationId, typing: true } }).catch(() => undefined);
+      announceTyping(true);
     }
     if (stopTimer.current) clearTimeout(stopTimer.current);
     stopTimer.current = setTimeout(stopTyping, TYPING_STOP_MS);
