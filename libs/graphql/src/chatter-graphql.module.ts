@@ -1,4 +1,5 @@
 import { DynamicModule, InjectionToken, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -9,6 +10,7 @@ import { AuthGuard } from './context/auth.guard';
 import { GqlContext } from './context/gql-context';
 import { Loaders } from './context/loaders';
 import { createErrorFormatter, ErrorLogger } from './errors/format-error';
+import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -80,6 +82,7 @@ export class ChatterGraphqlModule {
       ],
       providers: [
         { provide: AdminSettings, useValue: new AdminSettings(options.adminToken) },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         AuthGuard,
         IdentityResolver,
         UserResolver,

@@ -18,7 +18,9 @@ export function checkText(
   if (!opts.multiline && /[\n\t]/.test(value)) throw invalid(field, `${field} must be a single line`);
   const trimmed = value.trim();
   const length = [...trimmed].length;
-  if (length < opts.min || length > opts.max) {
+  // Text kept verbatim counts whole, so padding cannot smuggle a longer body past the cap.
+  const stored = opts.keepVerbatim ? [...value].length : length;
+  if (length < opts.min || stored > opts.max) {
     throw invalid(field, `${field} must be ${opts.min}–${opts.max} characters`);
   }
   return opts.keepVerbatim ? value : trimmed;

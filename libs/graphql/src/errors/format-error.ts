@@ -36,9 +36,11 @@ export function createErrorFormatter(logger: ErrorLogger) {
     if (code && PASS_THROUGH.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
-    // A GraphQLError that wraps nothing comes from parsing, validation or coercion: safe to show.
-    if (isGraphQLError(original) && (!code || code === 'INTERNAL_SERVER_ERROR' || code === 'GRAPHQL_VALIDATION_FAILED')) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED' } };
+    // A GraphQLError that wraps nothing comes from parsing, validation, coercion or our own
+    // deliberate answers (with a code): safe to show.
+    if (isGraphQLError(original)) {
+      const shown = !code ? 'GRAPHQL_VALIDATION_FAILED' : code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : code;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: shown } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving GraphQL');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

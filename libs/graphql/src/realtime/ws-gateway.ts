@@ -292,8 +292,16 @@ export class WsGateway {
         closeConnection: (code, reason) => ctx.extra.state.socket.close(code, reason),
         loaders: new Loaders({ users: this.deps.users, messages: this.deps.messages, conversations: this.deps.conversations }),
       }),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const state = ctx.extra.state;
+        // The session may have been revoked since the socket connected: check again.
+        try {
+          state.actor = await this.deps.authenticate.execute(state.authorization);
+        } catch (error) {
+          const code = error instanceof DomainError && error.code === 'TOKEN_EXPIRED' ? 'token expired' : 'session revoked';
+          state.socket.close(CloseCode.Forbidden, `Forbidden: ${code}`);
+          return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         this.touch(state);
         if (state.operations >= MAX_OPERATIONS_PER_SOCKET) {
           return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, { extensions: { code: 'RATE_LIMITED' } })];

@@ -2,6 +2,7 @@ import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { DomainError } from '../../shared/domain-error';
 import { newId } from '../../shared/ids';
+import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
 import { TenantRepository } from '../../tenancy/tenant.repository';
@@ -65,7 +66,7 @@ export class Authenticate {
     const claims = await this.tokens.verifyAppToken(token, tenant.id, tenant.signingSecret, now);
     let user = await this.users.findByExternalId(tenant.id, claims.externalId);
     if (!user) {
-      const name = (claims.name ?? claims.externalId).trim().slice(0, 64) || claims.externalId.slice(0, 64);
+      const name = appUserName(claims.name, claims.externalId);
       try {
         user = await this.users.create({
           id: newId(),
@@ -89,6 +90,17 @@ export class Authenticate {
     }
     const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).exp as number;
     return { tenantId: tenant.id, userId: user.id, sessionId: null, expiresAt: new Date(exp * 1000) };
+  }
+}
+
+/** The display name for a new app-issued user: the claim (or the id), cut by whole characters, validated. */
+function appUserName(claim: string | null, externalId: string): string {
+  const raw = (claim ?? externalId).trim() || externalId;
+  const cut = [...raw].slice(0, 64).join('').trim();
+  try {
+    return checkText('name', cut, { min: 1, max: 64 });
+  } catch {
+    throw new DomainError('UNAUTHENTICATED', 'app token name claim must be 1–64 characters without control characters');
   }
 }
 

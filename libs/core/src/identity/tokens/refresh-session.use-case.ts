@@ -5,6 +5,7 @@ import { RealtimePublisher } from '../../realtime/realtime-publisher';
 import { SessionRepository } from '../session.repository';
 import { UserRepository } from '../user.repository';
 import { AuthResult, SessionIssuer } from './session-issuer';
+import { Authenticate } from './authenticate.use-case';
 import { sha256 } from './token.service';
 
 /** Rotates a refresh token. Presenting a used token again revokes its whole session. */
@@ -15,6 +16,7 @@ export class RefreshSession {
     private readonly users: UserRepository,
     private readonly issuer: SessionIssuer,
     private readonly publisher: RealtimePublisher,
+    private readonly auth: Authenticate,
     private readonly clock: Clock,
   ) {}
 
@@ -33,6 +35,7 @@ export class RefreshSession {
     if (!won) {
       // Reuse: somebody holds a copy of a rotated token. End the session everywhere.
       await this.sessions.revokeSession(session.id, now);
+      this.auth.forgetSession(session.id);
       await this.publisher.toUser(session.userId, {
         type: 'SESSION_REVOKED',
         tenantId: session.tenantId,
@@ -53,6 +56,7 @@ export class Logout {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly publisher: RealtimePublisher,
+    private readonly auth: Authenticate,
     private readonly clock: Clock,
   ) {}
 
@@ -63,6 +67,7 @@ export class Logout {
     const session = await this.sessions.findSession(token.sessionId);
     if (!session) return false;
     await this.sessions.revokeSession(session.id, this.clock.now());
+    this.auth.forgetSession(session.id);
     await this.publisher.toUser(session.userId, {
       type: 'SESSION_REVOKED',
       tenantId: session.tenantId,

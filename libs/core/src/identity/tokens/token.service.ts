@@ -20,6 +20,8 @@ export interface AppTokenClaims {
 const ISSUER = 'chatter';
 /** App-issued tokens may not live longer than this. */
 const APP_TOKEN_MAX_LIFETIME_S = 24 * 3600;
+/** Tolerated difference between the tenant backend's clock and ours. */
+const CLOCK_SKEW_S = 60;
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 export const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -73,8 +75,11 @@ export class TokenService {
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || typeof exp !== 'number') {
       throw new DomainError('UNAUTHENTICATED', 'app token needs sub (1-128 chars) and exp');
     }
-    const issuedAt = typeof iat === 'number' ? iat : Math.floor(now.getTime() / 1000);
-    if (exp - issuedAt > APP_TOKEN_MAX_LIFETIME_S) {
+    const nowS = Math.floor(now.getTime() / 1000);
+    if (typeof iat === 'number' && iat > nowS + CLOCK_SKEW_S) {
+      throw new DomainError('UNAUTHENTICATED', 'app token issued in the future');
+    }
+    if (exp - nowS > APP_TOKEN_MAX_LIFETIME_S) {
       throw new DomainError('UNAUTHENTICATED', 'app token lifetime exceeds 24 hours');
     }
     return { tenantId, externalId: sub, name: typeof name === 'string' ? name : null };

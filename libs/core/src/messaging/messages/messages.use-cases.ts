@@ -80,6 +80,7 @@ export class SendMessages {
     const { message, membership } = await this.load(actor, id);
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
+    await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
     const mutation = await this.messages.edit(actor.tenantId, message.id, text, this.clock.now());
     return this.publish(membership.conversation, mutation, message);
@@ -100,6 +101,7 @@ export class SendMessages {
     const checked = checkEmoji(emoji);
     const { message, membership } = await this.load(actor, messageId);
     if (message.deletedAt) throw invalid('messageId', 'a deleted message cannot get reactions');
+    await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
     const at = this.clock.now();
     const mutation = add
