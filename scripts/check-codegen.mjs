@@ -21,22 +21,33 @@ try {
     console.error('check-codegen: graphql-codegen failed:\n' + (run.stderr || run.stdout));
     process.exit(1);
   }
-  const list = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.')).sort() : []);
+  const list = (dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => !f.startsWith('.'))
+          .sort()
+      : [];
   const expected = list(temp);
   const actual = list(committed);
   const problems = [];
   for (const f of new Set([...expected, ...actual])) {
     if (!expected.includes(f)) problems.push(`${f}: committed but no longer generated`);
     else if (!actual.includes(f)) problems.push(`${f}: generated but not committed`);
-    else if (readFileSync(path.join(temp, f), 'utf8') !== readFileSync(path.join(committed, f), 'utf8'))
+    else if (
+      readFileSync(path.join(temp, f), 'utf8') !== readFileSync(path.join(committed, f), 'utf8')
+    )
       problems.push(`${f}: differs from a fresh generation`);
   }
   if (problems.length) {
-    console.error('check-codegen: libs/client/src/generated/ is stale. Run `npm run codegen` and commit the result.');
+    console.error(
+      'check-codegen: libs/client/src/generated/ is stale. Run `npm run codegen` and commit the result.',
+    );
     for (const p of problems) console.error('  - ' + p);
     process.exit(1);
   }
-  console.log(`check-codegen: libs/client/src/generated/ is up to date (${expected.length} files).`);
+  console.log(
+    `check-codegen: libs/client/src/generated/ is up to date (${expected.length} files).`,
+  );
 } finally {
   rmSync(temp, { recursive: true, force: true });
 }

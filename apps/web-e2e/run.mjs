@@ -5,7 +5,18 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, ROOT, assert, assertEqual, ensureBuilt, eventually, runSteps, sleep, startApi } from './src/harness.mjs';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  ROOT,
+  assert,
+  assertEqual,
+  ensureBuilt,
+  eventually,
+  runSteps,
+  sleep,
+  startApi,
+} from './src/harness.mjs';
 
 const args = new Set(process.argv.slice(2));
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -18,7 +29,13 @@ ensureBuilt(args.has('--build'));
 const api = await startApi();
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ],
 });
 const pageErrors = [];
 const users = {};
@@ -33,7 +50,8 @@ async function openApp(viewport = DESKTOP) {
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   // A view that crashed into the error boundary is a failure too.
   page.on('console', (m) => {
-    if (m.type() === 'error' && m.text().includes('Chatter view crashed')) pageErrors.push(m.text());
+    if (m.type() === 'error' && m.text().includes('Chatter view crashed'))
+      pageErrors.push(m.text());
   });
   await page.goto(`${api.url}/`);
   return { context, page };
@@ -74,7 +92,8 @@ async function send(page, text) {
 }
 
 /** Bodies of confirmed messages on screen, in display order. */
-const bodies = (page) => page.locator('.messages .msg:not(.msg--pending) .msg__body').allTextContents();
+const bodies = (page) =>
+  page.locator('.messages .msg:not(.msg--pending) .msg__body').allTextContents();
 
 async function waitForBodies(page, expectedTail, what) {
   await eventually(
@@ -82,12 +101,17 @@ async function waitForBodies(page, expectedTail, what) {
       const all = await bodies(page);
       return JSON.stringify(all.slice(-expectedTail.length)) === JSON.stringify(expectedTail);
     },
-    { timeout: 15_000, message: `${what}: expected the conversation to end with ${JSON.stringify(expectedTail)}, got ${JSON.stringify(await bodies(page).catch(() => []))}` },
+    {
+      timeout: 15_000,
+      message: `${what}: expected the conversation to end with ${JSON.stringify(expectedTail)}, got ${JSON.stringify(await bodies(page).catch(() => []))}`,
+    },
   );
 }
 
 function message(page, text) {
-  return page.locator('.messages .msg', { has: page.locator('.msg__body', { hasText: text }) }).last();
+  return page
+    .locator('.messages .msg', { has: page.locator('.msg__body', { hasText: text }) })
+    .last();
 }
 
 async function messageAction(page, text, action) {
@@ -127,28 +151,52 @@ const steps = [
       // Ben sees the conversation appear with an unread badge, then the messages in order.
       const item = ben.page.locator('a.conv-item', { hasText: 'Ada Lovelace' });
       await item.waitFor();
-      await eventually(async () => (await item.locator('.badge').textContent()) === '3', { message: 'unread badge shows 3' });
+      await eventually(async () => (await item.locator('.badge').textContent()) === '3', {
+        message: 'unread badge shows 3',
+      });
       await openConversation(ben.page, 'Ada Lovelace');
-      await waitForBodies(ben.page, ['Hi Ben! 👋', 'Are you coming to the workshop?', 'It starts at 10.'], 'Ben');
+      await waitForBodies(
+        ben.page,
+        ['Hi Ben! 👋', 'Are you coming to the workshop?', 'It starts at 10.'],
+        'Ben',
+      );
       await send(ben.page, 'Yes! See you there.');
       await send(ben.page, 'Bringing coffee ☕');
-      await waitForBodies(ada.page, ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'], 'Ada');
-      await waitForBodies(ben.page, ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'], 'Ben');
-      assertEqual(await item.locator('.badge').count(), 0, 'no unread badge on the open conversation');
+      await waitForBodies(
+        ada.page,
+        ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'],
+        'Ada',
+      );
+      await waitForBodies(
+        ben.page,
+        ['It starts at 10.', 'Yes! See you there.', 'Bringing coffee ☕'],
+        'Ben',
+      );
+      assertEqual(
+        await item.locator('.badge').count(),
+        0,
+        'no unread badge on the open conversation',
+      );
     },
   ],
   [
     'typing indicator and read state',
     async () => {
       const { ada, ben } = users;
-      await ben.page.getByLabel('Message', { exact: true }).pressSequentially('Just a sec', { delay: 30 });
+      await ben.page
+        .getByLabel('Message', { exact: true })
+        .pressSequentially('Just a sec', { delay: 30 });
       await ada.page.locator('.conversation__subtitle', { hasText: 'typing…' }).waitFor();
       await ben.page.getByLabel('Message', { exact: true }).fill('');
-      await ada.page.locator('.conversation__subtitle', { hasText: 'typing…' }).waitFor({ state: 'detached', timeout: 15_000 });
+      await ada.page
+        .locator('.conversation__subtitle', { hasText: 'typing…' })
+        .waitFor({ state: 'detached', timeout: 15_000 });
       // Ben has the conversation open: Ada's newest message shows as seen.
       await send(ada.page, 'Great, thanks!');
       await waitForBodies(ben.page, ['Great, thanks!'], 'Ben');
-      await message(ada.page, 'Great, thanks!').locator('.msg__seen', { hasText: 'Seen' }).waitFor();
+      await message(ada.page, 'Great, thanks!')
+        .locator('.msg__seen', { hasText: 'Seen' })
+        .waitFor();
     },
   ],
   [
@@ -157,8 +205,17 @@ const steps = [
       const { ada, ben } = users;
       await messageAction(ada.page, 'Bringing coffee ☕', 'React');
       await ada.page.getByRole('menuitem', { name: 'React 👍' }).click();
-      await message(ben.page, 'Bringing coffee ☕').locator('.reaction', { hasText: '👍' }).waitFor();
-      assertEqual((await message(ben.page, 'Bringing coffee ☕').locator('.reaction').textContent())?.replace(/\s+/g, ''), '👍1', 'one 👍');
+      await message(ben.page, 'Bringing coffee ☕')
+        .locator('.reaction', { hasText: '👍' })
+        .waitFor();
+      assertEqual(
+        (await message(ben.page, 'Bringing coffee ☕').locator('.reaction').textContent())?.replace(
+          /\s+/g,
+          '',
+        ),
+        '👍1',
+        'one 👍',
+      );
 
       await messageAction(ben.page, 'Yes! See you there.', 'Edit');
       const box = ben.page.getByLabel('Message', { exact: true });
@@ -169,7 +226,9 @@ const steps = [
       await send(ben.page, 'oops, wrong chat');
       await waitForBodies(ada.page, ['oops, wrong chat'], 'Ada');
       await messageAction(ben.page, 'oops, wrong chat', 'Delete');
-      await ada.page.locator('.msg__body--deleted', { hasText: 'This message was deleted' }).waitFor();
+      await ada.page
+        .locator('.msg__body--deleted', { hasText: 'This message was deleted' })
+        .waitFor();
       assertEqual(count(await bodies(ada.page), 'oops, wrong chat'), 0, 'the deleted text is gone');
     },
   ],
@@ -199,7 +258,8 @@ const steps = [
       await send(cleo.page, 'Hi! Glad to join');
       const expected = ['Welcome to the crew!', 'Hello both', 'Hi! Glad to join'];
       for (const u of [ada, ben, cleo]) await waitForBodies(u.page, expected, u.name);
-      for (const u of [ada, ben, cleo]) assertEqual(await bodies(u.page), expected, `${u.name} sees each message once, in order`);
+      for (const u of [ada, ben, cleo])
+        assertEqual(await bodies(u.page), expected, `${u.name} sees each message once, in order`);
     },
   ],
   [
@@ -209,7 +269,10 @@ const steps = [
       await openConversation(ada.page, 'Ben Okafor');
       await openConversation(ben.page, 'Ada Lovelace');
       await ben.context.setOffline(true);
-      await ben.page.locator('.connection').waitFor({ timeout: 15_000 }).catch(() => undefined);
+      await ben.page
+        .locator('.connection')
+        .waitFor({ timeout: 15_000 })
+        .catch(() => undefined);
       const missed = ['missed 1', 'missed 2', 'missed 3', 'missed 4', 'missed 5'];
       for (const t of missed) await send(ada.page, t);
       await waitForBodies(ada.page, missed, 'Ada');
@@ -232,7 +295,9 @@ const steps = [
       await ada.context.setOffline(false);
       await waitForBodies(ben.page, ['written while offline'], 'Ben');
       await waitForBodies(ada.page, ['written while offline'], 'Ada');
-      await eventually(async () => (await ada.page.locator('.msg--pending').count()) === 0, { message: 'no pending bubble left' });
+      await eventually(async () => (await ada.page.locator('.msg--pending').count()) === 0, {
+        message: 'no pending bubble left',
+      });
       await sleep(1_500);
       assertEqual(count(await bodies(ben.page), 'written while offline'), 1, 'Ben got it once');
       assertEqual(count(await bodies(ada.page), 'written while offline'), 1, 'Ada shows it once');
@@ -285,7 +350,9 @@ const steps = [
       await openConversation(ben.page, 'Ada Lovelace');
       await ben.page.getByRole('link', { name: 'Search messages' }).click();
       await ben.page.getByLabel('Search in this conversation').fill('workshop');
-      const result = ben.page.locator('.search-result', { hasText: 'Are you coming to the workshop?' });
+      const result = ben.page.locator('.search-result', {
+        hasText: 'Are you coming to the workshop?',
+      });
       await result.click();
       await message(ben.page, 'Are you coming to the workshop?').locator('.msg__bubble').waitFor();
       await ben.page.locator('.msg--highlight').waitFor();
@@ -302,12 +369,18 @@ const steps = [
       await send(ben.page, 'Welcome to announcements');
       await cleo.page.goto(`${api.url}/#/new/channels`);
       await cleo.page.getByLabel('Search channels').fill('Announ');
-      await eventually(async () => (await cleo.page.locator('.people .person').count()) === 1, { message: 'the search narrows the list to one channel' });
+      await eventually(async () => (await cleo.page.locator('.people .person').count()) === 1, {
+        message: 'the search narrows the list to one channel',
+      });
       const row = cleo.page.locator('.person', { hasText: 'Announcements' });
       await row.getByRole('button', { name: 'Join' }).click();
       await waitForBodies(cleo.page, ['Welcome to announcements'], 'Cleo in the channel');
       await send(cleo.page, 'Glad to be here');
-      await waitForBodies(ben.page, ['Welcome to announcements', 'Glad to be here'], 'Ben in the channel');
+      await waitForBodies(
+        ben.page,
+        ['Welcome to announcements', 'Glad to be here'],
+        'Ben in the channel',
+      );
     },
   ],
   [
@@ -317,7 +390,11 @@ const steps = [
       await cleo.page.goto(`${api.url}/#/settings`);
       await cleo.page.getByRole('button', { name: 'Sign out' }).click();
       await cleo.page.getByLabel('Phone number').waitFor();
-      assertEqual(await cleo.page.evaluate(() => localStorage.getItem('chatter.refreshToken')), null, 'tokens are gone');
+      assertEqual(
+        await cleo.page.evaluate(() => localStorage.getItem('chatter.refreshToken')),
+        null,
+        'tokens are gone',
+      );
       await cleo.page.getByLabel('Phone number').fill(cleo.phone);
       const since = api.output().length;
       await cleo.page.getByRole('button', { name: 'Send code' }).click();
@@ -382,7 +459,11 @@ try {
   result = await runSteps(steps, {
     onFailure: async (name) => {
       for (const [key, u] of Object.entries(users)) {
-        await u.page.screenshot({ path: join(ARTIFACTS, `${name.replace(/\W+/g, '-').slice(0, 50)}-${key}.png`) }).catch(() => undefined);
+        await u.page
+          .screenshot({
+            path: join(ARTIFACTS, `${name.replace(/\W+/g, '-').slice(0, 50)}-${key}.png`),
+          })
+          .catch(() => undefined);
       }
     },
   });

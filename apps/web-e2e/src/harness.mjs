@@ -14,7 +14,10 @@ export const ARTIFACTS = join(ROOT, 'tmp/web-e2e');
 
 export function ensureBuilt(force) {
   if (!force && existsSync(API_ENTRY) && existsSync(WEB_INDEX)) return;
-  const run = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) throw new Error('build failed');
 }
 
@@ -54,7 +57,8 @@ export async function startApi() {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
     try {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -101,7 +105,10 @@ export async function startApi() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until fn() returns a truthy value (or stops throwing); fails with the last reason. */
-export async function eventually(fn, { timeout = 10_000, interval = 100, message = 'condition not met' } = {}) {
+export async function eventually(
+  fn,
+  { timeout = 10_000, interval = 100, message = 'condition not met' } = {},
+) {
   const until = Date.now() + timeout;
   let last;
   for (;;) {
@@ -140,7 +147,12 @@ export async function runSteps(steps, { onFailure } = {}) {
       console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;
-      console.log(`  ✗ ${name}\n    ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+      console.log(
+        `  ✗ ${name}\n    ${String(e?.stack ?? e)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      );
       await onFailure?.(name).catch(() => undefined);
     }
   }

@@ -1,6 +1,13 @@
 // Apollo Client over HTTP for queries and mutations. Subscriptions do not go through Apollo:
 // the realtime session owns the one graphql-ws stream and writes events into this cache.
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, Observable, from } from '@apollo/client';
+import {
+  ApolloClient,
+  ApolloLink,
+  HttpLink,
+  InMemoryCache,
+  Observable,
+  from,
+} from '@apollo/client';
 import { onError } from '@apollo/client/link/error';
 import type { Session } from '../auth/session';
 import { typePolicies } from './type-policies';
@@ -17,7 +24,9 @@ export function createApolloClient(session: Session, uri = '/graphql'): ApolloCl
       new Observable((observer) => {
         let sub: { unsubscribe(): void } | undefined;
         const start = async () => {
-          const token = PUBLIC_OPERATIONS.has(operation.operationName) ? null : await session.getAccessToken();
+          const token = PUBLIC_OPERATIONS.has(operation.operationName)
+            ? null
+            : await session.getAccessToken();
           operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
             headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
             usedToken: token,
@@ -35,7 +44,8 @@ export function createApolloClient(session: Session, uri = '/graphql'): ApolloCl
       graphQLErrors?.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED') ||
       (networkError as { statusCode?: number } | undefined)?.statusCode === 401;
     const ctx = operation.getContext();
-    if (!unauthenticated || ctx['authRetried'] || PUBLIC_OPERATIONS.has(operation.operationName)) return;
+    if (!unauthenticated || ctx['authRetried'] || PUBLIC_OPERATIONS.has(operation.operationName))
+      return;
     if (session.state !== 'signed-in') return;
     session.invalidate(ctx['usedToken'] as string | undefined);
     operation.setContext({ authRetried: true });

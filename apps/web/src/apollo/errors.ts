@@ -38,7 +38,9 @@ export function describeError(error: unknown): string {
       return 'That code has expired. Send a new one.';
     case 'RATE_LIMITED': {
       const s = retryAfter(error);
-      return s ? `Too many attempts. Try again in ${s} s.` : 'Too many attempts. Try again in a moment.';
+      return s
+        ? `Too many attempts. Try again in ${s} s.`
+        : 'Too many attempts. Try again in a moment.';
     }
     case 'BAD_USER_INPUT':
     case 'VALIDATION_FAILED':

@@ -7,7 +7,11 @@ function page(seqs: number[], hasPreviousPage: boolean) {
   return {
     messages: {
       __typename: 'MessageConnection' as const,
-      edges: seqs.map((s) => ({ __typename: 'MessageEdge' as const, cursor: String(s), node: message('c1', s, 'bob') })),
+      edges: seqs.map((s) => ({
+        __typename: 'MessageEdge' as const,
+        cursor: String(s),
+        node: message('c1', s, 'bob'),
+      })),
       pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false, hasPreviousPage },
     },
   };
@@ -16,9 +20,21 @@ function page(seqs: number[], hasPreviousPage: boolean) {
 describe('messages list merge', () => {
   it('keeps one seq-ordered, de-duplicated list across pages', () => {
     const cache = createCache();
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', last: 3 }, data: page([5, 6, 7], true) });
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', last: 3, before: 5 }, data: page([2, 3, 4], true) });
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', after: 6, first: 3 }, data: page([7, 8], false) });
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', last: 3 },
+      data: page([5, 6, 7], true),
+    });
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', last: 3, before: 5 },
+      data: page([2, 3, 4], true),
+    });
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', after: 6, first: 3 },
+      data: page([7, 8], false),
+    });
     const read = cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } });
     expect(read?.messages.edges.map((e) => e.node.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(read?.messages.pageInfo.hasPreviousPage).toBe(true);
@@ -26,17 +42,41 @@ describe('messages list merge', () => {
 
   it('learns that history is complete only from a page that reaches further back', () => {
     const cache = createCache();
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', last: 2 }, data: page([3, 4], true) });
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', last: 2 },
+      data: page([3, 4], true),
+    });
     // A forward page (live event, gap fill) says nothing about older history.
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', after: 4, first: 1 }, data: page([5], false) });
-    expect(cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })?.messages.pageInfo.hasPreviousPage).toBe(true);
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', last: 2, before: 3 }, data: page([1, 2], false) });
-    expect(cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })?.messages.pageInfo.hasPreviousPage).toBe(false);
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', after: 4, first: 1 },
+      data: page([5], false),
+    });
+    expect(
+      cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })?.messages
+        .pageInfo.hasPreviousPage,
+    ).toBe(true);
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', last: 2, before: 3 },
+      data: page([1, 2], false),
+    });
+    expect(
+      cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })?.messages
+        .pageInfo.hasPreviousPage,
+    ).toBe(false);
   });
 
   it('keeps conversations apart', () => {
     const cache = createCache();
-    cache.writeQuery({ query: MessagesDocument, variables: { conversationId: 'c1', last: 2 }, data: page([1, 2], false) });
-    expect(cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c2' } })).toBeNull();
+    cache.writeQuery({
+      query: MessagesDocument,
+      variables: { conversationId: 'c1', last: 2 },
+      data: page([1, 2], false),
+    });
+    expect(
+      cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c2' } }),
+    ).toBeNull();
   });
 });

@@ -36,7 +36,11 @@ export const mergeMessages: FieldMergeFunction<ConnectionLike, ConnectionLike> =
 };
 
 /** Appends pages (first/after) and de-duplicates by node. */
-export const mergeForwardPages: FieldMergeFunction<ConnectionLike, ConnectionLike> = (existing, incoming, { args }) => {
+export const mergeForwardPages: FieldMergeFunction<ConnectionLike, ConnectionLike> = (
+  existing,
+  incoming,
+  { args },
+) => {
   if (!existing || !args?.['after']) return incoming;
   const seen = new Set(existing.edges.map((e) => e.node.__ref));
   return {
@@ -56,11 +60,17 @@ export const typePolicies: TypePolicies = {
       // Serve conversation(id) and user(id) from entities already in the cache.
       conversation: {
         read: (existing, { args, toReference }) =>
-          existing ?? (args?.['id'] ? toReference({ __typename: 'Conversation', id: args['id'] as string }) : undefined),
+          existing ??
+          (args?.['id']
+            ? toReference({ __typename: 'Conversation', id: args['id'] as string })
+            : undefined),
       },
       user: {
         read: (existing, { args, toReference }) =>
-          existing ?? (args?.['id'] ? toReference({ __typename: 'User', id: args['id'] as string }) : undefined),
+          existing ??
+          (args?.['id']
+            ? toReference({ __typename: 'User', id: args['id'] as string })
+            : undefined),
       },
     },
   },

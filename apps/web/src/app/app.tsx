@@ -15,7 +15,11 @@ export function App({ services }: { services: AppServices }) {
   return (
     <AppServicesContext.Provider value={services}>
       <ApolloProvider client={client}>
-        {state.startsWith('signed-in') && userId ? <ChatApp key={userId} userId={userId} /> : <SignInPage />}
+        {state.startsWith('signed-in') && userId ? (
+          <ChatApp key={userId} userId={userId} />
+        ) : (
+          <SignInPage />
+        )}
       </ApolloProvider>
     </AppServicesContext.Provider>
   );

@@ -14,14 +14,21 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'c':
       return parts[1]
-        ? { view: 'conversation', conversationId: parts[1], panel: parts[2] === 'details' || parts[2] === 'search' ? parts[2] : undefined }
+        ? {
+            view: 'conversation',
+            conversationId: parts[1],
+            panel: parts[2] === 'details' || parts[2] === 'search' ? parts[2] : undefined,
+          }
         : { view: 'home' };
     case 'contacts':
       return { view: 'contacts' };
     case 'settings':
       return { view: 'settings' };
     case 'new':
-      return { view: 'new', tab: parts[1] === 'group' || parts[1] === 'channels' ? parts[1] : 'direct' };
+      return {
+        view: 'new',
+        tab: parts[1] === 'group' || parts[1] === 'channels' ? parts[1] : 'direct',
+      };
     default:
       return { view: 'home' };
   }

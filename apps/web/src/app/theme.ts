@@ -22,19 +22,18 @@ export function applyTheme(choice: ThemeChoice): void {
 }
 
 export function useTheme(): [ThemeChoice, (c: ThemeChoice) => void, 'light' | 'dark'] {
-  const choice = useSyncExternalStore(
-    (cb) => {
-      listeners.add(cb);
-      const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-      mq?.addEventListener?.('change', cb);
-      return () => {
-        listeners.delete(cb);
-        mq?.removeEventListener?.('change', cb);
-      };
-    },
-    read,
-  );
-  const systemDark = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  const choice = useSyncExternalStore((cb) => {
+    listeners.add(cb);
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    mq?.addEventListener?.('change', cb);
+    return () => {
+      listeners.delete(cb);
+      mq?.removeEventListener?.('change', cb);
+    };
+  }, read);
+  const systemDark =
+    typeof window.matchMedia === 'function' &&
+    window.matchMedia('(prefers-color-scheme: dark)').matches;
   const effective = choice === 'system' ? (systemDark ? 'dark' : 'light') : choice;
   const set = useCallback((c: ThemeChoice) => applyTheme(c), []);
   return [choice, set, effective];

@@ -5,7 +5,12 @@ import { MemoryStorage, user } from '../test/fixtures';
 const me = { ...user('u1', 'Ada'), presencePrivacy: 'EVERYONE' as const };
 
 function auth(n: number, expiresInMs = 15 * 60_000, now = Date.now()): AuthResult {
-  return { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresAt: new Date(now + expiresInMs).toISOString(), user: me };
+  return {
+    accessToken: `access-${n}`,
+    refreshToken: `refresh-${n}`,
+    expiresAt: new Date(now + expiresInMs).toISOString(),
+    user: me,
+  };
 }
 
 function jsonResponse(body: unknown) {
@@ -18,7 +23,9 @@ describe('Session', () => {
     const s = new Session('/graphql', storage, vi.fn());
     s.accept(auth(1));
     expect(storage.getItem(REFRESH_KEY)).toBe('refresh-1');
-    expect(JSON.stringify([...Array(storage.length)].map((_, i) => storage.getItem(storage.key(i)!)))).not.toContain('access-1');
+    expect(
+      JSON.stringify([...Array(storage.length)].map((_, i) => storage.getItem(storage.key(i)!))),
+    ).not.toContain('access-1');
     expect(await s.getAccessToken()).toBe('access-1');
     s.dispose();
   });
@@ -64,7 +71,12 @@ describe('Session', () => {
 
   it('signs out when the server rejects the refresh token', async () => {
     const storage = new MemoryStorage();
-    const fetchImpl = vi.fn(async () => jsonResponse({ data: null, errors: [{ message: 'revoked', extensions: { code: 'UNAUTHENTICATED' } }] }));
+    const fetchImpl = vi.fn(async () =>
+      jsonResponse({
+        data: null,
+        errors: [{ message: 'revoked', extensions: { code: 'UNAUTHENTICATED' } }],
+      }),
+    );
     const s = new Session('/graphql', storage, fetchImpl as typeof fetch);
     const listener = vi.fn();
     s.accept(auth(1, 1_000));
@@ -95,7 +107,12 @@ describe('Session', () => {
     await s.signOut();
     expect(s.state).toBe('signed-out');
     expect(await s.getAccessToken()).toBeNull();
-    const body = JSON.parse(String((fetchImpl.mock.calls[0] as unknown[])[1] && (fetchImpl.mock.calls[0] as unknown as [string, RequestInit])[1].body));
+    const body = JSON.parse(
+      String(
+        (fetchImpl.mock.calls[0] as unknown[])[1] &&
+          (fetchImpl.mock.calls[0] as unknown as [string, RequestInit])[1].body,
+      ),
+    );
     expect(body.variables).toEqual({ refreshToken: 'refresh-1' });
   });
 });

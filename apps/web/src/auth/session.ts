@@ -138,7 +138,12 @@ export class Session {
       this.accept(res.data.refreshSession);
       return res.data.refreshSession.accessToken;
     }
-    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_USER_INPUT') {
+    if (
+      code === 'UNAUTHENTICATED' ||
+      code === 'FORBIDDEN' ||
+      code === 'NOT_FOUND' ||
+      code === 'BAD_USER_INPUT'
+    ) {
       // Only end the session if no other tab rotated the token meanwhile.
       if (this.storage.getItem(REFRESH_KEY) === refreshToken) this.clear();
       throw new SessionEndedError(res.errors?.[0]?.message ?? 'Session ended');

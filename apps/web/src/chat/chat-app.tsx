@@ -1,13 +1,5 @@
 // The signed-in app: one outbox and one realtime stream per user, the sidebar and a main pane.
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useSyncExternalStore,
-} from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useQuery } from '@apollo/client';
 import { ConversationsDocument, MeDocument } from '@chatter/client';
 import { ChatServicesContext, useAppServices, type ChatServices } from '../app/services';
@@ -20,19 +12,18 @@ import { Sidebar } from './sidebar';
 import { ConversationView } from '../conversation/conversation-view';
 import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
+import { lazyView } from '../ui/lazy-view';
 
 export const CONVERSATIONS_PAGE = 50;
 
 // Pages visited now and then load on demand: the first paint only needs the chat itself.
-const ContactsPage = lazy(() =>
-  import('../contacts/contacts.page').then((m) => ({ default: m.ContactsPage })),
+const ContactsPage = lazyView(() =>
+  import('../contacts/contacts.page').then((m) => m.ContactsPage),
 );
-const SettingsPage = lazy(() =>
-  import('../settings/settings.page').then((m) => ({ default: m.SettingsPage })),
+const SettingsPage = lazyView(() =>
+  import('../settings/settings.page').then((m) => m.SettingsPage),
 );
-const NewChatPage = lazy(() =>
-  import('../new-chat/new-chat.page').then((m) => ({ default: m.NewChatPage })),
-);
+const NewChatPage = lazyView(() => import('../new-chat/new-chat.page').then((m) => m.NewChatPage));
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
@@ -112,7 +103,9 @@ export function ChatApp({ userId }: { userId: string }) {
   }, [services, userId]);
 
   // The tab title shows how many conversations wait for me (muted ones do not count).
-  const unread = (data?.conversations.edges ?? []).filter((e) => e.node.unreadCount > 0 && !e.node.muted && !e.node.archived).length;
+  const unread = (data?.conversations.edges ?? []).filter(
+    (e) => e.node.unreadCount > 0 && !e.node.muted && !e.node.archived,
+  ).length;
   useEffect(() => {
     document.title = unread ? `(${unread}) Chatter` : 'Chatter';
   }, [unread]);

@@ -4,7 +4,12 @@ import type { Sender } from '../outbox/outbox';
 import { bumpConversation, upsertMessageInList } from '../realtime/cache-writes';
 import { describeError, errorCode, isNetworkFailure } from '../apollo/errors';
 
-const RETRYABLE = new Set(['RATE_LIMITED', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+const RETRYABLE = new Set([
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /** Sends one queued message and puts the server's answer into the cache. */
 export function createSender(client: ApolloClient<unknown>): Sender {
@@ -13,7 +18,12 @@ export function createSender(client: ApolloClient<unknown>): Sender {
       const { data } = await client.mutate({
         mutation: SendMessageDocument,
         variables: {
-          input: { conversationId: m.conversationId, clientMessageId: m.clientMessageId, body: m.body, replyToId: m.replyToId },
+          input: {
+            conversationId: m.conversationId,
+            clientMessageId: m.clientMessageId,
+            body: m.body,
+            replyToId: m.replyToId,
+          },
         },
       });
       if (data) {

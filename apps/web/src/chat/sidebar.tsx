@@ -1,6 +1,10 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@apollo/client';
-import { ConversationsDocument, MeDocument, type ConversationFieldsFragment } from '@chatter/client';
+import {
+  ConversationsDocument,
+  MeDocument,
+  type ConversationFieldsFragment,
+} from '@chatter/client';
 import { useChat } from '../app/services';
 import { routeHref } from '../app/router';
 import { Avatar } from '../ui/avatar';
@@ -26,7 +30,10 @@ export function Sidebar({
   onRetry: () => void;
   activeId: string | null;
 }) {
-  const { data } = useQuery(ConversationsDocument, { variables: { first: CONVERSATIONS_PAGE }, fetchPolicy: 'cache-only' });
+  const { data } = useQuery(ConversationsDocument, {
+    variables: { first: CONVERSATIONS_PAGE },
+    fetchPolicy: 'cache-only',
+  });
   const { data: me } = useQuery(MeDocument, { fetchPolicy: 'cache-first' });
   const [query, setQuery] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
@@ -38,7 +45,10 @@ export function Sidebar({
       if (filter === 'archived' ? !c.archived : c.archived) return false;
       if (filter === 'unread' && c.unreadCount === 0) return false;
       if (!q) return true;
-      return conversationTitle(c).toLowerCase().includes(q) || (c.lastMessage?.body ?? '').toLowerCase().includes(q);
+      return (
+        conversationTitle(c).toLowerCase().includes(q) ||
+        (c.lastMessage?.body ?? '').toLowerCase().includes(q)
+      );
     });
   }, [data, query, filter]);
 
@@ -47,7 +57,8 @@ export function Sidebar({
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     const links = [...e.currentTarget.querySelectorAll<HTMLAnchorElement>('a.conv-item')];
     const i = links.indexOf(document.activeElement as HTMLAnchorElement);
-    const next = links[Math.max(0, Math.min(links.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+    const next =
+      links[Math.max(0, Math.min(links.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
     next?.focus();
     e.preventDefault();
   };
@@ -56,7 +67,12 @@ export function Sidebar({
     <aside className="sidebar" aria-label="Conversations">
       <header className="sidebar__header">
         <a href="#/settings" className="sidebar__me" aria-label="Profile and settings">
-          <Avatar name={me?.me.name ?? '?'} seed={me?.me.id ?? '?'} url={me?.me.avatarUrl} size={36} />
+          <Avatar
+            name={me?.me.name ?? '?'}
+            seed={me?.me.id ?? '?'}
+            url={me?.me.avatarUrl}
+            size={36}
+          />
         </a>
         <h1 className="sidebar__title">Chats</h1>
         <nav className="sidebar__actions" aria-label="Main">
@@ -66,7 +82,12 @@ export function Sidebar({
           <a className="icon-button" href="#/settings" aria-label="Settings" title="Settings">
             <Icon name="settings" />
           </a>
-          <a className="icon-button icon-button--accent" href="#/new" aria-label="New chat" title="New chat">
+          <a
+            className="icon-button icon-button--accent"
+            href="#/new"
+            aria-label="New chat"
+            title="New chat"
+          >
             <Icon name="plus" />
           </a>
         </nav>
@@ -88,7 +109,13 @@ export function Sidebar({
       </div>
       <div className="chips" role="tablist" aria-label="Filter conversations">
         {(['all', 'unread', 'archived'] as const).map((f) => (
-          <button key={f} role="tab" aria-selected={filter === f} className={`chip ${filter === f ? 'chip--on' : ''}`} onClick={() => setFilter(f)}>
+          <button
+            key={f}
+            role="tab"
+            aria-selected={filter === f}
+            className={`chip ${filter === f ? 'chip--on' : ''}`}
+            onClick={() => setFilter(f)}
+          >
             {f === 'all' ? 'All' : f === 'unread' ? 'Unread' : 'Archived'}
           </button>
         ))}
@@ -109,7 +136,13 @@ export function Sidebar({
       ) : list.length === 0 ? (
         <div className="sidebar__empty">
           <p className="muted">
-            {query ? 'No conversation matches.' : filter === 'archived' ? 'Nothing archived.' : filter === 'unread' ? 'All caught up.' : 'No conversations yet.'}
+            {query
+              ? 'No conversation matches.'
+              : filter === 'archived'
+                ? 'Nothing archived.'
+                : filter === 'unread'
+                  ? 'All caught up.'
+                  : 'No conversations yet.'}
           </p>
           {!query && filter === 'all' && (
             <a className="button button--primary" href="#/new">
@@ -128,14 +161,25 @@ export function Sidebar({
   );
 }
 
-function ConversationItem({ conversation: c, active }: { conversation: ConversationFieldsFragment; active: boolean }) {
+function ConversationItem({
+  conversation: c,
+  active,
+}: {
+  conversation: ConversationFieldsFragment;
+  active: boolean;
+}) {
   const { myUserId } = useChat();
   const typing = useTypingNames(c.id);
   const title = conversationTitle(c);
   const last = c.lastMessage;
   let preview = 'No messages yet';
   if (last) {
-    const who = last.sender.id === myUserId ? 'You: ' : c.kind === 'DIRECT' ? '' : `${last.sender.name.split(' ')[0]}: `;
+    const who =
+      last.sender.id === myUserId
+        ? 'You: '
+        : c.kind === 'DIRECT'
+          ? ''
+          : `${last.sender.name.split(' ')[0]}: `;
     preview = last.deletedAt ? `${who}Message deleted` : `${who}${last.body ?? ''}`;
   }
   const unread = c.unreadCount > 0 && !active;
@@ -147,7 +191,13 @@ function ConversationItem({ conversation: c, active }: { conversation: Conversat
         aria-current={active ? 'page' : undefined}
         aria-label={`${title}${unread ? `, ${c.unreadCount} unread` : ''}`}
       >
-        <Avatar name={title} seed={c.otherUser?.id ?? c.id} url={c.otherUser?.avatarUrl} group={c.kind !== 'DIRECT'} status={c.kind === 'DIRECT' ? c.otherUser?.presence.status : null} />
+        <Avatar
+          name={title}
+          seed={c.otherUser?.id ?? c.id}
+          url={c.otherUser?.avatarUrl}
+          group={c.kind !== 'DIRECT'}
+          status={c.kind === 'DIRECT' ? c.otherUser?.presence.status : null}
+        />
         <span className="conv-item__body">
           <span className="conv-item__top">
             <span className="conv-item__title">
@@ -159,13 +209,19 @@ function ConversationItem({ conversation: c, active }: { conversation: Conversat
             </time>
           </span>
           <span className="conv-item__bottom">
-            <span className={`conv-item__preview ${typing.length ? 'conv-item__preview--typing' : ''}`}>
+            <span
+              className={`conv-item__preview ${typing.length ? 'conv-item__preview--typing' : ''}`}
+            >
               {typing.length ? (c.kind === 'DIRECT' ? 'typing…' : typingText(typing)) : preview}
             </span>
             <span className="conv-item__flags">
               {c.muted && <Icon name="mute" size={14} title="Muted" />}
               {c.pinned && <Icon name="pin" size={14} title="Pinned" />}
-              {unread && <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>{c.unreadCount > 99 ? '99+' : c.unreadCount}</span>}
+              {unread && (
+                <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>
+                  {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                </span>
+              )}
             </span>
           </span>
         </span>

@@ -16,7 +16,14 @@ export function useActivity(report: (active: boolean) => void): void {
       timer = setTimeout(() => report(false), IDLE_MS);
     };
     const visibility = () => (document.visibilityState === 'hidden' ? report(false) : active());
-    const events = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'] as const;
+    const events = [
+      'pointerdown',
+      'pointermove',
+      'keydown',
+      'wheel',
+      'touchstart',
+      'focus',
+    ] as const;
     for (const e of events) window.addEventListener(e, active, { passive: true });
     document.addEventListener('visibilitychange', visibility);
     active();

@@ -45,7 +45,10 @@ export function ContactsPage() {
   };
 
   const setBlockedFlag = (userId: string, v: boolean) =>
-    client.cache.modify({ id: client.cache.identify({ __typename: 'User', id: userId }), fields: { isBlocked: () => v } });
+    client.cache.modify({
+      id: client.cache.identify({ __typename: 'User', id: userId }),
+      fields: { isBlocked: () => v },
+    });
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
@@ -58,7 +61,9 @@ export function ContactsPage() {
   const message = async (userId: string) => {
     const { data } = await openDm({ variables: { userId } });
     if (!data) return;
-    realtime.seed([{ id: data.openDirectConversation.id, lastSeq: data.openDirectConversation.lastSeq }]);
+    realtime.seed([
+      { id: data.openDirectConversation.id, lastSeq: data.openDirectConversation.lastSeq },
+    ]);
     addConversationToList(client.cache, data.openDirectConversation);
     navigate({ view: 'conversation', conversationId: data.openDirectConversation.id });
   };
@@ -71,9 +76,19 @@ export function ContactsPage() {
       <form className="inline-form" onSubmit={onAdd}>
         <label className="field">
           <span>Add by phone number</span>
-          <input type="tel" inputMode="tel" placeholder="+1 415 555 0100" value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input
+            type="tel"
+            inputMode="tel"
+            placeholder="+1 415 555 0100"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
         </label>
-        <button className="button button--primary" type="submit" disabled={!phone.trim() || addState.loading}>
+        <button
+          className="button button--primary"
+          type="submit"
+          disabled={!phone.trim() || addState.loading}
+        >
           <Icon name="plus" size={18} /> Add
         </button>
       </form>
@@ -87,7 +102,9 @@ export function ContactsPage() {
           {notice}
         </p>
       )}
-      <h3 className="section-title">Your contacts {contacts.length ? `(${contacts.length})` : ''}</h3>
+      <h3 className="section-title">
+        Your contacts {contacts.length ? `(${contacts.length})` : ''}
+      </h3>
       {loading && !data ? (
         <p className="muted">Loading…</p>
       ) : contacts.length === 0 ? (
@@ -96,7 +113,13 @@ export function ContactsPage() {
         <ul className="people">
           {contacts.map(({ user: u }) => (
             <li key={u.id} className="person">
-              <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={40} status={u.presence.status} />
+              <Avatar
+                name={u.name}
+                seed={u.id}
+                url={u.avatarUrl}
+                size={40}
+                status={u.presence.status}
+              />
               <span className="person__body">
                 <span className="person__name">
                   {u.statusEmoji ? `${u.statusEmoji} ` : ''}
@@ -105,17 +128,30 @@ export function ContactsPage() {
                 <span className="person__sub">
                   {u.phone ?? ''}
                   {u.phone ? ' · ' : ''}
-                  {u.presence.status === 'ONLINE' ? 'online' : u.presence.status === 'AWAY' ? 'away' : formatLastSeen(u.presence.lastSeenAt ?? u.lastSeenAt)}
+                  {u.presence.status === 'ONLINE'
+                    ? 'online'
+                    : u.presence.status === 'AWAY'
+                      ? 'away'
+                      : formatLastSeen(u.presence.lastSeenAt ?? u.lastSeenAt)}
                 </span>
               </span>
               <span className="person__actions">
-                <button type="button" className="icon-button" aria-label={`Message ${u.name}`} title="Message" onClick={() => void guard(message(u.id))}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Message ${u.name}`}
+                  title="Message"
+                  onClick={() => void guard(message(u.id))}
+                >
                   <Icon name="chat" size={18} />
                 </button>
                 <button
                   type="button"
                   className="button button--small"
-                  onClick={() => window.confirm(`Remove ${u.name} from your contacts?`) && void guard(removeContact({ variables: { userId: u.id } }), 'Contact removed.')}
+                  onClick={() =>
+                    window.confirm(`Remove ${u.name} from your contacts?`) &&
+                    void guard(removeContact({ variables: { userId: u.id } }), 'Contact removed.')
+                  }
                 >
                   Remove
                 </button>
@@ -124,7 +160,10 @@ export function ContactsPage() {
                   className="button button--small button--danger"
                   onClick={() =>
                     window.confirm(`Block ${u.name}? They will not be able to message you.`) &&
-                    void guard(block({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, true)), `${u.name} is blocked.`)
+                    void guard(
+                      block({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, true)),
+                      `${u.name} is blocked.`,
+                    )
                   }
                 >
                   Block
@@ -145,7 +184,18 @@ export function ContactsPage() {
               <span className="person__body">
                 <span className="person__name">{u.name}</span>
               </span>
-              <button type="button" className="button button--small" onClick={() => void guard(unblock({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, false)), `${u.name} is unblocked.`)}>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() =>
+                  void guard(
+                    unblock({ variables: { userId: u.id } }).then(() =>
+                      setBlockedFlag(u.id, false),
+                    ),
+                    `${u.name} is unblocked.`,
+                  )
+                }
+              >
                 Unblock
               </button>
             </li>

@@ -2,7 +2,11 @@
 // "Typing" is announced at most every few seconds and withdrawn after a pause or a send.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation } from '@apollo/client';
-import { EditMessageDocument, SetTypingDocument, type MessageFieldsFragment } from '@chatter/client';
+import {
+  EditMessageDocument,
+  SetTypingDocument,
+  type MessageFieldsFragment,
+} from '@chatter/client';
 import { useChat } from '../app/services';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
@@ -107,7 +111,9 @@ export function Composer({
       try {
         await editMessage({
           variables: { id: target.id, body: text },
-          optimisticResponse: { editMessage: { ...target, body: text, editedAt: new Date().toISOString() } },
+          optimisticResponse: {
+            editMessage: { ...target, body: text, editedAt: new Date().toISOString() },
+          },
         });
       } catch (err) {
         setError(`Could not edit the message. ${describeError(err)}`);
@@ -184,7 +190,12 @@ export function Composer({
           onKeyDown={onKeyDown}
           onBlur={() => stopTyping()}
         />
-        <button className="composer__send" type="submit" aria-label={editing ? 'Save edit' : 'Send'} disabled={!body.trim() || editState.loading}>
+        <button
+          className="composer__send"
+          type="submit"
+          aria-label={editing ? 'Save edit' : 'Send'}
+          disabled={!body.trim() || editState.loading}
+        >
           <Icon name={editing ? 'check' : 'send'} size={20} />
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery } from '@apollo/client';
 import {
   ConversationDocument,
@@ -14,11 +14,10 @@ import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
 import { Composer } from './composer';
+import { lazyView } from '../ui/lazy-view';
 
-const SearchPanel = lazy(() => import('./search-panel').then((m) => ({ default: m.SearchPanel })));
-const DetailsPanel = lazy(() =>
-  import('../details/details-panel').then((m) => ({ default: m.DetailsPanel })),
-);
+const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
+const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) => m.DetailsPanel));
 
 export function ConversationView({
   conversationId,

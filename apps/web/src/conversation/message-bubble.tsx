@@ -1,6 +1,11 @@
 import { memo, useState } from 'react';
 import { useMutation } from '@apollo/client';
-import { AddReactionDocument, DeleteMessageDocument, RemoveReactionDocument, type MessageFieldsFragment } from '@chatter/client';
+import {
+  AddReactionDocument,
+  DeleteMessageDocument,
+  RemoveReactionDocument,
+  type MessageFieldsFragment,
+} from '@chatter/client';
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
@@ -21,10 +26,17 @@ export interface BubbleProps {
   onJump: (messageId: string, seq: number) => void;
 }
 
-function toggledReactions(m: MessageFieldsFragment, emoji: string, add: boolean): MessageFieldsFragment['reactions'] {
+function toggledReactions(
+  m: MessageFieldsFragment,
+  emoji: string,
+  add: boolean,
+): MessageFieldsFragment['reactions'] {
   const existing = m.reactions.find((r) => r.emoji === emoji);
   if (add) {
-    if (existing) return m.reactions.map((r) => (r.emoji === emoji ? { ...r, count: r.count + 1, reactedByMe: true } : r));
+    if (existing)
+      return m.reactions.map((r) =>
+        r.emoji === emoji ? { ...r, count: r.count + 1, reactedByMe: true } : r,
+      );
     return [...m.reactions, { __typename: 'ReactionSummary', emoji, count: 1, reactedByMe: true }];
   }
   return m.reactions
@@ -56,13 +68,22 @@ export const MessageBubble = memo(function MessageBubble({
     const reactions = toggledReactions(m, emoji, !mineAlready);
     const optimisticResponse = { id: m.id, reactions, __typename: 'Message' as const };
     if (mineAlready)
-      void removeReaction({ variables: { messageId: m.id, emoji }, optimisticResponse: { removeReaction: optimisticResponse } }).catch(() => undefined);
-    else void addReaction({ variables: { messageId: m.id, emoji }, optimisticResponse: { addReaction: optimisticResponse } }).catch(() => undefined);
+      void removeReaction({
+        variables: { messageId: m.id, emoji },
+        optimisticResponse: { removeReaction: optimisticResponse },
+      }).catch(() => undefined);
+    else
+      void addReaction({
+        variables: { messageId: m.id, emoji },
+        optimisticResponse: { addReaction: optimisticResponse },
+      }).catch(() => undefined);
   };
 
   const remove = () => {
     if (!window.confirm('Delete this message for everyone?')) return;
-    void deleteMessage({ variables: { id: m.id } }).catch(() => window.alert('Could not delete the message. Try again.'));
+    void deleteMessage({ variables: { id: m.id } }).catch(() =>
+      window.alert('Could not delete the message. Try again.'),
+    );
   };
 
   return (
@@ -73,19 +94,34 @@ export const MessageBubble = memo(function MessageBubble({
       role="listitem"
     >
       {!mine && (
-        <span className="msg__avatar">{showAvatar ? <Avatar name={m.sender.name} seed={m.sender.id} url={m.sender.avatarUrl} size={32} /> : null}</span>
+        <span className="msg__avatar">
+          {showAvatar ? (
+            <Avatar name={m.sender.name} seed={m.sender.id} url={m.sender.avatarUrl} size={32} />
+          ) : null}
+        </span>
       )}
       <div className="msg__column">
         {showSender && !mine && <div className="msg__sender">{m.sender.name}</div>}
         <div className="msg__row">
           <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`} tabIndex={0}>
             {m.replyTo && !deleted && (
-              <button type="button" className="msg__quote" onClick={() => onJump(m.replyTo!.id, m.replyTo!.seq)} aria-label={`Reply to ${m.replyTo.sender.name}: ${m.replyTo.body ?? 'deleted message'}`}>
+              <button
+                type="button"
+                className="msg__quote"
+                onClick={() => onJump(m.replyTo!.id, m.replyTo!.seq)}
+                aria-label={`Reply to ${m.replyTo.sender.name}: ${m.replyTo.body ?? 'deleted message'}`}
+              >
                 <span className="msg__quote-name">{m.replyTo.sender.name}</span>
-                <span className="msg__quote-body">{m.replyTo.deletedAt ? 'Message deleted' : m.replyTo.body}</span>
+                <span className="msg__quote-body">
+                  {m.replyTo.deletedAt ? 'Message deleted' : m.replyTo.body}
+                </span>
               </button>
             )}
-            {deleted ? <span className="msg__body msg__body--deleted">This message was deleted</span> : <span className="msg__body">{m.body}</span>}
+            {deleted ? (
+              <span className="msg__body msg__body--deleted">This message was deleted</span>
+            ) : (
+              <span className="msg__body">{m.body}</span>
+            )}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
@@ -98,26 +134,59 @@ export const MessageBubble = memo(function MessageBubble({
           </div>
           {!deleted && (
             <div className="msg__actions" role="toolbar" aria-label="Message actions">
-              <button type="button" className="icon-button icon-button--small" aria-label="React" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
+              <button
+                type="button"
+                className="icon-button icon-button--small"
+                aria-label="React"
+                aria-expanded={picker}
+                onClick={() => setPicker((p) => !p)}
+              >
                 <Icon name="smile" size={16} />
               </button>
-              <button type="button" className="icon-button icon-button--small" aria-label="Reply" onClick={() => onReply(m)}>
+              <button
+                type="button"
+                className="icon-button icon-button--small"
+                aria-label="Reply"
+                onClick={() => onReply(m)}
+              >
                 <Icon name="reply" size={16} />
               </button>
               {mine && (
                 <>
-                  <button type="button" className="icon-button icon-button--small" aria-label="Edit" onClick={() => onEdit(m)}>
+                  <button
+                    type="button"
+                    className="icon-button icon-button--small"
+                    aria-label="Edit"
+                    onClick={() => onEdit(m)}
+                  >
                     <Icon name="edit" size={16} />
                   </button>
-                  <button type="button" className="icon-button icon-button--small" aria-label="Delete" onClick={remove}>
+                  <button
+                    type="button"
+                    className="icon-button icon-button--small"
+                    aria-label="Delete"
+                    onClick={remove}
+                  >
                     <Icon name="trash" size={16} />
                   </button>
                 </>
               )}
               {picker && (
-                <div className="emoji-picker" role="menu" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}>
+                <div
+                  className="emoji-picker"
+                  role="menu"
+                  aria-label="Pick a reaction"
+                  onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}
+                >
                   {QUICK_REACTIONS.map((e) => (
-                    <button key={e} type="button" role="menuitem" className="emoji-picker__item" onClick={() => react(e)} aria-label={`React ${e}`}>
+                    <button
+                      key={e}
+                      type="button"
+                      role="menuitem"
+                      className="emoji-picker__item"
+                      onClick={() => react(e)}
+                      aria-label={`React ${e}`}
+                    >
                       {e}
                     </button>
                   ))}

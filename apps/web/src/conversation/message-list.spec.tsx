@@ -23,7 +23,11 @@ function setup(initial: MessageFieldsFragment[], send: (body: string) => SendOut
     data: {
       messages: {
         __typename: 'MessageConnection',
-        edges: initial.map((m) => ({ __typename: 'MessageEdge' as const, cursor: String(m.seq), node: m })),
+        edges: initial.map((m) => ({
+          __typename: 'MessageEdge' as const,
+          cursor: String(m.seq),
+          node: m,
+        })),
         pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: false },
       },
     },
@@ -31,12 +35,22 @@ function setup(initial: MessageFieldsFragment[], send: (body: string) => SendOut
   const sender = vi.fn(async (m: { body: string }) => send(m.body));
   const outbox = new Outbox(new MemoryStorage(), 'chatter.outbox.me', sender);
   const session = {} as Session;
-  const realtime = new RealtimeSession({ url: 'ws://unused', session, client, myUserId: 'me', viewingConversationId: () => 'c1' });
+  const realtime = new RealtimeSession({
+    url: 'ws://unused',
+    session,
+    client,
+    myUserId: 'me',
+    viewingConversationId: () => 'c1',
+  });
   const services: ChatServices = { session, client, myUserId: 'me', outbox, realtime };
   render(
     <ChatServicesContext.Provider value={services}>
       <ApolloProvider client={client}>
-        <MessageList conversation={conversation('c1', 2, { readSeq: 2 })} onReply={vi.fn()} onEdit={vi.fn()} />
+        <MessageList
+          conversation={conversation('c1', 2, { readSeq: 2 })}
+          onReply={vi.fn()}
+          onEdit={vi.fn()}
+        />
       </ApolloProvider>
     </ChatServicesContext.Provider>,
   );
@@ -49,7 +63,9 @@ describe('MessageList', () => {
   afterEach(cleanup);
 
   it('shows history in order with a day separator and marks the start of the conversation', async () => {
-    setup([message('c1', 1, 'bob', 'first'), message('c1', 2, 'me', 'second')], () => ({ ok: true }));
+    setup([message('c1', 1, 'bob', 'first'), message('c1', 2, 'me', 'second')], () => ({
+      ok: true,
+    }));
     await screen.findByText('second');
     expect(bodies()).toEqual(['first', 'second']);
     expect(screen.getByRole('separator', { name: /Today|Yesterday|\w+/ })).toBeTruthy();
@@ -57,7 +73,11 @@ describe('MessageList', () => {
   });
 
   it('shows a pending send once, then only the confirmed message once it is in the cache', async () => {
-    const { client, outbox } = setup([message('c1', 1, 'bob', 'hello')], () => ({ ok: false, retryable: true, error: 'offline' }));
+    const { client, outbox } = setup([message('c1', 1, 'bob', 'hello')], () => ({
+      ok: false,
+      retryable: true,
+      error: 'offline',
+    }));
     await screen.findByText('hello');
     let id = '';
     act(() => {
@@ -66,18 +86,29 @@ describe('MessageList', () => {
     expect(await screen.findByLabelText('Sending')).toBeTruthy();
     expect(bodies()).toEqual(['hello', 'on my way']);
     // The server's copy arrives (live event or send answer) while the outbox still holds it.
-    act(() => upsertMessageInList(client.cache, { ...message('c1', 2, 'me', 'on my way'), clientMessageId: id }));
+    act(() =>
+      upsertMessageInList(client.cache, {
+        ...message('c1', 2, 'me', 'on my way'),
+        clientMessageId: id,
+      }),
+    );
     await vi.waitFor(() => expect(screen.queryByLabelText('Sending')).toBeNull());
     expect(bodies()).toEqual(['hello', 'on my way']);
   });
 
   it('offers Retry for a refused send and sends again when asked', async () => {
     let refuse = true;
-    const { outbox, sender } = setup([], () => (refuse ? { ok: false, retryable: false, error: 'You cannot message this person.' } : { ok: true }));
+    const { outbox, sender } = setup([], () =>
+      refuse
+        ? { ok: false, retryable: false, error: 'You cannot message this person.' }
+        : { ok: true },
+    );
     act(() => {
       outbox.enqueue({ conversationId: 'c1', body: 'hi there' });
     });
-    expect((await screen.findByRole('alert')).textContent).toContain('Not sent: You cannot message this person.');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Not sent: You cannot message this person.',
+    );
     refuse = false;
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     await vi.waitFor(() => expect(outbox.size).toBe(0));

@@ -1,9 +1,25 @@
 // The scrolling history: loads older pages when scrolled to the top (keeping the reading
 // position), follows new messages when at the bottom, offers "jump to latest" otherwise,
 // and marks the conversation read when its end is on screen.
-import { forwardRef, Fragment, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  forwardRef,
+  Fragment,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { MarkReadDocument, MessagesDocument, type ConversationFieldsFragment, type MessageFieldsFragment } from '@chatter/client';
+import {
+  MarkReadDocument,
+  MessagesDocument,
+  type ConversationFieldsFragment,
+  type MessageFieldsFragment,
+} from '@chatter/client';
 import { useChat } from '../app/services';
 import { dayKey, formatDay, formatTime } from '../ui/format';
 import { Icon } from '../ui/icons';
@@ -25,7 +41,10 @@ interface Props {
   onEdit: (m: MessageFieldsFragment) => void;
 }
 
-export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList({ conversation, onReply, onEdit }, ref) {
+export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
+  { conversation, onReply, onEdit },
+  ref,
+) {
   const { myUserId, outbox, realtime } = useChat();
   const conversationId = conversation.id;
   const { data, loading, error, fetchMore, refetch } = useQuery(MessagesDocument, {
@@ -42,7 +61,9 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   );
   const pending = useMemo(() => {
     const sent = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
-    return pendingAll.filter((p) => p.conversationId === conversationId && !sent.has(p.clientMessageId));
+    return pendingAll.filter(
+      (p) => p.conversationId === conversationId && !sent.has(p.clientMessageId),
+    );
   }, [pendingAll, messages, conversationId]);
 
   useSyncExternalStore(realtime.receipts.subscribe, realtime.receipts.getVersion);
@@ -98,10 +119,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       el.scrollTop = el.scrollHeight - anchor.current;
       anchor.current = null;
     } else if (lastSeq > p.last || pending.length > p.pending) {
-      if (atBottom.current || lastIsMine || pending.length > p.pending) el.scrollTop = el.scrollHeight;
-      else setUnseen((n) => n + messages.filter((m) => m.seq > p.last && m.sender.id !== myUserId).length);
+      if (atBottom.current || lastIsMine || pending.length > p.pending)
+        el.scrollTop = el.scrollHeight;
+      else
+        setUnseen(
+          (n) => n + messages.filter((m) => m.seq > p.last && m.sender.id !== myUserId).length,
+        );
     }
-    prev.current = { first: firstSeq, last: lastSeq, pending: pending.length, ready: p.ready || messages.length > 0 };
+    prev.current = {
+      first: firstSeq,
+      last: lastSeq,
+      pending: pending.length,
+      ready: p.ready || messages.length > 0,
+    };
   }, [messages, firstSeq, lastSeq, pending.length, lastIsMine, myUserId]);
 
   // Also follow the typing indicator when at the bottom.
@@ -137,7 +167,14 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       t = setTimeout(() => {
         void markRead({
           variables: { conversationId, seq: readUpTo },
-          optimisticResponse: { markRead: { __typename: 'Conversation', id: conversationId, readSeq: readUpTo, unreadCount: 0 } },
+          optimisticResponse: {
+            markRead: {
+              __typename: 'Conversation',
+              id: conversationId,
+              readSeq: readUpTo,
+              unreadCount: 0,
+            },
+          },
         }).catch(() => undefined);
       }, 300);
     };
@@ -157,11 +194,21 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       // Load older pages until the message is in the list (bounded), then bring it into view.
       let guard = 40;
       let current = data;
-      while (guard-- > 0 && current && (current.messages.edges[0]?.node.seq ?? 0) > seq && current.messages.pageInfo.hasPreviousPage) {
+      while (
+        guard-- > 0 &&
+        current &&
+        (current.messages.edges[0]?.node.seq ?? 0) > seq &&
+        current.messages.pageInfo.hasPreviousPage
+      ) {
         const el = scroller.current;
         if (el) anchor.current = el.scrollHeight - el.scrollTop;
-        const res = await fetchMore({ variables: { before: current.messages.edges[0].node.seq, last: 50 } });
-        current = res.data && res.data.messages.edges.length ? { messages: { ...res.data.messages, edges: [...res.data.messages.edges] } } : undefined;
+        const res = await fetchMore({
+          variables: { before: current.messages.edges[0].node.seq, last: 50 },
+        });
+        current =
+          res.data && res.data.messages.edges.length
+            ? { messages: { ...res.data.messages, edges: [...res.data.messages.edges] } }
+            : undefined;
       }
       requestAnimationFrame(() => {
         const node = document.getElementById(`msg-${messageId}`);
@@ -181,7 +228,10 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const seenFor = (m: MessageFieldsFragment) => {
     if (m !== lastMine) return undefined;
     const live = realtime.receipts.readersAtLeast(conversationId, m.seq, myUserId);
-    return { kind: conversation.kind === 'DIRECT' ? ('direct' as const) : ('group' as const), count: Math.max(m.readBy, live) };
+    return {
+      kind: conversation.kind === 'DIRECT' ? ('direct' as const) : ('group' as const),
+      count: Math.max(m.readBy, live),
+    };
   };
 
   if (error && !data) {
@@ -197,11 +247,22 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
 
   return (
     <div className="messages-wrap">
-      <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages" tabIndex={-1}>
+      <div
+        className="messages"
+        ref={scroller}
+        onScroll={onScroll}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label="Messages"
+        tabIndex={-1}
+      >
         {hasOlder ? (
           <div className="messages__loader">Loading earlier messages…</div>
         ) : (
-          !loading && <div className="messages__start">This is the beginning of the conversation.</div>
+          !loading && (
+            <div className="messages__start">This is the beginning of the conversation.</div>
+          )
         )}
         {loading && !data && <div className="messages__loader">Loading…</div>}
         <div role="list" className="messages__list">
@@ -210,22 +271,36 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
             const after = messages[i + 1];
             const newDay = !before || dayKey(before.createdAt) !== dayKey(m.createdAt);
             const grouped =
-              !newDay && !!before && before.sender.id === m.sender.id && Date.parse(m.createdAt) - Date.parse(before.createdAt) < GROUP_WINDOW_MS;
+              !newDay &&
+              !!before &&
+              before.sender.id === m.sender.id &&
+              Date.parse(m.createdAt) - Date.parse(before.createdAt) < GROUP_WINDOW_MS;
             const lastOfGroup =
-              !after || after.sender.id !== m.sender.id || dayKey(after.createdAt) !== dayKey(m.createdAt) || Date.parse(after.createdAt) - Date.parse(m.createdAt) >= GROUP_WINDOW_MS;
+              !after ||
+              after.sender.id !== m.sender.id ||
+              dayKey(after.createdAt) !== dayKey(m.createdAt) ||
+              Date.parse(after.createdAt) - Date.parse(m.createdAt) >= GROUP_WINDOW_MS;
             const mine = m.sender.id === myUserId;
             return (
               <Fragment key={m.id}>
                 {newDay && (
-                  <div className="day-separator" role="separator" aria-label={formatDay(m.createdAt)}>
+                  <div
+                    className="day-separator"
+                    role="separator"
+                    aria-label={formatDay(m.createdAt)}
+                  >
                     <span>{formatDay(m.createdAt)}</span>
                   </div>
                 )}
-                {conversation.readSeq > 0 && before && before.seq <= conversation.readSeq && m.seq > conversation.readSeq && !mine && (
-                  <div className="unread-separator" role="separator">
-                    <span>New messages</span>
-                  </div>
-                )}
+                {conversation.readSeq > 0 &&
+                  before &&
+                  before.seq <= conversation.readSeq &&
+                  m.seq > conversation.readSeq &&
+                  !mine && (
+                    <div className="unread-separator" role="separator">
+                      <span>New messages</span>
+                    </div>
+                  )}
                 <MessageBubble
                   message={m}
                   mine={mine}
@@ -257,7 +332,12 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         )}
       </div>
       {showJump && (
-        <button type="button" className="jump-latest" onClick={scrollToBottom} aria-label={unseen ? `Jump to latest, ${unseen} new` : 'Jump to latest'}>
+        <button
+          type="button"
+          className="jump-latest"
+          onClick={scrollToBottom}
+          aria-label={unseen ? `Jump to latest, ${unseen} new` : 'Jump to latest'}
+        >
           <Icon name="down" size={20} />
           {unseen > 0 && <span className="badge">{unseen}</span>}
         </button>
@@ -270,7 +350,11 @@ function PendingBubble({ item }: { item: PendingMessage }) {
   const { outbox } = useChat();
   const failed = item.status === 'failed';
   return (
-    <div className={`msg msg--mine msg--pending ${failed ? 'msg--failed' : ''}`} role="listitem" data-client-id={item.clientMessageId}>
+    <div
+      className={`msg msg--mine msg--pending ${failed ? 'msg--failed' : ''}`}
+      role="listitem"
+      data-client-id={item.clientMessageId}
+    >
       <div className="msg__column">
         <div className="msg__row">
           <div className="msg__bubble" tabIndex={0}>
@@ -286,11 +370,19 @@ function PendingBubble({ item }: { item: PendingMessage }) {
         {failed ? (
           <div className="msg__failed" role="alert">
             Not sent{item.error ? `: ${item.error}` : ''}.{' '}
-            <button type="button" className="link" onClick={() => outbox.retry(item.clientMessageId)}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => outbox.retry(item.clientMessageId)}
+            >
               Retry
             </button>{' '}
             ·{' '}
-            <button type="button" className="link" onClick={() => outbox.discard(item.clientMessageId)}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => outbox.discard(item.clientMessageId)}
+            >
               Discard
             </button>
           </div>

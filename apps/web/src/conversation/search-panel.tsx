@@ -28,7 +28,11 @@ export function SearchPanel({
   });
   const results = data?.searchMessages.edges.map((e) => e.node) ?? [];
   return (
-    <aside className="side-panel" aria-label="Search messages" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside
+      className="side-panel"
+      aria-label="Search messages"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <header className="side-panel__header">
         <h2>Search</h2>
         <button type="button" className="icon-button" aria-label="Close search" onClick={onClose}>
@@ -37,7 +41,14 @@ export function SearchPanel({
       </header>
       <div className="sidebar__search">
         <Icon name="search" size={18} />
-        <input ref={input} type="search" placeholder="Search in this conversation" aria-label="Search in this conversation" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          ref={input}
+          type="search"
+          placeholder="Search in this conversation"
+          aria-label="Search in this conversation"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </div>
       <div className="side-panel__body" aria-live="polite">
         {query.length < 2 ? (

@@ -27,7 +27,13 @@ import { removeConversation } from '../realtime/cache-writes';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
 
-export function DetailsPanel({ conversation: c, onClose }: { conversation: ConversationFieldsFragment; onClose: () => void }) {
+export function DetailsPanel({
+  conversation: c,
+  onClose,
+}: {
+  conversation: ConversationFieldsFragment;
+  onClose: () => void;
+}) {
   const { myUserId, client } = useChat();
   const [error, setError] = useState<string | null>(null);
   const [update] = useMutation(UpdateConversationDocument);
@@ -64,7 +70,11 @@ export function DetailsPanel({ conversation: c, onClose }: { conversation: Conve
   };
 
   return (
-    <aside className="side-panel" aria-label="Conversation details" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside
+      className="side-panel"
+      aria-label="Conversation details"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <header className="side-panel__header">
         <h2>Details</h2>
         <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
@@ -73,7 +83,14 @@ export function DetailsPanel({ conversation: c, onClose }: { conversation: Conve
       </header>
       <div className="side-panel__body">
         <div className="profile-card">
-          <Avatar name={title} seed={other?.id ?? c.id} url={other?.avatarUrl} group={c.kind !== 'DIRECT'} size={72} status={other?.presence.status} />
+          <Avatar
+            name={title}
+            seed={other?.id ?? c.id}
+            url={other?.avatarUrl}
+            group={c.kind !== 'DIRECT'}
+            size={72}
+            status={other?.presence.status}
+          />
           <h3>{title}</h3>
           {other ? (
             <>
@@ -83,30 +100,65 @@ export function DetailsPanel({ conversation: c, onClose }: { conversation: Conve
                 </p>
               ) : null}
               <p className="muted">
-                {other.presence.status === 'ONLINE' ? 'online' : other.presence.status === 'AWAY' ? 'away' : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt)}
+                {other.presence.status === 'ONLINE'
+                  ? 'online'
+                  : other.presence.status === 'AWAY'
+                    ? 'away'
+                    : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt)}
               </p>
               {other.phone && <p className="muted">{other.phone}</p>}
             </>
           ) : (
             <p className="muted">
-              {c.kind === 'CHANNEL' ? 'Public channel' : 'Group'} · {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'}
+              {c.kind === 'CHANNEL' ? 'Public channel' : 'Group'} · {c.memberCount}{' '}
+              {c.memberCount === 1 ? 'member' : 'members'}
             </p>
           )}
         </div>
         {isAdmin && c.kind !== 'DIRECT' && <RenameForm conversation={c} onError={setError} />}
         <div className="settings-list" role="group" aria-label="Conversation settings">
-          <Switch label="Mute notifications" icon="mute" checked={c.muted} onChange={() => toggle('muted')} />
-          <Switch label="Pin to top" icon="pin" checked={c.pinned} onChange={() => toggle('pinned')} />
-          <Switch label="Archive" icon="archive" checked={c.archived} onChange={() => toggle('archived')} />
+          <Switch
+            label="Mute notifications"
+            icon="mute"
+            checked={c.muted}
+            onChange={() => toggle('muted')}
+          />
+          <Switch
+            label="Pin to top"
+            icon="pin"
+            checked={c.pinned}
+            onChange={() => toggle('pinned')}
+          />
+          <Switch
+            label="Archive"
+            icon="archive"
+            checked={c.archived}
+            onChange={() => toggle('archived')}
+          />
         </div>
         {error && (
           <p className="form-error" role="alert">
             {error}
           </p>
         )}
-        {other ? <DirectActions userId={other.id} isContact={other.isContact} isBlocked={other.isBlocked} phone={other.phone ?? null} onError={setError} /> : <Members conversation={c} myUserId={myUserId} isAdmin={isAdmin} onError={setError} />}
+        {other ? (
+          <DirectActions
+            userId={other.id}
+            isContact={other.isContact}
+            isBlocked={other.isBlocked}
+            phone={other.phone ?? null}
+            onError={setError}
+          />
+        ) : (
+          <Members conversation={c} myUserId={myUserId} isAdmin={isAdmin} onError={setError} />
+        )}
         {c.kind !== 'DIRECT' && (
-          <button type="button" className="button button--danger button--block" onClick={() => void onLeave()} disabled={leaveState.loading}>
+          <button
+            type="button"
+            className="button button--danger button--block"
+            onClick={() => void onLeave()}
+            disabled={leaveState.loading}
+          >
             Leave {c.kind === 'CHANNEL' ? 'channel' : 'group'}
           </button>
         )}
@@ -115,7 +167,17 @@ export function DetailsPanel({ conversation: c, onClose }: { conversation: Conve
   );
 }
 
-function Switch({ label, icon, checked, onChange }: { label: string; icon: 'mute' | 'pin' | 'archive'; checked: boolean; onChange: () => void }) {
+function Switch({
+  label,
+  icon,
+  checked,
+  onChange,
+}: {
+  label: string;
+  icon: 'mute' | 'pin' | 'archive';
+  checked: boolean;
+  onChange: () => void;
+}) {
   return (
     <label className="switch-row">
       <Icon name={icon} size={18} />
@@ -126,7 +188,13 @@ function Switch({ label, icon, checked, onChange }: { label: string; icon: 'mute
   );
 }
 
-function RenameForm({ conversation: c, onError }: { conversation: ConversationFieldsFragment; onError: (e: string | null) => void }) {
+function RenameForm({
+  conversation: c,
+  onError,
+}: {
+  conversation: ConversationFieldsFragment;
+  onError: (e: string | null) => void;
+}) {
   const [title, setTitle] = useState(c.title ?? '');
   const [update, { loading }] = useMutation(UpdateConversationDocument);
   return (
@@ -135,14 +203,20 @@ function RenameForm({ conversation: c, onError }: { conversation: ConversationFi
       onSubmit={(e) => {
         e.preventDefault();
         if (!title.trim() || title === c.title) return;
-        update({ variables: { input: { conversationId: c.id, title: title.trim() } } }).catch((err) => onError(describeError(err)));
+        update({ variables: { input: { conversationId: c.id, title: title.trim() } } }).catch(
+          (err) => onError(describeError(err)),
+        );
       }}
     >
       <label className="field">
         <span>Name</span>
         <input value={title} maxLength={80} onChange={(e) => setTitle(e.target.value)} />
       </label>
-      <button className="button" type="submit" disabled={loading || !title.trim() || title === c.title}>
+      <button
+        className="button"
+        type="submit"
+        disabled={loading || !title.trim() || title === c.title}
+      >
         Rename
       </button>
     </form>
@@ -167,23 +241,47 @@ function DirectActions({
   const [unblock] = useMutation(UnblockUserDocument);
   const { client } = useChat();
   const setBlocked = (v: boolean) =>
-    client.cache.modify({ id: client.cache.identify({ __typename: 'User', id: userId }), fields: { isBlocked: () => v } });
+    client.cache.modify({
+      id: client.cache.identify({ __typename: 'User', id: userId }),
+      fields: { isBlocked: () => v },
+    });
   return (
     <div className="button-stack">
       {!isContact && phone && (
-        <button type="button" className="button button--block" onClick={() => addContact({ variables: { phone } }).catch((e) => onError(describeError(e)))}>
+        <button
+          type="button"
+          className="button button--block"
+          onClick={() =>
+            addContact({ variables: { phone } }).catch((e) => onError(describeError(e)))
+          }
+        >
           Add to contacts
         </button>
       )}
       {isBlocked ? (
-        <button type="button" className="button button--block" onClick={() => unblock({ variables: { userId } }).then(() => setBlocked(false), (e) => onError(describeError(e)))}>
+        <button
+          type="button"
+          className="button button--block"
+          onClick={() =>
+            unblock({ variables: { userId } }).then(
+              () => setBlocked(false),
+              (e) => onError(describeError(e)),
+            )
+          }
+        >
           Unblock
         </button>
       ) : (
         <button
           type="button"
           className="button button--danger button--block"
-          onClick={() => window.confirm('Block this person? They will not be able to message you.') && block({ variables: { userId } }).then(() => setBlocked(true), (e) => onError(describeError(e)))}
+          onClick={() =>
+            window.confirm('Block this person? They will not be able to message you.') &&
+            block({ variables: { userId } }).then(
+              () => setBlocked(true),
+              (e) => onError(describeError(e)),
+            )
+          }
         >
           Block
         </button>
@@ -203,7 +301,9 @@ function Members({
   isAdmin: boolean;
   onError: (e: string | null) => void;
 }) {
-  const { data, loading, fetchMore } = useQuery(ConversationMembersDocument, { variables: { id: c.id, first: 50 } });
+  const { data, loading, fetchMore } = useQuery(ConversationMembersDocument, {
+    variables: { id: c.id, first: 50 },
+  });
   const [removeMember] = useMutation(RemoveMemberDocument);
   const [setRole] = useMutation(SetMemberRoleDocument);
   const [adding, setAdding] = useState(false);
@@ -214,19 +314,37 @@ function Members({
       <div className="members__header">
         <h3 id="members-title">Members</h3>
         {isAdmin && (
-          <button type="button" className="button button--small" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setAdding((a) => !a)}
+            aria-expanded={adding}
+          >
             <Icon name="plus" size={16} /> Add
           </button>
         )}
       </div>
-      {adding && <AddMembers conversationId={c.id} existing={new Set(members.map((m) => m.user.id))} onDone={() => setAdding(false)} onError={onError} />}
+      {adding && (
+        <AddMembers
+          conversationId={c.id}
+          existing={new Set(members.map((m) => m.user.id))}
+          onDone={() => setAdding(false)}
+          onError={onError}
+        />
+      )}
       {loading && !data ? (
         <p className="muted">Loading members…</p>
       ) : (
         <ul className="people">
           {members.map((m) => (
             <li key={m.user.id} className="person">
-              <Avatar name={m.user.name} seed={m.user.id} url={m.user.avatarUrl} size={36} status={m.user.presence.status} />
+              <Avatar
+                name={m.user.name}
+                seed={m.user.id}
+                url={m.user.avatarUrl}
+                size={36}
+                status={m.user.presence.status}
+              />
               <span className="person__body">
                 <span className="person__name">
                   {m.user.name}
@@ -239,7 +357,15 @@ function Members({
                   <button
                     type="button"
                     className="button button--small"
-                    onClick={() => setRole({ variables: { conversationId: c.id, userId: m.user.id, role: m.role === 'ADMIN' ? 'MEMBER' : 'ADMIN' } }).catch(fail)}
+                    onClick={() =>
+                      setRole({
+                        variables: {
+                          conversationId: c.id,
+                          userId: m.user.id,
+                          role: m.role === 'ADMIN' ? 'MEMBER' : 'ADMIN',
+                        },
+                      }).catch(fail)
+                    }
                   >
                     {m.role === 'ADMIN' ? 'Make member' : 'Make admin'}
                   </button>
@@ -247,7 +373,12 @@ function Members({
                     type="button"
                     className="icon-button icon-button--small"
                     aria-label={`Remove ${m.user.name}`}
-                    onClick={() => window.confirm(`Remove ${m.user.name}?`) && removeMember({ variables: { conversationId: c.id, userId: m.user.id } }).catch(fail)}
+                    onClick={() =>
+                      window.confirm(`Remove ${m.user.name}?`) &&
+                      removeMember({
+                        variables: { conversationId: c.id, userId: m.user.id },
+                      }).catch(fail)
+                    }
                   >
                     <Icon name="close" size={16} />
                   </button>
@@ -258,7 +389,13 @@ function Members({
         </ul>
       )}
       {data?.conversation?.members.pageInfo.hasNextPage && (
-        <button type="button" className="button button--ghost button--block" onClick={() => void fetchMore({ variables: { after: data.conversation!.members.pageInfo.endCursor } })}>
+        <button
+          type="button"
+          className="button button--ghost button--block"
+          onClick={() =>
+            void fetchMore({ variables: { after: data.conversation!.members.pageInfo.endCursor } })
+          }
+        >
           Show more
         </button>
       )}
@@ -280,13 +417,17 @@ function AddMembers({
   const { data } = useContacts();
   const [picked, setPicked] = useState<string[]>([]);
   const [addMembers, { loading }] = useMutation(AddMembersDocument);
-  const candidates = (data?.contacts.edges ?? []).map((e) => e.node.user).filter((u) => !existing.has(u.id));
+  const candidates = (data?.contacts.edges ?? [])
+    .map((e) => e.node.user)
+    .filter((u) => !existing.has(u.id));
   return (
     <form
       className="add-members"
       onSubmit={(e) => {
         e.preventDefault();
-        addMembers({ variables: { conversationId, userIds: picked } }).then(onDone, (err) => onError(describeError(err)));
+        addMembers({ variables: { conversationId, userIds: picked } }).then(onDone, (err) =>
+          onError(describeError(err)),
+        );
       }}
     >
       {candidates.length === 0 ? (
@@ -296,7 +437,13 @@ function AddMembers({
           <legend className="visually-hidden">Contacts to add</legend>
           {candidates.map((u) => (
             <label key={u.id} className="check-row">
-              <input type="checkbox" checked={picked.includes(u.id)} onChange={(e) => setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))} />
+              <input
+                type="checkbox"
+                checked={picked.includes(u.id)}
+                onChange={(e) =>
+                  setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))
+                }
+              />
               <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={28} />
               <span>{u.name}</span>
             </label>

@@ -33,7 +33,13 @@ export function NewChatPage({ tab }: { tab: Tab }) {
             ['channels', 'Channels'],
           ] as const
         ).map(([t, label]) => (
-          <a key={t} role="tab" aria-selected={tab === t} className={`tab ${tab === t ? 'tab--on' : ''}`} href={routeHref({ view: 'new', tab: t })}>
+          <a
+            key={t}
+            role="tab"
+            aria-selected={tab === t}
+            className={`tab ${tab === t ? 'tab--on' : ''}`}
+            href={routeHref({ view: 'new', tab: t })}
+          >
             {label}
           </a>
         ))}
@@ -58,7 +64,9 @@ function DirectTab() {
   const { data, loading } = useContacts();
   const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [addContact, addState] = useMutation(AddContactDocument, { refetchQueries: [ContactsDocument] });
+  const [addContact, addState] = useMutation(AddContactDocument, {
+    refetchQueries: [ContactsDocument],
+  });
   const [openDm, openState] = useMutation(OpenDirectConversationDocument);
   const [filter, setFilter] = useState('');
   const open = useOpen();
@@ -84,16 +92,28 @@ function DirectTab() {
     }
   };
 
-  const contacts = (data?.contacts.edges ?? []).map((e) => e.node.user).filter((u) => u.name.toLowerCase().includes(filter.trim().toLowerCase()));
+  const contacts = (data?.contacts.edges ?? [])
+    .map((e) => e.node.user)
+    .filter((u) => u.name.toLowerCase().includes(filter.trim().toLowerCase()));
 
   return (
     <div className="stack">
       <form className="inline-form" onSubmit={(e) => void byPhone(e)}>
         <label className="field">
           <span>Message a phone number</span>
-          <input type="tel" inputMode="tel" placeholder="+1 415 555 0100" value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input
+            type="tel"
+            inputMode="tel"
+            placeholder="+1 415 555 0100"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
         </label>
-        <button className="button button--primary" type="submit" disabled={!phone.trim() || addState.loading || openState.loading}>
+        <button
+          className="button button--primary"
+          type="submit"
+          disabled={!phone.trim() || addState.loading || openState.loading}
+        >
           Start chat
         </button>
       </form>
@@ -103,7 +123,14 @@ function DirectTab() {
         </p>
       )}
       <h3 className="section-title">Contacts</h3>
-      <input className="input" type="search" placeholder="Filter contacts" aria-label="Filter contacts" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <input
+        className="input"
+        type="search"
+        placeholder="Filter contacts"
+        aria-label="Filter contacts"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
       {loading && !data ? (
         <p className="muted">Loading…</p>
       ) : contacts.length === 0 ? (
@@ -112,8 +139,19 @@ function DirectTab() {
         <ul className="people">
           {contacts.map((u) => (
             <li key={u.id}>
-              <button type="button" className="person person--button" onClick={() => void start(u.id)} aria-label={`Message ${u.name}`}>
-                <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={40} status={u.presence.status} />
+              <button
+                type="button"
+                className="person person--button"
+                onClick={() => void start(u.id)}
+                aria-label={`Message ${u.name}`}
+              >
+                <Avatar
+                  name={u.name}
+                  seed={u.id}
+                  url={u.avatarUrl}
+                  size={40}
+                  status={u.presence.status}
+                />
                 <span className="person__body">
                   <span className="person__name">{u.name}</span>
                   <span className="person__sub">{u.statusText || u.phone || ''}</span>
@@ -140,7 +178,9 @@ function GroupTab() {
     e.preventDefault();
     setError(null);
     try {
-      const { data } = await createGroup({ variables: { input: { title: title.trim(), memberIds: picked } } });
+      const { data } = await createGroup({
+        variables: { input: { title: title.trim(), memberIds: picked } },
+      });
       if (data) open(data.createGroup);
     } catch (err) {
       setError(describeError(err));
@@ -150,7 +190,13 @@ function GroupTab() {
     <form className="stack" onSubmit={(e) => void submit(e)}>
       <label className="field">
         <span>Group name</span>
-        <input value={title} maxLength={80} placeholder="Weekend trip" onChange={(e) => setTitle(e.target.value)} required />
+        <input
+          value={title}
+          maxLength={80}
+          placeholder="Weekend trip"
+          onChange={(e) => setTitle(e.target.value)}
+          required
+        />
       </label>
       <fieldset className="fieldset">
         <legend>Members {picked.length ? `(${picked.length})` : ''}</legend>
@@ -159,7 +205,13 @@ function GroupTab() {
         ) : (
           contacts.map((u) => (
             <label key={u.id} className="check-row">
-              <input type="checkbox" checked={picked.includes(u.id)} onChange={(e) => setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))} />
+              <input
+                type="checkbox"
+                checked={picked.includes(u.id)}
+                onChange={(e) =>
+                  setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))
+                }
+              />
               <Avatar name={u.name} seed={u.id} url={u.avatarUrl} size={32} />
               <span>{u.name}</span>
             </label>
@@ -187,7 +239,14 @@ function ChannelsTab() {
     const t = setTimeout(() => setQuery(text.trim()), 250);
     return () => clearTimeout(t);
   }, [text]);
-  const { data: fresh, previousData, loading } = useQuery(ChannelsDocument, { variables: { query: query || null, first: 50 }, fetchPolicy: 'cache-and-network' });
+  const {
+    data: fresh,
+    previousData,
+    loading,
+  } = useQuery(ChannelsDocument, {
+    variables: { query: query || null, first: 50 },
+    fetchPolicy: 'cache-and-network',
+  });
   // Keep the previous results on screen while a new search loads: no flicker under the pointer.
   const data = fresh ?? previousData;
   const [join] = useMutation(JoinChannelDocument);
@@ -219,7 +278,14 @@ function ChannelsTab() {
 
   return (
     <div className="stack">
-      <input className="input" type="search" placeholder="Search channels" aria-label="Search channels" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        className="input"
+        type="search"
+        placeholder="Search channels"
+        aria-label="Search channels"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -240,7 +306,11 @@ function ChannelsTab() {
                   {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'}
                 </span>
               </span>
-              <button type="button" className={`button button--small ${c.myRole ? '' : 'button--primary'}`} onClick={() => void onJoin(c)}>
+              <button
+                type="button"
+                className={`button button--small ${c.myRole ? '' : 'button--primary'}`}
+                onClick={() => void onJoin(c)}
+              >
                 {c.myRole ? 'Open' : 'Join'}
               </button>
             </li>
@@ -250,7 +320,12 @@ function ChannelsTab() {
       <form className="inline-form" onSubmit={(e) => void onCreate(e)}>
         <label className="field">
           <span>Create a public channel</span>
-          <input value={newTitle} maxLength={80} placeholder="announcements" onChange={(e) => setNewTitle(e.target.value)} />
+          <input
+            value={newTitle}
+            maxLength={80}
+            placeholder="announcements"
+            onChange={(e) => setNewTitle(e.target.value)}
+          />
         </label>
         <button className="button" type="submit" disabled={!newTitle.trim() || createState.loading}>
           Create

@@ -77,7 +77,9 @@ describe('Outbox', () => {
     const box = new Outbox(storage, KEY, server.send);
     expect(box.list()[0].status).toBe('pending');
     await box.flush();
-    expect(server.send).toHaveBeenCalledWith(expect.objectContaining({ clientMessageId: 'fixed-id' }));
+    expect(server.send).toHaveBeenCalledWith(
+      expect.objectContaining({ clientMessageId: 'fixed-id' }),
+    );
     expect(server.stored.size).toBe(1);
     expect(box.size).toBe(0);
   });
@@ -91,7 +93,13 @@ describe('Outbox', () => {
     box.enqueue({ conversationId: 'c1', body: 'good' });
     await box.flush();
     await box.flush();
-    expect(box.list()).toEqual([expect.objectContaining({ clientMessageId: bad.clientMessageId, status: 'failed', error: 'FORBIDDEN' })]);
+    expect(box.list()).toEqual([
+      expect.objectContaining({
+        clientMessageId: bad.clientMessageId,
+        status: 'failed',
+        error: 'FORBIDDEN',
+      }),
+    ]);
     expect([...server.stored.values()].map((m) => m.body)).toEqual(['good']);
     server.refuseBody('nothing');
     box.retry(bad.clientMessageId);
@@ -115,7 +123,11 @@ describe('Outbox', () => {
   });
 
   it('notifies subscribers and can be discarded', () => {
-    const box = new Outbox(new MemoryStorage(), KEY, async () => ({ ok: false, retryable: true, error: 'offline' }));
+    const box = new Outbox(new MemoryStorage(), KEY, async () => ({
+      ok: false,
+      retryable: true,
+      error: 'offline',
+    }));
     const listener = vi.fn();
     box.subscribe(listener);
     const m = box.enqueue({ conversationId: 'c1', body: 'x' });

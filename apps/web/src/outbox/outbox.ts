@@ -40,14 +40,21 @@ export class Outbox {
 
   /** Everything queued (or only one conversation's), oldest first. Stable between changes. */
   list(conversationId?: string): PendingMessage[] {
-    return conversationId ? this.items.filter((m) => m.conversationId === conversationId) : this.items;
+    return conversationId
+      ? this.items.filter((m) => m.conversationId === conversationId)
+      : this.items;
   }
 
   get size(): number {
     return this.items.length;
   }
 
-  enqueue(input: { conversationId: string; body: string; replyToId?: string | null; clientMessageId?: string }): PendingMessage {
+  enqueue(input: {
+    conversationId: string;
+    body: string;
+    replyToId?: string | null;
+    clientMessageId?: string;
+  }): PendingMessage {
     const message: PendingMessage = {
       clientMessageId: input.clientMessageId ?? newClientMessageId(),
       conversationId: input.conversationId,
@@ -63,7 +70,11 @@ export class Outbox {
   }
 
   retry(clientMessageId: string): void {
-    this.update(this.items.map((m) => (m.clientMessageId === clientMessageId ? { ...m, status: 'pending', error: undefined } : m)));
+    this.update(
+      this.items.map((m) =>
+        m.clientMessageId === clientMessageId ? { ...m, status: 'pending', error: undefined } : m,
+      ),
+    );
     void this.flush();
   }
 
@@ -125,7 +136,9 @@ export class Outbox {
   }
 
   private patch(clientMessageId: string, change: Partial<PendingMessage>): void {
-    this.update(this.items.map((m) => (m.clientMessageId === clientMessageId ? { ...m, ...change } : m)));
+    this.update(
+      this.items.map((m) => (m.clientMessageId === clientMessageId ? { ...m, ...change } : m)),
+    );
   }
 
   private update(items: PendingMessage[]): void {
@@ -144,7 +157,9 @@ export class Outbox {
       const raw = this.storage.getItem(this.key);
       const parsed = raw ? (JSON.parse(raw) as PendingMessage[]) : [];
       // A send interrupted by a reload got no answer we know of: it is pending again.
-      return Array.isArray(parsed) ? parsed.map((m) => (m.status === 'sending' ? { ...m, status: 'pending' } : m)) : [];
+      return Array.isArray(parsed)
+        ? parsed.map((m) => (m.status === 'sending' ? { ...m, status: 'pending' } : m))
+        : [];
     } catch {
       return [];
     }

@@ -19,7 +19,13 @@ function setup(opts: { openMessages?: number[]; viewing?: string | null } = {}) 
     data: {
       conversations: {
         __typename: 'ConversationConnection',
-        edges: [{ __typename: 'ConversationEdge', cursor: 'c1', node: conversation('c1', 3, { lastMessage: message('c1', 3, 'bob') }) }],
+        edges: [
+          {
+            __typename: 'ConversationEdge',
+            cursor: 'c1',
+            node: conversation('c1', 3, { lastMessage: message('c1', 3, 'bob') }),
+          },
+        ],
         pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
       },
     },
@@ -31,7 +37,11 @@ function setup(opts: { openMessages?: number[]; viewing?: string | null } = {}) 
       data: {
         messages: {
           __typename: 'MessageConnection',
-          edges: opts.openMessages.map((s) => ({ __typename: 'MessageEdge' as const, cursor: String(s), node: message('c1', s, s % 2 ? 'bob' : ME) })),
+          edges: opts.openMessages.map((s) => ({
+            __typename: 'MessageEdge' as const,
+            cursor: String(s),
+            node: message('c1', s, s % 2 ? 'bob' : ME),
+          })),
           pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: false },
         },
       },
@@ -55,8 +65,11 @@ function setup(opts: { openMessages?: number[]; viewing?: string | null } = {}) 
 }
 
 const seqs = (cache: InMemoryCache, id = 'c1') =>
-  cache.readQuery({ query: MessagesDocument, variables: { conversationId: id } })?.messages.edges.map((e) => e.node.seq);
-const conv = (cache: InMemoryCache, id = 'c1') => cache.readQuery({ query: ConversationDocument, variables: { id } })?.conversation;
+  cache
+    .readQuery({ query: MessagesDocument, variables: { conversationId: id } })
+    ?.messages.edges.map((e) => e.node.seq);
+const conv = (cache: InMemoryCache, id = 'c1') =>
+  cache.readQuery({ query: ConversationDocument, variables: { id } })?.conversation;
 
 const added = (seq: number, sender = 'bob', body?: string): ChatEvent => ({
   __typename: 'MessageAdded',
@@ -107,31 +120,74 @@ describe('applyChatEvent', () => {
   it('does not create a partial history for a conversation that was never opened', () => {
     const closed = setup();
     applyChatEvent(closed.ctx, added(4));
-    expect(closed.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })).toBeNull();
+    expect(
+      closed.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } }),
+    ).toBeNull();
     expect(conv(closed.cache)?.lastSeq).toBe(4);
   });
 
   it('applies edits and deletions, ignoring an update older than what it already applied', () => {
-    applyChatEvent(env.ctx, { __typename: 'MessageUpdated', seq: 4, message: { ...message('c1', 3, 'bob'), body: 'edited', editedAt: '2026-01-01T13:00:00.000Z' } });
-    applyChatEvent(env.ctx, { __typename: 'MessageUpdated', seq: 5, message: { ...message('c1', 1, 'bob'), body: null, deletedAt: '2026-01-01T13:00:00.000Z' } });
-    expect(applyChatEvent(env.ctx, { __typename: 'MessageUpdated', seq: 4, message: { ...message('c1', 3, 'bob'), body: 'stale' } })).toBe('duplicate');
-    const list = env.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })!.messages.edges.map((e) => e.node);
-    expect(list.find((m) => m.seq === 3)).toMatchObject({ body: 'edited', editedAt: '2026-01-01T13:00:00.000Z' });
-    expect(list.find((m) => m.seq === 1)).toMatchObject({ body: null, deletedAt: '2026-01-01T13:00:00.000Z' });
+    applyChatEvent(env.ctx, {
+      __typename: 'MessageUpdated',
+      seq: 4,
+      message: { ...message('c1', 3, 'bob'), body: 'edited', editedAt: '2026-01-01T13:00:00.000Z' },
+    });
+    applyChatEvent(env.ctx, {
+      __typename: 'MessageUpdated',
+      seq: 5,
+      message: { ...message('c1', 1, 'bob'), body: null, deletedAt: '2026-01-01T13:00:00.000Z' },
+    });
+    expect(
+      applyChatEvent(env.ctx, {
+        __typename: 'MessageUpdated',
+        seq: 4,
+        message: { ...message('c1', 3, 'bob'), body: 'stale' },
+      }),
+    ).toBe('duplicate');
+    const list = env.cache
+      .readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })!
+      .messages.edges.map((e) => e.node);
+    expect(list.find((m) => m.seq === 3)).toMatchObject({
+      body: 'edited',
+      editedAt: '2026-01-01T13:00:00.000Z',
+    });
+    expect(list.find((m) => m.seq === 1)).toMatchObject({
+      body: null,
+      deletedAt: '2026-01-01T13:00:00.000Z',
+    });
     expect(conv(env.cache)?.lastMessage?.body).toBe('edited');
   });
 
   it('fetches a conversation it does not hold yet', () => {
-    const other: ChatEvent = { __typename: 'MessageAdded', seq: 1, message: message('c9', 1, 'carol') };
+    const other: ChatEvent = {
+      __typename: 'MessageAdded',
+      seq: 1,
+      message: message('c9', 1, 'carol'),
+    };
     applyChatEvent(env.ctx, other);
     expect(env.ctx.fetchConversation).toHaveBeenCalledWith('c9');
   });
 
   it('adds a conversation I was added to, and removes one I left', () => {
-    applyChatEvent(env.ctx, { __typename: 'MembershipChanged', seq: 1, userId: ME, change: 'ADDED', conversation: conversation('g1', 1, { kind: 'GROUP', title: 'Team' }) });
-    const ids = () => env.cache.readQuery({ query: ConversationsDocument, variables: { first: 100 } })?.conversations.edges.map((e) => e.node.id);
+    applyChatEvent(env.ctx, {
+      __typename: 'MembershipChanged',
+      seq: 1,
+      userId: ME,
+      change: 'ADDED',
+      conversation: conversation('g1', 1, { kind: 'GROUP', title: 'Team' }),
+    });
+    const ids = () =>
+      env.cache
+        .readQuery({ query: ConversationsDocument, variables: { first: 100 } })
+        ?.conversations.edges.map((e) => e.node.id);
     expect(ids()).toEqual(['g1', 'c1']);
-    applyChatEvent(env.ctx, { __typename: 'MembershipChanged', seq: 2, userId: ME, change: 'LEFT', conversation: conversation('g1', 2, { kind: 'GROUP', title: 'Team' }) });
+    applyChatEvent(env.ctx, {
+      __typename: 'MembershipChanged',
+      seq: 2,
+      userId: ME,
+      change: 'LEFT',
+      conversation: conversation('g1', 2, { kind: 'GROUP', title: 'Team' }),
+    });
     expect(ids()).toEqual(['c1']);
     expect(env.tracker.get('g1')).toBeUndefined();
   });
@@ -140,20 +196,42 @@ describe('applyChatEvent', () => {
     applyChatEvent(env.ctx, added(4));
     applyChatEvent(env.ctx, added(5));
     expect(conv(env.cache)?.unreadCount).toBe(2);
-    applyChatEvent(env.ctx, { __typename: 'ReadReceipt', conversationId: 'c1', userId: ME, readSeq: 5 });
+    applyChatEvent(env.ctx, {
+      __typename: 'ReadReceipt',
+      conversationId: 'c1',
+      userId: ME,
+      readSeq: 5,
+    });
     expect(conv(env.cache)).toMatchObject({ unreadCount: 0, readSeq: 5 });
   });
 
   it('marks my messages seen when the other side of a DM reads them', () => {
-    applyChatEvent(env.ctx, { __typename: 'ReadReceipt', conversationId: 'c1', userId: 'bob', readSeq: 2 });
-    const list = env.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })!.messages.edges.map((e) => e.node);
+    applyChatEvent(env.ctx, {
+      __typename: 'ReadReceipt',
+      conversationId: 'c1',
+      userId: 'bob',
+      readSeq: 2,
+    });
+    const list = env.cache
+      .readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })!
+      .messages.edges.map((e) => e.node);
     expect(list.find((m) => m.seq === 2)?.readBy).toBe(1);
     expect(env.ctx.receipts.readersAtLeast('c1', 2, ME)).toBe(1);
   });
 
   it('shows typing from others and clears it when their message arrives', () => {
-    applyChatEvent(env.ctx, { __typename: 'TypingChanged', conversationId: 'c1', typing: true, user: { __typename: 'User', id: 'bob', name: 'Bob' } });
-    applyChatEvent(env.ctx, { __typename: 'TypingChanged', conversationId: 'c1', typing: true, user: { __typename: 'User', id: ME, name: 'Me' } });
+    applyChatEvent(env.ctx, {
+      __typename: 'TypingChanged',
+      conversationId: 'c1',
+      typing: true,
+      user: { __typename: 'User', id: 'bob', name: 'Bob' },
+    });
+    applyChatEvent(env.ctx, {
+      __typename: 'TypingChanged',
+      conversationId: 'c1',
+      typing: true,
+      user: { __typename: 'User', id: ME, name: 'Me' },
+    });
     expect(env.ctx.typing.names('c1')).toEqual(['Bob']);
     applyChatEvent(env.ctx, added(4, 'bob'));
     expect(env.ctx.typing.names('c1')).toEqual([]);
@@ -162,21 +240,36 @@ describe('applyChatEvent', () => {
   it('updates presence of a cached user', () => {
     applyChatEvent(env.ctx, {
       __typename: 'PresenceChanged',
-      user: { __typename: 'User', id: 'bob', lastSeenAt: null, presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null } },
+      user: {
+        __typename: 'User',
+        id: 'bob',
+        lastSeenAt: null,
+        presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null },
+      },
     });
     expect(conv(env.cache)?.otherUser?.presence.status).toBe('ONLINE');
   });
 
   it('hands ResyncRequired to the resync routine', () => {
-    applyChatEvent(env.ctx, { __typename: 'ResyncRequired', conversationId: 'c1', reason: 'too far behind' });
+    applyChatEvent(env.ctx, {
+      __typename: 'ResyncRequired',
+      conversationId: 'c1',
+      reason: 'too far behind',
+    });
     expect(env.ctx.resync).toHaveBeenCalledWith('c1');
   });
 
   it('resubscribes from the cursors as they are at reconnect time', () => {
     const payload = chatEventsPayload(env.tracker);
-    expect(JSON.parse(JSON.stringify(payload)).variables).toEqual({ since: [{ conversationId: 'c1', afterSeq: 3 }] });
+    expect(JSON.parse(JSON.stringify(payload)).variables).toEqual({
+      since: [{ conversationId: 'c1', afterSeq: 3 }],
+    });
     applyChatEvent(env.ctx, added(4));
-    applyChatEvent(env.ctx, { __typename: 'MessageAdded', seq: 2, message: message('c2', 2, 'carol') });
+    applyChatEvent(env.ctx, {
+      __typename: 'MessageAdded',
+      seq: 2,
+      message: message('c2', 2, 'carol'),
+    });
     expect(JSON.parse(JSON.stringify(payload))).toMatchObject({
       operationName: 'ChatEvents',
       variables: {

@@ -109,13 +109,17 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       } else {
         ctx.receipts.set(event.conversationId, event.userId, event.readSeq);
         const id = conversationCacheId(cache, event.conversationId);
-        const kind = id ? cache.readFragment<{ kind: string }>({ id, fragment: KIND_FRAGMENT }) : null;
-        if (kind?.kind === 'DIRECT') markReadInDirect(cache, event.conversationId, event.userId, event.readSeq);
+        const kind = id
+          ? cache.readFragment<{ kind: string }>({ id, fragment: KIND_FRAGMENT })
+          : null;
+        if (kind?.kind === 'DIRECT')
+          markReadInDirect(cache, event.conversationId, event.userId, event.readSeq);
       }
       return 'applied';
     }
     case 'TypingChanged':
-      if (event.user.id !== ctx.myUserId) ctx.typing.set(event.conversationId, event.user, event.typing);
+      if (event.user.id !== ctx.myUserId)
+        ctx.typing.set(event.conversationId, event.user, event.typing);
       return 'applied';
     case 'PresenceChanged': {
       const id = cache.identify({ __typename: 'User', id: event.user.id });

@@ -41,7 +41,13 @@ export function upsertMessageInList(cache: Cache, message: MessageFieldsFragment
     data: {
       messages: {
         __typename: 'MessageConnection',
-        edges: [{ __typename: 'MessageEdge', cursor: String(message.seq), node: { ...message, __typename: 'Message' } }],
+        edges: [
+          {
+            __typename: 'MessageEdge',
+            cursor: String(message.seq),
+            node: { ...message, __typename: 'Message' },
+          },
+        ],
         pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: true },
       },
     },
@@ -73,7 +79,10 @@ export function bumpConversation(
   });
 }
 
-export function writeConversation(cache: Cache, conversation: ConversationFieldsFragment): Reference | undefined {
+export function writeConversation(
+  cache: Cache,
+  conversation: ConversationFieldsFragment,
+): Reference | undefined {
   return cache.writeFragment({
     fragment: ConversationFieldsFragmentDoc,
     fragmentName: 'ConversationFields',
@@ -82,7 +91,10 @@ export function writeConversation(cache: Cache, conversation: ConversationFields
 }
 
 /** Adds a conversation to the loaded list (if not there yet). */
-export function addConversationToList(cache: Cache, conversation: ConversationFieldsFragment): void {
+export function addConversationToList(
+  cache: Cache,
+  conversation: ConversationFieldsFragment,
+): void {
   const ref = writeConversation(cache, conversation);
   if (!ref) return;
   const list = cache.readQuery({ query: ConversationsDocument });
@@ -94,7 +106,10 @@ export function addConversationToList(cache: Cache, conversation: ConversationFi
         if (!existing || existing.edges.some((e) => e.node.__ref === ref.__ref)) return existing;
         return {
           ...existing,
-          edges: [{ __typename: 'ConversationEdge', cursor: conversation.id, node: ref }, ...existing.edges],
+          edges: [
+            { __typename: 'ConversationEdge', cursor: conversation.id, node: ref },
+            ...existing.edges,
+          ],
         };
       }) as Modifier<unknown>,
     },
@@ -108,7 +123,9 @@ export function removeConversation(cache: Cache, conversationId: string): void {
     id: 'ROOT_QUERY',
     fields: {
       conversations: ((existing: ListField | undefined) =>
-        existing ? { ...existing, edges: existing.edges.filter((e) => e.node.__ref !== id) } : existing) as Modifier<unknown>,
+        existing
+          ? { ...existing, edges: existing.edges.filter((e) => e.node.__ref !== id) }
+          : existing) as Modifier<unknown>,
     },
   });
   cache.evict({ id: 'ROOT_QUERY', fieldName: 'messages', args: { conversationId } });
@@ -137,12 +154,20 @@ export function setReadPointer(cache: Cache, conversationId: string, seq: number
 }
 
 /** Raises readBy of messages up to `seq` not sent by `readerId` (DMs: exactly one reader). */
-export function markReadInDirect(cache: Cache, conversationId: string, readerId: string, seq: number): void {
+export function markReadInDirect(
+  cache: Cache,
+  conversationId: string,
+  readerId: string,
+  seq: number,
+): void {
   const data = cache.readQuery({ query: MessagesDocument, variables: { conversationId } });
   for (const edge of data?.messages.edges ?? []) {
     const m = edge.node;
     if (m.seq <= seq && m.sender.id !== readerId && m.readBy < 1) {
-      cache.modify({ id: cache.identify({ __typename: 'Message', id: m.id }), fields: { readBy: () => 1 } });
+      cache.modify({
+        id: cache.identify({ __typename: 'Message', id: m.id }),
+        fields: { readBy: () => 1 },
+      });
     }
   }
 }

@@ -17,7 +17,13 @@ import { applyChatEvent, type ApplyContext } from './apply-event';
 import { SeqTracker } from './seq-tracker';
 import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
-import { addConversationToList, dropMessageList, hasMessageList, removeConversation, upsertMessageInList } from './cache-writes';
+import {
+  addConversationToList,
+  dropMessageList,
+  hasMessageList,
+  removeConversation,
+  upsertMessageInList,
+} from './cache-writes';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -105,7 +111,9 @@ export class RealtimeSession {
       retryAttempts: Infinity,
       shouldRetry: () => true,
       retryWait: async (retries) => {
-        await new Promise((r) => setTimeout(r, Math.min(8_000, 300 * 2 ** retries) * (0.5 + Math.random() / 2)));
+        await new Promise((r) =>
+          setTimeout(r, Math.min(8_000, 300 * 2 ** retries) * (0.5 + Math.random() / 2)),
+        );
       },
       keepAlive: 15_000,
       connectionParams: async () => {
@@ -149,7 +157,10 @@ export class RealtimeSession {
     const now = Date.now();
     if (now - this.lastActivityReport < ACTIVITY_REPORT_MS) return;
     this.lastActivityReport = now;
-    this.ws.subscribe({ query: 'query Activity { __typename }', operationName: 'Activity' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    this.ws.subscribe(
+      { query: 'query Activity { __typename }', operationName: 'Activity' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
   }
 
   private lastActivityReport = 0;
@@ -164,8 +175,11 @@ export class RealtimeSession {
       },
       error: (err) => {
         // A GraphQL-level refusal ends the subscription: refresh if needed and start again.
-        const code = Array.isArray(err) ? (err[0] as { extensions?: { code?: string } })?.extensions?.code : undefined;
-        if (code === 'UNAUTHENTICATED') this.opts.session.invalidate(this.opts.session.currentAccessToken);
+        const code = Array.isArray(err)
+          ? (err[0] as { extensions?: { code?: string } })?.extensions?.code
+          : undefined;
+        if (code === 'UNAUTHENTICATED')
+          this.opts.session.invalidate(this.opts.session.currentAccessToken);
         const delay = Math.min(30_000, 1_000 * 2 ** this.subscribeFailures++);
         setTimeout(() => {
           if (this.ws) this.subscribe();
@@ -188,7 +202,11 @@ export class RealtimeSession {
     for (const l of this.statusListeners) l();
   }
 
-  private async fillGap(conversationId: string, afterSeq: number, beforeSeq: number): Promise<void> {
+  private async fillGap(
+    conversationId: string,
+    afterSeq: number,
+    beforeSeq: number,
+  ): Promise<void> {
     const { cache } = this.opts.client;
     if (!hasMessageList(cache, conversationId)) return; // Nothing on screen to complete; opening it fetches.
     let after = afterSeq;

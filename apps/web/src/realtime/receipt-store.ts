@@ -19,7 +19,8 @@ export class ReceiptStore {
   /** How many members other than `exceptUserId` are known to have read up to `seq`. */
   readersAtLeast(conversationId: string, seq: number, exceptUserId: string): number {
     let n = 0;
-    for (const [userId, s] of this.pointers.get(conversationId) ?? []) if (userId !== exceptUserId && s >= seq) n++;
+    for (const [userId, s] of this.pointers.get(conversationId) ?? [])
+      if (userId !== exceptUserId && s >= seq) n++;
     return n;
   }
 

@@ -3,9 +3,7 @@
 // gives the `since` cursors to resume the stream from.
 
 export type SeqVerdict =
-  | { kind: 'apply' }
-  | { kind: 'duplicate' }
-  | { kind: 'gap'; afterSeq: number; beforeSeq: number };
+  { kind: 'apply' } | { kind: 'duplicate' } | { kind: 'gap'; afterSeq: number; beforeSeq: number };
 
 export interface ConversationCursor {
   conversationId: string;
@@ -39,7 +37,8 @@ export class SeqTracker {
     const last = this.last.get(conversationId);
     if (last !== undefined && seq <= last) return { kind: 'duplicate' };
     this.last.set(conversationId, seq);
-    if (last !== undefined && seq > last + 1) return { kind: 'gap', afterSeq: last, beforeSeq: seq };
+    if (last !== undefined && seq > last + 1)
+      return { kind: 'gap', afterSeq: last, beforeSeq: seq };
     return { kind: 'apply' };
   }
 

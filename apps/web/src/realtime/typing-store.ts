@@ -33,7 +33,8 @@ export class TypingStore {
     const now = this.now();
     const users = this.byConversation.get(conversationId);
     const fresh = users ? [...users.values()].filter((u) => u.until > now).map((u) => u.name) : [];
-    if (cached && cached.length === fresh.length && cached.every((n, i) => n === fresh[i])) return cached;
+    if (cached && cached.length === fresh.length && cached.every((n, i) => n === fresh[i]))
+      return cached;
     this.snapshotCache.set(conversationId, fresh);
     return fresh;
   }

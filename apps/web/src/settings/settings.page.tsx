@@ -1,6 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { MeDocument, UpdateProfileDocument, type PresencePrivacy, type UpdateProfileInput } from '@chatter/client';
+import {
+  MeDocument,
+  UpdateProfileDocument,
+  type PresencePrivacy,
+  type UpdateProfileInput,
+} from '@chatter/client';
 import { useChat } from '../app/services';
 import { useTheme, type ThemeChoice } from '../app/theme';
 import { Page } from '../ui/page';
@@ -10,7 +15,11 @@ import { describeError } from '../apollo/errors';
 
 const PRIVACY: { value: PresencePrivacy; label: string; hint: string }[] = [
   { value: 'EVERYONE', label: 'Everyone', hint: 'Anyone you chat with sees when you are online.' },
-  { value: 'CONTACTS', label: 'My contacts', hint: 'Only your contacts see your online status and last seen.' },
+  {
+    value: 'CONTACTS',
+    label: 'My contacts',
+    hint: 'Only your contacts see your online status and last seen.',
+  },
   { value: 'NOBODY', label: 'Nobody', hint: 'Nobody sees your online status or last seen.' },
 ];
 
@@ -48,11 +57,19 @@ export function SettingsPage() {
 
   const onProfile = (e: FormEvent) => {
     e.preventDefault();
-    void save({ name: name.trim(), statusText: statusText.trim() || null, statusEmoji: statusEmoji || null });
+    void save({
+      name: name.trim(),
+      statusText: statusText.trim() || null,
+      statusEmoji: statusEmoji || null,
+    });
   };
 
   const signOut = async () => {
-    if (outbox.size && !window.confirm('Some messages are not sent yet. Sign out anyway? They will be lost.')) return;
+    if (
+      outbox.size &&
+      !window.confirm('Some messages are not sent yet. Sign out anyway? They will be lost.')
+    )
+      return;
     outbox.clear();
     await session.signOut();
   };
@@ -77,14 +94,24 @@ export function SettingsPage() {
         <div className="field">
           <span id="status-label">Status</span>
           <div className="status-row">
-            <select aria-label="Status emoji" value={statusEmoji} onChange={(e) => setStatusEmoji(e.target.value)}>
+            <select
+              aria-label="Status emoji"
+              value={statusEmoji}
+              onChange={(e) => setStatusEmoji(e.target.value)}
+            >
               {STATUS_EMOJI.map((s) => (
                 <option key={s} value={s}>
                   {s || 'No emoji'}
                 </option>
               ))}
             </select>
-            <input aria-labelledby="status-label" value={statusText} maxLength={100} placeholder="What are you up to?" onChange={(e) => setStatusText(e.target.value)} />
+            <input
+              aria-labelledby="status-label"
+              value={statusText}
+              maxLength={100}
+              placeholder="What are you up to?"
+              onChange={(e) => setStatusText(e.target.value)}
+            />
           </div>
         </div>
         <button className="button button--primary" type="submit" disabled={loading || !name.trim()}>
@@ -95,7 +122,12 @@ export function SettingsPage() {
         <legend className="section-title">Who can see when I am online</legend>
         {PRIVACY.map((p) => (
           <label key={p.value} className="radio-row">
-            <input type="radio" name="privacy" checked={me?.presencePrivacy === p.value} onChange={() => void save({ presencePrivacy: p.value })} />
+            <input
+              type="radio"
+              name="privacy"
+              checked={me?.presencePrivacy === p.value}
+              onChange={() => void save({ presencePrivacy: p.value })}
+            />
             <span>
               <strong>{p.label}</strong>
               <span className="muted">{p.hint}</span>
@@ -107,7 +139,14 @@ export function SettingsPage() {
         <legend className="section-title">Appearance</legend>
         <div className="segmented" role="radiogroup" aria-label="Theme">
           {(['system', 'light', 'dark'] as ThemeChoice[]).map((t) => (
-            <button key={t} type="button" role="radio" aria-checked={theme === t} className={`segmented__item ${theme === t ? 'segmented__item--on' : ''}`} onClick={() => setTheme(t)}>
+            <button
+              key={t}
+              type="button"
+              role="radio"
+              aria-checked={theme === t}
+              className={`segmented__item ${theme === t ? 'segmented__item--on' : ''}`}
+              onClick={() => setTheme(t)}
+            >
               {t === 'system' ? 'System' : t === 'light' ? 'Light' : 'Dark'}
             </button>
           ))}
@@ -123,7 +162,11 @@ export function SettingsPage() {
           {notice}
         </p>
       )}
-      <button type="button" className="button button--danger button--block" onClick={() => void signOut()}>
+      <button
+        type="button"
+        className="button button--danger button--block"
+        onClick={() => void signOut()}
+      >
         <Icon name="logout" size={18} /> Sign out
       </button>
     </Page>

@@ -20,7 +20,16 @@ const authPayload = {
 
 const requestCode: MockedResponse = {
   request: { query: RequestLoginCodeDocument, variables: { phone: PHONE } },
-  result: { data: { requestLoginCode: { __typename: 'RequestLoginCodePayload', sent: true, expiresInSeconds: 300, resendAfterSeconds: 30 } } },
+  result: {
+    data: {
+      requestLoginCode: {
+        __typename: 'RequestLoginCodePayload',
+        sent: true,
+        expiresInSeconds: 300,
+        resendAfterSeconds: 30,
+      },
+    },
+  },
 };
 
 function renderPage(mocks: MockedResponse[]) {
@@ -52,13 +61,22 @@ describe('SignInPage', () => {
   it('signs in an existing user with phone and code', async () => {
     const { accept, session } = renderPage([
       requestCode,
-      { request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '123456' } }, result: { data: { verifyLoginCode: authPayload } } },
+      {
+        request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '123456' } },
+        result: { data: { verifyLoginCode: authPayload } },
+      },
     ]);
     await enterPhoneAndCode('123456');
-    await waitFor(() => expect(accept).toHaveBeenCalledWith(expect.objectContaining({ accessToken: 'access-1', refreshToken: 'refresh-1' })));
+    await waitFor(() =>
+      expect(accept).toHaveBeenCalledWith(
+        expect.objectContaining({ accessToken: 'access-1', refreshToken: 'refresh-1' }),
+      ),
+    );
     expect(session.state).toBe('signed-in');
     // The resend button waits for resendAfterSeconds.
-    expect((screen.getByRole('button', { name: /Resend code in/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (screen.getByRole('button', { name: /Resend code in/ }) as HTMLButtonElement).disabled,
+    ).toBe(true);
     session.dispose();
   });
 
@@ -67,10 +85,15 @@ describe('SignInPage', () => {
       requestCode,
       {
         request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '654321' } },
-        result: { errors: [new GraphQLError('Name required', { extensions: { code: 'NAME_REQUIRED' } })] },
+        result: {
+          errors: [new GraphQLError('Name required', { extensions: { code: 'NAME_REQUIRED' } })],
+        },
       },
       {
-        request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '654321', name: 'Ada Lovelace' } },
+        request: {
+          query: VerifyLoginCodeDocument,
+          variables: { phone: PHONE, code: '654321', name: 'Ada Lovelace' },
+        },
         result: { data: { verifyLoginCode: authPayload } },
       },
     ]);
@@ -88,7 +111,11 @@ describe('SignInPage', () => {
       requestCode,
       {
         request: { query: VerifyLoginCodeDocument, variables: { phone: PHONE, code: '000000' } },
-        result: { errors: [new GraphQLError('Invalid code', { extensions: { code: 'LOGIN_CODE_INVALID' } })] },
+        result: {
+          errors: [
+            new GraphQLError('Invalid code', { extensions: { code: 'LOGIN_CODE_INVALID' } }),
+          ],
+        },
       },
     ]);
     await enterPhoneAndCode('000000');
@@ -102,7 +129,13 @@ describe('SignInPage', () => {
     renderPage([
       {
         request: { query: RequestLoginCodeDocument, variables: { phone: PHONE } },
-        result: { errors: [new GraphQLError('Slow down', { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 42 } })] },
+        result: {
+          errors: [
+            new GraphQLError('Slow down', {
+              extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 42 },
+            }),
+          ],
+        },
       },
     ]);
     fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: PHONE } });

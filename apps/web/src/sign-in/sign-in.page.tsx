@@ -74,7 +74,12 @@ export function SignInPage() {
 
   return (
     <main className="sign-in">
-      <form className="sign-in__card" onSubmit={onSubmit} aria-labelledby="sign-in-title" noValidate>
+      <form
+        className="sign-in__card"
+        onSubmit={onSubmit}
+        aria-labelledby="sign-in-title"
+        noValidate
+      >
         <div className="sign-in__logo" aria-hidden="true">
           <Icon name="chat" size={28} />
         </div>
@@ -144,12 +149,25 @@ export function SignInPage() {
         <button
           className="button button--primary button--block"
           type="submit"
-          disabled={busy || (step === 'phone' ? !phone.trim() : step === 'code' ? !code : !name.trim())}
+          disabled={
+            busy || (step === 'phone' ? !phone.trim() : step === 'code' ? !code : !name.trim())
+          }
         >
-          {busy ? 'Please wait…' : step === 'phone' ? 'Send code' : step === 'code' ? 'Sign in' : 'Create account'}
+          {busy
+            ? 'Please wait…'
+            : step === 'phone'
+              ? 'Send code'
+              : step === 'code'
+                ? 'Sign in'
+                : 'Create account'}
         </button>
         {step === 'code' && (
-          <button type="button" className="button button--ghost button--block" disabled={busy || resendIn > 0} onClick={() => void sendCode()}>
+          <button
+            type="button"
+            className="button button--ghost button--block"
+            disabled={busy || resendIn > 0}
+            onClick={() => void sendCode()}
+          >
             {resendIn > 0 ? `Resend code in ${resendIn} s` : 'Resend code'}
           </button>
         )}

@@ -1,5 +1,9 @@
 // Builders for realistic cache payloads, shaped exactly like the generated fragment types.
-import type { ConversationFieldsFragment, MessageFieldsFragment, UserFieldsFragment } from '@chatter/client';
+import type {
+  ConversationFieldsFragment,
+  MessageFieldsFragment,
+  UserFieldsFragment,
+} from '@chatter/client';
 
 export function user(id: string, name = id): UserFieldsFragment {
   return {
@@ -17,7 +21,12 @@ export function user(id: string, name = id): UserFieldsFragment {
   };
 }
 
-export function message(conversationId: string, seq: number, senderId: string, body = `m${seq}`): MessageFieldsFragment {
+export function message(
+  conversationId: string,
+  seq: number,
+  senderId: string,
+  body = `m${seq}`,
+): MessageFieldsFragment {
   return {
     __typename: 'Message',
     id: `${conversationId}-m${seq}`,
@@ -35,7 +44,11 @@ export function message(conversationId: string, seq: number, senderId: string, b
   };
 }
 
-export function conversation(id: string, lastSeq: number, over: Partial<ConversationFieldsFragment> = {}): ConversationFieldsFragment {
+export function conversation(
+  id: string,
+  lastSeq: number,
+  over: Partial<ConversationFieldsFragment> = {},
+): ConversationFieldsFragment {
   return {
     __typename: 'Conversation',
     id,

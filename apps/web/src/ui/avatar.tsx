@@ -26,9 +26,21 @@ export function Avatar({
   group?: boolean;
 }) {
   return (
-    <span className="avatar" style={{ width: size, height: size, ['--hue' as string]: hueOf(seed) }} aria-hidden="true">
-      {url ? <img src={url} alt="" /> : <span className="avatar__text" style={{ fontSize: size * 0.38 }}>{group ? '#' : initials(name)}</span>}
-      {status && status !== 'OFFLINE' ? <span className={`presence-dot presence-dot--${status.toLowerCase()}`} /> : null}
+    <span
+      className="avatar"
+      style={{ width: size, height: size, ['--hue' as string]: hueOf(seed) }}
+      aria-hidden="true"
+    >
+      {url ? (
+        <img src={url} alt="" />
+      ) : (
+        <span className="avatar__text" style={{ fontSize: size * 0.38 }}>
+          {group ? '#' : initials(name)}
+        </span>
+      )}
+      {status && status !== 'OFFLINE' ? (
+        <span className={`presence-dot presence-dot--${status.toLowerCase()}`} />
+      ) : null}
     </span>
   );
 }

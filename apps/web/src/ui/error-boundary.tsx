@@ -1,7 +1,10 @@
 import { Component, type ReactNode } from 'react';
 
 /** Keeps one broken pane from blanking the whole app; offers a way back. */
-export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: string }, { error: Error | null }> {
+export class ErrorBoundary extends Component<
+  { children: ReactNode; resetKey?: string },
+  { error: Error | null }
+> {
   override state: { error: Error | null } = { error: null };
 
   static getDerivedStateFromError(error: Error) {

@@ -2,7 +2,15 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Icon } from './icons';
 
 /** A full-height pane with a header (back link on phones) and scrolling content. */
-export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Page({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   // Moving to a page moves keyboard and screen-reader focus to its title.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus({ preventScroll: true }), []);
