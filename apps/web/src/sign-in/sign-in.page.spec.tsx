@@ -143,4 +143,28 @@ describe('SignInPage', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('42 s');
     expect(screen.queryByLabelText('Login code')).toBeNull();
   });
+
+  it('signs in to the tenant named in the address (?tenant=acme)', async () => {
+    window.history.pushState({}, '', '/?tenant=acme');
+    try {
+      const { accept, session } = renderPage([
+        {
+          request: { query: RequestLoginCodeDocument, variables: { phone: PHONE, tenant: 'acme' } },
+          result: requestCode.result,
+        },
+        {
+          request: {
+            query: VerifyLoginCodeDocument,
+            variables: { phone: PHONE, code: '111111', tenant: 'acme' },
+          },
+          result: { data: { verifyLoginCode: authPayload } },
+        },
+      ]);
+      await enterPhoneAndCode('111111');
+      await waitFor(() => expect(accept).toHaveBeenCalledTimes(1));
+      session.dispose();
+    } finally {
+      window.history.pushState({}, '', '/');
+    }
+  });
 });

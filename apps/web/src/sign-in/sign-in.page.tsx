@@ -9,6 +9,11 @@ import { Icon } from '../ui/icons';
 
 type Step = 'phone' | 'code' | 'name';
 
+/** A self-hosted server can hold several tenants: `/?tenant=acme` signs in to that one. */
+function tenantFromUrl(): string | undefined {
+  return new URLSearchParams(window.location.search).get('tenant') || undefined;
+}
+
 export function SignInPage() {
   const { session } = useAppServices();
   const [step, setStep] = useState<Step>('phone');
@@ -36,7 +41,9 @@ export function SignInPage() {
   const sendCode = async () => {
     setError(null);
     try {
-      const { data } = await requestCode({ variables: { phone: phone.trim() } });
+      const { data } = await requestCode({
+        variables: { phone: phone.trim(), tenant: tenantFromUrl() },
+      });
       setResendAt(Date.now() + (data?.requestLoginCode.resendAfterSeconds ?? 30) * 1_000);
       setNow(Date.now());
       setCode('');
@@ -50,7 +57,12 @@ export function SignInPage() {
     setError(null);
     try {
       const { data } = await verify({
-        variables: { phone: phone.trim(), code: code.trim(), name: withName?.trim() || undefined },
+        variables: {
+          phone: phone.trim(),
+          code: code.trim(),
+          name: withName?.trim() || undefined,
+          tenant: tenantFromUrl(),
+        },
       });
       if (data) session.accept(data.verifyLoginCode);
     } catch (e) {
