@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProcess, Collector, gql, ok, Session, signUp, sleep, startApi, wsClient } from '../support';
-import { Ev, group, history, MessageState, ofType, send, STREAM } from './realtime-helpers';
+import { Ev, group, history, MessageState, ofType, probe, send, STREAM } from './realtime-helpers';
 
 let api: ApiProcess;
 let ada: Session;
@@ -21,8 +21,8 @@ describe('chatEvents: live delivery', () => {
   it('delivers every event type to members, in order', async () => {
     const conv = await group(api, ada, [bob]);
     const client = wsClient(api, bob.accessToken);
-    const stream = new Collector<Ev>(client, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] });
+    await probe(api, ada, conv, stream);
     const m = await send(api, ada, conv, 'first');
     await mutate(ada, 'mutation($id:ID!){ editMessage(id:$id, body:"first (edited)"){ id } }', { id: m.id });
     await mutate(ada, 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }', { id: m.id });
@@ -41,7 +41,7 @@ describe('chatEvents: live delivery', () => {
     for (const t of ['MessageAdded', 'MessageUpdated', 'ReadReceipt', 'ConversationChanged', 'MembershipChanged', 'TypingChanged']) {
       expect(types, t).toContain(t);
     }
-    expect(ofType(items, 'MessageAdded')[0]).toMatchObject({ seq: m.seq, message: { body: 'first' } });
+    expect(ofType(items, 'MessageAdded').find((e) => e.message?.id === m.id)).toMatchObject({ seq: m.seq, message: { body: 'first' } });
     const updates = ofType(items, 'MessageUpdated');
     expect(updates.map((u) => u.message?.body)).toEqual(['first (edited)', 'first (edited)', null]);
     expect(updates[1]!.message!.reactions).toEqual([{ emoji: '👍', count: 1 }]);
@@ -64,8 +64,8 @@ describe('chatEvents: live delivery', () => {
   it('typing expires by itself when not refreshed', async () => {
     const conv = await group(api, ada, [bob]);
     const client = wsClient(api, bob.accessToken);
-    const stream = new Collector<Ev>(client, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] });
+    await probe(api, ada, conv, stream);
     await mutate(ada, 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', { c: conv });
     const items = await stream.until((i) => ofType(i, 'TypingChanged').some((t) => t.typing === false), 5_000, 'typing expiry');
     expect(ofType(items, 'TypingChanged').map((t) => t.typing)).toEqual([true, false]);
@@ -74,9 +74,10 @@ describe('chatEvents: live delivery', () => {
   });
 
   it('starts events of a conversation one is added to, without re-subscribing', async () => {
+    const dm = (await ok<{ openDirectConversation: { id: string } }>(api, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: cyd.userId }, ada.accessToken)).openDirectConversation.id;
     const client = wsClient(api, cyd.accessToken);
-    const stream = new Collector<Ev>(client, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: dm, afterSeq: 0 }] });
+    await probe(api, ada, dm, stream);
     const conv = await group(api, ada, [cyd], 'Fresh');
     await stream.until((i) => ofType(i, 'MembershipChanged').some((e) => e.conversation?.id === conv), 5_000, 'added');
     const m = await send(api, ada, conv, 'welcome');
@@ -88,8 +89,8 @@ describe('chatEvents: live delivery', () => {
   it('a removed member stops receiving at once', async () => {
     const conv = await group(api, ada, [bob, cyd], 'Shrinking');
     const client = wsClient(api, cyd.accessToken);
-    const stream = new Collector<Ev>(client, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] });
+    await probe(api, ada, conv, stream);
     await send(api, ada, conv, 'before');
     await mutate(ada, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: conv, u: cyd.userId });
     await stream.until((i) => ofType(i, 'MembershipChanged').some((e) => e.change === 'REMOVED'), 5_000, 'removal');
@@ -106,9 +107,10 @@ describe('chatEvents: live delivery', () => {
 
   it('other subscribers never receive a conversation they are not in', async () => {
     const conv = await group(api, ada, [bob], 'Private');
+    const dm = (await ok<{ openDirectConversation: { id: string } }>(api, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: cyd.userId }, ada.accessToken)).openDirectConversation.id;
     const client = wsClient(api, cyd.accessToken);
-    const stream = new Collector<Ev>(client, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: dm, afterSeq: 0 }] });
+    await probe(api, ada, dm, stream);
     await send(api, ada, conv, 'secret');
     await mutate(ada, 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', { c: conv });
     await sleep(800);
@@ -217,8 +219,8 @@ describe('presence', () => {
     const dm = await ok<{ openDirectConversation: { id: string } }>(api, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: cyd.userId }, ada.accessToken);
     expect(dm.openDirectConversation.id).toBeTruthy();
     const watcher = wsClient(api, ada.accessToken);
-    const stream = new Collector<Ev>(watcher, STREAM);
-    await sleep(300);
+    const stream = new Collector<Ev>(watcher, STREAM, { since: [{ conversationId: dm.openDirectConversation.id, afterSeq: 0 }] });
+    await probe(api, ada, dm.openDirectConversation.id, stream);
     // Cyd connects from another process, which is then killed (no close frame is ever sent).
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['-e', `

@@ -84,3 +84,18 @@ export async function history(api: ApiProcess, who: Session, conversationId: str
     after = all[all.length - 1]!.seq;
   }
 }
+
+/**
+ * Waits until a stream is live: a probe message sent into a conversation the stream follows
+ * arrives (live topics are subscribed before anything is delivered, so one delivery proves it).
+ */
+export async function probe(
+  api: ApiProcess,
+  sender: Session,
+  conversationId: string,
+  stream: { until(p: (items: Ev[]) => boolean, timeoutMs?: number, what?: string): Promise<Ev[]> },
+): Promise<number> {
+  const sent = await send(api, sender, conversationId, `probe ${Math.random().toString(36).slice(2)}`);
+  await stream.until((items) => ofType(items, 'MessageAdded').some((e) => e.message?.id === sent.id), 15_000, 'the probe message');
+  return sent.seq;
+}
