@@ -20,13 +20,15 @@ export const DEBIAN_PACKAGES = [
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'nats-server', pkg: 'nats-server' },
   { bin: 'chromium', pkg: 'chromium' },
+  { dpkg: 'fonts-noto-color-emoji', pkg: 'fonts-noto-color-emoji' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+const present = (p) => (p.bin ? has(p.bin) : spawnSync('dpkg', ['-s', p.dpkg], { stdio: 'ignore' }).status === 0);
 
 /** Installs missing Debian packages when running as root with apt-get; otherwise says what to install. */
 export function ensureDebianPackages() {
-  const missing = DEBIAN_PACKAGES.filter((p) => !has(p.bin));
+  const missing = DEBIAN_PACKAGES.filter((p) => !present(p));
   if (missing.length === 0) return true;
   const names = missing.map((p) => p.pkg).join(' ');
   if (process.getuid?.() === 0 && has('apt-get')) {
