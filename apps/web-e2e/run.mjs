@@ -411,6 +411,30 @@ const steps = [
   ],
 ];
 
+steps.push([
+  'the GraphiQL playground at /graphql works with no network but this server',
+  async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const foreign = [];
+    // Anything not served by the API itself is refused, as on an offline machine.
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(api.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/graphql`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /headers/i }).first().waitFor();
+    assertEqual(foreign, [], 'requests to other hosts');
+    assertEqual(errors, [], 'playground page errors');
+    await context.close();
+  },
+]);
+
 if (!args.has('--no-screenshots')) {
   steps.push([
     'screenshots of the main screens (desktop and phone, light and dark)',
