@@ -22,7 +22,9 @@ export interface ConnSpec {
 export interface OpenResult {
   opened: number;
   failed: number[];
+  /** Every failed attempt, including those that later succeeded. */
   errors: Record<string, number>;
+  retried: number;
 }
 
 export interface PhaseRequest {
@@ -95,7 +97,7 @@ export type WorkerRequest =
       endpoints: Endpoint[];
       httpMaxSockets: number;
     }
-  | { op: 'open'; conns: ConnSpec[]; concurrency: number }
+  | { op: 'open'; conns: ConnSpec[]; concurrency: number; retries?: number }
   | { op: 'phase'; req: PhaseRequest }
   | { op: 'progress' }
   | { op: 'collect'; phaseId: number }

@@ -129,11 +129,15 @@ async function pool<T>(
   await Promise.all(lanes);
 }
 
-async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenResult> {
+/**
+ * Opens (or re-opens) connections. With retries, failed ones are tried again after a
+ * jittered exponential back-off, as a real client would after a failed reconnect.
+ */
+async function openConns(specs: ConnSpec[], concurrency: number, retries = 0): Promise<OpenResult> {
   if (!client) throw new Error('not initialized');
   const c = client;
-  const result: OpenResult = { opened: 0, failed: [], errors: {} };
-  await pool(specs, concurrency, async (spec) => {
+  const result: OpenResult = { opened: 0, failed: [], errors: {}, retried: 0 };
+  const openOne = async (spec: ConnSpec): Promise<boolean> => {
     let state = conns.get(spec.idx);
     if (!state) {
       state = {
@@ -157,12 +161,29 @@ async function openConns(specs: ConnSpec[], concurrency: number): Promise<OpenRe
     try {
       s.handle = await c.open(spec, s.events, since);
       result.opened++;
+      return true;
     } catch (e) {
       s.handle = undefined;
-      result.failed.push(spec.idx);
       bump(result.errors, (e as Error).message.slice(0, 60));
+      return false;
     }
-  });
+  };
+  let pending = specs;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) {
+      result.retried += pending.length;
+      await new Promise((r) =>
+        setTimeout(r, Math.min(8000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random())),
+      );
+    }
+    const failed: ConnSpec[] = [];
+    await pool(pending, concurrency, async (spec) => {
+      if (!(await openOne(spec))) failed.push(spec);
+    });
+    pending = failed;
+    if (attempt >= retries) break;
+  }
+  result.failed = pending.map((s) => s.idx);
   return result;
 }
 
@@ -284,7 +305,7 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       client = createTargetClient(msg.kind, msg.endpoints, msg.httpMaxSockets);
       return { ok: true };
     case 'open':
-      return openConns(msg.conns, msg.concurrency);
+      return openConns(msg.conns, msg.concurrency, msg.retries);
     case 'phase':
       return runPhase(msg.req);
     case 'progress': {

@@ -1,6 +1,7 @@
 import { nowUs } from '../load/body';
 import type {
   ConnSpec,
+  OpenResult,
   PhaseCollect,
   PhaseProgress,
   PhaseSendResult,
@@ -166,17 +167,24 @@ export class Session {
   /** Opens connections (in their workers); returns how many failed and why. */
   async open(
     specs: ConnSpec[],
-    opts: { concurrency?: number } = {},
-  ): Promise<{ opened: number; failed: number; errors: Record<string, number>; seconds: number }> {
+    opts: { concurrency?: number; retries?: number } = {},
+  ): Promise<{
+    opened: number;
+    failed: number;
+    retried: number;
+    errors: Record<string, number>;
+    seconds: number;
+  }> {
     const parts = this.pool.split(specs);
     const t = nowUs();
     const per = Math.max(1, Math.floor((opts.concurrency ?? 200) / this.pool.size));
     const results = await Promise.all(
       parts.map((conns, w) =>
-        this.pool.request<{ opened: number; failed: number[]; errors: Record<string, number> }>(w, {
+        this.pool.request<OpenResult>(w, {
           op: 'open',
           conns,
           concurrency: per,
+          retries: opts.retries,
         }),
       ),
     );
@@ -197,6 +205,7 @@ export class Session {
       }
     }
     return {
+      retried: results.reduce((a, r) => a + r.retried, 0),
       opened: results.reduce((a, r) => a + r.opened, 0),
       failed: failed.size,
       errors,
@@ -393,9 +402,10 @@ export class Session {
   async warmup(
     roomKeys: string[],
     senders: number[][],
+    maxRate = 500,
   ): Promise<{ ok: boolean; detail: string; result: PhaseResult }> {
     const total = roomKeys.length * 2;
-    const rate = Math.max(50, Math.min(1000, total));
+    const rate = Math.max(20, Math.min(maxRate, total));
     const result = await this.phase({
       roomKeys,
       senders,
