@@ -31,6 +31,8 @@ export const MAX_STREAM_CONVERSATIONS = 5000;
 const MAX_PRESENCE_WATCH = 1000;
 const MAX_CURSORS = 1000;
 const PRESENCE_COALESCE_MS = 250;
+/** How long events wait behind a seq hole for the missing write before it counts as abandoned. */
+export const HOLE_WAIT_MS = 1_500;
 
 /** Opens resumable event streams (one per connected client). */
 @UseCase()
@@ -93,6 +95,8 @@ export class ChatStream implements ConversationFollower {
   private replaying = true;
   private readonly buffered: RealtimeEvent[] = [];
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  /** Ordered events waiting behind a seq hole, per conversation. */
+  private readonly held = new Map<string, { events: Map<number, OrderedRealtimeEvent | null>; since: number; timer: NodeJS.Timeout | null }>();
   private readonly blockedCache = new Map<string, boolean>();
   private pendingPresence = new Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>>();
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -158,6 +162,7 @@ export class ChatStream implements ConversationFollower {
     this.closed = true;
     this.detachReconnect?.();
     for (const t of this.typingTimers.values()) clearTimeout(t);
+    for (const h of this.held.values()) if (h.timer) clearTimeout(h.timer);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     const all = [...this.unsubscribers.values()];
     for (const topic of this.unsubscribers.keys()) {
@@ -205,6 +210,9 @@ export class ChatStream implements ConversationFollower {
     const unsubscribe = this.unsubscribers.get(topic);
     this.unsubscribers.delete(topic);
     this.delivered.delete(conversationId);
+    const hold = this.held.get(conversationId);
+    if (hold?.timer) clearTimeout(hold.timer);
+    this.held.delete(conversationId);
     this.deps.watch.remove(this.actor.tenantId, conversationId, this);
     if (unsubscribe) await unsubscribe();
   }
@@ -300,28 +308,32 @@ export class ChatStream implements ConversationFollower {
 
   private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
     const id = event.conversationId;
-    const known = this.delivered.get(id);
     if (!this.isFollowing(id)) return;
+    const known = this.delivered.get(id);
     if (known !== undefined && event.seq <= known) return; // already delivered (replay or duplicate)
     if (known !== undefined && event.seq > known + 1) {
-      // Something between was missed (bus loss, or a seq hole): the store knows.
-      await this.replay(id, known, this.deps.settings.replayLimit, event.seq - 1);
-      const now = this.delivered.get(id);
-      if (now !== undefined && event.seq <= now) return;
+      // Something between was missed (bus loss) or is still being written by another
+      // instance (seqs are reserved before the write commits): the store may know.
+      await this.fetchFromStore(id, known, this.deps.settings.replayLimit, event.seq - 1);
     }
-    this.delivered.set(id, event.seq);
-    this.deps.watch.observe(this.actor.tenantId, id, event.seq);
-    this.emit({ kind: 'event', event });
+    this.accept(id, event.seq, event);
   }
 
-  /** Delivers stored log entries with afterSeq < seq (≤ upTo), or ResyncRequired past the bound. */
-  private async replay(conversationId: string, afterSeq: number, limit: number, upTo?: number): Promise<void> {
+  /** Delivers stored log entries after `afterSeq`, in order, or ResyncRequired past the bound. */
+  private async replay(conversationId: string, afterSeq: number, limit: number): Promise<void> {
+    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, afterSeq);
+    await this.fetchFromStore(conversationId, this.delivered.get(conversationId)!, limit);
+  }
+
+  /** Reads log entries after `afterSeq` (up to `upTo`) and hands them to accept(). */
+  private async fetchFromStore(conversationId: string, afterSeq: number, limit: number, upTo?: number): Promise<void> {
     const { conversations, messages } = this.deps;
     const { tenantId } = this.actor;
     const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
     const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
+      this.held.delete(conversationId);
       this.delivered.set(conversationId, conversation?.lastSeq ?? afterSeq);
       this.emit({ kind: 'resync', conversationId, reason: 'TOO_FAR_BEHIND' });
       return;
@@ -329,17 +341,71 @@ export class ChatStream implements ConversationFollower {
     const messageIds = relevant.flatMap((e) => (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : []));
     const found = messageIds.length ? await messages.findByIds(tenantId, [...new Set(messageIds)]) : [];
     const byId = new Map(found.map((m) => [m.id, m]));
-    let last = this.delivered.get(conversationId) ?? afterSeq;
     for (const entry of relevant) {
       if (this.closed) return;
-      if (entry.seq <= last) continue;
-      const event = this.fromLog(conversationId, entry, byId);
-      last = entry.seq;
-      this.delivered.set(conversationId, last);
-      this.deps.watch.observe(this.actor.tenantId, conversationId, last);
-      if (event) this.emit({ kind: 'event', event });
+      this.accept(conversationId, entry.seq, this.fromLog(conversationId, entry, byId));
     }
-    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, afterSeq);
+  }
+
+  /**
+   * Takes an ordered event (null: a log entry with nothing to show) and delivers everything that
+   * is now contiguous. Events behind a hole wait: the hole is usually a write still committing on
+   * another instance; if the store still lacks it after HOLE_WAIT_MS, it belongs to a writer that
+   * died and is skipped.
+   */
+  private accept(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
+    const delivered = this.delivered.get(conversationId);
+    if (delivered === undefined) this.delivered.set(conversationId, seq - 1);
+    else if (seq <= delivered) return;
+    let hold = this.held.get(conversationId);
+    if (!hold) {
+      hold = { events: new Map(), since: Date.now(), timer: null };
+      this.held.set(conversationId, hold);
+    }
+    hold.events.set(seq, event);
+    this.flush(conversationId);
+  }
+
+  private flush(conversationId: string): void {
+    const hold = this.held.get(conversationId);
+    if (!hold) return;
+    let next = (this.delivered.get(conversationId) ?? 0) + 1;
+    while (hold.events.has(next)) {
+      const event = hold.events.get(next) ?? null;
+      hold.events.delete(next);
+      this.delivered.set(conversationId, next);
+      this.deps.watch.observe(this.actor.tenantId, conversationId, next);
+      if (event) this.emit({ kind: 'event', event });
+      next++;
+      hold.since = Date.now();
+    }
+    if (hold.events.size === 0) {
+      if (hold.timer) clearTimeout(hold.timer);
+      this.held.delete(conversationId);
+      return;
+    }
+    if (!hold.timer) {
+      hold.timer = setTimeout(() => {
+        hold.timer = null;
+        this.enqueue(() => this.resolveHole(conversationId));
+      }, HOLE_WAIT_MS);
+      hold.timer.unref?.();
+    }
+  }
+
+  private async resolveHole(conversationId: string): Promise<void> {
+    const hold = this.held.get(conversationId);
+    if (!hold || this.closed) return;
+    const waiting = Math.max(...hold.events.keys());
+    await this.fetchFromStore(conversationId, this.delivered.get(conversationId) ?? 0, this.deps.settings.replayLimit, waiting);
+    const still = this.held.get(conversationId);
+    if (!still || still.events.size === 0) return;
+    if (Date.now() - still.since >= HOLE_WAIT_MS) {
+      // Nobody will fill it: continue after the hole.
+      this.delivered.set(conversationId, Math.min(...still.events.keys()) - 1);
+      still.since = Date.now();
+    }
+    this.flush(conversationId);
   }
 
   private fromLog(conversationId: string, entry: LoggedEvent, messages: Map<string, Message>): OrderedRealtimeEvent | null {
