@@ -17,7 +17,7 @@ import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
-import { QueryLimits, queryLimitRules, stripSuggestions } from './security/query-limits';
+import { MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from './security/query-limits';
 
 export interface ChatterGraphqlOptions {
   limits: QueryLimits;
@@ -65,6 +65,7 @@ export class ChatterGraphqlModule {
             allowBatchedHttpRequests: false,
             validationRules: queryLimitRules(options.limits),
             plugins: options.plugins.useFactory(...pluginDeps),
+            parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
             buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
             context: ({ req }: { req: Request }): GqlContext => ({
               authorization: header(req, 'authorization'),

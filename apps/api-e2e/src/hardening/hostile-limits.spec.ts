@@ -49,7 +49,10 @@ beforeAll(async () => {
     DEFAULT_TENANT_SECRET: secret,
     TRUST_PROXY: '1',
   };
-  [a, b] = await Promise.all([startApi(env), startApi(env)]);
+  // One after the other: the MongoDB test engine can let two concurrent first boots both insert
+  // the default tenant's general channel past its unique index (real MongoDB does not).
+  a = await startApi(env);
+  b = await startApi(env);
   apis = [a, b];
 }, 90_000);
 

@@ -39,7 +39,9 @@ export function createErrorFormatter(logger: ErrorLogger) {
     // A GraphQLError that wraps nothing comes from parsing, validation, coercion or our own
     // deliberate answers (with a code): safe to show.
     if (isGraphQLError(original)) {
-      const shown = !code ? 'GRAPHQL_VALIDATION_FAILED' : code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : code;
+      // Variable coercion errors are the client's input, as Apollo labels them over HTTP.
+      const coercion = /^Variable "\$/.test(formatted.message);
+      const shown = !code ? (coercion ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED') : code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : code;
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: shown } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving GraphQL');

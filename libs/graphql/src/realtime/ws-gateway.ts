@@ -31,7 +31,7 @@ import {
 import { GqlContext } from '../context/gql-context';
 import { Loaders } from '../context/loaders';
 import { ChatEventObject } from '../models/chat-event.model';
-import { MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
+import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
 import { toChatEvent } from './event-mapper';
 import { dependsOnViewer } from './viewer-dependence';
 
@@ -307,13 +307,15 @@ export class WsGateway {
           return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, { extensions: { code: 'RATE_LIMITED' } })];
         }
         if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
-          return [new GraphQLError('document is too large', { extensions: { code: 'BAD_USER_INPUT' } })];
+          return [documentTooLarge()];
         }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('syntax error')];
+          // Same code as Apollo gives over HTTP.
+          const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
+          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const errors = validate(this.schema, document, this.rules);
         if (errors.length > 0) return errors;

@@ -4,6 +4,12 @@ import { DomainError, invalid, notFound } from '../../shared/domain-error';
 import { isWellFormedId, UserId } from '../../shared/ids';
 import { Page, pageSize } from '../../shared/page';
 import { UseCase } from '../../shared/use-case';
+import { CoreSettings } from '../../shared/settings';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceRateLimit } from '../../limits/rate-limit';
+
+const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
+  enforceRateLimit(limiter, `write:${actor.tenantId}:${actor.userId}`, settings.writesPerUser, 'changes');
 import { RealtimePublisher } from '../../realtime/realtime-publisher';
 import { BlockRepository, Contact, ContactRepository } from '../contact.repository';
 import { normalizePhone } from '../phone';
@@ -15,12 +21,16 @@ export class ManageContacts {
   constructor(
     private readonly users: UserRepository,
     private readonly contacts: ContactRepository,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
 
   /** Adds the user with this number (in the caller's tenant) to the caller's contacts. */
   async add(actor: Actor, phone: string): Promise<{ contact: Contact; user: User }> {
     const normalized = normalizePhone(phone);
+    // Limited like any write: it also bounds how fast one can probe which numbers are registered.
+    await writeLimit(this.limiter, this.settings, actor);
     const user = await this.users.findByPhone(actor.tenantId, normalized);
     if (!user) throw new DomainError('NOT_FOUND', 'nobody uses Chatter with this phone number', { field: 'phone' });
     if (user.id === actor.userId) throw invalid('phone', 'you cannot add yourself');
@@ -31,6 +41,7 @@ export class ManageContacts {
 
   async remove(actor: Actor, userId: string): Promise<boolean> {
     if (!isWellFormedId(userId)) return false;
+    await writeLimit(this.limiter, this.settings, actor);
     return this.contacts.remove(actor.tenantId, actor.userId, userId);
   }
 
@@ -52,10 +63,13 @@ export class ManageBlocks {
     private readonly users: UserRepository,
     private readonly blocks: BlockRepository,
     private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
 
   async block(actor: Actor, userId: string): Promise<boolean> {
+    await writeLimit(this.limiter, this.settings, actor);
     const target = isWellFormedId(userId) ? await this.users.findById(actor.tenantId, userId) : null;
     if (!target) throw notFound('user');
     if (target.id === actor.userId) throw invalid('userId', 'you cannot block yourself');
@@ -66,6 +80,7 @@ export class ManageBlocks {
 
   async unblock(actor: Actor, userId: string): Promise<boolean> {
     if (!isWellFormedId(userId)) throw notFound('user');
+    await writeLimit(this.limiter, this.settings, actor);
     const removed = await this.blocks.unblock(actor.tenantId, actor.userId, userId);
     if (removed) await this.announce(actor, userId);
     return removed;

@@ -4,6 +4,9 @@ import { invalid, notFound } from '../../shared/domain-error';
 import { isWellFormedId } from '../../shared/ids';
 import { checkOptionalText, checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
+import { CoreSettings } from '../../shared/settings';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceRateLimit } from '../../limits/rate-limit';
 import { RealtimePublisher } from '../../realtime/realtime-publisher';
 import { PresencePrivacy, ProfilePatch, User } from '../user';
 import { UserRepository } from '../user.repository';
@@ -44,10 +47,13 @@ export class UpdateProfile {
   constructor(
     private readonly users: UserRepository,
     private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
 
   async execute(actor: Actor, input: ProfileInput): Promise<User> {
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
     const patch: ProfilePatch = {};
     if (input.name !== undefined) {
       if (input.name === null) throw invalid('name', 'name cannot be removed');

@@ -163,8 +163,8 @@ export class ManageMembers {
   async join(actor: Actor, conversationId: string): Promise<Conversation> {
     const visible = await this.access.visible(actor, conversationId);
     if (!visible || visible.conversation.kind !== 'CHANNEL') throw notFound('conversation');
-    if (visible.member) return visible.conversation;
     await this.limit(actor);
+    if (visible.member) return visible.conversation;
     const mutations = await this.conversations.addMembers(actor.tenantId, conversationId, [{ userId: actor.userId, role: 'MEMBER' }], this.clock.now());
     return this.publish(visible.conversation, mutations);
   }
@@ -217,6 +217,7 @@ export class ManageMembers {
 
   async leave(actor: Actor, conversationId: string): Promise<boolean> {
     const { conversation, member } = await this.access.member(actor, conversationId);
+    await this.limit(actor);
     notInDirect(conversation);
     if (
       member.role === 'OWNER' &&
@@ -247,6 +248,8 @@ export class ConversationQueries {
     private readonly conversations: ConversationRepository,
     private readonly access: ConversationAccess,
     private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
 
@@ -268,6 +271,7 @@ export class ConversationQueries {
     input: { conversationId: string; title?: string | null; muted?: boolean | null; pinned?: boolean | null; archived?: boolean | null },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
     if (input.title !== undefined && input.title !== null) {
       notInDirect(conversation);
       if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
