@@ -7,10 +7,12 @@ export function ensureNodeModules(root) {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('Installing npm dependencies (npm ci)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install` honours the lockfile and, unlike `npm ci`, tolerates optional platform
+  // binaries that a registry mirror does not carry.
+  console.log('Installing npm dependencies (npm install)…');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error('npm ci failed');
+    console.error('npm install failed');
     process.exit(result.status ?? 1);
   }
 }
