@@ -19,8 +19,10 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 # The test-only MongoDB engine (@jongodb/memory-server-bin-linux-x64-gnu) is a linux-x64
 # devDependency; elsewhere (arm64) --force turns its platform check into a warning.
+# `npm install` (from the lockfile) rather than `npm ci`: the lockfile was made against a package
+# mirror that lacks some optional platform binaries, and `npm ci` refuses such a lockfile.
 RUN --mount=type=cache,target=/root/.npm \
-    if [ "$(uname -m)" = "x86_64" ]; then npm ci; else npm ci --force; fi
+    if [ "$(uname -m)" = "x86_64" ]; then npm install --no-audit --no-fund; else npm install --no-audit --no-fund --force; fi
 
 # ---- build: API (dist/api), web app (apps/web/dist), playground (dist/playground) -------------
 FROM deps AS build
