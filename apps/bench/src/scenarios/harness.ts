@@ -396,29 +396,53 @@ export class Session {
   }
 
   /**
-   * Proves the subscriptions are live before measuring: two messages per room from
-   * two different members, and every subscriber must get the ones not its own.
+   * Proves subscriptions are live before measuring: two messages per room from two
+   * different members, and every subscriber must get the ones not its own. Gentle on
+   * purpose (a slow target must not start the measurement with a backlog): at most
+   * maxRate msgs/s over at most sampleRooms rooms, then waits for the server to settle.
    */
   async warmup(
     roomKeys: string[],
     senders: number[][],
-    maxRate = 500,
+    opts: { maxRate?: number; sampleRooms?: number } = {},
   ): Promise<{ ok: boolean; detail: string; result: PhaseResult }> {
-    const total = roomKeys.length * 2;
-    const rate = Math.max(20, Math.min(maxRate, total));
+    const n = Math.min(roomKeys.length, opts.sampleRooms ?? 50);
+    // Spread the sample over the whole list so every worker and room range is exercised.
+    const picks = Array.from({ length: n }, (_, i) => Math.floor((i * roomKeys.length) / n));
+    const keys = picks.map((i) => roomKeys[i] as string);
+    const total = n * 2;
+    const rate = Math.max(10, Math.min(opts.maxRate ?? 200, total));
     const result = await this.phase({
-      roomKeys,
-      senders,
+      roomKeys: keys,
+      senders: picks.map((i) => senders[i] as number[]),
       rate,
       total,
-      maxDrainMs: 30_000,
+      maxDrainMs: 60_000,
       stallMs: 8000,
     });
+    await this.settle();
     const ok = result.lost === 0 && result.sendErrors === 0 && result.dups === 0;
     const detail = ok
       ? 'ok'
       : `warm-up: ${result.unique}/${result.expected} delivered, ${result.sendErrors} send errors${result.sendErrors ? ` (${fmtErrors(result.errors)})` : ''}`;
     return { ok, detail, result };
+  }
+
+  /**
+   * Waits until the server(s) use less than a third of a core over 500 ms, so a step
+   * does not inherit the backlog of the previous one. Bounded; returns whether it settled.
+   */
+  async settle(maxMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline && this.target.alive) {
+      const c0 = this.cpuOfServers();
+      const t0 = nowUs();
+      await sleep(500);
+      const pct = ((this.cpuOfServers() - c0) / (nowUs() - t0)) * 100;
+      if (pct < 33) return true;
+    }
+    debug('server did not settle');
+    return false;
   }
 
   /** Closes every client connection so the next scenario starts from none. */

@@ -30,7 +30,7 @@ export function nextRate(passes: number[], fails: number[], start: number): numb
   const worst = fails.length ? Math.min(...fails) : undefined;
   if (best === undefined && worst === undefined) return start;
   if (worst === undefined) return (best as number) * 2;
-  if (best === undefined) return worst / 2 >= 1 && worst > start / 8 ? worst / 2 : undefined;
+  if (best === undefined) return worst / 2 >= 0.5 && worst > start / 16 ? worst / 2 : undefined;
   if (worst / best <= 1.15) return undefined;
   return Math.round(Math.sqrt(best * worst));
 }
@@ -40,6 +40,7 @@ async function ramp(
   shape: Shape,
   opts: { smoke: boolean; durationS: number },
   onStep: (p: PhaseResult) => void,
+  onNote: (note: string) => void,
 ): Promise<{
   steps: PhaseResult[];
   best?: PhaseResult;
@@ -57,10 +58,11 @@ async function ramp(
   if (opened.failed)
     throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
   const warm = await s.warmup(keys, rooms);
-  if (!warm.ok) throw new Error(warm.detail);
-  // Start near 2,000 deliveries/s whatever the room size.
-  const start = opts.smoke ? 10 : Math.max(5, Math.round(2000 / (shape.size - 1)));
-  const maxSteps = opts.smoke ? 2 : 12;
+  // Not fatal: a slow target may miss even the warm-up rate; its steps will say so.
+  if (!warm.ok) onNote(warm.detail);
+  // Start near 500 deliveries/s whatever the room size, so a slow target can pass a step.
+  const start = opts.smoke ? 10 : Math.max(2, Math.round(500 / (shape.size - 1)));
+  const maxSteps = opts.smoke ? 2 : 14;
   const steps: PhaseResult[] = [];
   const passes: number[] = [];
   const fails: number[] = [];
@@ -68,11 +70,12 @@ async function ramp(
   for (let i = 0; i < maxSteps; i++) {
     const rate = opts.smoke ? start * (i + 1) : nextRate(passes, fails, start);
     if (rate === undefined) break;
+    if (!(await s.settle())) onNote(`the server was still busy before the ${rate} msgs/s step`);
     const p = await s.phase({
       roomKeys: keys,
       senders: rooms,
       rate,
-      total: Math.max(shape.rooms, Math.round(rate * opts.durationS)),
+      total: Math.max(1, Math.round(rate * opts.durationS)),
       maxDrainMs: 20_000,
       stallMs: 5000,
     });
@@ -95,7 +98,7 @@ async function ramp(
 export const fanOut: Scenario = {
   id: 1,
   name: 'Fan-out',
-  description: `Every member of every room holds a subscription; messages go round-robin to the rooms at an open-loop rate that doubles, then bisects, until p99 exceeds ${P99_TARGET_MS} ms or anything is lost. Reported: the highest delivered events/s (one event to one recipient) that kept p99 ≤ ${P99_TARGET_MS} ms with nothing lost.`,
+  description: `Every member of every room holds a subscription; messages go round-robin to the rooms at an open-loop rate that starts near 500 deliveries/s and doubles, then bisects (or halves when even the first step fails), with the server left to go idle between steps, until p99 exceeds ${P99_TARGET_MS} ms or anything is lost. Reported: the highest delivered events/s (one event to one recipient) that kept p99 ≤ ${P99_TARGET_MS} ms with nothing lost.`,
   async run(opts, result) {
     const shapes: Shape[] = opts.smoke
       ? [
@@ -146,32 +149,40 @@ export const fanOut: Scenario = {
         series.push({ panel, target: label, points });
         try {
           await withSession(kind, opts, async (s) => {
-            const r = await ramp(s, shape, opts, (p) => {
-              points.push({ x: p.deliveriesPerSec, p50: p.latency.p50, p99: p.latency.p99 });
-              addRaw(result, { target: label, shape: shapeLabel, step: p });
-              steps.rows.push({
-                target: label,
-                values: {
-                  shape: shapeLabel,
-                  rate: r1(p.rate),
-                  deliveries: Math.round(p.deliveriesPerSec),
-                  p50: p.latency.p50,
-                  p99: p.latency.p99,
-                  p999: p.latency.p999,
-                  max: p.latency.max,
-                  lost: p.lost,
-                  serverCpu: r1(p.serverCpuPct),
-                  clientCpu: r1(p.clientCpuPct),
-                  verdict: stepVerdict(p) ?? 'ok',
-                },
-              });
-              // In smoke runs the rates are tiny: any loss is a defect, not overload.
-              if (opts.smoke) checkPhase(label, `fan-out ${shapeLabel} @${p.rate}/s`, p, result);
-              else if (p.dups > 0)
-                result.failures.push(
-                  `${label} fan-out ${shapeLabel} @${p.rate}/s: ${p.dups} duplicates`,
-                );
-            });
+            const note = (n: string): void =>
+              void result.notes.push(`${label} ${shapeLabel}: ${n}`);
+            const r = await ramp(
+              s,
+              shape,
+              opts,
+              (p) => {
+                points.push({ x: p.deliveriesPerSec, p50: p.latency.p50, p99: p.latency.p99 });
+                addRaw(result, { target: label, shape: shapeLabel, step: p });
+                steps.rows.push({
+                  target: label,
+                  values: {
+                    shape: shapeLabel,
+                    rate: r1(p.rate),
+                    deliveries: Math.round(p.deliveriesPerSec),
+                    p50: p.latency.p50,
+                    p99: p.latency.p99,
+                    p999: p.latency.p999,
+                    max: p.latency.max,
+                    lost: p.lost,
+                    serverCpu: r1(p.serverCpuPct),
+                    clientCpu: r1(p.clientCpuPct),
+                    verdict: stepVerdict(p) ?? 'ok',
+                  },
+                });
+                // In smoke runs the rates are tiny: any loss is a defect, not overload.
+                if (opts.smoke) checkPhase(label, `fan-out ${shapeLabel} @${p.rate}/s`, p, result);
+                else if (p.dups > 0)
+                  result.failures.push(
+                    `${label} fan-out ${shapeLabel} @${p.rate}/s: ${p.dups} duplicates`,
+                  );
+              },
+              note,
+            );
             summary.rows.push({
               target: label,
               values: {

@@ -46,7 +46,8 @@ export const reconnectStorm: Scenario = {
           const opened = await s.open(specs, { concurrency: 500 });
           if (opened.failed)
             throw new Error(`${opened.failed} connections failed: ${fmtErrors(opened.errors)}`);
-          const warm = await s.warmup(keys, rooms);
+          // Every room: the warm-up also gives every client its first cursor.
+          const warm = await s.warmup(keys, rooms, { maxRate: 500, sampleRooms: keys.length });
           if (!warm.ok) throw new Error(warm.detail);
           const before = await s.counters();
 

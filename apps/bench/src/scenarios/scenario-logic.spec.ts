@@ -16,7 +16,7 @@ describe('fan-out ramp', () => {
 
   it('halves from a failing first step, but not forever', () => {
     expect(nextRate([], [20], 20)).toBe(10);
-    expect(nextRate([], [20, 10, 5, 2.5], 20)).toBeUndefined();
+    expect(nextRate([], [20, 10, 5, 2.5, 1.25], 20)).toBeUndefined();
   });
 
   it('accepts a step only with p99 within target and nothing lost, duplicated or refused', () => {
