@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID as randomUUIDv4 } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
 import { createMongoStore } from '@chatter/store-mongo';
-import { ApiProcess, codeOf, Collector, gql, nextPhone, ok, sleep, startApi, wsClient } from '../support';
+import { ApiProcess, appUser, codeOf, Collector, gql, nextPhone, ok, sleep, startApi, wsClient } from '../support';
 import { Ev, history, ofType, probe, STREAM } from '../realtime/realtime-helpers';
 
 /**
@@ -46,18 +45,7 @@ describe.each(['nats', 'redis'] as const)('cluster with %s as the bus', (busKind
   });
 
   /** App-issued identities: many users without SMS round trips. */
-  const user = async (api: ApiProcess, name: string) => {
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ name })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('app:default')
-      .setSubject(`${name}-${randomBytes(4).toString('hex')}`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(new TextEncoder().encode(secret));
-    const me = await ok<{ me: { id: string } }>(api, '{ me { id } }', {}, token);
-    return { accessToken: token, refreshToken: '', userId: me.me.id, phone: '', name };
-  };
+  const user = (api: ApiProcess, name: string) => appUser(api, name, secret);
 
   it('delivers every event type across instances', async () => {
     const [ada, bob, cyd] = [await user(a, 'ada'), await user(b, 'bob'), await user(a, 'cyd')];

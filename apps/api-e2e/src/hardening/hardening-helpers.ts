@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -7,36 +6,8 @@ import { expect } from 'vitest';
 import { ApiProcess, GqlResult, ok, Session, sleep } from '../support';
 
 /** A random secret for the default tenant's app-issued tokens (bulk users without SMS). */
-export const newTenantSecret = (): string => randomBytes(24).toString('hex');
-
-export interface AppTokenOptions {
-  tenant?: string;
-  name?: string;
-  /** Seconds from now; negative for an expired token. */
-  expiresIn?: number;
-  issuedAt?: number;
-}
-
-/** Signs an app-issued token the way a tenant backend does (HS256, `iss: app:<tenant>`). */
-export async function appToken(secret: string, subject: string, options: AppTokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const iat = options.issuedAt ?? now;
-  return new SignJWT({ name: options.name ?? subject })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(`app:${options.tenant ?? 'default'}`)
-    .setSubject(subject)
-    .setIssuedAt(iat)
-    .setExpirationTime(now + (options.expiresIn ?? 3600))
-    .sign(new TextEncoder().encode(secret));
-}
-
-/** A user created through an app-issued token (no SMS round trip). */
-export async function appUser(api: Pick<ApiProcess, 'url'>, name: string, secret: string, tenant = 'default'): Promise<Session> {
-  const subject = `${name.toLowerCase().replace(/[^a-z0-9]/g, '-')}-${randomBytes(4).toString('hex')}`;
-  const token = await appToken(secret, subject, { tenant, name });
-  const me = await ok<{ me: { id: string } }>(api, '{ me { id } }', {}, token);
-  return { accessToken: token, refreshToken: '', userId: me.me.id, phone: '', name };
-}
+export { appToken, appUser, newTenantSecret } from '../support';
+export type { AppTokenOptions } from '../support';
 
 /** The JWT secret an embedded API generated into its DATA_DIR (to mint tokens a real server would). */
 export function embeddedJwtSecret(api: ApiProcess): string {

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import { ApiProcess, gql, GqlResult, ok } from '../support';
+import { ApiProcess, appUser as createAppUser, gql, GqlResult, ok } from '../support';
 import { startBuiltApi } from '../identity/identity-helpers';
 
 export {
@@ -26,22 +24,9 @@ export interface User {
 }
 
 /** A user of `tenant`, created on first use of an app-issued token. */
-export async function appUser(
-  api: ApiProcess,
-  name: string,
-  tenant = 'default',
-  secret = DEFAULT_SECRET,
-): Promise<User> {
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ name })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(`app:${tenant}`)
-    .setSubject(`e2e-${randomUUID()}`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(secret));
-  const data = await ok<{ me: { id: string } }>(api, '{ me { id } }', {}, token);
-  return { token, id: data.me.id, name };
+export async function appUser(api: ApiProcess, name: string, tenant = 'default', secret = DEFAULT_SECRET): Promise<User> {
+  const session = await createAppUser(api, name, secret, tenant);
+  return { token: session.accessToken, id: session.userId, name };
 }
 
 /** Creates a tenant through the admin API and returns its signing secret. */

@@ -1,2 +1,3 @@
 export * from './api-process';
 export * from './graphql-client';
+export * from './app-tokens';
