@@ -60,6 +60,28 @@ vitest('api-e2e');
 if (existsSync(join(root, 'apps/web-e2e/run.mjs'))) step('web-e2e', process.execPath, [join(root, 'apps/web-e2e/run.mjs')]);
 if (existsSync(join(root, 'apps/bench/run.mjs'))) step('bench-smoke', process.execPath, [join(root, 'apps/bench/run.mjs'), '--smoke']);
 
+// Hardening and fault suites: what was tried and what survived (their tests assert 0 lost and
+// 0 duplicated for every client, so a passing file means exactly that).
+try {
+  const report = JSON.parse(readFileSync(join(reports, 'api-e2e.json'), 'utf8'));
+  const rows = report.testResults
+    .filter((f) => /apps\/api-e2e\/src\/(hardening|cluster|realtime)\//.test(f.name))
+    .map((f) => {
+      const results = f.assertionResults ?? [];
+      const passed = results.filter((r) => r.status === 'passed').length;
+      const failed = results.filter((r) => r.status === 'failed').length;
+      const guarantees = /faults|cluster|chat-events/.test(f.name) ? (failed ? 'see failures' : '0 / 0') : '–';
+      return `| ${f.name.replace(`${root}/`, '')} | ${results.length} | ${passed} | ${failed} | ${guarantees} |`;
+    });
+  if (rows.length > 0) {
+    console.log('\n━━ hardening and faults ━━');
+    console.log('| suite | cases | passed | failed | lost / duplicated |\n| --- | --- | --- | --- | --- |');
+    for (const row of rows) console.log(row);
+  }
+} catch {
+  // api-e2e did not run (or wrote no report): nothing to summarise
+}
+
 console.log('\n━━ summary ━━');
 for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(16)} ${r.seconds}s`);
 const failedSteps = results.filter((r) => !r.ok).length;
