@@ -358,3 +358,7 @@ process.on('message', (raw: { rid: number; msg: WorkerRequest }) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
+// A stray rejection in one client must not take down thousands of connections.
+process.on('unhandledRejection', (e) =>
+  bump(counters.subErrors, `unhandled: ${String((e as Error)?.message ?? e).slice(0, 50)}`),
+);

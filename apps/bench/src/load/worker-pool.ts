@@ -37,6 +37,8 @@ export class WorkerPool {
         if (m.error) w.reject(new Error(`worker ${i}: ${m.error}`));
         else w.resolve(m.body as WorkerReply);
       });
+      // A dead worker fails its pending requests (below); IPC errors must not crash the runner.
+      child.on('error', () => undefined);
       child.on('exit', (code, signal) => {
         if (code === 0 || signal === 'SIGTERM') return;
         for (const [rid, w] of p.pending) {
@@ -61,9 +63,14 @@ export class WorkerPool {
     const child = this.children[worker];
     if (!child) return Promise.reject(new Error(`no worker ${worker}`));
     const rid = ++this.rid;
+    if (!child.connected) return Promise.reject(new Error(`worker ${worker} is gone`));
     return new Promise<T>((resolve, reject) => {
       this.pending.set(rid, { resolve: resolve as (v: WorkerReply) => void, reject });
-      child.send({ rid, msg });
+      child.send({ rid, msg }, (err) => {
+        if (!err) return;
+        this.pending.delete(rid);
+        reject(new Error(`worker ${worker}: ${err.message}`));
+      });
     });
   }
 

@@ -3,6 +3,24 @@ import { createWriteStream, existsSync } from 'node:fs';
 import net from 'node:net';
 import { sampleProc, type ProcSample } from '../stats/proc';
 
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Whatever happens to the runner, the servers it started do not outlive it. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const c of live) c.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
+}
+
 /** A server (or NATS/Redis/Mongo) child process with readiness and procfs sampling. */
 export class ServerProcess {
   private exited = false;
@@ -13,7 +31,10 @@ export class ServerProcess {
     private readonly child: ChildProcess,
     readonly logFile: string,
   ) {
+    live.add(child);
+    installExitHook();
     child.on('exit', (code, signal) => {
+      live.delete(child);
       this.exited = true;
       this.exitInfo = `exit ${code ?? signal}`;
     });

@@ -104,14 +104,17 @@ export class ChatterClient implements TargetClient {
       firstEvent = resolve;
       failed = reject;
     });
+    // Awaited only in replay mode; a late failure must not become an unhandled rejection.
+    confirmed.catch(() => undefined);
     const socket = new GqlWsSocket(
       endpointOf(this.endpoints, conn).wsUrl,
       { authorization: `Bearer ${conn.token}` },
       {
         onNext: (_id, payload) => {
-          const ev = (payload as ChatEventPayload).data?.chatEvents;
-          if (ev?.__typename === 'MessageAdded') firstEvent();
-          else failed(new Error(ev?.__typename ?? 'errors'));
+          const p = payload as ChatEventPayload;
+          // Presence and other events may come first; only a replayed message confirms.
+          if (p.data?.chatEvents?.__typename === 'MessageAdded') firstEvent();
+          else if (p.errors) failed(new Error(errorCode(0, p)));
         },
         onError: (_id, errors) => failed(new Error(errorCode(0, { errors }))),
         onClose: (code) => failed(new Error(`closed ${code}`)),
