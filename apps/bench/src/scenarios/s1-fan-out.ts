@@ -175,7 +175,8 @@ export const fanOut: Scenario = {
                   },
                 });
                 // In smoke runs the rates are tiny: any loss is a defect, not overload.
-                if (opts.smoke) checkPhase(label, `fan-out ${shapeLabel} @${p.rate}/s`, p, result);
+                if (opts.smoke)
+                  checkPhase(label, `fan-out ${shapeLabel} @${p.rate}/s`, p, result, opts);
                 else if (p.dups > 0)
                   result.failures.push(
                     `${label} fan-out ${shapeLabel} @${p.rate}/s: ${p.dups} duplicates`,

@@ -150,7 +150,7 @@ export const crossInstance: Scenario = {
             MONGODB_URI: withDatabaseSuffix(v.env['MONGODB_URI'] as string, variants.indexOf(v)),
           };
           const p = await e2eOverInstances(opts, { ...v, env });
-          checkPhase(label, 'cross-instance', p, result);
+          checkPhase(label, 'cross-instance', p, result, opts);
           addRaw(result, { target: label, phase: p });
           if (v.instances === 1) ref = p;
           t.rows.push({

@@ -96,7 +96,7 @@ export const idleSubscribers: Scenario = {
               rate,
               total: Math.round(rate * windowS),
             });
-            checkPhase(label, `${level} idle`, p, result);
+            checkPhase(label, `${level} idle`, p, result, opts);
             const net = netCpuPerDelivery(p.serverCpuUs, p.windowS, idleCpuUs, idleS, p.unique);
             if (level === levels[0]) net0 = net;
             addRaw(result, {
