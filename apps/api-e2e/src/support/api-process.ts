@@ -23,8 +23,22 @@ export interface ApiProcess {
   process: ChildProcess;
 }
 
-/** Starts a real API process (the built dist/api/main.js) on a free port. */
+/**
+ * Starts a real API process (the built dist/api/main.js) on a free port. A port found free can be
+ * taken by another process before the API binds it: then it starts again on another port.
+ */
 export async function startApi(env: Record<string, string> = {}, options: { dataDir?: string; port?: number } = {}): Promise<ApiProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startApiOnce(env, options);
+    } catch (error) {
+      const lostPortRace = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!lostPortRace || options.port !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startApiOnce(env: Record<string, string>, options: { dataDir?: string; port?: number }): Promise<ApiProcess> {
   if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: run "npm run build" first`);
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chatter-e2e-'));
