@@ -184,7 +184,8 @@ export class Session {
           op: 'open',
           conns,
           concurrency: per,
-          retries: opts.retries,
+          // Setup retries failed connects, as clients do; the storm scenario counts them.
+          retries: opts.retries ?? 3,
         }),
       ),
     );

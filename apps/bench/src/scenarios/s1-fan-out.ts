@@ -39,7 +39,7 @@ async function ramp(
   s: Session,
   shape: Shape,
   opts: { smoke: boolean; durationS: number },
-  onStep: (p: PhaseResult) => void,
+  onStep: (p: PhaseResult, tag?: string) => void,
   onNote: (note: string) => void,
 ): Promise<{
   steps: PhaseResult[];
@@ -54,7 +54,7 @@ async function ramp(
   const specs = await Promise.all(
     rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
   );
-  const opened = await s.open(specs, { concurrency: 400 });
+  const opened = await s.open(specs, { concurrency: 200 });
   if (opened.failed)
     throw new Error(`${opened.failed} connections failed: ${JSON.stringify(opened.errors)}`);
   const warm = await s.warmup(keys, rooms);
@@ -71,14 +71,22 @@ async function ramp(
     const rate = opts.smoke ? start * (i + 1) : nextRate(passes, fails, start);
     if (rate === undefined) break;
     if (!(await s.settle())) onNote(`the server was still busy before the ${rate} msgs/s step`);
-    const p = await s.phase({
+    const spec = {
       roomKeys: keys,
       senders: rooms,
       rate,
       total: Math.max(1, Math.round(rate * opts.durationS)),
       maxDrainMs: 20_000,
       stallMs: 5000,
-    });
+    };
+    let p = await s.phase(spec);
+    // A p99 miss alone may be one scheduling hiccup from another process: confirm it once.
+    if (!opts.smoke && stepVerdict(p)?.startsWith('p99') && p.lost === 0) {
+      steps.push(p);
+      onStep(p, 'retried');
+      await s.settle();
+      p = await s.phase(spec);
+    }
     steps.push(p);
     onStep(p);
     const why = stepVerdict(p);
@@ -155,7 +163,7 @@ export const fanOut: Scenario = {
               s,
               shape,
               opts,
-              (p) => {
+              (p, tag) => {
                 points.push({ x: p.deliveriesPerSec, p50: p.latency.p50, p99: p.latency.p99 });
                 addRaw(result, { target: label, shape: shapeLabel, step: p });
                 steps.rows.push({
@@ -171,7 +179,7 @@ export const fanOut: Scenario = {
                     lost: p.lost,
                     serverCpu: r1(p.serverCpuPct),
                     clientCpu: r1(p.clientCpuPct),
-                    verdict: stepVerdict(p) ?? 'ok',
+                    verdict: `${stepVerdict(p) ?? 'ok'}${tag ? ` (${tag})` : ''}`,
                   },
                 });
                 // In smoke runs the rates are tiny: any loss is a defect, not overload.
