@@ -34,6 +34,27 @@ function renderScenario(s: ScenarioResult, chartFile?: string): string {
   return parts.join('\n\n');
 }
 
+/** Metrics as rows, targets as columns, in the order they were reported. */
+export function renderHeadline(scenarios: readonly ScenarioResult[]): string | undefined {
+  const entries = scenarios.flatMap((s) =>
+    (s.headline ?? []).map((h) => ({ ...h, metric: `${s.id}. ${h.metric}` })),
+  );
+  if (entries.length === 0) return undefined;
+  const targets = [...new Set(entries.map((e) => e.target))];
+  const metrics = [...new Set(entries.map((e) => e.metric))];
+  const lines = [
+    `| figure | ${targets.join(' | ')} |`,
+    `| --- | ${targets.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const m of metrics) {
+    const cells = targets.map((t) =>
+      formatCell(entries.find((e) => e.metric === m && e.target === t)?.value),
+    );
+    lines.push(`| ${formatCell(m)} | ${cells.join(' | ')} |`);
+  }
+  return `## Summary\n\n${lines.join('\n')}`;
+}
+
 export function renderMarkdown(r: BenchReport, chartFile?: string): string {
   const m = r.machine;
   const header = [
@@ -44,5 +65,12 @@ export function renderMarkdown(r: BenchReport, chartFile?: string): string {
       '**B1** (NestJS + Apollo + graphql-ws with one global PubSub topic and a roomId filter, as the NestJS docs teach). A delivery is one event reaching one recipient; ' +
       'loss and duplicates are counted per recipient by (conversation, seq) for Chatter and by (room, publisher seq) for the baselines.',
   ];
-  return [...header, ...r.scenarios.map((s) => renderScenario(s, chartFile))].join('\n\n') + '\n';
+  const headline = renderHeadline(r.scenarios);
+  return (
+    [
+      ...header,
+      ...(headline ? [headline] : []),
+      ...r.scenarios.map((s) => renderScenario(s, chartFile)),
+    ].join('\n\n') + '\n'
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, renderMarkdown, renderTable } from './markdown';
+import { formatCell, renderHeadline, renderMarkdown, renderTable } from './markdown';
 import type { BenchReport } from './results';
 import { logTicks, renderLatencyChart } from './svg-chart';
 
@@ -78,6 +78,26 @@ describe('report rendering', () => {
     expect(svg.match(/<polyline/g)).toHaveLength(4);
     expect(svg).toContain('p99 target 50 ms');
     expect(svg).toContain('B1 Nest+Apollo');
+  });
+
+  it('summarizes headline figures with one column per target', () => {
+    const md = renderHeadline([
+      {
+        ...report.scenarios[0]!,
+        headline: [
+          { metric: 'p99 ms', target: 'Chatter', value: 12 },
+          { metric: 'p99 ms', target: 'B0 raw ws', value: 3 },
+          { metric: 'lost', target: 'B0 raw ws', value: 0 },
+        ],
+      },
+    ]);
+    expect(md?.split('\n').slice(2)).toEqual([
+      '| figure | Chatter | B0 raw ws |',
+      '| --- | ---: | ---: |',
+      '| 2. p99 ms | 12 | 3 |',
+      '| 2. lost | — | 0 |',
+    ]);
+    expect(renderHeadline(report.scenarios)).toBeUndefined();
   });
 
   it('ticks log axes at 1-2-5 steps', () => {

@@ -31,6 +31,8 @@ export interface ScenarioResult {
   failures: string[];
   skipped: string[];
   series?: ChartSeries[];
+  /** One-line figures per target for the summary at the top of the report. */
+  headline?: Array<{ metric: string; target: string; value: CellValue }>;
   raw?: unknown;
 }
 

@@ -1,6 +1,14 @@
 import type { ChartSeries } from '../report/results';
 import { r1, roomsOf, withSession, type PhaseResult, type Session } from './harness';
-import { addRaw, checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
+import {
+  addRaw,
+  checkPhase,
+  labelOf,
+  table,
+  targetsFor,
+  type Scenario,
+  headline,
+} from './scenario';
 
 const P99_TARGET_MS = 50;
 
@@ -191,6 +199,12 @@ export const fanOut: Scenario = {
                   );
               },
               note,
+            );
+            headline(
+              result,
+              `Fan-out ${shapeLabel}: max deliveries/s with p99 ≤ ${P99_TARGET_MS} ms`,
+              label,
+              r.best ? Math.round(r.best.deliveriesPerSec) : 'none',
             );
             summary.rows.push({
               target: label,

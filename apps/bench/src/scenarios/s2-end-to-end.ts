@@ -8,6 +8,7 @@ import {
   table,
   targetsFor,
   type Scenario,
+  headline,
 } from './scenario';
 
 /** Scenario 2: send→deliver latency for every recipient at a steady chat load. */
@@ -53,6 +54,12 @@ export const endToEnd: Scenario = {
         checkPhase(label, 'end to end', p, result, opts);
         addRaw(result, { target: label, users: opened.opened, phase: p });
         t.rows.push({ target: label, values: { users: opened.opened, ...phaseCells(p) } });
+        headline(
+          result,
+          `End to end ${opened.opened} users @${rate} msgs/s: p50 / p99 ms`,
+          label,
+          `${p.latency.p50} / ${p.latency.p99}`,
+        );
       });
     }
   },

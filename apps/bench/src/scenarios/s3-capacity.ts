@@ -1,7 +1,7 @@
 import { nowUs } from '../load/body';
 import { sleep } from '../servers/server-process';
 import { fmtErrors, mb, r1, r2, withSession } from './harness';
-import { labelOf, table, targetsFor, type Scenario } from './scenario';
+import { labelOf, table, targetsFor, type Scenario, headline } from './scenario';
 
 /** Scenario 3: how many idle subscriptions one process holds, and what each costs. */
 export const capacity: Scenario = {
@@ -65,6 +65,14 @@ export const capacity: Scenario = {
             else result.notes.push(msg);
           }
           if (!eld) result.notes.push(`${label}: no event-loop delay p99 gauge found at /metrics`);
+          headline(result, 'Capacity: subscriptions held', label, opened.opened);
+          headline(
+            result,
+            'Capacity: server KiB per connection',
+            label,
+            opened.opened ? r1((rss1 - rss0) / opened.opened / 1024) : null,
+          );
+          headline(result, 'Capacity: idle event-loop p99 ms', label, eld ? r2(eld.ms) : null);
           t.rows.push({
             target: label,
             values: {

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { startMongo, startNats, startRedis, type Service } from '../servers/services';
 import { r2, roomsOf, withSession, type BenchOptions, type PhaseResult } from './harness';
-import { addRaw, checkPhase, LATENCY_COLUMNS, table, targetsFor, type Scenario } from './scenario';
+import {
+  addRaw,
+  checkPhase,
+  LATENCY_COLUMNS,
+  table,
+  targetsFor,
+  type Scenario,
+  headline,
+} from './scenario';
 
 interface Variant {
   label: string;
@@ -153,6 +161,13 @@ export const crossInstance: Scenario = {
           checkPhase(label, 'cross-instance', p, result, opts);
           addRaw(result, { target: label, phase: p });
           if (v.instances === 1) ref = p;
+          else if (ref)
+            headline(
+              result,
+              `Cross-instance: p99 ms added by the ${v.label.split(', ')[1]} hop`,
+              'Chatter',
+              r2(p.latency.p99 - ref.latency.p99),
+            );
           t.rows.push({
             target: 'Chatter',
             values: {

@@ -1,6 +1,6 @@
 import { nowUs } from '../load/body';
 import { fmtErrors, r2, roomsOf, withSession } from './harness';
-import { addRaw, labelOf, table, targetsFor, type Scenario } from './scenario';
+import { addRaw, labelOf, table, targetsFor, type Scenario, headline } from './scenario';
 
 /** Scenario 5 (Chatter): everyone drops at once, messages keep coming, everyone resumes with cursors. */
 export const reconnectStorm: Scenario = {
@@ -112,6 +112,12 @@ export const reconnectStorm: Scenario = {
             result.failures.push(
               `${label}: ${sendErrors} send errors (${fmtErrors({ ...pOffline.errors, ...pLive.errors })})`,
             );
+          headline(
+            result,
+            `Reconnect storm (${opened.opened} clients): all caught up s, lost, dups`,
+            label,
+            `${d.drained ? r2((d.lastDeliveryUs - reconnectAt) / 1e6) : 'not'} s, ${lost}, ${dups}`,
+          );
           t.rows.push({
             target: label,
             values: {

@@ -2,7 +2,7 @@ import { nowUs } from '../load/body';
 import type { ChurnConfirm, ChurnResult, TargetKind } from '../load/ipc';
 import { summarizeEncoded } from '../stats/histogram';
 import { fmtErrors, r1, roomsOf, withSession } from './harness';
-import { labelOf, table, targetsFor, type Scenario } from './scenario';
+import { labelOf, table, targetsFor, type Scenario, headline } from './scenario';
 
 const CONFIRMS: Record<TargetKind, Array<{ confirm: ChurnConfirm; note: string }>> = {
   chatter: [
@@ -88,6 +88,12 @@ export const churn: Scenario = {
                 `${label} (${confirm}): ${failures} failed cycles (${fmtErrors(errors)})`,
               );
             if (cycles === 0) result.failures.push(`${label} (${confirm}): no cycle completed`);
+            headline(
+              result,
+              `Connect + authenticated subscribe cycles/s (${confirm})`,
+              label,
+              r1(cycles / wallS),
+            );
             t.rows.push({
               target: label,
               values: {

@@ -1,7 +1,15 @@
 import { nowUs } from '../load/body';
 import { sleep } from '../servers/server-process';
 import { fmtErrors, r1, r2, roomsOf, withSession } from './harness';
-import { addRaw, checkPhase, labelOf, table, targetsFor, type Scenario } from './scenario';
+import {
+  addRaw,
+  checkPhase,
+  labelOf,
+  table,
+  targetsFor,
+  type Scenario,
+  headline,
+} from './scenario';
 
 /**
  * CPU per delivered event, net of the idle cost measured just before: flat means
@@ -106,6 +114,15 @@ export const idleSubscribers: Scenario = {
               idleS,
               phase: p,
             });
+            if (level === levels[levels.length - 1])
+              headline(
+                result,
+                `CPU µs per delivery, 0 → ${level} idle subscribers`,
+                label,
+                net !== null && net0 !== null
+                  ? `${r1(net0)} → ${r1(net)} (${net0 ? r2(net / net0) : '—'}×)`
+                  : null,
+              );
             t.rows.push({
               target: label,
               values: {

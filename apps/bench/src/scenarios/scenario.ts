@@ -126,3 +126,12 @@ export function addRaw(result: ScenarioResult, entry: Record<string, unknown>): 
   const raw = (result.raw ??= []) as unknown[];
   raw.push(entry);
 }
+
+export function headline(
+  result: ScenarioResult,
+  metric: string,
+  target: string,
+  value: CellValue,
+): void {
+  (result.headline ??= []).push({ metric, target, value });
+}
