@@ -218,7 +218,9 @@ export async function startTarget(
   chatter: ChatterOptions = {},
 ): Promise<RunningTarget> {
   const stamp = `${kind}-${Date.now()}`;
-  const nodeArgs: string[] = [];
+  // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs: string[] = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
   if (kind === 'chatter') {
     const instances = chatter.instances ?? 1;
     const servers: ServerProcess[] = [];

@@ -33,6 +33,7 @@ import { Loaders } from '../context/loaders';
 import { ChatEventObject } from '../models/chat-event.model';
 import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
 import { toChatEvent } from './event-mapper';
+import { renderVariables } from './render-variables';
 import { dependsOnViewer } from './viewer-dependence';
 
 export const CLOSE_SLOW_CONSUMER = 4013;
@@ -99,6 +100,7 @@ export class WsGateway {
   private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
   private readonly mapped = new WeakMap<object, Promise<ChatEventObject | null>>();
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
+  private readonly renderVariables = new WeakMap<DocumentNode, string[]>();
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly trust: (addr: string, i: number) => boolean;
@@ -362,7 +364,13 @@ export class WsGateway {
       dependent = dependsOnViewer(this.schema, args.document);
       this.viewerDependence.set(args.document, dependent);
     }
-    const key = `${operation?.name?.value ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${args.document.loc?.source.body ?? ''}`;
+    let names = this.renderVariables.get(args.document);
+    if (!names) {
+      names = renderVariables(args.document, args.operationName);
+      this.renderVariables.set(args.document, names);
+    }
+    const values = args.variableValues ?? {};
+    const key = `${operation?.name?.value ?? ''}|${JSON.stringify(names.map((n) => values[n] ?? null))}|${args.document.loc?.source.body ?? ''}`;
     this.metrics.subscriptionStarted();
     const viewerDependent = dependent;
     const metrics = this.metrics;
