@@ -3,6 +3,7 @@ import { Clock } from '../shared/clock';
 import { DomainError, invalid } from '../shared/domain-error';
 import { checkText } from '../shared/text';
 import { UseCase } from '../shared/use-case';
+import { Authenticate } from '../identity/tokens/authenticate.use-case';
 import { CreateConversations } from '../messaging/conversations/conversations.use-cases';
 import { DEFAULT_TENANT, Tenant, TENANT_ID_PATTERN } from './tenant';
 import { TenantRepository } from './tenant.repository';
@@ -15,6 +16,7 @@ export class ManageTenants {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly conversations: CreateConversations,
+    private readonly auth: Authenticate,
     private readonly clock: Clock,
   ) {}
 
@@ -39,6 +41,7 @@ export class ManageTenants {
   async rotateSecret(id: string): Promise<Tenant> {
     const tenant = await this.tenants.updateSigningSecret(id, newSigningSecret());
     if (!tenant) throw new DomainError('NOT_FOUND', 'tenant not found');
+    this.auth.forgetTenant(tenant.id);
     return tenant;
   }
 

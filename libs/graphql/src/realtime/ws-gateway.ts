@@ -39,6 +39,8 @@ import { dependsOnViewer } from './viewer-dependence';
 export const CLOSE_SLOW_CONSUMER = 4013;
 const MAX_OPERATIONS_PER_SOCKET = 20;
 const ACTIVITY_THROTTLE_MS = 30_000;
+/** Distinct valid documents kept parsed and validated (each at most MAX_DOCUMENT_LENGTH). */
+const MAX_CACHED_DOCUMENTS = 500;
 
 export interface WsGatewayOptions {
   path: string;
@@ -101,6 +103,7 @@ export class WsGateway {
   private readonly mapped = new WeakMap<object, Promise<ChatEventObject | null>>();
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
   private readonly renderVariables = new WeakMap<DocumentNode, string[]>();
+  private readonly documents = new Map<string, DocumentNode>();
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly trust: (addr: string, i: number) => boolean;
@@ -311,16 +314,9 @@ export class WsGateway {
         if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
           return [documentTooLarge()];
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
-        } catch (error) {
-          // Same code as Apollo gives over HTTP.
-          const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
-          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        const errors = validate(this.schema, document, this.rules);
-        if (errors.length > 0) return errors;
+        const checked = this.checkDocument(payload.query);
+        if ('errors' in checked) return checked.errors;
+        const document = checked.document;
         state.operations++;
         return {
           schema: this.schema,
@@ -339,6 +335,33 @@ export class WsGateway {
         ctx.extra.state.operations = Math.max(0, ctx.extra.state.operations - 1);
       },
     };
+  }
+
+  /**
+   * Parses and validates a document once: clients send the same few documents on every
+   * (re)connect, so a reconnect storm costs one parse and one validation per distinct document.
+   * Only valid documents are kept, in a bounded least-recently-used map.
+   */
+  private checkDocument(query: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+    const cached = this.documents.get(query);
+    if (cached) {
+      this.documents.delete(query);
+      this.documents.set(query, cached);
+      return { document: cached };
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
+    } catch (error) {
+      // Same code as Apollo gives over HTTP.
+      const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
+      return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+    }
+    const errors = validate(this.schema, document, this.rules);
+    if (errors.length > 0) return { errors };
+    if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(query, document);
+    return { document };
   }
 
   private format(error: GraphQLError): GraphQLFormattedError {

@@ -17,6 +17,13 @@ export interface Authenticated extends Actor {
 
 /** Session revocation is checked on each request; answers are cached this long per instance. */
 const SESSION_CACHE_MS = 2_000;
+/**
+ * A verified token is remembered this long (never past its expiry), so a client's burst of
+ * requests costs one signature check and one tenant and user lookup. Bounded by the same delay
+ * as revocation: a rotated tenant secret or a revoked session stops working within it.
+ */
+const VERIFIED_CACHE_MS = 2_000;
+const MAX_CACHED = 50_000;
 
 /**
  * Turns a bearer token into an actor: Chatter access tokens (session must be live) or tokens
@@ -25,6 +32,8 @@ const SESSION_CACHE_MS = 2_000;
 @UseCase()
 export class Authenticate {
   private readonly sessionCache = new Map<string, { revoked: boolean; until: number }>();
+  /** Only tokens that verified are cached: a forged token always pays for its own check. */
+  private readonly verified = new Map<string, { actor: Authenticated; until: number }>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -37,16 +46,35 @@ export class Authenticate {
   async execute(authorization: string | null | undefined): Promise<Authenticated> {
     const token = parseBearer(authorization);
     const now = this.clock.now();
-    const issuer = this.tokens.issuerOf(token);
-    if (issuer?.startsWith('app:')) return this.fromAppToken(token, issuer.slice(4), now);
-    const claims = await this.tokens.verifyAccess(token, now);
-    if (await this.isRevoked(claims.sessionId, now)) throw new DomainError('TOKEN_REVOKED', 'session was revoked');
-    return { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt };
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.until > now.getTime()) return { ...cached.actor };
+      this.verified.delete(token);
+    }
+    const actor = await this.verify(token, now);
+    if (this.verified.size >= MAX_CACHED) this.verified.clear();
+    const until = Math.min(now.getTime() + VERIFIED_CACHE_MS, actor.expiresAt.getTime());
+    this.verified.set(token, { actor: { ...actor }, until });
+    return actor;
   }
 
   /** Forgets cached session state (after a revocation this instance learned about). */
   forgetSession(sessionId: string): void {
     this.sessionCache.delete(sessionId);
+    for (const [token, entry] of this.verified) if (entry.actor.sessionId === sessionId) this.verified.delete(token);
+  }
+
+  /** Forgets cached tokens of a tenant whose signing secret this instance just rotated. */
+  forgetTenant(tenantId: string): void {
+    for (const [token, entry] of this.verified) if (entry.actor.tenantId === tenantId) this.verified.delete(token);
+  }
+
+  private async verify(token: string, now: Date): Promise<Authenticated> {
+    const issuer = this.tokens.issuerOf(token);
+    if (issuer?.startsWith('app:')) return this.fromAppToken(token, issuer.slice(4), now);
+    const claims = await this.tokens.verifyAccess(token, now);
+    if (await this.isRevoked(claims.sessionId, now)) throw new DomainError('TOKEN_REVOKED', 'session was revoked');
+    return { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt };
   }
 
   private async isRevoked(sessionId: string, now: Date): Promise<boolean> {

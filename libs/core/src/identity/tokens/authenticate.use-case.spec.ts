@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/domain-error';
+import { Authenticate } from './authenticate.use-case';
+import type { TokenService } from './token.service';
+import type { SessionRepository } from '../session.repository';
+import type { TenantRepository } from '../../tenancy/tenant.repository';
+import type { UserRepository } from '../user.repository';
+import type { Clock } from '../../shared/clock';
+
+function setup() {
+  let nowMs = Date.UTC(2026, 0, 1);
+  const calls = { verify: 0, session: 0 };
+  const revoked = new Set<string>();
+  const tokens = {
+    issuerOf: () => 'chatter',
+    verifyAccess: async (token: string, now: Date) => {
+      calls.verify++;
+      const [sid, expS] = token.split('.');
+      const expiresAt = new Date(Number(expS) * 1000);
+      if (expiresAt <= now) throw new DomainError('TOKEN_EXPIRED', 'token expired');
+      return { tenantId: 't1', userId: 'u1', sessionId: sid!, expiresAt };
+    },
+  } as unknown as TokenService;
+  const sessions = {
+    findSession: async (id: string) => {
+      calls.session++;
+      return { id, revokedAt: revoked.has(id) ? new Date(nowMs) : null };
+    },
+  } as unknown as SessionRepository;
+  const clock = { now: () => new Date(nowMs) } as unknown as Clock;
+  const auth = new Authenticate(tokens, sessions, {} as TenantRepository, {} as UserRepository, clock);
+  return { auth, calls, revoked, advance: (ms: number) => (nowMs += ms), nowS: () => Math.floor(nowMs / 1000) };
+}
+
+describe('Authenticate verified-token cache', () => {
+  it('checks a token once for a burst of requests, then again after the cache delay', async () => {
+    const { auth, calls, advance, nowS } = setup();
+    const bearer = `Bearer s1.${nowS() + 600}`;
+    const first = await auth.execute(bearer);
+    await auth.execute(bearer);
+    await auth.execute(bearer);
+    expect(calls.verify).toBe(1);
+    expect((await auth.execute(bearer)).sessionId).toBe(first.sessionId);
+    advance(2_001);
+    await auth.execute(bearer);
+    expect(calls.verify).toBe(2);
+  });
+
+  it('never serves a token past its expiry', async () => {
+    const { auth, advance, nowS } = setup();
+    const bearer = `Bearer s1.${nowS() + 1}`;
+    await auth.execute(bearer);
+    advance(1_000);
+    await expect(auth.execute(bearer)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
+  it('drops the cached answers of a session this instance saw revoked', async () => {
+    const { auth, revoked, nowS } = setup();
+    const bearer = `Bearer s1.${nowS() + 600}`;
+    await auth.execute(bearer);
+    revoked.add('s1');
+    auth.forgetSession('s1');
+    await expect(auth.execute(bearer)).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+  });
+
+  it('does not cache failures', async () => {
+    const { auth, calls } = setup();
+    await expect(auth.execute('Bearer x.1')).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    await expect(auth.execute('Bearer x.1')).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(calls.verify).toBe(2);
+  });
+
+  it('hands each caller its own actor object', async () => {
+    const { auth, nowS } = setup();
+    const bearer = `Bearer s1.${nowS() + 600}`;
+    const a = await auth.execute(bearer);
+    (a as { userId: string }).userId = 'changed';
+    expect((await auth.execute(bearer)).userId).toBe('u1');
+  });
+});
