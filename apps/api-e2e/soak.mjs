@@ -52,7 +52,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- API processes
 const services = opts.cluster ? await startServices(ROOT) : null;
-const apiEnv = { DEFAULT_TENANT_SECRET: SECRET, ...(services?.env ?? {}) };
+// Every simulated client connects from 127.0.0.1: the per-address socket limits are off.
+const apiEnv = { DEFAULT_TENANT_SECRET: SECRET, WS_MAX_SOCKETS_PER_IP: '0', WS_CONNECTS_PER_IP: '0', ...(services?.env ?? {}) };
 const INSTANCES = opts.cluster ? Number(opts.instances ?? 2) : 1;
 if (!Number.isInteger(INSTANCES) || INSTANCES < 1) throw new Error('--instances must be a positive integer (with --cluster)');
 const apis = [];

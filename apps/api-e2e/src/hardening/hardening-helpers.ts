@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
@@ -110,35 +111,59 @@ export function openSocket(
 ): Promise<RawSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(api.wsUrl, protocol, { headers });
-    const messages: Record<string, unknown>[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
-    ws.on('message', (data) => {
-      try {
-        messages.push(JSON.parse(String(data)) as Record<string, unknown>);
-      } catch {
-        messages.push({ type: 'unparsable', raw: String(data) });
-      }
-    });
+    const s = rawSocket(ws);
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', (err) => reject(err));
-    ws.on('open', () =>
-      resolve({
-        ws,
-        messages,
-        closed,
-        send: (m) => ws.send(typeof m === 'string' || Buffer.isBuffer(m) ? m : JSON.stringify(m)),
-        async next(predicate, timeoutMs = 5_000, what = 'message') {
-          const end = Date.now() + timeoutMs;
-          for (;;) {
-            const i = messages.findIndex(predicate);
-            if (i >= 0) return messages.splice(i, 1)[0]!;
-            if (Date.now() > end) throw new Error(`no ${what}; got ${JSON.stringify(messages).slice(0, 1000)}`);
-            await sleep(10);
-          }
-        },
-      }),
-    );
+    ws.on('open', () => resolve(s));
   });
+}
+
+/** One upgrade attempt: the open socket (status 101), or the HTTP answer that refused it. */
+export interface UpgradeAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  socket: RawSocket | null;
+}
+
+export function tryUpgrade(api: Pick<ApiProcess, 'wsUrl'>, headers: Record<string, string> = {}): Promise<UpgradeAnswer> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(api.wsUrl, 'graphql-transport-ws', { headers });
+    const s = rawSocket(ws);
+    ws.on('unexpected-response', (req, res) => {
+      res.resume();
+      req.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, socket: null });
+    });
+    ws.on('error', (err) => reject(err));
+    ws.on('upgrade', (res) => ws.once('open', () => resolve({ status: res.statusCode ?? 101, headers: res.headers, socket: s })));
+  });
+}
+
+function rawSocket(ws: WebSocket): RawSocket {
+  const messages: Record<string, unknown>[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
+  ws.on('message', (data) => {
+    try {
+      messages.push(JSON.parse(String(data)) as Record<string, unknown>);
+    } catch {
+      messages.push({ type: 'unparsable', raw: String(data) });
+    }
+  });
+  return {
+    ws,
+    messages,
+    closed,
+    send: (m) => ws.send(typeof m === 'string' || Buffer.isBuffer(m) ? m : JSON.stringify(m)),
+    async next(predicate, timeoutMs = 5_000, what = 'message') {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const i = messages.findIndex(predicate);
+        if (i >= 0) return messages.splice(i, 1)[0]!;
+        if (Date.now() > end) throw new Error(`no ${what}; got ${JSON.stringify(messages).slice(0, 1000)}`);
+        await sleep(10);
+      }
+    },
+  };
 }
 
 /** An acknowledged socket for this token. */

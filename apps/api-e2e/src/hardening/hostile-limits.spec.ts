@@ -14,6 +14,8 @@ import {
   outcomeOf,
   post,
   RawSocket,
+  tryUpgrade,
+  UpgradeAnswer,
   wsCode,
   wsOperation,
 } from './hardening-helpers';
@@ -48,6 +50,8 @@ beforeAll(async () => {
     JWT_SECRET: `limits-${randomBytes(16).toString('hex')}`,
     DEFAULT_TENANT_SECRET: secret,
     TRUST_PROXY: '1',
+    // Low enough to test across instances; the other cases open at most 31 sockets per address.
+    WS_CONNECTS_PER_IP: '40',
   };
   // One after the other: the MongoDB test engine can let two concurrent first boots both insert
   // the default tenant's general channel past its unique index (real MongoDB does not).
@@ -205,4 +209,46 @@ describe('per client address (behind one proxy hop)', () => {
     expect(codes.slice(0, 30)).toEqual(Array(30).fill('data'));
     expect(codes[30]).toBe('RATE_LIMITED');
   });
+
+  it('new WebSocket connections per address are counted across instances (WS_CONNECTS_PER_IP=40): the 41st upgrade is 429 with Retry-After', async () => {
+    const client = '198.51.100.33';
+    const answers: UpgradeAnswer[] = [];
+    // Alternating instances, each upgrade with its own forged X-Forwarded-For prefix.
+    for (let i = 0; i < 41; i++) answers.push(await tryUpgrade(other(i), viaProxy(client, `203.0.113.${i + 1}`)));
+    answers.forEach((x) => x.socket?.ws.close(1000));
+    const last = answers[40]!;
+    const retryAfter = Number(last.headers['retry-after']);
+    table.add('41st WebSocket upgrade in 10 s from one address (forged XFF prefix)', 'WS a+b', '40× 101, then 429 Retry-After 1..10', `${answers.slice(0, 40).filter((x) => x.status === 101).length}× 101, then ${last.status} Retry-After ${last.headers['retry-after'] ?? '-'}`, last.status === 429 && retryAfter >= 1 && retryAfter <= 10);
+    expect(answers.slice(0, 40).map((x) => x.status)).toEqual(Array(40).fill(101));
+    expect(last.status).toBe(429);
+    expect(last.socket).toBeNull();
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(10);
+    // Another address is not affected.
+    const elsewhere = await tryUpgrade(b, viaProxy('198.51.100.34', '203.0.113.1'));
+    expect(elsewhere.status).toBe(101);
+    elsewhere.socket?.ws.close(1000);
+  });
+
+  it('admits new sockets while Redis is unreachable (the connect rate fails open, like the chat limits), even for an address over its budget', async (ctx) => {
+    if (redis.external) ctx.skip();
+    const spent = viaProxy('198.51.100.33', '203.0.113.99');
+    const before = await tryUpgrade(a, spent);
+    await redis.kill();
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const during = await Promise.all([tryUpgrade(a, spent), tryUpgrade(b, spent)]);
+      table.add('new socket while Redis is down, address over its budget', 'WS a+b', '429 before; 101 on both while down', `${before.status} before; ${during.map((x) => x.status).join(' and ')} while down`, before.status === 429 && during.every((x) => x.status === 101));
+      during.forEach((x) => x.socket?.ws.close(1000));
+      expect(before.status).toBe(429);
+      expect(during.map((x) => x.status)).toEqual([101, 101]);
+    } finally {
+      await redis.restart();
+      for (const api of apis) {
+        const until = Date.now() + 20_000;
+        while (Date.now() < until && (await fetch(`${api.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    for (const api of apis) expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import {
   CoreSettings,
   MessageRepository,
   PresenceService,
+  RateLimiter,
   UserRepository,
 } from '@chatter/core';
 import { createErrorFormatter, WsGateway } from '@chatter/graphql';
@@ -33,6 +34,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     private readonly users: UserRepository,
     private readonly messages: MessageRepository,
     private readonly settings: CoreSettings,
+    private readonly limiter: RateLimiter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,6 +50,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         users: this.users,
         messages: this.messages,
         presenceTtlMs: this.settings.presenceTtlMs,
+        limiter: this.limiter,
       },
       {
         path: '/graphql',
@@ -65,10 +68,13 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         },
         isOriginAllowed: (origin, host) => isWebSocketOriginAllowed(origin, host, config.http.cors),
         trustProxy: config.http.trustProxy,
+        maxSocketsPerIp: config.ws.maxSocketsPerIp,
+        connectsPerIp: { limit: config.ws.connectsPerIp, windowMs: 10_000 },
       },
       {
         socketOpened: () => this.metrics.incWsConnections(),
         socketClosed: () => this.metrics.decWsConnections(),
+        socketRefused: (reason) => this.metrics.wsConnectionRefused(reason),
         subscriptionStarted: () => this.metrics.incSubscriptions(),
         subscriptionEnded: () => this.metrics.decSubscriptions(),
         eventsDelivered: (n) => this.metrics.eventsDelivered('chatEvents', n),

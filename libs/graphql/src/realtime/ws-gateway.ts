@@ -24,6 +24,7 @@ import {
   ConversationRepository,
   DomainError,
   PresenceService,
+  RateLimiter,
   RealtimeEvent,
   StreamItem,
   UserRepository,
@@ -34,6 +35,7 @@ import { ChatEventObject } from '../models/chat-event.model';
 import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
 import { toChatEvent } from './event-mapper';
 import { renderVariables } from './render-variables';
+import { SocketAdmission, SocketRefusal } from './socket-admission';
 import { dependsOnViewer } from './viewer-dependence';
 
 export const CLOSE_SLOW_CONSUMER = 4013;
@@ -54,11 +56,17 @@ export interface WsGatewayOptions {
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
   /** Which proxies' X-Forwarded-For is trusted: the TRUST_PROXY setting (as for Express). */
   trustProxy: boolean | number | readonly string[];
+  /** Most sockets one client address may hold open on this instance (0 = no cap). */
+  maxSocketsPerIp: number;
+  /** New sockets per client address per window, across instances (limit 0 = off). */
+  connectsPerIp: { limit: number; windowMs: number };
 }
 
 export interface WsMetrics {
   socketOpened(): void;
   socketClosed(): void;
+  /** An upgrade refused with 429 by a per-address limit. */
+  socketRefused(reason: SocketRefusal['reason']): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
   eventsDelivered(count: number): void;
@@ -107,6 +115,7 @@ export class WsGateway {
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly trust: (addr: string, i: number) => boolean;
+  private readonly admission: SocketAdmission;
   private accepting = true;
 
   constructor(
@@ -118,6 +127,8 @@ export class WsGateway {
       users: UserRepository;
       messages: ConstructorParameters<typeof Loaders>[0]['messages'];
       presenceTtlMs: number;
+      /** Counts new sockets per client address (shared by the instances when clustered). */
+      limiter: RateLimiter;
     },
     private readonly options: WsGatewayOptions,
     private readonly metrics: WsMetrics,
@@ -127,6 +138,7 @@ export class WsGateway {
     this.rules = [...specifiedRules, ...queryLimitRules(options.limits)];
     const t = options.trustProxy;
     this.trust = typeof t === 'boolean' ? () => t : typeof t === 'number' ? (_a, i) => i < t : proxyAddr.compile([...t]);
+    this.admission = new SocketAdmission(deps.limiter, { maxSocketsPerAddress: options.maxSocketsPerIp, connectsPerAddress: options.connectsPerIp });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
   }
 
@@ -163,25 +175,55 @@ export class WsGateway {
   ): void {
     const path = (request.url ?? '').split('?')[0];
     if (path !== this.options.path) return; // someone else's upgrade (or none): leave it
-    const refuse = (status: number, text: string) => {
-      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refuse = (status: number, text: string, headers = '') => {
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${text}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
+    };
+    const tooMany = (refusal: SocketRefusal) => {
+      this.metrics.socketRefused(refusal.reason);
+      refuse(429, 'Too Many Requests', `Retry-After: ${refusal.retryAfterSeconds}\r\n`);
     };
     if (!this.accepting) return refuse(503, 'Service Unavailable');
     if (!this.options.isOriginAllowed(request.headers.origin, request.headers.host)) return refuse(403, 'Forbidden');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, request, graphqlWs));
+    const ip = clientIp(request, this.trust);
+    // Checked again right before accepting, in the same tick as the socket is counted.
+    const accept = () => {
+      const full = this.admission.atCapacity(ip);
+      if (full) return tooMany(full);
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, ip, graphqlWs));
+    };
+    const full = this.admission.atCapacity(ip);
+    if (full) return tooMany(full);
+    if (!this.admission.limitsConnects) return accept();
+    // Nobody listens for socket errors between the upgrade event and handleUpgrade: a reset
+    // while the (Redis) rate limiter answers must not become an uncaught error.
+    const onEarlyError = () => socket.destroy();
+    socket.on('error', onEarlyError);
+    this.admission.consumeConnect(ip).then(
+      (limited) => {
+        socket.off('error', onEarlyError);
+        if (limited) return tooMany(limited);
+        if (!this.accepting) return refuse(503, 'Service Unavailable');
+        accept();
+      },
+      (err: unknown) => {
+        socket.off('error', onEarlyError);
+        this.logger.error({ err }, 'websocket admission failed');
+        refuse(500, 'Internal Server Error');
+      },
+    );
   }
 
   private onSocket(
     ws: WebSocket,
-    request: IncomingMessage,
+    ip: string,
     graphqlWs: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
   ): void {
     const state: SocketState = {
       id: randomUUID(),
       socket: ws,
       actor: null,
-      clientIp: clientIp(request, this.trust),
+      clientIp: ip,
       authorization: null,
       operations: 0,
       lastActivity: 0,
@@ -189,6 +231,7 @@ export class WsGateway {
       timers: [],
     };
     this.states.add(state);
+    this.admission.opened(ip);
     this.metrics.socketOpened();
     ws.on('error', (err) => {
       this.logger.warn({ err }, 'websocket error');
@@ -226,6 +269,7 @@ export class WsGateway {
       // clearTimeout and clearInterval are interchangeable in Node.
       for (const t of state.timers) clearTimeout(t);
       this.states.delete(state);
+      this.admission.closed(ip);
       this.metrics.socketClosed();
       void closed(code, String(reason));
       const actor = state.actor;
@@ -246,13 +290,17 @@ export class WsGateway {
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       state.slowSince ??= now;
       if (now - state.slowSince > this.options.slowConsumerMs || ws.bufferedAmount > this.options.maxBufferedBytes * 4) {
+        this.logger.warn({ socket: state.id, clientIp: state.clientIp, bufferedBytes: ws.bufferedAmount, slowForMs: now - state.slowSince }, 'closing a slow consumer (4013)');
         ws.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resume with cursors');
         return Promise.resolve();
       }
     } else {
       state.slowSince = null;
     }
-    return new Promise((resolve) => ws.send(data, () => resolve()));
+    // Resolve without waiting for the write: graphql-ws awaits each send, and waiting would stall
+    // a stuck socket's streams after one frame, so bufferedAmount would never reach the limit.
+    ws.send(data);
+    return Promise.resolve();
   }
 
   private serverOptions(): ServerOptions<Record<string, unknown> | undefined, Extra> {

@@ -77,6 +77,10 @@ export interface AppConfig {
     readonly maxBufferedBytes: number;
     /** A socket buffering more than maxBufferedBytes for this long is closed. */
     readonly slowConsumerMs: number;
+    /** Most sockets open at once per client address on one instance; 0 = no cap. */
+    readonly maxSocketsPerIp: number;
+    /** New sockets per client address per 10 s, across instances; 0 = no limit. */
+    readonly connectsPerIp: number;
   };
   readonly realtime: {
     readonly replayLimit: number;

@@ -126,12 +126,26 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   {
     name: 'WS_MAX_BUFFERED_BYTES',
     default: '1048576',
-    description: 'Outgoing bytes a WebSocket may buffer before it counts as a slow consumer.',
+    description:
+      'Outgoing bytes a WebSocket may buffer before it counts as a slow consumer; four times this at once closes it (4013).',
   },
   {
     name: 'WS_SLOW_CONSUMER_MS',
     default: '10000',
-    description: 'A socket above WS_MAX_BUFFERED_BYTES for this long is closed.',
+    description:
+      'A socket above WS_MAX_BUFFERED_BYTES for this long is closed with 4013 (the client resumes with its cursors).',
+  },
+  {
+    name: 'WS_MAX_SOCKETS_PER_IP',
+    default: '1000',
+    description:
+      'Most WebSocket connections one client address (as TRUST_PROXY resolves it) may hold open on one instance; 0 = no cap. Beyond it the upgrade is refused with 429 and Retry-After.',
+  },
+  {
+    name: 'WS_CONNECTS_PER_IP',
+    default: '600',
+    description:
+      'New WebSocket connections per client address per 10 s, counted by all instances together (in Redis when clustered; not enforced while Redis is unreachable); 0 = no limit. Beyond it the upgrade is refused with 429 and Retry-After.',
   },
   {
     name: 'MAX_QUERY_DEPTH',

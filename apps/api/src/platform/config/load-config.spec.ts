@@ -83,6 +83,8 @@ describe('loadConfig defaults', () => {
       maxPayloadBytes: 65536,
       maxBufferedBytes: 1048576,
       slowConsumerMs: 10000,
+      maxSocketsPerIp: 1000,
+      connectsPerIp: 600,
     });
     expect(config.realtime).toEqual({
       replayLimit: 1000,
@@ -100,12 +102,16 @@ describe('loadConfig defaults', () => {
       LOG_LEVEL: 'DEBUG',
       MAX_ALIASES: '0',
       SHUTDOWN_GRACE_MS: '0',
+      WS_MAX_SOCKETS_PER_IP: '0',
+      WS_CONNECTS_PER_IP: '0',
     });
     expect(config.http.port).toBe(3000);
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.log.level).toBe('debug');
     expect(config.graphql.maxAliases).toBe(0);
     expect(config.shutdownGraceMs).toBe(0);
+    // 0 turns the per-address socket limits off.
+    expect(config.ws).toMatchObject({ maxSocketsPerIp: 0, connectsPerIp: 0 });
   });
 
   it('returns a deeply frozen object', () => {
@@ -154,6 +160,14 @@ describe('loadConfig one-line errors', () => {
     [
       { MAX_QUERY_DEPTH: '-1' },
       'Invalid configuration: MAX_QUERY_DEPTH must be an integer from 1 to 100 (got "-1")',
+    ],
+    [
+      { WS_MAX_SOCKETS_PER_IP: '-5' },
+      'Invalid configuration: WS_MAX_SOCKETS_PER_IP must be an integer from 0 to 1000000 (got "-5")',
+    ],
+    [
+      { WS_CONNECTS_PER_IP: 'unlimited' },
+      'Invalid configuration: WS_CONNECTS_PER_IP must be an integer from 0 to 1000000 (got "unlimited")',
     ],
     [
       { NODE_ENV: 'staging' },

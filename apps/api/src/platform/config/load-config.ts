@@ -87,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     256 * 1024 * 1024,
   );
   const wsSlowConsumerMs = read.int('WS_SLOW_CONSUMER_MS', 10_000, 100, 600_000);
+  const wsMaxSocketsPerIp = read.int('WS_MAX_SOCKETS_PER_IP', 1000, 0, 1_000_000);
+  const wsConnectsPerIp = read.int('WS_CONNECTS_PER_IP', 600, 0, 1_000_000);
   const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
   const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 5000, 1, 1_000_000);
   const maxAliases = read.int('MAX_ALIASES', 30, 0, 1000);
@@ -163,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       maxPayloadBytes: wsMaxPayloadBytes,
       maxBufferedBytes: wsMaxBufferedBytes,
       slowConsumerMs: wsSlowConsumerMs,
+      maxSocketsPerIp: wsMaxSocketsPerIp,
+      connectsPerIp: wsConnectsPerIp,
     },
     realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
     shutdownGraceMs,

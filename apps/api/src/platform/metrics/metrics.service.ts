@@ -42,6 +42,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
   private readonly graphqlDuration: Histogram<'operation' | 'type' | 'outcome'>;
   private readonly wsConnections: Gauge;
+  private readonly wsRefused: Counter<'reason'>;
   private readonly subscriptions: Gauge;
   private readonly eventsDeliveredTotal: Counter<'type'>;
   private readonly eventLoopDelay: IntervalHistogram;
@@ -81,6 +82,12 @@ export class MetricsService implements OnModuleDestroy {
     this.wsConnections = new Gauge({
       name: 'chatter_ws_connections_open',
       help: 'Open graphql-ws WebSocket connections.',
+      registers,
+    });
+    this.wsRefused = new Counter({
+      name: 'chatter_ws_connections_refused_total',
+      help: 'WebSocket upgrades refused with 429 by a per-address limit, by reason (sockets_per_ip, connects_per_ip).',
+      labelNames: ['reason'],
       registers,
     });
     this.subscriptions = new Gauge({
@@ -177,6 +184,11 @@ export class MetricsService implements OnModuleDestroy {
 
   decWsConnections(): void {
     this.wsConnections.dec();
+  }
+
+  /** Counts an upgrade refused by a per-address limit (`sockets_per_ip` or `connects_per_ip`). */
+  wsConnectionRefused(reason: 'sockets_per_ip' | 'connects_per_ip'): void {
+    this.wsRefused.inc({ reason });
   }
 
   incSubscriptions(): void {

@@ -65,6 +65,15 @@ describe('MetricsService', () => {
     expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'MessageAdded' })).toBe(
       4,
     );
+    metrics.wsConnectionRefused('sockets_per_ip');
+    metrics.wsConnectionRefused('sockets_per_ip');
+    metrics.wsConnectionRefused('connects_per_ip');
+    expect(
+      await valueOf(metrics, 'chatter_ws_connections_refused_total', { reason: 'sockets_per_ip' }),
+    ).toBe(2);
+    expect(
+      await valueOf(metrics, 'chatter_ws_connections_refused_total', { reason: 'connects_per_ip' }),
+    ).toBe(1);
   });
 
   it('exposes default process metrics and event-loop delay quantiles in seconds', async () => {
