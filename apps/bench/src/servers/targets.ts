@@ -250,6 +250,9 @@ export async function startTarget(
               PLAYGROUND: 'false',
               DEFAULT_TENANT_SECRET: env.tokens.secret,
               LOG_LEVEL: 'warn',
+              // Every bench client connects from 127.0.0.1: the per-address socket limits are off.
+              WS_MAX_SOCKETS_PER_IP: '0',
+              WS_CONNECTS_PER_IP: '0',
               ...chatter.env,
             },
           },

@@ -94,11 +94,13 @@ export class ChatStream implements ConversationFollower {
   private closed = false;
   private replaying = true;
   private readonly buffered: RealtimeEvent[] = [];
-  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  // The maps below are created on first use: most streams never need them, and an idle
+  // connection's memory is mostly what its stream allocates up front.
+  private typingTimers: Map<string, NodeJS.Timeout> | null = null;
   /** Ordered events waiting behind a seq hole, per conversation. */
-  private readonly held = new Map<string, { events: Map<number, OrderedRealtimeEvent | null>; since: number; timer: NodeJS.Timeout | null }>();
-  private readonly blockedCache = new Map<string, boolean>();
-  private pendingPresence = new Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>>();
+  private held: Map<string, { events: Map<number, OrderedRealtimeEvent | null>; since: number; timer: NodeJS.Timeout | null }> | null = null;
+  private blockedCache: Map<string, boolean> | null = null;
+  private pendingPresence: Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>> | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
   private detachReconnect: (() => void) | null = null;
   /** Resolves when the initial replay is done (tests and metrics). */
@@ -161,8 +163,8 @@ export class ChatStream implements ConversationFollower {
     if (this.closed) return;
     this.closed = true;
     this.detachReconnect?.();
-    for (const t of this.typingTimers.values()) clearTimeout(t);
-    for (const h of this.held.values()) if (h.timer) clearTimeout(h.timer);
+    for (const t of this.typingTimers?.values() ?? []) clearTimeout(t);
+    for (const h of this.held?.values() ?? []) if (h.timer) clearTimeout(h.timer);
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     const all = [...this.unsubscribers.values()];
     for (const topic of this.unsubscribers.keys()) {
@@ -210,9 +212,9 @@ export class ChatStream implements ConversationFollower {
     const unsubscribe = this.unsubscribers.get(topic);
     this.unsubscribers.delete(topic);
     this.delivered.delete(conversationId);
-    const hold = this.held.get(conversationId);
+    const hold = this.held?.get(conversationId);
     if (hold?.timer) clearTimeout(hold.timer);
-    this.held.delete(conversationId);
+    this.held?.delete(conversationId);
     this.deps.watch.remove(this.actor.tenantId, conversationId, this);
     if (unsubscribe) await unsubscribe();
   }
@@ -279,7 +281,7 @@ export class ChatStream implements ConversationFollower {
         }
         return;
       case 'BLOCKS_CHANGED':
-        this.blockedCache.clear();
+        this.blockedCache?.clear();
         return;
       case 'PRESENCE':
         this.queuePresence(event);
@@ -333,7 +335,7 @@ export class ChatStream implements ConversationFollower {
     const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
-      this.held.delete(conversationId);
+      this.held?.delete(conversationId);
       this.delivered.set(conversationId, conversation?.lastSeq ?? afterSeq);
       this.emit({ kind: 'resync', conversationId, reason: 'TOO_FAR_BEHIND' });
       return;
@@ -357,17 +359,24 @@ export class ChatStream implements ConversationFollower {
     const delivered = this.delivered.get(conversationId);
     if (delivered === undefined) this.delivered.set(conversationId, seq - 1);
     else if (seq <= delivered) return;
-    let hold = this.held.get(conversationId);
+    let hold = this.held?.get(conversationId);
+    if (!hold && seq === (delivered ?? seq - 1) + 1) {
+      // The usual case: the next seq with nothing waiting. Delivered at once.
+      this.delivered.set(conversationId, seq);
+      this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
+      if (event) this.emit({ kind: 'event', event });
+      return;
+    }
     if (!hold) {
       hold = { events: new Map(), since: Date.now(), timer: null };
-      this.held.set(conversationId, hold);
+      (this.held ??= new Map()).set(conversationId, hold);
     }
     hold.events.set(seq, event);
     this.flush(conversationId);
   }
 
   private flush(conversationId: string): void {
-    const hold = this.held.get(conversationId);
+    const hold = this.held?.get(conversationId);
     if (!hold) return;
     let next = (this.delivered.get(conversationId) ?? 0) + 1;
     while (hold.events.has(next)) {
@@ -381,7 +390,7 @@ export class ChatStream implements ConversationFollower {
     }
     if (hold.events.size === 0) {
       if (hold.timer) clearTimeout(hold.timer);
-      this.held.delete(conversationId);
+      this.held?.delete(conversationId);
       return;
     }
     if (!hold.timer) {
@@ -394,11 +403,11 @@ export class ChatStream implements ConversationFollower {
   }
 
   private async resolveHole(conversationId: string): Promise<void> {
-    const hold = this.held.get(conversationId);
+    const hold = this.held?.get(conversationId);
     if (!hold || this.closed) return;
     const waiting = Math.max(...hold.events.keys());
     await this.fetchFromStore(conversationId, this.delivered.get(conversationId) ?? 0, this.deps.settings.replayLimit, waiting);
-    const still = this.held.get(conversationId);
+    const still = this.held?.get(conversationId);
     if (!still || still.events.size === 0) return;
     if (Date.now() - still.since >= HOLE_WAIT_MS) {
       // Nobody will fill it: continue after the hole.
@@ -433,35 +442,35 @@ export class ChatStream implements ConversationFollower {
 
   private trackTyping(event: Extract<RealtimeEvent, { type: 'TYPING' }>): void {
     const key = `${event.conversationId}:${event.userId}`;
-    const existing = this.typingTimers.get(key);
+    const existing = this.typingTimers?.get(key);
     if (existing) clearTimeout(existing);
-    this.typingTimers.delete(key);
+    this.typingTimers?.delete(key);
     if (!event.typing) return;
     // Typing expires by itself when the typist stops refreshing it (or vanished).
     const timer = setTimeout(() => {
-      this.typingTimers.delete(key);
+      this.typingTimers?.delete(key);
       if (!this.closed) this.emit({ kind: 'event', event: { ...event, typing: false } });
     }, this.deps.settings.typingTtlMs);
     timer.unref?.();
-    this.typingTimers.set(key, timer);
+    (this.typingTimers ??= new Map()).set(key, timer);
   }
 
   private async isBlocked(otherId: string): Promise<boolean> {
-    const cached = this.blockedCache.get(otherId);
+    const cached = this.blockedCache?.get(otherId);
     if (cached !== undefined) return cached;
     const blocked = await this.deps.blocks.isBlockedEitherWay(this.actor.tenantId, this.actor.userId, otherId);
-    this.blockedCache.set(otherId, blocked);
+    (this.blockedCache ??= new Map()).set(otherId, blocked);
     return blocked;
   }
 
   /** Bursts of presence changes are coalesced: the latest state per user wins. */
   private queuePresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' }>): void {
-    this.pendingPresence.set(event.userId, event);
+    (this.pendingPresence ??= new Map()).set(event.userId, event);
     if (this.presenceTimer) return;
     this.presenceTimer = setTimeout(() => {
       this.presenceTimer = null;
-      const pending = this.pendingPresence;
-      this.pendingPresence = new Map();
+      const pending = this.pendingPresence ?? new Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>>();
+      this.pendingPresence = null;
       this.enqueue(async () => {
         const users = await this.deps.users.findByIds(this.actor.tenantId, [...pending.keys()]);
         for (const user of users) {

@@ -87,7 +87,12 @@ interface SocketState {
   operations: number;
   lastActivity: number;
   slowSince: number | null;
-  timers: NodeJS.Timeout[];
+  /** Keep-alive: whether the peer answered the last ping, and when to ping next. */
+  alive: boolean;
+  nextPingAt: number;
+  /** Presence heartbeat and token expiry, once connection_init succeeded. */
+  nextHeartbeatAt: number;
+  expiresAt: number;
 }
 
 type Extra = { state: SocketState };
@@ -114,6 +119,7 @@ export class WsGateway {
   private readonly documents = new Map<string, DocumentNode>();
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
+  private ticker: NodeJS.Timeout | null = null;
   private readonly trust: (addr: string, i: number) => boolean;
   private readonly admission: SocketAdmission;
   private accepting = true;
@@ -150,6 +156,44 @@ export class WsGateway {
       this.deps.presence.sweep().catch((err: unknown) => this.logger.warn({ err }, 'presence sweep failed'));
     }, sweepEvery);
     this.sweeper.unref();
+    // Short ticks keep each one's burst of pings and heartbeats small (idle event-loop delay).
+    const tickEvery = Math.max(20, Math.min(100, this.heartbeatEveryMs() / 2, this.options.keepAliveMs / 2));
+    this.ticker = setInterval(() => this.tick(), tickEvery);
+    this.ticker.unref();
+  }
+
+  private heartbeatEveryMs(): number {
+    return Math.max(1_000, this.deps.presenceTtlMs / 3);
+  }
+
+  /**
+   * One timer for every socket instead of three per socket (keep-alive ping, presence
+   * heartbeat, token expiry): each socket's next due times are checked once per tick. Due
+   * times start at each socket's own connect time, so the work spreads over the interval.
+   */
+  private tick(): void {
+    const now = Date.now();
+    for (const state of this.states) {
+      const ws = state.socket;
+      if (now >= state.expiresAt) {
+        state.expiresAt = Number.POSITIVE_INFINITY;
+        ws.close(CloseCode.Forbidden, 'Forbidden: token expired');
+        continue;
+      }
+      if (now >= state.nextPingAt) {
+        state.nextPingAt = now + this.options.keepAliveMs;
+        if (!state.alive) {
+          ws.terminate();
+          continue;
+        }
+        state.alive = false;
+        if (ws.readyState === ws.OPEN) ws.ping();
+      }
+      if (now >= state.nextHeartbeatAt && state.actor) {
+        state.nextHeartbeatAt = now + this.heartbeatEveryMs();
+        this.deps.presence.heartbeat(state.actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
+      }
+    }
   }
 
   get openSockets(): number {
@@ -160,6 +204,7 @@ export class WsGateway {
   async drain(): Promise<void> {
     this.accepting = false;
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.ticker) clearInterval(this.ticker);
     for (const state of [...this.states]) state.socket.close(1001, 'Server shutting down');
     const deadline = Date.now() + 2_000;
     while (this.states.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -228,7 +273,10 @@ export class WsGateway {
       operations: 0,
       lastActivity: 0,
       slowSince: null,
-      timers: [],
+      alive: true,
+      nextPingAt: Date.now() + this.options.keepAliveMs,
+      nextHeartbeatAt: Number.POSITIVE_INFINITY,
+      expiresAt: Number.POSITIVE_INFINITY,
     };
     this.states.add(state);
     this.admission.opened(ip);
@@ -238,15 +286,8 @@ export class WsGateway {
       ws.terminate();
     });
 
-    // Keep-alive: a peer that does not answer a ping within the interval is dropped.
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, this.options.keepAliveMs);
-    state.timers.push(ping);
+    // Keep-alive (see tick): a peer that does not answer a ping within the interval is dropped.
+    ws.on('pong', () => (state.alive = true));
 
     const closed = graphqlWs.opened(
       {
@@ -266,8 +307,6 @@ export class WsGateway {
     );
 
     ws.once('close', (code, reason) => {
-      // clearTimeout and clearInterval are interchangeable in Node.
-      for (const t of state.timers) clearTimeout(t);
       this.states.delete(state);
       this.admission.closed(ip);
       this.metrics.socketClosed();
@@ -326,15 +365,10 @@ export class WsGateway {
           return false; // graphql-ws closes with 4403 Forbidden
         }
         const actor = state.actor;
-        // The socket lives no longer than its token.
-        const ttl = Math.min(actor.expiresAt.getTime() - Date.now(), 2_147_000_000);
-        state.timers.push(setTimeout(() => state.socket.close(CloseCode.Forbidden, 'Forbidden: token expired'), Math.max(0, ttl)));
+        // The socket lives no longer than its token (closed by tick).
+        state.expiresAt = actor.expiresAt.getTime();
         await this.deps.presence.connected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence connect failed'));
-        state.timers.push(
-          setInterval(() => {
-            this.deps.presence.heartbeat(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
-          }, Math.max(1_000, this.deps.presenceTtlMs / 3)),
-        );
+        state.nextHeartbeatAt = Date.now() + this.heartbeatEveryMs();
         return true;
       },
       context: (ctx): GqlContext => ({
