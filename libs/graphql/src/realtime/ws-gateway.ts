@@ -117,6 +117,8 @@ export class WsGateway {
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
   private readonly renderVariables = new WeakMap<DocumentNode, string[]>();
   private readonly documents = new Map<string, DocumentNode>();
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private nextDocumentId = 1;
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
@@ -475,7 +477,11 @@ export class WsGateway {
       this.renderVariables.set(args.document, names);
     }
     const values = args.variableValues ?? {};
-    const key = `${operation?.name?.value ?? ''}|${JSON.stringify(names.map((n) => values[n] ?? null))}|${args.document.loc?.source.body ?? ''}`;
+    // Documents are cached (checkDocument), so equal documents are the same object: a short
+    // per-document number stands for the text in the key.
+    let docId = this.documentIds.get(args.document);
+    if (docId === undefined) this.documentIds.set(args.document, (docId = this.nextDocumentId++));
+    const key = names.length === 0 ? `${docId}|${operation?.name?.value ?? ''}` : `${docId}|${operation?.name?.value ?? ''}|${JSON.stringify(names.map((n) => values[n] ?? null))}`;
     this.metrics.subscriptionStarted();
     const viewerDependent = dependent;
     const metrics = this.metrics;

@@ -78,3 +78,14 @@ describe('Authenticate verified-token cache', () => {
     expect((await auth.execute(bearer)).userId).toBe('u1');
   });
 });
+
+describe('Authenticate cache pruning', () => {
+  it('forgets expired answers as new tokens arrive, instead of holding them until the cap', async () => {
+    const { auth, advance, nowS } = setup();
+    for (let i = 0; i < 999; i++) await auth.execute(`Bearer old${i}.${nowS() + 600}`);
+    advance(2_500);
+    await auth.execute(`Bearer fresh.${nowS() + 600}`);
+    const size = (auth as unknown as { verified: Map<string, unknown> }).verified.size;
+    expect(size).toBe(1);
+  });
+});

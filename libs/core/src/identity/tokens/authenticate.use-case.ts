@@ -34,6 +34,7 @@ export class Authenticate {
   private readonly sessionCache = new Map<string, { revoked: boolean; until: number }>();
   /** Only tokens that verified are cached: a forged token always pays for its own check. */
   private readonly verified = new Map<string, { actor: Authenticated; until: number }>();
+  private inserts = 0;
 
   constructor(
     private readonly tokens: TokenService,
@@ -52,10 +53,17 @@ export class Authenticate {
       this.verified.delete(token);
     }
     const actor = await this.verify(token, now);
+    if (++this.inserts % 1_000 === 0) this.prune(now.getTime());
     if (this.verified.size >= MAX_CACHED) this.verified.clear();
     const until = Math.min(now.getTime() + VERIFIED_CACHE_MS, actor.expiresAt.getTime());
     this.verified.set(token, { actor: { ...actor }, until });
     return actor;
+  }
+
+  /** Drops expired answers, so the caches hold about two seconds of traffic, not 50,000 entries. */
+  private prune(nowMs: number): void {
+    for (const [token, entry] of this.verified) if (entry.until <= nowMs) this.verified.delete(token);
+    for (const [id, entry] of this.sessionCache) if (entry.until <= nowMs) this.sessionCache.delete(id);
   }
 
   /** Forgets cached session state (after a revocation this instance learned about). */
