@@ -12,6 +12,7 @@ import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
 import { topics } from './event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from './realtime-event';
+import { ReplayedEvents } from './replayed-events';
 import { TopicRouter } from './topic-router';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
 
@@ -74,7 +75,10 @@ export class ChatStreams {
     watch: this.watch,
     settings: this.settings,
     clock: this.clock,
+    replayed: this.replayed,
   });
+
+  private readonly replayed = new ReplayedEvents();
 }
 
 type Task = () => Promise<void> | void;
@@ -340,12 +344,22 @@ export class ChatStream implements ConversationFollower {
       this.emit({ kind: 'resync', conversationId, reason: 'TOO_FAR_BEHIND' });
       return;
     }
-    const messageIds = relevant.flatMap((e) => (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : []));
+    // Entries another stream replayed a moment ago are reused (same event object: rendered once).
+    const shared = this.deps.replayed;
+    const cached = relevant.map((e) => shared.get(tenantId, conversationId, e.seq));
+    const messageIds = relevant.flatMap((e, i) =>
+      cached[i] === undefined && (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED') ? [e.messageId] : [],
+    );
     const found = messageIds.length ? await messages.findByIds(tenantId, [...new Set(messageIds)]) : [];
     const byId = new Map(found.map((m) => [m.id, m]));
-    for (const entry of relevant) {
+    for (const [i, entry] of relevant.entries()) {
       if (this.closed) return;
-      this.accept(conversationId, entry.seq, this.fromLog(conversationId, entry, byId));
+      let event = cached[i];
+      if (event === undefined) {
+        event = this.fromLog(conversationId, entry, byId);
+        shared.set(tenantId, conversationId, entry.seq, event);
+      }
+      this.accept(conversationId, entry.seq, event);
     }
   }
 

@@ -81,6 +81,9 @@ export interface WsLogger {
 interface SocketState {
   id: string;
   socket: WebSocket;
+  /** The TCP socket under `socket`: corked while frames of one tick are queued (one write). */
+  raw: Duplex;
+  corked: boolean;
   actor: Authenticated | null;
   clientIp: string;
   authorization: string | null;
@@ -237,7 +240,7 @@ export class WsGateway {
     const accept = () => {
       const full = this.admission.atCapacity(ip);
       if (full) return tooMany(full);
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, ip, graphqlWs));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, socket, ip, graphqlWs));
     };
     const full = this.admission.atCapacity(ip);
     if (full) return tooMany(full);
@@ -263,12 +266,15 @@ export class WsGateway {
 
   private onSocket(
     ws: WebSocket,
+    raw: Duplex,
     ip: string,
     graphqlWs: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
   ): void {
     const state: SocketState = {
       id: randomUUID(),
       socket: ws,
+      raw,
+      corked: false,
       actor: null,
       clientIp: ip,
       authorization: null,
@@ -337,6 +343,12 @@ export class WsGateway {
       }
     } else {
       state.slowSince = null;
+    }
+    // Frames sent to one socket in the same tick (a replay, a burst) leave in one write.
+    if (!state.corked) {
+      state.corked = true;
+      state.raw.cork();
+      process.nextTick(uncork, state);
     }
     // Resolve without waiting for the write: graphql-ws awaits each send, and waiting would stall
     // a stuck socket's streams after one frame, so bufferedAmount would never reach the limit.
@@ -565,6 +577,11 @@ export class WsGateway {
     if (json === null) return run(); // errors are formatted per subscriber
     return { [RAW]: json } as unknown as ExecutionResult;
   }
+}
+
+function uncork(state: SocketState): void {
+  state.corked = false;
+  state.raw.uncork();
 }
 
 /** The client address, honouring X-Forwarded-For only from proxies the operator trusts (as Express does). */
