@@ -40,6 +40,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
+const LISTEN_BACKLOG = 4096;
+
 /** Validates configuration, starts the API and installs graceful shutdown. */
 export async function run(): Promise<void> {
   let config: AppConfig;
@@ -56,7 +58,10 @@ export async function run(): Promise<void> {
   const tenants = app.get(ManageTenants);
   await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
   app.get(ShutdownService).install(app);
-  await app.listen(config.http.port, config.http.host);
+  // A deep accept queue: after an outage every client reconnects at once, and connections the
+  // kernel cannot queue are reset (the kernel caps this at net.core.somaxconn).
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  await listen(config.http.port, config.http.host, LISTEN_BACKLOG);
   const logger = new NestLogger('Chatter');
   logger.log(
     `Chatter listening on http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port} ` +

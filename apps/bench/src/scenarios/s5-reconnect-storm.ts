@@ -70,6 +70,10 @@ export const reconnectStorm: Scenario = {
             ),
           ]);
           const reconnectS = (nowUs() - reconnectAt) / 1e6;
+          if (reopened.retried > 0)
+            result.notes.push(
+              `${label}: ${reopened.retried} reconnect attempts were retried (${fmtErrors(reopened.errors)})`,
+            );
           const expected = [offline, live].reduce(
             (a, ph) => a + ph.sends.reduce((b, x) => b + x.expected, 0),
             0,
