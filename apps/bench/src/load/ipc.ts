@@ -17,6 +17,8 @@ export interface ConnSpec {
   /** false = sends only (HTTP for GraphQL targets; an unjoined socket for B0). */
   subscribe: boolean;
   endpoint: number;
+  /** Chatter: send mutations as graphql-ws operations on the subscribed socket instead of HTTP. */
+  sendOnSocket?: boolean;
 }
 
 export interface OpenResult {

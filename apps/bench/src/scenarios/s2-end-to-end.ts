@@ -1,3 +1,4 @@
+import type { TargetKind } from '../load/ipc';
 import { roomsOf, withSession } from './harness';
 import {
   addRaw,
@@ -16,7 +17,7 @@ export const endToEnd: Scenario = {
   id: 2,
   name: 'End to end',
   description:
-    'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store.',
+    'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store, sending over HTTP (as its web client does) and then as graphql-ws operations on each sender’s own socket.',
   async run(opts, result) {
     const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
     const roomSize = 10;
@@ -24,8 +25,18 @@ export const endToEnd: Scenario = {
     const durationS = opts.durationS;
     const t = table([{ key: 'users', label: 'users' }, ...DELIVERY_COLUMNS]);
     result.tables.push(t);
-    for (const kind of targetsFor(opts, result)) {
-      const label = labelOf(kind);
+    // Chatter runs twice: sending over HTTP like its web client, then over each sender's own
+    // graphql-ws socket (an API client that keeps one connection for everything).
+    const runs = targetsFor(opts, result).flatMap(
+      (kind): Array<{ kind: TargetKind; label: string; onSocket: boolean }> =>
+        kind === 'chatter'
+          ? [
+              { kind, label: labelOf(kind), onSocket: false },
+              { kind, label: `${labelOf(kind)} (sends on its socket)`, onSocket: true },
+            ]
+          : [{ kind, label: labelOf(kind), onSocket: false }],
+    );
+    for (const { kind, label, onSocket } of runs) {
       await withSession(kind, opts, async (s) => {
         const rooms = roomsOf(Math.floor(users / roomSize), roomSize);
         const keys = await s.target.createRooms(
@@ -33,7 +44,12 @@ export const endToEnd: Scenario = {
           'e2e',
         );
         const specs = await Promise.all(
-          rooms.flatMap((members, r) => members.map((u) => s.spec(u, [keys[r] as string]))),
+          rooms.flatMap((members, r) =>
+            members.map(async (u) => ({
+              ...(await s.spec(u, [keys[r] as string])),
+              sendOnSocket: onSocket,
+            })),
+          ),
         );
         const opened = await s.open(specs);
         if (opened.failed)

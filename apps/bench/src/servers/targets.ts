@@ -220,7 +220,11 @@ export async function startTarget(
   const stamp = `${kind}-${Date.now()}`;
   // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profDir = process.env.BENCH_CPU_PROF;
-  const nodeArgs: string[] = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
+  const nodeArgs: string[] = profDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`]
+    : [];
+  // BENCH_SERVER_NODE_ARGS="--trace-gc ...": extra Node flags for the servers (experiments).
+  nodeArgs.push(...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   if (kind === 'chatter') {
     const instances = chatter.instances ?? 1;
     const servers: ServerProcess[] = [];

@@ -63,14 +63,38 @@ export class ChatterClient implements TargetClient {
   }
 
   async open(conn: ConnSpec, events: ConnEvents, since?: ResumeCursor[]): Promise<ConnHandle> {
-    const send = (room: string, body: string, id: string): Promise<string | undefined> =>
+    const sendHttp = (room: string, body: string, id: string): Promise<string | undefined> =>
       this.sendHttp(conn, room, body, id);
-    if (!conn.subscribe) return { send, close: () => undefined, terminate: () => undefined };
+    if (!conn.subscribe)
+      return { send: sendHttp, close: () => undefined, terminate: () => undefined };
+    // Sends on the socket: each is a graphql-ws operation of its own (next, then complete).
+    const sends = new Map<string, (error?: string) => void>();
+    let sendSeq = 0;
+    const sendOnSocket = (room: string, body: string, clientMessageId: string) =>
+      new Promise<string | undefined>((resolve) => {
+        const opId = `s${++sendSeq}`;
+        const timer = setTimeout(() => settle('SEND_TIMEOUT'), 15_000);
+        const settle = (error?: string) => {
+          clearTimeout(timer);
+          sends.delete(opId);
+          resolve(error);
+        };
+        sends.set(opId, settle);
+        socket.subscribe(opId, SEND_MESSAGE, {
+          input: { conversationId: room, clientMessageId, body },
+        });
+      });
     const socket = new GqlWsSocket(
       endpointOf(this.endpoints, conn).wsUrl,
       { authorization: `Bearer ${conn.token}` },
       {
-        onNext: (_id, payload) => {
+        onNext: (id, payload) => {
+          const sent = sends.get(id);
+          if (sent) {
+            const r = payload as GraphQLResponse<{ sendMessage?: { seq: number } }>;
+            sent(r.data?.sendMessage && !r.errors ? undefined : errorCode(0, r));
+            return;
+          }
           const p = payload as ChatEventPayload;
           const ev = p.data?.chatEvents;
           if (ev?.__typename === 'MessageAdded' && ev.message) {
@@ -83,13 +107,23 @@ export class ChatterClient implements TargetClient {
             );
           }
         },
-        onError: (_id, errors) => events.onSubError(errorCode(0, { errors })),
-        onComplete: () => events.onSubError('COMPLETED_BY_SERVER'),
-        onClose: (code) => events.onUnexpectedClose(code),
+        onError: (id, errors) => {
+          const sent = sends.get(id);
+          if (sent) sent(errorCode(0, { errors }));
+          else events.onSubError(errorCode(0, { errors }));
+        },
+        onComplete: (id) => {
+          if (id === '1') events.onSubError('COMPLETED_BY_SERVER');
+        },
+        onClose: (code) => {
+          for (const settle of [...sends.values()]) settle(`closed ${code}`);
+          events.onUnexpectedClose(code);
+        },
       },
     );
     await socket.open();
     socket.subscribe('1', CHAT_EVENTS, since && since.length > 0 ? { since } : {});
+    const send = conn.sendOnSocket ? sendOnSocket : sendHttp;
     return { send, close: () => socket.close(), terminate: () => socket.terminate() };
   }
 
