@@ -16,6 +16,8 @@ interface Watched {
   observed: number;
   /** Polls in a row that found the store ahead without progress (a seq hole). */
   stalls: number;
+  /** The store's lastSeq when the previous poll found it ahead of `observed` (null: it was not). */
+  behind: number | null;
 }
 
 const BATCH = 500;
@@ -26,7 +28,7 @@ const MAX_STALLS = 3;
  * every conversation its clients follow (one batched query per tenant and 500 conversations)
  * and nudges followers of conversations where the store is ahead of what was delivered. So a
  * message stored by an instance that died before publishing still reaches connected clients
- * within a poll interval, without them reconnecting or waiting for a later message.
+ * within two poll intervals, without them reconnecting or waiting for a later message.
  */
 @UseCase()
 export class ConversationWatch {
@@ -43,7 +45,7 @@ export class ConversationWatch {
     const key = `${tenantId}:${conversationId}`;
     let entry = this.watched.get(key);
     if (!entry) {
-      entry = { tenantId, followers: new Set(), observed: deliveredSeq, stalls: 0 };
+      entry = { tenantId, followers: new Set(), observed: deliveredSeq, stalls: 0, behind: null };
       this.watched.set(key, entry);
     }
     entry.followers.add(follower);
@@ -86,7 +88,17 @@ export class ConversationWatch {
           const found = await this.conversations.findByIds(tenantId, ids.slice(i, i + BATCH));
           for (const conversation of found) {
             const entry = this.watched.get(`${tenantId}:${conversation.id}`);
-            if (!entry || conversation.lastSeq <= entry.observed) continue;
+            if (!entry) continue;
+            if (conversation.lastSeq <= entry.observed) {
+              entry.behind = null;
+              continue;
+            }
+            // The store is ahead. Under load that is mostly a live event still on its way, so
+            // followers are nudged (a store read each) only when what the previous poll already
+            // saw ahead has still not been delivered: within two intervals for a lost event.
+            const previous = entry.behind;
+            entry.behind = conversation.lastSeq;
+            if (previous === null || entry.observed >= previous) continue;
             if (++entry.stalls > MAX_STALLS) {
               // Nothing arrives for these seqs: reserved by a writer that died (a hole). Skip them.
               entry.observed = conversation.lastSeq;
