@@ -376,9 +376,7 @@ export class ChatStream implements ConversationFollower {
     let hold = this.held?.get(conversationId);
     if (!hold && seq === (delivered ?? seq - 1) + 1) {
       // The usual case: the next seq with nothing waiting. Delivered at once.
-      this.delivered.set(conversationId, seq);
-      this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
-      if (event) this.emit({ kind: 'event', event });
+      this.release(conversationId, seq, event);
       return;
     }
     if (!hold) {
@@ -389,6 +387,13 @@ export class ChatStream implements ConversationFollower {
     this.flush(conversationId);
   }
 
+  /** Delivers `seq`, the next one of the conversation (null: a log entry with nothing to show). */
+  private release(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
+    this.delivered.set(conversationId, seq);
+    this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
+    if (event) this.emit({ kind: 'event', event });
+  }
+
   private flush(conversationId: string): void {
     const hold = this.held?.get(conversationId);
     if (!hold) return;
@@ -396,9 +401,7 @@ export class ChatStream implements ConversationFollower {
     while (hold.events.has(next)) {
       const event = hold.events.get(next) ?? null;
       hold.events.delete(next);
-      this.delivered.set(conversationId, next);
-      this.deps.watch.observe(this.actor.tenantId, conversationId, next);
-      if (event) this.emit({ kind: 'event', event });
+      this.release(conversationId, next, event);
       next++;
       hold.since = Date.now();
     }

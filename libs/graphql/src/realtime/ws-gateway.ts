@@ -117,10 +117,9 @@ export class WsGateway {
   private readonly states = new Set<SocketState>();
   private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
   private readonly mapped = new WeakMap<object, Promise<ChatEventObject | null>>();
-  private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
-  private readonly renderVariables = new WeakMap<DocumentNode, string[]>();
+  /** What rendering needs to know of each (cached, so shared) document, worked out once. */
+  private readonly facts = new WeakMap<DocumentNode, { id: number; dependent: boolean; renderVariables: Map<string, string[]> }>();
   private readonly documents = new Map<string, DocumentNode>();
-  private readonly documentIds = new WeakMap<DocumentNode, number>();
   private nextDocumentId = 1;
   private readonly rules;
   private sweeper: NodeJS.Timeout | null = null;
@@ -477,25 +476,23 @@ export class WsGateway {
     if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
     const items = source as AsyncIterableIterator<StreamItem>;
     const context = args.contextValue as GqlContext;
-    const operation = getOperationAST(args.document, args.operationName);
-    let dependent = this.viewerDependence.get(args.document);
-    if (dependent === undefined) {
-      dependent = dependsOnViewer(this.schema, args.document);
-      this.viewerDependence.set(args.document, dependent);
+    const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? '';
+    let facts = this.facts.get(args.document);
+    if (!facts) {
+      facts = { id: this.nextDocumentId++, dependent: dependsOnViewer(this.schema, args.document), renderVariables: new Map() };
+      this.facts.set(args.document, facts);
     }
-    let names = this.renderVariables.get(args.document);
+    let names = facts.renderVariables.get(operationName);
     if (!names) {
       names = renderVariables(args.document, args.operationName);
-      this.renderVariables.set(args.document, names);
+      facts.renderVariables.set(operationName, names);
     }
     const values = args.variableValues ?? {};
     // Documents are cached (checkDocument), so equal documents are the same object: a short
     // per-document number stands for the text in the key.
-    let docId = this.documentIds.get(args.document);
-    if (docId === undefined) this.documentIds.set(args.document, (docId = this.nextDocumentId++));
-    const key = names.length === 0 ? `${docId}|${operation?.name?.value ?? ''}` : `${docId}|${operation?.name?.value ?? ''}|${JSON.stringify(names.map((n) => values[n] ?? null))}`;
+    const key = `${facts.id}|${operationName}|${JSON.stringify(names.map((n) => values[n] ?? null))}`;
+    const viewerDependent = facts.dependent;
     this.metrics.subscriptionStarted();
-    const viewerDependent = dependent;
     const metrics = this.metrics;
     const render = (item: Exclude<StreamItem, { kind: 'close' }>) => this.render(item, args, key, viewerDependent);
     let finished = false;
