@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRealMongo, startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
 import { ApiProcess, ok, removeDataDir, Session, sleep, startApi } from '../support';
 import { history } from '../realtime/realtime-helpers';
-import { ackedSocket, appUser, newTenantSecret, post, RawSocket, readyz, unexpectedErrors } from './hardening-helpers';
+import { ackedSocket, appUser, newTenantSecret, post, RawSocket, readyz, unexpectedErrors, SEND_MESSAGE } from './hardening-helpers';
 
 /**
  * Faults the cluster suite does not cover: clients that drop in the middle of a replay and
@@ -128,13 +128,12 @@ describe('clients dropped in the middle of a replay', () => {
       convs.push(created.createGroup.id);
     }
     // The backlog: 24 waves of 40 senders (24 sends each, under 30 per 10 s) over 3 conversations, plus edits.
-    const SEND = 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
     const sent: { id: string; conv: string; sender: Session }[] = [];
     for (let wave = 0; wave < 24; wave++) {
       const batch = await Promise.all(
         senders.map(async (s, i) => {
           const conv = convs[(wave + i) % 3]!;
-          const r = await ok<{ sendMessage: { id: string } }>(api, SEND, { c: conv, k: `w${wave}-${i}`, b: `backlog ${wave}/${i}` }, s.accessToken);
+          const r = await ok<{ sendMessage: { id: string } }>(api, SEND_MESSAGE, { c: conv, k: `w${wave}-${i}`, b: `backlog ${wave}/${i}` }, s.accessToken);
           return { id: r.sendMessage.id, conv, sender: s };
         }),
       );
@@ -149,7 +148,7 @@ describe('clients dropped in the middle of a replay', () => {
     const live = (async () => {
       while (!stopLive) {
         const s = senders[liveSent % SENDERS]!;
-        await post(api, SEND, { c: convs[liveSent % 3], k: `live-${liveSent}`, b: `live ${liveSent}` }, s.accessToken);
+        await post(api, SEND_MESSAGE, { c: convs[liveSent % 3], k: `live-${liveSent}`, b: `live ${liveSent}` }, s.accessToken);
         liveSent++;
         await sleep(40);
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { expect } from 'vitest';
-import { ApiProcess, GqlResult, ok, Session, sleep } from '../support';
+import { ApiProcess, GqlResult, ok, removeDataDir, Session, sleep } from '../support';
 
 /** A random secret for the default tenant's app-issued tokens (bulk users without SMS). */
 export { appToken, appUser, newTenantSecret } from '../support';
@@ -62,6 +62,19 @@ async function answer(res: Response): Promise<HttpAnswer> {
     json = null;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** sendMessage selecting id and seq: `$c` conversation, `$k` clientMessageId, `$b` body. */
+export const SEND_MESSAGE =
+  'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
+
+/** Polls `predicate` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
 }
 
 /** POST /graphql with JSON and an optional bearer token, keeping the HTTP status. */
@@ -291,6 +304,14 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Log lines of masked (unexpected) errors: a client mistake must never produce one. */
+/** End of a suite that started `apis`: print its table, require no unexpected server errors, stop and clean up. */
+export async function finishSuite(table: CaseTable, apis: readonly ApiProcess[]): Promise<void> {
+  table.print();
+  for (const api of apis) expect(unexpectedErrors(api)).toEqual([]);
+  await Promise.all(apis.map((api) => api.stop()));
+  apis.forEach(removeDataDir);
+}
+
 export function unexpectedErrors(api: Pick<ApiProcess, 'output'>): string[] {
   return api
     .output()

@@ -19,6 +19,7 @@ import {
   Snapshot,
   wsCode,
   wsOperation,
+  SEND_MESSAGE,
 } from './hardening-helpers';
 
 /**
@@ -34,7 +35,6 @@ let bob: Session;
 let conv: string;
 let socket: RawSocket;
 
-const SEND = 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
 const json = (token?: string) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
 
 let before: Snapshot;
@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   [ada, bob] = await Promise.all([appUser(api, 'Ada', secret), appUser(api, 'Bob', secret)]);
   conv = (await ok<{ createGroup: { id: string } }>(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Base", memberIds:$m}){ id } }', { m: [bob.userId] }, ada.accessToken)).createGroup.id;
-  for (let i = 0; i < 3; i++) await ok(api, SEND, { c: conv, k: `base-${i}`, b: `hello ${i}` }, ada.accessToken);
+  for (let i = 0; i < 3; i++) await ok(api, SEND_MESSAGE, { c: conv, k: `base-${i}`, b: `hello ${i}` }, ada.accessToken);
   socket = await ackedSocket(api, ada.accessToken);
 }, 60_000);
 
@@ -151,9 +151,9 @@ describe('documents over HTTP', () => {
 
   it('answers 413 to a body over 100 kB and executes nothing of it', async () => {
     await remember();
-    const body = JSON.stringify({ query: `${SEND} # ${'x'.repeat(110_000)}`, variables: { c: conv, k: 'huge-1', b: 'too big' } });
+    const body = JSON.stringify({ query: `${SEND_MESSAGE} # ${'x'.repeat(110_000)}`, variables: { c: conv, k: 'huge-1', b: 'too big' } });
     const a = await rawPost(api, body, json(ada.accessToken));
-    const bigVariable = await post(api, SEND, { c: conv, k: 'huge-2', b: 'y'.repeat(120_000) }, ada.accessToken);
+    const bigVariable = await post(api, SEND_MESSAGE, { c: conv, k: 'huge-2', b: 'y'.repeat(120_000) }, ada.accessToken);
     table.add('110 kB document', 'HTTP', '413', String(a.status));
     table.add('120 kB variable', 'HTTP', '413', String(bigVariable.status));
     expect(a.status).toBe(413);
@@ -165,7 +165,7 @@ describe('documents over HTTP', () => {
   it('refuses batched (array) requests, executing none of their operations', async () => {
     await remember();
     const batch = [
-      { query: SEND, variables: { c: conv, k: 'batch-1', b: 'batched 1' } },
+      { query: SEND_MESSAGE, variables: { c: conv, k: 'batch-1', b: 'batched 1' } },
       { query: 'mutation { updateProfile(input:{name:"Batched"}){ id } }' },
     ];
     const a = await rawPost(api, JSON.stringify(batch), json(ada.accessToken));
@@ -286,7 +286,7 @@ describe('injection through variables and strings', () => {
     const cases: [string, string, Record<string, unknown>][] = [
       ['user(id: {$gt})', 'query($i:ID!){ user(id:$i){ id } }', { i: { $gt: '' } }],
       ['messages(conversationId: {$ne})', 'query($i:ID!){ messages(conversationId:$i){ edges { node { id } } } }', { i: { $ne: null } }],
-      ['sendMessage(conversationId: {$gt})', SEND, { c: { $gt: '' }, k: 'inj-1', b: 'x' }],
+      ['sendMessage(conversationId: {$gt})', SEND_MESSAGE, { c: { $gt: '' }, k: 'inj-1', b: 'x' }],
       ['editMessage(id: {$exists})', 'mutation($i:ID!){ editMessage(id:$i, body:"pwned"){ id } }', { i: { $exists: true } }],
       ['addContact(phone: {$regex})', 'mutation($p:String!){ addContact(phone:$p){ user { id } } }', { p: { $regex: '.*' } }],
       ['searchMessages(query: {$where})', 'query($q:String!){ searchMessages(query:$q){ edges { node { id } } } }', { q: { $where: 'sleep(1000)' } }],
@@ -369,7 +369,7 @@ describe('malformed, oversize and control-character bodies', () => {
       ['lone surrogate in a message body', 'broken \ud800 pair'],
       ['C1 control in a message body', 'a\u0085b'],
     ] as const) {
-      const a = await post(api, SEND, { c: conv, k: `ctl-${name.length}-${body.length}`, b: body }, ada.accessToken);
+      const a = await post(api, SEND_MESSAGE, { c: conv, k: `ctl-${name.length}-${body.length}`, b: body }, ada.accessToken);
       table.add(name, 'HTTP', '200 BAD_USER_INPUT', outcomeOf(a));
       expect(a.status, name).toBe(200);
       expectCleanErrors(a.json, 'BAD_USER_INPUT');
@@ -382,7 +382,7 @@ describe('malformed, oversize and control-character bodies', () => {
 
   it('refuses oversize values below the body limit with BAD_USER_INPUT (message 60 kB, name 50 kB)', async () => {
     await remember();
-    const body = await post(api, SEND, { c: conv, k: 'big-body', b: 'z'.repeat(60_000) }, ada.accessToken);
+    const body = await post(api, SEND_MESSAGE, { c: conv, k: 'big-body', b: 'z'.repeat(60_000) }, ada.accessToken);
     const name = await post(api, 'mutation($n:String!){ updateProfile(input:{name:$n}){ id } }', { n: 'n'.repeat(50_000) }, ada.accessToken);
     table.add('60 kB message body', 'HTTP', '200 BAD_USER_INPUT', outcomeOf(body));
     table.add('50 kB display name', 'HTTP', '200 BAD_USER_INPUT', outcomeOf(name));

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, startRedis, TestMongo, TestService } from '@chatter/testing';
-import { ApiProcess, nextPhone, ok, removeDataDir, Session, startApi } from '../support';
+import { ApiProcess, nextPhone, ok, Session, startApi } from '../support';
 import { history } from '../realtime/realtime-helpers';
 import {
   ackedSocket,
   appUser,
   CaseTable,
-  unexpectedErrors,
   expectCleanErrors,
   newTenantSecret,
   outcomeOf,
@@ -18,6 +17,8 @@ import {
   UpgradeAnswer,
   wsCode,
   wsOperation,
+  SEND_MESSAGE,
+  finishSuite,
 } from './hardening-helpers';
 
 /**
@@ -34,7 +35,6 @@ let a: ApiProcess;
 let b: ApiProcess;
 let apis: ApiProcess[] = [];
 
-const SEND = 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
 const REQUEST = 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }';
 const VERIFY = 'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c, name:"X"){ accessToken } }';
 /** What the proxy forwards: the client's own (forgeable) header, then the address the proxy saw. */
@@ -61,10 +61,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  table.print();
-  for (const api of apis) expect(unexpectedErrors(api)).toEqual([]);
-  await Promise.all(apis.map((api) => api.stop()));
-  apis.forEach(removeDataDir);
+  await finishSuite(table, apis);
   await Promise.all([mongo?.stop(), redis?.stop()]);
 });
 
@@ -87,7 +84,7 @@ describe('per user', () => {
 
   it('30 sends per 10 s, counted across both instances: of 32 concurrent sends 2 are RATE_LIMITED with a hint and store nothing', async () => {
     // All 32 are in flight at once, so every one reaches the limiter well inside the 10 s window.
-    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => post(other(i), SEND, { c: conv, k: `s-${i}`, b: `m${i}` }, ada.accessToken)));
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => post(other(i), SEND_MESSAGE, { c: conv, k: `s-${i}`, b: `m${i}` }, ada.accessToken)));
     const codes = answers.map((x) => x.json?.errors?.[0]?.extensions?.code ?? 'ok');
     const limited = answers.filter((x) => x.json?.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     const hints = limited.map((x) => expectLimited(x.json));
@@ -98,7 +95,7 @@ describe('per user', () => {
     expect(Math.max(...hints)).toBeLessThanOrEqual(10);
     expect((await history(b, bob, conv)).length).toBe(30);
     // Another user is not affected by Ada's budget.
-    expect((await post(b, SEND, { c: conv, k: 'bob-1', b: 'fine' }, bob.accessToken)).json?.errors).toBeUndefined();
+    expect((await post(b, SEND_MESSAGE, { c: conv, k: 'bob-1', b: 'fine' }, bob.accessToken)).json?.errors).toBeUndefined();
   });
 
   it('120 other writes per 10 s across instances and transports: of 125 concurrent addMembers calls 5 are RATE_LIMITED', async () => {

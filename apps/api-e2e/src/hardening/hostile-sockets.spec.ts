@@ -17,6 +17,8 @@ import {
   snapshot,
   wsCode,
   wsOperation,
+  SEND_MESSAGE,
+  waitFor,
 } from './hardening-helpers';
 
 /**
@@ -31,7 +33,6 @@ let bob: Session;
 let conv: string;
 
 const SUB = 'subscription { chatEvents { __typename ... on MessageAdded { seq } } }';
-const SEND = 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
 
 beforeAll(async () => {
   // This file opens up to 1,000 sockets from one address at once to see the server hold them: the
@@ -50,13 +51,6 @@ afterAll(async () => {
   }
 });
 
-const waitFor = async (what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 describe('operation floods on one socket', () => {
   it('refuses the 21st concurrent operation with RATE_LIMITED; the first 20 keep working and a completed one frees its slot', async () => {
@@ -69,7 +63,7 @@ describe('operation floods on one socket', () => {
     table.add('25 subscriptions on one socket', 'WS', '20 run, 5× error RATE_LIMITED', `${25 - refused.length} run, ${refused.length}× error ${[...new Set(codes)].join(',')}`);
     expect(s.ws.readyState).toBe(WebSocket.OPEN);
     await sleep(200);
-    const sent = await ok<{ sendMessage: { seq: number } }>(api, SEND, { c: conv, k: 'flood-1', b: 'to all 20' }, ada.accessToken);
+    const sent = await ok<{ sendMessage: { seq: number } }>(api, SEND_MESSAGE, { c: conv, k: 'flood-1', b: 'to all 20' }, ada.accessToken);
     await waitFor('20 deliveries', () => new Set(s.messages.filter((m) => m.type === 'next').map((m) => m.id)).size === 20, 10_000);
     const delivered = s.messages.filter((m) => m.type === 'next');
     expect(new Set(delivered.map((m) => m.id))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => `sub-${i}`)));
@@ -163,10 +157,10 @@ describe('limits shared with HTTP', () => {
     const carl = await appUser(api, 'Carl', secret);
     const room = (await ok<{ createGroup: { id: string } }>(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Budget", memberIds:$m}){ id } }', { m: [ada.userId] }, carl.accessToken)).createGroup.id;
     const before = await snapshot(api, carl, []);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => ok(api, SEND, { c: room, k: `budget-${i}`, b: `m${i}` }, carl.accessToken)));
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => ok(api, SEND_MESSAGE, { c: room, k: `budget-${i}`, b: `m${i}` }, carl.accessToken)));
     expect(answers).toHaveLength(30);
     const s = await ackedSocket(api, carl.accessToken);
-    const r = await wsOperation(s, SEND, { c: room, k: 'budget-30', b: 'one too many' });
+    const r = await wsOperation(s, SEND_MESSAGE, { c: room, k: 'budget-30', b: 'one too many' });
     const error = r.result.errors?.[0];
     table.add('31st send in 10 s (30 HTTP, then WS)', 'WS', 'RATE_LIMITED + retryAfterSeconds', `${wsCode(r)}${error?.extensions?.retryAfterSeconds ? ' + retryAfterSeconds' : ''}`);
     expect(wsCode(r)).toBe('RATE_LIMITED');
@@ -261,7 +255,7 @@ describe('a thousand sockets from one address', () => {
     const heapPeak = await metric(api, 'nodejs_heap_size_used_bytes');
     const lag = await metric(api, 'chatter_event_loop_delay_seconds');
     // Live traffic still flows to everyone while the crowd is connected.
-    const sent = await ok<{ sendMessage: { seq: number } }>(api, SEND, { c: conv, k: 'crowd-1', b: 'hello crowd' }, ada.accessToken);
+    const sent = await ok<{ sendMessage: { seq: number } }>(api, SEND_MESSAGE, { c: conv, k: 'crowd-1', b: 'hello crowd' }, ada.accessToken);
     await waitFor('delivery to 500 streams', () => sockets.filter((s) => s.messages.some((m) => m.type === 'next' && (m.payload as { data?: { chatEvents?: { seq?: number } } }).data?.chatEvents?.seq === sent.sendMessage.seq)).length >= Math.min(500, Math.floor(open / 2)), 20_000);
     const meLatency = Date.now();
     expect((await ok(api, '{ me { id } }', {}, ada.accessToken)).me.id).toBe(ada.userId);

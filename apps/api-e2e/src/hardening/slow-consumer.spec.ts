@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiProcess, Collector, removeDataDir, Session, sleep, startApi, wsClient } from '../support';
+import { ApiProcess, Collector, Session, sleep, startApi, wsClient } from '../support';
 import { Ev, group, ofType, send, STREAM } from '../realtime/realtime-helpers';
-import { ackedSocket, appUser, CaseTable, newTenantSecret, RawSocket, readyz, unexpectedErrors } from './hardening-helpers';
+import { ackedSocket, appUser, CaseTable, newTenantSecret, RawSocket, readyz, waitFor, finishSuite } from './hardening-helpers';
 
 /**
  * A subscriber that stops reading (its TCP socket paused) while a conversation it follows is
@@ -15,10 +15,7 @@ const table = new CaseTable('Slow consumers');
 const apis: ApiProcess[] = [];
 
 afterAll(async () => {
-  table.print();
-  for (const api of apis) expect(unexpectedErrors(api)).toEqual([]);
-  await Promise.all(apis.map((api) => api.stop()));
-  apis.forEach(removeDataDir);
+  await finishSuite(table, apis);
 });
 
 /**
@@ -42,13 +39,6 @@ const seqsOf = (s: RawSocket, id: string): number[] =>
     .filter((e) => e?.__typename === 'MessageAdded' && typeof e.seq === 'number')
     .map((e) => e!.seq!);
 
-const waitFor = async (what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 const pause = (s: RawSocket) => (s.ws as unknown as { _socket: Socket })._socket.pause();
 const resume = (s: RawSocket) => (s.ws as unknown as { _socket: Socket })._socket.resume();
@@ -80,7 +70,7 @@ async function scenario(maxBuffered: number, flood: (api: ApiProcess, conv: stri
   const steadyStream = new Collector<Ev>(steadyClient, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] });
   // Both live: a probe message reaches both.
   const probe = await send(api, owner!, conv, 'probe');
-  await waitFor('the probe on the slow stream', () => seqsOf(slowSocket, 'slow').includes(probe.seq));
+  await waitFor('the probe on the slow stream', () => seqsOf(slowSocket, 'slow').includes(probe.seq), 15_000);
   await steadyStream.until((items) => ofType(items, 'MessageAdded').some((e) => e.seq === probe.seq), 15_000, 'the probe on the steady stream');
 
   // Stop reading: nothing more is consumed from the kernel.

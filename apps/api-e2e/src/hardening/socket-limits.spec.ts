@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ApiProcess, removeDataDir, Session, sleep, startApi } from '../support';
+import { ApiProcess, Session, sleep, startApi } from '../support';
 import {
   appUser,
   CaseTable,
@@ -10,9 +10,10 @@ import {
   readyz,
   tryUpgrade,
   UpgradeAnswer,
-  unexpectedErrors,
   wsCode,
   wsOperation,
+  waitFor,
+  finishSuite,
 } from './hardening-helpers';
 
 /**
@@ -26,19 +27,9 @@ const table = new CaseTable('Per-address WebSocket limits');
 const apis: ApiProcess[] = [];
 
 afterAll(async () => {
-  table.print();
-  for (const api of apis) expect(unexpectedErrors(api)).toEqual([]);
-  await Promise.all(apis.map((api) => api.stop()));
-  apis.forEach(removeDataDir);
+  await finishSuite(table, apis);
 });
 
-const waitFor = async (what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 /** Opens a socket and authenticates it; fails the test unless the upgrade is accepted. */
 async function acked(api: ApiProcess, who: Session, headers: Record<string, string> = {}): Promise<RawSocket> {
