@@ -2,7 +2,8 @@ import { OrderedRealtimeEvent } from './realtime-event';
 
 /** How long a replayed event is reused by other streams replaying the same log entry. */
 export const REPLAY_SHARE_MS = 10_000;
-const MAX_ENTRIES = 100_000;
+/** Bound on entries; live ones beyond it are dropped oldest first. */
+export const MAX_REPLAYED_ENTRIES = 100_000;
 
 /**
  * Log entries replayed recently, shared by every stream of this instance. When the members of
@@ -12,6 +13,12 @@ const MAX_ENTRIES = 100_000;
  * is a later entry of the same log, which the stream delivers next.
  */
 export class ReplayedEvents {
+  /**
+   * In insertion order, which is also expiry order (one fixed lifetime, and a replaced entry is
+   * moved to the end): expired entries are always at the front, so each `set` drops them in
+   * amortised constant time and the map holds only the last REPLAY_SHARE_MS of replays, not
+   * MAX_REPLAYED_ENTRIES worth of stale events and everything they keep alive.
+   */
   private readonly entries = new Map<string, { event: OrderedRealtimeEvent | null; until: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -26,19 +33,24 @@ export class ReplayedEvents {
   }
 
   set(tenantId: string, conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
-    if (this.entries.size >= MAX_ENTRIES) this.prune();
-    this.entries.set(keyOf(tenantId, conversationId, seq), { event, until: this.now() + REPLAY_SHARE_MS });
+    const now = this.now();
+    this.dropExpired(now);
+    // Still full of live entries (a storm bigger than the bound): the oldest go first.
+    while (this.entries.size >= MAX_REPLAYED_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    const key = keyOf(tenantId, conversationId, seq);
+    this.entries.delete(key);
+    this.entries.set(key, { event, until: now + REPLAY_SHARE_MS });
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private prune(): void {
-    const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.until <= now) this.entries.delete(key);
-    // Still full of live entries: start over rather than grow.
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+  private dropExpired(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.until > now) return;
+      this.entries.delete(key);
+    }
   }
 }
 
