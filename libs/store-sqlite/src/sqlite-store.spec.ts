@@ -80,6 +80,20 @@ describe('SqliteStore on a file', () => {
     }
   });
 
+  it('sizes its page cache as asked, 16,000 KiB by default', async () => {
+    const cacheSize = (store: SqliteStore) =>
+      (store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+    const byDefault = SqliteStore.open({ file: tempFile() });
+    const small = SqliteStore.open({ file: tempFile(), cacheKiB: 2048 });
+    try {
+      expect(cacheSize(byDefault)).toBe(-16_000);
+      expect(cacheSize(small)).toBe(-2048);
+    } finally {
+      await byDefault.close();
+      await small.close();
+    }
+  });
+
   it('refuses a database written by a newer schema version', async () => {
     const file = tempFile();
     await SqliteStore.open({ file }).close();

@@ -21,6 +21,12 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another connection's lock before failing (ms). */
   busyTimeoutMs?: number;
+  /**
+   * Page cache size in KiB (default 16,000, better-sqlite3's build default). The cache fills as
+   * pages are read or written and then stays at this size: it is the part of resident memory
+   * that grows with the database.
+   */
+  cacheKiB?: number;
 }
 
 /** The embedded store: every repository port over one better-sqlite3 connection. */
@@ -59,6 +65,8 @@ export class SqliteStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      // A negative cache_size is a size in KiB rather than a page count.
+      db.pragma(`cache_size = -${Math.max(1, Math.trunc(options.cacheKiB ?? 16_000))}`);
       const applied = migrate(db, MIGRATIONS);
       // Lets the planner gather statistics it lacks (cheap; recommended for long-lived connections).
       db.pragma('optimize = 0x10002');

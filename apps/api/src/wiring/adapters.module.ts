@@ -120,9 +120,10 @@ export class AdaptersModule {
     const closers: Provider[] = [];
 
     if (config.store.kind === 'sqlite') {
+      const cacheKiB = config.store.cacheMiB * 1024;
       providers.push({
         provide: SQLITE_STORE,
-        useFactory: () => SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite') }),
+        useFactory: () => SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite'), cacheKiB }),
       });
       for (const port of REPOSITORIES) {
         providers.push({ provide: port, inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => s[sqliteKey[port.name]!] });

@@ -46,7 +46,13 @@ export interface AppConfig {
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   /** Absolute path of the data directory (SQLite file, generated secrets). */
   readonly dataDir: string;
-  readonly store: { readonly kind: 'sqlite' } | { readonly kind: 'mongo'; readonly uri: string };
+  readonly store:
+    | {
+        readonly kind: 'sqlite';
+        /** SQLite page cache of the one connection, in MiB (it fills up to this as the database grows). */
+        readonly cacheMiB: number;
+      }
+    | { readonly kind: 'mongo'; readonly uri: string };
   readonly bus: BusKind;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;

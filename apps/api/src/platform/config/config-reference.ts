@@ -32,6 +32,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'Directory of the embedded SQLite file and the generated JWT secret.',
   },
   {
+    name: 'SQLITE_CACHE_MIB',
+    default: '16',
+    description:
+      "Embedded mode: SQLite page cache in MiB (1–4096). Resident memory grows by up to this much as the database grows, then stays.",
+  },
+  {
     name: 'MONGODB_URI',
     default: 'unset (embedded SQLite)',
     description:

@@ -64,7 +64,7 @@ describe('loadConfig defaults', () => {
     });
     expect(config.log).toEqual({ level: 'info', format: 'pretty' });
     expect(config.dataDir).toBe(path.join(dir, 'data'));
-    expect(config.store).toEqual({ kind: 'sqlite' });
+    expect(config.store).toEqual({ kind: 'sqlite', cacheMiB: 16 });
     expect(config.bus).toBe('memory');
     expect(config.auth).toMatchObject({
       accessTokenTtlSeconds: 900,
@@ -157,6 +157,10 @@ describe('loadConfig one-line errors', () => {
       'Invalid configuration: PORT must be an integer from 1 to 65535 (got "70000")',
     ],
     [{ PORT: '1e3' }, 'Invalid configuration: PORT must be an integer from 1 to 65535 (got "1e3")'],
+    [
+      { SQLITE_CACHE_MIB: '0' },
+      'Invalid configuration: SQLITE_CACHE_MIB must be an integer from 1 to 4096 (got "0")',
+    ],
     [
       { MAX_QUERY_DEPTH: '-1' },
       'Invalid configuration: MAX_QUERY_DEPTH must be an integer from 1 to 100 (got "-1")',

@@ -47,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     nodeEnv === 'development' ? 'pretty' : 'json',
   );
   const dataDir = read.directory('DATA_DIR', './data', cwd);
+  const sqliteCacheMiB = read.int('SQLITE_CACHE_MIB', 16, 1, 4096);
 
   const mongodbUri = read.url(
     'MONGODB_URI',
@@ -147,7 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     http: { port, host, trustProxy, cors, webDist },
     log: { level: logLevel, format: logFormat },
     dataDir,
-    store: mongodbUri ? { kind: 'mongo', uri: mongodbUri } : { kind: 'sqlite' },
+    store: mongodbUri ? { kind: 'mongo', uri: mongodbUri } : { kind: 'sqlite', cacheMiB: sqliteCacheMiB },
     bus,
     natsUrl,
     redisUrl,
