@@ -2,18 +2,19 @@
 // Soak test: a real API under steady chat traffic with reconnect churn for a long time.
 //
 //   npm run soak -- [--duration 600] [--cluster [--instances 2]] [--users 200] [--room-size 10] [--rate 50]
-//                   [--churn 0.01] [--sample 5] [--json report.json]
+//                   [--churn 0.01] [--sample 5] [--json report.json] [--api-env NAME=VALUE ...]
 //
 // Starts an API (embedded SQLite by default; --cluster: two instances on the jongodb MongoDB
 // test engine, Redis and NATS), signs users in with app-issued tokens, puts them in rooms, sends
 // ~rate messages/s, and every second drops a fraction of the sockets, which resume with `since`
-// cursors. It samples each API process (RSS, heap used, open fds, event-loop delay, sockets),
+// cursors. It samples each API process (RSS split into anonymous and file-backed, heap used and
+// total, external memory, SQLite file size, open fds, event-loop delay, sockets),
 // checks that every client got every message of its rooms exactly once, in order, by
 // (conversation, seq), and ends with a table and a verdict on flatness (linear-regression slope
 // over the last two thirds of the run). Exit code: 0 ok, 1 lost/duplicated/failed, 2 not flat.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     churn: { type: 'string', default: '0.01' },
     sample: { type: 'string', default: '5' },
     json: { type: 'string' },
+    'api-env': { type: 'string', multiple: true, default: [] },
   },
 });
 const DURATION_S = Number(opts.duration);
@@ -53,7 +55,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- API processes
 const services = opts.cluster ? await startServices(ROOT) : null;
 // Every simulated client connects from 127.0.0.1: the per-address socket limits are off.
-const apiEnv = { DEFAULT_TENANT_SECRET: SECRET, WS_MAX_SOCKETS_PER_IP: '0', WS_CONNECTS_PER_IP: '0', ...(services?.env ?? {}) };
+// Embedded mode: SQLite's page cache fills one to one as the database grows, up to
+// SQLITE_CACHE_MIB (16 MiB by default), and a soak starts from an empty database, so with the
+// default the first 10 minutes show that fill as RSS growth. The soak runs with a 2 MiB cache,
+// full within the first minute, so that what it measures for flatness is everything else;
+// `--api-env SQLITE_CACHE_MIB=16` shows the fill.
+// --api-env adds settings for the API processes (an allocator setting, a Node flag through NODE_OPTIONS).
+const extraEnv = Object.fromEntries(
+  opts['api-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--api-env takes NAME=VALUE, got ${JSON.stringify(pair)}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+const apiEnv = { DEFAULT_TENANT_SECRET: SECRET, WS_MAX_SOCKETS_PER_IP: '0', WS_CONNECTS_PER_IP: '0', SQLITE_CACHE_MIB: '2', ...(services?.env ?? {}), ...extraEnv };
 const INSTANCES = opts.cluster ? Number(opts.instances ?? 2) : 1;
 if (!Number.isInteger(INSTANCES) || INSTANCES < 1) throw new Error('--instances must be a positive integer (with --cluster)');
 const apis = [];
@@ -63,7 +78,7 @@ try {
   await services?.stop();
   throw error;
 }
-log(`${opts.cluster ? `cluster: ${INSTANCES} instance(s) on jongodb + Redis + NATS` : 'embedded (SQLite, in-process bus)'}; API pids ${apis.map((a) => a.pid).join(', ')}`);
+log(`${opts.cluster ? `cluster: ${INSTANCES} instance(s) on jongodb + Redis + NATS` : `embedded (SQLite with a ${apiEnv.SQLITE_CACHE_MIB} MiB page cache, in-process bus)`}; API pids ${apis.map((a) => a.pid).join(', ')}`);
 
 async function gql(api, query, variables, token) {
   const res = await fetch(`${api.url}/graphql`, {
@@ -201,16 +216,35 @@ async function sampleApi(api) {
   };
   let rss = NaN;
   let fds = NaN;
+  // Resident memory split by kind: anonymous (heaps, allocator arenas), file-backed (code pages
+  // faulted in as new paths run) and shared memory (SQLite's WAL index).
+  const split = { rssAnon: NaN, rssFile: NaN, rssShmem: NaN };
   try {
-    rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1]) * 1024;
+    const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    rss = kb('VmRSS');
+    split.rssAnon = kb('RssAnon');
+    split.rssFile = kb('RssFile');
+    split.rssShmem = kb('RssShmem');
     fds = readdirSync(`/proc/${api.pid}/fd`).length;
   } catch {
     // not Linux, or the process is gone
   }
+  // Embedded mode: the SQLite file and its WAL (the page cache fills as these grow).
+  let db = NaN;
+  try {
+    db = ['chatter.sqlite', 'chatter.sqlite-wal'].reduce((n, f) => n + (statSync(join(api.dataDir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+  } catch {
+    // no data directory
+  }
   const ready = await fetch(`${api.url}/readyz`).then((r) => r.status).catch(() => 0);
   return {
     rss,
+    ...split,
+    db,
     heap: metric('nodejs_heap_size_used_bytes'),
+    heapTotal: metric('nodejs_heap_size_total_bytes'),
+    external: metric('nodejs_external_memory_bytes'),
     fds: Number.isFinite(fds) ? fds : metric('process_open_fds'),
     loopP50: metric('chatter_event_loop_delay_seconds', 'quantile="0.5"'),
     loopP99: metric('chatter_event_loop_delay_seconds', 'quantile="0.99"'),
@@ -358,11 +392,11 @@ await services?.stop();
 const mib = (b) => (b / 2 ** 20).toFixed(1);
 const rows = samples.filter((s, i, all) => all.length <= 40 * apis.length || i % Math.ceil(all.length / (40 * apis.length)) === 0 || i >= all.length - apis.length);
 console.log('\nSamples (every %d s; at most 40 rows per instance shown):', SAMPLE_S);
-console.log('|     t s | api |  RSS MiB | heap MiB |  fds | loop p50 ms | loop p99 ms | sockets | sent/s | delivered/s | readyz |');
-console.log('| ------- | --- | -------- | -------- | ---- | ----------- | ----------- | ------- | ------ | ----------- | ------ |');
+console.log('|     t s | api |  RSS MiB | anon MiB | file MiB | heap MiB | heap total MiB | external MiB |   db MiB |  fds | loop p50 ms | loop p99 ms | sockets | sent/s | delivered/s | readyz |');
+console.log('| ------- | --- | -------- | -------- | -------- | -------- | -------------- | ------------ | -------- | ---- | ----------- | ----------- | ------- | ------ | ----------- | ------ |');
 for (const s of rows) {
   console.log(
-    `| ${(s.t / 1000).toFixed(0).padStart(7)} | ${String(s.api).padStart(3)} | ${mib(s.rss).padStart(8)} | ${mib(s.heap).padStart(8)} | ${String(s.fds).padStart(4)} | ${(s.loopP50 * 1000).toFixed(1).padStart(11)} | ${(s.loopP99 * 1000).toFixed(1).padStart(11)} | ${String(s.sockets).padStart(7)} | ${s.sentRate.toFixed(1).padStart(6)} | ${s.deliveredRate.toFixed(1).padStart(11)} | ${String(s.ready).padStart(6)} |`,
+    `| ${(s.t / 1000).toFixed(0).padStart(7)} | ${String(s.api).padStart(3)} | ${mib(s.rss).padStart(8)} | ${mib(s.rssAnon).padStart(8)} | ${mib(s.rssFile).padStart(8)} | ${mib(s.heap).padStart(8)} | ${mib(s.heapTotal).padStart(14)} | ${mib(s.external).padStart(12)} | ${mib(s.db).padStart(8)} | ${String(s.fds).padStart(4)} | ${(s.loopP50 * 1000).toFixed(1).padStart(11)} | ${(s.loopP99 * 1000).toFixed(1).padStart(11)} | ${String(s.sockets).padStart(7)} | ${s.sentRate.toFixed(1).padStart(6)} | ${s.deliveredRate.toFixed(1).padStart(11)} | ${String(s.ready).padStart(6)} |`,
   );
 }
 
@@ -377,19 +411,22 @@ for (let i = 0; i < apis.length; i++) {
   verdicts.push({ api: i, ...flatness(mine, 'heap', { tolerance: 8 * 2 ** 20, relative: 0.1 }) });
   verdicts.push({ api: i, ...flatness(mine.filter((s) => s.t >= 30_000), 'heapFloor', { tolerance: 8 * 2 ** 20, relative: 0.1 }) });
   verdicts.push({ api: i, ...flatness(mine, 'fds', { tolerance: 5, relative: 0 }) });
+  // Event-loop delay (p99 of each sample interval): a creeping delay means work that grows with
+  // uptime (a list scanned on every tick, a timer per past socket).
+  verdicts.push({ api: i, ...flatness(mine, 'loopP99', { tolerance: 0.005, relative: 0.25 }) });
 }
 console.log('\nFlatness over the last two thirds of the run (linear regression):');
 console.log('| api | series    | mean        | slope / min   |    R² | growth in window | allowed      | verdict |');
 console.log('| --- | --------- | ----------- | ------------- | ----- | ---------------- | ------------ | ------- |');
 for (const v of verdicts) {
-  const fmt = (x) => (v.key === 'fds' ? x.toFixed(1) : `${mib(x)} MiB`);
+  const fmt = (x) => (v.key === 'fds' ? x.toFixed(1) : v.key === 'loopP99' ? `${(x * 1000).toFixed(2)} ms` : `${mib(x)} MiB`);
   console.log(`| ${String(v.api).padStart(3)} | ${v.key.padEnd(9)} | ${fmt(v.mean).padStart(11)} | ${fmt(v.slopePerMin).padStart(13)} | ${v.r2.toFixed(2).padStart(5)} | ${fmt(v.growth).padStart(16)} | ${fmt(v.allowed).padStart(12)} | ${v.flat ? 'flat' : 'GROWING'} |`);
 }
 const loops = samples.filter((s) => Number.isFinite(s.loopP99)).map((s) => s.loopP99 * 1000);
 const totalAcked = [...acked.values()].reduce((n, s) => n + s.size, 0);
 const expectedDeliveries = rooms.reduce((n, r) => n + acked.get(r.id).size * r.members.length, 0);
 const summary = {
-  mode: opts.cluster ? `cluster (${INSTANCES} instance(s), jongodb + Redis + NATS)` : 'embedded',
+  mode: opts.cluster ? `cluster (${INSTANCES} instance(s), jongodb + Redis + NATS)` : `embedded (SQLite page cache ${apiEnv.SQLITE_CACHE_MIB} MiB)`,
   durationS: DURATION_S,
   users: USERS,
   rooms: rooms.length,

@@ -113,6 +113,7 @@ export async function startApi(root, env) {
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     pid: proc.child.pid,
+    dataDir,
     output: proc.output,
     async stop() {
       await proc.stop();
