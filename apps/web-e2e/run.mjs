@@ -39,6 +39,8 @@ const browser = await chromium.launch({
 });
 const pageErrors = [];
 const users = {};
+/** How the pages sent messages: sendMessage as an HTTP POST or as an operation on the socket. */
+const sends = { http: 0, socket: 0 };
 
 // ---------- helpers that act like a person ----------
 
@@ -48,6 +50,14 @@ async function openApp(viewport = DESKTOP) {
   page.setDefaultTimeout(15_000);
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /mutation SendMessage\b/.test(r.postData() ?? '')) sends.http++;
+  });
+  page.on('websocket', (ws) =>
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload === 'string' && payload.includes('"type":"subscribe"') && /mutation SendMessage\b/.test(payload)) sends.socket++;
+    }),
+  );
   // A view that crashed into the error boundary is a failure too.
   page.on('console', (m) => {
     if (m.type() === 'error' && m.text().includes('Chatter view crashed'))
@@ -177,6 +187,8 @@ const steps = [
         0,
         'no unread badge on the open conversation',
       );
+      // Online, messages go over the realtime socket, not as separate HTTP requests.
+      assertEqual(sends, { http: 0, socket: 5 }, 'sendMessage transports while online');
     },
   ],
   [

@@ -36,8 +36,14 @@ export function ChatApp({ userId }: { userId: string }) {
   viewing.current = route.view === 'conversation' ? route.conversationId : null;
 
   const services = useMemo<ChatServices>(() => {
-    const outbox = new Outbox(localStorage, `chatter.outbox.${userId}`, createSender(client));
-    const realtime = new RealtimeSession({
+    // Sends go over the realtime socket while it is open, else over HTTP.
+    const sendOver = (): RealtimeSession | null => realtime;
+    const outbox = new Outbox(
+      localStorage,
+      `chatter.outbox.${userId}`,
+      createSender(client, sendOver),
+    );
+    const realtime: RealtimeSession = new RealtimeSession({
       url: wsUrl(),
       session,
       client,

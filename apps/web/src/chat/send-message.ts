@@ -1,7 +1,8 @@
-import type { ApolloClient } from '@apollo/client';
-import { SendMessageDocument } from '@chatter/client';
+import { ApolloError, type ApolloClient } from '@apollo/client';
+import { SendMessageDocument, type SendMessageMutation } from '@chatter/client';
 import type { Sender } from '../outbox/outbox';
 import { bumpConversation, upsertMessageInList } from '../realtime/cache-writes';
+import type { SocketOperations } from '../realtime/realtime-session';
 import { describeError, errorCode, isNetworkFailure } from '../apollo/errors';
 
 const RETRYABLE = new Set([
@@ -11,21 +12,37 @@ const RETRYABLE = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
-/** Sends one queued message and puts the server's answer into the cache. */
-export function createSender(client: ApolloClient<unknown>): Sender {
+/**
+ * Sends one queued message and puts the server's answer into the cache. While the realtime
+ * socket is open the mutation goes over it (one frame, no HTTP request); otherwise over HTTP.
+ * Either way a lost answer is retried later, which is safe: sendMessage is idempotent on
+ * clientMessageId.
+ */
+export function createSender(
+  client: ApolloClient<unknown>,
+  socket: () => SocketOperations | null = () => null,
+): Sender {
   return async (m) => {
+    const variables = {
+      input: {
+        conversationId: m.conversationId,
+        clientMessageId: m.clientMessageId,
+        body: m.body,
+        replyToId: m.replyToId,
+      },
+    };
     try {
-      const { data } = await client.mutate({
-        mutation: SendMessageDocument,
-        variables: {
-          input: {
-            conversationId: m.conversationId,
-            clientMessageId: m.clientMessageId,
-            body: m.body,
-            replyToId: m.replyToId,
-          },
-        },
-      });
+      const overSocket = socket()?.execute(SendMessageDocument, variables);
+      let data: SendMessageMutation | null | undefined;
+      if (overSocket) {
+        const result = await overSocket.catch((error: Error) => {
+          throw new ApolloError({ networkError: error });
+        });
+        if (result.errors?.length) throw new ApolloError({ graphQLErrors: result.errors });
+        data = result.data;
+      } else {
+        ({ data } = await client.mutate({ mutation: SendMessageDocument, variables }));
+      }
       if (data) {
         upsertMessageInList(client.cache, data.sendMessage);
         bumpConversation(client.cache, data.sendMessage, { mine: true, countUnread: false });

@@ -1,9 +1,9 @@
 // The one chatEvents stream of this client. It resumes from the per-conversation cursors on
 // every (re)connect, so a dropped socket loses nothing and repeats nothing; holes in seq are
 // filled from the store; ResyncRequired refetches only the conversation concerned.
-import { print } from 'graphql';
+import { print, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
-import type { ApolloClient } from '@apollo/client';
+import type { ApolloClient, TypedDocumentNode } from '@apollo/client';
 import { addTypenameToDocument } from '@apollo/client/utilities';
 import {
   ChatEventsDocument,
@@ -29,6 +29,30 @@ export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
 const GAP_PAGE = 50;
 const ACTIVITY_REPORT_MS = 60_000;
+/** How long an operation sent over the socket waits for its answer before it counts as lost. */
+export const SOCKET_OPERATION_TIMEOUT_MS = 15_000;
+
+/** Operations sent over the socket as text, with __typename added as Apollo adds it over HTTP. */
+const printed = new WeakMap<DocumentNode, string>();
+function printWithTypename(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(addTypenameToDocument(document));
+    printed.set(document, text);
+  }
+  return text;
+}
+
+/** What the socket answered for one operation; `errors` when the server refused it. */
+export type SocketResult<TData> = ExecutionResult<TData>;
+
+/** Runs a query or mutation over the open socket, or returns null when there is none. */
+export interface SocketOperations {
+  execute<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<SocketResult<TData>> | null;
+}
 
 export interface RealtimeOptions {
   url: string;
@@ -55,7 +79,7 @@ export function chatEventsPayload(tracker: SeqTracker) {
   };
 }
 
-export class RealtimeSession {
+export class RealtimeSession implements SocketOperations {
   readonly tracker = new SeqTracker();
   readonly typing = new TypingStore();
   readonly receipts = new ReceiptStore();
@@ -147,6 +171,56 @@ export class RealtimeSession {
     for (const t of this.deliveredTimers.values()) clearTimeout(t);
     window.removeEventListener('online', this.handleOnline);
     window.removeEventListener('offline', this.handleOffline);
+  }
+
+  /**
+   * Runs one query or mutation over the open socket: no HTTP request, no second authentication,
+   * and far less work for the server than a POST. Returns null while the socket is not open (the
+   * caller uses HTTP). Resolves with the server's answer, refusals (`errors`) included; rejects
+   * when the socket fails or nothing comes back within SOCKET_OPERATION_TIMEOUT_MS, when the
+   * operation may or may not have run: retry only what is idempotent.
+   */
+  execute<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    timeoutMs = SOCKET_OPERATION_TIMEOUT_MS,
+  ): Promise<SocketResult<TData>> | null {
+    const ws = this.ws;
+    if (!ws || this.status !== 'online') return null;
+    return new Promise((resolve, reject) => {
+      let result: SocketResult<TData> | undefined;
+      let settled = false;
+      const settle = (done: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        done();
+      };
+      const timer = setTimeout(() => {
+        settle(() => reject(new Error('No answer from the server.')));
+        dispose();
+      }, timeoutMs);
+      const dispose = ws.subscribe<TData>(
+        { query: printWithTypename(document), variables },
+        {
+          next: (value) => {
+            result = value as SocketResult<TData>;
+          },
+          // A list of GraphQL errors is the server's answer (an invalid operation); anything
+          // else (a close event, an Error) means the socket failed first.
+          error: (err) =>
+            settle(() =>
+              Array.isArray(err)
+                ? resolve({ errors: err as GraphQLError[] })
+                : reject(err instanceof Error ? err : new Error('The connection closed.')),
+            ),
+          complete: () =>
+            settle(() =>
+              result ? resolve(result) : reject(new Error('No answer from the server.')),
+            ),
+        },
+      );
+    });
   }
 
   /** Tells the server the person is at the keyboard, so it shows them ONLINE and marks them
