@@ -214,18 +214,17 @@ async function sampleApi(api) {
     const m = new RegExp(`^${name}${label ? `\\{[^}]*${label}[^}]*\\}` : '(?:\\{[^}]*\\})?'} ([0-9.eE+-]+)$`, 'm').exec(text);
     return m ? Number(m[1]) : NaN;
   };
-  let rss = NaN;
+  // Resident memory, and its split by kind: anonymous (heaps, allocator arenas), file-backed
+  // (code pages faulted in as new paths run) and shared memory (SQLite's WAL index).
+  const memory = { rss: NaN, rssAnon: NaN, rssFile: NaN, rssShmem: NaN };
   let fds = NaN;
-  // Resident memory split by kind: anonymous (heaps, allocator arenas), file-backed (code pages
-  // faulted in as new paths run) and shared memory (SQLite's WAL index).
-  const split = { rssAnon: NaN, rssFile: NaN, rssShmem: NaN };
   try {
     const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
     const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-    rss = kb('VmRSS');
-    split.rssAnon = kb('RssAnon');
-    split.rssFile = kb('RssFile');
-    split.rssShmem = kb('RssShmem');
+    memory.rss = kb('VmRSS');
+    memory.rssAnon = kb('RssAnon');
+    memory.rssFile = kb('RssFile');
+    memory.rssShmem = kb('RssShmem');
     fds = readdirSync(`/proc/${api.pid}/fd`).length;
   } catch {
     // not Linux, or the process is gone
@@ -239,8 +238,7 @@ async function sampleApi(api) {
   }
   const ready = await fetch(`${api.url}/readyz`).then((r) => r.status).catch(() => 0);
   return {
-    rss,
-    ...split,
+    ...memory,
     db,
     heap: metric('nodejs_heap_size_used_bytes'),
     heapTotal: metric('nodejs_heap_size_total_bytes'),

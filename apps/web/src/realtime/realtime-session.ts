@@ -69,9 +69,8 @@ export interface RealtimeOptions {
 export function chatEventsPayload(tracker: SeqTracker) {
   // Apollo adds __typename to what it sends itself; this stream bypasses Apollo's links, and the
   // cache needs __typename on every object to normalize what the events carry.
-  const query = print(addTypenameToDocument(ChatEventsDocument));
   return {
-    query,
+    query: printWithTypename(ChatEventsDocument),
     operationName: 'ChatEvents',
     get variables() {
       return { since: tracker.cursors() };
