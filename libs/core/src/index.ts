@@ -22,6 +22,7 @@ export * from './shared/settings';
 export * from './shared/text';
 export * from './limits/rate-limit';
 export * from './tenancy/tenants.use-cases';
+export * from './tenancy/tenant-secret-rotations';
 export * from './identity/phone';
 export * from './identity/tokens/token.service';
 export * from './identity/tokens/session-issuer';

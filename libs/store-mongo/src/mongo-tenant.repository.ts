@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tenant, TenantRepository } from '@chatter/core';
+import { Tenant, TenantRepository, TenantSettings } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { fromTenant, toTenant } from './mappers/tenant.mapper';
@@ -31,6 +31,14 @@ export class MongoTenantRepository extends TenantRepository {
   override async updateSigningSecret(id: string, secret: string): Promise<Tenant | null> {
     const r = await this.tenants
       .findOneAndUpdate({ _id: id }, { $set: { signingSecret: secret } }, { new: true, ...writeOptions(undefined) })
+      .lean<TenantRecord>()
+      .exec();
+    return r ? toTenant(r) : null;
+  }
+
+  override async updateSettings(id: string, settings: TenantSettings): Promise<Tenant | null> {
+    const r = await this.tenants
+      .findOneAndUpdate({ _id: id }, { $set: { phoneSignUp: settings.phoneSignUp } }, { new: true, ...writeOptions(undefined) })
       .lean<TenantRecord>()
       .exec();
     return r ? toTenant(r) : null;

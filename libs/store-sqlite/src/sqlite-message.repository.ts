@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import {
   ConversationId,
   DomainError,
@@ -18,6 +18,7 @@ import { ConversationLog } from './conversation-log';
 import { toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
+import { createTenantSearchIndex, indexedTenants, searchTableOf } from './tenant-search-index';
 
 type ReactionGroupRow = {
   message_id: string;
@@ -29,9 +30,17 @@ type ReactionGroupRow = {
 };
 type SearchRow = MessageRow & { score: number };
 type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
+type SearchStatement = Statement<[string, string, number, number], SearchRow>;
+type SearchInStatement = Statement<[string, string, string, number, number], SearchRow>;
+/** Prepared search statements kept per tenant (each tenant has its own index table). */
+const MAX_SEARCH_STATEMENTS = 1000;
 
 export class SqliteMessageRepository extends MessageRepository {
   private readonly s: ReturnType<typeof prepareStatements>;
+  /** Tenants whose search index exists (created with a tenant's first message). */
+  private readonly indexed: Set<string>;
+  private readonly ensureIndexTx: (tenantId: string) => void;
+  private readonly searchStatements = new Map<string, { all: SearchStatement; within: SearchInStatement }>();
   private readonly appendTx: (input: NewMessage) => AppendResult;
   private readonly editTx: (
     t: string,
@@ -55,9 +64,16 @@ export class SqliteMessageRepository extends MessageRepository {
     at: Date,
   ) => MessageMutation | null;
 
+  private readonly db: Database;
+
   constructor(db: Database, log: ConversationLog) {
     super();
     const s = (this.s = prepareStatements(db));
+    this.indexed = indexedTenants(db);
+    this.ensureIndexTx = db.transaction((tenantId: string) => {
+      createTenantSearchIndex(db, tenantId);
+    }).immediate;
+    this.db = db;
     const updated = (row: MessageRow, at: Date): LoggedEvent =>
       log.record(
         row.tenant_id,
@@ -120,6 +136,7 @@ export class SqliteMessageRepository extends MessageRepository {
   }
 
   override async append(input: NewMessage): Promise<AppendResult> {
+    this.ensureSearchIndex(input.tenantId);
     return this.appendTx(input);
   }
 
@@ -221,13 +238,43 @@ export class SqliteMessageRepository extends MessageRepository {
     limit: number,
   ): Promise<SearchHit[]> {
     const match = toFtsQuery(query);
-    if (match === null || limit <= 0) return [];
+    if (match === null || limit <= 0 || !this.indexed.has(tenantId)) return [];
+    const statements = this.searchStatementsOf(tenantId);
     const rows =
       conversationId === null
-        ? this.s.search.all(match, tenantId, userId, limit, offset)
-        : this.s.searchIn.all(match, tenantId, userId, conversationId, limit, offset);
+        ? statements.all.all(match, userId, limit, offset)
+        : statements.within.all(match, userId, conversationId, limit, offset);
     // bm25() is lower-is-better; expose a higher-is-better rank.
     return rows.map((r) => ({ message: toMessage(r), rank: -r.score }));
+  }
+
+  /** Creates the tenant's search index before its first message (own transaction: DDL is kept once committed). */
+  private ensureSearchIndex(tenantId: string): void {
+    if (this.indexed.has(tenantId)) return;
+    this.ensureIndexTx(tenantId);
+    this.indexed.add(tenantId);
+  }
+
+  private searchStatementsOf(tenantId: string) {
+    let statements = this.searchStatements.get(tenantId);
+    if (!statements) {
+      if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
+      const table = searchTableOf(tenantId);
+      // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
+      const sql = (inConversation: boolean) => `SELECT ${prefixed('m')}, bm25(${table}) AS score
+        FROM ${table} JOIN messages m ON m.pk = ${table}.rowid
+        WHERE ${table} MATCH ? AND m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
+          AND EXISTS (SELECT 1 FROM members mm
+            WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?)
+          ${inConversation ? 'AND m.conversation_id = ?' : ''}
+        ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
+      statements = {
+        all: this.db.prepare<[string, string, number, number], SearchRow>(sql(false)),
+        within: this.db.prepare<[string, string, string, number, number], SearchRow>(sql(true)),
+      };
+      this.searchStatements.set(tenantId, statements);
+    }
+    return statements;
   }
 }
 
@@ -238,13 +285,6 @@ function prepareStatements(db: Database) {
       MessageRow
     >(`SELECT ${MESSAGE_COLUMNS} FROM messages
       WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${direction} LIMIT ?`);
-  const search = (inConversation: boolean) => `SELECT ${prefixed('m')}, bm25(messages_fts) AS score
-    FROM messages_fts JOIN messages m ON m.pk = messages_fts.rowid
-    WHERE messages_fts MATCH ? AND m.tenant_id = ? AND m.deleted_at IS NULL
-      AND EXISTS (SELECT 1 FROM members mm
-        WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?)
-      ${inConversation ? 'AND m.conversation_id = ?' : ''}
-    ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
 
   return {
     insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS})
@@ -293,8 +333,6 @@ function prepareStatements(db: Database) {
       { n: number }
     >(`SELECT count(*) AS n FROM messages
       WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`),
-    search: db.prepare<[string, string, string, number, number], SearchRow>(search(false)),
-    searchIn: db.prepare<[string, string, string, string, number, number], SearchRow>(search(true)),
   };
 }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import {
   storeContracts,
 } from '@chatter/testing';
 import { SqliteStore } from './sqlite-store';
+import { initialMigration } from './migrations/001-initial';
+import { migrate } from './migrations';
 
 storeContracts('sqlite', async () => {
   const store = SqliteStore.open({ file: ':memory:' });
@@ -39,10 +41,57 @@ describe('SqliteStore on a file', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('creates the database 0600 in a new 0700 directory, whatever the umask', async () => {
+    const file = tempFile();
+    const umask = process.umask(0o000);
+    try {
+      const store = SqliteStore.open({ file });
+      const t = aTenantId();
+      const user = await store.users.create(aUser(t));
+      const conversation = await store.conversations.create(aConversation(t), [{ userId: user.id, role: 'OWNER' }]);
+      await store.messages.append(aMessage(t, conversation.id, user.id, { body: 'private' }));
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      expect(mode(join(file, '..'))).toBe(0o700);
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+      expect(mode(`${file}-shm`)).toBe(0o600);
+      await store.close();
+    } finally {
+      process.umask(umask);
+    }
+  });
+
+  it('migrates a version-1 database to one search index per tenant, keeping every message searchable', async () => {
+    const file = tempFile();
+    // A database as version 1 left it: the one shared index, messages of two tenants.
+    mkdirSync(join(file, '..'), { recursive: true });
+    const raw = new Database(file);
+    migrate(raw, [initialMigration]);
+    const [a, b] = [aTenantId(), aTenantId()];
+    const now = Date.now();
+    for (const [t, body] of [[a, 'shared word alpha'], [b, 'shared word beta'], [a, 'deleted word']] as const) {
+      raw.prepare('INSERT INTO users (tenant_id, id, name, presence_privacy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(t, 'u', 'U', 'EVERYONE', now, now);
+      raw.prepare("INSERT INTO conversations (tenant_id, id, kind, created_at, last_activity_at, last_seq) VALUES (?, 'c', 'GROUP', ?, ?, 0) ON CONFLICT DO NOTHING").run(t, now, now);
+      raw.prepare("INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at) VALUES (?, 'c', 'u', 'OWNER', ?) ON CONFLICT DO NOTHING").run(t, now);
+      const seq = (raw.prepare('SELECT count(*) AS n FROM messages WHERE tenant_id = ?').get(t) as { n: number }).n + 1;
+      raw.prepare('INSERT INTO messages (tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(t, `m${seq}`, 'c', seq, 'u', `k${seq}`, body, now + seq);
+    }
+    raw.prepare("UPDATE messages SET body = NULL, deleted_at = ? WHERE tenant_id = ? AND id = 'm2'").run(now, a);
+    raw.close();
+
+    const store = SqliteStore.open({ file });
+    expect(store.appliedMigrations).toEqual([2]);
+    expect((await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word alpha']);
+    expect((await store.messages.search(b, 'u', 'word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word beta']);
+    expect(await store.messages.search(a, 'u', 'deleted', null, 0, 10)).toEqual([]);
+    expect((await store.tenants.create(aTenant({ id: a }))).phoneSignUp).toBe(true);
+    await store.close();
+  });
+
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1]);
+    expect(first.appliedMigrations).toEqual([1, 2]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -73,6 +122,7 @@ describe('SqliteStore on a file', () => {
     try {
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
+        { version: 2, name: 'tenant-search-and-settings' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConversationLog } from './conversation-log';
 import { MIGRATIONS, migrate } from './migrations';
@@ -57,7 +57,7 @@ export class SqliteStore {
   /** Opens (creating if needed) the database and brings its schema up to date. */
   static open(options: SqliteStoreOptions): SqliteStore {
     const inMemory = options.file === ':memory:' || options.file === '';
-    if (!inMemory) mkdirSync(dirname(options.file), { recursive: true });
+    if (!inMemory) restrictToOwner(options.file);
     const db = new Database(options.file);
     try {
       // WAL lets readers proceed during a write; in-memory databases keep their own journal mode.
@@ -94,5 +94,26 @@ export class SqliteStore {
     } finally {
       this.db.close();
     }
+  }
+}
+
+/**
+ * The database holds messages, phone numbers and tenant secrets: its directory is created 0700 and
+ * the file 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database file's
+ * mode). Database files left more open by an older version are narrowed where we own them.
+ */
+function restrictToOwner(file: string): void {
+  const dir = dirname(file);
+  // An existing directory is the operator's (it may be shared, like /tmp): only a new one is ours.
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) narrow(path, 0o600);
+}
+
+function narrow(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch {
+    // Not ours to change (e.g. a mounted volume owned by another user): leave it as it is.
   }
 }

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Tenant, TenantRepository } from '@chatter/core';
+import { Tenant, TenantRepository, TenantSettings } from '@chatter/core';
 import { TenantRow, fromTenant, toTenant } from './mappers/tenant.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
 
@@ -8,15 +8,17 @@ export class SqliteTenantRepository extends TenantRepository {
   private readonly byId: Statement<[string], TenantRow>;
   private readonly all: Statement<[], TenantRow>;
   private readonly setSecret: Statement<[string, string], TenantRow>;
+  private readonly setSettings: Statement<[number, string], TenantRow>;
 
   constructor(db: Database) {
     super();
     this.insert = db.prepare(
-      'INSERT INTO tenants (id, name, signing_secret, created_at) VALUES (@id, @name, @signing_secret, @created_at)',
+      'INSERT INTO tenants (id, name, signing_secret, phone_sign_up, created_at) VALUES (@id, @name, @signing_secret, @phone_sign_up, @created_at)',
     );
     this.byId = db.prepare('SELECT * FROM tenants WHERE id = ?');
     this.all = db.prepare('SELECT * FROM tenants ORDER BY id');
     this.setSecret = db.prepare('UPDATE tenants SET signing_secret = ? WHERE id = ? RETURNING *');
+    this.setSettings = db.prepare('UPDATE tenants SET phone_sign_up = ? WHERE id = ? RETURNING *');
   }
 
   override async create(tenant: Tenant): Promise<Tenant> {
@@ -35,6 +37,11 @@ export class SqliteTenantRepository extends TenantRepository {
 
   override async updateSigningSecret(id: string, secret: string): Promise<Tenant | null> {
     const row = this.setSecret.get(secret, id);
+    return row ? toTenant(row) : null;
+  }
+
+  override async updateSettings(id: string, settings: TenantSettings): Promise<Tenant | null> {
+    const row = this.setSettings.get(settings.phoneSignUp ? 1 : 0, id);
     return row ? toTenant(row) : null;
   }
 }

@@ -1,5 +1,8 @@
 import { Tenant } from './tenant';
 
+/** The settings an operator may change on a tenant. */
+export type TenantSettings = Pick<Tenant, 'phoneSignUp'>;
+
 /** Persistence of tenants. */
 export abstract class TenantRepository {
   /** Creates a tenant; throws DomainError CONFLICT when the id exists. */
@@ -9,4 +12,6 @@ export abstract class TenantRepository {
   abstract list(): Promise<Tenant[]>;
   /** Replaces the signing secret (rotation). Returns the updated tenant or null if absent. */
   abstract updateSigningSecret(id: string, secret: string): Promise<Tenant | null>;
+  /** Changes the tenant's settings. Returns the updated tenant or null if absent. */
+  abstract updateSettings(id: string, settings: TenantSettings): Promise<Tenant | null>;
 }

@@ -9,5 +9,10 @@ export interface Tenant {
   name: string;
   /** Secret with which the tenant's own backend signs app-issued user tokens (HS256). */
   signingSecret: string;
+  /**
+   * Whether new users may sign up with a phone number and SMS code. Off for tenants whose users
+   * come only from app-issued tokens; existing phone users can still sign in.
+   */
+  phoneSignUp: boolean;
   createdAt: Date;
 }

@@ -6,9 +6,20 @@ import { UseCase } from '../shared/use-case';
 import { Authenticate } from '../identity/tokens/authenticate.use-case';
 import { CreateConversations } from '../messaging/conversations/conversations.use-cases';
 import { DEFAULT_TENANT, Tenant, TENANT_ID_PATTERN } from './tenant';
-import { TenantRepository } from './tenant.repository';
+import { TenantRepository, TenantSettings } from './tenant.repository';
+import { TenantSecretRotations } from './tenant-secret-rotations';
 
 export const newSigningSecret = (): string => randomBytes(32).toString('base64url');
+
+/** What `ensureDefault` found: the tenant, and whether a configured secret was set aside. */
+export interface EnsuredDefaultTenant {
+  tenant: Tenant;
+  /**
+   * True when DEFAULT_TENANT_SECRET differs from the stored secret: the stored one (rotated by an
+   * operator) stays in force, since the configured one only seeds a new default tenant.
+   */
+  configuredSecretIgnored: boolean;
+}
 
 /** Operators' tenant administration (CLI and admin GraphQL). */
 @UseCase()
@@ -17,6 +28,7 @@ export class ManageTenants {
     private readonly tenants: TenantRepository,
     private readonly conversations: CreateConversations,
     private readonly auth: Authenticate,
+    private readonly rotations: TenantSecretRotations,
     private readonly clock: Clock,
   ) {}
 
@@ -28,6 +40,7 @@ export class ManageTenants {
       id,
       name: checkText('name', name, { min: 1, max: 100 }),
       signingSecret: newSigningSecret(),
+      phoneSignUp: true,
       createdAt: this.clock.now(),
     });
     await this.conversations.ensureGeneralChannel(tenant.id);
@@ -38,15 +51,35 @@ export class ManageTenants {
     return this.tenants.list();
   }
 
+  /**
+   * Issues a new signing secret. Tokens signed with the old one stop working at once on every
+   * instance, and sockets they opened are closed (through the bus; see TenantSecretRotations).
+   */
   async rotateSecret(id: string): Promise<Tenant> {
     const tenant = await this.tenants.updateSigningSecret(id, newSigningSecret());
     if (!tenant) throw new DomainError('NOT_FOUND', 'tenant not found');
     this.auth.forgetTenant(tenant.id);
+    await this.rotations.announce(tenant.id);
     return tenant;
   }
 
-  /** The default tenant and its general channel exist out of the box. */
-  async ensureDefault(signingSecret: string | null): Promise<Tenant> {
+  /** Changes a tenant's settings (phone sign-up on or off). */
+  async updateSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
+    const current = await this.tenants.findById(typeof id === 'string' && TENANT_ID_PATTERN.test(id) ? id : '');
+    if (!current) throw new DomainError('NOT_FOUND', 'tenant not found');
+    const phoneSignUp = settings.phoneSignUp ?? current.phoneSignUp;
+    if (typeof phoneSignUp !== 'boolean') throw invalid('phoneSignUp', 'phoneSignUp must be true or false');
+    const updated = await this.tenants.updateSettings(current.id, { phoneSignUp });
+    if (!updated) throw new DomainError('NOT_FOUND', 'tenant not found');
+    return updated;
+  }
+
+  /**
+   * The default tenant and its general channel exist out of the box. A configured signing secret
+   * only seeds the tenant when it is created: once stored, the secret changes only by rotation,
+   * so a restart with the old DEFAULT_TENANT_SECRET never undoes a rotation.
+   */
+  async ensureDefault(signingSecret: string | null): Promise<EnsuredDefaultTenant> {
     let tenant = await this.tenants.findById(DEFAULT_TENANT);
     if (!tenant) {
       try {
@@ -54,6 +87,7 @@ export class ManageTenants {
           id: DEFAULT_TENANT,
           name: 'Default',
           signingSecret: signingSecret ?? newSigningSecret(),
+          phoneSignUp: true,
           createdAt: this.clock.now(),
         });
       } catch (error) {
@@ -62,10 +96,7 @@ export class ManageTenants {
         if (!tenant) throw error;
       }
     }
-    if (signingSecret && tenant.signingSecret !== signingSecret) {
-      tenant = (await this.tenants.updateSigningSecret(DEFAULT_TENANT, signingSecret)) ?? tenant;
-    }
     await this.conversations.ensureGeneralChannel(tenant.id);
-    return tenant;
+    return { tenant, configuredSecretIgnored: signingSecret !== null && tenant.signingSecret !== signingSecret };
   }
 }

@@ -5,6 +5,8 @@ export const toTenant = (r: TenantRecord): Tenant => ({
   id: r._id,
   name: r.name,
   signingSecret: r.signingSecret,
+  // Tenants stored before the setting existed allow phone sign-up.
+  phoneSignUp: r.phoneSignUp ?? true,
   createdAt: r.createdAt,
 });
 
@@ -12,5 +14,6 @@ export const fromTenant = (t: Tenant): TenantRecord => ({
   _id: t.id,
   name: t.name,
   signingSecret: t.signingSecret,
+  phoneSignUp: t.phoneSignUp,
   createdAt: t.createdAt,
 });

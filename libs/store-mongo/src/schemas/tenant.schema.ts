@@ -14,6 +14,10 @@ export class TenantRecord {
   @Prop({ type: String, required: true })
   signingSecret!: string;
 
+  /** Absent on tenants stored before the setting existed: read as true. */
+  @Prop({ type: Boolean, required: false })
+  phoneSignUp?: boolean;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 }

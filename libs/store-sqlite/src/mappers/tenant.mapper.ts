@@ -5,6 +5,7 @@ export interface TenantRow {
   id: string;
   name: string;
   signing_secret: string;
+  phone_sign_up: number;
   created_at: number;
 }
 
@@ -12,6 +13,7 @@ export const toTenant = (row: TenantRow): Tenant => ({
   id: row.id,
   name: row.name,
   signingSecret: row.signing_secret,
+  phoneSignUp: row.phone_sign_up === 1,
   createdAt: fromMs(row.created_at),
 });
 
@@ -19,5 +21,6 @@ export const fromTenant = (tenant: Tenant): TenantRow => ({
   id: tenant.id,
   name: tenant.name,
   signing_secret: tenant.signingSecret,
+  phone_sign_up: tenant.phoneSignUp ? 1 : 0,
   created_at: toMs(tenant.createdAt),
 });

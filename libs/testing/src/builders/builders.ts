@@ -38,6 +38,7 @@ export function aTenant(overrides: Partial<Tenant> = {}): Tenant {
     id,
     name: `Tenant ${id}`,
     signingSecret: randomBytes(32).toString('base64url'),
+    phoneSignUp: true,
     createdAt: nextTime(),
     ...overrides,
   };

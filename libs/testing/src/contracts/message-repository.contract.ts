@@ -412,6 +412,31 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         expect(await store().messages.search(t, you.id, 'harbour', other.id, 0, 10)).toEqual([]);
       });
 
+      it('is tenant-scoped: another tenant’s messages change neither the hits nor their order', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [me, you] = users;
+        for (const body of ['good morning', 'see you at noon', 'on my way', 'running late', 'ok', 'thanks']) {
+          await store().messages.append(aMessage(t, conversation.id, you.id, { body }));
+        }
+        const apples = await store().messages.append(aMessage(t, conversation.id, you.id, { body: 'apple apple pear' }));
+        const pears = await store().messages.append(aMessage(t, conversation.id, you.id, { body: 'pear pear apple' }));
+        const order = async () => (await store().messages.search(t, me.id, 'apple pear', null, 0, 10)).map((h) => h.message.id);
+        const before = await order();
+        expect([...before].sort()).toEqual([apples.message.id, pears.message.id].sort());
+
+        // Another tenant with the same words, and many more of one of them.
+        const other = aTenantId();
+        const theirs = await aChat(store(), other, 1);
+        for (let i = 0; i < 12; i++) {
+          await store().messages.append(aMessage(other, theirs.conversation.id, theirs.users[0]!.id, { body: `pear pear ${i}` }));
+        }
+        expect(await order()).toEqual(before);
+        expect((await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).every((h) => h.message.tenantId === other)).toBe(true);
+        expect((await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).length).toBe(12);
+        expect(await store().messages.search(t, me.id, '0', null, 0, 10)).toEqual([]);
+      });
+
       it('searches the current body: edits are found by their new words only', async () => {
         const t = aTenantId();
         const { conversation, users } = await aChat(store(), t, 1);

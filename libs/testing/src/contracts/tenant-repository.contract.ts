@@ -42,5 +42,15 @@ export function tenantRepositoryContract(makeStore: MakeStore): void {
       expect(await store().tenants.updateSigningSecret('no-such-tenant', 'x')).toBeNull();
       expect(await store().tenants.findById('no-such-tenant')).toBeNull();
     });
+
+    it('changes the phone sign-up setting and keeps the other fields, or returns null for an unknown tenant', async () => {
+      const tenant = await store().tenants.create(aTenant());
+      expect(tenant.phoneSignUp).toBe(true);
+      const off = await store().tenants.updateSettings(tenant.id, { phoneSignUp: false });
+      expect(off).toEqual({ ...tenant, phoneSignUp: false });
+      expect(await store().tenants.findById(tenant.id)).toEqual({ ...tenant, phoneSignUp: false });
+      expect((await store().tenants.updateSettings(tenant.id, { phoneSignUp: true }))?.phoneSignUp).toBe(true);
+      expect(await store().tenants.updateSettings('no-such-tenant', { phoneSignUp: false })).toBeNull();
+    });
   });
 }
