@@ -56,7 +56,12 @@ export async function run(): Promise<void> {
   }
   const app = await createApp(config);
   const tenants = app.get(ManageTenants);
-  await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
+  const ensured = await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
+  if (ensured.configuredSecretIgnored) {
+    new NestLogger('Chatter').warn(
+      'DEFAULT_TENANT_SECRET differs from the default tenant\'s stored signing secret (it was rotated): the stored secret stays in force. DEFAULT_TENANT_SECRET only seeds a new default tenant; remove it or set it to the current secret.',
+    );
+  }
   app.get(ShutdownService).install(app);
   // A deep accept queue: after an outage every client reconnects at once, and connections the
   // kernel cannot queue are reset (the kernel caps this at net.core.somaxconn).

@@ -21,6 +21,7 @@ export * from './shared/actor';
 export * from './shared/settings';
 export * from './shared/text';
 export * from './limits/rate-limit';
+export * from './limits/address-group';
 export * from './tenancy/tenants.use-cases';
 export * from './tenancy/tenant-secret-rotations';
 export * from './identity/phone';

@@ -9,6 +9,7 @@ import {
   MessageRepository,
   PresenceService,
   RateLimiter,
+  TenantSecretRotations,
   UserRepository,
 } from '@chatter/core';
 import { createErrorFormatter, WsGateway } from '@chatter/graphql';
@@ -21,6 +22,7 @@ import { ShutdownModule, ShutdownService } from '../platform/shutdown';
 export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private gateway: WsGateway | null = null;
+  private stopRotations: (() => Promise<void>) | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,9 +37,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     private readonly messages: MessageRepository,
     private readonly settings: CoreSettings,
     private readonly limiter: RateLimiter,
+    private readonly rotations: TenantSecretRotations,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const config = this.config;
     const server = this.httpHost.httpAdapter.getHttpServer() as Server;
     const logger = this.logger;
@@ -70,6 +73,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         trustProxy: config.http.trustProxy,
         maxSocketsPerIp: config.ws.maxSocketsPerIp,
         connectsPerIp: { limit: config.ws.connectsPerIp, windowMs: 10_000 },
+        perUser: { maxSocketsPerUser: config.ws.maxSocketsPerUser, maxSubscriptionsPerUser: config.ws.maxSubscriptionsPerUser },
       },
       {
         socketOpened: () => this.metrics.incWsConnections(),
@@ -87,10 +91,18 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
       createErrorFormatter({ error: (ctx, msg) => logger.error(ctx, msg) }),
     );
     this.gateway.attach(server);
+    // A rotated tenant secret (on any instance) ends this instance's sockets opened with old tokens.
+    this.stopRotations = await this.rotations.listen((tenantId) => {
+      this.gateway?.revokeTenantAppTokens(tenantId).then(
+        (closed) => logger.log({ tenantId, closed }, 'tenant signing secret rotated: sockets with old app tokens closed'),
+        (err: unknown) => logger.error({ err, tenantId }, 'closing sockets after a secret rotation failed'),
+      );
+    });
     this.shutdown.registerDrainer('websockets', () => this.gateway?.drain() ?? Promise.resolve());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stopRotations?.().catch(() => undefined);
     await this.gateway?.drain();
   }
 }

@@ -240,6 +240,8 @@ export type Mutation = {
   /** Title (admins), and my own mute, pin and archive settings. */
   updateConversation: Conversation;
   updateProfile: User;
+  /** Operators only: changes a tenant's settings (phone sign-up on or off). */
+  updateTenantSettings: Tenant;
   /** Signs up (name required the first time) or logs in. */
   verifyLoginCode: AuthPayload;
 };
@@ -389,6 +391,12 @@ export type MutationUpdateConversationArgs = {
 
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
+};
+
+
+export type MutationUpdateTenantSettingsArgs = {
+  id: Scalars['ID']['input'];
+  phoneSignUp: Scalars['Boolean']['input'];
 };
 
 
@@ -547,6 +555,8 @@ export type Tenant = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in). */
+  phoneSignUp: Scalars['Boolean']['output'];
 };
 
 export type TenantSecretPayload = {

@@ -9,6 +9,18 @@ export class CoreSettings {
   codesPerPhone = { limit: 5, windowMs: 15 * 60_000 };
   codesPerIp = { limit: 30, windowMs: 15 * 60_000 };
   verifyPerIp = { limit: 60, windowMs: 15 * 60_000 };
+  /** SMS codes sent per tenant, and by the whole deployment, per window (toll-fraud budgets). */
+  smsPerTenant = { limit: 1000, windowMs: 3_600_000 };
+  smsGlobal = { limit: 10_000, windowMs: 3_600_000 };
+  /** Operator (admin-token) requests per client address per window, right or wrong. */
+  adminPerIp = { limit: 60, windowMs: 60_000 };
+  /** Delivery receipts a user may send per window. */
+  deliveredPerUser = { limit: 300, windowMs: 10_000 };
+  /** Message searches a user may run per window (each alias of a search counts). */
+  searchesPerUser = { limit: 20, windowMs: 10_000 };
+  /** The `aud` an app-issued token must name when it has one; whether tokens without one are refused. */
+  appTokenAudience = 'chatter';
+  appTokenRequireAudience = false;
   /** Messages a user may send per window. */
   sendsPerUser = { limit: 30, windowMs: 10_000 };
   /** Other writes (reactions, edits, typing, membership) per user per window. */

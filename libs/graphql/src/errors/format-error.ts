@@ -13,6 +13,9 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** What a client is told when Redis, NATS or the database failed (the details go to the log). */
+export const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable: retry shortly';
+
 export interface ErrorLogger {
   error(context: Record<string, unknown>, message: string): void;
 }
@@ -24,6 +27,16 @@ export interface ErrorLogger {
 export function createErrorFormatter(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrap(error);
+    if (original instanceof DomainError && original.code === 'UNAVAILABLE') {
+      // Infrastructure text (Redis's NOAUTH or OOM, hosts, ports) is for the log, not for clients.
+      logger.error({ err: original, path: formatted.path }, 'a dependency was unavailable');
+      return {
+        message: UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: graphqlCodeFor(original.code) },
+      };
+    }
     if (original instanceof DomainError) {
       return {
         message: original.message,

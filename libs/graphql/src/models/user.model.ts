@@ -65,6 +65,8 @@ export class AuthPayloadModel {
 export class TenantModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
+  @Field({ description: 'Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in).' })
+  phoneSignUp!: boolean;
   @Field(() => Date) createdAt!: Date;
 }
 

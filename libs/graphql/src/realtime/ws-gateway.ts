@@ -36,6 +36,8 @@ import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits
 import { toChatEvent } from './event-mapper';
 import { renderVariables } from './render-variables';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
+import { closeSocketsOfRotatedTenant } from './session-revocation';
+import { CLOSE_TOO_MANY_SOCKETS, UserAdmission, UserAdmissionLimits } from './user-admission';
 import { dependsOnViewer } from './viewer-dependence';
 
 export const CLOSE_SLOW_CONSUMER = 4013;
@@ -60,6 +62,8 @@ export interface WsGatewayOptions {
   maxSocketsPerIp: number;
   /** New sockets per client address per window, across instances (limit 0 = off). */
   connectsPerIp: { limit: number; windowMs: number };
+  /** Per-user caps on sockets and subscriptions on this instance (0 = no cap). */
+  perUser: UserAdmissionLimits;
 }
 
 export interface WsMetrics {
@@ -126,6 +130,7 @@ export class WsGateway {
   private ticker: NodeJS.Timeout | null = null;
   private readonly trust: (addr: string, i: number) => boolean;
   private readonly admission: SocketAdmission;
+  private readonly userAdmission: UserAdmission;
   private accepting = true;
 
   constructor(
@@ -149,6 +154,7 @@ export class WsGateway {
     const t = options.trustProxy;
     this.trust = typeof t === 'boolean' ? () => t : typeof t === 'number' ? (_a, i) => i < t : proxyAddr.compile([...t]);
     this.admission = new SocketAdmission(deps.limiter, { maxSocketsPerAddress: options.maxSocketsPerIp, connectsPerAddress: options.connectsPerIp });
+    this.userAdmission = new UserAdmission(options.perUser);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
   }
 
@@ -198,6 +204,11 @@ export class WsGateway {
         this.deps.presence.heartbeat(state.actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
       }
     }
+  }
+
+  /** Closes (4403) this instance's sockets opened with app tokens of a tenant whose secret was rotated. */
+  revokeTenantAppTokens(tenantId: string): Promise<number> {
+    return closeSocketsOfRotatedTenant(this.states, tenantId, this.deps.authenticate);
   }
 
   get openSockets(): number {
@@ -316,6 +327,7 @@ export class WsGateway {
     ws.once('close', (code, reason) => {
       this.states.delete(state);
       this.admission.closed(ip);
+      this.userAdmission.releaseSocket(state.id);
       this.metrics.socketClosed();
       void closed(code, String(reason));
       const actor = state.actor;
@@ -378,6 +390,11 @@ export class WsGateway {
           return false; // graphql-ws closes with 4403 Forbidden
         }
         const actor = state.actor;
+        if (!this.userAdmission.admitSocket(state.id, actor)) {
+          state.actor = null;
+          state.socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this user');
+          return false;
+        }
         // The socket lives no longer than its token (closed by tick).
         state.expiresAt = actor.expiresAt.getTime();
         await this.deps.presence.connected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence connect failed'));
@@ -492,6 +509,13 @@ export class WsGateway {
     // per-document number stands for the text in the key.
     const key = `${facts.id}|${operationName}|${JSON.stringify(names.map((n) => values[n] ?? null))}`;
     const viewerDependent = facts.dependent;
+    const owner = context.actor;
+    if (owner && !this.userAdmission.startSubscription(owner)) {
+      await items.return?.();
+      const limit = this.userAdmission.maxSubscriptionsPerUser;
+      return { errors: [new GraphQLError(`at most ${limit} subscriptions per user at once`, { extensions: { code: 'RATE_LIMITED' } })] };
+    }
+    const userAdmission = this.userAdmission;
     this.metrics.subscriptionStarted();
     const metrics = this.metrics;
     const render = (item: Exclude<StreamItem, { kind: 'close' }>) => this.render(item, args, key, viewerDependent);
@@ -500,6 +524,7 @@ export class WsGateway {
       if (finished) return;
       finished = true;
       metrics.subscriptionEnded();
+      if (owner) userAdmission.endSubscription(owner);
       await items.return?.();
     };
     // An async-generator-shaped object: graphql-ws calls return() on it when the socket closes.

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { DomainError, ManageTenants, Tenant } from '@chatter/core';
+import { addressGroup, CoreSettings, DomainError, enforceRateLimit, ManageTenants, RateLimiter, Tenant } from '@chatter/core';
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
@@ -16,19 +16,21 @@ export class AdminResolver {
   constructor(
     private readonly tenantAdmin: ManageTenants,
     private readonly settings: AdminSettings,
+    private readonly limiter: RateLimiter,
+    private readonly core: CoreSettings,
   ) {}
 
   @Public()
   @Query(() => [TenantModel], { description: 'Operators only: requires the x-admin-token header.' })
   async tenants(@GqlCtx() ctx: GqlContext): Promise<Tenant[]> {
-    this.authorize(ctx);
+    await this.authorize(ctx);
     return this.tenantAdmin.list();
   }
 
   @Public()
   @Mutation(() => TenantSecretPayload, { description: 'Operators only: requires the x-admin-token header.' })
   async createTenant(@GqlCtx() ctx: GqlContext, @Args('id', { type: () => ID }) id: string, @Args('name') name: string) {
-    this.authorize(ctx);
+    await this.authorize(ctx);
     const tenant = await this.tenantAdmin.create(id, name);
     return { tenant, signingSecret: tenant.signingSecret };
   }
@@ -36,12 +38,25 @@ export class AdminResolver {
   @Public()
   @Mutation(() => TenantSecretPayload, { description: 'Operators only: issues a new app-token signing secret.' })
   async rotateTenantSecret(@GqlCtx() ctx: GqlContext, @Args('id', { type: () => ID }) id: string) {
-    this.authorize(ctx);
+    await this.authorize(ctx);
     const tenant = await this.tenantAdmin.rotateSecret(id);
     return { tenant, signingSecret: tenant.signingSecret };
   }
 
-  private authorize(ctx: GqlContext): void {
+  @Public()
+  @Mutation(() => TenantModel, { description: 'Operators only: changes a tenant\'s settings (phone sign-up on or off).' })
+  async updateTenantSettings(
+    @GqlCtx() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('phoneSignUp', { type: () => Boolean }) phoneSignUp: boolean,
+  ): Promise<Tenant> {
+    await this.authorize(ctx);
+    return this.tenantAdmin.updateSettings(id, { phoneSignUp });
+  }
+
+  /** Every operator request counts per client address (IPv6 by /64), right token or wrong: no brute force. */
+  private async authorize(ctx: GqlContext): Promise<void> {
+    await enforceRateLimit(this.limiter, `admin:ip:${addressGroup(ctx.clientIp)}`, this.core.adminPerIp, 'operator requests from this address');
     const expected = this.settings.adminToken;
     if (!expected) throw new DomainError('FORBIDDEN', 'the admin API is disabled (ADMIN_TOKEN is not set)');
     const given = ctx.adminToken ?? '';

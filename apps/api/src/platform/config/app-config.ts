@@ -64,12 +64,20 @@ export interface AppConfig {
     readonly refreshTokenTtlDays: number;
     /** Undefined: admin mutations are disabled. */
     readonly adminToken: string | undefined;
+    /** Seeds the default tenant's signing secret when that tenant is created (never overwrites). */
     readonly defaultTenantSecret: string | undefined;
+    /** The `aud` an app-issued token must name when it has one. */
+    readonly appTokenAudience: string;
+    /** Refuse app-issued tokens without `aud`. */
+    readonly appTokenRequireAudience: boolean;
   };
   readonly sms: {
     readonly sender: SmsSenderKind;
     readonly webhookUrl: string | undefined;
     readonly webhookTimeoutMs: number;
+    /** Login codes sent per tenant per hour, and by the whole deployment per hour. */
+    readonly perTenantPerHour: number;
+    readonly perHour: number;
   };
   readonly graphql: {
     readonly playground: boolean;
@@ -87,6 +95,9 @@ export interface AppConfig {
     readonly maxSocketsPerIp: number;
     /** New sockets per client address per 10 s, across instances; 0 = no limit. */
     readonly connectsPerIp: number;
+    /** Most sockets, and running subscriptions, per user on one instance; 0 = no cap. */
+    readonly maxSocketsPerUser: number;
+    readonly maxSubscriptionsPerUser: number;
   };
   readonly realtime: {
     readonly replayLimit: number;

@@ -85,7 +85,19 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'DEFAULT_TENANT_SECRET',
     default: 'unset',
     description:
-      'Signing secret for app-issued tokens of the default tenant, at least 32 characters.',
+      "Seeds the signing secret of the default tenant's app-issued tokens when that tenant is first created, at least 32 characters. Once stored, the secret changes only by rotation (rotateTenantSecret or the CLI): a different value here is ignored with a warning at start, so a restart never undoes a rotation.",
+  },
+  {
+    name: 'APP_TOKEN_AUDIENCE',
+    default: 'chatter',
+    description:
+      'The aud claim an app-issued token must name when it carries one (a string or an array containing it); tokens with another audience are refused.',
+  },
+  {
+    name: 'APP_TOKEN_REQUIRE_AUDIENCE',
+    default: 'false',
+    description:
+      'true: refuse app-issued tokens without an aud claim (recommended once every tenant backend sets it).',
   },
   {
     name: 'SMS_SENDER',
@@ -102,6 +114,17 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'SMS_WEBHOOK_TIMEOUT_MS',
     default: '5000',
     description: 'Webhook request timeout in milliseconds (100–60000).',
+  },
+  {
+    name: 'SMS_PER_TENANT_PER_HOUR',
+    default: '1000',
+    description:
+      'Login codes one tenant may have sent per hour (toll-fraud budget), counted by all instances together; beyond it requestLoginCode answers RATE_LIMITED.',
+  },
+  {
+    name: 'SMS_PER_HOUR',
+    default: '10000',
+    description: 'Login codes the whole deployment may send per hour, counted by all instances together.',
   },
   {
     name: 'ALLOW_LOG_SMS_IN_PRODUCTION',
@@ -152,6 +175,18 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     default: '600',
     description:
       'New WebSocket connections per client address per 10 s, counted by all instances together (in Redis when clustered; not enforced while Redis is unreachable); 0 = no limit. Beyond it the upgrade is refused with 429 and Retry-After.',
+  },
+  {
+    name: 'WS_MAX_SOCKETS_PER_USER',
+    default: '50',
+    description:
+      'Most authenticated WebSocket connections one user may hold open on one instance; 0 = no cap. Beyond it connection_init is answered by closing with 4429.',
+  },
+  {
+    name: 'WS_MAX_SUBSCRIPTIONS_PER_USER',
+    default: '100',
+    description:
+      'Most subscriptions one user may run at once on one instance, over all their sockets; 0 = no cap. Beyond it a subscription is refused with RATE_LIMITED.',
   },
   {
     name: 'MAX_QUERY_DEPTH',

@@ -70,8 +70,10 @@ describe('loadConfig defaults', () => {
       accessTokenTtlSeconds: 900,
       refreshTokenTtlDays: 30,
       adminToken: undefined,
+      appTokenAudience: 'chatter',
+      appTokenRequireAudience: false,
     });
-    expect(config.sms).toEqual({ sender: 'log', webhookUrl: undefined, webhookTimeoutMs: 5000 });
+    expect(config.sms).toEqual({ sender: 'log', webhookUrl: undefined, webhookTimeoutMs: 5000, perTenantPerHour: 1000, perHour: 10000 });
     expect(config.graphql).toEqual({
       playground: true,
       introspection: true,
@@ -85,6 +87,8 @@ describe('loadConfig defaults', () => {
       slowConsumerMs: 10000,
       maxSocketsPerIp: 1000,
       connectsPerIp: 600,
+      maxSocketsPerUser: 50,
+      maxSubscriptionsPerUser: 100,
     });
     expect(config.realtime).toEqual({
       replayLimit: 1000,
@@ -334,7 +338,23 @@ describe('loadConfig SMS rules', () => {
       sender: 'webhook',
       webhookUrl: 'http://sms:8080/send',
       webhookTimeoutMs: 5000,
+      perTenantPerHour: 1000,
+      perHour: 10000,
     });
+  });
+
+  it('reads the SMS budgets and refuses values out of range', () => {
+    expect(load({ SMS_PER_TENANT_PER_HOUR: '20', SMS_PER_HOUR: '100' }).sms).toMatchObject({ perTenantPerHour: 20, perHour: 100 });
+    expect(errorOf({ SMS_PER_HOUR: '0' }).variable).toBe('SMS_PER_HOUR');
+    expect(errorOf({ SMS_PER_TENANT_PER_HOUR: 'lots' }).variable).toBe('SMS_PER_TENANT_PER_HOUR');
+  });
+
+  it('reads the app-token audience rules and the per-user socket caps', () => {
+    const config = load({ APP_TOKEN_AUDIENCE: 'https://chat.example.com', APP_TOKEN_REQUIRE_AUDIENCE: 'true', WS_MAX_SOCKETS_PER_USER: '0', WS_MAX_SUBSCRIPTIONS_PER_USER: '7' });
+    expect(config.auth).toMatchObject({ appTokenAudience: 'https://chat.example.com', appTokenRequireAudience: true });
+    expect(config.ws).toMatchObject({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: 7 });
+    expect(errorOf({ APP_TOKEN_AUDIENCE: 'two words' }).variable).toBe('APP_TOKEN_AUDIENCE');
+    expect(errorOf({ WS_MAX_SUBSCRIPTIONS_PER_USER: '-1' }).variable).toBe('WS_MAX_SUBSCRIPTIONS_PER_USER');
   });
 
   it('requires SMS_WEBHOOK_URL for SMS_SENDER=webhook', () => {

@@ -71,10 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const refreshTokenTtlDays = read.int('REFRESH_TOKEN_TTL_DAYS', 30, 1, 365);
   const adminToken = read.secret('ADMIN_TOKEN', 24);
   const defaultTenantSecret = read.secret('DEFAULT_TENANT_SECRET', 32);
+  const appTokenAudience = read.audience('APP_TOKEN_AUDIENCE', 'chatter');
+  const appTokenRequireAudience = read.bool('APP_TOKEN_REQUIRE_AUDIENCE', false);
 
   const smsWebhookUrl = read.url('SMS_WEBHOOK_URL', ['http:', 'https:'], 'an http(s) URL');
   const smsSender = read.oneOf('SMS_SENDER', SMS_SENDERS, smsWebhookUrl ? 'webhook' : 'log');
   const smsWebhookTimeoutMs = read.int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000);
+  const smsPerTenantPerHour = read.int('SMS_PER_TENANT_PER_HOUR', 1000, 1, 10_000_000);
+  const smsPerHour = read.int('SMS_PER_HOUR', 10_000, 1, 100_000_000);
   const allowLogSmsInProduction = read.bool('ALLOW_LOG_SMS_IN_PRODUCTION', false);
 
   const playground = read.bool('PLAYGROUND', !isProduction);
@@ -90,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const wsSlowConsumerMs = read.int('WS_SLOW_CONSUMER_MS', 10_000, 100, 600_000);
   const wsMaxSocketsPerIp = read.int('WS_MAX_SOCKETS_PER_IP', 1000, 0, 1_000_000);
   const wsConnectsPerIp = read.int('WS_CONNECTS_PER_IP', 600, 0, 1_000_000);
+  const wsMaxSocketsPerUser = read.int('WS_MAX_SOCKETS_PER_USER', 50, 0, 1_000_000);
+  const wsMaxSubscriptionsPerUser = read.int('WS_MAX_SUBSCRIPTIONS_PER_USER', 100, 0, 1_000_000);
   const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
   const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 5000, 1, 1_000_000);
   const maxAliases = read.int('MAX_ALIASES', 30, 0, 1000);
@@ -159,8 +165,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       refreshTokenTtlDays,
       adminToken,
       defaultTenantSecret,
+      appTokenAudience,
+      appTokenRequireAudience,
     },
-    sms: { sender: smsSender, webhookUrl: smsWebhookUrl, webhookTimeoutMs: smsWebhookTimeoutMs },
+    sms: {
+      sender: smsSender,
+      webhookUrl: smsWebhookUrl,
+      webhookTimeoutMs: smsWebhookTimeoutMs,
+      perTenantPerHour: smsPerTenantPerHour,
+      perHour: smsPerHour,
+    },
     graphql: { playground, introspection, maxQueryDepth, maxQueryComplexity, maxAliases },
     ws: {
       maxPayloadBytes: wsMaxPayloadBytes,
@@ -168,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       slowConsumerMs: wsSlowConsumerMs,
       maxSocketsPerIp: wsMaxSocketsPerIp,
       connectsPerIp: wsConnectsPerIp,
+      maxSocketsPerUser: wsMaxSocketsPerUser,
+      maxSubscriptionsPerUser: wsMaxSubscriptionsPerUser,
     },
     realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
     shutdownGraceMs,
@@ -256,6 +272,14 @@ class EnvReader {
     const value = raw.toLowerCase() as T;
     if (!allowed.includes(value)) this.fail(name, `one of ${allowed.join(', ')}`, raw);
     return value;
+  }
+
+  /** A JWT audience: 1–200 printable ASCII characters. */
+  audience(name: string, fallback: string): string {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!/^[\x21-\x7e]{1,200}$/.test(raw)) this.fail(name, '1–200 printable characters without spaces', raw);
+    return raw;
   }
 
   secret(name: string, minLength: number): string | undefined {

@@ -1,12 +1,13 @@
-import { DomainError, invalid } from '../../shared/domain-error';
-import { DEFAULT_TENANT, Tenant, TENANT_ID_PATTERN } from '../../tenancy/tenant';
-import { TenantRepository } from '../../tenancy/tenant.repository';
+import { invalid } from '../../shared/domain-error';
+import { DEFAULT_TENANT, TENANT_ID_PATTERN } from '../../tenancy/tenant';
 
-/** Resolves the tenant a sign-in names (default when omitted). */
-export async function resolveTenant(tenants: TenantRepository, tenant: string | null | undefined): Promise<Tenant> {
+/**
+ * The tenant id a sign-in names (default when omitted), checked for shape only: whether the
+ * tenant exists is looked up after the rate limits, and an unknown tenant answers like a known
+ * one, so sign-in cannot be used to list tenants.
+ */
+export function signInTenantId(tenant: string | null | undefined): string {
   const id = tenant ?? DEFAULT_TENANT;
   if (typeof id !== 'string' || !TENANT_ID_PATTERN.test(id)) throw invalid('tenant', 'tenant id is not valid');
-  const found = await tenants.findById(id);
-  if (!found) throw new DomainError('NOT_FOUND', 'tenant not found');
-  return found;
+  return id;
 }

@@ -7,12 +7,13 @@ import { UseCase } from '../../shared/use-case';
 import { TenantRepository } from '../../tenancy/tenant.repository';
 import { LoginCodeStore, RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
+import { addressGroup } from '../../limits/address-group';
 import { UserRepository } from '../user.repository';
 import { User } from '../user';
 import { normalizePhone } from '../phone';
 import { AuthResult, SessionIssuer } from '../tokens/session-issuer';
 import { LoginCodeHasher } from './login-code-hasher';
-import { resolveTenant } from './tenant-guard';
+import { signInTenantId } from './tenant-guard';
 
 /** Signs up (a name is required the first time) or logs in with a one-time code. */
 @UseCase()
@@ -35,14 +36,15 @@ export class VerifyLoginCode {
     tenant?: string | null;
     clientIp: string;
   }): Promise<AuthResult> {
-    const tenant = await resolveTenant(this.tenants, input.tenant);
+    const tenantId = signInTenantId(input.tenant);
     const phone = normalizePhone(input.phone);
     // Validate the name before the code is spent, so a bad name costs no attempt.
     const name = input.name === undefined || input.name === null ? null : checkText('name', input.name, { min: 1, max: 64 });
-    await enforceRateLimit(this.limiter, `verify:ip:${input.clientIp}`, this.settings.verifyPerIp, 'sign-in attempts from this address');
+    await enforceRateLimit(this.limiter, `verify:ip:${addressGroup(input.clientIp)}`, this.settings.verifyPerIp, 'sign-in attempts from this address');
     const code = typeof input.code === 'string' && input.code.length <= 16 ? input.code.trim() : '';
-    const key = this.hasher.key(tenant.id, phone);
-    const hash = this.hasher.hash(tenant.id, phone, code);
+    // An unknown tenant has no codes: it answers "expired" through the same path as a known one.
+    const key = this.hasher.key(tenantId, phone);
+    const hash = this.hasher.hash(tenantId, phone, code);
     const outcome = await this.codes.attempt(key, hash, this.settings.loginCodeMaxAttempts);
     switch (outcome) {
       case 'ok':
@@ -54,8 +56,12 @@ export class VerifyLoginCode {
       case 'missing':
         throw new DomainError('LOGIN_CODE_EXPIRED', 'the code expired or was already used: request a new one');
     }
+    const tenant = await this.tenants.findById(tenantId);
+    if (!tenant) throw new DomainError('LOGIN_CODE_EXPIRED', 'the code expired or was already used: request a new one');
     let user = await this.users.findByPhone(tenant.id, phone);
     if (!user) {
+      // Codes go only to registered numbers then; this one signed up while the setting changed.
+      if (!tenant.phoneSignUp) throw new DomainError('FORBIDDEN', 'phone sign-up is turned off for this tenant');
       if (!name) {
         // The code was right: keep it usable so the client can resend it with a name.
         await this.codes.put(key, hash, this.settings.loginCodeTtlMs);

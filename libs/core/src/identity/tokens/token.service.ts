@@ -71,7 +71,13 @@ export class TokenService {
   /** Verifies a token a tenant's backend signed with its secret (`iss: app:<tenant>`). */
   async verifyAppToken(token: string, tenantId: string, secret: string, now: Date): Promise<AppTokenClaims> {
     const { payload } = await this.verify(token, new TextEncoder().encode(secret), now, { issuer: `app:${tenantId}` });
-    const { sub, exp, iat, name } = payload;
+    const { sub, exp, iat, name, aud } = payload;
+    // A token minted for another service (another audience) with the same secret is not ours.
+    if (aud === undefined) {
+      if (this.settings.appTokenRequireAudience) throw new DomainError('UNAUTHENTICATED', `app token needs aud: "${this.settings.appTokenAudience}"`);
+    } else if (!(Array.isArray(aud) ? aud : [aud]).includes(this.settings.appTokenAudience)) {
+      throw new DomainError('UNAUTHENTICATED', `app token audience must include "${this.settings.appTokenAudience}"`);
+    }
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || typeof exp !== 'number') {
       throw new DomainError('UNAUTHENTICATED', 'app token needs sub (1-128 chars) and exp');
     }

@@ -9,6 +9,9 @@ import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess } from '../conversation-access';
 import { Message, ReactionSummary } from '../message';
 import { MessageRepository } from '../message.repository';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceRateLimit } from '../../limits/rate-limit';
+import { CoreSettings } from '../../shared/settings';
 
 export interface HistoryArgs {
   first?: number | null;
@@ -31,6 +34,8 @@ export class MessageQueries {
     private readonly messages: MessageRepository,
     private readonly conversations: ConversationRepository,
     private readonly access: ConversationAccess,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
   ) {}
 
   /** `first/after` pages forward from a seq; `last/before` backward; neither = the latest page. */
@@ -68,6 +73,8 @@ export class MessageQueries {
     after: string | null | undefined,
   ): Promise<{ messages: Message[]; cursors: string[]; hasNextPage: boolean }> {
     const text = checkText('query', query, { min: 1, max: 200 });
+    // Full-text search is the costliest read: each one (each alias) counts.
+    await enforceRateLimit(this.limiter, `search:${actor.tenantId}:${actor.userId}`, this.settings.searchesPerUser, 'searches');
     const limit = pageSize(first, 50);
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');

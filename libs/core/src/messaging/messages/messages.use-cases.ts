@@ -181,7 +181,9 @@ export class Receipts {
 
   async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
     checkSeq(seq);
+    await enforceRateLimit(this.limiter, `delivered:${actor.tenantId}:${actor.userId}`, this.settings.deliveredPerUser, 'delivery receipts');
     const { conversation } = await this.access.member(actor, conversationId);
+    if (seq > conversation.lastSeq) throw invalid('seq', 'seq is past the end of the conversation');
     await this.conversations.advanceDelivered(actor.tenantId, conversation.id, actor.userId, seq);
     return true;
   }
