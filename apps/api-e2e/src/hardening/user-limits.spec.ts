@@ -72,17 +72,19 @@ describe('per-user caps', () => {
     for (const [s, id] of [[one, 's1'], [one, 's2'], [one, 's3'], [two, 's4']] as const) s.send({ id, type: 'subscribe', payload: { query: STREAM } });
     await sleep(500);
     two.send({ id: 's5', type: 'subscribe', payload: { query: STREAM } });
-    const refused = await two.next((m) => m.id === 's5' && m.type === 'error', 5_000, 'the refusal of s5');
-    const code = (refused.payload as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? (refused.payload as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+    // Refused as an execution result with errors, then completed (graphql-ws's shape for a failed subscription).
+    const refused = await two.next((m) => m.id === 's5' && m.type === 'next', 5_000, 'the refusal of s5');
+    const code = (refused.payload as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
     table.add("a user's 5th subscription on a 2nd socket (cap 4)", 'WS', 'RATE_LIMITED', String(code));
     expect(code).toBe('RATE_LIMITED');
-    expect([...one.messages, ...two.messages].some((m) => ['s1', 's2', 's3', 's4'].includes(String(m.id)) && m.type === 'error')).toBe(false);
+    const failed = (id: string) => [...one.messages, ...two.messages].some((m) => m.id === id && (m.type === 'error' || (m.payload as { errors?: unknown })?.errors));
+    expect(['s1', 's2', 's3', 's4'].some(failed)).toBe(false);
     // Completing one frees a place, for that user only.
     one.send({ id: 's1', type: 'complete' });
     await sleep(300);
     two.send({ id: 's6', type: 'subscribe', payload: { query: STREAM } });
     await sleep(500);
-    expect(two.messages.some((m) => m.id === 's6' && m.type === 'error')).toBe(false);
+    expect(failed('s6')).toBe(false);
     for (const s of [one, two]) s.ws.close(1000);
   }, 30_000);
 });
@@ -100,15 +102,15 @@ describe('markDelivered', () => {
 
     // 30 aliases per request: 9 more requests reach 300 (with the two above: 302 tried, 300 allowed).
     const aliased = `mutation($c:ID!,$s:Int!){ ${Array.from({ length: 30 }, (_, i) => `d${i}: markDelivered(conversationId:$c, seq:$s)`).join(' ')} }`;
-    const codes: string[] = [];
+    // Mutations run in order, and the first refusal nulls the (non-null) rest: count the requests answered in full.
+    const outcomes: string[] = [];
     for (let i = 0; i < 10; i++) {
       const r = await gql(api, aliased, { c: conv, s: seq }, dee.accessToken);
-      for (let k = 0; k < 30; k++) codes.push(r.data?.[`d${k}`] === true ? 'ok' : 'refused');
-      for (const e of r.errors ?? []) expect(e.extensions?.code).toBe('RATE_LIMITED');
+      outcomes.push(r.errors ? String(r.errors[0]?.extensions?.code) : 'all 30 true');
     }
-    const refused = codes.filter((c) => c === 'refused').length;
-    table.add('302 markDelivered in one burst', 'HTTP', '300 allowed, 2 RATE_LIMITED', `${codes.length + 2 - refused} allowed, ${refused} RATE_LIMITED`);
-    expect(refused).toBe(2);
+    const summary = `${outcomes.filter((o) => o === 'all 30 true').length}× all true, then ${outcomes.at(-1)}`;
+    table.add('10 × 30 markDelivered after 2 (budget 300 per 10 s)', 'HTTP', '9× all true, then RATE_LIMITED', summary);
+    expect(outcomes).toEqual([...Array<string>(9).fill('all 30 true'), 'RATE_LIMITED']);
   }, 30_000);
 });
 
@@ -147,7 +149,8 @@ describe('data files', () => {
     const dir = join(parent, 'fresh', 'data');
     const files = readdirSync(dir).filter((f) => f.startsWith('chatter.sqlite'));
     const modes = Object.fromEntries([['(directory)', statSync(dir).mode & 0o777], ...files.map((f) => [f, statSync(join(dir, f)).mode & 0o777])]);
-    table.add('SQLite data directory and files', 'fs', 'dir 700, files 600', Object.entries(modes).map(([f, m]) => `${f} ${(m as number).toString(8)}`).join(', '));
+    const ok = modes['(directory)'] === 0o700 && files.every((f) => modes[f] === 0o600);
+    table.add('SQLite data directory and files', 'fs', 'dir 700, files 600', Object.entries(modes).map(([f, m]) => `${f} ${(m as number).toString(8)}`).join(', '), ok);
     expect(files).toContain('chatter.sqlite');
     expect(modes['(directory)']).toBe(0o700);
     for (const f of files) expect(modes[f], f).toBe(0o600);
@@ -163,7 +166,7 @@ describe('message search', () => {
     for (const body of ['good morning', 'see you at noon', 'on my way', 'running late', 'ok', 'thanks']) await send(gus, conv, body);
     const apples = await send(gus, conv, 'apple apple pear');
     const pears = await send(gus, conv, 'pear pear apple');
-    const SEARCH = 'query($q:String!){ searchMessages(query:$q, first: 10){ edges { node { id body } } } }';
+    const SEARCH = 'query($q:String!){ searchMessages(query:$q, first: 20){ edges { node { id body } } } }';
     const order = async () => (await ok<{ searchMessages: { edges: { node: { id: string } }[] } }>(api, SEARCH, { q: 'apple pear' }, fay.accessToken)).searchMessages.edges.map((e) => e.node.id);
     const before = await order();
     expect([...before].sort()).toEqual([apples.id, pears.id].sort());
@@ -180,14 +183,18 @@ describe('message search', () => {
   }, 30_000);
 
   it('counts each search (each alias) against a per-user budget of 20 per 10 s', async () => {
-    const ivy = await appUser(api, 'Ivy', secret);
-    await send(ivy, await group(ivy), 'needle in a haystack');
-    const aliased = `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: searchMessages(query: "needle", first: 1){ edges { node { id } } }`).join(' ')} }`;
-    const r = await gql(api, aliased, {}, ivy.accessToken);
-    const answered = Array.from({ length: 30 }, (_, i) => r.data?.[`s${i}`]).filter(Boolean).length;
-    const limited = (r.errors ?? []).filter((e) => e.extensions?.code === 'RATE_LIMITED').length;
-    table.add('30 aliased searches in one request', 'HTTP', '20 answered, 10 RATE_LIMITED', `${answered} answered, ${limited} RATE_LIMITED`);
-    expect([answered, limited]).toEqual([20, 10]);
+    const [ivy, jo] = [await appUser(api, 'Ivy', secret), await appUser(api, 'Jo', secret)];
+    await send(ivy, await group(ivy, [jo]), 'needle in a haystack');
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query: "needle", first: 1){ edges { node { id } } }`).join(' ')} }`;
+    const twenty = await gql(api, aliased(20), {}, ivy.accessToken);
+    expect(twenty.errors).toBeUndefined();
+    expect(Object.keys(twenty.data ?? {})).toHaveLength(20);
+    const next = await gql(api, aliased(1), {}, ivy.accessToken);
+    const thirty = await gql(api, aliased(30), {}, jo.accessToken);
+    table.add('a 21st search after 20 aliased ones; 30 aliased searches', 'HTTP', 'RATE_LIMITED, RATE_LIMITED', `${String(codeOf(next))}, ${String(codeOf(thirty))}`);
+    expect(codeOf(next)).toBe('RATE_LIMITED');
+    expect(codeOf(thirty)).toBe('RATE_LIMITED');
+    expect(codeOf(await gql(api, aliased(1), {}, (await appUser(api, 'Kit', secret)).accessToken))).toBe('data');
   }, 30_000);
 });
 
