@@ -81,4 +81,17 @@ describe('SocketAdmission', () => {
     expect(await a.consumeConnect('10.0.0.1')).toBeNull();
     expect(limiter.calls).toBe(2);
   });
+
+  it('counts an IPv6 client by its /64, for open sockets and for new ones', async () => {
+    const a = admission(2, 3);
+    a.opened('2001:db8:5:6::1');
+    a.opened('2001:db8:5:6:ffff::2');
+    expect(a.atCapacity('2001:db8:5:6::3')).toMatchObject({ reason: 'sockets_per_ip' });
+    expect(a.atCapacity('2001:db8:5:7::1')).toBeNull();
+    a.closed('2001:db8:5:6::1');
+    expect(a.openFrom('2001:db8:5:6:1:2:3:4')).toBe(1);
+    const refusals = [];
+    for (let i = 1; i <= 4; i++) refusals.push(await a.consumeConnect(`2001:db8:9:9::${i}`));
+    expect(refusals.map((r) => r?.reason ?? null)).toEqual([null, null, null, 'connects_per_ip']);
+  });
 });

@@ -1,4 +1,4 @@
-import { DomainError, enforceRateLimit, RateLimiter } from '@chatter/core';
+import { addressGroup, DomainError, enforceRateLimit, RateLimiter } from '@chatter/core';
 
 export interface SocketAdmissionOptions {
   /** Most sockets one client address may hold open on this instance; 0 = no cap. */
@@ -19,7 +19,7 @@ export const SOCKET_CAP_RETRY_AFTER_SECONDS = 5;
  * Per-client-address socket limits: a cap on sockets open at once on this instance (counted in
  * memory) and a rate of new sockets shared by every instance (the RateLimiter port: Redis when
  * clustered). Like the other rate limits, the rate fails open while the shared limiter is
- * unavailable.
+ * unavailable. An IPv6 client counts by its /64, like every per-address limit.
  */
 export class SocketAdmission {
   private readonly open = new Map<string, number>();
@@ -40,7 +40,7 @@ export class SocketAdmission {
    */
   atCapacity(address: string): SocketRefusal | null {
     const max = this.options.maxSocketsPerAddress;
-    if (max <= 0 || (this.open.get(address) ?? 0) < max) return null;
+    if (max <= 0 || (this.open.get(addressGroup(address)) ?? 0) < max) return null;
     return { reason: 'sockets_per_ip', retryAfterSeconds: SOCKET_CAP_RETRY_AFTER_SECONDS };
   }
 
@@ -49,7 +49,7 @@ export class SocketAdmission {
     const rule = this.options.connectsPerAddress;
     if (rule.limit <= 0) return null;
     try {
-      await enforceRateLimit(this.limiter, `ws:ip:${address}`, rule, 'connections from this address');
+      await enforceRateLimit(this.limiter, `ws:ip:${addressGroup(address)}`, rule, 'connections from this address');
       return null;
     } catch (error) {
       if (error instanceof DomainError && error.code === 'RATE_LIMITED') {
@@ -60,18 +60,20 @@ export class SocketAdmission {
   }
 
   opened(address: string): void {
-    this.open.set(address, (this.open.get(address) ?? 0) + 1);
+    const group = addressGroup(address);
+    this.open.set(group, (this.open.get(group) ?? 0) + 1);
   }
 
   closed(address: string): void {
-    const left = (this.open.get(address) ?? 0) - 1;
-    if (left > 0) this.open.set(address, left);
-    else this.open.delete(address);
+    const group = addressGroup(address);
+    const left = (this.open.get(group) ?? 0) - 1;
+    if (left > 0) this.open.set(group, left);
+    else this.open.delete(group);
   }
 
-  /** Sockets this address holds open here. */
+  /** Sockets this address (its /64 for IPv6) holds open here. */
   openFrom(address: string): number {
-    return this.open.get(address) ?? 0;
+    return this.open.get(addressGroup(address)) ?? 0;
   }
 
   /** Addresses holding at least one socket (the map never keeps an address at zero). */
