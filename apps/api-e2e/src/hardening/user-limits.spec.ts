@@ -182,19 +182,18 @@ describe('message search', () => {
     expect(theirHits).toHaveLength(12);
   }, 30_000);
 
-  it('counts each search (each alias) against a per-user budget of 20 per 10 s', async () => {
+  it('counts each search (each alias) against a per-user budget of 30 per 10 s', async () => {
     const [ivy, jo] = [await appUser(api, 'Ivy', secret), await appUser(api, 'Jo', secret)];
     await send(ivy, await group(ivy, [jo]), 'needle in a haystack');
     const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query: "needle", first: 1){ edges { node { id } } }`).join(' ')} }`;
-    const twenty = await gql(api, aliased(20), {}, ivy.accessToken);
-    expect(twenty.errors).toBeUndefined();
-    expect(Object.keys(twenty.data ?? {})).toHaveLength(20);
+    const thirty = await gql(api, aliased(30), {}, ivy.accessToken);
+    expect(thirty.errors).toBeUndefined();
+    expect(Object.keys(thirty.data ?? {})).toHaveLength(30);
     const next = await gql(api, aliased(1), {}, ivy.accessToken);
-    const thirty = await gql(api, aliased(30), {}, jo.accessToken);
-    table.add('a 21st search after 20 aliased ones; 30 aliased searches', 'HTTP', 'RATE_LIMITED, RATE_LIMITED', `${String(codeOf(next))}, ${String(codeOf(thirty))}`);
+    table.add('a 31st search right after 30 aliased ones', 'HTTP', 'RATE_LIMITED', String(codeOf(next)));
     expect(codeOf(next)).toBe('RATE_LIMITED');
-    expect(codeOf(thirty)).toBe('RATE_LIMITED');
-    expect(codeOf(await gql(api, aliased(1), {}, (await appUser(api, 'Kit', secret)).accessToken))).toBe('data');
+    // Per user: another user searches as usual.
+    expect(codeOf(await gql(api, aliased(1), {}, jo.accessToken))).toBe('data');
   }, 30_000);
 });
 

@@ -73,12 +73,12 @@ export class MessageQueries {
     after: string | null | undefined,
   ): Promise<{ messages: Message[]; cursors: string[]; hasNextPage: boolean }> {
     const text = checkText('query', query, { min: 1, max: 200 });
-    // Full-text search is the costliest read: each one (each alias) counts.
-    await enforceRateLimit(this.limiter, `search:${actor.tenantId}:${actor.userId}`, this.settings.searchesPerUser, 'searches');
     const limit = pageSize(first, 50);
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
     if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
+    // Full-text search is the costliest read: each one that runs (each alias) counts.
+    await enforceRateLimit(this.limiter, `search:${actor.tenantId}:${actor.userId}`, this.settings.searchesPerUser, 'searches');
     const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
     const page = hits.slice(0, limit).map((h) => h.message);
     return {
