@@ -28,7 +28,7 @@ export async function closeSocketsOfRotatedTenant(
       // Tokens of the same user share one verification (cached for a moment), so this stays cheap.
       s.actor = await authenticate.execute(s.authorization);
     } catch {
-      s.actor = null;
+      // The actor stays: closing the socket still ends its presence connection under that user.
       s.socket.close(CLOSE_FORBIDDEN, 'Forbidden: tenant signing secret rotated');
       closed++;
     }
