@@ -11,6 +11,7 @@ import {
   ReactionSummary,
   SearchHit,
   SeqRange,
+  TENANT_ID_PATTERN,
   TenantId,
   UserId,
 } from '@chatter/core';
@@ -238,7 +239,7 @@ export class SqliteMessageRepository extends MessageRepository {
     limit: number,
   ): Promise<SearchHit[]> {
     const match = toFtsQuery(query);
-    if (match === null || limit <= 0 || !this.indexed.has(tenantId)) return [];
+    if (match === null || limit <= 0 || !this.hasSearchIndex(tenantId)) return [];
     const statements = this.searchStatementsOf(tenantId);
     const rows =
       conversationId === null
@@ -253,6 +254,15 @@ export class SqliteMessageRepository extends MessageRepository {
     if (this.indexed.has(tenantId)) return;
     this.ensureIndexTx(tenantId);
     this.indexed.add(tenantId);
+  }
+
+  /** Whether the tenant has messages indexed (another connection to the file may have created it). */
+  private hasSearchIndex(tenantId: string): boolean {
+    if (this.indexed.has(tenantId)) return true;
+    // Only slugs ever name an index (the id is written into its SQL).
+    if (!TENANT_ID_PATTERN.test(tenantId) || !indexedTenants(this.db).has(tenantId)) return false;
+    this.indexed.add(tenantId);
+    return true;
   }
 
   private searchStatementsOf(tenantId: string) {

@@ -51,7 +51,9 @@ export function indexedTenants(db: Database): Set<string> {
   for (const { name } of rows) {
     const hex = name.slice(PREFIX.length);
     // FTS5 shadow tables (`<name>_data`, `_idx`, ...) share the prefix; only the index itself is pure hex.
-    if (/^(?:[0-9a-f]{2})+$/.test(hex)) ids.add(Buffer.from(hex, 'hex').toString('utf8'));
+    if (!/^(?:[0-9a-f]{2})+$/.test(hex)) continue;
+    const id = Buffer.from(hex, 'hex').toString('utf8');
+    if (TENANT_ID_PATTERN.test(id)) ids.add(id);
   }
   return ids;
 }
