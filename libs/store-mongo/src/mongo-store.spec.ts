@@ -121,7 +121,11 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
           ]),
         );
         const messageIndexes = await store.connection.collection('messages').listIndexes().toArray();
-        expect(messageIndexes.some((i) => Object.values(i['key'] as object).includes('text'))).toBe(true);
+        const text = messageIndexes.filter((i) => Object.values(i['key'] as object).includes('text'));
+        expect(text).toHaveLength(1);
+        // Tenant-scoped search: the tenant is the text index's equality prefix, so a search reads
+        // only its own tenant's part of the index (a query without tenantId cannot use it at all).
+        expect(Object.keys(text[0]!['key'] as object)[0]).toBe('tenantId');
         expect(await indexes('conversation_events')).toEqual(
           expect.arrayContaining([
             { key: { tenantId: 1, conversationId: 1, seq: 1 }, unique: true, partial: null },
