@@ -32,7 +32,15 @@ import {
 import { GqlContext } from '../context/gql-context';
 import { Loaders } from '../context/loaders';
 import { ChatEventObject } from '../models/chat-event.model';
-import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
+import {
+  documentTooLarge,
+  MAX_DOCUMENT_LENGTH,
+  MAX_DOCUMENT_TOKENS,
+  QueryLimits,
+  queryLimitRules,
+  requestLimitErrors,
+  stripSuggestions,
+} from '../security/query-limits';
 import { toChatEvent } from './event-mapper';
 import { renderVariables } from './render-variables';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
@@ -412,6 +420,8 @@ export class WsGateway {
         const checked = this.checkDocument(payload.query);
         if ('errors' in checked) return checked.errors;
         const document = checked.document;
+        const overLimits = requestLimitErrors(this.schema, document, payload.operationName, payload.variables, this.options.limits);
+        if (overLimits.length > 0) return overLimits;
         state.operations++;
         return {
           schema: this.schema,

@@ -1,0 +1,20 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { QueryLimits, requestLimitErrors } from './query-limits';
+
+/**
+ * Over HTTP: prices the operation with the request's variables (page sizes) once Apollo has
+ * resolved it, before execution; a refusal answers 400 GRAPHQL_VALIDATION_FAILED with
+ * `extensions.limit`, as the validation rules do. WsGateway applies the same check.
+ */
+export function requestLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: (ctx) => {
+          const errors = requestLimitErrors(ctx.schema, ctx.document, ctx.operationName, ctx.request.variables, limits);
+          if (errors[0]) return Promise.reject(errors[0]);
+          return Promise.resolve();
+        },
+      }),
+  };
+}
