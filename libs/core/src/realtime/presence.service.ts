@@ -44,14 +44,17 @@ export class PresenceService {
   }
 
   /** Presence of users as the viewer may see it (hidden = OFFLINE without lastSeenAt). */
-  async viewFor(viewerId: string, targets: User[]): Promise<Map<string, PresenceState>> {
+  async viewFor(viewerId: string, targets: readonly User[]): Promise<Map<string, PresenceState>> {
     const result = new Map<string, PresenceState>();
     if (targets.length === 0) return result;
     const tenantId = targets[0]!.tenantId;
-    const states = await this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs);
+    const [states, views] = await Promise.all([
+      this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs),
+      this.policy.viewsOf(viewerId, targets),
+    ]);
     const byId = new Map(states.map((s) => [s.userId, s]));
     for (const target of targets) {
-      const visible = await this.policy.canSeePresence(viewerId, target);
+      const visible = views.get(target.id)?.presenceVisible ?? false;
       const state = byId.get(target.id);
       result.set(
         target.id,

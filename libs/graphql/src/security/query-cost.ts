@@ -28,7 +28,10 @@ export interface OperationMeasure {
   /** Aliased fields, counted once per place a fragment is spread. */
   aliases: number;
   directives: number;
-  /** Fields priced by FIELD_COSTS: pages multiply their selection; searches add a weight. */
+  /**
+   * Fields priced by FIELD_COSTS: a page multiplies its selection (a variable's value is capped
+   * at the largest page served, since a larger one is refused); searches add a weight.
+   */
   complexity: number;
   /** Fields marked expensive (searches), counted once per place a fragment is spread. */
   expensiveFields: number;
@@ -81,7 +84,8 @@ export function measureOperation(
     for (const arg of field.arguments ?? []) {
       if (!PAGE_ARGS.includes(arg.name.value)) continue;
       const value = arg.value;
-      if (value.kind === Kind.INT) return clamp(Number(value.value));
+      // A literal above the cap costs what it asks for: refused here rather than by the use case.
+      if (value.kind === Kind.INT) return Math.max(1, Number(value.value));
       if (value.kind === Kind.NULL) return clamp(cost.defaultPage ?? 1);
       if (value.kind !== Kind.VARIABLE) return clamp(cost.maxPage ?? 1);
       const name = value.name.value;

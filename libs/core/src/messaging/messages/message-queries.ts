@@ -1,7 +1,10 @@
+import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
+import { RateLimiter } from '../../limits/rate-limiter.port';
 import { Actor } from '../../shared/actor';
 import { invalid } from '../../shared/domain-error';
 import { MessageId } from '../../shared/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize } from '../../shared/page';
+import { CoreSettings } from '../../shared/settings';
 import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { Conversation, Member } from '../conversation';
@@ -31,6 +34,8 @@ export class MessageQueries {
     private readonly messages: MessageRepository,
     private readonly conversations: ConversationRepository,
     private readonly access: ConversationAccess,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
   ) {}
 
   /** `first/after` pages forward from a seq; `last/before` backward; neither = the latest page. */
@@ -72,6 +77,7 @@ export class MessageQueries {
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
     if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
+    await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
     const page = hits.slice(0, limit).map((h) => h.message);
     return {
