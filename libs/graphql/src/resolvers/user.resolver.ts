@@ -20,7 +20,18 @@ export class UserResolver {
 
   @ResolveField(() => PresenceModel)
   async presence(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<PresenceModel> {
-    const state = await ctx.loaders.presence((users) => this.presenceService.viewFor(actor.userId, users)).load(user);
+    const state = await ctx.loaders
+      .presence(async (users) => {
+        // The same batch of views as the other user fields of the operation: no second read.
+        const views = await this.views(ctx, actor).loadMany(users);
+        const known = new Map<string, UserView>();
+        views.forEach((view, i) => {
+          if (view instanceof Error) throw view;
+          known.set(users[i]!.id, view);
+        });
+        return this.presenceService.viewFor(actor.userId, users, known);
+      })
+      .load(user);
     return { status: state.status as PresenceStatusEnum, lastSeenAt: state.lastSeenAt ?? null };
   }
 
@@ -46,6 +57,10 @@ export class UserResolver {
 
   /** One batched read for every user of the operation (a page of members: two store reads). */
   private view(ctx: GqlContext, actor: Authenticated, user: User): Promise<UserView> {
-    return ctx.loaders.userViews((users) => this.policy.viewsOf(actor.userId, users)).load(user);
+    return this.views(ctx, actor).load(user);
+  }
+
+  private views(ctx: GqlContext, actor: Authenticated) {
+    return ctx.loaders.userViews((users) => this.policy.viewsOf(actor.userId, users));
   }
 }
