@@ -41,6 +41,7 @@ import {
   requestLimitErrors,
   stripSuggestions,
 } from '../security/query-limits';
+import { subscriptionRootDirectiveErrors } from '../security/subscription-root-directives';
 import { toChatEvent } from './event-mapper';
 import { renderVariables } from './render-variables';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
@@ -462,6 +463,8 @@ export class WsGateway {
       const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
       return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
     }
+    const hazards = subscriptionRootDirectiveErrors(document);
+    if (hazards.length > 0) return { errors: hazards };
     const errors = validate(this.schema, document, this.rules);
     if (errors.length > 0) return { errors };
     if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
