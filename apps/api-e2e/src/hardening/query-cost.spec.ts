@@ -180,7 +180,7 @@ describe('finding 3: page sizes given as variables', () => {
     for (const [name, query, cap, vars] of lists) {
       const atCap = await post(api, query, { ...vars, n: cap }, ada.accessToken);
       const over = await post(api, query, { ...vars, n: cap + 1 }, ada.accessToken);
-      table.add(`${name} first=${cap + 1}`, 'HTTP', '200 BAD_USER_INPUT', outcomeOf(over));
+      table.add(`${name} page size ${cap + 1}`, 'HTTP', '200 BAD_USER_INPUT', outcomeOf(over));
       expect(atCap.json?.errors, `${name} at ${cap}`).toBeUndefined();
       expect(over.status, name).toBe(200);
       expectCleanErrors(over.json, 'BAD_USER_INPUT');

@@ -34,25 +34,6 @@ export const MAX_DOCUMENT_TOKENS = 3_000;
 export const documentTooLarge = () =>
   new GraphQLError(`document is too large (at most ${MAX_DOCUMENT_LENGTH} characters)`, { extensions: { code: 'BAD_USER_INPUT' } });
 
-/**
- * Express middleware for /graphql: the WebSocket path's document size limit over HTTP too,
- * answered before any parsing (400, BAD_USER_INPUT).
- */
-export function documentSizeGuard() {
-  return (
-    req: { method?: string; body?: { query?: unknown }; query?: { query?: unknown } },
-    res: { status(code: number): { json(body: unknown): void } },
-    next: () => void,
-  ): void => {
-    const query = req.method === 'GET' ? req.query?.query : req.body?.query;
-    if (typeof query === 'string' && query.length > MAX_DOCUMENT_LENGTH) {
-      res.status(400).json({ errors: [{ message: documentTooLarge().message, extensions: { code: 'BAD_USER_INPUT' } }] });
-      return;
-    }
-    next();
-  };
-}
-
 /** Refusal reasons, in `extensions.limit` beside `code: GRAPHQL_VALIDATION_FAILED` (stable). */
 export type QueryLimitReason =
   | 'QUERY_TOO_DEEP'

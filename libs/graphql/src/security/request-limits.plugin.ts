@@ -1,23 +1,25 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { QueryLimits, requestLimitErrors } from './query-limits';
-import { subscriptionRootDirectiveErrors } from './subscription-root-directives';
+
+/** Subscriptions stream over graphql-ws; over HTTP their resolver has no stream to serve. */
+const subscriptionOverHttp = () =>
+  new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) at /graphql', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 
 /**
- * Over HTTP: refuses documents that would make a standard validation rule throw (see
- * subscriptionRootDirectiveErrors) before Apollo validates them, and prices the operation with the request's variables (page sizes) once Apollo has
- * resolved it, before execution; a refusal answers 400 GRAPHQL_VALIDATION_FAILED with
- * `extensions.limit`, as the validation rules do. WsGateway applies the same check.
+ * Over HTTP, once Apollo has resolved the operation and before execution: refuses subscriptions
+ * (400 BAD_REQUEST), and prices the operation with the request's variables (page sizes); a
+ * refusal answers 400 GRAPHQL_VALIDATION_FAILED with `extensions.limit`, as the validation
+ * rules do. WsGateway applies the same price check.
  */
 export function requestLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     requestDidStart: () =>
       Promise.resolve({
-        validationDidStart: (ctx) => {
-          const hazards = subscriptionRootDirectiveErrors(ctx.document);
-          if (hazards[0]) return Promise.reject(hazards[0]);
-          return Promise.resolve();
-        },
         didResolveOperation: (ctx) => {
+          if (ctx.operation?.operation === 'subscription') return Promise.reject(subscriptionOverHttp());
           const errors = requestLimitErrors(ctx.schema, ctx.document, ctx.operationName, ctx.request.variables, limits);
           if (errors[0]) return Promise.reject(errors[0]);
           return Promise.resolve();

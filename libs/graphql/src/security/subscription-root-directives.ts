@@ -4,7 +4,8 @@ import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetN
  * graphql-js's SingleFieldSubscriptionsRule evaluates `@skip`/`@include` on a subscription's
  * root selections without variables, and throws (instead of reporting) when a condition is a
  * variable, is missing or is not a boolean: a client mistake that would otherwise answer 500
- * over HTTP and end the socket over WebSocket. Checked before validation, in linear time.
+ * over HTTP and end the socket over WebSocket. Checked before validation (documentGuard over
+ * HTTP, WsGateway over WebSocket), in linear time.
  */
 export function subscriptionRootDirectiveErrors(document: DocumentNode): GraphQLError[] {
   const fragments = new Map<string, FragmentDefinitionNode>();

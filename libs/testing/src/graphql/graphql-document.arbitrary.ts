@@ -123,7 +123,7 @@ export function hostileDocument(): fc.Arbitrary<GeneratedDocument> {
 class DocumentBuilder {
   private readonly variables = new Map<string, { type: string; value: unknown; hasValue: boolean; defaultValue?: string }>();
   private readonly fragments: Fragment[] = [];
-  private budget = 160;
+  private budget = 80;
   /** What each definition (operation or fragment) spreads and which variables it uses. */
   private context = '';
   private readonly spreads = new Map<string, Set<string>>();
@@ -195,7 +195,7 @@ class DocumentBuilder {
       const roll = this.int(0, 9);
       if (roll <= 1 && spreadable.length > 0) {
         const f = this.pick(spreadable);
-        const times = this.int(1, 3);
+        const times = this.bool(0.8) ? 1 : this.int(2, 3);
         this.record(this.spreads, f.name);
         for (let t = 0; t < times; t++) parts.push(`...${f.name}${this.directives()}`);
       } else if (roll === 2 && isAbstractType(type)) {
@@ -218,7 +218,7 @@ class DocumentBuilder {
     const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)));
     const pool = depth <= 0 && leaves.length > 0 ? leaves : fields;
     const field = this.pick(pool);
-    const alias = this.bool(0.25) ? `${this.pick(ALIASES)}${this.int(0, 3)}: ` : '';
+    const alias = this.bool(0.12) ? `${this.pick(ALIASES)}${this.int(0, 3)}: ` : '';
     const args = this.args(field.args);
     const named = getNamedType(field.type);
     let sub = '';
@@ -278,11 +278,11 @@ class DocumentBuilder {
   }
 
   private directives(required = false): string {
-    if (!required && !this.bool(0.15)) return '';
-    const n = this.int(1, 3);
+    if (!required && !this.bool(0.08)) return '';
+    // Mostly one; sometimes both; rarely the same one twice (invalid: once per location).
+    const kinds = this.bool(0.7) ? [this.pick(['include', 'skip'])] : this.bool(0.97) ? ['include', 'skip'] : ['skip', 'skip'];
     const out: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const which = this.pick(['include', 'skip']);
+    for (const which of kinds) {
       const condition = this.bool(0.3) ? this.variable('Boolean!', which === 'include') : which === 'include' ? 'true' : 'false';
       out.push(`@${which}(if: ${condition})`);
     }
@@ -300,8 +300,9 @@ class DocumentBuilder {
     return this.g(fc.integer, { min, max });
   }
 
+  /** True with this probability (unbiased: fast-check favours extremes, which would skew it). */
   private bool(probability: number): boolean {
-    return this.g(fc.integer, { min: 0, max: 999 }) < probability * 1000;
+    return this.g(() => fc.noBias(fc.integer({ min: 0, max: 999 }))) < probability * 1000;
   }
 
   private pick<T>(items: readonly T[]): T {
