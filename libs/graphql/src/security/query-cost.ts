@@ -160,7 +160,7 @@ export function measureOperation(
     return s;
   };
 
-  const root = walk(operation.selectionSet, rootType(schema, operation));
+  const root = walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
   return {
     depth: root.depth,
     aliases: root.aliases,
@@ -172,13 +172,3 @@ export function measureOperation(
   };
 }
 
-function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLNamedType | undefined {
-  switch (operation.operation) {
-    case 'query':
-      return schema.getQueryType() ?? undefined;
-    case 'mutation':
-      return schema.getMutationType() ?? undefined;
-    case 'subscription':
-      return schema.getSubscriptionType() ?? undefined;
-  }
-}
