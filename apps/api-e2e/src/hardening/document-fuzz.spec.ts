@@ -58,7 +58,7 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   ]);
 }
 
-/** The codes a refusal may carry: each names the client's mistake or a limit. */
+/** The codes a refusal may carry: each names the client's mistake, a rule or a limit. */
 const STABLE_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
@@ -68,6 +68,12 @@ const STABLE_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'RATE_LIMITED',
+  'CONFLICT',
+  'BLOCKED',
+  'LAST_OWNER',
+  'NAME_REQUIRED',
+  'LOGIN_CODE_INVALID',
+  'LOGIN_CODE_EXPIRED',
 ]);
 
 describe('fuzzed documents against a live API', () => {
