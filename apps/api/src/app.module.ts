@@ -7,6 +7,7 @@ import { graphqlMetricsPlugin, MetricsModule, MetricsService } from './platform/
 import { ShutdownModule } from './platform/shutdown';
 import { AdaptersModule, BusReadiness, PresenceReadiness, StoreReadiness } from './wiring/adapters.module';
 import { CoreModule } from './wiring/core.module';
+import { queryLimitsFor } from './wiring/query-limits';
 import { RealtimeModule } from './wiring/realtime.module';
 
 /** The composition root: configuration picks the adapters; everything else is wired here. */
@@ -25,13 +26,7 @@ export class AppModule {
         CoreModule,
         HealthModule.forRoot({ checks: [StoreReadiness, BusReadiness, PresenceReadiness] }),
         ChatterGraphqlModule.forRoot({
-          limits: {
-            maxDepth: config.graphql.maxQueryDepth,
-            maxAliases: config.graphql.maxAliases,
-            maxComplexity: config.graphql.maxQueryComplexity,
-            maxDirectives: 50,
-            introspection: config.graphql.introspection,
-          },
+          limits: queryLimitsFor(config),
           adminToken: config.auth.adminToken ?? null,
           plugins: { inject: [MetricsService], useFactory: (metrics: MetricsService) => [graphqlMetricsPlugin(metrics)] },
           errorLogger: { error: (context, message) => graphqlLogger.error(context, message) },

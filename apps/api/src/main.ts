@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ManageTenants } from '@chatter/core';
-import { documentSizeGuard } from '@chatter/graphql';
+import { documentGuard } from '@chatter/graphql';
 import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
 import { ShutdownService } from './platform/shutdown';
@@ -18,7 +18,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '100kb' });
-  app.use('/graphql', documentSizeGuard());
+  app.use('/graphql', documentGuard());
   app.use(
     helmet({
       // The playground and the web app are same-origin bundles; GraphiQL needs inline styles.

@@ -18,6 +18,7 @@ import { MessageResolver } from './resolvers/message.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import { MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from './security/query-limits';
+import { requestLimitsPlugin } from './security/request-limits.plugin';
 
 export interface ChatterGraphqlOptions {
   limits: QueryLimits;
@@ -64,7 +65,7 @@ export class ChatterGraphqlModule {
             hideSchemaDetailsFromClientErrors: !options.limits.introspection,
             allowBatchedHttpRequests: false,
             validationRules: queryLimitRules(options.limits),
-            plugins: options.plugins.useFactory(...pluginDeps),
+            plugins: [...options.plugins.useFactory(...pluginDeps), requestLimitsPlugin(options.limits)],
             parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
             buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
             context: ({ req }: { req: Request }): GqlContext => ({

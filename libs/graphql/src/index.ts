@@ -4,5 +4,8 @@ export * from './context/loaders';
 export * from './errors/error-codes';
 export * from './errors/format-error';
 export * from './security/query-limits';
+export * from './security/document-guard';
+export * from './security/query-cost';
+export * from './security/field-costs';
 export * from './realtime/ws-gateway';
 export * from './realtime/viewer-dependence';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BlockRepository, TenantId, UserId } from '@chatter/core';
+import { BlockRelations, BlockRepository, TenantId, UserId } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { isDuplicateKey } from './mongo-errors';
@@ -60,5 +60,23 @@ export class MongoBlockRepository extends BlockRepository {
       .lean<BlockRecord[]>()
       .exec();
     return rs.map((r) => r.blockedId);
+  }
+
+  override async blocksAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<BlockRelations> {
+    const result: BlockRelations = { blocked: new Set(), blockedBy: new Set() };
+    if (others.length === 0) return result;
+    const ids = [...others];
+    const rs = await this.blocks
+      .find(
+        { tenantId, $or: [{ blockerId: userId, blockedId: { $in: ids } }, { blockedId: userId, blockerId: { $in: ids } }] },
+        { blockerId: 1, blockedId: 1 },
+      )
+      .lean<Pick<BlockRecord, 'blockerId' | 'blockedId'>[]>()
+      .exec();
+    for (const r of rs) {
+      if (r.blockerId === userId) result.blocked.add(r.blockedId);
+      if (r.blockedId === userId) result.blockedBy.add(r.blockerId);
+    }
+    return result;
   }
 }

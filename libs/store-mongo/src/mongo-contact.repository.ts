@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Contact, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
+import { Contact, ContactRelations, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { toContact } from './mappers/contact.mapper';
@@ -65,5 +65,23 @@ export class MongoContactRepository extends ContactRepository {
       .lean<ContactRecord[]>()
       .exec();
     return rs.map((r) => r.contactId);
+  }
+
+  override async relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations> {
+    const result: ContactRelations = { contacts: new Set(), contactOf: new Set() };
+    if (others.length === 0) return result;
+    const ids = [...others];
+    const rs = await this.contacts
+      .find(
+        { tenantId, $or: [{ ownerId: userId, contactId: { $in: ids } }, { contactId: userId, ownerId: { $in: ids } }] },
+        { ownerId: 1, contactId: 1 },
+      )
+      .lean<Pick<ContactRecord, 'ownerId' | 'contactId'>[]>()
+      .exec();
+    for (const r of rs) {
+      if (r.ownerId === userId) result.contacts.add(r.contactId);
+      if (r.contactId === userId) result.contactOf.add(r.ownerId);
+    }
+    return result;
   }
 }

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Contact, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
+import { Contact, ContactRelations, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
 import { ContactRow, toContact } from './mappers/contact.mapper';
 import { decodeKeyset, toPage } from './pagination';
 import { mapConstraintErrors } from './sqlite-errors';
@@ -11,6 +11,7 @@ export class SqliteContactRepository extends ContactRepository {
   private readonly firstPage: Statement<[string, string, number], ContactRow>;
   private readonly nextPage: Statement<[string, string, number, string, number], ContactRow>;
   private readonly ids: Statement<[string, string, number], { contact_id: string }>;
+  private readonly relations: Statement<[string, string, string, string, string, string], { owner_id: string; contact_id: string }>;
 
   constructor(db: Database) {
     super();
@@ -31,6 +32,12 @@ export class SqliteContactRepository extends ContactRepository {
     this.ids = db.prepare(
       'SELECT contact_id FROM contacts WHERE tenant_id = ? AND owner_id = ? LIMIT ?',
     );
+    // Two primary-key lookups per other user (both directions), one statement.
+    this.relations = db.prepare(`SELECT owner_id, contact_id FROM contacts
+      WHERE tenant_id = ? AND owner_id = ? AND contact_id IN (SELECT value FROM json_each(?))
+      UNION ALL
+      SELECT owner_id, contact_id FROM contacts
+      WHERE tenant_id = ? AND contact_id = ? AND owner_id IN (SELECT value FROM json_each(?))`);
   }
 
   override async add(
@@ -74,5 +81,16 @@ export class SqliteContactRepository extends ContactRepository {
 
   override async listIds(tenantId: TenantId, ownerId: UserId, limit: number): Promise<UserId[]> {
     return this.ids.all(tenantId, ownerId, limit).map((r) => r.contact_id);
+  }
+
+  override async relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations> {
+    const result: ContactRelations = { contacts: new Set(), contactOf: new Set() };
+    if (others.length === 0) return result;
+    const ids = JSON.stringify(others);
+    for (const row of this.relations.all(tenantId, userId, ids, tenantId, userId, ids)) {
+      if (row.owner_id === userId) result.contacts.add(row.contact_id);
+      if (row.contact_id === userId) result.contactOf.add(row.owner_id);
+    }
+    return result;
   }
 }

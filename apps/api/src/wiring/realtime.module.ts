@@ -16,6 +16,7 @@ import { createErrorFormatter, WsGateway } from '@chatter/graphql';
 import { APP_CONFIG, AppConfig, isWebSocketOriginAllowed } from '../platform/config';
 import { MetricsService } from '../platform/metrics';
 import { ShutdownModule, ShutdownService } from '../platform/shutdown';
+import { queryLimitsFor } from './query-limits';
 
 /** Starts the graphql-ws endpoint on the HTTP server once the schema exists. */
 @Injectable()
@@ -62,13 +63,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         slowConsumerMs: config.ws.slowConsumerMs,
         keepAliveMs: 12_000,
         connectionInitWaitTimeoutMs: 3_000,
-        limits: {
-          maxDepth: config.graphql.maxQueryDepth,
-          maxAliases: config.graphql.maxAliases,
-          maxComplexity: config.graphql.maxQueryComplexity,
-          maxDirectives: 50,
-          introspection: config.graphql.introspection,
-        },
+        limits: queryLimitsFor(config),
         isOriginAllowed: (origin, host) => isWebSocketOriginAllowed(origin, host, config.http.cors),
         trustProxy: config.http.trustProxy,
         maxSocketsPerIp: config.ws.maxSocketsPerIp,

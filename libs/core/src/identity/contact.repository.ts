@@ -18,6 +18,23 @@ export abstract class ContactRepository {
   abstract list(tenantId: TenantId, ownerId: UserId, page: PageRequest): Promise<Page<Contact>>;
   /** Up to `limit` contact ids of the owner (presence fan-in). */
   abstract listIds(tenantId: TenantId, ownerId: UserId, limit: number): Promise<UserId[]>;
+  /**
+   * Both directions between one user and many others, in one read: `contacts` are the others
+   * in `userId`'s contacts, `contactOf` the others who have `userId` in theirs.
+   */
+  abstract relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations>;
+}
+
+export interface ContactRelations {
+  contacts: Set<UserId>;
+  contactOf: Set<UserId>;
+}
+
+export interface BlockRelations {
+  /** Others whom the user blocked. */
+  blocked: Set<UserId>;
+  /** Others who blocked the user. */
+  blockedBy: Set<UserId>;
 }
 
 /** Who blocked whom. */
@@ -31,4 +48,6 @@ export abstract class BlockRepository {
   abstract hasBlocked(tenantId: TenantId, blockerId: UserId, blockedId: UserId): Promise<boolean>;
   /** Ids the blocker blocked, newest first, at most 1000. */
   abstract listBlocked(tenantId: TenantId, blockerId: UserId): Promise<UserId[]>;
+  /** Blocks in both directions between one user and many others, in one read. */
+  abstract blocksAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<BlockRelations>;
 }

@@ -490,8 +490,9 @@ export class ChatStream implements ConversationFollower {
       this.pendingPresence = null;
       this.enqueue(async () => {
         const users = await this.deps.users.findByIds(this.actor.tenantId, [...pending.keys()]);
+        const views = await this.deps.policy.viewsOf(this.actor.userId, users);
         for (const user of users) {
-          if (await this.deps.policy.canSeePresence(this.actor.userId, user)) {
+          if (views.get(user.id)?.presenceVisible) {
             const event = pending.get(user.id);
             if (event) this.emit({ kind: 'event', event });
           }

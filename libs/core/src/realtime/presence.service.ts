@@ -4,7 +4,8 @@ import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
 import { UserRepository } from '../identity/user.repository';
 import { User } from '../identity/user';
-import { UserViewPolicy } from '../identity/profile/user-view.policy';
+import { UserView, UserViewPolicy } from '../identity/profile/user-view.policy';
+import { UserId } from '../shared/ids';
 import { PresenceState, PresenceStore, PresenceTransition } from './presence.port';
 import { RealtimePublisher } from './realtime-publisher';
 
@@ -43,15 +44,21 @@ export class PresenceService {
     return transitions.length;
   }
 
-  /** Presence of users as the viewer may see it (hidden = OFFLINE without lastSeenAt). */
-  async viewFor(viewerId: string, targets: User[]): Promise<Map<string, PresenceState>> {
+  /**
+   * Presence of users as the viewer may see it (hidden = OFFLINE without lastSeenAt); `knownViews`
+   * are the viewer's views of them when the caller already has them (no second read).
+   */
+  async viewFor(viewerId: string, targets: readonly User[], knownViews?: ReadonlyMap<UserId, UserView>): Promise<Map<string, PresenceState>> {
     const result = new Map<string, PresenceState>();
     if (targets.length === 0) return result;
     const tenantId = targets[0]!.tenantId;
-    const states = await this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs);
+    const [states, views] = await Promise.all([
+      this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs),
+      knownViews ?? this.policy.viewsOf(viewerId, targets),
+    ]);
     const byId = new Map(states.map((s) => [s.userId, s]));
     for (const target of targets) {
-      const visible = await this.policy.canSeePresence(viewerId, target);
+      const visible = views.get(target.id)?.presenceVisible ?? false;
       const state = byId.get(target.id);
       result.set(
         target.id,

@@ -25,6 +25,8 @@ export class CoreSettings {
   sendsPerUser = { limit: 30, windowMs: 10_000 };
   /** Other writes (reactions, edits, typing, membership) per user per window. */
   writesPerUser = { limit: 120, windowMs: 10_000 };
+  /** Expensive reads (message and channel searches, member pages) per user per window. */
+  expensiveReadsPerUser = { limit: 60, windowMs: 10_000 };
   replayLimit = 1000;
   presenceTtlMs = 30_000;
   awayAfterMs = 300_000;

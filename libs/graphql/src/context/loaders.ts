@@ -6,10 +6,19 @@ import {
   Member,
   Message,
   MessageRepository,
+  PresenceState,
   ReactionSummary,
   User,
+  UserId,
   UserRepository,
+  UserView,
 } from '@chatter/core';
+
+/** A batch read keyed by user: one call for every user an operation renders. */
+export type UserBatch<V> = (users: readonly User[]) => Promise<Map<UserId, V>>;
+
+/** Users rendered by one operation are batched together (a page is at most 100 of them). */
+const MAX_USER_BATCH = 500;
 
 /** Per-operation batching and caching of reads (tenant-scoped by the actor). */
 export class Loaders {
@@ -18,6 +27,8 @@ export class Loaders {
   private conversationLoader?: DataLoader<string, Conversation | null>;
   private memberLoader?: DataLoader<string, Member | null>;
   private reactionLoader?: DataLoader<string, ReactionSummary[]>;
+  private viewLoader?: DataLoader<User, UserView, UserId>;
+  private presenceLoader?: DataLoader<User, PresenceState, UserId>;
 
   constructor(
     private readonly repos: { users: UserRepository; messages: MessageRepository; conversations: ConversationRepository },
@@ -63,6 +74,20 @@ export class Loaders {
     }));
   }
 
+  /**
+   * The viewer's view of users (contact, blocked, phone and presence visibility): every user
+   * field of one operation shares one batch (`load`, the policy's batch read, is used by the
+   * first field that asks).
+   */
+  userViews(load: UserBatch<UserView>): DataLoader<User, UserView, UserId> {
+    return (this.viewLoader ??= userLoader(load));
+  }
+
+  /** Presence as the viewer may see it, for every user of one operation in one batch. */
+  presence(load: UserBatch<PresenceState>): DataLoader<User, PresenceState, UserId> {
+    return (this.presenceLoader ??= userLoader(load));
+  }
+
   /** Drops cached reads (a subscription reuses one context across events). */
   clear(): void {
     this.userLoader?.clearAll();
@@ -70,5 +95,17 @@ export class Loaders {
     this.conversationLoader?.clearAll();
     this.memberLoader?.clearAll();
     this.reactionLoader?.clearAll();
+    this.viewLoader?.clearAll();
+    this.presenceLoader?.clearAll();
   }
+}
+
+function userLoader<V>(load: UserBatch<V>): DataLoader<User, V, UserId> {
+  return new DataLoader<User, V, UserId>(
+    async (users) => {
+      const found = await load(users);
+      return users.map((u) => found.get(u.id) ?? new Error(`no answer for user ${u.id}`));
+    },
+    { cacheKeyFn: (u) => u.id, maxBatchSize: MAX_USER_BATCH },
+  );
 }

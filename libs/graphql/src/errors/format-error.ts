@@ -47,7 +47,9 @@ export function createErrorFormatter(logger: ErrorLogger) {
     }
     const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
     if (code && PASS_THROUGH.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      // Which query limit refused a document (set by the security rules; a fixed set of names).
+      const limit = typeof formatted.extensions?.limit === 'string' ? { limit: formatted.extensions.limit } : {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...limit } };
     }
     // A GraphQLError that wraps nothing comes from parsing, validation, coercion or our own
     // deliberate answers (with a code): safe to show.

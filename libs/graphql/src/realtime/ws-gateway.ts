@@ -32,7 +32,16 @@ import {
 import { GqlContext } from '../context/gql-context';
 import { Loaders } from '../context/loaders';
 import { ChatEventObject } from '../models/chat-event.model';
-import { documentTooLarge, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from '../security/query-limits';
+import {
+  documentTooLarge,
+  MAX_DOCUMENT_LENGTH,
+  MAX_DOCUMENT_TOKENS,
+  QueryLimits,
+  queryLimitRules,
+  requestLimitErrors,
+  stripSuggestions,
+} from '../security/query-limits';
+import { subscriptionRootDirectiveErrors } from '../security/subscription-root-directives';
 import { toChatEvent } from './event-mapper';
 import { renderVariables } from './render-variables';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
@@ -429,6 +438,8 @@ export class WsGateway {
         const checked = this.checkDocument(payload.query);
         if ('errors' in checked) return checked.errors;
         const document = checked.document;
+        const overLimits = requestLimitErrors(this.schema, document, payload.operationName, payload.variables, this.options.limits);
+        if (overLimits.length > 0) return overLimits;
         state.operations++;
         return {
           schema: this.schema,
@@ -469,6 +480,8 @@ export class WsGateway {
       const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
       return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
     }
+    const hazards = subscriptionRootDirectiveErrors(document);
+    if (hazards.length > 0) return { errors: hazards };
     const errors = validate(this.schema, document, this.rules);
     if (errors.length > 0) return { errors };
     if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);

@@ -4,13 +4,11 @@ import {
   Authenticated,
   Conversation,
   ConversationQueries,
-  ConversationRepository,
   CreateConversations,
   ManageMembers,
   Member,
   Message,
   MessageQueries,
-  pageSize,
   Receipts,
   User,
 } from '@chatter/core';
@@ -36,7 +34,6 @@ export class ConversationResolver {
     private readonly membership: ManageMembers,
     private readonly receipts: Receipts,
     private readonly messages: MessageQueries,
-    private readonly repo: ConversationRepository,
   ) {}
 
   @Query(() => ConversationConnectionModel, { description: 'Most recent activity first.' })
@@ -223,11 +220,9 @@ export class ConversationResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<MemberConnectionModel> {
-    // Members of a public channel are visible to the tenant; of other conversations, to members.
-    if (c.kind !== 'CHANNEL' && !(await this.member(ctx, actor, c))) {
-      return { edges: [], pageInfo: pageInfo([], false, false) };
-    }
-    const page = await this.repo.listMembers(actor.tenantId, c.id, { first: pageSize(first), after: after ?? null });
+    // Anyone of the tenant sees a public channel's members: no membership read for those.
+    const member = c.kind === 'CHANNEL' ? null : await this.member(ctx, actor, c);
+    const page = await this.queries.members(actor, c, member, first, after);
     const users = await Promise.all(page.items.map((m) => ctx.loaders.users(actor).load(m.userId)));
     return {
       edges: page.items.flatMap((m, i) =>

@@ -1,7 +1,7 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { BlockRepository, ContactRepository, PresenceService, User, UserViewPolicy } from '@chatter/core';
-import { Authenticated } from '@chatter/core';
-import { CurrentActor } from '../context/auth.guard';
+import { Authenticated, PresenceService, User, UserView, UserViewPolicy } from '@chatter/core';
+import { CurrentActor, GqlCtx } from '../context/auth.guard';
+import { GqlContext } from '../context/gql-context';
 import { PresenceModel, UserModel } from '../models/user.model';
 import { PresencePrivacyEnum, PresenceStatusEnum } from '../models/enums';
 
@@ -11,24 +11,33 @@ export class UserResolver {
   constructor(
     private readonly policy: UserViewPolicy,
     private readonly presenceService: PresenceService,
-    private readonly contacts: ContactRepository,
-    private readonly blocks: BlockRepository,
   ) {}
 
   @ResolveField(() => String, { nullable: true })
-  async phone(@Parent() user: User, @CurrentActor() actor: Authenticated): Promise<string | null> {
-    return (await this.policy.canSeePhone(actor.userId, user)) ? user.phone : null;
+  async phone(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<string | null> {
+    return (await this.view(ctx, actor, user)).phoneVisible ? user.phone : null;
   }
 
   @ResolveField(() => PresenceModel)
-  async presence(@Parent() user: User, @CurrentActor() actor: Authenticated): Promise<PresenceModel> {
-    const state = (await this.presenceService.viewFor(actor.userId, [user])).get(user.id);
-    return { status: (state?.status ?? 'OFFLINE') as PresenceStatusEnum, lastSeenAt: state?.lastSeenAt ?? null };
+  async presence(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<PresenceModel> {
+    const state = await ctx.loaders
+      .presence(async (users) => {
+        // The same batch of views as the other user fields of the operation: no second read.
+        const views = await this.views(ctx, actor).loadMany(users);
+        const known = new Map<string, UserView>();
+        views.forEach((view, i) => {
+          if (view instanceof Error) throw view;
+          known.set(users[i]!.id, view);
+        });
+        return this.presenceService.viewFor(actor.userId, users, known);
+      })
+      .load(user);
+    return { status: state.status as PresenceStatusEnum, lastSeenAt: state.lastSeenAt ?? null };
   }
 
   @ResolveField(() => Date, { nullable: true })
-  async lastSeenAt(@Parent() user: User, @CurrentActor() actor: Authenticated): Promise<Date | null> {
-    return (await this.policy.canSeePresence(actor.userId, user)) ? user.lastSeenAt : null;
+  async lastSeenAt(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Date | null> {
+    return (await this.view(ctx, actor, user)).presenceVisible ? user.lastSeenAt : null;
   }
 
   @ResolveField(() => PresencePrivacyEnum, { nullable: true })
@@ -37,12 +46,21 @@ export class UserResolver {
   }
 
   @ResolveField(() => Boolean)
-  isContact(@Parent() user: User, @CurrentActor() actor: Authenticated): Promise<boolean> {
-    return this.contacts.isContact(actor.tenantId, actor.userId, user.id);
+  async isContact(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<boolean> {
+    return (await this.view(ctx, actor, user)).isContact;
   }
 
   @ResolveField(() => Boolean)
-  isBlocked(@Parent() user: User, @CurrentActor() actor: Authenticated): Promise<boolean> {
-    return this.blocks.hasBlocked(actor.tenantId, actor.userId, user.id);
+  async isBlocked(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<boolean> {
+    return (await this.view(ctx, actor, user)).isBlocked;
+  }
+
+  /** One batched read for every user of the operation (a page of members: two store reads). */
+  private view(ctx: GqlContext, actor: Authenticated, user: User): Promise<UserView> {
+    return this.views(ctx, actor).load(user);
+  }
+
+  private views(ctx: GqlContext, actor: Authenticated) {
+    return ctx.loaders.userViews((users) => this.policy.viewsOf(actor.userId, users));
   }
 }

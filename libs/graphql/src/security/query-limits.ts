@@ -1,23 +1,30 @@
 import {
   ASTVisitor,
-  FieldNode,
-  FragmentDefinitionNode,
+  DocumentNode,
+  getOperationAST,
   GraphQLError,
-  Kind,
+  GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
-  OperationDefinitionNode,
-  SelectionSetNode,
   ValidationContext,
   ValidationRule,
 } from 'graphql';
+import { MAX_VISITS, measureOperation, OperationMeasure } from './query-cost';
 
+/** The limits every operation is held to, over HTTP and WebSocket (one settings object). */
 export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
-  maxComplexity: number;
-  maxDirectives: number;
-  introspection: boolean;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxComplexity: number;
+  readonly maxDirectives: number;
+  /** Searches (fields marked expensive in FIELD_COSTS) per operation, spreads included. */
+  readonly maxExpensiveFields: number;
+  readonly introspection: boolean;
 }
+
+/** Directives per operation (each `@include`/`@skip` is work for every spread). */
+export const MAX_DIRECTIVES = 50;
+/** Searches per operation: a search box sends one (messages) or two (messages and channels). */
+export const MAX_EXPENSIVE_FIELDS = 2;
 
 /** Largest accepted document, in characters (checked before parsing). */
 export const MAX_DOCUMENT_LENGTH = 20_000;
@@ -27,101 +34,74 @@ export const MAX_DOCUMENT_TOKENS = 3_000;
 export const documentTooLarge = () =>
   new GraphQLError(`document is too large (at most ${MAX_DOCUMENT_LENGTH} characters)`, { extensions: { code: 'BAD_USER_INPUT' } });
 
-/**
- * Express middleware for /graphql: the WebSocket path's document size limit over HTTP too,
- * answered before any parsing (400, BAD_USER_INPUT).
- */
-export function documentSizeGuard() {
-  return (
-    req: { method?: string; body?: { query?: unknown }; query?: { query?: unknown } },
-    res: { status(code: number): { json(body: unknown): void } },
-    next: () => void,
-  ): void => {
-    const query = req.method === 'GET' ? req.query?.query : req.body?.query;
-    if (typeof query === 'string' && query.length > MAX_DOCUMENT_LENGTH) {
-      res.status(400).json({ errors: [{ message: documentTooLarge().message, extensions: { code: 'BAD_USER_INPUT' } }] });
-      return;
-    }
-    next();
-  };
-}
+/** Refusal reasons, in `extensions.limit` beside `code: GRAPHQL_VALIDATION_FAILED` (stable). */
+export type QueryLimitReason =
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'QUERY_TOO_COMPLEX'
+  | 'TOO_MANY_EXPENSIVE_FIELDS'
+  | 'QUERY_TOO_LARGE';
 
-const PAGE_ARGS = ['first', 'last'];
-const DEFAULT_LIST_SIZE = 20;
+// Same code over HTTP (where Apollo labels every validation error) and WebSocket; the reason
+// tells which limit refused the document. 400 when raised before execution over HTTP.
+const limitError = (message: string, limit: QueryLimitReason) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } } });
 
-// Same code over HTTP (where Apollo labels every validation error) and WebSocket.
-const limitError = (message: string, _kind: string) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-
-/**
- * Walks each operation once, following fragments, and computes depth, alias count and a
- * complexity estimate in which paginated fields multiply the cost of their selection.
- */
-function measure(context: ValidationContext, operation: OperationDefinitionNode) {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of context.getDocument().definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+/** The limits an operation breaks, as errors (none when it may run). */
+export function limitErrors(m: OperationMeasure, limits: QueryLimits, phase: 'document' | 'request'): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  if (m.truncated) {
+    errors.push(limitError(`document has more than ${MAX_VISITS} selections (fragments counted once)`, 'QUERY_TOO_LARGE'));
+    return errors;
   }
-  const variables = new Map<string, number>();
-  let aliases = 0;
-  let directives = 0;
-  let maxDepth = 0;
-
-  const sizeOf = (field: FieldNode): number => {
-    for (const arg of field.arguments ?? []) {
-      if (!PAGE_ARGS.includes(arg.name.value)) continue;
-      if (arg.value.kind === Kind.INT) return Math.max(1, Number(arg.value.value));
-      if (arg.value.kind === Kind.VARIABLE) return variables.get(arg.value.name.value) ?? DEFAULT_LIST_SIZE;
+  // Structure does not depend on variables: checked once, when the document is validated.
+  if (phase === 'document') {
+    if (m.depth > limits.maxDepth) errors.push(limitError(`query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP'));
+    if (m.aliases > limits.maxAliases) errors.push(limitError(`${m.aliases} aliases exceed the limit of ${limits.maxAliases}`, 'TOO_MANY_ALIASES'));
+    if (m.directives > limits.maxDirectives) {
+      errors.push(limitError(`${m.directives} directives exceed the limit of ${limits.maxDirectives}`, 'TOO_MANY_DIRECTIVES'));
     }
-    return 1;
-  };
-
-  const walk = (set: SelectionSetNode, depth: number, seen: Set<string>): number => {
-    let cost = 0;
-    maxDepth = Math.max(maxDepth, depth);
-    for (const selection of set.selections) {
-      directives += selection.directives?.length ?? 0;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.alias) aliases++;
-        const child = selection.selectionSet ? walk(selection.selectionSet, depth + 1, seen) : 0;
-        cost += 1 + child * sizeOf(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        cost += walk(selection.selectionSet, depth, seen);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seen.has(name)) continue; // cycles are reported by NoFragmentCycles
-        cost += walk(fragment.selectionSet, depth, new Set([...seen, name]));
-      }
+    if (m.expensiveFields > limits.maxExpensiveFields) {
+      errors.push(
+        limitError(`${m.expensiveFields} searches in one operation exceed the limit of ${limits.maxExpensiveFields}`, 'TOO_MANY_EXPENSIVE_FIELDS'),
+      );
     }
-    return cost;
-  };
-
-  const complexity = walk(operation.selectionSet, 0, new Set());
-  return { depth: maxDepth, aliases, directives, complexity };
+  }
+  if (m.complexity > limits.maxComplexity) {
+    errors.push(limitError(`query complexity ${m.complexity} exceeds the limit of ${limits.maxComplexity}`, 'QUERY_TOO_COMPLEX'));
+  }
+  return errors;
 }
 
+/**
+ * Validation rules: depth, aliases, directives, searches and a lower bound of the complexity
+ * (page-size variables at their smallest), measured in linear time (see measureOperation).
+ */
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const limitRule: ValidationRule = (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node) {
-      const m = measure(context, node);
-      if (m.depth > limits.maxDepth) {
-        context.reportError(limitError(`query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP'));
-      }
-      if (m.aliases > limits.maxAliases) {
-        context.reportError(limitError(`${m.aliases} aliases exceed the limit of ${limits.maxAliases}`, 'TOO_MANY_ALIASES'));
-      }
-      if (m.directives > limits.maxDirectives) {
-        context.reportError(limitError(`${m.directives} directives exceed the limit of ${limits.maxDirectives}`, 'TOO_MANY_DIRECTIVES'));
-      }
-      if (m.complexity > limits.maxComplexity) {
-        context.reportError(
-          limitError(`query complexity ${m.complexity} exceeds the limit of ${limits.maxComplexity}`, 'QUERY_TOO_COMPLEX'),
-        );
-      }
+      const m = measureOperation(context.getSchema(), context.getDocument(), node);
+      for (const error of limitErrors(m, limits, 'document')) context.reportError(error);
     },
   });
   return limits.introspection ? [limitRule] : [limitRule, NoSchemaIntrospectionCustomRule];
+}
+
+/**
+ * The complexity of the operation a request runs, with the request's variable values (page
+ * sizes): called after validation, before execution, over HTTP and WebSocket alike.
+ */
+export function requestLimitErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+  limits: QueryLimits,
+): GraphQLError[] {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return [];
+  return limitErrors(measureOperation(schema, document, operation, variables ?? {}), limits, 'request');
 }
 
 /** Removes "Did you mean …?" hints, which leak schema details when introspection is off. */

@@ -83,6 +83,31 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
         .catch(() => undefined);
       expect(await store().contacts.isContact(a, you.id, me.id)).toBe(false);
     });
+
+    it('reads both directions between one user and many in one call, as isContact answers each pair', async () => {
+      const t = aTenantId();
+      const other = aTenantId();
+      const [me, mine, theirs, both, neither, third] = await seedUsers(store(), t, 6);
+      await store().contacts.add(t, me.id, mine.id, nextTime());
+      await store().contacts.add(t, theirs.id, me.id, nextTime());
+      await store().contacts.add(t, me.id, both.id, nextTime());
+      await store().contacts.add(t, both.id, me.id, nextTime());
+      // Pairs that do not involve `me` stay out.
+      await store().contacts.add(t, mine.id, theirs.id, nextTime());
+      await store().contacts.add(t, third.id, neither.id, nextTime());
+      const ids = [mine.id, theirs.id, both.id, neither.id, newId()];
+      const r = await store().contacts.relationsAmong(t, me.id, ids);
+      expect([...r.contacts].sort()).toEqual([mine.id, both.id].sort());
+      expect([...r.contactOf].sort()).toEqual([theirs.id, both.id].sort());
+      for (const id of ids) {
+        expect(r.contacts.has(id), id).toBe(await store().contacts.isContact(t, me.id, id));
+        expect(r.contactOf.has(id), id).toBe(await store().contacts.isContact(t, id, me.id));
+      }
+      // Only users not yet asked about (third) are excluded even though they have contacts.
+      expect(r.contacts.has(third.id) || r.contactOf.has(third.id)).toBe(false);
+      expect(await store().contacts.relationsAmong(t, me.id, [])).toEqual({ contacts: new Set(), contactOf: new Set() });
+      expect(await store().contacts.relationsAmong(other, me.id, ids)).toEqual({ contacts: new Set(), contactOf: new Set() });
+    });
   });
 
   describe('BlockRepository', () => {
@@ -129,6 +154,25 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
         .catch(() => undefined);
       expect(await store().blocks.hasBlocked(a, you.id, me.id)).toBe(false);
       expect(await store().blocks.listBlocked(a, you.id)).toEqual([]);
+    });
+
+    it('reads blocks in both directions between one user and many in one call', async () => {
+      const t = aTenantId();
+      const [me, blockedByMe, blocksMe, mutual, neither] = await seedUsers(store(), t, 5);
+      await store().blocks.block(t, me.id, blockedByMe.id, nextTime());
+      await store().blocks.block(t, blocksMe.id, me.id, nextTime());
+      await store().blocks.block(t, me.id, mutual.id, nextTime());
+      await store().blocks.block(t, mutual.id, me.id, nextTime());
+      await store().blocks.block(t, blockedByMe.id, neither.id, nextTime());
+      const ids = [blockedByMe.id, blocksMe.id, mutual.id, neither.id];
+      const r = await store().blocks.blocksAmong(t, me.id, ids);
+      expect([...r.blocked].sort()).toEqual([blockedByMe.id, mutual.id].sort());
+      expect([...r.blockedBy].sort()).toEqual([blocksMe.id, mutual.id].sort());
+      for (const id of ids) {
+        expect(r.blocked.has(id) || r.blockedBy.has(id), id).toBe(await store().blocks.isBlockedEitherWay(t, me.id, id));
+      }
+      expect(await store().blocks.blocksAmong(aTenantId(), me.id, ids)).toEqual({ blocked: new Set(), blockedBy: new Set() });
+      expect(await store().blocks.blocksAmong(t, me.id, [])).toEqual({ blocked: new Set(), blockedBy: new Set() });
     });
   });
 }

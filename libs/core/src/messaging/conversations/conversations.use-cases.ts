@@ -10,6 +10,7 @@ import { BlockRepository } from '../../identity/contact.repository';
 import { UserRepository } from '../../identity/user.repository';
 import { RealtimePublisher } from '../../realtime/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import {
   Conversation,
@@ -261,9 +262,28 @@ export class ConversationQueries {
     return this.access.visible(actor, id);
   }
 
-  channels(actor: Actor, query: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Conversation>> {
+  async channels(actor: Actor, query: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Conversation>> {
     const q = checkOptionalText('query', query, 100) ?? null;
-    return this.conversations.searchChannels(actor.tenantId, q, { first: pageSize(first, 50), after: after ?? null });
+    const page = { first: pageSize(first, 50), after: after ?? null };
+    if (q !== null) await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
+    return this.conversations.searchChannels(actor.tenantId, q, page);
+  }
+
+  /**
+   * A page of members: of a public channel for anyone of the tenant, of other conversations for
+   * their members (`member` is the caller's own membership); empty otherwise.
+   */
+  async members(
+    actor: Actor,
+    conversation: Conversation,
+    member: Member | null,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<Member>> {
+    const page = { first: pageSize(first), after: after ?? null };
+    if (conversation.kind !== 'CHANNEL' && !member) return { items: [], cursors: [], hasNextPage: false };
+    await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
+    return this.conversations.listMembers(actor.tenantId, conversation.id, page);
   }
 
   async update(

@@ -1,7 +1,10 @@
+import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
+import { RateLimiter } from '../../limits/rate-limiter.port';
 import { Actor } from '../../shared/actor';
 import { invalid } from '../../shared/domain-error';
 import { MessageId } from '../../shared/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize } from '../../shared/page';
+import { CoreSettings } from '../../shared/settings';
 import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { Conversation, Member } from '../conversation';
@@ -9,9 +12,7 @@ import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess } from '../conversation-access';
 import { Message, ReactionSummary } from '../message';
 import { MessageRepository } from '../message.repository';
-import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { CoreSettings } from '../../shared/settings';
 
 export interface HistoryArgs {
   first?: number | null;
@@ -77,8 +78,10 @@ export class MessageQueries {
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
     if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
-    // Full-text search is the costliest read: each one that runs (each alias) counts.
+    // Full-text search is the costliest read: each one that runs (each alias) counts against the
+    // search budget and against the budget all expensive reads share.
     await enforceRateLimit(this.limiter, `search:${actor.tenantId}:${actor.userId}`, this.settings.searchesPerUser, 'searches');
+    await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
     const page = hits.slice(0, limit).map((h) => h.message);
     return {

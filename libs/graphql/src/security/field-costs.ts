@@ -1,0 +1,28 @@
+/** How the cost analysis prices one field of the schema, beyond 1 per field. */
+export interface FieldCost {
+  /** Largest page the use case serves (`first`/`last` above it are refused with BAD_USER_INPUT). */
+  readonly maxPage?: number;
+  /** Page served when neither `first` nor `last` is given. */
+  readonly defaultPage?: number;
+  /** Extra cost of one call on top of its selection (e.g. a full-text scan). */
+  readonly weight?: number;
+  /** Counted against `QueryLimits.maxExpensiveFields` (searches: a scan per call). */
+  readonly expensive?: boolean;
+}
+
+/**
+ * Every paginated field, keyed `Type.field`, with the page caps the use cases enforce
+ * (`pageSize(first, max)` in libs/core). A spec checks that each field of the schema with a
+ * `first` or `last` argument has a row here, so a new list cannot escape the cost analysis.
+ */
+export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
+  'Query.conversations': { maxPage: 50, defaultPage: 20 },
+  'Query.channels': { maxPage: 50, defaultPage: 20, weight: 20 },
+  'Query.contacts': { maxPage: 100, defaultPage: 20 },
+  'Query.messages': { maxPage: 100, defaultPage: 20 },
+  'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
+  'Conversation.members': { maxPage: 100, defaultPage: 20 },
+};
+
+/** Arguments that size a page. */
+export const PAGE_ARGS: readonly string[] = ['first', 'last'];
