@@ -49,11 +49,14 @@ export class ManageContacts {
     return this.contacts.list(actor.tenantId, actor.userId, { first: pageSize(first), after: after ?? null });
   }
 
-  /** Messaging someone adds each to the other's contacts. */
-  async connect(tenantId: string, a: UserId, b: UserId): Promise<void> {
-    if (a === b) return;
-    const at = this.clock.now();
-    await Promise.all([this.contacts.add(tenantId, a, b, at), this.contacts.add(tenantId, b, a, at)]);
+  /**
+   * Writing to someone in a direct conversation is the writer's consent, and only the
+   * writer's: the recipient joins the writer's contacts (so the recipient may see the writer's
+   * number), never the other way round. Returns true when the contact is new.
+   */
+  async shareWith(tenantId: string, ownerId: UserId, recipientId: UserId): Promise<boolean> {
+    if (ownerId === recipientId) return false;
+    return this.contacts.add(tenantId, ownerId, recipientId, this.clock.now());
   }
 }
 

@@ -46,8 +46,19 @@ export class CreateConversations {
     if (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other.id)) {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }
+    const key = directKey(actor.userId, other.id);
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    // Starting conversations with new people has its own, tighter budget (message-request spam).
+    if (!(await this.conversations.findByUniqueKey(actor.tenantId, key))) {
+      await enforceRateLimit(
+        this.limiter,
+        `dm-new:${actor.tenantId}:${actor.userId}`,
+        this.settings.newDirectPerUser,
+        'new direct conversations',
+      );
+    }
     const { conversation, created } = await this.conversations.findOrCreateUnique(
-      this.draft(actor, 'DIRECT', null, directKey(actor.userId, other.id)),
+      this.draft(actor, 'DIRECT', null, key),
       [
         { userId: actor.userId, role: 'MEMBER' },
         { userId: other.id, role: 'MEMBER' },
