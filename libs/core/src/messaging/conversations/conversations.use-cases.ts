@@ -113,7 +113,7 @@ export class CreateConversations {
     return conversation;
   }
 
-  /** Validates, dedupes and checks existence (in the tenant) of user ids. */
+  /** Validates, dedupes and checks existence (in the tenant) and blocks of user ids. */
   async existingUsers(actor: Actor, ids: string[], max: number): Promise<UserId[]> {
     if (!Array.isArray(ids)) throw invalid('memberIds', 'memberIds must be a list');
     const unique = [...new Set(ids)].filter((id) => id !== actor.userId);
@@ -121,6 +121,9 @@ export class CreateConversations {
     if (!unique.every(isWellFormedId)) throw notFound('user');
     const found = await this.users.findByIds(actor.tenantId, unique);
     if (found.length !== unique.length) throw notFound('user');
+    // Blocking holds in groups too: nobody puts a user who blocked them (or whom they blocked) in one.
+    const blocked = await Promise.all(unique.map((id) => this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, id)));
+    if (blocked.some(Boolean)) throw new DomainError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
     return unique;
   }
 
