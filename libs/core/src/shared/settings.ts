@@ -13,13 +13,13 @@ export class CoreSettings {
   sendsPerUser = { limit: 30, windowMs: 10_000 };
   /** Other writes (reactions, edits, typing, membership) per user per window. */
   writesPerUser = { limit: 120, windowMs: 10_000 };
-  /** Direct conversations a user may start with people they had none with, per window. */
-  newDirectPerUser = { limit: 20, windowMs: 10 * 60_000 };
   replayLimit = 1000;
   presenceTtlMs = 30_000;
   awayAfterMs = 300_000;
   typingTtlMs = 6_000;
   maxGroupMembers = 256;
+  /** Direct conversations a user may start with people they had none with, per window. */
+  newDirectPerUser = { limit: 20, windowMs: 10 * 60_000 };
   /** How often an instance compares followed conversations with the store (0 = never). */
   reconcileIntervalMs = 2_000;
   constructor(overrides: Partial<CoreSettings> = {}) {

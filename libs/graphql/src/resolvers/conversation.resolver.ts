@@ -33,12 +33,12 @@ import { UserModel } from '../models/user.model';
 export class ConversationResolver {
   constructor(
     private readonly queries: ConversationQueries,
+    private readonly requests: MessageRequests,
     private readonly creator: CreateConversations,
     private readonly membership: ManageMembers,
     private readonly receipts: Receipts,
     private readonly messages: MessageQueries,
     private readonly repo: ConversationRepository,
-    private readonly requests: MessageRequests,
   ) {}
 
   @Query(() => ConversationConnectionModel, { description: 'Most recent activity first.' })

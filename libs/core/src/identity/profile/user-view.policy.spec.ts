@@ -17,10 +17,25 @@ const world = fc.record({
 
 function policyOver(contacts: [Person, Person][], blocks: [Person, Person][]): UserViewPolicy {
   const has = (edges: [Person, Person][], a: string, b: string) => edges.some(([x, y]) => x === a && y === b);
-  const contactRepo = { isContact: async (_t: string, owner: string, contact: string) => has(contacts, owner, contact) } as unknown as ContactRepository;
+  const among = (edges: [Person, Person][], user: string, others: readonly string[]) => ({
+    out: new Set(others.filter((o) => has(edges, user, o))),
+    in: new Set(others.filter((o) => has(edges, o, user))),
+  });
+  // Point reads and batched reads answer from the same edges, whichever the policy uses.
+  const contactRepo = {
+    isContact: async (_t: string, owner: string, contact: string) => has(contacts, owner, contact),
+    relationsAmong: async (_t: string, user: string, others: readonly string[]) => {
+      const r = among(contacts, user, others);
+      return { contacts: r.out, contactOf: r.in };
+    },
+  } as unknown as ContactRepository;
   const blockRepo = {
     hasBlocked: async (_t: string, blocker: string, blocked: string) => has(blocks, blocker, blocked),
     isBlockedEitherWay: async (_t: string, a: string, b: string) => has(blocks, a, b) || has(blocks, b, a),
+    blocksAmong: async (_t: string, user: string, others: readonly string[]) => {
+      const r = among(blocks, user, others);
+      return { blocked: r.out, blockedBy: r.in };
+    },
   } as unknown as BlockRepository;
   return new UserViewPolicy(contactRepo, blockRepo);
 }
