@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, appUser, gql, newTenantSecret, ok, removeDataDir, Session, signUp, wsClient } from '../support';
+import { ApiProcess, appUser, Collector, gql, newTenantSecret, ok, removeDataDir, Session, signUp, sleep, wsClient } from '../support';
 import { expectCode, expectNoUnexpectedErrors, startBuiltApi } from '../identity/identity-helpers';
 
 /**
@@ -23,6 +23,12 @@ const REMOVE = 'mutation($u:ID!){ removeContact(userId:$u) }';
 const PRIVACY = 'mutation($p:PresencePrivacy!){ updateProfile(input:{presencePrivacy:$p}){ presencePrivacy } }';
 const CHANNEL_MEMBERS =
   'query($q:String){ channels(query:$q){ edges { node { id title members(first:50){ edges { node { user { id name phone } } } } } } } }';
+
+const CHANGES =
+  'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on ConversationChanged { conversation { id isMessageRequest otherUser { phone } } } } }';
+interface ChangedEvent {
+  chatEvents: { __typename: string; conversation?: { id: string; isMessageRequest: boolean; otherUser: { phone: string | null } | null } };
+}
 
 interface UserView {
   id: string;
@@ -52,6 +58,11 @@ describe('a stranger who messages you learns nothing of yours until you consent'
     removeDataDir(api);
   });
 
+  const online = (who: Session) => {
+    const client = wsClient(api, who.accessToken);
+    sockets.push(client);
+    return client;
+  };
   const view = async (viewer: Session, target: Session): Promise<UserView> =>
     (await ok<{ user: UserView }>(api, USER, { id: target.userId }, viewer.accessToken)).user;
   const send = async (from: Session, dm: string, body: string) =>
@@ -65,7 +76,7 @@ describe('a stranger who messages you learns nothing of yours until you consent'
     await ok(api, 'mutation($t:String!){ createChannel(input:{title:$t}){ id } }', { t: channelTitle }, who.accessToken);
     await ok(api, ADD, { p: friend.phone }, who.accessToken);
     await ok(api, PRIVACY, { p: 'CONTACTS' }, who.accessToken);
-    sockets.push(wsClient(api, who.accessToken));
+    online(who);
     // Positive control: a real contact sees the number and the presence.
     await expect.poll(async () => (await view(friend, who)).presence.status, { timeout: 10_000 }).toBe('ONLINE');
     expect((await view(friend, who)).phone).toBe(who.phone);
@@ -145,10 +156,19 @@ describe('a stranger who messages you learns nothing of yours until you consent'
 
     const dmBob = await strangerWrites(s1, bob, 'Birding');
     await expectNothingRevealed(s1, bob, dmBob);
+    // Both clients learn live that the conversation, as each sees it, changed.
+    const bobLive = new Collector<ChangedEvent>(online(bob), CHANGES, { s: [{ conversationId: dmBob, afterSeq: 2 }] });
+    const s1Live = new Collector<ChangedEvent>(online(s1), CHANGES, { s: [{ conversationId: dmBob, afterSeq: 2 }] });
+    await sleep(300);
     const accepted = await gql(api, ACCEPT, { c: dmBob }, bob.accessToken);
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data?.acceptMessageRequest).toEqual({ id: dmBob, isMessageRequest: false });
     await expectRevealed(s1, bob);
+    const changed = (items: ChangedEvent[]) => items.map((i) => i.chatEvents.conversation).filter((c) => c?.id === dmBob);
+    await bobLive.until((items) => changed(items).some((c) => c!.isMessageRequest === false), 10_000, 'Bob’s ConversationChanged');
+    await s1Live.until((items) => changed(items).some((c) => c!.otherUser?.phone === bob.phone), 10_000, 'the sender’s ConversationChanged');
+    bobLive.stop();
+    s1Live.stop();
     // Accepting twice is harmless; the sender cannot accept for the victim.
     expect((await ok(api, ACCEPT, { c: dmBob }, bob.accessToken)).acceptMessageRequest.isMessageRequest).toBe(false);
 
