@@ -30,6 +30,11 @@ interface ChangedEvent {
   chatEvents: { __typename: string; conversation?: { id: string; isMessageRequest: boolean; otherUser: { phone: string | null } | null } };
 }
 
+const PRESENCE = 'subscription{ chatEvents { __typename ... on PresenceChanged { user { id presence { status } } } } }';
+interface PresenceEvent {
+  chatEvents: { __typename: string; user?: { id: string; presence: { status: string } } };
+}
+
 interface UserView {
   id: string;
   phone: string | null;
@@ -146,6 +151,31 @@ describe('a stranger who messages you learns nothing of yours until you consent'
     expect((await ok(api, REMOVE, { u: mallory.userId }, alice.accessToken)).removeContact).toBe(true);
     await expectNothingRevealed(mallory, alice, dm);
     expect((await dmView(alice, dm)).isMessageRequest).toBe(true);
+  });
+
+  it('the stranger’s live stream carries no CONTACTS-only presence of the victim; a contact’s does', async () => {
+    const hana = await signUp(api, 'Hana');
+    const friend = await signUp(api, 'Hana’s friend');
+    const stranger = await signUp(api, 'Lurker');
+    await ok(api, ADD, { p: friend.phone }, hana.accessToken);
+    await ok(api, ADD, { p: hana.phone }, friend.accessToken); // so the friend's stream watches her
+    await ok(api, PRIVACY, { p: 'CONTACTS' }, hana.accessToken);
+    const dm = (await ok(api, OPEN_DM, { u: hana.userId }, stranger.accessToken)).openDirectConversation.id;
+    await send(stranger, dm, 'hi');
+    // The stranger now has Hana in their contacts and shares a DM with her: both make their
+    // stream watch her presence; her privacy must still keep it from them.
+    const lurking = new Collector<PresenceEvent>(online(stranger), PRESENCE, {});
+    const watching = new Collector<PresenceEvent>(online(friend), PRESENCE, {});
+    await sleep(300);
+    const hanaSocket = wsClient(api, hana.accessToken);
+    const seen = (items: PresenceEvent[]) => items.filter((i) => i.chatEvents.user?.id === hana.userId).map((i) => i.chatEvents.user!.presence.status);
+    await watching.until((items) => seen(items).includes('ONLINE'), 10_000, 'the friend sees Hana online');
+    await hanaSocket.dispose();
+    await watching.until((items) => seen(items).includes('OFFLINE'), 10_000, 'the friend sees Hana go offline');
+    await sleep(500);
+    expect(seen(lurking.items)).toEqual([]);
+    lurking.stop();
+    watching.stop();
   });
 
   it('acceptMessageRequest and addContact are consent; declining (and blocking) is not', async () => {
