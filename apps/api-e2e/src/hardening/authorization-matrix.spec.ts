@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLObjectType, GraphQLSchema, IntrospectionQuery, isEnumType } from 'graphql';
-import { createClient } from 'graphql-ws';
+import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProcess, appToken, appUser, gql, GqlResult, newTenantSecret, nextPhone, ok, removeDataDir, Session, signUp, wsClient } from '../support';
@@ -114,6 +114,7 @@ interface Fixture {
   channel: string;
   channelTitle: string;
   message: string;
+  editable: string;
   doomed: string;
   dms: Map<string, string>; // user id → their DM with the owner
   rotateTenant: string;
@@ -214,7 +215,7 @@ const ROWS: Record<string, Row> = {
     vars: (f, caller) => ({ c: dmOf(f, caller), k: `d-${randomBytes(6).toString('hex')}` }),
     mutates: true,
   },
-  'Mutation.editMessage': { query: 'mutation($id:ID!){ editMessage(id:$id, body:"edited by the matrix"){ id } }', vars: (f) => ({ id: f.message }) },
+  'Mutation.editMessage': { query: 'mutation($id:ID!){ editMessage(id:$id, body:"edited by the matrix"){ id } }', vars: (f) => ({ id: f.editable }) },
   'Mutation.deleteMessage': { query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }', vars: (f) => ({ id: f.doomed }) },
   'Mutation.addReaction': { query: 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
   'Mutation.removeReaction': { query: 'mutation($id:ID!){ removeReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
@@ -281,6 +282,7 @@ describe('authorization matrix: every operation × every relation', () => {
       (await ok(api, 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id } }', { c, k: `s-${randomBytes(6).toString('hex')}`, b: body }, who.accessToken))
         .sendMessage.id as string;
     const message = await send(owner, group, `${WORD} hello group`);
+    const editable = await send(owner, group, 'this one will be edited');
     const doomed = await send(owner, group, 'this one will be deleted');
 
     const dms = new Map<string, string>();
@@ -303,7 +305,7 @@ describe('authorization matrix: every operation × every relation', () => {
 
     f = {
       owner, contact, stranger, member, member2, former, blocked, blocker, neutral, foreigner,
-      expiredToken, revokedToken: second.accessToken, group, channel, channelTitle, message, doomed, dms, rotateTenant: 'matrix-rot',
+      expiredToken, revokedToken: second.accessToken, group, channel, channelTitle, message, editable, doomed, dms, rotateTenant: 'matrix-rot',
     };
   }, 60_000);
 
@@ -458,6 +460,45 @@ describe('authorization matrix: every operation × every relation', () => {
     console.log(
       [`${'operation'.padEnd(width)}  ${RELATIONS.join(' | ')}`, ...[...actual].map(([k, got]) => `${k.padEnd(width)}  ${RELATIONS.map((r) => got[r]).join(' | ')}`)].join('\n'),
     );
+    expect(differences).toEqual([]);
+  }, 120_000);
+
+  it('answers the same over WebSocket as over HTTP for every user relation and every row that changes no relation', async () => {
+    const users = ['self', 'contact', 'stranger', 'member', 'former', 'blocked', 'blocker', 'tenant'] as const;
+    const differences: string[] = [];
+    let compared = 0;
+    for (const relation of users) {
+      let client: Client | null = null;
+      let used = 0;
+      for (const key of Object.keys(MATRIX)) {
+        const row = ROWS[key];
+        if (!row || row.mutates || !actual.has(key)) continue;
+        // A fresh socket now and then keeps each under the per-socket operation limit.
+        if (!client || used === 10) {
+          await client?.dispose();
+          client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokenOf(relation)}` }, retryAttempts: 0, lazy: false });
+          used = 0;
+        }
+        used++;
+        const result = await new Promise<GqlResult>((resolve) => {
+          let last: GqlResult = {};
+          client!.subscribe(
+            { query: row.query, variables: row.vars(f, callerOf(relation)) },
+            {
+              next: (value) => (last = value as GqlResult),
+              error: (error) => resolve({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'socket-error' } }] }),
+              complete: () => resolve(last),
+            },
+          );
+        });
+        const overWs = outcome(result, row);
+        const overHttp = actual.get(key)![relation];
+        compared++;
+        if (overWs !== overHttp) differences.push(`${key} × ${relation}: HTTP ${overHttp}, WebSocket ${overWs}`);
+      }
+      await client?.dispose();
+    }
+    expect(compared).toBeGreaterThan(200);
     expect(differences).toEqual([]);
   }, 120_000);
 });
