@@ -170,7 +170,11 @@ const steps = [
         ['Hi Ben! 👋', 'Are you coming to the workshop?', 'It starts at 10.'],
         'Ben',
       );
+      // Ada is not in Ben's contacts: her chat is a message request until he replies.
+      const request = ben.page.getByRole('region', { name: 'Message request' });
+      await request.waitFor();
       await send(ben.page, 'Yes! See you there.');
+      await request.waitFor({ state: 'detached' });
       await send(ben.page, 'Bringing coffee ☕');
       await waitForBodies(
         ada.page,

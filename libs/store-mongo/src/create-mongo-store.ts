@@ -21,6 +21,7 @@ import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
+import { repairContactsByConsent } from './mongo-contacts-repair';
 
 /** The MongoDB store without Nest (contract specs, CLI tools). */
 export interface MongoStore {
@@ -39,11 +40,12 @@ export interface MongoStore {
   close(): Promise<void>;
 }
 
-/** Connects, creates the indexes and wires the repositories. */
+/** Connects, creates the indexes, runs one-time repairs and wires the repositories. */
 export async function createMongoStore(uri: string, options: Omit<MongoStoreOptions, 'uri'> = {}): Promise<MongoStore> {
   const connection = await mongoose.createConnection(uri, mongooseConnectOptions(options)).asPromise();
   try {
     await ensureIndexes(connection);
+    await repairContactsByConsent(connection);
     const m = modelsOf(connection);
     const tx = new MongoTransactions(connection, options);
     const log = new MongoConversationLog(m.conversations, m.events, m.messages, m.members);

@@ -91,7 +91,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -123,6 +123,7 @@ describe('SqliteStore on a file', () => {
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
         { version: 2, name: 'tenant-search-and-settings' },
+        { version: 3, name: 'contacts-by-consent' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -82,27 +82,32 @@ describe('contacts, phone visibility, presence privacy and blocking', () => {
   };
 
   describe('contacts', () => {
-    it('adds a contact by phone number; phones are visible only to yourself and to users who have you in their contacts', async () => {
+    it('adds a contact by phone number; a phone is visible only to its owner and to the users in the owner’s contacts', async () => {
       const before = await view(alice, bob);
       expect(before).toMatchObject({ id: bob.userId, name: 'Bob', phone: null, isContact: false });
       expect((await me(api, alice.accessToken)).data?.me.phone).toBe(alice.phone);
 
       const added = await gql(api, ADD, { p: bob.phone }, alice.accessToken);
       expect(added.errors).toBeUndefined();
+      // Consent is the target's: Alice adding Bob shows Bob Alice's number, not the reverse.
       expect(added.data!.addContact.user).toEqual({
         id: bob.userId,
         name: 'Bob',
-        phone: bob.phone,
+        phone: null,
         isContact: true,
       });
       expect(Number.isNaN(Date.parse(added.data!.addContact.addedAt))).toBe(false);
 
-      expect(await view(alice, bob)).toMatchObject({ phone: bob.phone, isContact: true });
-      // Bob has not added Alice: he still does not see her number; Carol sees neither.
-      expect(await view(bob, alice)).toMatchObject({ phone: null, isContact: false });
+      expect(await view(alice, bob)).toMatchObject({ phone: null, isContact: true });
+      expect(await view(bob, alice)).toMatchObject({ phone: alice.phone, isContact: false });
       expect(await view(carol, bob)).toMatchObject({ phone: null });
       expect(await view(carol, alice)).toMatchObject({ phone: null });
       expect(await contactIds(alice)).toEqual([bob.userId]);
+      // Once Bob adds Alice too, each sees the other's number.
+      await ok(api, ADD, { p: alice.phone }, bob.accessToken);
+      expect(await view(alice, bob)).toMatchObject({ phone: bob.phone, isContact: true });
+      await ok(api, REMOVE, { u: alice.userId }, bob.accessToken);
+      expect(await view(alice, bob)).toMatchObject({ phone: null, isContact: true });
 
       // Adding again (also in another notation) is idempotent.
       const formatted = `+1 ${bob.phone.slice(2, 5)}-${bob.phone.slice(5, 8)}-${bob.phone.slice(8)}`;
@@ -170,7 +175,8 @@ describe('contacts, phone visibility, presence privacy and blocking', () => {
         sizes.push(data.contacts.edges.length);
         for (const edge of data.contacts.edges) {
           seen.push(edge.node.user.id);
-          expect(edge.node.user.phone).not.toBeNull(); // contacts show their numbers
+          // Adding someone does not show their number: only their own contacts see it.
+          expect(edge.node.user.phone).toBeNull();
         }
         if (!data.contacts.pageInfo.hasNextPage) break;
         after = data.contacts.pageInfo.endCursor;

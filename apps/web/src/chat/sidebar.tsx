@@ -215,6 +215,7 @@ function ConversationItem({
               {typing.length ? (c.kind === 'DIRECT' ? 'typing…' : typingText(typing)) : preview}
             </span>
             <span className="conv-item__flags">
+              {c.isMessageRequest && <span className="request-tag">Request</span>}
               {c.muted && <Icon name="mute" size={14} title="Muted" />}
               {c.pinned && <Icon name="pin" size={14} title="Pinned" />}
               {unread && (

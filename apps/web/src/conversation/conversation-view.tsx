@@ -14,6 +14,7 @@ import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
 import { Composer } from './composer';
+import { MessageRequestBanner } from './message-request-banner';
 import { lazyView } from '../ui/lazy-view';
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
@@ -176,6 +177,9 @@ export function ConversationView({
             </a>
           </div>
         </header>
+        {c.isMessageRequest && other && !blocked && (
+          <MessageRequestBanner conversationId={c.id} name={title} />
+        )}
         <MessageList ref={list} conversation={c} onReply={onReply} onEdit={onEdit} />
         <Composer
           conversationId={conversationId}

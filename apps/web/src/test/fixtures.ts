@@ -62,6 +62,7 @@ export function conversation(
     muted: false,
     pinned: false,
     archived: false,
+    isMessageRequest: false,
     lastActivityAt: new Date(Date.UTC(2026, 0, 1, 12, 0, lastSeq)).toISOString(),
     createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
     otherUser: user('bob', 'Bob'),

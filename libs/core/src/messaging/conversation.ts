@@ -41,3 +41,12 @@ export type MemberSettingsPatch = Partial<Pick<Member, 'muted' | 'pinned' | 'arc
 
 export const directKey = (a: UserId, b: UserId): string => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
 export const GENERAL_CHANNEL_KEY = 'channel:general';
+
+/** The other participant of a direct conversation; null for groups, channels and non-members. */
+export const otherMemberOf = (conversation: Conversation, userId: UserId): UserId | null => {
+  if (conversation.kind !== 'DIRECT' || !conversation.uniqueKey?.startsWith('dm:')) return null;
+  const [, a, b] = conversation.uniqueKey.split(':');
+  if (!a || !b) return null;
+  if (a === userId) return b;
+  return b === userId ? a : null;
+};

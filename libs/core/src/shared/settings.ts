@@ -32,6 +32,8 @@ export class CoreSettings {
   awayAfterMs = 300_000;
   typingTtlMs = 6_000;
   maxGroupMembers = 256;
+  /** Direct conversations a user may start with people they had none with, per window. */
+  newDirectPerUser = { limit: 20, windowMs: 10 * 60_000 };
   /** How often an instance compares followed conversations with the store (0 = never). */
   reconcileIntervalMs = 2_000;
   constructor(overrides: Partial<CoreSettings> = {}) {

@@ -42,6 +42,11 @@ export class ConversationModel {
   @Field() muted!: boolean;
   @Field() pinned!: boolean;
   @Field() archived!: boolean;
+  @Field({
+    description:
+      'True while this direct conversation, opened by someone not in my contacts, awaits my consent (reply, acceptMessageRequest or addContact). Until then they see neither my phone number nor my CONTACTS-only presence.',
+  })
+  isMessageRequest!: boolean;
   @Field(() => Date) lastActivityAt!: Date;
   @Field(() => Date) createdAt!: Date;
 }

@@ -21,6 +21,7 @@ const VIEWER_DEPENDENT = new Set([
   'Conversation.muted',
   'Conversation.pinned',
   'Conversation.archived',
+  'Conversation.isMessageRequest',
   'Conversation.readSeq',
   'Conversation.unreadCount',
   'Conversation.otherUser',

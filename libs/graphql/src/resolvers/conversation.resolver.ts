@@ -9,6 +9,8 @@ import {
   Member,
   Message,
   MessageQueries,
+  MessageRequests,
+  pageSize,
   Receipts,
   User,
 } from '@chatter/core';
@@ -30,6 +32,7 @@ import { UserModel } from '../models/user.model';
 export class ConversationResolver {
   constructor(
     private readonly queries: ConversationQueries,
+    private readonly requests: MessageRequests,
     private readonly creator: CreateConversations,
     private readonly membership: ManageMembers,
     private readonly receipts: Receipts,
@@ -80,6 +83,24 @@ export class ConversationResolver {
   @Mutation(() => ConversationModel, { description: 'The same DM for the same pair, always.' })
   openDirectConversation(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string) {
     return this.creator.openDirect(actor, userId);
+  }
+
+  @Mutation(() => ConversationModel, {
+    description: 'Consents to the other member of a direct conversation: adds them to my contacts (they may then see my phone number).',
+  })
+  acceptMessageRequest(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+    return this.requests.accept(actor, id);
+  }
+
+  @Mutation(() => ConversationModel, {
+    description: 'Declines a message request: archives it for me, without telling the sender; with block, also blocks the sender.',
+  })
+  declineMessageRequest(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+    @Args('block', { type: () => Boolean, defaultValue: false }) block: boolean,
+  ) {
+    return this.requests.decline(actor, id, block);
   }
 
   @Mutation(() => ConversationModel)
@@ -186,6 +207,12 @@ export class ConversationResolver {
   @ResolveField(() => Boolean)
   async archived(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
     return (await this.member(ctx, actor, c))?.archived ?? false;
+  }
+
+  @ResolveField(() => Boolean)
+  async isMessageRequest(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+    if (c.kind !== 'DIRECT' || !(await this.member(ctx, actor, c))) return false;
+    return this.requests.isRequest(c, actor.userId);
   }
 
   @ResolveField(() => Int)

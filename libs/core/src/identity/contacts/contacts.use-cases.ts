@@ -11,6 +11,8 @@ import { enforceRateLimit } from '../../limits/rate-limit';
 const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
   enforceRateLimit(limiter, `write:${actor.tenantId}:${actor.userId}`, settings.writesPerUser, 'changes');
 import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { directKey } from '../../messaging/conversation';
+import { ConversationRepository } from '../../messaging/conversation.repository';
 import { BlockRepository, Contact, ContactRepository } from '../contact.repository';
 import { normalizePhone } from '../phone';
 import { User } from '../user';
@@ -21,6 +23,8 @@ export class ManageContacts {
   constructor(
     private readonly users: UserRepository,
     private readonly contacts: ContactRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly publisher: RealtimePublisher,
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
@@ -35,25 +39,44 @@ export class ManageContacts {
     if (!user) throw new DomainError('NOT_FOUND', 'nobody uses Chatter with this phone number', { field: 'phone' });
     if (user.id === actor.userId) throw invalid('phone', 'you cannot add yourself');
     const at = this.clock.now();
-    await this.contacts.add(actor.tenantId, actor.userId, user.id, at);
+    if (await this.contacts.add(actor.tenantId, actor.userId, user.id, at)) await this.announceDirect(actor, user.id);
     return { contact: { ownerId: actor.userId, contactId: user.id, createdAt: at }, user };
   }
 
   async remove(actor: Actor, userId: string): Promise<boolean> {
     if (!isWellFormedId(userId)) return false;
     await writeLimit(this.limiter, this.settings, actor);
-    return this.contacts.remove(actor.tenantId, actor.userId, userId);
+    const removed = await this.contacts.remove(actor.tenantId, actor.userId, userId);
+    if (removed) await this.announceDirect(actor, userId);
+    return removed;
   }
 
   async list(actor: Actor, first: number | null | undefined, after: string | null | undefined): Promise<Page<Contact>> {
     return this.contacts.list(actor.tenantId, actor.userId, { first: pageSize(first), after: after ?? null });
   }
 
-  /** Messaging someone adds each to the other's contacts. */
-  async connect(tenantId: string, a: UserId, b: UserId): Promise<void> {
-    if (a === b) return;
-    const at = this.clock.now();
-    await Promise.all([this.contacts.add(tenantId, a, b, at), this.contacts.add(tenantId, b, a, at)]);
+  /**
+   * A contact change accepts (or reopens) the message request of a DM between the two, and
+   * changes what the other sees of the caller: both clients refresh that conversation.
+   */
+  private async announceDirect(actor: Actor, otherId: UserId): Promise<void> {
+    const dm = await this.conversations.findByUniqueKey(actor.tenantId, directKey(actor.userId, otherId));
+    if (!dm) return;
+    await Promise.all(
+      [actor.userId, otherId].map((userId) =>
+        this.publisher.toUser(userId, { type: 'MEMBER_SETTINGS_CHANGED', tenantId: actor.tenantId, conversationId: dm.id, userId }),
+      ),
+    );
+  }
+
+  /**
+   * Writing to someone in a direct conversation is the writer's consent, and only the
+   * writer's: the recipient joins the writer's contacts (so the recipient may see the writer's
+   * number), never the other way round. Returns true when the contact is new.
+   */
+  async shareWith(tenantId: string, ownerId: UserId, recipientId: UserId): Promise<boolean> {
+    if (ownerId === recipientId) return false;
+    return this.contacts.add(tenantId, ownerId, recipientId, this.clock.now());
   }
 }
 

@@ -20,7 +20,12 @@ interface Relation {
   blockedBy: boolean;
 }
 
-/** What one user may see of another: phone numbers only for contacts, presence per privacy. */
+/**
+ * What one user may see of another. Consent is the target's: their phone number, and their
+ * presence when it is set to CONTACTS, are shown only to users the target has in their own
+ * contacts (and have not blocked). Having someone in *your* contacts, sharing a conversation
+ * with them or writing to them reveals nothing of theirs.
+ */
 @UseCase()
 export class UserViewPolicy {
   constructor(
@@ -68,7 +73,8 @@ export class UserViewPolicy {
 
 function phoneVisible(viewerId: string, target: User, relation: Relation): boolean {
   if (viewerId === target.id) return true;
-  return relation.isContact;
+  // Blocking someone withdraws what your contact list granted them.
+  return relation.isContactOf && !relation.blockedBy;
 }
 
 function presenceVisible(viewerId: string, target: User, relation: Relation): boolean {

@@ -47,8 +47,19 @@ export class CreateConversations {
     if (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other.id)) {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }
+    const key = directKey(actor.userId, other.id);
+    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    // Starting conversations with new people has its own, tighter budget (message-request spam).
+    if (!(await this.conversations.findByUniqueKey(actor.tenantId, key))) {
+      await enforceRateLimit(
+        this.limiter,
+        `dm-new:${actor.tenantId}:${actor.userId}`,
+        this.settings.newDirectPerUser,
+        'new direct conversations',
+      );
+    }
     const { conversation, created } = await this.conversations.findOrCreateUnique(
-      this.draft(actor, 'DIRECT', null, directKey(actor.userId, other.id)),
+      this.draft(actor, 'DIRECT', null, key),
       [
         { userId: actor.userId, role: 'MEMBER' },
         { userId: other.id, role: 'MEMBER' },
@@ -103,7 +114,7 @@ export class CreateConversations {
     return conversation;
   }
 
-  /** Validates, dedupes and checks existence (in the tenant) of user ids. */
+  /** Validates, dedupes and checks existence (in the tenant) and blocks of user ids. */
   async existingUsers(actor: Actor, ids: string[], max: number): Promise<UserId[]> {
     if (!Array.isArray(ids)) throw invalid('memberIds', 'memberIds must be a list');
     const unique = [...new Set(ids)].filter((id) => id !== actor.userId);
@@ -111,6 +122,9 @@ export class CreateConversations {
     if (!unique.every(isWellFormedId)) throw notFound('user');
     const found = await this.users.findByIds(actor.tenantId, unique);
     if (found.length !== unique.length) throw notFound('user');
+    // Blocking holds in groups too: nobody puts a user who blocked them (or whom they blocked) in one.
+    const blocked = await Promise.all(unique.map((id) => this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, id)));
+    if (blocked.some(Boolean)) throw new DomainError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
     return unique;
   }
 

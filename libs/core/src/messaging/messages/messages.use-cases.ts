@@ -10,12 +10,13 @@ import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import { RealtimePublisher } from '../../realtime/realtime-publisher';
-import { Conversation } from '../conversation';
+import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
+import { announceSeenChanged } from '../conversations/message-requests.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -67,9 +68,11 @@ export class SendMessages {
     });
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
-      if (conversation.kind === 'DIRECT' && conversation.uniqueKey) {
-        const [, a, b] = conversation.uniqueKey.split(':');
-        if (a && b) await this.contacts.connect(actor.tenantId, a, b);
+      // A message in a DM shares the sender's details with the recipient (a reply accepts a
+      // message request); it never adds the sender to the recipient's contacts.
+      const recipient = otherMemberOf(conversation, actor.userId);
+      if (recipient && (await this.contacts.shareWith(actor.tenantId, actor.userId, recipient))) {
+        await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
     }
     return { message: result.message, created: result.created };
@@ -122,9 +125,7 @@ export class SendMessages {
   }
 
   private async checkNotBlocked(actor: Actor, conversation: Conversation): Promise<void> {
-    if (conversation.kind !== 'DIRECT' || !conversation.uniqueKey) return;
-    const [, a, b] = conversation.uniqueKey.split(':');
-    const other = a === actor.userId ? b : a;
+    const other = otherMemberOf(conversation, actor.userId);
     if (other && (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other))) {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }

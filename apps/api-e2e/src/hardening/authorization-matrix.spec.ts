@@ -1,0 +1,504 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLObjectType, GraphQLSchema, IntrospectionQuery, isEnumType } from 'graphql';
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiProcess, appToken, appUser, gql, GqlResult, newTenantSecret, nextPhone, ok, removeDataDir, Session, signUp, wsClient } from '../support';
+import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/identity-helpers';
+
+/**
+ * The authorization matrix: every query, mutation and subscription of the schema against every
+ * relation a caller can have to the user O ("owner") and O's resources, with the outcome expected
+ * in each cell. The operation list is read from the running server (introspection), so an
+ * operation without a row fails the test: a new operation cannot ship without deciding who may
+ * call it.
+ *
+ * Relations (columns):
+ *   self      O itself                          contact   K: O and K have each other in contacts
+ *   stranger  X: opened a DM with O, wrote "hi"; O never replied (a pending message request)
+ *   member    M: MEMBER of O's group G          former    F: was in G, removed by O
+ *   blocked   B: in O's contacts, then blocked by O (B had written to O before)
+ *   blocker   Z: wrote to O, then blocked O     tenant    T: a user of another tenant
+ *   tadmin    tenant administrator: Chatter has NO such role (conversation OWNER/ADMIN roles are
+ *             per conversation; a tenant's backend holds its signing secret and acts as its users
+ *             through app tokens). Every cell is "n/a"; the test fails if a tenant-level role
+ *             appears in the schema, so that this column gets decided.
+ *   operator  the x-admin-token header and no bearer token
+ *   none      no token            expired   an expired token       revoked   a logged-out session's token
+ *
+ * Targets: user ops name O (id or phone); conversation ops name G (the DM row names the caller's
+ * DM with O, or O's DM with X when the caller has none); message ops name O's messages in G;
+ * message-request ops name O's DM with X (a request for O); chatEvents resumes G from seq 0.
+ *
+ * Outcomes: `ok`; an error's `extensions.code`; `true`/`false` for Boolean answers; or a label
+ * for what a successful answer reveals: `phone+presence` / `nophone+nopresence` (O is online with
+ * presence CONTACTS), `null`, `G`/`noG` (G in conversations), `hit`/`nohit` (O's message found by
+ * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
+ */
+const RELATIONS = ['self', 'contact', 'stranger', 'member', 'former', 'blocked', 'blocker', 'tenant', 'tadmin', 'operator', 'none', 'expired', 'revoked'] as const;
+type Relation = (typeof RELATIONS)[number];
+
+// prettier-ignore
+const MATRIX: Record<string, string> = {
+  //                          self           contact        stranger           member         former             blocked            blocker            tenant         tadmin operator        none            expired       revoked
+  'Query.me':                'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.user':              'phone+presence phone+presence nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence null n/a UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.contacts':          'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.blockedUsers':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.conversations':     'G              noG            noG                G              noG                noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.conversation':      'ok             null           null               ok             null               null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.searchMessages':    'hit            nohit          nohit              hit            nohit              nohit              nohit              nohit          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.tenants':           'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
+  'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
+  'Mutation.refreshSession': 'UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED n/a UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED',
+  'Mutation.logout':         'false          false          false              false          false              false              false              false          n/a    false           false           false         false',
+  'Mutation.updateProfile':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.addContact':     'BAD_USER_INPUT ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.removeContact':  'false          true           true               false          false              true               true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.blockUser':      'BAD_USER_INPUT true           true               true           true               true               true               NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.unblockUser':    'false          false          false              false          false              false              true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.openDirectConversation': 'BAD_USER_INPUT ok       ok                 ok             ok                 BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.acceptMessageRequest':  'ok      NOT_FOUND      ok                 NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.declineMessageRequest': 'ok      NOT_FOUND      BAD_USER_INPUT     NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createGroup':    'ok             ok             ok                 ok             ok                 BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createChannel':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.joinChannel':    'ok             ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.addMembers':     'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.removeMember':   'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.setMemberRole':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.updateConversation': 'ok         NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.leaveConversation':  'LAST_OWNER NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.sendMessage':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.sendMessage (DM)': 'ok           ok             ok                 NOT_FOUND      NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.editMessage':    'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.deleteMessage':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.addReaction':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.removeReaction': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.markRead':       'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.markDelivered':  'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         ResyncRequired     ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
+};
+
+const expectedRow = (key: string): Record<Relation, string> => {
+  const cells = MATRIX[key]!.trim().split(/\s+/);
+  if (cells.length !== RELATIONS.length) throw new Error(`matrix row ${key} has ${cells.length} cells, not ${RELATIONS.length}`);
+  return Object.fromEntries(RELATIONS.map((r, i) => [r, cells[i]!])) as Record<Relation, string>;
+};
+
+const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
+const secret = newTenantSecret();
+const WORD = `matrixword${randomBytes(3).toString('hex')}`;
+
+interface Fixture {
+  owner: Session;
+  contact: Session;
+  stranger: Session;
+  member: Session;
+  member2: Session;
+  former: Session;
+  blocked: Session;
+  blocker: Session;
+  neutral: Session;
+  foreigner: Session;
+  expiredToken: string;
+  revokedToken: string;
+  group: string;
+  channel: string;
+  channelTitle: string;
+  message: string;
+  editable: string;
+  doomed: string;
+  dms: Map<string, string>; // user id → their DM with the owner
+  rotateTenant: string;
+}
+
+type UserRelation = Exclude<Relation, 'tadmin' | 'operator' | 'none' | 'expired' | 'revoked'>;
+
+interface Row {
+  query: string;
+  vars: (f: Fixture, caller: Session | null) => Record<string, unknown>;
+  /** Names what a successful answer reveals (defaults: Boolean answers → true/false, else ok). */
+  label?: (data: Record<string, unknown>, f: Fixture) => string;
+  /** The row changes the relations: restore the fixture after it. */
+  mutates?: boolean;
+}
+
+const dmOf = (f: Fixture, caller: Session | null): string => (caller && f.dms.get(caller.userId)) ?? f.dms.get(f.stranger.userId)!;
+
+const ROWS: Record<string, Row> = {
+  'Query.me': { query: '{ me { id } }', vars: () => ({}) },
+  'Query.user': {
+    query: 'query($id:ID!){ user(id:$id){ id phone presence { status } } }',
+    vars: (f) => ({ id: f.owner.userId }),
+    label: (d) => {
+      const u = d.user as { phone: string | null; presence: { status: string } } | null;
+      if (!u) return 'null';
+      return `${u.phone ? 'phone' : 'nophone'}+${u.presence.status === 'ONLINE' ? 'presence' : 'nopresence'}`;
+    },
+  },
+  'Query.contacts': { query: '{ contacts(first:5){ edges { cursor } } }', vars: () => ({}) },
+  'Query.blockedUsers': { query: '{ blockedUsers { id } }', vars: () => ({}) },
+  'Query.conversations': {
+    query: '{ conversations(first:50){ edges { node { id } } } }',
+    vars: () => ({}),
+    label: (d, f) => ((d.conversations as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.group) ? 'G' : 'noG'),
+  },
+  'Query.conversation': {
+    query: 'query($c:ID!){ conversation(id:$c){ id } }',
+    vars: (f) => ({ c: f.group }),
+    label: (d) => (d.conversation ? 'ok' : 'null'),
+  },
+  'Query.messages': { query: 'query($c:ID!){ messages(conversationId:$c, last:5){ edges { node { id } } } }', vars: (f) => ({ c: f.group }) },
+  'Query.searchMessages': {
+    query: 'query($q:String!){ searchMessages(query:$q){ edges { node { id } } } }',
+    vars: () => ({ q: WORD }),
+    label: (d, f) => ((d.searchMessages as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.message) ? 'hit' : 'nohit'),
+  },
+  'Query.channels': {
+    query: 'query($q:String){ channels(query:$q){ edges { node { id } } } }',
+    vars: (f) => ({ q: f.channelTitle }),
+    label: (d, f) => ((d.channels as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.channel) ? 'CH' : 'noCH'),
+  },
+  'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
+  'Mutation.requestLoginCode': { query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', vars: () => ({ p: nextPhone() }) },
+  'Mutation.verifyLoginCode': {
+    query: 'mutation($p:String!){ verifyLoginCode(phone:$p, code:"000000", name:"Nobody"){ accessToken } }',
+    vars: () => ({ p: nextPhone() }),
+  },
+  'Mutation.refreshSession': { query: 'mutation($r:String!){ refreshSession(refreshToken:$r){ accessToken } }', vars: () => ({ r: randomBytes(32).toString('base64url') }) },
+  'Mutation.logout': { query: 'mutation($r:String!){ logout(refreshToken:$r) }', vars: () => ({ r: randomBytes(32).toString('base64url') }) },
+  'Mutation.updateProfile': { query: 'mutation{ updateProfile(input:{statusText:"in the matrix"}){ id } }', vars: () => ({}) },
+  'Mutation.addContact': { query: 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', vars: (f) => ({ p: f.owner.phone }), mutates: true },
+  'Mutation.removeContact': { query: 'mutation($u:ID!){ removeContact(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
+  'Mutation.blockUser': { query: 'mutation($u:ID!){ blockUser(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
+  'Mutation.unblockUser': { query: 'mutation($u:ID!){ unblockUser(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
+  'Mutation.openDirectConversation': { query: 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', vars: (f) => ({ u: f.owner.userId }) },
+  'Mutation.acceptMessageRequest': {
+    query: 'mutation($c:ID!){ acceptMessageRequest(conversationId:$c){ id } }',
+    vars: (f) => ({ c: f.dms.get(f.stranger.userId) }),
+    mutates: true,
+  },
+  'Mutation.declineMessageRequest': {
+    query: 'mutation($c:ID!){ declineMessageRequest(conversationId:$c){ id } }',
+    vars: (f) => ({ c: f.dms.get(f.stranger.userId) }),
+    mutates: true,
+  },
+  'Mutation.createGroup': { query: 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix side group", memberIds:$m}){ id } }', vars: (f) => ({ m: [f.owner.userId] }) },
+  'Mutation.createChannel': { query: 'mutation{ createChannel(input:{title:"Matrix side channel"}){ id } }', vars: () => ({}) },
+  'Mutation.joinChannel': { query: 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', vars: (f) => ({ c: f.channel }) },
+  'Mutation.addMembers': { query: 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', vars: (f) => ({ c: f.group, u: [f.neutral.userId] }), mutates: true },
+  'Mutation.removeMember': { query: 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', vars: (f) => ({ c: f.group, u: f.member2.userId }), mutates: true },
+  'Mutation.setMemberRole': {
+    query: 'mutation($c:ID!,$u:ID!){ setMemberRole(conversationId:$c, userId:$u, role:ADMIN){ id } }',
+    vars: (f) => ({ c: f.group, u: f.member2.userId }),
+    mutates: true,
+  },
+  'Mutation.updateConversation': {
+    query: 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"Matrix group"}){ id } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.leaveConversation': { query: 'mutation($c:ID!){ leaveConversation(conversationId:$c) }', vars: (f) => ({ c: f.group }), mutates: true },
+  'Mutation.sendMessage': {
+    query: 'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
+    vars: (f) => ({ c: f.group, k: `m-${randomBytes(6).toString('hex')}` }),
+  },
+  'Mutation.sendMessage (DM)': {
+    query: 'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
+    vars: (f, caller) => ({ c: dmOf(f, caller), k: `d-${randomBytes(6).toString('hex')}` }),
+    mutates: true,
+  },
+  'Mutation.editMessage': { query: 'mutation($id:ID!){ editMessage(id:$id, body:"edited by the matrix"){ id } }', vars: (f) => ({ id: f.editable }) },
+  'Mutation.deleteMessage': { query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }', vars: (f) => ({ id: f.doomed }) },
+  'Mutation.addReaction': { query: 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
+  'Mutation.removeReaction': { query: 'mutation($id:ID!){ removeReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
+  'Mutation.markRead': { query: 'mutation($c:ID!){ markRead(conversationId:$c, seq:1){ id } }', vars: (f) => ({ c: f.group }) },
+  'Mutation.markDelivered': { query: 'mutation($c:ID!){ markDelivered(conversationId:$c, seq:1) }', vars: (f) => ({ c: f.group }) },
+  'Mutation.setTyping': { query: 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', vars: (f) => ({ c: f.group }) },
+  'Mutation.createTenant': {
+    query: 'mutation($id:ID!){ createTenant(id:$id, name:"Matrix tenant"){ signingSecret } }',
+    vars: () => ({ id: `mx-${randomBytes(4).toString('hex')}` }),
+  },
+  'Mutation.rotateTenantSecret': { query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }', vars: (f) => ({ id: f.rotateTenant }) },
+};
+
+const CHAT_EVENTS = 'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on ResyncRequired { conversationId } } }';
+
+describe('authorization matrix: every operation × every relation', () => {
+  let api: ApiProcess;
+  let f: Fixture;
+  let schema: GraphQLSchema;
+  const sockets: { dispose(): Promise<void> | void }[] = [];
+  const actual = new Map<string, Record<string, string>>();
+  let cellNo = 0;
+
+  const admin = { 'x-admin-token': ADMIN_TOKEN };
+  /** Every cell comes from its own client address, so per-address limits never decide a cell. */
+  const nextAddress = () => {
+    cellNo++;
+    return { 'x-forwarded-for': `10.${(cellNo >> 8) & 255}.${cellNo & 255}.7` };
+  };
+
+  beforeAll(async () => {
+    api = await startBuiltApi({ ADMIN_TOKEN, DEFAULT_TENANT_SECRET: secret, TRUST_PROXY: 'loopback', PRESENCE_TTL_MS: '60000' });
+    const introspection = await gql<IntrospectionQuery>(api, getIntrospectionQuery());
+    schema = introspection.data
+      ? buildClientSchema(introspection.data)
+      : buildSchema(readFileSync(join(__dirname, '../../../../schema.graphql'), 'utf8'));
+
+    const [owner, contact, blocked] = [await signUp(api, 'Owner'), await signUp(api, 'Contact'), await signUp(api, 'Blocked')];
+    const app = (name: string) => appUser(api, name, secret);
+    const [stranger, member, member2, former, blocker, neutral] = await Promise.all(
+      ['Stranger', 'Member', 'Member Two', 'Former', 'Blocker', 'Neutral'].map(app),
+    );
+    const foreignSecret = (await gql(api, 'mutation{ createTenant(id:"matrix-acme", name:"Acme"){ signingSecret } }', {}, undefined, admin)).data!
+      .createTenant.signingSecret as string;
+    await gql(api, 'mutation{ createTenant(id:"matrix-rot", name:"Rotated"){ signingSecret } }', {}, undefined, admin);
+    const foreigner = await appUser(api, 'Foreigner', foreignSecret, 'matrix-acme');
+
+    const second = await logIn(api, owner.phone);
+    await ok(api, 'mutation($r:String!){ logout(refreshToken:$r) }', { r: second.refreshToken });
+    const expiredToken = await appToken(secret, 'matrix-expired', { expiresIn: -120 });
+
+    const add = (who: Session, phone: string) => ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: phone }, who.accessToken);
+    await add(owner, contact.phone);
+    await add(contact, owner.phone);
+    await add(owner, blocked.phone);
+
+    const channelTitle = `Matrix lounge ${randomBytes(3).toString('hex')}`;
+    const group = (
+      await ok(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix group", memberIds:$m}){ id } }', { m: [member.userId, member2.userId, former.userId] }, owner.accessToken)
+    ).createGroup.id as string;
+    await ok(api, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: group, u: former.userId }, owner.accessToken);
+    const channel = (await ok(api, 'mutation($t:String!){ createChannel(input:{title:$t}){ id } }', { t: channelTitle }, owner.accessToken)).createChannel.id as string;
+    const send = async (who: Session, c: string, body: string) =>
+      (await ok(api, 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id } }', { c, k: `s-${randomBytes(6).toString('hex')}`, b: body }, who.accessToken))
+        .sendMessage.id as string;
+    const message = await send(owner, group, `${WORD} hello group`);
+    const editable = await send(owner, group, 'this one will be edited');
+    const doomed = await send(owner, group, 'this one will be deleted');
+
+    const dms = new Map<string, string>();
+    for (const who of [stranger, contact, blocked, blocker]) {
+      const dm = (await ok(api, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: owner.userId }, who.accessToken)).openDirectConversation.id as string;
+      await send(who, dm, 'hi');
+      dms.set(who.userId, dm);
+    }
+    await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: blocked.userId }, owner.accessToken);
+    await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: owner.userId }, blocker.accessToken);
+
+    await ok(api, 'mutation{ updateProfile(input:{presencePrivacy:CONTACTS}){ id } }', {}, owner.accessToken);
+    sockets.push(wsClient(api, owner.accessToken));
+    for (let i = 0; ; i++) {
+      const seen = await ok(api, 'query($id:ID!){ user(id:$id){ presence { status } } }', { id: owner.userId }, contact.accessToken);
+      if (seen.user.presence.status === 'ONLINE') break;
+      if (i > 200) throw new Error('the owner never came online');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    f = {
+      owner, contact, stranger, member, member2, former, blocked, blocker, neutral, foreigner,
+      expiredToken, revokedToken: second.accessToken, group, channel, channelTitle, message, editable, doomed, dms, rotateTenant: 'matrix-rot',
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    if (!api) return;
+    expectNoUnexpectedErrors(api);
+    await api.stop();
+    removeDataDir(api);
+  });
+
+  const callerOf = (r: Relation): Session | null =>
+    ({ self: f.owner, contact: f.contact, stranger: f.stranger, member: f.member, former: f.former, blocked: f.blocked, blocker: f.blocker, tenant: f.foreigner })[
+      r as UserRelation
+    ] ?? null;
+  const tokenOf = (r: Relation): string | undefined =>
+    r === 'expired' ? f.expiredToken : r === 'revoked' ? f.revokedToken : callerOf(r)?.accessToken;
+
+  const outcome = (result: GqlResult, row: Row): string => {
+    if (result.errors?.length) return String(result.errors[0]!.extensions?.code ?? 'no-code');
+    const data = (result.data ?? {}) as Record<string, unknown>;
+    if (row.label) return row.label(data, f);
+    const value = Object.values(data)[0];
+    return typeof value === 'boolean' ? String(value) : 'ok';
+  };
+
+  /** Puts the relations back as the fixture defines them, after a row that changed them. */
+  async function restore(): Promise<void> {
+    const o = f.owner;
+    const everyone = [f.contact, f.stranger, f.member, f.member2, f.former, f.blocked, f.blocker, f.neutral];
+    const ownerContacts = new Set([f.contact.userId, f.blocked.userId]);
+    const hasOwner = new Set([f.contact.userId, f.stranger.userId, f.blocked.userId, f.blocker.userId]);
+    const blocksOf = new Map([[o.userId, [f.blocked.userId]], [f.blocker.userId, [o.userId]]]);
+    const contactIds = async (s: Session) =>
+      (await ok(api, '{ contacts(first:100){ edges { node { user { id } } } } }', {}, s.accessToken)).contacts.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id) as string[];
+    const blockedIds = async (s: Session) => (await ok(api, '{ blockedUsers { id } }', {}, s.accessToken)).blockedUsers.map((u: { id: string }) => u.id) as string[];
+    const phones = new Map([[f.contact.userId, f.contact.phone], [f.blocked.userId, f.blocked.phone]]);
+
+    await Promise.all(
+      [o, ...everyone].map(async (s) => {
+        const want = blocksOf.get(s.userId) ?? [];
+        const have = await blockedIds(s);
+        for (const id of have.filter((id) => !want.includes(id))) await ok(api, 'mutation($u:ID!){ unblockUser(userId:$u) }', { u: id }, s.accessToken);
+        for (const id of want.filter((id) => !have.includes(id))) await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: id }, s.accessToken);
+        const contacts = await contactIds(s);
+        if (s === o) {
+          for (const id of contacts.filter((id) => !ownerContacts.has(id))) await ok(api, 'mutation($u:ID!){ removeContact(userId:$u) }', { u: id }, o.accessToken);
+          for (const id of [...ownerContacts].filter((id) => !contacts.includes(id)))
+            await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: phones.get(id) }, o.accessToken);
+        } else if (hasOwner.has(s.userId) !== contacts.includes(o.userId)) {
+          if (hasOwner.has(s.userId)) await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: o.phone }, s.accessToken);
+          else await ok(api, 'mutation($u:ID!){ removeContact(userId:$u) }', { u: o.userId }, s.accessToken);
+        }
+      }),
+    );
+    const members = (
+      await ok(api, 'query($c:ID!){ conversation(id:$c){ members(first:100){ edges { node { role user { id } } } } } }', { c: f.group }, o.accessToken)
+    ).conversation.members.edges.map((e: { node: { role: string; user: { id: string } } }) => ({ id: e.node.user.id, role: e.node.role })) as { id: string; role: string }[];
+    const wanted = new Map([[o.userId, 'OWNER'], [f.member.userId, 'MEMBER'], [f.member2.userId, 'MEMBER']]);
+    for (const m of members.filter((m) => !wanted.has(m.id)))
+      await ok(api, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: f.group, u: m.id }, o.accessToken);
+    const missing = [...wanted.keys()].filter((id) => !members.some((m) => m.id === id));
+    if (missing.length) await ok(api, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: f.group, u: missing }, o.accessToken);
+    for (const m of members.filter((m) => wanted.has(m.id) && wanted.get(m.id) !== m.role))
+      await ok(api, 'mutation($c:ID!,$u:ID!,$r:MemberRole!){ setMemberRole(conversationId:$c, userId:$u, role:$r){ id } }', { c: f.group, u: m.id, r: wanted.get(m.id) }, o.accessToken);
+  }
+
+  /** chatEvents resuming G from seq 0: what the first thing the socket gets says. */
+  async function subscribeOutcome(token: string | undefined): Promise<string> {
+    let settle!: (value: string) => void;
+    const settled = new Promise<string>((resolve) => (settle = resolve));
+    const client = createClient({
+      url: api.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+      lazy: false,
+      on: { closed: (event) => settle(`closed-${(event as { code?: number }).code ?? '?'}`) },
+    });
+    const timer = setTimeout(() => settle('silent'), 10_000);
+    const stop = client.subscribe<{ chatEvents: { __typename: string; conversationId?: string; message?: { conversationId: string } } }>(
+      { query: CHAT_EVENTS, variables: { s: [{ conversationId: f.group, afterSeq: 0 }] } },
+      {
+        next: (value) => {
+          const event = value.data?.chatEvents;
+          if (value.errors?.length) settle(String(value.errors[0]!.extensions?.code ?? 'error'));
+          else if (event?.__typename === 'MessageAdded' && event.message?.conversationId === f.group) settle('replay');
+          else if (event?.__typename === 'ResyncRequired' && event.conversationId === f.group) settle(event.__typename);
+        },
+        error: (error) => settle(Array.isArray(error) ? String(error[0]?.extensions?.code ?? 'error') : `closed-${(error as { code?: number }).code ?? '?'}`),
+        complete: () => settle('complete'),
+      },
+    );
+    const result = await settled;
+    clearTimeout(timer);
+    stop();
+    await client.dispose();
+    return result;
+  }
+
+  it('has a row for every operation of the schema, and no row for an operation that does not exist', () => {
+    const operations = (['Query', 'Mutation', 'Subscription'] as const).flatMap((root) => {
+      const type = schema.getType(root) as GraphQLObjectType | undefined;
+      return type ? Object.keys(type.getFields()).map((name) => `${root}.${name}`) : [];
+    });
+    expect(operations.length).toBeGreaterThan(40);
+    const rowOps = new Set(Object.keys(MATRIX).map((key) => key.replace(/ \(.*\)$/, '')));
+    const missing = operations.filter((op) => !rowOps.has(op));
+    expect(missing, `operations without an authorization decision: add a row to MATRIX for ${missing.join(', ')}`).toEqual([]);
+    expect([...rowOps].filter((op) => !operations.includes(op))).toEqual([]);
+    for (const key of Object.keys(MATRIX)) {
+      expectedRow(key);
+      if (!key.startsWith('Subscription.')) expect(ROWS[key], `no request for ${key}`).toBeDefined();
+    }
+  });
+
+  it('has no tenant-level role (the "tadmin" column is n/a); a new role must be decided here', () => {
+    const roles = schema.getType('MemberRole');
+    expect(isEnumType(roles) ? roles.getValues().map((v) => v.name).sort() : []).toEqual(['ADMIN', 'MEMBER', 'OWNER']);
+    const user = schema.getType('User') as GraphQLObjectType;
+    expect(Object.keys(user.getFields()).filter((name) => /role|admin|permission/i.test(name))).toEqual([]);
+    for (const key of Object.keys(MATRIX)) expect(expectedRow(key).tadmin).toBe('n/a');
+  });
+
+  it('answers every cell as the matrix says', async () => {
+    const cell = async (key: string, relation: Relation): Promise<string> => {
+      if (relation === 'tadmin') return 'n/a';
+      if (key === 'Subscription.chatEvents') return subscribeOutcome(relation === 'operator' || relation === 'none' ? undefined : tokenOf(relation));
+      const row = ROWS[key]!;
+      const headers = { ...nextAddress(), ...(relation === 'operator' ? admin : {}) };
+      return outcome(await gql(api, row.query, row.vars(f, callerOf(relation)), tokenOf(relation), headers), row);
+    };
+    for (const key of Object.keys(MATRIX)) {
+      const got: Record<string, string> = {};
+      if (ROWS[key]?.mutates) {
+        // One relation after the other (each may change what the next one meets), then restore.
+        for (const relation of RELATIONS) got[relation] = await cell(key, relation);
+        await restore();
+      } else {
+        // Each relation is a different caller: their cells run side by side.
+        const answers = await Promise.all(RELATIONS.map((relation) => cell(key, relation)));
+        RELATIONS.forEach((relation, i) => (got[relation] = answers[i]!));
+      }
+      actual.set(key, got);
+    }
+    const differences: string[] = [];
+    for (const [key, got] of actual) {
+      const expected = expectedRow(key);
+      for (const relation of RELATIONS) if (got[relation] !== expected[relation]) differences.push(`${key} × ${relation}: expected ${expected[relation]}, got ${got[relation]}`);
+    }
+    const width = Math.max(...[...actual.keys()].map((k) => k.length));
+    console.log(
+      [`${'operation'.padEnd(width)}  ${RELATIONS.join(' | ')}`, ...[...actual].map(([k, got]) => `${k.padEnd(width)}  ${RELATIONS.map((r) => got[r]).join(' | ')}`)].join('\n'),
+    );
+    expect(differences).toEqual([]);
+  }, 120_000);
+
+  it('answers the same over WebSocket as over HTTP for every user relation and every row that changes no relation', async () => {
+    const users = ['self', 'contact', 'stranger', 'member', 'former', 'blocked', 'blocker', 'tenant'] as const;
+    const differences: string[] = [];
+    let compared = 0;
+    for (const relation of users) {
+      let client: Client | null = null;
+      let used = 0;
+      for (const key of Object.keys(MATRIX)) {
+        const row = ROWS[key];
+        if (!row || row.mutates || !actual.has(key)) continue;
+        // A fresh socket now and then keeps each under the per-socket operation limit.
+        if (!client || used === 10) {
+          await client?.dispose();
+          client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokenOf(relation)}` }, retryAttempts: 0, lazy: false });
+          used = 0;
+        }
+        used++;
+        const result = await new Promise<GqlResult>((resolve) => {
+          let last: GqlResult = {};
+          client!.subscribe(
+            { query: row.query, variables: row.vars(f, callerOf(relation)) },
+            {
+              next: (value) => (last = value as GqlResult),
+              error: (error) => resolve({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'socket-error' } }] }),
+              complete: () => resolve(last),
+            },
+          );
+        });
+        const overWs = outcome(result, row);
+        const overHttp = actual.get(key)![relation];
+        compared++;
+        if (overWs !== overHttp) differences.push(`${key} × ${relation}: HTTP ${overHttp}, WebSocket ${overWs}`);
+      }
+      await client?.dispose();
+    }
+    expect(compared).toBeGreaterThan(200);
+    expect(differences).toEqual([]);
+  }, 120_000);
+});
