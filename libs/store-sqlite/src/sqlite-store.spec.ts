@@ -80,7 +80,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2]);
+    expect(store.appliedMigrations).toEqual([2, 3]);
     expect((await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word alpha']);
     expect((await store.messages.search(b, 'u', 'word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word beta']);
     expect(await store.messages.search(a, 'u', 'deleted', null, 0, 10)).toEqual([]);
