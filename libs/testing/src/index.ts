@@ -1,3 +1,4 @@
 export * from './harness';
 export * from './builders';
 export * from './contracts';
+export * from './arbitraries/user-text';
