@@ -6,3 +6,4 @@ export * from './errors/format-error';
 export * from './security/query-limits';
 export * from './realtime/ws-gateway';
 export * from './realtime/viewer-dependence';
+export * from './models/viewer-dependent.decorator';
