@@ -62,7 +62,7 @@ function connect() {
   registry.opened(state);
   const sender = new FrameSender({ maxBufferedBytes: 1e9, slowConsumerMs: 1e9 }, { warn: () => undefined, error: () => undefined });
   let onMessage: (data: string) => Promise<void> = async () => undefined;
-  server.opened({ protocol: ws.protocol, send: (d) => sender.send(state, d), close: (c, r) => ws.close(c, r), onMessage: (cb) => (onMessage = cb) }, { state });
+  server.opened({ protocol: ws.protocol, send: (d) => sender.send(state, d), close: (c, r) => ws.close(c ?? 1000, r ?? ''), onMessage: (cb) => (onMessage = cb) }, { state });
   const message = (m: unknown) => onMessage(JSON.stringify(m));
   return { ws, state, message };
 }

@@ -47,7 +47,7 @@ export const HOSTILE_TEXT_PIECES = [
  * backslashes, U+2028/U+2029, `$` patterns) without control characters other than tab and
  * newline and without lone surrogates (those the API refuses: see `refusedText`).
  */
-export function userText(options: { minLength?: number; maxPieces?: number; singleLine?: boolean } = {}): fc.Arbitrary<string> {
+export function userText(options: { minLength?: number; maxPieces?: number; singleLine?: boolean; maxCodePoints?: number } = {}): fc.Arbitrary<string> {
   const piece = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_TEXT_PIECES) },
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
@@ -61,6 +61,7 @@ export function userText(options: { minLength?: number; maxPieces?: number; sing
     .map((parts) => parts.join(''))
     .map((text) => (options.singleLine ? text.replace(/[\n\t]/g, ' ') : text))
     .map((text) => text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '·')) // eslint-disable-line no-control-regex -- the API refuses these
+    .map((text) => (options.maxCodePoints === undefined ? text : [...text].slice(0, options.maxCodePoints).join('')))
     .filter((text) => text.trim().length >= min && !hasLoneSurrogate(text));
 }
 
