@@ -133,10 +133,9 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       return { ...result, errors: result.errors.map((e) => format(e)) } as unknown as ExecutionResult;
     },
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e)),
-    onComplete: (ctx, id) => {
+    onComplete: (ctx) => {
       const state = ctx.extra.state;
       state.operations = Math.max(0, state.operations - 1);
-      state.frames.release(id);
     },
   };
 }

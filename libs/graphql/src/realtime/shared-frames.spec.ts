@@ -92,8 +92,20 @@ describe('SharedFrames (exact frames for shared renders)', () => {
     const shared = new SharedPayload('{"data":{}}');
     expect(() => frames.assemble(graphqlWsFrame('7', shared))).toThrow(/without being held/);
     frames.hold('7', shared);
-    frames.release('7');
+    frames.assemble(graphqlWsFrame('7', shared));
     expect(() => frames.assemble(graphqlWsFrame('7', shared))).toThrow(/without being held/);
+  });
+
+  it('gives the frames of one id their payloads in the order they were held (an id completed and reused at once)', () => {
+    const frames = new SharedFrames();
+    const first = new SharedPayload('{"data":{"n":1}}');
+    const second = new SharedPayload('{"data":{"n":2}}');
+    frames.hold('1', first);
+    frames.hold('1', second);
+    expect(frames.pending).toBe(2);
+    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', first))).payload).toEqual({ data: { n: 1 } });
+    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', second))).payload).toEqual({ data: { n: 2 } });
+    expect(frames.pending).toBe(0);
   });
 
   it('serializes a shared payload as the marker only (graphql-ws validates it as an object payload)', () => {

@@ -29,24 +29,26 @@ export class SharedPayload {
 
 /**
  * A socket's shared payloads between graphql-ws's onNext hook (which holds the payload of an
- * operation id) and the socket's send (which assembles the frame of that id). Each operation id
- * has at most one frame in flight, so frames of several subscriptions on one socket never mix.
+ * operation id) and the socket's send (which assembles the frame of that id). graphql-ws always
+ * sends right after onNext, in order, so each held payload is taken by the next marked frame of
+ * its id: first held, first sent (an id completed and reused at once keeps its frames apart).
  */
 export class SharedFrames {
-  /** JSON text of the operation id (as graphql-ws writes it in the frame) → payload JSON. */
-  private readonly held = new Map<string, string>();
+  /** JSON text of the operation id (as graphql-ws writes it in the frame) → payload JSON, oldest first. */
+  private readonly held = new Map<string, string[]>();
 
   hold(id: string, payload: SharedPayload): void {
-    this.held.set(JSON.stringify(id), payload.json);
+    const key = JSON.stringify(id);
+    const queue = this.held.get(key);
+    if (queue) queue.push(payload.json);
+    else this.held.set(key, [payload.json]);
   }
 
-  /** Forgets what an operation held (it completed before its frame was sent). */
-  release(id: string): void {
-    this.held.delete(JSON.stringify(id));
-  }
-
+  /** Payloads held and not yet framed. */
   get pending(): number {
-    return this.held.size;
+    let n = 0;
+    for (const queue of this.held.values()) n += queue.length;
+    return n;
   }
 
   /**
@@ -57,9 +59,10 @@ export class SharedFrames {
   assemble(frame: string): string {
     if (!frame.endsWith(MARKED_TAIL) || !frame.startsWith(HEAD)) return frame;
     const id = frame.slice(HEAD.length, frame.length - MARKED_TAIL.length);
-    const json = this.held.get(id);
+    const queue = this.held.get(id);
+    const json = queue?.shift();
     if (json === undefined) throw new Error('a shared payload reached the socket without being held for its operation');
-    this.held.delete(id);
+    if (queue!.length === 0) this.held.delete(id);
     return HEAD + id + TYPE_AND_PAYLOAD + json + '}';
   }
 }
