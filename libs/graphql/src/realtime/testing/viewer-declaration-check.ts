@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { GqlParamtype } from '@nestjs/graphql/dist/enums/gql-paramtype.enum';
-import { RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA } from '@nestjs/graphql/dist/graphql.constants';
+import { RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA } from '@nestjs/graphql';
 import { GraphQLSchema, isObjectType } from 'graphql';
 import { hasViewerDeclaration } from '../../models/viewer-dependent.decorator';
 
