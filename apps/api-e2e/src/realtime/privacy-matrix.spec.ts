@@ -196,10 +196,10 @@ describe('privacy matrix: every field of chatEvents, per relation to the sender'
       for (const who of people) for (const v of VARIANTS) marks.set(`${who.userId}|${v.name}`, events(who, v).length);
     };
     /** Waits for the event on both of a subscriber's selections, and checks each against HTTP. */
-    const check = async (who: Session, what: string, predicate: (e: Event) => boolean, http: (v: Selections, e: Event) => Promise<[unknown, unknown]>) => {
+    const check = async (who: Session, what: string, predicate: (e: Event) => boolean, http: (v: Selections, e: Event) => Promise<[unknown, unknown]>, fromStart = false) => {
       for (const v of VARIANTS) {
         const { socket } = sockets.get(who)!;
-        const from = marks.get(`${who.userId}|${v.name}`) ?? 0;
+        const from = fromStart ? 0 : (marks.get(`${who.userId}|${v.name}`) ?? 0);
         let found: Event | undefined;
         await socket.until(() => (found = events(who, v).slice(from).find(predicate)) !== undefined, 15_000, `${who.name} (${v.name}): ${what}`);
         const [got, expected] = await http(v, found!);
@@ -231,7 +231,10 @@ describe('privacy matrix: every field of chatEvents, per relation to the sender'
     expect(sender(cyd)).toMatchObject({ phone: null, presencePrivacy: null, isContact: false, isBlocked: false, presence: { status: 'OFFLINE' } });
     expect(sender(dan)).toMatchObject({ phone: null, presencePrivacy: null, isContact: false, isBlocked: true, presence: { status: 'OFFLINE' }, lastSeenAt: null });
 
-    // Presence changes that were delivered show what HTTP shows.
+    // Her coming online reaches her contact (CONTACTS privacy), not the stranger or the blocker;
+    // every presence change delivered shows what HTTP shows.
+    await check(bob, 'her presence', (e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId, async (v, e) => [e.user, await userAsSeenBy(bob, v, ada.userId)], true);
+    for (const who of [cyd, dan]) for (const v of VARIANTS) expect(events(who, v).filter((e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId)).toEqual([]);
     for (const who of people) {
       for (const v of VARIANTS) {
         for (const e of events(who, v).filter((x) => x.__typename === 'PresenceChanged')) {

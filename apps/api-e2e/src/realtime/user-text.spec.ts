@@ -211,6 +211,7 @@ describe('user text: exact through every delivery path', () => {
       ['mutation($b:String){ updateProfile(input:{statusEmoji:$b}){ id } }', (b) => ({ b })],
       ['mutation($c:ID!,$b:String){ updateConversation(input:{conversationId:$c, title:$b}){ id } }', (b) => ({ c: conv, b })],
       ['mutation($b:String!,$m:[ID!]!){ createGroup(input:{title:$b, memberIds:$m}){ id } }', (b) => ({ b, m: [bob.userId] })],
+      ['mutation($b:String!){ createChannel(input:{title:$b}){ id } }', (b) => ({ b })],
     ];
     for (const bad of fc.sample(refusedText(), { numRuns: 3, seed: 27 })) {
       for (const [query, variables] of operations) {
