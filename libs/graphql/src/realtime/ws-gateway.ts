@@ -12,7 +12,7 @@ import { graphqlWsOptions } from './graphql-ws-hooks';
 import { SharedRenderer } from './shared-renderer';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
 import { SocketRegistry } from './socket-registry';
-import { newSocketState, SocketExtra } from './socket-state';
+import { newSocketState, SocketExtra, SocketState } from './socket-state';
 import { UpgradeAdmission } from './upgrade-admission';
 
 export { CLOSE_SLOW_CONSUMER } from './frame-sender';
@@ -118,6 +118,11 @@ export class WsGateway {
 
   get openSockets(): number {
     return this.registry.size;
+  }
+
+  /** Closes this instance's open sockets for which `which` holds (e.g. a revoked session's); returns how many. */
+  closeSocketsWhere(which: (socket: Pick<SocketState, 'actor' | 'clientIp'>) => boolean, code: number, reason: string): number {
+    return this.registry.closeWhere(which, code, reason);
   }
 
   /** Stops accepting sockets and closes open ones with 1001 so clients reconnect elsewhere. */
