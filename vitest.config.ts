@@ -5,11 +5,16 @@ import path from 'node:path';
 const root = import.meta.dirname;
 const libs = ['core', 'graphql', 'store-sqlite', 'store-mongo', 'bus-nats', 'bus-redis', 'testing', 'client', 'sms'];
 const alias = Object.fromEntries(libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]));
+// One graphql instance in Node specs: the one NestJS and graphql-ws load (CommonJS), as in the built API.
+const nodeAlias = [
+  ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement })),
+  { find: /^graphql$/, replacement: path.join(root, 'node_modules/graphql/index.js') },
+];
 
 // SWC keeps decorator metadata, which NestJS dependency injection and code-first GraphQL need.
 const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   plugins: [swc.vite({ tsconfigFile: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true }, module: { type: 'es6' } })],
-  resolve: { alias },
+  resolve: { alias: nodeAlias },
   test: { name, include, environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, ...extra },
 });
 

@@ -34,6 +34,9 @@ export interface ChatterGraphqlOptions {
 
 export const ERROR_LOGGER = Symbol('ERROR_LOGGER');
 
+/** Every resolver of the API (the schema is built from these). */
+export const GRAPHQL_RESOLVERS = [IdentityResolver, UserResolver, ConversationResolver, MessageResolver, ChatEventsResolver, AdminResolver];
+
 /**
  * The GraphQL API over HTTP (Apollo). Subscriptions are served by WsGateway on the same path,
  * with the schema this module builds. Use cases and ports come from the composition root.
@@ -86,12 +89,7 @@ export class ChatterGraphqlModule {
         { provide: AdminSettings, useValue: new AdminSettings(options.adminToken) },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         AuthGuard,
-        IdentityResolver,
-        UserResolver,
-        ConversationResolver,
-        MessageResolver,
-        ChatEventsResolver,
-        AdminResolver,
+        ...GRAPHQL_RESOLVERS,
       ],
     };
   }

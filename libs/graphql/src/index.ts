@@ -9,3 +9,4 @@ export * from './security/query-cost';
 export * from './security/field-costs';
 export * from './realtime/ws-gateway';
 export * from './realtime/viewer-dependence';
+export * from './models/viewer-dependent.decorator';

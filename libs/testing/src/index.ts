@@ -2,3 +2,4 @@ export * from './harness';
 export * from './builders';
 export * from './contracts';
 export * from './graphql';
+export * from './arbitraries/user-text';

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { ConversationKindEnum, MemberRoleEnum } from './enums';
 import { MessageModel } from './message.model';
 import { PageInfoModel } from './page-info.model';
@@ -29,19 +30,29 @@ export class ConversationModel {
   @Field(() => ID) id!: string;
   @Field(() => ConversationKindEnum) kind!: ConversationKindEnum;
   @Field(() => String, { nullable: true }) title!: string | null;
+  @ViewerDependent()
   @Field(() => UserModel, { nullable: true, description: 'The other participant of a DIRECT conversation.' })
   otherUser!: unknown;
+  @ViewerDependent()
   @Field(() => MemberConnectionModel) members!: MemberConnectionModel;
   @Field(() => Int) memberCount!: number;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
+  @ViewerDependent()
   @Field(() => MessageModel, { nullable: true }) lastMessage!: unknown;
+  @ViewerDependent()
   @Field(() => Int) unreadCount!: number;
+  @ViewerDependent()
   @Field(() => Int, { description: 'My read pointer.' }) readSeq!: number;
+  @ViewerDependent()
   @Field(() => MemberRoleEnum, { nullable: true, description: 'Null when I am not a member (public channel).' })
   myRole!: MemberRoleEnum | null;
+  @ViewerDependent()
   @Field() muted!: boolean;
+  @ViewerDependent()
   @Field() pinned!: boolean;
+  @ViewerDependent()
   @Field() archived!: boolean;
+  @ViewerDependent()
   @Field({
     description:
       'True while this direct conversation, opened by someone not in my contacts, awaits my consent (reply, acceptMessageRequest or addContact). Until then they see neither my phone number nor my CONTACTS-only presence.',

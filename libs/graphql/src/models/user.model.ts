@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { PresencePrivacyEnum, PresenceStatusEnum } from './enums';
 import { PageInfoModel } from './page-info.model';
 
@@ -13,17 +14,23 @@ export class PresenceModel {
 export class UserModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
+  @ViewerDependent()
   @Field(() => String, { nullable: true, description: 'Only for yourself and users who are your contacts.' })
   phone!: string | null;
   @Field(() => String, { nullable: true }) avatarUrl!: string | null;
   @Field(() => String, { nullable: true }) statusText!: string | null;
   @Field(() => String, { nullable: true }) statusEmoji!: string | null;
+  @ViewerDependent()
   @Field(() => PresenceModel) presence!: PresenceModel;
+  @ViewerDependent()
   @Field(() => Date, { nullable: true, description: 'Hidden when presence privacy does not allow you to see it.' })
   lastSeenAt!: Date | null;
+  @ViewerDependent()
   @Field(() => PresencePrivacyEnum, { nullable: true, description: 'Only on yourself.' })
   presencePrivacy!: PresencePrivacyEnum | null;
+  @ViewerDependent()
   @Field({ description: 'Whether this user is in your contacts.' }) isContact!: boolean;
+  @ViewerDependent()
   @Field({ description: 'Whether you blocked this user.' }) isBlocked!: boolean;
 }
 

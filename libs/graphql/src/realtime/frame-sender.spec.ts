@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSE_SLOW_CONSUMER, FrameSender } from './frame-sender';
+import { SharedPayload } from './shared-frames';
+import { FakeSocket } from './testing/fake-socket';
+
+const logs: string[] = [];
+const logger = { warn: (_o: unknown, m: string) => logs.push(m), error: (_o: unknown, m: string) => logs.push(m) };
+const tick = () => new Promise((r) => process.nextTick(r));
+
+function sender(clock = { ms: 0 }) {
+  return new FrameSender({ maxBufferedBytes: 1_000, slowConsumerMs: 500 }, logger, () => clock.ms);
+}
+
+describe('FrameSender', () => {
+  it('puts plain frames on the wire unchanged and assembles shared ones', async () => {
+    const ws = new FakeSocket();
+    const state = ws.state();
+    const s = sender();
+    await s.send(state, '{"type":"connection_ack"}');
+    const shared = new SharedPayload('{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}');
+    state.frames.hold('op-1', shared);
+    await s.send(state, JSON.stringify({ id: 'op-1', type: 'next', payload: shared }));
+    expect(ws.sent).toEqual(['{"type":"connection_ack"}', '{"id":"op-1","type":"next","payload":{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}}']);
+  });
+
+  it('never sends a frame it cannot assemble: it closes the socket with 4500 (internal error) instead', async () => {
+    const ws = new FakeSocket();
+    const state = ws.state();
+    await sender().send(state, JSON.stringify({ id: 'x', type: 'next', payload: new SharedPayload('{}') }));
+    expect(ws.sent).toEqual([]);
+    expect(ws.closed?.code).toBe(4500);
+  });
+
+  it('batches the frames of one tick into one write (cork until the next tick)', async () => {
+    const ws = new FakeSocket();
+    const state = ws.state();
+    const s = sender();
+    await s.send(state, '{"a":1}');
+    await s.send(state, '{"a":2}');
+    expect([ws.corks, ws.uncorks]).toEqual([1, 0]);
+    await tick();
+    expect([ws.corks, ws.uncorks]).toEqual([1, 1]);
+    await s.send(state, '{"a":3}');
+    expect(ws.corks).toBe(2);
+    expect(ws.sent).toHaveLength(3);
+  });
+
+  it('closes a consumer that stays over its buffer budget for longer than allowed with 4013, and forgives one that catches up', async () => {
+    const clock = { ms: 0 };
+    const s = sender(clock);
+    const ws = new FakeSocket();
+    const state = ws.state();
+    ws.bufferedAmount = 1_500;
+    await s.send(state, '{}');
+    clock.ms = 400;
+    await s.send(state, '{}');
+    expect(ws.closed).toBeNull();
+    ws.bufferedAmount = 10; // caught up
+    await s.send(state, '{}');
+    expect(state.slowSince).toBeNull();
+    ws.bufferedAmount = 1_500;
+    clock.ms = 1_000;
+    await s.send(state, '{}');
+    clock.ms = 1_501;
+    await s.send(state, '{}');
+    expect(ws.closed).toEqual({ code: CLOSE_SLOW_CONSUMER, reason: 'Slow consumer: resume with cursors' });
+    expect(ws.sent).toHaveLength(4);
+  });
+
+  it('closes at once when the buffer passes four times the budget', async () => {
+    const ws = new FakeSocket();
+    ws.bufferedAmount = 4_001;
+    await sender().send(ws.state(), '{}');
+    expect(ws.closed?.code).toBe(CLOSE_SLOW_CONSUMER);
+    expect(ws.sent).toEqual([]);
+  });
+
+  it('sends nothing on a socket that is no longer open', async () => {
+    const ws = new FakeSocket();
+    ws.readyState = 2;
+    await sender().send(ws.state(), '{}');
+    expect(ws.sent).toEqual([]);
+  });
+});

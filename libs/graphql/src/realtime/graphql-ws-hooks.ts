@@ -1,0 +1,161 @@
+import {
+  createSourceEventStream,
+  ExecutionArgs,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+} from 'graphql';
+import { CloseCode, ServerOptions } from 'graphql-ws';
+import { Authenticate, DomainError, PresenceService, StreamItem } from '@chatter/core';
+import { GqlContext } from '../context/gql-context';
+import { Loaders } from '../context/loaders';
+import { documentTooLarge, MAX_DOCUMENT_LENGTH, QueryLimits, requestLimitErrors, stripSuggestions } from '../security/query-limits';
+import { DocumentCache } from './document-cache';
+import { renderedEvents } from './rendered-events';
+import { SharedPayload } from './shared-frames';
+import { SharedRenderer } from './shared-renderer';
+import { SocketRegistry } from './socket-registry';
+import { SocketExtra, SocketState } from './socket-state';
+import { CLOSE_TOO_MANY_SOCKETS, UserAdmission } from './user-admission';
+
+export const MAX_OPERATIONS_PER_SOCKET = 20;
+export const ACTIVITY_THROTTLE_MS = 30_000;
+
+export interface GraphqlWsHooksDeps {
+  schema: GraphQLSchema;
+  authenticate: Authenticate;
+  presence: PresenceService;
+  loaderRepos: ConstructorParameters<typeof Loaders>[0];
+  registry: SocketRegistry;
+  documents: DocumentCache;
+  /** Limits checked again with the request's variables (page sizes given as variables). */
+  limits: QueryLimits;
+  /** Per-user caps on sockets and running subscriptions. */
+  users: UserAdmission;
+  renderer: SharedRenderer;
+  /** Errors are masked and coded as over HTTP; suggestions are stripped without introspection. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  introspection: boolean;
+  metrics: { subscriptionStarted(): void; subscriptionEnded(): void; eventsDelivered(count: number): void };
+  logger: { error(obj: Record<string, unknown>, msg: string): void };
+  now?: () => number;
+}
+
+export type GraphqlWsOptions = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
+
+/**
+ * The graphql-ws server's hooks: authentication at connect (4403 on a bad, expired or revoked
+ * token) and again at each operation, the per-socket operation cap, the document size limit and
+ * cached validation, the operation context (as over HTTP), subscriptions rendered by the shared
+ * renderer, and error formatting.
+ */
+export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
+  const now = deps.now ?? Date.now;
+  const format = (error: GraphQLError): GraphQLFormattedError => {
+    const formatted = deps.formatError(error.toJSON(), error);
+    return deps.introspection ? formatted : { ...formatted, message: stripSuggestions(formatted.message) };
+  };
+  const touch = (state: SocketState) => {
+    const at = now();
+    if (!state.actor || at - state.lastActivity < ACTIVITY_THROTTLE_MS) return;
+    state.lastActivity = at;
+    deps.presence.active(state.actor).catch(() => undefined);
+  };
+  const subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+    const context = args.contextValue as GqlContext;
+    const owner = context.actor;
+    if (owner && !deps.users.startSubscription(owner)) {
+      await (source as AsyncIterableIterator<StreamItem>).return?.();
+      const limit = deps.users.maxSubscriptionsPerUser;
+      return { errors: [new GraphQLError(`at most ${limit} subscriptions per user at once`, { extensions: { code: 'RATE_LIMITED' } })] };
+    }
+    const plan = deps.renderer.plan(args);
+    deps.metrics.subscriptionStarted();
+    return renderedEvents(source as AsyncIterableIterator<StreamItem>, {
+      render: (item) => deps.renderer.render(item, args, plan),
+      closeConnection: (code, reason) => context.closeConnection?.(code, reason),
+      delivered: () => deps.metrics.eventsDelivered(1),
+      ended: () => {
+        deps.metrics.subscriptionEnded();
+        if (owner) deps.users.endSubscription(owner);
+      },
+    });
+  };
+
+  return {
+    schema: deps.schema,
+    onConnect: async (ctx) => {
+      const state = ctx.extra.state;
+      const authorization = ctx.connectionParams?.authorization;
+      let actor;
+      try {
+        actor = await deps.authenticate.execute(typeof authorization === 'string' ? authorization : null);
+      } catch (error) {
+        if (!(error instanceof DomainError)) deps.logger.error({ err: error }, 'websocket authentication failed');
+        return false; // graphql-ws closes with 4403 Forbidden
+      }
+      state.authorization = authorization as string;
+      if (!deps.users.admitSocket(state.id, actor)) {
+        state.socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this user');
+        return false;
+      }
+      await deps.registry.authenticated(state, actor);
+      return true;
+    },
+    context: (ctx): GqlContext => ({
+      authorization: ctx.extra.state.authorization,
+      actor: ctx.extra.state.actor,
+      clientIp: ctx.extra.state.clientIp,
+      adminToken: null,
+      closeConnection: (code, reason) => ctx.extra.state.socket.close(code, reason),
+      loaders: new Loaders(deps.loaderRepos),
+    }),
+    onSubscribe: async (ctx, _id, payload) => {
+      const state = ctx.extra.state;
+      // The session may have been revoked since the socket connected: check again.
+      try {
+        state.actor = await deps.authenticate.execute(state.authorization);
+      } catch (error) {
+        const code = error instanceof DomainError && error.code === 'TOKEN_EXPIRED' ? 'token expired' : 'session revoked';
+        state.socket.close(CloseCode.Forbidden, `Forbidden: ${code}`);
+        return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
+      }
+      touch(state);
+      if (state.operations >= MAX_OPERATIONS_PER_SOCKET) {
+        return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+      }
+      if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
+        return [documentTooLarge()];
+      }
+      const checked = deps.documents.check(payload.query);
+      if ('errors' in checked) return checked.errors;
+      const overLimits = requestLimitErrors(deps.schema, checked.document, payload.operationName, payload.variables, deps.limits);
+      if (overLimits.length > 0) return overLimits;
+      state.operations++;
+      return {
+        schema: deps.schema,
+        document: checked.document,
+        operationName: payload.operationName ?? undefined,
+        variableValues: payload.variables ?? undefined,
+      };
+    },
+    subscribe,
+    onNext: (ctx, id, _payload, _args, result) => {
+      if (result instanceof SharedPayload) {
+        // The socket's send assembles this frame from the held text (shared-frames.ts).
+        ctx.extra.state.frames.hold(id, result);
+        return result as unknown as ExecutionResult;
+      }
+      if (!result.errors?.length) return undefined;
+      return { ...result, errors: result.errors.map((e) => format(e)) } as unknown as ExecutionResult;
+    },
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e)),
+    onComplete: (ctx) => {
+      const state = ctx.extra.state;
+      state.operations = Math.max(0, state.operations - 1);
+    },
+  };
+}
