@@ -22,7 +22,7 @@ const ADD = 'mutation($p:String!){ addContact(phone:$p){ user { id } } }';
 const REMOVE = 'mutation($u:ID!){ removeContact(userId:$u) }';
 const PRIVACY = 'mutation($p:PresencePrivacy!){ updateProfile(input:{presencePrivacy:$p}){ presencePrivacy } }';
 const CHANNEL_MEMBERS =
-  'query($q:String){ channels(query:$q){ edges { node { id title members(first:50){ edges { node { user { id name phone } } } } } } } }';
+  'query($q:String){ channels(query:$q, first:5){ edges { node { id title members(first:50){ edges { node { user { id name phone } } } } } } } }';
 
 const CHANGES =
   'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on ConversationChanged { conversation { id isMessageRequest otherUser { phone } } } } }';

@@ -16,8 +16,6 @@ export class CoreSettings {
   adminPerIp = { limit: 60, windowMs: 60_000 };
   /** Delivery receipts a user may send per window. */
   deliveredPerUser = { limit: 300, windowMs: 10_000 };
-  /** Message searches a user may run per window (each alias of a search counts). */
-  searchesPerUser = { limit: 30, windowMs: 10_000 };
   /** The `aud` an app-issued token must name when it has one; whether tokens without one are refused. */
   appTokenAudience = 'chatter';
   appTokenRequireAudience = false;

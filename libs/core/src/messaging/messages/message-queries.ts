@@ -12,7 +12,6 @@ import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess } from '../conversation-access';
 import { Message, ReactionSummary } from '../message';
 import { MessageRepository } from '../message.repository';
-import { enforceRateLimit } from '../../limits/rate-limit';
 
 export interface HistoryArgs {
   first?: number | null;
@@ -78,9 +77,7 @@ export class MessageQueries {
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
     if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
-    // Full-text search is the costliest read: each one that runs (each alias) counts against the
-    // search budget and against the budget all expensive reads share.
-    await enforceRateLimit(this.limiter, `search:${actor.tenantId}:${actor.userId}`, this.settings.searchesPerUser, 'searches');
+    // Full-text search is the costliest read: each one that runs (each alias) counts.
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
     const page = hits.slice(0, limit).map((h) => h.message);
