@@ -10,10 +10,10 @@ import { UserViewPolicy } from '../identity/profile/user-view.policy';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
-import { topics } from './event-bus.port';
-import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from './realtime-event';
+import { topics } from '../events/event-bus.port';
+import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
 import { ReplayedEvents } from './replayed-events';
-import { TopicRouter } from './topic-router';
+import { TopicRouter } from '../events/topic-router';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
 
 export interface StreamCursor {

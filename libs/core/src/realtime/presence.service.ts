@@ -5,8 +5,8 @@ import { UseCase } from '../shared/use-case';
 import { UserRepository } from '../identity/user.repository';
 import { User } from '../identity/user';
 import { UserViewPolicy } from '../identity/profile/user-view.policy';
-import { PresenceState, PresenceStore, PresenceTransition } from './presence.port';
-import { RealtimePublisher } from './realtime-publisher';
+import { PresenceState, PresenceStore, PresenceTransition } from '../events/presence.port';
+import { RealtimePublisher } from '../events/realtime-publisher';
 
 /** Presence of users from their live connections, published on transitions only. */
 @UseCase()

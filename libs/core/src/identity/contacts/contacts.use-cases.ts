@@ -10,7 +10,7 @@ import { enforceRateLimit } from '../../limits/rate-limit';
 
 const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
   enforceRateLimit(limiter, `write:${actor.tenantId}:${actor.userId}`, settings.writesPerUser, 'changes');
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { BlockRepository, Contact, ContactRepository } from '../contact.repository';
 import { normalizePhone } from '../phone';
 import { User } from '../user';

@@ -7,7 +7,7 @@ import { UseCase } from '../../shared/use-case';
 import { CoreSettings } from '../../shared/settings';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { PresencePrivacy, ProfilePatch, User } from '../user';
 import { UserRepository } from '../user.repository';
 

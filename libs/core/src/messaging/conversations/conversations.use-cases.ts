@@ -8,7 +8,7 @@ import { checkOptionalText, checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { BlockRepository } from '../../identity/contact.repository';
 import { UserRepository } from '../../identity/user.repository';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import {

@@ -9,7 +9,7 @@ import { BlockRepository } from '../../identity/contact.repository';
 import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { Conversation } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
