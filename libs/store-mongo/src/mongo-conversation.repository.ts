@@ -257,6 +257,8 @@ export class MongoConversationRepository extends ConversationRepository {
           active: true,
           role: m.role,
           joinedAt: at,
+          // Under SINCE_JOINED the member sees only what follows their ADDED entry.
+          historyFromSeq: conversation.historyVisibility === 'SINCE_JOINED' ? events[i].seq : 0,
           readSeq: 0,
           deliveredSeq: 0,
           muted: false,
@@ -432,6 +434,7 @@ export class MongoConversationRepository extends ConversationRepository {
                   active: true,
                   role: m.role,
                   joinedAt: doc.createdAt,
+                  historyFromSeq: 0,
                   readSeq: 0,
                   deliveredSeq: 0,
                   muted: false,

@@ -242,7 +242,8 @@ function prepareStatements(db: Database) {
     FROM messages_fts JOIN messages m ON m.pk = messages_fts.rowid
     WHERE messages_fts MATCH ? AND m.tenant_id = ? AND m.deleted_at IS NULL
       AND EXISTS (SELECT 1 FROM members mm
-        WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?)
+        WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
+          AND m.seq > mm.history_from_seq)
       ${inConversation ? 'AND m.conversation_id = ?' : ''}
     ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
 

@@ -68,12 +68,16 @@ export class PresenceService {
     if (transition.status === 'OFFLINE' && transition.lastSeenAt) {
       await this.users.setLastSeen(transition.tenantId, transition.userId, transition.lastSeenAt);
     }
+    // The event carries the user as of now, so rendering it reads nothing.
+    const user = await this.users.findById(transition.tenantId, transition.userId);
+    if (!user) return;
     await this.publisher.toPresence({
       type: 'PRESENCE',
       tenantId: transition.tenantId,
       userId: transition.userId,
       status: transition.status,
       lastSeenAt: transition.lastSeenAt,
+      user,
     });
   }
 }

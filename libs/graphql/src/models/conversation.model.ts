@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ConversationKindEnum, MemberRoleEnum } from './enums';
+import { ConversationKindEnum, HistoryVisibilityEnum, MemberRoleEnum } from './enums';
 import { MessageModel } from './message.model';
 import { PageInfoModel } from './page-info.model';
 import { UserModel } from './user.model';
@@ -33,6 +33,8 @@ export class ConversationModel {
   otherUser!: unknown;
   @Field(() => MemberConnectionModel) members!: MemberConnectionModel;
   @Field(() => Int) memberCount!: number;
+  @Field(() => HistoryVisibilityEnum, { description: 'Groups default to SINCE_JOINED, channels and direct chats to FULL.' })
+  historyVisibility!: HistoryVisibilityEnum;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
   @Field(() => MessageModel, { nullable: true }) lastMessage!: unknown;
   @Field(() => Int) unreadCount!: number;

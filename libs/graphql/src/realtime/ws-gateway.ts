@@ -547,10 +547,9 @@ export class WsGateway {
     viewerDependent: boolean,
   ): Promise<ExecutionResult | null> {
     const eventObject = item.kind === 'event' ? (item.event as RealtimeEvent & object) : null;
-    const repos = { conversations: this.deps.conversations, users: this.deps.users };
     let mappedPromise = eventObject ? this.mapped.get(eventObject) : undefined;
     if (!mappedPromise) {
-      mappedPromise = toChatEvent(item, repos);
+      mappedPromise = Promise.resolve(toChatEvent(item));
       if (eventObject) this.mapped.set(eventObject, mappedPromise);
     }
     const mapped = await mappedPromise;

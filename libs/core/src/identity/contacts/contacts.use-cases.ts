@@ -95,6 +95,12 @@ export class ManageBlocks {
 
   private async announce(actor: Actor, otherId: string): Promise<void> {
     const event = { type: 'BLOCKS_CHANGED' as const, tenantId: actor.tenantId, userId: actor.userId };
-    await Promise.all([this.publisher.toUser(actor.userId, event), this.publisher.toUser(otherId, event)]);
+    // Each one's presence watchers re-evaluate too: a block hides presence both ways.
+    const both = await this.users.findByIds(actor.tenantId, [actor.userId, otherId]);
+    await Promise.all([
+      this.publisher.toUser(actor.userId, event),
+      this.publisher.toUser(otherId, event),
+      this.publisher.presenceVisibilityChanged(both),
+    ]);
   }
 }

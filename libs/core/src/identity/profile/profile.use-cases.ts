@@ -72,7 +72,10 @@ export class UpdateProfile {
     if (!user) throw notFound('user');
     if (patch.presencePrivacy !== undefined) {
       // Watchers re-evaluate what they may see of this user's presence.
-      await this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId });
+      await Promise.all([
+        this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId }),
+        this.publisher.presenceVisibilityChanged([user]),
+      ]);
     }
     return user;
   }

@@ -7,6 +7,7 @@ import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { BlockRepository } from '../../identity/contact.repository';
 import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
+import { UserRepository } from '../../identity/user.repository';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
@@ -153,6 +154,7 @@ export class Receipts {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly users: UserRepository,
   ) {}
 
   async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
@@ -173,6 +175,7 @@ export class Receipts {
           tenantId: actor.tenantId,
           conversationId: conversation.id,
           userId: actor.userId,
+          conversation,
         }),
       ]);
     }
@@ -202,12 +205,16 @@ export class Receipts {
     } else {
       this.typingSent.delete(key);
     }
+    // The event carries the typist as of now, so rendering it reads nothing.
+    const user = await this.users.findById(actor.tenantId, actor.userId);
+    if (!user) return true;
     await this.publisher.toConversation({
       type: 'TYPING',
       tenantId: actor.tenantId,
       conversationId: conversation.id,
       userId: actor.userId,
       typing,
+      user,
     });
     return true;
   }
