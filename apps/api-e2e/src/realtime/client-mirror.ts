@@ -14,9 +14,10 @@ const MIRROR_STREAM = `subscription($since:[ConversationCursorInput!]) { chatEve
 /**
  * A client as the API documents it (docs/realtime.md, "What a client does"): it keeps each
  * conversation's messages from the stream, drops a conversation when it leaves or is removed,
- * starts a conversation afresh on its own ADDED, refetches a conversation on ResyncRequired,
- * and resumes with one cursor per conversation it holds. Its state must always converge to
- * what a fresh fetch shows.
+ * starts a conversation afresh on its own ADDED, refetches a conversation on ResyncRequired or
+ * when an event concerns a conversation it does not hold (one it was added to while away), and
+ * resumes with one cursor per conversation it holds. Its state must always converge to what a
+ * fresh fetch shows.
  */
 export class ClientMirror {
   /** Conversation id → message id → message. */
@@ -44,13 +45,6 @@ export class ClientMirror {
   /** Learns conversations it may have missed while away, then opens a stream with its cursors. */
   async connect(): Promise<void> {
     if (this.client) return;
-    const listed = await ok<{ conversations: { edges: { node: { id: string } }[] } }>(
-      this.api,
-      'query { conversations(first: 50) { edges { node { id } } } }',
-      {},
-      this.session.accessToken,
-    );
-    for (const { node } of listed.conversations.edges) if (!this.conversations.has(node.id)) await this.refetch(node.id);
     const since = [...this.cursors.entries()].map(([conversationId, afterSeq]) => ({ conversationId, afterSeq }));
     const client = wsClient(this.api, this.session.accessToken);
     this.client = client;
@@ -68,6 +62,17 @@ export class ClientMirror {
         complete: () => undefined,
       },
     );
+    // Conversations it was added to while away (those the stream announces no ADDED for).
+    const listed = await ok<{ conversations: { edges: { node: { id: string } }[] } }>(
+      this.api,
+      'query { conversations(first: 50) { edges { node { id } } } }',
+      {},
+      this.session.accessToken,
+    );
+    this.chain = this.chain.then(async () => {
+      for (const { node } of listed.conversations.edges) if (!this.conversations.has(node.id)) await this.refetch(node.id);
+    });
+    await this.chain;
   }
 
   async disconnect(): Promise<void> {
@@ -136,7 +141,7 @@ export class ClientMirror {
         if (m.body !== null) this.seenBodies.add(m.body);
         const conversationId = m.conversationId!;
         const messages = this.conversations.get(conversationId);
-        if (!messages) return; // not a conversation this client holds
+        if (!messages) return this.refetch(conversationId); // not one it holds: learn it
         const { id, seq, body, editedAt, deletedAt, reactions } = m;
         messages.set(id, { id, seq, body, editedAt, deletedAt, reactions });
         this.advance(conversationId, e.seq);
@@ -150,6 +155,7 @@ export class ClientMirror {
           this.cursors.set(conversationId, e.seq!);
           return;
         }
+        if (!this.conversations.has(conversationId)) return this.refetch(conversationId);
         this.advance(conversationId, e.seq);
         return;
       }
