@@ -86,7 +86,9 @@ async function aGroup(visibility: 'FULL' | 'SINCE_JOINED' = 'FULL') {
 }
 
 /** Stores a message (as SendMessages does) and returns its event, without publishing it. */
-async function store_(conversationId: string, body: string): Promise<OrderedRealtimeEvent> {
+type Added = Extract<OrderedRealtimeEvent, { type: 'MESSAGE_ADDED' }>;
+
+async function store_(conversationId: string, body: string): Promise<Added> {
   const { message, event } = await store.messages.append({
     id: newId(),
     tenantId: t,
@@ -100,7 +102,7 @@ async function store_(conversationId: string, body: string): Promise<OrderedReal
   return { type: 'MESSAGE_ADDED', tenantId: t, conversationId, seq: event!.seq, message };
 }
 
-async function post(conversationId: string, body: string): Promise<OrderedRealtimeEvent> {
+async function post(conversationId: string, body: string): Promise<Added> {
   const event = await store_(conversationId, body);
   await publisher.toConversation(event);
   return event;
@@ -160,7 +162,7 @@ describe('ChatStream over SQLite', () => {
     await s.stream.started;
     const one = await store_(c.id, 'one');
     // seq 2 is reserved by a writer that never commits; seq 3 arrives live.
-    const three: OrderedRealtimeEvent = { ...one, seq: 3, message: { ...(one as { message: never }).message, id: newId(), seq: 3, body: 'three' } } as OrderedRealtimeEvent;
+    const three: Added = { ...one, seq: 3, message: { ...one.message, id: newId(), seq: 3, body: 'three' } };
     await publisher.toConversation(three);
     await until('the store read for seq 1', () => s.bodies().includes('one'));
     await new Promise((r) => setTimeout(r, 20));

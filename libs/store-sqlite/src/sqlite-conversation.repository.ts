@@ -4,6 +4,7 @@ import {
   ConversationId,
   ConversationRepository,
   DomainError,
+  HistoryVisibility,
   LoggedEvent,
   Member,
   MemberMutation,
@@ -109,6 +110,12 @@ export class SqliteConversationRepository extends ConversationRepository {
     role: MemberRole,
     at: Date,
   ) => MemberMutation | null;
+  private readonly updateVisibilityTx: (
+    t: string,
+    c: string,
+    visibility: HistoryVisibility,
+    at: Date,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
   private readonly updateTitleTx: (
     t: string,
     c: string,
@@ -197,6 +204,13 @@ export class SqliteConversationRepository extends ConversationRepository {
         return { event, member: toMember(row) };
       },
     ).immediate;
+
+    this.updateVisibilityTx = db.transaction((t: string, c: string, visibility: HistoryVisibility, at: Date) => {
+      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+      if (!event) return null;
+      const row = s.setVisibility.get(visibility, t, c)!;
+      return { conversation: toConversation(row), event };
+    }).immediate;
 
     this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
       const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
@@ -368,6 +382,15 @@ export class SqliteConversationRepository extends ConversationRepository {
     return row ? toMember(row) : null;
   }
 
+  override async updateHistoryVisibility(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    visibility: HistoryVisibility,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateVisibilityTx(tenantId, conversationId, visibility, at);
+  }
+
   override async updateTitle(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -522,6 +545,9 @@ function prepareStatements(db: Database) {
         pinned = CASE WHEN @set_pinned THEN @pinned ELSE pinned END,
         archived = CASE WHEN @set_archived THEN @archived ELSE archived END
       WHERE tenant_id = @tenant_id AND conversation_id = @conversation_id AND user_id = @user_id RETURNING *`),
+    setVisibility: db.prepare<[HistoryVisibility, string, string], ConversationRow>(
+      'UPDATE conversations SET history_visibility = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    ),
     setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
       'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),

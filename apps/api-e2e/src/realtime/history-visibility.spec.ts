@@ -40,6 +40,27 @@ interface Room {
 
 const STEPS = Number(process.env['CHATTER_HISTORY_STEPS'] ?? 60);
 
+describe('history visibility as a setting', () => {
+  it('groups default to SINCE_JOINED and channels to FULL; admins change it for members added afterwards', async () => {
+    const [ada, bob, cyd] = [await signUp(api, 'Ada'), await signUp(api, 'Bob'), await signUp(api, 'Cyd')];
+    const mutate = (who: Session, query: string, variables: Record<string, unknown> = {}) => ok(api, query, variables, who.accessToken);
+    const created = await mutate(ada, 'mutation($m:[ID!]!){ createGroup(input:{title:"Setting", memberIds:$m}){ id historyVisibility } }', { m: [bob.userId] });
+    const channel = await mutate(ada, 'mutation { createChannel(input:{title:"Open"}){ historyVisibility } }');
+    expect(created.createGroup.historyVisibility).toBe('SINCE_JOINED');
+    expect(channel.createChannel.historyVisibility).toBe('FULL');
+    const id = created.createGroup.id as string;
+    await send(api, ada, id, 'early');
+    const refused = await gql(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ id } }', { c: id }, bob.accessToken);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const changed = await mutate(ada, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ historyVisibility } }', { c: id });
+    expect(changed.updateConversation.historyVisibility).toBe('FULL');
+    await mutate(ada, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: id, u: [cyd.userId] });
+    expect((await history(api, cyd, id)).map((m) => m.body)).toEqual(['early']);
+    const bad = await gql(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: SOMETIMES}){ id } }', { c: id }, ada.accessToken);
+    expect(bad.errors?.length).toBeGreaterThan(0);
+  });
+});
+
 describe('history visibility: stream, replay and fetch agree', () => {
   it('under random removals, re-adds, disconnects and resumes, each client ends with what a fresh fetch shows', async () => {
     const seed = Number(process.env['CHATTER_HISTORY_SEED'] ?? Date.now() % 1_000_000);

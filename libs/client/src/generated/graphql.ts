@@ -577,6 +577,8 @@ export type TypingChanged = {
 export type UpdateConversationInput = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   conversationId: Scalars['ID']['input'];
+  /** Admins; applies to members added from now on. */
+  historyVisibility?: InputMaybe<HistoryVisibility>;
   muted?: InputMaybe<Scalars['Boolean']['input']>;
   pinned?: InputMaybe<Scalars['Boolean']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;

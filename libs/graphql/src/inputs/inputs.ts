@@ -29,6 +29,8 @@ export class CreateChannelInput {
 export class UpdateConversationInput {
   @Field(() => ID) conversationId!: string;
   @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Admins; applies to members added from now on.' })
+  historyVisibility?: HistoryVisibilityEnum | null;
   @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
   @Field(() => Boolean, { nullable: true }) archived?: boolean | null;

@@ -51,6 +51,10 @@ export class ConversationRecord {
   @Prop({ type: Number, default: 0 })
   memberCount!: number;
 
+  /** Seq of the CONVERSATION_CHANGED entry whose history visibility is applied (its commit mark). */
+  @Prop({ type: Number, default: 0 })
+  historyVisibilitySeq?: number;
+
   /** What members added from now on see of earlier history; documents from before it: FULL. */
   @Prop({ type: String, enum: ['FULL', 'SINCE_JOINED'], default: 'FULL' })
   historyVisibility?: HistoryVisibility;

@@ -405,6 +405,15 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         expect(full.historyVisibility).toBe('FULL');
         const [fullAdded] = await store().conversations.addMembers(t, full.id, [member(late)], nextTime());
         expect(fullAdded?.member?.historyFromSeq).toBe(0);
+        // Changing the setting is logged, and applies to members added after it.
+        const changed = await store().conversations.updateHistoryVisibility(t, full.id, 'SINCE_JOINED', nextTime());
+        expect(changed?.conversation.historyVisibility).toBe('SINCE_JOINED');
+        expect(changed?.event).toMatchObject({ kind: 'CONVERSATION_CHANGED', seq: 2 });
+        expect((await store().conversations.listEvents(t, full.id, 1, 10)).map((e) => e.kind)).toEqual(['CONVERSATION_CHANGED']);
+        expect((await store().conversations.getMember(t, full.id, late.id))?.historyFromSeq).toBe(0);
+        const [afterChange] = await store().conversations.addMembers(t, full.id, [member(early)], nextTime());
+        expect(afterChange?.member?.historyFromSeq).toBe(3);
+        expect(await store().conversations.updateHistoryVisibility(t, newId(), 'FULL', nextTime())).toBeNull();
       });
 
       it('removes a member with a REMOVED or LEFT entry', async () => {

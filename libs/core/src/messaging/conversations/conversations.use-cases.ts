@@ -297,7 +297,14 @@ export class ConversationQueries {
 
   async update(
     actor: Actor,
-    input: { conversationId: string; title?: string | null; muted?: boolean | null; pinned?: boolean | null; archived?: boolean | null },
+    input: {
+      conversationId: string;
+      title?: string | null;
+      historyVisibility?: HistoryVisibility | null;
+      muted?: boolean | null;
+      pinned?: boolean | null;
+      archived?: boolean | null;
+    },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
     await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
@@ -307,6 +314,18 @@ export class ConversationQueries {
       const title = checkText('title', input.title, { min: 1, max: 100 });
       if (title !== conversation.title) {
         const changed = await this.conversations.updateTitle(actor.tenantId, conversation.id, title, this.clock.now());
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.historyVisibility !== undefined && input.historyVisibility !== null) {
+      notInDirect(conversation);
+      if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can change history visibility');
+      const visibility = checkVisibility(input.historyVisibility, conversation.kind);
+      if (visibility !== conversation.historyVisibility) {
+        const changed = await this.conversations.updateHistoryVisibility(actor.tenantId, conversation.id, visibility, this.clock.now());
         if (changed) {
           conversation = changed.conversation;
           await this.publisher.logged(conversation, changed.event);
