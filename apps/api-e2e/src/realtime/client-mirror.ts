@@ -45,6 +45,16 @@ export class ClientMirror {
   /** Learns conversations it may have missed while away, then opens a stream with its cursors. */
   async connect(): Promise<void> {
     if (this.client) return;
+    // First the conversations it was added to while away, so each gets a cursor: a stream
+    // started without one begins at the store's position when it starts, which may be past
+    // what the fetch saw. One added after this listing arrives as an event and is fetched then.
+    const listed = await ok<{ conversations: { edges: { node: { id: string } }[] } }>(
+      this.api,
+      'query { conversations(first: 50) { edges { node { id } } } }',
+      {},
+      this.session.accessToken,
+    );
+    for (const { node } of listed.conversations.edges) if (!this.conversations.has(node.id)) await this.refetch(node.id);
     const since = [...this.cursors.entries()].map(([conversationId, afterSeq]) => ({ conversationId, afterSeq }));
     const client = wsClient(this.api, this.session.accessToken);
     this.client = client;
@@ -62,17 +72,6 @@ export class ClientMirror {
         complete: () => undefined,
       },
     );
-    // Conversations it was added to while away (those the stream announces no ADDED for).
-    const listed = await ok<{ conversations: { edges: { node: { id: string } }[] } }>(
-      this.api,
-      'query { conversations(first: 50) { edges { node { id } } } }',
-      {},
-      this.session.accessToken,
-    );
-    this.chain = this.chain.then(async () => {
-      for (const { node } of listed.conversations.edges) if (!this.conversations.has(node.id)) await this.refetch(node.id);
-    });
-    await this.chain;
   }
 
   async disconnect(): Promise<void> {
