@@ -27,7 +27,9 @@ import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
  *                  MESSAGE_UPDATED      message.lastUpdateSeq (edit/tombstone set it with the change;
  *                                       reactions are staged with their seq first, then it is raised)
  *                  MEMBERSHIP_CHANGED   member.opSeq       (members are deactivated, never deleted)
- *                  CONVERSATION_CHANGED conversation.titleSeq;
+ *                  CONVERSATION_CHANGED conversation.titleSeq or .historyVisibilitySeq (an
+ *                                       entry counts as committed once either mark reaches it;
+ *                                       it only says "the conversation changed");
  *   5. derived   fields that only order or summarise: the conversation's lastMessageId,
  *                lastActivityAt and memberCount change in the reservation's own atomic write (so
  *                they follow seq order, and lastMessageId may name a message a moment before it
@@ -202,8 +204,8 @@ export class MongoConversationLog {
             .exec(),
       needsConversation
         ? this.conversations
-            .findOne({ _id: conversationId, tenantId }, { titleSeq: 1 })
-            .lean<Pick<ConversationRecord, 'titleSeq'>>()
+            .findOne({ _id: conversationId, tenantId }, { titleSeq: 1, historyVisibilitySeq: 1 })
+            .lean<Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq'>>()
             .exec()
         : null,
     ]);
@@ -218,7 +220,7 @@ export class MongoConversationLog {
         case 'MEMBERSHIP_CHANGED':
           return (opSeqByUser.get(d.userId!) ?? 0) >= d.seq;
         case 'CONVERSATION_CHANGED':
-          return (conversation?.titleSeq ?? 0) >= d.seq;
+          return Math.max(conversation?.titleSeq ?? 0, conversation?.historyVisibilitySeq ?? 0) >= d.seq;
       }
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   Conversation,
+  HistoryVisibility,
   ConversationId,
   ConversationRepository,
   DomainError,
@@ -257,6 +258,8 @@ export class MongoConversationRepository extends ConversationRepository {
           active: true,
           role: m.role,
           joinedAt: at,
+          // Under SINCE_JOINED the member sees only what follows their ADDED entry.
+          historyFromSeq: conversation.historyVisibility === 'SINCE_JOINED' ? events[i].seq : 0,
           readSeq: 0,
           deliveredSeq: 0,
           muted: false,
@@ -336,6 +339,36 @@ export class MongoConversationRepository extends ConversationRepository {
       .lean<MemberRecord>()
       .exec();
     return r ? toMember(r) : null;
+  }
+
+  override async updateHistoryVisibility(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    visibility: HistoryVisibility,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.tx.run(async (session) => {
+      const logged = await this.log.reserveAndRecord(
+        tenantId,
+        conversationId,
+        1,
+        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at }],
+        session,
+      );
+      if (!logged) return null;
+      const [event] = logged.entries;
+      // Commit: the setting and its mark in one write; a later setting that committed first stands.
+      const updated = await this.conversations
+        .findOneAndUpdate(
+          { _id: conversationId, tenantId, $or: [{ historyVisibilitySeq: { $lt: event.seq } }, { historyVisibilitySeq: { $exists: false } }] },
+          { $set: { historyVisibility: visibility, historyVisibilitySeq: event.seq } },
+          { new: true, ...writeOptions(session) },
+        )
+        .lean<ConversationRecord>()
+        .exec();
+      const current = updated ?? (await this.log.conversation(tenantId, conversationId, session));
+      return current ? { conversation: toConversation(current), event } : null;
+    });
   }
 
   override async updateTitle(
@@ -432,6 +465,7 @@ export class MongoConversationRepository extends ConversationRepository {
                   active: true,
                   role: m.role,
                   joinedAt: doc.createdAt,
+                  historyFromSeq: 0,
                   readSeq: 0,
                   deliveredSeq: 0,
                   muted: false,

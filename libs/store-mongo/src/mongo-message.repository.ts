@@ -311,17 +311,27 @@ export class MongoMessageRepository extends MessageRepository {
   ): Promise<SearchHit[]> {
     const text = toTextSearch(query);
     if (text === null || !hasRoom(limit)) return [];
-    const membership = { tenantId, userId, active: true };
-    const conversationIds: string[] =
-      conversationId === null
-        ? await this.members.distinct('conversationId', membership).exec()
-        : (await this.members.exists({ ...membership, conversationId }).exec())
-          ? [conversationId]
-          : [];
-    if (conversationIds.length === 0) return [];
+    const membership = { tenantId, userId, active: true, ...(conversationId === null ? {} : { conversationId }) };
+    const memberships = await this.members
+      .find(membership, { conversationId: 1, historyFromSeq: 1 })
+      .lean<Pick<MemberRecord, 'conversationId' | 'historyFromSeq'>[]>()
+      .exec();
+    if (memberships.length === 0) return [];
+    const conversationIds = memberships.map((m) => m.conversationId);
+    // History before a member's start (SINCE_JOINED) is not theirs to find.
+    const hidden = memberships
+      .filter((m) => (m.historyFromSeq ?? 0) > 0)
+      .map((m) => ({ conversationId: m.conversationId, seq: { $lte: m.historyFromSeq } }));
     const rs = await this.messages
       .find(
-        { tenantId, $text: { $search: text }, conversationId: { $in: conversationIds }, ...COMMITTED, deletedAt: null },
+        {
+          tenantId,
+          $text: { $search: text },
+          conversationId: { $in: conversationIds },
+          ...(hidden.length > 0 ? { $nor: hidden } : {}),
+          ...COMMITTED,
+          deletedAt: null,
+        },
         { score: { $meta: 'textScore' } },
       )
       .sort({ score: { $meta: 'textScore' }, createdAt: -1, seq: -1 })

@@ -4,6 +4,7 @@ import {
   ConversationId,
   ConversationRepository,
   DomainError,
+  HistoryVisibility,
   LoggedEvent,
   Member,
   MemberMutation,
@@ -54,6 +55,7 @@ type ConversationMemberRow = ConversationRow & {
   m_user_id: string;
   m_role: MemberRole;
   m_joined_at: number;
+  m_history_from_seq: number;
   m_read_seq: number;
   m_delivered_seq: number;
   m_muted: number;
@@ -69,6 +71,7 @@ const toConversationWithMember = (row: ConversationMemberRow) => ({
     user_id: row.m_user_id,
     role: row.m_role,
     joined_at: row.m_joined_at,
+    history_from_seq: row.m_history_from_seq,
     read_seq: row.m_read_seq,
     delivered_seq: row.m_delivered_seq,
     muted: row.m_muted,
@@ -107,6 +110,12 @@ export class SqliteConversationRepository extends ConversationRepository {
     role: MemberRole,
     at: Date,
   ) => MemberMutation | null;
+  private readonly updateVisibilityTx: (
+    t: string,
+    c: string,
+    visibility: HistoryVisibility,
+    at: Date,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
   private readonly updateTitleTx: (
     t: string,
     c: string,
@@ -165,7 +174,9 @@ export class SqliteConversationRepository extends ConversationRepository {
           { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED' },
           at,
         )!;
-        mutations.push({ event, member: toMember(s.member.get(t, c, m.userId)!) });
+        // Under SINCE_JOINED the member sees only what follows this entry.
+        const member = s.startHistory.get(event.seq, t, c, m.userId)!;
+        mutations.push({ event, member: toMember(member) });
       }
       if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
       return mutations;
@@ -193,6 +204,13 @@ export class SqliteConversationRepository extends ConversationRepository {
         return { event, member: toMember(row) };
       },
     ).immediate;
+
+    this.updateVisibilityTx = db.transaction((t: string, c: string, visibility: HistoryVisibility, at: Date) => {
+      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+      if (!event) return null;
+      const row = s.setVisibility.get(visibility, t, c)!;
+      return { conversation: toConversation(row), event };
+    }).immediate;
 
     this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
       const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
@@ -364,6 +382,15 @@ export class SqliteConversationRepository extends ConversationRepository {
     return row ? toMember(row) : null;
   }
 
+  override async updateHistoryVisibility(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    visibility: HistoryVisibility,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateVisibilityTx(tenantId, conversationId, visibility, at);
+  }
+
   override async updateTitle(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -412,7 +439,8 @@ export class SqliteConversationRepository extends ConversationRepository {
   }
 }
 
-const MEMBER_AS_M = `m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at, m.read_seq AS m_read_seq,
+const MEMBER_AS_M = `m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at,
+  m.history_from_seq AS m_history_from_seq, m.read_seq AS m_read_seq,
   m.delivered_seq AS m_delivered_seq, m.muted AS m_muted, m.pinned AS m_pinned, m.archived AS m_archived`;
 
 /** Moves one pointer column forward, clamped to the conversation's lastSeq, in one statement. */
@@ -442,13 +470,18 @@ function prepareStatements(db: Database) {
     insertConversation: db.prepare<
       [ConversationRow]
     >(`INSERT INTO conversations (tenant_id, id, kind, title,
-        title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, created_by, created_at)
+        title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, history_visibility,
+        created_by, created_at)
       VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
-        @last_activity_at, @member_count, @created_by, @created_at)`),
+        @last_activity_at, @member_count, @history_visibility, @created_by, @created_at)`),
     insertMember: db.prepare<
       [MemberInsert]
     >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
       VALUES (@tenant_id, @conversation_id, @user_id, @role, @joined_at) ON CONFLICT DO NOTHING`),
+    startHistory: db.prepare<[number, string, string, string], MemberRow>(`UPDATE members SET
+        history_from_seq = CASE WHEN (SELECT c.history_visibility FROM conversations c
+          WHERE c.tenant_id = members.tenant_id AND c.id = members.conversation_id) = 'SINCE_JOINED' THEN ? ELSE 0 END
+      WHERE tenant_id = ? AND conversation_id = ? AND user_id = ? RETURNING *`),
     adjustMemberCount: db.prepare<[number, string, string]>(
       'UPDATE conversations SET member_count = member_count + ? WHERE tenant_id = ? AND id = ?',
     ),
@@ -512,6 +545,9 @@ function prepareStatements(db: Database) {
         pinned = CASE WHEN @set_pinned THEN @pinned ELSE pinned END,
         archived = CASE WHEN @set_archived THEN @archived ELSE archived END
       WHERE tenant_id = @tenant_id AND conversation_id = @conversation_id AND user_id = @user_id RETURNING *`),
+    setVisibility: db.prepare<[HistoryVisibility, string, string], ConversationRow>(
+      'UPDATE conversations SET history_visibility = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    ),
     setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
       'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),

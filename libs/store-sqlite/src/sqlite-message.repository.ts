@@ -275,7 +275,8 @@ export class SqliteMessageRepository extends MessageRepository {
         FROM ${table} JOIN messages m ON m.pk = ${table}.rowid
         WHERE ${table} MATCH ? AND m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
           AND EXISTS (SELECT 1 FROM members mm
-            WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?)
+            WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
+              AND m.seq > mm.history_from_seq)
           ${inConversation ? 'AND m.conversation_id = ?' : ''}
         ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
       statements = {

@@ -80,7 +80,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4]);
     expect((await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word alpha']);
     expect((await store.messages.search(b, 'u', 'word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word beta']);
     expect(await store.messages.search(a, 'u', 'deleted', null, 0, 10)).toEqual([]);
@@ -91,7 +91,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -124,6 +124,7 @@ describe('SqliteStore on a file', () => {
         { version: 1, name: 'initial' },
         { version: 2, name: 'tenant-search-and-settings' },
         { version: 3, name: 'contacts-by-consent' },
+        { version: 4, name: 'history-visibility' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -50,6 +50,8 @@ export type Conversation = {
   __typename?: 'Conversation';
   archived: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Groups default to SINCE_JOINED, channels and direct chats to FULL. */
+  historyVisibility: HistoryVisibility;
   id: Scalars['ID']['output'];
   /** True while this direct conversation, opened by someone not in my contacts, awaits my consent (reply, acceptMessageRequest or addContact). Until then they see neither my phone number nor my CONTACTS-only presence. */
   isMessageRequest: Scalars['Boolean']['output'];
@@ -108,13 +110,22 @@ export type ConversationKind =
   | 'GROUP';
 
 export type CreateChannelInput = {
+  /** Default FULL. */
+  historyVisibility?: InputMaybe<HistoryVisibility>;
   title: Scalars['String']['input'];
 };
 
 export type CreateGroupInput = {
+  /** Default SINCE_JOINED. */
+  historyVisibility?: InputMaybe<HistoryVisibility>;
   memberIds: Array<Scalars['ID']['input']>;
   title: Scalars['String']['input'];
 };
+
+/** What a member sees of the history: FULL (all of it, also what was posted before they joined or while they were out) or SINCE_JOINED (only what follows their latest joining). Applies to members added after it is set. */
+export type HistoryVisibility =
+  | 'FULL'
+  | 'SINCE_JOINED';
 
 export type Member = {
   __typename?: 'Member';
@@ -593,6 +604,8 @@ export type TypingChanged = {
 export type UpdateConversationInput = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   conversationId: Scalars['ID']['input'];
+  /** Admins; applies to members added from now on. */
+  historyVisibility?: InputMaybe<HistoryVisibility>;
   muted?: InputMaybe<Scalars['Boolean']['input']>;
   pinned?: InputMaybe<Scalars['Boolean']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;

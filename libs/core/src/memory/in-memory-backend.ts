@@ -1,4 +1,4 @@
-import { PresenceStatus } from '../realtime/presence.port';
+import { PresenceStatus } from '../events/presence.port';
 
 /** @internal One live subscription of an in-memory bus. */
 export interface InMemorySubscription {

@@ -1,5 +1,5 @@
 import { DomainError, invalid } from '../shared/domain-error';
-import { EventBus } from '../realtime/event-bus.port';
+import { EventBus } from '../events/event-bus.port';
 import { InMemoryBackend, InMemorySubscription, isValidTopic } from './in-memory-backend';
 
 export interface InMemoryEventBusOptions {

@@ -1,5 +1,5 @@
 import { TenantId, UserId } from '../shared/ids';
-import { PresenceState, PresenceStatus, PresenceStore, PresenceTransition } from '../realtime/presence.port';
+import { PresenceState, PresenceStatus, PresenceStore, PresenceTransition } from '../events/presence.port';
 import { InMemoryBackend, InMemoryUserPresence } from './in-memory-backend';
 
 const keyOf = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;

@@ -1,6 +1,6 @@
 import { Page, PageRequest } from '../shared/page';
 import { ConversationId, TenantId, UserId } from '../shared/ids';
-import { Conversation, Member, MemberRole, MemberSettingsPatch } from './conversation';
+import { Conversation, HistoryVisibility, Member, MemberRole, MemberSettingsPatch } from './conversation';
 import { LoggedEvent, MembershipChange } from './message';
 
 export interface NewMember {
@@ -89,6 +89,16 @@ export abstract class ConversationRepository {
     tenantId: TenantId,
     conversationId: ConversationId,
     title: string,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /**
+   * Sets what members added from now on see of the history, with a CONVERSATION_CHANGED log
+   * entry; null when the conversation is absent. Members already in keep their history start.
+   */
+  abstract updateHistoryVisibility(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    visibility: HistoryVisibility,
     at: Date,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
   /**

@@ -3,6 +3,19 @@ import { ConversationId, TenantId, UserId } from '../shared/ids';
 export type ConversationKind = 'DIRECT' | 'GROUP' | 'CHANNEL';
 export type MemberRole = 'OWNER' | 'ADMIN' | 'MEMBER';
 
+/**
+ * What a member sees of the history (docs/realtime.md, "History visibility"). FULL: all of it,
+ * including what was posted before they joined or while they were out. SINCE_JOINED: only
+ * what follows their latest joining; a removed member who is added again starts over from the
+ * new joining. Either way a removed member sees nothing of the conversation until added again.
+ * A change of the setting applies to members added after it.
+ */
+export type HistoryVisibility = 'FULL' | 'SINCE_JOINED';
+
+/** Groups start with SINCE_JOINED (as in WhatsApp); channels and direct chats with FULL. */
+export const defaultHistoryVisibility = (kind: ConversationKind): HistoryVisibility =>
+  kind === 'GROUP' ? 'SINCE_JOINED' : 'FULL';
+
 export interface Conversation {
   id: ConversationId;
   tenantId: TenantId;
@@ -18,6 +31,8 @@ export interface Conversation {
   lastMessageId: string | null;
   lastActivityAt: Date;
   memberCount: number;
+  /** What members added from now on see of the history before their joining. */
+  historyVisibility: HistoryVisibility;
   createdBy: UserId | null;
   createdAt: Date;
 }
@@ -28,6 +43,11 @@ export interface Member {
   userId: UserId;
   role: MemberRole;
   joinedAt: Date;
+  /**
+   * The member sees the log after this seq: 0 (everything) under FULL, the seq of their ADDED
+   * entry under SINCE_JOINED. Set when the member is added; initial members get 0.
+   */
+  historyFromSeq: number;
   /** Highest seq this member has read (only moves forward). */
   readSeq: number;
   /** Highest seq a client of this member acknowledged receiving (only moves forward). */

@@ -5,16 +5,19 @@ import { isWellFormedId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
 import { BlockRepository, ContactRepository } from '../identity/contact.repository';
-import { UserRepository } from '../identity/user.repository';
 import { UserViewPolicy } from '../identity/profile/user-view.policy';
+import { Conversation } from '../messaging/conversation';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
-import { topics } from './event-bus.port';
-import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from './realtime-event';
+import { topics } from '../events/event-bus.port';
+import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
+import { TopicRouter } from '../events/topic-router';
 import { ReplayedEvents } from './replayed-events';
-import { TopicRouter } from './topic-router';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
+import { SeqOrderer } from './seq-orderer';
+
+export { HOLE_WAIT_MS } from './seq-orderer';
 
 export interface StreamCursor {
   conversationId: string;
@@ -24,16 +27,30 @@ export interface StreamCursor {
 /** What a stream hands its client. */
 export type StreamItem =
   | { kind: 'event'; event: RealtimeEvent }
-  | { kind: 'resync'; conversationId: string; reason: string }
+  | { kind: 'resync'; conversationId: string; reason: ResyncReason }
   /** The stream must end with this close code (e.g. 4403 when the session was revoked). */
   | { kind: 'close'; code: number; reason: string };
+
+/**
+ * Why a conversation must be refetched (ResyncRequired.reason):
+ * - NOT_A_MEMBER: a cursor for a conversation the caller does not belong to (or a malformed id);
+ * - TOO_FAR_BEHIND: more to replay than the replay limit;
+ * - CURSOR_AHEAD: a cursor past the conversation's last seq (the client's state is not the server's);
+ * - HISTORY_CHANGED: what the caller may see of the history differs from what the client holds
+ *   (removed and added again: the cursor predates the caller's current membership);
+ * - HISTORY_AVAILABLE: the caller was just added and may see history from before the adding.
+ */
+export type ResyncReason = 'NOT_A_MEMBER' | 'TOO_FAR_BEHIND' | 'CURSOR_AHEAD' | 'HISTORY_CHANGED' | 'HISTORY_AVAILABLE';
 
 export const MAX_STREAM_CONVERSATIONS = 5000;
 const MAX_PRESENCE_WATCH = 1000;
 const MAX_CURSORS = 1000;
 const PRESENCE_COALESCE_MS = 250;
-/** How long events wait behind a seq hole for the missing write before it counts as abandoned. */
-export const HOLE_WAIT_MS = 1_500;
+const FIND_BATCH = 500;
+
+type Presence = Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' }>;
+type Typing = Extract<RealtimeEvent, { type: 'TYPING' }>;
+type Membership = Extract<RealtimeEvent, { type: 'MEMBERSHIP_CHANGED' }>;
 
 /** Opens resumable event streams (one per connected client). */
 @UseCase()
@@ -44,12 +61,24 @@ export class ChatStreams {
     private readonly messages: MessageRepository,
     private readonly contacts: ContactRepository,
     private readonly blocks: BlockRepository,
-    private readonly users: UserRepository,
     private readonly policy: UserViewPolicy,
     private readonly watch: ConversationWatch,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.deps = {
+      router,
+      conversations,
+      messages,
+      contacts,
+      blocks,
+      policy,
+      watch,
+      settings,
+      clock,
+      replayed: new ReplayedEvents(() => clock.now().getTime()),
+    };
+  }
 
   /** Validates cursors, then starts a stream that calls `emit` with each item in order. */
   open(actor: Actor, since: StreamCursor[] | null | undefined, emit: (item: StreamItem) => void): ChatStream {
@@ -60,38 +89,36 @@ export class ChatStreams {
         throw invalid('since', 'each cursor needs a conversationId and a non-negative afterSeq');
       }
     }
-    const stream = new ChatStream(actor, cursors, emit, this);
-    return stream;
+    return new ChatStream(actor, cursors, emit, this.deps);
   }
 
-  readonly repos = () => ({
-    router: this.router,
-    conversations: this.conversations,
-    messages: this.messages,
-    contacts: this.contacts,
-    blocks: this.blocks,
-    users: this.users,
-    policy: this.policy,
-    watch: this.watch,
-    settings: this.settings,
-    clock: this.clock,
-    replayed: this.replayed,
-  });
+  private readonly deps: StreamDeps;
+}
 
-  private readonly replayed = new ReplayedEvents();
+/** What every stream of an instance shares. */
+export interface StreamDeps {
+  router: TopicRouter;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  contacts: ContactRepository;
+  blocks: BlockRepository;
+  policy: UserViewPolicy;
+  watch: ConversationWatch;
+  settings: CoreSettings;
+  clock: Clock;
+  replayed: ReplayedEvents;
 }
 
 type Task = () => Promise<void> | void;
 
 /**
- * One client's stream. Subscribes to live topics first, replays from the store after each
- * cursor, then releases what arrived meanwhile, dropping anything at or below the seq already
- * delivered for its conversation. A later seq gap (a lost bus message) is filled from the store.
+ * One client's stream. Registers its bus interest first, replays from the store after each
+ * cursor, then releases what arrived meanwhile. Ordering, duplicates and seq holes are the
+ * SeqOrderer's job; this class feeds it (live events, store reads) and decides what the client
+ * may see (membership, history visibility, blocks, presence privacy).
  */
 export class ChatStream implements ConversationFollower {
-  private readonly deps: ReturnType<ChatStreams['repos']>;
-  /** Highest seq delivered per followed conversation. */
-  private readonly delivered = new Map<string, number>();
+  private readonly orderer: SeqOrderer<OrderedRealtimeEvent>;
   private readonly unsubscribers = new Map<string, () => Promise<void>>();
   private readonly queue: Task[] = [];
   private draining = false;
@@ -100,12 +127,19 @@ export class ChatStream implements ConversationFollower {
   private readonly buffered: RealtimeEvent[] = [];
   // The maps below are created on first use: most streams never need them, and an idle
   // connection's memory is mostly what its stream allocates up front.
-  private typingTimers: Map<string, NodeJS.Timeout> | null = null;
-  /** Ordered events waiting behind a seq hole, per conversation. */
-  private held: Map<string, { events: Map<number, OrderedRealtimeEvent | null>; since: number; timer: NodeJS.Timeout | null }> | null = null;
+  /** Typists shown as typing, per `conversation:user`: the event shown and its expiry timer. */
+  private typing: Map<string, { event: Typing; cancel: () => void }> | null = null;
+  /** Per followed conversation, the seq after which the caller may see history (Member.historyFromSeq). */
+  private historyFrom: Map<string, number> | null = null;
+  /** Conversations the caller left or was removed from, until an ADDED of theirs is released. */
+  private exited: Set<string> | null = null;
+  /** Per followed conversation, the position where this stream started: later messages are visible. */
+  private readonly floor = new Map<string, number>();
   private blockedCache: Map<string, boolean> | null = null;
-  private pendingPresence: Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>> | null = null;
-  private presenceTimer: NodeJS.Timeout | null = null;
+  private pendingPresence: Map<string, { event: Presence; visibilityChanged: boolean }> | null = null;
+  /** Per watched user, whether this stream last showed their real presence (true) or hid it. */
+  private presenceShown: Map<string, boolean> | null = null;
+  private cancelPresenceTimer: (() => void) | null = null;
   private detachReconnect: (() => void) | null = null;
   /** Resolves when the initial replay is done (tests and metrics). */
   readonly started: Promise<void>;
@@ -114,47 +148,56 @@ export class ChatStream implements ConversationFollower {
     readonly actor: Actor,
     cursors: StreamCursor[],
     private readonly emit: (item: StreamItem) => void,
-    factory: ChatStreams,
+    private readonly deps: StreamDeps,
   ) {
-    this.deps = factory.repos();
+    this.orderer = new SeqOrderer<OrderedRealtimeEvent>(deps.clock, {
+      release: (conversationId, seq, event) => this.release(conversationId, seq, event),
+      holeTimedOut: (conversationId, afterSeq, upToSeq) =>
+        this.enqueue(async () => {
+          await this.fetchFromStore(conversationId, afterSeq, upToSeq);
+          this.orderer.settleHole(conversationId);
+        }),
+    });
     this.started = this.start(cursors);
   }
 
   private async start(cursors: StreamCursor[]): Promise<void> {
-    const { router, conversations, contacts, settings } = this.deps;
-    const { tenantId, userId } = this.actor;
-    this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll('bus reconnected')));
-    await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
-    const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
-    const memberOf = new Set(ids);
-    await Promise.all(ids.map((id) => this.followConversation(id)));
-    const [contactIds, peerIds] = await Promise.all([
-      contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
-      conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
-    ]);
-    const watch = [...new Set([...contactIds, ...peerIds])].filter((id) => id !== userId).slice(0, MAX_PRESENCE_WATCH);
-    await Promise.all(watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))));
+    const ids = await this.registerInterest();
     if (this.closed) return;
+    const { conversations } = this.deps;
+    const { tenantId } = this.actor;
+    const memberOf = new Set(ids);
+    const current = new Map<string, Conversation>();
+    for (let i = 0; i < ids.length; i += FIND_BATCH) {
+      for (const c of await conversations.findByIds(tenantId, ids.slice(i, i + FIND_BATCH))) current.set(c.id, c);
+    }
 
-    // Replay, in cursor order, everything after each cursor.
+    // Replay, in cursor order, everything after each cursor that the caller may see.
     for (const cursor of cursors) {
       if (this.closed) return;
-      if (!isWellFormedId(cursor.conversationId) || !memberOf.has(cursor.conversationId)) {
-        this.emit({ kind: 'resync', conversationId: cursor.conversationId, reason: 'NOT_A_MEMBER' });
+      const id = cursor.conversationId;
+      const conversation = isWellFormedId(id) && memberOf.has(id) ? current.get(id) : undefined;
+      if (!conversation) {
+        this.emit({ kind: 'resync', conversationId: id, reason: 'NOT_A_MEMBER' });
         continue;
       }
-      await this.replay(cursor.conversationId, cursor.afterSeq, settings.replayLimit);
+      if (this.orderer.positionOf(id) !== undefined) continue; // a repeated cursor
+      if (cursor.afterSeq > conversation.lastSeq) {
+        this.resync(id, 'CURSOR_AHEAD', conversation.lastSeq);
+        continue;
+      }
+      if (cursor.afterSeq < conversation.lastSeq && cursor.afterSeq < (await this.historyStart(id))) {
+        this.resync(id, 'HISTORY_CHANGED', conversation.lastSeq);
+        continue;
+      }
+      this.begin(id, cursor.afterSeq);
+      if (cursor.afterSeq < conversation.lastSeq) await this.fetchFromStore(id, cursor.afterSeq);
     }
     // Conversations without a cursor start live from the store's current position, which is
     // also the baseline for detecting anything the bus loses later.
-    const fresh = ids.filter((id) => !this.delivered.has(id));
-    for (let i = 0; i < fresh.length; i += 500) {
-      for (const conversation of await conversations.findByIds(tenantId, fresh.slice(i, i + 500))) {
-        if (!this.delivered.has(conversation.id)) {
-          this.delivered.set(conversation.id, conversation.lastSeq);
-          this.deps.watch.observe(tenantId, conversation.id, conversation.lastSeq);
-        }
-      }
+    for (const id of ids) {
+      const conversation = current.get(id);
+      if (conversation && this.orderer.positionOf(id) === undefined) this.begin(id, conversation.lastSeq);
     }
     // Release what arrived live during the replay, then go live.
     this.replaying = false;
@@ -162,14 +205,34 @@ export class ChatStream implements ConversationFollower {
     for (const event of held) this.enqueue(() => this.process(event));
   }
 
+  /**
+   * Registers this stream's interest on the bus: its own user topic, each of its conversations
+   * and the presence of its contacts and peers. Returns the ids of its conversations.
+   */
+  private async registerInterest(): Promise<string[]> {
+    const { router, conversations, contacts } = this.deps;
+    const { tenantId, userId } = this.actor;
+    this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
+    await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
+    const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
+    await Promise.all(ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))));
+    const [contactIds, peerIds] = await Promise.all([
+      contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
+      conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
+    ]);
+    const watch = [...new Set([...contactIds, ...peerIds])].filter((id) => id !== userId).slice(0, MAX_PRESENCE_WATCH);
+    await Promise.all(watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))));
+    return ids;
+  }
+
   /** Stops delivery and drops every topic interest of this stream. */
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.detachReconnect?.();
-    for (const t of this.typingTimers?.values() ?? []) clearTimeout(t);
-    for (const h of this.held?.values() ?? []) if (h.timer) clearTimeout(h.timer);
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    for (const t of this.typing?.values() ?? []) t.cancel();
+    this.orderer.close();
+    this.cancelPresenceTimer?.();
     const all = [...this.unsubscribers.values()];
     for (const topic of this.unsubscribers.keys()) {
       const prefix = `chatter.${this.actor.tenantId}.conv.`;
@@ -189,25 +252,27 @@ export class ChatStream implements ConversationFollower {
     this.unsubscribers.set(topic, unsubscribe);
   }
 
-  private async followConversation(conversationId: string): Promise<void> {
-    await this.follow(topics.conversation(this.actor.tenantId, conversationId), (e) => this.onLive(e));
-    if (this.isFollowing(conversationId)) {
-      this.deps.watch.add(this.actor.tenantId, conversationId, this, this.delivered.get(conversationId) ?? 0);
-    }
+  /** Starts ordered delivery of a followed conversation after `seq`. */
+  private begin(conversationId: string, seq: number): void {
+    this.orderer.begin(conversationId, seq);
+    this.floor.set(conversationId, this.orderer.positionOf(conversationId)!);
+    if (this.isFollowing(conversationId)) this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
+  }
+
+  /** ResyncRequired for the conversation; live delivery continues after `lastSeq`. */
+  private resync(conversationId: string, reason: ResyncReason, lastSeq: number): void {
+    this.emit({ kind: 'resync', conversationId, reason });
+    if (this.orderer.positionOf(conversationId) === undefined) this.begin(conversationId, lastSeq);
+    else this.orderer.skipTo(conversationId, lastSeq);
+    this.floor.set(conversationId, Math.max(this.floor.get(conversationId) ?? 0, lastSeq));
   }
 
   /** The store is ahead of what this stream delivered (see ConversationWatch). */
   nudge(conversationId: string): void {
     if (this.closed || this.replaying) return;
     this.enqueue(async () => {
-      const from = this.delivered.get(conversationId);
-      if (from !== undefined && this.isFollowing(conversationId)) {
-        await this.replay(conversationId, from, this.deps.settings.replayLimit);
-      } else if (from === undefined && this.isFollowing(conversationId)) {
-        // Never delivered anything here yet: start from the store's view of now.
-        const conversation = await this.deps.conversations.findById(this.actor.tenantId, conversationId);
-        if (conversation) this.deps.watch.observe(this.actor.tenantId, conversationId, conversation.lastSeq);
-      }
+      const from = this.orderer.positionOf(conversationId);
+      if (from !== undefined && this.isFollowing(conversationId)) await this.fetchFromStore(conversationId, from);
     });
   }
 
@@ -215,10 +280,10 @@ export class ChatStream implements ConversationFollower {
     const topic = topics.conversation(this.actor.tenantId, conversationId);
     const unsubscribe = this.unsubscribers.get(topic);
     this.unsubscribers.delete(topic);
-    this.delivered.delete(conversationId);
-    const hold = this.held?.get(conversationId);
-    if (hold?.timer) clearTimeout(hold.timer);
-    this.held?.delete(conversationId);
+    this.orderer.forget(conversationId);
+    this.floor.delete(conversationId);
+    this.historyFrom?.delete(conversationId);
+    this.exited?.delete(conversationId);
     this.deps.watch.remove(this.actor.tenantId, conversationId, this);
     if (unsubscribe) await unsubscribe();
   }
@@ -262,7 +327,7 @@ export class ChatStream implements ConversationFollower {
     if (this.closed) return;
     const me = this.actor.userId;
     if (isOrdered(event)) {
-      if (event.type === 'MEMBERSHIP_CHANGED' && event.userId === me) return this.onOwnMembership(event);
+      if (event.type === 'MEMBERSHIP_CHANGED' && event.userId === me && event.change === 'ADDED') return this.onAdded(event);
       return this.deliverOrdered(event);
     }
     switch (event.type) {
@@ -288,188 +353,198 @@ export class ChatStream implements ConversationFollower {
         this.blockedCache?.clear();
         return;
       case 'PRESENCE':
+      case 'PRESENCE_VISIBILITY':
         this.queuePresence(event);
         return;
     }
   }
 
-  private async onOwnMembership(event: Extract<RealtimeEvent, { type: 'MEMBERSHIP_CHANGED' }>): Promise<void> {
+  /**
+   * The caller was added to a conversation (published on their user topic, and on the
+   * conversation's topic when the stream still follows it). From here the client holds what
+   * follows the ADDED entry; ResyncRequired tells it to fetch when it may see more than that.
+   */
+  private async onAdded(event: Membership): Promise<void> {
     const id = event.conversationId;
-    if (event.change === 'ADDED') {
-      const known = this.delivered.get(id);
-      if (known !== undefined && event.seq <= known) return;
-      await this.followConversation(id);
-      this.delivered.set(id, Math.max(known ?? 0, event.seq));
-      this.emit({ kind: 'event', event });
-      return;
-    }
-    if (event.change === 'REMOVED' || event.change === 'LEFT') {
-      if (!this.isFollowing(id)) return;
-      this.emit({ kind: 'event', event });
-      await this.unfollowConversation(id);
-      return;
-    }
-    await this.deliverOrdered(event);
+    const position = this.orderer.positionOf(id);
+    if (position !== undefined && event.seq <= position) return; // already delivered
+    const member = await this.deps.conversations.getMember(this.actor.tenantId, id, this.actor.userId);
+    if (!member || this.closed) return; // removed again since: that event follows
+    (this.historyFrom ??= new Map()).set(id, member.historyFromSeq);
+    // Still following without having seen the caller leave means a lost event: what the
+    // client holds predates the current membership.
+    const missedExit = position !== undefined && !this.exited?.has(id);
+    if (!this.isFollowing(id)) await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
+    if (!this.isFollowing(id)) return;
+    if (position === undefined) this.begin(id, event.seq - 1);
+    else this.orderer.skipTo(id, event.seq - 1);
+    this.floor.set(id, event.seq);
+    this.orderer.accept(id, event.seq, event);
+    if (missedExit) this.emit({ kind: 'resync', conversationId: id, reason: 'HISTORY_CHANGED' });
   }
 
   private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
     const id = event.conversationId;
     if (!this.isFollowing(id)) return;
-    const known = this.delivered.get(id);
-    if (known !== undefined && event.seq <= known) return; // already delivered (replay or duplicate)
-    if (known !== undefined && event.seq > known + 1) {
+    const position = this.orderer.positionOf(id);
+    if (position !== undefined && event.seq <= position) return; // already delivered (replay or duplicate)
+    if (position !== undefined && event.seq > position + 1 && !this.orderer.isHolding(id)) {
       // Something between was missed (bus loss) or is still being written by another
       // instance (seqs are reserved before the write commits): the store may know.
-      await this.fetchFromStore(id, known, this.deps.settings.replayLimit, event.seq - 1);
+      await this.fetchFromStore(id, position, event.seq - 1);
     }
-    this.accept(id, event.seq, event);
+    if (event.type === 'MESSAGE_UPDATED') await this.knowHistoryStart(id, event.message);
+    this.orderer.accept(id, event.seq, event);
   }
 
-  /** Delivers stored log entries after `afterSeq`, in order, or ResyncRequired past the bound. */
-  private async replay(conversationId: string, afterSeq: number, limit: number): Promise<void> {
-    if (!this.delivered.has(conversationId)) this.delivered.set(conversationId, afterSeq);
-    await this.fetchFromStore(conversationId, this.delivered.get(conversationId)!, limit);
-  }
-
-  /** Reads log entries after `afterSeq` (up to `upTo`) and hands them to accept(). */
-  private async fetchFromStore(conversationId: string, afterSeq: number, limit: number, upTo?: number): Promise<void> {
-    const { conversations, messages } = this.deps;
+  /**
+   * Reads log entries after `afterSeq` (up to `upTo`) and hands them to the orderer in order,
+   * or ResyncRequired when there are more than the replay limit.
+   */
+  private async fetchFromStore(conversationId: string, afterSeq: number, upTo?: number): Promise<void> {
+    const { conversations, messages, settings } = this.deps;
     const { tenantId } = this.actor;
+    const limit = settings.replayLimit;
     const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
     const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
-      this.held?.delete(conversationId);
-      this.delivered.set(conversationId, conversation?.lastSeq ?? afterSeq);
-      this.emit({ kind: 'resync', conversationId, reason: 'TOO_FAR_BEHIND' });
+      this.resync(conversationId, 'TOO_FAR_BEHIND', conversation?.lastSeq ?? afterSeq);
       return;
     }
     // Entries another stream replayed a moment ago are reused (same event object: rendered once).
     const shared = this.deps.replayed;
     const cached = relevant.map((e) => shared.get(tenantId, conversationId, e.seq));
-    const messageIds = relevant.flatMap((e, i) =>
-      cached[i] === undefined && (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED') ? [e.messageId] : [],
-    );
-    const found = messageIds.length ? await messages.findByIds(tenantId, [...new Set(messageIds)]) : [];
+    const missing = relevant.filter((_, i) => cached[i] === undefined);
+    const messageIds = missing.flatMap((e) => (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : []));
+    const needsConversation = missing.some((e) => e.kind === 'MEMBERSHIP_CHANGED' || e.kind === 'CONVERSATION_CHANGED');
+    const [found, conversation] = await Promise.all([
+      messageIds.length ? messages.findByIds(tenantId, [...new Set(messageIds)]) : Promise.resolve([]),
+      needsConversation ? conversations.findById(tenantId, conversationId) : Promise.resolve(null),
+    ]);
     const byId = new Map(found.map((m) => [m.id, m]));
-    for (const [i, entry] of relevant.entries()) {
-      if (this.closed) return;
+    const events = relevant.map((entry, i) => {
       let event = cached[i];
       if (event === undefined) {
-        event = this.fromLog(conversationId, entry, byId);
+        event = fromLog(tenantId, conversationId, entry, byId, conversation);
         shared.set(tenantId, conversationId, entry.seq, event);
       }
-      this.accept(conversationId, entry.seq, event);
-    }
-  }
-
-  /**
-   * Takes an ordered event (null: a log entry with nothing to show) and delivers everything that
-   * is now contiguous. Events behind a hole wait: the hole is usually a write still committing on
-   * another instance; if the store still lacks it after HOLE_WAIT_MS, it belongs to a writer that
-   * died and is skipped.
-   */
-  private accept(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
-    const delivered = this.delivered.get(conversationId);
-    if (delivered === undefined) this.delivered.set(conversationId, seq - 1);
-    else if (seq <= delivered) return;
-    let hold = this.held?.get(conversationId);
-    if (!hold && seq === (delivered ?? seq - 1) + 1) {
-      // The usual case: the next seq with nothing waiting. Delivered at once.
-      this.release(conversationId, seq, event);
-      return;
-    }
-    if (!hold) {
-      hold = { events: new Map(), since: Date.now(), timer: null };
-      (this.held ??= new Map()).set(conversationId, hold);
-    }
-    hold.events.set(seq, event);
-    this.flush(conversationId);
-  }
-
-  /** Delivers `seq`, the next one of the conversation (null: a log entry with nothing to show). */
-  private release(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
-    this.delivered.set(conversationId, seq);
-    this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
-    if (event) this.emit({ kind: 'event', event });
-  }
-
-  private flush(conversationId: string): void {
-    const hold = this.held?.get(conversationId);
-    if (!hold) return;
-    let next = (this.delivered.get(conversationId) ?? 0) + 1;
-    while (hold.events.has(next)) {
-      const event = hold.events.get(next) ?? null;
-      hold.events.delete(next);
-      this.release(conversationId, next, event);
-      next++;
-      hold.since = Date.now();
-    }
-    if (hold.events.size === 0) {
-      if (hold.timer) clearTimeout(hold.timer);
-      this.held?.delete(conversationId);
-      return;
-    }
-    if (!hold.timer) {
-      hold.timer = setTimeout(() => {
-        hold.timer = null;
-        this.enqueue(() => this.resolveHole(conversationId));
-      }, HOLE_WAIT_MS);
-      hold.timer.unref?.();
-    }
-  }
-
-  private async resolveHole(conversationId: string): Promise<void> {
-    const hold = this.held?.get(conversationId);
-    if (!hold || this.closed) return;
-    const waiting = Math.max(...hold.events.keys());
-    await this.fetchFromStore(conversationId, this.delivered.get(conversationId) ?? 0, this.deps.settings.replayLimit, waiting);
-    const still = this.held?.get(conversationId);
-    if (!still || still.events.size === 0) return;
-    if (Date.now() - still.since >= HOLE_WAIT_MS) {
-      // Nobody will fill it: continue after the hole.
-      this.delivered.set(conversationId, Math.min(...still.events.keys()) - 1);
-      still.since = Date.now();
-    }
-    this.flush(conversationId);
-  }
-
-  private fromLog(conversationId: string, entry: LoggedEvent, messages: Map<string, Message>): OrderedRealtimeEvent | null {
-    const base = { tenantId: this.actor.tenantId, conversationId, seq: entry.seq };
-    switch (entry.kind) {
-      case 'MESSAGE_ADDED':
-      case 'MESSAGE_UPDATED': {
-        const message = messages.get(entry.messageId);
-        return message ? { ...base, type: entry.kind, message } : null;
+      return event;
+    });
+    // Updates of messages older than this stream's start may concern history the caller may not
+    // see; an ADDED of the caller's needs their current membership's history start.
+    for (const event of events) {
+      if (event?.type === 'MESSAGE_UPDATED') await this.knowHistoryStart(conversationId, event.message);
+      if (event?.type === 'MEMBERSHIP_CHANGED' && event.userId === this.actor.userId && event.change === 'ADDED') {
+        await this.historyStart(conversationId, true);
       }
-      case 'MEMBERSHIP_CHANGED':
-        return { ...base, type: 'MEMBERSHIP_CHANGED', userId: entry.userId, change: entry.change };
-      case 'CONVERSATION_CHANGED':
-        return { ...base, type: 'CONVERSATION_CHANGED' };
     }
+    for (const [i, entry] of relevant.entries()) {
+      if (this.closed || !this.isFollowing(conversationId)) return;
+      this.orderer.accept(conversationId, entry.seq, events[i]!);
+    }
+  }
+
+  /** Delivers the conversation's next seq (null: a log entry with nothing to show). */
+  private release(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
+    this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
+    if (!event || this.closed) return;
+    const me = this.actor.userId;
+    switch (event.type) {
+      case 'MESSAGE_ADDED':
+        // Posted while the caller was out: not theirs to see (ResyncRequired follows their
+        // ADDED when the conversation shows it to them then).
+        if (this.exited?.has(conversationId)) return;
+        this.typistSent(conversationId, event.message.senderId);
+        break;
+      case 'MESSAGE_UPDATED':
+        // A change while out, or of a message from before the caller's history start.
+        if (this.exited?.has(conversationId)) return;
+        if (event.message.seq <= (this.historyFrom?.get(conversationId) ?? 0)) return;
+        break;
+      case 'MEMBERSHIP_CHANGED':
+        if (event.userId !== me) {
+          if (this.exited?.has(conversationId)) return;
+          break;
+        }
+        if (event.change === 'REMOVED' || event.change === 'LEFT') {
+          (this.exited ??= new Set()).add(conversationId);
+          this.emit({ kind: 'event', event });
+          // Unless added again meanwhile (a later entry), the conversation is no longer followed.
+          this.enqueue(() => this.afterExit(conversationId));
+          return;
+        }
+        if (event.change === 'ADDED') {
+          this.exited?.delete(conversationId);
+          this.emit({ kind: 'event', event });
+          const from = this.historyFrom?.get(conversationId);
+          if (from !== undefined && from < seq - 1) this.emit({ kind: 'resync', conversationId, reason: 'HISTORY_AVAILABLE' });
+          return;
+        }
+        if (this.exited?.has(conversationId)) return;
+        break;
+      case 'CONVERSATION_CHANGED':
+        if (this.exited?.has(conversationId)) return;
+        break;
+    }
+    this.emit({ kind: 'event', event });
+  }
+
+  private async afterExit(conversationId: string): Promise<void> {
+    if (!this.isFollowing(conversationId)) return;
+    const member = await this.deps.conversations.getMember(this.actor.tenantId, conversationId, this.actor.userId);
+    // Still a member: added again meanwhile, and that ADDED is on its way (or was lost: the
+    // store poll finds it). Until it is released, nothing of the conversation is shown.
+    if (!member) await this.unfollowConversation(conversationId);
+  }
+
+  /** Where the caller's visible history of the conversation starts (cached). */
+  private async historyStart(conversationId: string, refresh = false): Promise<number> {
+    const known = this.historyFrom?.get(conversationId);
+    if (known !== undefined && !refresh) return known;
+    const member = await this.deps.conversations.getMember(this.actor.tenantId, conversationId, this.actor.userId);
+    const from = member?.historyFromSeq ?? 0;
+    (this.historyFrom ??= new Map()).set(conversationId, from);
+    return from;
+  }
+
+  /** Makes sure release() can tell whether an updated message is within the caller's history. */
+  private async knowHistoryStart(conversationId: string, message: Message): Promise<void> {
+    // Messages after where this stream started are visible without asking.
+    if (message.seq > (this.floor.get(conversationId) ?? 0)) return;
+    await this.historyStart(conversationId);
   }
 
   /** After a bus outage: fetch from the store whatever each followed conversation missed. */
-  private async catchUpAll(_reason: string): Promise<void> {
-    for (const [conversationId, seq] of [...this.delivered.entries()]) {
+  private async catchUpAll(): Promise<void> {
+    for (const [conversationId, seq] of this.orderer.positions()) {
       if (this.closed) return;
-      await this.replay(conversationId, seq, this.deps.settings.replayLimit);
+      if (this.isFollowing(conversationId)) await this.fetchFromStore(conversationId, seq);
     }
   }
 
-  private trackTyping(event: Extract<RealtimeEvent, { type: 'TYPING' }>): void {
+  private trackTyping(event: Typing): void {
     const key = `${event.conversationId}:${event.userId}`;
-    const existing = this.typingTimers?.get(key);
-    if (existing) clearTimeout(existing);
-    this.typingTimers?.delete(key);
+    this.typing?.get(key)?.cancel();
+    this.typing?.delete(key);
     if (!event.typing) return;
     // Typing expires by itself when the typist stops refreshing it (or vanished).
-    const timer = setTimeout(() => {
-      this.typingTimers?.delete(key);
+    const cancel = this.deps.clock.setTimer(this.deps.settings.typingTtlMs, () => {
+      this.typing?.delete(key);
       if (!this.closed) this.emit({ kind: 'event', event: { ...event, typing: false } });
-    }, this.deps.settings.typingTtlMs);
-    timer.unref?.();
-    (this.typingTimers ??= new Map()).set(key, timer);
+    });
+    (this.typing ??= new Map()).set(key, { event, cancel });
+  }
+
+  /** The typist's message arrived: their typing indicator ends with it. */
+  private typistSent(conversationId: string, senderId: string): void {
+    if (!this.typing) return;
+    const key = `${conversationId}:${senderId}`;
+    const shown = this.typing.get(key);
+    if (!shown) return;
+    shown.cancel();
+    this.typing.delete(key);
+    this.emit({ kind: 'event', event: { ...shown.event, typing: false } });
   }
 
   private async isBlocked(otherId: string): Promise<boolean> {
@@ -481,24 +556,56 @@ export class ChatStream implements ConversationFollower {
   }
 
   /** Bursts of presence changes are coalesced: the latest state per user wins. */
-  private queuePresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' }>): void {
-    (this.pendingPresence ??= new Map()).set(event.userId, event);
-    if (this.presenceTimer) return;
-    this.presenceTimer = setTimeout(() => {
-      this.presenceTimer = null;
-      const pending = this.pendingPresence ?? new Map<string, Extract<RealtimeEvent, { type: 'PRESENCE' }>>();
+  private queuePresence(event: Presence): void {
+    const pending = (this.pendingPresence ??= new Map());
+    const previous = pending.get(event.userId);
+    pending.set(event.userId, { event, visibilityChanged: event.type === 'PRESENCE_VISIBILITY' || (previous?.visibilityChanged ?? false) });
+    if (this.cancelPresenceTimer) return;
+    this.cancelPresenceTimer = this.deps.clock.setTimer(PRESENCE_COALESCE_MS, () => {
+      this.cancelPresenceTimer = null;
+      const batch = this.pendingPresence ?? new Map<string, { event: Presence; visibilityChanged: boolean }>();
       this.pendingPresence = null;
-      this.enqueue(async () => {
-        const users = await this.deps.users.findByIds(this.actor.tenantId, [...pending.keys()]);
-        const views = await this.deps.policy.viewsOf(this.actor.userId, users);
-        for (const user of users) {
-          if (views.get(user.id)?.presenceVisible) {
-            const event = pending.get(user.id);
-            if (event) this.emit({ kind: 'event', event });
-          }
-        }
-      });
-    }, PRESENCE_COALESCE_MS);
-    this.presenceTimer.unref?.();
+      this.enqueue(() => this.showPresence(batch));
+    });
+  }
+
+  /**
+   * Shows presence changes the caller may see. When the caller can no longer see a user's
+   * presence (privacy setting, block), they are told once, so their client stops showing the
+   * old status: the event renders as OFFLINE for them, as the user's HTTP query does. Users the
+   * caller could never see produce nothing (no timing of their activity leaks).
+   */
+  private async showPresence(batch: Map<string, { event: Presence; visibilityChanged: boolean }>): Promise<void> {
+    // One batched read of the caller's relations to every user in the batch.
+    const views = await this.deps.policy.viewsOf(this.actor.userId, [...batch.values()].map((b) => b.event.user));
+    for (const [userId, { event, visibilityChanged }] of batch) {
+      if (this.closed) return;
+      const visible = views.get(userId)?.presenceVisible ?? false;
+      const shown = (this.presenceShown ??= new Map()).get(userId);
+      this.presenceShown.set(userId, visible);
+      if (visible || shown === true || (shown === undefined && visibilityChanged)) this.emit({ kind: 'event', event });
+    }
+  }
+}
+
+/** The event a log entry stands for (null: nothing to show, e.g. a message since purged). */
+function fromLog(
+  tenantId: string,
+  conversationId: string,
+  entry: LoggedEvent,
+  messages: Map<string, Message>,
+  conversation: Conversation | null,
+): OrderedRealtimeEvent | null {
+  const base = { tenantId, conversationId, seq: entry.seq };
+  switch (entry.kind) {
+    case 'MESSAGE_ADDED':
+    case 'MESSAGE_UPDATED': {
+      const message = messages.get(entry.messageId);
+      return message ? { ...base, type: entry.kind, message } : null;
+    }
+    case 'MEMBERSHIP_CHANGED':
+      return conversation ? { ...base, type: 'MEMBERSHIP_CHANGED', userId: entry.userId, change: entry.change, conversation } : null;
+    case 'CONVERSATION_CHANGED':
+      return conversation ? { ...base, type: 'CONVERSATION_CHANGED', conversation } : null;
   }
 }

@@ -6,8 +6,8 @@ import { UserRepository } from '../identity/user.repository';
 import { User } from '../identity/user';
 import { UserView, UserViewPolicy } from '../identity/profile/user-view.policy';
 import { UserId } from '../shared/ids';
-import { PresenceState, PresenceStore, PresenceTransition } from './presence.port';
-import { RealtimePublisher } from './realtime-publisher';
+import { PresenceState, PresenceStore, PresenceTransition } from '../events/presence.port';
+import { RealtimePublisher } from '../events/realtime-publisher';
 
 /** Presence of users from their live connections, published on transitions only. */
 @UseCase()
@@ -75,12 +75,16 @@ export class PresenceService {
     if (transition.status === 'OFFLINE' && transition.lastSeenAt) {
       await this.users.setLastSeen(transition.tenantId, transition.userId, transition.lastSeenAt);
     }
+    // The event carries the user as of now, so rendering it reads nothing.
+    const user = await this.users.findById(transition.tenantId, transition.userId);
+    if (!user) return;
     await this.publisher.toPresence({
       type: 'PRESENCE',
       tenantId: transition.tenantId,
       userId: transition.userId,
       status: transition.status,
       lastSeenAt: transition.lastSeenAt,
+      user,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_REPLAYED_ENTRIES, REPLAY_SHARE_MS, ReplayedEvents } from './replayed-events';
-import type { OrderedRealtimeEvent } from './realtime-event';
+import type { OrderedRealtimeEvent } from '../events/realtime-event';
 
 const event = (seq: number): OrderedRealtimeEvent =>
   ({ type: 'CONVERSATION_CHANGED', tenantId: 't', conversationId: 'c', seq }) as OrderedRealtimeEvent;

@@ -1,4 +1,4 @@
-import { OrderedRealtimeEvent } from './realtime-event';
+import { OrderedRealtimeEvent } from '../events/realtime-event';
 
 /** How long a replayed event is reused by other streams replaying the same log entry. */
 export const REPLAY_SHARE_MS = 10_000;

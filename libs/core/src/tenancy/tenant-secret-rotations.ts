@@ -1,4 +1,4 @@
-import { EventBus } from '../realtime/event-bus.port';
+import { EventBus } from '../events/event-bus.port';
 import { UseCase } from '../shared/use-case';
 import { Authenticate } from '../identity/tokens/authenticate.use-case';
 import { TENANT_ID_PATTERN } from './tenant';

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { PresencePrivacyEnum } from '../models/enums';
+import { HistoryVisibilityEnum, PresencePrivacyEnum } from '../models/enums';
 
 @InputType('UpdateProfileInput')
 export class UpdateProfileInput {
@@ -14,17 +14,23 @@ export class UpdateProfileInput {
 export class CreateGroupInput {
   @Field() title!: string;
   @Field(() => [ID]) memberIds!: string[];
+  @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Default SINCE_JOINED.' })
+  historyVisibility?: HistoryVisibilityEnum | null;
 }
 
 @InputType('CreateChannelInput')
 export class CreateChannelInput {
   @Field() title!: string;
+  @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Default FULL.' })
+  historyVisibility?: HistoryVisibilityEnum | null;
 }
 
 @InputType('UpdateConversationInput')
 export class UpdateConversationInput {
   @Field(() => ID) conversationId!: string;
   @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Admins; applies to members added from now on.' })
+  historyVisibility?: HistoryVisibilityEnum | null;
   @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
   @Field(() => Boolean, { nullable: true }) archived?: boolean | null;

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ViewerDependent } from './viewer-dependent.decorator';
-import { ConversationKindEnum, MemberRoleEnum } from './enums';
+import { ConversationKindEnum, HistoryVisibilityEnum, MemberRoleEnum } from './enums';
 import { MessageModel } from './message.model';
 import { PageInfoModel } from './page-info.model';
 import { UserModel } from './user.model';
@@ -36,6 +36,8 @@ export class ConversationModel {
   @ViewerDependent()
   @Field(() => MemberConnectionModel) members!: MemberConnectionModel;
   @Field(() => Int) memberCount!: number;
+  @Field(() => HistoryVisibilityEnum, { description: 'Groups default to SINCE_JOINED, channels and direct chats to FULL.' })
+  historyVisibility!: HistoryVisibilityEnum;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
   @ViewerDependent()
   @Field(() => MessageModel, { nullable: true }) lastMessage!: unknown;

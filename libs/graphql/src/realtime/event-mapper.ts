@@ -1,4 +1,4 @@
-import { ConversationRepository, RealtimeEvent, StreamItem, UserRepository } from '@chatter/core';
+import { RealtimeEvent, StreamItem } from '@chatter/core';
 import {
   ChatEventObject,
   ConversationChangedModel,
@@ -17,14 +17,12 @@ function make<T extends object>(Type: new () => T, fields: Partial<T>): T {
 }
 
 /**
- * Turns a stream item into the GraphQL event object (domain parents; viewer-specific fields
- * are resolved at execution). The result depends only on the event, so it can be shared by all
- * local subscribers.
+ * Turns a stream item into the GraphQL event object, from what the event carries only (the
+ * message, conversation or user as of the change): no store read. Parents are domain objects;
+ * fields that depend on the viewer are resolved per viewer at execution. The result depends
+ * only on the event, so it can be shared by all local subscribers.
  */
-export async function toChatEvent(
-  item: Exclude<StreamItem, { kind: 'close' }>,
-  repos: { conversations: ConversationRepository; users: UserRepository },
-): Promise<ChatEventObject | null> {
+export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatEventObject | null {
   if (item.kind === 'resync') {
     return make(ResyncRequiredModel, { conversationId: item.conversationId, reason: item.reason });
   }
@@ -36,30 +34,22 @@ export async function toChatEvent(
       return make(MessageUpdatedModel, { message: event.message, seq: event.seq });
     case 'READ_RECEIPT':
       return make(ReadReceiptModel, { conversationId: event.conversationId, userId: event.userId, seq: event.seq });
-    case 'MEMBERSHIP_CHANGED': {
-      const conversation = await repos.conversations.findById(event.tenantId, event.conversationId);
-      if (!conversation) return null;
+    case 'MEMBERSHIP_CHANGED':
       return make(MembershipChangedModel, {
-        conversation,
+        conversation: event.conversation,
         userId: event.userId,
         change: event.change as MembershipChangeEnum,
         seq: event.seq,
       });
-    }
     case 'CONVERSATION_CHANGED':
-    case 'MEMBER_SETTINGS_CHANGED': {
-      const conversation = await repos.conversations.findById(event.tenantId, event.conversationId);
-      if (!conversation) return null;
-      return make(ConversationChangedModel, { conversation, logSeq: event.type === 'CONVERSATION_CHANGED' ? event.seq : null });
-    }
-    case 'TYPING': {
-      const user = await repos.users.findById(event.tenantId, event.userId);
-      return user ? make(TypingChangedModel, { conversationId: event.conversationId, user, typing: event.typing }) : null;
-    }
-    case 'PRESENCE': {
-      const user = await repos.users.findById(event.tenantId, event.userId);
-      return user ? make(PresenceChangedModel, { user }) : null;
-    }
+      return make(ConversationChangedModel, { conversation: event.conversation, logSeq: event.seq });
+    case 'MEMBER_SETTINGS_CHANGED':
+      return make(ConversationChangedModel, { conversation: event.conversation, logSeq: null });
+    case 'TYPING':
+      return make(TypingChangedModel, { conversationId: event.conversationId, user: event.user, typing: event.typing });
+    case 'PRESENCE':
+    case 'PRESENCE_VISIBILITY':
+      return make(PresenceChangedModel, { user: event.user });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':
       return null;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { buildSchema, GraphQLObjectType } from 'graphql';
 import { makeServer } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
-import { Authenticate, Authenticated, ConversationRepository, DomainError, PresenceService, RealtimeEvent, UserRepository } from '@chatter/core';
+import { Authenticate, Authenticated, DomainError, PresenceService, RealtimeEvent } from '@chatter/core';
 import { userText } from '@chatter/testing';
 import type { Loaders } from '../context/loaders';
 import { DocumentCache } from './document-cache';
@@ -40,7 +40,6 @@ const authenticate = {
   },
 } as unknown as Authenticate;
 const limits = { maxDepth: 10, maxAliases: 10, maxComplexity: 1_000, maxDirectives: 10, maxExpensiveFields: 2, introspection: false };
-const repos = { conversations: {} as ConversationRepository, users: {} as UserRepository };
 
 function connect() {
   const registry = new SocketRegistry(presence, { keepAliveMs: 60_000, presenceTtlMs: 60_000 }, { warn: () => undefined });
@@ -54,7 +53,7 @@ function connect() {
       documents: new DocumentCache(schema, limits),
       limits,
       users: new UserAdmission({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: 0 }),
-      renderer: new SharedRenderer(schema, repos),
+      renderer: new SharedRenderer(schema),
       formatError: (formatted) => formatted,
       introspection: false,
       metrics: { subscriptionStarted: () => undefined, subscriptionEnded: () => undefined, eventsDelivered: () => undefined },

@@ -19,7 +19,7 @@ function harness(render: (item: StreamItem) => ExecutionResult | SharedPayload |
   return { source, events, log, stops: () => stops };
 }
 
-const resync = (c: string): StreamItem => ({ kind: 'resync', conversationId: c, reason: 'r' });
+const resync = (c: string): StreamItem => ({ kind: 'resync', conversationId: c, reason: 'TOO_FAR_BEHIND' });
 
 describe('renderedEvents (the iterator graphql-ws consumes)', () => {
   it('yields each rendered item, shared payloads as they are, and counts deliveries', async () => {

@@ -1,6 +1,6 @@
 import { buildSchema, ExecutionArgs, GraphQLObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { ConversationRepository, Message, RealtimeEvent, UserRepository } from '@chatter/core';
+import type { Message, RealtimeEvent } from '@chatter/core';
 import { VIEWER_DEPENDENT } from '../models/viewer-dependent.decorator';
 import { SharedPayload } from './shared-frames';
 import { SharedRenderer } from './shared-renderer';
@@ -25,7 +25,6 @@ message.getFields().broken!.resolve = () => {
   throw new Error('boom');
 };
 
-const repos = { conversations: {} as ConversationRepository, users: {} as UserRepository };
 const added = (body: string): RealtimeEvent => ({
   type: 'MESSAGE_ADDED',
   tenantId: 't',
@@ -41,7 +40,7 @@ function subscriber(renderer: SharedRenderer, query: string, viewer: string, var
 
 describe('SharedRenderer', () => {
   it('executes and serializes a viewer-independent selection once per event for every subscriber with it', async () => {
-    const renderer = new SharedRenderer(schema, repos);
+    const renderer = new SharedRenderer(schema);
     const document = parse('subscription S($since: Int) { chatEvents(since: $since) { __typename ... on MessageAdded { seq message { id body } } } }');
     const subs = ['ada', 'bob', 'cyd'].map((viewer, i) => {
       const args: ExecutionArgs = { schema, document, variableValues: { since: i }, contextValue: { viewer, loaders: { clear: () => undefined } } };
@@ -59,7 +58,7 @@ describe('SharedRenderer', () => {
   });
 
   it('keeps apart subscribers whose selections or render variables differ', async () => {
-    const renderer = new SharedRenderer(schema, repos);
+    const renderer = new SharedRenderer(schema);
     const q = 'subscription S($u: Boolean) { chatEvents { ... on MessageAdded { message { body(upper: $u) } } } }';
     const lower = subscriber(renderer, q, 'ada', { u: false });
     const upper = subscriber(renderer, q, 'bob', { u: true });
@@ -71,7 +70,7 @@ describe('SharedRenderer', () => {
   });
 
   it('executes a viewer-dependent selection per subscriber', async () => {
-    const renderer = new SharedRenderer(schema, repos);
+    const renderer = new SharedRenderer(schema);
     const q = 'subscription { chatEvents { ... on MessageAdded { message { id mine } } } }';
     const ada = subscriber(renderer, q, 'ada');
     const bob = subscriber(renderer, q, 'bob');
@@ -85,7 +84,7 @@ describe('SharedRenderer', () => {
   });
 
   it('renders results with errors per subscriber (errors are formatted for each)', async () => {
-    const renderer = new SharedRenderer(schema, repos);
+    const renderer = new SharedRenderer(schema);
     const sub = subscriber(renderer, 'subscription { chatEvents { ... on MessageAdded { message { broken } } } }', 'ada');
     const result = await renderer.render({ kind: 'event', event: added('x') }, sub.args, sub.plan);
     expect(result).not.toBeInstanceOf(SharedPayload);
@@ -93,10 +92,10 @@ describe('SharedRenderer', () => {
   });
 
   it('renders a resync per subscriber and delivers nothing for events without a client shape', async () => {
-    const renderer = new SharedRenderer(schema, repos);
+    const renderer = new SharedRenderer(schema);
     const sub = subscriber(renderer, 'subscription { chatEvents { ... on ResyncRequired { conversationId reason } } }', 'ada');
-    expect(await renderer.render({ kind: 'resync', conversationId: 'c', reason: 'too far behind' }, sub.args, sub.plan)).toEqual({
-      data: { chatEvents: { conversationId: 'c', reason: 'too far behind' } },
+    expect(await renderer.render({ kind: 'resync', conversationId: 'c', reason: 'TOO_FAR_BEHIND' }, sub.args, sub.plan)).toEqual({
+      data: { chatEvents: { conversationId: 'c', reason: 'TOO_FAR_BEHIND' } },
     });
     const revoked: RealtimeEvent = { type: 'SESSION_REVOKED', tenantId: 't', userId: 'ada', sessionId: 's' };
     expect(await renderer.render({ kind: 'event', event: revoked }, sub.args, sub.plan)).toBeNull();

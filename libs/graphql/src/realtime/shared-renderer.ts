@@ -1,5 +1,5 @@
 import { DocumentNode, execute, ExecutionArgs, ExecutionResult, getOperationAST, GraphQLSchema } from 'graphql';
-import { ConversationRepository, RealtimeEvent, StreamItem, UserRepository } from '@chatter/core';
+import { RealtimeEvent, StreamItem } from '@chatter/core';
 import { GqlContext } from '../context/gql-context';
 import { ChatEventObject } from '../models/chat-event.model';
 import { toChatEvent } from './event-mapper';
@@ -26,15 +26,12 @@ export interface RenderPlan {
  */
 export class SharedRenderer {
   private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
-  private readonly mapped = new WeakMap<object, Promise<ChatEventObject | null>>();
+  private readonly mapped = new WeakMap<object, ChatEventObject | null>();
   /** What rendering needs to know of each (cached, so shared) document, worked out once. */
   private readonly facts = new WeakMap<DocumentNode, { id: number; dependent: boolean; renderVariables: Map<string, string[]> }>();
   private nextDocumentId = 1;
 
-  constructor(
-    private readonly schema: GraphQLSchema,
-    private readonly repos: { conversations: ConversationRepository; users: UserRepository },
-  ) {}
+  constructor(private readonly schema: GraphQLSchema) {}
 
   plan(args: ExecutionArgs): RenderPlan {
     const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? '';
@@ -60,12 +57,12 @@ export class SharedRenderer {
   /** The item rendered for one subscriber: a SharedPayload when shared, null when there is nothing to deliver. */
   async render(item: RenderItem, args: ExecutionArgs, plan: RenderPlan): Promise<ExecutionResult | SharedPayload | null> {
     const eventObject = item.kind === 'event' ? (item.event as RealtimeEvent & object) : null;
-    let mappedPromise = eventObject ? this.mapped.get(eventObject) : undefined;
-    if (!mappedPromise) {
-      mappedPromise = toChatEvent(item, this.repos);
-      if (eventObject) this.mapped.set(eventObject, mappedPromise);
+    // Events carry what rendering needs (no store read); the mapping is kept per event object.
+    let mapped = eventObject ? this.mapped.get(eventObject) : undefined;
+    if (mapped === undefined) {
+      mapped = toChatEvent(item);
+      if (eventObject) this.mapped.set(eventObject, mapped);
     }
-    const mapped = await mappedPromise;
     if (!mapped) return null;
     const run = async (): Promise<ExecutionResult> => {
       (args.contextValue as GqlContext).loaders.clear();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamItem } from '@chatter/core';
 import { MAX_PENDING_ITEMS, StreamIterator } from './stream-iterator';
 
-const resync = (n: number): StreamItem => ({ kind: 'resync', conversationId: String(n), reason: 'r' });
+const resync = (n: number): StreamItem => ({ kind: 'resync', conversationId: String(n), reason: 'TOO_FAR_BEHIND' });
 
 function iterator() {
   const it = new StreamIterator();

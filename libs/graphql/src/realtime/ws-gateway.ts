@@ -105,7 +105,7 @@ export class WsGateway {
         documents: new DocumentCache(schema, options.limits),
         limits: options.limits,
         users: this.users,
-        renderer: new SharedRenderer(schema, { conversations: deps.conversations, users: deps.users }),
+        renderer: new SharedRenderer(schema),
         formatError,
         introspection: options.limits.introspection,
         metrics,

@@ -10,7 +10,6 @@ import {
   Message,
   MessageQueries,
   MessageRequests,
-  pageSize,
   Receipts,
   User,
 } from '@chatter/core';
@@ -227,8 +226,11 @@ export class ConversationResolver {
 
   @ResolveField(() => MessageModel, { nullable: true })
   async lastMessage(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Message | null> {
-    if (!c.lastMessageId || !(await this.member(ctx, actor, c))) return null;
-    return ctx.loaders.messages(actor).load(c.lastMessageId);
+    const member = c.lastMessageId ? await this.member(ctx, actor, c) : null;
+    if (!c.lastMessageId || !member) return null;
+    const message = await ctx.loaders.messages(actor).load(c.lastMessageId);
+    // Not shown when it predates the member's visible history (history visibility).
+    return message && message.seq > member.historyFromSeq ? message : null;
   }
 
   @ResolveField(() => UserModel, { nullable: true })

@@ -15,6 +15,7 @@ export const toConversation = (r: ConversationRecord): Conversation => ({
   lastMessageId: r.lastMessageId ?? null,
   lastActivityAt: r.lastActivityAt,
   memberCount: r.memberCount,
+  historyVisibility: r.historyVisibility ?? 'FULL',
   createdBy: r.createdBy ?? null,
   createdAt: r.createdAt,
 });
@@ -32,6 +33,7 @@ export const fromNewConversation = (c: Conversation, members: NewMember[]): Conv
   lastMessageId: null,
   lastActivityAt: c.lastActivityAt,
   memberCount: members.length,
+  historyVisibility: c.historyVisibility,
   createdBy: c.createdBy,
   createdAt: c.createdAt,
   pendingMembers: members.map((m) => ({ userId: m.userId, role: m.role })),
@@ -43,6 +45,7 @@ export const toMember = (r: MemberRecord): Member => ({
   userId: r.userId,
   role: r.role,
   joinedAt: r.joinedAt,
+  historyFromSeq: r.historyFromSeq ?? 0,
   readSeq: r.readSeq,
   deliveredSeq: r.deliveredSeq,
   muted: r.muted,

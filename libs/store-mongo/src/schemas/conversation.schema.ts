@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { ConversationKind, MemberRole } from '@chatter/core';
+import type { ConversationKind, HistoryVisibility, MemberRole } from '@chatter/core';
 
 export const CONVERSATION_MODEL = 'Conversation';
 
@@ -50,6 +50,14 @@ export class ConversationRecord {
 
   @Prop({ type: Number, default: 0 })
   memberCount!: number;
+
+  /** Seq of the CONVERSATION_CHANGED entry whose history visibility is applied (its commit mark). */
+  @Prop({ type: Number, default: 0 })
+  historyVisibilitySeq?: number;
+
+  /** What members added from now on see of earlier history; documents from before it: FULL. */
+  @Prop({ type: String, enum: ['FULL', 'SINCE_JOINED'], default: 'FULL' })
+  historyVisibility?: HistoryVisibility;
 
   @Prop({ type: String, default: null })
   createdBy!: string | null;

@@ -31,6 +31,10 @@ export class MemberRecord {
   @Prop({ type: Date, required: true })
   joinedAt!: Date;
 
+  /** The member sees the log after this seq (Member.historyFromSeq); documents from before it: 0. */
+  @Prop({ type: Number, default: 0 })
+  historyFromSeq?: number;
+
   @Prop({ type: Number, default: 0 })
   readSeq!: number;
 

@@ -1,6 +1,7 @@
 import {
   Conversation,
   ConversationKind,
+  HistoryVisibility,
   LoggedEvent,
   Member,
   MemberRole,
@@ -19,6 +20,7 @@ export interface ConversationRow {
   last_message_id: string | null;
   last_activity_at: number;
   member_count: number;
+  history_visibility: HistoryVisibility;
   created_by: string | null;
   created_at: number;
 }
@@ -29,6 +31,7 @@ export interface MemberRow {
   user_id: string;
   role: MemberRole;
   joined_at: number;
+  history_from_seq: number;
   read_seq: number;
   delivered_seq: number;
   muted: number;
@@ -59,6 +62,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   lastMessageId: row.last_message_id,
   lastActivityAt: fromMs(row.last_activity_at),
   memberCount: row.member_count,
+  historyVisibility: row.history_visibility,
   createdBy: row.created_by,
   createdAt: fromMs(row.created_at),
 });
@@ -74,6 +78,7 @@ export const fromConversation = (c: Conversation): ConversationRow => ({
   last_message_id: c.lastMessageId,
   last_activity_at: toMs(c.lastActivityAt),
   member_count: c.memberCount,
+  history_visibility: c.historyVisibility,
   created_by: c.createdBy,
   created_at: toMs(c.createdAt),
 });
@@ -84,6 +89,7 @@ export const toMember = (row: MemberRow): Member => ({
   userId: row.user_id,
   role: row.role,
   joinedAt: fromMs(row.joined_at),
+  historyFromSeq: row.history_from_seq,
   readSeq: row.read_seq,
   deliveredSeq: row.delivered_seq,
   muted: row.muted === 1,

@@ -79,6 +79,7 @@ export function aConversation(
     lastMessageId: null,
     lastActivityAt: at,
     memberCount: 0,
+    historyVisibility: 'FULL',
     createdBy: null,
     createdAt: at,
     ...overrides,

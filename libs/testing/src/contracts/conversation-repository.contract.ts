@@ -85,6 +85,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           userId: a.id,
           role: 'OWNER',
           joinedAt: input.createdAt,
+          historyFromSeq: 0,
           readSeq: 0,
           deliveredSeq: 0,
           muted: false,
@@ -345,6 +346,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           userId: n2.id,
           role: 'ADMIN',
           joinedAt: at,
+          historyFromSeq: 0,
           readSeq: 0,
           deliveredSeq: 0,
           muted: false,
@@ -373,6 +375,45 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           store().conversations.addMembers(t, newId(), [member(n1)], nextTime()),
           'NOT_FOUND',
         );
+      });
+
+      it('keeps the history visibility, and starts a SINCE_JOINED member after their ADDED entry', async () => {
+        const t = aTenantId();
+        const [owner, early, late] = await seedUsers(store(), t, 3);
+        const input = aConversation(t, { historyVisibility: 'SINCE_JOINED' });
+        const created = await store().conversations.create(input, [
+          { userId: owner.id, role: 'OWNER' },
+          { userId: early.id, role: 'MEMBER' },
+        ]);
+        expect(created.historyVisibility).toBe('SINCE_JOINED');
+        expect((await store().conversations.findById(t, input.id))?.historyVisibility).toBe('SINCE_JOINED');
+        // Initial members see everything; one added later sees what follows their ADDED entry.
+        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(0);
+        await store().conversations.removeMember(t, input.id, early.id, 'REMOVED', nextTime());
+        const [lateAdded] = await store().conversations.addMembers(t, input.id, [member(late)], nextTime());
+        expect(lateAdded?.event.seq).toBe(2);
+        expect(lateAdded?.member?.historyFromSeq).toBe(2);
+        expect((await store().conversations.getMember(t, input.id, late.id))?.historyFromSeq).toBe(2);
+        // Added again, a removed member starts over from the new ADDED entry.
+        const [again] = await store().conversations.addMembers(t, input.id, [member(early)], nextTime());
+        expect(again?.event.seq).toBe(3);
+        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(3);
+        // Under FULL, members added later see everything.
+        const full = await store().conversations.create(aConversation(t, { historyVisibility: 'FULL' }), [
+          { userId: owner.id, role: 'OWNER' },
+        ]);
+        expect(full.historyVisibility).toBe('FULL');
+        const [fullAdded] = await store().conversations.addMembers(t, full.id, [member(late)], nextTime());
+        expect(fullAdded?.member?.historyFromSeq).toBe(0);
+        // Changing the setting is logged, and applies to members added after it.
+        const changed = await store().conversations.updateHistoryVisibility(t, full.id, 'SINCE_JOINED', nextTime());
+        expect(changed?.conversation.historyVisibility).toBe('SINCE_JOINED');
+        expect(changed?.event).toMatchObject({ kind: 'CONVERSATION_CHANGED', seq: 2 });
+        expect((await store().conversations.listEvents(t, full.id, 1, 10)).map((e) => e.kind)).toEqual(['CONVERSATION_CHANGED']);
+        expect((await store().conversations.getMember(t, full.id, late.id))?.historyFromSeq).toBe(0);
+        const [afterChange] = await store().conversations.addMembers(t, full.id, [member(early)], nextTime());
+        expect(afterChange?.member?.historyFromSeq).toBe(3);
+        expect(await store().conversations.updateHistoryVisibility(t, newId(), 'FULL', nextTime())).toBeNull();
       });
 
       it('removes a member with a REMOVED or LEFT entry', async () => {

@@ -437,6 +437,22 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         expect(await store().messages.search(t, me.id, '0', null, 0, 10)).toEqual([]);
       });
 
+      it('finds nothing from before the member’s history start (SINCE_JOINED)', async () => {
+        const t = aTenantId();
+        const [owner, late] = await seedUsers(store(), t, 2);
+        const group = await store().conversations.create(aConversation(t, { historyVisibility: 'SINCE_JOINED' }), [
+          { userId: owner.id, role: 'OWNER' },
+        ]);
+        await store().messages.append(aMessage(t, group.id, owner.id, { body: 'harbour plans, before' }));
+        await store().conversations.addMembers(t, group.id, [member(late)], nextTime());
+        const after = await store().messages.append(aMessage(t, group.id, owner.id, { body: 'harbour plans, after' }));
+        for (const scope of [null, group.id]) {
+          const found = await store().messages.search(t, late.id, 'harbour', scope, 0, 10);
+          expect(found.map((h) => h.message.id)).toEqual([after.message.id]);
+        }
+        expect(await store().messages.search(t, owner.id, 'harbour', group.id, 0, 10)).toHaveLength(2);
+      });
+
       it('searches the current body: edits are found by their new words only', async () => {
         const t = aTenantId();
         const { conversation, users } = await aChat(store(), t, 1);

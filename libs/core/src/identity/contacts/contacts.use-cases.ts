@@ -10,7 +10,7 @@ import { enforceRateLimit } from '../../limits/rate-limit';
 
 const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
   enforceRateLimit(limiter, `write:${actor.tenantId}:${actor.userId}`, settings.writesPerUser, 'changes');
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { directKey } from '../../messaging/conversation';
 import { ConversationRepository } from '../../messaging/conversation.repository';
 import { BlockRepository, Contact, ContactRepository } from '../contact.repository';
@@ -64,7 +64,7 @@ export class ManageContacts {
     if (!dm) return;
     await Promise.all(
       [actor.userId, otherId].map((userId) =>
-        this.publisher.toUser(userId, { type: 'MEMBER_SETTINGS_CHANGED', tenantId: actor.tenantId, conversationId: dm.id, userId }),
+        this.publisher.toUser(userId, { type: 'MEMBER_SETTINGS_CHANGED', tenantId: actor.tenantId, conversationId: dm.id, userId, conversation: dm }),
       ),
     );
   }
@@ -118,6 +118,12 @@ export class ManageBlocks {
 
   private async announce(actor: Actor, otherId: string): Promise<void> {
     const event = { type: 'BLOCKS_CHANGED' as const, tenantId: actor.tenantId, userId: actor.userId };
-    await Promise.all([this.publisher.toUser(actor.userId, event), this.publisher.toUser(otherId, event)]);
+    // Each one's presence watchers re-evaluate too: a block hides presence both ways.
+    const both = await this.users.findByIds(actor.tenantId, [actor.userId, otherId]);
+    await Promise.all([
+      this.publisher.toUser(actor.userId, event),
+      this.publisher.toUser(otherId, event),
+      this.publisher.presenceVisibilityChanged(both),
+    ]);
   }
 }

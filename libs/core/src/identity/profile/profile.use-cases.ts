@@ -7,7 +7,7 @@ import { UseCase } from '../../shared/use-case';
 import { CoreSettings } from '../../shared/settings';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { PresencePrivacy, ProfilePatch, User } from '../user';
 import { UserRepository } from '../user.repository';
 
@@ -72,7 +72,10 @@ export class UpdateProfile {
     if (!user) throw notFound('user');
     if (patch.presencePrivacy !== undefined) {
       // Watchers re-evaluate what they may see of this user's presence.
-      await this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId });
+      await Promise.all([
+        this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId }),
+        this.publisher.presenceVisibilityChanged([user]),
+      ]);
     }
     return user;
   }

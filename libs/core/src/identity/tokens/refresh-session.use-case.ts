@@ -1,7 +1,7 @@
 import { Clock } from '../../shared/clock';
 import { DomainError } from '../../shared/domain-error';
 import { UseCase } from '../../shared/use-case';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { SessionRepository } from '../session.repository';
 import { UserRepository } from '../user.repository';
 import { AuthResult, SessionIssuer } from './session-issuer';

@@ -8,15 +8,17 @@ import { checkOptionalText, checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { BlockRepository } from '../../identity/contact.repository';
 import { UserRepository } from '../../identity/user.repository';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import {
   Conversation,
   ConversationKind,
+  defaultHistoryVisibility,
   directKey,
   GENERAL_CHANNEL_KEY,
+  HistoryVisibility,
   Member,
   MemberRole,
   MemberSettingsPatch,
@@ -25,6 +27,13 @@ import { ConversationRepository, MemberMutation, NewMember } from '../conversati
 import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
 
 const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
+const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
+
+function checkVisibility(value: HistoryVisibility | null | undefined, kind: ConversationKind): HistoryVisibility {
+  if (value === undefined || value === null) return defaultHistoryVisibility(kind);
+  if (!VISIBILITIES.includes(value)) throw invalid('historyVisibility', 'unknown history visibility');
+  return value;
+}
 
 /** Creating conversations: direct chats, groups, channels, the tenant's general channel. */
 @UseCase()
@@ -69,23 +78,28 @@ export class CreateConversations {
     return conversation;
   }
 
-  async createGroup(actor: Actor, input: { title: string; memberIds: string[] }): Promise<Conversation> {
+  async createGroup(
+    actor: Actor,
+    input: { title: string; memberIds: string[]; historyVisibility?: HistoryVisibility | null },
+  ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
+    const visibility = checkVisibility(input.historyVisibility, 'GROUP');
     await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
     const memberIds = await this.existingUsers(actor, input.memberIds, this.settings.maxGroupMembers - 1);
     const members: NewMember[] = [
       { userId: actor.userId, role: 'OWNER' },
       ...memberIds.map((userId) => ({ userId, role: 'MEMBER' as const })),
     ];
-    const conversation = await this.conversations.create(this.draft(actor, 'GROUP', title, null), members);
+    const conversation = await this.conversations.create(this.draft(actor, 'GROUP', title, null, visibility), members);
     await this.announce(conversation, members.map((m) => m.userId));
     return conversation;
   }
 
-  async createChannel(actor: Actor, input: { title: string }): Promise<Conversation> {
+  async createChannel(actor: Actor, input: { title: string; historyVisibility?: HistoryVisibility | null }): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
+    const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
     await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
-    const conversation = await this.conversations.create(this.draft(actor, 'CHANNEL', title, null), [
+    const conversation = await this.conversations.create(this.draft(actor, 'CHANNEL', title, null, visibility), [
       { userId: actor.userId, role: 'OWNER' },
     ]);
     await this.announce(conversation, [actor.userId]);
@@ -106,6 +120,7 @@ export class CreateConversations {
         lastMessageId: null,
         lastActivityAt: now,
         memberCount: 0,
+        historyVisibility: defaultHistoryVisibility('CHANNEL'),
         createdBy: null,
         createdAt: now,
       },
@@ -128,7 +143,13 @@ export class CreateConversations {
     return unique;
   }
 
-  private draft(actor: Actor, kind: ConversationKind, title: string | null, uniqueKey: string | null): Conversation {
+  private draft(
+    actor: Actor,
+    kind: ConversationKind,
+    title: string | null,
+    uniqueKey: string | null,
+    historyVisibility: HistoryVisibility = defaultHistoryVisibility(kind),
+  ): Conversation {
     const now = this.clock.now();
     return {
       id: newId(),
@@ -140,6 +161,7 @@ export class CreateConversations {
       lastMessageId: null,
       lastActivityAt: now,
       memberCount: 0,
+      historyVisibility,
       createdBy: actor.userId,
       createdAt: now,
     };
@@ -156,6 +178,7 @@ export class CreateConversations {
           seq: conversation.lastSeq,
           userId,
           change: 'ADDED',
+          conversation,
         }),
       ),
     );
@@ -242,7 +265,10 @@ export class ManageMembers {
       throw new DomainError('LAST_OWNER', 'hand ownership to another member before leaving');
     }
     const mutation = await this.conversations.removeMember(actor.tenantId, conversationId, actor.userId, 'LEFT', this.clock.now());
-    if (mutation) await this.publisher.logged(conversation, mutation.event);
+    if (mutation) {
+      const after = (await this.conversations.findById(actor.tenantId, conversationId)) ?? conversation;
+      await this.publisher.logged(after, mutation.event);
+    }
     return true;
   }
 
@@ -251,8 +277,11 @@ export class ManageMembers {
   }
 
   private async publish(conversation: Conversation, mutations: MemberMutation[]): Promise<Conversation> {
-    for (const mutation of mutations) await this.publisher.logged(conversation, mutation.event);
-    return (await this.conversations.findById(conversation.tenantId, conversation.id)) ?? conversation;
+    if (mutations.length === 0) return conversation;
+    // Events carry the conversation as it is after the change (member count, last seq).
+    const after = (await this.conversations.findById(conversation.tenantId, conversation.id)) ?? conversation;
+    for (const mutation of mutations) await this.publisher.logged(after, mutation.event);
+    return after;
   }
 }
 
@@ -302,7 +331,14 @@ export class ConversationQueries {
 
   async update(
     actor: Actor,
-    input: { conversationId: string; title?: string | null; muted?: boolean | null; pinned?: boolean | null; archived?: boolean | null },
+    input: {
+      conversationId: string;
+      title?: string | null;
+      historyVisibility?: HistoryVisibility | null;
+      muted?: boolean | null;
+      pinned?: boolean | null;
+      archived?: boolean | null;
+    },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
     await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
@@ -312,6 +348,18 @@ export class ConversationQueries {
       const title = checkText('title', input.title, { min: 1, max: 100 });
       if (title !== conversation.title) {
         const changed = await this.conversations.updateTitle(actor.tenantId, conversation.id, title, this.clock.now());
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.historyVisibility !== undefined && input.historyVisibility !== null) {
+      notInDirect(conversation);
+      if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can change history visibility');
+      const visibility = checkVisibility(input.historyVisibility, conversation.kind);
+      if (visibility !== conversation.historyVisibility) {
+        const changed = await this.conversations.updateHistoryVisibility(actor.tenantId, conversation.id, visibility, this.clock.now());
         if (changed) {
           conversation = changed.conversation;
           await this.publisher.logged(conversation, changed.event);
@@ -333,6 +381,7 @@ export class ConversationQueries {
         tenantId: actor.tenantId,
         conversationId: conversation.id,
         userId: actor.userId,
+        conversation,
       });
     }
     return conversation;

@@ -8,7 +8,7 @@ import { BlockRepository, ContactRepository } from '../../identity/contact.repos
 import { ManageBlocks } from '../../identity/contacts/contacts.use-cases';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess } from '../conversation-access';
@@ -91,6 +91,7 @@ export async function announceSeenChanged(publisher: RealtimePublisher, conversa
         tenantId: conversation.tenantId,
         conversationId: conversation.id,
         userId,
+        conversation,
       }),
     ),
   );

@@ -47,12 +47,15 @@ export class MessageQueries {
       }
     }
     if ((args.first ?? null) !== null && (args.last ?? null) !== null) throw invalid('first', 'use either first or last');
-    const { conversation } = await this.access.member(actor, conversationId);
+    const { conversation, member } = await this.access.member(actor, conversationId);
     const forward = (args.first ?? null) !== null || ((args.after ?? null) !== null && (args.last ?? null) === null);
     const limit = pageSize(forward ? args.first : args.last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    // History visibility: nothing at or before the member's history start (docs/realtime.md).
+    const start = member.historyFromSeq;
+    const after = Math.max(args.after ?? 0, start);
     const range = forward
-      ? { afterSeq: args.after ?? 0, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'forward' as const }
-      : { afterSeq: args.after ?? undefined, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'backward' as const };
+      ? { afterSeq: after, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'forward' as const }
+      : { afterSeq: after > 0 ? after : undefined, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'backward' as const };
     const rows = await this.messages.listBySeq(actor.tenantId, conversation.id, range);
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
@@ -60,7 +63,7 @@ export class MessageQueries {
     const last = page[page.length - 1]?.seq ?? 0;
     return {
       messages: page,
-      hasPreviousPage: forward ? (args.after ?? 0) > 0 : more,
+      hasPreviousPage: forward ? after > start : more,
       hasNextPage: forward ? more : args.before !== undefined && args.before !== null && last < conversation.lastSeq,
     };
   }
@@ -103,7 +106,7 @@ export class MessageQueries {
 
   unreadCount(actor: Actor, conversation: Conversation, member: Member | null): Promise<number> {
     if (!member) return Promise.resolve(0);
-    return this.messages.countUnread(actor.tenantId, conversation.id, actor.userId, member.readSeq);
+    return this.messages.countUnread(actor.tenantId, conversation.id, actor.userId, Math.max(member.readSeq, member.historyFromSeq));
   }
 
   async byIds(actor: Actor, ids: readonly MessageId[]): Promise<Message[]> {

@@ -7,9 +7,10 @@ import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { BlockRepository } from '../../identity/contact.repository';
 import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
+import { UserRepository } from '../../identity/user.repository';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
-import { RealtimePublisher } from '../../realtime/realtime-publisher';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
@@ -154,6 +155,7 @@ export class Receipts {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly users: UserRepository,
   ) {}
 
   async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
@@ -174,6 +176,7 @@ export class Receipts {
           tenantId: actor.tenantId,
           conversationId: conversation.id,
           userId: actor.userId,
+          conversation,
         }),
       ]);
     }
@@ -205,12 +208,16 @@ export class Receipts {
     } else {
       this.typingSent.delete(key);
     }
+    // The event carries the typist as of now, so rendering it reads nothing.
+    const user = await this.users.findById(actor.tenantId, actor.userId);
+    if (!user) return true;
     await this.publisher.toConversation({
       type: 'TYPING',
       tenantId: actor.tenantId,
       conversationId: conversation.id,
       userId: actor.userId,
       typing,
+      user,
     });
     return true;
   }

@@ -1,8 +1,16 @@
 import { ConversationId, TenantId, UserId } from '../shared/ids';
+import { User } from '../identity/user';
+import { Conversation } from '../messaging/conversation';
 import { Message, MembershipChange } from '../messaging/message';
 import { PresenceStatus } from './presence.port';
 
-/** Events carried by the bus. Ordered ones carry their conversation seq. */
+/**
+ * Events carried by the bus. Ordered ones carry their conversation seq. Each carries what
+ * rendering it needs (the message, the conversation or the user as of the change), so turning
+ * an event into a client payload reads nothing from the store; fields whose value depends on
+ * the viewer are still resolved per viewer. Every part is bounded (capped text fields, no lists
+ * of members), so a payload stays small.
+ */
 export type RealtimeEvent =
   | { type: 'MESSAGE_ADDED'; tenantId: TenantId; conversationId: ConversationId; seq: number; message: Message }
   | { type: 'MESSAGE_UPDATED'; tenantId: TenantId; conversationId: ConversationId; seq: number; message: Message }
@@ -13,16 +21,24 @@ export type RealtimeEvent =
       seq: number;
       userId: UserId;
       change: MembershipChange;
+      /** The conversation after the change (as of now when replayed from the log). */
+      conversation: Conversation;
     }
-  | { type: 'CONVERSATION_CHANGED'; tenantId: TenantId; conversationId: ConversationId; seq: number }
+  | { type: 'CONVERSATION_CHANGED'; tenantId: TenantId; conversationId: ConversationId; seq: number; conversation: Conversation }
   | { type: 'READ_RECEIPT'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; seq: number }
-  | { type: 'TYPING'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; typing: boolean }
+  | { type: 'TYPING'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; typing: boolean; user: User }
   /** Per-user: my own settings or read pointer of a conversation changed (other devices). */
-  | { type: 'MEMBER_SETTINGS_CHANGED'; tenantId: TenantId; conversationId: ConversationId; userId: UserId }
+  | { type: 'MEMBER_SETTINGS_CHANGED'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; conversation: Conversation }
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
-  | { type: 'PRESENCE'; tenantId: TenantId; userId: UserId; status: PresenceStatus; lastSeenAt: Date | null };
+  | { type: 'PRESENCE'; tenantId: TenantId; userId: UserId; status: PresenceStatus; lastSeenAt: Date | null; user: User }
+  /**
+   * On the user's presence topic: who may see the user's presence changed (their privacy
+   * setting, or a block either way). Watchers re-evaluate; one who can no longer see it is told
+   * once, so it stops showing the old status.
+   */
+  | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User };
 
 export type OrderedRealtimeEvent = Extract<
   RealtimeEvent,
@@ -35,7 +51,7 @@ export const isOrdered = (event: RealtimeEvent): event is OrderedRealtimeEvent =
   event.type === 'MEMBERSHIP_CHANGED' ||
   event.type === 'CONVERSATION_CHANGED';
 
-const DATE_FIELDS = new Set(['createdAt', 'editedAt', 'deletedAt', 'lastSeenAt', 'at']);
+const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'editedAt', 'deletedAt', 'lastSeenAt', 'lastActivityAt', 'joinedAt', 'at']);
 
 export const encodeEvent = (event: RealtimeEvent): string => JSON.stringify(event);
 

@@ -1,3 +1,4 @@
+import { User } from '../identity/user';
 import { Conversation } from '../messaging/conversation';
 import { LoggedEvent, Message } from '../messaging/message';
 import { UseCase } from '../shared/use-case';
@@ -28,12 +29,16 @@ export class RealtimePublisher {
     await this.send(topics.user(event.tenantId, userId), event);
   }
 
-  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' }>): Promise<void> {
+  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' }>): Promise<void> {
     await this.send(topics.presence(event.tenantId, event.userId), event);
   }
 
-  /** Publishes the event a logged change produced (message or membership or conversation). */
-  async logged(conversation: Pick<Conversation, 'tenantId' | 'id'>, event: LoggedEvent, message?: Message): Promise<void> {
+  /**
+   * Publishes the event a logged change produced (message or membership or conversation).
+   * `conversation` is the conversation as of the change: membership and conversation events
+   * carry it, so rendering them reads nothing.
+   */
+  async logged(conversation: Conversation, event: LoggedEvent, message?: Message): Promise<void> {
     const base = { tenantId: conversation.tenantId, conversationId: conversation.id, seq: event.seq };
     switch (event.kind) {
       case 'MESSAGE_ADDED':
@@ -42,15 +47,22 @@ export class RealtimePublisher {
         await this.toConversation({ ...base, type: event.kind, message });
         return;
       case 'MEMBERSHIP_CHANGED': {
-        const e = { ...base, type: 'MEMBERSHIP_CHANGED' as const, userId: event.userId, change: event.change };
+        const e = { ...base, type: 'MEMBERSHIP_CHANGED' as const, userId: event.userId, change: event.change, conversation };
         // The member's own stream may not follow this conversation yet (just added) or any more.
         await Promise.all([this.toConversation(e), this.toUser(event.userId, e)]);
         return;
       }
       case 'CONVERSATION_CHANGED':
-        await this.toConversation({ ...base, type: 'CONVERSATION_CHANGED' });
+        await this.toConversation({ ...base, type: 'CONVERSATION_CHANGED', conversation });
         return;
     }
+  }
+
+  /** Tells the user's presence watchers that who may see it changed (privacy setting, blocks). */
+  async presenceVisibilityChanged(users: readonly User[]): Promise<void> {
+    await Promise.all(
+      users.map((user) => this.toPresence({ type: 'PRESENCE_VISIBILITY', tenantId: user.tenantId, userId: user.id, user })),
+    );
   }
 
   private async send(topic: string, event: RealtimeEvent): Promise<void> {
