@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser end-to-end tests of the Chatter web app: real API process, real Chromium, real people
-// flows. Usage: node apps/web-e2e/run.mjs [--build] [--no-screenshots]
-// Prints "N passed, N failed" and exits non-zero on any failure.
+// flows. Usage: node apps/web-e2e/run.mjs [--build] [--no-screenshots] [--only <text>]
+// --only runs the self-contained steps whose name contains <text> (the main scenario's steps
+// build on each other and run together). Prints "N passed, N failed"; exits non-zero on failure.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -18,12 +19,15 @@ import {
   startApi,
 } from './src/harness.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : undefined;
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 const PHONES = { ada: '+14155550101', ben: '+14155550102', cleo: '+14155550103' };
+const LAN_HOST = 'chatter.test';
 
 ensureBuilt(args.has('--build'));
 const api = await startApi();
@@ -35,22 +39,28 @@ const browser = await chromium.launch({
     '--disable-gpu',
     '--disable-background-networking',
     '--disable-component-update',
+    // A non-loopback name for this machine: browsers treat it like any LAN host (no automatic
+    // upgrade exemptions), which is how a team reaches a self-hosted server.
+    `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
   ],
 });
 const pageErrors = [];
+/** Every URL any page requested, to catch a request rewritten to another scheme or host. */
+const requested = [];
 const users = {};
 /** How the pages sent messages: sendMessage as an HTTP POST or as an operation on the socket. */
 const sends = { http: 0, socket: 0 };
 
 // ---------- helpers that act like a person ----------
 
-async function openApp(viewport = DESKTOP) {
+async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   const context = await browser.newContext({ viewport, colorScheme: 'light' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   page.on('request', (r) => {
+    requested.push(r.url());
     if (r.method() === 'POST' && /mutation SendMessage\b/.test(r.postData() ?? '')) sends.http++;
   });
   page.on('websocket', (ws) =>
@@ -63,13 +73,12 @@ async function openApp(viewport = DESKTOP) {
     if (m.type() === 'error' && m.text().includes('Chatter view crashed'))
       pageErrors.push(m.text());
   });
-  await page.goto(`${api.url}/`);
+  await page.goto(`${baseUrl}/`);
   return { context, page };
 }
 
-async function signUp(key, name) {
-  const { context, page } = await openApp();
-  const phone = PHONES[key];
+async function signUp(key, name, { phone = PHONES[key], baseUrl = api.url, viewport } = {}) {
+  const { context, page } = await openApp(viewport, baseUrl);
   await page.getByLabel('Phone number').fill(phone);
   const since = api.output().length;
   await page.getByRole('button', { name: 'Send code' }).click();
@@ -489,10 +498,64 @@ if (!args.has('--no-screenshots')) {
   ]);
 }
 
+/** Steps that set up their own people and can run alone (--only). */
+const standalone = [
+  [
+    'served over plain HTTP on a LAN name: nothing is upgraded to https, people sign in and chat',
+    async () => {
+      const base = `http://${LAN_HOST}:${new URL(api.url).port}`;
+      const from = requested.length;
+      const dee = await signUp('dee', 'Dee Lan', { phone: '+14155550111', baseUrl: base });
+      const eli = await signUp('eli', 'Eli Lan', { phone: '+14155550112', baseUrl: base });
+      await startChatByPhone(dee.page, eli.phone);
+      await send(dee.page, 'hello over the LAN');
+      await eli.page.locator('a.conv-item', { hasText: 'Dee Lan' }).waitFor();
+      await openConversation(eli.page, 'Dee Lan');
+      await waitForBodies(eli.page, ['hello over the LAN'], 'Eli');
+      await send(eli.page, 'loud and clear');
+      await waitForBodies(dee.page, ['hello over the LAN', 'loud and clear'], 'Dee');
+      const ours = requested.slice(from).filter((u) => u.includes(LAN_HOST));
+      assert(ours.length > 0, 'the pages loaded from the LAN name');
+      assertEqual(ours.filter((u) => !u.startsWith(`${base}/`)), [], 'requests off the page origin');
+      assertEqual(pageErrors, [], 'page errors');
+      for (const u of [dee, eli]) await u.context.close();
+    },
+  ],
+  [
+    'without JavaScript, or when the bundle cannot load, the page says why instead of staying blank',
+    async () => {
+      const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+      const p1 = await noJs.newPage();
+      await p1.goto(`${api.url}/`);
+      // (Playwright's text matching skips <noscript>, so read the rendered paragraph itself.)
+      await p1.locator('.noscript').waitFor();
+      assert(
+        (await p1.locator('.noscript').innerText()).startsWith('Chatter needs JavaScript.'),
+        'the noscript message is shown',
+      );
+      await noJs.close();
+      const blocked = await browser.newContext({ viewport: DESKTOP });
+      const p2 = await blocked.newPage();
+      await p2.route(/\/assets\/.*\.js$/, (route) => route.abort());
+      await p2.goto(`${api.url}/`);
+      await p2.getByRole('alert').getByText('Chatter could not load').waitFor();
+      await p2.getByRole('button', { name: 'Reload' }).waitFor();
+      await blocked.close();
+    },
+  ],
+];
+
+const selected =
+  only === undefined
+    ? [...steps, ...standalone]
+    : only === 'main'
+      ? steps
+      : standalone.filter(([name]) => name.includes(only));
+
 let result = { passed: 0, failed: 1 };
 try {
   console.log(`web-e2e: API at ${api.url}, Chromium ${browser.version()}`);
-  result = await runSteps(steps, {
+  result = await runSteps(selected, {
     onFailure: async (name) => {
       for (const [key, u] of Object.entries(users)) {
         await u.page
