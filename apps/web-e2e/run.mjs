@@ -47,6 +47,7 @@ const browser = await chromium.launch({
 const pageErrors = [];
 /** Every URL any page requested, to catch a request rewritten to another scheme or host. */
 const requested = [];
+const consoleTexts = [];
 const users = {};
 /** How the pages sent messages: sendMessage as an HTTP POST or as an operation on the socket. */
 const sends = { http: 0, socket: 0 };
@@ -70,6 +71,7 @@ async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   );
   // A view that crashed into the error boundary is a failure too.
   page.on('console', (m) => {
+    consoleTexts.push(m.text());
     if (m.type() === 'error' && m.text().includes('Chatter view crashed'))
       pageErrors.push(m.text());
   });
@@ -518,6 +520,9 @@ const standalone = [
       assert(ours.length > 0, 'the pages loaded from the LAN name');
       assertEqual(ours.filter((u) => !u.startsWith(`${base}/`)), [], 'requests off the page origin');
       assertEqual(pageErrors, [], 'page errors');
+      // The production build runs Apollo Client in production mode: no DevTools hook or prompt.
+      assertEqual(await dee.page.evaluate(() => typeof window.__APOLLO_CLIENT__), 'undefined', 'Apollo DevTools hook');
+      assertEqual(consoleTexts.filter((t) => /Apollo DevTools|apollo/i.test(t)), [], 'Apollo console messages');
       for (const u of [dee, eli]) await u.context.close();
     },
   ],

@@ -7,6 +7,7 @@ import { ManageTenants } from '@chatter/core';
 import { documentSizeGuard } from '@chatter/graphql';
 import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
+import { responseCompression } from './platform/compression';
 import { securityHeaders } from './platform/security';
 import { ShutdownService } from './platform/shutdown';
 import { mountStaticIfAvailable } from './wiring/static';
@@ -20,6 +21,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: '100kb' });
   app.use('/graphql', documentSizeGuard());
   app.use(securityHeaders());
+  app.use(responseCompression());
   app.enableCors(buildCorsOptions(config));
   await mountStaticIfAvailable(app, config);
   return app;

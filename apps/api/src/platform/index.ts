@@ -1,3 +1,4 @@
+export * from './compression';
 export * from './config';
 export * from './health';
 export * from './logging';

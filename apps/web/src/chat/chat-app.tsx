@@ -6,10 +6,9 @@ import { ChatServicesContext, useAppServices, type ChatServices } from '../app/s
 import { useRoute } from '../app/router';
 import { Outbox } from '../outbox/outbox';
 import { RealtimeSession } from '../realtime/realtime-session';
-import { createSender } from './send-message';
+import type { Sender } from '../outbox/outbox';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
-import { ConversationView } from '../conversation/conversation-view';
 import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { lazyView } from '../ui/lazy-view';
@@ -24,6 +23,26 @@ const SettingsPage = lazyView(() =>
   import('../settings/settings.page').then((m) => m.SettingsPage),
 );
 const NewChatPage = lazyView(() => import('../new-chat/new-chat.page').then((m) => m.NewChatPage));
+// The conversation is a chunk of its own too, so the chat list paints first; it is fetched right
+// after that paint (see below), before anyone clicks a chat.
+const loadConversationView = () =>
+  import('../conversation/conversation-view').then((m) => m.ConversationView);
+const ConversationView = lazyView(loadConversationView);
+
+/** The outbox's sender, loaded with the first send (nothing is sent before the list shows). */
+function lazySender(...args: Parameters<typeof import('./send-message').createSender>): Sender {
+  let sender: Promise<Sender> | undefined;
+  return async (m) => {
+    sender ??= import('./send-message').then(
+      (mod) => mod.createSender(...args),
+      (err: unknown) => {
+        sender = undefined; // the chunk did not arrive: the outbox retries, and so do we
+        throw err;
+      },
+    );
+    return (await sender)(m);
+  };
+}
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
@@ -41,7 +60,7 @@ export function ChatApp({ userId }: { userId: string }) {
     const outbox = new Outbox(
       localStorage,
       `chatter.outbox.${userId}`,
-      createSender(client, sendOver),
+      lazySender(client, sendOver),
     );
     const realtime: RealtimeSession = new RealtimeSession({
       url: wsUrl(),
@@ -121,6 +140,11 @@ export function ChatApp({ userId }: { userId: string }) {
     [services],
   );
   useActivity(report);
+
+  useEffect(() => {
+    const t = setTimeout(() => void loadConversationView().catch(() => undefined), 0);
+    return () => clearTimeout(t);
+  }, []);
 
   const status = useSyncExternalStore(services.realtime.onStatus, services.realtime.getStatus);
 

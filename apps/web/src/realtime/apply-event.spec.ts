@@ -7,7 +7,7 @@ import { SeqTracker } from './seq-tracker';
 import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
 import { conversation, message } from '../test/fixtures';
-import { chatEventsPayload } from './realtime-session';
+import { chatEventsPayload } from './socket-operations';
 
 const ME = 'me';
 

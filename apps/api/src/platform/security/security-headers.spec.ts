@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sameOriginSocket, securityHeaders } from './security-headers';
 
 let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(
+  () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+);
 
 async function start(trustProxy: boolean | string): Promise<string> {
   const app = express();
@@ -36,7 +38,10 @@ function headersOf(url: string, headers: Record<string, string> = {}) {
 }
 
 const directive = (csp: string, name: string) =>
-  csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `) || d === name);
+  csp
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith(`${name} `) || d === name);
 
 describe('security headers over plain HTTP', () => {
   it('keep the CSP but neither upgrade requests nor send HSTS', async () => {

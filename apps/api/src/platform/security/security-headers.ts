@@ -2,7 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /** A Host header we are willing to echo into a CSP: a DNS name or IP literal with an optional port. */
-const SAFE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const SAFE_HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 /**
@@ -22,7 +23,9 @@ function options(secure: boolean): HelmetOptions {
       directives: {
         defaultSrc: ["'self'"],
         // Only this origin: HTTP requests and its own graphql-ws socket, never any ws:/wss: host.
-        connectSrc: [(req) => ["'self'", sameOriginSocket(req as Request)].filter(Boolean).join(' ')],
+        connectSrc: [
+          (req) => ["'self'", sameOriginSocket(req as Request)].filter(Boolean).join(' '),
+        ],
         imgSrc: ["'self'", 'data:', 'https:', 'http:'],
         // GraphiQL (the playground) sets inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
@@ -34,7 +37,9 @@ function options(secure: boolean): HelmetOptions {
       },
     },
     // Same for HSTS: browsers ignore it over HTTP, and it must never pin a host that has no TLS.
-    strictTransportSecurity: secure ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
+    strictTransportSecurity: secure
+      ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true }
+      : false,
     crossOriginEmbedderPolicy: false,
   };
 }
