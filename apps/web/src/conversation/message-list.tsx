@@ -156,10 +156,17 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     if (el.scrollTop < 300) void loadOlder();
   };
 
-  // Read: when the newest message is visible in a visible tab.
+  // Read: when the newest message is visible in a visible tab. What decides is the newest message
+  // from someone else: my own messages do not move my read pointer (only markRead does, on the
+  // server too), so a reply sent right after a message arrived still marks that message read.
   const readUpTo = lastSeq;
+  const newestFromOthers = useMemo(() => {
+    for (let i = messages.length - 1; i >= 0; i--)
+      if (messages[i].sender.id !== myUserId) return messages[i].seq;
+    return 0;
+  }, [messages, myUserId]);
   useEffect(() => {
-    if (!readUpTo || readUpTo <= conversation.readSeq) return;
+    if (!newestFromOthers || newestFromOthers <= conversation.readSeq) return;
     let t: ReturnType<typeof setTimeout> | null = null;
     const tryMark = () => {
       if (document.visibilityState !== 'visible' || !atBottom.current) return;
@@ -187,7 +194,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       el?.removeEventListener('scroll', tryMark);
       document.removeEventListener('visibilitychange', tryMark);
     };
-  }, [readUpTo, conversation.readSeq, conversationId, markRead]);
+  }, [readUpTo, newestFromOthers, conversation.readSeq, conversationId, markRead]);
 
   const jumpTo = useCallback(
     async (messageId: string, seq: number) => {
