@@ -223,6 +223,18 @@ const steps = [
     },
   ],
   [
+    'links arrive clickable and safe',
+    async () => {
+      const { ada, ben } = users;
+      await send(ben.page, 'Agenda: https://example.com/workshop?day=1. Not a link: javascript:alert(1)');
+      const link = message(ada.page, 'Agenda:').locator('a.msg__link');
+      await link.waitFor();
+      assertEqual(await link.getAttribute('href'), 'https://example.com/workshop?day=1', 'link target');
+      assertEqual(await link.getAttribute('rel'), 'noopener noreferrer', 'link rel');
+      assertEqual(await message(ada.page, 'Agenda:').locator('a').count(), 1, 'only the web address is a link');
+    },
+  ],
+  [
     'reactions, edits and deletions reach the other side',
     async () => {
       const { ada, ben } = users;
@@ -291,11 +303,20 @@ const steps = [
       const { ada, ben } = users;
       await openConversation(ada.page, 'Ben Okafor');
       await openConversation(ben.page, 'Ada Lovelace');
+      const subtitle = ben.page.locator('.conversation__subtitle');
+      await eventually(async () => (await subtitle.textContent()) === 'online', {
+        message: 'Ben sees Ada online',
+      });
       await ben.context.setOffline(true);
-      await ben.page
-        .locator('.connection')
-        .waitFor({ timeout: 15_000 })
-        .catch(() => undefined);
+      await ben.page.locator('.connection').waitFor({ timeout: 15_000 });
+      // Ben cannot know whether Ada is still online: the header must not claim it.
+      await eventually(async () => (await subtitle.textContent()) !== 'online', {
+        message: 'the header stops saying online while offline',
+      });
+      assert(
+        /waiting for network|connecting/.test(await subtitle.textContent()),
+        `offline header says ${await subtitle.textContent()}`,
+      );
       const missed = ['missed 1', 'missed 2', 'missed 3', 'missed 4', 'missed 5'];
       for (const t of missed) await send(ada.page, t);
       await waitForBodies(ada.page, missed, 'Ada');
@@ -336,6 +357,25 @@ const steps = [
       await ada.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
       await send(ada.page, 'still here after a reload');
       await waitForBodies(users.ben.page, ['still here after a reload'], 'Ben');
+    },
+  ],
+  [
+    'a new display name reaches the other side live',
+    async () => {
+      const { ada, ben } = users;
+      await openConversation(ada.page, 'Ben Okafor');
+      // Ben renames himself; Ada's open chat and list follow without a reload.
+      const rename = async (name) => {
+        await ben.page.goto(`${api.url}/#/settings`);
+        await ben.page.getByLabel('Name', { exact: true }).fill(name);
+        await ben.page.getByRole('button', { name: 'Save profile' }).click();
+      };
+      await rename('Benjamin Okafor');
+      await ada.page.locator('.conversation__title', { hasText: 'Benjamin Okafor' }).waitFor();
+      await ada.page.locator('a.conv-item', { hasText: 'Benjamin Okafor' }).waitFor();
+      await rename('Ben Okafor');
+      await ada.page.locator('.conversation__title', { hasText: /^Ben Okafor$/ }).waitFor();
+      await openConversation(ben.page, 'Ada Lovelace');
     },
   ],
   [

@@ -153,7 +153,12 @@ export function Sidebar({
       ) : (
         <ul className="conv-list" onKeyDown={onListKeyDown}>
           {list.map((c) => (
-            <ConversationItem key={c.id} conversation={c} active={c.id === activeId} />
+            <ConversationItem
+              key={c.id}
+              conversation={c}
+              active={c.id === activeId}
+              live={status === 'online'}
+            />
           ))}
         </ul>
       )}
@@ -164,9 +169,12 @@ export function Sidebar({
 function ConversationItem({
   conversation: c,
   active,
+  live,
 }: {
   conversation: ConversationFieldsFragment;
   active: boolean;
+  /** Presence is current (the stream is up): only then show who is online. */
+  live: boolean;
 }) {
   const { myUserId } = useChat();
   const typing = useTypingNames(c.id);
@@ -196,7 +204,7 @@ function ConversationItem({
           seed={c.otherUser?.id ?? c.id}
           url={c.otherUser?.avatarUrl}
           group={c.kind !== 'DIRECT'}
-          status={c.kind === 'DIRECT' ? c.otherUser?.presence.status : null}
+          status={c.kind === 'DIRECT' && live ? c.otherUser?.presence.status : null}
         />
         <span className="conv-item__body">
           <span className="conv-item__top">

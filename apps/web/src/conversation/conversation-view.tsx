@@ -9,7 +9,7 @@ import { useChat } from '../app/services';
 import { navigate, routeHref } from '../app/router';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { formatLastSeen } from '../ui/format';
+import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
@@ -34,6 +34,7 @@ export function ConversationView({
   const [editing, setEditing] = useState<MessageFieldsFragment | null>(null);
   const list = useRef<MessageListHandle>(null);
   const typing = useTypingNames(conversationId);
+  const connection = useConnectionStatus();
   const root = useRef<HTMLElement>(null);
 
   const onReply = useCallback((m: MessageFieldsFragment) => {
@@ -97,13 +98,7 @@ export function ConversationView({
   let subtitle: string;
   if (typing.length) subtitle = c.kind === 'DIRECT' ? 'typing…' : typingText(typing);
   else if (other) {
-    const status = other.presence.status;
-    subtitle =
-      status === 'ONLINE'
-        ? 'online'
-        : status === 'AWAY'
-          ? 'away'
-          : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt);
+    subtitle = presenceLabel(other.presence, other.lastSeenAt, connection);
   } else
     subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
 
@@ -136,7 +131,7 @@ export function ConversationView({
               seed={other?.id ?? c.id}
               url={other?.avatarUrl}
               group={c.kind !== 'DIRECT'}
-              status={other?.presence.status}
+              status={connection === 'online' ? other?.presence.status : null}
               size={40}
             />
             <span className="conversation__names">

@@ -9,6 +9,7 @@ import {
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
+import { Linkified } from '../ui/linkify';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -120,7 +121,9 @@ export const MessageBubble = memo(function MessageBubble({
             {deleted ? (
               <span className="msg__body msg__body--deleted">This message was deleted</span>
             ) : (
-              <span className="msg__body">{m.body}</span>
+              <span className="msg__body">
+                <Linkified text={m.body ?? ''} />
+              </span>
             )}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}

@@ -26,6 +26,7 @@ import { Icon } from '../ui/icons';
 import { MessageBubble } from './message-bubble';
 import type { PendingMessage } from '../outbox/outbox';
 import { typingText, useTypingNames } from '../chat/use-typing';
+import { notSentText } from './not-sent-text';
 
 export const PAGE_SIZE = 30;
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -376,7 +377,7 @@ function PendingBubble({ item }: { item: PendingMessage }) {
         </div>
         {failed ? (
           <div className="msg__failed" role="alert">
-            Not sent{item.error ? `: ${item.error}` : ''}.{' '}
+            {notSentText(item.error)}{' '}
             <button
               type="button"
               className="link"

@@ -20,7 +20,7 @@ import { useChat } from '../app/services';
 import { navigate } from '../app/router';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { formatLastSeen } from '../ui/format';
+import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { removeConversation } from '../realtime/cache-writes';
@@ -35,6 +35,7 @@ export function DetailsPanel({
   onClose: () => void;
 }) {
   const { myUserId, client } = useChat();
+  const connection = useConnectionStatus();
   const [error, setError] = useState<string | null>(null);
   const [update] = useMutation(UpdateConversationDocument);
   const [leave, leaveState] = useMutation(LeaveConversationDocument);
@@ -89,7 +90,7 @@ export function DetailsPanel({
             url={other?.avatarUrl}
             group={c.kind !== 'DIRECT'}
             size={72}
-            status={other?.presence.status}
+            status={connection === 'online' ? other?.presence.status : null}
           />
           <h3>{title}</h3>
           {other ? (
@@ -99,13 +100,7 @@ export function DetailsPanel({
                   {other.statusEmoji} {other.statusText}
                 </p>
               ) : null}
-              <p className="muted">
-                {other.presence.status === 'ONLINE'
-                  ? 'online'
-                  : other.presence.status === 'AWAY'
-                    ? 'away'
-                    : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt)}
-              </p>
+              <p className="muted">{presenceLabel(other.presence, other.lastSeenAt, connection)}</p>
               {other.phone && <p className="muted">{other.phone}</p>}
             </>
           ) : (
@@ -301,6 +296,7 @@ function Members({
   isAdmin: boolean;
   onError: (e: string | null) => void;
 }) {
+  const connection = useConnectionStatus();
   const { data, loading, fetchMore } = useQuery(ConversationMembersDocument, {
     variables: { id: c.id, first: 50 },
   });
@@ -343,7 +339,7 @@ function Members({
                 seed={m.user.id}
                 url={m.user.avatarUrl}
                 size={36}
-                status={m.user.presence.status}
+                status={connection === 'online' ? m.user.presence.status : null}
               />
               <span className="person__body">
                 <span className="person__name">

@@ -8,6 +8,9 @@ import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
 import { conversation, message } from '../test/fixtures';
 import { chatEventsPayload } from './socket-operations';
+import { parse } from 'graphql';
+
+const SENDER_NAME = parse('fragment SenderName on User { name }');
 
 const ME = 'me';
 
@@ -245,11 +248,41 @@ describe('applyChatEvent', () => {
       user: {
         __typename: 'User',
         id: 'bob',
+        name: 'bob',
+        avatarUrl: null,
+        statusText: null,
+        statusEmoji: null,
         lastSeenAt: null,
         presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null },
       },
     });
     expect(conv(env.cache)?.otherUser?.presence.status).toBe('ONLINE');
+  });
+
+  it('a profile change renames the person everywhere they are shown', () => {
+    applyChatEvent(env.ctx, {
+      __typename: 'PresenceChanged',
+      user: {
+        __typename: 'User',
+        id: 'bob',
+        name: 'Robert',
+        avatarUrl: 'https://example.com/r.png',
+        statusText: 'At the lake',
+        statusEmoji: '🏖️',
+        lastSeenAt: null,
+        presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null },
+      },
+    });
+    expect(conv(env.cache)?.otherUser).toMatchObject({
+      name: 'Robert',
+      avatarUrl: 'https://example.com/r.png',
+      statusText: 'At the lake',
+    });
+    const sender = env.cache.readFragment<{ name: string }>({
+      id: env.cache.identify({ __typename: 'User', id: 'bob' }),
+      fragment: SENDER_NAME,
+    });
+    expect(sender?.name).toBe('Robert');
   });
 
   it('hands ResyncRequired to the resync routine', () => {

@@ -127,9 +127,15 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       if (!id) return 'ignored';
       cache.modify({
         id,
+        // Also a profile change (the server sends PresenceChanged for both): every place that
+        // shows this person (list, header, bubbles) reads the same normalized User.
         fields: {
           presence: () => event.user.presence,
           lastSeenAt: () => event.user.lastSeenAt ?? null,
+          name: () => event.user.name,
+          avatarUrl: () => event.user.avatarUrl ?? null,
+          statusText: () => event.user.statusText ?? null,
+          statusEmoji: () => event.user.statusEmoji ?? null,
         },
       });
       return 'applied';

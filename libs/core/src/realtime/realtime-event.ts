@@ -22,7 +22,9 @@ export type RealtimeEvent =
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
-  | { type: 'PRESENCE'; tenantId: TenantId; userId: UserId; status: PresenceStatus; lastSeenAt: Date | null };
+  | { type: 'PRESENCE'; tenantId: TenantId; userId: UserId; status: PresenceStatus; lastSeenAt: Date | null }
+  /** On the user's presence topic: their name, avatar or status text changed. */
+  | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId };
 
 export type OrderedRealtimeEvent = Extract<
   RealtimeEvent,

@@ -28,7 +28,7 @@ export class RealtimePublisher {
     await this.send(topics.user(event.tenantId, userId), event);
   }
 
-  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' }>): Promise<void> {
+  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PROFILE_CHANGED' }>): Promise<void> {
     await this.send(topics.presence(event.tenantId, event.userId), event);
   }
 

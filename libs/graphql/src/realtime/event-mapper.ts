@@ -56,6 +56,8 @@ export async function toChatEvent(
       const user = await repos.users.findById(event.tenantId, event.userId);
       return user ? make(TypingChangedModel, { conversationId: event.conversationId, user, typing: event.typing }) : null;
     }
+    // A profile change reaches clients as PresenceChanged with the user as it now is.
+    case 'PROFILE_CHANGED':
     case 'PRESENCE': {
       const user = await repos.users.findById(event.tenantId, event.userId);
       return user ? make(PresenceChangedModel, { user }) : null;

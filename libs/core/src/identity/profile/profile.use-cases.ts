@@ -74,6 +74,11 @@ export class UpdateProfile {
       // Watchers re-evaluate what they may see of this user's presence.
       await this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId });
     }
+    const shown: (keyof ProfilePatch)[] = ['name', 'avatarUrl', 'statusText', 'statusEmoji'];
+    if (shown.some((field) => patch[field] !== undefined)) {
+      // Contacts and people in shared conversations see the new name without reloading.
+      await this.publisher.toPresence({ type: 'PROFILE_CHANGED', tenantId: actor.tenantId, userId: actor.userId });
+    }
     return user;
   }
 }
