@@ -4,7 +4,8 @@
 // --only runs the self-contained steps whose name contains <text> (the main scenario's steps
 // build on each other and run together). Prints "N passed, N failed"; exits non-zero on failure.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import {
   ARTIFACTS,
@@ -142,6 +143,24 @@ async function messageAction(page, text, action) {
 }
 
 const count = (arr, v) => arr.filter((x) => x === v).length;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's critical and serious violations on the page as it is now. */
+async function axeViolations(page) {
+  // evaluate() runs outside the page's CSP, which (rightly) refuses injected scripts.
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`),
+      })),
+    ),
+  );
+  return result.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
 
 async function shot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -542,6 +561,61 @@ if (!args.has('--no-screenshots')) {
 
 /** Steps that set up their own people and can run alone (--only). */
 const standalone = [
+  [
+    'accessibility: no critical or serious axe-core violations on the main screens (desktop and phone, light and dark)',
+    async () => {
+      const gia = await signUp('gia', 'Gia Rossi', { phone: '+14155550121' });
+      const hal = await signUp('hal', 'Hal Berg', { phone: '+14155550122' });
+      await gia.page.getByRole('link', { name: 'Contacts' }).first().click();
+      await gia.page.getByLabel('Add by phone number').fill(hal.phone);
+      await gia.page.getByRole('button', { name: 'Add' }).click();
+      await gia.page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor();
+      await startChatByPhone(gia.page, hal.phone);
+      await send(gia.page, 'Hello Hal, see https://example.com');
+      await hal.page.locator('a.conv-item', { hasText: 'Gia Rossi' }).waitFor();
+      await openConversation(hal.page, 'Gia Rossi');
+      await send(hal.page, 'Hi Gia!');
+      await waitForBodies(gia.page, ['Hello Hal, see https://example.com', 'Hi Gia!'], 'Gia');
+      const page = gia.page;
+      const signedOut = await browser.newContext({ viewport: DESKTOP });
+      const signIn = await signedOut.newPage();
+      await signIn.goto(`${api.url}/`);
+      await signIn.getByLabel('Phone number').waitFor();
+      await signIn.getByLabel('Country').waitFor();
+      const found = [];
+      const check = async (p, screen) => {
+        await sleep(150);
+        for (const v of await axeViolations(p)) found.push({ screen, ...v });
+      };
+      const screens = [
+        ['list', '#/', () => page.getByRole('heading', { name: 'Chats' }).waitFor()],
+        ['conversation', null, () => openConversation(page, 'Hal Berg')],
+        ['details', null, async () => {
+          await page.getByRole('link', { name: 'Conversation details' }).click();
+          await page.locator('.details').first().waitFor();
+        }],
+        ['settings', '#/settings', () => page.getByRole('heading', { name: 'Settings' }).waitFor()],
+        ['contacts', '#/contacts', () => page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor()],
+        ['new chat', '#/new', () => page.getByLabel('Message a phone number').waitFor()],
+      ];
+      for (const scheme of ['light', 'dark']) {
+        for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+          for (const p of [page, signIn]) {
+            await p.emulateMedia({ colorScheme: scheme });
+            await p.setViewportSize(viewport);
+          }
+          await check(signIn, `${size} ${scheme} sign-in`);
+          for (const [name, hash, ready] of screens) {
+            if (hash) await page.goto(`${api.url}/${hash}`);
+            await ready();
+            await check(page, `${size} ${scheme} ${name}`);
+          }
+        }
+      }
+      await signedOut.close();
+      assertEqual(found, [], 'critical and serious axe-core violations');
+    },
+  ],
   [
     'served over plain HTTP on a LAN name: nothing is upgraded to https, people sign in and chat',
     async () => {
