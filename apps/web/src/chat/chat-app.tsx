@@ -186,7 +186,10 @@ export function ChatApp({ userId }: { userId: string }) {
 
   return (
     <ChatServicesContext.Provider value={services}>
-      <div className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+      {/* One main landmark and one h1 on every layout (on phones the list or the detail pane is
+          hidden, so neither can hold them). */}
+      <main className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+        <h1 className="visually-hidden">Chatter</h1>
         <Sidebar
           status={status}
           loading={loading}
@@ -194,12 +197,12 @@ export function ChatApp({ userId }: { userId: string }) {
           onRetry={() => void refetch()}
           activeId={route.view === 'conversation' ? route.conversationId : null}
         />
-        <main className="main" id="main">
+        <div className="main" id="main">
           <ErrorBoundary resetKey={window.location.hash}>
             <Suspense fallback={<p className="muted page-loading">Loading…</p>}>{main}</Suspense>
           </ErrorBoundary>
-        </main>
-      </div>
+        </div>
+      </main>
     </ChatServicesContext.Provider>
   );
 }

@@ -64,7 +64,7 @@ export function Sidebar({
   };
 
   return (
-    <aside className="sidebar" aria-label="Conversations">
+    <nav className="sidebar" aria-label="Conversations">
       <header className="sidebar__header">
         <a href="#/settings" className="sidebar__me" aria-label="Profile and settings">
           <Avatar
@@ -74,7 +74,7 @@ export function Sidebar({
             size={36}
           />
         </a>
-        <h1 className="sidebar__title">Chats</h1>
+        <h2 className="sidebar__title">Chats</h2>
         <nav className="sidebar__actions" aria-label="Main">
           <a className="icon-button" href="#/contacts" aria-label="Contacts" title="Contacts">
             <Icon name="users" />
@@ -162,7 +162,7 @@ export function Sidebar({
           ))}
         </ul>
       )}
-    </aside>
+    </nav>
   );
 }
 
@@ -197,7 +197,6 @@ function ConversationItem({
         className={`conv-item ${active ? 'conv-item--active' : ''} ${unread ? 'conv-item--unread' : ''}`}
         href={routeHref({ view: 'conversation', conversationId: c.id })}
         aria-current={active ? 'page' : undefined}
-        aria-label={`${title}${unread ? `, ${c.unreadCount} unread` : ''}`}
       >
         <Avatar
           name={title}
@@ -226,9 +225,12 @@ function ConversationItem({
               {c.muted && <Icon name="mute" size={14} title="Muted" />}
               {c.pinned && <Icon name="pin" size={14} title="Pinned" />}
               {unread && (
-                <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>
-                  {c.unreadCount > 99 ? '99+' : c.unreadCount}
-                </span>
+                <>
+                  <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>
+                    {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                  </span>
+                  <span className="visually-hidden"> unread</span>
+                </>
               )}
             </span>
           </span>

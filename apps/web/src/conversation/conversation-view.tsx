@@ -124,7 +124,6 @@ export function ConversationView({
             type="button"
             className="conversation__who"
             onClick={() => togglePanel('details')}
-            aria-label={`${title}, show details`}
           >
             <Avatar
               name={title}
@@ -142,6 +141,7 @@ export function ConversationView({
               >
                 {subtitle}
               </span>
+              <span className="visually-hidden">, show details</span>
             </span>
           </button>
           <div className="conversation__actions">
@@ -153,7 +153,7 @@ export function ConversationView({
                 panel: panel === 'search' ? undefined : 'search',
               })}
               aria-label="Search messages"
-              aria-pressed={panel === 'search'}
+              aria-expanded={panel === 'search'}
             >
               <Icon name="search" />
             </a>
@@ -165,7 +165,7 @@ export function ConversationView({
                 panel: panel === 'details' ? undefined : 'details',
               })}
               aria-label="Conversation details"
-              aria-pressed={panel === 'details'}
+              aria-expanded={panel === 'details'}
             >
               <Icon name="info" />
             </a>

@@ -129,7 +129,7 @@ export const MessageBubble = memo(function MessageBubble({
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
-                <span className="msg__tick" aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}>
+                <span className="msg__tick" role="img" aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}>
                   <Icon name={seen && seen.count > 0 ? 'checks' : 'check'} size={14} />
                 </span>
               )}

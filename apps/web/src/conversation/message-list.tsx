@@ -291,13 +291,16 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
             const mine = m.sender.id === myUserId;
             return (
               <Fragment key={m.id}>
+                {/* A list holds only list items: each marker is one, holding its separator. */}
                 {newDay && (
-                  <div
-                    className="day-separator"
-                    role="separator"
-                    aria-label={formatDay(m.createdAt)}
-                  >
-                    <span>{formatDay(m.createdAt)}</span>
+                  <div role="listitem" className="messages__marker">
+                    <div
+                      className="day-separator"
+                      role="separator"
+                      aria-label={formatDay(m.createdAt)}
+                    >
+                      <span>{formatDay(m.createdAt)}</span>
+                    </div>
                   </div>
                 )}
                 {conversation.readSeq > 0 &&
@@ -305,8 +308,10 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
                   before.seq <= conversation.readSeq &&
                   m.seq > conversation.readSeq &&
                   !mine && (
-                    <div className="unread-separator" role="separator">
-                      <span>New messages</span>
+                    <div role="listitem" className="messages__marker">
+                      <div className="unread-separator" role="separator">
+                        <span>New messages</span>
+                      </div>
                     </div>
                   )}
                 <MessageBubble
@@ -369,7 +374,7 @@ function PendingBubble({ item }: { item: PendingMessage }) {
             <span className="msg__body">{item.body}</span>
             <span className="msg__meta">
               <time dateTime={item.createdAt}>{formatTime(item.createdAt)}</time>
-              <span className="msg__tick" aria-label={failed ? 'Not sent' : 'Sending'}>
+              <span className="msg__tick" role="img" aria-label={failed ? 'Not sent' : 'Sending'}>
                 <Icon name={failed ? 'alert' : 'clock'} size={14} />
               </span>
             </span>

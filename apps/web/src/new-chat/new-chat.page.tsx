@@ -147,8 +147,8 @@ function DirectTab() {
                 type="button"
                 className="person person--button"
                 onClick={() => void start(u.id)}
-                aria-label={`Message ${u.name}`}
               >
+                <span className="visually-hidden">Message </span>
                 <Avatar
                   name={u.name}
                   seed={u.id}

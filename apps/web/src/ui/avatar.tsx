@@ -34,9 +34,13 @@ export function Avatar({
       {url ? (
         <img src={url} alt="" />
       ) : (
-        <span className="avatar__text" style={{ fontSize: size * 0.38 }}>
-          {group ? '#' : initials(name)}
-        </span>
+        // Drawn by CSS from the attribute: decorative, and not text that a control's accessible
+        // name would have to contain (a link named "Profile and settings" showing "AL").
+        <span
+          className="avatar__text"
+          style={{ fontSize: size * 0.38 }}
+          data-initials={group ? '#' : initials(name)}
+        />
       )}
       {status && status !== 'OFFLINE' ? (
         <span className={`presence-dot presence-dot--${status.toLowerCase()}`} />
