@@ -560,8 +560,86 @@ if (!args.has('--no-screenshots')) {
   ]);
 }
 
+/** Presses `key` until the focused element matches `selector` (and `text`, if given). */
+async function pressUntil(page, key, selector, { text, max = 40 } = {}) {
+  for (let i = 0; i < max; i++) {
+    const ok = await page.evaluate(
+      ([sel, t]) => {
+        const el = document.activeElement;
+        return !!el && el.matches(sel) && (!t || (el.textContent ?? '').includes(t) || (el.getAttribute('aria-label') ?? '').includes(t));
+      },
+      [selector, text],
+    );
+    if (ok) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`focus never reached ${selector}${text ? ` (${text})` : ''} with ${key}`);
+}
+
+const focused = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}|${el.getAttribute('aria-label') ?? ''}` : '';
+  });
+
 /** Steps that set up their own people and can run alone (--only). */
 const standalone = [
+  [
+    'keyboard only: open a chat, send, move between messages, react, reply, open and close details',
+    async () => {
+      const ivy = await signUp('ivy', 'Ivy Chen', { phone: '+14155550131' });
+      // After creating the account focus is on the chat list, not lost on the page.
+      assert((await focused(ivy.page)).startsWith('h2.sidebar__title'), `focus after sign-up: ${await focused(ivy.page)}`);
+      const jon = await signUp('jon', 'Jon Weber', { phone: '+14155550132' });
+      await startChatByPhone(jon.page, ivy.phone);
+      await send(jon.page, 'hello from Jon');
+      const page = ivy.page;
+      await page.locator('a.conv-item', { hasText: 'Jon Weber' }).waitFor();
+      // Everything below uses the keyboard only.
+      await pressUntil(page, 'Tab', 'a.conv-item', { text: 'Jon Weber' });
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Message', { exact: true }).waitFor();
+      await pressUntil(page, 'Tab', 'textarea');
+      await page.keyboard.type('Sent by keyboard');
+      await page.keyboard.press('Enter');
+      await waitForBodies(page, ['hello from Jon', 'Sent by keyboard'], 'Ivy');
+      // One Tab stop for the whole list; the arrows move between messages.
+      await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Sent by keyboard'), 'the list starts at the newest message');
+      await page.keyboard.press('ArrowUp');
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('hello from Jon'), 'ArrowUp moves to the previous message');
+      // React: Enter enters the message's buttons, the picker takes focus, Escape gives it back.
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '👍', max: 8 });
+      await page.keyboard.press('Escape');
+      assertEqual(await focused(page), 'button.icon-button.icon-button--small|React', 'Escape returns focus to React');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '❤', max: 8 });
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'hello from Jon').locator('.reaction', { hasText: '❤' }).waitFor();
+      // Reply: to the message's Reply button, then the composer.
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'Reply', max: 8 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'Tab', 'textarea', { max: 3 });
+      await page.keyboard.type('Replied by keyboard');
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'Replied by keyboard').locator('.msg__quote', { hasText: 'hello from Jon' }).waitFor();
+      // Details open with Enter and close with Escape wherever focus is; focus returns.
+      await pressUntil(page, 'Shift+Tab', '[data-panel-toggle="details"]');
+      await page.keyboard.press('Enter');
+      await page.locator('aside.side-panel').waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Escape');
+      await page.locator('aside.side-panel').waitFor({ state: 'detached' });
+      await eventually(async () => (await focused(page)).endsWith('|Conversation details'), {
+        message: 'focus back on the details button',
+      });
+      for (const u of [ivy, jon]) await u.context.close();
+    },
+  ],
   [
     'accessibility: no critical or serious axe-core violations on the main screens (desktop and phone, light and dark)',
     async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@apollo/client';
 import {
   ConversationsDocument,
@@ -36,6 +36,13 @@ export function Sidebar({
   });
   const { data: me } = useQuery(MeDocument, { fetchPolicy: 'cache-first' });
   const [query, setQuery] = useState('');
+  // After signing in or creating the account the form that had focus is gone: start keyboard
+  // and screen-reader users at the list instead of at the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null)
+      heading.current?.focus({ preventScroll: true });
+  }, []);
   const [filter, setFilter] = useState<Filter>('all');
 
   const list = useMemo(() => {
@@ -74,7 +81,9 @@ export function Sidebar({
             size={36}
           />
         </a>
-        <h2 className="sidebar__title">Chats</h2>
+        <h2 className="sidebar__title" ref={heading} tabIndex={-1}>
+          Chats
+        </h2>
         <nav className="sidebar__actions" aria-label="Main">
           <a className="icon-button" href="#/contacts" aria-label="Contacts" title="Contacts">
             <Icon name="users" />

@@ -164,6 +164,7 @@ export function ConversationView({
                 conversationId,
                 panel: panel === 'details' ? undefined : 'details',
               })}
+              data-panel-toggle="details"
               aria-label="Conversation details"
               aria-expanded={panel === 'details'}
             >

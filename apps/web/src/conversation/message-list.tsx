@@ -157,6 +157,78 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     if (el.scrollTop < 300) void loadOlder();
   };
 
+  // Keyboard: the list is one Tab stop. ArrowUp/ArrowDown (Home/End) move between messages;
+  // Enter or ArrowRight goes into a message's buttons (quote, actions, reactions), ArrowLeft and
+  // ArrowRight move among them and Escape comes back to the message.
+  const listEl = useRef<HTMLDivElement>(null);
+  const activeBubble = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    const bubbles = [...(listEl.current?.querySelectorAll<HTMLElement>('.msg__bubble') ?? [])];
+    if (!bubbles.length) return;
+    const active =
+      activeBubble.current && bubbles.includes(activeBubble.current)
+        ? activeBubble.current
+        : bubbles[bubbles.length - 1]!;
+    for (const b of bubbles) b.tabIndex = b === active ? 0 : -1;
+  });
+  const onListFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const bubble = (e.target as HTMLElement).closest<HTMLElement>('.msg__bubble');
+    if (!bubble || bubble === activeBubble.current) return;
+    if (activeBubble.current) activeBubble.current.tabIndex = -1;
+    bubble.tabIndex = 0;
+    activeBubble.current = bubble;
+  };
+  const onListKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (target.closest('[role="menu"]')) return;
+    const msg = target.closest<HTMLElement>('.msg');
+    if (!msg) return;
+    const bubble = msg.querySelector<HTMLElement>('.msg__bubble');
+    const bubbles = [...e.currentTarget.querySelectorAll<HTMLElement>('.msg__bubble')];
+    const inner = [...msg.querySelectorAll<HTMLElement>('button:not([role="menuitem"])')];
+    const onBubble = target === bubble;
+    let next: HTMLElement | undefined;
+    switch (e.key) {
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const i = bubbles.indexOf(bubble!);
+        next =
+          bubbles[Math.max(0, Math.min(bubbles.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+        break;
+      }
+      case 'Home':
+      case 'End':
+        if (!onBubble) return;
+        next = e.key === 'Home' ? bubbles[0] : bubbles[bubbles.length - 1];
+        break;
+      case 'Enter':
+        if (!onBubble) return;
+        next = inner[0];
+        break;
+      case 'ArrowRight':
+      case 'ArrowLeft': {
+        if (onBubble) {
+          if (e.key === 'ArrowLeft') return;
+          next = inner[0];
+        } else {
+          const i = inner.indexOf(target);
+          next = inner[(i + (e.key === 'ArrowRight' ? 1 : -1) + inner.length) % inner.length];
+        }
+        break;
+      }
+      case 'Escape':
+        if (onBubble) return;
+        next = bubble ?? undefined;
+        break;
+      default:
+        return;
+    }
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+    if (next.classList.contains('msg__bubble')) next.scrollIntoView({ block: 'nearest' });
+  };
+
   // Read: when the newest message is visible in a visible tab. What decides is the newest message
   // from someone else: my own messages do not move my read pointer (only markRead does, on the
   // server too), so a reply sent right after a message arrived still marks that message read.
@@ -273,7 +345,13 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           )
         )}
         {loading && !data && <div className="messages__loader">Loading…</div>}
-        <div role="list" className="messages__list">
+        <div
+          role="list"
+          className="messages__list"
+          ref={listEl}
+          onKeyDown={onListKeyDown}
+          onFocus={onListFocus}
+        >
           {messages.map((m, i) => {
             const before = messages[i - 1];
             const after = messages[i + 1];
@@ -370,7 +448,7 @@ function PendingBubble({ item }: { item: PendingMessage }) {
     >
       <div className="msg__column">
         <div className="msg__row">
-          <div className="msg__bubble" tabIndex={0}>
+          <div className="msg__bubble">
             <span className="msg__body">{item.body}</span>
             <span className="msg__meta">
               <time dateTime={item.createdAt}>{formatTime(item.createdAt)}</time>

@@ -1,6 +1,6 @@
 // Conversation details: settings for me (mute, pin, archive), members and their roles,
 // and the admin actions the server allows (add, remove, promote); leave.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
 import {
   AddContactDocument,
@@ -36,6 +36,20 @@ export function DetailsPanel({
 }) {
   const { myUserId, client } = useChat();
   const connection = useConnectionStatus();
+  // Escape closes the panel wherever focus is (unless something inside took the key first, such
+  // as the composer cancelling a reply), and focus returns to the button that opened it.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      onClose();
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[data-panel-toggle="details"]')?.focus(),
+      );
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const [error, setError] = useState<string | null>(null);
   const [update] = useMutation(UpdateConversationDocument);
   const [leave, leaveState] = useMutation(LeaveConversationDocument);
@@ -71,11 +85,7 @@ export function DetailsPanel({
   };
 
   return (
-    <aside
-      className="side-panel"
-      aria-label="Conversation details"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
+    <aside className="side-panel" aria-label="Conversation details">
       <header className="side-panel__header">
         <h2>Details</h2>
         <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
