@@ -629,7 +629,7 @@ const standalone = [
       // Details open with Enter and close with Escape wherever focus is; focus returns.
       await pressUntil(page, 'Shift+Tab', '[data-panel-toggle="details"]');
       await page.keyboard.press('Enter');
-      await page.locator('aside.side-panel').waitFor();
+      await page.locator('aside.side-panel').getByRole('heading', { name: 'Details' }).waitFor();
       await page.keyboard.press('Tab');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Escape');

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { OutputBundle, OutputChunk } from 'rollup';
 import type { Plugin } from 'vite';
 
@@ -15,12 +15,16 @@ export interface InitialJsBudget {
 export interface FirstScreenSize {
   readonly screen: string;
   readonly gzipBytes: number;
+  /** The same chunks as the server sends them to browsers (brotli, quality 11). */
+  readonly brotliBytes: number;
   readonly chunks: readonly string[];
   /** The largest modules in those chunks (rendered bytes, before compression), to act on a failure. */
   readonly largest: readonly string[];
 }
 
 const gzipSize = (code: string) => gzipSync(code, { level: 9 }).length;
+const brotliSize = (code: string) =>
+  brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 /** The chunk and everything it imports statically (what the browser must load before it runs). */
 function staticGraph(bundle: OutputBundle, start: OutputChunk): OutputChunk[] {
@@ -62,6 +66,7 @@ export function firstScreenSizes(
     return {
       screen,
       gzipBytes: [...all.values()].reduce((sum, c) => sum + gzipSize(c.code), 0),
+      brotliBytes: [...all.values()].reduce((sum, c) => sum + brotliSize(c.code), 0),
       chunks: [...all.keys()],
       largest: [...all.values()]
         .flatMap((c) => Object.entries(c.modules))
@@ -86,10 +91,10 @@ export function initialJsBudget(budget: InitialJsBudget): Plugin {
     },
     generateBundle(_options, bundle) {
       const sizes = firstScreenSizes(bundle, budget.firstScreens, root);
-      const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+      const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
       for (const s of sizes) {
         console.log(
-          `web: first screen ${s.screen}: ${kb(s.gzipBytes)} of JS gzipped (budget ${kb(budget.maxGzipBytes)})`,
+          `web: first screen ${s.screen}: ${kb(s.gzipBytes)} of JS gzipped, ${kb(s.brotliBytes)} brotli (budget ${kb(budget.maxGzipBytes)} gzipped)`,
         );
       }
       const over = sizes.filter((s) => s.gzipBytes > budget.maxGzipBytes);

@@ -122,6 +122,7 @@ export function PhoneField({
         dial: phone.lib!.getCountryCallingCode(code),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
+    // Sorted by name in the list; the closed picker shows "+1 United States", code first.
   }, [phone.lib]);
   return (
     <div className="field">
@@ -136,7 +137,7 @@ export function PhoneField({
           >
             {options.map((o) => (
               <option key={o.code} value={o.code}>
-                {o.name} (+{o.dial})
+                +{o.dial} {o.name}
               </option>
             ))}
           </select>
@@ -147,7 +148,7 @@ export function PhoneField({
           type="tel"
           inputMode="tel"
           autoComplete="tel"
-          placeholder={placeholder ?? '(415) 555-0100 or +44 20 7946 0958'}
+          placeholder={placeholder ?? (phone.country === 'US' ? '(415) 555-0100' : 'Number')}
           value={phone.text}
           onChange={(e) => phone.setText(e.target.value)}
           required
