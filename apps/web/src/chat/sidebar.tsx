@@ -211,7 +211,7 @@ function ConversationItem({
           name={title}
           seed={c.otherUser?.id ?? c.id}
           url={c.otherUser?.avatarUrl}
-          group={c.kind !== 'DIRECT'}
+          kind={c.kind}
           status={c.kind === 'DIRECT' && live ? c.otherUser?.presence.status : null}
         />
         <span className="conv-item__body">

@@ -129,7 +129,7 @@ export function ConversationView({
               name={title}
               seed={other?.id ?? c.id}
               url={other?.avatarUrl}
-              group={c.kind !== 'DIRECT'}
+              kind={c.kind}
               status={connection === 'online' ? other?.presence.status : null}
               size={40}
             />

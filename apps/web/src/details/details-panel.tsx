@@ -98,7 +98,7 @@ export function DetailsPanel({
             name={title}
             seed={other?.id ?? c.id}
             url={other?.avatarUrl}
-            group={c.kind !== 'DIRECT'}
+            kind={c.kind}
             size={72}
             status={connection === 'online' ? other?.presence.status : null}
           />

@@ -303,7 +303,7 @@ function ChannelsTab() {
         <ul className="people">
           {channels.map((c) => (
             <li key={c.id} className="person">
-              <Avatar name={c.title ?? '#'} seed={c.id} group size={40} />
+              <Avatar name={c.title ?? '#'} seed={c.id} kind="CHANNEL" size={40} />
               <span className="person__body">
                 <span className="person__name">{c.title}</span>
                 <span className="person__sub">

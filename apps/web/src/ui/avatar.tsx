@@ -16,18 +16,19 @@ export function Avatar({
   url,
   size = 40,
   status,
-  group,
+  kind = 'DIRECT',
 }: {
   name: string;
   seed: string;
   url?: string | null;
   size?: number;
   status?: Status | null;
-  group?: boolean;
+  /** Groups show their initials and channels a "#", both on a rounded square (people are round). */
+  kind?: 'DIRECT' | 'GROUP' | 'CHANNEL';
 }) {
   return (
     <span
-      className="avatar"
+      className={`avatar ${kind === 'DIRECT' ? '' : `avatar--${kind.toLowerCase()}`}`}
       style={{ width: size, height: size, ['--hue' as string]: hueOf(seed) }}
       aria-hidden="true"
     >
@@ -39,7 +40,7 @@ export function Avatar({
         <span
           className="avatar__text"
           style={{ fontSize: size * 0.38 }}
-          data-initials={group ? '#' : initials(name)}
+          data-initials={kind === 'CHANNEL' ? '#' : initials(name)}
         />
       )}
       {status && status !== 'OFFLINE' ? (
