@@ -626,6 +626,29 @@ const standalone = [
       await page.keyboard.type('Replied by keyboard');
       await page.keyboard.press('Enter');
       await message(jon.page, 'Replied by keyboard').locator('.msg__quote', { hasText: 'hello from Jon' }).waitFor();
+      // Any emoji: the composer's picker inserts at the caret and gives focus back to the text.
+      await pressUntil(page, 'Tab', 'textarea', { max: 6 });
+      await page.keyboard.type('Party ');
+      await page.keyboard.press('Tab');
+      assertEqual(await focused(page), 'button.icon-button|Insert emoji', 'Tab from the text reaches the emoji button');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🎉', max: 120 });
+      await page.keyboard.press('Enter');
+      assert((await focused(page)).startsWith('textarea'), 'focus back in the composer');
+      await page.keyboard.press('Enter');
+      await waitForBodies(jon.page, ['Party 🎉'], 'Jon');
+      // …and as a reaction, beyond the quick six.
+      await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
+      await page.keyboard.press('End');
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Party 🎉'), 'End moves to the newest message');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: 'More reactions', max: 10 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🚀', max: 120 });
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'Party 🎉').locator('.reaction', { hasText: '🚀' }).waitFor();
       // Details open with Enter and close with Escape wherever focus is; focus returns.
       await pressUntil(page, 'Shift+Tab', '[data-panel-toggle="details"]');
       await page.keyboard.press('Enter');

@@ -10,6 +10,7 @@ import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
 import { Linkified } from '../ui/linkify';
+import { EmojiGrid } from '../ui/emoji-grid';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -69,8 +70,10 @@ export const MessageBubble = memo(function MessageBubble({
     if (picker) pickerMenu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [picker]);
   /** Closing the picker puts focus back on the button that opened it, never on the page. */
+  const [more, setMore] = useState(false);
   const closePicker = () => {
     setPicker(false);
+    setMore(false);
     reactButton.current?.focus();
   };
 
@@ -195,7 +198,14 @@ export const MessageBubble = memo(function MessageBubble({
                   </button>
                 </>
               )}
-              {picker && (
+              {picker && more && (
+                <EmojiGrid
+                  label="Pick any reaction"
+                  onPick={(emoji) => react(emoji)}
+                  onClose={closePicker}
+                />
+              )}
+              {picker && !more && (
                 <div
                   className="emoji-picker"
                   role="menu"
@@ -228,6 +238,16 @@ export const MessageBubble = memo(function MessageBubble({
                       {e}
                     </button>
                   ))}
+                  <button
+                    type="button"
+                    role="menuitem"
+                    tabIndex={-1}
+                    className="emoji-picker__item"
+                    aria-label="More reactions"
+                    onClick={() => setMore(true)}
+                  >
+                    +
+                  </button>
                 </div>
               )}
             </div>
