@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Browser end-to-end tests of the Chatter web app: real API process, real Chromium, real people
-// flows. Usage: node apps/web-e2e/run.mjs [--build] [--no-screenshots]
-// Prints "N passed, N failed" and exits non-zero on any failure.
+// flows. Usage: node apps/web-e2e/run.mjs [--build] [--no-screenshots] [--only <text>]
+// --only runs the self-contained steps whose name contains <text> (the main scenario's steps
+// build on each other and run together). Prints "N passed, N failed"; exits non-zero on failure.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import {
   ARTIFACTS,
@@ -18,12 +20,15 @@ import {
   startApi,
 } from './src/harness.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : undefined;
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 const PHONES = { ada: '+14155550101', ben: '+14155550102', cleo: '+14155550103' };
+const LAN_HOST = 'chatter.test';
 
 ensureBuilt(args.has('--build'));
 const api = await startApi();
@@ -35,22 +40,29 @@ const browser = await chromium.launch({
     '--disable-gpu',
     '--disable-background-networking',
     '--disable-component-update',
+    // A non-loopback name for this machine: browsers treat it like any LAN host (no automatic
+    // upgrade exemptions), which is how a team reaches a self-hosted server.
+    `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
   ],
 });
 const pageErrors = [];
+/** Every URL any page requested, to catch a request rewritten to another scheme or host. */
+const requested = [];
+const consoleTexts = [];
 const users = {};
 /** How the pages sent messages: sendMessage as an HTTP POST or as an operation on the socket. */
 const sends = { http: 0, socket: 0 };
 
 // ---------- helpers that act like a person ----------
 
-async function openApp(viewport = DESKTOP) {
+async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   const context = await browser.newContext({ viewport, colorScheme: 'light' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   page.on('request', (r) => {
+    requested.push(r.url());
     if (r.method() === 'POST' && /mutation SendMessage\b/.test(r.postData() ?? '')) sends.http++;
   });
   page.on('websocket', (ws) =>
@@ -60,16 +72,16 @@ async function openApp(viewport = DESKTOP) {
   );
   // A view that crashed into the error boundary is a failure too.
   page.on('console', (m) => {
+    consoleTexts.push(m.text());
     if (m.type() === 'error' && m.text().includes('Chatter view crashed'))
       pageErrors.push(m.text());
   });
-  await page.goto(`${api.url}/`);
+  await page.goto(`${baseUrl}/`);
   return { context, page };
 }
 
-async function signUp(key, name) {
-  const { context, page } = await openApp();
-  const phone = PHONES[key];
+async function signUp(key, name, { phone = PHONES[key], baseUrl = api.url, viewport } = {}) {
+  const { context, page } = await openApp(viewport, baseUrl);
   await page.getByLabel('Phone number').fill(phone);
   const since = api.output().length;
   await page.getByRole('button', { name: 'Send code' }).click();
@@ -131,6 +143,25 @@ async function messageAction(page, text, action) {
 }
 
 const count = (arr, v) => arr.filter((x) => x === v).length;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's critical and serious violations on the page as it is now. */
+async function axeViolations(page) {
+  // evaluate() runs outside the page's CSP, which (rightly) refuses injected scripts.
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`),
+      })),
+    ),
+  );
+  if (process.env.AXE_ALL) return result;
+  return result.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
 
 async function shot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -216,6 +247,18 @@ const steps = [
     },
   ],
   [
+    'links arrive clickable and safe',
+    async () => {
+      const { ada, ben } = users;
+      await send(ben.page, 'Agenda: https://example.com/workshop?day=1. Not a link: javascript:alert(1)');
+      const link = message(ada.page, 'Agenda:').locator('a.msg__link');
+      await link.waitFor();
+      assertEqual(await link.getAttribute('href'), 'https://example.com/workshop?day=1', 'link target');
+      assertEqual(await link.getAttribute('rel'), 'noopener noreferrer', 'link rel');
+      assertEqual(await message(ada.page, 'Agenda:').locator('a').count(), 1, 'only the web address is a link');
+    },
+  ],
+  [
     'reactions, edits and deletions reach the other side',
     async () => {
       const { ada, ben } = users;
@@ -284,11 +327,20 @@ const steps = [
       const { ada, ben } = users;
       await openConversation(ada.page, 'Ben Okafor');
       await openConversation(ben.page, 'Ada Lovelace');
+      const subtitle = ben.page.locator('.conversation__subtitle');
+      await eventually(async () => (await subtitle.textContent()) === 'online', {
+        message: 'Ben sees Ada online',
+      });
       await ben.context.setOffline(true);
-      await ben.page
-        .locator('.connection')
-        .waitFor({ timeout: 15_000 })
-        .catch(() => undefined);
+      await ben.page.locator('.connection').waitFor({ timeout: 15_000 });
+      // Ben cannot know whether Ada is still online: the header must not claim it.
+      await eventually(async () => (await subtitle.textContent()) !== 'online', {
+        message: 'the header stops saying online while offline',
+      });
+      assert(
+        /waiting for network|connecting/.test(await subtitle.textContent()),
+        `offline header says ${await subtitle.textContent()}`,
+      );
       const missed = ['missed 1', 'missed 2', 'missed 3', 'missed 4', 'missed 5'];
       for (const t of missed) await send(ada.page, t);
       await waitForBodies(ada.page, missed, 'Ada');
@@ -329,6 +381,25 @@ const steps = [
       await ada.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
       await send(ada.page, 'still here after a reload');
       await waitForBodies(users.ben.page, ['still here after a reload'], 'Ben');
+    },
+  ],
+  [
+    'a new display name reaches the other side live',
+    async () => {
+      const { ada, ben } = users;
+      await openConversation(ada.page, 'Ben Okafor');
+      // Ben renames himself; Ada's open chat and list follow without a reload.
+      const rename = async (name) => {
+        await ben.page.goto(`${api.url}/#/settings`);
+        await ben.page.getByLabel('Name', { exact: true }).fill(name);
+        await ben.page.getByRole('button', { name: 'Save profile' }).click();
+      };
+      await rename('Benjamin Okafor');
+      await ada.page.locator('.conversation__title', { hasText: 'Benjamin Okafor' }).waitFor();
+      await ada.page.locator('a.conv-item', { hasText: 'Benjamin Okafor' }).waitFor();
+      await rename('Ben Okafor');
+      await ada.page.locator('.conversation__title', { hasText: /^Ben Okafor$/ }).waitFor();
+      await openConversation(ben.page, 'Ada Lovelace');
     },
   ],
   [
@@ -493,10 +564,223 @@ if (!args.has('--no-screenshots')) {
   ]);
 }
 
+/** Presses `key` until the focused element matches `selector` (and `text`, if given). */
+async function pressUntil(page, key, selector, { text, max = 40 } = {}) {
+  for (let i = 0; i < max; i++) {
+    const ok = await page.evaluate(
+      ([sel, t]) => {
+        const el = document.activeElement;
+        return !!el && el.matches(sel) && (!t || (el.textContent ?? '').includes(t) || (el.getAttribute('aria-label') ?? '').includes(t));
+      },
+      [selector, text],
+    );
+    if (ok) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`focus never reached ${selector}${text ? ` (${text})` : ''} with ${key}`);
+}
+
+const focused = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}|${el.getAttribute('aria-label') ?? ''}` : '';
+  });
+
+/** Steps that set up their own people and can run alone (--only). */
+const standalone = [
+  [
+    'keyboard only: open a chat, send, move between messages, react, reply, open and close details',
+    async () => {
+      const ivy = await signUp('ivy', 'Ivy Chen', { phone: '+14155550131' });
+      // After creating the account focus is on the chat list, not lost on the page.
+      assert((await focused(ivy.page)).startsWith('h2.sidebar__title'), `focus after sign-up: ${await focused(ivy.page)}`);
+      const jon = await signUp('jon', 'Jon Weber', { phone: '+14155550132' });
+      await startChatByPhone(jon.page, ivy.phone);
+      await send(jon.page, 'hello from Jon');
+      const page = ivy.page;
+      await page.locator('a.conv-item', { hasText: 'Jon Weber' }).waitFor();
+      // Everything below uses the keyboard only.
+      await pressUntil(page, 'Tab', 'a.conv-item', { text: 'Jon Weber' });
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Message', { exact: true }).waitFor();
+      await pressUntil(page, 'Tab', 'textarea');
+      await page.keyboard.type('Sent by keyboard');
+      await page.keyboard.press('Enter');
+      await waitForBodies(page, ['hello from Jon', 'Sent by keyboard'], 'Ivy');
+      // One Tab stop for the whole list; the arrows move between messages.
+      await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Sent by keyboard'), 'the list starts at the newest message');
+      await page.keyboard.press('ArrowUp');
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('hello from Jon'), 'ArrowUp moves to the previous message');
+      // React: Enter enters the message's buttons, the picker takes focus, Escape gives it back.
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '👍', max: 8 });
+      await page.keyboard.press('Escape');
+      assertEqual(await focused(page), 'button.icon-button.icon-button--small|React', 'Escape returns focus to React');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '❤', max: 8 });
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'hello from Jon').locator('.reaction', { hasText: '❤' }).waitFor();
+      // Reply: to the message's Reply button, then the composer.
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'Reply', max: 8 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'Tab', 'textarea', { max: 3 });
+      await page.keyboard.type('Replied by keyboard');
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'Replied by keyboard').locator('.msg__quote', { hasText: 'hello from Jon' }).waitFor();
+      // Any emoji: the composer's picker inserts at the caret and gives focus back to the text.
+      await pressUntil(page, 'Tab', 'textarea', { max: 6 });
+      await page.keyboard.type('Party ');
+      await page.keyboard.press('Tab');
+      assertEqual(await focused(page), 'button.icon-button|Insert emoji', 'Tab from the text reaches the emoji button');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🎉', max: 120 });
+      await page.keyboard.press('Enter');
+      assert((await focused(page)).startsWith('textarea'), 'focus back in the composer');
+      await page.keyboard.press('Enter');
+      await waitForBodies(jon.page, ['Party 🎉'], 'Jon');
+      // …and as a reaction, beyond the quick six.
+      await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
+      await page.keyboard.press('End');
+      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Party 🎉'), 'End moves to the newest message');
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: 'More reactions', max: 10 });
+      await page.keyboard.press('Enter');
+      await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🚀', max: 120 });
+      await page.keyboard.press('Enter');
+      await message(jon.page, 'Party 🎉').locator('.reaction', { hasText: '🚀' }).waitFor();
+      // Details open with Enter and close with Escape wherever focus is; focus returns.
+      await pressUntil(page, 'Shift+Tab', '[data-panel-toggle="details"]');
+      await page.keyboard.press('Enter');
+      await page.locator('aside.side-panel').getByRole('heading', { name: 'Details' }).waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Escape');
+      await page.locator('aside.side-panel').waitFor({ state: 'detached' });
+      await eventually(async () => (await focused(page)).endsWith('|Conversation details'), {
+        message: 'focus back on the details button',
+      });
+      for (const u of [ivy, jon]) await u.context.close();
+    },
+  ],
+  [
+    'accessibility: no critical or serious axe-core violations on the main screens (desktop and phone, light and dark)',
+    async () => {
+      const gia = await signUp('gia', 'Gia Rossi', { phone: '+14155550121' });
+      const hal = await signUp('hal', 'Hal Berg', { phone: '+14155550122' });
+      await gia.page.getByRole('link', { name: 'Contacts' }).first().click();
+      await gia.page.getByLabel('Add by phone number').fill(hal.phone);
+      await gia.page.getByRole('button', { name: 'Add' }).click();
+      await gia.page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor();
+      await startChatByPhone(gia.page, hal.phone);
+      await send(gia.page, 'Hello Hal, see https://example.com');
+      await hal.page.locator('a.conv-item', { hasText: 'Gia Rossi' }).waitFor();
+      await openConversation(hal.page, 'Gia Rossi');
+      await send(hal.page, 'Hi Gia!');
+      await waitForBodies(gia.page, ['Hello Hal, see https://example.com', 'Hi Gia!'], 'Gia');
+      const page = gia.page;
+      const signedOut = await browser.newContext({ viewport: DESKTOP });
+      const signIn = await signedOut.newPage();
+      await signIn.goto(`${api.url}/`);
+      await signIn.getByLabel('Phone number').waitFor();
+      await signIn.getByLabel('Country').waitFor();
+      const found = [];
+      const check = async (p, screen) => {
+        await sleep(150);
+        for (const v of await axeViolations(p)) found.push({ screen, ...v });
+      };
+      const screens = [
+        ['list', '#/', () => page.getByRole('heading', { name: 'Chats' }).waitFor()],
+        ['conversation', null, () => openConversation(page, 'Hal Berg')],
+        ['details', null, async () => {
+          await page.getByRole('link', { name: 'Conversation details' }).click();
+          await page.locator('aside.side-panel').waitFor();
+        }],
+        ['settings', '#/settings', () => page.getByRole('heading', { name: 'Settings' }).waitFor()],
+        ['contacts', '#/contacts', () => page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor()],
+        ['new chat', '#/new', () => page.getByLabel('Message a phone number').waitFor()],
+      ];
+      for (const scheme of ['light', 'dark']) {
+        for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+          for (const p of [page, signIn]) {
+            await p.emulateMedia({ colorScheme: scheme });
+            await p.setViewportSize(viewport);
+          }
+          await check(signIn, `${size} ${scheme} sign-in`);
+          for (const [name, hash, ready] of screens) {
+            if (hash) await page.goto(`${api.url}/${hash}`);
+            await ready();
+            await check(page, `${size} ${scheme} ${name}`);
+          }
+        }
+      }
+      await signedOut.close();
+      assertEqual(found, [], 'critical and serious axe-core violations');
+    },
+  ],
+  [
+    'served over plain HTTP on a LAN name: nothing is upgraded to https, people sign in and chat',
+    async () => {
+      const base = `http://${LAN_HOST}:${new URL(api.url).port}`;
+      const from = requested.length;
+      const dee = await signUp('dee', 'Dee Lan', { phone: '+14155550111', baseUrl: base });
+      const eli = await signUp('eli', 'Eli Lan', { phone: '+14155550112', baseUrl: base });
+      await startChatByPhone(dee.page, eli.phone);
+      await send(dee.page, 'hello over the LAN');
+      await eli.page.locator('a.conv-item', { hasText: 'Dee Lan' }).waitFor();
+      await openConversation(eli.page, 'Dee Lan');
+      await waitForBodies(eli.page, ['hello over the LAN'], 'Eli');
+      await send(eli.page, 'loud and clear');
+      await waitForBodies(dee.page, ['hello over the LAN', 'loud and clear'], 'Dee');
+      const ours = requested.slice(from).filter((u) => u.includes(LAN_HOST));
+      assert(ours.length > 0, 'the pages loaded from the LAN name');
+      assertEqual(ours.filter((u) => !u.startsWith(`${base}/`)), [], 'requests off the page origin');
+      assertEqual(pageErrors, [], 'page errors');
+      // The production build runs Apollo Client in production mode: no DevTools hook or prompt.
+      assertEqual(await dee.page.evaluate(() => typeof window.__APOLLO_CLIENT__), 'undefined', 'Apollo DevTools hook');
+      assertEqual(consoleTexts.filter((t) => /Apollo DevTools|apollo/i.test(t)), [], 'Apollo console messages');
+      for (const u of [dee, eli]) await u.context.close();
+    },
+  ],
+  [
+    'without JavaScript, or when the bundle cannot load, the page says why instead of staying blank',
+    async () => {
+      const noJs = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+      const p1 = await noJs.newPage();
+      await p1.goto(`${api.url}/`);
+      // (Playwright's text matching skips <noscript>, so read the rendered paragraph itself.)
+      await p1.locator('.noscript').waitFor();
+      assert(
+        (await p1.locator('.noscript').innerText()).startsWith('Chatter needs JavaScript.'),
+        'the noscript message is shown',
+      );
+      await noJs.close();
+      const blocked = await browser.newContext({ viewport: DESKTOP });
+      const p2 = await blocked.newPage();
+      await p2.route(/\/assets\/.*\.js$/, (route) => route.abort());
+      await p2.goto(`${api.url}/`);
+      await p2.getByRole('alert').getByText('Chatter could not load').waitFor();
+      await p2.getByRole('button', { name: 'Reload' }).waitFor();
+      await blocked.close();
+    },
+  ],
+];
+
+const selected =
+  only === undefined
+    ? [...steps, ...standalone]
+    : only === 'main'
+      ? steps
+      : standalone.filter(([name]) => name.includes(only));
+
 let result = { passed: 0, failed: 1 };
 try {
   console.log(`web-e2e: API at ${api.url}, Chromium ${browser.version()}`);
-  result = await runSteps(steps, {
+  result = await runSteps(selected, {
     onFailure: async (name) => {
       for (const [key, u] of Object.entries(users)) {
         await u.page

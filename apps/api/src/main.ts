@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ManageTenants } from '@chatter/core';
 import { documentGuard } from '@chatter/graphql';
 import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
+import { responseCompression } from './platform/compression';
+import { securityHeaders } from './platform/security';
 import { ShutdownService } from './platform/shutdown';
 import { mountStaticIfAvailable } from './wiring/static';
 
@@ -19,22 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '100kb' });
   app.use('/graphql', documentGuard());
-  app.use(
-    helmet({
-      // The playground and the web app are same-origin bundles; GraphiQL needs inline styles.
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          imgSrc: ["'self'", 'data:', 'https:', 'http:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          workerSrc: ["'self'", 'blob:'],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeaders());
+  app.use(responseCompression());
   app.enableCors(buildCorsOptions(config));
   await mountStaticIfAvailable(app, config);
   return app;

@@ -17,7 +17,10 @@ window.addEventListener('storage', (e) => {
   if (e.key === REFRESH_KEY) session.storageChanged();
 });
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root')!;
+// Tells public/boot-check.js that the app started (it explains a page whose bundle never ran).
+root.dataset.app = 'started';
+createRoot(root).render(
   <StrictMode>
     <App services={{ session, client }} />
   </StrictMode>,

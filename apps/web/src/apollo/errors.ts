@@ -29,7 +29,37 @@ export function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError;
 }
 
-export function describeError(error: unknown): string {
+/** Which input a VALIDATION_FAILED answer is about (the server names it in extensions.field). */
+export function errorField(error: unknown): string | undefined {
+  const e = error as Partial<ApolloError> & { errors?: GqlErrorLike[] };
+  const list = (e?.graphQLErrors as GqlErrorLike[] | undefined) ?? e?.errors;
+  const field = list?.[0]?.extensions?.['field'];
+  return typeof field === 'string' ? field : undefined;
+}
+
+const INVALID_FIELD: Record<string, string> = {
+  phone: 'That does not look like a phone number. Check the number and the country.',
+  name: 'Please enter a name (up to 64 characters).',
+  title: 'Please enter a shorter name.',
+  body: 'This message is empty or too long to send.',
+  avatarUrl: 'The picture address must start with https:// or http://.',
+  statusText: 'Please shorten your status.',
+  statusEmoji: 'Please pick one emoji for your status.',
+};
+
+/** Wording for cases where the same code means different things on different screens. */
+export interface ErrorWording {
+  /** NOT_FOUND, e.g. "No one on Chatter has this number yet." */
+  readonly notFound?: string;
+  /** BLOCKED: said without revealing a block. */
+  readonly blocked?: string;
+}
+
+/**
+ * Words a person understands for any failed request; never the server's own wording, which is
+ * written for developers ("phone number must be in international format…").
+ */
+export function describeError(error: unknown, wording: ErrorWording = {}): string {
   const code = errorCode(error);
   switch (code ?? '') {
     case 'LOGIN_CODE_INVALID':
@@ -44,17 +74,28 @@ export function describeError(error: unknown): string {
     }
     case 'BAD_USER_INPUT':
     case 'VALIDATION_FAILED':
-      return (error as ApolloError).graphQLErrors?.[0]?.message ?? 'Please check what you entered.';
+      return (
+        INVALID_FIELD[errorField(error) ?? ''] ?? 'Please check what you entered and try again.'
+      );
     case 'NOT_FOUND':
-      return 'Not found.';
+      return wording.notFound ?? 'That is no longer available.';
     case 'FORBIDDEN':
       return 'You are not allowed to do that.';
     case 'BLOCKED':
-      return 'You cannot message this person.';
+      // As a blocked sender sees it elsewhere: not delivered, with no word about a block.
+      return wording.blocked ?? 'This message could not be delivered.';
+    case 'CONFLICT':
+      return 'That already exists.';
+    case 'LAST_OWNER':
+      return 'Make someone else an owner first.';
+    case 'SMS_DELIVERY_FAILED':
+      return 'We could not send the code. Try again in a moment.';
+    case 'UNAVAILABLE':
+      return 'Chatter is having trouble right now. Try again in a moment.';
     case 'UNAUTHENTICATED':
       return 'Your session has ended. Please sign in again.';
     default:
       if (isNetworkFailure(error)) return 'No connection. Check your network and try again.';
-      return (error as Error)?.message || 'Something went wrong.';
+      return 'Something went wrong. Please try again.';
   }
 }

@@ -6,10 +6,9 @@ import { ChatServicesContext, useAppServices, type ChatServices } from '../app/s
 import { useRoute } from '../app/router';
 import { Outbox } from '../outbox/outbox';
 import { RealtimeSession } from '../realtime/realtime-session';
-import { createSender } from './send-message';
+import type { Sender } from '../outbox/outbox';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
-import { ConversationView } from '../conversation/conversation-view';
 import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { lazyView } from '../ui/lazy-view';
@@ -24,6 +23,26 @@ const SettingsPage = lazyView(() =>
   import('../settings/settings.page').then((m) => m.SettingsPage),
 );
 const NewChatPage = lazyView(() => import('../new-chat/new-chat.page').then((m) => m.NewChatPage));
+// The conversation is a chunk of its own too, so the chat list paints first; it is fetched right
+// after that paint (see below), before anyone clicks a chat.
+const loadConversationView = () =>
+  import('../conversation/conversation-view').then((m) => m.ConversationView);
+const ConversationView = lazyView(loadConversationView);
+
+/** The outbox's sender, loaded with the first send (nothing is sent before the list shows). */
+function lazySender(...args: Parameters<typeof import('./send-message').createSender>): Sender {
+  let sender: Promise<Sender> | undefined;
+  return async (m) => {
+    sender ??= import('./send-message').then(
+      (mod) => mod.createSender(...args),
+      (err: unknown) => {
+        sender = undefined; // the chunk did not arrive: the outbox retries, and so do we
+        throw err;
+      },
+    );
+    return (await sender)(m);
+  };
+}
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
@@ -41,7 +60,7 @@ export function ChatApp({ userId }: { userId: string }) {
     const outbox = new Outbox(
       localStorage,
       `chatter.outbox.${userId}`,
-      createSender(client, sendOver),
+      lazySender(client, sendOver),
     );
     const realtime: RealtimeSession = new RealtimeSession({
       url: wsUrl(),
@@ -122,6 +141,11 @@ export function ChatApp({ userId }: { userId: string }) {
   );
   useActivity(report);
 
+  useEffect(() => {
+    const t = setTimeout(() => void loadConversationView().catch(() => undefined), 0);
+    return () => clearTimeout(t);
+  }, []);
+
   const status = useSyncExternalStore(services.realtime.onStatus, services.realtime.getStatus);
 
   let main: React.ReactNode;
@@ -162,7 +186,10 @@ export function ChatApp({ userId }: { userId: string }) {
 
   return (
     <ChatServicesContext.Provider value={services}>
-      <div className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+      {/* One main landmark and one h1 on every layout (on phones the list or the detail pane is
+          hidden, so neither can hold them). */}
+      <main className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+        <h1 className="visually-hidden">Chatter</h1>
         <Sidebar
           status={status}
           loading={loading}
@@ -170,12 +197,12 @@ export function ChatApp({ userId }: { userId: string }) {
           onRetry={() => void refetch()}
           activeId={route.view === 'conversation' ? route.conversationId : null}
         />
-        <main className="main" id="main">
+        <div className="main" id="main">
           <ErrorBoundary resetKey={window.location.hash}>
             <Suspense fallback={<p className="muted page-loading">Loading…</p>}>{main}</Suspense>
           </ErrorBoundary>
-        </main>
-      </div>
+        </div>
+      </main>
     </ChatServicesContext.Provider>
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@apollo/client';
 import {
   ConversationsDocument,
@@ -36,6 +36,13 @@ export function Sidebar({
   });
   const { data: me } = useQuery(MeDocument, { fetchPolicy: 'cache-first' });
   const [query, setQuery] = useState('');
+  // After signing in or creating the account the form that had focus is gone: start keyboard
+  // and screen-reader users at the list instead of at the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null)
+      heading.current?.focus({ preventScroll: true });
+  }, []);
   const [filter, setFilter] = useState<Filter>('all');
 
   const list = useMemo(() => {
@@ -64,7 +71,7 @@ export function Sidebar({
   };
 
   return (
-    <aside className="sidebar" aria-label="Conversations">
+    <nav className="sidebar" aria-label="Conversations">
       <header className="sidebar__header">
         <a href="#/settings" className="sidebar__me" aria-label="Profile and settings">
           <Avatar
@@ -74,7 +81,9 @@ export function Sidebar({
             size={36}
           />
         </a>
-        <h1 className="sidebar__title">Chats</h1>
+        <h2 className="sidebar__title" ref={heading} tabIndex={-1}>
+          Chats
+        </h2>
         <nav className="sidebar__actions" aria-label="Main">
           <a className="icon-button" href="#/contacts" aria-label="Contacts" title="Contacts">
             <Icon name="users" />
@@ -153,20 +162,28 @@ export function Sidebar({
       ) : (
         <ul className="conv-list" onKeyDown={onListKeyDown}>
           {list.map((c) => (
-            <ConversationItem key={c.id} conversation={c} active={c.id === activeId} />
+            <ConversationItem
+              key={c.id}
+              conversation={c}
+              active={c.id === activeId}
+              live={status === 'online'}
+            />
           ))}
         </ul>
       )}
-    </aside>
+    </nav>
   );
 }
 
 function ConversationItem({
   conversation: c,
   active,
+  live,
 }: {
   conversation: ConversationFieldsFragment;
   active: boolean;
+  /** Presence is current (the stream is up): only then show who is online. */
+  live: boolean;
 }) {
   const { myUserId } = useChat();
   const typing = useTypingNames(c.id);
@@ -189,14 +206,13 @@ function ConversationItem({
         className={`conv-item ${active ? 'conv-item--active' : ''} ${unread ? 'conv-item--unread' : ''}`}
         href={routeHref({ view: 'conversation', conversationId: c.id })}
         aria-current={active ? 'page' : undefined}
-        aria-label={`${title}${unread ? `, ${c.unreadCount} unread` : ''}`}
       >
         <Avatar
           name={title}
           seed={c.otherUser?.id ?? c.id}
           url={c.otherUser?.avatarUrl}
-          group={c.kind !== 'DIRECT'}
-          status={c.kind === 'DIRECT' ? c.otherUser?.presence.status : null}
+          kind={c.kind}
+          status={c.kind === 'DIRECT' && live ? c.otherUser?.presence.status : null}
         />
         <span className="conv-item__body">
           <span className="conv-item__top">
@@ -219,9 +235,12 @@ function ConversationItem({
               {c.muted && <Icon name="mute" size={14} title="Muted" />}
               {c.pinned && <Icon name="pin" size={14} title="Pinned" />}
               {unread && (
-                <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>
-                  {c.unreadCount > 99 ? '99+' : c.unreadCount}
-                </span>
+                <>
+                  <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>
+                    {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                  </span>
+                  <span className="visually-hidden"> unread</span>
+                </>
               )}
             </span>
           </span>

@@ -15,12 +15,19 @@ import { navigate } from '../app/router';
 import { Page } from '../ui/page';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { formatLastSeen } from '../ui/format';
-import { describeError } from '../apollo/errors';
+import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
+import { describeError, type ErrorWording } from '../apollo/errors';
 import { addConversationToList } from '../realtime/cache-writes';
+import {
+  INVALID_PHONE_MESSAGE,
+  NOT_REGISTERED,
+  PhoneField,
+  usePhoneState,
+} from '../ui/phone-field';
 
 export function ContactsPage() {
   const { client, realtime } = useChat();
+  const connection = useConnectionStatus();
   const { data, loading } = useContacts('cache-and-network');
   const blocked = useQuery(BlockedUsersDocument, { fetchPolicy: 'cache-and-network' });
   const refetchQueries = [ContactsDocument, BlockedUsersDocument];
@@ -29,18 +36,18 @@ export function ContactsPage() {
   const [block] = useMutation(BlockUserDocument, { refetchQueries });
   const [unblock] = useMutation(UnblockUserDocument, { refetchQueries });
   const [openDm] = useMutation(OpenDirectConversationDocument);
-  const [phone, setPhone] = useState('');
+  const phone = usePhoneState();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const guard = async (p: Promise<unknown>, ok?: string) => {
+  const guard = async (p: Promise<unknown>, ok?: string, wording?: ErrorWording) => {
     setError(null);
     setNotice(null);
     try {
       await p;
       if (ok) setNotice(ok);
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, wording));
     }
   };
 
@@ -52,9 +59,16 @@ export function ContactsPage() {
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
+    const e164 = phone.toE164();
+    if (!e164) {
+      setNotice(null);
+      setError(INVALID_PHONE_MESSAGE);
+      return;
+    }
     void guard(
-      addContact({ variables: { phone: phone.trim() } }).then(() => setPhone('')),
+      addContact({ variables: { phone: e164 } }).then(() => phone.setText('')),
       'Contact added.',
+      { notFound: NOT_REGISTERED },
     );
   };
 
@@ -74,20 +88,11 @@ export function ContactsPage() {
   return (
     <Page title="Contacts">
       <form className="inline-form" onSubmit={onAdd}>
-        <label className="field">
-          <span>Add by phone number</span>
-          <input
-            type="tel"
-            inputMode="tel"
-            placeholder="+1 415 555 0100"
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-          />
-        </label>
+        <PhoneField phone={phone} label="Add by phone number" />
         <button
           className="button button--primary"
           type="submit"
-          disabled={!phone.trim() || addState.loading}
+          disabled={!phone.text.trim() || addState.loading}
         >
           <Icon name="plus" size={18} /> Add
         </button>
@@ -118,7 +123,7 @@ export function ContactsPage() {
                 seed={u.id}
                 url={u.avatarUrl}
                 size={40}
-                status={u.presence.status}
+                status={connection === 'online' ? u.presence.status : null}
               />
               <span className="person__body">
                 <span className="person__name">
@@ -128,11 +133,7 @@ export function ContactsPage() {
                 <span className="person__sub">
                   {u.phone ?? ''}
                   {u.phone ? ' · ' : ''}
-                  {u.presence.status === 'ONLINE'
-                    ? 'online'
-                    : u.presence.status === 'AWAY'
-                      ? 'away'
-                      : formatLastSeen(u.presence.lastSeenAt ?? u.lastSeenAt)}
+                  {presenceLabel(u.presence, u.lastSeenAt, connection)}
                 </span>
               </span>
               <span className="person__actions">

@@ -10,6 +10,7 @@ import {
 import { useChat } from '../app/services';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
+import { EmojiGrid } from '../ui/emoji-grid';
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_STOP_MS = 4_000;
@@ -128,6 +129,23 @@ export function Composer({
     input.current?.focus();
   };
 
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  /** Puts the emoji where the caret was and goes back to writing. */
+  const insertEmoji = (emoji: string) => {
+    const el = input.current;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    const next = body.slice(0, start) + emoji + body.slice(end);
+    if (next.length > MAX_LENGTH) return;
+    onChange(next);
+    setEmojiOpen(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -190,6 +208,28 @@ export function Composer({
           onKeyDown={onKeyDown}
           onBlur={() => stopTyping()}
         />
+        <span className="composer__emoji">
+          <button
+            type="button"
+            ref={emojiButton}
+            className="icon-button"
+            aria-label="Insert emoji"
+            aria-expanded={emojiOpen}
+            onClick={() => setEmojiOpen((o) => !o)}
+          >
+            <Icon name="smile" size={20} />
+          </button>
+          {emojiOpen && (
+            <EmojiGrid
+              label="Insert emoji"
+              onPick={insertEmoji}
+              onClose={() => {
+                setEmojiOpen(false);
+                emojiButton.current?.focus();
+              }}
+            />
+          )}
+        </span>
         <button
           className="composer__send"
           type="submit"

@@ -9,7 +9,7 @@ import { useChat } from '../app/services';
 import { navigate, routeHref } from '../app/router';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { formatLastSeen } from '../ui/format';
+import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
@@ -35,6 +35,7 @@ export function ConversationView({
   const [editing, setEditing] = useState<MessageFieldsFragment | null>(null);
   const list = useRef<MessageListHandle>(null);
   const typing = useTypingNames(conversationId);
+  const connection = useConnectionStatus();
   const root = useRef<HTMLElement>(null);
 
   const onReply = useCallback((m: MessageFieldsFragment) => {
@@ -98,13 +99,7 @@ export function ConversationView({
   let subtitle: string;
   if (typing.length) subtitle = c.kind === 'DIRECT' ? 'typing…' : typingText(typing);
   else if (other) {
-    const status = other.presence.status;
-    subtitle =
-      status === 'ONLINE'
-        ? 'online'
-        : status === 'AWAY'
-          ? 'away'
-          : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt);
+    subtitle = presenceLabel(other.presence, other.lastSeenAt, connection);
   } else
     subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
 
@@ -130,14 +125,13 @@ export function ConversationView({
             type="button"
             className="conversation__who"
             onClick={() => togglePanel('details')}
-            aria-label={`${title}, show details`}
           >
             <Avatar
               name={title}
               seed={other?.id ?? c.id}
               url={other?.avatarUrl}
-              group={c.kind !== 'DIRECT'}
-              status={other?.presence.status}
+              kind={c.kind}
+              status={connection === 'online' ? other?.presence.status : null}
               size={40}
             />
             <span className="conversation__names">
@@ -148,6 +142,7 @@ export function ConversationView({
               >
                 {subtitle}
               </span>
+              <span className="visually-hidden">, show details</span>
             </span>
           </button>
           <div className="conversation__actions">
@@ -159,7 +154,7 @@ export function ConversationView({
                 panel: panel === 'search' ? undefined : 'search',
               })}
               aria-label="Search messages"
-              aria-pressed={panel === 'search'}
+              aria-expanded={panel === 'search'}
             >
               <Icon name="search" />
             </a>
@@ -170,8 +165,9 @@ export function ConversationView({
                 conversationId,
                 panel: panel === 'details' ? undefined : 'details',
               })}
+              data-panel-toggle="details"
               aria-label="Conversation details"
-              aria-pressed={panel === 'details'}
+              aria-expanded={panel === 'details'}
             >
               <Icon name="info" />
             </a>

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import {
   AddReactionDocument,
@@ -9,6 +9,8 @@ import {
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
+import { Linkified } from '../ui/linkify';
+import { EmojiGrid } from '../ui/emoji-grid';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -62,8 +64,21 @@ export const MessageBubble = memo(function MessageBubble({
   const [deleteMessage] = useMutation(DeleteMessageDocument);
   const deleted = Boolean(m.deletedAt);
 
-  const react = (emoji: string) => {
+  const reactButton = useRef<HTMLButtonElement>(null);
+  const pickerMenu = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (picker) pickerMenu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [picker]);
+  /** Closing the picker puts focus back on the button that opened it, never on the page. */
+  const [more, setMore] = useState(false);
+  const closePicker = () => {
     setPicker(false);
+    setMore(false);
+    reactButton.current?.focus();
+  };
+
+  const react = (emoji: string) => {
+    if (picker) closePicker();
     const mineAlready = m.reactions.some((r) => r.emoji === emoji && r.reactedByMe);
     const reactions = toggledReactions(m, emoji, !mineAlready);
     const optimisticResponse = { id: m.id, reactions, __typename: 'Message' as const };
@@ -103,10 +118,11 @@ export const MessageBubble = memo(function MessageBubble({
       <div className="msg__column">
         {showSender && !mine && <div className="msg__sender">{m.sender.name}</div>}
         <div className="msg__row">
-          <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`} tabIndex={0}>
+          <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`}>
             {m.replyTo && !deleted && (
               <button
                 type="button"
+                tabIndex={-1}
                 className="msg__quote"
                 onClick={() => onJump(m.replyTo!.id, m.replyTo!.seq)}
                 aria-label={`Reply to ${m.replyTo.sender.name}: ${m.replyTo.body ?? 'deleted message'}`}
@@ -120,13 +136,19 @@ export const MessageBubble = memo(function MessageBubble({
             {deleted ? (
               <span className="msg__body msg__body--deleted">This message was deleted</span>
             ) : (
-              <span className="msg__body">{m.body}</span>
+              <span className="msg__body">
+                <Linkified text={m.body ?? ''} />
+              </span>
             )}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
-                <span className="msg__tick" aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}>
+                <span
+                  className="msg__tick"
+                  role="img"
+                  aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}
+                >
                   <Icon name={seen && seen.count > 0 ? 'checks' : 'check'} size={14} />
                 </span>
               )}
@@ -136,15 +158,18 @@ export const MessageBubble = memo(function MessageBubble({
             <div className="msg__actions" role="toolbar" aria-label="Message actions">
               <button
                 type="button"
+                tabIndex={-1}
                 className="icon-button icon-button--small"
                 aria-label="React"
                 aria-expanded={picker}
+                ref={reactButton}
                 onClick={() => setPicker((p) => !p)}
               >
                 <Icon name="smile" size={16} />
               </button>
               <button
                 type="button"
+                tabIndex={-1}
                 className="icon-button icon-button--small"
                 aria-label="Reply"
                 onClick={() => onReply(m)}
@@ -155,6 +180,7 @@ export const MessageBubble = memo(function MessageBubble({
                 <>
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-button icon-button--small"
                     aria-label="Edit"
                     onClick={() => onEdit(m)}
@@ -163,6 +189,7 @@ export const MessageBubble = memo(function MessageBubble({
                   </button>
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-button icon-button--small"
                     aria-label="Delete"
                     onClick={remove}
@@ -171,18 +198,39 @@ export const MessageBubble = memo(function MessageBubble({
                   </button>
                 </>
               )}
-              {picker && (
+              {picker && more && (
+                <EmojiGrid
+                  label="Pick any reaction"
+                  onPick={(emoji) => react(emoji)}
+                  onClose={closePicker}
+                />
+              )}
+              {picker && !more && (
                 <div
                   className="emoji-picker"
                   role="menu"
                   aria-label="Pick a reaction"
-                  onKeyDown={(e) => e.key === 'Escape' && setPicker(false)}
+                  ref={pickerMenu}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape') {
+                      e.preventDefault();
+                      closePicker();
+                    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                      e.preventDefault();
+                      moveFocus(
+                        e.currentTarget,
+                        '[role="menuitem"]',
+                        e.key === 'ArrowRight' ? 1 : -1,
+                      );
+                    }
+                  }}
                 >
                   {QUICK_REACTIONS.map((e) => (
                     <button
                       key={e}
                       type="button"
                       role="menuitem"
+                      tabIndex={-1}
                       className="emoji-picker__item"
                       onClick={() => react(e)}
                       aria-label={`React ${e}`}
@@ -190,6 +238,16 @@ export const MessageBubble = memo(function MessageBubble({
                       {e}
                     </button>
                   ))}
+                  <button
+                    type="button"
+                    role="menuitem"
+                    tabIndex={-1}
+                    className="emoji-picker__item"
+                    aria-label="More reactions"
+                    onClick={() => setMore(true)}
+                  >
+                    +
+                  </button>
                 </div>
               )}
             </div>
@@ -201,6 +259,7 @@ export const MessageBubble = memo(function MessageBubble({
               <button
                 key={r.emoji}
                 type="button"
+                tabIndex={-1}
                 className={`reaction ${r.reactedByMe ? 'reaction--mine' : ''}`}
                 aria-pressed={r.reactedByMe}
                 aria-label={`${r.emoji} ${r.count}${r.reactedByMe ? ', including you' : ''}`}
@@ -220,3 +279,10 @@ export const MessageBubble = memo(function MessageBubble({
     </div>
   );
 });
+
+/** Moves focus to the next (or previous) element matching `selector` inside `container`. */
+function moveFocus(container: HTMLElement, selector: string, step: 1 | -1): void {
+  const items = [...container.querySelectorAll<HTMLElement>(selector)];
+  const i = items.indexOf(document.activeElement as HTMLElement);
+  items[(i + step + items.length) % items.length]?.focus();
+}

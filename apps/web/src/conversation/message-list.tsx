@@ -26,6 +26,7 @@ import { Icon } from '../ui/icons';
 import { MessageBubble } from './message-bubble';
 import type { PendingMessage } from '../outbox/outbox';
 import { typingText, useTypingNames } from '../chat/use-typing';
+import { notSentText } from './not-sent-text';
 
 export const PAGE_SIZE = 30;
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -156,10 +157,89 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     if (el.scrollTop < 300) void loadOlder();
   };
 
-  // Read: when the newest message is visible in a visible tab.
+  // Keyboard: the list is one Tab stop. ArrowUp/ArrowDown (Home/End) move between messages;
+  // Enter or ArrowRight goes into a message's buttons (quote, actions, reactions), ArrowLeft and
+  // ArrowRight move among them and Escape comes back to the message.
+  const listEl = useRef<HTMLDivElement>(null);
+  const activeBubble = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    const bubbles = [...(listEl.current?.querySelectorAll<HTMLElement>('.msg__bubble') ?? [])];
+    if (!bubbles.length) return;
+    const active =
+      activeBubble.current && bubbles.includes(activeBubble.current)
+        ? activeBubble.current
+        : bubbles[bubbles.length - 1]!;
+    for (const b of bubbles) b.tabIndex = b === active ? 0 : -1;
+  });
+  const onListFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const bubble = (e.target as HTMLElement).closest<HTMLElement>('.msg__bubble');
+    if (!bubble || bubble === activeBubble.current) return;
+    if (activeBubble.current) activeBubble.current.tabIndex = -1;
+    bubble.tabIndex = 0;
+    activeBubble.current = bubble;
+  };
+  const onListKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (target.closest('[role="menu"]')) return;
+    const msg = target.closest<HTMLElement>('.msg');
+    if (!msg) return;
+    const bubble = msg.querySelector<HTMLElement>('.msg__bubble');
+    const bubbles = [...e.currentTarget.querySelectorAll<HTMLElement>('.msg__bubble')];
+    const inner = [...msg.querySelectorAll<HTMLElement>('button:not([role="menuitem"])')];
+    const onBubble = target === bubble;
+    let next: HTMLElement | undefined;
+    switch (e.key) {
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const i = bubbles.indexOf(bubble!);
+        next =
+          bubbles[Math.max(0, Math.min(bubbles.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+        break;
+      }
+      case 'Home':
+      case 'End':
+        if (!onBubble) return;
+        next = e.key === 'Home' ? bubbles[0] : bubbles[bubbles.length - 1];
+        break;
+      case 'Enter':
+        if (!onBubble) return;
+        next = inner[0];
+        break;
+      case 'ArrowRight':
+      case 'ArrowLeft': {
+        if (onBubble) {
+          if (e.key === 'ArrowLeft') return;
+          next = inner[0];
+        } else {
+          const i = inner.indexOf(target);
+          next = inner[(i + (e.key === 'ArrowRight' ? 1 : -1) + inner.length) % inner.length];
+        }
+        break;
+      }
+      case 'Escape':
+        if (onBubble) return;
+        next = bubble ?? undefined;
+        break;
+      default:
+        return;
+    }
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+    if (next.classList.contains('msg__bubble')) next.scrollIntoView({ block: 'nearest' });
+  };
+
+  // Read: when the newest message is visible in a visible tab. What decides is the newest message
+  // from someone else: my own messages do not move my read pointer (only markRead does, on the
+  // server too), so a reply sent right after a message arrived still marks that message read.
   const readUpTo = lastSeq;
+  const newestFromOthers = useMemo(() => {
+    for (let i = messages.length - 1; i >= 0; i--)
+      if (messages[i].sender.id !== myUserId) return messages[i].seq;
+    return 0;
+  }, [messages, myUserId]);
   useEffect(() => {
-    if (!readUpTo || readUpTo <= conversation.readSeq) return;
+    if (!newestFromOthers || newestFromOthers <= conversation.readSeq) return;
     let t: ReturnType<typeof setTimeout> | null = null;
     const tryMark = () => {
       if (document.visibilityState !== 'visible' || !atBottom.current) return;
@@ -187,7 +267,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       el?.removeEventListener('scroll', tryMark);
       document.removeEventListener('visibilitychange', tryMark);
     };
-  }, [readUpTo, conversation.readSeq, conversationId, markRead]);
+  }, [readUpTo, newestFromOthers, conversation.readSeq, conversationId, markRead]);
 
   const jumpTo = useCallback(
     async (messageId: string, seq: number) => {
@@ -265,7 +345,13 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           )
         )}
         {loading && !data && <div className="messages__loader">Loading…</div>}
-        <div role="list" className="messages__list">
+        <div
+          role="list"
+          className="messages__list"
+          ref={listEl}
+          onKeyDown={onListKeyDown}
+          onFocus={onListFocus}
+        >
           {messages.map((m, i) => {
             const before = messages[i - 1];
             const after = messages[i + 1];
@@ -283,13 +369,16 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
             const mine = m.sender.id === myUserId;
             return (
               <Fragment key={m.id}>
+                {/* A list holds only list items: each marker is one, holding its separator. */}
                 {newDay && (
-                  <div
-                    className="day-separator"
-                    role="separator"
-                    aria-label={formatDay(m.createdAt)}
-                  >
-                    <span>{formatDay(m.createdAt)}</span>
+                  <div role="listitem" className="messages__marker">
+                    <div
+                      className="day-separator"
+                      role="separator"
+                      aria-label={formatDay(m.createdAt)}
+                    >
+                      <span>{formatDay(m.createdAt)}</span>
+                    </div>
                   </div>
                 )}
                 {conversation.readSeq > 0 &&
@@ -297,8 +386,10 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
                   before.seq <= conversation.readSeq &&
                   m.seq > conversation.readSeq &&
                   !mine && (
-                    <div className="unread-separator" role="separator">
-                      <span>New messages</span>
+                    <div role="listitem" className="messages__marker">
+                      <div className="unread-separator" role="separator">
+                        <span>New messages</span>
+                      </div>
                     </div>
                   )}
                 <MessageBubble
@@ -357,11 +448,11 @@ function PendingBubble({ item }: { item: PendingMessage }) {
     >
       <div className="msg__column">
         <div className="msg__row">
-          <div className="msg__bubble" tabIndex={0}>
+          <div className="msg__bubble">
             <span className="msg__body">{item.body}</span>
             <span className="msg__meta">
               <time dateTime={item.createdAt}>{formatTime(item.createdAt)}</time>
-              <span className="msg__tick" aria-label={failed ? 'Not sent' : 'Sending'}>
+              <span className="msg__tick" role="img" aria-label={failed ? 'Not sent' : 'Sending'}>
                 <Icon name={failed ? 'alert' : 'clock'} size={14} />
               </span>
             </span>
@@ -369,7 +460,7 @@ function PendingBubble({ item }: { item: PendingMessage }) {
         </div>
         {failed ? (
           <div className="msg__failed" role="alert">
-            Not sent{item.error ? `: ${item.error}` : ''}.{' '}
+            {notSentText(item.error)}{' '}
             <button
               type="button"
               className="link"

@@ -1,6 +1,6 @@
 // Conversation details: settings for me (mute, pin, archive), members and their roles,
 // and the admin actions the server allows (add, remove, promote); leave.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
 import {
   AddContactDocument,
@@ -20,7 +20,7 @@ import { useChat } from '../app/services';
 import { navigate } from '../app/router';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { formatLastSeen } from '../ui/format';
+import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { removeConversation } from '../realtime/cache-writes';
@@ -35,6 +35,21 @@ export function DetailsPanel({
   onClose: () => void;
 }) {
   const { myUserId, client } = useChat();
+  const connection = useConnectionStatus();
+  // Escape closes the panel wherever focus is (unless something inside took the key first, such
+  // as the composer cancelling a reply), and focus returns to the button that opened it.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      onClose();
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[data-panel-toggle="details"]')?.focus(),
+      );
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const [error, setError] = useState<string | null>(null);
   const [update] = useMutation(UpdateConversationDocument);
   const [leave, leaveState] = useMutation(LeaveConversationDocument);
@@ -70,11 +85,7 @@ export function DetailsPanel({
   };
 
   return (
-    <aside
-      className="side-panel"
-      aria-label="Conversation details"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
+    <aside className="side-panel" aria-label="Conversation details">
       <header className="side-panel__header">
         <h2>Details</h2>
         <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
@@ -87,9 +98,9 @@ export function DetailsPanel({
             name={title}
             seed={other?.id ?? c.id}
             url={other?.avatarUrl}
-            group={c.kind !== 'DIRECT'}
+            kind={c.kind}
             size={72}
-            status={other?.presence.status}
+            status={connection === 'online' ? other?.presence.status : null}
           />
           <h3>{title}</h3>
           {other ? (
@@ -99,13 +110,7 @@ export function DetailsPanel({
                   {other.statusEmoji} {other.statusText}
                 </p>
               ) : null}
-              <p className="muted">
-                {other.presence.status === 'ONLINE'
-                  ? 'online'
-                  : other.presence.status === 'AWAY'
-                    ? 'away'
-                    : formatLastSeen(other.presence.lastSeenAt ?? other.lastSeenAt)}
-              </p>
+              <p className="muted">{presenceLabel(other.presence, other.lastSeenAt, connection)}</p>
               {other.phone && <p className="muted">{other.phone}</p>}
             </>
           ) : (
@@ -301,6 +306,7 @@ function Members({
   isAdmin: boolean;
   onError: (e: string | null) => void;
 }) {
+  const connection = useConnectionStatus();
   const { data, loading, fetchMore } = useQuery(ConversationMembersDocument, {
     variables: { id: c.id, first: 50 },
   });
@@ -343,7 +349,7 @@ function Members({
                 seed={m.user.id}
                 url={m.user.avatarUrl}
                 size={36}
-                status={m.user.presence.status}
+                status={connection === 'online' ? m.user.presence.status : null}
               />
               <span className="person__body">
                 <span className="person__name">

@@ -19,6 +19,12 @@ import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
 import { addConversationToList } from '../realtime/cache-writes';
+import {
+  INVALID_PHONE_MESSAGE,
+  NOT_REGISTERED,
+  PhoneField,
+  usePhoneState,
+} from '../ui/phone-field';
 
 type Tab = 'direct' | 'group' | 'channels';
 
@@ -62,7 +68,7 @@ function useOpen() {
 
 function DirectTab() {
   const { data, loading } = useContacts();
-  const [phone, setPhone] = useState('');
+  const phone = usePhoneState();
   const [error, setError] = useState<string | null>(null);
   const [addContact, addState] = useMutation(AddContactDocument, {
     refetchQueries: [ContactsDocument],
@@ -77,18 +83,25 @@ function DirectTab() {
       const { data } = await openDm({ variables: { userId } });
       if (data) open(data.openDirectConversation);
     } catch (e) {
-      setError(describeError(e));
+      setError(
+        describeError(e, { blocked: 'You cannot start a chat with this number right now.' }),
+      );
     }
   };
 
   const byPhone = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    const e164 = phone.toE164();
+    if (!e164) {
+      setError(INVALID_PHONE_MESSAGE);
+      return;
+    }
     try {
-      const { data } = await addContact({ variables: { phone: phone.trim() } });
+      const { data } = await addContact({ variables: { phone: e164 } });
       if (data) await start(data.addContact.user.id);
     } catch (err) {
-      setError(describeError(err));
+      setError(describeError(err, { notFound: NOT_REGISTERED }));
     }
   };
 
@@ -99,20 +112,11 @@ function DirectTab() {
   return (
     <div className="stack">
       <form className="inline-form" onSubmit={(e) => void byPhone(e)}>
-        <label className="field">
-          <span>Message a phone number</span>
-          <input
-            type="tel"
-            inputMode="tel"
-            placeholder="+1 415 555 0100"
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-          />
-        </label>
+        <PhoneField phone={phone} label="Message a phone number" />
         <button
           className="button button--primary"
           type="submit"
-          disabled={!phone.trim() || addState.loading || openState.loading}
+          disabled={!phone.text.trim() || addState.loading || openState.loading}
         >
           Start chat
         </button>
@@ -143,8 +147,8 @@ function DirectTab() {
                 type="button"
                 className="person person--button"
                 onClick={() => void start(u.id)}
-                aria-label={`Message ${u.name}`}
               >
+                <span className="visually-hidden">Message </span>
                 <Avatar
                   name={u.name}
                   seed={u.id}
@@ -299,7 +303,7 @@ function ChannelsTab() {
         <ul className="people">
           {channels.map((c) => (
             <li key={c.id} className="person">
-              <Avatar name={c.title ?? '#'} seed={c.id} group size={40} />
+              <Avatar name={c.title ?? '#'} seed={c.id} kind="CHANNEL" size={40} />
               <span className="person__body">
                 <span className="person__name">{c.title}</span>
                 <span className="person__sub">

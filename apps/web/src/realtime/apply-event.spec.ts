@@ -7,7 +7,10 @@ import { SeqTracker } from './seq-tracker';
 import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
 import { conversation, message } from '../test/fixtures';
-import { chatEventsPayload } from './realtime-session';
+import { chatEventsPayload } from './socket-operations';
+import { parse } from 'graphql';
+
+const SENDER_NAME = parse('fragment SenderName on User { name }');
 
 const ME = 'me';
 
@@ -106,9 +109,11 @@ describe('applyChatEvent', () => {
     applyChatEvent(viewing.ctx, added(4, 'bob'));
     applyChatEvent(viewing.ctx, added(5, ME));
     expect(conv(viewing.cache)?.unreadCount).toBe(0);
+    const readBefore = conv(env.cache)?.readSeq;
     applyChatEvent(env.ctx, added(4, ME));
     expect(conv(env.cache)?.unreadCount).toBe(0);
-    expect(conv(env.cache)?.readSeq).toBe(4);
+    // Sending is not reading: only markRead moves the read pointer, as on the server.
+    expect(conv(env.cache)?.readSeq).toBe(readBefore);
   });
 
   it('detects a hole and asks for exactly the missing range, still showing the new message', () => {
@@ -243,11 +248,41 @@ describe('applyChatEvent', () => {
       user: {
         __typename: 'User',
         id: 'bob',
+        name: 'bob',
+        avatarUrl: null,
+        statusText: null,
+        statusEmoji: null,
         lastSeenAt: null,
         presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null },
       },
     });
     expect(conv(env.cache)?.otherUser?.presence.status).toBe('ONLINE');
+  });
+
+  it('a profile change renames the person everywhere they are shown', () => {
+    applyChatEvent(env.ctx, {
+      __typename: 'PresenceChanged',
+      user: {
+        __typename: 'User',
+        id: 'bob',
+        name: 'Robert',
+        avatarUrl: 'https://example.com/r.png',
+        statusText: 'At the lake',
+        statusEmoji: '🏖️',
+        lastSeenAt: null,
+        presence: { __typename: 'Presence', status: 'ONLINE', lastSeenAt: null },
+      },
+    });
+    expect(conv(env.cache)?.otherUser).toMatchObject({
+      name: 'Robert',
+      avatarUrl: 'https://example.com/r.png',
+      statusText: 'At the lake',
+    });
+    const sender = env.cache.readFragment<{ name: string }>({
+      id: env.cache.identify({ __typename: 'User', id: 'bob' }),
+      fragment: SENDER_NAME,
+    });
+    expect(sender?.name).toBe('Robert');
   });
 
   it('hands ResyncRequired to the resync routine', () => {

@@ -1,6 +1,7 @@
 // Applies one chatEvents payload to the client state. Plain function over explicit inputs so
 // it can be unit-tested against a real InMemoryCache without any socket.
-import { gql, type ApolloCache } from '@apollo/client';
+import type { ApolloCache } from '@apollo/client';
+import type { DocumentNode } from 'graphql';
 import type { ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
@@ -126,9 +127,15 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       if (!id) return 'ignored';
       cache.modify({
         id,
+        // Also a profile change (the server sends PresenceChanged for both): every place that
+        // shows this person (list, header, bubbles) reads the same normalized User.
         fields: {
           presence: () => event.user.presence,
           lastSeenAt: () => event.user.lastSeenAt ?? null,
+          name: () => event.user.name,
+          avatarUrl: () => event.user.avatarUrl ?? null,
+          statusText: () => event.user.statusText ?? null,
+          statusEmoji: () => event.user.statusEmoji ?? null,
         },
       });
       return 'applied';
@@ -139,8 +146,19 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
   }
 }
 
-const KIND_FRAGMENT = gql`
-  fragment ConversationKindOnly on Conversation {
-    kind
-  }
-`;
+// `fragment ConversationKindOnly on Conversation { kind }`, written as its AST: parsing it at run
+// time would pull graphql's parser into the first screen's bundle for one line.
+const KIND_FRAGMENT = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ConversationKindOnly' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Conversation' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [{ kind: 'Field', name: { kind: 'Name', value: 'kind' } }],
+      },
+    },
+  ],
+} as unknown as DocumentNode;

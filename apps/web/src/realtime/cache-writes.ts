@@ -74,7 +74,6 @@ export function bumpConversation(
       lastSeq: (v: number) => Math.max(v, message.seq),
       lastActivityAt: (v: string) => (v && v > message.createdAt ? v : message.createdAt),
       unreadCount: (n: number) => (opts.mine ? n : opts.countUnread ? n + 1 : n),
-      readSeq: (v: number) => (opts.mine ? Math.max(v, message.seq) : v),
     },
   });
 }

@@ -53,7 +53,7 @@ function serverLink(
   );
 }
 
-function setup() {
+async function setup() {
   const store = [1, 2, 3, 4, 5, 6, 7].map((s) => message('c1', s, s % 2 ? 'bob' : 'me'));
   const calls: { op: string; vars: Record<string, unknown> }[] = [];
   const client = new ApolloClient({
@@ -100,12 +100,13 @@ function setup() {
     client.cache
       .readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })
       ?.messages.edges.map((e) => e.node.seq);
+  await realtime.load();
   return { store, calls, client, realtime, seqs };
 }
 
 describe('RealtimeSession', () => {
   it('fills a hole from the store with messages(after) and shows every message once, in order', async () => {
-    const { store, calls, realtime, seqs } = setup();
+    const { store, calls, realtime, seqs } = await setup();
     realtime.apply({ __typename: 'MessageAdded', seq: 6, message: store[5] });
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2, 3, 4, 5, 6]));
     expect(calls.filter((c) => c.op === 'Messages')).toEqual([
@@ -119,7 +120,7 @@ describe('RealtimeSession', () => {
   });
 
   it('on ResyncRequired refetches the conversation, drops the stale history and resumes from the new lastSeq', async () => {
-    const { calls, realtime, client } = setup();
+    const { calls, realtime, client } = await setup();
     realtime.apply({
       __typename: 'ResyncRequired',
       conversationId: 'c1',

@@ -1,47 +1,22 @@
 // The one chatEvents stream of this client. It resumes from the per-conversation cursors on
 // every (re)connect, so a dropped socket loses nothing and repeats nothing; holes in seq are
 // filled from the store; ResyncRequired refetches only the conversation concerned.
-import { print, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import type { ExecutionResult } from 'graphql';
+import type { Client } from 'graphql-ws';
 import type { ApolloClient, TypedDocumentNode } from '@apollo/client';
-import { addTypenameToDocument } from '@apollo/client/utilities';
-import {
-  ChatEventsDocument,
-  ConversationDocument,
-  MarkDeliveredDocument,
-  MessagesDocument,
-  type ChatEventsSubscription,
-} from '@chatter/client';
+import { MarkDeliveredDocument, type ChatEventsSubscription } from '@chatter/client';
 import type { Session } from '../auth/session';
-import { applyChatEvent, type ApplyContext } from './apply-event';
+import type { ApplyContext } from './apply-event';
+import type { RepairContext } from './stream-repair';
 import { SeqTracker } from './seq-tracker';
 import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
-import {
-  addConversationToList,
-  dropMessageList,
-  hasMessageList,
-  removeConversation,
-  upsertMessageInList,
-} from './cache-writes';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
-const GAP_PAGE = 50;
 const ACTIVITY_REPORT_MS = 60_000;
 /** How long an operation sent over the socket waits for its answer before it counts as lost. */
 export const SOCKET_OPERATION_TIMEOUT_MS = 15_000;
-
-/** Operations sent over the socket as text, with __typename added as Apollo adds it over HTTP. */
-const printed = new WeakMap<DocumentNode, string>();
-function printWithTypename(document: DocumentNode): string {
-  let text = printed.get(document);
-  if (text === undefined) {
-    text = print(addTypenameToDocument(document));
-    printed.set(document, text);
-  }
-  return text;
-}
 
 /** What the socket answered for one operation; `errors` when the server refused it. */
 export type SocketResult<TData> = ExecutionResult<TData>;
@@ -63,21 +38,6 @@ export interface RealtimeOptions {
   onConnected?: () => void;
 }
 
-/** The subscribe payload. graphql-ws re-sends the same payload object after each reconnect:
- *  a getter makes every resubscribe carry the cursors as they are then, so the replay starts
- *  exactly where this client stopped. */
-export function chatEventsPayload(tracker: SeqTracker) {
-  // Apollo adds __typename to what it sends itself; this stream bypasses Apollo's links, and the
-  // cache needs __typename on every object to normalize what the events carry.
-  return {
-    query: printWithTypename(ChatEventsDocument),
-    operationName: 'ChatEvents',
-    get variables() {
-      return { since: tracker.cursors() };
-    },
-  };
-}
-
 export class RealtimeSession implements SocketOperations {
   readonly tracker = new SeqTracker();
   readonly typing = new TypingStore();
@@ -90,8 +50,13 @@ export class RealtimeSession implements SocketOperations {
   private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly ctx: ApplyContext;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  /** Bumped by start() and stop(): a socket client that finishes loading after stop() is not used. */
+  private generation = 0;
+  private engine: typeof import('./stream-engine') | null = null;
+  private readonly repairContext: RepairContext;
 
   constructor(private readonly opts: RealtimeOptions) {
+    this.repairContext = { client: opts.client, tracker: this.tracker, filling: this.filling };
     this.ctx = {
       cache: opts.client.cache,
       myUserId: opts.myUserId,
@@ -108,9 +73,19 @@ export class RealtimeSession implements SocketOperations {
 
   getStatus = (): ConnectionStatus => this.status;
 
-  /** Applies one stream event (the socket's handler; also the seam for tests). */
+  /**
+   * Loads the socket client and the event handling: a chunk of their own, fetched by start()
+   * after the chat list's first paint rather than with the first screen's bundle.
+   */
+  async load(): Promise<void> {
+    if (this.engine) return;
+    this.engine = await import('./stream-engine');
+  }
+
+  /** Applies one stream event (the socket's handler; also the seam for tests, after load()). */
   apply(event: ChatEventsSubscription['chatEvents']): void {
-    applyChatEvent(this.ctx, event);
+    if (!this.engine) throw new Error('RealtimeSession.apply() before load()');
+    this.engine.applyChatEvent(this.ctx, event);
   }
 
   onStatus = (listener: () => void): (() => void) => {
@@ -123,9 +98,30 @@ export class RealtimeSession implements SocketOperations {
     for (const s of seeds) this.tracker.seed(s.id, s.lastSeq);
   }
 
-  /** Starts streaming; the conversations already fetched become the resume cursors. */
+  /**
+   * Starts streaming; the conversations already fetched become the resume cursors. The socket
+   * client loads here, after the chat list's first paint, not with the first screen's bundle.
+   */
   start(seeds: { id: string; lastSeq: number }[]): void {
     for (const s of seeds) this.tracker.seed(s.id, s.lastSeq);
+    const generation = ++this.generation;
+    const load = () =>
+      this.load().then(
+        () => {
+          if (generation === this.generation && this.engine) this.connect(this.engine.createClient);
+        },
+        () => {
+          // The chunk did not arrive (offline, or a new build replaced it): try again shortly.
+          setTimeout(() => generation === this.generation && void load(), 3_000);
+        },
+      );
+    void load();
+    this.sweepTimer = setInterval(() => this.typing.sweep(), 2_000);
+    window.addEventListener('online', this.handleOnline);
+    window.addEventListener('offline', this.handleOffline);
+  }
+
+  private connect(createClient: typeof import('graphql-ws').createClient): void {
     const { session } = this.opts;
     let usedToken: string | null = null;
     this.ws = createClient({
@@ -156,12 +152,10 @@ export class RealtimeSession implements SocketOperations {
       },
     });
     this.subscribe();
-    this.sweepTimer = setInterval(() => this.typing.sweep(), 2_000);
-    window.addEventListener('online', this.handleOnline);
-    window.addEventListener('offline', this.handleOffline);
   }
 
   stop(): void {
+    this.generation++;
     this.dispose?.();
     this.dispose = null;
     void this.ws?.dispose();
@@ -185,41 +179,8 @@ export class RealtimeSession implements SocketOperations {
     timeoutMs = SOCKET_OPERATION_TIMEOUT_MS,
   ): Promise<SocketResult<TData>> | null {
     const ws = this.ws;
-    if (!ws || this.status !== 'online') return null;
-    return new Promise((resolve, reject) => {
-      let result: SocketResult<TData> | undefined;
-      let settled = false;
-      const settle = (done: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        done();
-      };
-      const timer = setTimeout(() => {
-        settle(() => reject(new Error('No answer from the server.')));
-        dispose();
-      }, timeoutMs);
-      const dispose = ws.subscribe<TData>(
-        { query: printWithTypename(document), variables },
-        {
-          next: (value) => {
-            result = value as SocketResult<TData>;
-          },
-          // A list of GraphQL errors is the server's answer (an invalid operation); anything
-          // else (a close event, an Error) means the socket failed first.
-          error: (err) =>
-            settle(() =>
-              Array.isArray(err)
-                ? resolve({ errors: err as GraphQLError[] })
-                : reject(err instanceof Error ? err : new Error('The connection closed.')),
-            ),
-          complete: () =>
-            settle(() =>
-              result ? resolve(result) : reject(new Error('No answer from the server.')),
-            ),
-        },
-      );
-    });
+    if (!ws || !this.engine || this.status !== 'online') return null;
+    return this.engine.executeOverSocket(ws, document, variables, timeoutMs);
   }
 
   /** Tells the server the person is at the keyboard, so it shows them ONLINE and marks them
@@ -240,7 +201,7 @@ export class RealtimeSession implements SocketOperations {
   private subscribeFailures = 0;
 
   private subscribe(): void {
-    const payload = chatEventsPayload(this.tracker);
+    const payload = this.engine!.chatEventsPayload(this.tracker);
     this.dispose = this.ws!.subscribe<ChatEventsSubscription>(payload, {
       next: (result) => {
         this.subscribeFailures = 0;
@@ -275,71 +236,19 @@ export class RealtimeSession implements SocketOperations {
     for (const l of this.statusListeners) l();
   }
 
-  private async fillGap(
-    conversationId: string,
-    afterSeq: number,
-    beforeSeq: number,
-  ): Promise<void> {
-    const { cache } = this.opts.client;
-    if (!hasMessageList(cache, conversationId)) return; // Nothing on screen to complete; opening it fetches.
-    let after = afterSeq;
-    try {
-      while (after < beforeSeq - 1) {
-        const { data } = await this.opts.client.query({
-          query: MessagesDocument,
-          variables: { conversationId, after, first: Math.min(GAP_PAGE, beforeSeq - after - 1) },
-          fetchPolicy: 'no-cache',
-        });
-        const edges = data.messages.edges.filter((e) => e.node.seq < beforeSeq);
-        for (const e of edges) upsertMessageInList(cache, e.node);
-        if (!edges.length || !data.messages.pageInfo.hasNextPage) break;
-        after = edges[edges.length - 1].node.seq;
-      }
-    } catch {
-      // Could not fill now: a resync makes sure nothing stays missing.
-      await this.resync(conversationId);
-    }
+  private async fillGap(conversationId: string, afterSeq: number, beforeSeq: number) {
+    await this.load();
+    await this.engine!.fillGap(this.repairContext, conversationId, afterSeq, beforeSeq);
   }
 
-  private async fetchConversation(conversationId: string): Promise<void> {
-    if (this.filling.has(conversationId)) return;
-    this.filling.add(conversationId);
-    try {
-      const { data } = await this.opts.client.query({
-        query: ConversationDocument,
-        variables: { id: conversationId },
-        fetchPolicy: 'network-only',
-      });
-      if (data.conversation) {
-        this.tracker.seed(conversationId, data.conversation.lastSeq);
-        addConversationToList(this.opts.client.cache, data.conversation);
-      }
-    } catch {
-      // Next event for it tries again.
-    } finally {
-      this.filling.delete(conversationId);
-    }
+  private async fetchConversation(conversationId: string) {
+    await this.load();
+    await this.engine!.fetchConversation(this.repairContext, conversationId);
   }
 
-  private async resync(conversationId: string): Promise<void> {
-    const { cache } = this.opts.client;
-    try {
-      const { data } = await this.opts.client.query({
-        query: ConversationDocument,
-        variables: { id: conversationId },
-        fetchPolicy: 'network-only',
-      });
-      if (!data.conversation) {
-        this.tracker.forget(conversationId);
-        removeConversation(cache, conversationId);
-        return;
-      }
-      this.tracker.reset(conversationId, data.conversation.lastSeq);
-      addConversationToList(cache, data.conversation);
-      dropMessageList(cache, conversationId);
-    } catch {
-      // Offline: the reconnect resumes from the cursor anyway.
-    }
+  private async resync(conversationId: string) {
+    await this.load();
+    await this.engine!.resync(this.repairContext, conversationId);
   }
 
   /** Acknowledges delivery once per burst, for the newest seq. */

@@ -47,16 +47,69 @@ function renderPage(mocks: MockedResponse[]) {
 }
 
 async function enterPhoneAndCode(code: string) {
+  await screen.findByLabelText('Country'); // the number library has loaded
   fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: PHONE } });
   fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
   const codeInput = await screen.findByLabelText('Login code');
-  expect(screen.getByText(PHONE)).toBeTruthy();
+  expect(screen.getByText('+1 555 010 0001')).toBeTruthy();
   fireEvent.change(codeInput, { target: { value: code } });
   fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 }
 
 describe('SignInPage', () => {
   afterEach(cleanup);
+
+  it('accepts a number as people write it, formatted as they type, in the country of the browser', async () => {
+    expect(navigator.language).toBe('en-US');
+    renderPage([
+      {
+        ...requestCode,
+        request: { query: RequestLoginCodeDocument, variables: { phone: '+14152345678' } },
+      },
+    ]);
+    const country = (await screen.findByLabelText('Country')) as HTMLSelectElement;
+    expect(country.value).toBe('US');
+    const input = screen.getByLabelText('Phone number') as HTMLInputElement;
+    for (const typed of [
+      '(',
+      '(4',
+      '(41',
+      '(415',
+      '(415) 2',
+      '(415) 23',
+      '(415) 234-5',
+      '(415) 234-56',
+      '(415) 234-567',
+      '(415) 234-5678',
+    ])
+      fireEvent.change(input, { target: { value: typed } });
+    expect(input.value).toBe('(415) 234-5678');
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    expect(await screen.findByLabelText('Login code')).toBeTruthy();
+  });
+
+  it('uses the picked country for a national number', async () => {
+    renderPage([
+      {
+        ...requestCode,
+        request: { query: RequestLoginCodeDocument, variables: { phone: '+442079460958' } },
+      },
+    ]);
+    fireEvent.change(await screen.findByLabelText('Country'), { target: { value: 'GB' } });
+    fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: '020 7946 0958' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    expect(await screen.findByLabelText('Login code')).toBeTruthy();
+  });
+
+  it('explains a number that cannot be one, in plain words, without asking the server', async () => {
+    renderPage([]);
+    await screen.findByLabelText('Country');
+    fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: '12' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'That does not look like a phone number. Check the number and the country.',
+    );
+  });
 
   it('signs in an existing user with phone and code', async () => {
     const { accept, session } = renderPage([

@@ -6,6 +6,7 @@ import { RequestLoginCodeDocument, VerifyLoginCodeDocument } from '@chatter/clie
 import { useAppServices } from '../app/services';
 import { describeError, errorCode } from '../apollo/errors';
 import { Icon } from '../ui/icons';
+import { INVALID_PHONE_MESSAGE, PhoneField, usePhoneState } from '../ui/phone-field';
 
 type Step = 'phone' | 'code' | 'name';
 
@@ -17,6 +18,8 @@ function tenantFromUrl(): string | undefined {
 export function SignInPage() {
   const { session } = useAppServices();
   const [step, setStep] = useState<Step>('phone');
+  const phoneInput = usePhoneState();
+  /** The number the code was sent to, in E.164: the one to verify. */
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
@@ -40,10 +43,16 @@ export function SignInPage() {
 
   const sendCode = async () => {
     setError(null);
+    const e164 = step === 'phone' ? phoneInput.toE164() : phone;
+    if (!e164) {
+      setError(INVALID_PHONE_MESSAGE);
+      return;
+    }
     try {
       const { data } = await requestCode({
-        variables: { phone: phone.trim(), tenant: tenantFromUrl() },
+        variables: { phone: e164, tenant: tenantFromUrl() },
       });
+      setPhone(e164);
       setResendAt(Date.now() + (data?.requestLoginCode.resendAfterSeconds ?? 30) * 1_000);
       setNow(Date.now());
       setCode('');
@@ -58,7 +67,7 @@ export function SignInPage() {
     try {
       const { data } = await verify({
         variables: {
-          phone: phone.trim(),
+          phone,
           code: code.trim(),
           name: withName?.trim() || undefined,
           tenant: tenantFromUrl(),
@@ -99,25 +108,13 @@ export function SignInPage() {
         {step === 'phone' && (
           <>
             <p className="muted">Enter your phone number. We will send you a one-time code.</p>
-            <label className="field">
-              <span>Phone number</span>
-              <input
-                ref={focusRef}
-                type="tel"
-                inputMode="tel"
-                autoComplete="tel"
-                placeholder="+1 415 555 0100"
-                value={phone}
-                onChange={(e) => setPhone(e.target.value)}
-                required
-              />
-            </label>
+            <PhoneField phone={phoneInput} label="Phone number" inputRef={focusRef} />
           </>
         )}
         {step === 'code' && (
           <>
             <p className="muted">
-              We sent a code to <strong>{phone}</strong>.{' '}
+              We sent a code to <strong>{phoneInput.text}</strong>.{' '}
               <button type="button" className="link" onClick={() => setStep('phone')}>
                 Change number
               </button>
@@ -162,7 +159,8 @@ export function SignInPage() {
           className="button button--primary button--block"
           type="submit"
           disabled={
-            busy || (step === 'phone' ? !phone.trim() : step === 'code' ? !code : !name.trim())
+            busy ||
+            (step === 'phone' ? !phoneInput.text.trim() : step === 'code' ? !code : !name.trim())
           }
         >
           {busy

@@ -16,27 +16,32 @@ export function Avatar({
   url,
   size = 40,
   status,
-  group,
+  kind = 'DIRECT',
 }: {
   name: string;
   seed: string;
   url?: string | null;
   size?: number;
   status?: Status | null;
-  group?: boolean;
+  /** Groups show their initials and channels a "#", both on a rounded square (people are round). */
+  kind?: 'DIRECT' | 'GROUP' | 'CHANNEL';
 }) {
   return (
     <span
-      className="avatar"
+      className={`avatar ${kind === 'DIRECT' ? '' : `avatar--${kind.toLowerCase()}`}`}
       style={{ width: size, height: size, ['--hue' as string]: hueOf(seed) }}
       aria-hidden="true"
     >
       {url ? (
         <img src={url} alt="" />
       ) : (
-        <span className="avatar__text" style={{ fontSize: size * 0.38 }}>
-          {group ? '#' : initials(name)}
-        </span>
+        // Drawn by CSS from the attribute: decorative, and not text that a control's accessible
+        // name would have to contain (a link named "Profile and settings" showing "AL").
+        <span
+          className="avatar__text"
+          style={{ fontSize: size * 0.38 }}
+          data-initials={kind === 'CHANNEL' ? '#' : initials(name)}
+        />
       )}
       {status && status !== 'OFFLINE' ? (
         <span className={`presence-dot presence-dot--${status.toLowerCase()}`} />

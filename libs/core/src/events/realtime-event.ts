@@ -38,7 +38,9 @@ export type RealtimeEvent =
    * setting, or a block either way). Watchers re-evaluate; one who can no longer see it is told
    * once, so it stops showing the old status.
    */
-  | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User };
+  | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User }
+  /** On the user's presence topic: their name, avatar or status text changed (the user as they now are). */
+  | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId; user: User };
 
 export type OrderedRealtimeEvent = Extract<
   RealtimeEvent,

@@ -29,7 +29,7 @@ export class RealtimePublisher {
     await this.send(topics.user(event.tenantId, userId), event);
   }
 
-  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' }>): Promise<void> {
+  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' | 'PROFILE_CHANGED' }>): Promise<void> {
     await this.send(topics.presence(event.tenantId, event.userId), event);
   }
 

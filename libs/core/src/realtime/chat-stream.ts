@@ -356,6 +356,11 @@ export class ChatStream implements ConversationFollower {
       case 'PRESENCE_VISIBILITY':
         this.queuePresence(event);
         return;
+      case 'PROFILE_CHANGED':
+        // Names and avatars are visible to whoever watches this user (the presence inside the
+        // event is resolved for the viewer, under the privacy policy).
+        this.emit({ kind: 'event', event });
+        return;
     }
   }
 

@@ -47,6 +47,8 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
       return make(ConversationChangedModel, { conversation: event.conversation, logSeq: null });
     case 'TYPING':
       return make(TypingChangedModel, { conversationId: event.conversationId, user: event.user, typing: event.typing });
+    // A profile change reaches clients as PresenceChanged with the user as it now is.
+    case 'PROFILE_CHANGED':
     case 'PRESENCE':
     case 'PRESENCE_VISIBILITY':
       return make(PresenceChangedModel, { user: event.user });

@@ -2,7 +2,9 @@ import { Controller, Get, Header, INestApplication, Module, Post, Req } from '@n
 import { NestFactory } from '@nestjs/core';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { brotliDecompressSync, brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config';
@@ -48,6 +50,12 @@ beforeAll(() => {
   mkdirSync(path.join(webDist, 'assets'), { recursive: true });
   writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>Chatter web</title>');
   writeFileSync(path.join(webDist, 'assets/app-123.js'), 'console.log("web")');
+  // As the build leaves them: precompressed twins beside the asset.
+  writeFileSync(
+    path.join(webDist, 'assets/app-123.js.br'),
+    brotliCompressSync('console.log("web")'),
+  );
+  writeFileSync(path.join(webDist, 'assets/app-123.js.gz'), gzipSync('console.log("web")'));
   writeFileSync(path.join(webDist, 'robots.txt'), 'User-agent: *');
   playgroundDir = path.join(root, 'playground');
   mkdirSync(path.join(playgroundDir, 'assets'), { recursive: true });
@@ -177,6 +185,57 @@ describe('web app', () => {
     const robots = await get(`${url}/robots.txt`);
     expect(robots).toMatchObject({ status: 200, body: 'User-agent: *' });
     expect(robots.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves / to any client (curl, monitors, load balancers), GET and HEAD', async () => {
+    const url = await start();
+    for (const accept of [undefined, '*/*', 'application/json']) {
+      const res = await get(`${url}/`, accept);
+      expect(res.status, String(accept)).toBe(200);
+      expect(res.type).toBe('text/html; charset=utf-8');
+      expect(res.body).toBe('<!doctype html><title>Chatter web</title>');
+    }
+    const head = await get(`${url}/`, undefined, { method: 'HEAD' });
+    expect(head).toMatchObject({ status: 200, body: '' });
+    expect(head.type).toBe('text/html; charset=utf-8');
+  });
+
+  it('sends the precompressed twin of an asset the client can decode, brotli first', async () => {
+    const url = await start();
+    const raw = (encoding?: string) =>
+      new Promise<{ encoding?: string; vary?: string; cache?: string; body: Buffer }>(
+        (resolve, reject) => {
+          const req = request(
+            `${url}/assets/app-123.js`,
+            { headers: encoding ? { 'accept-encoding': encoding } : {} },
+            (res) => {
+              const parts: Buffer[] = [];
+              res.on('data', (d: Buffer) => parts.push(d));
+              res.on('end', () =>
+                resolve({
+                  encoding: res.headers['content-encoding'],
+                  vary: res.headers['vary'],
+                  cache: res.headers['cache-control'],
+                  body: Buffer.concat(parts),
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    const br = await raw('gzip, deflate, br');
+    expect(br.encoding).toBe('br');
+    expect(brotliDecompressSync(br.body).toString()).toBe('console.log("web")');
+    expect(br.vary).toContain('Accept-Encoding');
+    expect(br.cache).toBe('public, max-age=31536000, immutable');
+    const gz = await raw('gzip');
+    expect(gz.encoding).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe('console.log("web")');
+    const plain = await raw();
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.toString()).toBe('console.log("web")');
   });
 
   it('does not turn missing files, API paths or non-browser requests into index.html', async () => {

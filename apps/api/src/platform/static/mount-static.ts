@@ -1,5 +1,6 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import expressStaticGzip from 'express-static-gzip';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -89,19 +90,25 @@ export function mountStatic(
     if (clash.length > 0) {
       throw new Error(`WEB_DIST ${web} contains ${clash.join(', ')}, which would shadow API paths`);
     }
-    express.useStaticAssets(web, {
-      index: false,
-      redirect: false,
-      dotfiles: 'ignore',
-      fallthrough: true,
-      // Vite fingerprints everything under assets/; the rest may change between builds.
-      setHeaders: (res: Response, file: string) =>
-        label(
-          res,
-          'static',
-          file.startsWith(path.join(web!, 'assets') + path.sep) ? IMMUTABLE : 'no-cache',
-        ),
-    });
+    // The build writes file.br and file.gz beside each text asset: they are sent as they are
+    // to clients that accept them (brotli first), with Vary: Accept-Encoding.
+    const assets = path.join(web, 'assets') + path.sep;
+    app.use(
+      expressStaticGzip(web, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
+        index: false,
+        serveStatic: {
+          index: false,
+          redirect: false,
+          dotfiles: 'ignore',
+          fallthrough: true,
+          // Vite fingerprints everything under assets/; the rest may change between builds.
+          setHeaders: (res: Response, file: string) =>
+            label(res, 'static', file.startsWith(assets) ? IMMUTABLE : 'no-cache'),
+        },
+      }),
+    );
     const index = path.join(web, 'index.html');
     app.use((req: Request, res: Response, next: Next) => {
       if (!isSpaNavigation(req, reserved)) return next();
@@ -123,10 +130,14 @@ function isPlaygroundRequest(req: Request): boolean {
   return acceptsHtml(req.headers);
 }
 
-/** A browser navigation (GET, wants HTML) to a client-side route: not an API path, not a file. */
+/**
+ * A GET or HEAD of `/` from anyone (browsers, curl, uptime monitors, load-balancer checks), or a
+ * browser navigation (wants HTML) to a client-side route: not an API path, not a file.
+ */
 function isSpaNavigation(req: Request, reserved: readonly string[]): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const pathname = (req.originalUrl ?? req.url ?? '/').split('?')[0]!;
+  if (pathname === '/') return true;
   if (reserved.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
   const last = pathname.slice(pathname.lastIndexOf('/') + 1);
   if (last.includes('.')) return false; // a missing asset should 404, not become index.html

@@ -77,6 +77,11 @@ export class UpdateProfile {
         this.publisher.presenceVisibilityChanged([user]),
       ]);
     }
+    const shown: (keyof ProfilePatch)[] = ['name', 'avatarUrl', 'statusText', 'statusEmoji'];
+    if (shown.some((field) => patch[field] !== undefined)) {
+      // Contacts and people in shared conversations see the new name without reloading.
+      await this.publisher.toPresence({ type: 'PROFILE_CHANGED', tenantId: actor.tenantId, userId: actor.userId, user });
+    }
     return user;
   }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Lighthouse on the built web app served by a real API process, in Debian's Chromium, with
+// Lighthouse's default (mobile, simulated throttling) settings. Prints the category scores.
+// Usage: node apps/web-e2e/lighthouse.mjs [--build]
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+import { CHROMIUM, ensureBuilt, startApi } from './src/harness.mjs';
+
+ensureBuilt(process.argv.includes('--build'));
+const api = await startApi();
+const chrome = await chromeLauncher.launch({
+  chromePath: CHROMIUM,
+  chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+try {
+  const result = await lighthouse(`${api.url}/`, {
+    port: chrome.port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices'],
+  });
+  const { categories, audits } = result.lhr;
+  for (const c of Object.values(categories)) console.log(`${c.title}: ${Math.round(c.score * 100)}`);
+  for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index']) {
+    console.log(`  ${audits[id].title}: ${audits[id].displayValue}`);
+  }
+  const failing = Object.values(audits).filter(
+    (a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual' && a.scoreDisplayMode !== 'notApplicable',
+  );
+  for (const a of failing.slice(0, 15)) console.log(`  below 100: ${a.id} (${a.displayValue ?? a.score})`);
+} finally {
+  await chrome.kill();
+  await api.stop();
+}
