@@ -41,7 +41,7 @@ const env = {
   // A fresh run must not replay anything: it gets a cache of its own, shared by its steps only.
   ...(fresh ? { NX_CACHE_DIRECTORY: mkdtempSync(join(tmpdir(), 'chatter-nx-cache-')) } : {}),
 };
-const nx = join(root, 'node_modules/nx/bin/nx.js');
+const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 
 /** Adds the counts of a vitest JSON report; a missing or unreadable report counts as one failure. */
 function count(report) {
