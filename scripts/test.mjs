@@ -21,11 +21,15 @@ ensureNodeModules(root);
 ensureSqliteDriver(root); // on failure it says why; the suites that need SQLite then fail
 if (!ensureDebianPackages() && process.env.CI === 'true') process.exit(1);
 
-/** Node.js LTS versions the unit and API suites also run on (the rest runs on this Node.js). */
+/**
+ * Node.js LTS versions the unit and API suites also run on (every step runs on this Node.js);
+ * CHATTER_TEST_NODE_VERSIONS=22,24 adds 22, an empty value none. This Node.js is not run twice.
+ */
 const OTHER_NODE_VERSIONS = (process.env.CHATTER_TEST_NODE_VERSIONS ?? '24')
   .split(',')
-  .filter(Boolean);
+  .filter((major) => major !== '' && major !== process.versions.node.split('.')[0]);
 
+const freshCache = fresh ? mkdtempSync(join(tmpdir(), 'chatter-nx-cache-')) : undefined;
 const reports = join(root, 'dist/test-results');
 const otherReports = mkdtempSync(join(tmpdir(), 'chatter-test-'));
 rmSync(reports, { recursive: true, force: true });
@@ -39,7 +43,7 @@ const env = {
   NX_NO_CLOUD: 'true',
   FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
   // A fresh run must not replay anything: it gets a cache of its own, shared by its steps only.
-  ...(fresh ? { NX_CACHE_DIRECTORY: mkdtempSync(join(tmpdir(), 'chatter-nx-cache-')) } : {}),
+  ...(freshCache ? { NX_CACHE_DIRECTORY: freshCache } : {}),
 };
 const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 
@@ -170,6 +174,8 @@ try {
 console.log('\n━━ summary ━━');
 for (const r of results)
   console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(22)} ${r.seconds}s`);
+rmSync(otherReports, { recursive: true, force: true });
+if (freshCache) rmSync(freshCache, { recursive: true, force: true });
 const failedSteps = results.filter((r) => !r.ok).length;
 console.log(`${passedTests} passed, ${failedTests} failed, ${skippedTests} skipped`);
 process.exit(failedSteps > 0 ? 1 : 0);
