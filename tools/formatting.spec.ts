@@ -14,38 +14,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandsOf, projectGraph } from './nx-graph';
 
 const root = join(__dirname, '..');
 const prettier = join(root, 'node_modules/prettier/bin/prettier.cjs');
-
-interface GraphNode {
-  data: { root: string; targets?: Record<string, { options?: { commands?: unknown[] } }> };
-}
-
-function projectGraph(): Record<string, GraphNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'chatter-graph-'));
-  try {
-    const file = join(dir, 'graph.json');
-    const run = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules/nx/dist/bin/nx.js'), 'graph', `--file=${file}`],
-      {
-        cwd: root,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-        encoding: 'utf8',
-      },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    return JSON.parse(readFileSync(file, 'utf8')).graph.nodes;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const lintCommands = (node: GraphNode) =>
-  (node.data.targets?.lint?.options?.commands ?? []).map((c) =>
-    typeof c === 'string' ? c : String((c as { command?: string }).command),
-  );
 
 describe('formatting is part of lint', () => {
   it('npm run lint runs every project lint target through Nx', () => {
@@ -54,19 +26,19 @@ describe('formatting is part of lint', () => {
   });
 
   it("every project's lint target runs prettier --check over the project, the workspace over the rest", () => {
-    const nodes = projectGraph();
-    expect(Object.keys(nodes).length).toBeGreaterThan(10);
-    for (const [name, node] of Object.entries(nodes)) {
-      const commands = lintCommands(node);
-      if (node.data.root === '.') {
+    const projects = projectGraph(root);
+    expect(projects.length).toBeGreaterThan(10);
+    for (const { name, root: projectRoot, targets } of projects) {
+      const commands = commandsOf(targets.lint);
+      if (projectRoot === '.') {
         expect(commands, name).toContain("prettier --check . '!apps/**' '!libs/**'");
         continue;
       }
-      expect(node.data.root, name).toMatch(/^(apps|libs)\//);
-      expect(commands, name).toContain(`prettier --check ${node.data.root}`);
+      expect(projectRoot, name).toMatch(/^(apps|libs)\//);
+      expect(commands, name).toContain(`prettier --check ${projectRoot}`);
     }
     // ... and every folder under apps/ and libs/ is a project, so nothing there goes unchecked.
-    const roots = new Set(Object.values(nodes).map((node) => node.data.root));
+    const roots = new Set(projects.map((p) => p.root));
     for (const dir of ['apps', 'libs']) {
       for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
         if (entry.isDirectory())
