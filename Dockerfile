@@ -6,7 +6,7 @@
 #
 # Every stage uses the same Debian (glibc) Node image: better-sqlite3 is a native module, so the
 # runtime must match the libc it was compiled against.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- deps: every dependency (dev included) for the build --------------------------------------
 FROM ${NODE_IMAGE} AS deps

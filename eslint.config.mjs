@@ -23,13 +23,23 @@ const frameworkImports = [
 
 /** The architecture's rules (ARCHITECTURE.md, "Layout"). */
 const depConstraints = [
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: frameworkImports },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain'],
+    bannedExternalImports: frameworkImports,
+  },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:graphql', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:graphql', 'type:client'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:domain'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:graphql', 'type:client'],
+  },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:domain'],
+  },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:testing', 'type:client'] },
   { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
@@ -63,7 +73,9 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         // Fixture paths are linted from memory by tools/module-boundaries.spec.ts.
-        projectService: { allowDefaultProject: ['libs/*/src/fixture-*.ts', 'apps/*/src/fixture-*.ts'] },
+        projectService: {
+          allowDefaultProject: ['libs/*/src/fixture-*.ts', 'apps/*/src/fixture-*.ts'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -74,7 +86,10 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
@@ -89,9 +104,31 @@ export default tseslint.config(
           allow: [],
           depConstraints: depConstraints.map((c) =>
             c.onlyDependOnLibsWithTags
-              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing', 'type:adapter'] }
+              ? {
+                  ...c,
+                  onlyDependOnLibsWithTags: [
+                    ...c.onlyDependOnLibsWithTags,
+                    'type:testing',
+                    'type:adapter',
+                  ],
+                }
               : c,
           ),
+        },
+      ],
+    },
+  },
+  {
+    // The workspace checks (Nx project "workspace", root ".") test the README and the deployment
+    // files against the API's own configuration reference, which no library exports.
+    files: ['tools/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: ['../apps/api/src/platform/config/*', '../../apps/api/src/platform/config/*'],
+          depConstraints,
         },
       ],
     },

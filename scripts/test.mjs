@@ -1,81 +1,170 @@
 #!/usr/bin/env node
 // `npm test`: every check and test suite of Chatter, in order, with a summary at the end.
 // It installs missing npm dependencies and (as root) missing Debian packages first.
+//
+// Checks and suites run as Nx tasks (see nx.json and each project.json), so a task whose inputs
+// did not change since a run on this machine is replayed from the local Nx cache, test report
+// included. With CI=true or --fresh the run uses an empty cache: nothing is skipped.
+// `node scripts/test.mjs lint test:unit` runs only the named steps.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDebianPackages, ensureNodeModules } from './ensure-deps.mjs';
+import { ensureDebianPackages, ensureNodeModules, ensureSqliteDriver } from './ensure-deps.mjs';
+import { envFor, withNode } from './node-lts.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv.slice(2);
+const fresh = process.argv.includes('--fresh') || process.env.CI === 'true';
+const only = process.argv.slice(2).filter((a) => a !== '--fresh');
 ensureNodeModules(root);
+ensureSqliteDriver(root); // on failure it says why; the suites that need SQLite then fail
 if (!ensureDebianPackages() && process.env.CI === 'true') process.exit(1);
 
-const reports = mkdtempSync(join(tmpdir(), 'chatter-test-'));
+/**
+ * Node.js LTS versions the unit and API suites also run on (every step runs on this Node.js);
+ * CHATTER_TEST_NODE_VERSIONS=22,24 adds 22, an empty value none. This Node.js is not run twice.
+ */
+const OTHER_NODE_VERSIONS = (process.env.CHATTER_TEST_NODE_VERSIONS ?? '24')
+  .split(',')
+  .filter((major) => major !== '' && major !== process.versions.node.split('.')[0]);
+
+const freshCache = fresh ? mkdtempSync(join(tmpdir(), 'chatter-nx-cache-')) : undefined;
+const reports = join(root, 'dist/test-results');
+const otherReports = mkdtempSync(join(tmpdir(), 'chatter-test-'));
+rmSync(reports, { recursive: true, force: true });
 const results = [];
 let passedTests = 0;
 let failedTests = 0;
 let skippedTests = 0;
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
+  // A fresh run must not replay anything: it gets a cache of its own, shared by its steps only.
+  ...(freshCache ? { NX_CACHE_DIRECTORY: freshCache } : {}),
+};
+const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 
+/** Adds the counts of a vitest JSON report; a missing or unreadable report counts as one failure. */
+function count(report) {
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    passedTests += json.numPassedTests ?? 0;
+    failedTests += json.numFailedTests ?? 0;
+    skippedTests += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    return json.numFailedTests === 0 && json.success !== false;
+  } catch {
+    failedTests += 1;
+    return false;
+  }
+}
+
+/** Runs one step; `reportsOf` names the vitest reports it writes (counted test by test). */
 function step(name, command, args, options = {}) {
   if (only.length > 0 && !only.includes(name)) return;
   console.log(`\n━━ ${name} ━━ ${[command, ...args].join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...(options.env ?? {}) } });
-  const ok = r.status === 0;
-  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 100) / 10 });
-  if (options.counts) {
-    try {
-      const json = JSON.parse(readFileSync(options.counts, 'utf8'));
-      passedTests += json.numPassedTests ?? 0;
-      failedTests += json.numFailedTests ?? 0;
-      skippedTests += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
-    } catch {
-      if (!ok) failedTests += 1;
-    }
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: options.env ?? env });
+  let ok = r.status === 0;
+  if (options.reportsOf) {
+    for (const report of options.reportsOf()) ok = count(report) && ok;
   } else if (!ok) {
     failedTests += 1;
   } else {
     passedTests += 1;
   }
+  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 100) / 10 });
 }
 
-const vitest = (project, extra = []) => {
-  const out = join(reports, `${project}.json`);
-  step(`test:${project}`, process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra], { counts: out });
-};
+const nxStep = (name, args, reportsOf) =>
+  step(name, process.execPath, [nx, ...args, '--output-style=static'], { reportsOf });
 
-step('build', process.execPath, [join(root, 'scripts/build.mjs')]);
-step('lint', 'sh', ['-c', 'npx nx show projects >/dev/null && npx eslint . --max-warnings=0']);
-step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-step('schema-drift', process.execPath, [join(root, 'scripts/schema.mjs'), '--check']);
-if (existsSync(join(root, 'scripts/check-codegen.mjs'))) step('codegen-drift', process.execPath, [join(root, 'scripts/check-codegen.mjs')]);
-if (existsSync(join(root, 'apps/web/tsconfig.json'))) step('typecheck:web', 'npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']);
-vitest('unit');
-vitest('web');
-vitest('api-e2e');
-if (existsSync(join(root, 'apps/web-e2e/run.mjs'))) step('web-e2e', process.execPath, [join(root, 'apps/web-e2e/run.mjs')]);
-if (existsSync(join(root, 'apps/bench/run.mjs'))) step('bench-smoke', process.execPath, [join(root, 'apps/bench/run.mjs'), '--smoke']);
+/** Nx projects that have a target, as the project graph says. */
+function projectsWith(target) {
+  const r = spawnSync(
+    process.execPath,
+    [nx, 'show', 'projects', '--with-target', target, '--json'],
+    { cwd: root, env, encoding: 'utf8' },
+  );
+  return r.status === 0 ? JSON.parse(r.stdout) : [];
+}
+const report = (project) => join(reports, `${project}.json`);
+
+nxStep('build', ['run-many', '-t', 'build']);
+nxStep('lint', ['run-many', '-t', 'lint']);
+nxStep('typecheck', ['run-many', '-t', 'typecheck']);
+nxStep('schema-drift', ['run', 'api:schema-check']);
+nxStep('codegen-drift', ['run', 'client:codegen-check']);
+nxStep('test:unit', ['run-many', '-t', 'test', '--exclude=web'], () =>
+  projectsWith('test')
+    .filter((p) => p !== 'web')
+    .map(report),
+);
+nxStep('test:web', ['run', 'web:test'], () => [report('web')]);
+nxStep('test:api-e2e', ['run', 'api-e2e:e2e'], () => [report('api-e2e')]);
+nxStep('web-e2e', ['run', 'web-e2e:e2e']);
+nxStep('bench-smoke', ['run', 'bench:smoke']);
+
+// The unit and API suites again on the other supported Node.js LTS versions (fetched from the npm
+// registry on first use, with better-sqlite3 compiled for each; see scripts/node-lts.mjs). They
+// run outside the Nx cache and against dist/api as built above.
+for (const major of OTHER_NODE_VERSIONS) {
+  const names = [`test:unit@node${major}`, `test:api-e2e@node${major}`];
+  if (only.length > 0 && !names.some((n) => only.includes(n))) continue;
+  try {
+    withNode(major, (nodeBin) => {
+      for (const project of ['unit', 'api-e2e']) {
+        const out = join(otherReports, `${project}-node${major}.json`);
+        step(
+          `test:${project}@node${major}`,
+          nodeBin,
+          [
+            join(root, 'node_modules/vitest/vitest.mjs'),
+            'run',
+            '--project',
+            project,
+            '--reporter=default',
+            '--reporter=json',
+            `--outputFile.json=${out}`,
+          ],
+          { env: envFor(nodeBin, env), reportsOf: () => [out] },
+        );
+      }
+    });
+  } catch (error) {
+    console.error(`Node.js ${major}: ${error instanceof Error ? error.message : String(error)}`);
+    results.push({ name: `node${major}`, ok: false, seconds: 0 });
+    failedTests += 1;
+  }
+}
 
 // Hardening and fault suites: what was tried and what survived (their tests assert 0 lost and
 // 0 duplicated for every client, so a passing file means exactly that).
 try {
-  const report = JSON.parse(readFileSync(join(reports, 'api-e2e.json'), 'utf8'));
-  const rows = report.testResults
+  const apiReport = JSON.parse(readFileSync(report('api-e2e'), 'utf8'));
+  const rows = apiReport.testResults
     .filter((f) => /apps\/api-e2e\/src\/(hardening|cluster|realtime)\//.test(f.name))
     .map((f) => {
       const results = f.assertionResults ?? [];
       const passed = results.filter((r) => r.status === 'passed').length;
       const failed = results.filter((r) => r.status === 'failed').length;
-      const guarantees = passed + failed === 0 ? 'skipped' : /faults|cluster|chat-events/.test(f.name) ? (failed ? 'see failures' : '0 / 0') : '–';
+      const guarantees =
+        passed + failed === 0
+          ? 'skipped'
+          : /faults|cluster|chat-events/.test(f.name)
+            ? failed
+              ? 'see failures'
+              : '0 / 0'
+            : '–';
       return `| ${f.name.replace(`${root}/`, '')} | ${results.length} | ${passed} | ${failed} | ${guarantees} |`;
     });
   if (rows.length > 0) {
     console.log('\n━━ hardening and faults ━━');
-    console.log('| suite | cases | passed | failed | lost / duplicated |\n| --- | --- | --- | --- | --- |');
+    console.log(
+      '| suite | cases | passed | failed | lost / duplicated |\n| --- | --- | --- | --- | --- |',
+    );
     for (const row of rows) console.log(row);
   }
 } catch {
@@ -83,7 +172,10 @@ try {
 }
 
 console.log('\n━━ summary ━━');
-for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(16)} ${r.seconds}s`);
+for (const r of results)
+  console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(22)} ${r.seconds}s`);
+rmSync(otherReports, { recursive: true, force: true });
+if (freshCache) rmSync(freshCache, { recursive: true, force: true });
 const failedSteps = results.filter((r) => !r.ok).length;
 console.log(`${passedTests} passed, ${failedTests} failed, ${skippedTests} skipped`);
 process.exit(failedSteps > 0 ? 1 : 0);

@@ -108,13 +108,18 @@ describe('Dockerfile and .dockerignore', () => {
   const dockerfileMutations: [string, (text: string) => string, RegExp][] = [
     [
       'it has a single stage',
-      (t) => `ARG NODE_IMAGE=node:20-bookworm-slim\n${runtimeOnly(t)}`,
+      (t) => `ARG NODE_IMAGE=node:24-bookworm-slim\n${runtimeOnly(t)}`,
       /multi-stage/,
     ],
     [
       'the runtime is Alpine (musl) while the build is Debian',
-      replace('FROM ${NODE_IMAGE} AS runtime', 'FROM node:20-alpine AS runtime'),
+      replace('FROM ${NODE_IMAGE} AS runtime', 'FROM node:24-alpine AS runtime'),
       /bookworm family/,
+    ],
+    [
+      'the image runs an older Node.js than the newest one package.json supports',
+      replace('ARG NODE_IMAGE=node:24-bookworm-slim', 'ARG NODE_IMAGE=node:20-bookworm-slim'),
+      /node:24 bookworm family/,
     ],
     ['there is no USER', replace(/^USER .*$/m, ''), /no USER/],
     ['USER is root', replace(/^USER .*$/m, 'USER root'), /USER is root/],

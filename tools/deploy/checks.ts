@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIG_REFERENCE } from '../../apps/api/src/platform/config/config-reference';
 import { loadConfig } from '../../apps/api/src/platform/config/load-config';
+import { recommendedNodeMajor } from '../node-versions';
 import type { AppConfig } from '../../apps/api/src/platform/config/app-config';
 import {
   composeSeconds,
@@ -118,11 +119,13 @@ export function checkDockerfile(text: string, dockerignore: string, repoRoot: st
       `Dockerfile: multi-stage build expected (deps → build → runtime), found ${stages.length} stage(s)`,
     );
   const names = new Set(stages.map((s) => s.name).filter((n): n is string => !!n));
+  const nodeMajor = recommendedNodeMajor(repoRoot);
   for (const stage of stages) {
     if (names.has(stage.from)) continue;
-    if (!/^node:20(\.\d+){0,2}-bookworm(-slim)?(@sha256:[0-9a-f]+)?$/.test(stage.from)) {
+    const base = new RegExp(`^node:${nodeMajor}(\\.\\d+){0,2}-bookworm(-slim)?(@sha256:[0-9a-f]+)?$`);
+    if (!base.test(stage.from)) {
       problems.push(
-        `Dockerfile: stage ${stage.name ?? '?'} is based on "${stage.from}"; every stage must use the Debian node:20 bookworm family (better-sqlite3 is native: build and runtime libc must match)`,
+        `Dockerfile: stage ${stage.name ?? '?'} is based on "${stage.from}"; every stage must use the Debian node:${nodeMajor} bookworm family (the newest Node.js in package.json engines; better-sqlite3 is native: build and runtime libc must match)`,
       );
     }
   }

@@ -1,13 +1,8 @@
 import { createHistogram, encodeHistogram, type Histogram } from '../stats/histogram';
 import { ReceiverTracker } from '../stats/seq-tracker';
 import { decodeBody, encodeBody, nowUs } from './body';
-import {
-  createTargetClient,
-  type ConnEvents,
-  type ConnHandle,
-  type ResumeCursor,
-  type TargetClient,
-} from './clients/target-client';
+import { createTargetClient } from './clients/create-target-client';
+import type { ConnEvents, ConnHandle, ResumeCursor, TargetClient } from './clients/target-client';
 import type {
   ChurnRequest,
   ChurnResult,

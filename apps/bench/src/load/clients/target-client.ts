@@ -1,8 +1,7 @@
-import type { ChurnConfirm, ConnSpec, Endpoint, TargetKind } from '../ipc';
-import { B0Client } from './b0-client';
-import { B1Client } from './b1-client';
-import { ChatterClient } from './chatter-client';
-import { HttpJson } from './http-json';
+// The contract every protocol client implements, and helpers they share. The clients import
+// this file; the factory that picks one lives in create-target-client.ts, so nothing here
+// imports a client back.
+import type { ChurnConfirm, ConnSpec, Endpoint } from '../ipc';
 
 /** What a connection reports back to the worker; called on the hot path. */
 export interface ConnEvents {
@@ -34,22 +33,6 @@ export interface TargetClient {
     confirm: ChurnConfirm,
     cursors?: Record<string, number>,
   ): Promise<void>;
-}
-
-export function createTargetClient(
-  kind: TargetKind,
-  endpoints: Endpoint[],
-  httpMaxSockets: number,
-): TargetClient {
-  const http = new HttpJson(httpMaxSockets);
-  switch (kind) {
-    case 'chatter':
-      return new ChatterClient(endpoints, http);
-    case 'b0':
-      return new B0Client(endpoints);
-    case 'b1':
-      return new B1Client(endpoints, http);
-  }
 }
 
 export function endpointOf(endpoints: Endpoint[], conn: ConnSpec): Endpoint {

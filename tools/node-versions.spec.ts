@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recommendedNodeMajor, supportedNodeRanges } from './node-versions';
+
+const root = join(__dirname, '..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+
+describe('supported Node.js versions: engines, Dockerfile, README and CI agree', () => {
+  const ranges = supportedNodeRanges(root);
+  const recommended = recommendedNodeMajor(root);
+
+  it('package.json engines lists LTS lines only (even majors), oldest first', () => {
+    expect(ranges.length).toBeGreaterThanOrEqual(2);
+    for (const r of ranges) expect(r.major % 2, r.text).toBe(0);
+    expect(ranges.map((r) => r.major)).toEqual(
+      [...ranges.map((r) => r.major)].sort((a, b) => a - b),
+    );
+  });
+
+  it('the Node.js running these tests is a supported one', () => {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const ok = ranges.some((r, i) => {
+      const [, min = 0] = r.minimum.split('.').map(Number);
+      const last = i === ranges.length - 1 && r.text.startsWith('>=');
+      return (last ? major >= r.major : major === r.major) && (major > r.major || minor >= min);
+    });
+    expect(ok, `${process.version} against ${ranges.map((r) => r.text).join(' || ')}`).toBe(true);
+  });
+
+  it('the Docker image runs the newest supported LTS', () => {
+    expect(read('Dockerfile')).toMatch(
+      new RegExp(`^ARG NODE_IMAGE=node:${recommended}-bookworm-slim$`, 'm'),
+    );
+  });
+
+  it('the README names every supported version and its minimum', () => {
+    const requirements = read('README.md')
+      .split('\n')
+      .find((line) => line.startsWith('Requirements:'));
+    expect(requirements).toBeDefined();
+    expect(requirements).toContain(`Node.js ${recommended} LTS`);
+    for (const r of ranges) expect(requirements, r.text).toContain(r.minimum);
+  });
+
+  it('CI runs the suites on the newest supported LTS too', () => {
+    expect(read('scripts/test.mjs')).toMatch(
+      new RegExp(`CHATTER_TEST_NODE_VERSIONS \\?\\? '${recommended}'`),
+    );
+  });
+});
