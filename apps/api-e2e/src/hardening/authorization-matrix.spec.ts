@@ -84,6 +84,7 @@ const MATRIX: Record<string, string> = {
   'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         ResyncRequired     ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
 };
 
@@ -227,6 +228,7 @@ const ROWS: Record<string, Row> = {
     vars: () => ({ id: `mx-${randomBytes(4).toString('hex')}` }),
   },
   'Mutation.rotateTenantSecret': { query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }', vars: (f) => ({ id: f.rotateTenant }) },
+  'Mutation.updateTenantSettings': { query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }', vars: (f) => ({ id: f.rotateTenant }) },
 };
 
 const CHAT_EVENTS = 'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on ResyncRequired { conversationId } } }';
@@ -274,7 +276,7 @@ describe('authorization matrix: every operation × every relation', () => {
 
     const channelTitle = `Matrix lounge ${randomBytes(3).toString('hex')}`;
     const group = (
-      await ok(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix group", memberIds:$m}){ id } }', { m: [member.userId, member2.userId, former.userId] }, owner.accessToken)
+      await ok(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix group", memberIds:$m, historyVisibility: FULL}){ id } }', { m: [member.userId, member2.userId, former.userId] }, owner.accessToken)
     ).createGroup.id as string;
     await ok(api, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: group, u: former.userId }, owner.accessToken);
     const channel = (await ok(api, 'mutation($t:String!){ createChannel(input:{title:$t}){ id } }', { t: channelTitle }, owner.accessToken)).createChannel.id as string;
