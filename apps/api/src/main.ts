@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeSync } from 'node:fs';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -69,7 +70,25 @@ export async function run(): Promise<void> {
   );
 }
 
+/**
+ * Prints one recognizable line (`CHATTER FATAL …`, on stderr, synchronously) for an uncaught
+ * exception or unhandled rejection. A monitor only: Node still ends the process, since a process
+ * in an unknown state must not keep serving; the fix for a crash is to have none.
+ */
+export function installFatalErrorLog(): void {
+  process.on('uncaughtExceptionMonitor', (error: unknown, origin: string) => {
+    const kind = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    try {
+      writeSync(2, `CHATTER FATAL ${kind}: ${detail.replace(/\n/g, ' | ')}\n`);
+    } catch {
+      // stderr is gone: nothing left to tell
+    }
+  });
+}
+
 if (require.main === module) {
+  installFatalErrorLog();
   run().catch((error: unknown) => {
     process.stderr.write(`Chatter failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

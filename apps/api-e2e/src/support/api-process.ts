@@ -21,6 +21,22 @@ export interface ApiProcess {
   /** SIGKILL: an instance crash. */
   kill(): Promise<void>;
   process: ChildProcess;
+  /** Why the process died on its own (uncaught exception, unhandled rejection, unexpected exit), or null. */
+  crash(): string | null;
+}
+
+/** The line main.ts prints (to stderr) on an uncaught exception or unhandled rejection. */
+export const CRASH_MARKER = 'CHATTER FATAL';
+
+/** Every API process started by this test file that died without being asked to. */
+const crashes: { url: string; reason: string }[] = [];
+
+/**
+ * Crashes seen since the last call (the setup file fails each test that leaves one behind). A
+ * test that expects a crash takes it with this and asserts on it.
+ */
+export function takeCrashes(): { url: string; reason: string }[] {
+  return crashes.splice(0);
 }
 
 /**
@@ -59,7 +75,21 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let ready = false;
+  let asked = false;
+  let crash: string | null = null;
+  const exited = new Promise<number | null>((r) =>
+    child.once('close', (code, signal) => {
+      // An uncaught error is a crash even during a requested stop; any other exit counts only
+      // when nobody asked for it (the start loop below reports exits during start itself).
+      const fatal = out.split('\n').find((line) => line.includes(CRASH_MARKER));
+      if (ready && (fatal || !asked)) {
+        crash = fatal ? fatal.slice(0, 2000) : `exited unexpectedly (code ${code}, signal ${signal}); last output:\n${out.slice(-2000)}`;
+        crashes.push({ url: `http://127.0.0.1:${port}`, reason: crash });
+      }
+      r(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -76,6 +106,7 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  ready = true;
   const api: ApiProcess = {
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
@@ -83,6 +114,7 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     dataDir,
     process: child,
     output: () => out,
+    crash: () => crash,
     async loginCode(phone, tenant = 'default', timeoutMs = 5_000) {
       const pattern = new RegExp(`login code for \\${phone} in tenant ${tenant}: (\\d{6})`, 'g');
       const until = Date.now() + timeoutMs;
@@ -95,11 +127,13 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
       }
     },
     async stop() {
+      asked = true;
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       return exited;
     },
     async kill() {
+      asked = true;
       if (child.exitCode !== null) return;
       child.kill('SIGKILL');
       await exited;
