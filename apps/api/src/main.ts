@@ -45,6 +45,7 @@ const LISTEN_BACKLOG = 4096;
 
 /** Validates configuration, starts the API and installs graceful shutdown. */
 export async function run(): Promise<void> {
+  installFatalErrorLog();
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
@@ -76,19 +77,21 @@ export async function run(): Promise<void> {
  * in an unknown state must not keep serving; the fix for a crash is to have none.
  */
 export function installFatalErrorLog(): void {
-  process.on('uncaughtExceptionMonitor', (error: unknown, origin: string) => {
-    const kind = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
-    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-    try {
-      writeSync(2, `CHATTER FATAL ${kind}: ${detail.replace(/\n/g, ' | ')}\n`);
-    } catch {
-      // stderr is gone: nothing left to tell
-    }
-  });
+  if (process.listeners('uncaughtExceptionMonitor').includes(logFatal)) return;
+  process.on('uncaughtExceptionMonitor', logFatal);
+}
+
+function logFatal(error: unknown, origin: string): void {
+  const kind = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  try {
+    writeSync(2, `CHATTER FATAL ${kind}: ${detail.replace(/\n/g, ' | ')}\n`);
+  } catch {
+    // stderr is gone: nothing left to tell
+  }
 }
 
 if (require.main === module) {
-  installFatalErrorLog();
   run().catch((error: unknown) => {
     process.stderr.write(`Chatter failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -65,4 +65,31 @@ describe.skipIf(!hasNats)('NatsEventBus', () => {
       await Promise.all([bus.close(), publisher.close()]);
     }
   });
+
+  it.skipIf(Boolean(process.env['NATS_URL']))('takes a subscription while the server is down and delivers on it once the server is back', async () => {
+    const bus = await NatsEventBus.connect(nats.url, { name: 'down-sub', reconnectMaxMs: 300, onError: quiet });
+    const publisher = await NatsEventBus.connect(nats.url, { name: 'down-pub', reconnectMaxMs: 300, onError: quiet });
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      await nats.kill();
+      await eventually(() => expect(changes).toEqual([false]), 10_000);
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      const startedAt = Date.now();
+      // Before the fix this rejected (NATS subscribe failed: DISCONNECT) and crashed the API.
+      const off = await bus.subscribe(topic, (p) => got.push(p));
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      expect(bus.subscribedTopics()).toEqual([topic]);
+      await nats.restart();
+      await eventually(() => expect(changes).toEqual([false, true]), 15_000);
+      await eventually(async () => expect(await publisher.isReady()).toBe(true), 15_000);
+      await publisher.publish(topic, 'after the outage');
+      await eventually(() => expect(got).toEqual(['after the outage']));
+      await off();
+      expect(bus.subscribedTopics()).toEqual([]);
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+    }
+  });
 });
