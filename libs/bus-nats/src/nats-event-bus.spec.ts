@@ -1,5 +1,5 @@
 import { newId, topics } from '@chatter/core';
-import { TestService, eventBusContract, eventually, requireService, startNats } from '@chatter/testing';
+import { FaultProxy, TestService, eventBusContract, eventually, requireService, startNats } from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsEventBus } from './nats-event-bus';
 
@@ -90,6 +90,28 @@ describe.skipIf(!hasNats)('NatsEventBus', () => {
       expect(bus.subscribedTopics()).toEqual([]);
     } finally {
       await Promise.all([bus.close(), publisher.close()]);
+    }
+  });
+
+  it('notices a server whose packets vanish (no reset), reconnects and delivers again', async () => {
+    const proxy = await FaultProxy.start({ port: Number(new URL(nats.url).port) });
+    const bus = await NatsEventBus.connect(`nats://127.0.0.1:${proxy.port}`, { name: 'silent', reconnectMaxMs: 200, pingIntervalMs: 300, onError: quiet });
+    const publisher = await NatsEventBus.connect(nats.url, { name: 'silent-pub', onError: quiet });
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      proxy.blackhole();
+      await publisher.publish(topic, 'swallowed');
+      proxy.heal('drop');
+      await eventually(() => expect(changes).toEqual([false, true]), 10_000);
+      await publisher.publish(topic, 'after');
+      await eventually(() => expect(got).toEqual(['after']));
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await proxy.close();
     }
   });
 });

@@ -1,9 +1,10 @@
 import { newId, topics } from '@chatter/core';
-import { TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
+import { FaultProxy, TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from './redis-connection';
 import { RedisEventBus } from './redis-event-bus';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet = () => undefined;
 const hasRedis = requireService('redis', 'RedisEventBus');
 
@@ -95,4 +96,27 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
       }
     },
   );
+
+  it('notices a connection whose packets vanish (no reset), reconnects and delivers again', async () => {
+    const proxy = await FaultProxy.start({ port: Number(new URL(redis.url).port) });
+    const bus = await RedisEventBus.connect(`redis://127.0.0.1:${proxy.port}`, { reconnectMaxMs: 200, healthCheckMs: 200, healthTimeoutMs: 300 });
+    const publisher = await RedisEventBus.connect(redis.url);
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      proxy.blackhole();
+      await publisher.publish(topic, 'swallowed');
+      await sleep(200);
+      proxy.heal('drop'); // the old connections stay silent: only the liveness check can tell
+      await eventually(() => expect(changes).toEqual([false, true]), 10_000);
+      await publisher.publish(topic, 'after');
+      await eventually(() => expect(got).toEqual(['after']));
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await proxy.close();
+    }
+  });
 });
