@@ -32,11 +32,19 @@ if (!existsSync(join(root, 'dist/api/main.js'))) {
   console.error('dist/api/main.js is missing: run "npm run build" first');
   process.exit(2);
 }
-const report = opts.json ? resolve(opts.json) : join(mkdtempSync(join(tmpdir(), 'chatter-chaos-')), 'report.json');
+const report = opts.json
+  ? resolve(opts.json)
+  : join(mkdtempSync(join(tmpdir(), 'chatter-chaos-')), 'report.json');
 const started = new Date();
 const run = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'api-e2e', 'apps/api-e2e/src/chaos/chaos.spec.ts'],
+  [
+    join(root, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--project',
+    'api-e2e',
+    'apps/api-e2e/src/chaos/chaos.spec.ts',
+  ],
   {
     cwd: root,
     stdio: 'inherit',
@@ -51,12 +59,17 @@ const run = spawnSync(
   },
 );
 if (!existsSync(report)) {
-  console.error(`\nchaos: no report was written (the run failed before its end; exit ${run.status})`);
+  console.error(
+    `\nchaos: no report was written (the run failed before its end; exit ${run.status})`,
+  );
   process.exit(1);
 }
 const { table, problems } = JSON.parse(readFileSync(report, 'utf8'));
-console.log(`\nChaos run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${duration} s (report: ${report})\n`);
+console.log(
+  `\nChaos run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${duration} s (report: ${report})\n`,
+);
 console.log(table);
 const failed = Object.entries(problems).filter(([, list]) => list.length > 0);
-for (const [seed, list] of failed) console.log(`\nseed ${seed} (replay with CHAOS_SEED=${seed}): ${list.join('; ')}`);
+for (const [seed, list] of failed)
+  console.log(`\nseed ${seed} (replay with CHAOS_SEED=${seed}): ${list.join('; ')}`);
 process.exit(failed.length === 0 && run.status === 0 ? 0 : 1);

@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { FaultProxy, startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
+import {
+  FaultProxy,
+  startMongo,
+  startNats,
+  startRedis,
+  TestMongo,
+  TestService,
+} from '@chatter/testing';
 import { ApiProcess, removeDataDir, startApi } from '../support';
 
 export type BusKind = 'nats' | 'redis';
@@ -21,7 +28,8 @@ export interface ChaosClusterOptions {
   tenantSecret: string;
 }
 
-const portOf = (url: string): number => Number(new URL(url.replace(/^(mongodb|redis|nats):/, 'http:')).port);
+const portOf = (url: string): number =>
+  Number(new URL(url.replace(/^(mongodb|redis|nats):/, 'http:')).port);
 
 /**
  * Two or three API instances in cluster mode on the MongoDB test engine, Redis and NATS, each
@@ -40,7 +48,11 @@ export class ChaosCluster {
   ) {}
 
   static async start(options: ChaosClusterOptions): Promise<ChaosCluster> {
-    const [mongo, redis, nats] = await Promise.all([startMongo(), startRedis(), options.bus === 'nats' ? startNats() : Promise.resolve(null)]);
+    const [mongo, redis, nats] = await Promise.all([
+      startMongo(),
+      startRedis(),
+      options.bus === 'nats' ? startNats() : Promise.resolve(null),
+    ]);
     const cluster = new ChaosCluster(options, mongo, redis, nats);
     try {
       for (let i = 0; i < options.instances; i++) {
@@ -133,7 +145,11 @@ export class ChaosCluster {
 
   /** Every process that died on its own (killed-on-purpose ones excluded). */
   crashes(): string[] {
-    return this.slots.flatMap((s) => s.history.flatMap((api) => (api.crash() ? [`instance ${s.index} (${api.url}): ${api.crash()}`] : [])));
+    return this.slots.flatMap((s) =>
+      s.history.flatMap((api) =>
+        api.crash() ? [`instance ${s.index} (${api.url}): ${api.crash()}`] : [],
+      ),
+    );
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,8 @@ import { sleep } from '../support';
 import { ChaosCluster, ServiceName } from './chaos-cluster';
 import { Rng } from './chaos-rng';
 
-export type FaultKind = 'kill-nats' | 'kill-redis' | 'kill-instance' | 'pause-store' | 'latency' | 'black-hole';
+export type FaultKind =
+  'kill-nats' | 'kill-redis' | 'kill-instance' | 'pause-store' | 'latency' | 'black-hole';
 
 export interface FaultDriverOptions {
   /** Quiet time between two faults, in ms (uniform in [min, max]). */
@@ -43,7 +44,13 @@ export class FaultDriver {
   }
 
   private kinds(): FaultKind[] {
-    const kinds: FaultKind[] = ['kill-redis', 'kill-instance', 'pause-store', 'latency', 'black-hole'];
+    const kinds: FaultKind[] = [
+      'kill-redis',
+      'kill-instance',
+      'pause-store',
+      'latency',
+      'black-hole',
+    ];
     if (this.cluster.nats) kinds.push('kill-nats');
     return kinds;
   }

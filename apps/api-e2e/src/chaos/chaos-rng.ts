@@ -57,7 +57,8 @@ export function seedFromEnv(): number | null {
   const raw = process.env['CHAOS_SEED'];
   if (!raw) return null;
   const seed = Number(raw);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`CHAOS_SEED must be a non-negative integer, got ${raw}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`CHAOS_SEED must be a non-negative integer, got ${raw}`);
   return seed;
 }
 

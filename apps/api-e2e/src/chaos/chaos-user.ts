@@ -40,7 +40,18 @@ const STREAM = `subscription($since:[ConversationCursorInput!]) { chatEvents(sin
 } }`;
 
 const EMOJIS = ['👍', '🔥', '😂', '🎉'];
-const PIECES = ['hello', 'héllo wörld', '$& $1 $$', '\u202eRTL\u202c', '👩‍👩‍👧 family', 'line\nbreak', '<b>not html</b>', '漢字かな', '   ', '"quoted"'];
+const PIECES = [
+  'hello',
+  'héllo wörld',
+  '$& $1 $$',
+  '\u202eRTL\u202c',
+  '👩‍👩‍👧 family',
+  'line\nbreak',
+  '<b>not html</b>',
+  '漢字かな',
+  '   ',
+  '"quoted"',
+];
 
 type Frame = { type: string; id?: string; payload?: unknown };
 
@@ -101,7 +112,14 @@ export class ChaosUser {
     while (this.opsRunning) {
       await sleep(this.rng.int(150, 700));
       if (!this.opsRunning) break;
-      const op = this.rng.weighted({ send: 40, edit: 12, delete: 5, react: 15, reconnect: 10, reopen: 10 });
+      const op = this.rng.weighted({
+        send: 40,
+        edit: 12,
+        delete: 5,
+        react: 15,
+        reconnect: 10,
+        reopen: 10,
+      });
       await this.perform(op);
     }
   }
@@ -124,7 +142,9 @@ export class ChaosUser {
     else if (this.ws.readyState === WebSocket.OPEN && this.subscription === null) this.subscribe();
   }
 
-  private async perform(op: 'send' | 'edit' | 'delete' | 'react' | 'reconnect' | 'reopen'): Promise<void> {
+  private async perform(
+    op: 'send' | 'edit' | 'delete' | 'react' | 'reconnect' | 'reopen',
+  ): Promise<void> {
     switch (op) {
       case 'send': {
         const conversationId = this.rng.pick(this.conversations);
@@ -136,7 +156,12 @@ export class ChaosUser {
           { c: conversationId, k: key, b: body },
         );
         if (data) {
-          const acked = { conversationId, seq: data.sendMessage.seq, id: data.sendMessage.id, sender: this.index };
+          const acked = {
+            conversationId,
+            seq: data.sendMessage.seq,
+            id: data.sendMessage.id,
+            sender: this.index,
+          };
           this.world.acknowledged.push(acked);
           this.mine.push(acked);
         }
@@ -146,19 +171,30 @@ export class ChaosUser {
         const own = this.mine.filter((m) => !this.deleted.has(m.id));
         if (own.length === 0) return;
         const target = this.rng.pick(own);
-        await this.mutate('edit', 'mutation($id:ID!,$b:String!){ editMessage(id:$id, body:$b){ id } }', { id: target.id, b: `${this.rng.pick(PIECES)} (edited)` });
+        await this.mutate(
+          'edit',
+          'mutation($id:ID!,$b:String!){ editMessage(id:$id, body:$b){ id } }',
+          { id: target.id, b: `${this.rng.pick(PIECES)} (edited)` },
+        );
         return;
       }
       case 'delete': {
         const own = this.mine.filter((m) => !this.deleted.has(m.id));
         if (own.length === 0) return;
         const target = this.rng.pick(own);
-        if (await this.mutate('delete', 'mutation($id:ID!){ deleteMessage(id:$id){ id } }', { id: target.id })) this.deleted.add(target.id);
+        if (
+          await this.mutate('delete', 'mutation($id:ID!){ deleteMessage(id:$id){ id } }', {
+            id: target.id,
+          })
+        )
+          this.deleted.add(target.id);
         return;
       }
       case 'react': {
         const mine = new Set(this.conversations);
-        const candidates = this.world.acknowledged.filter((m) => mine.has(m.conversationId)).slice(-50);
+        const candidates = this.world.acknowledged
+          .filter((m) => mine.has(m.conversationId))
+          .slice(-50);
         if (candidates.length === 0) return;
         const target = this.rng.pick(candidates);
         const emoji = this.rng.pick(EMOJIS);
@@ -184,7 +220,8 @@ export class ChaosUser {
         ws.send(JSON.stringify({ id: this.subscription, type: 'complete' }));
         this.subscription = null;
         await sleep(this.rng.int(50, 800));
-        if (this.ws === ws && ws.readyState === WebSocket.OPEN && this.subscription === null) this.subscribe();
+        if (this.ws === ws && ws.readyState === WebSocket.OPEN && this.subscription === null)
+          this.subscribe();
         return;
       }
     }
@@ -195,7 +232,12 @@ export class ChaosUser {
    * idempotent by clientMessageId) after network errors, timeouts and UNAVAILABLE/internal
    * answers. Returns the data once acknowledged, or null.
    */
-  private async mutate<T>(kind: string, query: string, variables: Record<string, unknown>, refusals: string[] = ['NOT_FOUND', 'BAD_USER_INPUT']): Promise<T | null> {
+  private async mutate<T>(
+    kind: string,
+    query: string,
+    variables: Record<string, unknown>,
+    refusals: string[] = ['NOT_FOUND', 'BAD_USER_INPUT'],
+  ): Promise<T | null> {
     this.count(kind, false);
     for (let attempt = 0; attempt < 8; attempt++) {
       const live = this.world.live();
@@ -209,21 +251,31 @@ export class ChaosUser {
       try {
         const res = await fetch(`${api.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.session.accessToken}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${this.session.accessToken}`,
+          },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(10_000),
         });
-        const json = (await res.json()) as { data?: T | null; errors?: { extensions?: { code?: string; retryAfterSeconds?: number } }[] };
+        const json = (await res.json()) as {
+          data?: T | null;
+          errors?: { extensions?: { code?: string; retryAfterSeconds?: number } }[];
+        };
         if (json.data && !json.errors?.length) {
           this.count(kind, true);
           return json.data;
         }
         code = json.errors?.[0]?.extensions?.code ?? `HTTP ${res.status}`;
-        if (code === 'RATE_LIMITED') retryAfterMs = (json.errors?.[0]?.extensions?.retryAfterSeconds ?? 1) * 1000;
+        if (code === 'RATE_LIMITED')
+          retryAfterMs = (json.errors?.[0]?.extensions?.retryAfterSeconds ?? 1) * 1000;
       } catch (error) {
         code = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network error';
       }
-      this.world.failures.set(`${kind}: ${code}`, (this.world.failures.get(`${kind}: ${code}`) ?? 0) + 1);
+      this.world.failures.set(
+        `${kind}: ${code}`,
+        (this.world.failures.get(`${kind}: ${code}`) ?? 0) + 1,
+      );
       if (refusals.includes(code)) return null;
       await sleep(retryAfterMs);
     }
@@ -253,7 +305,14 @@ export class ChaosUser {
     // No acknowledgement in time (the instance is stuck on a frozen store): try again elsewhere.
     const ackTimer = setTimeout(() => ws.terminate(), 15_000);
     ackTimer.unref();
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${this.session.accessToken}` } })));
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: { authorization: `Bearer ${this.session.accessToken}` },
+        }),
+      ),
+    );
     ws.on('message', (data) => {
       let frame: Frame;
       try {
@@ -285,13 +344,21 @@ export class ChaosUser {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const id = `s${++this.nextId}`;
     this.subscription = id;
-    const since = this.conversations.map((conversationId) => ({ conversationId, afterSeq: this.last.get(conversationId) ?? 0 }));
-    ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: STREAM, variables: { since } } }));
+    const since = this.conversations.map((conversationId) => ({
+      conversationId,
+      afterSeq: this.last.get(conversationId) ?? 0,
+    }));
+    ws.send(
+      JSON.stringify({ id, type: 'subscribe', payload: { query: STREAM, variables: { since } } }),
+    );
   }
 
   private onFrame(ws: WebSocket, frame: Frame): void {
     if (frame.type === 'next') {
-      const payload = frame.payload as { data?: { chatEvents?: Record<string, unknown> }; errors?: unknown[] };
+      const payload = frame.payload as {
+        data?: { chatEvents?: Record<string, unknown> };
+        errors?: unknown[];
+      };
       if (payload.errors?.length) this.streamErrors++;
       const event = payload.data?.chatEvents;
       if (event) this.apply(event);
@@ -300,9 +367,12 @@ export class ChaosUser {
     // The server ended or refused the stream: subscribe again with the cursors, as a client would.
     if (frame.type === 'error') this.streamErrors++;
     this.subscription = null;
-    setTimeout(() => {
-      if (this.ws === ws && this.subscription === null) this.subscribe();
-    }, this.rng.int(100, 1_000)).unref();
+    setTimeout(
+      () => {
+        if (this.ws === ws && this.subscription === null) this.subscribe();
+      },
+      this.rng.int(100, 1_000),
+    ).unref();
   }
 
   private apply(event: Record<string, unknown>): void {
@@ -312,7 +382,8 @@ export class ChaosUser {
       return;
     }
     const message = event['message'] as (MessageView & { conversationId: string }) | undefined;
-    const conversationId = message?.conversationId ?? (event['conversation'] as { id: string } | undefined)?.id;
+    const conversationId =
+      message?.conversationId ?? (event['conversation'] as { id: string } | undefined)?.id;
     const seq = (event['seq'] ?? event['logSeq']) as number | undefined;
     if (!conversationId || typeof seq !== 'number' || !this.last.has(conversationId)) return;
     const seen = this.seen.get(conversationId)!;

@@ -25,14 +25,31 @@ describe('chaos: a cluster under random faults keeps every invariant', () => {
   it.each(seeds)(
     'seed %i',
     async (seed) => {
-      const report = await runChaos({ seed, durationMs: durationS * 1000, instances, users, log: (line) => console.log(line) });
+      const report = await runChaos({
+        seed,
+        durationMs: durationS * 1000,
+        instances,
+        users,
+        log: (line) => console.log(line),
+      });
       reports.push(report);
       const problems = problemsOf(report);
       const table = formatReports([report]);
       console.log(`\n${table}\n`);
       const problemsBySeed = Object.fromEntries(reports.map((r) => [r.seed, problemsOf(r)]));
-      if (process.env['CHAOS_REPORT']) writeFileSync(process.env['CHAOS_REPORT'], JSON.stringify({ table: formatReports(reports), problems: problemsBySeed, reports }, null, 2));
-      expect(problems, `seed ${seed} failed (replay it with CHAOS_SEED=${seed}):\n${problems.join('\n')}\n${report.samples.join('\n')}\nfaults:\n${report.faultLog.join('\n')}`).toEqual([]);
+      if (process.env['CHAOS_REPORT'])
+        writeFileSync(
+          process.env['CHAOS_REPORT'],
+          JSON.stringify(
+            { table: formatReports(reports), problems: problemsBySeed, reports },
+            null,
+            2,
+          ),
+        );
+      expect(
+        problems,
+        `seed ${seed} failed (replay it with CHAOS_SEED=${seed}):\n${problems.join('\n')}\n${report.samples.join('\n')}\nfaults:\n${report.faultLog.join('\n')}`,
+      ).toEqual([]);
     },
     (durationS + 240) * 1000,
   );

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
-import { ApiProcess, appUser, Collector, newTenantSecret, ok, removeDataDir, sleep, startApi, wsClient } from '../support';
+import {
+  ApiProcess,
+  appUser,
+  Collector,
+  newTenantSecret,
+  ok,
+  removeDataDir,
+  sleep,
+  startApi,
+  wsClient,
+} from '../support';
 import { ofType, send, STREAM, type Ev } from '../realtime/realtime-helpers';
 
 /**
@@ -42,8 +52,14 @@ describe.each(['nats', 'redis'] as const)('a stream opened while the %s bus is d
   it('keeps the instance up, replays from the store at once and delivers everything once the bus is back', async () => {
     const ada = await appUser(a, 'Ada', secret);
     const bob = await appUser(b, 'Bob', secret);
-    const conv = (await ok<{ createGroup: { id: string } }>(a, 'mutation($m:[ID!]!){ createGroup(input:{title:"Outage", memberIds:$m}){ id } }', { m: [bob.userId] }, ada.accessToken))
-      .createGroup.id;
+    const conv = (
+      await ok<{ createGroup: { id: string } }>(
+        a,
+        'mutation($m:[ID!]!){ createGroup(input:{title:"Outage", memberIds:$m}){ id } }',
+        { m: [bob.userId] },
+        ada.accessToken,
+      )
+    ).createGroup.id;
     const acknowledged: number[] = [];
     for (let i = 1; i <= 3; i++) acknowledged.push((await send(a, ada, conv, `before ${i}`)).seq);
 
@@ -51,11 +67,19 @@ describe.each(['nats', 'redis'] as const)('a stream opened while the %s bus is d
     await sleep(300);
     // The client reconnects during the outage (to either instance: both must survive it).
     const clients = [wsClient(b, bob.accessToken), wsClient(a, bob.accessToken)];
-    const streams = clients.map((c) => new Collector<Ev>(c, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] }));
+    const streams = clients.map(
+      (c) => new Collector<Ev>(c, STREAM, { since: [{ conversationId: conv, afterSeq: 0 }] }),
+    );
     const seqsOf = (s: Collector<Ev>) => ofType(s.items, 'MessageAdded').map((e) => e.seq!);
-    for (const s of streams) await s.until((items) => ofType(items, 'MessageAdded').length >= 3, 10_000, 'the replay from the store during the outage');
+    for (const s of streams)
+      await s.until(
+        (items) => ofType(items, 'MessageAdded').length >= 3,
+        10_000,
+        'the replay from the store during the outage',
+      );
     // Sends still work with NATS down (the store is the truth); with Redis down, the rate limiter is away too.
-    if (busKind === 'nats') for (let i = 1; i <= 2; i++) acknowledged.push((await send(a, ada, conv, `during ${i}`)).seq);
+    if (busKind === 'nats')
+      for (let i = 1; i <= 2; i++) acknowledged.push((await send(a, ada, conv, `during ${i}`)).seq);
     await sleep(500);
     expect(a.crash()).toBeNull();
     expect(b.crash()).toBeNull();
@@ -64,7 +88,12 @@ describe.each(['nats', 'redis'] as const)('a stream opened while the %s bus is d
 
     await bus().restart();
     for (let i = 1; i <= 2; i++) acknowledged.push((await send(a, ada, conv, `after ${i}`)).seq);
-    for (const s of streams) await s.until((items) => ofType(items, 'MessageAdded').length >= acknowledged.length, 20_000, 'every acknowledged message');
+    for (const s of streams)
+      await s.until(
+        (items) => ofType(items, 'MessageAdded').length >= acknowledged.length,
+        20_000,
+        'every acknowledged message',
+      );
     await sleep(1_500); // anything duplicated would arrive meanwhile
     for (const s of streams) {
       expect(seqsOf(s)).toEqual(acknowledged);
@@ -75,7 +104,8 @@ describe.each(['nats', 'redis'] as const)('a stream opened while the %s bus is d
     // Both instances report ready again without a restart.
     for (const api of [a, b]) {
       const end = Date.now() + 15_000;
-      while ((await fetch(`${api.url}/readyz`)).status !== 200 && Date.now() < end) await sleep(200);
+      while ((await fetch(`${api.url}/readyz`)).status !== 200 && Date.now() < end)
+        await sleep(200);
       expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     }
   });

@@ -8,7 +8,9 @@ import { takeCrashes } from './api-process';
 const check = (): void => {
   const crashes = takeCrashes();
   if (crashes.length === 0) return;
-  throw new Error(`API process crashed:\n${crashes.map((c) => `${c.url}: ${c.reason}`).join('\n')}`);
+  throw new Error(
+    `API process crashed:\n${crashes.map((c) => `${c.url}: ${c.reason}`).join('\n')}`,
+  );
 };
 
 afterEach(check);

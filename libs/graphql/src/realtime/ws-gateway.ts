@@ -317,7 +317,7 @@ export class WsGateway {
       this.states.delete(state);
       this.admission.closed(ip);
       this.metrics.socketClosed();
-      void closed(code, String(reason));
+      closed(code, String(reason)).catch((err: unknown) => this.logger.warn({ err }, 'ending the operations of a closed socket failed'));
       const actor = state.actor;
       if (actor) {
         this.deps.presence.disconnected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence disconnect failed'));

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FaultProxy } from './fault-proxy';
 
 /** An echo server: answers every chunk with the same bytes. */
-async function echoServer(): Promise<{ port: number; sockets: Set<net.Socket>; close: () => Promise<void> }> {
+async function echoServer(): Promise<{
+  port: number;
+  sockets: Set<net.Socket>;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
@@ -58,7 +62,10 @@ describe('FaultProxy', () => {
   const setup = async () => {
     const echo = await echoServer();
     const proxy = await FaultProxy.start({ port: echo.port });
-    cleanup.push(() => echo.close(), () => proxy.close());
+    cleanup.push(
+      () => echo.close(),
+      () => proxy.close(),
+    );
     return { echo, proxy };
   };
 
