@@ -3,7 +3,11 @@
 // bus) under random faults while simulated users chat, then the invariants (see
 // apps/api-e2e/src/chaos/). Runs the chaos spec with a long duration and prints its summary table.
 //
-//   npm run chaos -- [--duration 1800] [--seed N] [--instances 3] [--users 6] [--json report.json]
+//   npm run chaos -- [--duration 1800] [--seed N] [--bus nats|redis] [--instances 3] [--users 6]
+//                    [--json report.json]
+//
+// The bus defaults to the seed's parity (odd: NATS, even: Redis pub/sub); Redis always holds
+// presence and rate limits, so with NATS as the bus both services are killed and black-holed.
 //
 // Exit code: 0 when every invariant held, 1 otherwise. Needs `npm run build` first (it runs dist/api).
 import { spawnSync } from 'node:child_process';
@@ -18,6 +22,7 @@ const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '600' },
     seed: { type: 'string' },
+    bus: { type: 'string' },
     instances: { type: 'string', default: '3' },
     users: { type: 'string', default: '6' },
     json: { type: 'string' },
@@ -55,6 +60,7 @@ const run = spawnSync(
       CHAOS_USERS: opts.users,
       CHAOS_REPORT: report,
       ...(opts.seed ? { CHAOS_SEED: opts.seed } : {}),
+      ...(opts.bus ? { CHAOS_BUS: opts.bus } : {}),
     },
   },
 );

@@ -17,6 +17,7 @@ const long = process.env['CHAOS_DURATION_S'] !== undefined;
 const durationS = envInt('CHAOS_DURATION_S', 20);
 const instances = envInt('CHAOS_INSTANCES', long ? 3 : 2);
 const users = envInt('CHAOS_USERS', 6);
+const bus = process.env['CHAOS_BUS'] === 'nats' || process.env['CHAOS_BUS'] === 'redis' ? process.env['CHAOS_BUS'] : undefined;
 // Two fixed seeds (odd: NATS as the bus, even: Redis) and a fresh one each time.
 const seeds = replay !== null ? [replay] : long ? [randomSeed()] : [1, 2, randomSeed()];
 const reports: ChaosReport[] = [];
@@ -30,6 +31,7 @@ describe('chaos: a cluster under random faults keeps every invariant', () => {
         durationMs: durationS * 1000,
         instances,
         users,
+        bus,
         log: (line) => console.log(line),
       });
       reports.push(report);
