@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@chatter/testing';
+import { freePort, startWatchdog } from '@chatter/testing';
 
 const ROOT = resolve(__dirname, '../../../..');
 export const API_ENTRY = join(ROOT, 'dist/api/main.js');
@@ -73,6 +73,8 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // An API outlives no test run (a run stopped with Ctrl-C or killed leaves no orphan behind).
+  startWatchdog(child);
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   let ready = false;

@@ -5,3 +5,4 @@ export * from './redis';
 export * from './nats';
 export * from './mongo';
 export * from './fault-proxy';
+export { startWatchdog } from './managed-process';
