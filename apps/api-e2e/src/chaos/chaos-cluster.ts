@@ -109,7 +109,8 @@ export class ChaosCluster {
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE_MS: '2000',
     };
-    const api = await startApi(env);
+    // A loaded machine can take long to start a process: readiness may take a while.
+    const api = await startApi(env, { readyTimeoutMs: 120_000 });
     slot.api = api;
     slot.history.push(api);
     return api;

@@ -10,6 +10,8 @@ export interface FaultDriverOptions {
   gapMs: [number, number];
   /** How long a fault lasts, in ms (uniform in [min, max]). */
   holdMs: [number, number];
+  /** Each fault as it is injected, and the driver's own failures. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface FaultDriverOptions {
 export class FaultDriver {
   readonly counts = new Map<string, number>();
   readonly log: string[] = [];
+  /** Faults the driver could not undo (e.g. an instance that would not start again). */
+  readonly failures: string[] = [];
   private stopping = false;
   private readonly started = Date.now();
 
@@ -35,7 +39,19 @@ export class FaultDriver {
     while (!this.stopping) {
       await this.wait(this.rng.int(...this.options.gapMs));
       if (this.stopping) break;
-      await this.inject();
+      try {
+        await this.inject();
+      } catch (error) {
+        // Undo what can be undone; the run reports the failure.
+        const line = `fault driver: ${(error as Error).message.split('\n')[0]}`;
+        this.failures.push(line);
+        this.note(line);
+        await this.cluster
+          .heal()
+          .catch((e: unknown) =>
+            this.failures.push(`heal: ${(e as Error).message.split('\n')[0]}`),
+          );
+      }
     }
   }
 
@@ -74,8 +90,18 @@ export class FaultDriver {
         this.record(kind, `instance ${slot.index}, down ${hold} ms`);
         await c.killInstance(slot);
         await sleep(hold);
-        await c.startInstance(slot);
-        return;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.startInstance(slot);
+            return;
+          } catch (error) {
+            // Its output says why; a process that cannot start again is a finding, not noise.
+            this.note(
+              `instance ${slot.index} did not start (attempt ${attempt}): ${(error as Error).message.slice(0, 3000)}`,
+            );
+            if (attempt >= 3) throw error;
+          }
+        }
       }
       case 'pause-store': {
         this.record(kind, `${hold} ms`);
@@ -118,7 +144,13 @@ export class FaultDriver {
 
   private record(kind: string, detail: string): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
-    this.log.push(`+${((Date.now() - this.started) / 1000).toFixed(1)} s ${kind}: ${detail}`);
+    this.note(`${kind}: ${detail}`);
+  }
+
+  private note(text: string): void {
+    const line = `+${((Date.now() - this.started) / 1000).toFixed(1)} s ${text}`;
+    this.log.push(line);
+    this.options.log?.(line);
   }
 
   private async wait(ms: number): Promise<void> {

@@ -39,6 +39,8 @@ export interface ChaosReport {
   /** Messages whose state in a client differs from a fresh fetch after quiescence. */
   stateMismatches: number;
   crashes: string[];
+  /** Faults the driver could not undo (an instance that would not start again…). */
+  driverFailures: string[];
   /** Whether every instance showed every connected user ONLINE after quiescence. */
   presenceConverged: boolean;
   /** Longest time from the end of the faults until an instance answered /readyz 200 (ms; -1 = never). */
@@ -104,8 +106,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       cluster,
       rng.fork('faults'),
       short
-        ? { gapMs: [300, 1_500], holdMs: [700, 3_000] }
-        : { gapMs: [500, 3_000], holdMs: [1_000, 5_000] },
+        ? { gapMs: [300, 1_500], holdMs: [700, 3_000], log }
+        : { gapMs: [500, 3_000], holdMs: [1_000, 5_000], log },
     );
     log(`faults start after ${since()}`);
     const faults = driver.run();
@@ -121,7 +123,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     driver.stop();
     users.forEach((u) => u.stopOperations());
     await Promise.all([faults, ...warmup]);
-    driver.log.forEach((l) => log(l));
 
     // Quiescence: every fault undone; instances must become ready by themselves.
     log(`quiescence after ${since()}`);
@@ -231,6 +232,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       resyncs: users.reduce((n, u) => n + u.resyncs.length, 0),
       stateMismatches,
       crashes: crashed || cluster.crashes().length ? cluster.crashes() : [],
+      driverFailures: driver.failures,
       presenceConverged,
       readyAfterMs,
       baseline,
@@ -414,6 +416,7 @@ export function formatReports(reports: ChaosReport[]): string {
     ['resyncs required', String(sum((r) => r.resyncs))],
     ['client state ≠ fresh fetch (messages)', String(sum((r) => r.stateMismatches))],
     ['crashes', String(sum((r) => r.crashes.length))],
+    ['instances that would not start again', String(sum((r) => r.driverFailures.length))],
     ['presence converged', reports.every((r) => r.presenceConverged) ? 'yes' : 'NO'],
     [
       '/readyz 200 after the faults (worst)',
@@ -444,6 +447,8 @@ export function formatReports(reports: ChaosReport[]): string {
 export function problemsOf(report: ChaosReport): string[] {
   const problems: string[] = [];
   if (report.crashes.length) problems.push(`crashes: ${report.crashes.join('; ')}`);
+  if (report.driverFailures.length)
+    problems.push(`fault driver: ${report.driverFailures.join('; ')}`);
   if (report.lost) problems.push(`${report.lost} lost`);
   if (report.duplicated) problems.push(`${report.duplicated} duplicated`);
   if (report.outOfOrder) problems.push(`${report.outOfOrder} out of order`);

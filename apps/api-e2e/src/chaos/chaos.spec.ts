@@ -17,7 +17,10 @@ const long = process.env['CHAOS_DURATION_S'] !== undefined;
 const durationS = envInt('CHAOS_DURATION_S', 20);
 const instances = envInt('CHAOS_INSTANCES', long ? 3 : 2);
 const users = envInt('CHAOS_USERS', 6);
-const bus = process.env['CHAOS_BUS'] === 'nats' || process.env['CHAOS_BUS'] === 'redis' ? process.env['CHAOS_BUS'] : undefined;
+const bus =
+  process.env['CHAOS_BUS'] === 'nats' || process.env['CHAOS_BUS'] === 'redis'
+    ? process.env['CHAOS_BUS']
+    : undefined;
 // Two fixed seeds (odd: NATS as the bus, even: Redis) and a fresh one each time.
 const seeds = replay !== null ? [replay] : long ? [randomSeed()] : [1, 2, randomSeed()];
 const reports: ChaosReport[] = [];

@@ -43,7 +43,17 @@ export function takeCrashes(): { url: string; reason: string }[] {
  * Starts a real API process (the built dist/api/main.js) on a free port. A port found free can be
  * taken by another process before the API binds it: then it starts again on another port.
  */
-export async function startApi(env: Record<string, string> = {}, options: { dataDir?: string; port?: number } = {}): Promise<ApiProcess> {
+export interface StartApiOptions {
+  dataDir?: string;
+  port?: number;
+  /** How long the API may take to answer /readyz 200 (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+export async function startApi(
+  env: Record<string, string> = {},
+  options: StartApiOptions = {},
+): Promise<ApiProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startApiOnce(env, options);
@@ -54,7 +64,10 @@ export async function startApi(env: Record<string, string> = {}, options: { data
   }
 }
 
-async function startApiOnce(env: Record<string, string>, options: { dataDir?: string; port?: number }): Promise<ApiProcess> {
+async function startApiOnce(
+  env: Record<string, string>,
+  options: StartApiOptions,
+): Promise<ApiProcess> {
   if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: run "npm run build" first`);
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chatter-e2e-'));
@@ -86,16 +99,20 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
       // when nobody asked for it (the start loop below reports exits during start itself).
       const fatal = out.split('\n').find((line) => line.includes(CRASH_MARKER));
       if (ready && (fatal || !asked)) {
-        crash = fatal ? fatal.slice(0, 2000) : `exited unexpectedly (code ${code}, signal ${signal}); last output:\n${out.slice(-2000)}`;
+        crash = fatal
+          ? fatal.slice(0, 2000)
+          : `exited unexpectedly (code ${code}, signal ${signal}); last output:\n${out.slice(-2000)}`;
         crashes.push({ url: `http://127.0.0.1:${port}`, reason: crash });
       }
       r(code);
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
     try {
       const res = await fetch(`${url}/readyz`);
       if (res.status === 200) break;
@@ -104,7 +121,7 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`API did not become ready within 30 s:\n${out}`);
+      throw new Error(`API did not become ready within ${readyTimeoutMs / 1000} s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
