@@ -79,7 +79,9 @@ export class ChaosCluster {
 
   /** Instances running now. */
   live(): ApiProcess[] {
-    return this.slots.flatMap((s) => (s.api ? [s.api] : []));
+    return this.slots.flatMap((s) =>
+      s.api && s.api.process.exitCode === null && s.api.process.signalCode === null ? [s.api] : [],
+    );
   }
 
   service(name: Exclude<ServiceName, 'mongo'>): TestService {

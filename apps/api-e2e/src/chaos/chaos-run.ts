@@ -123,6 +123,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     driver.stop();
     users.forEach((u) => u.stopOperations());
     await Promise.all([faults, ...warmup]);
+    if (crashed) {
+      // The other invariants mean little once a process died: report the crash itself.
+      log(`an instance crashed after ${since()}: stopping`);
+      return {
+        seed: options.seed,
+        bus,
+        instances: options.instances,
+        users: options.users,
+        durationS: Math.round(options.durationMs / 1000),
+        faults: Object.fromEntries(driver.counts),
+        operations: Object.fromEntries(world.operations),
+        failures: Object.fromEntries(world.failures),
+        acknowledgedMessages: world.acknowledged.length,
+        lost: 0,
+        duplicated: users.reduce((n, u) => n + u.duplicates.length, 0),
+        outOfOrder: users.reduce((n, u) => n + u.outOfOrder.length, 0),
+        resyncs: 0,
+        stateMismatches: 0,
+        crashes: cluster.crashes(),
+        driverFailures: driver.failures,
+        presenceConverged: false,
+        readyAfterMs: -1,
+        baseline,
+        end: [],
+        resourcesBack: false,
+        samples,
+        faultLog: driver.log,
+      };
+    }
 
     // Quiescence: every fault undone; instances must become ready by themselves.
     log(`quiescence after ${since()}`);
