@@ -22,7 +22,7 @@ export default defineConfig({
   test: {
     projects: [
       nodeProject('unit', ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts', 'apps/bench/src/**/*.spec.ts', 'tools/**/*.spec.ts']),
-      nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], { testTimeout: 60_000, fileParallelism: false }),
+      nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], { testTimeout: 60_000, fileParallelism: false, setupFiles: ['apps/api-e2e/src/support/crash-watch.setup.ts'] }),
       {
         resolve: { alias },
         test: { name: 'web', include: ['apps/web/src/**/*.spec.{ts,tsx}'], environment: 'jsdom' },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeSync } from 'node:fs';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -31,6 +32,7 @@ const LISTEN_BACKLOG = 4096;
 
 /** Validates configuration, starts the API and installs graceful shutdown. */
 export async function run(): Promise<void> {
+  installFatalErrorLog();
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
@@ -59,6 +61,26 @@ export async function run(): Promise<void> {
     `Chatter listening on http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port} ` +
       `(${config.mode} mode, store=${config.store.kind}, bus=${config.bus})`,
   );
+}
+
+/**
+ * Prints one recognizable line (`CHATTER FATAL …`, on stderr, synchronously) for an uncaught
+ * exception or unhandled rejection. A monitor only: Node still ends the process, since a process
+ * in an unknown state must not keep serving; the fix for a crash is to have none.
+ */
+export function installFatalErrorLog(): void {
+  if (process.listeners('uncaughtExceptionMonitor').includes(logFatal)) return;
+  process.on('uncaughtExceptionMonitor', logFatal);
+}
+
+function logFatal(error: unknown, origin: string): void {
+  const kind = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  try {
+    writeSync(2, `CHATTER FATAL ${kind}: ${detail.replace(/\n/g, ' | ')}\n`);
+  } catch {
+    // stderr is gone: nothing left to tell
+  }
 }
 
 if (require.main === module) {

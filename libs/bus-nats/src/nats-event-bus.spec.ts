@@ -1,5 +1,5 @@
 import { newId, topics } from '@chatter/core';
-import { TestService, eventBusContract, eventually, requireService, startNats } from '@chatter/testing';
+import { FaultProxy, TestService, eventBusContract, eventually, requireService, startNats } from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsEventBus } from './nats-event-bus';
 
@@ -63,6 +63,55 @@ describe.skipIf(!hasNats)('NatsEventBus', () => {
       await eventually(() => expect(got).toEqual(['before', 'after']));
     } finally {
       await Promise.all([bus.close(), publisher.close()]);
+    }
+  });
+
+  it.skipIf(Boolean(process.env['NATS_URL']))('takes a subscription while the server is down and delivers on it once the server is back', async () => {
+    const bus = await NatsEventBus.connect(nats.url, { name: 'down-sub', reconnectMaxMs: 300, onError: quiet });
+    const publisher = await NatsEventBus.connect(nats.url, { name: 'down-pub', reconnectMaxMs: 300, onError: quiet });
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      await nats.kill();
+      await eventually(() => expect(changes).toEqual([false]), 10_000);
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      const startedAt = Date.now();
+      // Before the fix this rejected (NATS subscribe failed: DISCONNECT) and crashed the API.
+      const off = await bus.subscribe(topic, (p) => got.push(p));
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      expect(bus.subscribedTopics()).toEqual([topic]);
+      await nats.restart();
+      await eventually(() => expect(changes).toEqual([false, true]), 15_000);
+      await eventually(async () => expect(await publisher.isReady()).toBe(true), 15_000);
+      await publisher.publish(topic, 'after the outage');
+      await eventually(() => expect(got).toEqual(['after the outage']));
+      await off();
+      expect(bus.subscribedTopics()).toEqual([]);
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+    }
+  });
+
+  it('notices a server whose packets vanish (no reset), reconnects and delivers again', async () => {
+    const proxy = await FaultProxy.start({ port: Number(new URL(nats.url).port) });
+    const bus = await NatsEventBus.connect(`nats://127.0.0.1:${proxy.port}`, { name: 'silent', reconnectMaxMs: 200, pingIntervalMs: 300, onError: quiet });
+    const publisher = await NatsEventBus.connect(nats.url, { name: 'silent-pub', onError: quiet });
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      proxy.blackhole();
+      await publisher.publish(topic, 'swallowed');
+      proxy.heal('drop');
+      await eventually(() => expect(changes).toEqual([false, true]), 10_000);
+      await publisher.publish(topic, 'after');
+      await eventually(() => expect(got).toEqual(['after']));
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await proxy.close();
     }
   });
 });

@@ -11,6 +11,8 @@ export interface NatsEventBusOptions {
   reconnectMaxMs?: number;
   /** Client ping interval: how soon a silently dead server is noticed. */
   pingIntervalMs?: number;
+  /** Longest wait in subscribe() for the server to confirm a SUB (default 2 s). */
+  subscribeConfirmMs?: number;
 }
 
 interface LocalHandler {
@@ -43,14 +45,16 @@ export class NatsEventBus extends EventBus {
   /** Bumped on each status change, so a late reconnect confirmation cannot override a newer loss. */
   private generation = 0;
   private closing = false;
+  private readonly confirmMs: number;
 
   /** Use {@link NatsEventBus.connect}; this constructor takes over an open connection. */
   constructor(
     private readonly nc: NatsConnection,
-    options: Pick<NatsEventBusOptions, 'onError'> = {},
+    options: Pick<NatsEventBusOptions, 'onError' | 'subscribeConfirmMs'> = {},
   ) {
     super();
     this.onError = options.onError ?? defaultOnError;
+    this.confirmMs = options.subscribeConfirmMs ?? 2_000;
     void this.watchStatus();
     void nc.closed().then(() => this.setConnected(false));
   }
@@ -65,8 +69,9 @@ export class NatsEventBus extends EventBus {
       name: options.name ?? 'chatter',
       reconnect: true,
       maxReconnectAttempts: -1,
-      pingInterval: options.pingIntervalMs ?? 10_000,
-      maxPingOut: 3,
+      // A server whose packets vanish (no reset) is noticed within 10 to 15 s, then dialled again.
+      pingInterval: options.pingIntervalMs ?? 5_000,
+      maxPingOut: 2,
       // Called on every dial-loop turn: waiting about half the outage so far gives an
       // exponential-like backoff without counting attempts; jitter spreads a fleet's reconnects.
       reconnectDelayHandler: () => {
@@ -98,44 +103,69 @@ export class NatsEventBus extends EventBus {
     }
   }
 
+  /**
+   * Registers interest at once and never fails for a connection problem: while NATS is away the
+   * client keeps the SUB and sends it again on reconnect, after which "connected" is reported
+   * (see watchStatus), so a consumer that catches up from the store on that signal misses
+   * nothing. When connected, waits (at most `confirmMs`) for the server to confirm the SUB.
+   */
   async subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
     this.assertUsable(topic);
     let entry = this.topics.get(topic);
     if (!entry) {
       const handlers = new Set<LocalHandler>();
-      const upstream = this.nc.subscribe(topic, {
-        callback: (err, msg) => {
-          if (err) return this.onError(err, topic);
-          const payload = decoder.decode(msg.data);
-          for (const local of [...handlers]) {
-            if (!local.active) continue;
-            try {
-              local.handler(payload);
-            } catch (error) {
-              this.onError(error, topic);
+      let upstream: Subscription;
+      try {
+        upstream = this.nc.subscribe(topic, {
+          callback: (err, msg) => {
+            if (err) return this.onError(err, topic);
+            const payload = decoder.decode(msg.data);
+            for (const local of [...handlers]) {
+              if (!local.active) continue;
+              try {
+                local.handler(payload);
+              } catch (error) {
+                this.onError(error, topic);
+              }
             }
-          }
-        },
-      });
+          },
+        });
+      } catch (error) {
+        // Only a closed connection refuses a SUB (the client queues it while reconnecting).
+        throw new DomainError('UNAVAILABLE', `NATS subscribe failed: ${(error as Error).message}`);
+      }
       entry = { upstream, handlers };
       this.topics.set(topic, entry);
     }
     const local: LocalHandler = { handler, active: true };
     entry.handlers.add(local);
     const unsubscribe = async () => this.remove(topic, local);
-    try {
-      // The SUB is on the server once a PING sent after it comes back.
-      await this.nc.flush();
-    } catch (error) {
-      await unsubscribe();
-      throw new DomainError('UNAVAILABLE', `NATS subscribe failed: ${(error as Error).message}`);
-    }
+    if (this.connected) await this.confirm();
     return unsubscribe;
   }
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Waits until a PING sent after our SUBs is answered (then they are active on the server), at
+   * most `confirmMs`. A failure or a timeout is no error: either the connection is lost (the
+   * reconnect re-sends the SUBs, then reports "connected") or it is slow (the SUB arrives later).
+   */
+  private async confirm(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.confirmMs);
+      timer.unref?.();
+    });
+    const flushed = this.nc.flush().then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([flushed, timeout]);
+    clearTimeout(timer);
   }
 
   async isReady(): Promise<boolean> {

@@ -13,6 +13,14 @@ export interface RedisConnectionOptions {
   reconnectMaxMs?: number;
   /** Receives connection errors (the clients reconnect on their own). */
   onError?: (error: Error) => void;
+  /**
+   * Liveness check of each connection: a PING every `healthCheckMs` (default 5 s; 0 = off) that
+   * must be answered within `healthTimeoutMs` (default 3 s), otherwise the connection is dropped
+   * and opened again. A connection whose packets vanish (no reset, no FIN) is otherwise never
+   * noticed: its commands and subscriptions would hang for good.
+   */
+  healthCheckMs?: number;
+  healthTimeoutMs?: number;
 }
 
 export const DEFAULT_KEY_PREFIX = 'chatter:';
@@ -92,6 +100,39 @@ export class RedisConnection {
     }
   }
 
+  private static watchLiveness(client: Redis, options: RedisConnectionOptions): void {
+    const every = options.healthCheckMs ?? 5_000;
+    const timeoutMs = options.healthTimeoutMs ?? 3_000;
+    if (every <= 0) return;
+    let checking = false;
+    const check = setInterval(() => {
+      if (checking || client.status !== 'ready') return;
+      checking = true;
+      const stream = client.stream;
+      const timer = setTimeout(() => {
+        checking = false;
+        // Still the same silent connection: drop it (ioredis destroys it if the FIN goes unanswered) and reconnect.
+        if (client.status === 'ready' && client.stream === stream) {
+          options.onError?.(new Error(`Redis did not answer a PING within ${timeoutMs} ms: reconnecting`));
+          client.disconnect(true);
+        }
+      }, timeoutMs);
+      timer.unref();
+      client.ping().then(
+        () => {
+          clearTimeout(timer);
+          checking = false;
+        },
+        () => {
+          clearTimeout(timer);
+          checking = false; // the connection is already being replaced
+        },
+      );
+    }, every);
+    check.unref();
+    client.once('end', () => clearInterval(check));
+  }
+
   private static async open(url: string, options: RedisConnectionOptions, name: string): Promise<Redis> {
     const min = options.reconnectMinMs ?? 100;
     const max = options.reconnectMaxMs ?? 5000;
@@ -110,6 +151,7 @@ export class RedisConnection {
     client.on('error', (error: Error) => options.onError?.(error));
     try {
       await client.connect();
+      RedisConnection.watchLiveness(client, options);
       return client;
     } catch (error) {
       client.disconnect();

@@ -1,9 +1,10 @@
 import { newId, topics } from '@chatter/core';
-import { TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
+import { FaultProxy, TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from './redis-connection';
 import { RedisEventBus } from './redis-event-bus';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet = () => undefined;
 const hasRedis = requireService('redis', 'RedisEventBus');
 
@@ -74,21 +75,48 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
         expect(await bus.isReady()).toBe(false);
         // Fail fast while Redis is away: no queue of publishes waiting for a server.
         await expect(publisher.publish(topic, 'lost')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-        // A subscription started during the outage completes once the bus is back.
+        // A subscription started during the outage resolves at once (interest recorded) and is
+        // registered by the re-subscription before "connected" is reported.
         const lateGot: string[] = [];
-        const late = bus.subscribe(topics.user('t1', newId()), (p) => lateGot.push(p));
+        const lateTopic = topics.user('t1', newId());
+        const startedAt = Date.now();
+        await bus.subscribe(lateTopic, (p) => lateGot.push(p));
+        expect(Date.now() - startedAt).toBeLessThan(1_000);
 
         await redis.restart();
         await eventually(() => expect(changes).toEqual([false, true]), 15_000);
         expect(await bus.isReady()).toBe(true);
-        await late;
         await eventually(async () => expect(await publisher.isReady()).toBe(true), 15_000);
         await publisher.publish(topic, 'after');
+        await publisher.publish(lateTopic, 'late');
         await eventually(() => expect(got).toEqual(['before', 'after']));
-        expect(lateGot).toEqual([]);
+        await eventually(() => expect(lateGot).toEqual(['late']));
       } finally {
         await Promise.all([bus.close(), publisher.close()]);
       }
     },
   );
+
+  it('notices a connection whose packets vanish (no reset), reconnects and delivers again', async () => {
+    const proxy = await FaultProxy.start({ port: Number(new URL(redis.url).port) });
+    const bus = await RedisEventBus.connect(`redis://127.0.0.1:${proxy.port}`, { reconnectMaxMs: 200, healthCheckMs: 200, healthTimeoutMs: 300 });
+    const publisher = await RedisEventBus.connect(redis.url);
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      proxy.blackhole();
+      await publisher.publish(topic, 'swallowed');
+      await sleep(200);
+      proxy.heal('drop'); // the old connections stay silent: only the liveness check can tell
+      await eventually(() => expect(changes).toEqual([false, true]), 10_000);
+      await publisher.publish(topic, 'after');
+      await eventually(() => expect(got).toEqual(['after']));
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await proxy.close();
+    }
+  });
 });

@@ -5,6 +5,8 @@ import { RedisConnection, RedisConnectionOptions, unavailable } from './redis-co
 export interface RedisEventBusOptions {
   /** Receives errors thrown by handlers and connection listeners. */
   onError?: (error: unknown, topic: string) => void;
+  /** Longest wait in subscribe() for Redis to acknowledge a SUBSCRIBE (default 2 s). */
+  subscribeConfirmMs?: number;
 }
 
 interface LocalHandler {
@@ -32,12 +34,12 @@ export class RedisEventBus extends EventBus {
   private readonly upstream = new Set<string>();
   private readonly listeners = new Set<(connected: boolean) => void>();
   private readonly onError: (error: unknown, topic: string) => void;
-  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private subscriberUp = true;
   private generation = 0;
   private connected = true;
   private closing = false;
   private readonly detach: (() => void)[] = [];
+  private readonly confirmMs: number;
 
   private constructor(
     private readonly connection: RedisConnection,
@@ -47,6 +49,7 @@ export class RedisEventBus extends EventBus {
   ) {
     super();
     this.onError = options.onError ?? defaultOnError;
+    this.confirmMs = options.subscribeConfirmMs ?? 2_000;
     this.listen(subscriber, 'message', (channel: string, message: string) => this.dispatch(channel, message));
     this.listen(subscriber, 'ready', () => void this.resubscribe());
     this.listen(subscriber, 'close', () => {
@@ -93,14 +96,8 @@ export class RedisEventBus extends EventBus {
       this.topics.set(topic, handlers);
     }
     handlers.add(local);
-    const unsubscribe = async () => this.remove(topic, local);
-    try {
-      await this.ensureUpstream(topic);
-    } catch (error) {
-      await unsubscribe();
-      throw error;
-    }
-    return unsubscribe;
+    await this.ensureUpstream(topic);
+    return async () => this.remove(topic, local);
   }
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
@@ -124,38 +121,34 @@ export class RedisEventBus extends EventBus {
     for (const handlers of this.topics.values()) for (const local of handlers) local.active = false;
     this.topics.clear();
     for (const off of this.detach.splice(0)) off();
-    const waiters = this.waiters.splice(0);
-    for (const waiter of waiters) waiter.reject(new DomainError('UNAVAILABLE', 'event bus is closed'));
     await RedisConnection.quit(this.subscriber);
     if (this.ownsConnection) await this.connection.close();
   }
 
   /**
-   * Resolves once the topic's SUBSCRIBE is acknowledged. While the subscriber is reconnecting it
-   * waits for the re-subscription that will include the topic (as NATS waits for its flush).
+   * Resolves once the topic's SUBSCRIBE is acknowledged, at most `confirmMs` later, and never
+   * fails for a connection problem: while the subscriber is reconnecting the topic is only
+   * recorded, and the re-subscription after the reconnect includes it before "connected" is
+   * reported, so a consumer that catches up from the store on that signal misses nothing.
    */
   private async ensureUpstream(topic: string): Promise<void> {
-    if (this.subscriberUp) {
-      if (!this.upstream.has(topic)) {
-        this.upstream.add(topic);
-        try {
-          await this.subscriber.subscribe(topic);
-          return;
-        } catch {
-          // Lost the connection meanwhile: the re-subscription after reconnect covers the topic.
-        }
-      } else {
-        // Another handler's SUBSCRIBE is in flight or done; a PING behind it confirms it.
-        try {
-          await this.subscriber.ping();
-          return;
-        } catch {
-          // As above.
-        }
-      }
+    if (!this.subscriberUp) return;
+    let command: Promise<unknown>;
+    if (!this.upstream.has(topic)) {
+      this.upstream.add(topic);
+      command = this.subscriber.subscribe(topic);
+    } else {
+      // Another handler's SUBSCRIBE is in flight or done; a PING behind it confirms it.
+      command = this.subscriber.ping();
     }
-    if (this.subscriberUp) return;
-    await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.confirmMs);
+      timer.unref?.();
+    });
+    // A failure means the connection was lost meanwhile: the re-subscription covers the topic.
+    await Promise.race([command.then(() => undefined, () => undefined), timeout]);
+    clearTimeout(timer);
   }
 
   private remove(topic: string, local: LocalHandler): void {
@@ -193,7 +186,6 @@ export class RedisEventBus extends EventBus {
     }
     if (generation !== this.generation || this.closing) return;
     this.subscriberUp = true;
-    for (const waiter of this.waiters.splice(0)) waiter.resolve();
     this.update();
   }
 

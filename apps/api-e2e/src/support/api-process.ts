@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@chatter/testing';
+import { freePort, startWatchdog } from '@chatter/testing';
 
 const ROOT = resolve(__dirname, '../../../..');
 export const API_ENTRY = join(ROOT, 'dist/api/main.js');
@@ -21,13 +21,39 @@ export interface ApiProcess {
   /** SIGKILL: an instance crash. */
   kill(): Promise<void>;
   process: ChildProcess;
+  /** Why the process died on its own (uncaught exception, unhandled rejection, unexpected exit), or null. */
+  crash(): string | null;
+}
+
+/** The line main.ts prints (to stderr) on an uncaught exception or unhandled rejection. */
+export const CRASH_MARKER = 'CHATTER FATAL';
+
+/** Every API process started by this test file that died without being asked to. */
+const crashes: { url: string; reason: string }[] = [];
+
+/**
+ * Crashes seen since the last call (the setup file fails each test that leaves one behind). A
+ * test that expects a crash takes it with this and asserts on it.
+ */
+export function takeCrashes(): { url: string; reason: string }[] {
+  return crashes.splice(0);
 }
 
 /**
  * Starts a real API process (the built dist/api/main.js) on a free port. A port found free can be
  * taken by another process before the API binds it: then it starts again on another port.
  */
-export async function startApi(env: Record<string, string> = {}, options: { dataDir?: string; port?: number } = {}): Promise<ApiProcess> {
+export interface StartApiOptions {
+  dataDir?: string;
+  port?: number;
+  /** How long the API may take to answer /readyz 200 (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+export async function startApi(
+  env: Record<string, string> = {},
+  options: StartApiOptions = {},
+): Promise<ApiProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startApiOnce(env, options);
@@ -38,7 +64,10 @@ export async function startApi(env: Record<string, string> = {}, options: { data
   }
 }
 
-async function startApiOnce(env: Record<string, string>, options: { dataDir?: string; port?: number }): Promise<ApiProcess> {
+async function startApiOnce(
+  env: Record<string, string>,
+  options: StartApiOptions,
+): Promise<ApiProcess> {
   if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: run "npm run build" first`);
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chatter-e2e-'));
@@ -57,11 +86,30 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // An API outlives no test run (a run stopped with Ctrl-C or killed leaves no orphan behind).
+  startWatchdog(child);
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let ready = false;
+  let asked = false;
+  let crash: string | null = null;
+  const exited = new Promise<number | null>((r) =>
+    child.once('close', (code, signal) => {
+      // An uncaught error is a crash even during a requested stop; any other exit counts only
+      // when nobody asked for it (the start loop below reports exits during start itself).
+      const fatal = out.split('\n').find((line) => line.includes(CRASH_MARKER));
+      if (ready && (fatal || !asked)) {
+        crash = fatal
+          ? fatal.slice(0, 2000)
+          : `exited unexpectedly (code ${code}, signal ${signal}); last output:\n${out.slice(-2000)}`;
+        crashes.push({ url: `http://127.0.0.1:${port}`, reason: crash });
+      }
+      r(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
     try {
@@ -72,10 +120,11 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`API did not become ready within 30 s:\n${out}`);
+      throw new Error(`API did not become ready within ${readyTimeoutMs / 1000} s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  ready = true;
   const api: ApiProcess = {
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
@@ -83,6 +132,7 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
     dataDir,
     process: child,
     output: () => out,
+    crash: () => crash,
     async loginCode(phone, tenant = 'default', timeoutMs = 5_000) {
       const pattern = new RegExp(`login code for \\${phone} in tenant ${tenant}: (\\d{6})`, 'g');
       const until = Date.now() + timeoutMs;
@@ -95,11 +145,13 @@ async function startApiOnce(env: Record<string, string>, options: { dataDir?: st
       }
     },
     async stop() {
+      asked = true;
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       return exited;
     },
     async kill() {
+      asked = true;
       if (child.exitCode !== null) return;
       child.kill('SIGKILL');
       await exited;

@@ -9,7 +9,11 @@ export abstract class EventBus {
   abstract publish(topic: string, payload: string): Promise<void>;
   /**
    * Starts delivery of the topic's messages to `handler`, in publish order per publisher.
-   * Resolves once the subscription is active upstream. The returned function stops it.
+   * Resolves once the subscription is active upstream, or (bounded wait) once the interest is
+   * recorded while the connection is lost or slow: the adapter then registers it upstream when
+   * the connection is back, before reporting `onConnectionChange(true)`, so a consumer that
+   * catches up from the store on that signal misses nothing. Rejects only for an invalid topic
+   * or a closed bus, never for a connection problem. The returned function stops it.
    */
   abstract subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   /**

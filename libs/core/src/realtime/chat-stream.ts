@@ -158,7 +158,14 @@ export class ChatStream implements ConversationFollower {
           this.orderer.settleHole(conversationId);
         }),
     });
-    this.started = this.start(cursors);
+    this.started = this.start(cursors).catch(() => this.failToStart());
+  }
+
+  /** The store (or a closed bus) failed the start: the client must resume with its cursors. */
+  private failToStart(): void {
+    if (this.closed) return;
+    this.emit({ kind: 'close', code: 1013, reason: 'Try again later: the stream could not start' });
+    void this.stop();
   }
 
   private async start(cursors: StreamCursor[]): Promise<void> {

@@ -179,7 +179,7 @@ export class WsGateway {
       this.limits.closed(ip);
       this.users.releaseSocket(state.id);
       this.metrics.socketClosed();
-      void closed(code, String(reason));
+      closed(code, String(reason)).catch((err: unknown) => this.logger.warn({ err }, 'ending the operations of a closed socket failed'));
     });
   }
 }

@@ -4,3 +4,5 @@ export * from './test-service';
 export * from './redis';
 export * from './nats';
 export * from './mongo';
+export * from './fault-proxy';
+export { startWatchdog } from './managed-process';

@@ -16,7 +16,7 @@ const installExitHook = (): void => {
  * A shell loop that kills `child` once this test process is gone, covering deaths that skip
  * 'exit' handlers (SIGKILL, a worker torn down by the runner). It ends by itself with the child.
  */
-const startWatchdog = (child: ChildProcess): void => {
+export const startWatchdog = (child: ChildProcess): void => {
   if (child.pid === undefined) return;
   const script = 'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$1" 2>/dev/null';
   const watchdog = spawn('sh', ['-c', script, String(process.pid), String(child.pid)], {
