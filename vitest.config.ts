@@ -3,8 +3,20 @@ import swc from 'unplugin-swc';
 import path from 'node:path';
 
 const root = import.meta.dirname;
-const libs = ['core', 'graphql', 'store-sqlite', 'store-mongo', 'bus-nats', 'bus-redis', 'testing', 'client', 'sms'];
-const alias = Object.fromEntries(libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]));
+const libs = [
+  'core',
+  'graphql',
+  'store-sqlite',
+  'store-mongo',
+  'bus-nats',
+  'bus-redis',
+  'testing',
+  'client',
+  'sms',
+];
+const alias = Object.fromEntries(
+  libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]),
+);
 // One graphql instance in Node specs: the one NestJS and graphql-ws load (CommonJS), as in the built API.
 const nodeAlias = [
   ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement })),
@@ -13,7 +25,22 @@ const nodeAlias = [
 
 // SWC keeps decorator metadata, which NestJS dependency injection and code-first GraphQL need.
 const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
-  plugins: [swc.vite({ tsconfigFile: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true }, module: { type: 'es6' } })],
+  plugins: [
+    swc.vite({
+      tsconfigFile: false,
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: {
+          legacyDecorator: true,
+          decoratorMetadata: true,
+          useDefineForClassFields: false,
+        },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+      module: { type: 'es6' },
+    }),
+  ],
   resolve: { alias: nodeAlias },
   test: { name, include, environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, ...extra },
 });
@@ -21,8 +48,17 @@ const nodeProject = (name: string, include: string[], extra: Record<string, unkn
 export default defineConfig({
   test: {
     projects: [
-      nodeProject('unit', ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts', 'apps/bench/src/**/*.spec.ts', 'tools/**/*.spec.ts']),
-      nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], { testTimeout: 60_000, fileParallelism: false, setupFiles: ['apps/api-e2e/src/support/crash-watch.setup.ts'] }),
+      nodeProject('unit', [
+        'libs/*/src/**/*.spec.ts',
+        'apps/api/src/**/*.spec.ts',
+        'apps/bench/src/**/*.spec.ts',
+        'tools/**/*.spec.ts',
+      ]),
+      nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], {
+        testTimeout: 60_000,
+        fileParallelism: false,
+        setupFiles: ['apps/api-e2e/src/support/crash-watch.setup.ts'],
+      }),
       {
         resolve: { alias },
         test: { name: 'web', include: ['apps/web/src/**/*.spec.{ts,tsx}'], environment: 'jsdom' },

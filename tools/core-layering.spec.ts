@@ -44,8 +44,10 @@ function sourceFiles(dir: string): string[] {
 function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) found.push(match[1]!);
-  for (const match of text.matchAll(/import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) found.push(match[1]!);
+  for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g))
+    found.push(match[1]!);
+  for (const match of text.matchAll(/import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g))
+    found.push(match[1]!);
   return found;
 }
 
@@ -56,11 +58,15 @@ export function layeringViolations(root: string): string[] {
     if (from.endsWith('.spec.ts')) continue;
     const fromLayer = layerOf(from);
     for (const spec of relativeImports(file)) {
-      const target = relative(root, resolve(dirname(file), spec)).split('\\').join('/');
+      const target = relative(root, resolve(dirname(file), spec))
+        .split('\\')
+        .join('/');
       const to = target.endsWith('.ts') ? target : `${target}.ts`;
       const toLayer = layerOf(statSafe(join(root, to)) ? to : `${target}/index.ts`);
       if (toLayer > fromLayer) {
-        violations.push(`${from} (${LAYERS[fromLayer]!.name}) imports ${to} (${LAYERS[toLayer]!.name})`);
+        violations.push(
+          `${from} (${LAYERS[fromLayer]!.name}) imports ${to} (${LAYERS[toLayer]!.name})`,
+        );
       }
     }
   }
@@ -81,18 +87,30 @@ describe('libs/core layering', () => {
   });
 
   it('puts the publisher and bus port below every use case and the stream on top', () => {
-    expect(layerOf('events/realtime-publisher.ts')).toBeLessThan(layerOf('identity/profile/profile.use-cases.ts'));
-    expect(layerOf('events/event-bus.port.ts')).toBeLessThan(layerOf('messaging/messages/messages.use-cases.ts'));
-    expect(layerOf('messaging/messages/messages.use-cases.ts')).toBeLessThan(layerOf('realtime/chat-stream.ts'));
-    expect(layerOf('identity/contacts/contacts.use-cases.ts')).toBeLessThan(layerOf('messaging/messages/messages.use-cases.ts'));
+    expect(layerOf('events/realtime-publisher.ts')).toBeLessThan(
+      layerOf('identity/profile/profile.use-cases.ts'),
+    );
+    expect(layerOf('events/event-bus.port.ts')).toBeLessThan(
+      layerOf('messaging/messages/messages.use-cases.ts'),
+    );
+    expect(layerOf('messaging/messages/messages.use-cases.ts')).toBeLessThan(
+      layerOf('realtime/chat-stream.ts'),
+    );
+    expect(layerOf('identity/contacts/contacts.use-cases.ts')).toBeLessThan(
+      layerOf('messaging/messages/messages.use-cases.ts'),
+    );
   });
 
   it('would catch a use case importing the stream, or identity importing messaging', () => {
     // The check itself must be able to fail: judge made-up import edges with the same rule.
     const judge = (from: string, to: string) => layerOf(to) > layerOf(from);
     expect(judge('identity/profile/profile.use-cases.ts', 'realtime/chat-stream.ts')).toBe(true);
-    expect(judge('identity/contacts/contacts.use-cases.ts', 'messaging/messages/messages.use-cases.ts')).toBe(true);
-    expect(judge('events/realtime-publisher.ts', 'messaging/conversations/conversations.use-cases.ts')).toBe(true);
+    expect(
+      judge('identity/contacts/contacts.use-cases.ts', 'messaging/messages/messages.use-cases.ts'),
+    ).toBe(true);
+    expect(
+      judge('events/realtime-publisher.ts', 'messaging/conversations/conversations.use-cases.ts'),
+    ).toBe(true);
     expect(judge('identity/user.ts', 'messaging/conversation.ts')).toBe(true);
     expect(judge('realtime/chat-stream.ts', 'events/topic-router.ts')).toBe(false);
   });

@@ -8,45 +8,73 @@ let eslint: ESLint;
 
 // The Nx boundary rule reads the cached project graph; compute it first, as `npm run lint` does.
 beforeAll(() => {
-  execSync('npx nx show projects', { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
+  execSync('npx nx show projects', {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
   eslint = new ESLint({ cwd: root });
 }, 120_000);
 
 async function boundaryErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+    .map((m) => m.message);
 }
 
 const violation = /can only depend on|not allowed to import|Circular dependency/;
 
 describe('module boundaries (ARCHITECTURE.md) fail the lint', () => {
   it('core may not import an adapter', async () => {
-    const errors = await boundaryErrors('libs/core/src/fixture-violation.ts', "import { SqliteStore } from '@chatter/store-sqlite';\nexport const x = SqliteStore;\n");
+    const errors = await boundaryErrors(
+      'libs/core/src/fixture-violation.ts',
+      "import { SqliteStore } from '@chatter/store-sqlite';\nexport const x = SqliteStore;\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(violation);
   }, 60_000);
 
   it('core may not import a framework', async () => {
-    const errors = await boundaryErrors('libs/core/src/fixture-violation.ts', "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n");
+    const errors = await boundaryErrors(
+      'libs/core/src/fixture-violation.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n",
+    );
     expect(errors).toEqual([expect.stringContaining('is not allowed to import "@nestjs/common"')]);
   }, 60_000);
 
   it('adapters may not import other adapters or the GraphQL layer', async () => {
     for (const lib of ['@chatter/store-sqlite', '@chatter/graphql']) {
-      const errors = await boundaryErrors('libs/store-mongo/src/fixture-violation.ts', `import * as other from '${lib}';\nexport const x = other;\n`);
-      expect(errors, lib).toEqual([expect.stringMatching(/type:adapter" can only depend on libs tagged with "type:domain"/)]);
+      const errors = await boundaryErrors(
+        'libs/store-mongo/src/fixture-violation.ts',
+        `import * as other from '${lib}';\nexport const x = other;\n`,
+      );
+      expect(errors, lib).toEqual([
+        expect.stringMatching(/type:adapter" can only depend on libs tagged with "type:domain"/),
+      ]);
     }
   }, 60_000);
 
   it('the web app may import only the typed client', async () => {
-    const errors = await boundaryErrors('apps/web/src/fixture-violation.ts', "import { newId } from '@chatter/core';\nexport const x = newId;\n");
+    const errors = await boundaryErrors(
+      'apps/web/src/fixture-violation.ts',
+      "import { newId } from '@chatter/core';\nexport const x = newId;\n",
+    );
     expect(errors.join('\n')).toMatch(violation);
-    expect(await boundaryErrors('apps/web/src/fixture-ok.ts', "import * as client from '@chatter/client';\nexport const x = client;\n")).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'apps/web/src/fixture-ok.ts',
+        "import * as client from '@chatter/client';\nexport const x = client;\n",
+      ),
+    ).toEqual([]);
   }, 60_000);
 
   it('the composition root may wire adapters', async () => {
     expect(
-      await boundaryErrors('apps/api/src/fixture-ok.ts', "import { SqliteStore } from '@chatter/store-sqlite';\nexport const x = SqliteStore;\n"),
+      await boundaryErrors(
+        'apps/api/src/fixture-ok.ts',
+        "import { SqliteStore } from '@chatter/store-sqlite';\nexport const x = SqliteStore;\n",
+      ),
     ).toEqual([]);
   }, 60_000);
 });

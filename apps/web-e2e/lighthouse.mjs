@@ -10,7 +10,13 @@ ensureBuilt(process.argv.includes('--build'));
 const api = await startApi();
 const chrome = await chromeLauncher.launch({
   chromePath: CHROMIUM,
-  chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  chromeFlags: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ],
 });
 try {
   const result = await lighthouse(`${api.url}/`, {
@@ -20,14 +26,27 @@ try {
     onlyCategories: ['performance', 'accessibility', 'best-practices'],
   });
   const { categories, audits } = result.lhr;
-  for (const c of Object.values(categories)) console.log(`${c.title}: ${Math.round(c.score * 100)}`);
-  for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index']) {
+  for (const c of Object.values(categories))
+    console.log(`${c.title}: ${Math.round(c.score * 100)}`);
+  for (const id of [
+    'first-contentful-paint',
+    'largest-contentful-paint',
+    'total-blocking-time',
+    'cumulative-layout-shift',
+    'speed-index',
+  ]) {
     console.log(`  ${audits[id].title}: ${audits[id].displayValue}`);
   }
   const failing = Object.values(audits).filter(
-    (a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual' && a.scoreDisplayMode !== 'notApplicable',
+    (a) =>
+      a.score !== null &&
+      a.score < 1 &&
+      a.scoreDisplayMode !== 'informative' &&
+      a.scoreDisplayMode !== 'manual' &&
+      a.scoreDisplayMode !== 'notApplicable',
   );
-  for (const a of failing.slice(0, 15)) console.log(`  below 100: ${a.id} (${a.displayValue ?? a.score})`);
+  for (const a of failing.slice(0, 15))
+    console.log(`  below 100: ${a.id} (${a.displayValue ?? a.score})`);
 } finally {
   await chrome.kill();
   await api.stop();

@@ -22,7 +22,7 @@ import {
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : undefined;
+const only = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] ?? '') : undefined;
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -67,7 +67,12 @@ async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   });
   page.on('websocket', (ws) =>
     ws.on('framesent', ({ payload }) => {
-      if (typeof payload === 'string' && payload.includes('"type":"subscribe"') && /mutation SendMessage\b/.test(payload)) sends.socket++;
+      if (
+        typeof payload === 'string' &&
+        payload.includes('"type":"subscribe"') &&
+        /mutation SendMessage\b/.test(payload)
+      )
+        sends.socket++;
     }),
   );
   // A view that crashed into the error boundary is a failure too.
@@ -144,18 +149,24 @@ async function messageAction(page, text, action) {
 
 const count = (arr, v) => arr.filter((x) => x === v).length;
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 /** axe-core's critical and serious violations on the page as it is now. */
 async function axeViolations(page) {
   // evaluate() runs outside the page's CSP, which (rightly) refuses injected scripts.
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined')))
+    await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() =>
     window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
       r.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`),
+        nodes: v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`),
       })),
     ),
   );
@@ -250,12 +261,23 @@ const steps = [
     'links arrive clickable and safe',
     async () => {
       const { ada, ben } = users;
-      await send(ben.page, 'Agenda: https://example.com/workshop?day=1. Not a link: javascript:alert(1)');
+      await send(
+        ben.page,
+        'Agenda: https://example.com/workshop?day=1. Not a link: javascript:alert(1)',
+      );
       const link = message(ada.page, 'Agenda:').locator('a.msg__link');
       await link.waitFor();
-      assertEqual(await link.getAttribute('href'), 'https://example.com/workshop?day=1', 'link target');
+      assertEqual(
+        await link.getAttribute('href'),
+        'https://example.com/workshop?day=1',
+        'link target',
+      );
       assertEqual(await link.getAttribute('rel'), 'noopener noreferrer', 'link rel');
-      assertEqual(await message(ada.page, 'Agenda:').locator('a').count(), 1, 'only the web address is a link');
+      assertEqual(
+        await message(ada.page, 'Agenda:').locator('a').count(),
+        1,
+        'only the web address is a link',
+      );
     },
   ],
   [
@@ -507,7 +529,8 @@ steps.push([
     // Anything not served by the API itself is refused, as on an offline machine.
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(api.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      if (url.startsWith(api.url) || url.startsWith('data:') || url.startsWith('blob:'))
+        return route.continue();
       foreign.push(url);
       return route.abort();
     });
@@ -515,7 +538,10 @@ steps.push([
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${api.url}/graphql`);
     await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: /headers/i }).first().waitFor();
+    await page
+      .getByRole('button', { name: /headers/i })
+      .first()
+      .waitFor();
     assertEqual(foreign, [], 'requests to other hosts');
     assertEqual(errors, [], 'playground page errors');
     await context.close();
@@ -570,7 +596,13 @@ async function pressUntil(page, key, selector, { text, max = 40 } = {}) {
     const ok = await page.evaluate(
       ([sel, t]) => {
         const el = document.activeElement;
-        return !!el && el.matches(sel) && (!t || (el.textContent ?? '').includes(t) || (el.getAttribute('aria-label') ?? '').includes(t));
+        return (
+          !!el &&
+          el.matches(sel) &&
+          (!t ||
+            (el.textContent ?? '').includes(t) ||
+            (el.getAttribute('aria-label') ?? '').includes(t))
+        );
       },
       [selector, text],
     );
@@ -583,7 +615,9 @@ async function pressUntil(page, key, selector, { text, max = 40 } = {}) {
 const focused = (page) =>
   page.evaluate(() => {
     const el = document.activeElement;
-    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}|${el.getAttribute('aria-label') ?? ''}` : '';
+    return el
+      ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}|${el.getAttribute('aria-label') ?? ''}`
+      : '';
   });
 
 /** Steps that set up their own people and can run alone (--only). */
@@ -593,7 +627,10 @@ const standalone = [
     async () => {
       const ivy = await signUp('ivy', 'Ivy Chen', { phone: '+14155550131' });
       // After creating the account focus is on the chat list, not lost on the page.
-      assert((await focused(ivy.page)).startsWith('h2.sidebar__title'), `focus after sign-up: ${await focused(ivy.page)}`);
+      assert(
+        (await focused(ivy.page)).startsWith('h2.sidebar__title'),
+        `focus after sign-up: ${await focused(ivy.page)}`,
+      );
       const jon = await signUp('jon', 'Jon Weber', { phone: '+14155550132' });
       await startChatByPhone(jon.page, ivy.phone);
       await send(jon.page, 'hello from Jon');
@@ -609,16 +646,28 @@ const standalone = [
       await waitForBodies(page, ['hello from Jon', 'Sent by keyboard'], 'Ivy');
       // One Tab stop for the whole list; the arrows move between messages.
       await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
-      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Sent by keyboard'), 'the list starts at the newest message');
+      assert(
+        (await page.evaluate(() => document.activeElement.textContent)).includes(
+          'Sent by keyboard',
+        ),
+        'the list starts at the newest message',
+      );
       await page.keyboard.press('ArrowUp');
-      assert((await page.evaluate(() => document.activeElement.textContent)).includes('hello from Jon'), 'ArrowUp moves to the previous message');
+      assert(
+        (await page.evaluate(() => document.activeElement.textContent)).includes('hello from Jon'),
+        'ArrowUp moves to the previous message',
+      );
       // React: Enter enters the message's buttons, the picker takes focus, Escape gives it back.
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '👍', max: 8 });
       await page.keyboard.press('Escape');
-      assertEqual(await focused(page), 'button.icon-button.icon-button--small|React', 'Escape returns focus to React');
+      assertEqual(
+        await focused(page),
+        'button.icon-button.icon-button--small|React',
+        'Escape returns focus to React',
+      );
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: '❤', max: 8 });
       await page.keyboard.press('Enter');
@@ -629,12 +678,18 @@ const standalone = [
       await pressUntil(page, 'Tab', 'textarea', { max: 3 });
       await page.keyboard.type('Replied by keyboard');
       await page.keyboard.press('Enter');
-      await message(jon.page, 'Replied by keyboard').locator('.msg__quote', { hasText: 'hello from Jon' }).waitFor();
+      await message(jon.page, 'Replied by keyboard')
+        .locator('.msg__quote', { hasText: 'hello from Jon' })
+        .waitFor();
       // Any emoji: the composer's picker inserts at the caret and gives focus back to the text.
       await pressUntil(page, 'Tab', 'textarea', { max: 6 });
       await page.keyboard.type('Party ');
       await page.keyboard.press('Tab');
-      assertEqual(await focused(page), 'button.icon-button|Insert emoji', 'Tab from the text reaches the emoji button');
+      assertEqual(
+        await focused(page),
+        'button.icon-button|Insert emoji',
+        'Tab from the text reaches the emoji button',
+      );
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🎉', max: 120 });
       await page.keyboard.press('Enter');
@@ -644,11 +699,17 @@ const standalone = [
       // …and as a reaction, beyond the quick six.
       await pressUntil(page, 'Shift+Tab', '.msg__bubble', { max: 10 });
       await page.keyboard.press('End');
-      assert((await page.evaluate(() => document.activeElement.textContent)).includes('Party 🎉'), 'End moves to the newest message');
+      assert(
+        (await page.evaluate(() => document.activeElement.textContent)).includes('Party 🎉'),
+        'End moves to the newest message',
+      );
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', 'button', { text: 'React', max: 6 });
       await page.keyboard.press('Enter');
-      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', { text: 'More reactions', max: 10 });
+      await pressUntil(page, 'ArrowRight', '[role="menuitem"]', {
+        text: 'More reactions',
+        max: 10,
+      });
       await page.keyboard.press('Enter');
       await pressUntil(page, 'ArrowRight', '.emoji-grid__item', { text: '🚀', max: 120 });
       await page.keyboard.press('Enter');
@@ -696,16 +757,27 @@ const standalone = [
       const screens = [
         ['list', '#/', () => page.getByRole('heading', { name: 'Chats' }).waitFor()],
         ['conversation', null, () => openConversation(page, 'Hal Berg')],
-        ['details', null, async () => {
-          await page.getByRole('link', { name: 'Conversation details' }).click();
-          await page.locator('aside.side-panel').waitFor();
-        }],
+        [
+          'details',
+          null,
+          async () => {
+            await page.getByRole('link', { name: 'Conversation details' }).click();
+            await page.locator('aside.side-panel').waitFor();
+          },
+        ],
         ['settings', '#/settings', () => page.getByRole('heading', { name: 'Settings' }).waitFor()],
-        ['contacts', '#/contacts', () => page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor()],
+        [
+          'contacts',
+          '#/contacts',
+          () => page.locator('.person__name', { hasText: 'Hal Berg' }).waitFor(),
+        ],
         ['new chat', '#/new', () => page.getByLabel('Message a phone number').waitFor()],
       ];
       for (const scheme of ['light', 'dark']) {
-        for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+        for (const [size, viewport] of [
+          ['desktop', DESKTOP],
+          ['phone', PHONE],
+        ]) {
           for (const p of [page, signIn]) {
             await p.emulateMedia({ colorScheme: scheme });
             await p.setViewportSize(viewport);
@@ -738,11 +810,23 @@ const standalone = [
       await waitForBodies(dee.page, ['hello over the LAN', 'loud and clear'], 'Dee');
       const ours = requested.slice(from).filter((u) => u.includes(LAN_HOST));
       assert(ours.length > 0, 'the pages loaded from the LAN name');
-      assertEqual(ours.filter((u) => !u.startsWith(`${base}/`)), [], 'requests off the page origin');
+      assertEqual(
+        ours.filter((u) => !u.startsWith(`${base}/`)),
+        [],
+        'requests off the page origin',
+      );
       assertEqual(pageErrors, [], 'page errors');
       // The production build runs Apollo Client in production mode: no DevTools hook or prompt.
-      assertEqual(await dee.page.evaluate(() => typeof window.__APOLLO_CLIENT__), 'undefined', 'Apollo DevTools hook');
-      assertEqual(consoleTexts.filter((t) => /Apollo DevTools|apollo/i.test(t)), [], 'Apollo console messages');
+      assertEqual(
+        await dee.page.evaluate(() => typeof window.__APOLLO_CLIENT__),
+        'undefined',
+        'Apollo DevTools hook',
+      );
+      assertEqual(
+        consoleTexts.filter((t) => /Apollo DevTools|apollo/i.test(t)),
+        [],
+        'Apollo console messages',
+      );
       for (const u of [dee, eli]) await u.context.close();
     },
   ],

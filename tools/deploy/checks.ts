@@ -122,7 +122,9 @@ export function checkDockerfile(text: string, dockerignore: string, repoRoot: st
   const nodeMajor = recommendedNodeMajor(repoRoot);
   for (const stage of stages) {
     if (names.has(stage.from)) continue;
-    const base = new RegExp(`^node:${nodeMajor}(\\.\\d+){0,2}-bookworm(-slim)?(@sha256:[0-9a-f]+)?$`);
+    const base = new RegExp(
+      `^node:${nodeMajor}(\\.\\d+){0,2}-bookworm(-slim)?(@sha256:[0-9a-f]+)?$`,
+    );
     if (!base.test(stage.from)) {
       problems.push(
         `Dockerfile: stage ${stage.name ?? '?'} is based on "${stage.from}"; every stage must use the Debian node:${nodeMajor} bookworm family (the newest Node.js in package.json engines; better-sqlite3 is native: build and runtime libc must match)`,

@@ -30,7 +30,9 @@ function launch(command, args, options = {}) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   children.add(child);
-  const exited = new Promise((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code) => (children.delete(child), resolve(code))),
+  );
   return {
     child,
     exited,
@@ -48,9 +50,11 @@ function launch(command, args, options = {}) {
 async function waitFor(what, probe, proc, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${what} exited during start:\n${proc.output()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`${what} exited during start:\n${proc.output()}`);
     if (await probe().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
+    if (Date.now() > end)
+      throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -65,23 +69,48 @@ const tcpOpen = (port) =>
   });
 
 function which(name, extra = []) {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin', ...extra]) {
+  for (const dir of [
+    ...(process.env.PATH ?? '').split(':'),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/sbin',
+    ...extra,
+  ]) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return null;
 }
 
 export async function startServices(root) {
-  const jongodb = process.env.JONGODB_BIN ?? join(root, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
+  const jongodb =
+    process.env.JONGODB_BIN ??
+    join(root, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
   const redisBin = which('redis-server');
   const natsBin = which('nats-server');
-  const missing = [!existsSync(jongodb) && 'jongodb (npm @jongodb/memory-server-bin-linux-x64-gnu)', !redisBin && 'redis-server', !natsBin && 'nats-server'].filter(Boolean);
+  const missing = [
+    !existsSync(jongodb) && 'jongodb (npm @jongodb/memory-server-bin-linux-x64-gnu)',
+    !redisBin && 'redis-server',
+    !natsBin && 'nats-server',
+  ].filter(Boolean);
   if (missing.length) throw new Error(`--cluster needs ${missing.join(', ')}`);
   const [mongoPort, redisPort, natsPort] = [await freePort(), await freePort(), await freePort()];
   const mongo = launch(jongodb, ['--host=127.0.0.1', `--port=${mongoPort}`]);
-  const redis = launch(redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const redis = launch(redisBin, [
+    '--port',
+    String(redisPort),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   const nats = launch(natsBin, ['-a', '127.0.0.1', '-p', String(natsPort)]);
-  await Promise.all([waitFor('jongodb', () => tcpOpen(mongoPort), mongo), waitFor('redis', () => tcpOpen(redisPort), redis), waitFor('nats', () => tcpOpen(natsPort), nats)]);
+  await Promise.all([
+    waitFor('jongodb', () => tcpOpen(mongoPort), mongo),
+    waitFor('redis', () => tcpOpen(redisPort), redis),
+    waitFor('nats', () => tcpOpen(natsPort), nats),
+  ]);
   return {
     env: {
       MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/chatter_soak`,
@@ -98,14 +127,27 @@ export async function startServices(root) {
 export async function startApi(root, env) {
   const entry = join(root, 'dist/api/main.js');
   if (!existsSync(entry)) {
-    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'api'], { cwd: root, stdio: 'inherit' });
+    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'api'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (build.status !== 0) throw new Error('building the API failed');
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chatter-soak-'));
   const proc = launch(process.execPath, [entry], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true', LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('API', async () => (await fetch(`${url}/readyz`)).status === 200, proc, 60_000);

@@ -15,7 +15,11 @@ export function linearRegression(points) {
     syy += (y - my) ** 2;
   }
   const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: my - slope * mx, r2: sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) };
+  return {
+    slope,
+    intercept: my - slope * mx,
+    r2: sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy),
+  };
 }
 
 export function percentile(values, p) {
@@ -31,7 +35,18 @@ export function percentile(values, p) {
  * fit must explain too little of the variance (R² < 0.5: noise around a level, not a trend).
  */
 export function flatness(samples, key, { tolerance, relative = 0.05 }) {
-  if (samples.length < 3) return { key, slopePerMin: 0, r2: 0, growth: 0, allowed: tolerance, mean: NaN, flat: true, samples: samples.length, minutes: 0 };
+  if (samples.length < 3)
+    return {
+      key,
+      slopePerMin: 0,
+      r2: 0,
+      growth: 0,
+      allowed: tolerance,
+      mean: NaN,
+      flat: true,
+      samples: samples.length,
+      minutes: 0,
+    };
   const start = samples[0].t + (samples.at(-1).t - samples[0].t) / 3;
   const window = samples.filter((s) => s.t >= start && Number.isFinite(s[key]));
   const fit = linearRegression(window.map((s) => [s.t / 60_000, s[key]]));
@@ -39,5 +54,15 @@ export function flatness(samples, key, { tolerance, relative = 0.05 }) {
   const mean = window.reduce((sum, s) => sum + s[key], 0) / window.length;
   const growth = fit.slope * minutes;
   const allowed = Math.max(tolerance, Math.abs(mean) * relative);
-  return { key, slopePerMin: fit.slope, r2: fit.r2, growth, allowed, mean, flat: growth <= allowed || fit.r2 < 0.5, samples: window.length, minutes };
+  return {
+    key,
+    slopePerMin: fit.slope,
+    r2: fit.r2,
+    growth,
+    allowed,
+    mean,
+    flat: growth <= allowed || fit.r2 < 0.5,
+    samples: window.length,
+    minutes,
+  };
 }

@@ -5,7 +5,12 @@ import { HealthModule } from './platform/health';
 import { loggingModule } from './platform/logging';
 import { graphqlMetricsPlugin, MetricsModule, MetricsService } from './platform/metrics';
 import { ShutdownModule } from './platform/shutdown';
-import { AdaptersModule, BusReadiness, PresenceReadiness, StoreReadiness } from './wiring/adapters.module';
+import {
+  AdaptersModule,
+  BusReadiness,
+  PresenceReadiness,
+  StoreReadiness,
+} from './wiring/adapters.module';
 import { CoreModule } from './wiring/core.module';
 import { queryLimitsFor } from './wiring/query-limits';
 import { RealtimeModule } from './wiring/realtime.module';
@@ -28,7 +33,10 @@ export class AppModule {
         ChatterGraphqlModule.forRoot({
           limits: queryLimitsFor(config),
           adminToken: config.auth.adminToken ?? null,
-          plugins: { inject: [MetricsService], useFactory: (metrics: MetricsService) => [graphqlMetricsPlugin(metrics)] },
+          plugins: {
+            inject: [MetricsService],
+            useFactory: (metrics: MetricsService) => [graphqlMetricsPlugin(metrics)],
+          },
           errorLogger: { error: (context, message) => graphqlLogger.error(context, message) },
         }),
         RealtimeModule,

@@ -24,13 +24,17 @@ export async function cli(argv: string[]): Promise<number> {
     switch (command) {
       case 'create': {
         const [id, ...name] = rest;
-        if (!id || name.length === 0) throw new DomainError('VALIDATION_FAILED', 'tenant create needs <id> and <name>');
+        if (!id || name.length === 0)
+          throw new DomainError('VALIDATION_FAILED', 'tenant create needs <id> and <name>');
         const tenant = await tenants.create(id, name.join(' '));
-        process.stdout.write(`created tenant ${tenant.id} (${tenant.name})\nsigning secret for app-issued tokens: ${tenant.signingSecret}\n`);
+        process.stdout.write(
+          `created tenant ${tenant.id} (${tenant.name})\nsigning secret for app-issued tokens: ${tenant.signingSecret}\n`,
+        );
         return 0;
       }
       case 'list':
-        for (const t of await tenants.list()) process.stdout.write(`${t.id}\t${t.name}\t${t.createdAt.toISOString()}\n`);
+        for (const t of await tenants.list())
+          process.stdout.write(`${t.id}\t${t.name}\t${t.createdAt.toISOString()}\n`);
         return 0;
       case 'rotate-secret': {
         const tenant = await tenants.rotateSecret(rest[0] ?? '');
@@ -50,7 +54,10 @@ if (require.main === module) {
   cli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      const message = error instanceof ConfigError || error instanceof DomainError ? error.message : String(error);
+      const message =
+        error instanceof ConfigError || error instanceof DomainError
+          ? error.message
+          : String(error);
       process.stderr.write(`chatter: ${message}\n`);
       process.exit(1);
     },

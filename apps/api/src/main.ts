@@ -15,7 +15,9 @@ import { mountStaticIfAvailable } from './wiring/static';
 
 /** Creates the application (not listening yet). */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
@@ -48,13 +50,17 @@ export async function run(): Promise<void> {
   const ensured = await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
   if (ensured.configuredSecretIgnored) {
     new NestLogger('Chatter').warn(
-      'DEFAULT_TENANT_SECRET differs from the default tenant\'s stored signing secret (it was rotated): the stored secret stays in force. DEFAULT_TENANT_SECRET only seeds a new default tenant; remove it or set it to the current secret.',
+      "DEFAULT_TENANT_SECRET differs from the default tenant's stored signing secret (it was rotated): the stored secret stays in force. DEFAULT_TENANT_SECRET only seeds a new default tenant; remove it or set it to the current secret.",
     );
   }
   app.get(ShutdownService).install(app);
   // A deep accept queue: after an outage every client reconnects at once, and connections the
   // kernel cannot queue are reset (the kernel caps this at net.core.somaxconn).
-  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  const listen = app.listen.bind(app) as unknown as (
+    port: number,
+    host: string,
+    backlog: number,
+  ) => Promise<unknown>;
   await listen(config.http.port, config.http.host, LISTEN_BACKLOG);
   const logger = new NestLogger('Chatter');
   logger.log(
@@ -75,7 +81,8 @@ export function installFatalErrorLog(): void {
 
 function logFatal(error: unknown, origin: string): void {
   const kind = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  const detail =
+    error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   try {
     writeSync(2, `CHATTER FATAL ${kind}: ${detail.replace(/\n/g, ' | ')}\n`);
   } catch {
@@ -85,7 +92,9 @@ function logFatal(error: unknown, origin: string): void {
 
 if (require.main === module) {
   run().catch((error: unknown) => {
-    process.stderr.write(`Chatter failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Chatter failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -84,7 +84,10 @@ export class NatsEventBus extends EventBus {
     try {
       nc = await connect(connectionOptions);
     } catch (error) {
-      throw new DomainError('UNAVAILABLE', `cannot connect to NATS at ${url}: ${(error as Error).message}`);
+      throw new DomainError(
+        'UNAVAILABLE',
+        `cannot connect to NATS at ${url}: ${(error as Error).message}`,
+      );
     }
     const bus = new NatsEventBus(nc, options);
     bus.onConnectionChange((up) => {
@@ -182,12 +185,15 @@ export class NatsEventBus extends EventBus {
     if (this.closing) return;
     this.closing = true;
     this.listeners.clear();
-    for (const entry of this.topics.values()) for (const local of entry.handlers) local.active = false;
+    for (const entry of this.topics.values())
+      for (const local of entry.handlers) local.active = false;
     this.topics.clear();
     if (this.nc.isClosed()) return;
     if (!this.connected) return void (await this.nc.close());
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)),
+    );
     const drained = this.nc.drain().then(
       () => 'drained' as const,
       () => 'failed' as const,
@@ -240,7 +246,9 @@ export class NatsEventBus extends EventBus {
   }
 
   private assertUsable(topic: string): void {
-    if (this.closing || this.nc.isClosed()) throw new DomainError('UNAVAILABLE', 'event bus is closed');
-    if (!isValidTopic(topic)) throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
+    if (this.closing || this.nc.isClosed())
+      throw new DomainError('UNAVAILABLE', 'event bus is closed');
+    if (!isValidTopic(topic))
+      throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
   }
 }

@@ -27,7 +27,10 @@ export const DEFAULT_KEY_PREFIX = 'chatter:';
 
 /** Wraps a Redis failure in the domain's UNAVAILABLE error. */
 export const unavailable = (what: string, error: unknown): DomainError =>
-  new DomainError('UNAVAILABLE', `Redis ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  new DomainError(
+    'UNAVAILABLE',
+    `Redis ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
 
 /**
  * Owns the ioredis clients of one process: a command client (also used to publish) and the
@@ -53,7 +56,10 @@ export class RedisConnection {
   }
 
   /** Connects the command client; rejects with UNAVAILABLE when Redis does not answer. */
-  static async connect(url: string, options: RedisConnectionOptions = {}): Promise<RedisConnection> {
+  static async connect(
+    url: string,
+    options: RedisConnectionOptions = {},
+  ): Promise<RedisConnection> {
     const client = await RedisConnection.open(url, options, options.name ?? 'chatter');
     return new RedisConnection(url, options, client);
   }
@@ -61,7 +67,11 @@ export class RedisConnection {
   /** A new connection for SUBSCRIBE (a subscribed connection cannot run other commands). */
   async createSubscriber(): Promise<Redis> {
     if (this.closed) throw new DomainError('UNAVAILABLE', 'Redis connection is closed');
-    const subscriber = await RedisConnection.open(this.url, this.options, `${this.options.name ?? 'chatter'}-sub`);
+    const subscriber = await RedisConnection.open(
+      this.url,
+      this.options,
+      `${this.options.name ?? 'chatter'}-sub`,
+    );
     this.clients.add(subscriber);
     subscriber.once('end', () => this.clients.delete(subscriber));
     return subscriber;
@@ -113,7 +123,9 @@ export class RedisConnection {
         checking = false;
         // Still the same silent connection: drop it (ioredis destroys it if the FIN goes unanswered) and reconnect.
         if (client.status === 'ready' && client.stream === stream) {
-          options.onError?.(new Error(`Redis did not answer a PING within ${timeoutMs} ms: reconnecting`));
+          options.onError?.(
+            new Error(`Redis did not answer a PING within ${timeoutMs} ms: reconnecting`),
+          );
           client.disconnect(true);
         }
       }, timeoutMs);
@@ -133,7 +145,11 @@ export class RedisConnection {
     client.once('end', () => clearInterval(check));
   }
 
-  private static async open(url: string, options: RedisConnectionOptions, name: string): Promise<Redis> {
+  private static async open(
+    url: string,
+    options: RedisConnectionOptions,
+    name: string,
+  ): Promise<Redis> {
     const min = options.reconnectMinMs ?? 100;
     const max = options.reconnectMaxMs ?? 5000;
     const redisOptions: RedisOptions = {
@@ -145,7 +161,8 @@ export class RedisConnection {
       autoResendUnfulfilledCommands: false,
       // RedisEventBus restores its channels itself, so that "connected" means "subscribed".
       autoResubscribe: false,
-      retryStrategy: (attempt) => Math.round(Math.min(max, min * 2 ** Math.min(attempt - 1, 16)) * (1 + Math.random() * 0.2)),
+      retryStrategy: (attempt) =>
+        Math.round(Math.min(max, min * 2 ** Math.min(attempt - 1, 16)) * (1 + Math.random() * 0.2)),
     };
     const client = new Redis(url, redisOptions);
     client.on('error', (error: Error) => options.onError?.(error));

@@ -1,5 +1,12 @@
 import { newId, topics } from '@chatter/core';
-import { FaultProxy, TestService, eventBusContract, eventually, requireService, startRedis } from '@chatter/testing';
+import {
+  FaultProxy,
+  TestService,
+  eventBusContract,
+  eventually,
+  requireService,
+  startRedis,
+} from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from './redis-connection';
 import { RedisEventBus } from './redis-event-bus';
@@ -20,7 +27,11 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
   eventBusContract('RedisEventBus', async () => {
     const bus = await RedisEventBus.connect(redis.url, { name: 'contract-a', onError: quiet });
     const busB = await RedisEventBus.connect(redis.url, { name: 'contract-b', onError: quiet });
-    return { bus, busB, cleanup: async () => void (await Promise.all([bus.close(), busB.close()])) };
+    return {
+      bus,
+      busB,
+      cleanup: async () => void (await Promise.all([bus.close(), busB.close()])),
+    };
   });
 
   const numsub = async (connection: RedisConnection, topic: string): Promise<number> => {
@@ -34,7 +45,10 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
     const bus = await RedisEventBus.create(connection);
     try {
       const topic = topics.conversation('t1', newId());
-      const [offA, offB] = await Promise.all([bus.subscribe(topic, quiet), bus.subscribe(topic, quiet)]);
+      const [offA, offB] = await Promise.all([
+        bus.subscribe(topic, quiet),
+        bus.subscribe(topic, quiet),
+      ]);
       expect(await numsub(observer, topic)).toBe(1);
       await offA();
       expect(await numsub(observer, topic)).toBe(1);
@@ -50,7 +64,9 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
   });
 
   it('fails to connect with an UNAVAILABLE error when no server answers', async () => {
-    await expect(RedisEventBus.connect('redis://127.0.0.1:1', { connectTimeoutMs: 1000 })).rejects.toMatchObject({
+    await expect(
+      RedisEventBus.connect('redis://127.0.0.1:1', { connectTimeoutMs: 1000 }),
+    ).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });
   });
@@ -74,7 +90,9 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
         await eventually(() => expect(changes).toEqual([false]));
         expect(await bus.isReady()).toBe(false);
         // Fail fast while Redis is away: no queue of publishes waiting for a server.
-        await expect(publisher.publish(topic, 'lost')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+        await expect(publisher.publish(topic, 'lost')).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+        });
         // A subscription started during the outage resolves at once (interest recorded) and is
         // registered by the re-subscription before "connected" is reported.
         const lateGot: string[] = [];
@@ -99,7 +117,11 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
 
   it('notices a connection whose packets vanish (no reset), reconnects and delivers again', async () => {
     const proxy = await FaultProxy.start({ port: Number(new URL(redis.url).port) });
-    const bus = await RedisEventBus.connect(`redis://127.0.0.1:${proxy.port}`, { reconnectMaxMs: 200, healthCheckMs: 200, healthTimeoutMs: 300 });
+    const bus = await RedisEventBus.connect(`redis://127.0.0.1:${proxy.port}`, {
+      reconnectMaxMs: 200,
+      healthCheckMs: 200,
+      healthTimeoutMs: 300,
+    });
     const publisher = await RedisEventBus.connect(redis.url);
     try {
       const changes: boolean[] = [];

@@ -50,7 +50,9 @@ export class RedisEventBus extends EventBus {
     super();
     this.onError = options.onError ?? defaultOnError;
     this.confirmMs = options.subscribeConfirmMs ?? 2_000;
-    this.listen(subscriber, 'message', (channel: string, message: string) => this.dispatch(channel, message));
+    this.listen(subscriber, 'message', (channel: string, message: string) =>
+      this.dispatch(channel, message),
+    );
     this.listen(subscriber, 'ready', () => void this.resubscribe());
     this.listen(subscriber, 'close', () => {
       this.generation++;
@@ -63,12 +65,18 @@ export class RedisEventBus extends EventBus {
   }
 
   /** A bus on an existing connection (which the caller closes after the bus). */
-  static async create(connection: RedisConnection, options: RedisEventBusOptions = {}): Promise<RedisEventBus> {
+  static async create(
+    connection: RedisConnection,
+    options: RedisEventBusOptions = {},
+  ): Promise<RedisEventBus> {
     return new RedisEventBus(connection, await connection.createSubscriber(), options, false);
   }
 
   /** A bus with its own connection, closed with the bus. */
-  static async connect(url: string, options: RedisEventBusOptions & RedisConnectionOptions = {}): Promise<RedisEventBus> {
+  static async connect(
+    url: string,
+    options: RedisEventBusOptions & RedisConnectionOptions = {},
+  ): Promise<RedisEventBus> {
     const connection = await RedisConnection.connect(url, options);
     try {
       return new RedisEventBus(connection, await connection.createSubscriber(), options, true);
@@ -147,7 +155,13 @@ export class RedisEventBus extends EventBus {
       timer.unref?.();
     });
     // A failure means the connection was lost meanwhile: the re-subscription covers the topic.
-    await Promise.race([command.then(() => undefined, () => undefined), timeout]);
+    await Promise.race([
+      command.then(
+        () => undefined,
+        () => undefined,
+      ),
+      timeout,
+    ]);
     clearTimeout(timer);
   }
 
@@ -224,6 +238,7 @@ export class RedisEventBus extends EventBus {
 
   private assertUsable(topic: string): void {
     if (this.closing) throw new DomainError('UNAVAILABLE', 'event bus is closed');
-    if (!isValidTopic(topic)) throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
+    if (!isValidTopic(topic))
+      throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
   }
 }

@@ -41,21 +41,34 @@ export class RedisLoginCodeStore extends LoginCodeStore {
 
   async put(key: string, codeHash: string, ttlMs: number): Promise<void> {
     try {
-      await PUT.run(this.connection.client, [this.prefix + key], [codeHash, Math.max(1, Math.ceil(ttlMs))]);
+      await PUT.run(
+        this.connection.client,
+        [this.prefix + key],
+        [codeHash, Math.max(1, Math.ceil(ttlMs))],
+      );
     } catch (error) {
       throw unavailable('login code write', error);
     }
   }
 
-  async attempt(key: string, candidateHash: string, maxAttempts: number): Promise<LoginCodeAttempt> {
+  async attempt(
+    key: string,
+    candidateHash: string,
+    maxAttempts: number,
+  ): Promise<LoginCodeAttempt> {
     let reply: unknown;
     try {
-      reply = await ATTEMPT.run(this.connection.client, [this.prefix + key], [candidateHash, maxAttempts]);
+      reply = await ATTEMPT.run(
+        this.connection.client,
+        [this.prefix + key],
+        [candidateHash, maxAttempts],
+      );
     } catch (error) {
       throw unavailable('login code check', error);
     }
     const outcome = OUTCOMES.find((o) => o === reply);
-    if (!outcome) throw unavailable('login code check', new Error(`unexpected reply ${String(reply)}`));
+    if (!outcome)
+      throw unavailable('login code check', new Error(`unexpected reply ${String(reply)}`));
     return outcome;
   }
 }

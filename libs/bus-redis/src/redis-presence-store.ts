@@ -1,4 +1,11 @@
-import { PresenceState, PresenceStatus, PresenceStore, PresenceTransition, TenantId, UserId } from '@chatter/core';
+import {
+  PresenceState,
+  PresenceStatus,
+  PresenceStore,
+  PresenceTransition,
+  TenantId,
+  UserId,
+} from '@chatter/core';
 import { RedisConnection, unavailable } from './redis-connection';
 import { RedisScript } from './redis-script';
 
@@ -129,9 +136,11 @@ const toStatus = (value: unknown): PresenceStatus => {
   return status;
 };
 
-const toDate = (value: unknown): Date | null => (value === null || value === undefined || value === false ? null : new Date(Number(value)));
+const toDate = (value: unknown): Date | null =>
+  value === null || value === undefined || value === false ? null : new Date(Number(value));
 
-const memberOf = (tenantId: string, userId: string) => `${encodeURIComponent(tenantId)}:${encodeURIComponent(userId)}`;
+const memberOf = (tenantId: string, userId: string) =>
+  `${encodeURIComponent(tenantId)}:${encodeURIComponent(userId)}`;
 
 export interface RedisPresenceStoreOptions {
   keyPrefix?: string;
@@ -153,30 +162,72 @@ export class RedisPresenceStore extends PresenceStore {
     this.sweepBatch = options.sweepBatch ?? 1000;
   }
 
-  async connect(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<PresenceTransition | null> {
+  async connect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const m = memberOf(tenantId, userId);
-    const reply = await this.run(CONNECT, [this.conns(m), this.user(m), this.due, this.active], [m, connectionId, now.getTime(), ttlMs]);
+    const reply = await this.run(
+      CONNECT,
+      [this.conns(m), this.user(m), this.due, this.active],
+      [m, connectionId, now.getTime(), ttlMs],
+    );
     return this.transition(tenantId, userId, reply);
   }
 
-  async heartbeat(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<void> {
+  async heartbeat(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<void> {
     const m = memberOf(tenantId, userId);
-    await this.run(HEARTBEAT, [this.conns(m), this.user(m), this.due], [m, connectionId, now.getTime(), ttlMs]);
+    await this.run(
+      HEARTBEAT,
+      [this.conns(m), this.user(m), this.due],
+      [m, connectionId, now.getTime(), ttlMs],
+    );
   }
 
-  async activity(tenantId: TenantId, userId: UserId, now: Date): Promise<PresenceTransition | null> {
+  async activity(
+    tenantId: TenantId,
+    userId: UserId,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const m = memberOf(tenantId, userId);
-    const reply = await this.run(ACTIVITY, [this.conns(m), this.user(m), this.active], [m, now.getTime()]);
+    const reply = await this.run(
+      ACTIVITY,
+      [this.conns(m), this.user(m), this.active],
+      [m, now.getTime()],
+    );
     return this.transition(tenantId, userId, reply);
   }
 
-  async disconnect(tenantId: TenantId, userId: UserId, connectionId: string, now: Date): Promise<PresenceTransition | null> {
+  async disconnect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const m = memberOf(tenantId, userId);
-    const reply = await this.run(DISCONNECT, [this.conns(m), this.user(m), this.due, this.active], [m, connectionId, now.getTime()]);
+    const reply = await this.run(
+      DISCONNECT,
+      [this.conns(m), this.user(m), this.due, this.active],
+      [m, connectionId, now.getTime()],
+    );
     return this.transition(tenantId, userId, reply);
   }
 
-  async get(tenantId: TenantId, userIds: readonly UserId[], now: Date, awayAfterMs: number): Promise<PresenceState[]> {
+  async get(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+    now: Date,
+    awayAfterMs: number,
+  ): Promise<PresenceState[]> {
     if (userIds.length === 0) return [];
     const t = now.getTime();
     const pipeline = this.connection.client.pipeline();
@@ -241,7 +292,11 @@ export class RedisPresenceStore extends PresenceStore {
     return { tenantId, userId, status: toStatus(status), lastSeenAt: toDate(seen) };
   }
 
-  private async run(script: RedisScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+  private async run(
+    script: RedisScript,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
     try {
       return await script.run(this.connection.client, keys, args);
     } catch (error) {

@@ -28,13 +28,21 @@ export class RedisRateLimiter extends RateLimiter {
   async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
     let reply: unknown;
     try {
-      reply = await CONSUME.run(this.connection.client, [this.prefix + key], [Math.max(1, Math.ceil(windowMs))]);
+      reply = await CONSUME.run(
+        this.connection.client,
+        [this.prefix + key],
+        [Math.max(1, Math.ceil(windowMs))],
+      );
     } catch (error) {
       throw unavailable('rate limit', error);
     }
     const [count, ttl] = reply as [number, number];
     const allowed = count <= limit;
-    return { allowed, remaining: Math.max(0, limit - count), retryAfterMs: allowed ? 0 : Math.max(1, ttl) };
+    return {
+      allowed,
+      remaining: Math.max(0, limit - count),
+      retryAfterMs: allowed ? 0 : Math.max(1, ttl),
+    };
   }
 
   async reset(key: string): Promise<void> {

@@ -109,18 +109,28 @@ describe.skipIf(!hasRedis)('Redis stores', () => {
 
         await redis.kill();
         await eventually(() => expect(connection.isConnected()).toBe(false));
-        await expect(limiter.consume('k', 5, 60_000)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+        await expect(limiter.consume('k', 5, 60_000)).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+        });
         await expect(codes.attempt('k', 'h', 5)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-        await expect(presence.connect('t', 'u', 'c', 1000, new Date())).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+        await expect(presence.connect('t', 'u', 'c', 1000, new Date())).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+        });
         expect(await presence.isReady()).toBe(false);
 
         await redis.restart();
         await eventually(async () => expect(await presence.isReady()).toBe(true), 15_000);
         // The restarted server has no data (and no cached scripts): the scripts load again.
-        expect(await limiter.consume('k', 5, 60_000)).toEqual({ allowed: true, remaining: 4, retryAfterMs: 0 });
+        expect(await limiter.consume('k', 5, 60_000)).toEqual({
+          allowed: true,
+          remaining: 4,
+          retryAfterMs: 0,
+        });
         await codes.put('k', 'h', 60_000);
         expect(await codes.attempt('k', 'h', 5)).toBe('ok');
-        expect(await presence.connect('t', 'u', 'c', 1000, new Date())).toMatchObject({ status: 'ONLINE' });
+        expect(await presence.connect('t', 'u', 'c', 1000, new Date())).toMatchObject({
+          status: 'ONLINE',
+        });
       } finally {
         await connection.close();
       }

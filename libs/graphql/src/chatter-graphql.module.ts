@@ -17,7 +17,12 @@ import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
-import { MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules, stripSuggestions } from './security/query-limits';
+import {
+  MAX_DOCUMENT_TOKENS,
+  QueryLimits,
+  queryLimitRules,
+  stripSuggestions,
+} from './security/query-limits';
 import { requestLimitsPlugin } from './security/request-limits.plugin';
 
 export interface ChatterGraphqlOptions {
@@ -35,7 +40,14 @@ export interface ChatterGraphqlOptions {
 export const ERROR_LOGGER = Symbol('ERROR_LOGGER');
 
 /** Every resolver of the API (the schema is built from these). */
-export const GRAPHQL_RESOLVERS = [IdentityResolver, UserResolver, ConversationResolver, MessageResolver, ChatEventsResolver, AdminResolver];
+export const GRAPHQL_RESOLVERS = [
+  IdentityResolver,
+  UserResolver,
+  ConversationResolver,
+  MessageResolver,
+  ChatEventsResolver,
+  AdminResolver,
+];
 
 /**
  * The GraphQL API over HTTP (Apollo). Subscriptions are served by WsGateway on the same path,
@@ -50,7 +62,12 @@ export class ChatterGraphqlModule {
       imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [UserRepository, MessageRepository, ConversationRepository, ...options.plugins.inject],
+          inject: [
+            UserRepository,
+            MessageRepository,
+            ConversationRepository,
+            ...options.plugins.inject,
+          ],
           useFactory: (
             users: UserRepository,
             messages: MessageRepository,
@@ -68,7 +85,10 @@ export class ChatterGraphqlModule {
             hideSchemaDetailsFromClientErrors: !options.limits.introspection,
             allowBatchedHttpRequests: false,
             validationRules: queryLimitRules(options.limits),
-            plugins: [...options.plugins.useFactory(...pluginDeps), requestLimitsPlugin(options.limits)],
+            plugins: [
+              ...options.plugins.useFactory(...pluginDeps),
+              requestLimitsPlugin(options.limits),
+            ],
             parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
             buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
             context: ({ req }: { req: Request }): GqlContext => ({
@@ -80,7 +100,9 @@ export class ChatterGraphqlModule {
             }),
             formatError: (formatted, error) => {
               const result = formatError(formatted, error);
-              return options.limits.introspection ? result : { ...result, message: stripSuggestions(result.message) };
+              return options.limits.introspection
+                ? result
+                : { ...result, message: stripSuggestions(result.message) };
             },
           }),
         }),

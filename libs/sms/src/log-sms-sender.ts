@@ -14,6 +14,8 @@ export class LogSmsSender extends SmsSender {
   }
 
   async send(message: { to: string; code: string; text: string; tenant: string }): Promise<void> {
-    this.sink.warn(`DEVELOPMENT ONLY (SMS_SENDER=log): login code for ${message.to} in tenant ${message.tenant}: ${message.code}`);
+    this.sink.warn(
+      `DEVELOPMENT ONLY (SMS_SENDER=log): login code for ${message.to} in tenant ${message.tenant}: ${message.code}`,
+    );
   }
 }

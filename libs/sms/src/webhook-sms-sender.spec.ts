@@ -25,10 +25,19 @@ async function gateway(answer: (req: IncomingMessage, body: string, n: number) =
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`, bodies, calls: () => calls };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
+    bodies,
+    calls: () => calls,
+  };
 }
 
-const message = { to: '+14155550123', code: '123456', text: 'Your code is 123456', tenant: 'default' };
+const message = {
+  to: '+14155550123',
+  code: '123456',
+  text: 'Your code is 123456',
+  tenant: 'default',
+};
 
 describe('WebhookSmsSender', () => {
   it('posts the JSON the issue specifies', async () => {
@@ -45,17 +54,25 @@ describe('WebhookSmsSender', () => {
 
   it('fails with SMS_DELIVERY_FAILED after the last attempt, and does not retry a 4xx', async () => {
     const down = await gateway(() => 500);
-    await expect(new WebhookSmsSender({ url: down.url, timeoutMs: 1000, attempts: 3, backoffMs: 5 }).send(message)).rejects.toMatchObject({
+    await expect(
+      new WebhookSmsSender({ url: down.url, timeoutMs: 1000, attempts: 3, backoffMs: 5 }).send(
+        message,
+      ),
+    ).rejects.toMatchObject({
       code: 'SMS_DELIVERY_FAILED',
     });
     expect(down.calls()).toBe(3);
     const refusing = await gateway(() => 400);
-    await expect(new WebhookSmsSender({ url: refusing.url, timeoutMs: 1000, backoffMs: 5 }).send(message)).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      new WebhookSmsSender({ url: refusing.url, timeoutMs: 1000, backoffMs: 5 }).send(message),
+    ).rejects.toBeInstanceOf(DomainError);
     expect(refusing.calls()).toBe(1);
   });
 
   it('times out a hanging gateway', async () => {
     const gw = await gateway(() => 'hang');
-    await expect(new WebhookSmsSender({ url: gw.url, timeoutMs: 100, attempts: 1 }).send(message)).rejects.toThrow(/timed out/);
+    await expect(
+      new WebhookSmsSender({ url: gw.url, timeoutMs: 100, attempts: 1 }).send(message),
+    ).rejects.toThrow(/timed out/);
   });
 });

@@ -29,7 +29,12 @@ export class WebhookSmsSender extends SmsSender {
         const response = await this.fetchImpl(this.options.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ to: message.to, code: message.code, text: message.text, tenant: message.tenant }),
+          body: JSON.stringify({
+            to: message.to,
+            code: message.code,
+            text: message.text,
+            tenant: message.tenant,
+          }),
           signal: AbortSignal.timeout(this.options.timeoutMs),
           redirect: 'error',
         });
@@ -38,10 +43,19 @@ export class WebhookSmsSender extends SmsSender {
         lastProblem = `gateway answered ${response.status}`;
         if (response.status < 500 && response.status !== 429) break; // the gateway refused it: retrying will not help
       } catch (error) {
-        lastProblem = error instanceof Error && error.name === 'TimeoutError' ? 'gateway timed out' : 'gateway unreachable';
+        lastProblem =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? 'gateway timed out'
+            : 'gateway unreachable';
       }
-      if (attempt < attempts) await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 200) * 2 ** (attempt - 1)));
+      if (attempt < attempts)
+        await new Promise((r) =>
+          setTimeout(r, (this.options.backoffMs ?? 200) * 2 ** (attempt - 1)),
+        );
     }
-    throw new DomainError('SMS_DELIVERY_FAILED', `the login code could not be sent (${lastProblem}); try again later`);
+    throw new DomainError(
+      'SMS_DELIVERY_FAILED',
+      `the login code could not be sent (${lastProblem}); try again later`,
+    );
   }
 }

@@ -5,7 +5,10 @@ import { InjectStoreModel } from './inject-store-model';
 import { fromLoggedEvent, toLoggedEvent } from './mappers/conversation.mapper';
 import { isDuplicateKey } from './mongo-errors';
 import { readOptions, writeOptions } from './mongo-write';
-import { CONVERSATION_EVENT_MODEL, ConversationEventRecord } from './schemas/conversation-event.schema';
+import {
+  CONVERSATION_EVENT_MODEL,
+  ConversationEventRecord,
+} from './schemas/conversation-event.schema';
 import { CONVERSATION_MODEL, ConversationRecord } from './schemas/conversation.schema';
 import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
 import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
@@ -59,7 +62,8 @@ export class MongoConversationLog {
 
   constructor(
     @InjectStoreModel(CONVERSATION_MODEL) private readonly conversations: Model<ConversationRecord>,
-    @InjectStoreModel(CONVERSATION_EVENT_MODEL) private readonly events: Model<ConversationEventRecord>,
+    @InjectStoreModel(CONVERSATION_EVENT_MODEL)
+    private readonly events: Model<ConversationEventRecord>,
     @InjectStoreModel(MESSAGE_MODEL) private readonly messages: Model<MessageRecord>,
     @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
   ) {}
@@ -137,9 +141,19 @@ export class MongoConversationLog {
   }
 
   /** Records an entry unless its seq already has one (rolling a stale claim forward). */
-  async ensure(tenantId: string, conversationId: string, entry: LoggedEvent, session: ClientSession | undefined): Promise<void> {
+  async ensure(
+    tenantId: string,
+    conversationId: string,
+    entry: LoggedEvent,
+    session: ClientSession | undefined,
+  ): Promise<void> {
     try {
-      const { tenantId: _t, conversationId: _c, seq: _s, ...rest } = fromLoggedEvent(tenantId, conversationId, entry);
+      const {
+        tenantId: _t,
+        conversationId: _c,
+        seq: _s,
+        ...rest
+      } = fromLoggedEvent(tenantId, conversationId, entry);
       await this.events
         .updateOne(
           { tenantId, conversationId, seq: entry.seq },
@@ -161,7 +175,12 @@ export class MongoConversationLog {
   }
 
   /** Committed entries with seq > afterSeq in seq order, at most `limit`. */
-  async listVisible(tenantId: string, conversationId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+  async listVisible(
+    tenantId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<LoggedEvent[]> {
     const out: LoggedEvent[] = [];
     let cursor = afterSeq;
     while (out.length < limit) {
@@ -187,7 +206,11 @@ export class MongoConversationLog {
     docs: ConversationEventRecord[],
   ): Promise<ConversationEventRecord[]> {
     const messageIds = [...new Set(docs.flatMap((d) => (d.messageId ? [d.messageId] : [])))];
-    const userIds = [...new Set(docs.flatMap((d) => (d.kind === 'MEMBERSHIP_CHANGED' && d.userId ? [d.userId] : [])))];
+    const userIds = [
+      ...new Set(
+        docs.flatMap((d) => (d.kind === 'MEMBERSHIP_CHANGED' && d.userId ? [d.userId] : [])),
+      ),
+    ];
     const needsConversation = docs.some((d) => d.kind === 'CONVERSATION_CHANGED');
     const [messages, members, conversation] = await Promise.all([
       messageIds.length === 0
@@ -220,7 +243,9 @@ export class MongoConversationLog {
         case 'MEMBERSHIP_CHANGED':
           return (opSeqByUser.get(d.userId!) ?? 0) >= d.seq;
         case 'CONVERSATION_CHANGED':
-          return Math.max(conversation?.titleSeq ?? 0, conversation?.historyVisibilitySeq ?? 0) >= d.seq;
+          return (
+            Math.max(conversation?.titleSeq ?? 0, conversation?.historyVisibilitySeq ?? 0) >= d.seq
+          );
       }
     });
   }

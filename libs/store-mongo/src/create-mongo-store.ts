@@ -41,8 +41,13 @@ export interface MongoStore {
 }
 
 /** Connects, creates the indexes, runs one-time repairs and wires the repositories. */
-export async function createMongoStore(uri: string, options: Omit<MongoStoreOptions, 'uri'> = {}): Promise<MongoStore> {
-  const connection = await mongoose.createConnection(uri, mongooseConnectOptions(options)).asPromise();
+export async function createMongoStore(
+  uri: string,
+  options: Omit<MongoStoreOptions, 'uri'> = {},
+): Promise<MongoStore> {
+  const connection = await mongoose
+    .createConnection(uri, mongooseConnectOptions(options))
+    .asPromise();
   try {
     await ensureIndexes(connection);
     await repairContactsByConsent(connection);

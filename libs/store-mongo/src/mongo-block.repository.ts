@@ -14,7 +14,12 @@ export class MongoBlockRepository extends BlockRepository {
     super();
   }
 
-  override async block(tenantId: TenantId, blockerId: UserId, blockedId: UserId, at: Date): Promise<boolean> {
+  override async block(
+    tenantId: TenantId,
+    blockerId: UserId,
+    blockedId: UserId,
+    at: Date,
+  ): Promise<boolean> {
     try {
       const result = await this.blocks
         .updateOne(
@@ -30,8 +35,14 @@ export class MongoBlockRepository extends BlockRepository {
     }
   }
 
-  override async unblock(tenantId: TenantId, blockerId: UserId, blockedId: UserId): Promise<boolean> {
-    const result = await this.blocks.deleteOne({ tenantId, blockerId, blockedId }, writeOptions(undefined)).exec();
+  override async unblock(
+    tenantId: TenantId,
+    blockerId: UserId,
+    blockedId: UserId,
+  ): Promise<boolean> {
+    const result = await this.blocks
+      .deleteOne({ tenantId, blockerId, blockedId }, writeOptions(undefined))
+      .exec();
     return result.deletedCount === 1;
   }
 
@@ -48,7 +59,11 @@ export class MongoBlockRepository extends BlockRepository {
     return found !== null;
   }
 
-  override async hasBlocked(tenantId: TenantId, blockerId: UserId, blockedId: UserId): Promise<boolean> {
+  override async hasBlocked(
+    tenantId: TenantId,
+    blockerId: UserId,
+    blockedId: UserId,
+  ): Promise<boolean> {
     return (await this.blocks.exists({ tenantId, blockerId, blockedId }).exec()) !== null;
   }
 
@@ -62,13 +77,23 @@ export class MongoBlockRepository extends BlockRepository {
     return rs.map((r) => r.blockedId);
   }
 
-  override async blocksAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<BlockRelations> {
+  override async blocksAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<BlockRelations> {
     const result: BlockRelations = { blocked: new Set(), blockedBy: new Set() };
     if (others.length === 0) return result;
     const ids = [...others];
     const rs = await this.blocks
       .find(
-        { tenantId, $or: [{ blockerId: userId, blockedId: { $in: ids } }, { blockedId: userId, blockerId: { $in: ids } }] },
+        {
+          tenantId,
+          $or: [
+            { blockerId: userId, blockedId: { $in: ids } },
+            { blockedId: userId, blockerId: { $in: ids } },
+          ],
+        },
         { blockerId: 1, blockedId: 1 },
       )
       .lean<Pick<BlockRecord, 'blockerId' | 'blockedId'>[]>()

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Contact, ContactRelations, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
+import {
+  Contact,
+  ContactRelations,
+  ContactRepository,
+  Page,
+  PageRequest,
+  TenantId,
+  UserId,
+} from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { toContact } from './mappers/contact.mapper';
@@ -14,7 +22,12 @@ export class MongoContactRepository extends ContactRepository {
     super();
   }
 
-  override async add(tenantId: TenantId, ownerId: UserId, contactId: UserId, at: Date): Promise<boolean> {
+  override async add(
+    tenantId: TenantId,
+    ownerId: UserId,
+    contactId: UserId,
+    at: Date,
+  ): Promise<boolean> {
     try {
       const result = await this.contacts
         .updateOne(
@@ -32,15 +45,25 @@ export class MongoContactRepository extends ContactRepository {
   }
 
   override async remove(tenantId: TenantId, ownerId: UserId, contactId: UserId): Promise<boolean> {
-    const result = await this.contacts.deleteOne({ tenantId, ownerId, contactId }, writeOptions(undefined)).exec();
+    const result = await this.contacts
+      .deleteOne({ tenantId, ownerId, contactId }, writeOptions(undefined))
+      .exec();
     return result.deletedCount === 1;
   }
 
-  override async isContact(tenantId: TenantId, ownerId: UserId, contactId: UserId): Promise<boolean> {
+  override async isContact(
+    tenantId: TenantId,
+    ownerId: UserId,
+    contactId: UserId,
+  ): Promise<boolean> {
     return (await this.contacts.exists({ tenantId, ownerId, contactId }).exec()) !== null;
   }
 
-  override async list(tenantId: TenantId, ownerId: UserId, page: PageRequest): Promise<Page<Contact>> {
+  override async list(
+    tenantId: TenantId,
+    ownerId: UserId,
+    page: PageRequest,
+  ): Promise<Page<Contact>> {
     const filter: Record<string, unknown> = { tenantId, ownerId };
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
@@ -67,13 +90,23 @@ export class MongoContactRepository extends ContactRepository {
     return rs.map((r) => r.contactId);
   }
 
-  override async relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations> {
+  override async relationsAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<ContactRelations> {
     const result: ContactRelations = { contacts: new Set(), contactOf: new Set() };
     if (others.length === 0) return result;
     const ids = [...others];
     const rs = await this.contacts
       .find(
-        { tenantId, $or: [{ ownerId: userId, contactId: { $in: ids } }, { contactId: userId, ownerId: { $in: ids } }] },
+        {
+          tenantId,
+          $or: [
+            { ownerId: userId, contactId: { $in: ids } },
+            { contactId: userId, ownerId: { $in: ids } },
+          ],
+        },
         { ownerId: 1, contactId: 1 },
       )
       .lean<Pick<ContactRecord, 'ownerId' | 'contactId'>[]>()

@@ -15,7 +15,11 @@ describe.skipIf(!hasMongo)('MongoDB one-time repair: contacts by consent', () =>
 
   it('drops the contact a DM’s first message gave to a member who never wrote in it, once, and nothing else', async () => {
     const connection = await mongoose
-      .createConnection(mongo!.uri, { dbName: `chatter_${randomBytes(6).toString('hex')}`, autoCreate: false, autoIndex: false })
+      .createConnection(mongo!.uri, {
+        dbName: `chatter_${randomBytes(6).toString('hex')}`,
+        autoCreate: false,
+        autoIndex: false,
+      })
       .asPromise();
     try {
       const db = connection.db!;
@@ -24,11 +28,26 @@ describe.skipIf(!hasMongo)('MongoDB one-time repair: contacts by consent', () =>
       const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
       let n = 0;
       const contact = (ownerId: string, contactId: string, ms: number) =>
-        db.collection('contacts').insertOne({ _id: `c${++n}` as never, tenantId: t, ownerId, contactId, createdAt: at(ms) });
+        db.collection('contacts').insertOne({
+          _id: `c${++n}` as never,
+          tenantId: t,
+          ownerId,
+          contactId,
+          createdAt: at(ms),
+        });
       const dm = (id: string, a: string, b: string) =>
-        db.collection('conversations').insertOne({ _id: id as never, tenantId: t, kind: 'DIRECT', uniqueKey: key(a, b) });
+        db
+          .collection('conversations')
+          .insertOne({ _id: id as never, tenantId: t, kind: 'DIRECT', uniqueKey: key(a, b) });
       const say = (conversationId: string, senderId: string) =>
-        db.collection('messages').insertOne({ _id: `m${++n}` as never, tenantId: t, conversationId, senderId, clientMessageId: `k${n}`, body: 'hi' });
+        db.collection('messages').insertOne({
+          _id: `m${++n}` as never,
+          tenantId: t,
+          conversationId,
+          senderId,
+          clientMessageId: `k${n}`,
+          body: 'hi',
+        });
 
       // Ann wrote to Bob, who never answered: the old code made them contacts both ways at once.
       await dm('dm-ab', 'ann', 'bob');
@@ -50,7 +69,13 @@ describe.skipIf(!hasMongo)('MongoDB one-time repair: contacts by consent', () =>
       await contact('eve', 'bob', 4000);
       await contact('bob', 'eve', 4000);
       // Another tenant's identical ids are judged in their own tenant only.
-      await db.collection('contacts').insertOne({ _id: 'other' as never, tenantId: 'other', ownerId: 'bob', contactId: 'ann', createdAt: at(1000) });
+      await db.collection('contacts').insertOne({
+        _id: 'other' as never,
+        tenantId: 'other',
+        ownerId: 'bob',
+        contactId: 'ann',
+        createdAt: at(1000),
+      });
 
       expect(await repairContactsByConsent(connection)).toBe(1);
       const rows = (await db.collection('contacts').find({}).toArray())
@@ -70,7 +95,11 @@ describe.skipIf(!hasMongo)('MongoDB one-time repair: contacts by consent', () =>
       await contact('bob', 'ann', 5000);
       await contact('ann', 'bob', 5000);
       expect(await repairContactsByConsent(connection)).toBe(0);
-      expect(await db.collection('contacts').countDocuments({ tenantId: t, ownerId: 'bob', contactId: 'ann' })).toBe(1);
+      expect(
+        await db
+          .collection('contacts')
+          .countDocuments({ tenantId: t, ownerId: 'bob', contactId: 'ann' }),
+      ).toBe(1);
     } finally {
       await connection.close();
     }

@@ -21,21 +21,42 @@ export async function repairContactsByConsent(connection: Connection): Promise<n
   const messages = db.collection('messages');
 
   const legacy: mongo.BSON.Document['_id'][] = [];
-  const cursor = contacts.find({}, { projection: { tenantId: 1, ownerId: 1, contactId: 1, createdAt: 1 } }).batchSize(500);
+  const cursor = contacts
+    .find({}, { projection: { tenantId: 1, ownerId: 1, contactId: 1, createdAt: 1 } })
+    .batchSize(500);
   for await (const c of cursor) {
-    const { tenantId, ownerId, contactId, createdAt } = c as unknown as { tenantId: string; ownerId: string; contactId: string; createdAt: Date };
-    const reverse = await contacts.findOne({ tenantId, ownerId: contactId, contactId: ownerId, createdAt }, { projection: { _id: 1 } });
+    const { tenantId, ownerId, contactId, createdAt } = c as unknown as {
+      tenantId: string;
+      ownerId: string;
+      contactId: string;
+      createdAt: Date;
+    };
+    const reverse = await contacts.findOne(
+      { tenantId, ownerId: contactId, contactId: ownerId, createdAt },
+      { projection: { _id: 1 } },
+    );
     if (!reverse) continue;
-    const uniqueKey = ownerId < contactId ? `dm:${ownerId}:${contactId}` : `dm:${contactId}:${ownerId}`;
-    const dm = await conversations.findOne({ tenantId, uniqueKey, kind: 'DIRECT' }, { projection: { _id: 1 } });
+    const uniqueKey =
+      ownerId < contactId ? `dm:${ownerId}:${contactId}` : `dm:${contactId}:${ownerId}`;
+    const dm = await conversations.findOne(
+      { tenantId, uniqueKey, kind: 'DIRECT' },
+      { projection: { _id: 1 } },
+    );
     if (!dm) continue;
-    const wrote = await messages.findOne({ tenantId, conversationId: dm._id, senderId: ownerId }, { projection: { _id: 1 } });
+    const wrote = await messages.findOne(
+      { tenantId, conversationId: dm._id, senderId: ownerId },
+      { projection: { _id: 1 } },
+    );
     if (!wrote) legacy.push(c._id);
   }
   // Deleted after the scan, so every pair was judged on the data as it was.
   let removed = 0;
   for (let i = 0; i < legacy.length; i += 500) {
-    removed += (await contacts.deleteMany({ _id: { $in: legacy.slice(i, i + 500) } } as mongo.Filter<mongo.BSON.Document>)).deletedCount;
+    removed += (
+      await contacts.deleteMany({
+        _id: { $in: legacy.slice(i, i + 500) },
+      } as mongo.Filter<mongo.BSON.Document>)
+    ).deletedCount;
   }
   try {
     await markers.insertOne({ _id: MARKER, appliedAt: new Date() });

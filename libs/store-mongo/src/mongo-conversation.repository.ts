@@ -22,7 +22,12 @@ import {
 import type { ClientSession, Model } from 'mongoose';
 import { MongoConversationLog } from './conversation-log';
 import { InjectStoreModel } from './inject-store-model';
-import { foldTitle, fromNewConversation, toConversation, toMember } from './mappers/conversation.mapper';
+import {
+  foldTitle,
+  fromNewConversation,
+  toConversation,
+  toMember,
+} from './mappers/conversation.mapper';
 import { isDuplicateKey } from './mongo-errors';
 import { cursorDate, decodeKeyset, hasRoom, toPage } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
@@ -72,7 +77,8 @@ export class MongoConversationRepository extends ConversationRepository {
     conversation: Conversation,
     members: NewMember[],
   ): Promise<{ conversation: Conversation; created: boolean }> {
-    if (conversation.uniqueKey === null) throw invalid('uniqueKey', 'findOrCreateUnique needs a uniqueKey');
+    if (conversation.uniqueKey === null)
+      throw invalid('uniqueKey', 'findOrCreateUnique needs a uniqueKey');
     const existing = await this.byUniqueKey(conversation.tenantId, conversation.uniqueKey);
     if (existing) return { conversation: await this.settle(existing), created: false };
     try {
@@ -92,7 +98,10 @@ export class MongoConversationRepository extends ConversationRepository {
     return r ? toConversation(r) : null;
   }
 
-  override async findByIds(tenantId: TenantId, ids: readonly ConversationId[]): Promise<Conversation[]> {
+  override async findByIds(
+    tenantId: TenantId,
+    ids: readonly ConversationId[],
+  ): Promise<Conversation[]> {
     if (ids.length === 0) return [];
     const rs = await this.conversations
       .find({ tenantId, _id: { $in: [...ids] } })
@@ -115,7 +124,10 @@ export class MongoConversationRepository extends ConversationRepository {
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
       const at = cursorDate(ms);
-      filter['$or'] = [{ lastActivityAt: { $lt: at } }, { lastActivityAt: at, conversationId: { $gt: id } }];
+      filter['$or'] = [
+        { lastActivityAt: { $lt: at } },
+        { lastActivityAt: at, conversationId: { $gt: id } },
+      ];
     }
     const memberships = await this.members
       .find(filter)
@@ -140,9 +152,14 @@ export class MongoConversationRepository extends ConversationRepository {
     );
   }
 
-  override async searchChannels(tenantId: TenantId, query: string | null, page: PageRequest): Promise<Page<Conversation>> {
+  override async searchChannels(
+    tenantId: TenantId,
+    query: string | null,
+    page: PageRequest,
+  ): Promise<Page<Conversation>> {
     const filter: Record<string, unknown> = { tenantId, kind: 'CHANNEL' };
-    if (query !== null && query !== '') filter['titleFolded'] = { $regex: literal(query.toLowerCase()) };
+    if (query !== null && query !== '')
+      filter['titleFolded'] = { $regex: literal(query.toLowerCase()) };
     if (page.after !== null) {
       const [title, id] = decodeKeyset(page.after, ['string', 'string']);
       filter['$or'] = [{ title: { $gt: title } }, { title, _id: { $gt: id } }];
@@ -156,7 +173,11 @@ export class MongoConversationRepository extends ConversationRepository {
     return toPage(rs, page, toConversation, (r) => [r.title ?? '', r._id]);
   }
 
-  override async listIdsForUser(tenantId: TenantId, userId: UserId, limit: number): Promise<ConversationId[]> {
+  override async listIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]> {
     if (!hasRoom(limit)) return [];
     // Most recently active first, so a limit keeps the conversations that matter most.
     const rs = await this.members
@@ -186,12 +207,20 @@ export class MongoConversationRepository extends ConversationRepository {
     return peers.slice(0, limit);
   }
 
-  override async getMember(tenantId: TenantId, conversationId: ConversationId, userId: UserId): Promise<Member | null> {
+  override async getMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<Member | null> {
     const r = await this.activeMember({ tenantId, conversationId, userId }, undefined);
     return r ? toMember(r) : null;
   }
 
-  override async listMembers(tenantId: TenantId, conversationId: ConversationId, page: PageRequest): Promise<Page<Member>> {
+  override async listMembers(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    page: PageRequest,
+  ): Promise<Page<Member>> {
     const filter: Record<string, unknown> = { tenantId, conversationId, active: true };
     if (page.after !== null) {
       const [ms, id] = decodeKeyset(page.after, ['number', 'string']);
@@ -207,7 +236,11 @@ export class MongoConversationRepository extends ConversationRepository {
     return toPage(rs, page, toMember, (r) => [r.joinedAt.getTime(), r.userId]);
   }
 
-  override async countMembersWithRole(tenantId: TenantId, conversationId: ConversationId, role: MemberRole): Promise<number> {
+  override async countMembersWithRole(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    role: MemberRole,
+  ): Promise<number> {
     return this.members.countDocuments({ tenantId, conversationId, role, active: true }).exec();
   }
 
@@ -240,7 +273,13 @@ export class MongoConversationRepository extends ConversationRepository {
         conversationId,
         toAdd.length,
         (first) =>
-          toAdd.map((m, i): LoggedEvent => ({ kind: 'MEMBERSHIP_CHANGED', seq: first + i, userId: m.userId, change: 'ADDED', at })),
+          toAdd.map((m, i): LoggedEvent => ({
+            kind: 'MEMBERSHIP_CHANGED',
+            seq: first + i,
+            userId: m.userId,
+            change: 'ADDED',
+            at,
+          })),
         session,
         { memberCountDelta: toAdd.length },
       );
@@ -287,7 +326,12 @@ export class MongoConversationRepository extends ConversationRepository {
       await this.adjustMemberCount(tenantId, conversationId, -lost.length);
       for (const seq of lost) await this.log.discard(tenantId, conversationId, seq);
     }
-    if (mutations.length > 0) await this.syncActivity(tenantId, conversationId, mutations.map((m) => m.member!.userId));
+    if (mutations.length > 0)
+      await this.syncActivity(
+        tenantId,
+        conversationId,
+        mutations.map((m) => m.member!.userId),
+      );
     return mutations;
   }
 
@@ -300,7 +344,14 @@ export class MongoConversationRepository extends ConversationRepository {
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
     return this.memberChange(key, change, at, -1, async (seq, session) => {
-      const applied = await this.commitMember(key, { active: true }, { active: false }, false, seq, session);
+      const applied = await this.commitMember(
+        key,
+        { active: true },
+        { active: false },
+        false,
+        seq,
+        session,
+      );
       return applied ? null : undefined;
     });
   }
@@ -360,7 +411,14 @@ export class MongoConversationRepository extends ConversationRepository {
       // Commit: the setting and its mark in one write; a later setting that committed first stands.
       const updated = await this.conversations
         .findOneAndUpdate(
-          { _id: conversationId, tenantId, $or: [{ historyVisibilitySeq: { $lt: event.seq } }, { historyVisibilitySeq: { $exists: false } }] },
+          {
+            _id: conversationId,
+            tenantId,
+            $or: [
+              { historyVisibilitySeq: { $lt: event.seq } },
+              { historyVisibilitySeq: { $exists: false } },
+            ],
+          },
           { $set: { historyVisibility: visibility, historyVisibilitySeq: event.seq } },
           { new: true, ...writeOptions(session) },
         )
@@ -426,7 +484,13 @@ export class MongoConversationRepository extends ConversationRepository {
     excludeUserId: UserId,
   ): Promise<number> {
     return this.members
-      .countDocuments({ tenantId, conversationId, active: true, readSeq: { $gte: seq }, userId: { $ne: excludeUserId } })
+      .countDocuments({
+        tenantId,
+        conversationId,
+        active: true,
+        readSeq: { $gte: seq },
+        userId: { $ne: excludeUserId },
+      })
       .exec();
   }
 
@@ -451,7 +515,10 @@ export class MongoConversationRepository extends ConversationRepository {
   }
 
   /** Writes the conversation's pending initial members (idempotent), then clears them. */
-  private async writePendingMembers(doc: ConversationRecord, session: ClientSession | undefined): Promise<void> {
+  private async writePendingMembers(
+    doc: ConversationRecord,
+    session: ClientSession | undefined,
+  ): Promise<void> {
     const pending = doc.pendingMembers ?? [];
     if (pending.length > 0) {
       try {
@@ -487,11 +554,18 @@ export class MongoConversationRepository extends ConversationRepository {
       }
     }
     await this.conversations
-      .updateOne({ _id: doc._id, tenantId: doc.tenantId }, { $unset: { pendingMembers: 1 } }, writeOptions(session))
+      .updateOne(
+        { _id: doc._id, tenantId: doc.tenantId },
+        { $unset: { pendingMembers: 1 } },
+        writeOptions(session),
+      )
       .exec();
   }
 
-  private activeMember(key: MemberKey, session: ClientSession | undefined): Promise<MemberRecord | null> {
+  private activeMember(
+    key: MemberKey,
+    session: ClientSession | undefined,
+  ): Promise<MemberRecord | null> {
     return this.members
       .findOne({ ...key, active: true }, null, readOptions(session))
       .lean<MemberRecord>()
@@ -515,7 +589,9 @@ export class MongoConversationRepository extends ConversationRepository {
         key.tenantId,
         key.conversationId,
         1,
-        (seq): LoggedEvent[] => [{ kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, change, at }],
+        (seq): LoggedEvent[] => [
+          { kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, change, at },
+        ],
         session,
         { memberCountDelta },
       );
@@ -526,7 +602,8 @@ export class MongoConversationRepository extends ConversationRepository {
     });
     if (!outcome) return null;
     if (outcome.member === undefined) {
-      if (memberCountDelta !== 0) await this.adjustMemberCount(key.tenantId, key.conversationId, -memberCountDelta);
+      if (memberCountDelta !== 0)
+        await this.adjustMemberCount(key.tenantId, key.conversationId, -memberCountDelta);
       await this.log.discard(key.tenantId, key.conversationId, outcome.event.seq);
       return null;
     }
@@ -563,14 +640,26 @@ export class MongoConversationRepository extends ConversationRepository {
   }
 
   /** Gives back the count of a change that lost a race (only possible without a transaction). */
-  private async adjustMemberCount(tenantId: string, conversationId: string, delta: number): Promise<void> {
+  private async adjustMemberCount(
+    tenantId: string,
+    conversationId: string,
+    delta: number,
+  ): Promise<void> {
     await this.conversations
-      .updateOne({ _id: conversationId, tenantId }, { $inc: { memberCount: delta } }, writeOptions(undefined))
+      .updateOne(
+        { _id: conversationId, tenantId },
+        { $inc: { memberCount: delta } },
+        writeOptions(undefined),
+      )
       .exec();
   }
 
   /** Brings new members' activity copy up to the conversation's (a message may have landed meanwhile). */
-  private async syncActivity(tenantId: string, conversationId: string, userIds: string[]): Promise<void> {
+  private async syncActivity(
+    tenantId: string,
+    conversationId: string,
+    userIds: string[],
+  ): Promise<void> {
     const c = await this.log.conversation(tenantId, conversationId, undefined);
     if (!c) return;
     await this.members
@@ -581,7 +670,11 @@ export class MongoConversationRepository extends ConversationRepository {
       .exec();
   }
 
-  private async advance(field: 'readSeq' | 'deliveredSeq', key: MemberKey, seq: number): Promise<Member | null> {
+  private async advance(
+    field: 'readSeq' | 'deliveredSeq',
+    key: MemberKey,
+    seq: number,
+  ): Promise<Member | null> {
     const conversation = await this.log.conversation(key.tenantId, key.conversationId, undefined);
     if (!conversation) return null;
     const target = Math.min(seq, conversation.lastSeq);

@@ -3,7 +3,9 @@ import { DomainError } from '@chatter/core';
 const DUPLICATE_KEY = 11000;
 
 const codeOf = (err: unknown): unknown =>
-  typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+  typeof err === 'object' && err !== null && 'code' in err
+    ? (err as { code: unknown }).code
+    : undefined;
 
 /** True for a unique-index violation (E11000), also when reported inside a bulk write. */
 export function isDuplicateKey(err: unknown): boolean {

@@ -26,7 +26,12 @@ import { hasRoom } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
 import { readOptions, writeOptions } from './mongo-write';
 import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
-import { MESSAGE_MODEL, MessageRecord, REACTION_MODEL, ReactionRecord } from './schemas/message.schema';
+import {
+  MESSAGE_MODEL,
+  MessageRecord,
+  REACTION_MODEL,
+  ReactionRecord,
+} from './schemas/message.schema';
 
 /** A claim older than this belongs to a writer that died; the next attempt completes it. */
 export const CLAIM_STALE_MS = 10_000;
@@ -90,7 +95,11 @@ export class MongoMessageRepository extends MessageRepository {
       await this.messages.insertMany([claim], writeOptions(undefined));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const key = { tenantId: input.tenantId, senderId: input.senderId, clientMessageId: input.clientMessageId };
+      const key = {
+        tenantId: input.tenantId,
+        senderId: input.senderId,
+        clientMessageId: input.clientMessageId,
+      };
       const existing = await this.messages.findOne(key).lean<MessageRecord>().exec();
       if (existing) return this.resolveExisting(existing);
       throw new DomainError('CONFLICT', 'message already exists');
@@ -99,7 +108,11 @@ export class MongoMessageRepository extends MessageRepository {
       return await this.completeClaim(claim);
     } catch (err) {
       // Let the client's retry complete the claim at once instead of waiting for it to go stale.
-      await this.release(this.messages, { _id: claim._id, seq: { $exists: false } }, { claimedAt: new Date(0) });
+      await this.release(
+        this.messages,
+        { _id: claim._id, seq: { $exists: false } },
+        { claimedAt: new Date(0) },
+      );
       throw err;
     }
   }
@@ -121,7 +134,11 @@ export class MongoMessageRepository extends MessageRepository {
     return rs.map(toMessage);
   }
 
-  override async listBySeq(tenantId: TenantId, conversationId: ConversationId, range: SeqRange): Promise<Message[]> {
+  override async listBySeq(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    range: SeqRange,
+  ): Promise<Message[]> {
     if (!hasRoom(range.limit)) return [];
     const seq: { $gt: number; $lt?: number } = { $gt: Math.max(range.afterSeq ?? 0, 0) };
     if (range.beforeSeq !== undefined) seq.$lt = range.beforeSeq;
@@ -134,7 +151,12 @@ export class MongoMessageRepository extends MessageRepository {
     return rs.map(toMessage);
   }
 
-  override async edit(tenantId: TenantId, id: MessageId, body: string, at: Date): Promise<MessageMutation | null> {
+  override async edit(
+    tenantId: TenantId,
+    id: MessageId,
+    body: string,
+    at: Date,
+  ): Promise<MessageMutation | null> {
     return this.tx.run(async (session) => {
       const message = await this.liveMessage(tenantId, id, session);
       if (!message) return null;
@@ -142,10 +164,19 @@ export class MongoMessageRepository extends MessageRepository {
       if (!event) return null;
       // Commit: new body and the mark in one write, unless a later update committed first.
       const set = { body, editedAt: at, bodySeq: event.seq };
-      const live = { _id: id, tenantId, ...COMMITTED, deletedAt: null, bodySeq: { $lt: event.seq } };
+      const live = {
+        _id: id,
+        tenantId,
+        ...COMMITTED,
+        deletedAt: null,
+        bodySeq: { $lt: event.seq },
+      };
       const updated =
-        (await this.updateMessage({ ...live, lastUpdateSeq: { $lt: event.seq } }, { ...set, lastUpdateSeq: event.seq }, session)) ??
-        (await this.updateMessage(live, set, session));
+        (await this.updateMessage(
+          { ...live, lastUpdateSeq: { $lt: event.seq } },
+          { ...set, lastUpdateSeq: event.seq },
+          session,
+        )) ?? (await this.updateMessage(live, set, session));
       if (updated) return { message: toMessage(updated), event };
       // A later edit superseded this one (its state stands), or the message was deleted meanwhile.
       const current = await this.liveMessage(tenantId, id, session);
@@ -153,7 +184,11 @@ export class MongoMessageRepository extends MessageRepository {
     });
   }
 
-  override async tombstone(tenantId: TenantId, id: MessageId, at: Date): Promise<MessageMutation | null> {
+  override async tombstone(
+    tenantId: TenantId,
+    id: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
     const outcome = await this.tx.run(async (session) => {
       const message = await this.liveMessage(tenantId, id, session);
       if (!message) return null;
@@ -162,8 +197,11 @@ export class MongoMessageRepository extends MessageRepository {
       const set = { body: null, deletedAt: at, bodySeq: event.seq };
       const live = { _id: id, tenantId, ...COMMITTED, deletedAt: null };
       const updated =
-        (await this.updateMessage({ ...live, lastUpdateSeq: { $lt: event.seq } }, { ...set, lastUpdateSeq: event.seq }, session)) ??
-        (await this.updateMessage(live, set, session));
+        (await this.updateMessage(
+          { ...live, lastUpdateSeq: { $lt: event.seq } },
+          { ...set, lastUpdateSeq: event.seq },
+          session,
+        )) ?? (await this.updateMessage(live, set, session));
       return updated ? { message: toMessage(updated), event } : null;
     });
     // Readers already ignore reactions of a deleted message; this only frees the space.
@@ -211,7 +249,9 @@ export class MongoMessageRepository extends MessageRepository {
           return null;
         case 'removed':
           // A committed removal whose cleanup did not run: drop it and claim again.
-          await this.reactionDocs.deleteOne({ _id: existing._id, removedSeq: existing.removedSeq }).exec();
+          await this.reactionDocs
+            .deleteOne({ _id: existing._id, removedSeq: existing.removedSeq })
+            .exec();
           continue;
         case 'adding':
           if (!isStale(existing.claimedAt)) return null; // an identical add is in flight
@@ -230,7 +270,10 @@ export class MongoMessageRepository extends MessageRepository {
   ): Promise<MessageMutation | null> {
     const message = await this.liveMessage(tenantId, id, undefined);
     if (!message) return null;
-    const existing = await this.reactionDocs.findOne({ tenantId, messageId: id, userId, emoji }).lean<ReactionDoc>().exec();
+    const existing = await this.reactionDocs
+      .findOne({ tenantId, messageId: id, userId, emoji })
+      .lean<ReactionDoc>()
+      .exec();
     if (!existing || reactionState(existing, message.lastUpdateSeq) !== 'present') return null;
     if (existing.removingAt && !isStale(existing.removingAt)) return null; // a removal is in flight
     // Claim the removal (one winner among concurrent removals) before a seq is spent.
@@ -250,11 +293,16 @@ export class MongoMessageRepository extends MessageRepository {
       await this.release(this.reactionDocs, { _id: claimed._id }, { removingAt: new Date(0) });
       throw err;
     }
-    if (result) await this.reactionDocs.deleteOne({ _id: claimed._id, removedSeq: result.event.seq }).exec();
+    if (result)
+      await this.reactionDocs.deleteOne({ _id: claimed._id, removedSeq: result.event.seq }).exec();
     return result;
   }
 
-  override async reactions(tenantId: TenantId, messageIds: readonly MessageId[], viewerId: UserId): Promise<ReactionSummary[]> {
+  override async reactions(
+    tenantId: TenantId,
+    messageIds: readonly MessageId[],
+    viewerId: UserId,
+  ): Promise<ReactionSummary[]> {
     const ids = [...new Set(messageIds)];
     if (ids.length === 0) return [];
     const live = await this.messages
@@ -272,7 +320,8 @@ export class MongoMessageRepository extends MessageRepository {
     const byMessage = new Map<string, Map<string, { count: number; mine: boolean }>>();
     for (const r of rs) {
       if (reactionState(r, markOf.get(r.messageId) ?? 0) !== 'present') continue;
-      const emojis = byMessage.get(r.messageId) ?? new Map<string, { count: number; mine: boolean }>();
+      const emojis =
+        byMessage.get(r.messageId) ?? new Map<string, { count: number; mine: boolean }>();
       byMessage.set(r.messageId, emojis);
       const s = emojis.get(r.emoji) ?? { count: 0, mine: false };
       emojis.set(r.emoji, { count: s.count + 1, mine: s.mine || r.userId === viewerId });
@@ -311,7 +360,12 @@ export class MongoMessageRepository extends MessageRepository {
   ): Promise<SearchHit[]> {
     const text = toTextSearch(query);
     if (text === null || !hasRoom(limit)) return [];
-    const membership = { tenantId, userId, active: true, ...(conversationId === null ? {} : { conversationId }) };
+    const membership = {
+      tenantId,
+      userId,
+      active: true,
+      ...(conversationId === null ? {} : { conversationId }),
+    };
     const memberships = await this.members
       .find(membership, { conversationId: 1, historyFromSeq: 1 })
       .lean<Pick<MemberRecord, 'conversationId' | 'historyFromSeq'>[]>()
@@ -344,38 +398,49 @@ export class MongoMessageRepository extends MessageRepository {
 
   /** Completes a claimed message: reserve, record, commit (its seq), then the derived fields. */
   private async completeClaim(claim: MessageRecord): Promise<AppendResult> {
-    const outcome = await this.tx.run(async (session): Promise<AppendResult & { hole?: number }> => {
-      // The last message moves with the reservation, so it follows seq order.
-      const logged = await this.log.reserveAndRecord(
-        claim.tenantId,
-        claim.conversationId,
-        1,
-        (seq): LoggedEvent[] => [{ kind: 'MESSAGE_ADDED', seq, messageId: claim._id, at: claim.createdAt }],
-        session,
-        { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
-      );
-      if (!logged) {
-        // No such conversation in the tenant: release the key again.
-        await this.messages
-          .deleteOne({ _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } }, writeOptions(session))
-          .exec();
-        throw notFound('conversation');
-      }
-      const [event] = logged.entries;
-      const committed = await this.updateMessage(
-        { _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } },
-        { seq: event.seq },
-        session,
-        { claimedAt: 1 },
-      );
-      if (!committed) {
-        // Another attempt completed this claim first; this seq stays a hole.
-        const current = await this.messages.findOne({ _id: claim._id, tenantId: claim.tenantId }, null, readOptions(session)).lean<MessageRecord>().exec();
-        if (!current?.seq) throw new DomainError('UNAVAILABLE', 'message could not be stored; retry');
-        return { message: toMessage(current), event: null, created: false, hole: event.seq };
-      }
-      return { message: toMessage(committed), event, created: true };
-    });
+    const outcome = await this.tx.run(
+      async (session): Promise<AppendResult & { hole?: number }> => {
+        // The last message moves with the reservation, so it follows seq order.
+        const logged = await this.log.reserveAndRecord(
+          claim.tenantId,
+          claim.conversationId,
+          1,
+          (seq): LoggedEvent[] => [
+            { kind: 'MESSAGE_ADDED', seq, messageId: claim._id, at: claim.createdAt },
+          ],
+          session,
+          { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
+        );
+        if (!logged) {
+          // No such conversation in the tenant: release the key again.
+          await this.messages
+            .deleteOne(
+              { _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } },
+              writeOptions(session),
+            )
+            .exec();
+          throw notFound('conversation');
+        }
+        const [event] = logged.entries;
+        const committed = await this.updateMessage(
+          { _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } },
+          { seq: event.seq },
+          session,
+          { claimedAt: 1 },
+        );
+        if (!committed) {
+          // Another attempt completed this claim first; this seq stays a hole.
+          const current = await this.messages
+            .findOne({ _id: claim._id, tenantId: claim.tenantId }, null, readOptions(session))
+            .lean<MessageRecord>()
+            .exec();
+          if (!current?.seq)
+            throw new DomainError('UNAVAILABLE', 'message could not be stored; retry');
+          return { message: toMessage(current), event: null, created: false, hole: event.seq };
+        }
+        return { message: toMessage(committed), event, created: true };
+      },
+    );
     const { hole, ...result } = outcome;
     if (hole !== undefined) await this.log.discard(claim.tenantId, claim.conversationId, hole);
     if (result.created) await this.touchMembers(result.message);
@@ -395,7 +460,10 @@ export class MongoMessageRepository extends MessageRepository {
         throw new DomainError('UNAVAILABLE', 'the same message is still being stored; retry');
       }
       await sleep(delay);
-      const next = await this.messages.findOne({ _id: current._id, tenantId: current.tenantId }).lean<MessageRecord>().exec();
+      const next = await this.messages
+        .findOne({ _id: current._id, tenantId: current.tenantId })
+        .lean<MessageRecord>()
+        .exec();
       if (!next) throw notFound('conversation');
       current = next;
     }
@@ -404,7 +472,11 @@ export class MongoMessageRepository extends MessageRepository {
   }
 
   /** Marks a claim of a failed attempt as stale (best effort: the store may be what failed). */
-  private async release<T>(model: Model<T>, filter: Record<string, unknown>, set: Record<string, Date>): Promise<void> {
+  private async release<T>(
+    model: Model<T>,
+    filter: Record<string, unknown>,
+    set: Record<string, Date>,
+  ): Promise<void> {
     try {
       await model.updateOne(filter, { $set: set }).exec();
     } catch {
@@ -422,7 +494,11 @@ export class MongoMessageRepository extends MessageRepository {
       .exec();
   }
 
-  private liveMessage(tenantId: string, id: string, session: ClientSession | undefined): Promise<MessageRecord | null> {
+  private liveMessage(
+    tenantId: string,
+    id: string,
+    session: ClientSession | undefined,
+  ): Promise<MessageRecord | null> {
     return this.messages
       .findOne({ _id: id, tenantId, ...COMMITTED, deletedAt: null }, null, readOptions(session))
       .lean<MessageRecord>()
@@ -430,7 +506,11 @@ export class MongoMessageRepository extends MessageRepository {
   }
 
   /** Reserves the next seq of the message's conversation and records a MESSAGE_UPDATED entry. */
-  private async recordUpdate(message: MessageRecord, at: Date, session: ClientSession | undefined): Promise<LoggedEvent | null> {
+  private async recordUpdate(
+    message: MessageRecord,
+    at: Date,
+    session: ClientSession | undefined,
+  ): Promise<LoggedEvent | null> {
     const logged = await this.log.reserveAndRecord(
       message.tenantId,
       message.conversationId,
@@ -448,13 +528,21 @@ export class MongoMessageRepository extends MessageRepository {
     unset?: Record<string, 1>,
   ): Promise<MessageRecord | null> {
     return this.messages
-      .findOneAndUpdate(filter, { $set: set, ...(unset ? { $unset: unset } : {}) }, { new: true, ...writeOptions(session) })
+      .findOneAndUpdate(
+        filter,
+        { $set: set, ...(unset ? { $unset: unset } : {}) },
+        { new: true, ...writeOptions(session) },
+      )
       .lean<MessageRecord>()
       .exec();
   }
 
   /** Raises the message's commit mark to `seq`, which makes entries and staged reactions up to it visible. */
-  private async raiseMark(r: ReactionRecord, seq: number, session: ClientSession | undefined): Promise<MessageRecord | null> {
+  private async raiseMark(
+    r: ReactionRecord,
+    seq: number,
+    session: ClientSession | undefined,
+  ): Promise<MessageRecord | null> {
     await this.messages
       .updateOne(
         { _id: r.messageId, tenantId: r.tenantId, lastUpdateSeq: { $lt: seq } },
@@ -472,36 +560,60 @@ export class MongoMessageRepository extends MessageRepository {
    * Completes a claimed (or staged, when rolling forward) reaction: reserve a seq and stage it on
    * the reaction, record the entry, raise the message's mark.
    */
-  private async completeReactionAdd(r: ReactionDoc, session: ClientSession | undefined): Promise<MessageMutation | null> {
+  private async completeReactionAdd(
+    r: ReactionDoc,
+    session: ClientSession | undefined,
+  ): Promise<MessageMutation | null> {
     let seq = r.seq;
     if (seq === undefined || seq === null) {
       const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
       if (!reserved) return null;
       seq = reserved.lastSeq;
       const staged = await this.reactionDocs
-        .updateOne({ _id: r._id, seq: { $exists: false } }, { $set: { seq } }, writeOptions(session))
+        .updateOne(
+          { _id: r._id, seq: { $exists: false } },
+          { $set: { seq } },
+          writeOptions(session),
+        )
         .exec();
       if (staged.modifiedCount !== 1) return null; // a concurrent roll-forward staged it: this seq is a hole
     }
-    const event: LoggedEvent = { kind: 'MESSAGE_UPDATED', seq, messageId: r.messageId, at: r.createdAt };
+    const event: LoggedEvent = {
+      kind: 'MESSAGE_UPDATED',
+      seq,
+      messageId: r.messageId,
+      at: r.createdAt,
+    };
     await this.log.ensure(r.tenantId, r.conversationId, event, session);
     const message = await this.raiseMark(r, seq, session);
     return message ? { message: toMessage(message), event } : null;
   }
 
   /** The same for a claimed removal: stage `removedSeq`, record, raise the mark. */
-  private async completeReactionRemoval(r: ReactionDoc, session: ClientSession | undefined): Promise<MessageMutation | null> {
+  private async completeReactionRemoval(
+    r: ReactionDoc,
+    session: ClientSession | undefined,
+  ): Promise<MessageMutation | null> {
     let seq = r.removedSeq;
     if (seq === undefined || seq === null) {
       const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
       if (!reserved) return null;
       seq = reserved.lastSeq;
       const staged = await this.reactionDocs
-        .updateOne({ _id: r._id, removedSeq: { $exists: false } }, { $set: { removedSeq: seq } }, writeOptions(session))
+        .updateOne(
+          { _id: r._id, removedSeq: { $exists: false } },
+          { $set: { removedSeq: seq } },
+          writeOptions(session),
+        )
         .exec();
       if (staged.modifiedCount !== 1) return null;
     }
-    const event: LoggedEvent = { kind: 'MESSAGE_UPDATED', seq, messageId: r.messageId, at: r.removedAt ?? r.createdAt };
+    const event: LoggedEvent = {
+      kind: 'MESSAGE_UPDATED',
+      seq,
+      messageId: r.messageId,
+      at: r.removedAt ?? r.createdAt,
+    };
     await this.log.ensure(r.tenantId, r.conversationId, event, session);
     const message = await this.raiseMark(r, seq, session);
     return message ? { message: toMessage(message), event } : null;

@@ -1,12 +1,23 @@
 import type { ModelDefinition } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import { BLOCK_MODEL, BlockRecord, BlockSchema, CONTACT_MODEL, ContactRecord, ContactSchema } from './schemas/contact.schema';
+import {
+  BLOCK_MODEL,
+  BlockRecord,
+  BlockSchema,
+  CONTACT_MODEL,
+  ContactRecord,
+  ContactSchema,
+} from './schemas/contact.schema';
 import {
   CONVERSATION_EVENT_MODEL,
   ConversationEventRecord,
   ConversationEventSchema,
 } from './schemas/conversation-event.schema';
-import { CONVERSATION_MODEL, ConversationRecord, ConversationSchema } from './schemas/conversation.schema';
+import {
+  CONVERSATION_MODEL,
+  ConversationRecord,
+  ConversationSchema,
+} from './schemas/conversation.schema';
 import { MEMBER_MODEL, MemberRecord, MemberSchema } from './schemas/member.schema';
 import {
   MESSAGE_MODEL,
@@ -61,7 +72,10 @@ export interface MongoStoreModels {
 export function modelsOf(connection: Connection): MongoStoreModels {
   const get = <T>(name: string): Model<T> => {
     const definition = MONGO_STORE_MODELS.find((d) => d.name === name)!;
-    return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, definition.schema);
+    return (
+      (connection.models[name] as Model<T> | undefined) ??
+      connection.model<T>(name, definition.schema)
+    );
   };
   return {
     tenants: get<TenantRecord>(TENANT_MODEL),

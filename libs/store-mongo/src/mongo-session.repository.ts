@@ -53,7 +53,11 @@ export class MongoSessionRepository extends SessionRepository {
   override async markRefreshTokenUsed(tokenHash: string, at: Date): Promise<boolean> {
     // A single conditional update: of concurrent exchanges exactly one matches `usedAt: null`.
     const result = await this.tokens
-      .updateOne({ _id: tokenHash, usedAt: null }, { $set: { usedAt: at } }, writeOptions(undefined))
+      .updateOne(
+        { _id: tokenHash, usedAt: null },
+        { $set: { usedAt: at } },
+        writeOptions(undefined),
+      )
       .exec();
     return result.modifiedCount === 1;
   }

@@ -37,7 +37,9 @@ let mongo: TestMongo | null = null;
 const uniqueDb = (): string => `chatter_${randomBytes(6).toString('hex')}`;
 
 /** A store on a fresh database; on a real server its cleanup drops the database (the engine lacks dropDatabase). */
-async function openStore(transactions: MongoTransactionMode = 'auto'): Promise<MongoStore & { cleanup(): Promise<void> }> {
+async function openStore(
+  transactions: MongoTransactionMode = 'auto',
+): Promise<MongoStore & { cleanup(): Promise<void> }> {
   const store = await createMongoStore(mongo!.uri, { dbName: uniqueDb(), transactions });
   return {
     ...store,
@@ -57,7 +59,9 @@ async function probeTextSearch(): Promise<boolean> {
   try {
     const t = aTenantId();
     const [u] = await seedUsers(store, t, 1);
-    const c = await store.conversations.create(aConversation(t), [{ userId: u.id, role: 'MEMBER' }]);
+    const c = await store.conversations.create(aConversation(t), [
+      { userId: u.id, role: 'MEMBER' },
+    ]);
     await store.messages.append(aMessage(t, c.id, u.id, { body: 'probe' }));
     await store.messages.search(t, u.id, 'probe', null, 0, 1);
     return true;
@@ -116,12 +120,21 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
           }));
         expect(await indexes('messages')).toEqual(
           expect.arrayContaining([
-            { key: { tenantId: 1, conversationId: 1, seq: 1 }, unique: true, partial: { seq: { $gt: 0 } } },
+            {
+              key: { tenantId: 1, conversationId: 1, seq: 1 },
+              unique: true,
+              partial: { seq: { $gt: 0 } },
+            },
             { key: { tenantId: 1, senderId: 1, clientMessageId: 1 }, unique: true, partial: null },
           ]),
         );
-        const messageIndexes = await store.connection.collection('messages').listIndexes().toArray();
-        const text = messageIndexes.filter((i) => Object.values(i['key'] as object).includes('text'));
+        const messageIndexes = await store.connection
+          .collection('messages')
+          .listIndexes()
+          .toArray();
+        const text = messageIndexes.filter((i) =>
+          Object.values(i['key'] as object).includes('text'),
+        );
         expect(text).toHaveLength(1);
         // Tenant-scoped search: the tenant is the text index's equality prefix, so a search reads
         // only its own tenant's part of the index (a query without tenantId cannot use it at all).
@@ -133,13 +146,25 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         );
         expect(await indexes('conversations')).toEqual(
           expect.arrayContaining([
-            { key: { tenantId: 1, uniqueKey: 1 }, unique: true, partial: { uniqueKey: { $exists: true } } },
+            {
+              key: { tenantId: 1, uniqueKey: 1 },
+              unique: true,
+              partial: { uniqueKey: { $exists: true } },
+            },
           ]),
         );
         expect(await indexes('conversation_members')).toEqual(
           expect.arrayContaining([
-            { key: { tenantId: 1, userId: 1, lastActivityAt: -1, conversationId: 1 }, unique: false, partial: { active: true } },
-            { key: { tenantId: 1, conversationId: 1, joinedAt: 1, userId: 1 }, unique: false, partial: { active: true } },
+            {
+              key: { tenantId: 1, userId: 1, lastActivityAt: -1, conversationId: 1 },
+              unique: false,
+              partial: { active: true },
+            },
+            {
+              key: { tenantId: 1, conversationId: 1, joinedAt: 1, userId: 1 },
+              unique: false,
+              partial: { active: true },
+            },
           ]),
         );
       } finally {
@@ -196,13 +221,20 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         claimedAt: new Date(Date.now() - CLAIM_STALE_MS - 1000),
       });
       expect(await store.messages.findById(t, input.id)).toBeNull();
-      expect(await store.messages.listBySeq(t, conversation.id, { limit: 10, direction: 'forward' })).toEqual([]);
+      expect(
+        await store.messages.listBySeq(t, conversation.id, { limit: 10, direction: 'forward' }),
+      ).toEqual([]);
 
       const retry = await store.messages.append({ ...input, id: 'a-new-id-from-the-retry' });
       expect(retry.created).toBe(true);
       expect(retry.message).toMatchObject({ id: input.id, seq: 1, body: input.body });
-      expect(await store.conversations.listEvents(t, conversation.id, 0, 10)).toEqual([retry.event]);
-      expect(await store.conversations.findById(t, conversation.id)).toMatchObject({ lastSeq: 1, lastMessageId: input.id });
+      expect(await store.conversations.listEvents(t, conversation.id, 0, 10)).toEqual([
+        retry.event,
+      ]);
+      expect(await store.conversations.findById(t, conversation.id)).toMatchObject({
+        lastSeq: 1,
+        lastMessageId: input.id,
+      });
     });
 
     it('shows an entry only once its change committed: a seq reserved by a dead writer is a hole', async () => {
@@ -210,18 +242,54 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       const { conversation, users } = await aChat(t);
       const first = await store.messages.append(aMessage(t, conversation.id, users[0].id));
       // A dead writer reserved seq 2 and recorded its entries, but never committed the changes.
-      await store.connection.collection('conversations').updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 4 } });
+      await store.connection
+        .collection('conversations')
+        .updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 4 } });
       await store.connection.collection('conversation_events').insertMany([
-        { tenantId: t, conversationId: conversation.id, seq: 2, kind: 'MESSAGE_ADDED', messageId: 'never-written', at: nextTime() },
-        { tenantId: t, conversationId: conversation.id, seq: 3, kind: 'MESSAGE_UPDATED', messageId: first.message.id, at: nextTime() },
-        { tenantId: t, conversationId: conversation.id, seq: 4, kind: 'MEMBERSHIP_CHANGED', userId: users[1].id, change: 'REMOVED', at: nextTime() },
-        { tenantId: t, conversationId: conversation.id, seq: 5, kind: 'CONVERSATION_CHANGED', at: nextTime() },
+        {
+          tenantId: t,
+          conversationId: conversation.id,
+          seq: 2,
+          kind: 'MESSAGE_ADDED',
+          messageId: 'never-written',
+          at: nextTime(),
+        },
+        {
+          tenantId: t,
+          conversationId: conversation.id,
+          seq: 3,
+          kind: 'MESSAGE_UPDATED',
+          messageId: first.message.id,
+          at: nextTime(),
+        },
+        {
+          tenantId: t,
+          conversationId: conversation.id,
+          seq: 4,
+          kind: 'MEMBERSHIP_CHANGED',
+          userId: users[1].id,
+          change: 'REMOVED',
+          at: nextTime(),
+        },
+        {
+          tenantId: t,
+          conversationId: conversation.id,
+          seq: 5,
+          kind: 'CONVERSATION_CHANGED',
+          at: nextTime(),
+        },
       ]);
       const next = await store.messages.append(aMessage(t, conversation.id, users[1].id));
       expect(next.message.seq).toBe(6);
-      expect(await store.conversations.listEvents(t, conversation.id, 0, 10)).toEqual([first.event, next.event]);
+      expect(await store.conversations.listEvents(t, conversation.id, 0, 10)).toEqual([
+        first.event,
+        next.event,
+      ]);
       // The limit counts visible entries only.
-      expect(await store.conversations.listEvents(t, conversation.id, 0, 2)).toEqual([first.event, next.event]);
+      expect(await store.conversations.listEvents(t, conversation.id, 0, 2)).toEqual([
+        first.event,
+        next.event,
+      ]);
       expect(await store.conversations.getMember(t, conversation.id, users[1].id)).not.toBeNull();
     });
 
@@ -231,7 +299,9 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       const { message } = await store.messages.append(aMessage(t, conversation.id, users[0].id));
       const at = nextTime();
       // Reserved seq 2 and staged it on the reaction, then died before recording the entry.
-      await store.connection.collection('conversations').updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 1 } });
+      await store.connection
+        .collection('conversations')
+        .updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 1 } });
       await store.connection.collection('message_reactions').insertOne({
         tenantId: t,
         messageId: message.id,
@@ -243,14 +313,29 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         claimedAt: new Date(Date.now() - CLAIM_STALE_MS - 1000),
       });
       expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([]);
-      expect((await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq)).toEqual([1]);
+      expect(
+        (await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq),
+      ).toEqual([1]);
 
-      const retried = await store.messages.addReaction(t, message.id, users[1].id, '👍', nextTime());
-      expect(retried?.event).toEqual({ kind: 'MESSAGE_UPDATED', seq: 2, messageId: message.id, at });
+      const retried = await store.messages.addReaction(
+        t,
+        message.id,
+        users[1].id,
+        '👍',
+        nextTime(),
+      );
+      expect(retried?.event).toEqual({
+        kind: 'MESSAGE_UPDATED',
+        seq: 2,
+        messageId: message.id,
+        at,
+      });
       expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([
         { messageId: message.id, emoji: '👍', count: 1, mine: true },
       ]);
-      expect((await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(
+        (await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq),
+      ).toEqual([1, 2]);
       expect((await store.conversations.findById(t, conversation.id))?.lastSeq).toBe(2);
     });
 
@@ -259,7 +344,13 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       const { conversation, users } = await aChat(t);
       const { message } = await store.messages.append(aMessage(t, conversation.id, users[0].id));
       await store.messages.addReaction(t, message.id, users[1].id, '🔥', nextTime());
-      const removed = await store.messages.removeReaction(t, message.id, users[1].id, '🔥', nextTime());
+      const removed = await store.messages.removeReaction(
+        t,
+        message.id,
+        users[1].id,
+        '🔥',
+        nextTime(),
+      );
       expect(removed?.event.seq).toBe(3);
       // As if the cleanup after the commit had not run.
       await store.connection.collection('message_reactions').insertOne({
@@ -303,11 +394,19 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
           { userId: b.id, role: 'MEMBER' },
         ],
       });
-      const found = await store.conversations.findOrCreateUnique({ ...dm, id: 'another-id' }, [member(a), member(b)]);
+      const found = await store.conversations.findOrCreateUnique({ ...dm, id: 'another-id' }, [
+        member(a),
+        member(b),
+      ]);
       expect(found).toMatchObject({ created: false, conversation: { id: dm.id, memberCount: 2 } });
-      expect(await store.conversations.getMember(t, dm.id, a.id)).toMatchObject({ role: 'MEMBER', joinedAt: dm.createdAt });
+      expect(await store.conversations.getMember(t, dm.id, a.id)).toMatchObject({
+        role: 'MEMBER',
+        joinedAt: dm.createdAt,
+      });
       expect(await store.conversations.listIdsForUser(t, b.id, 10)).toEqual([dm.id]);
-      const raw = await store.connection.collection('conversations').findOne({ _id: dm.id as never });
+      const raw = await store.connection
+        .collection('conversations')
+        .findOne({ _id: dm.id as never });
       expect(raw?.['pendingMembers']).toBeUndefined();
     });
   });
@@ -331,7 +430,9 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         expect(sent.message.seq).toBe(1);
         expect(await app.get(TenantRepository).findById('no-such-tenant')).toBeNull();
         // Indexes exist before the first request: the unique phone index refuses a second user.
-        await expect(app.get(UserRepository).create(aUser(t, { phone: u.phone }))).rejects.toMatchObject({
+        await expect(
+          app.get(UserRepository).create(aUser(t, { phone: u.phone })),
+        ).rejects.toMatchObject({
           code: 'CONFLICT',
         });
         await app.close();
@@ -351,16 +452,21 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       expect(await store.isReady()).toBe(false);
     });
 
-    it.runIf(real)('creates collections explicitly with autoCreate (real MongoDB only: the test engine lacks `create`)', async () => {
-      const dbName = uniqueDb();
-      const store = await createMongoStore(mongo!.uri, { dbName, autoCreate: true });
-      try {
-        const names = (await store.connection.listCollections()).map((c) => c.name);
-        expect(names).toEqual(expect.arrayContaining(['messages', 'conversation_events', 'conversations']));
-      } finally {
-        await store.connection.dropDatabase();
-        await store.close();
-      }
-    });
+    it.runIf(real)(
+      'creates collections explicitly with autoCreate (real MongoDB only: the test engine lacks `create`)',
+      async () => {
+        const dbName = uniqueDb();
+        const store = await createMongoStore(mongo!.uri, { dbName, autoCreate: true });
+        try {
+          const names = (await store.connection.listCollections()).map((c) => c.name);
+          expect(names).toEqual(
+            expect.arrayContaining(['messages', 'conversation_events', 'conversations']),
+          );
+        } finally {
+          await store.connection.dropDatabase();
+          await store.close();
+        }
+      },
+    );
   });
 });

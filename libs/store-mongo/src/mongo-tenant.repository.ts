@@ -14,7 +14,9 @@ export class MongoTenantRepository extends TenantRepository {
   }
 
   override async create(tenant: Tenant): Promise<Tenant> {
-    await conflictOnDuplicate('tenant', () => this.tenants.insertMany([fromTenant(tenant)], writeOptions(undefined)));
+    await conflictOnDuplicate('tenant', () =>
+      this.tenants.insertMany([fromTenant(tenant)], writeOptions(undefined)),
+    );
     return { ...tenant };
   }
 
@@ -30,7 +32,11 @@ export class MongoTenantRepository extends TenantRepository {
 
   override async updateSigningSecret(id: string, secret: string): Promise<Tenant | null> {
     const r = await this.tenants
-      .findOneAndUpdate({ _id: id }, { $set: { signingSecret: secret } }, { new: true, ...writeOptions(undefined) })
+      .findOneAndUpdate(
+        { _id: id },
+        { $set: { signingSecret: secret } },
+        { new: true, ...writeOptions(undefined) },
+      )
       .lean<TenantRecord>()
       .exec();
     return r ? toTenant(r) : null;
@@ -38,7 +44,11 @@ export class MongoTenantRepository extends TenantRepository {
 
   override async updateSettings(id: string, settings: TenantSettings): Promise<Tenant | null> {
     const r = await this.tenants
-      .findOneAndUpdate({ _id: id }, { $set: { phoneSignUp: settings.phoneSignUp } }, { new: true, ...writeOptions(undefined) })
+      .findOneAndUpdate(
+        { _id: id },
+        { $set: { phoneSignUp: settings.phoneSignUp } },
+        { new: true, ...writeOptions(undefined) },
+      )
       .lean<TenantRecord>()
       .exec();
     return r ? toTenant(r) : null;

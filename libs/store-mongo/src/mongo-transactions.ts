@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ClientSession, Connection } from 'mongoose';
-import { MONGO_STORE_CONNECTION, MONGO_STORE_OPTIONS, MongoStoreOptions, MongoTransactionMode } from './mongo-store.options';
+import {
+  MONGO_STORE_CONNECTION,
+  MONGO_STORE_OPTIONS,
+  MongoStoreOptions,
+  MongoTransactionMode,
+} from './mongo-store.options';
 import { DURABLE_WRITE_CONCERN } from './mongo-write';
 
 /**
@@ -62,7 +67,11 @@ export class MongoTransactions {
         async () => {
           result = await work(session);
         },
-        { readConcern: { level: 'snapshot' }, writeConcern: DURABLE_WRITE_CONCERN, readPreference: 'primary' },
+        {
+          readConcern: { level: 'snapshot' },
+          writeConcern: DURABLE_WRITE_CONCERN,
+          readPreference: 'primary',
+        },
       );
       return result as T;
     } finally {

@@ -17,7 +17,9 @@ export class MongoUserRepository extends UserRepository {
 
   override async create(user: User): Promise<User> {
     // A duplicate id, phone or externalId in the tenant all surface as CONFLICT.
-    await conflictOnDuplicate('user', () => this.users.insertMany([fromUser(user)], writeOptions(undefined)));
+    await conflictOnDuplicate('user', () =>
+      this.users.insertMany([fromUser(user)], writeOptions(undefined)),
+    );
     return { ...user };
   }
 
@@ -42,13 +44,22 @@ export class MongoUserRepository extends UserRepository {
     return this.one({ tenantId, externalId });
   }
 
-  override async update(tenantId: TenantId, id: UserId, patch: ProfilePatch, at: Date): Promise<User | null> {
+  override async update(
+    tenantId: TenantId,
+    id: UserId,
+    patch: ProfilePatch,
+    at: Date,
+  ): Promise<User | null> {
     const set: Partial<UserRecord> = { updatedAt: at };
     for (const key of PATCHABLE) {
       if (patch[key] !== undefined) Object.assign(set, { [key]: patch[key] });
     }
     const r = await this.users
-      .findOneAndUpdate({ _id: id, tenantId }, { $set: set }, { new: true, ...writeOptions(undefined) })
+      .findOneAndUpdate(
+        { _id: id, tenantId },
+        { $set: set },
+        { new: true, ...writeOptions(undefined) },
+      )
       .lean<UserRecord>()
       .exec();
     return r ? toUser(r) : null;

@@ -110,11 +110,20 @@ async function post(conversationId: string, body: string): Promise<Added> {
 
 function open(viewer: User, since: { conversationId: string; afterSeq: number }[] | null = null) {
   const items: StreamItem[] = [];
-  const stream = streams.open({ tenantId: t, userId: viewer.id, sessionId: 's' } as never, since, (item) => items.push(item));
+  const stream = streams.open(
+    { tenantId: t, userId: viewer.id, sessionId: 's' } as never,
+    since,
+    (item) => items.push(item),
+  );
   opened.push(stream);
-  const bodies = () => items.flatMap((i) => (i.kind === 'event' && i.event.type === 'MESSAGE_ADDED' ? [i.event.message.body] : []));
-  const resyncs = () => items.flatMap((i) => (i.kind === 'resync' ? [`${i.conversationId}:${i.reason}`] : []));
-  const events = (type: RealtimeEvent['type']) => items.flatMap((i) => (i.kind === 'event' && i.event.type === type ? [i.event] : []));
+  const bodies = () =>
+    items.flatMap((i) =>
+      i.kind === 'event' && i.event.type === 'MESSAGE_ADDED' ? [i.event.message.body] : [],
+    );
+  const resyncs = () =>
+    items.flatMap((i) => (i.kind === 'resync' ? [`${i.conversationId}:${i.reason}`] : []));
+  const events = (type: RealtimeEvent['type']) =>
+    items.flatMap((i) => (i.kind === 'event' && i.event.type === type ? [i.event] : []));
   return { stream, items, bodies, resyncs, events };
 }
 
@@ -162,7 +171,11 @@ describe('ChatStream over SQLite', () => {
     await s.stream.started;
     const one = await store_(c.id, 'one');
     // seq 2 is reserved by a writer that never commits; seq 3 arrives live.
-    const three: Added = { ...one, seq: 3, message: { ...one.message, id: newId(), seq: 3, body: 'three' } };
+    const three: Added = {
+      ...one,
+      seq: 3,
+      message: { ...one.message, id: newId(), seq: 3, body: 'three' },
+    };
     await publisher.toConversation(three);
     await until('the store read for seq 1', () => s.bodies().includes('one'));
     await new Promise((r) => setTimeout(r, 20));
@@ -178,14 +191,20 @@ describe('ChatStream over SQLite', () => {
     for (let i = 0; i < 7; i++) await post(c.id, `m${i}`); // replayLimit is 5
     const ahead = await aGroup();
     await post(ahead.id, 'only');
-    const foreign = await store.conversations.create(aConversation(t), [{ userId: ada.id, role: 'OWNER' }]);
+    const foreign = await store.conversations.create(aConversation(t), [
+      { userId: ada.id, role: 'OWNER' },
+    ]);
     const s = open(bob, [
       { conversationId: c.id, afterSeq: 0 },
       { conversationId: ahead.id, afterSeq: 9 },
       { conversationId: foreign.id, afterSeq: 0 },
     ]);
     await s.stream.started;
-    expect(s.resyncs()).toEqual([`${c.id}:TOO_FAR_BEHIND`, `${ahead.id}:CURSOR_AHEAD`, `${foreign.id}:NOT_A_MEMBER`]);
+    expect(s.resyncs()).toEqual([
+      `${c.id}:TOO_FAR_BEHIND`,
+      `${ahead.id}:CURSOR_AHEAD`,
+      `${foreign.id}:NOT_A_MEMBER`,
+    ]);
     expect(s.bodies()).toEqual([]);
     // Live delivery continues after the resync point.
     await post(ahead.id, 'next');
@@ -199,7 +218,12 @@ describe('ChatStream over SQLite', () => {
     const before = await post(c.id, 'before');
     await store.conversations.removeMember(t, c.id, bob.id, 'REMOVED', clock.now());
     await post(c.id, 'while away');
-    await store.conversations.addMembers(t, c.id, [{ userId: bob.id, role: 'MEMBER' }], clock.now());
+    await store.conversations.addMembers(
+      t,
+      c.id,
+      [{ userId: bob.id, role: 'MEMBER' }],
+      clock.now(),
+    );
     const s = open(bob, [{ conversationId: c.id, afterSeq: before.seq }]);
     await s.stream.started;
     expect(s.resyncs()).toEqual([`${c.id}:HISTORY_CHANGED`]);
@@ -212,12 +236,26 @@ describe('ChatStream over SQLite', () => {
     const c = await aGroup();
     const s = open(bob, [{ conversationId: c.id, afterSeq: 0 }]);
     await s.stream.started;
-    const typing = (on: boolean) => publisher.toConversation({ type: 'TYPING', tenantId: t, conversationId: c.id, userId: ada.id, typing: on, user: ada });
+    const typing = (on: boolean) =>
+      publisher.toConversation({
+        type: 'TYPING',
+        tenantId: t,
+        conversationId: c.id,
+        userId: ada.id,
+        typing: on,
+        user: ada,
+      });
     await typing(true);
     await until('typing', () => s.events('TYPING').length === 1);
     await post(c.id, 'typed');
     await until('message', () => s.bodies().length === 1);
-    expect(s.items.slice(-2).map((i) => (i.kind === 'event' ? [i.event.type, 'typing' in i.event ? i.event.typing : null] : i.kind))).toEqual([
+    expect(
+      s.items
+        .slice(-2)
+        .map((i) =>
+          i.kind === 'event' ? [i.event.type, 'typing' in i.event ? i.event.typing : null] : i.kind,
+        ),
+    ).toEqual([
       ['TYPING', false],
       ['MESSAGE_ADDED', null],
     ]);
@@ -225,7 +263,12 @@ describe('ChatStream over SQLite', () => {
     await typing(true);
     await until('typing again', () => s.events('TYPING').length === 3);
     clock.advance(6_000);
-    expect(s.events('TYPING').map((e) => (e as { typing: boolean }).typing)).toEqual([true, false, true, false]);
+    expect(s.events('TYPING').map((e) => (e as { typing: boolean }).typing)).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('shows presence it may see; tells a watcher once when it becomes hidden; leaks nothing after', async () => {
@@ -234,7 +277,14 @@ describe('ChatStream over SQLite', () => {
     const s = open(bob);
     await s.stream.started;
     const presence = (user: User, status: 'ONLINE' | 'OFFLINE') =>
-      publisher.toPresence({ type: 'PRESENCE', tenantId: t, userId: user.id, status, lastSeenAt: null, user });
+      publisher.toPresence({
+        type: 'PRESENCE',
+        tenantId: t,
+        userId: user.id,
+        status,
+        lastSeenAt: null,
+        user,
+      });
     await presence(ada, 'ONLINE');
     clock.advance(250);
     await until('online shown', () => s.events('PRESENCE').length === 1);

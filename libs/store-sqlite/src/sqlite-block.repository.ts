@@ -10,7 +10,10 @@ export class SqliteBlockRepository extends BlockRepository {
   private readonly exists: Statement<[string, string, string], { one: number }>;
   private readonly eitherWay: Statement<[string, string, string, string, string], { one: number }>;
   private readonly list: Statement<[string, string, number], { blocked_id: string }>;
-  private readonly among: Statement<[string, string, string, string, string, string], { blocker_id: string; blocked_id: string }>;
+  private readonly among: Statement<
+    [string, string, string, string, string, string],
+    { blocker_id: string; blocked_id: string }
+  >;
 
   constructor(db: Database) {
     super();
@@ -71,7 +74,11 @@ export class SqliteBlockRepository extends BlockRepository {
     return this.list.all(tenantId, blockerId, MAX_LISTED).map((r) => r.blocked_id);
   }
 
-  override async blocksAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<BlockRelations> {
+  override async blocksAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<BlockRelations> {
     const result: BlockRelations = { blocked: new Set(), blockedBy: new Set() };
     if (others.length === 0) return result;
     const ids = JSON.stringify(others);

@@ -1,5 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Contact, ContactRelations, ContactRepository, Page, PageRequest, TenantId, UserId } from '@chatter/core';
+import {
+  Contact,
+  ContactRelations,
+  ContactRepository,
+  Page,
+  PageRequest,
+  TenantId,
+  UserId,
+} from '@chatter/core';
 import { ContactRow, toContact } from './mappers/contact.mapper';
 import { decodeKeyset, toPage } from './pagination';
 import { mapConstraintErrors } from './sqlite-errors';
@@ -11,7 +19,10 @@ export class SqliteContactRepository extends ContactRepository {
   private readonly firstPage: Statement<[string, string, number], ContactRow>;
   private readonly nextPage: Statement<[string, string, number, string, number], ContactRow>;
   private readonly ids: Statement<[string, string, number], { contact_id: string }>;
-  private readonly relations: Statement<[string, string, string, string, string, string], { owner_id: string; contact_id: string }>;
+  private readonly relations: Statement<
+    [string, string, string, string, string, string],
+    { owner_id: string; contact_id: string }
+  >;
 
   constructor(db: Database) {
     super();
@@ -83,7 +94,11 @@ export class SqliteContactRepository extends ContactRepository {
     return this.ids.all(tenantId, ownerId, limit).map((r) => r.contact_id);
   }
 
-  override async relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations> {
+  override async relationsAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<ContactRelations> {
     const result: ContactRelations = { contacts: new Set(), contactOf: new Set() };
     if (others.length === 0) return result;
     const ids = JSON.stringify(others);

@@ -205,12 +205,14 @@ export class SqliteConversationRepository extends ConversationRepository {
       },
     ).immediate;
 
-    this.updateVisibilityTx = db.transaction((t: string, c: string, visibility: HistoryVisibility, at: Date) => {
-      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
-      if (!event) return null;
-      const row = s.setVisibility.get(visibility, t, c)!;
-      return { conversation: toConversation(row), event };
-    }).immediate;
+    this.updateVisibilityTx = db.transaction(
+      (t: string, c: string, visibility: HistoryVisibility, at: Date) => {
+        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+        if (!event) return null;
+        const row = s.setVisibility.get(visibility, t, c)!;
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
 
     this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
       const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);

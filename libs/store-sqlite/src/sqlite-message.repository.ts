@@ -41,7 +41,10 @@ export class SqliteMessageRepository extends MessageRepository {
   /** Tenants whose search index exists (created with a tenant's first message). */
   private readonly indexed: Set<string>;
   private readonly ensureIndexTx: (tenantId: string) => void;
-  private readonly searchStatements = new Map<string, { all: SearchStatement; within: SearchInStatement }>();
+  private readonly searchStatements = new Map<
+    string,
+    { all: SearchStatement; within: SearchInStatement }
+  >();
   private readonly appendTx: (input: NewMessage) => AppendResult;
   private readonly editTx: (
     t: string,

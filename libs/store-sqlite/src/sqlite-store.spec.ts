@@ -48,7 +48,9 @@ describe('SqliteStore on a file', () => {
       const store = SqliteStore.open({ file });
       const t = aTenantId();
       const user = await store.users.create(aUser(t));
-      const conversation = await store.conversations.create(aConversation(t), [{ userId: user.id, role: 'OWNER' }]);
+      const conversation = await store.conversations.create(aConversation(t), [
+        { userId: user.id, role: 'OWNER' },
+      ]);
       await store.messages.append(aMessage(t, conversation.id, user.id, { body: 'private' }));
       const mode = (path: string) => statSync(path).mode & 0o777;
       expect(mode(join(file, '..'))).toBe(0o700);
@@ -69,20 +71,51 @@ describe('SqliteStore on a file', () => {
     migrate(raw, [initialMigration]);
     const [a, b] = [aTenantId(), aTenantId()];
     const now = Date.now();
-    for (const [t, body] of [[a, 'shared word alpha'], [b, 'shared word beta'], [a, 'deleted word']] as const) {
-      raw.prepare('INSERT INTO users (tenant_id, id, name, presence_privacy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(t, 'u', 'U', 'EVERYONE', now, now);
-      raw.prepare("INSERT INTO conversations (tenant_id, id, kind, created_at, last_activity_at, last_seq) VALUES (?, 'c', 'GROUP', ?, ?, 0) ON CONFLICT DO NOTHING").run(t, now, now);
-      raw.prepare("INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at) VALUES (?, 'c', 'u', 'OWNER', ?) ON CONFLICT DO NOTHING").run(t, now);
-      const seq = (raw.prepare('SELECT count(*) AS n FROM messages WHERE tenant_id = ?').get(t) as { n: number }).n + 1;
-      raw.prepare('INSERT INTO messages (tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(t, `m${seq}`, 'c', seq, 'u', `k${seq}`, body, now + seq);
+    for (const [t, body] of [
+      [a, 'shared word alpha'],
+      [b, 'shared word beta'],
+      [a, 'deleted word'],
+    ] as const) {
+      raw
+        .prepare(
+          'INSERT INTO users (tenant_id, id, name, presence_privacy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(t, 'u', 'U', 'EVERYONE', now, now);
+      raw
+        .prepare(
+          "INSERT INTO conversations (tenant_id, id, kind, created_at, last_activity_at, last_seq) VALUES (?, 'c', 'GROUP', ?, ?, 0) ON CONFLICT DO NOTHING",
+        )
+        .run(t, now, now);
+      raw
+        .prepare(
+          "INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at) VALUES (?, 'c', 'u', 'OWNER', ?) ON CONFLICT DO NOTHING",
+        )
+        .run(t, now);
+      const seq =
+        (
+          raw.prepare('SELECT count(*) AS n FROM messages WHERE tenant_id = ?').get(t) as {
+            n: number;
+          }
+        ).n + 1;
+      raw
+        .prepare(
+          'INSERT INTO messages (tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(t, `m${seq}`, 'c', seq, 'u', `k${seq}`, body, now + seq);
     }
-    raw.prepare("UPDATE messages SET body = NULL, deleted_at = ? WHERE tenant_id = ? AND id = 'm2'").run(now, a);
+    raw
+      .prepare("UPDATE messages SET body = NULL, deleted_at = ? WHERE tenant_id = ? AND id = 'm2'")
+      .run(now, a);
     raw.close();
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([2, 3, 4]);
-    expect((await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word alpha']);
-    expect((await store.messages.search(b, 'u', 'word', null, 0, 10)).map((h) => h.message.body)).toEqual(['shared word beta']);
+    expect(
+      (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
+    ).toEqual(['shared word alpha']);
+    expect(
+      (await store.messages.search(b, 'u', 'word', null, 0, 10)).map((h) => h.message.body),
+    ).toEqual(['shared word beta']);
     expect(await store.messages.search(a, 'u', 'deleted', null, 0, 10)).toEqual([]);
     expect((await store.tenants.create(aTenant({ id: a }))).phoneSignUp).toBe(true);
     await store.close();

@@ -107,7 +107,8 @@ function restrictToOwner(file: string): void {
   // An existing directory is the operator's (it may be shared, like /tmp): only a new one is ours.
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
-  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) narrow(path, 0o600);
+  for (const path of [file, `${file}-wal`, `${file}-shm`])
+    if (existsSync(path)) narrow(path, 0o600);
 }
 
 function narrow(path: string, mode: number): void {

@@ -11,7 +11,8 @@ const PREFIX = 'messages_fts_';
  * depend on another tenant's messages. Named by the hex of the tenant id (ids are slugs, but hex
  * keeps any id a plain identifier).
  */
-export const searchTableOf = (tenantId: string): string => `${PREFIX}${Buffer.from(tenantId, 'utf8').toString('hex')}`;
+export const searchTableOf = (tenantId: string): string =>
+  `${PREFIX}${Buffer.from(tenantId, 'utf8').toString('hex')}`;
 
 /**
  * Creates a tenant's index and the triggers that keep it in step with `messages` (only live
@@ -19,11 +20,17 @@ export const searchTableOf = (tenantId: string): string => `${PREFIX}${Buffer.fr
  * Idempotent; runs inside the caller's transaction when there is one.
  */
 export function createTenantSearchIndex(db: Database, tenantId: string): string {
-  if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId.slice(0, 60))}`);
+  if (!TENANT_ID_PATTERN.test(tenantId))
+    throw new Error(`not a tenant id: ${JSON.stringify(tenantId.slice(0, 60))}`);
   const t = searchTableOf(tenantId);
   // The id is a validated slug: safe as an SQL string literal (triggers cannot take parameters).
   const id = `'${tenantId}'`;
-  const exists = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(t)!.n > 0;
+  const exists =
+    db
+      .prepare<[string], { n: number }>(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+      )
+      .get(t)!.n > 0;
   if (exists) return t;
   db.exec(`
     CREATE VIRTUAL TABLE ${t} USING fts5(body, content = 'messages', content_rowid = 'pk', tokenize = '${TOKENIZE}');
@@ -45,7 +52,9 @@ export function createTenantSearchIndex(db: Database, tenantId: string): string 
 /** The tenants that have an index, read from the schema. */
 export function indexedTenants(db: Database): Set<string> {
   const rows = db
-    .prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB ? ")
+    .prepare<[string], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB ? ",
+    )
     .all(`${PREFIX}*`);
   const ids = new Set<string>();
   for (const { name } of rows) {

@@ -1,11 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLObjectType, GraphQLSchema, IntrospectionQuery, isEnumType } from 'graphql';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  GraphQLObjectType,
+  GraphQLSchema,
+  IntrospectionQuery,
+  isEnumType,
+} from 'graphql';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, appToken, appUser, gql, GqlResult, newTenantSecret, nextPhone, ok, removeDataDir, Session, signUp, wsClient } from '../support';
+import {
+  ApiProcess,
+  appToken,
+  appUser,
+  gql,
+  GqlResult,
+  newTenantSecret,
+  nextPhone,
+  ok,
+  removeDataDir,
+  Session,
+  signUp,
+  wsClient,
+} from '../support';
 import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/identity-helpers';
 
 /**
@@ -37,7 +58,21 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  * presence CONTACTS), `null`, `G`/`noG` (G in conversations), `hit`/`nohit` (O's message found by
  * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
  */
-const RELATIONS = ['self', 'contact', 'stranger', 'member', 'former', 'blocked', 'blocker', 'tenant', 'tadmin', 'operator', 'none', 'expired', 'revoked'] as const;
+const RELATIONS = [
+  'self',
+  'contact',
+  'stranger',
+  'member',
+  'former',
+  'blocked',
+  'blocker',
+  'tenant',
+  'tadmin',
+  'operator',
+  'none',
+  'expired',
+  'revoked',
+] as const;
 type Relation = (typeof RELATIONS)[number];
 
 // prettier-ignore
@@ -90,7 +125,8 @@ const MATRIX: Record<string, string> = {
 
 const expectedRow = (key: string): Record<Relation, string> => {
   const cells = MATRIX[key]!.trim().split(/\s+/);
-  if (cells.length !== RELATIONS.length) throw new Error(`matrix row ${key} has ${cells.length} cells, not ${RELATIONS.length}`);
+  if (cells.length !== RELATIONS.length)
+    throw new Error(`matrix row ${key} has ${cells.length} cells, not ${RELATIONS.length}`);
   return Object.fromEntries(RELATIONS.map((r, i) => [r, cells[i]!])) as Record<Relation, string>;
 };
 
@@ -132,7 +168,8 @@ interface Row {
   mutates?: boolean;
 }
 
-const dmOf = (f: Fixture, caller: Session | null): string => (caller && f.dms.get(caller.userId)) ?? f.dms.get(f.stranger.userId)!;
+const dmOf = (f: Fixture, caller: Session | null): string =>
+  (caller && f.dms.get(caller.userId)) ?? f.dms.get(f.stranger.userId)!;
 
 const ROWS: Record<string, Row> = {
   'Query.me': { query: '{ me { id } }', vars: () => ({}) },
@@ -150,38 +187,88 @@ const ROWS: Record<string, Row> = {
   'Query.conversations': {
     query: '{ conversations(first:50){ edges { node { id } } } }',
     vars: () => ({}),
-    label: (d, f) => ((d.conversations as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.group) ? 'G' : 'noG'),
+    label: (d, f) =>
+      (d.conversations as { edges: { node: { id: string } }[] }).edges.some(
+        (e) => e.node.id === f.group,
+      )
+        ? 'G'
+        : 'noG',
   },
   'Query.conversation': {
     query: 'query($c:ID!){ conversation(id:$c){ id } }',
     vars: (f) => ({ c: f.group }),
     label: (d) => (d.conversation ? 'ok' : 'null'),
   },
-  'Query.messages': { query: 'query($c:ID!){ messages(conversationId:$c, last:5){ edges { node { id } } } }', vars: (f) => ({ c: f.group }) },
+  'Query.messages': {
+    query: 'query($c:ID!){ messages(conversationId:$c, last:5){ edges { node { id } } } }',
+    vars: (f) => ({ c: f.group }),
+  },
   'Query.searchMessages': {
     query: 'query($q:String!){ searchMessages(query:$q){ edges { node { id } } } }',
     vars: () => ({ q: WORD }),
-    label: (d, f) => ((d.searchMessages as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.message) ? 'hit' : 'nohit'),
+    label: (d, f) =>
+      (d.searchMessages as { edges: { node: { id: string } }[] }).edges.some(
+        (e) => e.node.id === f.message,
+      )
+        ? 'hit'
+        : 'nohit',
   },
   'Query.channels': {
     query: 'query($q:String){ channels(query:$q){ edges { node { id } } } }',
     vars: (f) => ({ q: f.channelTitle }),
-    label: (d, f) => ((d.channels as { edges: { node: { id: string } }[] }).edges.some((e) => e.node.id === f.channel) ? 'CH' : 'noCH'),
+    label: (d, f) =>
+      (d.channels as { edges: { node: { id: string } }[] }).edges.some(
+        (e) => e.node.id === f.channel,
+      )
+        ? 'CH'
+        : 'noCH',
   },
   'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
-  'Mutation.requestLoginCode': { query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', vars: () => ({ p: nextPhone() }) },
-  'Mutation.verifyLoginCode': {
-    query: 'mutation($p:String!){ verifyLoginCode(phone:$p, code:"000000", name:"Nobody"){ accessToken } }',
+  'Mutation.requestLoginCode': {
+    query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }',
     vars: () => ({ p: nextPhone() }),
   },
-  'Mutation.refreshSession': { query: 'mutation($r:String!){ refreshSession(refreshToken:$r){ accessToken } }', vars: () => ({ r: randomBytes(32).toString('base64url') }) },
-  'Mutation.logout': { query: 'mutation($r:String!){ logout(refreshToken:$r) }', vars: () => ({ r: randomBytes(32).toString('base64url') }) },
-  'Mutation.updateProfile': { query: 'mutation{ updateProfile(input:{statusText:"in the matrix"}){ id } }', vars: () => ({}) },
-  'Mutation.addContact': { query: 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', vars: (f) => ({ p: f.owner.phone }), mutates: true },
-  'Mutation.removeContact': { query: 'mutation($u:ID!){ removeContact(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
-  'Mutation.blockUser': { query: 'mutation($u:ID!){ blockUser(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
-  'Mutation.unblockUser': { query: 'mutation($u:ID!){ unblockUser(userId:$u) }', vars: (f) => ({ u: f.owner.userId }), mutates: true },
-  'Mutation.openDirectConversation': { query: 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', vars: (f) => ({ u: f.owner.userId }) },
+  'Mutation.verifyLoginCode': {
+    query:
+      'mutation($p:String!){ verifyLoginCode(phone:$p, code:"000000", name:"Nobody"){ accessToken } }',
+    vars: () => ({ p: nextPhone() }),
+  },
+  'Mutation.refreshSession': {
+    query: 'mutation($r:String!){ refreshSession(refreshToken:$r){ accessToken } }',
+    vars: () => ({ r: randomBytes(32).toString('base64url') }),
+  },
+  'Mutation.logout': {
+    query: 'mutation($r:String!){ logout(refreshToken:$r) }',
+    vars: () => ({ r: randomBytes(32).toString('base64url') }),
+  },
+  'Mutation.updateProfile': {
+    query: 'mutation{ updateProfile(input:{statusText:"in the matrix"}){ id } }',
+    vars: () => ({}),
+  },
+  'Mutation.addContact': {
+    query: 'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+    vars: (f) => ({ p: f.owner.phone }),
+    mutates: true,
+  },
+  'Mutation.removeContact': {
+    query: 'mutation($u:ID!){ removeContact(userId:$u) }',
+    vars: (f) => ({ u: f.owner.userId }),
+    mutates: true,
+  },
+  'Mutation.blockUser': {
+    query: 'mutation($u:ID!){ blockUser(userId:$u) }',
+    vars: (f) => ({ u: f.owner.userId }),
+    mutates: true,
+  },
+  'Mutation.unblockUser': {
+    query: 'mutation($u:ID!){ unblockUser(userId:$u) }',
+    vars: (f) => ({ u: f.owner.userId }),
+    mutates: true,
+  },
+  'Mutation.openDirectConversation': {
+    query: 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }',
+    vars: (f) => ({ u: f.owner.userId }),
+  },
   'Mutation.acceptMessageRequest': {
     query: 'mutation($c:ID!){ acceptMessageRequest(conversationId:$c){ id } }',
     vars: (f) => ({ c: f.dms.get(f.stranger.userId) }),
@@ -192,46 +279,100 @@ const ROWS: Record<string, Row> = {
     vars: (f) => ({ c: f.dms.get(f.stranger.userId) }),
     mutates: true,
   },
-  'Mutation.createGroup': { query: 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix side group", memberIds:$m}){ id } }', vars: (f) => ({ m: [f.owner.userId] }) },
-  'Mutation.createChannel': { query: 'mutation{ createChannel(input:{title:"Matrix side channel"}){ id } }', vars: () => ({}) },
-  'Mutation.joinChannel': { query: 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', vars: (f) => ({ c: f.channel }) },
-  'Mutation.addMembers': { query: 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', vars: (f) => ({ c: f.group, u: [f.neutral.userId] }), mutates: true },
-  'Mutation.removeMember': { query: 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', vars: (f) => ({ c: f.group, u: f.member2.userId }), mutates: true },
+  'Mutation.createGroup': {
+    query:
+      'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix side group", memberIds:$m}){ id } }',
+    vars: (f) => ({ m: [f.owner.userId] }),
+  },
+  'Mutation.createChannel': {
+    query: 'mutation{ createChannel(input:{title:"Matrix side channel"}){ id } }',
+    vars: () => ({}),
+  },
+  'Mutation.joinChannel': {
+    query: 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }',
+    vars: (f) => ({ c: f.channel }),
+  },
+  'Mutation.addMembers': {
+    query: 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+    vars: (f) => ({ c: f.group, u: [f.neutral.userId] }),
+    mutates: true,
+  },
+  'Mutation.removeMember': {
+    query: 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+    vars: (f) => ({ c: f.group, u: f.member2.userId }),
+    mutates: true,
+  },
   'Mutation.setMemberRole': {
-    query: 'mutation($c:ID!,$u:ID!){ setMemberRole(conversationId:$c, userId:$u, role:ADMIN){ id } }',
+    query:
+      'mutation($c:ID!,$u:ID!){ setMemberRole(conversationId:$c, userId:$u, role:ADMIN){ id } }',
     vars: (f) => ({ c: f.group, u: f.member2.userId }),
     mutates: true,
   },
   'Mutation.updateConversation': {
-    query: 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"Matrix group"}){ id } }',
+    query:
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"Matrix group"}){ id } }',
     vars: (f) => ({ c: f.group }),
   },
-  'Mutation.leaveConversation': { query: 'mutation($c:ID!){ leaveConversation(conversationId:$c) }', vars: (f) => ({ c: f.group }), mutates: true },
+  'Mutation.leaveConversation': {
+    query: 'mutation($c:ID!){ leaveConversation(conversationId:$c) }',
+    vars: (f) => ({ c: f.group }),
+    mutates: true,
+  },
   'Mutation.sendMessage': {
-    query: 'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
+    query:
+      'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
     vars: (f) => ({ c: f.group, k: `m-${randomBytes(6).toString('hex')}` }),
   },
   'Mutation.sendMessage (DM)': {
-    query: 'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
+    query:
+      'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix says hi"}){ id } }',
     vars: (f, caller) => ({ c: dmOf(f, caller), k: `d-${randomBytes(6).toString('hex')}` }),
     mutates: true,
   },
-  'Mutation.editMessage': { query: 'mutation($id:ID!){ editMessage(id:$id, body:"edited by the matrix"){ id } }', vars: (f) => ({ id: f.editable }) },
-  'Mutation.deleteMessage': { query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }', vars: (f) => ({ id: f.doomed }) },
-  'Mutation.addReaction': { query: 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
-  'Mutation.removeReaction': { query: 'mutation($id:ID!){ removeReaction(messageId:$id, emoji:"👍"){ id } }', vars: (f) => ({ id: f.message }) },
-  'Mutation.markRead': { query: 'mutation($c:ID!){ markRead(conversationId:$c, seq:1){ id } }', vars: (f) => ({ c: f.group }) },
-  'Mutation.markDelivered': { query: 'mutation($c:ID!){ markDelivered(conversationId:$c, seq:1) }', vars: (f) => ({ c: f.group }) },
-  'Mutation.setTyping': { query: 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', vars: (f) => ({ c: f.group }) },
+  'Mutation.editMessage': {
+    query: 'mutation($id:ID!){ editMessage(id:$id, body:"edited by the matrix"){ id } }',
+    vars: (f) => ({ id: f.editable }),
+  },
+  'Mutation.deleteMessage': {
+    query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }',
+    vars: (f) => ({ id: f.doomed }),
+  },
+  'Mutation.addReaction': {
+    query: 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.removeReaction': {
+    query: 'mutation($id:ID!){ removeReaction(messageId:$id, emoji:"👍"){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.markRead': {
+    query: 'mutation($c:ID!){ markRead(conversationId:$c, seq:1){ id } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.markDelivered': {
+    query: 'mutation($c:ID!){ markDelivered(conversationId:$c, seq:1) }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.setTyping': {
+    query: 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }',
+    vars: (f) => ({ c: f.group }),
+  },
   'Mutation.createTenant': {
     query: 'mutation($id:ID!){ createTenant(id:$id, name:"Matrix tenant"){ signingSecret } }',
     vars: () => ({ id: `mx-${randomBytes(4).toString('hex')}` }),
   },
-  'Mutation.rotateTenantSecret': { query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }', vars: (f) => ({ id: f.rotateTenant }) },
-  'Mutation.updateTenantSettings': { query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }', vars: (f) => ({ id: f.rotateTenant }) },
+  'Mutation.rotateTenantSecret': {
+    query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }',
+    vars: (f) => ({ id: f.rotateTenant }),
+  },
+  'Mutation.updateTenantSettings': {
+    query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }',
+    vars: (f) => ({ id: f.rotateTenant }),
+  },
 };
 
-const CHAT_EVENTS = 'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on ResyncRequired { conversationId } } }';
+const CHAT_EVENTS =
+  'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on ResyncRequired { conversationId } } }';
 
 describe('authorization matrix: every operation × every relation', () => {
   let api: ApiProcess;
@@ -249,65 +390,161 @@ describe('authorization matrix: every operation × every relation', () => {
   };
 
   beforeAll(async () => {
-    api = await startBuiltApi({ ADMIN_TOKEN, DEFAULT_TENANT_SECRET: secret, TRUST_PROXY: 'loopback', PRESENCE_TTL_MS: '60000' });
+    api = await startBuiltApi({
+      ADMIN_TOKEN,
+      DEFAULT_TENANT_SECRET: secret,
+      TRUST_PROXY: 'loopback',
+      PRESENCE_TTL_MS: '60000',
+    });
     const introspection = await gql<IntrospectionQuery>(api, getIntrospectionQuery());
     schema = introspection.data
       ? buildClientSchema(introspection.data)
       : buildSchema(readFileSync(join(__dirname, '../../../../schema.graphql'), 'utf8'));
 
-    const [owner, contact, blocked] = [await signUp(api, 'Owner'), await signUp(api, 'Contact'), await signUp(api, 'Blocked')];
+    const [owner, contact, blocked] = [
+      await signUp(api, 'Owner'),
+      await signUp(api, 'Contact'),
+      await signUp(api, 'Blocked'),
+    ];
     const app = (name: string) => appUser(api, name, secret);
     const [stranger, member, member2, former, blocker, neutral] = await Promise.all(
       ['Stranger', 'Member', 'Member Two', 'Former', 'Blocker', 'Neutral'].map(app),
     );
-    const foreignSecret = (await gql(api, 'mutation{ createTenant(id:"matrix-acme", name:"Acme"){ signingSecret } }', {}, undefined, admin)).data!
-      .createTenant.signingSecret as string;
-    await gql(api, 'mutation{ createTenant(id:"matrix-rot", name:"Rotated"){ signingSecret } }', {}, undefined, admin);
+    const foreignSecret = (
+      await gql(
+        api,
+        'mutation{ createTenant(id:"matrix-acme", name:"Acme"){ signingSecret } }',
+        {},
+        undefined,
+        admin,
+      )
+    ).data!.createTenant.signingSecret as string;
+    await gql(
+      api,
+      'mutation{ createTenant(id:"matrix-rot", name:"Rotated"){ signingSecret } }',
+      {},
+      undefined,
+      admin,
+    );
     const foreigner = await appUser(api, 'Foreigner', foreignSecret, 'matrix-acme');
 
     const second = await logIn(api, owner.phone);
     await ok(api, 'mutation($r:String!){ logout(refreshToken:$r) }', { r: second.refreshToken });
     const expiredToken = await appToken(secret, 'matrix-expired', { expiresIn: -120 });
 
-    const add = (who: Session, phone: string) => ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: phone }, who.accessToken);
+    const add = (who: Session, phone: string) =>
+      ok(
+        api,
+        'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+        { p: phone },
+        who.accessToken,
+      );
     await add(owner, contact.phone);
     await add(contact, owner.phone);
     await add(owner, blocked.phone);
 
     const channelTitle = `Matrix lounge ${randomBytes(3).toString('hex')}`;
     const group = (
-      await ok(api, 'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix group", memberIds:$m, historyVisibility: FULL}){ id } }', { m: [member.userId, member2.userId, former.userId] }, owner.accessToken)
+      await ok(
+        api,
+        'mutation($m:[ID!]!){ createGroup(input:{title:"Matrix group", memberIds:$m, historyVisibility: FULL}){ id } }',
+        { m: [member.userId, member2.userId, former.userId] },
+        owner.accessToken,
+      )
     ).createGroup.id as string;
-    await ok(api, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: group, u: former.userId }, owner.accessToken);
-    const channel = (await ok(api, 'mutation($t:String!){ createChannel(input:{title:$t}){ id } }', { t: channelTitle }, owner.accessToken)).createChannel.id as string;
+    await ok(
+      api,
+      'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+      { c: group, u: former.userId },
+      owner.accessToken,
+    );
+    const channel = (
+      await ok(
+        api,
+        'mutation($t:String!){ createChannel(input:{title:$t}){ id } }',
+        { t: channelTitle },
+        owner.accessToken,
+      )
+    ).createChannel.id as string;
     const send = async (who: Session, c: string, body: string) =>
-      (await ok(api, 'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id } }', { c, k: `s-${randomBytes(6).toString('hex')}`, b: body }, who.accessToken))
-        .sendMessage.id as string;
+      (
+        await ok(
+          api,
+          'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id } }',
+          { c, k: `s-${randomBytes(6).toString('hex')}`, b: body },
+          who.accessToken,
+        )
+      ).sendMessage.id as string;
     const message = await send(owner, group, `${WORD} hello group`);
     const editable = await send(owner, group, 'this one will be edited');
     const doomed = await send(owner, group, 'this one will be deleted');
 
     const dms = new Map<string, string>();
     for (const who of [stranger, contact, blocked, blocker]) {
-      const dm = (await ok(api, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: owner.userId }, who.accessToken)).openDirectConversation.id as string;
+      const dm = (
+        await ok(
+          api,
+          'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }',
+          { u: owner.userId },
+          who.accessToken,
+        )
+      ).openDirectConversation.id as string;
       await send(who, dm, 'hi');
       dms.set(who.userId, dm);
     }
-    await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: blocked.userId }, owner.accessToken);
-    await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: owner.userId }, blocker.accessToken);
+    await ok(
+      api,
+      'mutation($u:ID!){ blockUser(userId:$u) }',
+      { u: blocked.userId },
+      owner.accessToken,
+    );
+    await ok(
+      api,
+      'mutation($u:ID!){ blockUser(userId:$u) }',
+      { u: owner.userId },
+      blocker.accessToken,
+    );
 
-    await ok(api, 'mutation{ updateProfile(input:{presencePrivacy:CONTACTS}){ id } }', {}, owner.accessToken);
+    await ok(
+      api,
+      'mutation{ updateProfile(input:{presencePrivacy:CONTACTS}){ id } }',
+      {},
+      owner.accessToken,
+    );
     sockets.push(wsClient(api, owner.accessToken));
     for (let i = 0; ; i++) {
-      const seen = await ok(api, 'query($id:ID!){ user(id:$id){ presence { status } } }', { id: owner.userId }, contact.accessToken);
+      const seen = await ok(
+        api,
+        'query($id:ID!){ user(id:$id){ presence { status } } }',
+        { id: owner.userId },
+        contact.accessToken,
+      );
       if (seen.user.presence.status === 'ONLINE') break;
       if (i > 200) throw new Error('the owner never came online');
       await new Promise((r) => setTimeout(r, 50));
     }
 
     f = {
-      owner, contact, stranger, member, member2, former, blocked, blocker, neutral, foreigner,
-      expiredToken, revokedToken: second.accessToken, group, channel, channelTitle, message, editable, doomed, dms, rotateTenant: 'matrix-rot',
+      owner,
+      contact,
+      stranger,
+      member,
+      member2,
+      former,
+      blocked,
+      blocker,
+      neutral,
+      foreigner,
+      expiredToken,
+      revokedToken: second.accessToken,
+      group,
+      channel,
+      channelTitle,
+      message,
+      editable,
+      doomed,
+      dms,
+      rotateTenant: 'matrix-rot',
     };
   }, 60_000);
 
@@ -320,9 +557,16 @@ describe('authorization matrix: every operation × every relation', () => {
   });
 
   const callerOf = (r: Relation): Session | null =>
-    ({ self: f.owner, contact: f.contact, stranger: f.stranger, member: f.member, former: f.former, blocked: f.blocked, blocker: f.blocker, tenant: f.foreigner })[
-      r as UserRelation
-    ] ?? null;
+    ({
+      self: f.owner,
+      contact: f.contact,
+      stranger: f.stranger,
+      member: f.member,
+      former: f.former,
+      blocked: f.blocked,
+      blocker: f.blocker,
+      tenant: f.foreigner,
+    })[r as UserRelation] ?? null;
   const tokenOf = (r: Relation): string | undefined =>
     r === 'expired' ? f.expiredToken : r === 'revoked' ? f.revokedToken : callerOf(r)?.accessToken;
 
@@ -337,42 +581,120 @@ describe('authorization matrix: every operation × every relation', () => {
   /** Puts the relations back as the fixture defines them, after a row that changed them. */
   async function restore(): Promise<void> {
     const o = f.owner;
-    const everyone = [f.contact, f.stranger, f.member, f.member2, f.former, f.blocked, f.blocker, f.neutral];
+    const everyone = [
+      f.contact,
+      f.stranger,
+      f.member,
+      f.member2,
+      f.former,
+      f.blocked,
+      f.blocker,
+      f.neutral,
+    ];
     const ownerContacts = new Set([f.contact.userId, f.blocked.userId]);
-    const hasOwner = new Set([f.contact.userId, f.stranger.userId, f.blocked.userId, f.blocker.userId]);
-    const blocksOf = new Map([[o.userId, [f.blocked.userId]], [f.blocker.userId, [o.userId]]]);
+    const hasOwner = new Set([
+      f.contact.userId,
+      f.stranger.userId,
+      f.blocked.userId,
+      f.blocker.userId,
+    ]);
+    const blocksOf = new Map([
+      [o.userId, [f.blocked.userId]],
+      [f.blocker.userId, [o.userId]],
+    ]);
     const contactIds = async (s: Session) =>
-      (await ok(api, '{ contacts(first:100){ edges { node { user { id } } } } }', {}, s.accessToken)).contacts.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id) as string[];
-    const blockedIds = async (s: Session) => (await ok(api, '{ blockedUsers { id } }', {}, s.accessToken)).blockedUsers.map((u: { id: string }) => u.id) as string[];
-    const phones = new Map([[f.contact.userId, f.contact.phone], [f.blocked.userId, f.blocked.phone]]);
+      (
+        await ok(
+          api,
+          '{ contacts(first:100){ edges { node { user { id } } } } }',
+          {},
+          s.accessToken,
+        )
+      ).contacts.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id) as string[];
+    const blockedIds = async (s: Session) =>
+      (await ok(api, '{ blockedUsers { id } }', {}, s.accessToken)).blockedUsers.map(
+        (u: { id: string }) => u.id,
+      ) as string[];
+    const phones = new Map([
+      [f.contact.userId, f.contact.phone],
+      [f.blocked.userId, f.blocked.phone],
+    ]);
 
     await Promise.all(
       [o, ...everyone].map(async (s) => {
         const want = blocksOf.get(s.userId) ?? [];
         const have = await blockedIds(s);
-        for (const id of have.filter((id) => !want.includes(id))) await ok(api, 'mutation($u:ID!){ unblockUser(userId:$u) }', { u: id }, s.accessToken);
-        for (const id of want.filter((id) => !have.includes(id))) await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: id }, s.accessToken);
+        for (const id of have.filter((id) => !want.includes(id)))
+          await ok(api, 'mutation($u:ID!){ unblockUser(userId:$u) }', { u: id }, s.accessToken);
+        for (const id of want.filter((id) => !have.includes(id)))
+          await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: id }, s.accessToken);
         const contacts = await contactIds(s);
         if (s === o) {
-          for (const id of contacts.filter((id) => !ownerContacts.has(id))) await ok(api, 'mutation($u:ID!){ removeContact(userId:$u) }', { u: id }, o.accessToken);
+          for (const id of contacts.filter((id) => !ownerContacts.has(id)))
+            await ok(api, 'mutation($u:ID!){ removeContact(userId:$u) }', { u: id }, o.accessToken);
           for (const id of [...ownerContacts].filter((id) => !contacts.includes(id)))
-            await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: phones.get(id) }, o.accessToken);
+            await ok(
+              api,
+              'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+              { p: phones.get(id) },
+              o.accessToken,
+            );
         } else if (hasOwner.has(s.userId) !== contacts.includes(o.userId)) {
-          if (hasOwner.has(s.userId)) await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: o.phone }, s.accessToken);
-          else await ok(api, 'mutation($u:ID!){ removeContact(userId:$u) }', { u: o.userId }, s.accessToken);
+          if (hasOwner.has(s.userId))
+            await ok(
+              api,
+              'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+              { p: o.phone },
+              s.accessToken,
+            );
+          else
+            await ok(
+              api,
+              'mutation($u:ID!){ removeContact(userId:$u) }',
+              { u: o.userId },
+              s.accessToken,
+            );
         }
       }),
     );
     const members = (
-      await ok(api, 'query($c:ID!){ conversation(id:$c){ members(first:100){ edges { node { role user { id } } } } } }', { c: f.group }, o.accessToken)
-    ).conversation.members.edges.map((e: { node: { role: string; user: { id: string } } }) => ({ id: e.node.user.id, role: e.node.role })) as { id: string; role: string }[];
-    const wanted = new Map([[o.userId, 'OWNER'], [f.member.userId, 'MEMBER'], [f.member2.userId, 'MEMBER']]);
+      await ok(
+        api,
+        'query($c:ID!){ conversation(id:$c){ members(first:100){ edges { node { role user { id } } } } } }',
+        { c: f.group },
+        o.accessToken,
+      )
+    ).conversation.members.edges.map((e: { node: { role: string; user: { id: string } } }) => ({
+      id: e.node.user.id,
+      role: e.node.role,
+    })) as { id: string; role: string }[];
+    const wanted = new Map([
+      [o.userId, 'OWNER'],
+      [f.member.userId, 'MEMBER'],
+      [f.member2.userId, 'MEMBER'],
+    ]);
     for (const m of members.filter((m) => !wanted.has(m.id)))
-      await ok(api, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: f.group, u: m.id }, o.accessToken);
+      await ok(
+        api,
+        'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+        { c: f.group, u: m.id },
+        o.accessToken,
+      );
     const missing = [...wanted.keys()].filter((id) => !members.some((m) => m.id === id));
-    if (missing.length) await ok(api, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: f.group, u: missing }, o.accessToken);
+    if (missing.length)
+      await ok(
+        api,
+        'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+        { c: f.group, u: missing },
+        o.accessToken,
+      );
     for (const m of members.filter((m) => wanted.has(m.id) && wanted.get(m.id) !== m.role))
-      await ok(api, 'mutation($c:ID!,$u:ID!,$r:MemberRole!){ setMemberRole(conversationId:$c, userId:$u, role:$r){ id } }', { c: f.group, u: m.id, r: wanted.get(m.id) }, o.accessToken);
+      await ok(
+        api,
+        'mutation($c:ID!,$u:ID!,$r:MemberRole!){ setMemberRole(conversationId:$c, userId:$u, role:$r){ id } }',
+        { c: f.group, u: m.id, r: wanted.get(m.id) },
+        o.accessToken,
+      );
   }
 
   /** chatEvents resuming G from seq 0: what the first thing the socket gets says. */
@@ -388,16 +710,32 @@ describe('authorization matrix: every operation × every relation', () => {
       on: { closed: (event) => settle(`closed-${(event as { code?: number }).code ?? '?'}`) },
     });
     const timer = setTimeout(() => settle('silent'), 10_000);
-    const stop = client.subscribe<{ chatEvents: { __typename: string; conversationId?: string; message?: { conversationId: string } } }>(
+    const stop = client.subscribe<{
+      chatEvents: {
+        __typename: string;
+        conversationId?: string;
+        message?: { conversationId: string };
+      };
+    }>(
       { query: CHAT_EVENTS, variables: { s: [{ conversationId: f.group, afterSeq: 0 }] } },
       {
         next: (value) => {
           const event = value.data?.chatEvents;
           if (value.errors?.length) settle(String(value.errors[0]!.extensions?.code ?? 'error'));
-          else if (event?.__typename === 'MessageAdded' && event.message?.conversationId === f.group) settle('replay');
-          else if (event?.__typename === 'ResyncRequired' && event.conversationId === f.group) settle(event.__typename);
+          else if (
+            event?.__typename === 'MessageAdded' &&
+            event.message?.conversationId === f.group
+          )
+            settle('replay');
+          else if (event?.__typename === 'ResyncRequired' && event.conversationId === f.group)
+            settle(event.__typename);
         },
-        error: (error) => settle(Array.isArray(error) ? String(error[0]?.extensions?.code ?? 'error') : `closed-${(error as { code?: number }).code ?? '?'}`),
+        error: (error) =>
+          settle(
+            Array.isArray(error)
+              ? String(error[0]?.extensions?.code ?? 'error')
+              : `closed-${(error as { code?: number }).code ?? '?'}`,
+          ),
         complete: () => settle('complete'),
       },
     );
@@ -416,29 +754,48 @@ describe('authorization matrix: every operation × every relation', () => {
     expect(operations.length).toBeGreaterThan(40);
     const rowOps = new Set(Object.keys(MATRIX).map((key) => key.replace(/ \(.*\)$/, '')));
     const missing = operations.filter((op) => !rowOps.has(op));
-    expect(missing, `operations without an authorization decision: add a row to MATRIX for ${missing.join(', ')}`).toEqual([]);
+    expect(
+      missing,
+      `operations without an authorization decision: add a row to MATRIX for ${missing.join(', ')}`,
+    ).toEqual([]);
     expect([...rowOps].filter((op) => !operations.includes(op))).toEqual([]);
     for (const key of Object.keys(MATRIX)) {
       expectedRow(key);
-      if (!key.startsWith('Subscription.')) expect(ROWS[key], `no request for ${key}`).toBeDefined();
+      if (!key.startsWith('Subscription.'))
+        expect(ROWS[key], `no request for ${key}`).toBeDefined();
     }
   });
 
   it('has no tenant-level role (the "tadmin" column is n/a); a new role must be decided here', () => {
     const roles = schema.getType('MemberRole');
-    expect(isEnumType(roles) ? roles.getValues().map((v) => v.name).sort() : []).toEqual(['ADMIN', 'MEMBER', 'OWNER']);
+    expect(
+      isEnumType(roles)
+        ? roles
+            .getValues()
+            .map((v) => v.name)
+            .sort()
+        : [],
+    ).toEqual(['ADMIN', 'MEMBER', 'OWNER']);
     const user = schema.getType('User') as GraphQLObjectType;
-    expect(Object.keys(user.getFields()).filter((name) => /role|admin|permission/i.test(name))).toEqual([]);
+    expect(
+      Object.keys(user.getFields()).filter((name) => /role|admin|permission/i.test(name)),
+    ).toEqual([]);
     for (const key of Object.keys(MATRIX)) expect(expectedRow(key).tadmin).toBe('n/a');
   });
 
   it('answers every cell as the matrix says', async () => {
     const cell = async (key: string, relation: Relation): Promise<string> => {
       if (relation === 'tadmin') return 'n/a';
-      if (key === 'Subscription.chatEvents') return subscribeOutcome(relation === 'operator' || relation === 'none' ? undefined : tokenOf(relation));
+      if (key === 'Subscription.chatEvents')
+        return subscribeOutcome(
+          relation === 'operator' || relation === 'none' ? undefined : tokenOf(relation),
+        );
       const row = ROWS[key]!;
       const headers = { ...nextAddress(), ...(relation === 'operator' ? admin : {}) };
-      return outcome(await gql(api, row.query, row.vars(f, callerOf(relation)), tokenOf(relation), headers), row);
+      return outcome(
+        await gql(api, row.query, row.vars(f, callerOf(relation)), tokenOf(relation), headers),
+        row,
+      );
     };
     for (const key of Object.keys(MATRIX)) {
       const got: Record<string, string> = {};
@@ -456,17 +813,35 @@ describe('authorization matrix: every operation × every relation', () => {
     const differences: string[] = [];
     for (const [key, got] of actual) {
       const expected = expectedRow(key);
-      for (const relation of RELATIONS) if (got[relation] !== expected[relation]) differences.push(`${key} × ${relation}: expected ${expected[relation]}, got ${got[relation]}`);
+      for (const relation of RELATIONS)
+        if (got[relation] !== expected[relation])
+          differences.push(
+            `${key} × ${relation}: expected ${expected[relation]}, got ${got[relation]}`,
+          );
     }
     const width = Math.max(...[...actual.keys()].map((k) => k.length));
     console.log(
-      [`${'operation'.padEnd(width)}  ${RELATIONS.join(' | ')}`, ...[...actual].map(([k, got]) => `${k.padEnd(width)}  ${RELATIONS.map((r) => got[r]).join(' | ')}`)].join('\n'),
+      [
+        `${'operation'.padEnd(width)}  ${RELATIONS.join(' | ')}`,
+        ...[...actual].map(
+          ([k, got]) => `${k.padEnd(width)}  ${RELATIONS.map((r) => got[r]).join(' | ')}`,
+        ),
+      ].join('\n'),
     );
     expect(differences).toEqual([]);
   }, 120_000);
 
   it('answers the same over WebSocket as over HTTP for every user relation and every row that changes no relation', async () => {
-    const users = ['self', 'contact', 'stranger', 'member', 'former', 'blocked', 'blocker', 'tenant'] as const;
+    const users = [
+      'self',
+      'contact',
+      'stranger',
+      'member',
+      'former',
+      'blocked',
+      'blocker',
+      'tenant',
+    ] as const;
     const differences: string[] = [];
     let compared = 0;
     for (const relation of users) {
@@ -478,7 +853,13 @@ describe('authorization matrix: every operation × every relation', () => {
         // A fresh socket now and then keeps each under the per-socket operation limit.
         if (!client || used === 10) {
           await client?.dispose();
-          client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokenOf(relation)}` }, retryAttempts: 0, lazy: false });
+          client = createClient({
+            url: api.wsUrl,
+            webSocketImpl: WebSocket,
+            connectionParams: { authorization: `Bearer ${tokenOf(relation)}` },
+            retryAttempts: 0,
+            lazy: false,
+          });
           used = 0;
         }
         used++;
@@ -488,7 +869,12 @@ describe('authorization matrix: every operation × every relation', () => {
             { query: row.query, variables: row.vars(f, callerOf(relation)) },
             {
               next: (value) => (last = value as GqlResult),
-              error: (error) => resolve({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'socket-error' } }] }),
+              error: (error) =>
+                resolve({
+                  errors: Array.isArray(error)
+                    ? error
+                    : [{ message: String(error), extensions: { code: 'socket-error' } }],
+                }),
               complete: () => resolve(last),
             },
           );
@@ -496,7 +882,8 @@ describe('authorization matrix: every operation × every relation', () => {
         const overWs = outcome(result, row);
         const overHttp = actual.get(key)![relation];
         compared++;
-        if (overWs !== overHttp) differences.push(`${key} × ${relation}: HTTP ${overHttp}, WebSocket ${overWs}`);
+        if (overWs !== overHttp)
+          differences.push(`${key} × ${relation}: HTTP ${overHttp}, WebSocket ${overWs}`);
       }
       await client?.dispose();
     }

@@ -5,7 +5,16 @@ import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeneratedDocument, graphqlDocument, hostileDocument } from '@chatter/testing';
 import { ApiProcess, removeDataDir, Session, sleep, startApi } from '../support';
-import { ackedSocket, appUser, CaseTable, newTenantSecret, post, RawSocket, unexpectedErrors, wsOperation } from './hardening-helpers';
+import {
+  ackedSocket,
+  appUser,
+  CaseTable,
+  newTenantSecret,
+  post,
+  RawSocket,
+  unexpectedErrors,
+  wsOperation,
+} from './hardening-helpers';
 
 /**
  * Black-box document fuzzing: documents generated against the real schema (random nesting,
@@ -25,7 +34,12 @@ let ada: Session;
 let socket: RawSocket;
 
 beforeAll(async () => {
-  api = await startApi({ NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true', DEFAULT_TENANT_SECRET: secret, LOG_FORMAT: 'json' });
+  api = await startApi({
+    NODE_ENV: 'production',
+    ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+    DEFAULT_TENANT_SECRET: secret,
+    LOG_FORMAT: 'json',
+  });
   ada = await appUser(api, 'Ada', secret);
   socket = await ackedSocket(api, ada.accessToken);
 }, 60_000);
@@ -47,7 +61,10 @@ const documents: GeneratedDocument[] = [
   ...fc.sample(hostileDocument(), { numRuns: 50, seed: seed + 1 }),
 ];
 /** Sent over HTTP only: a valid subscription over WebSocket would stay open, not answer once. */
-const httpOnly: GeneratedDocument[] = fc.sample(graphqlDocument(schema, { operations: ['mutation', 'subscription'] }), { numRuns: 30, seed: seed + 2 });
+const httpOnly: GeneratedDocument[] = fc.sample(
+  graphqlDocument(schema, { operations: ['mutation', 'subscription'] }),
+  { numRuns: 30, seed: seed + 2 },
+);
 
 function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   return Promise.race([
@@ -84,7 +101,9 @@ describe('fuzzed documents against a live API', () => {
     const health = (async () => {
       while (!done) {
         const started = Date.now();
-        const res = await fetch(`${api.url}/healthz`, { signal: AbortSignal.timeout(ANSWER_WITHIN_MS) });
+        const res = await fetch(`${api.url}/healthz`, {
+          signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
+        });
         slowestHealthMs = Math.max(slowestHealthMs, Date.now() - started);
         healthStatuses.add(res.status);
         await sleep(50);
@@ -96,33 +115,51 @@ describe('fuzzed documents against a live API', () => {
       for (const [i, doc] of documents.entries()) {
         const what = doc.query.slice(0, 300);
         const token = i % 3 === 0 ? undefined : ada.accessToken;
-        const http = await within(ANSWER_WITHIN_MS, what, post(api, doc.query, doc.variables, token));
+        const http = await within(
+          ANSWER_WITHIN_MS,
+          what,
+          post(api, doc.query, doc.variables, token),
+        );
         expect([200, 400], `${what} (seed ${seed})`).toContain(http.status);
         const httpCodes = (http.json?.errors ?? []).map((e) => e.extensions?.code ?? 'none');
-        for (const code of httpCodes) expect(STABLE_CODES, `${code} for ${what} (seed ${seed})`).toContain(code);
+        for (const code of httpCodes)
+          expect(STABLE_CODES, `${code} for ${what} (seed ${seed})`).toContain(code);
         expect(http.text).not.toMatch(/\n\s+at |node_modules|Internal server error/);
         count(`HTTP ${http.status} ${httpCodes[0] ?? 'data'}`);
 
-        const ws = await within(ANSWER_WITHIN_MS, what, wsOperation(socket, doc.query, doc.variables));
+        const ws = await within(
+          ANSWER_WITHIN_MS,
+          what,
+          wsOperation(socket, doc.query, doc.variables),
+        );
         const wsCodes = (ws.result.errors ?? []).map((e) => e.extensions?.code ?? 'none');
-        for (const code of wsCodes) expect(STABLE_CODES, `${code} over WS for ${what} (seed ${seed})`).toContain(code);
+        for (const code of wsCodes)
+          expect(STABLE_CODES, `${code} over WS for ${what} (seed ${seed})`).toContain(code);
         count(`WS ${ws.kind} ${wsCodes[0] ?? 'data'}`);
       }
       for (const doc of httpOnly) {
         const what = doc.query.slice(0, 300);
-        const http = await within(ANSWER_WITHIN_MS, what, post(api, doc.query, doc.variables, ada.accessToken));
+        const http = await within(
+          ANSWER_WITHIN_MS,
+          what,
+          post(api, doc.query, doc.variables, ada.accessToken),
+        );
         expect([200, 400], `${what} (seed ${seed})`).toContain(http.status);
         const httpCodes = (http.json?.errors ?? []).map((e) => e.extensions?.code ?? 'none');
-        for (const code of httpCodes) expect(STABLE_CODES, `${code} for ${what} (seed ${seed})`).toContain(code);
+        for (const code of httpCodes)
+          expect(STABLE_CODES, `${code} for ${what} (seed ${seed})`).toContain(code);
         count(`HTTP ${http.status} ${httpCodes[0] ?? 'data'} (mutation/subscription)`);
       }
     } finally {
       done = true;
       await health;
     }
-    for (const [outcome, n] of [...outcomes].sort()) table.add(outcome, outcome.split(' ')[0]!, 'data or stable code', `${n} documents`, true);
+    for (const [outcome, n] of [...outcomes].sort())
+      table.add(outcome, outcome.split(' ')[0]!, 'data or stable code', `${n} documents`, true);
     // The socket survived every document.
-    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({ me: { id: ada.userId } });
+    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({
+      me: { id: ada.userId },
+    });
     expect([...healthStatuses]).toEqual([200]);
     expect(slowestHealthMs).toBeLessThan(2_000);
     // Both kinds of answers were seen: the sample exercised execution, not only refusals.
@@ -132,20 +169,45 @@ describe('fuzzed documents against a live API', () => {
 
   it('refuses a subscription whose root @include/@skip is a variable (found by the fuzzer: was 500 over HTTP, closed the socket over WebSocket)', async () => {
     const query = 'subscription($v: Boolean!) { chatEvents @include(if: $v) { __typename } }';
-    const http = await within(ANSWER_WITHIN_MS, query, post(api, query, { v: true }, ada.accessToken));
-    table.add('subscription root @include(if: $v)', 'HTTP', '400 GRAPHQL_VALIDATION_FAILED', `${http.status} ${http.json?.errors?.[0]?.extensions?.code ?? 'data'}`);
+    const http = await within(
+      ANSWER_WITHIN_MS,
+      query,
+      post(api, query, { v: true }, ada.accessToken),
+    );
+    table.add(
+      'subscription root @include(if: $v)',
+      'HTTP',
+      '400 GRAPHQL_VALIDATION_FAILED',
+      `${http.status} ${http.json?.errors?.[0]?.extensions?.code ?? 'data'}`,
+    );
     expect(http.status).toBe(400);
     expect(http.json?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const ws = await within(ANSWER_WITHIN_MS, query, wsOperation(socket, query, { v: true }));
-    table.add('subscription root @include(if: $v)', 'WS', 'GRAPHQL_VALIDATION_FAILED', ws.result.errors?.[0]?.extensions?.code ?? 'data');
+    table.add(
+      'subscription root @include(if: $v)',
+      'WS',
+      'GRAPHQL_VALIDATION_FAILED',
+      ws.result.errors?.[0]?.extensions?.code ?? 'data',
+    );
     expect(ws.kind).toBe('error');
     expect(ws.result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({ me: { id: ada.userId } });
+    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({
+      me: { id: ada.userId },
+    });
   });
 
   it('refuses a subscription over HTTP with 400 BAD_REQUEST (found by the fuzzer: was 500 INTERNAL_SERVER_ERROR)', async () => {
-    const http = await within(ANSWER_WITHIN_MS, 'subscription', post(api, 'subscription { chatEvents { __typename } }', {}, ada.accessToken));
-    table.add('subscription over HTTP', 'HTTP', '400 BAD_REQUEST', `${http.status} ${http.json?.errors?.[0]?.extensions?.code ?? 'data'}`);
+    const http = await within(
+      ANSWER_WITHIN_MS,
+      'subscription',
+      post(api, 'subscription { chatEvents { __typename } }', {}, ada.accessToken),
+    );
+    table.add(
+      'subscription over HTTP',
+      'HTTP',
+      '400 BAD_REQUEST',
+      `${http.status} ${http.json?.errors?.[0]?.extensions?.code ?? 'data'}`,
+    );
     expect(http.status).toBe(400);
     expect(http.json?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });

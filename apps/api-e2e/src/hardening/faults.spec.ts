@@ -1,9 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRealMongo, startMongo, startNats, startRedis, TestMongo, TestService } from '@chatter/testing';
+import {
+  isRealMongo,
+  startMongo,
+  startNats,
+  startRedis,
+  TestMongo,
+  TestService,
+} from '@chatter/testing';
 import { ApiProcess, ok, removeDataDir, Session, sleep, startApi } from '../support';
 import { history } from '../realtime/realtime-helpers';
-import { ackedSocket, appUser, newTenantSecret, post, RawSocket, readyz, unexpectedErrors, SEND_MESSAGE } from './hardening-helpers';
+import {
+  ackedSocket,
+  appUser,
+  newTenantSecret,
+  post,
+  RawSocket,
+  readyz,
+  unexpectedErrors,
+  SEND_MESSAGE,
+} from './hardening-helpers';
 
 /**
  * Faults the cluster suite does not cover: clients that drop in the middle of a replay and
@@ -29,12 +45,16 @@ interface LogEvent {
 }
 
 function logEventOf(message: Record<string, unknown>): LogEvent | null {
-  const e = (message.payload as { data?: { chatEvents?: Record<string, unknown> } } | undefined)?.data?.chatEvents;
+  const e = (message.payload as { data?: { chatEvents?: Record<string, unknown> } } | undefined)
+    ?.data?.chatEvents;
   if (!e) return null;
   const type = e.__typename as string;
-  const conv = (e.message as { conversationId?: string } | undefined)?.conversationId ?? (e.conversation as { id?: string } | undefined)?.id;
+  const conv =
+    (e.message as { conversationId?: string } | undefined)?.conversationId ??
+    (e.conversation as { id?: string } | undefined)?.id;
   const seq = (e.seq ?? e.logSeq) as number | null | undefined;
-  if (type === 'ResyncRequired') return { type, conversationId: e.conversationId as string, seq: -1 };
+  if (type === 'ResyncRequired')
+    return { type, conversationId: e.conversationId as string, seq: -1 };
   if (!conv || typeof seq !== 'number') return null;
   return { type, conversationId: conv, seq };
 }
@@ -59,7 +79,11 @@ class ResumingClient {
   }
 
   /** One connection: resumes from the cursors, applies events, drops after `dropAfter` events (or never). */
-  async round(dropAfter: number | null, until: () => boolean, timeoutMs = 30_000): Promise<{ applied: number; dropped: boolean }> {
+  async round(
+    dropAfter: number | null,
+    until: () => boolean,
+    timeoutMs = 30_000,
+  ): Promise<{ applied: number; dropped: boolean }> {
     const socket: RawSocket = await ackedSocket(this.api, this.who.accessToken);
     let appliedThisRound = 0;
     let dead = false;
@@ -89,11 +113,21 @@ class ResumingClient {
         }
       }
     });
-    const since = [...this.last].map(([conversationId, afterSeq]) => ({ conversationId, afterSeq }));
-    socket.send({ id: 'stream', type: 'subscribe', payload: { query: LOG_STREAM, variables: { since } } });
+    const since = [...this.last].map(([conversationId, afterSeq]) => ({
+      conversationId,
+      afterSeq,
+    }));
+    socket.send({
+      id: 'stream',
+      type: 'subscribe',
+      payload: { query: LOG_STREAM, variables: { since } },
+    });
     const end = Date.now() + timeoutMs;
     while (!dead && !until()) {
-      if (Date.now() > end) throw new Error(`round timed out after ${appliedThisRound} events; last ${JSON.stringify([...this.last])}`);
+      if (Date.now() > end)
+        throw new Error(
+          `round timed out after ${appliedThisRound} events; last ${JSON.stringify([...this.last])}`,
+        );
       await sleep(20);
     }
     if (!dead) socket.ws.close(1000);
@@ -115,7 +149,9 @@ describe('clients dropped in the middle of a replay', () => {
 
   it('resumes from the last applied seq after drops mid-replay, with live traffic meanwhile: 0 lost, 0 duplicated', async () => {
     const SENDERS = 40;
-    const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => appUser(api, `Sender ${i}`, secret)));
+    const senders = await Promise.all(
+      Array.from({ length: SENDERS }, (_, i) => appUser(api, `Sender ${i}`, secret)),
+    );
     const bob = await appUser(api, 'Bob', secret);
     const convs: string[] = [];
     for (let c = 0; c < 3; c++) {
@@ -133,13 +169,29 @@ describe('clients dropped in the middle of a replay', () => {
       const batch = await Promise.all(
         senders.map(async (s, i) => {
           const conv = convs[(wave + i) % 3]!;
-          const r = await ok<{ sendMessage: { id: string } }>(api, SEND_MESSAGE, { c: conv, k: `w${wave}-${i}`, b: `backlog ${wave}/${i}` }, s.accessToken);
+          const r = await ok<{ sendMessage: { id: string } }>(
+            api,
+            SEND_MESSAGE,
+            { c: conv, k: `w${wave}-${i}`, b: `backlog ${wave}/${i}` },
+            s.accessToken,
+          );
           return { id: r.sendMessage.id, conv, sender: s };
         }),
       );
       sent.push(...batch);
     }
-    await Promise.all(sent.slice(0, 40).map((m) => ok(api, 'mutation($m:ID!){ editMessage(id:$m, body:"edited"){ id } }', { m: m.id }, m.sender.accessToken)));
+    await Promise.all(
+      sent
+        .slice(0, 40)
+        .map((m) =>
+          ok(
+            api,
+            'mutation($m:ID!){ editMessage(id:$m, body:"edited"){ id } }',
+            { m: m.id },
+            m.sender.accessToken,
+          ),
+        ),
+    );
 
     const client = new ResumingClient(api, bob, convs);
     // Live traffic while the client keeps dropping and resuming.
@@ -148,7 +200,12 @@ describe('clients dropped in the middle of a replay', () => {
     const live = (async () => {
       while (!stopLive) {
         const s = senders[liveSent % SENDERS]!;
-        await post(api, SEND_MESSAGE, { c: convs[liveSent % 3], k: `live-${liveSent}`, b: `live ${liveSent}` }, s.accessToken);
+        await post(
+          api,
+          SEND_MESSAGE,
+          { c: convs[liveSent % 3], k: `live-${liveSent}`, b: `live ${liveSent}` },
+          s.accessToken,
+        );
         liveSent++;
         await sleep(40);
       }
@@ -162,11 +219,27 @@ describe('clients dropped in the middle of a replay', () => {
     stopLive = true;
     await live;
     const lastSeqs = async () =>
-      Promise.all(convs.map(async (c) => (await ok<{ conversation: { lastSeq: number } }>(api, 'query($c:ID!){ conversation(id:$c){ lastSeq } }', { c }, bob.accessToken)).conversation.lastSeq));
+      Promise.all(
+        convs.map(
+          async (c) =>
+            (
+              await ok<{ conversation: { lastSeq: number } }>(
+                api,
+                'query($c:ID!){ conversation(id:$c){ lastSeq } }',
+                { c },
+                bob.accessToken,
+              )
+            ).conversation.lastSeq,
+        ),
+      );
     const target = await lastSeqs();
-    const final = await client.round(null, () => convs.every((c, i) => (client.last.get(c) ?? 0) >= target[i]!));
+    const final = await client.round(null, () =>
+      convs.every((c, i) => (client.last.get(c) ?? 0) >= target[i]!),
+    );
     rounds.push(`${final.applied} (to the end)`);
-    console.log(`\nmid-replay drops: backlog ${sent.length} messages + 40 edits, ${liveSent} live messages meanwhile; events applied per round: ${rounds.join(', ')}; duplicates skipped ${client.duplicates.length}`);
+    console.log(
+      `\nmid-replay drops: backlog ${sent.length} messages + 40 edits, ${liveSent} live messages meanwhile; events applied per round: ${rounds.join(', ')}; duplicates skipped ${client.duplicates.length}`,
+    );
 
     expect(client.duplicates).toEqual([]);
     expect(client.resyncs).toEqual([]);
@@ -174,12 +247,23 @@ describe('clients dropped in the middle of a replay', () => {
       const seqs = client.applied.filter((e) => e.conversationId === conv).map((e) => e.seq);
       // SQLite assigns gap-free seqs: every log entry 1..lastSeq was applied exactly once, in order.
       const firstSeq = seqs[0]!;
-      expect(seqs, conv).toEqual(Array.from({ length: target[i]! - firstSeq + 1 }, (_, k) => firstSeq + k));
+      expect(seqs, conv).toEqual(
+        Array.from({ length: target[i]! - firstSeq + 1 }, (_, k) => firstSeq + k),
+      );
       const messages = await history(api, bob, conv);
-      const added = new Set(client.applied.filter((e) => e.conversationId === conv && e.type === 'MessageAdded').map((e) => e.seq));
-      expect(messages.filter((m) => !added.has(m.seq)).map((m) => m.seq), `lost messages in ${conv}`).toEqual([]);
+      const added = new Set(
+        client.applied
+          .filter((e) => e.conversationId === conv && e.type === 'MessageAdded')
+          .map((e) => e.seq),
+      );
+      expect(
+        messages.filter((m) => !added.has(m.seq)).map((m) => m.seq),
+        `lost messages in ${conv}`,
+      ).toEqual([]);
     }
-    expect(client.applied.filter((e) => e.type === 'MessageAdded')).toHaveLength(sent.length + liveSent);
+    expect(client.applied.filter((e) => e.type === 'MessageAdded')).toHaveLength(
+      sent.length + liveSent,
+    );
   }, 85_000);
 });
 
@@ -230,103 +314,147 @@ describe('a store that stalls for 3 s (MongoDB test engine frozen with SIGSTOP)'
   });
 
   // Freezing needs the private test engine; with MONGODB_URI set there is no process to stop.
-  it.skipIf(isRealMongo())('delivers every acknowledged message once and in order after the stall; both instances are ready again', async () => {
-    const senders = await Promise.all(Array.from({ length: 4 }, (_, i) => appUser(i % 2 ? b : a, `Writer ${i}`, secret)));
-    const bob = await appUser(b, 'Reader', secret);
-    const conv = (await ok<{ createGroup: { id: string } }>(a, 'mutation($m:[ID!]!){ createGroup(input:{title:"Stall", memberIds:$m}){ id } }', { m: [...senders.slice(1).map((s) => s.userId), bob.userId] }, senders[0]!.accessToken)).createGroup.id;
-    const reader = new ResumingClient(b, bob, [conv]);
-    const acked: number[] = [];
-    const trace = new Map<number, string>();
-    const failed: string[] = [];
-    const pending = new Set<Promise<void>>();
-    let n = 0;
-    const sendOne = () => {
-      const i = n++;
-      const p = (async () => {
-        const sentAt = Date.now();
-        const r = await post(i % 2 ? a : b, 'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"tick"}){ seq } }', { c: conv, k: `t-${i}` }, senders[i % 4]!.accessToken).catch((e: unknown) => ({
-          json: { errors: [{ message: String(e), extensions: { code: 'NETWORK' } }] },
-          status: 0,
-        }));
-        const seq = (r.json as { data?: { sendMessage?: { seq: number } } } | null)?.data?.sendMessage?.seq;
-        if (typeof seq === 'number') {
-          acked.push(seq);
-          const rel = (t: number) => (stalledAt ? `${t - stalledAt} ms` : 'before the stall');
-          trace.set(seq, `via ${i % 2 ? 'a' : 'b'}, sent ${rel(sentAt)}, acknowledged ${rel(Date.now())} after SIGSTOP`);
+  it.skipIf(isRealMongo())(
+    'delivers every acknowledged message once and in order after the stall; both instances are ready again',
+    async () => {
+      const senders = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => appUser(i % 2 ? b : a, `Writer ${i}`, secret)),
+      );
+      const bob = await appUser(b, 'Reader', secret);
+      const conv = (
+        await ok<{ createGroup: { id: string } }>(
+          a,
+          'mutation($m:[ID!]!){ createGroup(input:{title:"Stall", memberIds:$m}){ id } }',
+          { m: [...senders.slice(1).map((s) => s.userId), bob.userId] },
+          senders[0]!.accessToken,
+        )
+      ).createGroup.id;
+      const reader = new ResumingClient(b, bob, [conv]);
+      const acked: number[] = [];
+      const trace = new Map<number, string>();
+      const failed: string[] = [];
+      const pending = new Set<Promise<void>>();
+      let n = 0;
+      const sendOne = () => {
+        const i = n++;
+        const p = (async () => {
+          const sentAt = Date.now();
+          const r = await post(
+            i % 2 ? a : b,
+            'mutation($c:ID!,$k:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"tick"}){ seq } }',
+            { c: conv, k: `t-${i}` },
+            senders[i % 4]!.accessToken,
+          ).catch((e: unknown) => ({
+            json: { errors: [{ message: String(e), extensions: { code: 'NETWORK' } }] },
+            status: 0,
+          }));
+          const seq = (r.json as { data?: { sendMessage?: { seq: number } } } | null)?.data
+            ?.sendMessage?.seq;
+          if (typeof seq === 'number') {
+            acked.push(seq);
+            const rel = (t: number) => (stalledAt ? `${t - stalledAt} ms` : 'before the stall');
+            trace.set(
+              seq,
+              `via ${i % 2 ? 'a' : 'b'}, sent ${rel(sentAt)}, acknowledged ${rel(Date.now())} after SIGSTOP`,
+            );
+          } else
+            failed.push(
+              String(
+                (r.json as { errors?: { extensions?: { code?: string } }[] } | null)?.errors?.[0]
+                  ?.extensions?.code,
+              ),
+            );
+        })();
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      };
+      // The reader streams live for the whole test (its round ends when told).
+      let done = false;
+      const streaming = reader.round(null, () => done, 90_000);
+      await sleep(500);
+      const tick = async (ms: number) => {
+        const end = Date.now() + ms;
+        while (Date.now() < end) {
+          sendOne();
+          await sleep(125); // 8 messages/s over 4 senders: under 30 per sender per 10 s
         }
-        else failed.push(String((r.json as { errors?: { extensions?: { code?: string } }[] } | null)?.errors?.[0]?.extensions?.code));
+      };
+      let stalledAt = 0;
+      await tick(2_000);
+      const pid = enginePid(mongo.uri);
+      process.kill(pid, 'SIGSTOP');
+      frozen = pid;
+      stalledAt = Date.now();
+      const readyDuring: number[] = [];
+      const probe = (async () => {
+        while (frozen !== null) {
+          readyDuring.push(
+            await Promise.race([readyz(a).catch(() => 0), sleep(2_000).then(() => -1)]),
+          );
+          await sleep(500);
+        }
       })();
-      pending.add(p);
-      void p.finally(() => pending.delete(p));
-    };
-    // The reader streams live for the whole test (its round ends when told).
-    let done = false;
-    const streaming = reader.round(null, () => done, 90_000);
-    await sleep(500);
-    const tick = async (ms: number) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        sendOne();
-        await sleep(125); // 8 messages/s over 4 senders: under 30 per sender per 10 s
+      await tick(3_000);
+      process.kill(pid, 'SIGCONT');
+      frozen = null;
+      const stalledMs = Date.now() - stalledAt;
+      await probe;
+      await tick(3_000);
+      await Promise.all([...pending]);
+      let readyAfterMs = -1;
+      const resumeAt = Date.now();
+      while (Date.now() - resumeAt < 20_000) {
+        if ((await readyz(a)) === 200 && (await readyz(b)) === 200) {
+          readyAfterMs = Date.now() - resumeAt;
+          break;
+        }
+        await sleep(200);
       }
-    };
-    let stalledAt = 0;
-    await tick(2_000);
-    const pid = enginePid(mongo.uri);
-    process.kill(pid, 'SIGSTOP');
-    frozen = pid;
-    stalledAt = Date.now();
-    const readyDuring: number[] = [];
-    const probe = (async () => {
-      while (frozen !== null) {
-        readyDuring.push(await Promise.race([readyz(a).catch(() => 0), sleep(2_000).then(() => -1)]));
-        await sleep(500);
+      const end = Date.now() + 30_000;
+      while (!acked.every((s) => (reader.last.get(conv) ?? 0) >= s) && Date.now() < end)
+        await sleep(100);
+      done = true;
+      await streaming;
+      const delivered = reader.applied.filter((e) => e.type === 'MessageAdded').map((e) => e.seq);
+      console.log(
+        `\nstore stalled ${stalledMs} ms: ${n} sends, ${acked.length} acknowledged, failures ${JSON.stringify(failed.reduce<Record<string, number>>((x, c) => ((x[c] = (x[c] ?? 0) + 1), x), {}))}; ` +
+          `/readyz on a during the stall: ${readyDuring.map((s) => (s === -1 ? 'timeout' : s)).join(',')}; both ready ${readyAfterMs} ms after SIGCONT; ` +
+          `delivered ${delivered.length}, duplicates ${reader.duplicates.length}`,
+      );
+      const missing = acked.filter((seq) => !delivered.includes(seq));
+      for (const seq of missing) {
+        // Is it in the store, and does a resume from just before it deliver it?
+        const probe = new ResumingClient(b, bob, []);
+        probe.last.set(conv, seq - 1);
+        await probe
+          .round(null, () => probe.applied.some((e) => e.seq >= seq), 5_000)
+          .catch(() => undefined);
+        console.log(
+          `  seq ${seq} (${trace.get(seq)}) never reached the live subscriber; neighbours delivered: ${delivered.filter((d) => Math.abs(d - seq) <= 3).join(',')}; a resume from ${seq - 1} delivers ${
+            probe.applied
+              .map((e) => e.seq)
+              .slice(0, 3)
+              .join(',') || 'nothing'
+          }`,
+        );
       }
-    })();
-    await tick(3_000);
-    process.kill(pid, 'SIGCONT');
-    frozen = null;
-    const stalledMs = Date.now() - stalledAt;
-    await probe;
-    await tick(3_000);
-    await Promise.all([...pending]);
-    let readyAfterMs = -1;
-    const resumeAt = Date.now();
-    while (Date.now() - resumeAt < 20_000) {
-      if ((await readyz(a)) === 200 && (await readyz(b)) === 200) {
-        readyAfterMs = Date.now() - resumeAt;
-        break;
-      }
-      await sleep(200);
-    }
-    const end = Date.now() + 30_000;
-    while (!acked.every((s) => (reader.last.get(conv) ?? 0) >= s) && Date.now() < end) await sleep(100);
-    done = true;
-    await streaming;
-    const delivered = reader.applied.filter((e) => e.type === 'MessageAdded').map((e) => e.seq);
-    console.log(
-      `\nstore stalled ${stalledMs} ms: ${n} sends, ${acked.length} acknowledged, failures ${JSON.stringify(failed.reduce<Record<string, number>>((x, c) => ((x[c] = (x[c] ?? 0) + 1), x), {}))}; ` +
-        `/readyz on a during the stall: ${readyDuring.map((s) => (s === -1 ? 'timeout' : s)).join(',')}; both ready ${readyAfterMs} ms after SIGCONT; ` +
-        `delivered ${delivered.length}, duplicates ${reader.duplicates.length}`,
-    );
-    const missing = acked.filter((seq) => !delivered.includes(seq));
-    for (const seq of missing) {
-      // Is it in the store, and does a resume from just before it deliver it?
-      const probe = new ResumingClient(b, bob, []);
-      probe.last.set(conv, seq - 1);
-      await probe.round(null, () => probe.applied.some((e) => e.seq >= seq), 5_000).catch(() => undefined);
-      console.log(`  seq ${seq} (${trace.get(seq)}) never reached the live subscriber; neighbours delivered: ${delivered.filter((d) => Math.abs(d - seq) <= 3).join(',')}; a resume from ${seq - 1} delivers ${probe.applied.map((e) => e.seq).slice(0, 3).join(',') || 'nothing'}`);
-    }
-    expect(acked.length).toBeGreaterThan(40);
-    expect(failed.filter((c) => c === 'INTERNAL_SERVER_ERROR' || c === 'NETWORK')).toEqual([]);
-    expect(reader.duplicates).toEqual([]);
-    expect(acked.filter((s) => !delivered.includes(s))).toEqual([]);
-    expect(delivered).toEqual([...delivered].sort((x, y) => x - y));
-    expect(readyAfterMs).toBeGreaterThanOrEqual(0);
-    // Everything acknowledged is stored, and the cluster takes new work again.
-    const stored = new Set((await history(a, bob, conv)).map((m) => m.seq));
-    expect(acked.filter((s) => !stored.has(s))).toEqual([]);
-    const after = await post(b, 'mutation($c:ID!){ sendMessage(input:{conversationId:$c, clientMessageId:"after-stall", body:"back"}){ seq } }', { c: conv }, senders[1]!.accessToken);
-    expect(after.json?.errors).toBeUndefined();
-  }, 85_000);
+      expect(acked.length).toBeGreaterThan(40);
+      expect(failed.filter((c) => c === 'INTERNAL_SERVER_ERROR' || c === 'NETWORK')).toEqual([]);
+      expect(reader.duplicates).toEqual([]);
+      expect(acked.filter((s) => !delivered.includes(s))).toEqual([]);
+      expect(delivered).toEqual([...delivered].sort((x, y) => x - y));
+      expect(readyAfterMs).toBeGreaterThanOrEqual(0);
+      // Everything acknowledged is stored, and the cluster takes new work again.
+      const stored = new Set((await history(a, bob, conv)).map((m) => m.seq));
+      expect(acked.filter((s) => !stored.has(s))).toEqual([]);
+      const after = await post(
+        b,
+        'mutation($c:ID!){ sendMessage(input:{conversationId:$c, clientMessageId:"after-stall", body:"back"}){ seq } }',
+        { c: conv },
+        senders[1]!.accessToken,
+      );
+      expect(after.json?.errors).toBeUndefined();
+    },
+    85_000,
+  );
 });

@@ -29,11 +29,16 @@ export async function accessToken(
     .sign(new TextEncoder().encode(secret));
 }
 
-export const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+export const b64url = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 export const claimsOf = (token: string): Record<string, unknown> =>
-  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 /** An unsigned (`alg: none`) token with these claims. */
-export const unsignedToken = (claims: Record<string, unknown>): string => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+export const unsignedToken = (claims: Record<string, unknown>): string =>
+  `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
 
 export interface HttpAnswer {
   status: number;
@@ -43,12 +48,24 @@ export interface HttpAnswer {
 }
 
 /** A raw POST to /graphql: any body, any headers (nothing added but what is given). */
-export async function rawPost(api: Pick<ApiProcess, 'url'>, body: string | Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
-  const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
+export async function rawPost(
+  api: Pick<ApiProcess, 'url'>,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<HttpAnswer> {
+  const res = await fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   return answer(res);
 }
 
-export async function rawGet(api: Pick<ApiProcess, 'url'>, query: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export async function rawGet(
+  api: Pick<ApiProcess, 'url'>,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const res = await fetch(`${api.url}/graphql?${query}`, { headers });
   return answer(res);
 }
@@ -69,7 +86,11 @@ export const SEND_MESSAGE =
   'mutation($c:ID!,$k:String!,$b:String!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:$b}){ id seq } }';
 
 /** Polls `predicate` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -104,7 +125,8 @@ export function expectCleanErrors(result: GqlResult | null | undefined, code: st
   expect(text).not.toMatch(/\n\s+at |\.(?:js|ts):\d+|node_modules|\/work\/|Internal server error/);
 }
 
-export const codeOfAnswer = (a: HttpAnswer): string => a.json?.errors?.[0]?.extensions?.code ?? (a.json?.data ? 'data' : 'none');
+export const codeOfAnswer = (a: HttpAnswer): string =>
+  a.json?.errors?.[0]?.extensions?.code ?? (a.json?.data ? 'data' : 'none');
 /** "400 GRAPHQL_VALIDATION_FAILED", as printed in the summary tables. */
 export const outcomeOf = (a: HttpAnswer): string => `${a.status} ${codeOfAnswer(a)}`;
 
@@ -114,7 +136,11 @@ export interface RawSocket {
   messages: Record<string, unknown>[];
   closed: Promise<{ code: number; reason: string }>;
   send(message: unknown): void;
-  next(predicate: (m: Record<string, unknown>) => boolean, timeoutMs?: number, what?: string): Promise<Record<string, unknown>>;
+  next(
+    predicate: (m: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<Record<string, unknown>>;
 }
 
 export function openSocket(
@@ -138,7 +164,10 @@ export interface UpgradeAnswer {
   socket: RawSocket | null;
 }
 
-export function tryUpgrade(api: Pick<ApiProcess, 'wsUrl'>, headers: Record<string, string> = {}): Promise<UpgradeAnswer> {
+export function tryUpgrade(
+  api: Pick<ApiProcess, 'wsUrl'>,
+  headers: Record<string, string> = {},
+): Promise<UpgradeAnswer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(api.wsUrl, 'graphql-transport-ws', { headers });
     const s = rawSocket(ws);
@@ -148,13 +177,19 @@ export function tryUpgrade(api: Pick<ApiProcess, 'wsUrl'>, headers: Record<strin
       resolve({ status: res.statusCode ?? 0, headers: res.headers, socket: null });
     });
     ws.on('error', (err) => reject(err));
-    ws.on('upgrade', (res) => ws.once('open', () => resolve({ status: res.statusCode ?? 101, headers: res.headers, socket: s })));
+    ws.on('upgrade', (res) =>
+      ws.once('open', () =>
+        resolve({ status: res.statusCode ?? 101, headers: res.headers, socket: s }),
+      ),
+    );
   });
 }
 
 function rawSocket(ws: WebSocket): RawSocket {
   const messages: Record<string, unknown>[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: String(reason) })),
+  );
   ws.on('message', (data) => {
     try {
       messages.push(JSON.parse(String(data)) as Record<string, unknown>);
@@ -172,7 +207,8 @@ function rawSocket(ws: WebSocket): RawSocket {
       for (;;) {
         const i = messages.findIndex(predicate);
         if (i >= 0) return messages.splice(i, 1)[0]!;
-        if (Date.now() > end) throw new Error(`no ${what}; got ${JSON.stringify(messages).slice(0, 1000)}`);
+        if (Date.now() > end)
+          throw new Error(`no ${what}; got ${JSON.stringify(messages).slice(0, 1000)}`);
         await sleep(10);
       }
     },
@@ -180,7 +216,11 @@ function rawSocket(ws: WebSocket): RawSocket {
 }
 
 /** An acknowledged socket for this token. */
-export async function ackedSocket(api: Pick<ApiProcess, 'wsUrl'>, token: string, headers: Record<string, string> = {}): Promise<RawSocket> {
+export async function ackedSocket(
+  api: Pick<ApiProcess, 'wsUrl'>,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<RawSocket> {
   const s = await openSocket(api, headers);
   s.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
   await s.next((m) => m.type === 'connection_ack', 5_000, 'connection_ack');
@@ -199,14 +239,20 @@ export async function wsOperation(
 ): Promise<{ kind: 'next' | 'error'; result: GqlResult }> {
   const id = `op-${++opCounter}`;
   s.send({ id, type: 'subscribe', payload: { query, variables } });
-  const m = await s.next((x) => x.id === id && (x.type === 'next' || x.type === 'error'), 10_000, `result of ${id}`);
-  if (m.type === 'error') return { kind: 'error', result: { errors: m.payload as GqlResult['errors'] } };
+  const m = await s.next(
+    (x) => x.id === id && (x.type === 'next' || x.type === 'error'),
+    10_000,
+    `result of ${id}`,
+  );
+  if (m.type === 'error')
+    return { kind: 'error', result: { errors: m.payload as GqlResult['errors'] } };
   // Drop the completion that follows a query or mutation.
   void s.next((x) => x.id === id && x.type === 'complete', 2_000).catch(() => undefined);
   return { kind: 'next', result: m.payload as GqlResult };
 }
 
-export const wsCode = (r: { result: GqlResult }): string => r.result.errors?.[0]?.extensions?.code ?? (r.result.data ? 'data' : 'none');
+export const wsCode = (r: { result: GqlResult }): string =>
+  r.result.errors?.[0]?.extensions?.code ?? (r.result.data ? 'data' : 'none');
 
 /** Reads one sample from /metrics (first series of that name). */
 export async function metric(api: Pick<ApiProcess, 'url'>, name: string): Promise<number> {
@@ -228,12 +274,24 @@ export async function readyz(api: Pick<ApiProcess, 'url'>): Promise<number> {
 
 /** Rows for the summary table each hostile-input file prints at its end. */
 export class CaseTable {
-  private readonly rows: { case: string; transport: string; expected: string; outcome: string; pass: boolean }[] = [];
+  private readonly rows: {
+    case: string;
+    transport: string;
+    expected: string;
+    outcome: string;
+    pass: boolean;
+  }[] = [];
 
   constructor(private readonly title: string) {}
 
   /** Records a case; `pass` is whether the observed outcome matches the expectation. */
-  add(name: string, transport: string, expected: string, outcome: string, pass = expected === outcome): void {
+  add(
+    name: string,
+    transport: string,
+    expected: string,
+    outcome: string,
+    pass = expected === outcome,
+  ): void {
     this.rows.push({ case: name, transport, expected, outcome, pass });
   }
 
@@ -253,8 +311,16 @@ export class CaseTable {
     const out = [
       `\n${this.title} (${this.rows.length} cases, ${this.rows.filter((r) => !r.pass).length} not as expected)`,
       line('case', 'transport', 'expected', 'outcome', 'ok'),
-      line('-'.repeat(widths.case), '-'.repeat(widths.transport), '-'.repeat(widths.expected), '-'.repeat(widths.outcome), '----'),
-      ...this.rows.map((r) => line(r.case, r.transport, r.expected, r.outcome, r.pass ? 'yes' : 'NO')),
+      line(
+        '-'.repeat(widths.case),
+        '-'.repeat(widths.transport),
+        '-'.repeat(widths.expected),
+        '-'.repeat(widths.outcome),
+        '----',
+      ),
+      ...this.rows.map((r) =>
+        line(r.case, r.transport, r.expected, r.outcome, r.pass ? 'yes' : 'NO'),
+      ),
     ];
     console.log(out.join('\n'));
   }
@@ -268,7 +334,11 @@ export interface Snapshot {
 }
 
 /** What a user can see: profile, contacts, conversations and the history of the given ones. */
-export async function snapshot(api: Pick<ApiProcess, 'url'>, who: Session, conversationIds: string[] = []): Promise<Snapshot> {
+export async function snapshot(
+  api: Pick<ApiProcess, 'url'>,
+  who: Session,
+  conversationIds: string[] = [],
+): Promise<Snapshot> {
   const base = await ok<{ me: unknown; contacts: unknown; conversations: unknown }>(
     api,
     `{ me { id name avatarUrl statusText statusEmoji presencePrivacy }
@@ -300,7 +370,9 @@ export function median(values: number[]): number {
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 /** Log lines of masked (unexpected) errors: a client mistake must never produce one. */

@@ -17,11 +17,13 @@ const ACCEPTED: Record<string, { status: 'warn' | 'notice'; reason: string }> = 
   },
   D6D5: {
     status: 'notice',
-    reason: 'MAY accept url-encoded JSON {variables} in GET (graphql-response+json): same CSRF rule as 5A70, the audit GET has no preflight header.',
+    reason:
+      'MAY accept url-encoded JSON {variables} in GET (graphql-response+json): same CSRF rule as 5A70, the audit GET has no preflight header.',
   },
   '6A70': {
     status: 'notice',
-    reason: 'MAY accept url-encoded JSON {variables} in GET (application/json): same CSRF rule as 5A70.',
+    reason:
+      'MAY accept url-encoded JSON {variables} in GET (application/json): same CSRF rule as 5A70.',
   },
   '572B': {
     status: 'warn',
@@ -30,11 +32,13 @@ const ACCEPTED: Record<string, { status: 'warn' | 'notice'; reason: string }> = 
   },
   FDE2: {
     status: 'warn',
-    reason: 'SHOULD answer 200 on a validation failure for application/json: Apollo answers 400 GRAPHQL_VALIDATION_FAILED (our limits depend on it too).',
+    reason:
+      'SHOULD answer 200 on a validation failure for application/json: Apollo answers 400 GRAPHQL_VALIDATION_FAILED (our limits depend on it too).',
   },
   '7B9B': {
     status: 'warn',
-    reason: 'SHOULD answer 200 on a variable coercion failure for application/json: Apollo answers 400 BAD_USER_INPUT.',
+    reason:
+      'SHOULD answer 200 on a variable coercion failure for application/json: Apollo answers 400 BAD_USER_INPUT.',
   },
 };
 
@@ -69,14 +73,21 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
           `${results.filter((r) => r.status === 'warn').length} warn, ${results.filter((r) => r.status === 'error').length} error`,
         `| id   | level  | status | ${'audit'.padEnd(w.name)} | note`,
         `| ---- | ------ | ------ | ${'-'.repeat(w.name)} | ----`,
-        ...rows.map((r) => `| ${r.id.padEnd(4)} | ${r.level.padEnd(6)} | ${r.status.padEnd(6)} | ${r.name.padEnd(w.name)} | ${r.note}`),
+        ...rows.map(
+          (r) =>
+            `| ${r.id.padEnd(4)} | ${r.level.padEnd(6)} | ${r.status.padEnd(6)} | ${r.name.padEnd(w.name)} | ${r.note}`,
+        ),
       ].join('\n'),
     );
 
     expect(results.length).toBeGreaterThan(50);
     const mustFailures = results.filter((r) => r.name.startsWith('MUST') && r.status !== 'ok');
-    expect(mustFailures.map((r) => `${r.id} ${r.name}: ${r.status === 'ok' ? '' : r.reason}`)).toEqual([]);
-    const nonOk = Object.fromEntries(results.filter((r) => r.status !== 'ok').map((r) => [r.id, r.status]));
+    expect(
+      mustFailures.map((r) => `${r.id} ${r.name}: ${r.status === 'ok' ? '' : r.reason}`),
+    ).toEqual([]);
+    const nonOk = Object.fromEntries(
+      results.filter((r) => r.status !== 'ok').map((r) => [r.id, r.status]),
+    );
     const accepted = Object.fromEntries(Object.entries(ACCEPTED).map(([id, a]) => [id, a.status]));
     expect(nonOk).toEqual(accepted);
   });
@@ -84,11 +95,16 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
   it('answers a GET query that carries a CSRF preflight header, and the same GET without it with 400 BAD_REQUEST', async () => {
     // The documented reason for 5A70/D6D5/6A70: GET works for non-browser clients that say so.
     const url = `${api.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
-    const withHeader = await fetch(url, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const withHeader = await fetch(url, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(withHeader.status).toBe(200);
     expect(await withHeader.json()).toEqual({ data: { __typename: 'Query' } });
     const without = await fetch(url, { headers: { accept: 'application/json' } });
     expect(without.status).toBe(400);
-    expect(((await without.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await without.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!
+        .extensions.code,
+    ).toBe('BAD_REQUEST');
   });
 });

@@ -26,7 +26,12 @@ let ada: Session;
 let socket: RawSocket;
 
 beforeAll(async () => {
-  api = await startApi({ NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true', DEFAULT_TENANT_SECRET: secret, LOG_FORMAT: 'json' });
+  api = await startApi({
+    NODE_ENV: 'production',
+    ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+    DEFAULT_TENANT_SECRET: secret,
+    LOG_FORMAT: 'json',
+  });
   ada = await appUser(api, 'Ada', secret);
   socket = await ackedSocket(api, ada.accessToken);
 }, 60_000);
@@ -46,13 +51,21 @@ afterAll(async () => {
 /** `query{...F0}` and `n` fragments, each spreading the next `spreads` times: spreads^n fields. */
 function fragmentChain(n: number, leaf = 'me{id}', spreads = 2): string {
   const lines = ['query{...F0}'];
-  for (let i = 0; i < n - 1; i++) lines.push(`fragment F${i} on Query{${Array.from({ length: spreads }, () => `...F${i + 1}`).join(' ')}}`);
+  for (let i = 0; i < n - 1; i++)
+    lines.push(
+      `fragment F${i} on Query{${Array.from({ length: spreads }, () => `...F${i + 1}`).join(' ')}}`,
+    );
   lines.push(`fragment F${n - 1} on Query{${leaf}}`);
   return lines.join('\n');
 }
 
 /** A POST that fails the test instead of hanging when the server does not answer in time. */
-async function postWithin(ms: number, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<HttpAnswer> {
+async function postWithin(
+  ms: number,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<HttpAnswer> {
   const started = Date.now();
   const answer = await Promise.race([
     post(api, query, variables, token),
@@ -65,10 +78,13 @@ async function postWithin(ms: number, query: string, variables: Record<string, u
 }
 
 const limitOf = (a: { json: HttpAnswer['json'] }) => a.json?.errors?.[0]?.extensions?.['limit'];
-const wsLimitOf = (r: Awaited<ReturnType<typeof wsOperation>>) => r.result.errors?.[0]?.extensions?.['limit'];
+const wsLimitOf = (r: Awaited<ReturnType<typeof wsOperation>>) =>
+  r.result.errors?.[0]?.extensions?.['limit'];
 
 /** Polls /healthz every 50 ms while `work` runs; resolves to the slowest answer seen. */
-async function healthWhile(work: Promise<unknown>): Promise<{ slowestMs: number; answers: number; statuses: Set<number> }> {
+async function healthWhile(
+  work: Promise<unknown>,
+): Promise<{ slowestMs: number; answers: number; statuses: Set<number> }> {
   let done = false;
   const statuses = new Set<number>();
   let slowestMs = 0;
@@ -104,7 +120,12 @@ describe('finding 1: fragments spread repeatedly', () => {
       expectCleanErrors(a.json, 'GRAPHQL_VALIDATION_FAILED');
       expect(limitOf(a)).toBe('QUERY_TOO_COMPLEX');
     }
-    table.add('24-fragment doubling chain ×6, no token', 'HTTP', '400 GRAPHQL_VALIDATION_FAILED', outcomeOf((await burst)[0]!));
+    table.add(
+      '24-fragment doubling chain ×6, no token',
+      'HTTP',
+      '400 GRAPHQL_VALIDATION_FAILED',
+      outcomeOf((await burst)[0]!),
+    );
     expect([...health.statuses]).toEqual([200]);
     expect(health.slowestMs).toBeLessThan(2_000);
   });
@@ -115,7 +136,9 @@ describe('finding 1: fragments spread repeatedly', () => {
     expect(r.kind).toBe('error');
     expect(wsCode(r)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(wsLimitOf(r)).toBe('QUERY_TOO_COMPLEX');
-    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({ me: { id: ada.userId } });
+    expect((await wsOperation(socket, '{ me { id } }')).result.data).toEqual({
+      me: { id: ada.userId },
+    });
   });
 
   it('counts aliases, directives and depth through repeated spreads (each hidden behind a 20-fragment chain)', async () => {
@@ -127,8 +150,18 @@ describe('finding 1: fragments spread repeatedly', () => {
     for (const [name, query, limit] of cases) {
       const http = await postWithin(5_000, query, {}, ada.accessToken);
       const ws = await wsOperation(socket, query);
-      table.add(`chain hiding ${name}`, 'HTTP', `400 GRAPHQL_VALIDATION_FAILED ${limit}`, `${outcomeOf(http)} ${String(limitOf(http))}`);
-      table.add(`chain hiding ${name}`, 'WS', `GRAPHQL_VALIDATION_FAILED ${limit}`, `${wsCode(ws)} ${String(wsLimitOf(ws))}`);
+      table.add(
+        `chain hiding ${name}`,
+        'HTTP',
+        `400 GRAPHQL_VALIDATION_FAILED ${limit}`,
+        `${outcomeOf(http)} ${String(limitOf(http))}`,
+      );
+      table.add(
+        `chain hiding ${name}`,
+        'WS',
+        `GRAPHQL_VALIDATION_FAILED ${limit}`,
+        `${wsCode(ws)} ${String(wsLimitOf(ws))}`,
+      );
       expect(http.status, name).toBe(400);
       expect(limitOf(http), name).toBe(limit);
       expect(wsCode(ws), name).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -145,8 +178,18 @@ describe('finding 3: page sizes given as variables', () => {
     const huge = { a: 50, b: 100 };
     const http = await postWithin(5_000, nested, huge, ada.accessToken);
     const ws = await wsOperation(socket, nested, huge);
-    table.add('channels(first:$a=50){members(first:$b=100)}', 'HTTP', '400 GRAPHQL_VALIDATION_FAILED', outcomeOf(http));
-    table.add('channels(first:$a=50){members(first:$b=100)}', 'WS', 'GRAPHQL_VALIDATION_FAILED', wsCode(ws));
+    table.add(
+      'channels(first:$a=50){members(first:$b=100)}',
+      'HTTP',
+      '400 GRAPHQL_VALIDATION_FAILED',
+      outcomeOf(http),
+    );
+    table.add(
+      'channels(first:$a=50){members(first:$b=100)}',
+      'WS',
+      'GRAPHQL_VALIDATION_FAILED',
+      wsCode(ws),
+    );
     expect(http.status).toBe(400);
     expectCleanErrors(http.json, 'GRAPHQL_VALIDATION_FAILED');
     expect(limitOf(http)).toBe('QUERY_TOO_COMPLEX');
@@ -168,16 +211,42 @@ describe('finding 3: page sizes given as variables', () => {
   });
 
   it('caps every page server-side: one above the cap is refused (BAD_USER_INPUT), the cap itself is served', async () => {
-    const owned = (await ok<{ createGroup: { id: string } }>(api, 'mutation{ createGroup(input:{title:"Caps", memberIds:[]}){ id } }', {}, ada.accessToken))
-      .createGroup.id;
+    const owned = (
+      await ok<{ createGroup: { id: string } }>(
+        api,
+        'mutation{ createGroup(input:{title:"Caps", memberIds:[]}){ id } }',
+        {},
+        ada.accessToken,
+      )
+    ).createGroup.id;
     const lists: [string, string, number, Record<string, unknown>][] = [
       ['conversations', 'query($n:Int){ conversations(first:$n){ edges { cursor } } }', 50, {}],
       ['channels', 'query($n:Int){ channels(first:$n){ edges { cursor } } }', 50, {}],
       ['contacts', 'query($n:Int){ contacts(first:$n){ edges { cursor } } }', 100, {}],
-      ['messages(first)', 'query($c:ID!,$n:Int){ messages(conversationId:$c, first:$n){ edges { cursor } } }', 100, { c: owned }],
-      ['messages(last)', 'query($c:ID!,$n:Int){ messages(conversationId:$c, last:$n){ edges { cursor } } }', 100, { c: owned }],
-      ['searchMessages', 'query($n:Int){ searchMessages(query:"cap", first:$n){ edges { cursor } } }', 50, {}],
-      ['members', 'query($c:ID!,$n:Int){ conversation(id:$c){ members(first:$n){ edges { cursor } } } }', 100, { c: owned }],
+      [
+        'messages(first)',
+        'query($c:ID!,$n:Int){ messages(conversationId:$c, first:$n){ edges { cursor } } }',
+        100,
+        { c: owned },
+      ],
+      [
+        'messages(last)',
+        'query($c:ID!,$n:Int){ messages(conversationId:$c, last:$n){ edges { cursor } } }',
+        100,
+        { c: owned },
+      ],
+      [
+        'searchMessages',
+        'query($n:Int){ searchMessages(query:"cap", first:$n){ edges { cursor } } }',
+        50,
+        {},
+      ],
+      [
+        'members',
+        'query($c:ID!,$n:Int){ conversation(id:$c){ members(first:$n){ edges { cursor } } } }',
+        100,
+        { c: owned },
+      ],
     ];
     for (const [name, query, cap, vars] of lists) {
       const atCap = await post(api, query, { ...vars, n: cap }, ada.accessToken);
@@ -191,13 +260,19 @@ describe('finding 3: page sizes given as variables', () => {
 });
 
 describe('finding 4 (searches): aliases and repeated spreads of searchMessages', () => {
-  const searches = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query:"e"){ edges { cursor } }`).join(' ')} }`;
+  const searches = (n: number) =>
+    `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query:"e"){ edges { cursor } }`).join(' ')} }`;
 
   it('refuses 30 aliased searches (and 3) in one request over HTTP and WebSocket; 2 pass', async () => {
     for (const n of [30, 3]) {
       const http = await postWithin(5_000, searches(n), {}, ada.accessToken);
       const ws = await wsOperation(socket, searches(n));
-      table.add(`${n} aliased searchMessages`, 'HTTP', '400 GRAPHQL_VALIDATION_FAILED', outcomeOf(http));
+      table.add(
+        `${n} aliased searchMessages`,
+        'HTTP',
+        '400 GRAPHQL_VALIDATION_FAILED',
+        outcomeOf(http),
+      );
       table.add(`${n} aliased searchMessages`, 'WS', 'GRAPHQL_VALIDATION_FAILED', wsCode(ws));
       expect(http.status).toBe(400);
       expectCleanErrors(http.json, 'GRAPHQL_VALIDATION_FAILED');
@@ -217,7 +292,10 @@ describe('finding 4 (searches): aliases and repeated spreads of searchMessages',
   });
 
   it('rate-limits searches and member pages per user (RATE_LIMITED with a retry hint), without touching other users', async () => {
-    const [eve, bob] = await Promise.all([appUser(api, 'Eve', secret), appUser(api, 'Bob', secret)]);
+    const [eve, bob] = await Promise.all([
+      appUser(api, 'Eve', secret),
+      appUser(api, 'Bob', secret),
+    ]);
     const search = 'query{ searchMessages(query:"e", first:1){ edges { cursor } } }';
     const codes: string[] = [];
     for (let i = 0; i < 70; i++) {
@@ -225,15 +303,31 @@ describe('finding 4 (searches): aliases and repeated spreads of searchMessages',
       codes.push(a.json?.errors?.[0]?.extensions?.code ?? 'data');
     }
     const firstRefusal = codes.indexOf('RATE_LIMITED');
-    table.add('70 searches in a row, one user', 'HTTP', 'RATE_LIMITED after 60', firstRefusal === 60 ? 'RATE_LIMITED after 60' : `first refusal at ${firstRefusal}`);
+    table.add(
+      '70 searches in a row, one user',
+      'HTTP',
+      'RATE_LIMITED after 60',
+      firstRefusal === 60 ? 'RATE_LIMITED after 60' : `first refusal at ${firstRefusal}`,
+    );
     expect(firstRefusal).toBe(60);
     expect(codes.slice(60).every((c) => c === 'RATE_LIMITED')).toBe(true);
     const refused = await post(api, search, {}, eve.accessToken);
     expect(refused.json?.errors?.[0]?.extensions?.['retryAfterSeconds']).toBeGreaterThan(0);
     // The same budget covers member pages.
-    const channel = (await ok<{ createChannel: { id: string } }>(api, 'mutation{ createChannel(input:{title:"Budget"}){ id } }', {}, bob.accessToken))
-      .createChannel.id;
-    const members = await post(api, 'query($c:ID!){ conversation(id:$c){ members(first:5){ edges { cursor } } } }', { c: channel }, eve.accessToken);
+    const channel = (
+      await ok<{ createChannel: { id: string } }>(
+        api,
+        'mutation{ createChannel(input:{title:"Budget"}){ id } }',
+        {},
+        bob.accessToken,
+      )
+    ).createChannel.id;
+    const members = await post(
+      api,
+      'query($c:ID!){ conversation(id:$c){ members(first:5){ edges { cursor } } } }',
+      { c: channel },
+      eve.accessToken,
+    );
     expectCleanErrors(members.json, 'RATE_LIMITED');
     const others = await post(api, search, {}, bob.accessToken);
     expect(others.json?.errors).toBeUndefined();

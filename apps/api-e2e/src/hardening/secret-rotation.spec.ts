@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, startRedis, TestMongo, TestService } from '@chatter/testing';
 import { ApiProcess, gql, nextPhone, startApi } from '../support';
 import { STREAM } from '../realtime/realtime-helpers';
-import { ackedSocket, appToken, CaseTable, finishSuite, newTenantSecret, RawSocket, waitFor } from './hardening-helpers';
+import {
+  ackedSocket,
+  appToken,
+  CaseTable,
+  finishSuite,
+  newTenantSecret,
+  RawSocket,
+  waitFor,
+} from './hardening-helpers';
 
 /**
  * A tenant's signing secret is rotated on one instance of a cluster (MongoDB test engine, Redis
@@ -26,8 +34,11 @@ const ME = '{ me { id } }';
 const CREATE = 'mutation($id:ID!){ createTenant(id:$id, name:"Acme"){ signingSecret } }';
 const ROTATE = 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }';
 const admin = (api: ApiProcess, query: string, variables: Record<string, unknown>) =>
-  gql<Record<string, { signingSecret: string }>>(api, query, variables, undefined, { 'x-admin-token': ADMIN_TOKEN });
-const codeOf = (r: { errors?: { extensions?: { code?: unknown } }[] }) => r.errors?.[0]?.extensions?.code ?? 'data';
+  gql<Record<string, { signingSecret: string }>>(api, query, variables, undefined, {
+    'x-admin-token': ADMIN_TOKEN,
+  });
+const codeOf = (r: { errors?: { extensions?: { code?: unknown } }[] }) =>
+  r.errors?.[0]?.extensions?.code ?? 'data';
 
 /** A socket with a running chatEvents subscription (the stream a client keeps open). */
 async function streaming(api: ApiProcess, token: string): Promise<RawSocket> {
@@ -76,14 +87,23 @@ describe('rotating a tenant signing secret', () => {
     expect(fresh).not.toBe(old);
 
     for (const key of ['idleOnB', 'streamingOnB', 'streamingOnA'] as const) {
-      const closed = await Promise.race([closes[key]!, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-      table.add(`acme socket ${key}, after rotation on A`, 'close', '4403', closed ? String(closed.code) : 'still open after 10 s');
+      const closed = await Promise.race([
+        closes[key]!,
+        new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+      ]);
+      table.add(
+        `acme socket ${key}, after rotation on A`,
+        'close',
+        '4403',
+        closed ? String(closed.code) : 'still open after 10 s',
+      );
       expect(closed?.code, key).toBe(4403);
     }
     // Another tenant's socket is untouched.
     expect(isOpen(sockets.otherTenantOnB)).toBe(true);
     // The old token is refused everywhere; a token of the new secret works everywhere.
-    for (const api of [a, b]) expect(codeOf(await gql(api, ME, {}, acmeToken))).toBe('UNAUTHENTICATED');
+    for (const api of [a, b])
+      expect(codeOf(await gql(api, ME, {}, acmeToken))).toBe('UNAUTHENTICATED');
     const renewed = await appToken(fresh, 'ann', { tenant: 'acme' });
     const again = await streaming(b, renewed);
     expect(isOpen(again)).toBe(true);
@@ -93,16 +113,24 @@ describe('rotating a tenant signing secret', () => {
   it('is not undone by a restart with the old DEFAULT_TENANT_SECRET', async () => {
     const oldToken = await appToken(defaultSecret, 'olga');
     expect(codeOf(await gql(a, ME, {}, oldToken))).toBe('data');
-    const fresh = (await admin(a, ROTATE, { id: 'default' })).data!.rotateTenantSecret!.signingSecret;
+    const fresh = (await admin(a, ROTATE, { id: 'default' })).data!.rotateTenantSecret!
+      .signingSecret;
 
     // B restarts with the configuration it had: DEFAULT_TENANT_SECRET is still the old secret.
     await b.stop();
     b = await startApi(env);
     apis[1] = b;
-    await waitFor('the warning about the ignored DEFAULT_TENANT_SECRET', () => b.output().includes('DEFAULT_TENANT_SECRET differs'));
+    await waitFor('the warning about the ignored DEFAULT_TENANT_SECRET', () =>
+      b.output().includes('DEFAULT_TENANT_SECRET differs'),
+    );
     for (const api of [a, b]) {
       const answer = codeOf(await gql(api, ME, {}, await appToken(defaultSecret, 'olga')));
-      table.add('old default-tenant token after rotation and a restart with the old DEFAULT_TENANT_SECRET', 'HTTP', 'UNAUTHENTICATED', String(answer));
+      table.add(
+        'old default-tenant token after rotation and a restart with the old DEFAULT_TENANT_SECRET',
+        'HTTP',
+        'UNAUTHENTICATED',
+        String(answer),
+      );
       expect(answer).toBe('UNAUTHENTICATED');
       expect(codeOf(await gql(api, ME, {}, await appToken(fresh, 'olga')))).toBe('data');
     }
@@ -118,17 +146,30 @@ describe('errors of Redis', () => {
       await client.config('SET', 'requirepass', `pw-${randomBytes(8).toString('hex')}`);
       await client.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
       await client.client('KILL', 'TYPE', 'pubsub');
-      let answer = await gql(a, 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: nextPhone() });
+      let answer = await gql(a, 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', {
+        p: nextPhone(),
+      });
       for (let i = 0; i < 20 && !answer.errors; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        answer = await gql(a, 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: nextPhone() });
+        answer = await gql(a, 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', {
+          p: nextPhone(),
+        });
       }
       const text = JSON.stringify(answer.errors);
-      table.add('requestLoginCode while Redis refuses the instance (NOAUTH)', 'HTTP', 'SERVICE_UNAVAILABLE, no Redis text', `${codeOf(answer)} ${answer.errors?.[0]?.message ?? ''}`);
+      table.add(
+        'requestLoginCode while Redis refuses the instance (NOAUTH)',
+        'HTTP',
+        'SERVICE_UNAVAILABLE, no Redis text',
+        `${codeOf(answer)} ${answer.errors?.[0]?.message ?? ''}`,
+      );
       expect(codeOf(answer), text).toBe('SERVICE_UNAVAILABLE');
-      expect(text).not.toMatch(/NOAUTH|auth|redis|stream|connection|writeable|127\.0\.0\.1|:\d{4,5}/i);
+      expect(text).not.toMatch(
+        /NOAUTH|auth|redis|stream|connection|writeable|127\.0\.0\.1|:\d{4,5}/i,
+      );
       // The operator still learns what happened.
-      await waitFor('the Redis failure in the server log', () => /dependency was unavailable/.test(a.output()));
+      await waitFor('the Redis failure in the server log', () =>
+        /dependency was unavailable/.test(a.output()),
+      );
     } finally {
       await client.config('SET', 'requirepass', '');
       client.disconnect();

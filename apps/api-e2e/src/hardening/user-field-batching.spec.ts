@@ -19,9 +19,20 @@ const dist = join(API_ENTRY, '..');
 const load = createRequire(API_ENTRY);
 load('reflect-metadata');
 const core = load(join(dist, 'libs/core/src/index.js')) as typeof Core;
-const { createApp } = load(join(dist, 'apps/api/src/main.js')) as { createApp(config: unknown): Promise<NestExpressApplication> };
-const { loadConfig } = load(join(dist, 'apps/api/src/platform/config/index.js')) as { loadConfig(env: Record<string, string>): unknown };
-const { BlockRepository, ContactRepository, ConversationRepository, ManageTenants, PresenceStore, UserRepository } = core;
+const { createApp } = load(join(dist, 'apps/api/src/main.js')) as {
+  createApp(config: unknown): Promise<NestExpressApplication>;
+};
+const { loadConfig } = load(join(dist, 'apps/api/src/platform/config/index.js')) as {
+  loadConfig(env: Record<string, string>): unknown;
+};
+const {
+  BlockRepository,
+  ContactRepository,
+  ConversationRepository,
+  ManageTenants,
+  PresenceStore,
+  UserRepository,
+} = core;
 
 const secret = randomBytes(24).toString('hex');
 const dataDir = mkdtempSync(join(tmpdir(), 'chatter-batching-'));
@@ -39,7 +50,11 @@ const token = (subject: string) => {
     .sign(new TextEncoder().encode(secret));
 };
 
-async function gql<T>(query: string, variables: Record<string, unknown>, bearer: string): Promise<T> {
+async function gql<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  bearer: string,
+): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
@@ -51,7 +66,13 @@ async function gql<T>(query: string, variables: Record<string, unknown>, bearer:
 }
 
 beforeAll(async () => {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DEFAULT_TENANT_SECRET: secret, LOG_LEVEL: 'error', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DEFAULT_TENANT_SECRET: secret,
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+  });
   app = await createApp(config);
   await app.get(ManageTenants).ensureDefault(secret);
   await app.listen(0, '127.0.0.1');
@@ -71,7 +92,15 @@ interface MembersPage {
   conversation: {
     members: {
       edges: {
-        node: { user: { id: string; phone: string | null; isContact: boolean; isBlocked: boolean; presence: { status: string } } };
+        node: {
+          user: {
+            id: string;
+            phone: string | null;
+            isContact: boolean;
+            isBlocked: boolean;
+            presence: { status: string };
+          };
+        };
       }[];
     };
   };
@@ -81,8 +110,13 @@ describe('user fields on a page of members', () => {
   it('cost two relation reads, one presence read and one user read for 40 members, and answer as one-by-one reads would', async () => {
     const ownerToken = await token(`owner-${randomBytes(3).toString('hex')}`);
     const owner = (await gql<{ me: { id: string } }>('{ me { id } }', {}, ownerToken)).me.id;
-    const channel = (await gql<{ createChannel: { id: string } }>('mutation{ createChannel(input:{title:"Batching"}){ id } }', {}, ownerToken))
-      .createChannel.id;
+    const channel = (
+      await gql<{ createChannel: { id: string } }>(
+        'mutation{ createChannel(input:{title:"Batching"}){ id } }',
+        {},
+        ownerToken,
+      )
+    ).createChannel.id;
     const members: string[] = [];
     for (let i = 0; i < 40; i++) {
       const t = await token(`member-${i}-${randomBytes(3).toString('hex')}`);
@@ -107,7 +141,9 @@ describe('user fields on a page of members', () => {
       listMembers: vi.spyOn(app.get(ConversationRepository), 'listMembers'),
     };
     const page = await gql<MembersPage>(MEMBERS, { c: channel }, ownerToken);
-    const counts = Object.fromEntries(Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]));
+    const counts = Object.fromEntries(
+      Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]),
+    );
     expect(counts).toEqual({
       isContact: 0,
       relationsAmong: 1,
@@ -126,8 +162,18 @@ describe('user fields on a page of members', () => {
       expect(user.isContact, user.id).toBe(await contacts.isContact(tenant, owner, user.id));
       expect(user.isBlocked, user.id).toBe(await blocks.hasBlocked(tenant, owner, user.id));
     }
-    expect(users.filter((u) => u.isContact).map((u) => u.id).sort()).toEqual(members.slice(0, 5).sort());
-    expect(users.filter((u) => u.isBlocked).map((u) => u.id).sort()).toEqual(members.slice(5, 8).sort());
+    expect(
+      users
+        .filter((u) => u.isContact)
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual(members.slice(0, 5).sort());
+    expect(
+      users
+        .filter((u) => u.isBlocked)
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual(members.slice(5, 8).sort());
     for (const spy of Object.values(spies)) spy.mockRestore();
   }, 60_000);
 });

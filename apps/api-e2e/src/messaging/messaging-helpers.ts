@@ -24,7 +24,12 @@ export interface User {
 }
 
 /** A user of `tenant`, created on first use of an app-issued token. */
-export async function appUser(api: ApiProcess, name: string, tenant = 'default', secret = DEFAULT_SECRET): Promise<User> {
+export async function appUser(
+  api: ApiProcess,
+  name: string,
+  tenant = 'default',
+  secret = DEFAULT_SECRET,
+): Promise<User> {
   const session = await createAppUser(api, name, secret, tenant);
   return { token: session.accessToken, id: session.userId, name };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeOf, gql, startApi } from '../support';
+import { gql, startApi } from '../support';
 
 const ROOT = resolve(__dirname, '../../../..');
 const cli = (dataDir: string, ...args: string[]) =>
@@ -17,18 +17,31 @@ describe('operator CLI and configuration errors', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chatter-cli-'));
     const created = cli(dataDir, 'tenant', 'create', 'acme', 'Acme Corp');
     expect(created.status).toBe(0);
-    expect(created.stdout).toMatch(/created tenant acme \(Acme Corp\)\nsigning secret for app-issued tokens: \S{32,}/);
+    expect(created.stdout).toMatch(
+      /created tenant acme \(Acme Corp\)\nsigning secret for app-issued tokens: \S{32,}/,
+    );
     const bad = cli(dataDir, 'tenant', 'create', 'Not Valid', 'x');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('tenant id must be');
     const listed = cli(dataDir, 'tenant', 'list');
-    expect(listed.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['acme', 'default']);
+    expect(
+      listed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['acme', 'default']);
     const api = await startApi({}, { dataDir });
     try {
-      const ok = await gql(api, 'mutation { requestLoginCode(phone:"+14155550111", tenant:"acme"){ sent } }');
+      const ok = await gql(
+        api,
+        'mutation { requestLoginCode(phone:"+14155550111", tenant:"acme"){ sent } }',
+      );
       expect(ok.data).toEqual({ requestLoginCode: { sent: true } });
       // An unknown tenant answers like a known one (sign-in does not reveal which tenants exist).
-      const missing = await gql(api, 'mutation { requestLoginCode(phone:"+14155550112", tenant:"nope"){ sent } }');
+      const missing = await gql(
+        api,
+        'mutation { requestLoginCode(phone:"+14155550112", tenant:"nope"){ sent } }',
+      );
       expect(missing.data).toEqual({ requestLoginCode: { sent: true } });
     } finally {
       await api.stop();
@@ -37,7 +50,11 @@ describe('operator CLI and configuration errors', () => {
 
   it('refuses an invalid setting with one clear line and a non-zero exit', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/api/main.js')], {
-      env: { PATH: process.env.PATH ?? '', PORT: 'abc', DATA_DIR: mkdtempSync(join(tmpdir(), 'chatter-cfg-')) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: 'abc',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'chatter-cfg-')),
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -50,7 +67,13 @@ describe('operator CLI and configuration errors', () => {
 
   it('refuses a cluster store with an in-process bus', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/api/main.js')], {
-      env: { PATH: process.env.PATH ?? '', MONGODB_URI: 'mongodb://127.0.0.1:1/x', BUS: 'memory', REDIS_URL: 'redis://127.0.0.1:1', JWT_SECRET: 'x'.repeat(40) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        MONGODB_URI: 'mongodb://127.0.0.1:1/x',
+        BUS: 'memory',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        JWT_SECRET: 'x'.repeat(40),
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });

@@ -9,7 +9,14 @@ describe('graceful shutdown', () => {
     const ws = new WebSocket(api.wsUrl, 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     await new Promise<void>((resolve) => {
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user.accessToken}` } })));
+      ws.on('open', () =>
+        ws.send(
+          JSON.stringify({
+            type: 'connection_init',
+            payload: { authorization: `Bearer ${user.accessToken}` },
+          }),
+        ),
+      );
       ws.on('message', (m) => JSON.parse(String(m)).type === 'connection_ack' && resolve());
     });
     const exit = api.stop();

@@ -54,8 +54,12 @@ export class ClientMirror {
       {},
       this.session.accessToken,
     );
-    for (const { node } of listed.conversations.edges) if (!this.conversations.has(node.id)) await this.refetch(node.id);
-    const since = [...this.cursors.entries()].map(([conversationId, afterSeq]) => ({ conversationId, afterSeq }));
+    for (const { node } of listed.conversations.edges)
+      if (!this.conversations.has(node.id)) await this.refetch(node.id);
+    const since = [...this.cursors.entries()].map(([conversationId, afterSeq]) => ({
+      conversationId,
+      afterSeq,
+    }));
     const client = wsClient(this.api, this.session.accessToken);
     this.client = client;
     this.dispose = client.subscribe<Ev>(
@@ -66,7 +70,9 @@ export class ClientMirror {
           const data = value.data;
           if (!data) return;
           this.pending++;
-          this.chain = this.chain.then(() => this.apply(data.chatEvents)).finally(() => this.pending--);
+          this.chain = this.chain
+            .then(() => this.apply(data.chatEvents))
+            .finally(() => this.pending--);
         },
         error: (error) => this.errors.push(error),
         complete: () => undefined,
@@ -88,7 +94,10 @@ export class ClientMirror {
   async reached(conversationId: string, seq: number, timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while ((this.cursors.get(conversationId) ?? -1) < seq) {
-      if (Date.now() > end) throw new Error(`${this.session.name} never reached seq ${seq} of ${conversationId}; errors ${JSON.stringify(this.errors)}`);
+      if (Date.now() > end)
+        throw new Error(
+          `${this.session.name} never reached seq ${seq} of ${conversationId}; errors ${JSON.stringify(this.errors)}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -118,7 +127,10 @@ export class ClientMirror {
       return;
     }
     this.conversations.set(conversationId, new Map(messages.map((m) => [m.id, m])));
-    this.cursors.set(conversationId, Math.max(conversation.lastSeq, this.cursors.get(conversationId) ?? 0));
+    this.cursors.set(
+      conversationId,
+      Math.max(conversation.lastSeq, this.cursors.get(conversationId) ?? 0),
+    );
   }
 
   private drop(conversationId: string): void {
@@ -148,7 +160,8 @@ export class ClientMirror {
       }
       case 'MembershipChanged': {
         const conversationId = e.conversation!.id;
-        if (e.userId === this.session.userId && (e.change === 'REMOVED' || e.change === 'LEFT')) return this.drop(conversationId);
+        if (e.userId === this.session.userId && (e.change === 'REMOVED' || e.change === 'LEFT'))
+          return this.drop(conversationId);
         if (e.userId === this.session.userId && e.change === 'ADDED') {
           this.conversations.set(conversationId, new Map());
           this.cursors.set(conversationId, e.seq!);

@@ -13,26 +13,48 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const mutate = (who: Session, query: string, variables: Record<string, unknown> = {}) => ok(api, query, variables, who.accessToken);
+const mutate = (who: Session, query: string, variables: Record<string, unknown> = {}) =>
+  ok(api, query, variables, who.accessToken);
 const dm = async (a: Session, b: Session) =>
-  (await mutate(a, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: b.userId })).openDirectConversation.id as string;
+  (await mutate(a, 'mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', { u: b.userId }))
+    .openDirectConversation.id as string;
 const presenceSeenBy = async (viewer: Session, target: Session) =>
-  (await mutate(viewer, 'query($u:ID!){ user(id:$u){ presence { status lastSeenAt } lastSeenAt } }', { u: target.userId })).user as {
+  (
+    await mutate(
+      viewer,
+      'query($u:ID!){ user(id:$u){ presence { status lastSeenAt } lastSeenAt } }',
+      { u: target.userId },
+    )
+  ).user as {
     presence: { status: string; lastSeenAt: string | null };
     lastSeenAt: string | null;
   };
-const latestPresence = (items: Ev[], userId: string) => ofType(items, 'PresenceChanged').filter((e) => e.user?.id === userId).at(-1)?.user?.presence;
+const latestPresence = (items: Ev[], userId: string) =>
+  ofType(items, 'PresenceChanged')
+    .filter((e) => e.user?.id === userId)
+    .at(-1)?.user?.presence;
 
 describe('presence follows privacy and blocks while the user is online', () => {
-  async function watchedOnline(): Promise<{ watcher: Session; target: Session; stream: Collector<Ev>; close: () => Promise<void> }> {
+  async function watchedOnline(): Promise<{
+    watcher: Session;
+    target: Session;
+    stream: Collector<Ev>;
+    close: () => Promise<void>;
+  }> {
     const [watcher, target] = [await signUp(api, 'Watcher'), await signUp(api, 'Target')];
     const conversation = await dm(watcher, target);
     const watcherClient = wsClient(api, watcher.accessToken);
-    const stream = new Collector<Ev>(watcherClient, STREAM, { since: [{ conversationId: conversation, afterSeq: 0 }] });
+    const stream = new Collector<Ev>(watcherClient, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: 0 }],
+    });
     await probe(api, watcher, conversation, stream);
     const targetClient = wsClient(api, target.accessToken);
     const targetStream = new Collector<Ev>(targetClient, STREAM);
-    await stream.until((i) => latestPresence(i, target.userId)?.status === 'ONLINE', 10_000, 'the target online');
+    await stream.until(
+      (i) => latestPresence(i, target.userId)?.status === 'ONLINE',
+      10_000,
+      'the target online',
+    );
     expect((await presenceSeenBy(watcher, target)).presence.status).toBe('ONLINE');
     return {
       watcher,
@@ -49,13 +71,21 @@ describe('presence follows privacy and blocks while the user is online', () => {
   it('a switch to NOBODY shows OFFLINE on watchers, as their HTTP query does', async () => {
     const { watcher, target, stream, close } = await watchedOnline();
     await mutate(target, 'mutation { updateProfile(input:{presencePrivacy: NOBODY}){ id } }');
-    const items = await stream.until((i) => latestPresence(i, target.userId)?.status === 'OFFLINE', 10_000, 'the target hidden');
+    const items = await stream.until(
+      (i) => latestPresence(i, target.userId)?.status === 'OFFLINE',
+      10_000,
+      'the target hidden',
+    );
     const http = await presenceSeenBy(watcher, target);
     expect(http.presence).toEqual({ status: 'OFFLINE', lastSeenAt: null });
     expect(latestPresence(items, target.userId)).toEqual(http.presence);
     // Switching back shows the real status again.
     await mutate(target, 'mutation { updateProfile(input:{presencePrivacy: EVERYONE}){ id } }');
-    await stream.until((i) => latestPresence(i, target.userId)?.status === 'ONLINE', 10_000, 'the target visible again');
+    await stream.until(
+      (i) => latestPresence(i, target.userId)?.status === 'ONLINE',
+      10_000,
+      'the target visible again',
+    );
     expect((await presenceSeenBy(watcher, target)).presence.status).toBe('ONLINE');
     await close();
   });
@@ -63,7 +93,11 @@ describe('presence follows privacy and blocks while the user is online', () => {
   it('a block either way shows OFFLINE on the other side, as the HTTP query does', async () => {
     const { watcher, target, stream, close } = await watchedOnline();
     await mutate(target, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: watcher.userId });
-    const items = await stream.until((i) => latestPresence(i, target.userId)?.status === 'OFFLINE', 10_000, 'the blocker hidden');
+    const items = await stream.until(
+      (i) => latestPresence(i, target.userId)?.status === 'OFFLINE',
+      10_000,
+      'the blocker hidden',
+    );
     const http = await presenceSeenBy(watcher, target);
     expect(http.presence).toEqual({ status: 'OFFLINE', lastSeenAt: null });
     expect(latestPresence(items, target.userId)).toEqual(http.presence);
@@ -75,14 +109,18 @@ describe('presence follows privacy and blocks while the user is online', () => {
     await mutate(target, 'mutation { updateProfile(input:{presencePrivacy: NOBODY}){ id } }');
     const conversation = await dm(watcher, target);
     const watcherClient = wsClient(api, watcher.accessToken);
-    const stream = new Collector<Ev>(watcherClient, STREAM, { since: [{ conversationId: conversation, afterSeq: 0 }] });
+    const stream = new Collector<Ev>(watcherClient, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: 0 }],
+    });
     await probe(api, watcher, conversation, stream);
     const targetClient = wsClient(api, target.accessToken);
     const targetStream = new Collector<Ev>(targetClient, STREAM);
     await sleep(800); // the target's connect announces ONLINE to those who may see it
     await targetClient.dispose();
     await sleep(800);
-    expect(ofType(stream.items, 'PresenceChanged').filter((e) => e.user?.id === target.userId)).toEqual([]);
+    expect(
+      ofType(stream.items, 'PresenceChanged').filter((e) => e.user?.id === target.userId),
+    ).toEqual([]);
     targetStream.stop();
     stream.stop();
     await watcherClient.dispose();
@@ -94,16 +132,29 @@ describe('typing', () => {
     const [ada, bob] = [await signUp(api, 'Ada'), await signUp(api, 'Bob')];
     const conversation = await group(api, ada, [bob]);
     const client = wsClient(api, bob.accessToken);
-    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conversation, afterSeq: 0 }] });
+    const stream = new Collector<Ev>(client, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: 0 }],
+    });
     await probe(api, ada, conversation, stream);
-    await mutate(ada, 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', { c: conversation });
+    await mutate(ada, 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', {
+      c: conversation,
+    });
     await stream.until((i) => ofType(i, 'TypingChanged').some((t) => t.typing), 5_000, 'typing');
     const sent = await send(api, ada, conversation, 'done typing');
-    const items = await stream.until((i) => ofType(i, 'TypingChanged').some((t) => t.typing === false), 5_000, 'typing cleared');
+    const items = await stream.until(
+      (i) => ofType(i, 'TypingChanged').some((t) => t.typing === false),
+      5_000,
+      'typing cleared',
+    );
     const events = items.map((i) => i.chatEvents);
     const cleared = events.findIndex((e) => e.__typename === 'TypingChanged' && e.typing === false);
-    const message = events.findIndex((e) => e.__typename === 'MessageAdded' && e.message?.id === sent.id);
-    expect(events[cleared]).toMatchObject({ conversationId: conversation, user: { id: ada.userId } });
+    const message = events.findIndex(
+      (e) => e.__typename === 'MessageAdded' && e.message?.id === sent.id,
+    );
+    expect(events[cleared]).toMatchObject({
+      conversationId: conversation,
+      user: { id: ada.userId },
+    });
     expect(message).toBe(cleared + 1);
     stream.stop();
     await client.dispose();
@@ -116,11 +167,19 @@ describe('cursors', () => {
     const conversation = await group(api, ada, [bob]);
     const last = await send(api, ada, conversation, 'so far');
     const client = wsClient(api, bob.accessToken);
-    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conversation, afterSeq: last.seq + 5 }] });
+    const stream = new Collector<Ev>(client, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: last.seq + 5 }],
+    });
     await stream.until((i) => ofType(i, 'ResyncRequired').length > 0, 5_000, 'resync');
-    expect(ofType(stream.items, 'ResyncRequired')).toEqual([{ __typename: 'ResyncRequired', conversationId: conversation, reason: 'CURSOR_AHEAD' }]);
+    expect(ofType(stream.items, 'ResyncRequired')).toEqual([
+      { __typename: 'ResyncRequired', conversationId: conversation, reason: 'CURSOR_AHEAD' },
+    ]);
     const next = await send(api, ada, conversation, 'next');
-    const items = await stream.until((i) => ofType(i, 'MessageAdded').some((e) => e.message?.id === next.id), 5_000, 'the next message');
+    const items = await stream.until(
+      (i) => ofType(i, 'MessageAdded').some((e) => e.message?.id === next.id),
+      5_000,
+      'the next message',
+    );
     expect(ofType(items, 'MessageAdded').map((e) => e.seq)).toEqual([last.seq + 1]);
     stream.stop();
     await client.dispose();
@@ -129,26 +188,48 @@ describe('cursors', () => {
 
 describe('removed and added again while the stream stays open', () => {
   async function removeAndReadd(historyVisibility: 'FULL' | 'SINCE_JOINED') {
-    const [ada, bob, cyd] = [await signUp(api, 'Ada'), await signUp(api, 'Bob'), await signUp(api, 'Cyd')];
+    const [ada, bob, cyd] = [
+      await signUp(api, 'Ada'),
+      await signUp(api, 'Bob'),
+      await signUp(api, 'Cyd'),
+    ];
     const conversation = (
-      await mutate(ada, 'mutation($m:[ID!]!,$v:HistoryVisibility){ createGroup(input:{title:"Revolving", memberIds:$m, historyVisibility:$v}){ id } }', {
-        m: [bob.userId, cyd.userId],
-        v: historyVisibility,
-      })
+      await mutate(
+        ada,
+        'mutation($m:[ID!]!,$v:HistoryVisibility){ createGroup(input:{title:"Revolving", memberIds:$m, historyVisibility:$v}){ id } }',
+        {
+          m: [bob.userId, cyd.userId],
+          v: historyVisibility,
+        },
+      )
     ).createGroup.id as string;
     await send(api, ada, conversation, 'before');
     const mirror = new ClientMirror(api, bob);
     await mirror.connect();
     const watcher = wsClient(api, bob.accessToken);
     // What crosses the wire to a second client of Bob's, which resumes from the start.
-    const raw = new Collector<Ev>(watcher, STREAM, { since: [{ conversationId: conversation, afterSeq: 0 }] });
+    const raw = new Collector<Ev>(watcher, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: 0 }],
+    });
     const probed = await probe(api, ada, conversation, raw);
     await mirror.reached(conversation, probed);
-    await mutate(ada, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: conversation, u: bob.userId });
+    await mutate(
+      ada,
+      'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+      { c: conversation, u: bob.userId },
+    );
     await send(api, cyd, conversation, 'while out');
-    await mutate(ada, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: conversation, u: [bob.userId] });
+    await mutate(
+      ada,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: conversation, u: [bob.userId] },
+    );
     const after = await send(api, ada, conversation, 'after');
-    await raw.until((i) => ofType(i, 'MessageAdded').some((e) => e.message?.id === after.id), 5_000, 'the message after');
+    await raw.until(
+      (i) => ofType(i, 'MessageAdded').some((e) => e.message?.id === after.id),
+      5_000,
+      'the message after',
+    );
     await sleep(300);
     await mirror.idle();
     const fresh = await history(api, bob, conversation);
@@ -167,7 +248,9 @@ describe('removed and added again while the stream stays open', () => {
 
   it('FULL: the client is told to resync, and ends with everything, as a fresh fetch shows', async () => {
     const { fresh, mirror } = await removeAndReadd('FULL');
-    expect(fresh.map((m) => m.body)).toEqual(expect.arrayContaining(['before', 'while out', 'after']));
+    expect(fresh.map((m) => m.body)).toEqual(
+      expect.arrayContaining(['before', 'while out', 'after']),
+    );
     expect(mirror.resyncs.map((r) => r.reason)).toContain('HISTORY_AVAILABLE');
   });
 
@@ -175,13 +258,25 @@ describe('removed and added again while the stream stays open', () => {
     const [ada, bob] = [await signUp(api, 'Ada'), await signUp(api, 'Bob')];
     const conversation = await group(api, ada, [bob], 'Away');
     const before = await send(api, ada, conversation, 'before');
-    await mutate(ada, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: conversation, u: bob.userId });
+    await mutate(
+      ada,
+      'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+      { c: conversation, u: bob.userId },
+    );
     await send(api, ada, conversation, 'while out');
-    await mutate(ada, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: conversation, u: [bob.userId] });
+    await mutate(
+      ada,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: conversation, u: [bob.userId] },
+    );
     const client = wsClient(api, bob.accessToken);
-    const stream = new Collector<Ev>(client, STREAM, { since: [{ conversationId: conversation, afterSeq: before.seq }] });
+    const stream = new Collector<Ev>(client, STREAM, {
+      since: [{ conversationId: conversation, afterSeq: before.seq }],
+    });
     await stream.until((i) => ofType(i, 'ResyncRequired').length > 0, 5_000, 'resync');
-    expect(ofType(stream.items, 'ResyncRequired')).toEqual([{ __typename: 'ResyncRequired', conversationId: conversation, reason: 'HISTORY_CHANGED' }]);
+    expect(ofType(stream.items, 'ResyncRequired')).toEqual([
+      { __typename: 'ResyncRequired', conversationId: conversation, reason: 'HISTORY_CHANGED' },
+    ]);
     await sleep(300);
     expect(JSON.stringify(stream.items)).not.toContain('while out');
     expect(await history(api, bob, conversation)).toEqual([]);

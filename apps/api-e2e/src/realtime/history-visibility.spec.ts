@@ -42,21 +42,51 @@ const STEPS = Number(process.env['CHATTER_HISTORY_STEPS'] ?? 60);
 
 describe('history visibility as a setting', () => {
   it('groups default to SINCE_JOINED and channels to FULL; admins change it for members added afterwards', async () => {
-    const [ada, bob, cyd] = [await signUp(api, 'Ada'), await signUp(api, 'Bob'), await signUp(api, 'Cyd')];
-    const mutate = (who: Session, query: string, variables: Record<string, unknown> = {}) => ok(api, query, variables, who.accessToken);
-    const created = await mutate(ada, 'mutation($m:[ID!]!){ createGroup(input:{title:"Setting", memberIds:$m}){ id historyVisibility } }', { m: [bob.userId] });
-    const channel = await mutate(ada, 'mutation { createChannel(input:{title:"Open"}){ historyVisibility } }');
+    const [ada, bob, cyd] = [
+      await signUp(api, 'Ada'),
+      await signUp(api, 'Bob'),
+      await signUp(api, 'Cyd'),
+    ];
+    const mutate = (who: Session, query: string, variables: Record<string, unknown> = {}) =>
+      ok(api, query, variables, who.accessToken);
+    const created = await mutate(
+      ada,
+      'mutation($m:[ID!]!){ createGroup(input:{title:"Setting", memberIds:$m}){ id historyVisibility } }',
+      { m: [bob.userId] },
+    );
+    const channel = await mutate(
+      ada,
+      'mutation { createChannel(input:{title:"Open"}){ historyVisibility } }',
+    );
     expect(created.createGroup.historyVisibility).toBe('SINCE_JOINED');
     expect(channel.createChannel.historyVisibility).toBe('FULL');
     const id = created.createGroup.id as string;
     await send(api, ada, id, 'early');
-    const refused = await gql(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ id } }', { c: id }, bob.accessToken);
+    const refused = await gql(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ id } }',
+      { c: id },
+      bob.accessToken,
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const changed = await mutate(ada, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ historyVisibility } }', { c: id });
+    const changed = await mutate(
+      ada,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: FULL}){ historyVisibility } }',
+      { c: id },
+    );
     expect(changed.updateConversation.historyVisibility).toBe('FULL');
-    await mutate(ada, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: id, u: [cyd.userId] });
+    await mutate(
+      ada,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: id, u: [cyd.userId] },
+    );
     expect((await history(api, cyd, id)).map((m) => m.body)).toEqual(['early']);
-    const bad = await gql(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: SOMETIMES}){ id } }', { c: id }, ada.accessToken);
+    const bad = await gql(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, historyVisibility: SOMETIMES}){ id } }',
+      { c: id },
+      ada.accessToken,
+    );
     expect(bad.errors?.length).toBeGreaterThan(0);
   });
 });
@@ -71,19 +101,32 @@ describe('history visibility: stream, replay and fetch agree', () => {
       const ada = await signUp(api, 'Ada');
       const others = [await signUp(api, 'Bob'), await signUp(api, 'Cyd'), await signUp(api, 'Dan')];
       const byId = new Map([ada, ...others].map((s) => [s.userId, s]));
-      const mutate = (who: Session, query: string, variables: Record<string, unknown>) => ok(api, query, variables, who.accessToken);
+      const mutate = (who: Session, query: string, variables: Record<string, unknown>) =>
+        ok(api, query, variables, who.accessToken);
       const createGroup = async (visibility: 'FULL' | 'SINCE_JOINED') =>
         (
-          await mutate(ada, 'mutation($m:[ID!]!,$v:HistoryVisibility){ createGroup(input:{title:"Random", memberIds:$m, historyVisibility:$v}){ id } }', {
-            m: others.map((o) => o.userId),
-            v: visibility,
-          })
+          await mutate(
+            ada,
+            'mutation($m:[ID!]!,$v:HistoryVisibility){ createGroup(input:{title:"Random", memberIds:$m, historyVisibility:$v}){ id } }',
+            {
+              m: others.map((o) => o.userId),
+              v: visibility,
+            },
+          )
         ).createGroup.id as string;
-      const channel = (await mutate(ada, 'mutation { createChannel(input:{title:"Random channel"}){ id } }', {})).createChannel.id as string;
-      for (const o of others) await mutate(o, 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', { c: channel });
+      const channel = (
+        await mutate(ada, 'mutation { createChannel(input:{title:"Random channel"}){ id } }', {})
+      ).createChannel.id as string;
+      for (const o of others)
+        await mutate(o, 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', { c: channel });
       const everyone = () => new Set([ada.userId, ...others.map((o) => o.userId)]);
       const rooms: Room[] = [
-        { id: await createGroup('SINCE_JOINED'), kind: 'SINCE_JOINED group', members: everyone(), ownMessages: [] },
+        {
+          id: await createGroup('SINCE_JOINED'),
+          kind: 'SINCE_JOINED group',
+          members: everyone(),
+          ownMessages: [],
+        },
         { id: await createGroup('FULL'), kind: 'FULL group', members: everyone(), ownMessages: [] },
         { id: channel, kind: 'channel', members: everyone(), ownMessages: [] },
       ];
@@ -102,22 +145,41 @@ describe('history visibility: stream, replay and fetch agree', () => {
           log.push(`send ${body}`);
         } else if (roll < 0.52 && room.ownMessages.length > 0) {
           const id = pick(room.ownMessages);
-          await mutate(ada, 'mutation($id:ID!,$b:String!){ editMessage(id:$id, body:$b){ id } }', { id, b: `edited #${++n}` });
+          await mutate(ada, 'mutation($id:ID!,$b:String!){ editMessage(id:$id, body:$b){ id } }', {
+            id,
+            b: `edited #${++n}`,
+          });
           log.push(`edit ${id} in ${room.kind}`);
         } else if (roll < 0.66) {
           const inside = others.filter((o) => room.members.has(o.userId));
           if (inside.length === 0) continue;
           const who = pick(inside);
-          if (room.kind === 'channel') await mutate(who, 'mutation($c:ID!){ leaveConversation(conversationId:$c) }', { c: room.id });
-          else await mutate(ada, 'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }', { c: room.id, u: who.userId });
+          if (room.kind === 'channel')
+            await mutate(who, 'mutation($c:ID!){ leaveConversation(conversationId:$c) }', {
+              c: room.id,
+            });
+          else
+            await mutate(
+              ada,
+              'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
+              { c: room.id, u: who.userId },
+            );
           room.members.delete(who.userId);
           log.push(`${who.name} out of ${room.kind}`);
         } else if (roll < 0.8) {
           const outside = others.filter((o) => !room.members.has(o.userId));
           if (outside.length === 0) continue;
           const who = pick(outside);
-          if (room.kind === 'channel') await mutate(who, 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', { c: room.id });
-          else await mutate(ada, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: room.id, u: [who.userId] });
+          if (room.kind === 'channel')
+            await mutate(who, 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', {
+              c: room.id,
+            });
+          else
+            await mutate(
+              ada,
+              'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+              { c: room.id, u: [who.userId] },
+            );
           room.members.add(who.userId);
           log.push(`${who.name} into ${room.kind}`);
         } else if (roll < 0.9) {
@@ -140,7 +202,8 @@ describe('history visibility: stream, replay and fetch agree', () => {
       for (const m of mirrors) await m.connect();
       for (const room of rooms) {
         const last = await send(api, ada, room.id, `${room.kind} last`);
-        for (const m of mirrors) if (room.members.has(m.session.userId)) await m.reached(room.id, last.seq);
+        for (const m of mirrors)
+          if (room.members.has(m.session.userId)) await m.reached(room.id, last.seq);
       }
       await sleep(300);
       for (const m of mirrors) await m.idle();
@@ -152,7 +215,12 @@ describe('history visibility: stream, replay and fetch agree', () => {
             expect(mirrored(m, room.id), what).toEqual(await history(api, m.session, room.id));
           } else {
             expect(mirrored(m, room.id), what).toBeNull();
-            const refused = await gql(api, 'query($c:ID!){ messages(conversationId:$c, last:1){ edges { node { id } } } }', { c: room.id }, m.session.accessToken);
+            const refused = await gql(
+              api,
+              'query($c:ID!){ messages(conversationId:$c, last:1){ edges { node { id } } } }',
+              { c: room.id },
+              m.session.accessToken,
+            );
             expect(refused.errors?.[0]?.extensions?.code, what).toBe('NOT_FOUND');
           }
         }
@@ -160,7 +228,9 @@ describe('history visibility: stream, replay and fetch agree', () => {
       }
       for (const m of mirrors) await m.disconnect();
     } catch (error) {
-      throw new Error(`seed ${seed} (CHATTER_HISTORY_SEED=${seed} replays it); steps:\n${log.join('\n')}\n${String(error instanceof Error ? error.stack : error)}`);
+      throw new Error(
+        `seed ${seed} (CHATTER_HISTORY_SEED=${seed} replays it); steps:\n${log.join('\n')}\n${String(error instanceof Error ? error.stack : error)}`,
+      );
     }
   }, 90_000);
 });

@@ -26,28 +26,44 @@ import { RawSocket } from './raw-socket';
  * that leaked one viewer's view (phone, presence, isContact, isBlocked, reactedByMe, my
  * settings…) to another would differ from that viewer's HTTP answer.
  */
-const schema: GraphQLSchema = buildSchema(readFileSync(join(__dirname, '../../../../schema.graphql'), 'utf8'));
+const schema: GraphQLSchema = buildSchema(
+  readFileSync(join(__dirname, '../../../../schema.graphql'), 'utf8'),
+);
 
 /**
  * Every field of a type except `skip`; object fields expanded in full, except a type already on
  * the path (leaves only, to end cycles).
  */
-function selectionOf(typeName: string, skip: ReadonlySet<string>, path: string[] = [typeName]): string {
+function selectionOf(
+  typeName: string,
+  skip: ReadonlySet<string>,
+  path: string[] = [typeName],
+): string {
   const type = schema.getType(typeName);
   if (!type || !isObjectType(type)) throw new Error(`${typeName} is not an object type`);
   return Object.values(type.getFields())
-    .filter((f) => !skip.has(`${type.name}.${f.name}`) && !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined))
+    .filter(
+      (f) =>
+        !skip.has(`${type.name}.${f.name}`) &&
+        !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined),
+    )
     .map((f) => {
       const named = getNamedType(f.type);
       if (isLeafType(named)) return f.name;
-      if (path.includes(named.name)) return `${f.name} { ${leavesOf(named as GraphQLObjectType, skip)} }`;
+      if (path.includes(named.name))
+        return `${f.name} { ${leavesOf(named as GraphQLObjectType, skip)} }`;
       return `${f.name} { ${selectionOf(named.name, skip, [...path, named.name])} }`;
     })
     .join(' ');
 }
 const leavesOf = (type: GraphQLObjectType, skip: ReadonlySet<string>) =>
   Object.values(type.getFields())
-    .filter((f) => !skip.has(`${type.name}.${f.name}`) && isLeafType(getNamedType(f.type)) && !f.args.some((a) => isNonNullType(a.type)))
+    .filter(
+      (f) =>
+        !skip.has(`${type.name}.${f.name}`) &&
+        isLeafType(getNamedType(f.type)) &&
+        !f.args.some((a) => isNonNullType(a.type)),
+    )
     .map((f) => f.name)
     .join(' ');
 
@@ -119,10 +135,17 @@ function comparable(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   const entries = Object.entries(value as Json).map(([k, v]) => [k, comparable(v)] as const);
   const out = Object.fromEntries(entries) as Json;
-  if ('status' in out && 'lastSeenAt' in out && out.status === 'ONLINE') out.lastSeenAt = out.lastSeenAt === null ? null : 'visible';
+  if ('status' in out && 'lastSeenAt' in out && out.status === 'ONLINE')
+    out.lastSeenAt = out.lastSeenAt === null ? null : 'visible';
   return out;
 }
-type Event = Json & { __typename: string; message?: Json & { id: string }; conversation?: Json & { id: string }; user?: Json & { id: string }; typing?: boolean };
+type Event = Json & {
+  __typename: string;
+  message?: Json & { id: string };
+  conversation?: Json & { id: string };
+  user?: Json & { id: string };
+  typing?: boolean;
+};
 
 let api: ApiProcess;
 let ada: Session; // the sender
@@ -134,10 +157,31 @@ let conv: string;
 
 beforeAll(async () => {
   api = await startApi({ AWAY_AFTER_MS: '600000', TYPING_TTL_MS: '60000' });
-  [ada, bob, cyd, dan, eve] = [await signUp(api, 'Ada'), await signUp(api, 'Bob'), await signUp(api, 'Cyd'), await signUp(api, 'Dan'), await signUp(api, 'Eve')];
-  await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: bob.phone }, ada.accessToken);
-  await ok(api, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', { p: ada.phone }, bob.accessToken);
-  await ok(api, 'mutation { updateProfile(input:{presencePrivacy: CONTACTS, statusText: "on a $& trip", statusEmoji: "🧭"}){ id } }', {}, ada.accessToken);
+  [ada, bob, cyd, dan, eve] = [
+    await signUp(api, 'Ada'),
+    await signUp(api, 'Bob'),
+    await signUp(api, 'Cyd'),
+    await signUp(api, 'Dan'),
+    await signUp(api, 'Eve'),
+  ];
+  await ok(
+    api,
+    'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+    { p: bob.phone },
+    ada.accessToken,
+  );
+  await ok(
+    api,
+    'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+    { p: ada.phone },
+    bob.accessToken,
+  );
+  await ok(
+    api,
+    'mutation { updateProfile(input:{presencePrivacy: CONTACTS, statusText: "on a $& trip", statusEmoji: "🧭"}){ id } }',
+    {},
+    ada.accessToken,
+  );
   // Dan joins before he blocks Ada: nobody can add a blocked or blocking user to a group.
   conv = await group(api, ada, [bob, cyd, dan], 'Matrix');
   await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: ada.userId }, dan.accessToken);
@@ -155,7 +199,8 @@ describe('privacy matrix: every field of chatEvents, per relation to the sender'
       visitWithTypeInfo(typeInfo, {
         Field(node) {
           const parent = typeInfo.getParentType();
-          if (parent && !node.name.value.startsWith('__')) seen.add(`${parent.name}.${node.name.value}`);
+          if (parent && !node.name.value.startsWith('__'))
+            seen.add(`${parent.name}.${node.name.value}`);
         },
       }),
     );
@@ -183,35 +228,60 @@ describe('privacy matrix: every field of chatEvents, per relation to the sender'
     for (const who of [bob, cyd, dan, ada]) {
       const socket = await RawSocket.open(api, who.accessToken);
       const since = [{ conversationId: conv, afterSeq: 0 }];
-      sockets.set(who, { socket, ids: new Map(VARIANTS.map((v) => [v, socket.subscribe(v.stream, { since })])) });
+      sockets.set(who, {
+        socket,
+        ids: new Map(VARIANTS.map((v) => [v, socket.subscribe(v.stream, { since })])),
+      });
     }
     const events = (who: Session, variant: Selections): Event[] => {
       const { socket, ids } = sockets.get(who)!;
       return socket.results<{ chatEvents: Event }>(ids.get(variant)!).map((r) => {
-        if (r.errors?.length || !r.data) throw new Error(`${who.name}: ${JSON.stringify(r.errors)}`);
+        if (r.errors?.length || !r.data)
+          throw new Error(`${who.name}: ${JSON.stringify(r.errors)}`);
         return r.data.chatEvents;
       });
     };
     const marks = new Map<string, number>();
     const mark = () => {
-      for (const who of people) for (const v of VARIANTS) marks.set(`${who.userId}|${v.name}`, events(who, v).length);
+      for (const who of people)
+        for (const v of VARIANTS) marks.set(`${who.userId}|${v.name}`, events(who, v).length);
     };
     /** Waits for the event on both of a subscriber's selections, and checks each against HTTP. */
-    const check = async (who: Session, what: string, predicate: (e: Event) => boolean, http: (v: Selections, e: Event) => Promise<[unknown, unknown]>, fromStart = false) => {
+    const check = async (
+      who: Session,
+      what: string,
+      predicate: (e: Event) => boolean,
+      http: (v: Selections, e: Event) => Promise<[unknown, unknown]>,
+      fromStart = false,
+    ) => {
       for (const v of VARIANTS) {
         const { socket } = sockets.get(who)!;
         const from = fromStart ? 0 : (marks.get(`${who.userId}|${v.name}`) ?? 0);
         let found: Event | undefined;
-        await socket.until(() => (found = events(who, v).slice(from).find(predicate)) !== undefined, 15_000, `${who.name} (${v.name}): ${what}`);
+        await socket.until(
+          () => (found = events(who, v).slice(from).find(predicate)) !== undefined,
+          15_000,
+          `${who.name} (${v.name}): ${what}`,
+        );
         const [got, expected] = await http(v, found!);
         expect(comparable(got), `${who.name} (${v.name}) ${what}`).toEqual(comparable(expected));
       }
     };
-    const query = <T>(who: Session, q: string, variables: Json) => ok<T>(api, q, variables, who.accessToken);
+    const query = <T>(who: Session, q: string, variables: Json) =>
+      ok<T>(api, q, variables, who.accessToken);
     const messageAsSeenBy = async (who: Session, v: Selections, id: string) =>
-      (await query<{ messages: { edges: { node: Json & { id: string } }[] } }>(who, v.messages, { c: conv, a: 0 })).messages.edges.map((e) => e.node).find((n) => n.id === id);
-    const conversationAsSeenBy = async (who: Session, v: Selections) => (await query<{ conversation: Json }>(who, v.conversation, { c: conv })).conversation;
-    const userAsSeenBy = async (who: Session, v: Selections, id: string) => (await query<{ user: Json }>(who, v.user, { u: id })).user;
+      (
+        await query<{ messages: { edges: { node: Json & { id: string } }[] } }>(who, v.messages, {
+          c: conv,
+          a: 0,
+        })
+      ).messages.edges
+        .map((e) => e.node)
+        .find((n) => n.id === id);
+    const conversationAsSeenBy = async (who: Session, v: Selections) =>
+      (await query<{ conversation: Json }>(who, v.conversation, { c: conv })).conversation;
+    const userAsSeenBy = async (who: Session, v: Selections, id: string) =>
+      (await query<{ user: Json }>(who, v.user, { u: id })).user;
 
     // A message from the sender: everyone in the group gets it, each with their own view of her.
     mark();
@@ -223,66 +293,167 @@ describe('privacy matrix: every field of chatEvents, per relation to the sender'
     );
     const id = sent.sendMessage.id;
     for (const who of people) {
-      await check(who, 'MessageAdded', (e) => e.__typename === 'MessageAdded' && e.message?.id === id, async (v, e) => [e.message, await messageAsSeenBy(who, v, id)]);
+      await check(
+        who,
+        'MessageAdded',
+        (e) => e.__typename === 'MessageAdded' && e.message?.id === id,
+        async (v, e) => [e.message, await messageAsSeenBy(who, v, id)],
+      );
     }
-    const sender = (who: Session) => events(who, FULL).find((e) => e.message?.id === id)!.message!.sender as Json;
+    const sender = (who: Session) =>
+      events(who, FULL).find((e) => e.message?.id === id)!.message!.sender as Json;
     // The views differ where they must (a shared render would have made them equal).
-    expect(sender(ada)).toMatchObject({ phone: ada.phone, presencePrivacy: 'CONTACTS', isContact: false, isBlocked: false });
-    expect(sender(bob)).toMatchObject({ phone: ada.phone, presencePrivacy: null, isContact: true, isBlocked: false, presence: { status: 'ONLINE' } });
-    expect(sender(cyd)).toMatchObject({ phone: null, presencePrivacy: null, isContact: false, isBlocked: false, presence: { status: 'OFFLINE' } });
-    expect(sender(dan)).toMatchObject({ phone: null, presencePrivacy: null, isContact: false, isBlocked: true, presence: { status: 'OFFLINE' }, lastSeenAt: null });
+    expect(sender(ada)).toMatchObject({
+      phone: ada.phone,
+      presencePrivacy: 'CONTACTS',
+      isContact: false,
+      isBlocked: false,
+    });
+    expect(sender(bob)).toMatchObject({
+      phone: ada.phone,
+      presencePrivacy: null,
+      isContact: true,
+      isBlocked: false,
+      presence: { status: 'ONLINE' },
+    });
+    expect(sender(cyd)).toMatchObject({
+      phone: null,
+      presencePrivacy: null,
+      isContact: false,
+      isBlocked: false,
+      presence: { status: 'OFFLINE' },
+    });
+    expect(sender(dan)).toMatchObject({
+      phone: null,
+      presencePrivacy: null,
+      isContact: false,
+      isBlocked: true,
+      presence: { status: 'OFFLINE' },
+      lastSeenAt: null,
+    });
 
     // Her coming online reaches her contact (CONTACTS privacy), not the stranger or the blocker;
     // every presence change delivered shows what HTTP shows.
-    await check(bob, 'her presence', (e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId, async (v, e) => [e.user, await userAsSeenBy(bob, v, ada.userId)], true);
-    for (const who of [cyd, dan]) for (const v of VARIANTS) expect(events(who, v).filter((e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId)).toEqual([]);
+    await check(
+      bob,
+      'her presence',
+      (e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId,
+      async (v, e) => [e.user, await userAsSeenBy(bob, v, ada.userId)],
+      true,
+    );
+    for (const who of [cyd, dan])
+      for (const v of VARIANTS)
+        expect(
+          events(who, v).filter(
+            (e) => e.__typename === 'PresenceChanged' && e.user?.id === ada.userId,
+          ),
+        ).toEqual([]);
     for (const who of people) {
       for (const v of VARIANTS) {
         for (const e of events(who, v).filter((x) => x.__typename === 'PresenceChanged')) {
-          expect(comparable(e.user), `${who.name} (${v.name}) PresenceChanged`).toEqual(comparable(await userAsSeenBy(who, v, e.user!.id)));
+          expect(comparable(e.user), `${who.name} (${v.name}) PresenceChanged`).toEqual(
+            comparable(await userAsSeenBy(who, v, e.user!.id)),
+          );
         }
       }
     }
 
     // Reactions: reactedByMe differs per viewer.
     mark();
-    await ok(api, 'mutation($m:ID!){ addReaction(messageId:$m, emoji:"👍"){ id } }', { m: id }, bob.accessToken);
+    await ok(
+      api,
+      'mutation($m:ID!){ addReaction(messageId:$m, emoji:"👍"){ id } }',
+      { m: id },
+      bob.accessToken,
+    );
     for (const who of people) {
-      await check(who, 'MessageUpdated (reaction)', (e) => e.__typename === 'MessageUpdated' && e.message?.id === id, async (v, e) => [e.message, await messageAsSeenBy(who, v, id)]);
+      await check(
+        who,
+        'MessageUpdated (reaction)',
+        (e) => e.__typename === 'MessageUpdated' && e.message?.id === id,
+        async (v, e) => [e.message, await messageAsSeenBy(who, v, id)],
+      );
     }
-    expect((events(bob, FULL).at(-1)!.message!.reactions as Json[])[0]).toMatchObject({ reactedByMe: true });
-    expect((events(cyd, FULL).at(-1)!.message!.reactions as Json[])[0]).toMatchObject({ reactedByMe: false });
+    expect((events(bob, FULL).at(-1)!.message!.reactions as Json[])[0]).toMatchObject({
+      reactedByMe: true,
+    });
+    expect((events(cyd, FULL).at(-1)!.message!.reactions as Json[])[0]).toMatchObject({
+      reactedByMe: false,
+    });
 
     // A title change: the conversation as each member sees it (role, unread count, settings…).
     mark();
-    await ok(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"Matrix $\' renamed"}){ id } }', { c: conv }, ada.accessToken);
+    await ok(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"Matrix $\' renamed"}){ id } }',
+      { c: conv },
+      ada.accessToken,
+    );
     for (const who of people) {
-      await check(who, 'ConversationChanged', (e) => e.__typename === 'ConversationChanged' && e.conversation?.title === "Matrix $' renamed", async (v, e) => [e.conversation, await conversationAsSeenBy(who, v)]);
+      await check(
+        who,
+        'ConversationChanged',
+        (e) =>
+          e.__typename === 'ConversationChanged' && e.conversation?.title === "Matrix $' renamed",
+        async (v, e) => [e.conversation, await conversationAsSeenBy(who, v)],
+      );
     }
     expect(events(ada, FULL).at(-1)!.conversation).toMatchObject({ myRole: 'OWNER' });
     expect(events(bob, FULL).at(-1)!.conversation).toMatchObject({ myRole: 'MEMBER' });
 
     // My own settings reach only me.
     mark();
-    await ok(api, 'mutation($c:ID!){ updateConversation(input:{conversationId:$c, muted:true, pinned:true}){ id } }', { c: conv }, bob.accessToken);
-    await check(bob, 'my settings', (e) => e.__typename === 'ConversationChanged' && e.logSeq === null, async (v, e) => [e.conversation, await conversationAsSeenBy(bob, v)]);
+    await ok(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, muted:true, pinned:true}){ id } }',
+      { c: conv },
+      bob.accessToken,
+    );
+    await check(
+      bob,
+      'my settings',
+      (e) => e.__typename === 'ConversationChanged' && e.logSeq === null,
+      async (v, e) => [e.conversation, await conversationAsSeenBy(bob, v)],
+    );
     expect(events(bob, FULL).at(-1)!.conversation).toMatchObject({ muted: true, pinned: true });
 
     // Typing: the sender as each watcher sees her; not to herself, not to whoever blocked her.
     mark();
-    await ok(api, 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', { c: conv }, ada.accessToken);
+    await ok(
+      api,
+      'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }',
+      { c: conv },
+      ada.accessToken,
+    );
     for (const who of [bob, cyd]) {
-      await check(who, 'TypingChanged', (e) => e.__typename === 'TypingChanged' && e.typing === true, async (v, e) => [e.user, await userAsSeenBy(who, v, ada.userId)]);
+      await check(
+        who,
+        'TypingChanged',
+        (e) => e.__typename === 'TypingChanged' && e.typing === true,
+        async (v, e) => [e.user, await userAsSeenBy(who, v, ada.userId)],
+      );
     }
 
     // A membership change: the conversation as each member sees it.
     mark();
-    await ok(api, 'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }', { c: conv, u: [eve.userId] }, ada.accessToken);
+    await ok(
+      api,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: conv, u: [eve.userId] },
+      ada.accessToken,
+    );
     for (const who of people) {
-      await check(who, 'MembershipChanged', (e) => e.__typename === 'MembershipChanged' && e.userId === eve.userId, async (v, e) => [e.conversation, await conversationAsSeenBy(who, v)]);
+      await check(
+        who,
+        'MembershipChanged',
+        (e) => e.__typename === 'MembershipChanged' && e.userId === eve.userId,
+        async (v, e) => [e.conversation, await conversationAsSeenBy(who, v)],
+      );
     }
     for (const v of VARIANTS) {
-      expect(events(dan, v).filter((e) => e.__typename === 'TypingChanged' && e.user?.id === ada.userId)).toEqual([]);
+      expect(
+        events(dan, v).filter((e) => e.__typename === 'TypingChanged' && e.user?.id === ada.userId),
+      ).toEqual([]);
       expect(events(ada, v).filter((e) => e.__typename === 'TypingChanged')).toEqual([]);
     }
 

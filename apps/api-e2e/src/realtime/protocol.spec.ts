@@ -21,11 +21,16 @@ interface Raw {
   next(type: string, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-function open(protocol: string | string[] = 'graphql-transport-ws', headers: Record<string, string> = {}): Promise<Raw> {
+function open(
+  protocol: string | string[] = 'graphql-transport-ws',
+  headers: Record<string, string> = {},
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(api.wsUrl, protocol, { headers });
     const messages: Record<string, unknown>[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: String(reason) })),
+    );
     ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', reject);
@@ -40,7 +45,8 @@ function open(protocol: string | string[] = 'graphql-transport-ws', headers: Rec
           for (;;) {
             const i = messages.findIndex((m) => m.type === type);
             if (i >= 0) return messages.splice(i, 1)[0]!;
-            if (Date.now() > end) throw new Error(`no ${type} message; got ${JSON.stringify(messages)}`);
+            if (Date.now() > end)
+              throw new Error(`no ${type} message; got ${JSON.stringify(messages)}`);
             await sleep(10);
           }
         },
@@ -49,7 +55,10 @@ function open(protocol: string | string[] = 'graphql-transport-ws', headers: Rec
   });
 }
 
-const init = (token = user.accessToken) => ({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+const init = (token = user.accessToken) => ({
+  type: 'connection_init',
+  payload: { authorization: `Bearer ${token}` },
+});
 async function acked(): Promise<Raw> {
   const c = await open();
   c.send(init());
@@ -84,7 +93,11 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
 
   it('closes with 4409 when an id is reused while its operation runs', async () => {
     const c = await acked();
-    const sub = { id: 's1', type: 'subscribe', payload: { query: 'subscription { chatEvents { __typename } }' } };
+    const sub = {
+      id: 's1',
+      type: 'subscribe',
+      payload: { query: 'subscription { chatEvents { __typename } }' },
+    };
     c.send(sub);
     await sleep(200);
     c.send(sub);
@@ -92,7 +105,11 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
   });
 
   it('closes with 4400 on malformed frames', async () => {
-    for (const frame of ['not json', JSON.stringify({ type: 'no_such_type' }), JSON.stringify({ id: 5, type: 'subscribe' })]) {
+    for (const frame of [
+      'not json',
+      JSON.stringify({ type: 'no_such_type' }),
+      JSON.stringify({ id: 5, type: 'subscribe' }),
+    ]) {
       const c = await acked();
       c.send(frame);
       expect((await c.closed).code, frame).toBe(4400);
@@ -100,7 +117,12 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
   });
 
   it('closes with 4403 for a missing, forged or expired token', async () => {
-    for (const token of ['', 'garbage', `${user.accessToken.slice(0, -4)}AAAA`, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.']) {
+    for (const token of [
+      '',
+      'garbage',
+      `${user.accessToken.slice(0, -4)}AAAA`,
+      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+    ]) {
       const c = await open();
       c.send(init(token));
       expect((await c.closed).code, token.slice(0, 12)).toBe(4403);
@@ -116,9 +138,16 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
   it('runs queries over the socket with next then complete, and stops a subscription on complete', async () => {
     const c = await acked();
     c.send({ id: 'q', type: 'subscribe', payload: { query: '{ me { name } }' } });
-    expect(await c.next('next')).toMatchObject({ id: 'q', payload: { data: { me: { name: 'Proto' } } } });
+    expect(await c.next('next')).toMatchObject({
+      id: 'q',
+      payload: { data: { me: { name: 'Proto' } } },
+    });
     expect(await c.next('complete')).toMatchObject({ id: 'q' });
-    c.send({ id: 's', type: 'subscribe', payload: { query: 'subscription { chatEvents { __typename } }' } });
+    c.send({
+      id: 's',
+      type: 'subscribe',
+      payload: { query: 'subscription { chatEvents { __typename } }' },
+    });
     await sleep(200);
     c.send({ id: 's', type: 'complete' });
     await sleep(200);
@@ -134,19 +163,31 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
     c.send({ id: 'd', type: 'subscribe', payload: { query: deep } });
     const error = await c.next('error');
     expect(JSON.stringify(error.payload)).toContain('depth');
-    c.send({ id: 'a', type: 'subscribe', payload: { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ')} }` } });
+    c.send({
+      id: 'a',
+      type: 'subscribe',
+      payload: {
+        query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ')} }`,
+      },
+    });
     expect(JSON.stringify((await c.next('error')).payload)).toContain('aliases');
     c.ws.close(1000);
   });
 
   it('closes with 1009 when a frame exceeds WS_MAX_PAYLOAD_BYTES', async () => {
     const c = await acked();
-    c.send({ id: 'big', type: 'subscribe', payload: { query: `{ me { id } } # ${'x'.repeat(8000)}` } });
+    c.send({
+      id: 'big',
+      type: 'subscribe',
+      payload: { query: `{ me { id } } # ${'x'.repeat(8000)}` },
+    });
     expect((await c.closed).code).toBe(1009);
   });
 
   it('refuses browser origins outside the allow-list and accepts listed and same-origin ones', async () => {
-    await expect(open('graphql-transport-ws', { origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(open('graphql-transport-ws', { origin: 'https://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
     const allowed = await open('graphql-transport-ws', { origin: 'https://chat.example.com' });
     allowed.ws.close(1000);
     const same = await open('graphql-transport-ws', { origin: api.url });
@@ -160,7 +201,12 @@ describe('graphql-ws protocol (PROTOCOL.md) and Chatter’s own rules', () => {
     };
     const before = await gauge();
     const c = await acked();
-    for (const id of ['x1', 'x2', 'x3']) c.send({ id, type: 'subscribe', payload: { query: 'subscription { chatEvents { __typename } }' } });
+    for (const id of ['x1', 'x2', 'x3'])
+      c.send({
+        id,
+        type: 'subscribe',
+        payload: { query: 'subscription { chatEvents { __typename } }' },
+      });
     const end = Date.now() + 5_000;
     while ((await gauge()) < before + 3 && Date.now() < end) await sleep(50);
     expect(await gauge()).toBe(before + 3);

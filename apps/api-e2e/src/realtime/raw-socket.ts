@@ -23,7 +23,7 @@ export class RawSocket {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      const text = isBinary ? "<binary frame>" : String(data);
+      const text = isBinary ? '<binary frame>' : String(data);
       this.texts.push(text);
       try {
         this.frames.push(JSON.parse(text) as RawFrame);
@@ -41,27 +41,49 @@ export class RawSocket {
       ws.once('error', reject);
     });
     const socket = new RawSocket(ws);
-    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-    await socket.until(() => socket.frames.some((f) => f.type === 'connection_ack'), 10_000, 'connection_ack');
+    ws.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
+    await socket.until(
+      () => socket.frames.some((f) => f.type === 'connection_ack'),
+      10_000,
+      'connection_ack',
+    );
     return socket;
   }
 
-  subscribe(query: string, variables: Record<string, unknown> = {}, id = `op-${++this.nextId}`): string {
+  subscribe(
+    query: string,
+    variables: Record<string, unknown> = {},
+    id = `op-${++this.nextId}`,
+  ): string {
     this.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
     return id;
   }
 
   /** The `next` payloads received for an operation id, in order. */
-  results<T = Record<string, unknown>>(id: string): { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }[] {
-    return this.frames.filter((f) => f.id === id && f.type === 'next').map((f) => f.payload as { data?: T });
+  results<T = Record<string, unknown>>(
+    id: string,
+  ): { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }[] {
+    return this.frames
+      .filter((f) => f.id === id && f.type === 'next')
+      .map((f) => f.payload as { data?: T });
   }
 
   /** Runs a query or mutation over the socket; resolves with its single result (next, or error frame). */
-  async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  async request<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }> {
     const id = this.subscribe(query, variables);
-    await this.until(() => this.frames.some((f) => f.id === id && (f.type === 'complete' || f.type === 'error')), 10_000, `the result of ${id}`);
+    await this.until(
+      () => this.frames.some((f) => f.id === id && (f.type === 'complete' || f.type === 'error')),
+      10_000,
+      `the result of ${id}`,
+    );
     const error = this.frames.find((f) => f.id === id && f.type === 'error');
-    if (error) return { errors: error.payload as { message: string; extensions?: { code?: string } }[] };
+    if (error)
+      return { errors: error.payload as { message: string; extensions?: { code?: string } }[] };
     return this.results<T>(id)[0] as { data?: T | null };
   }
 
@@ -72,8 +94,14 @@ export class RawSocket {
   async until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting for ${what}`);
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last frames ${this.texts.slice(-5).join('\n').slice(0, 2000)}`);
+      if (this.closed)
+        throw new Error(
+          `socket closed (${this.closed.code} ${this.closed.reason}) while waiting for ${what}`,
+        );
+      if (Date.now() > end)
+        throw new Error(
+          `timed out waiting for ${what}; last frames ${this.texts.slice(-5).join('\n').slice(0, 2000)}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -19,7 +19,14 @@ export interface Ev {
     __typename: string;
     seq?: number | null;
     logSeq?: number | null;
-    message?: { id: string; seq: number; body: string | null; editedAt: string | null; deletedAt: string | null; reactions: { emoji: string; count: number }[] };
+    message?: {
+      id: string;
+      seq: number;
+      body: string | null;
+      editedAt: string | null;
+      deletedAt: string | null;
+      reactions: { emoji: string; count: number }[];
+    };
     conversation?: { id: string; title?: string | null; muted?: boolean };
     conversationId?: string;
     userId?: string;
@@ -30,9 +37,15 @@ export interface Ev {
   };
 }
 
-export const ofType = (items: Ev[], type: string) => items.filter((i) => i.chatEvents.__typename === type).map((i) => i.chatEvents);
+export const ofType = (items: Ev[], type: string) =>
+  items.filter((i) => i.chatEvents.__typename === type).map((i) => i.chatEvents);
 
-export async function group(api: ApiProcess, owner: Session, members: Session[], title = 'Team'): Promise<string> {
+export async function group(
+  api: ApiProcess,
+  owner: Session,
+  members: Session[],
+  title = 'Team',
+): Promise<string> {
   const data = await ok<{ createGroup: { id: string } }>(
     api,
     'mutation($t:String!,$m:[ID!]!){ createGroup(input:{title:$t, memberIds:$m}){ id } }',
@@ -44,7 +57,12 @@ export async function group(api: ApiProcess, owner: Session, members: Session[],
 
 let counter = 0;
 /** Sends like a well-behaved client: a RATE_LIMITED answer is retried after its hint. */
-export async function send(api: ApiProcess, who: Session, conversationId: string, body: string): Promise<{ id: string; seq: number }> {
+export async function send(
+  api: ApiProcess,
+  who: Session,
+  conversationId: string,
+  body: string,
+): Promise<{ id: string; seq: number }> {
   const key = `k-${process.pid}-${++counter}`;
   for (let attempt = 0; ; attempt++) {
     const result = await gql<{ sendMessage: { id: string; seq: number } }>(
@@ -55,7 +73,8 @@ export async function send(api: ApiProcess, who: Session, conversationId: string
     );
     if (result.data?.sendMessage) return result.data.sendMessage;
     const error = result.errors?.[0];
-    if (error?.extensions?.code !== 'RATE_LIMITED' || attempt >= 3) throw new Error(`sendMessage failed: ${JSON.stringify(result.errors)}`);
+    if (error?.extensions?.code !== 'RATE_LIMITED' || attempt >= 3)
+      throw new Error(`sendMessage failed: ${JSON.stringify(result.errors)}`);
     await sleep(Number(error.extensions.retryAfterSeconds ?? 1) * 1000);
   }
 }
@@ -69,11 +88,17 @@ export interface MessageState {
   reactions: { emoji: string; count: number }[];
 }
 
-export async function history(api: ApiProcess, who: Session, conversationId: string): Promise<MessageState[]> {
+export async function history(
+  api: ApiProcess,
+  who: Session,
+  conversationId: string,
+): Promise<MessageState[]> {
   const all: MessageState[] = [];
   let after = 0;
   for (;;) {
-    const data = await ok<{ messages: { edges: { node: MessageState }[]; pageInfo: { hasNextPage: boolean } } }>(
+    const data = await ok<{
+      messages: { edges: { node: MessageState }[]; pageInfo: { hasNextPage: boolean } };
+    }>(
       api,
       'query($c:ID!,$a:Int){ messages(conversationId:$c, first:100, after:$a){ edges { node { id seq body editedAt deletedAt reactions { emoji count } } } pageInfo { hasNextPage } } }',
       { c: conversationId, a: after },
@@ -95,7 +120,16 @@ export async function probe(
   conversationId: string,
   stream: { until(p: (items: Ev[]) => boolean, timeoutMs?: number, what?: string): Promise<Ev[]> },
 ): Promise<number> {
-  const sent = await send(api, sender, conversationId, `probe ${Math.random().toString(36).slice(2)}`);
-  await stream.until((items) => ofType(items, 'MessageAdded').some((e) => e.message?.id === sent.id), 15_000, 'the probe message');
+  const sent = await send(
+    api,
+    sender,
+    conversationId,
+    `probe ${Math.random().toString(36).slice(2)}`,
+  );
+  await stream.until(
+    (items) => ofType(items, 'MessageAdded').some((e) => e.message?.id === sent.id),
+    15_000,
+    'the probe message',
+  );
   return sent.seq;
 }

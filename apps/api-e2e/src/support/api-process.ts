@@ -111,7 +111,8 @@ async function startApiOnce(
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(`API exited with ${child.exitCode} during start:\n${out}`);
     try {
       const res = await fetch(`${url}/readyz`);
       if (res.status === 200) break;

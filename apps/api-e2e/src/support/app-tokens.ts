@@ -14,7 +14,11 @@ export interface AppTokenOptions {
 }
 
 /** Signs an app-issued token the way a tenant backend does (HS256, `iss: app:<tenant>`). */
-export async function appToken(secret: string, subject: string, options: AppTokenOptions = {}): Promise<string> {
+export async function appToken(
+  secret: string,
+  subject: string,
+  options: AppTokenOptions = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ name: options.name ?? subject })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -26,7 +30,12 @@ export async function appToken(secret: string, subject: string, options: AppToke
 }
 
 /** A user created through an app-issued token (no SMS round trip, so no sign-up rate limit). */
-export async function appUser(api: Pick<ApiProcess, 'url'>, name: string, secret: string, tenant = 'default'): Promise<Session> {
+export async function appUser(
+  api: Pick<ApiProcess, 'url'>,
+  name: string,
+  secret: string,
+  tenant = 'default',
+): Promise<Session> {
   const subject = `${name.toLowerCase().replace(/[^a-z0-9]/g, '-')}-${randomBytes(4).toString('hex')}`;
   const token = await appToken(secret, subject, { tenant, name });
   const me = await ok<{ me: { id: string } }>(api, '{ me { id } }', {}, token);

@@ -4,7 +4,11 @@ import type { ApiProcess } from './api-process';
 
 export interface GqlResult<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: (string | number)[] }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; [k: string]: unknown };
+    path?: (string | number)[];
+  }[];
 }
 
 /** POSTs one operation over HTTP. */
@@ -17,7 +21,11 @@ export async function gql<T = Record<string, any>>( // eslint-disable-line @type
 ): Promise<GqlResult<T>> {
   const res = await fetch(`${api.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as GqlResult<T>;
@@ -31,11 +39,13 @@ export async function ok<T = Record<string, any>>( // eslint-disable-line @types
   token?: string,
 ): Promise<T> {
   const result = await gql<T>(api, query, variables, token);
-  if (result.errors?.length || !result.data) throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);
+  if (result.errors?.length || !result.data)
+    throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);
   return result.data;
 }
 
-export const codeOf = (result: GqlResult<unknown>): string | undefined => result.errors?.[0]?.extensions?.code;
+export const codeOf = (result: GqlResult<unknown>): string | undefined =>
+  result.errors?.[0]?.extensions?.code;
 
 export interface Session {
   accessToken: string;
@@ -54,10 +64,20 @@ export function nextPhone(): string {
 }
 
 /** Signs a user up through the real phone flow (code read from the API log). */
-export async function signUp(api: ApiProcess, name: string, phone = nextPhone(), tenant?: string): Promise<Session> {
-  await ok(api, 'mutation($p:String!,$t:String){ requestLoginCode(phone:$p, tenant:$t){ sent } }', { p: phone, t: tenant ?? null });
+export async function signUp(
+  api: ApiProcess,
+  name: string,
+  phone = nextPhone(),
+  tenant?: string,
+): Promise<Session> {
+  await ok(api, 'mutation($p:String!,$t:String){ requestLoginCode(phone:$p, tenant:$t){ sent } }', {
+    p: phone,
+    t: tenant ?? null,
+  });
   const code = await api.loginCode(phone, tenant);
-  const data = await ok<{ verifyLoginCode: { accessToken: string; refreshToken: string; user: { id: string } } }>(
+  const data = await ok<{
+    verifyLoginCode: { accessToken: string; refreshToken: string; user: { id: string } };
+  }>(
     api,
     'mutation($p:String!,$c:String!,$n:String,$t:String){ verifyLoginCode(phone:$p, code:$c, name:$n, tenant:$t){ accessToken refreshToken user { id } } }',
     { p: phone, c: code, n: name, t: tenant ?? null },
@@ -71,7 +91,11 @@ export async function signUp(api: ApiProcess, name: string, phone = nextPhone(),
   };
 }
 
-export function wsClient(api: Pick<ApiProcess, 'wsUrl'>, token: string, options: { retry?: boolean } = {}): Client {
+export function wsClient(
+  api: Pick<ApiProcess, 'wsUrl'>,
+  token: string,
+  options: { retry?: boolean } = {},
+): Client {
   return createClient({
     url: api.wsUrl,
     webSocketImpl: WebSocket,
@@ -83,7 +107,8 @@ export function wsClient(api: Pick<ApiProcess, 'wsUrl'>, token: string, options:
 }
 
 /** Collects a subscription's results until disposed. */
-export class Collector<T = Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class Collector<T = Record<string, any>> {
   readonly items: T[] = [];
   readonly errors: unknown[] = [];
   completed = false;
@@ -104,11 +129,17 @@ export class Collector<T = Record<string, any>> { // eslint-disable-line @typesc
   }
 
   /** Resolves once `predicate` holds for the collected items (fails after timeoutMs). */
-  async until(predicate: (items: T[]) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<T[]> {
+  async until(
+    predicate: (items: T[]) => boolean,
+    timeoutMs = 10_000,
+    what = 'condition',
+  ): Promise<T[]> {
     const end = Date.now() + timeoutMs;
     while (!predicate(this.items)) {
       if (Date.now() > end) {
-        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.items).slice(0, 2000)} errors ${JSON.stringify(this.errors).slice(0, 500)}`);
+        throw new Error(
+          `timed out waiting for ${what}; got ${JSON.stringify(this.items).slice(0, 2000)} errors ${JSON.stringify(this.errors).slice(0, 500)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }

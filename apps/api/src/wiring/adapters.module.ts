@@ -1,4 +1,13 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import {
   BlockRepository,
@@ -102,10 +111,10 @@ export class AdapterLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close().catch((err: unknown) => this.logger.warn({ err }, 'bus close failed'));
-    for (const close of this.closers) await close().catch((err: unknown) => this.logger.warn({ err }, 'close failed'));
+    for (const close of this.closers)
+      await close().catch((err: unknown) => this.logger.warn({ err }, 'close failed'));
   }
 }
-
 
 /**
  * Chooses adapters from configuration: SQLite or MongoDB store, in-process, NATS or Redis bus,
@@ -123,25 +132,61 @@ export class AdaptersModule {
       const cacheKiB = config.store.cacheMiB * 1024;
       providers.push({
         provide: SQLITE_STORE,
-        useFactory: () => SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite'), cacheKiB }),
+        useFactory: () =>
+          SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite'), cacheKiB }),
       });
       for (const port of REPOSITORIES) {
-        providers.push({ provide: port, inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => s[sqliteKey[port.name]!] });
+        providers.push({
+          provide: port,
+          inject: [SQLITE_STORE],
+          useFactory: (s: SqliteStore) => s[sqliteKey[port.name]!],
+        });
       }
-      providers.push({ provide: STORE_READY, inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => () => s.isReady() });
-      closers.push({ provide: 'close:store', inject: [SQLITE_STORE], useFactory: (s: SqliteStore) => () => s.close() });
+      providers.push({
+        provide: STORE_READY,
+        inject: [SQLITE_STORE],
+        useFactory: (s: SqliteStore) => () => s.isReady(),
+      });
+      closers.push({
+        provide: 'close:store',
+        inject: [SQLITE_STORE],
+        useFactory: (s: SqliteStore) => () => s.close(),
+      });
     } else {
       imports.push(MongoStoreModule.forRoot({ uri: config.store.uri }));
-      providers.push({ provide: STORE_READY, inject: [MongoStoreHealth], useFactory: (h: MongoStoreHealth) => () => h.isReady() });
+      providers.push({
+        provide: STORE_READY,
+        inject: [MongoStoreHealth],
+        useFactory: (h: MongoStoreHealth) => () => h.isReady(),
+      });
     }
 
     const redisUrl = config.redisUrl;
     if (redisUrl) {
-      providers.push({ provide: REDIS_CONNECTION, useFactory: () => RedisConnection.connect(redisUrl, { name: 'chatter' }) });
-      providers.push({ provide: PresenceStore, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisPresenceStore(c) });
-      providers.push({ provide: RateLimiter, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisRateLimiter(c) });
-      providers.push({ provide: LoginCodeStore, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => new RedisLoginCodeStore(c) });
-      closers.push({ provide: 'close:redis', inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => () => c.close() });
+      providers.push({
+        provide: REDIS_CONNECTION,
+        useFactory: () => RedisConnection.connect(redisUrl, { name: 'chatter' }),
+      });
+      providers.push({
+        provide: PresenceStore,
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => new RedisPresenceStore(c),
+      });
+      providers.push({
+        provide: RateLimiter,
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => new RedisRateLimiter(c),
+      });
+      providers.push({
+        provide: LoginCodeStore,
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => new RedisLoginCodeStore(c),
+      });
+      closers.push({
+        provide: 'close:redis',
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => () => c.close(),
+      });
     } else {
       providers.push({ provide: PresenceStore, useFactory: () => new InMemoryPresenceStore() });
       providers.push({ provide: RateLimiter, useFactory: () => new InMemoryRateLimiter() });
@@ -153,10 +198,17 @@ export class AdaptersModule {
         providers.push({ provide: EventBus, useFactory: () => new InMemoryEventBus() });
         break;
       case 'nats':
-        providers.push({ provide: EventBus, useFactory: () => NatsEventBus.connect(config.natsUrl!, { name: 'chatter-api' }) });
+        providers.push({
+          provide: EventBus,
+          useFactory: () => NatsEventBus.connect(config.natsUrl!, { name: 'chatter-api' }),
+        });
         break;
       case 'redis':
-        providers.push({ provide: EventBus, inject: [REDIS_CONNECTION], useFactory: (c: RedisConnection) => RedisEventBus.create(c) });
+        providers.push({
+          provide: EventBus,
+          inject: [REDIS_CONNECTION],
+          useFactory: (c: RedisConnection) => RedisEventBus.create(c),
+        });
         break;
     }
 
@@ -165,7 +217,10 @@ export class AdaptersModule {
       provide: SmsSender,
       useFactory: () =>
         config.sms.sender === 'webhook'
-          ? new WebhookSmsSender({ url: config.sms.webhookUrl!, timeoutMs: config.sms.webhookTimeoutMs })
+          ? new WebhookSmsSender({
+              url: config.sms.webhookUrl!,
+              timeoutMs: config.sms.webhookTimeoutMs,
+            })
           : new LogSmsSender({ warn: (m) => smsLogger.warn(m) }),
     });
 
@@ -176,7 +231,11 @@ export class AdaptersModule {
       providers: [
         ...providers,
         ...closers,
-        { provide: CLOSERS, inject: closerTokens, useFactory: (...fns: (() => Promise<void>)[]) => fns },
+        {
+          provide: CLOSERS,
+          inject: closerTokens,
+          useFactory: (...fns: (() => Promise<void>)[]) => fns,
+        },
         StoreReadiness,
         BusReadiness,
         PresenceReadiness,

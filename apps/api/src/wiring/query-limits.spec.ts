@@ -14,7 +14,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('queryLimitsFor', () => {
   it('builds one frozen limits object per configuration, from its settings, for HTTP and WebSocket alike', () => {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, MAX_QUERY_DEPTH: '7', MAX_QUERY_COMPLEXITY: '900', MAX_ALIASES: '4' }, { cwd: dir, repoRoot: dir });
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATA_DIR: dir,
+        MAX_QUERY_DEPTH: '7',
+        MAX_QUERY_COMPLEXITY: '900',
+        MAX_ALIASES: '4',
+      },
+      { cwd: dir, repoRoot: dir },
+    );
     const limits = queryLimitsFor(config);
     expect(limits).toEqual({
       maxDepth: 7,

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Server } from 'node:http';
@@ -68,7 +75,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         trustProxy: config.http.trustProxy,
         maxSocketsPerIp: config.ws.maxSocketsPerIp,
         connectsPerIp: { limit: config.ws.connectsPerIp, windowMs: 10_000 },
-        perUser: { maxSocketsPerUser: config.ws.maxSocketsPerUser, maxSubscriptionsPerUser: config.ws.maxSubscriptionsPerUser },
+        perUser: {
+          maxSocketsPerUser: config.ws.maxSocketsPerUser,
+          maxSubscriptionsPerUser: config.ws.maxSubscriptionsPerUser,
+        },
       },
       {
         socketOpened: () => this.metrics.incWsConnections(),
@@ -89,8 +99,13 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     // A rotated tenant secret (on any instance) ends this instance's sockets opened with old tokens.
     this.stopRotations = await this.rotations.listen((tenantId) => {
       this.gateway?.revokeTenantAppTokens(tenantId).then(
-        (closed) => logger.log({ tenantId, closed }, 'tenant signing secret rotated: sockets with old app tokens closed'),
-        (err: unknown) => logger.error({ err, tenantId }, 'closing sockets after a secret rotation failed'),
+        (closed) =>
+          logger.log(
+            { tenantId, closed },
+            'tenant signing secret rotated: sockets with old app tokens closed',
+          ),
+        (err: unknown) =>
+          logger.error({ err, tenantId }, 'closing sockets after a secret rotation failed'),
       );
     });
     this.shutdown.registerDrainer('websockets', () => this.gateway?.drain() ?? Promise.resolve());

@@ -3,6 +3,9 @@ import type { AppConfig } from '../platform/config';
 import { mountStatic } from '../platform/static';
 
 /** Serves the built web app and the offline playground (see platform/static). */
-export async function mountStaticIfAvailable(app: NestExpressApplication, config: AppConfig): Promise<void> {
+export async function mountStaticIfAvailable(
+  app: NestExpressApplication,
+  config: AppConfig,
+): Promise<void> {
   await mountStatic(app, config);
 }

@@ -96,8 +96,10 @@ describe('createSender', () => {
       error: 'You are not allowed to do that.',
     });
     // The person sees plain words, not the server's developer wording.
-    expect(await setup(() => refusal('BAD_USER_INPUT', 'Body is too long')).send(pending)).toEqual(
-      { ok: false, retryable: false, error: 'Please check what you entered and try again.' },
-    );
+    expect(await setup(() => refusal('BAD_USER_INPUT', 'Body is too long')).send(pending)).toEqual({
+      ok: false,
+      retryable: false,
+      error: 'Please check what you entered and try again.',
+    });
   });
 });

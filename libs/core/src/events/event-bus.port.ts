@@ -15,7 +15,10 @@ export abstract class EventBus {
    * catches up from the store on that signal misses nothing. Rejects only for an invalid topic
    * or a closed bus, never for a connection problem. The returned function stops it.
    */
-  abstract subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  abstract subscribe(
+    topic: string,
+    handler: (payload: string) => void,
+  ): Promise<() => Promise<void>>;
   /**
    * Called with false when the connection upstream is lost and true when it is back (messages
    * published in between may have been missed). Returns a function that removes the listener.
@@ -28,7 +31,8 @@ export abstract class EventBus {
 
 /** Topic names: one per conversation, per user and per user's presence. */
 export const topics = {
-  conversation: (tenantId: string, conversationId: string) => `chatter.${tenantId}.conv.${conversationId}`,
+  conversation: (tenantId: string, conversationId: string) =>
+    `chatter.${tenantId}.conv.${conversationId}`,
   user: (tenantId: string, userId: string) => `chatter.${tenantId}.user.${userId}`,
   presence: (tenantId: string, userId: string) => `chatter.${tenantId}.presence.${userId}`,
 };

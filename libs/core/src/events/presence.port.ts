@@ -24,14 +24,40 @@ export interface PresenceTransition {
  */
 export abstract class PresenceStore {
   /** Registers a live connection that expires `ttlMs` after its last heartbeat. */
-  abstract connect(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<PresenceTransition | null>;
+  abstract connect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<PresenceTransition | null>;
   /** Extends the connection's life. */
-  abstract heartbeat(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<void>;
+  abstract heartbeat(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<void>;
   /** Records user activity (an AWAY user becomes ONLINE). */
-  abstract activity(tenantId: TenantId, userId: UserId, now: Date): Promise<PresenceTransition | null>;
+  abstract activity(
+    tenantId: TenantId,
+    userId: UserId,
+    now: Date,
+  ): Promise<PresenceTransition | null>;
   /** Ends a connection; returns OFFLINE (with lastSeenAt = now) when it was the user's last. */
-  abstract disconnect(tenantId: TenantId, userId: UserId, connectionId: string, now: Date): Promise<PresenceTransition | null>;
-  abstract get(tenantId: TenantId, userIds: readonly UserId[], now: Date, awayAfterMs: number): Promise<PresenceState[]>;
+  abstract disconnect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    now: Date,
+  ): Promise<PresenceTransition | null>;
+  abstract get(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+    now: Date,
+    awayAfterMs: number,
+  ): Promise<PresenceState[]>;
   /**
    * Expires connections whose TTL passed (crashed instances) and detects idle users. Each
    * resulting transition is returned to exactly one caller across all instances.

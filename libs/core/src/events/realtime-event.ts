@@ -12,8 +12,20 @@ import { PresenceStatus } from './presence.port';
  * of members), so a payload stays small.
  */
 export type RealtimeEvent =
-  | { type: 'MESSAGE_ADDED'; tenantId: TenantId; conversationId: ConversationId; seq: number; message: Message }
-  | { type: 'MESSAGE_UPDATED'; tenantId: TenantId; conversationId: ConversationId; seq: number; message: Message }
+  | {
+      type: 'MESSAGE_ADDED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      seq: number;
+      message: Message;
+    }
+  | {
+      type: 'MESSAGE_UPDATED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      seq: number;
+      message: Message;
+    }
   | {
       type: 'MEMBERSHIP_CHANGED';
       tenantId: TenantId;
@@ -24,15 +36,47 @@ export type RealtimeEvent =
       /** The conversation after the change (as of now when replayed from the log). */
       conversation: Conversation;
     }
-  | { type: 'CONVERSATION_CHANGED'; tenantId: TenantId; conversationId: ConversationId; seq: number; conversation: Conversation }
-  | { type: 'READ_RECEIPT'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; seq: number }
-  | { type: 'TYPING'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; typing: boolean; user: User }
+  | {
+      type: 'CONVERSATION_CHANGED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      seq: number;
+      conversation: Conversation;
+    }
+  | {
+      type: 'READ_RECEIPT';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      userId: UserId;
+      seq: number;
+    }
+  | {
+      type: 'TYPING';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      userId: UserId;
+      typing: boolean;
+      user: User;
+    }
   /** Per-user: my own settings or read pointer of a conversation changed (other devices). */
-  | { type: 'MEMBER_SETTINGS_CHANGED'; tenantId: TenantId; conversationId: ConversationId; userId: UserId; conversation: Conversation }
+  | {
+      type: 'MEMBER_SETTINGS_CHANGED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      userId: UserId;
+      conversation: Conversation;
+    }
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
-  | { type: 'PRESENCE'; tenantId: TenantId; userId: UserId; status: PresenceStatus; lastSeenAt: Date | null; user: User }
+  | {
+      type: 'PRESENCE';
+      tenantId: TenantId;
+      userId: UserId;
+      status: PresenceStatus;
+      lastSeenAt: Date | null;
+      user: User;
+    }
   /**
    * On the user's presence topic: who may see the user's presence changed (their privacy
    * setting, or a block either way). Watchers re-evaluate; one who can no longer see it is told
@@ -53,7 +97,16 @@ export const isOrdered = (event: RealtimeEvent): event is OrderedRealtimeEvent =
   event.type === 'MEMBERSHIP_CHANGED' ||
   event.type === 'CONVERSATION_CHANGED';
 
-const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'editedAt', 'deletedAt', 'lastSeenAt', 'lastActivityAt', 'joinedAt', 'at']);
+const DATE_FIELDS = new Set([
+  'createdAt',
+  'updatedAt',
+  'editedAt',
+  'deletedAt',
+  'lastSeenAt',
+  'lastActivityAt',
+  'joinedAt',
+  'at',
+]);
 
 export const encodeEvent = (event: RealtimeEvent): string => JSON.stringify(event);
 
@@ -63,7 +116,11 @@ export function decodeEvent(payload: string): RealtimeEvent | null {
     const value: unknown = JSON.parse(payload, (key, v: unknown) =>
       DATE_FIELDS.has(key) && typeof v === 'string' ? new Date(v) : v,
     );
-    if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') {
+    if (
+      value &&
+      typeof value === 'object' &&
+      typeof (value as { type?: unknown }).type === 'string'
+    ) {
       return value as RealtimeEvent;
     }
   } catch {

@@ -29,7 +29,9 @@ export class RealtimePublisher {
     await this.send(topics.user(event.tenantId, userId), event);
   }
 
-  async toPresence(event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' | 'PROFILE_CHANGED' }>): Promise<void> {
+  async toPresence(
+    event: Extract<RealtimeEvent, { type: 'PRESENCE' | 'PRESENCE_VISIBILITY' | 'PROFILE_CHANGED' }>,
+  ): Promise<void> {
     await this.send(topics.presence(event.tenantId, event.userId), event);
   }
 
@@ -39,7 +41,11 @@ export class RealtimePublisher {
    * carry it, so rendering them reads nothing.
    */
   async logged(conversation: Conversation, event: LoggedEvent, message?: Message): Promise<void> {
-    const base = { tenantId: conversation.tenantId, conversationId: conversation.id, seq: event.seq };
+    const base = {
+      tenantId: conversation.tenantId,
+      conversationId: conversation.id,
+      seq: event.seq,
+    };
     switch (event.kind) {
       case 'MESSAGE_ADDED':
       case 'MESSAGE_UPDATED':
@@ -47,7 +53,13 @@ export class RealtimePublisher {
         await this.toConversation({ ...base, type: event.kind, message });
         return;
       case 'MEMBERSHIP_CHANGED': {
-        const e = { ...base, type: 'MEMBERSHIP_CHANGED' as const, userId: event.userId, change: event.change, conversation };
+        const e = {
+          ...base,
+          type: 'MEMBERSHIP_CHANGED' as const,
+          userId: event.userId,
+          change: event.change,
+          conversation,
+        };
         // The member's own stream may not follow this conversation yet (just added) or any more.
         await Promise.all([this.toConversation(e), this.toUser(event.userId, e)]);
         return;
@@ -61,7 +73,14 @@ export class RealtimePublisher {
   /** Tells the user's presence watchers that who may see it changed (privacy setting, blocks). */
   async presenceVisibilityChanged(users: readonly User[]): Promise<void> {
     await Promise.all(
-      users.map((user) => this.toPresence({ type: 'PRESENCE_VISIBILITY', tenantId: user.tenantId, userId: user.id, user })),
+      users.map((user) =>
+        this.toPresence({
+          type: 'PRESENCE_VISIBILITY',
+          tenantId: user.tenantId,
+          userId: user.id,
+          user,
+        }),
+      ),
     );
   }
 

@@ -22,7 +22,11 @@ export abstract class ContactRepository {
    * Both directions between one user and many others, in one read: `contacts` are the others
    * in `userId`'s contacts, `contactOf` the others who have `userId` in theirs.
    */
-  abstract relationsAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<ContactRelations>;
+  abstract relationsAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<ContactRelations>;
 }
 
 export interface ContactRelations {
@@ -40,7 +44,12 @@ export interface BlockRelations {
 /** Who blocked whom. */
 export abstract class BlockRepository {
   /** Idempotent; returns true when the block is new. */
-  abstract block(tenantId: TenantId, blockerId: UserId, blockedId: UserId, at: Date): Promise<boolean>;
+  abstract block(
+    tenantId: TenantId,
+    blockerId: UserId,
+    blockedId: UserId,
+    at: Date,
+  ): Promise<boolean>;
   abstract unblock(tenantId: TenantId, blockerId: UserId, blockedId: UserId): Promise<boolean>;
   /** True when either user blocked the other. */
   abstract isBlockedEitherWay(tenantId: TenantId, a: UserId, b: UserId): Promise<boolean>;
@@ -49,5 +58,9 @@ export abstract class BlockRepository {
   /** Ids the blocker blocked, newest first, at most 1000. */
   abstract listBlocked(tenantId: TenantId, blockerId: UserId): Promise<UserId[]>;
   /** Blocks in both directions between one user and many others, in one read. */
-  abstract blocksAmong(tenantId: TenantId, userId: UserId, others: readonly UserId[]): Promise<BlockRelations>;
+  abstract blocksAmong(
+    tenantId: TenantId,
+    userId: UserId,
+    others: readonly UserId[],
+  ): Promise<BlockRelations>;
 }

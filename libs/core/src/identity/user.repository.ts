@@ -11,6 +11,11 @@ export abstract class UserRepository {
   abstract findByPhone(tenantId: TenantId, phone: string): Promise<User | null>;
   abstract findByExternalId(tenantId: TenantId, externalId: string): Promise<User | null>;
   /** Applies the patch and sets updatedAt; null when the user does not exist. */
-  abstract update(tenantId: TenantId, id: UserId, patch: ProfilePatch, at: Date): Promise<User | null>;
+  abstract update(
+    tenantId: TenantId,
+    id: UserId,
+    patch: ProfilePatch,
+    at: Date,
+  ): Promise<User | null>;
   abstract setLastSeen(tenantId: TenantId, id: UserId, at: Date): Promise<void>;
 }

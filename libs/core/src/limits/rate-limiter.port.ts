@@ -28,5 +28,9 @@ export abstract class LoginCodeStore {
    * attempt; the attempt that reaches `maxAttempts` deletes the code and answers 'burned';
    * 'missing' when there is no live code.
    */
-  abstract attempt(key: string, candidateHash: string, maxAttempts: number): Promise<LoginCodeAttempt>;
+  abstract attempt(
+    key: string,
+    candidateHash: string,
+    maxAttempts: number,
+  ): Promise<LoginCodeAttempt>;
 }

@@ -27,7 +27,10 @@ export class InMemoryBackend {
   /** @internal */ readonly topics = new Map<string, Set<InMemorySubscription>>();
   /** @internal */ readonly presence = new Map<string, InMemoryUserPresence>();
   /** @internal */ readonly counters = new Map<string, { count: number; resetAt: number }>();
-  /** @internal */ readonly loginCodes = new Map<string, { hash: string; attempts: number; expiresAt: number }>();
+  /** @internal */ readonly loginCodes = new Map<
+    string,
+    { hash: string; attempts: number; expiresAt: number }
+  >();
 }
 
 /**

@@ -20,7 +20,9 @@ describe('InMemoryEventBus', () => {
   it('forgets topics without subscribers, so its memory does not grow with churn', async () => {
     const backend = new InMemoryBackend();
     const bus = new InMemoryEventBus({ backend });
-    const offs = await Promise.all(Array.from({ length: 10 }, (_, i) => bus.subscribe(`chatter.t.conv.c${i}`, quiet)));
+    const offs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => bus.subscribe(`chatter.t.conv.c${i}`, quiet)),
+    );
     expect(bus.subscribedTopics()).toHaveLength(10);
     await Promise.all(offs.map((off) => off()));
     expect(bus.subscribedTopics()).toEqual([]);

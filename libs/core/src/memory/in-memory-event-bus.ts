@@ -95,6 +95,7 @@ export class InMemoryEventBus extends EventBus {
 
   private assertUsable(topic: string): void {
     if (this.closed) throw new DomainError('UNAVAILABLE', 'event bus is closed');
-    if (!isValidTopic(topic)) throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
+    if (!isValidTopic(topic))
+      throw invalid('topic', `invalid topic: ${JSON.stringify(topic.slice(0, 80))}`);
   }
 }

@@ -9,7 +9,8 @@ const PURGE_EVERY = 1000;
 /** Compares two hashes without an early exit on the first differing character. */
 const sameHash = (a: string, b: string): boolean => {
   let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
   return diff === 0;
 };
 
@@ -31,7 +32,11 @@ export class InMemoryLoginCodeStore extends LoginCodeStore {
     this.backend.loginCodes.set(key, { hash: codeHash, attempts: 0, expiresAt: now + ttlMs });
   }
 
-  async attempt(key: string, candidateHash: string, maxAttempts: number): Promise<LoginCodeAttempt> {
+  async attempt(
+    key: string,
+    candidateHash: string,
+    maxAttempts: number,
+  ): Promise<LoginCodeAttempt> {
     const now = this.clock.now().getTime();
     const code = this.backend.loginCodes.get(key);
     if (!code || code.expiresAt <= now) {
@@ -51,6 +56,7 @@ export class InMemoryLoginCodeStore extends LoginCodeStore {
   }
 
   private purge(now: number): void {
-    for (const [key, code] of this.backend.loginCodes) if (code.expiresAt <= now) this.backend.loginCodes.delete(key);
+    for (const [key, code] of this.backend.loginCodes)
+      if (code.expiresAt <= now) this.backend.loginCodes.delete(key);
   }
 }

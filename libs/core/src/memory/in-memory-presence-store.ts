@@ -1,5 +1,10 @@
 import { TenantId, UserId } from '../shared/ids';
-import { PresenceState, PresenceStatus, PresenceStore, PresenceTransition } from '../events/presence.port';
+import {
+  PresenceState,
+  PresenceStatus,
+  PresenceStore,
+  PresenceTransition,
+} from '../events/presence.port';
 import { InMemoryBackend, InMemoryUserPresence } from './in-memory-backend';
 
 const keyOf = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
@@ -34,7 +39,13 @@ export class InMemoryPresenceStore extends PresenceStore {
     this.backend = options.backend ?? new InMemoryBackend();
   }
 
-  async connect(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<PresenceTransition | null> {
+  async connect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const t = now.getTime();
     const user = this.userOrCreate(tenantId, userId, t);
     pruneExpired(user, t);
@@ -44,7 +55,13 @@ export class InMemoryPresenceStore extends PresenceStore {
     return this.announce(user, 'ONLINE', now);
   }
 
-  async heartbeat(tenantId: TenantId, userId: UserId, connectionId: string, ttlMs: number, now: Date): Promise<void> {
+  async heartbeat(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<void> {
     const t = now.getTime();
     // A connection swept while its instance stalled comes back alive; the next sweep announces it.
     const user = this.userOrCreate(tenantId, userId, t);
@@ -52,7 +69,11 @@ export class InMemoryPresenceStore extends PresenceStore {
     user.lastSeenAt = t;
   }
 
-  async activity(tenantId: TenantId, userId: UserId, now: Date): Promise<PresenceTransition | null> {
+  async activity(
+    tenantId: TenantId,
+    userId: UserId,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const user = this.backend.presence.get(keyOf(tenantId, userId));
     if (!user) return null;
     const t = now.getTime();
@@ -62,17 +83,31 @@ export class InMemoryPresenceStore extends PresenceStore {
     return user.announced === 'AWAY' ? this.announce(user, 'ONLINE', now) : null;
   }
 
-  async disconnect(tenantId: TenantId, userId: UserId, connectionId: string, now: Date): Promise<PresenceTransition | null> {
+  async disconnect(
+    tenantId: TenantId,
+    userId: UserId,
+    connectionId: string,
+    now: Date,
+  ): Promise<PresenceTransition | null> {
     const user = this.backend.presence.get(keyOf(tenantId, userId));
     if (!user) return null;
     const t = now.getTime();
     const existed = user.connections.delete(connectionId);
     if (existed) user.lastSeenAt = t;
     if (pruneExpired(user, t)) return null;
-    return this.announce(user, 'OFFLINE', user.lastSeenAt === null ? null : new Date(user.lastSeenAt));
+    return this.announce(
+      user,
+      'OFFLINE',
+      user.lastSeenAt === null ? null : new Date(user.lastSeenAt),
+    );
   }
 
-  async get(tenantId: TenantId, userIds: readonly UserId[], now: Date, awayAfterMs: number): Promise<PresenceState[]> {
+  async get(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+    now: Date,
+    awayAfterMs: number,
+  ): Promise<PresenceState[]> {
     const t = now.getTime();
     return userIds.map((userId) => {
       const user = this.backend.presence.get(keyOf(tenantId, userId));
@@ -89,7 +124,8 @@ export class InMemoryPresenceStore extends PresenceStore {
     for (const user of this.backend.presence.values()) {
       pruneExpired(user, t);
       const status = statusOf(user, t, awayAfterMs);
-      const lastSeenAt = status === 'OFFLINE' ? (user.lastSeenAt === null ? null : new Date(user.lastSeenAt)) : now;
+      const lastSeenAt =
+        status === 'OFFLINE' ? (user.lastSeenAt === null ? null : new Date(user.lastSeenAt)) : now;
       const transition = this.announce(user, status, lastSeenAt);
       if (transition) transitions.push(transition);
     }
@@ -104,13 +140,24 @@ export class InMemoryPresenceStore extends PresenceStore {
     const key = keyOf(tenantId, userId);
     let user = this.backend.presence.get(key);
     if (!user) {
-      user = { tenantId, userId, connections: new Map(), lastActivityAt: now, lastSeenAt: null, announced: 'OFFLINE' };
+      user = {
+        tenantId,
+        userId,
+        connections: new Map(),
+        lastActivityAt: now,
+        lastSeenAt: null,
+        announced: 'OFFLINE',
+      };
       this.backend.presence.set(key, user);
     }
     return user;
   }
 
-  private announce(user: InMemoryUserPresence, status: PresenceStatus, lastSeenAt: Date | null): PresenceTransition | null {
+  private announce(
+    user: InMemoryUserPresence,
+    status: PresenceStatus,
+    lastSeenAt: Date | null,
+  ): PresenceTransition | null {
     if (user.announced === status) return null;
     user.announced = status;
     return { tenantId: user.tenantId, userId: user.userId, status, lastSeenAt };

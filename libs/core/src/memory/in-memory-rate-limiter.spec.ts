@@ -18,7 +18,11 @@ describe('InMemoryRateLimiter', () => {
     const limiter = new InMemoryRateLimiter({ clock });
     await limiter.consume('k', 1, 10_000);
     clock.ms += 4000;
-    expect(await limiter.consume('k', 1, 10_000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 6000 });
+    expect(await limiter.consume('k', 1, 10_000)).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 6000,
+    });
     clock.ms += 6000;
     expect((await limiter.consume('k', 1, 10_000)).allowed).toBe(true);
   });

@@ -44,6 +44,7 @@ export class InMemoryRateLimiter extends RateLimiter {
   }
 
   private purge(now: number): void {
-    for (const [key, counter] of this.backend.counters) if (counter.resetAt <= now) this.backend.counters.delete(key);
+    for (const [key, counter] of this.backend.counters)
+      if (counter.resetAt <= now) this.backend.counters.delete(key);
   }
 }

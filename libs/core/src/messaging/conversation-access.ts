@@ -28,14 +28,22 @@ export class ConversationAccess {
     return { conversation, member };
   }
 
-  async withRole(actor: Actor, conversationId: string, roles: readonly MemberRole[]): Promise<Membership> {
+  async withRole(
+    actor: Actor,
+    conversationId: string,
+    roles: readonly MemberRole[],
+  ): Promise<Membership> {
     const membership = await this.member(actor, conversationId);
-    if (!roles.includes(membership.member.role)) throw forbidden('only conversation admins can do this');
+    if (!roles.includes(membership.member.role))
+      throw forbidden('only conversation admins can do this');
     return membership;
   }
 
   /** A conversation the actor may look at: one they belong to, or a public channel of their tenant. */
-  async visible(actor: Actor, conversationId: string): Promise<{ conversation: Conversation; member: Member | null } | null> {
+  async visible(
+    actor: Actor,
+    conversationId: string,
+  ): Promise<{ conversation: Conversation; member: Member | null } | null> {
     if (!isWellFormedId(conversationId)) return null;
     const [conversation, member] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),

@@ -1,6 +1,12 @@
 import { Page, PageRequest } from '../shared/page';
 import { ConversationId, TenantId, UserId } from '../shared/ids';
-import { Conversation, HistoryVisibility, Member, MemberRole, MemberSettingsPatch } from './conversation';
+import {
+  Conversation,
+  HistoryVisibility,
+  Member,
+  MemberRole,
+  MemberSettingsPatch,
+} from './conversation';
 import { LoggedEvent, MembershipChange } from './message';
 
 export interface NewMember {
@@ -40,16 +46,36 @@ export abstract class ConversationRepository {
     page: PageRequest,
   ): Promise<Page<{ conversation: Conversation; member: Member }>>;
   /** Public channels of the tenant whose title contains `query` (case-insensitive), by title. */
-  abstract searchChannels(tenantId: TenantId, query: string | null, page: PageRequest): Promise<Page<Conversation>>;
+  abstract searchChannels(
+    tenantId: TenantId,
+    query: string | null,
+    page: PageRequest,
+  ): Promise<Page<Conversation>>;
   /** Ids of all conversations the user is a member of (stream subscriptions), at most `limit`. */
-  abstract listIdsForUser(tenantId: TenantId, userId: UserId, limit: number): Promise<ConversationId[]>;
+  abstract listIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]>;
   /** Ids of users who share a direct or group conversation with the user, at most `limit`. */
   abstract listPeerIds(tenantId: TenantId, userId: UserId, limit: number): Promise<UserId[]>;
 
-  abstract getMember(tenantId: TenantId, conversationId: ConversationId, userId: UserId): Promise<Member | null>;
+  abstract getMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<Member | null>;
   /** Members by join time. */
-  abstract listMembers(tenantId: TenantId, conversationId: ConversationId, page: PageRequest): Promise<Page<Member>>;
-  abstract countMembersWithRole(tenantId: TenantId, conversationId: ConversationId, role: MemberRole): Promise<number>;
+  abstract listMembers(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    page: PageRequest,
+  ): Promise<Page<Member>>;
+  abstract countMembersWithRole(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    role: MemberRole,
+  ): Promise<number>;
 
   /**
    * Adds those of `members` who are not members yet, each with an ADDED log entry. Returns one
@@ -105,12 +131,32 @@ export abstract class ConversationRepository {
    * Moves the member's read pointer to max(current, seq) and returns the member; null when not
    * a member. `seq` is clamped to the conversation's lastSeq.
    */
-  abstract advanceRead(tenantId: TenantId, conversationId: ConversationId, userId: UserId, seq: number): Promise<Member | null>;
+  abstract advanceRead(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    seq: number,
+  ): Promise<Member | null>;
   /** Same for the delivered pointer. */
-  abstract advanceDelivered(tenantId: TenantId, conversationId: ConversationId, userId: UserId, seq: number): Promise<Member | null>;
+  abstract advanceDelivered(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    seq: number,
+  ): Promise<Member | null>;
   /** Members other than `excludeUserId` whose readSeq is at least `seq`. */
-  abstract countReaders(tenantId: TenantId, conversationId: ConversationId, seq: number, excludeUserId: UserId): Promise<number>;
+  abstract countReaders(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seq: number,
+    excludeUserId: UserId,
+  ): Promise<number>;
 
   /** Log entries with seq > afterSeq in seq order, at most `limit`. */
-  abstract listEvents(tenantId: TenantId, conversationId: ConversationId, afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  abstract listEvents(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<LoggedEvent[]>;
 }

@@ -59,7 +59,8 @@ export interface Member {
 
 export type MemberSettingsPatch = Partial<Pick<Member, 'muted' | 'pinned' | 'archived'>>;
 
-export const directKey = (a: UserId, b: UserId): string => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
+export const directKey = (a: UserId, b: UserId): string =>
+  a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
 export const GENERAL_CHANNEL_KEY = 'channel:general';
 
 /** The other participant of a direct conversation; null for groups, channels and non-members. */

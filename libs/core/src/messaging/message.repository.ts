@@ -41,23 +41,55 @@ export abstract class MessageRepository {
    * the conversation's lastMessageId/lastActivityAt are updated. Safe under concurrency, also
    * across processes sharing the store.
    */
-  abstract append(input: NewMessage): Promise<{ message: Message; event: LoggedEvent | null; created: boolean }>;
+  abstract append(
+    input: NewMessage,
+  ): Promise<{ message: Message; event: LoggedEvent | null; created: boolean }>;
   abstract findById(tenantId: TenantId, id: MessageId): Promise<Message | null>;
   abstract findByIds(tenantId: TenantId, ids: readonly MessageId[]): Promise<Message[]>;
   /** Messages of the conversation within the range, ordered as `direction` says. */
-  abstract listBySeq(tenantId: TenantId, conversationId: ConversationId, range: SeqRange): Promise<Message[]>;
+  abstract listBySeq(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    range: SeqRange,
+  ): Promise<Message[]>;
   /** New body and editedAt, with a MESSAGE_UPDATED entry; null when absent or deleted. */
-  abstract edit(tenantId: TenantId, id: MessageId, body: string, at: Date): Promise<MessageMutation | null>;
+  abstract edit(
+    tenantId: TenantId,
+    id: MessageId,
+    body: string,
+    at: Date,
+  ): Promise<MessageMutation | null>;
   /** Tombstones (body null, deletedAt set, reactions cleared) with a MESSAGE_UPDATED entry; null when absent or already deleted. */
   abstract tombstone(tenantId: TenantId, id: MessageId, at: Date): Promise<MessageMutation | null>;
   /** Adds the user's reaction with a MESSAGE_UPDATED entry; null when the user already reacted so. */
-  abstract addReaction(tenantId: TenantId, id: MessageId, userId: UserId, emoji: string, at: Date): Promise<MessageMutation | null>;
+  abstract addReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null>;
   /** Removes it with a MESSAGE_UPDATED entry; null when there was no such reaction. */
-  abstract removeReaction(tenantId: TenantId, id: MessageId, userId: UserId, emoji: string, at: Date): Promise<MessageMutation | null>;
+  abstract removeReaction(
+    tenantId: TenantId,
+    id: MessageId,
+    userId: UserId,
+    emoji: string,
+    at: Date,
+  ): Promise<MessageMutation | null>;
   /** Reaction summaries for the messages as seen by `viewerId`, grouped per message, emoji by first use. */
-  abstract reactions(tenantId: TenantId, messageIds: readonly MessageId[], viewerId: UserId): Promise<ReactionSummary[]>;
+  abstract reactions(
+    tenantId: TenantId,
+    messageIds: readonly MessageId[],
+    viewerId: UserId,
+  ): Promise<ReactionSummary[]>;
   /** Messages after `afterSeq` not sent by the user and not deleted. */
-  abstract countUnread(tenantId: TenantId, conversationId: ConversationId, userId: UserId, afterSeq: number): Promise<number>;
+  abstract countUnread(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number>;
   /**
    * Full-text search over non-deleted messages in conversations the user is a member of
    * (optionally one conversation), best match first, then newest. `offset` pages.

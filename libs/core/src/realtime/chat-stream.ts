@@ -40,7 +40,8 @@ export type StreamItem =
  *   (removed and added again: the cursor predates the caller's current membership);
  * - HISTORY_AVAILABLE: the caller was just added and may see history from before the adding.
  */
-export type ResyncReason = 'NOT_A_MEMBER' | 'TOO_FAR_BEHIND' | 'CURSOR_AHEAD' | 'HISTORY_CHANGED' | 'HISTORY_AVAILABLE';
+export type ResyncReason =
+  'NOT_A_MEMBER' | 'TOO_FAR_BEHIND' | 'CURSOR_AHEAD' | 'HISTORY_CHANGED' | 'HISTORY_AVAILABLE';
 
 export const MAX_STREAM_CONVERSATIONS = 5000;
 const MAX_PRESENCE_WATCH = 1000;
@@ -81,11 +82,21 @@ export class ChatStreams {
   }
 
   /** Validates cursors, then starts a stream that calls `emit` with each item in order. */
-  open(actor: Actor, since: StreamCursor[] | null | undefined, emit: (item: StreamItem) => void): ChatStream {
+  open(
+    actor: Actor,
+    since: StreamCursor[] | null | undefined,
+    emit: (item: StreamItem) => void,
+  ): ChatStream {
     const cursors = since ?? [];
-    if (!Array.isArray(cursors) || cursors.length > MAX_CURSORS) throw invalid('since', `at most ${MAX_CURSORS} cursors`);
+    if (!Array.isArray(cursors) || cursors.length > MAX_CURSORS)
+      throw invalid('since', `at most ${MAX_CURSORS} cursors`);
     for (const c of cursors) {
-      if (!c || typeof c.conversationId !== 'string' || !Number.isInteger(c.afterSeq) || c.afterSeq < 0) {
+      if (
+        !c ||
+        typeof c.conversationId !== 'string' ||
+        !Number.isInteger(c.afterSeq) ||
+        c.afterSeq < 0
+      ) {
         throw invalid('since', 'each cursor needs a conversationId and a non-negative afterSeq');
       }
     }
@@ -136,7 +147,8 @@ export class ChatStream implements ConversationFollower {
   /** Per followed conversation, the position where this stream started: later messages are visible. */
   private readonly floor = new Map<string, number>();
   private blockedCache: Map<string, boolean> | null = null;
-  private pendingPresence: Map<string, { event: Presence; visibilityChanged: boolean }> | null = null;
+  private pendingPresence: Map<string, { event: Presence; visibilityChanged: boolean }> | null =
+    null;
   /** Per watched user, whether this stream last showed their real presence (true) or hid it. */
   private presenceShown: Map<string, boolean> | null = null;
   private cancelPresenceTimer: (() => void) | null = null;
@@ -176,7 +188,8 @@ export class ChatStream implements ConversationFollower {
     const memberOf = new Set(ids);
     const current = new Map<string, Conversation>();
     for (let i = 0; i < ids.length; i += FIND_BATCH) {
-      for (const c of await conversations.findByIds(tenantId, ids.slice(i, i + FIND_BATCH))) current.set(c.id, c);
+      for (const c of await conversations.findByIds(tenantId, ids.slice(i, i + FIND_BATCH)))
+        current.set(c.id, c);
     }
 
     // Replay, in cursor order, everything after each cursor that the caller may see.
@@ -193,7 +206,10 @@ export class ChatStream implements ConversationFollower {
         this.resync(id, 'CURSOR_AHEAD', conversation.lastSeq);
         continue;
       }
-      if (cursor.afterSeq < conversation.lastSeq && cursor.afterSeq < (await this.historyStart(id))) {
+      if (
+        cursor.afterSeq < conversation.lastSeq &&
+        cursor.afterSeq < (await this.historyStart(id))
+      ) {
         this.resync(id, 'HISTORY_CHANGED', conversation.lastSeq);
         continue;
       }
@@ -204,7 +220,8 @@ export class ChatStream implements ConversationFollower {
     // also the baseline for detecting anything the bus loses later.
     for (const id of ids) {
       const conversation = current.get(id);
-      if (conversation && this.orderer.positionOf(id) === undefined) this.begin(id, conversation.lastSeq);
+      if (conversation && this.orderer.positionOf(id) === undefined)
+        this.begin(id, conversation.lastSeq);
     }
     // Release what arrived live during the replay, then go live.
     this.replaying = false;
@@ -222,13 +239,19 @@ export class ChatStream implements ConversationFollower {
     this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
     await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
     const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
-    await Promise.all(ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))));
+    await Promise.all(
+      ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))),
+    );
     const [contactIds, peerIds] = await Promise.all([
       contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
       conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
     ]);
-    const watch = [...new Set([...contactIds, ...peerIds])].filter((id) => id !== userId).slice(0, MAX_PRESENCE_WATCH);
-    await Promise.all(watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))));
+    const watch = [...new Set([...contactIds, ...peerIds])]
+      .filter((id) => id !== userId)
+      .slice(0, MAX_PRESENCE_WATCH);
+    await Promise.all(
+      watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))),
+    );
     return ids;
   }
 
@@ -243,7 +266,8 @@ export class ChatStream implements ConversationFollower {
     const all = [...this.unsubscribers.values()];
     for (const topic of this.unsubscribers.keys()) {
       const prefix = `chatter.${this.actor.tenantId}.conv.`;
-      if (topic.startsWith(prefix)) this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
+      if (topic.startsWith(prefix))
+        this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
     }
     this.unsubscribers.clear();
     await Promise.allSettled(all.map((u) => u()));
@@ -263,7 +287,8 @@ export class ChatStream implements ConversationFollower {
   private begin(conversationId: string, seq: number): void {
     this.orderer.begin(conversationId, seq);
     this.floor.set(conversationId, this.orderer.positionOf(conversationId)!);
-    if (this.isFollowing(conversationId)) this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
+    if (this.isFollowing(conversationId))
+      this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
   }
 
   /** ResyncRequired for the conversation; live delivery continues after `lastSeq`. */
@@ -279,7 +304,8 @@ export class ChatStream implements ConversationFollower {
     if (this.closed || this.replaying) return;
     this.enqueue(async () => {
       const from = this.orderer.positionOf(conversationId);
-      if (from !== undefined && this.isFollowing(conversationId)) await this.fetchFromStore(conversationId, from);
+      if (from !== undefined && this.isFollowing(conversationId))
+        await this.fetchFromStore(conversationId, from);
     });
   }
 
@@ -334,7 +360,8 @@ export class ChatStream implements ConversationFollower {
     if (this.closed) return;
     const me = this.actor.userId;
     if (isOrdered(event)) {
-      if (event.type === 'MEMBERSHIP_CHANGED' && event.userId === me && event.change === 'ADDED') return this.onAdded(event);
+      if (event.type === 'MEMBERSHIP_CHANGED' && event.userId === me && event.change === 'ADDED')
+        return this.onAdded(event);
       return this.deliverOrdered(event);
     }
     switch (event.type) {
@@ -380,13 +407,18 @@ export class ChatStream implements ConversationFollower {
     const id = event.conversationId;
     const position = this.orderer.positionOf(id);
     if (position !== undefined && event.seq <= position) return; // already delivered
-    const member = await this.deps.conversations.getMember(this.actor.tenantId, id, this.actor.userId);
+    const member = await this.deps.conversations.getMember(
+      this.actor.tenantId,
+      id,
+      this.actor.userId,
+    );
     if (!member || this.closed) return; // removed again since: that event follows
     (this.historyFrom ??= new Map()).set(id, member.historyFromSeq);
     // Still following without having seen the caller leave means a lost event: what the
     // client holds predates the current membership.
     const missedExit = position !== undefined && !this.exited?.has(id);
-    if (!this.isFollowing(id)) await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
+    if (!this.isFollowing(id))
+      await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
     if (!this.isFollowing(id)) return;
     if (position === undefined) this.begin(id, event.seq - 1);
     else this.orderer.skipTo(id, event.seq - 1);
@@ -413,7 +445,11 @@ export class ChatStream implements ConversationFollower {
    * Reads log entries after `afterSeq` (up to `upTo`) and hands them to the orderer in order,
    * or ResyncRequired when there are more than the replay limit.
    */
-  private async fetchFromStore(conversationId: string, afterSeq: number, upTo?: number): Promise<void> {
+  private async fetchFromStore(
+    conversationId: string,
+    afterSeq: number,
+    upTo?: number,
+  ): Promise<void> {
     const { conversations, messages, settings } = this.deps;
     const { tenantId } = this.actor;
     const limit = settings.replayLimit;
@@ -428,10 +464,16 @@ export class ChatStream implements ConversationFollower {
     const shared = this.deps.replayed;
     const cached = relevant.map((e) => shared.get(tenantId, conversationId, e.seq));
     const missing = relevant.filter((_, i) => cached[i] === undefined);
-    const messageIds = missing.flatMap((e) => (e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : []));
-    const needsConversation = missing.some((e) => e.kind === 'MEMBERSHIP_CHANGED' || e.kind === 'CONVERSATION_CHANGED');
+    const messageIds = missing.flatMap((e) =>
+      e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : [],
+    );
+    const needsConversation = missing.some(
+      (e) => e.kind === 'MEMBERSHIP_CHANGED' || e.kind === 'CONVERSATION_CHANGED',
+    );
     const [found, conversation] = await Promise.all([
-      messageIds.length ? messages.findByIds(tenantId, [...new Set(messageIds)]) : Promise.resolve([]),
+      messageIds.length
+        ? messages.findByIds(tenantId, [...new Set(messageIds)])
+        : Promise.resolve([]),
       needsConversation ? conversations.findById(tenantId, conversationId) : Promise.resolve(null),
     ]);
     const byId = new Map(found.map((m) => [m.id, m]));
@@ -446,8 +488,13 @@ export class ChatStream implements ConversationFollower {
     // Updates of messages older than this stream's start may concern history the caller may not
     // see; an ADDED of the caller's needs their current membership's history start.
     for (const event of events) {
-      if (event?.type === 'MESSAGE_UPDATED') await this.knowHistoryStart(conversationId, event.message);
-      if (event?.type === 'MEMBERSHIP_CHANGED' && event.userId === this.actor.userId && event.change === 'ADDED') {
+      if (event?.type === 'MESSAGE_UPDATED')
+        await this.knowHistoryStart(conversationId, event.message);
+      if (
+        event?.type === 'MEMBERSHIP_CHANGED' &&
+        event.userId === this.actor.userId &&
+        event.change === 'ADDED'
+      ) {
         await this.historyStart(conversationId, true);
       }
     }
@@ -490,7 +537,8 @@ export class ChatStream implements ConversationFollower {
           this.exited?.delete(conversationId);
           this.emit({ kind: 'event', event });
           const from = this.historyFrom?.get(conversationId);
-          if (from !== undefined && from < seq - 1) this.emit({ kind: 'resync', conversationId, reason: 'HISTORY_AVAILABLE' });
+          if (from !== undefined && from < seq - 1)
+            this.emit({ kind: 'resync', conversationId, reason: 'HISTORY_AVAILABLE' });
           return;
         }
         if (this.exited?.has(conversationId)) return;
@@ -504,7 +552,11 @@ export class ChatStream implements ConversationFollower {
 
   private async afterExit(conversationId: string): Promise<void> {
     if (!this.isFollowing(conversationId)) return;
-    const member = await this.deps.conversations.getMember(this.actor.tenantId, conversationId, this.actor.userId);
+    const member = await this.deps.conversations.getMember(
+      this.actor.tenantId,
+      conversationId,
+      this.actor.userId,
+    );
     // Still a member: added again meanwhile, and that ADDED is on its way (or was lost: the
     // store poll finds it). Until it is released, nothing of the conversation is shown.
     if (!member) await this.unfollowConversation(conversationId);
@@ -514,7 +566,11 @@ export class ChatStream implements ConversationFollower {
   private async historyStart(conversationId: string, refresh = false): Promise<number> {
     const known = this.historyFrom?.get(conversationId);
     if (known !== undefined && !refresh) return known;
-    const member = await this.deps.conversations.getMember(this.actor.tenantId, conversationId, this.actor.userId);
+    const member = await this.deps.conversations.getMember(
+      this.actor.tenantId,
+      conversationId,
+      this.actor.userId,
+    );
     const from = member?.historyFromSeq ?? 0;
     (this.historyFrom ??= new Map()).set(conversationId, from);
     return from;
@@ -562,7 +618,11 @@ export class ChatStream implements ConversationFollower {
   private async isBlocked(otherId: string): Promise<boolean> {
     const cached = this.blockedCache?.get(otherId);
     if (cached !== undefined) return cached;
-    const blocked = await this.deps.blocks.isBlockedEitherWay(this.actor.tenantId, this.actor.userId, otherId);
+    const blocked = await this.deps.blocks.isBlockedEitherWay(
+      this.actor.tenantId,
+      this.actor.userId,
+      otherId,
+    );
     (this.blockedCache ??= new Map()).set(otherId, blocked);
     return blocked;
   }
@@ -571,11 +631,16 @@ export class ChatStream implements ConversationFollower {
   private queuePresence(event: Presence): void {
     const pending = (this.pendingPresence ??= new Map());
     const previous = pending.get(event.userId);
-    pending.set(event.userId, { event, visibilityChanged: event.type === 'PRESENCE_VISIBILITY' || (previous?.visibilityChanged ?? false) });
+    pending.set(event.userId, {
+      event,
+      visibilityChanged:
+        event.type === 'PRESENCE_VISIBILITY' || (previous?.visibilityChanged ?? false),
+    });
     if (this.cancelPresenceTimer) return;
     this.cancelPresenceTimer = this.deps.clock.setTimer(PRESENCE_COALESCE_MS, () => {
       this.cancelPresenceTimer = null;
-      const batch = this.pendingPresence ?? new Map<string, { event: Presence; visibilityChanged: boolean }>();
+      const batch =
+        this.pendingPresence ?? new Map<string, { event: Presence; visibilityChanged: boolean }>();
       this.pendingPresence = null;
       this.enqueue(() => this.showPresence(batch));
     });
@@ -587,15 +652,21 @@ export class ChatStream implements ConversationFollower {
    * old status: the event renders as OFFLINE for them, as the user's HTTP query does. Users the
    * caller could never see produce nothing (no timing of their activity leaks).
    */
-  private async showPresence(batch: Map<string, { event: Presence; visibilityChanged: boolean }>): Promise<void> {
+  private async showPresence(
+    batch: Map<string, { event: Presence; visibilityChanged: boolean }>,
+  ): Promise<void> {
     // One batched read of the caller's relations to every user in the batch.
-    const views = await this.deps.policy.viewsOf(this.actor.userId, [...batch.values()].map((b) => b.event.user));
+    const views = await this.deps.policy.viewsOf(
+      this.actor.userId,
+      [...batch.values()].map((b) => b.event.user),
+    );
     for (const [userId, { event, visibilityChanged }] of batch) {
       if (this.closed) return;
       const visible = views.get(userId)?.presenceVisible ?? false;
       const shown = (this.presenceShown ??= new Map()).get(userId);
       this.presenceShown.set(userId, visible);
-      if (visible || shown === true || (shown === undefined && visibilityChanged)) this.emit({ kind: 'event', event });
+      if (visible || shown === true || (shown === undefined && visibilityChanged))
+        this.emit({ kind: 'event', event });
     }
   }
 }
@@ -616,7 +687,15 @@ function fromLog(
       return message ? { ...base, type: entry.kind, message } : null;
     }
     case 'MEMBERSHIP_CHANGED':
-      return conversation ? { ...base, type: 'MEMBERSHIP_CHANGED', userId: entry.userId, change: entry.change, conversation } : null;
+      return conversation
+        ? {
+            ...base,
+            type: 'MEMBERSHIP_CHANGED',
+            userId: entry.userId,
+            change: entry.change,
+            conversation,
+          }
+        : null;
     case 'CONVERSATION_CHANGED':
       return conversation ? { ...base, type: 'CONVERSATION_CHANGED', conversation } : null;
   }

@@ -41,7 +41,12 @@ export class ConversationWatch {
     private readonly settings: CoreSettings,
   ) {}
 
-  add(tenantId: TenantId, conversationId: ConversationId, follower: ConversationFollower, deliveredSeq: number): void {
+  add(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    follower: ConversationFollower,
+    deliveredSeq: number,
+  ): void {
     const key = `${tenantId}:${conversationId}`;
     let entry = this.watched.get(key);
     if (!entry) {

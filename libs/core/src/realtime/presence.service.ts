@@ -22,11 +22,25 @@ export class PresenceService {
   ) {}
 
   async connected(actor: Actor, connectionId: string): Promise<void> {
-    await this.announce(await this.store.connect(actor.tenantId, actor.userId, connectionId, this.settings.presenceTtlMs, this.clock.now()));
+    await this.announce(
+      await this.store.connect(
+        actor.tenantId,
+        actor.userId,
+        connectionId,
+        this.settings.presenceTtlMs,
+        this.clock.now(),
+      ),
+    );
   }
 
   async heartbeat(actor: Actor, connectionId: string): Promise<void> {
-    await this.store.heartbeat(actor.tenantId, actor.userId, connectionId, this.settings.presenceTtlMs, this.clock.now());
+    await this.store.heartbeat(
+      actor.tenantId,
+      actor.userId,
+      connectionId,
+      this.settings.presenceTtlMs,
+      this.clock.now(),
+    );
   }
 
   async active(actor: Actor): Promise<void> {
@@ -34,7 +48,9 @@ export class PresenceService {
   }
 
   async disconnected(actor: Actor, connectionId: string): Promise<void> {
-    await this.announce(await this.store.disconnect(actor.tenantId, actor.userId, connectionId, this.clock.now()));
+    await this.announce(
+      await this.store.disconnect(actor.tenantId, actor.userId, connectionId, this.clock.now()),
+    );
   }
 
   /** Expires connections of crashed instances and marks idle users AWAY. */
@@ -48,12 +64,21 @@ export class PresenceService {
    * Presence of users as the viewer may see it (hidden = OFFLINE without lastSeenAt); `knownViews`
    * are the viewer's views of them when the caller already has them (no second read).
    */
-  async viewFor(viewerId: string, targets: readonly User[], knownViews?: ReadonlyMap<UserId, UserView>): Promise<Map<string, PresenceState>> {
+  async viewFor(
+    viewerId: string,
+    targets: readonly User[],
+    knownViews?: ReadonlyMap<UserId, UserView>,
+  ): Promise<Map<string, PresenceState>> {
     const result = new Map<string, PresenceState>();
     if (targets.length === 0) return result;
     const tenantId = targets[0]!.tenantId;
     const [states, views] = await Promise.all([
-      this.store.get(tenantId, targets.map((t) => t.id), this.clock.now(), this.settings.awayAfterMs),
+      this.store.get(
+        tenantId,
+        targets.map((t) => t.id),
+        this.clock.now(),
+        this.settings.awayAfterMs,
+      ),
       knownViews ?? this.policy.viewsOf(viewerId, targets),
     ]);
     const byId = new Map(states.map((s) => [s.userId, s]));
@@ -63,7 +88,11 @@ export class PresenceService {
       result.set(
         target.id,
         visible
-          ? { userId: target.id, status: state?.status ?? 'OFFLINE', lastSeenAt: state?.lastSeenAt ?? target.lastSeenAt }
+          ? {
+              userId: target.id,
+              status: state?.status ?? 'OFFLINE',
+              lastSeenAt: state?.lastSeenAt ?? target.lastSeenAt,
+            }
           : { userId: target.id, status: 'OFFLINE', lastSeenAt: null },
       );
     }

@@ -3,7 +3,12 @@ import { MAX_REPLAYED_ENTRIES, REPLAY_SHARE_MS, ReplayedEvents } from './replaye
 import type { OrderedRealtimeEvent } from '../events/realtime-event';
 
 const event = (seq: number): OrderedRealtimeEvent =>
-  ({ type: 'CONVERSATION_CHANGED', tenantId: 't', conversationId: 'c', seq }) as OrderedRealtimeEvent;
+  ({
+    type: 'CONVERSATION_CHANGED',
+    tenantId: 't',
+    conversationId: 'c',
+    seq,
+  }) as OrderedRealtimeEvent;
 
 describe('ReplayedEvents', () => {
   it('hands every stream the same object for the same log entry while it is fresh', () => {

@@ -19,11 +19,18 @@ export class ReplayedEvents {
    * amortised constant time and the map holds only the last REPLAY_SHARE_MS of replays, not
    * MAX_REPLAYED_ENTRIES worth of stale events and everything they keep alive.
    */
-  private readonly entries = new Map<string, { event: OrderedRealtimeEvent | null; until: number }>();
+  private readonly entries = new Map<
+    string,
+    { event: OrderedRealtimeEvent | null; until: number }
+  >();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  get(tenantId: string, conversationId: string, seq: number): OrderedRealtimeEvent | null | undefined {
+  get(
+    tenantId: string,
+    conversationId: string,
+    seq: number,
+  ): OrderedRealtimeEvent | null | undefined {
     const key = keyOf(tenantId, conversationId, seq);
     const hit = this.entries.get(key);
     if (!hit) return undefined;
@@ -32,11 +39,17 @@ export class ReplayedEvents {
     return undefined;
   }
 
-  set(tenantId: string, conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
+  set(
+    tenantId: string,
+    conversationId: string,
+    seq: number,
+    event: OrderedRealtimeEvent | null,
+  ): void {
     const now = this.now();
     this.dropExpired(now);
     // Still full of live entries (a storm bigger than the bound): the oldest go first.
-    while (this.entries.size >= MAX_REPLAYED_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    while (this.entries.size >= MAX_REPLAYED_ENTRIES)
+      this.entries.delete(this.entries.keys().next().value as string);
     const key = keyOf(tenantId, conversationId, seq);
     this.entries.delete(key);
     this.entries.set(key, { event, until: now + REPLAY_SHARE_MS });
@@ -54,4 +67,5 @@ export class ReplayedEvents {
   }
 }
 
-const keyOf = (tenantId: string, conversationId: string, seq: number): string => `${tenantId} ${conversationId} ${seq}`;
+const keyOf = (tenantId: string, conversationId: string, seq: number): string =>
+  `${tenantId} ${conversationId} ${seq}`;

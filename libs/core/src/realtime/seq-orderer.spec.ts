@@ -14,7 +14,8 @@ function harness(stored: Map<number, string> = new Map()) {
     holeTimedOut: (conversationId, afterSeq, upToSeq) => {
       holes.push({ conversationId, afterSeq, upToSeq });
       if (fillFromStore) {
-        for (let s = afterSeq + 1; s <= upToSeq; s++) if (stored.has(s)) orderer.accept(conversationId, s, stored.get(s)!);
+        for (let s = afterSeq + 1; s <= upToSeq; s++)
+          if (stored.has(s)) orderer.accept(conversationId, s, stored.get(s)!);
       }
       orderer.settleHole(conversationId);
     },
@@ -177,10 +178,16 @@ describe('SeqOrderer', () => {
         arrivals: fc
           .tuple(
             ...copies.map((copy) =>
-              fc.record({ copy: fc.constant(copy), times: fc.integer({ min: 0, max: 3 }), delays: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 3, maxLength: 3 }) }),
+              fc.record({
+                copy: fc.constant(copy),
+                times: fc.integer({ min: 0, max: 3 }),
+                delays: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 3, maxLength: 3 }),
+              }),
             ),
           )
-          .chain((all) => fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length })),
+          .chain((all) =>
+            fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }),
+          ),
       });
     });
 
@@ -210,7 +217,9 @@ describe('SeqOrderer', () => {
         });
         conversations.forEach((_, ci) => orderer.begin(`c${ci}`, 0));
         // Schedule every arriving copy (0 copies = lost on the bus: only the store has it).
-        const deliveries = arrivals.flatMap(({ copy, times, delays }) => delays.slice(0, times).map((at) => ({ at, copy })));
+        const deliveries = arrivals.flatMap(({ copy, times, delays }) =>
+          delays.slice(0, times).map((at) => ({ at, copy })),
+        );
         deliveries.sort((x, y) => x.at - y.at);
         let now = 0;
         for (const d of deliveries) {
@@ -220,12 +229,15 @@ describe('SeqOrderer', () => {
         }
         // Trailing seqs lost on the bus are found by the store poll (ConversationWatch); model it.
         for (const [id, events] of stored) {
-          for (const [seq, e] of [...events].sort((x, y) => x[0] - y[0])) orderer.accept(id, seq, e);
+          for (const [seq, e] of [...events].sort((x, y) => x[0] - y[0]))
+            orderer.accept(id, seq, e);
         }
         clock.advance(10 * HOLE_WAIT_MS);
         conversations.forEach((c, ci) => {
           const id = `c${ci}`;
-          const expected = Array.from({ length: c.length }, (_, i) => i + 1).filter((s) => !c.abandoned.includes(s));
+          const expected = Array.from({ length: c.length }, (_, i) => i + 1).filter(
+            (s) => !c.abandoned.includes(s),
+          );
           expect(out.get(id) ?? []).toEqual(expected);
         });
         expect(orderer.heldCount).toBe(0);
@@ -239,7 +251,14 @@ describe('SeqOrderer', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i + 1), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: 1, max: n }))),
+          fc.tuple(
+            fc.constant(n),
+            fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i + 1),
+              { minLength: n, maxLength: n },
+            ),
+            fc.array(fc.integer({ min: 1, max: n })),
+          ),
         ),
         ([n, order, dupes]) => {
           const h = harness();

@@ -161,7 +161,11 @@ export class SeqOrderer<E> {
       hold.cancelTimer = this.clock.setTimer(this.holeWaitMs, () => {
         hold.cancelTimer = null;
         if (this.held?.get(conversationId) !== hold || hold.events.size === 0) return;
-        this.output.holeTimedOut(conversationId, this.position.get(conversationId) ?? 0, Math.max(...hold.events.keys()));
+        this.output.holeTimedOut(
+          conversationId,
+          this.position.get(conversationId) ?? 0,
+          Math.max(...hold.events.keys()),
+        );
       });
     }
   }

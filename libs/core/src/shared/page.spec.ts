@@ -12,7 +12,9 @@ describe('page helpers', () => {
   });
   it('round-trips cursors and rejects forged ones with a validation error', () => {
     expect(decodeCursor(encodeCursor(['2024-01-01', 'abc']), 2)).toEqual(['2024-01-01', 'abc']);
-    expect(() => decodeCursor('not-a-cursor', 2)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => decodeCursor('not-a-cursor', 2)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
     expect(() => decodeCursor(encodeCursor([{ $gt: '' } as never, 'x']), 2)).toThrow(/malformed/);
   });
 });

@@ -1,8 +1,9 @@
 import { invalid } from './domain-error';
 
 // Control characters other than tab and newline (C0, DEL, C1) and lone surrogates are refused.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Validates free text: trimmed length within bounds (in code points), no control characters.
@@ -15,7 +16,8 @@ export function checkText(
 ): string {
   if (typeof value !== 'string') throw invalid(field, `${field} must be a string`);
   if (FORBIDDEN.test(value)) throw invalid(field, `${field} contains control characters`);
-  if (!opts.multiline && /[\n\t]/.test(value)) throw invalid(field, `${field} must be a single line`);
+  if (!opts.multiline && /[\n\t]/.test(value))
+    throw invalid(field, `${field} must be a single line`);
   const trimmed = value.trim();
   const length = [...trimmed].length;
   // Text kept verbatim counts whole, so padding cannot smuggle a longer body past the cap.

@@ -18,7 +18,11 @@ export interface TenantSecretRotated {
 export function decodeTenantSecretRotated(payload: string): TenantSecretRotated | null {
   try {
     const value = JSON.parse(payload) as Partial<TenantSecretRotated> | null;
-    if (value?.type === 'TENANT_SECRET_ROTATED' && typeof value.tenantId === 'string' && TENANT_ID_PATTERN.test(value.tenantId)) {
+    if (
+      value?.type === 'TENANT_SECRET_ROTATED' &&
+      typeof value.tenantId === 'string' &&
+      TENANT_ID_PATTERN.test(value.tenantId)
+    ) {
       return { type: 'TENANT_SECRET_ROTATED', tenantId: value.tenantId };
     }
   } catch {

@@ -65,10 +65,13 @@ export class ManageTenants {
 
   /** Changes a tenant's settings (phone sign-up on or off). */
   async updateSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
-    const current = await this.tenants.findById(typeof id === 'string' && TENANT_ID_PATTERN.test(id) ? id : '');
+    const current = await this.tenants.findById(
+      typeof id === 'string' && TENANT_ID_PATTERN.test(id) ? id : '',
+    );
     if (!current) throw new DomainError('NOT_FOUND', 'tenant not found');
     const phoneSignUp = settings.phoneSignUp ?? current.phoneSignUp;
-    if (typeof phoneSignUp !== 'boolean') throw invalid('phoneSignUp', 'phoneSignUp must be true or false');
+    if (typeof phoneSignUp !== 'boolean')
+      throw invalid('phoneSignUp', 'phoneSignUp must be true or false');
     const updated = await this.tenants.updateSettings(current.id, { phoneSignUp });
     if (!updated) throw new DomainError('NOT_FOUND', 'tenant not found');
     return updated;
@@ -97,6 +100,9 @@ export class ManageTenants {
       }
     }
     await this.conversations.ensureGeneralChannel(tenant.id);
-    return { tenant, configuredSecretIgnored: signingSecret !== null && tenant.signingSecret !== signingSecret };
+    return {
+      tenant,
+      configuredSecretIgnored: signingSecret !== null && tenant.signingSecret !== signingSecret,
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { Authenticate, Authenticated, DomainError } from '@chatter/core';
@@ -17,7 +23,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
     if (!ctx.actor) ctx.actor = await this.authenticate.execute(ctx.authorization);
@@ -25,12 +34,15 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Authenticated => {
-  const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
-  if (!ctx.actor) throw new DomainError('UNAUTHENTICATED', 'missing access token');
-  return ctx.actor;
-});
+export const CurrentActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Authenticated => {
+    const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
+    if (!ctx.actor) throw new DomainError('UNAUTHENTICATED', 'missing access token');
+    return ctx.actor;
+  },
+);
 
 export const GqlCtx = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): GqlContext => GqlExecutionContext.create(context).getContext<GqlContext>(),
+  (_data: unknown, context: ExecutionContext): GqlContext =>
+    GqlExecutionContext.create(context).getContext<GqlContext>(),
 );

@@ -31,7 +31,11 @@ export class Loaders {
   private presenceLoader?: DataLoader<User, PresenceState, UserId>;
 
   constructor(
-    private readonly repos: { users: UserRepository; messages: MessageRepository; conversations: ConversationRepository },
+    private readonly repos: {
+      users: UserRepository;
+      messages: MessageRepository;
+      conversations: ConversationRepository;
+    },
   ) {}
 
   users(actor: Actor): DataLoader<string, User | null> {
@@ -60,8 +64,10 @@ export class Loaders {
 
   /** The actor's own membership, by conversation id. */
   myMembership(actor: Actor): DataLoader<string, Member | null> {
-    return (this.memberLoader ??= new DataLoader(
-      (ids) => Promise.all(ids.map((id) => this.repos.conversations.getMember(actor.tenantId, id, actor.userId))),
+    return (this.memberLoader ??= new DataLoader((ids) =>
+      Promise.all(
+        ids.map((id) => this.repos.conversations.getMember(actor.tenantId, id, actor.userId)),
+      ),
     ));
   }
 

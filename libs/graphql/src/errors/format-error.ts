@@ -45,22 +45,49 @@ export function createErrorFormatter(logger: ErrorLogger) {
         extensions: { code: graphqlCodeFor(original.code), ...original.details },
       };
     }
-    const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
+    const code =
+      typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
     if (code && PASS_THROUGH.has(code)) {
       // Which query limit refused a document (set by the security rules; a fixed set of names).
-      const limit = typeof formatted.extensions?.limit === 'string' ? { limit: formatted.extensions.limit } : {};
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...limit } };
+      const limit =
+        typeof formatted.extensions?.limit === 'string'
+          ? { limit: formatted.extensions.limit }
+          : {};
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code, ...limit },
+      };
     }
     // A GraphQLError that wraps nothing comes from parsing, validation, coercion or our own
     // deliberate answers (with a code): safe to show.
     if (isGraphQLError(original)) {
       // Variable coercion errors are the client's input, as Apollo labels them over HTTP.
       const coercion = /^Variable "\$/.test(formatted.message);
-      const shown = !code ? (coercion ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED') : code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : code;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: shown } };
+      const shown = !code
+        ? coercion
+          ? 'BAD_USER_INPUT'
+          : 'GRAPHQL_VALIDATION_FAILED'
+        : code === 'INTERNAL_SERVER_ERROR'
+          ? 'BAD_USER_INPUT'
+          : code;
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: shown },
+      };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving GraphQL');
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    logger.error(
+      { err: original, path: formatted.path },
+      'unexpected error while resolving GraphQL',
+    );
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 

@@ -7,7 +7,8 @@ export class UpdateProfileInput {
   @Field(() => String, { nullable: true }) avatarUrl?: string | null;
   @Field(() => String, { nullable: true }) statusText?: string | null;
   @Field(() => String, { nullable: true }) statusEmoji?: string | null;
-  @Field(() => PresencePrivacyEnum, { nullable: true }) presencePrivacy?: PresencePrivacyEnum | null;
+  @Field(() => PresencePrivacyEnum, { nullable: true })
+  presencePrivacy?: PresencePrivacyEnum | null;
 }
 
 @InputType('CreateGroupInput')
@@ -29,7 +30,10 @@ export class CreateChannelInput {
 export class UpdateConversationInput {
   @Field(() => ID) conversationId!: string;
   @Field(() => String, { nullable: true }) title?: string | null;
-  @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Admins; applies to members added from now on.' })
+  @Field(() => HistoryVisibilityEnum, {
+    nullable: true,
+    description: 'Admins; applies to members added from now on.',
+  })
   historyVisibility?: HistoryVisibilityEnum | null;
   @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
@@ -39,7 +43,10 @@ export class UpdateConversationInput {
 @InputType('SendMessageInput')
 export class SendMessageInput {
   @Field(() => ID) conversationId!: string;
-  @Field({ description: 'Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first message.' })
+  @Field({
+    description:
+      'Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first message.',
+  })
   clientMessageId!: string;
   @Field() body!: string;
   @Field(() => ID, { nullable: true }) replyToId?: string | null;

@@ -31,29 +31,44 @@ export class ConversationModel {
   @Field(() => ConversationKindEnum) kind!: ConversationKindEnum;
   @Field(() => String, { nullable: true }) title!: string | null;
   @ViewerDependent()
-  @Field(() => UserModel, { nullable: true, description: 'The other participant of a DIRECT conversation.' })
+  @Field(() => UserModel, {
+    nullable: true,
+    description: 'The other participant of a DIRECT conversation.',
+  })
   otherUser!: unknown;
   @ViewerDependent()
-  @Field(() => MemberConnectionModel) members!: MemberConnectionModel;
+  @Field(() => MemberConnectionModel)
+  members!: MemberConnectionModel;
   @Field(() => Int) memberCount!: number;
-  @Field(() => HistoryVisibilityEnum, { description: 'Groups default to SINCE_JOINED, channels and direct chats to FULL.' })
+  @Field(() => HistoryVisibilityEnum, {
+    description: 'Groups default to SINCE_JOINED, channels and direct chats to FULL.',
+  })
   historyVisibility!: HistoryVisibilityEnum;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
   @ViewerDependent()
-  @Field(() => MessageModel, { nullable: true }) lastMessage!: unknown;
+  @Field(() => MessageModel, { nullable: true })
+  lastMessage!: unknown;
   @ViewerDependent()
-  @Field(() => Int) unreadCount!: number;
+  @Field(() => Int)
+  unreadCount!: number;
   @ViewerDependent()
-  @Field(() => Int, { description: 'My read pointer.' }) readSeq!: number;
+  @Field(() => Int, { description: 'My read pointer.' })
+  readSeq!: number;
   @ViewerDependent()
-  @Field(() => MemberRoleEnum, { nullable: true, description: 'Null when I am not a member (public channel).' })
+  @Field(() => MemberRoleEnum, {
+    nullable: true,
+    description: 'Null when I am not a member (public channel).',
+  })
   myRole!: MemberRoleEnum | null;
   @ViewerDependent()
-  @Field() muted!: boolean;
+  @Field()
+  muted!: boolean;
   @ViewerDependent()
-  @Field() pinned!: boolean;
+  @Field()
+  pinned!: boolean;
   @ViewerDependent()
-  @Field() archived!: boolean;
+  @Field()
+  archived!: boolean;
   @ViewerDependent()
   @Field({
     description:

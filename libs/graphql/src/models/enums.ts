@@ -38,7 +38,10 @@ registerEnumType(HistoryVisibilityEnum, {
     'What a member sees of the history: FULL (all of it, also what was posted before they joined or while they were out) or SINCE_JOINED (only what follows their latest joining). Applies to members added after it is set.',
 });
 registerEnumType(PresenceStatusEnum, { name: 'PresenceStatus' });
-registerEnumType(PresencePrivacyEnum, { name: 'PresencePrivacy', description: 'Who may see my presence and last-seen time.' });
+registerEnumType(PresencePrivacyEnum, {
+  name: 'PresencePrivacy',
+  description: 'Who may see my presence and last-seen time.',
+});
 registerEnumType(ConversationKindEnum, { name: 'ConversationKind' });
 registerEnumType(MemberRoleEnum, { name: 'MemberRole' });
 registerEnumType(MembershipChangeEnum, { name: 'MembershipChange' });

@@ -8,7 +8,8 @@ export class ReactionSummaryModel {
   @Field() emoji!: string;
   @Field(() => Int) count!: number;
   @ViewerDependent()
-  @Field() reactedByMe!: boolean;
+  @Field()
+  reactedByMe!: boolean;
 }
 
 /** Parent objects are domain messages; derived fields are resolved by MessageResolver. */
@@ -16,22 +17,35 @@ export class ReactionSummaryModel {
 export class MessageModel {
   @Field(() => ID) id!: string;
   @Field(() => ID) conversationId!: string;
-  @Field(() => Int, { description: 'Position in the conversation log; strictly increasing, holes possible.' })
+  @Field(() => Int, {
+    description: 'Position in the conversation log; strictly increasing, holes possible.',
+  })
   seq!: number;
   @ViewerDependent()
-  @Field(() => String, { nullable: true, description: 'Only for the sender.' }) clientMessageId!: string | null;
-  @SameForEveryViewer('the actor only scopes the load to the tenant: every viewer of the message sees the same sender')
-  @Field(() => UserModel) sender!: unknown;
+  @Field(() => String, { nullable: true, description: 'Only for the sender.' })
+  clientMessageId!: string | null;
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer of the message sees the same sender',
+  )
+  @Field(() => UserModel)
+  sender!: unknown;
   @Field(() => String, { nullable: true, description: 'Null once deleted.' }) body!: string | null;
-  @SameForEveryViewer('the actor only scopes the load to the tenant; a reply is shown only within its own conversation')
-  @Field(() => MessageModel, { nullable: true }) replyTo!: unknown;
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant; a reply is shown only within its own conversation',
+  )
+  @Field(() => MessageModel, { nullable: true })
+  replyTo!: unknown;
   @ViewerDependent()
-  @Field(() => [ReactionSummaryModel]) reactions!: ReactionSummaryModel[];
+  @Field(() => [ReactionSummaryModel])
+  reactions!: ReactionSummaryModel[];
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field(() => Date, { nullable: true }) deletedAt!: Date | null;
   @Field(() => Date) createdAt!: Date;
-  @SameForEveryViewer('counts the members who read the message: the actor only scopes the count to the tenant')
-  @Field(() => Int, { description: 'Members other than the sender who have read it.' }) readBy!: number;
+  @SameForEveryViewer(
+    'counts the members who read the message: the actor only scopes the count to the tenant',
+  )
+  @Field(() => Int, { description: 'Members other than the sender who have read it.' })
+  readBy!: number;
 }
 
 @ObjectType('MessageEdge')

@@ -8,7 +8,11 @@ export class PageInfoModel {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-export function pageInfo(cursors: string[], hasNextPage: boolean, hasPreviousPage: boolean): PageInfoModel {
+export function pageInfo(
+  cursors: string[],
+  hasNextPage: boolean,
+  hasPreviousPage: boolean,
+): PageInfoModel {
   return {
     hasNextPage,
     hasPreviousPage,

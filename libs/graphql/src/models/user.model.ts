@@ -15,23 +15,32 @@ export class UserModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @ViewerDependent()
-  @Field(() => String, { nullable: true, description: 'Only for yourself and users who are your contacts.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only for yourself and users who are your contacts.',
+  })
   phone!: string | null;
   @Field(() => String, { nullable: true }) avatarUrl!: string | null;
   @Field(() => String, { nullable: true }) statusText!: string | null;
   @Field(() => String, { nullable: true }) statusEmoji!: string | null;
   @ViewerDependent()
-  @Field(() => PresenceModel) presence!: PresenceModel;
+  @Field(() => PresenceModel)
+  presence!: PresenceModel;
   @ViewerDependent()
-  @Field(() => Date, { nullable: true, description: 'Hidden when presence privacy does not allow you to see it.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Hidden when presence privacy does not allow you to see it.',
+  })
   lastSeenAt!: Date | null;
   @ViewerDependent()
   @Field(() => PresencePrivacyEnum, { nullable: true, description: 'Only on yourself.' })
   presencePrivacy!: PresencePrivacyEnum | null;
   @ViewerDependent()
-  @Field({ description: 'Whether this user is in your contacts.' }) isContact!: boolean;
+  @Field({ description: 'Whether this user is in your contacts.' })
+  isContact!: boolean;
   @ViewerDependent()
-  @Field({ description: 'Whether you blocked this user.' }) isBlocked!: boolean;
+  @Field({ description: 'Whether you blocked this user.' })
+  isBlocked!: boolean;
 }
 
 @ObjectType('Contact')
@@ -72,7 +81,10 @@ export class AuthPayloadModel {
 export class TenantModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
-  @Field({ description: 'Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in).' })
+  @Field({
+    description:
+      'Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in).',
+  })
   phoneSignUp!: boolean;
   @Field(() => Date) createdAt!: Date;
 }
@@ -80,6 +92,8 @@ export class TenantModel {
 @ObjectType('TenantSecretPayload')
 export class TenantSecretPayload {
   @Field(() => TenantModel) tenant!: TenantModel;
-  @Field({ description: 'HS256 secret with which the tenant backend signs app-issued user tokens.' })
+  @Field({
+    description: 'HS256 secret with which the tenant backend signs app-issued user tokens.',
+  })
   signingSecret!: string;
 }

@@ -14,7 +14,8 @@ export const SAME_FOR_EVERY_VIEWER = 'sameForEveryViewer';
  * Put it on the model property when the model declares the field (NestJS keeps the model's
  * extensions for it), or on the @ResolveField method of a field only a resolver declares.
  */
-export const ViewerDependent = (): PropertyDecorator & MethodDecorator => Extensions({ [VIEWER_DEPENDENT]: true });
+export const ViewerDependent = (): PropertyDecorator & MethodDecorator =>
+  Extensions({ [VIEWER_DEPENDENT]: true });
 
 /**
  * Declares that a field whose resolver reads the request (the actor, the context) still gives
@@ -25,11 +26,15 @@ export const SameForEveryViewer = (because: string): PropertyDecorator & MethodD
   Extensions({ [VIEWER_DEPENDENT]: false, [SAME_FOR_EVERY_VIEWER]: because });
 
 /** Whether a schema field is declared viewer-dependent. */
-export function isViewerDependent(field: Pick<GraphQLField<unknown, unknown>, 'extensions'>): boolean {
+export function isViewerDependent(
+  field: Pick<GraphQLField<unknown, unknown>, 'extensions'>,
+): boolean {
   return field.extensions?.[VIEWER_DEPENDENT] === true;
 }
 
 /** Whether a schema field carries a declaration either way (ViewerDependent or SameForEveryViewer). */
-export function hasViewerDeclaration(field: Pick<GraphQLField<unknown, unknown>, 'extensions'>): boolean {
+export function hasViewerDeclaration(
+  field: Pick<GraphQLField<unknown, unknown>, 'extensions'>,
+): boolean {
   return typeof field.extensions?.[VIEWER_DEPENDENT] === 'boolean';
 }

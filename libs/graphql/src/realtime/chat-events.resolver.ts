@@ -22,7 +22,8 @@ export class ChatEventsResolver {
   })
   chatEvents(
     @CurrentActor() actor: Authenticated,
-    @Args('since', { type: () => [ConversationCursorInput], nullable: true }) since: ConversationCursorInput[] | null,
+    @Args('since', { type: () => [ConversationCursorInput], nullable: true })
+    since: ConversationCursorInput[] | null,
   ): AsyncIterableIterator<unknown> {
     const iterator = new StreamIterator();
     iterator.stream = this.streams.open(actor, since, iterator.push);

@@ -3,14 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { DocumentCache } from './document-cache';
 
 const schema = buildSchema('type Query { a(n: Int): A } type A { b: A c: Int }');
-const limits = { maxDepth: 3, maxAliases: 5, maxComplexity: 100, maxDirectives: 5, maxExpensiveFields: 2, introspection: false };
+const limits = {
+  maxDepth: 3,
+  maxAliases: 5,
+  maxComplexity: 100,
+  maxDirectives: 5,
+  maxExpensiveFields: 2,
+  introspection: false,
+};
 
 describe('DocumentCache', () => {
   it('gives the same document object for the same text (parsed and validated once)', () => {
     const cache = new DocumentCache(schema, limits);
     const first = cache.check('{ a { c } }');
     const second = cache.check('{ a { c } }');
-    expect('document' in first && 'document' in second && first.document === second.document).toBe(true);
+    expect('document' in first && 'document' in second && first.document === second.document).toBe(
+      true,
+    );
     expect(cache.size).toBe(1);
   });
 

@@ -1,4 +1,12 @@
-import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import {
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+  ValidationRule,
+} from 'graphql';
 import { MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules } from '../security/query-limits';
 import { subscriptionRootDirectiveErrors } from '../security/subscription-root-directives';
 
@@ -42,14 +50,17 @@ export class DocumentCache {
     } catch (error) {
       // Same code as Apollo gives over HTTP.
       const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
-      return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+      return {
+        errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })],
+      };
     }
     // graphql-js throws (instead of reporting) for a variable @include/@skip on a subscription's root.
     const hazards = subscriptionRootDirectiveErrors(document);
     if (hazards.length > 0) return { errors: hazards };
     const errors = validate(this.schema, document, this.rules);
     if (errors.length > 0) return { errors };
-    if (this.documents.size >= this.capacity) this.documents.delete(this.documents.keys().next().value!);
+    if (this.documents.size >= this.capacity)
+      this.documents.delete(this.documents.keys().next().value!);
     this.documents.set(query, document);
     return { document };
   }

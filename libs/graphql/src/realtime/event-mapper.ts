@@ -33,7 +33,11 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
     case 'MESSAGE_UPDATED':
       return make(MessageUpdatedModel, { message: event.message, seq: event.seq });
     case 'READ_RECEIPT':
-      return make(ReadReceiptModel, { conversationId: event.conversationId, userId: event.userId, seq: event.seq });
+      return make(ReadReceiptModel, {
+        conversationId: event.conversationId,
+        userId: event.userId,
+        seq: event.seq,
+      });
     case 'MEMBERSHIP_CHANGED':
       return make(MembershipChangedModel, {
         conversation: event.conversation,
@@ -42,11 +46,18 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         seq: event.seq,
       });
     case 'CONVERSATION_CHANGED':
-      return make(ConversationChangedModel, { conversation: event.conversation, logSeq: event.seq });
+      return make(ConversationChangedModel, {
+        conversation: event.conversation,
+        logSeq: event.seq,
+      });
     case 'MEMBER_SETTINGS_CHANGED':
       return make(ConversationChangedModel, { conversation: event.conversation, logSeq: null });
     case 'TYPING':
-      return make(TypingChangedModel, { conversationId: event.conversationId, user: event.user, typing: event.typing });
+      return make(TypingChangedModel, {
+        conversationId: event.conversationId,
+        user: event.user,
+        typing: event.typing,
+      });
     // A profile change reaches clients as PresenceChanged with the user as it now is.
     case 'PROFILE_CHANGED':
     case 'PRESENCE':

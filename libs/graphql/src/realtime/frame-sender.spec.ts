@@ -4,7 +4,10 @@ import { SharedPayload } from './shared-frames';
 import { FakeSocket } from './testing/fake-socket';
 
 const logs: string[] = [];
-const logger = { warn: (_o: unknown, m: string) => logs.push(m), error: (_o: unknown, m: string) => logs.push(m) };
+const logger = {
+  warn: (_o: unknown, m: string) => logs.push(m),
+  error: (_o: unknown, m: string) => logs.push(m),
+};
 const tick = () => new Promise((r) => process.nextTick(r));
 
 function sender(clock = { ms: 0 }) {
@@ -20,13 +23,19 @@ describe('FrameSender', () => {
     const shared = new SharedPayload('{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}');
     state.frames.hold('op-1', shared);
     await s.send(state, JSON.stringify({ id: 'op-1', type: 'next', payload: shared }));
-    expect(ws.sent).toEqual(['{"type":"connection_ack"}', '{"id":"op-1","type":"next","payload":{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}}']);
+    expect(ws.sent).toEqual([
+      '{"type":"connection_ack"}',
+      '{"id":"op-1","type":"next","payload":{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}}',
+    ]);
   });
 
   it('never sends a frame it cannot assemble: it closes the socket with 4500 (internal error) instead', async () => {
     const ws = new FakeSocket();
     const state = ws.state();
-    await sender().send(state, JSON.stringify({ id: 'x', type: 'next', payload: new SharedPayload('{}') }));
+    await sender().send(
+      state,
+      JSON.stringify({ id: 'x', type: 'next', payload: new SharedPayload('{}') }),
+    );
     expect(ws.sent).toEqual([]);
     expect(ws.closed?.code).toBe(4500);
   });
@@ -63,7 +72,10 @@ describe('FrameSender', () => {
     await s.send(state, '{}');
     clock.ms = 1_501;
     await s.send(state, '{}');
-    expect(ws.closed).toEqual({ code: CLOSE_SLOW_CONSUMER, reason: 'Slow consumer: resume with cursors' });
+    expect(ws.closed).toEqual({
+      code: CLOSE_SLOW_CONSUMER,
+      reason: 'Slow consumer: resume with cursors',
+    });
     expect(ws.sent).toHaveLength(4);
   });
 

@@ -42,9 +42,17 @@ export class FrameSender {
     const now = this.now();
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       state.slowSince ??= now;
-      if (now - state.slowSince > this.options.slowConsumerMs || ws.bufferedAmount > this.options.maxBufferedBytes * 4) {
+      if (
+        now - state.slowSince > this.options.slowConsumerMs ||
+        ws.bufferedAmount > this.options.maxBufferedBytes * 4
+      ) {
         this.logger.warn(
-          { socket: state.id, clientIp: state.clientIp, bufferedBytes: ws.bufferedAmount, slowForMs: now - state.slowSince },
+          {
+            socket: state.id,
+            clientIp: state.clientIp,
+            bufferedBytes: ws.bufferedAmount,
+            slowForMs: now - state.slowSince,
+          },
           'closing a slow consumer (4013)',
         );
         ws.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resume with cursors');

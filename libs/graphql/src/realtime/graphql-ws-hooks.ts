@@ -10,7 +10,13 @@ import { CloseCode, ServerOptions } from 'graphql-ws';
 import { Authenticate, DomainError, PresenceService, StreamItem } from '@chatter/core';
 import { GqlContext } from '../context/gql-context';
 import { Loaders } from '../context/loaders';
-import { documentTooLarge, MAX_DOCUMENT_LENGTH, QueryLimits, requestLimitErrors, stripSuggestions } from '../security/query-limits';
+import {
+  documentTooLarge,
+  MAX_DOCUMENT_LENGTH,
+  QueryLimits,
+  requestLimitErrors,
+  stripSuggestions,
+} from '../security/query-limits';
 import { DocumentCache } from './document-cache';
 import { renderedEvents } from './rendered-events';
 import { SharedPayload } from './shared-frames';
@@ -37,7 +43,11 @@ export interface GraphqlWsHooksDeps {
   /** Errors are masked and coded as over HTTP; suggestions are stripped without introspection. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   introspection: boolean;
-  metrics: { subscriptionStarted(): void; subscriptionEnded(): void; eventsDelivered(count: number): void };
+  metrics: {
+    subscriptionStarted(): void;
+    subscriptionEnded(): void;
+    eventsDelivered(count: number): void;
+  };
   logger: { error(obj: Record<string, unknown>, msg: string): void };
   now?: () => number;
 }
@@ -54,7 +64,9 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
   const now = deps.now ?? Date.now;
   const format = (error: GraphQLError): GraphQLFormattedError => {
     const formatted = deps.formatError(error.toJSON(), error);
-    return deps.introspection ? formatted : { ...formatted, message: stripSuggestions(formatted.message) };
+    return deps.introspection
+      ? formatted
+      : { ...formatted, message: stripSuggestions(formatted.message) };
   };
   const touch = (state: SocketState) => {
     const at = now();
@@ -62,7 +74,9 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     state.lastActivity = at;
     deps.presence.active(state.actor).catch(() => undefined);
   };
-  const subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+  const subscribe = async (
+    args: ExecutionArgs,
+  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
     const context = args.contextValue as GqlContext;
@@ -70,7 +84,13 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     if (owner && !deps.users.startSubscription(owner)) {
       await (source as AsyncIterableIterator<StreamItem>).return?.();
       const limit = deps.users.maxSubscriptionsPerUser;
-      return { errors: [new GraphQLError(`at most ${limit} subscriptions per user at once`, { extensions: { code: 'RATE_LIMITED' } })] };
+      return {
+        errors: [
+          new GraphQLError(`at most ${limit} subscriptions per user at once`, {
+            extensions: { code: 'RATE_LIMITED' },
+          }),
+        ],
+      };
     }
     const plan = deps.renderer.plan(args);
     deps.metrics.subscriptionStarted();
@@ -92,9 +112,12 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       const authorization = ctx.connectionParams?.authorization;
       let actor;
       try {
-        actor = await deps.authenticate.execute(typeof authorization === 'string' ? authorization : null);
+        actor = await deps.authenticate.execute(
+          typeof authorization === 'string' ? authorization : null,
+        );
       } catch (error) {
-        if (!(error instanceof DomainError)) deps.logger.error({ err: error }, 'websocket authentication failed');
+        if (!(error instanceof DomainError))
+          deps.logger.error({ err: error }, 'websocket authentication failed');
         return false; // graphql-ws closes with 4403 Forbidden
       }
       state.authorization = authorization as string;
@@ -119,20 +142,33 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       try {
         state.actor = await deps.authenticate.execute(state.authorization);
       } catch (error) {
-        const code = error instanceof DomainError && error.code === 'TOKEN_EXPIRED' ? 'token expired' : 'session revoked';
+        const code =
+          error instanceof DomainError && error.code === 'TOKEN_EXPIRED'
+            ? 'token expired'
+            : 'session revoked';
         state.socket.close(CloseCode.Forbidden, `Forbidden: ${code}`);
         return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
       }
       touch(state);
       if (state.operations >= MAX_OPERATIONS_PER_SOCKET) {
-        return [new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+        return [
+          new GraphQLError(`at most ${MAX_OPERATIONS_PER_SOCKET} operations per connection`, {
+            extensions: { code: 'RATE_LIMITED' },
+          }),
+        ];
       }
       if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
         return [documentTooLarge()];
       }
       const checked = deps.documents.check(payload.query);
       if ('errors' in checked) return checked.errors;
-      const overLimits = requestLimitErrors(deps.schema, checked.document, payload.operationName, payload.variables, deps.limits);
+      const overLimits = requestLimitErrors(
+        deps.schema,
+        checked.document,
+        payload.operationName,
+        payload.variables,
+        deps.limits,
+      );
       if (overLimits.length > 0) return overLimits;
       state.operations++;
       return {
@@ -150,7 +186,10 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
         return result as unknown as ExecutionResult;
       }
       if (!result.errors?.length) return undefined;
-      return { ...result, errors: result.errors.map((e) => format(e)) } as unknown as ExecutionResult;
+      return {
+        ...result,
+        errors: result.errors.map((e) => format(e)),
+      } as unknown as ExecutionResult;
     },
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e)),
     onComplete: (ctx) => {

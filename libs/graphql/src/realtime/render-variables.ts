@@ -33,4 +33,3 @@ export function renderVariables(document: DocumentNode, operationName?: string |
   });
   return [...used].sort();
 }
-

@@ -5,7 +5,11 @@ import { renderedEvents } from './rendered-events';
 import { SharedPayload } from './shared-frames';
 import { StreamIterator } from './stream-iterator';
 
-function harness(render: (item: StreamItem) => ExecutionResult | SharedPayload | null = (item) => ({ data: { item } as Record<string, unknown> })) {
+function harness(
+  render: (item: StreamItem) => ExecutionResult | SharedPayload | null = (item) => ({
+    data: { item } as Record<string, unknown>,
+  }),
+) {
   const source = new StreamIterator();
   let stops = 0;
   source.stream = { stop: async () => void stops++ } as unknown as StreamIterator['stream'];
@@ -19,12 +23,20 @@ function harness(render: (item: StreamItem) => ExecutionResult | SharedPayload |
   return { source, events, log, stops: () => stops };
 }
 
-const resync = (c: string): StreamItem => ({ kind: 'resync', conversationId: c, reason: 'TOO_FAR_BEHIND' });
+const resync = (c: string): StreamItem => ({
+  kind: 'resync',
+  conversationId: c,
+  reason: 'TOO_FAR_BEHIND',
+});
 
 describe('renderedEvents (the iterator graphql-ws consumes)', () => {
   it('yields each rendered item, shared payloads as they are, and counts deliveries', async () => {
     const shared = new SharedPayload('{"data":{}}');
-    const h = harness((item) => (item.kind === 'resync' && item.conversationId === 'b' ? shared : { data: { c: (item as { conversationId: string }).conversationId } }));
+    const h = harness((item) =>
+      item.kind === 'resync' && item.conversationId === 'b'
+        ? shared
+        : { data: { c: (item as { conversationId: string }).conversationId } },
+    );
     h.source.push(resync('a'));
     h.source.push(resync('b'));
     expect(await h.events.next()).toEqual({ done: false, value: { data: { c: 'a' } } });
@@ -33,7 +45,9 @@ describe('renderedEvents (the iterator graphql-ws consumes)', () => {
   });
 
   it('skips items with nothing to deliver', async () => {
-    const h = harness((item) => ((item as { conversationId: string }).conversationId === 'skip' ? null : { data: {} }));
+    const h = harness((item) =>
+      (item as { conversationId: string }).conversationId === 'skip' ? null : { data: {} },
+    );
     h.source.push(resync('skip'));
     h.source.push(resync('keep'));
     expect((await h.events.next()).done).toBe(false);

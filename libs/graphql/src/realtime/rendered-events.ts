@@ -18,7 +18,10 @@ export interface RenderedEventsHooks {
  * of the connection, and ends the stream exactly once (whether it ran out, was closed or was
  * returned by graphql-ws when the socket closed).
  */
-export function renderedEvents(items: AsyncIterator<StreamItem>, hooks: RenderedEventsHooks): AsyncIterableIterator<ExecutionResult> {
+export function renderedEvents(
+  items: AsyncIterator<StreamItem>,
+  hooks: RenderedEventsHooks,
+): AsyncIterableIterator<ExecutionResult> {
   let finished = false;
   const finish = async () => {
     if (finished) return;

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { Authenticated, DomainError } from '@chatter/core';
 import { closeSocketsOfRotatedTenant, RevocableSocket } from './session-revocation';
 
-const actor = (tenantId: string, sessionId: string | null): Authenticated => ({ tenantId, userId: 'u', sessionId, expiresAt: new Date(Date.now() + 60_000) });
+const actor = (tenantId: string, sessionId: string | null): Authenticated => ({
+  tenantId,
+  userId: 'u',
+  sessionId,
+  expiresAt: new Date(Date.now() + 60_000),
+});
 
-function socket(a: Authenticated | null, authorization: string): RevocableSocket & { closedWith: number | null } {
+function socket(
+  a: Authenticated | null,
+  authorization: string,
+): RevocableSocket & { closedWith: number | null } {
   const s = {
     actor: a,
     authorization,
@@ -28,8 +36,14 @@ describe('closeSocketsOfRotatedTenant', () => {
     const session = socket(actor('acme', 'session-1'), 'Bearer chatter-access');
     const otherTenant = socket(actor('other', null), 'Bearer other');
     const unauthenticated = socket(null, 'Bearer nothing');
-    const closed = await closeSocketsOfRotatedTenant([oldApp, renewed, session, otherTenant, unauthenticated], 'acme', authenticate);
+    const closed = await closeSocketsOfRotatedTenant(
+      [oldApp, renewed, session, otherTenant, unauthenticated],
+      'acme',
+      authenticate,
+    );
     expect(closed).toBe(1);
-    expect([oldApp, renewed, session, otherTenant, unauthenticated].map((s) => s.closedWith)).toEqual([4403, null, null, null, null]);
+    expect(
+      [oldApp, renewed, session, otherTenant, unauthenticated].map((s) => s.closedWith),
+    ).toEqual([4403, null, null, null, null]);
   });
 });

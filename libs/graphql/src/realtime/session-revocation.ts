@@ -21,7 +21,9 @@ export async function closeSocketsOfRotatedTenant(
   tenantId: string,
   authenticate: Pick<Authenticate, 'execute'>,
 ): Promise<number> {
-  const affected = [...sockets].filter((s) => s.actor?.tenantId === tenantId && s.actor.sessionId === null);
+  const affected = [...sockets].filter(
+    (s) => s.actor?.tenantId === tenantId && s.actor.sessionId === null,
+  );
   let closed = 0;
   for (const s of affected) {
     try {

@@ -4,7 +4,8 @@ import { HOSTILE_TEXT_PIECES, userText } from '@chatter/testing';
 import { SHARED_PAYLOAD_MARK, SharedFrames, SharedPayload } from './shared-frames';
 
 /** What graphql-ws does with a next message: JSON.stringify of { id, type, payload }. */
-const graphqlWsFrame = (id: string, payload: unknown) => JSON.stringify({ id, type: 'next', payload });
+const graphqlWsFrame = (id: string, payload: unknown) =>
+  JSON.stringify({ id, type: 'next', payload });
 
 /** Any text, lone surrogates included: frames must stay exact and valid even for text the API would refuse. */
 const anyText = fc.oneof(
@@ -12,13 +13,20 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }),
 );
-const operationId = fc.oneof(fc.uuid(), anyText.filter((s) => s.length > 0));
+const operationId = fc.oneof(
+  fc.uuid(),
+  anyText.filter((s) => s.length > 0),
+);
 const eventResult = fc.record({
   data: fc.record({
     chatEvents: fc.record({
       __typename: fc.constant('MessageAdded'),
       seq: fc.nat(),
-      message: fc.record({ id: fc.uuid(), body: fc.option(anyText), sender: fc.record({ id: fc.uuid(), name: anyText }) }),
+      message: fc.record({
+        id: fc.uuid(),
+        body: fc.option(anyText),
+        sender: fc.record({ id: fc.uuid(), name: anyText }),
+      }),
     }),
   }),
 });
@@ -47,7 +55,9 @@ describe('SharedFrames (exact frames for shared renders)', () => {
       const shared = new SharedPayload(JSON.stringify(result));
       frames.hold('1', shared);
       const frame = frames.assemble(graphqlWsFrame('1', shared));
-      expect(JSON.parse(frame).payload.data.chatEvents.message.body, JSON.stringify(piece)).toBe(body);
+      expect(JSON.parse(frame).payload.data.chatEvents.message.body, JSON.stringify(piece)).toBe(
+        body,
+      );
     }
   });
 
@@ -55,12 +65,17 @@ describe('SharedFrames (exact frames for shared renders)', () => {
     fc.assert(
       fc.property(
         operationId,
-        fc.oneof(anyText, fc.constant(SHARED_PAYLOAD_MARK), fc.constant(`"${SHARED_PAYLOAD_MARK}"}`)),
+        fc.oneof(
+          anyText,
+          fc.constant(SHARED_PAYLOAD_MARK),
+          fc.constant(`"${SHARED_PAYLOAD_MARK}"}`),
+        ),
         fc.constantFrom('next', 'error', 'complete'),
         (id, text, type) => {
           const frames = new SharedFrames();
           frames.hold(id, new SharedPayload('{"data":null}'));
-          const payload = type === 'error' ? [{ message: text }] : { data: { chatEvents: { body: text } } };
+          const payload =
+            type === 'error' ? [{ message: text }] : { data: { chatEvents: { body: text } } };
           const frame = JSON.stringify(type === 'complete' ? { id, type } : { id, type, payload });
           expect(frames.assemble(frame)).toBe(frame);
           expect(frames.pending).toBe(1);
@@ -72,17 +87,25 @@ describe('SharedFrames (exact frames for shared renders)', () => {
 
   it('keeps the frames of several subscriptions on one socket apart, in any order', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(operationId, { minLength: 1, maxLength: 6 }), fc.array(eventResult, { minLength: 6, maxLength: 6 }), (ids, results) => {
-        const frames = new SharedFrames();
-        const shared = ids.map((id, i) => {
-          const payload = new SharedPayload(JSON.stringify(results[i]));
-          frames.hold(id, payload);
-          return payload;
-        });
-        for (let i = ids.length - 1; i >= 0; i--) {
-          expect(JSON.parse(frames.assemble(graphqlWsFrame(ids[i]!, shared[i])))).toEqual({ id: ids[i], type: 'next', payload: results[i] });
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(operationId, { minLength: 1, maxLength: 6 }),
+        fc.array(eventResult, { minLength: 6, maxLength: 6 }),
+        (ids, results) => {
+          const frames = new SharedFrames();
+          const shared = ids.map((id, i) => {
+            const payload = new SharedPayload(JSON.stringify(results[i]));
+            frames.hold(id, payload);
+            return payload;
+          });
+          for (let i = ids.length - 1; i >= 0; i--) {
+            expect(JSON.parse(frames.assemble(graphqlWsFrame(ids[i]!, shared[i])))).toEqual({
+              id: ids[i],
+              type: 'next',
+              payload: results[i],
+            });
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -103,13 +126,19 @@ describe('SharedFrames (exact frames for shared renders)', () => {
     frames.hold('1', first);
     frames.hold('1', second);
     expect(frames.pending).toBe(2);
-    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', first))).payload).toEqual({ data: { n: 1 } });
-    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', second))).payload).toEqual({ data: { n: 2 } });
+    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', first))).payload).toEqual({
+      data: { n: 1 },
+    });
+    expect(JSON.parse(frames.assemble(graphqlWsFrame('1', second))).payload).toEqual({
+      data: { n: 2 },
+    });
     expect(frames.pending).toBe(0);
   });
 
   it('serializes a shared payload as the marker only (graphql-ws validates it as an object payload)', () => {
-    expect(JSON.stringify({ payload: new SharedPayload('{"data":{"x":"$&"}}') })).toBe(`{"payload":${JSON.stringify(SHARED_PAYLOAD_MARK)}}`);
+    expect(JSON.stringify({ payload: new SharedPayload('{"data":{"x":"$&"}}') })).toBe(
+      `{"payload":${JSON.stringify(SHARED_PAYLOAD_MARK)}}`,
+    );
     expect(typeof new SharedPayload('{}')).toBe('object');
   });
 });

@@ -61,7 +61,8 @@ export class SharedFrames {
     const id = frame.slice(HEAD.length, frame.length - MARKED_TAIL.length);
     const queue = this.held.get(id);
     const json = queue?.shift();
-    if (json === undefined) throw new Error('a shared payload reached the socket without being held for its operation');
+    if (json === undefined)
+      throw new Error('a shared payload reached the socket without being held for its operation');
     if (queue!.length === 0) this.held.delete(id);
     return HEAD + id + TYPE_AND_PAYLOAD + json + '}';
   }

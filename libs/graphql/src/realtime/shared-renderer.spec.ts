@@ -19,7 +19,8 @@ message.getFields().body!.resolve = (m: Message, args: { upper?: boolean }) => {
   bodyRuns++;
   return args.upper ? m.body?.toUpperCase() : m.body;
 };
-message.getFields().mine!.resolve = (m: Message, _a, ctx: { viewer: string }) => m.senderId === ctx.viewer;
+message.getFields().mine!.resolve = (m: Message, _a, ctx: { viewer: string }) =>
+  m.senderId === ctx.viewer;
 (message.getFields().mine as { extensions: object }).extensions = { [VIEWER_DEPENDENT]: true };
 message.getFields().broken!.resolve = () => {
   throw new Error('boom');
@@ -30,41 +31,84 @@ const added = (body: string): RealtimeEvent => ({
   tenantId: 't',
   conversationId: 'c',
   seq: 1,
-  message: { id: 'm1', tenantId: 't', conversationId: 'c', seq: 1, senderId: 'ada', clientMessageId: 'k', body, replyToId: null, createdAt: new Date(0), editedAt: null, deletedAt: null },
+  message: {
+    id: 'm1',
+    tenantId: 't',
+    conversationId: 'c',
+    seq: 1,
+    senderId: 'ada',
+    clientMessageId: 'k',
+    body,
+    replyToId: null,
+    createdAt: new Date(0),
+    editedAt: null,
+    deletedAt: null,
+  },
 });
 
-function subscriber(renderer: SharedRenderer, query: string, viewer: string, variableValues: Record<string, unknown> = {}) {
-  const args: ExecutionArgs = { schema, document: parse(query), variableValues, contextValue: { viewer, loaders: { clear: () => undefined } } };
+function subscriber(
+  renderer: SharedRenderer,
+  query: string,
+  viewer: string,
+  variableValues: Record<string, unknown> = {},
+) {
+  const args: ExecutionArgs = {
+    schema,
+    document: parse(query),
+    variableValues,
+    contextValue: { viewer, loaders: { clear: () => undefined } },
+  };
   return { args, plan: renderer.plan(args) };
 }
 
 describe('SharedRenderer', () => {
   it('executes and serializes a viewer-independent selection once per event for every subscriber with it', async () => {
     const renderer = new SharedRenderer(schema);
-    const document = parse('subscription S($since: Int) { chatEvents(since: $since) { __typename ... on MessageAdded { seq message { id body } } } }');
+    const document = parse(
+      'subscription S($since: Int) { chatEvents(since: $since) { __typename ... on MessageAdded { seq message { id body } } } }',
+    );
     const subs = ['ada', 'bob', 'cyd'].map((viewer, i) => {
-      const args: ExecutionArgs = { schema, document, variableValues: { since: i }, contextValue: { viewer, loaders: { clear: () => undefined } } };
+      const args: ExecutionArgs = {
+        schema,
+        document,
+        variableValues: { since: i },
+        contextValue: { viewer, loaders: { clear: () => undefined } },
+      };
       return { args, plan: renderer.plan(args) };
     });
     expect(new Set(subs.map((s) => s.plan.key)).size).toBe(1); // root arguments do not change how an event looks
     bodyRuns = 0;
     const event = added('$& and $` and \u2028');
-    const results = await Promise.all(subs.map((s) => renderer.render({ kind: 'event', event }, s.args, s.plan)));
+    const results = await Promise.all(
+      subs.map((s) => renderer.render({ kind: 'event', event }, s.args, s.plan)),
+    );
     expect(bodyRuns).toBe(1);
     for (const r of results) expect(r).toBeInstanceOf(SharedPayload);
     const json = (results[0] as SharedPayload).json;
     expect(results.every((r) => (r as SharedPayload).json === json)).toBe(true);
-    expect(JSON.parse(json)).toEqual({ data: { chatEvents: { __typename: 'MessageAdded', seq: 1, message: { id: 'm1', body: '$& and $` and \u2028' } } } });
+    expect(JSON.parse(json)).toEqual({
+      data: {
+        chatEvents: {
+          __typename: 'MessageAdded',
+          seq: 1,
+          message: { id: 'm1', body: '$& and $` and \u2028' },
+        },
+      },
+    });
   });
 
   it('keeps apart subscribers whose selections or render variables differ', async () => {
     const renderer = new SharedRenderer(schema);
-    const q = 'subscription S($u: Boolean) { chatEvents { ... on MessageAdded { message { body(upper: $u) } } } }';
+    const q =
+      'subscription S($u: Boolean) { chatEvents { ... on MessageAdded { message { body(upper: $u) } } } }';
     const lower = subscriber(renderer, q, 'ada', { u: false });
     const upper = subscriber(renderer, q, 'bob', { u: true });
     expect(lower.plan.key).not.toBe(upper.plan.key);
     const event = added('hi');
-    const [a, b] = await Promise.all([renderer.render({ kind: 'event', event }, lower.args, lower.plan), renderer.render({ kind: 'event', event }, upper.args, upper.plan)]);
+    const [a, b] = await Promise.all([
+      renderer.render({ kind: 'event', event }, lower.args, lower.plan),
+      renderer.render({ kind: 'event', event }, upper.args, upper.plan),
+    ]);
     expect(JSON.parse((a as SharedPayload).json).data.chatEvents.message.body).toBe('hi');
     expect(JSON.parse((b as SharedPayload).json).data.chatEvents.message.body).toBe('HI');
   });
@@ -85,7 +129,11 @@ describe('SharedRenderer', () => {
 
   it('renders results with errors per subscriber (errors are formatted for each)', async () => {
     const renderer = new SharedRenderer(schema);
-    const sub = subscriber(renderer, 'subscription { chatEvents { ... on MessageAdded { message { broken } } } }', 'ada');
+    const sub = subscriber(
+      renderer,
+      'subscription { chatEvents { ... on MessageAdded { message { broken } } } }',
+      'ada',
+    );
     const result = await renderer.render({ kind: 'event', event: added('x') }, sub.args, sub.plan);
     expect(result).not.toBeInstanceOf(SharedPayload);
     expect((result as { errors?: unknown[] }).errors).toHaveLength(1);
@@ -93,11 +141,26 @@ describe('SharedRenderer', () => {
 
   it('renders a resync per subscriber and delivers nothing for events without a client shape', async () => {
     const renderer = new SharedRenderer(schema);
-    const sub = subscriber(renderer, 'subscription { chatEvents { ... on ResyncRequired { conversationId reason } } }', 'ada');
-    expect(await renderer.render({ kind: 'resync', conversationId: 'c', reason: 'TOO_FAR_BEHIND' }, sub.args, sub.plan)).toEqual({
+    const sub = subscriber(
+      renderer,
+      'subscription { chatEvents { ... on ResyncRequired { conversationId reason } } }',
+      'ada',
+    );
+    expect(
+      await renderer.render(
+        { kind: 'resync', conversationId: 'c', reason: 'TOO_FAR_BEHIND' },
+        sub.args,
+        sub.plan,
+      ),
+    ).toEqual({
       data: { chatEvents: { conversationId: 'c', reason: 'TOO_FAR_BEHIND' } },
     });
-    const revoked: RealtimeEvent = { type: 'SESSION_REVOKED', tenantId: 't', userId: 'ada', sessionId: 's' };
+    const revoked: RealtimeEvent = {
+      type: 'SESSION_REVOKED',
+      tenantId: 't',
+      userId: 'ada',
+      sessionId: 's',
+    };
     expect(await renderer.render({ kind: 'event', event: revoked }, sub.args, sub.plan)).toBeNull();
   });
 });

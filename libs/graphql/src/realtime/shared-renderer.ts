@@ -1,4 +1,11 @@
-import { DocumentNode, execute, ExecutionArgs, ExecutionResult, getOperationAST, GraphQLSchema } from 'graphql';
+import {
+  DocumentNode,
+  execute,
+  ExecutionArgs,
+  ExecutionResult,
+  getOperationAST,
+  GraphQLSchema,
+} from 'graphql';
 import { RealtimeEvent, StreamItem } from '@chatter/core';
 import { GqlContext } from '../context/gql-context';
 import { ChatEventObject } from '../models/chat-event.model';
@@ -28,7 +35,10 @@ export class SharedRenderer {
   private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
   private readonly mapped = new WeakMap<object, ChatEventObject | null>();
   /** What rendering needs to know of each (cached, so shared) document, worked out once. */
-  private readonly facts = new WeakMap<DocumentNode, { id: number; dependent: boolean; renderVariables: Map<string, string[]> }>();
+  private readonly facts = new WeakMap<
+    DocumentNode,
+    { id: number; dependent: boolean; renderVariables: Map<string, string[]> }
+  >();
   private nextDocumentId = 1;
 
   constructor(private readonly schema: GraphQLSchema) {}
@@ -37,7 +47,11 @@ export class SharedRenderer {
     const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? '';
     let facts = this.facts.get(args.document);
     if (!facts) {
-      facts = { id: this.nextDocumentId++, dependent: dependsOnViewer(this.schema, args.document), renderVariables: new Map() };
+      facts = {
+        id: this.nextDocumentId++,
+        dependent: dependsOnViewer(this.schema, args.document),
+        renderVariables: new Map(),
+      };
       this.facts.set(args.document, facts);
     }
     let names = facts.renderVariables.get(operationName);
@@ -55,7 +69,11 @@ export class SharedRenderer {
   }
 
   /** The item rendered for one subscriber: a SharedPayload when shared, null when there is nothing to deliver. */
-  async render(item: RenderItem, args: ExecutionArgs, plan: RenderPlan): Promise<ExecutionResult | SharedPayload | null> {
+  async render(
+    item: RenderItem,
+    args: ExecutionArgs,
+    plan: RenderPlan,
+  ): Promise<ExecutionResult | SharedPayload | null> {
     const eventObject = item.kind === 'event' ? (item.event as RealtimeEvent & object) : null;
     // Events carry what rendering needs (no store read); the mapping is kept per event object.
     let mapped = eventObject ? this.mapped.get(eventObject) : undefined;

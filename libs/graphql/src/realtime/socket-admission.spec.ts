@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Clock, DomainError, InMemoryRateLimiter, RateLimitDecision, RateLimiter } from '@chatter/core';
+import {
+  Clock,
+  DomainError,
+  InMemoryRateLimiter,
+  RateLimitDecision,
+  RateLimiter,
+} from '@chatter/core';
 import { SOCKET_CAP_RETRY_AFTER_SECONDS, SocketAdmission } from './socket-admission';
 
 class ManualClock extends Clock {
@@ -22,7 +28,10 @@ class UnreachableLimiter extends RateLimiter {
 }
 
 const admission = (max: number, limit: number, limiter: RateLimiter = new InMemoryRateLimiter()) =>
-  new SocketAdmission(limiter, { maxSocketsPerAddress: max, connectsPerAddress: { limit, windowMs: 10_000 } });
+  new SocketAdmission(limiter, {
+    maxSocketsPerAddress: max,
+    connectsPerAddress: { limit, windowMs: 10_000 },
+  });
 
 describe('SocketAdmission', () => {
   it('caps open sockets per address, counts every socket of the address, and frees a slot on close', () => {
@@ -30,7 +39,10 @@ describe('SocketAdmission', () => {
     expect(a.atCapacity('10.0.0.1')).toBeNull();
     a.opened('10.0.0.1');
     a.opened('10.0.0.1');
-    expect(a.atCapacity('10.0.0.1')).toEqual({ reason: 'sockets_per_ip', retryAfterSeconds: SOCKET_CAP_RETRY_AFTER_SECONDS });
+    expect(a.atCapacity('10.0.0.1')).toEqual({
+      reason: 'sockets_per_ip',
+      retryAfterSeconds: SOCKET_CAP_RETRY_AFTER_SECONDS,
+    });
     expect(a.atCapacity('10.0.0.2')).toBeNull();
     a.closed('10.0.0.1');
     expect(a.atCapacity('10.0.0.1')).toBeNull();
@@ -60,7 +72,10 @@ describe('SocketAdmission', () => {
     expect(a.limitsConnects).toBe(true);
     for (let i = 0; i < 3; i++) expect(await a.consumeConnect('10.0.0.1')).toBeNull();
     clock.ms += 2_500;
-    expect(await a.consumeConnect('10.0.0.1')).toEqual({ reason: 'connects_per_ip', retryAfterSeconds: 8 });
+    expect(await a.consumeConnect('10.0.0.1')).toEqual({
+      reason: 'connects_per_ip',
+      retryAfterSeconds: 8,
+    });
     expect(await a.consumeConnect('10.0.0.2')).toBeNull();
     clock.ms += 7_500;
     expect(await a.consumeConnect('10.0.0.1')).toBeNull();

@@ -49,11 +49,19 @@ export class SocketAdmission {
     const rule = this.options.connectsPerAddress;
     if (rule.limit <= 0) return null;
     try {
-      await enforceRateLimit(this.limiter, `ws:ip:${addressGroup(address)}`, rule, 'connections from this address');
+      await enforceRateLimit(
+        this.limiter,
+        `ws:ip:${addressGroup(address)}`,
+        rule,
+        'connections from this address',
+      );
       return null;
     } catch (error) {
       if (error instanceof DomainError && error.code === 'RATE_LIMITED') {
-        return { reason: 'connects_per_ip', retryAfterSeconds: Number(error.details.retryAfterSeconds ?? 1) };
+        return {
+          reason: 'connects_per_ip',
+          retryAfterSeconds: Number(error.details.retryAfterSeconds ?? 1),
+        };
       }
       throw error;
     }

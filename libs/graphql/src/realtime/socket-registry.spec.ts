@@ -19,12 +19,22 @@ class FakePresence {
   }
 }
 
-const actor = (userId: string, expiresAt: number): Authenticated => ({ tenantId: 't', userId, sessionId: 's', expiresAt: new Date(expiresAt) });
+const actor = (userId: string, expiresAt: number): Authenticated => ({
+  tenantId: 't',
+  userId,
+  sessionId: 's',
+  expiresAt: new Date(expiresAt),
+});
 
 function setup() {
   const presence = new FakePresence();
   const clock = { ms: 0 };
-  const registry = new SocketRegistry(presence as unknown as PresenceService, { keepAliveMs: 1_000, presenceTtlMs: 6_000 }, { warn: () => undefined }, () => clock.ms);
+  const registry = new SocketRegistry(
+    presence as unknown as PresenceService,
+    { keepAliveMs: 1_000, presenceTtlMs: 6_000 },
+    { warn: () => undefined },
+    () => clock.ms,
+  );
   return { presence, clock, registry };
 }
 
@@ -60,7 +70,12 @@ describe('SocketRegistry', () => {
     registry.tick(9_000);
     registry.closed(state);
     await Promise.resolve();
-    expect(presence.calls).toEqual([`connected ada ${state.id}`, 'heartbeat ada', 'heartbeat ada', `disconnected ada ${state.id}`]);
+    expect(presence.calls).toEqual([
+      `connected ada ${state.id}`,
+      'heartbeat ada',
+      'heartbeat ada',
+      `disconnected ada ${state.id}`,
+    ]);
     expect(registry.size).toBe(0);
   });
 
@@ -85,7 +100,9 @@ describe('SocketRegistry', () => {
       void registry.authenticated(state, actor(u, 1e12));
       return ws;
     });
-    expect(registry.closeWhere((s) => s.actor?.userId === 'ada', 4403, 'Forbidden: session revoked')).toBe(2);
+    expect(
+      registry.closeWhere((s) => s.actor?.userId === 'ada', 4403, 'Forbidden: session revoked'),
+    ).toBe(2);
     expect(sockets.map((s) => s.closed?.code ?? null)).toEqual([4403, null, 4403]);
   });
 

@@ -63,7 +63,9 @@ export class SocketRegistry {
   async authenticated(state: SocketState, actor: Authenticated): Promise<void> {
     state.actor = actor;
     state.expiresAt = actor.expiresAt.getTime();
-    await this.presence.connected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence connect failed'));
+    await this.presence
+      .connected(actor, state.id)
+      .catch((err: unknown) => this.logger.warn({ err }, 'presence connect failed'));
     state.nextHeartbeatAt = this.now() + this.heartbeatEveryMs;
   }
 
@@ -71,18 +73,25 @@ export class SocketRegistry {
     this.states.delete(state);
     const actor = state.actor;
     if (actor) {
-      this.presence.disconnected(actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence disconnect failed'));
+      this.presence
+        .disconnected(actor, state.id)
+        .catch((err: unknown) => this.logger.warn({ err }, 'presence disconnect failed'));
     }
   }
 
   start(): void {
     const sweepEvery = Math.max(1_000, Math.min(5_000, this.options.presenceTtlMs / 3));
     this.sweeper = setInterval(() => {
-      this.presence.sweep().catch((err: unknown) => this.logger.warn({ err }, 'presence sweep failed'));
+      this.presence
+        .sweep()
+        .catch((err: unknown) => this.logger.warn({ err }, 'presence sweep failed'));
     }, sweepEvery);
     this.sweeper.unref();
     // Short ticks keep each one's burst of pings and heartbeats small (idle event-loop delay).
-    const tickEvery = Math.max(20, Math.min(100, this.heartbeatEveryMs / 2, this.options.keepAliveMs / 2));
+    const tickEvery = Math.max(
+      20,
+      Math.min(100, this.heartbeatEveryMs / 2, this.options.keepAliveMs / 2),
+    );
     this.ticker = setInterval(() => this.tick(), tickEvery);
     this.ticker.unref();
   }
@@ -116,7 +125,9 @@ export class SocketRegistry {
       }
       if (now >= state.nextHeartbeatAt && state.actor) {
         state.nextHeartbeatAt = now + this.heartbeatEveryMs;
-        this.presence.heartbeat(state.actor, state.id).catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
+        this.presence
+          .heartbeat(state.actor, state.id)
+          .catch((err: unknown) => this.logger.warn({ err }, 'presence heartbeat failed'));
       }
     }
   }
@@ -126,7 +137,8 @@ export class SocketRegistry {
     this.stop();
     for (const state of this.sockets()) state.socket.close(1001, 'Server shutting down');
     const deadline = Date.now() + graceMs;
-    while (this.states.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (this.states.size > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     for (const state of this.sockets()) state.socket.terminate();
   }
 }

@@ -31,7 +31,13 @@ export interface SocketState {
 /** What graphql-ws carries for us in `ctx.extra`. */
 export type SocketExtra = { state: SocketState };
 
-export function newSocketState(socket: WebSocket, raw: Duplex, clientIp: string, now: number, keepAliveMs: number): SocketState {
+export function newSocketState(
+  socket: WebSocket,
+  raw: Duplex,
+  clientIp: string,
+  now: number,
+  keepAliveMs: number,
+): SocketState {
   return {
     id: randomUUID(),
     socket,

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { StreamItem } from '@chatter/core';
 import { MAX_PENDING_ITEMS, StreamIterator } from './stream-iterator';
 
-const resync = (n: number): StreamItem => ({ kind: 'resync', conversationId: String(n), reason: 'TOO_FAR_BEHIND' });
+const resync = (n: number): StreamItem => ({
+  kind: 'resync',
+  conversationId: String(n),
+  reason: 'TOO_FAR_BEHIND',
+});
 
 function iterator() {
   const it = new StreamIterator();
@@ -26,7 +30,10 @@ describe('StreamIterator (push-based stream to the iterator graphql-ws pulls)', 
   it('replaces an overflowing queue with one close item (4013) and stops the stream', async () => {
     const { it, stops } = iterator();
     for (let i = 0; i <= MAX_PENDING_ITEMS; i++) it.push(resync(i));
-    expect(await it.next()).toEqual({ done: false, value: { kind: 'close', code: 4013, reason: 'Slow consumer: resume with cursors' } });
+    expect(await it.next()).toEqual({
+      done: false,
+      value: { kind: 'close', code: 4013, reason: 'Slow consumer: resume with cursors' },
+    });
     expect(stops()).toBe(1);
   });
 

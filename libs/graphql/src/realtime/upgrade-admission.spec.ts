@@ -27,14 +27,31 @@ class FakeTcp {
   }
 }
 
-const request = (headers: Record<string, string> = {}, remoteAddress = '10.0.0.9', url = '/graphql') =>
-  ({ url, headers: { host: 'chat.example', ...headers }, socket: { remoteAddress }, connection: { remoteAddress } }) as unknown as IncomingMessage;
+const request = (
+  headers: Record<string, string> = {},
+  remoteAddress = '10.0.0.9',
+  url = '/graphql',
+) =>
+  ({
+    url,
+    headers: { host: 'chat.example', ...headers },
+    socket: { remoteAddress },
+    connection: { remoteAddress },
+  }) as unknown as IncomingMessage;
 
 function setup(options: Partial<UpgradeAdmissionOptions> = {}, limits = { max: 0, rate: 0 }) {
   const refused: string[] = [];
-  const socketLimits = new SocketAdmission(new InMemoryRateLimiter(), { maxSocketsPerAddress: limits.max, connectsPerAddress: { limit: limits.rate, windowMs: 10_000 } });
+  const socketLimits = new SocketAdmission(new InMemoryRateLimiter(), {
+    maxSocketsPerAddress: limits.max,
+    connectsPerAddress: { limit: limits.rate, windowMs: 10_000 },
+  });
   const admission = new UpgradeAdmission(
-    { path: '/graphql', isOriginAllowed: (origin) => origin === undefined || origin === 'https://chat.example', trustProxy: false, ...options },
+    {
+      path: '/graphql',
+      isOriginAllowed: (origin) => origin === undefined || origin === 'https://chat.example',
+      trustProxy: false,
+      ...options,
+    },
     socketLimits,
     { refused: (r) => refused.push(r), error: () => undefined },
   );
@@ -67,9 +84,13 @@ describe('UpgradeAdmission', () => {
 
   it('uses X-Forwarded-For only from trusted proxies', async () => {
     const untrusted = setup();
-    expect((await untrusted.admit(request({ 'x-forwarded-for': '203.0.113.7' }, '127.0.0.1'))).accepted).toBe('127.0.0.1');
+    expect(
+      (await untrusted.admit(request({ 'x-forwarded-for': '203.0.113.7' }, '127.0.0.1'))).accepted,
+    ).toBe('127.0.0.1');
     const trusted = setup({ trustProxy: ['loopback'] });
-    expect((await trusted.admit(request({ 'x-forwarded-for': '203.0.113.7' }, '127.0.0.1'))).accepted).toBe('203.0.113.7');
+    expect(
+      (await trusted.admit(request({ 'x-forwarded-for': '203.0.113.7' }, '127.0.0.1'))).accepted,
+    ).toBe('203.0.113.7');
   });
 
   it('refuses an address at its socket cap with 429 and Retry-After', async () => {

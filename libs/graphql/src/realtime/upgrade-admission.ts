@@ -34,7 +34,12 @@ export class UpgradeAdmission {
     private readonly hooks: UpgradeAdmissionHooks,
   ) {
     const t = options.trustProxy;
-    this.trust = typeof t === 'boolean' ? () => t : typeof t === 'number' ? (_a, i) => i < t : proxyAddr.compile([...t]);
+    this.trust =
+      typeof t === 'boolean'
+        ? () => t
+        : typeof t === 'number'
+          ? (_a, i) => i < t
+          : proxyAddr.compile([...t]);
   }
 
   /** From now on every upgrade is refused with 503 (the server is draining). */
@@ -49,7 +54,10 @@ export class UpgradeAdmission {
 
   admit(request: IncomingMessage, socket: Duplex, accept: (clientIp: string) => void): void {
     const refuse = (status: number, text: string, headers = '') => {
-      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${text}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable)
+        socket.write(
+          `HTTP/1.1 ${status} ${text}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
       socket.destroy();
     };
     const tooMany = (refusal: SocketRefusal) => {
@@ -57,7 +65,8 @@ export class UpgradeAdmission {
       refuse(429, 'Too Many Requests', `Retry-After: ${refusal.retryAfterSeconds}\r\n`);
     };
     if (!this.accepting) return refuse(503, 'Service Unavailable');
-    if (!this.options.isOriginAllowed(request.headers.origin, request.headers.host)) return refuse(403, 'Forbidden');
+    if (!this.options.isOriginAllowed(request.headers.origin, request.headers.host))
+      return refuse(403, 'Forbidden');
     const ip = clientIp(request, this.trust);
     // Checked again right before accepting, in the same tick as the socket is counted.
     const acceptNow = () => {
@@ -89,7 +98,10 @@ export class UpgradeAdmission {
 }
 
 /** The client address, honouring X-Forwarded-For only from proxies the operator trusts (as Express does). */
-export function clientIp(request: IncomingMessage, trust: (addr: string, i: number) => boolean): string {
+export function clientIp(
+  request: IncomingMessage,
+  trust: (addr: string, i: number) => boolean,
+): string {
   try {
     return proxyAddr(request, trust);
   } catch {

@@ -23,24 +23,28 @@ describe('UserAdmission', () => {
 
   it('never exceeds the subscription cap and returns to zero, whatever the order of starts and ends', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.boolean(), { maxLength: 60 }), (cap, ops) => {
-        const u = new UserAdmission({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: cap });
-        let running = 0;
-        for (const start of ops) {
-          if (start) {
-            const admitted = u.startSubscription(ann);
-            expect(admitted).toBe(running < cap);
-            if (admitted) running++;
-          } else if (running > 0) {
-            u.endSubscription(ann);
-            running--;
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.boolean(), { maxLength: 60 }),
+        (cap, ops) => {
+          const u = new UserAdmission({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: cap });
+          let running = 0;
+          for (const start of ops) {
+            if (start) {
+              const admitted = u.startSubscription(ann);
+              expect(admitted).toBe(running < cap);
+              if (admitted) running++;
+            } else if (running > 0) {
+              u.endSubscription(ann);
+              running--;
+            }
           }
-        }
-        for (; running > 0; running--) u.endSubscription(ann);
-        // Back at zero: a full cap is available again.
-        for (let i = 0; i < cap; i++) expect(u.startSubscription(ann)).toBe(true);
-        expect(u.startSubscription(ann)).toBe(false);
-      }),
+          for (; running > 0; running--) u.endSubscription(ann);
+          // Back at zero: a full cap is available again.
+          for (let i = 0; i < cap; i++) expect(u.startSubscription(ann)).toBe(true);
+          expect(u.startSubscription(ann)).toBe(false);
+        },
+      ),
     );
   });
 

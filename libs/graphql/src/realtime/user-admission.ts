@@ -10,7 +10,8 @@ export interface UserAdmissionLimits {
 /** Close code for a socket refused because its user holds too many (graphql-ws's "too many" code). */
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 
-const keyOf = (actor: Pick<Actor, 'tenantId' | 'userId'>) => `${actor.tenantId}\u0000${actor.userId}`;
+const keyOf = (actor: Pick<Actor, 'tenantId' | 'userId'>) =>
+  `${actor.tenantId}\u0000${actor.userId}`;
 
 /**
  * Per-user caps on open sockets and running subscriptions, counted on this instance: one account
@@ -46,7 +47,8 @@ export class UserAdmission {
   startSubscription(actor: Pick<Actor, 'tenantId' | 'userId'>): boolean {
     const key = keyOf(actor);
     const running = this.subscriptions.get(key) ?? 0;
-    if (this.limits.maxSubscriptionsPerUser > 0 && running >= this.limits.maxSubscriptionsPerUser) return false;
+    if (this.limits.maxSubscriptionsPerUser > 0 && running >= this.limits.maxSubscriptionsPerUser)
+      return false;
     this.subscriptions.set(key, running + 1);
     return true;
   }

@@ -3,20 +3,44 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, GraphQLObjectType } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Authenticate, Authenticated, ConversationRepository, DomainError, InMemoryRateLimiter, MessageRepository, PresenceService, UserRepository } from '@chatter/core';
+import {
+  Authenticate,
+  Authenticated,
+  ConversationRepository,
+  DomainError,
+  InMemoryRateLimiter,
+  MessageRepository,
+  PresenceService,
+  UserRepository,
+} from '@chatter/core';
 import { WsGateway, WsGatewayOptions } from './ws-gateway';
 
 const schema = buildSchema('type Query { hello: String } type Subscription { chatEvents: String }');
-(schema.getType('Query') as GraphQLObjectType).getFields().hello!.resolve = (_r, _a, ctx: { actor: Authenticated }) => `hi ${ctx.actor.userId} $& \u2028`;
+(schema.getType('Query') as GraphQLObjectType).getFields().hello!.resolve = (
+  _r,
+  _a,
+  ctx: { actor: Authenticated },
+) => `hi ${ctx.actor.userId} $& \u2028`;
 
 const authenticate = {
   execute: async (authorization: string | null): Promise<Authenticated> => {
     const user = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
     if (!user) throw new DomainError('UNAUTHENTICATED', 'no token');
-    return { tenantId: 't', userId: user, sessionId: `s-${user}`, expiresAt: new Date(Date.now() + 3_600_000) };
+    return {
+      tenantId: 't',
+      userId: user,
+      sessionId: `s-${user}`,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    };
   },
 } as unknown as Authenticate;
-const presence = { connected: async () => undefined, disconnected: async () => undefined, heartbeat: async () => undefined, active: async () => undefined, sweep: async () => undefined } as unknown as PresenceService;
+const presence = {
+  connected: async () => undefined,
+  disconnected: async () => undefined,
+  heartbeat: async () => undefined,
+  active: async () => undefined,
+  sweep: async () => undefined,
+} as unknown as PresenceService;
 const options: WsGatewayOptions = {
   path: '/graphql',
   maxPayloadBytes: 65_536,
@@ -24,7 +48,14 @@ const options: WsGatewayOptions = {
   slowConsumerMs: 10_000,
   keepAliveMs: 12_000,
   connectionInitWaitTimeoutMs: 3_000,
-  limits: { maxDepth: 10, maxAliases: 10, maxComplexity: 1_000, maxDirectives: 10, maxExpensiveFields: 2, introspection: false },
+  limits: {
+    maxDepth: 10,
+    maxAliases: 10,
+    maxComplexity: 1_000,
+    maxDirectives: 10,
+    maxExpensiveFields: 2,
+    introspection: false,
+  },
   isOriginAllowed: (origin) => origin === undefined,
   trustProxy: false,
   maxSocketsPerIp: 0,
@@ -45,9 +76,24 @@ async function start(): Promise<string> {
   const counts = { opened: 0 };
   gateway = new WsGateway(
     schema,
-    { authenticate, presence, conversations: {} as ConversationRepository, users: {} as UserRepository, messages: {} as MessageRepository, presenceTtlMs: 60_000, limiter: new InMemoryRateLimiter() },
+    {
+      authenticate,
+      presence,
+      conversations: {} as ConversationRepository,
+      users: {} as UserRepository,
+      messages: {} as MessageRepository,
+      presenceTtlMs: 60_000,
+      limiter: new InMemoryRateLimiter(),
+    },
     options,
-    { socketOpened: () => counts.opened++, socketClosed: () => undefined, socketRefused: () => undefined, subscriptionStarted: () => undefined, subscriptionEnded: () => undefined, eventsDelivered: () => undefined },
+    {
+      socketOpened: () => counts.opened++,
+      socketClosed: () => undefined,
+      socketRefused: () => undefined,
+      subscriptionStarted: () => undefined,
+      subscriptionEnded: () => undefined,
+      eventsDelivered: () => undefined,
+    },
     { info: () => undefined, warn: () => undefined, error: () => undefined },
     (formatted) => formatted,
   );
@@ -64,7 +110,9 @@ async function client(url: string, user: string) {
   ws.on('message', (d) => frames.push(JSON.parse(String(d))));
   ws.on('close', (code, reason) => (closed = { code, reason: String(reason) }));
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user}` } }));
+  ws.send(
+    JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user}` } }),
+  );
   const until = async (p: () => boolean) => {
     for (let i = 0; i < 200 && !p(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(p()).toBe(true);
@@ -79,15 +127,29 @@ describe('WsGateway (its stages composed on a real HTTP server)', () => {
     const ada = await client(url, 'ada');
     ada.ws.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: '{ hello }' } }));
     await ada.until(() => ada.frames.some((f) => f.type === 'complete'));
-    expect(ada.frames.find((f) => f.type === 'next')).toEqual({ id: 'q', type: 'next', payload: { data: { hello: 'hi ada $& \u2028' } } });
+    expect(ada.frames.find((f) => f.type === 'next')).toEqual({
+      id: 'q',
+      type: 'next',
+      payload: { data: { hello: 'hi ada $& \u2028' } },
+    });
     expect(gateway!.openSockets).toBe(1);
     ada.ws.close();
   });
 
   it('closes the sockets a hook picks, and only those', async () => {
     const url = await start();
-    const [ada1, bob, ada2] = [await client(url, 'ada'), await client(url, 'bob'), await client(url, 'ada')];
-    expect(gateway!.closeSocketsWhere((s) => s.actor?.userId === 'ada', 4403, 'Forbidden: session revoked')).toBe(2);
+    const [ada1, bob, ada2] = [
+      await client(url, 'ada'),
+      await client(url, 'bob'),
+      await client(url, 'ada'),
+    ];
+    expect(
+      gateway!.closeSocketsWhere(
+        (s) => s.actor?.userId === 'ada',
+        4403,
+        'Forbidden: session revoked',
+      ),
+    ).toBe(2);
     await ada1.until(() => ada1.closed() !== null);
     await ada2.until(() => ada2.closed() !== null);
     expect(ada1.closed()).toEqual({ code: 4403, reason: 'Forbidden: session revoked' });
@@ -104,7 +166,11 @@ describe('WsGateway (its stages composed on a real HTTP server)', () => {
     expect(ada.closed()!.code).toBe(1001);
     await draining;
     const late = new WebSocket(url, 'graphql-transport-ws');
-    const status = await new Promise<number | undefined>((r) => late.on('unexpected-response', (_req, res) => r(res.statusCode)).on('error', () => r(undefined)));
+    const status = await new Promise<number | undefined>((r) =>
+      late
+        .on('unexpected-response', (_req, res) => r(res.statusCode))
+        .on('error', () => r(undefined)),
+    );
     expect(status).toBe(503);
     gateway = null;
   });

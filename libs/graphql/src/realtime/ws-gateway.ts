@@ -3,7 +3,13 @@ import type { Duplex } from 'node:stream';
 import { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Authenticate, ConversationRepository, PresenceService, RateLimiter, UserRepository } from '@chatter/core';
+import {
+  Authenticate,
+  ConversationRepository,
+  PresenceService,
+  RateLimiter,
+  UserRepository,
+} from '@chatter/core';
 import { Loaders } from '../context/loaders';
 import { QueryLimits } from '../security/query-limits';
 import { DocumentCache } from './document-cache';
@@ -80,7 +86,9 @@ export class WsGateway {
   private readonly registry: SocketRegistry;
   private readonly sender: FrameSender;
   private readonly users: UserAdmission;
-  private readonly graphqlWs: ReturnType<typeof makeServer<Record<string, unknown> | undefined, SocketExtra>>;
+  private readonly graphqlWs: ReturnType<
+    typeof makeServer<Record<string, unknown> | undefined, SocketExtra>
+  >;
 
   constructor(
     schema: GraphQLSchema,
@@ -90,17 +98,34 @@ export class WsGateway {
     private readonly logger: WsLogger,
     formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   ) {
-    this.limits = new SocketAdmission(deps.limiter, { maxSocketsPerAddress: options.maxSocketsPerIp, connectsPerAddress: options.connectsPerIp });
-    this.admission = new UpgradeAdmission(options, this.limits, { refused: (reason) => metrics.socketRefused(reason), error: (obj, msg) => logger.error(obj, msg) });
-    this.registry = new SocketRegistry(deps.presence, { keepAliveMs: options.keepAliveMs, presenceTtlMs: deps.presenceTtlMs }, logger);
+    this.limits = new SocketAdmission(deps.limiter, {
+      maxSocketsPerAddress: options.maxSocketsPerIp,
+      connectsPerAddress: options.connectsPerIp,
+    });
+    this.admission = new UpgradeAdmission(options, this.limits, {
+      refused: (reason) => metrics.socketRefused(reason),
+      error: (obj, msg) => logger.error(obj, msg),
+    });
+    this.registry = new SocketRegistry(
+      deps.presence,
+      { keepAliveMs: options.keepAliveMs, presenceTtlMs: deps.presenceTtlMs },
+      logger,
+    );
     this.users = new UserAdmission(options.perUser);
-    this.sender = new FrameSender({ maxBufferedBytes: options.maxBufferedBytes, slowConsumerMs: options.slowConsumerMs }, logger);
+    this.sender = new FrameSender(
+      { maxBufferedBytes: options.maxBufferedBytes, slowConsumerMs: options.slowConsumerMs },
+      logger,
+    );
     this.graphqlWs = makeServer({
       ...graphqlWsOptions({
         schema,
         authenticate: deps.authenticate,
         presence: deps.presence,
-        loaderRepos: { users: deps.users, messages: deps.messages, conversations: deps.conversations },
+        loaderRepos: {
+          users: deps.users,
+          messages: deps.messages,
+          conversations: deps.conversations,
+        },
         registry: this.registry,
         documents: new DocumentCache(schema, options.limits),
         limits: options.limits,
@@ -113,13 +138,19 @@ export class WsGateway {
       }),
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes,
+      handleProtocols: (protocols) => handleProtocols(protocols),
+    });
   }
 
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!this.admission.handles(request)) return; // someone else's upgrade (or none): leave it
-      this.admission.admit(request, socket, (ip) => this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, socket, ip)));
+      this.admission.admit(request, socket, (ip) =>
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.onSocket(ws, socket, ip)),
+      );
     });
     this.registry.start();
   }
@@ -129,7 +160,11 @@ export class WsGateway {
   }
 
   /** Closes this instance's open sockets for which `which` holds (e.g. a revoked session's); returns how many. */
-  closeSocketsWhere(which: (socket: Pick<SocketState, 'actor' | 'clientIp'>) => boolean, code: number, reason: string): number {
+  closeSocketsWhere(
+    which: (socket: Pick<SocketState, 'actor' | 'clientIp'>) => boolean,
+    code: number,
+    reason: string,
+  ): number {
     return this.registry.closeWhere(which, code, reason);
   }
 
@@ -179,7 +214,9 @@ export class WsGateway {
       this.limits.closed(ip);
       this.users.releaseSocket(state.id);
       this.metrics.socketClosed();
-      closed(code, String(reason)).catch((err: unknown) => this.logger.warn({ err }, 'ending the operations of a closed socket failed'));
+      closed(code, String(reason)).catch((err: unknown) =>
+        this.logger.warn({ err }, 'ending the operations of a closed socket failed'),
+      );
     });
   }
 }

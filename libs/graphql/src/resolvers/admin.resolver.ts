@@ -1,6 +1,14 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { addressGroup, CoreSettings, DomainError, enforceRateLimit, ManageTenants, RateLimiter, Tenant } from '@chatter/core';
+import {
+  addressGroup,
+  CoreSettings,
+  DomainError,
+  enforceRateLimit,
+  ManageTenants,
+  RateLimiter,
+  Tenant,
+} from '@chatter/core';
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
@@ -28,15 +36,23 @@ export class AdminResolver {
   }
 
   @Public()
-  @Mutation(() => TenantSecretPayload, { description: 'Operators only: requires the x-admin-token header.' })
-  async createTenant(@GqlCtx() ctx: GqlContext, @Args('id', { type: () => ID }) id: string, @Args('name') name: string) {
+  @Mutation(() => TenantSecretPayload, {
+    description: 'Operators only: requires the x-admin-token header.',
+  })
+  async createTenant(
+    @GqlCtx() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('name') name: string,
+  ) {
     await this.authorize(ctx);
     const tenant = await this.tenantAdmin.create(id, name);
     return { tenant, signingSecret: tenant.signingSecret };
   }
 
   @Public()
-  @Mutation(() => TenantSecretPayload, { description: 'Operators only: issues a new app-token signing secret.' })
+  @Mutation(() => TenantSecretPayload, {
+    description: 'Operators only: issues a new app-token signing secret.',
+  })
   async rotateTenantSecret(@GqlCtx() ctx: GqlContext, @Args('id', { type: () => ID }) id: string) {
     await this.authorize(ctx);
     const tenant = await this.tenantAdmin.rotateSecret(id);
@@ -44,7 +60,9 @@ export class AdminResolver {
   }
 
   @Public()
-  @Mutation(() => TenantModel, { description: 'Operators only: changes a tenant\'s settings (phone sign-up on or off).' })
+  @Mutation(() => TenantModel, {
+    description: "Operators only: changes a tenant's settings (phone sign-up on or off).",
+  })
   async updateTenantSettings(
     @GqlCtx() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
@@ -56,9 +74,15 @@ export class AdminResolver {
 
   /** Every operator request counts per client address (IPv6 by /64), right token or wrong: no brute force. */
   private async authorize(ctx: GqlContext): Promise<void> {
-    await enforceRateLimit(this.limiter, `admin:ip:${addressGroup(ctx.clientIp)}`, this.core.adminPerIp, 'operator requests from this address');
+    await enforceRateLimit(
+      this.limiter,
+      `admin:ip:${addressGroup(ctx.clientIp)}`,
+      this.core.adminPerIp,
+      'operator requests from this address',
+    );
     const expected = this.settings.adminToken;
-    if (!expected) throw new DomainError('FORBIDDEN', 'the admin API is disabled (ADMIN_TOKEN is not set)');
+    if (!expected)
+      throw new DomainError('FORBIDDEN', 'the admin API is disabled (ADMIN_TOKEN is not set)');
     const given = ctx.adminToken ?? '';
     const a = createHash('sha256').update(given).digest();
     const b = createHash('sha256').update(expected).digest();

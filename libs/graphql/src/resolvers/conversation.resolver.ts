@@ -46,9 +46,13 @@ export class ConversationResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<ConversationConnectionModel> {
     const page = await this.queries.list(actor, first, after);
-    for (const { conversation, member } of page.items) ctx.loaders.myMembership(actor).prime(conversation.id, member);
+    for (const { conversation, member } of page.items)
+      ctx.loaders.myMembership(actor).prime(conversation.id, member);
     return {
-      edges: page.items.map(({ conversation }, i) => ({ cursor: page.cursors[i]!, node: conversation })),
+      edges: page.items.map(({ conversation }, i) => ({
+        cursor: page.cursors[i]!,
+        node: conversation,
+      })),
       pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
     };
   }
@@ -74,25 +78,36 @@ export class ConversationResolver {
   ): Promise<ConversationConnectionModel> {
     const page = await this.queries.channels(actor, query, first, after);
     return {
-      edges: page.items.map((conversation, i) => ({ cursor: page.cursors[i]!, node: conversation })),
+      edges: page.items.map((conversation, i) => ({
+        cursor: page.cursors[i]!,
+        node: conversation,
+      })),
       pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
     };
   }
 
   @Mutation(() => ConversationModel, { description: 'The same DM for the same pair, always.' })
-  openDirectConversation(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string) {
+  openDirectConversation(
+    @CurrentActor() actor: Authenticated,
+    @Args('userId', { type: () => ID }) userId: string,
+  ) {
     return this.creator.openDirect(actor, userId);
   }
 
   @Mutation(() => ConversationModel, {
-    description: 'Consents to the other member of a direct conversation: adds them to my contacts (they may then see my phone number).',
+    description:
+      'Consents to the other member of a direct conversation: adds them to my contacts (they may then see my phone number).',
   })
-  acceptMessageRequest(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+  acceptMessageRequest(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+  ) {
     return this.requests.accept(actor, id);
   }
 
   @Mutation(() => ConversationModel, {
-    description: 'Declines a message request: archives it for me, without telling the sender; with block, also blocks the sender.',
+    description:
+      'Declines a message request: archives it for me, without telling the sender; with block, also blocks the sender.',
   })
   declineMessageRequest(
     @CurrentActor() actor: Authenticated,
@@ -107,13 +122,18 @@ export class ConversationResolver {
     return this.creator.createGroup(actor, input);
   }
 
-  @Mutation(() => ConversationModel, { description: 'Public, joinable by any member of the tenant.' })
+  @Mutation(() => ConversationModel, {
+    description: 'Public, joinable by any member of the tenant.',
+  })
   createChannel(@CurrentActor() actor: Authenticated, @Args('input') input: CreateChannelInput) {
     return this.creator.createChannel(actor, input);
   }
 
   @Mutation(() => ConversationModel)
-  joinChannel(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+  joinChannel(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+  ) {
     return this.membership.join(actor, id);
   }
 
@@ -146,12 +166,20 @@ export class ConversationResolver {
   }
 
   @Mutation(() => Boolean)
-  leaveConversation(@CurrentActor() actor: Authenticated, @Args('conversationId', { type: () => ID }) id: string) {
+  leaveConversation(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) id: string,
+  ) {
     return this.membership.leave(actor, id);
   }
 
-  @Mutation(() => ConversationModel, { description: 'Title (admins), and my own mute, pin and archive settings.' })
-  updateConversation(@CurrentActor() actor: Authenticated, @Args('input') input: UpdateConversationInput) {
+  @Mutation(() => ConversationModel, {
+    description: 'Title (admins), and my own mute, pin and archive settings.',
+  })
+  updateConversation(
+    @CurrentActor() actor: Authenticated,
+    @Args('input') input: UpdateConversationInput,
+  ) {
     return this.queries.update(actor, input);
   }
 
@@ -164,7 +192,9 @@ export class ConversationResolver {
     return this.receipts.markRead(actor, id, seq);
   }
 
-  @Mutation(() => Boolean, { description: 'Acknowledges receipt of everything up to seq on this device.' })
+  @Mutation(() => Boolean, {
+    description: 'Acknowledges receipt of everything up to seq on this device.',
+  })
   markDelivered(
     @CurrentActor() actor: Authenticated,
     @Args('conversationId', { type: () => ID }) id: string,
@@ -189,43 +219,75 @@ export class ConversationResolver {
   }
 
   @ResolveField(() => MemberRoleEnum, { nullable: true })
-  async myRole(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async myRole(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return (await this.member(ctx, actor, c))?.role ?? null;
   }
 
   @ResolveField(() => Boolean)
-  async muted(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async muted(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return (await this.member(ctx, actor, c))?.muted ?? false;
   }
 
   @ResolveField(() => Boolean)
-  async pinned(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async pinned(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return (await this.member(ctx, actor, c))?.pinned ?? false;
   }
 
   @ResolveField(() => Boolean)
-  async archived(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async archived(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return (await this.member(ctx, actor, c))?.archived ?? false;
   }
 
   @ResolveField(() => Boolean)
-  async isMessageRequest(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async isMessageRequest(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     if (c.kind !== 'DIRECT' || !(await this.member(ctx, actor, c))) return false;
     return this.requests.isRequest(c, actor.userId);
   }
 
   @ResolveField(() => Int)
-  async readSeq(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async readSeq(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return (await this.member(ctx, actor, c))?.readSeq ?? 0;
   }
 
   @ResolveField(() => Int)
-  async unreadCount(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext) {
+  async unreadCount(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
     return this.messages.unreadCount(actor, c, await this.member(ctx, actor, c));
   }
 
   @ResolveField(() => MessageModel, { nullable: true })
-  async lastMessage(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Message | null> {
+  async lastMessage(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<Message | null> {
     const member = c.lastMessageId ? await this.member(ctx, actor, c) : null;
     if (!c.lastMessageId || !member) return null;
     const message = await ctx.loaders.messages(actor).load(c.lastMessageId);
@@ -234,7 +296,11 @@ export class ConversationResolver {
   }
 
   @ResolveField(() => UserModel, { nullable: true })
-  async otherUser(@Parent() c: Conversation, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<User | null> {
+  async otherUser(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<User | null> {
     if (c.kind !== 'DIRECT' || !c.uniqueKey) return null;
     const [, a, b] = c.uniqueKey.split(':');
     const other = a === actor.userId ? b : a;
@@ -255,7 +321,14 @@ export class ConversationResolver {
     const users = await Promise.all(page.items.map((m) => ctx.loaders.users(actor).load(m.userId)));
     return {
       edges: page.items.flatMap((m, i) =>
-        users[i] ? [{ cursor: page.cursors[i]!, node: { user: users[i], role: m.role, joinedAt: m.joinedAt } }] : [],
+        users[i]
+          ? [
+              {
+                cursor: page.cursors[i]!,
+                node: { user: users[i], role: m.role, joinedAt: m.joinedAt },
+              },
+            ]
+          : [],
       ),
       pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
     };

@@ -41,18 +41,26 @@ export class IdentityResolver {
   ) {}
 
   @Public()
-  @Mutation(() => RequestLoginCodePayload, { description: 'Always answers the same way, whether or not the number is registered.' })
+  @Mutation(() => RequestLoginCodePayload, {
+    description: 'Always answers the same way, whether or not the number is registered.',
+  })
   async requestLoginCode(
     @Args('phone') phone: string,
     @Args('tenant', { type: () => String, nullable: true }) tenant: string | null,
     @GqlCtx() ctx: GqlContext,
   ): Promise<RequestLoginCodePayload> {
     const result = await this.requestCode.execute({ phone, tenant, clientIp: ctx.clientIp });
-    return { sent: result.sent, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: RESEND_AFTER_SECONDS };
+    return {
+      sent: result.sent,
+      expiresInSeconds: result.expiresInSeconds,
+      resendAfterSeconds: RESEND_AFTER_SECONDS,
+    };
   }
 
   @Public()
-  @Mutation(() => AuthPayloadModel, { description: 'Signs up (name required the first time) or logs in.' })
+  @Mutation(() => AuthPayloadModel, {
+    description: 'Signs up (name required the first time) or logs in.',
+  })
   verifyLoginCode(
     @Args('phone') phone: string,
     @Args('code') code: string,
@@ -60,11 +68,15 @@ export class IdentityResolver {
     @Args('tenant', { type: () => String, nullable: true }) tenant: string | null,
     @GqlCtx() ctx: GqlContext,
   ) {
-    return this.verifyCode.execute({ phone, code, name, tenant, clientIp: ctx.clientIp }).then((r) => this.withActor(ctx, r));
+    return this.verifyCode
+      .execute({ phone, code, name, tenant, clientIp: ctx.clientIp })
+      .then((r) => this.withActor(ctx, r));
   }
 
   @Public()
-  @Mutation(() => AuthPayloadModel, { description: 'Rotates the refresh token; reusing an old one revokes the session.' })
+  @Mutation(() => AuthPayloadModel, {
+    description: 'Rotates the refresh token; reusing an old one revokes the session.',
+  })
   refreshSession(@Args('refreshToken') refreshToken: string, @GqlCtx() ctx: GqlContext) {
     return this.refresh.execute(refreshToken).then((r) => this.withActor(ctx, r));
   }
@@ -81,12 +93,18 @@ export class IdentityResolver {
   }
 
   @Query(() => UserModel, { nullable: true })
-  user(@CurrentActor() actor: Authenticated, @Args('id', { type: () => ID }) id: string): Promise<User | null> {
+  user(
+    @CurrentActor() actor: Authenticated,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<User | null> {
     return this.users.byId(actor, id);
   }
 
   @Mutation(() => UserModel)
-  updateProfile(@CurrentActor() actor: Authenticated, @Args('input') input: UpdateProfileInput): Promise<User> {
+  updateProfile(
+    @CurrentActor() actor: Authenticated,
+    @Args('input') input: UpdateProfileInput,
+  ): Promise<User> {
     return this.profile.execute(actor, input);
   }
 
@@ -97,13 +115,19 @@ export class IdentityResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<ContactConnectionModel> {
     const page = await this.contactsUseCase.list(actor, first, after);
-    const users = await this.users.byIds(actor, page.items.map((c) => c.contactId));
+    const users = await this.users.byIds(
+      actor,
+      page.items.map((c) => c.contactId),
+    );
     const byId = new Map(users.map((u) => [u.id, u]));
     const edges = page.items.flatMap((c, i) => {
       const user = byId.get(c.contactId);
       return user ? [{ cursor: page.cursors[i]!, node: { user, addedAt: c.createdAt } }] : [];
     });
-    return { edges, pageInfo: pageInfo(page.cursors, page.hasNextPage, after !== null && after !== undefined) };
+    return {
+      edges,
+      pageInfo: pageInfo(page.cursors, page.hasNextPage, after !== null && after !== undefined),
+    };
   }
 
   @Query(() => [UserModel])
@@ -112,29 +136,46 @@ export class IdentityResolver {
   }
 
   @Mutation(() => ContactModel, { description: 'Adds a user of your tenant by phone number.' })
-  async addContact(@CurrentActor() actor: Authenticated, @Args('phone') phone: string): Promise<ContactModel> {
+  async addContact(
+    @CurrentActor() actor: Authenticated,
+    @Args('phone') phone: string,
+  ): Promise<ContactModel> {
     const { contact, user } = await this.contactsUseCase.add(actor, phone);
     return { user, addedAt: contact.createdAt };
   }
 
   @Mutation(() => Boolean)
-  removeContact(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string): Promise<boolean> {
+  removeContact(
+    @CurrentActor() actor: Authenticated,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<boolean> {
     return this.contactsUseCase.remove(actor, userId);
   }
 
   @Mutation(() => Boolean)
-  blockUser(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string): Promise<boolean> {
+  blockUser(
+    @CurrentActor() actor: Authenticated,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<boolean> {
     return this.blocks.block(actor, userId);
   }
 
   @Mutation(() => Boolean)
-  unblockUser(@CurrentActor() actor: Authenticated, @Args('userId', { type: () => ID }) userId: string): Promise<boolean> {
+  unblockUser(
+    @CurrentActor() actor: Authenticated,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<boolean> {
     return this.blocks.unblock(actor, userId);
   }
 
   /** The payload's user is resolved for the user who just signed in. */
   private withActor<T extends { user: User; expiresAt: Date }>(ctx: GqlContext, result: T): T {
-    ctx.actor = { tenantId: result.user.tenantId, userId: result.user.id, sessionId: null, expiresAt: result.expiresAt };
+    ctx.actor = {
+      tenantId: result.user.tenantId,
+      userId: result.user.id,
+      sessionId: null,
+      expiresAt: result.expiresAt,
+    };
     return result;
   }
 }

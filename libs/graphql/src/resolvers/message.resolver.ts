@@ -1,10 +1,21 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, Message, MessageQueries, PresenceService, SendMessages, User } from '@chatter/core';
+import {
+  Authenticated,
+  Message,
+  MessageQueries,
+  PresenceService,
+  SendMessages,
+  User,
+} from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { SendMessageInput } from '../inputs/inputs';
-import { MessageConnectionModel, MessageModel, ReactionSummaryModel } from '../models/message.model';
+import {
+  MessageConnectionModel,
+  MessageModel,
+  ReactionSummaryModel,
+} from '../models/message.model';
 import { pageInfo } from '../models/page-info.model';
 import { UserModel } from '../models/user.model';
 
@@ -17,7 +28,9 @@ export class MessageResolver {
     private readonly presence: PresenceService,
   ) {}
 
-  @Query(() => MessageConnectionModel, { description: 'By seq: last/before pages back from the latest, first/after forward.' })
+  @Query(() => MessageConnectionModel, {
+    description: 'By seq: last/before pages back from the latest, first/after forward.',
+  })
   async messages(
     @CurrentActor() actor: Authenticated,
     @Args('conversationId', { type: () => ID }) conversationId: string,
@@ -34,7 +47,9 @@ export class MessageResolver {
     };
   }
 
-  @Query(() => MessageConnectionModel, { description: 'Full-text search in your conversations, best match first.' })
+  @Query(() => MessageConnectionModel, {
+    description: 'Full-text search in your conversations, best match first.',
+  })
   async searchMessages(
     @CurrentActor() actor: Authenticated,
     @Args('query') query: string,
@@ -49,15 +64,24 @@ export class MessageResolver {
     };
   }
 
-  @Mutation(() => MessageModel, { description: 'Idempotent on (caller, clientMessageId): a retry returns the first result.' })
-  async sendMessage(@CurrentActor() actor: Authenticated, @Args('input') input: SendMessageInput): Promise<Message> {
+  @Mutation(() => MessageModel, {
+    description: 'Idempotent on (caller, clientMessageId): a retry returns the first result.',
+  })
+  async sendMessage(
+    @CurrentActor() actor: Authenticated,
+    @Args('input') input: SendMessageInput,
+  ): Promise<Message> {
     const { message } = await this.send.send(actor, input);
     void this.presence.active(actor).catch(() => undefined);
     return message;
   }
 
   @Mutation(() => MessageModel)
-  editMessage(@CurrentActor() actor: Authenticated, @Args('id', { type: () => ID }) id: string, @Args('body') body: string) {
+  editMessage(
+    @CurrentActor() actor: Authenticated,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('body') body: string,
+  ) {
     return this.send.edit(actor, id, body);
   }
 
@@ -90,21 +114,33 @@ export class MessageResolver {
   }
 
   @ResolveField(() => UserModel)
-  async sender(@Parent() m: Message, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<User> {
+  async sender(
+    @Parent() m: Message,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<User> {
     const user = await ctx.loaders.users(actor).load(m.senderId);
     if (!user) throw new Error(`sender ${m.senderId} of message ${m.id} not found`);
     return user;
   }
 
   @ResolveField(() => MessageModel, { nullable: true })
-  async replyTo(@Parent() m: Message, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Message | null> {
+  async replyTo(
+    @Parent() m: Message,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<Message | null> {
     if (!m.replyToId) return null;
     const reply = await ctx.loaders.messages(actor).load(m.replyToId);
     return reply && reply.conversationId === m.conversationId ? reply : null;
   }
 
   @ResolveField(() => [ReactionSummaryModel])
-  async reactions(@Parent() m: Message, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<ReactionSummaryModel[]> {
+  async reactions(
+    @Parent() m: Message,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<ReactionSummaryModel[]> {
     if (m.deletedAt) return [];
     const summaries = await ctx.loaders.reactions(actor).load(m.id);
     return summaries.map((s) => ({ emoji: s.emoji, count: s.count, reactedByMe: s.mine }));

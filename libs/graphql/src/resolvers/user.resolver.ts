@@ -14,12 +14,20 @@ export class UserResolver {
   ) {}
 
   @ResolveField(() => String, { nullable: true })
-  async phone(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<string | null> {
+  async phone(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<string | null> {
     return (await this.view(ctx, actor, user)).phoneVisible ? user.phone : null;
   }
 
   @ResolveField(() => PresenceModel)
-  async presence(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<PresenceModel> {
+  async presence(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<PresenceModel> {
     const state = await ctx.loaders
       .presence(async (users) => {
         // The same batch of views as the other user fields of the operation: no second read.
@@ -36,22 +44,37 @@ export class UserResolver {
   }
 
   @ResolveField(() => Date, { nullable: true })
-  async lastSeenAt(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<Date | null> {
+  async lastSeenAt(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<Date | null> {
     return (await this.view(ctx, actor, user)).presenceVisible ? user.lastSeenAt : null;
   }
 
   @ResolveField(() => PresencePrivacyEnum, { nullable: true })
-  presencePrivacy(@Parent() user: User, @CurrentActor() actor: Authenticated): PresencePrivacyEnum | null {
+  presencePrivacy(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+  ): PresencePrivacyEnum | null {
     return user.id === actor.userId ? (user.presencePrivacy as PresencePrivacyEnum) : null;
   }
 
   @ResolveField(() => Boolean)
-  async isContact(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<boolean> {
+  async isContact(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<boolean> {
     return (await this.view(ctx, actor, user)).isContact;
   }
 
   @ResolveField(() => Boolean)
-  async isBlocked(@Parent() user: User, @CurrentActor() actor: Authenticated, @GqlCtx() ctx: GqlContext): Promise<boolean> {
+  async isBlocked(
+    @Parent() user: User,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<boolean> {
     return (await this.view(ctx, actor, user)).isBlocked;
   }
 

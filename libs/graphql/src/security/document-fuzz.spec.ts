@@ -1,12 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { buildSchema, DocumentNode, GraphQLError, Kind, parse, specifiedRules, validate } from 'graphql';
+import {
+  buildSchema,
+  DocumentNode,
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { GeneratedDocument, graphqlDocument, hostileDocument } from '@chatter/testing';
 import { MAX_VISITS, measureOperation } from './query-cost';
 import { subscriptionRootDirectiveErrors } from './subscription-root-directives';
-import { MAX_DIRECTIVES, MAX_DOCUMENT_LENGTH, MAX_DOCUMENT_TOKENS, MAX_EXPENSIVE_FIELDS, QueryLimits, queryLimitRules, requestLimitErrors } from './query-limits';
+import {
+  MAX_DIRECTIVES,
+  MAX_DOCUMENT_LENGTH,
+  MAX_DOCUMENT_TOKENS,
+  MAX_EXPENSIVE_FIELDS,
+  QueryLimits,
+  queryLimitRules,
+  requestLimitErrors,
+} from './query-limits';
 
 /**
  * Property: whatever document a client sends (within the size caps), parsing, validation with
@@ -35,7 +51,11 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-function check(doc: GeneratedDocument): { ms: number; document: DocumentNode | null; errors: readonly GraphQLError[] } {
+function check(doc: GeneratedDocument): {
+  ms: number;
+  document: DocumentNode | null;
+  errors: readonly GraphQLError[];
+} {
   const started = cpuMs();
   if (doc.query.length > MAX_DOCUMENT_LENGTH) return { ms: 0, document: null, errors: [] };
   let document: DocumentNode;
@@ -47,7 +67,8 @@ function check(doc: GeneratedDocument): { ms: number; document: DocumentNode | n
   // The order the server checks in (HTTP plugin and WebSocket gateway alike).
   let errors: readonly GraphQLError[] = subscriptionRootDirectiveErrors(document);
   if (errors.length === 0) errors = validate(schema, document, rules);
-  if (errors.length === 0) errors = requestLimitErrors(schema, document, null, doc.variables, limits);
+  if (errors.length === 0)
+    errors = requestLimitErrors(schema, document, null, doc.variables, limits);
   return { ms: cpuMs() - started, document, errors };
 }
 
@@ -94,12 +115,15 @@ describe('GraphQL document fuzzing (validation time and work)', () => {
   it(`validates random documents over the real schema in at most ${BUDGET_MS} ms each`, () => {
     let valid = 0;
     fc.assert(
-      fc.property(graphqlDocument(schema, { operations: ['query', 'mutation', 'subscription'] }), (doc) => {
-        const result = fastest(doc);
-        expect(result.ms, doc.query).toBeLessThanOrEqual(BUDGET_MS);
-        if (result.document) expectLinear(result.document, doc.variables);
-        if (result.document && result.errors.length === 0) valid++;
-      }),
+      fc.property(
+        graphqlDocument(schema, { operations: ['query', 'mutation', 'subscription'] }),
+        (doc) => {
+          const result = fastest(doc);
+          expect(result.ms, doc.query).toBeLessThanOrEqual(BUDGET_MS);
+          if (result.document) expectLinear(result.document, doc.variables);
+          if (result.document && result.errors.length === 0) valid++;
+        },
+      ),
       { numRuns: 150 },
     );
     // The generator mostly produces documents the server would run, not only refusals.
@@ -119,13 +143,20 @@ describe('GraphQL document fuzzing (validation time and work)', () => {
 
   it('refuses every fragment chain that expands past the limits, with a limit reason', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 14, max: 60 }), fc.integer({ min: 2, max: 4 }), (length, spreads) => {
-        const parts = ['query{...F0}'];
-        for (let i = 0; i < length - 1; i++) parts.push(`fragment F${i} on Query{${Array.from({ length: spreads }, () => `...F${i + 1}`).join(' ')}}`);
-        parts.push(`fragment F${length - 1} on Query{me{id}}`);
-        const { errors } = check({ query: parts.join(' '), variables: {} });
-        expect(errors.map((e) => e.extensions['limit'])).toContain('QUERY_TOO_COMPLEX');
-      }),
+      fc.property(
+        fc.integer({ min: 14, max: 60 }),
+        fc.integer({ min: 2, max: 4 }),
+        (length, spreads) => {
+          const parts = ['query{...F0}'];
+          for (let i = 0; i < length - 1; i++)
+            parts.push(
+              `fragment F${i} on Query{${Array.from({ length: spreads }, () => `...F${i + 1}`).join(' ')}}`,
+            );
+          parts.push(`fragment F${length - 1} on Query{me{id}}`);
+          const { errors } = check({ query: parts.join(' '), variables: {} });
+          expect(errors.map((e) => e.extensions['limit'])).toContain('QUERY_TOO_COMPLEX');
+        },
+      ),
       { numRuns: 50 },
     );
   });

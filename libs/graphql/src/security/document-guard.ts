@@ -20,7 +20,9 @@ export function documentGuard() {
     const query = req.method === 'GET' ? req.query?.query : req.body?.query;
     if (typeof query !== 'string') return next();
     if (query.length > MAX_DOCUMENT_LENGTH) {
-      res.status(400).json({ errors: [{ message: documentTooLarge().message, extensions: { code: 'BAD_USER_INPUT' } }] });
+      res.status(400).json({
+        errors: [{ message: documentTooLarge().message, extensions: { code: 'BAD_USER_INPUT' } }],
+      });
       return;
     }
     if (MIGHT_SKIP_SUBSCRIPTION_ROOT.test(query) && SKIP_OR_INCLUDE.test(query)) {
@@ -32,7 +34,15 @@ export function documentGuard() {
       }
       const hazard = document ? subscriptionRootDirectiveErrors(document)[0] : undefined;
       if (hazard) {
-        res.status(400).json({ errors: [{ message: hazard.message, locations: hazard.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+        res.status(400).json({
+          errors: [
+            {
+              message: hazard.message,
+              locations: hazard.locations,
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+            },
+          ],
+        });
         return;
       }
     }

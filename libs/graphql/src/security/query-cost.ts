@@ -68,10 +68,12 @@ export function measureOperation(
 ): OperationMeasure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value)) fragments.set(def.name.value, def);
+    if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value))
+      fragments.set(def.name.value, def);
   }
   const declaredDefaults = new Map<string, ValueNode | undefined>();
-  for (const def of operation.variableDefinitions ?? []) declaredDefaults.set(def.variable.name.value, def.defaultValue);
+  for (const def of operation.variableDefinitions ?? [])
+    declaredDefaults.set(def.variable.name.value, def.defaultValue);
 
   const summaries = new Map<string, Summary>();
   const inProgress = new Set<string>();
@@ -105,7 +107,10 @@ export function measureOperation(
     return clamp(cost.defaultPage ?? 1);
   };
 
-  const fieldType = (parent: GraphQLNamedType | undefined, name: string): GraphQLNamedType | undefined => {
+  const fieldType = (
+    parent: GraphQLNamedType | undefined,
+    name: string,
+  ): GraphQLNamedType | undefined => {
     if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return undefined;
     const field = parent.getFields()[name];
     return field ? getNamedType(field.type) : undefined;
@@ -138,13 +143,17 @@ export function measureOperation(
         const cost = parent ? FIELD_COSTS[`${parent.name}.${name}`] : undefined;
         if (selection.alias) s.aliases = add(s.aliases, 1);
         if (cost?.expensive) s.expensive = add(s.expensive, 1);
-        const child = selection.selectionSet ? walk(selection.selectionSet, fieldType(parent, name)) : EMPTY;
+        const child = selection.selectionSet
+          ? walk(selection.selectionSet, fieldType(parent, name))
+          : EMPTY;
         const size = cost ? pageSizeOf(selection, cost) : 1;
         s.cost = add(s.cost, add(1 + (cost?.weight ?? 0), mul(child.cost, size)));
         if (selection.selectionSet) s.depth = Math.max(s.depth, child.depth + 1);
         inner = { ...child, depth: 0, cost: 0 };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        const type = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parent;
         inner = walk(selection.selectionSet, type);
         s.cost = add(s.cost, inner.cost);
         s.depth = Math.max(s.depth, inner.depth);
@@ -171,4 +180,3 @@ export function measureOperation(
     truncated,
   };
 }
-

@@ -1,10 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, getNamedType, GraphQLError, isObjectType, Kind, OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { FIELD_COSTS, PAGE_ARGS } from './field-costs';
 import { measureOperation } from './query-cost';
-import { MAX_DIRECTIVES, MAX_EXPENSIVE_FIELDS, QueryLimits, queryLimitRules, requestLimitErrors } from './query-limits';
+import {
+  MAX_DIRECTIVES,
+  MAX_EXPENSIVE_FIELDS,
+  QueryLimits,
+  queryLimitRules,
+  requestLimitErrors,
+} from './query-limits';
 
 const root = join(__dirname, '../../../..');
 const schema = buildSchema(readFileSync(join(root, 'schema.graphql'), 'utf8'));
@@ -19,10 +35,16 @@ const limits: QueryLimits = {
 };
 const rules = [...specifiedRules, ...queryLimitRules(limits)];
 const check = (query: string) => validate(schema, parse(query), rules);
-const reasons = (errors: readonly GraphQLError[]) => errors.map((e) => e.extensions['limit']).filter(Boolean);
+const reasons = (errors: readonly GraphQLError[]) =>
+  errors.map((e) => e.extensions['limit']).filter(Boolean);
 const operationOf = (query: string) => {
   const document = parse(query);
-  return { document, operation: document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)! };
+  return {
+    document,
+    operation: document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    )!,
+  };
 };
 
 /** `query{...F0}` with `n` fragments, each spreading the next twice: 2^n fields once expanded. */
@@ -64,10 +86,13 @@ describe('query limits', () => {
   });
 
   it('still refuses fragment cycles (and measures them without looping)', () => {
-    const cyclic = 'query { ...A } fragment A on Query { me { id } ...B } fragment B on Query { ...A }';
+    const cyclic =
+      'query { ...A } fragment A on Query { me { id } ...B } fragment B on Query { ...A }';
     const { document, operation } = operationOf(cyclic);
     expect(measureOperation(schema, document, operation).complexity).toBe(2);
-    expect(check(cyclic).some((e) => /Cannot spread fragment "A" within itself/.test(e.message))).toBe(true);
+    expect(
+      check(cyclic).some((e) => /Cannot spread fragment "A" within itself/.test(e.message)),
+    ).toBe(true);
   });
 
   it('counts depth through fragments and inline fragments as the expanded document has it', () => {
@@ -80,10 +105,16 @@ describe('query limits', () => {
   });
 
   it('counts aliases, directives and searches once per place a fragment is spread', () => {
-    const twice = 'query { ...S ...S } fragment S on Query { a: searchMessages(query:"a") { edges { cursor } } b: me @include(if: true) { id } }';
+    const twice =
+      'query { ...S ...S } fragment S on Query { a: searchMessages(query:"a") { edges { cursor } } b: me @include(if: true) { id } }';
     const { document, operation } = operationOf(twice);
-    expect(measureOperation(schema, document, operation)).toMatchObject({ aliases: 4, directives: 2, expensiveFields: 2 });
-    const search = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query:"a", first: 1) { edges { cursor } }`).join(' ')} }`;
+    expect(measureOperation(schema, document, operation)).toMatchObject({
+      aliases: 4,
+      directives: 2,
+      expensiveFields: 2,
+    });
+    const search = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query:"a", first: 1) { edges { cursor } }`).join(' ')} }`;
     expect(reasons(check(search(MAX_EXPENSIVE_FIELDS)))).toEqual([]);
     expect(reasons(check(search(MAX_EXPENSIVE_FIELDS + 1)))).toEqual(['TOO_MANY_EXPENSIVE_FIELDS']);
     expect(reasons(check(search(30)))).toContain('TOO_MANY_EXPENSIVE_FIELDS');
@@ -94,14 +125,19 @@ describe('query limits', () => {
   describe('page sizes from variables', () => {
     const nested = `query($a:Int, $b:Int){ channels(first:$a){ edges { node { members(first:$b){ edges { node { user { isContact isBlocked presence { status } } } } } } } } }`;
     const { document, operation } = operationOf(nested);
-    const complexity = (variables?: Record<string, unknown>) => measureOperation(schema, document, operation, variables).complexity;
+    const complexity = (variables?: Record<string, unknown>) =>
+      measureOperation(schema, document, operation, variables).complexity;
 
     it('costs a page with the value the request gives, capped at the page the server serves', () => {
       expect(complexity({ a: 2, b: 3 })).toBeLessThan(complexity({ a: 50, b: 100 }));
       expect(complexity({ a: 50, b: 100 })).toBe(complexity({ a: 5000, b: 100_000 }));
       // 50 channels × 100 members: 5,000 users rendered.
       expect(complexity({ a: 50, b: 100 })).toBeGreaterThan(5000 * 5);
-      expect(requestLimitErrors(schema, document, null, { a: 50, b: 100 }, limits).map((e) => e.extensions['limit'])).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(
+        requestLimitErrors(schema, document, null, { a: 50, b: 100 }, limits).map(
+          (e) => e.extensions['limit'],
+        ),
+      ).toEqual(['QUERY_TOO_COMPLEX']);
       expect(requestLimitErrors(schema, document, null, { a: 5, b: 10 }, limits)).toEqual([]);
     });
 
@@ -109,7 +145,9 @@ describe('query limits', () => {
       expect(complexity({})).toBe(complexity({ a: 50, b: 100 }));
       expect(complexity({ a: null, b: null })).toBe(complexity({ a: 20, b: 20 }));
       const withDefaults = operationOf(nested.replace('$a:Int, $b:Int', '$a:Int = 3, $b:Int = 4'));
-      expect(measureOperation(schema, withDefaults.document, withDefaults.operation, {}).complexity).toBe(complexity({ a: 3, b: 4 }));
+      expect(
+        measureOperation(schema, withDefaults.document, withDefaults.operation, {}).complexity,
+      ).toBe(complexity({ a: 3, b: 4 }));
     });
 
     it('validates the document with the smallest page (the request is checked again with its values)', () => {
@@ -118,7 +156,8 @@ describe('query limits', () => {
     });
 
     it('costs literal page sizes too', () => {
-      const literal = '{ conversations(first: 50) { edges { node { members(first: 100) { edges { node { user { id name } } } } } } } }';
+      const literal =
+        '{ conversations(first: 50) { edges { node { members(first: 100) { edges { node { user { id name } } } } } } } }';
       expect(reasons(check(literal))).toEqual(['QUERY_TOO_COMPLEX']);
     });
   });
@@ -128,7 +167,8 @@ describe('query limits', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
       for (const field of Object.values(type.getFields())) {
-        if (field.args.some((a) => PAGE_ARGS.includes(a.name))) paginated.push(`${type.name}.${field.name}`);
+        if (field.args.some((a) => PAGE_ARGS.includes(a.name)))
+          paginated.push(`${type.name}.${field.name}`);
       }
     }
     expect(paginated.length).toBeGreaterThan(0);
@@ -137,7 +177,8 @@ describe('query limits', () => {
       const [type, field] = key.split('.');
       const t = schema.getType(type!);
       expect(isObjectType(t) && t.getFields()[field!], key).toBeTruthy();
-      if (isObjectType(t)) expect(getNamedType(t.getFields()[field!]!.type).name, key).toMatch(/Connection$/);
+      if (isObjectType(t))
+        expect(getNamedType(t.getFields()[field!]!.type).name, key).toMatch(/Connection$/);
     }
   });
 
@@ -148,11 +189,19 @@ describe('query limits', () => {
       .map((f) => readFileSync(join(dir, f), 'utf8'))
       .join('\n');
     const document = parse(source);
-    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     expect(operations.length).toBeGreaterThan(10);
     for (const operation of operations) {
       const name = operation.name?.value;
-      const one = { ...document, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] };
+      const one = {
+        ...document,
+        definitions: [
+          operation,
+          ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION),
+        ],
+      };
       const used = validate(schema, one, [...queryLimitRules(limits)]);
       expect(used, name).toEqual([]);
       expect(requestLimitErrors(schema, document, name, {}, limits), name).toEqual([]);

@@ -32,7 +32,9 @@ export const MAX_DOCUMENT_LENGTH = 20_000;
 export const MAX_DOCUMENT_TOKENS = 3_000;
 
 export const documentTooLarge = () =>
-  new GraphQLError(`document is too large (at most ${MAX_DOCUMENT_LENGTH} characters)`, { extensions: { code: 'BAD_USER_INPUT' } });
+  new GraphQLError(`document is too large (at most ${MAX_DOCUMENT_LENGTH} characters)`, {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 
 /** Refusal reasons, in `extensions.limit` beside `code: GRAPHQL_VALIDATION_FAILED` (stable). */
 export type QueryLimitReason =
@@ -46,30 +48,66 @@ export type QueryLimitReason =
 // Same code over HTTP (where Apollo labels every validation error) and WebSocket; the reason
 // tells which limit refused the document. 400 when raised before execution over HTTP.
 const limitError = (message: string, limit: QueryLimitReason) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } } });
+  new GraphQLError(message, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } },
+  });
 
 /** The limits an operation breaks, as errors (none when it may run). */
-export function limitErrors(m: OperationMeasure, limits: QueryLimits, phase: 'document' | 'request'): GraphQLError[] {
+export function limitErrors(
+  m: OperationMeasure,
+  limits: QueryLimits,
+  phase: 'document' | 'request',
+): GraphQLError[] {
   const errors: GraphQLError[] = [];
   if (m.truncated) {
-    errors.push(limitError(`document has more than ${MAX_VISITS} selections (fragments counted once)`, 'QUERY_TOO_LARGE'));
+    errors.push(
+      limitError(
+        `document has more than ${MAX_VISITS} selections (fragments counted once)`,
+        'QUERY_TOO_LARGE',
+      ),
+    );
     return errors;
   }
   // Structure does not depend on variables: checked once, when the document is validated.
   if (phase === 'document') {
-    if (m.depth > limits.maxDepth) errors.push(limitError(`query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP'));
-    if (m.aliases > limits.maxAliases) errors.push(limitError(`${m.aliases} aliases exceed the limit of ${limits.maxAliases}`, 'TOO_MANY_ALIASES'));
+    if (m.depth > limits.maxDepth)
+      errors.push(
+        limitError(
+          `query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`,
+          'QUERY_TOO_DEEP',
+        ),
+      );
+    if (m.aliases > limits.maxAliases)
+      errors.push(
+        limitError(
+          `${m.aliases} aliases exceed the limit of ${limits.maxAliases}`,
+          'TOO_MANY_ALIASES',
+        ),
+      );
     if (m.directives > limits.maxDirectives) {
-      errors.push(limitError(`${m.directives} directives exceed the limit of ${limits.maxDirectives}`, 'TOO_MANY_DIRECTIVES'));
+      errors.push(
+        limitError(
+          `${m.directives} directives exceed the limit of ${limits.maxDirectives}`,
+          'TOO_MANY_DIRECTIVES',
+        ),
+      );
     }
     if (m.expensiveFields > limits.maxExpensiveFields) {
       errors.push(
-        limitError(`${m.expensiveFields} searches in one operation exceed the limit of ${limits.maxExpensiveFields}`, 'TOO_MANY_EXPENSIVE_FIELDS'),
+        limitError(
+          `${m.expensiveFields} searches in one operation exceed the limit of ${limits.maxExpensiveFields}`,
+          'TOO_MANY_EXPENSIVE_FIELDS',
+        ),
       );
     }
   }
   if (m.complexity > limits.maxComplexity) {
-    errors.push(limitError(`query complexity ${m.complexity} exceeds the limit of ${limits.maxComplexity}`, 'QUERY_TOO_COMPLEX'));
+    errors.push(
+      limitError(
+        `query complexity ${m.complexity} exceeds the limit of ${limits.maxComplexity}`,
+        'QUERY_TOO_COMPLEX',
+      ),
+    );
   }
   return errors;
 }
@@ -101,7 +139,11 @@ export function requestLimitErrors(
 ): GraphQLError[] {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return [];
-  return limitErrors(measureOperation(schema, document, operation, variables ?? {}), limits, 'request');
+  return limitErrors(
+    measureOperation(schema, document, operation, variables ?? {}),
+    limits,
+    'request',
+  );
 }
 
 /** Removes "Did you mean …?" hints, which leak schema details when introspection is off. */

@@ -19,8 +19,15 @@ export function requestLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: (ctx) => {
-          if (ctx.operation?.operation === 'subscription') return Promise.reject(subscriptionOverHttp());
-          const errors = requestLimitErrors(ctx.schema, ctx.document, ctx.operationName, ctx.request.variables, limits);
+          if (ctx.operation?.operation === 'subscription')
+            return Promise.reject(subscriptionOverHttp());
+          const errors = requestLimitErrors(
+            ctx.schema,
+            ctx.document,
+            ctx.operationName,
+            ctx.request.variables,
+            limits,
+          );
           if (errors[0]) return Promise.reject(errors[0]);
           return Promise.resolve();
         },

@@ -1,4 +1,10 @@
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode } from 'graphql';
+import {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  SelectionSetNode,
+} from 'graphql';
 
 /**
  * graphql-js's SingleFieldSubscriptionsRule evaluates `@skip`/`@include` on a subscription's
@@ -9,7 +15,8 @@ import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetN
  */
 export function subscriptionRootDirectiveErrors(document: DocumentNode): GraphQLError[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const errors: GraphQLError[] = [];
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION || def.operation !== 'subscription') continue;
@@ -22,10 +29,13 @@ export function subscriptionRootDirectiveErrors(document: DocumentNode): GraphQL
           const condition = directive.arguments?.find((a) => a.name.value === 'if');
           if (condition?.value.kind !== Kind.BOOLEAN) {
             errors.push(
-              new GraphQLError(`@${directive.name.value} on a subscription's root selections needs a literal true or false`, {
-                nodes: [directive],
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-              }),
+              new GraphQLError(
+                `@${directive.name.value} on a subscription's root selections needs a literal true or false`,
+                {
+                  nodes: [directive],
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+                },
+              ),
             );
           }
         }

@@ -3,7 +3,8 @@ import type { ConversationEventRecord } from '../schemas/conversation-event.sche
 import type { ConversationRecord } from '../schemas/conversation.schema';
 import type { MemberRecord } from '../schemas/member.schema';
 
-export const foldTitle = (title: string | null): string | null => (title === null ? null : title.toLowerCase());
+export const foldTitle = (title: string | null): string | null =>
+  title === null ? null : title.toLowerCase();
 
 export const toConversation = (r: ConversationRecord): Conversation => ({
   id: r._id,

@@ -20,9 +20,15 @@ export class ContactRecord {
 }
 
 export const ContactSchema = SchemaFactory.createForClass(ContactRecord);
-ContactSchema.index({ tenantId: 1, ownerId: 1, contactId: 1 }, { name: 'tenant_owner_contact', unique: true });
+ContactSchema.index(
+  { tenantId: 1, ownerId: 1, contactId: 1 },
+  { name: 'tenant_owner_contact', unique: true },
+);
 // The address book, oldest first (keyset pagination on createdAt, contactId).
-ContactSchema.index({ tenantId: 1, ownerId: 1, createdAt: 1, contactId: 1 }, { name: 'tenant_owner_age' });
+ContactSchema.index(
+  { tenantId: 1, ownerId: 1, createdAt: 1, contactId: 1 },
+  { name: 'tenant_owner_age' },
+);
 
 /** `blockerId` blocked `blockedId`. */
 @Schema({ collection: 'blocks', versionKey: false })
@@ -41,5 +47,11 @@ export class BlockRecord {
 }
 
 export const BlockSchema = SchemaFactory.createForClass(BlockRecord);
-BlockSchema.index({ tenantId: 1, blockerId: 1, blockedId: 1 }, { name: 'tenant_blocker_blocked', unique: true });
-BlockSchema.index({ tenantId: 1, blockerId: 1, createdAt: -1, blockedId: -1 }, { name: 'tenant_blocker_age' });
+BlockSchema.index(
+  { tenantId: 1, blockerId: 1, blockedId: 1 },
+  { name: 'tenant_blocker_blocked', unique: true },
+);
+BlockSchema.index(
+  { tenantId: 1, blockerId: 1, createdAt: -1, blockedId: -1 },
+  { name: 'tenant_blocker_age' },
+);

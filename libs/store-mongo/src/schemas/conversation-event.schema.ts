@@ -36,4 +36,7 @@ export class ConversationEventRecord {
 }
 
 export const ConversationEventSchema = SchemaFactory.createForClass(ConversationEventRecord);
-ConversationEventSchema.index({ tenantId: 1, conversationId: 1, seq: 1 }, { name: 'tenant_conversation_seq', unique: true });
+ConversationEventSchema.index(
+  { tenantId: 1, conversationId: 1, seq: 1 },
+  { name: 'tenant_conversation_seq', unique: true },
+);

@@ -74,7 +74,11 @@ export const ConversationSchema = SchemaFactory.createForClass(ConversationRecor
 // One DM per pair and one general channel per tenant.
 ConversationSchema.index(
   { tenantId: 1, uniqueKey: 1 },
-  { name: 'tenant_unique_key', unique: true, partialFilterExpression: { uniqueKey: { $exists: true } } },
+  {
+    name: 'tenant_unique_key',
+    unique: true,
+    partialFilterExpression: { uniqueKey: { $exists: true } },
+  },
 );
 // Public channels by title.
 ConversationSchema.index({ tenantId: 1, kind: 1, title: 1, _id: 1 }, { name: 'tenant_kind_title' });

@@ -64,7 +64,10 @@ export class MemberRecord {
 }
 
 export const MemberSchema = SchemaFactory.createForClass(MemberRecord);
-MemberSchema.index({ tenantId: 1, conversationId: 1, userId: 1 }, { name: 'tenant_conversation_user', unique: true });
+MemberSchema.index(
+  { tenantId: 1, conversationId: 1, userId: 1 },
+  { name: 'tenant_conversation_user', unique: true },
+);
 // A user's conversations, most recent activity first.
 MemberSchema.index(
   { tenantId: 1, userId: 1, lastActivityAt: -1, conversationId: 1 },

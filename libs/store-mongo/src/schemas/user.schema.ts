@@ -51,5 +51,9 @@ UserSchema.index(
 );
 UserSchema.index(
   { tenantId: 1, externalId: 1 },
-  { name: 'tenant_external_id', unique: true, partialFilterExpression: { externalId: { $type: 'string' } } },
+  {
+    name: 'tenant_external_id',
+    unique: true,
+    partialFilterExpression: { externalId: { $type: 'string' } },
+  },
 );

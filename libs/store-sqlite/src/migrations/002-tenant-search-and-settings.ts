@@ -18,7 +18,9 @@ export const tenantSearchAndSettingsMigration: Migration = {
       DROP TABLE IF EXISTS messages_fts;
       ALTER TABLE tenants ADD COLUMN phone_sign_up INTEGER NOT NULL DEFAULT 1 CHECK (phone_sign_up IN (0, 1));
     `);
-    const tenants = db.prepare<[], { tenant_id: string }>('SELECT DISTINCT tenant_id FROM messages').all();
+    const tenants = db
+      .prepare<[], { tenant_id: string }>('SELECT DISTINCT tenant_id FROM messages')
+      .all();
     for (const { tenant_id } of tenants) createTenantSearchIndex(db, tenant_id);
   },
 };

@@ -12,7 +12,9 @@ describe('migration 3: contacts by consent', () => {
     db.pragma('foreign_keys = ON');
     migrate(db, [initialMigration]);
     const t = 'acme';
-    db.prepare("INSERT INTO tenants (id, name, signing_secret, created_at) VALUES (?, 'Acme', 'secret', 0)").run(t);
+    db.prepare(
+      "INSERT INTO tenants (id, name, signing_secret, created_at) VALUES (?, 'Acme', 'secret', 0)",
+    ).run(t);
     const user = db.prepare(
       "INSERT INTO users (tenant_id, id, name, presence_privacy, created_at, updated_at) VALUES (?, ?, ?, 'CONTACTS', 0, 0)",
     );
@@ -30,7 +32,9 @@ describe('migration 3: contacts by consent', () => {
       seq++;
       message.run(t, `m${seq}`, conversation, seq, sender, `k${seq}`);
     };
-    const contact = db.prepare('INSERT INTO contacts (tenant_id, owner_id, contact_id, created_at) VALUES (?, ?, ?, ?)');
+    const contact = db.prepare(
+      'INSERT INTO contacts (tenant_id, owner_id, contact_id, created_at) VALUES (?, ?, ?, ?)',
+    );
 
     // Ann wrote to Bob; Bob never answered: the old code made them contacts both ways at once.
     dm.run(t, 'dm-ab', key(ann, bob));
@@ -54,7 +58,9 @@ describe('migration 3: contacts by consent', () => {
 
     const applied = migrate(db, MIGRATIONS);
     expect(applied).toContain(3);
-    const rows = db.prepare('SELECT owner_id AS o, contact_id AS c FROM contacts ORDER BY o, c').all();
+    const rows = db
+      .prepare('SELECT owner_id AS o, contact_id AS c FROM contacts ORDER BY o, c')
+      .all();
     expect(rows).toEqual([
       { o: ann, c: bob },
       { o: ann, c: cat },

@@ -8,4 +8,9 @@ export { Migration } from './migration';
 export { migrate } from './migrate';
 
 /** Every migration of the store, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, tenantSearchAndSettingsMigration, contactsByConsentMigration, historyVisibilityMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  initialMigration,
+  tenantSearchAndSettingsMigration,
+  contactsByConsentMigration,
+  historyVisibilityMigration,
+];

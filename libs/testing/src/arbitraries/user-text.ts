@@ -47,7 +47,14 @@ export const HOSTILE_TEXT_PIECES = [
  * backslashes, U+2028/U+2029, `$` patterns) without control characters other than tab and
  * newline and without lone surrogates (those the API refuses: see `refusedText`).
  */
-export function userText(options: { minLength?: number; maxPieces?: number; singleLine?: boolean; maxCodePoints?: number } = {}): fc.Arbitrary<string> {
+export function userText(
+  options: {
+    minLength?: number;
+    maxPieces?: number;
+    singleLine?: boolean;
+    maxCodePoints?: number;
+  } = {},
+): fc.Arbitrary<string> {
   const piece = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_TEXT_PIECES) },
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
@@ -61,7 +68,11 @@ export function userText(options: { minLength?: number; maxPieces?: number; sing
     .map((parts) => parts.join(''))
     .map((text) => (options.singleLine ? text.replace(/[\n\t]/g, ' ') : text))
     .map((text) => text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '·')) // eslint-disable-line no-control-regex -- the API refuses these
-    .map((text) => (options.maxCodePoints === undefined ? text : [...text].slice(0, options.maxCodePoints).join('')))
+    .map((text) =>
+      options.maxCodePoints === undefined
+        ? text
+        : [...text].slice(0, options.maxCodePoints).join(''),
+    )
     .filter((text) => text.trim().length >= min && !hasLoneSurrogate(text));
 }
 
@@ -71,7 +82,10 @@ export function refusedText(): fc.Arbitrary<string> {
     fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
     fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u009f'),
   );
-  return fc.tuple(fc.string({ maxLength: 4 }), bad, fc.string({ maxLength: 4 })).map(([a, b, c]) => `x${a}${b}${c}`).filter(hasRefusedCharacter);
+  return fc
+    .tuple(fc.string({ maxLength: 4 }), bad, fc.string({ maxLength: 4 }))
+    .map(([a, b, c]) => `x${a}${b}${c}`)
+    .filter(hasRefusedCharacter);
 }
 
 function hasRefusedCharacter(text: string): boolean {

@@ -105,8 +105,14 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
       }
       // Only users not yet asked about (third) are excluded even though they have contacts.
       expect(r.contacts.has(third.id) || r.contactOf.has(third.id)).toBe(false);
-      expect(await store().contacts.relationsAmong(t, me.id, [])).toEqual({ contacts: new Set(), contactOf: new Set() });
-      expect(await store().contacts.relationsAmong(other, me.id, ids)).toEqual({ contacts: new Set(), contactOf: new Set() });
+      expect(await store().contacts.relationsAmong(t, me.id, [])).toEqual({
+        contacts: new Set(),
+        contactOf: new Set(),
+      });
+      expect(await store().contacts.relationsAmong(other, me.id, ids)).toEqual({
+        contacts: new Set(),
+        contactOf: new Set(),
+      });
     });
   });
 
@@ -169,10 +175,18 @@ export function contactRepositoryContract(makeStore: MakeStore): void {
       expect([...r.blocked].sort()).toEqual([blockedByMe.id, mutual.id].sort());
       expect([...r.blockedBy].sort()).toEqual([blocksMe.id, mutual.id].sort());
       for (const id of ids) {
-        expect(r.blocked.has(id) || r.blockedBy.has(id), id).toBe(await store().blocks.isBlockedEitherWay(t, me.id, id));
+        expect(r.blocked.has(id) || r.blockedBy.has(id), id).toBe(
+          await store().blocks.isBlockedEitherWay(t, me.id, id),
+        );
       }
-      expect(await store().blocks.blocksAmong(aTenantId(), me.id, ids)).toEqual({ blocked: new Set(), blockedBy: new Set() });
-      expect(await store().blocks.blocksAmong(t, me.id, [])).toEqual({ blocked: new Set(), blockedBy: new Set() });
+      expect(await store().blocks.blocksAmong(aTenantId(), me.id, ids)).toEqual({
+        blocked: new Set(),
+        blockedBy: new Set(),
+      });
+      expect(await store().blocks.blocksAmong(t, me.id, [])).toEqual({
+        blocked: new Set(),
+        blockedBy: new Set(),
+      });
     });
   });
 }

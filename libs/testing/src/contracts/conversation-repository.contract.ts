@@ -386,34 +386,74 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           { userId: early.id, role: 'MEMBER' },
         ]);
         expect(created.historyVisibility).toBe('SINCE_JOINED');
-        expect((await store().conversations.findById(t, input.id))?.historyVisibility).toBe('SINCE_JOINED');
+        expect((await store().conversations.findById(t, input.id))?.historyVisibility).toBe(
+          'SINCE_JOINED',
+        );
         // Initial members see everything; one added later sees what follows their ADDED entry.
-        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(0);
+        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(
+          0,
+        );
         await store().conversations.removeMember(t, input.id, early.id, 'REMOVED', nextTime());
-        const [lateAdded] = await store().conversations.addMembers(t, input.id, [member(late)], nextTime());
+        const [lateAdded] = await store().conversations.addMembers(
+          t,
+          input.id,
+          [member(late)],
+          nextTime(),
+        );
         expect(lateAdded?.event.seq).toBe(2);
         expect(lateAdded?.member?.historyFromSeq).toBe(2);
-        expect((await store().conversations.getMember(t, input.id, late.id))?.historyFromSeq).toBe(2);
+        expect((await store().conversations.getMember(t, input.id, late.id))?.historyFromSeq).toBe(
+          2,
+        );
         // Added again, a removed member starts over from the new ADDED entry.
-        const [again] = await store().conversations.addMembers(t, input.id, [member(early)], nextTime());
+        const [again] = await store().conversations.addMembers(
+          t,
+          input.id,
+          [member(early)],
+          nextTime(),
+        );
         expect(again?.event.seq).toBe(3);
-        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(3);
+        expect((await store().conversations.getMember(t, input.id, early.id))?.historyFromSeq).toBe(
+          3,
+        );
         // Under FULL, members added later see everything.
-        const full = await store().conversations.create(aConversation(t, { historyVisibility: 'FULL' }), [
-          { userId: owner.id, role: 'OWNER' },
-        ]);
+        const full = await store().conversations.create(
+          aConversation(t, { historyVisibility: 'FULL' }),
+          [{ userId: owner.id, role: 'OWNER' }],
+        );
         expect(full.historyVisibility).toBe('FULL');
-        const [fullAdded] = await store().conversations.addMembers(t, full.id, [member(late)], nextTime());
+        const [fullAdded] = await store().conversations.addMembers(
+          t,
+          full.id,
+          [member(late)],
+          nextTime(),
+        );
         expect(fullAdded?.member?.historyFromSeq).toBe(0);
         // Changing the setting is logged, and applies to members added after it.
-        const changed = await store().conversations.updateHistoryVisibility(t, full.id, 'SINCE_JOINED', nextTime());
+        const changed = await store().conversations.updateHistoryVisibility(
+          t,
+          full.id,
+          'SINCE_JOINED',
+          nextTime(),
+        );
         expect(changed?.conversation.historyVisibility).toBe('SINCE_JOINED');
         expect(changed?.event).toMatchObject({ kind: 'CONVERSATION_CHANGED', seq: 2 });
-        expect((await store().conversations.listEvents(t, full.id, 1, 10)).map((e) => e.kind)).toEqual(['CONVERSATION_CHANGED']);
-        expect((await store().conversations.getMember(t, full.id, late.id))?.historyFromSeq).toBe(0);
-        const [afterChange] = await store().conversations.addMembers(t, full.id, [member(early)], nextTime());
+        expect(
+          (await store().conversations.listEvents(t, full.id, 1, 10)).map((e) => e.kind),
+        ).toEqual(['CONVERSATION_CHANGED']);
+        expect((await store().conversations.getMember(t, full.id, late.id))?.historyFromSeq).toBe(
+          0,
+        );
+        const [afterChange] = await store().conversations.addMembers(
+          t,
+          full.id,
+          [member(early)],
+          nextTime(),
+        );
         expect(afterChange?.member?.historyFromSeq).toBe(3);
-        expect(await store().conversations.updateHistoryVisibility(t, newId(), 'FULL', nextTime())).toBeNull();
+        expect(
+          await store().conversations.updateHistoryVisibility(t, newId(), 'FULL', nextTime()),
+        ).toBeNull();
       });
 
       it('removes a member with a REMOVED or LEFT entry', async () => {

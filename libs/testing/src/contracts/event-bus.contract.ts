@@ -69,7 +69,11 @@ export function eventBusContract(name: string, make: () => Promise<BusUnderTest>
     it('carries payloads unchanged (unicode, JSON, 100 kB)', async () => {
       const topic = conv();
       const { got } = await listen(busB, topic);
-      const payloads = ['héllo 👋 مرحبا', JSON.stringify({ a: [1, 'two', null], b: '\n\t"' }), 'x'.repeat(100_000)];
+      const payloads = [
+        'héllo 👋 مرحبا',
+        JSON.stringify({ a: [1, 'two', null], b: '\n\t"' }),
+        'x'.repeat(100_000),
+      ];
       for (const p of payloads) await bus.publish(topic, p);
       await eventually(() => expect(got).toEqual(payloads));
     });
@@ -86,12 +90,24 @@ export function eventBusContract(name: string, make: () => Promise<BusUnderTest>
       ];
       const received = await Promise.all(names.map((t) => listen(busB, t)));
       for (const t of names) await bus.publish(t, `for ${t}`);
-      await eventually(() => received.forEach((r, i) => expect(r.got).toEqual([`for ${names[i]}`])));
+      await eventually(() =>
+        received.forEach((r, i) => expect(r.got).toEqual([`for ${names[i]}`])),
+      );
     });
 
     it('rejects wildcard and malformed topics', async () => {
-      for (const bad of [`chatter.${tenant}.conv.>`, `chatter.${tenant}.*.x`, 'a..b', '', 'has space', 'trailing.']) {
-        await expect(bus.subscribe(bad, () => undefined), bad).rejects.toThrow();
+      for (const bad of [
+        `chatter.${tenant}.conv.>`,
+        `chatter.${tenant}.*.x`,
+        'a..b',
+        '',
+        'has space',
+        'trailing.',
+      ]) {
+        await expect(
+          bus.subscribe(bad, () => undefined),
+          bad,
+        ).rejects.toThrow();
         await expect(bus.publish(bad, 'x'), bad).rejects.toThrow();
       }
     });
@@ -158,7 +174,10 @@ export function eventBusContract(name: string, make: () => Promise<BusUnderTest>
       const { got } = await listen(bus, topic);
       const fromA = Array.from({ length: 100 }, (_, i) => `a${i}`);
       const fromB = Array.from({ length: 100 }, (_, i) => `b${i}`);
-      await Promise.all([...fromA.map((m) => bus.publish(topic, m)), ...fromB.map((m) => busB.publish(topic, m))]);
+      await Promise.all([
+        ...fromA.map((m) => bus.publish(topic, m)),
+        ...fromB.map((m) => busB.publish(topic, m)),
+      ]);
       await eventually(() => expect(got).toHaveLength(200));
       expect(got.filter((m) => m.startsWith('a'))).toEqual(fromA);
       expect(got.filter((m) => m.startsWith('b'))).toEqual(fromB);

@@ -9,10 +9,14 @@ export interface LoginCodeStoreUnderTest {
   cleanup(): Promise<void>;
 }
 
-const count = (results: LoginCodeAttempt[], outcome: LoginCodeAttempt) => results.filter((r) => r === outcome).length;
+const count = (results: LoginCodeAttempt[], outcome: LoginCodeAttempt) =>
+  results.filter((r) => r === outcome).length;
 
 /** The LoginCodeStore contract (TTL checked with real waits of a few hundred ms). */
-export function loginCodeStoreContract(name: string, make: () => Promise<LoginCodeStoreUnderTest>): void {
+export function loginCodeStoreContract(
+  name: string,
+  make: () => Promise<LoginCodeStoreUnderTest>,
+): void {
   describe(`${name} (LoginCodeStore contract)`, () => {
     let store: LoginCodeStore;
     let storeB: LoginCodeStore;
@@ -87,7 +91,9 @@ export function loginCodeStoreContract(name: string, make: () => Promise<LoginCo
     it('lets exactly one of many concurrent right answers through', async () => {
       const k = key();
       await storeB.put(k, 'right', 60_000);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : storeB).attempt(k, 'right', 5)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? store : storeB).attempt(k, 'right', 5)),
+      );
       expect(count(results, 'ok')).toBe(1);
       expect(count(results, 'missing')).toBe(19);
     });

@@ -416,12 +416,26 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         const t = aTenantId();
         const { conversation, users } = await aChat(store(), t, 2);
         const [me, you] = users;
-        for (const body of ['good morning', 'see you at noon', 'on my way', 'running late', 'ok', 'thanks']) {
+        for (const body of [
+          'good morning',
+          'see you at noon',
+          'on my way',
+          'running late',
+          'ok',
+          'thanks',
+        ]) {
           await store().messages.append(aMessage(t, conversation.id, you.id, { body }));
         }
-        const apples = await store().messages.append(aMessage(t, conversation.id, you.id, { body: 'apple apple pear' }));
-        const pears = await store().messages.append(aMessage(t, conversation.id, you.id, { body: 'pear pear apple' }));
-        const order = async () => (await store().messages.search(t, me.id, 'apple pear', null, 0, 10)).map((h) => h.message.id);
+        const apples = await store().messages.append(
+          aMessage(t, conversation.id, you.id, { body: 'apple apple pear' }),
+        );
+        const pears = await store().messages.append(
+          aMessage(t, conversation.id, you.id, { body: 'pear pear apple' }),
+        );
+        const order = async () =>
+          (await store().messages.search(t, me.id, 'apple pear', null, 0, 10)).map(
+            (h) => h.message.id,
+          );
         const before = await order();
         expect([...before].sort()).toEqual([apples.message.id, pears.message.id].sort());
 
@@ -429,28 +443,45 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         const other = aTenantId();
         const theirs = await aChat(store(), other, 1);
         for (let i = 0; i < 12; i++) {
-          await store().messages.append(aMessage(other, theirs.conversation.id, theirs.users[0]!.id, { body: `pear pear ${i}` }));
+          await store().messages.append(
+            aMessage(other, theirs.conversation.id, theirs.users[0]!.id, {
+              body: `pear pear ${i}`,
+            }),
+          );
         }
         expect(await order()).toEqual(before);
-        expect((await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).every((h) => h.message.tenantId === other)).toBe(true);
-        expect((await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).length).toBe(12);
+        expect(
+          (await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).every(
+            (h) => h.message.tenantId === other,
+          ),
+        ).toBe(true);
+        expect(
+          (await store().messages.search(other, theirs.users[0]!.id, 'pear', null, 0, 50)).length,
+        ).toBe(12);
         expect(await store().messages.search(t, me.id, '0', null, 0, 10)).toEqual([]);
       });
 
       it('finds nothing from before the member’s history start (SINCE_JOINED)', async () => {
         const t = aTenantId();
         const [owner, late] = await seedUsers(store(), t, 2);
-        const group = await store().conversations.create(aConversation(t, { historyVisibility: 'SINCE_JOINED' }), [
-          { userId: owner.id, role: 'OWNER' },
-        ]);
-        await store().messages.append(aMessage(t, group.id, owner.id, { body: 'harbour plans, before' }));
+        const group = await store().conversations.create(
+          aConversation(t, { historyVisibility: 'SINCE_JOINED' }),
+          [{ userId: owner.id, role: 'OWNER' }],
+        );
+        await store().messages.append(
+          aMessage(t, group.id, owner.id, { body: 'harbour plans, before' }),
+        );
         await store().conversations.addMembers(t, group.id, [member(late)], nextTime());
-        const after = await store().messages.append(aMessage(t, group.id, owner.id, { body: 'harbour plans, after' }));
+        const after = await store().messages.append(
+          aMessage(t, group.id, owner.id, { body: 'harbour plans, after' }),
+        );
         for (const scope of [null, group.id]) {
           const found = await store().messages.search(t, late.id, 'harbour', scope, 0, 10);
           expect(found.map((h) => h.message.id)).toEqual([after.message.id]);
         }
-        expect(await store().messages.search(t, owner.id, 'harbour', group.id, 0, 10)).toHaveLength(2);
+        expect(await store().messages.search(t, owner.id, 'harbour', group.id, 0, 10)).toHaveLength(
+          2,
+        );
       });
 
       it('searches the current body: edits are found by their new words only', async () => {

@@ -26,7 +26,12 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
     const t0 = Math.floor(Date.now() / 1000) * 1000;
     const at = (ms: number) => new Date(t0 + ms);
     const user = () => uniqueToken('u');
-    const transition = (userId: string, status: string, lastSeenAt: Date | null, tenantId = tenant) => ({
+    const transition = (
+      userId: string,
+      status: string,
+      lastSeenAt: Date | null,
+      tenantId = tenant,
+    ) => ({
       tenantId,
       userId,
       status,
@@ -47,17 +52,23 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
 
     it('reports OFFLINE without lastSeenAt for a user it never saw', async () => {
       const u = user();
-      expect(await store.get(tenant, [u], at(0), AWAY)).toEqual([{ userId: u, status: 'OFFLINE', lastSeenAt: null }]);
+      expect(await store.get(tenant, [u], at(0), AWAY)).toEqual([
+        { userId: u, status: 'OFFLINE', lastSeenAt: null },
+      ]);
       expect(await store.get(tenant, [], at(0), AWAY)).toEqual([]);
     });
 
     it('announces ONLINE once for the first connection, across instances', async () => {
       const u = user();
-      expect(await store.connect(tenant, u, 'c1', TTL, at(0))).toEqual(transition(u, 'ONLINE', at(0)));
+      expect(await store.connect(tenant, u, 'c1', TTL, at(0))).toEqual(
+        transition(u, 'ONLINE', at(0)),
+      );
       expect(await storeB.connect(tenant, u, 'c2', TTL, at(10))).toBeNull();
       expect(await store.connect(tenant, u, 'c1', TTL, at(20))).toBeNull();
       for (const s of [store, storeB]) {
-        expect(await s.get(tenant, [u], at(30), AWAY)).toEqual([{ userId: u, status: 'ONLINE', lastSeenAt: at(30) }]);
+        expect(await s.get(tenant, [u], at(30), AWAY)).toEqual([
+          { userId: u, status: 'ONLINE', lastSeenAt: at(30) },
+        ]);
       }
     });
 
@@ -66,13 +77,21 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
       await store.connect(tenant, u, 'c1', TTL, at(0));
       await storeB.connect(tenant, u, 'c2', TTL, at(0));
       expect(await store.disconnect(tenant, u, 'c1', at(100))).toBeNull();
-      expect(await storeB.get(tenant, [u], at(150), AWAY)).toEqual([{ userId: u, status: 'ONLINE', lastSeenAt: at(150) }]);
-      expect(await store.disconnect(tenant, u, 'c2', at(200))).toEqual(transition(u, 'OFFLINE', at(200)));
+      expect(await storeB.get(tenant, [u], at(150), AWAY)).toEqual([
+        { userId: u, status: 'ONLINE', lastSeenAt: at(150) },
+      ]);
+      expect(await store.disconnect(tenant, u, 'c2', at(200))).toEqual(
+        transition(u, 'OFFLINE', at(200)),
+      );
       expect(await storeB.disconnect(tenant, u, 'c2', at(300))).toBeNull();
-      expect(await storeB.get(tenant, [u], at(10_000), AWAY)).toEqual([{ userId: u, status: 'OFFLINE', lastSeenAt: at(200) }]);
+      expect(await storeB.get(tenant, [u], at(10_000), AWAY)).toEqual([
+        { userId: u, status: 'OFFLINE', lastSeenAt: at(200) },
+      ]);
       expect(await store.sweep(at(10_000), AWAY)).toEqual([]);
       // And back.
-      expect(await storeB.connect(tenant, u, 'c3', TTL, at(20_000))).toEqual(transition(u, 'ONLINE', at(20_000)));
+      expect(await storeB.connect(tenant, u, 'c3', TTL, at(20_000))).toEqual(
+        transition(u, 'ONLINE', at(20_000)),
+      );
     });
 
     it('answers for several users in the order asked, each tenant on its own', async () => {
@@ -86,9 +105,15 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
         { userId: b, status: 'OFFLINE', lastSeenAt: null },
         { userId: a, status: 'ONLINE', lastSeenAt: at(100) },
       ]);
-      expect(await storeB.get(otherTenant, [a], at(100), AWAY)).toEqual([{ userId: a, status: 'OFFLINE', lastSeenAt: null }]);
-      expect(await storeB.connect(otherTenant, a, 'c1', TTL, at(200))).toEqual(transition(a, 'ONLINE', at(200), otherTenant));
-      expect(await storeB.disconnect(otherTenant, a, 'c1', at(300))).toEqual(transition(a, 'OFFLINE', at(300), otherTenant));
+      expect(await storeB.get(otherTenant, [a], at(100), AWAY)).toEqual([
+        { userId: a, status: 'OFFLINE', lastSeenAt: null },
+      ]);
+      expect(await storeB.connect(otherTenant, a, 'c1', TTL, at(200))).toEqual(
+        transition(a, 'ONLINE', at(200), otherTenant),
+      );
+      expect(await storeB.disconnect(otherTenant, a, 'c1', at(300))).toEqual(
+        transition(a, 'OFFLINE', at(300), otherTenant),
+      );
       expect((await store.get(tenant, [a], at(400), AWAY))[0]?.status).toBe('ONLINE');
     });
 
@@ -127,7 +152,9 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
       const u = user();
       await store.connect(tenant, u, 'crashed', 1000, at(0));
       await store.connect(tenant, u, 'clean', 60_000, at(0));
-      expect(await storeB.disconnect(tenant, u, 'clean', at(5000))).toEqual(transition(u, 'OFFLINE', at(5000)));
+      expect(await storeB.disconnect(tenant, u, 'clean', at(5000))).toEqual(
+        transition(u, 'OFFLINE', at(5000)),
+      );
       expect(await store.sweep(at(6000), AWAY)).toEqual([]);
     });
 
@@ -142,16 +169,23 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
         status: 'AWAY',
         lastSeenAt: at(1000 + AWAY),
       });
-      const [first, second] = await Promise.all([store.sweep(at(1000 + AWAY), AWAY), storeB.sweep(at(1000 + AWAY), AWAY)]);
+      const [first, second] = await Promise.all([
+        store.sweep(at(1000 + AWAY), AWAY),
+        storeB.sweep(at(1000 + AWAY), AWAY),
+      ]);
       expect([...first, ...second]).toEqual([transition(u, 'AWAY', at(1000 + AWAY))]);
       expect(await store.sweep(at(2000 + AWAY), AWAY)).toEqual([]);
 
-      expect(await storeB.activity(tenant, u, at(3000 + AWAY))).toEqual(transition(u, 'ONLINE', at(3000 + AWAY)));
+      expect(await storeB.activity(tenant, u, at(3000 + AWAY))).toEqual(
+        transition(u, 'ONLINE', at(3000 + AWAY)),
+      );
       expect(await store.activity(tenant, u, at(3001 + AWAY))).toBeNull();
       expect((await store.get(tenant, [u], at(3002 + AWAY), AWAY))[0]?.status).toBe('ONLINE');
 
       expect(await store.sweep(at(3000 + 2 * AWAY), AWAY)).toEqual([]);
-      expect(await store.sweep(at(3001 + 2 * AWAY), AWAY)).toEqual([transition(u, 'AWAY', at(3001 + 2 * AWAY))]);
+      expect(await store.sweep(at(3001 + 2 * AWAY), AWAY)).toEqual([
+        transition(u, 'AWAY', at(3001 + 2 * AWAY)),
+      ]);
       expect(await storeB.connect(tenant, u, 'c2', TTL, at(3002 + 2 * AWAY))).toEqual(
         transition(u, 'ONLINE', at(3002 + 2 * AWAY)),
       );
@@ -163,25 +197,44 @@ export function presenceStoreContract(name: string, make: () => Promise<Presence
       await store.connect(tenant, u, 'c1', TTL, at(0));
       await store.disconnect(tenant, u, 'c1', at(10));
       expect(await store.activity(tenant, u, at(20))).toBeNull();
-      expect((await store.get(tenant, [u], at(30), AWAY))[0]).toEqual({ userId: u, status: 'OFFLINE', lastSeenAt: at(10) });
+      expect((await store.get(tenant, [u], at(30), AWAY))[0]).toEqual({
+        userId: u,
+        status: 'OFFLINE',
+        lastSeenAt: at(10),
+      });
     });
 
     it('returns each transition to exactly one caller under concurrency', async () => {
       const users = Array.from({ length: 20 }, () => user());
       const online = await Promise.all(
-        users.flatMap((u) => [store.connect(tenant, u, 'a', 1000, at(0)), storeB.connect(tenant, u, 'b', 1000, at(0))]),
+        users.flatMap((u) => [
+          store.connect(tenant, u, 'a', 1000, at(0)),
+          storeB.connect(tenant, u, 'b', 1000, at(0)),
+        ]),
       );
       expect(online.filter(Boolean)).toHaveLength(users.length);
 
-      const swept = await Promise.all([store.sweep(at(5000), AWAY), storeB.sweep(at(5000), AWAY), store.sweep(at(5000), AWAY)]);
+      const swept = await Promise.all([
+        store.sweep(at(5000), AWAY),
+        storeB.sweep(at(5000), AWAY),
+        store.sweep(at(5000), AWAY),
+      ]);
       const all: PresenceTransition[] = swept.flat();
       expect(all).toHaveLength(users.length);
       expect(new Set(all.map((t) => t.userId))).toEqual(new Set(users));
       expect(all.every((t) => t.status === 'OFFLINE')).toBe(true);
 
-      await Promise.all(users.flatMap((u) => [store.connect(tenant, u, 'a', TTL, at(6000)), storeB.connect(tenant, u, 'b', TTL, at(6000))]));
+      await Promise.all(
+        users.flatMap((u) => [
+          store.connect(tenant, u, 'a', TTL, at(6000)),
+          storeB.connect(tenant, u, 'b', TTL, at(6000)),
+        ]),
+      );
       const offline = await Promise.all(
-        users.flatMap((u) => [store.disconnect(tenant, u, 'a', at(7000)), storeB.disconnect(tenant, u, 'b', at(7000))]),
+        users.flatMap((u) => [
+          store.disconnect(tenant, u, 'a', at(7000)),
+          storeB.disconnect(tenant, u, 'b', at(7000)),
+        ]),
       );
       expect(offline.filter(Boolean)).toEqual(users.map((u) => transition(u, 'OFFLINE', at(7000))));
     });

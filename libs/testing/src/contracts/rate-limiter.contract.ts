@@ -27,7 +27,11 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
     it('allows `limit` calls per window, counting down, then refuses with a retry hint', async () => {
       const k = key();
       for (let i = 1; i <= 3; i++) {
-        expect(await limiter.consume(k, 3, 60_000)).toEqual({ allowed: true, remaining: 3 - i, retryAfterMs: 0 });
+        expect(await limiter.consume(k, 3, 60_000)).toEqual({
+          allowed: true,
+          remaining: 3 - i,
+          retryAfterMs: 0,
+        });
       }
       const refused = await limiter.consume(k, 3, 60_000);
       expect(refused.allowed).toBe(false);
@@ -39,7 +43,11 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
     it('shares the count between instances', async () => {
       const k = key();
       expect((await limiter.consume(k, 2, 60_000)).allowed).toBe(true);
-      expect(await limiterB.consume(k, 2, 60_000)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+      expect(await limiterB.consume(k, 2, 60_000)).toEqual({
+        allowed: true,
+        remaining: 0,
+        retryAfterMs: 0,
+      });
       expect((await limiter.consume(k, 2, 60_000)).allowed).toBe(false);
       expect((await limiterB.consume(k, 2, 60_000)).allowed).toBe(false);
     });
@@ -58,7 +66,11 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
       expect(refused.allowed).toBe(false);
       expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
       await sleep(refused.retryAfterMs + 50);
-      expect(await limiterB.consume(k, 1, 300)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+      expect(await limiterB.consume(k, 1, 300)).toEqual({
+        allowed: true,
+        remaining: 0,
+        retryAfterMs: 0,
+      });
       expect((await limiter.consume(k, 1, 300)).allowed).toBe(false);
     });
 
@@ -67,7 +79,11 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
       await limiter.consume(k, 1, 60_000);
       expect((await limiterB.consume(k, 1, 60_000)).allowed).toBe(false);
       await limiterB.reset(k);
-      expect(await limiter.consume(k, 1, 60_000)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+      expect(await limiter.consume(k, 1, 60_000)).toEqual({
+        allowed: true,
+        remaining: 0,
+        retryAfterMs: 0,
+      });
       await limiter.reset(key()); // unknown keys are fine
     });
 
@@ -78,7 +94,9 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
       );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
       expect(new Set(decisions.filter((d) => d.allowed).map((d) => d.remaining)).size).toBe(50);
-      expect(decisions.filter((d) => !d.allowed).every((d) => d.remaining === 0 && d.retryAfterMs > 0)).toBe(true);
+      expect(
+        decisions.filter((d) => !d.allowed).every((d) => d.remaining === 0 && d.retryAfterMs > 0),
+      ).toBe(true);
     });
   });
 }

@@ -49,8 +49,12 @@ export function tenantRepositoryContract(makeStore: MakeStore): void {
       const off = await store().tenants.updateSettings(tenant.id, { phoneSignUp: false });
       expect(off).toEqual({ ...tenant, phoneSignUp: false });
       expect(await store().tenants.findById(tenant.id)).toEqual({ ...tenant, phoneSignUp: false });
-      expect((await store().tenants.updateSettings(tenant.id, { phoneSignUp: true }))?.phoneSignUp).toBe(true);
-      expect(await store().tenants.updateSettings('no-such-tenant', { phoneSignUp: false })).toBeNull();
+      expect(
+        (await store().tenants.updateSettings(tenant.id, { phoneSignUp: true }))?.phoneSignUp,
+      ).toBe(true);
+      expect(
+        await store().tenants.updateSettings('no-such-tenant', { phoneSignUp: false }),
+      ).toBeNull();
     });
   });
 }

@@ -47,7 +47,20 @@ interface Fragment {
 }
 
 const ALIASES = ['a', 'b', 'c', 'x', 'y', 'node', 'id', 'me'];
-const STRINGS = ['', 'a', 'hello', 'x'.repeat(300), '"quoted"', '\\\\', '🦒', '\u202eRTL', '$&', '%', '*', '{"$gt":""}'];
+const STRINGS = [
+  '',
+  'a',
+  'hello',
+  'x'.repeat(300),
+  '"quoted"',
+  '\\\\',
+  '🦒',
+  '\u202eRTL',
+  '$&',
+  '%',
+  '*',
+  '{"$gt":""}',
+];
 
 /**
  * Documents generated against a schema: random nesting of real fields, arguments (literals and
@@ -57,8 +70,18 @@ const STRINGS = ['', 'a', 'hello', 'x'.repeat(300), '"quoted"', '\\\\', '🦒', 
  * documents are valid; some are not (colliding aliases, wrong argument types): both must be
  * answered quickly.
  */
-export function graphqlDocument(schema: GraphQLSchema, options: DocumentOptions = {}): fc.Arbitrary<GeneratedDocument> {
-  const opts = { operations: ['query'] as const, maxDepth: 6, maxFragments: 6, maxWidth: 4, maxLength: 20_000, ...options };
+export function graphqlDocument(
+  schema: GraphQLSchema,
+  options: DocumentOptions = {},
+): fc.Arbitrary<GeneratedDocument> {
+  const opts = {
+    operations: ['query'] as const,
+    maxDepth: 6,
+    maxFragments: 6,
+    maxWidth: 4,
+    maxLength: 20_000,
+    ...options,
+  };
   return fc
     .gen()
     .map((g) => new DocumentBuilder(schema, g, opts).build())
@@ -73,8 +96,20 @@ export function graphqlDocument(schema: GraphQLSchema, options: DocumentOptions 
  */
 export function hostileDocument(): fc.Arbitrary<GeneratedDocument> {
   const leaves = {
-    Query: ['me{id}', 'a:me{id} b:me{name}', 'me{id @include(if:true)}', '__typename', 'me{ isContact isBlocked presence{status} }'],
-    User: ['id', 'a:id b:name', 'id @skip(if:false)', 'isContact isBlocked presence{status}', 'phone lastSeenAt'],
+    Query: [
+      'me{id}',
+      'a:me{id} b:me{name}',
+      'me{id @include(if:true)}',
+      '__typename',
+      'me{ isContact isBlocked presence{status} }',
+    ],
+    User: [
+      'id',
+      'a:id b:name',
+      'id @skip(if:false)',
+      'isContact isBlocked presence{status}',
+      'phone lastSeenAt',
+    ],
   };
   const chain = fc
     .record({
@@ -95,33 +130,55 @@ export function hostileDocument(): fc.Arbitrary<GeneratedDocument> {
     variables: {},
   }));
   const deepReplies = fc.integer({ min: 1, max: 40 }).map((n) => ({
-    query: `query($c:ID!){ messages(conversationId:$c){ edges { node { ...R0 } } } } ${Array.from({ length: n }, (_, i) =>
-      i === n - 1 ? `fragment R${i} on Message { id }` : `fragment R${i} on Message { replyTo { ...R${i + 1} } }`,
+    query: `query($c:ID!){ messages(conversationId:$c){ edges { node { ...R0 } } } } ${Array.from(
+      { length: n },
+      (_, i) =>
+        i === n - 1
+          ? `fragment R${i} on Message { id }`
+          : `fragment R${i} on Message { replyTo { ...R${i + 1} } }`,
     ).join(' ')}`,
     variables: { c: 'no-such-conversation' },
   }));
-  const mergeHeavy = fc.record({ fields: fc.integer({ min: 2, max: 40 }), fragments: fc.integer({ min: 1, max: 6 }) }).map(({ fields, fragments }) => {
-    const body = Array.from({ length: fields }, (_, i) => `x: user(id:"${i % 7}"){ id }`).join(' ');
-    const defs = Array.from({ length: fragments }, (_, i) => `fragment M${i} on Query { ${body} }`).join(' ');
-    return { query: `{ ${Array.from({ length: fragments }, (_, i) => `...M${i} ...M${i}`).join(' ')} } ${defs}`, variables: {} };
-  });
+  const mergeHeavy = fc
+    .record({ fields: fc.integer({ min: 2, max: 40 }), fragments: fc.integer({ min: 1, max: 6 }) })
+    .map(({ fields, fragments }) => {
+      const body = Array.from({ length: fields }, (_, i) => `x: user(id:"${i % 7}"){ id }`).join(
+        ' ',
+      );
+      const defs = Array.from(
+        { length: fragments },
+        (_, i) => `fragment M${i} on Query { ${body} }`,
+      ).join(' ');
+      return {
+        query: `{ ${Array.from({ length: fragments }, (_, i) => `...M${i} ...M${i}`).join(' ')} } ${defs}`,
+        variables: {},
+      };
+    });
   const cycle = fc.integer({ min: 2, max: 30 }).map((n) => ({
     query: `query{...C0} ${Array.from({ length: n }, (_, i) => `fragment C${i} on Query{ me{id} ...C${(i + 1) % n} ...C${(i + 2) % n} }`).join(' ')}`,
     variables: {},
   }));
-  const nestedPages = fc.record({ a: fc.integer({ min: -2, max: 100_000 }), b: fc.integer({ min: -2, max: 100_000 }) }).map((v) => ({
-    query: 'query($a:Int,$b:Int){ channels(first:$a){ edges { node { members(first:$b){ edges { node { user { isContact isBlocked presence { status } } } } } } } } }',
-    variables: v,
-  }));
+  const nestedPages = fc
+    .record({ a: fc.integer({ min: -2, max: 100_000 }), b: fc.integer({ min: -2, max: 100_000 }) })
+    .map((v) => ({
+      query:
+        'query($a:Int,$b:Int){ channels(first:$a){ edges { node { members(first:$b){ edges { node { user { isContact isBlocked presence { status } } } } } } } } }',
+      variables: v,
+    }));
   const searches = fc.integer({ min: 1, max: 40 }).map((n) => ({
     query: `{ ${Array.from({ length: n }, (_, i) => `s${i}: searchMessages(query:"a"){ edges { cursor } }`).join(' ')} }`,
     variables: {},
   }));
-  return fc.oneof(chain, aliasFlood, deepReplies, mergeHeavy, cycle, nestedPages, searches).filter((d) => d.query.length <= 20_000);
+  return fc
+    .oneof(chain, aliasFlood, deepReplies, mergeHeavy, cycle, nestedPages, searches)
+    .filter((d) => d.query.length <= 20_000);
 }
 
 class DocumentBuilder {
-  private readonly variables = new Map<string, { type: string; value: unknown; hasValue: boolean; defaultValue?: string }>();
+  private readonly variables = new Map<
+    string,
+    { type: string; value: unknown; hasValue: boolean; defaultValue?: string }
+  >();
   private readonly fragments: Fragment[] = [];
   private budget = 80;
   /** What each definition (operation or fragment) spreads and which variables it uses. */
@@ -138,25 +195,38 @@ class DocumentBuilder {
   build(): GeneratedDocument {
     const kind = this.pick(this.opts.operations);
     const root =
-      kind === 'query' ? this.schema.getQueryType() : kind === 'mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
+      kind === 'query'
+        ? this.schema.getQueryType()
+        : kind === 'mutation'
+          ? this.schema.getMutationType()
+          : this.schema.getSubscriptionType();
     if (!root) return { query: '{ __typename }', variables: {} };
     const count = this.int(0, this.opts.maxFragments);
     // Built last to first: fragment i may spread only fragments after it (no cycles).
     const types = [root, ...this.compositeTypes()];
     const pending: { name: string; type: GraphQLCompositeType }[] = [];
-    for (let i = 0; i < count; i++) pending.push({ name: `F${i}`, type: this.bool(0.4) ? root : this.pick(types) });
+    for (let i = 0; i < count; i++)
+      pending.push({ name: `F${i}`, type: this.bool(0.4) ? root : this.pick(types) });
     for (let i = count - 1; i >= 0; i--) {
       const f = pending[i]!;
       const later = this.fragments.filter((x) => x.type === f.type);
       this.context = f.name;
-      this.fragments.unshift({ name: f.name, type: f.type, body: this.selectionSet(f.type, this.int(1, 3), later) });
+      this.fragments.unshift({
+        name: f.name,
+        type: f.type,
+        body: this.selectionSet(f.type, this.int(1, 3), later),
+      });
     }
     this.context = '';
     // A subscription selects one root field (the protocol's rule); queries and mutations several.
     const selection =
       kind === 'subscription'
         ? `{ ${this.field(root, this.opts.maxDepth)} }`
-        : this.selectionSet(root, this.opts.maxDepth, this.fragments.filter((x) => x.type === root));
+        : this.selectionSet(
+            root,
+            this.opts.maxDepth,
+            this.fragments.filter((x) => x.type === root),
+          );
     // Only fragments (and their variables) that the operation reaches, as a client would send.
     const reached = new Set<string>();
     const queue = [''];
@@ -168,9 +238,15 @@ class DocumentBuilder {
         }
       }
     }
-    const used = new Set([...(this.uses.get('') ?? []), ...[...reached].flatMap((f) => [...(this.uses.get(f) ?? [])])]);
+    const used = new Set([
+      ...(this.uses.get('') ?? []),
+      ...[...reached].flatMap((f) => [...(this.uses.get(f) ?? [])]),
+    ]);
     const declared = [...this.variables].filter(([name]) => used.has(name));
-    const definitions = declared.map(([name, v]) => `$${name}: ${v.type}${v.defaultValue !== undefined ? ` = ${v.defaultValue}` : ''}`);
+    const definitions = declared.map(
+      ([name, v]) =>
+        `$${name}: ${v.type}${v.defaultValue !== undefined ? ` = ${v.defaultValue}` : ''}`,
+    );
     const header = `${kind}${definitions.length ? `(${definitions.join(', ')})` : ''}`;
     const fragmentText = this.fragments
       .filter((f) => reached.has(f.name))
@@ -224,7 +300,11 @@ class DocumentBuilder {
     let sub = '';
     if (isCompositeType(named)) {
       // Fragments built so far all come after the one being built: spreading them makes no cycle.
-      sub = ` ${this.selectionSet(named, depth - 1, this.fragments.filter((f) => f.type === named))}`;
+      sub = ` ${this.selectionSet(
+        named,
+        depth - 1,
+        this.fragments.filter((f) => f.type === named),
+      )}`;
     }
     return `${alias}${field.name}${args}${this.directives()}${sub}`;
   }
@@ -249,14 +329,18 @@ class DocumentBuilder {
     if (isEnumType(inner)) return this.pick(inner.getValues()).name;
     if (isInputObjectType(inner)) {
       if (nesting > 2) return '{}';
-      const fields = Object.values(inner.getFields()).filter((f) => isNonNullType(f.type) || this.bool(0.3));
+      const fields = Object.values(inner.getFields()).filter(
+        (f) => isNonNullType(f.type) || this.bool(0.3),
+      );
       return `{ ${fields.map((f) => `${f.name}: ${this.value(f.type, f.name, nesting + 1)}`).join(', ')} }`;
     }
     if (isScalarType(inner)) {
-      if (inner.name === 'Int' && this.bool(0.5)) return this.variable(isNonNullType(type) ? 'Int!' : 'Int', this.pageSize());
+      if (inner.name === 'Int' && this.bool(0.5))
+        return this.variable(isNonNullType(type) ? 'Int!' : 'Int', this.pageSize());
       if (inner.name === 'Int') return String(this.pageSize());
       if (inner.name === 'Boolean') return this.bool(0.5) ? 'true' : 'false';
-      if (inner.name === 'String' && this.bool(0.3)) return this.variable(isNonNullType(type) ? 'String!' : 'String', this.pick(STRINGS));
+      if (inner.name === 'String' && this.bool(0.3))
+        return this.variable(isNonNullType(type) ? 'String!' : 'String', this.pick(STRINGS));
       return JSON.stringify(this.pick(STRINGS));
     }
     return 'null';
@@ -280,10 +364,18 @@ class DocumentBuilder {
   private directives(required = false): string {
     if (!required && !this.bool(0.08)) return '';
     // Mostly one; sometimes both; rarely the same one twice (invalid: once per location).
-    const kinds = this.bool(0.7) ? [this.pick(['include', 'skip'])] : this.bool(0.97) ? ['include', 'skip'] : ['skip', 'skip'];
+    const kinds = this.bool(0.7)
+      ? [this.pick(['include', 'skip'])]
+      : this.bool(0.97)
+        ? ['include', 'skip']
+        : ['skip', 'skip'];
     const out: string[] = [];
     for (const which of kinds) {
-      const condition = this.bool(0.3) ? this.variable('Boolean!', which === 'include') : which === 'include' ? 'true' : 'false';
+      const condition = this.bool(0.3)
+        ? this.variable('Boolean!', which === 'include')
+        : which === 'include'
+          ? 'true'
+          : 'false';
       out.push(`@${which}(if: ${condition})`);
     }
     return ` ${out.join(' ')}`;
@@ -292,7 +384,11 @@ class DocumentBuilder {
   private compositeTypes(): GraphQLCompositeType[] {
     return Object.values(this.schema.getTypeMap()).filter(
       (t): t is GraphQLCompositeType & GraphQLNamedType =>
-        isCompositeType(t) && !t.name.startsWith('__') && t !== this.schema.getMutationType() && t !== this.schema.getSubscriptionType() && t !== this.schema.getQueryType(),
+        isCompositeType(t) &&
+        !t.name.startsWith('__') &&
+        t !== this.schema.getMutationType() &&
+        t !== this.schema.getSubscriptionType() &&
+        t !== this.schema.getQueryType(),
     );
   }
 

@@ -36,7 +36,9 @@ describe('freePort', () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(0);
     const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, '127.0.0.1', resolve),
+    );
     await new Promise((resolve) => server.close(resolve));
   });
 });
@@ -91,7 +93,9 @@ describe('availability rules', () => {
     expect(withDatabase('mongodb://h1:1,h2:2/admin?replicaSet=rs', 'chatter_x')).toBe(
       'mongodb://h1:1,h2:2/chatter_x?replicaSet=rs',
     );
-    expect(withDatabase('mongodb+srv://cluster.example', 'chatter_y')).toBe('mongodb+srv://cluster.example/chatter_y');
+    expect(withDatabase('mongodb+srv://cluster.example', 'chatter_y')).toBe(
+      'mongodb+srv://cluster.example/chatter_y',
+    );
     await withEnv({ MONGODB_URI: 'mongodb://db.example:27017/?w=majority' }, async () => {
       const a = await startMongo();
       const b = await startMongo();

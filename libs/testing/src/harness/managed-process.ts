@@ -18,7 +18,8 @@ const installExitHook = (): void => {
  */
 export const startWatchdog = (child: ChildProcess): void => {
   if (child.pid === undefined) return;
-  const script = 'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$1" 2>/dev/null';
+  const script =
+    'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$1" 2>/dev/null';
   const watchdog = spawn('sh', ['-c', script, String(process.pid), String(child.pid)], {
     detached: true,
     stdio: 'ignore',
@@ -109,7 +110,9 @@ export class ManagedProcess {
       }
       if (await probe()) return;
       if (Date.now() > deadline) {
-        throw new Error(`${this.command} was not ready after ${timeoutMs} ms:\n${this.recentOutput}`);
+        throw new Error(
+          `${this.command} was not ready after ${timeoutMs} ms:\n${this.recentOutput}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -6,7 +6,11 @@ import { connect } from 'node:net';
  */
 export function probeTcp(
   port: number,
-  options: { send?: string; accept?: (received: string) => boolean | undefined; timeoutMs?: number } = {},
+  options: {
+    send?: string;
+    accept?: (received: string) => boolean | undefined;
+    timeoutMs?: number;
+  } = {},
 ): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });

@@ -12,7 +12,16 @@ export async function startRedis(): Promise<TestService> {
   const binary = requireBinary('redis');
   return LocalService.start({
     binary,
-    args: (port) => ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    args: (port) => [
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--bind',
+      '127.0.0.1',
+    ],
     probe: probeRedis,
     url: (port) => `redis://127.0.0.1:${port}`,
   });

@@ -24,10 +24,15 @@ export const isCi = (): boolean => process.env['CI'] === 'true' || process.env['
 const INSTALL_HINT: Record<ServiceName, string> = {
   redis: 'redis-server (apt-get install redis-server) or set REDIS_URL',
   nats: 'nats-server (apt-get install nats-server) or set NATS_URL',
-  mongo: 'the jongodb test engine (npm package @jongodb/memory-server-bin-linux-x64-gnu) or set MONGODB_URI',
+  mongo:
+    'the jongodb test engine (npm package @jongodb/memory-server-bin-linux-x64-gnu) or set MONGODB_URI',
 };
 
-const ENV_VAR: Record<ServiceName, string> = { redis: 'REDIS_URL', nats: 'NATS_URL', mongo: 'MONGODB_URI' };
+const ENV_VAR: Record<ServiceName, string> = {
+  redis: 'REDIS_URL',
+  nats: 'NATS_URL',
+  mongo: 'MONGODB_URI',
+};
 
 /** The environment variable that points the harness at an existing service, when set. */
 export function externalServiceUrl(service: ServiceName): string | undefined {
@@ -57,7 +62,13 @@ export function findExecutable(name: string): string | undefined {
   return undefined;
 }
 
-const JONGODB_RELATIVE = path.join('node_modules', '@jongodb', 'memory-server-bin-linux-x64-gnu', 'bin', 'jongodb');
+const JONGODB_RELATIVE = path.join(
+  'node_modules',
+  '@jongodb',
+  'memory-server-bin-linux-x64-gnu',
+  'bin',
+  'jongodb',
+);
 
 /** The jongodb binary: `JONGODB_BIN`, else the npm package found from the working directory upwards. */
 export function findJongodb(): string | undefined {

@@ -21,7 +21,9 @@ export const externalService = (url: string): TestService => ({
   stop: async () => undefined,
   kill: async () => undefined,
   restart: async () => {
-    throw new Error(`cannot restart an external service (${url}): unset the environment variable to use a private one`);
+    throw new Error(
+      `cannot restart an external service (${url}): unset the environment variable to use a private one`,
+    );
   },
 });
 

@@ -35,7 +35,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'SQLITE_CACHE_MIB',
     default: '16',
     description:
-      "Embedded mode: SQLite page cache in MiB (1–4096). Resident memory grows by up to this much as the database grows, then stays.",
+      'Embedded mode: SQLite page cache in MiB (1–4096). Resident memory grows by up to this much as the database grows, then stays.',
   },
   {
     name: 'MONGODB_URI',
@@ -124,7 +124,8 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   {
     name: 'SMS_PER_HOUR',
     default: '10000',
-    description: 'Login codes the whole deployment may send per hour, counted by all instances together.',
+    description:
+      'Login codes the whole deployment may send per hour, counted by all instances together.',
   },
   {
     name: 'ALLOW_LOG_SMS_IN_PRODUCTION',

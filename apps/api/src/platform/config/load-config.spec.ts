@@ -73,7 +73,13 @@ describe('loadConfig defaults', () => {
       appTokenAudience: 'chatter',
       appTokenRequireAudience: false,
     });
-    expect(config.sms).toEqual({ sender: 'log', webhookUrl: undefined, webhookTimeoutMs: 5000, perTenantPerHour: 1000, perHour: 10000 });
+    expect(config.sms).toEqual({
+      sender: 'log',
+      webhookUrl: undefined,
+      webhookTimeoutMs: 5000,
+      perTenantPerHour: 1000,
+      perHour: 10000,
+    });
     expect(config.graphql).toEqual({
       playground: true,
       introspection: true,
@@ -344,17 +350,30 @@ describe('loadConfig SMS rules', () => {
   });
 
   it('reads the SMS budgets and refuses values out of range', () => {
-    expect(load({ SMS_PER_TENANT_PER_HOUR: '20', SMS_PER_HOUR: '100' }).sms).toMatchObject({ perTenantPerHour: 20, perHour: 100 });
+    expect(load({ SMS_PER_TENANT_PER_HOUR: '20', SMS_PER_HOUR: '100' }).sms).toMatchObject({
+      perTenantPerHour: 20,
+      perHour: 100,
+    });
     expect(errorOf({ SMS_PER_HOUR: '0' }).variable).toBe('SMS_PER_HOUR');
     expect(errorOf({ SMS_PER_TENANT_PER_HOUR: 'lots' }).variable).toBe('SMS_PER_TENANT_PER_HOUR');
   });
 
   it('reads the app-token audience rules and the per-user socket caps', () => {
-    const config = load({ APP_TOKEN_AUDIENCE: 'https://chat.example.com', APP_TOKEN_REQUIRE_AUDIENCE: 'true', WS_MAX_SOCKETS_PER_USER: '0', WS_MAX_SUBSCRIPTIONS_PER_USER: '7' });
-    expect(config.auth).toMatchObject({ appTokenAudience: 'https://chat.example.com', appTokenRequireAudience: true });
+    const config = load({
+      APP_TOKEN_AUDIENCE: 'https://chat.example.com',
+      APP_TOKEN_REQUIRE_AUDIENCE: 'true',
+      WS_MAX_SOCKETS_PER_USER: '0',
+      WS_MAX_SUBSCRIPTIONS_PER_USER: '7',
+    });
+    expect(config.auth).toMatchObject({
+      appTokenAudience: 'https://chat.example.com',
+      appTokenRequireAudience: true,
+    });
     expect(config.ws).toMatchObject({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: 7 });
     expect(errorOf({ APP_TOKEN_AUDIENCE: 'two words' }).variable).toBe('APP_TOKEN_AUDIENCE');
-    expect(errorOf({ WS_MAX_SUBSCRIPTIONS_PER_USER: '-1' }).variable).toBe('WS_MAX_SUBSCRIPTIONS_PER_USER');
+    expect(errorOf({ WS_MAX_SUBSCRIPTIONS_PER_USER: '-1' }).variable).toBe(
+      'WS_MAX_SUBSCRIPTIONS_PER_USER',
+    );
   });
 
   it('requires SMS_WEBHOOK_URL for SMS_SENDER=webhook', () => {

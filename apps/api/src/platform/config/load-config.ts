@@ -154,7 +154,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     http: { port, host, trustProxy, cors, webDist },
     log: { level: logLevel, format: logFormat },
     dataDir,
-    store: mongodbUri ? { kind: 'mongo', uri: mongodbUri } : { kind: 'sqlite', cacheMiB: sqliteCacheMiB },
+    store: mongodbUri
+      ? { kind: 'mongo', uri: mongodbUri }
+      : { kind: 'sqlite', cacheMiB: sqliteCacheMiB },
     bus,
     natsUrl,
     redisUrl,
@@ -278,7 +280,8 @@ class EnvReader {
   audience(name: string, fallback: string): string {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
-    if (!/^[\x21-\x7e]{1,200}$/.test(raw)) this.fail(name, '1–200 printable characters without spaces', raw);
+    if (!/^[\x21-\x7e]{1,200}$/.test(raw))
+      this.fail(name, '1–200 printable characters without spaces', raw);
     return raw;
   }
 

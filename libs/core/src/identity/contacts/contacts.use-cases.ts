@@ -9,7 +9,12 @@ import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 
 const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
-  enforceRateLimit(limiter, `write:${actor.tenantId}:${actor.userId}`, settings.writesPerUser, 'changes');
+  enforceRateLimit(
+    limiter,
+    `write:${actor.tenantId}:${actor.userId}`,
+    settings.writesPerUser,
+    'changes',
+  );
 import { RealtimePublisher } from '../../events/realtime-publisher';
 import { directKey } from '../../messaging/conversation';
 import { ConversationRepository } from '../../messaging/conversation.repository';
@@ -36,10 +41,14 @@ export class ManageContacts {
     // Limited like any write: it also bounds how fast one can probe which numbers are registered.
     await writeLimit(this.limiter, this.settings, actor);
     const user = await this.users.findByPhone(actor.tenantId, normalized);
-    if (!user) throw new DomainError('NOT_FOUND', 'nobody uses Chatter with this phone number', { field: 'phone' });
+    if (!user)
+      throw new DomainError('NOT_FOUND', 'nobody uses Chatter with this phone number', {
+        field: 'phone',
+      });
     if (user.id === actor.userId) throw invalid('phone', 'you cannot add yourself');
     const at = this.clock.now();
-    if (await this.contacts.add(actor.tenantId, actor.userId, user.id, at)) await this.announceDirect(actor, user.id);
+    if (await this.contacts.add(actor.tenantId, actor.userId, user.id, at))
+      await this.announceDirect(actor, user.id);
     return { contact: { ownerId: actor.userId, contactId: user.id, createdAt: at }, user };
   }
 
@@ -51,8 +60,15 @@ export class ManageContacts {
     return removed;
   }
 
-  async list(actor: Actor, first: number | null | undefined, after: string | null | undefined): Promise<Page<Contact>> {
-    return this.contacts.list(actor.tenantId, actor.userId, { first: pageSize(first), after: after ?? null });
+  async list(
+    actor: Actor,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<Contact>> {
+    return this.contacts.list(actor.tenantId, actor.userId, {
+      first: pageSize(first),
+      after: after ?? null,
+    });
   }
 
   /**
@@ -60,11 +76,20 @@ export class ManageContacts {
    * changes what the other sees of the caller: both clients refresh that conversation.
    */
   private async announceDirect(actor: Actor, otherId: UserId): Promise<void> {
-    const dm = await this.conversations.findByUniqueKey(actor.tenantId, directKey(actor.userId, otherId));
+    const dm = await this.conversations.findByUniqueKey(
+      actor.tenantId,
+      directKey(actor.userId, otherId),
+    );
     if (!dm) return;
     await Promise.all(
       [actor.userId, otherId].map((userId) =>
-        this.publisher.toUser(userId, { type: 'MEMBER_SETTINGS_CHANGED', tenantId: actor.tenantId, conversationId: dm.id, userId, conversation: dm }),
+        this.publisher.toUser(userId, {
+          type: 'MEMBER_SETTINGS_CHANGED',
+          tenantId: actor.tenantId,
+          conversationId: dm.id,
+          userId,
+          conversation: dm,
+        }),
       ),
     );
   }
@@ -93,7 +118,9 @@ export class ManageBlocks {
 
   async block(actor: Actor, userId: string): Promise<boolean> {
     await writeLimit(this.limiter, this.settings, actor);
-    const target = isWellFormedId(userId) ? await this.users.findById(actor.tenantId, userId) : null;
+    const target = isWellFormedId(userId)
+      ? await this.users.findById(actor.tenantId, userId)
+      : null;
     if (!target) throw notFound('user');
     if (target.id === actor.userId) throw invalid('userId', 'you cannot block yourself');
     await this.blocks.block(actor.tenantId, actor.userId, target.id, this.clock.now());
@@ -117,7 +144,11 @@ export class ManageBlocks {
   }
 
   private async announce(actor: Actor, otherId: string): Promise<void> {
-    const event = { type: 'BLOCKS_CHANGED' as const, tenantId: actor.tenantId, userId: actor.userId };
+    const event = {
+      type: 'BLOCKS_CHANGED' as const,
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+    };
     // Each one's presence watchers re-evaluate too: a block hides presence both ways.
     const both = await this.users.findByIds(actor.tenantId, [actor.userId, otherId]);
     await Promise.all([

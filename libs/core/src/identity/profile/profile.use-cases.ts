@@ -53,7 +53,12 @@ export class UpdateProfile {
   ) {}
 
   async execute(actor: Actor, input: ProfileInput): Promise<User> {
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
     const patch: ProfilePatch = {};
     if (input.name !== undefined) {
       if (input.name === null) throw invalid('name', 'name cannot be removed');
@@ -65,7 +70,8 @@ export class UpdateProfile {
     const statusEmoji = checkOptionalText('statusEmoji', input.statusEmoji, 8);
     if (statusEmoji !== undefined) patch.statusEmoji = statusEmoji;
     if (input.presencePrivacy !== undefined && input.presencePrivacy !== null) {
-      if (!PRIVACY.includes(input.presencePrivacy)) throw invalid('presencePrivacy', 'unknown privacy setting');
+      if (!PRIVACY.includes(input.presencePrivacy))
+        throw invalid('presencePrivacy', 'unknown privacy setting');
       patch.presencePrivacy = input.presencePrivacy;
     }
     const user = await this.users.update(actor.tenantId, actor.userId, patch, this.clock.now());
@@ -73,14 +79,23 @@ export class UpdateProfile {
     if (patch.presencePrivacy !== undefined) {
       // Watchers re-evaluate what they may see of this user's presence.
       await Promise.all([
-        this.publisher.toUser(actor.userId, { type: 'BLOCKS_CHANGED', tenantId: actor.tenantId, userId: actor.userId }),
+        this.publisher.toUser(actor.userId, {
+          type: 'BLOCKS_CHANGED',
+          tenantId: actor.tenantId,
+          userId: actor.userId,
+        }),
         this.publisher.presenceVisibilityChanged([user]),
       ]);
     }
     const shown: (keyof ProfilePatch)[] = ['name', 'avatarUrl', 'statusText', 'statusEmoji'];
     if (shown.some((field) => patch[field] !== undefined)) {
       // Contacts and people in shared conversations see the new name without reloading.
-      await this.publisher.toPresence({ type: 'PROFILE_CHANGED', tenantId: actor.tenantId, userId: actor.userId, user });
+      await this.publisher.toPresence({
+        type: 'PROFILE_CHANGED',
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        user,
+      });
     }
     return user;
   }
@@ -88,13 +103,15 @@ export class UpdateProfile {
 
 function checkAvatarUrl(value: string | null): string | null {
   if (value === null || value.trim() === '') return null;
-  if (typeof value !== 'string' || value.length > 2048) throw invalid('avatarUrl', 'avatar URL is too long');
+  if (typeof value !== 'string' || value.length > 2048)
+    throw invalid('avatarUrl', 'avatar URL is too long');
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
     throw invalid('avatarUrl', 'avatar URL is not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('avatarUrl', 'avatar URL must be http(s)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid('avatarUrl', 'avatar URL must be http(s)');
   return url.toString();
 }

@@ -16,7 +16,8 @@ const world = fc.record({
 });
 
 function policyOver(contacts: [Person, Person][], blocks: [Person, Person][]): UserViewPolicy {
-  const has = (edges: [Person, Person][], a: string, b: string) => edges.some(([x, y]) => x === a && y === b);
+  const has = (edges: [Person, Person][], a: string, b: string) =>
+    edges.some(([x, y]) => x === a && y === b);
   const among = (edges: [Person, Person][], user: string, others: readonly string[]) => ({
     out: new Set(others.filter((o) => has(edges, user, o))),
     in: new Set(others.filter((o) => has(edges, o, user))),
@@ -30,8 +31,10 @@ function policyOver(contacts: [Person, Person][], blocks: [Person, Person][]): U
     },
   } as unknown as ContactRepository;
   const blockRepo = {
-    hasBlocked: async (_t: string, blocker: string, blocked: string) => has(blocks, blocker, blocked),
-    isBlockedEitherWay: async (_t: string, a: string, b: string) => has(blocks, a, b) || has(blocks, b, a),
+    hasBlocked: async (_t: string, blocker: string, blocked: string) =>
+      has(blocks, blocker, blocked),
+    isBlockedEitherWay: async (_t: string, a: string, b: string) =>
+      has(blocks, a, b) || has(blocks, b, a),
     blocksAmong: async (_t: string, user: string, others: readonly string[]) => {
       const r = among(blocks, user, others);
       return { blocked: r.out, blockedBy: r.in };
@@ -40,15 +43,20 @@ function policyOver(contacts: [Person, Person][], blocks: [Person, Person][]): U
   return new UserViewPolicy(contactRepo, blockRepo);
 }
 
-const user = (id: Person, presencePrivacy: PresencePrivacy): User => ({ id, tenantId: 't', presencePrivacy }) as unknown as User;
+const user = (id: Person, presencePrivacy: PresencePrivacy): User =>
+  ({ id, tenantId: 't', presencePrivacy }) as unknown as User;
 
 describe('UserViewPolicy: consent is the target’s', () => {
   it('shows a phone only to its owner and to users in the owner’s contacts whom the owner has not blocked', async () => {
     await fc.assert(
       fc.asyncProperty(world, pair, async ({ contacts, blocks, privacy }, [viewer, target]) => {
         const policy = policyOver(contacts, blocks);
-        const granted = contacts.some(([o, c]) => o === target && c === viewer) && !blocks.some(([b, d]) => b === target && d === viewer);
-        expect(await policy.canSeePhone(viewer, user(target, privacy))).toBe(viewer === target || granted);
+        const granted =
+          contacts.some(([o, c]) => o === target && c === viewer) &&
+          !blocks.some(([b, d]) => b === target && d === viewer);
+        expect(await policy.canSeePhone(viewer, user(target, privacy))).toBe(
+          viewer === target || granted,
+        );
       }),
       { numRuns: 300 },
     );
@@ -58,7 +66,9 @@ describe('UserViewPolicy: consent is the target’s', () => {
     await fc.assert(
       fc.asyncProperty(world, pair, async ({ contacts, blocks, privacy }, [viewer, target]) => {
         fc.pre(viewer !== target);
-        const withViewerEdge = contacts.some(([o, c]) => o === viewer && c === target) ? contacts : [...contacts, [viewer, target] as [Person, Person]];
+        const withViewerEdge = contacts.some(([o, c]) => o === viewer && c === target)
+          ? contacts
+          : [...contacts, [viewer, target] as [Person, Person]];
         const withoutViewerEdge = contacts.filter(([o, c]) => !(o === viewer && c === target));
         const a = policyOver(withViewerEdge, blocks);
         const b = policyOver(withoutViewerEdge, blocks);
@@ -74,10 +84,13 @@ describe('UserViewPolicy: consent is the target’s', () => {
     await fc.assert(
       fc.asyncProperty(world, pair, async ({ contacts, blocks, privacy }, [viewer, target]) => {
         const policy = policyOver(contacts, blocks);
-        const blocked = blocks.some(([x, y]) => (x === viewer && y === target) || (x === target && y === viewer));
+        const blocked = blocks.some(
+          ([x, y]) => (x === viewer && y === target) || (x === target && y === viewer),
+        );
         const inTargetsContacts = contacts.some(([o, c]) => o === target && c === viewer);
         const expected =
-          viewer === target || (!blocked && (privacy === 'EVERYONE' || (privacy === 'CONTACTS' && inTargetsContacts)));
+          viewer === target ||
+          (!blocked && (privacy === 'EVERYONE' || (privacy === 'CONTACTS' && inTargetsContacts)));
         expect(await policy.canSeePresence(viewer, user(target, privacy))).toBe(expected);
       }),
       { numRuns: 300 },

@@ -51,8 +51,14 @@ export class UserViewPolicy {
     const tenantId = targets[0]?.tenantId;
     const [contacts, blocks] =
       tenantId && others.length > 0
-        ? await Promise.all([this.contacts.relationsAmong(tenantId, viewerId, others), this.blocks.blocksAmong(tenantId, viewerId, others)])
-        : [{ contacts: new Set<UserId>(), contactOf: new Set<UserId>() }, { blocked: new Set<UserId>(), blockedBy: new Set<UserId>() }];
+        ? await Promise.all([
+            this.contacts.relationsAmong(tenantId, viewerId, others),
+            this.blocks.blocksAmong(tenantId, viewerId, others),
+          ])
+        : [
+            { contacts: new Set<UserId>(), contactOf: new Set<UserId>() },
+            { blocked: new Set<UserId>(), blockedBy: new Set<UserId>() },
+          ];
     for (const target of targets) {
       const relation: Relation = {
         isContact: contacts.contacts.has(target.id),

@@ -34,20 +34,46 @@ export class RequestLoginCode {
     private readonly settings: CoreSettings,
   ) {}
 
-  async execute(input: { phone: string; tenant?: string | null; clientIp: string }): Promise<RequestLoginCodeResult> {
+  async execute(input: {
+    phone: string;
+    tenant?: string | null;
+    clientIp: string;
+  }): Promise<RequestLoginCodeResult> {
     const tenantId = signInTenantId(input.tenant);
     const phone = normalizePhone(input.phone);
     const s = this.settings;
-    await enforceRateLimit(this.limiter, `code:ip:${addressGroup(input.clientIp)}`, s.codesPerIp, 'code requests from this address');
-    await enforceRateLimit(this.limiter, `code:phone:${tenantId}:${phone}`, s.codesPerPhone, 'code requests for this number');
-    await enforceRateLimit(this.limiter, `sms:tenant:${tenantId}`, s.smsPerTenant, 'code requests for this tenant');
+    await enforceRateLimit(
+      this.limiter,
+      `code:ip:${addressGroup(input.clientIp)}`,
+      s.codesPerIp,
+      'code requests from this address',
+    );
+    await enforceRateLimit(
+      this.limiter,
+      `code:phone:${tenantId}:${phone}`,
+      s.codesPerPhone,
+      'code requests for this number',
+    );
+    await enforceRateLimit(
+      this.limiter,
+      `sms:tenant:${tenantId}`,
+      s.smsPerTenant,
+      'code requests for this tenant',
+    );
     await enforceRateLimit(this.limiter, 'sms:global', s.smsGlobal, 'code requests');
-    const result: RequestLoginCodeResult = { sent: true, expiresInSeconds: Math.round(s.loginCodeTtlMs / 1000) };
+    const result: RequestLoginCodeResult = {
+      sent: true,
+      expiresInSeconds: Math.round(s.loginCodeTtlMs / 1000),
+    };
     const tenant = await this.tenants.findById(tenantId);
     if (!tenant) return result;
     if (!tenant.phoneSignUp && !(await this.users.findByPhone(tenant.id, phone))) return result;
     const code = this.hasher.generate();
-    await this.codes.put(this.hasher.key(tenant.id, phone), this.hasher.hash(tenant.id, phone, code), s.loginCodeTtlMs);
+    await this.codes.put(
+      this.hasher.key(tenant.id, phone),
+      this.hasher.hash(tenant.id, phone, code),
+      s.loginCodeTtlMs,
+    );
     const minutes = Math.round(s.loginCodeTtlMs / 60_000);
     await this.sms.send({
       to: phone,

@@ -8,6 +8,7 @@ import { DEFAULT_TENANT, TENANT_ID_PATTERN } from '../../tenancy/tenant';
  */
 export function signInTenantId(tenant: string | null | undefined): string {
   const id = tenant ?? DEFAULT_TENANT;
-  if (typeof id !== 'string' || !TENANT_ID_PATTERN.test(id)) throw invalid('tenant', 'tenant id is not valid');
+  if (typeof id !== 'string' || !TENANT_ID_PATTERN.test(id))
+    throw invalid('tenant', 'tenant id is not valid');
   return id;
 }

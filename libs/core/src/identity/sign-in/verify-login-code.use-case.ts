@@ -39,8 +39,16 @@ export class VerifyLoginCode {
     const tenantId = signInTenantId(input.tenant);
     const phone = normalizePhone(input.phone);
     // Validate the name before the code is spent, so a bad name costs no attempt.
-    const name = input.name === undefined || input.name === null ? null : checkText('name', input.name, { min: 1, max: 64 });
-    await enforceRateLimit(this.limiter, `verify:ip:${addressGroup(input.clientIp)}`, this.settings.verifyPerIp, 'sign-in attempts from this address');
+    const name =
+      input.name === undefined || input.name === null
+        ? null
+        : checkText('name', input.name, { min: 1, max: 64 });
+    await enforceRateLimit(
+      this.limiter,
+      `verify:ip:${addressGroup(input.clientIp)}`,
+      this.settings.verifyPerIp,
+      'sign-in attempts from this address',
+    );
     const code = typeof input.code === 'string' && input.code.length <= 16 ? input.code.trim() : '';
     // An unknown tenant has no codes: it answers "expired" through the same path as a known one.
     const key = this.hasher.key(tenantId, phone);
@@ -54,18 +62,28 @@ export class VerifyLoginCode {
       case 'burned':
         throw new DomainError('LOGIN_CODE_EXPIRED', 'too many wrong codes: request a new one');
       case 'missing':
-        throw new DomainError('LOGIN_CODE_EXPIRED', 'the code expired or was already used: request a new one');
+        throw new DomainError(
+          'LOGIN_CODE_EXPIRED',
+          'the code expired or was already used: request a new one',
+        );
     }
     const tenant = await this.tenants.findById(tenantId);
-    if (!tenant) throw new DomainError('LOGIN_CODE_EXPIRED', 'the code expired or was already used: request a new one');
+    if (!tenant)
+      throw new DomainError(
+        'LOGIN_CODE_EXPIRED',
+        'the code expired or was already used: request a new one',
+      );
     let user = await this.users.findByPhone(tenant.id, phone);
     if (!user) {
       // Codes go only to registered numbers then; this one signed up while the setting changed.
-      if (!tenant.phoneSignUp) throw new DomainError('FORBIDDEN', 'phone sign-up is turned off for this tenant');
+      if (!tenant.phoneSignUp)
+        throw new DomainError('FORBIDDEN', 'phone sign-up is turned off for this tenant');
       if (!name) {
         // The code was right: keep it usable so the client can resend it with a name.
         await this.codes.put(key, hash, this.settings.loginCodeTtlMs);
-        throw new DomainError('NAME_REQUIRED', 'a name is required to create the account', { field: 'name' });
+        throw new DomainError('NAME_REQUIRED', 'a name is required to create the account', {
+          field: 'name',
+        });
       }
       user = await this.createUser(tenant.id, phone, name);
     }

@@ -28,8 +28,20 @@ function setup() {
     },
   } as unknown as SessionRepository;
   const clock = { now: () => new Date(nowMs) } as unknown as Clock;
-  const auth = new Authenticate(tokens, sessions, {} as TenantRepository, {} as UserRepository, clock);
-  return { auth, calls, revoked, advance: (ms: number) => (nowMs += ms), nowS: () => Math.floor(nowMs / 1000) };
+  const auth = new Authenticate(
+    tokens,
+    sessions,
+    {} as TenantRepository,
+    {} as UserRepository,
+    clock,
+  );
+  return {
+    auth,
+    calls,
+    revoked,
+    advance: (ms: number) => (nowMs += ms),
+    nowS: () => Math.floor(nowMs / 1000),
+  };
 }
 
 describe('Authenticate verified-token cache', () => {

@@ -62,27 +62,37 @@ export class Authenticate {
 
   /** Drops expired answers, so the caches hold about two seconds of traffic, not 50,000 entries. */
   private prune(nowMs: number): void {
-    for (const [token, entry] of this.verified) if (entry.until <= nowMs) this.verified.delete(token);
-    for (const [id, entry] of this.sessionCache) if (entry.until <= nowMs) this.sessionCache.delete(id);
+    for (const [token, entry] of this.verified)
+      if (entry.until <= nowMs) this.verified.delete(token);
+    for (const [id, entry] of this.sessionCache)
+      if (entry.until <= nowMs) this.sessionCache.delete(id);
   }
 
   /** Forgets cached session state (after a revocation this instance learned about). */
   forgetSession(sessionId: string): void {
     this.sessionCache.delete(sessionId);
-    for (const [token, entry] of this.verified) if (entry.actor.sessionId === sessionId) this.verified.delete(token);
+    for (const [token, entry] of this.verified)
+      if (entry.actor.sessionId === sessionId) this.verified.delete(token);
   }
 
   /** Forgets cached tokens of a tenant whose signing secret this instance just rotated. */
   forgetTenant(tenantId: string): void {
-    for (const [token, entry] of this.verified) if (entry.actor.tenantId === tenantId) this.verified.delete(token);
+    for (const [token, entry] of this.verified)
+      if (entry.actor.tenantId === tenantId) this.verified.delete(token);
   }
 
   private async verify(token: string, now: Date): Promise<Authenticated> {
     const issuer = this.tokens.issuerOf(token);
     if (issuer?.startsWith('app:')) return this.fromAppToken(token, issuer.slice(4), now);
     const claims = await this.tokens.verifyAccess(token, now);
-    if (await this.isRevoked(claims.sessionId, now)) throw new DomainError('TOKEN_REVOKED', 'session was revoked');
-    return { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt };
+    if (await this.isRevoked(claims.sessionId, now))
+      throw new DomainError('TOKEN_REVOKED', 'session was revoked');
+    return {
+      tenantId: claims.tenantId,
+      userId: claims.userId,
+      sessionId: claims.sessionId,
+      expiresAt: claims.expiresAt,
+    };
   }
 
   private async isRevoked(sessionId: string, now: Date): Promise<boolean> {
@@ -96,7 +106,8 @@ export class Authenticate {
   }
 
   private async fromAppToken(token: string, tenantId: string, now: Date): Promise<Authenticated> {
-    if (!TENANT_ID_PATTERN.test(tenantId)) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    if (!TENANT_ID_PATTERN.test(tenantId))
+      throw new DomainError('UNAUTHENTICATED', 'invalid token');
     const tenant = await this.tenants.findById(tenantId);
     if (!tenant || !tenant.signingSecret) throw new DomainError('UNAUTHENTICATED', 'invalid token');
     const claims = await this.tokens.verifyAppToken(token, tenant.id, tenant.signingSecret, now);
@@ -124,8 +135,14 @@ export class Authenticate {
         if (!user) throw error;
       }
     }
-    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).exp as number;
-    return { tenantId: tenant.id, userId: user.id, sessionId: null, expiresAt: new Date(exp * 1000) };
+    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+      .exp as number;
+    return {
+      tenantId: tenant.id,
+      userId: user.id,
+      sessionId: null,
+      expiresAt: new Date(exp * 1000),
+    };
   }
 }
 
@@ -136,7 +153,10 @@ function appUserName(claim: string | null, externalId: string): string {
   try {
     return checkText('name', cut, { min: 1, max: 64 });
   } catch {
-    throw new DomainError('UNAUTHENTICATED', 'app token name claim must be 1–64 characters without control characters');
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'app token name claim must be 1–64 characters without control characters',
+    );
   }
 }
 
@@ -145,6 +165,7 @@ export function parseBearer(authorization: string | null | undefined): string {
     throw new DomainError('UNAUTHENTICATED', 'missing access token');
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', 'authorization must be "Bearer <token>"');
+  if (!match?.[1])
+    throw new DomainError('UNAUTHENTICATED', 'authorization must be "Bearer <token>"');
   return match[1];
 }

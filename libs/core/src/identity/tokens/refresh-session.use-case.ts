@@ -29,7 +29,8 @@ export class RefreshSession {
     const token = await this.sessions.findRefreshToken(hash);
     if (!token) throw new DomainError('UNAUTHENTICATED', 'invalid refresh token');
     const session = await this.sessions.findSession(token.sessionId);
-    if (!session || session.revokedAt) throw new DomainError('TOKEN_REVOKED', 'session was revoked');
+    if (!session || session.revokedAt)
+      throw new DomainError('TOKEN_REVOKED', 'session was revoked');
     if (token.expiresAt <= now) throw new DomainError('TOKEN_EXPIRED', 'refresh token expired');
     const won = await this.sessions.markRefreshTokenUsed(hash, now);
     if (!won) {

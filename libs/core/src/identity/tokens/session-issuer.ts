@@ -26,7 +26,13 @@ export class SessionIssuer {
   async open(user: User): Promise<AuthResult> {
     const now = this.clock.now();
     const sessionId = newId();
-    await this.sessions.createSession({ id: sessionId, tenantId: user.tenantId, userId: user.id, createdAt: now, revokedAt: null });
+    await this.sessions.createSession({
+      id: sessionId,
+      tenantId: user.tenantId,
+      userId: user.id,
+      createdAt: now,
+      revokedAt: null,
+    });
     return this.issue(user, sessionId, now);
   }
 
@@ -39,7 +45,10 @@ export class SessionIssuer {
       expiresAt: new Date(now.getTime() + this.settings.refreshTokenTtlDays * 86_400_000),
       usedAt: null,
     });
-    const access = await this.tokens.signAccess({ tenantId: user.tenantId, userId: user.id, sessionId }, now);
+    const access = await this.tokens.signAccess(
+      { tenantId: user.tenantId, userId: user.id, sessionId },
+      now,
+    );
     return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
   }
 }

@@ -9,12 +9,18 @@ const now = new Date();
 
 async function appToken(aud: string | string[] | undefined): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('app:acme').setSubject('u1').setIssuedAt(iat).setExpirationTime(iat + 600);
+  const jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('app:acme')
+    .setSubject('u1')
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 600);
   if (aud !== undefined) jwt.setAudience(aud);
   return jwt.sign(new TextEncoder().encode(SECRET));
 }
 
-const service = (overrides: Partial<CoreSettings> = {}) => new TokenService(new CoreSettings({ jwtSecret: 'j'.repeat(32), ...overrides }));
+const service = (overrides: Partial<CoreSettings> = {}) =>
+  new TokenService(new CoreSettings({ jwtSecret: 'j'.repeat(32), ...overrides }));
 const outcome = async (svc: TokenService, aud: string | string[] | undefined) => {
   try {
     await svc.verifyAppToken(await appToken(aud), 'acme', SECRET, now);
@@ -36,7 +42,10 @@ describe('TokenService app-token audience', () => {
   });
 
   it('refuses tokens without aud when the audience is required, and honours another configured audience', async () => {
-    const svc = service({ appTokenAudience: 'https://chat.example.com', appTokenRequireAudience: true });
+    const svc = service({
+      appTokenAudience: 'https://chat.example.com',
+      appTokenRequireAudience: true,
+    });
     expect(await outcome(svc, undefined)).toBe('UNAUTHENTICATED');
     expect(await outcome(svc, 'chatter')).toBe('UNAUTHENTICATED');
     expect(await outcome(svc, 'https://chat.example.com')).toBe('ok');

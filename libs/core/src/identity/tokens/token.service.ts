@@ -32,11 +32,15 @@ export class TokenService {
   private readonly key: Uint8Array;
 
   constructor(private readonly settings: CoreSettings) {
-    if (settings.jwtSecret.length < 32) throw new Error('JWT secret must be at least 32 characters');
+    if (settings.jwtSecret.length < 32)
+      throw new Error('JWT secret must be at least 32 characters');
     this.key = new TextEncoder().encode(settings.jwtSecret);
   }
 
-  async signAccess(claims: Omit<AccessClaims, 'expiresAt'>, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  async signAccess(
+    claims: Omit<AccessClaims, 'expiresAt'>,
+    now: Date,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + this.settings.accessTokenTtlSeconds;
     const token = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
@@ -62,21 +66,40 @@ export class TokenService {
   async verifyAccess(token: string, now: Date): Promise<AccessClaims> {
     const { payload } = await this.verify(token, this.key, now, { issuer: ISSUER });
     const { sub, tid, sid, exp } = payload;
-    if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
+    if (
+      typeof sub !== 'string' ||
+      typeof tid !== 'string' ||
+      typeof sid !== 'string' ||
+      typeof exp !== 'number'
+    ) {
       throw new DomainError('UNAUTHENTICATED', 'invalid access token');
     }
     return { tenantId: tid, userId: sub, sessionId: sid, expiresAt: new Date(exp * 1000) };
   }
 
   /** Verifies a token a tenant's backend signed with its secret (`iss: app:<tenant>`). */
-  async verifyAppToken(token: string, tenantId: string, secret: string, now: Date): Promise<AppTokenClaims> {
-    const { payload } = await this.verify(token, new TextEncoder().encode(secret), now, { issuer: `app:${tenantId}` });
+  async verifyAppToken(
+    token: string,
+    tenantId: string,
+    secret: string,
+    now: Date,
+  ): Promise<AppTokenClaims> {
+    const { payload } = await this.verify(token, new TextEncoder().encode(secret), now, {
+      issuer: `app:${tenantId}`,
+    });
     const { sub, exp, iat, name, aud } = payload;
     // A token minted for another service (another audience) with the same secret is not ours.
     if (aud === undefined) {
-      if (this.settings.appTokenRequireAudience) throw new DomainError('UNAUTHENTICATED', `app token needs aud: "${this.settings.appTokenAudience}"`);
+      if (this.settings.appTokenRequireAudience)
+        throw new DomainError(
+          'UNAUTHENTICATED',
+          `app token needs aud: "${this.settings.appTokenAudience}"`,
+        );
     } else if (!(Array.isArray(aud) ? aud : [aud]).includes(this.settings.appTokenAudience)) {
-      throw new DomainError('UNAUTHENTICATED', `app token audience must include "${this.settings.appTokenAudience}"`);
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        `app token audience must include "${this.settings.appTokenAudience}"`,
+      );
     }
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || typeof exp !== 'number') {
       throw new DomainError('UNAUTHENTICATED', 'app token needs sub (1-128 chars) and exp');
@@ -97,9 +120,14 @@ export class TokenService {
     }
     try {
       // Only HS256 is accepted: `alg: none` and algorithm confusion are refused here.
-      return await jwtVerify(token, key, { algorithms: ['HS256'], issuer: opts.issuer, currentDate: now });
+      return await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        issuer: opts.issuer,
+        currentDate: now,
+      });
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new DomainError('TOKEN_EXPIRED', 'token expired');
+      if (error instanceof errors.JWTExpired)
+        throw new DomainError('TOKEN_EXPIRED', 'token expired');
       throw new DomainError('UNAUTHENTICATED', 'invalid token');
     }
   }

@@ -29,9 +29,13 @@ import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-ac
 const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
 
-function checkVisibility(value: HistoryVisibility | null | undefined, kind: ConversationKind): HistoryVisibility {
+function checkVisibility(
+  value: HistoryVisibility | null | undefined,
+  kind: ConversationKind,
+): HistoryVisibility {
   if (value === undefined || value === null) return defaultHistoryVisibility(kind);
-  if (!VISIBILITIES.includes(value)) throw invalid('historyVisibility', 'unknown history visibility');
+  if (!VISIBILITIES.includes(value))
+    throw invalid('historyVisibility', 'unknown history visibility');
   return value;
 }
 
@@ -52,12 +56,18 @@ export class CreateConversations {
   async openDirect(actor: Actor, userId: string): Promise<Conversation> {
     const other = isWellFormedId(userId) ? await this.users.findById(actor.tenantId, userId) : null;
     if (!other) throw notFound('user');
-    if (other.id === actor.userId) throw invalid('userId', 'you cannot open a direct conversation with yourself');
+    if (other.id === actor.userId)
+      throw invalid('userId', 'you cannot open a direct conversation with yourself');
     if (await this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, other.id)) {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }
     const key = directKey(actor.userId, other.id);
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
     // Starting conversations with new people has its own, tighter budget (message-request spam).
     if (!(await this.conversations.findByUniqueKey(actor.tenantId, key))) {
       await enforceRateLimit(
@@ -84,24 +94,48 @@ export class CreateConversations {
   ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'GROUP');
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
-    const memberIds = await this.existingUsers(actor, input.memberIds, this.settings.maxGroupMembers - 1);
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
+    const memberIds = await this.existingUsers(
+      actor,
+      input.memberIds,
+      this.settings.maxGroupMembers - 1,
+    );
     const members: NewMember[] = [
       { userId: actor.userId, role: 'OWNER' },
       ...memberIds.map((userId) => ({ userId, role: 'MEMBER' as const })),
     ];
-    const conversation = await this.conversations.create(this.draft(actor, 'GROUP', title, null, visibility), members);
-    await this.announce(conversation, members.map((m) => m.userId));
+    const conversation = await this.conversations.create(
+      this.draft(actor, 'GROUP', title, null, visibility),
+      members,
+    );
+    await this.announce(
+      conversation,
+      members.map((m) => m.userId),
+    );
     return conversation;
   }
 
-  async createChannel(actor: Actor, input: { title: string; historyVisibility?: HistoryVisibility | null }): Promise<Conversation> {
+  async createChannel(
+    actor: Actor,
+    input: { title: string; historyVisibility?: HistoryVisibility | null },
+  ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
-    const conversation = await this.conversations.create(this.draft(actor, 'CHANNEL', title, null, visibility), [
-      { userId: actor.userId, role: 'OWNER' },
-    ]);
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
+    const conversation = await this.conversations.create(
+      this.draft(actor, 'CHANNEL', title, null, visibility),
+      [{ userId: actor.userId, role: 'OWNER' }],
+    );
     await this.announce(conversation, [actor.userId]);
     return conversation;
   }
@@ -133,13 +167,17 @@ export class CreateConversations {
   async existingUsers(actor: Actor, ids: string[], max: number): Promise<UserId[]> {
     if (!Array.isArray(ids)) throw invalid('memberIds', 'memberIds must be a list');
     const unique = [...new Set(ids)].filter((id) => id !== actor.userId);
-    if (unique.length > max) throw invalid('memberIds', `at most ${max} members can be added at once`);
+    if (unique.length > max)
+      throw invalid('memberIds', `at most ${max} members can be added at once`);
     if (!unique.every(isWellFormedId)) throw notFound('user');
     const found = await this.users.findByIds(actor.tenantId, unique);
     if (found.length !== unique.length) throw notFound('user');
     // Blocking holds in groups too: nobody puts a user who blocked them (or whom they blocked) in one.
-    const blocked = await Promise.all(unique.map((id) => this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, id)));
-    if (blocked.some(Boolean)) throw new DomainError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
+    const blocked = await Promise.all(
+      unique.map((id) => this.blocks.isBlockedEitherWay(actor.tenantId, actor.userId, id)),
+    );
+    if (blocked.some(Boolean))
+      throw new DomainError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
     return unique;
   }
 
@@ -203,7 +241,12 @@ export class ManageMembers {
     if (!visible || visible.conversation.kind !== 'CHANNEL') throw notFound('conversation');
     await this.limit(actor);
     if (visible.member) return visible.conversation;
-    const mutations = await this.conversations.addMembers(actor.tenantId, conversationId, [{ userId: actor.userId, role: 'MEMBER' }], this.clock.now());
+    const mutations = await this.conversations.addMembers(
+      actor.tenantId,
+      conversationId,
+      [{ userId: actor.userId, role: 'MEMBER' }],
+      this.clock.now(),
+    );
     return this.publish(visible.conversation, mutations);
   }
 
@@ -212,7 +255,11 @@ export class ManageMembers {
     notInDirect(conversation);
     await this.limit(actor);
     const room = this.settings.maxGroupMembers - conversation.memberCount;
-    const ids = await this.creator.existingUsers(actor, userIds, Math.max(0, Math.min(room, this.settings.maxGroupMembers)));
+    const ids = await this.creator.existingUsers(
+      actor,
+      userIds,
+      Math.max(0, Math.min(room, this.settings.maxGroupMembers)),
+    );
     if (ids.length === 0) return conversation;
     const mutations = await this.conversations.addMembers(
       actor.tenantId,
@@ -225,31 +272,67 @@ export class ManageMembers {
 
   async remove(actor: Actor, conversationId: string, userId: string): Promise<Conversation> {
     if (userId === actor.userId) throw invalid('userId', 'use leaveConversation to leave');
-    const { conversation, member: me } = await this.access.withRole(actor, conversationId, ADMIN_ROLES);
+    const { conversation, member: me } = await this.access.withRole(
+      actor,
+      conversationId,
+      ADMIN_ROLES,
+    );
     notInDirect(conversation);
-    const target = isWellFormedId(userId) ? await this.conversations.getMember(actor.tenantId, conversationId, userId) : null;
+    const target = isWellFormedId(userId)
+      ? await this.conversations.getMember(actor.tenantId, conversationId, userId)
+      : null;
     if (!target) throw notFound('member');
-    if (target.role === 'OWNER' && me.role !== 'OWNER') throw new DomainError('FORBIDDEN', 'only owners can remove owners');
+    if (target.role === 'OWNER' && me.role !== 'OWNER')
+      throw new DomainError('FORBIDDEN', 'only owners can remove owners');
     await this.limit(actor);
-    const mutation = await this.conversations.removeMember(actor.tenantId, conversationId, userId, 'REMOVED', this.clock.now());
+    const mutation = await this.conversations.removeMember(
+      actor.tenantId,
+      conversationId,
+      userId,
+      'REMOVED',
+      this.clock.now(),
+    );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 
-  async setRole(actor: Actor, conversationId: string, userId: string, role: MemberRole): Promise<Conversation> {
+  async setRole(
+    actor: Actor,
+    conversationId: string,
+    userId: string,
+    role: MemberRole,
+  ): Promise<Conversation> {
     if (!ROLES.includes(role)) throw invalid('role', 'unknown role');
-    const { conversation, member: me } = await this.access.withRole(actor, conversationId, ADMIN_ROLES);
+    const { conversation, member: me } = await this.access.withRole(
+      actor,
+      conversationId,
+      ADMIN_ROLES,
+    );
     notInDirect(conversation);
-    const target = isWellFormedId(userId) ? await this.conversations.getMember(actor.tenantId, conversationId, userId) : null;
+    const target = isWellFormedId(userId)
+      ? await this.conversations.getMember(actor.tenantId, conversationId, userId)
+      : null;
     if (!target) throw notFound('member');
     if ((role === 'OWNER' || target.role === 'OWNER') && me.role !== 'OWNER') {
       throw new DomainError('FORBIDDEN', 'only owners can grant or take ownership');
     }
     if (target.role === role) return conversation;
-    if (target.role === 'OWNER' && (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1) {
-      throw new DomainError('LAST_OWNER', 'the last owner must hand ownership to someone else first');
+    if (
+      target.role === 'OWNER' &&
+      (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1
+    ) {
+      throw new DomainError(
+        'LAST_OWNER',
+        'the last owner must hand ownership to someone else first',
+      );
     }
     await this.limit(actor);
-    const mutation = await this.conversations.setRole(actor.tenantId, conversationId, userId, role, this.clock.now());
+    const mutation = await this.conversations.setRole(
+      actor.tenantId,
+      conversationId,
+      userId,
+      role,
+      this.clock.now(),
+    );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 
@@ -264,22 +347,38 @@ export class ManageMembers {
     ) {
       throw new DomainError('LAST_OWNER', 'hand ownership to another member before leaving');
     }
-    const mutation = await this.conversations.removeMember(actor.tenantId, conversationId, actor.userId, 'LEFT', this.clock.now());
+    const mutation = await this.conversations.removeMember(
+      actor.tenantId,
+      conversationId,
+      actor.userId,
+      'LEFT',
+      this.clock.now(),
+    );
     if (mutation) {
-      const after = (await this.conversations.findById(actor.tenantId, conversationId)) ?? conversation;
+      const after =
+        (await this.conversations.findById(actor.tenantId, conversationId)) ?? conversation;
       await this.publisher.logged(after, mutation.event);
     }
     return true;
   }
 
   private async limit(actor: Actor): Promise<void> {
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
   }
 
-  private async publish(conversation: Conversation, mutations: MemberMutation[]): Promise<Conversation> {
+  private async publish(
+    conversation: Conversation,
+    mutations: MemberMutation[],
+  ): Promise<Conversation> {
     if (mutations.length === 0) return conversation;
     // Events carry the conversation as it is after the change (member count, last seq).
-    const after = (await this.conversations.findById(conversation.tenantId, conversation.id)) ?? conversation;
+    const after =
+      (await this.conversations.findById(conversation.tenantId, conversation.id)) ?? conversation;
     for (const mutation of mutations) await this.publisher.logged(after, mutation.event);
     return after;
   }
@@ -297,15 +396,30 @@ export class ConversationQueries {
     private readonly clock: Clock,
   ) {}
 
-  list(actor: Actor, first: number | null | undefined, after: string | null | undefined): Promise<Page<{ conversation: Conversation; member: Member }>> {
-    return this.conversations.listForUser(actor.tenantId, actor.userId, { first: pageSize(first, 50), after: after ?? null });
+  list(
+    actor: Actor,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<{ conversation: Conversation; member: Member }>> {
+    return this.conversations.listForUser(actor.tenantId, actor.userId, {
+      first: pageSize(first, 50),
+      after: after ?? null,
+    });
   }
 
-  get(actor: Actor, id: string): Promise<{ conversation: Conversation; member: Member | null } | null> {
+  get(
+    actor: Actor,
+    id: string,
+  ): Promise<{ conversation: Conversation; member: Member | null } | null> {
     return this.access.visible(actor, id);
   }
 
-  async channels(actor: Actor, query: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Conversation>> {
+  async channels(
+    actor: Actor,
+    query: string | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<Conversation>> {
     const q = checkOptionalText('query', query, 100) ?? null;
     const page = { first: pageSize(first, 50), after: after ?? null };
     if (q !== null) await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
@@ -324,7 +438,8 @@ export class ConversationQueries {
     after: string | null | undefined,
   ): Promise<Page<Member>> {
     const page = { first: pageSize(first), after: after ?? null };
-    if (conversation.kind !== 'CHANNEL' && !member) return { items: [], cursors: [], hasNextPage: false };
+    if (conversation.kind !== 'CHANNEL' && !member)
+      return { items: [], cursors: [], hasNextPage: false };
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     return this.conversations.listMembers(actor.tenantId, conversation.id, page);
   }
@@ -341,13 +456,24 @@ export class ConversationQueries {
     },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
     if (input.title !== undefined && input.title !== null) {
       notInDirect(conversation);
-      if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
+      if (!ADMIN_ROLES.includes(member.role))
+        throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
       const title = checkText('title', input.title, { min: 1, max: 100 });
       if (title !== conversation.title) {
-        const changed = await this.conversations.updateTitle(actor.tenantId, conversation.id, title, this.clock.now());
+        const changed = await this.conversations.updateTitle(
+          actor.tenantId,
+          conversation.id,
+          title,
+          this.clock.now(),
+        );
         if (changed) {
           conversation = changed.conversation;
           await this.publisher.logged(conversation, changed.event);
@@ -356,10 +482,19 @@ export class ConversationQueries {
     }
     if (input.historyVisibility !== undefined && input.historyVisibility !== null) {
       notInDirect(conversation);
-      if (!ADMIN_ROLES.includes(member.role)) throw new DomainError('FORBIDDEN', 'only conversation admins can change history visibility');
+      if (!ADMIN_ROLES.includes(member.role))
+        throw new DomainError(
+          'FORBIDDEN',
+          'only conversation admins can change history visibility',
+        );
       const visibility = checkVisibility(input.historyVisibility, conversation.kind);
       if (visibility !== conversation.historyVisibility) {
-        const changed = await this.conversations.updateHistoryVisibility(actor.tenantId, conversation.id, visibility, this.clock.now());
+        const changed = await this.conversations.updateHistoryVisibility(
+          actor.tenantId,
+          conversation.id,
+          visibility,
+          this.clock.now(),
+        );
         if (changed) {
           conversation = changed.conversation;
           await this.publisher.logged(conversation, changed.event);
@@ -375,7 +510,13 @@ export class ConversationQueries {
       }
     }
     if (Object.keys(patch).length > 0) {
-      member = (await this.conversations.updateMemberSettings(actor.tenantId, conversation.id, actor.userId, patch)) ?? member;
+      member =
+        (await this.conversations.updateMemberSettings(
+          actor.tenantId,
+          conversation.id,
+          actor.userId,
+          patch,
+        )) ?? member;
       await this.publisher.toUser(actor.userId, {
         type: 'MEMBER_SETTINGS_CHANGED',
         tenantId: actor.tenantId,

@@ -64,13 +64,18 @@ export class MessageRequests {
       throw invalid('conversationId', 'this conversation is not a message request');
     }
     await this.writeLimit(actor);
-    await this.conversations.updateMemberSettings(actor.tenantId, conversation.id, actor.userId, { archived: true });
+    await this.conversations.updateMemberSettings(actor.tenantId, conversation.id, actor.userId, {
+      archived: true,
+    });
     await announceSeenChanged(this.publisher, conversation, [actor.userId]);
     if (block) await this.manageBlocks.block(actor, other);
     return conversation;
   }
 
-  private async direct(actor: Actor, conversationId: string): Promise<{ conversation: Conversation; other: UserId }> {
+  private async direct(
+    actor: Actor,
+    conversationId: string,
+  ): Promise<{ conversation: Conversation; other: UserId }> {
     const { conversation } = await this.access.member(actor, conversationId);
     const other = otherMemberOf(conversation, actor.userId);
     if (!other) throw invalid('conversationId', 'only direct conversations have message requests');
@@ -78,12 +83,21 @@ export class MessageRequests {
   }
 
   private async writeLimit(actor: Actor): Promise<void> {
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
   }
 }
 
 /** Tells these members' clients that the conversation, as they see it, changed. */
-export async function announceSeenChanged(publisher: RealtimePublisher, conversation: Conversation, userIds: UserId[]): Promise<void> {
+export async function announceSeenChanged(
+  publisher: RealtimePublisher,
+  conversation: Conversation,
+  userIds: UserId[],
+): Promise<void> {
   await Promise.all(
     userIds.map((userId) =>
       publisher.toUser(userId, {

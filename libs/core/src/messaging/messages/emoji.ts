@@ -5,7 +5,13 @@ const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200D|\uFE0F|\
 const HAS_PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
 export function checkEmoji(value: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 32 || !EMOJI.test(value) || !HAS_PICTOGRAPH.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > 32 ||
+    !EMOJI.test(value) ||
+    !HAS_PICTOGRAPH.test(value)
+  ) {
     throw invalid('emoji', 'reaction must be a single emoji');
   }
   return value;

@@ -3,7 +3,13 @@ import { RateLimiter } from '../../limits/rate-limiter.port';
 import { Actor } from '../../shared/actor';
 import { invalid } from '../../shared/domain-error';
 import { MessageId } from '../../shared/ids';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize } from '../../shared/page';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  pageSize,
+} from '../../shared/page';
 import { CoreSettings } from '../../shared/settings';
 import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
@@ -46,16 +52,29 @@ export class MessageQueries {
         throw invalid(key, `${key} must be a non-negative integer`);
       }
     }
-    if ((args.first ?? null) !== null && (args.last ?? null) !== null) throw invalid('first', 'use either first or last');
+    if ((args.first ?? null) !== null && (args.last ?? null) !== null)
+      throw invalid('first', 'use either first or last');
     const { conversation, member } = await this.access.member(actor, conversationId);
-    const forward = (args.first ?? null) !== null || ((args.after ?? null) !== null && (args.last ?? null) === null);
-    const limit = pageSize(forward ? args.first : args.last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const forward =
+      (args.first ?? null) !== null ||
+      ((args.after ?? null) !== null && (args.last ?? null) === null);
+    const limit = pageSize(forward ? args.first : (args.last ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     // History visibility: nothing at or before the member's history start (docs/realtime.md).
     const start = member.historyFromSeq;
     const after = Math.max(args.after ?? 0, start);
     const range = forward
-      ? { afterSeq: after, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'forward' as const }
-      : { afterSeq: after > 0 ? after : undefined, beforeSeq: args.before ?? undefined, limit: limit + 1, direction: 'backward' as const };
+      ? {
+          afterSeq: after,
+          beforeSeq: args.before ?? undefined,
+          limit: limit + 1,
+          direction: 'forward' as const,
+        }
+      : {
+          afterSeq: after > 0 ? after : undefined,
+          beforeSeq: args.before ?? undefined,
+          limit: limit + 1,
+          direction: 'backward' as const,
+        };
     const rows = await this.messages.listBySeq(actor.tenantId, conversation.id, range);
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
@@ -64,7 +83,9 @@ export class MessageQueries {
     return {
       messages: page,
       hasPreviousPage: forward ? after > start : more,
-      hasNextPage: forward ? more : args.before !== undefined && args.before !== null && last < conversation.lastSeq,
+      hasNextPage: forward
+        ? more
+        : args.before !== undefined && args.before !== null && last < conversation.lastSeq,
     };
   }
 
@@ -78,11 +99,20 @@ export class MessageQueries {
     const text = checkText('query', query, { min: 1, max: 200 });
     const limit = pageSize(first, 50);
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw invalid('after', 'malformed cursor');
-    if (conversationId !== null && conversationId !== undefined) await this.access.member(actor, conversationId);
+    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000)
+      throw invalid('after', 'malformed cursor');
+    if (conversationId !== null && conversationId !== undefined)
+      await this.access.member(actor, conversationId);
     // Full-text search is the costliest read: each one that runs (each alias) counts.
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
-    const hits = await this.messages.search(actor.tenantId, actor.userId, text, conversationId ?? null, offset, limit + 1);
+    const hits = await this.messages.search(
+      actor.tenantId,
+      actor.userId,
+      text,
+      conversationId ?? null,
+      offset,
+      limit + 1,
+    );
     const page = hits.slice(0, limit).map((h) => h.message);
     return {
       messages: page,
@@ -92,7 +122,10 @@ export class MessageQueries {
   }
 
   /** Summaries for many messages at once, as the viewer sees them. */
-  async reactions(actor: Actor, messageIds: readonly MessageId[]): Promise<Map<MessageId, ReactionSummary[]>> {
+  async reactions(
+    actor: Actor,
+    messageIds: readonly MessageId[],
+  ): Promise<Map<MessageId, ReactionSummary[]>> {
     const all = await this.messages.reactions(actor.tenantId, messageIds, actor.userId);
     const grouped = new Map<MessageId, ReactionSummary[]>();
     for (const id of messageIds) grouped.set(id, []);
@@ -101,12 +134,22 @@ export class MessageQueries {
   }
 
   readBy(actor: Actor, message: Message): Promise<number> {
-    return this.conversations.countReaders(actor.tenantId, message.conversationId, message.seq, message.senderId);
+    return this.conversations.countReaders(
+      actor.tenantId,
+      message.conversationId,
+      message.seq,
+      message.senderId,
+    );
   }
 
   unreadCount(actor: Actor, conversation: Conversation, member: Member | null): Promise<number> {
     if (!member) return Promise.resolve(0);
-    return this.messages.countUnread(actor.tenantId, conversation.id, actor.userId, Math.max(member.readSeq, member.historyFromSeq));
+    return this.messages.countUnread(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+      Math.max(member.readSeq, member.historyFromSeq),
+    );
   }
 
   async byIds(actor: Actor, ids: readonly MessageId[]): Promise<Message[]> {

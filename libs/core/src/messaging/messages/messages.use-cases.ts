@@ -40,23 +40,46 @@ export class SendMessages {
   /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
   async send(
     actor: Actor,
-    input: { conversationId: string; clientMessageId: string; body: string; replyToId?: string | null },
+    input: {
+      conversationId: string;
+      clientMessageId: string;
+      body: string;
+      replyToId?: string | null;
+    },
   ): Promise<{ message: Message; created: boolean }> {
-    if (typeof input.clientMessageId !== 'string' || !CLIENT_MESSAGE_ID.test(input.clientMessageId)) {
-      throw invalid('clientMessageId', 'clientMessageId must be 1–64 characters of A–Z, a–z, 0–9, _ . : -');
+    if (
+      typeof input.clientMessageId !== 'string' ||
+      !CLIENT_MESSAGE_ID.test(input.clientMessageId)
+    ) {
+      throw invalid(
+        'clientMessageId',
+        'clientMessageId must be 1–64 characters of A–Z, a–z, 0–9, _ . : -',
+      );
     }
-    const body = checkText('body', input.body, { min: 1, max: MAX_BODY_LENGTH, multiline: true, keepVerbatim: true });
+    const body = checkText('body', input.body, {
+      min: 1,
+      max: MAX_BODY_LENGTH,
+      multiline: true,
+      keepVerbatim: true,
+    });
     const { conversation } = await this.access.member(actor, input.conversationId);
     await this.checkNotBlocked(actor, conversation);
     let replyToId: string | null = null;
     if (input.replyToId !== undefined && input.replyToId !== null) {
-      const replyTo = isWellFormedId(input.replyToId) ? await this.messages.findById(actor.tenantId, input.replyToId) : null;
+      const replyTo = isWellFormedId(input.replyToId)
+        ? await this.messages.findById(actor.tenantId, input.replyToId)
+        : null;
       if (!replyTo || replyTo.conversationId !== conversation.id) {
         throw invalid('replyToId', 'a reply must quote a message of the same conversation');
       }
       replyToId = replyTo.id;
     }
-    await enforceRateLimit(this.limiter, `send:${actor.tenantId}:${actor.userId}`, this.settings.sendsPerUser, 'messages');
+    await enforceRateLimit(
+      this.limiter,
+      `send:${actor.tenantId}:${actor.userId}`,
+      this.settings.sendsPerUser,
+      'messages',
+    );
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -80,7 +103,12 @@ export class SendMessages {
   }
 
   async edit(actor: Actor, id: string, body: string): Promise<Message> {
-    const text = checkText('body', body, { min: 1, max: MAX_BODY_LENGTH, multiline: true, keepVerbatim: true });
+    const text = checkText('body', body, {
+      min: 1,
+      max: MAX_BODY_LENGTH,
+      multiline: true,
+      keepVerbatim: true,
+    });
     const { message, membership } = await this.load(actor, id);
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
@@ -114,7 +142,10 @@ export class SendMessages {
     return this.publish(membership.conversation, mutation, message);
   }
 
-  private async load(actor: Actor, id: string): Promise<{ message: Message; membership: Membership }> {
+  private async load(
+    actor: Actor,
+    id: string,
+  ): Promise<{ message: Message; membership: Membership }> {
     const message = isWellFormedId(id) ? await this.messages.findById(actor.tenantId, id) : null;
     if (!message) throw notFound('message');
     try {
@@ -133,10 +164,19 @@ export class SendMessages {
   }
 
   private async writeLimit(actor: Actor): Promise<void> {
-    await enforceRateLimit(this.limiter, `write:${actor.tenantId}:${actor.userId}`, this.settings.writesPerUser, 'changes');
+    await enforceRateLimit(
+      this.limiter,
+      `write:${actor.tenantId}:${actor.userId}`,
+      this.settings.writesPerUser,
+      'changes',
+    );
   }
 
-  private async publish(conversation: Conversation, mutation: MessageMutation | null, unchanged: Message): Promise<Message> {
+  private async publish(
+    conversation: Conversation,
+    mutation: MessageMutation | null,
+    unchanged: Message,
+  ): Promise<Message> {
     if (!mutation) return unchanged;
     await this.publisher.logged(conversation, mutation.event, mutation.message);
     return mutation.message;
@@ -161,7 +201,12 @@ export class Receipts {
   async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
     checkSeq(seq);
     const { conversation, member } = await this.access.member(actor, conversationId);
-    const updated = await this.conversations.advanceRead(actor.tenantId, conversation.id, actor.userId, seq);
+    const updated = await this.conversations.advanceRead(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+      seq,
+    );
     if (updated && updated.readSeq > member.readSeq) {
       await Promise.all([
         this.publisher.toConversation({
@@ -185,7 +230,12 @@ export class Receipts {
 
   async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
     checkSeq(seq);
-    await enforceRateLimit(this.limiter, `delivered:${actor.tenantId}:${actor.userId}`, this.settings.deliveredPerUser, 'delivery receipts');
+    await enforceRateLimit(
+      this.limiter,
+      `delivered:${actor.tenantId}:${actor.userId}`,
+      this.settings.deliveredPerUser,
+      'delivery receipts',
+    );
     const { conversation } = await this.access.member(actor, conversationId);
     if (seq > conversation.lastSeq) throw invalid('seq', 'seq is past the end of the conversation');
     await this.conversations.advanceDelivered(actor.tenantId, conversation.id, actor.userId, seq);
@@ -201,7 +251,12 @@ export class Receipts {
     const last = this.typingSent.get(key);
     if (typing && last !== undefined && now - last < this.settings.typingTtlMs / 2) return true;
     if (!typing && last === undefined) return true;
-    await enforceRateLimit(this.limiter, `typing:${actor.tenantId}:${actor.userId}`, { limit: 30, windowMs: 10_000 }, 'typing updates');
+    await enforceRateLimit(
+      this.limiter,
+      `typing:${actor.tenantId}:${actor.userId}`,
+      { limit: 30, windowMs: 10_000 },
+      'typing updates',
+    );
     if (typing) {
       if (this.typingSent.size > 100_000) this.typingSent.clear();
       this.typingSent.set(key, now);

@@ -1,4 +1,15 @@
-import { Args, Context, Field, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  Context,
+  Field,
+  ID,
+  Int,
+  ObjectType,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
 import type { Authenticated } from '@chatter/core';
 import { CurrentActor, GqlCtx } from '../../context/auth.guard';
 import type { GqlContext } from '../../context/gql-context';
@@ -46,7 +57,10 @@ export class FixtureProfileResolver {
 
   /** Reads only its parent and arguments: the same for every viewer by construction. */
   @ResolveField(() => String)
-  shout(@Parent() p: FixtureProfileModel, @Args('times', { type: () => Int }) times: number): string {
+  shout(
+    @Parent() p: FixtureProfileModel,
+    @Args('times', { type: () => Int }) times: number,
+  ): string {
     return p.nickname.repeat(times);
   }
 }

@@ -21,21 +21,38 @@ export interface FieldReadingRequest {
  * its arguments (the actor, the context, info, any custom parameter decorator), with whether the
  * schema field it resolves carries a viewer declaration (@ViewerDependent or @SameForEveryViewer).
  */
-export function fieldsReadingRequest(schema: GraphQLSchema, resolvers: readonly Function[]): FieldReadingRequest[] { // eslint-disable-line @typescript-eslint/no-unsafe-function-type -- classes of any shape
+export function fieldsReadingRequest(
+  schema: GraphQLSchema,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- classes of any shape
+  resolvers: readonly Function[],
+): FieldReadingRequest[] {
   const found: FieldReadingRequest[] = [];
   for (const resolver of resolvers) {
     const typeName: unknown = Reflect.getMetadata(RESOLVER_NAME_METADATA, resolver);
     const proto = resolver.prototype as Record<string, unknown>;
     for (const method of Object.getOwnPropertyNames(proto)) {
       const handler = proto[method];
-      if (method === 'constructor' || typeof handler !== 'function' || !Reflect.getMetadata(RESOLVER_PROPERTY_METADATA, handler)) continue;
-      const fieldName = (Reflect.getMetadata(RESOLVER_NAME_METADATA, handler) as string | undefined) ?? method;
-      const params = (Reflect.getMetadata(ROUTE_ARGS_METADATA, resolver, method) ?? {}) as Record<string, unknown>;
+      if (
+        method === 'constructor' ||
+        typeof handler !== 'function' ||
+        !Reflect.getMetadata(RESOLVER_PROPERTY_METADATA, handler)
+      )
+        continue;
+      const fieldName =
+        (Reflect.getMetadata(RESOLVER_NAME_METADATA, handler) as string | undefined) ?? method;
+      const params = (Reflect.getMetadata(ROUTE_ARGS_METADATA, resolver, method) ?? {}) as Record<
+        string,
+        unknown
+      >;
       const reads = Object.keys(params).filter((key) => !VIEWER_BLIND.has(key.split(':')[0]!));
       if (reads.length === 0) continue;
       const type = typeof typeName === 'string' ? schema.getType(typeName) : undefined;
       const field = type && isObjectType(type) ? type.getFields()[fieldName] : undefined;
-      found.push({ field: `${String(typeName)}.${fieldName}`, reads, declared: !!field && hasViewerDeclaration(field) });
+      found.push({
+        field: `${String(typeName)}.${fieldName}`,
+        reads,
+        declared: !!field && hasViewerDeclaration(field),
+      });
     }
   }
   return found;
