@@ -398,35 +398,13 @@ export class MongoConversationRepository extends ConversationRepository {
     visibility: HistoryVisibility,
     at: Date,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.tx.run(async (session) => {
-      const logged = await this.log.reserveAndRecord(
-        tenantId,
-        conversationId,
-        1,
-        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at }],
-        session,
-      );
-      if (!logged) return null;
-      const [event] = logged.entries;
-      // Commit: the setting and its mark in one write; a later setting that committed first stands.
-      const updated = await this.conversations
-        .findOneAndUpdate(
-          {
-            _id: conversationId,
-            tenantId,
-            $or: [
-              { historyVisibilitySeq: { $lt: event.seq } },
-              { historyVisibilitySeq: { $exists: false } },
-            ],
-          },
-          { $set: { historyVisibility: visibility, historyVisibilitySeq: event.seq } },
-          { new: true, ...writeOptions(session) },
-        )
-        .lean<ConversationRecord>()
-        .exec();
-      const current = updated ?? (await this.log.conversation(tenantId, conversationId, session));
-      return current ? { conversation: toConversation(current), event } : null;
-    });
+    // A later setting that committed first stands (older records have no mark yet).
+    return this.recordChange(tenantId, conversationId, at, (seq) => ({
+      filter: {
+        $or: [{ historyVisibilitySeq: { $lt: seq } }, { historyVisibilitySeq: { $exists: false } }],
+      },
+      set: { historyVisibility: visibility, historyVisibilitySeq: seq },
+    }));
   }
 
   override async updateTitle(
@@ -434,6 +412,23 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     title: string,
     at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    // A later title that committed first stands.
+    return this.recordChange(tenantId, conversationId, at, (seq) => ({
+      filter: { titleSeq: { $lt: seq } },
+      set: { title, titleFolded: foldTitle(title), titleSeq: seq },
+    }));
+  }
+
+  /**
+   * Logs a CONVERSATION_CHANGED event and commits the change with its mark in one write, unless
+   * `filter` says a later change already committed; answers the conversation as it now stands.
+   */
+  private recordChange(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    at: Date,
+    change: (seq: number) => { filter: Record<string, unknown>; set: Record<string, unknown> },
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     return this.tx.run(async (session) => {
       const logged = await this.log.reserveAndRecord(
@@ -445,11 +440,11 @@ export class MongoConversationRepository extends ConversationRepository {
       );
       if (!logged) return null;
       const [event] = logged.entries;
-      // Commit: title and mark in one write; a later title that committed first stands.
+      const { filter, set } = change(event.seq);
       const updated = await this.conversations
         .findOneAndUpdate(
-          { _id: conversationId, tenantId, titleSeq: { $lt: event.seq } },
-          { $set: { title, titleFolded: foldTitle(title), titleSeq: event.seq } },
+          { _id: conversationId, tenantId, ...filter },
+          { $set: set },
           { new: true, ...writeOptions(session) },
         )
         .lean<ConversationRecord>()
