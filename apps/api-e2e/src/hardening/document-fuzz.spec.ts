@@ -4,15 +4,14 @@ import fc from 'fast-check';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeneratedDocument, graphqlDocument, hostileDocument } from '@chatter/testing';
-import { ApiProcess, removeDataDir, Session, sleep, startApi } from '../support';
+import { ApiProcess, Session, sleep } from '../support';
 import {
-  ackedSocket,
-  appUser,
   CaseTable,
   newTenantSecret,
   post,
   RawSocket,
-  unexpectedErrors,
+  startProductionApi,
+  stopPossiblyFrozenApi,
   wsOperation,
 } from './hardening-helpers';
 
@@ -34,26 +33,12 @@ let ada: Session;
 let socket: RawSocket;
 
 beforeAll(async () => {
-  api = await startApi({
-    NODE_ENV: 'production',
-    ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
-    DEFAULT_TENANT_SECRET: secret,
-    LOG_FORMAT: 'json',
-  });
-  ada = await appUser(api, 'Ada', secret);
-  socket = await ackedSocket(api, ada.accessToken);
+  ({ api, ada, socket } = await startProductionApi(secret));
 }, 60_000);
 
 afterAll(async () => {
   table.print();
-  socket?.ws.terminate();
-  if (!api) return;
-  const errors = unexpectedErrors(api);
-  // A frozen process (the bug these cases look for) ignores SIGTERM: never leave it running.
-  await Promise.race([api.stop(), sleep(10_000)]);
-  await api.kill();
-  removeDataDir(api);
-  expect(errors).toEqual([]);
+  expect(await stopPossiblyFrozenApi(api, socket)).toEqual([]);
 });
 
 const documents: GeneratedDocument[] = [

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { expect } from 'vitest';
-import { ApiProcess, GqlResult, ok, removeDataDir, Session, sleep } from '../support';
+import {
+  ApiProcess,
+  appUser,
+  GqlResult,
+  ok,
+  removeDataDir,
+  Session,
+  sleep,
+  startApi,
+} from '../support';
 
 /** A random secret for the default tenant's app-issued tokens (bulk users without SMS). */
 export { appToken, appUser, newTenantSecret } from '../support';
@@ -390,4 +399,40 @@ export function unexpectedErrors(api: Pick<ApiProcess, 'output'>): string[] {
     .split('\n')
     .filter((line) => line.includes('unexpected error while resolving GraphQL'))
     .map((line) => line.slice(0, 600));
+}
+
+/** An API in production mode with one app-token user (Ada) holding an acknowledged socket. */
+export interface ProductionApi {
+  api: ApiProcess;
+  ada: Session;
+  socket: RawSocket;
+}
+
+export async function startProductionApi(secret: string): Promise<ProductionApi> {
+  const api = await startApi({
+    NODE_ENV: 'production',
+    ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+    DEFAULT_TENANT_SECRET: secret,
+    LOG_FORMAT: 'json',
+  });
+  const ada = await appUser(api, 'Ada', secret);
+  const socket = await ackedSocket(api, ada.accessToken);
+  return { api, ada, socket };
+}
+
+/**
+ * Stops an API that hostile documents may have frozen (a frozen process ignores SIGTERM, so it
+ * is killed after 10 s: never left running) and answers the unexpected errors it logged.
+ */
+export async function stopPossiblyFrozenApi(
+  api: ApiProcess | undefined,
+  socket: RawSocket | undefined,
+): Promise<string[]> {
+  socket?.ws.terminate();
+  if (!api) return [];
+  const errors = unexpectedErrors(api);
+  await Promise.race([api.stop(), sleep(10_000)]);
+  await api.kill();
+  removeDataDir(api);
+  return errors;
 }
