@@ -69,6 +69,14 @@ export type RealtimeEvent =
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
+  /** Per-user: the user added (or removed) a contact; their streams follow the new contact's presence. */
+  | {
+      type: 'CONTACTS_CHANGED';
+      tenantId: TenantId;
+      userId: UserId;
+      contactId: UserId;
+      added: boolean;
+    }
   | {
       type: 'PRESENCE';
       tenantId: TenantId;
