@@ -127,6 +127,87 @@ describe('presence follows privacy and blocks while the user is online', () => {
   });
 });
 
+describe('the presence a stream watches follows new peers and contacts while it stays open', () => {
+  it('a new direct peer, a group the watcher is added to, a member added to its group and a new contact: each one going online arrives live', async () => {
+    const [watcher, helper, peer, grouped, joiner, contact, other] = [
+      await signUp(api, 'Watcher'),
+      await signUp(api, 'Helper'),
+      await signUp(api, 'Peer'),
+      await signUp(api, 'Grouped'),
+      await signUp(api, 'Joiner'),
+      await signUp(api, 'Contact'),
+      await signUp(api, 'Other'),
+    ];
+    const own = await group(api, watcher, [helper], 'Own');
+    const watcherClient = wsClient(api, watcher.accessToken);
+    const stream = new Collector<Ev>(watcherClient, STREAM, {
+      since: [{ conversationId: own, afterSeq: 0 }],
+    });
+    await probe(api, watcher, own, stream);
+    const goesOnline = async (who: Session, what: string) => {
+      const client = wsClient(api, who.accessToken);
+      const theirs = new Collector<Ev>(client, STREAM);
+      await stream.until(
+        (i) => latestPresence(i, who.userId)?.status === 'ONLINE',
+        10_000,
+        `${what} online`,
+      );
+      theirs.stop();
+      await client.dispose();
+    };
+    const addedTo = (conversationId: string) =>
+      stream.until(
+        (i) =>
+          ofType(i, 'MembershipChanged').some(
+            (e) =>
+              e.conversation?.id === conversationId &&
+              e.userId === watcher.userId &&
+              e.change === 'ADDED',
+          ),
+        10_000,
+        'the watcher added',
+      );
+
+    // None of them was a peer or a contact when the stream started.
+    const direct = await dm(peer, watcher);
+    await addedTo(direct);
+    await goesOnline(peer, 'the new direct peer');
+
+    const theirGroup = await group(api, grouped, [other], 'Theirs');
+    await mutate(
+      grouped,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: theirGroup, u: [watcher.userId] },
+    );
+    await addedTo(theirGroup);
+    await goesOnline(grouped, 'a member of the group the watcher was added to');
+    await goesOnline(other, 'another member of that group');
+
+    await mutate(
+      watcher,
+      'mutation($c:ID!,$u:[ID!]!){ addMembers(conversationId:$c, userIds:$u){ id } }',
+      { c: own, u: [joiner.userId] },
+    );
+    await stream.until(
+      (i) => ofType(i, 'MembershipChanged').some((e) => e.userId === joiner.userId),
+      10_000,
+      'the joiner added',
+    );
+    await probe(api, watcher, own, stream);
+    await goesOnline(joiner, "a member added to the watcher's group");
+
+    await mutate(watcher, 'mutation($p:String!){ addContact(phone:$p){ addedAt } }', {
+      p: contact.phone,
+    });
+    // The stream handles its events in order: once this probe arrives, the contact is watched.
+    await probe(api, watcher, own, stream);
+    await goesOnline(contact, 'the new contact');
+
+    stream.stop();
+    await watcherClient.dispose();
+  });
+});
+
 describe('typing', () => {
   it("the typist's message ends their indicator at once, right before the message", async () => {
     const [ada, bob] = [await signUp(api, 'Ada'), await signUp(api, 'Bob')];

@@ -69,6 +69,14 @@ export type RealtimeEvent =
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
+  /** Per-user: the user added (or removed) a contact; their streams follow the new contact's presence. */
+  | {
+      type: 'CONTACTS_CHANGED';
+      tenantId: TenantId;
+      userId: UserId;
+      contactId: UserId;
+      added: boolean;
+    }
   | {
       type: 'PRESENCE';
       tenantId: TenantId;
@@ -110,21 +118,45 @@ const DATE_FIELDS = new Set([
 
 export const encodeEvent = (event: RealtimeEvent): string => JSON.stringify(event);
 
-/** Parses a bus payload, reviving dates; null for anything malformed. */
+/**
+ * Parses a bus payload, reviving dates; null for anything malformed. Dates are revived by one
+ * walk over the parsed value rather than a JSON.parse reviver: a reviver is called back for
+ * every value of the payload and makes the parse several times slower (this runs once per event
+ * and topic on every instance).
+ */
 export function decodeEvent(payload: string): RealtimeEvent | null {
   try {
-    const value: unknown = JSON.parse(payload, (key, v: unknown) =>
-      DATE_FIELDS.has(key) && typeof v === 'string' ? new Date(v) : v,
-    );
+    const value: unknown = JSON.parse(payload);
     if (
       value &&
       typeof value === 'object' &&
       typeof (value as { type?: unknown }).type === 'string'
     ) {
+      reviveDates(value as Record<string, unknown>, 0);
       return value as RealtimeEvent;
     }
   } catch {
     // fall through
   }
   return null;
+}
+
+/** Events nest a few levels at most (event → message/conversation/user); deeper is not ours. */
+const MAX_DATE_DEPTH = 8;
+
+function reviveDates(value: Record<string, unknown> | unknown[], depth: number): void {
+  if (depth > MAX_DATE_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const item of value)
+      if (item && typeof item === 'object') reviveDates(item as Record<string, unknown>, depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (typeof v === 'string') {
+      if (DATE_FIELDS.has(key)) value[key] = new Date(v);
+    } else if (v && typeof v === 'object') {
+      reviveDates(v as Record<string, unknown>, depth + 1);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
 import { BlockRepository, ContactRepository } from '../identity/contact.repository';
 import { UserViewPolicy } from '../identity/profile/user-view.policy';
-import { Conversation } from '../messaging/conversation';
+import { Conversation, otherMemberOf } from '../messaging/conversation';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
@@ -15,6 +15,7 @@ import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realti
 import { TopicRouter } from '../events/topic-router';
 import { ReplayedEvents } from './replayed-events';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
+import { PresenceWatch } from './presence-watch';
 import { SeqOrderer } from './seq-orderer';
 
 export { HOLE_WAIT_MS } from './seq-orderer';
@@ -152,6 +153,8 @@ export class ChatStream implements ConversationFollower {
   /** Per watched user, whether this stream last showed their real presence (true) or hid it. */
   private presenceShown: Map<string, boolean> | null = null;
   private cancelPresenceTimer: (() => void) | null = null;
+  /** Whose presence and profile this stream follows (grows with new peers and contacts). */
+  private readonly presenceWatch: PresenceWatch;
   private detachReconnect: (() => void) | null = null;
   /** Resolves when the initial replay is done (tests and metrics). */
   readonly started: Promise<void>;
@@ -170,6 +173,9 @@ export class ChatStream implements ConversationFollower {
           this.orderer.settleHole(conversationId);
         }),
     });
+    this.presenceWatch = new PresenceWatch(actor.userId, MAX_PRESENCE_WATCH, (userId) =>
+      this.follow(topics.presence(actor.tenantId, userId), (e) => this.onLive(e)),
+    );
     this.started = this.start(cursors).catch(() => this.failToStart());
   }
 
@@ -246,12 +252,7 @@ export class ChatStream implements ConversationFollower {
       contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
       conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
     ]);
-    const watch = [...new Set([...contactIds, ...peerIds])]
-      .filter((id) => id !== userId)
-      .slice(0, MAX_PRESENCE_WATCH);
-    await Promise.all(
-      watch.map((id) => this.follow(topics.presence(tenantId, id), (e) => this.onLive(e))),
-    );
+    await this.presenceWatch.add([...contactIds, ...peerIds]);
     return ids;
   }
 
@@ -386,6 +387,10 @@ export class ChatStream implements ConversationFollower {
       case 'BLOCKS_CHANGED':
         this.blockedCache?.clear();
         return;
+      case 'CONTACTS_CHANGED':
+        // A new contact's presence and profile are followed from now on.
+        if (event.userId === me && event.added) await this.presenceWatch.add([event.contactId]);
+        return;
       case 'PRESENCE':
       case 'PRESENCE_VISIBILITY':
         this.queuePresence(event);
@@ -420,6 +425,7 @@ export class ChatStream implements ConversationFollower {
     if (!this.isFollowing(id))
       await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
     if (!this.isFollowing(id)) return;
+    await this.watchPeersOf(event.conversation);
     if (position === undefined) this.begin(id, event.seq - 1);
     else this.orderer.skipTo(id, event.seq - 1);
     this.floor.set(id, event.seq);
@@ -524,6 +530,15 @@ export class ChatStream implements ConversationFollower {
       case 'MEMBERSHIP_CHANGED':
         if (event.userId !== me) {
           if (this.exited?.has(conversationId)) return;
+          // Someone new in one of the caller's direct or group conversations: a new peer.
+          if (
+            event.change === 'ADDED' &&
+            event.conversation.kind !== 'CHANNEL' &&
+            !this.presenceWatch.has(event.userId)
+          ) {
+            const peer = event.userId;
+            this.enqueue(() => this.presenceWatch.add([peer]));
+          }
           break;
         }
         if (event.change === 'REMOVED' || event.change === 'LEFT') {
@@ -548,6 +563,24 @@ export class ChatStream implements ConversationFollower {
         break;
     }
     this.emit({ kind: 'event', event });
+  }
+
+  /**
+   * Follows the presence of the other members of a direct or group conversation the caller was
+   * just added to (channels make no peers). A direct conversation names both members in its
+   * key; a group's members are read once, up to the watch's cap.
+   */
+  private async watchPeersOf(conversation: Conversation): Promise<void> {
+    if (conversation.kind === 'CHANNEL') return;
+    const other = otherMemberOf(conversation, this.actor.userId);
+    if (other) return this.presenceWatch.add([other]);
+    if (conversation.kind !== 'GROUP') return;
+    const { items } = await this.deps.conversations.listMembers(
+      this.actor.tenantId,
+      conversation.id,
+      { first: MAX_PRESENCE_WATCH, after: null },
+    );
+    await this.presenceWatch.add(items.map((m) => m.userId));
   }
 
   private async afterExit(conversationId: string): Promise<void> {

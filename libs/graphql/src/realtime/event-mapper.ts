@@ -65,6 +65,7 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
       return make(PresenceChangedModel, { user: event.user });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':
+    case 'CONTACTS_CHANGED':
       return null;
   }
 }

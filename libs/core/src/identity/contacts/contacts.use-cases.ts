@@ -48,7 +48,7 @@ export class ManageContacts {
     if (user.id === actor.userId) throw invalid('phone', 'you cannot add yourself');
     const at = this.clock.now();
     if (await this.contacts.add(actor.tenantId, actor.userId, user.id, at))
-      await this.announceDirect(actor, user.id);
+      await this.announceChange(actor, user.id, true);
     return { contact: { ownerId: actor.userId, contactId: user.id, createdAt: at }, user };
   }
 
@@ -56,7 +56,7 @@ export class ManageContacts {
     if (!isWellFormedId(userId)) return false;
     await writeLimit(this.limiter, this.settings, actor);
     const removed = await this.contacts.remove(actor.tenantId, actor.userId, userId);
-    if (removed) await this.announceDirect(actor, userId);
+    if (removed) await this.announceChange(actor, userId, false);
     return removed;
   }
 
@@ -69,6 +69,28 @@ export class ManageContacts {
       first: pageSize(first),
       after: after ?? null,
     });
+  }
+
+  /**
+   * The caller's streams follow a new contact's presence from now on; under CONTACTS presence
+   * privacy the contact's view of the caller's presence changes (watchers re-evaluate it, so a
+   * removed contact stops seeing the caller online); and a DM between the two is refreshed.
+   */
+  private async announceChange(actor: Actor, otherId: UserId, added: boolean): Promise<void> {
+    const me = await this.users.findById(actor.tenantId, actor.userId);
+    await Promise.all([
+      this.publisher.toUser(actor.userId, {
+        type: 'CONTACTS_CHANGED',
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        contactId: otherId,
+        added,
+      }),
+      me?.presencePrivacy === 'CONTACTS'
+        ? this.publisher.presenceVisibilityChanged([me])
+        : Promise.resolve(),
+      this.announceDirect(actor, otherId),
+    ]);
   }
 
   /**
