@@ -17,6 +17,7 @@ import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-acc
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
+import { ResolveMentions } from '../mentions/resolve-mentions';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -35,6 +36,7 @@ export class SendMessages {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly mentions: ResolveMentions,
   ) {}
 
   /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
@@ -62,8 +64,10 @@ export class SendMessages {
       multiline: true,
       keepVerbatim: true,
     });
-    const { conversation } = await this.access.member(actor, input.conversationId);
+    const membership = await this.access.member(actor, input.conversationId);
+    const { conversation } = membership;
     await this.checkNotBlocked(actor, conversation);
+    const mentions = await this.mentions.resolve(membership, body);
     let replyToId: string | null = null;
     if (input.replyToId !== undefined && input.replyToId !== null) {
       const replyTo = isWellFormedId(input.replyToId)
@@ -88,6 +92,7 @@ export class SendMessages {
       clientMessageId: input.clientMessageId,
       body,
       replyToId,
+      mentions,
       createdAt: this.clock.now(),
     });
     if (result.created && result.event) {
@@ -113,8 +118,15 @@ export class SendMessages {
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
+    const mentions = await this.mentions.resolve(membership, text);
     await this.writeLimit(actor);
-    const mutation = await this.messages.edit(actor.tenantId, message.id, text, this.clock.now());
+    const mutation = await this.messages.edit(
+      actor.tenantId,
+      message.id,
+      text,
+      mentions,
+      this.clock.now(),
+    );
     return this.publish(membership.conversation, mutation, message);
   }
 
