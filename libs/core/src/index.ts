@@ -51,3 +51,5 @@ export * from './realtime/chat-stream';
 export * from './realtime/presence.service';
 export * from './memory';
 export * from './realtime/conversation-watch';
+export * from './notifications/notification-settings';
+export * from './notifications/notification-policy';
