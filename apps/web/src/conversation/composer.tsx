@@ -240,9 +240,8 @@ export function Composer({
           }}
           onSelect={(e) => mention.track(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          role="combobox"
+          // A textarea takes no combobox role (ARIA in HTML): the list is tied by these alone.
           aria-autocomplete="list"
-          aria-expanded={mention.open}
           aria-controls={mention.open ? MENTION_LISTBOX_ID : undefined}
           aria-activedescendant={mention.open ? mentionOptionId(mention.active) : undefined}
           onBlur={() => stopTyping()}
