@@ -67,7 +67,6 @@ export class SendMessages {
     const membership = await this.access.member(actor, input.conversationId);
     const { conversation } = membership;
     await this.checkNotBlocked(actor, conversation);
-    const mentions = await this.mentions.resolve(membership, body);
     let replyToId: string | null = null;
     if (input.replyToId !== undefined && input.replyToId !== null) {
       const replyTo = isWellFormedId(input.replyToId)
@@ -84,6 +83,8 @@ export class SendMessages {
       this.settings.sendsPerUser,
       'messages',
     );
+    // After the rate limit: resolving reads up to MAX_MENTIONS memberships.
+    const mentions = await this.mentions.resolve(membership, body);
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -118,8 +119,8 @@ export class SendMessages {
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
-    const mentions = await this.mentions.resolve(membership, text);
     await this.writeLimit(actor);
+    const mentions = await this.mentions.resolve(membership, text);
     const mutation = await this.messages.edit(
       actor.tenantId,
       message.id,
