@@ -21,6 +21,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'memory adapters', matches: (p) => p.startsWith('memory/') },
   { name: 'identity use cases', matches: (p) => /^identity\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
+  { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
   { name: 'realtime', matches: (p) => p.startsWith('realtime/') },
   { name: 'public index', matches: (p) => p === 'index.ts' },

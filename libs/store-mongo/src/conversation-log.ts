@@ -30,8 +30,8 @@ import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
  *                  MESSAGE_UPDATED      message.lastUpdateSeq (edit/tombstone set it with the change;
  *                                       reactions are staged with their seq first, then it is raised)
  *                  MEMBERSHIP_CHANGED   member.opSeq       (members are deactivated, never deleted)
- *                  CONVERSATION_CHANGED conversation.titleSeq or .historyVisibilitySeq (an
- *                                       entry counts as committed once either mark reaches it;
+ *                  CONVERSATION_CHANGED conversation.titleSeq, .historyVisibilitySeq or .mentionAllSeq (an
+ *                                       entry counts as committed once any of them reaches it;
  *                                       it only says "the conversation changed");
  *   5. derived   fields that only order or summarise: the conversation's lastMessageId,
  *                lastActivityAt and memberCount change in the reservation's own atomic write (so
@@ -227,8 +227,11 @@ export class MongoConversationLog {
             .exec(),
       needsConversation
         ? this.conversations
-            .findOne({ _id: conversationId, tenantId }, { titleSeq: 1, historyVisibilitySeq: 1 })
-            .lean<Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq'>>()
+            .findOne(
+              { _id: conversationId, tenantId },
+              { titleSeq: 1, historyVisibilitySeq: 1, mentionAllSeq: 1 },
+            )
+            .lean<Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq' | 'mentionAllSeq'>>()
             .exec()
         : null,
     ]);
@@ -244,7 +247,11 @@ export class MongoConversationLog {
           return (opSeqByUser.get(d.userId!) ?? 0) >= d.seq;
         case 'CONVERSATION_CHANGED':
           return (
-            Math.max(conversation?.titleSeq ?? 0, conversation?.historyVisibilitySeq ?? 0) >= d.seq
+            Math.max(
+              conversation?.titleSeq ?? 0,
+              conversation?.historyVisibilitySeq ?? 0,
+              conversation?.mentionAllSeq ?? 0,
+            ) >= d.seq
           );
       }
     });

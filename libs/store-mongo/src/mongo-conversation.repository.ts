@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Conversation,
   HistoryVisibility,
+  MentionAllPolicy,
   ConversationId,
   ConversationRepository,
   DomainError,
@@ -404,6 +405,21 @@ export class MongoConversationRepository extends ConversationRepository {
         $or: [{ historyVisibilitySeq: { $lt: seq } }, { historyVisibilitySeq: { $exists: false } }],
       },
       set: { historyVisibility: visibility, historyVisibilitySeq: seq },
+    }));
+  }
+
+  override async updateMentionAll(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    policy: MentionAllPolicy,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    // A later setting that committed first stands (older records have no mark yet).
+    return this.recordChange(tenantId, conversationId, at, (seq) => ({
+      filter: {
+        $or: [{ mentionAllSeq: { $lt: seq } }, { mentionAllSeq: { $exists: false } }],
+      },
+      set: { mentionAll: policy, mentionAllSeq: seq },
     }));
   }
 

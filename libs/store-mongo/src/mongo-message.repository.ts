@@ -4,6 +4,7 @@ import {
   ConversationId,
   DomainError,
   LoggedEvent,
+  MentionSet,
   Message,
   MessageId,
   MessageMutation,
@@ -13,8 +14,11 @@ import {
   SearchHit,
   SeqRange,
   TenantId,
+  NO_MENTIONS,
   UserId,
+  addedMentions,
   notFound,
+  unionMentions,
 } from '@chatter/core';
 import { Types } from 'mongoose';
 import type { ClientSession, Model } from 'mongoose';
@@ -155,6 +159,7 @@ export class MongoMessageRepository extends MessageRepository {
     tenantId: TenantId,
     id: MessageId,
     body: string,
+    mentions: MentionSet,
     at: Date,
   ): Promise<MessageMutation | null> {
     return this.tx.run(async (session) => {
@@ -162,8 +167,23 @@ export class MongoMessageRepository extends MessageRepository {
       if (!message) return null;
       const event = await this.recordUpdate(message, at, session);
       if (!event) return null;
+      // Read and written in this transaction: concurrent edits cannot both count a mention as new.
+      const ever: MentionSet = {
+        userIds: message.mentionedEver ?? [],
+        all: message.mentionedAllEver ?? false,
+      };
+      const everAfter = unionMentions(ever, mentions);
+      const added = addedMentions(ever, mentions);
       // Commit: new body and the mark in one write, unless a later update committed first.
-      const set = { body, editedAt: at, bodySeq: event.seq };
+      const set = {
+        body,
+        mentions: mentions.userIds,
+        mentionsAll: mentions.all,
+        mentionedEver: everAfter.userIds,
+        mentionedAllEver: everAfter.all,
+        editedAt: at,
+        bodySeq: event.seq,
+      };
       const live = {
         _id: id,
         tenantId,
@@ -177,10 +197,10 @@ export class MongoMessageRepository extends MessageRepository {
           { ...set, lastUpdateSeq: event.seq },
           session,
         )) ?? (await this.updateMessage(live, set, session));
-      if (updated) return { message: toMessage(updated), event };
+      if (updated) return { message: toMessage(updated), event, addedMentions: added };
       // A later edit superseded this one (its state stands), or the message was deleted meanwhile.
       const current = await this.liveMessage(tenantId, id, session);
-      return current ? { message: toMessage(current), event } : null;
+      return current ? { message: toMessage(current), event, addedMentions: NO_MENTIONS } : null;
     });
   }
 
@@ -346,6 +366,24 @@ export class MongoMessageRepository extends MessageRepository {
         seq: { $gt: Math.max(afterSeq, 0) },
         senderId: { $ne: userId },
         deletedAt: null,
+      })
+      .exec();
+  }
+
+  override async countUnreadMentions(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.messages
+      .countDocuments({
+        tenantId,
+        conversationId,
+        seq: { $gt: Math.max(afterSeq, 0) },
+        senderId: { $ne: userId },
+        deletedAt: null,
+        $or: [{ mentions: userId }, { mentionsAll: true }],
       })
       .exec();
   }

@@ -97,6 +97,7 @@ async function store_(conversationId: string, body: string): Promise<Added> {
     clientMessageId: newId(),
     body,
     replyToId: null,
+    mentions: { userIds: [], all: false },
     createdAt: clock.now(),
   });
   return { type: 'MESSAGE_ADDED', tenantId: t, conversationId, seq: event!.seq, message };

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
         clientMessageId,
         body: `${label} ${i}`,
         replyToId: null,
+        mentions: { userIds: [], all: false },
         createdAt: new Date(),
       });
       results.push({ seq: message.seq, created, clientMessageId });

@@ -5,6 +5,7 @@ import {
   ConversationRepository,
   DomainError,
   HistoryVisibility,
+  MentionAllPolicy,
   LoggedEvent,
   Member,
   MemberMutation,
@@ -116,6 +117,12 @@ export class SqliteConversationRepository extends ConversationRepository {
     visibility: HistoryVisibility,
     at: Date,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
+  private readonly updateMentionAllTx: (
+    t: string,
+    c: string,
+    policy: MentionAllPolicy,
+    at: Date,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
   private readonly updateTitleTx: (
     t: string,
     c: string,
@@ -210,6 +217,15 @@ export class SqliteConversationRepository extends ConversationRepository {
         const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
         if (!event) return null;
         const row = s.setVisibility.get(visibility, t, c)!;
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
+
+    this.updateMentionAllTx = db.transaction(
+      (t: string, c: string, policy: MentionAllPolicy, at: Date) => {
+        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+        if (!event) return null;
+        const row = s.setMentionAll.get(policy, t, c)!;
         return { conversation: toConversation(row), event };
       },
     ).immediate;
@@ -393,6 +409,15 @@ export class SqliteConversationRepository extends ConversationRepository {
     return this.updateVisibilityTx(tenantId, conversationId, visibility, at);
   }
 
+  override async updateMentionAll(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    policy: MentionAllPolicy,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateMentionAllTx(tenantId, conversationId, policy, at);
+  }
+
   override async updateTitle(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -473,9 +498,9 @@ function prepareStatements(db: Database) {
       [ConversationRow]
     >(`INSERT INTO conversations (tenant_id, id, kind, title,
         title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, history_visibility,
-        created_by, created_at)
+        mention_all, created_by, created_at)
       VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
-        @last_activity_at, @member_count, @history_visibility, @created_by, @created_at)`),
+        @last_activity_at, @member_count, @history_visibility, @mention_all, @created_by, @created_at)`),
     insertMember: db.prepare<
       [MemberInsert]
     >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
@@ -549,6 +574,9 @@ function prepareStatements(db: Database) {
       WHERE tenant_id = @tenant_id AND conversation_id = @conversation_id AND user_id = @user_id RETURNING *`),
     setVisibility: db.prepare<[HistoryVisibility, string, string], ConversationRow>(
       'UPDATE conversations SET history_visibility = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    ),
+    setMentionAll: db.prepare<[MentionAllPolicy, string, string], ConversationRow>(
+      'UPDATE conversations SET mention_all = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),
     setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
       'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',

@@ -3,6 +3,7 @@ import {
   ConversationId,
   DomainError,
   LoggedEvent,
+  MentionSet,
   Message,
   MessageId,
   MessageMutation,
@@ -14,6 +15,8 @@ import {
   TENANT_ID_PATTERN,
   TenantId,
   UserId,
+  addedMentions,
+  unionMentions,
 } from '@chatter/core';
 import { ConversationLog } from './conversation-log';
 import { toFtsQuery } from './fts-query';
@@ -50,6 +53,7 @@ export class SqliteMessageRepository extends MessageRepository {
     t: string,
     id: string,
     body: string,
+    mentions: MentionSet,
     at: Date,
   ) => MessageMutation | null;
   private readonly tombstoneTx: (t: string, id: string, at: Date) => MessageMutation | null;
@@ -103,12 +107,30 @@ export class SqliteMessageRepository extends MessageRepository {
       return { message: toMessage(row), event, created: true };
     }).immediate;
 
-    this.editTx = db.transaction((t: string, id: string, body: string, at: Date) => {
-      const live = s.live.get(t, id);
-      if (!live) return null;
-      const event = updated(live, at);
-      return { message: toMessage(s.setBody.get(body, at.getTime(), t, id)!), event };
-    }).immediate;
+    this.editTx = db.transaction(
+      (t: string, id: string, body: string, mentions: MentionSet, at: Date) => {
+        const live = s.live.get(t, id);
+        if (!live) return null;
+        const event = updated(live, at);
+        const before = s.mentionedEver.get(t, id)!;
+        const ever: MentionSet = {
+          userIds: JSON.parse(before.mentioned_ever) as string[],
+          all: before.mentioned_all_ever === 1,
+        };
+        const everAfter = unionMentions(ever, mentions);
+        const row = s.setBody.get(
+          body,
+          JSON.stringify(mentions.userIds),
+          mentions.all ? 1 : 0,
+          JSON.stringify(everAfter.userIds),
+          everAfter.all ? 1 : 0,
+          at.getTime(),
+          t,
+          id,
+        )!;
+        return { message: toMessage(row), event, addedMentions: addedMentions(ever, mentions) };
+      },
+    ).immediate;
 
     this.tombstoneTx = db.transaction((t: string, id: string, at: Date) => {
       const live = s.live.get(t, id);
@@ -169,9 +191,10 @@ export class SqliteMessageRepository extends MessageRepository {
     tenantId: TenantId,
     id: MessageId,
     body: string,
+    mentions: MentionSet,
     at: Date,
   ): Promise<MessageMutation | null> {
-    return this.editTx(tenantId, id, body, at);
+    return this.editTx(tenantId, id, body, mentions, at);
   }
 
   override async tombstone(
@@ -231,6 +254,15 @@ export class SqliteMessageRepository extends MessageRepository {
     afterSeq: number,
   ): Promise<number> {
     return this.s.countUnread.get(tenantId, conversationId, afterSeq, userId)!.n;
+  }
+
+  override async countUnreadMentions(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.s.countUnreadMentions.get(tenantId, conversationId, afterSeq, userId, userId)!.n;
   }
 
   override async search(
@@ -301,9 +333,10 @@ function prepareStatements(db: Database) {
       WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${direction} LIMIT ?`);
 
   return {
-    insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS})
+    insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS},
+        mentioned_ever, mentioned_all_ever)
       VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
-        @created_at, @edited_at, @deleted_at)`),
+        @mentions, @mentions_all, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
     touchConversation: db.prepare<[string, number, string, string]>(
       'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
     ),
@@ -321,9 +354,17 @@ function prepareStatements(db: Database) {
     ),
     rangeForward: range('ASC'),
     rangeBackward: range('DESC'),
-    setBody: db.prepare<[string, number, string, string], MessageRow>(
-      `UPDATE messages SET body = ?, edited_at = ? WHERE tenant_id = ? AND id = ? RETURNING ${MESSAGE_COLUMNS}`,
+    setBody: db.prepare<
+      [string, string, number, string, number, number, string, string],
+      MessageRow
+    >(
+      `UPDATE messages SET body = ?, mentions = ?, mentions_all = ?, mentioned_ever = ?,
+        mentioned_all_ever = ?, edited_at = ? WHERE tenant_id = ? AND id = ? RETURNING ${MESSAGE_COLUMNS}`,
     ),
+    mentionedEver: db.prepare<
+      [string, string],
+      { mentioned_ever: string; mentioned_all_ever: number }
+    >('SELECT mentioned_ever, mentioned_all_ever FROM messages WHERE tenant_id = ? AND id = ?'),
     tombstone: db.prepare<[number, string, string], MessageRow>(
       `UPDATE messages SET body = NULL, deleted_at = ? WHERE tenant_id = ? AND id = ? RETURNING ${MESSAGE_COLUMNS}`,
     ),
@@ -347,6 +388,12 @@ function prepareStatements(db: Database) {
       { n: number }
     >(`SELECT count(*) AS n FROM messages
       WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`),
+    countUnreadMentions: db.prepare<
+      [string, string, number, string, string],
+      { n: number }
+    >(`SELECT count(*) AS n FROM messages
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL
+        AND (mentions_all = 1 OR EXISTS (SELECT 1 FROM json_each(mentions) WHERE value = ?))`),
   };
 }
 

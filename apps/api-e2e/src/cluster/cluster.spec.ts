@@ -358,6 +358,7 @@ describe.each(['nats', 'redis'] as const)('cluster with %s as the bus', (busKind
         clientMessageId: 'orphan-1',
         body: 'stored, never published',
         replyToId: null,
+        mentions: { userIds: [], all: false },
         createdAt: new Date(),
       });
       const items = await stream.until(

@@ -1,3 +1,4 @@
+import { mentionsAsText } from '../mentions/mention-text';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@apollo/client';
 import {
@@ -197,7 +198,9 @@ function ConversationItem({
         : c.kind === 'DIRECT'
           ? ''
           : `${last.sender.name.split(' ')[0]}: `;
-    preview = last.deletedAt ? `${who}Message deleted` : `${who}${last.body ?? ''}`;
+    preview = last.deletedAt
+      ? `${who}Message deleted`
+      : `${who}${mentionsAsText(last.body ?? '', last.mentions)}`;
   }
   const unread = c.unreadCount > 0 && !active;
   return (
@@ -234,6 +237,11 @@ function ConversationItem({
               {c.isMessageRequest && <span className="request-tag">Request</span>}
               {c.muted && <Icon name="mute" size={14} title="Muted" />}
               {c.pinned && <Icon name="pin" size={14} title="Pinned" />}
+              {unread && c.unreadMentionCount > 0 && (
+                <span className={`badge badge--mention ${c.muted ? 'badge--muted' : ''}`}>
+                  @<span className="visually-hidden"> {c.unreadMentionCount} mentioning you,</span>
+                </span>
+              )}
               {unread && (
                 <>
                   <span className={`badge ${c.muted ? 'badge--muted' : ''}`}>

@@ -11,6 +11,13 @@ import { useChat } from '../app/services';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
 import { EmojiGrid } from '../ui/emoji-grid';
+import {
+  MENTION_LISTBOX_ID,
+  MentionSuggestions,
+  mentionOptionId,
+} from '../mentions/mention-suggestions';
+import { bodyToDraft, draftToBody } from '../mentions/mention-text';
+import { useMentionAutocomplete } from '../mentions/use-mention-autocomplete';
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_STOP_MS = 4_000;
@@ -31,7 +38,7 @@ export function Composer({
   onSent: () => void;
   disabled?: string | null;
 }) {
-  const { outbox } = useChat();
+  const { outbox, myUserId } = useChat();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -40,15 +47,26 @@ export function Composer({
   const [setTyping] = useMutation(SetTypingDocument);
   const [editMessage, editState] = useMutation(EditMessageDocument);
   const draftKey = `chatter.draft.${conversationId}`;
+  const mention = useMentionAutocomplete({
+    conversationId,
+    myId: myUserId,
+    text: body,
+    setText: (text) => onChange(text),
+    input,
+  });
 
   useEffect(() => {
     setBody(sessionStorage.getItem(draftKey) ?? '');
   }, [draftKey]);
 
   useEffect(() => {
-    if (editing) setBody(editing.body ?? '');
+    if (editing) {
+      const { draft, picked } = bodyToDraft(editing.body ?? '', editing.mentions);
+      setBody(draft);
+      mention.setPicked(picked);
+    }
     if (editing || replyTo) input.current?.focus();
-  }, [editing, replyTo]);
+  }, [editing, replyTo]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     input.current?.focus();
@@ -100,14 +118,17 @@ export function Composer({
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const text = body.trim();
-    if (!text || disabled) return;
+    const draft = body.trim();
+    if (!draft || disabled) return;
+    // Names picked from the autocomplete go out as mention tokens (docs/notifications.md).
+    const text = draftToBody(draft, mention.picked);
     setError(null);
     if (editing) {
       const target = editing;
       // Leave edit mode at once: what the person types next is a new message, not this edit.
       setBody('');
       onCancel();
+      mention.setPicked([]);
       if (text === target.body) return;
       try {
         await editMessage({
@@ -123,6 +144,7 @@ export function Composer({
     }
     stopTyping();
     outbox.enqueue({ conversationId, body: text, replyToId: replyTo?.id ?? null });
+    mention.setPicked([]);
     setBody('');
     sessionStorage.removeItem(draftKey);
     onSent();
@@ -147,6 +169,7 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void submit();
@@ -195,6 +218,13 @@ export function Composer({
           {error}
         </div>
       )}
+      {mention.open && (
+        <MentionSuggestions
+          options={mention.suggestions}
+          active={mention.active}
+          onPick={mention.pick}
+        />
+      )}
       <div className="composer__row">
         <textarea
           ref={input}
@@ -204,8 +234,16 @@ export function Composer({
           aria-label="Message"
           maxLength={MAX_LENGTH}
           value={body}
-          onChange={(e) => onChange(e.target.value)}
+          onChange={(e) => {
+            onChange(e.target.value);
+            mention.track(e.target.selectionStart);
+          }}
+          onSelect={(e) => mention.track(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          // A textarea takes no combobox role (ARIA in HTML): the list is tied by these alone.
+          aria-autocomplete="list"
+          aria-controls={mention.open ? MENTION_LISTBOX_ID : undefined}
+          aria-activedescendant={mention.open ? mentionOptionId(mention.active) : undefined}
           onBlur={() => stopTyping()}
         />
         <span className="composer__emoji">

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useContext, useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import {
   AddReactionDocument,
@@ -9,7 +9,8 @@ import {
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
-import { Linkified } from '../ui/linkify';
+import { MentionText } from '../mentions/mention-body';
+import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -58,6 +59,7 @@ export const MessageBubble = memo(function MessageBubble({
   onEdit,
   onJump,
 }: BubbleProps) {
+  const myUserId = useContext(ChatServicesContext)?.myUserId ?? null;
   const [picker, setPicker] = useState(false);
   const [addReaction] = useMutation(AddReactionDocument);
   const [removeReaction] = useMutation(RemoveReactionDocument);
@@ -103,7 +105,7 @@ export const MessageBubble = memo(function MessageBubble({
 
   return (
     <div
-      className={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${grouped ? 'msg--grouped' : ''} ${highlighted ? 'msg--highlight' : ''}`}
+      className={`msg ${mine ? 'msg--mine' : 'msg--theirs'} ${grouped ? 'msg--grouped' : ''} ${highlighted ? 'msg--highlight' : ''} ${m.mentionsMe ? 'msg--mentions-me' : ''}`}
       id={`msg-${m.id}`}
       data-seq={m.seq}
       role="listitem"
@@ -137,7 +139,12 @@ export const MessageBubble = memo(function MessageBubble({
               <span className="msg__body msg__body--deleted">This message was deleted</span>
             ) : (
               <span className="msg__body">
-                <Linkified text={m.body ?? ''} />
+                <MentionText
+                  body={m.body ?? ''}
+                  mentions={m.mentions}
+                  mentionsAll={m.mentionsAll}
+                  myId={myUserId}
+                />
               </span>
             )}
             <span className="msg__meta">

@@ -74,6 +74,8 @@ export function bumpConversation(
       lastSeq: (v: number) => Math.max(v, message.seq),
       lastActivityAt: (v: string) => (v && v > message.createdAt ? v : message.createdAt),
       unreadCount: (n: number) => (opts.mine ? n : opts.countUnread ? n + 1 : n),
+      unreadMentionCount: (n: number) =>
+        !opts.mine && opts.countUnread && message.mentionsMe ? n + 1 : n,
     },
   });
 }
@@ -145,6 +147,11 @@ export function setReadPointer(cache: Cache, conversationId: string, seq: number
     fields: {
       readSeq: (v: number) => Math.max(v, seq),
       unreadCount: (n: number, { readField }) => {
+        const lastSeq = readField<number>('lastSeq') ?? 0;
+        return seq >= lastSeq ? 0 : n;
+      },
+      // Exact again on the next fetch; reading to the end clears it now.
+      unreadMentionCount: (n: number, { readField }) => {
         const lastSeq = readField<number>('lastSeq') ?? 0;
         return seq >= lastSeq ? 0 : n;
       },

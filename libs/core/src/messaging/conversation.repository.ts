@@ -1,3 +1,4 @@
+import type { MentionAllPolicy } from './mention-all-policy';
 import { Page, PageRequest } from '../shared/page';
 import { ConversationId, TenantId, UserId } from '../shared/ids';
 import {
@@ -125,6 +126,13 @@ export abstract class ConversationRepository {
     tenantId: TenantId,
     conversationId: ConversationId,
     visibility: HistoryVisibility,
+    at: Date,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /** Sets who may mention everyone, with a CONVERSATION_CHANGED log entry; null when absent. */
+  abstract updateMentionAll(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    policy: MentionAllPolicy,
     at: Date,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
   /**

@@ -1,4 +1,5 @@
 import { ConversationId, TenantId, UserId } from '../shared/ids';
+import type { MentionAllPolicy } from './mention-all-policy';
 
 export type ConversationKind = 'DIRECT' | 'GROUP' | 'CHANNEL';
 export type MemberRole = 'OWNER' | 'ADMIN' | 'MEMBER';
@@ -33,6 +34,8 @@ export interface Conversation {
   memberCount: number;
   /** What members added from now on see of the history before their joining. */
   historyVisibility: HistoryVisibility;
+  /** Who may mention everyone (`@all`); meaningless in direct chats. */
+  mentionAll: MentionAllPolicy;
   createdBy: UserId | null;
   createdAt: Date;
 }

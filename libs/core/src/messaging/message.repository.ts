@@ -1,5 +1,6 @@
 import { ConversationId, MessageId, TenantId, UserId } from '../shared/ids';
 import { LoggedEvent, Message, ReactionSummary } from './message';
+import { MentionSet } from './mention-syntax';
 
 export interface NewMessage {
   id: MessageId;
@@ -9,12 +10,18 @@ export interface NewMessage {
   clientMessageId: string;
   body: string;
   replyToId: MessageId | null;
+  mentions: MentionSet;
   createdAt: Date;
 }
 
 export interface MessageMutation {
   message: Message;
   event: LoggedEvent;
+  /**
+   * Edits only: the mentions this version adds that no earlier version of the message had, so
+   * each person is notified of a message at most once however often it is edited.
+   */
+  addedMentions?: MentionSet;
 }
 
 export interface SeqRange {
@@ -52,11 +59,16 @@ export abstract class MessageRepository {
     conversationId: ConversationId,
     range: SeqRange,
   ): Promise<Message[]>;
-  /** New body and editedAt, with a MESSAGE_UPDATED entry; null when absent or deleted. */
+  /**
+   * New body, mentions and editedAt, with a MESSAGE_UPDATED entry; null when absent or deleted.
+   * The result's `addedMentions` are the mentions no earlier version had (decided atomically
+   * with the edit).
+   */
   abstract edit(
     tenantId: TenantId,
     id: MessageId,
     body: string,
+    mentions: MentionSet,
     at: Date,
   ): Promise<MessageMutation | null>;
   /** Tombstones (body null, deletedAt set, reactions cleared) with a MESSAGE_UPDATED entry; null when absent or already deleted. */
@@ -85,6 +97,16 @@ export abstract class MessageRepository {
   ): Promise<ReactionSummary[]>;
   /** Messages after `afterSeq` not sent by the user and not deleted. */
   abstract countUnread(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number>;
+  /**
+   * Messages after `afterSeq`, not sent by the user and not deleted, that mention the user or
+   * everyone.
+   */
+  abstract countUnreadMentions(
     tenantId: TenantId,
     conversationId: ConversationId,
     userId: UserId,

@@ -11,6 +11,10 @@ export interface Message {
   /** Null once deleted (tombstone). */
   body: string | null;
   replyToId: MessageId | null;
+  /** Members the body mentions by `<@id>` token, as resolved when it was sent or last edited. */
+  mentions: UserId[];
+  /** Whether the body mentions everyone (`@all`, where the author may use it). */
+  mentionsAll: boolean;
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;

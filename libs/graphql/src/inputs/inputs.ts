@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { HistoryVisibilityEnum, PresencePrivacyEnum } from '../models/enums';
+import { HistoryVisibilityEnum, MentionAllPolicyEnum, PresencePrivacyEnum } from '../models/enums';
 
 @InputType('UpdateProfileInput')
 export class UpdateProfileInput {
@@ -35,6 +35,11 @@ export class UpdateConversationInput {
     description: 'Admins; applies to members added from now on.',
   })
   historyVisibility?: HistoryVisibilityEnum | null;
+  @Field(() => MentionAllPolicyEnum, {
+    nullable: true,
+    description: 'Admins; groups and channels.',
+  })
+  mentionAll?: MentionAllPolicyEnum | null;
   @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
   @Field(() => Boolean, { nullable: true }) archived?: boolean | null;
@@ -48,7 +53,11 @@ export class SendMessageInput {
       'Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first message.',
   })
   clientMessageId!: string;
-  @Field() body!: string;
+  @Field({
+    description:
+      'Up to 4000 characters, kept exactly as sent. `<@userId>` mentions a member, `@all` everyone (where allowed).',
+  })
+  body!: string;
   @Field(() => ID, { nullable: true }) replyToId?: string | null;
 }
 

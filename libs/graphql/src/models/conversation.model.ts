@@ -1,6 +1,11 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ViewerDependent } from './viewer-dependent.decorator';
-import { ConversationKindEnum, HistoryVisibilityEnum, MemberRoleEnum } from './enums';
+import {
+  ConversationKindEnum,
+  HistoryVisibilityEnum,
+  MemberRoleEnum,
+  MentionAllPolicyEnum,
+} from './enums';
 import { MessageModel } from './message.model';
 import { PageInfoModel } from './page-info.model';
 import { UserModel } from './user.model';
@@ -44,6 +49,10 @@ export class ConversationModel {
     description: 'Groups default to SINCE_JOINED, channels and direct chats to FULL.',
   })
   historyVisibility!: HistoryVisibilityEnum;
+  @Field(() => MentionAllPolicyEnum, {
+    description: 'Who may use @all. Groups default to MEMBERS, channels to ADMINS.',
+  })
+  mentionAll!: MentionAllPolicyEnum;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
   @ViewerDependent()
   @Field(() => MessageModel, { nullable: true })
@@ -51,6 +60,11 @@ export class ConversationModel {
   @ViewerDependent()
   @Field(() => Int)
   unreadCount!: number;
+  @ViewerDependent()
+  @Field(() => Int, {
+    description: 'Unread messages that mention me by name or with @all.',
+  })
+  unreadMentionCount!: number;
   @ViewerDependent()
   @Field(() => Int, { description: 'My read pointer.' })
   readSeq!: number;

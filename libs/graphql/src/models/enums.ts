@@ -37,6 +37,16 @@ registerEnumType(HistoryVisibilityEnum, {
   description:
     'What a member sees of the history: FULL (all of it, also what was posted before they joined or while they were out) or SINCE_JOINED (only what follows their latest joining). Applies to members added after it is set.',
 });
+export enum MentionAllPolicyEnum {
+  ADMINS = 'ADMINS',
+  MEMBERS = 'MEMBERS',
+}
+
+registerEnumType(MentionAllPolicyEnum, {
+  name: 'MentionAllPolicy',
+  description:
+    'Who may mention everyone with @all in a group or channel: ADMINS (owners and admins) or every member. An @all the author may not use stays plain text.',
+});
 registerEnumType(PresenceStatusEnum, { name: 'PresenceStatus' });
 registerEnumType(PresencePrivacyEnum, {
   name: 'PresencePrivacy',

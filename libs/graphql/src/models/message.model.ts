@@ -38,6 +38,18 @@ export class MessageModel {
   @ViewerDependent()
   @Field(() => [ReactionSummaryModel])
   reactions!: ReactionSummaryModel[];
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer sees the same mentioned members',
+  )
+  @Field(() => [UserModel], {
+    description:
+      'Members the body mentions with `<@userId>` tokens (server-resolved; other tokens are text). Empty once deleted.',
+  })
+  mentions!: unknown;
+  @Field({ description: 'Whether the body mentions everyone (@all).' }) mentionsAll!: boolean;
+  @ViewerDependent()
+  @Field({ description: 'Whether the message mentions me, by name or with @all (never my own).' })
+  mentionsMe!: boolean;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field(() => Date, { nullable: true }) deletedAt!: Date | null;
   @Field(() => Date) createdAt!: Date;

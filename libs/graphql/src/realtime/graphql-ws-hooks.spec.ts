@@ -128,6 +128,8 @@ const event = (body: string, seq: number): RealtimeEvent => ({
     clientMessageId: 'k',
     body,
     replyToId: null,
+    mentions: [],
+    mentionsAll: false,
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,

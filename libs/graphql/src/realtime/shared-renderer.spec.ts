@@ -40,6 +40,8 @@ const added = (body: string): RealtimeEvent => ({
     clientMessageId: 'k',
     body,
     replyToId: null,
+    mentions: [],
+    mentionsAll: false,
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,

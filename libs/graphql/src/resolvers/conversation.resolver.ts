@@ -282,6 +282,15 @@ export class ConversationResolver {
     return this.messages.unreadCount(actor, c, await this.member(ctx, actor, c));
   }
 
+  @ResolveField(() => Int)
+  async unreadMentionCount(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ) {
+    return this.messages.unreadMentionCount(actor, c, await this.member(ctx, actor, c));
+  }
+
   @ResolveField(() => MessageModel, { nullable: true })
   async lastMessage(
     @Parent() c: Conversation,

@@ -146,6 +146,28 @@ export class MessageResolver {
     return summaries.map((s) => ({ emoji: s.emoji, count: s.count, reactedByMe: s.mine }));
   }
 
+  @ResolveField(() => [UserModel])
+  async mentions(
+    @Parent() m: Message,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<User[]> {
+    if (m.deletedAt) return [];
+    const users = await Promise.all(m.mentions.map((id) => ctx.loaders.users(actor).load(id)));
+    return users.filter((u): u is User => !!u);
+  }
+
+  @ResolveField(() => Boolean)
+  mentionsAll(@Parent() m: Message): boolean {
+    return !m.deletedAt && m.mentionsAll;
+  }
+
+  @ResolveField(() => Boolean)
+  mentionsMe(@Parent() m: Message, @CurrentActor() actor: Authenticated): boolean {
+    if (m.deletedAt || m.senderId === actor.userId) return false;
+    return m.mentionsAll || m.mentions.includes(actor.userId);
+  }
+
   @ResolveField(() => Int)
   readBy(@Parent() m: Message, @CurrentActor() actor: Authenticated): Promise<number> {
     return this.queries.readBy(actor, m);

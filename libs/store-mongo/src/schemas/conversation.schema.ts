@@ -1,5 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { ConversationKind, HistoryVisibility, MemberRole } from '@chatter/core';
+import type {
+  ConversationKind,
+  HistoryVisibility,
+  MemberRole,
+  MentionAllPolicy,
+} from '@chatter/core';
 
 export const CONVERSATION_MODEL = 'Conversation';
 
@@ -58,6 +63,14 @@ export class ConversationRecord {
   /** What members added from now on see of earlier history; documents from before it: FULL. */
   @Prop({ type: String, enum: ['FULL', 'SINCE_JOINED'], default: 'FULL' })
   historyVisibility?: HistoryVisibility;
+
+  /** Seq of the CONVERSATION_CHANGED entry whose `@all` policy is applied (its commit mark). */
+  @Prop({ type: Number, default: 0 })
+  mentionAllSeq?: number;
+
+  /** Who may mention everyone; documents from before it: the kind's default. */
+  @Prop({ type: String, enum: ['ADMINS', 'MEMBERS'] })
+  mentionAll?: MentionAllPolicy;
 
   @Prop({ type: String, default: null })
   createdBy!: string | null;

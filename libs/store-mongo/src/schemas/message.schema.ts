@@ -34,6 +34,20 @@ export class MessageRecord {
   @Prop({ type: String, default: null })
   replyToId!: string | null;
 
+  /** Resolved mentions of the stored body (user ids) and its `@all`. */
+  @Prop({ type: [String], default: [] })
+  mentions!: string[];
+
+  @Prop({ type: Boolean, default: false })
+  mentionsAll!: boolean;
+
+  /** Every mention any version of the message had: an edit notifies only people not in here. */
+  @Prop({ type: [String], default: [] })
+  mentionedEver!: string[];
+
+  @Prop({ type: Boolean, default: false })
+  mentionedAllEver!: boolean;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 
@@ -65,6 +79,11 @@ MessageSchema.index(
 MessageSchema.index(
   { tenantId: 1, senderId: 1, clientMessageId: 1 },
   { name: 'tenant_sender_client_id', unique: true },
+);
+// Unread mentions of a user in a conversation: scanned within the conversation's seq range.
+MessageSchema.index(
+  { tenantId: 1, conversationId: 1, mentions: 1, seq: 1 },
+  { name: 'tenant_conversation_mentions_seq' },
 );
 MessageSchema.index(
   { tenantId: 1, body: 'text' },

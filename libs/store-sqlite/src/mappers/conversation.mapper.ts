@@ -6,6 +6,7 @@ import {
   Member,
   MemberRole,
   MembershipChange,
+  MentionAllPolicy,
 } from '@chatter/core';
 import { fromMs, toMs } from '../time';
 
@@ -21,6 +22,7 @@ export interface ConversationRow {
   last_activity_at: number;
   member_count: number;
   history_visibility: HistoryVisibility;
+  mention_all: MentionAllPolicy;
   created_by: string | null;
   created_at: number;
 }
@@ -63,6 +65,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   lastActivityAt: fromMs(row.last_activity_at),
   memberCount: row.member_count,
   historyVisibility: row.history_visibility,
+  mentionAll: row.mention_all,
   createdBy: row.created_by,
   createdAt: fromMs(row.created_at),
 });
@@ -79,6 +82,7 @@ export const fromConversation = (c: Conversation): ConversationRow => ({
   last_activity_at: toMs(c.lastActivityAt),
   member_count: c.memberCount,
   history_visibility: c.historyVisibility,
+  mention_all: c.mentionAll,
   created_by: c.createdBy,
   created_at: toMs(c.createdAt),
 });

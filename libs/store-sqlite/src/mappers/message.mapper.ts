@@ -10,6 +10,9 @@ export interface MessageRow {
   client_message_id: string;
   body: string | null;
   reply_to_id: string | null;
+  /** JSON array of user ids. */
+  mentions: string;
+  mentions_all: number;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
@@ -17,7 +20,7 @@ export interface MessageRow {
 
 /** Column list matching MessageRow, for SELECTs (prefix with an alias where joined). */
 export const MESSAGE_COLUMNS =
-  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, created_at, edited_at, deleted_at';
+  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, created_at, edited_at, deleted_at';
 
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
@@ -28,6 +31,8 @@ export const toMessage = (row: MessageRow): Message => ({
   clientMessageId: row.client_message_id,
   body: row.body,
   replyToId: row.reply_to_id,
+  mentions: JSON.parse(row.mentions) as string[],
+  mentionsAll: row.mentions_all === 1,
   createdAt: fromMs(row.created_at),
   editedAt: fromMsOrNull(row.edited_at),
   deletedAt: fromMsOrNull(row.deleted_at),
@@ -42,6 +47,8 @@ export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
   client_message_id: input.clientMessageId,
   body: input.body,
   reply_to_id: input.replyToId,
+  mentions: JSON.stringify(input.mentions.userIds),
+  mentions_all: input.mentions.all ? 1 : 0,
   created_at: toMs(input.createdAt),
   edited_at: null,
   deleted_at: null,

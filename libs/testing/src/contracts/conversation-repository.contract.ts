@@ -5,6 +5,7 @@ import {
   Page,
   PageRequest,
   User,
+  NO_MENTIONS,
   directKey,
   newId,
 } from '@chatter/core';
@@ -456,6 +457,35 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         ).toBeNull();
       });
 
+      it('sets who may mention everyone with a CONVERSATION_CHANGED entry', async () => {
+        const t = aTenantId();
+        const group = await store().conversations.create(aConversation(t), []);
+        expect(group.mentionAll).toBe('MEMBERS');
+        const channel = await store().conversations.create(aChannel(t, 'news'), []);
+        expect(channel.mentionAll).toBe('ADMINS');
+        const changed = await store().conversations.updateMentionAll(
+          t,
+          group.id,
+          'ADMINS',
+          nextTime(),
+        );
+        expect(changed?.conversation.mentionAll).toBe('ADMINS');
+        expect(changed?.event).toMatchObject({ kind: 'CONVERSATION_CHANGED', seq: 1 });
+        expect(
+          (await store().conversations.listEvents(t, group.id, 0, 10)).map((e) => e.kind),
+        ).toEqual(['CONVERSATION_CHANGED']);
+        expect((await store().conversations.findById(t, group.id))?.mentionAll).toBe('ADMINS');
+        expect(
+          await store().conversations.updateMentionAll(
+            aTenantId(),
+            group.id,
+            'MEMBERS',
+            nextTime(),
+          ),
+        ).toBeNull();
+        expect((await store().conversations.findById(t, group.id))?.mentionAll).toBe('ADMINS');
+      });
+
       it('removes a member with a REMOVED or LEFT entry', async () => {
         const t = aTenantId();
         const { conversation, users } = await aGroupWith(store(), t, 3);
@@ -691,7 +721,13 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           nextTime(),
         );
         const m2 = await store().messages.append(aMessage(t, conversation.id, extra.id));
-        const edit = await store().messages.edit(t, m1.message.id, 'edited', nextTime());
+        const edit = await store().messages.edit(
+          t,
+          m1.message.id,
+          'edited',
+          NO_MENTIONS,
+          nextTime(),
+        );
         const all = [m1.event, add.event, title!.event, m2.event, edit!.event];
         expect(all.map((e) => e!.seq)).toEqual([1, 2, 3, 4, 5]);
         expect(await store().conversations.listEvents(t, conversation.id, 0, 100)).toEqual(all);

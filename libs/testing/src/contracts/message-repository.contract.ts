@@ -1,4 +1,4 @@
-import { Message, NewMember, SeqRange, User, newId } from '@chatter/core';
+import { Message, NO_MENTIONS, NewMember, SeqRange, User, newId } from '@chatter/core';
 import { describe, expect, it } from 'vitest';
 import { aConversation, aMessage, aTenantId, nextTime } from '../builders';
 import {
@@ -38,6 +38,8 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
           clientMessageId: input.clientMessageId,
           body: 'first',
           replyToId: null,
+          mentions: [],
+          mentionsAll: false,
           createdAt: input.createdAt,
           editedAt: null,
           deletedAt: null,
@@ -230,17 +232,18 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
           aMessage(t, conversation.id, users[0].id, { body: 'teh' }),
         );
         const at = nextTime();
-        const edited = await store().messages.edit(t, message.id, 'the', at);
+        const edited = await store().messages.edit(t, message.id, 'the', NO_MENTIONS, at);
         const expected = { ...message, body: 'the', editedAt: at };
         expect(edited).toEqual({
           message: expected,
           event: { kind: 'MESSAGE_UPDATED', seq: 2, messageId: message.id, at },
+          addedMentions: NO_MENTIONS,
         });
         expect(await store().messages.findById(t, message.id)).toEqual(expected);
         expect(await store().conversations.findById(t, conversation.id)).toMatchObject({
           lastSeq: 2,
         });
-        expect(await store().messages.edit(t, newId(), 'x', nextTime())).toBeNull();
+        expect(await store().messages.edit(t, newId(), 'x', NO_MENTIONS, nextTime())).toBeNull();
       });
 
       it('tombstones a message: no body, no reactions, a MESSAGE_UPDATED entry, once', async () => {
@@ -260,7 +263,9 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         expect(await store().messages.findById(t, message.id)).toEqual(expected);
         expect(await store().messages.reactions(t, [message.id], users[1].id)).toEqual([]);
         expect(await store().messages.tombstone(t, message.id, nextTime())).toBeNull();
-        expect(await store().messages.edit(t, message.id, 'revived', nextTime())).toBeNull();
+        expect(
+          await store().messages.edit(t, message.id, 'revived', NO_MENTIONS, nextTime()),
+        ).toBeNull();
         expect(
           await store().messages.addReaction(t, message.id, users[1].id, '👍', nextTime()),
         ).toBeNull();
@@ -490,7 +495,7 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         const { message } = await store().messages.append(
           aMessage(t, conversation.id, users[0].id, { body: 'walrus' }),
         );
-        await store().messages.edit(t, message.id, 'penguin', nextTime());
+        await store().messages.edit(t, message.id, 'penguin', NO_MENTIONS, nextTime());
         expect(await store().messages.search(t, users[0].id, 'walrus', null, 0, 10)).toEqual([]);
         const [found] = await store().messages.search(t, users[0].id, 'penguin', null, 0, 10);
         expect(found.message).toMatchObject({ id: message.id, body: 'penguin' });
@@ -562,6 +567,79 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
       });
     });
 
+    describe('mentions', () => {
+      it('stores mentions with the message and counts unread mentions per member', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 3);
+        const [ada, bob, cy] = users;
+        const c = conversation.id;
+        const ms = store().messages;
+        const toBob = await ms.append(
+          aMessage(t, c, ada.id, {
+            body: `hi <@${bob.id}>`,
+            mentions: { userIds: [bob.id], all: false },
+          }),
+        );
+        expect(toBob.message).toMatchObject({ mentions: [bob.id], mentionsAll: false });
+        expect(await ms.findById(t, toBob.message.id)).toMatchObject({ mentions: [bob.id] });
+        await ms.append(aMessage(t, c, ada.id, { body: 'no mention' }));
+        const everyone = await ms.append(
+          aMessage(t, c, cy.id, { body: '@all', mentions: { userIds: [], all: true } }),
+        );
+        expect(everyone.message.mentionsAll).toBe(true);
+        // Bob: his mention and @all; Cy: nothing (his own @all does not count); Ada: @all.
+        expect(await ms.countUnreadMentions(t, c, bob.id, 0)).toBe(2);
+        expect(await ms.countUnreadMentions(t, c, cy.id, 0)).toBe(0);
+        expect(await ms.countUnreadMentions(t, c, ada.id, 0)).toBe(1);
+        // Read up to the first message: only @all remains; deleted messages do not count.
+        expect(await ms.countUnreadMentions(t, c, bob.id, toBob.message.seq)).toBe(1);
+        await ms.tombstone(t, everyone.message.id, nextTime());
+        expect(await ms.countUnreadMentions(t, c, bob.id, toBob.message.seq)).toBe(0);
+        expect(await ms.countUnreadMentions(aTenantId(), c, bob.id, 0)).toBe(0);
+      });
+
+      it('an edit reports only mentions no earlier version had', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 3);
+        const [ada, bob, cy] = users;
+        const ms = store().messages;
+        const { message } = await ms.append(
+          aMessage(t, conversation.id, ada.id, { mentions: { userIds: [bob.id], all: false } }),
+        );
+        const both = await ms.edit(
+          t,
+          message.id,
+          'b+c',
+          { userIds: [bob.id, cy.id], all: false },
+          nextTime(),
+        );
+        expect(both?.addedMentions).toEqual({ userIds: [cy.id], all: false });
+        expect(both?.message).toMatchObject({ mentions: [bob.id, cy.id], mentionsAll: false });
+        const none = await ms.edit(t, message.id, 'none', NO_MENTIONS, nextTime());
+        expect(none?.addedMentions).toEqual(NO_MENTIONS);
+        expect(none?.message.mentions).toEqual([]);
+        expect(await ms.countUnreadMentions(t, conversation.id, bob.id, 0)).toBe(0);
+        // Removed and added again: Bob and Cy were notified already; @all is new.
+        const back = await ms.edit(
+          t,
+          message.id,
+          'again',
+          { userIds: [cy.id, bob.id], all: true },
+          nextTime(),
+        );
+        expect(back?.addedMentions).toEqual({ userIds: [], all: true });
+        const again = await ms.edit(
+          t,
+          message.id,
+          'again!',
+          { userIds: [], all: true },
+          nextTime(),
+        );
+        expect(again?.addedMentions).toEqual(NO_MENTIONS);
+        expect(await ms.findById(t, message.id)).toMatchObject({ mentions: [], mentionsAll: true });
+      });
+    });
+
     it('never reads or changes another tenant’s messages, even with their ids', async () => {
       const a = aTenantId();
       const b = aTenantId();
@@ -586,7 +664,7 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
       expect(await ms.listBySeq(b, conversation.id, { limit: 10, direction: 'forward' })).toEqual(
         [],
       );
-      expect(await ms.edit(b, message.id, 'hijacked', nextTime())).toBeNull();
+      expect(await ms.edit(b, message.id, 'hijacked', NO_MENTIONS, nextTime())).toBeNull();
       expect(await ms.tombstone(b, message.id, nextTime())).toBeNull();
       expect(await ms.addReaction(b, message.id, me.id, '🔥', nextTime())).toBeNull();
       expect(await ms.removeReaction(b, message.id, you.id, '👍', nextTime())).toBeNull();

@@ -1,3 +1,8 @@
+import {
+  MENTION_ALL_POLICIES,
+  MentionAllPolicy,
+  defaultMentionAllPolicy,
+} from '../mention-all-policy';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { DomainError, invalid, notFound } from '../../shared/domain-error';
@@ -155,6 +160,7 @@ export class CreateConversations {
         lastActivityAt: now,
         memberCount: 0,
         historyVisibility: defaultHistoryVisibility('CHANNEL'),
+        mentionAll: defaultMentionAllPolicy('CHANNEL'),
         createdBy: null,
         createdAt: now,
       },
@@ -200,6 +206,7 @@ export class CreateConversations {
       lastActivityAt: now,
       memberCount: 0,
       historyVisibility,
+      mentionAll: defaultMentionAllPolicy(kind),
       createdBy: actor.userId,
       createdAt: now,
     };
@@ -450,6 +457,7 @@ export class ConversationQueries {
       conversationId: string;
       title?: string | null;
       historyVisibility?: HistoryVisibility | null;
+      mentionAll?: MentionAllPolicy | null;
       muted?: boolean | null;
       pinned?: boolean | null;
       archived?: boolean | null;
@@ -493,6 +501,25 @@ export class ConversationQueries {
           actor.tenantId,
           conversation.id,
           visibility,
+          this.clock.now(),
+        );
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.mentionAll !== undefined && input.mentionAll !== null) {
+      notInDirect(conversation);
+      if (!ADMIN_ROLES.includes(member.role))
+        throw new DomainError('FORBIDDEN', 'only conversation admins can change who may use @all');
+      if (!MENTION_ALL_POLICIES.includes(input.mentionAll))
+        throw invalid('mentionAll', 'unknown @all policy');
+      if (input.mentionAll !== conversation.mentionAll) {
+        const changed = await this.conversations.updateMentionAll(
+          actor.tenantId,
+          conversation.id,
+          input.mentionAll,
           this.clock.now(),
         );
         if (changed) {

@@ -152,6 +152,21 @@ export class MessageQueries {
     );
   }
 
+  /** Unread messages that mention the viewer (by id or `@all`); 0 for non-members. */
+  unreadMentionCount(
+    actor: Actor,
+    conversation: Conversation,
+    member: Member | null,
+  ): Promise<number> {
+    if (!member) return Promise.resolve(0);
+    return this.messages.countUnreadMentions(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+      Math.max(member.readSeq, member.historyFromSeq),
+    );
+  }
+
   async byIds(actor: Actor, ids: readonly MessageId[]): Promise<Message[]> {
     return this.messages.findByIds(actor.tenantId, ids);
   }

@@ -17,6 +17,7 @@ import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-acc
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
+import { ResolveMentions } from '../mentions/resolve-mentions';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -35,6 +36,7 @@ export class SendMessages {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly mentions: ResolveMentions,
   ) {}
 
   /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
@@ -62,7 +64,8 @@ export class SendMessages {
       multiline: true,
       keepVerbatim: true,
     });
-    const { conversation } = await this.access.member(actor, input.conversationId);
+    const membership = await this.access.member(actor, input.conversationId);
+    const { conversation } = membership;
     await this.checkNotBlocked(actor, conversation);
     let replyToId: string | null = null;
     if (input.replyToId !== undefined && input.replyToId !== null) {
@@ -80,6 +83,8 @@ export class SendMessages {
       this.settings.sendsPerUser,
       'messages',
     );
+    // After the rate limit: resolving reads up to MAX_MENTIONS memberships.
+    const mentions = await this.mentions.resolve(membership, body);
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -88,6 +93,7 @@ export class SendMessages {
       clientMessageId: input.clientMessageId,
       body,
       replyToId,
+      mentions,
       createdAt: this.clock.now(),
     });
     if (result.created && result.event) {
@@ -114,7 +120,14 @@ export class SendMessages {
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
-    const mutation = await this.messages.edit(actor.tenantId, message.id, text, this.clock.now());
+    const mentions = await this.mentions.resolve(membership, text);
+    const mutation = await this.messages.edit(
+      actor.tenantId,
+      message.id,
+      text,
+      mentions,
+      this.clock.now(),
+    );
     return this.publish(membership.conversation, mutation, message);
   }
 
