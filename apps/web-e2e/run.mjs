@@ -983,6 +983,84 @@ standalone.push([
   },
 ]);
 
+standalone.push([
+  'with TRUSTED_DOCUMENTS=on the web app works (operations sent by hash only) and ad hoc queries are refused',
+  async () => {
+    const trusted = await startApi({ TRUSTED_DOCUMENTS: 'on' });
+    const contexts = [];
+    const bodies = [];
+    try {
+      const open = async (phone, name) => {
+        const context = await browser.newContext({ viewport: DESKTOP });
+        contexts.push(context);
+        const page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+        page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+        page.on('request', (r) => {
+          if (r.url().includes('/graphql'))
+            bodies.push({ method: r.method(), url: r.url(), body: r.postData() });
+        });
+        page.on('websocket', (ws) =>
+          ws.on('framesent', ({ payload }) => {
+            if (typeof payload === 'string' && payload.includes('"type":"subscribe"'))
+              bodies.push({ method: 'WS', url: ws.url(), body: payload });
+          }),
+        );
+        await page.goto(`${trusted.url}/`);
+        await page.getByLabel('Phone number').fill(phone);
+        const since = trusted.output().length;
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await page.getByLabel('Login code').fill(await trusted.loginCode(phone, since));
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByLabel('Your name').fill(name);
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        return page;
+      };
+      const kim = await open('+14155550191', 'Kim Trusted');
+      const lee = await open('+14155550192', 'Lee Trusted');
+      await startChatByPhone(kim, '+14155550192');
+      await send(kim, 'only trusted documents here 🔒');
+      await waitForBodies(kim, ['only trusted documents here 🔒'], 'sender');
+      await openConversation(lee, 'Kim Trusted');
+      await waitForBodies(lee, ['only trusted documents here 🔒'], 'recipient');
+      // Every HTTP operation went by hash alone; queries as GET.
+      const http = bodies.filter((b) => b.method !== 'WS');
+      assert(http.length > 5, `the pages made GraphQL requests (${http.length})`);
+      for (const b of http) {
+        assert(!new URL(b.url).searchParams.has('query'), `no query text in ${b.url}`);
+        if (b.body) assert(!JSON.parse(b.body).query, `no query text in ${b.body.slice(0, 200)}`);
+      }
+      assert(
+        http.some((b) => b.method === 'GET'),
+        'queries went as GET',
+      );
+      assert(
+        bodies.some((b) => b.method === 'WS' && b.body.includes('sha256Hash')),
+        'socket operations named their hash',
+      );
+      // The same origin, an ad hoc query: refused.
+      const refused = await kim.evaluate(async () => {
+        const res = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ me { id phone } }' }),
+        });
+        return { status: res.status, body: await res.json() };
+      });
+      assertEqual(refused.status, 400, 'ad hoc status');
+      assertEqual(
+        refused.body.errors[0].extensions.code,
+        'PERSISTED_QUERY_NOT_IN_LIST',
+        'ad hoc code',
+      );
+    } finally {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await trusted.stop();
+    }
+  },
+]);
+
 const selected =
   only === undefined
     ? [...steps, ...standalone]

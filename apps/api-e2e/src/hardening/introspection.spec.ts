@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generate } from '@graphql-codegen/cli';
+import { CodegenConfig, generate } from '@graphql-codegen/cli';
 import {
   buildClientSchema,
   buildSchema,
@@ -12,7 +12,6 @@ import {
   printSchema,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import codegenConfig from '../../../../libs/client/codegen';
 import { ApiProcess, gql, GqlResult, removeDataDir, Session, signUp, startApi } from '../support';
 import { ackedSocket, RawSocket, rawGet } from './hardening-helpers';
 
@@ -106,6 +105,10 @@ describe('standard introspection against a running API', () => {
   it('GraphQL Code Generator pointed at the URL writes exactly the committed typed client', async () => {
     const out = mkdtempSync(join(tmpdir(), 'chatter-live-codegen-'));
     try {
+      // The client's own codegen config (libs/client/codegen.ts), with the URL as its schema.
+      const codegenConfig = (
+        (await import(join(ROOT, 'libs/client/codegen.ts'))) as { default: CodegenConfig }
+      ).default;
       const output = Object.values(codegenConfig.generates)[0]!;
       const files = await generate(
         {
