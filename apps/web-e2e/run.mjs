@@ -63,7 +63,12 @@ async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   page.on('request', (r) => {
     requested.push(r.url());
-    if (r.method() === 'POST' && /mutation SendMessage\b/.test(r.postData() ?? '')) sends.http++;
+    // By text, or by hash (persisted documents): Apollo names the operation in the body.
+    if (
+      r.method() === 'POST' &&
+      /mutation SendMessage\b|"operationName":"SendMessage"/.test(r.postData() ?? '')
+    )
+      sends.http++;
   });
   page.on('websocket', (ws) =>
     ws.on('framesent', ({ payload }) => {
