@@ -88,9 +88,9 @@ describe('standard introspection against a running API', () => {
         'apollo-require-preflight': 'true',
       });
       expect(got.status).toBe(200);
-      expect((got.json as GqlResult<IntrospectionQuery>).data?.__schema.queryType.name).toBe(
-        'Query',
-      );
+      expect(
+        (got.json as unknown as GqlResult<IntrospectionQuery>).data?.__schema.queryType.name,
+      ).toBe('Query');
     },
   );
 
@@ -110,7 +110,7 @@ describe('standard introspection against a running API', () => {
         (await import(join(ROOT, 'libs/client/codegen.ts'))) as { default: CodegenConfig }
       ).default;
       const output = Object.values(codegenConfig.generates)[0]!;
-      const files = await generate(
+      const files: { filename: string; content: string }[] = await generate(
         {
           ...codegenConfig,
           schema: `${api.url}/graphql`,
