@@ -10,6 +10,7 @@
 // server library and apps/api, and skips the ones whose sources did not change.
 import { transformFile } from '@swc/core';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -89,8 +90,13 @@ async function compile(dirs) {
   return count;
 }
 
+/** The web app's persisted-documents manifest (npm run codegen), shipped beside the API. */
+const MANIFEST = 'libs/client/src/generated/persisted-documents.json';
+
 function writeEntry() {
   mkdirSync(out, { recursive: true });
+  // TRUSTED_DOCUMENTS=on runs what this lists; the image ships dist/ only.
+  copyFileSync(join(root, MANIFEST), join(out, 'persisted-documents.json'));
   writeFileSync(
     join(out, 'main.js'),
     "'use strict';\n// Entry point: node dist/api/main.js\nrequire('./apps/api/src/main.js').run().catch((error) => {\n  process.stderr.write(`Chatter failed to start: ${error && error.message ? error.message : String(error)}\\n`);\n  process.exit(1);\n});\n",

@@ -63,7 +63,12 @@ async function openApp(viewport = DESKTOP, baseUrl = api.url) {
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   page.on('request', (r) => {
     requested.push(r.url());
-    if (r.method() === 'POST' && /mutation SendMessage\b/.test(r.postData() ?? '')) sends.http++;
+    // By text, or by hash (persisted documents): Apollo names the operation in the body.
+    if (
+      r.method() === 'POST' &&
+      /mutation SendMessage\b|"operationName":"SendMessage"/.test(r.postData() ?? '')
+    )
+      sends.http++;
   });
   page.on('websocket', (ws) =>
     ws.on('framesent', ({ payload }) => {
@@ -520,34 +525,6 @@ const steps = [
   ],
 ];
 
-steps.push([
-  'the GraphiQL playground at /graphql works with no network but this server',
-  async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    const foreign = [];
-    // Anything not served by the API itself is refused, as on an offline machine.
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(api.url) || url.startsWith('data:') || url.startsWith('blob:'))
-        return route.continue();
-      foreign.push(url);
-      return route.abort();
-    });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${api.url}/graphql`);
-    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
-    await page
-      .getByRole('button', { name: /headers/i })
-      .first()
-      .waitFor();
-    assertEqual(foreign, [], 'requests to other hosts');
-    assertEqual(errors, [], 'playground page errors');
-    await context.close();
-  },
-]);
-
 if (!args.has('--no-screenshots')) {
   steps.push([
     'screenshots of the main screens (desktop and phone, light and dark)',
@@ -853,6 +830,241 @@ const standalone = [
     },
   ],
 ];
+
+/** Signs a user up over HTTP (as a script would), for the steps that need tokens, not pages. */
+async function apiSignUp(phone, name) {
+  const post = async (query, variables) => {
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = await res.json();
+    if (json.errors) throw new Error(JSON.stringify(json.errors));
+    return json.data;
+  };
+  const since = api.output().length;
+  await post('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
+  const code = await api.loginCode(phone, since);
+  const data = await post(
+    'mutation($p:String!,$c:String!,$n:String){ verifyLoginCode(phone:$p, code:$c, name:$n){ accessToken user { id } } }',
+    { p: phone, c: code, n: name },
+  );
+  return { token: data.verifyLoginCode.accessToken, id: data.verifyLoginCode.user.id };
+}
+
+/** The text of one of GraphiQL's CodeMirror editors. */
+const editorText = (page, selector) =>
+  page
+    .locator(`${selector} .CodeMirror`)
+    .first()
+    .evaluate((el) => el.CodeMirror.getValue());
+const setEditorText = (page, selector, text) =>
+  page
+    .locator(`${selector} .CodeMirror`)
+    .first()
+    .evaluate((el, t) => el.CodeMirror.setValue(t), text);
+
+standalone.push([
+  'the GraphiQL playground at /graphql: schema, docs, autocompletion, queries and a live subscription, offline',
+  async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const foreign = [];
+    // Anything not served by the API itself is refused, as on an offline machine.
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(api.url) || url.startsWith('data:') || url.startsWith('blob:'))
+        return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/graphql`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+
+    // The schema loads (standard introspection passes the query limits): the docs explorer
+    // lists the root types, and Query's fields include conversations.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.getByText('Root Types').waitFor();
+    await docs
+      .locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
+      .first()
+      .click();
+    await docs
+      .locator('.graphiql-doc-explorer-field-name', { hasText: /^conversations$/ })
+      .waitFor();
+    assert(
+      (await docs.innerText()).includes('ConversationConnection!'),
+      'Query.conversations shows its type',
+    );
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'playground-docs.png') });
+    assertEqual((await editorText(page, '.result-window')).trim(), '', 'no error on load');
+
+    // Autocompletion from the schema: typing inside a selection offers the matching field.
+    await setEditorText(page, '.graphiql-query-editor', '{\n  \n}');
+    await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .first()
+      .evaluate((el) => {
+        el.CodeMirror.focus();
+        el.CodeMirror.setCursor({ line: 1, ch: 2 });
+      });
+    await page.keyboard.type('convers');
+    await page
+      .locator('.CodeMirror-hints li', { hasText: /^conversations/ })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Escape');
+
+    // A query with the token in the Headers tab returns the caller's data.
+    const ivy = await apiSignUp('+14155550188', 'Ivy Playground');
+    const jon = await apiSignUp('+14155550189', 'Jon Sender');
+    await setEditorText(
+      page,
+      '.graphiql-editor-tool .graphiql-editor:not(.hidden)',
+      JSON.stringify({ authorization: `Bearer ${ivy.token}` }, null, 2),
+    );
+    await setEditorText(
+      page,
+      '.graphiql-query-editor',
+      'query Me {\n  me {\n    id\n    name\n  }\n}',
+    );
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await eventually(
+      async () => (await editorText(page, '.result-window')).includes('Ivy Playground'),
+      {
+        timeout: 15_000,
+        message: 'the Me query answered in the result pane',
+      },
+    );
+    assert(
+      (await editorText(page, '.result-window')).includes(ivy.id),
+      'the result is the token owner',
+    );
+
+    // A chatEvents subscription (over the same page's WebSocket, headers as connectionParams)
+    // shows a message that another client sends.
+    await setEditorText(
+      page,
+      '.graphiql-query-editor',
+      'subscription Live {\n  chatEvents {\n    __typename\n    ... on MessageAdded {\n      message {\n        body\n        sender { name }\n      }\n    }\n  }\n}',
+    );
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    const body = `from another client ✨ ${Date.now()}`;
+    const jonPost = async (query, variables) => {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${jon.token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const json = await res.json();
+      if (json.errors) throw new Error(JSON.stringify(json.errors));
+      return json.data;
+    };
+    const dm = await jonPost('mutation($u:ID!){ openDirectConversation(userId:$u){ id } }', {
+      u: ivy.id,
+    });
+    let n = 0;
+    // The subscription starts asynchronously: send until the pane shows one (each send is new).
+    await eventually(
+      async () => {
+        await jonPost('mutation($i:SendMessageInput!){ sendMessage(input:$i){ id } }', {
+          i: { conversationId: dm.openDirectConversation.id, clientMessageId: `pg-${++n}`, body },
+        });
+        await sleep(500);
+        return (await editorText(page, '.result-window')).includes(body);
+      },
+      { timeout: 20_000, message: 'the subscription showed the message' },
+    );
+    assert((await editorText(page, '.result-window')).includes('MessageAdded'), 'event type shown');
+    assertEqual(foreign, [], 'requests to other hosts');
+    assertEqual(errors, [], 'playground page errors');
+    await context.close();
+  },
+]);
+
+standalone.push([
+  'with TRUSTED_DOCUMENTS=on the web app works (operations sent by hash only) and ad hoc queries are refused',
+  async () => {
+    const trusted = await startApi({ TRUSTED_DOCUMENTS: 'on' });
+    const contexts = [];
+    const bodies = [];
+    try {
+      const open = async (phone, name) => {
+        const context = await browser.newContext({ viewport: DESKTOP });
+        contexts.push(context);
+        const page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+        page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+        page.on('request', (r) => {
+          if (r.url().includes('/graphql'))
+            bodies.push({ method: r.method(), url: r.url(), body: r.postData() });
+        });
+        page.on('websocket', (ws) =>
+          ws.on('framesent', ({ payload }) => {
+            if (typeof payload === 'string' && payload.includes('"type":"subscribe"'))
+              bodies.push({ method: 'WS', url: ws.url(), body: payload });
+          }),
+        );
+        await page.goto(`${trusted.url}/`);
+        await page.getByLabel('Phone number').fill(phone);
+        const since = trusted.output().length;
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await page.getByLabel('Login code').fill(await trusted.loginCode(phone, since));
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByLabel('Your name').fill(name);
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        return page;
+      };
+      const kim = await open('+14155550191', 'Kim Trusted');
+      const lee = await open('+14155550192', 'Lee Trusted');
+      await startChatByPhone(kim, '+14155550192');
+      await send(kim, 'only trusted documents here 🔒');
+      await waitForBodies(kim, ['only trusted documents here 🔒'], 'sender');
+      await openConversation(lee, 'Kim Trusted');
+      await waitForBodies(lee, ['only trusted documents here 🔒'], 'recipient');
+      // Every HTTP operation went by hash alone; queries as GET.
+      const http = bodies.filter((b) => b.method !== 'WS');
+      assert(http.length > 5, `the pages made GraphQL requests (${http.length})`);
+      for (const b of http) {
+        assert(!new URL(b.url).searchParams.has('query'), `no query text in ${b.url}`);
+        if (b.body) assert(!JSON.parse(b.body).query, `no query text in ${b.body.slice(0, 200)}`);
+      }
+      assert(
+        http.some((b) => b.method === 'GET'),
+        'queries went as GET',
+      );
+      assert(
+        bodies.some((b) => b.method === 'WS' && b.body.includes('sha256Hash')),
+        'socket operations named their hash',
+      );
+      // The same origin, an ad hoc query: refused.
+      const refused = await kim.evaluate(async () => {
+        const res = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ me { id phone } }' }),
+        });
+        return { status: res.status, body: await res.json() };
+      });
+      assertEqual(refused.status, 400, 'ad hoc status');
+      assertEqual(
+        refused.body.errors[0].extensions.code,
+        'PERSISTED_QUERY_NOT_IN_LIST',
+        'ad hoc code',
+      );
+    } finally {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await trusted.stop();
+    }
+  },
+]);
 
 const selected =
   only === undefined

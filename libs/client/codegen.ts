@@ -3,6 +3,7 @@
 // CHATTER_CODEGEN_OUT lets scripts/check-codegen.mjs regenerate into a temp folder.
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 
 const here = __dirname;
 const out = process.env['CHATTER_CODEGEN_OUT'] ?? path.join(here, 'src/generated');
@@ -14,14 +15,24 @@ const config: CodegenConfig = {
   generates: {
     [out.endsWith('/') ? out : `${out}/`]: {
       preset: 'client',
-      presetConfig: { fragmentMasking: false, gqlTagName: 'gql' },
+      presetConfig: {
+        fragmentMasking: false,
+        gqlTagName: 'gql',
+        // persisted-documents.json: sha256 of each operation's text → that text. The API's
+        // TRUSTED_DOCUMENTS mode runs only these; each document carries its hash in __meta__.
+        persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
+      },
+      // __typename on every object selection, as Apollo Client's cache needs: the server runs
+      // the manifest's text, so it must already ask for what the cache will read.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         enumsAsTypes: true,
         useTypeImports: true,
         scalars: { DateTime: 'string' },
         skipTypename: false,
         avoidOptionals: false,
-        documentMode: 'documentNode',
+        // The preset's own mode (documentNodeImportFragments): the one that embeds the hash.
+        documentMode: 'documentNodeImportFragments',
       },
     },
   },

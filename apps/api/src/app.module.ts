@@ -14,6 +14,7 @@ import {
 import { CoreModule } from './wiring/core.module';
 import { queryLimitsFor } from './wiring/query-limits';
 import { RealtimeModule } from './wiring/realtime.module';
+import { trustedDocumentsFor } from './wiring/trusted-documents';
 
 /** The composition root: configuration picks the adapters; everything else is wired here. */
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule.forRoot({ checks: [StoreReadiness, BusReadiness, PresenceReadiness] }),
         ChatterGraphqlModule.forRoot({
           limits: queryLimitsFor(config),
+          trusted: trustedDocumentsFor(config),
           adminToken: config.auth.adminToken ?? null,
           plugins: {
             inject: [MetricsService],

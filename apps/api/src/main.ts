@@ -5,16 +5,18 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ManageTenants } from '@chatter/core';
-import { documentGuard } from '@chatter/graphql';
+import { documentGuard, trustedDocumentsGuard } from '@chatter/graphql';
 import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
 import { responseCompression } from './platform/compression';
 import { securityHeaders } from './platform/security';
 import { ShutdownService } from './platform/shutdown';
 import { mountStaticIfAvailable } from './wiring/static';
+import { trustedDocumentsFor } from './wiring/trusted-documents';
 
 /** Creates the application (not listening yet). */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const trusted = trustedDocumentsFor(config); // a bad manifest stops here, before anything starts
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
   });
@@ -23,6 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '100kb' });
   app.use('/graphql', documentGuard());
+  app.use('/graphql', trustedDocumentsGuard(trusted, config.graphql.introspection));
   app.use(securityHeaders());
   app.use(responseCompression());
   app.enableCors(buildCorsOptions(config));

@@ -33,8 +33,8 @@ export function freePort() {
   });
 }
 
-/** Starts dist/api/main.js and waits for /readyz. */
-export async function startApi() {
+/** Starts dist/api/main.js and waits for /readyz; `env` adds settings (e.g. TRUSTED_DOCUMENTS). */
+export async function startApi(env = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chatter-web-e2e-'));
   let out = '';
@@ -48,6 +48,7 @@ export async function startApi() {
       DATA_DIR: dataDir,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -24,9 +24,16 @@ import {
   stripSuggestions,
 } from './security/query-limits';
 import { requestLimitsPlugin } from './security/request-limits.plugin';
+import { PersistedQueryCache } from './security/persisted-query-cache';
+import { TrustedDocuments } from './security/trusted-documents';
 
 export interface ChatterGraphqlOptions {
   limits: QueryLimits;
+  /**
+   * The persisted-documents manifest: answers hashes, and when enforced is all that runs
+   * (trustedDocumentsGuard refuses the rest before Apollo). Defaults to none.
+   */
+  trusted?: TrustedDocuments;
   adminToken: string | null;
   /** Apollo plugins, built from injected providers (e.g. metrics). */
   plugins: {
@@ -81,6 +88,12 @@ export class ChatterGraphqlModule {
             graphiql: false,
             introspection: options.limits.introspection,
             csrfPrevention: true,
+            // Automatic persisted queries (hash, then text if unknown), answered from the
+            // manifest first; registrations are bounded, and refused under trusted documents.
+            persistedQueries: {
+              cache: new PersistedQueryCache(options.trusted ?? TrustedDocuments.none()),
+              ttl: null,
+            },
             includeStacktraceInErrorResponses: false,
             hideSchemaDetailsFromClientErrors: !options.limits.introspection,
             allowBatchedHttpRequests: false,

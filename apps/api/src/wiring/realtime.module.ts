@@ -24,6 +24,7 @@ import { APP_CONFIG, AppConfig, isWebSocketOriginAllowed } from '../platform/con
 import { MetricsService } from '../platform/metrics';
 import { ShutdownModule, ShutdownService } from '../platform/shutdown';
 import { queryLimitsFor } from './query-limits';
+import { trustedDocumentsFor } from './trusted-documents';
 
 /** Starts the graphql-ws endpoint on the HTTP server once the schema exists. */
 @Injectable()
@@ -71,6 +72,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         keepAliveMs: 12_000,
         connectionInitWaitTimeoutMs: 3_000,
         limits: queryLimitsFor(config),
+        trusted: trustedDocumentsFor(config),
         isOriginAllowed: (origin, host) => isWebSocketOriginAllowed(origin, host, config.http.cors),
         trustProxy: config.http.trustProxy,
         maxSocketsPerIp: config.ws.maxSocketsPerIp,

@@ -10,6 +10,7 @@ import {
 } from '@apollo/client';
 import { onError } from '@apollo/client/link/error';
 import type { Session } from '../auth/session';
+import { persistedDocumentsLink } from './persisted-documents';
 import { typePolicies } from './type-policies';
 
 const PUBLIC_OPERATIONS = new Set(['RequestLoginCode', 'VerifyLoginCode', 'RefreshSession']);
@@ -54,7 +55,7 @@ export function createApolloClient(session: Session, uri = '/graphql'): ApolloCl
 
   return new ApolloClient({
     cache: createCache(),
-    link: from([retryOnAuthLink, authLink, new HttpLink({ uri })]),
+    link: from([retryOnAuthLink, authLink, persistedDocumentsLink(), new HttpLink({ uri })]),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-first', nextFetchPolicy: 'cache-first' } },
   });
 }

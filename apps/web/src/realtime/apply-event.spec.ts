@@ -317,6 +317,10 @@ describe('applyChatEvent', () => {
     expect(payload.query).toContain('subscription ChatEvents');
     // The stream bypasses Apollo's links: every object must carry __typename for normalization.
     expect(payload.query).toMatch(/fragment PresenceFields on Presence \{[^}]*__typename/);
-    expect(payload.query).toMatch(/conversation \{\s+\.\.\.ConversationFields\s+__typename/);
+    expect(payload.query).toMatch(
+      /conversation \{\s+(__typename\s+\.\.\.ConversationFields|\.\.\.ConversationFields\s+__typename)/,
+    );
+    // The hash of the generated document, for servers that run trusted documents only.
+    expect(payload.extensions?.persistedQuery.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -7,6 +7,7 @@ import { addTypenameToDocument } from '@apollo/client/utilities';
 import { ChatEventsDocument } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { SocketResult } from './realtime-session';
+import { persistedQueryExtensions } from '../apollo/persisted-documents';
 
 /** Operations sent over the socket as text, with __typename added as Apollo adds it over HTTP. */
 const printed = new WeakMap<DocumentNode, string>();
@@ -28,6 +29,7 @@ export function chatEventsPayload(tracker: SeqTracker) {
   return {
     query: printWithTypename(ChatEventsDocument),
     operationName: 'ChatEvents',
+    extensions: persistedQueryExtensions(ChatEventsDocument),
     get variables() {
       return { since: tracker.cursors() };
     },
@@ -55,7 +57,11 @@ export function executeOverSocket<TData, TVariables extends Record<string, unkno
       dispose();
     }, timeoutMs);
     const dispose = ws.subscribe<TData>(
-      { query: printWithTypename(document), variables },
+      {
+        query: printWithTypename(document),
+        variables,
+        extensions: persistedQueryExtensions(document),
+      },
       {
         next: (value) => {
           result = value as SocketResult<TData>;

@@ -17,6 +17,7 @@ import {
   requestLimitErrors,
   stripSuggestions,
 } from '../security/query-limits';
+import { admitOperation, TrustedDocuments } from '../security/trusted-documents';
 import { DocumentCache } from './document-cache';
 import { renderedEvents } from './rendered-events';
 import { SharedPayload } from './shared-frames';
@@ -37,6 +38,11 @@ export interface GraphqlWsHooksDeps {
   documents: DocumentCache;
   /** Limits checked again with the request's variables (page sizes given as variables). */
   limits: QueryLimits;
+  /**
+   * Operations named by a manifest hash (`extensions.persistedQuery.sha256Hash`) run the
+   * manifest's text; when enforced, only those run (plus introspection when allowed).
+   */
+  trusted?: TrustedDocuments;
   /** Per-user caps on sockets and running subscriptions. */
   users: UserAdmission;
   renderer: SharedRenderer;
@@ -62,6 +68,7 @@ export type GraphqlWsOptions = ServerOptions<Record<string, unknown> | undefined
  */
 export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
   const now = deps.now ?? Date.now;
+  const trusted = deps.trusted ?? TrustedDocuments.none();
   const format = (error: GraphQLError): GraphQLFormattedError => {
     const formatted = deps.formatError(error.toJSON(), error);
     return deps.introspection
@@ -157,10 +164,13 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
           }),
         ];
       }
-      if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_LENGTH) {
+      const admission = admitOperation(trusted, payload, deps.introspection);
+      if (!admission.admitted) return [admission.error];
+      const query = admission.query ?? payload.query;
+      if (typeof query !== 'string' || query.length > MAX_DOCUMENT_LENGTH) {
         return [documentTooLarge()];
       }
-      const checked = deps.documents.check(payload.query);
+      const checked = deps.documents.check(query);
       if ('errors' in checked) return checked.errors;
       const overLimits = requestLimitErrors(
         deps.schema,

@@ -12,6 +12,7 @@ import {
 } from '@chatter/core';
 import { Loaders } from '../context/loaders';
 import { QueryLimits } from '../security/query-limits';
+import { TrustedDocuments } from '../security/trusted-documents';
 import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
 import { graphqlWsOptions } from './graphql-ws-hooks';
@@ -33,6 +34,8 @@ export interface WsGatewayOptions {
   keepAliveMs: number;
   connectionInitWaitTimeoutMs: number;
   limits: QueryLimits;
+  /** The persisted-documents manifest and whether only its operations run (as over HTTP). */
+  trusted?: TrustedDocuments;
   /** Whether a browser page from this Origin may open a socket (no Origin = non-browser client). */
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
   /** Which proxies' X-Forwarded-For is trusted: the TRUST_PROXY setting (as for Express). */
@@ -129,6 +132,7 @@ export class WsGateway {
         registry: this.registry,
         documents: new DocumentCache(schema, options.limits),
         limits: options.limits,
+        trusted: options.trusted ?? TrustedDocuments.none(),
         users: this.users,
         renderer: new SharedRenderer(schema),
         formatError,

@@ -23,14 +23,23 @@ const add = (a: number, b: number) => Math.min(SATURATED, a + b);
 const mul = (a: number, b: number) => Math.min(SATURATED, a * b);
 
 export interface OperationMeasure {
-  /** Deepest nesting of fields with a selection, through fragments. */
+  /** Deepest nesting of fields with a selection, through fragments (introspection excluded). */
   depth: number;
+  /**
+   * Deepest nesting inside `__schema`/`__type`, counted from that field (the standard
+   * introspection query's type references nest about ten levels below it).
+   */
+  introspectionDepth: number;
+  /** `__schema` and `__type` fields, counted once per place a fragment is spread. */
+  introspectionFields: number;
   /** Aliased fields, counted once per place a fragment is spread. */
   aliases: number;
   directives: number;
   /**
    * Fields priced by FIELD_COSTS: a page multiplies its selection (a variable's value is capped
    * at the largest page served, since a larger one is refused); searches add a weight.
+   * `__typename` and introspection selections cost nothing: they are bounded by
+   * `introspectionDepth`, `introspectionFields` and graphql-js's MaxIntrospectionDepthRule.
    */
   complexity: number;
   /** Fields marked expensive (searches), counted once per place a fragment is spread. */
@@ -43,13 +52,26 @@ export interface OperationMeasure {
 
 interface Summary {
   depth: number;
+  introDepth: number;
+  introFields: number;
   aliases: number;
   directives: number;
   cost: number;
   expensive: number;
 }
 
-const EMPTY: Summary = { depth: 0, aliases: 0, directives: 0, cost: 0, expensive: 0 };
+const EMPTY: Summary = {
+  depth: 0,
+  introDepth: 0,
+  introFields: 0,
+  aliases: 0,
+  directives: 0,
+  cost: 0,
+  expensive: 0,
+};
+
+/** Root fields of the introspection system: below them, the schema describes itself. */
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type']);
 
 /**
  * Measures one operation in time linear in the document: each fragment is summarized once
@@ -75,6 +97,7 @@ export function measureOperation(
   for (const def of operation.variableDefinitions ?? [])
     declaredDefaults.set(def.variable.name.value, def.defaultValue);
 
+  // Keyed by mode and name: inside introspection, a fragment's depth is introspection depth.
   const summaries = new Map<string, Summary>();
   const inProgress = new Set<string>();
   let visits = 0;
@@ -116,20 +139,33 @@ export function measureOperation(
     return field ? getNamedType(field.type) : undefined;
   };
 
-  const fragmentSummary = (name: string): Summary => {
-    const known = summaries.get(name);
+  const fragmentSummary = (name: string, introspecting: boolean): Summary => {
+    const key = `${introspecting ? 'i' : 'o'}:${name}`;
+    const known = summaries.get(key);
     if (known) return known;
     const fragment = fragments.get(name);
-    if (!fragment || inProgress.has(name)) return EMPTY; // unknown or cyclic: refused by the standard rules
-    inProgress.add(name);
-    const summary = walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
-    inProgress.delete(name);
-    summaries.set(name, summary);
+    if (!fragment || inProgress.has(key)) return EMPTY; // unknown or cyclic: refused by the standard rules
+    inProgress.add(key);
+    const summary = walk(
+      fragment.selectionSet,
+      schema.getType(fragment.typeCondition.name.value),
+      introspecting,
+    );
+    inProgress.delete(key);
+    summaries.set(key, summary);
     return summary;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): Summary => {
-    const s: Summary = { depth: 0, aliases: 0, directives: 0, cost: 0, expensive: 0 };
+  /**
+   * `introspecting`: the selection set is below `__schema`/`__type`, where `depth` is the
+   * introspection depth and nothing is priced.
+   */
+  const walk = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    introspecting: boolean,
+  ): Summary => {
+    const s: Summary = { ...EMPTY };
     for (const selection of set.selections) {
       if (truncated) break;
       if (++visits > maxVisits) {
@@ -140,28 +176,47 @@ export function measureOperation(
       let inner: Summary;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        const cost = parent ? FIELD_COSTS[`${parent.name}.${name}`] : undefined;
         if (selection.alias) s.aliases = add(s.aliases, 1);
-        if (cost?.expensive) s.expensive = add(s.expensive, 1);
-        const child = selection.selectionSet
-          ? walk(selection.selectionSet, fieldType(parent, name))
-          : EMPTY;
-        const size = cost ? pageSizeOf(selection, cost) : 1;
-        s.cost = add(s.cost, add(1 + (cost?.weight ?? 0), mul(child.cost, size)));
-        if (selection.selectionSet) s.depth = Math.max(s.depth, child.depth + 1);
-        inner = { ...child, depth: 0, cost: 0 };
+        if (introspecting || INTROSPECTION_ROOTS.has(name)) {
+          // The introspection system: its own depth, no price. (Refused outright when
+          // introspection is off, by NoSchemaIntrospectionCustomRule.)
+          const child = selection.selectionSet
+            ? walk(selection.selectionSet, undefined, true)
+            : EMPTY;
+          const depth = selection.selectionSet ? child.depth + 1 : 0;
+          if (introspecting) s.depth = Math.max(s.depth, depth);
+          else {
+            s.introDepth = Math.max(s.introDepth, depth);
+            s.introFields = add(s.introFields, 1);
+          }
+          inner = { ...child, depth: 0, cost: 0 };
+        } else if (name === '__typename') {
+          inner = EMPTY; // free: a constant the client's cache needs on every object
+        } else {
+          const cost = parent ? FIELD_COSTS[`${parent.name}.${name}`] : undefined;
+          if (cost?.expensive) s.expensive = add(s.expensive, 1);
+          const child = selection.selectionSet
+            ? walk(selection.selectionSet, fieldType(parent, name), false)
+            : EMPTY;
+          const size = cost ? pageSizeOf(selection, cost) : 1;
+          s.cost = add(s.cost, add(1 + (cost?.weight ?? 0), mul(child.cost, size)));
+          if (selection.selectionSet) s.depth = Math.max(s.depth, child.depth + 1);
+          inner = { ...child, depth: 0, cost: 0 };
+        }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition
           ? schema.getType(selection.typeCondition.name.value)
           : parent;
-        inner = walk(selection.selectionSet, type);
+        inner = walk(selection.selectionSet, type, introspecting);
         s.cost = add(s.cost, inner.cost);
         s.depth = Math.max(s.depth, inner.depth);
       } else {
-        inner = fragmentSummary(selection.name.value);
+        inner = fragmentSummary(selection.name.value, introspecting);
         s.cost = add(s.cost, inner.cost);
         s.depth = Math.max(s.depth, inner.depth);
       }
+      s.introDepth = Math.max(s.introDepth, inner.introDepth);
+      s.introFields = add(s.introFields, inner.introFields);
       s.aliases = add(s.aliases, inner.aliases);
       s.directives = add(s.directives, inner.directives);
       s.expensive = add(s.expensive, inner.expensive);
@@ -169,9 +224,15 @@ export function measureOperation(
     return s;
   };
 
-  const root = walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
+  const root = walk(
+    operation.selectionSet,
+    schema.getRootType(operation.operation) ?? undefined,
+    false,
+  );
   return {
     depth: root.depth,
+    introspectionDepth: root.introDepth,
+    introspectionFields: root.introFields,
     aliases: root.aliases,
     directives: root.directives,
     complexity: root.cost,

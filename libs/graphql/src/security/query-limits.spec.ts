@@ -1,13 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  buildClientSchema,
   buildSchema,
+  getIntrospectionQuery,
   getNamedType,
   GraphQLError,
+  graphqlSync,
   isObjectType,
   Kind,
   OperationDefinitionNode,
   parse,
+  printSchema,
   specifiedRules,
   validate,
 } from 'graphql';
@@ -17,6 +21,8 @@ import { measureOperation } from './query-cost';
 import {
   MAX_DIRECTIVES,
   MAX_EXPENSIVE_FIELDS,
+  MAX_INTROSPECTION_DEPTH,
+  MAX_INTROSPECTION_FIELDS,
   QueryLimits,
   queryLimitRules,
   requestLimitErrors,
@@ -206,5 +212,102 @@ describe('query limits', () => {
       expect(used, name).toEqual([]);
       expect(requestLimitErrors(schema, document, name, {}, limits), name).toEqual([]);
     }
+  });
+});
+
+describe('introspection', () => {
+  const open: QueryLimits = { ...limits, introspection: true };
+  const openRules = [...specifiedRules, ...queryLimitRules(open)];
+  const checkOpen = (query: string) => validate(schema, parse(query), openRules);
+  const allOptions = {
+    descriptions: true,
+    specifiedByUrl: true,
+    directiveIsRepeatable: true,
+    schemaDescription: true,
+    inputValueDeprecation: true,
+    oneOf: true,
+  };
+  const variants: [string, Parameters<typeof getIntrospectionQuery>[0]][] = [
+    ['no options', undefined],
+    ['descriptions off', { descriptions: false }],
+    ['every option', allOptions],
+  ];
+
+  it.each(variants)(
+    'accepts the standard introspection query (%s) at the production limits, and answers it',
+    (_name, options) => {
+      const query = getIntrospectionQuery(options);
+      const { document, operation } = operationOf(query);
+      const m = measureOperation(schema, document, operation);
+      // Deeper than maxDepth and far above the alias-free complexity budget if it were priced.
+      expect(m.introspectionDepth).toBeGreaterThan(limits.maxDepth);
+      expect(m.introspectionDepth).toBeLessThanOrEqual(MAX_INTROSPECTION_DEPTH);
+      expect(m).toMatchObject({ depth: 0, complexity: 0, introspectionFields: 1, aliases: 0 });
+      expect(checkOpen(query)).toEqual([]);
+      expect(requestLimitErrors(schema, document, null, {}, open)).toEqual([]);
+      const result = graphqlSync({ schema, source: query });
+      expect(result.errors).toBeUndefined();
+      const rebuilt = buildClientSchema(result.data as never);
+      if (options?.descriptions !== false) expect(printSchema(rebuilt)).toBe(printSchema(schema));
+      else expect(Object.keys(rebuilt.getTypeMap())).toEqual(Object.keys(schema.getTypeMap()));
+    },
+  );
+
+  it('still refuses introspection when it is off, wherever it hides, but not __typename', () => {
+    expect(check(getIntrospectionQuery()).map((e) => e.message)).toContain(
+      'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+    );
+    const hidden = 'query { ...F } fragment F on Query { t: __type(name: "User") { name } }';
+    expect(check(hidden).some((e) => /introspection has been disabled/.test(e.message))).toBe(true);
+    expect(check('{ __typename me { __typename id } }')).toEqual([]);
+  });
+
+  it('refuses a type-reference chain deeper than the introspection limit, with a stable reason', () => {
+    const chain = (n: number) =>
+      `{ __type(name: "User") { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } }`;
+    // __type { ofType^n { name } }: depth n + 1.
+    expect(reasons(checkOpen(chain(MAX_INTROSPECTION_DEPTH - 1)))).toEqual([]);
+    const errors = checkOpen(chain(MAX_INTROSPECTION_DEPTH));
+    expect(reasons(errors)).toEqual(['INTROSPECTION_TOO_DEEP']);
+    expect(errors[0]!.extensions['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    // Through fragments, counted as the expanded document nests.
+    const viaFragments = `{ __schema { types { ...A } } }
+      fragment A on __Type { ofType { ...B } }
+      fragment B on __Type { ${'ofType { '.repeat(MAX_INTROSPECTION_DEPTH)}name${' }'.repeat(MAX_INTROSPECTION_DEPTH)} }`;
+    expect(reasons(checkOpen(viaFragments))).toContain('INTROSPECTION_TOO_DEEP');
+  });
+
+  it('refuses lists nested in lists (graphql-js MaxIntrospectionDepthRule) and too many __schema/__type fields', () => {
+    const nested =
+      '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }';
+    expect(checkOpen(nested).map((e) => e.message)).toContain(
+      'Maximum introspection depth exceeded',
+    );
+    const many = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `t${i}: __type(name: "User") { name }`).join(' ')} }`;
+    expect(reasons(checkOpen(many(MAX_INTROSPECTION_FIELDS)))).toEqual([]);
+    expect(reasons(checkOpen(many(MAX_INTROSPECTION_FIELDS + 1)))).toEqual([
+      'TOO_MANY_INTROSPECTION_FIELDS',
+    ]);
+    const spread = `{ ...S ...S ...S } fragment S on Query { a: __schema { queryType { name } } b: __type(name: "User") { name } }`;
+    expect(reasons(checkOpen(spread))).toEqual(['TOO_MANY_INTROSPECTION_FIELDS']);
+  });
+
+  it('counts aliases inside introspection (they multiply the response) and prices nothing there', () => {
+    const aliased = `{ __schema { ${Array.from({ length: 31 }, (_, i) => `q${i}: queryType { name }`).join(' ')} } }`;
+    expect(reasons(checkOpen(aliased))).toEqual(['TOO_MANY_ALIASES']);
+    const mixed = `{ __typename me { __typename id } __schema { queryType { name } } }`;
+    const { document, operation } = operationOf(mixed);
+    expect(measureOperation(schema, document, operation)).toMatchObject({
+      depth: 1,
+      complexity: 2,
+      introspectionDepth: 2,
+      introspectionFields: 1,
+    });
+  });
+
+  it('still counts the depth of ordinary fields beside introspection', () => {
+    const deep = `{ __schema { queryType { name } } conversations { edges { node { lastMessage { replyTo { replyTo { replyTo { replyTo { replyTo { replyTo { replyTo { replyTo { replyTo { id } } } } } } } } } } } } } }`;
+    expect(reasons(checkOpen(deep))).toEqual(['QUERY_TOO_DEEP']);
   });
 });

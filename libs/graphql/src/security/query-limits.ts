@@ -18,6 +18,11 @@ export interface QueryLimits {
   readonly maxDirectives: number;
   /** Searches (fields marked expensive in FIELD_COSTS) per operation, spreads included. */
   readonly maxExpensiveFields: number;
+  /**
+   * Allows `__schema`/`__type`. Their selections count toward none of the limits above except
+   * aliases and directives; they have their own bounds (MAX_INTROSPECTION_DEPTH and
+   * MAX_INTROSPECTION_FIELDS, plus graphql-js's MaxIntrospectionDepthRule on nested lists).
+   */
   readonly introspection: boolean;
 }
 
@@ -25,6 +30,15 @@ export interface QueryLimits {
 export const MAX_DIRECTIVES = 50;
 /** Searches per operation: a search box sends one (messages) or two (messages and channels). */
 export const MAX_EXPENSIVE_FIELDS = 2;
+
+/**
+ * Nesting below `__schema`/`__type`, counted from that field. The standard introspection query
+ * (`getIntrospectionQuery()`, any options) reaches 13 through its TypeRef fragment; a longer
+ * `ofType { ofType { … } }` chain describes no type a schema can have.
+ */
+export const MAX_INTROSPECTION_DEPTH = 20;
+/** `__schema` and `__type` fields per operation (each can render the whole schema). */
+export const MAX_INTROSPECTION_FIELDS = 5;
 
 /** Largest accepted document, in characters (checked before parsing). */
 export const MAX_DOCUMENT_LENGTH = 20_000;
@@ -43,7 +57,9 @@ export type QueryLimitReason =
   | 'TOO_MANY_DIRECTIVES'
   | 'QUERY_TOO_COMPLEX'
   | 'TOO_MANY_EXPENSIVE_FIELDS'
-  | 'QUERY_TOO_LARGE';
+  | 'QUERY_TOO_LARGE'
+  | 'INTROSPECTION_TOO_DEEP'
+  | 'TOO_MANY_INTROSPECTION_FIELDS';
 
 // Same code over HTTP (where Apollo labels every validation error) and WebSocket; the reason
 // tells which limit refused the document. 400 when raised before execution over HTTP.
@@ -92,6 +108,20 @@ export function limitErrors(
         ),
       );
     }
+    if (m.introspectionDepth > MAX_INTROSPECTION_DEPTH)
+      errors.push(
+        limitError(
+          `introspection depth ${m.introspectionDepth} exceeds the limit of ${MAX_INTROSPECTION_DEPTH}`,
+          'INTROSPECTION_TOO_DEEP',
+        ),
+      );
+    if (m.introspectionFields > MAX_INTROSPECTION_FIELDS)
+      errors.push(
+        limitError(
+          `${m.introspectionFields} __schema/__type fields in one operation exceed the limit of ${MAX_INTROSPECTION_FIELDS}`,
+          'TOO_MANY_INTROSPECTION_FIELDS',
+        ),
+      );
     if (m.expensiveFields > limits.maxExpensiveFields) {
       errors.push(
         limitError(

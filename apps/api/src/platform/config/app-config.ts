@@ -85,6 +85,15 @@ export interface AppConfig {
     readonly maxQueryDepth: number;
     readonly maxQueryComplexity: number;
     readonly maxAliases: number;
+    /**
+     * The persisted-documents manifest (sha256 → operation text) that answers hashes sent
+     * without text; `enforced` (TRUSTED_DOCUMENTS=on or a path): only its operations run.
+     */
+    readonly trustedDocuments: {
+      readonly enforced: boolean;
+      /** Absent when no manifest was found and none was asked for. */
+      readonly manifestPath: string | undefined;
+    };
   };
   readonly ws: {
     readonly maxPayloadBytes: number;

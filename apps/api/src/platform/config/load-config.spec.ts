@@ -86,6 +86,7 @@ describe('loadConfig defaults', () => {
       maxQueryDepth: 12,
       maxQueryComplexity: 5000,
       maxAliases: 30,
+      trustedDocuments: { enforced: false, manifestPath: undefined },
     });
     expect(config.ws).toEqual({
       maxPayloadBytes: 65536,
@@ -453,6 +454,35 @@ describe('loadConfig paths and proxies', () => {
     mkdirSync(path.join(dir, 'web'));
     writeFileSync(path.join(dir, 'web/index.html'), '');
     expect(load({ WEB_DIST: 'web' }).http.webDist).toBe(path.join(dir, 'web'));
+  });
+
+  it('finds the manifest built with the API, off by default; on or a path enforces it', () => {
+    expect(load({}).graphql.trustedDocuments).toEqual({ enforced: false, manifestPath: undefined });
+    expect(errorOf({ TRUSTED_DOCUMENTS: 'on' }).message).toMatch(
+      /^Invalid configuration: TRUSTED_DOCUMENTS must be off, on \(with a built manifest: dist\/api\/persisted-documents.json\) or a path/,
+    );
+    const source = path.join(dir, 'libs/client/src/generated/persisted-documents.json');
+    mkdirSync(path.dirname(source), { recursive: true });
+    writeFileSync(source, '{}');
+    expect(load({}).graphql.trustedDocuments).toEqual({ enforced: false, manifestPath: source });
+    const built = path.join(dir, 'dist/api/persisted-documents.json');
+    mkdirSync(path.dirname(built), { recursive: true });
+    writeFileSync(built, '{}');
+    // The copy beside the built API wins: it is what the built web app was made with.
+    expect(load({ TRUSTED_DOCUMENTS: 'ON' }).graphql.trustedDocuments).toEqual({
+      enforced: true,
+      manifestPath: built,
+    });
+    expect(load({ TRUSTED_DOCUMENTS: 'off' }).graphql.trustedDocuments.enforced).toBe(false);
+    writeFileSync(path.join(dir, 'mine.json'), '{}');
+    expect(load({ TRUSTED_DOCUMENTS: 'mine.json' }).graphql.trustedDocuments).toEqual({
+      enforced: true,
+      manifestPath: path.join(dir, 'mine.json'),
+    });
+    expect(errorOf({ TRUSTED_DOCUMENTS: 'missing.json' }).message).toBe(
+      'Invalid configuration: TRUSTED_DOCUMENTS must be off, on, or the path of a persisted-documents manifest (JSON) (got "missing.json")',
+    );
+    expect(summarizeConfig(load({ TRUSTED_DOCUMENTS: 'on' }))['trustedDocuments']).toBe('enforced');
   });
 
   it.each([

@@ -17,6 +17,15 @@ import { ConfigError } from './config-error';
 import { defaultCorsPolicy, parseCorsOrigins } from './cors';
 import { findRepoRoot } from './repo-root';
 
+/**
+ * Where the web app's persisted-documents manifest is found, from the repository (or image)
+ * root: copied beside the built API, else the generated one in the sources.
+ */
+export const BUNDLED_MANIFESTS = [
+  'dist/api/persisted-documents.json',
+  'libs/client/src/generated/persisted-documents.json',
+] as const;
+
 /** Name of the generated JWT secret file inside DATA_DIR. */
 export const JWT_SECRET_FILE = 'jwt-secret';
 
@@ -99,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
   const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 5000, 1, 1_000_000);
   const maxAliases = read.int('MAX_ALIASES', 30, 0, 1000);
+  const trustedDocuments = read.trustedDocuments(
+    'TRUSTED_DOCUMENTS',
+    cwd,
+    options.repoRoot ?? findRepoRoot(),
+  );
   const replayLimit = read.int('REPLAY_LIMIT', 1000, 1, 100_000);
   const presenceTtlMs = read.int('PRESENCE_TTL_MS', 30_000, 100, 3_600_000);
   const awayAfterMs = read.int('AWAY_AFTER_MS', 300_000, 100, 86_400_000);
@@ -177,7 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       perTenantPerHour: smsPerTenantPerHour,
       perHour: smsPerHour,
     },
-    graphql: { playground, introspection, maxQueryDepth, maxQueryComplexity, maxAliases },
+    graphql: {
+      playground,
+      introspection,
+      maxQueryDepth,
+      maxQueryComplexity,
+      maxAliases,
+      trustedDocuments,
+    },
     ws: {
       maxPayloadBytes: wsMaxPayloadBytes,
       maxBufferedBytes: wsMaxBufferedBytes,
@@ -212,6 +233,7 @@ export function summarizeConfig(config: AppConfig): Record<string, unknown> {
       config.sms.sender === 'webhook' ? `webhook ${maskUrl(config.sms.webhookUrl ?? '')}` : 'log',
     playground: config.graphql.playground,
     introspection: config.graphql.introspection,
+    trustedDocuments: config.graphql.trustedDocuments.enforced ? 'enforced' : 'off',
     webDist: config.http.webDist ?? 'none',
     listen: `${config.http.host}:${config.http.port}`,
   };
@@ -385,6 +407,30 @@ class EnvReader {
       );
     }
     return entries;
+  }
+
+  /**
+   * off (default), on (the manifest built with the API), or the path of a manifest file; the
+   * manifest's content is checked when the API wires it (trusted-documents wiring).
+   */
+  trustedDocuments(
+    name: string,
+    cwd: string,
+    repoRoot: string,
+  ): { enforced: boolean; manifestPath: string | undefined } {
+    const raw = this.raw(name);
+    const bundled = BUNDLED_MANIFESTS.map((p) => path.join(repoRoot, p)).find((p) => existsSync(p));
+    if (raw === undefined || ['off', 'false', '0'].includes(raw.toLowerCase()))
+      return { enforced: false, manifestPath: bundled };
+    if (['on', 'true', '1'].includes(raw.toLowerCase())) {
+      if (!bundled)
+        this.fail(name, `off, on (with a built manifest: ${BUNDLED_MANIFESTS[0]}) or a path`, raw);
+      return { enforced: true, manifestPath: bundled };
+    }
+    const file = path.resolve(cwd, raw);
+    if (!existsSync(file) || !statSync(file).isFile())
+      this.fail(name, 'off, on, or the path of a persisted-documents manifest (JSON)', raw);
+    return { enforced: true, manifestPath: file };
   }
 
   /** Explicit WEB_DIST must hold index.html; the default is used only when it was built. */
