@@ -108,7 +108,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
           logger.error({ err, tenantId }, 'closing sockets after a secret rotation failed'),
       );
     });
-    this.shutdown.registerDrainer('websockets', () => this.gateway?.drain() ?? Promise.resolve());
+    this.shutdown.registerDrainer(
+      'websockets',
+      (graceMs) => this.gateway?.drain(graceMs) ?? Promise.resolve(),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
