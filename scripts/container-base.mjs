@@ -12,6 +12,7 @@
 // Needs root, debootstrap and podman.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,22 @@ const output = (command, args) => {
   return r.status === 0 ? r.stdout.trim() : undefined;
 };
 
+/** Certificate authorities this machine trusts beyond Debian's (e.g. an egress proxy's). */
+const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
+function localCaFiles() {
+  if (!existsSync(LOCAL_CA_DIR)) return [];
+  return readdirSync(LOCAL_CA_DIR, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.crt'))
+    .sort();
+}
+/** Short hash of those certificates: a machine with other ones gets another base image. */
+function localCaHash() {
+  const hash = createHash('sha256');
+  for (const f of localCaFiles()) hash.update(f).update(readFileSync(join(LOCAL_CA_DIR, f)));
+  return hash.digest('hex').slice(0, 8);
+}
+
 /** The Debian mirror apt uses here (deb822 sources or sources.list), else deb.debian.org. */
 export function debianMirror() {
   const files = ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list'];
@@ -77,7 +94,7 @@ function nodeVersion(dir) {
     return list.at(-1);
   }
   const cached = readdirSync(dir)
-    .map((f) => /^rootfs-bookworm-node-(\d+\.\d+\.\d+)\.tar$/.exec(f)?.[1])
+    .map((f) => /^rootfs-bookworm-node-(\d+\.\d+\.\d+)-[0-9a-f]+\.tar$/.exec(f)?.[1])
     .filter(Boolean);
   if (cached.length === 0) throw new Error('npm registry unreachable and no cached base image');
   return cached.sort().at(-1);
@@ -142,6 +159,13 @@ function buildRootfs(tarball, version, mirror) {
     // The "node" user of node:*-slim (uid/gid 1000).
     run('chroot', [rootfs, '/usr/sbin/groupadd', '--gid', '1000', 'node']);
     run('chroot', [rootfs, '/usr/sbin/useradd', '--uid', '1000', '--gid', 'node', '--shell', '/bin/bash', '--create-home', 'node']);
+    // The machine's own extra CAs (a TLS-inspecting egress proxy), so npm and apt inside the
+    // build reach their registries as the host does; none on an ordinary machine.
+    const cas = localCaFiles();
+    if (cas.length > 0) {
+      run('cp', ['-r', `${LOCAL_CA_DIR}/.`, join(rootfs, 'usr/local/share/ca-certificates/')]);
+      run('chroot', [rootfs, '/usr/sbin/update-ca-certificates'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    }
     run('chroot', [rootfs, '/usr/local/bin/node', '--version']);
     run('chroot', [rootfs, '/usr/local/bin/node', '/usr/local/bin/npm', '--version']);
     const partial = `${tarball}.${process.pid}.partial`;
@@ -157,9 +181,10 @@ export function ensureBaseImage() {
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true });
   const version = nodeVersion(dir);
-  const tag = `localhost/chatter-base:node-${version}-${DEBIAN_SUITE}`;
+  const ca = localCaHash();
+  const tag = `localhost/chatter-base:node-${version}-${DEBIAN_SUITE}-${ca}`;
   if (spawnSync('podman', ['image', 'exists', tag]).status === 0) return tag;
-  const tarball = join(dir, `rootfs-${DEBIAN_SUITE}-node-${version}.tar`);
+  const tarball = join(dir, `rootfs-${DEBIAN_SUITE}-node-${version}-${ca}.tar`);
   if (!existsSync(tarball)) buildRootfs(tarball, version, debianMirror());
   run('podman', [
     'import',
@@ -170,6 +195,9 @@ export function ensureBaseImage() {
     // node-gyp builds against the headers shipped in the image instead of downloading them.
     '--change',
     'ENV npm_config_nodedir=/usr/local',
+    // Node.js (npm included) trusts the system CA list, local CAs included.
+    '--change',
+    'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
     '--change',
     'CMD ["node"]',
     tarball,

@@ -86,7 +86,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         socketRefused: (reason) => this.metrics.wsConnectionRefused(reason),
         subscriptionStarted: () => this.metrics.incSubscriptions(),
         subscriptionEnded: () => this.metrics.decSubscriptions(),
-        eventsDelivered: (n) => this.metrics.eventsDelivered('chatEvents', n),
+        eventsDelivered: (n, lagSeconds) => {
+          this.metrics.eventsDelivered('chatEvents', n);
+          if (lagSeconds !== undefined) this.metrics.deliveryLag(lagSeconds);
+        },
       },
       {
         info: (obj, msg) => logger.log(obj, msg),

@@ -52,7 +52,7 @@ export interface WsMetrics {
   socketRefused(reason: SocketRefusal['reason']): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
-  eventsDelivered(count: number): void;
+  eventsDelivered(count: number, lagSeconds?: number): void;
 }
 
 export interface WsLogger {
