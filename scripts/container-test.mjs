@@ -61,7 +61,8 @@ async function gql(url, query, variables, token) {
     signal: AbortSignal.timeout(15_000),
   });
   const body = await res.json();
-  if (body.errors?.length) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
+  if (body.errors?.length)
+    throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
 
@@ -176,7 +177,12 @@ async function main() {
     const uid = podman(['exec', name, 'id', '-u']).stdout.trim();
     check('runs as a non-root user', uid !== '' && uid !== '0', `uid ${uid}`);
     const write = podman(['exec', name, 'sh', '-c', 'touch /app/dist/x 2>&1; touch /x 2>&1']);
-    const readOnly = podman(['inspect', '-f', '{{.HostConfig.ReadonlyRootfs}}', name]).stdout.trim();
+    const readOnly = podman([
+      'inspect',
+      '-f',
+      '{{.HostConfig.ReadonlyRootfs}}',
+      name,
+    ]).stdout.trim();
     check(
       'the root filesystem is read-only',
       readOnly === 'true' && /Read-only file system/.test(write.stdout),
@@ -216,7 +222,8 @@ async function main() {
               resolve(message);
             }
           },
-          error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+          error: (error) =>
+            reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
           complete: () => undefined,
         },
       );
@@ -254,10 +261,11 @@ async function main() {
 }
 
 main()
-  .catch((error) => check('container test', false, error instanceof Error ? error.stack : String(error)))
+  .catch((error) =>
+    check('container test', false, error instanceof Error ? error.stack : String(error)),
+  )
   .finally(() => {
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
     process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
   });
-

@@ -1497,9 +1497,23 @@ describe('cluster documentation', () => {
       'HorizontalPodAutoscaler',
       'JWT_SECRET',
       'SMS_WEBHOOK_URL',
+      // Backups, credentials, TLS, NetworkPolicies and metrics, each with its own paragraph.
+      '**Backups.**',
+      'mongodump',
+      '[docs/backup-restore.md](docs/backup-restore.md)',
+      '**Credentials.**',
+      '**TLS.**',
+      '**NetworkPolicies.**',
+      '**Metrics and alerts.**',
+      'METRICS_PORT',
+      'kubectl delete -k k8s/overlays/production',
     ]) {
       expect(text, needle).toContain(needle);
     }
+    // The README carries this section verbatim.
+    expect(read('README.md')).toContain(text.trim());
+    // The runbook it links exists and restores with mongorestore.
+    expect(read('docs/backup-restore.md')).toContain('mongorestore');
   });
 
   it('k8s/README.md gives the Helm commands for the operator and NATS, and the Secret the Deployment reads', () => {
