@@ -3,7 +3,6 @@
 // the files are parsed and their facts cross-checked, and each cluster configuration is run
 // through the API's own loadConfig. Every check is also run against a deliberately broken copy,
 // so none of them can pass vacuously.
-import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -34,7 +33,6 @@ import { interpolateCompose, serviceEnvironment } from './deploy/compose';
 import { buildKustomization, K8sObject, podContainers } from './deploy/kustomize';
 import { renderKustomization } from './deploy/kustomize-render';
 import {
-  isMap,
   listAt,
   mapAt,
   parseYamlDocuments,

@@ -11,7 +11,6 @@ import {
   LOG_LEVELS,
   NODE_ENVS,
   READINESS_CHECK_NAMES,
-  ReadinessCheckName,
   SMS_SENDERS,
   TrustProxy,
 } from './app-config';
