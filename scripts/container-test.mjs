@@ -10,8 +10,8 @@
 // bookworm plus Node.js 24 from the npm registry, cached under CHATTER_CONTAINER_CACHE) and is
 // passed to the Dockerfile as NODE_IMAGE. Needs root with podman, runc and debootstrap (`npm test`
 // installs them on Debian). Prints one closing line: "N passed, N failed".
-import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,29 +85,55 @@ async function signIn(url, container, phone, name) {
   return { token: data.verifyLoginCode.accessToken, userId: data.verifyLoginCode.user.id };
 }
 
+/**
+ * `podman build` of the Dockerfile. On some machines podman lingers after "Successfully tagged"
+ * without exiting; once the image id is written the build is complete, so a build that then does
+ * not exit within 30 s is asked to (SIGTERM, which podman handles cleanly).
+ */
+function buildImage(base, iidFile) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'podman',
+      [
+        ...PODMAN_RUN_FLAGS,
+        'build',
+        ...PODMAN_CONTAINER_FLAGS,
+        '--build-arg',
+        `NODE_IMAGE=${base}`,
+        '--layers',
+        // Docker's image format keeps the Dockerfile's HEALTHCHECK (OCI has none).
+        '--format',
+        'docker',
+        '--iidfile',
+        iidFile,
+        '-t',
+        IMAGE,
+        '-f',
+        'Dockerfile',
+        '.',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    let builtAt = 0;
+    const watch = setInterval(() => {
+      if (!builtAt && existsSync(iidFile)) builtAt = Date.now();
+      if (builtAt && Date.now() - builtAt > 30_000) child.kill('SIGTERM');
+    }, 1000);
+    child.on('exit', (code) => {
+      clearInterval(watch);
+      resolve({ status: existsSync(iidFile) ? 0 : (code ?? 1) });
+    });
+  });
+}
+
 async function main() {
   const started = Date.now();
   const base = ensureBaseImage();
   console.log(`base image ${base} (${seconds(started)} s)`);
 
   const buildStarted = Date.now();
-  const build = spawnSync(
-    'podman',
-    [
-      ...PODMAN_RUN_FLAGS,
-      'build',
-      ...PODMAN_CONTAINER_FLAGS,
-      '--build-arg',
-      `NODE_IMAGE=${base}`,
-      '--layers',
-      '-t',
-      IMAGE,
-      '-f',
-      'Dockerfile',
-      '.',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const iidFile = join(mkdtempSync(join(tmpdir(), 'chatter-iid-')), 'image-id');
+  const build = await buildImage(base, iidFile);
   check('the Dockerfile builds', build.status === 0, `${seconds(buildStarted)} s`);
   if (build.status !== 0) return;
 
