@@ -63,19 +63,25 @@ describe.skipIf(!hasRedis)('a full Redis with maxmemory-policy noeviction', () =
           (e: Error) => /OOM/.test(e.message),
         );
       expect(full).toBe(true);
-      // Then small ones, until even they are refused: memory is at the limit, not near it.
-      full = false;
-      for (let i = 0; i < 100_000 && !full; i++)
-        full = await connection.client.set(`filler:small:${i}`, 'y'.repeat(64)).then(
-          () => false,
-          (e: Error) => /OOM/.test(e.message),
+      // Then small ones until even they are refused, and the rate limiter right after: at the
+      // edge of maxmemory a freed query buffer can let one more write through, so fill again.
+      const fillSmall = async (round: number) => {
+        for (let i = 0; i < 100_000; i++) {
+          const refused = await connection.client.set(`filler:${round}:${i}`, 'y'.repeat(64)).then(
+            () => false,
+            (e: Error) => /OOM/.test(e.message),
+          );
+          if (refused) return;
+        }
+      };
+      let error: unknown;
+      for (let round = 0; round < 5 && !error; round++) {
+        await fillSmall(round);
+        error = await limiter.consume('login:+14155550100', 5, 60_000).then(
+          () => undefined,
+          (e: unknown) => e,
         );
-      expect(full).toBe(true);
-      // Plain writes are refused with an OOM error (the stores turn it into UNAVAILABLE)…
-      await expect(connection.client.set('one-more', 'x')).rejects.toThrow(/OOM/);
-      // …and so is the rate-limit script: the operation fails with UNAVAILABLE, no limit is
-      // skipped.
-      const error = await limiter.consume('login:+14155550100', 5, 60_000).catch((e) => e);
+      }
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ code: 'UNAVAILABLE' });
       expect((error as Error).message).toMatch(/OOM/);
