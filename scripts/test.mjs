@@ -107,6 +107,10 @@ nxStep('test:web', ['run', 'web:test'], () => [report('web')]);
 nxStep('test:api-e2e', ['run', 'api-e2e:e2e'], () => [report('api-e2e')]);
 nxStep('web-e2e', ['run', 'web-e2e:e2e']);
 nxStep('bench-smoke', ['run', 'bench:smoke']);
+// The real Dockerfile, built with podman on a locally built base image and run read-only as a
+// non-root user (scripts/container-test.mjs). The base image and the build layers are cached
+// (~/.cache/chatter-container, podman's store), so later runs rebuild only what changed.
+step('container', process.execPath, [join(root, 'scripts/container-test.mjs')]);
 
 // The unit and API suites again on the other supported Node.js LTS versions (fetched from the npm
 // registry on first use, with better-sqlite3 compiled for each; see scripts/node-lts.mjs). They

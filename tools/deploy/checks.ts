@@ -129,8 +129,15 @@ export function checkDockerfile(text: string, dockerignore: string, repoRoot: st
       problems.push(
         `Dockerfile: stage ${stage.name ?? '?'} is based on "${stage.from}"; every stage must use the Debian node:${nodeMajor} bookworm family (the newest Node.js in package.json engines; better-sqlite3 is native: build and runtime libc must match)`,
       );
+    } else if (!/^node:\d+\.\d+\.\d+-|@sha256:/.test(stage.from)) {
+      problems.push(
+        `Dockerfile: stage ${stage.name ?? '?'} is based on "${stage.from}": pin an exact Node.js release (node:${nodeMajor}.x.y-…) or a digest`,
+      );
     }
   }
+  // A locked install: exactly the lockfile, or the build fails.
+  if (/\bnpm (install|i)\b(?![-\w])/.test(text.replace(/^#.*$/gm, '')))
+    problems.push('Dockerfile: install dependencies with `npm ci` (locked), not `npm install`');
   const runtime = stages[stages.length - 1];
   if (!runtime) return problems;
   const of = (keyword: string) => runtime.instructions.filter((i) => i.keyword === keyword);
@@ -305,6 +312,28 @@ export function checkNginx(text: string, apiUpstreams: string[]): string[] {
       `nginx.conf: the upstream lists ${extra.join(', ')}, which is not an API replica at :${API_PORT}`,
     );
 
+  // /metrics in any spelling (/METRICS, /metrics/): a case-insensitive regex location.
+  const metricsGuard = directives(http, 'server')
+    .flatMap((srv) => directives(srv.children, 'location'))
+    .some(
+      (l) =>
+        l.args[0] === '~*' &&
+        /metrics/.test(l.args[1] ?? '') &&
+        directives(l.children, 'proxy_pass').length === 0,
+    );
+  if (!metricsGuard)
+    problems.push(
+      'nginx.conf: refuse /metrics in every spelling with a case-insensitive location (location ~* ^/+metrics(/|$))',
+    );
+  // The upstream keep-alive must end before the API's (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s).
+  for (const upstream of upstreams) {
+    const timeout = directives(upstream.children, 'keepalive_timeout')[0]?.args[0] ?? '60s';
+    const secondsValue = Number(/^(\d+)s?$/.exec(timeout)?.[1] ?? NaN);
+    if (!(secondsValue < 65))
+      problems.push(
+        `nginx.conf: upstream keepalive_timeout ${timeout} must stay below the API's keep-alive (65 s)`,
+      );
+  }
   const servers_ = directives(http, 'server');
   if (servers_.length === 0) problems.push('nginx.conf: no server block');
   const upstreamNames = new Set(upstreams.map((u) => u.args[0]));
@@ -313,7 +342,7 @@ export function checkNginx(text: string, apiUpstreams: string[]): string[] {
     for (const location of directives(server.children, 'location')) {
       const path_ = location.args[location.args.length - 1] ?? '';
       const proxy = directives(location.children, 'proxy_pass')[0];
-      if (path_ === '/metrics') {
+      if (/metrics/i.test(path_)) {
         if (proxy)
           problems.push(
             'nginx.conf: /metrics must not be proxied to the API from the public entry point',
@@ -520,18 +549,33 @@ export function checkCompose(compose: unknown, ctx: ComposeContext): string[] {
       );
     if (!namedVolumeAt(redisName, '/data'))
       problems.push('compose: redis needs a named volume on /data');
+    problems.push(...checkRedisMemory('compose: redis', command));
   }
   const natsName = nats[0];
   if (natsName) {
     const command = listAt(services[natsName], 'command').map(String);
-    if (!command.includes('--jetstream') && !command.includes('-js'))
-      problems.push('compose: nats must run with JetStream (-js / --jetstream)');
-    const storeFlag = command.findIndex((a) => a === '--store_dir' || a === '-sd');
-    const storeDir = storeFlag >= 0 ? command[storeFlag + 1] : undefined;
-    if (!storeDir)
-      problems.push('compose: nats needs a JetStream store directory (-sd / --store_dir)');
-    else if (!namedVolumeAt(natsName, storeDir))
-      problems.push(`compose: the nats store directory ${storeDir} must be a named volume`);
+    const flag = (...names: string[]) => {
+      const i = command.findIndex((a) => names.includes(a));
+      return i >= 0 ? command[i + 1] : undefined;
+    };
+    // The bus carries whole messages: no anonymous clients.
+    const natsUser = flag('--user');
+    const natsPass = flag('--pass');
+    if (!natsUser || !natsPass)
+      problems.push('compose: nats must require a user and password (--user, --pass)');
+    // JetStream is optional (nothing in Chatter needs it); when on, its store needs a volume.
+    if (command.includes('--jetstream') || command.includes('-js')) {
+      const storeDir = flag('--store_dir', '-sd');
+      if (!storeDir || !namedVolumeAt(natsName, storeDir))
+        problems.push(
+          'compose: with JetStream on, nats needs its store directory on a named volume',
+        );
+    }
+    for (const api of apis) {
+      const env = serviceEnvironment(services[api]);
+      if (natsUser && (env['NATS_USER'] !== natsUser || env['NATS_PASSWORD'] !== natsPass))
+        problems.push(`compose ${api}: NATS_USER / NATS_PASSWORD must match the nats user`);
+    }
   }
 
   // The API replicas: one cluster configuration, valid for the API itself.
@@ -651,6 +695,7 @@ export const SECRET_VARIABLES = [
   'REDIS_URL',
   'SMS_WEBHOOK_URL',
   'DEFAULT_TENANT_SECRET',
+  'NATS_PASSWORD',
 ];
 
 const find = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -682,8 +727,22 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
   const podLabels = mapAt(deployment, 'spec', 'template', 'metadata', 'labels');
   const container = podContainers(deployment)[0]!;
 
-  const replicas = Number(textAt(deployment, 'spec', 'replicas') ?? 1);
-  if (!(replicas >= 2)) p(`Deployment ${name} needs replicas >= 2 (got ${replicas})`);
+  const hpa = find(objects, 'HorizontalPodAutoscaler').find(
+    (h) =>
+      textAt(h, 'spec', 'scaleTargetRef', 'name') === name &&
+      textAt(h, 'spec', 'scaleTargetRef', 'kind') === 'Deployment',
+  );
+  const replicasText = textAt(deployment, 'spec', 'replicas');
+  // With an HPA the field must be absent: every `kubectl apply` would reset the HPA's count and
+  // the surplus pods would drop their WebSockets. The HPA's minReplicas is the floor then.
+  if (hpa && replicasText !== undefined)
+    p(
+      `Deployment ${name}: remove spec.replicas, the HorizontalPodAutoscaler owns it (kubectl apply would reset it to ${replicasText})`,
+    );
+  const replicas = hpa
+    ? Number(textAt(hpa, 'spec', 'minReplicas') ?? 1)
+    : Number(replicasText ?? 1);
+  if (!hpa && !(replicas >= 2)) p(`Deployment ${name} needs replicas >= 2 (got ${replicas})`);
   if (!labelsMatch(mapAt(deployment, 'spec', 'selector', 'matchLabels'), podLabels))
     p(`Deployment ${name}: selector does not match the pod labels`);
 
@@ -709,7 +768,9 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
           p(
             `Secret ${secret} must not be in this build: it is created outside Git and applying would overwrite it`,
           );
-        secretKeys = Object.keys(options.testSecrets);
+        // What the operator puts in the Secret: every test secret the env does not read itself.
+        const envNames = new Set(listAt(container, 'env').map((e) => textAt(e, 'name')));
+        secretKeys = Object.keys(options.testSecrets).filter((k) => !envNames.has(k));
       } else if (!object) {
         p(`envFrom Secret ${secret} is not in the build`);
       } else {
@@ -736,17 +797,40 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
           );
         }
       }
-      for (const key of ['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL'])
-        if (!secretKeys.includes(key)) p(`Secret ${secret} must provide ${key}`);
+      if (!secretKeys.includes('JWT_SECRET')) p(`Secret ${secret} must provide JWT_SECRET`);
+      // Credentials of the dependencies are read from their owners' Secrets (env below), never
+      // copied into the app's Secret, where a password rotation would leave a stale copy.
+      for (const key of ['MONGODB_URI', 'REDIS_URL', 'NATS_PASSWORD'])
+        if (secretKeys.includes(key))
+          p(
+            `Secret ${secret}: ${key} is a copy of a dependency's credentials; read it from that Secret (env valueFrom.secretKeyRef) so rotation works`,
+          );
     }
   }
+  // env entries: literals may refer to earlier ones as $(NAME) (Kubernetes expands them);
+  // a variable only referred to that way is a helper, not Chatter configuration.
+  const helpers = new Set<string>();
   for (const e of listAt(container, 'env')) {
     const key = textAt(e, 'name') ?? '';
     const literal = textAt(e, 'value');
-    if (literal !== undefined && SECRET_VARIABLES.includes(key))
+    const fromSecret = textAt(e, 'valueFrom', 'secretKeyRef', 'name');
+    if (literal !== undefined && SECRET_VARIABLES.includes(key) && !/\$\(\w+\)/.test(literal))
       p(`${key} is a secret: take it from a Secret, not a literal env value`);
-    env[key] = literal ?? options.testSecrets[key] ?? 'from-secret';
+    const expanded = literal?.replace(/\$\((\w+)\)/g, (_m, ref: string) => {
+      helpers.add(ref);
+      return env[ref] ?? `$(${ref})`;
+    });
+    env[key] = expanded ?? options.testSecrets[key] ?? (fromSecret ? 'from-secret' : '');
   }
+  for (const helper of helpers) delete env[helper];
+  for (const key of ['MONGODB_URI', 'REDIS_URL'])
+    if (!(key in env) && !secretKeys.includes(key))
+      p(`the Deployment must provide ${key} (env from the dependency's Secret)`);
+  const mongoRef = listAt(container, 'env').find((e) => textAt(e, 'name') === 'MONGODB_URI');
+  if (mongoRef && !textAt(mongoRef, 'valueFrom', 'secretKeyRef', 'name'))
+    p(
+      "MONGODB_URI must be read from the operator's connection-string Secret (valueFrom.secretKeyRef)",
+    );
   const testEnv = { ...env };
   for (const key of secretKeys) testEnv[key] = options.testSecrets[key] ?? testEnv[key] ?? '';
   problems.push(
@@ -845,13 +929,46 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
     labelsMatch(mapAt(s, 'spec', 'selector'), podLabels),
   );
   if (services.length === 0) p(`no Service selects the pods of ${name}`);
+  // /metrics lives on METRICS_PORT: only a metrics Service (named *-metrics, routed by no
+  // Ingress or HTTPRoute) may expose it; the public Service exposes the API port only.
+  const metricsPort = Number(testEnv['METRICS_PORT'] ?? 0);
+  if (!(metricsPort > 0))
+    p('set METRICS_PORT: /metrics must be served on a port the public Service does not expose');
+  else if (
+    !listAt(container, 'ports').some((pt) => Number(textAt(pt, 'containerPort')) === metricsPort)
+  )
+    p(`METRICS_PORT ${metricsPort} is not a containerPort`);
+  const routedServices = new Set([
+    ...find(objects, 'Ingress').flatMap((i) =>
+      listAt(i, 'spec', 'rules').flatMap((r) =>
+        listAt(r, 'http', 'paths').map((pp) => textAt(pp, 'backend', 'service', 'name')),
+      ),
+    ),
+    ...find(objects, 'HTTPRoute').flatMap((r) =>
+      listAt(r, 'spec', 'rules').flatMap((rule) =>
+        listAt(rule, 'backendRefs').map((b) => textAt(b, 'name')),
+      ),
+    ),
+  ]);
   for (const service of services) {
+    const isMetrics = service.metadata.name.endsWith('-metrics');
+    if (isMetrics && routedServices.has(service.metadata.name))
+      p(`Service ${service.metadata.name} exposes /metrics and must not be routed publicly`);
     for (const port of listAt(service, 'spec', 'ports')) {
       const target = resolvePort(
         isMap(port) ? (port['targetPort'] ?? port['port']) : undefined,
         container,
       );
-      if (target !== API_PORT)
+      if (isMetrics) {
+        if (target !== metricsPort)
+          p(`Service ${service.metadata.name}: targetPort must be METRICS_PORT (${metricsPort})`);
+        continue;
+      }
+      if (target === metricsPort)
+        p(
+          `Service ${service.metadata.name} exposes METRICS_PORT: keep /metrics off the public Service`,
+        );
+      else if (target !== API_PORT)
         p(
           `Service ${service.metadata.name}: targetPort ${String(isMap(port) ? port['targetPort'] : '')} is not the containerPort ${API_PORT}`,
         );
@@ -923,34 +1040,44 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
       if (listAt(ingress, 'spec', 'tls').length === 0)
         p(`Ingress ${ingress.metadata.name}: needs spec.tls`);
     }
-    const exposesMetrics = listAt(ingress, 'spec', 'rules').some((r) =>
-      listAt(r, 'http', 'paths').some((pp) => textAt(pp, 'path') === '/metrics'),
-    );
-    if (
-      exposesMetrics &&
-      !ann['nginx.ingress.kubernetes.io/allowlist-source-range'] &&
-      !ann['nginx.ingress.kubernetes.io/whitelist-source-range']
-    ) {
-      p(`Ingress ${ingress.metadata.name}: /metrics must be restricted (allowlist-source-range)`);
-    }
   }
-  if (
-    main &&
-    !ingresses.some((i) =>
-      listAt(i, 'spec', 'rules').some((r) =>
-        listAt(r, 'http', 'paths').some((pp) => textAt(pp, 'path') === '/metrics'),
-      ),
-    )
-  ) {
-    p('/metrics is reachable through the Ingress: add a restricted rule for it');
+  // HTTP keep-alive above the proxies' upstream keep-alive (ingress-nginx, Gateways: 60 s).
+  const keepAlive = outcome.config?.http.keepAliveTimeoutMs ?? 0;
+  if (!(keepAlive > 60_000))
+    p(
+      `HTTP_KEEP_ALIVE_TIMEOUT_MS (${keepAlive}) must exceed the proxies' 60 s upstream keep-alive, or reused connections get 502`,
+    );
+
+  // NetworkPolicy: the API pods admit and reach only what they need.
+  const apiPolicy = find(objects, 'NetworkPolicy').find((np) =>
+    labelsMatch(mapAt(np, 'spec', 'podSelector', 'matchLabels'), podLabels),
+  );
+  if (!apiPolicy) p(`no NetworkPolicy selects the pods of ${name}`);
+  else {
+    const types = listAt(apiPolicy, 'spec', 'policyTypes').map(String);
+    if (!types.includes('Ingress') || !types.includes('Egress'))
+      p(`NetworkPolicy ${apiPolicy.metadata.name} must restrict Ingress and Egress`);
+    for (const rule of listAt(apiPolicy, 'spec', 'ingress'))
+      if (listAt(rule, 'from').length === 0)
+        p(`NetworkPolicy ${apiPolicy.metadata.name}: an ingress rule admits every source`);
+    for (const rule of listAt(apiPolicy, 'spec', 'egress'))
+      if (listAt(rule, 'to').length === 0)
+        p(`NetworkPolicy ${apiPolicy.metadata.name}: an egress rule allows every destination`);
   }
 
+  // Gateway API route beside the Ingress.
+  const route = find(objects, 'HTTPRoute')[0];
+  if (!route) p('no Gateway API HTTPRoute (the successor of ingress-nginx) routes to the API');
+  else if (
+    !listAt(route, 'spec', 'rules').some((rule) =>
+      listAt(rule, 'backendRefs').some((b) =>
+        services.some((svc) => svc.metadata.name === textAt(b, 'name')),
+      ),
+    )
+  )
+    p(`HTTPRoute ${route.metadata.name} does not route to the API Service`);
+
   // Autoscaling and disruption budget.
-  const hpa = find(objects, 'HorizontalPodAutoscaler').find(
-    (h) =>
-      textAt(h, 'spec', 'scaleTargetRef', 'name') === name &&
-      textAt(h, 'spec', 'scaleTargetRef', 'kind') === 'Deployment',
-  );
   if (!hpa) p(`no HorizontalPodAutoscaler targets Deployment ${name}`);
   else {
     const min = Number(textAt(hpa, 'spec', 'minReplicas') ?? 1);
@@ -959,8 +1086,6 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
     if (!(max >= min)) p('HorizontalPodAutoscaler maxReplicas must be >= minReplicas');
     if (!listAt(hpa, 'spec', 'metrics').some((m) => textAt(m, 'resource', 'name') === 'cpu'))
       p('HorizontalPodAutoscaler must scale on CPU');
-    if (Number.isFinite(min) && replicas < min)
-      p(`Deployment replicas (${replicas}) is below the HPA minimum (${min})`);
   }
   const pdb = find(objects, 'PodDisruptionBudget').find((b) =>
     labelsMatch(mapAt(b, 'spec', 'selector', 'matchLabels'), podLabels),
@@ -986,6 +1111,22 @@ export function checkManifests(objects: K8sObject[], options: ManifestOptions): 
   return problems;
 }
 
+/** Redis must bound its memory with a policy that fits rate limits and presence. */
+export function checkRedisMemory(label: string, command: string): string[] {
+  const maxmemory = /--maxmemory\s+(\d+)(mb|gb|b)?\b/i.exec(command);
+  const policy = /--maxmemory-policy\s+(\S+)/.exec(command)?.[1];
+  const problems: string[] = [];
+  if (!maxmemory || Number(maxmemory[1]) === 0)
+    problems.push(`${label}: set --maxmemory, or growth ends in an OOM kill`);
+  // allkeys-* would evict keys without a TTL; every Chatter key has one, but evicting a
+  // rate-limit or attempt counter resets a limit: noeviction fails writes cleanly instead.
+  if (policy !== 'noeviction')
+    problems.push(
+      `${label}: --maxmemory-policy must be noeviction (got ${policy ?? 'unset'}): evicting rate-limit and login-attempt counters would reset them`,
+    );
+  return problems;
+}
+
 /** Hosts and names the base configuration expects from k8s/dependencies and the NATS chart. */
 export function checkDependencies(
   dependencies: K8sObject[],
@@ -993,95 +1134,223 @@ export function checkDependencies(
   natsValues: unknown,
 ): string[] {
   const problems: string[] = [];
+  const d = (message: string) => problems.push(`dependencies: ${message}`);
   const deployment = chatterDeployment(baseObjects);
-  const configMap = find(baseObjects, 'ConfigMap')[0];
-  const secret = find(baseObjects, 'Secret')[0];
-  const env = { ...mapAt(configMap, 'data'), ...mapAt(secret, 'stringData') } as Record<
-    string,
-    unknown
-  >;
   if (!deployment) return ['dependencies: no API Deployment in the base'];
+  const envList = podContainers(deployment).flatMap((c) => listAt(c, 'env'));
+  const envEntry = (name: string) => envList.find((e) => textAt(e, 'name') === name);
+  const secretRef = (name: string) => ({
+    secret: textAt(envEntry(name), 'valueFrom', 'secretKeyRef', 'name'),
+    key: textAt(envEntry(name), 'valueFrom', 'secretKeyRef', 'key'),
+  });
+  const configMap = find(baseObjects, 'ConfigMap')[0];
+  const apiLabels = mapAt(deployment, 'spec', 'template', 'metadata', 'labels');
 
-  const redisUrl = new URL(String(env['REDIS_URL'] ?? 'redis://missing'));
+  if (find(dependencies, 'Namespace').length > 0)
+    d('must not own the Namespace (k8s/namespace): deleting the data would delete everything');
+
+  // Redis: host from REDIS_URL, password from its Secret, bounded memory, surviving volume.
+  const redisUrlText = (textAt(envEntry('REDIS_URL'), 'value') ?? 'redis://missing').replace(
+    /\$\(\w+\)/g,
+    'x',
+  );
+  const redisUrl = new URL(redisUrlText);
   const redisService = find(dependencies, 'Service').find(
     (s) => s.metadata.name === redisUrl.hostname,
   );
   if (!redisService)
-    problems.push(
-      `dependencies: REDIS_URL names host ${redisUrl.hostname}, but no such Service is in k8s/dependencies`,
-    );
+    d(`REDIS_URL names host ${redisUrl.hostname}, but no such Service is in k8s/dependencies`);
   else if (
     !listAt(redisService, 'spec', 'ports').some(
       (pt) => textAt(pt, 'port') === (redisUrl.port || '6379'),
     )
   )
-    problems.push(
-      `dependencies: Service ${redisService.metadata.name} has no port ${redisUrl.port || '6379'}`,
-    );
+    d(`Service ${redisService.metadata.name} has no port ${redisUrl.port || '6379'}`);
   const redisSet = find(dependencies, 'StatefulSet').find((s) =>
     labelsMatch(
       mapAt(redisService, 'spec', 'selector'),
       mapAt(s, 'spec', 'template', 'metadata', 'labels'),
     ),
   );
-  if (!redisSet) problems.push('dependencies: no StatefulSet behind the Redis Service');
+  if (!redisSet) d('no StatefulSet behind the Redis Service');
   else {
     const args = podContainers(redisSet)
       .flatMap((c) => listAt(c, 'args').map(String))
       .join(' ');
-    if (!/--appendonly yes/.test(args))
-      problems.push('dependencies: Redis should persist with --appendonly yes');
-    if (!/--requirepass/.test(args))
-      problems.push('dependencies: Redis must require a password (REDIS_URL carries it)');
+    if (!/--appendonly yes/.test(args)) d('Redis should persist with --appendonly yes');
+    if (!/--requirepass/.test(args)) d('Redis must require a password (REDIS_URL carries it)');
+    problems.push(...checkRedisMemory('dependencies: Redis', args));
     if (listAt(redisSet, 'spec', 'volumeClaimTemplates').length === 0)
-      problems.push('dependencies: Redis needs a volumeClaimTemplate for its append-only file');
+      d('Redis needs a volumeClaimTemplate for its append-only file');
+    if (
+      textAt(redisSet, 'spec', 'persistentVolumeClaimRetentionPolicy', 'whenDeleted') !== 'Retain'
+    )
+      d('Redis: persistentVolumeClaimRetentionPolicy.whenDeleted must be Retain');
+    const redisPasswordSecret = podContainers(redisSet)
+      .flatMap((c) => listAt(c, 'env'))
+      .map((e) => textAt(e, 'valueFrom', 'secretKeyRef', 'name'))
+      .find(Boolean);
+    const apiRedisSecret = envList
+      .map((e) => textAt(e, 'valueFrom', 'secretKeyRef', 'name'))
+      .find((n) => n === redisPasswordSecret);
+    if (!redisPasswordSecret || !apiRedisSecret)
+      d(
+        "the API must read the Redis password from Redis's own Secret (no copy in chatter-secrets)",
+      );
   }
 
-  const mongoUri = String(env['MONGODB_URI'] ?? '');
+  // MongoDB: the API reads the operator's connection string; members spread, bounded, budgeted.
   const mongo = find(dependencies, 'MongoDBCommunity')[0];
-  if (!mongo) problems.push('dependencies: no MongoDBCommunity replica set');
+  if (!mongo) d('no MongoDBCommunity replica set');
   else {
     const rs = mongo.metadata.name;
-    const host = /^mongodb:\/\/(?:[^@/]*@)?([^/:,?]+)/.exec(mongoUri)?.[1];
-    if (host !== `${rs}-svc`)
-      problems.push(
-        `dependencies: MONGODB_URI host ${host} is not the operator's Service ${rs}-svc`,
+    const mongoRef = secretRef('MONGODB_URI');
+    const user = listAt(mongo, 'spec', 'users').find(
+      (u) => textAt(u, 'connectionStringSecretName') === mongoRef.secret,
+    );
+    if (!user || mongoRef.key !== 'connectionString.standard')
+      d(
+        "MONGODB_URI must come from the operator's connection-string Secret (env secretKeyRef, key connectionString.standard)",
       );
-    if (!new RegExp(`[?&]replicaSet=${rs}(&|$)`).test(mongoUri))
-      problems.push(`dependencies: MONGODB_URI must name replicaSet=${rs}`);
     if (textAt(mongo, 'spec', 'type') !== 'ReplicaSet')
-      problems.push('dependencies: MongoDB must be a ReplicaSet (transactions)');
+      d('MongoDB must be a ReplicaSet (transactions)');
     if (!(Number(textAt(mongo, 'spec', 'members')) >= 3))
-      problems.push(
-        'dependencies: the MongoDB replica set needs >= 3 members to survive a node loss',
-      );
-    const user = listAt(mongo, 'spec', 'users')[0];
-    const db = /^mongodb:\/\/[^/]*\/([^?]+)/.exec(mongoUri)?.[1];
-    if (textAt(user, 'db') !== db)
-      problems.push(
-        `dependencies: the MongoDB user is defined in ${textAt(user, 'db')}, the URI uses database ${db}`,
-      );
-    if (!textAt(user, 'connectionStringSecretName'))
-      problems.push(
-        "dependencies: name the operator's connection-string Secret (connectionStringSecretName)",
-      );
+      d('the MongoDB replica set needs >= 3 members to survive a node loss');
+    if (mapAt(mongo, 'spec', 'security', 'tls')['enabled'] === undefined)
+      d('MongoDB: spec.security.tls must be set (on, or off with the TLS component available)');
+    const podSpec = mapAt(mongo, 'spec', 'statefulSet', 'spec', 'template', 'spec');
+    const anti = listAt(
+      podSpec,
+      'affinity',
+      'podAntiAffinity',
+      'requiredDuringSchedulingIgnoredDuringExecution',
+    );
+    if (!anti.some((t) => textAt(t, 'topologyKey') === 'kubernetes.io/hostname'))
+      d('MongoDB members need required pod anti-affinity on kubernetes.io/hostname');
+    const mongod = listAt(podSpec, 'containers').find((c) => textAt(c, 'name') === 'mongod');
+    if (
+      !textAt(mongod, 'resources', 'requests', 'memory') ||
+      !textAt(mongod, 'resources', 'limits', 'memory')
+    )
+      d('MongoDB: the mongod container needs memory requests and limits');
+    if (
+      textAt(
+        mongo,
+        'spec',
+        'statefulSet',
+        'spec',
+        'persistentVolumeClaimRetentionPolicy',
+        'whenDeleted',
+      ) !== 'Retain'
+    )
+      d('MongoDB: persistentVolumeClaimRetentionPolicy.whenDeleted must be Retain');
+    const podLabel = { app: `${rs}-svc` };
+    const pdb = find(dependencies, 'PodDisruptionBudget').find((b) =>
+      labelsMatch(mapAt(b, 'spec', 'selector', 'matchLabels'), podLabel),
+    );
+    if (!pdb || textAt(pdb, 'spec', 'maxUnavailable') !== '1')
+      d('MongoDB needs a PodDisruptionBudget with maxUnavailable 1 (keeps the majority)');
+
+    // Backups: mongodump onto a volume of its own, on a schedule.
+    const backup = find(dependencies, 'CronJob').find((c) =>
+      JSON.stringify(c).includes('mongodump'),
+    );
+    if (!backup) d('no CronJob backs MongoDB up with mongodump');
+    else {
+      const jobPod = mapAt(backup, 'spec', 'jobTemplate', 'spec', 'template', 'spec');
+      const claim = listAt(jobPod, 'volumes')
+        .map((v) => textAt(v, 'persistentVolumeClaim', 'claimName'))
+        .find(Boolean);
+      if (
+        !claim ||
+        !find(dependencies, 'PersistentVolumeClaim').some((c) => c.metadata.name === claim)
+      )
+        d(
+          `CronJob ${backup.metadata.name} must write to a PersistentVolumeClaim of k8s/dependencies`,
+        );
+      if (textAt(backup, 'spec', 'concurrencyPolicy') !== 'Forbid')
+        d(`CronJob ${backup.metadata.name}: concurrencyPolicy must be Forbid`);
+    }
   }
 
-  const natsUrl = new URL(String(env['NATS_URL'] ?? 'nats://missing'));
-  // The chart's client Service is named after the release ("nats" in k8s/README.md).
+  // NATS: core NATS with a user per deployment; JetStream off unless something needs it.
+  const natsUrl = new URL(String(mapAt(configMap, 'data')['NATS_URL'] ?? 'nats://missing'));
   if (natsUrl.hostname !== 'nats' || (natsUrl.port || '4222') !== '4222')
-    problems.push(
-      `dependencies: NATS_URL must be nats://nats:4222 (the Helm release "nats"), got ${natsUrl.href}`,
+    d(`NATS_URL must be nats://nats:4222 (the Helm release "nats"), got ${natsUrl.href}`);
+  if (mapAt(natsValues, 'config', 'jetstream')['enabled'] === true)
+    d('nats-values.yaml enables JetStream, which nothing in Chatter uses (3 volumes for nothing)');
+  const natsUsers = listAt(natsValues, 'config', 'merge', 'authorization', 'users');
+  const natsEnv = mapAt(natsValues, 'container', 'env');
+  const natsSecrets = Object.values(natsEnv).map((v) =>
+    textAt(v, 'valueFrom', 'secretKeyRef', 'name'),
+  );
+  const apiNats = [secretRef('NATS_USER').secret, secretRef('NATS_PASSWORD').secret];
+  if (natsUsers.length === 0)
+    d('NATS must require authentication (config.merge.authorization.users)');
+  else if (!apiNats[0] || !apiNats[1] || !apiNats.every((s) => natsSecrets.includes(s)))
+    d(
+      'the API must read NATS_USER and NATS_PASSWORD from the Secret the NATS servers take the user from',
     );
-  if (mapAt(natsValues, 'config', 'jetstream')['enabled'] !== true)
-    problems.push('dependencies: nats-values.yaml must enable JetStream');
-  if (mapAt(natsValues, 'config', 'jetstream', 'fileStore', 'pvc')['enabled'] === false)
-    problems.push('dependencies: JetStream needs its file store on a PVC');
+  if (mapAt(natsValues, 'config', 'nats', 'tls')['enabled'] === undefined)
+    d('nats-values.yaml must carry the TLS option (config.nats.tls)');
   if (
     mapAt(natsValues, 'config', 'cluster')['enabled'] !== true ||
     !(Number(textAt(natsValues, 'config', 'cluster', 'replicas')) >= 3)
-  ) {
-    problems.push('dependencies: NATS must run as a cluster of >= 3 (JetStream quorum)');
+  )
+    d('NATS must run as a cluster of >= 3 (a client fails over when one restarts)');
+
+  // NetworkPolicies: each data store admits the API and its own peers only.
+  for (const [what, labels] of [
+    ['MongoDB', mongo ? { app: `${mongo.metadata.name}-svc` } : {}],
+    ['Redis', mapAt(redisService, 'spec', 'selector')],
+    ['NATS', { 'app.kubernetes.io/name': 'nats' }],
+  ] as const) {
+    const policy = find(dependencies, 'NetworkPolicy').find((np) =>
+      labelsMatch(mapAt(np, 'spec', 'podSelector', 'matchLabels'), labels as YamlMap),
+    );
+    if (!policy) {
+      d(`no NetworkPolicy restricts who reaches ${what}`);
+      continue;
+    }
+    const sources = listAt(policy, 'spec', 'ingress').flatMap((r) => listAt(r, 'from'));
+    if (listAt(policy, 'spec', 'ingress').some((r) => listAt(r, 'from').length === 0))
+      d(`NetworkPolicy ${policy.metadata.name} admits every source`);
+    if (
+      !sources.some((src) =>
+        labelsMatch(mapAt(src, 'podSelector', 'matchLabels'), apiLabels as YamlMap),
+      )
+    )
+      d(`NetworkPolicy ${policy.metadata.name} must admit the API pods`);
   }
+  return problems;
+}
+
+/**
+ * Lifecycle: the app overlay owns no Namespace and no data, so `kubectl delete -k` of it removes
+ * the API only; a default-deny policy guards the namespace.
+ */
+export function checkLifecycle(app: K8sObject[], namespace: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const DATA_KINDS = [
+    'Namespace',
+    'StatefulSet',
+    'PersistentVolumeClaim',
+    'MongoDBCommunity',
+    'CronJob',
+  ];
+  for (const o of app)
+    if (DATA_KINDS.includes(o.kind))
+      problems.push(
+        `app: ${o.kind}/${o.metadata.name} would be deleted by kubectl delete -k of the app; keep it in k8s/namespace or k8s/dependencies`,
+      );
+  if (!find(namespace, 'Namespace').length) problems.push('namespace: no Namespace');
+  const deny = find(namespace, 'NetworkPolicy').find(
+    (np) =>
+      Object.keys(mapAt(np, 'spec', 'podSelector')).length === 0 &&
+      listAt(np, 'spec', 'policyTypes').map(String).includes('Ingress') &&
+      listAt(np, 'spec', 'ingress').length === 0,
+  );
+  if (!deny)
+    problems.push('namespace: no default-deny NetworkPolicy (empty podSelector, no ingress rule)');
   return problems;
 }

@@ -30,7 +30,10 @@ export class AppModule {
         ShutdownModule,
         AdaptersModule.forRoot(config),
         CoreModule,
-        HealthModule.forRoot({ checks: [StoreReadiness, BusReadiness, PresenceReadiness] }),
+        HealthModule.forRoot({
+          checks: [StoreReadiness, BusReadiness, PresenceReadiness],
+          required: config.readinessRequires,
+        }),
         ChatterGraphqlModule.forRoot({
           limits: queryLimitsFor(config),
           trusted: trustedDocumentsFor(config),

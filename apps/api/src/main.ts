@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { writeSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +11,7 @@ import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
 import { responseCompression } from './platform/compression';
 import { securityHeaders } from './platform/security';
+import { MetricsService, startMetricsServer } from './platform/metrics';
 import { ShutdownService } from './platform/shutdown';
 import { mountStaticIfAvailable } from './wiring/static';
 import { trustedDocumentsFor } from './wiring/trusted-documents';
@@ -23,6 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  applyKeepAlive(app.getHttpServer() as Server, config.http.keepAliveTimeoutMs);
   app.useBodyParser('json', { limit: '100kb' });
   app.use('/graphql', documentGuard());
   app.use('/graphql', trustedDocumentsGuard(trusted, config.graphql.introspection));
@@ -34,6 +37,17 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 const LISTEN_BACKLOG = 4096;
+
+/**
+ * Keeps idle client connections longer than the proxies in front keep their upstream ones
+ * (ingress-nginx and nginx: 60 s): otherwise Node (default 5 s) closes a connection just as the
+ * proxy reuses it, and that request fails with 502. The header timeout must exceed it, or a
+ * request arriving on a long-idle connection could be cut while its headers come in.
+ */
+export function applyKeepAlive(server: Server, keepAliveTimeoutMs: number): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = keepAliveTimeoutMs + 1000;
+}
 
 /** Validates configuration, starts the API and installs graceful shutdown. */
 export async function run(): Promise<void> {
@@ -66,6 +80,10 @@ export async function run(): Promise<void> {
   ) => Promise<unknown>;
   await listen(config.http.port, config.http.host, LISTEN_BACKLOG);
   const logger = new NestLogger('Chatter');
+  if (config.http.metricsPort !== undefined) {
+    await startMetricsServer(app.get(MetricsService), config.http.metricsPort, config.http.host);
+    logger.log(`metrics on port ${config.http.metricsPort} (/metrics only)`);
+  }
   logger.log(
     `Chatter listening on http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port} ` +
       `(${config.mode} mode, store=${config.store.kind}, bus=${config.bus})`,

@@ -1,14 +1,17 @@
 import { newId, topics } from '@chatter/core';
 import {
   FaultProxy,
+  LocalService,
   TestService,
   eventBusContract,
   eventually,
+  requireBinary,
   requireService,
   startNats,
 } from '@chatter/testing';
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NatsEventBus } from './nats-event-bus';
+import { NatsEventBus, natsServersAndCredentials } from './nats-event-bus';
 
 const quiet = () => undefined;
 const hasNats = requireService('nats', 'NatsEventBus');
@@ -148,5 +151,84 @@ describe.skipIf(!hasNats)('NatsEventBus', () => {
       await Promise.all([bus.close(), publisher.close()]);
       await proxy.close();
     }
+  });
+});
+
+/** True once a NATS server on `port` greets with INFO. */
+const greets = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('INFO '));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+
+describe.skipIf(!hasNats)('NatsEventBus with a NATS user', () => {
+  // A server of its own (the shared one has no users): credentials per deployment, as in k8s/.
+  let nats: TestService;
+  beforeAll(async () => {
+    nats = await LocalService.start({
+      binary: requireBinary('nats'),
+      args: (port) => [
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '--user',
+        'chatter',
+        '--pass',
+        'p@ss:w0rd/1',
+      ],
+      probe: greets,
+      url: (port) => `nats://127.0.0.1:${port}`,
+    });
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
+  it('is refused without credentials and with a wrong password', async () => {
+    await expect(NatsEventBus.connect(nats.url, { onError: quiet })).rejects.toThrow(
+      /Authorization|AUTHORIZATION/,
+    );
+    await expect(
+      NatsEventBus.connect(nats.url, { user: 'chatter', password: 'wrong', onError: quiet }),
+    ).rejects.toThrow(/Authorization|AUTHORIZATION/);
+  });
+
+  it('connects with user and password options, or with them in the URL, and delivers', async () => {
+    const withOptions = await NatsEventBus.connect(nats.url, {
+      user: 'chatter',
+      password: 'p@ss:w0rd/1',
+      onError: quiet,
+    });
+    const inUrl = nats.url.replace(
+      'nats://',
+      `nats://chatter:${encodeURIComponent('p@ss:w0rd/1')}@`,
+    );
+    const withUrl = await NatsEventBus.connect(inUrl, { onError: quiet });
+    try {
+      const got: string[] = [];
+      const topic = topics.conversation('t1', newId());
+      await withUrl.subscribe(topic, (payload) => got.push(payload));
+      await withOptions.publish(topic, 'hello');
+      await eventually(() => expect(got).toEqual(['hello']));
+    } finally {
+      await withOptions.close();
+      await withUrl.close();
+    }
+  });
+
+  it('keeps credentials out of the server list', () => {
+    expect(natsServersAndCredentials('nats://u:p%40x@a:4222, tls://b:4222,c:4222')).toEqual({
+      servers: ['nats://a:4222', 'tls://b:4222', 'c:4222'],
+      user: 'u',
+      password: 'p@x',
+      tls: true,
+    });
   });
 });

@@ -13,6 +13,39 @@ export interface NatsEventBusOptions {
   pingIntervalMs?: number;
   /** Longest wait in subscribe() for the server to confirm a SUB (default 2 s). */
   subscribeConfirmMs?: number;
+  /**
+   * Credentials of this deployment's NATS user. `user:password@` in a server URL works too
+   * (these options win); the URLs are passed on without it, so they never reach a log.
+   */
+  user?: string;
+  password?: string;
+  /** Require TLS (also implied by tls:// servers); `tlsCaFile`: PEM of the servers' CA. */
+  tls?: boolean;
+  tlsCaFile?: string;
+}
+
+/** Splits `user:password@` off server URLs (the first that has it gives the credentials). */
+export function natsServersAndCredentials(url: string): {
+  servers: string[];
+  user?: string;
+  password?: string;
+  tls: boolean;
+} {
+  let user: string | undefined;
+  let password: string | undefined;
+  let tls = false;
+  const servers = url.split(',').map((raw) => {
+    const server = raw.trim();
+    if (/^tls:\/\//i.test(server)) tls = true;
+    if (!/^(nats|tls):\/\//i.test(server)) return server;
+    const parsed = new URL(server);
+    if (parsed.username && user === undefined) {
+      user = decodeURIComponent(parsed.username);
+      password = decodeURIComponent(parsed.password);
+    }
+    return `${parsed.protocol}//${parsed.host}`;
+  });
+  return { servers, user, password, tls };
 }
 
 interface LocalHandler {
@@ -64,8 +97,14 @@ export class NatsEventBus extends EventBus {
     const min = options.reconnectMinMs ?? 100;
     const max = options.reconnectMaxMs ?? 5000;
     const outage = { since: 0 };
+    const parsed = natsServersAndCredentials(url);
+    const user = options.user ?? parsed.user;
+    const pass = options.user !== undefined ? options.password : parsed.password;
+    const tls = options.tls || parsed.tls || options.tlsCaFile !== undefined;
     const connectionOptions: ConnectionOptions = {
-      servers: url.split(',').map((s) => s.trim()),
+      servers: parsed.servers,
+      ...(user !== undefined ? { user, pass } : {}),
+      ...(tls ? { tls: options.tlsCaFile ? { caFile: options.tlsCaFile } : {} } : {}),
       name: options.name ?? 'chatter',
       reconnect: true,
       maxReconnectAttempts: -1,
@@ -86,7 +125,7 @@ export class NatsEventBus extends EventBus {
     } catch (error) {
       throw new DomainError(
         'UNAVAILABLE',
-        `cannot connect to NATS at ${url}: ${(error as Error).message}`,
+        `cannot connect to NATS at ${parsed.servers.join(',')}: ${(error as Error).message}`,
       );
     }
     const bus = new NatsEventBus(nc, options);

@@ -200,7 +200,14 @@ export class AdaptersModule {
       case 'nats':
         providers.push({
           provide: EventBus,
-          useFactory: () => NatsEventBus.connect(config.natsUrl!, { name: 'chatter-api' }),
+          useFactory: () =>
+            NatsEventBus.connect(config.natsUrl!, {
+              name: 'chatter-api',
+              user: config.nats.user,
+              password: config.nats.password,
+              tls: config.nats.tls,
+              tlsCaFile: config.nats.tlsCaFile,
+            }),
         });
         break;
       case 'redis':

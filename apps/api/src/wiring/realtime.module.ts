@@ -88,7 +88,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         socketRefused: (reason) => this.metrics.wsConnectionRefused(reason),
         subscriptionStarted: () => this.metrics.incSubscriptions(),
         subscriptionEnded: () => this.metrics.decSubscriptions(),
-        eventsDelivered: (n) => this.metrics.eventsDelivered('chatEvents', n),
+        eventsDelivered: (n, lagSeconds) => {
+          this.metrics.eventsDelivered('chatEvents', n);
+          if (lagSeconds !== undefined) this.metrics.deliveryLag(lagSeconds);
+        },
       },
       {
         info: (obj, msg) => logger.log(obj, msg),
@@ -110,7 +113,10 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
           logger.error({ err, tenantId }, 'closing sockets after a secret rotation failed'),
       );
     });
-    this.shutdown.registerDrainer('websockets', () => this.gateway?.drain() ?? Promise.resolve());
+    this.shutdown.registerDrainer(
+      'websockets',
+      (graceMs) => this.gateway?.drain(graceMs) ?? Promise.resolve(),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -19,7 +19,7 @@ import {
 } from '../security/query-limits';
 import { admitOperation, TrustedDocuments } from '../security/trusted-documents';
 import { DocumentCache } from './document-cache';
-import { renderedEvents } from './rendered-events';
+import { deliveryLagSeconds, renderedEvents } from './rendered-events';
 import { SharedPayload } from './shared-frames';
 import { SharedRenderer } from './shared-renderer';
 import { SocketRegistry } from './socket-registry';
@@ -52,7 +52,8 @@ export interface GraphqlWsHooksDeps {
   metrics: {
     subscriptionStarted(): void;
     subscriptionEnded(): void;
-    eventsDelivered(count: number): void;
+    /** `lagSeconds`: for a new message, the time from its creation to this delivery. */
+    eventsDelivered(count: number, lagSeconds?: number): void;
   };
   logger: { error(obj: Record<string, unknown>, msg: string): void };
   now?: () => number;
@@ -104,7 +105,7 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     return renderedEvents(source as AsyncIterableIterator<StreamItem>, {
       render: (item) => deps.renderer.render(item, args, plan),
       closeConnection: (code, reason) => context.closeConnection?.(code, reason),
-      delivered: () => deps.metrics.eventsDelivered(1),
+      delivered: (item) => deps.metrics.eventsDelivered(1, deliveryLagSeconds(item, now())),
       ended: () => {
         deps.metrics.subscriptionEnded();
         if (owner) deps.users.endSubscription(owner);

@@ -8,7 +8,8 @@ export interface RenderedEventsHooks {
   render(item: RenderItem): Promise<ExecutionResult | SharedPayload | null>;
   /** The stream asked to end the connection (slow consumer, session revoked). */
   closeConnection(code: number, reason: string): void;
-  delivered(): void;
+  /** One item was rendered and handed to graphql-ws for this subscriber. */
+  delivered(item: StreamItem): void;
   ended(): void;
 }
 
@@ -46,7 +47,7 @@ export function renderedEvents(
         }
         const result = await hooks.render(item);
         if (result) {
-          hooks.delivered();
+          hooks.delivered(item);
           // A SharedPayload travels through graphql-ws as the result and is framed by the socket.
           return { value: result as ExecutionResult, done: false };
         }
@@ -65,4 +66,14 @@ export function renderedEvents(
     },
   };
   return iterator;
+}
+
+/**
+ * Seconds from a new message's creation to its delivery (undefined for other items). Replays of
+ * older messages count too: for them it is how late the subscriber got the message.
+ */
+export function deliveryLagSeconds(item: StreamItem, nowMs: number): number | undefined {
+  if (item.kind !== 'event' || item.event.type !== 'MESSAGE_ADDED') return undefined;
+  const created = new Date(item.event.message.createdAt).getTime();
+  return Number.isFinite(created) ? Math.max(0, (nowMs - created) / 1000) : undefined;
 }

@@ -123,4 +123,28 @@ describe('SocketRegistry', () => {
     expect(stuck.closed?.code).toBe(1001);
     expect([polite.terminated, stuck.terminated]).toEqual([false, true]);
   });
+
+  it('drains spread over the given window: closes arrive evenly, not all at once', async () => {
+    const { registry } = setup();
+    const closedAt: number[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 8; i++) {
+      const ws = new FakeSocket();
+      const state = ws.state();
+      registry.opened(state);
+      ws.close = (code, reason) => {
+        ws.closed = { code, reason };
+        closedAt.push(Date.now() - started);
+        registry.closed(state);
+      };
+    }
+    await registry.drain(1_000, 800);
+    expect(closedAt).toHaveLength(8);
+    // Socket i of 8 is due at i/8 of 800 ms: the first at once, the last after 700 ms.
+    expect(closedAt[0]!).toBeLessThan(300);
+    expect(closedAt[7]!).toBeGreaterThanOrEqual(690);
+    // Evenly: no more than two closes in any 100 ms.
+    for (const t of closedAt)
+      expect(closedAt.filter((u) => u >= t && u < t + 100).length).toBeLessThanOrEqual(2);
+  });
 });

@@ -132,11 +132,26 @@ export class SocketRegistry {
     }
   }
 
-  /** Closes every socket with 1001 so clients reconnect elsewhere; terminates what is left after `graceMs`. */
-  async drain(graceMs = 2_000): Promise<void> {
+  /**
+   * Closes every socket with 1001 so clients reconnect elsewhere, spread evenly over `spreadMs`
+   * (socket i of n at i/n of it) so a rollout does not send every client of the pod back at
+   * once, which would trip the per-address connection limits of the pods that remain; terminates
+   * what is left after `graceMs` (counted from the start, so `spreadMs` must be shorter).
+   */
+  async drain(graceMs = 2_000, spreadMs = 0): Promise<void> {
     this.stop();
-    for (const state of this.sockets()) state.socket.close(1001, 'Server shutting down');
-    const deadline = Date.now() + graceMs;
+    const started = Date.now();
+    const deadline = started + graceMs;
+    const spread = Math.max(0, Math.min(spreadMs, graceMs));
+    const order = this.sockets();
+    for (let i = 0; i < order.length; i++) {
+      const due = started + (order.length > 1 ? (spread * i) / order.length : 0);
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const state = order[i]!;
+      // A socket that went away by itself meanwhile needs no close frame.
+      if (this.states.has(state)) state.socket.close(1001, 'Server shutting down');
+    }
     while (this.states.size > 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     for (const state of this.sockets()) state.socket.terminate();

@@ -55,7 +55,7 @@ export interface WsMetrics {
   socketRefused(reason: SocketRefusal['reason']): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
-  eventsDelivered(count: number): void;
+  eventsDelivered(count: number, lagSeconds?: number): void;
 }
 
 export interface WsLogger {
@@ -82,6 +82,9 @@ export interface WsGatewayDeps {
  * renderer (one execution and serialization per event and selection where the viewer does not
  * matter) and the frame sender (exact frame assembly, backpressure, batched writes).
  */
+/** Share of the grace period over which a drain spreads its socket closes. */
+export const DRAIN_SPREAD_SHARE = 0.75;
+
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly limits: SocketAdmission;
@@ -177,10 +180,16 @@ export class WsGateway {
     return closeSocketsOfRotatedTenant(this.registry.sockets(), tenantId, this.deps.authenticate);
   }
 
-  /** Stops accepting sockets and closes open ones with 1001 so clients reconnect elsewhere. */
-  async drain(): Promise<void> {
+  /**
+   * Stops accepting sockets and closes open ones with 1001 so clients reconnect elsewhere. With
+   * `graceMs` (the shutdown's grace period) the closes are spread over its first three quarters,
+   * the last quarter left for close handshakes; without, all close at once within 2 s.
+   */
+  async drain(graceMs?: number): Promise<void> {
     this.admission.stop();
-    await this.registry.drain();
+    await (graceMs === undefined
+      ? this.registry.drain()
+      : this.registry.drain(graceMs, Math.floor(graceMs * DRAIN_SPREAD_SHARE)));
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 

@@ -29,6 +29,10 @@ export interface CorsPolicy {
 /** Express `trust proxy` setting: off, on (any hop), a hop count, or trusted addresses/subnets. */
 export type TrustProxy = boolean | number | readonly string[];
 
+/** Names of the readiness checks (`/readyz` body keys). */
+export const READINESS_CHECK_NAMES = ['store', 'bus', 'presence'] as const;
+export type ReadinessCheckName = (typeof READINESS_CHECK_NAMES)[number];
+
 /** Validated, immutable runtime configuration (see CONFIG_REFERENCE for the variables). */
 export interface AppConfig {
   readonly nodeEnv: NodeEnv;
@@ -42,7 +46,13 @@ export interface AppConfig {
     readonly cors: CorsPolicy;
     /** Absolute directory of the built web app, or undefined to serve none. */
     readonly webDist: string | undefined;
+    /** Idle time of a kept-alive connection; above every proxy's upstream keep-alive. */
+    readonly keepAliveTimeoutMs: number;
+    /** Port of the separate `/metrics` listener; undefined: `/metrics` on `port` (exact path). */
+    readonly metricsPort: number | undefined;
   };
+  /** Readiness checks whose failure makes `/readyz` answer 503 (others only degrade it). */
+  readonly readinessRequires: readonly ReadinessCheckName[];
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   /** Absolute path of the data directory (SQLite file, generated secrets). */
   readonly dataDir: string;
@@ -55,6 +65,15 @@ export interface AppConfig {
     | { readonly kind: 'mongo'; readonly uri: string };
   readonly bus: BusKind;
   readonly natsUrl: string | undefined;
+  /** NATS credentials and TLS (the servers come from natsUrl). */
+  readonly nats: {
+    readonly user: string | undefined;
+    readonly password: string | undefined;
+    /** Require TLS to NATS (also implied by tls:// servers). */
+    readonly tls: boolean;
+    /** PEM file of the CA that signed the NATS server certificates (default: Node's CAs). */
+    readonly tlsCaFile: string | undefined;
+  };
   readonly redisUrl: string | undefined;
   readonly auth: {
     readonly jwtSecret: string;

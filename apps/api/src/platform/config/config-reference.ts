@@ -50,6 +50,28 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'NATS server(s), comma-separated nats://host:port; selects the NATS bus by default.',
   },
   {
+    name: 'NATS_USER',
+    default: 'unset',
+    description:
+      'NATS user of this deployment (with NATS_PASSWORD; user:password@ in NATS_URL works too). Keep it in a Secret.',
+  },
+  {
+    name: 'NATS_PASSWORD',
+    default: 'unset',
+    description: 'Password of NATS_USER.',
+  },
+  {
+    name: 'NATS_TLS',
+    default: 'true if a NATS_URL server is tls://, else false',
+    description: 'Require TLS to NATS (the server certificate is verified).',
+  },
+  {
+    name: 'NATS_TLS_CA',
+    default: "Node's CA list",
+    description:
+      'PEM file of the CA that signed the NATS server certificates; implies NATS_TLS. MongoDB and Redis take theirs in the URL (tls=true&tlsCAFile=…, rediss://) or NODE_EXTRA_CA_CERTS.',
+  },
+  {
     name: 'REDIS_URL',
     default: 'unset',
     description:
@@ -233,6 +255,24 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'SHUTDOWN_GRACE_MS',
     default: '10000',
     description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.',
+  },
+  {
+    name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    default: '65000',
+    description:
+      "Idle time of a kept-alive HTTP connection (1000–3600000); the header timeout is 1 s more. Must exceed every proxy's upstream keep-alive (ingress-nginx, nginx, cloud load balancers: 60 s), or a request sent as the API closes the connection gets a 502.",
+  },
+  {
+    name: 'METRICS_PORT',
+    default: 'unset',
+    description:
+      'Serve /metrics on this port only (its own listener, not behind the public Service or proxy); unset: /metrics on PORT, exact path only.',
+  },
+  {
+    name: 'READINESS_REQUIRES',
+    default: 'none',
+    description:
+      'Comma list of store, bus, presence whose failure turns /readyz to 503. Others only report "degraded" with 200: a dependency every instance shares failing would otherwise take the whole fleet, web app included, out of service at once.',
   },
   {
     name: 'TRUST_PROXY',

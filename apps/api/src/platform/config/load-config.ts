@@ -10,6 +10,7 @@ import {
   LOG_FORMATS,
   LOG_LEVELS,
   NODE_ENVS,
+  READINESS_CHECK_NAMES,
   SMS_SENDERS,
   TrustProxy,
 } from './app-config';
@@ -64,6 +65,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     'a MongoDB URI (mongodb://… or mongodb+srv://…)',
   );
   const natsUrl = read.natsServers('NATS_URL');
+  const natsUser = read.raw('NATS_USER');
+  const natsPassword = read.raw('NATS_PASSWORD');
+  const natsTls = read.bool(
+    'NATS_TLS',
+    natsUrl?.split(',').some((s) => s.trim().startsWith('tls://')) ?? false,
+  );
+  const natsTlsCaFile = read.file('NATS_TLS_CA', cwd);
   const redisUrl = read.url(
     'REDIS_URL',
     ['redis:', 'rediss:'],
@@ -118,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const awayAfterMs = read.int('AWAY_AFTER_MS', 300_000, 100, 86_400_000);
   const typingTtlMs = read.int('TYPING_TTL_MS', 6000, 100, 600_000);
   const shutdownGraceMs = read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000);
+  const keepAliveTimeoutMs = read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
+  const metricsPort = read.int('METRICS_PORT', 0, 0, 65_535) || undefined;
+  const readinessRequires = read.list('READINESS_REQUIRES', READINESS_CHECK_NAMES);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -127,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   }
   if (bus === 'redis' && !redisUrl) {
     throw new ConfigError('BUS', 'BUS=redis requires REDIS_URL (e.g. redis://127.0.0.1:6379)');
+  }
+  if (metricsPort === port) {
+    throw new ConfigError('METRICS_PORT', `METRICS_PORT must differ from PORT (${port})`);
+  }
+  if ((natsUser === undefined) !== (natsPassword === undefined)) {
+    throw new ConfigError(
+      natsUser === undefined ? 'NATS_USER' : 'NATS_PASSWORD',
+      'NATS_USER and NATS_PASSWORD are set together or not at all',
+    );
   }
   if (mongodbUri && !redisUrl) {
     throw new ConfigError(
@@ -165,7 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     nodeEnv,
     isProduction,
     mode: mongodbUri ? 'cluster' : 'embedded',
-    http: { port, host, trustProxy, cors, webDist },
+    http: { port, host, trustProxy, cors, webDist, keepAliveTimeoutMs, metricsPort },
+    readinessRequires,
     log: { level: logLevel, format: logFormat },
     dataDir,
     store: mongodbUri
@@ -173,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       : { kind: 'sqlite', cacheMiB: sqliteCacheMiB },
     bus,
     natsUrl,
+    nats: { user: natsUser, password: natsPassword, tls: natsTls, tlsCaFile: natsTlsCaFile },
     redisUrl,
     auth: {
       jwtSecret: jwt.secret,
@@ -273,6 +295,27 @@ class EnvReader {
       this.fail(name, `an integer from ${min} to ${max}`, raw);
     }
     return value;
+  }
+
+  /** A comma list of names from `allowed` (empty or unset: none). */
+  list<T extends string>(name: string, allowed: readonly T[]): T[] {
+    const raw = this.raw(name);
+    if (raw === undefined || raw.toLowerCase() === 'none') return [];
+    const items = raw.split(',').map((item) => item.trim().toLowerCase());
+    for (const item of items)
+      if (!allowed.includes(item as T))
+        this.fail(name, `a comma list of ${allowed.join(', ')} (or none)`, raw);
+    return [...new Set(items)] as T[];
+  }
+
+  /** Path of a readable file (resolved against `cwd`), or undefined when unset. */
+  file(name: string, cwd: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    const resolved = path.resolve(cwd, raw);
+    if (!existsSync(resolved) || !statSync(resolved).isFile())
+      this.fail(name, 'the path of an existing file', raw);
+    return resolved;
   }
 
   bool(name: string, fallback: boolean): boolean {

@@ -20,16 +20,27 @@ export class HealthController {
     return { status: 'draining' };
   }
 
-  /** 200 when every readiness check answers true within 1 s and not draining; else 503. */
+  /**
+   * 200 `ok` when every readiness check answers true within 1 s; 200 `degraded` when only checks
+   * that are not required fail (see READINESS_REQUIRES); 503 `unavailable` when a required one
+   * fails, 503 `draining` once shutdown has begun.
+   */
   @Get('readyz')
   @Header('Cache-Control', 'no-store')
-  async readyz(
-    @Res({ passthrough: true }) res: StatusResponse,
-  ): Promise<{ status: 'ok' | 'unavailable' | 'draining'; checks: Record<string, boolean> }> {
+  async readyz(@Res({ passthrough: true }) res: StatusResponse): Promise<{
+    status: 'ok' | 'degraded' | 'unavailable' | 'draining';
+    checks: Record<string, boolean>;
+  }> {
     const report = await this.health.readiness();
     if (!report.ready) res.status(HttpStatus.SERVICE_UNAVAILABLE);
     return {
-      status: report.ready ? 'ok' : report.draining ? 'draining' : 'unavailable',
+      status: report.draining
+        ? 'draining'
+        : !report.ready
+          ? 'unavailable'
+          : report.degraded
+            ? 'degraded'
+            : 'ok',
       checks: { ...report.checks },
     };
   }

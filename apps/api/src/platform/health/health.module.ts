@@ -9,7 +9,7 @@ import {
 import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+import { READINESS_CHECKS, READINESS_REQUIRED, ReadinessCheck } from './readiness-check';
 
 export interface HealthModuleOptions {
   /** Modules that export the check providers. */
@@ -18,6 +18,11 @@ export interface HealthModuleOptions {
   readonly providers?: readonly Provider[];
   /** Providers (tokens) implementing {@link ReadinessCheck}; gathered into READINESS_CHECKS. */
   readonly checks?: readonly InjectionToken[];
+  /**
+   * Names of the checks whose failure makes the instance unready (503). A failing check not
+   * listed only degrades `/readyz` (200, `status: "degraded"`). Default: every check.
+   */
+  readonly required?: readonly string[] | 'all';
 }
 
 /**
@@ -38,6 +43,7 @@ export class HealthModule {
         ...(options.providers ?? []),
         DrainState,
         HealthService,
+        { provide: READINESS_REQUIRED, useValue: options.required ?? 'all' },
         {
           provide: READINESS_CHECKS,
           useFactory: (...checks: ReadinessCheck[]) => checks,

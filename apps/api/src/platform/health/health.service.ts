@@ -1,12 +1,15 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DrainState } from './drain-state';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+import { READINESS_CHECKS, READINESS_REQUIRED, ReadinessCheck } from './readiness-check';
 
 /** How long one readiness check may take before it counts as not ready. */
 export const READINESS_TIMEOUT_MS = 1000;
 
 export interface ReadinessReport {
+  /** Takes traffic: not draining and every required check passes. */
   readonly ready: boolean;
+  /** Ready, but a check that is not required fails (some operations fail for now). */
+  readonly degraded: boolean;
   readonly draining: boolean;
   readonly checks: Readonly<Record<string, boolean>>;
 }
@@ -19,6 +22,9 @@ export class HealthService {
   constructor(
     private readonly drain: DrainState,
     @Optional() @Inject(READINESS_CHECKS) checks?: ReadinessCheck[],
+    @Optional()
+    @Inject(READINESS_REQUIRED)
+    private readonly required: readonly string[] | 'all' = 'all',
   ) {
     this.checks = [...(checks ?? [])];
   }
@@ -46,7 +52,11 @@ export class HealthService {
       (check, i) => (checks[check.name] = (checks[check.name] ?? true) && results[i]!),
     );
     const draining = this.drain.isDraining;
-    return { ready: !draining && results.every(Boolean), draining, checks };
+    const failing = Object.keys(checks).filter((name) => !checks[name]);
+    const required = this.required;
+    const blocking = failing.filter((name) => required === 'all' || required.includes(name));
+    const ready = !draining && blocking.length === 0;
+    return { ready, degraded: ready && failing.length > 0, draining, checks };
   }
 }
 

@@ -43,9 +43,13 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(): Promise<{ url: string; app: INestApplication }> {
+async function start(
+  required?: readonly string[],
+): Promise<{ url: string; app: INestApplication }> {
   @Module({
-    imports: [HealthModule.forRoot({ imports: [ChecksModule], checks: [StoreCheck, BusCheck] })],
+    imports: [
+      HealthModule.forRoot({ imports: [ChecksModule], checks: [StoreCheck, BusCheck], required }),
+    ],
   })
   class TestModule {}
   app = await NestFactory.create(TestModule, { logger: false });
@@ -86,6 +90,32 @@ describe('HealthController', () => {
       expect((await get(`${url}/healthz`)).status).toBe(200);
     },
   );
+
+  it('degrades instead of failing when only checks that are not required fail', async () => {
+    const { url, app } = await start(['store']);
+    app.get(BusCheck).ready = false;
+    expect(await get(`${url}/readyz`)).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', checks: { store: true, bus: false } },
+    });
+    app.get(StoreCheck).ready = 'hang';
+    expect(await get(`${url}/readyz`)).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', checks: { store: false, bus: false } },
+    });
+  });
+
+  it('with no required check, stays ready through any dependency outage, not through draining', async () => {
+    const { url, app } = await start([]);
+    app.get(StoreCheck).ready = false;
+    app.get(BusCheck).ready = 'throw';
+    expect(await get(`${url}/readyz`)).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', checks: { store: false, bus: false } },
+    });
+    app.get(DrainState).startDraining();
+    expect((await get(`${url}/readyz`)).status).toBe(503);
+  });
 
   it('answers 503 on both once draining', async () => {
     const { url, app } = await start();

@@ -11,3 +11,6 @@ export abstract class ReadinessCheck {
 
 /** Injection token of the `ReadinessCheck[]` the `/readyz` endpoint evaluates. */
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+/** Injection token of the check names that make `/readyz` fail (`'all'`: every check). */
+export const READINESS_REQUIRED = Symbol('READINESS_REQUIRED');

@@ -4,3 +4,4 @@ export * from './http-metrics.middleware';
 export * from './metrics.controller';
 export * from './metrics.module';
 export * from './metrics.service';
+export * from './metrics-server';

@@ -45,6 +45,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly wsRefused: Counter<'reason'>;
   private readonly subscriptions: Gauge;
   private readonly eventsDeliveredTotal: Counter<'type'>;
+  private readonly deliveryLagSeconds: Histogram;
   private readonly eventLoopDelay: IntervalHistogram;
   private readonly operationNames = new BoundedLabel(MAX_OPERATION_NAMES);
   private readonly eventTypes = new BoundedLabel(32);
@@ -99,6 +100,12 @@ export class MetricsService implements OnModuleDestroy {
       name: 'chatter_events_delivered_total',
       help: 'Subscription events delivered to clients, by event type.',
       labelNames: ['type'],
+      registers,
+    });
+    this.deliveryLagSeconds = new Histogram({
+      name: 'chatter_event_delivery_lag_seconds',
+      help: 'Time from a message being created to its MessageAdded reaching a subscriber (replays of older messages included).',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
 
@@ -202,6 +209,11 @@ export class MetricsService implements OnModuleDestroy {
   /** Counts events delivered to clients; `type` is the ChatEvent type (at most 32 distinct). */
   eventsDelivered(type: string, count = 1): void {
     this.eventsDeliveredTotal.inc({ type: this.eventTypes.value(type) }, count);
+  }
+
+  /** Records how long a new message took to reach one subscriber. */
+  deliveryLag(seconds: number): void {
+    this.deliveryLagSeconds.observe(seconds);
   }
 
   onModuleDestroy(): void {

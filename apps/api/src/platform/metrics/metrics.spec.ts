@@ -76,6 +76,16 @@ describe('MetricsService', () => {
     ).toBe(1);
   });
 
+  it('records the delivery lag of new messages as a histogram', async () => {
+    const metrics = create();
+    metrics.deliveryLag(0.03);
+    metrics.deliveryLag(7);
+    const text = await metrics.metrics();
+    expect(text).toContain('chatter_event_delivery_lag_seconds_bucket{le="0.05"} 1');
+    expect(text).toContain('chatter_event_delivery_lag_seconds_bucket{le="10"} 2');
+    expect(text).toContain('chatter_event_delivery_lag_seconds_count 2');
+  });
+
   it('exposes default process metrics and event-loop delay quantiles in seconds', async () => {
     const metrics = create();
     // Block the loop once so the monitor records a measurable delay.
