@@ -174,19 +174,25 @@ export class MongoConversationLog {
     await this.events.deleteOne({ tenantId, conversationId, seq }, writeOptions(undefined)).exec();
   }
 
-  /** Committed entries with seq > afterSeq in seq order, at most `limit`. */
+  /** Committed entries with seq > afterSeq (of `kinds`, when given) in seq order, at most `limit`. */
   async listVisible(
     tenantId: string,
     conversationId: string,
     afterSeq: number,
     limit: number,
+    kinds?: readonly LoggedEvent['kind'][],
   ): Promise<LoggedEvent[]> {
     const out: LoggedEvent[] = [];
     let cursor = afterSeq;
     while (out.length < limit) {
       const want = limit - out.length;
       const docs = await this.events
-        .find({ tenantId, conversationId, seq: { $gt: cursor } })
+        .find({
+          tenantId,
+          conversationId,
+          seq: { $gt: cursor },
+          ...(kinds ? { kind: { $in: kinds } } : {}),
+        })
         .sort({ seq: 1 })
         .limit(want)
         .lean<ConversationEventRecord[]>()

@@ -5,7 +5,10 @@ import {
   ConversationId,
   ConversationRepository,
   DomainError,
+  ConversationChangeDetails,
   LoggedEvent,
+  MembershipDetails,
+  NoticeEvent,
   Member,
   MemberMutation,
   MemberRole,
@@ -249,6 +252,7 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     members: NewMember[],
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation[]> {
     const wanted = uniqueMembers(members);
     const { mutations, lost } = await this.tx.run(async (session) => {
@@ -279,6 +283,7 @@ export class MongoConversationRepository extends ConversationRepository {
             userId: m.userId,
             change: 'ADDED',
             at,
+            ...actor(actorId),
           })),
         session,
         { memberCountDelta: toAdd.length },
@@ -341,9 +346,10 @@ export class MongoConversationRepository extends ConversationRepository {
     userId: UserId,
     change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
-    return this.memberChange(key, change, at, -1, async (seq, session) => {
+    return this.memberChange(key, { change, ...actor(actorId) }, at, -1, async (seq, session) => {
       const applied = await this.commitMember(
         key,
         { active: true },
@@ -362,9 +368,11 @@ export class MongoConversationRepository extends ConversationRepository {
     userId: UserId,
     role: MemberRole,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
-    return this.memberChange(key, 'ROLE_CHANGED', at, 0, async (seq, session) => {
+    const details = { change: 'ROLE_CHANGED' as const, role, ...actor(actorId) };
+    return this.memberChange(key, details, at, 0, async (seq, session) => {
       const applied = await this.commitMember(key, { active: true }, { role }, false, seq, session);
       return applied ? toMember(applied) : undefined;
     });
@@ -397,14 +405,25 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     visibility: HistoryVisibility,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later setting that committed first stands (older records have no mark yet).
-    return this.recordChange(tenantId, conversationId, at, (seq) => ({
-      filter: {
-        $or: [{ historyVisibilitySeq: { $lt: seq } }, { historyVisibilitySeq: { $exists: false } }],
-      },
-      set: { historyVisibility: visibility, historyVisibilitySeq: seq },
-    }));
+    const details = { attribute: 'HISTORY_VISIBILITY' as const, value: visibility };
+    return this.recordChange(
+      tenantId,
+      conversationId,
+      at,
+      { ...details, ...actor(actorId) },
+      (seq) => ({
+        filter: {
+          $or: [
+            { historyVisibilitySeq: { $lt: seq } },
+            { historyVisibilitySeq: { $exists: false } },
+          ],
+        },
+        set: { historyVisibility: visibility, historyVisibilitySeq: seq },
+      }),
+    );
   }
 
   override async updateTitle(
@@ -412,9 +431,11 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     title: string,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later title that committed first stands.
-    return this.recordChange(tenantId, conversationId, at, (seq) => ({
+    const details = { attribute: 'TITLE' as const, value: title, ...actor(actorId) };
+    return this.recordChange(tenantId, conversationId, at, details, (seq) => ({
       filter: { titleSeq: { $lt: seq } },
       set: { title, titleFolded: foldTitle(title), titleSeq: seq },
     }));
@@ -428,6 +449,7 @@ export class MongoConversationRepository extends ConversationRepository {
     tenantId: TenantId,
     conversationId: ConversationId,
     at: Date,
+    details: ConversationChangeDetails,
     change: (seq: number) => { filter: Record<string, unknown>; set: Record<string, unknown> },
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     return this.tx.run(async (session) => {
@@ -435,7 +457,7 @@ export class MongoConversationRepository extends ConversationRepository {
         tenantId,
         conversationId,
         1,
-        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at }],
+        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at, ...details }],
         session,
       );
       if (!logged) return null;
@@ -487,6 +509,20 @@ export class MongoConversationRepository extends ConversationRepository {
         userId: { $ne: excludeUserId },
       })
       .exec();
+  }
+
+  override async listNotices(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<NoticeEvent[]> {
+    if (!hasRoom(limit)) return [];
+    const entries = await this.log.listVisible(tenantId, conversationId, afterSeq, limit, [
+      'MEMBERSHIP_CHANGED',
+      'CONVERSATION_CHANGED',
+    ]);
+    return entries as NoticeEvent[];
   }
 
   override async listEvents(
@@ -573,7 +609,7 @@ export class MongoConversationRepository extends ConversationRepository {
    */
   private async memberChange(
     key: MemberKey,
-    change: MembershipChange,
+    details: Omit<MembershipDetails, 'userId'>,
     at: Date,
     memberCountDelta: number,
     commit: (seq: number, session: ClientSession | undefined) => Promise<Member | null | undefined>,
@@ -585,7 +621,7 @@ export class MongoConversationRepository extends ConversationRepository {
         key.conversationId,
         1,
         (seq): LoggedEvent[] => [
-          { kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, change, at },
+          { kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, ...details, at },
         ],
         session,
         { memberCountDelta },
@@ -686,3 +722,7 @@ export class MongoConversationRepository extends ConversationRepository {
     return this.getMember(key.tenantId, key.conversationId, key.userId);
   }
 }
+
+/** The actor of a logged change, when the caller named one. */
+const actor = (actorId: UserId | undefined): { actorId?: UserId } =>
+  actorId === undefined ? {} : { actorId };

@@ -6,6 +6,7 @@ import {
   DomainError,
   HistoryVisibility,
   LoggedEvent,
+  NoticeEvent,
   Member,
   MemberMutation,
   MemberRole,
@@ -80,6 +81,13 @@ const toConversationWithMember = (row: ConversationMemberRow) => ({
   }),
 });
 
+const EVENT_COLUMNS =
+  'seq, kind, message_id, user_id, change, at, actor_id, role, attribute, value';
+
+/** The actor of a logged change, when the caller named one. */
+const actor = (actorId: string | undefined): { actorId?: string } =>
+  actorId === undefined ? {} : { actorId };
+
 const bool = (value: boolean | undefined): number => (value ? 1 : 0);
 const isSet = (value: boolean | undefined): number => (value === undefined ? 0 : 1);
 
@@ -95,6 +103,7 @@ export class SqliteConversationRepository extends ConversationRepository {
     c: string,
     members: NewMember[],
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation[];
   private readonly removeMemberTx: (
     t: string,
@@ -102,6 +111,7 @@ export class SqliteConversationRepository extends ConversationRepository {
     u: string,
     change: MembershipChange,
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation | null;
   private readonly setRoleTx: (
     t: string,
@@ -109,18 +119,21 @@ export class SqliteConversationRepository extends ConversationRepository {
     u: string,
     role: MemberRole,
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation | null;
   private readonly updateVisibilityTx: (
     t: string,
     c: string,
     visibility: HistoryVisibility,
     at: Date,
+    actorId: string | undefined,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
   private readonly updateTitleTx: (
     t: string,
     c: string,
     title: string,
     at: Date,
+    actorId: string | undefined,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
 
   constructor(db: Database, log: ConversationLog) {
@@ -154,51 +167,78 @@ export class SqliteConversationRepository extends ConversationRepository {
       return { conversation: insertAll(conversation, members), created: true };
     }).immediate;
 
-    this.addMembersTx = db.transaction((t: string, c: string, members: NewMember[], at: Date) => {
-      if (!s.exists.get(t, c)) throw new DomainError('NOT_FOUND', 'conversation not found');
-      const mutations: MemberMutation[] = [];
-      for (const m of members) {
-        const inserted = mapConstraintErrors('member', () =>
-          s.insertMember.run({
-            tenant_id: t,
-            conversation_id: c,
-            user_id: m.userId,
-            role: m.role,
-            joined_at: at.getTime(),
-          }),
-        );
-        if (inserted.changes === 0) continue; // already a member
+    this.addMembersTx = db.transaction(
+      (t: string, c: string, members: NewMember[], at: Date, actorId: string | undefined) => {
+        if (!s.exists.get(t, c)) throw new DomainError('NOT_FOUND', 'conversation not found');
+        const mutations: MemberMutation[] = [];
+        for (const m of members) {
+          const inserted = mapConstraintErrors('member', () =>
+            s.insertMember.run({
+              tenant_id: t,
+              conversation_id: c,
+              user_id: m.userId,
+              role: m.role,
+              joined_at: at.getTime(),
+            }),
+          );
+          if (inserted.changes === 0) continue; // already a member
+          const event = log.record(
+            t,
+            c,
+            { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED', ...actor(actorId) },
+            at,
+          )!;
+          // Under SINCE_JOINED the member sees only what follows this entry.
+          const member = s.startHistory.get(event.seq, t, c, m.userId)!;
+          mutations.push({ event, member: toMember(member) });
+        }
+        if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
+        return mutations;
+      },
+    ).immediate;
+
+    this.removeMemberTx = db.transaction(
+      (
+        t: string,
+        c: string,
+        u: string,
+        change: MembershipChange,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
+        if (s.deleteMember.run(t, c, u).changes === 0) return null;
+        s.adjustMemberCount.run(-1, t, c);
         const event = log.record(
           t,
           c,
-          { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED' },
+          { kind: 'MEMBERSHIP_CHANGED', userId: u, change, ...actor(actorId) },
           at,
         )!;
-        // Under SINCE_JOINED the member sees only what follows this entry.
-        const member = s.startHistory.get(event.seq, t, c, m.userId)!;
-        mutations.push({ event, member: toMember(member) });
-      }
-      if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
-      return mutations;
-    }).immediate;
-
-    this.removeMemberTx = db.transaction(
-      (t: string, c: string, u: string, change: MembershipChange, at: Date) => {
-        if (s.deleteMember.run(t, c, u).changes === 0) return null;
-        s.adjustMemberCount.run(-1, t, c);
-        const event = log.record(t, c, { kind: 'MEMBERSHIP_CHANGED', userId: u, change }, at)!;
         return { event, member: null };
       },
     ).immediate;
 
     this.setRoleTx = db.transaction(
-      (t: string, c: string, u: string, role: MemberRole, at: Date) => {
+      (
+        t: string,
+        c: string,
+        u: string,
+        role: MemberRole,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
         const row = s.setRole.get(role, t, c, u);
         if (!row) return null;
         const event = log.record(
           t,
           c,
-          { kind: 'MEMBERSHIP_CHANGED', userId: u, change: 'ROLE_CHANGED' },
+          {
+            kind: 'MEMBERSHIP_CHANGED',
+            userId: u,
+            change: 'ROLE_CHANGED',
+            role,
+            ...actor(actorId),
+          },
           at,
         )!;
         return { event, member: toMember(row) };
@@ -206,20 +246,43 @@ export class SqliteConversationRepository extends ConversationRepository {
     ).immediate;
 
     this.updateVisibilityTx = db.transaction(
-      (t: string, c: string, visibility: HistoryVisibility, at: Date) => {
-        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+      (
+        t: string,
+        c: string,
+        visibility: HistoryVisibility,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
+        const event = log.record(
+          t,
+          c,
+          {
+            kind: 'CONVERSATION_CHANGED',
+            attribute: 'HISTORY_VISIBILITY',
+            value: visibility,
+            ...actor(actorId),
+          },
+          at,
+        );
         if (!event) return null;
         const row = s.setVisibility.get(visibility, t, c)!;
         return { conversation: toConversation(row), event };
       },
     ).immediate;
 
-    this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
-      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
-      if (!event) return null;
-      const row = s.setTitle.get(title, foldTitle(title), t, c)!;
-      return { conversation: toConversation(row), event };
-    }).immediate;
+    this.updateTitleTx = db.transaction(
+      (t: string, c: string, title: string, at: Date, actorId: string | undefined) => {
+        const event = log.record(
+          t,
+          c,
+          { kind: 'CONVERSATION_CHANGED', attribute: 'TITLE', value: title, ...actor(actorId) },
+          at,
+        );
+        if (!event) return null;
+        const row = s.setTitle.get(title, foldTitle(title), t, c)!;
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
   }
 
   override async create(conversation: Conversation, members: NewMember[]): Promise<Conversation> {
@@ -340,8 +403,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     members: NewMember[],
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation[]> {
-    return this.addMembersTx(tenantId, conversationId, members, at);
+    return this.addMembersTx(tenantId, conversationId, members, at, actorId);
   }
 
   override async removeMember(
@@ -350,8 +414,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     userId: UserId,
     change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
-    return this.removeMemberTx(tenantId, conversationId, userId, change, at);
+    return this.removeMemberTx(tenantId, conversationId, userId, change, at, actorId);
   }
 
   override async setRole(
@@ -360,8 +425,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     userId: UserId,
     role: MemberRole,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
-    return this.setRoleTx(tenantId, conversationId, userId, role, at);
+    return this.setRoleTx(tenantId, conversationId, userId, role, at, actorId);
   }
 
   override async updateMemberSettings(
@@ -389,8 +455,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     visibility: HistoryVisibility,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateVisibilityTx(tenantId, conversationId, visibility, at);
+    return this.updateVisibilityTx(tenantId, conversationId, visibility, at, actorId);
   }
 
   override async updateTitle(
@@ -398,8 +465,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     title: string,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateTitleTx(tenantId, conversationId, title, at);
+    return this.updateTitleTx(tenantId, conversationId, title, at, actorId);
   }
 
   override async advanceRead(
@@ -429,6 +497,17 @@ export class SqliteConversationRepository extends ConversationRepository {
     excludeUserId: UserId,
   ): Promise<number> {
     return this.s.countReaders.get(tenantId, conversationId, seq, excludeUserId)!.n;
+  }
+
+  override async listNotices(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<NoticeEvent[]> {
+    return this.s.notices
+      .all(tenantId, conversationId, afterSeq, limit)
+      .map((row) => toLoggedEvent(row) as NoticeEvent);
   }
 
   override async listEvents(
@@ -562,10 +641,12 @@ function prepareStatements(db: Database) {
       { n: number }
     >(`SELECT count(*) AS n FROM members
       WHERE tenant_id = ? AND conversation_id = ? AND read_seq >= ? AND user_id <> ?`),
-    events: db.prepare<
-      [string, string, number, number],
-      EventRow
-    >(`SELECT seq, kind, message_id, user_id, change, at
+    events: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}
       FROM events WHERE tenant_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    notices: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}
+      FROM events INDEXED BY events_notices
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ?
+        AND kind IN ('MEMBERSHIP_CHANGED', 'CONVERSATION_CHANGED')
+      ORDER BY seq LIMIT ?`),
   };
 }

@@ -60,9 +60,24 @@ export const toLoggedEvent = (r: ConversationEventRecord): LoggedEvent => {
     case 'MESSAGE_UPDATED':
       return { kind: r.kind, seq: r.seq, messageId: r.messageId!, at: r.at };
     case 'MEMBERSHIP_CHANGED':
-      return { kind: r.kind, seq: r.seq, userId: r.userId!, change: r.change!, at: r.at };
+      return {
+        kind: r.kind,
+        seq: r.seq,
+        userId: r.userId!,
+        change: r.change!,
+        at: r.at,
+        ...(r.actorId ? { actorId: r.actorId } : {}),
+        ...(r.role ? { role: r.role } : {}),
+      };
     case 'CONVERSATION_CHANGED':
-      return { kind: r.kind, seq: r.seq, at: r.at };
+      return {
+        kind: r.kind,
+        seq: r.seq,
+        at: r.at,
+        ...(r.actorId ? { actorId: r.actorId } : {}),
+        ...(r.attribute ? { attribute: r.attribute } : {}),
+        ...(r.value !== undefined && r.value !== null ? { value: r.value } : {}),
+      };
   }
 };
 
@@ -77,8 +92,19 @@ export const fromLoggedEvent = (
     case 'MESSAGE_UPDATED':
       return { ...base, messageId: e.messageId };
     case 'MEMBERSHIP_CHANGED':
-      return { ...base, userId: e.userId, change: e.change };
+      return {
+        ...base,
+        userId: e.userId,
+        change: e.change,
+        ...(e.actorId ? { actorId: e.actorId } : {}),
+        ...(e.role ? { role: e.role } : {}),
+      };
     case 'CONVERSATION_CHANGED':
-      return base;
+      return {
+        ...base,
+        ...(e.actorId ? { actorId: e.actorId } : {}),
+        ...(e.attribute ? { attribute: e.attribute } : {}),
+        ...(e.value !== undefined ? { value: e.value } : {}),
+      };
   }
 };

@@ -1,5 +1,6 @@
 import {
   Conversation,
+  ConversationAttribute,
   ConversationKind,
   HistoryVisibility,
   LoggedEvent,
@@ -46,6 +47,10 @@ export interface EventRow {
   user_id: string | null;
   change: MembershipChange | null;
   at: number;
+  actor_id: string | null;
+  role: MemberRole | null;
+  attribute: ConversationAttribute | null;
+  value: string | null;
 }
 
 /** Case folding for title search; done in JS because SQLite's lower() only folds ASCII. */
@@ -120,11 +125,22 @@ export const toLoggedEvent = (row: EventRow): LoggedEvent => {
         userId: required(row.user_id, 'user_id'),
         change: required(row.change, 'change'),
         at,
+        ...(row.actor_id === null ? {} : { actorId: row.actor_id }),
+        ...(row.role === null ? {} : { role: row.role }),
       };
     case 'CONVERSATION_CHANGED':
-      return { kind: row.kind, seq: row.seq, at };
+      return {
+        kind: row.kind,
+        seq: row.seq,
+        at,
+        ...(row.actor_id === null ? {} : { actorId: row.actor_id }),
+        ...(row.attribute === null ? {} : { attribute: row.attribute }),
+        ...(row.value === null ? {} : { value: row.value }),
+      };
   }
 };
+
+const NO_DETAILS = { actor_id: null, role: null, attribute: null, value: null };
 
 /** The row columns of an event (everything but its tenant and conversation). */
 export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
@@ -138,6 +154,7 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: null,
         change: null,
         at: toMs(event.at),
+        ...NO_DETAILS,
       };
     case 'MEMBERSHIP_CHANGED':
       return {
@@ -147,6 +164,9 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: event.userId,
         change: event.change,
         at: toMs(event.at),
+        ...NO_DETAILS,
+        actor_id: event.actorId ?? null,
+        role: event.role ?? null,
       };
     case 'CONVERSATION_CHANGED':
       return {
@@ -156,6 +176,10 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: null,
         change: null,
         at: toMs(event.at),
+        ...NO_DETAILS,
+        actor_id: event.actorId ?? null,
+        attribute: event.attribute ?? null,
+        value: event.value ?? null,
       };
   }
 };

@@ -701,6 +701,92 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         expect(await store().conversations.listEvents(t, conversation.id, 5, 10)).toEqual([]);
         expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(5);
       });
+
+      it('records who made each change and what it changed, and lists only those entries as notices', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [ada, bob] = users;
+        const [dan, eve] = await seedUsers(store(), t, 2);
+        const cs = store().conversations;
+        await store().messages.append(aMessage(t, conversation.id, ada.id)); // 1: not a notice
+        const [added] = await cs.addMembers(t, conversation.id, [member(dan)], nextTime(), ada.id);
+        const [joined] = await cs.addMembers(t, conversation.id, [member(eve)], nextTime(), eve.id);
+        const role = await cs.setRole(t, conversation.id, dan.id, 'ADMIN', nextTime(), ada.id);
+        const title = await cs.updateTitle(t, conversation.id, 'Trip 🇫🇷 ✈️', nextTime(), dan.id);
+        const visibility = await cs.updateHistoryVisibility(
+          t,
+          conversation.id,
+          'FULL',
+          nextTime(),
+          ada.id,
+        );
+        await store().messages.append(aMessage(t, conversation.id, bob.id)); // 7: not a notice
+        const removed = await cs.removeMember(
+          t,
+          conversation.id,
+          eve.id,
+          'REMOVED',
+          nextTime(),
+          dan.id,
+        );
+        const left = await cs.removeMember(t, conversation.id, bob.id, 'LEFT', nextTime(), bob.id);
+        // An entry recorded without an actor (as older entries were) says so by its absence.
+        const [anonymous] = await cs.addMembers(t, conversation.id, [member(bob)], nextTime());
+
+        expect(added.event).toMatchObject({
+          seq: 2,
+          userId: dan.id,
+          change: 'ADDED',
+          actorId: ada.id,
+        });
+        expect(joined.event).toMatchObject({
+          seq: 3,
+          userId: eve.id,
+          change: 'ADDED',
+          actorId: eve.id,
+        });
+        expect(role!.event).toMatchObject({
+          seq: 4,
+          change: 'ROLE_CHANGED',
+          role: 'ADMIN',
+          actorId: ada.id,
+        });
+        expect(title!.event).toMatchObject({
+          seq: 5,
+          kind: 'CONVERSATION_CHANGED',
+          attribute: 'TITLE',
+          value: 'Trip 🇫🇷 ✈️',
+          actorId: dan.id,
+        });
+        expect(visibility!.event).toMatchObject({
+          seq: 6,
+          attribute: 'HISTORY_VISIBILITY',
+          value: 'FULL',
+          actorId: ada.id,
+        });
+        expect(removed!.event).toMatchObject({ seq: 8, change: 'REMOVED', actorId: dan.id });
+        expect(left!.event).toMatchObject({ seq: 9, change: 'LEFT', actorId: bob.id });
+        expect(anonymous.event).not.toHaveProperty('actorId');
+
+        const notices = [
+          added.event,
+          joined.event,
+          role!.event,
+          title!.event,
+          visibility!.event,
+          removed!.event,
+          left!.event,
+          anonymous.event,
+        ];
+        // Read back exactly as recorded, from both reads of the log.
+        expect(await cs.listNotices(t, conversation.id, 0, 100)).toEqual(notices);
+        expect(await cs.listNotices(t, conversation.id, 3, 2)).toEqual(notices.slice(2, 4));
+        expect(await cs.listNotices(t, conversation.id, 6, 100)).toEqual(notices.slice(5));
+        expect(await cs.listNotices(t, conversation.id, 10, 100)).toEqual([]);
+        const log = await cs.listEvents(t, conversation.id, 0, 100);
+        expect(log.filter((e) => e.kind !== 'MESSAGE_ADDED')).toEqual(notices);
+        expect(await cs.listNotices(aTenantId(), conversation.id, 0, 100)).toEqual([]);
+      });
     });
 
     it('never reads or changes another tenant’s conversations, even with their ids', async () => {

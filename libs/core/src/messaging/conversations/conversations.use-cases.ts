@@ -246,6 +246,7 @@ export class ManageMembers {
       conversationId,
       [{ userId: actor.userId, role: 'MEMBER' }],
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(visible.conversation, mutations);
   }
@@ -266,6 +267,7 @@ export class ManageMembers {
       conversationId,
       ids.map((userId) => ({ userId, role: 'MEMBER' as const })),
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutations);
   }
@@ -291,6 +293,7 @@ export class ManageMembers {
       userId,
       'REMOVED',
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
@@ -332,6 +335,7 @@ export class ManageMembers {
       userId,
       role,
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
@@ -353,6 +357,7 @@ export class ManageMembers {
       actor.userId,
       'LEFT',
       this.clock.now(),
+      actor.userId,
     );
     if (mutation) {
       const after =
@@ -473,6 +478,7 @@ export class ConversationQueries {
           conversation.id,
           title,
           this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;
@@ -494,6 +500,7 @@ export class ConversationQueries {
           conversation.id,
           visibility,
           this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;
