@@ -852,6 +852,100 @@ const standalone = [
       await blocked.close();
     },
   ],
+  [
+    'group changes are lines in the timeline: renamed, added, removed, left, joined; kept in the history',
+    async () => {
+      const kim = await signUp('kim', 'Kim Sato', { phone: '+14155550141' });
+      const lou = await signUp('lou', 'Lou Diaz', { phone: '+14155550142' });
+      const max = await signUp('max', 'Max Ruiz', { phone: '+14155550143' });
+      for (const other of [lou, max]) {
+        await kim.page.getByRole('link', { name: 'Contacts' }).first().click();
+        await kim.page.getByLabel('Add by phone number').fill(other.phone);
+        await kim.page.getByRole('button', { name: 'Add' }).click();
+        await kim.page.locator('.person__name', { hasText: other.name }).waitFor();
+      }
+      await kim.page.getByRole('link', { name: 'New chat' }).first().click();
+      await kim.page.getByRole('tab', { name: 'New group' }).click();
+      await kim.page.getByLabel('Group name').fill('Notice board');
+      await kim.page.getByRole('checkbox', { name: 'Lou Diaz' }).check();
+      await kim.page.getByRole('button', { name: 'Create group' }).click();
+      await send(kim.page, 'First message');
+      await lou.page.locator('a.conv-item', { hasText: 'Notice board' }).waitFor();
+      await openConversation(lou.page, 'Notice board');
+      await waitForBodies(lou.page, ['First message'], 'Lou');
+
+      // Kim renames the group, adds Max and removes him again, from the details panel.
+      await kim.page.getByRole('link', { name: 'Conversation details' }).click();
+      const panel = kim.page.getByRole('complementary', { name: 'Conversation details' });
+      await panel.getByLabel('Name').fill('Notice board ✨ <b>x</b>');
+      await panel.getByRole('button', { name: 'Rename' }).click();
+      await panel.getByRole('button', { name: 'Add', exact: true }).click();
+      await panel.getByRole('checkbox', { name: 'Max Ruiz' }).check();
+      await panel.getByRole('button', { name: /^Add 1/ }).click();
+      await panel.locator('.person__name', { hasText: 'Max Ruiz' }).waitFor();
+      await panel.getByRole('button', { name: 'Remove Max Ruiz' }).click();
+      await panel.locator('.person__name', { hasText: 'Max Ruiz' }).waitFor({ state: 'detached' });
+      await send(kim.page, 'Back to two');
+
+      const lines = (page) => page.locator('.messages .notice__text').allInnerTexts();
+      const expected = [
+        'Kim Sato renamed the group to “Notice board ✨ <b>x</b>”',
+        'Kim Sato added Max Ruiz',
+        'Kim Sato removed Max Ruiz',
+      ];
+      const withoutTimes = async (page) =>
+        (await lines(page)).map((t) => t.replace(/\s*\d{1,2}:\d{2}.*$/s, ''));
+      await eventually(
+        async () => JSON.stringify(await withoutTimes(lou.page)) === JSON.stringify(expected),
+        { message: `Lou's timeline lines: ${JSON.stringify(await withoutTimes(lou.page))}` },
+      );
+      // Lines sit between the messages they came between, and text stays text.
+      const order = await lou.page
+        .locator('.messages__list > [role="listitem"]:is(.msg, .notice)')
+        .evaluateAll((els) => els.map((e) => (e.classList.contains('notice') ? 'line' : 'msg')));
+      assertEqual(order, ['msg', 'line', 'line', 'line', 'msg'], 'lines between the messages');
+      assertEqual(
+        await lou.page.locator('.messages .notice b').count(),
+        0,
+        'no markup from a title',
+      );
+      assertEqual(
+        await withoutTimes(kim.page),
+        expected.map((t) => t.replace('Kim Sato', 'You')),
+        'Kim reads them as her own',
+      );
+
+      // Lou leaves; Kim sees it live. Then a reload rebuilds every line from the history.
+      await lou.page.getByRole('link', { name: 'Conversation details' }).click();
+      await lou.page.getByRole('button', { name: 'Leave group' }).click();
+      await kim.page.locator('.notice__text', { hasText: 'Lou Diaz left' }).waitFor();
+      await kim.page.reload();
+      await kim.page.locator('.notice__text', { hasText: 'Lou Diaz left' }).waitFor();
+      assertEqual(
+        await withoutTimes(kim.page),
+        [...expected.map((t) => t.replace('Kim Sato', 'You')), 'Lou Diaz left'],
+        'after a reload, from the history',
+      );
+
+      // Joining a public channel is a line too.
+      await max.page.goto(`${api.url}/#/new/channels`);
+      await max.page.getByLabel('Create a public channel').fill('Notice channel');
+      await max.page.getByRole('button', { name: 'Create', exact: true }).click();
+      await send(max.page, 'Channel open');
+      await kim.page.goto(`${api.url}/#/new/channels`);
+      await kim.page.getByLabel('Search channels').fill('Notice channel');
+      await kim.page
+        .locator('.person', { hasText: 'Notice channel' })
+        .getByRole('button', { name: 'Join' })
+        .click();
+      await max.page.locator('.notice__text', { hasText: 'Kim Sato joined' }).waitFor();
+      if (!args.has('--no-screenshots')) {
+        await openConversation(kim.page, 'Notice board');
+        await shot(kim.page, 'desktop-light-timeline-lines');
+      }
+      for (const u of [kim, lou, max]) await u.context.close();
+    },
+  ],
 ];
 
 const selected =
