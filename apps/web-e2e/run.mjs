@@ -946,6 +946,59 @@ const standalone = [
       for (const u of [kim, lou, max]) await u.context.close();
     },
   ],
+  [
+    'search across all conversations from the chat list opens the conversation at the message',
+    async () => {
+      const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });
+      const oto = await signUp('oto', 'Oto Berg', { phone: '+14155550152' });
+      const pat = await signUp('pat', 'Pat Wu', { phone: '+14155550153' });
+      await startChatByPhone(oto.page, nia.phone);
+      await send(oto.page, 'The quokka photos are in the shared folder');
+      for (let i = 0; i < 45; i++) await send(oto.page, `filler ${i}`);
+      await waitForBodies(oto.page, ['filler 44'], 'Oto');
+      await startChatByPhone(pat.page, nia.phone);
+      await send(pat.page, 'Did you see the quokka?');
+      await nia.page.locator('a.conv-item', { hasText: 'Pat Wu' }).waitFor();
+      await nia.page.locator('a.conv-item', { hasText: 'Oto Berg' }).waitFor();
+
+      await nia.page.getByLabel('Search conversations').fill('quokka');
+      const results = nia.page.getByRole('region', { name: 'Messages' }).locator('.search-result');
+      await eventually(async () => (await results.count()) === 2, {
+        message: 'two messages match, from two conversations',
+      });
+      const texts = await results.allInnerTexts();
+      assert(
+        texts.some((t) => t.includes('Oto Berg') && t.includes('quokka photos')),
+        `a result names its conversation: ${JSON.stringify(texts)}`,
+      );
+      if (!args.has('--no-screenshots')) await shot(nia.page, 'desktop-light-search-everywhere');
+      // The older message sits far up a long history: it is loaded and brought into view.
+      await results.filter({ hasText: 'quokka photos' }).click();
+      await nia.page.locator('.conversation__header', { hasText: 'Oto Berg' }).waitFor();
+      const target = message(nia.page, 'The quokka photos are in the shared folder');
+      await target.locator('.msg__bubble').waitFor();
+      await eventually(
+        () =>
+          target.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            const view = el.closest('.messages').getBoundingClientRect();
+            return box.top >= view.top && box.bottom <= view.bottom;
+          }),
+        { message: 'the message is scrolled into view' },
+      );
+      // The address no longer names the message: a reload opens the chat at its end.
+      await eventually(
+        async () => !(await nia.page.evaluate(() => location.hash)).includes('/m/'),
+        {
+          message: 'the message position is dropped from the address',
+        },
+      );
+      const none = nia.page.getByLabel('Search conversations');
+      await none.fill('zebra-unheard-of');
+      await nia.page.getByText('No messages found.').waitFor();
+      for (const u of [nia, oto, pat]) await u.context.close();
+    },
+  ],
 ];
 
 const selected =
