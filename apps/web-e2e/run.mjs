@@ -993,6 +993,21 @@ const standalone = [
           message: 'the message position is dropped from the address',
         },
       );
+      // A mid-size window: Details slides over the conversation instead of squeezing it.
+      await nia.page.setViewportSize({ width: 1000, height: 760 });
+      await nia.page.getByRole('link', { name: 'Conversation details' }).click();
+      const details = nia.page.getByRole('complementary', { name: 'Conversation details' });
+      await details.waitFor();
+      const widths = await nia.page.evaluate(() => ({
+        main: document.querySelector('.conversation__main').getBoundingClientRect().width,
+        panel: document.querySelector('.side-panel').getBoundingClientRect().width,
+      }));
+      assert(widths.main >= 600, `the conversation keeps its width: ${JSON.stringify(widths)}`);
+      assert(widths.panel >= 300, `the panel is readable: ${JSON.stringify(widths)}`);
+      if (!args.has('--no-screenshots')) await shot(nia.page, 'tablet-light-details-over');
+      await nia.page.keyboard.press('Escape');
+      await details.waitFor({ state: 'detached' });
+      await nia.page.setViewportSize(DESKTOP);
       const none = nia.page.getByLabel('Search conversations');
       await none.fill('zebra-unheard-of');
       await nia.page.getByText('No messages found.').waitFor();

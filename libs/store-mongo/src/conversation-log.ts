@@ -30,7 +30,7 @@ import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
  *                  MESSAGE_UPDATED      message.lastUpdateSeq (edit/tombstone set it with the change;
  *                                       reactions are staged with their seq first, then it is raised)
  *                  MEMBERSHIP_CHANGED   member.opSeq       (members are deactivated, never deleted)
- *                  CONVERSATION_CHANGED conversation.titleSeq or .historyVisibilitySeq (an
+ *                  CONVERSATION_CHANGED conversation.titleSeq, .historyVisibilitySeq or .descriptionSeq (an
  *                                       entry counts as committed once either mark reaches it;
  *                                       it only says "the conversation changed");
  *   5. derived   fields that only order or summarise: the conversation's lastMessageId,
@@ -233,8 +233,13 @@ export class MongoConversationLog {
             .exec(),
       needsConversation
         ? this.conversations
-            .findOne({ _id: conversationId, tenantId }, { titleSeq: 1, historyVisibilitySeq: 1 })
-            .lean<Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq'>>()
+            .findOne(
+              { _id: conversationId, tenantId },
+              { titleSeq: 1, historyVisibilitySeq: 1, descriptionSeq: 1 },
+            )
+            .lean<
+              Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq' | 'descriptionSeq'>
+            >()
             .exec()
         : null,
     ]);
@@ -250,7 +255,11 @@ export class MongoConversationLog {
           return (opSeqByUser.get(d.userId!) ?? 0) >= d.seq;
         case 'CONVERSATION_CHANGED':
           return (
-            Math.max(conversation?.titleSeq ?? 0, conversation?.historyVisibilitySeq ?? 0) >= d.seq
+            Math.max(
+              conversation?.titleSeq ?? 0,
+              conversation?.historyVisibilitySeq ?? 0,
+              conversation?.descriptionSeq ?? 0,
+            ) >= d.seq
           );
       }
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  channelNameKey,
   Conversation,
   HistoryVisibility,
   ConversationId,
@@ -31,7 +32,7 @@ import {
   toConversation,
   toMember,
 } from './mappers/conversation.mapper';
-import { isDuplicateKey } from './mongo-errors';
+import { conflictOnDuplicate, isDuplicateKey } from './mongo-errors';
 import { cursorDate, decodeKeyset, hasRoom, toPage } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
 import { readOptions, writeOptions } from './mongo-write';
@@ -434,10 +435,32 @@ export class MongoConversationRepository extends ConversationRepository {
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later title that committed first stands.
+    const current = await this.log.conversation(tenantId, conversationId, undefined);
+    if (!current) return null;
+    const key = current.kind === 'CHANNEL' ? { channelNameKey: channelNameKey(title) } : {};
     const details = { attribute: 'TITLE' as const, value: title, ...actor(actorId) };
+    return conflictOnDuplicate('channel name', () =>
+      this.recordChange(tenantId, conversationId, at, details, (seq) => ({
+        filter: { titleSeq: { $lt: seq } },
+        set: { title, titleFolded: foldTitle(title), titleSeq: seq, ...key },
+      })),
+    );
+  }
+
+  override async updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    // A later description that committed first stands (older records have no mark yet).
+    const details = { attribute: 'DESCRIPTION' as const, value: description, ...actor(actorId) };
     return this.recordChange(tenantId, conversationId, at, details, (seq) => ({
-      filter: { titleSeq: { $lt: seq } },
-      set: { title, titleFolded: foldTitle(title), titleSeq: seq },
+      filter: {
+        $or: [{ descriptionSeq: { $lt: seq } }, { descriptionSeq: { $exists: false } }],
+      },
+      set: { description: description === '' ? null : description, descriptionSeq: seq },
     }));
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import {
+  channelNameKey,
   Conversation,
   ConversationId,
   ConversationRepository,
@@ -125,6 +126,13 @@ export class SqliteConversationRepository extends ConversationRepository {
     t: string,
     c: string,
     visibility: HistoryVisibility,
+    at: Date,
+    actorId: string | undefined,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
+  private readonly updateDescriptionTx: (
+    t: string,
+    c: string,
+    description: string,
     at: Date,
     actorId: string | undefined,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
@@ -270,6 +278,25 @@ export class SqliteConversationRepository extends ConversationRepository {
       },
     ).immediate;
 
+    this.updateDescriptionTx = db.transaction(
+      (t: string, c: string, description: string, at: Date, actorId: string | undefined) => {
+        const event = log.record(
+          t,
+          c,
+          {
+            kind: 'CONVERSATION_CHANGED',
+            attribute: 'DESCRIPTION',
+            value: description,
+            ...actor(actorId),
+          },
+          at,
+        );
+        if (!event) return null;
+        const row = s.setDescription.get(description === '' ? null : description, t, c)!;
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
+
     this.updateTitleTx = db.transaction(
       (t: string, c: string, title: string, at: Date, actorId: string | undefined) => {
         const event = log.record(
@@ -279,7 +306,9 @@ export class SqliteConversationRepository extends ConversationRepository {
           at,
         );
         if (!event) return null;
-        const row = s.setTitle.get(title, foldTitle(title), t, c)!;
+        const row = mapConstraintErrors('channel name', () =>
+          s.setTitle.get(title, foldTitle(title), channelNameKey(title), t, c)!,
+        );
         return { conversation: toConversation(row), event };
       },
     ).immediate;
@@ -460,6 +489,16 @@ export class SqliteConversationRepository extends ConversationRepository {
     return this.updateVisibilityTx(tenantId, conversationId, visibility, at, actorId);
   }
 
+  override async updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateDescriptionTx(tenantId, conversationId, description, at, actorId);
+  }
+
   override async updateTitle(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -552,9 +591,10 @@ function prepareStatements(db: Database) {
       [ConversationRow]
     >(`INSERT INTO conversations (tenant_id, id, kind, title,
         title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, history_visibility,
-        created_by, created_at)
+        description, channel_name_key, created_by, created_at)
       VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
-        @last_activity_at, @member_count, @history_visibility, @created_by, @created_at)`),
+        @last_activity_at, @member_count, @history_visibility, @description, @channel_name_key,
+        @created_by, @created_at)`),
     insertMember: db.prepare<
       [MemberInsert]
     >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
@@ -629,8 +669,13 @@ function prepareStatements(db: Database) {
     setVisibility: db.prepare<[HistoryVisibility, string, string], ConversationRow>(
       'UPDATE conversations SET history_visibility = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),
-    setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
-      'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    setTitle: db.prepare<[string, string | null, string, string, string], ConversationRow>(
+      `UPDATE conversations SET title = ?, title_folded = ?,
+        channel_name_key = CASE WHEN kind = 'CHANNEL' THEN ? END
+      WHERE tenant_id = ? AND id = ? RETURNING *`,
+    ),
+    setDescription: db.prepare<[string | null, string, string], ConversationRow>(
+      'UPDATE conversations SET description = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),
     advanceRead: db.prepare<[number, string, string, string], MemberRow>(advance('read_seq')),
     advanceDelivered: db.prepare<[number, string, string, string], MemberRow>(

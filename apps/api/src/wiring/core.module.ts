@@ -102,7 +102,6 @@ const USE_CASES = [
           verifyPerIp: { limit: config.limits.loginVerifiesPerIp, windowMs: 15 * 60_000 },
           sendsPerUser: { limit: config.limits.sendsPerUser, windowMs: 10_000 },
           writesPerUser: { limit: config.limits.writesPerUser, windowMs: 10_000 },
-          invitesPerUser: { limit: config.limits.invitesPerUser, windowMs: 86_400_000 },
         }),
     },
     { provide: Clock, useClass: SystemClock },

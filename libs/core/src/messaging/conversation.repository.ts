@@ -26,7 +26,11 @@ export interface MemberMutation {
  * the same atomic step.
  */
 export abstract class ConversationRepository {
-  /** Creates the conversation and its initial members (no log entries: seq starts at 0). */
+  /**
+   * Creates the conversation and its initial members (no log entries: seq starts at 0). A
+   * channel whose name (`channelNameKey` of its title) another channel of the tenant has is
+   * refused with CONFLICT; so is such a rename in `updateTitle`.
+   */
   abstract create(conversation: Conversation, members: NewMember[]): Promise<Conversation>;
   /**
    * Returns the conversation holding `conversation.uniqueKey`, creating it with `members` if
@@ -122,6 +126,17 @@ export abstract class ConversationRepository {
     tenantId: TenantId,
     conversationId: ConversationId,
     title: string,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /**
+   * Sets (or with '' clears) the description with a CONVERSATION_CHANGED log entry (attribute
+   * DESCRIPTION, the new description); null when the conversation is absent.
+   */
+  abstract updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
     at: Date,
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;

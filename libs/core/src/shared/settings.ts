@@ -23,8 +23,6 @@ export class CoreSettings {
   sendsPerUser = { limit: 30, windowMs: 10_000 };
   /** Other writes (reactions, edits, typing, membership) per user per window. */
   writesPerUser = { limit: 120, windowMs: 10_000 };
-  /** Invitations by SMS a user may send per window (each also counts against the SMS budgets). */
-  invitesPerUser = { limit: 10, windowMs: 86_400_000 };
   /** Expensive reads (message and channel searches, member pages) per user per window. */
   expensiveReadsPerUser = { limit: 60, windowMs: 10_000 };
   replayLimit = 1000;

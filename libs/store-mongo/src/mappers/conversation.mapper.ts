@@ -1,3 +1,4 @@
+import { channelNameKey } from '@chatter/core';
 import type { Conversation, LoggedEvent, Member, NewMember } from '@chatter/core';
 import type { ConversationEventRecord } from '../schemas/conversation-event.schema';
 import type { ConversationRecord } from '../schemas/conversation.schema';
@@ -17,6 +18,7 @@ export const toConversation = (r: ConversationRecord): Conversation => ({
   lastActivityAt: r.lastActivityAt,
   memberCount: r.memberCount,
   historyVisibility: r.historyVisibility ?? 'FULL',
+  description: r.description ?? null,
   createdBy: r.createdBy ?? null,
   createdAt: r.createdAt,
 });
@@ -35,6 +37,8 @@ export const fromNewConversation = (c: Conversation, members: NewMember[]): Conv
   lastActivityAt: c.lastActivityAt,
   memberCount: members.length,
   historyVisibility: c.historyVisibility,
+  description: c.description,
+  ...(c.kind === 'CHANNEL' && c.title !== null ? { channelNameKey: channelNameKey(c.title) } : {}),
   createdBy: c.createdBy,
   createdAt: c.createdAt,
   pendingMembers: members.map((m) => ({ userId: m.userId, role: m.role })),

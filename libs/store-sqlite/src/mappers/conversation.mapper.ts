@@ -1,4 +1,5 @@
 import {
+  channelNameKey,
   Conversation,
   ConversationAttribute,
   ConversationKind,
@@ -22,6 +23,8 @@ export interface ConversationRow {
   last_activity_at: number;
   member_count: number;
   history_visibility: HistoryVisibility;
+  description: string | null;
+  channel_name_key: string | null;
   created_by: string | null;
   created_at: number;
 }
@@ -57,6 +60,10 @@ export interface EventRow {
 export const foldTitle = (title: string | null): string | null =>
   title === null ? null : title.toLowerCase();
 
+/** A channel's unique-name key; other kinds have none. */
+export const nameKeyOf = (kind: ConversationKind, title: string | null): string | null =>
+  kind === 'CHANNEL' && title !== null ? channelNameKey(title) : null;
+
 export const toConversation = (row: ConversationRow): Conversation => ({
   id: row.id,
   tenantId: row.tenant_id,
@@ -68,6 +75,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   lastActivityAt: fromMs(row.last_activity_at),
   memberCount: row.member_count,
   historyVisibility: row.history_visibility,
+  description: row.description,
   createdBy: row.created_by,
   createdAt: fromMs(row.created_at),
 });
@@ -84,6 +92,8 @@ export const fromConversation = (c: Conversation): ConversationRow => ({
   last_activity_at: toMs(c.lastActivityAt),
   member_count: c.memberCount,
   history_visibility: c.historyVisibility,
+  description: c.description,
+  channel_name_key: nameKeyOf(c.kind, c.title),
   created_by: c.createdBy,
   created_at: toMs(c.createdAt),
 });

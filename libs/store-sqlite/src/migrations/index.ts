@@ -3,6 +3,7 @@ import { tenantSearchAndSettingsMigration } from './002-tenant-search-and-settin
 import { contactsByConsentMigration } from './003-contacts-by-consent';
 import { historyVisibilityMigration } from './004-history-visibility';
 import { logEntryDetailsMigration } from './005-log-entry-details';
+import { channelDescriptionAndNamesMigration } from './006-channel-description-and-names';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   contactsByConsentMigration,
   historyVisibilityMigration,
   logEntryDetailsMigration,
+  channelDescriptionAndNamesMigration,
 ];

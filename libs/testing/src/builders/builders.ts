@@ -80,6 +80,7 @@ export function aConversation(
     lastActivityAt: at,
     memberCount: 0,
     historyVisibility: 'FULL',
+    description: null,
     createdBy: null,
     createdAt: at,
     ...overrides,

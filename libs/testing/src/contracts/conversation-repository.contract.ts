@@ -218,17 +218,16 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         const gen2 = await mk('genealogy');
         const news = await mk('news');
         const dotted = await mk('v1.2 release');
-        const dupA = await mk('news');
+        const news2 = await mk('news 2'); // names are unique: the nearest is a longer one
         await store().conversations.create(aConversation(t, { title: 'general group' }), [
           owner(u),
         ]); // not a channel
-        const [news1, news2] = [news, dupA].sort((x, y) => (x.id < y.id ? -1 : 1));
 
         const all = await collectPages((p) => store().conversations.searchChannels(t, null, p), 2);
         expect(all.map((c) => c.id)).toEqual([
           gen2.id,
           general.id,
-          news1.id,
+          news.id,
           news2.id,
           random.id,
           dotted.id,
@@ -530,6 +529,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           seq: 1,
           userId: users[1].id,
           change: 'ROLE_CHANGED',
+          role: 'ADMIN',
           at,
         });
         expect(changed?.member).toMatchObject({ userId: users[1].id, role: 'ADMIN' });
@@ -591,7 +591,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         const result = await store().conversations.updateTitle(t, conversation.id, 'Renamed', at);
         expect(result).toEqual({
           conversation: { ...conversation, title: 'Renamed', lastSeq: 1 },
-          event: { kind: 'CONVERSATION_CHANGED', seq: 1, at },
+          event: { kind: 'CONVERSATION_CHANGED', seq: 1, at, attribute: 'TITLE', value: 'Renamed' },
         });
         expect(await store().conversations.findById(t, conversation.id)).toEqual(
           result?.conversation,
@@ -669,6 +669,70 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         expect(await store().conversations.countReaders(t, conversation.id, 4, users[3].id)).toBe(
           1,
         );
+      });
+    });
+
+    describe('channel names and descriptions', () => {
+      it('refuses a second channel of the tenant with the same name, however it is spaced or cased', async () => {
+        const t = aTenantId();
+        const first = await store().conversations.create(aChannel(t, 'Team News'), []);
+        await expectDomainError(
+          store().conversations.create(aChannel(t, '  team   NEWS '), []),
+          'CONFLICT',
+        );
+        await expectDomainError(
+          store().conversations.create(aChannel(t, 'Ｔｅａｍ News'), []),
+          'CONFLICT',
+        );
+        // Another tenant, or a group, may use the name.
+        await store().conversations.create(aChannel(aTenantId(), 'Team News'), []);
+        await store().conversations.create(aConversation(t, { title: 'Team News' }), []);
+        // A rename into a taken name is refused and changes nothing; a rename frees the old name.
+        const other = await store().conversations.create(aChannel(t, 'Other'), []);
+        await expectDomainError(
+          store().conversations.updateTitle(t, other.id, 'team news', nextTime()),
+          'CONFLICT',
+        );
+        expect((await store().conversations.findById(t, other.id))?.title).toBe('Other');
+        expect((await store().conversations.listEvents(t, other.id, 0, 10)).length).toBe(0);
+        await store().conversations.updateTitle(t, first.id, 'Team News (old)', nextTime());
+        await store().conversations.updateTitle(t, other.id, 'Team News', nextTime());
+        expect((await store().conversations.findById(t, other.id))?.title).toBe('Team News');
+      });
+
+      it('keeps a description, logs its changes, and clears it with an empty one', async () => {
+        const t = aTenantId();
+        const [ada] = await seedUsers(store(), t, 1);
+        const c = await store().conversations.create(
+          aChannel(t, 'Described', { description: 'Release notes 📦' }),
+          [],
+        );
+        expect(c.description).toBe('Release notes 📦');
+        const changed = await store().conversations.updateDescription(
+          t,
+          c.id,
+          'Weekly 🗓️ <notes>',
+          nextTime(),
+          ada.id,
+        );
+        expect(changed?.conversation.description).toBe('Weekly 🗓️ <notes>');
+        expect(changed?.event).toMatchObject({
+          kind: 'CONVERSATION_CHANGED',
+          seq: 1,
+          attribute: 'DESCRIPTION',
+          value: 'Weekly 🗓️ <notes>',
+          actorId: ada.id,
+        });
+        const cleared = await store().conversations.updateDescription(t, c.id, '', nextTime());
+        expect(cleared?.conversation.description).toBeNull();
+        expect((await store().conversations.findById(t, c.id))?.description).toBeNull();
+        expect(await store().conversations.listNotices(t, c.id, 0, 10)).toEqual([
+          changed!.event,
+          cleared!.event,
+        ]);
+        expect(
+          await store().conversations.updateDescription(t, newId(), 'x', nextTime()),
+        ).toBeNull();
       });
     });
 

@@ -112,7 +112,6 @@ export interface AppConfig {
     readonly loginVerifiesPerIp: number;
     readonly sendsPerUser: number;
     readonly writesPerUser: number;
-    readonly invitesPerUser: number;
   };
   readonly shutdownGraceMs: number;
 }

@@ -251,12 +251,6 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Other writes (reactions, edits, typing, membership) one user may make per 10 seconds.',
   },
   {
-    name: 'INVITES_PER_USER',
-    default: '10',
-    description:
-      'Invitations by SMS (inviteByPhone) one user may send per 24 hours; each also counts against the SMS budgets.',
-  },
-  {
     name: 'SHUTDOWN_GRACE_MS',
     default: '10000',
     description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.',

@@ -358,14 +358,13 @@ describe('loadConfig SMS rules', () => {
     expect(errorOf({ SMS_PER_TENANT_PER_HOUR: 'lots' }).variable).toBe('SMS_PER_TENANT_PER_HOUR');
   });
 
-  it('reads the sign-in, send and invite limits, with safe defaults, and refuses values out of range', () => {
+  it('reads the sign-in and send limits, with safe defaults, and refuses values out of range', () => {
     expect(load({}).limits).toEqual({
       loginCodesPerPhone: 5,
       loginCodesPerIp: 30,
       loginVerifiesPerIp: 60,
       sendsPerUser: 30,
       writesPerUser: 120,
-      invitesPerUser: 10,
     });
     expect(
       load({
@@ -374,7 +373,6 @@ describe('loadConfig SMS rules', () => {
         LOGIN_VERIFIES_PER_IP: '900',
         SENDS_PER_USER: '60',
         WRITES_PER_USER: '240',
-        INVITES_PER_USER: '2',
       }).limits,
     ).toEqual({
       loginCodesPerPhone: 3,
@@ -382,7 +380,6 @@ describe('loadConfig SMS rules', () => {
       loginVerifiesPerIp: 900,
       sendsPerUser: 60,
       writesPerUser: 240,
-      invitesPerUser: 2,
     });
     expect(errorOf({ LOGIN_CODES_PER_IP: '0' }).variable).toBe('LOGIN_CODES_PER_IP');
     expect(errorOf({ SENDS_PER_USER: 'many' }).variable).toBe('SENDS_PER_USER');

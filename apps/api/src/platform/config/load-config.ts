@@ -108,7 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const loginVerifiesPerIp = read.int('LOGIN_VERIFIES_PER_IP', 60, 1, 1_000_000);
   const sendsPerUser = read.int('SENDS_PER_USER', 30, 1, 100_000);
   const writesPerUser = read.int('WRITES_PER_USER', 120, 1, 100_000);
-  const invitesPerUser = read.int('INVITES_PER_USER', 10, 1, 10_000);
   const shutdownGraceMs = read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
@@ -200,7 +199,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       loginVerifiesPerIp,
       sendsPerUser,
       writesPerUser,
-      invitesPerUser,
     },
     shutdownGraceMs,
   };
