@@ -947,6 +947,57 @@ const standalone = [
     },
   ],
   [
+    'a number without an account gets an invitation; channel names are unique; a channel has a description',
+    async () => {
+      const quinn = await signUp('quinn', 'Quinn Hale', { phone: '+14155550161' });
+      const page = quinn.page;
+      const stranger = '+14155550169';
+      // From Contacts and from New chat, an unknown number offers an invitation.
+      await page.getByRole('link', { name: 'Contacts' }).first().click();
+      await page.getByLabel('Add by phone number').fill(stranger);
+      await page.getByRole('button', { name: 'Add' }).click();
+      await page.getByText('No one on Chatter has this number yet.').waitFor();
+      const card = page.getByRole('region', { name: 'Invite to Chatter' });
+      await card.waitFor();
+      const href = await card.getByRole('link', { name: 'Send by SMS' }).getAttribute('href');
+      assert(href?.startsWith(`sms:${stranger}?body=`), `sms link: ${href}`);
+      const body = decodeURIComponent(href.split('body=')[1]);
+      assertEqual(
+        body,
+        `Quinn Hale invites you to chat on Chatter. Sign up with this phone number at ${api.url}/`,
+        'the invitation text',
+      );
+      await page.getByRole('link', { name: 'New chat' }).first().click();
+      await page.getByLabel('Message a phone number').fill(stranger);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByRole('region', { name: 'Invite to Chatter' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-invite');
+
+      // Channel names are unique in the tenant, whatever the case or spacing.
+      await page.goto(`${api.url}/#/new/channels`);
+      await page.getByLabel('Create a public channel').fill('Quiet Room');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByLabel('Message', { exact: true }).waitFor();
+      await page.goto(`${api.url}/#/new/channels`);
+      await page.getByLabel('Create a public channel').fill('quiet   ROOM');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByText('A channel with this name already exists. Pick another name.').waitFor();
+
+      // The owner describes the channel; it shows in Details and as a line in the timeline.
+      await openConversation(page, 'Quiet Room');
+      await page.getByRole('link', { name: 'Conversation details' }).click();
+      const panel = page.getByRole('complementary', { name: 'Conversation details' });
+      await panel.getByLabel('Description').fill('Calm talk only 🌿 <no shouting>');
+      await panel.getByRole('button', { name: 'Save description' }).click();
+      await panel
+        .locator('.profile-card__description', { hasText: 'Calm talk only 🌿 <no shouting>' })
+        .waitFor();
+      await page.locator('.notice__text', { hasText: 'You changed the description' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-channel-description');
+      await quinn.context.close();
+    },
+  ],
+  [
     'search across all conversations from the chat list opens the conversation at the message',
     async () => {
       const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });

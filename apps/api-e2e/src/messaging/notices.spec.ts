@@ -185,3 +185,79 @@ describe('conversation notices', () => {
     ]);
   });
 });
+
+describe('channel names and descriptions', () => {
+  it('refuses a taken channel name with CONFLICT on title, and keeps a description that members see change', async () => {
+    const [ada, bob] = [await signUp(api, 'Ada'), await signUp(api, 'Bob')];
+    const first = await ok(
+      api,
+      'mutation { createChannel(input:{title:"Design Reviews", description:"Weekly 🎨 <crit>"}){ id description } }',
+      {},
+      ada.accessToken,
+    );
+    expect(first.createChannel.description).toBe('Weekly 🎨 <crit>');
+    const id = first.createChannel.id as string;
+    const taken = await gql(
+      api,
+      'mutation { createChannel(input:{title:"  design   REVIEWS "}){ id } }',
+      {},
+      bob.accessToken,
+    );
+    expect(taken.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(taken.errors?.[0]?.extensions?.['field']).toBe('title');
+    const other = await ok(
+      api,
+      'mutation { createChannel(input:{title:"Design chat"}){ id } }',
+      {},
+      bob.accessToken,
+    );
+    const rename = await gql(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, title:"design reviews"}){ id } }',
+      { c: other.createChannel.id },
+      bob.accessToken,
+    );
+    expect(rename.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    await ok(
+      api,
+      'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }',
+      { c: id },
+      bob.accessToken,
+    );
+    const notAdmin = await gql(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, description:"mine now"}){ id } }',
+      { c: id },
+      bob.accessToken,
+    );
+    expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const tooLong = await gql(
+      api,
+      'mutation($c:ID!,$d:String!){ updateConversation(input:{conversationId:$c, description:$d}){ id } }',
+      { c: id, d: 'x'.repeat(501) },
+      ada.accessToken,
+    );
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await ok(
+      api,
+      'mutation($c:ID!){ updateConversation(input:{conversationId:$c, description:""}){ id } }',
+      { c: id },
+      ada.accessToken,
+    );
+    const seen = await ok(
+      api,
+      `query($c:ID!){ conversation(id:$c){ description } ${NOTICES.replace(/^query\([^)]*\)\{/, '').replace(/\}$/, '')} }`.replace(
+        'conversationNotices(conversationId:$c, after:$after, first:$first)',
+        'conversationNotices(conversationId:$c)',
+      ),
+      { c: id },
+      bob.accessToken,
+    );
+    expect(seen.conversation.description).toBeNull();
+    expect(seen.conversationNotices.notices.map((n: Notice) => [n.kind, n.actor?.name])).toEqual([
+      ['MEMBER_JOINED', 'Bob'],
+      ['DESCRIPTION_CHANGED', 'Ada'],
+    ]);
+  });
+});
