@@ -106,6 +106,7 @@ nxStep('test:unit', ['run-many', '-t', 'test', '--exclude=web'], () =>
 nxStep('test:web', ['run', 'web:test'], () => [report('web')]);
 nxStep('test:api-e2e', ['run', 'api-e2e:e2e'], () => [report('api-e2e')]);
 nxStep('web-e2e', ['run', 'web-e2e:e2e']);
+nxStep('lighthouse', ['run', 'web-e2e:lighthouse']);
 nxStep('bench-smoke', ['run', 'bench:smoke']);
 
 // The unit and API suites again on the other supported Node.js LTS versions (fetched from the npm
