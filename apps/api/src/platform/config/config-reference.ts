@@ -232,7 +232,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'LOGIN_CODES_PER_IP',
     default: '30',
     description:
-      'Login codes requested from one client address per 15 minutes. Behind a proxy set TRUST_PROXY, or every user shares the proxy\'s budget.',
+      "Login codes requested from one client address per 15 minutes. Behind a proxy set TRUST_PROXY, or every user shares the proxy's budget.",
   },
   {
     name: 'LOGIN_VERIFIES_PER_IP',
@@ -242,7 +242,8 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   {
     name: 'SENDS_PER_USER',
     default: '30',
-    description: 'Messages one user may send per 10 seconds; beyond it sendMessage answers RATE_LIMITED.',
+    description:
+      'Messages one user may send per 10 seconds; beyond it sendMessage answers RATE_LIMITED.',
   },
   {
     name: 'WRITES_PER_USER',
