@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Lighthouse on the built web app served by a real API process, in Debian's Chromium, with
 // Lighthouse's default (mobile, simulated throttling) settings. Prints the category scores.
-// Usage: node apps/web-e2e/lighthouse.mjs [--build]
+// Usage: node apps/web-e2e/lighthouse.mjs [--build] [--assert]
+// --assert (the test command) fails below the targets: accessibility and best practices 100.
+// Performance is measured on this machine's main thread, so a busy machine scores it far lower
+// (38 instead of 95 under a load of 36 on 2 cores): it is reported, and asserted only when
+// LIGHTHOUSE_MIN_PERFORMANCE is set (e.g. 90 on a quiet runner).
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { CHROMIUM, ensureBuilt, startApi } from './src/harness.mjs';
@@ -18,6 +22,14 @@ const chrome = await chromeLauncher.launch({
     '--disable-component-update',
   ],
 });
+const TARGETS = {
+  accessibility: 100,
+  'best-practices': 100,
+  ...(process.env.LIGHTHOUSE_MIN_PERFORMANCE
+    ? { performance: Number(process.env.LIGHTHOUSE_MIN_PERFORMANCE) }
+    : {}),
+};
+let missed = [];
 try {
   const result = await lighthouse(`${api.url}/`, {
     port: chrome.port,
@@ -47,7 +59,14 @@ try {
   );
   for (const a of failing.slice(0, 15))
     console.log(`  below 100: ${a.id} (${a.displayValue ?? a.score})`);
+  missed = Object.entries(TARGETS)
+    .map(([id, min]) => [id, Math.round((categories[id]?.score ?? 0) * 100), min])
+    .filter(([, score, min]) => score < min);
 } finally {
   await chrome.kill();
   await api.stop();
+}
+if (process.argv.includes('--assert') && missed.length) {
+  for (const [id, score, min] of missed) console.error(`lighthouse: ${id} ${score} < ${min}`);
+  process.exit(1);
 }

@@ -829,6 +829,219 @@ const standalone = [
       await blocked.close();
     },
   ],
+  [
+    'group changes are lines in the timeline: renamed, added, removed, left, joined; kept in the history',
+    async () => {
+      const kim = await signUp('kim', 'Kim Sato', { phone: '+14155550141' });
+      const lou = await signUp('lou', 'Lou Diaz', { phone: '+14155550142' });
+      const max = await signUp('max', 'Max Ruiz', { phone: '+14155550143' });
+      for (const other of [lou, max]) {
+        await kim.page.getByRole('link', { name: 'Contacts' }).first().click();
+        await kim.page.getByLabel('Add by phone number').fill(other.phone);
+        await kim.page.getByRole('button', { name: 'Add' }).click();
+        await kim.page.locator('.person__name', { hasText: other.name }).waitFor();
+      }
+      await kim.page.getByRole('link', { name: 'New chat' }).first().click();
+      await kim.page.getByRole('tab', { name: 'New group' }).click();
+      await kim.page.getByLabel('Group name').fill('Notice board');
+      await kim.page.getByRole('checkbox', { name: 'Lou Diaz' }).check();
+      await kim.page.getByRole('button', { name: 'Create group' }).click();
+      await send(kim.page, 'First message');
+      await lou.page.locator('a.conv-item', { hasText: 'Notice board' }).waitFor();
+      await openConversation(lou.page, 'Notice board');
+      await waitForBodies(lou.page, ['First message'], 'Lou');
+
+      // Kim renames the group, adds Max and removes him again, from the details panel.
+      await kim.page.getByRole('link', { name: 'Conversation details' }).click();
+      const panel = kim.page.getByRole('complementary', { name: 'Conversation details' });
+      await panel.getByLabel('Name').fill('Notice board ✨ <b>x</b>');
+      await panel.getByRole('button', { name: 'Rename' }).click();
+      await panel.getByRole('button', { name: 'Add', exact: true }).click();
+      await panel.getByRole('checkbox', { name: 'Max Ruiz' }).check();
+      await panel.getByRole('button', { name: /^Add 1/ }).click();
+      await panel.locator('.person__name', { hasText: 'Max Ruiz' }).waitFor();
+      await panel.getByRole('button', { name: 'Remove Max Ruiz' }).click();
+      await panel.locator('.person__name', { hasText: 'Max Ruiz' }).waitFor({ state: 'detached' });
+      await send(kim.page, 'Back to two');
+
+      const lines = (page) => page.locator('.messages .notice__text').allInnerTexts();
+      const expected = [
+        'Kim Sato renamed the group to “Notice board ✨ <b>x</b>”',
+        'Kim Sato added Max Ruiz',
+        'Kim Sato removed Max Ruiz',
+      ];
+      const withoutTimes = async (page) =>
+        (await lines(page)).map((t) => t.replace(/\s*\d{1,2}:\d{2}.*$/s, ''));
+      await eventually(
+        async () => JSON.stringify(await withoutTimes(lou.page)) === JSON.stringify(expected),
+        { message: `Lou's timeline lines: ${JSON.stringify(await withoutTimes(lou.page))}` },
+      );
+      // Lines sit between the messages they came between, and text stays text.
+      const order = await lou.page
+        .locator('.messages__list > [role="listitem"]:is(.msg, .notice)')
+        .evaluateAll((els) => els.map((e) => (e.classList.contains('notice') ? 'line' : 'msg')));
+      assertEqual(order, ['msg', 'line', 'line', 'line', 'msg'], 'lines between the messages');
+      assertEqual(
+        await lou.page.locator('.messages .notice b').count(),
+        0,
+        'no markup from a title',
+      );
+      assertEqual(
+        await withoutTimes(kim.page),
+        expected.map((t) => t.replace('Kim Sato', 'You')),
+        'Kim reads them as her own',
+      );
+
+      // Lou leaves; Kim sees it live. Then a reload rebuilds every line from the history.
+      await lou.page.getByRole('link', { name: 'Conversation details' }).click();
+      await lou.page.getByRole('button', { name: 'Leave group' }).click();
+      await kim.page.locator('.notice__text', { hasText: 'Lou Diaz left' }).waitFor();
+      await kim.page.reload();
+      await kim.page.locator('.notice__text', { hasText: 'Lou Diaz left' }).waitFor();
+      assertEqual(
+        await withoutTimes(kim.page),
+        [...expected.map((t) => t.replace('Kim Sato', 'You')), 'Lou Diaz left'],
+        'after a reload, from the history',
+      );
+
+      // Joining a public channel is a line too.
+      await max.page.goto(`${api.url}/#/new/channels`);
+      await max.page.getByLabel('Create a public channel').fill('Notice channel');
+      await max.page.getByRole('button', { name: 'Create', exact: true }).click();
+      await send(max.page, 'Channel open');
+      await kim.page.goto(`${api.url}/#/new/channels`);
+      await kim.page.getByLabel('Search channels').fill('Notice channel');
+      await kim.page
+        .locator('.person', { hasText: 'Notice channel' })
+        .getByRole('button', { name: 'Join' })
+        .click();
+      await max.page.locator('.notice__text', { hasText: 'Kim Sato joined' }).waitFor();
+      if (!args.has('--no-screenshots')) {
+        await openConversation(kim.page, 'Notice board');
+        await shot(kim.page, 'desktop-light-timeline-lines');
+      }
+      for (const u of [kim, lou, max]) await u.context.close();
+    },
+  ],
+  [
+    'a number without an account gets an invitation; channel names are unique; a channel has a description',
+    async () => {
+      const quinn = await signUp('quinn', 'Quinn Hale', { phone: '+14155550161' });
+      const page = quinn.page;
+      const stranger = '+14155550169';
+      // From Contacts and from New chat, an unknown number offers an invitation.
+      await page.getByRole('link', { name: 'Contacts' }).first().click();
+      await page.getByLabel('Add by phone number').fill(stranger);
+      await page.getByRole('button', { name: 'Add' }).click();
+      await page.getByText('No one on Chatter has this number yet.').waitFor();
+      const card = page.getByRole('region', { name: 'Invite to Chatter' });
+      await card.waitFor();
+      const href = await card.getByRole('link', { name: 'Send by SMS' }).getAttribute('href');
+      assert(href?.startsWith(`sms:${stranger}?body=`), `sms link: ${href}`);
+      const body = decodeURIComponent(href.split('body=')[1]);
+      assertEqual(
+        body,
+        `Quinn Hale invites you to chat on Chatter. Sign up with this phone number at ${api.url}/`,
+        'the invitation text',
+      );
+      await page.getByRole('link', { name: 'New chat' }).first().click();
+      await page.getByLabel('Message a phone number').fill(stranger);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByRole('region', { name: 'Invite to Chatter' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-invite');
+
+      // Channel names are unique in the tenant, whatever the case or spacing.
+      await page.goto(`${api.url}/#/new/channels`);
+      await page.getByLabel('Create a public channel').fill('Quiet Room');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByLabel('Message', { exact: true }).waitFor();
+      await page.goto(`${api.url}/#/new/channels`);
+      await page.getByLabel('Create a public channel').fill('quiet   ROOM');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByText('A channel with this name already exists. Pick another name.').waitFor();
+
+      // The owner describes the channel; it shows in Details and as a line in the timeline.
+      await openConversation(page, 'Quiet Room');
+      await page.getByRole('link', { name: 'Conversation details' }).click();
+      const panel = page.getByRole('complementary', { name: 'Conversation details' });
+      await panel.getByLabel('Description').fill('Calm talk only 🌿 <no shouting>');
+      await panel.getByRole('button', { name: 'Save description' }).click();
+      await panel
+        .locator('.profile-card__description', { hasText: 'Calm talk only 🌿 <no shouting>' })
+        .waitFor();
+      await page.locator('.notice__text', { hasText: 'You changed the description' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-channel-description');
+      await quinn.context.close();
+    },
+  ],
+  [
+    'search across all conversations from the chat list opens the conversation at the message',
+    async () => {
+      const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });
+      const oto = await signUp('oto', 'Oto Berg', { phone: '+14155550152' });
+      const pat = await signUp('pat', 'Pat Wu', { phone: '+14155550153' });
+      await startChatByPhone(oto.page, nia.phone);
+      await send(oto.page, 'The quokka photos are in the shared folder');
+      for (let i = 0; i < 45; i++) await send(oto.page, `filler ${i}`);
+      await waitForBodies(oto.page, ['filler 44'], 'Oto');
+      await startChatByPhone(pat.page, nia.phone);
+      await send(pat.page, 'Did you see the quokka?');
+      await nia.page.locator('a.conv-item', { hasText: 'Pat Wu' }).waitFor();
+      await nia.page.locator('a.conv-item', { hasText: 'Oto Berg' }).waitFor();
+
+      await nia.page.getByLabel('Search conversations').fill('quokka');
+      const results = nia.page.getByRole('region', { name: 'Messages' }).locator('.search-result');
+      await eventually(async () => (await results.count()) === 2, {
+        message: 'two messages match, from two conversations',
+      });
+      const texts = await results.allInnerTexts();
+      assert(
+        texts.some((t) => t.includes('Oto Berg') && t.includes('quokka photos')),
+        `a result names its conversation: ${JSON.stringify(texts)}`,
+      );
+      if (!args.has('--no-screenshots')) await shot(nia.page, 'desktop-light-search-everywhere');
+      // The older message sits far up a long history: it is loaded and brought into view.
+      await results.filter({ hasText: 'quokka photos' }).click();
+      await nia.page.locator('.conversation__header', { hasText: 'Oto Berg' }).waitFor();
+      const target = message(nia.page, 'The quokka photos are in the shared folder');
+      await target.locator('.msg__bubble').waitFor();
+      await eventually(
+        () =>
+          target.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            const view = el.closest('.messages').getBoundingClientRect();
+            return box.top >= view.top && box.bottom <= view.bottom;
+          }),
+        { message: 'the message is scrolled into view' },
+      );
+      // The address no longer names the message: a reload opens the chat at its end.
+      await eventually(
+        async () => !(await nia.page.evaluate(() => location.hash)).includes('/m/'),
+        {
+          message: 'the message position is dropped from the address',
+        },
+      );
+      // A mid-size window: Details slides over the conversation instead of squeezing it.
+      await nia.page.setViewportSize({ width: 1000, height: 760 });
+      await nia.page.getByRole('link', { name: 'Conversation details' }).click();
+      const details = nia.page.getByRole('complementary', { name: 'Conversation details' });
+      await details.waitFor();
+      const widths = await nia.page.evaluate(() => ({
+        main: document.querySelector('.conversation__main').getBoundingClientRect().width,
+        panel: document.querySelector('.side-panel').getBoundingClientRect().width,
+      }));
+      assert(widths.main >= 600, `the conversation keeps its width: ${JSON.stringify(widths)}`);
+      assert(widths.panel >= 300, `the panel is readable: ${JSON.stringify(widths)}`);
+      if (!args.has('--no-screenshots')) await shot(nia.page, 'tablet-light-details-over');
+      await nia.page.keyboard.press('Escape');
+      await details.waitFor({ state: 'detached' });
+      await nia.page.setViewportSize(DESKTOP);
+      const none = nia.page.getByLabel('Search conversations');
+      await none.fill('zebra-unheard-of');
+      await nia.page.getByText('No messages found.').waitFor();
+      for (const u of [nia, oto, pat]) await u.context.close();
+    },
+  ],
 ];
 
 /** Signs a user up over HTTP (as a script would), for the steps that need tokens, not pages. */

@@ -41,6 +41,7 @@ export * from './identity/contacts/contacts.use-cases';
 export * from './messaging/conversation-access';
 export * from './messaging/conversations/conversations.use-cases';
 export * from './messaging/conversations/message-requests.use-cases';
+export * from './messaging/conversations/conversation-notices';
 export * from './messaging/messages/messages.use-cases';
 export * from './messaging/messages/message-queries';
 export * from './messaging/messages/emoji';

@@ -15,6 +15,7 @@ import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
+import { NoticeResolver } from './resolvers/notice.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
@@ -52,6 +53,7 @@ export const GRAPHQL_RESOLVERS = [
   UserResolver,
   ConversationResolver,
   MessageResolver,
+  NoticeResolver,
   ChatEventsResolver,
   AdminResolver,
 ];

@@ -30,8 +30,9 @@ import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
  *                  MESSAGE_UPDATED      message.lastUpdateSeq (edit/tombstone set it with the change;
  *                                       reactions are staged with their seq first, then it is raised)
  *                  MEMBERSHIP_CHANGED   member.opSeq       (members are deactivated, never deleted)
- *                  CONVERSATION_CHANGED conversation.titleSeq, .historyVisibilitySeq or .mentionAllSeq (an
- *                                       entry counts as committed once any of them reaches it;
+ *                  CONVERSATION_CHANGED conversation.titleSeq, .historyVisibilitySeq, .mentionAllSeq or
+ *                                       .descriptionSeq (an entry counts as committed once any of
+ *                                       them reaches it;
  *                                       it only says "the conversation changed");
  *   5. derived   fields that only order or summarise: the conversation's lastMessageId,
  *                lastActivityAt and memberCount change in the reservation's own atomic write (so
@@ -174,19 +175,25 @@ export class MongoConversationLog {
     await this.events.deleteOne({ tenantId, conversationId, seq }, writeOptions(undefined)).exec();
   }
 
-  /** Committed entries with seq > afterSeq in seq order, at most `limit`. */
+  /** Committed entries with seq > afterSeq (of `kinds`, when given) in seq order, at most `limit`. */
   async listVisible(
     tenantId: string,
     conversationId: string,
     afterSeq: number,
     limit: number,
+    kinds?: readonly LoggedEvent['kind'][],
   ): Promise<LoggedEvent[]> {
     const out: LoggedEvent[] = [];
     let cursor = afterSeq;
     while (out.length < limit) {
       const want = limit - out.length;
       const docs = await this.events
-        .find({ tenantId, conversationId, seq: { $gt: cursor } })
+        .find({
+          tenantId,
+          conversationId,
+          seq: { $gt: cursor },
+          ...(kinds ? { kind: { $in: kinds } } : {}),
+        })
         .sort({ seq: 1 })
         .limit(want)
         .lean<ConversationEventRecord[]>()
@@ -229,9 +236,14 @@ export class MongoConversationLog {
         ? this.conversations
             .findOne(
               { _id: conversationId, tenantId },
-              { titleSeq: 1, historyVisibilitySeq: 1, mentionAllSeq: 1 },
+              { titleSeq: 1, historyVisibilitySeq: 1, mentionAllSeq: 1, descriptionSeq: 1 },
             )
-            .lean<Pick<ConversationRecord, 'titleSeq' | 'historyVisibilitySeq' | 'mentionAllSeq'>>()
+            .lean<
+              Pick<
+                ConversationRecord,
+                'titleSeq' | 'historyVisibilitySeq' | 'mentionAllSeq' | 'descriptionSeq'
+              >
+            >()
             .exec()
         : null,
     ]);
@@ -251,6 +263,7 @@ export class MongoConversationLog {
               conversation?.titleSeq ?? 0,
               conversation?.historyVisibilitySeq ?? 0,
               conversation?.mentionAllSeq ?? 0,
+              conversation?.descriptionSeq ?? 0,
             ) >= d.seq
           );
       }

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
+  channelNameKey,
   Conversation,
   HistoryVisibility,
   MentionAllPolicy,
   ConversationId,
   ConversationRepository,
   DomainError,
+  ConversationChangeDetails,
   LoggedEvent,
+  MembershipDetails,
+  NoticeEvent,
   Member,
   MemberMutation,
   MemberRole,
@@ -29,7 +33,7 @@ import {
   toConversation,
   toMember,
 } from './mappers/conversation.mapper';
-import { isDuplicateKey } from './mongo-errors';
+import { conflictOnDuplicate, isDuplicateKey } from './mongo-errors';
 import { cursorDate, decodeKeyset, hasRoom, toPage } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
 import { readOptions, writeOptions } from './mongo-write';
@@ -250,6 +254,7 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     members: NewMember[],
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation[]> {
     const wanted = uniqueMembers(members);
     const { mutations, lost } = await this.tx.run(async (session) => {
@@ -280,6 +285,7 @@ export class MongoConversationRepository extends ConversationRepository {
             userId: m.userId,
             change: 'ADDED',
             at,
+            ...actor(actorId),
           })),
         session,
         { memberCountDelta: toAdd.length },
@@ -342,9 +348,10 @@ export class MongoConversationRepository extends ConversationRepository {
     userId: UserId,
     change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
-    return this.memberChange(key, change, at, -1, async (seq, session) => {
+    return this.memberChange(key, { change, ...actor(actorId) }, at, -1, async (seq, session) => {
       const applied = await this.commitMember(
         key,
         { active: true },
@@ -363,9 +370,11 @@ export class MongoConversationRepository extends ConversationRepository {
     userId: UserId,
     role: MemberRole,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
-    return this.memberChange(key, 'ROLE_CHANGED', at, 0, async (seq, session) => {
+    const details = { change: 'ROLE_CHANGED' as const, role, ...actor(actorId) };
+    return this.memberChange(key, details, at, 0, async (seq, session) => {
       const applied = await this.commitMember(key, { active: true }, { role }, false, seq, session);
       return applied ? toMember(applied) : undefined;
     });
@@ -398,14 +407,25 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     visibility: HistoryVisibility,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later setting that committed first stands (older records have no mark yet).
-    return this.recordChange(tenantId, conversationId, at, (seq) => ({
-      filter: {
-        $or: [{ historyVisibilitySeq: { $lt: seq } }, { historyVisibilitySeq: { $exists: false } }],
-      },
-      set: { historyVisibility: visibility, historyVisibilitySeq: seq },
-    }));
+    const details = { attribute: 'HISTORY_VISIBILITY' as const, value: visibility };
+    return this.recordChange(
+      tenantId,
+      conversationId,
+      at,
+      { ...details, ...actor(actorId) },
+      (seq) => ({
+        filter: {
+          $or: [
+            { historyVisibilitySeq: { $lt: seq } },
+            { historyVisibilitySeq: { $exists: false } },
+          ],
+        },
+        set: { historyVisibility: visibility, historyVisibilitySeq: seq },
+      }),
+    );
   }
 
   override async updateMentionAll(
@@ -415,7 +435,7 @@ export class MongoConversationRepository extends ConversationRepository {
     at: Date,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later setting that committed first stands (older records have no mark yet).
-    return this.recordChange(tenantId, conversationId, at, (seq) => ({
+    return this.recordChange(tenantId, conversationId, at, {}, (seq) => ({
       filter: {
         $or: [{ mentionAllSeq: { $lt: seq } }, { mentionAllSeq: { $exists: false } }],
       },
@@ -428,11 +448,35 @@ export class MongoConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     title: string,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     // A later title that committed first stands.
-    return this.recordChange(tenantId, conversationId, at, (seq) => ({
-      filter: { titleSeq: { $lt: seq } },
-      set: { title, titleFolded: foldTitle(title), titleSeq: seq },
+    const current = await this.log.conversation(tenantId, conversationId, undefined);
+    if (!current) return null;
+    const key = current.kind === 'CHANNEL' ? { channelNameKey: channelNameKey(title) } : {};
+    const details = { attribute: 'TITLE' as const, value: title, ...actor(actorId) };
+    return conflictOnDuplicate('channel name', () =>
+      this.recordChange(tenantId, conversationId, at, details, (seq) => ({
+        filter: { titleSeq: { $lt: seq } },
+        set: { title, titleFolded: foldTitle(title), titleSeq: seq, ...key },
+      })),
+    );
+  }
+
+  override async updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    // A later description that committed first stands (older records have no mark yet).
+    const details = { attribute: 'DESCRIPTION' as const, value: description, ...actor(actorId) };
+    return this.recordChange(tenantId, conversationId, at, details, (seq) => ({
+      filter: {
+        $or: [{ descriptionSeq: { $lt: seq } }, { descriptionSeq: { $exists: false } }],
+      },
+      set: { description: description === '' ? null : description, descriptionSeq: seq },
     }));
   }
 
@@ -444,6 +488,7 @@ export class MongoConversationRepository extends ConversationRepository {
     tenantId: TenantId,
     conversationId: ConversationId,
     at: Date,
+    details: ConversationChangeDetails,
     change: (seq: number) => { filter: Record<string, unknown>; set: Record<string, unknown> },
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
     return this.tx.run(async (session) => {
@@ -451,7 +496,7 @@ export class MongoConversationRepository extends ConversationRepository {
         tenantId,
         conversationId,
         1,
-        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at }],
+        (seq): LoggedEvent[] => [{ kind: 'CONVERSATION_CHANGED', seq, at, ...details }],
         session,
       );
       if (!logged) return null;
@@ -503,6 +548,20 @@ export class MongoConversationRepository extends ConversationRepository {
         userId: { $ne: excludeUserId },
       })
       .exec();
+  }
+
+  override async listNotices(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<NoticeEvent[]> {
+    if (!hasRoom(limit)) return [];
+    const entries = await this.log.listVisible(tenantId, conversationId, afterSeq, limit, [
+      'MEMBERSHIP_CHANGED',
+      'CONVERSATION_CHANGED',
+    ]);
+    return entries as NoticeEvent[];
   }
 
   override async listEvents(
@@ -589,7 +648,7 @@ export class MongoConversationRepository extends ConversationRepository {
    */
   private async memberChange(
     key: MemberKey,
-    change: MembershipChange,
+    details: Omit<MembershipDetails, 'userId'>,
     at: Date,
     memberCountDelta: number,
     commit: (seq: number, session: ClientSession | undefined) => Promise<Member | null | undefined>,
@@ -601,7 +660,7 @@ export class MongoConversationRepository extends ConversationRepository {
         key.conversationId,
         1,
         (seq): LoggedEvent[] => [
-          { kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, change, at },
+          { kind: 'MEMBERSHIP_CHANGED', seq, userId: key.userId, ...details, at },
         ],
         session,
         { memberCountDelta },
@@ -702,3 +761,7 @@ export class MongoConversationRepository extends ConversationRepository {
     return this.getMember(key.tenantId, key.conversationId, key.userId);
   }
 }
+
+/** The actor of a logged change, when the caller named one. */
+const actor = (actorId: UserId | undefined): { actorId?: UserId } =>
+  actorId === undefined ? {} : { actorId };

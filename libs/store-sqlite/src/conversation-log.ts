@@ -12,9 +12,8 @@ const toEvent = (input: LogEntryInput, seq: number, at: Date): LoggedEvent => {
     case 'MESSAGE_UPDATED':
       return { kind: input.kind, seq, messageId: input.messageId, at };
     case 'MEMBERSHIP_CHANGED':
-      return { kind: input.kind, seq, userId: input.userId, change: input.change, at };
     case 'CONVERSATION_CHANGED':
-      return { kind: input.kind, seq, at };
+      return { ...input, seq, at };
   }
 };
 
@@ -28,8 +27,10 @@ export class ConversationLog {
       'UPDATE conversations SET last_seq = last_seq + 1 WHERE tenant_id = ? AND id = ? RETURNING last_seq',
     );
     this.insert =
-      db.prepare(`INSERT INTO events (tenant_id, conversation_id, seq, kind, message_id, user_id, change, at)
-      VALUES (@tenant_id, @conversation_id, @seq, @kind, @message_id, @user_id, @change, @at)`);
+      db.prepare(`INSERT INTO events (tenant_id, conversation_id, seq, kind, message_id, user_id, change, at,
+        actor_id, role, attribute, value)
+      VALUES (@tenant_id, @conversation_id, @seq, @kind, @message_id, @user_id, @change, @at,
+        @actor_id, @role, @attribute, @value)`);
   }
 
   /**

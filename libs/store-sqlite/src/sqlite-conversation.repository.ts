@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import {
+  channelNameKey,
   Conversation,
   ConversationId,
   ConversationRepository,
@@ -7,6 +8,7 @@ import {
   HistoryVisibility,
   MentionAllPolicy,
   LoggedEvent,
+  NoticeEvent,
   Member,
   MemberMutation,
   MemberRole,
@@ -81,6 +83,13 @@ const toConversationWithMember = (row: ConversationMemberRow) => ({
   }),
 });
 
+const EVENT_COLUMNS =
+  'seq, kind, message_id, user_id, change, at, actor_id, role, attribute, value';
+
+/** The actor of a logged change, when the caller named one. */
+const actor = (actorId: string | undefined): { actorId?: string } =>
+  actorId === undefined ? {} : { actorId };
+
 const bool = (value: boolean | undefined): number => (value ? 1 : 0);
 const isSet = (value: boolean | undefined): number => (value === undefined ? 0 : 1);
 
@@ -96,6 +105,7 @@ export class SqliteConversationRepository extends ConversationRepository {
     c: string,
     members: NewMember[],
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation[];
   private readonly removeMemberTx: (
     t: string,
@@ -103,6 +113,7 @@ export class SqliteConversationRepository extends ConversationRepository {
     u: string,
     change: MembershipChange,
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation | null;
   private readonly setRoleTx: (
     t: string,
@@ -110,12 +121,21 @@ export class SqliteConversationRepository extends ConversationRepository {
     u: string,
     role: MemberRole,
     at: Date,
+    actorId: string | undefined,
   ) => MemberMutation | null;
   private readonly updateVisibilityTx: (
     t: string,
     c: string,
     visibility: HistoryVisibility,
     at: Date,
+    actorId: string | undefined,
+  ) => { conversation: Conversation; event: LoggedEvent } | null;
+  private readonly updateDescriptionTx: (
+    t: string,
+    c: string,
+    description: string,
+    at: Date,
+    actorId: string | undefined,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
   private readonly updateMentionAllTx: (
     t: string,
@@ -128,6 +148,7 @@ export class SqliteConversationRepository extends ConversationRepository {
     c: string,
     title: string,
     at: Date,
+    actorId: string | undefined,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
 
   constructor(db: Database, log: ConversationLog) {
@@ -161,51 +182,78 @@ export class SqliteConversationRepository extends ConversationRepository {
       return { conversation: insertAll(conversation, members), created: true };
     }).immediate;
 
-    this.addMembersTx = db.transaction((t: string, c: string, members: NewMember[], at: Date) => {
-      if (!s.exists.get(t, c)) throw new DomainError('NOT_FOUND', 'conversation not found');
-      const mutations: MemberMutation[] = [];
-      for (const m of members) {
-        const inserted = mapConstraintErrors('member', () =>
-          s.insertMember.run({
-            tenant_id: t,
-            conversation_id: c,
-            user_id: m.userId,
-            role: m.role,
-            joined_at: at.getTime(),
-          }),
-        );
-        if (inserted.changes === 0) continue; // already a member
+    this.addMembersTx = db.transaction(
+      (t: string, c: string, members: NewMember[], at: Date, actorId: string | undefined) => {
+        if (!s.exists.get(t, c)) throw new DomainError('NOT_FOUND', 'conversation not found');
+        const mutations: MemberMutation[] = [];
+        for (const m of members) {
+          const inserted = mapConstraintErrors('member', () =>
+            s.insertMember.run({
+              tenant_id: t,
+              conversation_id: c,
+              user_id: m.userId,
+              role: m.role,
+              joined_at: at.getTime(),
+            }),
+          );
+          if (inserted.changes === 0) continue; // already a member
+          const event = log.record(
+            t,
+            c,
+            { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED', ...actor(actorId) },
+            at,
+          )!;
+          // Under SINCE_JOINED the member sees only what follows this entry.
+          const member = s.startHistory.get(event.seq, t, c, m.userId)!;
+          mutations.push({ event, member: toMember(member) });
+        }
+        if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
+        return mutations;
+      },
+    ).immediate;
+
+    this.removeMemberTx = db.transaction(
+      (
+        t: string,
+        c: string,
+        u: string,
+        change: MembershipChange,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
+        if (s.deleteMember.run(t, c, u).changes === 0) return null;
+        s.adjustMemberCount.run(-1, t, c);
         const event = log.record(
           t,
           c,
-          { kind: 'MEMBERSHIP_CHANGED', userId: m.userId, change: 'ADDED' },
+          { kind: 'MEMBERSHIP_CHANGED', userId: u, change, ...actor(actorId) },
           at,
         )!;
-        // Under SINCE_JOINED the member sees only what follows this entry.
-        const member = s.startHistory.get(event.seq, t, c, m.userId)!;
-        mutations.push({ event, member: toMember(member) });
-      }
-      if (mutations.length > 0) s.adjustMemberCount.run(mutations.length, t, c);
-      return mutations;
-    }).immediate;
-
-    this.removeMemberTx = db.transaction(
-      (t: string, c: string, u: string, change: MembershipChange, at: Date) => {
-        if (s.deleteMember.run(t, c, u).changes === 0) return null;
-        s.adjustMemberCount.run(-1, t, c);
-        const event = log.record(t, c, { kind: 'MEMBERSHIP_CHANGED', userId: u, change }, at)!;
         return { event, member: null };
       },
     ).immediate;
 
     this.setRoleTx = db.transaction(
-      (t: string, c: string, u: string, role: MemberRole, at: Date) => {
+      (
+        t: string,
+        c: string,
+        u: string,
+        role: MemberRole,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
         const row = s.setRole.get(role, t, c, u);
         if (!row) return null;
         const event = log.record(
           t,
           c,
-          { kind: 'MEMBERSHIP_CHANGED', userId: u, change: 'ROLE_CHANGED' },
+          {
+            kind: 'MEMBERSHIP_CHANGED',
+            userId: u,
+            change: 'ROLE_CHANGED',
+            role,
+            ...actor(actorId),
+          },
           at,
         )!;
         return { event, member: toMember(row) };
@@ -213,8 +261,24 @@ export class SqliteConversationRepository extends ConversationRepository {
     ).immediate;
 
     this.updateVisibilityTx = db.transaction(
-      (t: string, c: string, visibility: HistoryVisibility, at: Date) => {
-        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
+      (
+        t: string,
+        c: string,
+        visibility: HistoryVisibility,
+        at: Date,
+        actorId: string | undefined,
+      ) => {
+        const event = log.record(
+          t,
+          c,
+          {
+            kind: 'CONVERSATION_CHANGED',
+            attribute: 'HISTORY_VISIBILITY',
+            value: visibility,
+            ...actor(actorId),
+          },
+          at,
+        );
         if (!event) return null;
         const row = s.setVisibility.get(visibility, t, c)!;
         return { conversation: toConversation(row), event };
@@ -230,12 +294,40 @@ export class SqliteConversationRepository extends ConversationRepository {
       },
     ).immediate;
 
-    this.updateTitleTx = db.transaction((t: string, c: string, title: string, at: Date) => {
-      const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
-      if (!event) return null;
-      const row = s.setTitle.get(title, foldTitle(title), t, c)!;
-      return { conversation: toConversation(row), event };
-    }).immediate;
+    this.updateDescriptionTx = db.transaction(
+      (t: string, c: string, description: string, at: Date, actorId: string | undefined) => {
+        const event = log.record(
+          t,
+          c,
+          {
+            kind: 'CONVERSATION_CHANGED',
+            attribute: 'DESCRIPTION',
+            value: description,
+            ...actor(actorId),
+          },
+          at,
+        );
+        if (!event) return null;
+        const row = s.setDescription.get(description === '' ? null : description, t, c)!;
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
+
+    this.updateTitleTx = db.transaction(
+      (t: string, c: string, title: string, at: Date, actorId: string | undefined) => {
+        const event = log.record(
+          t,
+          c,
+          { kind: 'CONVERSATION_CHANGED', attribute: 'TITLE', value: title, ...actor(actorId) },
+          at,
+        );
+        if (!event) return null;
+        const row = mapConstraintErrors('channel name', () =>
+          s.setTitle.get(title, foldTitle(title), channelNameKey(title), t, c)!,
+        );
+        return { conversation: toConversation(row), event };
+      },
+    ).immediate;
   }
 
   override async create(conversation: Conversation, members: NewMember[]): Promise<Conversation> {
@@ -356,8 +448,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     members: NewMember[],
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation[]> {
-    return this.addMembersTx(tenantId, conversationId, members, at);
+    return this.addMembersTx(tenantId, conversationId, members, at, actorId);
   }
 
   override async removeMember(
@@ -366,8 +459,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     userId: UserId,
     change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
-    return this.removeMemberTx(tenantId, conversationId, userId, change, at);
+    return this.removeMemberTx(tenantId, conversationId, userId, change, at, actorId);
   }
 
   override async setRole(
@@ -376,8 +470,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     userId: UserId,
     role: MemberRole,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null> {
-    return this.setRoleTx(tenantId, conversationId, userId, role, at);
+    return this.setRoleTx(tenantId, conversationId, userId, role, at, actorId);
   }
 
   override async updateMemberSettings(
@@ -405,8 +500,19 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     visibility: HistoryVisibility,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateVisibilityTx(tenantId, conversationId, visibility, at);
+    return this.updateVisibilityTx(tenantId, conversationId, visibility, at, actorId);
+  }
+
+  override async updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    return this.updateDescriptionTx(tenantId, conversationId, description, at, actorId);
   }
 
   override async updateMentionAll(
@@ -423,8 +529,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     conversationId: ConversationId,
     title: string,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateTitleTx(tenantId, conversationId, title, at);
+    return this.updateTitleTx(tenantId, conversationId, title, at, actorId);
   }
 
   override async advanceRead(
@@ -454,6 +561,17 @@ export class SqliteConversationRepository extends ConversationRepository {
     excludeUserId: UserId,
   ): Promise<number> {
     return this.s.countReaders.get(tenantId, conversationId, seq, excludeUserId)!.n;
+  }
+
+  override async listNotices(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<NoticeEvent[]> {
+    return this.s.notices
+      .all(tenantId, conversationId, afterSeq, limit)
+      .map((row) => toLoggedEvent(row) as NoticeEvent);
   }
 
   override async listEvents(
@@ -498,9 +616,10 @@ function prepareStatements(db: Database) {
       [ConversationRow]
     >(`INSERT INTO conversations (tenant_id, id, kind, title,
         title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, history_visibility,
-        mention_all, created_by, created_at)
+        mention_all, description, channel_name_key, created_by, created_at)
       VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
-        @last_activity_at, @member_count, @history_visibility, @mention_all, @created_by, @created_at)`),
+        @last_activity_at, @member_count, @history_visibility, @mention_all, @description,
+        @channel_name_key, @created_by, @created_at)`),
     insertMember: db.prepare<
       [MemberInsert]
     >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
@@ -578,8 +697,13 @@ function prepareStatements(db: Database) {
     setMentionAll: db.prepare<[MentionAllPolicy, string, string], ConversationRow>(
       'UPDATE conversations SET mention_all = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),
-    setTitle: db.prepare<[string, string | null, string, string], ConversationRow>(
-      'UPDATE conversations SET title = ?, title_folded = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    setTitle: db.prepare<[string, string | null, string, string, string], ConversationRow>(
+      `UPDATE conversations SET title = ?, title_folded = ?,
+        channel_name_key = CASE WHEN kind = 'CHANNEL' THEN ? END
+      WHERE tenant_id = ? AND id = ? RETURNING *`,
+    ),
+    setDescription: db.prepare<[string | null, string, string], ConversationRow>(
+      'UPDATE conversations SET description = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),
     advanceRead: db.prepare<[number, string, string, string], MemberRow>(advance('read_seq')),
     advanceDelivered: db.prepare<[number, string, string, string], MemberRow>(
@@ -590,10 +714,12 @@ function prepareStatements(db: Database) {
       { n: number }
     >(`SELECT count(*) AS n FROM members
       WHERE tenant_id = ? AND conversation_id = ? AND read_seq >= ? AND user_id <> ?`),
-    events: db.prepare<
-      [string, string, number, number],
-      EventRow
-    >(`SELECT seq, kind, message_id, user_id, change, at
+    events: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}
       FROM events WHERE tenant_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    notices: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}
+      FROM events INDEXED BY events_notices
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ?
+        AND kind IN ('MEMBERSHIP_CHANGED', 'CONVERSATION_CHANGED')
+      ORDER BY seq LIMIT ?`),
   };
 }

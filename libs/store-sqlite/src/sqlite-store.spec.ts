@@ -109,7 +109,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -124,7 +124,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -159,6 +159,8 @@ describe('SqliteStore on a file', () => {
         { version: 3, name: 'contacts-by-consent' },
         { version: 4, name: 'history-visibility' },
         { version: 5, name: 'mentions' },
+        { version: 6, name: 'log-entry-details' },
+        { version: 7, name: 'channel-description-and-names' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -85,7 +85,9 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
       // As a blocked sender sees it elsewhere: not delivered, with no word about a block.
       return wording.blocked ?? 'This message could not be delivered.';
     case 'CONFLICT':
-      return 'That already exists.';
+      return errorField(error) === 'title'
+        ? 'A channel with this name already exists. Pick another name.'
+        : 'That already exists.';
     case 'LAST_OWNER':
       return 'Make someone else an owner first.';
     case 'SMS_DELIVERY_FAILED':

@@ -4,7 +4,13 @@ import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { view: 'home' }
-  | { view: 'conversation'; conversationId: string; panel?: 'details' | 'search' }
+  | {
+      view: 'conversation';
+      conversationId: string;
+      panel?: 'details' | 'search';
+      /** Open at this message (a search result from another conversation). */
+      jump?: { messageId: string; seq: number };
+    }
   | { view: 'contacts' }
   | { view: 'settings' }
   | { view: 'new'; tab?: 'direct' | 'group' | 'channels' };
@@ -12,14 +18,21 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   switch (parts[0]) {
-    case 'c':
-      return parts[1]
-        ? {
-            view: 'conversation',
-            conversationId: parts[1],
-            panel: parts[2] === 'details' || parts[2] === 'search' ? parts[2] : undefined,
-          }
-        : { view: 'home' };
+    case 'c': {
+      if (!parts[1]) return { view: 'home' };
+      const seq = Number(parts[4]);
+      if (parts[2] === 'm' && parts[3] && Number.isInteger(seq) && seq > 0)
+        return {
+          view: 'conversation',
+          conversationId: parts[1],
+          jump: { messageId: parts[3], seq },
+        };
+      return {
+        view: 'conversation',
+        conversationId: parts[1],
+        panel: parts[2] === 'details' || parts[2] === 'search' ? parts[2] : undefined,
+      };
+    }
     case 'contacts':
       return { view: 'contacts' };
     case 'settings':
@@ -38,8 +51,12 @@ export function routeHref(route: Route): string {
   switch (route.view) {
     case 'home':
       return '#/';
-    case 'conversation':
-      return `#/c/${encodeURIComponent(route.conversationId)}${route.panel ? `/${route.panel}` : ''}`;
+    case 'conversation': {
+      const base = `#/c/${encodeURIComponent(route.conversationId)}`;
+      if (route.jump)
+        return `${base}/m/${encodeURIComponent(route.jump.messageId)}/${route.jump.seq}`;
+      return `${base}${route.panel ? `/${route.panel}` : ''}`;
+    }
     case 'contacts':
       return '#/contacts';
     case 'settings':

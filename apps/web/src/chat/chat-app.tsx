@@ -156,6 +156,7 @@ export function ChatApp({ userId }: { userId: string }) {
           key={route.conversationId}
           conversationId={route.conversationId}
           panel={route.panel}
+          jump={route.jump}
         />
       );
       break;

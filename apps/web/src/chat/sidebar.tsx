@@ -15,6 +15,7 @@ import { conversationTitle, sortConversations } from './conversation-display';
 import { typingText, useTypingNames } from './use-typing';
 import type { ConnectionStatus } from '../realtime/realtime-session';
 import { CONVERSATIONS_PAGE } from './chat-app';
+import { MessageSearchResults } from '../search/message-search-results';
 
 type Filter = 'all' | 'unread' | 'archived';
 
@@ -46,8 +47,12 @@ export function Sidebar({
   }, []);
   const [filter, setFilter] = useState<Filter>('all');
 
+  const all = useMemo(
+    () => sortConversations((data?.conversations.edges ?? []).map((e) => e.node)),
+    [data],
+  );
+  const searching = query.trim().length >= 2;
   const list = useMemo(() => {
-    const all = sortConversations((data?.conversations.edges ?? []).map((e) => e.node));
     const q = query.trim().toLowerCase();
     return all.filter((c) => {
       if (filter === 'archived' ? !c.archived : c.archived) return false;
@@ -58,7 +63,7 @@ export function Sidebar({
         (c.lastMessage?.body ?? '').toLowerCase().includes(q)
       );
     });
-  }, [data, query, filter]);
+  }, [all, query, filter]);
 
   // Arrow keys move between conversations, like a real list.
   const onListKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
@@ -143,7 +148,7 @@ export function Sidebar({
             <li key={i} className="conv-item conv-item--skeleton" />
           ))}
         </ul>
-      ) : list.length === 0 ? (
+      ) : list.length === 0 && !searching ? (
         <div className="sidebar__empty">
           <p className="muted">
             {query
@@ -161,16 +166,24 @@ export function Sidebar({
           )}
         </div>
       ) : (
-        <ul className="conv-list" onKeyDown={onListKeyDown}>
-          {list.map((c) => (
-            <ConversationItem
-              key={c.id}
-              conversation={c}
-              active={c.id === activeId}
-              live={status === 'online'}
-            />
-          ))}
-        </ul>
+        <div className={searching ? 'sidebar__results' : 'sidebar__plain'}>
+          {searching && (
+            <h3 className="message-search__title">
+              {list.length ? 'Chats' : 'No chat matches the name.'}
+            </h3>
+          )}
+          <ul className="conv-list" onKeyDown={onListKeyDown}>
+            {list.map((c) => (
+              <ConversationItem
+                key={c.id}
+                conversation={c}
+                active={c.id === activeId}
+                live={status === 'online'}
+              />
+            ))}
+          </ul>
+          {searching && <MessageSearchResults text={query} conversations={all} />}
+        </div>
       )}
     </nav>
   );

@@ -16,7 +16,8 @@ import { Page } from '../ui/page';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
 import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
-import { describeError, type ErrorWording } from '../apollo/errors';
+import { describeError, errorCode, type ErrorWording } from '../apollo/errors';
+import { InviteCard } from '../invites/invite-card';
 import { addConversationToList } from '../realtime/cache-writes';
 import {
   INVALID_PHONE_MESSAGE,
@@ -39,15 +40,23 @@ export function ContactsPage() {
   const phone = usePhoneState();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [invite, setInvite] = useState<{ phone: string; display: string } | null>(null);
 
-  const guard = async (p: Promise<unknown>, ok?: string, wording?: ErrorWording) => {
+  const guard = async (
+    p: Promise<unknown>,
+    ok?: string,
+    wording?: ErrorWording,
+    onNotFound?: () => void,
+  ) => {
     setError(null);
     setNotice(null);
+    setInvite(null);
     try {
       await p;
       if (ok) setNotice(ok);
     } catch (e) {
       setError(describeError(e, wording));
+      if (errorCode(e) === 'NOT_FOUND') onNotFound?.();
     }
   };
 
@@ -65,10 +74,12 @@ export function ContactsPage() {
       setError(INVALID_PHONE_MESSAGE);
       return;
     }
+    const display = phone.text.trim();
     void guard(
       addContact({ variables: { phone: e164 } }).then(() => phone.setText('')),
       'Contact added.',
       { notFound: NOT_REGISTERED },
+      () => setInvite({ phone: e164, display }),
     );
   };
 
@@ -107,6 +118,7 @@ export function ContactsPage() {
           {notice}
         </p>
       )}
+      {invite && <InviteCard phone={invite.phone} display={invite.display} />}
       <h3 className="section-title">
         Your contacts {contacts.length ? `(${contacts.length})` : ''}
       </h3>

@@ -13,6 +13,7 @@ import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { MessageList, type MessageListHandle } from './message-list';
+import { useJumpOnOpen } from '../search/use-jump-on-open';
 import { Composer } from './composer';
 import { MessageRequestBanner } from './message-request-banner';
 import { lazyView } from '../ui/lazy-view';
@@ -23,9 +24,11 @@ const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) 
 export function ConversationView({
   conversationId,
   panel,
+  jump,
 }: {
   conversationId: string;
   panel?: 'details' | 'search';
+  jump?: { messageId: string; seq: number };
 }) {
   const { myUserId, client } = useChat();
   const { data, loading, error, refetch } = useQuery(ConversationDocument, {
@@ -34,6 +37,7 @@ export function ConversationView({
   const [replyTo, setReplyTo] = useState<MessageFieldsFragment | null>(null);
   const [editing, setEditing] = useState<MessageFieldsFragment | null>(null);
   const list = useRef<MessageListHandle>(null);
+  useJumpOnOpen(conversationId, jump, list);
   const typing = useTypingNames(conversationId);
   const connection = useConnectionStatus();
   const root = useRef<HTMLElement>(null);

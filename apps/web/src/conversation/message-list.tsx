@@ -27,6 +27,8 @@ import { MessageBubble } from './message-bubble';
 import type { PendingMessage } from '../outbox/outbox';
 import { typingText, useTypingNames } from '../chat/use-typing';
 import { notSentText } from './not-sent-text';
+import { NoticeLine } from '../notices/notice-line';
+import { noticesBetween, useNotices } from '../notices/use-notices';
 
 export const PAGE_SIZE = 30;
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -82,6 +84,15 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const firstSeq = messages[0]?.seq ?? 0;
   const lastSeq = messages[messages.length - 1]?.seq ?? 0;
   const lastIsMine = messages[messages.length - 1]?.sender.id === myUserId;
+  // Timeline lines (membership, title and setting changes) for the loaded range.
+  const notices = useNotices(
+    conversation,
+    loading && !data ? null : hasOlder ? firstSeq : 0,
+    lastSeq,
+  );
+  const line = (n: (typeof notices)[number]) => (
+    <NoticeLine key={n.id} notice={n} myUserId={myUserId} kind={conversation.kind} />
+  );
 
   const scrollToBottom = useCallback(() => {
     const el = scroller.current;
@@ -369,6 +380,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
             const mine = m.sender.id === myUserId;
             return (
               <Fragment key={m.id}>
+                {noticesBetween(notices, before?.seq ?? -1, m.seq).map(line)}
                 {/* A list holds only list items: each marker is one, holding its separator. */}
                 {newDay && (
                   <div role="listitem" className="messages__marker">
@@ -407,6 +419,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
               </Fragment>
             );
           })}
+          {noticesBetween(notices, lastSeq, Infinity).map(line)}
           {pending.map((p) => (
             <PendingBubble key={p.clientMessageId} item={p} />
           ))}

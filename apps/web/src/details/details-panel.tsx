@@ -23,6 +23,7 @@ import { Icon } from '../ui/icons';
 import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
+import { DescriptionForm } from './description-form';
 import { removeConversation } from '../realtime/cache-writes';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
@@ -114,13 +115,17 @@ export function DetailsPanel({
               {other.phone && <p className="muted">{other.phone}</p>}
             </>
           ) : (
-            <p className="muted">
-              {c.kind === 'CHANNEL' ? 'Public channel' : 'Group'} · {c.memberCount}{' '}
-              {c.memberCount === 1 ? 'member' : 'members'}
-            </p>
+            <>
+              <p className="muted">
+                {c.kind === 'CHANNEL' ? 'Public channel' : 'Group'} · {c.memberCount}{' '}
+                {c.memberCount === 1 ? 'member' : 'members'}
+              </p>
+              {c.description && <p className="profile-card__description">{c.description}</p>}
+            </>
           )}
         </div>
         {isAdmin && c.kind !== 'DIRECT' && <RenameForm conversation={c} onError={setError} />}
+        {isAdmin && c.kind !== 'DIRECT' && <DescriptionForm conversation={c} onError={setError} />}
         <div className="settings-list" role="group" aria-label="Conversation settings">
           <Switch
             label="Mute notifications"

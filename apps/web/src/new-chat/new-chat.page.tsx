@@ -17,7 +17,8 @@ import { navigate, routeHref } from '../app/router';
 import { Page } from '../ui/page';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
-import { describeError } from '../apollo/errors';
+import { describeError, errorCode } from '../apollo/errors';
+import { InviteCard } from '../invites/invite-card';
 import { addConversationToList } from '../realtime/cache-writes';
 import {
   INVALID_PHONE_MESSAGE,
@@ -70,6 +71,7 @@ function DirectTab() {
   const { data, loading } = useContacts();
   const phone = usePhoneState();
   const [error, setError] = useState<string | null>(null);
+  const [invite, setInvite] = useState<{ phone: string; display: string } | null>(null);
   const [addContact, addState] = useMutation(AddContactDocument, {
     refetchQueries: [ContactsDocument],
   });
@@ -92,6 +94,7 @@ function DirectTab() {
   const byPhone = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setInvite(null);
     const e164 = phone.toE164();
     if (!e164) {
       setError(INVALID_PHONE_MESSAGE);
@@ -102,6 +105,7 @@ function DirectTab() {
       if (data) await start(data.addContact.user.id);
     } catch (err) {
       setError(describeError(err, { notFound: NOT_REGISTERED }));
+      if (errorCode(err) === 'NOT_FOUND') setInvite({ phone: e164, display: phone.text.trim() });
     }
   };
 
@@ -126,6 +130,7 @@ function DirectTab() {
           {error}
         </p>
       )}
+      {invite && <InviteCard phone={invite.phone} display={invite.display} />}
       <h3 className="section-title">Contacts</h3>
       <input
         className="input"

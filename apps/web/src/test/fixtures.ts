@@ -57,6 +57,7 @@ export function conversation(
     id,
     kind: 'DIRECT',
     title: null,
+    description: null,
     memberCount: 2,
     lastSeq,
     unreadCount: 0,

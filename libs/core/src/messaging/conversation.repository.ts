@@ -8,7 +8,7 @@ import {
   MemberRole,
   MemberSettingsPatch,
 } from './conversation';
-import { LoggedEvent, MembershipChange } from './message';
+import { LoggedEvent, MembershipChange, NoticeEvent } from './message';
 
 export interface NewMember {
   userId: UserId;
@@ -27,7 +27,11 @@ export interface MemberMutation {
  * the same atomic step.
  */
 export abstract class ConversationRepository {
-  /** Creates the conversation and its initial members (no log entries: seq starts at 0). */
+  /**
+   * Creates the conversation and its initial members (no log entries: seq starts at 0). A
+   * channel whose name (`channelNameKey` of its title) another channel of the tenant has is
+   * refused with CONFLICT; so is such a rename in `updateTitle`.
+   */
   abstract create(conversation: Conversation, members: NewMember[]): Promise<Conversation>;
   /**
    * Returns the conversation holding `conversation.uniqueKey`, creating it with `members` if
@@ -80,13 +84,15 @@ export abstract class ConversationRepository {
 
   /**
    * Adds those of `members` who are not members yet, each with an ADDED log entry. Returns one
-   * mutation per member actually added, in order.
+   * mutation per member actually added, in order. `actorId`, who made a change, is recorded in
+   * its log entry here and below (the timeline says "Ada added Dan").
    */
   abstract addMembers(
     tenantId: TenantId,
     conversationId: ConversationId,
     members: NewMember[],
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation[]>;
   /** Removes the member with a REMOVED or LEFT log entry; null when not a member. */
   abstract removeMember(
@@ -95,14 +101,16 @@ export abstract class ConversationRepository {
     userId: UserId,
     change: Extract<MembershipChange, 'REMOVED' | 'LEFT'>,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null>;
-  /** Sets the role with a ROLE_CHANGED log entry; null when not a member. */
+  /** Sets the role with a ROLE_CHANGED log entry (which records the role); null when not a member. */
   abstract setRole(
     tenantId: TenantId,
     conversationId: ConversationId,
     userId: UserId,
     role: MemberRole,
     at: Date,
+    actorId?: UserId,
   ): Promise<MemberMutation | null>;
   /** Per-member settings (not logged: they concern one member only). Null when not a member. */
   abstract updateMemberSettings(
@@ -111,12 +119,27 @@ export abstract class ConversationRepository {
     userId: UserId,
     patch: MemberSettingsPatch,
   ): Promise<Member | null>;
-  /** Sets the title with a CONVERSATION_CHANGED log entry; null when the conversation is absent. */
+  /**
+   * Sets the title with a CONVERSATION_CHANGED log entry (attribute TITLE, the new title); null
+   * when the conversation is absent.
+   */
   abstract updateTitle(
     tenantId: TenantId,
     conversationId: ConversationId,
     title: string,
     at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /**
+   * Sets (or with '' clears) the description with a CONVERSATION_CHANGED log entry (attribute
+   * DESCRIPTION, the new description); null when the conversation is absent.
+   */
+  abstract updateDescription(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    description: string,
+    at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
   /**
    * Sets what members added from now on see of the history, with a CONVERSATION_CHANGED log
@@ -127,6 +150,7 @@ export abstract class ConversationRepository {
     conversationId: ConversationId,
     visibility: HistoryVisibility,
     at: Date,
+    actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
   /** Sets who may mention everyone, with a CONVERSATION_CHANGED log entry; null when absent. */
   abstract updateMentionAll(
@@ -159,6 +183,17 @@ export abstract class ConversationRepository {
     seq: number,
     excludeUserId: UserId,
   ): Promise<number>;
+
+  /**
+   * Membership and conversation entries (the timeline's lines) with seq > afterSeq in seq
+   * order, at most `limit`; message entries are skipped.
+   */
+  abstract listNotices(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<NoticeEvent[]>;
 
   /** Log entries with seq > afterSeq in seq order, at most `limit`. */
   abstract listEvents(

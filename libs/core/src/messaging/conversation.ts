@@ -36,9 +36,19 @@ export interface Conversation {
   historyVisibility: HistoryVisibility;
   /** Who may mention everyone (`@all`); meaningless in direct chats. */
   mentionAll: MentionAllPolicy;
+  /** What the group or channel is about (its topic); null when none. */
+  description: string | null;
   createdBy: UserId | null;
   createdAt: Date;
 }
+
+/**
+ * The key under which a channel's name is unique in its tenant: compatibility-normalised,
+ * trimmed, inner whitespace collapsed and lower-cased, so "Team  News" and "team news" are the
+ * same name. Stores keep it beside the title and refuse a second channel with the same key.
+ */
+export const channelNameKey = (title: string): string =>
+  title.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
 
 export interface Member {
   tenantId: TenantId;

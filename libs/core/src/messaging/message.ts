@@ -1,4 +1,5 @@
 import { ConversationId, MessageId, TenantId, UserId } from '../shared/ids';
+import type { MemberRole } from './conversation';
 
 export interface Message {
   id: MessageId;
@@ -38,10 +39,38 @@ export type MembershipChange = 'ADDED' | 'REMOVED' | 'LEFT' | 'ROLE_CHANGED';
 export type LoggedEvent =
   | { kind: 'MESSAGE_ADDED'; seq: number; messageId: MessageId; at: Date }
   | { kind: 'MESSAGE_UPDATED'; seq: number; messageId: MessageId; at: Date }
-  | { kind: 'MEMBERSHIP_CHANGED'; seq: number; userId: UserId; change: MembershipChange; at: Date }
-  | { kind: 'CONVERSATION_CHANGED'; seq: number; at: Date };
+  | ({ kind: 'MEMBERSHIP_CHANGED'; seq: number; at: Date } & MembershipDetails)
+  | ({ kind: 'CONVERSATION_CHANGED'; seq: number; at: Date } & ConversationChangeDetails);
 
 export type LoggedEventInput =
   | { kind: 'MESSAGE_UPDATED'; messageId: MessageId }
-  | { kind: 'MEMBERSHIP_CHANGED'; userId: UserId; change: MembershipChange }
-  | { kind: 'CONVERSATION_CHANGED' };
+  | ({ kind: 'MEMBERSHIP_CHANGED' } & MembershipDetails)
+  | ({ kind: 'CONVERSATION_CHANGED' } & ConversationChangeDetails);
+
+/** Attributes of a conversation whose changes its log records (timeline lines). */
+export type ConversationAttribute = 'TITLE' | 'HISTORY_VISIBILITY' | 'DESCRIPTION';
+
+/**
+ * What a membership entry says. `actorId` (who made the change; absent in entries recorded
+ * before it was kept) and `role` (the new role of a ROLE_CHANGED) are present only when known.
+ */
+export interface MembershipDetails {
+  userId: UserId;
+  change: MembershipChange;
+  actorId?: UserId;
+  role?: MemberRole;
+}
+
+/** What a conversation entry says: who changed which attribute to what, when known. */
+export interface ConversationChangeDetails {
+  actorId?: UserId;
+  attribute?: ConversationAttribute;
+  /** The new value (a title, a visibility, a description; '' for a cleared description). */
+  value?: string;
+}
+
+/** The log entries that become lines in the timeline (everything but messages). */
+export type NoticeEvent = Extract<
+  LoggedEvent,
+  { kind: 'MEMBERSHIP_CHANGED' } | { kind: 'CONVERSATION_CHANGED' }
+>;

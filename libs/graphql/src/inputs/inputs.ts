@@ -21,7 +21,16 @@ export class CreateGroupInput {
 
 @InputType('CreateChannelInput')
 export class CreateChannelInput {
-  @Field() title!: string;
+  @Field({
+    description:
+      'Unique among the channels of the tenant (ignoring case and spacing): a taken name is refused with CONFLICT.',
+  })
+  title!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the channel is about (up to 500 characters).',
+  })
+  description?: string | null;
   @Field(() => HistoryVisibilityEnum, { nullable: true, description: 'Default FULL.' })
   historyVisibility?: HistoryVisibilityEnum | null;
 }
@@ -29,7 +38,16 @@ export class CreateChannelInput {
 @InputType('UpdateConversationInput')
 export class UpdateConversationInput {
   @Field(() => ID) conversationId!: string;
-  @Field(() => String, { nullable: true }) title?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Admins. A channel name taken by another channel is refused with CONFLICT.',
+  })
+  title?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Admins of groups and channels, up to 500 characters; an empty string clears it.',
+  })
+  description?: string | null;
   @Field(() => HistoryVisibilityEnum, {
     nullable: true,
     description: 'Admins; applies to members added from now on.',

@@ -35,6 +35,11 @@ export class ConversationModel {
   @Field(() => ID) id!: string;
   @Field(() => ConversationKindEnum) kind!: ConversationKindEnum;
   @Field(() => String, { nullable: true }) title!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the group or channel is about (its topic); null when none.',
+  })
+  description!: string | null;
   @ViewerDependent()
   @Field(() => UserModel, {
     nullable: true,

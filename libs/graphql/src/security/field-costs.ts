@@ -20,6 +20,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.channels': { maxPage: 50, defaultPage: 20, weight: 20 },
   'Query.contacts': { maxPage: 100, defaultPage: 20 },
   'Query.messages': { maxPage: 100, defaultPage: 20 },
+  'Query.conversationNotices': { maxPage: 100, defaultPage: 20 },
   'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
   'Conversation.members': { maxPage: 100, defaultPage: 20 },
 };

@@ -1,4 +1,4 @@
-import { defaultMentionAllPolicy } from '@chatter/core';
+import { channelNameKey, defaultMentionAllPolicy } from '@chatter/core';
 import type { Conversation, LoggedEvent, Member, NewMember } from '@chatter/core';
 import type { ConversationEventRecord } from '../schemas/conversation-event.schema';
 import type { ConversationRecord } from '../schemas/conversation.schema';
@@ -19,6 +19,7 @@ export const toConversation = (r: ConversationRecord): Conversation => ({
   memberCount: r.memberCount,
   historyVisibility: r.historyVisibility ?? 'FULL',
   mentionAll: r.mentionAll ?? defaultMentionAllPolicy(r.kind),
+  description: r.description ?? null,
   createdBy: r.createdBy ?? null,
   createdAt: r.createdAt,
 });
@@ -38,6 +39,8 @@ export const fromNewConversation = (c: Conversation, members: NewMember[]): Conv
   memberCount: members.length,
   historyVisibility: c.historyVisibility,
   mentionAll: c.mentionAll,
+  description: c.description,
+  ...(c.kind === 'CHANNEL' && c.title !== null ? { channelNameKey: channelNameKey(c.title) } : {}),
   createdBy: c.createdBy,
   createdAt: c.createdAt,
   pendingMembers: members.map((m) => ({ userId: m.userId, role: m.role })),
@@ -63,9 +66,24 @@ export const toLoggedEvent = (r: ConversationEventRecord): LoggedEvent => {
     case 'MESSAGE_UPDATED':
       return { kind: r.kind, seq: r.seq, messageId: r.messageId!, at: r.at };
     case 'MEMBERSHIP_CHANGED':
-      return { kind: r.kind, seq: r.seq, userId: r.userId!, change: r.change!, at: r.at };
+      return {
+        kind: r.kind,
+        seq: r.seq,
+        userId: r.userId!,
+        change: r.change!,
+        at: r.at,
+        ...(r.actorId ? { actorId: r.actorId } : {}),
+        ...(r.role ? { role: r.role } : {}),
+      };
     case 'CONVERSATION_CHANGED':
-      return { kind: r.kind, seq: r.seq, at: r.at };
+      return {
+        kind: r.kind,
+        seq: r.seq,
+        at: r.at,
+        ...(r.actorId ? { actorId: r.actorId } : {}),
+        ...(r.attribute ? { attribute: r.attribute } : {}),
+        ...(r.value !== undefined && r.value !== null ? { value: r.value } : {}),
+      };
   }
 };
 
@@ -80,8 +98,19 @@ export const fromLoggedEvent = (
     case 'MESSAGE_UPDATED':
       return { ...base, messageId: e.messageId };
     case 'MEMBERSHIP_CHANGED':
-      return { ...base, userId: e.userId, change: e.change };
+      return {
+        ...base,
+        userId: e.userId,
+        change: e.change,
+        ...(e.actorId ? { actorId: e.actorId } : {}),
+        ...(e.role ? { role: e.role } : {}),
+      };
     case 'CONVERSATION_CHANGED':
-      return base;
+      return {
+        ...base,
+        ...(e.actorId ? { actorId: e.actorId } : {}),
+        ...(e.attribute ? { attribute: e.attribute } : {}),
+        ...(e.value !== undefined ? { value: e.value } : {}),
+      };
   }
 };

@@ -1,5 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { LoggedEvent, MembershipChange } from '@chatter/core';
+import type {
+  ConversationAttribute,
+  LoggedEvent,
+  MemberRole,
+  MembershipChange,
+} from '@chatter/core';
 
 export const CONVERSATION_EVENT_MODEL = 'ConversationEvent';
 
@@ -33,10 +38,30 @@ export class ConversationEventRecord {
 
   @Prop({ type: Date, required: true })
   at!: Date;
+
+  /** Who made a membership or conversation change (absent in entries recorded before it was kept). */
+  @Prop({ type: String })
+  actorId?: string;
+
+  /** The new role of a ROLE_CHANGED. */
+  @Prop({ type: String, enum: ['OWNER', 'ADMIN', 'MEMBER'] })
+  role?: MemberRole;
+
+  /** Which attribute a CONVERSATION_CHANGED changed, and its new value. */
+  @Prop({ type: String, enum: ['TITLE', 'HISTORY_VISIBILITY', 'DESCRIPTION'] })
+  attribute?: ConversationAttribute;
+
+  @Prop({ type: String })
+  value?: string;
 }
 
 export const ConversationEventSchema = SchemaFactory.createForClass(ConversationEventRecord);
 ConversationEventSchema.index(
   { tenantId: 1, conversationId: 1, seq: 1 },
   { name: 'tenant_conversation_seq', unique: true },
+);
+// The timeline's reads skip message entries.
+ConversationEventSchema.index(
+  { tenantId: 1, conversationId: 1, kind: 1, seq: 1 },
+  { name: 'tenant_conversation_kind_seq' },
 );

@@ -71,6 +71,18 @@ export class ConversationRecord {
   /** Who may mention everyone; documents from before it: the kind's default. */
   @Prop({ type: String, enum: ['ADMINS', 'MEMBERS'] })
   mentionAll?: MentionAllPolicy;
+  /** What the group or channel is about; absent or null when none. */
+  @Prop({ type: String, default: null })
+  description?: string | null;
+
+  /** Commit mark of the latest description change (see conversation-log.ts). */
+  @Prop({ type: Number, default: 0 })
+  descriptionSeq?: number;
+
+  /** A channel's unique-name key (`channelNameKey`); absent for other kinds and for channels
+   * that shared a name before names were unique. */
+  @Prop({ type: String })
+  channelNameKey?: string;
 
   @Prop({ type: String, default: null })
   createdBy!: string | null;
@@ -91,6 +103,15 @@ ConversationSchema.index(
     name: 'tenant_unique_key',
     unique: true,
     partialFilterExpression: { uniqueKey: { $exists: true } },
+  },
+);
+// One channel per name and tenant.
+ConversationSchema.index(
+  { tenantId: 1, channelNameKey: 1 },
+  {
+    name: 'tenant_channel_name',
+    unique: true,
+    partialFilterExpression: { channelNameKey: { $exists: true } },
   },
 );
 // Public channels by title.

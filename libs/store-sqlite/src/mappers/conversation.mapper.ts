@@ -1,5 +1,7 @@
 import {
+  channelNameKey,
   Conversation,
+  ConversationAttribute,
   ConversationKind,
   HistoryVisibility,
   LoggedEvent,
@@ -23,6 +25,8 @@ export interface ConversationRow {
   member_count: number;
   history_visibility: HistoryVisibility;
   mention_all: MentionAllPolicy;
+  description: string | null;
+  channel_name_key: string | null;
   created_by: string | null;
   created_at: number;
 }
@@ -48,11 +52,19 @@ export interface EventRow {
   user_id: string | null;
   change: MembershipChange | null;
   at: number;
+  actor_id: string | null;
+  role: MemberRole | null;
+  attribute: ConversationAttribute | null;
+  value: string | null;
 }
 
 /** Case folding for title search; done in JS because SQLite's lower() only folds ASCII. */
 export const foldTitle = (title: string | null): string | null =>
   title === null ? null : title.toLowerCase();
+
+/** A channel's unique-name key; other kinds have none. */
+export const nameKeyOf = (kind: ConversationKind, title: string | null): string | null =>
+  kind === 'CHANNEL' && title !== null ? channelNameKey(title) : null;
 
 export const toConversation = (row: ConversationRow): Conversation => ({
   id: row.id,
@@ -66,6 +78,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   memberCount: row.member_count,
   historyVisibility: row.history_visibility,
   mentionAll: row.mention_all,
+  description: row.description,
   createdBy: row.created_by,
   createdAt: fromMs(row.created_at),
 });
@@ -83,6 +96,8 @@ export const fromConversation = (c: Conversation): ConversationRow => ({
   member_count: c.memberCount,
   history_visibility: c.historyVisibility,
   mention_all: c.mentionAll,
+  description: c.description,
+  channel_name_key: nameKeyOf(c.kind, c.title),
   created_by: c.createdBy,
   created_at: toMs(c.createdAt),
 });
@@ -124,11 +139,22 @@ export const toLoggedEvent = (row: EventRow): LoggedEvent => {
         userId: required(row.user_id, 'user_id'),
         change: required(row.change, 'change'),
         at,
+        ...(row.actor_id === null ? {} : { actorId: row.actor_id }),
+        ...(row.role === null ? {} : { role: row.role }),
       };
     case 'CONVERSATION_CHANGED':
-      return { kind: row.kind, seq: row.seq, at };
+      return {
+        kind: row.kind,
+        seq: row.seq,
+        at,
+        ...(row.actor_id === null ? {} : { actorId: row.actor_id }),
+        ...(row.attribute === null ? {} : { attribute: row.attribute }),
+        ...(row.value === null ? {} : { value: row.value }),
+      };
   }
 };
+
+const NO_DETAILS = { actor_id: null, role: null, attribute: null, value: null };
 
 /** The row columns of an event (everything but its tenant and conversation). */
 export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
@@ -142,6 +168,7 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: null,
         change: null,
         at: toMs(event.at),
+        ...NO_DETAILS,
       };
     case 'MEMBERSHIP_CHANGED':
       return {
@@ -151,6 +178,9 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: event.userId,
         change: event.change,
         at: toMs(event.at),
+        ...NO_DETAILS,
+        actor_id: event.actorId ?? null,
+        role: event.role ?? null,
       };
     case 'CONVERSATION_CHANGED':
       return {
@@ -160,6 +190,10 @@ export const fromLoggedEvent = (event: LoggedEvent): EventRow => {
         user_id: null,
         change: null,
         at: toMs(event.at),
+        ...NO_DETAILS,
+        actor_id: event.actorId ?? null,
+        attribute: event.attribute ?? null,
+        value: event.value ?? null,
       };
   }
 };

@@ -3,6 +3,8 @@ import { tenantSearchAndSettingsMigration } from './002-tenant-search-and-settin
 import { contactsByConsentMigration } from './003-contacts-by-consent';
 import { historyVisibilityMigration } from './004-history-visibility';
 import { mentionsMigration } from './005-mentions';
+import { logEntryDetailsMigration } from './006-log-entry-details';
+import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -15,4 +17,6 @@ export const MIGRATIONS: readonly Migration[] = [
   contactsByConsentMigration,
   historyVisibilityMigration,
   mentionsMigration,
+  logEntryDetailsMigration,
+  channelDescriptionAndNamesMigration,
 ];

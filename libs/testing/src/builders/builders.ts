@@ -83,6 +83,7 @@ export function aConversation(
     memberCount: 0,
     historyVisibility: 'FULL',
     mentionAll: defaultMentionAllPolicy(overrides.kind ?? 'GROUP'),
+    description: null,
     createdBy: null,
     createdAt: at,
     ...overrides,

@@ -219,17 +219,16 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         const gen2 = await mk('genealogy');
         const news = await mk('news');
         const dotted = await mk('v1.2 release');
-        const dupA = await mk('news');
+        const news2 = await mk('news 2'); // names are unique: the nearest is a longer one
         await store().conversations.create(aConversation(t, { title: 'general group' }), [
           owner(u),
         ]); // not a channel
-        const [news1, news2] = [news, dupA].sort((x, y) => (x.id < y.id ? -1 : 1));
 
         const all = await collectPages((p) => store().conversations.searchChannels(t, null, p), 2);
         expect(all.map((c) => c.id)).toEqual([
           gen2.id,
           general.id,
-          news1.id,
+          news.id,
           news2.id,
           random.id,
           dotted.id,
@@ -560,6 +559,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
           seq: 1,
           userId: users[1].id,
           change: 'ROLE_CHANGED',
+          role: 'ADMIN',
           at,
         });
         expect(changed?.member).toMatchObject({ userId: users[1].id, role: 'ADMIN' });
@@ -621,7 +621,7 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         const result = await store().conversations.updateTitle(t, conversation.id, 'Renamed', at);
         expect(result).toEqual({
           conversation: { ...conversation, title: 'Renamed', lastSeq: 1 },
-          event: { kind: 'CONVERSATION_CHANGED', seq: 1, at },
+          event: { kind: 'CONVERSATION_CHANGED', seq: 1, at, attribute: 'TITLE', value: 'Renamed' },
         });
         expect(await store().conversations.findById(t, conversation.id)).toEqual(
           result?.conversation,
@@ -702,6 +702,70 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
       });
     });
 
+    describe('channel names and descriptions', () => {
+      it('refuses a second channel of the tenant with the same name, however it is spaced or cased', async () => {
+        const t = aTenantId();
+        const first = await store().conversations.create(aChannel(t, 'Team News'), []);
+        await expectDomainError(
+          store().conversations.create(aChannel(t, '  team   NEWS '), []),
+          'CONFLICT',
+        );
+        await expectDomainError(
+          store().conversations.create(aChannel(t, 'Ｔｅａｍ News'), []),
+          'CONFLICT',
+        );
+        // Another tenant, or a group, may use the name.
+        await store().conversations.create(aChannel(aTenantId(), 'Team News'), []);
+        await store().conversations.create(aConversation(t, { title: 'Team News' }), []);
+        // A rename into a taken name is refused and changes nothing; a rename frees the old name.
+        const other = await store().conversations.create(aChannel(t, 'Other'), []);
+        await expectDomainError(
+          store().conversations.updateTitle(t, other.id, 'team news', nextTime()),
+          'CONFLICT',
+        );
+        expect((await store().conversations.findById(t, other.id))?.title).toBe('Other');
+        expect((await store().conversations.listEvents(t, other.id, 0, 10)).length).toBe(0);
+        await store().conversations.updateTitle(t, first.id, 'Team News (old)', nextTime());
+        await store().conversations.updateTitle(t, other.id, 'Team News', nextTime());
+        expect((await store().conversations.findById(t, other.id))?.title).toBe('Team News');
+      });
+
+      it('keeps a description, logs its changes, and clears it with an empty one', async () => {
+        const t = aTenantId();
+        const [ada] = await seedUsers(store(), t, 1);
+        const c = await store().conversations.create(
+          aChannel(t, 'Described', { description: 'Release notes 📦' }),
+          [],
+        );
+        expect(c.description).toBe('Release notes 📦');
+        const changed = await store().conversations.updateDescription(
+          t,
+          c.id,
+          'Weekly 🗓️ <notes>',
+          nextTime(),
+          ada.id,
+        );
+        expect(changed?.conversation.description).toBe('Weekly 🗓️ <notes>');
+        expect(changed?.event).toMatchObject({
+          kind: 'CONVERSATION_CHANGED',
+          seq: 1,
+          attribute: 'DESCRIPTION',
+          value: 'Weekly 🗓️ <notes>',
+          actorId: ada.id,
+        });
+        const cleared = await store().conversations.updateDescription(t, c.id, '', nextTime());
+        expect(cleared?.conversation.description).toBeNull();
+        expect((await store().conversations.findById(t, c.id))?.description).toBeNull();
+        expect(await store().conversations.listNotices(t, c.id, 0, 10)).toEqual([
+          changed!.event,
+          cleared!.event,
+        ]);
+        expect(
+          await store().conversations.updateDescription(t, newId(), 'x', nextTime()),
+        ).toBeNull();
+      });
+    });
+
     describe('log', () => {
       it('lists log entries after a seq, in seq order, at most `limit`', async () => {
         const t = aTenantId();
@@ -736,6 +800,92 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         );
         expect(await store().conversations.listEvents(t, conversation.id, 5, 10)).toEqual([]);
         expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(5);
+      });
+
+      it('records who made each change and what it changed, and lists only those entries as notices', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const [ada, bob] = users;
+        const [dan, eve] = await seedUsers(store(), t, 2);
+        const cs = store().conversations;
+        await store().messages.append(aMessage(t, conversation.id, ada.id)); // 1: not a notice
+        const [added] = await cs.addMembers(t, conversation.id, [member(dan)], nextTime(), ada.id);
+        const [joined] = await cs.addMembers(t, conversation.id, [member(eve)], nextTime(), eve.id);
+        const role = await cs.setRole(t, conversation.id, dan.id, 'ADMIN', nextTime(), ada.id);
+        const title = await cs.updateTitle(t, conversation.id, 'Trip 🇫🇷 ✈️', nextTime(), dan.id);
+        const visibility = await cs.updateHistoryVisibility(
+          t,
+          conversation.id,
+          'FULL',
+          nextTime(),
+          ada.id,
+        );
+        await store().messages.append(aMessage(t, conversation.id, bob.id)); // 7: not a notice
+        const removed = await cs.removeMember(
+          t,
+          conversation.id,
+          eve.id,
+          'REMOVED',
+          nextTime(),
+          dan.id,
+        );
+        const left = await cs.removeMember(t, conversation.id, bob.id, 'LEFT', nextTime(), bob.id);
+        // An entry recorded without an actor (as older entries were) says so by its absence.
+        const [anonymous] = await cs.addMembers(t, conversation.id, [member(bob)], nextTime());
+
+        expect(added.event).toMatchObject({
+          seq: 2,
+          userId: dan.id,
+          change: 'ADDED',
+          actorId: ada.id,
+        });
+        expect(joined.event).toMatchObject({
+          seq: 3,
+          userId: eve.id,
+          change: 'ADDED',
+          actorId: eve.id,
+        });
+        expect(role!.event).toMatchObject({
+          seq: 4,
+          change: 'ROLE_CHANGED',
+          role: 'ADMIN',
+          actorId: ada.id,
+        });
+        expect(title!.event).toMatchObject({
+          seq: 5,
+          kind: 'CONVERSATION_CHANGED',
+          attribute: 'TITLE',
+          value: 'Trip 🇫🇷 ✈️',
+          actorId: dan.id,
+        });
+        expect(visibility!.event).toMatchObject({
+          seq: 6,
+          attribute: 'HISTORY_VISIBILITY',
+          value: 'FULL',
+          actorId: ada.id,
+        });
+        expect(removed!.event).toMatchObject({ seq: 8, change: 'REMOVED', actorId: dan.id });
+        expect(left!.event).toMatchObject({ seq: 9, change: 'LEFT', actorId: bob.id });
+        expect(anonymous.event).not.toHaveProperty('actorId');
+
+        const notices = [
+          added.event,
+          joined.event,
+          role!.event,
+          title!.event,
+          visibility!.event,
+          removed!.event,
+          left!.event,
+          anonymous.event,
+        ];
+        // Read back exactly as recorded, from both reads of the log.
+        expect(await cs.listNotices(t, conversation.id, 0, 100)).toEqual(notices);
+        expect(await cs.listNotices(t, conversation.id, 3, 2)).toEqual(notices.slice(2, 4));
+        expect(await cs.listNotices(t, conversation.id, 6, 100)).toEqual(notices.slice(5));
+        expect(await cs.listNotices(t, conversation.id, 10, 100)).toEqual([]);
+        const log = await cs.listEvents(t, conversation.id, 0, 100);
+        expect(log.filter((e) => e.kind !== 'MESSAGE_ADDED')).toEqual(notices);
+        expect(await cs.listNotices(aTenantId(), conversation.id, 0, 100)).toEqual([]);
       });
     });
 

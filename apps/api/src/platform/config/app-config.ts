@@ -133,5 +133,13 @@ export interface AppConfig {
     readonly awayAfterMs: number;
     readonly typingTtlMs: number;
   };
+  /** Per-window budgets of the domain (each counted per 15 minutes or per 10 seconds). */
+  readonly limits: {
+    readonly loginCodesPerPhone: number;
+    readonly loginCodesPerIp: number;
+    readonly loginVerifiesPerIp: number;
+    readonly sendsPerUser: number;
+    readonly writesPerUser: number;
+  };
   readonly shutdownGraceMs: number;
 }

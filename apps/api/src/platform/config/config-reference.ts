@@ -252,6 +252,35 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'A typing indicator expires after this long without a refresh.',
   },
   {
+    name: 'LOGIN_CODES_PER_PHONE',
+    default: '5',
+    description:
+      'Login codes requested for one phone number per 15 minutes (1–1000), counted by all instances together; beyond it requestLoginCode answers RATE_LIMITED.',
+  },
+  {
+    name: 'LOGIN_CODES_PER_IP',
+    default: '30',
+    description:
+      "Login codes requested from one client address per 15 minutes. Behind a proxy set TRUST_PROXY, or every user shares the proxy's budget.",
+  },
+  {
+    name: 'LOGIN_VERIFIES_PER_IP',
+    default: '60',
+    description: 'Login-code checks (verifyLoginCode) from one client address per 15 minutes.',
+  },
+  {
+    name: 'SENDS_PER_USER',
+    default: '30',
+    description:
+      'Messages one user may send per 10 seconds; beyond it sendMessage answers RATE_LIMITED.',
+  },
+  {
+    name: 'WRITES_PER_USER',
+    default: '120',
+    description:
+      'Other writes (reactions, edits, typing, membership) one user may make per 10 seconds.',
+  },
+  {
     name: 'SHUTDOWN_GRACE_MS',
     default: '10000',
     description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.',

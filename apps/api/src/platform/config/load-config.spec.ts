@@ -359,6 +359,34 @@ describe('loadConfig SMS rules', () => {
     expect(errorOf({ SMS_PER_TENANT_PER_HOUR: 'lots' }).variable).toBe('SMS_PER_TENANT_PER_HOUR');
   });
 
+  it('reads the sign-in and send limits, with safe defaults, and refuses values out of range', () => {
+    expect(load({}).limits).toEqual({
+      loginCodesPerPhone: 5,
+      loginCodesPerIp: 30,
+      loginVerifiesPerIp: 60,
+      sendsPerUser: 30,
+      writesPerUser: 120,
+    });
+    expect(
+      load({
+        LOGIN_CODES_PER_PHONE: '3',
+        LOGIN_CODES_PER_IP: '500',
+        LOGIN_VERIFIES_PER_IP: '900',
+        SENDS_PER_USER: '60',
+        WRITES_PER_USER: '240',
+      }).limits,
+    ).toEqual({
+      loginCodesPerPhone: 3,
+      loginCodesPerIp: 500,
+      loginVerifiesPerIp: 900,
+      sendsPerUser: 60,
+      writesPerUser: 240,
+    });
+    expect(errorOf({ LOGIN_CODES_PER_IP: '0' }).variable).toBe('LOGIN_CODES_PER_IP');
+    expect(errorOf({ SENDS_PER_USER: 'many' }).variable).toBe('SENDS_PER_USER');
+    expect(errorOf({ LOGIN_CODES_PER_PHONE: '5000' }).variable).toBe('LOGIN_CODES_PER_PHONE');
+  });
+
   it('reads the app-token audience rules and the per-user socket caps', () => {
     const config = load({
       APP_TOKEN_AUDIENCE: 'https://chat.example.com',

@@ -125,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const presenceTtlMs = read.int('PRESENCE_TTL_MS', 30_000, 100, 3_600_000);
   const awayAfterMs = read.int('AWAY_AFTER_MS', 300_000, 100, 86_400_000);
   const typingTtlMs = read.int('TYPING_TTL_MS', 6000, 100, 600_000);
+  const loginCodesPerPhone = read.int('LOGIN_CODES_PER_PHONE', 5, 1, 1000);
+  const loginCodesPerIp = read.int('LOGIN_CODES_PER_IP', 30, 1, 1_000_000);
+  const loginVerifiesPerIp = read.int('LOGIN_VERIFIES_PER_IP', 60, 1, 1_000_000);
+  const sendsPerUser = read.int('SENDS_PER_USER', 30, 1, 100_000);
+  const writesPerUser = read.int('WRITES_PER_USER', 120, 1, 100_000);
   const shutdownGraceMs = read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000);
   const keepAliveTimeoutMs = read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
   const metricsPort = read.int('METRICS_PORT', 0, 0, 65_535) || undefined;
@@ -231,6 +236,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       maxSubscriptionsPerUser: wsMaxSubscriptionsPerUser,
     },
     realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
+    limits: {
+      loginCodesPerPhone,
+      loginCodesPerIp,
+      loginVerifiesPerIp,
+      sendsPerUser,
+      writesPerUser,
+    },
     shutdownGraceMs,
   };
   return deepFreeze(config);

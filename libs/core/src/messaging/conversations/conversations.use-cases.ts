@@ -127,19 +127,27 @@ export class CreateConversations {
 
   async createChannel(
     actor: Actor,
-    input: { title: string; historyVisibility?: HistoryVisibility | null },
+    input: {
+      title: string;
+      historyVisibility?: HistoryVisibility | null;
+      description?: string | null;
+    },
   ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
+    const description =
+      checkOptionalText('description', input.description, MAX_DESCRIPTION) ?? null;
     await enforceRateLimit(
       this.limiter,
       `write:${actor.tenantId}:${actor.userId}`,
       this.settings.writesPerUser,
       'changes',
     );
-    const conversation = await this.conversations.create(
-      this.draft(actor, 'CHANNEL', title, null, visibility),
-      [{ userId: actor.userId, role: 'OWNER' }],
+    const conversation = await channelNameTaken(() =>
+      this.conversations.create(
+        { ...this.draft(actor, 'CHANNEL', title, null, visibility), description },
+        [{ userId: actor.userId, role: 'OWNER' }],
+      ),
     );
     await this.announce(conversation, [actor.userId]);
     return conversation;
@@ -161,6 +169,7 @@ export class CreateConversations {
         memberCount: 0,
         historyVisibility: defaultHistoryVisibility('CHANNEL'),
         mentionAll: defaultMentionAllPolicy('CHANNEL'),
+        description: null,
         createdBy: null,
         createdAt: now,
       },
@@ -207,6 +216,7 @@ export class CreateConversations {
       memberCount: 0,
       historyVisibility,
       mentionAll: defaultMentionAllPolicy(kind),
+      description: null,
       createdBy: actor.userId,
       createdAt: now,
     };
@@ -253,6 +263,7 @@ export class ManageMembers {
       conversationId,
       [{ userId: actor.userId, role: 'MEMBER' }],
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(visible.conversation, mutations);
   }
@@ -273,6 +284,7 @@ export class ManageMembers {
       conversationId,
       ids.map((userId) => ({ userId, role: 'MEMBER' as const })),
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutations);
   }
@@ -298,6 +310,7 @@ export class ManageMembers {
       userId,
       'REMOVED',
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
@@ -339,6 +352,7 @@ export class ManageMembers {
       userId,
       role,
       this.clock.now(),
+      actor.userId,
     );
     return this.publish(conversation, mutation ? [mutation] : []);
   }
@@ -360,6 +374,7 @@ export class ManageMembers {
       actor.userId,
       'LEFT',
       this.clock.now(),
+      actor.userId,
     );
     if (mutation) {
       const after =
@@ -456,6 +471,7 @@ export class ConversationQueries {
     input: {
       conversationId: string;
       title?: string | null;
+      description?: string | null;
       historyVisibility?: HistoryVisibility | null;
       mentionAll?: MentionAllPolicy | null;
       muted?: boolean | null;
@@ -476,11 +492,35 @@ export class ConversationQueries {
         throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
       const title = checkText('title', input.title, { min: 1, max: 100 });
       if (title !== conversation.title) {
-        const changed = await this.conversations.updateTitle(
+        const changed = await channelNameTaken(() =>
+          this.conversations.updateTitle(
+            actor.tenantId,
+            conversation.id,
+            title,
+            this.clock.now(),
+            actor.userId,
+          ),
+        );
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.description !== undefined && input.description !== null) {
+      notInDirect(conversation);
+      if (!ADMIN_ROLES.includes(member.role))
+        throw new DomainError('FORBIDDEN', 'only conversation admins can change the description');
+      // '' (or only spaces) clears it.
+      const description =
+        checkOptionalText('description', input.description, MAX_DESCRIPTION) ?? null;
+      if (description !== conversation.description) {
+        const changed = await this.conversations.updateDescription(
           actor.tenantId,
           conversation.id,
-          title,
+          description ?? '',
           this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;
@@ -502,6 +542,7 @@ export class ConversationQueries {
           conversation.id,
           visibility,
           this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;
@@ -553,5 +594,21 @@ export class ConversationQueries {
       });
     }
     return conversation;
+  }
+}
+
+/** Longest group or channel description, in characters. */
+export const MAX_DESCRIPTION = 500;
+
+/** A store's CONFLICT on a channel write means the name is taken: say so, naming the field. */
+async function channelNameTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'CONFLICT')
+      throw new DomainError('CONFLICT', 'a channel with this name already exists', {
+        field: 'title',
+      });
+    throw error;
   }
 }
