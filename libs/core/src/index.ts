@@ -48,3 +48,4 @@ export * from './realtime/chat-stream';
 export * from './realtime/presence.service';
 export * from './memory';
 export * from './realtime/conversation-watch';
+export * from './media/file-storage.port';

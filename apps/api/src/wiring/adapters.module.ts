@@ -14,6 +14,7 @@ import {
   ContactRepository,
   ConversationRepository,
   EventBus,
+  FileStorage,
   InMemoryEventBus,
   InMemoryLoginCodeStore,
   InMemoryPresenceStore,
@@ -38,6 +39,7 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import { DiskFileStorage, S3FileStorage, UnconfiguredFileStorage } from '@chatter/storage';
 import { AppConfig } from '../platform/config';
 import { ReadinessCheck } from '../platform/health';
 
@@ -224,6 +226,17 @@ export class AdaptersModule {
           : new LogSmsSender({ warn: (m) => smsLogger.warn(m) }),
     });
 
+    const files = config.files.storage;
+    providers.push({
+      provide: FileStorage,
+      useFactory: () =>
+        files === null
+          ? new UnconfiguredFileStorage()
+          : files.kind === 's3'
+            ? new S3FileStorage(files)
+            : new DiskFileStorage(files.dir),
+    });
+
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
       module: AdaptersModule,
@@ -249,6 +262,7 @@ export class AdaptersModule {
         RateLimiter,
         LoginCodeStore,
         SmsSender,
+        FileStorage,
         StoreReadiness,
         BusReadiness,
         PresenceReadiness,

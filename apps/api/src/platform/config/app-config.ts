@@ -105,5 +105,23 @@ export interface AppConfig {
     readonly awayAfterMs: number;
     readonly typingTtlMs: number;
   };
+  readonly files: {
+    /** Where attachment files live; null in cluster mode without S3_BUCKET (uploads refused). */
+    readonly storage:
+      | { readonly kind: 'disk'; readonly dir: string }
+      | {
+          readonly kind: 's3';
+          readonly bucket: string;
+          readonly region: string;
+          readonly endpoint?: string;
+          readonly accessKeyId?: string;
+          readonly secretAccessKey?: string;
+        }
+      | null;
+    readonly uploadMaxBytes: number;
+    /** Bytes of live attachments per user and per tenant; 0 = no quota. */
+    readonly userQuotaBytes: number;
+    readonly tenantQuotaBytes: number;
+  };
   readonly shutdownGraceMs: number;
 }

@@ -228,6 +228,45 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'Time given to open connections to drain on SIGTERM/SIGINT before closing.',
   },
   {
+    name: 'S3_BUCKET',
+    default: 'unset (files on disk under DATA_DIR/files)',
+    description:
+      'S3 bucket for attachments; switches file storage to S3. In cluster mode (MONGODB_URI) uploads are refused without it.',
+  },
+  {
+    name: 'S3_ENDPOINT',
+    default: 'unset (AWS)',
+    description:
+      'Endpoint of an S3-compatible server (MinIO, Ceph, R2…), http(s) URL; uses path-style addressing.',
+  },
+  { name: 'S3_REGION', default: 'us-east-1', description: 'Region of the S3 bucket.' },
+  {
+    name: 'S3_ACCESS_KEY_ID',
+    default: 'unset (AWS default credential chain)',
+    description: 'S3 access key id; set together with S3_SECRET_ACCESS_KEY.',
+  },
+  {
+    name: 'S3_SECRET_ACCESS_KEY',
+    default: 'unset',
+    description: 'S3 secret access key; set together with S3_ACCESS_KEY_ID.',
+  },
+  {
+    name: 'UPLOAD_MAX_BYTES',
+    default: '52428800 (50 MiB)',
+    description:
+      'Largest attachment in bytes (1 to 5 GiB), enforced by the storage while the file arrives; published as Query.uploadLimits.',
+  },
+  {
+    name: 'UPLOAD_USER_QUOTA_MIB',
+    default: '1024',
+    description: 'Bytes of attachments one user may keep, in MiB; 0 = no quota.',
+  },
+  {
+    name: 'UPLOAD_TENANT_QUOTA_MIB',
+    default: '0',
+    description: 'Bytes of attachments one tenant may keep, in MiB; 0 = no quota.',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

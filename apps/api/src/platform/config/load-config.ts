@@ -104,6 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const awayAfterMs = read.int('AWAY_AFTER_MS', 300_000, 100, 86_400_000);
   const typingTtlMs = read.int('TYPING_TTL_MS', 6000, 100, 600_000);
   const shutdownGraceMs = read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000);
+  const s3Bucket = read.bucket('S3_BUCKET');
+  const s3Endpoint = read.url('S3_ENDPOINT', ['http:', 'https:'], 'an http(s) URL');
+  const s3Region = read.audience('S3_REGION', 'us-east-1');
+  const s3AccessKeyId = read.secret('S3_ACCESS_KEY_ID', 1);
+  const s3SecretAccessKey = read.secret('S3_SECRET_ACCESS_KEY', 1);
+  const uploadMaxBytes = read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1, 5 * 1024 ** 3);
+  const userQuotaMiB = read.int('UPLOAD_USER_QUOTA_MIB', 1024, 0, 100_000_000);
+  const tenantQuotaMiB = read.int('UPLOAD_TENANT_QUOTA_MIB', 0, 0, 1_000_000_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -130,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     throw new ConfigError(
       'JWT_SECRET',
       'JWT_SECRET is required when MONGODB_URI is set (every instance must share it; at least 32 random characters)',
+    );
+  }
+  if ((s3Endpoint || s3AccessKeyId || s3SecretAccessKey) && !s3Bucket) {
+    throw new ConfigError('S3_BUCKET', 'S3_ENDPOINT and S3 credentials require S3_BUCKET');
+  }
+  if (!s3AccessKeyId !== !s3SecretAccessKey) {
+    throw new ConfigError(
+      s3AccessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the default AWS credential chain)',
     );
   }
   if (smsSender === 'webhook' && !smsWebhookUrl) {
@@ -188,6 +205,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       maxSubscriptionsPerUser: wsMaxSubscriptionsPerUser,
     },
     realtime: { replayLimit, presenceTtlMs, awayAfterMs, typingTtlMs },
+    files: {
+      storage: s3Bucket
+        ? {
+            kind: 's3',
+            bucket: s3Bucket,
+            region: s3Region,
+            endpoint: s3Endpoint,
+            accessKeyId: s3AccessKeyId,
+            secretAccessKey: s3SecretAccessKey,
+          }
+        : mongodbUri
+          ? null
+          : { kind: 'disk', dir: path.join(dataDir, 'files') },
+      uploadMaxBytes,
+      userQuotaBytes: userQuotaMiB * 1024 * 1024,
+      tenantQuotaBytes: tenantQuotaMiB * 1024 * 1024,
+    },
     shutdownGraceMs,
   };
   return deepFreeze(config);
@@ -213,6 +247,11 @@ export function summarizeConfig(config: AppConfig): Record<string, unknown> {
     playground: config.graphql.playground,
     introspection: config.graphql.introspection,
     webDist: config.http.webDist ?? 'none',
+    files: config.files.storage
+      ? config.files.storage.kind === 's3'
+        ? `s3 ${config.files.storage.bucket}${config.files.storage.endpoint ? ` at ${maskUrl(config.files.storage.endpoint)}` : ''}`
+        : `disk in ${config.files.storage.dir}`
+      : 'none (set S3_BUCKET)',
     listen: `${config.http.host}:${config.http.port}`,
   };
 }
@@ -282,6 +321,14 @@ class EnvReader {
     if (raw === undefined) return fallback;
     if (!/^[\x21-\x7e]{1,200}$/.test(raw))
       this.fail(name, '1–200 printable characters without spaces', raw);
+    return raw;
+  }
+
+  /** An S3 bucket name: 3–63 of a–z 0–9 . -, starting and ending with a letter or digit. */
+  bucket(name: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw))
+      this.fail(name, 'an S3 bucket name (3–63 of a–z, 0–9, . and -)', raw);
     return raw;
   }
 

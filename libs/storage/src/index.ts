@@ -1,0 +1,3 @@
+export * from './disk-file-storage';
+export * from './s3-file-storage';
+export * from './unconfigured-file-storage';
