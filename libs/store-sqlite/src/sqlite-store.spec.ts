@@ -26,6 +26,7 @@ storeContracts('sqlite', async () => {
     blocks: store.blocks,
     conversations: store.conversations,
     messages: store.messages,
+    attachments: store.attachments,
     cleanup: () => store.close(),
   };
 });
@@ -109,7 +110,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -124,7 +125,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -158,6 +159,7 @@ describe('SqliteStore on a file', () => {
         { version: 2, name: 'tenant-search-and-settings' },
         { version: 3, name: 'contacts-by-consent' },
         { version: 4, name: 'history-visibility' },
+        { version: 5, name: 'attachments' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { join } from 'node:path';
 import {
+  AttachmentRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -56,6 +57,7 @@ const REPOSITORIES = [
   BlockRepository,
   ConversationRepository,
   MessageRepository,
+  AttachmentRepository,
 ] as const;
 
 const sqliteKey = {
@@ -66,6 +68,7 @@ const sqliteKey = {
   [BlockRepository.name]: 'blocks',
   [ConversationRepository.name]: 'conversations',
   [MessageRepository.name]: 'messages',
+  [AttachmentRepository.name]: 'attachments',
 } as const;
 
 /** Readiness of each dependency, for /readyz. */

@@ -2,6 +2,7 @@ import { initialMigration } from './001-initial';
 import { tenantSearchAndSettingsMigration } from './002-tenant-search-and-settings';
 import { contactsByConsentMigration } from './003-contacts-by-consent';
 import { historyVisibilityMigration } from './004-history-visibility';
+import { attachmentsMigration } from './005-attachments';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantSearchAndSettingsMigration,
   contactsByConsentMigration,
   historyVisibilityMigration,
+  attachmentsMigration,
 ];

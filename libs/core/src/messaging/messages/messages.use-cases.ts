@@ -18,6 +18,7 @@ import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
+import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -35,9 +36,14 @@ export class SendMessages {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly attachments: AttachmentAccess,
   ) {}
 
-  /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
+  /**
+   * Idempotent on (sender, clientMessageId): a retry returns the first message. Attachments
+   * (the sender's finalized uploads to this conversation) go with one message only; with at
+   * least one, the body (a caption) may be empty.
+   */
   async send(
     actor: Actor,
     input: {
@@ -45,8 +51,10 @@ export class SendMessages {
       clientMessageId: string;
       body: string;
       replyToId?: string | null;
+      attachmentIds?: readonly string[] | null;
     },
   ): Promise<{ message: Message; created: boolean }> {
+    const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
       typeof input.clientMessageId !== 'string' ||
       !CLIENT_MESSAGE_ID.test(input.clientMessageId)
@@ -57,7 +65,7 @@ export class SendMessages {
       );
     }
     const body = checkText('body', input.body, {
-      min: 1,
+      min: withAttachments ? 0 : 1,
       max: MAX_BODY_LENGTH,
       multiline: true,
       keepVerbatim: true,
@@ -80,6 +88,12 @@ export class SendMessages {
       this.settings.sendsPerUser,
       'messages',
     );
+    const attachmentIds = await this.attachments.reserve(
+      actor,
+      conversation.id,
+      input.attachmentIds,
+      input.clientMessageId,
+    );
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -90,6 +104,7 @@ export class SendMessages {
       replyToId,
       createdAt: this.clock.now(),
     });
+    await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
       // A message in a DM shares the sender's details with the recipient (a reply accepts a
