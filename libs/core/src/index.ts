@@ -55,6 +55,6 @@ export * from './media/content-sniffer.port';
 export * from './media/content-policy';
 export * from './media/file-name';
 export * from './media/file-tokens';
-export * from './media/media-processing.port';
+export * from './media/image-processor.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';

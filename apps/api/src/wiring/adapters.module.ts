@@ -13,9 +13,11 @@ import {
   AttachmentRepository,
   BlockRepository,
   ContactRepository,
+  ContentSniffer,
   ConversationRepository,
   EventBus,
   FileStorage,
+  ImageProcessor,
   InMemoryEventBus,
   InMemoryLoginCodeStore,
   InMemoryPresenceStore,
@@ -40,7 +42,13 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
-import { DiskFileStorage, S3FileStorage, UnconfiguredFileStorage } from '@chatter/storage';
+import {
+  DiskFileStorage,
+  FileTypeSniffer,
+  S3FileStorage,
+  SharpImageProcessor,
+  UnconfiguredFileStorage,
+} from '@chatter/storage';
 import { AppConfig } from '../platform/config';
 import { ReadinessCheck } from '../platform/health';
 
@@ -240,6 +248,9 @@ export class AdaptersModule {
             : new DiskFileStorage(files.dir),
     });
 
+    providers.push({ provide: ContentSniffer, useFactory: () => new FileTypeSniffer() });
+    providers.push({ provide: ImageProcessor, useFactory: () => new SharpImageProcessor() });
+
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
       module: AdaptersModule,
@@ -266,6 +277,8 @@ export class AdaptersModule {
         LoginCodeStore,
         SmsSender,
         FileStorage,
+        ContentSniffer,
+        ImageProcessor,
         StoreReadiness,
         BusReadiness,
         PresenceReadiness,

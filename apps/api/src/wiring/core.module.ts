@@ -1,6 +1,9 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import {
+  AttachmentAccess,
   Authenticate,
+  FileTokens,
+  Uploads,
   ChatStreams,
   Clock,
   ConversationWatch,
@@ -73,6 +76,9 @@ const USE_CASES = [
   ConversationWatch,
   ChatStreams,
   PresenceService,
+  FileTokens,
+  Uploads,
+  AttachmentAccess,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -95,6 +101,10 @@ const USE_CASES = [
           smsGlobal: { limit: config.sms.perHour, windowMs: 3_600_000 },
           appTokenAudience: config.auth.appTokenAudience,
           appTokenRequireAudience: config.auth.appTokenRequireAudience,
+          uploadMaxBytes: config.files.uploadMaxBytes,
+          uploadUserQuotaBytes: config.files.userQuotaBytes,
+          uploadTenantQuotaBytes: config.files.tenantQuotaBytes,
+          downloadUrlTtlSeconds: config.files.linkTtlSeconds,
         }),
     },
     { provide: Clock, useClass: SystemClock },

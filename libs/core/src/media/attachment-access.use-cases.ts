@@ -89,7 +89,12 @@ export class AttachmentAccess {
   }
 
   /** Binds reserved attachments to the message that carries them. */
-  async bind(actor: Actor, ids: readonly string[], claimKey: string, messageId: string): Promise<void> {
+  async bind(
+    actor: Actor,
+    ids: readonly string[],
+    claimKey: string,
+    messageId: string,
+  ): Promise<void> {
     if (ids.length > 0) await this.attachments.bind(actor.tenantId, ids, claimKey, messageId);
   }
 
@@ -140,7 +145,9 @@ export class AttachmentAccess {
     const body = await this.storage.read(key, slice ?? undefined);
     if (!body) throw notFound('file');
     const contentType =
-      purpose === 'thumbnail' ? 'image/webp' : (attachment.contentType ?? 'application/octet-stream');
+      purpose === 'thumbnail'
+        ? 'image/webp'
+        : (attachment.contentType ?? 'application/octet-stream');
     return {
       attachment,
       body,

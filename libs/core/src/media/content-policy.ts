@@ -58,7 +58,8 @@ const REFUSED_EXTENSIONS: ReadonlySet<string> = new Set(
 );
 
 /** Leading markup that a browser would treat as a document: HTML, SVG, XML (after BOM and blanks). */
-const MARKUP_START = /^(?:\uFEFF)?\s*<(?:!doctype\s+html|html|svg|script|\?xml|head|body|iframe)\b/i;
+const MARKUP_START =
+  /^(?:\uFEFF)?\s*<(?:!doctype\s+html|html|svg|script|\?xml|head|body|iframe)\b/i;
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 
@@ -71,7 +72,8 @@ const refused = (reason: string) =>
 export function checkDeclaredType(fileName: string, contentType: unknown): string {
   if (typeof contentType !== 'string') throw invalid('contentType', 'contentType must be a string');
   const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (!MIME.test(type)) throw invalid('contentType', 'contentType must be a media type like image/png');
+  if (!MIME.test(type))
+    throw invalid('contentType', 'contentType must be a media type like image/png');
   if (REFUSED_TYPES.has(type)) throw refused(type);
   const ext = extensionOf(fileName);
   if (REFUSED_EXTENSIONS.has(ext)) throw refused(`.${ext}`);
@@ -112,8 +114,7 @@ export function decideContentType(
     throw refused(`declared ${declaredType} but the bytes are not in that format`);
   }
   const textual =
-    (declaredType.startsWith('text/') || declaredType === 'application/json') &&
-    isUtf8Text(head);
+    (declaredType.startsWith('text/') || declaredType === 'application/json') && isUtf8Text(head);
   return { contentType: textual ? declaredType : 'application/octet-stream', kind: 'FILE' };
 }
 

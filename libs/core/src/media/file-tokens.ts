@@ -37,10 +37,15 @@ export class FileTokens {
     private readonly clock: Clock,
   ) {}
 
-  issue(claims: Omit<FileTokenClaims, 'expiresAt'>, ttlSeconds: number): { token: string; expiresAt: Date } {
+  issue(
+    claims: Omit<FileTokenClaims, 'expiresAt'>,
+    ttlSeconds: number,
+  ): { token: string; expiresAt: Date } {
     const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
     const purpose = Object.keys(PURPOSES).find((k) => PURPOSES[k] === claims.purpose)!;
-    const payload = [purpose, claims.tenantId, claims.attachmentId, claims.userId, expiresAt].join('.');
+    const payload = [purpose, claims.tenantId, claims.attachmentId, claims.userId, expiresAt].join(
+      '.',
+    );
     const body = Buffer.from(payload, 'utf8').toString('base64url');
     return { token: `${body}.${this.sign(body)}`, expiresAt: new Date(expiresAt * 1000) };
   }

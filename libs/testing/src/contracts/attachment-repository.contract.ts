@@ -106,9 +106,9 @@ export function attachmentRepositoryContract(makeStore: MakeStore): void {
 
       expect(await store().attachments.claim(t, [a1, bens], owner)).toBe(false);
       expect(await store().attachments.claim(t, [a1, pending], owner)).toBe(false);
-      expect(
-        await store().attachments.claim(t, [a1], { ...owner, conversationId: newId() }),
-      ).toBe(false);
+      expect(await store().attachments.claim(t, [a1], { ...owner, conversationId: newId() })).toBe(
+        false,
+      );
       // Nothing was claimed by the refused attempts.
       expect((await store().attachments.findById(t, a1))!.claimKey).toBeNull();
 

@@ -37,7 +37,8 @@ export async function startTestS3(bucket = 'chatter-test'): Promise<TestS3> {
     };
   }
   // s3rver is a test-only dependency, loaded only when a private server is needed.
-  const loaded = (await import('s3rver')) as unknown as { default?: S3rverClass } & S3rverClass;
+  const moduleName = 's3rver';
+  const loaded = (await import(moduleName)) as unknown as { default?: S3rverClass } & S3rverClass;
   const S3rver = loaded.default ?? loaded;
   const directory = await mkdtemp(join(tmpdir(), 'chatter-s3-'));
   let lastError: unknown;

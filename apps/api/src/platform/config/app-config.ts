@@ -122,6 +122,8 @@ export interface AppConfig {
     /** Bytes of live attachments per user and per tenant; 0 = no quota. */
     readonly userQuotaBytes: number;
     readonly tenantQuotaBytes: number;
+    /** Lifetime of download links, in seconds. */
+    readonly linkTtlSeconds: number;
   };
   readonly shutdownGraceMs: number;
 }

@@ -254,7 +254,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'UPLOAD_MAX_BYTES',
     default: '52428800 (50 MiB)',
     description:
-      'Largest attachment in bytes (1 to 5 GiB), enforced by the storage while the file arrives; published as Query.uploadLimits.',
+      'Largest attachment in bytes (1 to 2147483647), enforced by the storage while the file arrives; published as Query.uploadLimits.',
   },
   {
     name: 'UPLOAD_USER_QUOTA_MIB',
@@ -265,6 +265,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'UPLOAD_TENANT_QUOTA_MIB',
     default: '0',
     description: 'Bytes of attachments one tenant may keep, in MiB; 0 = no quota.',
+  },
+  {
+    name: 'FILE_LINK_TTL_SECONDS',
+    default: '300',
+    description:
+      'Lifetime of the signed download links handed to members (1–3600 s); a link also stops working when its holder leaves the conversation.',
   },
   {
     name: 'TRUST_PROXY',

@@ -109,9 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const s3Region = read.audience('S3_REGION', 'us-east-1');
   const s3AccessKeyId = read.secret('S3_ACCESS_KEY_ID', 1);
   const s3SecretAccessKey = read.secret('S3_SECRET_ACCESS_KEY', 1);
-  const uploadMaxBytes = read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1, 5 * 1024 ** 3);
+  const uploadMaxBytes = read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1, 2_147_483_647);
   const userQuotaMiB = read.int('UPLOAD_USER_QUOTA_MIB', 1024, 0, 100_000_000);
   const tenantQuotaMiB = read.int('UPLOAD_TENANT_QUOTA_MIB', 0, 0, 1_000_000_000);
+  const fileLinkTtlSeconds = read.int('FILE_LINK_TTL_SECONDS', 300, 1, 3600);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -221,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       uploadMaxBytes,
       userQuotaBytes: userQuotaMiB * 1024 * 1024,
       tenantQuotaBytes: tenantQuotaMiB * 1024 * 1024,
+      linkTtlSeconds: fileLinkTtlSeconds,
     },
     shutdownGraceMs,
   };
