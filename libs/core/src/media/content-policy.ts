@@ -109,7 +109,7 @@ export function decideContentType(
     if (top === 'video' && declaredType === `audio/${sub}`) contentType = declaredType;
     return { contentType, kind: kindOf(contentType) };
   }
-  if (MARKUP_START.test(head.toString('latin1'))) throw refused('markup (HTML, SVG or XML)');
+  if (MARKUP_START.test(head.toString('utf8'))) throw refused('markup (HTML, SVG or XML)');
   if (family(declaredType) !== 'other') {
     throw refused(`declared ${declaredType} but the bytes are not in that format`);
   }
