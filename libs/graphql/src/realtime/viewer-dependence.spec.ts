@@ -93,6 +93,9 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Message.clientMessageId',
         'Message.reactions',
         'ReactionSummary.reactedByMe',
+        // Download links are signed for the viewer (and checked against their membership).
+        'Attachment.url',
+        'Attachment.thumbnailUrl',
         'Conversation.myRole',
         'Conversation.muted',
         'Conversation.pinned',
