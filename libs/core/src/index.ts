@@ -58,3 +58,4 @@ export * from './media/file-tokens';
 export * from './media/image-processor.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';
+export * from './media/attachment-lifecycle.use-cases';

@@ -151,7 +151,7 @@ export class MongoAttachmentRepository extends AttachmentRepository {
       ids.map((id, position) => ({
         updateOne: {
           filter: { tenantId, _id: id, claimKey, messageId: { $in: [null, messageId] } },
-          update: { $set: { messageId, position } },
+          update: { $set: { messageId, position, expiresAt: null } },
         },
       })),
       writeOptions(undefined),
@@ -173,6 +173,27 @@ export class MongoAttachmentRepository extends AttachmentRepository {
 
   override async delete(tenantId: TenantId, id: string): Promise<void> {
     await this.attachments.deleteOne({ tenantId, _id: id }, writeOptions(undefined)).exec();
+  }
+
+  override async expireWithMessage(
+    tenantId: TenantId,
+    messageId: MessageId,
+    at: Date,
+  ): Promise<number> {
+    const result = await this.attachments
+      .updateMany({ tenantId, messageId }, { $set: { expiresAt: at } }, writeOptions(undefined))
+      .exec();
+    return result.modifiedCount;
+  }
+
+  override async listExpired(now: Date, limit: number): Promise<Attachment[]> {
+    const rows = await this.attachments
+      .find({ expiresAt: { $ne: null, $lte: now } })
+      .sort({ expiresAt: 1 })
+      .limit(Math.max(1, Math.min(limit, MAX_IDS)))
+      .lean<AttachmentRecord[]>()
+      .exec();
+    return rows.map(toAttachment);
   }
 
   override async usage(tenantId: TenantId, uploaderId: UserId | null): Promise<number> {

@@ -39,7 +39,7 @@ export class SqliteAttachmentRepository extends AttachmentRepository {
           a.kind,
           a.storageKey,
           a.createdAt.getTime(),
-          a.expiresAt.getTime(),
+          a.expiresAt?.getTime() ?? null,
         ),
     );
     return (await this.findById(a.tenantId, a.id))!;
@@ -130,7 +130,7 @@ export class SqliteAttachmentRepository extends AttachmentRepository {
     messageId: MessageId,
   ): Promise<void> {
     const bindOne = this.db.prepare(
-      `UPDATE attachments SET message_id = ?, position = ?
+      `UPDATE attachments SET message_id = ?, position = ?, expires_at = NULL
        WHERE tenant_id = ? AND id = ? AND claim_key = ? AND (message_id IS NULL OR message_id = ?)`,
     );
     this.db.transaction(() => {
@@ -156,6 +156,26 @@ export class SqliteAttachmentRepository extends AttachmentRepository {
 
   override async delete(tenantId: TenantId, id: string): Promise<void> {
     this.db.prepare('DELETE FROM attachments WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+  }
+
+  override async expireWithMessage(
+    tenantId: TenantId,
+    messageId: MessageId,
+    at: Date,
+  ): Promise<number> {
+    return this.db
+      .prepare('UPDATE attachments SET expires_at = ? WHERE tenant_id = ? AND message_id = ?')
+      .run(at.getTime(), tenantId, messageId).changes;
+  }
+
+  override async listExpired(now: Date, limit: number): Promise<Attachment[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM attachments WHERE expires_at IS NOT NULL AND expires_at <= ?
+         ORDER BY expires_at LIMIT ?`,
+      )
+      .all(now.getTime(), Math.max(1, Math.min(limit, MAX_IDS))) as AttachmentRow[];
+    return rows.map(toAttachment);
   }
 
   override async usage(tenantId: TenantId, uploaderId: UserId | null): Promise<number> {

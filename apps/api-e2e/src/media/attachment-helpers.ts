@@ -67,16 +67,17 @@ export async function putBytes(
   bytes: Uint8Array,
 ): Promise<Response> {
   const url = target.url.startsWith('/') ? `${api.url}${target.url}` : target.url;
+  const blob = new Blob([Uint8Array.from(bytes)]);
   if (target.method === 'PUT') {
     return fetch(url, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
-      body: bytes,
+      body: blob,
     });
   }
   const form = new FormData();
   for (const f of target.fields) form.append(f.name, f.value);
-  form.append('file', new Blob([bytes]));
+  form.append('file', blob);
   return fetch(url, { method: 'POST', body: form });
 }
 

@@ -1,6 +1,7 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import {
   AttachmentAccess,
+  AttachmentLifecycle,
   Authenticate,
   FileTokens,
   Uploads,
@@ -38,6 +39,7 @@ import {
   VerifyLoginCode,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { AttachmentSweeper } from './attachment-sweeper';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -79,6 +81,7 @@ const USE_CASES = [
   FileTokens,
   Uploads,
   AttachmentAccess,
+  AttachmentLifecycle,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -105,11 +108,14 @@ const USE_CASES = [
           uploadUserQuotaBytes: config.files.userQuotaBytes,
           uploadTenantQuotaBytes: config.files.tenantQuotaBytes,
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
+          unattachedUploadTtlMs: config.files.unsentUploadTtlSeconds * 1000,
+          attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
         }),
     },
     { provide: Clock, useClass: SystemClock },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
+    AttachmentSweeper,
   ],
   exports: [CoreSettings, Clock, ...USE_CASES],
 })

@@ -36,7 +36,7 @@ export abstract class AttachmentRepository {
     owner: { uploaderId: UserId; conversationId: ConversationId; claimKey: string },
   ): Promise<boolean>;
 
-  /** Binds reserved attachments to the message, in the order of `ids`. */
+  /** Binds reserved attachments to the message, in the order of `ids` (clearing `expiresAt`). */
   abstract bind(
     tenantId: TenantId,
     ids: readonly string[],
@@ -51,6 +51,12 @@ export abstract class AttachmentRepository {
   ): Promise<Attachment[]>;
 
   abstract delete(tenantId: TenantId, id: string): Promise<void>;
+
+  /** Sets `expiresAt` of the message's attachments (its deletion schedules their purge). */
+  abstract expireWithMessage(tenantId: TenantId, messageId: MessageId, at: Date): Promise<number>;
+
+  /** Attachments of any tenant whose `expiresAt` has passed, oldest first. */
+  abstract listExpired(now: Date, limit: number): Promise<Attachment[]>;
 
   /** Bytes held by the user's (or, with null, the whole tenant's) attachments; a PENDING one counts its declared size. */
   abstract usage(tenantId: TenantId, uploaderId: UserId | null): Promise<number>;

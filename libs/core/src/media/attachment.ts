@@ -39,8 +39,11 @@ export interface Attachment extends AttachmentMedia {
   /** Order within its message. */
   position: number;
   createdAt: Date;
-  /** An attachment never sent is deleted after this. */
-  expiresAt: Date;
+  /**
+   * When the attachment and its files are deleted: set at upload (an upload never sent expires)
+   * and when its message is deleted (after a grace period); null while a live message carries it.
+   */
+  expiresAt: Date | null;
 }
 
 export type NewAttachment = Omit<

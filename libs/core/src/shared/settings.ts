@@ -45,6 +45,8 @@ export class CoreSettings {
   downloadUrlTtlSeconds = 300;
   /** An attachment never sent is deleted after this long. */
   unattachedUploadTtlMs = 24 * 3_600_000;
+  /** A deleted message's files are deleted after this long. */
+  attachmentDeleteGraceMs = 24 * 3_600_000;
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
   constructor(overrides: Partial<CoreSettings> = {}) {

@@ -23,5 +23,5 @@ export const toAttachment = (r: AttachmentRecord): Attachment => ({
   thumbnailKey: r.thumbnailKey ?? null,
   placeholder: r.placeholder ?? null,
   createdAt: r.createdAt,
-  expiresAt: r.expiresAt,
+  expiresAt: r.expiresAt ?? null,
 });

@@ -29,11 +29,11 @@ export class AttachmentRecord {
   @Prop({ type: String, default: null }) thumbnailKey!: string | null;
   @Prop({ type: String, default: null }) placeholder!: string | null;
   @Prop({ type: Date, required: true }) createdAt!: Date;
-  @Prop({ type: Date, required: true }) expiresAt!: Date;
+  @Prop({ type: Date, default: null }) expiresAt!: Date | null;
 }
 
 export const AttachmentSchema = SchemaFactory.createForClass(AttachmentRecord);
 AttachmentSchema.index({ tenantId: 1, _id: 1 });
 AttachmentSchema.index({ tenantId: 1, messageId: 1, position: 1 });
 AttachmentSchema.index({ tenantId: 1, uploaderId: 1 });
-AttachmentSchema.index({ expiresAt: 1, messageId: 1 });
+AttachmentSchema.index({ expiresAt: 1 });

@@ -23,7 +23,7 @@ export interface AttachmentRow {
   thumbnail_key: string | null;
   placeholder: string | null;
   created_at: number;
-  expires_at: number;
+  expires_at: number | null;
 }
 
 export const toAttachment = (r: AttachmentRow): Attachment => ({
@@ -48,5 +48,5 @@ export const toAttachment = (r: AttachmentRow): Attachment => ({
   thumbnailKey: r.thumbnail_key,
   placeholder: r.placeholder,
   createdAt: fromMs(r.created_at),
-  expiresAt: fromMs(r.expires_at),
+  expiresAt: r.expires_at === null ? null : fromMs(r.expires_at),
 });

@@ -29,14 +29,14 @@ export const attachmentsMigration: Migration = {
         thumbnail_key TEXT,
         placeholder TEXT,
         created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL,
+        expires_at INTEGER,
         FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations (tenant_id, id) ON DELETE CASCADE
       ) STRICT;
       CREATE UNIQUE INDEX attachments_id ON attachments (tenant_id, id);
       CREATE INDEX attachments_message ON attachments (tenant_id, message_id, position)
         WHERE message_id IS NOT NULL;
       CREATE INDEX attachments_uploader ON attachments (tenant_id, uploader_id);
-      CREATE INDEX attachments_unsent ON attachments (expires_at) WHERE message_id IS NULL;
+      CREATE INDEX attachments_expiry ON attachments (expires_at) WHERE expires_at IS NOT NULL;
     `);
   },
 };

@@ -142,10 +142,49 @@ export function attachmentRepositoryContract(makeStore: MakeStore): void {
       expect(listed.map((a) => a.id)).toEqual(order);
       expect(listed.map((a) => a.position)).toEqual([0, 1, 2]);
       expect(listed.every((a) => a.messageId === message.id)).toBe(true);
+      expect(listed.every((a) => a.expiresAt === null)).toBe(true);
       // Binding under another claim changes nothing.
       await store().attachments.bind(t, order, 'other', newId());
       expect((await store().attachments.findById(t, order[0]!))!.messageId).toBe(message.id);
       expect(await store().attachments.listByMessages(aTenantId(), [message.id])).toEqual([]);
+    });
+
+    it("lists expired attachments of every tenant, and expires a deleted message's", async () => {
+      const t = aTenantId();
+      const { conversation, users } = await aChat(store(), t);
+      const uploader = users[0].id;
+      const now = nextTime();
+      const past = new Date(now.getTime() - 1000);
+      const future = new Date(now.getTime() + 60_000);
+      const stale = await store().attachments.create(
+        anAttachment(t, conversation.id, uploader, { expiresAt: past }),
+      );
+      await store().attachments.create(
+        anAttachment(t, conversation.id, uploader, { expiresAt: future }),
+      );
+      const sent = await store().attachments.create(
+        anAttachment(t, conversation.id, uploader, { expiresAt: past }),
+      );
+      await store().attachments.markReady(t, sent.id, {
+        byteSize: 1,
+        contentType: 'text/plain',
+        kind: 'FILE',
+      });
+      const owner = { uploaderId: uploader, conversationId: conversation.id, claimKey: 'c' };
+      expect(await store().attachments.claim(t, [sent.id], owner)).toBe(true);
+      const { message } = await store().messages.append(aMessage(t, conversation.id, uploader));
+      await store().attachments.bind(t, [sent.id], 'c', message.id);
+
+      const due = (await store().attachments.listExpired(now, 100)).filter((a) => a.tenantId === t);
+      expect(due.map((a) => a.id)).toEqual([stale.id]);
+
+      expect(await store().attachments.expireWithMessage(t, message.id, past)).toBe(1);
+      const dueAfter = (await store().attachments.listExpired(now, 100))
+        .filter((a) => a.tenantId === t)
+        .map((a) => a.id)
+        .sort();
+      expect(dueAfter).toEqual([stale.id, sent.id].sort());
+      expect(await store().attachments.expireWithMessage(aTenantId(), message.id, past)).toBe(0);
     });
 
     it('sums usage per uploader and per tenant (declared size until ready), and deletes', async () => {

@@ -124,6 +124,10 @@ export interface AppConfig {
     readonly tenantQuotaBytes: number;
     /** Lifetime of download links, in seconds. */
     readonly linkTtlSeconds: number;
+    /** Uploads never sent, and deleted messages' files, are deleted after these; swept this often. */
+    readonly unsentUploadTtlSeconds: number;
+    readonly deleteGraceSeconds: number;
+    readonly sweepIntervalSeconds: number;
   };
   readonly shutdownGraceMs: number;
 }

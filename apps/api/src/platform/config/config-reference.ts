@@ -273,6 +273,22 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Lifetime of the signed download links handed to members (1–3600 s); a link also stops working when its holder leaves the conversation.',
   },
   {
+    name: 'UPLOAD_UNSENT_TTL_SECONDS',
+    default: '86400',
+    description: 'An upload never sent with a message is deleted after this long (1 s – 1 year).',
+  },
+  {
+    name: 'ATTACHMENT_DELETE_GRACE_SECONDS',
+    default: '86400',
+    description:
+      "A deleted message's files are deleted after this long (0 s – 1 year); members lose access at once.",
+  },
+  {
+    name: 'ATTACHMENT_SWEEP_INTERVAL_SECONDS',
+    default: '60',
+    description: 'How often expired attachment files are looked for and deleted (1–86400 s).',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

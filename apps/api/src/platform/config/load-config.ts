@@ -113,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const userQuotaMiB = read.int('UPLOAD_USER_QUOTA_MIB', 1024, 0, 100_000_000);
   const tenantQuotaMiB = read.int('UPLOAD_TENANT_QUOTA_MIB', 0, 0, 1_000_000_000);
   const fileLinkTtlSeconds = read.int('FILE_LINK_TTL_SECONDS', 300, 1, 3600);
+  const unsentUploadTtlSeconds = read.int('UPLOAD_UNSENT_TTL_SECONDS', 86_400, 1, 31_536_000);
+  const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
+  const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -223,6 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       userQuotaBytes: userQuotaMiB * 1024 * 1024,
       tenantQuotaBytes: tenantQuotaMiB * 1024 * 1024,
       linkTtlSeconds: fileLinkTtlSeconds,
+      unsentUploadTtlSeconds,
+      deleteGraceSeconds,
+      sweepIntervalSeconds,
     },
     shutdownGraceMs,
   };

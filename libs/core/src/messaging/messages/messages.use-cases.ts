@@ -19,6 +19,7 @@ import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
+import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -37,6 +38,7 @@ export class SendMessages {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly attachments: AttachmentAccess,
+    private readonly lifecycle: AttachmentLifecycle,
   ) {}
 
   /**
@@ -141,6 +143,7 @@ export class SendMessages {
     if (message.deletedAt) return message;
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
+    if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
     return this.publish(membership.conversation, mutation, message);
   }
 
