@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, Collector, gql, ok, removeDataDir, sleep, wsClient } from '../support';
+import { ApiProcess, Collector, ok, removeDataDir, sleep, wsClient } from '../support';
 import {
   appUser,
   createGroup,

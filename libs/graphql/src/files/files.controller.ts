@@ -21,9 +21,17 @@ function statusFor(code: DomainErrorCode): number {
       return 409;
     case 'RATE_LIMITED':
       return 429;
+    case 'QUOTA_EXCEEDED':
+      return 507;
     case 'UNAVAILABLE':
       return 503;
-    default:
+    case 'VALIDATION_FAILED':
+    case 'BLOCKED':
+    case 'LAST_OWNER':
+    case 'LOGIN_CODE_EXPIRED':
+    case 'LOGIN_CODE_INVALID':
+    case 'NAME_REQUIRED':
+    case 'SMS_DELIVERY_FAILED':
       return 400;
   }
 }
