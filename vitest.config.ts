@@ -13,6 +13,7 @@ const libs = [
   'testing',
   'client',
   'sms',
+  'storage',
 ];
 const alias = Object.fromEntries(
   libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]),

@@ -19,6 +19,8 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'messaging model', matches: (p) => /^messaging\/[^/]+\.ts$/.test(p) },
   { name: 'events', matches: (p) => p.startsWith('events/') },
   { name: 'memory adapters', matches: (p) => p.startsWith('memory/') },
+  // Attachments: sending a message reserves them, so media sits below the messaging use cases.
+  { name: 'media', matches: (p) => p.startsWith('media/') },
   { name: 'identity use cases', matches: (p) => /^identity\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },

@@ -7,11 +7,13 @@ import type { IncomingMessage } from 'node:http';
 type Request = IncomingMessage & { ip?: string };
 import { ConversationRepository, MessageRepository, UserRepository } from '@chatter/core';
 import { AuthGuard } from './context/auth.guard';
+import { FilesController } from './files/files.controller';
 import { GqlContext } from './context/gql-context';
 import { Loaders } from './context/loaders';
 import { createErrorFormatter, ErrorLogger } from './errors/format-error';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
+import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
@@ -54,6 +56,8 @@ export const GRAPHQL_RESOLVERS = [
   ConversationResolver,
   MessageResolver,
   NoticeResolver,
+  AttachmentResolver,
+  MessageAttachmentsResolver,
   ChatEventsResolver,
   AdminResolver,
 ];
@@ -128,6 +132,7 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
+      controllers: [FilesController],
     };
   }
 }

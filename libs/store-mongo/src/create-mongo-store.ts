@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import {
+  AttachmentRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -10,6 +11,7 @@ import {
   UserRepository,
 } from '@chatter/core';
 import { MongoConversationLog } from './conversation-log';
+import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -32,6 +34,7 @@ export interface MongoStore {
   blocks: BlockRepository;
   conversations: ConversationRepository;
   messages: MessageRepository;
+  attachments: AttachmentRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -63,6 +66,7 @@ export async function createMongoStore(
       blocks: new MongoBlockRepository(m.blocks),
       conversations: new MongoConversationRepository(m.conversations, m.members, log, tx),
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
+      attachments: new MongoAttachmentRepository(m.attachments),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -1,5 +1,6 @@
 import type { ModelDefinition } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
+import { ATTACHMENT_MODEL, AttachmentRecord, AttachmentSchema } from './schemas/attachment.schema';
 import {
   BLOCK_MODEL,
   BlockRecord,
@@ -51,6 +52,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: CONVERSATION_EVENT_MODEL, schema: ConversationEventSchema },
   { name: MESSAGE_MODEL, schema: MessageSchema },
   { name: REACTION_MODEL, schema: ReactionSchema },
+  { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
 ];
 
 /** The store's models on one connection. */
@@ -66,6 +68,7 @@ export interface MongoStoreModels {
   events: Model<ConversationEventRecord>;
   messages: Model<MessageRecord>;
   reactions: Model<ReactionRecord>;
+  attachments: Model<AttachmentRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -89,6 +92,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     events: get<ConversationEventRecord>(CONVERSATION_EVENT_MODEL),
     messages: get<MessageRecord>(MESSAGE_MODEL),
     reactions: get<ReactionRecord>(REACTION_MODEL),
+    attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
   };
 }
 

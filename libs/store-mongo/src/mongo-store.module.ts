@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import {
+  AttachmentRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -10,6 +11,7 @@ import {
   UserRepository,
 } from '@chatter/core';
 import { MongoConversationLog } from './conversation-log';
+import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -37,6 +39,7 @@ const PORTS = [
   BlockRepository,
   ConversationRepository,
   MessageRepository,
+  AttachmentRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -47,6 +50,7 @@ const REPOSITORIES: Provider[] = [
   { provide: BlockRepository, useClass: MongoBlockRepository },
   { provide: ConversationRepository, useClass: MongoConversationRepository },
   { provide: MessageRepository, useClass: MongoMessageRepository },
+  { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
 ];
 
 /**

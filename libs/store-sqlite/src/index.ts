@@ -6,3 +6,4 @@ export { SqliteContactRepository } from './sqlite-contact.repository';
 export { SqliteBlockRepository } from './sqlite-block.repository';
 export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
+export { SqliteAttachmentRepository } from './sqlite-attachment.repository';

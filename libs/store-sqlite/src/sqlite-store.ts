@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConversationLog } from './conversation-log';
 import { MIGRATIONS, migrate } from './migrations';
+import { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 import { SqliteBlockRepository } from './sqlite-block.repository';
 import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
@@ -38,6 +39,7 @@ export class SqliteStore {
   readonly blocks: SqliteBlockRepository;
   readonly conversations: SqliteConversationRepository;
   readonly messages: SqliteMessageRepository;
+  readonly attachments: SqliteAttachmentRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -52,6 +54,7 @@ export class SqliteStore {
     this.blocks = new SqliteBlockRepository(db);
     this.conversations = new SqliteConversationRepository(db, log);
     this.messages = new SqliteMessageRepository(db, log);
+    this.attachments = new SqliteAttachmentRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -87,6 +87,7 @@ const MATRIX: Record<string, string> = {
   'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.searchMessages':    'hit            nohit          nohit              hit            nohit              nohit              nohit              nohit          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.tenants':           'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
   'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
@@ -117,6 +118,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.markRead':       'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.markDelivered':  'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createUpload':   'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.finalizeUpload': 'BAD_USER_INPUT NOT_FOUND      NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
@@ -153,6 +156,8 @@ interface Fixture {
   message: string;
   editable: string;
   doomed: string;
+  /** The owner's upload to the group, never sent any bytes. */
+  upload: string;
   dms: Map<string, string>; // user id → their DM with the owner
   rotateTenant: string;
 }
@@ -224,6 +229,7 @@ const ROWS: Record<string, Row> = {
         : 'noCH',
   },
   'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
+  'Query.uploadLimits': { query: '{ uploadLimits { maxBytes usedBytes } }', vars: () => ({}) },
   'Mutation.requestLoginCode': {
     query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }',
     vars: () => ({ p: nextPhone() }),
@@ -357,6 +363,15 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }',
     vars: (f) => ({ c: f.group }),
   },
+  'Mutation.createUpload': {
+    query:
+      'mutation($c:ID!){ createUpload(input:{conversationId:$c, fileName:"matrix.txt", byteSize:5, contentType:"text/plain"}){ attachment { id } } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.finalizeUpload': {
+    query: 'mutation($id:ID!){ finalizeUpload(id:$id){ id } }',
+    vars: (f) => ({ id: f.upload }),
+  },
   'Mutation.createTenant': {
     query: 'mutation($id:ID!){ createTenant(id:$id, name:"Matrix tenant"){ signingSecret } }',
     vars: () => ({ id: `mx-${randomBytes(4).toString('hex')}` }),
@@ -478,6 +493,14 @@ describe('authorization matrix: every operation × every relation', () => {
     const message = await send(owner, group, `${WORD} hello group`);
     const editable = await send(owner, group, 'this one will be edited');
     const doomed = await send(owner, group, 'this one will be deleted');
+    const upload = (
+      await ok(
+        api,
+        'mutation($c:ID!){ createUpload(input:{conversationId:$c, fileName:"owner.txt", byteSize:5, contentType:"text/plain"}){ attachment { id } } }',
+        { c: group },
+        owner.accessToken,
+      )
+    ).createUpload.attachment.id as string;
 
     const dms = new Map<string, string>();
     for (const who of [stranger, contact, blocked, blocker]) {
@@ -543,6 +566,7 @@ describe('authorization matrix: every operation × every relation', () => {
       message,
       editable,
       doomed,
+      upload,
       dms,
       rotateTenant: 'matrix-rot',
     };

@@ -10,10 +10,14 @@ import {
 } from '@nestjs/common';
 import { join } from 'node:path';
 import {
+  AttachmentRepository,
   BlockRepository,
   ContactRepository,
+  ContentSniffer,
   ConversationRepository,
   EventBus,
+  FileStorage,
+  ImageProcessor,
   InMemoryEventBus,
   InMemoryLoginCodeStore,
   InMemoryPresenceStore,
@@ -38,6 +42,13 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import {
+  DiskFileStorage,
+  FileTypeSniffer,
+  S3FileStorage,
+  SharpImageProcessor,
+  UnconfiguredFileStorage,
+} from '@chatter/storage';
 import { AppConfig } from '../platform/config';
 import { ReadinessCheck } from '../platform/health';
 
@@ -54,6 +65,7 @@ const REPOSITORIES = [
   BlockRepository,
   ConversationRepository,
   MessageRepository,
+  AttachmentRepository,
 ] as const;
 
 const sqliteKey = {
@@ -64,6 +76,7 @@ const sqliteKey = {
   [BlockRepository.name]: 'blocks',
   [ConversationRepository.name]: 'conversations',
   [MessageRepository.name]: 'messages',
+  [AttachmentRepository.name]: 'attachments',
 } as const;
 
 /** Readiness of each dependency, for /readyz. */
@@ -231,6 +244,20 @@ export class AdaptersModule {
           : new LogSmsSender({ warn: (m) => smsLogger.warn(m) }),
     });
 
+    const files = config.files.storage;
+    providers.push({
+      provide: FileStorage,
+      useFactory: () =>
+        files === null
+          ? new UnconfiguredFileStorage()
+          : files.kind === 's3'
+            ? new S3FileStorage(files)
+            : new DiskFileStorage(files.dir),
+    });
+
+    providers.push({ provide: ContentSniffer, useFactory: () => new FileTypeSniffer() });
+    providers.push({ provide: ImageProcessor, useFactory: () => new SharpImageProcessor() });
+
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
       module: AdaptersModule,
@@ -256,6 +283,9 @@ export class AdaptersModule {
         RateLimiter,
         LoginCodeStore,
         SmsSender,
+        FileStorage,
+        ContentSniffer,
+        ImageProcessor,
         StoreReadiness,
         BusReadiness,
         PresenceReadiness,

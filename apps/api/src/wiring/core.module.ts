@@ -1,6 +1,10 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import {
+  AttachmentAccess,
+  AttachmentLifecycle,
   Authenticate,
+  FileTokens,
+  Uploads,
   ChatStreams,
   Clock,
   ConversationWatch,
@@ -37,6 +41,7 @@ import {
   VerifyLoginCode,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { AttachmentSweeper } from './attachment-sweeper';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -77,6 +82,10 @@ const USE_CASES = [
   ConversationWatch,
   ChatStreams,
   PresenceService,
+  FileTokens,
+  Uploads,
+  AttachmentAccess,
+  AttachmentLifecycle,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -104,11 +113,18 @@ const USE_CASES = [
           verifyPerIp: { limit: config.limits.loginVerifiesPerIp, windowMs: 15 * 60_000 },
           sendsPerUser: { limit: config.limits.sendsPerUser, windowMs: 10_000 },
           writesPerUser: { limit: config.limits.writesPerUser, windowMs: 10_000 },
+          uploadMaxBytes: config.files.uploadMaxBytes,
+          uploadUserQuotaBytes: config.files.userQuotaBytes,
+          uploadTenantQuotaBytes: config.files.tenantQuotaBytes,
+          downloadUrlTtlSeconds: config.files.linkTtlSeconds,
+          unattachedUploadTtlMs: config.files.unsentUploadTtlSeconds * 1000,
+          attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
         }),
     },
     { provide: Clock, useClass: SystemClock },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
+    AttachmentSweeper,
   ],
   exports: [CoreSettings, Clock, ...USE_CASES],
 })

@@ -14,7 +14,11 @@ export type DomainErrorCode =
   | 'SMS_DELIVERY_FAILED'
   | 'BLOCKED'
   | 'LAST_OWNER'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'FILE_TOO_LARGE'
+  | 'FILE_TYPE_REFUSED'
+  | 'QUOTA_EXCEEDED'
+  | 'ATTACHMENT_ALREADY_USED';
 
 export class DomainError extends Error {
   constructor(

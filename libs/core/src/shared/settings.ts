@@ -34,6 +34,21 @@ export class CoreSettings {
   newDirectPerUser = { limit: 20, windowMs: 10 * 60_000 };
   /** How often an instance compares followed conversations with the store (0 = never). */
   reconcileIntervalMs = 2_000;
+  /** Largest attachment in bytes, and bytes of attachments a user / a tenant may keep (0 = no quota). */
+  uploadMaxBytes = 50 * 1024 * 1024;
+  uploadUserQuotaBytes = 1024 * 1024 * 1024;
+  uploadTenantQuotaBytes = 0;
+  /** Uploads a user may start per window. */
+  uploadsPerUser = { limit: 30, windowMs: 60_000 };
+  /** Lifetime of an upload target, and of a download link. */
+  uploadUrlTtlSeconds = 600;
+  downloadUrlTtlSeconds = 300;
+  /** An attachment never sent is deleted after this long. */
+  unattachedUploadTtlMs = 24 * 3_600_000;
+  /** A deleted message's files are deleted after this long. */
+  attachmentDeleteGraceMs = 24 * 3_600_000;
+  /** Attachments per message. */
+  maxAttachmentsPerMessage = 10;
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

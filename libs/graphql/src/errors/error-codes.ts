@@ -33,5 +33,13 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'LAST_OWNER';
     case 'UNAVAILABLE':
       return 'SERVICE_UNAVAILABLE';
+    case 'FILE_TOO_LARGE':
+      return 'FILE_TOO_LARGE';
+    case 'FILE_TYPE_REFUSED':
+      return 'FILE_TYPE_REFUSED';
+    case 'QUOTA_EXCEEDED':
+      return 'QUOTA_EXCEEDED';
+    case 'ATTACHMENT_ALREADY_USED':
+      return 'ATTACHMENT_ALREADY_USED';
   }
 }

@@ -77,10 +77,26 @@ export class SendMessageInput {
   })
   body!: string;
   @Field(() => ID, { nullable: true }) replyToId?: string | null;
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Finalized uploads of yours to this conversation, in display order; each goes with one message only. With attachments the body (caption) may be empty.',
+  })
+  attachmentIds?: string[] | null;
 }
 
 @InputType('ConversationCursorInput')
 export class ConversationCursorInput {
   @Field(() => ID) conversationId!: string;
   @Field(() => Int) afterSeq!: number;
+}
+
+@InputType('CreateUploadInput')
+export class CreateUploadInput {
+  @Field(() => ID) conversationId!: string;
+  @Field({ description: 'Shown to members; no paths or control characters; 1–255 characters.' })
+  fileName!: string;
+  @Field(() => Int, { description: 'Exact size in bytes; the storage refuses more.' })
+  byteSize!: number;
+  @Field({ description: 'Declared media type; the bytes must agree.' }) contentType!: string;
 }

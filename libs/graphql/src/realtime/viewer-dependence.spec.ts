@@ -94,6 +94,9 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Message.reactions',
         'Message.mentionsMe',
         'ReactionSummary.reactedByMe',
+        // Download links are signed for the viewer (and checked against their membership).
+        'Attachment.url',
+        'Attachment.thumbnailUrl',
         'Conversation.myRole',
         'Conversation.muted',
         'Conversation.pinned',

@@ -5,6 +5,7 @@ import { historyVisibilityMigration } from './004-history-visibility';
 import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
+import { attachmentsMigration } from './008-attachments';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   mentionsMigration,
   logEntryDetailsMigration,
   channelDescriptionAndNamesMigration,
+  attachmentsMigration,
 ];

@@ -11,3 +11,5 @@ export * from './event-bus.contract';
 export * from './presence-store.contract';
 export * from './rate-limiter.contract';
 export * from './login-code-store.contract';
+export * from './file-storage.contract';
+export * from './attachment-repository.contract';

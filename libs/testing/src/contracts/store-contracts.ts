@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { attachmentRepositoryContract } from './attachment-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -19,5 +20,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     contactRepositoryContract(makeStore);
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
+    attachmentRepositoryContract(makeStore);
   });
 }

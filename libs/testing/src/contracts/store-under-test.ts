@@ -1,4 +1,5 @@
 import {
+  AttachmentRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -21,6 +22,7 @@ export interface StoreUnderTest {
   blocks: BlockRepository;
   conversations: ConversationRepository;
   messages: MessageRepository;
+  attachments: AttachmentRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

@@ -6,3 +6,4 @@ export * from './nats';
 export * from './mongo';
 export * from './fault-proxy';
 export { startWatchdog } from './managed-process';
+export * from './s3';

@@ -141,5 +141,29 @@ export interface AppConfig {
     readonly sendsPerUser: number;
     readonly writesPerUser: number;
   };
+  readonly files: {
+    /** Where attachment files live; null in cluster mode without S3_BUCKET (uploads refused). */
+    readonly storage:
+      | { readonly kind: 'disk'; readonly dir: string }
+      | {
+          readonly kind: 's3';
+          readonly bucket: string;
+          readonly region: string;
+          readonly endpoint?: string;
+          readonly accessKeyId?: string;
+          readonly secretAccessKey?: string;
+        }
+      | null;
+    readonly uploadMaxBytes: number;
+    /** Bytes of live attachments per user and per tenant; 0 = no quota. */
+    readonly userQuotaBytes: number;
+    readonly tenantQuotaBytes: number;
+    /** Lifetime of download links, in seconds. */
+    readonly linkTtlSeconds: number;
+    /** Uploads never sent, and deleted messages' files, are deleted after these; swept this often. */
+    readonly unsentUploadTtlSeconds: number;
+    readonly deleteGraceSeconds: number;
+    readonly sweepIntervalSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }

@@ -304,6 +304,67 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Comma list of store, bus, presence whose failure turns /readyz to 503. Others only report "degraded" with 200: a dependency every instance shares failing would otherwise take the whole fleet, web app included, out of service at once.',
   },
   {
+    name: 'S3_BUCKET',
+    default: 'unset (files on disk under DATA_DIR/files)',
+    description:
+      'S3 bucket for attachments; switches file storage to S3. In cluster mode (MONGODB_URI) uploads are refused without it.',
+  },
+  {
+    name: 'S3_ENDPOINT',
+    default: 'unset (AWS)',
+    description:
+      'Endpoint of an S3-compatible server (MinIO, Ceph, R2…), http(s) URL; uses path-style addressing.',
+  },
+  { name: 'S3_REGION', default: 'us-east-1', description: 'Region of the S3 bucket.' },
+  {
+    name: 'S3_ACCESS_KEY_ID',
+    default: 'unset (AWS default credential chain)',
+    description: 'S3 access key id; set together with S3_SECRET_ACCESS_KEY.',
+  },
+  {
+    name: 'S3_SECRET_ACCESS_KEY',
+    default: 'unset',
+    description: 'S3 secret access key; set together with S3_ACCESS_KEY_ID.',
+  },
+  {
+    name: 'UPLOAD_MAX_BYTES',
+    default: '52428800 (50 MiB)',
+    description:
+      'Largest attachment in bytes (1 to 2147483647), enforced by the storage while the file arrives; published as Query.uploadLimits.',
+  },
+  {
+    name: 'UPLOAD_USER_QUOTA_MIB',
+    default: '1024',
+    description: 'Bytes of attachments one user may keep, in MiB; 0 = no quota.',
+  },
+  {
+    name: 'UPLOAD_TENANT_QUOTA_MIB',
+    default: '0',
+    description: 'Bytes of attachments one tenant may keep, in MiB; 0 = no quota.',
+  },
+  {
+    name: 'FILE_LINK_TTL_SECONDS',
+    default: '300',
+    description:
+      'Lifetime of the signed download links handed to members (1–3600 s); a link also stops working when its holder leaves the conversation.',
+  },
+  {
+    name: 'UPLOAD_UNSENT_TTL_SECONDS',
+    default: '86400',
+    description: 'An upload never sent with a message is deleted after this long (1 s – 1 year).',
+  },
+  {
+    name: 'ATTACHMENT_DELETE_GRACE_SECONDS',
+    default: '86400',
+    description:
+      "A deleted message's files are deleted after this long (0 s – 1 year); members lose access at once.",
+  },
+  {
+    name: 'ATTACHMENT_SWEEP_INTERVAL_SECONDS',
+    default: '60',
+    description: 'How often expired attachment files are looked for and deleted (1–86400 s).',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

@@ -593,3 +593,46 @@ describe('CORS policy', () => {
     ]).then((results) => expect(results).toEqual([true, false, false]));
   });
 });
+
+describe('file storage', () => {
+  it('keeps files on disk under DATA_DIR/files by default, with a 50 MiB upload cap', () => {
+    const config = load({});
+    expect(config.files.storage).toEqual({ kind: 'disk', dir: path.join(dir, 'data', 'files') });
+    expect(config.files.uploadMaxBytes).toBe(50 * 1024 * 1024);
+    expect(config.files.userQuotaBytes).toBe(1024 * 1024 * 1024);
+    expect(config.files.tenantQuotaBytes).toBe(0);
+  });
+
+  it('switches to S3 with S3_BUCKET, and refuses uploads in a cluster without it', () => {
+    const config = load({
+      S3_BUCKET: 'chatter-files',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config.files.storage).toMatchObject({
+      kind: 's3',
+      bucket: 'chatter-files',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+    });
+    expect(summarizeConfig(config)['files']).toBe('s3 chatter-files at http://127.0.0.1:9000');
+    expect(load(CLUSTER).files.storage).toBeNull();
+  });
+
+  it.each([
+    [{ S3_BUCKET: 'UPPER' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'ab' }, 'S3_BUCKET'],
+    [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'chatter', S3_ACCESS_KEY_ID: 'key' }, 'S3_SECRET_ACCESS_KEY'],
+    [{ S3_BUCKET: 'chatter', S3_ENDPOINT: 'ftp://x' }, 'S3_ENDPOINT'],
+    [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => load(env)).toThrow(ConfigError);
+    try {
+      load(env);
+    } catch (error) {
+      expect((error as ConfigError).message).toContain(variable);
+    }
+  });
+});

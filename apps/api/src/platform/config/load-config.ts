@@ -134,6 +134,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const keepAliveTimeoutMs = read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
   const metricsPort = read.int('METRICS_PORT', 0, 0, 65_535) || undefined;
   const readinessRequires = read.list('READINESS_REQUIRES', READINESS_CHECK_NAMES);
+  const s3Bucket = read.bucket('S3_BUCKET');
+  const s3Endpoint = read.url('S3_ENDPOINT', ['http:', 'https:'], 'an http(s) URL');
+  const s3Region = read.audience('S3_REGION', 'us-east-1');
+  const s3AccessKeyId = read.secret('S3_ACCESS_KEY_ID', 1);
+  const s3SecretAccessKey = read.secret('S3_SECRET_ACCESS_KEY', 1);
+  const uploadMaxBytes = read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1, 2_147_483_647);
+  const userQuotaMiB = read.int('UPLOAD_USER_QUOTA_MIB', 1024, 0, 100_000_000);
+  const tenantQuotaMiB = read.int('UPLOAD_TENANT_QUOTA_MIB', 0, 0, 1_000_000_000);
+  const fileLinkTtlSeconds = read.int('FILE_LINK_TTL_SECONDS', 300, 1, 3600);
+  const unsentUploadTtlSeconds = read.int('UPLOAD_UNSENT_TTL_SECONDS', 86_400, 1, 31_536_000);
+  const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
+  const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -169,6 +181,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     throw new ConfigError(
       'JWT_SECRET',
       'JWT_SECRET is required when MONGODB_URI is set (every instance must share it; at least 32 random characters)',
+    );
+  }
+  if ((s3Endpoint || s3AccessKeyId || s3SecretAccessKey) && !s3Bucket) {
+    throw new ConfigError('S3_BUCKET', 'S3_ENDPOINT and S3 credentials require S3_BUCKET');
+  }
+  if (!s3AccessKeyId !== !s3SecretAccessKey) {
+    throw new ConfigError(
+      s3AccessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the default AWS credential chain)',
     );
   }
   if (smsSender === 'webhook' && !smsWebhookUrl) {
@@ -243,6 +264,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       sendsPerUser,
       writesPerUser,
     },
+    files: {
+      storage: s3Bucket
+        ? {
+            kind: 's3',
+            bucket: s3Bucket,
+            region: s3Region,
+            endpoint: s3Endpoint,
+            accessKeyId: s3AccessKeyId,
+            secretAccessKey: s3SecretAccessKey,
+          }
+        : mongodbUri
+          ? null
+          : { kind: 'disk', dir: path.join(dataDir, 'files') },
+      uploadMaxBytes,
+      userQuotaBytes: userQuotaMiB * 1024 * 1024,
+      tenantQuotaBytes: tenantQuotaMiB * 1024 * 1024,
+      linkTtlSeconds: fileLinkTtlSeconds,
+      unsentUploadTtlSeconds,
+      deleteGraceSeconds,
+      sweepIntervalSeconds,
+    },
     shutdownGraceMs,
   };
   return deepFreeze(config);
@@ -269,6 +311,11 @@ export function summarizeConfig(config: AppConfig): Record<string, unknown> {
     introspection: config.graphql.introspection,
     trustedDocuments: config.graphql.trustedDocuments.enforced ? 'enforced' : 'off',
     webDist: config.http.webDist ?? 'none',
+    files: config.files.storage
+      ? config.files.storage.kind === 's3'
+        ? `s3 ${config.files.storage.bucket}${config.files.storage.endpoint ? ` at ${maskUrl(config.files.storage.endpoint)}` : ''}`
+        : `disk in ${config.files.storage.dir}`
+      : 'none (set S3_BUCKET)',
     listen: `${config.http.host}:${config.http.port}`,
   };
 }
@@ -359,6 +406,14 @@ class EnvReader {
     if (raw === undefined) return fallback;
     if (!/^[\x21-\x7e]{1,200}$/.test(raw))
       this.fail(name, '1–200 printable characters without spaces', raw);
+    return raw;
+  }
+
+  /** An S3 bucket name: 3–63 of a–z 0–9 . -, starting and ending with a letter or digit. */
+  bucket(name: string): string | undefined {
+    const raw = this.raw(name);
+    if (raw !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw))
+      this.fail(name, 'an S3 bucket name (3–63 of a–z, 0–9, . and -)', raw);
     return raw;
   }
 

@@ -19,6 +19,8 @@ import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
 import { ResolveMentions } from '../mentions/resolve-mentions';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
+import { AttachmentAccess } from '../../media/attachment-access.use-cases';
+import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -37,9 +39,15 @@ export class SendMessages {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly mentions: ResolveMentions,
+    private readonly attachments: AttachmentAccess,
+    private readonly lifecycle: AttachmentLifecycle,
   ) {}
 
-  /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
+  /**
+   * Idempotent on (sender, clientMessageId): a retry returns the first message. Attachments
+   * (the sender's finalized uploads to this conversation) go with one message only; with at
+   * least one, the body (a caption) may be empty.
+   */
   async send(
     actor: Actor,
     input: {
@@ -47,8 +55,10 @@ export class SendMessages {
       clientMessageId: string;
       body: string;
       replyToId?: string | null;
+      attachmentIds?: readonly string[] | null;
     },
   ): Promise<{ message: Message; created: boolean }> {
+    const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
       typeof input.clientMessageId !== 'string' ||
       !CLIENT_MESSAGE_ID.test(input.clientMessageId)
@@ -59,7 +69,7 @@ export class SendMessages {
       );
     }
     const body = checkText('body', input.body, {
-      min: 1,
+      min: withAttachments ? 0 : 1,
       max: MAX_BODY_LENGTH,
       multiline: true,
       keepVerbatim: true,
@@ -85,6 +95,12 @@ export class SendMessages {
     );
     // After the rate limit: resolving reads up to MAX_MENTIONS memberships.
     const mentions = await this.mentions.resolve(membership, body);
+    const attachmentIds = await this.attachments.reserve(
+      actor,
+      conversation.id,
+      input.attachmentIds,
+      input.clientMessageId,
+    );
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -96,6 +112,7 @@ export class SendMessages {
       mentions,
       createdAt: this.clock.now(),
     });
+    await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
       // A message in a DM shares the sender's details with the recipient (a reply accepts a
@@ -139,6 +156,7 @@ export class SendMessages {
     if (message.deletedAt) return message;
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
+    if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
     return this.publish(membership.conversation, mutation, message);
   }
 

@@ -1,0 +1,220 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiProcess, Collector, ok, removeDataDir, sleep, wsClient } from '../support';
+import {
+  appUser,
+  createGroup,
+  expectNoUnexpectedErrors,
+  newClientId,
+  startMessagingApi,
+  User,
+} from '../messaging/messaging-helpers';
+import {
+  absolute,
+  ATTACHMENT_FIELDS,
+  createUpload,
+  finalize,
+  photoWithLocation,
+  PDF,
+  putBytes,
+  sendWith,
+  storedFiles,
+  upload,
+} from './attachment-helpers';
+
+const MAX = 1024 * 1024;
+
+describe('attachments: upload, finalize, send, serve (embedded disk storage)', () => {
+  let api: ApiProcess;
+  let ada: User;
+  let ben: User;
+  let group: string;
+
+  beforeAll(async () => {
+    api = await startMessagingApi({ UPLOAD_MAX_BYTES: String(MAX) });
+    [ada, ben] = await Promise.all([appUser(api, 'Ada'), appUser(api, 'Ben')]);
+    group = await createGroup(api, ada, [ben], 'Photos');
+  });
+
+  afterAll(async () => {
+    if (!api) return;
+    expectNoUnexpectedErrors(api);
+    await api.stop();
+    removeDataDir(api);
+  });
+
+  it('publishes the upload limits', async () => {
+    const { uploadLimits } = await ok(
+      api,
+      '{ uploadLimits { maxBytes userQuotaBytes tenantQuotaBytes usedBytes maxAttachmentsPerMessage } }',
+      {},
+      ada.token,
+    );
+    expect(uploadLimits).toMatchObject({
+      maxBytes: MAX,
+      userQuotaBytes: 1024 * 1024 * 1024,
+      tenantQuotaBytes: 0,
+      maxAttachmentsPerMessage: 10,
+    });
+  });
+
+  it('a photo: EXIF location dropped, orientation applied, thumbnail and placeholder; the other member sees it live and opens it inline', async () => {
+    const photo = await photoWithLocation();
+    expect(photo.includes('ChatterCam')).toBe(true);
+    const benClient = wsClient(api, ben.token);
+    const events = new Collector(
+      benClient,
+      `subscription { chatEvents { __typename ... on MessageAdded { message { id body attachments { ${ATTACHMENT_FIELDS} } } } } }`,
+    );
+    try {
+      await sleep(300);
+      const { id, finalized, put } = await upload(
+        api,
+        ada,
+        group,
+        'Sunset ☀️ été.jpg',
+        'image/jpeg',
+        photo,
+      );
+      expect(put.status).toBe(201);
+      expect(finalized.errors).toBeUndefined();
+      const att = finalized.data!.finalizeUpload;
+      expect(att).toMatchObject({
+        id,
+        kind: 'IMAGE',
+        status: 'READY',
+        name: 'Sunset ☀️ été.jpg',
+        type: 'image/jpeg',
+        width: 48,
+        height: 64,
+      });
+      expect(att.placeholder).toMatch(/^data:image\/webp;base64,/);
+      expect(att.thumbnailUrl).toMatch(/^\/files\/thumbnail\//);
+
+      const sent = await sendWith(api, ada, group, [id], 'look');
+      expect(sent.errors).toBeUndefined();
+      expect(sent.data!.sendMessage.attachments.map((a) => a.id)).toEqual([id]);
+
+      const [event] = await events.until(
+        (items) => items.some((i) => i.chatEvents.message?.id === sent.data!.sendMessage.id),
+        10_000,
+        'MessageAdded with the photo',
+      );
+      const seen = event!.chatEvents.message.attachments[0];
+      expect(seen).toMatchObject({ id, kind: 'IMAGE', width: 48, height: 64 });
+
+      const full = await fetch(absolute(api, seen.url));
+      expect(full.status).toBe(200);
+      expect(full.headers.get('content-type')).toBe('image/jpeg');
+      expect(full.headers.get('content-disposition')).toMatch(/^inline;/);
+      expect(full.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(full.headers.get('content-security-policy')).toContain('sandbox');
+      const bytes = Buffer.from(await full.arrayBuffer());
+      expect(bytes.includes('ChatterCam')).toBe(false);
+      const meta = await sharp(bytes).metadata();
+      expect(meta.exif).toBeUndefined();
+      expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([48, 64, 1]);
+
+      const thumb = await fetch(absolute(api, seen.thumbnailUrl));
+      expect(thumb.status).toBe(200);
+      expect(thumb.headers.get('content-type')).toBe('image/webp');
+      expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).format).toBe('webp');
+    } finally {
+      events.stop();
+      await benClient.dispose();
+    }
+  });
+
+  it('a PDF is a FILE served as a download (Content-Disposition: attachment) with ranges', async () => {
+    const { id, finalized } = await upload(
+      api,
+      ada,
+      group,
+      'report "Q3".pdf',
+      'application/pdf',
+      PDF,
+    );
+    expect(finalized.data!.finalizeUpload).toMatchObject({
+      kind: 'FILE',
+      type: 'application/pdf',
+      size: PDF.length,
+      thumbnailUrl: null,
+    });
+    const sent = await sendWith(api, ada, group, [id], 'the report');
+    const url = absolute(api, sent.data!.sendMessage.attachments[0]!.url!);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="report _Q3_.pdf"; filename*=UTF-8''${encodeURIComponent('report "Q3".pdf')}`,
+    );
+    expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
+    const part = await fetch(url, { headers: { range: 'bytes=0-3' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 0-3/${PDF.length}`);
+    expect(await part.text()).toBe('%PDF');
+    // Ben reads the same message and gets his own link to it.
+    const { messages } = await ok(
+      api,
+      `query($c:ID!){ messages(conversationId:$c, last: 5){ edges { node { id attachments { id url } } } } }`,
+      { c: group },
+      ben.token,
+    );
+    const node = messages.edges.find(
+      (e: { node: { id: string } }) => e.node.id === sent.data!.sendMessage.id,
+    ).node;
+    expect(node.attachments[0].id).toBe(id);
+    expect(node.attachments[0].url).not.toBe(sent.data!.sendMessage.attachments[0]!.url);
+    expect((await fetch(absolute(api, node.attachments[0].url))).status).toBe(200);
+  });
+
+  it('several files in one message keep their order; a caption may be empty', async () => {
+    const a = await upload(api, ada, group, 'one.txt', 'text/plain', Buffer.from('first file'));
+    const b = await upload(api, ada, group, 'two.txt', 'text/plain', Buffer.from('second file'));
+    const sent = await sendWith(api, ada, group, [b.id, a.id]);
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data!.sendMessage.body).toBe('');
+    expect(sent.data!.sendMessage.attachments.map((x) => x.name)).toEqual(['two.txt', 'one.txt']);
+    expect(sent.data!.sendMessage.attachments[0]!.type).toBe('text/plain');
+  });
+
+  it('a retry of the same send returns the same message with its attachments', async () => {
+    const a = await upload(api, ada, group, 'retry.txt', 'text/plain', Buffer.from('retry'));
+    const key = newClientId();
+    const first = await sendWith(api, ada, group, [a.id], 'once', key);
+    const again = await sendWith(api, ada, group, [a.id], 'once', key);
+    expect(again.data!.sendMessage.id).toBe(first.data!.sendMessage.id);
+    expect(again.data!.sendMessage.attachments.map((x) => x.id)).toEqual([a.id]);
+  });
+
+  it('a message without body and without attachments is still refused', async () => {
+    const res = await sendWith(api, ada, group, []);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('uploads count against the published usage', async () => {
+    const { uploadLimits } = await ok(api, '{ uploadLimits { usedBytes } }', {}, ada.token);
+    expect(uploadLimits.usedBytes).toBeGreaterThan(PDF.length);
+    const { uploadLimits: bens } = await ok(api, '{ uploadLimits { usedBytes } }', {}, ben.token);
+    expect(bens.usedBytes).toBe(0);
+  });
+
+  it('createUpload hands out a PUT path on the API that expires', async () => {
+    const res = await createUpload(api, ada, {
+      conversationId: group,
+      fileName: 'x.bin',
+      byteSize: 10,
+      contentType: 'application/octet-stream',
+    });
+    const target = res.data!.createUpload.upload;
+    expect(target.method).toBe('PUT');
+    expect(target.url).toMatch(/^\/files\/upload\//);
+    expect(new Date(target.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect((await putBytes(api, target, Buffer.alloc(10, 1))).status).toBe(201);
+    // The same target cannot be used twice.
+    const again = await putBytes(api, target, Buffer.alloc(10, 2));
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('CONFLICT');
+    expect((await finalize(api, ada, res.data!.createUpload.attachment.id)).errors).toBeUndefined();
+    expect(storedFiles(api, res.data!.createUpload.attachment.id)).toHaveLength(1);
+  });
+});
