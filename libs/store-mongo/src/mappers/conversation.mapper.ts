@@ -63,6 +63,8 @@ export const toLoggedEvent = (r: ConversationEventRecord): LoggedEvent => {
       return { kind: r.kind, seq: r.seq, userId: r.userId!, change: r.change!, at: r.at };
     case 'CONVERSATION_CHANGED':
       return { kind: r.kind, seq: r.seq, at: r.at };
+    case 'VOID':
+      throw new Error(`seq ${r.seq} is void: it has no event`);
   }
 };
 
