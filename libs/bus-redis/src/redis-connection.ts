@@ -17,7 +17,9 @@ export interface RedisConnectionOptions {
    * Liveness check of each connection: a PING every `healthCheckMs` (default 5 s; 0 = off) that
    * must be answered within `healthTimeoutMs` (default 3 s), otherwise the connection is dropped
    * and opened again. A connection whose packets vanish (no reset, no FIN) is otherwise never
-   * noticed: its commands and subscriptions would hang for good.
+   * noticed: its commands and subscriptions would hang for good. With the check on, any command
+   * (also the handshake of a reconnect, before the connection is ready and pinged) that gets no
+   * byte back within `healthTimeoutMs` drops the connection too.
    */
   healthCheckMs?: number;
   healthTimeoutMs?: number;
@@ -152,7 +154,12 @@ export class RedisConnection {
   ): Promise<Redis> {
     const min = options.reconnectMinMs ?? 100;
     const max = options.reconnectMaxMs ?? 5000;
+    const checked = (options.healthCheckMs ?? 5_000) > 0;
     const redisOptions: RedisOptions = {
+      // The connect timeout ends when TCP connects; a handshake (CLIENT SETNAME, the ready
+      // check's INFO) swallowed by a silent peer would leave the client connecting forever,
+      // where the PING check, which only runs on ready connections, never looks.
+      ...(checked ? { socketTimeout: options.healthTimeoutMs ?? 3_000 } : {}),
       lazyConnect: true,
       connectionName: name,
       connectTimeout: options.connectTimeoutMs ?? 10_000,

@@ -141,4 +141,41 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
       await proxy.close();
     }
   });
+
+  it('gives up a reconnect whose handshake goes unanswered (TCP connects, nothing answers) and tries again', async () => {
+    const proxy = await FaultProxy.start({ port: Number(new URL(redis.url).port) });
+    const bus = await RedisEventBus.connect(`redis://127.0.0.1:${proxy.port}`, {
+      reconnectMaxMs: 200,
+      healthCheckMs: 200,
+      healthTimeoutMs: 300,
+      onError: quiet,
+    });
+    const publisher = await RedisEventBus.connect(redis.url);
+    try {
+      const changes: boolean[] = [];
+      bus.onConnectionChange((up) => changes.push(up));
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      proxy.blackhole();
+      // The connections are reset: the clients reconnect at once, and the proxy accepts the new
+      // TCP connections inside the black hole, so their handshakes go unanswered...
+      const before = proxy.stats().accepted;
+      proxy.resetAll();
+      await eventually(
+        () => expect(proxy.stats().accepted).toBeGreaterThanOrEqual(before + 2),
+        5_000,
+      );
+      await sleep(100);
+      // ...and stay unanswered for good: only a timeout on the handshake can tell.
+      proxy.heal('drop');
+      await eventually(() => expect(changes.at(-1)).toBe(true), 10_000);
+      expect(changes[0]).toBe(false);
+      await publisher.publish(topic, 'after');
+      await eventually(() => expect(got).toEqual(['after']));
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await proxy.close();
+    }
+  });
 });

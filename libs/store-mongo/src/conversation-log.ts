@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { LoggedEvent } from '@chatter/core';
+import { LoggedEvent, SettledSeqs } from '@chatter/core';
 import type { ClientSession, Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { fromLoggedEvent, toLoggedEvent } from './mappers/conversation.mapper';
 import { isDuplicateKey } from './mongo-errors';
-import { readOptions, writeOptions } from './mongo-write';
+import { DURABLE_WRITE_CONCERN, readOptions, writeOptions } from './mongo-write';
 import {
   CONVERSATION_EVENT_MODEL,
   ConversationEventRecord,
@@ -12,6 +12,9 @@ import {
 import { CONVERSATION_MODEL, ConversationRecord } from './schemas/conversation.schema';
 import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
 import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
+
+/** A write older than this whose entry is recorded but not committed belongs to a dead writer. */
+const WRITER_STALE_MS = 10_000;
 
 /*
  * The ordered log of a conversation, and how writes that record in it stay correct without a
@@ -48,6 +51,18 @@ import { MESSAGE_MODEL, MessageRecord } from './schemas/message.schema';
  *
  * Where the server supports transactions (replica set, mongos) the same steps run in one
  * transaction, which also serialises writers of a conversation on its document.
+ *
+ * A reader that waited in vain for a seq (a stream behind a hole) settles it (`settle`), so that
+ * the seq cannot commit after the reader passed it:
+ *   - no entry yet: a VOID entry takes the seq under the unique index; the writer's record then
+ *     fails as a duplicate and it reserves a later seq (`reserveAndRecord`, reactions' `ensure`);
+ *   - a MESSAGE_ADDED entry not committed: the seq is added to the claimed message's `voidSeqs`
+ *     unless the message already has its seq; the commit requires the seq not to be there, so
+ *     exactly one of the two wins, on one document, and a losing writer reserves a later seq;
+ *   - any other entry not committed (its commit mark may be raised by a later change too) stays
+ *     pending while its write is recent, and counts as void once it is older than a live writer
+ *     can be.
+ * VOID entries never show (`listVisible`).
  */
 
 /** Derived fields changed in the same atomic write as a seq reservation. */
@@ -141,13 +156,16 @@ export class MongoConversationLog {
     );
   }
 
-  /** Records an entry unless its seq already has one (rolling a stale claim forward). */
+  /**
+   * Records an entry unless its seq already has one (rolling a stale claim forward). False when
+   * a reader voided the seq first: the caller must take a later seq.
+   */
   async ensure(
     tenantId: string,
     conversationId: string,
     entry: LoggedEvent,
     session: ClientSession | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       const {
         tenantId: _t,
@@ -165,6 +183,11 @@ export class MongoConversationLog {
     } catch (err) {
       if (!isDuplicateKey(err) || session) throw err;
     }
+    const recorded = await this.events
+      .findOne({ tenantId, conversationId, seq: entry.seq }, { kind: 1 }, readOptions(session))
+      .lean<Pick<ConversationEventRecord, 'kind'>>()
+      .exec();
+    return recorded?.kind !== 'VOID';
   }
 
   /**
@@ -204,6 +227,74 @@ export class MongoConversationLog {
       cursor = docs[docs.length - 1].seq;
     }
     return out;
+  }
+
+  /**
+   * Settles the seqs after `afterSeq` up to `upToSeq` (see the comment at the top of this file):
+   * returns the committed entries; the other seqs are void for good, except `pending` ones.
+   */
+  async settle(
+    tenantId: string,
+    conversationId: string,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<SettledSeqs> {
+    const conversation = await this.conversations
+      .findOne({ _id: conversationId, tenantId }, { lastSeq: 1 })
+      .lean<Pick<ConversationRecord, 'lastSeq'>>()
+      .exec();
+    const upTo = Math.min(upToSeq, conversation?.lastSeq ?? 0);
+    if (upTo <= afterSeq) return { entries: [], pending: [] };
+    const range = { tenantId, conversationId, seq: { $gt: afterSeq, $lte: upTo } };
+    const find = () =>
+      this.events.find(range).sort({ seq: 1 }).lean<ConversationEventRecord[]>().exec();
+    // 1. Seqs without an entry: void them (a writer recording meanwhile wins the seq instead).
+    const present = new Set((await find()).map((d) => d.seq));
+    const voids: ConversationEventRecord[] = [];
+    for (let seq = afterSeq + 1; seq <= upTo; seq++)
+      if (!present.has(seq))
+        voids.push({ tenantId, conversationId, seq, kind: 'VOID', at: new Date() });
+    if (voids.length > 0) {
+      try {
+        await this.events.collection.insertMany(voids, {
+          ordered: false,
+          writeConcern: DURABLE_WRITE_CONCERN,
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    // 2. Entries recorded but not committed: stop their commit where that can be done.
+    const docs = (await find()).filter((d) => d.kind !== 'VOID');
+    const committed = new Set(
+      (await this.committed(tenantId, conversationId, docs)).map((d) => d.seq),
+    );
+    const pending: number[] = [];
+    for (const d of docs) {
+      if (committed.has(d.seq)) continue;
+      if (d.kind === 'MESSAGE_ADDED') {
+        const voided = await this.messages
+          .updateOne(
+            { _id: d.messageId, tenantId, seq: { $exists: false } },
+            { $addToSet: { voidSeqs: d.seq } },
+            writeOptions(undefined),
+          )
+          .exec();
+        if (voided.matchedCount === 1) continue;
+        const message = await this.messages
+          .findOne({ _id: d.messageId, tenantId }, { seq: 1 })
+          .lean<Pick<MessageRecord, 'seq'>>()
+          .exec();
+        // Committed meanwhile; otherwise under another seq, or gone: this one stays empty.
+        if (message?.seq === d.seq) committed.add(d.seq);
+      } else if (Date.now() - d.at.getTime() < WRITER_STALE_MS) {
+        pending.push(d.seq);
+      }
+    }
+    return {
+      entries: docs.filter((d) => committed.has(d.seq)).map(toLoggedEvent),
+      pending,
+    };
   }
 
   /** The entries whose commit mark reaches them (see the comment at the top of this file). */
@@ -251,6 +342,8 @@ export class MongoConversationLog {
     const opSeqByUser = new Map(members.map((m) => [m.userId, m.opSeq ?? 0]));
     return docs.filter((d) => {
       switch (d.kind) {
+        case 'VOID':
+          return false;
         case 'MESSAGE_ADDED':
           return messageById.get(d.messageId!)?.seq === d.seq;
         case 'MESSAGE_UPDATED':

@@ -19,6 +19,7 @@ import {
   NewMember,
   Page,
   PageRequest,
+  SettledSeqs,
   TenantId,
   UserId,
   invalid,
@@ -572,6 +573,15 @@ export class MongoConversationRepository extends ConversationRepository {
   ): Promise<LoggedEvent[]> {
     if (!hasRoom(limit)) return [];
     return this.log.listVisible(tenantId, conversationId, afterSeq, limit);
+  }
+
+  override settleSeqs(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<SettledSeqs> {
+    return this.log.settle(tenantId, conversationId, afterSeq, upToSeq);
   }
 
   private byUniqueKey(tenantId: string, uniqueKey: string): Promise<ConversationRecord | null> {

@@ -39,6 +39,8 @@ import {
 
 /** A claim older than this belongs to a writer that died; the next attempt completes it. */
 export const CLAIM_STALE_MS = 10_000;
+/** How many seqs an append tries when readers keep voiding them before it commits. */
+const MAX_VOIDED_ATTEMPTS = 5;
 /** How long an append waits for a concurrent append of the same key before answering UNAVAILABLE. */
 const CLAIM_WAIT_MS = 3_000;
 
@@ -434,10 +436,22 @@ export class MongoMessageRepository extends MessageRepository {
     return rs.map((r) => ({ message: toMessage(r), rank: r.score }));
   }
 
-  /** Completes a claimed message: reserve, record, commit (its seq), then the derived fields. */
+  /**
+   * Completes a claimed message: reserve, record, commit (its seq), then the derived fields. A
+   * seq a reader voided before the commit (`voidSeqs`) is given up for a later one.
+   */
   private async completeClaim(claim: MessageRecord): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.completeClaimOnce(claim);
+      if (outcome !== 'voided') return outcome;
+      if (attempt >= MAX_VOIDED_ATTEMPTS)
+        throw new DomainError('UNAVAILABLE', 'message could not be stored; retry');
+    }
+  }
+
+  private async completeClaimOnce(claim: MessageRecord): Promise<AppendResult | 'voided'> {
     const outcome = await this.tx.run(
-      async (session): Promise<AppendResult & { hole?: number }> => {
+      async (session): Promise<(AppendResult & { hole?: number }) | 'voided'> => {
         // The last message moves with the reservation, so it follows seq order.
         const logged = await this.log.reserveAndRecord(
           claim.tenantId,
@@ -461,10 +475,15 @@ export class MongoMessageRepository extends MessageRepository {
         }
         const [event] = logged.entries;
         const committed = await this.updateMessage(
-          { _id: claim._id, tenantId: claim.tenantId, seq: { $exists: false } },
+          {
+            _id: claim._id,
+            tenantId: claim.tenantId,
+            seq: { $exists: false },
+            voidSeqs: { $ne: event.seq },
+          },
           { seq: event.seq },
           session,
-          { claimedAt: 1 },
+          { claimedAt: 1, voidSeqs: 1 },
         );
         if (!committed) {
           // Another attempt completed this claim first; this seq stays a hole.
@@ -472,6 +491,8 @@ export class MongoMessageRepository extends MessageRepository {
             .findOne({ _id: claim._id, tenantId: claim.tenantId }, null, readOptions(session))
             .lean<MessageRecord>()
             .exec();
+          // A reader gave up waiting for this seq and voided it: take a later one.
+          if (current && !current.seq && current.voidSeqs?.includes(event.seq)) return 'voided';
           if (!current?.seq)
             throw new DomainError('UNAVAILABLE', 'message could not be stored; retry');
           return { message: toMessage(current), event: null, created: false, hole: event.seq };
@@ -479,6 +500,7 @@ export class MongoMessageRepository extends MessageRepository {
         return { message: toMessage(committed), event, created: true };
       },
     );
+    if (outcome === 'voided') return outcome;
     const { hole, ...result } = outcome;
     if (hole !== undefined) await this.log.discard(claim.tenantId, claim.conversationId, hole);
     if (result.created) await this.touchMembers(result.message);
@@ -598,62 +620,58 @@ export class MongoMessageRepository extends MessageRepository {
    * Completes a claimed (or staged, when rolling forward) reaction: reserve a seq and stage it on
    * the reaction, record the entry, raise the message's mark.
    */
-  private async completeReactionAdd(
+  private completeReactionAdd(
     r: ReactionDoc,
     session: ClientSession | undefined,
   ): Promise<MessageMutation | null> {
-    let seq = r.seq;
-    if (seq === undefined || seq === null) {
-      const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
-      if (!reserved) return null;
-      seq = reserved.lastSeq;
-      const staged = await this.reactionDocs
-        .updateOne(
-          { _id: r._id, seq: { $exists: false } },
-          { $set: { seq } },
-          writeOptions(session),
-        )
-        .exec();
-      if (staged.modifiedCount !== 1) return null; // a concurrent roll-forward staged it: this seq is a hole
-    }
-    const event: LoggedEvent = {
-      kind: 'MESSAGE_UPDATED',
-      seq,
-      messageId: r.messageId,
-      at: r.createdAt,
-    };
-    await this.log.ensure(r.tenantId, r.conversationId, event, session);
-    const message = await this.raiseMark(r, seq, session);
-    return message ? { message: toMessage(message), event } : null;
+    return this.completeReactionChange(r, 'seq', r.createdAt, session);
   }
 
   /** The same for a claimed removal: stage `removedSeq`, record, raise the mark. */
-  private async completeReactionRemoval(
+  private completeReactionRemoval(
     r: ReactionDoc,
     session: ClientSession | undefined,
   ): Promise<MessageMutation | null> {
-    let seq = r.removedSeq;
-    if (seq === undefined || seq === null) {
-      const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
-      if (!reserved) return null;
-      seq = reserved.lastSeq;
-      const staged = await this.reactionDocs
-        .updateOne(
-          { _id: r._id, removedSeq: { $exists: false } },
-          { $set: { removedSeq: seq } },
-          writeOptions(session),
-        )
+    return this.completeReactionChange(r, 'removedSeq', r.removedAt ?? r.createdAt, session);
+  }
+
+  /**
+   * Stages a seq in the reaction's `field` (unless one is staged), records the entry, raises the
+   * mark. A staged seq a reader voided before its entry was recorded is unstaged for a later one.
+   */
+  private async completeReactionChange(
+    r: ReactionDoc,
+    field: 'seq' | 'removedSeq',
+    at: Date,
+    session: ClientSession | undefined,
+  ): Promise<MessageMutation | null> {
+    let seq = r[field];
+    for (let attempt = 1; ; attempt++) {
+      if (seq === undefined || seq === null) {
+        const reserved = await this.log.reserve(r.tenantId, r.conversationId, 1, session);
+        if (!reserved) return null;
+        seq = reserved.lastSeq;
+        const staged = await this.reactionDocs
+          .updateOne(
+            { _id: r._id, [field]: { $exists: false } },
+            { $set: { [field]: seq } },
+            writeOptions(session),
+          )
+          .exec();
+        if (staged.modifiedCount !== 1) return null; // a concurrent roll-forward staged it: this seq is a hole
+      }
+      const event: LoggedEvent = { kind: 'MESSAGE_UPDATED', seq, messageId: r.messageId, at };
+      if (await this.log.ensure(r.tenantId, r.conversationId, event, session)) {
+        const message = await this.raiseMark(r, seq, session);
+        return message ? { message: toMessage(message), event } : null;
+      }
+      if (attempt >= MAX_VOIDED_ATTEMPTS)
+        throw new DomainError('UNAVAILABLE', 'reaction could not be stored; retry');
+      const unstaged = await this.reactionDocs
+        .updateOne({ _id: r._id, [field]: seq }, { $unset: { [field]: 1 } }, writeOptions(session))
         .exec();
-      if (staged.modifiedCount !== 1) return null;
+      if (unstaged.modifiedCount !== 1) return null; // a concurrent roll-forward moved it on
+      seq = undefined;
     }
-    const event: LoggedEvent = {
-      kind: 'MESSAGE_UPDATED',
-      seq,
-      messageId: r.messageId,
-      at: r.removedAt ?? r.createdAt,
-    };
-    await this.log.ensure(r.tenantId, r.conversationId, event, session);
-    const message = await this.raiseMark(r, seq, session);
-    return message ? { message: toMessage(message), event } : null;
   }
 }

@@ -1,14 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  ChatStreams,
   ConversationRepository,
+  ConversationWatch,
+  CoreSettings,
+  HOLE_WAIT_MS,
+  InMemoryEventBus,
+  ManualClock,
   MessageRepository,
   NewMember,
+  PublishErrorReporter,
+  RealtimePublisher,
+  StreamItem,
   TenantRepository,
+  TopicRouter,
   User,
   UserRepository,
+  UserViewPolicy,
 } from '@chatter/core';
 import {
   StoreUnderTest,
@@ -28,6 +39,7 @@ import { CLAIM_STALE_MS } from './mongo-message.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreModule } from './mongo-store.module';
 import { MongoStore, createMongoStore } from './create-mongo-store';
+import { modelsOf } from './mongo-models';
 import { MongoTransactionMode } from './mongo-store.options';
 
 const hasMongo = requireService('mongo', 'MongoDB store');
@@ -71,6 +83,37 @@ async function probeTextSearch(): Promise<boolean> {
   } finally {
     await store.cleanup();
   }
+}
+
+/**
+ * Holds the first call of `model[method]` whose arguments `matches` until `release()` — a writer
+ * whose connection stalls at that step — and resolves `reached` once it is held.
+ */
+function stallOnce(
+  model: object,
+  method: 'findOneAndUpdate' | 'insertMany' | 'updateOne',
+  matches: (...args: unknown[]) => boolean,
+): { reached: Promise<void>; release: () => void } {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  const gate = new Promise<void>((r) => (release = r));
+  const target = model as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[method]!.bind(model);
+  let done = false;
+  vi.spyOn(target, method).mockImplementation((...args: unknown[]) => {
+    const result = original(...args);
+    if (done || !matches(...args)) return result;
+    done = true;
+    reach();
+    if (method === 'insertMany') return gate.then(() => result);
+    // A query: runs only when executed, so the write itself waits for the gate.
+    const query = result as { exec: () => Promise<unknown> };
+    const exec = query.exec.bind(query);
+    query.exec = () => gate.then(exec);
+    return query;
+  });
+  return { reached, release };
 }
 
 describe.skipIf(!hasMongo)('MongoDB store', () => {
@@ -293,6 +336,136 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
       expect(await store.conversations.getMember(t, conversation.id, users[1].id)).not.toBeNull();
     });
 
+    describe('settling seqs a reader gave up waiting for', () => {
+      const seqOf = (u: unknown): unknown =>
+        (u as { $set?: { seq?: unknown } } | undefined)?.$set?.seq;
+
+      it('voids a message seq whose commit stalls: the append commits under a later seq, the void one never shows', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(t);
+        const first = await store.messages.append(aMessage(t, conversation.id, users[0].id));
+        // The writer of seq 2 reserved it and recorded its entry; its commit stalls.
+        const stall = stallOnce(
+          modelsOf(store.connection).messages,
+          'findOneAndUpdate',
+          (_filter, update) => seqOf(update) !== undefined,
+        );
+        const stalled = store.messages.append(aMessage(t, conversation.id, users[0].id));
+        await stall.reached;
+        const third = await store.messages.append(aMessage(t, conversation.id, users[1].id));
+        expect(third.event!.seq).toBe(3);
+
+        const settled = await store.conversations.settleSeqs(t, conversation.id, 1, 3);
+        expect(settled).toEqual({ entries: [third.event], pending: [] });
+
+        stall.release();
+        const late = await stalled;
+        expect(late.created).toBe(true);
+        expect(late.event!.seq).toBe(4);
+        expect(late.message.seq).toBe(4);
+        expect(
+          (await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq),
+        ).toEqual([1, 3, 4]);
+        // Settling again agrees, and history holds each message once, under its final seq.
+        expect(await store.conversations.settleSeqs(t, conversation.id, 0, 4)).toEqual({
+          entries: [first.event, third.event, late.event],
+          pending: [],
+        });
+        expect(
+          (
+            await store.messages.listBySeq(t, conversation.id, { limit: 10, direction: 'forward' })
+          ).map((m) => m.seq),
+        ).toEqual([1, 3, 4]);
+        expect(await store.messages.countUnread(t, conversation.id, users[1].id, 0)).toBe(2);
+      });
+
+      it('voids a seq whose entry is not recorded yet: the writer’s record fails and it takes a later seq', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(t);
+        await store.messages.append(aMessage(t, conversation.id, users[0].id));
+        const stall = stallOnce(modelsOf(store.connection).events, 'insertMany', () => true);
+        const stalled = store.messages.append(aMessage(t, conversation.id, users[0].id));
+        await stall.reached;
+        const third = await store.messages.append(aMessage(t, conversation.id, users[1].id));
+        expect(third.event!.seq).toBe(3);
+
+        expect(await store.conversations.settleSeqs(t, conversation.id, 1, 3)).toEqual({
+          entries: [third.event],
+          pending: [],
+        });
+        stall.release();
+        const late = await stalled;
+        expect(late.event!.seq).toBe(4);
+        expect(
+          (await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq),
+        ).toEqual([1, 3, 4]);
+      });
+
+      it('voids a reaction seq staged before its entry: the reaction is staged again under a later seq', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(t);
+        const { message } = await store.messages.append(aMessage(t, conversation.id, users[0].id));
+        // The reaction's entry is written by an upsert; it stalls.
+        const stall = stallOnce(
+          modelsOf(store.connection).events,
+          'updateOne',
+          (_filter, _update, options) => (options as { upsert?: boolean })?.upsert === true,
+        );
+        const reacting = store.messages.addReaction(t, message.id, users[1].id, '👍', nextTime());
+        await stall.reached;
+        const third = await store.messages.append(aMessage(t, conversation.id, users[1].id));
+        expect(third.event!.seq).toBe(3);
+        expect(await store.conversations.settleSeqs(t, conversation.id, 1, 3)).toEqual({
+          entries: [third.event],
+          pending: [],
+        });
+        stall.release();
+        const reacted = await reacting;
+        expect(reacted?.event.seq).toBe(4);
+        expect(
+          (await store.conversations.listEvents(t, conversation.id, 0, 10)).map((e) => e.seq),
+        ).toEqual([1, 3, 4]);
+        expect(await store.messages.reactions(t, [message.id], users[1].id)).toEqual([
+          { messageId: message.id, emoji: '👍', count: 1, mine: true },
+        ]);
+      });
+
+      it('leaves an uncommitted entry of another kind pending while its write is recent', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(t);
+        await store.messages.append(aMessage(t, conversation.id, users[0].id));
+        await store.connection
+          .collection('conversations')
+          .updateOne({ _id: conversation.id as never }, { $inc: { lastSeq: 2 } });
+        // Seq 2: a membership change recorded a moment ago, not committed yet; seq 3: one whose
+        // writer died long ago.
+        await store.connection.collection('conversation_events').insertMany([
+          {
+            tenantId: t,
+            conversationId: conversation.id,
+            seq: 2,
+            kind: 'MEMBERSHIP_CHANGED',
+            userId: users[1].id,
+            change: 'REMOVED',
+            at: new Date(),
+          },
+          {
+            tenantId: t,
+            conversationId: conversation.id,
+            seq: 3,
+            kind: 'MEMBERSHIP_CHANGED',
+            userId: users[1].id,
+            change: 'ROLE_CHANGED',
+            at: new Date(Date.now() - 60_000),
+          },
+        ]);
+        expect(await store.conversations.settleSeqs(t, conversation.id, 1, 3)).toEqual({
+          entries: [],
+          pending: [2],
+        });
+      });
+    });
+
     it('rolls a reaction staged by a dead writer forward with its own seq, and hides it until then', async () => {
       const t = aTenantId();
       const { conversation, users } = await aChat(t);
@@ -408,6 +581,116 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         .collection('conversations')
         .findOne({ _id: dm.id as never });
       expect(raw?.['pendingMembers']).toBeUndefined();
+    });
+  });
+
+  describe('ChatStream over MongoDB: a writer stalled past HOLE_WAIT_MS', () => {
+    class ThrowingReporter extends PublishErrorReporter {
+      report(error: unknown): void {
+        throw error;
+      }
+    }
+    const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => {
+      const end = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+
+    it('delivers the stalled message live and on resume, after the stream settled the hole it left', async () => {
+      const store = await openStore();
+      const clock = new ManualClock(Date.now());
+      const settings = new CoreSettings({ replayLimit: 50, reconcileIntervalMs: 0 });
+      const bus = new InMemoryEventBus();
+      const router = new TopicRouter(bus);
+      const publisher = new RealtimePublisher(bus, new ThrowingReporter());
+      const streams = new ChatStreams(
+        router,
+        store.conversations,
+        store.messages,
+        store.contacts,
+        store.blocks,
+        new UserViewPolicy(store.contacts, store.blocks),
+        new ConversationWatch(store.conversations, settings),
+        settings,
+        clock,
+      );
+      const opened: { stop(): Promise<void> }[] = [];
+      try {
+        const t = aTenantId();
+        const [ada, bob] = await seedUsers(store, t, 2);
+        const c = await store.conversations.create(aConversation(t), [
+          { userId: ada.id, role: 'OWNER' },
+          { userId: bob.id, role: 'MEMBER' },
+        ]);
+        // Stores and publishes a message, as SendMessages does.
+        const send = async (append: ReturnType<typeof store.messages.append>) => {
+          const { message, event } = await append;
+          await publisher.toConversation({
+            type: 'MESSAGE_ADDED',
+            tenantId: t,
+            conversationId: c.id,
+            seq: event!.seq,
+            message,
+          });
+          return message;
+        };
+        const open = (afterSeq: number) => {
+          const items: StreamItem[] = [];
+          const stream = streams.open(
+            { tenantId: t, userId: bob.id, sessionId: 's' } as never,
+            [{ conversationId: c.id, afterSeq }],
+            (item) => items.push(item),
+          );
+          opened.push(stream);
+          const bodies = () =>
+            items.flatMap((i) =>
+              i.kind === 'event' && i.event.type === 'MESSAGE_ADDED' ? [i.event.message.body] : [],
+            );
+          return { stream, bodies };
+        };
+
+        const live = open(0);
+        await live.stream.started;
+        await send(store.messages.append(aMessage(t, c.id, ada.id, { body: 'one' })));
+        await until('one', () => live.bodies().includes('one'));
+
+        // Ada's instance reserved seq 2 and recorded its entry; its commit stalls (a black hole
+        // between it and the store) while Bob's instance stores and publishes seq 3.
+        const stall = stallOnce(
+          modelsOf(store.connection).messages,
+          'findOneAndUpdate',
+          (_filter, update) =>
+            (update as { $set?: { seq?: unknown } } | undefined)?.$set?.seq !== undefined,
+        );
+        const late = send(store.messages.append(aMessage(t, c.id, ada.id, { body: 'late' })));
+        await stall.reached;
+        const three = await send(
+          store.messages.append(aMessage(t, c.id, bob.id, { body: 'three' })),
+        );
+        expect(three.seq).toBe(3);
+        await until('three held behind the hole', () => clock.pendingTimers > 0);
+        expect(live.bodies()).toEqual(['one']);
+
+        // The stream gives up on seq 2 and goes on; then the stalled write completes.
+        clock.advance(HOLE_WAIT_MS);
+        await until('three', () => live.bodies().includes('three'));
+        stall.release();
+        const message = await late;
+        expect(message.seq).toBe(4);
+        await until('the late message, live', () => live.bodies().includes('late'));
+        expect(live.bodies()).toEqual(['one', 'three', 'late']);
+
+        // A client that resumes with the cursor it had after 'three' gets it too.
+        const resumed = open(3);
+        await resumed.stream.started;
+        expect(resumed.bodies()).toEqual(['late']);
+      } finally {
+        for (const s of opened) await s.stop();
+        router.close();
+        await store.cleanup();
+      }
     });
   });
 

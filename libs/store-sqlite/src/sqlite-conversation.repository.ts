@@ -17,6 +17,7 @@ import {
   NewMember,
   Page,
   PageRequest,
+  SettledSeqs,
   TenantId,
   UserId,
   invalid,
@@ -582,6 +583,25 @@ export class SqliteConversationRepository extends ConversationRepository {
   ): Promise<LoggedEvent[]> {
     return this.s.events.all(tenantId, conversationId, afterSeq, limit).map(toLoggedEvent);
   }
+
+  /**
+   * Nothing to void here: a seq is taken and its entry recorded in one transaction (also across
+   * processes sharing the file), so a seq up to lastSeq without an entry can never get one.
+   */
+  override async settleSeqs(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<SettledSeqs> {
+    const upTo = Math.min(upToSeq, this.s.lastSeq.get(tenantId, conversationId)?.last_seq ?? 0);
+    if (upTo <= afterSeq) return { entries: [], pending: [] };
+    const entries = this.s.events
+      .all(tenantId, conversationId, afterSeq, upTo - afterSeq)
+      .filter((e) => e.seq <= upTo)
+      .map(toLoggedEvent);
+    return { entries, pending: [] };
+  }
 }
 
 const MEMBER_AS_M = `m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at,
@@ -714,6 +734,9 @@ function prepareStatements(db: Database) {
       { n: number }
     >(`SELECT count(*) AS n FROM members
       WHERE tenant_id = ? AND conversation_id = ? AND read_seq >= ? AND user_id <> ?`),
+    lastSeq: db.prepare<[string, string], { last_seq: number }>(
+      'SELECT last_seq FROM conversations WHERE tenant_id = ? AND id = ?',
+    ),
     events: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}
       FROM events WHERE tenant_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
     notices: db.prepare<[string, string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS}

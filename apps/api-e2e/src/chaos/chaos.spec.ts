@@ -21,9 +21,8 @@ const bus =
   process.env['CHAOS_BUS'] === 'nats' || process.env['CHAOS_BUS'] === 'redis'
     ? process.env['CHAOS_BUS']
     : undefined;
-// Two fixed seeds in the test command (odd: NATS as the bus, even: Redis). Fresh seeds run with
-// `npm run chaos` until a known defect is fixed: a stream that skips a hole can lose a message a
-// stalled writer commits later (see the README's chaos section).
+// Two fixed seeds in the test command (odd: NATS as the bus, even: Redis); `npm run chaos` runs
+// a fresh seed unless given one.
 const seeds = replay !== null ? [replay] : long ? [randomSeed()] : [1, 2];
 const reports: ChaosReport[] = [];
 
@@ -58,6 +57,8 @@ describe('chaos: a cluster under random faults keeps every invariant', () => {
         `seed ${seed} failed (replay it with CHAOS_SEED=${seed}):\n${problems.join('\n')}\n${report.samples.join('\n')}\nfaults:\n${report.faultLog.join('\n')}`,
       ).toEqual([]);
     },
-    (durationS + 240) * 1000,
+    // Generous: on a loaded machine an instance restart alone may take minutes (the faults and
+    // invariants, not this timeout, decide whether the run passes).
+    (Math.ceil(durationS * 1.25) + 600) * 1000,
   );
 });

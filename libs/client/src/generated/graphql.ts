@@ -172,8 +172,8 @@ export type ConversationNotice = {
   title?: Maybe<Scalars['String']['output']>;
 };
 
-export type ConversationNoticePage = {
-  __typename?: 'ConversationNoticePage';
+export type ConversationNoticeConnection = {
+  __typename?: 'ConversationNoticeConnection';
   hasNextPage: Scalars['Boolean']['output'];
   /** Oldest first. */
   notices: Array<ConversationNotice>;
@@ -601,7 +601,7 @@ export type Query = {
   contacts: ContactConnection;
   conversation?: Maybe<Conversation>;
   /** The timeline's lines (membership, role, title and setting changes) after a seq, oldest first; a client shows them between the messages of the same seq range. */
-  conversationNotices: ConversationNoticePage;
+  conversationNotices: ConversationNoticeConnection;
   /** Most recent activity first. */
   conversations: ConversationConnection;
   me: User;
@@ -1158,7 +1158,7 @@ export type ConversationNoticesQueryVariables = Exact<{
 }>;
 
 
-export type ConversationNoticesQuery = { __typename: 'Query', conversationNotices: { __typename: 'ConversationNoticePage', hasNextPage: boolean, notices: Array<{ __typename: 'ConversationNotice', id: string, conversationId: string, seq: number, at: string, kind: NoticeKind, role?: MemberRole | null, title?: string | null, historyVisibility?: HistoryVisibility | null, description?: string | null, actor?: { __typename: 'User', id: string, name: string } | null, member?: { __typename: 'User', id: string, name: string } | null }> } };
+export type ConversationNoticesQuery = { __typename: 'Query', conversationNotices: { __typename: 'ConversationNoticeConnection', hasNextPage: boolean, notices: Array<{ __typename: 'ConversationNotice', id: string, conversationId: string, seq: number, at: string, kind: NoticeKind, role?: MemberRole | null, title?: string | null, historyVisibility?: HistoryVisibility | null, description?: string | null, actor?: { __typename: 'User', id: string, name: string } | null, member?: { __typename: 'User', id: string, name: string } | null }> } };
 
 export type ChatEventsSubscriptionVariables = Exact<{
   since?: InputMaybe<Array<ConversationCursorInput> | ConversationCursorInput>;

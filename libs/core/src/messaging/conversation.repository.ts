@@ -15,6 +15,17 @@ export interface NewMember {
   role: MemberRole;
 }
 
+/** What `settleSeqs` found: the committed entries; every other seq of the range is void, except `pending`. */
+export interface SettledSeqs {
+  /** Committed entries of the range, in seq order. */
+  entries: LoggedEvent[];
+  /**
+   * Seqs whose write is under way and can no longer be stopped: they may still commit (the
+   * reader waits for them a while longer).
+   */
+  pending: number[];
+}
+
 export interface MemberMutation {
   /** The log entry recorded with the change (its seq orders it in the conversation). */
   event: LoggedEvent;
@@ -202,4 +213,20 @@ export abstract class ConversationRepository {
     afterSeq: number,
     limit: number,
   ): Promise<LoggedEvent[]>;
+
+  /**
+   * Settles the seqs after `afterSeq` up to `upToSeq` for a reader that waited for them in vain
+   * (a stream behind a seq hole): returns the entries committed among them, and makes every other
+   * seq of the range void for good, so that a writer still holding one of them can no longer
+   * commit under it (it takes a later seq instead) — except `pending` seqs, whose write has gone
+   * too far to be stopped and may still commit. Seqs above the conversation's lastSeq have not been
+   * given out and are left alone (a reader only asks about seqs below one it has seen). Every instance sharing the store sees the same outcome, so a
+   * seq a reader skipped can never show up afterwards, live or on resume.
+   */
+  abstract settleSeqs(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterSeq: number,
+    upToSeq: number,
+  ): Promise<SettledSeqs>;
 }

@@ -169,8 +169,13 @@ export class ChatStream implements ConversationFollower {
       release: (conversationId, seq, event) => this.release(conversationId, seq, event),
       holeTimedOut: (conversationId, afterSeq, upToSeq) =>
         this.enqueue(async () => {
-          await this.fetchFromStore(conversationId, afterSeq, upToSeq);
-          this.orderer.settleHole(conversationId);
+          try {
+            await this.fetchFromStore(conversationId, afterSeq, upToSeq);
+            await this.settleHole(conversationId);
+          } finally {
+            // Re-arms the timeout while a hole remains (also when the store failed).
+            if (!this.closed) this.orderer.settleHole(conversationId);
+          }
         }),
     });
     this.presenceWatch = new PresenceWatch(actor.userId, MAX_PRESENCE_WATCH, (userId) =>
@@ -448,6 +453,31 @@ export class ChatStream implements ConversationFollower {
   }
 
   /**
+   * A hole that waited HOLE_WAIT_MS in vain (the store read found nothing for it): the store
+   * settles its seqs — committed ones come back, the others are void for good, for every
+   * instance — so skipping them cannot lose a write that commits later (a stalled writer takes
+   * a later seq instead). Seqs still being written (`pending`) keep the hole open.
+   */
+  private async settleHole(conversationId: string): Promise<void> {
+    const hole = this.orderer.expiredHole(conversationId);
+    if (!hole || this.closed || !this.isFollowing(conversationId)) return;
+    const upTo = Math.min(hole.upToSeq, hole.afterSeq + this.deps.settings.replayLimit);
+    const { entries, pending } = await this.deps.conversations.settleSeqs(
+      this.actor.tenantId,
+      conversationId,
+      hole.afterSeq,
+      upTo,
+    );
+    await this.acceptEntries(conversationId, entries);
+    if (this.closed || !this.isFollowing(conversationId)) return;
+    const known = new Set([...entries.map((e) => e.seq), ...pending]);
+    for (let seq = hole.afterSeq + 1; seq <= upTo; seq++) {
+      // A void seq: nothing to show, and nothing can commit under it any more.
+      if (!known.has(seq) && !hole.held.has(seq)) this.orderer.accept(conversationId, seq, null);
+    }
+  }
+
+  /**
    * Reads log entries after `afterSeq` (up to `upTo`) and hands them to the orderer in order,
    * or ResyncRequired when there are more than the replay limit.
    */
@@ -456,7 +486,7 @@ export class ChatStream implements ConversationFollower {
     afterSeq: number,
     upTo?: number,
   ): Promise<void> {
-    const { conversations, messages, settings } = this.deps;
+    const { conversations, settings } = this.deps;
     const { tenantId } = this.actor;
     const limit = settings.replayLimit;
     const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
@@ -466,6 +496,13 @@ export class ChatStream implements ConversationFollower {
       this.resync(conversationId, 'TOO_FAR_BEHIND', conversation?.lastSeq ?? afterSeq);
       return;
     }
+    await this.acceptEntries(conversationId, relevant);
+  }
+
+  /** Renders log entries (seq order) into events and hands them to the orderer. */
+  private async acceptEntries(conversationId: string, relevant: LoggedEvent[]): Promise<void> {
+    const { conversations, messages } = this.deps;
+    const { tenantId } = this.actor;
     // Entries another stream replayed a moment ago are reused (same event object: rendered once).
     const shared = this.deps.replayed;
     const cached = relevant.map((e) => shared.get(tenantId, conversationId, e.seq));

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock';
 import { HOLE_WAIT_MS, SeqOrderer } from './seq-orderer';
 
-/** An orderer over a fake clock whose "store" is `stored` (seq → event) for hole fills. */
+/**
+ * An orderer over a fake clock whose "store" is `stored` (seq → event) for hole fills. Settling
+ * a hole voids what the store lacks (released as null), as ConversationRepository.settleSeqs does;
+ * `noStore` models a store that finds nothing, `unreachable` one that cannot settle either.
+ */
 function harness(stored: Map<number, string> = new Map()) {
   const clock = new ManualClock(1_000_000);
   const released: { conversationId: string; seq: number; event: string | null }[] = [];
   const holes: { conversationId: string; afterSeq: number; upToSeq: number }[] = [];
   let fillFromStore = true;
+  let reachable = true;
   const orderer: SeqOrderer<string> = new SeqOrderer<string>(clock, {
     release: (conversationId, seq, event) => released.push({ conversationId, seq, event }),
     holeTimedOut: (conversationId, afterSeq, upToSeq) => {
@@ -16,6 +21,11 @@ function harness(stored: Map<number, string> = new Map()) {
       if (fillFromStore) {
         for (let s = afterSeq + 1; s <= upToSeq; s++)
           if (stored.has(s)) orderer.accept(conversationId, s, stored.get(s)!);
+      }
+      const hole = reachable ? orderer.expiredHole(conversationId) : null;
+      if (hole) {
+        for (let s = hole.afterSeq + 1; s <= hole.upToSeq; s++)
+          if (!hole.held.has(s)) orderer.accept(conversationId, s, null);
       }
       orderer.settleHole(conversationId);
     },
@@ -28,6 +38,7 @@ function harness(stored: Map<number, string> = new Map()) {
     seqs: (id = 'c') => released.filter((r) => r.conversationId === id).map((r) => r.seq),
     events: (id = 'c') => released.filter((r) => r.conversationId === id).map((r) => r.event),
     noStore: () => (fillFromStore = false),
+    unreachable: (is = true) => (reachable = !is),
   };
 }
 
@@ -93,21 +104,41 @@ describe('SeqOrderer', () => {
     expect(h.clock.pendingTimers).toBe(0);
   });
 
-  it('skips a hole the store cannot fill once it has waited HOLE_WAIT_MS without progress', () => {
+  it('has the store settle a hole it cannot fill once it waited HOLE_WAIT_MS without progress: the void seq passes as null', () => {
     const h = harness();
     h.noStore();
     h.orderer.begin('c', 1);
     h.orderer.accept('c', 3, 'e3');
     h.orderer.accept('c', 4, 'e4');
     h.clock.advance(HOLE_WAIT_MS);
-    expect(h.seqs()).toEqual([3, 4]);
+    expect(h.seqs()).toEqual([2, 3, 4]);
+    expect(h.events()).toEqual([null, 'e3', 'e4']);
     expect(h.orderer.positionOf('c')).toBe(4);
     // Seq 2 arriving late is a duplicate now: never delivered out of order.
     h.orderer.accept('c', 2, 'late');
-    expect(h.seqs()).toEqual([3, 4]);
+    expect(h.seqs()).toEqual([2, 3, 4]);
+    expect(h.clock.pendingTimers).toBe(0);
   });
 
-  it('does not skip a hole that made progress recently; it waits again', () => {
+  it('never skips a hole by itself: while the store cannot settle it, it waits and asks again every HOLE_WAIT_MS', () => {
+    const h = harness();
+    h.noStore();
+    h.unreachable();
+    h.orderer.begin('c', 1);
+    h.orderer.accept('c', 3, 'e3');
+    h.clock.advance(HOLE_WAIT_MS);
+    h.clock.advance(HOLE_WAIT_MS);
+    h.clock.advance(HOLE_WAIT_MS);
+    expect(h.holes).toHaveLength(3);
+    expect(h.seqs()).toEqual([]);
+    expect(h.orderer.heldCount).toBe(1);
+    // The stalled write commits after all and arrives: both leave in order.
+    h.orderer.accept('c', 2, 'e2');
+    expect(h.events()).toEqual(['e2', 'e3']);
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('does not settle a hole that made progress recently; it waits again', () => {
     const h = harness();
     h.noStore();
     h.orderer.begin('c', 0);
@@ -118,7 +149,8 @@ describe('SeqOrderer', () => {
     expect(h.holes).toHaveLength(1);
     expect(h.seqs()).toEqual([1]);
     h.clock.advance(HOLE_WAIT_MS);
-    expect(h.seqs()).toEqual([1, 3]);
+    expect(h.seqs()).toEqual([1, 2, 3]);
+    expect(h.events()).toEqual(['e1', null, 'e3']);
   });
 
   it('skipTo jumps forward (resync), drops what lies below and keeps what lies above', () => {
@@ -204,6 +236,7 @@ describe('SeqOrderer', () => {
         const out = new Map<string, number[]>();
         const orderer: SeqOrderer<string> = new SeqOrderer<string>(clock, {
           release: (id, seq, event) => {
+            if (event === null) return; // a seq the store voided: nothing to show
             expect(event).toBe(`${id}:${seq}`);
             out.set(id, [...(out.get(id) ?? []), seq]);
           },
@@ -211,6 +244,11 @@ describe('SeqOrderer', () => {
             for (let s = afterSeq + 1; s <= upTo; s++) {
               const e = stored.get(id)?.get(s);
               if (e) orderer.accept(id, s, e);
+            }
+            const hole = orderer.expiredHole(id);
+            if (hole) {
+              for (let s = hole.afterSeq + 1; s <= hole.upToSeq; s++)
+                if (!hole.held.has(s) && !stored.get(id)?.has(s)) orderer.accept(id, s, null);
             }
             orderer.settleHole(id);
           },

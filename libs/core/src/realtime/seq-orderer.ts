@@ -9,8 +9,9 @@ export interface SeqOrdererOutput<E> {
   release(conversationId: string, seq: number, event: E | null): void;
   /**
    * A hole has waited `HOLE_WAIT_MS`: look in the store for the seqs after `afterSeq` up to
-   * `upToSeq`, hand what is found to `accept`, then call `settleHole` (which skips the hole when
-   * it is still there and old enough).
+   * `upToSeq` and hand what is found to `accept`; when the hole is still there and `expiredHole`
+   * names it, have the store settle its seqs (each either committed or void for good) and
+   * `accept` them (null for a void seq); in any case call `settleHole` afterwards.
    */
   holeTimedOut(conversationId: string, afterSeq: number, upToSeq: number): void;
 }
@@ -27,8 +28,11 @@ interface Hold<E> {
  * order, without gaps and without duplicates, whatever order, repetition or delay they arrive
  * in. An event behind a hole waits; the hole is usually a write still committing on another
  * instance (seqs are reserved before the write commits). When it lasts `HOLE_WAIT_MS` the owner
- * is asked to look in the store; a hole the store cannot fill either belongs to a writer that
- * died, and is skipped. Time comes only from the injected clock.
+ * is asked to look in the store, and to settle the missing seqs there: the store returns those
+ * committed meanwhile and voids the others, so a stalled writer cannot commit under a seq this
+ * orderer passed (it takes a later one, which arrives as a new event). The orderer itself never
+ * skips a seq: a hole nobody settles (the store is unreachable) keeps waiting and asks again
+ * every `HOLE_WAIT_MS`. Time comes only from the injected clock.
  */
 export class SeqOrderer<E> {
   /** Highest seq released per conversation. */
@@ -106,17 +110,28 @@ export class SeqOrderer<E> {
   }
 
   /**
-   * After the owner looked in the store for a timed-out hole: when the hole is still there and
-   * has made no progress for `HOLE_WAIT_MS`, nobody will fill it, and delivery continues after it.
+   * The hole of the conversation when it has made no progress for `HOLE_WAIT_MS`: the seqs
+   * after `afterSeq` up to `upToSeq` that are not in `held` are missing. Null when there is no
+   * hole, or it is younger.
+   */
+  expiredHole(
+    conversationId: string,
+  ): { afterSeq: number; upToSeq: number; held: ReadonlySet<number> } | null {
+    const hold = this.held?.get(conversationId);
+    if (!hold || hold.events.size === 0) return null;
+    if (this.clock.now().getTime() - hold.since < this.holeWaitMs) return null;
+    return {
+      afterSeq: this.position.get(conversationId) ?? 0,
+      upToSeq: Math.max(...hold.events.keys()),
+      held: new Set(hold.events.keys()),
+    };
+  }
+
+  /**
+   * After the owner handled a timed-out hole: releases what became contiguous and, while events
+   * still wait, arms the next timeout.
    */
   settleHole(conversationId: string): void {
-    const hold = this.held?.get(conversationId);
-    if (!hold || hold.events.size === 0) return;
-    const now = this.clock.now().getTime();
-    if (now - hold.since >= this.holeWaitMs) {
-      this.position.set(conversationId, Math.min(...hold.events.keys()) - 1);
-      hold.since = now;
-    }
     this.flush(conversationId);
   }
 

@@ -56,8 +56,8 @@ export class ConversationNoticeModel {
   description!: string | null;
 }
 
-@ObjectType('ConversationNoticePage')
-export class ConversationNoticePageModel {
+@ObjectType('ConversationNoticeConnection')
+export class ConversationNoticeConnectionModel {
   @Field(() => [ConversationNoticeModel], { description: 'Oldest first.' })
   notices!: ConversationNoticeModel[];
   @Field(() => Boolean) hasNextPage!: boolean;

@@ -6,7 +6,7 @@ import { GqlContext } from '../context/gql-context';
 import { HistoryVisibilityEnum, MemberRoleEnum } from '../models/enums';
 import {
   ConversationNoticeModel,
-  ConversationNoticePageModel,
+  ConversationNoticeConnectionModel,
   NoticeKindEnum,
 } from '../models/notice.model';
 import { UserModel } from '../models/user.model';
@@ -67,7 +67,7 @@ export const toNoticeView = (conversationId: string, e: NoticeEvent): NoticeView
 export class NoticeResolver {
   constructor(private readonly notices: ConversationNotices) {}
 
-  @Query(() => ConversationNoticePageModel, {
+  @Query(() => ConversationNoticeConnectionModel, {
     description:
       "The timeline's lines (membership, role, title and setting changes) after a seq, oldest first; a client shows them between the messages of the same seq range.",
   })

@@ -84,6 +84,8 @@ export const toLoggedEvent = (r: ConversationEventRecord): LoggedEvent => {
         ...(r.attribute ? { attribute: r.attribute } : {}),
         ...(r.value !== undefined && r.value !== null ? { value: r.value } : {}),
       };
+    case 'VOID':
+      throw new Error(`seq ${r.seq} is void: it has no event`);
   }
 };
 

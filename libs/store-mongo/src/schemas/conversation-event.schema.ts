@@ -23,9 +23,16 @@ export class ConversationEventRecord {
   @Prop({
     type: String,
     required: true,
-    enum: ['MESSAGE_ADDED', 'MESSAGE_UPDATED', 'MEMBERSHIP_CHANGED', 'CONVERSATION_CHANGED'],
+    enum: [
+      'MESSAGE_ADDED',
+      'MESSAGE_UPDATED',
+      'MEMBERSHIP_CHANGED',
+      'CONVERSATION_CHANGED',
+      'VOID',
+    ],
   })
-  kind!: LoggedEvent['kind'];
+  /** VOID: a seq a reader gave up waiting for; it never shows, and nothing can commit under it. */
+  kind!: LoggedEvent['kind'] | 'VOID';
 
   @Prop({ type: String })
   messageId?: string;

@@ -68,6 +68,10 @@ export class MessageRecord {
   /** When the claim was taken (writer's clock); cleared on commit. */
   @Prop({ type: Date })
   claimedAt?: Date;
+
+  /** Seqs readers voided while this message was claimed: it cannot commit under them. */
+  @Prop({ type: [Number], default: undefined })
+  voidSeqs?: number[];
 }
 
 export const MessageSchema = SchemaFactory.createForClass(MessageRecord);

@@ -887,6 +887,48 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         expect(log.filter((e) => e.kind !== 'MESSAGE_ADDED')).toEqual(notices);
         expect(await cs.listNotices(aTenantId(), conversation.id, 0, 100)).toEqual([]);
       });
+
+      it('settles a range of seqs: the committed entries, up to lastSeq, with nothing pending when no write is under way', async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aGroupWith(store(), t, 2);
+        const m1 = await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        const title = await store().conversations.updateTitle(
+          t,
+          conversation.id,
+          'Settled',
+          nextTime(),
+        );
+        const m2 = await store().messages.append(aMessage(t, conversation.id, users[1].id));
+        const all = [m1.event, title!.event, m2.event];
+        expect(await store().conversations.settleSeqs(t, conversation.id, 0, 3)).toEqual({
+          entries: all,
+          pending: [],
+        });
+        expect(await store().conversations.settleSeqs(t, conversation.id, 1, 2)).toEqual({
+          entries: [title!.event],
+          pending: [],
+        });
+        // Seqs past lastSeq were never given out: nothing comes back, and they stay usable.
+        expect(await store().conversations.settleSeqs(t, conversation.id, 3, 9)).toEqual({
+          entries: [],
+          pending: [],
+        });
+        const m3 = await store().messages.append(aMessage(t, conversation.id, users[0].id));
+        expect(m3.event!.seq).toBe(4);
+        expect(await store().conversations.listEvents(t, conversation.id, 0, 10)).toEqual([
+          ...all,
+          m3.event,
+        ]);
+        // Another tenant, or an unknown conversation, settles nothing.
+        expect(await store().conversations.settleSeqs(aTenantId(), conversation.id, 0, 4)).toEqual({
+          entries: [],
+          pending: [],
+        });
+        expect(await store().conversations.settleSeqs(t, newId(), 0, 4)).toEqual({
+          entries: [],
+          pending: [],
+        });
+      });
     });
 
     it('never reads or changes another tenant’s conversations, even with their ids', async () => {
