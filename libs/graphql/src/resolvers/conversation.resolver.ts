@@ -10,6 +10,7 @@ import {
   Message,
   MessageQueries,
   MessageRequests,
+  otherMemberOf,
   Receipts,
   User,
 } from '@chatter/core';
@@ -301,9 +302,7 @@ export class ConversationResolver {
     @CurrentActor() actor: Authenticated,
     @GqlCtx() ctx: GqlContext,
   ): Promise<User | null> {
-    if (c.kind !== 'DIRECT' || !c.uniqueKey) return null;
-    const [, a, b] = c.uniqueKey.split(':');
-    const other = a === actor.userId ? b : a;
+    const other = otherMemberOf(c, actor.userId);
     return other ? ctx.loaders.users(actor).load(other) : null;
   }
 
