@@ -12,6 +12,7 @@ import { RealtimePublisher } from '../../events/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
 import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import {
   Conversation,
   ConversationKind,
@@ -62,12 +63,7 @@ export class CreateConversations {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }
     const key = directKey(actor.userId, other.id);
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     // Starting conversations with new people has its own, tighter budget (message-request spam).
     if (!(await this.conversations.findByUniqueKey(actor.tenantId, key))) {
       await enforceRateLimit(
@@ -94,12 +90,7 @@ export class CreateConversations {
   ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'GROUP');
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const memberIds = await this.existingUsers(
       actor,
       input.memberIds,
@@ -126,12 +117,7 @@ export class CreateConversations {
   ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const conversation = await this.conversations.create(
       this.draft(actor, 'CHANNEL', title, null, visibility),
       [{ userId: actor.userId, role: 'OWNER' }],
@@ -363,12 +349,7 @@ export class ManageMembers {
   }
 
   private async limit(actor: Actor): Promise<void> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
   }
 
   private async publish(
@@ -456,12 +437,7 @@ export class ConversationQueries {
     },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     if (input.title !== undefined && input.title !== null) {
       notInDirect(conversation);
       if (!ADMIN_ROLES.includes(member.role))

@@ -10,6 +10,7 @@ import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
 import { UserRepository } from '../../identity/user.repository';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
@@ -164,12 +165,7 @@ export class SendMessages {
   }
 
   private async writeLimit(actor: Actor): Promise<void> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
   }
 
   private async publish(
