@@ -314,9 +314,9 @@ export class ConversationResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<MemberConnectionModel> {
-    // Anyone of the tenant sees a public channel's members: no membership read for those.
-    const member = c.kind === 'CHANNEL' ? null : await this.member(ctx, actor, c);
-    const page = await this.queries.members(actor, c, member, first, after);
+    const page = await this.queries.members(actor, c, first, after, () =>
+      this.member(ctx, actor, c),
+    );
     const users = await Promise.all(page.items.map((m) => ctx.loaders.users(actor).load(m.userId)));
     return {
       edges: page.items.flatMap((m, i) =>

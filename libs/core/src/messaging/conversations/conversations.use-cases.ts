@@ -409,17 +409,18 @@ export class ConversationQueries {
 
   /**
    * A page of members: of a public channel for anyone of the tenant, of other conversations for
-   * their members (`member` is the caller's own membership); empty otherwise.
+   * their members only; empty otherwise. `myMembership` reads the caller's own membership (the
+   * GraphQL layer batches those reads); a channel's page does not need it.
    */
   async members(
     actor: Actor,
     conversation: Conversation,
-    member: Member | null,
     first: number | null | undefined,
     after: string | null | undefined,
+    myMembership: () => Promise<Member | null>,
   ): Promise<Page<Member>> {
     const page = { first: pageSize(first), after: after ?? null };
-    if (conversation.kind !== 'CHANNEL' && !member)
+    if (conversation.kind !== 'CHANNEL' && !(await myMembership()))
       return { items: [], cursors: [], hasNextPage: false };
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     return this.conversations.listMembers(actor.tenantId, conversation.id, page);
