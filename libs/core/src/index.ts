@@ -40,6 +40,7 @@ export * from './messaging/conversations/conversations.use-cases';
 export * from './messaging/conversations/message-requests.use-cases';
 export * from './messaging/messages/messages.use-cases';
 export * from './messaging/messages/message-queries';
+export * from './messaging/messages/message-view';
 export * from './messaging/messages/emoji';
 export * from './events/realtime-event';
 export * from './events/realtime-publisher';

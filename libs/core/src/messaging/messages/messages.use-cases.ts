@@ -12,6 +12,7 @@ import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
+import { PresenceService } from '../../realtime/presence.service';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
@@ -36,9 +37,13 @@ export class SendMessages {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly presence: PresenceService,
   ) {}
 
-  /** Idempotent on (sender, clientMessageId): a retry returns the first message. */
+  /**
+   * Idempotent on (sender, clientMessageId): a retry returns the first message. Sending is
+   * activity: an AWAY sender is ONLINE again (best effort; presence never fails a send).
+   */
   async send(
     actor: Actor,
     input: {
@@ -100,6 +105,7 @@ export class SendMessages {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
     }
+    void this.presence.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
   }
 
