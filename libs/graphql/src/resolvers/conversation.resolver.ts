@@ -12,6 +12,7 @@ import {
   MessageRequests,
   otherMemberOf,
   Receipts,
+  UpdateConversation,
   User,
 } from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
@@ -37,6 +38,7 @@ export class ConversationResolver {
     private readonly membership: ManageMembers,
     private readonly receipts: Receipts,
     private readonly messages: MessageQueries,
+    private readonly updater: UpdateConversation,
   ) {}
 
   @Query(() => ConversationConnectionModel, { description: 'Most recent activity first.' })
@@ -181,7 +183,7 @@ export class ConversationResolver {
     @CurrentActor() actor: Authenticated,
     @Args('input') input: UpdateConversationInput,
   ) {
-    return this.queries.update(actor, input);
+    return this.updater.execute(actor, input);
   }
 
   @Mutation(() => ConversationModel, { description: 'Moves my read pointer forward (never back).' })

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryRateLimiter } from '../../memory/in-memory-rate-limiter';
-import { SystemClock } from '../../shared/clock';
 import { CoreSettings } from '../../shared/settings';
-import type { RealtimePublisher } from '../../events/realtime-publisher';
 import type { Conversation, ConversationKind, Member } from '../conversation';
 import type { ConversationRepository } from '../conversation.repository';
 import type { ConversationAccess } from '../conversation-access';
@@ -20,10 +18,8 @@ function queries() {
   const q = new ConversationQueries(
     repository,
     {} as ConversationAccess,
-    {} as RealtimePublisher,
     new InMemoryRateLimiter(),
     new CoreSettings(),
-    new SystemClock(),
   );
   return { q, listMembers };
 }

@@ -365,16 +365,14 @@ export class ManageMembers {
   }
 }
 
-/** Reading conversations and changing their title or the caller's own settings. */
+/** Reading conversations: the caller's list, one conversation, public channels, members. */
 @UseCase()
 export class ConversationQueries {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly access: ConversationAccess,
-    private readonly publisher: RealtimePublisher,
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
-    private readonly clock: Clock,
   ) {}
 
   list(
@@ -425,8 +423,21 @@ export class ConversationQueries {
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     return this.conversations.listMembers(actor.tenantId, conversation.id, page);
   }
+}
 
-  async update(
+/** Changing a conversation: its title and history visibility (admins), the caller's own settings. */
+@UseCase()
+export class UpdateConversation {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(
     actor: Actor,
     input: {
       conversationId: string;
