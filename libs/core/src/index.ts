@@ -17,6 +17,7 @@ export * from './messaging/message.repository';
 export * from './events/event-bus.port';
 export * from './events/presence.port';
 export * from './shared/use-case';
+export * from './shared/domain-service';
 export * from './shared/actor';
 export * from './shared/settings';
 export * from './shared/text';

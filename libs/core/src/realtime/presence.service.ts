@@ -1,7 +1,7 @@
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { CoreSettings } from '../shared/settings';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { UserRepository } from '../identity/user.repository';
 import { User } from '../identity/user';
 import { UserView, UserViewPolicy } from '../identity/profile/user-view.policy';
@@ -10,7 +10,7 @@ import { PresenceState, PresenceStore, PresenceTransition } from '../events/pres
 import { RealtimePublisher } from '../events/realtime-publisher';
 
 /** Presence of users from their live connections, published on transitions only. */
-@UseCase()
+@DomainService()
 export class PresenceService {
   constructor(
     private readonly store: PresenceStore,
