@@ -16,6 +16,7 @@ export * from './messaging/conversation.repository';
 export * from './messaging/message.repository';
 export * from './events/event-bus.port';
 export * from './events/presence.port';
+export * from './events/user-activity.port';
 export * from './shared/use-case';
 export * from './shared/domain-service';
 export * from './shared/actor';

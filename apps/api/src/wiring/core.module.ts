@@ -32,6 +32,7 @@ import {
   TopicRouter,
   UpdateConversation,
   UpdateProfile,
+  UserActivity,
   UserViewPolicy,
   VerifyLoginCode,
 } from '@chatter/core';
@@ -100,9 +101,10 @@ const USE_CASES = [
         }),
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: UserActivity, useExisting: PresenceService },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
   ],
-  exports: [CoreSettings, Clock, ...USE_CASES],
+  exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })
 export class CoreModule {}

@@ -1,3 +1,4 @@
+import { UserActivity } from '../events/user-activity.port';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { CoreSettings } from '../shared/settings';
@@ -11,7 +12,7 @@ import { RealtimePublisher } from '../events/realtime-publisher';
 
 /** Presence of users from their live connections, published on transitions only. */
 @DomainService()
-export class PresenceService {
+export class PresenceService extends UserActivity {
   constructor(
     private readonly store: PresenceStore,
     private readonly users: UserRepository,
@@ -19,7 +20,9 @@ export class PresenceService {
     private readonly publisher: RealtimePublisher,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
   async connected(actor: Actor, connectionId: string): Promise<void> {
     await this.announce(

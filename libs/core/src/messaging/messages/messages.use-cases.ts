@@ -12,7 +12,7 @@ import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
 import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
-import { PresenceService } from '../../realtime/presence.service';
+import { UserActivity } from '../../events/user-activity.port';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
@@ -37,7 +37,7 @@ export class SendMessages {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
-    private readonly presence: PresenceService,
+    private readonly activity: UserActivity,
   ) {}
 
   /**
@@ -105,7 +105,7 @@ export class SendMessages {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
     }
-    void this.presence.active(actor).catch(() => undefined);
+    void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
   }
 

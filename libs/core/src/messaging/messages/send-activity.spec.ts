@@ -5,7 +5,7 @@ import { CoreSettings } from '../../shared/settings';
 import type { BlockRepository } from '../../identity/contact.repository';
 import type { ManageContacts } from '../../identity/contacts/contacts.use-cases';
 import type { RealtimePublisher } from '../../events/realtime-publisher';
-import type { PresenceService } from '../../realtime/presence.service';
+import type { UserActivity } from '../../events/user-activity.port';
 import type { Conversation } from '../conversation';
 import type { ConversationAccess } from '../conversation-access';
 import type { Message } from '../message';
@@ -25,7 +25,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     new InMemoryRateLimiter(),
     new CoreSettings(),
     new SystemClock(),
-    { active } as unknown as PresenceService,
+    { active } as unknown as UserActivity,
   );
 }
 
