@@ -1,8 +1,11 @@
 // better-sqlite3 (the embedded store's driver) is a native module: its binary,
 // node_modules/better-sqlite3/build/Release/better_sqlite3.node, loads only in the Node.js ABI it
-// was compiled for (Node 20: 115, 22: 127, 24: 137). These helpers keep one binary per ABI in
-// node_modules/.cache/chatter-native, build the one a Node.js needs from the package's own
-// sources (node-gyp against that Node's headers), and swap it in for a run and back afterwards.
+// was compiled for (Node 20: 115, 22: 127, 24: 137). For a run on another Node.js version these
+// helpers build the binary that Node.js needs from the package's own sources (node-gyp against
+// that Node's headers) into a file of its own, node_modules/.cache/chatter-native/…-abi<N>.node,
+// and the run names it in CHATTER_SQLITE_BINDING (the store opens its connections with it, see
+// libs/store-sqlite/src/sqlite-driver.ts). The installed binary is never touched while tests run,
+// so processes on two Node.js versions never read a file that is being replaced.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -114,34 +117,35 @@ export function buildBinary(root, nodeBin) {
   }
 }
 
+/** Variable naming the driver binary to load instead of the installed one (see sqlite-driver.ts). */
+export const SQLITE_BINDING_ENV = 'CHATTER_SQLITE_BINDING';
+
 /**
- * Puts the better-sqlite3 binary for `nodeBin`'s ABI in place (building it once if needed) and
- * returns a function that puts the previous binary back. The previous binary is cached first, so
- * it survives even if the restore never runs (see restoreBinaryFor).
+ * The better-sqlite3 binary for `nodeBin`'s ABI: undefined when the installed one fits, else a
+ * separate cached file, compiled on first use. Nothing in node_modules/better-sqlite3 changes.
  */
-export function useBinaryFor(root, nodeBin) {
-  const target = binaryPath(root);
+export function bindingFor(root, nodeBin) {
   const wanted = abiOfNode(nodeBin);
-  const current = abiOfBinary(target);
-  if (current === wanted) return () => {};
-  if (current) replaceFile(target, cachedBinary(root, current));
-  if (!existsSync(cachedBinary(root, wanted))) buildBinary(root, nodeBin);
-  replaceFile(cachedBinary(root, wanted), target);
-  return () => {
-    if (current) replaceFile(cachedBinary(root, current), target);
-  };
+  if (abiOfBinary(binaryPath(root)) === wanted) return undefined;
+  const cached = cachedBinary(root, wanted);
+  if (abiOfBinary(cached) !== wanted) buildBinary(root, nodeBin);
+  return cached;
 }
 
 /**
  * Makes sure the installed binary matches `nodeBin` (default: this Node.js), taking it from the
- * cache when a run on another Node.js version was cut short. Returns false when no binary for
- * that ABI is cached (then `npm rebuild better-sqlite3` builds one).
+ * cache when one was built for that ABI (after switching Node.js versions, say). Only for the
+ * start of `npm start` and `npm test`, before any process loads the driver. Returns false when no
+ * binary for that ABI is cached (then `npm rebuild better-sqlite3` builds one).
  */
 export function restoreBinaryFor(root, nodeBin = process.execPath) {
   const wanted = nodeBin === process.execPath ? process.versions.modules : abiOfNode(nodeBin);
   const current = abiOfBinary(binaryPath(root));
   if (current === undefined || current === wanted) return true;
   if (!existsSync(cachedBinary(root, wanted))) return false;
+  // Keeps the binary being replaced, so switching back finds it too.
+  if (!existsSync(cachedBinary(root, current)))
+    replaceFile(binaryPath(root), cachedBinary(root, current));
   replaceFile(cachedBinary(root, wanted), binaryPath(root));
   return true;
 }

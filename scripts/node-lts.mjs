@@ -6,14 +6,14 @@
 // The Node.js binary comes from the npm registry (the node-<platform>-<arch> package ships bin/node
 // and the headers native modules build against) into node_modules/.cache/chatter-node/<major>;
 // set CHATTER_NODE_<major> (e.g. CHATTER_NODE_24=/opt/node24/bin/node) to use one you have.
-// For the run, better-sqlite3's binary for that Node.js is put in place (compiled once, then
-// cached; see native.mjs) and the previous one is put back afterwards.
+// better-sqlite3 for that Node.js is compiled once into a file of its own (see native.mjs), which
+// the command's environment names in CHATTER_SQLITE_BINDING; the installed binary is not touched.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBinaryFor } from './native.mjs';
+import { bindingFor, SQLITE_BINDING_ENV } from './native.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,32 +58,37 @@ export function nodeBinary(major) {
   return bin;
 }
 
-/** Environment for children that should run on `nodeBin`: its directory first on PATH. */
-export const envFor = (nodeBin, env = process.env) => ({
-  ...env,
-  PATH: `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}`,
-});
+/** The Node.js major the test command also runs the unit and API suites on when not told otherwise. */
+export const DEFAULT_OTHER_NODE_VERSIONS = '24';
 
 /**
- * Runs `fn(nodeBin)` with the better-sqlite3 binary for Node.js `major` in place, and puts the
- * previous binary back afterwards, also on Ctrl-C.
+ * The other Node.js majors `npm test` runs the unit and API suites on, from
+ * CHATTER_TEST_NODE_VERSIONS (e.g. "22,24"; empty: none; unset: the default above), without the
+ * running one (`currentMajor`), which every step runs on already.
  */
-export function withNode(major, fn) {
+export const otherNodeVersions = (env, currentMajor) =>
+  (env.CHATTER_TEST_NODE_VERSIONS ?? DEFAULT_OTHER_NODE_VERSIONS)
+    .split(',')
+    .map((major) => major.trim())
+    .filter((major) => major !== '' && major !== String(currentMajor));
+
+/**
+ * Node.js `major` ready to run Chatter: its binary (fetched on first use) and an environment for
+ * children that run on it: its directory first on PATH and, unless the installed SQLite driver
+ * fits it, CHATTER_SQLITE_BINDING naming a driver binary built for it.
+ */
+export function prepareNode(major, env = process.env) {
   const nodeBin = nodeBinary(major);
-  const restore = useBinaryFor(root, nodeBin);
-  const onSignal = (signal) => {
-    restore();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+  const binding = bindingFor(root, nodeBin);
+  const { [SQLITE_BINDING_ENV]: _inherited, ...rest } = env;
+  return {
+    nodeBin,
+    env: {
+      ...rest,
+      PATH: `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}`,
+      ...(binding ? { [SQLITE_BINDING_ENV]: binding } : {}),
+    },
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return fn(nodeBin);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    restore();
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -92,13 +97,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('Usage: node scripts/node-lts.mjs <major> -- <command> [args...]');
     process.exit(2);
   }
-  const status = withNode(major, (nodeBin) => {
-    const run = spawnSync(command === 'node' ? nodeBin : command, args, {
-      cwd: root,
-      stdio: 'inherit',
-      env: envFor(nodeBin),
-    });
-    return run.status ?? 1;
+  const { nodeBin, env } = prepareNode(major);
+  const run = spawnSync(command === 'node' ? nodeBin : command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env,
   });
-  process.exit(status);
+  process.exit(run.status ?? 1);
 }

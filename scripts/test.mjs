@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDebianPackages, ensureNodeModules, ensureSqliteDriver } from './ensure-deps.mjs';
-import { envFor, withNode } from './node-lts.mjs';
+import { otherNodeVersions, prepareNode } from './node-lts.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fresh = process.argv.includes('--fresh') || process.env.CI === 'true';
@@ -23,12 +23,10 @@ if (!ensureDebianPackages() && process.env.CI === 'true') process.exit(1);
 
 /**
  * Other Node.js LTS versions to run the unit and API suites on as well (every step runs on this
- * Node.js): CHATTER_TEST_NODE_VERSIONS=24 or =22,24. Off by default: on a fresh CI machine the
- * swapped-in SQLite driver did not load in every vitest worker. This Node.js is not run twice.
+ * Node.js): by default the newest LTS, 24; CHATTER_TEST_NODE_VERSIONS=22,24 adds 22, and an empty
+ * CHATTER_TEST_NODE_VERSIONS= skips the pass.
  */
-const OTHER_NODE_VERSIONS = (process.env.CHATTER_TEST_NODE_VERSIONS ?? '')
-  .split(',')
-  .filter((major) => major !== '' && major !== process.versions.node.split('.')[0]);
+const OTHER_NODE_VERSIONS = otherNodeVersions(process.env, process.versions.node.split('.')[0]);
 
 const freshCache = fresh ? mkdtempSync(join(tmpdir(), 'chatter-nx-cache-')) : undefined;
 const reports = join(root, 'dist/test-results');
@@ -114,35 +112,43 @@ nxStep('bench-smoke', ['run', 'bench:smoke']);
 step('container', process.execPath, [join(root, 'scripts/container-test.mjs')]);
 
 // The unit and API suites again on the other supported Node.js LTS versions (fetched from the npm
-// registry on first use, with better-sqlite3 compiled for each; see scripts/node-lts.mjs). They
-// run outside the Nx cache and against dist/api as built above.
+// registry on first use, with better-sqlite3 compiled for each into a file of its own, named to
+// the run in CHATTER_SQLITE_BINDING; see scripts/node-lts.mjs). They run outside the Nx cache and
+// against dist/api as built above.
 for (const major of OTHER_NODE_VERSIONS) {
   const names = [`test:unit@node${major}`, `test:api-e2e@node${major}`];
   if (only.length > 0 && !names.some((n) => only.includes(n))) continue;
+  let node;
+  const started = Date.now();
   try {
-    withNode(major, (nodeBin) => {
-      for (const project of ['unit', 'api-e2e']) {
-        const out = join(otherReports, `${project}-node${major}.json`);
-        step(
-          `test:${project}@node${major}`,
-          nodeBin,
-          [
-            join(root, 'node_modules/vitest/vitest.mjs'),
-            'run',
-            '--project',
-            project,
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile.json=${out}`,
-          ],
-          { env: envFor(nodeBin, env), reportsOf: () => [out] },
-        );
-      }
-    });
+    node = prepareNode(major, env);
   } catch (error) {
     console.error(`Node.js ${major}: ${error instanceof Error ? error.message : String(error)}`);
     results.push({ name: `node${major}`, ok: false, seconds: 0 });
     failedTests += 1;
+    continue;
+  }
+  results.push({
+    name: `node${major} ready`,
+    ok: true,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  });
+  for (const project of ['unit', 'api-e2e']) {
+    const out = join(otherReports, `${project}-node${major}.json`);
+    step(
+      `test:${project}@node${major}`,
+      node.nodeBin,
+      [
+        join(root, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--project',
+        project,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${out}`,
+      ],
+      { env: node.env, reportsOf: () => [out] },
+    );
   }
 }
 

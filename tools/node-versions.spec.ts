@@ -30,7 +30,7 @@ describe('supported Node.js versions: engines, Dockerfile, README and CI agree',
 
   it('the Docker image runs the newest supported LTS', () => {
     expect(read('Dockerfile')).toMatch(
-      new RegExp(`^ARG NODE_IMAGE=node:${recommended}-bookworm-slim$`, 'm'),
+      new RegExp(`^ARG NODE_IMAGE=node:${recommended}(\\.\\d+\\.\\d+)?-bookworm-slim$`, 'm'),
     );
   });
 
@@ -43,8 +43,25 @@ describe('supported Node.js versions: engines, Dockerfile, README and CI agree',
     for (const r of ranges) expect(requirements, r.text).toContain(r.minimum);
   });
 
-  it('the test command can run the suites on the newest supported LTS too, as documented', () => {
-    expect(read('scripts/test.mjs')).toContain('process.env.CHATTER_TEST_NODE_VERSIONS');
-    expect(read('README.md')).toContain(`CHATTER_TEST_NODE_VERSIONS=${recommended} npm test`);
+  it('the test command runs the unit and API suites on the newest LTS by default, as documented', async () => {
+    const { DEFAULT_OTHER_NODE_VERSIONS, otherNodeVersions } =
+      await import('../scripts/node-lts.mjs');
+    expect(DEFAULT_OTHER_NODE_VERSIONS).toBe(String(recommended));
+    const older = String(ranges[0]!.major);
+    expect(otherNodeVersions({}, older)).toEqual([String(recommended)]);
+    // Never the running Node.js twice; an empty list turns the pass off; a list adds versions.
+    expect(otherNodeVersions({}, String(recommended))).toEqual([]);
+    expect(otherNodeVersions({ CHATTER_TEST_NODE_VERSIONS: '' }, older)).toEqual([]);
+    expect(otherNodeVersions({ CHATTER_TEST_NODE_VERSIONS: '22, 24' }, older)).toEqual(
+      ['22', '24'].filter((m) => m !== older),
+    );
+    const testCommand = read('scripts/test.mjs');
+    expect(testCommand).toContain('otherNodeVersions(process.env,');
+    expect(testCommand).toMatch(/for \(const project of \['unit', 'api-e2e'\]\)/);
+    // CI runs the README's test command without turning the pass off.
+    const ci = read('.ci/run');
+    expect(ci).toMatch(/^npm test$/m);
+    expect(ci).not.toMatch(/CHATTER_TEST_NODE_VERSIONS=/);
+    expect(read('README.md')).toContain(`unit and API suites on Node.js ${recommended}`);
   });
 });

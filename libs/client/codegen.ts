@@ -4,6 +4,21 @@
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
+import { Kind, visit, type DocumentNode } from 'graphql';
+
+/** Operation roots carry no __typename (Apollo Client adds none there and never reads one). */
+const withoutRootTypename = (document: DocumentNode): DocumentNode =>
+  visit(document, {
+    OperationDefinition: (operation) => ({
+      ...operation,
+      selectionSet: {
+        ...operation.selectionSet,
+        selections: operation.selectionSet.selections.filter(
+          (s) => !(s.kind === Kind.FIELD && s.name.value === '__typename' && !s.alias),
+        ),
+      },
+    }),
+  });
 
 const here = __dirname;
 const out = process.env['CHATTER_CODEGEN_OUT'] ?? path.join(here, 'src/generated');
@@ -24,7 +39,15 @@ const config: CodegenConfig = {
       },
       // __typename on every object selection, as Apollo Client's cache needs: the server runs
       // the manifest's text, so it must already ask for what the cache will read.
-      documentTransforms: [addTypenameSelectionDocumentTransform],
+      documentTransforms: [
+        addTypenameSelectionDocumentTransform,
+        {
+          transform: ({ documents }) =>
+            documents.map((d) =>
+              d.document ? { ...d, document: withoutRootTypename(d.document) } : d,
+            ),
+        },
+      ],
       config: {
         enumsAsTypes: true,
         useTypeImports: true,

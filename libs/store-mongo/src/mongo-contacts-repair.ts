@@ -1,3 +1,4 @@
+import { directKey } from '@chatter/core';
 import type { Connection, mongo } from 'mongoose';
 
 const MARKER = 'contacts-by-consent';
@@ -36,10 +37,8 @@ export async function repairContactsByConsent(connection: Connection): Promise<n
       { projection: { _id: 1 } },
     );
     if (!reverse) continue;
-    const uniqueKey =
-      ownerId < contactId ? `dm:${ownerId}:${contactId}` : `dm:${contactId}:${ownerId}`;
     const dm = await conversations.findOne(
-      { tenantId, uniqueKey, kind: 'DIRECT' },
+      { tenantId, uniqueKey: directKey(ownerId, contactId), kind: 'DIRECT' },
       { projection: { _id: 1 } },
     );
     if (!dm) continue;

@@ -1,4 +1,5 @@
 export { SqliteStore, SqliteStoreOptions } from './sqlite-store';
+export { openDatabase, OpenDatabaseOptions, SQLITE_BINDING_ENV } from './sqlite-driver';
 export { SqliteTenantRepository } from './sqlite-tenant.repository';
 export { SqliteUserRepository } from './sqlite-user.repository';
 export { SqliteSessionRepository } from './sqlite-session.repository';

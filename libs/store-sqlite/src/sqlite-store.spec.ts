@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import {
   aUser,
   storeContracts,
 } from '@chatter/testing';
+import { openDatabase } from './sqlite-driver';
 import { SqliteStore } from './sqlite-store';
 import { initialMigration } from './migrations/001-initial';
 import { migrate } from './migrations';
@@ -68,7 +69,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     // A database as version 1 left it: the one shared index, messages of two tenants.
     mkdirSync(join(file, '..'), { recursive: true });
-    const raw = new Database(file);
+    const raw = openDatabase(file);
     migrate(raw, [initialMigration]);
     const [a, b] = [aTenantId(), aTenantId()];
     const now = Date.now();
@@ -152,7 +153,7 @@ describe('SqliteStore on a file', () => {
     expect(next.message.seq).toBe(2);
     await second.close();
 
-    const raw = new Database(file, { readonly: true });
+    const raw = openDatabase(file, { readonly: true });
     try {
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'initial' },
@@ -187,7 +188,7 @@ describe('SqliteStore on a file', () => {
   it('refuses a database written by a newer schema version', async () => {
     const file = tempFile();
     await SqliteStore.open({ file }).close();
-    const raw = new Database(file);
+    const raw = openDatabase(file);
     raw
       .prepare(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",

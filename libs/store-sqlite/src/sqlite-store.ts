@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConversationLog } from './conversation-log';
@@ -7,6 +7,7 @@ import { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 import { SqliteBlockRepository } from './sqlite-block.repository';
 import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
+import { openDatabase } from './sqlite-driver';
 import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
@@ -28,6 +29,8 @@ export interface SqliteStoreOptions {
    * that grows with the database.
    */
   cacheKiB?: number;
+  /** Path of the driver binary to load (see openDatabase); default: the installed one. */
+  nativeBinding?: string;
 }
 
 /** The embedded store: every repository port over one better-sqlite3 connection. */
@@ -61,7 +64,7 @@ export class SqliteStore {
   static open(options: SqliteStoreOptions): SqliteStore {
     const inMemory = options.file === ':memory:' || options.file === '';
     if (!inMemory) restrictToOwner(options.file);
-    const db = new Database(options.file);
+    const db = openDatabase(options.file, { nativeBinding: options.nativeBinding });
     try {
       // WAL lets readers proceed during a write; in-memory databases keep their own journal mode.
       if (!inMemory) db.pragma('journal_mode = WAL');

@@ -3,12 +3,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gql, startApi } from '../support';
+import { driverEnv, gql, startApi } from '../support';
 
 const ROOT = resolve(__dirname, '../../../..');
 const cli = (dataDir: string, ...args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, 'dist/api/apps/api/src/cli.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...driverEnv(),
+    },
     encoding: 'utf8',
   });
 
@@ -52,6 +58,7 @@ describe('operator CLI and configuration errors', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/api/main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
+        ...driverEnv(),
         PORT: 'abc',
         DATA_DIR: mkdtempSync(join(tmpdir(), 'chatter-cfg-')),
       },

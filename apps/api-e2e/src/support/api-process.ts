@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startWatchdog } from '@chatter/testing';
+import { driverEnv } from './driver-env';
 
 const ROOT = resolve(__dirname, '../../../..');
 export const API_ENTRY = join(ROOT, 'dist/api/main.js');
@@ -82,6 +83,7 @@ async function startApiOnce(
       DATA_DIR: dataDir,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
+      ...driverEnv(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
 export * from './api-process';
 export * from './graphql-client';
 export * from './app-tokens';
+export * from './driver-env';

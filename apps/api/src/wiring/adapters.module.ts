@@ -57,27 +57,27 @@ export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
 export const STORE_READY = Symbol('STORE_READY');
 export const CLOSERS = Symbol('CLOSERS');
 
-const REPOSITORIES = [
-  TenantRepository,
-  UserRepository,
-  SessionRepository,
-  ContactRepository,
-  BlockRepository,
-  ConversationRepository,
-  MessageRepository,
-  AttachmentRepository,
-] as const;
+/** A repository port and the SQLite store's repository that implements it. */
+interface SqliteRepository<T> {
+  readonly port: abstract new (...args: never[]) => T;
+  readonly of: (store: SqliteStore) => T;
+}
+/** Typed pairs: a repository that does not implement its port does not compile. */
+const sqliteRepository = <T>(
+  port: SqliteRepository<T>['port'],
+  of: SqliteRepository<T>['of'],
+): SqliteRepository<T> => ({ port, of });
 
-const sqliteKey = {
-  [TenantRepository.name]: 'tenants',
-  [UserRepository.name]: 'users',
-  [SessionRepository.name]: 'sessions',
-  [ContactRepository.name]: 'contacts',
-  [BlockRepository.name]: 'blocks',
-  [ConversationRepository.name]: 'conversations',
-  [MessageRepository.name]: 'messages',
-  [AttachmentRepository.name]: 'attachments',
-} as const;
+const SQLITE_REPOSITORIES = [
+  sqliteRepository(TenantRepository, (s) => s.tenants),
+  sqliteRepository(UserRepository, (s) => s.users),
+  sqliteRepository(SessionRepository, (s) => s.sessions),
+  sqliteRepository(ContactRepository, (s) => s.contacts),
+  sqliteRepository(BlockRepository, (s) => s.blocks),
+  sqliteRepository(ConversationRepository, (s) => s.conversations),
+  sqliteRepository(MessageRepository, (s) => s.messages),
+  sqliteRepository(AttachmentRepository, (s) => s.attachments),
+];
 
 /** Readiness of each dependency, for /readyz. */
 @Injectable()
@@ -148,12 +148,8 @@ export class AdaptersModule {
         useFactory: () =>
           SqliteStore.open({ file: join(config.dataDir, 'chatter.sqlite'), cacheKiB }),
       });
-      for (const port of REPOSITORIES) {
-        providers.push({
-          provide: port,
-          inject: [SQLITE_STORE],
-          useFactory: (s: SqliteStore) => s[sqliteKey[port.name]!],
-        });
+      for (const { port, of } of SQLITE_REPOSITORIES) {
+        providers.push({ provide: port, inject: [SQLITE_STORE], useFactory: of });
       }
       providers.push({
         provide: STORE_READY,
@@ -277,7 +273,7 @@ export class AdaptersModule {
       ],
       exports: [
         // The Mongo store module is global and exports the repositories itself.
-        ...(config.store.kind === 'sqlite' ? REPOSITORIES : []),
+        ...(config.store.kind === 'sqlite' ? SQLITE_REPOSITORIES.map((r) => r.port) : []),
         EventBus,
         PresenceStore,
         RateLimiter,

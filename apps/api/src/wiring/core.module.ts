@@ -36,7 +36,9 @@ import {
   SystemClock,
   TokenService,
   TopicRouter,
+  UpdateConversation,
   UpdateProfile,
+  UserActivity,
   UserViewPolicy,
   VerifyLoginCode,
 } from '@chatter/core';
@@ -71,6 +73,7 @@ const USE_CASES = [
   CreateConversations,
   ManageMembers,
   ConversationQueries,
+  UpdateConversation,
   SendMessages,
   ResolveMentions,
   Receipts,
@@ -122,10 +125,11 @@ const USE_CASES = [
         }),
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: UserActivity, useExisting: PresenceService },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
     AttachmentSweeper,
   ],
-  exports: [CoreSettings, Clock, ...USE_CASES],
+  exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })
 export class CoreModule {}

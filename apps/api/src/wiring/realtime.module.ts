@@ -19,12 +19,45 @@ import {
   TenantSecretRotations,
   UserRepository,
 } from '@chatter/core';
-import { createErrorFormatter, WsGateway } from '@chatter/graphql';
+import { createErrorFormatter, WsGateway, WsGatewayDeps } from '@chatter/graphql';
 import { APP_CONFIG, AppConfig, isWebSocketOriginAllowed } from '../platform/config';
 import { MetricsService } from '../platform/metrics';
 import { ShutdownModule, ShutdownService } from '../platform/shutdown';
 import { queryLimitsFor } from './query-limits';
 import { trustedDocumentsFor } from './trusted-documents';
+
+/** The domain services and ports the graphql-ws gateway uses, as one typed provider. */
+export const WS_GATEWAY_DEPS = Symbol('WS_GATEWAY_DEPS');
+
+const wsGatewayDeps = {
+  provide: WS_GATEWAY_DEPS,
+  inject: [
+    Authenticate,
+    PresenceService,
+    ConversationRepository,
+    UserRepository,
+    MessageRepository,
+    CoreSettings,
+    RateLimiter,
+  ],
+  useFactory: (
+    authenticate: Authenticate,
+    presence: PresenceService,
+    conversations: ConversationRepository,
+    users: UserRepository,
+    messages: MessageRepository,
+    settings: CoreSettings,
+    limiter: RateLimiter,
+  ): WsGatewayDeps => ({
+    authenticate,
+    presence,
+    conversations,
+    users,
+    messages,
+    presenceTtlMs: settings.presenceTtlMs,
+    limiter,
+  }),
+};
 
 /** Starts the graphql-ws endpoint on the HTTP server once the schema exists. */
 @Injectable()
@@ -39,13 +72,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     private readonly httpHost: HttpAdapterHost,
     private readonly metrics: MetricsService,
     private readonly shutdown: ShutdownService,
-    private readonly authenticate: Authenticate,
-    private readonly presence: PresenceService,
-    private readonly conversations: ConversationRepository,
-    private readonly users: UserRepository,
-    private readonly messages: MessageRepository,
-    private readonly settings: CoreSettings,
-    private readonly limiter: RateLimiter,
+    @Inject(WS_GATEWAY_DEPS) private readonly gatewayDeps: WsGatewayDeps,
     private readonly rotations: TenantSecretRotations,
   ) {}
 
@@ -55,15 +82,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     const logger = this.logger;
     this.gateway = new WsGateway(
       this.moduleRef.get(GraphQLSchemaHost, { strict: false }).schema,
-      {
-        authenticate: this.authenticate,
-        presence: this.presence,
-        conversations: this.conversations,
-        users: this.users,
-        messages: this.messages,
-        presenceTtlMs: this.settings.presenceTtlMs,
-        limiter: this.limiter,
-      },
+      this.gatewayDeps,
       {
         path: '/graphql',
         maxPayloadBytes: config.ws.maxPayloadBytes,
@@ -125,5 +144,5 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-@Module({ imports: [ShutdownModule], providers: [RealtimeServer] })
+@Module({ imports: [ShutdownModule], providers: [wsGatewayDeps, RealtimeServer] })
 export class RealtimeModule {}

@@ -1,7 +1,7 @@
 import { User } from '../identity/user';
 import { Conversation } from '../messaging/conversation';
 import { LoggedEvent, Message } from '../messaging/message';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { EventBus, topics } from './event-bus.port';
 import { encodeEvent, RealtimeEvent } from './realtime-event';
 
@@ -14,7 +14,7 @@ export abstract class PublishErrorReporter {
  * Publishes domain events to per-conversation, per-user and per-presence topics. Publishing is
  * at-most-once and never fails the operation that caused it.
  */
-@UseCase()
+@DomainService()
 export class RealtimePublisher {
   constructor(
     private readonly bus: EventBus,

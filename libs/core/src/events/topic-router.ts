@@ -1,4 +1,4 @@
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { EventBus } from './event-bus.port';
 import { decodeEvent, RealtimeEvent } from './realtime-event';
 
@@ -16,7 +16,7 @@ interface TopicState {
  * the topic's listeners only, so the cost of an event grows with its recipients, not with
  * everyone connected.
  */
-@UseCase()
+@DomainService()
 export class TopicRouter {
   private readonly topics = new Map<string, TopicState>();
   private readonly reconnectListeners = new Set<() => void>();

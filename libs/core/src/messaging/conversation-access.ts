@@ -1,7 +1,7 @@
 import { Actor } from '../shared/actor';
 import { DomainError, forbidden, notFound } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { Conversation, Member, MemberRole } from './conversation';
 import { ConversationRepository } from './conversation.repository';
 
@@ -14,7 +14,7 @@ export interface Membership {
  * Membership checks. Non-members, other tenants and missing ids all get the same NOT_FOUND,
  * so nobody learns that a conversation exists.
  */
-@UseCase()
+@DomainService()
 export class ConversationAccess {
   constructor(private readonly conversations: ConversationRepository) {}
 

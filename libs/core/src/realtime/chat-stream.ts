@@ -3,7 +3,7 @@ import { Clock } from '../shared/clock';
 import { invalid } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { BlockRepository, ContactRepository } from '../identity/contact.repository';
 import { UserViewPolicy } from '../identity/profile/user-view.policy';
 import { Conversation, otherMemberOf } from '../messaging/conversation';
@@ -55,7 +55,7 @@ type Typing = Extract<RealtimeEvent, { type: 'TYPING' }>;
 type Membership = Extract<RealtimeEvent, { type: 'MEMBERSHIP_CHANGED' }>;
 
 /** Opens resumable event streams (one per connected client). */
-@UseCase()
+@DomainService()
 export class ChatStreams {
   constructor(
     private readonly router: TopicRouter,

@@ -1,6 +1,6 @@
 import { ConversationId, TenantId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { ConversationRepository } from '../messaging/conversation.repository';
 
 /** Something that follows conversations and can fetch what it missed from the store. */
@@ -30,7 +30,7 @@ const MAX_STALLS = 3;
  * message stored by an instance that died before publishing still reaches connected clients
  * within two poll intervals, without them reconnecting or waiting for a later message.
  */
-@UseCase()
+@DomainService()
 export class ConversationWatch {
   private readonly watched = new Map<string, Watched>();
   private timer: NodeJS.Timeout | null = null;

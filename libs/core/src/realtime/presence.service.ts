@@ -1,7 +1,8 @@
+import { UserActivity } from '../events/user-activity.port';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { CoreSettings } from '../shared/settings';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 import { UserRepository } from '../identity/user.repository';
 import { User } from '../identity/user';
 import { UserView, UserViewPolicy } from '../identity/profile/user-view.policy';
@@ -10,8 +11,8 @@ import { PresenceState, PresenceStore, PresenceTransition } from '../events/pres
 import { RealtimePublisher } from '../events/realtime-publisher';
 
 /** Presence of users from their live connections, published on transitions only. */
-@UseCase()
-export class PresenceService {
+@DomainService()
+export class PresenceService extends UserActivity {
   constructor(
     private readonly store: PresenceStore,
     private readonly users: UserRepository,
@@ -19,7 +20,9 @@ export class PresenceService {
     private readonly publisher: RealtimePublisher,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
   async connected(actor: Actor, connectionId: string): Promise<void> {
     await this.announce(

@@ -10,7 +10,9 @@ import {
   Message,
   MessageQueries,
   MessageRequests,
+  otherMemberOf,
   Receipts,
+  UpdateConversation,
   User,
 } from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
@@ -36,6 +38,7 @@ export class ConversationResolver {
     private readonly membership: ManageMembers,
     private readonly receipts: Receipts,
     private readonly messages: MessageQueries,
+    private readonly updater: UpdateConversation,
   ) {}
 
   @Query(() => ConversationConnectionModel, { description: 'Most recent activity first.' })
@@ -180,7 +183,7 @@ export class ConversationResolver {
     @CurrentActor() actor: Authenticated,
     @Args('input') input: UpdateConversationInput,
   ) {
-    return this.queries.update(actor, input);
+    return this.updater.execute(actor, input);
   }
 
   @Mutation(() => ConversationModel, { description: 'Moves my read pointer forward (never back).' })
@@ -310,9 +313,7 @@ export class ConversationResolver {
     @CurrentActor() actor: Authenticated,
     @GqlCtx() ctx: GqlContext,
   ): Promise<User | null> {
-    if (c.kind !== 'DIRECT' || !c.uniqueKey) return null;
-    const [, a, b] = c.uniqueKey.split(':');
-    const other = a === actor.userId ? b : a;
+    const other = otherMemberOf(c, actor.userId);
     return other ? ctx.loaders.users(actor).load(other) : null;
   }
 
@@ -324,9 +325,9 @@ export class ConversationResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<MemberConnectionModel> {
-    // Anyone of the tenant sees a public channel's members: no membership read for those.
-    const member = c.kind === 'CHANNEL' ? null : await this.member(ctx, actor, c);
-    const page = await this.queries.members(actor, c, member, first, after);
+    const page = await this.queries.members(actor, c, first, after, () =>
+      this.member(ctx, actor, c),
+    );
     const users = await Promise.all(page.items.map((m) => ctx.loaders.users(actor).load(m.userId)));
     return {
       edges: page.items.flatMap((m, i) =>

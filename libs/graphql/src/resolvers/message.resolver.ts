@@ -2,9 +2,10 @@ import { UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   Authenticated,
+  clientMessageIdSeenBy,
   Message,
   MessageQueries,
-  PresenceService,
+  quotedMessageOf,
   SendMessages,
   User,
 } from '@chatter/core';
@@ -25,7 +26,6 @@ export class MessageResolver {
   constructor(
     private readonly send: SendMessages,
     private readonly queries: MessageQueries,
-    private readonly presence: PresenceService,
   ) {}
 
   @Query(() => MessageConnectionModel, {
@@ -72,7 +72,6 @@ export class MessageResolver {
     @Args('input') input: SendMessageInput,
   ): Promise<Message> {
     const { message } = await this.send.send(actor, input);
-    void this.presence.active(actor).catch(() => undefined);
     return message;
   }
 
@@ -110,7 +109,7 @@ export class MessageResolver {
 
   @ResolveField(() => String, { nullable: true })
   clientMessageId(@Parent() m: Message, @CurrentActor() actor: Authenticated): string | null {
-    return m.senderId === actor.userId ? m.clientMessageId : null;
+    return clientMessageIdSeenBy(m, actor.userId);
   }
 
   @ResolveField(() => UserModel)
@@ -131,8 +130,7 @@ export class MessageResolver {
     @GqlCtx() ctx: GqlContext,
   ): Promise<Message | null> {
     if (!m.replyToId) return null;
-    const reply = await ctx.loaders.messages(actor).load(m.replyToId);
-    return reply && reply.conversationId === m.conversationId ? reply : null;
+    return quotedMessageOf(m, await ctx.loaders.messages(actor).load(m.replyToId));
   }
 
   @ResolveField(() => [ReactionSummaryModel])

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../sqlite-driver';
 import { initialMigration } from './001-initial';
 import { MIGRATIONS, migrate } from './index';
 
@@ -8,7 +9,7 @@ describe('migration 3: contacts by consent', () => {
   afterEach(() => db.close());
 
   it('drops the contact the first message of a DM gave to a member who never wrote in it, and nothing else', () => {
-    db = new Database(':memory:');
+    db = openDatabase(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, [initialMigration]);
     const t = 'acme';

@@ -6,15 +6,7 @@ import { Page, pageSize } from '../../shared/page';
 import { UseCase } from '../../shared/use-case';
 import { CoreSettings } from '../../shared/settings';
 import { RateLimiter } from '../../limits/rate-limiter.port';
-import { enforceRateLimit } from '../../limits/rate-limit';
-
-const writeLimit = (limiter: RateLimiter, settings: CoreSettings, actor: Actor) =>
-  enforceRateLimit(
-    limiter,
-    `write:${actor.tenantId}:${actor.userId}`,
-    settings.writesPerUser,
-    'changes',
-  );
+import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
 import { directKey } from '../../messaging/conversation';
 import { ConversationRepository } from '../../messaging/conversation.repository';
@@ -39,7 +31,7 @@ export class ManageContacts {
   async add(actor: Actor, phone: string): Promise<{ contact: Contact; user: User }> {
     const normalized = normalizePhone(phone);
     // Limited like any write: it also bounds how fast one can probe which numbers are registered.
-    await writeLimit(this.limiter, this.settings, actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const user = await this.users.findByPhone(actor.tenantId, normalized);
     if (!user)
       throw new DomainError('NOT_FOUND', 'nobody uses Chatter with this phone number', {
@@ -54,7 +46,7 @@ export class ManageContacts {
 
   async remove(actor: Actor, userId: string): Promise<boolean> {
     if (!isWellFormedId(userId)) return false;
-    await writeLimit(this.limiter, this.settings, actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const removed = await this.contacts.remove(actor.tenantId, actor.userId, userId);
     if (removed) await this.announceChange(actor, userId, false);
     return removed;
@@ -139,7 +131,7 @@ export class ManageBlocks {
   ) {}
 
   async block(actor: Actor, userId: string): Promise<boolean> {
-    await writeLimit(this.limiter, this.settings, actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const target = isWellFormedId(userId)
       ? await this.users.findById(actor.tenantId, userId)
       : null;
@@ -152,7 +144,7 @@ export class ManageBlocks {
 
   async unblock(actor: Actor, userId: string): Promise<boolean> {
     if (!isWellFormedId(userId)) throw notFound('user');
-    await writeLimit(this.limiter, this.settings, actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const removed = await this.blocks.unblock(actor.tenantId, actor.userId, userId);
     if (removed) await this.announce(actor, userId);
     return removed;

@@ -6,7 +6,7 @@ import { checkOptionalText, checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
 import { CoreSettings } from '../../shared/settings';
 import { RateLimiter } from '../../limits/rate-limiter.port';
-import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
 import { PresencePrivacy, ProfilePatch, User } from '../user';
 import { UserRepository } from '../user.repository';
@@ -53,12 +53,7 @@ export class UpdateProfile {
   ) {}
 
   async execute(actor: Actor, input: ProfileInput): Promise<User> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const patch: ProfilePatch = {};
     if (input.name !== undefined) {
       if (input.name === null) throw invalid('name', 'name cannot be removed');

@@ -1,5 +1,5 @@
 import { UserId } from '../../shared/ids';
-import { UseCase } from '../../shared/use-case';
+import { DomainService } from '../../shared/domain-service';
 import { BlockRepository, ContactRepository } from '../contact.repository';
 import { User } from '../user';
 
@@ -26,7 +26,7 @@ interface Relation {
  * contacts (and have not blocked). Having someone in *your* contacts, sharing a conversation
  * with them or writing to them reveals nothing of theirs.
  */
-@UseCase()
+@DomainService()
 export class UserViewPolicy {
   constructor(
     private readonly contacts: ContactRepository,

@@ -1,9 +1,9 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { CoreSettings } from '../../shared/settings';
-import { UseCase } from '../../shared/use-case';
+import { DomainService } from '../../shared/domain-service';
 
 /** Codes are stored only as keyed hashes bound to tenant and phone. */
-@UseCase()
+@DomainService()
 export class LoginCodeHasher {
   constructor(private readonly settings: CoreSettings) {}
 

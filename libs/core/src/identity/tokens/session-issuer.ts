@@ -1,7 +1,7 @@
 import { Clock } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { CoreSettings } from '../../shared/settings';
-import { UseCase } from '../../shared/use-case';
+import { DomainService } from '../../shared/domain-service';
 import { SessionRepository } from '../session.repository';
 import { User } from '../user';
 import { randomToken, sha256, TokenService } from './token.service';
@@ -14,7 +14,7 @@ export interface AuthResult {
 }
 
 /** Opens sessions and mints token pairs. */
-@UseCase()
+@DomainService()
 export class SessionIssuer {
   constructor(
     private readonly sessions: SessionRepository,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, decodeJwt } from 'jose';
 import { DomainError } from '../../shared/domain-error';
 import { CoreSettings } from '../../shared/settings';
-import { UseCase } from '../../shared/use-case';
+import { DomainService } from '../../shared/domain-service';
 
 export interface AccessClaims {
   tenantId: string;
@@ -27,7 +27,7 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 export const randomToken = (): string => randomBytes(32).toString('base64url');
 
 /** Signs and verifies access tokens (HS256) and verifies app-issued tokens. */
-@UseCase()
+@DomainService()
 export class TokenService {
   private readonly key: Uint8Array;
 

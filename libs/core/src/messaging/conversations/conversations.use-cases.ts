@@ -17,6 +17,7 @@ import { RealtimePublisher } from '../../events/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
 import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import {
   Conversation,
   ConversationKind,
@@ -67,12 +68,7 @@ export class CreateConversations {
       throw new DomainError('BLOCKED', 'you cannot message this user');
     }
     const key = directKey(actor.userId, other.id);
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     // Starting conversations with new people has its own, tighter budget (message-request spam).
     if (!(await this.conversations.findByUniqueKey(actor.tenantId, key))) {
       await enforceRateLimit(
@@ -99,12 +95,7 @@ export class CreateConversations {
   ): Promise<Conversation> {
     const title = checkText('title', input.title, { min: 1, max: 100 });
     const visibility = checkVisibility(input.historyVisibility, 'GROUP');
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const memberIds = await this.existingUsers(
       actor,
       input.memberIds,
@@ -137,12 +128,7 @@ export class CreateConversations {
     const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
     const description =
       checkOptionalText('description', input.description, MAX_DESCRIPTION) ?? null;
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     const conversation = await channelNameTaken(() =>
       this.conversations.create(
         { ...this.draft(actor, 'CHANNEL', title, null, visibility), description },
@@ -385,12 +371,7 @@ export class ManageMembers {
   }
 
   private async limit(actor: Actor): Promise<void> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
   }
 
   private async publish(
@@ -406,16 +387,14 @@ export class ManageMembers {
   }
 }
 
-/** Reading conversations and changing their title or the caller's own settings. */
+/** Reading conversations: the caller's list, one conversation, public channels, members. */
 @UseCase()
 export class ConversationQueries {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly access: ConversationAccess,
-    private readonly publisher: RealtimePublisher,
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
-    private readonly clock: Clock,
   ) {}
 
   list(
@@ -450,23 +429,37 @@ export class ConversationQueries {
 
   /**
    * A page of members: of a public channel for anyone of the tenant, of other conversations for
-   * their members (`member` is the caller's own membership); empty otherwise.
+   * their members only; empty otherwise. `myMembership` reads the caller's own membership (the
+   * GraphQL layer batches those reads); a channel's page does not need it.
    */
   async members(
     actor: Actor,
     conversation: Conversation,
-    member: Member | null,
     first: number | null | undefined,
     after: string | null | undefined,
+    myMembership: () => Promise<Member | null>,
   ): Promise<Page<Member>> {
     const page = { first: pageSize(first), after: after ?? null };
-    if (conversation.kind !== 'CHANNEL' && !member)
+    if (conversation.kind !== 'CHANNEL' && !(await myMembership()))
       return { items: [], cursors: [], hasNextPage: false };
     await enforceExpensiveReadLimit(this.limiter, this.settings, actor);
     return this.conversations.listMembers(actor.tenantId, conversation.id, page);
   }
+}
 
-  async update(
+/** Changing a conversation: its title and history visibility (admins), the caller's own settings. */
+@UseCase()
+export class UpdateConversation {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly access: ConversationAccess,
+    private readonly publisher: RealtimePublisher,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(
     actor: Actor,
     input: {
       conversationId: string;
@@ -480,12 +473,7 @@ export class ConversationQueries {
     },
   ): Promise<Conversation> {
     let { conversation, member } = await this.access.member(actor, input.conversationId);
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
     if (input.title !== undefined && input.title !== null) {
       notInDirect(conversation);
       if (!ADMIN_ROLES.includes(member.role))

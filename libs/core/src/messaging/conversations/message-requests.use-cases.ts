@@ -7,7 +7,7 @@ import { UseCase } from '../../shared/use-case';
 import { BlockRepository, ContactRepository } from '../../identity/contact.repository';
 import { ManageBlocks } from '../../identity/contacts/contacts.use-cases';
 import { RateLimiter } from '../../limits/rate-limiter.port';
-import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
@@ -83,12 +83,7 @@ export class MessageRequests {
   }
 
   private async writeLimit(actor: Actor): Promise<void> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
   }
 }
 

@@ -10,7 +10,9 @@ import { ManageContacts } from '../../identity/contacts/contacts.use-cases';
 import { UserRepository } from '../../identity/user.repository';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceRateLimit } from '../../limits/rate-limit';
+import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
+import { UserActivity } from '../../events/user-activity.port';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
@@ -41,12 +43,14 @@ export class SendMessages {
     private readonly mentions: ResolveMentions,
     private readonly attachments: AttachmentAccess,
     private readonly lifecycle: AttachmentLifecycle,
+    private readonly activity: UserActivity,
   ) {}
 
   /**
    * Idempotent on (sender, clientMessageId): a retry returns the first message. Attachments
    * (the sender's finalized uploads to this conversation) go with one message only; with at
-   * least one, the body (a caption) may be empty.
+   * least one, the body (a caption) may be empty. Sending is activity: an AWAY sender is ONLINE
+   * again (best effort; presence never fails a send).
    */
   async send(
     actor: Actor,
@@ -122,6 +126,7 @@ export class SendMessages {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
     }
+    void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
   }
 
@@ -195,12 +200,7 @@ export class SendMessages {
   }
 
   private async writeLimit(actor: Actor): Promise<void> {
-    await enforceRateLimit(
-      this.limiter,
-      `write:${actor.tenantId}:${actor.userId}`,
-      this.settings.writesPerUser,
-      'changes',
-    );
+    await enforceWriteLimit(this.limiter, this.settings, actor);
   }
 
   private async publish(

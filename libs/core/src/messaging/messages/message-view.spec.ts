@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../message';
+import { clientMessageIdSeenBy, quotedMessageOf } from './message-view';
+
+const message = (overrides: Partial<Message>): Message => ({
+  id: 'm1',
+  tenantId: 't1',
+  conversationId: 'c1',
+  seq: 1,
+  senderId: 'ann',
+  clientMessageId: 'outbox-1',
+  body: 'hi',
+  replyToId: null,
+  mentions: [],
+  mentionsAll: false,
+  createdAt: new Date(0),
+  editedAt: null,
+  deletedAt: null,
+  ...overrides,
+});
+
+describe('what a viewer sees of a message', () => {
+  it('shows the clientMessageId to its sender only', () => {
+    const m = message({});
+    expect(clientMessageIdSeenBy(m, 'ann')).toBe('outbox-1');
+    expect(clientMessageIdSeenBy(m, 'ben')).toBeNull();
+  });
+
+  it('shows the quoted message of a reply only when it is of the same conversation', () => {
+    const quoted = message({ id: 'm0', seq: 0 });
+    const reply = message({ id: 'm2', seq: 2, replyToId: 'm0' });
+    expect(quotedMessageOf(reply, quoted)).toBe(quoted);
+    expect(quotedMessageOf(reply, { ...quoted, conversationId: 'c2' })).toBeNull();
+    expect(quotedMessageOf(reply, null)).toBeNull();
+    expect(quotedMessageOf({ ...reply, replyToId: null }, quoted)).toBeNull();
+    expect(quotedMessageOf({ ...reply, replyToId: 'm9' }, quoted)).toBeNull();
+  });
+});

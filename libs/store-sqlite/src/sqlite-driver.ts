@@ -1,0 +1,24 @@
+import Database from 'better-sqlite3';
+
+/**
+ * Names the better-sqlite3 binary (`better_sqlite3.node`) to load instead of the one npm
+ * installed: a build for another Node.js ABI, kept in a file of its own. The test command sets it
+ * for its runs on other Node.js versions (scripts/native.mjs), so processes of two Node.js
+ * versions never share, or swap, one binary file.
+ */
+export const SQLITE_BINDING_ENV = 'CHATTER_SQLITE_BINDING';
+
+export interface OpenDatabaseOptions {
+  readonly readonly?: boolean;
+  /** Path of the driver binary; default: $CHATTER_SQLITE_BINDING, else the installed binary. */
+  readonly nativeBinding?: string;
+}
+
+/** A better-sqlite3 connection to `file`, with the driver binary chosen as described above. */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database.Database {
+  const nativeBinding = options.nativeBinding ?? (process.env[SQLITE_BINDING_ENV] || undefined);
+  return new Database(file, {
+    ...(options.readonly ? { readonly: true } : {}),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+}
