@@ -85,6 +85,7 @@ const MATRIX: Record<string, string> = {
   'Query.conversations':     'G              noG            noG                G              noG                noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.conversation':      'ok             null           null               ok             null               null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.conversationNotices': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.searchMessages':    'hit            nohit          nohit              hit            nohit              nohit              nohit              nohit          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
@@ -208,6 +209,10 @@ const ROWS: Record<string, Row> = {
     query: 'query($c:ID!){ messages(conversationId:$c, last:5){ edges { node { id } } } }',
     vars: (f) => ({ c: f.group }),
   },
+  'Query.conversationNotices': {
+    query: 'query($c:ID!){ conversationNotices(conversationId:$c, first:5){ notices { seq } } }',
+    vars: (f) => ({ c: f.group }),
+  },
   'Query.searchMessages': {
     query: 'query($q:String!){ searchMessages(query:$q){ edges { node { id } } } }',
     vars: () => ({ q: WORD }),
@@ -291,8 +296,9 @@ const ROWS: Record<string, Row> = {
     vars: (f) => ({ m: [f.owner.userId] }),
   },
   'Mutation.createChannel': {
-    query: 'mutation{ createChannel(input:{title:"Matrix side channel"}){ id } }',
-    vars: () => ({}),
+    // Channel names are unique per tenant: every call names a new one.
+    query: 'mutation($t:String!){ createChannel(input:{title:$t}){ id } }',
+    vars: () => ({ t: `Matrix side channel ${randomBytes(6).toString('hex')}` }),
   },
   'Mutation.joinChannel': {
     query: 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }',
