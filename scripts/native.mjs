@@ -104,7 +104,16 @@ export function buildBinary(root, nodeBin) {
       {
         cwd: work,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}` },
+        // Run from npm (`npm test`), the environment carries npm's own nodedir setting
+        // (npm_config_nodedir, e.g. /usr with Debian's Node.js headers), which node-gyp prefers to
+        // --nodedir: name this Node.js's headers there too.
+        env: {
+          ...Object.fromEntries(
+            Object.entries(process.env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'),
+          ),
+          npm_config_nodedir: nodeDir,
+          PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
+        },
       },
     );
     if (run.status !== 0) throw new Error(`better-sqlite3: node-gyp failed for ABI ${abi}`);
@@ -129,6 +138,9 @@ export function bindingFor(root, nodeBin) {
   if (abiOfBinary(binaryPath(root)) === wanted) return undefined;
   const cached = cachedBinary(root, wanted);
   if (abiOfBinary(cached) !== wanted) buildBinary(root, nodeBin);
+  const built = abiOfBinary(cached);
+  if (built !== wanted)
+    throw new Error(`better-sqlite3: built for ABI ${built}, not ${wanted} (${nodeBin})`);
   return cached;
 }
 
