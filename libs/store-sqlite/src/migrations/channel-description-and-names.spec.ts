@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../sqlite-driver';
 import { MIGRATIONS, migrate } from './index';
 
 describe('migration 7: channel descriptions and unique names', () => {
@@ -7,7 +8,7 @@ describe('migration 7: channel descriptions and unique names', () => {
   afterEach(() => db.close());
 
   it('keeps channels that already shared a name (the oldest holds it) and refuses new duplicates', () => {
-    db = new Database(':memory:');
+    db = openDatabase(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(
       db,

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../sqlite-driver';
 import { MIGRATIONS, migrate } from './index';
 
 describe('migration 5: mentions', () => {
@@ -7,7 +8,7 @@ describe('migration 5: mentions', () => {
   afterEach(() => db.close());
 
   it('gives existing messages no mentions and existing channels an admins-only @all', () => {
-    db = new Database(':memory:');
+    db = openDatabase(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(
       db,
