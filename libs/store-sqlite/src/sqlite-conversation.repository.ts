@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import {
   channelNameKey,
   Conversation,
+  ConversationChangeDetails,
   ConversationId,
   ConversationRepository,
   DomainError,
@@ -124,32 +125,13 @@ export class SqliteConversationRepository extends ConversationRepository {
     at: Date,
     actorId: string | undefined,
   ) => MemberMutation | null;
-  private readonly updateVisibilityTx: (
+  /** Logs a CONVERSATION_CHANGED entry and applies the change in one transaction. */
+  private readonly recordChangeTx: (
     t: string,
     c: string,
-    visibility: HistoryVisibility,
     at: Date,
-    actorId: string | undefined,
-  ) => { conversation: Conversation; event: LoggedEvent } | null;
-  private readonly updateDescriptionTx: (
-    t: string,
-    c: string,
-    description: string,
-    at: Date,
-    actorId: string | undefined,
-  ) => { conversation: Conversation; event: LoggedEvent } | null;
-  private readonly updateMentionAllTx: (
-    t: string,
-    c: string,
-    policy: MentionAllPolicy,
-    at: Date,
-  ) => { conversation: Conversation; event: LoggedEvent } | null;
-  private readonly updateTitleTx: (
-    t: string,
-    c: string,
-    title: string,
-    at: Date,
-    actorId: string | undefined,
+    details: ConversationChangeDetails,
+    apply: () => ConversationRow,
   ) => { conversation: Conversation; event: LoggedEvent } | null;
 
   constructor(db: Database, log: ConversationLog) {
@@ -261,72 +243,17 @@ export class SqliteConversationRepository extends ConversationRepository {
       },
     ).immediate;
 
-    this.updateVisibilityTx = db.transaction(
+    this.recordChangeTx = db.transaction(
       (
         t: string,
         c: string,
-        visibility: HistoryVisibility,
         at: Date,
-        actorId: string | undefined,
+        details: ConversationChangeDetails,
+        apply: () => ConversationRow,
       ) => {
-        const event = log.record(
-          t,
-          c,
-          {
-            kind: 'CONVERSATION_CHANGED',
-            attribute: 'HISTORY_VISIBILITY',
-            value: visibility,
-            ...actor(actorId),
-          },
-          at,
-        );
+        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED', ...details }, at);
         if (!event) return null;
-        const row = s.setVisibility.get(visibility, t, c)!;
-        return { conversation: toConversation(row), event };
-      },
-    ).immediate;
-
-    this.updateMentionAllTx = db.transaction(
-      (t: string, c: string, policy: MentionAllPolicy, at: Date) => {
-        const event = log.record(t, c, { kind: 'CONVERSATION_CHANGED' }, at);
-        if (!event) return null;
-        const row = s.setMentionAll.get(policy, t, c)!;
-        return { conversation: toConversation(row), event };
-      },
-    ).immediate;
-
-    this.updateDescriptionTx = db.transaction(
-      (t: string, c: string, description: string, at: Date, actorId: string | undefined) => {
-        const event = log.record(
-          t,
-          c,
-          {
-            kind: 'CONVERSATION_CHANGED',
-            attribute: 'DESCRIPTION',
-            value: description,
-            ...actor(actorId),
-          },
-          at,
-        );
-        if (!event) return null;
-        const row = s.setDescription.get(description === '' ? null : description, t, c)!;
-        return { conversation: toConversation(row), event };
-      },
-    ).immediate;
-
-    this.updateTitleTx = db.transaction(
-      (t: string, c: string, title: string, at: Date, actorId: string | undefined) => {
-        const event = log.record(
-          t,
-          c,
-          { kind: 'CONVERSATION_CHANGED', attribute: 'TITLE', value: title, ...actor(actorId) },
-          at,
-        );
-        if (!event) return null;
-        const row = mapConstraintErrors('channel name', () =>
-          s.setTitle.get(title, foldTitle(title), channelNameKey(title), t, c)!,
-        );
-        return { conversation: toConversation(row), event };
+        return { conversation: toConversation(apply()), event };
       },
     ).immediate;
   }
@@ -503,7 +430,14 @@ export class SqliteConversationRepository extends ConversationRepository {
     at: Date,
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateVisibilityTx(tenantId, conversationId, visibility, at, actorId);
+    const details = { attribute: 'HISTORY_VISIBILITY' as const, value: visibility };
+    return this.recordChangeTx(
+      tenantId,
+      conversationId,
+      at,
+      { ...details, ...actor(actorId) },
+      () => this.s.setVisibility.get(visibility, tenantId, conversationId)!,
+    );
   }
 
   override async updateDescription(
@@ -513,7 +447,10 @@ export class SqliteConversationRepository extends ConversationRepository {
     at: Date,
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateDescriptionTx(tenantId, conversationId, description, at, actorId);
+    const details = { attribute: 'DESCRIPTION' as const, value: description, ...actor(actorId) };
+    return this.recordChangeTx(tenantId, conversationId, at, details, () =>
+      this.s.setDescription.get(description === '' ? null : description, tenantId, conversationId)!,
+    );
   }
 
   override async updateMentionAll(
@@ -522,7 +459,9 @@ export class SqliteConversationRepository extends ConversationRepository {
     policy: MentionAllPolicy,
     at: Date,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateMentionAllTx(tenantId, conversationId, policy, at);
+    return this.recordChangeTx(tenantId, conversationId, at, {}, () =>
+      this.s.setMentionAll.get(policy, tenantId, conversationId)!,
+    );
   }
 
   override async updateTitle(
@@ -532,7 +471,18 @@ export class SqliteConversationRepository extends ConversationRepository {
     at: Date,
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
-    return this.updateTitleTx(tenantId, conversationId, title, at, actorId);
+    const details = { attribute: 'TITLE' as const, value: title, ...actor(actorId) };
+    return this.recordChangeTx(tenantId, conversationId, at, details, () =>
+      mapConstraintErrors('channel name', () =>
+        this.s.setTitle.get(
+          title,
+          foldTitle(title),
+          channelNameKey(title),
+          tenantId,
+          conversationId,
+        )!,
+      ),
+    );
   }
 
   override async advanceRead(
