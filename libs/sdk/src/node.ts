@@ -1,2 +1,2 @@
-// Node.js-only parts of @chatter/sdk (import from '@chatter/sdk/node').
+// Node.js-only parts of the SDK (the package's "./node" entry).
 export { FileCursorStorage } from './file-cursor-storage';
