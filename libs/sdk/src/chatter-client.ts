@@ -84,7 +84,7 @@ export class ChatterClient {
     return this.outbox.pending();
   }
 
-  /** Messages of a conversation after `after` (seq), oldest first, up to `first` (max 100). */
+  /** Messages of a conversation after `after` (seq), oldest first, up to `first` (1–50). */
   async history(
     conversationId: string,
     page: { after?: number; first?: number } = {},

@@ -20,7 +20,7 @@ import {
 } from './stream-events';
 
 const GAP_PAGE = 50;
-const LIST_PAGE = 100;
+const LIST_PAGE = 50;
 
 export interface FollowerDeps {
   http: GraphqlHttp;

@@ -23,11 +23,16 @@ const EXPIRY_MARGIN_S = 30;
 
 /** The `exp` claim of a JWT in seconds, or undefined (not a JWT, or no claim). */
 export function tokenExpiry(token: string): number | undefined {
+  const exp = claims(token)?.exp;
+  return typeof exp === 'number' ? exp : undefined;
+}
+
+function claims(token: string): { exp?: unknown; iat?: unknown } | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const json = JSON.parse(decodeBase64Url(part)) as { exp?: unknown };
-    return typeof json.exp === 'number' ? json.exp : undefined;
+    const json: unknown = JSON.parse(decodeBase64Url(part));
+    return json && typeof json === 'object' ? (json as { exp?: unknown; iat?: unknown }) : undefined;
   } catch {
     return undefined;
   }
@@ -78,8 +83,12 @@ export class TokenSource {
 
   private expiresSoon(token: string): boolean {
     if (typeof this.option === 'string') return false;
-    const exp = tokenExpiry(token);
-    return exp !== undefined && exp - EXPIRY_MARGIN_S <= this.now() / 1000;
+    const c = claims(token);
+    if (typeof c?.exp !== 'number') return false;
+    // A quarter of a short lifetime at most, so a 60 s token is not renewed on every use.
+    const lifetime = typeof c.iat === 'number' ? c.exp - c.iat : Infinity;
+    const margin = Math.min(EXPIRY_MARGIN_S, lifetime / 4);
+    return c.exp - margin <= this.now() / 1000;
   }
 
   private renew(expired: boolean): Promise<string> {
