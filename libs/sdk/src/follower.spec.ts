@@ -101,12 +101,14 @@ describe('Follower', () => {
     next({ __typename: 'ResyncRequired', conversationId: 'b', reason: 'TOO_FAR_BEHIND' });
     next({ __typename: 'ResyncRequired', conversationId: 'gone', reason: 'NOT_A_MEMBER' });
     await settle();
-    expect(t.resyncs.map(({ conversationId, reason, fromSeq, conversation: c }) => ({
-      conversationId,
-      reason,
-      fromSeq,
-      lastSeq: c?.lastSeq ?? null,
-    }))).toEqual([
+    expect(
+      t.resyncs.map(({ conversationId, reason, fromSeq, conversation: c }) => ({
+        conversationId,
+        reason,
+        fromSeq,
+        lastSeq: c?.lastSeq ?? null,
+      })),
+    ).toEqual([
       { conversationId: 'b', reason: 'TOO_FAR_BEHIND', fromSeq: 7, lastSeq: 50 },
       { conversationId: 'gone', reason: 'NOT_A_MEMBER', fromSeq: 2, lastSeq: null },
     ]);

@@ -178,7 +178,11 @@ export class Follower {
         const nodes = data.messages.edges.map((e) => e.node).filter((m) => m.seq < beforeSeq);
         for (const message of nodes) {
           if (message.seq <= (this.tracker.get(conversationId) ?? -1)) continue;
-          const added: MessageAddedEvent = { __typename: 'MessageAdded', seq: message.seq, message };
+          const added: MessageAddedEvent = {
+            __typename: 'MessageAdded',
+            seq: message.seq,
+            message,
+          };
           await this.call(this.handlers.message, added);
           this.tracker.commit(conversationId, message.seq);
           await this.save();

@@ -85,7 +85,10 @@ export class GraphqlHttp {
     try {
       return (await response.json()) as GraphqlResponse;
     } catch {
-      throw new NetworkError(`The server answered ${response.status} without JSON.`, response.status);
+      throw new NetworkError(
+        `The server answered ${response.status} without JSON.`,
+        response.status,
+      );
     }
   }
 }

@@ -31,7 +31,9 @@ describe('Outbox', () => {
                 if (kind === 0) return new TypeError('fetch failed');
                 if (kind === 1) return { status: 503, body: {} };
                 return {
-                  body: { errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] },
+                  body: {
+                    errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }],
+                  },
                 };
               }
               if (!stored.includes(input.clientMessageId)) stored.push(input.clientMessageId);
@@ -44,7 +46,9 @@ describe('Outbox', () => {
             fast,
           );
           const bodies = failures.map((_, n) => `hello ${n}`);
-          const sent = await Promise.all(bodies.map((body) => outbox.send({ conversationId: 'c', body })));
+          const sent = await Promise.all(
+            bodies.map((body) => outbox.send({ conversationId: 'c', body })),
+          );
           expect(sent.map((m) => m.body)).toEqual(bodies);
           expect(order).toEqual(bodies);
           expect(stored).toHaveLength(bodies.length);
@@ -64,26 +68,41 @@ describe('Outbox', () => {
           : { body: { data: { sendMessage: message('c', 1, input.body) } } };
       },
     });
-    const outbox = new Outbox(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch), fast);
+    const outbox = new Outbox(
+      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      fast,
+    );
     const bad = outbox.send({ conversationId: 'c', body: 'bad', clientMessageId: 'fixed-1' });
     const good = outbox.send({ conversationId: 'c', body: 'good' });
     await expect(bad).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(bad).rejects.toBeInstanceOf(ChatterError);
     expect((await good).body).toBe('good');
-    expect(server.calls.map((c) => (c.variables['input'] as { clientMessageId: string }).clientMessageId)[0]).toBe('fixed-1');
+    expect(
+      server.calls.map(
+        (c) => (c.variables['input'] as { clientMessageId: string }).clientMessageId,
+      )[0],
+    ).toBe('fixed-1');
   });
 
   it('gives up after maxAttempts, and close() rejects what waits', async () => {
     const server = fakeServer({ SendMessage: () => new TypeError('offline') });
-    const outbox = new Outbox(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch), {
-      ...fast,
-      maxAttempts: 3,
-    });
-    await expect(outbox.send({ conversationId: 'c', body: 'x' })).rejects.toBeInstanceOf(NetworkError);
+    const outbox = new Outbox(
+      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      {
+        ...fast,
+        maxAttempts: 3,
+      },
+    );
+    await expect(outbox.send({ conversationId: 'c', body: 'x' })).rejects.toBeInstanceOf(
+      NetworkError,
+    );
     expect(server.calls).toHaveLength(3);
-    const waiting = new Outbox(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch), {
-      baseMs: 60_000,
-    });
+    const waiting = new Outbox(
+      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      {
+        baseMs: 60_000,
+      },
+    );
     const queued = waiting.send({ conversationId: 'c', body: 'y' });
     await new Promise((r) => setTimeout(r, 5));
     expect(waiting.pending()).toHaveLength(1);

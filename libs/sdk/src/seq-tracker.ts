@@ -1,9 +1,7 @@
 import type { Cursors } from './cursor-storage';
 
 export type SeqVerdict =
-  | { kind: 'apply' }
-  | { kind: 'duplicate' }
-  | { kind: 'gap'; afterSeq: number; beforeSeq: number };
+  { kind: 'apply' } | { kind: 'duplicate' } | { kind: 'gap'; afterSeq: number; beforeSeq: number };
 
 /**
  * Per conversation, the last logged seq handled: decides whether an event is new, a repeat

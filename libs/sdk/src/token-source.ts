@@ -32,7 +32,9 @@ function claims(token: string): { exp?: unknown; iat?: unknown } | undefined {
   if (!part) return undefined;
   try {
     const json: unknown = JSON.parse(decodeBase64Url(part));
-    return json && typeof json === 'object' ? (json as { exp?: unknown; iat?: unknown }) : undefined;
+    return json && typeof json === 'object'
+      ? (json as { exp?: unknown; iat?: unknown })
+      : undefined;
   } catch {
     return undefined;
   }
@@ -103,7 +105,8 @@ export class TokenSource {
       this.current = await option({ expired: expired || this.current === undefined });
       return this.current;
     }
-    if (!this.http || !this.session) throw new Error('TokenSource: no transport for refreshSession');
+    if (!this.http || !this.session)
+      throw new Error('TokenSource: no transport for refreshSession');
     const data = await this.http.request(
       RefreshSessionDocument,
       { refreshToken: this.session.refreshToken },

@@ -51,7 +51,11 @@ interface Follower {
   errors: unknown[];
 }
 
-async function follow(who: Session, storage: FileCursorStorage, into?: Follower): Promise<Follower> {
+async function follow(
+  who: Session,
+  storage: FileCursorStorage,
+  into?: Follower,
+): Promise<Follower> {
   const f: Follower = into ?? { client: client(who, storage), seen: [], resyncs: [], errors: [] };
   f.client = client(who, storage);
   await f.client.follow({
