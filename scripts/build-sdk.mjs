@@ -59,10 +59,12 @@ for (const file of files(join(out, 'lib')))
   if (/["']@chatter\//.test(readFileSync(file, 'utf8')))
     throw new Error(`build-sdk: ${relative(out, file)} still imports a workspace alias`);
 
-// One ES module for browsers (graphql-ws and graphql's printer included).
+// One ES module for browsers (graphql-ws and graphql's printer included), from the TypeScript
+// sources so its exports are real ES module exports.
 const esbuild = await import('esbuild');
 await esbuild.build({
-  entryPoints: [join(out, 'lib/index.js')],
+  entryPoints: [join(root, 'libs/sdk/src/index.ts')],
+  tsconfig: join(root, 'tsconfig.base.json'),
   outfile: join(out, 'browser/chatter-sdk.mjs'),
   bundle: true,
   format: 'esm',

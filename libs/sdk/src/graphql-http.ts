@@ -28,7 +28,8 @@ export class GraphqlHttp {
   constructor(
     private readonly url: string,
     private readonly tokens: TokenSource,
-    private readonly fetchImpl: FetchLike = globalThis.fetch as unknown as FetchLike,
+    // Called unbound: browsers refuse window.fetch called with another `this`.
+    private readonly fetchImpl: FetchLike = (url, init) => globalThis.fetch(url, init),
     private readonly timeoutMs = 15_000,
   ) {}
 
