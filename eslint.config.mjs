@@ -42,7 +42,7 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:sdk', 'type:domain'],
   },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:testing', 'type:client'] },
-  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', 'type:sdk'] },
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
 ];

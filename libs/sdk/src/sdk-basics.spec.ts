@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { MeDocument } from '@chatter/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff';
 import { LocalStorageCursorStorage, MemoryCursorStorage, parseCursors } from './cursor-storage';
@@ -140,7 +141,6 @@ describe('TokenSource', () => {
     });
     const http = new GraphqlHttp('http://x/graphql', source, server.fetch);
     source.attach(http);
-    const { MeDocument } = await import('@chatter/client');
     const [a, b] = await Promise.all([http.request(MeDocument, {}), http.request(MeDocument, {})]);
     expect(a.me.id).toBe('u1');
     expect(b.me.id).toBe('u1');
