@@ -125,6 +125,14 @@ export class ChatterClient {
     return this.follower?.tracker.toJSON() ?? {};
   }
 
+  /**
+   * Drops the socket and resumes at once (e.g. on the browser's `online` event, when the old
+   * socket may be dead without knowing it). Nothing is lost: the stream resumes from the cursors.
+   */
+  reconnect(): void {
+    this.ws?.terminate();
+  }
+
   getStatus(): ConnectionStatus {
     return this.status;
   }

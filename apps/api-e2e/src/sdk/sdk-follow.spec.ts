@@ -103,16 +103,24 @@ describe('@chatter/sdk follow() against the API', () => {
     await follow(bob, storage, bobF);
     await until('the burst after resume', () => bobF.seen.length >= sent.length);
 
+    // 1b. The socket is dropped during a burst (the client stays): it resumes at once.
+    const seenBefore = bobF.seen.length;
+    const dropped = burst(16, 8);
+    await until('part of the burst', () => bobF.seen.length > seenBefore);
+    bobF.client.reconnect();
+    await dropped;
+    await until('the burst after the dropped socket', () => bobF.seen.length >= sent.length);
+
     // 2. The server restarts (same data, same port) while following and sending.
     await api.stop();
-    const sending = burst(16, 5); // queued while the server is down
+    const sending = burst(24, 5); // queued while the server is down
     api = await startApi(env, { dataDir: api.dataDir, port: api.port });
     await sending;
     await until('the messages sent across the restart', () => bobF.seen.length >= sent.length);
 
     // 3. The access token (5 s) expires: the server closes the socket, the SDK refreshes.
     await sleep(6_000);
-    await burst(21, 3);
+    await burst(29, 3);
     await until('the messages after expiry', () => bobF.seen.length >= sent.length);
     await sleep(300);
 
