@@ -32,16 +32,17 @@ const depConstraints = [
   { sourceTag: 'type:graphql', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:client'] },
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:graphql', 'type:client'],
   },
   {
     sourceTag: 'type:e2e',
-    onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:sdk', 'type:domain'],
   },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:testing', 'type:client'] },
-  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', 'type:sdk'] },
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
 ];

@@ -14,10 +14,12 @@ const libs = [
   'client',
   'sms',
   'storage',
+  'sdk',
 ];
-const alias = Object.fromEntries(
-  libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]),
-);
+const alias = Object.fromEntries([
+  ['@chatter/sdk/node', path.join(root, 'libs/sdk/src/node.ts')],
+  ...libs.map((l) => [`@chatter/${l}`, path.join(root, `libs/${l}/src/index.ts`)]),
+]);
 // One graphql instance in Node specs: the one NestJS and graphql-ws load (CommonJS), as in the built API.
 const nodeAlias = [
   ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement })),

@@ -69,6 +69,29 @@ describe('module boundaries (ARCHITECTURE.md) fail the lint', () => {
     ).toEqual([]);
   }, 60_000);
 
+  it('the SDK may import only the typed client, and apps and e2e may use the SDK', async () => {
+    for (const lib of ['@chatter/core', '@chatter/graphql', '@chatter/testing']) {
+      const errors = await boundaryErrors(
+        'libs/sdk/src/fixture-violation.ts',
+        `import * as other from '${lib}';\nexport const x = other;\n`,
+      );
+      expect(errors.join('\n'), lib).toMatch(violation);
+    }
+    for (const file of ['libs/sdk/src/fixture-ok.ts', 'apps/web/src/fixture-ok.ts']) {
+      const target = file.startsWith('libs/sdk') ? '@chatter/client' : '@chatter/sdk';
+      expect(
+        await boundaryErrors(file, `import * as ok from '${target}';\nexport const x = ok;\n`),
+        file,
+      ).toEqual([]);
+    }
+    expect(
+      await boundaryErrors(
+        'apps/api-e2e/src/fixture-ok.spec.ts',
+        "import * as sdk from '@chatter/sdk';\nexport const x = sdk;\n",
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
   it('the composition root may wire adapters', async () => {
     expect(
       await boundaryErrors(
