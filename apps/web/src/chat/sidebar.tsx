@@ -14,7 +14,7 @@ import { formatListTime } from '../ui/format';
 import { conversationTitle, sortConversations } from './conversation-display';
 import { typingText, useTypingNames } from './use-typing';
 import type { ConnectionStatus } from '../realtime/realtime-session';
-import { CONVERSATIONS_PAGE } from './chat-app';
+import { CONVERSATIONS_PAGE } from './conversations-page';
 import { MessageSearchResults } from '../search/message-search-results';
 
 type Filter = 'all' | 'unread' | 'archived';
