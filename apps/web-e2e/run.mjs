@@ -877,6 +877,7 @@ const standalone = [
         { message: `Lou's timeline lines: ${JSON.stringify(await withoutTimes(lou.page))}` },
       );
       // Lines sit between the messages they came between, and text stays text.
+      await waitForBodies(lou.page, ['First message', 'Back to two'], 'Lou');
       const order = await lou.page
         .locator('.messages__list > [role="listitem"]:is(.msg, .notice)')
         .evaluateAll((els) => els.map((e) => (e.classList.contains('notice') ? 'line' : 'msg')));
