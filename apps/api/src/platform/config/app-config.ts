@@ -97,6 +97,8 @@ export interface AppConfig {
     /** Login codes sent per tenant per hour, and by the whole deployment per hour. */
     readonly perTenantPerHour: number;
     readonly perHour: number;
+    /** Invitation SMS per user per 24 hours (0: invitations by SMS are off). */
+    readonly invitesPerUserPerDay: number;
   };
   readonly graphql: {
     readonly playground: boolean;
