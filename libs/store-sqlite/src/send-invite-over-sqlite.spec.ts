@@ -105,5 +105,8 @@ describe('invitationText', () => {
       }),
     );
     expect(invitationText('  \u202e\n ')).toMatch(/^Someone invited/);
+    expect(invitationText('Ada', 'https://chat.example.com/')).toBe(
+      'Ada invited you to Chatter. Sign up with this phone number at https://chat.example.com/ to chat with them.',
+    );
   });
 });

@@ -112,6 +112,7 @@ const USE_CASES = [
           smsPerTenant: { limit: config.sms.perTenantPerHour, windowMs: 3_600_000 },
           smsGlobal: { limit: config.sms.perHour, windowMs: 3_600_000 },
           invitesPerUser: { limit: config.sms.invitesPerUserPerDay, windowMs: 24 * 3_600_000 },
+          publicUrl: config.sms.publicUrl ?? '',
           appTokenAudience: config.auth.appTokenAudience,
           appTokenRequireAudience: config.auth.appTokenRequireAudience,
           codesPerPhone: { limit: config.limits.loginCodesPerPhone, windowMs: 15 * 60_000 },

@@ -16,6 +16,8 @@ export class CoreSettings {
    *  number may receive per window from anyone. */
   invitesPerUser = { limit: 10, windowMs: 24 * 3_600_000 };
   invitesPerNumber = { limit: 1, windowMs: 24 * 3_600_000 };
+  /** Where people open the web app (PUBLIC_URL); '' when not configured. */
+  publicUrl = '';
   /** Operator (admin-token) requests per client address per window, right or wrong. */
   adminPerIp = { limit: 60, windowMs: 60_000 };
   /** Delivery receipts a user may send per window. */

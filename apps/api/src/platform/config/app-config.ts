@@ -99,6 +99,8 @@ export interface AppConfig {
     readonly perHour: number;
     /** Invitation SMS per user per 24 hours (0: invitations by SMS are off). */
     readonly invitesPerUserPerDay: number;
+    /** PUBLIC_URL: where people open the web app, named in invitations. */
+    readonly publicUrl: string | undefined;
   };
   readonly graphql: {
     readonly playground: boolean;

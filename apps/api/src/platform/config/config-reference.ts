@@ -150,6 +150,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Login codes the whole deployment may send per hour, counted by all instances together.',
   },
   {
+    name: 'PUBLIC_URL',
+    default: '(none)',
+    description:
+      'The http(s) address people open the web app at (e.g. https://chat.example.com). Invitation SMS tell the invited person to sign up there; without it they name no address.',
+  },
+  {
     name: 'INVITES_PER_USER_PER_DAY',
     default: '10',
     description:

@@ -80,6 +80,7 @@ describe('loadConfig defaults', () => {
       perTenantPerHour: 1000,
       perHour: 10000,
       invitesPerUserPerDay: 10,
+      publicUrl: undefined,
     });
     expect(config.graphql).toEqual({
       playground: true,
@@ -349,6 +350,7 @@ describe('loadConfig SMS rules', () => {
       perTenantPerHour: 1000,
       perHour: 10000,
       invitesPerUserPerDay: 10,
+      publicUrl: undefined,
     });
   });
 
@@ -366,6 +368,10 @@ describe('loadConfig SMS rules', () => {
     expect(load({ INVITES_PER_USER_PER_DAY: '0' }).sms.invitesPerUserPerDay).toBe(0);
     expect(errorOf({ INVITES_PER_USER_PER_DAY: '-1' }).variable).toBe('INVITES_PER_USER_PER_DAY');
     expect(errorOf({ INVITES_PER_USER_PER_DAY: 'many' }).variable).toBe('INVITES_PER_USER_PER_DAY');
+    expect(load({ PUBLIC_URL: 'https://chat.example.com/' }).sms.publicUrl).toBe(
+      'https://chat.example.com/',
+    );
+    expect(errorOf({ PUBLIC_URL: 'javascript:alert(1)' }).variable).toBe('PUBLIC_URL');
   });
 
   it('reads the sign-in and send limits, with safe defaults, and refuses values out of range', () => {

@@ -11,13 +11,15 @@ import { normalizePhone } from '../phone';
 /** Longest inviter name put into an invitation; longer names are cut. */
 export const INVITE_NAME_MAX = 40;
 
-/** The invitation's text: who invites, nothing a reader could take for a code or a link. */
-export function invitationText(inviterName: string): string {
+/** The invitation's text: who invites, and where to sign up when the deployment says (PUBLIC_URL).
+ *  The address never comes from the inviter. */
+export function invitationText(inviterName: string, publicUrl = ''): string {
   const clean = [...inviterName.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').trim()]
     .slice(0, INVITE_NAME_MAX)
     .join('')
     .trim();
-  return `${clean || 'Someone'} invited you to Chatter. Sign up with this phone number to chat with them.`;
+  const where = publicUrl ? ` at ${publicUrl}` : '';
+  return `${clean || 'Someone'} invited you to Chatter. Sign up with this phone number${where} to chat with them.`;
 }
 
 /**
@@ -61,7 +63,7 @@ export class SendInvite {
     await this.sms.send({
       to,
       purpose: 'invitation',
-      text: invitationText(inviter.name),
+      text: invitationText(inviter.name, s.publicUrl),
       tenant: actor.tenantId,
     });
     return { sent: true, to };
