@@ -945,6 +945,15 @@ const standalone = [
         `Quinn Hale invites you to chat on Chatter. Sign up with this phone number at ${api.url}/`,
         'the invitation text',
       );
+      // Or the server texts it through its configured SMS sender (the log sender here).
+      const logFrom = api.output().length;
+      await card.getByRole('button', { name: 'Let Chatter text them' }).click();
+      await card.getByText('Invitation sent to').waitFor();
+      await eventually(
+        async () =>
+          api.output().slice(logFrom).includes(`invitation for ${stranger} in tenant default`),
+        { message: 'the invitation SMS in the server log' },
+      );
       await page.getByRole('link', { name: 'New chat' }).first().click();
       await page.getByLabel('Message a phone number').fill(stranger);
       await page.getByRole('button', { name: 'Start chat' }).click();
