@@ -19,7 +19,7 @@ export function appUrl(location: Pick<Location, 'origin' | 'pathname'>): string 
 
 /** What went wrong when the server was asked to text the invitation, in plain words. */
 export function inviteSmsErrorText(code: string | undefined): string | undefined {
-  switch (code) {
+  switch (code ?? '') {
     case 'RATE_LIMITED':
       return 'This number got an invitation recently, or you have sent many today. Share or copy the invite instead.';
     case 'FORBIDDEN':
