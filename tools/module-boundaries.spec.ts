@@ -101,3 +101,24 @@ describe('module boundaries (ARCHITECTURE.md) fail the lint', () => {
     ).toEqual([]);
   }, 60_000);
 });
+
+describe('module import cycles fail the lint', () => {
+  const cycleErrors = async (file: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'import-x/no-cycle');
+  };
+
+  it('a module importing one that imports it back', async () => {
+    // sidebar.tsx imports conversations-page.ts; this version of the latter imports the sidebar.
+    const code =
+      "import { Sidebar } from './sidebar';\nexport const CONVERSATIONS_PAGE = 50;\nexport const s = Sidebar;\n";
+    const errors = await cycleErrors('apps/web/src/chat/conversations-page.ts', code);
+    expect(errors.map((e) => e.message)).toEqual(['Dependency cycle detected']);
+  }, 60_000);
+
+  it('not a type-only import back', async () => {
+    const code =
+      "import type { Sidebar } from './sidebar';\nexport const CONVERSATIONS_PAGE = 50;\nexport type S = typeof Sidebar;\n";
+    expect(await cycleErrors('apps/web/src/chat/conversations-page.ts', code)).toEqual([]);
+  }, 60_000);
+});

@@ -877,6 +877,7 @@ const standalone = [
         { message: `Lou's timeline lines: ${JSON.stringify(await withoutTimes(lou.page))}` },
       );
       // Lines sit between the messages they came between, and text stays text.
+      await waitForBodies(lou.page, ['First message', 'Back to two'], 'Lou');
       const order = await lou.page
         .locator('.messages__list > [role="listitem"]:is(.msg, .notice)')
         .evaluateAll((els) => els.map((e) => (e.classList.contains('notice') ? 'line' : 'msg')));
@@ -943,6 +944,15 @@ const standalone = [
         body,
         `Quinn Hale invites you to chat on Chatter. Sign up with this phone number at ${api.url}/`,
         'the invitation text',
+      );
+      // Or the server texts it through its configured SMS sender (the log sender here).
+      const logFrom = api.output().length;
+      await card.getByRole('button', { name: 'Let Chatter text them' }).click();
+      await card.getByText('Invitation sent to').waitFor();
+      await eventually(
+        async () =>
+          api.output().slice(logFrom).includes(`invitation for ${stranger} in tenant default`),
+        { message: 'the invitation SMS in the server log' },
       );
       await page.getByRole('link', { name: 'New chat' }).first().click();
       await page.getByLabel('Message a phone number').fill(stranger);

@@ -40,6 +40,7 @@ export * from './identity/sign-in/verify-login-code.use-case';
 export * from './identity/profile/profile.use-cases';
 export * from './identity/profile/user-view.policy';
 export * from './identity/contacts/contacts.use-cases';
+export * from './identity/invites/send-invite.use-case';
 export * from './messaging/conversation-access';
 export * from './messaging/conversations/conversations.use-cases';
 export * from './messaging/conversations/message-requests.use-cases';

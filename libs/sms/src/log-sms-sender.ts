@@ -1,11 +1,11 @@
-import { SmsSender } from '@chatter/core';
+import { SmsSender, type SmsMessage } from '@chatter/core';
 
 export interface SmsLogSink {
   warn(message: string): void;
 }
 
 /**
- * Development sender: prints the code to the server log instead of sending an SMS. Production
+ * Development sender: prints the code (or invitation) to the server log instead of sending an SMS. Production
  * refuses it unless explicitly allowed (configuration check).
  */
 export class LogSmsSender extends SmsSender {
@@ -13,9 +13,11 @@ export class LogSmsSender extends SmsSender {
     super();
   }
 
-  async send(message: { to: string; code: string; text: string; tenant: string }): Promise<void> {
+  async send(message: SmsMessage): Promise<void> {
     this.sink.warn(
-      `DEVELOPMENT ONLY (SMS_SENDER=log): login code for ${message.to} in tenant ${message.tenant}: ${message.code}`,
+      message.purpose === 'login-code'
+        ? `DEVELOPMENT ONLY (SMS_SENDER=log): login code for ${message.to} in tenant ${message.tenant}: ${message.code}`
+        : `DEVELOPMENT ONLY (SMS_SENDER=log): invitation for ${message.to} in tenant ${message.tenant}: ${JSON.stringify(message.text)}`,
     );
   }
 }

@@ -34,6 +34,7 @@ async function gateway(answer: (req: IncomingMessage, body: string, n: number) =
 
 const message = {
   to: '+14155550123',
+  purpose: 'login-code' as const,
   code: '123456',
   text: 'Your code is 123456',
   tenant: 'default',
@@ -44,6 +45,18 @@ describe('WebhookSmsSender', () => {
     const gw = await gateway(() => 204);
     await new WebhookSmsSender({ url: gw.url, timeoutMs: 1000 }).send(message);
     expect(JSON.parse(gw.bodies[0]!)).toEqual(message);
+  });
+
+  it('posts an invitation without a code field', async () => {
+    const gw = await gateway(() => 204);
+    const invitation = {
+      to: '+14155550123',
+      purpose: 'invitation' as const,
+      text: 'Ada invited you to Chatter.',
+      tenant: 'default',
+    };
+    await new WebhookSmsSender({ url: gw.url, timeoutMs: 1000 }).send(invitation);
+    expect(JSON.parse(gw.bodies[0]!)).toEqual(invitation);
   });
 
   it('retries a 5xx and succeeds', async () => {

@@ -1,4 +1,4 @@
-import { DomainError, SmsSender } from '@chatter/core';
+import { DomainError, SmsSender, type SmsMessage } from '@chatter/core';
 
 export interface WebhookSmsOptions {
   url: string;
@@ -10,7 +10,7 @@ export interface WebhookSmsOptions {
 }
 
 /**
- * POSTs `{"to","code","text","tenant"}` as JSON to the operator's SMS gateway. Retries network
+ * POSTs `{"to","purpose","code","text","tenant"}` as JSON (`code` only for login codes) to the operator's SMS gateway. Retries network
  * errors and 5xx/429 answers; a delivery that still fails is an error the user sees.
  */
 export class WebhookSmsSender extends SmsSender {
@@ -21,7 +21,7 @@ export class WebhookSmsSender extends SmsSender {
     super();
   }
 
-  async send(message: { to: string; code: string; text: string; tenant: string }): Promise<void> {
+  async send(message: SmsMessage): Promise<void> {
     const attempts = Math.max(1, this.options.attempts ?? 3);
     let lastProblem = 'no attempt made';
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -31,7 +31,8 @@ export class WebhookSmsSender extends SmsSender {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             to: message.to,
-            code: message.code,
+            purpose: message.purpose,
+            ...(message.code === undefined ? {} : { code: message.code }),
             text: message.text,
             tenant: message.tenant,
           }),
@@ -55,7 +56,7 @@ export class WebhookSmsSender extends SmsSender {
     }
     throw new DomainError(
       'SMS_DELIVERY_FAILED',
-      `the login code could not be sent (${lastProblem}); try again later`,
+      `the ${message.purpose === 'login-code' ? 'login code' : 'invitation'} could not be sent (${lastProblem}); try again later`,
     );
   }
 }

@@ -96,6 +96,7 @@ const MATRIX: Record<string, string> = {
   'Mutation.logout':         'false          false          false              false          false              false              false              false          n/a    false           false           false         false',
   'Mutation.updateProfile':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.addContact':     'BAD_USER_INPUT ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.sendInvite':     'CONFLICT       CONFLICT       CONFLICT           CONFLICT       CONFLICT           CONFLICT           CONFLICT           ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.removeContact':  'false          true           true               false          false              true               true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.blockUser':      'BAD_USER_INPUT true           true               true           true               true               true               NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.unblockUser':    'false          false          false              false          false              false              true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
@@ -258,6 +259,13 @@ const ROWS: Record<string, Row> = {
   },
   'Mutation.addContact': {
     query: 'mutation($p:String!){ addContact(phone:$p){ addedAt } }',
+    vars: (f) => ({ p: f.owner.phone }),
+    mutates: true,
+  },
+  // O's number has an account in O's tenant (CONFLICT); another tenant's user invites that number
+  // into their own tenant, where it has none. Not repeatable: one invitation per number a day.
+  'Mutation.sendInvite': {
+    query: 'mutation($p:String!){ sendInvite(phone:$p){ sent } }',
     vars: (f) => ({ p: f.owner.phone }),
     mutates: true,
   },

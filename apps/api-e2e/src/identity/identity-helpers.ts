@@ -59,6 +59,7 @@ export function expectNoUnexpectedErrors(api: ApiProcess): void {
 
 export interface SmsMessage {
   to: string;
+  purpose: 'login-code' | 'invitation';
   code: string;
   text: string;
   tenant: string;

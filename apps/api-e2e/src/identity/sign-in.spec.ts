@@ -43,12 +43,13 @@ describe('sign-in with phone codes (webhook sender)', () => {
     expect(first.data!.requestLoginCode.sent).toBe(true);
     expect(first.data!.requestLoginCode.expiresInSeconds).toBeGreaterThan(0);
 
-    // The gateway got one JSON POST with number, code, text and tenant.
+    // The gateway got one JSON POST with number, purpose, code, text and tenant.
     const code = await sms.codeFor(phone);
     const delivered = sms.for(phone);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toEqual({
       to: phone,
+      purpose: 'login-code',
       code: expect.stringMatching(/^\d{6}$/),
       text: expect.stringContaining(code),
       tenant: 'default',

@@ -12,8 +12,7 @@ import { Sidebar } from './sidebar';
 import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { lazyView } from '../ui/lazy-view';
-
-export const CONVERSATIONS_PAGE = 50;
+import { CONVERSATIONS_PAGE } from './conversations-page';
 
 // Pages visited now and then load on demand: the first paint only needs the chat itself.
 const ContactsPage = lazyView(() =>

@@ -1,5 +1,5 @@
 import { mentionsAsText } from '../mentions/mention-text';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@apollo/client';
 import {
   ConversationsDocument,
@@ -14,8 +14,13 @@ import { formatListTime } from '../ui/format';
 import { conversationTitle, sortConversations } from './conversation-display';
 import { typingText, useTypingNames } from './use-typing';
 import type { ConnectionStatus } from '../realtime/realtime-session';
-import { CONVERSATIONS_PAGE } from './chat-app';
-import { MessageSearchResults } from '../search/message-search-results';
+import { CONVERSATIONS_PAGE } from './conversations-page';
+import { lazyView } from '../ui/lazy-view';
+
+// Message search is loaded when someone types in the search box, not with the chat list.
+const MessageSearchResults = lazyView(() =>
+  import('../search/message-search-results').then((m) => m.MessageSearchResults),
+);
 
 type Filter = 'all' | 'unread' | 'archived';
 
@@ -182,7 +187,11 @@ export function Sidebar({
               />
             ))}
           </ul>
-          {searching && <MessageSearchResults text={query} conversations={all} />}
+          {searching && (
+            <Suspense fallback={null}>
+              <MessageSearchResults text={query} conversations={all} />
+            </Suspense>
+          )}
         </div>
       )}
     </nav>

@@ -18,6 +18,7 @@ import { Icon } from '../ui/icons';
 import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { describeError, errorCode, type ErrorWording } from '../apollo/errors';
 import { InviteCard } from '../invites/invite-card';
+import { setBlockedFlag } from '../realtime/cache-writes';
 import { addConversationToList } from '../realtime/cache-writes';
 import {
   INVALID_PHONE_MESSAGE,
@@ -60,11 +61,7 @@ export function ContactsPage() {
     }
   };
 
-  const setBlockedFlag = (userId: string, v: boolean) =>
-    client.cache.modify({
-      id: client.cache.identify({ __typename: 'User', id: userId }),
-      fields: { isBlocked: () => v },
-    });
+  const setBlocked = (userId: string, v: boolean) => setBlockedFlag(client.cache, userId, v);
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
@@ -174,7 +171,7 @@ export function ContactsPage() {
                   onClick={() =>
                     window.confirm(`Block ${u.name}? They will not be able to message you.`) &&
                     void guard(
-                      block({ variables: { userId: u.id } }).then(() => setBlockedFlag(u.id, true)),
+                      block({ variables: { userId: u.id } }).then(() => setBlocked(u.id, true)),
                       `${u.name} is blocked.`,
                     )
                   }
@@ -202,9 +199,7 @@ export function ContactsPage() {
                 className="button button--small"
                 onClick={() =>
                   void guard(
-                    unblock({ variables: { userId: u.id } }).then(() =>
-                      setBlockedFlag(u.id, false),
-                    ),
+                    unblock({ variables: { userId: u.id } }).then(() => setBlocked(u.id, false)),
                     `${u.name} is unblocked.`,
                   )
                 }

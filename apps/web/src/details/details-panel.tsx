@@ -24,7 +24,7 @@ import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { DescriptionForm } from './description-form';
-import { removeConversation } from '../realtime/cache-writes';
+import { removeConversation, setBlockedFlag } from '../realtime/cache-writes';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
 
@@ -250,11 +250,7 @@ function DirectActions({
   const [block] = useMutation(BlockUserDocument);
   const [unblock] = useMutation(UnblockUserDocument);
   const { client } = useChat();
-  const setBlocked = (v: boolean) =>
-    client.cache.modify({
-      id: client.cache.identify({ __typename: 'User', id: userId }),
-      fields: { isBlocked: () => v },
-    });
+  const setBlocked = (v: boolean) => setBlockedFlag(client.cache, userId, v);
   return (
     <div className="button-stack">
       {!isContact && phone && (

@@ -1,13 +1,22 @@
-// Offered when a number has no account yet: invite that person by a share sheet, the clipboard
-// or an SMS from this device. Nothing is sent by the server.
+// Offered when a number has no account yet: invite that person by a share sheet, the clipboard,
+// an SMS from this device, or an SMS the server sends through its configured sender (limited).
 import { useState } from 'react';
-import { useQuery } from '@apollo/client';
-import { MeDocument } from '@chatter/client';
-import { appUrl, inviteText, smsHref } from './invite-text';
+import { useMutation, useQuery } from '@apollo/client';
+import { MeDocument, SendInviteDocument } from '@chatter/client';
+import { describeError, errorCode } from '../apollo/errors';
+import { appUrl, inviteSmsErrorText, inviteText, smsHref } from './invite-text';
 
 export function InviteCard({ phone, display }: { phone: string; display: string }) {
   const { data } = useQuery(MeDocument, { fetchPolicy: 'cache-first' });
   const [copied, setCopied] = useState(false);
+  const [sendInvite, { loading: sending }] = useMutation(SendInviteDocument);
+  const [texted, setTexted] = useState<{ ok: boolean; text: string } | null>(null);
+  const textInvite = () =>
+    sendInvite({ variables: { phone } }).then(
+      () => setTexted({ ok: true, text: `Invitation sent to ${display}.` }),
+      (e: unknown) =>
+        setTexted({ ok: false, text: inviteSmsErrorText(errorCode(e)) ?? describeError(e) }),
+    );
   const text = inviteText(data?.me.name, appUrl(window.location));
   const canShare = typeof navigator.share === 'function';
   const copy = async () => {
@@ -41,7 +50,20 @@ export function InviteCard({ phone, display }: { phone: string; display: string 
         <a className="button" href={smsHref(phone, text)}>
           Send by SMS
         </a>
+        <button
+          type="button"
+          className="button"
+          disabled={sending || texted?.ok === true}
+          onClick={() => void textInvite()}
+        >
+          {texted?.ok ? 'Invitation sent' : sending ? 'Sending…' : 'Let Chatter text them'}
+        </button>
       </div>
+      {texted && (
+        <p className={texted.ok ? 'muted' : 'form-error'} role={texted.ok ? 'status' : 'alert'}>
+          {texted.text}
+        </p>
+      )}
       <p className="visually-hidden" aria-live="polite">
         {copied ? 'Invitation copied' : ''}
       </p>

@@ -16,3 +16,19 @@ export function smsHref(phoneE164: string, text: string): string {
 export function appUrl(location: Pick<Location, 'origin' | 'pathname'>): string {
   return `${location.origin}${location.pathname}`;
 }
+
+/** What went wrong when the server was asked to text the invitation, in plain words. */
+export function inviteSmsErrorText(code: string | undefined): string | undefined {
+  switch (code ?? '') {
+    case 'RATE_LIMITED':
+      return 'This number got an invitation recently, or you have sent many today. Share or copy the invite instead.';
+    case 'FORBIDDEN':
+      return 'This server does not send invitations. Share or copy the invite instead.';
+    case 'CONFLICT':
+      return 'This number is already on Chatter. Start a chat with it.';
+    case 'SMS_DELIVERY_FAILED':
+      return 'The invitation could not be sent. Try again in a moment.';
+    default:
+      return undefined;
+  }
+}

@@ -10,12 +10,14 @@ import {
   addConversationToList,
   bumpConversation,
   conversationCacheId,
+  dropMemberList,
   markReadInDirect,
   removeConversation,
   setReadPointer,
   upsertMessageInList,
   writeConversation,
   writeMessage,
+  writeProfile,
 } from './cache-writes';
 
 export type ChatEvent = ChatEventsSubscription['chatEvents'];
@@ -99,9 +101,8 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       const outcome = order(ctx, c.id, event.seq);
       if (outcome === 'duplicate') return outcome;
       addConversationToList(cache, c);
-      const id = conversationCacheId(cache, c.id);
       // The member list changed: let an open details panel fetch it again.
-      if (id) cache.evict({ id, fieldName: 'members' });
+      dropMemberList(cache, c.id);
       return outcome;
     }
     case 'ReadReceipt': {
@@ -122,24 +123,9 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       if (event.user.id !== ctx.myUserId)
         ctx.typing.set(event.conversationId, event.user, event.typing);
       return 'applied';
-    case 'PresenceChanged': {
-      const id = cache.identify({ __typename: 'User', id: event.user.id });
-      if (!id) return 'ignored';
-      cache.modify({
-        id,
-        // Also a profile change (the server sends PresenceChanged for both): every place that
-        // shows this person (list, header, bubbles) reads the same normalized User.
-        fields: {
-          presence: () => event.user.presence,
-          lastSeenAt: () => event.user.lastSeenAt ?? null,
-          name: () => event.user.name,
-          avatarUrl: () => event.user.avatarUrl ?? null,
-          statusText: () => event.user.statusText ?? null,
-          statusEmoji: () => event.user.statusEmoji ?? null,
-        },
-      });
-      return 'applied';
-    }
+    case 'PresenceChanged':
+      // Also a profile change (the server sends PresenceChanged for both).
+      return writeProfile(cache, event.user) ? 'applied' : 'ignored';
     case 'ResyncRequired':
       ctx.resync(event.conversationId);
       return 'applied';

@@ -1,5 +1,6 @@
 // Small, targeted writes into the normalized Apollo cache, shared by live events, gap fills,
 // sends and mutations. Each touches only the entities it names: no query is refetched.
+// Every cache write of the web app is here (tools/web-cache-writes.spec.ts holds that).
 import type { ApolloCache, Reference } from '@apollo/client';
 import type { Modifier } from '@apollo/client/cache';
 import {
@@ -7,6 +8,7 @@ import {
   ConversationsDocument,
   MessageFieldsFragmentDoc,
   MessagesDocument,
+  type ChatEventsSubscription,
   type ConversationFieldsFragment,
   type MessageFieldsFragment,
 } from '@chatter/client';
@@ -137,6 +139,42 @@ export function removeConversation(cache: Cache, conversationId: string): void {
 /** Forgets the loaded history so the open view fetches it again (after ResyncRequired). */
 export function dropMessageList(cache: Cache, conversationId: string): void {
   cache.evict({ id: 'ROOT_QUERY', fieldName: 'messages', args: { conversationId } });
+}
+
+/** Forgets a conversation's member list, so an open details panel fetches it again. */
+export function dropMemberList(cache: Cache, conversationId: string): void {
+  const id = conversationCacheId(cache, conversationId);
+  if (id) cache.evict({ id, fieldName: 'members' });
+}
+
+/** What a PresenceChanged event says about a person (presence and profile). */
+export type ProfileUpdate = Extract<
+  ChatEventsSubscription['chatEvents'],
+  { __typename: 'PresenceChanged' }
+>['user'];
+
+/** Updates the one normalized User that every place showing this person reads (list, header,
+ *  bubbles). Returns false when the person is not in the cache. */
+export function writeProfile(cache: Cache, user: ProfileUpdate): boolean {
+  const id = cache.identify({ __typename: 'User', id: user.id });
+  if (!id) return false;
+  return cache.modify({
+    id,
+    fields: {
+      presence: () => user.presence,
+      lastSeenAt: () => user.lastSeenAt ?? null,
+      name: () => user.name,
+      avatarUrl: () => user.avatarUrl ?? null,
+      statusText: () => user.statusText ?? null,
+      statusEmoji: () => user.statusEmoji ?? null,
+    },
+  });
+}
+
+/** Records that I blocked (or unblocked) a person, after the mutation succeeded. */
+export function setBlockedFlag(cache: Cache, userId: string, blocked: boolean): void {
+  const id = cache.identify({ __typename: 'User', id: userId });
+  if (id) cache.modify({ id, fields: { isBlocked: () => blocked } });
 }
 
 export function setReadPointer(cache: Cache, conversationId: string, seq: number): void {

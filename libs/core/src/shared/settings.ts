@@ -12,6 +12,12 @@ export class CoreSettings {
   /** SMS codes sent per tenant, and by the whole deployment, per window (toll-fraud budgets). */
   smsPerTenant = { limit: 1000, windowMs: 3_600_000 };
   smsGlobal = { limit: 10_000, windowMs: 3_600_000 };
+  /** Invitation SMS one user may send per window (limit 0: the feature is off), and that one
+   *  number may receive per window from anyone. */
+  invitesPerUser = { limit: 10, windowMs: 24 * 3_600_000 };
+  invitesPerNumber = { limit: 1, windowMs: 24 * 3_600_000 };
+  /** Where people open the web app (PUBLIC_URL); '' when not configured. */
+  publicUrl = '';
   /** Operator (admin-token) requests per client address per window, right or wrong. */
   adminPerIp = { limit: 60, windowMs: 60_000 };
   /** Delivery receipts a user may send per window. */

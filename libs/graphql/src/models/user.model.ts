@@ -69,6 +69,12 @@ export class RequestLoginCodePayload {
   resendAfterSeconds!: number;
 }
 
+@ObjectType('SendInvitePayload')
+export class SendInvitePayload {
+  @Field() sent!: boolean;
+  @Field({ description: 'The number the invitation went to, in E.164.' }) to!: string;
+}
+
 @ObjectType('AuthPayload')
 export class AuthPayloadModel {
   @Field() accessToken!: string;

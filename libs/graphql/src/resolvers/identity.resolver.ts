@@ -8,6 +8,7 @@ import {
   ManageContacts,
   RefreshSession,
   RequestLoginCode,
+  SendInvite,
   User,
   UpdateProfile,
   VerifyLoginCode,
@@ -21,6 +22,7 @@ import {
   ContactConnectionModel,
   ContactModel,
   RequestLoginCodePayload,
+  SendInvitePayload,
   UserModel,
 } from '../models/user.model';
 
@@ -38,6 +40,7 @@ export class IdentityResolver {
     private readonly profile: UpdateProfile,
     private readonly contactsUseCase: ManageContacts,
     private readonly blocks: ManageBlocks,
+    private readonly invites: SendInvite,
   ) {}
 
   @Public()
@@ -142,6 +145,17 @@ export class IdentityResolver {
   ): Promise<ContactModel> {
     const { contact, user } = await this.contactsUseCase.add(actor, phone);
     return { user, addedAt: contact.createdAt };
+  }
+
+  @Mutation(() => SendInvitePayload, {
+    description:
+      'Texts an invitation to a number of your tenant that has no account, through the configured SMS sender. CONFLICT when the number already uses Chatter; RATE_LIMITED per inviter, per number and by the SMS budgets; FORBIDDEN when invitations by SMS are off.',
+  })
+  sendInvite(
+    @CurrentActor() actor: Authenticated,
+    @Args('phone') phone: string,
+  ): Promise<SendInvitePayload> {
+    return this.invites.execute(actor, phone);
   }
 
   @Mutation(() => Boolean)

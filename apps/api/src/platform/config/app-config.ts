@@ -97,6 +97,10 @@ export interface AppConfig {
     /** Login codes sent per tenant per hour, and by the whole deployment per hour. */
     readonly perTenantPerHour: number;
     readonly perHour: number;
+    /** Invitation SMS per user per 24 hours (0: invitations by SMS are off). */
+    readonly invitesPerUserPerDay: number;
+    /** PUBLIC_URL: where people open the web app, named in invitations. */
+    readonly publicUrl: string | undefined;
   };
   readonly graphql: {
     readonly playground: boolean;

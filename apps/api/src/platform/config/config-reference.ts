@@ -150,6 +150,18 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Login codes the whole deployment may send per hour, counted by all instances together.',
   },
   {
+    name: 'PUBLIC_URL',
+    default: '(none)',
+    description:
+      'The http(s) address people open the web app at (e.g. https://chat.example.com). Invitation SMS tell the invited person to sign up there; without it they name no address.',
+  },
+  {
+    name: 'INVITES_PER_USER_PER_DAY',
+    default: '10',
+    description:
+      'Invitation SMS one user may have sent (sendInvite, to numbers without an account) per 24 hours; each number receives at most one a day, and they count against the SMS budgets above. 0 turns invitations by SMS off (FORBIDDEN); the app still offers a share link.',
+  },
+  {
     name: 'ALLOW_LOG_SMS_IN_PRODUCTION',
     default: 'false',
     description: 'Accept SMS_SENDER=log with NODE_ENV=production (demos only).',

@@ -79,6 +79,8 @@ describe('loadConfig defaults', () => {
       webhookTimeoutMs: 5000,
       perTenantPerHour: 1000,
       perHour: 10000,
+      invitesPerUserPerDay: 10,
+      publicUrl: undefined,
     });
     expect(config.graphql).toEqual({
       playground: true,
@@ -347,6 +349,8 @@ describe('loadConfig SMS rules', () => {
       webhookTimeoutMs: 5000,
       perTenantPerHour: 1000,
       perHour: 10000,
+      invitesPerUserPerDay: 10,
+      publicUrl: undefined,
     });
   });
 
@@ -357,6 +361,17 @@ describe('loadConfig SMS rules', () => {
     });
     expect(errorOf({ SMS_PER_HOUR: '0' }).variable).toBe('SMS_PER_HOUR');
     expect(errorOf({ SMS_PER_TENANT_PER_HOUR: 'lots' }).variable).toBe('SMS_PER_TENANT_PER_HOUR');
+  });
+
+  it('reads the invitation SMS limit: 10 a day by default, 0 turns invitations off', () => {
+    expect(load({}).sms.invitesPerUserPerDay).toBe(10);
+    expect(load({ INVITES_PER_USER_PER_DAY: '0' }).sms.invitesPerUserPerDay).toBe(0);
+    expect(errorOf({ INVITES_PER_USER_PER_DAY: '-1' }).variable).toBe('INVITES_PER_USER_PER_DAY');
+    expect(errorOf({ INVITES_PER_USER_PER_DAY: 'many' }).variable).toBe('INVITES_PER_USER_PER_DAY');
+    expect(load({ PUBLIC_URL: 'https://chat.example.com/' }).sms.publicUrl).toBe(
+      'https://chat.example.com/',
+    );
+    expect(errorOf({ PUBLIC_URL: 'javascript:alert(1)' }).variable).toBe('PUBLIC_URL');
   });
 
   it('reads the sign-in and send limits, with safe defaults, and refuses values out of range', () => {

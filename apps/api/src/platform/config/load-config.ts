@@ -96,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const smsWebhookTimeoutMs = read.int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000);
   const smsPerTenantPerHour = read.int('SMS_PER_TENANT_PER_HOUR', 1000, 1, 10_000_000);
   const smsPerHour = read.int('SMS_PER_HOUR', 10_000, 1, 100_000_000);
+  const invitesPerUserPerDay = read.int('INVITES_PER_USER_PER_DAY', 10, 0, 10_000);
+  const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:'], 'an http(s) URL');
   const allowLogSmsInProduction = read.bool('ALLOW_LOG_SMS_IN_PRODUCTION', false);
 
   const playground = read.bool('PLAYGROUND', !isProduction);
@@ -238,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       webhookTimeoutMs: smsWebhookTimeoutMs,
       perTenantPerHour: smsPerTenantPerHour,
       perHour: smsPerHour,
+      invitesPerUserPerDay,
+      publicUrl,
     },
     graphql: {
       playground,

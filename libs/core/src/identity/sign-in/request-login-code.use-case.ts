@@ -77,6 +77,7 @@ export class RequestLoginCode {
     const minutes = Math.round(s.loginCodeTtlMs / 60_000);
     await this.sms.send({
       to: phone,
+      purpose: 'login-code',
       code,
       tenant: tenant.id,
       text: `Your Chatter code is ${code}. It expires in ${minutes} minutes. Never share it.`,
