@@ -116,7 +116,6 @@ export function MessageAttachments({
             className="att-file"
             href={a.url ?? undefined}
             download={a.name}
-            aria-label={`Download ${a.name}, ${fileTypeLabel(a.type, a.name)}, ${formatBytes(a.size)}`}
             onClick={async (e) => {
               if (!links.stale()) return;
               e.preventDefault();
@@ -129,7 +128,10 @@ export function MessageAttachments({
               <AttachmentIcon name="file" size={22} />
             </span>
             <span className="att-file__text">
-              <span className="att-file__name">{a.name}</span>
+              <span className="att-file__name">
+                <span className="visually-hidden">Download </span>
+                {a.name}
+              </span>
               <span className="att-file__meta">
                 {fileTypeLabel(a.type, a.name)} · {formatBytes(a.size)}
               </span>

@@ -16,6 +16,7 @@ import { typingText, useTypingNames } from './use-typing';
 import type { ConnectionStatus } from '../realtime/realtime-session';
 import { CONVERSATIONS_PAGE } from './chat-app';
 import { MessageSearchResults } from '../search/message-search-results';
+import { attachmentSummary } from '../attachments/attachment-summary';
 
 type Filter = 'all' | 'unread' | 'archived';
 
@@ -213,7 +214,7 @@ function ConversationItem({
           : `${last.sender.name.split(' ')[0]}: `;
     preview = last.deletedAt
       ? `${who}Message deleted`
-      : `${who}${mentionsAsText(last.body ?? '', last.mentions)}`;
+      : `${who}${mentionsAsText(last.body ?? '', last.mentions) || attachmentSummary(last.attachments)}`;
   }
   const unread = c.unreadCount > 0 && !active;
   return (
