@@ -68,3 +68,4 @@ export * from './media/image-processor.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';
 export * from './media/attachment-lifecycle.use-cases';
+export * from './media/media-processing.use-cases';

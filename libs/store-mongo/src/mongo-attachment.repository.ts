@@ -86,6 +86,18 @@ export class MongoAttachmentRepository extends AttachmentRepository {
     return r ? toAttachment(r) : null;
   }
 
+  override async markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null> {
+    const r = await this.attachments
+      .findOneAndUpdate(
+        { tenantId, _id: id },
+        { $set: { kind: 'FILE' } },
+        { new: true, ...writeOptions(undefined) },
+      )
+      .lean<AttachmentRecord>()
+      .exec();
+    return r ? toAttachment(r) : null;
+  }
+
   override async setMedia(
     tenantId: TenantId,
     id: string,

@@ -76,6 +76,13 @@ export class SqliteAttachmentRepository extends AttachmentRepository {
     return changed === 1 ? this.findById(tenantId, id) : null;
   }
 
+  override async markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null> {
+    const changed = this.db
+      .prepare(`UPDATE attachments SET kind = 'FILE' WHERE tenant_id = ? AND id = ?`)
+      .run(tenantId, id).changes;
+    return changed === 1 ? this.findById(tenantId, id) : null;
+  }
+
   override async setMedia(
     tenantId: TenantId,
     id: string,

@@ -65,7 +65,18 @@ export function MessageAttachments({
       {media.length > 0 && (
         <div className={`att-media ${media.length > 1 ? 'att-media--grid' : ''}`}>
           {media.map((a) =>
-            a.kind === 'IMAGE' ? (
+            a.kind === 'IMAGE' && a.processing ? (
+              <span
+                key={a.id}
+                className="att-photo att-photo--processing"
+                role="img"
+                aria-label={`Photo ${a.name}, being prepared`}
+              >
+                <span className="att-photo__status" aria-hidden>
+                  Preparing photo…
+                </span>
+              </span>
+            ) : a.kind === 'IMAGE' ? (
               <button
                 key={a.id}
                 type="button"

@@ -2,7 +2,7 @@
 // it can be unit-tested against a real InMemoryCache without any socket.
 import type { ApolloCache } from '@apollo/client';
 import type { DocumentNode } from 'graphql';
-import type { ChatEventsSubscription } from '@chatter/client';
+import { AttachmentFieldsFragmentDoc, type ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
@@ -142,6 +142,14 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     }
     case 'ResyncRequired':
       ctx.resync(event.conversationId);
+      return 'applied';
+    case 'AttachmentUpdated':
+      // Normalized by id: one write updates every message that shows the file.
+      cache.writeFragment({
+        id: cache.identify(event.attachment),
+        fragment: AttachmentFieldsFragmentDoc,
+        data: event.attachment,
+      });
       return 'applied';
   }
 }

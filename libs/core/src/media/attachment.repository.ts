@@ -17,6 +17,9 @@ export abstract class AttachmentRepository {
     facts: { byteSize: number; contentType: string; kind: AttachmentKind },
   ): Promise<Attachment | null>;
 
+  /** Media processing could not decode it: it stays a plain FILE (a download); null when absent. */
+  abstract markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null>;
+
   /** Records what media processing found; null when absent. */
   abstract setMedia(
     tenantId: TenantId,

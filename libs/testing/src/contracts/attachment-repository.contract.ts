@@ -84,6 +84,24 @@ export function attachmentRepositoryContract(makeStore: MakeStore): void {
       expect(await store().attachments.setMedia(aTenantId(), a.id, media)).toBeNull();
     });
 
+    it('turns an undecodable image into a plain file, within its tenant only', async () => {
+      const t = aTenantId();
+      const { conversation, users } = await aChat(store(), t);
+      const a = await store().attachments.create(anAttachment(t, conversation.id, users[0].id));
+      await store().attachments.markReady(t, a.id, {
+        byteSize: 10,
+        contentType: 'image/png',
+        kind: 'IMAGE',
+      });
+      expect(await store().attachments.markPlainFile(aTenantId(), a.id)).toBeNull();
+      expect((await store().attachments.findById(t, a.id))!.kind).toBe('IMAGE');
+      expect(await store().attachments.markPlainFile(t, a.id)).toMatchObject({
+        kind: 'FILE',
+        status: 'READY',
+        contentType: 'image/png',
+      });
+    });
+
     it('claims all or none: only ready, own, same-conversation, unclaimed attachments', async () => {
       const t = aTenantId();
       const { conversation, users } = await aChat(store(), t);
