@@ -374,7 +374,7 @@ export type Mutation = {
   /** Title (admins), and my own mute, pin and archive settings. */
   updateConversation: Conversation;
   updateProfile: User;
-  /** Operators only: changes a tenant's settings (phone sign-up on or off). */
+  /** Operators only: changes a tenant's settings: phone sign-up on or off; attachment retention in days (1–36500; null keeps files; omitted: unchanged). */
   updateTenantSettings: Tenant;
   /** Signs up (name required the first time) or logs in. */
   verifyLoginCode: AuthPayload;
@@ -550,6 +550,7 @@ export type MutationUpdateProfileArgs = {
 
 
 export type MutationUpdateTenantSettingsArgs = {
+  attachmentRetentionDays?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   phoneSignUp: Scalars['Boolean']['input'];
 };
@@ -733,6 +734,8 @@ export type SubscriptionChatEventsArgs = {
 
 export type Tenant = {
   __typename?: 'Tenant';
+  /** Attachments are deleted this many days after upload; null keeps them. */
+  attachmentRetentionDays?: Maybe<Scalars['Int']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];

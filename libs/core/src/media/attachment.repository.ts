@@ -58,6 +58,12 @@ export abstract class AttachmentRepository {
   /** Sets `expiresAt` of the message's attachments (its deletion schedules their purge). */
   abstract expireWithMessage(tenantId: TenantId, messageId: MessageId, at: Date): Promise<number>;
 
+  /**
+   * Retention: sets `expiresAt` to `at` on the tenant's attachments uploaded before `before`
+   * that have none yet (sent ones; unsent uploads expire anyway). Returns how many.
+   */
+  abstract expireUploadedBefore(tenantId: TenantId, before: Date, at: Date): Promise<number>;
+
   /** Attachments of any tenant whose `expiresAt` has passed, oldest first. */
   abstract listExpired(now: Date, limit: number): Promise<Attachment[]>;
 
