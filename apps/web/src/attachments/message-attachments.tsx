@@ -3,7 +3,7 @@
 // cards with name, type and size that download.
 import { useRef, useState } from 'react';
 import { useApolloClient } from '@apollo/client';
-import { MessageAttachmentsDocument, type AttachmentFieldsFragment } from '@chatter/client';
+import { MessageAttachmentsDocument, type MessageAttachmentFieldsFragment } from '@chatter/client';
 import { AttachmentIcon } from './attachment-icons';
 import { fileTypeLabel, formatBytes, formatDuration } from './format-file';
 import { Lightbox } from './lightbox';
@@ -35,7 +35,7 @@ function useFreshLinks(conversationId: string, seq: number) {
   return { stale: () => Date.now() - loadedAt.current > FRESH_MS, refresh };
 }
 
-function ratio(a: AttachmentFieldsFragment): string | undefined {
+function ratio(a: MessageAttachmentFieldsFragment): string | undefined {
   return a.width && a.height ? `${a.width} / ${a.height}` : undefined;
 }
 
@@ -44,12 +44,12 @@ export function MessageAttachments({
   conversationId,
   seq,
 }: {
-  attachments: readonly AttachmentFieldsFragment[];
+  attachments: readonly MessageAttachmentFieldsFragment[];
   conversationId: string;
   seq: number;
 }) {
   const links = useFreshLinks(conversationId, seq);
-  const [open, setOpen] = useState<AttachmentFieldsFragment | null>(null);
+  const [open, setOpen] = useState<MessageAttachmentFieldsFragment | null>(null);
   const media = attachments.filter((a) => a.kind === 'IMAGE' || a.kind === 'VIDEO');
   const others = attachments.filter((a) => a.kind !== 'IMAGE' && a.kind !== 'VIDEO');
   const retried = useRef(new Set<string>());
@@ -168,14 +168,14 @@ function AudioNote({
   attachment: a,
   onBroken,
 }: {
-  attachment: AttachmentFieldsFragment;
+  attachment: MessageAttachmentFieldsFragment;
   onBroken: () => void;
 }) {
   // Recorded WebM carries no length in its header: take the player's once it knows it.
   const [measured, setMeasured] = useState<number | null>(null);
   const voice = /^voice-note-/.test(a.name);
   const label = voice ? 'Voice note' : a.name;
-  const duration = formatDuration(a.duration ?? measured);
+  const duration = formatDuration(measured);
   return (
     <div className="att-audio">
       <span className="att-audio__label">

@@ -2,7 +2,7 @@
 // it can be unit-tested against a real InMemoryCache without any socket.
 import type { ApolloCache } from '@apollo/client';
 import type { DocumentNode } from 'graphql';
-import { AttachmentFieldsFragmentDoc, type ChatEventsSubscription } from '@chatter/client';
+import { MessageAttachmentFieldsFragmentDoc, type ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
@@ -147,7 +147,7 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       // Normalized by id: one write updates every message that shows the file.
       cache.writeFragment({
         id: cache.identify(event.attachment),
-        fragment: AttachmentFieldsFragmentDoc,
+        fragment: MessageAttachmentFieldsFragmentDoc,
         data: event.attachment,
       });
       return 'applied';
