@@ -122,11 +122,12 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       expect(sent.errors).toBeUndefined();
       expect(sent.data!.sendMessage.attachments.map((a) => a.id)).toEqual([id]);
 
-      const [event] = await events.until(
-        (items) => items.some((i) => i.chatEvents.message?.id === sent.data!.sendMessage.id),
-        10_000,
-        'MessageAdded with the photo',
-      );
+      const isThePhoto = (i: { chatEvents: { message?: { id: string } } }) =>
+        i.chatEvents.message?.id === sent.data!.sendMessage.id;
+      // Other events (Ada's presence, her socket being open) may come first.
+      const event = (
+        await events.until((items) => items.some(isThePhoto), 10_000, 'MessageAdded with the photo')
+      ).find(isThePhoto);
       const seen = event!.chatEvents.message.attachments[0];
       expect(seen).toMatchObject({ id, kind: 'IMAGE', width: 48, height: 64 });
 
@@ -168,6 +169,34 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(Buffer.from(await res.arrayBuffer()).equals(broken)).toBe(true);
+  });
+
+  it('audio gets its length from its headers after finalize (a 1.5 s WAV)', async () => {
+    const rate = 8000;
+    const data = Buffer.alloc(rate * 2 * 1.5); // 16-bit mono silence
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + data.length, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20); // PCM
+    header.writeUInt16LE(1, 22); // mono
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * 2, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(data.length, 40);
+    const wav = Buffer.concat([header, data]);
+    const { id, finalized } = await upload(api, ada, group, 'tone.wav', 'audio/wav', wav);
+    expect(finalized.data!.finalizeUpload).toMatchObject({ kind: 'AUDIO', processing: false });
+    expect(finalized.data!.finalizeUpload.url).toMatch(/^\/files\/download\//);
+    let duration: number | null = null;
+    for (let i = 0; i < 100 && duration === null; i++) {
+      duration = (await finalize(api, ada, id)).data!.finalizeUpload.duration;
+      if (duration === null) await sleep(100);
+    }
+    expect(duration).toBeCloseTo(1.5, 2);
   });
 
   it('a PDF is a FILE served as a download (Content-Disposition: attachment) with ranges', async () => {

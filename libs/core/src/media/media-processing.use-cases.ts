@@ -6,6 +6,7 @@ import { Attachment, AttachmentMedia } from './attachment';
 import { AttachmentRepository } from './attachment.repository';
 import { FileStorage } from './file-storage.port';
 import { ImageProcessor } from './image-processor.port';
+import { MediaProber } from './media-prober.port';
 
 /** Images processed at once per process (sharp itself spreads each over libuv's threads). */
 const CONCURRENCY = 2;
@@ -20,7 +21,8 @@ export const isProcessing = (a: Pick<Attachment, 'status' | 'kind' | 'thumbnailK
 /**
  * Media work done after finalize, off the request path, in an in-process queue: an image is
  * re-encoded without metadata (EXIF location included) with its orientation applied, measured,
- * and given a thumbnail and a tiny placeholder. Success or failure, the attachment is updated
+ * and given a thumbnail and a tiny placeholder; audio and video get their length where the
+ * container headers give it. Success or failure, the attachment is updated
  * and an ATTACHMENT_UPDATED event goes out (to the conversation once the attachment is sent,
  * else to its uploader). A file that does not decode becomes a plain FILE, still downloadable.
  *
@@ -39,6 +41,7 @@ export class MediaProcessing {
     private readonly storage: FileStorage,
     private readonly images: ImageProcessor,
     private readonly publisher: RealtimePublisher,
+    private readonly prober: MediaProber,
   ) {}
 
   /** Queues the attachment's processing unless it is queued or running already. */
@@ -74,12 +77,32 @@ export class MediaProcessing {
   private async run(tenantId: TenantId, id: string): Promise<void> {
     try {
       const attachment = await this.attachments.findById(tenantId, id);
-      if (!attachment || !isProcessing(attachment)) return;
-      const media = await this.processImage(attachment);
-      const updated = media
-        ? await this.attachments.setMedia(tenantId, id, media)
-        : await this.attachments.markPlainFile(tenantId, id);
-      if (updated) await this.announce(updated);
+      if (!attachment) return;
+      if (isProcessing(attachment)) {
+        const media = await this.processImage(attachment);
+        const updated = media
+          ? await this.attachments.setMedia(tenantId, id, media)
+          : await this.attachments.markPlainFile(tenantId, id);
+        if (updated) await this.announce(updated);
+      } else if (
+        (attachment.kind === 'AUDIO' || attachment.kind === 'VIDEO') &&
+        attachment.durationMs === null
+      ) {
+        // Served meanwhile: the length is a nicety, announced when known.
+        const source = await this.storage.read(attachment.storageKey);
+        const durationMs = source
+          ? await this.prober.durationMs(source, attachment.contentType ?? attachment.declaredType)
+          : null;
+        if (durationMs === null) return;
+        const updated = await this.attachments.setMedia(tenantId, id, {
+          width: attachment.width,
+          height: attachment.height,
+          durationMs,
+          thumbnailKey: attachment.thumbnailKey,
+          placeholder: attachment.placeholder,
+        });
+        if (updated) await this.announce(updated);
+      }
     } catch {
       // The store failed: left as it is, queued again when someone asks for the file.
     }

@@ -175,7 +175,7 @@ export class Uploads {
       });
       if (!ready) throw notFound('attachment');
       // Thumbnails and metadata stripping happen after this answer (MediaProcessing).
-      if (decided.kind === 'IMAGE') this.processing.ensure(ready);
+      if (decided.kind !== 'FILE') this.processing.ensure(ready);
       return ready;
     } catch (error) {
       if (error instanceof DomainError && error.code !== 'NOT_FOUND')
