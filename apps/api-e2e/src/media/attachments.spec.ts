@@ -122,7 +122,7 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       expect(sent.errors).toBeUndefined();
       expect(sent.data!.sendMessage.attachments.map((a) => a.id)).toEqual([id]);
 
-      const isThePhoto = (i: { chatEvents: { message?: { id: string } } }) =>
+      const isThePhoto = (i: Record<string, { message?: { id: string } }>) =>
         i.chatEvents.message?.id === sent.data!.sendMessage.id;
       // Other events (Ada's presence, her socket being open) may come first.
       const event = (
