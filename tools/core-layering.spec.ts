@@ -17,6 +17,8 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'tenancy model', matches: (p) => /^tenancy\/tenant(\.repository)?\.ts$/.test(p) },
   { name: 'identity model', matches: (p) => /^identity\/[^/]+\.ts$/.test(p) },
   { name: 'messaging model', matches: (p) => /^messaging\/[^/]+\.ts$/.test(p) },
+  // The attachment record: events carry it (AttachmentUpdated), so it sits below them.
+  { name: 'media model', matches: (p) => p === 'media/attachment.ts' },
   { name: 'events', matches: (p) => p.startsWith('events/') },
   { name: 'memory adapters', matches: (p) => p.startsWith('memory/') },
   // Attachments: sending a message reserves them, so media sits below the messaging use cases.

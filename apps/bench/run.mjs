@@ -22,6 +22,16 @@ function nofile() {
   }
 }
 
+// `npm run bench -- attachments [--uploads 10] [--mib 20]`: the attachment upload benchmark.
+if (args[0] === 'attachments') {
+  const r = spawnSync(
+    process.execPath,
+    [path.join(here, 'attachment-uploads.mjs'), ...args.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(r.status ?? 1);
+}
+
 const lim = nofile();
 if (
   lim &&

@@ -43,6 +43,9 @@ const browser = await chromium.launch({
     // A non-loopback name for this machine: browsers treat it like any LAN host (no automatic
     // upgrade exemptions), which is how a team reaches a self-hosted server.
     `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
+    // A fake microphone (a tone) for voice notes, granted without a prompt.
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
   ],
 });
 const pageErrors = [];
@@ -1290,6 +1293,141 @@ standalone.push([
       for (const c of contexts) await c.close().catch(() => undefined);
       await trusted.stop();
     }
+  },
+]);
+
+standalone.push([
+  'attachments: a photo, a PDF and a voice note; the other sees the thumbnail, opens the photo, downloads the PDF and plays the note',
+  async () => {
+    const sharp = createRequire(import.meta.url)('sharp');
+    // A 1200×800 photo with a GPS position in its EXIF: the server strips it.
+    const photo = await sharp({
+      create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 120, b: 200 } },
+    })
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="1200" height="800"><circle cx="600" cy="400" r="260" fill="#f5b041"/><rect x="0" y="620" width="1200" height="180" fill="#1e8449"/></svg>',
+          ),
+        },
+      ])
+      .jpeg({ quality: 85 })
+      .withExif({ IFD0: { Make: 'Chatter test camera' }, IFD3: { GPSLatitudeRef: 'N' } })
+      .toBuffer();
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+    );
+    const ana = await signUp('ana', 'Ana Lopez', { phone: '+14155550141' });
+    const bo = await signUp('bo', 'Bo Lind', { phone: '+14155550142' });
+    await ana.context.grantPermissions(['microphone'], { origin: api.url });
+    await startChatByPhone(ana.page, bo.phone);
+    const a = ana.page;
+
+    // Two files through the attach button, each with its own progress bar.
+    const chooser = a.waitForEvent('filechooser');
+    await a.getByRole('button', { name: 'Attach files' }).click();
+    await (
+      await chooser
+    ).setFiles([
+      { name: 'sunset.jpg', mimeType: 'image/jpeg', buffer: photo },
+      { name: 'itinerary.pdf', mimeType: 'application/pdf', buffer: pdf },
+    ]);
+    const tray = a.getByRole('list', { name: 'Attachments' });
+    await eventually(
+      async () =>
+        (await tray.locator('.upload[data-status="done"]').count()) === 2 &&
+        (await tray.locator('progress').evaluateAll((bars) => bars.map((b) => b.value))).every(
+          (v) => v === 100,
+        ),
+      { timeout: 20_000, message: 'both uploads finished' },
+    );
+    await shot(a, 'attachments-composer-desktop-light');
+    const box = a.getByLabel('Message', { exact: true });
+    await box.fill('Trip photo and plan');
+    await box.press('Enter');
+    await waitForBodies(a, ['Trip photo and plan'], 'Ana');
+    assertEqual(await tray.count(), 0, 'the tray is empty after sending');
+
+    // A voice note from the (fake) microphone.
+    await a.getByRole('button', { name: 'Record voice note' }).click();
+    await a.getByRole('timer').waitFor();
+    await sleep(1_600);
+    await a.getByRole('button', { name: 'Stop and send voice note' }).click();
+    await a.locator('.msg .att-audio').waitFor({ timeout: 20_000 });
+
+    // Bo sees the thumbnail (a small preview, not the original), opens the photo full size.
+    const b = bo.page;
+    await openConversation(b, 'Ana Lopez');
+    const thumb = b.getByRole('button', { name: 'Open photo sunset.jpg' }).locator('img');
+    await eventually(() => thumb.evaluate((img) => img.complete && img.naturalWidth > 0), {
+      message: 'the thumbnail loaded',
+    });
+    const thumbSize = await thumb.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+    assert(thumbSize[0] <= 480 && thumbSize[0] > 0, `thumbnail width ${thumbSize}`);
+    assert(
+      (await thumb.getAttribute('src')).includes('/files/thumbnail/'),
+      'the bubble shows the thumbnail link',
+    );
+    await b.locator('.msg .att-audio').waitFor();
+    await shot(b, 'attachments-desktop-light');
+    const axeBubbles = await axeViolations(b);
+    await b.getByRole('button', { name: 'Open photo sunset.jpg' }).click();
+    const dialog = b.getByRole('dialog', { name: 'sunset.jpg' });
+    const full = dialog.locator('img');
+    await eventually(() => full.evaluate((img) => img.complete && img.naturalWidth > 0), {
+      message: 'the full-size photo loaded',
+    });
+    assertEqual(
+      await full.evaluate((img) => [img.naturalWidth, img.naturalHeight]),
+      [1200, 800],
+      'full size',
+    );
+    // The served photo carries no EXIF (its GPS block included).
+    const served = await b.evaluate(
+      async (src) => {
+        const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        return String.fromCharCode(...bytes.subarray(0, 4096));
+      },
+      await full.getAttribute('src'),
+    );
+    assert(!served.includes('Exif') && !served.includes('Chatter test camera'), 'EXIF stripped');
+    await shot(b, 'attachments-lightbox-desktop-light');
+    const axeLightbox = await axeViolations(b);
+    await b.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert(
+      await b.evaluate(
+        () => document.activeElement?.getAttribute('aria-label') === 'Open photo sunset.jpg',
+      ),
+      'focus back on the photo',
+    );
+
+    // Downloads the PDF from its card.
+    const card = b.getByRole('link', { name: /^Download itinerary\.pdf\s*PDF/ });
+    const downloading = b.waitForEvent('download');
+    await card.click();
+    const download = await downloading;
+    assertEqual(download.suggestedFilename(), 'itinerary.pdf', 'downloaded name');
+    const { readFile } = await import('node:fs/promises');
+    const got = await readFile(await download.path());
+    assert(got.equals(pdf), 'the downloaded PDF has the sent bytes');
+
+    // Plays the voice note.
+    const audio = b.locator('.att-audio audio');
+    await audio.evaluate((el) => el.play());
+    await eventually(() => audio.evaluate((el) => el.currentTime > 0.2 || el.ended), {
+      message: 'the voice note plays',
+    });
+    assert((await audio.evaluate((el) => el.error)) === null, 'the note decodes');
+
+    // Phone and dark.
+    await b.setViewportSize(PHONE);
+    await b.emulateMedia({ colorScheme: 'dark' });
+    await sleep(300);
+    await shot(b, 'attachments-phone-dark');
+    const axeDark = await axeViolations(b);
+    assertEqual([...axeBubbles, ...axeLightbox, ...axeDark], [], 'axe-core violations');
+    for (const u of [ana, bo]) await u.context.close();
   },
 ]);
 

@@ -40,7 +40,10 @@ export default defineConfig(({ command }) => ({
   },
   server: {
     port: 4200,
-    proxy: { '/graphql': { target: api, ws: true, changeOrigin: true } },
+    proxy: {
+      '/graphql': { target: api, ws: true, changeOrigin: true },
+      '/files': { target: api, changeOrigin: true },
+    },
   },
   preview: { port: 4300, proxy: { '/graphql': { target: api, ws: true, changeOrigin: true } } },
 }));

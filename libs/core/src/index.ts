@@ -66,6 +66,8 @@ export * from './media/content-policy';
 export * from './media/file-name';
 export * from './media/file-tokens';
 export * from './media/image-processor.port';
+export * from './media/media-prober.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';
 export * from './media/attachment-lifecycle.use-cases';
+export * from './media/media-processing.use-cases';

@@ -3,3 +3,4 @@ export * from './s3-file-storage';
 export * from './unconfigured-file-storage';
 export * from './sharp-image-processor';
 export * from './file-type-sniffer';
+export * from './music-metadata-prober';

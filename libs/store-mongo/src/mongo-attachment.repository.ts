@@ -86,6 +86,29 @@ export class MongoAttachmentRepository extends AttachmentRepository {
     return r ? toAttachment(r) : null;
   }
 
+  override async expireUploadedBefore(tenantId: TenantId, before: Date, at: Date): Promise<number> {
+    const r = await this.attachments
+      .updateMany(
+        { tenantId, createdAt: { $lt: before }, expiresAt: null },
+        { $set: { expiresAt: at } },
+        writeOptions(undefined),
+      )
+      .exec();
+    return r.modifiedCount;
+  }
+
+  override async markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null> {
+    const r = await this.attachments
+      .findOneAndUpdate(
+        { tenantId, _id: id },
+        { $set: { kind: 'FILE' } },
+        { new: true, ...writeOptions(undefined) },
+      )
+      .lean<AttachmentRecord>()
+      .exec();
+    return r ? toAttachment(r) : null;
+  }
+
   override async setMedia(
     tenantId: TenantId,
     id: string,

@@ -30,6 +30,7 @@ import { hasRoom } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
 import { readOptions, writeOptions } from './mongo-write';
 import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
+import { ATTACHMENT_MODEL, AttachmentRecord } from './schemas/attachment.schema';
 import {
   MESSAGE_MODEL,
   MessageRecord,
@@ -72,6 +73,11 @@ const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 
  * phrases are ANDed), so operators, negations and stray quotes are just text. Null when nothing
  * searchable remains.
  */
+/** File-name hits considered per search (the newest); text hits are unbounded. */
+const MAX_FILE_NAME_HITS = 500;
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function toTextSearch(input: string): string | null {
   const terms = input.normalize('NFKC').match(TERM);
   if (!terms) return null;
@@ -90,6 +96,7 @@ export class MongoMessageRepository extends MessageRepository {
     @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
     private readonly log: MongoConversationLog,
     private readonly tx: MongoTransactions,
+    @InjectStoreModel(ATTACHMENT_MODEL) private readonly attachments: Model<AttachmentRecord>,
   ) {
     super();
   }
@@ -416,11 +423,31 @@ export class MongoMessageRepository extends MessageRepository {
     const hidden = memberships
       .filter((m) => (m.historyFromSeq ?? 0) > 0)
       .map((m) => ({ conversationId: m.conversationId, seq: { $lte: m.historyFromSeq } }));
+    // Messages found by an attachment's file name (every term in it, any case): the newest few
+    // hundred, matched by _id next to the text search (both clauses indexed, as $or with $text needs).
+    const terms = (query.normalize('NFKC').match(TERM) ?? []).slice(0, 4);
+    const named = await this.attachments
+      .find(
+        {
+          tenantId,
+          conversationId: { $in: conversationIds },
+          messageId: { $ne: null },
+          $and: terms.map((t) => ({ name: { $regex: escapeRegex(t), $options: 'i' } })),
+        },
+        { messageId: 1 },
+      )
+      .sort({ createdAt: -1 })
+      .limit(MAX_FILE_NAME_HITS)
+      .lean<Pick<AttachmentRecord, 'messageId'>[]>()
+      .exec();
+    const namedIds = [...new Set(named.map((a) => a.messageId!))];
     const rs = await this.messages
       .find(
         {
           tenantId,
-          $text: { $search: text },
+          ...(namedIds.length > 0
+            ? { $or: [{ $text: { $search: text } }, { _id: { $in: namedIds } }] }
+            : { $text: { $search: text } }),
           conversationId: { $in: conversationIds },
           ...(hidden.length > 0 ? { $nor: hidden } : {}),
           ...COMMITTED,

@@ -46,7 +46,12 @@ export class MongoTenantRepository extends TenantRepository {
     const r = await this.tenants
       .findOneAndUpdate(
         { _id: id },
-        { $set: { phoneSignUp: settings.phoneSignUp } },
+        {
+          $set: {
+            phoneSignUp: settings.phoneSignUp,
+            attachmentRetentionDays: settings.attachmentRetentionDays,
+          },
+        },
         { new: true, ...writeOptions(undefined) },
       )
       .lean<TenantRecord>()

@@ -15,3 +15,15 @@ export function toFtsQuery(input: string): string | null {
     .map((t) => `"${t}"`)
     .join(' ');
 }
+
+/**
+ * LIKE patterns (escape `\\`) for finding messages by an attachment's file name: the first four
+ * terms of the query, each somewhere in the name (case-insensitive for ASCII); unused slots
+ * match anything. Always four patterns, so one prepared statement serves every query.
+ */
+export function fileNameTerms(input: string): [string, string, string, string] {
+  const terms = (input.normalize('NFKC').match(TERM) ?? []).slice(0, 4);
+  const patterns = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  while (patterns.length < 4) patterns.push('%');
+  return patterns as [string, string, string, string];
+}

@@ -76,6 +76,22 @@ export class SqliteAttachmentRepository extends AttachmentRepository {
     return changed === 1 ? this.findById(tenantId, id) : null;
   }
 
+  override async expireUploadedBefore(tenantId: TenantId, before: Date, at: Date): Promise<number> {
+    return this.db
+      .prepare(
+        `UPDATE attachments SET expires_at = ?
+         WHERE tenant_id = ? AND created_at < ? AND expires_at IS NULL`,
+      )
+      .run(at.getTime(), tenantId, before.getTime()).changes;
+  }
+
+  override async markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null> {
+    const changed = this.db
+      .prepare(`UPDATE attachments SET kind = 'FILE' WHERE tenant_id = ? AND id = ?`)
+      .run(tenantId, id).changes;
+    return changed === 1 ? this.findById(tenantId, id) : null;
+  }
+
   override async setMedia(
     tenantId: TenantId,
     id: string,

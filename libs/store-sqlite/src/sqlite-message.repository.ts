@@ -19,7 +19,7 @@ import {
   unionMentions,
 } from '@chatter/core';
 import { ConversationLog } from './conversation-log';
-import { toFtsQuery } from './fts-query';
+import { fileNameTerms, toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
 import { createTenantSearchIndex, indexedTenants, searchTableOf } from './tenant-search-index';
@@ -34,10 +34,12 @@ type ReactionGroupRow = {
 };
 type SearchRow = MessageRow & { score: number };
 type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
-type SearchStatement = Statement<[string, string, number, number], SearchRow>;
-type SearchInStatement = Statement<[string, string, string, number, number], SearchRow>;
+type Names = [string, string, string, string];
+type SearchStatement = Statement<[string, ...Names, string, number, number], SearchRow>;
+type SearchInStatement = Statement<[string, ...Names, string, string, number, number], SearchRow>;
 /** Prepared search statements kept per tenant (each tenant has its own index table). */
 const MAX_SEARCH_STATEMENTS = 1000;
+const FILE_NAME_TERMS = 4;
 
 export class SqliteMessageRepository extends MessageRepository {
   private readonly s: ReturnType<typeof prepareStatements>;
@@ -276,10 +278,11 @@ export class SqliteMessageRepository extends MessageRepository {
     const match = toFtsQuery(query);
     if (match === null || limit <= 0 || !this.hasSearchIndex(tenantId)) return [];
     const statements = this.searchStatementsOf(tenantId);
+    const names = fileNameTerms(query);
     const rows =
       conversationId === null
-        ? statements.all.all(match, userId, limit, offset)
-        : statements.within.all(match, userId, conversationId, limit, offset);
+        ? statements.all.all(match, ...names, userId, limit, offset)
+        : statements.within.all(match, ...names, userId, conversationId, limit, offset);
     // bm25() is lower-is-better; expose a higher-is-better rank.
     return rows.map((r) => ({ message: toMessage(r), rank: -r.score }));
   }
@@ -306,17 +309,27 @@ export class SqliteMessageRepository extends MessageRepository {
       if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
       const table = searchTableOf(tenantId);
       // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
-      const sql = (inConversation: boolean) => `SELECT ${prefixed('m')}, bm25(${table}) AS score
-        FROM ${table} JOIN messages m ON m.pk = ${table}.rowid
-        WHERE ${table} MATCH ? AND m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
+      // Text hits (bm25, negative: lower is better) and hits by an attachment's file name (every
+      // term in the name; ranked after text hits), one row per message.
+      const names = Array.from({ length: FILE_NAME_TERMS }, () => "a.name LIKE ? ESCAPE '\\'");
+      const sql = (inConversation: boolean) => `SELECT ${prefixed('m')}, min(hits.score) AS score
+        FROM (
+          SELECT rowid AS pk, bm25(${table}) AS score FROM ${table} WHERE ${table} MATCH ?
+          UNION ALL
+          SELECT m2.pk, 0 AS score FROM attachments a
+            JOIN messages m2 ON m2.tenant_id = a.tenant_id AND m2.id = a.message_id
+            WHERE a.tenant_id = '${tenantId}' AND a.message_id IS NOT NULL AND ${names.join(' AND ')}
+        ) hits JOIN messages m ON m.pk = hits.pk
+        WHERE m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
           AND EXISTS (SELECT 1 FROM members mm
             WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
               AND m.seq > mm.history_from_seq)
           ${inConversation ? 'AND m.conversation_id = ?' : ''}
+        GROUP BY m.pk
         ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
       statements = {
-        all: this.db.prepare<[string, string, number, number], SearchRow>(sql(false)),
-        within: this.db.prepare<[string, string, string, number, number], SearchRow>(sql(true)),
+        all: this.db.prepare(sql(false)) as SearchStatement,
+        within: this.db.prepare(sql(true)) as SearchInStatement,
       };
       this.searchStatements.set(tenantId, statements);
     }

@@ -8,17 +8,19 @@ export class SqliteTenantRepository extends TenantRepository {
   private readonly byId: Statement<[string], TenantRow>;
   private readonly all: Statement<[], TenantRow>;
   private readonly setSecret: Statement<[string, string], TenantRow>;
-  private readonly setSettings: Statement<[number, string], TenantRow>;
+  private readonly setSettings: Statement<[number, number | null, string], TenantRow>;
 
   constructor(db: Database) {
     super();
     this.insert = db.prepare(
-      'INSERT INTO tenants (id, name, signing_secret, phone_sign_up, created_at) VALUES (@id, @name, @signing_secret, @phone_sign_up, @created_at)',
+      'INSERT INTO tenants (id, name, signing_secret, phone_sign_up, attachment_retention_days, created_at) VALUES (@id, @name, @signing_secret, @phone_sign_up, @attachment_retention_days, @created_at)',
     );
     this.byId = db.prepare('SELECT * FROM tenants WHERE id = ?');
     this.all = db.prepare('SELECT * FROM tenants ORDER BY id');
     this.setSecret = db.prepare('UPDATE tenants SET signing_secret = ? WHERE id = ? RETURNING *');
-    this.setSettings = db.prepare('UPDATE tenants SET phone_sign_up = ? WHERE id = ? RETURNING *');
+    this.setSettings = db.prepare(
+      'UPDATE tenants SET phone_sign_up = ?, attachment_retention_days = ? WHERE id = ? RETURNING *',
+    );
   }
 
   override async create(tenant: Tenant): Promise<Tenant> {
@@ -41,7 +43,11 @@ export class SqliteTenantRepository extends TenantRepository {
   }
 
   override async updateSettings(id: string, settings: TenantSettings): Promise<Tenant | null> {
-    const row = this.setSettings.get(settings.phoneSignUp ? 1 : 0, id);
+    const row = this.setSettings.get(
+      settings.phoneSignUp ? 1 : 0,
+      settings.attachmentRetentionDays,
+      id,
+    );
     return row ? toTenant(row) : null;
   }
 }

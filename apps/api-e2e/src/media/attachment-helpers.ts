@@ -5,7 +5,7 @@ import { ApiProcess, gql, GqlResult, ok } from '../support';
 import { User, newClientId } from '../messaging/messaging-helpers';
 
 export const ATTACHMENT_FIELDS =
-  'id kind status name size type width height duration placeholder url thumbnailUrl';
+  'id kind status processing name size type width height duration placeholder url thumbnailUrl';
 
 const CREATE = `mutation($i:CreateUploadInput!){ createUpload(input:$i){ attachment { ${ATTACHMENT_FIELDS} } upload { method url fields { name value } expiresAt } } }`;
 const FINALIZE = `mutation($id:ID!){ finalizeUpload(id:$id){ ${ATTACHMENT_FIELDS} } }`;
@@ -18,6 +18,7 @@ export interface Att {
   name: string;
   size: number;
   type: string;
+  processing: boolean;
   width: number | null;
   height: number | null;
   duration: number | null;
@@ -79,6 +80,23 @@ export async function putBytes(
   for (const f of target.fields) form.append(f.name, f.value);
   form.append('file', blob);
   return fetch(url, { method: 'POST', body: form });
+}
+
+/** Asks again (finalizeUpload answers with the attachment as it is) until processing is done. */
+export async function untilProcessed(
+  api: ApiProcess,
+  who: User,
+  id: string,
+  timeoutMs = 15_000,
+): Promise<Att> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const again = await finalize(api, who, id);
+    const att = again.data?.finalizeUpload;
+    if (att && !att.processing) return att;
+    if (Date.now() > end) throw new Error(`still processing: ${JSON.stringify(again)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** createUpload + upload + finalize; returns the finalize result. */

@@ -14,6 +14,7 @@ import {
   photoWithLocation,
   sendWith,
   storedFiles,
+  untilProcessed,
   upload,
 } from './attachment-helpers';
 
@@ -61,6 +62,7 @@ describe('attachments: lifecycle', () => {
       'image/jpeg',
       await photoWithLocation(),
     );
+    await untilProcessed(api, ada, photo.id);
     const sent = await sendWith(api, ada, group, [photo.id], 'soon gone');
     const url = absolute(api, sent.data!.sendMessage.attachments[0]!.url!);
     expect((await fetch(url)).status).toBe(200);

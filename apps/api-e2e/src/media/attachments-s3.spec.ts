@@ -17,6 +17,7 @@ import {
   photoWithLocation,
   putBytes,
   sendWith,
+  untilProcessed,
   upload,
 } from './attachment-helpers';
 
@@ -72,7 +73,8 @@ describe('attachments on S3-compatible storage', () => {
   it('uploads a photo and a PDF to the bucket, finalizes, sends and serves them to members', async () => {
     const photo = await upload(api, ada, group, 'p.jpg', 'image/jpeg', await photoWithLocation());
     expect(photo.put.status).toBeLessThan(300);
-    expect(photo.finalized.data!.finalizeUpload).toMatchObject({
+    expect(photo.finalized.data!.finalizeUpload).toMatchObject({ kind: 'IMAGE', processing: true });
+    expect(await untilProcessed(api, ada, photo.id)).toMatchObject({
       kind: 'IMAGE',
       width: 48,
       height: 64,

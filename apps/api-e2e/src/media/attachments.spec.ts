@@ -19,6 +19,7 @@ import {
   putBytes,
   sendWith,
   storedFiles,
+  untilProcessed,
   upload,
 } from './attachment-helpers';
 
@@ -58,10 +59,15 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
     });
   });
 
-  it('a photo: EXIF location dropped, orientation applied, thumbnail and placeholder; the other member sees it live and opens it inline', async () => {
+  it('a photo: processed after finalize answers (EXIF location dropped, orientation applied, thumbnail and placeholder), announced to its uploader; the other member sees it live and opens it inline', async () => {
     const photo = await photoWithLocation();
     expect(photo.includes('ChatterCam')).toBe(true);
     const benClient = wsClient(api, ben.token);
+    const adaClient = wsClient(api, ada.token);
+    const adaEvents = new Collector(
+      adaClient,
+      `subscription { chatEvents { __typename ... on AttachmentUpdated { conversationId messageId attachment { ${ATTACHMENT_FIELDS} } } } }`,
+    );
     const events = new Collector(
       benClient,
       `subscription { chatEvents { __typename ... on MessageAdded { message { id body attachments { ${ATTACHMENT_FIELDS} } } } } }`,
@@ -78,11 +84,32 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       );
       expect(put.status).toBe(201);
       expect(finalized.errors).toBeUndefined();
-      const att = finalized.data!.finalizeUpload;
+      // finalize answers before the processing: no links yet (never the file with its EXIF).
+      expect(finalized.data!.finalizeUpload).toMatchObject({
+        id,
+        kind: 'IMAGE',
+        status: 'READY',
+        processing: true,
+        width: null,
+        url: null,
+        thumbnailUrl: null,
+      });
+      const [updated] = await adaEvents.until(
+        (items) => items.some((i) => i.chatEvents.__typename === 'AttachmentUpdated'),
+        15_000,
+        'AttachmentUpdated to the uploader',
+      );
+      expect(updated!.chatEvents).toMatchObject({
+        conversationId: group,
+        messageId: null,
+        attachment: { id, processing: false, width: 48, height: 64 },
+      });
+      const att = await untilProcessed(api, ada, id);
       expect(att).toMatchObject({
         id,
         kind: 'IMAGE',
         status: 'READY',
+        processing: false,
         name: 'Sunset ☀️ été.jpg',
         type: 'image/jpeg',
         width: 48,
@@ -95,11 +122,12 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       expect(sent.errors).toBeUndefined();
       expect(sent.data!.sendMessage.attachments.map((a) => a.id)).toEqual([id]);
 
-      const [event] = await events.until(
-        (items) => items.some((i) => i.chatEvents.message?.id === sent.data!.sendMessage.id),
-        10_000,
-        'MessageAdded with the photo',
-      );
+      const isThePhoto = (i: Record<string, { message?: { id: string } }>) =>
+        i.chatEvents.message?.id === sent.data!.sendMessage.id;
+      // Other events (Ada's presence, her socket being open) may come first.
+      const event = (
+        await events.until((items) => items.some(isThePhoto), 10_000, 'MessageAdded with the photo')
+      ).find(isThePhoto);
       const seen = event!.chatEvents.message.attachments[0];
       expect(seen).toMatchObject({ id, kind: 'IMAGE', width: 48, height: 64 });
 
@@ -121,8 +149,54 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).format).toBe('webp');
     } finally {
       events.stop();
-      await benClient.dispose();
+      adaEvents.stop();
+      await Promise.all([benClient.dispose(), adaClient.dispose()]);
     }
+  });
+
+  it('a photo that does not decode stays usable: it becomes a plain FILE, served as a download', async () => {
+    const broken = Buffer.concat([
+      Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+      Buffer.alloc(300, 7),
+    ]);
+    const { id, finalized } = await upload(api, ada, group, 'broken.png', 'image/png', broken);
+    expect(finalized.errors).toBeUndefined();
+    expect(finalized.data!.finalizeUpload).toMatchObject({ kind: 'IMAGE', processing: true });
+    const att = await untilProcessed(api, ada, id);
+    expect(att).toMatchObject({ kind: 'FILE', type: 'image/png', thumbnailUrl: null });
+    const sent = await sendWith(api, ada, group, [id], 'broken');
+    const res = await fetch(absolute(api, sent.data!.sendMessage.attachments[0]!.url!));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(Buffer.from(await res.arrayBuffer()).equals(broken)).toBe(true);
+  });
+
+  it('audio gets its length from its headers after finalize (a 1.5 s WAV)', async () => {
+    const rate = 8000;
+    const data = Buffer.alloc(rate * 2 * 1.5); // 16-bit mono silence
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + data.length, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20); // PCM
+    header.writeUInt16LE(1, 22); // mono
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * 2, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(data.length, 40);
+    const wav = Buffer.concat([header, data]);
+    const { id, finalized } = await upload(api, ada, group, 'tone.wav', 'audio/wav', wav);
+    expect(finalized.data!.finalizeUpload).toMatchObject({ kind: 'AUDIO', processing: false });
+    expect(finalized.data!.finalizeUpload.url).toMatch(/^\/files\/download\//);
+    let duration: number | null = null;
+    for (let i = 0; i < 100 && duration === null; i++) {
+      duration = (await finalize(api, ada, id)).data!.finalizeUpload.duration;
+      if (duration === null) await sleep(100);
+    }
+    expect(duration).toBeCloseTo(1.5, 2);
   });
 
   it('a PDF is a FILE served as a download (Content-Disposition: attachment) with ranges', async () => {

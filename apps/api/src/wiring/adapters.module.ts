@@ -18,6 +18,7 @@ import {
   EventBus,
   FileStorage,
   ImageProcessor,
+  MediaProber,
   InMemoryEventBus,
   InMemoryLoginCodeStore,
   InMemoryPresenceStore,
@@ -45,6 +46,7 @@ import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
 import {
   DiskFileStorage,
   FileTypeSniffer,
+  MusicMetadataProber,
   S3FileStorage,
   SharpImageProcessor,
   UnconfiguredFileStorage,
@@ -253,6 +255,7 @@ export class AdaptersModule {
 
     providers.push({ provide: ContentSniffer, useFactory: () => new FileTypeSniffer() });
     providers.push({ provide: ImageProcessor, useFactory: () => new SharpImageProcessor() });
+    providers.push({ provide: MediaProber, useFactory: () => new MusicMetadataProber() });
 
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
@@ -282,6 +285,7 @@ export class AdaptersModule {
         FileStorage,
         ContentSniffer,
         ImageProcessor,
+        MediaProber,
         StoreReadiness,
         BusReadiness,
         PresenceReadiness,

@@ -2,6 +2,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import {
   AttachmentAccess,
   AttachmentLifecycle,
+  MediaProcessing,
   Authenticate,
   FileTokens,
   Uploads,
@@ -91,6 +92,7 @@ const USE_CASES = [
   Uploads,
   AttachmentAccess,
   AttachmentLifecycle,
+  MediaProcessing,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */

@@ -29,6 +29,7 @@ export function createSender(
         clientMessageId: m.clientMessageId,
         body: m.body,
         replyToId: m.replyToId,
+        ...(m.attachmentIds?.length ? { attachmentIds: m.attachmentIds } : {}),
       },
     };
     try {

@@ -21,6 +21,7 @@ import { lazyView } from '../ui/lazy-view';
 const MessageSearchResults = lazyView(() =>
   import('../search/message-search-results').then((m) => m.MessageSearchResults),
 );
+import { attachmentSummary } from '../attachments/attachment-summary';
 
 type Filter = 'all' | 'unread' | 'archived';
 
@@ -222,7 +223,7 @@ function ConversationItem({
           : `${last.sender.name.split(' ')[0]}: `;
     preview = last.deletedAt
       ? `${who}Message deleted`
-      : `${who}${mentionsAsText(last.body ?? '', last.mentions)}`;
+      : `${who}${mentionsAsText(last.body ?? '', last.mentions) || attachmentSummary(last.attachments)}`;
   }
   const unread = c.unreadCount > 0 && !active;
   return (

@@ -18,6 +18,7 @@ import {
 } from '../mentions/mention-suggestions';
 import { bodyToDraft, draftToBody } from '../mentions/mention-text';
 import { useMentionAutocomplete } from '../mentions/use-mention-autocomplete';
+import { useComposerAttachments } from '../attachments/use-composer-attachments';
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_STOP_MS = 4_000;
@@ -47,6 +48,7 @@ export function Composer({
   const [setTyping] = useMutation(SetTypingDocument);
   const [editMessage, editState] = useMutation(EditMessageDocument);
   const draftKey = `chatter.draft.${conversationId}`;
+  const files = useComposerAttachments(conversationId);
   const mention = useMentionAutocomplete({
     conversationId,
     myId: myUserId,
@@ -119,7 +121,7 @@ export function Composer({
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
     const draft = body.trim();
-    if (!draft || disabled) return;
+    if ((!draft && (editing || !files.hasDrafts)) || disabled) return;
     // Names picked from the autocomplete go out as mention tokens (docs/notifications.md).
     const text = draftToBody(draft, mention.picked);
     setError(null);
@@ -143,7 +145,8 @@ export function Composer({
       return;
     }
     stopTyping();
-    outbox.enqueue({ conversationId, body: text, replyToId: replyTo?.id ?? null });
+    if (!files.send(text, replyTo?.id ?? null))
+      outbox.enqueue({ conversationId, body: text, replyToId: replyTo?.id ?? null });
     mention.setPicked([]);
     setBody('');
     sessionStorage.removeItem(draftKey);
@@ -192,7 +195,11 @@ export function Composer({
   }
 
   return (
-    <form className="composer" onSubmit={(e) => void submit(e)}>
+    <form
+      className={`composer ${files.dragging ? 'composer--dragging' : ''}`}
+      onSubmit={(e) => void submit(e)}
+      {...files.dropHandlers}
+    >
       {(replyTo || editing) && (
         <div className="composer__context">
           <Icon name={editing ? 'edit' : 'reply'} size={16} />
@@ -225,7 +232,9 @@ export function Composer({
           onPick={mention.pick}
         />
       )}
+      {files.tray}
       <div className="composer__row">
+        {!editing && files.controls}
         <textarea
           ref={input}
           className="composer__input"
@@ -272,7 +281,7 @@ export function Composer({
           className="composer__send"
           type="submit"
           aria-label={editing ? 'Save edit' : 'Send'}
-          disabled={!body.trim() || editState.loading}
+          disabled={(!body.trim() && (Boolean(editing) || !files.hasDrafts)) || editState.loading}
         >
           <Icon name={editing ? 'check' : 'send'} size={20} />
         </button>

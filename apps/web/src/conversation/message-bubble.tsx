@@ -12,6 +12,7 @@ import { Avatar } from '../ui/avatar';
 import { MentionText } from '../mentions/mention-body';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
+import { MessageAttachments } from '../attachments/message-attachments';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -135,9 +136,16 @@ export const MessageBubble = memo(function MessageBubble({
                 </span>
               </button>
             )}
+            {!deleted && m.attachments?.length ? (
+              <MessageAttachments
+                attachments={m.attachments}
+                conversationId={m.conversationId}
+                seq={m.seq}
+              />
+            ) : null}
             {deleted ? (
               <span className="msg__body msg__body--deleted">This message was deleted</span>
-            ) : (
+            ) : !m.body && m.attachments?.length ? null : (
               <span className="msg__body">
                 <MentionText
                   body={m.body ?? ''}

@@ -9,6 +9,8 @@ export interface PendingMessage {
   conversationId: string;
   body: string;
   replyToId: string | null;
+  /** Finalized uploads the message carries (absent on messages queued by older versions). */
+  attachmentIds?: string[];
   createdAt: string;
   status: PendingStatus;
   attempts: number;
@@ -53,6 +55,7 @@ export class Outbox {
     conversationId: string;
     body: string;
     replyToId?: string | null;
+    attachmentIds?: string[];
     clientMessageId?: string;
   }): PendingMessage {
     const message: PendingMessage = {
@@ -60,6 +63,7 @@ export class Outbox {
       conversationId: input.conversationId,
       body: input.body,
       replyToId: input.replyToId ?? null,
+      ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
       createdAt: new Date().toISOString(),
       status: 'pending',
       attempts: 0,

@@ -2,7 +2,7 @@
 // it can be unit-tested against a real InMemoryCache without any socket.
 import type { ApolloCache } from '@apollo/client';
 import type { DocumentNode } from 'graphql';
-import type { ChatEventsSubscription } from '@chatter/client';
+import { MessageAttachmentFieldsFragmentDoc, type ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
@@ -128,6 +128,14 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       return writeProfile(cache, event.user) ? 'applied' : 'ignored';
     case 'ResyncRequired':
       ctx.resync(event.conversationId);
+      return 'applied';
+    case 'AttachmentUpdated':
+      // Normalized by id: one write updates every message that shows the file.
+      cache.writeFragment({
+        id: cache.identify(event.attachment),
+        fragment: MessageAttachmentFieldsFragmentDoc,
+        data: event.attachment,
+      });
       return 'applied';
   }
 }

@@ -44,6 +44,7 @@ export function message(
     sender: { __typename: 'User', id: senderId, name: senderId, avatarUrl: null },
     replyTo: null,
     reactions: [],
+    attachments: [],
   };
 }
 

@@ -3,6 +3,7 @@ import { User } from '../identity/user';
 import { Conversation } from '../messaging/conversation';
 import { Message, MembershipChange } from '../messaging/message';
 import { PresenceStatus } from './presence.port';
+import { Attachment } from '../media/attachment';
 
 /**
  * Events carried by the bus. Ordered ones carry their conversation seq. Each carries what
@@ -65,6 +66,13 @@ export type RealtimeEvent =
       conversationId: ConversationId;
       userId: UserId;
       conversation: Conversation;
+    }
+  /** Media processing finished (dimensions, thumbnail) or gave up (now a plain file). */
+  | {
+      type: 'ATTACHMENT_UPDATED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      attachment: Attachment;
     }
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */

@@ -11,6 +11,7 @@ import { AttachmentRepository } from './attachment.repository';
 import { isInlineType } from './content-policy';
 import { FileStorage } from './file-storage.port';
 import { FileTokenPurpose, FileTokens } from './file-tokens';
+import { isProcessing, MediaProcessing } from './media-processing.use-cases';
 
 /** Path prefixes of the API's file endpoints; a signed token follows. */
 export const DOWNLOAD_PATH = '/files/download/';
@@ -42,6 +43,7 @@ export class AttachmentAccess {
     private readonly tokens: FileTokens,
     private readonly access: ConversationAccess,
     private readonly settings: CoreSettings,
+    private readonly processing: MediaProcessing,
   ) {}
 
   /**
@@ -127,6 +129,11 @@ export class AttachmentAccess {
     const attachment = await this.attachments.findById(claims.tenantId, claims.attachmentId);
     if (!attachment || attachment.status !== 'READY') throw notFound('file');
     await this.checkCanSee(actor, attachment);
+    if (isProcessing(attachment)) {
+      // Never the upload with its metadata; work lost to a restart is queued again here.
+      this.processing.ensure(attachment);
+      throw new DomainError('UNAVAILABLE', 'the file is still being processed; try again shortly');
+    }
     const key = purpose === 'thumbnail' ? attachment.thumbnailKey : attachment.storageKey;
     if (!key) throw notFound('file');
     const stored = await this.storage.stat(key);
@@ -155,7 +162,10 @@ export class AttachmentAccess {
       totalSize: stored.size,
       range: slice,
       contentType,
-      inline: purpose === 'thumbnail' || isInlineType(attachment.contentType),
+      // A FILE is downloaded, also an image that did not decode.
+      inline:
+        purpose === 'thumbnail' ||
+        (attachment.kind !== 'FILE' && isInlineType(attachment.contentType)),
     };
   }
 

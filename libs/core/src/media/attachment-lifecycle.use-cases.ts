@@ -3,11 +3,15 @@ import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
 import { AttachmentRepository } from './attachment.repository';
 import { FileStorage } from './file-storage.port';
+import { TenantRepository } from '../tenancy/tenant.repository';
+
+const DAY_MS = 86_400_000;
 
 /**
  * Deleting files that nobody may see any more: uploads never sent (after
  * `unattachedUploadTtlMs`) and the attachments of deleted messages (after
- * `attachmentDeleteGraceMs`). Access ends at once in both cases; only the bytes wait.
+ * `attachmentDeleteGraceMs`), and, where a tenant set a retention, every attachment that many
+ * days after its upload. Access ends at once; only the bytes wait for the sweep.
  */
 @UseCase()
 export class AttachmentLifecycle {
@@ -16,6 +20,7 @@ export class AttachmentLifecycle {
     private readonly storage: FileStorage,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly tenants: TenantRepository,
   ) {}
 
   /** Schedules the purge of a deleted message's attachments. */
@@ -26,6 +31,7 @@ export class AttachmentLifecycle {
 
   /** Deletes up to `limit` expired attachments with their files; returns how many. */
   async sweep(limit = 100): Promise<number> {
+    await this.applyRetention();
     const due = await this.attachments.listExpired(this.clock.now(), limit);
     for (const a of due) {
       // Files first: a crash in between leaves a row that the next sweep retries.
@@ -34,5 +40,19 @@ export class AttachmentLifecycle {
       await this.attachments.delete(a.tenantId, a.id);
     }
     return due.length;
+  }
+
+  /** Marks the attachments older than their tenant's retention as expired (deleted below). */
+  private async applyRetention(): Promise<void> {
+    const now = this.clock.now();
+    for (const tenant of await this.tenants.list()) {
+      const days = tenant.attachmentRetentionDays;
+      if (days === null) continue;
+      await this.attachments.expireUploadedBefore(
+        tenant.id,
+        new Date(now.getTime() - days * DAY_MS),
+        now,
+      );
+    }
   }
 }

@@ -17,6 +17,9 @@ export abstract class AttachmentRepository {
     facts: { byteSize: number; contentType: string; kind: AttachmentKind },
   ): Promise<Attachment | null>;
 
+  /** Media processing could not decode it: it stays a plain FILE (a download); null when absent. */
+  abstract markPlainFile(tenantId: TenantId, id: string): Promise<Attachment | null>;
+
   /** Records what media processing found; null when absent. */
   abstract setMedia(
     tenantId: TenantId,
@@ -54,6 +57,12 @@ export abstract class AttachmentRepository {
 
   /** Sets `expiresAt` of the message's attachments (its deletion schedules their purge). */
   abstract expireWithMessage(tenantId: TenantId, messageId: MessageId, at: Date): Promise<number>;
+
+  /**
+   * Retention: sets `expiresAt` to `at` on the tenant's attachments uploaded before `before`
+   * that have none yet (sent ones; unsent uploads expire anyway). Returns how many.
+   */
+  abstract expireUploadedBefore(tenantId: TenantId, before: Date, at: Date): Promise<number>;
 
   /** Attachments of any tenant whose `expiresAt` has passed, oldest first. */
   abstract listExpired(now: Date, limit: number): Promise<Attachment[]>;

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainError, invalid, notFound } from '../shared/domain-error';
@@ -15,8 +15,7 @@ import { ContentSniffer } from './content-sniffer.port';
 import { checkFileName } from './file-name';
 import { FileStorage } from './file-storage.port';
 import { FileTokens } from './file-tokens';
-import { ImageProcessor } from './image-processor.port';
-import { AttachmentKind, AttachmentMedia } from './attachment';
+import { MediaProcessing } from './media-processing.use-cases';
 
 /** Where and how the client sends the bytes of a new attachment. */
 export interface UploadTarget {
@@ -53,7 +52,7 @@ export class Uploads {
     private readonly tokens: FileTokens,
     private readonly access: ConversationAccess,
     private readonly limiter: RateLimiter,
-    private readonly images: ImageProcessor,
+    private readonly processing: MediaProcessing,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
@@ -170,75 +169,18 @@ export class Uploads {
       const head = await this.readHead(attachment.storageKey, stored.size);
       const sniffed = await this.sniffer.sniff(head);
       const decided = decideContentType(attachment.declaredType, sniffed, head);
-      let facts: { byteSize: number; contentType: string; kind: AttachmentKind } = {
+      const ready = await this.attachments.markReady(actor.tenantId, attachment.id, {
         byteSize: stored.size,
         ...decided,
-      };
-      let media: AttachmentMedia | null = null;
-      if (decided.kind === 'IMAGE') {
-        const processed = await this.processImage(attachment, decided.contentType);
-        if (processed) {
-          facts = { ...facts, byteSize: processed.byteSize };
-          media = processed.media;
-        } else {
-          // Undecodable: kept as a plain file, served as a download.
-          facts = { ...facts, kind: 'FILE' };
-        }
-      }
-      const ready = await this.attachments.markReady(actor.tenantId, attachment.id, facts);
+      });
       if (!ready) throw notFound('attachment');
-      if (!media) return ready;
-      return (await this.attachments.setMedia(actor.tenantId, ready.id, media)) ?? ready;
+      // Thumbnails and metadata stripping happen after this answer (MediaProcessing).
+      if (decided.kind !== 'FILE') this.processing.ensure(ready);
+      return ready;
     } catch (error) {
       if (error instanceof DomainError && error.code !== 'NOT_FOUND')
         await this.discard(attachment);
       throw error;
-    }
-  }
-
-  /**
-   * Replaces the original with a re-encoded copy without metadata (EXIF location included) and
-   * its orientation applied, then stores a thumbnail; null when the bytes do not decode.
-   */
-  private async processImage(
-    attachment: Attachment,
-    contentType: string,
-  ): Promise<{ byteSize: number; media: AttachmentMedia } | null> {
-    const cleanKey = `${attachment.tenantId}/${attachment.id}/clean`;
-    const thumbnailKey = `${attachment.tenantId}/${attachment.id}/thumbnail`;
-    try {
-      const original = await this.storage.read(attachment.storageKey);
-      if (!original) return null;
-      const clean = await this.storage.write(
-        cleanKey,
-        this.images.sanitize(original, contentType),
-        // Re-encoding can grow a file somewhat; the cap still bounds it.
-        { maxBytes: Math.max(attachment.declaredSize * 2, 1024 * 1024) },
-      );
-      const described = await this.images.describe((await this.storage.read(cleanKey))!);
-      await this.storage.write(thumbnailKey, Readable.from([described.thumbnail]), {
-        maxBytes: 4 * 1024 * 1024,
-      });
-      // The clean copy becomes the original: the file with metadata is gone.
-      await this.storage.write(attachment.storageKey, (await this.storage.read(cleanKey))!, {
-        maxBytes: Math.max(attachment.declaredSize * 2, 1024 * 1024),
-      });
-      await this.storage.delete(cleanKey);
-      return {
-        byteSize: clean.size,
-        media: {
-          width: described.width,
-          height: described.height,
-          durationMs: null,
-          thumbnailKey,
-          placeholder: described.placeholder,
-        },
-      };
-    } catch {
-      await Promise.all([this.storage.delete(cleanKey), this.storage.delete(thumbnailKey)]).catch(
-        () => undefined,
-      );
-      return null;
     }
   }
 

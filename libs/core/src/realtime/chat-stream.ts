@@ -383,6 +383,15 @@ export class ChatStream implements ConversationFollower {
       case 'MEMBER_SETTINGS_CHANGED':
         if (event.userId === me) this.emit({ kind: 'event', event });
         return;
+      case 'ATTACHMENT_UPDATED':
+        // A sent file: every follower of its conversation; an unsent one: its uploader only.
+        if (
+          event.attachment.messageId
+            ? this.isFollowing(event.conversationId)
+            : event.attachment.uploaderId === me
+        )
+          this.emit({ kind: 'event', event });
+        return;
       case 'SESSION_REVOKED':
         if (event.userId === me && event.sessionId === this.actor.sessionId) {
           this.emit({ kind: 'close', code: 4403, reason: 'Forbidden: session revoked' });

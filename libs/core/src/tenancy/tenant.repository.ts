@@ -1,7 +1,7 @@
 import { Tenant } from './tenant';
 
 /** The settings an operator may change on a tenant. */
-export type TenantSettings = Pick<Tenant, 'phoneSignUp'>;
+export type TenantSettings = Pick<Tenant, 'phoneSignUp' | 'attachmentRetentionDays'>;
 
 /** Persistence of tenants. */
 export abstract class TenantRepository {

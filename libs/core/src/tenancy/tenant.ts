@@ -14,5 +14,7 @@ export interface Tenant {
    * come only from app-issued tokens; existing phone users can still sign in.
    */
   phoneSignUp: boolean;
+  /** Attachments are deleted this many days after upload; null keeps them. */
+  attachmentRetentionDays: number | null;
   createdAt: Date;
 }

@@ -22,6 +22,9 @@ export interface EnsuredDefaultTenant {
 }
 
 /** Operators' tenant administration (CLI and admin GraphQL). */
+
+/** The longest attachment retention a tenant may set (about a hundred years). */
+const MAX_RETENTION_DAYS = 36_500;
 @UseCase()
 export class ManageTenants {
   constructor(
@@ -41,6 +44,7 @@ export class ManageTenants {
       name: checkText('name', name, { min: 1, max: 100 }),
       signingSecret: newSigningSecret(),
       phoneSignUp: true,
+      attachmentRetentionDays: null,
       createdAt: this.clock.now(),
     });
     await this.conversations.ensureGeneralChannel(tenant.id);
@@ -63,7 +67,10 @@ export class ManageTenants {
     return tenant;
   }
 
-  /** Changes a tenant's settings (phone sign-up on or off). */
+  /**
+   * Changes a tenant's settings: phone sign-up on or off; attachment retention in days (1 to
+   * 36500; null keeps files for good). A setting left undefined keeps its value.
+   */
   async updateSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
     const current = await this.tenants.findById(
       typeof id === 'string' && TENANT_ID_PATTERN.test(id) ? id : '',
@@ -72,7 +79,26 @@ export class ManageTenants {
     const phoneSignUp = settings.phoneSignUp ?? current.phoneSignUp;
     if (typeof phoneSignUp !== 'boolean')
       throw invalid('phoneSignUp', 'phoneSignUp must be true or false');
-    const updated = await this.tenants.updateSettings(current.id, { phoneSignUp });
+    const attachmentRetentionDays =
+      settings.attachmentRetentionDays === undefined
+        ? current.attachmentRetentionDays
+        : settings.attachmentRetentionDays;
+    if (
+      attachmentRetentionDays !== null &&
+      !(
+        Number.isInteger(attachmentRetentionDays) &&
+        attachmentRetentionDays >= 1 &&
+        attachmentRetentionDays <= MAX_RETENTION_DAYS
+      )
+    )
+      throw invalid(
+        'attachmentRetentionDays',
+        `attachmentRetentionDays must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or null`,
+      );
+    const updated = await this.tenants.updateSettings(current.id, {
+      phoneSignUp,
+      attachmentRetentionDays,
+    });
     if (!updated) throw new DomainError('NOT_FOUND', 'tenant not found');
     return updated;
   }
@@ -91,6 +117,7 @@ export class ManageTenants {
           name: 'Default',
           signingSecret: signingSecret ?? newSigningSecret(),
           phoneSignUp: true,
+          attachmentRetentionDays: null,
           createdAt: this.clock.now(),
         });
       } catch (error) {

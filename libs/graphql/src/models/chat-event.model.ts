@@ -3,6 +3,7 @@ import { ConversationModel } from './conversation.model';
 import { MembershipChangeEnum } from './enums';
 import { MessageModel } from './message.model';
 import { UserModel } from './user.model';
+import { AttachmentModel } from './attachment.model';
 
 @ObjectType('MessageAdded')
 export class MessageAddedModel {
@@ -68,6 +69,18 @@ export class ResyncRequiredModel {
   @Field() reason!: string;
 }
 
+@ObjectType('AttachmentUpdated', {
+  description:
+    'Media processing of a file finished (dimensions, thumbnail, placeholder) or gave up (it is now a FILE). Sent to the conversation once the file was sent, else to its uploader.',
+})
+export class AttachmentUpdatedModel {
+  readonly __typename = 'AttachmentUpdated';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => ID, { nullable: true, description: 'The message carrying the file, if sent.' })
+  messageId!: string | null;
+  @Field(() => AttachmentModel) attachment!: unknown;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -76,7 +89,8 @@ export type ChatEventObject =
   | MembershipChangedModel
   | TypingChangedModel
   | PresenceChangedModel
-  | ResyncRequiredModel;
+  | ResyncRequiredModel
+  | AttachmentUpdatedModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -90,6 +104,7 @@ export const ChatEventUnion = createUnionType({
       TypingChangedModel,
       PresenceChangedModel,
       ResyncRequiredModel,
+      AttachmentUpdatedModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });

@@ -92,6 +92,11 @@ export class TenantModel {
       'Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in).',
   })
   phoneSignUp!: boolean;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Attachments are deleted this many days after upload; null keeps them.',
+  })
+  attachmentRetentionDays!: number | null;
   @Field(() => Date) createdAt!: Date;
 }
 

@@ -1,5 +1,6 @@
 import { RealtimeEvent, StreamItem } from '@chatter/core';
 import {
+  AttachmentUpdatedModel,
   ChatEventObject,
   ConversationChangedModel,
   MembershipChangedModel,
@@ -63,6 +64,12 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
     case 'PRESENCE':
     case 'PRESENCE_VISIBILITY':
       return make(PresenceChangedModel, { user: event.user });
+    case 'ATTACHMENT_UPDATED':
+      return make(AttachmentUpdatedModel, {
+        conversationId: event.conversationId,
+        messageId: event.attachment.messageId,
+        attachment: event.attachment,
+      });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':
     case 'CONTACTS_CHANGED':

@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import {
   addressGroup,
   CoreSettings,
@@ -61,15 +61,18 @@ export class AdminResolver {
 
   @Public()
   @Mutation(() => TenantModel, {
-    description: "Operators only: changes a tenant's settings (phone sign-up on or off).",
+    description:
+      "Operators only: changes a tenant's settings: phone sign-up on or off; attachment retention in days (1–36500; null keeps files; omitted: unchanged).",
   })
   async updateTenantSettings(
     @GqlCtx() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('phoneSignUp', { type: () => Boolean }) phoneSignUp: boolean,
+    @Args('attachmentRetentionDays', { type: () => Int, nullable: true })
+    attachmentRetentionDays?: number | null,
   ): Promise<Tenant> {
     await this.authorize(ctx);
-    return this.tenantAdmin.updateSettings(id, { phoneSignUp });
+    return this.tenantAdmin.updateSettings(id, { phoneSignUp, attachmentRetentionDays });
   }
 
   /** Every operator request counts per client address (IPv6 by /64), right token or wrong: no brute force. */

@@ -16,6 +16,7 @@ import {
   AttachmentAccess,
   AttachmentRepository,
   Authenticated,
+  isProcessing,
   Message,
   UploadLimits,
   Uploads,
@@ -95,10 +96,18 @@ export class AttachmentResolver {
     return a.durationMs === null ? null : a.durationMs / 1000;
   }
 
+  @ResolveField(() => Boolean, {
+    description:
+      'True while a photo is being processed (metadata stripped, thumbnail made): no links yet; an AttachmentUpdated event follows.',
+  })
+  processing(@Parent() a: Attachment): boolean {
+    return isProcessing(a);
+  }
+
   @ViewerDependent()
   @ResolveField(() => String, { nullable: true })
   url(@Parent() a: Attachment, @CurrentActor() actor: Authenticated): string | null {
-    return a.status === 'READY' ? this.access.links(actor, a).url : null;
+    return a.status === 'READY' && !isProcessing(a) ? this.access.links(actor, a).url : null;
   }
 
   @ViewerDependent()

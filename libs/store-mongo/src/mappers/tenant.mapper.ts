@@ -7,6 +7,7 @@ export const toTenant = (r: TenantRecord): Tenant => ({
   signingSecret: r.signingSecret,
   // Tenants stored before the setting existed allow phone sign-up.
   phoneSignUp: r.phoneSignUp ?? true,
+  attachmentRetentionDays: r.attachmentRetentionDays ?? null,
   createdAt: r.createdAt,
 });
 
@@ -15,5 +16,6 @@ export const fromTenant = (t: Tenant): TenantRecord => ({
   name: t.name,
   signingSecret: t.signingSecret,
   phoneSignUp: t.phoneSignUp,
+  attachmentRetentionDays: t.attachmentRetentionDays,
   createdAt: t.createdAt,
 });

@@ -18,6 +18,10 @@ export class TenantRecord {
   @Prop({ type: Boolean, required: false })
   phoneSignUp?: boolean;
 
+  /** Days attachments are kept after upload; absent or null: kept for good. */
+  @Prop({ type: Number, required: false, default: null })
+  attachmentRetentionDays?: number | null;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 }

@@ -6,6 +6,7 @@ export interface TenantRow {
   name: string;
   signing_secret: string;
   phone_sign_up: number;
+  attachment_retention_days: number | null;
   created_at: number;
 }
 
@@ -14,6 +15,7 @@ export const toTenant = (row: TenantRow): Tenant => ({
   name: row.name,
   signingSecret: row.signing_secret,
   phoneSignUp: row.phone_sign_up === 1,
+  attachmentRetentionDays: row.attachment_retention_days ?? null,
   createdAt: fromMs(row.created_at),
 });
 
@@ -22,5 +24,6 @@ export const fromTenant = (tenant: Tenant): TenantRow => ({
   name: tenant.name,
   signing_secret: tenant.signingSecret,
   phone_sign_up: tenant.phoneSignUp ? 1 : 0,
+  attachment_retention_days: tenant.attachmentRetentionDays ?? null,
   created_at: toMs(tenant.createdAt),
 });

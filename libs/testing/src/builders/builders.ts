@@ -41,6 +41,7 @@ export function aTenant(overrides: Partial<Tenant> = {}): Tenant {
     name: `Tenant ${id}`,
     signingSecret: randomBytes(32).toString('base64url'),
     phoneSignUp: true,
+    attachmentRetentionDays: null,
     createdAt: nextTime(),
     ...overrides,
   };

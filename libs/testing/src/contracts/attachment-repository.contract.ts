@@ -1,6 +1,15 @@
-import { NewAttachment, NewMember, User, newId } from '@chatter/core';
+import {
+  AttachmentLifecycle,
+  CoreSettings,
+  FileStorage,
+  ManualClock,
+  NewAttachment,
+  NewMember,
+  User,
+  newId,
+} from '@chatter/core';
 import { describe, expect, it } from 'vitest';
-import { aConversation, aMessage, aTenantId, nextTime } from '../builders';
+import { aConversation, aMessage, aTenant, aTenantId, nextTime } from '../builders';
 import { MakeStore, StoreUnderTest, seedUsers, useStore } from './store-under-test';
 
 const member = (u: User): NewMember => ({ userId: u.id, role: 'MEMBER' });
@@ -82,6 +91,24 @@ export function attachmentRepositoryContract(makeStore: MakeStore): void {
       };
       expect(await store().attachments.setMedia(t, a.id, media)).toMatchObject(media);
       expect(await store().attachments.setMedia(aTenantId(), a.id, media)).toBeNull();
+    });
+
+    it('turns an undecodable image into a plain file, within its tenant only', async () => {
+      const t = aTenantId();
+      const { conversation, users } = await aChat(store(), t);
+      const a = await store().attachments.create(anAttachment(t, conversation.id, users[0].id));
+      await store().attachments.markReady(t, a.id, {
+        byteSize: 10,
+        contentType: 'image/png',
+        kind: 'IMAGE',
+      });
+      expect(await store().attachments.markPlainFile(aTenantId(), a.id)).toBeNull();
+      expect((await store().attachments.findById(t, a.id))!.kind).toBe('IMAGE');
+      expect(await store().attachments.markPlainFile(t, a.id)).toMatchObject({
+        kind: 'FILE',
+        status: 'READY',
+        contentType: 'image/png',
+      });
     });
 
     it('claims all or none: only ready, own, same-conversation, unclaimed attachments', async () => {
@@ -209,6 +236,66 @@ export function attachmentRepositoryContract(makeStore: MakeStore): void {
       await store().attachments.delete(t, a.id);
       expect(await store().attachments.findById(t, a.id)).toBeNull();
       expect(await store().attachments.usage(t, ada.id)).toBe(0);
+    });
+
+    it("deletes attachments past their tenant's retention, files first, other tenants untouched", async () => {
+      const now = new Date('2030-06-01T00:00:00Z');
+      const day = 86_400_000;
+      const kept = await store().tenants.create(aTenant());
+      const t = (await store().tenants.create(aTenant())).id;
+      await store().tenants.updateSettings(t, { phoneSignUp: true, attachmentRetentionDays: 30 });
+      const old = async (tenantId: string, ageDays: number) => {
+        const { conversation, users } = await aChat(store(), tenantId);
+        return store().attachments.create(
+          anAttachment(tenantId, conversation.id, users[0].id, {
+            createdAt: new Date(now.getTime() - ageDays * day),
+            expiresAt: null,
+          }),
+        );
+      };
+      const expired = await old(t, 31);
+      const recent = await old(t, 29);
+      const elsewhere = await old(kept.id, 400);
+      expect(
+        await store().attachments.expireUploadedBefore(t, new Date(now.getTime() - 30 * day), now),
+      ).toBe(1);
+      // Through the sweep: the retention marks, the sweep deletes.
+      await store().tenants.updateSettings(t, { phoneSignUp: true, attachmentRetentionDays: 20 });
+      const deleted: string[] = [];
+      const files = new (class extends FileStorage {
+        readonly kind = 'test';
+        write(): never {
+          throw new Error('not used');
+        }
+        async stat() {
+          return null;
+        }
+        async read() {
+          return null;
+        }
+        async delete(key: string) {
+          deleted.push(key);
+        }
+        async presignUpload() {
+          return null;
+        }
+        async isReady() {
+          return true;
+        }
+      })();
+      const lifecycle = new AttachmentLifecycle(
+        store().attachments,
+        files,
+        new CoreSettings({}),
+        new ManualClock(now.getTime()),
+        store().tenants,
+      );
+      while ((await lifecycle.sweep(100)) > 0);
+      expect(await store().attachments.findById(t, expired.id)).toBeNull();
+      expect(await store().attachments.findById(t, recent.id)).toBeNull(); // 29 days > 20
+      expect(deleted).toEqual(expect.arrayContaining([expired.storageKey, recent.storageKey]));
+      expect(await store().attachments.findById(kept.id, elsewhere.id)).not.toBeNull();
+      expect(deleted).not.toContain(elsewhere.storageKey);
     });
   });
 }

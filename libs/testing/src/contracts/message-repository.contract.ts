@@ -1,6 +1,7 @@
 import { Message, NO_MENTIONS, NewMember, SeqRange, User, newId } from '@chatter/core';
 import { describe, expect, it } from 'vitest';
 import { aConversation, aMessage, aTenantId, nextTime } from '../builders';
+import { anAttachment } from './attachment-repository.contract';
 import {
   MakeStore,
   StoreUnderTest,
@@ -376,6 +377,50 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
     });
 
     describe('search', () => {
+      it("finds a message by its attachment's file name, for members only", async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const [ada, ben] = users;
+        const outsider = (await seedUsers(store(), t, 1))[0]!;
+        const send = async (name: string, body: string) => {
+          const a = await store().attachments.create(
+            anAttachment(t, conversation.id, ada.id, { name }),
+          );
+          await store().attachments.markReady(t, a.id, {
+            byteSize: 10,
+            contentType: 'application/pdf',
+            kind: 'FILE',
+          });
+          const claimKey = newId();
+          const owner = { uploaderId: ada.id, conversationId: conversation.id, claimKey };
+          expect(await store().attachments.claim(t, [a.id], owner)).toBe(true);
+          const { message } = await store().messages.append(
+            aMessage(t, conversation.id, ada.id, { body }),
+          );
+          await store().attachments.bind(t, [a.id], claimKey, message.id);
+          return message;
+        };
+        const report = await send('Quarterly-Report_2026.PDF', 'see attached');
+        const both = await send('lunch menu.txt', 'lunch menu for friday');
+        const ids = async (who: string, q: string) =>
+          (await store().messages.search(t, who, q, null, 0, 10)).map((h) => h.message.id);
+        expect(await ids(ben.id, 'quarterly')).toEqual([report.id]);
+        expect(await ids(ben.id, 'report pdf')).toEqual([report.id]);
+        expect(await ids(ben.id, 'report')).toEqual([report.id]);
+        // Found by body and by name: listed once.
+        expect(await ids(ben.id, 'lunch menu')).toEqual([both.id]);
+        expect(await ids(ben.id, 'quarterly lunch')).toEqual([]);
+        expect(await ids(outsider.id, 'quarterly')).toEqual([]);
+        expect(
+          await store().messages.search(aTenantId(), ben.id, 'quarterly', null, 0, 10),
+        ).toEqual([]);
+        // An attachment not sent (no message) is not found.
+        await store().attachments.create(
+          anAttachment(t, conversation.id, ada.id, { name: 'secret-plan.pdf' }),
+        );
+        expect(await ids(ada.id, 'secret')).toEqual([]);
+      });
+
       it('finds words in non-deleted messages of the user’s conversations only', async () => {
         const t = aTenantId();
         const { conversation, users } = await aChat(store(), t, 2);

@@ -46,14 +46,29 @@ export function tenantRepositoryContract(makeStore: MakeStore): void {
     it('changes the phone sign-up setting and keeps the other fields, or returns null for an unknown tenant', async () => {
       const tenant = await store().tenants.create(aTenant());
       expect(tenant.phoneSignUp).toBe(true);
-      const off = await store().tenants.updateSettings(tenant.id, { phoneSignUp: false });
-      expect(off).toEqual({ ...tenant, phoneSignUp: false });
-      expect(await store().tenants.findById(tenant.id)).toEqual({ ...tenant, phoneSignUp: false });
+      const off = await store().tenants.updateSettings(tenant.id, {
+        phoneSignUp: false,
+        attachmentRetentionDays: 30,
+      });
+      expect(off).toEqual({ ...tenant, phoneSignUp: false, attachmentRetentionDays: 30 });
+      expect(await store().tenants.findById(tenant.id)).toEqual({
+        ...tenant,
+        phoneSignUp: false,
+        attachmentRetentionDays: 30,
+      });
       expect(
-        (await store().tenants.updateSettings(tenant.id, { phoneSignUp: true }))?.phoneSignUp,
+        (
+          await store().tenants.updateSettings(tenant.id, {
+            phoneSignUp: true,
+            attachmentRetentionDays: null,
+          })
+        )?.phoneSignUp,
       ).toBe(true);
       expect(
-        await store().tenants.updateSettings('no-such-tenant', { phoneSignUp: false }),
+        await store().tenants.updateSettings('no-such-tenant', {
+          phoneSignUp: false,
+          attachmentRetentionDays: null,
+        }),
       ).toBeNull();
     });
   });

@@ -53,6 +53,8 @@ describe('security headers over plain HTTP', () => {
     expect(directive(csp, 'script-src')).toBe("script-src 'self'");
     expect(directive(csp, 'object-src')).toBe("object-src 'none'");
     expect(directive(csp, 'frame-ancestors')).toBe("frame-ancestors 'self'");
+    // Local previews of files being attached are blob: images; scripts never come from blob:.
+    expect(directive(csp, 'img-src')).toContain('blob:');
   });
 
   it('allow sockets to this host only, with the scheme the page uses', async () => {

@@ -26,7 +26,8 @@ function options(secure: boolean): HelmetOptions {
         connectSrc: [
           (req) => ["'self'", sameOriginSocket(req as Request)].filter(Boolean).join(' '),
         ],
-        imgSrc: ["'self'", 'data:', 'https:', 'http:'],
+        // blob: previews of files being attached, made by the page itself.
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'],
         // GraphiQL (the playground) sets inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
