@@ -16,12 +16,12 @@ import { typingText, useTypingNames } from './use-typing';
 import type { ConnectionStatus } from '../realtime/realtime-session';
 import { CONVERSATIONS_PAGE } from './conversations-page';
 import { lazyView } from '../ui/lazy-view';
+import { attachmentSummary } from '../attachments/attachment-summary';
 
 // Message search is loaded when someone types in the search box, not with the chat list.
 const MessageSearchResults = lazyView(() =>
   import('../search/message-search-results').then((m) => m.MessageSearchResults),
 );
-import { attachmentSummary } from '../attachments/attachment-summary';
 
 type Filter = 'all' | 'unread' | 'archived';
 
