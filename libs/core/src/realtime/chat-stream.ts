@@ -152,6 +152,8 @@ export class ChatStream implements ConversationFollower {
    * docs/history-visibility.md).
    */
   private readable: Map<string, ReadPeriod[]> | null = null;
+  /** Periods read for an ADDED of the caller's, per `conversation:seq`, applied on its release. */
+  private addedPeriods: Map<string, ReadPeriod[]> | null = null;
   /**
    * Conversations the caller left or was removed from, until an ADDED of theirs is released.
    * They stay followed: changes of messages the caller still reads reach them (read-only).
@@ -225,6 +227,7 @@ export class ChatStream implements ConversationFollower {
         continue;
       }
       if (this.orderer.positionOf(id) !== undefined) continue; // a repeated cursor
+      const periods = await this.periodsOf(id);
       if (cursor.afterSeq > conversation.lastSeq) {
         this.resync(id, 'CURSOR_AHEAD', conversation.lastSeq);
         continue;
@@ -232,12 +235,10 @@ export class ChatStream implements ConversationFollower {
       // A cursor inside one of the caller's periods, or after the end of one (its client applied
       // the caller's own REMOVED or LEFT and holds the conversation read-only), replays from
       // there; one anywhere else predates what the caller may see now.
-      const periods = await this.periodsOf(id);
       const inside = insideAt(periods, cursor.afterSeq);
       const afterExit = periods.some((p) => p.toSeq !== null && p.toSeq <= cursor.afterSeq);
       if (!inside && !afterExit && cursor.afterSeq < conversation.lastSeq) {
         this.resync(id, 'HISTORY_CHANGED', conversation.lastSeq);
-        if (formerIds.has(id)) (this.exited ??= new Set()).add(id);
         continue;
       }
       if (!inside) (this.exited ??= new Set()).add(id);
@@ -330,9 +331,15 @@ export class ChatStream implements ConversationFollower {
       this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
   }
 
-  /** ResyncRequired for the conversation; live delivery continues after `lastSeq`. */
+  /**
+   * ResyncRequired for the conversation; live delivery continues after `lastSeq`, as a member or
+   * read-only as the caller's periods say there (when known: callers load them first).
+   */
   private resync(conversationId: string, reason: ResyncReason, lastSeq: number): void {
     this.emit({ kind: 'resync', conversationId, reason });
+    const periods = this.readable?.get(conversationId);
+    if (periods && insideAt(periods, lastSeq)) this.exited?.delete(conversationId);
+    else if (periods) (this.exited ??= new Set()).add(conversationId);
     if (this.orderer.positionOf(conversationId) === undefined) this.begin(conversationId, lastSeq);
     else this.orderer.skipTo(conversationId, lastSeq);
     this.floor.set(conversationId, Math.max(this.floor.get(conversationId) ?? 0, lastSeq));
@@ -446,11 +453,15 @@ export class ChatStream implements ConversationFollower {
       this.actor.userId,
     );
     if (!member || this.closed) return; // removed again since: that event follows
-    await this.periodsOf(id, true);
+    await this.periodsForAdded(id, event.seq);
     if (this.closed) return;
-    // Still following without having seen the caller leave means a lost event: what the
-    // client holds predates the current membership.
-    const missedExit = position !== undefined && !this.exited?.has(id);
+    if (position !== undefined && this.isFollowing(id)) {
+      // Still followed (read-only since the caller's exit): the entries between are delivered
+      // in order like any others, from the store when the bus lost them.
+      await this.watchPeersOf(event.conversation);
+      await this.deliverOrdered(event);
+      return;
+    }
     if (!this.isFollowing(id))
       await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
     if (!this.isFollowing(id)) return;
@@ -459,7 +470,6 @@ export class ChatStream implements ConversationFollower {
     else this.orderer.skipTo(id, event.seq - 1);
     this.floor.set(id, event.seq);
     this.orderer.accept(id, event.seq, event);
-    if (missedExit) this.emit({ kind: 'resync', conversationId: id, reason: 'HISTORY_CHANGED' });
   }
 
   private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
@@ -517,6 +527,7 @@ export class ChatStream implements ConversationFollower {
     const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
+      await this.periodsOf(conversationId, true);
       this.resync(conversationId, 'TOO_FAR_BEHIND', conversation?.lastSeq ?? afterSeq);
       return;
     }
@@ -562,7 +573,7 @@ export class ChatStream implements ConversationFollower {
         event.userId === this.actor.userId &&
         event.change === 'ADDED'
       ) {
-        await this.periodsOf(conversationId, true);
+        await this.periodsForAdded(conversationId, event.seq);
       }
     }
     for (const [i, entry] of relevant.entries()) {
@@ -620,6 +631,11 @@ export class ChatStream implements ConversationFollower {
         }
         if (event.change === 'ADDED') {
           this.exited?.delete(conversationId);
+          const fresh = this.addedPeriods?.get(`${conversationId}:${seq}`);
+          if (fresh) {
+            this.addedPeriods!.delete(`${conversationId}:${seq}`);
+            (this.readable ??= new Map()).set(conversationId, fresh);
+          }
           this.emit({ kind: 'event', event });
           // The client holds its earlier periods and what follows this entry; ResyncRequired
           // when the caller may now read more than that (FULL history).
@@ -655,6 +671,16 @@ export class ChatStream implements ConversationFollower {
       { first: MAX_PRESENCE_WATCH, after: null },
     );
     await this.presenceWatch.add(items.map((m) => m.userId));
+  }
+
+  /**
+   * Reloads the periods for an ADDED of the caller's that is about to be ordered, and keeps them
+   * for its release: a REMOVED released before it may have closed periods the store has since
+   * reopened (a FULL re-add reads everything again).
+   */
+  private async periodsForAdded(conversationId: string, seq: number): Promise<void> {
+    const periods = await this.periodsOf(conversationId, true);
+    (this.addedPeriods ??= new Map()).set(`${conversationId}:${seq}`, periods);
   }
 
   /** The periods of the conversation's log the caller may read (cached; docs/history-visibility.md). */
