@@ -113,6 +113,10 @@ export type Conversation = {
   unreadCount: Scalars['Int']['output'];
   /** Unread messages that mention me by name or with @all. */
   unreadMentionCount: Scalars['Int']['output'];
+  /** Set while I am a former member: how my membership ended. */
+  viewerExit?: Maybe<ConversationExit>;
+  /** Whether I am a member now. False for a conversation I left or was removed from (read-only: I read its history up to then and cannot send, react or type) and for a public channel I have not joined. */
+  viewerIsMember: Scalars['Boolean']['output'];
 };
 
 
@@ -143,6 +147,16 @@ export type ConversationEdge = {
   __typename?: 'ConversationEdge';
   cursor: Scalars['String']['output'];
   node: Conversation;
+};
+
+/** How my latest membership of a conversation ended. I keep reading its history up to then (read-only). */
+export type ConversationExit = {
+  __typename?: 'ConversationExit';
+  at: Scalars['DateTime']['output'];
+  /** Who removed me (myself when I left); null when not recorded. */
+  by?: Maybe<User>;
+  /** REMOVED or LEFT. */
+  change: MembershipChange;
 };
 
 export type ConversationKind =
