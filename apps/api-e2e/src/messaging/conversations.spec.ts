@@ -134,7 +134,10 @@ describe('conversations: groups, channels, settings, ordering and read state', (
         [max.id]: 'MEMBER',
         [newbie.id]: 'MEMBER',
       });
-      expect(await conversation(api, late, id)).toBeNull();
+      // Removed, Late keeps the conversation read-only: no role, no members listed.
+      const kept = (await conversation(api, late, id))!;
+      expect(kept.myRole).toBeNull();
+      expect(kept.members?.edges).toEqual([]);
     });
 
     it('refuses bad group input with stable codes and creates nothing', async () => {

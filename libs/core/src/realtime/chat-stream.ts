@@ -10,12 +10,7 @@ import { Conversation, otherMemberOf } from '../messaging/conversation';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
-import {
-  canReadSeq,
-  insideAt,
-  ReadPeriod,
-  readablePeriods,
-} from '../messaging/read-periods';
+import { canReadSeq, insideAt, ReadPeriod, readablePeriods } from '../messaging/read-periods';
 import { topics } from '../events/event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
 import { TopicRouter } from '../events/topic-router';
@@ -566,8 +561,7 @@ export class ChatStream implements ConversationFollower {
     // Updates of messages older than this stream's start may concern history the caller may not
     // see; an ADDED of the caller's needs their current membership's history start.
     for (const event of events) {
-      if (event?.type === 'MESSAGE_UPDATED')
-        await this.knowPeriods(conversationId);
+      if (event?.type === 'MESSAGE_UPDATED') await this.knowPeriods(conversationId);
       if (
         event?.type === 'MEMBERSHIP_CHANGED' &&
         event.userId === this.actor.userId &&

@@ -92,9 +92,7 @@ export class MessageQueries {
     return {
       messages: page,
       hasPreviousPage: forward ? after > start : more,
-      hasNextPage: forward
-        ? more
-        : args.before !== undefined && args.before !== null && last < end,
+      hasNextPage: forward ? more : args.before !== undefined && args.before !== null && last < end,
     };
   }
 
