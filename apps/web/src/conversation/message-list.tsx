@@ -251,6 +251,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   }, [messages, myUserId]);
   useEffect(() => {
     if (!newestFromOthers || newestFromOthers <= conversation.readSeq) return;
+    if (!conversation.viewerIsMember) return; // read-only: no read pointer any more
     let t: ReturnType<typeof setTimeout> | null = null;
     const tryMark = () => {
       if (document.visibilityState !== 'visible' || !atBottom.current) return;
@@ -278,7 +279,14 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       el?.removeEventListener('scroll', tryMark);
       document.removeEventListener('visibilitychange', tryMark);
     };
-  }, [readUpTo, newestFromOthers, conversation.readSeq, conversationId, markRead]);
+  }, [
+    readUpTo,
+    newestFromOthers,
+    conversation.readSeq,
+    conversation.viewerIsMember,
+    conversationId,
+    markRead,
+  ]);
 
   const jumpTo = useCallback(
     async (messageId: string, seq: number) => {
