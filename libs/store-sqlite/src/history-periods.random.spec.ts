@@ -194,7 +194,16 @@ class Client {
         return this.advance(e.conversationId, e.seq);
       case 'CONVERSATION_CHANGED':
         return this.advance(e.conversationId, e.seq);
-      default:
+      // Not part of the history a fetch shows.
+      case 'READ_RECEIPT':
+      case 'TYPING':
+      case 'PRESENCE':
+      case 'PRESENCE_VISIBILITY':
+      case 'PROFILE_CHANGED':
+      case 'CONTACTS_CHANGED':
+      case 'BLOCKS_CHANGED':
+      case 'MEMBER_SETTINGS_CHANGED':
+      case 'SESSION_REVOKED':
         return;
     }
   }
