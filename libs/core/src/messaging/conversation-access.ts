@@ -37,7 +37,10 @@ export class ConversationAccess {
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),
     ]);
-    if (conversation && !member && (await this.formerOf(actor, conversationId)))
+    // Asked whenever the caller is not a member, so a conversation that exists costs a stranger
+    // the same reads as a random id.
+    const former = member ? null : await this.formerOf(actor, conversationId);
+    if (conversation && former)
       throw new DomainError('NOT_A_MEMBER', 'you are no longer a member of this conversation');
     if (!conversation || !member) throw notFound('conversation');
     return { conversation, member };
