@@ -1350,6 +1350,7 @@ standalone.push([
         0,
         'still no composer after a reload',
       );
+      await sol.page.locator('a.conv-item', { hasText: 'Book club' }).waitFor();
       if (!args.has('--no-screenshots')) {
         await sol.page.setViewportSize(PHONE);
         await sol.page.emulateMedia({ colorScheme: 'dark' });

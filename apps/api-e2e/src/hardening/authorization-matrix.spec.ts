@@ -55,7 +55,7 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  *
  * Outcomes: `ok`; an error's `extensions.code`; `true`/`false` for Boolean answers; or a label
  * for what a successful answer reveals: `phone+presence` / `nophone+nopresence` (O is online with
- * presence CONTACTS), `null`, `G`/`noG` (G in conversations), `hit`/`nohit` (O's message found by
+ * presence CONTACTS), `null`, `G`/`noG` (G in conversations, or formerConversations), `hit`/`nohit` (O's message found by
  * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
  * A former member keeps reading G up to their removal (docs/history-visibility.md): reads answer
  * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal.
@@ -85,6 +85,7 @@ const MATRIX: Record<string, string> = {
   'Query.contacts':          'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.blockedUsers':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.conversations':     'G              noG            noG                G              noG                noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.formerConversations': 'noG          noG            noG                noG            G                  noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.conversation':      'ok             null           null               ok             ok                 null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.conversationNotices': 'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
@@ -201,6 +202,12 @@ const ROWS: Record<string, Row> = {
       )
         ? 'G'
         : 'noG',
+  },
+  'Query.formerConversations': {
+    query: '{ formerConversations(first:50){ id } }',
+    vars: () => ({}),
+    label: (d, f) =>
+      (d.formerConversations as { id: string }[]).some((c) => c.id === f.group) ? 'G' : 'noG',
   },
   'Query.conversation': {
     query: 'query($c:ID!){ conversation(id:$c){ id } }',

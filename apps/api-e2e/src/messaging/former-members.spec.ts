@@ -70,6 +70,11 @@ describe('former members', () => {
     });
     expect(Number.isNaN(Date.parse(seen.viewerExit!.at))).toBe(false);
     expect(await bodies(bob, c)).toEqual(['one']);
+    // Listed as a former conversation (a client shows it after a reload), not as a membership.
+    const former = (await as(bob, '{ formerConversations { id viewerIsMember } }'))
+      .formerConversations as { id: string; viewerIsMember: boolean }[];
+    expect(former).toEqual([{ id: c, viewerIsMember: false }]);
+    expect((await as(eve, '{ formerConversations { id } }')).formerConversations).toEqual([]);
     const lines = (await as(bob, NOTICES, { c })).conversationNotices.notices as {
       kind: string;
       member: { id: string } | null;

@@ -61,6 +61,17 @@ export class ConversationResolver {
     };
   }
 
+  @Query(() => [ConversationModel], {
+    description:
+      'Conversations I left or was removed from and still read (read-only), latest exit first; at most 50.',
+  })
+  formerConversations(
+    @CurrentActor() actor: Authenticated,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+  ): Promise<Conversation[]> {
+    return this.queries.former(actor, first);
+  }
+
   @Query(() => ConversationModel, { nullable: true })
   async conversation(
     @CurrentActor() actor: Authenticated,

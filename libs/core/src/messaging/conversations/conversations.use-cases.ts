@@ -416,6 +416,23 @@ export class ConversationQueries {
     return this.access.visible(actor, id);
   }
 
+  /**
+   * Conversations the actor left or was removed from and reads read-only (latest exit first), so
+   * a client lists them after a reload too.
+   */
+  async former(actor: Actor, first: number | null | undefined): Promise<Conversation[]> {
+    const ids = await this.conversations.listFormerIdsForUser(
+      actor.tenantId,
+      actor.userId,
+      pageSize(first, 50),
+    );
+    if (ids.length === 0) return [];
+    const found = new Map(
+      (await this.conversations.findByIds(actor.tenantId, ids)).map((c) => [c.id, c]),
+    );
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
   /** How the actor's membership ended, while they are a former member; null otherwise. */
   async exit(actor: Actor, conversation: Conversation): Promise<FormerMember | null> {
     if (await this.conversations.getMember(actor.tenantId, conversation.id, actor.userId))
