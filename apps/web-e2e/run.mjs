@@ -1431,6 +1431,87 @@ standalone.push([
   },
 ]);
 
+standalone.push([
+  'removed member keeps a read-only chat: history up to the removal, a notice instead of the composer, still in the list',
+  async () => {
+    const ria = await signUp('ria', 'Ria Park', { phone: '+14155550171' });
+    const sol = await signUp('sol', 'Sol Vega', { phone: '+14155550172' });
+    try {
+      await ria.page.getByRole('link', { name: 'Contacts' }).first().click();
+      await ria.page.getByLabel('Add by phone number').fill(sol.phone);
+      await ria.page.getByRole('button', { name: 'Add' }).click();
+      await ria.page.locator('.person__name', { hasText: 'Sol Vega' }).waitFor();
+      await ria.page.getByRole('link', { name: 'New chat' }).first().click();
+      await ria.page.getByRole('tab', { name: 'New group' }).click();
+      await ria.page.getByLabel('Group name').fill('Book club');
+      await ria.page.getByRole('checkbox', { name: 'Sol Vega' }).check();
+      await ria.page.getByRole('button', { name: 'Create group' }).click();
+      await send(ria.page, 'Chapter one is great');
+      await sol.page.locator('a.conv-item', { hasText: 'Book club' }).waitFor();
+      await openConversation(sol.page, 'Book club');
+      await waitForBodies(sol.page, ['Chapter one is great'], 'Sol before the removal');
+      await send(sol.page, 'Agreed!');
+      await waitForBodies(ria.page, ['Chapter one is great', 'Agreed!'], 'Ria');
+
+      // Ria removes Sol while Sol has the chat open.
+      await ria.page.getByRole('link', { name: 'Conversation details' }).click();
+      const panel = ria.page.getByRole('complementary', { name: 'Conversation details' });
+      await panel.getByRole('button', { name: 'Remove Sol Vega' }).click();
+      await panel.locator('.person__name', { hasText: 'Sol Vega' }).waitFor({ state: 'detached' });
+      await send(ria.page, 'Chapter two, members only');
+
+      const notice = sol.page.getByRole('status').filter({ hasText: 'You were removed' });
+      await notice.waitFor();
+      assertEqual(
+        (await notice.locator('.read-only-notice__title').textContent())?.trim(),
+        'You were removed from this group by Ria Park',
+        'the notice says who removed Sol',
+      );
+      assertEqual(
+        await sol.page.getByLabel('Message', { exact: true }).count(),
+        0,
+        'no composer in a read-only chat',
+      );
+      await sleep(1_000);
+      assertEqual(
+        await bodies(sol.page),
+        ['Chapter one is great', 'Agreed!'],
+        'Sol keeps the history up to the removal, and nothing after',
+      );
+      await sol.page.locator('.messages .notice__text', { hasText: 'removed you' }).waitFor();
+      await sol.page.locator('a.conv-item', { hasText: 'Book club' }).waitFor();
+      assertEqual(
+        await sol.page.getByText('Conversation not found').count(),
+        0,
+        'not "Conversation not found"',
+      );
+      const violations = await axeViolations(sol.page);
+      assertEqual(violations, [], 'axe on the read-only chat');
+      if (!args.has('--no-screenshots')) await shot(sol.page, 'desktop-light-removed-member');
+
+      // A reload rebuilds the same read-only chat from the server.
+      await sol.page.reload();
+      await sol.page.getByRole('status').filter({ hasText: 'You were removed' }).waitFor();
+      await waitForBodies(sol.page, ['Chapter one is great', 'Agreed!'], 'Sol after a reload');
+      assertEqual(
+        await sol.page.getByLabel('Message', { exact: true }).count(),
+        0,
+        'still no composer after a reload',
+      );
+      await sol.page.locator('a.conv-item', { hasText: 'Book club' }).waitFor();
+      if (!args.has('--no-screenshots')) {
+        await sol.page.setViewportSize(PHONE);
+        await sol.page.emulateMedia({ colorScheme: 'dark' });
+        await sleep(200);
+        assertEqual(await axeViolations(sol.page), [], 'axe on the phone, dark');
+        await shot(sol.page, 'phone-dark-removed-member');
+      }
+    } finally {
+      for (const u of [ria, sol]) await u.context.close();
+    }
+  },
+]);
+
 const selected =
   only === undefined
     ? [...steps, ...standalone]

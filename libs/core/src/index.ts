@@ -12,6 +12,7 @@ export * from './identity/sms-sender.port';
 export * from './limits/rate-limiter.port';
 export * from './messaging/conversation';
 export * from './messaging/message';
+export * from './messaging/read-periods';
 export * from './messaging/conversation.repository';
 export * from './messaging/message.repository';
 export * from './messaging/mention-syntax';

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
   channelNameKey,
+  closePeriod,
   Conversation,
   HistoryVisibility,
   MentionAllPolicy,
   ConversationId,
   ConversationRepository,
   DomainError,
+  FormerMember,
   ConversationChangeDetails,
   LoggedEvent,
   MembershipDetails,
@@ -222,6 +224,42 @@ export class MongoConversationRepository extends ConversationRepository {
     return r ? toMember(r) : null;
   }
 
+  override async getFormerMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<FormerMember | null> {
+    const r = await this.members
+      .findOne({ tenantId, conversationId, userId, exitChange: { $exists: true } })
+      .lean<MemberRecord>()
+      .exec();
+    if (!r?.exitChange || !r.exitedAt) return null;
+    return {
+      tenantId,
+      conversationId,
+      userId,
+      periods: (r.readPeriods ?? []).map((p) => ({ fromSeq: p.fromSeq, toSeq: p.toSeq })),
+      change: r.exitChange,
+      actorId: r.exitActorId ?? null,
+      exitedAt: r.exitedAt,
+    };
+  }
+
+  override async listFormerIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]> {
+    if (!hasRoom(limit)) return [];
+    const rs = await this.members
+      .find({ tenantId, userId, active: false, exitChange: { $exists: true } })
+      .sort({ exitedAt: -1 })
+      .limit(limit)
+      .lean<MemberRecord[]>()
+      .exec();
+    return rs.map((r) => r.conversationId);
+  }
+
   override async listMembers(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -353,10 +391,26 @@ export class MongoConversationRepository extends ConversationRepository {
   ): Promise<MemberMutation | null> {
     const key = { tenantId, conversationId, userId };
     return this.memberChange(key, { change, ...actor(actorId) }, at, -1, async (seq, session) => {
+      // The period that ends here joins the user's former-member record, in the same write.
+      const current = await this.activeMember(key, session);
+      if (!current) return undefined;
+      const from = current.historyFromSeq ?? 0;
       const applied = await this.commitMember(
         key,
-        { active: true },
-        { active: false },
+        {
+          active: true,
+          joinedAt: current.joinedAt,
+          historyFromSeq: current.historyFromSeq ?? { $exists: false },
+        },
+        {
+          active: false,
+          readPeriods: closePeriod(current.readPeriods ?? [], { historyFromSeq: from }, seq).map(
+            (p) => ({ fromSeq: p.fromSeq, toSeq: p.toSeq ?? seq }),
+          ),
+          exitChange: change,
+          exitActorId: actorId ?? null,
+          exitedAt: at,
+        },
         false,
         seq,
         session,

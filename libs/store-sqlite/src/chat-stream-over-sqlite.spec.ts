@@ -214,7 +214,7 @@ describe('ChatStream over SQLite', () => {
     expect(s.bodies()).toEqual(['next', 'later']);
   });
 
-  it('SINCE_JOINED: a cursor from before the current membership gets HISTORY_CHANGED, and no message of the time away', async () => {
+  it('SINCE_JOINED: a cursor from an earlier membership replays its removal and re-adding, and no message of the time away', async () => {
     const c = await aGroup('SINCE_JOINED');
     const before = await post(c.id, 'before');
     await store.conversations.removeMember(t, c.id, bob.id, 'REMOVED', clock.now());
@@ -227,10 +227,91 @@ describe('ChatStream over SQLite', () => {
     );
     const s = open(bob, [{ conversationId: c.id, afterSeq: before.seq }]);
     await s.stream.started;
-    expect(s.resyncs()).toEqual([`${c.id}:HISTORY_CHANGED`]);
+    // The client keeps what it held (read-only while out) and needs no refetch.
+    expect(s.resyncs()).toEqual([]);
+    expect(s.events('MEMBERSHIP_CHANGED').map((e) => (e as { change: string }).change)).toEqual([
+      'REMOVED',
+      'ADDED',
+    ]);
     await post(c.id, 'after');
     await until('after', () => s.bodies().includes('after'));
     expect(s.bodies()).toEqual(['after']);
+  });
+
+  it('SINCE_JOINED: a cursor from before the member ever joined gets HISTORY_CHANGED', async () => {
+    const c = await store.conversations.create(
+      aConversation(t, { historyVisibility: 'SINCE_JOINED' }),
+      [{ userId: ada.id, role: 'OWNER' }],
+    );
+    await post(c.id, 'before bob');
+    await store.conversations.addMembers(
+      t,
+      c.id,
+      [{ userId: bob.id, role: 'MEMBER' }],
+      clock.now(),
+    );
+    const s = open(bob, [{ conversationId: c.id, afterSeq: 0 }]);
+    await s.stream.started;
+    expect(s.resyncs()).toEqual([`${c.id}:HISTORY_CHANGED`]);
+    expect(s.bodies()).toEqual([]);
+  });
+
+  it('keeps a removed member’s stream on the conversation read-only: edits of what they read, nothing new', async () => {
+    const c = await aGroup('SINCE_JOINED');
+    const s = open(bob, [{ conversationId: c.id, afterSeq: 0 }]);
+    await s.stream.started;
+    const kept = await post(c.id, 'kept');
+    await until('kept', () => s.bodies().includes('kept'));
+    const removed = await store.conversations.removeMember(
+      t,
+      c.id,
+      bob.id,
+      'REMOVED',
+      clock.now(),
+      ada.id,
+    );
+    await publisher.logged((await store.conversations.findById(t, c.id))!, removed!.event);
+    await post(c.id, 'after removal');
+    const edited = await store.messages.edit(
+      t,
+      kept.message.id,
+      'kept, edited',
+      { userIds: [], all: false },
+      clock.now(),
+    );
+    await publisher.logged(
+      (await store.conversations.findById(t, c.id))!,
+      edited!.event,
+      edited!.message,
+    );
+    const late = await post(c.id, 'later');
+    const lateEdit = await store.messages.edit(
+      t,
+      late.message.id,
+      'later, edited',
+      { userIds: [], all: false },
+      clock.now(),
+    );
+    await publisher.logged(
+      (await store.conversations.findById(t, c.id))!,
+      lateEdit!.event,
+      lateEdit!.message,
+    );
+    await until('the edit', () => s.events('MESSAGE_UPDATED').length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.bodies()).toEqual(['kept']);
+    expect(
+      s.events('MESSAGE_UPDATED').map((e) => (e as { message: { body: string } }).message.body),
+    ).toEqual(['kept, edited']);
+    // Resuming after the removal, with the cursor it holds, replays the same and no more.
+    const cursor = edited!.event.seq;
+    const resumed = open(bob, [{ conversationId: c.id, afterSeq: removed!.event.seq }]);
+    await resumed.stream.started;
+    expect(resumed.resyncs()).toEqual([]);
+    expect(resumed.bodies()).toEqual([]);
+    expect(resumed.events('MESSAGE_UPDATED').map((e) => (e as { seq: number }).seq)).toEqual([
+      cursor,
+    ]);
   });
 
   it('ends a typing indicator when the typist’s message arrives, and on its own after the TTL', async () => {

@@ -1,11 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import {
   channelNameKey,
+  closePeriod,
   Conversation,
   ConversationChangeDetails,
   ConversationId,
   ConversationRepository,
   DomainError,
+  FormerMember,
   HistoryVisibility,
   MentionAllPolicy,
   LoggedEvent,
@@ -18,6 +20,7 @@ import {
   NewMember,
   Page,
   PageRequest,
+  ReadPeriod,
   SettledSeqs,
   TenantId,
   UserId,
@@ -43,6 +46,16 @@ type MemberInsert = {
   user_id: string;
   role: MemberRole;
   joined_at: number;
+};
+type FormerMemberRow = {
+  tenant_id: string;
+  conversation_id: string;
+  user_id: string;
+  /** JSON of ReadPeriod[]. */
+  periods: string;
+  change: 'REMOVED' | 'LEFT';
+  actor_id: string | null;
+  exited_at: number;
 };
 type SettingsPatchRow = {
   tenant_id: string;
@@ -204,7 +217,8 @@ export class SqliteConversationRepository extends ConversationRepository {
         at: Date,
         actorId: string | undefined,
       ) => {
-        if (s.deleteMember.run(t, c, u).changes === 0) return null;
+        const removed = s.deleteMember.get(t, c, u);
+        if (!removed) return null;
         s.adjustMemberCount.run(-1, t, c);
         const event = log.record(
           t,
@@ -212,6 +226,21 @@ export class SqliteConversationRepository extends ConversationRepository {
           { kind: 'MEMBERSHIP_CHANGED', userId: u, change, ...actor(actorId) },
           at,
         )!;
+        const previous = s.formerMember.get(t, c, u);
+        const periods = closePeriod(
+          previous ? (JSON.parse(previous.periods) as ReadPeriod[]) : [],
+          { historyFromSeq: removed.history_from_seq },
+          event.seq,
+        );
+        s.upsertFormerMember.run({
+          tenant_id: t,
+          conversation_id: c,
+          user_id: u,
+          periods: JSON.stringify(periods),
+          change: change === 'LEFT' ? 'LEFT' : 'REMOVED',
+          actor_id: actorId ?? null,
+          exited_at: at.getTime(),
+        });
         return { event, member: null };
       },
     ).immediate;
@@ -346,6 +375,33 @@ export class SqliteConversationRepository extends ConversationRepository {
   ): Promise<Member | null> {
     const row = this.s.member.get(tenantId, conversationId, userId);
     return row ? toMember(row) : null;
+  }
+
+  override async getFormerMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<FormerMember | null> {
+    const row = this.s.formerMember.get(tenantId, conversationId, userId);
+    return row
+      ? {
+          tenantId: row.tenant_id,
+          conversationId: row.conversation_id,
+          userId: row.user_id,
+          periods: JSON.parse(row.periods) as ReadPeriod[],
+          change: row.change,
+          actorId: row.actor_id,
+          exitedAt: new Date(row.exited_at),
+        }
+      : null;
+  }
+
+  override async listFormerIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]> {
+    return this.s.formerIdsForUser.all(tenantId, userId, limit).map((r) => r.conversation_id);
   }
 
   override async listMembers(
@@ -650,8 +706,22 @@ function prepareStatements(db: Database) {
     countRole: db.prepare<[string, string, MemberRole], { n: number }>(
       'SELECT count(*) AS n FROM members WHERE tenant_id = ? AND conversation_id = ? AND role = ?',
     ),
-    deleteMember: db.prepare<[string, string, string]>(
-      'DELETE FROM members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ?',
+    deleteMember: db.prepare<[string, string, string], MemberRow>(
+      'DELETE FROM members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ? RETURNING *',
+    ),
+    formerMember: db.prepare<[string, string, string], FormerMemberRow>(
+      'SELECT * FROM former_members WHERE tenant_id = ? AND conversation_id = ? AND user_id = ?',
+    ),
+    upsertFormerMember: db.prepare<[FormerMemberRow]>(`INSERT INTO former_members
+        (tenant_id, conversation_id, user_id, periods, change, actor_id, exited_at)
+      VALUES (@tenant_id, @conversation_id, @user_id, @periods, @change, @actor_id, @exited_at)
+      ON CONFLICT (tenant_id, conversation_id, user_id) DO UPDATE SET periods = excluded.periods,
+        change = excluded.change, actor_id = excluded.actor_id, exited_at = excluded.exited_at`),
+    formerIdsForUser: db.prepare<[string, string, number], { conversation_id: string }>(
+      `SELECT f.conversation_id FROM former_members f
+      WHERE f.tenant_id = ? AND f.user_id = ? AND NOT EXISTS (SELECT 1 FROM members m
+        WHERE m.tenant_id = f.tenant_id AND m.conversation_id = f.conversation_id AND m.user_id = f.user_id)
+      ORDER BY f.exited_at DESC LIMIT ?`,
     ),
     setRole: db.prepare<[MemberRole, string, string, string], MemberRow>(
       'UPDATE members SET role = ? WHERE tenant_id = ? AND conversation_id = ? AND user_id = ? RETURNING *',

@@ -55,8 +55,10 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  *
  * Outcomes: `ok`; an error's `extensions.code`; `true`/`false` for Boolean answers; or a label
  * for what a successful answer reveals: `phone+presence` / `nophone+nopresence` (O is online with
- * presence CONTACTS), `null`, `G`/`noG` (G in conversations), `hit`/`nohit` (O's message found by
+ * presence CONTACTS), `null`, `G`/`noG` (G in conversations, or formerConversations), `hit`/`nohit` (O's message found by
  * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
+ * A former member keeps reading G up to their removal (docs/history-visibility.md): reads answer
+ * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal.
  */
 const RELATIONS = [
   'self',
@@ -83,9 +85,10 @@ const MATRIX: Record<string, string> = {
   'Query.contacts':          'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.blockedUsers':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.conversations':     'G              noG            noG                G              noG                noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.conversation':      'ok             null           null               ok             null               null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.conversationNotices': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.formerConversations': 'noG          noG            noG                noG            G                  noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.conversation':      'ok             null           null               ok             ok                 null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.conversationNotices': 'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.searchMessages':    'hit            nohit          nohit              hit            nohit              nohit              nohit              nohit          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
@@ -106,26 +109,26 @@ const MATRIX: Record<string, string> = {
   'Mutation.createGroup':    'ok             ok             ok                 ok             ok                 BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createChannel':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.joinChannel':    'ok             ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.addMembers':     'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.removeMember':   'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.setMemberRole':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.updateConversation': 'ok         NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.leaveConversation':  'LAST_OWNER NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.sendMessage':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.addMembers':     'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.removeMember':   'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.setMemberRole':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.updateConversation': 'ok         NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.leaveConversation':  'LAST_OWNER NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.sendMessage':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.sendMessage (DM)': 'ok           ok             ok                 NOT_FOUND      NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.editMessage':    'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.deleteMessage':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.addReaction':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.removeReaction': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.markRead':       'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.markDelivered':  'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.createUpload':   'ok             NOT_FOUND      NOT_FOUND          ok             NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.editMessage':    'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.deleteMessage':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.addReaction':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.removeReaction': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.markRead':       'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.markDelivered':  'true           NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createUpload':   'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.finalizeUpload': 'BAD_USER_INPUT NOT_FOUND      NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
-  'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         ResyncRequired     ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
+  'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         replay             ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
 };
 
 const expectedRow = (key: string): Record<Relation, string> => {
@@ -200,6 +203,12 @@ const ROWS: Record<string, Row> = {
       )
         ? 'G'
         : 'noG',
+  },
+  'Query.formerConversations': {
+    query: '{ formerConversations(first:50){ id } }',
+    vars: () => ({}),
+    label: (d, f) =>
+      (d.formerConversations as { id: string }[]).some((c) => c.id === f.group) ? 'G' : 'noG',
   },
   'Query.conversation': {
     query: 'query($c:ID!){ conversation(id:$c){ id } }',
@@ -401,7 +410,7 @@ const ROWS: Record<string, Row> = {
 };
 
 const CHAT_EVENTS =
-  'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on ResyncRequired { conversationId } } }';
+  'subscription($s:[ConversationCursorInput!]){ chatEvents(since:$s){ __typename ... on MessageAdded { message { conversationId } } ... on MembershipChanged { conversation { id } } ... on ResyncRequired { conversationId } } }';
 
 describe('authorization matrix: every operation × every relation', () => {
   let api: ApiProcess;
@@ -753,6 +762,7 @@ describe('authorization matrix: every operation × every relation', () => {
         __typename: string;
         conversationId?: string;
         message?: { conversationId: string };
+        conversation?: { id: string };
       };
     }>(
       { query: CHAT_EVENTS, variables: { s: [{ conversationId: f.group, afterSeq: 0 }] } },
@@ -761,8 +771,8 @@ describe('authorization matrix: every operation × every relation', () => {
           const event = value.data?.chatEvents;
           if (value.errors?.length) settle(String(value.errors[0]!.extensions?.code ?? 'error'));
           else if (
-            event?.__typename === 'MessageAdded' &&
-            event.message?.conversationId === f.group
+            (event?.__typename === 'MessageAdded' && event.message?.conversationId === f.group) ||
+            (event?.__typename === 'MembershipChanged' && event.conversation?.id === f.group)
           )
             settle('replay');
           else if (event?.__typename === 'ResyncRequired' && event.conversationId === f.group)

@@ -134,7 +134,10 @@ describe('conversations: groups, channels, settings, ordering and read state', (
         [max.id]: 'MEMBER',
         [newbie.id]: 'MEMBER',
       });
-      expect(await conversation(api, late, id)).toBeNull();
+      // Removed, Late keeps the conversation read-only: no role, no members listed.
+      const kept = (await conversation(api, late, id))!;
+      expect(kept.myRole).toBeNull();
+      expect(kept.members?.edges).toEqual([]);
     });
 
     it('refuses bad group input with stable codes and creates nothing', async () => {
@@ -254,9 +257,10 @@ describe('conversations: groups, channels, settings, ordering and read state', (
       expect((await gql(api, LEAVE, { c: id }, owner.token)).data).toEqual({
         leaveConversation: true,
       });
-      expect(await conversation(api, owner, id)).toBeNull();
-      expectCode(await gql(api, MESSAGES, { c: id }, owner.token), 'NOT_FOUND');
-      expectCode(await send(api, owner, id, 'still here?'), 'NOT_FOUND');
+      // Having left, the founder keeps the history read-only (docs/history-visibility.md).
+      expect((await conversation(api, owner, id))!.myRole).toBeNull();
+      expect((await allMessages(api, owner, id)).map((m) => m.body)).toEqual(['founding message']);
+      expectCode(await send(api, owner, id, 'still here?'), 'NOT_A_MEMBER');
 
       const state = (await conversation(api, heir, id))!;
       expect(state.memberCount).toBe(2);
@@ -272,7 +276,7 @@ describe('conversations: groups, channels, settings, ordering and read state', (
       });
     });
 
-    it('a removed member can no longer read history, send or see the group (NOT_FOUND, as for a random id)', async () => {
+    it('a removed member keeps reading the history up to the removal, and is refused every write (NOT_A_MEMBER)', async () => {
       const [owner, gone, stays] = await Promise.all([
         appUser(api, 'Remover'),
         appUser(api, 'Removed'),
@@ -285,8 +289,8 @@ describe('conversations: groups, channels, settings, ordering and read state', (
           .memberCount,
       ).toBe(2);
 
+      expect((await allMessages(api, gone, id)).map((m) => m.body)).toEqual(['before removal']);
       const pairs: [string, Record<string, unknown>][] = [
-        [MESSAGES, {}],
         [MARK_READ, { s: 1 }],
         [LEAVE, {}],
         ['mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }', {}],
@@ -296,15 +300,17 @@ describe('conversations: groups, channels, settings, ordering and read state', (
           {},
         ],
         ['mutation($c:ID!){ updateConversation(input:{conversationId:$c, muted:true}){ id } }', {}],
-        ['mutation($c:ID!){ joinChannel(conversationId:$c){ id } }', {}],
       ];
-      for (const [query, vars] of pairs) {
-        const real = await gql(api, query, { c: id, ...vars }, gone.token);
-        expectCode(real, 'NOT_FOUND');
-        expectSameAnswer(real, await gql(api, query, { c: RANDOM_ID, ...vars }, gone.token));
-      }
-      expectCode(await send(api, gone, id, 'let me back in'), 'NOT_FOUND');
-      expect(await conversation(api, gone, id)).toBeNull();
+      for (const [query, vars] of pairs)
+        expectCode(await gql(api, query, { c: id, ...vars }, gone.token), 'NOT_A_MEMBER');
+      // Not a channel: joining it answers as for a random id.
+      const join = 'mutation($c:ID!){ joinChannel(conversationId:$c){ id } }';
+      const joined = await gql(api, join, { c: id }, gone.token);
+      expectCode(joined, 'NOT_FOUND');
+      expectSameAnswer(joined, await gql(api, join, { c: RANDOM_ID }, gone.token));
+      expectCode(await send(api, gone, id, 'let me back in'), 'NOT_A_MEMBER');
+      expect((await conversation(api, gone, id))!.myRole).toBeNull();
+      // The list and the global search cover current memberships only.
       expect((await conversations(api, gone)).map((c) => c.id)).not.toContain(id);
       expect(
         (

@@ -305,12 +305,13 @@ describe('chatEvents: resume', () => {
     await client.dispose();
   });
 
-  it('sends ResyncRequired beyond the replay bound and for conversations one left', async () => {
+  it('sends ResyncRequired beyond the replay bound and for conversations one never belonged to, and replays a removal', async () => {
     const dan = await signUp(api, 'Dan');
     const conv = await group(api, ada, [bob, cyd, dan], 'Far');
     const senders = [ada, cyd, dan]; // spread over users: sends are rate limited per user
     for (let i = 0; i < 25; i++) await send(api, senders[i % 3]!, conv, `m${i}`); // REPLAY_LIMIT is 20 here
     const gone = await group(api, ada, [bob], 'Gone');
+    const foreign = await group(api, ada, [cyd], 'Foreign');
     await mutate(
       ada,
       'mutation($c:ID!,$u:ID!){ removeMember(conversationId:$c, userId:$u){ id } }',
@@ -321,19 +322,22 @@ describe('chatEvents: resume', () => {
       since: [
         { conversationId: conv, afterSeq: 0 },
         { conversationId: gone, afterSeq: 0 },
+        { conversationId: foreign, afterSeq: 0 },
       ],
     });
     const items = await stream.until(
-      (i) => ofType(i, 'ResyncRequired').length >= 2,
+      (i) => ofType(i, 'ResyncRequired').length >= 2 && ofType(i, 'MembershipChanged').length >= 1,
       5_000,
       'resyncs',
     );
-    expect(ofType(items, 'ResyncRequired')).toEqual(
-      expect.arrayContaining([
-        { __typename: 'ResyncRequired', conversationId: conv, reason: 'TOO_FAR_BEHIND' },
-        { __typename: 'ResyncRequired', conversationId: gone, reason: 'NOT_A_MEMBER' },
-      ]),
-    );
+    expect(ofType(items, 'ResyncRequired')).toEqual([
+      { __typename: 'ResyncRequired', conversationId: conv, reason: 'TOO_FAR_BEHIND' },
+      { __typename: 'ResyncRequired', conversationId: foreign, reason: 'NOT_A_MEMBER' },
+    ]);
+    // A conversation Bob was removed from stays his to read: the removal is replayed, not refused.
+    expect(
+      ofType(items, 'MembershipChanged').map((e) => [e.conversation?.id, e.userId, e.change]),
+    ).toEqual([[gone, bob.userId, 'REMOVED']]);
     expect(ofType(items, 'MessageAdded').filter((e) => e.message && e.seq! <= 25)).toEqual([]);
     // Live events continue after the resync.
     const next = await send(api, ada, conv, 'live again');

@@ -13,8 +13,8 @@ const MIRROR_STREAM = `subscription($since:[ConversationCursorInput!]) { chatEve
 
 /**
  * A client as the API documents it (docs/realtime.md, "What a client does"): it keeps each
- * conversation's messages from the stream, drops a conversation when it leaves or is removed,
- * starts a conversation afresh on its own ADDED, refetches a conversation on ResyncRequired or
+ * conversation's messages from the stream, keeps a conversation read-only when it leaves or is
+ * removed (docs/history-visibility.md), keeps it on its own ADDED, refetches a conversation on ResyncRequired or
  * when an event concerns a conversation it does not hold (one it was added to while away), and
  * resumes with one cursor per conversation it holds. Its state must always converge to what a
  * fresh fetch shows.
@@ -109,14 +109,17 @@ export class ClientMirror {
 
   /** Replaces a conversation with a fresh fetch (or drops it when the caller may not see it). */
   async refetch(conversationId: string): Promise<void> {
-    const found = await gql<{ conversation: { lastSeq: number; myRole: string | null } | null }>(
+    const found = await gql<{
+      conversation: { lastSeq: number; viewerIsMember: boolean; viewerExit: unknown } | null;
+    }>(
       this.api,
-      'query($c:ID!){ conversation(id:$c){ lastSeq myRole } }',
+      'query($c:ID!){ conversation(id:$c){ lastSeq viewerIsMember viewerExit { change } } }',
       { c: conversationId },
       this.session.accessToken,
     );
     const conversation = found.data?.conversation;
-    if (!conversation || conversation.myRole === null) {
+    // A public channel it never joined is visible too, but not one it holds.
+    if (!conversation || (!conversation.viewerIsMember && !conversation.viewerExit)) {
       this.drop(conversationId);
       return;
     }
@@ -160,13 +163,9 @@ export class ClientMirror {
       }
       case 'MembershipChanged': {
         const conversationId = e.conversation!.id;
-        if (e.userId === this.session.userId && (e.change === 'REMOVED' || e.change === 'LEFT'))
-          return this.drop(conversationId);
-        if (e.userId === this.session.userId && e.change === 'ADDED') {
-          this.conversations.set(conversationId, new Map());
-          this.cursors.set(conversationId, e.seq!);
-          return;
-        }
+        // Its own REMOVED or LEFT: the conversation stays, read-only, with what it held. Its own
+        // ADDED to one it holds: it goes on from there (ResyncRequired follows when it may now
+        // read more). Any event of a conversation it does not hold: fetch it.
         if (!this.conversations.has(conversationId)) return this.refetch(conversationId);
         this.advance(conversationId, e.seq);
         return;

@@ -90,6 +90,8 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
         : 'That already exists.';
     case 'LAST_OWNER':
       return 'Make someone else an owner first.';
+    case 'NOT_A_MEMBER':
+      return 'You are no longer a member of this conversation.';
     case 'SMS_DELIVERY_FAILED':
       return 'We could not send the code. Try again in a moment.';
     case 'UNAVAILABLE':

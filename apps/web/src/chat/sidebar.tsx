@@ -6,6 +6,7 @@ import {
   MeDocument,
   type ConversationFieldsFragment,
 } from '@chatter/client';
+import { useFormerConversations, withFormer } from './use-former-conversations';
 import { useChat } from '../app/services';
 import { routeHref } from '../app/router';
 import { Avatar } from '../ui/avatar';
@@ -43,6 +44,7 @@ export function Sidebar({
     fetchPolicy: 'cache-only',
   });
   const { data: me } = useQuery(MeDocument, { fetchPolicy: 'cache-first' });
+  const former = useFormerConversations();
   const [query, setQuery] = useState('');
   // After signing in or creating the account the form that had focus is gone: start keyboard
   // and screen-reader users at the list instead of at the top of the page.
@@ -54,8 +56,14 @@ export function Sidebar({
   const [filter, setFilter] = useState<Filter>('all');
 
   const all = useMemo(
-    () => sortConversations((data?.conversations.edges ?? []).map((e) => e.node)),
-    [data],
+    () =>
+      sortConversations(
+        withFormer(
+          (data?.conversations.edges ?? []).map((e) => e.node),
+          former,
+        ),
+      ),
+    [data, former],
   );
   const searching = query.trim().length >= 2;
   const list = useMemo(() => {

@@ -16,6 +16,7 @@ import { MessageList, type MessageListHandle } from './message-list';
 import { useJumpOnOpen } from '../search/use-jump-on-open';
 import { Composer } from './composer';
 import { MessageRequestBanner } from './message-request-banner';
+import { ReadOnlyNotice } from './read-only-notice';
 import { lazyView } from '../ui/lazy-view';
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
@@ -181,20 +182,24 @@ export function ConversationView({
           <MessageRequestBanner conversationId={c.id} name={title} />
         )}
         <MessageList ref={list} conversation={c} onReply={onReply} onEdit={onEdit} />
-        <Composer
-          conversationId={conversationId}
-          replyTo={replyTo}
-          editing={editing}
-          disabled={blocked}
-          onCancel={() => {
-            setReplyTo(null);
-            setEditing(null);
-          }}
-          onSent={() => {
-            setReplyTo(null);
-            list.current?.scrollToBottom();
-          }}
-        />
+        {c.viewerExit && !c.viewerIsMember ? (
+          <ReadOnlyNotice exit={c.viewerExit} kind={c.kind} myUserId={myUserId} />
+        ) : (
+          <Composer
+            conversationId={conversationId}
+            replyTo={replyTo}
+            editing={editing}
+            disabled={blocked}
+            onCancel={() => {
+              setReplyTo(null);
+              setEditing(null);
+            }}
+            onSent={() => {
+              setReplyTo(null);
+              list.current?.scrollToBottom();
+            }}
+          />
+        )}
       </div>
       <Suspense fallback={panel ? <aside className="side-panel" aria-busy="true" /> : null}>
         {panel === 'search' && (

@@ -29,7 +29,7 @@ export function useMarkRead({
   scroller,
   atBottom,
 }: {
-  conversation: Pick<ConversationFieldsFragment, 'id' | 'readSeq'>;
+  conversation: Pick<ConversationFieldsFragment, 'id' | 'readSeq' | 'viewerIsMember'>;
   messages: readonly MessageFieldsFragment[];
   myUserId: string;
   scroller: RefObject<HTMLElement | null>;
@@ -41,6 +41,7 @@ export function useMarkRead({
   const newest = useMemo(() => newestFromOthers(messages, myUserId), [messages, myUserId]);
   useEffect(() => {
     if (!newest || newest <= conversation.readSeq) return;
+    if (!conversation.viewerIsMember) return; // read-only: no read pointer any more
     let t: ReturnType<typeof setTimeout> | null = null;
     const tryMark = () => {
       if (document.visibilityState !== 'visible' || !atBottom.current) return;
@@ -68,5 +69,14 @@ export function useMarkRead({
       el?.removeEventListener('scroll', tryMark);
       document.removeEventListener('visibilitychange', tryMark);
     };
-  }, [readUpTo, newest, conversation.readSeq, conversationId, markRead, scroller, atBottom]);
+  }, [
+    readUpTo,
+    newest,
+    conversation.readSeq,
+    conversation.viewerIsMember,
+    conversationId,
+    markRead,
+    scroller,
+    atBottom,
+  ]);
 }

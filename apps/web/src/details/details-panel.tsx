@@ -6,6 +6,7 @@ import {
   AddContactDocument,
   AddMembersDocument,
   BlockUserDocument,
+  ConversationDocument,
   ConversationMembersDocument,
   LeaveConversationDocument,
   RemoveMemberDocument,
@@ -24,7 +25,7 @@ import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { DescriptionForm } from './description-form';
-import { removeConversation, setBlockedFlag } from '../realtime/cache-writes';
+import { setBlockedFlag } from '../realtime/cache-writes';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
 
@@ -78,9 +79,14 @@ export function DetailsPanel({
   const onLeave = async () => {
     if (!window.confirm(`Leave ${title}?`)) return;
     await run(
-      leave({ variables: { conversationId: c.id } }).then(() => {
-        removeConversation(client.cache, c.id);
-        navigate({ view: 'home' });
+      leave({ variables: { conversationId: c.id } }).then(async () => {
+        // The chat stays, read-only ("You left"): fetch it as it is now.
+        await client.query({
+          query: ConversationDocument,
+          variables: { id: c.id },
+          fetchPolicy: 'network-only',
+        });
+        navigate({ view: 'conversation', conversationId: c.id });
       }),
     );
   };
@@ -162,7 +168,7 @@ export function DetailsPanel({
         ) : (
           <Members conversation={c} myUserId={myUserId} isAdmin={isAdmin} onError={setError} />
         )}
-        {c.kind !== 'DIRECT' && (
+        {c.kind !== 'DIRECT' && c.viewerIsMember && (
           <button
             type="button"
             className="button button--danger button--block"

@@ -173,7 +173,7 @@ describe('applyChatEvent', () => {
     expect(env.ctx.fetchConversation).toHaveBeenCalledWith('c9');
   });
 
-  it('adds a conversation I was added to, and removes one I left', () => {
+  it('adds a conversation I was added to, and keeps one I left, read-only', () => {
     applyChatEvent(env.ctx, {
       __typename: 'MembershipChanged',
       seq: 1,
@@ -191,10 +191,24 @@ describe('applyChatEvent', () => {
       seq: 2,
       userId: ME,
       change: 'LEFT',
-      conversation: conversation('g1', 2, { kind: 'GROUP', title: 'Team' }),
+      conversation: conversation('g1', 2, {
+        kind: 'GROUP',
+        title: 'Team',
+        myRole: null,
+        viewerIsMember: false,
+        viewerExit: {
+          __typename: 'ConversationExit',
+          change: 'LEFT',
+          at: '2026-01-01T13:00:00.000Z',
+          by: { __typename: 'User', id: ME, name: 'Me' },
+        },
+      }),
     });
-    expect(ids()).toEqual(['c1']);
-    expect(env.tracker.get('g1')).toBeUndefined();
+    // The chat stays in the list with what it holds; its cursor goes on (edits still arrive).
+    expect(ids()).toEqual(['g1', 'c1']);
+    expect(conv(env.cache, 'g1')).toMatchObject({ viewerIsMember: false, myRole: null });
+    expect(conv(env.cache, 'g1')?.viewerExit?.change).toBe('LEFT');
+    expect(env.tracker.get('g1')).toBe(2);
   });
 
   it('moves my read pointer from another device and clears the badge', () => {

@@ -12,7 +12,6 @@ import {
   conversationCacheId,
   dropMemberList,
   markReadInDirect,
-  removeConversation,
   setReadPointer,
   upsertMessageInList,
   writeConversation,
@@ -93,13 +92,14 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     case 'MembershipChanged': {
       const c = event.conversation;
       const me = event.userId === ctx.myUserId;
-      if (me && (event.change === 'REMOVED' || event.change === 'LEFT')) {
-        ctx.tracker.forget(c.id);
-        removeConversation(cache, c.id);
-        return 'applied';
-      }
       const outcome = order(ctx, c.id, event.seq);
       if (outcome === 'duplicate') return outcome;
+      if (me && (event.change === 'REMOVED' || event.change === 'LEFT')) {
+        // The chat stays, read-only, with what it holds (docs/history-visibility.md): the event's
+        // conversation says so (viewerIsMember false, viewerExit); the stream keeps its cursor.
+        writeConversation(cache, c);
+        return outcome;
+      }
       addConversationToList(cache, c);
       // The member list changed: let an open details panel fetch it again.
       dropMemberList(cache, c.id);

@@ -70,6 +70,8 @@ export function conversation(
     pinned: false,
     archived: false,
     isMessageRequest: false,
+    viewerIsMember: true,
+    viewerExit: null,
     lastActivityAt: new Date(Date.UTC(2026, 0, 1, 12, 0, lastSeq)).toISOString(),
     createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
     otherUser: user('bob', 'Bob'),

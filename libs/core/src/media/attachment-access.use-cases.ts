@@ -6,6 +6,7 @@ import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
 import { ConversationAccess } from '../messaging/conversation-access';
 import { MessageRepository } from '../messaging/message.repository';
+import { canReadSeq } from '../messaging/read-periods';
 import { Attachment } from './attachment';
 import { AttachmentRepository } from './attachment.repository';
 import { isInlineType } from './content-policy';
@@ -178,12 +179,13 @@ export class AttachmentAccess {
       });
       return;
     }
-    const [message, membership] = await Promise.all([
+    // Members, and former members for what they still read (docs/history-visibility.md).
+    const [message, readership] = await Promise.all([
       this.messages.findById(actor.tenantId, attachment.messageId),
-      this.access.member(actor, attachment.conversationId).catch(() => null),
+      this.access.reader(actor, attachment.conversationId).catch(() => null),
     ]);
-    if (!message || message.deletedAt || !membership) throw notFound('file');
-    if (message.seq <= membership.member.historyFromSeq) throw notFound('file');
+    if (!message || message.deletedAt || !readership) throw notFound('file');
+    if (!canReadSeq(readership.periods, message.seq)) throw notFound('file');
   }
 }
 

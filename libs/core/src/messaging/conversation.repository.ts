@@ -9,6 +9,7 @@ import {
   MemberSettingsPatch,
 } from './conversation';
 import { LoggedEvent, MembershipChange, NoticeEvent } from './message';
+import { FormerMember } from './read-periods';
 
 export interface NewMember {
   userId: UserId;
@@ -81,6 +82,21 @@ export abstract class ConversationRepository {
     conversationId: ConversationId,
     userId: UserId,
   ): Promise<Member | null>;
+  /**
+   * What the user keeps of the conversation from past memberships (also while a member again);
+   * null when they never left it.
+   */
+  abstract getFormerMember(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    userId: UserId,
+  ): Promise<FormerMember | null>;
+  /** Conversations the user left or was removed from and is not a member of now, at most `limit`. */
+  abstract listFormerIdsForUser(
+    tenantId: TenantId,
+    userId: UserId,
+    limit: number,
+  ): Promise<ConversationId[]>;
   /** Members by join time. */
   abstract listMembers(
     tenantId: TenantId,
@@ -105,7 +121,11 @@ export abstract class ConversationRepository {
     at: Date,
     actorId?: UserId,
   ): Promise<MemberMutation[]>;
-  /** Removes the member with a REMOVED or LEFT log entry; null when not a member. */
+  /**
+   * Removes the member with a REMOVED or LEFT log entry; null when not a member. In the same
+   * atomic step the user's former-member record gets the period that ends here (`closePeriod`:
+   * from their history start to this entry's seq) and how it ended, so they keep reading it.
+   */
   abstract removeMember(
     tenantId: TenantId,
     conversationId: ConversationId,

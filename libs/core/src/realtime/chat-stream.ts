@@ -10,6 +10,7 @@ import { Conversation, otherMemberOf } from '../messaging/conversation';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
 import { LoggedEvent, Message } from '../messaging/message';
+import { canReadSeq, insideAt, ReadPeriod, readablePeriods } from '../messaging/read-periods';
 import { topics } from '../events/event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
 import { TopicRouter } from '../events/topic-router';
@@ -141,9 +142,17 @@ export class ChatStream implements ConversationFollower {
   // connection's memory is mostly what its stream allocates up front.
   /** Typists shown as typing, per `conversation:user`: the event shown and its expiry timer. */
   private typing: Map<string, { event: Typing; cancel: () => void }> | null = null;
-  /** Per followed conversation, the seq after which the caller may see history (Member.historyFromSeq). */
-  private historyFrom: Map<string, number> | null = null;
-  /** Conversations the caller left or was removed from, until an ADDED of theirs is released. */
+  /**
+   * Per followed conversation, the periods of its log the caller may read (loaded on demand;
+   * docs/history-visibility.md).
+   */
+  private readable: Map<string, ReadPeriod[]> | null = null;
+  /** Periods read for an ADDED of the caller's, per `conversation:seq`, applied on its release. */
+  private addedPeriods: Map<string, ReadPeriod[]> | null = null;
+  /**
+   * Conversations the caller left or was removed from, until an ADDED of theirs is released.
+   * They stay followed: changes of messages the caller still reads reach them (read-only).
+   */
   private exited: Set<string> | null = null;
   /** Per followed conversation, the position where this stream started: later messages are visible. */
   private readonly floor = new Map<string, number>();
@@ -192,7 +201,7 @@ export class ChatStream implements ConversationFollower {
   }
 
   private async start(cursors: StreamCursor[]): Promise<void> {
-    const ids = await this.registerInterest();
+    const { ids, formerIds } = await this.registerInterest();
     if (this.closed) return;
     const { conversations } = this.deps;
     const { tenantId } = this.actor;
@@ -213,17 +222,21 @@ export class ChatStream implements ConversationFollower {
         continue;
       }
       if (this.orderer.positionOf(id) !== undefined) continue; // a repeated cursor
+      const periods = await this.periodsOf(id);
       if (cursor.afterSeq > conversation.lastSeq) {
         this.resync(id, 'CURSOR_AHEAD', conversation.lastSeq);
         continue;
       }
-      if (
-        cursor.afterSeq < conversation.lastSeq &&
-        cursor.afterSeq < (await this.historyStart(id))
-      ) {
+      // A cursor inside one of the caller's periods, or after the end of one (its client applied
+      // the caller's own REMOVED or LEFT and holds the conversation read-only), replays from
+      // there; one anywhere else predates what the caller may see now.
+      const inside = insideAt(periods, cursor.afterSeq);
+      const afterExit = periods.some((p) => p.toSeq !== null && p.toSeq <= cursor.afterSeq);
+      if (!inside && !afterExit && cursor.afterSeq < conversation.lastSeq) {
         this.resync(id, 'HISTORY_CHANGED', conversation.lastSeq);
         continue;
       }
+      if (!inside) (this.exited ??= new Set()).add(id);
       this.begin(id, cursor.afterSeq);
       if (cursor.afterSeq < conversation.lastSeq) await this.fetchFromStore(id, cursor.afterSeq);
     }
@@ -231,8 +244,10 @@ export class ChatStream implements ConversationFollower {
     // also the baseline for detecting anything the bus loses later.
     for (const id of ids) {
       const conversation = current.get(id);
-      if (conversation && this.orderer.positionOf(id) === undefined)
+      if (conversation && this.orderer.positionOf(id) === undefined) {
+        if (formerIds.has(id)) (this.exited ??= new Set()).add(id);
         this.begin(id, conversation.lastSeq);
+      }
     }
     // Release what arrived live during the replay, then go live.
     this.replaying = false;
@@ -242,14 +257,28 @@ export class ChatStream implements ConversationFollower {
 
   /**
    * Registers this stream's interest on the bus: its own user topic, each of its conversations
-   * and the presence of its contacts and peers. Returns the ids of its conversations.
+   * (those it left or was removed from too: it still reads their history) and the presence of
+   * its contacts and peers. Returns the ids of its conversations, and which are former ones.
    */
-  private async registerInterest(): Promise<string[]> {
+  private async registerInterest(): Promise<{ ids: string[]; formerIds: Set<string> }> {
     const { router, conversations, contacts } = this.deps;
     const { tenantId, userId } = this.actor;
     this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
     await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
-    const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
+    const memberIds = await conversations.listIdsForUser(
+      tenantId,
+      userId,
+      MAX_STREAM_CONVERSATIONS,
+    );
+    const formerIds =
+      memberIds.length < MAX_STREAM_CONVERSATIONS
+        ? await conversations.listFormerIdsForUser(
+            tenantId,
+            userId,
+            MAX_STREAM_CONVERSATIONS - memberIds.length,
+          )
+        : [];
+    const ids = [...memberIds, ...formerIds];
     await Promise.all(
       ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))),
     );
@@ -258,7 +287,7 @@ export class ChatStream implements ConversationFollower {
       conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
     ]);
     await this.presenceWatch.add([...contactIds, ...peerIds]);
-    return ids;
+    return { ids, formerIds: new Set(formerIds) };
   }
 
   /** Stops delivery and drops every topic interest of this stream. */
@@ -297,9 +326,15 @@ export class ChatStream implements ConversationFollower {
       this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
   }
 
-  /** ResyncRequired for the conversation; live delivery continues after `lastSeq`. */
+  /**
+   * ResyncRequired for the conversation; live delivery continues after `lastSeq`, as a member or
+   * read-only as the caller's periods say there (when known: callers load them first).
+   */
   private resync(conversationId: string, reason: ResyncReason, lastSeq: number): void {
     this.emit({ kind: 'resync', conversationId, reason });
+    const periods = this.readable?.get(conversationId);
+    if (periods && insideAt(periods, lastSeq)) this.exited?.delete(conversationId);
+    else if (periods) (this.exited ??= new Set()).add(conversationId);
     if (this.orderer.positionOf(conversationId) === undefined) this.begin(conversationId, lastSeq);
     else this.orderer.skipTo(conversationId, lastSeq);
     this.floor.set(conversationId, Math.max(this.floor.get(conversationId) ?? 0, lastSeq));
@@ -313,18 +348,6 @@ export class ChatStream implements ConversationFollower {
       if (from !== undefined && this.isFollowing(conversationId))
         await this.fetchFromStore(conversationId, from);
     });
-  }
-
-  private async unfollowConversation(conversationId: string): Promise<void> {
-    const topic = topics.conversation(this.actor.tenantId, conversationId);
-    const unsubscribe = this.unsubscribers.get(topic);
-    this.unsubscribers.delete(topic);
-    this.orderer.forget(conversationId);
-    this.floor.delete(conversationId);
-    this.historyFrom?.delete(conversationId);
-    this.exited?.delete(conversationId);
-    this.deps.watch.remove(this.actor.tenantId, conversationId, this);
-    if (unsubscribe) await unsubscribe();
   }
 
   private isFollowing(conversationId: string): boolean {
@@ -372,10 +395,12 @@ export class ChatStream implements ConversationFollower {
     }
     switch (event.type) {
       case 'READ_RECEIPT':
-        if (this.isFollowing(event.conversationId)) this.emit({ kind: 'event', event });
+        if (this.isFollowing(event.conversationId) && !this.exited?.has(event.conversationId))
+          this.emit({ kind: 'event', event });
         return;
       case 'TYPING':
         if (event.userId === me || !this.isFollowing(event.conversationId)) return;
+        if (this.exited?.has(event.conversationId)) return;
         if (await this.isBlocked(event.userId)) return;
         this.trackTyping(event);
         this.emit({ kind: 'event', event });
@@ -432,10 +457,15 @@ export class ChatStream implements ConversationFollower {
       this.actor.userId,
     );
     if (!member || this.closed) return; // removed again since: that event follows
-    (this.historyFrom ??= new Map()).set(id, member.historyFromSeq);
-    // Still following without having seen the caller leave means a lost event: what the
-    // client holds predates the current membership.
-    const missedExit = position !== undefined && !this.exited?.has(id);
+    await this.periodsForAdded(id, event.seq);
+    if (this.closed) return;
+    if (position !== undefined && this.isFollowing(id)) {
+      // Still followed (read-only since the caller's exit): the entries between are delivered
+      // in order like any others, from the store when the bus lost them.
+      await this.watchPeersOf(event.conversation);
+      await this.deliverOrdered(event);
+      return;
+    }
     if (!this.isFollowing(id))
       await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
     if (!this.isFollowing(id)) return;
@@ -444,7 +474,6 @@ export class ChatStream implements ConversationFollower {
     else this.orderer.skipTo(id, event.seq - 1);
     this.floor.set(id, event.seq);
     this.orderer.accept(id, event.seq, event);
-    if (missedExit) this.emit({ kind: 'resync', conversationId: id, reason: 'HISTORY_CHANGED' });
   }
 
   private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
@@ -457,7 +486,7 @@ export class ChatStream implements ConversationFollower {
       // instance (seqs are reserved before the write commits): the store may know.
       await this.fetchFromStore(id, position, event.seq - 1);
     }
-    if (event.type === 'MESSAGE_UPDATED') await this.knowHistoryStart(id, event.message);
+    if (event.type === 'MESSAGE_UPDATED') await this.knowPeriods(id);
     this.orderer.accept(id, event.seq, event);
   }
 
@@ -502,6 +531,7 @@ export class ChatStream implements ConversationFollower {
     const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
+      await this.periodsOf(conversationId, true);
       this.resync(conversationId, 'TOO_FAR_BEHIND', conversation?.lastSeq ?? afterSeq);
       return;
     }
@@ -540,14 +570,13 @@ export class ChatStream implements ConversationFollower {
     // Updates of messages older than this stream's start may concern history the caller may not
     // see; an ADDED of the caller's needs their current membership's history start.
     for (const event of events) {
-      if (event?.type === 'MESSAGE_UPDATED')
-        await this.knowHistoryStart(conversationId, event.message);
+      if (event?.type === 'MESSAGE_UPDATED') await this.knowPeriods(conversationId);
       if (
         event?.type === 'MEMBERSHIP_CHANGED' &&
         event.userId === this.actor.userId &&
         event.change === 'ADDED'
       ) {
-        await this.historyStart(conversationId, true);
+        await this.periodsForAdded(conversationId, event.seq);
       }
     }
     for (const [i, entry] of relevant.entries()) {
@@ -568,11 +597,14 @@ export class ChatStream implements ConversationFollower {
         if (this.exited?.has(conversationId)) return;
         this.typistSent(conversationId, event.message.senderId);
         break;
-      case 'MESSAGE_UPDATED':
-        // A change while out, or of a message from before the caller's history start.
-        if (this.exited?.has(conversationId)) return;
-        if (event.message.seq <= (this.historyFrom?.get(conversationId) ?? 0)) return;
+      case 'MESSAGE_UPDATED': {
+        // Shown when the message is one the caller reads (also while out: a former member's
+        // copy follows edits, deletions and reactions); not for one from outside their periods.
+        const periods = this.readable?.get(conversationId);
+        if (periods ? !canReadSeq(periods, event.message.seq) : this.exited?.has(conversationId))
+          return;
         break;
+      }
       case 'MEMBERSHIP_CHANGED':
         if (event.userId !== me) {
           if (this.exited?.has(conversationId)) return;
@@ -589,16 +621,31 @@ export class ChatStream implements ConversationFollower {
         }
         if (event.change === 'REMOVED' || event.change === 'LEFT') {
           (this.exited ??= new Set()).add(conversationId);
+          // The period open until here ends with this entry (a later one, from an ADDED the
+          // store already recorded, stays open).
+          const periods = this.readable?.get(conversationId);
+          if (periods)
+            this.readable!.set(
+              conversationId,
+              periods.map((p) => (p.toSeq === null && p.fromSeq < seq ? { ...p, toSeq: seq } : p)),
+            );
           this.emit({ kind: 'event', event });
-          // Unless added again meanwhile (a later entry), the conversation is no longer followed.
-          this.enqueue(() => this.afterExit(conversationId));
           return;
         }
         if (event.change === 'ADDED') {
           this.exited?.delete(conversationId);
+          const fresh = this.addedPeriods?.get(`${conversationId}:${seq}`);
+          if (fresh) {
+            this.addedPeriods!.delete(`${conversationId}:${seq}`);
+            (this.readable ??= new Map()).set(conversationId, fresh);
+          }
           this.emit({ kind: 'event', event });
-          const from = this.historyFrom?.get(conversationId);
-          if (from !== undefined && from < seq - 1)
+          // The client holds its earlier periods and what follows this entry; ResyncRequired
+          // when the caller may now read more than that (FULL history).
+          const period = this.readable
+            ?.get(conversationId)
+            ?.find((p) => p.fromSeq <= seq && (p.toSeq === null || seq <= p.toSeq));
+          if (period && period.fromSeq < seq - 1)
             this.emit({ kind: 'resync', conversationId, reason: 'HISTORY_AVAILABLE' });
           return;
         }
@@ -629,37 +676,37 @@ export class ChatStream implements ConversationFollower {
     await this.presenceWatch.add(items.map((m) => m.userId));
   }
 
-  private async afterExit(conversationId: string): Promise<void> {
-    if (!this.isFollowing(conversationId)) return;
-    const member = await this.deps.conversations.getMember(
-      this.actor.tenantId,
-      conversationId,
-      this.actor.userId,
-    );
-    // Still a member: added again meanwhile, and that ADDED is on its way (or was lost: the
-    // store poll finds it). Until it is released, nothing of the conversation is shown.
-    if (!member) await this.unfollowConversation(conversationId);
+  /**
+   * Reloads the periods for an ADDED of the caller's that is about to be ordered, and keeps them
+   * for its release: a REMOVED released before it may have closed periods the store has since
+   * reopened (a FULL re-add reads everything again).
+   */
+  private async periodsForAdded(conversationId: string, seq: number): Promise<void> {
+    const periods = await this.periodsOf(conversationId, true);
+    (this.addedPeriods ??= new Map()).set(`${conversationId}:${seq}`, periods);
   }
 
-  /** Where the caller's visible history of the conversation starts (cached). */
-  private async historyStart(conversationId: string, refresh = false): Promise<number> {
-    const known = this.historyFrom?.get(conversationId);
-    if (known !== undefined && !refresh) return known;
-    const member = await this.deps.conversations.getMember(
-      this.actor.tenantId,
-      conversationId,
-      this.actor.userId,
-    );
-    const from = member?.historyFromSeq ?? 0;
-    (this.historyFrom ??= new Map()).set(conversationId, from);
-    return from;
+  /** The periods of the conversation's log the caller may read (cached; docs/history-visibility.md). */
+  private async periodsOf(conversationId: string, refresh = false): Promise<ReadPeriod[]> {
+    const known = this.readable?.get(conversationId);
+    if (known && !refresh) return known;
+    const { tenantId, userId } = this.actor;
+    const [member, former] = await Promise.all([
+      this.deps.conversations.getMember(tenantId, conversationId, userId),
+      this.deps.conversations.getFormerMember(tenantId, conversationId, userId),
+    ]);
+    const periods = readablePeriods(member, former);
+    (this.readable ??= new Map()).set(conversationId, periods);
+    return periods;
   }
 
-  /** Makes sure release() can tell whether an updated message is within the caller's history. */
-  private async knowHistoryStart(conversationId: string, message: Message): Promise<void> {
-    // Messages after where this stream started are visible without asking.
-    if (message.seq > (this.floor.get(conversationId) ?? 0)) return;
-    await this.historyStart(conversationId);
+  /**
+   * Makes sure release() can tell whether an updated message is one the caller reads. Loaded
+   * once per conversation and kept current on the caller's own membership entries, so an update
+   * accepted before the caller's REMOVED is released is judged as of its release.
+   */
+  private async knowPeriods(conversationId: string): Promise<void> {
+    await this.periodsOf(conversationId);
   }
 
   /** After a bus outage: fetch from the store whatever each followed conversation missed. */

@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | 'SMS_DELIVERY_FAILED'
   | 'BLOCKED'
   | 'LAST_OWNER'
+  | 'NOT_A_MEMBER'
   | 'UNAVAILABLE'
   | 'FILE_TOO_LARGE'
   | 'FILE_TYPE_REFUSED'

@@ -31,6 +31,8 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'BLOCKED';
     case 'LAST_OWNER':
       return 'LAST_OWNER';
+    case 'NOT_A_MEMBER':
+      return 'NOT_A_MEMBER';
     case 'UNAVAILABLE':
       return 'SERVICE_UNAVAILABLE';
     case 'FILE_TOO_LARGE':

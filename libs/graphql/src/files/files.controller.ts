@@ -25,6 +25,8 @@ function statusFor(code: DomainErrorCode): number {
       return 507;
     case 'UNAVAILABLE':
       return 503;
+    case 'NOT_A_MEMBER':
+      return 403;
     case 'VALIDATION_FAILED':
     case 'BLOCKED':
     case 'LAST_OWNER':

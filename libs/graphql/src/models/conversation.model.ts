@@ -4,6 +4,7 @@ import {
   ConversationKindEnum,
   HistoryVisibilityEnum,
   MemberRoleEnum,
+  MembershipChangeEnum,
   MentionAllPolicyEnum,
 } from './enums';
 import { MessageModel } from './message.model';
@@ -27,6 +28,21 @@ export class MemberEdgeModel {
 export class MemberConnectionModel {
   @Field(() => [MemberEdgeModel]) edges!: MemberEdgeModel[];
   @Field(() => PageInfoModel) pageInfo!: PageInfoModel;
+}
+
+@ObjectType('ConversationExit', {
+  description:
+    'How my latest membership of a conversation ended. I keep reading its history up to then (read-only).',
+})
+export class ConversationExitModel {
+  @Field(() => MembershipChangeEnum, { description: 'REMOVED or LEFT.' })
+  change!: MembershipChangeEnum;
+  @Field(() => Date) at!: Date;
+  @Field(() => UserModel, {
+    nullable: true,
+    description: 'Who removed me (myself when I left); null when not recorded.',
+  })
+  by!: unknown;
 }
 
 /** Parent objects are domain conversations; per-member fields are resolved by ConversationResolver. */
@@ -73,6 +89,18 @@ export class ConversationModel {
   @ViewerDependent()
   @Field(() => Int, { description: 'My read pointer.' })
   readSeq!: number;
+  @ViewerDependent()
+  @Field({
+    description:
+      'Whether I am a member now. False for a conversation I left or was removed from (read-only: I read its history up to then and cannot send, react or type) and for a public channel I have not joined.',
+  })
+  viewerIsMember!: boolean;
+  @ViewerDependent()
+  @Field(() => ConversationExitModel, {
+    nullable: true,
+    description: 'Set while I am a former member: how my membership ended.',
+  })
+  viewerExit!: ConversationExitModel | null;
   @ViewerDependent()
   @Field(() => MemberRoleEnum, {
     nullable: true,

@@ -108,6 +108,9 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Conversation.otherUser',
         'Conversation.members',
         'Conversation.lastMessage',
+        // Whether I am still a member, and how my membership ended (read-only history).
+        'Conversation.viewerIsMember',
+        'Conversation.viewerExit',
       ].sort(),
     );
   });

@@ -20,10 +20,11 @@ import { GqlContext } from '../context/gql-context';
 import { CreateChannelInput, CreateGroupInput, UpdateConversationInput } from '../inputs/inputs';
 import {
   ConversationConnectionModel,
+  ConversationExitModel,
   ConversationModel,
   MemberConnectionModel,
 } from '../models/conversation.model';
-import { MemberRoleEnum } from '../models/enums';
+import { MemberRoleEnum, MembershipChangeEnum } from '../models/enums';
 import { MessageModel } from '../models/message.model';
 import { pageInfo } from '../models/page-info.model';
 import { UserModel } from '../models/user.model';
@@ -58,6 +59,17 @@ export class ConversationResolver {
       })),
       pageInfo: pageInfo(page.cursors, page.hasNextPage, !!after),
     };
+  }
+
+  @Query(() => [ConversationModel], {
+    description:
+      'Conversations I left or was removed from and still read (read-only), latest exit first; at most 50.',
+  })
+  formerConversations(
+    @CurrentActor() actor: Authenticated,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+  ): Promise<Conversation[]> {
+    return this.queries.former(actor, first);
   }
 
   @Query(() => ConversationModel, { nullable: true })
@@ -221,6 +233,32 @@ export class ConversationResolver {
     return ctx.loaders.myMembership(actor).load(c.id);
   }
 
+  @ResolveField(() => Boolean)
+  async viewerIsMember(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<boolean> {
+    return !!(await this.member(ctx, actor, c));
+  }
+
+  @ResolveField(() => ConversationExitModel, { nullable: true })
+  async viewerExit(
+    @Parent() c: Conversation,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<ConversationExitModel | null> {
+    if (await this.member(ctx, actor, c)) return null;
+    const exit = await this.queries.exit(actor, c);
+    if (!exit) return null;
+    const by = exit.actorId ? await ctx.loaders.users(actor).load(exit.actorId) : null;
+    return {
+      change: exit.change === 'LEFT' ? MembershipChangeEnum.LEFT : MembershipChangeEnum.REMOVED,
+      at: exit.exitedAt,
+      by,
+    };
+  }
+
   @ResolveField(() => MemberRoleEnum, { nullable: true })
   async myRole(
     @Parent() c: Conversation,
@@ -300,8 +338,10 @@ export class ConversationResolver {
     @CurrentActor() actor: Authenticated,
     @GqlCtx() ctx: GqlContext,
   ): Promise<Message | null> {
-    const member = c.lastMessageId ? await this.member(ctx, actor, c) : null;
-    if (!c.lastMessageId || !member) return null;
+    if (!c.lastMessageId) return null;
+    const member = await this.member(ctx, actor, c);
+    // A former member's preview: the latest message they may still read.
+    if (!member) return c.kind === 'CHANNEL' ? null : this.messages.formerPreview(actor, c);
     const message = await ctx.loaders.messages(actor).load(c.lastMessageId);
     // Not shown when it predates the member's visible history (history visibility).
     return message && message.seq > member.historyFromSeq ? message : null;

@@ -50,6 +50,22 @@ export class MemberRecord {
   @Prop({ type: Boolean, default: false })
   archived!: boolean;
 
+  /**
+   * Former-member record (FormerMember): the closed periods of past memberships the user keeps
+   * reading, and how the latest one ended. Kept when the member is added again.
+   */
+  @Prop({ type: [{ _id: false, fromSeq: Number, toSeq: Number }], default: undefined })
+  readPeriods?: { fromSeq: number; toSeq: number }[];
+
+  @Prop({ type: String, enum: ['REMOVED', 'LEFT'] })
+  exitChange?: 'REMOVED' | 'LEFT';
+
+  @Prop({ type: String })
+  exitActorId?: string | null;
+
+  @Prop({ type: Date })
+  exitedAt?: Date;
+
   /** Seq of the last MEMBERSHIP_CHANGED entry applied to this member (its commit mark). */
   @Prop({ type: Number, default: 0 })
   opSeq!: number;
@@ -72,6 +88,11 @@ MemberSchema.index(
 MemberSchema.index(
   { tenantId: 1, userId: 1, lastActivityAt: -1, conversationId: 1 },
   { name: 'tenant_user_activity', partialFilterExpression: { active: true } },
+);
+// The conversations a user left or was removed from, latest first.
+MemberSchema.index(
+  { tenantId: 1, userId: 1, exitedAt: -1 },
+  { name: 'tenant_user_exited', partialFilterExpression: { active: false } },
 );
 // A conversation's members by join time.
 MemberSchema.index(

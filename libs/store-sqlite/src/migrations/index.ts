@@ -6,6 +6,7 @@ import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
+import { formerMembersMigration } from './009-former-members';
 import { attachmentRetentionMigration } from './010-attachment-retention';
 import { Migration } from './migration';
 
@@ -22,5 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   logEntryDetailsMigration,
   channelDescriptionAndNamesMigration,
   attachmentsMigration,
+  formerMembersMigration,
   attachmentRetentionMigration,
 ];

@@ -456,6 +456,69 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         ).toBeNull();
       });
 
+      it('keeps a former member’s read periods across removals, leaving and re-adds', async () => {
+        const t = aTenantId();
+        const [owner, bob, cyd] = await seedUsers(store(), t, 3);
+        const input = aConversation(t, { historyVisibility: 'SINCE_JOINED' });
+        await store().conversations.create(input, [
+          { userId: owner.id, role: 'OWNER' },
+          { userId: bob.id, role: 'MEMBER' },
+        ]);
+        const repo = store().conversations;
+        expect(await repo.getFormerMember(t, input.id, bob.id)).toBeNull();
+        const removedAt = nextTime();
+        const removed = await repo.removeMember(
+          t,
+          input.id,
+          bob.id,
+          'REMOVED',
+          removedAt,
+          owner.id,
+        );
+        expect(removed?.event.seq).toBe(1);
+        expect(await repo.getFormerMember(t, input.id, bob.id)).toMatchObject({
+          userId: bob.id,
+          periods: [{ fromSeq: 0, toSeq: 1 }],
+          change: 'REMOVED',
+          actorId: owner.id,
+          exitedAt: removedAt,
+        });
+        expect(await repo.listFormerIdsForUser(t, bob.id, 10)).toEqual([input.id]);
+        expect(await repo.listFormerIdsForUser(t, owner.id, 10)).toEqual([]);
+        // Removing someone who is not a member records nothing.
+        expect(await repo.removeMember(t, input.id, cyd.id, 'REMOVED', nextTime())).toBeNull();
+        expect(await repo.getFormerMember(t, input.id, cyd.id)).toBeNull();
+        // Added again (seq 2, SINCE_JOINED): the record stays, the conversation is no longer former.
+        await repo.addMembers(t, input.id, [member(bob)], nextTime(), owner.id);
+        expect((await repo.getFormerMember(t, input.id, bob.id))?.periods).toEqual([
+          { fromSeq: 0, toSeq: 1 },
+        ]);
+        expect(await repo.listFormerIdsForUser(t, bob.id, 10)).toEqual([]);
+        // Leaving (seq 4, after Cyd's ADDED at 3) closes the second period; nothing lies between
+        // the two (seq 2 is Bob's own ADDED), so they make one.
+        await repo.addMembers(t, input.id, [member(cyd)], nextTime(), owner.id);
+        await repo.removeMember(t, input.id, bob.id, 'LEFT', nextTime(), bob.id);
+        expect(await repo.getFormerMember(t, input.id, bob.id)).toMatchObject({
+          periods: [{ fromSeq: 0, toSeq: 4 }],
+          change: 'LEFT',
+          actorId: bob.id,
+        });
+        expect(await repo.listFormerIdsForUser(t, bob.id, 10)).toEqual([input.id]);
+        // Removed again after a gap: the gap stays out of the periods.
+        await repo.addMembers(t, input.id, [member(bob)], nextTime(), owner.id); // seq 5
+        await repo.removeMember(t, input.id, bob.id, 'REMOVED', nextTime(), owner.id); // 6
+        await repo.removeMember(t, input.id, cyd.id, 'REMOVED', nextTime(), owner.id); // 7
+        await repo.addMembers(t, input.id, [member(bob)], nextTime(), owner.id); // 8
+        await repo.removeMember(t, input.id, bob.id, 'REMOVED', nextTime(), owner.id); // 9
+        expect((await repo.getFormerMember(t, input.id, bob.id))?.periods).toEqual([
+          { fromSeq: 0, toSeq: 6 },
+          { fromSeq: 8, toSeq: 9 },
+        ]);
+        // Another tenant learns nothing.
+        expect(await repo.getFormerMember(aTenantId(), input.id, bob.id)).toBeNull();
+        expect(await repo.listFormerIdsForUser(aTenantId(), bob.id, 10)).toEqual([]);
+      });
+
       it('sets who may mention everyone with a CONVERSATION_CHANGED entry', async () => {
         const t = aTenantId();
         const group = await store().conversations.create(aConversation(t), []);

@@ -27,7 +27,7 @@ export class ConversationNotices {
     private readonly access: ConversationAccess,
   ) {}
 
-  /** Notices with seq > `after`, forward, as far as the member's history visibility reaches. */
+  /** Notices with seq > `after`, forward, within the reader's periods of history. */
   async list(
     actor: Actor,
     conversationId: string,
@@ -36,17 +36,23 @@ export class ConversationNotices {
   ): Promise<NoticePage> {
     if (after !== null && after !== undefined && (!Number.isInteger(after) || after < 0))
       throw invalid('after', 'after must be a non-negative integer');
-    const { conversation, member } = await this.access.member(actor, conversationId);
+    // A former member reads the lines of their periods, their own REMOVED or LEFT included.
+    const { conversation, periods } = await this.access.reader(actor, conversationId);
     const limit = pageSize(first, MAX_NOTICES_PAGE);
-    // Under SINCE_JOINED the history starts after the member's own ADDED entry; that entry itself
-    // is shown ("Ada added you"), as the first line of what they see.
-    const start = Math.max(0, member.historyFromSeq - 1);
-    const rows = await this.conversations.listNotices(
-      actor.tenantId,
-      conversation.id,
-      Math.max(after ?? 0, start),
-      limit + 1,
-    );
+    // Under SINCE_JOINED a period starts at the member's own ADDED entry; that entry itself is
+    // shown ("Ada added you"), as the first line of what they see.
+    const rows: NoticeEvent[] = [];
+    for (const period of periods) {
+      if (rows.length > limit) break;
+      if (period.toSeq !== null && period.toSeq <= (after ?? 0)) continue;
+      const found = await this.conversations.listNotices(
+        actor.tenantId,
+        conversation.id,
+        Math.max(after ?? 0, period.fromSeq - 1),
+        limit + 1 - rows.length,
+      );
+      rows.push(...found.filter((n) => period.toSeq === null || n.seq <= period.toSeq));
+    }
     return { notices: rows.slice(0, limit), hasNextPage: rows.length > limit };
   }
 }

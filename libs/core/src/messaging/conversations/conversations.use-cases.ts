@@ -31,6 +31,7 @@ import {
 } from '../conversation';
 import { ConversationRepository, MemberMutation, NewMember } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
+import { FormerMember } from '../read-periods';
 
 const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
@@ -413,6 +414,30 @@ export class ConversationQueries {
     id: string,
   ): Promise<{ conversation: Conversation; member: Member | null } | null> {
     return this.access.visible(actor, id);
+  }
+
+  /**
+   * Conversations the actor left or was removed from and reads read-only (latest exit first), so
+   * a client lists them after a reload too.
+   */
+  async former(actor: Actor, first: number | null | undefined): Promise<Conversation[]> {
+    const ids = await this.conversations.listFormerIdsForUser(
+      actor.tenantId,
+      actor.userId,
+      pageSize(first, 50),
+    );
+    if (ids.length === 0) return [];
+    const found = new Map(
+      (await this.conversations.findByIds(actor.tenantId, ids)).map((c) => [c.id, c]),
+    );
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** How the actor's membership ended, while they are a former member; null otherwise. */
+  async exit(actor: Actor, conversation: Conversation): Promise<FormerMember | null> {
+    if (await this.conversations.getMember(actor.tenantId, conversation.id, actor.userId))
+      return null;
+    return this.conversations.getFormerMember(actor.tenantId, conversation.id, actor.userId);
   }
 
   async channels(

@@ -54,28 +54,37 @@ export class MessageQueries {
     }
     if ((args.first ?? null) !== null && (args.last ?? null) !== null)
       throw invalid('first', 'use either first or last');
-    const { conversation, member } = await this.access.member(actor, conversationId);
+    // A former member reads what they could read while a member (docs/history-visibility.md).
+    const { conversation, periods } = await this.access.reader(actor, conversationId);
     const forward =
       (args.first ?? null) !== null ||
       ((args.after ?? null) !== null && (args.last ?? null) === null);
     const limit = pageSize(forward ? args.first : (args.last ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-    // History visibility: nothing at or before the member's history start (docs/realtime.md).
-    const start = member.historyFromSeq;
+    // History visibility: only seqs within the reader's periods (nothing before their history
+    // start, nothing from while they were out). Messages never sit at a period's start (that seq
+    // is the ADDED entry), so the start works as an exclusive bound.
+    const start = periods[0]?.fromSeq ?? 0;
+    const lastOpen = periods[periods.length - 1];
+    const end = lastOpen?.toSeq ?? conversation.lastSeq;
     const after = Math.max(args.after ?? 0, start);
-    const range = forward
-      ? {
-          afterSeq: after,
-          beforeSeq: args.before ?? undefined,
-          limit: limit + 1,
-          direction: 'forward' as const,
-        }
-      : {
-          afterSeq: after > 0 ? after : undefined,
-          beforeSeq: args.before ?? undefined,
-          limit: limit + 1,
-          direction: 'backward' as const,
-        };
-    const rows = await this.messages.listBySeq(actor.tenantId, conversation.id, range);
+    const rows: Message[] = [];
+    for (const period of forward ? periods : [...periods].reverse()) {
+      if (rows.length > limit) break;
+      const low = Math.max(args.after ?? 0, period.fromSeq);
+      const high = Math.min(
+        args.before ?? Number.MAX_SAFE_INTEGER,
+        period.toSeq === null ? Number.MAX_SAFE_INTEGER : period.toSeq + 1,
+      );
+      if (high - low <= 1) continue;
+      rows.push(
+        ...(await this.messages.listBySeq(actor.tenantId, conversation.id, {
+          afterSeq: low > 0 ? low : undefined,
+          beforeSeq: high === Number.MAX_SAFE_INTEGER ? undefined : high,
+          limit: limit + 1 - rows.length,
+          direction: forward ? 'forward' : 'backward',
+        })),
+      );
+    }
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
     if (!forward) page.reverse();
@@ -83,10 +92,23 @@ export class MessageQueries {
     return {
       messages: page,
       hasPreviousPage: forward ? after > start : more,
-      hasNextPage: forward
-        ? more
-        : args.before !== undefined && args.before !== null && last < conversation.lastSeq,
+      hasNextPage: forward ? more : args.before !== undefined && args.before !== null && last < end,
     };
+  }
+
+  /**
+   * A former member's list preview: the latest message within their periods; null for anyone
+   * else who is not a member.
+   */
+  async formerPreview(actor: Actor, conversation: Conversation): Promise<Message | null> {
+    const former = await this.conversations.getFormerMember(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+    );
+    if (!former) return null;
+    const page = await this.history(actor, conversation.id, { last: 1 });
+    return page.messages[0] ?? null;
   }
 
   async search(
