@@ -116,6 +116,7 @@ export class SendMessages {
       mentions,
       createdAt: this.clock.now(),
     });
+    if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
@@ -306,6 +307,30 @@ export class Receipts {
       user,
     });
     return true;
+  }
+}
+
+/**
+ * A clientMessageId names one message: reusing it for another conversation, another body or
+ * another reply is a CONFLICT, never a silent answer with the first message. A message edited
+ * or deleted since keeps answering retries (its original body is no longer known).
+ */
+function checkTrueRetry(
+  existing: Message,
+  conversationId: string,
+  body: string,
+  replyToId: string | null,
+): void {
+  const unchanged = existing.editedAt === null && existing.deletedAt === null;
+  if (
+    existing.conversationId !== conversationId ||
+    (unchanged && (existing.body !== body || existing.replyToId !== replyToId))
+  ) {
+    throw new DomainError(
+      'CONFLICT',
+      'this clientMessageId was already used for a different message; use a new one',
+      { field: 'clientMessageId', reason: 'CLIENT_MESSAGE_ID_REUSED' },
+    );
   }
 }
 
