@@ -1,3 +1,4 @@
+import { TICK_LABEL, Tick } from './delivery-state';
 import { memo, useContext, useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import {
@@ -21,8 +22,10 @@ export interface BubbleProps {
   showSender: boolean;
   showAvatar: boolean;
   grouped: boolean;
-  /** Read state shown under my newest message: undefined for others'. */
-  seen?: { kind: 'direct' | 'group'; count: number };
+  /** Delivery line shown under my newest message ("Delivered", "Seen by 2"…): undefined for others'. */
+  seen?: string;
+  /** The tick on each of my messages: undefined for others'. */
+  tick?: Tick;
   highlighted: boolean;
   onReply: (m: MessageFieldsFragment) => void;
   onEdit: (m: MessageFieldsFragment) => void;
@@ -54,6 +57,7 @@ export const MessageBubble = memo(function MessageBubble({
   showAvatar,
   grouped,
   seen,
+  tick,
   highlighted,
   onReply,
   onEdit,
@@ -152,11 +156,12 @@ export const MessageBubble = memo(function MessageBubble({
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
                 <span
-                  className="msg__tick"
+                  className={`msg__tick msg__tick--${tick ?? 'sent'}`}
                   role="img"
-                  aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}
+                  aria-label={TICK_LABEL[tick ?? 'sent']}
+                  data-tick={tick ?? 'sent'}
                 >
-                  <Icon name={seen && seen.count > 0 ? 'checks' : 'check'} size={14} />
+                  <Icon name={tick && tick !== 'sent' ? 'checks' : 'check'} size={14} />
                 </span>
               )}
             </span>
@@ -279,7 +284,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         {seen && (
           <div className="msg__seen" aria-live="polite">
-            {seen.count > 0 ? (seen.kind === 'direct' ? 'Seen' : `Seen by ${seen.count}`) : 'Sent'}
+            {seen}
           </div>
         )}
       </div>

@@ -1,6 +1,7 @@
 // The scrolling history: loads older pages when scrolled to the top (keeping the reading
 // position), follows new messages when at the bottom, offers "jump to latest" otherwise,
 // and marks the conversation read when its end is on screen.
+import { deliveryCounts, deliveryLine, tickFor } from './delivery-state';
 import {
   forwardRef,
   Fragment,
@@ -314,16 +315,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
 
   useImperativeHandle(ref, () => ({ jumpTo, scrollToBottom }), [jumpTo, scrollToBottom]);
 
-  // My newest delivered message carries the read state.
+  // Each of my messages shows a tick (sent, delivered, read); my newest one also a line.
   const lastMine = [...messages].reverse().find((m) => m.sender.id === myUserId && !m.deletedAt);
-  const seenFor = (m: MessageFieldsFragment) => {
-    if (m !== lastMine) return undefined;
-    const live = realtime.receipts.readersAtLeast(conversationId, m.seq, myUserId);
-    return {
-      kind: conversation.kind === 'DIRECT' ? ('direct' as const) : ('group' as const),
-      count: Math.max(m.readBy, live),
-    };
-  };
+  const countsFor = (m: MessageFieldsFragment) =>
+    deliveryCounts(m, {
+      read: realtime.receipts.readersAtLeast(conversationId, m.seq, myUserId),
+      delivered: realtime.receipts.receiversAtLeast(conversationId, m.seq, myUserId),
+    });
+  const tickOf = (m: MessageFieldsFragment) =>
+    m.sender.id === myUserId
+      ? tickFor(conversation.kind, conversation.memberCount, countsFor(m))
+      : undefined;
+  const seenFor = (m: MessageFieldsFragment) =>
+    m === lastMine ? deliveryLine(conversation.kind, countsFor(m)) : undefined;
 
   if (error && !data) {
     return (
@@ -411,6 +415,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
                   showSender={!grouped && conversation.kind !== 'DIRECT'}
                   showAvatar={lastOfGroup && conversation.kind !== 'DIRECT'}
                   seen={seenFor(m)}
+                  tick={tickOf(m)}
                   highlighted={highlight === m.id}
                   onReply={onReply}
                   onEdit={onEdit}

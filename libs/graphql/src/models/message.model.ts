@@ -58,6 +58,14 @@ export class MessageModel {
   )
   @Field(() => Int, { description: 'Members other than the sender who have read it.' })
   readBy!: number;
+  @SameForEveryViewer(
+    'counts the members who received the message: the actor only scopes the count to the tenant',
+  )
+  @Field(() => Int, {
+    description:
+      'Members other than the sender who received it (a client of theirs called markDelivered up to its seq, or they read it). With readBy: sent, delivered and read ticks.',
+  })
+  deliveredTo!: number;
 }
 
 @ObjectType('MessageEdge')

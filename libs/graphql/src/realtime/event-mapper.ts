@@ -2,6 +2,7 @@ import { RealtimeEvent, StreamItem } from '@chatter/core';
 import {
   ChatEventObject,
   ConversationChangedModel,
+  DeliveryReceiptModel,
   MembershipChangedModel,
   MessageAddedModel,
   MessageUpdatedModel,
@@ -34,6 +35,12 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
       return make(MessageUpdatedModel, { message: event.message, seq: event.seq });
     case 'READ_RECEIPT':
       return make(ReadReceiptModel, {
+        conversationId: event.conversationId,
+        userId: event.userId,
+        seq: event.seq,
+      });
+    case 'DELIVERY_RECEIPT':
+      return make(DeliveryReceiptModel, {
         conversationId: event.conversationId,
         userId: event.userId,
         seq: event.seq,

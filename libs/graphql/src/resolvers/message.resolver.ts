@@ -170,4 +170,9 @@ export class MessageResolver {
   readBy(@Parent() m: Message, @CurrentActor() actor: Authenticated): Promise<number> {
     return this.queries.readBy(actor, m);
   }
+
+  @ResolveField(() => Int)
+  deliveredTo(@Parent() m: Message, @CurrentActor() actor: Authenticated): Promise<number> {
+    return this.queries.deliveredTo(actor, m);
+  }
 }

@@ -1,4 +1,4 @@
-import { checkEmoji } from '../../messaging/messages/emoji';
+import { checkEmoji } from '../../shared/emoji';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { invalid, notFound } from '../../shared/domain-error';

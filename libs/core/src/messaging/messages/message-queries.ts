@@ -142,6 +142,15 @@ export class MessageQueries {
     );
   }
 
+  deliveredTo(actor: Actor, message: Message): Promise<number> {
+    return this.conversations.countDelivered(
+      actor.tenantId,
+      message.conversationId,
+      message.seq,
+      message.senderId,
+    );
+  }
+
   unreadCount(actor: Actor, conversation: Conversation, member: Member | null): Promise<number> {
     if (!member) return Promise.resolve(0);
     return this.messages.countUnread(

@@ -18,7 +18,7 @@ import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
-import { checkEmoji } from './emoji';
+import { checkEmoji } from '../../shared/emoji';
 import { ResolveMentions } from '../mentions/resolve-mentions';
 import { announceSeenChanged } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
@@ -260,6 +260,11 @@ export class Receipts {
     return conversation;
   }
 
+  /**
+   * Moves my delivered pointer to `seq` (never back). A seq past the end of the conversation's
+   * log is refused (`reason: 'SEQ_PAST_END'`). When the pointer moved, the members of a direct
+   * chat or group are told (DELIVERY_RECEIPT), so senders see their messages delivered.
+   */
   async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
     checkSeq(seq);
     await enforceRateLimit(
@@ -268,9 +273,29 @@ export class Receipts {
       this.settings.deliveredPerUser,
       'delivery receipts',
     );
-    const { conversation } = await this.access.member(actor, conversationId);
-    if (seq > conversation.lastSeq) throw invalid('seq', 'seq is past the end of the conversation');
-    await this.conversations.advanceDelivered(actor.tenantId, conversation.id, actor.userId, seq);
+    const { conversation, member } = await this.access.member(actor, conversationId);
+    if (seq > conversation.lastSeq) {
+      throw new DomainError('VALIDATION_FAILED', 'seq is past the end of the conversation', {
+        field: 'seq',
+        reason: 'SEQ_PAST_END',
+        lastSeq: conversation.lastSeq,
+      });
+    }
+    const updated = await this.conversations.advanceDelivered(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+      seq,
+    );
+    if (updated && updated.deliveredSeq > member.deliveredSeq && conversation.kind !== 'CHANNEL') {
+      await this.publisher.toConversation({
+        type: 'DELIVERY_RECEIPT',
+        tenantId: actor.tenantId,
+        conversationId: conversation.id,
+        userId: actor.userId,
+        seq: updated.deliveredSeq,
+      });
+    }
     return true;
   }
 

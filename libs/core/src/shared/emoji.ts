@@ -1,4 +1,4 @@
-import { invalid } from '../../shared/domain-error';
+import { invalid } from './domain-error';
 
 // Unicode's recommended-for-general-interchange emoji (single code points, keycaps like 1️⃣,
 // flags, skin-tone modifier and ZWJ sequences). Built at run time: the `v` flag is newer than
