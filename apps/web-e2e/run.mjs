@@ -975,6 +975,37 @@ const standalone = [
     },
   ],
   [
+    'delivery ticks: sent, delivered while the chat is closed, seen once opened',
+    async () => {
+      const rae = await signUp('rae', 'Rae Tanaka', { phone: '+14155550171' });
+      const sol = await signUp('sol', 'Sol Reyes', { phone: '+14155550172' });
+      await startChatByPhone(rae.page, sol.phone);
+      await send(rae.page, 'Are you there?');
+      await sol.page.locator('a.conv-item', { hasText: 'Rae Tanaka' }).waitFor();
+      // Sol's app is online but the chat is not open: the next message is delivered, not seen.
+      await send(rae.page, 'Lunch at noon 🍜');
+      const tick = message(rae.page, 'Lunch at noon').locator('.msg__tick');
+      await eventually(async () => (await tick.getAttribute('data-tick')) === 'delivered', {
+        timeout: 15_000,
+        message: 'the tick shows delivered',
+      });
+      assertEqual(await tick.getAttribute('aria-label'), 'Delivered', 'the tick is labelled');
+      await message(rae.page, 'Lunch at noon')
+        .locator('.msg__seen', { hasText: 'Delivered' })
+        .waitFor();
+      if (!args.has('--no-screenshots')) await shot(rae.page, 'desktop-light-delivered');
+      await openConversation(sol.page, 'Rae Tanaka');
+      await eventually(async () => (await tick.getAttribute('data-tick')) === 'read', {
+        timeout: 15_000,
+        message: 'the tick shows read',
+      });
+      await message(rae.page, 'Lunch at noon').locator('.msg__seen', { hasText: 'Seen' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(rae.page, 'desktop-light-seen');
+      await rae.context.close();
+      await sol.context.close();
+    },
+  ],
+  [
     'search across all conversations from the chat list opens the conversation at the message',
     async () => {
       const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });
