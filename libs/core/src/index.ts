@@ -17,6 +17,7 @@ export * from './messaging/message.repository';
 export * from './messaging/mention-syntax';
 export * from './messaging/mention-all-policy';
 export * from './messaging/mentions/resolve-mentions';
+export * from './messaging/search';
 export * from './events/event-bus.port';
 export * from './events/presence.port';
 export * from './events/user-activity.port';

@@ -22,7 +22,12 @@ import { ConversationLog } from './conversation-log';
 import { toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
-import { createTenantSearchIndex, indexedTenants, searchTableOf } from './tenant-search-index';
+import {
+  createTenantSearchIndex,
+  indexedTenants,
+  searchTableOf,
+  trigramTableOf,
+} from './tenant-search-index';
 
 type ReactionGroupRow = {
   message_id: string;
@@ -34,9 +39,8 @@ type ReactionGroupRow = {
 };
 type SearchRow = MessageRow & { score: number };
 type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
-type SearchStatement = Statement<[string, string, number, number], SearchRow>;
-type SearchInStatement = Statement<[string, string, string, number, number], SearchRow>;
-/** Prepared search statements kept per tenant (each tenant has its own index table). */
+type SearchStatement = Statement<(string | number)[], SearchRow>;
+/** Prepared search statements kept, by SQL (per tenant and query shape). */
 const MAX_SEARCH_STATEMENTS = 1000;
 
 export class SqliteMessageRepository extends MessageRepository {
@@ -44,10 +48,7 @@ export class SqliteMessageRepository extends MessageRepository {
   /** Tenants whose search index exists (created with a tenant's first message). */
   private readonly indexed: Set<string>;
   private readonly ensureIndexTx: (tenantId: string) => void;
-  private readonly searchStatements = new Map<
-    string,
-    { all: SearchStatement; within: SearchInStatement }
-  >();
+  private readonly searchStatements = new Map<string, SearchStatement>();
   private readonly appendTx: (input: NewMessage) => AppendResult;
   private readonly editTx: (
     t: string,
@@ -275,11 +276,44 @@ export class SqliteMessageRepository extends MessageRepository {
   ): Promise<SearchHit[]> {
     const match = toFtsQuery(query);
     if (match === null || limit <= 0 || !this.hasSearchIndex(tenantId)) return [];
-    const statements = this.searchStatementsOf(tenantId);
-    const rows =
-      conversationId === null
-        ? statements.all.all(match, userId, limit, offset)
-        : statements.within.all(match, userId, conversationId, limit, offset);
+    const words = searchTableOf(tenantId);
+    const trigrams = trigramTableOf(tenantId);
+    // The best-ranked index leads (its bm25 orders the hits); the others filter.
+    const lead = match.words !== null ? words : match.trigrams !== null ? trigrams : null;
+    const params: (string | number)[] = [];
+    const where: string[] = [];
+    if (lead !== null) {
+      where.push(`${lead} MATCH ?`);
+      params.push(lead === words ? match.words! : match.trigrams!);
+    }
+    if (lead === words && match.trigrams !== null) {
+      where.push(`m.pk IN (SELECT rowid FROM ${trigrams} WHERE ${trigrams} MATCH ?)`);
+      params.push(match.trigrams);
+    }
+    // One or two characters of an unsegmented script: too short for trigrams, found in the body.
+    for (const s of match.short) {
+      where.push('instr(m.body, ?) > 0');
+      params.push(s);
+    }
+    // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
+    const sql = `SELECT ${prefixed('m')}, ${lead ? `bm25(${lead})` : '0'} AS score
+      FROM ${lead ? `${lead} JOIN messages m ON m.pk = ${lead}.rowid` : 'messages m'}
+      WHERE ${where.join(' AND ')} AND m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM members mm
+          WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
+            AND m.seq > mm.history_from_seq)
+        ${conversationId === null ? '' : 'AND m.conversation_id = ?'}
+      ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
+    params.push(userId);
+    if (conversationId !== null) params.push(conversationId);
+    params.push(limit, offset);
+    let statement = this.searchStatements.get(sql);
+    if (!statement) {
+      if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
+      statement = this.db.prepare<(string | number)[], SearchRow>(sql);
+      this.searchStatements.set(sql, statement);
+    }
+    const rows = statement.all(...params);
     // bm25() is lower-is-better; expose a higher-is-better rank.
     return rows.map((r) => ({ message: toMessage(r), rank: -r.score }));
   }
@@ -298,29 +332,6 @@ export class SqliteMessageRepository extends MessageRepository {
     if (!TENANT_ID_PATTERN.test(tenantId) || !indexedTenants(this.db).has(tenantId)) return false;
     this.indexed.add(tenantId);
     return true;
-  }
-
-  private searchStatementsOf(tenantId: string) {
-    let statements = this.searchStatements.get(tenantId);
-    if (!statements) {
-      if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
-      const table = searchTableOf(tenantId);
-      // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
-      const sql = (inConversation: boolean) => `SELECT ${prefixed('m')}, bm25(${table}) AS score
-        FROM ${table} JOIN messages m ON m.pk = ${table}.rowid
-        WHERE ${table} MATCH ? AND m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
-          AND EXISTS (SELECT 1 FROM members mm
-            WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
-              AND m.seq > mm.history_from_seq)
-          ${inConversation ? 'AND m.conversation_id = ?' : ''}
-        ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
-      statements = {
-        all: this.db.prepare<[string, string, number, number], SearchRow>(sql(false)),
-        within: this.db.prepare<[string, string, string, number, number], SearchRow>(sql(true)),
-      };
-      this.searchStatements.set(tenantId, statements);
-    }
-    return statements;
   }
 }
 
