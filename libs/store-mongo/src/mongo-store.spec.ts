@@ -94,7 +94,6 @@ function stallOnce(
 }
 
 describe.skipIf(!hasMongo)('MongoDB store', () => {
-
   beforeAll(async () => {
     mongo = await startMongo();
   });
@@ -147,9 +146,10 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         expect(
           messageIndexes.filter((i) => Object.values(i['key'] as object).includes('text')),
         ).toEqual([]);
-        expect(
-          messageIndexes.find((i) => i['name'] === 'tenant_search_tokens')?.['key'],
-        ).toEqual({ tenantId: 1, searchTokens: 1 });
+        expect(messageIndexes.find((i) => i['name'] === 'tenant_search_tokens')?.['key']).toEqual({
+          tenantId: 1,
+          searchTokens: 1,
+        });
         expect(await indexes('conversation_events')).toEqual(
           expect.arrayContaining([
             { key: { tenantId: 1, conversationId: 1, seq: 1 }, unique: true, partial: null },
