@@ -5,7 +5,7 @@ import { SearchTerm } from './search-query';
 export const MAX_PREFIX = 12;
 const MAX_TOKENS = 4000;
 const WORD =
-  /[\p{L}\p{N}\p{M}\p{Co}]+|(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\u200d\ufe0f\p{Emoji_Modifier}\p{Extended_Pictographic}\p{Regional_Indicator}]*/gu;
+  /[\p{L}\p{N}\p{M}\p{Co}]+|(?:\p{Extended_Pictographic}|\p{Regional_Indicator})(?:\u200d|\ufe0f|\p{Emoji_Modifier}|\p{Extended_Pictographic}|\p{Regional_Indicator})*/gu;
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** Runs of one kind: unsegmented (CJK, Thai, emoji) apart from spaced words. */
