@@ -50,11 +50,12 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NOT_BEFORE = '(?<![\\p{L}\\p{N}\\p{M}\\p{Co}])';
 const NOT_AFTER = '(?![\\p{L}\\p{N}\\p{M}\\p{Co}])';
 
-/** A global regular expression finding the term in folded text. */
+/** A global regular expression finding the term in folded text (a word: the whole word it starts). */
 export function termPattern(term: SearchTerm): RegExp {
   switch (term.kind) {
     case 'word':
-      return new RegExp(`${NOT_BEFORE}${escape(term.text)}`, 'gu');
+      // The whole word it starts, so a highlight covers `fox` for `fo`.
+      return new RegExp(`${NOT_BEFORE}${escape(term.text)}[\\p{L}\\p{N}\\p{M}\\p{Co}]*`, 'gu');
     case 'phrase':
       return new RegExp(
         `${NOT_BEFORE}${term.words.map(escape).join('[^\\p{L}\\p{N}\\p{M}\\p{Co}]+')}${NOT_AFTER}`,
