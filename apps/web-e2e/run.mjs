@@ -1006,6 +1006,41 @@ const standalone = [
     },
   ],
   [
+    'search in every script: Japanese, Thai, emoji and accents, with the matches marked',
+    async () => {
+      const uma = await signUp('uma', 'Uma Sato', { phone: '+14155550173' });
+      const vic = await signUp('vic', 'Vic Laurent', { phone: '+14155550174' });
+      await startChatByPhone(uma.page, vic.phone);
+      for (const body of [
+        '東京で会いましょう',
+        'สวัสดีครับ ยินดีต้อนรับ',
+        'Party tonight 🎉 at the Café Crème',
+        'Nothing to see here',
+      ])
+        await send(uma.page, body);
+      await waitForBodies(uma.page, ['Nothing to see here'], 'Uma');
+      await vic.page.locator('a.conv-item', { hasText: 'Uma Sato' }).waitFor();
+      const region = vic.page.getByRole('region', { name: 'Messages' });
+      const marks = region.locator('.search-result mark');
+      for (const [query, expected] of [
+        ['東京', ['東京']],
+        ['ยินดี', ['ยินดี']],
+        ['cafe creme', ['Café', 'Crème']],
+        ['🎉', ['🎉']],
+      ]) {
+        await vic.page.getByLabel('Search conversations').fill(query);
+        await eventually(
+          async () => JSON.stringify(await marks.allTextContents()) === JSON.stringify(expected),
+          { message: `${query} marks ${JSON.stringify(expected)}` },
+        );
+      }
+      assertEqual(await region.locator('.search-result').count(), 1, 'one message matches');
+      if (!args.has('--no-screenshots')) await shot(vic.page, 'desktop-light-search-scripts');
+      await uma.context.close();
+      await vic.context.close();
+    },
+  ],
+  [
     'search across all conversations from the chat list opens the conversation at the message',
     async () => {
       const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });
