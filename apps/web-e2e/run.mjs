@@ -1006,6 +1006,31 @@ const standalone = [
     },
   ],
   [
+    'formatting: bold, italic, strike, code, quotes and lists render as elements, markup as text',
+    async () => {
+      const wes = await signUp('wes', 'Wes Moreau', { phone: '+14155550175' });
+      const xia = await signUp('xia', 'Xia Chen', { phone: '+14155550176' });
+      await startChatByPhone(wes.page, xia.phone);
+      await send(wes.page, 'Plan: *bold* _calm_ ~late~ `npm test` <img src=x onerror=alert(1)>');
+      const box = wes.page.getByLabel('Message', { exact: true });
+      await box.fill('> quoted line\n- first\n- second');
+      await box.press('Enter');
+      await openConversation(xia.page, 'Wes Moreau');
+      const plan = message(xia.page, 'Plan:');
+      await plan.locator('strong', { hasText: 'bold' }).waitFor();
+      assertEqual(await plan.locator('em').textContent(), 'calm', 'italic');
+      assertEqual(await plan.locator('s').textContent(), 'late', 'strike');
+      assertEqual(await plan.locator('code').textContent(), 'npm test', 'inline code');
+      assertEqual(await plan.locator('img').count(), 0, 'markup in a body stays text');
+      const list = message(xia.page, 'quoted line');
+      await list.locator('blockquote', { hasText: 'quoted line' }).waitFor();
+      assertEqual(await list.locator('ul li').allTextContents(), ['first', 'second'], 'list items');
+      if (!args.has('--no-screenshots')) await shot(xia.page, 'desktop-light-formatting');
+      await wes.context.close();
+      await xia.context.close();
+    },
+  ],
+  [
     'search in every script: Japanese, Thai, emoji and accents, with the matches marked',
     async () => {
       const uma = await signUp('uma', 'Uma Sato', { phone: '+14155550173' });
@@ -1025,8 +1050,8 @@ const standalone = [
       for (const [query, expected] of [
         ['東京', ['東京']],
         ['ยินดี', ['ยินดี']],
-        ['cafe creme', ['Café', 'Crème']],
         ['🎉', ['🎉']],
+        ['cafe creme', ['Café', 'Crème']],
       ]) {
         await vic.page.getByLabel('Search conversations').fill(query);
         await eventually(

@@ -1,3 +1,4 @@
+import { FormattedBody } from '../formatting/formatted-body';
 import { TICK_LABEL, Tick } from './delivery-state';
 import { memo, useContext, useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
@@ -10,7 +11,6 @@ import {
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
-import { MentionText } from '../mentions/mention-body';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 
@@ -143,7 +143,7 @@ export const MessageBubble = memo(function MessageBubble({
               <span className="msg__body msg__body--deleted">This message was deleted</span>
             ) : (
               <span className="msg__body">
-                <MentionText
+                <FormattedBody
                   body={m.body ?? ''}
                   mentions={m.mentions}
                   mentionsAll={m.mentionsAll}
