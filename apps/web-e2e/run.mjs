@@ -981,7 +981,17 @@ const standalone = [
       const sol = await signUp('sol', 'Sol Reyes', { phone: '+14155550172' });
       await startChatByPhone(rae.page, sol.phone);
       await send(rae.page, 'Are you there?');
-      await sol.page.locator('a.conv-item', { hasText: 'Rae Tanaka' }).waitFor();
+      // A stranger's chat is a message request: Sol accepts it (until then ticks tell Rae nothing).
+      await openConversation(sol.page, 'Rae Tanaka');
+      await sol.page
+        .getByRole('region', { name: 'Message request' })
+        .getByRole('button', { name: 'Accept' })
+        .click();
+      await sol.page
+        .getByRole('region', { name: 'Message request' })
+        .waitFor({ state: 'detached' });
+      await sol.page.goto(`${api.url}/#/`);
+      await sol.page.getByRole('heading', { name: 'Chats' }).waitFor();
       // Sol's app is online but the chat is not open: the next message is delivered, not seen.
       await send(rae.page, 'Lunch at noon 🍜');
       const tick = message(rae.page, 'Lunch at noon').locator('.msg__tick');

@@ -54,6 +54,18 @@ describe('delivery ticks: markDelivered moves a delivered pointer, shown as a fi
     const second = await send(api, ada, dm, 'two');
     expect((await ticks(ada, dm))[second.id]).toEqual([0, 0]); // sent
 
+    // While the chat is a message request to Bob, his acknowledgements show Ada nothing.
+    expect((await ok(api, DELIVERED, { c: dm, s: first.seq }, bob.accessToken)).markDelivered).toBe(
+      true,
+    );
+    expect((await ticks(ada, dm))[first.id]).toEqual([0, 0]);
+    await ok(
+      api,
+      'mutation($c:ID!){ acceptMessageRequest(conversationId:$c){ id } }',
+      { c: dm },
+      bob.accessToken,
+    );
+
     expect((await ok(api, DELIVERED, { c: dm, s: first.seq }, bob.accessToken)).markDelivered).toBe(
       true,
     );

@@ -20,7 +20,7 @@ import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from '../../shared/emoji';
 import { ResolveMentions } from '../mentions/resolve-mentions';
-import { announceSeenChanged } from '../conversations/message-requests.use-cases';
+import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 
@@ -228,6 +228,7 @@ export class Receipts {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly users: UserRepository,
+    private readonly requests: MessageRequests,
   ) {}
 
   async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
@@ -263,7 +264,9 @@ export class Receipts {
   /**
    * Moves my delivered pointer to `seq` (never back). A seq past the end of the conversation's
    * log is refused (`reason: 'SEQ_PAST_END'`). When the pointer moved, the members of a direct
-   * chat or group are told (DELIVERY_RECEIPT), so senders see their messages delivered.
+   * chat or group are told (DELIVERY_RECEIPT), so senders see their messages delivered. While a
+   * direct chat is a message request to me, nothing moves: a stranger learns from ticks neither
+   * that my device is online nor that I got it (as with my CONTACTS-only presence).
    */
   async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
     checkSeq(seq);
@@ -281,6 +284,11 @@ export class Receipts {
         lastSeq: conversation.lastSeq,
       });
     }
+    if (
+      conversation.kind === 'DIRECT' &&
+      (await this.requests.isRequest(conversation, actor.userId))
+    )
+      return true;
     const updated = await this.conversations.advanceDelivered(
       actor.tenantId,
       conversation.id,
