@@ -81,8 +81,8 @@ describe('message markup', () => {
         fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
         (body) => {
           // A word right after an opening fence names the code's language and is not shown.
-        fc.pre(!/```[^\s`]/.test(body));
-        const blocks = parseMarkup(body);
+          fc.pre(!/```[^\s`]/.test(body));
+          const blocks = parseMarkup(body);
           const shown = plainText(blocks).replace(/[\s*_~`>\-.\d]/g, '');
           expect(shown).toBe(body.replace(/[\s*_~`>\-.\d]/g, ''));
         },
