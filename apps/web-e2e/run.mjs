@@ -988,6 +988,107 @@ const standalone = [
     },
   ],
   [
+    'delivery ticks: sent, delivered while the chat is closed, seen once opened',
+    async () => {
+      const rae = await signUp('rae', 'Rae Tanaka', { phone: '+14155550171' });
+      const sol = await signUp('sol', 'Sol Reyes', { phone: '+14155550172' });
+      await startChatByPhone(rae.page, sol.phone);
+      await send(rae.page, 'Are you there?');
+      // A stranger's chat is a message request: Sol accepts it (until then ticks tell Rae nothing).
+      await openConversation(sol.page, 'Rae Tanaka');
+      await sol.page
+        .getByRole('region', { name: 'Message request' })
+        .getByRole('button', { name: 'Accept' })
+        .click();
+      await sol.page
+        .getByRole('region', { name: 'Message request' })
+        .waitFor({ state: 'detached' });
+      await sol.page.goto(`${api.url}/#/`);
+      await sol.page.getByRole('heading', { name: 'Chats' }).waitFor();
+      // Sol's app is online but the chat is not open: the next message is delivered, not seen.
+      await send(rae.page, 'Lunch at noon 🍜');
+      const tick = message(rae.page, 'Lunch at noon').locator('.msg__tick');
+      await eventually(async () => (await tick.getAttribute('data-tick')) === 'delivered', {
+        timeout: 15_000,
+        message: 'the tick shows delivered',
+      });
+      assertEqual(await tick.getAttribute('aria-label'), 'Delivered', 'the tick is labelled');
+      await message(rae.page, 'Lunch at noon')
+        .locator('.msg__seen', { hasText: 'Delivered' })
+        .waitFor();
+      if (!args.has('--no-screenshots')) await shot(rae.page, 'desktop-light-delivered');
+      await openConversation(sol.page, 'Rae Tanaka');
+      await eventually(async () => (await tick.getAttribute('data-tick')) === 'read', {
+        timeout: 15_000,
+        message: 'the tick shows read',
+      });
+      await message(rae.page, 'Lunch at noon').locator('.msg__seen', { hasText: 'Seen' }).waitFor();
+      if (!args.has('--no-screenshots')) await shot(rae.page, 'desktop-light-seen');
+      await rae.context.close();
+      await sol.context.close();
+    },
+  ],
+  [
+    'formatting: bold, italic, strike, code, quotes and lists render as elements, markup as text',
+    async () => {
+      const wes = await signUp('wes', 'Wes Moreau', { phone: '+14155550175' });
+      const xia = await signUp('xia', 'Xia Chen', { phone: '+14155550176' });
+      await startChatByPhone(wes.page, xia.phone);
+      await send(wes.page, 'Plan: *bold* _calm_ ~late~ `npm test` <img src=x onerror=alert(1)>');
+      const box = wes.page.getByLabel('Message', { exact: true });
+      await box.fill('> quoted line\n- first\n- second');
+      await box.press('Enter');
+      await openConversation(xia.page, 'Wes Moreau');
+      const plan = message(xia.page, 'Plan:');
+      await plan.locator('strong', { hasText: 'bold' }).waitFor();
+      assertEqual(await plan.locator('em').textContent(), 'calm', 'italic');
+      assertEqual(await plan.locator('s').textContent(), 'late', 'strike');
+      assertEqual(await plan.locator('code').textContent(), 'npm test', 'inline code');
+      assertEqual(await plan.locator('img').count(), 0, 'markup in a body stays text');
+      const list = message(xia.page, 'quoted line');
+      await list.locator('blockquote', { hasText: 'quoted line' }).waitFor();
+      assertEqual(await list.locator('ul li').allTextContents(), ['first', 'second'], 'list items');
+      if (!args.has('--no-screenshots')) await shot(xia.page, 'desktop-light-formatting');
+      await wes.context.close();
+      await xia.context.close();
+    },
+  ],
+  [
+    'search in every script: Japanese, Thai, emoji and accents, with the matches marked',
+    async () => {
+      const uma = await signUp('uma', 'Uma Sato', { phone: '+14155550173' });
+      const vic = await signUp('vic', 'Vic Laurent', { phone: '+14155550174' });
+      await startChatByPhone(uma.page, vic.phone);
+      for (const body of [
+        '東京で会いましょう',
+        'สวัสดีครับ ยินดีต้อนรับ',
+        'Party tonight 🎉 at the Café Crème',
+        'Nothing to see here',
+      ])
+        await send(uma.page, body);
+      await waitForBodies(uma.page, ['Nothing to see here'], 'Uma');
+      await vic.page.locator('a.conv-item', { hasText: 'Uma Sato' }).waitFor();
+      const region = vic.page.getByRole('region', { name: 'Messages' });
+      const marks = region.locator('.search-result mark');
+      for (const [query, expected] of [
+        ['東京', ['東京']],
+        ['ยินดี', ['ยินดี']],
+        ['🎉', ['🎉']],
+        ['cafe creme', ['Café', 'Crème']],
+      ]) {
+        await vic.page.getByLabel('Search conversations').fill(query);
+        await eventually(
+          async () => JSON.stringify(await marks.allTextContents()) === JSON.stringify(expected),
+          { message: `${query} marks ${JSON.stringify(expected)}` },
+        );
+      }
+      assertEqual(await region.locator('.search-result').count(), 1, 'one message matches');
+      if (!args.has('--no-screenshots')) await shot(vic.page, 'desktop-light-search-scripts');
+      await uma.context.close();
+      await vic.context.close();
+    },
+  ],
+  [
     'search across all conversations from the chat list opens the conversation at the message',
     async () => {
       const nia = await signUp('nia', 'Nia Cole', { phone: '+14155550151' });

@@ -588,6 +588,23 @@ export class MongoConversationRepository extends ConversationRepository {
     return this.advance('deliveredSeq', { tenantId, conversationId, userId }, seq);
   }
 
+  override async countDelivered(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seq: number,
+    excludeUserId: UserId,
+  ): Promise<number> {
+    return this.members
+      .countDocuments({
+        tenantId,
+        conversationId,
+        active: true,
+        userId: { $ne: excludeUserId },
+        $or: [{ deliveredSeq: { $gte: seq } }, { readSeq: { $gte: seq } }],
+      })
+      .exec();
+  }
+
   override async countReaders(
     tenantId: TenantId,
     conversationId: ConversationId,

@@ -17,14 +17,19 @@ import {
   NO_MENTIONS,
   UserId,
   addedMentions,
+  foldForSearch,
+  matchesAll,
   notFound,
+  parseSearchQuery,
+  relevance,
+  requiredTokens,
   unionMentions,
 } from '@chatter/core';
 import { Types } from 'mongoose';
 import type { ClientSession, Model } from 'mongoose';
 import { MongoConversationLog } from './conversation-log';
 import { InjectStoreModel } from './inject-store-model';
-import { toMessage, toMessageClaim } from './mappers/message.mapper';
+import { searchTokensOf, toMessage, toMessageClaim } from './mappers/message.mapper';
 import { isDuplicateKey } from './mongo-errors';
 import { hasRoom } from './mongo-pagination';
 import { MongoTransactions } from './mongo-transactions';
@@ -48,9 +53,12 @@ const CLAIM_WAIT_MS = 3_000;
 /** Messages that exist for readers: claims have no seq yet. */
 const COMMITTED = { seq: { $gt: 0 } } as const;
 
-/** Characters the search keeps inside terms (letters, numbers, marks, private use), as the SQLite store. */
-const TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
-const MAX_TERMS = 16;
+/**
+ * Candidates a search reads at most (newest first) before ranking them: the token index narrows
+ * by every term, the folded text decides, and relevance is scored here (a standard deployment has
+ * no ranking engine for this; see docs/search.md for what Atlas Search would add).
+ */
+const MAX_SEARCH_CANDIDATES = 2000;
 
 type ReactionDoc = ReactionRecord & { _id: Types.ObjectId };
 type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
@@ -68,24 +76,12 @@ const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 
   return 'adding';
 };
 
-/**
- * Turns user input into a `$text` search of plain terms, all required: each term is quoted (quoted
- * phrases are ANDed), so operators, negations and stray quotes are just text. Null when nothing
- * searchable remains.
- */
-/** File-name hits considered per search (the newest); text hits are unbounded. */
+/** File-name hits considered per search (the newest); text hits are read as candidates below. */
 const MAX_FILE_NAME_HITS = 500;
+/** Words of a query matched against attachment file names (every one, any case). */
+const FILE_NAME_TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export function toTextSearch(input: string): string | null {
-  const terms = input.normalize('NFKC').match(TERM);
-  if (!terms) return null;
-  return terms
-    .slice(0, MAX_TERMS)
-    .map((t) => `"${t}"`)
-    .join(' ');
-}
 
 /** Messages, reactions and their log entries. Write ordering: see `conversation-log.ts`. */
 @Injectable()
@@ -186,6 +182,7 @@ export class MongoMessageRepository extends MessageRepository {
       // Commit: new body and the mark in one write, unless a later update committed first.
       const set = {
         body,
+        searchTokens: searchTokensOf(body),
         mentions: mentions.userIds,
         mentionsAll: mentions.all,
         mentionedEver: everAfter.userIds,
@@ -223,7 +220,7 @@ export class MongoMessageRepository extends MessageRepository {
       if (!message) return null;
       const event = await this.recordUpdate(message, at, session);
       if (!event) return null;
-      const set = { body: null, deletedAt: at, bodySeq: event.seq };
+      const set = { body: null, searchTokens: [], deletedAt: at, bodySeq: event.seq };
       const live = { _id: id, tenantId, ...COMMITTED, deletedAt: null };
       const updated =
         (await this.updateMessage(
@@ -405,8 +402,9 @@ export class MongoMessageRepository extends MessageRepository {
     offset: number,
     limit: number,
   ): Promise<SearchHit[]> {
-    const text = toTextSearch(query);
-    if (text === null || !hasRoom(limit)) return [];
+    const terms = parseSearchQuery(query);
+    const tokens = requiredTokens(terms);
+    if (terms.length === 0 || tokens.length === 0 || !hasRoom(limit)) return [];
     const membership = {
       tenantId,
       userId,
@@ -423,44 +421,54 @@ export class MongoMessageRepository extends MessageRepository {
     const hidden = memberships
       .filter((m) => (m.historyFromSeq ?? 0) > 0)
       .map((m) => ({ conversationId: m.conversationId, seq: { $lte: m.historyFromSeq } }));
-    // Messages found by an attachment's file name (every term in it, any case): the newest few
-    // hundred, matched by _id next to the text search (both clauses indexed, as $or with $text needs).
-    const terms = (query.normalize('NFKC').match(TERM) ?? []).slice(0, 4);
-    const named = await this.attachments
-      .find(
-        {
-          tenantId,
-          conversationId: { $in: conversationIds },
-          messageId: { $ne: null },
-          $and: terms.map((t) => ({ name: { $regex: escapeRegex(t), $options: 'i' } })),
-        },
-        { messageId: 1 },
-      )
-      .sort({ createdAt: -1 })
-      .limit(MAX_FILE_NAME_HITS)
-      .lean<Pick<AttachmentRecord, 'messageId'>[]>()
+    // Messages found by an attachment's file name (every word of the query in it, any case): the
+    // newest few hundred, read as candidates beside the token index.
+    const nameTerms = (query.normalize('NFKC').match(FILE_NAME_TERM) ?? []).slice(0, 4);
+    const named =
+      nameTerms.length === 0
+        ? []
+        : await this.attachments
+            .find(
+              {
+                tenantId,
+                conversationId: { $in: conversationIds },
+                messageId: { $ne: null },
+                $and: nameTerms.map((t) => ({ name: { $regex: escapeRegex(t), $options: 'i' } })),
+              },
+              { messageId: 1 },
+            )
+            .sort({ createdAt: -1 })
+            .limit(MAX_FILE_NAME_HITS)
+            .lean<Pick<AttachmentRecord, 'messageId'>[]>()
+            .exec();
+    const namedIds = new Set(named.map((a) => a.messageId!));
+    const candidates = await this.messages
+      .find({
+        tenantId,
+        ...(namedIds.size > 0
+          ? { $or: [{ searchTokens: { $all: tokens } }, { _id: { $in: [...namedIds] } }] }
+          : { searchTokens: { $all: tokens } }),
+        conversationId: { $in: conversationIds },
+        ...(hidden.length > 0 ? { $nor: hidden } : {}),
+        ...COMMITTED,
+        deletedAt: null,
+      })
+      .sort({ createdAt: -1, seq: -1 })
+      .limit(MAX_SEARCH_CANDIDATES)
+      .lean<MessageRecord[]>()
       .exec();
-    const namedIds = [...new Set(named.map((a) => a.messageId!))];
-    const rs = await this.messages
-      .find(
-        {
-          tenantId,
-          ...(namedIds.length > 0
-            ? { $or: [{ $text: { $search: text } }, { _id: { $in: namedIds } }] }
-            : { $text: { $search: text } }),
-          conversationId: { $in: conversationIds },
-          ...(hidden.length > 0 ? { $nor: hidden } : {}),
-          ...COMMITTED,
-          deletedAt: null,
-        },
-        { score: { $meta: 'textScore' } },
-      )
-      .sort({ score: { $meta: 'textScore' }, createdAt: -1, seq: -1 })
-      .skip(Math.max(offset, 0))
-      .limit(limit)
-      .lean<(MessageRecord & { score: number })[]>()
-      .exec();
-    return rs.map((r) => ({ message: toMessage(r), rank: r.score }));
+    const hits: { record: MessageRecord; rank: number }[] = [];
+    for (const record of candidates) {
+      const folded = foldForSearch(record.body ?? '');
+      if (matchesAll(folded, terms)) hits.push({ record, rank: relevance(folded, terms) });
+      // Found by a file name only: ranked after every text hit.
+      else if (namedIds.has(record._id)) hits.push({ record, rank: 0 });
+    }
+    // Best first, then newest (the candidates' order is kept among equals).
+    hits.sort((a, b) => b.rank - a.rank);
+    return hits
+      .slice(Math.max(offset, 0), Math.max(offset, 0) + limit)
+      .map((h) => ({ message: toMessage(h.record), rank: h.rank }));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { repairContactsByConsent } from './mongo-contacts-repair';
+import { backfillSearchTokens } from './mongo-search-backfill';
 import { ensureIndexes } from './mongo-models';
 import { MONGO_STORE_CONNECTION } from './mongo-store.options';
 
@@ -16,6 +17,7 @@ export class MongoStoreLifecycle implements OnModuleInit, OnApplicationShutdown 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.connection);
     await repairContactsByConsent(this.connection);
+    await backfillSearchTokens(this.connection);
   }
 
   async onApplicationShutdown(): Promise<void> {

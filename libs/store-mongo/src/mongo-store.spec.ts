@@ -63,29 +63,6 @@ async function openStore(
 }
 
 /**
- * Whether the server runs `$text` queries. The jongodb test engine creates text indexes but rejects
- * `$text` ("unsupported query operator: $search"); the search cases then need a real MongoDB.
- */
-async function probeTextSearch(): Promise<boolean> {
-  const store = await openStore();
-  try {
-    const t = aTenantId();
-    const [u] = await seedUsers(store, t, 1);
-    const c = await store.conversations.create(aConversation(t), [
-      { userId: u.id, role: 'MEMBER' },
-    ]);
-    await store.messages.append(aMessage(t, c.id, u.id, { body: 'probe' }));
-    await store.messages.search(t, u.id, 'probe', null, 0, 1);
-    return true;
-  } catch (err) {
-    console.warn(`MongoDB store: search cases need a real MongoDB here (${String(err)})`);
-    return false;
-  } finally {
-    await store.cleanup();
-  }
-}
-
-/**
  * Holds the first call of `model[method]` whose arguments `matches` until `release()` — a writer
  * whose connection stalls at that step — and resolves `reached` once it is held.
  */
@@ -117,23 +94,13 @@ function stallOnce(
 }
 
 describe.skipIf(!hasMongo)('MongoDB store', () => {
-  let textSearch = true;
-
   beforeAll(async () => {
     mongo = await startMongo();
-    textSearch = await probeTextSearch();
   });
   afterAll(() => mongo?.stop());
 
   describe('contracts', () => {
-    // Search cases need `$text`, which the test engine lacks: they run against a real MongoDB
-    // (MONGODB_URI) and are reported as skipped here, never as passed.
-    beforeEach((ctx) => {
-      const suite = ctx.task.suite;
-      if (!textSearch && suite?.name === 'search' && suite.suite?.name === 'MessageRepository') {
-        ctx.skip('needs real MongoDB: the test engine does not run $text queries');
-      }
-    });
+    // Search runs on token arrays (no `$text`), so its cases run on the test engine too.
     storeContracts('mongo', () => openStore() as Promise<StoreUnderTest>);
   });
 
@@ -175,13 +142,14 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
           .collection('messages')
           .listIndexes()
           .toArray();
-        const text = messageIndexes.filter((i) =>
-          Object.values(i['key'] as object).includes('text'),
-        );
-        expect(text).toHaveLength(1);
-        // Tenant-scoped search: the tenant is the text index's equality prefix, so a search reads
-        // only its own tenant's part of the index (a query without tenantId cannot use it at all).
-        expect(Object.keys(text[0]!['key'] as object)[0]).toBe('tenantId');
+        // Search reads token arrays under the tenant prefix; no text index is built.
+        expect(
+          messageIndexes.filter((i) => Object.values(i['key'] as object).includes('text')),
+        ).toEqual([]);
+        expect(messageIndexes.find((i) => i['name'] === 'tenant_search_tokens')?.['key']).toEqual({
+          tenantId: 1,
+          searchTokens: 1,
+        });
         expect(await indexes('conversation_events')).toEqual(
           expect.arrayContaining([
             { key: { tenantId: 1, conversationId: 1, seq: 1 }, unique: true, partial: null },

@@ -1,20 +1,53 @@
-/** Characters the unicode61 tokenizer keeps inside tokens (letters, numbers, marks, private use). */
-const TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
-const MAX_TERMS = 16;
+import { parseSearchQuery, SearchTerm } from '@chatter/core';
+
+/** Shortest substring the trigram index answers; shorter ones are matched on the body. */
+const TRIGRAM = 3;
+
+const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 /**
- * Turns user input into an FTS5 query of plain terms, all required: every term is quoted, so
- * operators (AND, OR, NOT, NEAR), column filters, prefixes, parentheses and stray quotes are
- * just text. Returns null when nothing searchable remains.
+ * A user's query as SQLite runs it: a word-index expression (each word a prefix query, each
+ * quoted phrase an exact phrase), a trigram-index expression (substrings of 3+ characters) and
+ * short substrings checked on the body. Every term is quoted, so FTS5 operators, column filters,
+ * stars and parentheses in the input are plain text. Null when nothing searchable remains.
  */
-export function toFtsQuery(input: string): string | null {
-  const terms = input.normalize('NFKC').match(TERM);
-  if (!terms) return null;
-  return terms
-    .slice(0, MAX_TERMS)
-    .map((t) => `"${t}"`)
-    .join(' ');
+export interface FtsQuery {
+  words: string | null;
+  trigrams: string | null;
+  short: string[];
+  terms: SearchTerm[];
 }
+
+export function toFtsQuery(input: string): FtsQuery | null {
+  const terms = parseSearchQuery(input);
+  if (terms.length === 0) return null;
+  const words: string[] = [];
+  const trigrams: string[] = [];
+  const short: string[] = [];
+  for (const term of terms) {
+    switch (term.kind) {
+      case 'word':
+        words.push(`${quote(term.text)} *`);
+        break;
+      case 'phrase':
+        words.push(quote(term.words.join(' ')));
+        break;
+      case 'substring':
+        if ([...term.text].length >= TRIGRAM) trigrams.push(quote(term.text));
+        else short.push(term.text);
+        break;
+    }
+  }
+  return {
+    words: words.length > 0 ? words.join(' AND ') : null,
+    trigrams: trigrams.length > 0 ? trigrams.join(' AND ') : null,
+    short,
+    terms,
+  };
+}
+
+/** A word of a query, as file names are matched (letters, digits, marks, private use). */
+const TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 /**
  * LIKE patterns (escape `\\`) for finding messages by an attachment's file name: the first four

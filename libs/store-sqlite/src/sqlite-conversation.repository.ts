@@ -561,6 +561,15 @@ export class SqliteConversationRepository extends ConversationRepository {
     return row ? toMember(row) : null;
   }
 
+  override async countDelivered(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seq: number,
+    excludeUserId: UserId,
+  ): Promise<number> {
+    return this.s.countDelivered.get(tenantId, conversationId, seq, seq, excludeUserId)!.n;
+  }
+
   override async countReaders(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -749,6 +758,12 @@ function prepareStatements(db: Database) {
     advanceDelivered: db.prepare<[number, string, string, string], MemberRow>(
       advance('delivered_seq'),
     ),
+    countDelivered: db.prepare<
+      [string, string, number, number, string],
+      { n: number }
+    >(`SELECT count(*) AS n FROM members
+      WHERE tenant_id = ? AND conversation_id = ? AND (delivered_seq >= ? OR read_seq >= ?)
+        AND user_id <> ?`),
     countReaders: db.prepare<
       [string, string, number, string],
       { n: number }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerSearchFunctions } from './tenant-search-index';
 
 /**
  * Names the better-sqlite3 binary (`better_sqlite3.node`) to load instead of the one npm
@@ -17,8 +18,11 @@ export interface OpenDatabaseOptions {
 /** A better-sqlite3 connection to `file`, with the driver binary chosen as described above. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database.Database {
   const nativeBinding = options.nativeBinding ?? (process.env[SQLITE_BINDING_ENV] || undefined);
-  return new Database(file, {
+  const db = new Database(file, {
     ...(options.readonly ? { readonly: true } : {}),
     ...(nativeBinding ? { nativeBinding } : {}),
   });
+  // The search index triggers fold bodies with it (every connection that writes messages).
+  registerSearchFunctions(db);
+  return db;
 }

@@ -22,7 +22,12 @@ import { ConversationLog } from './conversation-log';
 import { fileNameTerms, toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
-import { createTenantSearchIndex, indexedTenants, searchTableOf } from './tenant-search-index';
+import {
+  createTenantSearchIndex,
+  indexedTenants,
+  searchTableOf,
+  trigramTableOf,
+} from './tenant-search-index';
 
 type ReactionGroupRow = {
   message_id: string;
@@ -34,10 +39,8 @@ type ReactionGroupRow = {
 };
 type SearchRow = MessageRow & { score: number };
 type AppendResult = { message: Message; event: LoggedEvent | null; created: boolean };
-type Names = [string, string, string, string];
-type SearchStatement = Statement<[string, ...Names, string, number, number], SearchRow>;
-type SearchInStatement = Statement<[string, ...Names, string, string, number, number], SearchRow>;
-/** Prepared search statements kept per tenant (each tenant has its own index table). */
+type SearchStatement = Statement<(string | number)[], SearchRow>;
+/** Prepared search statements kept, by SQL (per tenant and query shape). */
 const MAX_SEARCH_STATEMENTS = 1000;
 const FILE_NAME_TERMS = 4;
 
@@ -46,10 +49,7 @@ export class SqliteMessageRepository extends MessageRepository {
   /** Tenants whose search index exists (created with a tenant's first message). */
   private readonly indexed: Set<string>;
   private readonly ensureIndexTx: (tenantId: string) => void;
-  private readonly searchStatements = new Map<
-    string,
-    { all: SearchStatement; within: SearchInStatement }
-  >();
+  private readonly searchStatements = new Map<string, SearchStatement>();
   private readonly appendTx: (input: NewMessage) => AppendResult;
   private readonly editTx: (
     t: string,
@@ -277,12 +277,56 @@ export class SqliteMessageRepository extends MessageRepository {
   ): Promise<SearchHit[]> {
     const match = toFtsQuery(query);
     if (match === null || limit <= 0 || !this.hasSearchIndex(tenantId)) return [];
-    const statements = this.searchStatementsOf(tenantId);
-    const names = fileNameTerms(query);
-    const rows =
-      conversationId === null
-        ? statements.all.all(match, ...names, userId, limit, offset)
-        : statements.within.all(match, ...names, userId, conversationId, limit, offset);
+    const words = searchTableOf(tenantId);
+    const trigrams = trigramTableOf(tenantId);
+    // The best-ranked index leads (its bm25 orders the hits); the others filter.
+    const lead = match.words !== null ? words : match.trigrams !== null ? trigrams : null;
+    const params: (string | number)[] = [];
+    const where: string[] = [];
+    if (lead !== null) {
+      where.push(`${lead} MATCH ?`);
+      params.push(lead === words ? match.words! : match.trigrams!);
+    }
+    if (lead === words && match.trigrams !== null) {
+      where.push(`m.pk IN (SELECT rowid FROM ${trigrams} WHERE ${trigrams} MATCH ?)`);
+      params.push(match.trigrams);
+    }
+    // One or two characters of an unsegmented script: too short for trigrams, found in the body.
+    for (const s of match.short) {
+      where.push('instr(m.body, ?) > 0');
+      params.push(s);
+    }
+    // Hits by an attachment's file name (every term of the query in the name) rank after text hits.
+    const names = Array.from({ length: FILE_NAME_TERMS }, () => "a.name LIKE ? ESCAPE '\\'");
+    params.push(...fileNameTerms(query));
+    // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
+    const sql = `SELECT ${prefixed('m')}, min(hits.score) AS score
+      FROM (
+        SELECT m.pk AS pk, ${lead ? `bm25(${lead})` : '0'} AS score
+          FROM ${lead ? `${lead} JOIN messages m ON m.pk = ${lead}.rowid` : 'messages m'}
+          WHERE ${where.join(' AND ')} AND m.tenant_id = '${tenantId}'
+        UNION ALL
+        SELECT m2.pk, 0 AS score FROM attachments a
+          JOIN messages m2 ON m2.tenant_id = a.tenant_id AND m2.id = a.message_id
+          WHERE a.tenant_id = '${tenantId}' AND a.message_id IS NOT NULL AND ${names.join(' AND ')}
+      ) hits JOIN messages m ON m.pk = hits.pk
+      WHERE m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM members mm
+          WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
+            AND m.seq > mm.history_from_seq)
+        ${conversationId === null ? '' : 'AND m.conversation_id = ?'}
+      GROUP BY m.pk
+      ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
+    params.push(userId);
+    if (conversationId !== null) params.push(conversationId);
+    params.push(limit, offset);
+    let statement = this.searchStatements.get(sql);
+    if (!statement) {
+      if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
+      statement = this.db.prepare<(string | number)[], SearchRow>(sql);
+      this.searchStatements.set(sql, statement);
+    }
+    const rows = statement.all(...params);
     // bm25() is lower-is-better; expose a higher-is-better rank.
     return rows.map((r) => ({ message: toMessage(r), rank: -r.score }));
   }
@@ -301,39 +345,6 @@ export class SqliteMessageRepository extends MessageRepository {
     if (!TENANT_ID_PATTERN.test(tenantId) || !indexedTenants(this.db).has(tenantId)) return false;
     this.indexed.add(tenantId);
     return true;
-  }
-
-  private searchStatementsOf(tenantId: string) {
-    let statements = this.searchStatements.get(tenantId);
-    if (!statements) {
-      if (this.searchStatements.size >= MAX_SEARCH_STATEMENTS) this.searchStatements.clear();
-      const table = searchTableOf(tenantId);
-      // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
-      // Text hits (bm25, negative: lower is better) and hits by an attachment's file name (every
-      // term in the name; ranked after text hits), one row per message.
-      const names = Array.from({ length: FILE_NAME_TERMS }, () => "a.name LIKE ? ESCAPE '\\'");
-      const sql = (inConversation: boolean) => `SELECT ${prefixed('m')}, min(hits.score) AS score
-        FROM (
-          SELECT rowid AS pk, bm25(${table}) AS score FROM ${table} WHERE ${table} MATCH ?
-          UNION ALL
-          SELECT m2.pk, 0 AS score FROM attachments a
-            JOIN messages m2 ON m2.tenant_id = a.tenant_id AND m2.id = a.message_id
-            WHERE a.tenant_id = '${tenantId}' AND a.message_id IS NOT NULL AND ${names.join(' AND ')}
-        ) hits JOIN messages m ON m.pk = hits.pk
-        WHERE m.tenant_id = '${tenantId}' AND m.deleted_at IS NULL
-          AND EXISTS (SELECT 1 FROM members mm
-            WHERE mm.tenant_id = m.tenant_id AND mm.conversation_id = m.conversation_id AND mm.user_id = ?
-              AND m.seq > mm.history_from_seq)
-          ${inConversation ? 'AND m.conversation_id = ?' : ''}
-        GROUP BY m.pk
-        ORDER BY score, m.created_at DESC, m.pk DESC LIMIT ? OFFSET ?`;
-      statements = {
-        all: this.db.prepare(sql(false)) as SearchStatement,
-        within: this.db.prepare(sql(true)) as SearchInStatement,
-      };
-      this.searchStatements.set(tenantId, statements);
-    }
-    return statements;
   }
 }
 

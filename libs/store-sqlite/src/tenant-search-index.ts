@@ -1,28 +1,43 @@
 import type { Database } from 'better-sqlite3';
-import { TENANT_ID_PATTERN } from '@chatter/core';
+import { foldForSearch, TENANT_ID_PATTERN } from '@chatter/core';
 
-/** The tokenizer of every message search index (Porter stemming over Unicode words). */
-const TOKENIZE = 'porter unicode61 remove_diacritics 2';
 const PREFIX = 'messages_fts_';
+const TRIGRAM_PREFIX = 'messages_tri_';
+/** The SQL function that folds a body for search (`foldForSearch`); registered on every connection. */
+export const FOLD_FUNCTION = 'chatter_search_fold';
+
+/** Makes the folding function available to this connection's triggers and queries. */
+export function registerSearchFunctions(db: Database): void {
+  db.function(FOLD_FUNCTION, { deterministic: true }, (body: unknown) =>
+    typeof body === 'string' ? foldForSearch(body) : null,
+  );
+}
+
+const hexOf = (tenantId: string) => Buffer.from(tenantId, 'utf8').toString('hex');
 
 /**
- * The full-text index of one tenant's messages: an FTS5 table per tenant, so a search reads and
+ * The word index of one tenant's messages: an FTS5 table per tenant, so a search reads and
  * scores only its own tenant's rows, and ranking statistics (bm25's document frequencies) never
  * depend on another tenant's messages. Named by the hex of the tenant id (ids are slugs, but hex
  * keeps any id a plain identifier).
  */
-export const searchTableOf = (tenantId: string): string =>
-  `${PREFIX}${Buffer.from(tenantId, 'utf8').toString('hex')}`;
+export const searchTableOf = (tenantId: string): string => `${PREFIX}${hexOf(tenantId)}`;
+
+/** The tenant's trigram index (substrings: CJK, Thai, emoji), beside the word index. */
+export const trigramTableOf = (tenantId: string): string => `${TRIGRAM_PREFIX}${hexOf(tenantId)}`;
 
 /**
- * Creates a tenant's index and the triggers that keep it in step with `messages` (only live
- * bodies are indexed; a tombstone leaves the index), and indexes the tenant's existing messages.
- * Idempotent; runs inside the caller's transaction when there is one.
+ * Creates a tenant's two indexes of folded bodies (`foldForSearch`: NFKC, lower case, no
+ * diacritics) — words (unicode61: prefix and phrase queries) and trigrams (substrings) — and
+ * the triggers that keep them in step with `messages` (only live bodies are indexed; a tombstone
+ * leaves them), and indexes the tenant's existing messages. Both are contentless (the folded
+ * text is not stored twice). Idempotent; runs inside the caller's transaction when there is one.
  */
 export function createTenantSearchIndex(db: Database, tenantId: string): string {
   if (!TENANT_ID_PATTERN.test(tenantId))
     throw new Error(`not a tenant id: ${JSON.stringify(tenantId.slice(0, 60))}`);
   const t = searchTableOf(tenantId);
+  const g = trigramTableOf(tenantId);
   // The id is a validated slug: safe as an SQL string literal (triggers cannot take parameters).
   const id = `'${tenantId}'`;
   const exists =
@@ -32,21 +47,41 @@ export function createTenantSearchIndex(db: Database, tenantId: string): string 
       )
       .get(t)!.n > 0;
   if (exists) return t;
+  registerSearchFunctions(db);
+  const f = FOLD_FUNCTION;
   db.exec(`
-    CREATE VIRTUAL TABLE ${t} USING fts5(body, content = 'messages', content_rowid = 'pk', tokenize = '${TOKENIZE}');
+    CREATE VIRTUAL TABLE ${t} USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE ${g} USING fts5(body, content = '', contentless_delete = 1, tokenize = 'trigram');
     CREATE TRIGGER ${t}_insert AFTER INSERT ON messages WHEN new.tenant_id = ${id} AND new.body IS NOT NULL BEGIN
-      INSERT INTO ${t} (rowid, body) VALUES (new.pk, new.body);
+      INSERT INTO ${t} (rowid, body) VALUES (new.pk, ${f}(new.body));
+      INSERT INTO ${g} (rowid, body) VALUES (new.pk, ${f}(new.body));
     END;
-    CREATE TRIGGER ${t}_delete AFTER DELETE ON messages WHEN old.tenant_id = ${id} AND old.body IS NOT NULL BEGIN
-      INSERT INTO ${t} (${t}, rowid, body) VALUES ('delete', old.pk, old.body);
+    CREATE TRIGGER ${t}_delete AFTER DELETE ON messages WHEN old.tenant_id = ${id} BEGIN
+      DELETE FROM ${t} WHERE rowid = old.pk;
+      DELETE FROM ${g} WHERE rowid = old.pk;
     END;
     CREATE TRIGGER ${t}_update AFTER UPDATE OF body ON messages WHEN new.tenant_id = ${id} BEGIN
-      INSERT INTO ${t} (${t}, rowid, body) SELECT 'delete', old.pk, old.body WHERE old.body IS NOT NULL;
-      INSERT INTO ${t} (rowid, body) SELECT new.pk, new.body WHERE new.body IS NOT NULL;
+      DELETE FROM ${t} WHERE rowid = old.pk;
+      DELETE FROM ${g} WHERE rowid = old.pk;
+      INSERT INTO ${t} (rowid, body) SELECT new.pk, ${f}(new.body) WHERE new.body IS NOT NULL;
+      INSERT INTO ${g} (rowid, body) SELECT new.pk, ${f}(new.body) WHERE new.body IS NOT NULL;
     END;
-    INSERT INTO ${t} (rowid, body) SELECT pk, body FROM messages WHERE tenant_id = ${id} AND body IS NOT NULL;
+    INSERT INTO ${t} (rowid, body) SELECT pk, ${f}(body) FROM messages WHERE tenant_id = ${id} AND body IS NOT NULL;
+    INSERT INTO ${g} (rowid, body) SELECT pk, ${f}(body) FROM messages WHERE tenant_id = ${id} AND body IS NOT NULL;
   `);
   return t;
+}
+
+/** Drops a tenant's indexes and their triggers (a migration rebuilds them). */
+export function dropTenantSearchIndex(db: Database, tenantId: string): void {
+  const t = searchTableOf(tenantId);
+  db.exec(`
+    DROP TRIGGER IF EXISTS ${t}_insert;
+    DROP TRIGGER IF EXISTS ${t}_delete;
+    DROP TRIGGER IF EXISTS ${t}_update;
+    DROP TABLE IF EXISTS ${t};
+    DROP TABLE IF EXISTS ${trigramTableOf(tenantId)};
+  `);
 }
 
 /** The tenants that have an index, read from the schema. */

@@ -53,13 +53,15 @@ describe('messaging under concurrency', () => {
     expect((await allMessages(api, alice, group))[0]!.clientMessageId).toBe(clientMessageId);
     expect((await conversation(api, alice, group))!.lastSeq).toBe([...seqs][0]);
 
-    // A later retry (even with another body) returns the first result and adds nothing.
-    const retry = await send(api, alice, group, 'a different body', { clientMessageId });
+    // A later true retry returns the first result and adds nothing; another body is a CONFLICT.
+    const retry = await send(api, alice, group, 'exactly once', { clientMessageId });
     expect(retry.data?.sendMessage).toMatchObject({
       id: [...ids][0],
       seq: [...seqs][0],
       body: 'exactly once',
     });
+    const reused = await send(api, alice, group, 'a different body', { clientMessageId });
+    expect(reused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await allMessages(api, bob, group)).toHaveLength(1);
 
     // The same clientMessageId from another sender is another message.

@@ -166,7 +166,8 @@ describe('user text: exact through every delivery path', () => {
           name: userText({ singleLine: true, maxCodePoints: 64 }),
           title: userText({ singleLine: true, maxCodePoints: 100 }),
           statusText: userText({ singleLine: true, maxCodePoints: 140 }),
-          statusEmoji: userText({ singleLine: true, maxPieces: 2, maxCodePoints: 8 }),
+          // A status emoji is exactly one emoji (keycaps, flags, ZWJ and skin-tone sequences).
+          statusEmoji: fc.constantFrom('⛵', '1️⃣', '🇯🇵', '👨‍👩‍👧', '🏳️‍🌈', '👍🏽', '❤'),
         }),
         async (t) => {
           const overSocket = run++ % 2 === 1;

@@ -28,6 +28,26 @@ describe('describeError', () => {
     );
   });
 
+  it('tells a blank message, a reused clientMessageId and a non-emoji reaction apart', () => {
+    expect(
+      describeError(
+        refusal('BAD_USER_INPUT', 'body cannot be only whitespace', {
+          field: 'body',
+          reason: 'BLANK',
+        }),
+      ),
+    ).toBe('A message needs more than spaces.');
+    expect(describeError(refusal('BAD_USER_INPUT', 'body must be 1–4000', { field: 'body' }))).toBe(
+      'This message is empty or too long to send.',
+    );
+    expect(describeError(refusal('CONFLICT', 'reused', { field: 'clientMessageId' }))).toMatch(
+      /could not be sent again/,
+    );
+    expect(describeError(refusal('BAD_USER_INPUT', 'x', { field: 'emoji' }))).toBe(
+      'Please pick one emoji.',
+    );
+  });
+
   it('says what "not found" means where it happens', () => {
     expect(
       describeError(refusal('NOT_FOUND', 'user not found'), {

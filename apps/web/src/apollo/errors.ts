@@ -37,6 +37,14 @@ export function errorField(error: unknown): string | undefined {
   return typeof field === 'string' ? field : undefined;
 }
 
+/** Why a VALIDATION_FAILED answer refused the input, when the server says (e.g. BLANK). */
+export function errorReason(error: unknown): string | undefined {
+  const e = error as Partial<ApolloError> & { errors?: GqlErrorLike[] };
+  const list = (e?.graphQLErrors as GqlErrorLike[] | undefined) ?? e?.errors;
+  const reason = list?.[0]?.extensions?.['reason'];
+  return typeof reason === 'string' ? reason : undefined;
+}
+
 const INVALID_FIELD: Record<string, string> = {
   phone: 'That does not look like a phone number. Check the number and the country.',
   name: 'Please enter a name (up to 64 characters).',
@@ -45,6 +53,7 @@ const INVALID_FIELD: Record<string, string> = {
   avatarUrl: 'The picture address must start with https:// or http://.',
   statusText: 'Please shorten your status.',
   statusEmoji: 'Please pick one emoji for your status.',
+  emoji: 'Please pick one emoji.',
 };
 
 /** Wording for cases where the same code means different things on different screens. */
@@ -74,6 +83,7 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
     }
     case 'BAD_USER_INPUT':
     case 'VALIDATION_FAILED':
+      if (errorReason(error) === 'BLANK') return 'A message needs more than spaces.';
       return (
         INVALID_FIELD[errorField(error) ?? ''] ?? 'Please check what you entered and try again.'
       );
@@ -85,6 +95,8 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
       // As a blocked sender sees it elsewhere: not delivered, with no word about a block.
       return wording.blocked ?? 'This message could not be delivered.';
     case 'CONFLICT':
+      if (errorField(error) === 'clientMessageId')
+        return 'This message could not be sent again. Copy it and send it as a new message.';
       return errorField(error) === 'title'
         ? 'A channel with this name already exists. Pick another name.'
         : 'That already exists.';

@@ -1,3 +1,5 @@
+import { FormattedBody } from '../formatting/formatted-body';
+import { TICK_LABEL, Tick } from './delivery-state';
 import { memo, useContext, useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import {
@@ -9,7 +11,6 @@ import {
 import { Icon } from '../ui/icons';
 import { formatTime } from '../ui/format';
 import { Avatar } from '../ui/avatar';
-import { MentionText } from '../mentions/mention-body';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
@@ -22,8 +23,10 @@ export interface BubbleProps {
   showSender: boolean;
   showAvatar: boolean;
   grouped: boolean;
-  /** Read state shown under my newest message: undefined for others'. */
-  seen?: { kind: 'direct' | 'group'; count: number };
+  /** Delivery line shown under my newest message ("Delivered", "Seen by 2"…): undefined for others'. */
+  seen?: string;
+  /** The tick on each of my messages: undefined for others'. */
+  tick?: Tick;
   highlighted: boolean;
   onReply: (m: MessageFieldsFragment) => void;
   onEdit: (m: MessageFieldsFragment) => void;
@@ -55,6 +58,7 @@ export const MessageBubble = memo(function MessageBubble({
   showAvatar,
   grouped,
   seen,
+  tick,
   highlighted,
   onReply,
   onEdit,
@@ -147,7 +151,7 @@ export const MessageBubble = memo(function MessageBubble({
               <span className="msg__body msg__body--deleted">This message was deleted</span>
             ) : !m.body && m.attachments?.length ? null : (
               <span className="msg__body">
-                <MentionText
+                <FormattedBody
                   body={m.body ?? ''}
                   mentions={m.mentions}
                   mentionsAll={m.mentionsAll}
@@ -160,11 +164,12 @@ export const MessageBubble = memo(function MessageBubble({
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
                 <span
-                  className="msg__tick"
+                  className={`msg__tick msg__tick--${tick ?? 'sent'}`}
                   role="img"
-                  aria-label={seen && seen.count > 0 ? 'Seen' : 'Sent'}
+                  aria-label={TICK_LABEL[tick ?? 'sent']}
+                  data-tick={tick ?? 'sent'}
                 >
-                  <Icon name={seen && seen.count > 0 ? 'checks' : 'check'} size={14} />
+                  <Icon name={tick && tick !== 'sent' ? 'checks' : 'check'} size={14} />
                 </span>
               )}
             </span>
@@ -287,7 +292,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         {seen && (
           <div className="msg__seen" aria-live="polite">
-            {seen.count > 0 ? (seen.kind === 'direct' ? 'Seen' : `Seen by ${seen.count}`) : 'Sent'}
+            {seen}
           </div>
         )}
       </div>

@@ -25,6 +25,7 @@ import { useMarkRead } from './use-mark-read';
 import { useListKeyboard } from './use-list-keyboard';
 import { useJumpTo } from './use-jump-to';
 import { placement } from './message-placement';
+import { deliveryCounts, deliveryLine, tickFor } from './delivery-state';
 import { PendingBubble } from './pending-bubble';
 
 export interface MessageListHandle {
@@ -90,16 +91,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     <NoticeLine key={n.id} notice={n} myUserId={myUserId} kind={conversation.kind} />
   );
 
-  // My newest delivered message carries the read state.
+  // Each of my messages shows a tick (sent, delivered, read); my newest one also a line.
   const lastMine = [...messages].reverse().find((m) => m.sender.id === myUserId && !m.deletedAt);
-  const seenFor = (m: MessageFieldsFragment) => {
-    if (m !== lastMine) return undefined;
-    const live = realtime.receipts.readersAtLeast(conversationId, m.seq, myUserId);
-    return {
-      kind: conversation.kind === 'DIRECT' ? ('direct' as const) : ('group' as const),
-      count: Math.max(m.readBy, live),
-    };
-  };
+  const countsFor = (m: MessageFieldsFragment) =>
+    deliveryCounts(m, {
+      read: realtime.receipts.readersAtLeast(conversationId, m.seq, myUserId),
+      delivered: realtime.receipts.receiversAtLeast(conversationId, m.seq, myUserId),
+    });
+  const tickOf = (m: MessageFieldsFragment) =>
+    m.sender.id === myUserId
+      ? tickFor(conversation.kind, conversation.memberCount, countsFor(m))
+      : undefined;
+  const seenFor = (m: MessageFieldsFragment) =>
+    m === lastMine ? deliveryLine(conversation.kind, countsFor(m)) : undefined;
 
   if (error && !data) {
     return (
@@ -176,6 +180,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
                   showSender={!grouped && conversation.kind !== 'DIRECT'}
                   showAvatar={lastOfGroup && conversation.kind !== 'DIRECT'}
                   seen={seenFor(m)}
+                  tick={tickOf(m)}
                   highlighted={highlight === m.id}
                   onReply={onReply}
                   onEdit={onEdit}

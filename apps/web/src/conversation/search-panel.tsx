@@ -3,6 +3,7 @@ import { useQuery } from '@apollo/client';
 import { SearchMessagesDocument, type MessageFieldsFragment } from '@chatter/client';
 import { Icon } from '../ui/icons';
 import { formatListTime } from '../ui/format';
+import { HighlightedSnippet, isSearchable } from '../search/highlighted-snippet';
 
 export function SearchPanel({
   conversationId,
@@ -23,10 +24,10 @@ export function SearchPanel({
   }, [text]);
   const { data, loading, error } = useQuery(SearchMessagesDocument, {
     variables: { query, conversationId, first: 30 },
-    skip: query.length < 2,
+    skip: !isSearchable(query),
     fetchPolicy: 'network-only',
   });
-  const results = data?.searchMessages.edges.map((e) => e.node) ?? [];
+  const results = data?.searchMessages.edges ?? [];
   return (
     <aside
       className="side-panel"
@@ -51,7 +52,7 @@ export function SearchPanel({
         />
       </div>
       <div className="side-panel__body" aria-live="polite">
-        {query.length < 2 ? (
+        {!isSearchable(query) ? (
           <p className="muted">Type at least two letters.</p>
         ) : loading ? (
           <p className="muted">Searching…</p>
@@ -61,14 +62,16 @@ export function SearchPanel({
           <p className="muted">No messages found.</p>
         ) : (
           <ul className="search-results">
-            {results.map((m) => (
+            {results.map(({ node: m, snippet }) => (
               <li key={m.id}>
                 <button type="button" className="search-result" onClick={() => onPick(m)}>
                   <span className="search-result__top">
                     <strong>{m.sender.name}</strong>
                     <time dateTime={m.createdAt}>{formatListTime(m.createdAt)}</time>
                   </span>
-                  <span className="search-result__body">{m.body}</span>
+                  <span className="search-result__body">
+                    <HighlightedSnippet snippet={snippet} fallback={m.body ?? ''} />
+                  </span>
                 </button>
               </li>
             ))}

@@ -238,6 +238,37 @@ describe('applyChatEvent', () => {
     expect(env.ctx.receipts.readersAtLeast('c1', 2, ME)).toBe(1);
   });
 
+  it('counts receivers from delivery receipts, reading included, never mine', () => {
+    applyChatEvent(env.ctx, {
+      __typename: 'DeliveryReceipt',
+      conversationId: 'c1',
+      userId: 'bob',
+      deliveredSeq: 3,
+    });
+    applyChatEvent(env.ctx, {
+      __typename: 'DeliveryReceipt',
+      conversationId: 'c1',
+      userId: 'bob',
+      deliveredSeq: 1,
+    });
+    applyChatEvent(env.ctx, {
+      __typename: 'DeliveryReceipt',
+      conversationId: 'c1',
+      userId: ME,
+      deliveredSeq: 9,
+    });
+    applyChatEvent(env.ctx, {
+      __typename: 'ReadReceipt',
+      conversationId: 'c1',
+      userId: 'cyd',
+      readSeq: 5,
+    });
+    expect(env.ctx.receipts.receiversAtLeast('c1', 3, ME)).toBe(2);
+    expect(env.ctx.receipts.receiversAtLeast('c1', 4, ME)).toBe(1);
+    expect(env.ctx.receipts.receiversAtLeast('c1', 6, ME)).toBe(0);
+    expect(env.ctx.receipts.readersAtLeast('c1', 3, ME)).toBe(1);
+  });
+
   it('shows typing from others and clears it when their message arrives', () => {
     applyChatEvent(env.ctx, {
       __typename: 'TypingChanged',

@@ -119,6 +119,10 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       }
       return 'applied';
     }
+    case 'DeliveryReceipt':
+      if (event.userId === ctx.myUserId) return 'ignored';
+      ctx.receipts.setDelivered(event.conversationId, event.userId, event.deliveredSeq);
+      return 'applied';
     case 'TypingChanged':
       if (event.user.id !== ctx.myUserId)
         ctx.typing.set(event.conversationId, event.user, event.typing);

@@ -1,15 +1,39 @@
-// Read pointers of other members, learned from ReadReceipt events. The server's
-// Message.readBy counts readers at fetch time; these pointers count readers since then.
+// Read and delivered pointers of other members, learned from ReadReceipt and DeliveryReceipt
+// events. The server's Message.readBy and deliveredTo count at fetch time; these pointers count
+// since then (reading implies receipt).
 type Listener = () => void;
 
 export class ReceiptStore {
   private readonly pointers = new Map<string, Map<string, number>>();
+  private readonly delivered = new Map<string, Map<string, number>>();
   private readonly listeners = new Set<Listener>();
   private version = 0;
 
   set(conversationId: string, userId: string, seq: number): void {
-    let m = this.pointers.get(conversationId);
-    if (!m) this.pointers.set(conversationId, (m = new Map()));
+    this.move(this.pointers, conversationId, userId, seq);
+  }
+
+  setDelivered(conversationId: string, userId: string, seq: number): void {
+    this.move(this.delivered, conversationId, userId, seq);
+  }
+
+  /** How many members other than `exceptUserId` are known to have received up to `seq`. */
+  receiversAtLeast(conversationId: string, seq: number, exceptUserId: string): number {
+    const users = new Set<string>();
+    for (const source of [this.pointers, this.delivered])
+      for (const [userId, s] of source.get(conversationId) ?? [])
+        if (userId !== exceptUserId && s >= seq) users.add(userId);
+    return users.size;
+  }
+
+  private move(
+    source: Map<string, Map<string, number>>,
+    conversationId: string,
+    userId: string,
+    seq: number,
+  ): void {
+    let m = source.get(conversationId);
+    if (!m) source.set(conversationId, (m = new Map()));
     if ((m.get(userId) ?? -1) >= seq) return;
     m.set(userId, seq);
     this.version++;

@@ -7,8 +7,8 @@ import { routeHref } from '../app/router';
 import { useChat } from '../app/services';
 import { conversationTitle } from '../chat/conversation-display';
 import { formatListTime } from '../ui/format';
+import { HighlightedSnippet, isSearchable } from './highlighted-snippet';
 
-const MIN_LENGTH = 2;
 const DEBOUNCE_MS = 300;
 
 export function MessageSearchResults({
@@ -26,12 +26,12 @@ export function MessageSearchResults({
   }, [text]);
   const { data, loading, error } = useQuery(SearchMessagesDocument, {
     variables: { query, first: 20 },
-    skip: query.length < MIN_LENGTH,
+    skip: !isSearchable(query),
     fetchPolicy: 'network-only',
   });
-  if (text.trim().length < MIN_LENGTH) return null;
+  if (!isSearchable(text.trim())) return null;
   const byId = new Map(conversations.map((c) => [c.id, c]));
-  const results = data?.searchMessages.edges.map((e) => e.node) ?? [];
+  const results = data?.searchMessages.edges ?? [];
   return (
     <section className="message-search" aria-labelledby="message-search-title">
       <h3 id="message-search-title" className="message-search__title">
@@ -46,7 +46,7 @@ export function MessageSearchResults({
           <p className="muted message-search__note">No messages found.</p>
         ) : (
           <ul className="search-results">
-            {results.map((m) => {
+            {results.map(({ node: m, snippet }) => {
               const c = byId.get(m.conversationId);
               const where = c ? conversationTitle(c) : 'Conversation';
               const who = m.sender.id === myUserId ? 'You' : m.sender.name;
@@ -66,7 +66,7 @@ export function MessageSearchResults({
                     </span>
                     <span className="search-result__body">
                       {c?.kind === 'DIRECT' && who !== 'You' ? '' : `${who}: `}
-                      {m.body}
+                      <HighlightedSnippet snippet={snippet} fallback={m.body ?? ''} />
                     </span>
                   </a>
                 </li>

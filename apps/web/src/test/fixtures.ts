@@ -38,6 +38,7 @@ export function message(
     deletedAt: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     readBy: 0,
+    deliveredTo: 0,
     mentionsAll: false,
     mentionsMe: false,
     mentions: [],

@@ -51,6 +51,17 @@ export type RealtimeEvent =
       userId: UserId;
       seq: number;
     }
+  /**
+   * A member's delivered pointer moved (a client of theirs acknowledged receipt up to `seq`).
+   * Published in direct chats and groups, not in channels (an audience, not a conversation).
+   */
+  | {
+      type: 'DELIVERY_RECEIPT';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      userId: UserId;
+      seq: number;
+    }
   | {
       type: 'TYPING';
       tenantId: TenantId;

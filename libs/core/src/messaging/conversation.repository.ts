@@ -207,6 +207,16 @@ export abstract class ConversationRepository {
     userId: UserId,
     seq: number,
   ): Promise<Member | null>;
+  /**
+   * Members other than `excludeUserId` who received everything up to `seq`: their deliveredSeq
+   * or their readSeq (reading implies receipt) is at least `seq`.
+   */
+  abstract countDelivered(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seq: number,
+    excludeUserId: UserId,
+  ): Promise<number>;
   /** Members other than `excludeUserId` whose readSeq is at least `seq`. */
   abstract countReaders(
     tenantId: TenantId,

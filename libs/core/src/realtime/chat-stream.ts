@@ -395,6 +395,7 @@ export class ChatStream implements ConversationFollower {
     }
     switch (event.type) {
       case 'READ_RECEIPT':
+      case 'DELIVERY_RECEIPT':
         if (this.isFollowing(event.conversationId) && !this.exited?.has(event.conversationId))
           this.emit({ kind: 'event', event });
         return;

@@ -27,6 +27,17 @@ export class ReadReceiptModel {
   @Field(() => Int) seq!: number;
 }
 
+@ObjectType('DeliveryReceipt', {
+  description:
+    'A member of a direct chat or group received everything up to seq (their delivered pointer moved). Not sent in channels.',
+})
+export class DeliveryReceiptModel {
+  readonly __typename = 'DeliveryReceipt';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => ID) userId!: string;
+  @Field(() => Int) seq!: number;
+}
+
 @ObjectType('ConversationChanged')
 export class ConversationChangedModel {
   readonly __typename = 'ConversationChanged';
@@ -85,6 +96,7 @@ export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
   | ReadReceiptModel
+  | DeliveryReceiptModel
   | ConversationChangedModel
   | MembershipChangedModel
   | TypingChangedModel
@@ -99,6 +111,7 @@ export const ChatEventUnion = createUnionType({
       MessageAddedModel,
       MessageUpdatedModel,
       ReadReceiptModel,
+      DeliveryReceiptModel,
       ConversationChangedModel,
       MembershipChangedModel,
       TypingChangedModel,

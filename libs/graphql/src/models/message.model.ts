@@ -58,12 +58,43 @@ export class MessageModel {
   )
   @Field(() => Int, { description: 'Members other than the sender who have read it.' })
   readBy!: number;
+  @SameForEveryViewer(
+    'counts the members who received the message: the actor only scopes the count to the tenant',
+  )
+  @Field(() => Int, {
+    description:
+      'Members other than the sender who received it (a client of theirs called markDelivered up to its seq, or they read it). With readBy: sent, delivered and read ticks.',
+  })
+  deliveredTo!: number;
+}
+
+@ObjectType('TextRange', { description: 'A range of a text: UTF-16 offsets, end exclusive.' })
+export class TextRangeModel {
+  @Field(() => Int) start!: number;
+  @Field(() => Int) end!: number;
+}
+
+@ObjectType('SearchSnippet', {
+  description:
+    'The part of a found message to show, as written (accents, case, width), with what matched marked.',
+})
+export class SearchSnippetModel {
+  @Field({ description: 'A window of the body around the first match; … where it was cut.' })
+  text!: string;
+  @Field(() => [TextRangeModel], { description: 'Matched ranges of `text`, in order.' })
+  highlights!: TextRangeModel[];
 }
 
 @ObjectType('MessageEdge')
 export class MessageEdgeModel {
   @Field() cursor!: string;
   @Field(() => MessageModel) node!: unknown;
+  @Field(() => SearchSnippetModel, {
+    nullable: true,
+    description:
+      'Search results only (searchMessages): the matching part, highlighted. Null elsewhere.',
+  })
+  snippet?: SearchSnippetModel | null;
 }
 
 @ObjectType('MessageConnection')

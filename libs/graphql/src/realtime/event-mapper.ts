@@ -3,6 +3,7 @@ import {
   AttachmentUpdatedModel,
   ChatEventObject,
   ConversationChangedModel,
+  DeliveryReceiptModel,
   MembershipChangedModel,
   MessageAddedModel,
   MessageUpdatedModel,
@@ -35,6 +36,12 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
       return make(MessageUpdatedModel, { message: event.message, seq: event.seq });
     case 'READ_RECEIPT':
       return make(ReadReceiptModel, {
+        conversationId: event.conversationId,
+        userId: event.userId,
+        seq: event.seq,
+      });
+    case 'DELIVERY_RECEIPT':
+      return make(DeliveryReceiptModel, {
         conversationId: event.conversationId,
         userId: event.userId,
         seq: event.seq,

@@ -48,7 +48,8 @@ export class MessageResolver {
   }
 
   @Query(() => MessageConnectionModel, {
-    description: 'Full-text search in your conversations, best match first.',
+    description:
+      'Search in your conversations (or one), best match first, in every script: words match by prefix (`fo` finds `fox`), quoted text as a phrase, Chinese, Japanese, Thai and emoji by substring; case, accents and width do not matter. Edges carry a highlighted snippet.',
   })
   async searchMessages(
     @CurrentActor() actor: Authenticated,
@@ -59,7 +60,11 @@ export class MessageResolver {
   ): Promise<MessageConnectionModel> {
     const result = await this.queries.search(actor, query, conversationId, first, after);
     return {
-      edges: result.messages.map((m, i) => ({ cursor: result.cursors[i]!, node: m })),
+      edges: result.messages.map((m, i) => ({
+        cursor: result.cursors[i]!,
+        node: m,
+        snippet: result.snippets[i] ?? null,
+      })),
       pageInfo: pageInfo(result.cursors, result.hasNextPage, !!after),
     };
   }
@@ -169,5 +174,10 @@ export class MessageResolver {
   @ResolveField(() => Int)
   readBy(@Parent() m: Message, @CurrentActor() actor: Authenticated): Promise<number> {
     return this.queries.readBy(actor, m);
+  }
+
+  @ResolveField(() => Int)
+  deliveredTo(@Parent() m: Message, @CurrentActor() actor: Authenticated): Promise<number> {
+    return this.queries.deliveredTo(actor, m);
   }
 }

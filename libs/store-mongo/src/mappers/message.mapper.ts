@@ -1,3 +1,4 @@
+import { foldForSearch, searchTokens } from '@chatter/core';
 import type { Message, NewMessage } from '@chatter/core';
 import type { MessageRecord } from '../schemas/message.schema';
 
@@ -19,6 +20,10 @@ export const toMessage = (r: MessageRecord): Message => ({
 });
 
 /** The claim document of a new message: everything but its seq. */
+/** The index tokens of a body (none for a tombstone). */
+export const searchTokensOf = (body: string | null): string[] =>
+  body === null ? [] : searchTokens(foldForSearch(body));
+
 export const toMessageClaim = (m: NewMessage, claimedAt: Date): MessageRecord => ({
   _id: m.id,
   tenantId: m.tenantId,
@@ -26,6 +31,7 @@ export const toMessageClaim = (m: NewMessage, claimedAt: Date): MessageRecord =>
   senderId: m.senderId,
   clientMessageId: m.clientMessageId,
   body: m.body,
+  searchTokens: searchTokensOf(m.body),
   replyToId: m.replyToId,
   mentions: m.mentions.userIds,
   mentionsAll: m.mentions.all,

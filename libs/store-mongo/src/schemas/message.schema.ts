@@ -34,6 +34,14 @@ export class MessageRecord {
   @Prop({ type: String, default: null })
   replyToId!: string | null;
 
+  /**
+   * Search tokens of the folded body (`searchTokens` in core: word prefixes, and unit pairs of
+   * unsegmented scripts and emoji); empty once deleted. Absent on messages stored before search
+   * in every script, until the startup backfill reaches them.
+   */
+  @Prop({ type: [String], default: undefined })
+  searchTokens?: string[];
+
   /** Resolved mentions of the stored body (user ids) and its `@all`. */
   @Prop({ type: [String], default: [] })
   mentions!: string[];
@@ -89,10 +97,9 @@ MessageSchema.index(
   { tenantId: 1, conversationId: 1, mentions: 1, seq: 1 },
   { name: 'tenant_conversation_mentions_seq' },
 );
-MessageSchema.index(
-  { tenantId: 1, body: 'text' },
-  { name: 'tenant_body_text', default_language: 'english', language_override: 'textLanguage' },
-);
+// Search in every script on a standard deployment (no $text: its stemming and word splitting
+// know neither CJK nor Thai nor emoji, nor prefixes): tokens of the folded body, multikey.
+MessageSchema.index({ tenantId: 1, searchTokens: 1 }, { name: 'tenant_search_tokens' });
 
 /**
  * One user's reaction with one emoji. `seq` and `removedSeq` are the seqs of the entries that add

@@ -6,6 +6,7 @@ import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
+import { searchEveryScriptMigration } from './014-search-every-script';
 import { formerMembersMigration } from './009-former-members';
 import { attachmentRetentionMigration } from './010-attachment-retention';
 import { Migration } from './migration';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   attachmentsMigration,
   formerMembersMigration,
   attachmentRetentionMigration,
+  searchEveryScriptMigration,
 ];

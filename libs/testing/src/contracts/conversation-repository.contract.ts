@@ -765,6 +765,34 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
       });
     });
 
+    describe('delivery counts', () => {
+      it('counts members who received a seq (delivered or read), excluding one user', async () => {
+        const t = aTenantId();
+        const cs = store().conversations;
+        const { conversation, users } = await aGroupWith(store(), t, 5);
+        const [sender, a, b, c, d] = users;
+        for (let i = 0; i < 6; i++)
+          await store().messages.append(aMessage(t, conversation.id, sender.id));
+        expect(await cs.countDelivered(t, conversation.id, 1, sender.id)).toBe(0);
+        await cs.advanceDelivered(t, conversation.id, a.id, 4);
+        await cs.advanceRead(t, conversation.id, b.id, 2); // reading implies receipt
+        await cs.advanceDelivered(t, conversation.id, c.id, 6);
+        await cs.advanceDelivered(t, conversation.id, sender.id, 6);
+        expect(await cs.countDelivered(t, conversation.id, 1, sender.id)).toBe(3);
+        expect(await cs.countDelivered(t, conversation.id, 3, sender.id)).toBe(2);
+        expect(await cs.countDelivered(t, conversation.id, 5, sender.id)).toBe(1);
+        expect(await cs.countDelivered(t, conversation.id, 5, d.id)).toBe(2);
+        expect(await cs.countDelivered(t, conversation.id, 7, d.id)).toBe(0);
+        // Never backwards: an older acknowledgement changes no count.
+        await cs.advanceDelivered(t, conversation.id, c.id, 1);
+        expect(await cs.countDelivered(t, conversation.id, 6, sender.id)).toBe(1);
+        expect(await cs.countDelivered(aTenantId(), conversation.id, 1, sender.id)).toBe(0);
+        // A removed member no longer counts.
+        await cs.removeMember(t, conversation.id, c.id, 'REMOVED', nextTime());
+        expect(await cs.countDelivered(t, conversation.id, 6, sender.id)).toBe(0);
+      });
+    });
+
     describe('channel names and descriptions', () => {
       it('refuses a second channel of the tenant with the same name, however it is spaced or cased', async () => {
         const t = aTenantId();

@@ -6,6 +6,7 @@ export * from './session-repository.contract';
 export * from './contact-repository.contract';
 export * from './conversation-repository.contract';
 export * from './message-repository.contract';
+export * from './message-search.contract';
 export * from './realtime-test-helpers';
 export * from './event-bus.contract';
 export * from './presence-store.contract';

@@ -3,6 +3,7 @@ import { attachmentRepositoryContract } from './attachment-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
+import { messageSearchContract } from './message-search.contract';
 import { MakeStore } from './store-under-test';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
@@ -20,6 +21,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     contactRepositoryContract(makeStore);
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
+    messageSearchContract(makeStore);
     attachmentRepositoryContract(makeStore);
   });
 }

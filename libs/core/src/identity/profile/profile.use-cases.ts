@@ -1,3 +1,4 @@
+import { checkEmoji } from '../../shared/emoji';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { invalid, notFound } from '../../shared/domain-error';
@@ -62,8 +63,10 @@ export class UpdateProfile {
     if (input.avatarUrl !== undefined) patch.avatarUrl = checkAvatarUrl(input.avatarUrl);
     const statusText = checkOptionalText('statusText', input.statusText, 140);
     if (statusText !== undefined) patch.statusText = statusText;
-    const statusEmoji = checkOptionalText('statusEmoji', input.statusEmoji, 8);
-    if (statusEmoji !== undefined) patch.statusEmoji = statusEmoji;
+    const statusEmoji = checkOptionalText('statusEmoji', input.statusEmoji, 32);
+    if (statusEmoji !== undefined) {
+      patch.statusEmoji = statusEmoji === null ? null : checkEmoji(statusEmoji, 'statusEmoji');
+    }
     if (input.presencePrivacy !== undefined && input.presencePrivacy !== null) {
       if (!PRIVACY.includes(input.presencePrivacy))
         throw invalid('presencePrivacy', 'unknown privacy setting');

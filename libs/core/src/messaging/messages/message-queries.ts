@@ -1,3 +1,5 @@
+import { parseSearchQuery } from '../search/search-query';
+import { SearchSnippet, searchSnippet } from '../search/search-snippet';
 import { enforceExpensiveReadLimit } from '../../limits/expensive-reads';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { Actor } from '../../shared/actor';
@@ -117,7 +119,12 @@ export class MessageQueries {
     conversationId: string | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<{ messages: Message[]; cursors: string[]; hasNextPage: boolean }> {
+  ): Promise<{
+    messages: Message[];
+    cursors: string[];
+    hasNextPage: boolean;
+    snippets: SearchSnippet[];
+  }> {
     const text = checkText('query', query, { min: 1, max: 200 });
     const limit = pageSize(first, 50);
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
@@ -136,7 +143,9 @@ export class MessageQueries {
       limit + 1,
     );
     const page = hits.slice(0, limit).map((h) => h.message);
+    const terms = parseSearchQuery(text);
     return {
+      snippets: page.map((m) => searchSnippet(m.body ?? '', terms)),
       messages: page,
       cursors: page.map((_, i) => encodeCursor([offset + i + 1])),
       hasNextPage: hits.length > limit,
@@ -157,6 +166,15 @@ export class MessageQueries {
 
   readBy(actor: Actor, message: Message): Promise<number> {
     return this.conversations.countReaders(
+      actor.tenantId,
+      message.conversationId,
+      message.seq,
+      message.senderId,
+    );
+  }
+
+  deliveredTo(actor: Actor, message: Message): Promise<number> {
+    return this.conversations.countDelivered(
       actor.tenantId,
       message.conversationId,
       message.seq,

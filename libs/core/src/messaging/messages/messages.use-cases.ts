@@ -18,9 +18,9 @@ import { ConversationRepository } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
-import { checkEmoji } from './emoji';
+import { checkEmoji } from '../../shared/emoji';
 import { ResolveMentions } from '../mentions/resolve-mentions';
-import { announceSeenChanged } from '../conversations/message-requests.use-cases';
+import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 
@@ -116,6 +116,7 @@ export class SendMessages {
       mentions,
       createdAt: this.clock.now(),
     });
+    if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
@@ -227,6 +228,7 @@ export class Receipts {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly users: UserRepository,
+    private readonly requests: MessageRequests,
   ) {}
 
   async markRead(actor: Actor, conversationId: string, seq: number): Promise<Conversation> {
@@ -259,6 +261,13 @@ export class Receipts {
     return conversation;
   }
 
+  /**
+   * Moves my delivered pointer to `seq` (never back). A seq past the end of the conversation's
+   * log is refused (`reason: 'SEQ_PAST_END'`). When the pointer moved, the members of a direct
+   * chat or group are told (DELIVERY_RECEIPT), so senders see their messages delivered. While a
+   * direct chat is a message request to me, nothing moves: a stranger learns from ticks neither
+   * that my device is online nor that I got it (as with my CONTACTS-only presence).
+   */
   async markDelivered(actor: Actor, conversationId: string, seq: number): Promise<boolean> {
     checkSeq(seq);
     await enforceRateLimit(
@@ -267,9 +276,34 @@ export class Receipts {
       this.settings.deliveredPerUser,
       'delivery receipts',
     );
-    const { conversation } = await this.access.member(actor, conversationId);
-    if (seq > conversation.lastSeq) throw invalid('seq', 'seq is past the end of the conversation');
-    await this.conversations.advanceDelivered(actor.tenantId, conversation.id, actor.userId, seq);
+    const { conversation, member } = await this.access.member(actor, conversationId);
+    if (seq > conversation.lastSeq) {
+      throw new DomainError('VALIDATION_FAILED', 'seq is past the end of the conversation', {
+        field: 'seq',
+        reason: 'SEQ_PAST_END',
+        lastSeq: conversation.lastSeq,
+      });
+    }
+    if (
+      conversation.kind === 'DIRECT' &&
+      (await this.requests.isRequest(conversation, actor.userId))
+    )
+      return true;
+    const updated = await this.conversations.advanceDelivered(
+      actor.tenantId,
+      conversation.id,
+      actor.userId,
+      seq,
+    );
+    if (updated && updated.deliveredSeq > member.deliveredSeq && conversation.kind !== 'CHANNEL') {
+      await this.publisher.toConversation({
+        type: 'DELIVERY_RECEIPT',
+        tenantId: actor.tenantId,
+        conversationId: conversation.id,
+        userId: actor.userId,
+        seq: updated.deliveredSeq,
+      });
+    }
     return true;
   }
 
@@ -306,6 +340,30 @@ export class Receipts {
       user,
     });
     return true;
+  }
+}
+
+/**
+ * A clientMessageId names one message: reusing it for another conversation, another body or
+ * another reply is a CONFLICT, never a silent answer with the first message. A message edited
+ * or deleted since keeps answering retries (its original body is no longer known).
+ */
+function checkTrueRetry(
+  existing: Message,
+  conversationId: string,
+  body: string,
+  replyToId: string | null,
+): void {
+  const unchanged = existing.editedAt === null && existing.deletedAt === null;
+  if (
+    existing.conversationId !== conversationId ||
+    (unchanged && (existing.body !== body || existing.replyToId !== replyToId))
+  ) {
+    throw new DomainError(
+      'CONFLICT',
+      'this clientMessageId was already used for a different message; use a new one',
+      { field: 'clientMessageId', reason: 'CLIENT_MESSAGE_ID_REUSED' },
+    );
   }
 }
 
