@@ -1,4 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { CallEndReasonEnum, CallModel, CallSignalKindEnum, SdpTypeEnum } from './call.model';
 import { ConversationModel } from './conversation.model';
 import { MembershipChangeEnum } from './enums';
 import { MessageModel } from './message.model';
@@ -68,6 +69,21 @@ export class ResyncRequiredModel {
   @Field() reason!: string;
 }
 
+@ObjectType('CallSignal', {
+  description: 'A call signal for this device (only the two parties of a call receive any).',
+})
+export class CallSignalModel {
+  readonly __typename = 'CallSignal';
+  @Field(() => CallSignalKindEnum) kind!: CallSignalKindEnum;
+  @Field(() => CallModel) call!: unknown;
+  @Field(() => ID) fromUserId!: string;
+  @Field(() => String, { nullable: true }) sdp!: string | null;
+  @Field(() => SdpTypeEnum, { nullable: true }) sdpType!: SdpTypeEnum | null;
+  @Field(() => [String], { description: 'JSON RTCIceCandidateInit objects (CANDIDATES).' })
+  candidates!: string[];
+  @Field(() => CallEndReasonEnum, { nullable: true }) reason!: CallEndReasonEnum | null;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -76,7 +92,8 @@ export type ChatEventObject =
   | MembershipChangedModel
   | TypingChangedModel
   | PresenceChangedModel
-  | ResyncRequiredModel;
+  | ResyncRequiredModel
+  | CallSignalModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -90,6 +107,7 @@ export const ChatEventUnion = createUnionType({
       TypingChangedModel,
       PresenceChangedModel,
       ResyncRequiredModel,
+      CallSignalModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });

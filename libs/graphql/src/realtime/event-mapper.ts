@@ -1,5 +1,6 @@
 import { RealtimeEvent, StreamItem } from '@chatter/core';
 import {
+  CallSignalModel,
   ChatEventObject,
   ConversationChangedModel,
   MembershipChangedModel,
@@ -11,6 +12,7 @@ import {
   TypingChangedModel,
 } from '../models/chat-event.model';
 import { MembershipChangeEnum } from '../models/enums';
+import { CallEndReasonEnum, CallSignalKindEnum, SdpTypeEnum } from '../models/call.model';
 
 function make<T extends object>(Type: new () => T, fields: Partial<T>): T {
   return Object.assign(new Type(), fields);
@@ -63,6 +65,16 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
     case 'PRESENCE':
     case 'PRESENCE_VISIBILITY':
       return make(PresenceChangedModel, { user: event.user });
+    case 'CALL':
+      return make(CallSignalModel, {
+        kind: event.signal.kind as CallSignalKindEnum,
+        call: event.signal.call,
+        fromUserId: event.signal.fromUserId,
+        sdp: event.signal.sdp,
+        sdpType: event.signal.sdpType as SdpTypeEnum | null,
+        candidates: event.signal.candidates,
+        reason: event.signal.reason as CallEndReasonEnum | null,
+      });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':
     case 'CONTACTS_CHANGED':
