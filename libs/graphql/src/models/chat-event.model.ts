@@ -81,7 +81,8 @@ export class CallSignalModel {
   @Field(() => SdpTypeEnum, { nullable: true }) sdpType!: SdpTypeEnum | null;
   @Field(() => [String], { description: 'JSON RTCIceCandidateInit objects (CANDIDATES).' })
   candidates!: string[];
-  @Field(() => CallEndReasonEnum, { nullable: true }) reason!: CallEndReasonEnum | null;
+  @Field(() => CallEndReasonEnum, { nullable: true, description: 'Why it ended (ENDED).' })
+  endReason!: CallEndReasonEnum | null;
 }
 
 export type ChatEventObject =

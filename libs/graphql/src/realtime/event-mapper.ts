@@ -73,7 +73,7 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         sdp: event.signal.sdp,
         sdpType: event.signal.sdpType as SdpTypeEnum | null,
         candidates: event.signal.candidates,
-        reason: event.signal.reason as CallEndReasonEnum | null,
+        endReason: event.signal.reason as CallEndReasonEnum | null,
       });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':
