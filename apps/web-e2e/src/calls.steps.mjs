@@ -143,14 +143,13 @@ export function callSteps({ api, pageErrors }) {
           }
           // The call is in both histories, with its duration.
           await kai.locator('a.conv-item', { hasText: 'Lou Callee' }).first().click();
-          await kai
-            .getByText(/^Video call \(\d+:\d\d\)$/)
-            .first()
-            .waitFor();
-          await lou
-            .getByText(/^Video call \(\d+:\d\d\)$/)
-            .first()
-            .waitFor();
+          for (const page of [kai, lou])
+            await page
+              .locator('.conversation__main')
+              .getByText(/^Video call \(\d+:\d\d\)$/)
+              .first()
+              .waitFor();
+          await shot(lou, 'call-history-phone-dark');
 
           // A denied microphone is explained, and no call is placed.
           await kai.evaluate(() => {
