@@ -40,6 +40,7 @@ export function message(
     readBy: 0,
     mentionsAll: false,
     mentionsMe: false,
+    call: null,
     mentions: [],
     sender: { __typename: 'User', id: senderId, name: senderId, avatarUrl: null },
     replyTo: null,
