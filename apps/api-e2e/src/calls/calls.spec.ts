@@ -292,6 +292,14 @@ describe('calls: signaling between the two parties only, call history, TURN cred
     expectCode(await gql(api, START, { c: dmDan, m: 'VIDEO', s: OFFER }, dan.token), 'BLOCKED');
     expectCode(await gql(api, START, { c: dmDan, m: 'VIDEO', s: OFFER }, bob.token), 'BLOCKED');
     expect(signals(bobDev).filter((s) => s.fromUserId === dan.id)).toEqual([]);
+
+    // A block during a ringing call ends it at the next signal, for both, with reason BLOCKED.
+    const ringing = await start(ada, dm, 'VOICE');
+    await waitSignal(bobDev, 'INVITE', ringing.id);
+    await ok(api, 'mutation($u:ID!){ blockUser(userId:$u) }', { u: ada.id }, bob.token);
+    expectCode(await gql(api, ANSWER, { id: ringing.id, s: ANSWER_SDP }, bob.token), 'BLOCKED');
+    await waitSignal(adaDev, 'ENDED', ringing.id);
+    expect(signals(adaDev, 'ENDED').at(-1)).toMatchObject({ endReason: 'BLOCKED' });
   });
 
   it('an unanswered invite expires into a missed call; resuming replays the history, never the invite', async () => {

@@ -112,6 +112,7 @@ export class ManageCalls {
     const call = await this.load(actor, callId);
     if (call.calleeId !== actor.userId) throw forbidden('only the callee can answer');
     await this.signalLimit(actor);
+    await this.endIfBlocked(call);
     const answered = await this.calls.answer(
       actor.tenantId,
       call.id,
@@ -263,7 +264,16 @@ export class ManageCalls {
     const answeredHere = call.state === 'RINGING' && actor.userId === call.calleeId;
     if (!answeredHere && device !== null && device !== actor.sessionId)
       throw forbidden('the call is on another device');
+    await this.endIfBlocked(call);
     return call;
+  }
+
+  /** A block either way ends the call at its next signal (reason BLOCKED) and refuses the signal. */
+  private async endIfBlocked(call: Call): Promise<void> {
+    if (!(await this.blocks.isBlockedEitherWay(call.tenantId, call.callerId, call.calleeId)))
+      return;
+    await this.finishOrNull(call, ['RINGING', 'ACTIVE'], 'BLOCKED', call.calleeId);
+    throw new DomainError('BLOCKED', 'the call ended: one of you blocked the other');
   }
 
   /** The other party's device in the call (every device of the callee while it rings). */
