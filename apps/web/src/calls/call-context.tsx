@@ -52,6 +52,7 @@ export function CallProvider({ children }: { children: React.ReactNode }) {
         },
       });
       for (const s of waiting.splice(0)) controller.onSignal(s);
+      void controller.ringIfCalled();
       setLoaded({ runtime, controller });
     });
     return () => {

@@ -2,6 +2,7 @@
 // API (mutations out, CallSignal events in). React reads it through subscribe/getSnapshot.
 import type { ApolloClient } from '@apollo/client';
 import {
+  ActiveCallsDocument,
   AnswerCallDocument,
   HangUpCallDocument,
   IceServersDocument,
@@ -220,6 +221,36 @@ export class CallController {
       this.set({ localStream: local });
     } catch (error) {
       this.set({ message: mediaErrorText(error, kind === 'videoinput'), error: true });
+    }
+  }
+
+  /**
+   * Rings for a call that started before this device's stream was connected (the invite itself
+   * is never replayed): the server still holds its offer while it rings.
+   */
+  async ringIfCalled(): Promise<void> {
+    try {
+      const { data } = await this.opts.client.query({
+        query: ActiveCallsDocument,
+        fetchPolicy: 'network-only',
+      });
+      const ringing = data.activeCalls.find(
+        (c) => c.state === 'RINGING' && c.calleeId === this.opts.myUserId && c.offerSdp,
+      );
+      if (!ringing) return;
+      const { offerSdp, ...call } = ringing;
+      this.onSignal({
+        __typename: 'CallSignal',
+        kind: 'INVITE',
+        fromUserId: call.callerId,
+        sdp: offerSdp ?? null,
+        sdpType: 'offer',
+        candidates: [],
+        endReason: null,
+        call,
+      });
+    } catch {
+      // Offline or refused: the next invite rings as usual.
     }
   }
 

@@ -45,11 +45,11 @@ const signal = (
 
 function setup() {
   const mutate = vi.fn(async (_options: { mutation: unknown }) => ({ data: {} }));
-  const query = vi.fn(async () => ({ data: {} }));
+  const query = vi.fn(async (_options: unknown): Promise<{ data: unknown }> => ({ data: {} }));
   const client = { mutate, query } as unknown as ApolloClient<unknown>;
   const controller = new CallController({ client, myUserId: 'me', nameOf: () => 'Ann Caller' });
   render(<CallOverlay controller={controller} />);
-  return { controller, mutate };
+  return { controller, mutate, query };
 }
 
 const flush = () => act(async () => await new Promise((r) => setTimeout(r, 0)));
@@ -103,6 +103,14 @@ describe('calls in the web app', () => {
     await act(async () => await controller.start('dm1', 'ann', 'VOICE'));
     expect(screen.getByRole('alert').textContent).toMatch(/may not use your microphone/);
     expect(mutate.mock.calls.some(([o]) => o.mutation === StartCallDocument)).toBe(false);
+    controller.dispose();
+  });
+
+  it('rings for a call that began before this device connected (from activeCalls)', async () => {
+    const { controller, query } = setup();
+    query.mockResolvedValueOnce({ data: { activeCalls: [{ ...call, offerSdp: 'v=0\r\n' }] } });
+    await act(async () => await controller.ringIfCalled());
+    expect(screen.getByRole('alertdialog', { name: 'Incoming video call' })).toBeTruthy();
     controller.dispose();
   });
 
