@@ -16,6 +16,8 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   // The tenant and its repository; the other tenancy files (use cases, secret rotation) sit higher.
   { name: 'tenancy model', matches: (p) => /^tenancy\/tenant(\.repository)?\.ts$/.test(p) },
   { name: 'identity model', matches: (p) => /^identity\/[^/]+\.ts$/.test(p) },
+  // Calls: the model and port (a message records a call, so it sits below the messaging model).
+  { name: 'calls model', matches: (p) => /^calls\/[^/]+\.ts$/.test(p) },
   { name: 'messaging model', matches: (p) => /^messaging\/[^/]+\.ts$/.test(p) },
   // The attachment record: events carry it (AttachmentUpdated), so it sits below them.
   { name: 'media model', matches: (p) => p === 'media/attachment.ts' },
@@ -25,6 +27,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'media', matches: (p) => p.startsWith('media/') },
   { name: 'identity use cases', matches: (p) => /^identity\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
+  { name: 'calls use cases', matches: (p) => /^calls\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
   { name: 'realtime', matches: (p) => p.startsWith('realtime/') },

@@ -256,16 +256,42 @@ describe('docker-compose.yml', () => {
     ).toThrow(/JWT_SECRET/);
   });
 
-  it('runs two API replicas, MongoDB, Redis, NATS and the load balancer', () => {
+  it('runs two API replicas, MongoDB, Redis, NATS and the load balancer (and the TURN relay on demand)', () => {
     expect(apiServices(compose, ctx())).toEqual(['api-1', 'api-2']);
     expect(Object.keys(services(compose)).sort()).toEqual([
       'api-1',
       'api-2',
+      'coturn',
       'lb',
       'mongo',
       'nats',
       'redis',
     ]);
+  });
+
+  it("runs coturn only with the calls profile, with TURN REST auth on the API's secret and no relaying to private addresses", () => {
+    const withTurn = interpolateCompose(raw, {
+      ...REQUIRED,
+      TURN_SECRET: 't'.repeat(24),
+      TURN_URIS: 'turn:turn.example.org:3478',
+    });
+    const coturn = services(withTurn)['coturn'];
+    expect(listAt(coturn, 'profiles')).toEqual(['calls']);
+    const command = listAt(coturn, 'entrypoint').join(' ');
+    expect(command).toContain('--use-auth-secret');
+    expect(command).toContain('--static-auth-secret="$TURN_SECRET"');
+    expect(command).toMatch(/test "\$\{#TURN_SECRET\}" -ge 16/);
+    for (const range of [
+      '10.0.0.0-10.255.255.255',
+      '127.0.0.0-127.255.255.255',
+      '192.168.0.0-192.168.255.255',
+    ])
+      expect(command).toContain(`--denied-peer-ip=${range}`);
+    for (const api of ['api-1', 'api-2']) {
+      const env = mapAt(services(withTurn)[api], 'environment');
+      expect(env['TURN_SECRET']).toBe('t'.repeat(24));
+      expect(env['TURN_URIS']).toBe('turn:turn.example.org:3478');
+    }
   });
 
   it('passes SMS_WEBHOOK_URL, JWT_SECRET and ADMIN_TOKEN from the environment to every replica', () => {

@@ -63,6 +63,30 @@ describe('rendered manifests validate against the Kubernetes and CRD schemas', (
     expect(data.some((o) => o.kind === 'Certificate')).toBe(true);
   });
 
+  it('with the TURN component on (coturn, and the API minting credentials for it)', async () => {
+    const objects = renderKustomization(
+      withComponents('k8s/overlays/production', ['k8s/components/turn']),
+    );
+    expect(await validateAll(objects, NO_PUBLIC_SCHEMA)).toEqual([]);
+    const deployment = (name: string) =>
+      mapAt(
+        objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name),
+        'spec',
+        'template',
+        'spec',
+      );
+    const coturn = deployment('chatter-coturn');
+    const args = (coturn['containers'] as Record<string, unknown>[])[0]!['args'] as string[];
+    expect(args).toEqual(
+      expect.arrayContaining(['--use-auth-secret', '--static-auth-secret=$(TURN_SECRET)']),
+    );
+    const apiEnv = JSON.stringify(
+      (deployment('chatter-api')['containers'] as Record<string, unknown>[])[0]!['env'],
+    );
+    expect(apiEnv).toContain('TURN_URIS');
+    expect(apiEnv).toContain('"name":"chatter-turn"');
+  });
+
   it('the validator rejects what the API server would reject', async () => {
     const [deployment] = renderKustomization(path.join(root, 'k8s/base')).filter(
       (o) => o.kind === 'Deployment',

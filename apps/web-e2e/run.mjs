@@ -19,6 +19,7 @@ import {
   sleep,
   startApi,
 } from './src/harness.mjs';
+import { callSteps } from './src/calls.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1612,6 +1613,7 @@ standalone.push([
     }
   },
 ]);
+standalone.push(...callSteps({ api, pageErrors }));
 
 const selected =
   only === undefined

@@ -14,6 +14,7 @@ import { createErrorFormatter, ErrorLogger } from './errors/format-error';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
+import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
@@ -59,6 +60,7 @@ export const GRAPHQL_RESOLVERS = [
   AttachmentResolver,
   MessageAttachmentsResolver,
   ChatEventsResolver,
+  CallResolver,
   AdminResolver,
 ];
 

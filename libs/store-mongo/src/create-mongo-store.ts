@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
+  CallRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -12,6 +13,7 @@ import {
 } from '@chatter/core';
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
+import { MongoCallRepository } from './mongo-call.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -35,6 +37,7 @@ export interface MongoStore {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  calls: CallRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -74,6 +77,7 @@ export async function createMongoStore(
         m.attachments,
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
+      calls: new MongoCallRepository(m.calls),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -1,6 +1,7 @@
 import type { ModelDefinition } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import { ATTACHMENT_MODEL, AttachmentRecord, AttachmentSchema } from './schemas/attachment.schema';
+import { CALL_MODEL, CallRecord, CallSchema } from './schemas/call.schema';
 import {
   BLOCK_MODEL,
   BlockRecord,
@@ -53,6 +54,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: MESSAGE_MODEL, schema: MessageSchema },
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
+  { name: CALL_MODEL, schema: CallSchema },
 ];
 
 /** The store's models on one connection. */
@@ -69,6 +71,7 @@ export interface MongoStoreModels {
   messages: Model<MessageRecord>;
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
+  calls: Model<CallRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -93,6 +96,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     messages: get<MessageRecord>(MESSAGE_MODEL),
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
+    calls: get<CallRecord>(CALL_MODEL),
   };
 }
 

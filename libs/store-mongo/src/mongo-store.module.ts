@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
+  CallRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -12,6 +13,7 @@ import {
 } from '@chatter/core';
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
+import { MongoCallRepository } from './mongo-call.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -40,6 +42,7 @@ const PORTS = [
   ConversationRepository,
   MessageRepository,
   AttachmentRepository,
+  CallRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -51,6 +54,7 @@ const REPOSITORIES: Provider[] = [
   { provide: ConversationRepository, useClass: MongoConversationRepository },
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
+  { provide: CallRepository, useClass: MongoCallRepository },
 ];
 
 /**

@@ -360,7 +360,7 @@ function prepareStatements(db: Database) {
     insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS},
         mentioned_ever, mentioned_all_ever)
       VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
-        @mentions, @mentions_all, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
+        @mentions, @mentions_all, @call, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
     touchConversation: db.prepare<[string, number, string, string]>(
       'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
     ),

@@ -28,6 +28,7 @@ storeContracts('sqlite', async () => {
     conversations: store.conversations,
     messages: store.messages,
     attachments: store.attachments,
+    calls: store.calls,
     cleanup: () => store.close(),
   };
 });
@@ -111,7 +112,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 14]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -126,7 +127,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -166,6 +167,7 @@ describe('SqliteStore on a file', () => {
         { version: 8, name: 'attachments' },
         { version: 9, name: 'former-members' },
         { version: 10, name: 'attachment-retention' },
+        { version: 12, name: 'calls' },
         { version: 14, name: 'search-every-script' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { ConversationLog } from './conversation-log';
 import { MIGRATIONS, migrate } from './migrations';
 import { SqliteAttachmentRepository } from './sqlite-attachment.repository';
+import { SqliteCallRepository } from './sqlite-call.repository';
 import { SqliteBlockRepository } from './sqlite-block.repository';
 import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
@@ -43,6 +44,7 @@ export class SqliteStore {
   readonly conversations: SqliteConversationRepository;
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
+  readonly calls: SqliteCallRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -58,6 +60,7 @@ export class SqliteStore {
     this.conversations = new SqliteConversationRepository(db, log);
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
+    this.calls = new SqliteCallRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

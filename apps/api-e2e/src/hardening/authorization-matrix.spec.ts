@@ -128,6 +128,14 @@ const MATRIX: Record<string, string> = {
   'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Query.iceServers':       'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.activeCalls':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.startCall':     'FORBIDDEN      NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.answerCall':    'FORBIDDEN      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.sendCallCandidates':  'CONFLICT   CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.renegotiateCall':  'CONFLICT      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.rejectCall':    'FORBIDDEN      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.hangUpCall':    'CONFLICT       CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         replay             ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
 };
 
@@ -163,6 +171,8 @@ interface Fixture {
   doomed: string;
   /** The owner's upload to the group, never sent any bytes. */
   upload: string;
+  /** A call the owner made to the contact, declined: over. */
+  call: string;
   dms: Map<string, string>; // user id → their DM with the owner
   rotateTenant: string;
 }
@@ -407,6 +417,33 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }',
     vars: (f) => ({ id: f.rotateTenant }),
   },
+  'Query.iceServers': { query: '{ iceServers { turnConfigured } }', vars: () => ({}) },
+  'Query.activeCalls': { query: '{ activeCalls { id } }', vars: () => ({}) },
+  'Mutation.startCall': {
+    // On the group: members learn calls are for direct conversations only, others nothing.
+    query: 'mutation($c:ID!){ startCall(conversationId:$c, media:VOICE, sdp:"v=0\\r\\n"){ id } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.answerCall': {
+    query: 'mutation($id:ID!){ answerCall(callId:$id, sdp:"v=0\\r\\n"){ id } }',
+    vars: (f) => ({ id: f.call }),
+  },
+  'Mutation.sendCallCandidates': {
+    query: 'mutation($id:ID!){ sendCallCandidates(callId:$id, candidates:["{}"]){ id } }',
+    vars: (f) => ({ id: f.call }),
+  },
+  'Mutation.renegotiateCall': {
+    query: 'mutation($id:ID!){ renegotiateCall(callId:$id, sdp:"v=0\\r\\n", sdpType:offer){ id } }',
+    vars: (f) => ({ id: f.call }),
+  },
+  'Mutation.rejectCall': {
+    query: 'mutation($id:ID!){ rejectCall(callId:$id){ id } }',
+    vars: (f) => ({ id: f.call }),
+  },
+  'Mutation.hangUpCall': {
+    query: 'mutation($id:ID!){ hangUpCall(callId:$id){ id } }',
+    vars: (f) => ({ id: f.call }),
+  },
 };
 
 const CHAT_EVENTS =
@@ -538,6 +575,20 @@ describe('authorization matrix: every operation × every relation', () => {
       await send(who, dm, 'hi');
       dms.set(who.userId, dm);
     }
+    const call = (
+      await ok(
+        api,
+        'mutation($c:ID!){ startCall(conversationId:$c, media:VOICE, sdp:"v=0\\r\\n"){ id } }',
+        { c: dms.get(contact.userId) },
+        owner.accessToken,
+      )
+    ).startCall.id as string;
+    await ok(
+      api,
+      'mutation($id:ID!){ rejectCall(callId:$id){ id } }',
+      { id: call },
+      contact.accessToken,
+    );
     await ok(
       api,
       'mutation($u:ID!){ blockUser(userId:$u) }',
@@ -590,6 +641,7 @@ describe('authorization matrix: every operation × every relation', () => {
       editable,
       doomed,
       upload,
+      call,
       dms,
       rotateTenant: 'matrix-rot',
     };

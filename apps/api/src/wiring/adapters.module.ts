@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import {
   AttachmentRepository,
+  CallRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -79,6 +80,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(ConversationRepository, (s) => s.conversations),
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
+  sqliteRepository(CallRepository, (s) => s.calls),
 ];
 
 /** Readiness of each dependency, for /readyz. */

@@ -4,6 +4,9 @@ import {
   AttachmentLifecycle,
   MediaProcessing,
   Authenticate,
+  CallHistory,
+  GetIceServers,
+  ManageCalls,
   FileTokens,
   Uploads,
   ChatStreams,
@@ -46,6 +49,7 @@ import {
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { AttachmentSweeper } from './attachment-sweeper';
+import { CallSweeper } from './call-sweeper';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -93,6 +97,9 @@ const USE_CASES = [
   AttachmentAccess,
   AttachmentLifecycle,
   MediaProcessing,
+  CallHistory,
+  ManageCalls,
+  GetIceServers,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -128,6 +135,11 @@ const USE_CASES = [
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
           unattachedUploadTtlMs: config.files.unsentUploadTtlSeconds * 1000,
           attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
+          callInviteTimeoutMs: config.calls.inviteTimeoutSeconds * 1000,
+          stunUris: [...config.calls.stunUris],
+          turnUris: [...config.calls.turnUris],
+          turnSecret: config.calls.turnSecret ?? '',
+          turnTtlSeconds: config.calls.turnTtlSeconds,
         }),
     },
     { provide: Clock, useClass: SystemClock },
@@ -135,6 +147,7 @@ const USE_CASES = [
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
     AttachmentSweeper,
+    CallSweeper,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

@@ -6,6 +6,7 @@ import { ChatServicesContext, useAppServices, type ChatServices } from '../app/s
 import { useRoute } from '../app/router';
 import { Outbox } from '../outbox/outbox';
 import { RealtimeSession } from '../realtime/realtime-session';
+import { CallProvider } from '../calls/call-context';
 import type { Sender } from '../outbox/outbox';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
@@ -186,23 +187,25 @@ export function ChatApp({ userId }: { userId: string }) {
 
   return (
     <ChatServicesContext.Provider value={services}>
-      {/* One main landmark and one h1 on every layout (on phones the list or the detail pane is
+      <CallProvider>
+        {/* One main landmark and one h1 on every layout (on phones the list or the detail pane is
           hidden, so neither can hold them). */}
-      <main className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
-        <h1 className="visually-hidden">Chatter</h1>
-        <Sidebar
-          status={status}
-          loading={loading}
-          error={error ? 'Could not load your conversations.' : null}
-          onRetry={() => void refetch()}
-          activeId={route.view === 'conversation' ? route.conversationId : null}
-        />
-        <div className="main" id="main">
-          <ErrorBoundary resetKey={window.location.hash}>
-            <Suspense fallback={<p className="muted page-loading">Loading…</p>}>{main}</Suspense>
-          </ErrorBoundary>
-        </div>
-      </main>
+        <main className={`app ${route.view === 'home' ? '' : 'app--detail'}`}>
+          <h1 className="visually-hidden">Chatter</h1>
+          <Sidebar
+            status={status}
+            loading={loading}
+            error={error ? 'Could not load your conversations.' : null}
+            onRetry={() => void refetch()}
+            activeId={route.view === 'conversation' ? route.conversationId : null}
+          />
+          <div className="main" id="main">
+            <ErrorBoundary resetKey={window.location.hash}>
+              <Suspense fallback={<p className="muted page-loading">Loading…</p>}>{main}</Suspense>
+            </ErrorBoundary>
+          </div>
+        </main>
+      </CallProvider>
     </ChatServicesContext.Provider>
   );
 }

@@ -18,6 +18,7 @@ import { Composer } from './composer';
 import { MessageRequestBanner } from './message-request-banner';
 import { ReadOnlyNotice } from './read-only-notice';
 import { lazyView } from '../ui/lazy-view';
+import { CallButtons } from '../calls/call-buttons';
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
 const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) => m.DetailsPanel));
@@ -151,6 +152,7 @@ export function ConversationView({
             </span>
           </button>
           <div className="conversation__actions">
+            {other && <CallButtons conversationId={c.id} peerId={other.id} disabled={!!blocked} />}
             <a
               className={`icon-button ${panel === 'search' ? 'icon-button--on' : ''}`}
               href={routeHref({

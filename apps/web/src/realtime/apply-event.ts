@@ -37,6 +37,8 @@ export interface ApplyContext {
   resync: (conversationId: string) => void;
   /** A message from someone else reached this client. */
   delivered?: (conversationId: string, seq: number) => void;
+  /** A call signal for this device (calls/ handles it). */
+  callSignal?: (signal: Extract<ChatEvent, { __typename: 'CallSignal' }>) => void;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'gap' | 'ignored';
@@ -58,6 +60,9 @@ function order(ctx: ApplyContext, conversationId: string, seq: number): ApplyOut
 export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcome {
   const { cache } = ctx;
   switch (event.__typename) {
+    case 'CallSignal':
+      ctx.callSignal?.(event);
+      return 'applied';
     case 'MessageAdded': {
       const m = event.message;
       const outcome = order(ctx, m.conversationId, event.seq);

@@ -14,6 +14,8 @@ import { ReceiptStore } from './receipt-store';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
+type CallSignalEvent = Extract<ChatEventsSubscription['chatEvents'], { __typename: 'CallSignal' }>;
+
 const ACTIVITY_REPORT_MS = 60_000;
 /** How long an operation sent over the socket waits for its answer before it counts as lost. */
 export const SOCKET_OPERATION_TIMEOUT_MS = 15_000;
@@ -54,6 +56,7 @@ export class RealtimeSession implements SocketOperations {
   private generation = 0;
   private engine: typeof import('./stream-engine') | null = null;
   private readonly repairContext: RepairContext;
+  private readonly callListeners = new Set<(signal: CallSignalEvent) => void>();
 
   constructor(private readonly opts: RealtimeOptions) {
     this.repairContext = { client: opts.client, tracker: this.tracker, filling: this.filling };
@@ -68,8 +71,17 @@ export class RealtimeSession implements SocketOperations {
       fetchConversation: (id) => void this.fetchConversation(id),
       resync: (id) => void this.resync(id),
       delivered: (id, seq) => this.markDelivered(id, seq),
+      callSignal: (signal) => {
+        for (const listener of this.callListeners) listener(signal);
+      },
     };
   }
+
+  /** Call signals for this device (the calls/ controller listens). */
+  onCallSignal = (listener: (signal: CallSignalEvent) => void): (() => void) => {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  };
 
   getStatus = (): ConnectionStatus => this.status;
 

@@ -41,6 +41,7 @@ export function message(
     deliveredTo: 0,
     mentionsAll: false,
     mentionsMe: false,
+    call: null,
     mentions: [],
     sender: { __typename: 'User', id: senderId, name: senderId, avatarUrl: null },
     replyTo: null,

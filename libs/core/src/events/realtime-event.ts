@@ -4,6 +4,7 @@ import { Conversation } from '../messaging/conversation';
 import { Message, MembershipChange } from '../messaging/message';
 import { PresenceStatus } from './presence.port';
 import { Attachment } from '../media/attachment';
+import { CallSignal } from '../calls/call-signal';
 
 /**
  * Events carried by the bus. Ordered ones carry their conversation seq. Each carries what
@@ -111,7 +112,20 @@ export type RealtimeEvent =
    */
   | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User }
   /** On the user's presence topic: their name, avatar or status text changed (the user as they now are). */
-  | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId; user: User };
+  | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId; user: User }
+  /**
+   * On a call party's user topic: a call signal for that user's devices, never logged (a
+   * resuming client gets call history from the log, never a stale invite). `sessionId`: only
+   * that device; `exceptSessionId`: every device but that one; both null: every device.
+   */
+  | {
+      type: 'CALL';
+      tenantId: TenantId;
+      userId: UserId;
+      sessionId: string | null;
+      exceptSessionId: string | null;
+      signal: CallSignal;
+    };
 
 export type OrderedRealtimeEvent = Extract<
   RealtimeEvent,
@@ -133,6 +147,9 @@ const DATE_FIELDS = new Set([
   'lastActivityAt',
   'joinedAt',
   'at',
+  'expiresAt',
+  'answeredAt',
+  'endedAt',
 ]);
 
 export const encodeEvent = (event: RealtimeEvent): string => JSON.stringify(event);

@@ -1,6 +1,7 @@
 import { ConversationId, MessageId, TenantId, UserId } from '../shared/ids';
 import { LoggedEvent, Message, ReactionSummary } from './message';
 import { MentionSet } from './mention-syntax';
+import type { CallSummary } from '../calls/call';
 
 export interface NewMessage {
   id: MessageId;
@@ -11,6 +12,8 @@ export interface NewMessage {
   body: string;
   replyToId: MessageId | null;
   mentions: MentionSet;
+  /** The call this message records (call history); absent for ordinary messages. */
+  call?: CallSummary | null;
   createdAt: Date;
 }
 

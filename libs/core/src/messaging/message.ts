@@ -1,5 +1,6 @@
 import { ConversationId, MessageId, TenantId, UserId } from '../shared/ids';
 import type { MemberRole } from './conversation';
+import type { CallSummary } from '../calls/call';
 
 export interface Message {
   id: MessageId;
@@ -16,6 +17,8 @@ export interface Message {
   mentions: UserId[];
   /** Whether the body mentions everyone (`@all`, where the author may use it). */
   mentionsAll: boolean;
+  /** Set on the message that records a call in the conversation's history (sent as the caller). */
+  call: CallSummary | null;
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;

@@ -435,6 +435,14 @@ export class ChatStream implements ConversationFollower {
       case 'PRESENCE_VISIBILITY':
         this.queuePresence(event);
         return;
+      case 'CALL':
+        // Only the two parties' devices: the right user, and the device the signal names.
+        if (event.userId !== me) return;
+        if (event.sessionId !== null && event.sessionId !== this.actor.sessionId) return;
+        if (event.exceptSessionId !== null && event.exceptSessionId === this.actor.sessionId)
+          return;
+        this.emit({ kind: 'event', event });
+        return;
       case 'PROFILE_CHANGED':
         // Names and avatars are visible to whoever watches this user (the presence inside the
         // event is resolved for the viewer, under the privacy policy).

@@ -19,7 +19,8 @@ export type DomainErrorCode =
   | 'FILE_TOO_LARGE'
   | 'FILE_TYPE_REFUSED'
   | 'QUOTA_EXCEEDED'
-  | 'ATTACHMENT_ALREADY_USED';
+  | 'ATTACHMENT_ALREADY_USED'
+  | 'BUSY';
 
 export class DomainError extends Error {
   constructor(

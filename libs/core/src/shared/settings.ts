@@ -55,6 +55,16 @@ export class CoreSettings {
   attachmentDeleteGraceMs = 24 * 3_600_000;
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
+  /** An unanswered call invite becomes a missed call after this long. */
+  callInviteTimeoutMs = 45_000;
+  /** Calls a user may start per window, and call signals (answers, candidates, hang-ups…). */
+  callStartsPerUser = { limit: 10, windowMs: 60_000 };
+  callSignalsPerUser = { limit: 300, windowMs: 10_000 };
+  /** ICE servers handed to callers: STUN URIs, TURN URIs with the TURN REST shared secret. */
+  stunUris: string[] = [];
+  turnUris: string[] = [];
+  turnSecret = '';
+  turnTtlSeconds = 86_400;
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

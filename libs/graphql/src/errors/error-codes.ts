@@ -43,5 +43,7 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'QUOTA_EXCEEDED';
     case 'ATTACHMENT_ALREADY_USED':
       return 'ATTACHMENT_ALREADY_USED';
+    case 'BUSY':
+      return 'BUSY';
   }
 }

@@ -18,6 +18,7 @@ function statusFor(code: DomainErrorCode): number {
       return 404;
     case 'CONFLICT':
     case 'ATTACHMENT_ALREADY_USED':
+    case 'BUSY':
       return 409;
     case 'RATE_LIMITED':
       return 429;

@@ -1,4 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { CallEndReasonEnum, CallModel, CallSignalKindEnum, SdpTypeEnum } from './call.model';
 import { ConversationModel } from './conversation.model';
 import { MembershipChangeEnum } from './enums';
 import { MessageModel } from './message.model';
@@ -92,6 +93,22 @@ export class AttachmentUpdatedModel {
   @Field(() => AttachmentModel) attachment!: unknown;
 }
 
+@ObjectType('CallSignal', {
+  description: 'A call signal for this device (only the two parties of a call receive any).',
+})
+export class CallSignalModel {
+  readonly __typename = 'CallSignal';
+  @Field(() => CallSignalKindEnum) kind!: CallSignalKindEnum;
+  @Field(() => CallModel) call!: unknown;
+  @Field(() => ID) fromUserId!: string;
+  @Field(() => String, { nullable: true }) sdp!: string | null;
+  @Field(() => SdpTypeEnum, { nullable: true }) sdpType!: SdpTypeEnum | null;
+  @Field(() => [String], { description: 'JSON RTCIceCandidateInit objects (CANDIDATES).' })
+  candidates!: string[];
+  @Field(() => CallEndReasonEnum, { nullable: true, description: 'Why it ended (ENDED).' })
+  endReason!: CallEndReasonEnum | null;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -102,7 +119,8 @@ export type ChatEventObject =
   | TypingChangedModel
   | PresenceChangedModel
   | ResyncRequiredModel
-  | AttachmentUpdatedModel;
+  | AttachmentUpdatedModel
+  | CallSignalModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -118,6 +136,7 @@ export const ChatEventUnion = createUnionType({
       PresenceChangedModel,
       ResyncRequiredModel,
       AttachmentUpdatedModel,
+      CallSignalModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { SameForEveryViewer, ViewerDependent } from './viewer-dependent.decorator';
 import { PageInfoModel } from './page-info.model';
 import { UserModel } from './user.model';
+import { CallSummaryModel } from './call.model';
 
 @ObjectType('ReactionSummary')
 export class ReactionSummaryModel {
@@ -50,6 +51,11 @@ export class MessageModel {
   @ViewerDependent()
   @Field({ description: 'Whether the message mentions me, by name or with @all (never my own).' })
   mentionsMe!: boolean;
+  @Field(() => CallSummaryModel, {
+    nullable: true,
+    description: 'Set when this message records a call (missed, declined, or its duration).',
+  })
+  call!: CallSummaryModel | null;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field(() => Date, { nullable: true }) deletedAt!: Date | null;
   @Field(() => Date) createdAt!: Date;

@@ -1,6 +1,7 @@
 import { RealtimeEvent, StreamItem } from '@chatter/core';
 import {
   AttachmentUpdatedModel,
+  CallSignalModel,
   ChatEventObject,
   ConversationChangedModel,
   DeliveryReceiptModel,
@@ -13,6 +14,7 @@ import {
   TypingChangedModel,
 } from '../models/chat-event.model';
 import { MembershipChangeEnum } from '../models/enums';
+import { CallEndReasonEnum, CallSignalKindEnum, SdpTypeEnum } from '../models/call.model';
 
 function make<T extends object>(Type: new () => T, fields: Partial<T>): T {
   return Object.assign(new Type(), fields);
@@ -76,6 +78,16 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         conversationId: event.conversationId,
         messageId: event.attachment.messageId,
         attachment: event.attachment,
+      });
+    case 'CALL':
+      return make(CallSignalModel, {
+        kind: event.signal.kind as CallSignalKindEnum,
+        call: event.signal.call,
+        fromUserId: event.signal.fromUserId,
+        sdp: event.signal.sdp,
+        sdpType: event.signal.sdpType as SdpTypeEnum | null,
+        candidates: event.signal.candidates,
+        endReason: event.signal.reason as CallEndReasonEnum | null,
       });
     case 'SESSION_REVOKED':
     case 'BLOCKS_CHANGED':

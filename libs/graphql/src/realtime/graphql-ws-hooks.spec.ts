@@ -130,6 +130,7 @@ const event = (body: string, seq: number): RealtimeEvent => ({
     replyToId: null,
     mentions: [],
     mentionsAll: false,
+    call: null,
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,

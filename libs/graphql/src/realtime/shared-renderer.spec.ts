@@ -42,6 +42,7 @@ const added = (body: string): RealtimeEvent => ({
     replyToId: null,
     mentions: [],
     mentionsAll: false,
+    call: null,
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,

@@ -97,6 +97,8 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         // Download links are signed for the viewer (and checked against their membership).
         'Attachment.url',
         'Attachment.thumbnailUrl',
+        // The offer of a ringing call is for the callee only.
+        'Call.offerSdp',
         'Conversation.myRole',
         'Conversation.muted',
         'Conversation.pinned',

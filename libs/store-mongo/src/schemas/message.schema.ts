@@ -1,3 +1,4 @@
+import type { CallSummary } from '@chatter/core';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 export const MESSAGE_MODEL = 'Message';
@@ -48,6 +49,10 @@ export class MessageRecord {
 
   @Prop({ type: Boolean, default: false })
   mentionsAll!: boolean;
+
+  /** The call a call-history message records (CallSummary); absent on ordinary messages. */
+  @Prop({ type: Object, default: undefined })
+  call?: CallSummary | null;
 
   /** Every mention any version of the message had: an edit notifies only people not in here. */
   @Prop({ type: [String], default: [] })

@@ -1,4 +1,4 @@
-import { Message, NewMessage } from '@chatter/core';
+import { CallSummary, Message, NewMessage } from '@chatter/core';
 import { fromMs, fromMsOrNull, toMs } from '../time';
 
 export interface MessageRow {
@@ -13,6 +13,8 @@ export interface MessageRow {
   /** JSON array of user ids. */
   mentions: string;
   mentions_all: number;
+  /** JSON of the CallSummary a call-history message records; null otherwise. */
+  call: string | null;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
@@ -20,7 +22,7 @@ export interface MessageRow {
 
 /** Column list matching MessageRow, for SELECTs (prefix with an alias where joined). */
 export const MESSAGE_COLUMNS =
-  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, created_at, edited_at, deleted_at';
+  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, call, created_at, edited_at, deleted_at';
 
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
@@ -33,6 +35,7 @@ export const toMessage = (row: MessageRow): Message => ({
   replyToId: row.reply_to_id,
   mentions: JSON.parse(row.mentions) as string[],
   mentionsAll: row.mentions_all === 1,
+  call: row.call === null ? null : (JSON.parse(row.call) as CallSummary),
   createdAt: fromMs(row.created_at),
   editedAt: fromMsOrNull(row.edited_at),
   deletedAt: fromMsOrNull(row.deleted_at),
@@ -49,6 +52,7 @@ export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
   reply_to_id: input.replyToId,
   mentions: JSON.stringify(input.mentions.userIds),
   mentions_all: input.mentions.all ? 1 : 0,
+  call: input.call ? JSON.stringify(input.call) : null,
   created_at: toMs(input.createdAt),
   edited_at: null,
   deleted_at: null,

@@ -6,9 +6,10 @@ import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
-import { searchEveryScriptMigration } from './014-search-every-script';
 import { formerMembersMigration } from './009-former-members';
 import { attachmentRetentionMigration } from './010-attachment-retention';
+import { callsMigration } from './012-calls';
+import { searchEveryScriptMigration } from './014-search-every-script';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -26,5 +27,6 @@ export const MIGRATIONS: readonly Migration[] = [
   attachmentsMigration,
   formerMembersMigration,
   attachmentRetentionMigration,
+  callsMigration,
   searchEveryScriptMigration,
 ];

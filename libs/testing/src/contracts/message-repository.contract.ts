@@ -41,6 +41,7 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
           replyToId: null,
           mentions: [],
           mentionsAll: false,
+          call: null,
           createdAt: input.createdAt,
           editedAt: null,
           deletedAt: null,

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { attachmentRepositoryContract } from './attachment-repository.contract';
+import { callRepositoryContract } from './call-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -23,5 +24,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     messageRepositoryContract(makeStore);
     messageSearchContract(makeStore);
     attachmentRepositoryContract(makeStore);
+    callRepositoryContract(makeStore);
   });
 }

@@ -169,5 +169,13 @@ export interface AppConfig {
     readonly deleteGraceSeconds: number;
     readonly sweepIntervalSeconds: number;
   };
+  /** Calls: how long an invite rings, and the ICE servers handed to browsers (TURN REST secret). */
+  readonly calls: {
+    readonly inviteTimeoutSeconds: number;
+    readonly stunUris: readonly string[];
+    readonly turnUris: readonly string[];
+    readonly turnSecret: string | undefined;
+    readonly turnTtlSeconds: number;
+  };
   readonly shutdownGraceMs: number;
 }

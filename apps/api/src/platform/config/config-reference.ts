@@ -377,6 +377,34 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'How often expired attachment files are looked for and deleted (1–86400 s).',
   },
   {
+    name: 'CALL_INVITE_TIMEOUT_SECONDS',
+    default: '45',
+    description: 'How long a call invite rings before it becomes a missed call (5–600 s).',
+  },
+  {
+    name: 'STUN_URIS',
+    default: 'unset',
+    description:
+      'Comma-separated STUN URIs handed to browsers for calls (e.g. `stun:turn.example.org:3478`).',
+  },
+  {
+    name: 'TURN_URIS',
+    default: 'unset (no relay)',
+    description:
+      'Comma-separated TURN URIs (e.g. `turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349`). Calls between different networks need a TURN server; set together with TURN_SECRET.',
+  },
+  {
+    name: 'TURN_SECRET',
+    default: 'unset',
+    description:
+      "The TURN server's shared secret (coturn `use-auth-secret` / `static-auth-secret`, at least 16 characters): Query.iceServers mints credentials with it (username `<expiry>:<userId>`, password base64 HMAC-SHA1).",
+  },
+  {
+    name: 'TURN_TTL_SECONDS',
+    default: '86400',
+    description: 'Lifetime of minted TURN credentials (60 s – 7 days).',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

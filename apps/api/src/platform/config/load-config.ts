@@ -148,6 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const unsentUploadTtlSeconds = read.int('UPLOAD_UNSENT_TTL_SECONDS', 86_400, 1, 31_536_000);
   const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
   const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
+  const callInviteTimeoutSeconds = read.int('CALL_INVITE_TIMEOUT_SECONDS', 45, 5, 600);
+  const stunUris = read.iceUris('STUN_URIS', ['stun:', 'stuns:']);
+  const turnUris = read.iceUris('TURN_URIS', ['turn:', 'turns:']);
+  const turnSecret = read.secret('TURN_SECRET', 16);
+  const turnTtlSeconds = read.int('TURN_TTL_SECONDS', 86_400, 60, 604_800);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -192,6 +197,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     throw new ConfigError(
       s3AccessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
       'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the default AWS credential chain)',
+    );
+  }
+  if (turnUris.length > 0 !== (turnSecret !== undefined)) {
+    throw new ConfigError(
+      turnUris.length > 0 ? 'TURN_SECRET' : 'TURN_URIS',
+      "TURN_URIS and TURN_SECRET go together (the secret is the TURN server's static-auth-secret)",
     );
   }
   if (smsSender === 'webhook' && !smsWebhookUrl) {
@@ -288,6 +299,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       unsentUploadTtlSeconds,
       deleteGraceSeconds,
       sweepIntervalSeconds,
+    },
+    calls: {
+      inviteTimeoutSeconds: callInviteTimeoutSeconds,
+      stunUris,
+      turnUris,
+      turnSecret,
+      turnTtlSeconds,
     },
     shutdownGraceMs,
   };
@@ -419,6 +437,29 @@ class EnvReader {
     if (raw !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw))
       this.fail(name, 'an S3 bucket name (3–63 of a–z, 0–9, . and -)', raw);
     return raw;
+  }
+
+  /** Comma-separated ICE server URIs with one of the schemes (RFC 7064/7065); empty when unset. */
+  iceUris(name: string, schemes: readonly string[]): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [];
+    const uris = raw
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u !== '');
+    for (const uri of uris) {
+      if (
+        !schemes.some((s) => uri.startsWith(s)) ||
+        !/^[a-z]+:[^\s,]+$/.test(uri) ||
+        uri.length > 512
+      )
+        this.fail(
+          name,
+          `comma-separated ${schemes.join(' or ')} URIs (e.g. ${schemes[0]}turn.example.org:3478)`,
+          uri,
+        );
+    }
+    return uris;
   }
 
   secret(name: string, minLength: number): string | undefined {

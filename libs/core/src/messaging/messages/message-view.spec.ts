@@ -13,6 +13,7 @@ const message = (overrides: Partial<Message>): Message => ({
   replyToId: null,
   mentions: [],
   mentionsAll: false,
+  call: null,
   createdAt: new Date(0),
   editedAt: null,
   deletedAt: null,

@@ -141,6 +141,7 @@ export class SendMessages {
     const { message, membership } = await this.load(actor, id);
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
+    if (message.call) throw invalid('id', 'a call record cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
     const mentions = await this.mentions.resolve(membership, text);

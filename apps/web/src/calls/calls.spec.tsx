@@ -1,0 +1,124 @@
+// Calls in the web app without a network: the controller's state machine fed with signals, and
+// the screens it drives (incoming call, messages on failure).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { ApolloClient } from '@apollo/client';
+import {
+  RejectCallDocument,
+  StartCallDocument,
+  type CallSignalFieldsFragment,
+} from '@chatter/client';
+import { CallController } from './call-controller';
+import { CallOverlay } from './call-overlay';
+import { connectFailureText, formatDuration } from './call-errors';
+
+const call = {
+  __typename: 'Call' as const,
+  id: 'call-1',
+  conversationId: 'dm1',
+  callerId: 'ann',
+  calleeId: 'me',
+  media: 'VIDEO' as const,
+  state: 'RINGING' as const,
+  createdAt: '2026-01-01T00:00:00Z',
+  expiresAt: '2026-01-01T00:00:45Z',
+  answeredAt: null,
+  endedAt: null,
+  endReason: null,
+};
+
+const signal = (
+  kind: CallSignalFieldsFragment['kind'],
+  extra: Partial<CallSignalFieldsFragment> = {},
+) =>
+  ({
+    __typename: 'CallSignal',
+    kind,
+    fromUserId: 'ann',
+    sdp: kind === 'INVITE' ? 'v=0\r\n' : null,
+    sdpType: kind === 'INVITE' ? 'offer' : null,
+    candidates: [],
+    endReason: null,
+    call,
+    ...extra,
+  }) as CallSignalFieldsFragment;
+
+function setup() {
+  const mutate = vi.fn(async (_options: { mutation: unknown }) => ({ data: {} }));
+  const query = vi.fn(async (_options: unknown): Promise<{ data: unknown }> => ({ data: {} }));
+  const client = { mutate, query } as unknown as ApolloClient<unknown>;
+  const controller = new CallController({ client, myUserId: 'me', nameOf: () => 'Ann Caller' });
+  render(<CallOverlay controller={controller} />);
+  return { controller, mutate, query };
+}
+
+const flush = () => act(async () => await new Promise((r) => setTimeout(r, 0)));
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('calls in the web app', () => {
+  it('rings with the caller named, and declining tells the server and closes the screen', async () => {
+    const { controller, mutate } = setup();
+    act(() => controller.onSignal(signal('INVITE')));
+    await flush();
+    const dialog = screen.getByRole('alertdialog', { name: 'Incoming video call' });
+    expect(dialog.textContent).toContain('Ann Caller');
+    fireEvent.click(screen.getByRole('button', { name: 'Decline' }));
+    await flush();
+    expect(mutate).toHaveBeenCalledWith({
+      mutation: RejectCallDocument,
+      variables: { callId: 'call-1' },
+    });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    controller.dispose();
+  });
+
+  it('stops ringing when another device answered, and ignores signals of other calls', async () => {
+    const { controller } = setup();
+    act(() => controller.onSignal(signal('INVITE')));
+    await flush();
+    act(() =>
+      controller.onSignal(signal('ANSWERED_ELSEWHERE', { call: { ...call, id: 'another' } })),
+    );
+    await flush();
+    expect(screen.getByRole('alertdialog')).toBeTruthy();
+    act(() => controller.onSignal(signal('ANSWERED_ELSEWHERE')));
+    await flush();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByRole('status').textContent).toContain('Answered on another device');
+    controller.dispose();
+  });
+
+  it('explains a denied microphone and places no call', async () => {
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      mediaDevices: {
+        getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
+      },
+    });
+    const { controller, mutate } = setup();
+    await act(async () => await controller.start('dm1', 'ann', 'VOICE'));
+    expect(screen.getByRole('alert').textContent).toMatch(/may not use your microphone/);
+    expect(mutate.mock.calls.some(([o]) => o.mutation === StartCallDocument)).toBe(false);
+    controller.dispose();
+  });
+
+  it('rings for a call that began before this device connected (from activeCalls)', async () => {
+    const { controller, query } = setup();
+    query.mockResolvedValueOnce({ data: { activeCalls: [{ ...call, offerSdp: 'v=0\r\n' }] } });
+    await act(async () => await controller.ringIfCalled());
+    expect(screen.getByRole('alertdialog', { name: 'Incoming video call' })).toBeTruthy();
+    controller.dispose();
+  });
+
+  it('words a failed connection by whether a relay exists, and shows durations as m:ss', () => {
+    expect(connectFailureText(false)).toMatch(/^Could not connect: no TURN server configured/);
+    expect(connectFailureText(true)).not.toMatch(/no TURN server/);
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(125)).toBe('2:05');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});
