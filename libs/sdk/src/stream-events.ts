@@ -74,6 +74,9 @@ export function loggedPosition(event: StreamEvent): { conversationId: string; se
         ? { conversationId: event.conversation.id, seq: event.logSeq }
         : null;
     case 'ReadReceipt':
+    case 'DeliveryReceipt':
+    case 'AttachmentUpdated':
+    case 'CallSignal':
     case 'TypingChanged':
     case 'PresenceChanged':
     case 'ResyncRequired':

@@ -74,6 +74,7 @@ export const message = (conversationId: string, seq: number, body = `m${seq}`) =
   deletedAt: null,
   createdAt: new Date(0).toISOString(),
   readBy: 0,
+  deliveredTo: 0,
   mentionsAll: false,
   mentionsMe: false,
   mentions: [],
@@ -81,4 +82,5 @@ export const message = (conversationId: string, seq: number, body = `m${seq}`) =
   replyTo: null,
   reactions: [],
   attachments: [],
+  call: null,
 });
