@@ -7,7 +7,7 @@
 // access token; with CHATTER_REFRESH_TOKEN the SDK refreshes that session itself). Cursors are
 // kept in CURSOR_FILE, so a restarted bot answers what was posted while it was down, once.
 'use strict';
-const WebSocket = require('ws');
+const WebSocket = require('ws'); // eslint-disable-line no-redeclare -- Node 20 has no global WebSocket
 const { ChatterClient } = require('@chatter/sdk');
 const { FileCursorStorage } = require('@chatter/sdk/node');
 

@@ -228,6 +228,12 @@ export class Follower {
         return this.call(h.typing, event);
       case 'PresenceChanged':
         return this.call(h.presence, event);
+      case 'DeliveryReceipt':
+        return this.call(h.delivered, event);
+      case 'AttachmentUpdated':
+        return this.call(h.attachment, event);
+      case 'CallSignal':
+        return this.call(h.call, event);
       case 'ResyncRequired':
         return;
     }

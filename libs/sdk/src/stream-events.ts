@@ -14,6 +14,9 @@ export type ConversationChangedEvent = StreamEventOf<'ConversationChanged'>;
 export type ReadReceiptEvent = StreamEventOf<'ReadReceipt'>;
 export type TypingChangedEvent = StreamEventOf<'TypingChanged'>;
 export type PresenceChangedEvent = StreamEventOf<'PresenceChanged'>;
+export type DeliveryReceiptEvent = StreamEventOf<'DeliveryReceipt'>;
+export type AttachmentUpdatedEvent = StreamEventOf<'AttachmentUpdated'>;
+export type CallSignalEvent = StreamEventOf<'CallSignal'>;
 
 /** Why the server could not resume a conversation from the cursor the SDK held. */
 export type ResyncReason =
@@ -51,6 +54,12 @@ export interface FollowHandlers {
   receipt?: Handler<ReadReceiptEvent>;
   typing?: Handler<TypingChangedEvent>;
   presence?: Handler<PresenceChangedEvent>;
+  /** Members' devices received messages up to a seq (the delivered ticks). */
+  delivered?: Handler<DeliveryReceiptEvent>;
+  /** A file's processing finished (dimensions, thumbnail) or it became a plain file. */
+  attachment?: Handler<AttachmentUpdatedEvent>;
+  /** A call signal for this device (offer, answer, candidates, end). */
+  call?: Handler<CallSignalEvent>;
   /**
    * The server could not resume this conversation from the held cursor (see ResyncReason). The
    * SDK then continues from the conversation's current lastSeq; fetch what you need before it

@@ -196,6 +196,9 @@ class Client {
         return this.advance(e.conversationId, e.seq);
       // Not part of the history a fetch shows.
       case 'READ_RECEIPT':
+      case 'DELIVERY_RECEIPT':
+      case 'ATTACHMENT_UPDATED':
+      case 'CALL':
       case 'TYPING':
       case 'PRESENCE':
       case 'PRESENCE_VISIBILITY':
