@@ -6,6 +6,7 @@ import {
   ContactRepository,
   ConversationRepository,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   UserRepository,
@@ -16,6 +17,7 @@ import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
+import { MongoNotificationRepository } from './mongo-notification.repository';
 import { ensureIndexes, modelsOf } from './mongo-models';
 import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
@@ -35,6 +37,7 @@ export interface MongoStore {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  notifications: NotificationRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -67,6 +70,7 @@ export async function createMongoStore(
       conversations: new MongoConversationRepository(m.conversations, m.members, log, tx),
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
       attachments: new MongoAttachmentRepository(m.attachments),
+      notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

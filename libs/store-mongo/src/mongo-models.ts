@@ -19,6 +19,14 @@ import {
   ConversationRecord,
   ConversationSchema,
 } from './schemas/conversation.schema';
+import {
+  NOTIFICATION_SETTING_MODEL,
+  NotificationSettingRecord,
+  NotificationSettingSchema,
+  PUSH_DEVICE_MODEL,
+  PushDeviceRecord,
+  PushDeviceSchema,
+} from './schemas/notification.schema';
 import { MEMBER_MODEL, MemberRecord, MemberSchema } from './schemas/member.schema';
 import {
   MESSAGE_MODEL,
@@ -53,6 +61,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: MESSAGE_MODEL, schema: MessageSchema },
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
+  { name: NOTIFICATION_SETTING_MODEL, schema: NotificationSettingSchema },
+  { name: PUSH_DEVICE_MODEL, schema: PushDeviceSchema },
 ];
 
 /** The store's models on one connection. */
@@ -69,6 +79,8 @@ export interface MongoStoreModels {
   messages: Model<MessageRecord>;
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
+  notificationSettings: Model<NotificationSettingRecord>;
+  pushDevices: Model<PushDeviceRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -93,6 +105,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     messages: get<MessageRecord>(MESSAGE_MODEL),
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
+    notificationSettings: get<NotificationSettingRecord>(NOTIFICATION_SETTING_MODEL),
+    pushDevices: get<PushDeviceRecord>(PUSH_DEVICE_MODEL),
   };
 }
 

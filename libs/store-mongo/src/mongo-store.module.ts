@@ -6,6 +6,7 @@ import {
   ContactRepository,
   ConversationRepository,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   UserRepository,
@@ -16,6 +17,7 @@ import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
+import { MongoNotificationRepository } from './mongo-notification.repository';
 import { MONGO_STORE_MODELS } from './mongo-models';
 import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
@@ -40,6 +42,7 @@ const PORTS = [
   ConversationRepository,
   MessageRepository,
   AttachmentRepository,
+  NotificationRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -51,6 +54,7 @@ const REPOSITORIES: Provider[] = [
   { provide: ConversationRepository, useClass: MongoConversationRepository },
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
+  { provide: NotificationRepository, useClass: MongoNotificationRepository },
 ];
 
 /**

@@ -9,6 +9,7 @@ import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
 import { openDatabase } from './sqlite-driver';
 import { SqliteMessageRepository } from './sqlite-message.repository';
+import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
@@ -43,6 +44,7 @@ export class SqliteStore {
   readonly conversations: SqliteConversationRepository;
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
+  readonly notifications: SqliteNotificationRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -58,6 +60,7 @@ export class SqliteStore {
     this.conversations = new SqliteConversationRepository(db, log);
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
+    this.notifications = new SqliteNotificationRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -49,6 +49,12 @@ export class CoreSettings {
   attachmentDeleteGraceMs = 24 * 3_600_000;
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
+  /** Default "notify only if still unread after" delay in seconds (users may change theirs). */
+  notifyDelaySeconds = 60;
+  /** Accept push endpoints over plain http (tests with a local push service only). */
+  pushAllowHttpEndpoints = false;
+  /** Test notifications a user may request per window. */
+  testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

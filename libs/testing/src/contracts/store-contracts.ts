@@ -4,6 +4,7 @@ import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
 import { MakeStore } from './store-under-test';
+import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
@@ -21,5 +22,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
+    notificationRepositoryContract(makeStore);
   });
 }

@@ -5,6 +5,7 @@ import {
   ConversationRepository,
   DomainErrorCode,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   User,
@@ -23,6 +24,7 @@ export interface StoreUnderTest {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  notifications: NotificationRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }
