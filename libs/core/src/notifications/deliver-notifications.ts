@@ -19,7 +19,7 @@ const PUSH_TTL_SECONDS = 24 * 3600;
 
 /** Something a delivery reports for logs and metrics. */
 export type DeliveryReport =
-  | { outcome: 'SENT' | 'PRUNED'; job: NotificationJob }
+  | { outcome: 'SENT' | 'PRUNED' | 'REJECTED'; job: NotificationJob }
   | { outcome: 'SKIPPED'; job: NotificationJob; reason: string };
 
 /**
@@ -162,6 +162,8 @@ export class DeliverNotifications {
     if (outcome === 'GONE') {
       await this.notifications.removePushDevice(device.tenantId, device.id);
       this.onReport({ outcome: 'PRUNED', job });
+    } else if (outcome === 'REJECTED') {
+      this.onReport({ outcome: 'REJECTED', job });
     } else {
       await this.notifications.markPushDeviceUsed(device.tenantId, device.id, this.clock.now());
       this.onReport({ outcome: 'SENT', job });

@@ -1,7 +1,10 @@
 import { PushDevice } from './push-device';
 
-/** What the push service said: accepted, or the subscription is gone for good (404/410). */
-export type PushOutcome = 'SENT' | 'GONE';
+/**
+ * What the push service said: accepted; the subscription is gone for good (404/410); or this
+ * message was refused and retrying it will not help (other 4xx), the device stays.
+ */
+export type PushOutcome = 'SENT' | 'GONE' | 'REJECTED';
 
 export interface PushMessage {
   /** The JSON payload (encrypted by the sender); at most MAX_PUSH_PAYLOAD_BYTES. */

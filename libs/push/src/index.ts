@@ -1,0 +1,2 @@
+export * from './vapid-keys';
+export * from './web-push-sender';
