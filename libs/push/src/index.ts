@@ -1,2 +1,3 @@
 export * from './vapid-keys';
 export * from './web-push-sender';
+export * from './unconfigured-push-sender';

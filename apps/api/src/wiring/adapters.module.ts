@@ -24,6 +24,11 @@ import {
   InMemoryRateLimiter,
   LoginCodeStore,
   MessageRepository,
+  InProcessNotificationQueue,
+  NotificationQueue,
+  NotificationRepository,
+  PushSender,
+  SystemClock,
   PresenceStore,
   RateLimiter,
   SessionRepository,
@@ -42,6 +47,7 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import { UnconfiguredPushSender, WebPushSender, loadOrCreateVapidKeys } from '@chatter/push';
 import {
   DiskFileStorage,
   FileTypeSniffer,
@@ -77,6 +83,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(ConversationRepository, (s) => s.conversations),
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
+  sqliteRepository(NotificationRepository, (s) => s.notifications),
 ];
 
 /** Readiness of each dependency, for /readyz. */
@@ -254,6 +261,32 @@ export class AdaptersModule {
     providers.push({ provide: ContentSniffer, useFactory: () => new FileTypeSniffer() });
     providers.push({ provide: ImageProcessor, useFactory: () => new SharpImageProcessor() });
 
+    const vapid = config.notifications.vapid;
+    providers.push({
+      provide: PushSender,
+      useFactory: () =>
+        vapid === null
+          ? new UnconfiguredPushSender()
+          : new WebPushSender({
+              keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
+              subject: config.notifications.vapidSubject,
+              timeoutMs: config.notifications.pushTimeoutMs,
+            }),
+    });
+    const queueLogger = new Logger('Notifications');
+    providers.push({
+      provide: NotificationQueue,
+      useFactory: () =>
+        new InProcessNotificationQueue(new SystemClock(), (job, err) =>
+          queueLogger.warn({ err, job: job.kind }, 'notification given up after retries'),
+        ),
+    });
+    closers.push({
+      provide: 'close:notification-queue',
+      inject: [NotificationQueue],
+      useFactory: (q: NotificationQueue) => () => q.close(),
+    });
+
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
       module: AdaptersModule,
@@ -279,6 +312,8 @@ export class AdaptersModule {
         RateLimiter,
         LoginCodeStore,
         SmsSender,
+        PushSender,
+        NotificationQueue,
         FileStorage,
         ContentSniffer,
         ImageProcessor,

@@ -13,6 +13,10 @@ import {
   ConversationQueries,
   CoreSettings,
   CreateConversations,
+  DeliverNotifications,
+  ManageNotifications,
+  MessageNotifier,
+  NotifyMembers,
   GetUsers,
   LoginCodeHasher,
   Logout,
@@ -44,6 +48,7 @@ import {
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { AttachmentSweeper } from './attachment-sweeper';
+import { NotificationWorker } from './notification-worker';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -89,6 +94,9 @@ const USE_CASES = [
   Uploads,
   AttachmentAccess,
   AttachmentLifecycle,
+  ManageNotifications,
+  NotifyMembers,
+  DeliverNotifications,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -122,13 +130,17 @@ const USE_CASES = [
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
           unattachedUploadTtlMs: config.files.unsentUploadTtlSeconds * 1000,
           attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
+          notifyDelaySeconds: config.notifications.delaySeconds,
+          pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
         }),
     },
     { provide: Clock, useClass: SystemClock },
     { provide: UserActivity, useExisting: PresenceService },
+    { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
     AttachmentSweeper,
+    NotificationWorker,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

@@ -5,7 +5,7 @@ import { ConversationAccess } from '../messaging/conversation-access';
 import { ConversationKind } from '../messaging/conversation';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
-import { invalid, notFound } from '../shared/domain-error';
+import { DomainError, invalid, notFound } from '../shared/domain-error';
 import { isWellFormedId, newId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
 import { UseCase } from '../shared/use-case';
@@ -20,7 +20,8 @@ import {
   QuietHours,
   defaultNotificationDefaults,
 } from './notification-settings';
-import { PushDevice } from './push-device';
+import { TenantRepository } from '../tenancy/tenant.repository';
+import { PushDevice, TenantNotificationOptions } from './push-device';
 import { PushSender } from './push-sender.port';
 
 const MAX_ENDPOINT_LENGTH = 1024;
@@ -59,7 +60,18 @@ export class ManageNotifications {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly tenants: TenantRepository,
   ) {}
+
+  /** Operators: a tenant's notification options (e.g. leave message text out of pushes). */
+  async setTenantOptions(
+    tenantId: string,
+    options: TenantNotificationOptions,
+  ): Promise<TenantNotificationOptions> {
+    if (!(await this.tenants.findById(tenantId))) throw notFound('tenant');
+    await this.notifications.saveTenantOptions(tenantId, options);
+    return options;
+  }
 
   /** The key browsers subscribe with (`applicationServerKey`). */
   vapidPublicKey(): string {
@@ -68,6 +80,8 @@ export class ManageNotifications {
 
   /** Registers (or refreshes) this device's push subscription. */
   async registerDevice(actor: Actor, input: PushDeviceInput): Promise<PushDevice> {
+    if (!this.sender.publicKey())
+      throw new DomainError('FORBIDDEN', 'push notifications are not configured on this server');
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const endpoint = this.checkEndpoint(input.endpoint);
     if (base64urlBytes(input.p256dh) !== 65 || !input.p256dh.startsWith('B'))

@@ -165,5 +165,18 @@ export interface AppConfig {
     readonly deleteGraceSeconds: number;
     readonly sweepIntervalSeconds: number;
   };
+  readonly notifications: {
+    /** VAPID keys: from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else (embedded) DATA_DIR's file; null: Web Push off. */
+    readonly vapid:
+      | { readonly source: 'env'; readonly publicKey: string; readonly privateKey: string }
+      | { readonly source: 'data-dir' }
+      | null;
+    readonly vapidSubject: string;
+    readonly delaySeconds: number;
+    readonly allowHttpEndpoints: boolean;
+    readonly pushTimeoutMs: number;
+    /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
+    readonly queue: 'memory' | 'nats';
+  };
   readonly shutdownGraceMs: number;
 }

@@ -146,6 +146,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const unsentUploadTtlSeconds = read.int('UPLOAD_UNSENT_TTL_SECONDS', 86_400, 1, 31_536_000);
   const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
   const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
+  const vapidPublicKey = read.raw('VAPID_PUBLIC_KEY');
+  const vapidPrivateKey = read.secret('VAPID_PRIVATE_KEY', 40);
+  const vapidSubject = read.raw('VAPID_SUBJECT');
+  if (vapidSubject !== undefined && !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s/]+\S*)$/.test(vapidSubject))
+    read.fail('VAPID_SUBJECT', 'a mailto: address or an https: URL', vapidSubject);
+  const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
+  const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
+  const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
+  const notifyQueue = read.oneOf(
+    'NOTIFY_QUEUE',
+    ['memory', 'nats'] as const,
+    mongodbUri && natsUrl ? 'nats' : 'memory',
+  );
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -200,6 +213,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       'SMS_SENDER',
       'SMS_SENDER=log is refused when NODE_ENV=production (login codes would only reach the server log); set SMS_WEBHOOK_URL, or ALLOW_LOG_SMS_IN_PRODUCTION=true to accept it',
     );
+  }
+
+  if ((vapidPublicKey === undefined) !== (vapidPrivateKey === undefined)) {
+    throw new ConfigError(
+      vapidPublicKey === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY',
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all',
+    );
+  }
+  if (
+    vapidPublicKey !== undefined &&
+    (Buffer.from(vapidPublicKey, 'base64url').length !== 65 ||
+      Buffer.from(vapidPrivateKey ?? '', 'base64url').length !== 32)
+  ) {
+    throw new ConfigError(
+      'VAPID_PUBLIC_KEY',
+      'VAPID_PUBLIC_KEY must be a 65-byte and VAPID_PRIVATE_KEY a 32-byte base64url P-256 key (npx web-push generate-vapid-keys)',
+    );
+  }
+  if (pushAllowHttp && isProduction) {
+    throw new ConfigError(
+      'PUSH_ALLOW_HTTP_ENDPOINTS',
+      'PUSH_ALLOW_HTTP_ENDPOINTS=true is refused when NODE_ENV=production (push services use https)',
+    );
+  }
+  if (notifyQueue === 'nats' && !natsUrl) {
+    throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=nats requires NATS_URL');
   }
 
   // Side effects last: a refused configuration leaves nothing behind.
@@ -284,6 +323,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       unsentUploadTtlSeconds,
       deleteGraceSeconds,
       sweepIntervalSeconds,
+    },
+    notifications: {
+      vapid:
+        vapidPublicKey !== undefined && vapidPrivateKey !== undefined
+          ? { source: 'env', publicKey: vapidPublicKey, privateKey: vapidPrivateKey }
+          : mongodbUri
+            ? null
+            : { source: 'data-dir' },
+      vapidSubject: vapidSubject ?? 'mailto:postmaster@localhost',
+      delaySeconds: notifyDelaySeconds,
+      allowHttpEndpoints: pushAllowHttp,
+      pushTimeoutMs,
+      queue: notifyQueue,
     },
     shutdownGraceMs,
   };
