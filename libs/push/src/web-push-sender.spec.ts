@@ -78,9 +78,9 @@ describe('WebPushSender', () => {
         });
         expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
         expect(JSON.parse(payload)).toMatchObject({ conversationId: 'c1', url: '/#/c/c1' });
-        expect(await sender.send(deviceFor(sub), { payload, ttlSeconds: 1, urgency: 'normal' })).toBe(
-          'SENT',
-        );
+        expect(
+          await sender.send(deviceFor(sub), { payload, ttlSeconds: 1, urgency: 'normal' }),
+        ).toBe('SENT');
       }),
       { numRuns: 15 },
     );
@@ -105,9 +105,9 @@ describe('WebPushSender', () => {
       subject: 'mailto:ops@example.com',
     });
     const sub = service.subscribe();
-    expect(await other.send(deviceFor(sub), { payload: '{}', ttlSeconds: 1, urgency: 'normal' })).toBe(
-      'REJECTED',
-    );
+    expect(
+      await other.send(deviceFor(sub), { payload: '{}', ttlSeconds: 1, urgency: 'normal' }),
+    ).toBe('REJECTED');
     expect(service.refused.at(-1)).toMatchObject({ subscriptionId: sub.id, status: 403 });
   });
 });

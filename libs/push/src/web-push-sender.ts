@@ -53,8 +53,7 @@ export class WebPushSender extends PushSender {
       },
     );
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(details.headers))
-      headers[name] = String(value);
+    for (const [name, value] of Object.entries(details.headers)) headers[name] = String(value);
     let status: number;
     try {
       const response = await fetch(details.endpoint, {

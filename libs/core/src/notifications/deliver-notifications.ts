@@ -66,8 +66,7 @@ export class DeliverNotifications {
     const { tenantId, recipientId } = job;
     const conversation = await this.conversations.findById(tenantId, job.conversationId);
     const message = await this.messages.findById(tenantId, job.messageId);
-    if (!conversation || !message || message.deletedAt)
-      return this.skip(job, 'MESSAGE_GONE');
+    if (!conversation || !message || message.deletedAt) return this.skip(job, 'MESSAGE_GONE');
     const member = await this.conversations.getMember(tenantId, conversation.id, recipientId);
     const now = this.clock.now();
     const [state] = await this.presence.get(

@@ -32,7 +32,11 @@ const bytes = (payload: NotificationPayload): number =>
 
 /** Shrinks the body (then the title) until the JSON fits MAX_PUSH_PAYLOAD_BYTES. */
 export function fitPayload(payload: NotificationPayload): string {
-  let p = { ...payload, title: cut(payload.title, 120), body: cut(payload.body, MAX_PREVIEW_LENGTH) };
+  let p = {
+    ...payload,
+    title: cut(payload.title, 120),
+    body: cut(payload.body, MAX_PREVIEW_LENGTH),
+  };
   while (bytes(p) > MAX_PUSH_PAYLOAD_BYTES && Array.from(p.body).length > 1)
     p = { ...p, body: cut(p.body, Math.floor(Array.from(p.body).length / 2)) };
   if (bytes(p) > MAX_PUSH_PAYLOAD_BYTES) p = { ...p, title: cut(p.title, 20), body: '' };

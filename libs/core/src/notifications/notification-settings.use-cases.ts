@@ -88,7 +88,10 @@ export class ManageNotifications {
       throw invalid('p256dh', 'p256dh must be an uncompressed P-256 public key, base64url');
     if (base64urlBytes(input.auth) !== 16)
       throw invalid('auth', 'auth must be a 16-byte secret, base64url');
-    const label = (input.label ?? '').replace(/\p{Cc}/gu, '').trim().slice(0, MAX_LABEL_LENGTH);
+    const label = (input.label ?? '')
+      .replace(/\p{Cc}/gu, '')
+      .trim()
+      .slice(0, MAX_LABEL_LENGTH);
     return this.notifications.savePushDevice({
       id: newId(),
       tenantId: actor.tenantId,
@@ -146,7 +149,10 @@ export class ManageNotifications {
       next.delaySeconds < 0 ||
       next.delaySeconds > MAX_DELAY_SECONDS
     )
-      throw invalid('delaySeconds', `delaySeconds must be an integer from 0 to ${MAX_DELAY_SECONDS}`);
+      throw invalid(
+        'delaySeconds',
+        `delaySeconds must be an integer from 0 to ${MAX_DELAY_SECONDS}`,
+      );
     await this.notifications.saveDefaults(actor.tenantId, actor.userId, next);
     return next;
   }
@@ -210,7 +216,10 @@ export class ManageNotifications {
       if (typeof value !== 'string' || value.length > MAX_ENDPOINT_LENGTH) throw new Error();
       url = new URL(value);
     } catch {
-      throw invalid('endpoint', `endpoint must be a URL of at most ${MAX_ENDPOINT_LENGTH} characters`);
+      throw invalid(
+        'endpoint',
+        `endpoint must be a URL of at most ${MAX_ENDPOINT_LENGTH} characters`,
+      );
     }
     const http = url.protocol === 'http:' && this.settings.pushAllowHttpEndpoints;
     if ((url.protocol !== 'https:' && !http) || url.username || url.password)

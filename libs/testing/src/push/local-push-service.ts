@@ -102,11 +102,7 @@ export function decryptAes128gcm(
   if (idLength !== 65) throw new Error('keyid is not the sender’s P-256 key');
   const receiverPublic = ecdh.getPublicKey();
   const shared = ecdh.computeSecret(senderPublic);
-  const keyInfo = Buffer.concat([
-    Buffer.from('WebPush: info\0'),
-    receiverPublic,
-    senderPublic,
-  ]);
+  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), receiverPublic, senderPublic]);
   const ikm = Buffer.from(hkdfSync('sha256', shared, authSecret, keyInfo, 32));
   const prk = hmac(salt, ikm);
   const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01')).subarray(0, 16);
@@ -148,7 +144,9 @@ export class LocalPushService {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** A new subscription (fresh P-256 key pair and auth secret). */
@@ -218,7 +216,9 @@ export class LocalPushService {
         return answer(400, 'content-encoding is not aes128gcm');
       const ttl = Number(req.headers['ttl']);
       if (!Number.isInteger(ttl) || ttl < 0) return answer(400, 'TTL header missing');
-      const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '');
+      const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(
+        req.headers.authorization ?? '',
+      );
       if (!match) return answer(401, 'no VAPID authorization');
       const [, token, k] = match;
       if (this.expectedVapidKey && k !== this.expectedVapidKey)
