@@ -38,7 +38,7 @@ import {
 } from '@chatter/core';
 import { SqliteStore } from '@chatter/store-sqlite';
 import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
-import { NatsEventBus } from '@chatter/bus-nats';
+import { NatsEventBus, NatsNotificationQueue } from '@chatter/bus-nats';
 import {
   RedisConnection,
   RedisEventBus,
@@ -274,12 +274,18 @@ export class AdaptersModule {
             }),
     });
     const queueLogger = new Logger('Notifications');
+    const onDead = (job: { kind: string }, err: unknown) =>
+      queueLogger.warn({ err, job: job.kind }, 'notification given up after retries');
     providers.push({
       provide: NotificationQueue,
       useFactory: () =>
-        new InProcessNotificationQueue(new SystemClock(), (job, err) =>
-          queueLogger.warn({ err, job: job.kind }, 'notification given up after retries'),
-        ),
+        config.notifications.queue === 'nats'
+          ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+              onDead,
+              onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
+              ackWaitMs: config.notifications.queueAckWaitMs,
+            })
+          : new InProcessNotificationQueue(new SystemClock(), onDead),
     });
     closers.push({
       provide: 'close:notification-queue',

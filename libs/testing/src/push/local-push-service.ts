@@ -135,6 +135,8 @@ export class LocalPushService {
   private origin = '';
   /** When set, pushes signed with another key are refused with 403. */
   expectedVapidKey: string | null = null;
+  /** How long the service takes to answer an accepted push (a slow push service). */
+  responseDelayMs = 0;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -241,6 +243,7 @@ export class LocalPushService {
         bodyBytes: body.length,
         at: new Date(),
       });
+      if (this.responseDelayMs > 0) await new Promise((r) => setTimeout(r, this.responseDelayMs));
       return answer(201);
     } catch (error) {
       return answer(400, String(error));

@@ -177,6 +177,8 @@ export interface AppConfig {
     readonly pushTimeoutMs: number;
     /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
     readonly queue: 'memory' | 'nats';
+    /** NATS queue: an unacknowledged job goes to another instance after this long. */
+    readonly queueAckWaitMs: number;
   };
   readonly shutdownGraceMs: number;
 }

@@ -407,12 +407,19 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   {
     name: 'PUSH_TIMEOUT_MS',
     default: '10000',
-    description: 'Timeout of one request to a push service (100–60000 ms); a timeout is retried with backoff.',
+    description:
+      'Timeout of one request to a push service (100–60000 ms); a timeout is retried with backoff.',
   },
   {
     name: 'NOTIFY_QUEUE',
     default: 'nats with MONGODB_URI and NATS_URL, else memory',
     description:
       'Where notification jobs wait: memory (in process; embedded) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies).',
+  },
+  {
+    name: 'NOTIFY_QUEUE_ACK_WAIT_MS',
+    default: '30000',
+    description:
+      'NOTIFY_QUEUE=nats: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
   },
 ];

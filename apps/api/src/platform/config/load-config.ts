@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -149,7 +149,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const vapidPublicKey = read.raw('VAPID_PUBLIC_KEY');
   const vapidPrivateKey = read.secret('VAPID_PRIVATE_KEY', 40);
   const vapidSubject = read.raw('VAPID_SUBJECT');
-  if (vapidSubject !== undefined && !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s/]+\S*)$/.test(vapidSubject))
+  if (
+    vapidSubject !== undefined &&
+    !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s/]+\S*)$/.test(vapidSubject)
+  )
     read.fail('VAPID_SUBJECT', 'a mailto: address or an https: URL', vapidSubject);
   const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
   const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     ['memory', 'nats'] as const,
     mongodbUri && natsUrl ? 'nats' : 'memory',
   );
+  const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -221,14 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all',
     );
   }
-  if (
-    vapidPublicKey !== undefined &&
-    (Buffer.from(vapidPublicKey, 'base64url').length !== 65 ||
-      Buffer.from(vapidPrivateKey ?? '', 'base64url').length !== 32)
-  ) {
+  if (vapidPublicKey !== undefined && !isVapidPair(vapidPublicKey, vapidPrivateKey ?? '')) {
     throw new ConfigError(
       'VAPID_PUBLIC_KEY',
-      'VAPID_PUBLIC_KEY must be a 65-byte and VAPID_PRIVATE_KEY a 32-byte base64url P-256 key (npx web-push generate-vapid-keys)',
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be one P-256 key pair, base64url (65 and 32 bytes; npx web-push generate-vapid-keys)',
     );
   }
   if (pushAllowHttp && isProduction) {
@@ -336,10 +336,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       allowHttpEndpoints: pushAllowHttp,
       pushTimeoutMs,
       queue: notifyQueue,
+      queueAckWaitMs: notifyAckWaitMs,
     },
     shutdownGraceMs,
   };
   return deepFreeze(config);
+}
+
+/** Whether the private key is a P-256 key whose public half is `publicKey` (both base64url). */
+function isVapidPair(publicKey: string, privateKey: string): boolean {
+  const pub = Buffer.from(publicKey, 'base64url');
+  const priv = Buffer.from(privateKey, 'base64url');
+  if (pub.length !== 65 || priv.length !== 32) return false;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(priv);
+    return ecdh.getPublicKey().equals(pub);
+  } catch {
+    return false;
+  }
 }
 
 /** A log-safe view of the configuration: secrets reduced to whether they are set, URLs masked. */
