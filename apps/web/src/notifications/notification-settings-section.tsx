@@ -104,7 +104,10 @@ export function NotificationSettingsSection() {
       await navigator.serviceWorker.ready;
       const sub =
         (await reg.pushManager.getSubscription()) ??
-        (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: vapidKey }));
+        (await reg.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: vapidKey,
+        }));
       const json = sub.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
       const { data: registered } = await register({
         variables: {
@@ -200,7 +203,11 @@ export function NotificationSettingsSection() {
               <button type="button" className="button" onClick={() => void test()}>
                 Send a test notification
               </button>
-              <button type="button" className="button button--ghost" onClick={() => void turnOffHere()}>
+              <button
+                type="button"
+                className="button button--ghost"
+                onClick={() => void turnOffHere()}
+              >
                 Turn off here
               </button>
             </div>

@@ -56,9 +56,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (shellUrls.has(url.pathname))
-    event.respondWith(
-      caches.match(url.pathname).then((hit) => hit ?? fetch(request)),
-    );
+    event.respondWith(caches.match(url.pathname).then((hit) => hit ?? fetch(request)));
 });
 
 self.addEventListener('push', (event) => {
@@ -76,31 +74,46 @@ self.addEventListener('push', (event) => {
       const { title, options } = notificationFor(payload);
       await self.registration.showNotification(title, options);
       const shown = await self.registration.getNotifications();
-      const conversations = new Set(shown.map((n) => n.tag).filter((t) => t.startsWith('conversation:')));
+      const conversations = new Set(
+        shown.map((n) => n.tag).filter((t) => t.startsWith('conversation:')),
+      );
       const nav = self.navigator as Navigator & { setAppBadge?: (n: number) => Promise<void> };
       await nav.setAppBadge?.(payload?.badge ?? conversations.size).catch(() => undefined);
     })(),
   );
 });
 
-self.addEventListener('notificationclick', (event) => {
-  event.notification.close();
+/** What a click on a notification does: focus an open tab on that conversation, or open one. */
+async function openNotification(notification: Notification): Promise<void> {
+  notification.close();
   const target = new URL(
-    (event.notification.data as { url?: string } | null)?.url ?? '/',
+    (notification.data as { url?: string } | null)?.url ?? '/',
     self.location.origin,
   );
   // Only our own pages open from a notification.
   const url = target.origin === self.location.origin ? target.toString() : self.location.origin;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const existing = windows[0];
+  if (existing) {
+    await existing.focus().catch(() => undefined);
+    existing.postMessage({ type: 'chatter:open', url });
+    return;
+  }
+  await self.clients.openWindow(url);
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.waitUntil(openNotification(event.notification));
+});
+
+// Automated browser tests cannot click a system notification: a page of ours may ask the worker
+// to activate one of its notifications by tag, through the same code path as a click.
+self.addEventListener('message', (event) => {
+  const data = event.data as { type?: string; tag?: string } | null;
+  if (data?.type !== 'chatter:activate-notification' || typeof data.tag !== 'string') return;
   event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const existing = windows[0];
-      if (existing) {
-        await existing.focus().catch(() => undefined);
-        existing.postMessage({ type: 'chatter:open', url });
-        return;
-      }
-      await self.clients.openWindow(url);
-    })(),
+    self.registration.getNotifications({ tag: data.tag }).then(async (found) => {
+      if (found[0]) await openNotification(found[0]);
+    }),
   );
 });
