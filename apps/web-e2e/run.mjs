@@ -749,14 +749,14 @@ const standalone = [
       ]) {
         for (const scheme of ['light', 'dark']) {
           const key = `set-${label}-${scheme}`;
-          const phone = `+1415555017${label === 'phone' ? 1 : 2}${scheme === 'dark' ? 1 : 2}`;
+          const phone = `+141555501${label === 'phone' ? 7 : 8}${scheme === 'dark' ? 1 : 2}`;
           const u = await signUp(key, 'Nia Settings', { phone, viewport });
           await u.page.emulateMedia({ colorScheme: scheme });
           await u.page.goto(`${api.url}/#/settings`);
           const section = u.page.getByRole('region', { name: 'Notifications' });
           await section.getByRole('button', { name: 'Turn on notifications' }).waitFor();
           const quiet = section.getByRole('checkbox', { name: 'Do not disturb at night' });
-          await quiet.check();
+          await quiet.click();
           await section.getByLabel('From').waitFor();
           await section.getByRole('combobox', { name: 'Channels' }).selectOption('NONE');
           await eventually(
