@@ -77,8 +77,7 @@ export class SqliteNotificationRepository extends NotificationRepository {
          WHERE tenant_id = ? AND user_id = ? AND conversation_id = ?`,
       )
       .get(tenantId, userId, conversationId) as
-      | { level: NotifyLevel | null; muted_until: number | null }
-      | undefined;
+      { level: NotifyLevel | null; muted_until: number | null } | undefined;
     if (!row) return NO_OVERRIDE;
     return {
       level: row.level,
@@ -196,7 +195,9 @@ export class SqliteNotificationRepository extends NotificationRepository {
   ): Promise<boolean> {
     const result =
       userId === undefined
-        ? this.db.prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ?').run(tenantId, id)
+        ? this.db
+            .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ?')
+            .run(tenantId, id)
         : this.db
             .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ? AND user_id = ?')
             .run(tenantId, id, userId);

@@ -10,7 +10,6 @@ import {
   expectNoUnexpectedErrors,
   openDm,
   startMessagingApi,
-  User,
 } from '../messaging/messaging-helpers';
 import {
   Pushed,

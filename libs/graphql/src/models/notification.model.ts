@@ -10,7 +10,9 @@ registerEnumType(NotifyLevelEnum, {
   description: 'What notifies: every message, only mentions of me (and @all), or nothing.',
 });
 
-@ObjectType('PushDevice', { description: 'A browser or app of mine that receives push notifications.' })
+@ObjectType('PushDevice', {
+  description: 'A browser or app of mine that receives push notifications.',
+})
 export class PushDeviceModel {
   @Field(() => ID) id!: string;
   @Field() label!: string;
@@ -22,7 +24,8 @@ export class PushDeviceModel {
 }
 
 @ObjectType('QuietHours', {
-  description: 'Do-not-disturb hours in my time zone, minutes since midnight; may wrap past midnight.',
+  description:
+    'Do-not-disturb hours in my time zone, minutes since midnight; may wrap past midnight.',
 })
 export class QuietHoursModel {
   @Field(() => Int) startMinute!: number;

@@ -77,7 +77,7 @@ export class AdminResolver {
   @Public()
   @Mutation(() => Boolean, {
     description:
-      "Operators only: whether push notifications of the tenant leave message text out (they then say only who wrote where). Returns the new value.",
+      'Operators only: whether push notifications of the tenant leave message text out (they then say only who wrote where). Returns the new value.',
   })
   async updateTenantNotificationOptions(
     @GqlCtx() ctx: GqlContext,
