@@ -17,6 +17,8 @@ const deviceFor = (sub: { endpoint: string; p256dh: string; auth: string }): Pus
   id: 'd1',
   tenantId: 't',
   userId: 'u',
+  kind: 'WEB_PUSH',
+  appId: null,
   ...sub,
   label: 'test',
   createdAt: new Date(),

@@ -26,6 +26,8 @@ const toDevice = (r: PushDeviceRecord): PushDevice => ({
   id: r._id,
   tenantId: r.tenantId,
   userId: r.userId,
+  kind: (r.kind as PushDevice['kind']) ?? 'WEB_PUSH',
+  appId: r.appId ?? null,
   endpoint: r.endpoint,
   p256dh: r.p256dh,
   auth: r.auth,
@@ -141,6 +143,8 @@ export class MongoNotificationRepository extends NotificationRepository {
         {
           $set: {
             userId: device.userId,
+            kind: device.kind,
+            appId: device.appId,
             p256dh: device.p256dh,
             auth: device.auth,
             label: device.label,

@@ -18,6 +18,8 @@ interface PushDeviceRow {
   tenant_id: string;
   id: string;
   user_id: string;
+  kind: PushDevice['kind'];
+  app_id: string | null;
   endpoint: string;
   p256dh: string;
   auth: string;
@@ -30,6 +32,8 @@ const toDevice = (r: PushDeviceRow): PushDevice => ({
   id: r.id,
   tenantId: r.tenant_id,
   userId: r.user_id,
+  kind: r.kind,
+  appId: r.app_id,
   endpoint: r.endpoint,
   p256dh: r.p256dh,
   auth: r.auth,
@@ -141,15 +145,18 @@ export class SqliteNotificationRepository extends NotificationRepository {
     const save = this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO push_devices (tenant_id, id, user_id, endpoint, p256dh, auth, label, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO push_devices (tenant_id, id, user_id, kind, app_id, endpoint, p256dh, auth, label, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (tenant_id, endpoint) DO UPDATE SET user_id = excluded.user_id,
+             kind = excluded.kind, app_id = excluded.app_id,
              p256dh = excluded.p256dh, auth = excluded.auth, label = excluded.label`,
         )
         .run(
           device.tenantId,
           device.id,
           device.userId,
+          device.kind,
+          device.appId,
           device.endpoint,
           device.p256dh,
           device.auth,

@@ -47,7 +47,13 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
-import { UnconfiguredPushSender, WebPushSender, loadOrCreateVapidKeys } from '@chatter/push';
+import {
+  GatewayPushSender,
+  RoutingPushSender,
+  UnconfiguredPushSender,
+  WebPushSender,
+  loadOrCreateVapidKeys,
+} from '@chatter/push';
 import {
   DiskFileStorage,
   FileTypeSniffer,
@@ -265,13 +271,21 @@ export class AdaptersModule {
     providers.push({
       provide: PushSender,
       useFactory: () =>
-        vapid === null
-          ? new UnconfiguredPushSender()
-          : new WebPushSender({
-              keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
-              subject: config.notifications.vapidSubject,
-              timeoutMs: config.notifications.pushTimeoutMs,
-            }),
+        new RoutingPushSender(
+          vapid === null
+            ? new UnconfiguredPushSender()
+            : new WebPushSender({
+                keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
+                subject: config.notifications.vapidSubject,
+                timeoutMs: config.notifications.pushTimeoutMs,
+              }),
+          config.notifications.gatewayUrl
+            ? new GatewayPushSender({
+                url: config.notifications.gatewayUrl,
+                timeoutMs: config.notifications.pushTimeoutMs,
+              })
+            : null,
+        ),
     });
     const queueLogger = new Logger('Notifications');
     const onDead = (job: { kind: string }, err: unknown) =>

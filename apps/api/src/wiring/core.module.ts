@@ -132,6 +132,7 @@ const USE_CASES = [
           attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
           notifyDelaySeconds: config.notifications.delaySeconds,
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
+          pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
         }),
     },
     { provide: Clock, useClass: SystemClock },

@@ -96,10 +96,46 @@ export class ManageNotifications {
       id: newId(),
       tenantId: actor.tenantId,
       userId: actor.userId,
+      kind: 'WEB_PUSH',
+      appId: null,
       endpoint,
       p256dh: input.p256dh.replace(/=+$/, ''),
       auth: input.auth.replace(/=+$/, ''),
       label: label || 'Browser',
+      createdAt: this.clock.now(),
+      lastSuccessAt: null,
+    });
+  }
+
+  /**
+   * Registers a native app's pushkey, delivered through the deployment's push gateway (Matrix
+   * Sygnal style; the gateway holds the APNs/FCM credentials for `appId`).
+   */
+  async registerGatewayDevice(
+    actor: Actor,
+    input: { appId: string; pushkey: string; label?: string | null },
+  ): Promise<PushDevice> {
+    if (!this.settings.pushGatewayConfigured)
+      throw new DomainError('FORBIDDEN', 'no push gateway is configured on this server');
+    await enforceWriteLimit(this.limiter, this.settings, actor);
+    if (typeof input.appId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(input.appId))
+      throw invalid('appId', 'appId is 1–128 characters of A–Z, a–z, 0–9, . _ -');
+    if (typeof input.pushkey !== 'string' || !/^[\x21-\x7e]{1,512}$/.test(input.pushkey))
+      throw invalid('pushkey', 'pushkey is 1–512 printable ASCII characters');
+    const label = (input.label ?? '')
+      .replace(/\p{Cc}/gu, '')
+      .trim()
+      .slice(0, MAX_LABEL_LENGTH);
+    return this.notifications.savePushDevice({
+      id: newId(),
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      kind: 'GATEWAY',
+      appId: input.appId,
+      endpoint: input.pushkey,
+      p256dh: '',
+      auth: '',
+      label: label || input.appId,
       createdAt: this.clock.now(),
       lastSuccessAt: null,
     });

@@ -53,6 +53,8 @@ export class CoreSettings {
   notifyDelaySeconds = 60;
   /** Accept push endpoints over plain http (tests with a local push service only). */
   pushAllowHttpEndpoints = false;
+  /** Whether native apps may register pushkeys (a push gateway is configured). */
+  pushGatewayConfigured = false;
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
   constructor(overrides: Partial<CoreSettings> = {}) {

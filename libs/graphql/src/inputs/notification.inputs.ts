@@ -12,6 +12,16 @@ export class RegisterPushDeviceInput {
   label?: string | null;
 }
 
+@InputType('RegisterGatewayDeviceInput', {
+  description: 'A native app install: the app id the push gateway knows and its pushkey.',
+})
+export class RegisterGatewayDeviceInput {
+  @Field() appId!: string;
+  @Field({ description: 'The APNs/FCM token (or what the gateway expects for the app).' })
+  pushkey!: string;
+  @Field(() => String, { nullable: true }) label?: string | null;
+}
+
 @InputType('QuietHoursInput')
 export class QuietHoursInput {
   @Field(() => Int) startMinute!: number;

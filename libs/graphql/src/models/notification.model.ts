@@ -15,8 +15,15 @@ registerEnumType(NotifyLevelEnum, {
 })
 export class PushDeviceModel {
   @Field(() => ID) id!: string;
+  @Field({
+    description: 'WEB_PUSH (a browser) or GATEWAY (a native app through the push gateway).',
+  })
+  kind!: string;
   @Field() label!: string;
-  @Field({ description: 'The push service the device is reached through (origin only).' })
+  @Field({
+    description:
+      'How the device is reached: the push service origin (Web Push) or `gateway:<appId>`.',
+  })
   pushService!: string;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true, description: 'When a push last reached the service.' })

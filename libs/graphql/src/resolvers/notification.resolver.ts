@@ -11,6 +11,7 @@ import {
 } from '@chatter/core';
 import { AuthGuard, CurrentActor } from '../context/auth.guard';
 import {
+  RegisterGatewayDeviceInput,
   RegisterPushDeviceInput,
   SetConversationNotificationsInput,
   UpdateNotificationSettingsInput,
@@ -24,8 +25,9 @@ import {
 
 const toDevice = (d: PushDevice): PushDeviceModel => ({
   id: d.id,
+  kind: d.kind,
   label: d.label,
-  pushService: new URL(d.endpoint).origin,
+  pushService: d.kind === 'GATEWAY' ? `gateway:${d.appId ?? ''}` : new URL(d.endpoint).origin,
   createdAt: d.createdAt,
   lastSuccessAt: d.lastSuccessAt,
 });
@@ -80,6 +82,17 @@ export class NotificationResolver {
     @Args('input') input: RegisterPushDeviceInput,
   ): Promise<PushDeviceModel> {
     return toDevice(await this.notifications.registerDevice(actor, input));
+  }
+
+  @Mutation(() => PushDeviceModel, {
+    description:
+      'Registers a native app’s pushkey, delivered through the server’s push gateway (FORBIDDEN when none is configured).',
+  })
+  async registerGatewayDevice(
+    @CurrentActor() actor: Authenticated,
+    @Args('input') input: RegisterGatewayDeviceInput,
+  ): Promise<PushDeviceModel> {
+    return toDevice(await this.notifications.registerGatewayDevice(actor, input));
   }
 
   @Mutation(() => Boolean, { description: 'Stops pushes to one of my devices.' })

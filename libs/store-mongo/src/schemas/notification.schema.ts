@@ -28,9 +28,11 @@ export class PushDeviceRecord {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) tenantId!: string;
   @Prop({ type: String, required: true }) userId!: string;
+  @Prop({ type: String, required: true, enum: ['WEB_PUSH', 'GATEWAY'] }) kind!: string;
+  @Prop({ type: String, default: null }) appId!: string | null;
   @Prop({ type: String, required: true }) endpoint!: string;
-  @Prop({ type: String, required: true }) p256dh!: string;
-  @Prop({ type: String, required: true }) auth!: string;
+  @Prop({ type: String, default: '' }) p256dh!: string;
+  @Prop({ type: String, default: '' }) auth!: string;
   @Prop({ type: String, required: true }) label!: string;
   @Prop({ type: Date, required: true }) createdAt!: Date;
   @Prop({ type: Date, default: null }) lastSuccessAt!: Date | null;

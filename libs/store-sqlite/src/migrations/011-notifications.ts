@@ -29,6 +29,8 @@ export const notificationsMigration: Migration = {
         tenant_id TEXT NOT NULL,
         id TEXT NOT NULL,
         user_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('WEB_PUSH', 'GATEWAY')),
+        app_id TEXT,
         endpoint TEXT NOT NULL,
         p256dh TEXT NOT NULL,
         auth TEXT NOT NULL,

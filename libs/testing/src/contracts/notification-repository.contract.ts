@@ -22,6 +22,8 @@ export function aPushDevice(
     id,
     tenantId,
     userId,
+    kind: 'WEB_PUSH',
+    appId: null,
     endpoint: `https://push.example.com/send/${id}`,
     p256dh: P256DH,
     auth: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -101,6 +103,20 @@ export function notificationRepositoryContract(makeStore: MakeStore): void {
       expect(await s.removePushDevice(t, second.id, 'u1')).toBe(true);
       expect(await s.removePushDevice(t, second.id, 'u1')).toBe(false);
       expect(await s.removePushDevice(t, first.id)).toBe(true);
+      const native = await s.savePushDevice(
+        aPushDevice(t, 'u3', {
+          kind: 'GATEWAY',
+          appId: 'com.example.chat.ios',
+          endpoint: 'apns-token-1',
+          p256dh: '',
+          auth: '',
+        }),
+      );
+      expect(await s.findPushDevice(t, native.id)).toMatchObject({
+        kind: 'GATEWAY',
+        appId: 'com.example.chat.ios',
+        endpoint: 'apns-token-1',
+      });
       expect(await s.listPushDevices(t, 'u2')).toEqual([]);
     });
 

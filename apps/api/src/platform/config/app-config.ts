@@ -179,6 +179,8 @@ export interface AppConfig {
     readonly queue: 'memory' | 'nats';
     /** NATS queue: an unacknowledged job goes to another instance after this long. */
     readonly queueAckWaitMs: number;
+    /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
+    readonly gatewayUrl: string | undefined;
   };
   readonly shutdownGraceMs: number;
 }

@@ -422,4 +422,10 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description:
       'NOTIFY_QUEUE=nats: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
   },
+  {
+    name: 'PUSH_GATEWAY_URL',
+    default: 'unset (native apps cannot register)',
+    description:
+      'Notify URL of a push gateway for native apps in the style of Matrix Sygnal (e.g. https://sygnal.example.com/_matrix/push/v1/notify); the gateway forwards to APNs/FCM.',
+  },
 ];

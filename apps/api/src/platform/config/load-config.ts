@@ -162,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     ['memory', 'nats'] as const,
     mongodbUri && natsUrl ? 'nats' : 'memory',
   );
+  const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
@@ -337,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       pushTimeoutMs,
       queue: notifyQueue,
       queueAckWaitMs: notifyAckWaitMs,
+      gatewayUrl: pushGatewayUrl,
     },
     shutdownGraceMs,
   };
