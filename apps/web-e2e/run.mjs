@@ -602,8 +602,8 @@ const standalone = [
   [
     'PWA: manifest and service worker, a push shows a notification per conversation that opens it',
     async () => {
-      const zoe = await signUp('zoe', 'Zoe Quinn', { phone: '+14155550161' });
-      const yan = await signUp('yan', 'Yan Li', { phone: '+14155550162' });
+      const zoe = await signUp('zoe', 'Zoe Quinn', { phone: '+14155550197' });
+      const yan = await signUp('yan', 'Yan Li', { phone: '+14155550198' });
       await startChatByPhone(yan.page, zoe.phone);
       await send(yan.page, 'are you there?');
       const conversationId = decodeURIComponent(/#\/c\/([^/]+)/.exec(yan.page.url())?.[1] ?? '');
