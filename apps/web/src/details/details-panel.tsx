@@ -25,6 +25,7 @@ import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { DescriptionForm } from './description-form';
 import { removeConversation } from '../realtime/cache-writes';
+import { ConversationNotifications } from '../notifications/conversation-notifications';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
 
@@ -133,6 +134,7 @@ export function DetailsPanel({
             checked={c.muted}
             onChange={() => toggle('muted')}
           />
+          {!c.muted && <ConversationNotifications conversationId={c.id} />}
           <Switch
             label="Pin to top"
             icon="pin"
