@@ -738,6 +738,17 @@ const standalone = [
       );
       await waitForBodies(page, ['are you there?'], 'Zoe');
       assertEqual((await shown()).length, 0, 'the clicked notification is closed');
+
+      // The conversation's own notification settings sit in its details.
+      await page.getByRole('link', { name: 'Conversation details' }).click();
+      const level = page.getByRole('combobox', { name: 'Notify me about' });
+      await level.selectOption('MENTIONS');
+      await eventually(async () => (await level.inputValue()) === 'MENTIONS', {
+        message: 'the level is saved',
+      });
+      await page.getByRole('combobox', { name: 'Snooze' }).waitFor();
+      if (!args.has('--no-screenshots'))
+        await shot(page, 'conversation-notifications-desktop-light');
     },
   ],
   [

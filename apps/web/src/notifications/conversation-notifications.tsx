@@ -11,7 +11,7 @@ import './notifications.css';
 const LEVEL_CHOICES: { value: NotifyLevel | ''; label: string }[] = [
   { value: '', label: 'My default' },
   { value: 'ALL', label: 'Every message' },
-  { value: 'MENTIONS', label: 'Only mentions of me' },
+  { value: 'MENTIONS', label: 'Mentions only' },
   { value: 'NONE', label: 'Nothing' },
 ];
 
