@@ -41,6 +41,7 @@ describe('notifications in a cluster: a JetStream work queue', () => {
       REDIS_URL: redis.url,
       NATS_URL: nats.url,
       BUS: 'nats',
+      NOTIFY_QUEUE: 'nats',
       JWT_SECRET: 'cluster-notify-secret-0123456789abcdef',
       DEFAULT_TENANT_SECRET: secret,
       PUSH_ALLOW_HTTP_ENDPOINTS: 'true',

@@ -412,9 +412,9 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   },
   {
     name: 'NOTIFY_QUEUE',
-    default: 'nats with MONGODB_URI and NATS_URL, else memory',
+    default: 'memory',
     description:
-      'Where notification jobs wait: memory (in process; embedded) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies).',
+      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters.',
   },
   {
     name: 'NOTIFY_QUEUE_ACK_WAIT_MS',

@@ -157,11 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
   const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
   const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
-  const notifyQueue = read.oneOf(
-    'NOTIFY_QUEUE',
-    ['memory', 'nats'] as const,
-    mongodbUri && natsUrl ? 'nats' : 'memory',
-  );
+  // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
+  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');

@@ -48,17 +48,15 @@ describe('notification configuration', () => {
     });
   });
 
-  it('cluster: JetStream queue with NATS; Web Push only with configured keys', () => {
-    expect(load(CLUSTER).notifications).toMatchObject({ vapid: null, queue: 'nats' });
+  it('cluster: the JetStream queue when asked for; Web Push only with configured keys', () => {
+    expect(load(CLUSTER).notifications).toMatchObject({ vapid: null, queue: 'memory' });
+    expect(load({ ...CLUSTER, NOTIFY_QUEUE: 'nats' }).notifications.queue).toBe('nats');
     const keys = pair();
     expect(load({ ...CLUSTER, ...keys }).notifications.vapid).toEqual({
       source: 'env',
       publicKey: keys.VAPID_PUBLIC_KEY,
       privateKey: keys.VAPID_PRIVATE_KEY,
     });
-    expect(load({ ...CLUSTER, BUS: 'redis', NATS_URL: undefined }).notifications.queue).toBe(
-      'memory',
-    );
   });
 
   it('refuses half a key pair, keys of two pairs, and a subject that is no contact', () => {
