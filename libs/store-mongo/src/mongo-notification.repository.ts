@@ -173,6 +173,17 @@ export class MongoNotificationRepository extends NotificationRepository {
     return toDevice(saved!);
   }
 
+  override async usersWithPushDevices(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+  ): Promise<Set<UserId>> {
+    if (userIds.length === 0) return new Set();
+    const ids = (await this.devices
+      .distinct('userId', { tenantId, userId: { $in: userIds.slice(0, 1000) } })
+      .exec()) as string[];
+    return new Set(ids);
+  }
+
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
     const rows = await this.devices
       .find({ tenantId, userId })

@@ -178,6 +178,20 @@ export class SqliteNotificationRepository extends NotificationRepository {
     return toDevice(save.immediate());
   }
 
+  override async usersWithPushDevices(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+  ): Promise<Set<UserId>> {
+    if (userIds.length === 0) return new Set();
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT user_id FROM push_devices
+         WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
     const rows = this.db
       .prepare(

@@ -38,6 +38,11 @@ export abstract class NotificationRepository {
    * change; its id stays). Keeps at most MAX_PUSH_DEVICES per user, dropping the oldest.
    */
   abstract savePushDevice(device: PushDevice): Promise<PushDevice>;
+  /** Which of these users (at most 1,000) have at least one device. */
+  abstract usersWithPushDevices(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+  ): Promise<Set<UserId>>;
   /** The user's devices, oldest first. */
   abstract listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]>;
   abstract findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null>;

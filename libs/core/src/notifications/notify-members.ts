@@ -65,6 +65,7 @@ export class NotifyMembers extends MessageNotifier {
     }
   }
 
+  /** Members who have a device to notify, a page at a time (one device lookup per page). */
   private async forMembers(
     conversation: Conversation,
     each: (member: Member) => Promise<void>,
@@ -75,7 +76,11 @@ export class NotifyMembers extends MessageNotifier {
         first: MEMBER_PAGE,
         after,
       });
-      for (const member of page.items) await each(member);
+      const reachable = await this.notifications.usersWithPushDevices(
+        conversation.tenantId,
+        page.items.map((m) => m.userId),
+      );
+      for (const member of page.items) if (reachable.has(member.userId)) await each(member);
       if (!page.hasNextPage || page.cursors.length === 0) return;
       after = page.cursors[page.cursors.length - 1]!;
     }

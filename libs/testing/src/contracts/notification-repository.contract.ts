@@ -87,6 +87,9 @@ export function notificationRepositoryContract(makeStore: MakeStore): void {
       const first = await s.savePushDevice(aPushDevice(t, 'u1'));
       const second = await s.savePushDevice(aPushDevice(t, 'u1', { label: 'Phone' }));
       expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual([first.id, second.id]);
+      expect(await s.usersWithPushDevices(t, ['u1', 'u2', 'nobody'])).toEqual(new Set(['u1']));
+      expect(await s.usersWithPushDevices(aTenantId(), ['u1'])).toEqual(new Set());
+      expect(await s.usersWithPushDevices(t, [])).toEqual(new Set());
       // The same endpoint again (new keys, another user): one device, same id, new owner.
       const again = await s.savePushDevice(
         aPushDevice(t, 'u2', { endpoint: first.endpoint, auth: 'BBBBBBBBBBBBBBBBBBBBBB' }),
