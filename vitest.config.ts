@@ -13,6 +13,7 @@ const libs = [
   'testing',
   'client',
   'sms',
+  'push',
   'storage',
   'sdk',
 ];

@@ -604,6 +604,194 @@ const focused = (page) =>
 /** Steps that set up their own people and can run alone (--only). */
 const standalone = [
   [
+    'PWA: manifest and service worker, a push shows a notification per conversation that opens it',
+    async () => {
+      const zoe = await signUp('zoe', 'Zoe Quinn', { phone: '+14155550197' });
+      const yan = await signUp('yan', 'Yan Li', { phone: '+14155550198' });
+      await startChatByPhone(yan.page, zoe.phone);
+      await send(yan.page, 'are you there?');
+      const conversationId = decodeURIComponent(/#\/c\/([^/]+)/.exec(yan.page.url())?.[1] ?? '');
+      assert(conversationId, `a conversation id in ${yan.page.url()}`);
+      const page = zoe.page;
+      const origin = new URL(api.url).origin;
+      await zoe.context.grantPermissions(['notifications'], { origin });
+
+      // The manifest is linked, valid, and its icons load as PNGs of the sizes it claims.
+      const manifest = await page.evaluate(async () => {
+        const link = document.querySelector('link[rel="manifest"]');
+        const res = await fetch(link.href);
+        const body = await res.json();
+        const icons = await Promise.all(
+          body.icons.map(async (i) => {
+            const r = await fetch(i.src);
+            const bitmap = await createImageBitmap(await r.blob());
+            return { ...i, status: r.status, type: r.headers.get('content-type'), w: bitmap.width };
+          }),
+        );
+        return { type: res.headers.get('content-type'), body, icons };
+      });
+      assert(/manifest\+json/.test(manifest.type), `manifest type ${manifest.type}`);
+      assertEqual(manifest.body.display, 'standalone', 'display');
+      assertEqual(manifest.body.start_url, '/', 'start_url');
+      assert(manifest.body.name && manifest.body.short_name, 'names');
+      for (const icon of manifest.icons) {
+        assertEqual(icon.status, 200, `icon ${icon.src}`);
+        assertEqual(icon.type, 'image/png', `icon type ${icon.src}`);
+        assertEqual(`${icon.w}x${icon.w}`, icon.sizes, `icon size ${icon.src}`);
+      }
+      assert(
+        manifest.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'),
+        'a maskable icon',
+      );
+
+      // The worker registers, controls the page and caches the shell; GraphQL is not cached.
+      const sw = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        const cached = await (await caches.open('chatter-shell-v1')).keys();
+        return {
+          scope: reg.scope,
+          script: reg.active?.scriptURL,
+          cached: cached.map((r) => new URL(r.url).pathname),
+        };
+      });
+      assertEqual(sw.scope, `${origin}/`, 'scope');
+      assertEqual(sw.script, `${origin}/sw.js`, 'worker script');
+      assert(sw.cached.includes('/index.html'), `shell cached: ${sw.cached.join(',')}`);
+      assert(!sw.cached.some((p) => p.startsWith('/graphql')), 'GraphQL is never cached');
+
+      // Deliver pushes to the worker as a push service would (DevTools protocol).
+      const cdp = await zoe.context.newCDPSession(page);
+      const registrations = [];
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (e) =>
+        registrations.push(...e.registrations),
+      );
+      await cdp.send('ServiceWorker.enable');
+      await eventually(async () => registrations.some((r) => r.scopeURL === `${origin}/`), {
+        message: 'registration',
+      });
+      const { registrationId } = registrations.find((r) => r.scopeURL === `${origin}/`);
+      const push = (body, messageId) =>
+        cdp.send('ServiceWorker.deliverPushMessage', {
+          origin,
+          registrationId,
+          data: JSON.stringify({
+            v: 1,
+            type: 'MESSAGE',
+            title: 'Yan Li',
+            body,
+            tag: `conversation:${conversationId}`,
+            url: `/#/c/${encodeURIComponent(conversationId)}`,
+            conversationId,
+            messageId,
+            mention: false,
+            badge: null,
+            sentAt: new Date().toISOString(),
+          }),
+        });
+      const shown = () =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+          })),
+        );
+
+      // While a Chatter tab has focus, the tab shows the message: no notification.
+      await page.bringToFront();
+      await page.evaluate(() => window.focus());
+      if (await page.evaluate(() => document.hasFocus())) {
+        await push('seen in the tab', 'm0');
+        await sleep(500);
+        assertEqual((await shown()).length, 0, 'no notification while focused');
+      }
+
+      // Chatter closed (no tab of ours; the browser still runs the worker): one notification
+      // per conversation, the newer replacing the older.
+      await page.goto('about:blank');
+      const [worker] = zoe.context.serviceWorkers();
+      assert(worker, 'the worker runs without a tab');
+      await push('first', 'm1');
+      await push('second 🎉', 'm2');
+      const shownNow = () =>
+        worker.evaluate(async () =>
+          (await self.registration.getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+          })),
+        );
+      await eventually(async () => (await shownNow()).some((n) => n.body === 'second 🎉'), {
+        message: 'shown',
+      });
+      const list = await shownNow();
+      assertEqual(list.length, 1, `one notification per conversation: ${JSON.stringify(list)}`);
+      assertEqual(list[0].title, 'Yan Li', 'title');
+      assertEqual(list[0].tag, `conversation:${conversationId}`, 'tag');
+
+      // Activating it (as a click does) opens that conversation in the open tab.
+      await page.goto(`${api.url}/#/settings`);
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await page.evaluate(async (tag) => {
+        const reg = await navigator.serviceWorker.ready;
+        reg.active.postMessage({ type: 'chatter:activate-notification', tag });
+      }, `conversation:${conversationId}`);
+      await eventually(
+        async () => page.url().includes(`#/c/${encodeURIComponent(conversationId)}`),
+        { message: 'the conversation opened' },
+      );
+      await waitForBodies(page, ['are you there?'], 'Zoe');
+      assertEqual((await shown()).length, 0, 'the clicked notification is closed');
+
+      // The conversation's own notification settings sit in its details.
+      await page.getByRole('link', { name: 'Conversation details' }).click();
+      const level = page.getByRole('combobox', { name: 'Notify me about' });
+      await level.selectOption('MENTIONS');
+      await eventually(async () => (await level.inputValue()) === 'MENTIONS', {
+        message: 'the level is saved',
+      });
+      await page.getByRole('combobox', { name: 'Snooze' }).waitFor();
+      if (!args.has('--no-screenshots'))
+        await shot(page, 'conversation-notifications-desktop-light');
+    },
+  ],
+  [
+    'notification settings: permission prompt flow, devices and quiet hours (screenshots)',
+    async () => {
+      for (const [viewport, label] of [
+        [DESKTOP, 'desktop'],
+        [PHONE, 'phone'],
+      ]) {
+        for (const scheme of ['light', 'dark']) {
+          const key = `set-${label}-${scheme}`;
+          const phone = `+141555501${label === 'phone' ? 7 : 8}${scheme === 'dark' ? 1 : 2}`;
+          const u = await signUp(key, 'Nia Settings', { phone, viewport });
+          await u.page.emulateMedia({ colorScheme: scheme });
+          await u.page.goto(`${api.url}/#/settings`);
+          const section = u.page.getByRole('region', { name: 'Notifications' });
+          await section.getByRole('button', { name: 'Turn on notifications' }).waitFor();
+          const quiet = section.getByRole('checkbox', { name: 'Do not disturb at night' });
+          await quiet.click();
+          await section.getByLabel('From').waitFor();
+          await section.getByRole('combobox', { name: 'Channels' }).selectOption('NONE');
+          await eventually(
+            async () =>
+              (await section.getByRole('combobox', { name: 'Channels' }).inputValue()) === 'NONE',
+            { message: 'saved' },
+          );
+          if (label === 'desktop' && scheme === 'light') {
+            const violations = await axeViolations(u.page);
+            assertEqual(violations.map((v) => v.id).join(','), '', 'axe on notification settings');
+          }
+          await section.scrollIntoViewIfNeeded();
+          if (!args.has('--no-screenshots'))
+            await shot(u.page, `notification-settings-${label}-${scheme}`);
+          await u.context.close();
+        }
+      }
+    },
+  ],
+  [
     'keyboard only: open a chat, send, move between messages, react, reply, open and close details',
     async () => {
       const ivy = await signUp('ivy', 'Ivy Chen', { phone: '+14155550131' });

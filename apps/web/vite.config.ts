@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import path from 'node:path';
 import { initialJsBudget } from './build/initial-js-budget.plugin';
 import { precompress } from './build/precompress.plugin';
@@ -20,6 +21,39 @@ export default defineConfig(({ command }) => ({
       // The app shows one of these first: the sign-in form, or the chat list (a conversation is
       // a chunk of its own, fetched right after the list paints).
       firstScreens: ['src/sign-in/sign-in.page.tsx', 'src/chat/chat-app.tsx'],
+    }),
+    VitePWA({
+      // Our own worker (src/notifications/sw.ts) with the build's file list injected.
+      strategies: 'injectManifest',
+      srcDir: 'src/notifications',
+      filename: 'sw.ts',
+      injectRegister: false,
+      injectManifest: {
+        globPatterns: ['index.html', 'assets/*.{js,css}', 'icons/*.png', '*.{svg,js}'],
+        globIgnores: ['**/*.{br,gz}'],
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+      },
+      manifest: {
+        name: 'Chatter',
+        short_name: 'Chatter',
+        description: 'Fast, private, self-hosted chat',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#4f46e5',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: '/icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+      },
     }),
     precompress(),
   ],

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { REFRESH_KEY, Session } from './auth/session';
 import { createApolloClient } from './apollo/apollo-client';
 import { App } from './app/app';
+import { registerServiceWorker } from './notifications/register-service-worker';
 import './styles.css';
 
 const session = new Session('/graphql', localStorage);
@@ -16,6 +17,8 @@ session.subscribe(() => {
 window.addEventListener('storage', (e) => {
   if (e.key === REFRESH_KEY) session.storageChanged();
 });
+
+registerServiceWorker();
 
 const root = document.getElementById('root')!;
 // Tells public/boot-check.js that the app started (it explains a page whose bundle never ran).

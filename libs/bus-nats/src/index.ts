@@ -1,1 +1,2 @@
 export * from './nats-event-bus';
+export * from './nats-notification-queue';

@@ -19,6 +19,7 @@ import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
+import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
@@ -57,6 +58,7 @@ export const GRAPHQL_RESOLVERS = [
   ConversationResolver,
   MessageResolver,
   NoticeResolver,
+  NotificationResolver,
   AttachmentResolver,
   MessageAttachmentsResolver,
   ChatEventsResolver,

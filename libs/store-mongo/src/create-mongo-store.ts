@@ -7,6 +7,7 @@ import {
   ContactRepository,
   ConversationRepository,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   UserRepository,
@@ -18,6 +19,7 @@ import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
+import { MongoNotificationRepository } from './mongo-notification.repository';
 import { ensureIndexes, modelsOf } from './mongo-models';
 import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
@@ -38,6 +40,7 @@ export interface MongoStore {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  notifications: NotificationRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -78,6 +81,7 @@ export async function createMongoStore(
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
+      notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -20,6 +20,14 @@ import {
   ConversationRecord,
   ConversationSchema,
 } from './schemas/conversation.schema';
+import {
+  NOTIFICATION_SETTING_MODEL,
+  NotificationSettingRecord,
+  NotificationSettingSchema,
+  PUSH_DEVICE_MODEL,
+  PushDeviceRecord,
+  PushDeviceSchema,
+} from './schemas/notification.schema';
 import { MEMBER_MODEL, MemberRecord, MemberSchema } from './schemas/member.schema';
 import {
   MESSAGE_MODEL,
@@ -55,6 +63,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
   { name: CALL_MODEL, schema: CallSchema },
+  { name: NOTIFICATION_SETTING_MODEL, schema: NotificationSettingSchema },
+  { name: PUSH_DEVICE_MODEL, schema: PushDeviceSchema },
 ];
 
 /** The store's models on one connection. */
@@ -72,6 +82,8 @@ export interface MongoStoreModels {
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
   calls: Model<CallRecord>;
+  notificationSettings: Model<NotificationSettingRecord>;
+  pushDevices: Model<PushDeviceRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -97,6 +109,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
     calls: get<CallRecord>(CALL_MODEL),
+    notificationSettings: get<NotificationSettingRecord>(NOTIFICATION_SETTING_MODEL),
+    pushDevices: get<PushDeviceRecord>(PUSH_DEVICE_MODEL),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   ContactRepository,
   ConversationRepository,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   UserRepository,
@@ -18,6 +19,7 @@ import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
+import { MongoNotificationRepository } from './mongo-notification.repository';
 import { MONGO_STORE_MODELS } from './mongo-models';
 import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
@@ -43,6 +45,7 @@ const PORTS = [
   MessageRepository,
   AttachmentRepository,
   CallRepository,
+  NotificationRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -55,6 +58,7 @@ const REPOSITORIES: Provider[] = [
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: CallRepository, useClass: MongoCallRepository },
+  { provide: NotificationRepository, useClass: MongoNotificationRepository },
 ];
 
 /**

@@ -9,3 +9,4 @@ export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteCallRepository } from './sqlite-call.repository';
+export { SqliteNotificationRepository } from './sqlite-notification.repository';

@@ -29,6 +29,7 @@ storeContracts('sqlite', async () => {
     messages: store.messages,
     attachments: store.attachments,
     calls: store.calls,
+    notifications: store.notifications,
     cleanup: () => store.close(),
   };
 });
@@ -112,7 +113,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -127,7 +128,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -167,6 +168,7 @@ describe('SqliteStore on a file', () => {
         { version: 8, name: 'attachments' },
         { version: 9, name: 'former-members' },
         { version: 10, name: 'attachment-retention' },
+        { version: 11, name: 'notifications' },
         { version: 12, name: 'calls' },
         { version: 14, name: 'search-every-script' },
       ]);

@@ -10,6 +10,7 @@ import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
 import { openDatabase } from './sqlite-driver';
 import { SqliteMessageRepository } from './sqlite-message.repository';
+import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
@@ -45,6 +46,7 @@ export class SqliteStore {
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
   readonly calls: SqliteCallRepository;
+  readonly notifications: SqliteNotificationRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -61,6 +63,7 @@ export class SqliteStore {
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
     this.calls = new SqliteCallRepository(db);
+    this.notifications = new SqliteNotificationRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -3,3 +3,4 @@ export * from './builders';
 export * from './contracts';
 export * from './graphql';
 export * from './arbitraries/user-text';
+export * from './push/local-push-service';

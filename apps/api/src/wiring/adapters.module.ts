@@ -26,6 +26,11 @@ import {
   InMemoryRateLimiter,
   LoginCodeStore,
   MessageRepository,
+  InProcessNotificationQueue,
+  NotificationQueue,
+  NotificationRepository,
+  PushSender,
+  SystemClock,
   PresenceStore,
   RateLimiter,
   SessionRepository,
@@ -35,7 +40,7 @@ import {
 } from '@chatter/core';
 import { SqliteStore } from '@chatter/store-sqlite';
 import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
-import { NatsEventBus } from '@chatter/bus-nats';
+import { NatsEventBus, NatsNotificationQueue } from '@chatter/bus-nats';
 import {
   RedisConnection,
   RedisEventBus,
@@ -44,6 +49,13 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import {
+  GatewayPushSender,
+  RoutingPushSender,
+  UnconfiguredPushSender,
+  WebPushSender,
+  loadOrCreateVapidKeys,
+} from '@chatter/push';
 import {
   DiskFileStorage,
   FileTypeSniffer,
@@ -81,6 +93,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(CallRepository, (s) => s.calls),
+  sqliteRepository(NotificationRepository, (s) => s.notifications),
 ];
 
 /** Readiness of each dependency, for /readyz. */
@@ -259,6 +272,46 @@ export class AdaptersModule {
     providers.push({ provide: ImageProcessor, useFactory: () => new SharpImageProcessor() });
     providers.push({ provide: MediaProber, useFactory: () => new MusicMetadataProber() });
 
+    const vapid = config.notifications.vapid;
+    providers.push({
+      provide: PushSender,
+      useFactory: () =>
+        new RoutingPushSender(
+          vapid === null
+            ? new UnconfiguredPushSender()
+            : new WebPushSender({
+                keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
+                subject: config.notifications.vapidSubject,
+                timeoutMs: config.notifications.pushTimeoutMs,
+              }),
+          config.notifications.gatewayUrl
+            ? new GatewayPushSender({
+                url: config.notifications.gatewayUrl,
+                timeoutMs: config.notifications.pushTimeoutMs,
+              })
+            : null,
+        ),
+    });
+    const queueLogger = new Logger('Notifications');
+    const onDead = (job: { kind: string }, err: unknown) =>
+      queueLogger.warn({ err, job: job.kind }, 'notification given up after retries');
+    providers.push({
+      provide: NotificationQueue,
+      useFactory: () =>
+        config.notifications.queue === 'nats'
+          ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+              onDead,
+              onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
+              ackWaitMs: config.notifications.queueAckWaitMs,
+            })
+          : new InProcessNotificationQueue(new SystemClock(), onDead),
+    });
+    closers.push({
+      provide: 'close:notification-queue',
+      inject: [NotificationQueue],
+      useFactory: (q: NotificationQueue) => () => q.close(),
+    });
+
     const closerTokens = closers.map((c) => (c as { provide: string }).provide);
     return {
       module: AdaptersModule,
@@ -284,6 +337,8 @@ export class AdaptersModule {
         RateLimiter,
         LoginCodeStore,
         SmsSender,
+        PushSender,
+        NotificationQueue,
         FileStorage,
         ContentSniffer,
         ImageProcessor,

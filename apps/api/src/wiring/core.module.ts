@@ -17,6 +17,10 @@ import {
   ConversationQueries,
   CoreSettings,
   CreateConversations,
+  DeliverNotifications,
+  ManageNotifications,
+  MessageNotifier,
+  NotifyMembers,
   GetUsers,
   LoginCodeHasher,
   Logout,
@@ -50,6 +54,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
+import { NotificationWorker } from './notification-worker';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -100,6 +105,9 @@ const USE_CASES = [
   CallHistory,
   ManageCalls,
   GetIceServers,
+  ManageNotifications,
+  NotifyMembers,
+  DeliverNotifications,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -140,14 +148,19 @@ const USE_CASES = [
           turnUris: [...config.calls.turnUris],
           turnSecret: config.calls.turnSecret ?? '',
           turnTtlSeconds: config.calls.turnTtlSeconds,
+          notifyDelaySeconds: config.notifications.delaySeconds,
+          pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
+          pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
         }),
     },
     { provide: Clock, useClass: SystemClock },
     { provide: UserActivity, useExisting: PresenceService },
+    { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     ...USE_CASES,
     AttachmentSweeper,
     CallSweeper,
+    NotificationWorker,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

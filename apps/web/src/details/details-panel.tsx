@@ -26,6 +26,7 @@ import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { DescriptionForm } from './description-form';
 import { setBlockedFlag } from '../realtime/cache-writes';
+import { ConversationNotifications } from '../notifications/conversation-notifications';
 
 const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
 
@@ -139,6 +140,7 @@ export function DetailsPanel({
             checked={c.muted}
             onChange={() => toggle('muted')}
           />
+          {!c.muted && <ConversationNotifications conversationId={c.id} />}
           <Switch
             label="Pin to top"
             icon="pin"

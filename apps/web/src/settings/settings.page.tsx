@@ -12,6 +12,7 @@ import { Page } from '../ui/page';
 import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
+import { NotificationSettingsSection } from '../notifications/notification-settings-section';
 
 const PRIVACY: { value: PresencePrivacy; label: string; hint: string }[] = [
   { value: 'EVERYONE', label: 'Everyone', hint: 'Anyone you chat with sees when you are online.' },
@@ -152,6 +153,7 @@ export function SettingsPage() {
           ))}
         </div>
       </fieldset>
+      <NotificationSettingsSection />
       {error && (
         <p className="form-error" role="alert">
           {error}

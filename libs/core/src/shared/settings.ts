@@ -65,6 +65,14 @@ export class CoreSettings {
   turnUris: string[] = [];
   turnSecret = '';
   turnTtlSeconds = 86_400;
+  /** Default "notify only if still unread after" delay in seconds (users may change theirs). */
+  notifyDelaySeconds = 60;
+  /** Accept push endpoints over plain http (tests with a local push service only). */
+  pushAllowHttpEndpoints = false;
+  /** Whether native apps may register pushkeys (a push gateway is configured). */
+  pushGatewayConfigured = false;
+  /** Test notifications a user may request per window. */
+  testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

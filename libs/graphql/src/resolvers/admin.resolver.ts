@@ -6,6 +6,7 @@ import {
   DomainError,
   enforceRateLimit,
   ManageTenants,
+  ManageNotifications,
   RateLimiter,
   Tenant,
 } from '@chatter/core';
@@ -26,6 +27,7 @@ export class AdminResolver {
     private readonly settings: AdminSettings,
     private readonly limiter: RateLimiter,
     private readonly core: CoreSettings,
+    private readonly notifications: ManageNotifications,
   ) {}
 
   @Public()
@@ -73,6 +75,20 @@ export class AdminResolver {
   ): Promise<Tenant> {
     await this.authorize(ctx);
     return this.tenantAdmin.updateSettings(id, { phoneSignUp, attachmentRetentionDays });
+  }
+
+  @Public()
+  @Mutation(() => Boolean, {
+    description:
+      'Operators only: whether push notifications of the tenant leave message text out (they then say only who wrote where). Returns the new value.',
+  })
+  async updateTenantNotificationOptions(
+    @GqlCtx() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('omitMessageText', { type: () => Boolean }) omitMessageText: boolean,
+  ): Promise<boolean> {
+    await this.authorize(ctx);
+    return (await this.notifications.setTenantOptions(id, { omitMessageText })).omitMessageText;
   }
 
   /** Every operator request counts per client address (IPv6 by /64), right token or wrong: no brute force. */

@@ -8,6 +8,7 @@ import { channelDescriptionAndNamesMigration } from './007-channel-description-a
 import { attachmentsMigration } from './008-attachments';
 import { formerMembersMigration } from './009-former-members';
 import { attachmentRetentionMigration } from './010-attachment-retention';
+import { notificationsMigration } from './011-notifications';
 import { callsMigration } from './012-calls';
 import { searchEveryScriptMigration } from './014-search-every-script';
 import { Migration } from './migration';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   attachmentsMigration,
   formerMembersMigration,
   attachmentRetentionMigration,
+  notificationsMigration,
   callsMigration,
   searchEveryScriptMigration,
 ];

@@ -15,3 +15,4 @@ export * from './login-code-store.contract';
 export * from './file-storage.contract';
 export * from './attachment-repository.contract';
 export * from './call-repository.contract';
+export * from './notification-repository.contract';

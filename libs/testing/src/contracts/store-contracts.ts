@@ -6,6 +6,7 @@ import { conversationRepositoryContract } from './conversation-repository.contra
 import { messageRepositoryContract } from './message-repository.contract';
 import { messageSearchContract } from './message-search.contract';
 import { MakeStore } from './store-under-test';
+import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
@@ -25,5 +26,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     messageSearchContract(makeStore);
     attachmentRepositoryContract(makeStore);
     callRepositoryContract(makeStore);
+    notificationRepositoryContract(makeStore);
   });
 }

@@ -6,6 +6,7 @@ import {
   ConversationRepository,
   DomainErrorCode,
   MessageRepository,
+  NotificationRepository,
   SessionRepository,
   TenantRepository,
   User,
@@ -25,6 +26,7 @@ export interface StoreUnderTest {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  notifications: NotificationRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

@@ -177,5 +177,22 @@ export interface AppConfig {
     readonly turnSecret: string | undefined;
     readonly turnTtlSeconds: number;
   };
+  readonly notifications: {
+    /** VAPID keys: from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else (embedded) DATA_DIR's file; null: Web Push off. */
+    readonly vapid:
+      | { readonly source: 'env'; readonly publicKey: string; readonly privateKey: string }
+      | { readonly source: 'data-dir' }
+      | null;
+    readonly vapidSubject: string;
+    readonly delaySeconds: number;
+    readonly allowHttpEndpoints: boolean;
+    readonly pushTimeoutMs: number;
+    /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
+    readonly queue: 'memory' | 'nats';
+    /** NATS queue: an unacknowledged job goes to another instance after this long. */
+    readonly queueAckWaitMs: number;
+    /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
+    readonly gatewayUrl: string | undefined;
+  };
   readonly shutdownGraceMs: number;
 }

@@ -415,4 +415,57 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     default: 'apps/web/dist under the repository root, when built',
     description: 'Directory of the built web app to serve (must contain index.html when set).',
   },
+  {
+    name: 'VAPID_PUBLIC_KEY',
+    default: 'embedded: generated into DATA_DIR/vapid-keys.json; cluster: unset (Web Push off)',
+    description:
+      'Web Push application server public key (base64url, 65 bytes; `npx web-push generate-vapid-keys`). Every instance must share the pair: subscriptions are bound to it.',
+  },
+  {
+    name: 'VAPID_PRIVATE_KEY',
+    default: 'see VAPID_PUBLIC_KEY',
+    description: 'Web Push private key (base64url, 32 bytes); set together with VAPID_PUBLIC_KEY.',
+  },
+  {
+    name: 'VAPID_SUBJECT',
+    default: 'mailto:postmaster@localhost',
+    description:
+      'Contact (mailto: or https: URL) that push services may use to reach the operator; sent in every VAPID token.',
+  },
+  {
+    name: 'NOTIFY_DELAY_SECONDS',
+    default: '60',
+    description:
+      'Default "notify only if still unread after" delay (0–3600 s); each user may change theirs.',
+  },
+  {
+    name: 'PUSH_ALLOW_HTTP_ENDPOINTS',
+    default: 'false',
+    description:
+      'Accept push subscriptions whose endpoint is plain http (a local push service in tests); refused in production.',
+  },
+  {
+    name: 'PUSH_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'Timeout of one request to a push service (100–60000 ms); a timeout is retried with backoff.',
+  },
+  {
+    name: 'NOTIFY_QUEUE',
+    default: 'memory',
+    description:
+      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters.',
+  },
+  {
+    name: 'NOTIFY_QUEUE_ACK_WAIT_MS',
+    default: '30000',
+    description:
+      'NOTIFY_QUEUE=nats: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
+  },
+  {
+    name: 'PUSH_GATEWAY_URL',
+    default: 'unset (native apps cannot register)',
+    description:
+      'Notify URL of a push gateway for native apps in the style of Matrix Sygnal (e.g. https://sygnal.example.com/_matrix/push/v1/notify); the gateway forwards to APNs/FCM.',
+  },
 ];

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -153,6 +153,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const turnUris = read.iceUris('TURN_URIS', ['turn:', 'turns:']);
   const turnSecret = read.secret('TURN_SECRET', 16);
   const turnTtlSeconds = read.int('TURN_TTL_SECONDS', 86_400, 60, 604_800);
+  const vapidPublicKey = read.raw('VAPID_PUBLIC_KEY');
+  const vapidPrivateKey = read.secret('VAPID_PRIVATE_KEY', 40);
+  const vapidSubject = read.raw('VAPID_SUBJECT');
+  if (
+    vapidSubject !== undefined &&
+    !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s/]+\S*)$/.test(vapidSubject)
+  )
+    read.fail('VAPID_SUBJECT', 'a mailto: address or an https: URL', vapidSubject);
+  const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
+  const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
+  const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
+  // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
+  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
+  const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
+  const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -213,6 +228,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       'SMS_SENDER',
       'SMS_SENDER=log is refused when NODE_ENV=production (login codes would only reach the server log); set SMS_WEBHOOK_URL, or ALLOW_LOG_SMS_IN_PRODUCTION=true to accept it',
     );
+  }
+
+  if ((vapidPublicKey === undefined) !== (vapidPrivateKey === undefined)) {
+    throw new ConfigError(
+      vapidPublicKey === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY',
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all',
+    );
+  }
+  if (vapidPublicKey !== undefined && !isVapidPair(vapidPublicKey, vapidPrivateKey ?? '')) {
+    throw new ConfigError(
+      'VAPID_PUBLIC_KEY',
+      'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be one P-256 key pair, base64url (65 and 32 bytes; npx web-push generate-vapid-keys)',
+    );
+  }
+  if (pushAllowHttp && isProduction) {
+    throw new ConfigError(
+      'PUSH_ALLOW_HTTP_ENDPOINTS',
+      'PUSH_ALLOW_HTTP_ENDPOINTS=true is refused when NODE_ENV=production (push services use https)',
+    );
+  }
+  if (notifyQueue === 'nats' && !natsUrl) {
+    throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=nats requires NATS_URL');
   }
 
   // Side effects last: a refused configuration leaves nothing behind.
@@ -307,9 +344,38 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       turnSecret,
       turnTtlSeconds,
     },
+    notifications: {
+      vapid:
+        vapidPublicKey !== undefined && vapidPrivateKey !== undefined
+          ? { source: 'env', publicKey: vapidPublicKey, privateKey: vapidPrivateKey }
+          : mongodbUri
+            ? null
+            : { source: 'data-dir' },
+      vapidSubject: vapidSubject ?? 'mailto:postmaster@localhost',
+      delaySeconds: notifyDelaySeconds,
+      allowHttpEndpoints: pushAllowHttp,
+      pushTimeoutMs,
+      queue: notifyQueue,
+      queueAckWaitMs: notifyAckWaitMs,
+      gatewayUrl: pushGatewayUrl,
+    },
     shutdownGraceMs,
   };
   return deepFreeze(config);
+}
+
+/** Whether the private key is a P-256 key whose public half is `publicKey` (both base64url). */
+function isVapidPair(publicKey: string, privateKey: string): boolean {
+  const pub = Buffer.from(publicKey, 'base64url');
+  const priv = Buffer.from(privateKey, 'base64url');
+  if (pub.length !== 65 || priv.length !== 32) return false;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(priv);
+    return ecdh.getPublicKey().equals(pub);
+  } catch {
+    return false;
+  }
 }
 
 /** A log-safe view of the configuration: secrets reduced to whether they are set, URLs masked. */

@@ -20,6 +20,7 @@ import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from '../../shared/emoji';
 import { ResolveMentions } from '../mentions/resolve-mentions';
+import { MessageNotifier } from '../message-notifier.port';
 import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
@@ -44,6 +45,7 @@ export class SendMessages {
     private readonly attachments: AttachmentAccess,
     private readonly lifecycle: AttachmentLifecycle,
     private readonly activity: UserActivity,
+    private readonly notifier: MessageNotifier,
   ) {}
 
   /**
@@ -126,6 +128,7 @@ export class SendMessages {
       if (recipient && (await this.contacts.shareWith(actor.tenantId, actor.userId, recipient))) {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
+      await this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
     }
     void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
@@ -152,7 +155,16 @@ export class SendMessages {
       mentions,
       this.clock.now(),
     );
-    return this.publish(membership.conversation, mutation, message);
+    const edited = await this.publish(membership.conversation, mutation, message);
+    const added = mutation?.addedMentions;
+    if (added && (added.all || added.userIds.length > 0))
+      await this.notifier
+        .mentionsAdded(membership.conversation, edited, {
+          userIds: added.userIds,
+          everyone: added.all,
+        })
+        .catch(() => undefined);
+    return edited;
   }
 
   async delete(actor: Actor, id: string): Promise<Message> {

@@ -1,0 +1,123 @@
+import { createECDH, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LocalPushService,
+  startMongo,
+  startNats,
+  startRedis,
+  TestMongo,
+  TestService,
+} from '@chatter/testing';
+import { ApiProcess, appUser, ok, startApi } from '../support';
+import { Pushed, registerDevice, sendText } from '../notifications/notification-helpers';
+import { openDm } from '../messaging/messaging-helpers';
+
+/**
+ * Two instances share a JetStream work queue for notifications. A burst of messages is sent
+ * through both; one instance is killed while pushes are in flight. Every expected push (each
+ * message to each device) arrives; a push repeated because its instance died between sending
+ * and acknowledging carries the same Topic, so the push service replaces it (nothing visible).
+ */
+describe('notifications in a cluster: a JetStream work queue', () => {
+  let mongo: TestMongo;
+  let redis: TestService;
+  let nats: TestService;
+  const service = new LocalPushService();
+  const secret = randomBytes(24).toString('hex');
+  const instances: ApiProcess[] = [];
+  // Every instance shares one VAPID pair from configuration.
+  const ecdh = createECDH('prime256v1');
+  // A private key with a leading zero byte comes out shorter: draw again.
+  do ecdh.generateKeys();
+  while (ecdh.getPrivateKey().length !== 32);
+  const vapid = {
+    publicKey: ecdh.getPublicKey().toString('base64url'),
+    privateKey: ecdh.getPrivateKey().toString('base64url'),
+  };
+
+  const launch = async () => {
+    const api = await startApi({
+      MONGODB_URI: mongo.uri,
+      REDIS_URL: redis.url,
+      NATS_URL: nats.url,
+      BUS: 'nats',
+      NOTIFY_QUEUE: 'nats',
+      JWT_SECRET: 'cluster-notify-secret-0123456789abcdef',
+      DEFAULT_TENANT_SECRET: secret,
+      PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+      NOTIFY_DELAY_SECONDS: '0',
+      NOTIFY_QUEUE_ACK_WAIT_MS: '2000',
+      SENDS_PER_USER: '1000',
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
+    });
+    instances.push(api);
+    return api;
+  };
+
+  beforeAll(async () => {
+    [mongo, redis, nats] = await Promise.all([startMongo(), startRedis(), startNats()]);
+    await service.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
+    await service.stop();
+    await Promise.all([mongo?.stop(), redis?.stop(), nats?.stop()]);
+  });
+
+  it('every push of a burst arrives when an instance dies mid-send; none twice except in-flight ones', async () => {
+    const [a, b] = [await launch(), await launch()];
+    const user = async (api: ApiProcess, name: string) => {
+      const s = await appUser(api, name, secret);
+      return { token: s.accessToken, id: s.userId, name };
+    };
+    const ada = await user(a, 'Ada');
+    const bob = await user(b, 'Bob');
+    expect(
+      (await ok<{ vapidPublicKey: string }>(a, '{ vapidPublicKey }', {}, ada.token)).vapidPublicKey,
+    ).toBe(vapid.publicKey);
+    service.expectedVapidKey = vapid.publicKey;
+    const phone = await registerDevice(b, service, bob, 'phone');
+    const laptop = await registerDevice(a, service, bob, 'laptop');
+    const dm = await openDm(a, ada, bob);
+    service.responseDelayMs = 150;
+
+    const sent: string[] = [];
+    for (let i = 0; i < 24; i++)
+      sent.push((await sendText(i % 2 ? a : b, ada, dm, `burst ${i}`)).id);
+    // Kill one instance once pushes are flowing (some of them in flight on it).
+    await service
+      .waitFor(() => service.received.length >= 8, 30_000)
+      .catch((error: unknown) => {
+        throw new Error(
+          `${String(error)}; received ${service.received.length}, refused ${JSON.stringify(service.refused)}\n${a.output().slice(-3000)}\n${b.output().slice(-3000)}`,
+        );
+      });
+    await a.kill();
+    const atKill = service.received.length;
+    // The kill came mid-burst: pushes were still to be sent.
+    expect(atKill).toBeLessThan(2 * sent.length);
+
+    const ids = (sub: { id: string }) =>
+      service.payloadsFor<Pushed>(sub.id).map((p) => p.messageId!);
+    await service.waitFor(
+      () => [phone, laptop].every((d) => sent.every((m) => ids(d).includes(m))),
+      60_000,
+    );
+    for (const device of [phone, laptop]) {
+      const got = ids(device);
+      expect(new Set(got)).toEqual(new Set(sent));
+      const repeats = got.length - new Set(got).size;
+      // Only pushes the killed instance had in flight (at most its concurrency) may repeat.
+      expect(repeats).toBeLessThanOrEqual(8);
+      const topics = new Map<string, Set<string | null>>();
+      for (const r of service.received.filter((x) => x.subscriptionId === device.id)) {
+        const id = (JSON.parse(r.text) as Pushed).messageId!;
+        topics.set(id, (topics.get(id) ?? new Set()).add(r.topic));
+      }
+      for (const set of topics.values()) expect(set.size).toBe(1);
+    }
+    expect(service.refused).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,52 @@
+import { ConversationId, TenantId, UserId } from '../shared/ids';
+import { ConversationNotificationOverride, NotificationDefaults } from './notification-settings';
+import { PushDevice, TenantNotificationOptions } from './push-device';
+
+/** Most push devices a user may register; registering one more replaces the oldest. */
+export const MAX_PUSH_DEVICES = 20;
+
+/**
+ * Notification settings and push devices. Users' defaults and conversation overrides, tenants'
+ * options, and push subscriptions (unique per tenant and endpoint: registering an endpoint
+ * again moves it to the caller and refreshes its keys).
+ */
+export abstract class NotificationRepository {
+  /** The user's saved defaults, or null when never saved. */
+  abstract getDefaults(tenantId: TenantId, userId: UserId): Promise<NotificationDefaults | null>;
+  abstract saveDefaults(
+    tenantId: TenantId,
+    userId: UserId,
+    defaults: NotificationDefaults,
+  ): Promise<void>;
+  /** The user's override for a conversation (NO_OVERRIDE when none). */
+  abstract getOverride(
+    tenantId: TenantId,
+    userId: UserId,
+    conversationId: ConversationId,
+  ): Promise<ConversationNotificationOverride>;
+  /** Saves (or, with level and mutedUntil null, removes) an override. */
+  abstract saveOverride(
+    tenantId: TenantId,
+    userId: UserId,
+    conversationId: ConversationId,
+    override: ConversationNotificationOverride,
+  ): Promise<void>;
+  abstract getTenantOptions(tenantId: TenantId): Promise<TenantNotificationOptions>;
+  abstract saveTenantOptions(tenantId: TenantId, options: TenantNotificationOptions): Promise<void>;
+  /**
+   * Registers a device, or updates the one with the same endpoint (its owner, keys and label
+   * change; its id stays). Keeps at most MAX_PUSH_DEVICES per user, dropping the oldest.
+   */
+  abstract savePushDevice(device: PushDevice): Promise<PushDevice>;
+  /** Which of these users (at most 1,000) have at least one device. */
+  abstract usersWithPushDevices(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+  ): Promise<Set<UserId>>;
+  /** The user's devices, oldest first. */
+  abstract listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]>;
+  abstract findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null>;
+  /** Removes a device; with `userId`, only when it is that user's. True when one was removed. */
+  abstract removePushDevice(tenantId: TenantId, id: string, userId?: UserId): Promise<boolean>;
+  abstract markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void>;
+}

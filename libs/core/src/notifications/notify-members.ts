@@ -1,0 +1,138 @@
+import { BlockRepository } from '../identity/contact.repository';
+import { Conversation, Member } from '../messaging/conversation';
+import { ConversationRepository } from '../messaging/conversation.repository';
+import { Message } from '../messaging/message';
+import { AddedMentions, MessageNotifier } from '../messaging/message-notifier.port';
+import { Clock } from '../shared/clock';
+import { DomainService } from '../shared/domain-service';
+import { CoreSettings } from '../shared/settings';
+import { NotificationQueue } from './notification-queue.port';
+import { NotificationTrigger, planNotification } from './notification-policy';
+import { NotificationRepository } from './notification.repository';
+import { defaultNotificationDefaults } from './notification-settings';
+
+/** Members read per page while planning, and at most in all (very large channels). */
+const MEMBER_PAGE = 100;
+const MAX_MEMBERS_PLANNED = 10_000;
+
+/**
+ * Plans notifications for a new message or newly added mentions: for each member who has a
+ * device to notify, applies the policy (level, mute, quiet hours, blocks) and queues a CHECK job
+ * for when the unread delay is up. At most one job per person, message and trigger.
+ */
+@DomainService()
+export class NotifyMembers extends MessageNotifier {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly blocks: BlockRepository,
+    private readonly queue: NotificationQueue,
+    private readonly settings: CoreSettings,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async messageAdded(conversation: Conversation, message: Message): Promise<void> {
+    const mentioned = new Set(message.mentions);
+    await this.forMembers(conversation, async (member) =>
+      this.plan(conversation, message, member, {
+        kind: 'MESSAGE',
+        mentionsMe: message.mentionsAll || mentioned.has(member.userId),
+      }),
+    );
+  }
+
+  async mentionsAdded(
+    conversation: Conversation,
+    message: Message,
+    added: AddedMentions,
+  ): Promise<void> {
+    const trigger: NotificationTrigger = { kind: 'MENTION_ADDED' };
+    if (added.everyone) {
+      await this.forMembers(conversation, (member) =>
+        this.plan(conversation, message, member, trigger),
+      );
+      return;
+    }
+    for (const userId of added.userIds.slice(0, 100)) {
+      const member = await this.conversations.getMember(
+        conversation.tenantId,
+        conversation.id,
+        userId,
+      );
+      if (member) await this.plan(conversation, message, member, trigger);
+    }
+  }
+
+  /** Members who have a device to notify, a page at a time (one device lookup per page). */
+  private async forMembers(
+    conversation: Conversation,
+    each: (member: Member) => Promise<void>,
+  ): Promise<void> {
+    let after: string | null = null;
+    for (let seen = 0; seen < MAX_MEMBERS_PLANNED; seen += MEMBER_PAGE) {
+      const page = await this.conversations.listMembers(conversation.tenantId, conversation.id, {
+        first: MEMBER_PAGE,
+        after,
+      });
+      const reachable = await this.notifications.usersWithPushDevices(
+        conversation.tenantId,
+        page.items.map((m) => m.userId),
+      );
+      for (const member of page.items) if (reachable.has(member.userId)) await each(member);
+      if (!page.hasNextPage || page.cursors.length === 0) return;
+      after = page.cursors[page.cursors.length - 1]!;
+    }
+  }
+
+  private async plan(
+    conversation: Conversation,
+    message: Message,
+    member: Member,
+    trigger: NotificationTrigger,
+  ): Promise<void> {
+    const { tenantId } = conversation;
+    if (member.userId === message.senderId) return;
+    // Nobody to tell: no device registered.
+    const devices = await this.notifications.listPushDevices(tenantId, member.userId);
+    if (devices.length === 0) return;
+    const now = this.clock.now();
+    const facts = {
+      recipientId: member.userId,
+      senderId: message.senderId,
+      conversationKind: conversation.kind,
+      trigger,
+      defaults:
+        (await this.notifications.getDefaults(tenantId, member.userId)) ??
+        defaultNotificationDefaults(this.settings.notifyDelaySeconds),
+      override: await this.notifications.getOverride(tenantId, member.userId, conversation.id),
+      memberMuted: member.muted,
+      blockedEitherWay: false,
+      now,
+    };
+    // Blocks are read only for members the rest of the policy would notify.
+    if (!planNotification(facts).notify) return;
+    facts.blockedEitherWay = await this.blocks.isBlockedEitherWay(
+      tenantId,
+      message.senderId,
+      member.userId,
+    );
+    const plan = planNotification(facts);
+    if (!plan.notify) return;
+    await this.queue.enqueue(
+      `check:${tenantId}:${message.id}:${member.userId}:${trigger.kind}`,
+      {
+        kind: 'CHECK',
+        tenantId,
+        conversationId: conversation.id,
+        messageId: message.id,
+        messageSeq: message.seq,
+        recipientId: member.userId,
+        mention: plan.mention,
+        triggeredAt: now.toISOString(),
+      },
+      plan.notBefore,
+    );
+  }
+}

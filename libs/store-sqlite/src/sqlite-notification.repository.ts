@@ -1,0 +1,233 @@
+import type { Database } from 'better-sqlite3';
+import {
+  ConversationId,
+  ConversationNotificationOverride,
+  DEFAULT_TENANT_NOTIFICATION_OPTIONS,
+  MAX_PUSH_DEVICES,
+  NO_OVERRIDE,
+  NotificationDefaults,
+  NotificationRepository,
+  NotifyLevel,
+  PushDevice,
+  TenantId,
+  TenantNotificationOptions,
+  UserId,
+} from '@chatter/core';
+
+interface PushDeviceRow {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  kind: PushDevice['kind'];
+  app_id: string | null;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  label: string;
+  created_at: number;
+  last_success_at: number | null;
+}
+
+const toDevice = (r: PushDeviceRow): PushDevice => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  userId: r.user_id,
+  kind: r.kind,
+  appId: r.app_id,
+  endpoint: r.endpoint,
+  p256dh: r.p256dh,
+  auth: r.auth,
+  label: r.label,
+  createdAt: new Date(r.created_at),
+  lastSuccessAt: r.last_success_at === null ? null : new Date(r.last_success_at),
+});
+
+export class SqliteNotificationRepository extends NotificationRepository {
+  constructor(private readonly db: Database) {
+    super();
+  }
+
+  override async getDefaults(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<NotificationDefaults | null> {
+    const row = this.db
+      .prepare('SELECT settings FROM notification_defaults WHERE tenant_id = ? AND user_id = ?')
+      .get(tenantId, userId) as { settings: string } | undefined;
+    return row ? (JSON.parse(row.settings) as NotificationDefaults) : null;
+  }
+
+  override async saveDefaults(
+    tenantId: TenantId,
+    userId: UserId,
+    defaults: NotificationDefaults,
+  ): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO notification_defaults (tenant_id, user_id, settings) VALUES (?, ?, ?)
+         ON CONFLICT (tenant_id, user_id) DO UPDATE SET settings = excluded.settings`,
+      )
+      .run(tenantId, userId, JSON.stringify(defaults));
+  }
+
+  override async getOverride(
+    tenantId: TenantId,
+    userId: UserId,
+    conversationId: ConversationId,
+  ): Promise<ConversationNotificationOverride> {
+    const row = this.db
+      .prepare(
+        `SELECT level, muted_until FROM notification_overrides
+         WHERE tenant_id = ? AND user_id = ? AND conversation_id = ?`,
+      )
+      .get(tenantId, userId, conversationId) as
+      { level: NotifyLevel | null; muted_until: number | null } | undefined;
+    if (!row) return NO_OVERRIDE;
+    return {
+      level: row.level,
+      mutedUntil: row.muted_until === null ? null : new Date(row.muted_until),
+    };
+  }
+
+  override async saveOverride(
+    tenantId: TenantId,
+    userId: UserId,
+    conversationId: ConversationId,
+    override: ConversationNotificationOverride,
+  ): Promise<void> {
+    if (override.level === null && override.mutedUntil === null) {
+      this.db
+        .prepare(
+          `DELETE FROM notification_overrides
+           WHERE tenant_id = ? AND user_id = ? AND conversation_id = ?`,
+        )
+        .run(tenantId, userId, conversationId);
+      return;
+    }
+    this.db
+      .prepare(
+        `INSERT INTO notification_overrides (tenant_id, user_id, conversation_id, level, muted_until)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, user_id, conversation_id)
+         DO UPDATE SET level = excluded.level, muted_until = excluded.muted_until`,
+      )
+      .run(
+        tenantId,
+        userId,
+        conversationId,
+        override.level,
+        override.mutedUntil?.getTime() ?? null,
+      );
+  }
+
+  override async getTenantOptions(tenantId: TenantId): Promise<TenantNotificationOptions> {
+    const row = this.db
+      .prepare('SELECT omit_message_text FROM tenant_notification_options WHERE tenant_id = ?')
+      .get(tenantId) as { omit_message_text: number } | undefined;
+    return row
+      ? { omitMessageText: row.omit_message_text === 1 }
+      : { ...DEFAULT_TENANT_NOTIFICATION_OPTIONS };
+  }
+
+  override async saveTenantOptions(
+    tenantId: TenantId,
+    options: TenantNotificationOptions,
+  ): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO tenant_notification_options (tenant_id, omit_message_text) VALUES (?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE SET omit_message_text = excluded.omit_message_text`,
+      )
+      .run(tenantId, options.omitMessageText ? 1 : 0);
+  }
+
+  override async savePushDevice(device: PushDevice): Promise<PushDevice> {
+    const save = this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO push_devices (tenant_id, id, user_id, kind, app_id, endpoint, p256dh, auth, label, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tenant_id, endpoint) DO UPDATE SET user_id = excluded.user_id,
+             kind = excluded.kind, app_id = excluded.app_id,
+             p256dh = excluded.p256dh, auth = excluded.auth, label = excluded.label`,
+        )
+        .run(
+          device.tenantId,
+          device.id,
+          device.userId,
+          device.kind,
+          device.appId,
+          device.endpoint,
+          device.p256dh,
+          device.auth,
+          device.label,
+          device.createdAt.getTime(),
+        );
+      // Keeps the newest MAX_PUSH_DEVICES of the user.
+      this.db
+        .prepare(
+          `DELETE FROM push_devices WHERE tenant_id = ? AND user_id = ? AND pk NOT IN (
+             SELECT pk FROM push_devices WHERE tenant_id = ? AND user_id = ?
+             ORDER BY created_at DESC, pk DESC LIMIT ?)`,
+        )
+        .run(device.tenantId, device.userId, device.tenantId, device.userId, MAX_PUSH_DEVICES);
+      return this.db
+        .prepare('SELECT * FROM push_devices WHERE tenant_id = ? AND endpoint = ?')
+        .get(device.tenantId, device.endpoint) as PushDeviceRow;
+    });
+    return toDevice(save.immediate());
+  }
+
+  override async usersWithPushDevices(
+    tenantId: TenantId,
+    userIds: readonly UserId[],
+  ): Promise<Set<UserId>> {
+    if (userIds.length === 0) return new Set();
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT user_id FROM push_devices
+         WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
+    return new Set(rows.map((r) => r.user_id));
+  }
+
+  override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM push_devices WHERE tenant_id = ? AND user_id = ?
+         ORDER BY created_at, pk LIMIT ?`,
+      )
+      .all(tenantId, userId, MAX_PUSH_DEVICES) as PushDeviceRow[];
+    return rows.map(toDevice);
+  }
+
+  override async findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null> {
+    const row = this.db
+      .prepare('SELECT * FROM push_devices WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id) as PushDeviceRow | undefined;
+    return row ? toDevice(row) : null;
+  }
+
+  override async removePushDevice(
+    tenantId: TenantId,
+    id: string,
+    userId?: UserId,
+  ): Promise<boolean> {
+    const result =
+      userId === undefined
+        ? this.db
+            .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ?')
+            .run(tenantId, id)
+        : this.db
+            .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ? AND user_id = ?')
+            .run(tenantId, id, userId);
+    return result.changes > 0;
+  }
+
+  override async markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void> {
+    this.db
+      .prepare('UPDATE push_devices SET last_success_at = ? WHERE tenant_id = ? AND id = ?')
+      .run(at.getTime(), tenantId, id);
+  }
+}

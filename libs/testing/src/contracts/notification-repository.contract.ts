@@ -1,0 +1,135 @@
+import {
+  MAX_PUSH_DEVICES,
+  NO_OVERRIDE,
+  PushDevice,
+  defaultNotificationDefaults,
+  newId,
+} from '@chatter/core';
+import { describe, expect, it } from 'vitest';
+import { aTenantId, nextTime } from '../builders';
+import { MakeStore, useStore } from './store-under-test';
+
+const P256DH = `B${'A'.repeat(86)}`;
+
+/** A push device of `userId` with a unique endpoint. */
+export function aPushDevice(
+  tenantId: string,
+  userId: string,
+  overrides: Partial<PushDevice> = {},
+): PushDevice {
+  const id = newId();
+  return {
+    id,
+    tenantId,
+    userId,
+    kind: 'WEB_PUSH',
+    appId: null,
+    endpoint: `https://push.example.com/send/${id}`,
+    p256dh: P256DH,
+    auth: 'AAAAAAAAAAAAAAAAAAAAAA',
+    label: 'Firefox on laptop',
+    createdAt: nextTime(),
+    lastSuccessAt: null,
+    ...overrides,
+  };
+}
+
+/** Contract of `NotificationRepository`. */
+export function notificationRepositoryContract(makeStore: MakeStore): void {
+  describe('NotificationRepository', () => {
+    const store = useStore(makeStore);
+
+    it('keeps a user’s defaults, per tenant and user', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      expect(await s.getDefaults(t, 'u1')).toBeNull();
+      const defaults = {
+        ...defaultNotificationDefaults(30),
+        levels: { DIRECT: 'ALL', GROUP: 'MENTIONS', CHANNEL: 'NONE' } as const,
+        timeZone: 'Europe/Berlin',
+        quietHours: { startMinute: 1320, endMinute: 420 },
+      };
+      await s.saveDefaults(t, 'u1', defaults);
+      expect(await s.getDefaults(t, 'u1')).toEqual(defaults);
+      await s.saveDefaults(t, 'u1', { ...defaults, onlyIfUnread: false });
+      expect(await s.getDefaults(t, 'u1')).toMatchObject({ onlyIfUnread: false });
+      expect(await s.getDefaults(t, 'u2')).toBeNull();
+      expect(await s.getDefaults(aTenantId(), 'u1')).toBeNull();
+    });
+
+    it('keeps conversation overrides; clearing both fields removes one', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      expect(await s.getOverride(t, 'u1', 'c1')).toEqual(NO_OVERRIDE);
+      const mutedUntil = new Date('2030-01-01T00:00:00.000Z');
+      await s.saveOverride(t, 'u1', 'c1', { level: 'MENTIONS', mutedUntil });
+      expect(await s.getOverride(t, 'u1', 'c1')).toEqual({ level: 'MENTIONS', mutedUntil });
+      expect(await s.getOverride(t, 'u1', 'c2')).toEqual(NO_OVERRIDE);
+      expect(await s.getOverride(t, 'u2', 'c1')).toEqual(NO_OVERRIDE);
+      await s.saveOverride(t, 'u1', 'c1', { level: null, mutedUntil });
+      expect(await s.getOverride(t, 'u1', 'c1')).toEqual({ level: null, mutedUntil });
+      await s.saveOverride(t, 'u1', 'c1', { level: null, mutedUntil: null });
+      expect(await s.getOverride(t, 'u1', 'c1')).toEqual(NO_OVERRIDE);
+    });
+
+    it('keeps tenant options', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      expect(await s.getTenantOptions(t)).toEqual({ omitMessageText: false });
+      await s.saveTenantOptions(t, { omitMessageText: true });
+      expect(await s.getTenantOptions(t)).toEqual({ omitMessageText: true });
+      expect(await s.getTenantOptions(aTenantId())).toEqual({ omitMessageText: false });
+    });
+
+    it('registers devices once per endpoint, lists, finds, marks and removes them', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      const first = await s.savePushDevice(aPushDevice(t, 'u1'));
+      const second = await s.savePushDevice(aPushDevice(t, 'u1', { label: 'Phone' }));
+      expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual([first.id, second.id]);
+      expect(await s.usersWithPushDevices(t, ['u1', 'u2', 'nobody'])).toEqual(new Set(['u1']));
+      expect(await s.usersWithPushDevices(aTenantId(), ['u1'])).toEqual(new Set());
+      expect(await s.usersWithPushDevices(t, [])).toEqual(new Set());
+      // The same endpoint again (new keys, another user): one device, same id, new owner.
+      const again = await s.savePushDevice(
+        aPushDevice(t, 'u2', { endpoint: first.endpoint, auth: 'BBBBBBBBBBBBBBBBBBBBBB' }),
+      );
+      expect(again).toMatchObject({ id: first.id, userId: 'u2', auth: 'BBBBBBBBBBBBBBBBBBBBBB' });
+      expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual([second.id]);
+      expect(await s.findPushDevice(t, first.id)).toMatchObject({ userId: 'u2' });
+      expect(await s.findPushDevice(aTenantId(), first.id)).toBeNull();
+      const at = new Date('2030-01-01T00:00:00.000Z');
+      await s.markPushDeviceUsed(t, second.id, at);
+      expect(await s.findPushDevice(t, second.id)).toMatchObject({ lastSuccessAt: at });
+      // Only the owner may remove with a user given; without one (pruning) anyone may.
+      expect(await s.removePushDevice(t, second.id, 'u2')).toBe(false);
+      expect(await s.removePushDevice(t, second.id, 'u1')).toBe(true);
+      expect(await s.removePushDevice(t, second.id, 'u1')).toBe(false);
+      expect(await s.removePushDevice(t, first.id)).toBe(true);
+      const native = await s.savePushDevice(
+        aPushDevice(t, 'u3', {
+          kind: 'GATEWAY',
+          appId: 'com.example.chat.ios',
+          endpoint: 'apns-token-1',
+          p256dh: '',
+          auth: '',
+        }),
+      );
+      expect(await s.findPushDevice(t, native.id)).toMatchObject({
+        kind: 'GATEWAY',
+        appId: 'com.example.chat.ios',
+        endpoint: 'apns-token-1',
+      });
+      expect(await s.listPushDevices(t, 'u2')).toEqual([]);
+    });
+
+    it(`keeps the newest ${MAX_PUSH_DEVICES} devices of a user`, async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_PUSH_DEVICES + 2; i++)
+        ids.push((await s.savePushDevice(aPushDevice(t, 'u1'))).id);
+      expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual(ids.slice(2));
+    });
+  });
+}
