@@ -68,3 +68,8 @@ export * from './media/image-processor.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';
 export * from './media/attachment-lifecycle.use-cases';
+export * from './moderation/tenant-role';
+export * from './moderation/tenant-role.repository';
+export * from './moderation/permissions';
+export * from './moderation/conversation-moderation';
+export * from './moderation/tenant-roles.use-cases';

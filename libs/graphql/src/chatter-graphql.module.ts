@@ -13,6 +13,7 @@ import { Loaders } from './context/loaders';
 import { createErrorFormatter, ErrorLogger } from './errors/format-error';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
+import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -60,6 +61,7 @@ export const GRAPHQL_RESOLVERS = [
   MessageAttachmentsResolver,
   ChatEventsResolver,
   AdminResolver,
+  TenantRoleResolver,
 ];
 
 /**

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
+  TenantRoleRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -21,6 +22,7 @@ import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -35,6 +37,7 @@ export interface MongoStore {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  tenantRoles: TenantRoleRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -67,6 +70,7 @@ export async function createMongoStore(
       conversations: new MongoConversationRepository(m.conversations, m.members, log, tx),
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
       attachments: new MongoAttachmentRepository(m.attachments),
+      tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -37,6 +37,11 @@ import {
   SessionSchema,
 } from './schemas/session.schema';
 import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schema';
+import {
+  TENANT_ROLE_MODEL,
+  TenantRoleRecord,
+  TenantRoleSchema,
+} from './schemas/tenant-role.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
@@ -53,6 +58,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: MESSAGE_MODEL, schema: MessageSchema },
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
+  { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
 ];
 
 /** The store's models on one connection. */
@@ -69,6 +75,7 @@ export interface MongoStoreModels {
   messages: Model<MessageRecord>;
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
+  tenantRoles: Model<TenantRoleRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -93,6 +100,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     messages: get<MessageRecord>(MESSAGE_MODEL),
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
+    tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),
   };
 }
 

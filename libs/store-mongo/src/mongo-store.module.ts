@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
+  TenantRoleRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -27,6 +28,7 @@ import {
   mongooseConnectOptions,
 } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -40,6 +42,7 @@ const PORTS = [
   ConversationRepository,
   MessageRepository,
   AttachmentRepository,
+  TenantRoleRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -51,6 +54,7 @@ const REPOSITORIES: Provider[] = [
   { provide: ConversationRepository, useClass: MongoConversationRepository },
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
+  { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
 ];
 
 /**

@@ -28,6 +28,7 @@ storeContracts('sqlite', async () => {
     conversations: store.conversations,
     messages: store.messages,
     attachments: store.attachments,
+    tenantRoles: store.tenantRoles,
     cleanup: () => store.close(),
   };
 });
@@ -164,6 +165,7 @@ describe('SqliteStore on a file', () => {
         { version: 6, name: 'log-entry-details' },
         { version: 7, name: 'channel-description-and-names' },
         { version: 8, name: 'attachments' },
+        { version: 16, name: 'tenant-roles-and-moderators' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -11,6 +11,7 @@ import { openDatabase } from './sqlite-driver';
 import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
+import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 
 export interface SqliteStoreOptions {
@@ -43,6 +44,7 @@ export class SqliteStore {
   readonly conversations: SqliteConversationRepository;
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
+  readonly tenantRoles: SqliteTenantRoleRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -58,6 +60,7 @@ export class SqliteStore {
     this.conversations = new SqliteConversationRepository(db, log);
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
+    this.tenantRoles = new SqliteTenantRoleRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import {
   AttachmentRepository,
+  TenantRoleRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -77,6 +78,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(ConversationRepository, (s) => s.conversations),
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
+  sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
 ];
 
 /** Readiness of each dependency, for /readyz. */

@@ -5,12 +5,16 @@ import {
   CoreSettings,
   DomainError,
   enforceRateLimit,
+  ManageTenantRoles,
   ManageTenants,
   RateLimiter,
   Tenant,
+  TenantRoleGrant,
 } from '@chatter/core';
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
+import { TenantRoleEnum } from '../models/enums';
+import { TenantRoleGrantModel } from '../models/tenant-role.model';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
 
 /** Operator settings for the admin API (null token = admin API disabled). */
@@ -26,7 +30,36 @@ export class AdminResolver {
     private readonly settings: AdminSettings,
     private readonly limiter: RateLimiter,
     private readonly core: CoreSettings,
+    private readonly tenantRoles: ManageTenantRoles,
   ) {}
+
+  @Public()
+  @Mutation(() => TenantRoleGrantModel, {
+    nullable: true,
+    description:
+      "Operators only: grants a user of the tenant OWNER or ADMIN, or takes the role away (role null; returns null). An owner also owns the tenant's general channel.",
+  })
+  async grantTenantRole(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('role', { type: () => TenantRoleEnum, nullable: true }) role: TenantRoleEnum | null,
+  ): Promise<TenantRoleGrant | null> {
+    await this.authorize(ctx);
+    return this.tenantRoles.setAsOperator(tenantId, userId, role);
+  }
+
+  @Public()
+  @Query(() => [TenantRoleGrantModel], {
+    description: 'Operators only: who holds which role in a tenant.',
+  })
+  async tenantRoleGrants(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<TenantRoleGrant[]> {
+    await this.authorize(ctx);
+    return this.tenantRoles.listAsOperator(tenantId);
+  }
 
   @Public()
   @Query(() => [TenantModel], { description: 'Operators only: requires the x-admin-token header.' })

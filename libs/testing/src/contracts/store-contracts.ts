@@ -6,6 +6,7 @@ import { messageRepositoryContract } from './message-repository.contract';
 import { MakeStore } from './store-under-test';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
+import { tenantRoleRepositoryContract } from './tenant-role-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -21,5 +22,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
+    tenantRoleRepositoryContract(makeStore);
   });
 }

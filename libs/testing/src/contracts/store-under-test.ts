@@ -7,6 +7,7 @@ import {
   MessageRepository,
   SessionRepository,
   TenantRepository,
+  TenantRoleRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -23,6 +24,7 @@ export interface StoreUnderTest {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  tenantRoles: TenantRoleRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

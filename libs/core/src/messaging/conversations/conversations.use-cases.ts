@@ -31,8 +31,9 @@ import {
 } from '../conversation';
 import { ConversationRepository, MemberMutation, NewMember } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
+import { memberRoleCan } from '../../moderation/permissions';
 
-const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
+const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
 
 function checkVisibility(
@@ -320,6 +321,12 @@ export class ManageMembers {
     if (!target) throw notFound('member');
     if ((role === 'OWNER' || target.role === 'OWNER') && me.role !== 'OWNER') {
       throw new DomainError('FORBIDDEN', 'only owners can grant or take ownership');
+    }
+    if (
+      (role === 'MODERATOR' || target.role === 'MODERATOR') &&
+      !memberRoleCan(me.role, 'moderators.appoint')
+    ) {
+      throw new DomainError('FORBIDDEN', 'only owners can appoint or dismiss moderators');
     }
     if (target.role === role) return conversation;
     if (

@@ -13,6 +13,7 @@ import type { MessageRepository } from '../message.repository';
 import type { ResolveMentions } from '../mentions/resolve-mentions';
 import type { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import type { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
+import type { ConversationModeration } from '../../moderation/conversation-moderation';
 import { SendMessages } from './messages.use-cases';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
@@ -32,6 +33,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     { reserve: async () => [], bind: async () => undefined } as unknown as AttachmentAccess,
     {} as AttachmentLifecycle,
     { active } as unknown as UserActivity,
+    {} as ConversationModeration,
   );
 }
 
