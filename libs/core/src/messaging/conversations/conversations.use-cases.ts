@@ -354,9 +354,11 @@ export class ManageMembers {
     const { conversation, member } = await this.access.member(actor, conversationId);
     await this.limit(actor);
     notInDirect(conversation);
+    // A channel stays public after its owner goes: it is never left ownerless, even by a lone
+    // owner (joiners would find nobody to moderate or rename it). A group empties with them.
     if (
       member.role === 'OWNER' &&
-      conversation.memberCount > 1 &&
+      (conversation.kind === 'CHANNEL' || conversation.memberCount > 1) &&
       (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1
     ) {
       throw new DomainError('LAST_OWNER', 'hand ownership to another member before leaving');
