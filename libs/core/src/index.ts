@@ -73,3 +73,7 @@ export * from './moderation/tenant-role.repository';
 export * from './moderation/permissions';
 export * from './moderation/conversation-moderation';
 export * from './moderation/tenant-roles.use-cases';
+export * from './moderation/sanction';
+export * from './moderation/sanction.repository';
+export * from './moderation/account-standing';
+export * from './moderation/moderate-users.use-cases';

@@ -14,6 +14,7 @@ import { createErrorFormatter, ErrorLogger } from './errors/format-error';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
+import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -62,6 +63,7 @@ export const GRAPHQL_RESOLVERS = [
   ChatEventsResolver,
   AdminResolver,
   TenantRoleResolver,
+  ModerationResolver,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
   TenantRoleRepository,
+  SanctionRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -23,6 +24,7 @@ import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -38,6 +40,7 @@ export interface MongoStore {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   tenantRoles: TenantRoleRepository;
+  sanctions: SanctionRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -71,6 +74,7 @@ export async function createMongoStore(
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
       attachments: new MongoAttachmentRepository(m.attachments),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
+      sanctions: new MongoSanctionRepository(m.sanctions),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -12,3 +12,4 @@ export { MongoBlockRepository } from './mongo-block.repository';
 export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+export { MongoSanctionRepository } from './mongo-sanction.repository';

@@ -42,6 +42,7 @@ import {
   TenantRoleRecord,
   TenantRoleSchema,
 } from './schemas/tenant-role.schema';
+import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
@@ -59,6 +60,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
   { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
+  { name: SANCTION_MODEL, schema: SanctionSchema },
 ];
 
 /** The store's models on one connection. */
@@ -76,6 +78,7 @@ export interface MongoStoreModels {
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
   tenantRoles: Model<TenantRoleRecord>;
+  sanctions: Model<SanctionRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -101,6 +104,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
     tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),
+    sanctions: get<SanctionRecord>(SANCTION_MODEL),
   };
 }
 

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
   TenantRoleRepository,
+  SanctionRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -29,6 +30,7 @@ import {
 } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -43,6 +45,7 @@ const PORTS = [
   MessageRepository,
   AttachmentRepository,
   TenantRoleRepository,
+  SanctionRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -55,6 +58,7 @@ const REPOSITORIES: Provider[] = [
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
+  { provide: SanctionRepository, useClass: MongoSanctionRepository },
 ];
 
 /**

@@ -9,3 +9,4 @@ export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+export { SqliteSanctionRepository } from './sqlite-sanction.repository';

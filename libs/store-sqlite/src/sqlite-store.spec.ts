@@ -29,6 +29,7 @@ storeContracts('sqlite', async () => {
     messages: store.messages,
     attachments: store.attachments,
     tenantRoles: store.tenantRoles,
+    sanctions: store.sanctions,
     cleanup: () => store.close(),
   };
 });
@@ -165,7 +166,7 @@ describe('SqliteStore on a file', () => {
         { version: 6, name: 'log-entry-details' },
         { version: 7, name: 'channel-description-and-names' },
         { version: 8, name: 'attachments' },
-        { version: 16, name: 'tenant-roles-and-moderators' },
+        { version: 16, name: 'tenant-roles-and-moderation' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

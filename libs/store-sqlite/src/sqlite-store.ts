@@ -12,6 +12,7 @@ import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 
 export interface SqliteStoreOptions {
@@ -45,6 +46,7 @@ export class SqliteStore {
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
+  readonly sanctions: SqliteSanctionRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -61,6 +63,7 @@ export class SqliteStore {
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
+    this.sanctions = new SqliteSanctionRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

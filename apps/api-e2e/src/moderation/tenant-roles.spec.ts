@@ -105,6 +105,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'tenant.admins.manage',
         'tenant.owners.manage',
         'channels.moderate',
+        'users.moderate',
       ],
     });
     expect(ok(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   AttachmentRepository,
   TenantRoleRepository,
+  SanctionRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -79,6 +80,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
+  sqliteRepository(SanctionRepository, (s) => s.sanctions),
 ];
 
 /** Readiness of each dependency, for /readyz. */

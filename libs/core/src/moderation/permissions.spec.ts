@@ -12,6 +12,7 @@ describe('named permissions', () => {
       'tenant.admins.manage',
       'tenant.owners.manage',
       'channels.moderate',
+      'users.moderate',
     ]);
     expect(tenantRoleCan('ADMIN', 'channels.moderate')).toBe(true);
     expect(tenantRoleCan('ADMIN', 'tenant.admins.manage')).toBe(false);

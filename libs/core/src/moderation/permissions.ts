@@ -13,11 +13,19 @@ export type TenantPermission =
   /** Grant and revoke the OWNER role. */
   | 'tenant.owners.manage'
   /** Moderate every public channel of the tenant without being appointed in it. */
-  | 'channels.moderate';
+  | 'channels.moderate'
+  /** Suspend, ban (and wipe) users and lift those sanctions; see who is sanctioned. */
+  | 'users.moderate';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
-  OWNER: ['tenant.roles.read', 'tenant.admins.manage', 'tenant.owners.manage', 'channels.moderate'],
-  ADMIN: ['tenant.roles.read', 'channels.moderate'],
+  OWNER: [
+    'tenant.roles.read',
+    'tenant.admins.manage',
+    'tenant.owners.manage',
+    'channels.moderate',
+    'users.moderate',
+  ],
+  ADMIN: ['tenant.roles.read', 'channels.moderate', 'users.moderate'],
 };
 
 export const tenantPermissionsOf = (role: TenantRole | null): readonly TenantPermission[] =>

@@ -18,7 +18,9 @@ export type DomainErrorCode =
   | 'FILE_TOO_LARGE'
   | 'FILE_TYPE_REFUSED'
   | 'QUOTA_EXCEEDED'
-  | 'ATTACHMENT_ALREADY_USED';
+  | 'ATTACHMENT_ALREADY_USED'
+  | 'ACCOUNT_SUSPENDED'
+  | 'ACCOUNT_BANNED';
 
 export class DomainError extends Error {
   constructor(

@@ -41,5 +41,9 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'QUOTA_EXCEEDED';
     case 'ATTACHMENT_ALREADY_USED':
       return 'ATTACHMENT_ALREADY_USED';
+    case 'ACCOUNT_SUSPENDED':
+      return 'ACCOUNT_SUSPENDED';
+    case 'ACCOUNT_BANNED':
+      return 'ACCOUNT_BANNED';
   }
 }

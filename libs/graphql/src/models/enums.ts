@@ -21,6 +21,10 @@ export enum MemberRoleEnum {
   MODERATOR = 'MODERATOR',
   MEMBER = 'MEMBER',
 }
+export enum SanctionKindEnum {
+  SUSPENDED = 'SUSPENDED',
+  BANNED = 'BANNED',
+}
 export enum TenantRoleEnum {
   OWNER = 'OWNER',
   ADMIN = 'ADMIN',
@@ -62,6 +66,10 @@ registerEnumType(MemberRoleEnum, {
   name: 'MemberRole',
   description:
     "MODERATOR (appointed by owners) deletes anyone's message; ADMIN also manages members.",
+});
+registerEnumType(SanctionKindEnum, {
+  name: 'SanctionKind',
+  description: 'SUSPENDED until a time; BANNED until lifted.',
 });
 registerEnumType(TenantRoleEnum, {
   name: 'TenantRole',

@@ -64,6 +64,7 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
     case 'PRESENCE_VISIBILITY':
       return make(PresenceChangedModel, { user: event.user });
     case 'SESSION_REVOKED':
+    case 'ACCOUNT_SUSPENDED':
     case 'BLOCKS_CHANGED':
     case 'CONTACTS_CHANGED':
       return null;

@@ -5,8 +5,10 @@ import {
   CoreSettings,
   DomainError,
   enforceRateLimit,
+  BanResult,
   ManageTenantRoles,
   ManageTenants,
+  ModerateUsers,
   RateLimiter,
   Tenant,
   TenantRoleGrant,
@@ -14,6 +16,7 @@ import {
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { TenantRoleEnum } from '../models/enums';
+import { BanPayload } from '../models/sanction.model';
 import { TenantRoleGrantModel } from '../models/tenant-role.model';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
 
@@ -31,7 +34,37 @@ export class AdminResolver {
     private readonly limiter: RateLimiter,
     private readonly core: CoreSettings,
     private readonly tenantRoles: ManageTenantRoles,
+    private readonly moderation: ModerateUsers,
   ) {}
+
+  @Public()
+  @Mutation(() => BanPayload, {
+    description:
+      'Operators only: bans a user of the tenant (also an owner); with removeMessages, removes every message they sent.',
+  })
+  async banTenantUser(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @Args('removeMessages', { type: () => Boolean, nullable: true }) removeMessages: boolean | null,
+  ): Promise<BanResult> {
+    await this.authorize(ctx);
+    return this.moderation.banAsOperator(tenantId, userId, { reason, removeMessages });
+  }
+
+  @Public()
+  @Mutation(() => Boolean, {
+    description: "Operators only: lifts a tenant user's suspension or ban (false when none).",
+  })
+  async liftTenantUserSanction(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<boolean> {
+    await this.authorize(ctx);
+    return this.moderation.liftAsOperator(tenantId, userId);
+  }
 
   @Public()
   @Mutation(() => TenantRoleGrantModel, {

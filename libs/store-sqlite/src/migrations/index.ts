@@ -6,7 +6,7 @@ import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
-import { tenantRolesAndModeratorsMigration } from './016-tenant-roles-and-moderators';
+import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -22,5 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   logEntryDetailsMigration,
   channelDescriptionAndNamesMigration,
   attachmentsMigration,
-  tenantRolesAndModeratorsMigration,
+  tenantRolesAndModerationMigration,
 ];

@@ -7,6 +7,7 @@ import { MakeStore } from './store-under-test';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
 import { tenantRoleRepositoryContract } from './tenant-role-repository.contract';
+import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -23,5 +24,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     messageRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
     tenantRoleRepositoryContract(makeStore);
+    sanctionRepositoryContract(makeStore);
   });
 }

@@ -8,6 +8,7 @@ import {
   SessionRepository,
   TenantRepository,
   TenantRoleRepository,
+  SanctionRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -25,6 +26,7 @@ export interface StoreUnderTest {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   tenantRoles: TenantRoleRepository;
+  sanctions: SanctionRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

@@ -5,14 +5,15 @@ const OLD_ROLES = "CHECK (role IN ('OWNER', 'ADMIN', 'MEMBER'))";
 const NEW_ROLES = "CHECK (role IN ('OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'))";
 
 /**
- * Tenant roles (owner, admin) in a table of their own, and the MODERATOR member role. SQLite
+ * Tenant roles (owner, admin) and user sanctions (suspension, ban) in tables of their own, and
+ * the MODERATOR member role. SQLite
  * cannot alter a CHECK constraint, so `members` and `events` are rebuilt from their own stored
  * definitions with the wider check, rows, indexes and all (the documented 12-step procedure;
  * no table refers to either by foreign key).
  */
-export const tenantRolesAndModeratorsMigration: Migration = {
+export const tenantRolesAndModerationMigration: Migration = {
   version: 16,
-  name: 'tenant-roles-and-moderators',
+  name: 'tenant-roles-and-moderation',
   up(db) {
     db.exec(`
       CREATE TABLE tenant_roles (
@@ -25,6 +26,19 @@ export const tenantRolesAndModeratorsMigration: Migration = {
         FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX tenant_roles_by_role ON tenant_roles (tenant_id, role, user_id);
+
+      CREATE TABLE user_sanctions (
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('SUSPENDED', 'BANNED')),
+        until INTEGER,
+        reason TEXT,
+        by_user TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id),
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX user_sanctions_by_time ON user_sanctions (tenant_id, at);
     `);
     widenRoleCheck(db, 'members');
     widenRoleCheck(db, 'events');
