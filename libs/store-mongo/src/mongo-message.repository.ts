@@ -136,6 +136,8 @@ export class MongoMessageRepository extends MessageRepository {
     senderId: UserId,
     limit: number,
   ): Promise<MessageId[]> {
+    // MongoDB reads a limit of 0 as "no limit".
+    if (!(limit >= 1)) return [];
     const rs = await this.messages
       .find({ tenantId, senderId, deletedAt: null, ...COMMITTED }, { _id: 1 })
       .limit(Math.max(0, Math.trunc(limit)))

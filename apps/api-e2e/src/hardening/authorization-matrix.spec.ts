@@ -130,6 +130,12 @@ const MATRIX: Record<string, string> = {
   'Mutation.grantTenantRole': 'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok FORBIDDEN FORBIDDEN FORBIDDEN',
   // Everyone of the tenant joined the channel in the joinChannel row: members, without a role.
   'Mutation.deleteMessage (channel)': 'ok FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN NOT_FOUND ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.sanctions':         'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.suspendUser':    'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.banUser':        'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.liftSanction':   'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN false UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.banTenantUser':  'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok FORBIDDEN FORBIDDEN FORBIDDEN',
+  'Mutation.liftTenantUserSanction': 'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN false FORBIDDEN FORBIDDEN FORBIDDEN',
   'Subscription.chatEvents': 'replay ResyncRequired ResyncRequired replay ResyncRequired ResyncRequired ResyncRequired ResyncRequired ResyncRequired closed-4403 closed-4403 closed-4403 closed-4403',
 };
 
@@ -422,6 +428,31 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }',
     vars: (f) => ({ id: f.channelMessage }),
   },
+  'Query.sanctions': { query: '{ sanctions { userId } }', vars: () => ({}) },
+  // Sanctions name the neutral user (no other row depends on them); the fixture lifts them after.
+  'Mutation.suspendUser': {
+    query: 'mutation($u:ID!,$t:DateTime!){ suspendUser(userId:$u, until:$t){ kind } }',
+    vars: (f) => ({ u: f.neutral.userId, t: new Date(Date.now() + 600_000).toISOString() }),
+    mutates: true,
+  },
+  'Mutation.banUser': {
+    query: 'mutation($u:ID!){ banUser(userId:$u){ removedMessages } }',
+    vars: (f) => ({ u: f.neutral.userId }),
+    mutates: true,
+  },
+  'Mutation.liftSanction': {
+    query: 'mutation($u:ID!){ liftSanction(userId:$u) }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
+  'Mutation.banTenantUser': {
+    query: 'mutation($u:ID!){ banTenantUser(tenantId:"default", userId:$u){ removedMessages } }',
+    vars: (f) => ({ u: f.neutral.userId }),
+    mutates: true,
+  },
+  'Mutation.liftTenantUserSanction': {
+    query: 'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
 };
 
 const CHAT_EVENTS =
@@ -655,6 +686,14 @@ describe('authorization matrix: every operation × every relation', () => {
 
   /** Puts the relations back as the fixture defines them, after a row that changed them. */
   async function restore(): Promise<void> {
+    const lifted = await gql(
+      api,
+      'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
+      { u: f.neutral.userId },
+      undefined,
+      admin,
+    );
+    expect(lifted.errors).toBeUndefined();
     const o = f.owner;
     const everyone = [
       f.contact,
@@ -925,6 +964,14 @@ describe('authorization matrix: every operation × every relation', () => {
     for (const relation of users) {
       let client: Client | null = null;
       let used = 0;
+      // Each relation's sockets come from an address of their own, as its HTTP cells do, so the
+      // per-address operator budget (every operator row is tried with a user token) never decides a cell.
+      const address = nextAddress()['x-forwarded-for'];
+      class ForwardedWebSocket extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { 'x-forwarded-for': address } });
+        }
+      }
       for (const key of Object.keys(MATRIX)) {
         const row = ROWS[key];
         if (!row || row.mutates || !actual.has(key)) continue;
@@ -933,7 +980,7 @@ describe('authorization matrix: every operation × every relation', () => {
           await client?.dispose();
           client = createClient({
             url: api.wsUrl,
-            webSocketImpl: WebSocket,
+            webSocketImpl: ForwardedWebSocket,
             connectionParams: { authorization: `Bearer ${tokenOf(relation)}` },
             retryAttempts: 0,
             lazy: false,
