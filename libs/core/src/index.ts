@@ -77,3 +77,7 @@ export * from './moderation/sanction';
 export * from './moderation/sanction.repository';
 export * from './moderation/account-standing';
 export * from './moderation/moderate-users.use-cases';
+export * from './moderation/audit-entry';
+export * from './moderation/audit-log.repository';
+export * from './moderation/audit-trail';
+export * from './moderation/read-audit-log.use-case';

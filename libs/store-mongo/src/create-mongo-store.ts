@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   TenantRoleRepository,
   SanctionRepository,
+  AuditLogRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -25,6 +26,7 @@ import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
+import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -41,6 +43,7 @@ export interface MongoStore {
   attachments: AttachmentRepository;
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
+  auditLog: AuditLogRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -75,6 +78,7 @@ export async function createMongoStore(
       attachments: new MongoAttachmentRepository(m.attachments),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       sanctions: new MongoSanctionRepository(m.sanctions),
+      auditLog: new MongoAuditLogRepository(m.auditLog),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

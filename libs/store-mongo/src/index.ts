@@ -13,3 +13,4 @@ export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 export { MongoSanctionRepository } from './mongo-sanction.repository';
+export { MongoAuditLogRepository } from './mongo-audit-log.repository';

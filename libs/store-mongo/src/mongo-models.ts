@@ -43,6 +43,11 @@ import {
   TenantRoleSchema,
 } from './schemas/tenant-role.schema';
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
+import {
+  AUDIT_ENTRY_MODEL,
+  AuditEntryRecord,
+  AuditEntrySchema,
+} from './schemas/audit-entry.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
@@ -61,6 +66,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
   { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
   { name: SANCTION_MODEL, schema: SanctionSchema },
+  { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
 ];
 
 /** The store's models on one connection. */
@@ -79,6 +85,7 @@ export interface MongoStoreModels {
   attachments: Model<AttachmentRecord>;
   tenantRoles: Model<TenantRoleRecord>;
   sanctions: Model<SanctionRecord>;
+  auditLog: Model<AuditEntryRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -105,6 +112,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
     tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),
     sanctions: get<SanctionRecord>(SANCTION_MODEL),
+    auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
   };
 }
 

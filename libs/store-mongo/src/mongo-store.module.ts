@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   TenantRoleRepository,
   SanctionRepository,
+  AuditLogRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -31,6 +32,7 @@ import {
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
+import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -46,6 +48,7 @@ const PORTS = [
   AttachmentRepository,
   TenantRoleRepository,
   SanctionRepository,
+  AuditLogRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -59,6 +62,7 @@ const REPOSITORIES: Provider[] = [
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
+  { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
 ];
 
 /**

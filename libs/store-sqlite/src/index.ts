@@ -10,3 +10,4 @@ export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 export { SqliteSanctionRepository } from './sqlite-sanction.repository';
+export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';

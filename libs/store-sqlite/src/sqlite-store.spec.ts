@@ -30,6 +30,7 @@ storeContracts('sqlite', async () => {
     attachments: store.attachments,
     tenantRoles: store.tenantRoles,
     sanctions: store.sanctions,
+    auditLog: store.auditLog,
     cleanup: () => store.close(),
   };
 });
@@ -113,7 +114,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 16]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 16, 17]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -128,7 +129,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 16]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 16, 17]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -167,6 +168,7 @@ describe('SqliteStore on a file', () => {
         { version: 7, name: 'channel-description-and-names' },
         { version: 8, name: 'attachments' },
         { version: 16, name: 'tenant-roles-and-moderation' },
+        { version: 17, name: 'audit-log' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

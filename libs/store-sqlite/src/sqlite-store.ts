@@ -13,6 +13,7 @@ import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
+import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 
 export interface SqliteStoreOptions {
@@ -47,6 +48,7 @@ export class SqliteStore {
   readonly attachments: SqliteAttachmentRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
   readonly sanctions: SqliteSanctionRepository;
+  readonly auditLog: SqliteAuditLogRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -64,6 +66,7 @@ export class SqliteStore {
     this.attachments = new SqliteAttachmentRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
     this.sanctions = new SqliteSanctionRepository(db);
+    this.auditLog = new SqliteAuditLogRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

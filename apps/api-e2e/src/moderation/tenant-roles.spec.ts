@@ -106,6 +106,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'tenant.owners.manage',
         'channels.moderate',
         'users.moderate',
+        'audit.read',
       ],
     });
     expect(ok(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({

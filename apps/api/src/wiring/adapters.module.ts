@@ -13,6 +13,7 @@ import {
   AttachmentRepository,
   TenantRoleRepository,
   SanctionRepository,
+  AuditLogRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -81,6 +82,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
   sqliteRepository(SanctionRepository, (s) => s.sanctions),
+  sqliteRepository(AuditLogRepository, (s) => s.auditLog),
 ];
 
 /** Readiness of each dependency, for /readyz. */

@@ -21,6 +21,7 @@ import { tenantRoleCan } from './permissions';
 import { SanctionKind, UserSanction } from './sanction';
 import { SanctionRepository } from './sanction.repository';
 import { TenantRoleRepository } from './tenant-role.repository';
+import { AuditTrail } from './audit-trail';
 
 /** Longest suspension: a year. Longer than that is a ban. */
 export const MAX_SUSPENSION_MS = 366 * 86_400_000;
@@ -59,6 +60,7 @@ export class ModerateUsers {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   suspend(
@@ -80,7 +82,7 @@ export class ModerateUsers {
 
   async lift(actor: Actor, userId: string): Promise<boolean> {
     const target = await this.authorize({ kind: 'user', actor }, userId);
-    return this.liftFor(actor.tenantId, target);
+    return this.liftFor(actor.tenantId, target, actor.userId);
   }
 
   /** The tenant's sanctions, most recent first, for its owners and admins. */
@@ -101,12 +103,19 @@ export class ModerateUsers {
 
   async liftAsOperator(tenantId: string, userId: string): Promise<boolean> {
     const target = await this.authorize({ kind: 'operator', tenantId }, userId);
-    return this.liftFor(tenantId, target);
+    return this.liftFor(tenantId, target, null);
   }
 
-  private async liftFor(tenantId: TenantId, userId: UserId): Promise<boolean> {
+  private async liftFor(tenantId: TenantId, userId: UserId, by: UserId | null): Promise<boolean> {
     const lifted = await this.sanctions.remove(tenantId, userId);
     this.standing.forget(tenantId, userId);
+    if (lifted)
+      await this.audit.record({
+        tenantId,
+        actorId: by,
+        action: 'SANCTION_LIFTED',
+        targetUserId: userId,
+      });
     return lifted;
   }
 
@@ -119,6 +128,15 @@ export class ModerateUsers {
     const removedMessages = input.removeMessages
       ? await this.removeMessages(sanction.tenantId, sanction.userId)
       : 0;
+    if (input.removeMessages)
+      await this.audit.record({
+        tenantId: sanction.tenantId,
+        actorId: sanction.by,
+        action: 'MESSAGES_REMOVED',
+        targetUserId: sanction.userId,
+        reason: sanction.reason,
+        details: { count: removedMessages },
+      });
     return { sanction, removedMessages };
   }
 
@@ -149,6 +167,14 @@ export class ModerateUsers {
       reason: why,
       by: who.kind === 'user' ? who.actor.userId : null,
       at: now,
+    });
+    await this.audit.record({
+      tenantId,
+      actorId: sanction.by,
+      action: kind === 'BANNED' ? 'USER_BANNED' : 'USER_SUSPENDED',
+      targetUserId: target,
+      reason: why,
+      details: { until: sanction.until?.toISOString() ?? null },
     });
     await this.shutOut(tenantId, target, now);
     return sanction;

@@ -13,6 +13,7 @@ describe('named permissions', () => {
       'tenant.owners.manage',
       'channels.moderate',
       'users.moderate',
+      'audit.read',
     ]);
     expect(tenantRoleCan('ADMIN', 'channels.moderate')).toBe(true);
     expect(tenantRoleCan('ADMIN', 'tenant.admins.manage')).toBe(false);

@@ -15,7 +15,9 @@ export type TenantPermission =
   /** Moderate every public channel of the tenant without being appointed in it. */
   | 'channels.moderate'
   /** Suspend, ban (and wipe) users and lift those sanctions; see who is sanctioned. */
-  | 'users.moderate';
+  | 'users.moderate'
+  /** Read the tenant's audit log. */
+  | 'audit.read';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   OWNER: [
@@ -24,8 +26,9 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'tenant.owners.manage',
     'channels.moderate',
     'users.moderate',
+    'audit.read',
   ],
-  ADMIN: ['tenant.roles.read', 'channels.moderate', 'users.moderate'],
+  ADMIN: ['tenant.roles.read', 'channels.moderate', 'users.moderate', 'audit.read'],
 };
 
 export const tenantPermissionsOf = (role: TenantRole | null): readonly TenantPermission[] =>

@@ -14,6 +14,7 @@ import { CreateConversations } from '../messaging/conversations/conversations.us
 import { TenantPermission, tenantPermissionsOf, tenantRoleCan } from './permissions';
 import { TENANT_ROLES, TenantRole, TenantRoleGrant } from './tenant-role';
 import { TenantRoleRepository } from './tenant-role.repository';
+import { AuditTrail } from './audit-trail';
 
 /** A user's own standing in their tenant, as the web app shows it. */
 export interface TenantAccess {
@@ -38,6 +39,7 @@ export class ManageTenantRoles {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Operators only (the caller checked the operator credential): any tenant, any role. */
@@ -116,11 +118,19 @@ export class ManageTenantRoles {
   ): Promise<TenantRoleGrant | null> {
     const user = isWellFormedId(userId) ? await this.users.findById(tenantId, userId) : null;
     if (!user) throw notFound('user');
+    const current = await this.roles.find(tenantId, user.id);
+    if ((current?.role ?? null) !== role)
+      await this.audit.record({
+        tenantId,
+        actorId: grantedBy,
+        action: 'TENANT_ROLE_CHANGED',
+        targetUserId: user.id,
+        details: { role, previous: current?.role ?? null },
+      });
     if (role === null) {
       await this.roles.remove(tenantId, user.id);
       return null;
     }
-    const current = await this.roles.find(tenantId, user.id);
     const grant =
       current?.role === role
         ? current

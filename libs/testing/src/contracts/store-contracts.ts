@@ -8,6 +8,7 @@ import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
 import { tenantRoleRepositoryContract } from './tenant-role-repository.contract';
 import { sanctionRepositoryContract } from './sanction-repository.contract';
+import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -25,5 +26,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     attachmentRepositoryContract(makeStore);
     tenantRoleRepositoryContract(makeStore);
     sanctionRepositoryContract(makeStore);
+    auditLogRepositoryContract(makeStore);
   });
 }

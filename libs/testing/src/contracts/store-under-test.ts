@@ -9,6 +9,7 @@ import {
   TenantRepository,
   TenantRoleRepository,
   SanctionRepository,
+  AuditLogRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -27,6 +28,7 @@ export interface StoreUnderTest {
   attachments: AttachmentRepository;
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
+  auditLog: AuditLogRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

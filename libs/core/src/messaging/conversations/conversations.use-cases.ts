@@ -32,6 +32,7 @@ import {
 import { ConversationRepository, MemberMutation, NewMember } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
 import { memberRoleCan } from '../../moderation/permissions';
+import { AuditTrail } from '../../moderation/audit-trail';
 
 const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
@@ -238,6 +239,7 @@ export class ManageMembers {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async join(actor: Actor, conversationId: string): Promise<Conversation> {
@@ -299,6 +301,14 @@ export class ManageMembers {
       this.clock.now(),
       actor.userId,
     );
+    if (mutation)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MEMBER_REMOVED',
+        targetUserId: userId,
+        conversationId,
+      });
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 
@@ -347,6 +357,15 @@ export class ManageMembers {
       this.clock.now(),
       actor.userId,
     );
+    if (mutation)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MEMBER_ROLE_CHANGED',
+        targetUserId: userId,
+        conversationId,
+        details: { role, previous: target.role },
+      });
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 

@@ -17,6 +17,7 @@ import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess, Membership } from '../conversation-access';
 import { ConversationModeration } from '../../moderation/conversation-moderation';
+import { AuditTrail } from '../../moderation/audit-trail';
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from './emoji';
@@ -46,6 +47,7 @@ export class SendMessages {
     private readonly lifecycle: AttachmentLifecycle,
     private readonly activity: UserActivity,
     private readonly moderation: ConversationModeration,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -173,6 +175,15 @@ export class SendMessages {
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
     if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
+    if (mutation && message.senderId !== actor.userId)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MESSAGE_DELETED',
+        targetUserId: message.senderId,
+        conversationId: conversation.id,
+        messageId: message.id,
+      });
     return this.publish(conversation, mutation, message);
   }
 

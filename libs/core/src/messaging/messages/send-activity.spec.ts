@@ -14,6 +14,7 @@ import type { ResolveMentions } from '../mentions/resolve-mentions';
 import type { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import type { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 import type { ConversationModeration } from '../../moderation/conversation-moderation';
+import type { AuditTrail } from '../../moderation/audit-trail';
 import { SendMessages } from './messages.use-cases';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
@@ -34,6 +35,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     {} as AttachmentLifecycle,
     { active } as unknown as UserActivity,
     {} as ConversationModeration,
+    {} as AuditTrail,
   );
 }
 
