@@ -15,6 +15,7 @@ import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
+import { AuditLogResolver } from './resolvers/audit-log.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -64,6 +65,7 @@ export const GRAPHQL_RESOLVERS = [
   AdminResolver,
   TenantRoleResolver,
   ModerationResolver,
+  AuditLogResolver,
 ];
 
 /**

@@ -136,6 +136,7 @@ const MATRIX: Record<string, string> = {
   'Mutation.liftSanction':   'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN false UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.banTenantUser':  'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok FORBIDDEN FORBIDDEN FORBIDDEN',
   'Mutation.liftTenantUserSanction': 'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN false FORBIDDEN FORBIDDEN FORBIDDEN',
+  'Query.auditLog':          'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Subscription.chatEvents': 'replay ResyncRequired ResyncRequired replay ResyncRequired ResyncRequired ResyncRequired ResyncRequired ResyncRequired closed-4403 closed-4403 closed-4403 closed-4403',
 };
 
@@ -429,6 +430,10 @@ const ROWS: Record<string, Row> = {
     vars: (f) => ({ id: f.channelMessage }),
   },
   'Query.sanctions': { query: '{ sanctions { userId } }', vars: () => ({}) },
+  'Query.auditLog': {
+    query: '{ auditLog(first: 5){ edges { node { action } } } }',
+    vars: () => ({}),
+  },
   // Sanctions name the neutral user (no other row depends on them); the fixture lifts them after.
   'Mutation.suspendUser': {
     query: 'mutation($u:ID!,$t:DateTime!){ suspendUser(userId:$u, until:$t){ kind } }',

@@ -4,6 +4,7 @@ import { forbidden, invalid, notFound } from '../shared/domain-error';
 import { isWellFormedId, TenantId, UserId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
 import { checkOptionalText } from '../shared/text';
+import { pageSize } from '../shared/page';
 import { UseCase } from '../shared/use-case';
 import { SessionRepository } from '../identity/session.repository';
 import { Authenticate } from '../identity/tokens/authenticate.use-case';
@@ -88,8 +89,7 @@ export class ModerateUsers {
   /** The tenant's sanctions, most recent first, for its owners and admins. */
   async list(actor: Actor, first?: number | null): Promise<UserSanction[]> {
     await this.requirePermission(actor);
-    const limit = Math.min(Math.max(Math.trunc(first ?? 100), 1), 500);
-    return this.sanctions.list(actor.tenantId, limit);
+    return this.sanctions.list(actor.tenantId, pageSize(first, 100));
   }
 
   /** Operators only (the caller checked the operator credential): any user of any tenant. */
