@@ -81,3 +81,6 @@ export * from './moderation/audit-entry';
 export * from './moderation/audit-log.repository';
 export * from './moderation/audit-trail';
 export * from './moderation/read-audit-log.use-case';
+export * from './moderation/report';
+export * from './moderation/report.repository';
+export * from './moderation/reports.use-cases';

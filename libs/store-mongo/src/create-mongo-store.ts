@@ -5,6 +5,7 @@ import {
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -27,6 +28,7 @@ import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
+import { MongoReportRepository } from './mongo-report.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -44,6 +46,7 @@ export interface MongoStore {
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
+  reports: ReportRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -79,6 +82,7 @@ export async function createMongoStore(
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
+      reports: new MongoReportRepository(m.reports),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -14,3 +14,4 @@ export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 export { MongoSanctionRepository } from './mongo-sanction.repository';
 export { MongoAuditLogRepository } from './mongo-audit-log.repository';
+export { MongoReportRepository } from './mongo-report.repository';

@@ -43,6 +43,7 @@ import {
   TenantRoleSchema,
 } from './schemas/tenant-role.schema';
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
+import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
 import {
   AUDIT_ENTRY_MODEL,
   AuditEntryRecord,
@@ -67,6 +68,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
   { name: SANCTION_MODEL, schema: SanctionSchema },
   { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
+  { name: REPORT_MODEL, schema: ReportSchema },
 ];
 
 /** The store's models on one connection. */
@@ -86,6 +88,7 @@ export interface MongoStoreModels {
   tenantRoles: Model<TenantRoleRecord>;
   sanctions: Model<SanctionRecord>;
   auditLog: Model<AuditEntryRecord>;
+  reports: Model<ReportRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -113,6 +116,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),
     sanctions: get<SanctionRecord>(SANCTION_MODEL),
     auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
+    reports: get<ReportRecord>(REPORT_MODEL),
   };
 }
 

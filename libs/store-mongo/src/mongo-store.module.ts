@@ -5,6 +5,7 @@ import {
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -33,6 +34,7 @@ import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
+import { MongoReportRepository } from './mongo-report.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -49,6 +51,7 @@ const PORTS = [
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
+  ReportRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -63,6 +66,7 @@ const REPOSITORIES: Provider[] = [
   { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
+  { provide: ReportRepository, useClass: MongoReportRepository },
 ];
 
 /**

@@ -11,3 +11,4 @@ export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 export { SqliteSanctionRepository } from './sqlite-sanction.repository';
 export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
+export { SqliteReportRepository } from './sqlite-report.repository';

@@ -31,6 +31,7 @@ storeContracts('sqlite', async () => {
     tenantRoles: store.tenantRoles,
     sanctions: store.sanctions,
     auditLog: store.auditLog,
+    reports: store.reports,
     cleanup: () => store.close(),
   };
 });
@@ -168,7 +169,7 @@ describe('SqliteStore on a file', () => {
         { version: 7, name: 'channel-description-and-names' },
         { version: 8, name: 'attachments' },
         { version: 16, name: 'tenant-roles-and-moderation' },
-        { version: 17, name: 'audit-log' },
+        { version: 17, name: 'audit-log-and-reports' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

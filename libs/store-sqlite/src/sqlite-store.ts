@@ -14,6 +14,7 @@ import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
+import { SqliteReportRepository } from './sqlite-report.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 
 export interface SqliteStoreOptions {
@@ -49,6 +50,7 @@ export class SqliteStore {
   readonly tenantRoles: SqliteTenantRoleRepository;
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
+  readonly reports: SqliteReportRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -67,6 +69,7 @@ export class SqliteStore {
     this.tenantRoles = new SqliteTenantRoleRepository(db);
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
+    this.reports = new SqliteReportRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -107,6 +107,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'channels.moderate',
         'users.moderate',
         'audit.read',
+        'reports.review',
       ],
     });
     expect(ok(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({

@@ -14,6 +14,7 @@ import {
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -83,6 +84,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
   sqliteRepository(SanctionRepository, (s) => s.sanctions),
   sqliteRepository(AuditLogRepository, (s) => s.auditLog),
+  sqliteRepository(ReportRepository, (s) => s.reports),
 ];
 
 /** Readiness of each dependency, for /readyz. */

@@ -14,6 +14,7 @@ describe('named permissions', () => {
       'channels.moderate',
       'users.moderate',
       'audit.read',
+      'reports.review',
     ]);
     expect(tenantRoleCan('ADMIN', 'channels.moderate')).toBe(true);
     expect(tenantRoleCan('ADMIN', 'tenant.admins.manage')).toBe(false);

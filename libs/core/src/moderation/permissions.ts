@@ -17,7 +17,9 @@ export type TenantPermission =
   /** Suspend, ban (and wipe) users and lift those sanctions; see who is sanctioned. */
   | 'users.moderate'
   /** Read the tenant's audit log. */
-  | 'audit.read';
+  | 'audit.read'
+  /** See and act on every open report of the tenant. */
+  | 'reports.review';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   OWNER: [
@@ -27,8 +29,15 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'channels.moderate',
     'users.moderate',
     'audit.read',
+    'reports.review',
   ],
-  ADMIN: ['tenant.roles.read', 'channels.moderate', 'users.moderate', 'audit.read'],
+  ADMIN: [
+    'tenant.roles.read',
+    'channels.moderate',
+    'users.moderate',
+    'audit.read',
+    'reports.review',
+  ],
 };
 
 export const tenantPermissionsOf = (role: TenantRole | null): readonly TenantPermission[] =>

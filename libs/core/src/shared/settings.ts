@@ -47,6 +47,15 @@ export class CoreSettings {
   unattachedUploadTtlMs = 24 * 3_600_000;
   /** A deleted message's files are deleted after this long. */
   attachmentDeleteGraceMs = 24 * 3_600_000;
+  /** The reasons a report may give (REPORT_REASONS). */
+  reportReasons: readonly string[] = [
+    'spam',
+    'harassment',
+    'hate',
+    'violence',
+    'impersonation',
+    'other',
+  ];
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
   constructor(overrides: Partial<CoreSettings> = {}) {

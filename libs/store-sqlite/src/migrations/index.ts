@@ -7,7 +7,7 @@ import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
-import { auditLogMigration } from './017-audit-log';
+import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -24,5 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   channelDescriptionAndNamesMigration,
   attachmentsMigration,
   tenantRolesAndModerationMigration,
-  auditLogMigration,
+  auditLogAndReportsMigration,
 ];

@@ -9,6 +9,7 @@ import { tenantRepositoryContract } from './tenant-repository.contract';
 import { tenantRoleRepositoryContract } from './tenant-role-repository.contract';
 import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
+import { reportRepositoryContract } from './report-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -27,5 +28,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     tenantRoleRepositoryContract(makeStore);
     sanctionRepositoryContract(makeStore);
     auditLogRepositoryContract(makeStore);
+    reportRepositoryContract(makeStore);
   });
 }

@@ -10,6 +10,7 @@ import {
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
+  ReportRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -29,6 +30,7 @@ export interface StoreUnderTest {
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
+  reports: ReportRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

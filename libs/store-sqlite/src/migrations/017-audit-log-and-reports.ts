@@ -2,11 +2,12 @@ import { Migration } from './migration';
 
 /**
  * The audit log: one row per administrative or moderation action, read newest first with
- * filters. Append-only: triggers refuse every UPDATE and DELETE of a row.
+ * filters. Append-only: triggers refuse every UPDATE and DELETE of a row. And reports of messages
+ * and users, with their outcome.
  */
-export const auditLogMigration: Migration = {
+export const auditLogAndReportsMigration: Migration = {
   version: 17,
-  name: 'audit-log',
+  name: 'audit-log-and-reports',
   up(db) {
     db.exec(`
       CREATE TABLE audit_log (
@@ -30,6 +31,25 @@ export const auditLogMigration: Migration = {
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+      CREATE TABLE reports (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        reporter_id TEXT NOT NULL,
+        target_user_id TEXT NOT NULL,
+        message_id TEXT,
+        conversation_id TEXT,
+        reason TEXT NOT NULL,
+        note TEXT,
+        status TEXT NOT NULL CHECK (status IN ('OPEN', 'RESOLVED')),
+        outcome TEXT CHECK (outcome IN ('DISMISSED', 'MESSAGE_DELETED', 'USER_SUSPENDED', 'USER_BANNED')),
+        resolved_by TEXT,
+        resolved_at INTEGER,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX reports_open ON reports (tenant_id, status, created_at, id);
+      CREATE INDEX reports_by_reporter ON reports (tenant_id, reporter_id, created_at);
     `);
   },
 };
