@@ -16,6 +16,7 @@ import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
+import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -66,6 +67,8 @@ export const GRAPHQL_RESOLVERS = [
   TenantRoleResolver,
   ModerationResolver,
   AuditLogResolver,
+  ReportResolver,
+  ReportGroupResolver,
 ];
 
 /**

@@ -137,6 +137,12 @@ const MATRIX: Record<string, string> = {
   'Mutation.banTenantUser':  'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok FORBIDDEN FORBIDDEN FORBIDDEN',
   'Mutation.liftTenantUserSanction': 'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN false FORBIDDEN FORBIDDEN FORBIDDEN',
   'Query.auditLog':          'FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.reportReasons':     'ok ok ok ok ok ok ok ok ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.myReports':         'ok ok ok ok ok ok ok ok ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.reportQueue':       'ok ok ok ok ok ok ok ok ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  // Reporting O: anyone of O's tenant may (O cannot report themselves); another tenant cannot find O.
+  'Mutation.report':         'BAD_USER_INPUT ok ok ok ok ok ok NOT_FOUND ok UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.actOnReports':   'NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Subscription.chatEvents': 'replay ResyncRequired ResyncRequired replay ResyncRequired ResyncRequired ResyncRequired ResyncRequired ResyncRequired closed-4403 closed-4403 closed-4403 closed-4403',
 };
 
@@ -456,6 +462,18 @@ const ROWS: Record<string, Row> = {
   },
   'Mutation.liftTenantUserSanction': {
     query: 'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
+  'Query.reportReasons': { query: '{ reportReasons }', vars: () => ({}) },
+  'Query.myReports': { query: '{ myReports { id } }', vars: () => ({}) },
+  'Query.reportQueue': { query: '{ reportQueue { targetUserId } }', vars: () => ({}) },
+  'Mutation.report': {
+    query: 'mutation($u:ID!){ report(input:{userId:$u, reason:"spam"}){ id } }',
+    vars: (f) => ({ u: f.owner.userId }),
+  },
+  // Acting on reports about the neutral user, whom nobody reported: nothing to act on, for anyone.
+  'Mutation.actOnReports': {
+    query: 'mutation($u:ID!){ actOnReports(input:{userId:$u, action:DISMISS}){ id } }',
     vars: (f) => ({ u: f.neutral.userId }),
   },
 };

@@ -136,6 +136,7 @@ const USE_CASES = [
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
           unattachedUploadTtlMs: config.files.unsentUploadTtlSeconds * 1000,
           attachmentDeleteGraceMs: config.files.deleteGraceSeconds * 1000,
+          reportReasons: config.moderation.reportReasons,
         }),
     },
     { provide: Clock, useClass: SystemClock },

@@ -165,5 +165,9 @@ export interface AppConfig {
     readonly deleteGraceSeconds: number;
     readonly sweepIntervalSeconds: number;
   };
+  readonly moderation: {
+    /** The reasons a report may give, as short slugs. */
+    readonly reportReasons: readonly string[];
+  };
   readonly shutdownGraceMs: number;
 }

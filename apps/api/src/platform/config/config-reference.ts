@@ -365,6 +365,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'How often expired attachment files are looked for and deleted (1–86400 s).',
   },
   {
+    name: 'REPORT_REASONS',
+    default: 'spam,harassment,hate,violence,impersonation,other',
+    description:
+      'The reasons users may give when they report a message or a user: a comma list of 1–20 slugs (a-z, 0-9, _ and -, up to 32 characters).',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

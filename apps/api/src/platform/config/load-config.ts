@@ -42,6 +42,16 @@ export interface LoadConfigOptions {
  * secrets masked) at the first bad variable or refused combination. Side effect, embedded mode
  * only: without JWT_SECRET, a random secret is created once in DATA_DIR/jwt-secret (mode 0600).
  */
+/** Report reasons when REPORT_REASONS is unset. */
+export const DEFAULT_REPORT_REASONS = [
+  'spam',
+  'harassment',
+  'hate',
+  'violence',
+  'impersonation',
+  'other',
+];
+
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): AppConfig {
   const cwd = options.cwd ?? process.cwd();
   const read = new EnvReader(env);
@@ -146,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const unsentUploadTtlSeconds = read.int('UPLOAD_UNSENT_TTL_SECONDS', 86_400, 1, 31_536_000);
   const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
   const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
+  const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -285,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       deleteGraceSeconds,
       sweepIntervalSeconds,
     },
+    moderation: { reportReasons },
     shutdownGraceMs,
   };
   return deepFreeze(config);
@@ -357,6 +369,20 @@ class EnvReader {
   }
 
   /** A comma list of names from `allowed` (empty or unset: none). */
+  /** A comma list of 1 to `max` distinct slugs (a-z, 0-9, _ and -, up to 32 characters each). */
+  slugs(name: string, fallback: readonly string[], max: number): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [...fallback];
+    const items = [...new Set(raw.split(',').map((item) => item.trim().toLowerCase()))];
+    if (
+      items.length < 1 ||
+      items.length > max ||
+      !items.every((item) => /^[a-z0-9][a-z0-9_-]{0,31}$/.test(item))
+    )
+      this.fail(name, `a comma list of 1–${max} short slugs (a-z, 0-9, _ and -)`, raw);
+    return items;
+  }
+
   list<T extends string>(name: string, allowed: readonly T[]): T[] {
     const raw = this.raw(name);
     if (raw === undefined || raw.toLowerCase() === 'none') return [];
