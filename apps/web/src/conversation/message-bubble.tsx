@@ -1,4 +1,5 @@
 import { memo, useContext, useEffect, useRef, useState } from 'react';
+import { ReportMessageButton } from '../admin/report-message-button';
 import { useMutation } from '@apollo/client';
 import {
   AddReactionDocument,
@@ -183,6 +184,7 @@ export const MessageBubble = memo(function MessageBubble({
               >
                 <Icon name="reply" size={16} />
               </button>
+              {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
                   <button

@@ -18,6 +18,17 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+export type ActOnReportsInput = {
+  action: ReportAction;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** BAN: also remove all their messages. */
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  /** End of the suspension (SUSPEND). */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The reported user whose open reports are acted on. */
+  userId: Scalars['ID']['input'];
+};
+
 export type Attachment = {
   __typename?: 'Attachment';
   /** Seconds, for audio and video when known. */
@@ -53,12 +64,75 @@ export type AttachmentStatus =
   | 'PENDING'
   | 'READY';
 
+/** What an administrative or moderation action did. */
+export type AuditAction =
+  | 'MEMBER_REMOVED'
+  | 'MEMBER_ROLE_CHANGED'
+  | 'MESSAGES_REMOVED'
+  | 'MESSAGE_DELETED'
+  | 'SANCTION_LIFTED'
+  | 'TENANT_ROLE_CHANGED'
+  | 'USER_BANNED'
+  | 'USER_SUSPENDED';
+
+/** One fact about an action, e.g. role: ADMIN, count: 12. */
+export type AuditDetail = {
+  __typename?: 'AuditDetail';
+  key: Scalars['String']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: AuditAction;
+  actor?: Maybe<User>;
+  /** Who acted; null when an operator did. */
+  actorId?: Maybe<Scalars['ID']['output']>;
+  at: Scalars['DateTime']['output'];
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  details: Array<AuditDetail>;
+  id: Scalars['ID']['output'];
+  messageId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  target?: Maybe<User>;
+  targetUserId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditLogFilter = {
+  action?: InputMaybe<AuditAction>;
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Entries before this time. */
+  before?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Entries at or after this time. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  targetUserId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   accessToken: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
   refreshToken: Scalars['String']['output'];
   user: User;
+};
+
+export type BanPayload = {
+  __typename?: 'BanPayload';
+  /** How many of their messages were removed. */
+  removedMessages: Scalars['Int']['output'];
+  sanction: UserSanction;
 };
 
 export type ChatEvent = ConversationChanged | MembershipChanged | MessageAdded | MessageUpdated | PresenceChanged | ReadReceipt | ResyncRequired | TypingChanged;
@@ -320,10 +394,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Consents to the other member of a direct conversation: adds them to my contacts (they may then see my phone number). */
   acceptMessageRequest: Conversation;
+  /** Acts on the open reports about one user; returns the reports it resolved. */
+  actOnReports: Array<Report>;
   /** Adds a user of your tenant by phone number. */
   addContact: Contact;
   addMembers: Conversation;
   addReaction: Message;
+  /** Operators only: bans a user of the tenant (also an owner); with removeMessages, removes every message they sent. */
+  banTenantUser: BanPayload;
+  /** Tenant owners and admins: bans the user until lifted; with removeMessages, also removes every message they sent (delete events reach everyone). */
+  banUser: BanPayload;
   blockUser: Scalars['Boolean']['output'];
   /** Public, joinable by any member of the tenant. */
   createChannel: Conversation;
@@ -343,6 +423,10 @@ export type Mutation = {
   grantTenantRole?: Maybe<TenantRoleGrant>;
   joinChannel: Conversation;
   leaveConversation: Scalars['Boolean']['output'];
+  /** Tenant owners and admins: lifts a user's suspension or ban (false when none). */
+  liftSanction: Scalars['Boolean']['output'];
+  /** Operators only: lifts a tenant user's suspension or ban (false when none). */
+  liftTenantUserSanction: Scalars['Boolean']['output'];
   logout: Scalars['Boolean']['output'];
   /** Acknowledges receipt of everything up to seq on this device. */
   markDelivered: Scalars['Boolean']['output'];
@@ -355,6 +439,8 @@ export type Mutation = {
   removeContact: Scalars['Boolean']['output'];
   removeMember: Conversation;
   removeReaction: Message;
+  /** Reports a message you can see, or a user. */
+  report: Report;
   /** Always answers the same way, whether or not the number is registered. */
   requestLoginCode: RequestLoginCodePayload;
   /** Operators only: issues a new app-token signing secret. */
@@ -365,6 +451,8 @@ export type Mutation = {
   /** Tenant owners: grants OWNER or ADMIN, or takes the role away (role null; returns null). The last owner cannot step down (LAST_OWNER). */
   setTenantRole?: Maybe<TenantRoleGrant>;
   setTyping: Scalars['Boolean']['output'];
+  /** Tenant owners and admins: keeps the user out until the given time (at most a year); their sessions end and sockets close at once. */
+  suspendUser: UserSanction;
   unblockUser: Scalars['Boolean']['output'];
   /** Title (admins), and my own mute, pin and archive settings. */
   updateConversation: Conversation;
@@ -378,6 +466,11 @@ export type Mutation = {
 
 export type MutationAcceptMessageRequestArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationActOnReportsArgs = {
+  input: ActOnReportsInput;
 };
 
 
@@ -395,6 +488,21 @@ export type MutationAddMembersArgs = {
 export type MutationAddReactionArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
+};
+
+
+export type MutationBanTenantUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  tenantId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationBanUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -463,6 +571,17 @@ export type MutationLeaveConversationArgs = {
 };
 
 
+export type MutationLiftSanctionArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationLiftTenantUserSanctionArgs = {
+  tenantId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationLogoutArgs = {
   refreshToken: Scalars['String']['input'];
 };
@@ -507,6 +626,11 @@ export type MutationRemoveReactionArgs = {
 };
 
 
+export type MutationReportArgs = {
+  input: ReportInput;
+};
+
+
 export type MutationRequestLoginCodeArgs = {
   phone: Scalars['String']['input'];
   tenant?: InputMaybe<Scalars['String']['input']>;
@@ -539,6 +663,13 @@ export type MutationSetTenantRoleArgs = {
 export type MutationSetTypingArgs = {
   conversationId: Scalars['ID']['input'];
   typing: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSuspendUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  until: Scalars['DateTime']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -614,6 +745,8 @@ export type PresenceStatus =
 
 export type Query = {
   __typename?: 'Query';
+  /** Tenant owners and admins: every administrative and moderation action, newest first. */
+  auditLog: AuditEntryConnection;
   blockedUsers: Array<User>;
   /** Public channels of your tenant. */
   channels: ConversationConnection;
@@ -626,8 +759,16 @@ export type Query = {
   me: User;
   /** By seq: last/before pages back from the latest, first/after forward. */
   messages: MessageConnection;
+  /** Your reports and what became of them. */
+  myReports: Array<Report>;
   /** Your own role in your tenant. */
   myTenantAccess: TenantAccess;
+  /** Open reports you may act on (all of them for tenant owners and admins; those in conversations you moderate otherwise), grouped by reported user. */
+  reportQueue: Array<ReportGroup>;
+  /** The reasons a report may give (REPORT_REASONS). */
+  reportReasons: Array<Scalars['String']['output']>;
+  /** Tenant owners and admins: current suspensions and bans, most recent first. */
+  sanctions: Array<UserSanction>;
   /** Full-text search in your conversations, best match first. */
   searchMessages: MessageConnection;
   /** Operators only: who holds which role in a tenant. */
@@ -639,6 +780,13 @@ export type Query = {
   /** Upload limits and your usage: largest file, quotas, attachments per message. */
   uploadLimits: UploadLimits;
   user?: Maybe<User>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -682,6 +830,11 @@ export type QueryMessagesArgs = {
 };
 
 
+export type QuerySanctionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QuerySearchMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   conversationId?: InputMaybe<Scalars['ID']['input']>;
@@ -713,6 +866,60 @@ export type ReadReceipt = {
   userId: Scalars['ID']['output'];
 };
 
+export type Report = {
+  __typename?: 'Report';
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The reported message (a report shares it with the moderators who see the report). */
+  message?: Maybe<Message>;
+  messageId?: Maybe<Scalars['ID']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  outcome?: Maybe<ReportOutcome>;
+  reason: Scalars['String']['output'];
+  reporter?: Maybe<User>;
+  reporterId: Scalars['ID']['output'];
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: ReportStatus;
+  targetUserId: Scalars['ID']['output'];
+};
+
+/** DISMISS the reports; DELETE the reported messages; SUSPEND or BAN the reported user (tenant owners and admins). */
+export type ReportAction =
+  | 'BAN'
+  | 'DELETE'
+  | 'DISMISS'
+  | 'SUSPEND';
+
+/** The open reports about one user. */
+export type ReportGroup = {
+  __typename?: 'ReportGroup';
+  reports: Array<Report>;
+  target?: Maybe<User>;
+  targetUserId: Scalars['ID']['output'];
+};
+
+export type ReportInput = {
+  /** The message reported (or give userId). */
+  messageId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** One of reportReasons. */
+  reason: Scalars['String']['input'];
+  /** The user reported (or give messageId). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What was done about a report; its reporter sees this. */
+export type ReportOutcome =
+  | 'DISMISSED'
+  | 'MESSAGE_DELETED'
+  | 'USER_BANNED'
+  | 'USER_SUSPENDED';
+
+export type ReportStatus =
+  | 'OPEN'
+  | 'RESOLVED';
+
 export type RequestLoginCodePayload = {
   __typename?: 'RequestLoginCodePayload';
   expiresInSeconds: Scalars['Int']['output'];
@@ -727,6 +934,11 @@ export type ResyncRequired = {
   conversationId: Scalars['ID']['output'];
   reason: Scalars['String']['output'];
 };
+
+/** SUSPENDED until a time; BANNED until lifted. */
+export type SanctionKind =
+  | 'BANNED'
+  | 'SUSPENDED';
 
 export type SendMessageInput = {
   /** Finalized uploads of yours to this conversation, in display order; each goes with one message only. With attachments the body (caption) may be empty. */
@@ -867,6 +1079,21 @@ export type User = {
   presencePrivacy?: Maybe<PresencePrivacy>;
   statusEmoji?: Maybe<Scalars['String']['output']>;
   statusText?: Maybe<Scalars['String']['output']>;
+};
+
+/** A user's current suspension or ban. */
+export type UserSanction = {
+  __typename?: 'UserSanction';
+  at: Scalars['DateTime']['output'];
+  /** Who imposed it; null when an operator did. */
+  by?: Maybe<Scalars['ID']['output']>;
+  kind: SanctionKind;
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When a suspension ends; null for a ban. */
+  until?: Maybe<Scalars['DateTime']['output']>;
+  /** Null for operators. */
+  user?: Maybe<User>;
+  userId: Scalars['ID']['output'];
 };
 
 export type AttachmentFieldsFragment = { __typename: 'Attachment', id: string, kind: AttachmentKind, status: AttachmentStatus, name: string, size: number, type: string, width?: number | null, height?: number | null, duration?: number | null, placeholder?: string | null, url?: string | null, thumbnailUrl?: string | null };
@@ -1232,6 +1459,74 @@ export type SetTenantRoleMutationVariables = Exact<{
 
 export type SetTenantRoleMutation = { __typename?: 'Mutation', setTenantRole?: { __typename: 'TenantRoleGrant', userId: string, role: TenantRole, grantedBy?: string | null, grantedAt: string } | null };
 
+export type SanctionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SanctionsQuery = { __typename?: 'Query', sanctions: Array<{ __typename: 'UserSanction', userId: string, kind: SanctionKind, until?: string | null, reason?: string | null, at: string, user?: { __typename: 'User', id: string, name: string } | null }> };
+
+export type SuspendUserMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+  until: Scalars['DateTime']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SuspendUserMutation = { __typename?: 'Mutation', suspendUser: { __typename: 'UserSanction', userId: string, kind: SanctionKind, until?: string | null } };
+
+export type BanUserMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type BanUserMutation = { __typename?: 'Mutation', banUser: { __typename: 'BanPayload', removedMessages: number, sanction: { __typename: 'UserSanction', userId: string, kind: SanctionKind } } };
+
+export type LiftSanctionMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+}>;
+
+
+export type LiftSanctionMutation = { __typename?: 'Mutation', liftSanction: boolean };
+
+export type AuditLogQueryVariables = Exact<{
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AuditLogQuery = { __typename?: 'Query', auditLog: { __typename: 'AuditEntryConnection', edges: Array<{ __typename: 'AuditEntryEdge', cursor: string, node: { __typename: 'AuditEntry', id: string, action: AuditAction, at: string, reason?: string | null, conversationId?: string | null, messageId?: string | null, details: Array<{ __typename: 'AuditDetail', key: string, value?: string | null }>, actor?: { __typename: 'User', id: string, name: string } | null, target?: { __typename: 'User', id: string, name: string } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ReportReasonsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportReasonsQuery = { __typename?: 'Query', reportReasons: Array<string> };
+
+export type ReportMutationVariables = Exact<{
+  input: ReportInput;
+}>;
+
+
+export type ReportMutation = { __typename?: 'Mutation', report: { __typename: 'Report', id: string, status: ReportStatus } };
+
+export type MyReportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyReportsQuery = { __typename?: 'Query', myReports: Array<{ __typename: 'Report', id: string, reason: string, status: ReportStatus, outcome?: ReportOutcome | null, createdAt: string }> };
+
+export type ReportQueueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportQueueQuery = { __typename?: 'Query', reportQueue: Array<{ __typename: 'ReportGroup', targetUserId: string, target?: { __typename: 'User', id: string, name: string, avatarUrl?: string | null } | null, reports: Array<{ __typename: 'Report', id: string, reason: string, note?: string | null, createdAt: string, conversationId?: string | null, reporter?: { __typename: 'User', id: string, name: string } | null, message?: { __typename: 'Message', id: string, body?: string | null } | null }> }> };
+
+export type ActOnReportsMutationVariables = Exact<{
+  input: ActOnReportsInput;
+}>;
+
+
+export type ActOnReportsMutation = { __typename?: 'Mutation', actOnReports: Array<{ __typename: 'Report', id: string, status: ReportStatus, outcome?: ReportOutcome | null }> };
+
 export type ChatEventsSubscriptionVariables = Exact<{
   since?: InputMaybe<Array<ConversationCursorInput> | ConversationCursorInput>;
 }>;
@@ -1294,4 +1589,14 @@ export const ConversationNoticesDocument = {"__meta__":{"hash":"c44326c49a590416
 export const MyTenantAccessDocument = {"__meta__":{"hash":"f8186143836109e1033369c8d8ec92fe3caa02e64d11df8ceaa3ffb77fd82d1e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyTenantAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myTenantAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"}}]}}]}}]} as unknown as DocumentNode<MyTenantAccessQuery, MyTenantAccessQueryVariables>;
 export const TenantRolesDocument = {"__meta__":{"hash":"e4c42c47c704526545f367b886a98c9b7081077ffd948022a6b22ace416def4e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TenantRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tenantRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"grantedBy"}},{"kind":"Field","name":{"kind":"Name","value":"grantedAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]}}]}}]} as unknown as DocumentNode<TenantRolesQuery, TenantRolesQueryVariables>;
 export const SetTenantRoleDocument = {"__meta__":{"hash":"fd3ee4c0b7edfa525a9142808b5402f150fc0b7aef2410039acbaa4c053223d0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetTenantRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"role"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"TenantRole"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setTenantRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"Variable","name":{"kind":"Name","value":"role"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"grantedBy"}},{"kind":"Field","name":{"kind":"Name","value":"grantedAt"}}]}}]}}]} as unknown as DocumentNode<SetTenantRoleMutation, SetTenantRoleMutationVariables>;
+export const SanctionsDocument = {"__meta__":{"hash":"73e16ad3f967ecb105a2bd0ccb3feed0a70d9776d754686db3cb3356ee187765"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Sanctions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sanctions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"until"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<SanctionsQuery, SanctionsQueryVariables>;
+export const SuspendUserDocument = {"__meta__":{"hash":"a12146ef60ec167e883cb020dcf6e9ea29a856b290e8be46540c1e9dacbc5ce4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SuspendUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"until"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"suspendUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"until"},"value":{"kind":"Variable","name":{"kind":"Name","value":"until"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"until"}}]}}]}}]} as unknown as DocumentNode<SuspendUserMutation, SuspendUserMutationVariables>;
+export const BanUserDocument = {"__meta__":{"hash":"401a671ebddb86c4c53ed9045ecea28e7d9dd75cb74e44be1cf744ddff6d2d55"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BanUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"removeMessages"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"banUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}},{"kind":"Argument","name":{"kind":"Name","value":"removeMessages"},"value":{"kind":"Variable","name":{"kind":"Name","value":"removeMessages"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"removedMessages"}},{"kind":"Field","name":{"kind":"Name","value":"sanction"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]} as unknown as DocumentNode<BanUserMutation, BanUserMutationVariables>;
+export const LiftSanctionDocument = {"__meta__":{"hash":"cd03cbe8d3aed2a7404d19ef9af8e13f4a61ce1e99b95b4a4c5e83401099c7bc"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LiftSanction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liftSanction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}]}]}}]} as unknown as DocumentNode<LiftSanctionMutation, LiftSanctionMutationVariables>;
+export const AuditLogDocument = {"__meta__":{"hash":"9b71c64a41bb351c56067f4951cb4ba3ab29f71d1a2c8736be012452f5b25664"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditLog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditLogFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"details"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
+export const ReportReasonsDocument = {"__meta__":{"hash":"2b3b9c66c7eec0bb82e117d3ae6f33be7bc0f11d807c6e681fd90df25d8a6918"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportReasons"}}]}}]} as unknown as DocumentNode<ReportReasonsQuery, ReportReasonsQueryVariables>;
+export const ReportDocument = {"__meta__":{"hash":"ecaaa5988f12a63671ee1b4ac3f7f1ac51d4f95bcb72f1e55be3324211f9f235"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Report"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ReportMutation, ReportMutationVariables>;
+export const MyReportsDocument = {"__meta__":{"hash":"53383e6f32aee21694848551705c13675da17a0d9bbdbcfdbe20870d2499c7ed"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyReports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myReports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<MyReportsQuery, MyReportsQueryVariables>;
+export const ReportQueueDocument = {"__meta__":{"hash":"ec4e016c83067382f76794d4797b381cd6760d558ebd392c969d2d818920ee79"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportQueue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportQueue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"targetUserId"}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"reporter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReportQueueQuery, ReportQueueQueryVariables>;
+export const ActOnReportsDocument = {"__meta__":{"hash":"4939209fa9c9116850be2a8b94e33ddb9550e3db1939b107dde881102cf45b34"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ActOnReports"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ActOnReportsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actOnReports"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}}]} as unknown as DocumentNode<ActOnReportsMutation, ActOnReportsMutationVariables>;
 export const ChatEventsDocument = {"__meta__":{"hash":"d2366b8467a02eae09077473dbaa4c39e6a04ff9370d1264af303d2892377121"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ChatEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationCursorInput"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chatEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageAdded"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageUpdated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ReadReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","alias":{"kind":"Name","value":"readSeq"},"name":{"kind":"Name","value":"seq"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"logSeq"}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ConversationFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MembershipChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ConversationFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TypingChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"typing"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PresenceChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ResyncRequired"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SenderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PresenceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Presence"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"isContact"}},{"kind":"Field","name":{"kind":"Name","value":"isBlocked"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"readBy"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsAll"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsMe"}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ConversationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Conversation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"memberCount"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeq"}},{"kind":"Field","name":{"kind":"Name","value":"unreadCount"}},{"kind":"Field","name":{"kind":"Name","value":"unreadMentionCount"}},{"kind":"Field","name":{"kind":"Name","value":"mentionAll"}},{"kind":"Field","name":{"kind":"Name","value":"readSeq"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}},{"kind":"Field","name":{"kind":"Name","value":"muted"}},{"kind":"Field","name":{"kind":"Name","value":"pinned"}},{"kind":"Field","name":{"kind":"Name","value":"archived"}},{"kind":"Field","name":{"kind":"Name","value":"isMessageRequest"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"otherUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}}]} as unknown as DocumentNode<ChatEventsSubscription, ChatEventsSubscriptionVariables>;
