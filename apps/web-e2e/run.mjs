@@ -19,6 +19,7 @@ import {
   sleep,
   startApi,
 } from './src/harness.mjs';
+import { moderationFlowStep } from './src/moderation-flow.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1282,6 +1283,8 @@ standalone.push([
     }
   },
 ]);
+
+standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 
 const selected =
   only === undefined
