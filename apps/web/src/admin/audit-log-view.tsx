@@ -37,7 +37,11 @@ export function AuditLogView() {
     <div className="stack">
       <label className="field">
         <span>Show</span>
-        <select value={action} onChange={(e) => setAction(e.target.value as AuditAction | '')}>
+        <select
+          className="input"
+          value={action}
+          onChange={(e) => setAction(e.target.value as AuditAction | '')}
+        >
           {ACTIONS.map((a) => (
             <option key={a.value} value={a.value}>
               {a.label}
@@ -53,10 +57,15 @@ export function AuditLogView() {
             <span>
               <strong>{e.actor?.name ?? 'An operator'}</strong> {LABEL[e.action]}{' '}
               <strong>{e.target?.name ?? 'someone'}</strong>
-              {e.details.length > 0 && (
+              {e.details.some((d) => d.value !== null) && (
                 <span className="muted">
                   {' '}
-                  ({e.details.map((d) => `${d.key}: ${d.value ?? '–'}`).join(', ')})
+                  (
+                  {e.details
+                    .filter((d) => d.value !== null)
+                    .map((d) => `${d.key}: ${d.value}`)
+                    .join(', ')}
+                  )
                 </span>
               )}
               {e.reason && <span className="muted"> — “{e.reason}”</span>}

@@ -48,7 +48,12 @@ function ReportDialog({ messageId, onClose }: { messageId: string; onClose: () =
         <h3 className="section-title">Report message</h3>
         <label className="field">
           <span>Reason</span>
-          <select value={reason} onChange={(e) => setReason(e.target.value)} required>
+          <select
+            className="input"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+          >
             <option value="" disabled>
               Choose a reason
             </option>
