@@ -71,11 +71,15 @@ export class SqliteAuditLogRepository extends AuditLogRepository {
   ): Promise<Page<AuditEntry>> {
     const where = ['tenant_id = ?'];
     const params: (string | number)[] = [tenantId];
-    if (filter.action) (where.push('action = ?'), params.push(filter.action));
-    if (filter.actorId) (where.push('actor_id = ?'), params.push(filter.actorId));
-    if (filter.targetUserId) (where.push('target_user_id = ?'), params.push(filter.targetUserId));
-    if (filter.since) (where.push('at >= ?'), params.push(filter.since.getTime()));
-    if (filter.before) (where.push('at < ?'), params.push(filter.before.getTime()));
+    const add = (clause: string, value: string | number) => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (filter.action) add('action = ?', filter.action);
+    if (filter.actorId) add('actor_id = ?', filter.actorId);
+    if (filter.targetUserId) add('target_user_id = ?', filter.targetUserId);
+    if (filter.since) add('at >= ?', filter.since.getTime());
+    if (filter.before) add('at < ?', filter.before.getTime());
     if (page.after) {
       const [at, id] = decodeKeyset(page.after, ['number', 'string'] as const);
       where.push('(at < ? OR (at = ? AND id < ?))');
