@@ -4,7 +4,6 @@ import { forbidden, invalid, notFound } from '../shared/domain-error';
 import { isWellFormedId, TenantId, UserId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
 import { checkOptionalText } from '../shared/text';
-import { pageSize } from '../shared/page';
 import { UseCase } from '../shared/use-case';
 import { SessionRepository } from '../identity/session.repository';
 import { Authenticate } from '../identity/tokens/authenticate.use-case';
@@ -28,6 +27,7 @@ import { AuditTrail } from './audit-trail';
 export const MAX_SUSPENSION_MS = 366 * 86_400_000;
 export const MAX_REASON_LENGTH = 500;
 const WIPE_BATCH = 100;
+const MAX_SANCTIONS_LISTED = 100;
 
 export interface BanResult {
   sanction: UserSanction;
@@ -87,9 +87,9 @@ export class ModerateUsers {
   }
 
   /** The tenant's sanctions, most recent first, for its owners and admins. */
-  async list(actor: Actor, first?: number | null): Promise<UserSanction[]> {
+  async list(actor: Actor): Promise<UserSanction[]> {
     await this.requirePermission(actor);
-    return this.sanctions.list(actor.tenantId, pageSize(first, 100));
+    return this.sanctions.list(actor.tenantId, MAX_SANCTIONS_LISTED);
   }
 
   /** Operators only (the caller checked the operator credential): any user of any tenant. */

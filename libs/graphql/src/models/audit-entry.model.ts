@@ -1,3 +1,4 @@
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfoModel } from './page-info.model';
 import { UserModel } from './user.model';
@@ -31,9 +32,13 @@ export class AuditEntryModel {
   @Field(() => AuditActionEnum) action!: AuditActionEnum;
   @Field(() => ID, { nullable: true, description: 'Who acted; null when an operator did.' })
   actorId!: string | null;
-  @Field(() => UserModel, { nullable: true }) actor!: unknown;
+  @ViewerDependent()
+  @Field(() => UserModel, { nullable: true })
+  actor!: unknown;
   @Field(() => ID, { nullable: true }) targetUserId!: string | null;
-  @Field(() => UserModel, { nullable: true }) target!: unknown;
+  @ViewerDependent()
+  @Field(() => UserModel, { nullable: true })
+  target!: unknown;
   @Field(() => ID, { nullable: true }) conversationId!: string | null;
   @Field(() => ID, { nullable: true }) messageId!: string | null;
   @Field(() => String, { nullable: true }) reason!: string | null;

@@ -1,3 +1,4 @@
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { MessageModel } from './message.model';
 import { UserModel } from './user.model';
@@ -33,9 +34,12 @@ registerEnumType(ReportActionEnum, {
 export class ReportModel {
   @Field(() => ID) id!: string;
   @Field(() => ID) reporterId!: string;
-  @Field(() => UserModel, { nullable: true }) reporter!: unknown;
+  @ViewerDependent()
+  @Field(() => UserModel, { nullable: true })
+  reporter!: unknown;
   @Field(() => ID) targetUserId!: string;
   @Field(() => ID, { nullable: true }) messageId!: string | null;
+  @ViewerDependent()
   @Field(() => MessageModel, {
     nullable: true,
     description:
@@ -54,7 +58,9 @@ export class ReportModel {
 @ObjectType('ReportGroup', { description: 'The open reports about one user.' })
 export class ReportGroupModel {
   @Field(() => ID) targetUserId!: string;
-  @Field(() => UserModel, { nullable: true }) target!: unknown;
+  @ViewerDependent()
+  @Field(() => UserModel, { nullable: true })
+  target!: unknown;
   @Field(() => [ReportModel]) reports!: unknown[];
 }
 

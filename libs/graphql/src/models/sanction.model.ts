@@ -1,3 +1,4 @@
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { SanctionKindEnum } from './enums';
 import { UserModel } from './user.model';
@@ -5,6 +6,7 @@ import { UserModel } from './user.model';
 @ObjectType('UserSanction', { description: "A user's current suspension or ban." })
 export class UserSanctionModel {
   @Field(() => ID) userId!: string;
+  @ViewerDependent()
   @Field(() => UserModel, { nullable: true, description: 'Null for operators.' })
   user!: unknown;
   @Field(() => SanctionKindEnum) kind!: SanctionKindEnum;

@@ -1,3 +1,4 @@
+import { ViewerDependent } from './viewer-dependent.decorator';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { TenantRoleEnum } from './enums';
 import { UserModel } from './user.model';
@@ -5,6 +6,7 @@ import { UserModel } from './user.model';
 @ObjectType('TenantRoleGrant')
 export class TenantRoleGrantModel {
   @Field(() => ID) userId!: string;
+  @ViewerDependent()
   @Field(() => UserModel, {
     nullable: true,
     description: 'Null when the user no longer exists, and for operators.',

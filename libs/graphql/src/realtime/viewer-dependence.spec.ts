@@ -108,6 +108,14 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Conversation.otherUser',
         'Conversation.members',
         'Conversation.lastMessage',
+        // Moderation: users and messages as the asking tenant user may see them; none for operators.
+        'TenantRoleGrant.user',
+        'UserSanction.user',
+        'AuditEntry.actor',
+        'AuditEntry.target',
+        'Report.reporter',
+        'Report.message',
+        'ReportGroup.target',
       ].sort(),
     );
   });

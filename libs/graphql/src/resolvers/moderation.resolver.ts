@@ -1,5 +1,5 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Authenticated, BanResult, ModerateUsers, User, UserSanction } from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
@@ -13,13 +13,11 @@ export class ModerationResolver {
   constructor(private readonly moderation: ModerateUsers) {}
 
   @Query(() => [UserSanctionModel], {
-    description: 'Tenant owners and admins: current suspensions and bans, most recent first.',
+    description:
+      'Tenant owners and admins: current suspensions and bans, most recent first (at most 100).',
   })
-  sanctions(
-    @CurrentActor() actor: Authenticated,
-    @Args('first', { type: () => Int, nullable: true }) first: number | null,
-  ): Promise<UserSanction[]> {
-    return this.moderation.list(actor, first);
+  sanctions(@CurrentActor() actor: Authenticated): Promise<UserSanction[]> {
+    return this.moderation.list(actor);
   }
 
   @Mutation(() => UserSanctionModel, {
