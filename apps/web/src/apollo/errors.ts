@@ -90,6 +90,10 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
         : 'That already exists.';
     case 'LAST_OWNER':
       return 'Make someone else an owner first.';
+    case 'ACCOUNT_SUSPENDED':
+      return 'Your account is suspended by the administrators of this community.';
+    case 'ACCOUNT_BANNED':
+      return 'Your account is banned from this community.';
     case 'SMS_DELIVERY_FAILED':
       return 'We could not send the code. Try again in a moment.';
     case 'UNAVAILABLE':
