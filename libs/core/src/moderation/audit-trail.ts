@@ -10,6 +10,20 @@ export type AuditRecord = Omit<
 > &
   Partial<Pick<AuditEntry, 'targetUserId' | 'conversationId' | 'messageId' | 'reason' | 'details'>>;
 
+let lastMs = -1;
+let sameMs = 0;
+
+/**
+ * An id that sorts in the order entries were recorded by this process, also within one
+ * millisecond (the log reads newest first by time, then id): time, a counter, then a UUID.
+ */
+function orderedId(at: Date): string {
+  const ms = at.getTime();
+  sameMs = ms === lastMs ? sameMs + 1 : 0;
+  lastMs = ms;
+  return `${ms.toString(16).padStart(12, '0')}-${sameMs.toString(16).padStart(6, '0')}-${newId()}`;
+}
+
 /** Writes the audit log: every administrative and moderation use case records what it did. */
 @DomainService()
 export class AuditTrail {
@@ -19,9 +33,10 @@ export class AuditTrail {
   ) {}
 
   async record(entry: AuditRecord): Promise<void> {
+    const at = this.clock.now();
     await this.log.append({
-      id: newId(),
-      at: this.clock.now(),
+      id: orderedId(at),
+      at,
       targetUserId: null,
       conversationId: null,
       messageId: null,
