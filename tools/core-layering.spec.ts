@@ -21,6 +21,11 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'messaging model', matches: (p) => /^messaging\/[^/]+\.ts$/.test(p) },
   // The attachment record: events carry it (AttachmentUpdated), so it sits below them.
   { name: 'media model', matches: (p) => p === 'media/attachment.ts' },
+  // Roles, permissions, sanctions, the audit trail: asked by identity and messaging use cases.
+  {
+    name: 'moderation model',
+    matches: (p) => p.startsWith('moderation/') && !/\.use-cases?\.ts$/.test(p),
+  },
   { name: 'events', matches: (p) => p.startsWith('events/') },
   { name: 'memory adapters', matches: (p) => p.startsWith('memory/') },
   // Attachments: sending a message reserves them, so media sits below the messaging use cases.
@@ -28,6 +33,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'identity use cases', matches: (p) => /^identity\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'calls use cases', matches: (p) => /^calls\/[^/]+\/.+\.ts$/.test(p) },
+  { name: 'moderation use cases', matches: (p) => /^moderation\/.+\.use-cases?\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
   { name: 'realtime', matches: (p) => p.startsWith('realtime/') },

@@ -20,6 +20,7 @@ import {
   startApi,
 } from './src/harness.mjs';
 import { callSteps } from './src/calls.steps.mjs';
+import { moderationFlowStep } from './src/moderation-flow.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1802,6 +1803,7 @@ standalone.push([
   },
 ]);
 standalone.push(...callSteps({ api, pageErrors }));
+standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 
 const selected =
   only === undefined

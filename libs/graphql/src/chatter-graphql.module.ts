@@ -13,6 +13,10 @@ import { Loaders } from './context/loaders';
 import { createErrorFormatter, ErrorLogger } from './errors/format-error';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
+import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
+import { ModerationResolver } from './resolvers/moderation.resolver';
+import { AuditLogResolver } from './resolvers/audit-log.resolver';
+import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
@@ -64,6 +68,11 @@ export const GRAPHQL_RESOLVERS = [
   ChatEventsResolver,
   CallResolver,
   AdminResolver,
+  TenantRoleResolver,
+  ModerationResolver,
+  AuditLogResolver,
+  ReportResolver,
+  ReportGroupResolver,
 ];
 
 /**

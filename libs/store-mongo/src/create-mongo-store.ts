@@ -3,6 +3,10 @@ import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
   CallRepository,
+  TenantRoleRepository,
+  SanctionRepository,
+  AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -25,6 +29,10 @@ import { MongoSessionRepository } from './mongo-session.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSanctionRepository } from './mongo-sanction.repository';
+import { MongoAuditLogRepository } from './mongo-audit-log.repository';
+import { MongoReportRepository } from './mongo-report.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -41,6 +49,10 @@ export interface MongoStore {
   attachments: AttachmentRepository;
   calls: CallRepository;
   notifications: NotificationRepository;
+  tenantRoles: TenantRoleRepository;
+  sanctions: SanctionRepository;
+  auditLog: AuditLogRepository;
+  reports: ReportRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -82,6 +94,10 @@ export async function createMongoStore(
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
       notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
+      tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
+      sanctions: new MongoSanctionRepository(m.sanctions),
+      auditLog: new MongoAuditLogRepository(m.auditLog),
+      reports: new MongoReportRepository(m.reports),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

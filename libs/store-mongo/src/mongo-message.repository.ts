@@ -134,6 +134,21 @@ export class MongoMessageRepository extends MessageRepository {
     return r ? toMessage(r) : null;
   }
 
+  override async listLiveIdsBySender(
+    tenantId: TenantId,
+    senderId: UserId,
+    limit: number,
+  ): Promise<MessageId[]> {
+    // MongoDB reads a limit of 0 as "no limit".
+    if (!(limit >= 1)) return [];
+    const rs = await this.messages
+      .find({ tenantId, senderId, deletedAt: null, ...COMMITTED }, { _id: 1 })
+      .limit(Math.max(0, Math.trunc(limit)))
+      .lean<{ _id: string }[]>()
+      .exec();
+    return rs.map((r) => r._id);
+  }
+
   override async findByIds(tenantId: TenantId, ids: readonly MessageId[]): Promise<Message[]> {
     if (ids.length === 0) return [];
     const rs = await this.messages

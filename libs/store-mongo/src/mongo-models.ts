@@ -46,6 +46,18 @@ import {
   SessionSchema,
 } from './schemas/session.schema';
 import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schema';
+import {
+  TENANT_ROLE_MODEL,
+  TenantRoleRecord,
+  TenantRoleSchema,
+} from './schemas/tenant-role.schema';
+import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
+import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
+import {
+  AUDIT_ENTRY_MODEL,
+  AuditEntryRecord,
+  AuditEntrySchema,
+} from './schemas/audit-entry.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
@@ -65,6 +77,10 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: CALL_MODEL, schema: CallSchema },
   { name: NOTIFICATION_SETTING_MODEL, schema: NotificationSettingSchema },
   { name: PUSH_DEVICE_MODEL, schema: PushDeviceSchema },
+  { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
+  { name: SANCTION_MODEL, schema: SanctionSchema },
+  { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
+  { name: REPORT_MODEL, schema: ReportSchema },
 ];
 
 /** The store's models on one connection. */
@@ -84,6 +100,10 @@ export interface MongoStoreModels {
   calls: Model<CallRecord>;
   notificationSettings: Model<NotificationSettingRecord>;
   pushDevices: Model<PushDeviceRecord>;
+  tenantRoles: Model<TenantRoleRecord>;
+  sanctions: Model<SanctionRecord>;
+  auditLog: Model<AuditEntryRecord>;
+  reports: Model<ReportRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -111,6 +131,10 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     calls: get<CallRecord>(CALL_MODEL),
     notificationSettings: get<NotificationSettingRecord>(NOTIFICATION_SETTING_MODEL),
     pushDevices: get<PushDeviceRecord>(PUSH_DEVICE_MODEL),
+    tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),
+    sanctions: get<SanctionRecord>(SANCTION_MODEL),
+    auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
+    reports: get<ReportRecord>(REPORT_MODEL),
   };
 }
 

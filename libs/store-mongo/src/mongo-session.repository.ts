@@ -39,6 +39,22 @@ export class MongoSessionRepository extends SessionRepository {
       .exec();
   }
 
+  override async revokeUserSessions(tenantId: string, userId: string, at: Date): Promise<string[]> {
+    const live = await this.sessions
+      .find({ tenantId, userId, revokedAt: null }, { _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
+    const revoked: string[] = [];
+    // One conditional update each: a session revoked meanwhile keeps its first revocation time.
+    for (const { _id } of live) {
+      const result = await this.sessions
+        .updateOne({ _id, revokedAt: null }, { $set: { revokedAt: at } }, writeOptions(undefined))
+        .exec();
+      if (result.modifiedCount > 0) revoked.push(_id);
+    }
+    return revoked;
+  }
+
   override async addRefreshToken(token: RefreshToken): Promise<void> {
     await conflictOnDuplicate('refresh token', () =>
       this.tokens.insertMany([fromRefreshToken(token)], writeOptions(undefined)),

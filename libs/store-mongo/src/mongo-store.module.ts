@@ -3,6 +3,10 @@ import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
   CallRepository,
+  TenantRoleRepository,
+  SanctionRepository,
+  AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -31,6 +35,10 @@ import {
   mongooseConnectOptions,
 } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
+import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSanctionRepository } from './mongo-sanction.repository';
+import { MongoAuditLogRepository } from './mongo-audit-log.repository';
+import { MongoReportRepository } from './mongo-report.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -46,6 +54,10 @@ const PORTS = [
   AttachmentRepository,
   CallRepository,
   NotificationRepository,
+  TenantRoleRepository,
+  SanctionRepository,
+  AuditLogRepository,
+  ReportRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -59,6 +71,10 @@ const REPOSITORIES: Provider[] = [
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: CallRepository, useClass: MongoCallRepository },
   { provide: NotificationRepository, useClass: MongoNotificationRepository },
+  { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
+  { provide: SanctionRepository, useClass: MongoSanctionRepository },
+  { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
+  { provide: ReportRepository, useClass: MongoReportRepository },
 ];
 
 /**

@@ -10,3 +10,7 @@ export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteCallRepository } from './sqlite-call.repository';
 export { SqliteNotificationRepository } from './sqlite-notification.repository';
+export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+export { SqliteSanctionRepository } from './sqlite-sanction.repository';
+export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
+export { SqliteReportRepository } from './sqlite-report.repository';

@@ -199,6 +199,20 @@ export class SqliteMessageRepository extends MessageRepository {
     return this.editTx(tenantId, id, body, mentions, at);
   }
 
+  override async listLiveIdsBySender(
+    tenantId: TenantId,
+    senderId: UserId,
+    limit: number,
+  ): Promise<MessageId[]> {
+    // The (tenant, sender, client id) index finds a sender's messages.
+    return this.db
+      .prepare<[string, string, number], { id: string }>(
+        'SELECT id FROM messages WHERE tenant_id = ? AND sender_id = ? AND deleted_at IS NULL LIMIT ?',
+      )
+      .all(tenantId, senderId, Math.max(0, Math.trunc(limit)))
+      .map((r) => r.id);
+  }
+
   override async tombstone(
     tenantId: TenantId,
     id: MessageId,

@@ -18,6 +18,8 @@ export class SqliteSessionRepository extends SessionRepository {
   private readonly tokenByHash: Statement<[string], RefreshTokenRow>;
   private readonly useToken: Statement<[number, string]>;
 
+  private readonly revokeUser: Statement<[number, string, string], { id: string }>;
+
   constructor(db: Database) {
     super();
     this.insertSession = db.prepare(
@@ -31,6 +33,9 @@ export class SqliteSessionRepository extends SessionRepository {
       db.prepare(`INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at, used_at)
       VALUES (@token_hash, @session_id, @expires_at, @created_at, @used_at)`);
     this.tokenByHash = db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?');
+    this.revokeUser = db.prepare(
+      'UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id',
+    );
     // The WHERE clause makes the check-and-set one atomic statement: only one caller changes the row.
     this.useToken = db.prepare(
       'UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL',
@@ -48,6 +53,10 @@ export class SqliteSessionRepository extends SessionRepository {
 
   override async revokeSession(id: string, at: Date): Promise<void> {
     this.revoke.run(at.getTime(), id);
+  }
+
+  override async revokeUserSessions(tenantId: string, userId: string, at: Date): Promise<string[]> {
+    return this.revokeUser.all(at.getTime(), tenantId, userId).map((r) => r.id);
   }
 
   override async addRefreshToken(token: RefreshToken): Promise<void> {

@@ -13,6 +13,10 @@ import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
+import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+import { SqliteSanctionRepository } from './sqlite-sanction.repository';
+import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
+import { SqliteReportRepository } from './sqlite-report.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 
 export interface SqliteStoreOptions {
@@ -47,6 +51,10 @@ export class SqliteStore {
   readonly attachments: SqliteAttachmentRepository;
   readonly calls: SqliteCallRepository;
   readonly notifications: SqliteNotificationRepository;
+  readonly tenantRoles: SqliteTenantRoleRepository;
+  readonly sanctions: SqliteSanctionRepository;
+  readonly auditLog: SqliteAuditLogRepository;
+  readonly reports: SqliteReportRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -64,6 +72,10 @@ export class SqliteStore {
     this.attachments = new SqliteAttachmentRepository(db);
     this.calls = new SqliteCallRepository(db);
     this.notifications = new SqliteNotificationRepository(db);
+    this.tenantRoles = new SqliteTenantRoleRepository(db);
+    this.sanctions = new SqliteSanctionRepository(db);
+    this.auditLog = new SqliteAuditLogRepository(db);
+    this.reports = new SqliteReportRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -42,10 +42,9 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  *   member    M: MEMBER of O's group G          former    F: was in G, removed by O
  *   blocked   B: in O's contacts, then blocked by O (B had written to O before)
  *   blocker   Z: wrote to O, then blocked O     tenant    T: a user of another tenant
- *   tadmin    tenant administrator: Chatter has NO such role (conversation OWNER/ADMIN roles are
- *             per conversation; a tenant's backend holds its signing secret and acts as its users
- *             through app tokens). Every cell is "n/a"; the test fails if a tenant-level role
- *             appears in the schema, so that this column gets decided.
+ *   tadmin    A: a tenant ADMIN of O's tenant (granted by an operator), otherwise unrelated to O.
+ *             Tenant admins moderate public channels (they delete O's message in O's channel) and
+ *             read tenant roles; O's groups and DMs stay as closed to them as to anyone.
  *   operator  the x-admin-token header and no bearer token
  *   none      no token            expired   an expired token       revoked   a logged-out session's token
  *
@@ -79,64 +78,82 @@ type Relation = (typeof RELATIONS)[number];
 
 // prettier-ignore
 const MATRIX: Record<string, string> = {
-  //                          self           contact        stranger           member         former             blocked            blocker            tenant         tadmin operator        none            expired       revoked
-  'Query.me':                'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.user':              'phone+presence phone+presence nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence null n/a UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.contacts':          'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.blockedUsers':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.conversations':     'G              noG            noG                G              noG                noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.formerConversations': 'noG          noG            noG                noG            G                  noG                noG                noG            n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.conversation':      'ok             null           null               ok             ok                 null               null               null           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.messages':          'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.conversationNotices': 'ok             NOT_FOUND      NOT_FOUND          ok             ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.searchMessages':    'hit            nohit          nohit              hit            nohit              nohit              nohit              nohit          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.tenants':           'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
-  'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
-  'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
-  'Mutation.refreshSession': 'UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED n/a UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED',
-  'Mutation.logout':         'false          false          false              false          false              false              false              false          n/a    false           false           false         false',
-  'Mutation.updateProfile':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.addContact':     'BAD_USER_INPUT ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.sendInvite':     'CONFLICT       CONFLICT       CONFLICT           CONFLICT       CONFLICT           CONFLICT           CONFLICT           ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.removeContact':  'false          true           true               false          false              true               true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.blockUser':      'BAD_USER_INPUT true           true               true           true               true               true               NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.unblockUser':    'false          false          false              false          false              false              true               false          n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.openDirectConversation': 'BAD_USER_INPUT ok       ok                 ok             ok                 BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.acceptMessageRequest':  'ok      NOT_FOUND      ok                 NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.declineMessageRequest': 'ok      NOT_FOUND      BAD_USER_INPUT     NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.createGroup':    'ok             ok             ok                 ok             ok                 BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.createChannel':  'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.joinChannel':    'ok             ok             ok                 ok             ok                 ok                 ok                 NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.addMembers':     'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.removeMember':   'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.setMemberRole':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.updateConversation': 'ok         NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.leaveConversation':  'LAST_OWNER NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.sendMessage':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.sendMessage (DM)': 'ok           ok             ok                 NOT_FOUND      NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.editMessage':    'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.deleteMessage':  'ok             NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.addReaction':    'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.removeReaction': 'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.markRead':       'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.markDelivered':  'true           NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.setTyping':      'true           NOT_FOUND      NOT_FOUND          true           NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.createUpload':   'ok             NOT_FOUND      NOT_FOUND          ok             NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.finalizeUpload': 'BAD_USER_INPUT NOT_FOUND      NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
-  'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
-  'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
-  'Query.iceServers':       'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Query.activeCalls':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.startCall':     'FORBIDDEN      NOT_FOUND      NOT_FOUND          FORBIDDEN      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.answerCall':    'FORBIDDEN      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.sendCallCandidates':  'CONFLICT   CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.renegotiateCall':  'CONFLICT      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.rejectCall':    'FORBIDDEN      CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Mutation.hangUpCall':    'CONFLICT       CONFLICT       NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
-  'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         replay             ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
+  //                                   self               contact            stranger           member             former             blocked            blocker            tenant             tadmin             operator           none               expired            revoked
+  'Query.me':                         'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.user':                       'phone+presence     phone+presence     nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence nophone+nopresence null               nophone+nopresence UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.contacts':                   'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.blockedUsers':               'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.conversations':              'G                  noG                noG                G                  noG                noG                noG                noG                noG                UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.formerConversations':        'noG                noG                noG                noG                G                  noG                noG                noG                noG                UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.conversation':               'ok                 null               null               ok                 ok                 null               null               null               null               UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.messages':                   'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.conversationNotices':        'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.searchMessages':             'hit                nohit              nohit              hit                nohit              nohit              nohit              nohit              nohit              UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.channels':                   'CH                 CH                 CH                 CH                 CH                 CH                 CH                 noCH               CH                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.uploadLimits':               'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenants':                    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.requestLoginCode':        'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok',
+  'Mutation.verifyLoginCode':         'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
+  'Mutation.refreshSession':          'UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED',
+  'Mutation.logout':                  'false              false              false              false              false              false              false              false              false              false              false              false              false',
+  'Mutation.updateProfile':           'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.addContact':              'BAD_USER_INPUT     ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendInvite':              'CONFLICT           CONFLICT           CONFLICT           CONFLICT           CONFLICT           CONFLICT           CONFLICT           ok                 CONFLICT           UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.removeContact':           'false              true               true               false              false              true               true               false              false              UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.blockUser':               'BAD_USER_INPUT     true               true               true               true               true               true               NOT_FOUND          true               UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.unblockUser':             'false              false              false              false              false              false              true               false              false              UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.openDirectConversation':  'BAD_USER_INPUT     ok                 ok                 ok                 ok                 BLOCKED            BLOCKED            NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.acceptMessageRequest':    'ok                 NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.declineMessageRequest':   'ok                 NOT_FOUND          BAD_USER_INPUT     NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createGroup':             'ok                 ok                 ok                 ok                 ok                 BLOCKED            BLOCKED            NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createChannel':           'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.joinChannel':             'ok                 ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.addMembers':              'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.removeMember':            'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.setMemberRole':           'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.updateConversation':      'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.leaveConversation':       'LAST_OWNER         NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendMessage':             'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendMessage (DM)':        'ok                 ok                 ok                 NOT_FOUND          NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.editMessage':             'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.deleteMessage':           'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.addReaction':             'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.removeReaction':          'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.markRead':                'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.markDelivered':           'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.setTyping':               'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createUpload':            'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.finalizeUpload':          'BAD_USER_INPUT     NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createTenant':            'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.rotateTenantSecret':      'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.updateTenantSettings':    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Query.iceServers':                 'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.activeCalls':                'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.startCall':               'FORBIDDEN          NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.answerCall':              'FORBIDDEN          CONFLICT           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendCallCandidates':      'CONFLICT           CONFLICT           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.renegotiateCall':         'CONFLICT           CONFLICT           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.rejectCall':              'FORBIDDEN          CONFLICT           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.hangUpCall':              'CONFLICT           CONFLICT           NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Subscription.chatEvents':          'replay             ResyncRequired     ResyncRequired     replay             replay             ResyncRequired     ResyncRequired     ResyncRequired     ResyncRequired     closed-4403        closed-4403        closed-4403        closed-4403',
+  'Query.myTenantAccess':             'norole             norole             norole             norole             norole             norole             norole             norole             ADMIN              UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenantRoles':                'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenantRoleGrants':           'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.setTenantRole':           'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.grantTenantRole':         'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.deleteMessage (channel)': 'ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.sanctions':                  'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.suspendUser':             'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.banUser':                 'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.liftSanction':            'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.banTenantUser':           'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.liftTenantUserSanction':  'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Query.auditLog':                   'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.reportReasons':              'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.myReports':                  'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.reportQueue':                'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.report':                  'BAD_USER_INPUT     ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.actOnReports':            'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
 };
 
 const expectedRow = (key: string): Record<Relation, string> => {
@@ -161,6 +178,9 @@ interface Fixture {
   blocker: Session;
   neutral: Session;
   foreigner: Session;
+  tadmin: Session;
+  /** The owner's message in the owner's channel (tenant admins may delete it). */
+  channelMessage: string;
   expiredToken: string;
   revokedToken: string;
   group: string;
@@ -177,7 +197,7 @@ interface Fixture {
   rotateTenant: string;
 }
 
-type UserRelation = Exclude<Relation, 'tadmin' | 'operator' | 'none' | 'expired' | 'revoked'>;
+type UserRelation = Exclude<Relation, 'operator' | 'none' | 'expired' | 'revoked'>;
 
 interface Row {
   query: string;
@@ -444,6 +464,70 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($id:ID!){ hangUpCall(callId:$id){ id } }',
     vars: (f) => ({ id: f.call }),
   },
+  'Query.myTenantAccess': {
+    query: '{ myTenantAccess { role } }',
+    vars: () => ({}),
+    label: (d) => (d.myTenantAccess as { role: string | null }).role ?? 'norole',
+  },
+  'Query.tenantRoles': { query: '{ tenantRoles { userId role } }', vars: () => ({}) },
+  'Query.tenantRoleGrants': {
+    query: 'query($t:ID!){ tenantRoleGrants(tenantId:$t){ userId } }',
+    vars: () => ({ t: 'default' }),
+  },
+  'Mutation.setTenantRole': {
+    query: 'mutation($u:ID!){ setTenantRole(userId:$u, role:ADMIN){ role } }',
+    vars: (f) => ({ u: f.owner.userId }),
+  },
+  'Mutation.grantTenantRole': {
+    // Takes away a role the neutral user never had: allowed or refused, nothing changes.
+    query: 'mutation($t:ID!,$u:ID!){ grantTenantRole(tenantId:$t, userId:$u, role:null){ role } }',
+    vars: (f) => ({ t: 'default', u: f.neutral.userId }),
+  },
+  'Mutation.deleteMessage (channel)': {
+    query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }',
+    vars: (f) => ({ id: f.channelMessage }),
+  },
+  'Query.sanctions': { query: '{ sanctions { userId } }', vars: () => ({}) },
+  'Query.auditLog': {
+    query: '{ auditLog(first: 5){ edges { node { action } } } }',
+    vars: () => ({}),
+  },
+  // Sanctions name the neutral user (no other row depends on them); the fixture lifts them after.
+  'Mutation.suspendUser': {
+    query: 'mutation($u:ID!,$t:DateTime!){ suspendUser(userId:$u, until:$t){ kind } }',
+    vars: (f) => ({ u: f.neutral.userId, t: new Date(Date.now() + 600_000).toISOString() }),
+    mutates: true,
+  },
+  'Mutation.banUser': {
+    query: 'mutation($u:ID!){ banUser(userId:$u){ removedMessages } }',
+    vars: (f) => ({ u: f.neutral.userId }),
+    mutates: true,
+  },
+  'Mutation.liftSanction': {
+    query: 'mutation($u:ID!){ liftSanction(userId:$u) }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
+  'Mutation.banTenantUser': {
+    query: 'mutation($u:ID!){ banTenantUser(tenantId:"default", userId:$u){ removedMessages } }',
+    vars: (f) => ({ u: f.neutral.userId }),
+    mutates: true,
+  },
+  'Mutation.liftTenantUserSanction': {
+    query: 'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
+  'Query.reportReasons': { query: '{ reportReasons }', vars: () => ({}) },
+  'Query.myReports': { query: '{ myReports { id } }', vars: () => ({}) },
+  'Query.reportQueue': { query: '{ reportQueue { targetUserId } }', vars: () => ({}) },
+  'Mutation.report': {
+    query: 'mutation($u:ID!){ report(input:{userId:$u, reason:"spam"}){ id } }',
+    vars: (f) => ({ u: f.owner.userId }),
+  },
+  // Acting on reports about the neutral user, whom nobody reported: nothing to act on, for anyone.
+  'Mutation.actOnReports': {
+    query: 'mutation($u:ID!){ actOnReports(input:{userId:$u, action:DISMISS}){ id } }',
+    vars: (f) => ({ u: f.neutral.userId }),
+  },
 };
 
 const CHAT_EVENTS =
@@ -502,6 +586,15 @@ describe('authorization matrix: every operation × every relation', () => {
       admin,
     );
     const foreigner = await appUser(api, 'Foreigner', foreignSecret, 'matrix-acme');
+    const tadmin = await app('Tenant Admin');
+    const granted = await gql(
+      api,
+      'mutation($u:ID!){ grantTenantRole(tenantId:"default", userId:$u, role:ADMIN){ role } }',
+      { u: tadmin.userId },
+      undefined,
+      admin,
+    );
+    expect(granted.data).toEqual({ grantTenantRole: { role: 'ADMIN' } });
 
     const second = await logIn(api, owner.phone);
     await ok(api, 'mutation($r:String!){ logout(refreshToken:$r) }', { r: second.refreshToken });
@@ -553,6 +646,7 @@ describe('authorization matrix: every operation × every relation', () => {
     const message = await send(owner, group, `${WORD} hello group`);
     const editable = await send(owner, group, 'this one will be edited');
     const doomed = await send(owner, group, 'this one will be deleted');
+    const channelMessage = await send(owner, channel, 'a message in the channel');
     const upload = (
       await ok(
         api,
@@ -632,6 +726,8 @@ describe('authorization matrix: every operation × every relation', () => {
       blocker,
       neutral,
       foreigner,
+      tadmin,
+      channelMessage,
       expiredToken,
       revokedToken: second.accessToken,
       group,
@@ -665,6 +761,7 @@ describe('authorization matrix: every operation × every relation', () => {
       blocked: f.blocked,
       blocker: f.blocker,
       tenant: f.foreigner,
+      tadmin: f.tadmin,
     })[r as UserRelation] ?? null;
   const tokenOf = (r: Relation): string | undefined =>
     r === 'expired' ? f.expiredToken : r === 'revoked' ? f.revokedToken : callerOf(r)?.accessToken;
@@ -679,6 +776,14 @@ describe('authorization matrix: every operation × every relation', () => {
 
   /** Puts the relations back as the fixture defines them, after a row that changed them. */
   async function restore(): Promise<void> {
+    const lifted = await gql(
+      api,
+      'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
+      { u: f.neutral.userId },
+      undefined,
+      admin,
+    );
+    expect(lifted.errors).toBeUndefined();
     const o = f.owner;
     const everyone = [
       f.contact,
@@ -689,6 +794,7 @@ describe('authorization matrix: every operation × every relation', () => {
       f.blocked,
       f.blocker,
       f.neutral,
+      f.tadmin,
     ];
     const ownerContacts = new Set([f.contact.userId, f.blocked.userId]);
     const hasOwner = new Set([
@@ -866,26 +972,27 @@ describe('authorization matrix: every operation × every relation', () => {
     }
   });
 
-  it('has no tenant-level role (the "tadmin" column is n/a); a new role must be decided here', () => {
-    const roles = schema.getType('MemberRole');
-    expect(
-      isEnumType(roles)
-        ? roles
+  it('knows every role of the schema: a new conversation or tenant role must be decided here', () => {
+    const values = (name: string) => {
+      const type = schema.getType(name);
+      return isEnumType(type)
+        ? type
             .getValues()
             .map((v) => v.name)
             .sort()
-        : [],
-    ).toEqual(['ADMIN', 'MEMBER', 'OWNER']);
+        : [];
+    };
+    expect(values('MemberRole')).toEqual(['ADMIN', 'MEMBER', 'MODERATOR', 'OWNER']);
+    expect(values('TenantRole')).toEqual(['ADMIN', 'OWNER']);
     const user = schema.getType('User') as GraphQLObjectType;
     expect(
       Object.keys(user.getFields()).filter((name) => /role|admin|permission/i.test(name)),
     ).toEqual([]);
-    for (const key of Object.keys(MATRIX)) expect(expectedRow(key).tadmin).toBe('n/a');
+    for (const key of Object.keys(MATRIX)) expect(expectedRow(key).tadmin).not.toBe('n/a');
   });
 
   it('answers every cell as the matrix says', async () => {
     const cell = async (key: string, relation: Relation): Promise<string> => {
-      if (relation === 'tadmin') return 'n/a';
       if (key === 'Subscription.chatEvents')
         return subscribeOutcome(
           relation === 'operator' || relation === 'none' ? undefined : tokenOf(relation),
@@ -941,12 +1048,21 @@ describe('authorization matrix: every operation × every relation', () => {
       'blocked',
       'blocker',
       'tenant',
+      'tadmin',
     ] as const;
     const differences: string[] = [];
     let compared = 0;
     for (const relation of users) {
       let client: Client | null = null;
       let used = 0;
+      // Each relation's sockets come from an address of their own, as its HTTP cells do, so the
+      // per-address operator budget (every operator row is tried with a user token) never decides a cell.
+      const address = nextAddress()['x-forwarded-for'];
+      class ForwardedWebSocket extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { 'x-forwarded-for': address } });
+        }
+      }
       for (const key of Object.keys(MATRIX)) {
         const row = ROWS[key];
         if (!row || row.mutates || !actual.has(key)) continue;
@@ -955,7 +1071,7 @@ describe('authorization matrix: every operation × every relation', () => {
           await client?.dispose();
           client = createClient({
             url: api.wsUrl,
-            webSocketImpl: WebSocket,
+            webSocketImpl: ForwardedWebSocket,
             connectionParams: { authorization: `Bearer ${tokenOf(relation)}` },
             retryAttempts: 0,
             lazy: false,

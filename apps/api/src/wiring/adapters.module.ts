@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import {
   AttachmentRepository,
   CallRepository,
+  TenantRoleRepository,
+  SanctionRepository,
+  AuditLogRepository,
+  ReportRepository,
   BlockRepository,
   ContactRepository,
   ContentSniffer,
@@ -94,6 +98,10 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(CallRepository, (s) => s.calls),
   sqliteRepository(NotificationRepository, (s) => s.notifications),
+  sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
+  sqliteRepository(SanctionRepository, (s) => s.sanctions),
+  sqliteRepository(AuditLogRepository, (s) => s.auditLog),
+  sqliteRepository(ReportRepository, (s) => s.reports),
 ];
 
 /** Readiness of each dependency, for /readyz. */

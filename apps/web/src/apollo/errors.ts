@@ -104,6 +104,10 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
       return 'Make someone else an owner first.';
     case 'NOT_A_MEMBER':
       return 'You are no longer a member of this conversation.';
+    case 'ACCOUNT_SUSPENDED':
+      return 'Your account is suspended by the administrators of this community.';
+    case 'ACCOUNT_BANNED':
+      return 'Your account is banned from this community.';
     case 'SMS_DELIVERY_FAILED':
       return 'We could not send the code. Try again in a moment.';
     case 'UNAVAILABLE':

@@ -13,7 +13,12 @@ export type Route =
     }
   | { view: 'contacts' }
   | { view: 'settings' }
+  | { view: 'admin'; tab: AdminTab }
   | { view: 'new'; tab?: 'direct' | 'group' | 'channels' };
+
+/** The sections of the community administration area. */
+export type AdminTab = 'reports' | 'users' | 'audit';
+const ADMIN_TABS: readonly AdminTab[] = ['reports', 'users', 'audit'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -37,6 +42,11 @@ export function parseRoute(hash: string): Route {
       return { view: 'contacts' };
     case 'settings':
       return { view: 'settings' };
+    case 'admin':
+      return {
+        view: 'admin',
+        tab: ADMIN_TABS.includes(parts[1] as AdminTab) ? (parts[1] as AdminTab) : 'reports',
+      };
     case 'new':
       return {
         view: 'new',
@@ -61,6 +71,8 @@ export function routeHref(route: Route): string {
       return '#/contacts';
     case 'settings':
       return '#/settings';
+    case 'admin':
+      return `#/admin/${route.tab}`;
     case 'new':
       return `#/new${route.tab && route.tab !== 'direct' ? `/${route.tab}` : ''}`;
   }

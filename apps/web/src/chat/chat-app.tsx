@@ -22,6 +22,7 @@ const ContactsPage = lazyView(() =>
 const SettingsPage = lazyView(() =>
   import('../settings/settings.page').then((m) => m.SettingsPage),
 );
+const AdminPage = lazyView(() => import('../admin/admin.page').then((m) => m.AdminPage));
 const NewChatPage = lazyView(() => import('../new-chat/new-chat.page').then((m) => m.NewChatPage));
 // The conversation is a chunk of its own too, so the chat list paints first; it is fetched right
 // after that paint (see below), before anyone clicks a chat.
@@ -165,6 +166,9 @@ export function ChatApp({ userId }: { userId: string }) {
       break;
     case 'settings':
       main = <SettingsPage />;
+      break;
+    case 'admin':
+      main = <AdminPage tab={route.tab} />;
       break;
     case 'new':
       main = <NewChatPage tab={route.tab ?? 'direct'} />;

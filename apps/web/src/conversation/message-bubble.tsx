@@ -1,6 +1,7 @@
 import { FormattedBody } from '../formatting/formatted-body';
 import { TICK_LABEL, Tick } from './delivery-state';
 import { memo, useContext, useEffect, useRef, useState } from 'react';
+import { ReportMessageButton } from '../admin/report-message-button';
 import { useMutation } from '@apollo/client';
 import {
   AddReactionDocument,
@@ -196,6 +197,7 @@ export const MessageBubble = memo(function MessageBubble({
               >
                 <Icon name="reply" size={16} />
               </button>
+              {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
                   <button

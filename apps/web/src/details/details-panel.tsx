@@ -2,6 +2,7 @@
 // and the admin actions the server allows (add, remove, promote); leave.
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
+import { ModeratorToggle } from '../admin/moderator-toggle';
 import {
   AddContactDocument,
   AddMembersDocument,
@@ -28,7 +29,12 @@ import { DescriptionForm } from './description-form';
 import { setBlockedFlag } from '../realtime/cache-writes';
 import { ConversationNotifications } from '../notifications/conversation-notifications';
 
-const ROLE_LABEL: Record<MemberRole, string> = { OWNER: 'Owner', ADMIN: 'Admin', MEMBER: 'Member' };
+const ROLE_LABEL: Record<MemberRole, string> = {
+  OWNER: 'Owner',
+  ADMIN: 'Admin',
+  MODERATOR: 'Moderator',
+  MEMBER: 'Member',
+};
 
 export function DetailsPanel({
   conversation: c,
@@ -384,6 +390,14 @@ function Members({
                   >
                     {m.role === 'ADMIN' ? 'Make member' : 'Make admin'}
                   </button>
+                  {c.myRole === 'OWNER' && (
+                    <ModeratorToggle
+                      conversationId={c.id}
+                      userId={m.user.id}
+                      role={m.role}
+                      onError={fail}
+                    />
+                  )}
                   <button
                     type="button"
                     className="icon-button icon-button--small"

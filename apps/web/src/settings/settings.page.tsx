@@ -13,6 +13,7 @@ import { Avatar } from '../ui/avatar';
 import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
 import { NotificationSettingsSection } from '../notifications/notification-settings-section';
+import { AdminEntry } from '../admin/admin-entry';
 
 const PRIVACY: { value: PresencePrivacy; label: string; hint: string }[] = [
   { value: 'EVERYONE', label: 'Everyone', hint: 'Anyone you chat with sees when you are online.' },
@@ -119,6 +120,7 @@ export function SettingsPage() {
           Save profile
         </button>
       </form>
+      <AdminEntry />
       <fieldset className="stack card">
         <legend className="section-title">Who can see when I am online</legend>
         {PRIVACY.map((p) => (

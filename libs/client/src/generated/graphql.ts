@@ -18,6 +18,17 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+export type ActOnReportsInput = {
+  action: ReportAction;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** BAN: also remove all their messages. */
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  /** End of the suspension (SUSPEND). */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The reported user whose open reports are acted on. */
+  userId: Scalars['ID']['input'];
+};
+
 export type Attachment = {
   __typename?: 'Attachment';
   /** Seconds, for audio and video when known. */
@@ -53,12 +64,75 @@ export type AttachmentStatus =
   | 'PENDING'
   | 'READY';
 
+/** What an administrative or moderation action did. */
+export type AuditAction =
+  | 'MEMBER_REMOVED'
+  | 'MEMBER_ROLE_CHANGED'
+  | 'MESSAGES_REMOVED'
+  | 'MESSAGE_DELETED'
+  | 'SANCTION_LIFTED'
+  | 'TENANT_ROLE_CHANGED'
+  | 'USER_BANNED'
+  | 'USER_SUSPENDED';
+
+/** One fact about an action, e.g. role: ADMIN, count: 12. */
+export type AuditDetail = {
+  __typename?: 'AuditDetail';
+  key: Scalars['String']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: AuditAction;
+  actor?: Maybe<User>;
+  /** Who acted; null when an operator did. */
+  actorId?: Maybe<Scalars['ID']['output']>;
+  at: Scalars['DateTime']['output'];
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  details: Array<AuditDetail>;
+  id: Scalars['ID']['output'];
+  messageId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  target?: Maybe<User>;
+  targetUserId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditLogFilter = {
+  action?: InputMaybe<AuditAction>;
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Entries before this time. */
+  before?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Entries at or after this time. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  targetUserId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   accessToken: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
   refreshToken: Scalars['String']['output'];
   user: User;
+};
+
+export type BanPayload = {
+  __typename?: 'BanPayload';
+  /** How many of their messages were removed. */
+  removedMessages: Scalars['Int']['output'];
+  sanction: UserSanction;
 };
 
 export type ChatEvent = ConversationChanged | MembershipChanged | MessageAdded | MessageUpdated | PresenceChanged | ReadReceipt | ResyncRequired | TypingChanged;
@@ -179,16 +253,6 @@ export type ConversationNoticeConnection = {
   notices: Array<ConversationNotice>;
 };
 
-/** My notification override for one conversation. */
-export type ConversationNotificationSettings = {
-  __typename?: 'ConversationNotificationSettings';
-  conversationId: Scalars['ID']['output'];
-  /** Null: my default for the kind of conversation. */
-  level?: Maybe<NotifyLevel>;
-  /** Muted (no notifications, no badge) until then; null: not muted. */
-  mutedUntil?: Maybe<Scalars['DateTime']['output']>;
-};
-
 export type CreateChannelInput = {
   /** What the channel is about (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -245,9 +309,11 @@ export type MemberEdge = {
   node: Member;
 };
 
+/** MODERATOR (appointed by owners) deletes anyone's message; ADMIN also manages members. */
 export type MemberRole =
   | 'ADMIN'
   | 'MEMBER'
+  | 'MODERATOR'
   | 'OWNER';
 
 export type MembershipChange =
@@ -328,10 +394,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Consents to the other member of a direct conversation: adds them to my contacts (they may then see my phone number). */
   acceptMessageRequest: Conversation;
+  /** Acts on the open reports about one user; returns the reports it resolved. */
+  actOnReports: Array<Report>;
   /** Adds a user of your tenant by phone number. */
   addContact: Contact;
   addMembers: Conversation;
   addReaction: Message;
+  /** Operators only: bans a user of the tenant (also an owner); with removeMessages, removes every message they sent. */
+  banTenantUser: BanPayload;
+  /** Tenant owners and admins: bans the user until lifted; with removeMessages, also removes every message they sent (delete events reach everyone). */
+  banUser: BanPayload;
   blockUser: Scalars['Boolean']['output'];
   /** Public, joinable by any member of the tenant. */
   createChannel: Conversation;
@@ -347,8 +419,14 @@ export type Mutation = {
   editMessage: Message;
   /** Checks the uploaded bytes (size, real type, policy) and makes the attachment READY to send; a refused file is deleted. */
   finalizeUpload: Attachment;
+  /** Operators only: grants a user of the tenant OWNER or ADMIN, or takes the role away (role null; returns null). An owner also owns the tenant's general channel. */
+  grantTenantRole?: Maybe<TenantRoleGrant>;
   joinChannel: Conversation;
   leaveConversation: Scalars['Boolean']['output'];
+  /** Tenant owners and admins: lifts a user's suspension or ban (false when none). */
+  liftSanction: Scalars['Boolean']['output'];
+  /** Operators only: lifts a tenant user's suspension or ban (false when none). */
+  liftTenantUserSanction: Scalars['Boolean']['output'];
   logout: Scalars['Boolean']['output'];
   /** Acknowledges receipt of everything up to seq on this device. */
   markDelivered: Scalars['Boolean']['output'];
@@ -358,34 +436,27 @@ export type Mutation = {
   openDirectConversation: Conversation;
   /** Rotates the refresh token; reusing an old one revokes the session. */
   refreshSession: AuthPayload;
-  /** Registers a native app’s pushkey, delivered through the server’s push gateway (FORBIDDEN when none is configured). */
-  registerGatewayDevice: PushDevice;
-  /** Registers this device’s push subscription (again after the browser renews it: the same endpoint updates the device). */
-  registerPushDevice: PushDevice;
   removeContact: Scalars['Boolean']['output'];
   removeMember: Conversation;
   removeReaction: Message;
+  /** Reports a message you can see, or a user. */
+  report: Report;
   /** Always answers the same way, whether or not the number is registered. */
   requestLoginCode: RequestLoginCodePayload;
   /** Operators only: issues a new app-token signing secret. */
   rotateTenantSecret: TenantSecretPayload;
   /** Idempotent on (caller, clientMessageId): a retry returns the first result. */
   sendMessage: Message;
-  /** Sends a test notification to one of my devices (or all, without deviceId); returns how many were queued. */
-  sendTestNotification: Scalars['Int']['output'];
-  /** Sets the level and mute of one conversation (both null: back to my defaults). */
-  setConversationNotifications: ConversationNotificationSettings;
   setMemberRole: Conversation;
+  /** Tenant owners: grants OWNER or ADMIN, or takes the role away (role null; returns null). The last owner cannot step down (LAST_OWNER). */
+  setTenantRole?: Maybe<TenantRoleGrant>;
   setTyping: Scalars['Boolean']['output'];
+  /** Tenant owners and admins: keeps the user out until the given time (at most a year); their sessions end and sockets close at once. */
+  suspendUser: UserSanction;
   unblockUser: Scalars['Boolean']['output'];
-  /** Stops pushes to one of my devices. */
-  unregisterPushDevice: Scalars['Boolean']['output'];
   /** Title (admins), and my own mute, pin and archive settings. */
   updateConversation: Conversation;
-  updateNotificationSettings: NotificationSettings;
   updateProfile: User;
-  /** Operators only: whether push notifications of the tenant leave message text out (they then say only who wrote where). Returns the new value. */
-  updateTenantNotificationOptions: Scalars['Boolean']['output'];
   /** Operators only: changes a tenant's settings (phone sign-up on or off). */
   updateTenantSettings: Tenant;
   /** Signs up (name required the first time) or logs in. */
@@ -395,6 +466,11 @@ export type Mutation = {
 
 export type MutationAcceptMessageRequestArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationActOnReportsArgs = {
+  input: ActOnReportsInput;
 };
 
 
@@ -412,6 +488,21 @@ export type MutationAddMembersArgs = {
 export type MutationAddReactionArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
+};
+
+
+export type MutationBanTenantUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  tenantId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationBanUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -463,6 +554,13 @@ export type MutationFinalizeUploadArgs = {
 };
 
 
+export type MutationGrantTenantRoleArgs = {
+  role?: InputMaybe<TenantRole>;
+  tenantId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationJoinChannelArgs = {
   conversationId: Scalars['ID']['input'];
 };
@@ -470,6 +568,17 @@ export type MutationJoinChannelArgs = {
 
 export type MutationLeaveConversationArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationLiftSanctionArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationLiftTenantUserSanctionArgs = {
+  tenantId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -500,16 +609,6 @@ export type MutationRefreshSessionArgs = {
 };
 
 
-export type MutationRegisterGatewayDeviceArgs = {
-  input: RegisterGatewayDeviceInput;
-};
-
-
-export type MutationRegisterPushDeviceArgs = {
-  input: RegisterPushDeviceInput;
-};
-
-
 export type MutationRemoveContactArgs = {
   userId: Scalars['ID']['input'];
 };
@@ -524,6 +623,11 @@ export type MutationRemoveMemberArgs = {
 export type MutationRemoveReactionArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
+};
+
+
+export type MutationReportArgs = {
+  input: ReportInput;
 };
 
 
@@ -543,19 +647,15 @@ export type MutationSendMessageArgs = {
 };
 
 
-export type MutationSendTestNotificationArgs = {
-  deviceId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type MutationSetConversationNotificationsArgs = {
-  input: SetConversationNotificationsInput;
-};
-
-
 export type MutationSetMemberRoleArgs = {
   conversationId: Scalars['ID']['input'];
   role: MemberRole;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetTenantRoleArgs = {
+  role?: InputMaybe<TenantRole>;
   userId: Scalars['ID']['input'];
 };
 
@@ -566,13 +666,15 @@ export type MutationSetTypingArgs = {
 };
 
 
-export type MutationUnblockUserArgs = {
+export type MutationSuspendUserArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  until: Scalars['DateTime']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
-export type MutationUnregisterPushDeviceArgs = {
-  id: Scalars['ID']['input'];
+export type MutationUnblockUserArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -581,19 +683,8 @@ export type MutationUpdateConversationArgs = {
 };
 
 
-export type MutationUpdateNotificationSettingsArgs = {
-  input: UpdateNotificationSettingsInput;
-};
-
-
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
-};
-
-
-export type MutationUpdateTenantNotificationOptionsArgs = {
-  id: Scalars['ID']['input'];
-  omitMessageText: Scalars['Boolean']['input'];
 };
 
 
@@ -621,38 +712,6 @@ export type NoticeKind =
   | 'MEMBER_REMOVED'
   | 'ROLE_CHANGED'
   | 'TITLE_CHANGED';
-
-/** My notification defaults. */
-export type NotificationSettings = {
-  __typename?: 'NotificationSettings';
-  delaySeconds: Scalars['Int']['output'];
-  levels: NotifyLevels;
-  /** Notify only if a message is still unread after delaySeconds and I was not active on another device meanwhile. */
-  onlyIfUnread: Scalars['Boolean']['output'];
-  quietHours?: Maybe<QuietHours>;
-  /** IANA time zone of the quiet hours. */
-  timeZone: Scalars['String']['output'];
-};
-
-/** What notifies: every message, only mentions of me (and @all), or nothing. */
-export type NotifyLevel =
-  | 'ALL'
-  | 'MENTIONS'
-  | 'NONE';
-
-/** My default level per kind of conversation. */
-export type NotifyLevels = {
-  __typename?: 'NotifyLevels';
-  channel: NotifyLevel;
-  direct: NotifyLevel;
-  group: NotifyLevel;
-};
-
-export type NotifyLevelsInput = {
-  channel?: InputMaybe<NotifyLevel>;
-  direct?: InputMaybe<NotifyLevel>;
-  group?: InputMaybe<NotifyLevel>;
-};
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -684,22 +743,10 @@ export type PresenceStatus =
   | 'OFFLINE'
   | 'ONLINE';
 
-/** A browser or app of mine that receives push notifications. */
-export type PushDevice = {
-  __typename?: 'PushDevice';
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  /** WEB_PUSH (a browser) or GATEWAY (a native app through the push gateway). */
-  kind: Scalars['String']['output'];
-  label: Scalars['String']['output'];
-  /** When a push last reached the service. */
-  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
-  /** How the device is reached: the push service origin (Web Push) or `gateway:<appId>`. */
-  pushService: Scalars['String']['output'];
-};
-
 export type Query = {
   __typename?: 'Query';
+  /** Tenant owners and admins: every administrative and moderation action, newest first. */
+  auditLog: AuditEntryConnection;
   blockedUsers: Array<User>;
   /** Public channels of your tenant. */
   channels: ConversationConnection;
@@ -707,26 +754,39 @@ export type Query = {
   conversation?: Maybe<Conversation>;
   /** The timeline's lines (membership, role, title and setting changes) after a seq, oldest first; a client shows them between the messages of the same seq range. */
   conversationNotices: ConversationNoticeConnection;
-  /** My notification override for a conversation I am a member of. */
-  conversationNotificationSettings: ConversationNotificationSettings;
   /** Most recent activity first. */
   conversations: ConversationConnection;
   me: User;
   /** By seq: last/before pages back from the latest, first/after forward. */
   messages: MessageConnection;
-  /** My devices that receive push notifications. */
-  myPushDevices: Array<PushDevice>;
-  /** My notification defaults. */
-  notificationSettings: NotificationSettings;
+  /** Your reports and what became of them. */
+  myReports: Array<Report>;
+  /** Your own role in your tenant. */
+  myTenantAccess: TenantAccess;
+  /** Open reports you may act on (all of them for tenant owners and admins; those in conversations you moderate otherwise), grouped by reported user. */
+  reportQueue: Array<ReportGroup>;
+  /** The reasons a report may give (REPORT_REASONS). */
+  reportReasons: Array<Scalars['String']['output']>;
+  /** Tenant owners and admins: current suspensions and bans, most recent first (at most 100). */
+  sanctions: Array<UserSanction>;
   /** Full-text search in your conversations, best match first. */
   searchMessages: MessageConnection;
+  /** Operators only: who holds which role in a tenant. */
+  tenantRoleGrants: Array<TenantRoleGrant>;
+  /** Tenant owners and admins: who holds which role in the tenant. */
+  tenantRoles: Array<TenantRoleGrant>;
   /** Operators only: requires the x-admin-token header. */
   tenants: Array<Tenant>;
   /** Upload limits and your usage: largest file, quotas, attachments per message. */
   uploadLimits: UploadLimits;
   user?: Maybe<User>;
-  /** The VAPID public key to subscribe with (PushManager.subscribe applicationServerKey); null when Web Push is not configured. */
-  vapidPublicKey?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -755,11 +815,6 @@ export type QueryConversationNoticesArgs = {
 };
 
 
-export type QueryConversationNotificationSettingsArgs = {
-  conversationId: Scalars['ID']['input'];
-};
-
-
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -783,20 +838,13 @@ export type QuerySearchMessagesArgs = {
 };
 
 
+export type QueryTenantRoleGrantsArgs = {
+  tenantId: Scalars['ID']['input'];
+};
+
+
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
-};
-
-/** Do-not-disturb hours in my time zone, minutes since midnight; may wrap past midnight. */
-export type QuietHours = {
-  __typename?: 'QuietHours';
-  endMinute: Scalars['Int']['output'];
-  startMinute: Scalars['Int']['output'];
-};
-
-export type QuietHoursInput = {
-  endMinute: Scalars['Int']['input'];
-  startMinute: Scalars['Int']['input'];
 };
 
 export type ReactionSummary = {
@@ -813,24 +861,59 @@ export type ReadReceipt = {
   userId: Scalars['ID']['output'];
 };
 
-/** A native app install: the app id the push gateway knows and its pushkey. */
-export type RegisterGatewayDeviceInput = {
-  appId: Scalars['String']['input'];
-  label?: InputMaybe<Scalars['String']['input']>;
-  /** The APNs/FCM token (or what the gateway expects for the app). */
-  pushkey: Scalars['String']['input'];
+export type Report = {
+  __typename?: 'Report';
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The reported message (a report shares it with the moderators who see the report). */
+  message?: Maybe<Message>;
+  messageId?: Maybe<Scalars['ID']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  outcome?: Maybe<ReportOutcome>;
+  reason: Scalars['String']['output'];
+  reporter?: Maybe<User>;
+  reporterId: Scalars['ID']['output'];
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: ReportStatus;
+  targetUserId: Scalars['ID']['output'];
 };
 
-/** A PushSubscription of this browser (subscription.toJSON()): endpoint and keys. */
-export type RegisterPushDeviceInput = {
-  /** keys.auth (base64url). */
-  auth: Scalars['String']['input'];
-  endpoint: Scalars['String']['input'];
-  /** A name I recognise, up to 64 characters. */
-  label?: InputMaybe<Scalars['String']['input']>;
-  /** keys.p256dh (base64url). */
-  p256dh: Scalars['String']['input'];
+/** DISMISS the reports; DELETE the reported messages; SUSPEND or BAN the reported user (tenant owners and admins). */
+export type ReportAction =
+  | 'BAN'
+  | 'DELETE'
+  | 'DISMISS'
+  | 'SUSPEND';
+
+/** The open reports about one user. */
+export type ReportGroup = {
+  __typename?: 'ReportGroup';
+  reports: Array<Report>;
+  target?: Maybe<User>;
+  targetUserId: Scalars['ID']['output'];
 };
+
+export type ReportInput = {
+  /** The message reported (or give userId). */
+  messageId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** One of reportReasons. */
+  reason: Scalars['String']['input'];
+  /** The user reported (or give messageId). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What was done about a report; its reporter sees this. */
+export type ReportOutcome =
+  | 'DISMISSED'
+  | 'MESSAGE_DELETED'
+  | 'USER_BANNED'
+  | 'USER_SUSPENDED';
+
+export type ReportStatus =
+  | 'OPEN'
+  | 'RESOLVED';
 
 export type RequestLoginCodePayload = {
   __typename?: 'RequestLoginCodePayload';
@@ -847,6 +930,11 @@ export type ResyncRequired = {
   reason: Scalars['String']['output'];
 };
 
+/** SUSPENDED until a time; BANNED until lifted. */
+export type SanctionKind =
+  | 'BANNED'
+  | 'SUSPENDED';
+
 export type SendMessageInput = {
   /** Finalized uploads of yours to this conversation, in display order; each goes with one message only. With attachments the body (caption) may be empty. */
   attachmentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -856,14 +944,6 @@ export type SendMessageInput = {
   clientMessageId: Scalars['String']['input'];
   conversationId: Scalars['ID']['input'];
   replyToId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-export type SetConversationNotificationsInput = {
-  conversationId: Scalars['ID']['input'];
-  /** Null: my default. */
-  level?: InputMaybe<NotifyLevel>;
-  /** Null: not muted. */
-  mutedUntil?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type Subscription = {
@@ -884,6 +964,30 @@ export type Tenant = {
   name: Scalars['String']['output'];
   /** Whether new users may sign up with a phone number (off: app-issued tokens only; existing phone users still sign in). */
   phoneSignUp: Scalars['Boolean']['output'];
+};
+
+/** The caller's own role in their tenant. */
+export type TenantAccess = {
+  __typename?: 'TenantAccess';
+  /** Named permissions the role gives: tenant.roles.read, tenant.admins.manage, tenant.owners.manage, channels.moderate. */
+  permissions: Array<Scalars['String']['output']>;
+  role?: Maybe<TenantRole>;
+};
+
+/** A role in the tenant: OWNER manages owners and admins; both moderate every public channel. */
+export type TenantRole =
+  | 'ADMIN'
+  | 'OWNER';
+
+export type TenantRoleGrant = {
+  __typename?: 'TenantRoleGrant';
+  grantedAt: Scalars['DateTime']['output'];
+  /** Who granted it; null when an operator did. */
+  grantedBy?: Maybe<Scalars['ID']['output']>;
+  role: TenantRole;
+  /** Null when the user no longer exists, and for operators. */
+  user?: Maybe<User>;
+  userId: Scalars['ID']['output'];
 };
 
 export type TenantSecretPayload = {
@@ -913,18 +1017,6 @@ export type UpdateConversationInput = {
   pinned?: InputMaybe<Scalars['Boolean']['input']>;
   /** Admins. A channel name taken by another channel is refused with CONFLICT. */
   title?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** Fields left out keep their value. */
-export type UpdateNotificationSettingsInput = {
-  /** True removes the quiet hours. */
-  clearQuietHours?: InputMaybe<Scalars['Boolean']['input']>;
-  /** 0–3600. */
-  delaySeconds?: InputMaybe<Scalars['Int']['input']>;
-  levels?: InputMaybe<NotifyLevelsInput>;
-  onlyIfUnread?: InputMaybe<Scalars['Boolean']['input']>;
-  quietHours?: InputMaybe<QuietHoursInput>;
-  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateProfileInput = {
@@ -982,6 +1074,21 @@ export type User = {
   presencePrivacy?: Maybe<PresencePrivacy>;
   statusEmoji?: Maybe<Scalars['String']['output']>;
   statusText?: Maybe<Scalars['String']['output']>;
+};
+
+/** A user's current suspension or ban. */
+export type UserSanction = {
+  __typename?: 'UserSanction';
+  at: Scalars['DateTime']['output'];
+  /** Who imposed it; null when an operator did. */
+  by?: Maybe<Scalars['ID']['output']>;
+  kind: SanctionKind;
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When a suspension ends; null for a ban. */
+  until?: Maybe<Scalars['DateTime']['output']>;
+  /** Null for operators. */
+  user?: Maybe<User>;
+  userId: Scalars['ID']['output'];
 };
 
 export type AttachmentFieldsFragment = { __typename: 'Attachment', id: string, kind: AttachmentKind, status: AttachmentStatus, name: string, size: number, type: string, width?: number | null, height?: number | null, duration?: number | null, placeholder?: string | null, url?: string | null, thumbnailUrl?: string | null };
@@ -1329,56 +1436,91 @@ export type ConversationNoticesQueryVariables = Exact<{
 
 export type ConversationNoticesQuery = { __typename?: 'Query', conversationNotices: { __typename: 'ConversationNoticeConnection', hasNextPage: boolean, notices: Array<{ __typename: 'ConversationNotice', id: string, conversationId: string, seq: number, at: string, kind: NoticeKind, role?: MemberRole | null, title?: string | null, historyVisibility?: HistoryVisibility | null, description?: string | null, actor?: { __typename: 'User', id: string, name: string } | null, member?: { __typename: 'User', id: string, name: string } | null }> } };
 
-export type PushDeviceFieldsFragment = { __typename: 'PushDevice', id: string, kind: string, label: string, pushService: string, createdAt: string, lastSuccessAt?: string | null };
-
-export type NotificationSettingsFieldsFragment = { __typename: 'NotificationSettings', timeZone: string, onlyIfUnread: boolean, delaySeconds: number, levels: { __typename: 'NotifyLevels', direct: NotifyLevel, group: NotifyLevel, channel: NotifyLevel }, quietHours?: { __typename: 'QuietHours', startMinute: number, endMinute: number } | null };
-
-export type NotificationSetupQueryVariables = Exact<{ [key: string]: never; }>;
+export type MyTenantAccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NotificationSetupQuery = { __typename?: 'Query', vapidPublicKey?: string | null, myPushDevices: Array<{ __typename: 'PushDevice', id: string, kind: string, label: string, pushService: string, createdAt: string, lastSuccessAt?: string | null }>, notificationSettings: { __typename: 'NotificationSettings', timeZone: string, onlyIfUnread: boolean, delaySeconds: number, levels: { __typename: 'NotifyLevels', direct: NotifyLevel, group: NotifyLevel, channel: NotifyLevel }, quietHours?: { __typename: 'QuietHours', startMinute: number, endMinute: number } | null } };
+export type MyTenantAccessQuery = { __typename?: 'Query', myTenantAccess: { __typename: 'TenantAccess', role?: TenantRole | null, permissions: Array<string> } };
 
-export type RegisterPushDeviceMutationVariables = Exact<{
-  input: RegisterPushDeviceInput;
+export type TenantRolesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TenantRolesQuery = { __typename?: 'Query', tenantRoles: Array<{ __typename: 'TenantRoleGrant', userId: string, role: TenantRole, grantedBy?: string | null, grantedAt: string, user?: { __typename: 'User', id: string, name: string, avatarUrl?: string | null } | null }> };
+
+export type SetTenantRoleMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+  role?: InputMaybe<TenantRole>;
 }>;
 
 
-export type RegisterPushDeviceMutation = { __typename?: 'Mutation', registerPushDevice: { __typename: 'PushDevice', id: string, kind: string, label: string, pushService: string, createdAt: string, lastSuccessAt?: string | null } };
+export type SetTenantRoleMutation = { __typename?: 'Mutation', setTenantRole?: { __typename: 'TenantRoleGrant', userId: string, role: TenantRole, grantedBy?: string | null, grantedAt: string } | null };
 
-export type UnregisterPushDeviceMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+export type SanctionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SanctionsQuery = { __typename?: 'Query', sanctions: Array<{ __typename: 'UserSanction', userId: string, kind: SanctionKind, until?: string | null, reason?: string | null, at: string, user?: { __typename: 'User', id: string, name: string } | null }> };
+
+export type SuspendUserMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+  until: Scalars['DateTime']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type UnregisterPushDeviceMutation = { __typename?: 'Mutation', unregisterPushDevice: boolean };
+export type SuspendUserMutation = { __typename?: 'Mutation', suspendUser: { __typename: 'UserSanction', userId: string, kind: SanctionKind, until?: string | null } };
 
-export type SendTestNotificationMutationVariables = Exact<{
-  deviceId?: InputMaybe<Scalars['ID']['input']>;
+export type BanUserMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  removeMessages?: InputMaybe<Scalars['Boolean']['input']>;
 }>;
 
 
-export type SendTestNotificationMutation = { __typename?: 'Mutation', sendTestNotification: number };
+export type BanUserMutation = { __typename?: 'Mutation', banUser: { __typename: 'BanPayload', removedMessages: number, sanction: { __typename: 'UserSanction', userId: string, kind: SanctionKind } } };
 
-export type UpdateNotificationSettingsMutationVariables = Exact<{
-  input: UpdateNotificationSettingsInput;
+export type LiftSanctionMutationVariables = Exact<{
+  userId: Scalars['ID']['input'];
 }>;
 
 
-export type UpdateNotificationSettingsMutation = { __typename?: 'Mutation', updateNotificationSettings: { __typename: 'NotificationSettings', timeZone: string, onlyIfUnread: boolean, delaySeconds: number, levels: { __typename: 'NotifyLevels', direct: NotifyLevel, group: NotifyLevel, channel: NotifyLevel }, quietHours?: { __typename: 'QuietHours', startMinute: number, endMinute: number } | null } };
+export type LiftSanctionMutation = { __typename?: 'Mutation', liftSanction: boolean };
 
-export type ConversationNotificationSettingsQueryVariables = Exact<{
-  conversationId: Scalars['ID']['input'];
+export type AuditLogQueryVariables = Exact<{
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ConversationNotificationSettingsQuery = { __typename?: 'Query', conversationNotificationSettings: { __typename: 'ConversationNotificationSettings', conversationId: string, level?: NotifyLevel | null, mutedUntil?: string | null } };
+export type AuditLogQuery = { __typename?: 'Query', auditLog: { __typename: 'AuditEntryConnection', edges: Array<{ __typename: 'AuditEntryEdge', cursor: string, node: { __typename: 'AuditEntry', id: string, action: AuditAction, at: string, reason?: string | null, conversationId?: string | null, messageId?: string | null, details: Array<{ __typename: 'AuditDetail', key: string, value?: string | null }>, actor?: { __typename: 'User', id: string, name: string } | null, target?: { __typename: 'User', id: string, name: string } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
 
-export type SetConversationNotificationsMutationVariables = Exact<{
-  input: SetConversationNotificationsInput;
+export type ReportReasonsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportReasonsQuery = { __typename?: 'Query', reportReasons: Array<string> };
+
+export type ReportMutationVariables = Exact<{
+  input: ReportInput;
 }>;
 
 
-export type SetConversationNotificationsMutation = { __typename?: 'Mutation', setConversationNotifications: { __typename: 'ConversationNotificationSettings', conversationId: string, level?: NotifyLevel | null, mutedUntil?: string | null } };
+export type ReportMutation = { __typename?: 'Mutation', report: { __typename: 'Report', id: string, status: ReportStatus } };
+
+export type MyReportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyReportsQuery = { __typename?: 'Query', myReports: Array<{ __typename: 'Report', id: string, reason: string, status: ReportStatus, outcome?: ReportOutcome | null, createdAt: string }> };
+
+export type ReportQueueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReportQueueQuery = { __typename?: 'Query', reportQueue: Array<{ __typename: 'ReportGroup', targetUserId: string, target?: { __typename: 'User', id: string, name: string, avatarUrl?: string | null } | null, reports: Array<{ __typename: 'Report', id: string, reason: string, note?: string | null, createdAt: string, conversationId?: string | null, reporter?: { __typename: 'User', id: string, name: string } | null, message?: { __typename: 'Message', id: string, body?: string | null } | null }> }> };
+
+export type ActOnReportsMutationVariables = Exact<{
+  input: ActOnReportsInput;
+}>;
+
+
+export type ActOnReportsMutation = { __typename?: 'Mutation', actOnReports: Array<{ __typename: 'Report', id: string, status: ReportStatus, outcome?: ReportOutcome | null }> };
 
 export type ChatEventsSubscriptionVariables = Exact<{
   since?: InputMaybe<Array<ConversationCursorInput> | ConversationCursorInput>;
@@ -1396,8 +1538,6 @@ export const MessageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind
 export const ConversationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ConversationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Conversation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"memberCount"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeq"}},{"kind":"Field","name":{"kind":"Name","value":"unreadCount"}},{"kind":"Field","name":{"kind":"Name","value":"unreadMentionCount"}},{"kind":"Field","name":{"kind":"Name","value":"mentionAll"}},{"kind":"Field","name":{"kind":"Name","value":"readSeq"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}},{"kind":"Field","name":{"kind":"Name","value":"muted"}},{"kind":"Field","name":{"kind":"Name","value":"pinned"}},{"kind":"Field","name":{"kind":"Name","value":"archived"}},{"kind":"Field","name":{"kind":"Name","value":"isMessageRequest"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"otherUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PresenceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Presence"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SenderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"isContact"}},{"kind":"Field","name":{"kind":"Name","value":"isBlocked"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"readBy"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsAll"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsMe"}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}}]}}]}}]} as unknown as DocumentNode<ConversationFieldsFragment, unknown>;
 export const MemberFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MemberFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Member"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"joinedAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PresenceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Presence"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"isContact"}},{"kind":"Field","name":{"kind":"Name","value":"isBlocked"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}}]} as unknown as DocumentNode<MemberFieldsFragment, unknown>;
 export const NoticeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NoticeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationNotice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"historyVisibility"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<NoticeFieldsFragment, unknown>;
-export const PushDeviceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"pushService"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastSuccessAt"}}]}}]} as unknown as DocumentNode<PushDeviceFieldsFragment, unknown>;
-export const NotificationSettingsFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationSettingsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotificationSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"levels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"direct"}},{"kind":"Field","name":{"kind":"Name","value":"group"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"quietHours"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"startMinute"}},{"kind":"Field","name":{"kind":"Name","value":"endMinute"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onlyIfUnread"}},{"kind":"Field","name":{"kind":"Name","value":"delaySeconds"}}]}}]} as unknown as DocumentNode<NotificationSettingsFieldsFragment, unknown>;
 export const UploadLimitsDocument = {"__meta__":{"hash":"1232cf745ba35c221f4078a87d92721de2ed9e26598a2a5ba5a2a5ca5128b601"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UploadLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uploadLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"maxBytes"}},{"kind":"Field","name":{"kind":"Name","value":"userQuotaBytes"}},{"kind":"Field","name":{"kind":"Name","value":"tenantQuotaBytes"}},{"kind":"Field","name":{"kind":"Name","value":"usedBytes"}},{"kind":"Field","name":{"kind":"Name","value":"maxAttachmentsPerMessage"}}]}}]}}]} as unknown as DocumentNode<UploadLimitsQuery, UploadLimitsQueryVariables>;
 export const CreateUploadDocument = {"__meta__":{"hash":"b407c5d6baedbb08e64f5bbbb9bf8ba82d0cabc07b1726e7c52152fa73a08a9e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateUpload"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateUploadInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createUpload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"attachment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"AttachmentFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"upload"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"fields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AttachmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Attachment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"duration"}},{"kind":"Field","name":{"kind":"Name","value":"placeholder"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"thumbnailUrl"}}]}}]} as unknown as DocumentNode<CreateUploadMutation, CreateUploadMutationVariables>;
 export const FinalizeUploadDocument = {"__meta__":{"hash":"5c06b5788eac295ec553e3fd4c4166698c2a79940ddcb8718cf04a8ac7ac20a1"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FinalizeUpload"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"finalizeUpload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"AttachmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AttachmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Attachment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"duration"}},{"kind":"Field","name":{"kind":"Name","value":"placeholder"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"thumbnailUrl"}}]}}]} as unknown as DocumentNode<FinalizeUploadMutation, FinalizeUploadMutationVariables>;
@@ -1441,11 +1581,17 @@ export const DeleteMessageDocument = {"__meta__":{"hash":"09e9457fc8ae4f4526d076
 export const AddReactionDocument = {"__meta__":{"hash":"27f46a0b8bf170e05ae84c927e7f4e0a89a269939260d1052da16974cebd388c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddReaction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"emoji"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addReaction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"messageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}}},{"kind":"Argument","name":{"kind":"Name","value":"emoji"},"value":{"kind":"Variable","name":{"kind":"Name","value":"emoji"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<AddReactionMutation, AddReactionMutationVariables>;
 export const RemoveReactionDocument = {"__meta__":{"hash":"45f79632438c65fa5cf07b61b35d982d3f58321c3f28e6e106367513a5a3c20d"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveReaction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"emoji"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeReaction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"messageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}}},{"kind":"Argument","name":{"kind":"Name","value":"emoji"},"value":{"kind":"Variable","name":{"kind":"Name","value":"emoji"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}}]}}]}}]}}]} as unknown as DocumentNode<RemoveReactionMutation, RemoveReactionMutationVariables>;
 export const ConversationNoticesDocument = {"__meta__":{"hash":"c44326c49a590416f096a157273d067734e74f18643aac9abc8d93634a5e7db0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConversationNotices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversationNotices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"notices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"NoticeFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NoticeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationNotice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"historyVisibility"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<ConversationNoticesQuery, ConversationNoticesQueryVariables>;
-export const NotificationSetupDocument = {"__meta__":{"hash":"1e7098c80ab87ce6ef2d2580198c48b9779f6ed6ad6ff84bf1a26a19524ee175"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotificationSetup"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vapidPublicKey"}},{"kind":"Field","name":{"kind":"Name","value":"myPushDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushDeviceFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"notificationSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"NotificationSettingsFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"pushService"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastSuccessAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationSettingsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotificationSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"levels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"direct"}},{"kind":"Field","name":{"kind":"Name","value":"group"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"quietHours"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"startMinute"}},{"kind":"Field","name":{"kind":"Name","value":"endMinute"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onlyIfUnread"}},{"kind":"Field","name":{"kind":"Name","value":"delaySeconds"}}]}}]} as unknown as DocumentNode<NotificationSetupQuery, NotificationSetupQueryVariables>;
-export const RegisterPushDeviceDocument = {"__meta__":{"hash":"8ed47ab02e5922f4670fffbd5d5220293bede9985e4e59b30e6aff106df1a914"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterPushDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterPushDeviceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerPushDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushDeviceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"pushService"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastSuccessAt"}}]}}]} as unknown as DocumentNode<RegisterPushDeviceMutation, RegisterPushDeviceMutationVariables>;
-export const UnregisterPushDeviceDocument = {"__meta__":{"hash":"6f00b8599eb8f27e97d78528d030491ba228e9633fe3a22055a1e266e694818c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnregisterPushDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unregisterPushDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<UnregisterPushDeviceMutation, UnregisterPushDeviceMutationVariables>;
-export const SendTestNotificationDocument = {"__meta__":{"hash":"61cccfe494d9024c85f12a67ed814b402687208f9c07224a74ee6790e07272e2"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendTestNotification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendTestNotification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}]}]}}]} as unknown as DocumentNode<SendTestNotificationMutation, SendTestNotificationMutationVariables>;
-export const UpdateNotificationSettingsDocument = {"__meta__":{"hash":"7ef308f6fae2c9300a23d0fa5ff28d1da1085ee97628de0580ceb840711bf08d"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateNotificationSettings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateNotificationSettingsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateNotificationSettings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"NotificationSettingsFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationSettingsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotificationSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"levels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"direct"}},{"kind":"Field","name":{"kind":"Name","value":"group"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"quietHours"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"startMinute"}},{"kind":"Field","name":{"kind":"Name","value":"endMinute"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onlyIfUnread"}},{"kind":"Field","name":{"kind":"Name","value":"delaySeconds"}}]}}]} as unknown as DocumentNode<UpdateNotificationSettingsMutation, UpdateNotificationSettingsMutationVariables>;
-export const ConversationNotificationSettingsDocument = {"__meta__":{"hash":"c61c5e09def0a0f049a2f8df283492781cd6fa9b1048c935bb61798beda920c7"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConversationNotificationSettings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversationNotificationSettings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"mutedUntil"}}]}}]}}]} as unknown as DocumentNode<ConversationNotificationSettingsQuery, ConversationNotificationSettingsQueryVariables>;
-export const SetConversationNotificationsDocument = {"__meta__":{"hash":"6ff6909b9a552150eeefd40f7da6f707efd7e4f6306dcc47382f976e755675e3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetConversationNotifications"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetConversationNotificationsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setConversationNotifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"mutedUntil"}}]}}]}}]} as unknown as DocumentNode<SetConversationNotificationsMutation, SetConversationNotificationsMutationVariables>;
+export const MyTenantAccessDocument = {"__meta__":{"hash":"f8186143836109e1033369c8d8ec92fe3caa02e64d11df8ceaa3ffb77fd82d1e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyTenantAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myTenantAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"}}]}}]}}]} as unknown as DocumentNode<MyTenantAccessQuery, MyTenantAccessQueryVariables>;
+export const TenantRolesDocument = {"__meta__":{"hash":"e4c42c47c704526545f367b886a98c9b7081077ffd948022a6b22ace416def4e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TenantRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tenantRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"grantedBy"}},{"kind":"Field","name":{"kind":"Name","value":"grantedAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]}}]}}]} as unknown as DocumentNode<TenantRolesQuery, TenantRolesQueryVariables>;
+export const SetTenantRoleDocument = {"__meta__":{"hash":"fd3ee4c0b7edfa525a9142808b5402f150fc0b7aef2410039acbaa4c053223d0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetTenantRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"role"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"TenantRole"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setTenantRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"Variable","name":{"kind":"Name","value":"role"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"grantedBy"}},{"kind":"Field","name":{"kind":"Name","value":"grantedAt"}}]}}]}}]} as unknown as DocumentNode<SetTenantRoleMutation, SetTenantRoleMutationVariables>;
+export const SanctionsDocument = {"__meta__":{"hash":"6fb556116cad4b206f6503e9decaf327127c24c93c4095ad74427e3b27fa5bce"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Sanctions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sanctions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"until"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<SanctionsQuery, SanctionsQueryVariables>;
+export const SuspendUserDocument = {"__meta__":{"hash":"a12146ef60ec167e883cb020dcf6e9ea29a856b290e8be46540c1e9dacbc5ce4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SuspendUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"until"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"suspendUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"until"},"value":{"kind":"Variable","name":{"kind":"Name","value":"until"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"until"}}]}}]}}]} as unknown as DocumentNode<SuspendUserMutation, SuspendUserMutationVariables>;
+export const BanUserDocument = {"__meta__":{"hash":"401a671ebddb86c4c53ed9045ecea28e7d9dd75cb74e44be1cf744ddff6d2d55"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BanUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"removeMessages"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"banUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}},{"kind":"Argument","name":{"kind":"Name","value":"removeMessages"},"value":{"kind":"Variable","name":{"kind":"Name","value":"removeMessages"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"removedMessages"}},{"kind":"Field","name":{"kind":"Name","value":"sanction"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]} as unknown as DocumentNode<BanUserMutation, BanUserMutationVariables>;
+export const LiftSanctionDocument = {"__meta__":{"hash":"cd03cbe8d3aed2a7404d19ef9af8e13f4a61ce1e99b95b4a4c5e83401099c7bc"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LiftSanction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liftSanction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}]}]}}]} as unknown as DocumentNode<LiftSanctionMutation, LiftSanctionMutationVariables>;
+export const AuditLogDocument = {"__meta__":{"hash":"9b71c64a41bb351c56067f4951cb4ba3ab29f71d1a2c8736be012452f5b25664"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditLog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditLogFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"details"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
+export const ReportReasonsDocument = {"__meta__":{"hash":"2b3b9c66c7eec0bb82e117d3ae6f33be7bc0f11d807c6e681fd90df25d8a6918"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportReasons"}}]}}]} as unknown as DocumentNode<ReportReasonsQuery, ReportReasonsQueryVariables>;
+export const ReportDocument = {"__meta__":{"hash":"ecaaa5988f12a63671ee1b4ac3f7f1ac51d4f95bcb72f1e55be3324211f9f235"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Report"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ReportMutation, ReportMutationVariables>;
+export const MyReportsDocument = {"__meta__":{"hash":"53383e6f32aee21694848551705c13675da17a0d9bbdbcfdbe20870d2499c7ed"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyReports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myReports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<MyReportsQuery, MyReportsQueryVariables>;
+export const ReportQueueDocument = {"__meta__":{"hash":"ec4e016c83067382f76794d4797b381cd6760d558ebd392c969d2d818920ee79"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReportQueue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportQueue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"targetUserId"}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"reporter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReportQueueQuery, ReportQueueQueryVariables>;
+export const ActOnReportsDocument = {"__meta__":{"hash":"4939209fa9c9116850be2a8b94e33ddb9550e3db1939b107dde881102cf45b34"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ActOnReports"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ActOnReportsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actOnReports"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}}]} as unknown as DocumentNode<ActOnReportsMutation, ActOnReportsMutationVariables>;
 export const ChatEventsDocument = {"__meta__":{"hash":"d2366b8467a02eae09077473dbaa4c39e6a04ff9370d1264af303d2892377121"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ChatEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationCursorInput"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chatEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageAdded"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageUpdated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ReadReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","alias":{"kind":"Name","value":"readSeq"},"name":{"kind":"Name","value":"seq"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConversationChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"logSeq"}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ConversationFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MembershipChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ConversationFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TypingChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"typing"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PresenceChanged"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ResyncRequired"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SenderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PresenceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Presence"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"statusEmoji"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeenAt"}},{"kind":"Field","name":{"kind":"Name","value":"isContact"}},{"kind":"Field","name":{"kind":"Name","value":"isBlocked"}},{"kind":"Field","name":{"kind":"Name","value":"presence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PresenceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"readBy"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsAll"}},{"kind":"Field","name":{"kind":"Name","value":"mentionsMe"}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"SenderFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ConversationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Conversation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"memberCount"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeq"}},{"kind":"Field","name":{"kind":"Name","value":"unreadCount"}},{"kind":"Field","name":{"kind":"Name","value":"unreadMentionCount"}},{"kind":"Field","name":{"kind":"Name","value":"mentionAll"}},{"kind":"Field","name":{"kind":"Name","value":"readSeq"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}},{"kind":"Field","name":{"kind":"Name","value":"muted"}},{"kind":"Field","name":{"kind":"Name","value":"pinned"}},{"kind":"Field","name":{"kind":"Name","value":"archived"}},{"kind":"Field","name":{"kind":"Name","value":"isMessageRequest"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"otherUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}}]} as unknown as DocumentNode<ChatEventsSubscription, ChatEventsSubscriptionVariables>;

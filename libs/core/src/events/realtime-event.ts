@@ -87,6 +87,8 @@ export type RealtimeEvent =
       attachment: Attachment;
     }
   | { type: 'SESSION_REVOKED'; tenantId: TenantId; userId: UserId; sessionId: string }
+  /** Per-user: the user was suspended or banned; every stream of theirs closes. */
+  | { type: 'ACCOUNT_SUSPENDED'; tenantId: TenantId; userId: UserId }
   /** Per-user: the user's blocks changed; streams re-evaluate presence and typing filters. */
   | { type: 'BLOCKS_CHANGED'; tenantId: TenantId; userId: UserId }
   /** Per-user: the user added (or removed) a contact; their streams follow the new contact's presence. */

@@ -25,6 +25,8 @@ export abstract class SessionRepository {
   abstract findSession(id: string): Promise<Session | null>;
   /** Idempotent; keeps the first revocation time. */
   abstract revokeSession(id: string, at: Date): Promise<void>;
+  /** Revokes every live session of the user; returns the ids of those it revoked now. */
+  abstract revokeUserSessions(tenantId: string, userId: string, at: Date): Promise<string[]>;
   abstract addRefreshToken(token: RefreshToken): Promise<void>;
   abstract findRefreshToken(tokenHash: string): Promise<RefreshToken | null>;
   /**

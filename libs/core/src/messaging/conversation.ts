@@ -2,7 +2,11 @@ import { ConversationId, TenantId, UserId } from '../shared/ids';
 import type { MentionAllPolicy } from './mention-all-policy';
 
 export type ConversationKind = 'DIRECT' | 'GROUP' | 'CHANNEL';
-export type MemberRole = 'OWNER' | 'ADMIN' | 'MEMBER';
+/**
+ * OWNER and ADMIN run a group or channel; a MODERATOR (appointed by an owner) deletes anyone's
+ * messages; what each may do is named in `moderation/permissions.ts`.
+ */
+export type MemberRole = 'OWNER' | 'ADMIN' | 'MODERATOR' | 'MEMBER';
 
 /**
  * What a member sees of the history (docs/realtime.md, "History visibility"). FULL: all of it,

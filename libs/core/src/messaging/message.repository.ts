@@ -74,6 +74,15 @@ export abstract class MessageRepository {
     mentions: MentionSet,
     at: Date,
   ): Promise<MessageMutation | null>;
+  /**
+   * Ids of up to `limit` messages the user sent in the tenant that are not deleted (any order):
+   * what "remove all their messages" tombstones, batch after batch.
+   */
+  abstract listLiveIdsBySender(
+    tenantId: TenantId,
+    senderId: UserId,
+    limit: number,
+  ): Promise<MessageId[]>;
   /** Tombstones (body null, deletedAt set, reactions cleared) with a MESSAGE_UPDATED entry; null when absent or already deleted. */
   abstract tombstone(tenantId: TenantId, id: MessageId, at: Date): Promise<MessageMutation | null>;
   /** Adds the user's reaction with a MESSAGE_UPDATED entry; null when the user already reacted so. */

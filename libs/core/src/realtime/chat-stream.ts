@@ -424,6 +424,12 @@ export class ChatStream implements ConversationFollower {
           await this.stop();
         }
         return;
+      case 'ACCOUNT_SUSPENDED':
+        if (event.userId === me) {
+          this.emit({ kind: 'close', code: 4403, reason: 'Forbidden: account suspended' });
+          await this.stop();
+        }
+        return;
       case 'BLOCKS_CHANGED':
         this.blockedCache?.clear();
         return;

@@ -20,7 +20,9 @@ export type DomainErrorCode =
   | 'FILE_TYPE_REFUSED'
   | 'QUOTA_EXCEEDED'
   | 'ATTACHMENT_ALREADY_USED'
-  | 'BUSY';
+  | 'BUSY'
+  | 'ACCOUNT_SUSPENDED'
+  | 'ACCOUNT_BANNED';
 
 export class DomainError extends Error {
   constructor(

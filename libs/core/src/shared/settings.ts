@@ -53,6 +53,15 @@ export class CoreSettings {
   unattachedUploadTtlMs = 24 * 3_600_000;
   /** A deleted message's files are deleted after this long. */
   attachmentDeleteGraceMs = 24 * 3_600_000;
+  /** The reasons a report may give (REPORT_REASONS). */
+  reportReasons: readonly string[] = [
+    'spam',
+    'harassment',
+    'hate',
+    'violence',
+    'impersonation',
+    'other',
+  ];
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
   /** An unanswered call invite becomes a missed call after this long. */

@@ -45,5 +45,9 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'ATTACHMENT_ALREADY_USED';
     case 'BUSY':
       return 'BUSY';
+    case 'ACCOUNT_SUSPENDED':
+      return 'ACCOUNT_SUSPENDED';
+    case 'ACCOUNT_BANNED':
+      return 'ACCOUNT_BANNED';
   }
 }

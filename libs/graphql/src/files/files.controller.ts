@@ -10,6 +10,8 @@ function statusFor(code: DomainErrorCode): number {
     case 'FILE_TYPE_REFUSED':
       return 415;
     case 'FORBIDDEN':
+    case 'ACCOUNT_SUSPENDED':
+    case 'ACCOUNT_BANNED':
     case 'TOKEN_EXPIRED':
     case 'TOKEN_REVOKED':
     case 'UNAUTHENTICATED':

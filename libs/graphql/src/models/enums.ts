@@ -18,7 +18,16 @@ export enum ConversationKindEnum {
 export enum MemberRoleEnum {
   OWNER = 'OWNER',
   ADMIN = 'ADMIN',
+  MODERATOR = 'MODERATOR',
   MEMBER = 'MEMBER',
+}
+export enum SanctionKindEnum {
+  SUSPENDED = 'SUSPENDED',
+  BANNED = 'BANNED',
+}
+export enum TenantRoleEnum {
+  OWNER = 'OWNER',
+  ADMIN = 'ADMIN',
 }
 export enum MembershipChangeEnum {
   ADDED = 'ADDED',
@@ -53,5 +62,18 @@ registerEnumType(PresencePrivacyEnum, {
   description: 'Who may see my presence and last-seen time.',
 });
 registerEnumType(ConversationKindEnum, { name: 'ConversationKind' });
-registerEnumType(MemberRoleEnum, { name: 'MemberRole' });
+registerEnumType(MemberRoleEnum, {
+  name: 'MemberRole',
+  description:
+    "MODERATOR (appointed by owners) deletes anyone's message; ADMIN also manages members.",
+});
+registerEnumType(SanctionKindEnum, {
+  name: 'SanctionKind',
+  description: 'SUSPENDED until a time; BANNED until lifted.',
+});
+registerEnumType(TenantRoleEnum, {
+  name: 'TenantRole',
+  description:
+    'A role in the tenant: OWNER manages owners and admins; both moderate every public channel.',
+});
 registerEnumType(MembershipChangeEnum, { name: 'MembershipChange' });

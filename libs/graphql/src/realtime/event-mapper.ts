@@ -90,6 +90,7 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         endReason: event.signal.reason as CallEndReasonEnum | null,
       });
     case 'SESSION_REVOKED':
+    case 'ACCOUNT_SUSPENDED':
     case 'BLOCKS_CHANGED':
     case 'CONTACTS_CHANGED':
       return null;

@@ -150,10 +150,13 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       try {
         state.actor = await deps.authenticate.execute(state.authorization);
       } catch (error) {
-        const code =
-          error instanceof DomainError && error.code === 'TOKEN_EXPIRED'
+        const code = !(error instanceof DomainError)
+          ? 'session revoked'
+          : error.code === 'TOKEN_EXPIRED'
             ? 'token expired'
-            : 'session revoked';
+            : error.code === 'ACCOUNT_SUSPENDED' || error.code === 'ACCOUNT_BANNED'
+              ? 'account suspended'
+              : 'session revoked';
         state.socket.close(CloseCode.Forbidden, `Forbidden: ${code}`);
         return [new GraphQLError('Forbidden', { extensions: { code: 'UNAUTHENTICATED' } })];
       }

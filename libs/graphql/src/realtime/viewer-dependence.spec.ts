@@ -113,6 +113,14 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         // Whether I am still a member, and how my membership ended (read-only history).
         'Conversation.viewerIsMember',
         'Conversation.viewerExit',
+        // Moderation: users and messages as the asking tenant user may see them; none for operators.
+        'TenantRoleGrant.user',
+        'UserSanction.user',
+        'AuditEntry.actor',
+        'AuditEntry.target',
+        'Report.reporter',
+        'Report.message',
+        'ReportGroup.target',
       ].sort(),
     );
   });

@@ -5,13 +5,20 @@ import {
   CoreSettings,
   DomainError,
   enforceRateLimit,
+  BanResult,
+  ManageTenantRoles,
   ManageTenants,
   ManageNotifications,
+  ModerateUsers,
   RateLimiter,
   Tenant,
+  TenantRoleGrant,
 } from '@chatter/core';
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
+import { TenantRoleEnum } from '../models/enums';
+import { BanPayload } from '../models/sanction.model';
+import { TenantRoleGrantModel } from '../models/tenant-role.model';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
 
 /** Operator settings for the admin API (null token = admin API disabled). */
@@ -28,7 +35,66 @@ export class AdminResolver {
     private readonly limiter: RateLimiter,
     private readonly core: CoreSettings,
     private readonly notifications: ManageNotifications,
+    private readonly tenantRoles: ManageTenantRoles,
+    private readonly moderation: ModerateUsers,
   ) {}
+
+  @Public()
+  @Mutation(() => BanPayload, {
+    description:
+      'Operators only: bans a user of the tenant (also an owner); with removeMessages, removes every message they sent.',
+  })
+  async banTenantUser(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @Args('removeMessages', { type: () => Boolean, nullable: true }) removeMessages: boolean | null,
+  ): Promise<BanResult> {
+    await this.authorize(ctx);
+    return this.moderation.banAsOperator(tenantId, userId, { reason, removeMessages });
+  }
+
+  @Public()
+  @Mutation(() => Boolean, {
+    description: "Operators only: lifts a tenant user's suspension or ban (false when none).",
+  })
+  async liftTenantUserSanction(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+  ): Promise<boolean> {
+    await this.authorize(ctx);
+    return this.moderation.liftAsOperator(tenantId, userId);
+  }
+
+  @Public()
+  @Mutation(() => TenantRoleGrantModel, {
+    nullable: true,
+    description:
+      "Operators only: grants a user of the tenant OWNER or ADMIN, or takes the role away (role null; returns null). An owner also owns the tenant's general channel.",
+  })
+  async grantTenantRole(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('role', { type: () => TenantRoleEnum, nullable: true }) role: TenantRoleEnum | null,
+  ): Promise<TenantRoleGrant | null> {
+    await this.authorize(ctx);
+    return this.tenantRoles.setAsOperator(tenantId, userId, role);
+  }
+
+  @Public()
+  @Query(() => [TenantRoleGrantModel], {
+    description: 'Operators only: who holds which role in a tenant.',
+  })
+  async tenantRoleGrants(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<TenantRoleGrant[]> {
+    await this.authorize(ctx);
+    return this.tenantRoles.listAsOperator(tenantId);
+  }
 
   @Public()
   @Query(() => [TenantModel], { description: 'Operators only: requires the x-admin-token header.' })

@@ -23,6 +23,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.conversationNotices': { maxPage: 100, defaultPage: 20 },
   'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
   'Conversation.members': { maxPage: 100, defaultPage: 20 },
+  'Query.auditLog': { maxPage: 100, defaultPage: 20 },
 };
 
 /** Arguments that size a page. */

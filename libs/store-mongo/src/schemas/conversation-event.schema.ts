@@ -51,7 +51,7 @@ export class ConversationEventRecord {
   actorId?: string;
 
   /** The new role of a ROLE_CHANGED. */
-  @Prop({ type: String, enum: ['OWNER', 'ADMIN', 'MEMBER'] })
+  @Prop({ type: String, enum: ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'] })
   role?: MemberRole;
 
   /** Which attribute a CONVERSATION_CHANGED changed, and its new value. */

@@ -25,7 +25,7 @@ export class MemberRecord {
   @Prop({ type: Boolean, required: true })
   active!: boolean;
 
-  @Prop({ type: String, required: true, enum: ['OWNER', 'ADMIN', 'MEMBER'] })
+  @Prop({ type: String, required: true, enum: ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'] })
   role!: MemberRole;
 
   @Prop({ type: Date, required: true })

@@ -11,6 +11,8 @@ import { attachmentRetentionMigration } from './010-attachment-retention';
 import { notificationsMigration } from './011-notifications';
 import { callsMigration } from './012-calls';
 import { searchEveryScriptMigration } from './014-search-every-script';
+import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
+import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -31,4 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationsMigration,
   callsMigration,
   searchEveryScriptMigration,
+  tenantRolesAndModerationMigration,
+  auditLogAndReportsMigration,
 ];

@@ -314,14 +314,30 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         const { conversation, users } = await aGroupWith(store(), t, 4);
         await store().conversations.setRole(t, conversation.id, users[1].id, 'OWNER', nextTime());
         await store().conversations.setRole(t, conversation.id, users[2].id, 'ADMIN', nextTime());
+        await store().conversations.setRole(
+          t,
+          conversation.id,
+          users[3].id,
+          'MODERATOR',
+          nextTime(),
+        );
         expect(await store().conversations.countMembersWithRole(t, conversation.id, 'OWNER')).toBe(
           2,
         );
         expect(await store().conversations.countMembersWithRole(t, conversation.id, 'ADMIN')).toBe(
           1,
         );
+        expect(
+          await store().conversations.countMembersWithRole(t, conversation.id, 'MODERATOR'),
+        ).toBe(1);
+        expect((await store().conversations.getMember(t, conversation.id, users[3].id))?.role).toBe(
+          'MODERATOR',
+        );
+        expect(
+          (await store().conversations.listEvents(t, conversation.id, 0, 10)).at(-1),
+        ).toMatchObject({ change: 'ROLE_CHANGED', role: 'MODERATOR', userId: users[3].id });
         expect(await store().conversations.countMembersWithRole(t, conversation.id, 'MEMBER')).toBe(
-          1,
+          0,
         );
       });
 

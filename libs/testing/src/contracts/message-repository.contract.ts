@@ -248,6 +248,37 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
         expect(await store().messages.edit(t, newId(), 'x', NO_MENTIONS, nextTime())).toBeNull();
       });
 
+      it("lists a sender's live messages across conversations, batch by batch", async () => {
+        const t = aTenantId();
+        const { conversation, users } = await aChat(store(), t, 2);
+        const other = {
+          conversation: await store().conversations.create(aConversation(t), [member(users[0]!)]),
+        };
+        const sent: string[] = [];
+        for (const body of ['one', 'two', 'three'])
+          sent.push(
+            (await store().messages.append(aMessage(t, conversation.id, users[0].id, { body })))
+              .message.id,
+          );
+        const elsewhere = await store().messages.append(
+          aMessage(t, other.conversation.id, users[0].id, { body: 'far' }),
+        );
+        // Another user of the same store, whose id the spammer's filter must not catch.
+        await store().messages.append(aMessage(t, conversation.id, users[1].id, { body: 'reply' }));
+        await store().messages.tombstone(t, sent[1]!, nextTime());
+        const live = [sent[0]!, sent[2]!, elsewhere.message.id].sort();
+        expect((await store().messages.listLiveIdsBySender(t, users[0].id, 10)).sort()).toEqual(
+          live,
+        );
+        const firstTwo = await store().messages.listLiveIdsBySender(t, users[0].id, 2);
+        expect(firstTwo).toHaveLength(2);
+        expect(live).toEqual(expect.arrayContaining(firstTwo));
+        expect(await store().messages.listLiveIdsBySender(aTenantId(), users[0].id, 10)).toEqual(
+          [],
+        );
+        expect(await store().messages.listLiveIdsBySender(t, users[0].id, 0)).toEqual([]);
+      });
+
       it('tombstones a message: no body, no reactions, a MESSAGE_UPDATED entry, once', async () => {
         const t = aTenantId();
         const { conversation, users } = await aChat(store(), t, 2);

@@ -34,6 +34,32 @@ export function sessionRepositoryContract(makeStore: MakeStore): void {
       await store().sessions.revokeSession(newId(), nextTime()); // unknown: no error
     });
 
+    it("revokes every live session of one user, naming those it revoked, and nobody else's", async () => {
+      const t = aTenantId();
+      const [ann, ben] = [
+        await store().users.create(aUser(t)),
+        await store().users.create(aUser(t)),
+      ];
+      const a1 = aSession(t, ann.id);
+      const a2 = aSession(t, ann.id);
+      const a3 = aSession(t, ann.id);
+      const b1 = aSession(t, ben.id);
+      for (const s of [a1, a2, a3, b1]) await store().sessions.createSession(s);
+      const earlier = nextTime();
+      await store().sessions.revokeSession(a3.id, earlier);
+      const at = nextTime();
+      expect((await store().sessions.revokeUserSessions(t, ann.id, at)).sort()).toEqual(
+        [a1.id, a2.id].sort(),
+      );
+      expect((await store().sessions.findSession(a1.id))?.revokedAt).toEqual(at);
+      expect((await store().sessions.findSession(a3.id))?.revokedAt).toEqual(earlier);
+      expect((await store().sessions.findSession(b1.id))?.revokedAt).toBeNull();
+      expect(await store().sessions.revokeUserSessions(t, ann.id, nextTime())).toEqual([]);
+      expect(await store().sessions.revokeUserSessions(aTenantId(), ben.id, nextTime())).toEqual(
+        [],
+      );
+    });
+
     it('stores refresh tokens and marks one used exactly once', async () => {
       const session = await aStoredSession(store());
       const token = aRefreshToken(session.id);

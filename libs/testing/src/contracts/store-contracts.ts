@@ -9,6 +9,10 @@ import { MakeStore } from './store-under-test';
 import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { tenantRepositoryContract } from './tenant-repository.contract';
+import { tenantRoleRepositoryContract } from './tenant-role-repository.contract';
+import { sanctionRepositoryContract } from './sanction-repository.contract';
+import { auditLogRepositoryContract } from './audit-log-repository.contract';
+import { reportRepositoryContract } from './report-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -27,5 +31,9 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     attachmentRepositoryContract(makeStore);
     callRepositoryContract(makeStore);
     notificationRepositoryContract(makeStore);
+    tenantRoleRepositoryContract(makeStore);
+    sanctionRepositoryContract(makeStore);
+    auditLogRepositoryContract(makeStore);
+    reportRepositoryContract(makeStore);
   });
 }

@@ -9,6 +9,10 @@ import {
   NotificationRepository,
   SessionRepository,
   TenantRepository,
+  TenantRoleRepository,
+  SanctionRepository,
+  AuditLogRepository,
+  ReportRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -27,6 +31,10 @@ export interface StoreUnderTest {
   attachments: AttachmentRepository;
   calls: CallRepository;
   notifications: NotificationRepository;
+  tenantRoles: TenantRoleRepository;
+  sanctions: SanctionRepository;
+  auditLog: AuditLogRepository;
+  reports: ReportRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

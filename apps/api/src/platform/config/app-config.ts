@@ -194,5 +194,9 @@ export interface AppConfig {
     /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
     readonly gatewayUrl: string | undefined;
   };
+  readonly moderation: {
+    /** The reasons a report may give, as short slugs. */
+    readonly reportReasons: readonly string[];
+  };
   readonly shutdownGraceMs: number;
 }

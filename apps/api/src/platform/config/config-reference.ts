@@ -403,6 +403,10 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'TURN_TTL_SECONDS',
     default: '86400',
     description: 'Lifetime of minted TURN credentials (60 s – 7 days).',
+    name: 'REPORT_REASONS',
+    default: 'spam,harassment,hate,violence,impersonation,other',
+    description:
+      'The reasons users may give when they report a message or a user: a comma list of 1–20 slugs (a-z, 0-9, _ and -, up to 32 characters).',
   },
   {
     name: 'TRUST_PROXY',

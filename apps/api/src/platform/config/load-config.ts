@@ -42,6 +42,16 @@ export interface LoadConfigOptions {
  * secrets masked) at the first bad variable or refused combination. Side effect, embedded mode
  * only: without JWT_SECRET, a random secret is created once in DATA_DIR/jwt-secret (mode 0600).
  */
+/** Report reasons when REPORT_REASONS is unset. */
+export const DEFAULT_REPORT_REASONS = [
+  'spam',
+  'harassment',
+  'hate',
+  'violence',
+  'impersonation',
+  'other',
+];
+
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): AppConfig {
   const cwd = options.cwd ?? process.cwd();
   const read = new EnvReader(env);
@@ -168,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
+  const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -359,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       queueAckWaitMs: notifyAckWaitMs,
       gatewayUrl: pushGatewayUrl,
     },
+    moderation: { reportReasons },
     shutdownGraceMs,
   };
   return deepFreeze(config);
@@ -445,6 +457,20 @@ class EnvReader {
   }
 
   /** A comma list of names from `allowed` (empty or unset: none). */
+  /** A comma list of 1 to `max` distinct slugs (a-z, 0-9, _ and -, up to 32 characters each). */
+  slugs(name: string, fallback: readonly string[], max: number): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [...fallback];
+    const items = [...new Set(raw.split(',').map((item) => item.trim().toLowerCase()))];
+    if (
+      items.length < 1 ||
+      items.length > max ||
+      !items.every((item) => /^[a-z0-9][a-z0-9_-]{0,31}$/.test(item))
+    )
+      this.fail(name, `a comma list of 1–${max} short slugs (a-z, 0-9, _ and -)`, raw);
+    return items;
+  }
+
   list<T extends string>(name: string, allowed: readonly T[]): T[] {
     const raw = this.raw(name);
     if (raw === undefined || raw.toLowerCase() === 'none') return [];

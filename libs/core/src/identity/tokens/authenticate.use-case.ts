@@ -9,6 +9,7 @@ import { TenantRepository } from '../../tenancy/tenant.repository';
 import { SessionRepository } from '../session.repository';
 import { UserRepository } from '../user.repository';
 import { TokenService } from './token.service';
+import { AccountStanding } from '../../moderation/account-standing';
 
 export interface Authenticated extends Actor {
   /** When the presented token stops being valid (sockets are closed then). */
@@ -42,6 +43,7 @@ export class Authenticate {
     private readonly tenants: TenantRepository,
     private readonly users: UserRepository,
     private readonly clock: Clock,
+    private readonly standing: AccountStanding,
   ) {}
 
   async execute(authorization: string | null | undefined): Promise<Authenticated> {
@@ -53,6 +55,8 @@ export class Authenticate {
       this.verified.delete(token);
     }
     const actor = await this.verify(token, now);
+    // A suspended or banned user is refused on every request, whatever token they hold.
+    await this.standing.assertActive(actor.tenantId, actor.userId);
     if (++this.inserts % 1_000 === 0) this.prune(now.getTime());
     if (this.verified.size >= MAX_CACHED) this.verified.clear();
     const until = Math.min(now.getTime() + VERIFIED_CACHE_MS, actor.expiresAt.getTime());
@@ -73,6 +77,13 @@ export class Authenticate {
     this.sessionCache.delete(sessionId);
     for (const [token, entry] of this.verified)
       if (entry.actor.sessionId === sessionId) this.verified.delete(token);
+  }
+
+  /** Forgets cached tokens of a user who was just suspended or banned here. */
+  forgetUser(tenantId: string, userId: string): void {
+    for (const [token, entry] of this.verified)
+      if (entry.actor.tenantId === tenantId && entry.actor.userId === userId)
+        this.verified.delete(token);
   }
 
   /** Forgets cached tokens of a tenant whose signing secret this instance just rotated. */

@@ -5,6 +5,7 @@ import { DomainService } from '../../shared/domain-service';
 import { SessionRepository } from '../session.repository';
 import { User } from '../user';
 import { randomToken, sha256, TokenService } from './token.service';
+import { AccountStanding } from '../../moderation/account-standing';
 
 export interface AuthResult {
   accessToken: string;
@@ -21,9 +22,11 @@ export class SessionIssuer {
     private readonly tokens: TokenService,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly standing: AccountStanding,
   ) {}
 
   async open(user: User): Promise<AuthResult> {
+    await this.standing.assertActive(user.tenantId, user.id);
     const now = this.clock.now();
     const sessionId = newId();
     await this.sessions.createSession({
@@ -36,7 +39,9 @@ export class SessionIssuer {
     return this.issue(user, sessionId, now);
   }
 
+  /** Refused (ACCOUNT_SUSPENDED, ACCOUNT_BANNED) while a sanction is in force. */
   async issue(user: User, sessionId: string, now: Date): Promise<AuthResult> {
+    await this.standing.assertActive(user.tenantId, user.id);
     const refreshToken = randomToken();
     await this.sessions.addRefreshToken({
       tokenHash: sha256(refreshToken),

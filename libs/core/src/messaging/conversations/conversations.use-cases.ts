@@ -32,8 +32,10 @@ import {
 import { ConversationRepository, MemberMutation, NewMember } from '../conversation.repository';
 import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-access';
 import { FormerMember } from '../read-periods';
+import { memberRoleCan } from '../../moderation/permissions';
+import { AuditTrail } from '../../moderation/audit-trail';
 
-const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
+const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
 
 function checkVisibility(
@@ -238,6 +240,7 @@ export class ManageMembers {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async join(actor: Actor, conversationId: string): Promise<Conversation> {
@@ -299,6 +302,14 @@ export class ManageMembers {
       this.clock.now(),
       actor.userId,
     );
+    if (mutation)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MEMBER_REMOVED',
+        targetUserId: userId,
+        conversationId,
+      });
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 
@@ -322,6 +333,12 @@ export class ManageMembers {
     if ((role === 'OWNER' || target.role === 'OWNER') && me.role !== 'OWNER') {
       throw new DomainError('FORBIDDEN', 'only owners can grant or take ownership');
     }
+    if (
+      (role === 'MODERATOR' || target.role === 'MODERATOR') &&
+      !memberRoleCan(me.role, 'moderators.appoint')
+    ) {
+      throw new DomainError('FORBIDDEN', 'only owners can appoint or dismiss moderators');
+    }
     if (target.role === role) return conversation;
     if (
       target.role === 'OWNER' &&
@@ -341,6 +358,15 @@ export class ManageMembers {
       this.clock.now(),
       actor.userId,
     );
+    if (mutation)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MEMBER_ROLE_CHANGED',
+        targetUserId: userId,
+        conversationId,
+        details: { role, previous: target.role },
+      });
     return this.publish(conversation, mutation ? [mutation] : []);
   }
 
@@ -348,9 +374,11 @@ export class ManageMembers {
     const { conversation, member } = await this.access.member(actor, conversationId);
     await this.limit(actor);
     notInDirect(conversation);
+    // A channel stays public after its owner goes: it is never left ownerless, even by a lone
+    // owner (joiners would find nobody to moderate or rename it). A group empties with them.
     if (
       member.role === 'OWNER' &&
-      conversation.memberCount > 1 &&
+      (conversation.kind === 'CHANNEL' || conversation.memberCount > 1) &&
       (await this.conversations.countMembersWithRole(actor.tenantId, conversationId, 'OWNER')) <= 1
     ) {
       throw new DomainError('LAST_OWNER', 'hand ownership to another member before leaving');

@@ -15,7 +15,9 @@ import { RealtimePublisher } from '../../events/realtime-publisher';
 import { UserActivity } from '../../events/user-activity.port';
 import { Conversation, otherMemberOf } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
-import { ADMIN_ROLES, ConversationAccess, Membership } from '../conversation-access';
+import { ConversationAccess, Membership } from '../conversation-access';
+import { ConversationModeration } from '../../moderation/conversation-moderation';
+import { AuditTrail } from '../../moderation/audit-trail';
 import { Message } from '../message';
 import { MessageMutation, MessageRepository } from '../message.repository';
 import { checkEmoji } from '../../shared/emoji';
@@ -46,6 +48,8 @@ export class SendMessages {
     private readonly lifecycle: AttachmentLifecycle,
     private readonly activity: UserActivity,
     private readonly notifier: MessageNotifier,
+    private readonly moderation: ConversationModeration,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -167,16 +171,34 @@ export class SendMessages {
     return edited;
   }
 
+  /**
+   * The sender deletes their own message; members whose role allows it, and tenant owners and
+   * admins in public channels (member or not), delete anyone's (permission `messages.delete.any`).
+   */
   async delete(actor: Actor, id: string): Promise<Message> {
-    const { message, membership } = await this.load(actor, id);
-    if (message.senderId !== actor.userId && !ADMIN_ROLES.includes(membership.member.role)) {
-      throw forbidden('only the sender or an admin can delete a message');
+    const message = isWellFormedId(id) ? await this.messages.findById(actor.tenantId, id) : null;
+    const visible = message ? await this.access.visible(actor, message.conversationId) : null;
+    if (!message || !visible) throw notFound('message');
+    const { conversation, member } = visible;
+    const own = member !== null && message.senderId === actor.userId;
+    if (!own && !(await this.moderation.can(actor, conversation, member, 'messages.delete.any'))) {
+      if (!member) throw notFound('message');
+      throw forbidden('only the sender or a moderator can delete a message');
     }
     if (message.deletedAt) return message;
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
     if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
-    return this.publish(membership.conversation, mutation, message);
+    if (mutation && message.senderId !== actor.userId)
+      await this.audit.record({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'MESSAGE_DELETED',
+        targetUserId: message.senderId,
+        conversationId: conversation.id,
+        messageId: message.id,
+      });
+    return this.publish(conversation, mutation, message);
   }
 
   async react(actor: Actor, messageId: string, emoji: string, add: boolean): Promise<Message> {

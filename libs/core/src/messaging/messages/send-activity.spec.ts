@@ -14,6 +14,8 @@ import type { ResolveMentions } from '../mentions/resolve-mentions';
 import type { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import type { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 import { SilentMessageNotifier } from '../message-notifier.port';
+import type { ConversationModeration } from '../../moderation/conversation-moderation';
+import type { AuditTrail } from '../../moderation/audit-trail';
 import { SendMessages } from './messages.use-cases';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
@@ -34,6 +36,8 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     {} as AttachmentLifecycle,
     { active } as unknown as UserActivity,
     new SilentMessageNotifier(),
+    {} as ConversationModeration,
+    {} as AuditTrail,
   );
 }
 
