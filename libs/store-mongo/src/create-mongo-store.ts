@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
+  BotRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -12,6 +13,7 @@ import {
 } from '@chatter/core';
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
+import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -35,6 +37,7 @@ export interface MongoStore {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  bots: BotRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -67,6 +70,7 @@ export async function createMongoStore(
       conversations: new MongoConversationRepository(m.conversations, m.members, log, tx),
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
       attachments: new MongoAttachmentRepository(m.attachments),
+      bots: new MongoBotRepository(m.bots),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -11,3 +11,4 @@ export { MongoContactRepository } from './mongo-contact.repository';
 export { MongoBlockRepository } from './mongo-block.repository';
 export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
+export { MongoBotRepository } from './mongo-bot.repository';

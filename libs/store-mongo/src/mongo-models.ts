@@ -38,6 +38,7 @@ import {
 } from './schemas/session.schema';
 import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
+import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
 export const MONGO_STORE_MODELS: ModelDefinition[] = [
@@ -53,6 +54,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: MESSAGE_MODEL, schema: MessageSchema },
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
+  { name: BOT_MODEL, schema: BotSchema },
 ];
 
 /** The store's models on one connection. */
@@ -69,6 +71,7 @@ export interface MongoStoreModels {
   messages: Model<MessageRecord>;
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
+  bots: Model<BotRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -93,6 +96,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     messages: get<MessageRecord>(MESSAGE_MODEL),
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
+    bots: get<BotRecord>(BOT_MODEL),
   };
 }
 

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
   BlockRepository,
+  BotRepository,
   ContactRepository,
   ConversationRepository,
   MessageRepository,
@@ -13,6 +14,7 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
+import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
@@ -40,6 +42,7 @@ const PORTS = [
   ConversationRepository,
   MessageRepository,
   AttachmentRepository,
+  BotRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -51,6 +54,7 @@ const REPOSITORIES: Provider[] = [
   { provide: ConversationRepository, useClass: MongoConversationRepository },
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
+  { provide: BotRepository, useClass: MongoBotRepository },
 ];
 
 /**

@@ -8,3 +8,4 @@ export { SqliteBlockRepository } from './sqlite-block.repository';
 export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
+export { SqliteBotRepository } from './sqlite-bot.repository';

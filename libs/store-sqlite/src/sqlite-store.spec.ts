@@ -28,6 +28,7 @@ storeContracts('sqlite', async () => {
     conversations: store.conversations,
     messages: store.messages,
     attachments: store.attachments,
+    bots: store.bots,
     cleanup: () => store.close(),
   };
 });
@@ -111,7 +112,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 13]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -126,7 +127,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 13]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -164,6 +165,7 @@ describe('SqliteStore on a file', () => {
         { version: 6, name: 'log-entry-details' },
         { version: 7, name: 'channel-description-and-names' },
         { version: 8, name: 'attachments' },
+        { version: 13, name: 'bots' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

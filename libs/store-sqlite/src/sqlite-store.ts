@@ -12,6 +12,7 @@ import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
+import { SqliteBotRepository } from './sqlite-bot.repository';
 
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
@@ -43,6 +44,7 @@ export class SqliteStore {
   readonly conversations: SqliteConversationRepository;
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
+  readonly bots: SqliteBotRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -58,6 +60,7 @@ export class SqliteStore {
     this.conversations = new SqliteConversationRepository(db, log);
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
+    this.bots = new SqliteBotRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   AttachmentRepository,
   BlockRepository,
+  BotRepository,
   ContactRepository,
   ContentSniffer,
   ConversationRepository,
@@ -77,6 +78,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(ConversationRepository, (s) => s.conversations),
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
+  sqliteRepository(BotRepository, (s) => s.bots),
 ];
 
 /** Readiness of each dependency, for /readyz. */

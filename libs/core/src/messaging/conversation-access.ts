@@ -1,3 +1,4 @@
+import { grantCoversConversation } from '../integrations/bots/bot';
 import { Actor } from '../shared/actor';
 import { DomainError, forbidden, notFound } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';
@@ -19,7 +20,8 @@ export class ConversationAccess {
   constructor(private readonly conversations: ConversationRepository) {}
 
   async member(actor: Actor, conversationId: string): Promise<Membership> {
-    if (!isWellFormedId(conversationId)) throw notFound('conversation');
+    if (!isWellFormedId(conversationId) || !grantCoversConversation(actor.grant, conversationId))
+      throw notFound('conversation');
     const [conversation, member] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),
@@ -44,7 +46,8 @@ export class ConversationAccess {
     actor: Actor,
     conversationId: string,
   ): Promise<{ conversation: Conversation; member: Member | null } | null> {
-    if (!isWellFormedId(conversationId)) return null;
+    if (!isWellFormedId(conversationId) || !grantCoversConversation(actor.grant, conversationId))
+      return null;
     const [conversation, member] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),

@@ -1,3 +1,4 @@
+import { grantCoversConversation } from '../integrations/bots/bot';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { invalid } from '../shared/domain-error';
@@ -249,7 +250,10 @@ export class ChatStream implements ConversationFollower {
     const { tenantId, userId } = this.actor;
     this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
     await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
-    const ids = await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS);
+    // A bot token scoped to some conversations streams only those.
+    const ids = (
+      await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS)
+    ).filter((id) => grantCoversConversation(this.actor.grant, id));
     await Promise.all(
       ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))),
     );
@@ -281,6 +285,12 @@ export class ChatStream implements ConversationFollower {
 
   private async follow(topic: string, listener: (e: RealtimeEvent) => void): Promise<void> {
     if (this.closed || this.unsubscribers.has(topic)) return;
+    const convPrefix = `chatter.${this.actor.tenantId}.conv.`;
+    if (
+      topic.startsWith(convPrefix) &&
+      !grantCoversConversation(this.actor.grant, topic.slice(convPrefix.length))
+    )
+      return;
     const unsubscribe = await this.deps.router.listen(topic, listener);
     if (this.closed || this.unsubscribers.has(topic)) {
       await unsubscribe();

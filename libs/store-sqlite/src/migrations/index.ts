@@ -6,6 +6,7 @@ import { mentionsMigration } from './005-mentions';
 import { logEntryDetailsMigration } from './006-log-entry-details';
 import { channelDescriptionAndNamesMigration } from './007-channel-description-and-names';
 import { attachmentsMigration } from './008-attachments';
+import { botsMigration } from './013-bots';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   logEntryDetailsMigration,
   channelDescriptionAndNamesMigration,
   attachmentsMigration,
+  botsMigration,
 ];

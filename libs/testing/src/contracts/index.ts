@@ -13,3 +13,4 @@ export * from './rate-limiter.contract';
 export * from './login-code-store.contract';
 export * from './file-storage.contract';
 export * from './attachment-repository.contract';
+export * from './bot-repository.contract';

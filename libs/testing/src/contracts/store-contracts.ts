@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { attachmentRepositoryContract } from './attachment-repository.contract';
+import { botRepositoryContract } from './bot-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -21,5 +22,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
+    botRepositoryContract(makeStore);
   });
 }

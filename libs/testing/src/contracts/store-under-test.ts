@@ -1,6 +1,7 @@
 import {
   AttachmentRepository,
   BlockRepository,
+  BotRepository,
   ContactRepository,
   ConversationRepository,
   DomainErrorCode,
@@ -23,6 +24,7 @@ export interface StoreUnderTest {
   conversations: ConversationRepository;
   messages: MessageRepository;
   attachments: AttachmentRepository;
+  bots: BotRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import type { SessionRepository } from '../session.repository';
 import type { TenantRepository } from '../../tenancy/tenant.repository';
 import type { UserRepository } from '../user.repository';
 import type { Clock } from '../../shared/clock';
+import type { BotRepository } from '../../integrations/bots/bot.repository';
 
 function setup() {
   let nowMs = Date.UTC(2026, 0, 1);
@@ -34,6 +35,7 @@ function setup() {
     {} as TenantRepository,
     {} as UserRepository,
     clock,
+    {} as BotRepository,
   );
   return {
     auth,
