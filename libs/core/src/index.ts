@@ -72,3 +72,4 @@ export * from './integrations/bots/bot';
 export * from './integrations/bots/bot.repository';
 export * from './integrations/bots/bot-token';
 export * from './integrations/bots/manage-bots.use-case';
+export * from './integrations/bots/bot-operations';

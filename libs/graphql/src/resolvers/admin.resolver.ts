@@ -5,13 +5,16 @@ import {
   CoreSettings,
   DomainError,
   enforceRateLimit,
+  ManageBots,
   ManageTenants,
+  Bot,
   RateLimiter,
   Tenant,
 } from '@chatter/core';
 import { GqlCtx, Public } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
+import { BotModel, BotScopeEnum, BotTokenPayload } from '../models/bot.model';
 
 /** Operator settings for the admin API (null token = admin API disabled). */
 export class AdminSettings {
@@ -26,7 +29,49 @@ export class AdminResolver {
     private readonly settings: AdminSettings,
     private readonly limiter: RateLimiter,
     private readonly core: CoreSettings,
+    private readonly botAdmin: ManageBots,
   ) {}
+
+  @Public()
+  @Query(() => [BotModel], { description: "Operators only: a tenant's bot accounts." })
+  async bots(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<Bot[]> {
+    await this.authorize(ctx);
+    return this.botAdmin.list(tenantId);
+  }
+
+  @Public()
+  @Mutation(() => BotTokenPayload, {
+    description:
+      'Operators only: creates a bot account with a scoped token (shown once). Add the bot to conversations like a user.',
+  })
+  async createBot(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('name') name: string,
+    @Args('scopes', { type: () => [BotScopeEnum] }) scopes: BotScopeEnum[],
+    @Args('conversationIds', { type: () => [ID], nullable: true })
+    conversationIds: string[] | null,
+  ) {
+    await this.authorize(ctx);
+    return this.botAdmin.create({ tenantId, name, scopes, conversationIds });
+  }
+
+  @Public()
+  @Mutation(() => BotModel, {
+    description:
+      "Operators only: revokes a bot's token at once (refused everywhere, its sockets closed with 4403).",
+  })
+  async revokeBot(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Bot> {
+    await this.authorize(ctx);
+    return this.botAdmin.revoke(tenantId, id);
+  }
 
   @Public()
   @Query(() => [TenantModel], { description: 'Operators only: requires the x-admin-token header.' })
