@@ -55,7 +55,11 @@ export class MongoBotRepository extends BotRepository {
   override async revoke(tenantId: TenantId, id: UserId, at: Date): Promise<Bot | null> {
     // Only an unrevoked bot changes, so the first revocation time stays.
     await this.bots
-      .updateOne({ _id: id, tenantId, revokedAt: null }, { $set: { revokedAt: at } }, writeOptions(undefined))
+      .updateOne(
+        { _id: id, tenantId, revokedAt: null },
+        { $set: { revokedAt: at } },
+        writeOptions(undefined),
+      )
       .exec();
     return this.findById(tenantId, id);
   }

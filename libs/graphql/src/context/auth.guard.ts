@@ -32,7 +32,8 @@ export class AuthGuard implements CanActivate {
     const ctx = gql.getContext<GqlContext>();
     if (!ctx.actor) ctx.actor = await this.authenticate.execute(ctx.authorization);
     // A bot token reaches only the operations and scopes of its grant.
-    if (ctx.actor.grant) requireBotOperation(ctx.actor.grant, gql.getInfo<{ fieldName: string }>().fieldName);
+    if (ctx.actor.grant)
+      requireBotOperation(ctx.actor.grant, gql.getInfo<{ fieldName: string }>().fieldName);
     return true;
   }
 }

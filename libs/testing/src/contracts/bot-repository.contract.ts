@@ -54,7 +54,10 @@ export function botRepositoryContract(makeStore: MakeStore): void {
     it('revokes idempotently, keeping the first time; unknown bots answer null', async () => {
       const bot = await aStoredBot(store());
       const at = nextTime();
-      expect(await store().bots.revoke(bot.tenantId, bot.id, at)).toEqual({ ...bot, revokedAt: at });
+      expect(await store().bots.revoke(bot.tenantId, bot.id, at)).toEqual({
+        ...bot,
+        revokedAt: at,
+      });
       expect(await store().bots.revoke(bot.tenantId, bot.id, nextTime())).toEqual({
         ...bot,
         revokedAt: at,

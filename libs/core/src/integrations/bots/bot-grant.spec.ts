@@ -52,7 +52,8 @@ describe('bot tokens', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (s) => {
         const parsed = parseBotToken(`chb_${s}`);
-        if (parsed) expect(`chb_${parsed.tenantId}.${parsed.botId}.${parsed.secret}`).toBe(`chb_${s}`);
+        if (parsed)
+          expect(`chb_${parsed.tenantId}.${parsed.botId}.${parsed.secret}`).toBe(`chb_${s}`);
       }),
     );
     expect(parseBotToken('chb_acme.not-an-id.x')).toBeNull();

@@ -14,7 +14,10 @@ export const isBotToken = (token: string): boolean => token.startsWith(BOT_TOKEN
 
 export function newBotToken(tenantId: string, botId: string): { token: string; hash: string } {
   const secret = randomBytes(32).toString('base64url');
-  return { token: `${BOT_TOKEN_PREFIX}${tenantId}.${botId}.${secret}`, hash: hashBotSecret(secret) };
+  return {
+    token: `${BOT_TOKEN_PREFIX}${tenantId}.${botId}.${secret}`,
+    hash: hashBotSecret(secret),
+  };
 }
 
 export const hashBotSecret = (secret: string): string =>

@@ -110,15 +110,17 @@ function checkScopes(scopes: readonly string[]): BotScope[] {
     throw invalid('scopes', 'a bot needs at least one scope (READ, SEND)');
   const unique = [...new Set(scopes)];
   for (const s of unique)
-    if (!BOT_SCOPES.includes(s as BotScope))
-      throw invalid('scopes', 'scopes must be READ or SEND');
+    if (!BOT_SCOPES.includes(s as BotScope)) throw invalid('scopes', 'scopes must be READ or SEND');
   return BOT_SCOPES.filter((s) => unique.includes(s));
 }
 
 function checkConversationIds(ids: readonly string[] | null): string[] | null {
   if (ids === null) return null;
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_BOT_CONVERSATIONS)
-    throw invalid('conversationIds', `conversationIds: 1–${MAX_BOT_CONVERSATIONS} ids, or null for all`);
+    throw invalid(
+      'conversationIds',
+      `conversationIds: 1–${MAX_BOT_CONVERSATIONS} ids, or null for all`,
+    );
   for (const id of ids)
     if (!isWellFormedId(id)) throw invalid('conversationIds', 'conversationIds must be ids');
   return [...new Set(ids)];
