@@ -17,6 +17,7 @@ import { useJumpOnOpen } from '../search/use-jump-on-open';
 import { Composer } from './composer';
 import { MessageRequestBanner } from './message-request-banner';
 import { lazyView } from '../ui/lazy-view';
+import { BotBadge } from '../ui/bot-badge';
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
 const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) => m.DetailsPanel));
@@ -139,7 +140,10 @@ export function ConversationView({
               size={40}
             />
             <span className="conversation__names">
-              <span className="conversation__title">{title}</span>
+              <span className="conversation__title">
+                {title}
+                {other?.isBot && <BotBadge />}
+              </span>
               <span
                 className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`}
                 aria-live="polite"

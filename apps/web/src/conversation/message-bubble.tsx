@@ -12,6 +12,7 @@ import { Avatar } from '../ui/avatar';
 import { MentionText } from '../mentions/mention-body';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
+import { BotBadge } from '../ui/bot-badge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -118,7 +119,12 @@ export const MessageBubble = memo(function MessageBubble({
         </span>
       )}
       <div className="msg__column">
-        {showSender && !mine && <div className="msg__sender">{m.sender.name}</div>}
+        {showSender && !mine && (
+          <div className="msg__sender">
+            {m.sender.name}
+            {m.sender.isBot && <BotBadge />}
+          </div>
+        )}
         <div className="msg__row">
           <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`}>
             {m.replyTo && !deleted && (

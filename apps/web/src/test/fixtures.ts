@@ -10,6 +10,7 @@ export function user(id: string, name = id): UserFieldsFragment {
     __typename: 'User',
     id,
     name,
+    isBot: false,
     phone: null,
     avatarUrl: null,
     statusText: null,
@@ -41,7 +42,7 @@ export function message(
     mentionsAll: false,
     mentionsMe: false,
     mentions: [],
-    sender: { __typename: 'User', id: senderId, name: senderId, avatarUrl: null },
+    sender: { __typename: 'User', id: senderId, name: senderId, avatarUrl: null, isBot: false },
     replyTo: null,
     reactions: [],
   };
