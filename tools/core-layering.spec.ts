@@ -15,6 +15,11 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'limits', matches: (p) => p.startsWith('limits/') },
   // The tenant and its repository; the other tenancy files (use cases, secret rotation) sit higher.
   { name: 'tenancy model', matches: (p) => /^tenancy\/tenant(\.repository)?\.ts$/.test(p) },
+  // Bot accounts, their tokens and which operations a grant opens; managing bots sits higher.
+  {
+    name: 'integrations model',
+    matches: (p) => /^integrations\/[^/]+\/[^/]+\.ts$/.test(p) && !p.endsWith('.use-case.ts'),
+  },
   { name: 'identity model', matches: (p) => /^identity\/[^/]+\.ts$/.test(p) },
   { name: 'messaging model', matches: (p) => /^messaging\/[^/]+\.ts$/.test(p) },
   { name: 'events', matches: (p) => p.startsWith('events/') },
@@ -25,6 +30,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
+  { name: 'integrations use cases', matches: (p) => /^integrations\/.+\.use-case\.ts$/.test(p) },
   { name: 'realtime', matches: (p) => p.startsWith('realtime/') },
   { name: 'public index', matches: (p) => p === 'index.ts' },
 ];

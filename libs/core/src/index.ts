@@ -68,6 +68,7 @@ export * from './media/image-processor.port';
 export * from './media/uploads.use-cases';
 export * from './media/attachment-access.use-cases';
 export * from './media/attachment-lifecycle.use-cases';
+export * from './shared/bot-grant';
 export * from './integrations/bots/bot';
 export * from './integrations/bots/bot.repository';
 export * from './integrations/bots/bot-token';

@@ -90,6 +90,7 @@ const MATRIX: Record<string, string> = {
   'Query.channels':          'CH             CH             CH                 CH             CH                 CH                 CH                 noCH           n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.tenants':           'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Query.bots':              'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
   'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
   'Mutation.refreshSession': 'UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED n/a UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED',
@@ -123,6 +124,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.finalizeUpload': 'BAD_USER_INPUT NOT_FOUND      NOT_FOUND          NOT_FOUND      NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createTenant':   'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.rotateTenantSecret': 'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Mutation.createBot':          'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Mutation.revokeBot':          'FORBIDDEN  FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Mutation.updateTenantSettings': 'FORBIDDEN FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Subscription.chatEvents': 'replay         ResyncRequired ResyncRequired     replay         ResyncRequired     ResyncRequired     ResyncRequired     ResyncRequired n/a    closed-4403     closed-4403     closed-4403   closed-4403',
 };
@@ -161,6 +164,8 @@ interface Fixture {
   upload: string;
   dms: Map<string, string>; // user id → their DM with the owner
   rotateTenant: string;
+  /** A bot of the rotated tenant (operators revoke it). */
+  bot: string;
 }
 
 type UserRelation = Exclude<Relation, 'tadmin' | 'operator' | 'none' | 'expired' | 'revoked'>;
@@ -234,6 +239,7 @@ const ROWS: Record<string, Row> = {
         : 'noCH',
   },
   'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
+  'Query.bots': { query: '{ bots(tenantId: "matrix-rot") { id } }', vars: () => ({}) },
   'Query.uploadLimits': { query: '{ uploadLimits { maxBytes usedBytes } }', vars: () => ({}) },
   'Mutation.requestLoginCode': {
     query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }',
@@ -386,6 +392,15 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }',
     vars: (f) => ({ id: f.rotateTenant }),
   },
+  'Mutation.createBot': {
+    query:
+      'mutation{ createBot(tenantId: "matrix-rot", name: "Matrix bot", scopes: [READ]){ bot { id } } }',
+    vars: () => ({}),
+  },
+  'Mutation.revokeBot': {
+    query: 'mutation($id:ID!){ revokeBot(tenantId: "matrix-rot", id: $id){ id } }',
+    vars: (f) => ({ id: f.bot }),
+  },
   'Mutation.updateTenantSettings': {
     query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }',
     vars: (f) => ({ id: f.rotateTenant }),
@@ -447,6 +462,15 @@ describe('authorization matrix: every operation × every relation', () => {
       undefined,
       admin,
     );
+    const bot = (
+      await gql(
+        api,
+        'mutation{ createBot(tenantId:"matrix-rot", name:"Revocable", scopes:[READ]){ bot { id } } }',
+        {},
+        undefined,
+        admin,
+      )
+    ).data!.createBot.bot.id as string;
     const foreigner = await appUser(api, 'Foreigner', foreignSecret, 'matrix-acme');
 
     const second = await logIn(api, owner.phone);
@@ -575,6 +599,7 @@ describe('authorization matrix: every operation × every relation', () => {
       upload,
       dms,
       rotateTenant: 'matrix-rot',
+      bot,
     };
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { grantCoversConversation } from '../integrations/bots/bot';
+import { grantCoversConversation } from '../shared/bot-grant';
 import { Actor } from '../shared/actor';
 import { DomainError, forbidden, notFound } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';

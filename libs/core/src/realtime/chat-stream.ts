@@ -1,4 +1,4 @@
-import { grantCoversConversation } from '../integrations/bots/bot';
+import { grantCoversConversation } from '../shared/bot-grant';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { invalid } from '../shared/domain-error';

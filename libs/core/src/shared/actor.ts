@@ -1,4 +1,4 @@
-import type { BotGrant } from '../integrations/bots/bot';
+import type { BotGrant } from './bot-grant';
 import { TenantId, UserId } from './ids';
 
 /** Who performs an operation: derived from the access token only, never from client input. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids';
-import { BotGrant, grantCoversConversation } from './bot';
+import { BotGrant, grantCoversConversation } from '../../shared/bot-grant';
 import { BOT_OPERATION_SCOPES, requireBotOperation } from './bot-operations';
 import { botSecretMatches, newBotToken, parseBotToken } from './bot-token';
 

@@ -1,4 +1,4 @@
-import { BotGrant, BotScope, requireBotScope } from './bot';
+import { BotGrant, BotScope, requireBotScope } from '../../shared/bot-grant';
 
 /**
  * The API operations a bot token may call, and the scope each needs. Anything not listed (profile,

@@ -8,7 +8,8 @@ import { TenantRepository } from '../../tenancy/tenant.repository';
 import { TenantSecretRotations } from '../../tenancy/tenant-secret-rotations';
 import { Authenticate } from '../../identity/tokens/authenticate.use-case';
 import { UserRepository } from '../../identity/user.repository';
-import { Bot, BOT_SCOPES, BotScope } from './bot';
+import { BOT_SCOPES, BotScope } from '../../shared/bot-grant';
+import { Bot } from './bot';
 import { BotRepository } from './bot.repository';
 import { newBotToken } from './bot-token';
 

@@ -1,4 +1,4 @@
-import { grantCoversConversation } from '../../integrations/bots/bot';
+import { grantCoversConversation } from '../../shared/bot-grant';
 import {
   MENTION_ALL_POLICIES,
   MentionAllPolicy,
