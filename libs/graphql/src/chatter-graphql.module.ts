@@ -19,6 +19,7 @@ import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { UserResolver } from './resolvers/user.resolver';
+import { WebhookResolver } from './resolvers/webhook.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
   MAX_DOCUMENT_TOKENS,
@@ -60,6 +61,7 @@ export const GRAPHQL_RESOLVERS = [
   MessageAttachmentsResolver,
   ChatEventsResolver,
   AdminResolver,
+  WebhookResolver,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
   BotRepository,
+  WebhookRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -14,6 +15,7 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
+import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -38,6 +40,7 @@ export interface MongoStore {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   bots: BotRepository;
+  webhooks: WebhookRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -71,6 +74,7 @@ export async function createMongoStore(
       messages: new MongoMessageRepository(m.messages, m.reactions, m.members, log, tx),
       attachments: new MongoAttachmentRepository(m.attachments),
       bots: new MongoBotRepository(m.bots),
+      webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

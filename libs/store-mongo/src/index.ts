@@ -12,3 +12,4 @@ export { MongoBlockRepository } from './mongo-block.repository';
 export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
+export { MongoWebhookRepository } from './mongo-webhook.repository';

@@ -39,6 +39,14 @@ import {
 import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
+import {
+  WEBHOOK_DELIVERY_MODEL,
+  WEBHOOK_MODEL,
+  WebhookDeliveryRecord,
+  WebhookDeliverySchema,
+  WebhookRecord,
+  WebhookSchema,
+} from './schemas/webhook.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
 export const MONGO_STORE_MODELS: ModelDefinition[] = [
@@ -55,6 +63,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
   { name: BOT_MODEL, schema: BotSchema },
+  { name: WEBHOOK_MODEL, schema: WebhookSchema },
+  { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
 ];
 
 /** The store's models on one connection. */
@@ -72,6 +82,8 @@ export interface MongoStoreModels {
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
   bots: Model<BotRecord>;
+  webhooks: Model<WebhookRecord>;
+  webhookDeliveries: Model<WebhookDeliveryRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -97,6 +109,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
     bots: get<BotRecord>(BOT_MODEL),
+    webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
+    webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
   };
 }
 

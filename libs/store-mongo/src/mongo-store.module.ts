@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   BlockRepository,
   BotRepository,
+  WebhookRepository,
   ContactRepository,
   ConversationRepository,
   MessageRepository,
@@ -15,6 +16,7 @@ import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
+import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
@@ -43,6 +45,7 @@ const PORTS = [
   MessageRepository,
   AttachmentRepository,
   BotRepository,
+  WebhookRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -55,6 +58,7 @@ const REPOSITORIES: Provider[] = [
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
+  { provide: WebhookRepository, useClass: MongoWebhookRepository },
 ];
 
 /**

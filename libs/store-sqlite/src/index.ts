@@ -9,3 +9,4 @@ export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
+export { SqliteWebhookRepository } from './sqlite-webhook.repository';

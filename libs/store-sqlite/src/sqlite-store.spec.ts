@@ -29,6 +29,7 @@ storeContracts('sqlite', async () => {
     messages: store.messages,
     attachments: store.attachments,
     bots: store.bots,
+    webhooks: store.webhooks,
     cleanup: () => store.close(),
   };
 });

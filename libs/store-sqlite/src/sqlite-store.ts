@@ -13,6 +13,7 @@ import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
+import { SqliteWebhookRepository } from './sqlite-webhook.repository';
 
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
@@ -45,6 +46,7 @@ export class SqliteStore {
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
   readonly bots: SqliteBotRepository;
+  readonly webhooks: SqliteWebhookRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -61,6 +63,7 @@ export class SqliteStore {
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
     this.bots = new SqliteBotRepository(db);
+    this.webhooks = new SqliteWebhookRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -13,6 +13,7 @@ import {
   AttachmentRepository,
   BlockRepository,
   BotRepository,
+  WebhookRepository,
   ContactRepository,
   ContentSniffer,
   ConversationRepository,
@@ -79,6 +80,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(BotRepository, (s) => s.bots),
+  sqliteRepository(WebhookRepository, (s) => s.webhooks),
 ];
 
 /** Readiness of each dependency, for /readyz. */

@@ -21,11 +21,16 @@ import {
   ManageMembers,
   ManageTenants,
   ManageBots,
+  ManageWebhooks,
+  DeliverWebhooks,
   TenantSecretRotations,
   MessageQueries,
   MessageRequests,
   PresenceService,
   PublishErrorReporter,
+  MessageEventObserver,
+  WebhookRetryPolicy,
+  WebhookTransport,
   RealtimeEvent,
   RealtimePublisher,
   Receipts,
@@ -44,6 +49,7 @@ import {
   VerifyLoginCode,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
 import { AttachmentSweeper } from './attachment-sweeper';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
@@ -70,6 +76,8 @@ const USE_CASES = [
   ManageBlocks,
   ManageTenants,
   ManageBots,
+  ManageWebhooks,
+  DeliverWebhooks,
   TenantSecretRotations,
   ConversationAccess,
   CreateConversations,
@@ -129,6 +137,21 @@ const USE_CASES = [
     { provide: Clock, useClass: SystemClock },
     { provide: UserActivity, useExisting: PresenceService },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
+    { provide: MessageEventObserver, useExisting: DeliverWebhooks },
+    {
+      provide: WebhookRetryPolicy,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new WebhookRetryPolicy(config.webhooks.retryDelaysMs),
+    },
+    {
+      provide: WebhookTransport,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new HttpWebhookTransport({
+          allowPrivateTargets: config.webhooks.allowPrivateTargets,
+          timeoutMs: config.webhooks.timeoutMs,
+        }),
+    },
     ...USE_CASES,
     AttachmentSweeper,
   ],

@@ -1,6 +1,6 @@
 import { Migration } from './migration';
 
-/** Bot accounts: a flag on their user row, and their scoped, revocable token. */
+/** Bot accounts (a flag on their user row, their scoped, revocable token) and their outgoing webhooks. */
 export const botsMigration: Migration = {
   version: 13,
   name: 'bots',
@@ -19,6 +19,39 @@ export const botsMigration: Migration = {
         PRIMARY KEY (tenant_id, id),
         FOREIGN KEY (tenant_id, id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
       ) STRICT;
+      CREATE TABLE webhooks (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      ) STRICT;
+      CREATE INDEX webhooks_bot ON webhooks (tenant_id, bot_id, created_at);
+      CREATE TABLE webhook_conversations (
+        tenant_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, conversation_id, webhook_id),
+        FOREIGN KEY (tenant_id, webhook_id) REFERENCES webhooks (tenant_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE TABLE webhook_deliveries (
+        pk INTEGER PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('DELIVERED', 'RETRYING', 'FAILED')),
+        response_status INTEGER,
+        error TEXT,
+        at INTEGER NOT NULL,
+        FOREIGN KEY (tenant_id, webhook_id) REFERENCES webhooks (tenant_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_log ON webhook_deliveries (tenant_id, webhook_id, pk);
     `);
   },
 };

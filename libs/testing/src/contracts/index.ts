@@ -14,3 +14,4 @@ export * from './login-code-store.contract';
 export * from './file-storage.contract';
 export * from './attachment-repository.contract';
 export * from './bot-repository.contract';
+export * from './webhook-repository.contract';

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { attachmentRepositoryContract } from './attachment-repository.contract';
 import { botRepositoryContract } from './bot-repository.contract';
+import { webhookRepositoryContract } from './webhook-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -23,5 +24,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     messageRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
     botRepositoryContract(makeStore);
+    webhookRepositoryContract(makeStore);
   });
 }

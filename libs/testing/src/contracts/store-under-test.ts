@@ -2,6 +2,7 @@ import {
   AttachmentRepository,
   BlockRepository,
   BotRepository,
+  WebhookRepository,
   ContactRepository,
   ConversationRepository,
   DomainErrorCode,
@@ -25,6 +26,7 @@ export interface StoreUnderTest {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   bots: BotRepository;
+  webhooks: WebhookRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

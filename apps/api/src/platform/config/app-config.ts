@@ -98,6 +98,13 @@ export interface AppConfig {
     readonly perTenantPerHour: number;
     readonly perHour: number;
   };
+  readonly webhooks: {
+    /** Outgoing webhooks may reach loopback and private addresses (off by default). */
+    readonly allowPrivateTargets: boolean;
+    readonly timeoutMs: number;
+    /** Delays before each retry of a failed delivery, in milliseconds. */
+    readonly retryDelaysMs: readonly number[];
+  };
   readonly graphql: {
     readonly playground: boolean;
     readonly introspection: boolean;

@@ -97,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const smsPerTenantPerHour = read.int('SMS_PER_TENANT_PER_HOUR', 1000, 1, 10_000_000);
   const smsPerHour = read.int('SMS_PER_HOUR', 10_000, 1, 100_000_000);
   const allowLogSmsInProduction = read.bool('ALLOW_LOG_SMS_IN_PRODUCTION', false);
+  const webhookAllowPrivateTargets = read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false);
+  const webhookTimeoutMs = read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
+  const webhookRetryBaseMs = read.int('WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000);
 
   const playground = read.bool('PLAYGROUND', !isProduction);
   const introspection = read.bool('INTROSPECTION', !isProduction);
@@ -238,6 +241,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       webhookTimeoutMs: smsWebhookTimeoutMs,
       perTenantPerHour: smsPerTenantPerHour,
       perHour: smsPerHour,
+    },
+    webhooks: {
+      allowPrivateTargets: webhookAllowPrivateTargets,
+      timeoutMs: webhookTimeoutMs,
+      // Five retries, each five times later than the one before (1 s, 5 s, 25 s, 2 min, 10 min).
+      retryDelaysMs: [1, 5, 25, 125, 625].map((f) => f * webhookRetryBaseMs),
     },
     graphql: {
       playground,

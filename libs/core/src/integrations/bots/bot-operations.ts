@@ -21,6 +21,9 @@ export const BOT_OPERATION_SCOPES: Readonly<Record<string, BotScope>> = {
   addReaction: 'SEND',
   removeReaction: 'SEND',
   setTyping: 'SEND',
+  createWebhook: 'READ',
+  webhooks: 'READ',
+  webhookDeliveries: 'READ',
 };
 
 /** Refuses (FORBIDDEN) a root operation a bot token's grant does not cover; users pass. */

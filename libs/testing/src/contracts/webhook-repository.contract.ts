@@ -1,0 +1,69 @@
+import { newId, Webhook, WebhookDelivery } from '@chatter/core';
+import { describe, expect, it } from 'vitest';
+import { aTenantId, nextTime } from '../builders';
+import { MakeStore, StoreUnderTest, useStore } from './store-under-test';
+
+/** Contract of `WebhookRepository`. */
+export function webhookRepositoryContract(makeStore: MakeStore): void {
+  describe('WebhookRepository', () => {
+    const store = useStore(makeStore);
+
+    const aWebhook = (tenantId: string, patch: Partial<Webhook> = {}): Webhook => ({
+      id: newId(),
+      tenantId,
+      botId: newId(),
+      url: 'https://hooks.example.com/chatter',
+      secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
+      conversationIds: [newId(), newId()].sort(),
+      events: ['message.created', 'message.deleted'],
+      createdAt: nextTime(),
+      ...patch,
+    });
+    const aDelivery = (w: Webhook, attempt: number): WebhookDelivery => ({
+      id: newId(),
+      tenantId: w.tenantId,
+      webhookId: w.id,
+      eventId: `msg_${newId()}`,
+      eventType: 'message.created',
+      attempt,
+      status: attempt === 1 ? 'RETRYING' : 'DELIVERED',
+      responseStatus: attempt === 1 ? 500 : 204,
+      error: null,
+      at: nextTime(),
+    });
+    const stored = (s: StoreUnderTest, w: Webhook) => s.webhooks.create(w);
+
+    it('stores a webhook and finds it by tenant and id only', async () => {
+      const w = aWebhook(aTenantId());
+      expect(await stored(store(), w)).toEqual(w);
+      expect(await store().webhooks.findById(w.tenantId, w.id)).toEqual(w);
+      expect(await store().webhooks.findById(aTenantId(), w.id)).toBeNull();
+    });
+
+    it('lists by bot (oldest first) and by conversation, within the tenant', async () => {
+      const t = aTenantId();
+      const botId = newId();
+      const shared = newId();
+      const a = await stored(store(), aWebhook(t, { botId, conversationIds: [shared] }));
+      const b = await stored(store(), aWebhook(t, { botId }));
+      const c = await stored(store(), aWebhook(t, { conversationIds: [shared] }));
+      await stored(store(), aWebhook(aTenantId(), { botId, conversationIds: [shared] }));
+      expect(await store().webhooks.listByBot(t, botId)).toEqual([a, b]);
+      expect(await store().webhooks.listForConversation(t, shared)).toEqual([a, c]);
+      expect(await store().webhooks.listForConversation(t, newId())).toEqual([]);
+    });
+
+    it('keeps the delivery log newest first, per webhook, capped by the limit', async () => {
+      const w = await stored(store(), aWebhook(aTenantId()));
+      const other = await stored(store(), aWebhook(w.tenantId));
+      const first = aDelivery(w, 1);
+      const second = aDelivery(w, 2);
+      await store().webhooks.addDelivery(first);
+      await store().webhooks.addDelivery(second);
+      await store().webhooks.addDelivery(aDelivery(other, 1));
+      expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 10)).toEqual([second, first]);
+      expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 1)).toEqual([second]);
+      expect(await store().webhooks.listDeliveries(aTenantId(), w.id, 10)).toEqual([]);
+    });
+  });
+}
