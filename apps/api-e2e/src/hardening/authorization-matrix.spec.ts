@@ -91,6 +91,9 @@ const MATRIX: Record<string, string> = {
   'Query.uploadLimits':      'ok             ok             ok                 ok             ok                 ok                 ok                 ok             n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.tenants':           'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
   'Query.bots':              'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    ok              FORBIDDEN       FORBIDDEN     FORBIDDEN',
+  'Query.webhooks':          'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.webhookDeliveries': 'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createWebhook':  'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
   'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
   'Mutation.refreshSession': 'UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED n/a UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED',
@@ -240,6 +243,16 @@ const ROWS: Record<string, Row> = {
   },
   'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
   'Query.bots': { query: '{ bots(tenantId: "matrix-rot") { id } }', vars: () => ({}) },
+  'Query.webhooks': { query: '{ webhooks { id } }', vars: () => ({}) },
+  'Query.webhookDeliveries': {
+    query: '{ webhookDeliveries(webhookId: "00000000-0000-4000-8000-000000000000") { id } }',
+    vars: () => ({}),
+  },
+  'Mutation.createWebhook': {
+    query:
+      'mutation($c:ID!){ createWebhook(input: { url: "https://hooks.example.com/x", conversationIds: [$c] }){ secret } }',
+    vars: (f) => ({ c: f.group }),
+  },
   'Query.uploadLimits': { query: '{ uploadLimits { maxBytes usedBytes } }', vars: () => ({}) },
   'Mutation.requestLoginCode': {
     query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }',
