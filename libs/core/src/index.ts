@@ -82,3 +82,6 @@ export * from './integrations/webhooks/webhook-transport.port';
 export * from './integrations/webhooks/target-address';
 export * from './integrations/webhooks/manage-webhooks.use-case';
 export * from './integrations/webhooks/deliver-webhooks.use-case';
+export * from './integrations/webhooks/incoming-webhook';
+export * from './integrations/webhooks/incoming-webhook.repository';
+export * from './integrations/webhooks/incoming-webhooks.use-case';

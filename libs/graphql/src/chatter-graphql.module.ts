@@ -20,6 +20,7 @@ import { MessageResolver } from './resolvers/message.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
+import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
   MAX_DOCUMENT_TOKENS,
@@ -134,7 +135,7 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
-      controllers: [FilesController],
+      controllers: [FilesController, IncomingWebhookController],
     };
   }
 }

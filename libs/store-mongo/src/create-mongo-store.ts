@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   BotRepository,
   WebhookRepository,
+  IncomingWebhookRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -16,6 +17,7 @@ import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -41,6 +43,7 @@ export interface MongoStore {
   attachments: AttachmentRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
+  incomingWebhooks: IncomingWebhookRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -75,6 +78,7 @@ export async function createMongoStore(
       attachments: new MongoAttachmentRepository(m.attachments),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
+      incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

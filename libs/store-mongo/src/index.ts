@@ -13,3 +13,4 @@ export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
 export { MongoWebhookRepository } from './mongo-webhook.repository';
+export { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';

@@ -40,6 +40,11 @@ import { TENANT_MODEL, TenantRecord, TenantSchema } from './schemas/tenant.schem
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
 import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
 import {
+  INCOMING_WEBHOOK_MODEL,
+  IncomingWebhookRecord,
+  IncomingWebhookSchema,
+} from './schemas/incoming-webhook.schema';
+import {
   WEBHOOK_DELIVERY_MODEL,
   WEBHOOK_MODEL,
   WebhookDeliveryRecord,
@@ -65,6 +70,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: BOT_MODEL, schema: BotSchema },
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
+  { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
 ];
 
 /** The store's models on one connection. */
@@ -84,6 +90,7 @@ export interface MongoStoreModels {
   bots: Model<BotRecord>;
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
+  incomingWebhooks: Model<IncomingWebhookRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -111,6 +118,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     bots: get<BotRecord>(BOT_MODEL),
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
+    incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   BlockRepository,
   BotRepository,
   WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ConversationRepository,
   MessageRepository,
@@ -17,6 +18,7 @@ import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
@@ -46,6 +48,7 @@ const PORTS = [
   AttachmentRepository,
   BotRepository,
   WebhookRepository,
+  IncomingWebhookRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -59,6 +62,7 @@ const REPOSITORIES: Provider[] = [
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
+  { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
 ];
 
 /**

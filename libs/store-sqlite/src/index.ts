@@ -10,3 +10,4 @@ export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
+export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';

@@ -30,6 +30,7 @@ storeContracts('sqlite', async () => {
     attachments: store.attachments,
     bots: store.bots,
     webhooks: store.webhooks,
+    incomingWebhooks: store.incomingWebhooks,
     cleanup: () => store.close(),
   };
 });

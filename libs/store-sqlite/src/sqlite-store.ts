@@ -14,6 +14,7 @@ import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
+import { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
 
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
@@ -47,6 +48,7 @@ export class SqliteStore {
   readonly attachments: SqliteAttachmentRepository;
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
+  readonly incomingWebhooks: SqliteIncomingWebhookRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -64,6 +66,7 @@ export class SqliteStore {
     this.attachments = new SqliteAttachmentRepository(db);
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
+    this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -94,6 +94,9 @@ const MATRIX: Record<string, string> = {
   'Query.webhooks':          'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Query.webhookDeliveries': 'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.createWebhook':  'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Query.incomingWebhooks':  'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.createIncomingWebhook': 'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
+  'Mutation.revokeIncomingWebhook': 'FORBIDDEN      FORBIDDEN      FORBIDDEN          FORBIDDEN      FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN      n/a    UNAUTHENTICATED UNAUTHENTICATED TOKEN_EXPIRED TOKEN_REVOKED',
   'Mutation.requestLoginCode': 'ok           ok             ok                 ok             ok                 ok                 ok                 ok             n/a    ok              ok              ok            ok',
   'Mutation.verifyLoginCode':  'LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED n/a LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED LOGIN_CODE_EXPIRED',
   'Mutation.refreshSession': 'UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED n/a UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED UNAUTHENTICATED',
@@ -246,6 +249,15 @@ const ROWS: Record<string, Row> = {
   'Query.webhooks': { query: '{ webhooks { id } }', vars: () => ({}) },
   'Query.webhookDeliveries': {
     query: '{ webhookDeliveries(webhookId: "00000000-0000-4000-8000-000000000000") { id } }',
+    vars: () => ({}),
+  },
+  'Query.incomingWebhooks': { query: '{ incomingWebhooks { id } }', vars: () => ({}) },
+  'Mutation.createIncomingWebhook': {
+    query: 'mutation($c:ID!){ createIncomingWebhook(conversationId: $c){ path } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.revokeIncomingWebhook': {
+    query: 'mutation{ revokeIncomingWebhook(id: "00000000-0000-4000-8000-000000000000"){ id } }',
     vars: () => ({}),
   },
   'Mutation.createWebhook': {

@@ -14,6 +14,7 @@ import {
   BlockRepository,
   BotRepository,
   WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ContentSniffer,
   ConversationRepository,
@@ -81,6 +82,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(BotRepository, (s) => s.bots),
   sqliteRepository(WebhookRepository, (s) => s.webhooks),
+  sqliteRepository(IncomingWebhookRepository, (s) => s.incomingWebhooks),
 ];
 
 /** Readiness of each dependency, for /readyz. */

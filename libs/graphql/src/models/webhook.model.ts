@@ -58,3 +58,21 @@ export class CreateWebhookInput {
   @Field(() => [WebhookEventEnum], { nullable: true, description: 'Default: all three.' })
   events?: WebhookEventEnum[] | null;
 }
+
+@ObjectType('IncomingWebhook')
+export class IncomingWebhookModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) conversationId!: string;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+}
+
+@ObjectType('IncomingWebhookSecretPayload')
+export class IncomingWebhookSecretPayload {
+  @Field(() => IncomingWebhookModel) webhook!: IncomingWebhookModel;
+  @Field({
+    description:
+      'Shown once: POST JSON {"text": "..."} to this path on the API (`/hooks/incoming/<id>/<secret>`).',
+  })
+  path!: string;
+}

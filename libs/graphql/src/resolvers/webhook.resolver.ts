@@ -1,9 +1,18 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Authenticated, ManageWebhooks, Webhook, WebhookDelivery } from '@chatter/core';
+import {
+  Authenticated,
+  IncomingWebhook,
+  IncomingWebhooks,
+  ManageWebhooks,
+  Webhook,
+  WebhookDelivery,
+} from '@chatter/core';
 import { AuthGuard, CurrentActor } from '../context/auth.guard';
 import {
   CreateWebhookInput,
+  IncomingWebhookModel,
+  IncomingWebhookSecretPayload,
   WebhookDeliveryModel,
   WebhookModel,
   WebhookSecretPayload,
@@ -13,7 +22,37 @@ import {
 @Resolver()
 @UseGuards(AuthGuard)
 export class WebhookResolver {
-  constructor(private readonly manage: ManageWebhooks) {}
+  constructor(
+    private readonly manage: ManageWebhooks,
+    private readonly incoming: IncomingWebhooks,
+  ) {}
+
+  @Mutation(() => IncomingWebhookSecretPayload, {
+    description:
+      'Bots with SEND only: a secret URL path that posts into the conversation as the bot. Shown once.',
+  })
+  async createIncomingWebhook(
+    @CurrentActor() actor: Authenticated,
+    @Args('conversationId', { type: () => ID }) conversationId: string,
+  ): Promise<{ webhook: IncomingWebhook; path: string }> {
+    const { hook, secret } = await this.incoming.create(actor, conversationId);
+    return { webhook: hook, path: `/hooks/incoming/${hook.id}/${secret}` };
+  }
+
+  @Mutation(() => IncomingWebhookModel, {
+    description: 'Bots only: its URL is refused (404) from now on.',
+  })
+  revokeIncomingWebhook(
+    @CurrentActor() actor: Authenticated,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<IncomingWebhook> {
+    return this.incoming.revoke(actor, id);
+  }
+
+  @Query(() => [IncomingWebhookModel], { description: 'Bots only: your incoming webhooks.' })
+  incomingWebhooks(@CurrentActor() actor: Authenticated): Promise<IncomingWebhook[]> {
+    return this.incoming.list(actor);
+  }
 
   @Mutation(() => WebhookSecretPayload, {
     description:

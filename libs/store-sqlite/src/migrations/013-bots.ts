@@ -52,6 +52,16 @@ export const botsMigration: Migration = {
         FOREIGN KEY (tenant_id, webhook_id) REFERENCES webhooks (tenant_id, id) ON DELETE CASCADE
       ) STRICT;
       CREATE INDEX webhook_deliveries_log ON webhook_deliveries (tenant_id, webhook_id, pk);
+      CREATE TABLE incoming_webhooks (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX incoming_webhooks_bot ON incoming_webhooks (tenant_id, bot_id, created_at);
     `);
   },
 };

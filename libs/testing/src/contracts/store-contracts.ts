@@ -1,7 +1,10 @@
 import { describe } from 'vitest';
 import { attachmentRepositoryContract } from './attachment-repository.contract';
 import { botRepositoryContract } from './bot-repository.contract';
-import { webhookRepositoryContract } from './webhook-repository.contract';
+import {
+  incomingWebhookRepositoryContract,
+  webhookRepositoryContract,
+} from './webhook-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -25,5 +28,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     attachmentRepositoryContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
+    incomingWebhookRepositoryContract(makeStore);
   });
 }

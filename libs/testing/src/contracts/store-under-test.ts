@@ -3,6 +3,7 @@ import {
   BlockRepository,
   BotRepository,
   WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ConversationRepository,
   DomainErrorCode,
@@ -27,6 +28,7 @@ export interface StoreUnderTest {
   attachments: AttachmentRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
+  incomingWebhooks: IncomingWebhookRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { newId, Webhook, WebhookDelivery } from '@chatter/core';
+import { IncomingWebhook, newId, Webhook, WebhookDelivery } from '@chatter/core';
 import { describe, expect, it } from 'vitest';
 import { aTenantId, nextTime } from '../builders';
 import { MakeStore, StoreUnderTest, useStore } from './store-under-test';
@@ -64,6 +64,51 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
       expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 10)).toEqual([second, first]);
       expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 1)).toEqual([second]);
       expect(await store().webhooks.listDeliveries(aTenantId(), w.id, 10)).toEqual([]);
+    });
+  });
+}
+
+/** Contract of `IncomingWebhookRepository`. */
+export function incomingWebhookRepositoryContract(makeStore: MakeStore): void {
+  describe('IncomingWebhookRepository', () => {
+    const store = useStore(makeStore);
+    const aHook = (tenantId: string, botId = newId()): IncomingWebhook => ({
+      id: newId(),
+      tenantId,
+      botId,
+      conversationId: newId(),
+      secretHash: 'b'.repeat(64),
+      createdAt: nextTime(),
+      revokedAt: null,
+    });
+
+    it('finds a hook by id alone and lists a bot’s hooks oldest first', async () => {
+      const t = aTenantId();
+      const botId = newId();
+      const a = await store().incomingWebhooks.create(aHook(t, botId));
+      const b = await store().incomingWebhooks.create(aHook(t, botId));
+      await store().incomingWebhooks.create(aHook(aTenantId(), botId));
+      expect(await store().incomingWebhooks.findById(a.id)).toEqual(a);
+      expect(await store().incomingWebhooks.findById(newId())).toBeNull();
+      expect(await store().incomingWebhooks.listByBot(t, botId)).toEqual([a, b]);
+    });
+
+    it('revokes only for its own bot, idempotently', async () => {
+      const hook = await store().incomingWebhooks.create(aHook(aTenantId()));
+      expect(
+        await store().incomingWebhooks.revoke(hook.tenantId, newId(), hook.id, nextTime()),
+      ).toBeNull();
+      const at = nextTime();
+      expect(await store().incomingWebhooks.revoke(hook.tenantId, hook.botId, hook.id, at)).toEqual(
+        {
+          ...hook,
+          revokedAt: at,
+        },
+      );
+      expect(
+        (await store().incomingWebhooks.revoke(hook.tenantId, hook.botId, hook.id, nextTime()))
+          ?.revokedAt,
+      ).toEqual(at);
     });
   });
 }

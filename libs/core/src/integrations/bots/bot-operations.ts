@@ -24,6 +24,9 @@ export const BOT_OPERATION_SCOPES: Readonly<Record<string, BotScope>> = {
   createWebhook: 'READ',
   webhooks: 'READ',
   webhookDeliveries: 'READ',
+  createIncomingWebhook: 'SEND',
+  revokeIncomingWebhook: 'SEND',
+  incomingWebhooks: 'READ',
 };
 
 /** Refuses (FORBIDDEN) a root operation a bot token's grant does not cover; users pass. */
