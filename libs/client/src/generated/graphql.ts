@@ -236,10 +236,34 @@ export type CreateUploadPayload = {
   upload: UploadTarget;
 };
 
+export type CreateWebhookInput = {
+  /** Conversations the bot is a member of (private ones too). */
+  conversationIds: Array<Scalars['ID']['input']>;
+  /** Default: all three. */
+  events?: InputMaybe<Array<WebhookEvent>>;
+  /** http(s) URL; private and loopback targets are refused at delivery. */
+  url: Scalars['String']['input'];
+};
+
 /** What a member sees of the history: FULL (all of it, also what was posted before they joined or while they were out) or SINCE_JOINED (only what follows their latest joining). Applies to members added after it is set. */
 export type HistoryVisibility =
   | 'FULL'
   | 'SINCE_JOINED';
+
+export type IncomingWebhook = {
+  __typename?: 'IncomingWebhook';
+  conversationId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type IncomingWebhookSecretPayload = {
+  __typename?: 'IncomingWebhookSecretPayload';
+  /** Shown once: POST JSON {"text": "..."} to this path on the API (`/hooks/incoming/<id>/<secret>`). */
+  path: Scalars['String']['output'];
+  webhook: IncomingWebhook;
+};
 
 export type Member = {
   __typename?: 'Member';
@@ -353,10 +377,14 @@ export type Mutation = {
   /** Public, joinable by any member of the tenant. */
   createChannel: Conversation;
   createGroup: Conversation;
+  /** Bots with SEND only: a secret URL path that posts into the conversation as the bot. Shown once. */
+  createIncomingWebhook: IncomingWebhookSecretPayload;
   /** Operators only: requires the x-admin-token header. */
   createTenant: TenantSecretPayload;
   /** Starts an upload to a conversation you are a member of: returns a PENDING attachment and where to send the bytes. Then call finalizeUpload. */
   createUpload: CreateUploadPayload;
+  /** Bots only: POSTs signed message events of the chosen conversations to the URL. The secret is shown once. */
+  createWebhook: WebhookSecretPayload;
   /** Declines a message request: archives it for me, without telling the sender; with block, also blocks the sender. */
   declineMessageRequest: Conversation;
   /** Leaves a tombstone. */
@@ -382,6 +410,8 @@ export type Mutation = {
   requestLoginCode: RequestLoginCodePayload;
   /** Operators only: revokes a bot's token at once (refused everywhere, its sockets closed with 4403). */
   revokeBot: Bot;
+  /** Bots only: its URL is refused (404) from now on. */
+  revokeIncomingWebhook: IncomingWebhook;
   /** Operators only: issues a new app-token signing secret. */
   rotateTenantSecret: TenantSecretPayload;
   /** Idempotent on (caller, clientMessageId): a retry returns the first result. */
@@ -444,6 +474,11 @@ export type MutationCreateGroupArgs = {
 };
 
 
+export type MutationCreateIncomingWebhookArgs = {
+  conversationId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateTenantArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
@@ -452,6 +487,11 @@ export type MutationCreateTenantArgs = {
 
 export type MutationCreateUploadArgs = {
   input: CreateUploadInput;
+};
+
+
+export type MutationCreateWebhookArgs = {
+  input: CreateWebhookInput;
 };
 
 
@@ -540,6 +580,11 @@ export type MutationRequestLoginCodeArgs = {
 export type MutationRevokeBotArgs = {
   id: Scalars['ID']['input'];
   tenantId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeIncomingWebhookArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -649,6 +694,8 @@ export type Query = {
   conversationNotices: ConversationNoticeConnection;
   /** Most recent activity first. */
   conversations: ConversationConnection;
+  /** Bots only: your incoming webhooks. */
+  incomingWebhooks: Array<IncomingWebhook>;
   me: User;
   /** By seq: last/before pages back from the latest, first/after forward. */
   messages: MessageConnection;
@@ -659,6 +706,10 @@ export type Query = {
   /** Upload limits and your usage: largest file, quotas, attachments per message. */
   uploadLimits: UploadLimits;
   user?: Maybe<User>;
+  /** Bots only: delivery attempts of one of your webhooks, newest first (up to 100). */
+  webhookDeliveries: Array<WebhookDelivery>;
+  /** Bots only: your outgoing webhooks. */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -717,6 +768,12 @@ export type QuerySearchMessagesArgs = {
 
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  webhookId: Scalars['ID']['input'];
 };
 
 export type ReactionSummary = {
@@ -865,6 +922,46 @@ export type User = {
   presencePrivacy?: Maybe<PresencePrivacy>;
   statusEmoji?: Maybe<Scalars['String']['output']>;
   statusText?: Maybe<Scalars['String']['output']>;
+};
+
+export type Webhook = {
+  __typename?: 'Webhook';
+  conversationIds: Array<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  events: Array<WebhookEvent>;
+  id: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  at: Scalars['DateTime']['output'];
+  attempt: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  /** The `webhook-id` header, the same for every attempt of one event. */
+  eventId: Scalars['String']['output'];
+  eventType: WebhookEvent;
+  id: Scalars['ID']['output'];
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'RETRYING';
+
+/** Sent as the payload `type`: message.created, message.edited, message.deleted. */
+export type WebhookEvent =
+  | 'MESSAGE_CREATED'
+  | 'MESSAGE_DELETED'
+  | 'MESSAGE_EDITED';
+
+export type WebhookSecretPayload = {
+  __typename?: 'WebhookSecretPayload';
+  /** Shown once: verify `webhook-signature` (Standard Webhooks, HMAC-SHA256 over `webhook-id.webhook-timestamp.body`) with it. */
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
 };
 
 export type AttachmentFieldsFragment = { __typename: 'Attachment', id: string, kind: AttachmentKind, status: AttachmentStatus, name: string, size: number, type: string, width?: number | null, height?: number | null, duration?: number | null, placeholder?: string | null, url?: string | null, thumbnailUrl?: string | null };
