@@ -772,7 +772,7 @@ export type QueryUserArgs = {
 
 
 export type QueryWebhookDeliveriesArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
   webhookId: Scalars['ID']['input'];
 };
 

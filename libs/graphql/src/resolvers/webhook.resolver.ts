@@ -77,8 +77,9 @@ export class WebhookResolver {
   webhookDeliveries(
     @CurrentActor() actor: Authenticated,
     @Args('webhookId', { type: () => ID }) webhookId: string,
-    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('limit', { type: () => Int, nullable: true, description: '1–100, default 20.' })
+    limit: number | null,
   ): Promise<WebhookDelivery[]> {
-    return this.manage.deliveries(actor, webhookId, first);
+    return this.manage.deliveries(actor, webhookId, limit);
   }
 }
