@@ -15,6 +15,11 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'limits', matches: (p) => p.startsWith('limits/') },
   // The tenant and its repository; the other tenancy files (use cases, secret rotation) sit higher.
   { name: 'tenancy model', matches: (p) => /^tenancy\/tenant(\.repository)?\.ts$/.test(p) },
+  // Bot accounts, their tokens and which operations a grant opens; managing bots sits higher.
+  {
+    name: 'integrations model',
+    matches: (p) => /^integrations\/[^/]+\/[^/]+\.ts$/.test(p) && !p.endsWith('.use-case.ts'),
+  },
   { name: 'identity model', matches: (p) => /^identity\/[^/]+\.ts$/.test(p) },
   // Calls: the model and port (a message records a call, so it sits below the messaging model).
   { name: 'calls model', matches: (p) => /^calls\/[^/]+\.ts$/.test(p) },
@@ -36,6 +41,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'moderation use cases', matches: (p) => /^moderation\/.+\.use-cases?\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
+  { name: 'integrations use cases', matches: (p) => /^integrations\/.+\.use-case\.ts$/.test(p) },
   { name: 'realtime', matches: (p) => p.startsWith('realtime/') },
   { name: 'public index', matches: (p) => p === 'index.ts' },
 ];

@@ -1805,6 +1805,83 @@ standalone.push([
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 
+standalone.push([
+  "a bot's messages carry a BOT badge (desktop light and dark)",
+  async () => {
+    const ADMIN = 'web-e2e-admin-token-0123456789';
+    const botApi = await startApi({ ADMIN_TOKEN: ADMIN });
+    const contexts = [];
+    try {
+      const post = async (query, variables, headers = {}) => {
+        const res = await fetch(`${botApi.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query, variables }),
+        });
+        const json = await res.json();
+        if (json.errors) throw new Error(JSON.stringify(json.errors));
+        return json.data;
+      };
+      const phone = '+14155550181';
+      const created = await post(
+        'mutation { createBot(tenantId: "default", name: "Deploy Bot", scopes: [READ, SEND]) { token bot { id } } }',
+        {},
+        { 'x-admin-token': ADMIN },
+      );
+      for (const colorScheme of ['light', 'dark']) {
+        const context = await browser.newContext({ viewport: DESKTOP, colorScheme });
+        contexts.push(context);
+        const page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+        page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+        await page.goto(`${botApi.url}/`);
+        await page.getByLabel('Phone number').fill(phone);
+        const since = botApi.output().length;
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await page.getByLabel('Login code').fill(await botApi.loginCode(phone, since));
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        if (colorScheme === 'light') {
+          await page.getByLabel('Your name').fill('Rae Builder');
+          await page.getByRole('button', { name: 'Create account' }).click();
+        }
+        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        if (colorScheme === 'light') {
+          const raeId = await page.evaluate(() => localStorage.getItem('chatter.userId'));
+          assert(raeId, 'the page knows its user id');
+          // A teammate (over HTTP) makes the group with Rae and the bot.
+          const samPhone = '+14155550182';
+          const since = botApi.output().length;
+          await post('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: samPhone });
+          const sam = await post(
+            'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c, name:"Sam Ops"){ accessToken } }',
+            { p: samPhone, c: await botApi.loginCode(samPhone, since) },
+          );
+          const token = sam.verifyLoginCode.accessToken;
+          const group = await post(
+            'mutation($m:[ID!]!) { createGroup(input: { title: "Deploys", memberIds: $m }) { id } }',
+            { m: [raeId, created.createBot.bot.id] },
+            { authorization: `Bearer ${token}` },
+          );
+          await post(
+            'mutation($c:ID!) { sendMessage(input: { conversationId: $c, body: "Deployed v1.4.2 to production ✅", clientMessageId: "bot-1" }) { id } }',
+            { c: group.createGroup.id },
+            { authorization: `Bearer ${created.createBot.token}` },
+          );
+        }
+        await page.getByText('Deploys').first().click();
+        await page.getByText('Deployed v1.4.2 to production ✅').waitFor();
+        const sender = page.locator('.msg__sender', { hasText: 'Deploy Bot' });
+        await sender.waitFor();
+        assertEqual(await sender.locator('.bot-badge').textContent(), 'BOT', 'badge text');
+        await shot(page, `bot-badge-desktop-${colorScheme}`);
+      }
+    } finally {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await botApi.stop();
+    }
+  },
+]);
+
 const selected =
   only === undefined
     ? [...steps, ...standalone]

@@ -25,6 +25,8 @@ import { MessageResolver } from './resolvers/message.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
+import { WebhookResolver } from './resolvers/webhook.resolver';
+import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
   MAX_DOCUMENT_TOKENS,
@@ -73,6 +75,7 @@ export const GRAPHQL_RESOLVERS = [
   AuditLogResolver,
   ReportResolver,
   ReportGroupResolver,
+  WebhookResolver,
 ];
 
 /**
@@ -145,7 +148,7 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
-      controllers: [FilesController],
+      controllers: [FilesController, IncomingWebhookController],
     };
   }
 }

@@ -18,11 +18,15 @@ const jwt = (claims: object) =>
 describe('backoffDelay', () => {
   it('stays between half and all of the capped exponential delay', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1 }), (n, r) => {
-        const d = backoffDelay(n, { baseMs: 100, maxMs: 5_000, random: () => r });
-        const ceiling = Math.min(5_000, 100 * 2 ** Math.min(n, 30));
-        return d >= Math.floor(ceiling / 2) && d <= ceiling;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, r) => {
+          const d = backoffDelay(n, { baseMs: 100, maxMs: 5_000, random: () => r });
+          const ceiling = Math.min(5_000, 100 * 2 ** Math.min(n, 30));
+          return d >= Math.floor(ceiling / 2) && d <= ceiling;
+        },
+      ),
     );
     expect(backoffDelay(3, { baseMs: 100, random: () => 1 })).toBe(800);
   });

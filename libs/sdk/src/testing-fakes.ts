@@ -78,7 +78,7 @@ export const message = (conversationId: string, seq: number, body = `m${seq}`) =
   mentionsAll: false,
   mentionsMe: false,
   mentions: [],
-  sender: { __typename: 'User' as const, id: 'u2', name: 'Ann' },
+  sender: { __typename: 'User' as const, id: 'u2', name: 'Ann', isBot: false },
   replyTo: null,
   reactions: [],
   attachments: [],

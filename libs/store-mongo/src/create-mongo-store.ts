@@ -7,6 +7,9 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  BotRepository,
+  WebhookRepository,
+  IncomingWebhookRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -19,6 +22,9 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoCallRepository } from './mongo-call.repository';
+import { MongoBotRepository } from './mongo-bot.repository';
+import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -53,6 +59,9 @@ export interface MongoStore {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  bots: BotRepository;
+  webhooks: WebhookRepository;
+  incomingWebhooks: IncomingWebhookRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -98,6 +107,9 @@ export async function createMongoStore(
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),
+      bots: new MongoBotRepository(m.bots),
+      webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
+      incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

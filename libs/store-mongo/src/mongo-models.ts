@@ -59,6 +59,20 @@ import {
   AuditEntrySchema,
 } from './schemas/audit-entry.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
+import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
+import {
+  INCOMING_WEBHOOK_MODEL,
+  IncomingWebhookRecord,
+  IncomingWebhookSchema,
+} from './schemas/incoming-webhook.schema';
+import {
+  WEBHOOK_DELIVERY_MODEL,
+  WEBHOOK_MODEL,
+  WebhookDeliveryRecord,
+  WebhookDeliverySchema,
+  WebhookRecord,
+  WebhookSchema,
+} from './schemas/webhook.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
 export const MONGO_STORE_MODELS: ModelDefinition[] = [
@@ -81,6 +95,10 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: SANCTION_MODEL, schema: SanctionSchema },
   { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
   { name: REPORT_MODEL, schema: ReportSchema },
+  { name: BOT_MODEL, schema: BotSchema },
+  { name: WEBHOOK_MODEL, schema: WebhookSchema },
+  { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
+  { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
 ];
 
 /** The store's models on one connection. */
@@ -104,6 +122,10 @@ export interface MongoStoreModels {
   sanctions: Model<SanctionRecord>;
   auditLog: Model<AuditEntryRecord>;
   reports: Model<ReportRecord>;
+  bots: Model<BotRecord>;
+  webhooks: Model<WebhookRecord>;
+  webhookDeliveries: Model<WebhookDeliveryRecord>;
+  incomingWebhooks: Model<IncomingWebhookRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -135,6 +157,10 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     sanctions: get<SanctionRecord>(SANCTION_MODEL),
     auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
     reports: get<ReportRecord>(REPORT_MODEL),
+    bots: get<BotRecord>(BOT_MODEL),
+    webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
+    webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
+    incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
   };
 }
 

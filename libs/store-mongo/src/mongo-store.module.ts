@@ -8,6 +8,9 @@ import {
   AuditLogRepository,
   ReportRepository,
   BlockRepository,
+  BotRepository,
+  WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ConversationRepository,
   MessageRepository,
@@ -20,6 +23,9 @@ import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoCallRepository } from './mongo-call.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
+import { MongoBotRepository } from './mongo-bot.repository';
+import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
@@ -58,6 +64,9 @@ const PORTS = [
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  BotRepository,
+  WebhookRepository,
+  IncomingWebhookRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -75,6 +84,9 @@ const REPOSITORIES: Provider[] = [
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
   { provide: ReportRepository, useClass: MongoReportRepository },
+  { provide: BotRepository, useClass: MongoBotRepository },
+  { provide: WebhookRepository, useClass: MongoWebhookRepository },
+  { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
 ];
 
 /**

@@ -34,6 +34,9 @@ storeContracts('sqlite', async () => {
     sanctions: store.sanctions,
     auditLog: store.auditLog,
     reports: store.reports,
+    bots: store.bots,
+    webhooks: store.webhooks,
+    incomingWebhooks: store.incomingWebhooks,
     cleanup: () => store.close(),
   };
 });
@@ -117,7 +120,7 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 17]);
+    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -132,7 +135,7 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 17]);
+    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
@@ -174,6 +177,7 @@ describe('SqliteStore on a file', () => {
         { version: 10, name: 'attachment-retention' },
         { version: 11, name: 'notifications' },
         { version: 12, name: 'calls' },
+        { version: 13, name: 'bots' },
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },

@@ -18,6 +18,9 @@ import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
+import { SqliteBotRepository } from './sqlite-bot.repository';
+import { SqliteWebhookRepository } from './sqlite-webhook.repository';
+import { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
 
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
@@ -55,6 +58,9 @@ export class SqliteStore {
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
+  readonly bots: SqliteBotRepository;
+  readonly webhooks: SqliteWebhookRepository;
+  readonly incomingWebhooks: SqliteIncomingWebhookRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -76,6 +82,9 @@ export class SqliteStore {
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);
+    this.bots = new SqliteBotRepository(db);
+    this.webhooks = new SqliteWebhookRepository(db);
+    this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

@@ -31,9 +31,9 @@ export class SqliteUserRepository extends UserRepository {
   constructor(db: Database) {
     super();
     this.insert =
-      db.prepare(`INSERT INTO users (tenant_id, id, phone, external_id, name, avatar_url, status_text,
+      db.prepare(`INSERT INTO users (tenant_id, id, phone, external_id, is_bot, name, avatar_url, status_text,
         status_emoji, presence_privacy, last_seen_at, created_at, updated_at)
-      VALUES (@tenant_id, @id, @phone, @external_id, @name, @avatar_url, @status_text, @status_emoji,
+      VALUES (@tenant_id, @id, @phone, @external_id, @is_bot, @name, @avatar_url, @status_text, @status_emoji,
         @presence_privacy, @last_seen_at, @created_at, @updated_at)`);
     this.byId = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?');
     this.byIds = db.prepare(

@@ -154,6 +154,15 @@ const MATRIX: Record<string, string> = {
   'Query.reportQueue':                'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.report':                  'BAD_USER_INPUT     ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.actOnReports':            'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.bots':                       'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Query.webhooks':                   'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.webhookDeliveries':          'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createWebhook':           'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.incomingWebhooks':           'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createIncomingWebhook':   'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.revokeIncomingWebhook':   'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createBot':               'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.revokeBot':               'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
 };
 
 const expectedRow = (key: string): Record<Relation, string> => {
@@ -195,6 +204,8 @@ interface Fixture {
   call: string;
   dms: Map<string, string>; // user id → their DM with the owner
   rotateTenant: string;
+  /** A bot of the rotated tenant (operators revoke it). */
+  bot: string;
 }
 
 type UserRelation = Exclude<Relation, 'operator' | 'none' | 'expired' | 'revoked'>;
@@ -274,6 +285,26 @@ const ROWS: Record<string, Row> = {
         : 'noCH',
   },
   'Query.tenants': { query: '{ tenants { id } }', vars: () => ({}) },
+  'Query.bots': { query: '{ bots(tenantId: "matrix-rot") { id } }', vars: () => ({}) },
+  'Query.webhooks': { query: '{ webhooks { id } }', vars: () => ({}) },
+  'Query.webhookDeliveries': {
+    query: '{ webhookDeliveries(webhookId: "00000000-0000-4000-8000-000000000000") { id } }',
+    vars: () => ({}),
+  },
+  'Query.incomingWebhooks': { query: '{ incomingWebhooks { id } }', vars: () => ({}) },
+  'Mutation.createIncomingWebhook': {
+    query: 'mutation($c:ID!){ createIncomingWebhook(conversationId: $c){ path } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  'Mutation.revokeIncomingWebhook': {
+    query: 'mutation{ revokeIncomingWebhook(id: "00000000-0000-4000-8000-000000000000"){ id } }',
+    vars: () => ({}),
+  },
+  'Mutation.createWebhook': {
+    query:
+      'mutation($c:ID!){ createWebhook(input: { url: "https://hooks.example.com/x", conversationIds: [$c] }){ secret } }',
+    vars: (f) => ({ c: f.group }),
+  },
   'Query.uploadLimits': { query: '{ uploadLimits { maxBytes usedBytes } }', vars: () => ({}) },
   'Mutation.requestLoginCode': {
     query: 'mutation($p:String!){ requestLoginCode(phone:$p){ sent } }',
@@ -433,6 +464,15 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($id:ID!){ rotateTenantSecret(id:$id){ signingSecret } }',
     vars: (f) => ({ id: f.rotateTenant }),
   },
+  'Mutation.createBot': {
+    query:
+      'mutation{ createBot(tenantId: "matrix-rot", name: "Matrix bot", scopes: [READ]){ bot { id } } }',
+    vars: () => ({}),
+  },
+  'Mutation.revokeBot': {
+    query: 'mutation($id:ID!){ revokeBot(tenantId: "matrix-rot", id: $id){ id } }',
+    vars: (f) => ({ id: f.bot }),
+  },
   'Mutation.updateTenantSettings': {
     query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }',
     vars: (f) => ({ id: f.rotateTenant }),
@@ -585,6 +625,15 @@ describe('authorization matrix: every operation × every relation', () => {
       undefined,
       admin,
     );
+    const bot = (
+      await gql(
+        api,
+        'mutation{ createBot(tenantId:"matrix-rot", name:"Revocable", scopes:[READ]){ bot { id } } }',
+        {},
+        undefined,
+        admin,
+      )
+    ).data!.createBot.bot.id as string;
     const foreigner = await appUser(api, 'Foreigner', foreignSecret, 'matrix-acme');
     const tadmin = await app('Tenant Admin');
     const granted = await gql(
@@ -740,6 +789,7 @@ describe('authorization matrix: every operation × every relation', () => {
       call,
       dms,
       rotateTenant: 'matrix-rot',
+      bot,
     };
   }, 60_000);
 

@@ -17,6 +17,9 @@ import {
   AuditLogRepository,
   ReportRepository,
   BlockRepository,
+  BotRepository,
+  WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ContentSniffer,
   ConversationRepository,
@@ -102,6 +105,9 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(SanctionRepository, (s) => s.sanctions),
   sqliteRepository(AuditLogRepository, (s) => s.auditLog),
   sqliteRepository(ReportRepository, (s) => s.reports),
+  sqliteRepository(BotRepository, (s) => s.bots),
+  sqliteRepository(WebhookRepository, (s) => s.webhooks),
+  sqliteRepository(IncomingWebhookRepository, (s) => s.incomingWebhooks),
 ];
 
 /** Readiness of each dependency, for /readyz. */

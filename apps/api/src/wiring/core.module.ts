@@ -36,11 +36,18 @@ import {
   AuditTrail,
   ReadAuditLog,
   Reports,
+  ManageBots,
+  ManageWebhooks,
+  DeliverWebhooks,
+  IncomingWebhooks,
   TenantSecretRotations,
   MessageQueries,
   MessageRequests,
   PresenceService,
   PublishErrorReporter,
+  MessageEventObserver,
+  WebhookRetryPolicy,
+  WebhookTransport,
   RealtimeEvent,
   RealtimePublisher,
   Receipts,
@@ -59,6 +66,7 @@ import {
   VerifyLoginCode,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
@@ -94,6 +102,10 @@ const USE_CASES = [
   AuditTrail,
   ReadAuditLog,
   Reports,
+  ManageBots,
+  ManageWebhooks,
+  DeliverWebhooks,
+  IncomingWebhooks,
   TenantSecretRotations,
   ConversationAccess,
   CreateConversations,
@@ -172,6 +184,21 @@ const USE_CASES = [
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
+    { provide: MessageEventObserver, useExisting: DeliverWebhooks },
+    {
+      provide: WebhookRetryPolicy,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new WebhookRetryPolicy(config.webhooks.retryDelaysMs),
+    },
+    {
+      provide: WebhookTransport,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new HttpWebhookTransport({
+          allowPrivateTargets: config.webhooks.allowPrivateTargets,
+          timeoutMs: config.webhooks.timeoutMs,
+        }),
+    },
     ...USE_CASES,
     AttachmentSweeper,
     CallSweeper,

@@ -19,6 +19,7 @@ import { MessageRequestBanner } from './message-request-banner';
 import { ReadOnlyNotice } from './read-only-notice';
 import { lazyView } from '../ui/lazy-view';
 import { CallButtons } from '../calls/call-buttons';
+import { BotBadge } from '../ui/bot-badge';
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
 const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) => m.DetailsPanel));
@@ -141,7 +142,10 @@ export function ConversationView({
               size={40}
             />
             <span className="conversation__names">
-              <span className="conversation__title">{title}</span>
+              <span className="conversation__title">
+                {title}
+                {other?.isBot && <BotBadge />}
+              </span>
               <span
                 className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`}
                 aria-live="polite"

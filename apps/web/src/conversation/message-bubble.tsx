@@ -15,6 +15,7 @@ import { Avatar } from '../ui/avatar';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
+import { BotBadge } from '../ui/bot-badge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -124,7 +125,12 @@ export const MessageBubble = memo(function MessageBubble({
         </span>
       )}
       <div className="msg__column">
-        {showSender && !mine && <div className="msg__sender">{m.sender.name}</div>}
+        {showSender && !mine && (
+          <div className="msg__sender">
+            {m.sender.name}
+            {m.sender.isBot && <BotBadge />}
+          </div>
+        )}
         <div className="msg__row">
           <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`}>
             {m.replyTo && !deleted && (

@@ -14,7 +14,11 @@ import type { Session } from '../auth/session';
 import { MemoryStorage, conversation, message } from '../test/fixtures';
 import { MessageList } from './message-list';
 
-function setup(initial: MessageFieldsFragment[], send: (body: string) => SendOutcome) {
+function setup(
+  initial: MessageFieldsFragment[],
+  send: (body: string) => SendOutcome,
+  kind: 'DIRECT' | 'GROUP' = 'DIRECT',
+) {
   const link = new ApolloLink(() => new Observable((o) => o.complete()));
   const client = new ApolloClient({ cache: createCache(), link });
   client.cache.writeQuery({
@@ -47,7 +51,7 @@ function setup(initial: MessageFieldsFragment[], send: (body: string) => SendOut
     <ChatServicesContext.Provider value={services}>
       <ApolloProvider client={client}>
         <MessageList
-          conversation={conversation('c1', 2, { readSeq: 2 })}
+          conversation={conversation('c1', 2, { readSeq: 2, kind })}
           onReply={vi.fn()}
           onEdit={vi.fn()}
         />
@@ -70,6 +74,22 @@ describe('MessageList', () => {
     expect(bodies()).toEqual(['first', 'second']);
     expect(screen.getByRole('separator', { name: /Today|Yesterday|\w+/ })).toBeTruthy();
     expect(screen.getByText('This is the beginning of the conversation.')).toBeTruthy();
+  });
+
+  it('shows a BOT badge next to a bot sender’s name in a group, and none for people', async () => {
+    const fromBot = message('c1', 1, 'ci', 'build passed');
+    setup(
+      [
+        { ...fromBot, sender: { ...fromBot.sender, name: 'CI', isBot: true } },
+        message('c1', 2, 'bob', 'thanks'),
+      ],
+      () => ({ ok: true }),
+      'GROUP',
+    );
+    await screen.findByText('thanks');
+    const names = [...document.querySelectorAll('.msg__sender')].map((n) => n.textContent);
+    expect(names).toEqual(['CIBOT', 'bob']);
+    expect(screen.getAllByTitle('Bot account')).toHaveLength(1);
   });
 
   it('shows a pending send once, then only the confirmed message once it is in the cache', async () => {

@@ -3,6 +3,7 @@ import { Conversation } from '../messaging/conversation';
 import { LoggedEvent, Message } from '../messaging/message';
 import { DomainService } from '../shared/domain-service';
 import { EventBus, topics } from './event-bus.port';
+import { MessageEventObserver } from './message-event-observer.port';
 import { encodeEvent, RealtimeEvent } from './realtime-event';
 
 /** Where a failed publish is reported; the store stays the truth, clients resume from it. */
@@ -19,6 +20,7 @@ export class RealtimePublisher {
   constructor(
     private readonly bus: EventBus,
     private readonly errors: PublishErrorReporter,
+    private readonly observer?: MessageEventObserver,
   ) {}
 
   async toConversation(event: RealtimeEvent & { conversationId: string }): Promise<void> {
@@ -51,6 +53,7 @@ export class RealtimePublisher {
       case 'MESSAGE_UPDATED':
         if (!message) return;
         await this.toConversation({ ...base, type: event.kind, message });
+        this.observer?.messageLogged(conversation, event.kind, message);
         return;
       case 'MEMBERSHIP_CHANGED': {
         const e = {

@@ -9,6 +9,8 @@ export interface User {
   phone: string | null;
   /** The tenant's own id for app-issued identities; null for phone sign-ups. */
   externalId: string | null;
+  /** A bot account (created by an operator, signs in with a bot token only). */
+  isBot: boolean;
   name: string;
   avatarUrl: string | null;
   statusText: string | null;

@@ -1,3 +1,4 @@
+import { grantCoversConversation } from '../shared/bot-grant';
 import { Actor } from '../shared/actor';
 import { DomainError, forbidden, notFound } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';
@@ -32,7 +33,8 @@ export class ConversationAccess {
   constructor(private readonly conversations: ConversationRepository) {}
 
   async member(actor: Actor, conversationId: string): Promise<Membership> {
-    if (!isWellFormedId(conversationId)) throw notFound('conversation');
+    if (!isWellFormedId(conversationId) || !grantCoversConversation(actor.grant, conversationId))
+      throw notFound('conversation');
     const [conversation, member] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),
@@ -81,7 +83,8 @@ export class ConversationAccess {
     actor: Actor,
     conversationId: string,
   ): Promise<{ conversation: Conversation; member: Member | null } | null> {
-    if (!isWellFormedId(conversationId)) return null;
+    if (!isWellFormedId(conversationId) || !grantCoversConversation(actor.grant, conversationId))
+      return null;
     const [conversation, member] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),

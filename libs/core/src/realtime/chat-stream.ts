@@ -1,3 +1,4 @@
+import { grantCoversConversation } from '../shared/bot-grant';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { invalid } from '../shared/domain-error';
@@ -265,18 +266,20 @@ export class ChatStream implements ConversationFollower {
     const { tenantId, userId } = this.actor;
     this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
     await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
-    const memberIds = await conversations.listIdsForUser(
-      tenantId,
-      userId,
-      MAX_STREAM_CONVERSATIONS,
-    );
+    // A bot token scoped to some conversations streams only those.
+    const covered = (id: string) => grantCoversConversation(this.actor.grant, id);
+    const memberIds = (
+      await conversations.listIdsForUser(tenantId, userId, MAX_STREAM_CONVERSATIONS)
+    ).filter(covered);
     const formerIds =
       memberIds.length < MAX_STREAM_CONVERSATIONS
-        ? await conversations.listFormerIdsForUser(
-            tenantId,
-            userId,
-            MAX_STREAM_CONVERSATIONS - memberIds.length,
-          )
+        ? (
+            await conversations.listFormerIdsForUser(
+              tenantId,
+              userId,
+              MAX_STREAM_CONVERSATIONS - memberIds.length,
+            )
+          ).filter(covered)
         : [];
     const ids = [...memberIds, ...formerIds];
     await Promise.all(
@@ -310,6 +313,12 @@ export class ChatStream implements ConversationFollower {
 
   private async follow(topic: string, listener: (e: RealtimeEvent) => void): Promise<void> {
     if (this.closed || this.unsubscribers.has(topic)) return;
+    const convPrefix = `chatter.${this.actor.tenantId}.conv.`;
+    if (
+      topic.startsWith(convPrefix) &&
+      !grantCoversConversation(this.actor.grant, topic.slice(convPrefix.length))
+    )
+      return;
     const unsubscribe = await this.deps.router.listen(topic, listener);
     if (this.closed || this.unsubscribers.has(topic)) {
       await unsubscribe();

@@ -1,3 +1,4 @@
+import type { BotGrant } from './bot-grant';
 import { TenantId, UserId } from './ids';
 
 /** Who performs an operation: derived from the access token only, never from client input. */
@@ -6,4 +7,6 @@ export interface Actor {
   userId: UserId;
   /** The sign-in session (null for app-issued tokens). */
   sessionId: string | null;
+  /** Set when a bot token authenticated: the scopes and conversations it may use. */
+  grant?: BotGrant | null;
 }

@@ -10,7 +10,8 @@ import { TENANT_ID_PATTERN } from './tenant';
 export const TENANT_CONTROL_TOPIC = 'chatter._tenants.control';
 
 export interface TenantSecretRotated {
-  type: 'TENANT_SECRET_ROTATED';
+  /** A rotated signing secret, or a revoked bot token: either way the tenant's sessionless tokens are checked again. */
+  type: 'TENANT_SECRET_ROTATED' | 'BOT_REVOKED';
   tenantId: string;
 }
 
@@ -19,11 +20,11 @@ export function decodeTenantSecretRotated(payload: string): TenantSecretRotated 
   try {
     const value = JSON.parse(payload) as Partial<TenantSecretRotated> | null;
     if (
-      value?.type === 'TENANT_SECRET_ROTATED' &&
+      (value?.type === 'TENANT_SECRET_ROTATED' || value?.type === 'BOT_REVOKED') &&
       typeof value.tenantId === 'string' &&
       TENANT_ID_PATTERN.test(value.tenantId)
     ) {
-      return { type: 'TENANT_SECRET_ROTATED', tenantId: value.tenantId };
+      return { type: value.type, tenantId: value.tenantId };
     }
   } catch {
     // fall through
@@ -48,7 +49,15 @@ export class TenantSecretRotations {
    * but sockets on other instances then live until their token expires.
    */
   async announce(tenantId: string): Promise<boolean> {
-    const event: TenantSecretRotated = { type: 'TENANT_SECRET_ROTATED', tenantId };
+    return this.publish({ type: 'TENANT_SECRET_ROTATED', tenantId });
+  }
+
+  /** Same as `announce`, for a revoked bot token: its sockets are closed on every instance. */
+  async announceBotRevoked(tenantId: string): Promise<boolean> {
+    return this.publish({ type: 'BOT_REVOKED', tenantId });
+  }
+
+  private async publish(event: TenantSecretRotated): Promise<boolean> {
     try {
       await this.bus.publish(TENANT_CONTROL_TOPIC, JSON.stringify(event));
       return true;

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { Authenticate, Authenticated, DomainError } from '@chatter/core';
+import { Authenticate, Authenticated, DomainError, requireBotOperation } from '@chatter/core';
 import { GqlContext } from './gql-context';
 
 const PUBLIC = 'chatter:public';
@@ -28,8 +28,12 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
+    const gql = GqlExecutionContext.create(context);
+    const ctx = gql.getContext<GqlContext>();
     if (!ctx.actor) ctx.actor = await this.authenticate.execute(ctx.authorization);
+    // A bot token reaches only the operations and scopes of its grant.
+    if (ctx.actor.grant)
+      requireBotOperation(ctx.actor.grant, gql.getInfo<{ fieldName: string }>().fieldName);
     return true;
   }
 }

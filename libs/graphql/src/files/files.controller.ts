@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { AttachmentAccess, DomainError, DomainErrorCode, Uploads } from '@chatter/core';
 
 /** HTTP status for a refused file request; the body carries the stable domain code. */
-function statusFor(code: DomainErrorCode): number {
+/** The HTTP status of a domain error on the plain HTTP endpoints (files, incoming webhooks). */
+export function statusFor(code: DomainErrorCode): number {
   switch (code) {
     case 'FILE_TOO_LARGE':
       return 413;

@@ -14,6 +14,8 @@ export class PresenceModel {
 export class UserModel {
   @Field(() => ID) id!: string;
   @Field() name!: string;
+  @Field({ description: 'A bot account (created by an operator; shown with a bot badge).' })
+  isBot!: boolean;
   @ViewerDependent()
   @Field(() => String, {
     nullable: true,

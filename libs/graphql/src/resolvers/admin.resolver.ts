@@ -10,6 +10,8 @@ import {
   ManageTenants,
   ManageNotifications,
   ModerateUsers,
+  ManageBots,
+  Bot,
   RateLimiter,
   Tenant,
   TenantRoleGrant,
@@ -20,6 +22,7 @@ import { TenantRoleEnum } from '../models/enums';
 import { BanPayload } from '../models/sanction.model';
 import { TenantRoleGrantModel } from '../models/tenant-role.model';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
+import { BotModel, BotScopeEnum, BotTokenPayload } from '../models/bot.model';
 
 /** Operator settings for the admin API (null token = admin API disabled). */
 export class AdminSettings {
@@ -37,6 +40,7 @@ export class AdminResolver {
     private readonly notifications: ManageNotifications,
     private readonly tenantRoles: ManageTenantRoles,
     private readonly moderation: ModerateUsers,
+    private readonly botAdmin: ManageBots,
   ) {}
 
   @Public()
@@ -94,6 +98,47 @@ export class AdminResolver {
   ): Promise<TenantRoleGrant[]> {
     await this.authorize(ctx);
     return this.tenantRoles.listAsOperator(tenantId);
+  }
+
+  @Public()
+  @Query(() => [BotModel], { description: "Operators only: a tenant's bot accounts." })
+  async bots(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<Bot[]> {
+    await this.authorize(ctx);
+    return this.botAdmin.list(tenantId);
+  }
+
+  @Public()
+  @Mutation(() => BotTokenPayload, {
+    description:
+      'Operators only: creates a bot account with a scoped token (shown once). Add the bot to conversations like a user.',
+  })
+  async createBot(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('name') name: string,
+    @Args('scopes', { type: () => [BotScopeEnum] }) scopes: BotScopeEnum[],
+    @Args('conversationIds', { type: () => [ID], nullable: true })
+    conversationIds: string[] | null,
+  ) {
+    await this.authorize(ctx);
+    return this.botAdmin.create({ tenantId, name, scopes, conversationIds });
+  }
+
+  @Public()
+  @Mutation(() => BotModel, {
+    description:
+      "Operators only: revokes a bot's token at once (refused everywhere, its sockets closed with 4403).",
+  })
+  async revokeBot(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Bot> {
+    await this.authorize(ctx);
+    return this.botAdmin.revoke(tenantId, id);
   }
 
   @Public()

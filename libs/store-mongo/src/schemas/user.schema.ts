@@ -18,6 +18,10 @@ export class UserRecord {
   @Prop({ type: String, default: null })
   externalId!: string | null;
 
+  /** Absent on users stored before bots existed: read as false. */
+  @Prop({ type: Boolean, default: false })
+  isBot!: boolean;
+
   @Prop({ type: String, required: true })
   name!: string;
 

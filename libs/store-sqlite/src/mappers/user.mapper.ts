@@ -6,6 +6,7 @@ export interface UserRow {
   id: string;
   phone: string | null;
   external_id: string | null;
+  is_bot: number;
   name: string;
   avatar_url: string | null;
   status_text: string | null;
@@ -21,6 +22,7 @@ export const toUser = (row: UserRow): User => ({
   tenantId: row.tenant_id,
   phone: row.phone,
   externalId: row.external_id,
+  isBot: row.is_bot === 1,
   name: row.name,
   avatarUrl: row.avatar_url,
   statusText: row.status_text,
@@ -36,6 +38,7 @@ export const fromUser = (user: User): UserRow => ({
   id: user.id,
   phone: user.phone,
   external_id: user.externalId,
+  is_bot: user.isBot ? 1 : 0,
   name: user.name,
   avatar_url: user.avatarUrl,
   status_text: user.statusText,

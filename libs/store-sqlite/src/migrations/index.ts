@@ -10,6 +10,7 @@ import { formerMembersMigration } from './009-former-members';
 import { attachmentRetentionMigration } from './010-attachment-retention';
 import { notificationsMigration } from './011-notifications';
 import { callsMigration } from './012-calls';
+import { botsMigration } from './013-bots';
 import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   attachmentRetentionMigration,
   notificationsMigration,
   callsMigration,
+  botsMigration,
   searchEveryScriptMigration,
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,

@@ -54,6 +54,7 @@ export function aUser(tenantId: TenantId, overrides: Partial<User> = {}): User {
     tenantId,
     phone: aPhone(),
     externalId: null,
+    isBot: false,
     name: `User ${phoneCounter}`,
     avatarUrl: null,
     statusText: null,

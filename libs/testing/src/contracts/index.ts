@@ -16,3 +16,5 @@ export * from './file-storage.contract';
 export * from './attachment-repository.contract';
 export * from './call-repository.contract';
 export * from './notification-repository.contract';
+export * from './bot-repository.contract';
+export * from './webhook-repository.contract';

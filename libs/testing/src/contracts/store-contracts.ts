@@ -1,6 +1,11 @@
 import { describe } from 'vitest';
 import { attachmentRepositoryContract } from './attachment-repository.contract';
 import { callRepositoryContract } from './call-repository.contract';
+import { botRepositoryContract } from './bot-repository.contract';
+import {
+  incomingWebhookRepositoryContract,
+  webhookRepositoryContract,
+} from './webhook-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
@@ -35,5 +40,8 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     sanctionRepositoryContract(makeStore);
     auditLogRepositoryContract(makeStore);
     reportRepositoryContract(makeStore);
+    botRepositoryContract(makeStore);
+    webhookRepositoryContract(makeStore);
+    incomingWebhookRepositoryContract(makeStore);
   });
 }

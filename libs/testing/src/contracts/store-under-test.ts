@@ -2,6 +2,9 @@ import {
   AttachmentRepository,
   BlockRepository,
   CallRepository,
+  BotRepository,
+  WebhookRepository,
+  IncomingWebhookRepository,
   ContactRepository,
   ConversationRepository,
   DomainErrorCode,
@@ -35,6 +38,9 @@ export interface StoreUnderTest {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  bots: BotRepository;
+  webhooks: WebhookRepository;
+  incomingWebhooks: IncomingWebhookRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

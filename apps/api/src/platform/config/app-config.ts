@@ -102,6 +102,13 @@ export interface AppConfig {
     /** PUBLIC_URL: where people open the web app, named in invitations. */
     readonly publicUrl: string | undefined;
   };
+  readonly webhooks: {
+    /** Outgoing webhooks may reach loopback and private addresses (off by default). */
+    readonly allowPrivateTargets: boolean;
+    readonly timeoutMs: number;
+    /** Delays before each retry of a failed delivery, in milliseconds. */
+    readonly retryDelaysMs: readonly number[];
+  };
   readonly graphql: {
     readonly playground: boolean;
     readonly introspection: boolean;

@@ -138,6 +138,23 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'Webhook request timeout in milliseconds (100–60000).',
   },
   {
+    name: 'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+    default: 'false',
+    description:
+      'true: outgoing webhooks may reach loopback, private and link-local addresses (checked after DNS at connect time); keep off unless receivers run on the same network.',
+  },
+  {
+    name: 'WEBHOOK_TIMEOUT_MS',
+    default: '10000',
+    description: 'Timeout of one outgoing webhook delivery in milliseconds (100–60000).',
+  },
+  {
+    name: 'WEBHOOK_RETRY_BASE_MS',
+    default: '1000',
+    description:
+      'First retry delay of a failed webhook delivery; later retries wait 5, 25, 125 and 625 times as long (10–600000).',
+  },
+  {
     name: 'SMS_PER_TENANT_PER_HOUR',
     default: '1000',
     description:

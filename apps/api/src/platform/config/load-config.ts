@@ -109,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const invitesPerUserPerDay = read.int('INVITES_PER_USER_PER_DAY', 10, 0, 10_000);
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:'], 'an http(s) URL');
   const allowLogSmsInProduction = read.bool('ALLOW_LOG_SMS_IN_PRODUCTION', false);
+  const webhookAllowPrivateTargets = read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false);
+  const webhookTimeoutMs = read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
+  const webhookRetryBaseMs = read.int('WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000);
 
   const playground = read.bool('PLAYGROUND', !isProduction);
   const introspection = read.bool('INTROSPECTION', !isProduction);
@@ -301,6 +304,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       perHour: smsPerHour,
       invitesPerUserPerDay,
       publicUrl,
+    },
+    webhooks: {
+      allowPrivateTargets: webhookAllowPrivateTargets,
+      timeoutMs: webhookTimeoutMs,
+      // Five retries, each five times later than the one before (1 s, 5 s, 25 s, 2 min, 10 min).
+      retryDelaysMs: [1, 5, 25, 125, 625].map((f) => f * webhookRetryBaseMs),
     },
     graphql: {
       playground,

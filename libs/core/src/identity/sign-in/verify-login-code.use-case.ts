@@ -98,6 +98,7 @@ export class VerifyLoginCode {
         tenantId,
         phone,
         externalId: null,
+        isBot: false,
         name,
         avatarUrl: null,
         statusText: null,

@@ -7,6 +7,7 @@ import type { TenantRepository } from '../../tenancy/tenant.repository';
 import type { UserRepository } from '../user.repository';
 import type { Clock } from '../../shared/clock';
 import type { AccountStanding } from '../../moderation/account-standing';
+import type { BotRepository } from '../../integrations/bots/bot.repository';
 
 function setup() {
   let nowMs = Date.UTC(2026, 0, 1);
@@ -36,6 +37,7 @@ function setup() {
     {} as UserRepository,
     clock,
     { assertActive: async () => undefined } as unknown as AccountStanding,
+    {} as BotRepository,
   );
   return {
     auth,

@@ -8,6 +8,9 @@ import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
 import { TenantRepository } from '../../tenancy/tenant.repository';
 import { SessionRepository } from '../session.repository';
 import { UserRepository } from '../user.repository';
+import { grantOf } from '../../integrations/bots/bot';
+import { BotRepository } from '../../integrations/bots/bot.repository';
+import { botSecretMatches, isBotToken, parseBotToken } from '../../integrations/bots/bot-token';
 import { TokenService } from './token.service';
 import { AccountStanding } from '../../moderation/account-standing';
 
@@ -25,6 +28,7 @@ const SESSION_CACHE_MS = 2_000;
  */
 const VERIFIED_CACHE_MS = 2_000;
 const MAX_CACHED = 50_000;
+const BOT_SOCKET_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Turns a bearer token into an actor: Chatter access tokens (session must be live) or tokens
@@ -44,6 +48,7 @@ export class Authenticate {
     private readonly users: UserRepository,
     private readonly clock: Clock,
     private readonly standing: AccountStanding,
+    private readonly bots: BotRepository,
   ) {}
 
   async execute(authorization: string | null | undefined): Promise<Authenticated> {
@@ -93,6 +98,7 @@ export class Authenticate {
   }
 
   private async verify(token: string, now: Date): Promise<Authenticated> {
+    if (isBotToken(token)) return this.fromBotToken(token, now);
     const issuer = this.tokens.issuerOf(token);
     if (issuer?.startsWith('app:')) return this.fromAppToken(token, issuer.slice(4), now);
     const claims = await this.tokens.verifyAccess(token, now);
@@ -116,6 +122,24 @@ export class Authenticate {
     return revoked;
   }
 
+  /** Bot tokens do not expire; a revoked one is refused (verifications are cached 2 s at most, and dropped on revocation). */
+  private async fromBotToken(token: string, now: Date): Promise<Authenticated> {
+    const parsed = parseBotToken(token);
+    if (!parsed) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    const bot = await this.bots.findById(parsed.tenantId, parsed.botId);
+    if (!bot || !botSecretMatches(parsed.secret, bot.tokenHash))
+      throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    if (bot.revokedAt) throw new DomainError('TOKEN_REVOKED', 'bot token was revoked');
+    return {
+      tenantId: bot.tenantId,
+      userId: bot.id,
+      sessionId: null,
+      grant: grantOf(bot),
+      // Sockets are closed at expiresAt; a bot reconnects with the same token once a day.
+      expiresAt: new Date(now.getTime() + BOT_SOCKET_LIFETIME_MS),
+    };
+  }
+
   private async fromAppToken(token: string, tenantId: string, now: Date): Promise<Authenticated> {
     if (!TENANT_ID_PATTERN.test(tenantId))
       throw new DomainError('UNAUTHENTICATED', 'invalid token');
@@ -131,6 +155,7 @@ export class Authenticate {
           tenantId: tenant.id,
           phone: null,
           externalId: claims.externalId,
+          isBot: false,
           name,
           avatarUrl: null,
           statusText: null,

@@ -1,3 +1,4 @@
+import { grantCoversConversation } from '../../shared/bot-grant';
 import {
   MENTION_ALL_POLICIES,
   MentionAllPolicy,
@@ -426,15 +427,23 @@ export class ConversationQueries {
     private readonly settings: CoreSettings,
   ) {}
 
-  list(
+  async list(
     actor: Actor,
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Page<{ conversation: Conversation; member: Member }>> {
-    return this.conversations.listForUser(actor.tenantId, actor.userId, {
+    const page = await this.conversations.listForUser(actor.tenantId, actor.userId, {
       first: pageSize(first, 50),
       after: after ?? null,
     });
+    if (!actor.grant?.conversationIds) return page;
+    // A bot token scoped to some conversations lists only those (a page may come out shorter).
+    const keep = page.items.map((i) => grantCoversConversation(actor.grant, i.conversation.id));
+    return {
+      ...page,
+      items: page.items.filter((_, i) => keep[i]),
+      cursors: page.cursors.filter((_, i) => keep[i]),
+    };
   }
 
   get(

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { TenantId, UserId, Webhook, WebhookDelivery, WebhookRepository } from '@chatter/core';
+import type { Model } from 'mongoose';
+import { InjectStoreModel } from './inject-store-model';
+import { conflictOnDuplicate } from './mongo-errors';
+import { writeOptions } from './mongo-write';
+import {
+  WEBHOOK_DELIVERY_MODEL,
+  WEBHOOK_MODEL,
+  WebhookDeliveryRecord,
+  WebhookRecord,
+} from './schemas/webhook.schema';
+
+const toWebhook = (r: WebhookRecord): Webhook => ({
+  id: r._id,
+  tenantId: r.tenantId,
+  botId: r.botId,
+  url: r.url,
+  secret: r.secret,
+  conversationIds: [...r.conversationIds].sort(),
+  events: [...r.events],
+  createdAt: r.createdAt,
+});
+
+const toDelivery = (r: WebhookDeliveryRecord): WebhookDelivery => ({
+  id: r._id,
+  tenantId: r.tenantId,
+  webhookId: r.webhookId,
+  eventId: r.eventId,
+  eventType: r.eventType,
+  attempt: r.attempt,
+  status: r.status,
+  responseStatus: r.responseStatus ?? null,
+  error: r.error ?? null,
+  at: r.at,
+});
+
+@Injectable()
+export class MongoWebhookRepository extends WebhookRepository {
+  /** Orders deliveries logged by this process within one millisecond. */
+  private counter = 0;
+
+  constructor(
+    @InjectStoreModel(WEBHOOK_MODEL) private readonly webhooks: Model<WebhookRecord>,
+    @InjectStoreModel(WEBHOOK_DELIVERY_MODEL)
+    private readonly deliveries: Model<WebhookDeliveryRecord>,
+  ) {
+    super();
+  }
+
+  override async create(webhook: Webhook): Promise<Webhook> {
+    const record: WebhookRecord = {
+      _id: webhook.id,
+      tenantId: webhook.tenantId,
+      botId: webhook.botId,
+      url: webhook.url,
+      secret: webhook.secret,
+      conversationIds: [...new Set(webhook.conversationIds)],
+      events: [...webhook.events],
+      createdAt: webhook.createdAt,
+    };
+    await conflictOnDuplicate('webhook', () =>
+      this.webhooks.insertMany([record], writeOptions(undefined)),
+    );
+    return toWebhook(record);
+  }
+
+  override async findById(tenantId: TenantId, id: string): Promise<Webhook | null> {
+    const r = await this.webhooks.findOne({ _id: id, tenantId }).lean<WebhookRecord>().exec();
+    return r ? toWebhook(r) : null;
+  }
+
+  override async listByBot(tenantId: TenantId, botId: UserId): Promise<Webhook[]> {
+    const rs = await this.webhooks
+      .find({ tenantId, botId })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<WebhookRecord[]>()
+      .exec();
+    return rs.map(toWebhook);
+  }
+
+  override async listForConversation(
+    tenantId: TenantId,
+    conversationId: string,
+  ): Promise<Webhook[]> {
+    const rs = await this.webhooks
+      .find({ tenantId, conversationIds: conversationId })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<WebhookRecord[]>()
+      .exec();
+    return rs.map(toWebhook);
+  }
+
+  override async addDelivery(d: WebhookDelivery): Promise<void> {
+    const order = d.at.getTime() * 1000 + (this.counter++ % 1000);
+    await this.deliveries.insertMany(
+      [
+        {
+          _id: d.id,
+          tenantId: d.tenantId,
+          webhookId: d.webhookId,
+          eventId: d.eventId,
+          eventType: d.eventType,
+          attempt: d.attempt,
+          status: d.status,
+          responseStatus: d.responseStatus,
+          error: d.error,
+          at: d.at,
+          order,
+        },
+      ],
+      writeOptions(undefined),
+    );
+  }
+
+  override async listDeliveries(
+    tenantId: TenantId,
+    webhookId: string,
+    limit: number,
+  ): Promise<WebhookDelivery[]> {
+    const rs = await this.deliveries
+      .find({ tenantId, webhookId })
+      .sort({ order: -1 })
+      .limit(limit)
+      .lean<WebhookDeliveryRecord[]>()
+      .exec();
+    return rs.map(toDelivery);
+  }
+}
