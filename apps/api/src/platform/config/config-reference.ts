@@ -420,6 +420,8 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'TURN_TTL_SECONDS',
     default: '86400',
     description: 'Lifetime of minted TURN credentials (60 s – 7 days).',
+  },
+  {
     name: 'REPORT_REASONS',
     default: 'spam,harassment,hate,violence,impersonation,other',
     description:
