@@ -173,6 +173,10 @@ export class MongoNotificationRepository extends NotificationRepository {
     return toDevice(saved!);
   }
 
+  override async anyPushDevices(tenantId: TenantId): Promise<boolean> {
+    return (await this.devices.exists({ tenantId }).exec()) !== null;
+  }
+
   override async usersWithPushDevices(
     tenantId: TenantId,
     userIds: readonly UserId[],

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import {
   ConversationId,
   ConversationNotificationOverride,
@@ -43,8 +43,11 @@ const toDevice = (r: PushDeviceRow): PushDevice => ({
 });
 
 export class SqliteNotificationRepository extends NotificationRepository {
+  private readonly anyDevice: Statement<[string], { one: number }>;
+
   constructor(private readonly db: Database) {
     super();
+    this.anyDevice = db.prepare('SELECT 1 AS one FROM push_devices WHERE tenant_id = ? LIMIT 1');
   }
 
   override async getDefaults(
@@ -176,6 +179,10 @@ export class SqliteNotificationRepository extends NotificationRepository {
         .get(device.tenantId, device.endpoint) as PushDeviceRow;
     });
     return toDevice(save.immediate());
+  }
+
+  override async anyPushDevices(tenantId: TenantId): Promise<boolean> {
+    return this.anyDevice.get(tenantId) !== undefined;
   }
 
   override async usersWithPushDevices(

@@ -38,6 +38,8 @@ export abstract class NotificationRepository {
    * change; its id stays). Keeps at most MAX_PUSH_DEVICES per user, dropping the oldest.
    */
   abstract savePushDevice(device: PushDevice): Promise<PushDevice>;
+  /** Whether any user of the tenant has a device (lets a message skip member planning). */
+  abstract anyPushDevices(tenantId: TenantId): Promise<boolean>;
   /** Which of these users (at most 1,000) have at least one device. */
   abstract usersWithPushDevices(
     tenantId: TenantId,

@@ -70,6 +70,8 @@ export class NotifyMembers extends MessageNotifier {
     conversation: Conversation,
     each: (member: Member) => Promise<void>,
   ): Promise<void> {
+    // Most messages go to tenants where nobody registered a device: skip the member pages then.
+    if (!(await this.notifications.anyPushDevices(conversation.tenantId))) return;
     let after: string | null = null;
     for (let seen = 0; seen < MAX_MEMBERS_PLANNED; seen += MEMBER_PAGE) {
       const page = await this.conversations.listMembers(conversation.tenantId, conversation.id, {

@@ -90,6 +90,8 @@ export function notificationRepositoryContract(makeStore: MakeStore): void {
       expect(await s.usersWithPushDevices(t, ['u1', 'u2', 'nobody'])).toEqual(new Set(['u1']));
       expect(await s.usersWithPushDevices(aTenantId(), ['u1'])).toEqual(new Set());
       expect(await s.usersWithPushDevices(t, [])).toEqual(new Set());
+      expect(await s.anyPushDevices(t)).toBe(true);
+      expect(await s.anyPushDevices(aTenantId())).toBe(false);
       // The same endpoint again (new keys, another user): one device, same id, new owner.
       const again = await s.savePushDevice(
         aPushDevice(t, 'u2', { endpoint: first.endpoint, auth: 'BBBBBBBBBBBBBBBBBBBBBB' }),

@@ -132,7 +132,8 @@ export class SendMessages {
       if (recipient && (await this.contacts.shareWith(actor.tenantId, actor.userId, recipient))) {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
-      await this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
+      // Planning notifications reads members and settings: not on the sender's path.
+      void this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
     }
     void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
