@@ -207,6 +207,7 @@ class Client {
       case 'BLOCKS_CHANGED':
       case 'MEMBER_SETTINGS_CHANGED':
       case 'SESSION_REVOKED':
+      case 'ACCOUNT_SUSPENDED':
         return;
     }
   }

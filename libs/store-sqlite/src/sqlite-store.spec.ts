@@ -135,7 +135,9 @@ describe('SqliteStore on a file', () => {
   it('keeps data across reopen and applies migrations only once', async () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
-    expect(first.appliedMigrations).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]);
+    expect(first.appliedMigrations).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17,
+    ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
     const tenant = await first.tenants.create(aTenant({ id: t }));
