@@ -9,14 +9,13 @@ import {
   InMemoryRateLimiter,
   ManageCalls,
   ManualClock,
-  PublishErrorReporter,
   RealtimePublisher,
   StreamItem,
   TopicRouter,
   User,
   UserViewPolicy,
 } from '@chatter/core';
-import { aDirectConversation, aTenantId, aUser } from '@chatter/testing';
+import { aDirectConversation, aTenantId, aUser, ThrowingReporter, until } from '@chatter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store';
 
@@ -24,20 +23,6 @@ import { SqliteStore } from './sqlite-store';
  * Calls over a real (in-memory) SQLite store, the in-memory bus and the core's ChatStream, on a
  * manual clock: which device hears which signal, and the invite timer turning into a missed call.
  */
-
-class ThrowingReporter extends PublishErrorReporter {
-  report(error: unknown): void {
-    throw error;
-  }
-}
-
-const until = async (what: string, check: () => boolean, timeoutMs = 3_000): Promise<void> => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 const OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 

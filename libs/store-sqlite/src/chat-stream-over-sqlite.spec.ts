@@ -7,7 +7,6 @@ import {
   ManualClock,
   newId,
   OrderedRealtimeEvent,
-  PublishErrorReporter,
   RealtimeEvent,
   RealtimePublisher,
   StreamItem,
@@ -15,7 +14,7 @@ import {
   User,
   UserViewPolicy,
 } from '@chatter/core';
-import { aConversation, aTenantId, aUser } from '@chatter/testing';
+import { aConversation, aTenantId, aUser, ThrowingReporter, until } from '@chatter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store';
 
@@ -24,20 +23,6 @@ import { SqliteStore } from './sqlite-store';
  * clock: resume, ResyncRequired, duplicates, holes, typing and presence visibility. Lives here
  * because a core spec importing an adapter would make a project-graph cycle.
  */
-
-class ThrowingReporter extends PublishErrorReporter {
-  report(error: unknown): void {
-    throw error;
-  }
-}
-
-const until = async (what: string, check: () => boolean, timeoutMs = 3_000): Promise<void> => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 let store: SqliteStore;
 let clock: ManualClock;

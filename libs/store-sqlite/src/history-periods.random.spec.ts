@@ -10,14 +10,13 @@ import {
   ManualClock,
   MessageQueries,
   newId,
-  PublishErrorReporter,
   RealtimePublisher,
   StreamItem,
   TopicRouter,
   User,
   UserViewPolicy,
 } from '@chatter/core';
-import { aConversation, aTenantId, aUser } from '@chatter/testing';
+import { aConversation, aTenantId, aUser, ThrowingReporter } from '@chatter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store';
 
@@ -30,12 +29,6 @@ import { SqliteStore } from './sqlite-store';
  * replays a failing run. The black-box twin over real API processes is
  * apps/api-e2e/src/realtime/history-visibility.spec.ts.
  */
-
-class ThrowingReporter extends PublishErrorReporter {
-  report(error: unknown): void {
-    throw error;
-  }
-}
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed exactly. */
 function prng(seed: number): () => number {

@@ -4,3 +4,4 @@ export * from './contracts';
 export * from './graphql';
 export * from './arbitraries/user-text';
 export * from './push/local-push-service';
+export * from './realtime/stream-helpers';
