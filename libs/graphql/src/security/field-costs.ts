@@ -17,6 +17,8 @@ export interface FieldCost {
  */
 export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.conversations': { maxPage: 50, defaultPage: 20 },
+  // A plain list (at most 50), priced like a page of them.
+  'Query.formerConversations': { maxPage: 50, defaultPage: 20 },
   'Query.channels': { maxPage: 50, defaultPage: 20, weight: 20 },
   'Query.contacts': { maxPage: 100, defaultPage: 20 },
   'Query.messages': { maxPage: 100, defaultPage: 20 },

@@ -86,7 +86,7 @@ describe('loadConfig defaults', () => {
       playground: true,
       introspection: true,
       maxQueryDepth: 12,
-      maxQueryComplexity: 5000,
+      maxQueryComplexity: 8000,
       maxAliases: 30,
       trustedDocuments: { enforced: false, manifestPath: undefined },
     });
