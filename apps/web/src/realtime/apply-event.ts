@@ -2,7 +2,7 @@
 // it can be unit-tested against a real InMemoryCache without any socket.
 import type { ApolloCache } from '@apollo/client';
 import type { DocumentNode } from 'graphql';
-import { MessageAttachmentFieldsFragmentDoc, type ChatEventsSubscription } from '@chatter/client';
+import type { ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
@@ -14,6 +14,7 @@ import {
   markReadInDirect,
   setReadPointer,
   upsertMessageInList,
+  writeAttachment,
   writeConversation,
   writeMessage,
   writeProfile,
@@ -139,12 +140,7 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       ctx.resync(event.conversationId);
       return 'applied';
     case 'AttachmentUpdated':
-      // Normalized by id: one write updates every message that shows the file.
-      cache.writeFragment({
-        id: cache.identify(event.attachment),
-        fragment: MessageAttachmentFieldsFragmentDoc,
-        data: event.attachment,
-      });
+      writeAttachment(cache, event.attachment);
       return 'applied';
   }
 }

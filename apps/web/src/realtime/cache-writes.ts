@@ -6,9 +6,11 @@ import type { Modifier } from '@apollo/client/cache';
 import {
   ConversationFieldsFragmentDoc,
   ConversationsDocument,
+  MessageAttachmentFieldsFragmentDoc,
   MessageFieldsFragmentDoc,
   MessagesDocument,
   type ChatEventsSubscription,
+  type MessageAttachmentFieldsFragment,
   type ConversationFieldsFragment,
   type MessageFieldsFragment,
 } from '@chatter/client';
@@ -214,4 +216,14 @@ export function markReadInDirect(
       });
     }
   }
+}
+
+/** An attachment as it now is (processing finished): normalized by id, so every message showing
+ *  the file is updated by this one write. */
+export function writeAttachment(cache: Cache, attachment: MessageAttachmentFieldsFragment): void {
+  cache.writeFragment({
+    id: cache.identify(attachment),
+    fragment: MessageAttachmentFieldsFragmentDoc,
+    data: attachment,
+  });
 }
