@@ -50,7 +50,9 @@ export class ConversationAccess {
 
   /** A member or former member, with the periods of the log they may read; NOT_FOUND otherwise. */
   async reader(actor: Actor, conversationId: string): Promise<Readership> {
-    if (!isWellFormedId(conversationId)) throw notFound('conversation');
+    // A bot token scoped to some conversations reads only those (as `member` checks).
+    if (!isWellFormedId(conversationId) || !grantCoversConversation(actor.grant, conversationId))
+      throw notFound('conversation');
     const [conversation, member, former] = await Promise.all([
       this.conversations.findById(actor.tenantId, conversationId),
       this.conversations.getMember(actor.tenantId, conversationId, actor.userId),

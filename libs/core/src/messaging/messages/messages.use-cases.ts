@@ -132,8 +132,9 @@ export class SendMessages {
       if (recipient && (await this.contacts.shareWith(actor.tenantId, actor.userId, recipient))) {
         await announceSeenChanged(this.publisher, conversation, [actor.userId, recipient]);
       }
-      // Planning notifications reads members and settings: not on the sender's path.
-      void this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
+      // Awaited: in a cluster the jobs are durable once queued, so a send that answered is never
+      // lost to a crash before its notifications were planned.
+      await this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
     }
     void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
@@ -183,7 +184,8 @@ export class SendMessages {
     const { conversation, member } = visible;
     const own = member !== null && message.senderId === actor.userId;
     if (!own && !(await this.moderation.can(actor, conversation, member, 'messages.delete.any'))) {
-      if (!member) throw notFound('message');
+      // Not a member: a former one hears NOT_A_MEMBER, anyone else that there is no such message.
+      if (!member) await this.load(actor, id);
       throw forbidden('only the sender or a moderator can delete a message');
     }
     if (message.deletedAt) return message;
