@@ -83,10 +83,10 @@ export function callSteps({ api, pageErrors }) {
           return page;
         };
         try {
-          const kai = await open('+14155550171', 'Kai Caller');
-          const lou = await open('+14155550172', 'Lou Callee', PHONE, 'dark');
+          const kai = await open('+14155550165', 'Kai Caller');
+          const lou = await open('+14155550166', 'Lou Callee', PHONE, 'dark');
           await kai.getByRole('link', { name: 'New chat' }).first().click();
-          await kai.getByLabel('Message a phone number').fill('+14155550172');
+          await kai.getByLabel('Message a phone number').fill('+14155550166');
           await kai.getByRole('button', { name: 'Start chat' }).click();
           const box = kai.getByLabel('Message', { exact: true });
           await box.fill('ready for a call?');
