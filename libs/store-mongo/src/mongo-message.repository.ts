@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import {
+  fileNameTerms,
   ConversationId,
   DomainError,
   LoggedEvent,
@@ -78,8 +79,6 @@ const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 
 
 /** File-name hits considered per search (the newest); text hits are read as candidates below. */
 const MAX_FILE_NAME_HITS = 500;
-/** Words of a query matched against attachment file names (every one, any case). */
-const FILE_NAME_TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -438,7 +437,7 @@ export class MongoMessageRepository extends MessageRepository {
       .map((m) => ({ conversationId: m.conversationId, seq: { $lte: m.historyFromSeq } }));
     // Messages found by an attachment's file name (every word of the query in it, any case): the
     // newest few hundred, read as candidates beside the token index.
-    const nameTerms = (query.normalize('NFKC').match(FILE_NAME_TERM) ?? []).slice(0, 4);
+    const nameTerms = fileNameTerms(query);
     const named =
       nameTerms.length === 0
         ? []

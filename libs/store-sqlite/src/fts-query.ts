@@ -1,4 +1,4 @@
-import { parseSearchQuery, SearchTerm } from '@chatter/core';
+import { fileNameTerms, MAX_FILE_NAME_TERMS, parseSearchQuery, SearchTerm } from '@chatter/core';
 
 /** Shortest substring the trigram index answers; shorter ones are matched on the body. */
 const TRIGRAM = 3;
@@ -46,17 +46,13 @@ export function toFtsQuery(input: string): FtsQuery | null {
   };
 }
 
-/** A word of a query, as file names are matched (letters, digits, marks, private use). */
-const TERM = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
-
 /**
- * LIKE patterns (escape `\\`) for finding messages by an attachment's file name: the first four
- * terms of the query, each somewhere in the name (case-insensitive for ASCII); unused slots
- * match anything. Always four patterns, so one prepared statement serves every query.
+ * LIKE patterns (escape `\\`) for finding messages by an attachment's file name: the query's file
+ * name terms (`fileNameTerms`), each somewhere in the name (case-insensitive for ASCII); unused
+ * slots match anything. Always four patterns, so one prepared statement serves every query.
  */
-export function fileNameTerms(input: string): [string, string, string, string] {
-  const terms = (input.normalize('NFKC').match(TERM) ?? []).slice(0, 4);
-  const patterns = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  while (patterns.length < 4) patterns.push('%');
+export function fileNameLikePatterns(input: string): [string, string, string, string] {
+  const patterns = fileNameTerms(input).map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  while (patterns.length < MAX_FILE_NAME_TERMS) patterns.push('%');
   return patterns as [string, string, string, string];
 }

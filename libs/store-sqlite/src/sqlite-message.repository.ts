@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  MAX_FILE_NAME_TERMS,
   ConversationId,
   DomainError,
   LoggedEvent,
@@ -19,7 +20,7 @@ import {
   unionMentions,
 } from '@chatter/core';
 import { ConversationLog } from './conversation-log';
-import { fileNameTerms, toFtsQuery } from './fts-query';
+import { fileNameLikePatterns, toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
 import {
@@ -42,7 +43,6 @@ type AppendResult = { message: Message; event: LoggedEvent | null; created: bool
 type SearchStatement = Statement<(string | number)[], SearchRow>;
 /** Prepared search statements kept, by SQL (per tenant and query shape). */
 const MAX_SEARCH_STATEMENTS = 1000;
-const FILE_NAME_TERMS = 4;
 
 export class SqliteMessageRepository extends MessageRepository {
   private readonly s: ReturnType<typeof prepareStatements>;
@@ -311,8 +311,8 @@ export class SqliteMessageRepository extends MessageRepository {
       params.push(s);
     }
     // Hits by an attachment's file name (every term of the query in the name) rank after text hits.
-    const names = Array.from({ length: FILE_NAME_TERMS }, () => "a.name LIKE ? ESCAPE '\\'");
-    params.push(...fileNameTerms(query));
+    const names = Array.from({ length: MAX_FILE_NAME_TERMS }, () => "a.name LIKE ? ESCAPE '\\'");
+    params.push(...fileNameLikePatterns(query));
     // The index holds this tenant's rows only; the tenant test on the join is kept as a guard.
     const sql = `SELECT ${prefixed('m')}, min(hits.score) AS score
       FROM (

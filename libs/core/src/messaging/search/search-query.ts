@@ -80,3 +80,13 @@ export function relevance(folded: string, terms: readonly SearchTerm[]): number 
   for (const t of terms) score += Math.min(folded.match(termPattern(t))?.length ?? 0, 20);
   return score / (1 + Math.log(1 + [...folded].length / 20));
 }
+
+/** Query words as attachment file names are matched: letters, digits, marks, private use. */
+const FILE_NAME_WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+/** Words of a query matched against file names (each somewhere in the name); at most this many. */
+export const MAX_FILE_NAME_TERMS = 4;
+
+/** The words of a query that a file name must all contain (NFKC, the first four). */
+export function fileNameTerms(input: string): string[] {
+  return (input.normalize('NFKC').match(FILE_NAME_WORD) ?? []).slice(0, MAX_FILE_NAME_TERMS);
+}
