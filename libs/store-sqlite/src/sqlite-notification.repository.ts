@@ -43,20 +43,30 @@ const toDevice = (r: PushDeviceRow): PushDevice => ({
 });
 
 export class SqliteNotificationRepository extends NotificationRepository {
-  private readonly anyDevice: Statement<[string], { one: number }>;
+  /** Prepared statements by SQL text: every statement here is a fixed string, so this stays small. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
     super();
-    this.anyDevice = db.prepare('SELECT 1 AS one FROM push_devices WHERE tenant_id = ? LIMIT 1');
+  }
+
+  /** Prepares `sql` once and keeps it: several of these run per message sent (planning pushes). */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   override async getDefaults(
     tenantId: TenantId,
     userId: UserId,
   ): Promise<NotificationDefaults | null> {
-    const row = this.db
-      .prepare('SELECT settings FROM notification_defaults WHERE tenant_id = ? AND user_id = ?')
-      .get(tenantId, userId) as { settings: string } | undefined;
+    const row = this.statement(
+      'SELECT settings FROM notification_defaults WHERE tenant_id = ? AND user_id = ?',
+    ).get(tenantId, userId) as { settings: string } | undefined;
     return row ? (JSON.parse(row.settings) as NotificationDefaults) : null;
   }
 
@@ -65,12 +75,10 @@ export class SqliteNotificationRepository extends NotificationRepository {
     userId: UserId,
     defaults: NotificationDefaults,
   ): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO notification_defaults (tenant_id, user_id, settings) VALUES (?, ?, ?)
+    this.statement(
+      `INSERT INTO notification_defaults (tenant_id, user_id, settings) VALUES (?, ?, ?)
          ON CONFLICT (tenant_id, user_id) DO UPDATE SET settings = excluded.settings`,
-      )
-      .run(tenantId, userId, JSON.stringify(defaults));
+    ).run(tenantId, userId, JSON.stringify(defaults));
   }
 
   override async getOverride(
@@ -78,12 +86,10 @@ export class SqliteNotificationRepository extends NotificationRepository {
     userId: UserId,
     conversationId: ConversationId,
   ): Promise<ConversationNotificationOverride> {
-    const row = this.db
-      .prepare(
-        `SELECT level, muted_until FROM notification_overrides
+    const row = this.statement(
+      `SELECT level, muted_until FROM notification_overrides
          WHERE tenant_id = ? AND user_id = ? AND conversation_id = ?`,
-      )
-      .get(tenantId, userId, conversationId) as
+    ).get(tenantId, userId, conversationId) as
       { level: NotifyLevel | null; muted_until: number | null } | undefined;
     if (!row) return NO_OVERRIDE;
     return {
@@ -99,34 +105,24 @@ export class SqliteNotificationRepository extends NotificationRepository {
     override: ConversationNotificationOverride,
   ): Promise<void> {
     if (override.level === null && override.mutedUntil === null) {
-      this.db
-        .prepare(
-          `DELETE FROM notification_overrides
+      this.statement(
+        `DELETE FROM notification_overrides
            WHERE tenant_id = ? AND user_id = ? AND conversation_id = ?`,
-        )
-        .run(tenantId, userId, conversationId);
+      ).run(tenantId, userId, conversationId);
       return;
     }
-    this.db
-      .prepare(
-        `INSERT INTO notification_overrides (tenant_id, user_id, conversation_id, level, muted_until)
+    this.statement(
+      `INSERT INTO notification_overrides (tenant_id, user_id, conversation_id, level, muted_until)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, user_id, conversation_id)
          DO UPDATE SET level = excluded.level, muted_until = excluded.muted_until`,
-      )
-      .run(
-        tenantId,
-        userId,
-        conversationId,
-        override.level,
-        override.mutedUntil?.getTime() ?? null,
-      );
+    ).run(tenantId, userId, conversationId, override.level, override.mutedUntil?.getTime() ?? null);
   }
 
   override async getTenantOptions(tenantId: TenantId): Promise<TenantNotificationOptions> {
-    const row = this.db
-      .prepare('SELECT omit_message_text FROM tenant_notification_options WHERE tenant_id = ?')
-      .get(tenantId) as { omit_message_text: number } | undefined;
+    const row = this.statement(
+      'SELECT omit_message_text FROM tenant_notification_options WHERE tenant_id = ?',
+    ).get(tenantId) as { omit_message_text: number } | undefined;
     return row
       ? { omitMessageText: row.omit_message_text === 1 }
       : { ...DEFAULT_TENANT_NOTIFICATION_OPTIONS };
@@ -136,53 +132,52 @@ export class SqliteNotificationRepository extends NotificationRepository {
     tenantId: TenantId,
     options: TenantNotificationOptions,
   ): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO tenant_notification_options (tenant_id, omit_message_text) VALUES (?, ?)
+    this.statement(
+      `INSERT INTO tenant_notification_options (tenant_id, omit_message_text) VALUES (?, ?)
          ON CONFLICT (tenant_id) DO UPDATE SET omit_message_text = excluded.omit_message_text`,
-      )
-      .run(tenantId, options.omitMessageText ? 1 : 0);
+    ).run(tenantId, options.omitMessageText ? 1 : 0);
   }
 
   override async savePushDevice(device: PushDevice): Promise<PushDevice> {
     const save = this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO push_devices (tenant_id, id, user_id, kind, app_id, endpoint, p256dh, auth, label, created_at)
+      this.statement(
+        `INSERT INTO push_devices (tenant_id, id, user_id, kind, app_id, endpoint, p256dh, auth, label, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (tenant_id, endpoint) DO UPDATE SET user_id = excluded.user_id,
              kind = excluded.kind, app_id = excluded.app_id,
              p256dh = excluded.p256dh, auth = excluded.auth, label = excluded.label`,
-        )
-        .run(
-          device.tenantId,
-          device.id,
-          device.userId,
-          device.kind,
-          device.appId,
-          device.endpoint,
-          device.p256dh,
-          device.auth,
-          device.label,
-          device.createdAt.getTime(),
-        );
+      ).run(
+        device.tenantId,
+        device.id,
+        device.userId,
+        device.kind,
+        device.appId,
+        device.endpoint,
+        device.p256dh,
+        device.auth,
+        device.label,
+        device.createdAt.getTime(),
+      );
       // Keeps the newest MAX_PUSH_DEVICES of the user.
-      this.db
-        .prepare(
-          `DELETE FROM push_devices WHERE tenant_id = ? AND user_id = ? AND pk NOT IN (
+      this.statement(
+        `DELETE FROM push_devices WHERE tenant_id = ? AND user_id = ? AND pk NOT IN (
              SELECT pk FROM push_devices WHERE tenant_id = ? AND user_id = ?
              ORDER BY created_at DESC, pk DESC LIMIT ?)`,
-        )
-        .run(device.tenantId, device.userId, device.tenantId, device.userId, MAX_PUSH_DEVICES);
-      return this.db
-        .prepare('SELECT * FROM push_devices WHERE tenant_id = ? AND endpoint = ?')
-        .get(device.tenantId, device.endpoint) as PushDeviceRow;
+      ).run(device.tenantId, device.userId, device.tenantId, device.userId, MAX_PUSH_DEVICES);
+      return this.statement('SELECT * FROM push_devices WHERE tenant_id = ? AND endpoint = ?').get(
+        device.tenantId,
+        device.endpoint,
+      ) as PushDeviceRow;
     });
     return toDevice(save.immediate());
   }
 
   override async anyPushDevices(tenantId: TenantId): Promise<boolean> {
-    return this.anyDevice.get(tenantId) !== undefined;
+    return (
+      this.statement('SELECT 1 AS one FROM push_devices WHERE tenant_id = ? LIMIT 1').get(
+        tenantId,
+      ) !== undefined
+    );
   }
 
   override async usersWithPushDevices(
@@ -190,29 +185,26 @@ export class SqliteNotificationRepository extends NotificationRepository {
     userIds: readonly UserId[],
   ): Promise<Set<UserId>> {
     if (userIds.length === 0) return new Set();
-    const rows = this.db
-      .prepare(
-        `SELECT DISTINCT user_id FROM push_devices
+    const rows = this.statement(
+      `SELECT DISTINCT user_id FROM push_devices
          WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
+    ).all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
     return new Set(rows.map((r) => r.user_id));
   }
 
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM push_devices WHERE tenant_id = ? AND user_id = ?
+    const rows = this.statement(
+      `SELECT * FROM push_devices WHERE tenant_id = ? AND user_id = ?
          ORDER BY created_at, pk LIMIT ?`,
-      )
-      .all(tenantId, userId, MAX_PUSH_DEVICES) as PushDeviceRow[];
+    ).all(tenantId, userId, MAX_PUSH_DEVICES) as PushDeviceRow[];
     return rows.map(toDevice);
   }
 
   override async findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null> {
-    const row = this.db
-      .prepare('SELECT * FROM push_devices WHERE tenant_id = ? AND id = ?')
-      .get(tenantId, id) as PushDeviceRow | undefined;
+    const row = this.statement('SELECT * FROM push_devices WHERE tenant_id = ? AND id = ?').get(
+      tenantId,
+      id,
+    ) as PushDeviceRow | undefined;
     return row ? toDevice(row) : null;
   }
 
@@ -223,18 +215,19 @@ export class SqliteNotificationRepository extends NotificationRepository {
   ): Promise<boolean> {
     const result =
       userId === undefined
-        ? this.db
-            .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ?')
-            .run(tenantId, id)
-        : this.db
-            .prepare('DELETE FROM push_devices WHERE tenant_id = ? AND id = ? AND user_id = ?')
-            .run(tenantId, id, userId);
+        ? this.statement('DELETE FROM push_devices WHERE tenant_id = ? AND id = ?').run(
+            tenantId,
+            id,
+          )
+        : this.statement(
+            'DELETE FROM push_devices WHERE tenant_id = ? AND id = ? AND user_id = ?',
+          ).run(tenantId, id, userId);
     return result.changes > 0;
   }
 
   override async markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void> {
-    this.db
-      .prepare('UPDATE push_devices SET last_success_at = ? WHERE tenant_id = ? AND id = ?')
-      .run(at.getTime(), tenantId, id);
+    this.statement(
+      'UPDATE push_devices SET last_success_at = ? WHERE tenant_id = ? AND id = ?',
+    ).run(at.getTime(), tenantId, id);
   }
 }
