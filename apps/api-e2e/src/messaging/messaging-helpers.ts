@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ApiProcess, appUser as createAppUser, gql, GqlResult, ok } from '../support';
+import { ApiProcess, appUser as createAppUser, dataOf, gql, GqlResult, ok } from '../support';
 import { startBuiltApi } from '../identity/identity-helpers';
 
 export {
@@ -43,8 +43,7 @@ export async function createTenant(api: ApiProcess, id: string): Promise<string>
     undefined,
     { 'x-admin-token': ADMIN_TOKEN },
   );
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data!.createTenant.signingSecret as string;
+  return dataOf(result).createTenant.signingSecret as string;
 }
 
 export const MESSAGE_FIELDS =

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, gql, GqlResult, removeDataDir } from '../support';
+import { ApiProcess, gql, removeDataDir, dataOf } from '../support';
 import {
   ADMIN_TOKEN,
   appUser,
@@ -46,13 +46,9 @@ describe('the audit log', () => {
   let channel: string;
   let deleted: string;
 
-  const ok = <T>(result: GqlResult<T>): T => {
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  };
   const entries = async (who: User, filter: Record<string, unknown> | null = null) =>
     (
-      ok(await gql(api, AUDIT, { f: filter, n: 100 }, who.token)).auditLog.edges as {
+      dataOf(await gql(api, AUDIT, { f: filter, n: 100 }, who.token)).auditLog.edges as {
         node: Entry;
       }[]
     ).map((e) => e.node);
@@ -65,20 +61,23 @@ describe('the audit log', () => {
       ['Owner', 'Admin', 'Mod', 'Spammer', 'Member'].map((n) => appUser(api, n, tenant, secret)),
     );
     // One of each action, in this order.
-    ok(await gql(api, GRANT, { t: tenant, u: owner.id, r: 'OWNER' }, undefined, operator));
-    ok(await gql(api, SET, { u: admin.id, r: 'ADMIN' }, owner.token));
-    channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Audited' }, owner.token)).createChannel.id;
-    for (const u of [mod, spammer, member]) ok(await gql(api, JOIN, { c: channel }, u.token));
-    ok(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, owner.token));
+    dataOf(await gql(api, GRANT, { t: tenant, u: owner.id, r: 'OWNER' }, undefined, operator));
+    dataOf(await gql(api, SET, { u: admin.id, r: 'ADMIN' }, owner.token));
+    channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Audited' }, owner.token)).createChannel
+      .id;
+    for (const u of [mod, spammer, member]) dataOf(await gql(api, JOIN, { c: channel }, u.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, owner.token));
     deleted = (await post(api, member, channel, 'off topic')).id;
-    ok(await gql(api, DELETE, { id: deleted }, mod.token));
+    dataOf(await gql(api, DELETE, { id: deleted }, mod.token));
     // Deleting one's own message is no moderation: not logged.
-    ok(await gql(api, DELETE, { id: (await post(api, member, channel, 'typo')).id }, member.token));
+    dataOf(
+      await gql(api, DELETE, { id: (await post(api, member, channel, 'typo')).id }, member.token),
+    );
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    ok(await gql(api, SUSPEND, { u: spammer.id, until, r: 'first warning' }, admin.token));
-    ok(await gql(api, LIFT, { u: spammer.id }, admin.token));
+    dataOf(await gql(api, SUSPEND, { u: spammer.id, until, r: 'first warning' }, admin.token));
+    dataOf(await gql(api, LIFT, { u: spammer.id }, admin.token));
     await post(api, spammer, channel, 'buy now');
-    ok(await gql(api, BAN, { u: spammer.id, r: 'spam', w: true }, admin.token));
+    dataOf(await gql(api, BAN, { u: spammer.id, r: 'spam', w: true }, admin.token));
   });
   afterAll(async () => {
     await api?.stop();
@@ -149,7 +148,7 @@ describe('the audit log', () => {
       const page: {
         edges: { cursor: string }[];
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      } = ok(await gql(api, AUDIT, { n: 3, a: after }, owner.token)).auditLog;
+      } = dataOf(await gql(api, AUDIT, { n: 3, a: after }, owner.token)).auditLog;
       seen.push(...page.edges.map((e) => e.cursor));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -166,7 +165,9 @@ describe('the audit log', () => {
     const otherTenant = `audit-other-${process.pid}`;
     const secret = await createTenant(api, otherTenant);
     const stranger = await appUser(api, 'Other admin', otherTenant, secret);
-    ok(await gql(api, GRANT, { t: otherTenant, u: stranger.id, r: 'ADMIN' }, undefined, operator));
+    dataOf(
+      await gql(api, GRANT, { t: otherTenant, u: stranger.id, r: 'ADMIN' }, undefined, operator),
+    );
     // Their own tenant's log holds only their own appointment.
     expect((await entries(stranger)).map((e) => [e.action, e.targetUserId])).toEqual([
       ['TENANT_ROLE_CHANGED', stranger.id],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, gql, GqlResult, removeDataDir } from '../support';
+import { ApiProcess, gql, removeDataDir, dataOf } from '../support';
 import {
   ADMIN_TOKEN,
   appUser,
@@ -40,17 +40,12 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     removeDataDir(api);
   });
 
-  const ok = <T>(result: GqlResult<T>): T => {
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  };
-
   async function community(...names: string[]) {
     const id = `rep-${process.pid}-${++counter}`;
     const secret = await createTenant(api, id);
     const users: User[] = [];
     for (const name of names) users.push(await appUser(api, name, id, secret));
-    ok(
+    dataOf(
       await gql(api, GRANT, { t: id, u: users[0]!.id, r: 'ADMIN' }, undefined, {
         'x-admin-token': ADMIN_TOKEN,
       }),
@@ -62,13 +57,14 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     const {
       users: [, alice, troll],
     } = await community('Admin', 'Alice', 'Troll');
-    expect(ok(await gql(api, REASONS, {}, alice.token)).reportReasons).toEqual([
+    expect(dataOf(await gql(api, REASONS, {}, alice.token)).reportReasons).toEqual([
       'spam',
       'abuse',
       'off-topic',
     ]);
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Talk' }, alice.token)).createChannel.id;
-    ok(await gql(api, JOIN, { c: channel }, troll.token));
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Talk' }, alice.token)).createChannel
+      .id;
+    dataOf(await gql(api, JOIN, { c: channel }, troll.token));
     const bad = await post(api, troll, channel, 'you are all fools');
     expectCode(
       await gql(api, REPORT, { i: { messageId: bad.id, reason: 'rude' } }, alice.token),
@@ -101,7 +97,7 @@ describe('reports: from users to the moderators, and the outcome back', () => {
       ),
       'BAD_USER_INPUT',
     );
-    const report = ok(
+    const report = dataOf(
       await gql(
         api,
         REPORT,
@@ -131,19 +127,20 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     const {
       users: [admin, alice, bob, spammer, mod, other],
     } = await community('Admin', 'Alice', 'Bob', 'Spammer', 'Mod', 'Other');
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Lobby' }, alice.token)).createChannel
-      .id;
-    for (const u of [bob, spammer, mod, other]) ok(await gql(api, JOIN, { c: channel }, u.token));
-    ok(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, alice.token));
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Lobby' }, alice.token))
+      .createChannel.id;
+    for (const u of [bob, spammer, mod, other])
+      dataOf(await gql(api, JOIN, { c: channel }, u.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, alice.token));
     const spam1 = await post(api, spammer, channel, 'buy watches');
     const spam2 = await post(api, spammer, channel, 'buy more watches');
     const rude = await post(api, other, channel, 'meh');
-    ok(await gql(api, REPORT, { i: { messageId: spam1.id, reason: 'spam' } }, alice.token));
-    ok(await gql(api, REPORT, { i: { messageId: spam2.id, reason: 'spam' } }, bob.token));
-    ok(await gql(api, REPORT, { i: { userId: spammer.id, reason: 'spam' } }, bob.token));
-    ok(await gql(api, REPORT, { i: { messageId: rude.id, reason: 'off-topic' } }, alice.token));
+    dataOf(await gql(api, REPORT, { i: { messageId: spam1.id, reason: 'spam' } }, alice.token));
+    dataOf(await gql(api, REPORT, { i: { messageId: spam2.id, reason: 'spam' } }, bob.token));
+    dataOf(await gql(api, REPORT, { i: { userId: spammer.id, reason: 'spam' } }, bob.token));
+    dataOf(await gql(api, REPORT, { i: { messageId: rude.id, reason: 'off-topic' } }, alice.token));
 
-    const queue = ok(await gql(api, QUEUE, {}, admin.token)).reportQueue;
+    const queue = dataOf(await gql(api, QUEUE, {}, admin.token)).reportQueue;
     expect(
       queue.map((g: { targetUserId: string; reports: unknown[] }) => [
         g.targetUserId,
@@ -156,7 +153,7 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     expect(queue[0].target).toEqual({ id: spammer.id, name: 'Spammer' });
     expect(queue[0].reports[0].message).toEqual({ id: spam1.id, body: 'buy watches' });
     // The channel's moderator sees the reports on its messages, not the report of the user.
-    const modQueue = ok(await gql(api, QUEUE, {}, mod.token)).reportQueue;
+    const modQueue = dataOf(await gql(api, QUEUE, {}, mod.token)).reportQueue;
     expect(
       modQueue.map((g: { targetUserId: string; reports: unknown[] }) => [
         g.targetUserId,
@@ -166,7 +163,7 @@ describe('reports: from users to the moderators, and the outcome back', () => {
       [spammer.id, 2],
       [other.id, 1],
     ]);
-    expect(ok(await gql(api, QUEUE, {}, bob.token)).reportQueue).toEqual([]);
+    expect(dataOf(await gql(api, QUEUE, {}, bob.token)).reportQueue).toEqual([]);
     // Members cannot act; a moderator may delete, not ban.
     expectCode(
       await gql(api, ACT, { i: { userId: spammer.id, action: 'DISMISS' } }, bob.token),
@@ -176,14 +173,14 @@ describe('reports: from users to the moderators, and the outcome back', () => {
       await gql(api, ACT, { i: { userId: spammer.id, action: 'BAN' } }, mod.token),
       'FORBIDDEN',
     );
-    const dismissed = ok(
+    const dismissed = dataOf(
       await gql(api, ACT, { i: { userId: other.id, action: 'DISMISS' } }, mod.token),
     ).actOnReports;
     expect(dismissed).toEqual([
       expect.objectContaining({ status: 'RESOLVED', outcome: 'DISMISSED' }),
     ]);
 
-    const banned = ok(
+    const banned = dataOf(
       await gql(
         api,
         ACT,
@@ -194,7 +191,7 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     expect(banned).toHaveLength(3);
     expect(banned.every((r: { outcome: string }) => r.outcome === 'USER_BANNED')).toBe(true);
     expectCode(await gql(api, ME, {}, spammer.token), 'ACCOUNT_BANNED');
-    const bodies = ok(await gql(api, MESSAGES, { c: channel }, alice.token)).messages.edges.map(
+    const bodies = dataOf(await gql(api, MESSAGES, { c: channel }, alice.token)).messages.edges.map(
       (e: { node: { id: string; body: string | null } }) => [e.node.id, e.node.body],
     );
     expect(bodies).toEqual(
@@ -206,35 +203,39 @@ describe('reports: from users to the moderators, and the outcome back', () => {
     );
     // The reporters are told what happened.
     expect(
-      ok(await gql(api, MINE, {}, bob.token)).myReports.map((r: { outcome: string }) => r.outcome),
+      dataOf(await gql(api, MINE, {}, bob.token)).myReports.map(
+        (r: { outcome: string }) => r.outcome,
+      ),
     ).toEqual(['USER_BANNED', 'USER_BANNED']);
     expect(
-      ok(await gql(api, MINE, {}, alice.token))
+      dataOf(await gql(api, MINE, {}, alice.token))
         .myReports.map((r: { outcome: string }) => r.outcome)
         .sort(),
     ).toEqual(['DISMISSED', 'USER_BANNED']);
-    expect(ok(await gql(api, QUEUE, {}, admin.token)).reportQueue).toEqual([]);
+    expect(dataOf(await gql(api, QUEUE, {}, admin.token)).reportQueue).toEqual([]);
   });
 
   it('a moderator deletes the reported messages; the reporter sees MESSAGE_DELETED', async () => {
     const {
       users: [, alice, poster, mod],
     } = await community('Admin', 'Alice', 'Poster', 'Mod');
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Quiet' }, alice.token)).createChannel
-      .id;
-    for (const u of [poster, mod]) ok(await gql(api, JOIN, { c: channel }, u.token));
-    ok(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, alice.token));
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Quiet' }, alice.token))
+      .createChannel.id;
+    for (const u of [poster, mod]) dataOf(await gql(api, JOIN, { c: channel }, u.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, alice.token));
     const msg = await post(api, poster, channel, 'shouting');
-    ok(await gql(api, REPORT, { i: { messageId: msg.id, reason: 'abuse' } }, alice.token));
-    const done = ok(
+    dataOf(await gql(api, REPORT, { i: { messageId: msg.id, reason: 'abuse' } }, alice.token));
+    const done = dataOf(
       await gql(api, ACT, { i: { userId: poster.id, action: 'DELETE' } }, mod.token),
     ).actOnReports;
     expect(done).toEqual([expect.objectContaining({ outcome: 'MESSAGE_DELETED' })]);
-    const bodies = ok(await gql(api, MESSAGES, { c: channel }, alice.token)).messages.edges.map(
+    const bodies = dataOf(await gql(api, MESSAGES, { c: channel }, alice.token)).messages.edges.map(
       (e: { node: { id: string; body: string | null } }) => e.node.body,
     );
     expect(bodies).not.toContain('shouting');
-    expect(ok(await gql(api, MINE, {}, alice.token)).myReports[0].outcome).toBe('MESSAGE_DELETED');
+    expect(dataOf(await gql(api, MINE, {}, alice.token)).myReports[0].outcome).toBe(
+      'MESSAGE_DELETED',
+    );
     expect((await gql(api, ME, {}, poster.token)).data?.me?.id).toBe(poster.id);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, Collector, gql, GqlResult, removeDataDir, signUp, wsClient } from '../support';
+import { ApiProcess, Collector, gql, removeDataDir, signUp, wsClient, dataOf } from '../support';
 import { logIn, REFRESH } from '../identity/identity-helpers';
 import {
   ADMIN_TOKEN,
@@ -46,19 +46,14 @@ describe('suspending and banning users', () => {
     removeDataDir(api);
   });
 
-  const ok = <T>(result: GqlResult<T>): T => {
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  };
-
   /** A fresh tenant whose first user is its owner and second its admin; the rest are members. */
   async function community(...names: string[]) {
     const id = `ban-${process.pid}-${++counter}`;
     const secret = await createTenant(api, id);
     const users: User[] = [];
     for (const name of names) users.push(await appUser(api, name, id, secret));
-    ok(await gql(api, GRANT, { t: id, u: users[0]!.id, r: 'OWNER' }, undefined, operator));
-    ok(await gql(api, GRANT, { t: id, u: users[1]!.id, r: 'ADMIN' }, undefined, operator));
+    dataOf(await gql(api, GRANT, { t: id, u: users[0]!.id, r: 'OWNER' }, undefined, operator));
+    dataOf(await gql(api, GRANT, { t: id, u: users[1]!.id, r: 'ADMIN' }, undefined, operator));
     return { id, secret, users };
   }
 
@@ -74,7 +69,7 @@ describe('suspending and banning users', () => {
     await new Promise((r) => setTimeout(r, 500));
 
     const until = inMinutes(30);
-    const suspended = ok(
+    const suspended = dataOf(
       await gql(api, SUSPEND, { u: member.id, until, r: 'cool down' }, admin.token),
     ).suspendUser;
     expect(suspended).toEqual({
@@ -89,7 +84,7 @@ describe('suspending and banning users', () => {
     events.stop();
     await socket.dispose();
 
-    expect(ok(await gql(api, SANCTIONS, {}, admin.token)).sanctions).toEqual([
+    expect(dataOf(await gql(api, SANCTIONS, {}, admin.token)).sanctions).toEqual([
       {
         userId: member.id,
         kind: 'SUSPENDED',
@@ -97,8 +92,8 @@ describe('suspending and banning users', () => {
         user: { id: member.id, name: 'Member' },
       },
     ]);
-    expect(ok(await gql(api, LIFT, { u: member.id }, admin.token)).liftSanction).toBe(true);
-    expect(ok(await gql(api, LIFT, { u: member.id }, admin.token)).liftSanction).toBe(false);
+    expect(dataOf(await gql(api, LIFT, { u: member.id }, admin.token)).liftSanction).toBe(true);
+    expect(dataOf(await gql(api, LIFT, { u: member.id }, admin.token)).liftSanction).toBe(false);
     await expect
       .poll(async () => (await gql(api, ME, {}, member.token)).data?.me?.id, { timeout: 5_000 })
       .toBe(member.id);
@@ -145,15 +140,15 @@ describe('suspending and banning users', () => {
     expectCode(await gql(api, BAN, { u: member.id }, foreign.users[1]!.token), 'NOT_FOUND');
     expectCode(await gql(api, BAN, { u: foreign.users[0]!.id }, admin.token), 'NOT_FOUND');
     // A second admin cannot sanction the first; the owner can.
-    ok(await gql(api, GRANT, { t: id, u: other.id, r: 'ADMIN' }, undefined, operator));
+    dataOf(await gql(api, GRANT, { t: id, u: other.id, r: 'ADMIN' }, undefined, operator));
     expectCode(await gql(api, SUSPEND, { u: admin.id, until }, other.token), 'FORBIDDEN');
-    expect(ok(await gql(api, SUSPEND, { u: admin.id, until }, owner.token)).suspendUser.kind).toBe(
-      'SUSPENDED',
-    );
+    expect(
+      dataOf(await gql(api, SUSPEND, { u: admin.id, until }, owner.token)).suspendUser.kind,
+    ).toBe('SUSPENDED');
     // A suspended admin moderates nothing: their own requests are refused first.
     expectCode(await gql(api, BAN, { u: member.id }, admin.token), 'ACCOUNT_SUSPENDED');
     // Operators can sanction anyone, an owner too, and lift it.
-    const byOperator = ok(
+    const byOperator = dataOf(
       await gql(api, OP_BAN, { t: id, u: owner.id }, undefined, operator),
     ).banTenantUser;
     expect(byOperator).toEqual({ removedMessages: 0, sanction: { kind: 'BANNED', by: null } });
@@ -167,7 +162,7 @@ describe('suspending and banning users', () => {
       'NOT_FOUND',
     );
     expect(
-      ok(await gql(api, OP_LIFT, { t: id, u: owner.id }, undefined, operator))
+      dataOf(await gql(api, OP_LIFT, { t: id, u: owner.id }, undefined, operator))
         .liftTenantUserSanction,
     ).toBe(true);
     await expect
@@ -179,9 +174,9 @@ describe('suspending and banning users', () => {
     const {
       users: [, admin, spammer, watcher],
     } = await community('Owner', 'Admin', 'Spammer', 'Watcher');
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Lobby' }, watcher.token)).createChannel
-      .id as string;
-    ok(await gql(api, JOIN, { c: channel }, spammer.token));
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Lobby' }, watcher.token))
+      .createChannel.id as string;
+    dataOf(await gql(api, JOIN, { c: channel }, spammer.token));
     const group = await createGroup(api, spammer, [watcher], 'Deals');
     const dm = await openDm(api, spammer, watcher);
     const spam = [
@@ -201,7 +196,7 @@ describe('suspending and banning users', () => {
     }>(socket, CHAT_EVENTS);
     await new Promise((r) => setTimeout(r, 500));
 
-    const banned = ok(
+    const banned = dataOf(
       await gql(api, BAN, { u: spammer.id, r: 'spam', w: true }, admin.token),
     ).banUser;
     expect(banned).toEqual({
@@ -234,7 +229,7 @@ describe('suspending and banning users', () => {
   it('a ban ends phone sessions: the refresh token dies and signing in again is refused', async () => {
     const ownerSession = await signUp(api, 'Phone owner');
     const victim = await signUp(api, 'Phone spammer');
-    ok(
+    dataOf(
       await gql(
         api,
         GRANT,
@@ -243,14 +238,14 @@ describe('suspending and banning users', () => {
         operator,
       ),
     );
-    ok(await gql(api, BAN, { u: victim.userId }, ownerSession.accessToken));
+    dataOf(await gql(api, BAN, { u: victim.userId }, ownerSession.accessToken));
     // The session itself was revoked: its access token says so, and signing in says why.
     expectCode(await gql(api, ME, {}, victim.accessToken), 'TOKEN_REVOKED');
     const refreshed = await gql(api, REFRESH, { r: victim.refreshToken });
     expect(['TOKEN_REVOKED', 'ACCOUNT_BANNED']).toContain(refreshed.errors?.[0]?.extensions?.code);
     await expect(logIn(api, victim.phone)).rejects.toThrow(/ACCOUNT_BANNED/);
     // Lifted, the user signs in again (their old sessions stay ended).
-    ok(await gql(api, LIFT, { u: victim.userId }, ownerSession.accessToken));
+    dataOf(await gql(api, LIFT, { u: victim.userId }, ownerSession.accessToken));
     expectCode(await gql(api, REFRESH, { r: victim.refreshToken }), 'TOKEN_REVOKED');
     const again = await logIn(api, victim.phone);
     expect(again.user.id).toBe(victim.userId);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess, gql, GqlResult, removeDataDir } from '../support';
+import { ApiProcess, gql, removeDataDir, dataOf } from '../support';
 import {
   ADMIN_TOKEN,
   appUser,
@@ -79,11 +79,6 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     return node;
   }
 
-  const ok = <T>(result: GqlResult<T>): T => {
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  };
-
   it('operators grant the first owner (admin token only); the owner then owns the general channel', async () => {
     const {
       id,
@@ -92,13 +87,13 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     expect((await generalOf(ann)).myRole).toBeNull();
     expectCode(await grant(id, ann, 'OWNER', {} as typeof operator), 'FORBIDDEN');
     expectCode(await grant(id, ann, 'OWNER', { 'x-admin-token': 'wrong' }), 'FORBIDDEN');
-    expect(ok(await grant(id, ann, 'OWNER')).grantTenantRole).toEqual({
+    expect(dataOf(await grant(id, ann, 'OWNER')).grantTenantRole).toEqual({
       userId: ann.id,
       role: 'OWNER',
       grantedBy: null,
     });
     expect((await generalOf(ann)).myRole).toBe('OWNER');
-    expect(ok(await gql(api, MINE, {}, ann.token)).myTenantAccess).toEqual({
+    expect(dataOf(await gql(api, MINE, {}, ann.token)).myTenantAccess).toEqual({
       role: 'OWNER',
       permissions: [
         'tenant.roles.read',
@@ -110,13 +105,13 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'reports.review',
       ],
     });
-    expect(ok(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({
+    expect(dataOf(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({
       role: null,
       permissions: [],
     });
     // Operators read the grants; a user's details are for tenant users only.
     expect(
-      ok(await gql(api, OPERATOR_LIST, { t: id }, undefined, operator)).tenantRoleGrants,
+      dataOf(await gql(api, OPERATOR_LIST, { t: id }, undefined, operator)).tenantRoleGrants,
     ).toEqual([{ userId: ann.id, role: 'OWNER', user: null }]);
     // The owner of general can rename it and nobody can leave it ownerless.
     expectCode(await gql(api, LEAVE, { c: (await generalOf(ann)).id }, ann.token), 'LAST_OWNER');
@@ -128,8 +123,8 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     expectCode(await grant(a.id, b.users[0], 'ADMIN'), 'NOT_FOUND');
     expectCode(await grant('no-such-tenant', a.users[0], 'ADMIN'), 'NOT_FOUND');
     expectCode(await grant(a.id, a.users[0], 'SUPERUSER'), 'BAD_USER_INPUT');
-    expect(ok(await grant(b.id, b.users[0], 'ADMIN')).grantTenantRole.role).toBe('ADMIN');
-    expect(ok(await gql(api, MINE, {}, b.users[0].token)).myTenantAccess.role).toBe('ADMIN');
+    expect(dataOf(await grant(b.id, b.users[0], 'ADMIN')).grantTenantRole.role).toBe('ADMIN');
+    expect(dataOf(await gql(api, MINE, {}, b.users[0].token)).myTenantAccess.role).toBe('ADMIN');
   });
 
   it('owners appoint admins and owners; admins and members may not; the last owner cannot step down', async () => {
@@ -137,17 +132,17 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
       id,
       users: [owner, admin, member, heir],
     } = await tenantWith('Owner', 'Admin', 'Member', 'Heir');
-    ok(await grant(id, owner, 'OWNER'));
-    expect(ok(await gql(api, SET, { u: admin.id, r: 'ADMIN' }, owner.token)).setTenantRole).toEqual(
-      {
-        userId: admin.id,
-        role: 'ADMIN',
-        grantedBy: owner.id,
-      },
-    );
+    dataOf(await grant(id, owner, 'OWNER'));
+    expect(
+      dataOf(await gql(api, SET, { u: admin.id, r: 'ADMIN' }, owner.token)).setTenantRole,
+    ).toEqual({
+      userId: admin.id,
+      role: 'ADMIN',
+      grantedBy: owner.id,
+    });
     // Admins read the roles but change none; members do neither.
     expect(
-      ok(await gql(api, LIST, {}, admin.token)).tenantRoles.map(
+      dataOf(await gql(api, LIST, {}, admin.token)).tenantRoles.map(
         (g: { userId: string; role: string }) => [g.userId, g.role],
       ),
     ).toEqual([
@@ -159,27 +154,31 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     expectCode(await gql(api, SET, { u: owner.id, r: null }, admin.token), 'FORBIDDEN');
     expectCode(await gql(api, SET, { u: member.id, r: 'ADMIN' }, member.token), 'FORBIDDEN');
     expectCode(await gql(api, LIST, {}, member.token), 'FORBIDDEN');
-    expect(ok(await gql(api, MINE, {}, member.token)).myTenantAccess.role).toBeNull();
+    expect(dataOf(await gql(api, MINE, {}, member.token)).myTenantAccess.role).toBeNull();
 
     expectCode(await gql(api, SET, { u: owner.id, r: 'ADMIN' }, owner.token), 'LAST_OWNER');
     expectCode(await gql(api, SET, { u: owner.id, r: null }, owner.token), 'LAST_OWNER');
-    ok(await gql(api, SET, { u: heir.id, r: 'OWNER' }, owner.token));
+    dataOf(await gql(api, SET, { u: heir.id, r: 'OWNER' }, owner.token));
     expect((await generalOf(heir)).myRole).toBe('OWNER');
-    expect(ok(await gql(api, SET, { u: owner.id, r: null }, owner.token)).setTenantRole).toBeNull();
-    expect(ok(await gql(api, MINE, {}, owner.token)).myTenantAccess.role).toBeNull();
+    expect(
+      dataOf(await gql(api, SET, { u: owner.id, r: null }, owner.token)).setTenantRole,
+    ).toBeNull();
+    expect(dataOf(await gql(api, MINE, {}, owner.token)).myTenantAccess.role).toBeNull();
     expectCode(await gql(api, SET, { u: admin.id, r: null }, owner.token), 'FORBIDDEN');
-    expect(ok(await gql(api, SET, { u: admin.id, r: null }, heir.token)).setTenantRole).toBeNull();
+    expect(
+      dataOf(await gql(api, SET, { u: admin.id, r: null }, heir.token)).setTenantRole,
+    ).toBeNull();
   });
 
   it('an owner of one tenant can do nothing to users of another', async () => {
     const a = await tenantWith('Alpha');
     const b = await tenantWith('Beta');
-    ok(await grant(a.id, a.users[0], 'OWNER'));
+    dataOf(await grant(a.id, a.users[0], 'OWNER'));
     expectCode(
       await gql(api, SET, { u: b.users[0].id, r: 'ADMIN' }, a.users[0].token),
       'NOT_FOUND',
     );
-    expect(ok(await gql(api, MINE, {}, b.users[0].token)).myTenantAccess.role).toBeNull();
+    expect(dataOf(await gql(api, MINE, {}, b.users[0].token)).myTenantAccess.role).toBeNull();
   });
 
   it('tenant admins delete any message in every public channel of their tenant, not in groups nor elsewhere', async () => {
@@ -188,18 +187,18 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
       users: [admin, poster, bystander],
     } = await tenantWith('Admin', 'Poster', 'Bystander');
     const other = await tenantWith('Foreign admin');
-    ok(await grant(id, admin, 'ADMIN'));
-    ok(await grant(other.id, other.users[0], 'ADMIN'));
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Spam target' }, poster.token))
+    dataOf(await grant(id, admin, 'ADMIN'));
+    dataOf(await grant(other.id, other.users[0], 'ADMIN'));
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Spam target' }, poster.token))
       .createChannel.id as string;
-    ok(await gql(api, JOIN, { c: channel }, bystander.token));
+    dataOf(await gql(api, JOIN, { c: channel }, bystander.token));
     const spam = await post(api, poster, channel, 'buy cheap watches');
     const spam2 = await post(api, poster, channel, 'buy more watches');
     // A member without a role cannot; an admin of another tenant does not even see it.
     expectCode(await gql(api, DELETE, { id: spam.id }, bystander.token), 'FORBIDDEN');
     expectCode(await gql(api, DELETE, { id: spam.id }, other.users[0].token), 'NOT_FOUND');
     // The tenant admin is not a member of the channel and still removes it.
-    const deleted = ok(await gql(api, DELETE, { id: spam.id }, admin.token)).deleteMessage;
+    const deleted = dataOf(await gql(api, DELETE, { id: spam.id }, admin.token)).deleteMessage;
     expect(deleted).toMatchObject({ id: spam.id, body: null });
     expect(deleted.deletedAt).not.toBeNull();
     // Groups are private: the tenant admin's role does not reach them.
@@ -207,7 +206,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     const secret = await post(api, poster, group, 'just us');
     expectCode(await gql(api, DELETE, { id: secret.id }, admin.token), 'NOT_FOUND');
     // Once the role is taken away, so is the power.
-    ok(await grant(id, admin, null));
+    dataOf(await grant(id, admin, null));
     expectCode(await gql(api, DELETE, { id: spam2.id }, admin.token), 'NOT_FOUND');
   });
 
@@ -215,10 +214,10 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     const {
       users: [owner, chanAdmin, mod, member],
     } = await tenantWith('Owner', 'Chan admin', 'Mod', 'Member');
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Moderated' }, owner.token))
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Moderated' }, owner.token))
       .createChannel.id as string;
-    for (const u of [chanAdmin, mod, member]) ok(await gql(api, JOIN, { c: channel }, u.token));
-    ok(await gql(api, SET_ROLE, { c: channel, u: chanAdmin.id, r: 'ADMIN' }, owner.token));
+    for (const u of [chanAdmin, mod, member]) dataOf(await gql(api, JOIN, { c: channel }, u.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: chanAdmin.id, r: 'ADMIN' }, owner.token));
     // Only owners appoint and dismiss moderators.
     expectCode(
       await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, chanAdmin.token),
@@ -228,7 +227,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
       await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, member.token),
       'FORBIDDEN',
     );
-    ok(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, owner.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MODERATOR' }, owner.token));
     expect((await conversation(api, mod, channel))!.myRole).toBe('MODERATOR');
     expectCode(
       await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MEMBER' }, chanAdmin.token),
@@ -237,8 +236,12 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
 
     const rude = await post(api, member, channel, 'something rude');
     const ownPost = await post(api, owner, channel, 'welcome');
-    expect(ok(await gql(api, DELETE, { id: rude.id }, mod.token)).deleteMessage.body).toBeNull();
-    expect(ok(await gql(api, DELETE, { id: ownPost.id }, mod.token)).deleteMessage.body).toBeNull();
+    expect(
+      dataOf(await gql(api, DELETE, { id: rude.id }, mod.token)).deleteMessage.body,
+    ).toBeNull();
+    expect(
+      dataOf(await gql(api, DELETE, { id: ownPost.id }, mod.token)).deleteMessage.body,
+    ).toBeNull();
     // A moderator deletes messages; membership stays with admins and owners.
     expectCode(await gql(api, REMOVE, { c: channel, u: member.id }, mod.token), 'FORBIDDEN');
     expectCode(
@@ -248,7 +251,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     const rude2 = await post(api, mod, channel, 'a moderator post');
     expectCode(await gql(api, DELETE, { id: rude2.id }, member.token), 'FORBIDDEN');
     // Dismissed, the moderator is an ordinary member again.
-    ok(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MEMBER' }, owner.token));
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: mod.id, r: 'MEMBER' }, owner.token));
     const later = await post(api, member, channel, 'again');
     expectCode(await gql(api, DELETE, { id: later.id }, mod.token), 'FORBIDDEN');
   });
@@ -257,12 +260,12 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     const {
       users: [owner, heir],
     } = await tenantWith('Founder', 'Heir');
-    const channel = ok(await gql(api, CREATE_CHANNEL, { t: 'Succession' }, owner.token))
+    const channel = dataOf(await gql(api, CREATE_CHANNEL, { t: 'Succession' }, owner.token))
       .createChannel.id as string;
-    ok(await gql(api, JOIN, { c: channel }, heir.token));
+    dataOf(await gql(api, JOIN, { c: channel }, heir.token));
     expectCode(await gql(api, LEAVE, { c: channel }, owner.token), 'LAST_OWNER');
-    ok(await gql(api, SET_ROLE, { c: channel, u: heir.id, r: 'OWNER' }, owner.token));
-    expect(ok(await gql(api, LEAVE, { c: channel }, owner.token)).leaveConversation).toBe(true);
+    dataOf(await gql(api, SET_ROLE, { c: channel, u: heir.id, r: 'OWNER' }, owner.token));
+    expect(dataOf(await gql(api, LEAVE, { c: channel }, owner.token)).leaveConversation).toBe(true);
     expect((await conversation(api, heir, channel))!.myRole).toBe('OWNER');
   });
 
@@ -270,13 +273,13 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
     const {
       users: [blocker, blocked, friend],
     } = await tenantWith('Blocker', 'Blocked', 'Friend');
-    ok(await gql(api, BLOCK, { u: blocked.id }, blocker.token));
+    dataOf(await gql(api, BLOCK, { u: blocked.id }, blocker.token));
     expectCode(
       await gql(api, CREATE_GROUP, { t: 'Sneaky', m: [blocker.id, friend.id] }, blocked.token),
       'BLOCKED',
     );
     const group = await createGroup(api, blocked, [friend], 'Later');
-    ok(await gql(api, SET_ROLE, { c: group, u: friend.id, r: 'ADMIN' }, blocked.token));
+    dataOf(await gql(api, SET_ROLE, { c: group, u: friend.id, r: 'ADMIN' }, blocked.token));
     expectCode(await gql(api, ADD, { c: group, u: [blocker.id] }, blocked.token), 'BLOCKED');
     // The blocker cannot pull the person they blocked into a group either.
     expectCode(
@@ -284,6 +287,6 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
       'BLOCKED',
     );
     // A third person may add the blocker (blocks are between the two of them).
-    ok(await gql(api, ADD, { c: group, u: [blocker.id] }, friend.token));
+    dataOf(await gql(api, ADD, { c: group, u: [blocker.id] }, friend.token));
   });
 });

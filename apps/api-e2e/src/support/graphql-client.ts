@@ -31,6 +31,12 @@ export async function gql<T = Record<string, any>>( // eslint-disable-line @type
   return (await res.json()) as GqlResult<T>;
 }
 
+/** The data of an answer that must have succeeded (any gql call, e.g. with operator headers). */
+export function dataOf<T>(result: GqlResult<T>): T {
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
 /** Like gql but fails the test on any error. */
 export async function ok<T = Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
   api: Pick<ApiProcess, 'url'>,
