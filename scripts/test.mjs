@@ -46,10 +46,29 @@ const env = {
 };
 const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 
+/** What failed, file by file, repeated at the very end (a CI log is often read from its tail). */
+const failures = [];
+const firstLines = (text, n = 6) => String(text).split('\n').slice(0, n).join('\n    ');
+
+/** Notes a report's failed files: a suite-level error (e.g. a crash in teardown) or failed tests. */
+function noteFailures(report, json) {
+  for (const file of json.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((r) => r.status === 'failed');
+    if (file.status !== 'failed' && failedTests.length === 0) continue;
+    const name = `${report.replace(/.*\//, '')}: ${String(file.name).replace(`${root}/`, '')}`;
+    if (failedTests.length === 0) failures.push(`${name}\n    ${firstLines(file.message ?? '')}`);
+    for (const t of failedTests.slice(0, 3))
+      failures.push(
+        `${name} › ${t.fullName ?? t.title}\n    ${firstLines(t.failureMessages?.[0] ?? '')}`,
+      );
+  }
+}
+
 /** Adds the counts of a vitest JSON report; a missing or unreadable report counts as one failure. */
 function count(report) {
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'));
+    noteFailures(report, json);
     passedTests += json.numPassedTests ?? 0;
     failedTests += json.numFailedTests ?? 0;
     skippedTests += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
@@ -182,6 +201,11 @@ try {
   }
 } catch {
   // api-e2e did not run (or wrote no report): nothing to summarise
+}
+
+if (failures.length > 0) {
+  console.log('\n━━ what failed ━━');
+  for (const f of failures.slice(0, 20)) console.log(`✗ ${f}`);
 }
 
 console.log('\n━━ summary ━━');
