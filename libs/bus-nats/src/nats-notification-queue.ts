@@ -147,7 +147,10 @@ export class NatsNotificationQueue extends NotificationQueue {
       this.messages = await consumer.consume({ max_messages: concurrency });
       const running = new Set<Promise<void>>();
       for await (const m of this.messages) {
-        const task = this.handle(m, handler).finally(() => running.delete(task));
+        // handle() reports its own failures; nothing it does may end the process.
+        const task = this.handle(m, handler)
+          .catch((error: unknown) => this.options.onError?.(error))
+          .finally(() => running.delete(task));
         running.add(task);
         if (running.size >= concurrency) await Promise.race(running);
       }
@@ -162,17 +165,23 @@ export class NatsNotificationQueue extends NotificationQueue {
       envelope = JSON.parse(decoder.decode(m.data)) as Envelope;
     } catch (error) {
       this.options.onError?.(error);
-      m.term();
+      this.settle(() => m.term());
       return;
     }
     const wait = envelope.notBefore - Date.now();
     if (wait > 0) {
-      m.nak(Math.min(wait, 3_600_000));
+      this.settle(() => m.nak(Math.min(wait, 3_600_000)));
       return;
     }
     this.inFlight++;
     // Tells the server the job is alive while a slow push service answers.
-    const keepAlive = setInterval(() => m.working(), 10_000);
+    const keepAlive = setInterval(() => {
+      try {
+        m.working();
+      } catch {
+        // the connection is gone: the job is redelivered after ack_wait
+      }
+    }, 10_000);
     try {
       let result: 'DONE' | 'RETRY';
       let failure: unknown = null;
@@ -185,16 +194,33 @@ export class NatsNotificationQueue extends NotificationQueue {
       if (result === 'RETRY') {
         if (envelope.attempt >= MAX_JOB_ATTEMPTS) this.options.onDead?.(envelope.job, failure);
         else
-          await this.publish({
-            ...envelope,
-            attempt: envelope.attempt + 1,
-            notBefore: Date.now() + retryDelayMs(envelope.attempt),
-          });
+          try {
+            await this.publish({
+              ...envelope,
+              attempt: envelope.attempt + 1,
+              notBefore: Date.now() + retryDelayMs(envelope.attempt),
+            });
+          } catch (error) {
+            // The retry could not be queued (bus down, or closing): leave this delivery unacked
+            // so JetStream hands it out again, instead of losing the job.
+            this.options.onError?.(error);
+            this.settle(() => m.nak(retryDelayMs(envelope.attempt)));
+            return;
+          }
       }
-      m.ack();
+      this.settle(() => m.ack());
     } finally {
       clearInterval(keepAlive);
       this.inFlight--;
+    }
+  }
+
+  /** Acks or naks; on a closed connection JetStream redelivers after ack_wait anyway. */
+  private settle(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (!this.closed) this.options.onError?.(error);
     }
   }
 
