@@ -46,6 +46,10 @@ import {
   PresenceService,
   PublishErrorReporter,
   MessageEventObserver,
+  MessageEventObservers,
+  LinkPreviews,
+  LinkPreviewFetcher,
+  NoLinkPreviewFetcher,
   WebhookRetryPolicy,
   WebhookTransport,
   RealtimeEvent,
@@ -67,6 +71,7 @@ import {
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
+import { HttpLinkPreviewFetcher } from '../platform/outbound/http-link-preview-fetcher';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
@@ -80,6 +85,7 @@ class LoggingPublishErrorReporter extends PublishErrorReporter {
 }
 
 const USE_CASES = [
+  LinkPreviews,
   TokenService,
   SessionIssuer,
   LoginCodeHasher,
@@ -164,6 +170,10 @@ const USE_CASES = [
           sendsPerUser: { limit: config.limits.sendsPerUser, windowMs: 10_000 },
           writesPerUser: { limit: config.limits.writesPerUser, windowMs: 10_000 },
           uploadMaxBytes: config.files.uploadMaxBytes,
+          linkPreviews: {
+            ...new CoreSettings().linkPreviews,
+            enabled: config.linkPreviews.enabled,
+          },
           uploadUserQuotaBytes: config.files.userQuotaBytes,
           uploadTenantQuotaBytes: config.files.tenantQuotaBytes,
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
@@ -184,7 +194,23 @@ const USE_CASES = [
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
-    { provide: MessageEventObserver, useExisting: DeliverWebhooks },
+    {
+      provide: MessageEventObserver,
+      inject: [DeliverWebhooks, LinkPreviews],
+      useFactory: (webhooks: DeliverWebhooks, previews: LinkPreviews) =>
+        new MessageEventObservers([webhooks, previews]),
+    },
+    {
+      provide: LinkPreviewFetcher,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.linkPreviews.enabled
+          ? new HttpLinkPreviewFetcher({
+              allowRanges: config.linkPreviews.allowRanges,
+              timeoutMs: config.linkPreviews.timeoutMs,
+            })
+          : new NoLinkPreviewFetcher(),
+    },
     {
       provide: WebhookRetryPolicy,
       inject: [APP_CONFIG],

@@ -1,0 +1,19 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { AttachmentModel } from './attachment.model';
+
+/** Parent objects are domain link previews; `image` is resolved by LinkPreviewResolver. */
+@ObjectType('LinkPreview', {
+  description:
+    'What the first http(s) link of a message shows, fetched by the server after the send (a MESSAGE_UPDATED event brings it). The image is served like an attachment, never from the third-party site.',
+})
+export class LinkPreviewModel {
+  @Field({ description: 'The page address (after redirects).' }) url!: string;
+  @Field(() => String, { nullable: true }) title!: string | null;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => String, { nullable: true }) siteName!: string | null;
+  @Field(() => AttachmentModel, {
+    nullable: true,
+    description: 'The page image, re-served through the attachment path.',
+  })
+  image!: unknown;
+}

@@ -1,0 +1,97 @@
+import { UseGuards } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
+import {
+  Attachment,
+  AttachmentRepository,
+  Authenticated,
+  LinkPreview,
+  LinkPreviewRepository,
+  LinkPreviews,
+  Message,
+} from '@chatter/core';
+import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
+import { GqlContext } from '../context/gql-context';
+import { AttachmentModel } from '../models/attachment.model';
+import { LinkPreviewModel } from '../models/link-preview.model';
+import { MessageModel } from '../models/message.model';
+import { SameForEveryViewer } from '../models/viewer-dependent.decorator';
+
+/** One batched previews-by-message read, and one images read, per operation. */
+const byMessage = new WeakMap<GqlContext, DataLoader<string, LinkPreview | null>>();
+const imagesById = new WeakMap<GqlContext, DataLoader<string, Attachment | null>>();
+
+@Resolver(() => MessageModel)
+@UseGuards(AuthGuard)
+export class MessageLinkPreviewResolver {
+  constructor(
+    private readonly previews: LinkPreviewRepository,
+    private readonly linkPreviews: LinkPreviews,
+  ) {}
+
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer of the message sees the same preview (its image links are per viewer)',
+  )
+  @ResolveField(() => LinkPreviewModel, {
+    nullable: true,
+    description:
+      "The preview of the message's first http(s) link, once the server fetched it; null when there is none, it was removed, or the message is deleted.",
+  })
+  async linkPreview(
+    @Parent() m: Message,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<LinkPreview | null> {
+    if (m.deletedAt) return null;
+    let loader = byMessage.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const found = await this.previews.findByMessages(actor.tenantId, ids);
+        const byId = new Map(found.map((p) => [p.messageId, p]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      byMessage.set(ctx, loader);
+    }
+    return loader.load(m.id);
+  }
+
+  @Mutation(() => MessageModel, {
+    description:
+      'Removes the link preview of your message, for everyone (a MESSAGE_UPDATED event); it is not fetched again.',
+  })
+  removeLinkPreview(
+    @CurrentActor() actor: Authenticated,
+    @Args('messageId', { type: () => ID }) messageId: string,
+  ): Promise<Message> {
+    return this.linkPreviews.remove(actor, messageId);
+  }
+}
+
+@Resolver(() => LinkPreviewModel)
+@UseGuards(AuthGuard)
+export class LinkPreviewResolver {
+  constructor(private readonly attachments: AttachmentRepository) {}
+
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer sees the same image (its links are per viewer)',
+  )
+  @ResolveField(() => AttachmentModel, { nullable: true })
+  async image(
+    @Parent() p: LinkPreview,
+    @CurrentActor() actor: Authenticated,
+    @GqlCtx() ctx: GqlContext,
+  ): Promise<Attachment | null> {
+    if (!p.imageAttachmentId) return null;
+    let loader = imagesById.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const found = await this.attachments.findByIds(actor.tenantId, ids);
+        const byId = new Map(found.map((a) => [a.id, a]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      imagesById.set(ctx, loader);
+    }
+    const image = await loader.load(p.imageAttachmentId);
+    return image && image.status === 'READY' && image.messageId === p.messageId ? image : null;
+  }
+}
