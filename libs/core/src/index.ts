@@ -128,3 +128,4 @@ export * from './messaging/link-previews/first-link';
 export * from './messaging/link-previews/link-preview-fetcher.port';
 export * from './messaging/link-previews/link-preview.repository';
 export * from './messaging/link-previews/link-previews.use-cases';
+export * from './messaging/link-previews/link-preview-queue';

@@ -48,6 +48,7 @@ import {
   MessageEventObserver,
   MessageEventObservers,
   LinkPreviews,
+  LinkPreviewQueue,
   LinkPreviewFetcher,
   NoLinkPreviewFetcher,
   WebhookRetryPolicy,
@@ -196,10 +197,11 @@ const USE_CASES = [
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
     {
       provide: MessageEventObserver,
-      inject: [DeliverWebhooks, LinkPreviews],
-      useFactory: (webhooks: DeliverWebhooks, previews: LinkPreviews) =>
+      inject: [DeliverWebhooks, LinkPreviewQueue],
+      useFactory: (webhooks: DeliverWebhooks, previews: LinkPreviewQueue) =>
         new MessageEventObservers([webhooks, previews]),
     },
+    LinkPreviewQueue,
     {
       provide: LinkPreviewFetcher,
       inject: [APP_CONFIG],

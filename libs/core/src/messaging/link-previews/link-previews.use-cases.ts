@@ -8,7 +8,6 @@ import { UseCase } from '../../shared/use-case';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
-import { MessageEventObserver } from '../../events/message-event-observer.port';
 import { AttachmentRepository } from '../../media/attachment.repository';
 import { ContentSniffer } from '../../media/content-sniffer.port';
 import { INLINE_TYPES } from '../../media/content-policy';
@@ -21,6 +20,7 @@ import { MessageRepository } from '../message.repository';
 import { firstLink } from './first-link';
 import { LINK_PREVIEW_KEY_PREFIX, LinkPreview, PageMetadata } from './link-preview';
 import { LinkPreviewFetcher } from './link-preview-fetcher.port';
+import { LinkPreviewQueue } from './link-preview-queue';
 import { LinkPreviewRepository } from './link-preview.repository';
 
 /** Raster images a preview may show (the inline types minus audio and video). */
@@ -33,7 +33,7 @@ const PREVIEW_IMAGE_TYPES = [...INLINE_TYPES].filter((t) => t.startsWith('image/
  * and announces the preview with a MESSAGE_UPDATED event. The sender may remove it.
  */
 @UseCase()
-export class LinkPreviews extends MessageEventObserver {
+export class LinkPreviews {
   private running = 0;
   private readonly waiting: (() => Promise<void>)[] = [];
   private idle: (() => void)[] = [];
@@ -51,17 +51,14 @@ export class LinkPreviews extends MessageEventObserver {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    queue: LinkPreviewQueue,
   ) {
-    super();
+    queue.setWorker((conversation, message) => this.enqueue(conversation, message));
   }
 
   /** Queues the preview of a newly sent message (never blocks or fails the send). */
-  override messageLogged(
-    conversation: Conversation,
-    kind: 'MESSAGE_ADDED' | 'MESSAGE_UPDATED',
-    message: Message,
-  ): void {
-    if (kind !== 'MESSAGE_ADDED' || !this.settings.linkPreviews.enabled) return;
+  enqueue(conversation: Conversation, message: Message): void {
+    if (!this.settings.linkPreviews.enabled) return;
     if (message.call || message.deletedAt) return;
     const url = firstLink(message.body);
     if (!url) return;
