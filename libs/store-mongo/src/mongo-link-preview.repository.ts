@@ -138,7 +138,30 @@ export class MongoLinkPreviewRepository extends LinkPreviewRepository {
         )
         .lean<LinkPreviewRecord>()
         .exec();
-      if (!claimed) return null;
+      if (!claimed) {
+        // Removed before it arrived (or again): remember it, so it never attaches.
+        await this.previews
+          .updateOne(
+            { _id: keyOf(tenantId, messageId) },
+            {
+              $setOnInsert: {
+                tenantId,
+                messageId,
+                url: '',
+                title: null,
+                description: null,
+                siteName: null,
+                imageAttachmentId: null,
+                createdAt: at,
+                seq: null,
+                removed: true,
+              },
+            },
+            { upsert: true, ...writeOptions(session) },
+          )
+          .exec();
+        return null;
+      }
       const event = await this.record(message, at, session);
       if (event) await this.raiseMark(message, event.seq, session);
       return event;

@@ -44,6 +44,7 @@ export class SqliteLinkPreviewRepository extends LinkPreviewRepository {
     liveMessage: Statement<[string, string], { conversation_id: string }>;
     insert: Statement<[PreviewRow]>;
     remove: Statement<[string, string]>;
+    refuse: Statement<[string, string, number]>;
   };
   private readonly attachTx: (p: LinkPreview) => LoggedEvent | null;
   private readonly removeTx: (t: string, id: string, at: Date) => LoggedEvent | null;
@@ -78,6 +79,10 @@ export class SqliteLinkPreviewRepository extends LinkPreviewRepository {
       remove: db.prepare(
         'UPDATE link_previews SET removed = 1 WHERE tenant_id = ? AND message_id = ? AND removed = 0',
       ),
+      refuse: db.prepare(
+        `INSERT INTO link_previews (tenant_id, message_id, url, created_at, removed)
+         VALUES (?, ?, '', ?, 1) ON CONFLICT DO NOTHING`,
+      ),
     });
     this.attachTx = db.transaction((p: LinkPreview) => {
       const message = s.liveMessage.get(p.tenantId, p.messageId);
@@ -102,7 +107,12 @@ export class SqliteLinkPreviewRepository extends LinkPreviewRepository {
     }).immediate;
     this.removeTx = db.transaction((t: string, id: string, at: Date) => {
       const message = s.liveMessage.get(t, id);
-      if (!message || s.remove.run(t, id).changes === 0) return null;
+      if (!message) return null;
+      if (s.remove.run(t, id).changes === 0) {
+        // Removed before it arrived: it never will.
+        s.refuse.run(t, id, at.getTime());
+        return null;
+      }
       return log.record(t, message.conversation_id, { kind: 'MESSAGE_UPDATED', messageId: id }, at);
     }).immediate;
   }

@@ -71,10 +71,9 @@ export function linkPreviewRepositoryContract(makeStore: MakeStore): void {
       expect(await store().linkPreviews.findByMessages(aTenantId(), [message.id])).toEqual([]);
     });
 
-    it('removes a preview for good, with an entry; a second removal finds none', async () => {
+    it('removes a preview for good, with an entry; a second removal logs nothing', async () => {
       const t = aTenantId();
       const { message } = await aSentMessage(store(), t);
-      expect(await store().linkPreviews.remove(t, message.id, nextTime())).toBeNull();
       await store().linkPreviews.attach(aPreview(t, message.id));
       const at = nextTime();
       expect(await store().linkPreviews.remove(t, message.id, at)).toEqual({
@@ -86,6 +85,16 @@ export function linkPreviewRepositoryContract(makeStore: MakeStore): void {
       expect(await store().linkPreviews.findByMessages(t, [message.id])).toEqual([]);
       expect(await store().linkPreviews.remove(t, message.id, nextTime())).toBeNull();
       expect(await store().linkPreviews.attach(aPreview(t, message.id))).toBeNull();
+    });
+
+    it('a removal before the preview arrived keeps it from ever attaching', async () => {
+      const t = aTenantId();
+      const { conversation, message } = await aSentMessage(store(), t);
+      expect(await store().linkPreviews.remove(t, message.id, nextTime())).toBeNull();
+      expect(await store().linkPreviews.remove(t, message.id, nextTime())).toBeNull();
+      expect(await store().linkPreviews.attach(aPreview(t, message.id))).toBeNull();
+      expect(await store().linkPreviews.findByMessages(t, [message.id])).toEqual([]);
+      expect((await store().conversations.findById(t, conversation.id))?.lastSeq).toBe(message.seq);
     });
 
     it('never attaches to a deleted or unknown message', async () => {

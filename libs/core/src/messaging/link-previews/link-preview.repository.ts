@@ -20,8 +20,8 @@ export abstract class LinkPreviewRepository {
    */
   abstract attach(preview: LinkPreview): Promise<LoggedEvent | null>;
   /**
-   * Removes the message's preview with a MESSAGE_UPDATED entry; null when it has none. The
-   * removal is remembered, so the preview is never attached again.
+   * Removes the message's preview with a MESSAGE_UPDATED entry; null when it showed none (then
+   * nothing is logged). Either way the removal is remembered: no preview is attached later.
    */
   abstract remove(tenantId: TenantId, messageId: MessageId, at: Date): Promise<LoggedEvent | null>;
   /** The (not removed) previews of the messages. */

@@ -37,6 +37,8 @@ export class LinkPreviews {
   private running = 0;
   private readonly waiting: (() => Promise<void>)[] = [];
   private idle: (() => void)[] = [];
+  /** Fetches under way, by URL: the same link sent twice at once is fetched once. */
+  private readonly fetching = new Map<string, Promise<PageMetadata | null>>();
 
   constructor(
     private readonly previews: LinkPreviewRepository,
@@ -73,7 +75,10 @@ export class LinkPreviews {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  /** The sender removes the preview of their message; a MESSAGE_UPDATED event tells everyone. */
+  /**
+   * The sender removes the preview of their message (a MESSAGE_UPDATED event tells everyone); one
+   * still being fetched is never attached. Removing again changes nothing.
+   */
   async remove(actor: Actor, messageId: string): Promise<Message> {
     const message = isWellFormedId(messageId)
       ? await this.messages.findById(actor.tenantId, messageId)
@@ -87,8 +92,7 @@ export class LinkPreviews {
       throw forbidden('only the sender can remove a link preview');
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const event = await this.previews.remove(actor.tenantId, message.id, this.clock.now());
-    if (!event) throw notFound('link preview');
-    await this.publisher.logged(membership.conversation, event, message);
+    if (event) await this.publisher.logged(membership.conversation, event, message);
     return message;
   }
 
@@ -130,7 +134,15 @@ export class LinkPreviews {
     if (event) await this.publisher.logged(conversation, event, message);
   }
 
-  private async page(url: string): Promise<PageMetadata | null> {
+  private page(url: string): Promise<PageMetadata | null> {
+    const pending = this.fetching.get(url);
+    if (pending) return pending;
+    const fetched = this.fetchPage(url).finally(() => this.fetching.delete(url));
+    this.fetching.set(url, fetched);
+    return fetched;
+  }
+
+  private async fetchPage(url: string): Promise<PageMetadata | null> {
     const now = this.clock.now();
     const cached = await this.previews.cachedPage(url, now);
     if (cached) return cached.metadata;
