@@ -69,7 +69,9 @@ const PREVIEW_FIELDS = 'linkPreview { url title description siteName image { id 
 const MESSAGES = `query($c:ID!) { messages(conversationId: $c, last: 50) {
   edges { node { id attachments { id } ${PREVIEW_FIELDS} } } } }`;
 const EVENTS = `subscription($since:[ConversationCursorInput!]) { chatEvents(since: $since) {
-  __typename ... on MessageUpdated { message { id seq ${PREVIEW_FIELDS} } } } }`;
+  __typename
+  ... on MessageAdded { message { id ${PREVIEW_FIELDS} } }
+  ... on MessageUpdated { message { id seq ${PREVIEW_FIELDS} } } } }`;
 const REMOVE = `mutation($id:ID!) { removeLinkPreview(messageId: $id) { id ${PREVIEW_FIELDS} } }`;
 
 interface Preview {

@@ -17,9 +17,9 @@ import { LinkPreviewModel } from '../models/link-preview.model';
 import { MessageModel } from '../models/message.model';
 import { SameForEveryViewer } from '../models/viewer-dependent.decorator';
 
-/** One batched previews-by-message read, and one images read, per operation. */
-const byMessage = new WeakMap<GqlContext, DataLoader<string, LinkPreview | null>>();
-const imagesById = new WeakMap<GqlContext, DataLoader<string, Attachment | null>>();
+/** One batched previews-by-message read, and one images read, per operation (and event). */
+const BY_MESSAGE = Symbol('link previews by message');
+const IMAGES_BY_ID = Symbol('link preview images by id');
 
 @Resolver(() => MessageModel)
 @UseGuards(AuthGuard)
@@ -43,15 +43,15 @@ export class MessageLinkPreviewResolver {
     @GqlCtx() ctx: GqlContext,
   ): Promise<LinkPreview | null> {
     if (m.deletedAt) return null;
-    let loader = byMessage.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const found = await this.previews.findByMessages(actor.tenantId, ids);
-        const byId = new Map(found.map((p) => [p.messageId, p]));
-        return ids.map((id) => byId.get(id) ?? null);
-      });
-      byMessage.set(ctx, loader);
-    }
+    const loader = ctx.loaders.scoped(
+      BY_MESSAGE,
+      () =>
+        new DataLoader<string, LinkPreview | null>(async (ids) => {
+          const found = await this.previews.findByMessages(actor.tenantId, ids);
+          const byId = new Map(found.map((p) => [p.messageId, p]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+    );
     return loader.load(m.id);
   }
 
@@ -82,15 +82,15 @@ export class LinkPreviewResolver {
     @GqlCtx() ctx: GqlContext,
   ): Promise<Attachment | null> {
     if (!p.imageAttachmentId) return null;
-    let loader = imagesById.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const found = await this.attachments.findByIds(actor.tenantId, ids);
-        const byId = new Map(found.map((a) => [a.id, a]));
-        return ids.map((id) => byId.get(id) ?? null);
-      });
-      imagesById.set(ctx, loader);
-    }
+    const loader = ctx.loaders.scoped(
+      IMAGES_BY_ID,
+      () =>
+        new DataLoader<string, Attachment | null>(async (ids) => {
+          const found = await this.attachments.findByIds(actor.tenantId, ids);
+          const byId = new Map(found.map((a) => [a.id, a]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+    );
     const image = await loader.load(p.imageAttachmentId);
     return image && image.status === 'READY' && image.messageId === p.messageId ? image : null;
   }
