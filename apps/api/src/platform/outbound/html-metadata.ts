@@ -2,6 +2,7 @@ import { Parser } from 'htmlparser2';
 import { PageMetadata, PREVIEW_LIMITS } from '@chatter/core';
 
 /** Control characters (but tab and newline, folded anyway), bidi overrides, BOM, noncharacters. */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const UNWANTED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]/gu;
 
 /** Meta names and properties we read, in order of preference per field. */
