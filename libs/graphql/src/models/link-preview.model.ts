@@ -1,5 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { AttachmentModel } from './attachment.model';
+import { SameForEveryViewer } from './viewer-dependent.decorator';
 
 /** Parent objects are domain link previews; `image` is resolved by LinkPreviewResolver. */
 @ObjectType('LinkPreview', {
@@ -11,6 +12,9 @@ export class LinkPreviewModel {
   @Field(() => String, { nullable: true }) title!: string | null;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => String, { nullable: true }) siteName!: string | null;
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer sees the same image (its links are per viewer)',
+  )
   @Field(() => AttachmentModel, {
     nullable: true,
     description: 'The page image, re-served through the attachment path.',

@@ -72,9 +72,6 @@ export class MessageLinkPreviewResolver {
 export class LinkPreviewResolver {
   constructor(private readonly attachments: AttachmentRepository) {}
 
-  @SameForEveryViewer(
-    'the actor only scopes the load to the tenant: every viewer sees the same image (its links are per viewer)',
-  )
   @ResolveField(() => AttachmentModel, { nullable: true })
   async image(
     @Parent() p: LinkPreview,
