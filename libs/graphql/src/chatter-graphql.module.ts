@@ -18,6 +18,7 @@ import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
+import { LinkPreviewResolver, MessageLinkPreviewResolver } from './resolvers/link-preview.resolver';
 import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
@@ -67,6 +68,8 @@ export const GRAPHQL_RESOLVERS = [
   NotificationResolver,
   AttachmentResolver,
   MessageAttachmentsResolver,
+  MessageLinkPreviewResolver,
+  LinkPreviewResolver,
   ChatEventsResolver,
   CallResolver,
   AdminResolver,

@@ -10,6 +10,7 @@ import {
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  LinkPreviewRepository,
   BlockRepository,
   ContactRepository,
   ConversationRepository,
@@ -25,6 +26,7 @@ import { MongoCallRepository } from './mongo-call.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
+import { MongoLinkPreviewRepository } from './mongo-link-preview.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
@@ -62,6 +64,7 @@ export interface MongoStore {
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
+  linkPreviews: LinkPreviewRepository;
   /** The underlying connection (for tools and tests). */
   connection: Connection;
   /** Whether multi-step writes run in transactions on this server. */
@@ -110,6 +113,13 @@ export async function createMongoStore(
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),
+      linkPreviews: new MongoLinkPreviewRepository(
+        m.linkPreviews,
+        m.linkPreviewCache,
+        m.messages,
+        log,
+        tx,
+      ),
       connection,
       usesTransactions: () => tx.enabled(),
       isReady: () => health.isReady(),

@@ -19,3 +19,4 @@ export { MongoReportRepository } from './mongo-report.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
 export { MongoWebhookRepository } from './mongo-webhook.repository';
 export { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
+export { MongoLinkPreviewRepository } from './mongo-link-preview.repository';

@@ -73,6 +73,14 @@ import {
   WebhookRecord,
   WebhookSchema,
 } from './schemas/webhook.schema';
+import {
+  LINK_PREVIEW_CACHE_MODEL,
+  LINK_PREVIEW_MODEL,
+  LinkPreviewCacheRecord,
+  LinkPreviewCacheSchema,
+  LinkPreviewRecord,
+  LinkPreviewSchema,
+} from './schemas/link-preview.schema';
 
 /** Every model of the store, as `MongooseModule.forFeature` takes them. */
 export const MONGO_STORE_MODELS: ModelDefinition[] = [
@@ -99,6 +107,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
   { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
+  { name: LINK_PREVIEW_MODEL, schema: LinkPreviewSchema },
+  { name: LINK_PREVIEW_CACHE_MODEL, schema: LinkPreviewCacheSchema },
 ];
 
 /** The store's models on one connection. */
@@ -126,6 +136,8 @@ export interface MongoStoreModels {
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
   incomingWebhooks: Model<IncomingWebhookRecord>;
+  linkPreviews: Model<LinkPreviewRecord>;
+  linkPreviewCache: Model<LinkPreviewCacheRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -161,6 +173,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
     incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
+    linkPreviews: get<LinkPreviewRecord>(LINK_PREVIEW_MODEL),
+    linkPreviewCache: get<LinkPreviewCacheRecord>(LINK_PREVIEW_CACHE_MODEL),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  LinkPreviewRepository,
   ContactRepository,
   ConversationRepository,
   MessageRepository,
@@ -26,6 +27,7 @@ import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
+import { MongoLinkPreviewRepository } from './mongo-link-preview.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
 import { MongoConversationRepository } from './mongo-conversation.repository';
 import { MongoMessageRepository } from './mongo-message.repository';
@@ -67,6 +69,7 @@ const PORTS = [
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  LinkPreviewRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -87,6 +90,7 @@ const REPOSITORIES: Provider[] = [
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
+  { provide: LinkPreviewRepository, useClass: MongoLinkPreviewRepository },
 ];
 
 /**

@@ -17,3 +17,4 @@ export { SqliteReportRepository } from './sqlite-report.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
+export { SqliteLinkPreviewRepository } from './sqlite-link-preview.repository';

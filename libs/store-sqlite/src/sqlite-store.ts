@@ -21,6 +21,7 @@ import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
 import { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
+import { SqliteLinkPreviewRepository } from './sqlite-link-preview.repository';
 
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' (tests). Missing parent directories are created. */
@@ -61,6 +62,7 @@ export class SqliteStore {
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
+  readonly linkPreviews: SqliteLinkPreviewRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -85,6 +87,7 @@ export class SqliteStore {
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
     this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);
+    this.linkPreviews = new SqliteLinkPreviewRepository(db, log);
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */

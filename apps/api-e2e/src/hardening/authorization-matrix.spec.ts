@@ -160,6 +160,8 @@ const MATRIX: Record<string, string> = {
     'ok                 ok                 ok                 NOT_FOUND          NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.editMessage':
     'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.removeLinkPreview':
+    'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.deleteMessage':
     'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.addReaction':
@@ -539,6 +541,10 @@ const ROWS: Record<string, Row> = {
   'Mutation.deleteMessage': {
     query: 'mutation($id:ID!){ deleteMessage(id:$id){ id } }',
     vars: (f) => ({ id: f.doomed }),
+  },
+  'Mutation.removeLinkPreview': {
+    query: 'mutation($id:ID!){ removeLinkPreview(messageId:$id){ id } }',
+    vars: (f) => ({ id: f.editable }),
   },
   'Mutation.addReaction': {
     query: 'mutation($id:ID!){ addReaction(messageId:$id, emoji:"👍"){ id } }',

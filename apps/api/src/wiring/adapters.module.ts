@@ -20,6 +20,7 @@ import {
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  LinkPreviewRepository,
   ContactRepository,
   ContentSniffer,
   ConversationRepository,
@@ -108,6 +109,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(BotRepository, (s) => s.bots),
   sqliteRepository(WebhookRepository, (s) => s.webhooks),
   sqliteRepository(IncomingWebhookRepository, (s) => s.incomingWebhooks),
+  sqliteRepository(LinkPreviewRepository, (s) => s.linkPreviews),
 ];
 
 /** Readiness of each dependency, for /readyz. */

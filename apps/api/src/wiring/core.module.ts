@@ -46,6 +46,11 @@ import {
   PresenceService,
   PublishErrorReporter,
   MessageEventObserver,
+  MessageEventObservers,
+  LinkPreviews,
+  LinkPreviewQueue,
+  LinkPreviewFetcher,
+  NoLinkPreviewFetcher,
   WebhookRetryPolicy,
   WebhookTransport,
   RealtimeEvent,
@@ -67,6 +72,7 @@ import {
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
+import { HttpLinkPreviewFetcher } from '../platform/outbound/http-link-preview-fetcher';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
@@ -80,6 +86,7 @@ class LoggingPublishErrorReporter extends PublishErrorReporter {
 }
 
 const USE_CASES = [
+  LinkPreviews,
   TokenService,
   SessionIssuer,
   LoginCodeHasher,
@@ -164,6 +171,10 @@ const USE_CASES = [
           sendsPerUser: { limit: config.limits.sendsPerUser, windowMs: 10_000 },
           writesPerUser: { limit: config.limits.writesPerUser, windowMs: 10_000 },
           uploadMaxBytes: config.files.uploadMaxBytes,
+          linkPreviews: {
+            ...new CoreSettings().linkPreviews,
+            enabled: config.linkPreviews.enabled,
+          },
           uploadUserQuotaBytes: config.files.userQuotaBytes,
           uploadTenantQuotaBytes: config.files.tenantQuotaBytes,
           downloadUrlTtlSeconds: config.files.linkTtlSeconds,
@@ -184,7 +195,24 @@ const USE_CASES = [
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
-    { provide: MessageEventObserver, useExisting: DeliverWebhooks },
+    {
+      provide: MessageEventObserver,
+      inject: [DeliverWebhooks, LinkPreviewQueue],
+      useFactory: (webhooks: DeliverWebhooks, previews: LinkPreviewQueue) =>
+        new MessageEventObservers([webhooks, previews]),
+    },
+    LinkPreviewQueue,
+    {
+      provide: LinkPreviewFetcher,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.linkPreviews.enabled
+          ? new HttpLinkPreviewFetcher({
+              allowRanges: config.linkPreviews.allowRanges,
+              timeoutMs: config.linkPreviews.timeoutMs,
+            })
+          : new NoLinkPreviewFetcher(),
+    },
     {
       provide: WebhookRetryPolicy,
       inject: [APP_CONFIG],

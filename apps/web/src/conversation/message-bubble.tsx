@@ -15,6 +15,7 @@ import { Avatar } from '../ui/avatar';
 import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
+import { LinkPreviewCard } from '../link-previews/link-preview-card';
 import { BotBadge } from '../ui/bot-badge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -166,6 +167,9 @@ export const MessageBubble = memo(function MessageBubble({
                 />
               </span>
             )}
+            {!deleted && m.linkPreview ? (
+              <LinkPreviewCard preview={m.linkPreview} messageId={m.id} mine={mine} />
+            ) : null}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>

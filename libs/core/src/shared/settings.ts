@@ -62,6 +62,15 @@ export class CoreSettings {
     'impersonation',
     'other',
   ];
+  /** Link previews: whether the server fetches them, how long a fetched page is cached, the
+   *  largest preview image kept, and how many fetches run at once (more wait, up to a queue cap). */
+  linkPreviews = {
+    enabled: true,
+    cacheTtlMs: 6 * 3_600_000,
+    imageMaxBytes: 2 * 1024 * 1024,
+    concurrency: 4,
+    maxQueued: 200,
+  };
   /** Attachments per message. */
   maxAttachmentsPerMessage = 10;
   /** An unanswered call invite becomes a missed call after this long. */

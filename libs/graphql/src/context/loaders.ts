@@ -29,6 +29,8 @@ export class Loaders {
   private reactionLoader?: DataLoader<string, ReactionSummary[]>;
   private viewLoader?: DataLoader<User, UserView, UserId>;
   private presenceLoader?: DataLoader<User, PresenceState, UserId>;
+  /** Loaders that resolvers of other features keep here, so `clear()` empties them too. */
+  private readonly extra = new Map<symbol, DataLoader<unknown, unknown>>();
 
   constructor(
     private readonly repos: {
@@ -95,7 +97,21 @@ export class Loaders {
   }
 
   /** Drops cached reads (a subscription reuses one context across events). */
+  /**
+   * A feature's own loader, made once per operation by `make` and cleared with the others
+   * (a subscription renders each event afresh: nothing read for an earlier event is reused).
+   */
+  scoped<K, V>(key: symbol, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    let loader = this.extra.get(key) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = make();
+      this.extra.set(key, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
   clear(): void {
+    for (const loader of this.extra.values()) loader.clearAll();
     this.userLoader?.clearAll();
     this.messageLoader?.clearAll();
     this.conversationLoader?.clearAll();

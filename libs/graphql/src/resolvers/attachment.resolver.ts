@@ -16,6 +16,7 @@ import {
   AttachmentAccess,
   AttachmentRepository,
   Authenticated,
+  isLinkPreviewImage,
   isProcessing,
   Message,
   UploadLimits,
@@ -139,7 +140,8 @@ export class MessageAttachmentsResolver {
       loader = new DataLoader(async (ids) => {
         const all = await this.repository.listByMessages(actor.tenantId, ids);
         const grouped = new Map<string, Attachment[]>(ids.map((id) => [id, []]));
-        for (const a of all) grouped.get(a.messageId!)?.push(a);
+        // A link preview's image belongs to the preview (Message.linkPreview), not to the files.
+        for (const a of all) if (!isLinkPreviewImage(a)) grouped.get(a.messageId!)?.push(a);
         return ids.map((id) => grouped.get(id) ?? []);
       });
       byMessage.set(ctx, loader);

@@ -10,6 +10,7 @@ import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
 import { messageSearchContract } from './message-search.contract';
+import { linkPreviewRepositoryContract } from './link-preview-repository.contract';
 import { MakeStore } from './store-under-test';
 import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
@@ -43,5 +44,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);
+    linkPreviewRepositoryContract(makeStore);
   });
 }

@@ -5,6 +5,7 @@ import {
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  LinkPreviewRepository,
   ContactRepository,
   ConversationRepository,
   DomainErrorCode,
@@ -41,6 +42,7 @@ export interface StoreUnderTest {
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
+  linkPreviews: LinkPreviewRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

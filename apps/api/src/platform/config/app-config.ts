@@ -109,6 +109,13 @@ export interface AppConfig {
     /** Delays before each retry of a failed delivery, in milliseconds. */
     readonly retryDelaysMs: readonly number[];
   };
+  readonly linkPreviews: {
+    /** LINK_PREVIEWS=off: the server never fetches links. */
+    readonly enabled: boolean;
+    /** CIDR ranges previews may reach despite being private (tests, intranets). */
+    readonly allowRanges: readonly string[];
+    readonly timeoutMs: number;
+  };
   readonly graphql: {
     readonly playground: boolean;
     readonly introspection: boolean;

@@ -144,6 +144,24 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'true: outgoing webhooks may reach loopback, private and link-local addresses (checked after DNS at connect time); keep off unless receivers run on the same network.',
   },
   {
+    name: 'LINK_PREVIEWS',
+    default: 'on',
+    description:
+      'off: the server never fetches links for previews. on: the first http(s) link of a message is fetched after the send (public addresses on ports 80 and 443 only, checked after DNS at connect time and on every redirect; 5 redirects, 512 KB of HTML, images up to 2 MB).',
+  },
+  {
+    name: 'LINK_PREVIEW_ALLOW_RANGES',
+    default: 'unset',
+    description:
+      'Comma list of CIDR ranges link previews may reach despite being private or loopback, on any port (e.g. 127.0.0.1/32 for tests, an intranet range); unset: none.',
+  },
+  {
+    name: 'LINK_PREVIEW_TIMEOUT_MS',
+    default: '5000',
+    description:
+      'Time cap of one link preview fetch, redirects included, in milliseconds (100–30000).',
+  },
+  {
     name: 'WEBHOOK_TIMEOUT_MS',
     default: '10000',
     description: 'Timeout of one outgoing webhook delivery in milliseconds (100–60000).',

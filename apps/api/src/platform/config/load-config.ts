@@ -17,6 +17,7 @@ import {
 import { ConfigError } from './config-error';
 import { defaultCorsPolicy, parseCorsOrigins } from './cors';
 import { findRepoRoot } from './repo-root';
+import { parseCidr } from '../outbound/outbound-address-policy';
 
 /**
  * Where the web app's persisted-documents manifest is found, from the repository (or image)
@@ -112,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const webhookAllowPrivateTargets = read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false);
   const webhookTimeoutMs = read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
   const webhookRetryBaseMs = read.int('WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000);
+  const linkPreviews = read.oneOf('LINK_PREVIEWS', ['on', 'off'] as const, 'on');
+  const linkPreviewAllowRanges = read.cidrs('LINK_PREVIEW_ALLOW_RANGES');
+  const linkPreviewTimeoutMs = read.int('LINK_PREVIEW_TIMEOUT_MS', 5000, 100, 30_000);
 
   const playground = read.bool('PLAYGROUND', !isProduction);
   const introspection = read.bool('INTROSPECTION', !isProduction);
@@ -311,6 +315,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       // Five retries, each five times later than the one before (1 s, 5 s, 25 s, 2 min, 10 min).
       retryDelaysMs: [1, 5, 25, 125, 625].map((f) => f * webhookRetryBaseMs),
     },
+    linkPreviews: {
+      enabled: linkPreviews === 'on',
+      allowRanges: linkPreviewAllowRanges,
+      timeoutMs: linkPreviewTimeoutMs,
+    },
     graphql: {
       playground,
       introspection,
@@ -463,6 +472,16 @@ class EnvReader {
       this.fail(name, `an integer from ${min} to ${max}`, raw);
     }
     return value;
+  }
+
+  /** A comma list of CIDR ranges (`10.0.0.0/8`, `::1/128`; a bare address is one host). */
+  cidrs(name: string): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [];
+    const items = raw.split(',').map((item) => item.trim());
+    if (items.some((item) => parseCidr(item) === null))
+      this.fail(name, 'a comma list of CIDR ranges such as 127.0.0.1/32 or ::1/128', raw);
+    return items;
   }
 
   /** A comma list of names from `allowed` (empty or unset: none). */

@@ -1,8 +1,8 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, LookupFunction } from 'node:net';
-import { isPrivateAddress, WebhookResponse, WebhookTransport } from '@chatter/core';
+import { isIP } from 'node:net';
+import { WebhookResponse, WebhookTransport } from '@chatter/core';
+import { OutboundAddressPolicy } from './outbound-address-policy';
 
 export interface HttpWebhookTransportOptions {
   /** Operator setting: let webhooks reach loopback and private addresses (tests, internal hosts). */
@@ -19,8 +19,11 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * for literal IP hosts before connecting. No redirects are followed (a 3xx is a failed attempt).
  */
 export class HttpWebhookTransport extends WebhookTransport {
+  private readonly policy: OutboundAddressPolicy;
+
   constructor(private readonly options: HttpWebhookTransportOptions) {
     super();
+    this.policy = new OutboundAddressPolicy({ allowPrivate: options.allowPrivateTargets });
   }
 
   override post(
@@ -30,7 +33,8 @@ export class HttpWebhookTransport extends WebhookTransport {
   ): Promise<WebhookResponse> {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !this.options.allowPrivateTargets && isPrivateAddress(host))
+    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+    if (isIP(host) && !this.policy.allows(host, port))
       return Promise.reject(new Error('target address is private or loopback'));
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<WebhookResponse>((resolve, reject) => {
@@ -43,7 +47,7 @@ export class HttpWebhookTransport extends WebhookTransport {
             'content-length': String(Buffer.byteLength(body)),
             'user-agent': 'Chatter-Webhooks',
           },
-          lookup: this.guardedLookup,
+          lookup: this.policy.lookup(port),
           timeout: this.options.timeoutMs,
         },
         (res) => {
@@ -61,20 +65,6 @@ export class HttpWebhookTransport extends WebhookTransport {
       req.end(body);
     });
   }
-
-  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const allowed = this.options.allowPrivateTargets
-        ? addresses
-        : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (allowed.length === 0)
-        return callback(new Error('target address is private or loopback'), '', 0);
-      if (options.all)
-        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
-      callback(null, allowed[0]!.address, allowed[0]!.family);
-    });
-  };
 }
 
 function safeMessage(error: Error): string {

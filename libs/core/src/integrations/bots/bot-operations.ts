@@ -20,6 +20,7 @@ export const BOT_OPERATION_SCOPES: Readonly<Record<string, BotScope>> = {
   deleteMessage: 'SEND',
   addReaction: 'SEND',
   removeReaction: 'SEND',
+  removeLinkPreview: 'SEND',
   setTyping: 'SEND',
   createWebhook: 'READ',
   webhooks: 'READ',

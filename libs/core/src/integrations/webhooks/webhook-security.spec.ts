@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress } from './target-address';
+import { isPrivateAddress } from '../../shared/network/private-address';
 import { newWebhookSecret, signWebhook, verifyWebhook } from './webhook-signature';
 
 describe('webhook target addresses', () => {
