@@ -59,6 +59,17 @@ import {
   AuditEntrySchema,
 } from './schemas/audit-entry.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
+import {
+  OIDC_IDENTITY_MODEL,
+  OIDC_PROVIDER_MODEL,
+  OIDC_TICKET_MODEL,
+  OidcIdentityRecord,
+  OidcIdentitySchema,
+  OidcProviderRecord,
+  OidcProviderSchema,
+  OidcTicketRecord,
+  OidcTicketSchema,
+} from './schemas/oidc.schema';
 import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
 import {
   INCOMING_WEBHOOK_MODEL,
@@ -99,6 +110,9 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
   { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
+  { name: OIDC_PROVIDER_MODEL, schema: OidcProviderSchema },
+  { name: OIDC_IDENTITY_MODEL, schema: OidcIdentitySchema },
+  { name: OIDC_TICKET_MODEL, schema: OidcTicketSchema },
 ];
 
 /** The store's models on one connection. */
@@ -126,6 +140,9 @@ export interface MongoStoreModels {
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
   incomingWebhooks: Model<IncomingWebhookRecord>;
+  oidcProviders: Model<OidcProviderRecord>;
+  oidcIdentities: Model<OidcIdentityRecord>;
+  oidcTickets: Model<OidcTicketRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -161,6 +178,9 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
     incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
+    oidcProviders: get<OidcProviderRecord>(OIDC_PROVIDER_MODEL),
+    oidcIdentities: get<OidcIdentityRecord>(OIDC_IDENTITY_MODEL),
+    oidcTickets: get<OidcTicketRecord>(OIDC_TICKET_MODEL),
   };
 }
 

@@ -37,6 +37,7 @@ storeContracts('sqlite', async () => {
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
+    oidc: store.oidc,
     cleanup: () => store.close(),
   };
 });

@@ -19,6 +19,7 @@ import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { oidcRepositoryContract } from './oidc-repository.contract';
 
 /**
  * Runs every repository contract against one store. `makeStore` is called once per test and
@@ -43,5 +44,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);
+    oidcRepositoryContract(makeStore);
   });
 }

@@ -16,6 +16,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  OidcRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -41,6 +42,7 @@ export interface StoreUnderTest {
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
+  oidc: OidcRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }
