@@ -162,11 +162,15 @@ export class MongoOidcRepository extends OidcRepository {
     keyHash: string,
     now: Date,
   ): Promise<OidcTicket | null> {
-    // findOneAndDelete is atomic: of two concurrent callers only one gets the document.
+    // Read, then delete by the read id: of two concurrent callers only the one whose delete
+    // removed the document gets it.
     const r = await this.tickets
-      .findOneAndDelete({ kind, keyHash }, writeOptions(undefined))
-      .lean<OidcTicketRecord>()
+      .findOne({ kind, keyHash })
+      .lean<OidcTicketRecord & { _id: unknown }>()
       .exec();
+    if (!r) return null;
+    const removed = await this.tickets.deleteOne({ _id: r._id }, writeOptions(undefined)).exec();
+    if (removed.deletedCount !== 1) return null;
     if (!r || r.expiresAt.getTime() <= now.getTime()) return null;
     return {
       kind: r.kind,
