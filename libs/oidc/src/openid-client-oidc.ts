@@ -70,11 +70,20 @@ export class OpenidClientOidc extends OidcClient {
         code_verifier: secrets.codeVerifier,
         response_type: 'code',
       });
-      const claims = tokens.claims();
+      const idClaims = tokens.claims();
+      // Providers that keep e-mail and name out of the id_token (as the spec's default has it)
+      // answer them at the userinfo endpoint; the library checks its `sub` against the token's.
+      const extra =
+        (idClaims.email === undefined || idClaims.name === undefined) &&
+        tokens.access_token &&
+        client.issuer.metadata.userinfo_endpoint
+          ? await client.userinfo(tokens)
+          : {};
+      const claims = { ...extra, ...idClaims };
       const email = typeof claims.email === 'string' ? claims.email.slice(0, 320) : null;
       return {
-        issuer: claims.iss,
-        subject: claims.sub,
+        issuer: idClaims.iss,
+        subject: idClaims.sub,
         email,
         // Only a literal true counts: some providers send "true" strings or omit it.
         emailVerified: email !== null && claims.email_verified === true,
