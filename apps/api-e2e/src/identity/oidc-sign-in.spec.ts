@@ -58,7 +58,9 @@ describe('OpenID Connect sign-in', () => {
     const location = res.headers.get('location')!;
     expect(location.startsWith(`${publicUrl}/#`)).toBe(true);
     expect(location).not.toContain('accessToken');
-    return new URLSearchParams(location.slice(location.indexOf('#') + 1));
+    return new URLSearchParams(
+      location.slice(location.indexOf('#') + 1).replace(/^\/settings\//, ''),
+    );
   }
 
   async function signIn(provider: string, login: string): Promise<Session & { phone: string }> {

@@ -48,10 +48,10 @@ export class OidcController {
     }
   }
 
-  private redirect(res: Response, fragment: URLSearchParams): void {
+  private redirect(res: Response, fragment: string): void {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.redirect(302, `${this.signIn.appUrl()}#${fragment.toString()}`);
+    res.redirect(302, `${this.signIn.appUrl()}#${fragment}`);
   }
 
   private fail(res: Response, error: unknown): void {
@@ -61,7 +61,7 @@ export class OidcController {
     const reason = error instanceof DomainError ? error.details['reason'] : undefined;
     if (typeof reason === 'string') fragment.set('reason', reason);
     try {
-      this.redirect(res, fragment);
+      this.redirect(res, fragment.toString());
     } catch {
       // No PUBLIC_URL: there is no web app address to go back to.
       res.status(503).type('text/plain').send('OpenID Connect sign-in needs PUBLIC_URL to be set');
@@ -69,11 +69,17 @@ export class OidcController {
   }
 }
 
-function fragmentOf(outcome: OidcCallbackOutcome): URLSearchParams {
+/** The web app's fragment: sign-in results for the sign-in page, link results for settings. */
+function fragmentOf(outcome: OidcCallbackOutcome): string {
   switch (outcome.kind) {
     case 'SIGNED_IN':
-      return new URLSearchParams({ 'oidc-code': outcome.code });
+      return new URLSearchParams({ 'oidc-code': outcome.code }).toString();
     case 'LINKED':
-      return new URLSearchParams({ 'oidc-linked': outcome.providerId });
+      return `/settings/${new URLSearchParams({ 'oidc-linked': outcome.providerId }).toString()}`;
+    case 'LINK_FAILED': {
+      const params = new URLSearchParams({ 'oidc-error': outcome.code });
+      if (outcome.reason) params.set('reason', outcome.reason);
+      return `/settings/${params.toString()}`;
+    }
   }
 }

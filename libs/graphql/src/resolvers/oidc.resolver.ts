@@ -76,6 +76,13 @@ export class OidcResolver {
     return result;
   }
 
+  @Query(() => [OidcProviderSummaryModel], {
+    description: "The sign-in providers of the caller's tenant (names only), to link one.",
+  })
+  linkableProviders(@CurrentActor() actor: Authenticated): Promise<OidcProviderSummary[]> {
+    return this.providers.linkable(actor);
+  }
+
   @Query(() => [LinkedAccountModel], { description: "The caller's linked sign-in providers." })
   linkedAccounts(@CurrentActor() actor: Authenticated): Promise<LinkedAccount[]> {
     return this.linked.list(actor);

@@ -58,6 +58,12 @@ export class ManageOidcProviders {
     return this.oidc.listProviders(actor.tenantId);
   }
 
+  /** The providers of the caller's own tenant, names only (to link one from settings). */
+  async linkable(actor: Actor): Promise<OidcProviderSummary[]> {
+    const providers = await this.oidc.listProviders(actor.tenantId);
+    return providers.map((p) => ({ id: p.id, displayName: p.displayName }));
+  }
+
   /** For the sign-in page: names only. An unknown tenant has none. */
   async publicList(tenant: string | null | undefined): Promise<OidcProviderSummary[]> {
     const tenantId = tenant ?? 'default';

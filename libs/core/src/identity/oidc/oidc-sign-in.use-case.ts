@@ -1,6 +1,6 @@
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
-import { DomainError, forbidden, notFound } from '../../shared/domain-error';
+import { DomainError, DomainErrorCode, forbidden, notFound } from '../../shared/domain-error';
 import { newId, TenantId, UserId } from '../../shared/ids';
 import { CoreSettings } from '../../shared/settings';
 import { UseCase } from '../../shared/use-case';
@@ -35,7 +35,10 @@ interface FlowPayload {
 
 /** What the callback achieved: a code for the web app to redeem, or a linked identity. */
 export type OidcCallbackOutcome =
-  { kind: 'SIGNED_IN'; code: string } | { kind: 'LINKED'; providerId: string };
+  | { kind: 'SIGNED_IN'; code: string }
+  | { kind: 'LINKED'; providerId: string }
+  /** A link flow that failed after it was identified: the web app shows it in settings. */
+  | { kind: 'LINK_FAILED'; code: DomainErrorCode; reason: string | null };
 
 const expired = () =>
   new DomainError('UNAUTHENTICATED', 'the sign-in expired or was already used: start again');
@@ -94,16 +97,25 @@ export class OidcSignIn {
     const flow = JSON.parse(ticket.payload) as FlowPayload;
     const provider = await this.oidc.findProvider(ticket.tenantId, flow.providerId);
     if (!provider) throw expired();
-    const claims = await this.client.exchange(provider, this.redirectUri(), params, {
-      state,
-      nonce: flow.nonce,
-      codeVerifier: flow.codeVerifier,
-    });
-    this.assertDomainAllowed(provider, claims);
+    const secrets = { state, nonce: flow.nonce, codeVerifier: flow.codeVerifier };
     if (flow.userId) {
-      await this.link(provider, claims, flow.userId);
-      return { kind: 'LINKED', providerId: provider.id };
+      try {
+        const claims = await this.client.exchange(provider, this.redirectUri(), params, secrets);
+        this.assertDomainAllowed(provider, claims);
+        await this.link(provider, claims, flow.userId);
+        return { kind: 'LINKED', providerId: provider.id };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const reason = error.details['reason'];
+        return {
+          kind: 'LINK_FAILED',
+          code: error.code,
+          reason: typeof reason === 'string' ? reason : null,
+        };
+      }
     }
+    const claims = await this.client.exchange(provider, this.redirectUri(), params, secrets);
+    this.assertDomainAllowed(provider, claims);
     const user = await this.signInUser(provider, claims);
     const code = randomToken();
     await this.oidc.putTicket({
