@@ -694,7 +694,7 @@ export type Mutation = {
   signInWithOidc: AuthPayload;
   /** Calls the other member of a direct conversation with an SDP offer; rings all their devices. BUSY when either is in a call, BLOCKED when either blocked the other. */
   startCall: Call;
-  /** Starts linking a provider to the caller's account: the provider's URL to open. The callback links it and returns to the web app. */
+  /** Starts linking a provider to the caller's account: the provider's URL to open. The callback links it and returns to the web app. FORBIDDEN for app-issued and bot tokens (no sign-in session). */
   startOidcLink: Scalars['String']['output'];
   /** Tenant owners and admins: keeps the user out until the given time (at most a year); their sessions end and sockets close at once. */
   suspendUser: UserSanction;

@@ -90,7 +90,7 @@ export class OidcResolver {
 
   @Mutation(() => String, {
     description:
-      "Starts linking a provider to the caller's account: the provider's URL to open. The callback links it and returns to the web app.",
+      "Starts linking a provider to the caller's account: the provider's URL to open. The callback links it and returns to the web app. FORBIDDEN for app-issued and bot tokens (no sign-in session).",
   })
   startOidcLink(
     @CurrentActor() actor: Authenticated,

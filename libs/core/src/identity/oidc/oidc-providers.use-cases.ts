@@ -11,6 +11,9 @@ import { OidcProviderConfig } from './oidc';
 import { OidcRepository } from './oidc.repository';
 import { checkProviderId, checkProviderInput, OidcProviderInput } from './oidc-provider-input';
 
+/** Sign-in providers one tenant may have (the sign-in page lists them all). */
+export const MAX_OIDC_PROVIDERS = 20;
+
 /** What the sign-in page shows of a provider: nothing secret, nothing internal. */
 export interface OidcProviderSummary {
   id: string;
@@ -75,6 +78,12 @@ export class ManageOidcProviders {
   private async save(tenantId: TenantId, raw: OidcProviderInput): Promise<OidcProviderConfig> {
     const input = checkProviderInput(raw);
     const current = await this.oidc.findProvider(tenantId, input.id);
+    if (!current && (await this.oidc.listProviders(tenantId)).length >= MAX_OIDC_PROVIDERS)
+      throw new DomainError(
+        'CONFLICT',
+        `a tenant has at most ${MAX_OIDC_PROVIDERS} sign-in providers`,
+        { field: 'id' },
+      );
     const now = this.clock.now();
     const clientSecret = input.clientSecret ?? current?.clientSecret;
     if (clientSecret === undefined)
