@@ -38,7 +38,8 @@ describe('OpenID Connect sign-in', () => {
   async function throughProvider(startUrl: string, login: string): Promise<URL> {
     let authorizationUrl = startUrl;
     if (startUrl.startsWith(publicUrl)) {
-      const start = await fetch(startUrl, { redirect: 'manual' });
+      // As a browser navigates (wanting HTML): the web app's fallback must leave /auth alone.
+      const start = await fetch(startUrl, { redirect: 'manual', headers: { accept: 'text/html' } });
       expect(start.status).toBe(302);
       authorizationUrl = start.headers.get('location')!;
     }
