@@ -13,7 +13,7 @@ export function describeOidcError(code: string | null, reason: string | null): s
     return 'This e-mail address may not sign in here. Use an address of your organisation.';
   if (reason === 'LAST_SIGN_IN_METHOD')
     return 'This is your only way to sign in. Link another account first.';
-  switch (code) {
+  switch (code ?? '') {
     case 'CONFLICT':
       return 'That account is already linked to another Chatter user.';
     case 'NOT_FOUND':
