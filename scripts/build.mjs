@@ -40,6 +40,7 @@ const SERVER_SOURCES = [
   'libs/bus-nats/src',
   'libs/bus-redis/src',
   'libs/sms/src',
+  'libs/oidc/src',
   'libs/push/src',
   'libs/storage/src',
 ];

@@ -22,6 +22,7 @@ import {
 import { callSteps } from './src/calls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
 import { linkPreviewStep } from './src/link-preview.steps.mjs';
+import { oidcStep } from './src/oidc.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1811,6 +1812,15 @@ standalone.push([
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 standalone.push(linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
+standalone.push(
+  oidcStep({
+    browser,
+    pageErrors,
+    DESKTOP,
+    SCREENSHOTS,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

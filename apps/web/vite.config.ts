@@ -77,6 +77,7 @@ export default defineConfig(({ command }) => ({
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: true },
       '/files': { target: api, changeOrigin: true },
+      '/auth': { target: api, changeOrigin: true },
     },
   },
   preview: { port: 4300, proxy: { '/graphql': { target: api, ws: true, changeOrigin: true } } },

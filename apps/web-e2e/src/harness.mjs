@@ -35,7 +35,8 @@ export function freePort() {
 
 /** Starts dist/api/main.js and waits for /readyz; `env` adds settings (e.g. TRUSTED_DOCUMENTS). */
 export async function startApi(env = {}) {
-  const port = await freePort();
+  // A caller that must know the address beforehand (e.g. for PUBLIC_URL) passes PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chatter-web-e2e-'));
   let out = '';
   const child = spawn(process.execPath, [API_ENTRY], {

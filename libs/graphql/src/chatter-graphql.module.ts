@@ -28,6 +28,8 @@ import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcResolver } from './resolvers/oidc.resolver';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
   MAX_DOCUMENT_TOKENS,
@@ -79,6 +81,7 @@ export const GRAPHQL_RESOLVERS = [
   ReportResolver,
   ReportGroupResolver,
   WebhookResolver,
+  OidcResolver,
 ];
 
 /**
@@ -151,7 +154,7 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
-      controllers: [FilesController, IncomingWebhookController],
+      controllers: [FilesController, IncomingWebhookController, OidcController],
     };
   }
 }

@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   CallRepository,
   TenantRoleRepository,
+  OidcRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -38,6 +39,7 @@ import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoOidcRepository } from './mongo-oidc.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -58,6 +60,7 @@ export interface MongoStore {
   calls: CallRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
+  oidc: OidcRepository;
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
@@ -107,6 +110,7 @@ export async function createMongoStore(
       calls: new MongoCallRepository(m.calls),
       notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
+      oidc: new MongoOidcRepository(m.oidcProviders, m.oidcIdentities, m.oidcTickets),
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),

@@ -59,6 +59,17 @@ import {
   AuditEntrySchema,
 } from './schemas/audit-entry.schema';
 import { USER_MODEL, UserRecord, UserSchema } from './schemas/user.schema';
+import {
+  OIDC_IDENTITY_MODEL,
+  OIDC_PROVIDER_MODEL,
+  OIDC_TICKET_MODEL,
+  OidcIdentityRecord,
+  OidcIdentitySchema,
+  OidcProviderRecord,
+  OidcProviderSchema,
+  OidcTicketRecord,
+  OidcTicketSchema,
+} from './schemas/oidc.schema';
 import { BOT_MODEL, BotRecord, BotSchema } from './schemas/bot.schema';
 import {
   INCOMING_WEBHOOK_MODEL,
@@ -109,6 +120,9 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
   { name: LINK_PREVIEW_MODEL, schema: LinkPreviewSchema },
   { name: LINK_PREVIEW_CACHE_MODEL, schema: LinkPreviewCacheSchema },
+  { name: OIDC_PROVIDER_MODEL, schema: OidcProviderSchema },
+  { name: OIDC_IDENTITY_MODEL, schema: OidcIdentitySchema },
+  { name: OIDC_TICKET_MODEL, schema: OidcTicketSchema },
 ];
 
 /** The store's models on one connection. */
@@ -138,6 +152,9 @@ export interface MongoStoreModels {
   incomingWebhooks: Model<IncomingWebhookRecord>;
   linkPreviews: Model<LinkPreviewRecord>;
   linkPreviewCache: Model<LinkPreviewCacheRecord>;
+  oidcProviders: Model<OidcProviderRecord>;
+  oidcIdentities: Model<OidcIdentityRecord>;
+  oidcTickets: Model<OidcTicketRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -175,6 +192,9 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
     linkPreviews: get<LinkPreviewRecord>(LINK_PREVIEW_MODEL),
     linkPreviewCache: get<LinkPreviewCacheRecord>(LINK_PREVIEW_CACHE_MODEL),
+    oidcProviders: get<OidcProviderRecord>(OIDC_PROVIDER_MODEL),
+    oidcIdentities: get<OidcIdentityRecord>(OIDC_IDENTITY_MODEL),
+    oidcTickets: get<OidcTicketRecord>(OIDC_TICKET_MODEL),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   CallRepository,
   TenantRoleRepository,
+  OidcRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -44,6 +45,7 @@ import {
 } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoOidcRepository } from './mongo-oidc.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -70,6 +72,7 @@ const PORTS = [
   WebhookRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
+  OidcRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -91,6 +94,7 @@ const REPOSITORIES: Provider[] = [
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
   { provide: LinkPreviewRepository, useClass: MongoLinkPreviewRepository },
+  { provide: OidcRepository, useClass: MongoOidcRepository },
 ];
 
 /**

@@ -11,6 +11,7 @@ export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteCallRepository } from './sqlite-call.repository';
 export { SqliteNotificationRepository } from './sqlite-notification.repository';
 export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+export { SqliteOidcRepository } from './sqlite-oidc.repository';
 export { SqliteSanctionRepository } from './sqlite-sanction.repository';
 export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 export { SqliteReportRepository } from './sqlite-report.repository';

@@ -38,6 +38,7 @@ storeContracts('sqlite', async () => {
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
     linkPreviews: store.linkPreviews,
+    oidc: store.oidc,
     cleanup: () => store.close(),
   };
 });
@@ -121,7 +122,9 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]);
+    expect(store.appliedMigrations).toEqual([
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 32,
+    ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -137,7 +140,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 32,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -184,6 +187,8 @@ describe('SqliteStore on a file', () => {
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
+        { version: 23, name: 'link-previews' },
+        { version: 32, name: 'oidc-sign-in' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

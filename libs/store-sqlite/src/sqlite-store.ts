@@ -14,6 +14,7 @@ import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+import { SqliteOidcRepository } from './sqlite-oidc.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
@@ -56,6 +57,7 @@ export class SqliteStore {
   readonly calls: SqliteCallRepository;
   readonly notifications: SqliteNotificationRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
+  readonly oidc: SqliteOidcRepository;
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
@@ -81,6 +83,7 @@ export class SqliteStore {
     this.calls = new SqliteCallRepository(db);
     this.notifications = new SqliteNotificationRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
+    this.oidc = new SqliteOidcRepository(db);
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);

@@ -256,6 +256,31 @@ const MATRIX: Record<string, string> = {
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Mutation.revokeBot':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Query.oidcProviders':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok',
+  'Mutation.signInWithOidc':
+    'UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED    UNAUTHENTICATED',
+  'Query.linkedAccounts':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.linkableProviders':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  // Users of app-issued tokens (no sign-in session) cannot link a provider: FORBIDDEN.
+  'Mutation.startOidcLink':
+    'NOT_FOUND          NOT_FOUND          FORBIDDEN          FORBIDDEN          FORBIDDEN          NOT_FOUND          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.unlinkAccount':
+    'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.oidcProviderSettings':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.setOidcProvider':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.removeOidcProvider':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenantOidcProviders':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.setTenantOidcProvider':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.removeTenantOidcProvider':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Query.vapidPublicKey':
     'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.myPushDevices':
@@ -595,6 +620,44 @@ const ROWS: Record<string, Row> = {
   'Mutation.updateTenantSettings': {
     query: 'mutation($id:ID!){ updateTenantSettings(id:$id, phoneSignUp:true){ id phoneSignUp } }',
     vars: (f) => ({ id: f.rotateTenant }),
+  },
+  'Query.oidcProviders': { query: '{ oidcProviders { id } }', vars: () => ({}) },
+  'Mutation.signInWithOidc': {
+    query: 'mutation{ signInWithOidc(code: "not-a-code"){ accessToken } }',
+    vars: () => ({}),
+  },
+  'Query.linkedAccounts': { query: '{ linkedAccounts { providerId } }', vars: () => ({}) },
+  'Query.linkableProviders': { query: '{ linkableProviders { id } }', vars: () => ({}) },
+  'Mutation.startOidcLink': {
+    query: 'mutation{ startOidcLink(provider: "nope") }',
+    vars: () => ({}),
+  },
+  'Mutation.unlinkAccount': {
+    query: 'mutation{ unlinkAccount(provider: "nope") }',
+    vars: () => ({}),
+  },
+  'Query.oidcProviderSettings': { query: '{ oidcProviderSettings { id } }', vars: () => ({}) },
+  'Mutation.setOidcProvider': {
+    query:
+      'mutation{ setOidcProvider(input: { id: "matrix", displayName: "Matrix", issuer: "https://id.example.com", clientId: "c", clientSecret: "s" }){ id } }',
+    vars: () => ({}),
+  },
+  'Mutation.removeOidcProvider': {
+    query: 'mutation{ removeOidcProvider(id: "nope") }',
+    vars: () => ({}),
+  },
+  'Query.tenantOidcProviders': {
+    query: 'query($t:ID!){ tenantOidcProviders(tenantId:$t){ id } }',
+    vars: (f) => ({ t: f.rotateTenant }),
+  },
+  'Mutation.setTenantOidcProvider': {
+    query:
+      'mutation($t:ID!){ setTenantOidcProvider(tenantId:$t, input: { id: "matrix", displayName: "Matrix", issuer: "https://id.example.com", clientId: "c", clientSecret: "s" }){ id } }',
+    vars: (f) => ({ t: f.rotateTenant }),
+  },
+  'Mutation.removeTenantOidcProvider': {
+    query: 'mutation($t:ID!){ removeTenantOidcProvider(tenantId:$t, id: "nope") }',
+    vars: (f) => ({ t: f.rotateTenant }),
   },
   'Query.vapidPublicKey': { query: '{ vapidPublicKey }', vars: () => ({}) },
   'Query.myPushDevices': { query: '{ myPushDevices { id } }', vars: () => ({}) },

@@ -13,6 +13,8 @@ import {
   AttachmentRepository,
   CallRepository,
   TenantRoleRepository,
+  OidcRepository,
+  OidcClient,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -57,6 +59,7 @@ import {
   RedisRateLimiter,
 } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
+import { OpenidClientOidc } from '@chatter/oidc';
 import {
   GatewayPushSender,
   RoutingPushSender,
@@ -103,6 +106,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(CallRepository, (s) => s.calls),
   sqliteRepository(NotificationRepository, (s) => s.notifications),
   sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
+  sqliteRepository(OidcRepository, (s) => s.oidc),
   sqliteRepository(SanctionRepository, (s) => s.sanctions),
   sqliteRepository(AuditLogRepository, (s) => s.auditLog),
   sqliteRepository(ReportRepository, (s) => s.reports),
@@ -273,6 +277,12 @@ export class AdaptersModule {
           : new LogSmsSender({ warn: (m) => smsLogger.warn(m) }),
     });
 
+    const oidcLogger = new Logger('OpenIdConnect');
+    providers.push({
+      provide: OidcClient,
+      useFactory: () => new OpenidClientOidc((m) => oidcLogger.warn(m)),
+    });
+
     const files = config.files.storage;
     providers.push({
       provide: FileStorage,
@@ -353,6 +363,7 @@ export class AdaptersModule {
         RateLimiter,
         LoginCodeStore,
         SmsSender,
+        OidcClient,
         PushSender,
         NotificationQueue,
         FileStorage,

@@ -14,6 +14,7 @@ import { Icon } from '../ui/icons';
 import { describeError } from '../apollo/errors';
 import { NotificationSettingsSection } from '../notifications/notification-settings-section';
 import { AdminEntry } from '../admin/admin-entry';
+import { LinkedAccountsSection } from './linked-accounts-section';
 
 const PRIVACY: { value: PresencePrivacy; label: string; hint: string }[] = [
   { value: 'EVERYONE', label: 'Everyone', hint: 'Anyone you chat with sees when you are online.' },
@@ -156,6 +157,7 @@ export function SettingsPage() {
         </div>
       </fieldset>
       <NotificationSettingsSection />
+      <LinkedAccountsSection />
       {error && (
         <p className="form-error" role="alert">
           {error}

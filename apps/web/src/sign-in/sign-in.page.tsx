@@ -7,6 +7,7 @@ import { useAppServices } from '../app/services';
 import { describeError, errorCode } from '../apollo/errors';
 import { Icon } from '../ui/icons';
 import { INVALID_PHONE_MESSAGE, PhoneField, usePhoneState } from '../ui/phone-field';
+import { OidcSignIn } from './oidc-sign-in';
 
 type Step = 'phone' | 'code' | 'name';
 
@@ -181,6 +182,7 @@ export function SignInPage() {
             {resendIn > 0 ? `Resend code in ${resendIn} s` : 'Resend code'}
           </button>
         )}
+        {step === 'phone' && <OidcSignIn tenant={tenantFromUrl()} />}
       </form>
     </main>
   );

@@ -15,6 +15,7 @@ import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { linkPreviewsMigration } from './023-link-previews';
+import { oidcSignInMigration } from './032-oidc-sign-in';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
   linkPreviewsMigration,
+  oidcSignInMigration,
 ];

@@ -20,6 +20,7 @@ import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { oidcRepositoryContract } from './oidc-repository.contract';
 
 /**
  * Runs every repository contract against one store. `makeStore` is called once per test and
@@ -45,5 +46,6 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);
     linkPreviewRepositoryContract(makeStore);
+    oidcRepositoryContract(makeStore);
   });
 }

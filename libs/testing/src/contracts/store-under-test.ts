@@ -17,6 +17,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  OidcRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -43,6 +44,7 @@ export interface StoreUnderTest {
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
   linkPreviews: LinkPreviewRepository;
+  oidc: OidcRepository;
   /** Releases what `makeStore` acquired (connections, files, databases). */
   cleanup(): Promise<void>;
 }

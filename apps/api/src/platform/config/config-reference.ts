@@ -188,7 +188,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'PUBLIC_URL',
     default: '(none)',
     description:
-      'The http(s) address people open the web app at (e.g. https://chat.example.com). Invitation SMS tell the invited person to sign up there; without it they name no address.',
+      'The http(s) address people open the web app at (e.g. https://chat.example.com), served by this API (or a proxy in front of it). Invitation SMS tell the invited person to sign up there; without it they name no address. OpenID Connect sign-in needs it: the redirect URI to register at each provider is PUBLIC_URL/auth/oidc/callback (without it the sign-in routes answer UNAVAILABLE).',
   },
   {
     name: 'INVITES_PER_USER_PER_DAY',

@@ -1,0 +1,1 @@
+export { OpenidClientOidc } from './openid-client-oidc';
