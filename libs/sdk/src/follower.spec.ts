@@ -139,4 +139,27 @@ describe('Follower', () => {
     expect(t.storage.load()).toEqual({ a: 32, b: 7 });
     await t.follower.stop();
   });
+
+  it('starts from the application’s seeds without listing, and names the stream by its trusted hash', async () => {
+    const t = setup({ a: 3 });
+    t.follower.tracker.seedAll([
+      ['a', 9], // a stored cursor wins over a seed
+      ['c', 4],
+    ]);
+    await t.follower.start({ seeded: true });
+    expect(t.server.calls).toEqual([]);
+    const first = t.socket.subscriptions[0]!;
+    expect(first.variables).toEqual({
+      since: [
+        { conversationId: 'a', afterSeq: 3 },
+        { conversationId: 'c', afterSeq: 4 },
+      ],
+    });
+    expect(first.extensions).toEqual({
+      persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    // Every object carries __typename, so an app can normalize what the events carry.
+    expect(first.query).toMatch(/fragment PresenceFields on Presence \{[^}]*__typename/);
+    await t.follower.stop();
+  });
 });

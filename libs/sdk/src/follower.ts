@@ -11,6 +11,7 @@ import { backoffDelay } from './backoff';
 import type { CursorStorage } from './cursor-storage';
 import { ChatterError } from './errors';
 import { documentText, type GraphqlHttp } from './graphql-http';
+import { persistedQueryExtensions } from './persisted';
 import { SeqTracker } from './seq-tracker';
 import {
   loggedPosition,
@@ -21,6 +22,15 @@ import {
 
 const GAP_PAGE = 50;
 const LIST_PAGE = 50;
+
+export interface FollowOptions {
+  /**
+   * Skip listing the caller's conversations at start: the application has fetched them itself
+   * and passed them to `client.seed()`. Conversations neither stored nor seeded are followed
+   * from their first event.
+   */
+  seeded?: boolean;
+}
 
 export interface FollowerDeps {
   http: GraphqlHttp;
@@ -49,9 +59,14 @@ export class Follower {
     private readonly handlers: FollowHandlers,
   ) {}
 
-  async start(): Promise<void> {
+  async start(options: FollowOptions = {}): Promise<void> {
     const stored = await this.deps.storage.load();
     for (const [id, seq] of Object.entries(stored)) this.tracker.reset(id, seq);
+    if (options.seeded) {
+      await this.save();
+      this.subscribe();
+      return;
+    }
     // Conversations without a stored cursor start at their lastSeq as listed now: what is
     // written from here on is delivered, even before the subscription is running.
     let after: string | null | undefined;
@@ -87,6 +102,7 @@ export class Follower {
     return {
       query: documentText(ChatEventsDocument),
       operationName: 'ChatEvents',
+      extensions: persistedQueryExtensions(ChatEventsDocument),
       get variables() {
         return { since: tracker.cursors() };
       },
