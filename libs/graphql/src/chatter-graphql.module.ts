@@ -26,6 +26,7 @@ import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
+import { TenantBotResolver } from './resolvers/tenant-bot.resolver';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { ChatEventsResolver } from './realtime/chat-events.resolver';
 import {
@@ -76,6 +77,7 @@ export const GRAPHQL_RESOLVERS = [
   ReportResolver,
   ReportGroupResolver,
   WebhookResolver,
+  TenantBotResolver,
 ];
 
 /**
