@@ -283,6 +283,7 @@ export class ChatterClient {
   private onConnected(): void {
     this.setStatus('online');
     this.outbox.retryNow();
+    this.follower?.connected();
   }
 
   private onClosed(event: unknown): void {

@@ -162,4 +162,52 @@ describe('Follower', () => {
     expect(first.query).toMatch(/fragment PresenceFields on Presence \{[^}]*__typename/);
     await t.follower.stop();
   });
+
+  it('on each (re)connect follows from its beginning a conversation joined while no subscription was registered', async () => {
+    const listed = [conversation('a', 10)];
+    const server = fakeServer({
+      Conversations: () => ({
+        body: {
+          data: {
+            conversations: {
+              edges: listed.map((node) => ({ node })),
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+        },
+      }),
+    });
+    const socket = fakeSocket();
+    const seen: string[] = [];
+    const follower = new Follower(
+      {
+        http: new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+        socket: () => socket.client,
+        storage: new MemoryCursorStorage(),
+        myUserId: async () => 'me',
+        onUnauthenticated: () => undefined,
+      },
+      { message: (e) => void seen.push(`${e.message.conversationId}:${e.seq}`) },
+    );
+    await follower.start();
+    follower.connected();
+    await settle();
+    expect(socket.subscriptions).toHaveLength(1); // nothing new: the subscription stays
+    listed.push(conversation('n', 2)); // joined before the server registered the subscription
+    follower.connected();
+    await settle();
+    expect(socket.subscriptions.at(-1)!.variables).toEqual({
+      since: [
+        { conversationId: 'a', afterSeq: 10 },
+        { conversationId: 'n', afterSeq: 0 },
+      ],
+    });
+    const next = (e: StreamEvent) => socket.sink().next({ data: { chatEvents: e } });
+    next(added('n', 1));
+    next(added('n', 2));
+    next(added('n', 2));
+    await settle();
+    expect(seen).toEqual(['n:1', 'n:2']);
+    await follower.stop();
+  });
 });
