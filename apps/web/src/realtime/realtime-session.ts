@@ -57,7 +57,8 @@ export class RealtimeSession {
   private sdk: ChatterClient | null = null;
   /** Cursors outlive one SDK client: a restarted stream resumes where the last one stopped. */
   private cursorStore: CursorStorage | null = null;
-  private readonly seeds: { id: string; lastSeq: number }[] = [];
+  /** Fetched lastSeqs (the first one per conversation counts, as in the SDK's seed()). */
+  private readonly seeds = new Map<string, number>();
   private readonly callListeners = new Set<(signal: CallSignalEvent) => void>();
   private lastActivityReport = 0;
 
@@ -107,7 +108,7 @@ export class RealtimeSession {
 
   /** Conversations fetched later (next page, new chat) resume from their fetched lastSeq. */
   seed(seeds: { id: string; lastSeq: number }[]): void {
-    this.seeds.push(...seeds);
+    for (const s of seeds) if (!this.seeds.has(s.id)) this.seeds.set(s.id, s.lastSeq);
     this.sdk?.seed(seeds);
   }
 
@@ -193,7 +194,7 @@ export class RealtimeSession {
         }
       },
     });
-    this.sdk.seed(this.seeds);
+    this.sdk.seed([...this.seeds].map(([id, lastSeq]) => ({ id, lastSeq })));
     return this.sdk;
   }
 
