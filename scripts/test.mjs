@@ -124,6 +124,7 @@ nxStep('test:web', ['run', 'web:test'], () => [report('web')]);
 nxStep('test:api-e2e', ['run', 'api-e2e:e2e'], () => [report('api-e2e')]);
 nxStep('web-e2e', ['run', 'web-e2e:e2e']);
 nxStep('sdk-browser-example', ['run', 'web-e2e:sdk-example']);
+nxStep('sdk-node-bot-example', ['run', 'web-e2e:node-bot-example']);
 nxStep('lighthouse', ['run', 'web-e2e:lighthouse']);
 nxStep('bench-smoke', ['run', 'bench:smoke']);
 // The real Dockerfile, built with podman on a locally built base image and run read-only as a

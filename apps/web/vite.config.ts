@@ -60,7 +60,10 @@ export default defineConfig(({ command }) => ({
   // Apollo Client's development checks and DevTools prompt stay out of the production bundle.
   define: command === 'build' ? { 'globalThis.__DEV__': 'false' } : {},
   resolve: {
-    alias: { '@chatter/client': path.resolve(here, '../../libs/client/src/index.ts') },
+    alias: {
+      '@chatter/client': path.resolve(here, '../../libs/client/src/index.ts'),
+      '@chatter/sdk': path.resolve(here, '../../libs/sdk/src/index.ts'),
+    },
   },
   build: {
     outDir: path.resolve(here, 'dist'),

@@ -1,7 +1,12 @@
 // A Chatter bot in a few lines: follows every conversation it is in and answers commands.
 //
-//   npm install @chatter/sdk ws
-//   CHATTER_URL=http://localhost:3000 CHATTER_TOKEN=... node bot.js
+//   npm start                                  # the Chatter server, in the repository root
+//   npm run build:sdk                          # @chatter/sdk → dist/sdk
+//   cd examples/node-bot && npm install        # installs @chatter/sdk from dist/sdk, and ws
+//   CHATTER_URL=http://127.0.0.1:3000 CHATTER_TOKEN=... CHATTER_REFRESH_TOKEN=... npm start
+//
+// (Outside this repository: `npm install <path to the packed chatter-sdk-*.tgz> ws`.)
+// `npm run e2e:sdk-node-bot` runs this bot against the server as `npm start` runs it.
 //
 // CHATTER_TOKEN is an access token of the bot's account (an app-issued token, or a session's
 // access token; with CHATTER_REFRESH_TOKEN the SDK refreshes that session itself). Cursors are
@@ -11,7 +16,7 @@ const WebSocket = require('ws'); // eslint-disable-line no-redeclare -- Node 20 
 const { ChatterClient } = require('@chatter/sdk');
 const { FileCursorStorage } = require('@chatter/sdk/node');
 
-const url = process.env.CHATTER_URL ?? 'http://localhost:3000';
+const url = process.env.CHATTER_URL ?? 'http://127.0.0.1:3000';
 const accessToken = process.env.CHATTER_TOKEN;
 const refreshToken = process.env.CHATTER_REFRESH_TOKEN;
 if (!accessToken) {

@@ -27,6 +27,7 @@ import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
+import { TenantBotResolver } from './resolvers/tenant-bot.resolver';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcResolver } from './resolvers/oidc.resolver';
@@ -82,6 +83,7 @@ export const GRAPHQL_RESOLVERS = [
   ReportGroupResolver,
   WebhookResolver,
   OidcResolver,
+  TenantBotResolver,
 ];
 
 /**

@@ -22,7 +22,12 @@ export class NetworkError extends Error {
 }
 
 /** Codes after which the same request can succeed later without change. */
-const TRANSIENT_CODES = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL_SERVER_ERROR']);
+const TRANSIENT_CODES = new Set([
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+]);
 
 /** Whether a send that failed with `error` may be retried as it is. */
 export function isRetryable(error: unknown): boolean {

@@ -139,4 +139,75 @@ describe('Follower', () => {
     expect(t.storage.load()).toEqual({ a: 32, b: 7 });
     await t.follower.stop();
   });
+
+  it('starts from the application’s seeds without listing, and names the stream by its trusted hash', async () => {
+    const t = setup({ a: 3 });
+    t.follower.tracker.seedAll([
+      ['a', 9], // a stored cursor wins over a seed
+      ['c', 4],
+    ]);
+    await t.follower.start({ seeded: true });
+    expect(t.server.calls).toEqual([]);
+    const first = t.socket.subscriptions[0]!;
+    expect(first.variables).toEqual({
+      since: [
+        { conversationId: 'a', afterSeq: 3 },
+        { conversationId: 'c', afterSeq: 4 },
+      ],
+    });
+    expect(first.extensions).toEqual({
+      persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    // Every object carries __typename, so an app can normalize what the events carry.
+    expect(first.query).toMatch(/fragment PresenceFields on Presence \{[^}]*__typename/);
+    await t.follower.stop();
+  });
+
+  it('on each (re)connect follows from its beginning a conversation joined while no subscription was registered', async () => {
+    const listed = [conversation('a', 10)];
+    const server = fakeServer({
+      Conversations: () => ({
+        body: {
+          data: {
+            conversations: {
+              edges: listed.map((node) => ({ node })),
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+        },
+      }),
+    });
+    const socket = fakeSocket();
+    const seen: string[] = [];
+    const follower = new Follower(
+      {
+        http: new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+        socket: () => socket.client,
+        storage: new MemoryCursorStorage(),
+        myUserId: async () => 'me',
+        onUnauthenticated: () => undefined,
+      },
+      { message: (e) => void seen.push(`${e.message.conversationId}:${e.seq}`) },
+    );
+    await follower.start();
+    follower.connected();
+    await settle();
+    expect(socket.subscriptions).toHaveLength(1); // nothing new: the subscription stays
+    listed.push(conversation('n', 2)); // joined before the server registered the subscription
+    follower.connected();
+    await settle();
+    expect(socket.subscriptions.at(-1)!.variables).toEqual({
+      since: [
+        { conversationId: 'a', afterSeq: 10 },
+        { conversationId: 'n', afterSeq: 0 },
+      ],
+    });
+    const next = (e: StreamEvent) => socket.sink().next({ data: { chatEvents: e } });
+    next(added('n', 1));
+    next(added('n', 2));
+    next(added('n', 2));
+    await settle();
+    expect(seen).toEqual(['n:1', 'n:2']);
+    await follower.stop();
+  });
 });

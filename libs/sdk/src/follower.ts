@@ -11,6 +11,7 @@ import { backoffDelay } from './backoff';
 import type { CursorStorage } from './cursor-storage';
 import { ChatterError } from './errors';
 import { documentText, type GraphqlHttp } from './graphql-http';
+import { persistedQueryExtensions } from './persisted';
 import { SeqTracker } from './seq-tracker';
 import {
   loggedPosition,
@@ -21,6 +22,15 @@ import {
 
 const GAP_PAGE = 50;
 const LIST_PAGE = 50;
+
+export interface FollowOptions {
+  /**
+   * Skip listing the caller's conversations at start: the application has fetched them itself
+   * and passed them to `client.seed()`. Conversations neither stored nor seeded are followed
+   * from their first event.
+   */
+  seeded?: boolean;
+}
 
 export interface FollowerDeps {
   http: GraphqlHttp;
@@ -49,25 +59,60 @@ export class Follower {
     private readonly handlers: FollowHandlers,
   ) {}
 
-  async start(): Promise<void> {
+  private seeded = false;
+
+  async start(options: FollowOptions = {}): Promise<void> {
+    this.seeded = options.seeded === true;
     const stored = await this.deps.storage.load();
     for (const [id, seq] of Object.entries(stored)) this.tracker.reset(id, seq);
+    if (options.seeded) {
+      await this.save();
+      this.subscribe();
+      return;
+    }
     // Conversations without a stored cursor start at their lastSeq as listed now: what is
     // written from here on is delivered, even before the subscription is running.
+    for (const c of await this.listConversations()) this.tracker.seed(c.id, c.lastSeq);
+    await this.save();
+    this.subscribe();
+  }
+
+  /**
+   * The socket (re)connected. The server replays only conversations the subscription names a
+   * cursor for: one the caller joined while no subscription was registered (between the listing
+   * and the first subscribe, or while disconnected) would be missed whole. So the conversations
+   * are listed again, and each one without a cursor is followed from its beginning (repeats are
+   * skipped as always), with a fresh subscription. Not in seeded mode: there the application
+   * lists and seeds conversations itself.
+   */
+  connected(): void {
+    if (this.seeded || this.stopped) return;
+    this.enqueue(async () => {
+      const fresh = (await this.listConversations()).filter(
+        (c) => this.tracker.get(c.id) === undefined,
+      );
+      if (fresh.length === 0 || this.stopped) return;
+      for (const c of fresh) this.tracker.seed(c.id, 0);
+      await this.save();
+      this.dispose?.();
+      this.subscribe();
+    });
+  }
+
+  private async listConversations(): Promise<{ id: string; lastSeq: number }[]> {
+    const all: { id: string; lastSeq: number }[] = [];
     let after: string | null | undefined;
     do {
       const data = await this.deps.http.request(ConversationsDocument, {
         first: LIST_PAGE,
         after,
       });
-      for (const edge of data.conversations.edges)
-        this.tracker.seed(edge.node.id, edge.node.lastSeq);
+      for (const edge of data.conversations.edges) all.push(edge.node);
       after = data.conversations.pageInfo.hasNextPage
         ? data.conversations.pageInfo.endCursor
         : null;
     } while (after);
-    await this.save();
-    this.subscribe();
+    return all;
   }
 
   /** Stops following; resolves once the event being handled is done and the cursors are saved. */
@@ -87,6 +132,7 @@ export class Follower {
     return {
       query: documentText(ChatEventsDocument),
       operationName: 'ChatEvents',
+      extensions: persistedQueryExtensions(ChatEventsDocument),
       get variables() {
         return { since: tracker.cursors() };
       },

@@ -1,6 +1,7 @@
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ChatterError, NetworkError } from './errors';
+import { persistedQueryExtensions } from './persisted';
 import type { TokenSource } from './token-source';
 
 export type FetchLike = (
@@ -73,7 +74,12 @@ export class GraphqlHttp {
           'content-type': 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
-        body: JSON.stringify({ query: documentText(document), variables }),
+        // The text, and the hash a TRUSTED_DOCUMENTS server requires (it runs its manifest's text).
+        body: JSON.stringify({
+          query: documentText(document),
+          variables,
+          extensions: persistedQueryExtensions(document),
+        }),
         signal: controller.signal,
       });
     } catch (error) {

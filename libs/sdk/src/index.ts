@@ -12,7 +12,24 @@ export {
 } from './cursor-storage';
 export { ChatterError, NetworkError, isRetryable } from './errors';
 export { backoffDelay, type BackoffOptions } from './backoff';
-export { newClientMessageId, type SendInput, type PendingSend, type OutboxOptions } from './outbox';
+export {
+  Outbox,
+  newClientMessageId,
+  type SendInput,
+  type PendingMessage,
+  type PendingStatus,
+  type SendOutcome,
+  type Sender,
+  type OutboxOptions,
+  type OutboxStore,
+} from './outbox';
+export type { FollowOptions } from './follower';
+export { documentHash, persistedQueryExtensions } from './persisted';
+export {
+  executeOverSocket,
+  SOCKET_OPERATION_TIMEOUT_MS,
+  type SocketResult,
+} from './socket-operations';
 export { SeqTracker, type SeqVerdict } from './seq-tracker';
 export { tokenExpiry, type TokenOption, type SessionTokens } from './token-source';
 export type { FetchLike } from './graphql-http';
@@ -30,4 +47,7 @@ export type {
   ReadReceiptEvent,
   TypingChangedEvent,
   PresenceChangedEvent,
+  DeliveryReceiptEvent,
+  AttachmentUpdatedEvent,
+  CallSignalEvent,
 } from './stream-events';

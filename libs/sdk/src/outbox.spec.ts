@@ -1,12 +1,34 @@
 import fc from 'fast-check';
+import { SendMessageDocument } from '@chatter/client';
 import { describe, expect, it } from 'vitest';
 import { ChatterError, NetworkError } from './errors';
 import { GraphqlHttp } from './graphql-http';
-import { Outbox } from './outbox';
+import { isRetryable } from './errors';
+import { Outbox, type Sender } from './outbox';
 import { message, fakeServer } from './testing-fakes';
 import { TokenSource } from './token-source';
 
 const fast = { baseMs: 1, maxMs: 4 };
+
+/** sendMessage over HTTP, as ChatterClient.deliver does without a socket. */
+const sender =
+  (http: GraphqlHttp): Sender =>
+  async (m) => {
+    try {
+      const data = await http.request(SendMessageDocument, {
+        input: {
+          conversationId: m.conversationId,
+          body: m.body,
+          clientMessageId: m.clientMessageId,
+        },
+      });
+      return { ok: true, message: data.sendMessage };
+    } catch (error) {
+      return isRetryable(error)
+        ? { ok: false, retryable: true, error: String(error), cause: error }
+        : { ok: false, retryable: false, error: String(error), cause: error };
+    }
+  };
 
 describe('Outbox', () => {
   it('retries transient failures with the same clientMessageId and keeps call order', async () => {
@@ -42,7 +64,7 @@ describe('Outbox', () => {
             },
           });
           const outbox = new Outbox(
-            new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+            sender(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch)),
             fast,
           );
           const bodies = failures.map((_, n) => `hello ${n}`);
@@ -69,7 +91,7 @@ describe('Outbox', () => {
       },
     });
     const outbox = new Outbox(
-      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      sender(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch)),
       fast,
     );
     const bad = outbox.send({ conversationId: 'c', body: 'bad', clientMessageId: 'fixed-1' });
@@ -87,7 +109,7 @@ describe('Outbox', () => {
   it('gives up after maxAttempts, and close() rejects what waits', async () => {
     const server = fakeServer({ SendMessage: () => new TypeError('offline') });
     const outbox = new Outbox(
-      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      sender(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch)),
       {
         ...fast,
         maxAttempts: 3,
@@ -98,7 +120,7 @@ describe('Outbox', () => {
     );
     expect(server.calls).toHaveLength(3);
     const waiting = new Outbox(
-      new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch),
+      sender(new GraphqlHttp('http://x/graphql', new TokenSource('t'), server.fetch)),
       {
         baseMs: 60_000,
       },

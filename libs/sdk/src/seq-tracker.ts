@@ -19,6 +19,10 @@ export class SeqTracker {
     if (!this.last.has(conversationId)) this.last.set(conversationId, lastSeq);
   }
 
+  seedAll(cursors: Iterable<[string, number]>): void {
+    for (const [id, seq] of cursors) this.seed(id, seq);
+  }
+
   reset(conversationId: string, lastSeq: number): void {
     this.last.set(conversationId, lastSeq);
   }

@@ -34,15 +34,19 @@ export interface FakeSocket {
   client: Client;
   /** The sink of the latest subscription, and the variables it was (re)subscribed with. */
   sink(): Sink;
-  subscriptions: { variables: unknown }[];
+  subscriptions: { variables: unknown; query?: string; extensions?: unknown }[];
 }
 
 export function fakeSocket(): FakeSocket {
   let current: Sink | undefined;
-  const subscriptions: { variables: unknown }[] = [];
+  const subscriptions: FakeSocket['subscriptions'] = [];
   const client = {
-    subscribe(payload: { variables?: unknown }, sink: Sink) {
-      subscriptions.push({ variables: JSON.parse(JSON.stringify(payload.variables ?? null)) });
+    subscribe(payload: { variables?: unknown; query?: string; extensions?: unknown }, sink: Sink) {
+      subscriptions.push({
+        variables: JSON.parse(JSON.stringify(payload.variables ?? null)),
+        query: payload.query,
+        extensions: payload.extensions,
+      });
       current = sink;
       return () => (current = undefined);
     },

@@ -281,6 +281,12 @@ const MATRIX: Record<string, string> = {
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Mutation.removeTenantOidcProvider':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Query.tenantBots':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.createTenantBot':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.revokeTenantBot':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.vapidPublicKey':
     'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.myPushDevices':
@@ -615,6 +621,15 @@ const ROWS: Record<string, Row> = {
   },
   'Mutation.revokeBot': {
     query: 'mutation($id:ID!){ revokeBot(tenantId: "matrix-rot", id: $id){ id } }',
+    vars: (f) => ({ id: f.bot }),
+  },
+  'Query.tenantBots': { query: '{ tenantBots { id } }', vars: () => ({}) },
+  'Mutation.createTenantBot': {
+    query: 'mutation{ createTenantBot(name: "Matrix tenant bot", scopes: [READ]){ bot { id } } }',
+    vars: () => ({}),
+  },
+  'Mutation.revokeTenantBot': {
+    query: 'mutation($id:ID!){ revokeTenantBot(id: $id){ id } }',
     vars: (f) => ({ id: f.bot }),
   },
   'Mutation.updateTenantSettings': {

@@ -103,6 +103,7 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'users.moderate',
         'audit.read',
         'reports.review',
+        'bots.manage',
       ],
     });
     expect(dataOf(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({

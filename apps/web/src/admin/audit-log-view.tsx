@@ -13,6 +13,11 @@ const ACTIONS: { value: AuditAction | ''; label: string }[] = [
   { value: 'TENANT_ROLE_CHANGED', label: 'Tenant roles' },
   { value: 'MEMBER_ROLE_CHANGED', label: 'Conversation roles' },
   { value: 'MEMBER_REMOVED', label: 'Members removed' },
+  { value: 'BOT_CREATED', label: 'Bots created' },
+  { value: 'BOT_REVOKED', label: 'Bots revoked' },
+  { value: 'WEBHOOK_CREATED', label: 'Webhooks created' },
+  { value: 'INCOMING_WEBHOOK_CREATED', label: 'Incoming webhooks created' },
+  { value: 'INCOMING_WEBHOOK_REVOKED', label: 'Incoming webhooks revoked' },
 ];
 
 const LABEL: Record<AuditAction, string> = {
@@ -24,6 +29,11 @@ const LABEL: Record<AuditAction, string> = {
   TENANT_ROLE_CHANGED: 'changed the tenant role of',
   MEMBER_ROLE_CHANGED: 'changed the conversation role of',
   MEMBER_REMOVED: 'removed from a conversation',
+  BOT_CREATED: 'created the bot',
+  BOT_REVOKED: 'revoked the bot',
+  WEBHOOK_CREATED: 'created an outgoing webhook for',
+  INCOMING_WEBHOOK_CREATED: 'created an incoming webhook for',
+  INCOMING_WEBHOOK_REVOKED: 'revoked an incoming webhook of',
 };
 
 export function AuditLogView() {

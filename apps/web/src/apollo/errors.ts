@@ -22,6 +22,8 @@ export function retryAfter(error: unknown): number | undefined {
 export function isNetworkFailure(error: unknown): boolean {
   const e = error as Partial<ApolloError>;
   if (!e) return false;
+  // @chatter/sdk's NetworkError: no answer, or a 5xx/429 status.
+  if ((error as { name?: unknown }).name === 'NetworkError') return true;
   if (e.networkError) {
     const status = (e.networkError as { statusCode?: number }).statusCode;
     return status === undefined || status >= 500 || status === 429;

@@ -4,21 +4,7 @@
 // accepts nothing else; any server answers these hashes from the same manifest.
 import { ApolloLink } from '@apollo/client';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import type { DocumentNode } from 'graphql';
-
-/** The hash the client preset embeds in each generated document (`__meta__.hash`). */
-export function documentHash(document: DocumentNode): string | undefined {
-  const meta = (document as { __meta__?: { hash?: unknown } }).__meta__;
-  return typeof meta?.hash === 'string' ? meta.hash : undefined;
-}
-
-/** `extensions` naming a generated document by its hash (for operations sent over the socket). */
-export function persistedQueryExtensions(
-  document: DocumentNode,
-): { persistedQuery: { version: 1; sha256Hash: string } } | undefined {
-  const hash = documentHash(document);
-  return hash ? { persistedQuery: { version: 1, sha256Hash: hash } } : undefined;
-}
+import { documentHash } from '@chatter/sdk';
 
 /**
  * Sends generated documents by hash; a document without one (none in the app today) goes as

@@ -3,7 +3,7 @@
 import { createContext, useContext } from 'react';
 import type { ApolloClient } from '@apollo/client';
 import type { Session } from '../auth/session';
-import type { Outbox } from '../outbox/outbox';
+import type { Outbox } from '@chatter/sdk';
 import type { RealtimeSession } from '../realtime/realtime-session';
 
 export interface AppServices {

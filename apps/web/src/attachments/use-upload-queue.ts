@@ -3,7 +3,7 @@ import { useSyncExternalStore } from 'react';
 import { useApolloClient, type ApolloClient } from '@apollo/client';
 import { CreateUploadDocument, FinalizeUploadDocument } from '@chatter/client';
 import { useChat } from '../app/services';
-import type { Outbox } from '../outbox/outbox';
+import type { Outbox } from '@chatter/sdk';
 import { describeError, isNetworkFailure } from '../apollo/errors';
 import { UploadQueue, type UploadItem } from './upload-queue';
 import { sendFile, UploadTransportError } from './upload-transport';

@@ -4,10 +4,9 @@ import { useQuery } from '@apollo/client';
 import { ConversationsDocument, MeDocument } from '@chatter/client';
 import { ChatServicesContext, useAppServices, type ChatServices } from '../app/services';
 import { useRoute } from '../app/router';
-import { Outbox } from '../outbox/outbox';
+import { Outbox, type Sender } from '@chatter/sdk';
 import { RealtimeSession } from '../realtime/realtime-session';
 import { CallProvider } from '../calls/call-context';
-import type { Sender } from '../outbox/outbox';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
 import { Icon } from '../ui/icons';
@@ -56,12 +55,14 @@ export function ChatApp({ userId }: { userId: string }) {
   viewing.current = route.view === 'conversation' ? route.conversationId : null;
 
   const services = useMemo<ChatServices>(() => {
-    // Sends go over the realtime socket while it is open, else over HTTP.
-    const sendOver = (): RealtimeSession | null => realtime;
+    // Sends go over the realtime socket while it is open, else over HTTP (the SDK decides).
     const outbox = new Outbox(
-      localStorage,
-      `chatter.outbox.${userId}`,
-      lazySender(client, sendOver),
+      lazySender(client, (m) => realtime.deliver(m)),
+      {
+        storage: localStorage,
+        storageKey: `chatter.outbox.${userId}`,
+        keepFailed: true,
+      },
     );
     const realtime: RealtimeSession = new RealtimeSession({
       url: wsUrl(),

@@ -1,58 +1,23 @@
-import { ApolloError, type ApolloClient } from '@apollo/client';
-import { SendMessageDocument, type SendMessageMutation } from '@chatter/client';
-import type { Sender } from '../outbox/outbox';
+import type { ApolloClient } from '@apollo/client';
+import type { Sender } from '@chatter/sdk';
 import { bumpConversation, upsertMessageInList } from '../realtime/cache-writes';
-import type { SocketOperations } from '../realtime/realtime-session';
-import { describeError, errorCode, isNetworkFailure } from '../apollo/errors';
-
-const RETRYABLE = new Set([
-  'RATE_LIMITED',
-  'UNAUTHENTICATED',
-  'INTERNAL_SERVER_ERROR',
-  'SERVICE_UNAVAILABLE',
-]);
+import { describeError } from '../apollo/errors';
 
 /**
- * Sends one queued message and puts the server's answer into the cache. While the realtime
- * socket is open the mutation goes over it (one frame, no HTTP request); otherwise over HTTP.
- * Either way a lost answer is retried later, which is safe: sendMessage is idempotent on
- * clientMessageId.
+ * The outbox's sender: one attempt through the SDK (over the realtime socket while it is open,
+ * else over HTTP; a lost answer is retried later, which is safe: sendMessage is idempotent on
+ * clientMessageId), then the server's answer goes into the cache and a refusal into words.
  */
-export function createSender(
-  client: ApolloClient<unknown>,
-  socket: () => SocketOperations | null = () => null,
-): Sender {
+export function createSender(client: ApolloClient<unknown>, deliver: Sender): Sender {
   return async (m) => {
-    const variables = {
-      input: {
-        conversationId: m.conversationId,
-        clientMessageId: m.clientMessageId,
-        body: m.body,
-        replyToId: m.replyToId,
-        ...(m.attachmentIds?.length ? { attachmentIds: m.attachmentIds } : {}),
-      },
-    };
-    try {
-      const overSocket = socket()?.execute(SendMessageDocument, variables);
-      let data: SendMessageMutation | null | undefined;
-      if (overSocket) {
-        const result = await overSocket.catch((error: Error) => {
-          throw new ApolloError({ networkError: error });
-        });
-        if (result.errors?.length) throw new ApolloError({ graphQLErrors: result.errors });
-        data = result.data;
-      } else {
-        ({ data } = await client.mutate({ mutation: SendMessageDocument, variables }));
+    const outcome = await deliver(m);
+    if (outcome.ok) {
+      if (outcome.message) {
+        upsertMessageInList(client.cache, outcome.message);
+        bumpConversation(client.cache, outcome.message, { mine: true, countUnread: false });
       }
-      if (data) {
-        upsertMessageInList(client.cache, data.sendMessage);
-        bumpConversation(client.cache, data.sendMessage, { mine: true, countUnread: false });
-      }
-      return { ok: true };
-    } catch (e) {
-      const code = errorCode(e);
-      const retryable = isNetworkFailure(e) || (code !== undefined && RETRYABLE.has(code));
-      return { ok: false, retryable, error: describeError(e) } as const;
+      return outcome;
     }
+    return { ...outcome, error: describeError(outcome.cause ?? outcome.error) };
   };
 }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render } from '@testing-library/react';
 import fc from 'fast-check';
-import type { PendingMessage } from '../outbox/outbox';
+import type { PendingMessage } from '@chatter/sdk';
 import { message } from '../test/fixtures';
 import { undelivered } from './use-pending-messages';
 import { newestFromOthers } from './use-mark-read';

@@ -7,7 +7,7 @@ import { ApolloClient, ApolloLink, ApolloProvider, Observable } from '@apollo/cl
 import { MessagesDocument, type MessageFieldsFragment } from '@chatter/client';
 import { createCache } from '../apollo/apollo-client';
 import { ChatServicesContext, type ChatServices } from '../app/services';
-import { Outbox, type SendOutcome } from '../outbox/outbox';
+import { Outbox, type SendOutcome } from '@chatter/sdk';
 import { RealtimeSession } from '../realtime/realtime-session';
 import { upsertMessageInList } from '../realtime/cache-writes';
 import type { Session } from '../auth/session';
@@ -37,7 +37,11 @@ function setup(
     },
   });
   const sender = vi.fn(async (m: { body: string }) => send(m.body));
-  const outbox = new Outbox(new MemoryStorage(), 'chatter.outbox.me', sender);
+  const outbox = new Outbox(sender, {
+    storage: new MemoryStorage(),
+    storageKey: 'chatter.outbox.me',
+    keepFailed: true,
+  });
   const session = {} as Session;
   const realtime = new RealtimeSession({
     url: 'ws://unused',

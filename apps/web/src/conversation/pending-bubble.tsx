@@ -1,7 +1,7 @@
 // A send still in the outbox: "Sending" (or waiting for a connection), or refused with Retry
 // and Discard.
 import { useChat } from '../app/services';
-import type { PendingMessage } from '../outbox/outbox';
+import type { PendingMessage } from '@chatter/sdk';
 import { formatTime } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { notSentText } from './not-sent-text';

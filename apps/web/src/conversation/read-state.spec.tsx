@@ -10,7 +10,7 @@ import {
 } from '@chatter/client';
 import { createCache } from '../apollo/apollo-client';
 import { ChatServicesContext, type ChatServices } from '../app/services';
-import { Outbox } from '../outbox/outbox';
+import { Outbox } from '@chatter/sdk';
 import { RealtimeSession } from '../realtime/realtime-session';
 import { bumpConversation, upsertMessageInList } from '../realtime/cache-writes';
 import type { Session } from '../auth/session';
@@ -72,7 +72,11 @@ function setup(initial: MessageFieldsFragment[]) {
     },
   });
   const session = {} as Session;
-  const outbox = new Outbox(new MemoryStorage(), 'chatter.outbox.me', async () => ({ ok: true }));
+  const outbox = new Outbox(async () => ({ ok: true }), {
+    storage: new MemoryStorage(),
+    storageKey: 'chatter.outbox.me',
+    keepFailed: true,
+  });
   const realtime = new RealtimeSession({
     url: 'ws://unused',
     session,

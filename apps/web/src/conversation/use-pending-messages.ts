@@ -3,7 +3,7 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { MessageFieldsFragment } from '@chatter/client';
 import { useChat } from '../app/services';
-import type { PendingMessage } from '../outbox/outbox';
+import type { PendingMessage } from '@chatter/sdk';
 
 export function undelivered(
   pending: readonly PendingMessage[],

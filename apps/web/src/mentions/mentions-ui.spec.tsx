@@ -6,7 +6,7 @@ import { ApolloClient, ApolloLink, ApolloProvider, Observable } from '@apollo/cl
 import { ConversationDocument, ConversationMembersDocument } from '@chatter/client';
 import { createCache } from '../apollo/apollo-client';
 import { ChatServicesContext, type ChatServices } from '../app/services';
-import { Outbox } from '../outbox/outbox';
+import { Outbox } from '@chatter/sdk';
 import { RealtimeSession } from '../realtime/realtime-session';
 import type { Session } from '../auth/session';
 import { MemoryStorage, conversation, message, user } from '../test/fixtures';
@@ -61,7 +61,11 @@ function setup(children: React.ReactNode) {
     },
   });
   const session = {} as Session;
-  const outbox = new Outbox(new MemoryStorage(), 'chatter.outbox.me', async () => ({ ok: true }));
+  const outbox = new Outbox(async () => ({ ok: true }), {
+    storage: new MemoryStorage(),
+    storageKey: 'chatter.outbox.me',
+    keepFailed: true,
+  });
   const enqueued = vi.spyOn(outbox, 'enqueue');
   const realtime = new RealtimeSession({
     url: 'ws://unused',

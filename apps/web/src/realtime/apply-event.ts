@@ -1,9 +1,11 @@
-// Applies one chatEvents payload to the client state. Plain function over explicit inputs so
-// it can be unit-tested against a real InMemoryCache without any socket.
+// Applies one chatEvents payload to the client state, as @chatter/sdk hands it over: in seq order
+// per conversation, each once, holes already filled (the SDK's follow() does the ordering and the
+// repairs). Plain functions over explicit inputs so they can be unit-tested against a real
+// InMemoryCache without any socket.
 import type { ApolloCache } from '@apollo/client';
 import type { DocumentNode } from 'graphql';
 import type { ChatEventsSubscription } from '@chatter/client';
-import type { SeqTracker } from './seq-tracker';
+import type { ResyncInfo } from '@chatter/sdk';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
 import {
@@ -11,7 +13,9 @@ import {
   bumpConversation,
   conversationCacheId,
   dropMemberList,
+  dropMessageList,
   markReadInDirect,
+  removeConversation,
   setReadPointer,
   upsertMessageInList,
   writeAttachment,
@@ -25,38 +29,19 @@ export type ChatEvent = ChatEventsSubscription['chatEvents'];
 export interface ApplyContext {
   cache: ApolloCache<unknown>;
   myUserId: string;
-  tracker: SeqTracker;
   typing: TypingStore;
   receipts: ReceiptStore;
   /** The conversation on screen and visible: its new messages are read, not unread. */
   viewingConversationId: () => string | null;
-  /** Missed seqs (afterSeq, beforeSeq) exclusive: fetch `messages(after)` to fill them. */
-  fillGap: (conversationId: string, afterSeq: number, beforeSeq: number) => void;
   /** A conversation we do not hold yet (a new DM, added to a group): fetch it. */
   fetchConversation: (conversationId: string) => void;
-  /** Replay impossible: refetch the conversation and its history. */
-  resync: (conversationId: string) => void;
   /** A message from someone else reached this client. */
   delivered?: (conversationId: string, seq: number) => void;
   /** A call signal for this device (calls/ handles it). */
   callSignal?: (signal: Extract<ChatEvent, { __typename: 'CallSignal' }>) => void;
 }
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'gap' | 'ignored';
-
-/** Handles the seq bookkeeping shared by ordered events. */
-function order(ctx: ApplyContext, conversationId: string, seq: number): ApplyOutcome {
-  const verdict = ctx.tracker.observe(conversationId, seq);
-  switch (verdict.kind) {
-    case 'duplicate':
-      return 'duplicate';
-    case 'gap':
-      ctx.fillGap(conversationId, verdict.afterSeq, verdict.beforeSeq);
-      return 'gap';
-    case 'apply':
-      return 'applied';
-  }
-}
+export type ApplyOutcome = 'applied' | 'ignored';
 
 export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcome {
   const { cache } = ctx;
@@ -66,8 +51,6 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       return 'applied';
     case 'MessageAdded': {
       const m = event.message;
-      const outcome = order(ctx, m.conversationId, event.seq);
-      if (outcome === 'duplicate') return outcome;
       const mine = m.sender.id === ctx.myUserId;
       upsertMessageInList(cache, m);
       const known = bumpConversation(cache, m, {
@@ -77,20 +60,13 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       if (!known) ctx.fetchConversation(m.conversationId);
       ctx.typing.clearUser(m.conversationId, m.sender.id);
       if (!mine) ctx.delivered?.(m.conversationId, m.seq);
-      return outcome;
+      return 'applied';
     }
-    case 'MessageUpdated': {
-      const outcome = order(ctx, event.message.conversationId, event.seq);
-      if (outcome === 'duplicate') return outcome;
+    case 'MessageUpdated':
       writeMessage(cache, event.message);
-      return outcome;
-    }
+      return 'applied';
     case 'ConversationChanged': {
       const c = event.conversation;
-      if (event.logSeq != null) {
-        const outcome = order(ctx, c.id, event.logSeq);
-        if (outcome === 'duplicate') return outcome;
-      }
       writeConversation(cache, c);
       addConversationToList(cache, c);
       return 'applied';
@@ -98,18 +74,16 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     case 'MembershipChanged': {
       const c = event.conversation;
       const me = event.userId === ctx.myUserId;
-      const outcome = order(ctx, c.id, event.seq);
-      if (outcome === 'duplicate') return outcome;
       if (me && (event.change === 'REMOVED' || event.change === 'LEFT')) {
         // The chat stays, read-only, with what it holds (docs/history-visibility.md): the event's
-        // conversation says so (viewerIsMember false, viewerExit); the stream keeps its cursor.
+        // conversation says so (viewerIsMember false, viewerExit).
         writeConversation(cache, c);
-        return outcome;
+        return 'applied';
       }
       addConversationToList(cache, c);
       // The member list changed: let an open details panel fetch it again.
       dropMemberList(cache, c.id);
-      return outcome;
+      return 'applied';
     }
     case 'ReadReceipt': {
       if (event.userId === ctx.myUserId) {
@@ -137,12 +111,26 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       // Also a profile change (the server sends PresenceChanged for both).
       return writeProfile(cache, event.user) ? 'applied' : 'ignored';
     case 'ResyncRequired':
-      ctx.resync(event.conversationId);
-      return 'applied';
+      // The SDK handles it and calls applyResync with the refetched conversation.
+      return 'ignored';
     case 'AttachmentUpdated':
       writeAttachment(cache, event.attachment);
       return 'applied';
   }
+}
+
+/**
+ * The stream could not resume a conversation (the SDK refetched it and goes on from its current
+ * lastSeq): its cached history may have holes, so it is dropped and fetched again when opened; a
+ * conversation the user can no longer read leaves the list.
+ */
+export function applyResync(cache: ApolloCache<unknown>, info: ResyncInfo): void {
+  if (!info.conversation) {
+    removeConversation(cache, info.conversationId);
+    return;
+  }
+  addConversationToList(cache, info.conversation);
+  dropMessageList(cache, info.conversationId);
 }
 
 // `fragment ConversationKindOnly on Conversation { kind }`, written as its AST: parsing it at run

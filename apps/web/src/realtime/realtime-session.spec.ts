@@ -1,65 +1,64 @@
-// The orchestration around the pure apply step: hole filling from the store and resync, over a
-// real ApolloClient whose link plays the server (no socket is opened: start() is not called).
+// The app's side of the stream: the SDK's follow() (ordering, gap fill, resync: libs/sdk specs)
+// hands events to the Apollo cache. A fake socket plays the server's stream and a fake fetch its
+// HTTP answers; no network.
 import { describe, expect, it, vi } from 'vitest';
-import { ApolloClient, ApolloLink, Observable } from '@apollo/client';
+import type { Client, Sink } from 'graphql-ws';
+import { ApolloClient, ApolloLink } from '@apollo/client';
 import {
   ConversationsDocument,
   MessagesDocument,
   type MessageFieldsFragment,
 } from '@chatter/client';
+import type { FetchLike } from '@chatter/sdk';
 import { createCache } from '../apollo/apollo-client';
 import { RealtimeSession } from './realtime-session';
 import type { Session } from '../auth/session';
 import { conversation, message } from '../test/fixtures';
 
-function serverLink(
-  store: MessageFieldsFragment[],
-  calls: { op: string; vars: Record<string, unknown> }[],
-  lastSeq: () => number,
-) {
-  return new ApolloLink(
-    (operation) =>
-      new Observable((observer) => {
-        const vars = operation.variables as Record<string, number | string | undefined>;
-        calls.push({ op: operation.operationName, vars });
-        let data: unknown;
-        if (operation.operationName === 'Messages') {
-          const after = Number(vars['after'] ?? 0);
-          const first = Number(vars['first'] ?? 50);
-          const page = store.filter((m) => m.seq > after).slice(0, first);
-          data = {
-            messages: {
-              __typename: 'MessageConnection',
-              edges: page.map((m) => ({
-                __typename: 'MessageEdge',
-                cursor: String(m.seq),
-                node: m,
-              })),
-              pageInfo: {
-                __typename: 'PageInfo',
-                hasNextPage: store.some((m) => m.seq > (page[page.length - 1]?.seq ?? after)),
-                hasPreviousPage: true,
-              },
-            },
-          };
-        } else if (operation.operationName === 'Conversation') {
-          data = { conversation: conversation(String(vars['id']), lastSeq()) };
-        } else if (operation.operationName === 'MarkDelivered') {
-          data = { markDelivered: true };
-        }
-        observer.next({ data: data as Record<string, unknown> });
-        observer.complete();
-      }),
-  );
+function fakeSocket() {
+  const subscriptions: { variables: unknown; sink: Sink }[] = [];
+  const client = {
+    subscribe(payload: { variables?: unknown }, sink: Sink) {
+      subscriptions.push({ variables: JSON.parse(JSON.stringify(payload.variables)), sink });
+      return () => undefined;
+    },
+    on: () => () => undefined,
+    dispose: async () => undefined,
+    terminate: () => undefined,
+  } as unknown as Client;
+  return { client, subscriptions };
+}
+
+/** The server's HTTP answers to the SDK: history pages and one conversation. */
+function fakeFetch(store: MessageFieldsFragment[], calls: string[], lastSeq: number): FetchLike {
+  return async (_url, init) => {
+    const { query, variables } = JSON.parse(init.body) as {
+      query: string;
+      variables: Record<string, number>;
+    };
+    const op = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? '?';
+    calls.push(`${op} ${JSON.stringify(variables)}`);
+    let data: unknown = null;
+    if (op === 'Messages') {
+      const page = store.filter((m) => m.seq > variables['after']!).slice(0, variables['first']);
+      data = {
+        messages: {
+          __typename: 'MessageConnection',
+          edges: page.map((m) => ({ __typename: 'MessageEdge', cursor: String(m.seq), node: m })),
+          pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: true },
+        },
+      };
+    } else if (op === 'Conversation') {
+      data = { conversation: conversation('c1', lastSeq) };
+    }
+    return { status: 200, json: async () => ({ data }) };
+  };
 }
 
 async function setup() {
   const store = [1, 2, 3, 4, 5, 6, 7].map((s) => message('c1', s, s % 2 ? 'bob' : 'me'));
-  const calls: { op: string; vars: Record<string, unknown> }[] = [];
-  const client = new ApolloClient({
-    cache: createCache(),
-    link: serverLink(store, calls, () => 7),
-  });
+  const calls: string[] = [];
+  const client = new ApolloClient({ cache: createCache(), link: ApolloLink.empty() });
   client.cache.writeQuery({
     query: ConversationsDocument,
     data: {
@@ -88,48 +87,60 @@ async function setup() {
     invalidate: vi.fn(),
     currentAccessToken: 't',
   } as unknown as Session;
+  const socket = fakeSocket();
   const realtime = new RealtimeSession({
     url: 'ws://unused',
+    httpUrl: 'http://unused',
     session,
     client,
     myUserId: 'me',
     viewingConversationId: () => 'c1',
+    fetch: fakeFetch(store, calls, 7),
+    socket: socket.client,
   });
-  realtime.seed([{ id: 'c1', lastSeq: 2 }]);
+  realtime.start([{ id: 'c1', lastSeq: 2 }]);
+  await vi.waitFor(() => expect(socket.subscriptions).toHaveLength(1));
+  const push = (event: unknown) =>
+    socket.subscriptions.at(-1)!.sink.next({ data: { chatEvents: event } } as never);
   const seqs = () =>
     client.cache
       .readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })
       ?.messages.edges.map((e) => e.node.seq);
-  await realtime.load();
-  return { store, calls, client, realtime, seqs };
+  return { store, calls, client, realtime, socket, push, seqs };
 }
 
 describe('RealtimeSession', () => {
-  it('fills a hole from the store with messages(after) and shows every message once, in order', async () => {
-    const { store, calls, realtime, seqs } = await setup();
-    realtime.apply({ __typename: 'MessageAdded', seq: 6, message: store[5] });
+  it('resumes from the fetched lastSeq, fills a hole through the SDK and shows every message once, in order', async () => {
+    const { store, calls, realtime, socket, push, seqs } = await setup();
+    expect(socket.subscriptions[0]!.variables).toEqual({
+      since: [{ conversationId: 'c1', afterSeq: 2 }],
+    });
+    push({ __typename: 'MessageAdded', seq: 6, message: store[5] });
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2, 3, 4, 5, 6]));
-    expect(calls.filter((c) => c.op === 'Messages')).toEqual([
-      { op: 'Messages', vars: { conversationId: 'c1', after: 2, first: 3 } },
-    ]);
+    expect(calls).toEqual(['Messages {"conversationId":"c1","after":2,"first":3}']);
     // The late live copy of a filled message changes nothing.
-    realtime.apply({ __typename: 'MessageAdded', seq: 4, message: store[3] });
-    realtime.apply({ __typename: 'MessageAdded', seq: 7, message: store[6] });
-    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(realtime.tracker.cursors()).toEqual([{ conversationId: 'c1', afterSeq: 7 }]);
+    push({ __typename: 'MessageAdded', seq: 4, message: store[3] });
+    push({ __typename: 'MessageAdded', seq: 7, message: store[6] });
+    await vi.waitFor(() => expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    realtime.stop();
   });
 
   it('on ResyncRequired refetches the conversation, drops the stale history and resumes from the new lastSeq', async () => {
-    const { calls, realtime, client } = await setup();
-    realtime.apply({
-      __typename: 'ResyncRequired',
-      conversationId: 'c1',
-      reason: 'too far behind',
+    const { calls, realtime, client, push, socket } = await setup();
+    push({ __typename: 'ResyncRequired', conversationId: 'c1', reason: 'TOO_FAR_BEHIND' });
+    await vi.waitFor(() =>
+      expect(
+        client.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } }),
+      ).toBeNull(),
+    );
+    expect(calls).toEqual(['Conversation {"id":"c1"}']);
+    // A restarted stream resumes from the cursor the SDK moved to the refetched lastSeq.
+    realtime.stop();
+    realtime.start([]);
+    await vi.waitFor(() => expect(socket.subscriptions).toHaveLength(2));
+    expect(socket.subscriptions[1]!.variables).toEqual({
+      since: [{ conversationId: 'c1', afterSeq: 7 }],
     });
-    await vi.waitFor(() => expect(realtime.tracker.get('c1')).toBe(7));
-    expect(calls.map((c) => c.op)).toEqual(['Conversation']);
-    expect(
-      client.cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } }),
-    ).toBeNull();
+    realtime.stop();
   });
 });

@@ -1,7 +1,6 @@
-// What the realtime session loads once it starts streaming (a lazily loaded chunk): the socket
-// client, the event handling and the repairs. Named re-exports, so the chunk holds only what they need
-// (a dynamic import of 'graphql-ws' itself would keep its server half too).
-export { createClient } from 'graphql-ws';
-export { applyChatEvent } from './apply-event';
-export { fetchConversation, fillGap, resync } from './stream-repair';
-export { chatEventsPayload, executeOverSocket } from './socket-operations';
+// What the realtime session loads once it starts streaming (a lazily loaded chunk): the SDK's
+// client (socket, cursors, gap fill, resync, sends over the socket) and the event handling.
+// Named re-exports, so the chunk holds only what they need.
+export { ChatterClient, MemoryCursorStorage } from '@chatter/sdk';
+export { applyChatEvent, applyResync } from './apply-event';
+export { fetchConversation } from './fetch-conversation';

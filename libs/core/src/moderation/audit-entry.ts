@@ -9,7 +9,12 @@ export type AuditAction =
   | 'MESSAGES_REMOVED'
   | 'MESSAGE_DELETED'
   | 'MEMBER_ROLE_CHANGED'
-  | 'MEMBER_REMOVED';
+  | 'MEMBER_REMOVED'
+  | 'BOT_CREATED'
+  | 'BOT_REVOKED'
+  | 'WEBHOOK_CREATED'
+  | 'INCOMING_WEBHOOK_CREATED'
+  | 'INCOMING_WEBHOOK_REVOKED';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'TENANT_ROLE_CHANGED',
@@ -20,6 +25,11 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'MESSAGE_DELETED',
   'MEMBER_ROLE_CHANGED',
   'MEMBER_REMOVED',
+  'BOT_CREATED',
+  'BOT_REVOKED',
+  'WEBHOOK_CREATED',
+  'INCOMING_WEBHOOK_CREATED',
+  'INCOMING_WEBHOOK_REVOKED',
 ];
 
 /** Small facts about an action (a role, a count, an end time): flat, JSON-safe values only. */

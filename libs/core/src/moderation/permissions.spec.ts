@@ -15,6 +15,7 @@ describe('named permissions', () => {
       'users.moderate',
       'audit.read',
       'reports.review',
+      'bots.manage',
     ]);
     expect(tenantRoleCan('ADMIN', 'channels.moderate')).toBe(true);
     expect(tenantRoleCan('ADMIN', 'tenant.admins.manage')).toBe(false);

@@ -19,7 +19,9 @@ export type TenantPermission =
   /** Read the tenant's audit log. */
   | 'audit.read'
   /** See and act on every open report of the tenant. */
-  | 'reports.review';
+  | 'reports.review'
+  /** Create, list and revoke the tenant's bot accounts and their tokens. */
+  | 'bots.manage';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   OWNER: [
@@ -30,6 +32,7 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'users.moderate',
     'audit.read',
     'reports.review',
+    'bots.manage',
   ],
   ADMIN: [
     'tenant.roles.read',
@@ -37,6 +40,7 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'users.moderate',
     'audit.read',
     'reports.review',
+    'bots.manage',
   ],
 };
 

@@ -1,8 +1,15 @@
+import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
-import { DomainError, invalid } from '../../shared/domain-error';
+import { DomainError, forbidden, invalid } from '../../shared/domain-error';
 import { isWellFormedId, newId } from '../../shared/ids';
 import { checkText } from '../../shared/text';
+import { CoreSettings } from '../../shared/settings';
 import { UseCase } from '../../shared/use-case';
+import { RateLimiter } from '../../limits/rate-limiter.port';
+import { enforceWriteLimit } from '../../limits/write-limit';
+import { AuditTrail } from '../../moderation/audit-trail';
+import { tenantRoleCan } from '../../moderation/permissions';
+import { TenantRoleRepository } from '../../moderation/tenant-role.repository';
 import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
 import { TenantRepository } from '../../tenancy/tenant.repository';
 import { TenantSecretRotations } from '../../tenancy/tenant-secret-rotations';
@@ -13,15 +20,21 @@ import { Bot } from './bot';
 import { BotRepository } from './bot.repository';
 import { newBotToken } from './bot-token';
 
+/** At most this many live (unrevoked) bots in one tenant. */
+export const MAX_BOTS_PER_TENANT = 200;
+
 /** At most this many conversations in one token's grant. */
 export const MAX_BOT_CONVERSATIONS = 100;
 
-export interface CreateBotInput {
-  tenantId: string;
+export interface NewBot {
   name: string;
   scopes: readonly string[];
   /** Null or absent: every conversation the bot is (or will be) a member of. */
   conversationIds?: readonly string[] | null;
+}
+
+export interface CreateBotInput extends NewBot {
+  tenantId: string;
 }
 
 export interface CreatedBot {
@@ -30,7 +43,11 @@ export interface CreatedBot {
   token: string;
 }
 
-/** Operators' bot administration: create (token shown once), list, revoke. */
+/**
+ * Bot administration: create (token shown once), list, revoke. Operators manage any tenant's
+ * bots; a tenant's owners and admins (`bots.manage`) manage their own tenant's, and nothing of
+ * another tenant. Every creation and revocation is in the tenant's audit log.
+ */
 @UseCase()
 export class ManageBots {
   constructor(
@@ -39,14 +56,63 @@ export class ManageBots {
     private readonly tenants: TenantRepository,
     private readonly auth: Authenticate,
     private readonly announcements: TenantSecretRotations,
+    private readonly roles: TenantRoleRepository,
+    private readonly audit: AuditTrail,
+    private readonly limiter: RateLimiter,
+    private readonly settings: CoreSettings,
     private readonly clock: Clock,
   ) {}
 
+  /** Operators only (the caller checked the operator credential): a bot in any tenant. */
   async create(input: CreateBotInput): Promise<CreatedBot> {
-    const tenant = await this.tenant(input.tenantId);
+    return this.createIn(await this.tenant(input.tenantId), input, null);
+  }
+
+  /** Operators only: a tenant's bots. */
+  async list(tenantId: string): Promise<Bot[]> {
+    return this.bots.list(await this.tenant(tenantId));
+  }
+
+  /** Operators only: revokes a bot of any tenant (see revokeIn). */
+  async revoke(tenantId: string, botId: string): Promise<Bot> {
+    return this.revokeIn(await this.tenant(tenantId), botId, null);
+  }
+
+  /** A tenant owner or admin creates a bot in their own tenant. */
+  async createFor(actor: Actor, input: NewBot): Promise<CreatedBot> {
+    await this.requireManager(actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
+    return this.createIn(actor.tenantId, input, actor.userId);
+  }
+
+  /** A tenant owner or admin: the bots of their own tenant. */
+  async listFor(actor: Actor): Promise<Bot[]> {
+    await this.requireManager(actor);
+    return this.bots.list(actor.tenantId);
+  }
+
+  /** A tenant owner or admin revokes a bot of their own tenant (another tenant's: NOT_FOUND). */
+  async revokeFor(actor: Actor, botId: string): Promise<Bot> {
+    await this.requireManager(actor);
+    await enforceWriteLimit(this.limiter, this.settings, actor);
+    return this.revokeIn(actor.tenantId, botId, actor.userId);
+  }
+
+  private async requireManager(actor: Actor): Promise<void> {
+    // A bot's token never manages bots, whatever role its account might have been given.
+    if (actor.grant) throw forbidden('bots cannot manage bots');
+    const mine = await this.roles.find(actor.tenantId, actor.userId);
+    if (!tenantRoleCan(mine?.role ?? null, 'bots.manage'))
+      throw forbidden('only tenant owners and admins can manage bots');
+  }
+
+  private async createIn(tenant: string, input: NewBot, actorId: string | null) {
     const name = checkText('name', input.name, { min: 1, max: 64 });
     const scopes = checkScopes(input.scopes);
     const conversationIds = checkConversationIds(input.conversationIds ?? null);
+    const live = (await this.bots.list(tenant)).filter((b) => !b.revokedAt).length;
+    if (live >= MAX_BOTS_PER_TENANT)
+      throw invalid('name', `a tenant has at most ${MAX_BOTS_PER_TENANT} live bots`);
     const now = this.clock.now();
     const id = newId();
     await this.users.create({
@@ -75,24 +141,37 @@ export class ManageBots {
       createdAt: now,
       revokedAt: null,
     });
+    await this.audit.record({
+      tenantId: tenant,
+      actorId,
+      action: 'BOT_CREATED',
+      targetUserId: id,
+      details: {
+        name,
+        scopes: scopes.join(','),
+        conversations: conversationIds ? conversationIds.length : 'all',
+      },
+    });
     return { bot, token };
-  }
-
-  async list(tenantId: string): Promise<Bot[]> {
-    return this.bots.list(await this.tenant(tenantId));
   }
 
   /**
    * Revokes the bot's token: refused from now on by every instance (each forgets what it had
    * verified for the tenant), and sockets it opened are closed with 4403.
    */
-  async revoke(tenantId: string, botId: string): Promise<Bot> {
-    const tenant = await this.tenant(tenantId);
+  private async revokeIn(tenant: string, botId: string, actorId: string | null): Promise<Bot> {
     if (!isWellFormedId(botId)) throw new DomainError('NOT_FOUND', 'bot not found');
     const bot = await this.bots.revoke(tenant, botId, this.clock.now());
     if (!bot) throw new DomainError('NOT_FOUND', 'bot not found');
     this.auth.forgetTenant(tenant);
     await this.announcements.announceBotRevoked(tenant);
+    await this.audit.record({
+      tenantId: tenant,
+      actorId,
+      action: 'BOT_REVOKED',
+      targetUserId: bot.id,
+      details: { name: bot.name },
+    });
     return bot;
   }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Actor } from '../../shared/actor';
 import { requireBotScope } from '../../shared/bot-grant';
 import { Clock } from '../../shared/clock';
+import { AuditTrail } from '../../moderation/audit-trail';
 import { DomainError, invalid, notFound } from '../../shared/domain-error';
 import { isWellFormedId, newId } from '../../shared/ids';
 import { UseCase } from '../../shared/use-case';
@@ -32,6 +33,7 @@ export class IncomingWebhooks {
     private readonly messages: SendMessages,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Returns the hook and its secret (shown once); the URL is `/hooks/incoming/<id>/<secret>`. */
@@ -52,6 +54,14 @@ export class IncomingWebhooks {
       createdAt: this.clock.now(),
       revokedAt: null,
     });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      targetUserId: actor.userId,
+      action: 'INCOMING_WEBHOOK_CREATED',
+      conversationId,
+      details: { webhookId: hook.id },
+    });
     return { hook, secret };
   }
 
@@ -66,6 +76,14 @@ export class IncomingWebhooks {
       ? await this.hooks.revoke(actor.tenantId, actor.userId, id, this.clock.now())
       : null;
     if (!hook) throw notFound('webhook');
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      targetUserId: actor.userId,
+      action: 'INCOMING_WEBHOOK_REVOKED',
+      conversationId: hook.conversationId,
+      details: { webhookId: hook.id },
+    });
     return hook;
   }
 

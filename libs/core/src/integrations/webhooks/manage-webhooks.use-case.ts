@@ -5,6 +5,7 @@ import { isWellFormedId, newId } from '../../shared/ids';
 import { pageSize } from '../../shared/page';
 import { UseCase } from '../../shared/use-case';
 import { ConversationAccess } from '../../messaging/conversation-access';
+import { AuditTrail } from '../../moderation/audit-trail';
 import { WEBHOOK_EVENT_TYPES, Webhook, WebhookDelivery, WebhookEventType } from './webhook';
 import { WebhookRepository } from './webhook.repository';
 import { newWebhookSecret } from './webhook-signature';
@@ -26,6 +27,7 @@ export class ManageWebhooks {
     private readonly webhooks: WebhookRepository,
     private readonly access: ConversationAccess,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(actor: Actor, input: CreateWebhookInput): Promise<Webhook> {
@@ -40,7 +42,7 @@ export class ManageWebhooks {
     for (const id of conversationIds) await this.access.member(actor, id);
     if ((await this.webhooks.listByBot(actor.tenantId, botId)).length >= MAX_WEBHOOKS_PER_BOT)
       throw invalid('url', `a bot has at most ${MAX_WEBHOOKS_PER_BOT} webhooks`);
-    return this.webhooks.create({
+    const webhook = await this.webhooks.create({
       id: newId(),
       tenantId: actor.tenantId,
       botId,
@@ -50,6 +52,19 @@ export class ManageWebhooks {
       events,
       createdAt: this.clock.now(),
     });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      targetUserId: actor.userId,
+      action: 'WEBHOOK_CREATED',
+      details: {
+        webhookId: webhook.id,
+        host: new URL(url).host,
+        conversations: conversationIds.length,
+        events: events.join(','),
+      },
+    });
+    return webhook;
   }
 
   list(actor: Actor): Promise<Webhook[]> {

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Outbox, type PendingMessage, type SendOutcome } from './outbox';
-import { MemoryStorage } from '../test/fixtures';
+import { Outbox, type PendingMessage, type Sender, type SendOutcome } from './outbox';
 
 const KEY = 'chatter.outbox.me';
 
@@ -23,11 +22,29 @@ function fakeServer() {
   };
 }
 
-describe('Outbox', () => {
+/** A Web Storage stand-in. */
+class MemoryStorage {
+  private readonly map = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.map.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/** A persisted queue as a browser app keeps it; retries wait long enough not to run in a test. */
+const persisted = (storage: MemoryStorage, send: Sender) =>
+  new Outbox(send, { storage, storageKey: KEY, keepFailed: true, baseMs: 60_000 });
+
+describe('Outbox (persisted, as the web app uses it)', () => {
   it('sends in order and empties the stored queue', async () => {
     const storage = new MemoryStorage();
     const server = fakeServer();
-    const box = new Outbox(storage, KEY, server.send);
+    const box = persisted(storage, server.send);
     box.enqueue({ conversationId: 'c1', body: 'one' });
     box.enqueue({ conversationId: 'c1', body: 'two' });
     await box.flush();
@@ -40,7 +57,7 @@ describe('Outbox', () => {
     const storage = new MemoryStorage();
     const server = fakeServer();
     server.setOnline(false);
-    const first = new Outbox(storage, KEY, server.send);
+    const first = persisted(storage, server.send);
     const a = first.enqueue({ conversationId: 'c1', body: 'written offline', replyToId: 'm1' });
     first.enqueue({ conversationId: 'c2', body: 'second' });
     await first.flush();
@@ -49,7 +66,7 @@ describe('Outbox', () => {
     expect(first.list()[0].attempts).toBeGreaterThanOrEqual(1);
 
     // Page reload: a new Outbox over the same storage.
-    const second = new Outbox(storage, KEY, server.send);
+    const second = persisted(storage, server.send);
     expect(second.list().map((m) => m.clientMessageId)).toContain(a.clientMessageId);
     expect(second.list('c1')[0]).toMatchObject({ body: 'written offline', replyToId: 'm1' });
     server.setOnline(true);
@@ -74,7 +91,7 @@ describe('Outbox', () => {
     storage.setItem(KEY, JSON.stringify([item]));
     const server = fakeServer();
     server.stored.set('fixed-id', item); // The first attempt did reach the server.
-    const box = new Outbox(storage, KEY, server.send);
+    const box = persisted(storage, server.send);
     expect(box.list()[0].status).toBe('pending');
     await box.flush();
     expect(server.send).toHaveBeenCalledWith(
@@ -88,7 +105,7 @@ describe('Outbox', () => {
     const storage = new MemoryStorage();
     const server = fakeServer();
     server.refuseBody('bad');
-    const box = new Outbox(storage, KEY, server.send);
+    const box = persisted(storage, server.send);
     const bad = box.enqueue({ conversationId: 'c1', body: 'bad' });
     box.enqueue({ conversationId: 'c1', body: 'good' });
     await box.flush();
@@ -112,7 +129,7 @@ describe('Outbox', () => {
     const storage = new MemoryStorage();
     let release!: () => void;
     const send = vi.fn(() => new Promise<SendOutcome>((r) => (release = () => r({ ok: true }))));
-    const box = new Outbox(storage, KEY, send);
+    const box = persisted(storage, send);
     box.enqueue({ conversationId: 'c1', body: 'x' });
     const p1 = box.flush();
     const p2 = box.flush();
@@ -123,7 +140,7 @@ describe('Outbox', () => {
   });
 
   it('notifies subscribers and can be discarded', () => {
-    const box = new Outbox(new MemoryStorage(), KEY, async () => ({
+    const box = persisted(new MemoryStorage(), async () => ({
       ok: false,
       retryable: true,
       error: 'offline',
@@ -135,4 +152,12 @@ describe('Outbox', () => {
     expect(listener).toHaveBeenCalled();
     expect(box.list()).toEqual([]);
   });
+});
+
+it('drops malformed stored entries instead of failing to load', () => {
+  const storage = new MemoryStorage();
+  storage.setItem(KEY, JSON.stringify([{ body: 1 }, null, 'x']));
+  expect(persisted(storage, async () => ({ ok: true })).list()).toEqual([]);
+  storage.setItem(KEY, '{not json');
+  expect(persisted(storage, async () => ({ ok: true })).list()).toEqual([]);
 });
