@@ -50,6 +50,7 @@ export * from './messaging/conversations/conversation-notices';
 export * from './messaging/messages/messages.use-cases';
 export * from './messaging/messages/message-queries';
 export * from './messaging/messages/message-view';
+export * from './messaging/scheduled';
 export * from './shared/emoji';
 export * from './events/realtime-event';
 export * from './events/realtime-publisher';

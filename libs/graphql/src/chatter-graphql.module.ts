@@ -17,6 +17,7 @@ import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
+import { ScheduledMessageResolver } from './resolvers/scheduled-message.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
@@ -75,6 +76,7 @@ export const GRAPHQL_RESOLVERS = [
   AuditLogResolver,
   ReportResolver,
   ReportGroupResolver,
+  ScheduledMessageResolver,
   WebhookResolver,
 ];
 

@@ -7,6 +7,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -39,6 +40,7 @@ import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -59,6 +61,7 @@ export interface MongoStore {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  scheduledMessages: ScheduledMessageRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
@@ -107,6 +110,7 @@ export async function createMongoStore(
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),
+      scheduledMessages: new MongoScheduledMessageRepository(m.scheduledMessages),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),

@@ -7,6 +7,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BlockRepository,
   BotRepository,
   WebhookRepository,
@@ -45,6 +46,7 @@ import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -64,6 +66,7 @@ const PORTS = [
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -84,6 +87,7 @@ const REPOSITORIES: Provider[] = [
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
   { provide: ReportRepository, useClass: MongoReportRepository },
+  { provide: ScheduledMessageRepository, useClass: MongoScheduledMessageRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },

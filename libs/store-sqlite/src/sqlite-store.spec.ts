@@ -34,6 +34,7 @@ storeContracts('sqlite', async () => {
     sanctions: store.sanctions,
     auditLog: store.auditLog,
     reports: store.reports,
+    scheduledMessages: store.scheduledMessages,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
@@ -136,7 +137,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 26,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -183,6 +184,7 @@ describe('SqliteStore on a file', () => {
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
+        { version: 26, name: 'scheduled-messages' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -18,6 +18,7 @@ import {
   CoreSettings,
   CreateConversations,
   DeliverNotifications,
+  ScheduleMessages,
   ManageNotifications,
   MessageNotifier,
   NotifyMembers,
@@ -70,6 +71,7 @@ import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transpor
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
+import { MessageScheduler } from './message-scheduler';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -134,6 +136,7 @@ const USE_CASES = [
   ManageNotifications,
   NotifyMembers,
   DeliverNotifications,
+  ScheduleMessages,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -178,6 +181,7 @@ const USE_CASES = [
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
           reportReasons: config.moderation.reportReasons,
+          maxScheduledPerUser: config.scheduler.perUser,
         }),
     },
     { provide: Clock, useClass: SystemClock },
@@ -203,6 +207,7 @@ const USE_CASES = [
     AttachmentSweeper,
     CallSweeper,
     NotificationWorker,
+    MessageScheduler,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

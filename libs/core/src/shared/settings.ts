@@ -82,6 +82,11 @@ export class CoreSettings {
   pushGatewayConfigured = false;
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
+  /** Scheduled messages a user may have waiting, and how far ahead one may be scheduled. */
+  maxScheduledPerUser = 100;
+  scheduleHorizonMs = 365 * 86_400_000;
+  /** How long an instance keeps a claimed scheduled message before another may send it. */
+  scheduleLeaseMs = 60_000;
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

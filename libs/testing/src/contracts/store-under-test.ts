@@ -16,6 +16,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -38,6 +39,7 @@ export interface StoreUnderTest {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  scheduledMessages: ScheduledMessageRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;

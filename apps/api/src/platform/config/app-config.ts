@@ -205,5 +205,11 @@ export interface AppConfig {
     /** The reasons a report may give, as short slugs. */
     readonly reportReasons: readonly string[];
   };
+  readonly scheduler: {
+    /** Scheduled messages one user may have waiting. */
+    readonly perUser: number;
+    /** How often due scheduled messages and expired disappearing messages are handled. */
+    readonly intervalMs: number;
+  };
   readonly shutdownGraceMs: number;
 }

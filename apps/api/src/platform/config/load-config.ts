@@ -182,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
+  const scheduledPerUser = read.int('SCHEDULED_MESSAGES_PER_USER', 100, 1, 10_000);
+  const schedulerIntervalMs = read.int('SCHEDULER_INTERVAL_MS', 1000, 100, 60_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -380,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       gatewayUrl: pushGatewayUrl,
     },
     moderation: { reportReasons },
+    scheduler: { perUser: scheduledPerUser, intervalMs: schedulerIntervalMs },
     shutdownGraceMs,
   };
   return deepFreeze(config);
