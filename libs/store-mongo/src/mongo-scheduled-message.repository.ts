@@ -54,7 +54,10 @@ export class MongoScheduledMessageRepository extends ScheduledMessageRepository 
   }
 
   override async findById(tenantId: string, id: string): Promise<ScheduledMessage | null> {
-    const r = await this.scheduled.findOne({ _id: id, tenantId }).lean<ScheduledMessageRecord>().exec();
+    const r = await this.scheduled
+      .findOne({ _id: id, tenantId })
+      .lean<ScheduledMessageRecord>()
+      .exec();
     return r ? toScheduled(r) : null;
   }
 
@@ -66,7 +69,9 @@ export class MongoScheduledMessageRepository extends ScheduledMessageRepository 
   ): Promise<ScheduledMessage[]> {
     if (!(limit >= 1)) return [];
     const rs = await this.scheduled
-      .find(conversationId === null ? { tenantId, senderId } : { tenantId, senderId, conversationId })
+      .find(
+        conversationId === null ? { tenantId, senderId } : { tenantId, senderId, conversationId },
+      )
       .sort({ sendAt: 1, _id: 1 })
       .limit(Math.trunc(limit))
       .lean<ScheduledMessageRecord[]>()
@@ -137,7 +142,12 @@ export class MongoScheduledMessageRepository extends ScheduledMessageRepository 
     await this.scheduled.deleteOne({ _id: id, tenantId }, WRITE).exec();
   }
 
-  override async markFailed(tenantId: string, id: string, failure: string, at: Date): Promise<void> {
+  override async markFailed(
+    tenantId: string,
+    id: string,
+    failure: string,
+    at: Date,
+  ): Promise<void> {
     await this.scheduled
       .updateOne(
         { _id: id, tenantId, state: 'SENDING' },

@@ -1,9 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import {
-  ScheduledMessage,
-  ScheduledMessageRepository,
-  ScheduledMessageState,
-} from '@chatter/core';
+import { ScheduledMessage, ScheduledMessageRepository, ScheduledMessageState } from '@chatter/core';
 import { fromMs, fromMsOrNull } from './time';
 
 interface ScheduledRow {
@@ -51,7 +47,10 @@ export class SqliteScheduledMessageRepository extends ScheduledMessageRepository
   >;
   private readonly cancelOne: Statement<[string, string, string]>;
   private readonly dueRows: Statement<[number, number, number], { tenant_id: string; id: string }>;
-  private readonly claimOne: Statement<[number, number, string, string, number, number], ScheduledRow>;
+  private readonly claimOne: Statement<
+    [number, number, string, string, number, number],
+    ScheduledRow
+  >;
   private readonly deleteOne: Statement<[string, string]>;
   private readonly failOne: Statement<[string, number, string, string]>;
   private readonly releaseOne: Statement<[string, string]>;
@@ -196,7 +195,12 @@ export class SqliteScheduledMessageRepository extends ScheduledMessageRepository
     this.deleteOne.run(tenantId, id);
   }
 
-  override async markFailed(tenantId: string, id: string, failure: string, at: Date): Promise<void> {
+  override async markFailed(
+    tenantId: string,
+    id: string,
+    failure: string,
+    at: Date,
+  ): Promise<void> {
     this.failOne.run(failure, at.getTime(), tenantId, id);
   }
 

@@ -102,7 +102,12 @@ export function scheduledMessageRepositoryContract(makeStore: MakeStore): void {
         s.claimDue(at(95), at(200), 10),
         s.claimDue(at(95), at(200), 10),
       ]);
-      expect(racing.flat().map((m) => m.id).sort()).toEqual([due2.id, later.id].sort());
+      expect(
+        racing
+          .flat()
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual([due2.id, later.id].sort());
       expect(await s.claimDue(at(95), at(200), 0)).toEqual([]);
     });
   });

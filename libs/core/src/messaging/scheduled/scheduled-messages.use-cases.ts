@@ -124,7 +124,13 @@ export class ScheduleMessages {
     if (patch.body === undefined && patch.sendAt === undefined)
       throw invalid('body', 'give a new body or a new sendAt');
     await enforceWriteLimit(this.limiter, this.settings, actor);
-    const updated = await this.scheduled.update(actor.tenantId, existing.id, actor.userId, patch, now);
+    const updated = await this.scheduled.update(
+      actor.tenantId,
+      existing.id,
+      actor.userId,
+      patch,
+      now,
+    );
     if (!updated) throw notWaiting();
     return updated;
   }
