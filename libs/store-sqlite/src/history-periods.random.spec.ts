@@ -75,6 +75,7 @@ beforeEach(() => {
     new ConversationAccess(store.conversations),
     new InMemoryRateLimiter(),
     settings,
+    clock,
   );
   t = aTenantId();
 });

@@ -19,6 +19,7 @@ import {
   CreateConversations,
   DeliverNotifications,
   ScheduleMessages,
+  ExpireMessages,
   ManageNotifications,
   MessageNotifier,
   NotifyMembers,
@@ -137,6 +138,7 @@ const USE_CASES = [
   NotifyMembers,
   DeliverNotifications,
   ScheduleMessages,
+  ExpireMessages,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */

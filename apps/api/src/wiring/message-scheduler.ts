@@ -5,14 +5,15 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { Clock, ScheduleMessages } from '@chatter/core';
+import { Clock, ExpireMessages, ScheduleMessages } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 
 /**
- * Sends due scheduled messages every SCHEDULER_INTERVAL_MS on each instance, starting at boot (so
- * messages that fell due while no instance ran go out at once). Each message is claimed in the
- * store (a SQLite transaction, a MongoDB findOneAndUpdate with a lease), so instances sharing a
- * store never both send one.
+ * Every SCHEDULER_INTERVAL_MS on each instance, starting at boot: sends due scheduled messages
+ * (so messages that fell due while no instance ran go out at once) and deletes expired
+ * disappearing messages. Each scheduled message is claimed in the store (a SQLite transaction, a
+ * MongoDB findOneAndUpdate with a lease), so instances sharing a store never both send one; each
+ * expired message is deleted (and reported) by one instance.
  */
 @Injectable()
 export class MessageScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +24,7 @@ export class MessageScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly scheduled: ScheduleMessages,
+    private readonly expiry: ExpireMessages,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -54,6 +56,13 @@ export class MessageScheduler implements OnApplicationBootstrap, OnApplicationSh
       }
     } catch (err) {
       this.logger.warn({ err }, 'scheduled messages failed to fire; retrying next interval');
+    }
+    try {
+      for (let batch = 0; batch < 10 && !this.stopped; batch++) {
+        if ((await this.expiry.sweep(200)) < 200) break;
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'expired messages failed to go; retrying next interval');
     }
   }
 }

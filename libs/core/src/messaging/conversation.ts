@@ -42,6 +42,11 @@ export interface Conversation {
   mentionAll: MentionAllPolicy;
   /** What the group or channel is about (its topic); null when none. */
   description: string | null;
+  /**
+   * Disappearing messages: messages sent while this is set expire this many seconds after they
+   * were sent (one of DISAPPEARING_TIMERS); null when off.
+   */
+  disappearAfterSeconds: number | null;
   createdBy: UserId | null;
   createdAt: Date;
 }
@@ -53,6 +58,9 @@ export interface Conversation {
  */
 export const channelNameKey = (title: string): string =>
   title.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+
+/** The disappearing-message timers a conversation may have: 1 hour, 1 day, 7 days, 90 days. */
+export const DISAPPEARING_TIMERS: readonly number[] = [3_600, 86_400, 604_800, 7_776_000];
 
 export interface Member {
   tenantId: TenantId;

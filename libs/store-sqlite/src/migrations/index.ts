@@ -15,6 +15,7 @@ import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { scheduledMessagesMigration } from './026-scheduled-messages';
+import { disappearingMessagesMigration } from './027-disappearing-messages';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
   scheduledMessagesMigration,
+  disappearingMessagesMigration,
 ];

@@ -24,6 +24,7 @@ import {
   ConversationKind,
   defaultHistoryVisibility,
   directKey,
+  DISAPPEARING_TIMERS,
   GENERAL_CHANNEL_KEY,
   HistoryVisibility,
   Member,
@@ -160,6 +161,7 @@ export class CreateConversations {
         historyVisibility: defaultHistoryVisibility('CHANNEL'),
         mentionAll: defaultMentionAllPolicy('CHANNEL'),
         description: null,
+        disappearAfterSeconds: null,
         createdBy: null,
         createdAt: now,
       },
@@ -207,6 +209,7 @@ export class CreateConversations {
       historyVisibility,
       mentionAll: defaultMentionAllPolicy(kind),
       description: null,
+      disappearAfterSeconds: null,
       createdBy: actor.userId,
       createdAt: now,
     };
@@ -529,6 +532,7 @@ export class UpdateConversation {
       description?: string | null;
       historyVisibility?: HistoryVisibility | null;
       mentionAll?: MentionAllPolicy | null;
+      disappearAfterSeconds?: number | null;
       muted?: boolean | null;
       pinned?: boolean | null;
       archived?: boolean | null;
@@ -612,6 +616,34 @@ export class UpdateConversation {
           conversation.id,
           input.mentionAll,
           this.clock.now(),
+        );
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.disappearAfterSeconds !== undefined && input.disappearAfterSeconds !== null) {
+      // Direct chats: either member; groups and channels: their admins.
+      if (conversation.kind !== 'DIRECT' && !ADMIN_ROLES.includes(member.role))
+        throw new DomainError(
+          'FORBIDDEN',
+          'only conversation admins can change disappearing messages',
+        );
+      const seconds = input.disappearAfterSeconds;
+      if (seconds !== 0 && !DISAPPEARING_TIMERS.includes(seconds))
+        throw invalid(
+          'disappearAfterSeconds',
+          `disappearAfterSeconds must be 0 (off) or one of ${DISAPPEARING_TIMERS.join(', ')}`,
+        );
+      const next = seconds === 0 ? null : seconds;
+      if (next !== conversation.disappearAfterSeconds) {
+        const changed = await this.conversations.updateDisappearing(
+          actor.tenantId,
+          conversation.id,
+          next,
+          this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;

@@ -113,6 +113,8 @@ export class SendMessages {
       input.attachmentIds,
       input.clientMessageId,
     );
+    const now = this.clock.now();
+    const ttl = conversation.disappearAfterSeconds;
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -122,7 +124,8 @@ export class SendMessages {
       body,
       replyToId,
       mentions,
-      createdAt: this.clock.now(),
+      createdAt: now,
+      expiresAt: ttl ? new Date(now.getTime() + ttl * 1000) : null,
     });
     if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
