@@ -18,6 +18,7 @@ import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { ScheduledMessageResolver } from './resolvers/scheduled-message.resolver';
+import { DisappearingResolver } from './resolvers/disappearing.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
@@ -77,6 +78,7 @@ export const GRAPHQL_RESOLVERS = [
   ReportResolver,
   ReportGroupResolver,
   ScheduledMessageResolver,
+  DisappearingResolver,
   WebhookResolver,
 ];
 

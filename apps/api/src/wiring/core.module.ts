@@ -184,6 +184,7 @@ const USE_CASES = [
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
           reportReasons: config.moderation.reportReasons,
           maxScheduledPerUser: config.scheduler.perUser,
+          disappearingTimers: config.scheduler.disappearingTimers,
         }),
     },
     { provide: Clock, useClass: SystemClock },

@@ -44,7 +44,7 @@ export interface Conversation {
   description: string | null;
   /**
    * Disappearing messages: messages sent while this is set expire this many seconds after they
-   * were sent (one of DISAPPEARING_TIMERS); null when off.
+   * were sent (one of the configured timers, `CoreSettings.disappearingTimers`); null when off.
    */
   disappearAfterSeconds: number | null;
   createdBy: UserId | null;
@@ -58,9 +58,6 @@ export interface Conversation {
  */
 export const channelNameKey = (title: string): string =>
   title.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
-
-/** The disappearing-message timers a conversation may have: 1 hour, 1 day, 7 days, 90 days. */
-export const DISAPPEARING_TIMERS: readonly number[] = [3_600, 86_400, 604_800, 7_776_000];
 
 export interface Member {
   tenantId: TenantId;

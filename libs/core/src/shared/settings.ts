@@ -87,6 +87,8 @@ export class CoreSettings {
   scheduleHorizonMs = 365 * 86_400_000;
   /** How long an instance keeps a claimed scheduled message before another may send it. */
   scheduleLeaseMs = 60_000;
+  /** The disappearing-message timers (seconds) a conversation may choose from. */
+  disappearingTimers: readonly number[] = [3_600, 86_400, 604_800, 7_776_000];
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

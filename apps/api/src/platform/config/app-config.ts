@@ -210,6 +210,8 @@ export interface AppConfig {
     readonly perUser: number;
     /** How often due scheduled messages and expired disappearing messages are handled. */
     readonly intervalMs: number;
+    /** The disappearing-message timers (seconds) conversations may choose from. */
+    readonly disappearingTimers: readonly number[];
   };
   readonly shutdownGraceMs: number;
 }

@@ -440,6 +440,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'How often each instance looks for due scheduled messages and expired disappearing messages (100–60000 ms).',
   },
   {
+    name: 'DISAPPEARING_TIMERS_SECONDS',
+    default: '3600,86400,604800,7776000',
+    description:
+      'The disappearing-message timers conversations may choose from: a comma list of 1–10 durations in seconds (1 s – 1 year); 1 hour, 1 day, 7 days and 90 days by default.',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

@@ -24,7 +24,6 @@ import {
   ConversationKind,
   defaultHistoryVisibility,
   directKey,
-  DISAPPEARING_TIMERS,
   GENERAL_CHANNEL_KEY,
   HistoryVisibility,
   Member,
@@ -631,10 +630,11 @@ export class UpdateConversation {
           'only conversation admins can change disappearing messages',
         );
       const seconds = input.disappearAfterSeconds;
-      if (seconds !== 0 && !DISAPPEARING_TIMERS.includes(seconds))
+      const timers = this.settings.disappearingTimers;
+      if (!Number.isInteger(seconds) || (seconds !== 0 && !timers.includes(seconds)))
         throw invalid(
           'disappearAfterSeconds',
-          `disappearAfterSeconds must be 0 (off) or one of ${DISAPPEARING_TIMERS.join(', ')}`,
+          `disappearAfterSeconds must be 0 (off) or one of ${timers.join(', ')}`,
         );
       const next = seconds === 0 ? null : seconds;
       if (next !== conversation.disappearAfterSeconds) {
