@@ -236,6 +236,8 @@ const MATRIX: Record<string, string> = {
     'BAD_USER_INPUT     ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.actOnReports':
     'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.disappearingTimers':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.scheduledMessages':
     'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.scheduleMessage':
@@ -735,6 +737,7 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($u:ID!){ report(input:{userId:$u, reason:"spam"}){ id } }',
     vars: (f) => ({ u: f.owner.userId }),
   },
+  'Query.disappearingTimers': { query: '{ disappearingTimers }', vars: () => ({}) },
   'Query.scheduledMessages': {
     query: 'query($c:ID!){ scheduledMessages(conversationId:$c){ id } }',
     vars: (f) => ({ c: f.group }),
