@@ -16,6 +16,7 @@ import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { BotBadge } from '../ui/bot-badge';
+import { ExpiryBadge } from '../disappearing/expiry-badge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -168,6 +169,7 @@ export const MessageBubble = memo(function MessageBubble({
             )}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
+              {!deleted && <ExpiryBadge expiresAt={m.expiresAt} />}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
                 <span

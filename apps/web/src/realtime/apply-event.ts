@@ -6,6 +6,7 @@ import type { ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
+import { purgeMessages } from './purge-messages';
 import {
   addConversationToList,
   bumpConversation,
@@ -142,6 +143,8 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     case 'AttachmentUpdated':
       writeAttachment(cache, event.attachment);
       return 'applied';
+    case 'MessagesExpired':
+      return purgeMessages(cache, event.messageIds) > 0 ? 'applied' : 'ignored';
   }
 }
 
