@@ -191,6 +191,7 @@ class Client {
       // Not part of the history a fetch shows.
       case 'READ_RECEIPT':
       case 'DELIVERY_RECEIPT':
+      case 'MESSAGES_EXPIRED':
       case 'ATTACHMENT_UPDATED':
       case 'CALL':
       case 'TYPING':
