@@ -6,13 +6,13 @@ import type { ChatEventsSubscription } from '@chatter/client';
 import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
-import { purgeMessages } from './purge-messages';
 import {
   addConversationToList,
   bumpConversation,
   conversationCacheId,
   dropMemberList,
   markReadInDirect,
+  purgeMessages,
   setReadPointer,
   upsertMessageInList,
   writeAttachment,

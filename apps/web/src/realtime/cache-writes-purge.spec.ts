@@ -1,6 +1,6 @@
 import { InMemoryCache, gql } from '@apollo/client';
 import { describe, expect, it } from 'vitest';
-import { purgeMessages } from './purge-messages';
+import { purgeMessages } from './cache-writes';
 
 const LIST = gql`
   query List {
