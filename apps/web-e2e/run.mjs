@@ -23,6 +23,7 @@ import { callSteps } from './src/calls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
 import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
+import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1821,6 +1822,7 @@ standalone.push(
     screenshots: !args.has('--no-screenshots'),
   }),
 );
+standalone.push(disappearingFlowStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

@@ -17,6 +17,8 @@ import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
+import { ScheduledMessageResolver } from './resolvers/scheduled-message.resolver';
+import { DisappearingResolver } from './resolvers/disappearing.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { LinkPreviewResolver, MessageLinkPreviewResolver } from './resolvers/link-preview.resolver';
 import { CallResolver } from './resolvers/call.resolver';
@@ -81,6 +83,8 @@ export const GRAPHQL_RESOLVERS = [
   AuditLogResolver,
   ReportResolver,
   ReportGroupResolver,
+  ScheduledMessageResolver,
+  DisappearingResolver,
   WebhookResolver,
   OidcResolver,
   TenantBotResolver,

@@ -280,6 +280,8 @@ export class Follower {
         return this.call(h.attachment, event);
       case 'CallSignal':
         return this.call(h.call, event);
+      case 'MessagesExpired':
+        return this.call(h.expired, event);
       case 'ResyncRequired':
         return;
     }

@@ -17,6 +17,7 @@ export type PresenceChangedEvent = StreamEventOf<'PresenceChanged'>;
 export type DeliveryReceiptEvent = StreamEventOf<'DeliveryReceipt'>;
 export type AttachmentUpdatedEvent = StreamEventOf<'AttachmentUpdated'>;
 export type CallSignalEvent = StreamEventOf<'CallSignal'>;
+export type MessagesExpiredEvent = StreamEventOf<'MessagesExpired'>;
 
 /** Why the server could not resume a conversation from the cursor the SDK held. */
 export type ResyncReason =
@@ -60,6 +61,8 @@ export interface FollowHandlers {
   attachment?: Handler<AttachmentUpdatedEvent>;
   /** A call signal for this device (offer, answer, candidates, end). */
   call?: Handler<CallSignalEvent>;
+  /** Disappearing messages were deleted (no tombstone): drop them from what you keep. */
+  expired?: Handler<MessagesExpiredEvent>;
   /**
    * The server could not resume this conversation from the held cursor (see ResyncReason). The
    * SDK then continues from the conversation's current lastSeq; fetch what you need before it
@@ -84,6 +87,7 @@ export function loggedPosition(event: StreamEvent): { conversationId: string; se
         : null;
     case 'ReadReceipt':
     case 'DeliveryReceipt':
+    case 'MessagesExpired':
     case 'AttachmentUpdated':
     case 'CallSignal':
     case 'TypingChanged':

@@ -327,12 +327,22 @@ export class MongoConversationLog {
         ? this.conversations
             .findOne(
               { _id: conversationId, tenantId },
-              { titleSeq: 1, historyVisibilitySeq: 1, mentionAllSeq: 1, descriptionSeq: 1 },
+              {
+                titleSeq: 1,
+                historyVisibilitySeq: 1,
+                mentionAllSeq: 1,
+                descriptionSeq: 1,
+                disappearingSeq: 1,
+              },
             )
             .lean<
               Pick<
                 ConversationRecord,
-                'titleSeq' | 'historyVisibilitySeq' | 'mentionAllSeq' | 'descriptionSeq'
+                | 'titleSeq'
+                | 'historyVisibilitySeq'
+                | 'mentionAllSeq'
+                | 'descriptionSeq'
+                | 'disappearingSeq'
               >
             >()
             .exec()
@@ -357,6 +367,7 @@ export class MongoConversationLog {
               conversation?.historyVisibilitySeq ?? 0,
               conversation?.mentionAllSeq ?? 0,
               conversation?.descriptionSeq ?? 0,
+              conversation?.disappearingSeq ?? 0,
             ) >= d.seq
           );
       }

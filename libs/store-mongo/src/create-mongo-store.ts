@@ -8,6 +8,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -43,6 +44,7 @@ import { MongoOidcRepository } from './mongo-oidc.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -64,6 +66,7 @@ export interface MongoStore {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  scheduledMessages: ScheduledMessageRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
@@ -114,6 +117,7 @@ export async function createMongoStore(
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),
+      scheduledMessages: new MongoScheduledMessageRepository(m.scheduledMessages),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),

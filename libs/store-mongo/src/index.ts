@@ -17,6 +17,7 @@ export { MongoOidcRepository } from './mongo-oidc.repository';
 export { MongoSanctionRepository } from './mongo-sanction.repository';
 export { MongoAuditLogRepository } from './mongo-audit-log.repository';
 export { MongoReportRepository } from './mongo-report.repository';
+export { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
 export { MongoWebhookRepository } from './mongo-webhook.repository';
 export { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';

@@ -483,6 +483,29 @@ export class MongoConversationRepository extends ConversationRepository {
     );
   }
 
+  override async updateDisappearing(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seconds: number | null,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    // A later setting that committed first stands (older records have no mark yet).
+    const details = { attribute: 'DISAPPEARING' as const, value: String(seconds ?? 0) };
+    return this.recordChange(
+      tenantId,
+      conversationId,
+      at,
+      { ...details, ...actor(actorId) },
+      (seq) => ({
+        filter: {
+          $or: [{ disappearingSeq: { $lt: seq } }, { disappearingSeq: { $exists: false } }],
+        },
+        set: { disappearAfterSeconds: seconds, disappearingSeq: seq },
+      }),
+    );
+  }
+
   override async updateMentionAll(
     tenantId: TenantId,
     conversationId: ConversationId,

@@ -4,6 +4,7 @@ import {
   fileNameTerms,
   ConversationId,
   DomainError,
+  ExpiredMessageRef,
   LoggedEvent,
   MentionSet,
   Message,
@@ -371,6 +372,43 @@ export class MongoMessageRepository extends MessageRepository {
         ([emoji, s]): ReactionSummary => ({ messageId, emoji, count: s.count, mine: s.mine }),
       ),
     );
+  }
+
+  override async listExpired(now: Date, limit: number): Promise<ExpiredMessageRef[]> {
+    if (!(limit >= 1)) return [];
+    const rs = await this.messages
+      .find({ expiresAt: { $lte: now }, seq: { $type: 'number' } })
+      .sort({ expiresAt: 1 })
+      .limit(Math.trunc(limit))
+      .select({ _id: 1, tenantId: 1, conversationId: 1, seq: 1 })
+      .lean<Pick<MessageRecord, '_id' | 'tenantId' | 'conversationId' | 'seq'>[]>()
+      .exec();
+    return rs.map((r) => ({
+      tenantId: r.tenantId,
+      conversationId: r.conversationId,
+      id: r._id,
+      seq: r.seq ?? 0,
+    }));
+  }
+
+  override async deleteExpired(
+    tenantId: TenantId,
+    ids: readonly MessageId[],
+    now: Date,
+  ): Promise<MessageId[]> {
+    const deleted: MessageId[] = [];
+    // One conditional delete each: of two sweepers, one deletes (and reports) a message.
+    for (const id of ids) {
+      const r = await this.messages
+        .deleteOne({ _id: id, tenantId, expiresAt: { $lte: now } }, writeOptions(undefined))
+        .exec();
+      if (r.deletedCount !== 1) continue;
+      await this.reactionDocs
+        .deleteMany({ tenantId, messageId: id }, writeOptions(undefined))
+        .exec();
+      deleted.push(id);
+    }
+    return deleted;
   }
 
   override async countUnread(

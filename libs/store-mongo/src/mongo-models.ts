@@ -54,6 +54,11 @@ import {
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
 import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
 import {
+  SCHEDULED_MESSAGE_MODEL,
+  ScheduledMessageRecord,
+  ScheduledMessageSchema,
+} from './schemas/scheduled-message.schema';
+import {
   AUDIT_ENTRY_MODEL,
   AuditEntryRecord,
   AuditEntrySchema,
@@ -114,6 +119,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: SANCTION_MODEL, schema: SanctionSchema },
   { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
   { name: REPORT_MODEL, schema: ReportSchema },
+  { name: SCHEDULED_MESSAGE_MODEL, schema: ScheduledMessageSchema },
   { name: BOT_MODEL, schema: BotSchema },
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
@@ -146,6 +152,7 @@ export interface MongoStoreModels {
   sanctions: Model<SanctionRecord>;
   auditLog: Model<AuditEntryRecord>;
   reports: Model<ReportRecord>;
+  scheduledMessages: Model<ScheduledMessageRecord>;
   bots: Model<BotRecord>;
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
@@ -186,6 +193,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     sanctions: get<SanctionRecord>(SANCTION_MODEL),
     auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
     reports: get<ReportRecord>(REPORT_MODEL),
+    scheduledMessages: get<ScheduledMessageRecord>(SCHEDULED_MESSAGE_MODEL),
     bots: get<BotRecord>(BOT_MODEL),
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),

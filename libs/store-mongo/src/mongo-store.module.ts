@@ -8,6 +8,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BlockRepository,
   BotRepository,
   WebhookRepository,
@@ -49,6 +50,7 @@ import { MongoOidcRepository } from './mongo-oidc.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -68,6 +70,7 @@ const PORTS = [
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ScheduledMessageRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -90,6 +93,7 @@ const REPOSITORIES: Provider[] = [
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
   { provide: ReportRepository, useClass: MongoReportRepository },
+  { provide: ScheduledMessageRepository, useClass: MongoScheduledMessageRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },

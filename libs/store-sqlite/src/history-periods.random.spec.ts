@@ -75,6 +75,7 @@ beforeEach(() => {
     new ConversationAccess(store.conversations),
     new InMemoryRateLimiter(),
     settings,
+    clock,
   );
   t = aTenantId();
 });
@@ -190,6 +191,7 @@ class Client {
       // Not part of the history a fetch shows.
       case 'READ_RECEIPT':
       case 'DELIVERY_RECEIPT':
+      case 'MESSAGES_EXPIRED':
       case 'ATTACHMENT_UPDATED':
       case 'CALL':
       case 'TYPING':

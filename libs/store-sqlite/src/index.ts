@@ -15,6 +15,7 @@ export { SqliteOidcRepository } from './sqlite-oidc.repository';
 export { SqliteSanctionRepository } from './sqlite-sanction.repository';
 export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 export { SqliteReportRepository } from './sqlite-report.repository';
+export { SqliteScheduledMessageRepository } from './sqlite-scheduled-message.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';

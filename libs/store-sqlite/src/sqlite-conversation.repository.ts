@@ -496,6 +496,23 @@ export class SqliteConversationRepository extends ConversationRepository {
     );
   }
 
+  override async updateDisappearing(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seconds: number | null,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null> {
+    const details = { attribute: 'DISAPPEARING' as const, value: String(seconds ?? 0) };
+    return this.recordChangeTx(
+      tenantId,
+      conversationId,
+      at,
+      { ...details, ...actor(actorId) },
+      () => this.s.setDisappearing.get(seconds, tenantId, conversationId)!,
+    );
+  }
+
   override async updateDescription(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -651,10 +668,10 @@ function prepareStatements(db: Database) {
       [ConversationRow]
     >(`INSERT INTO conversations (tenant_id, id, kind, title,
         title_folded, unique_key, last_seq, last_message_id, last_activity_at, member_count, history_visibility,
-        mention_all, description, channel_name_key, created_by, created_at)
+        mention_all, description, disappear_after_seconds, channel_name_key, created_by, created_at)
       VALUES (@tenant_id, @id, @kind, @title, @title_folded, @unique_key, @last_seq, @last_message_id,
         @last_activity_at, @member_count, @history_visibility, @mention_all, @description,
-        @channel_name_key, @created_by, @created_at)`),
+        @disappear_after_seconds, @channel_name_key, @created_by, @created_at)`),
     insertMember: db.prepare<
       [MemberInsert]
     >(`INSERT INTO members (tenant_id, conversation_id, user_id, role, joined_at)
@@ -740,6 +757,9 @@ function prepareStatements(db: Database) {
         pinned = CASE WHEN @set_pinned THEN @pinned ELSE pinned END,
         archived = CASE WHEN @set_archived THEN @archived ELSE archived END
       WHERE tenant_id = @tenant_id AND conversation_id = @conversation_id AND user_id = @user_id RETURNING *`),
+    setDisappearing: db.prepare<[number | null, string, string], ConversationRow>(
+      'UPDATE conversations SET disappear_after_seconds = ? WHERE tenant_id = ? AND id = ? RETURNING *',
+    ),
     setVisibility: db.prepare<[HistoryVisibility, string, string], ConversationRow>(
       'UPDATE conversations SET history_visibility = ? WHERE tenant_id = ? AND id = ? RETURNING *',
     ),

@@ -3,6 +3,7 @@ import {
   MAX_FILE_NAME_TERMS,
   ConversationId,
   DomainError,
+  ExpiredMessageRef,
   LoggedEvent,
   MentionSet,
   Message,
@@ -75,6 +76,7 @@ export class SqliteMessageRepository extends MessageRepository {
   ) => MessageMutation | null;
 
   private readonly db: Database;
+  private readonly deleteExpiredTx: (t: string, ids: readonly string[], now: number) => string[];
 
   constructor(db: Database, log: ConversationLog) {
     super();
@@ -152,6 +154,14 @@ export class SqliteMessageRepository extends MessageRepository {
         if (inserted.changes === 0) return null;
         return { message: toMessage(live), event: updated(live, at) };
       },
+    ).immediate;
+
+    // Reactions go by foreign key, search entries by trigger; attachments are expired by the caller.
+    this.deleteExpiredTx = db.transaction((t: string, ids: readonly string[], now: number) =>
+      ids.flatMap((id) => {
+        const row = s.deleteExpired.get(t, id, now);
+        return row ? [row.id] : [];
+      }),
     ).immediate;
 
     this.removeReactionTx = db.transaction(
@@ -261,6 +271,24 @@ export class SqliteMessageRepository extends MessageRepository {
       count: r.count,
       mine: r.mine === 1,
     }));
+  }
+
+  override async listExpired(now: Date, limit: number): Promise<ExpiredMessageRef[]> {
+    if (!(limit >= 1)) return [];
+    return this.s.expired.all(now.getTime(), Math.trunc(limit)).map((r) => ({
+      tenantId: r.tenant_id,
+      conversationId: r.conversation_id,
+      id: r.id,
+      seq: r.seq,
+    }));
+  }
+
+  override async deleteExpired(
+    tenantId: TenantId,
+    ids: readonly MessageId[],
+    now: Date,
+  ): Promise<MessageId[]> {
+    return this.deleteExpiredTx(tenantId, ids, now.getTime());
   }
 
   override async countUnread(
@@ -374,7 +402,7 @@ function prepareStatements(db: Database) {
     insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS},
         mentioned_ever, mentioned_all_ever)
       VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
-        @mentions, @mentions_all, @call, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
+        @mentions, @mentions_all, @call, @created_at, @edited_at, @deleted_at, @expires_at, @mentions, @mentions_all)`),
     touchConversation: db.prepare<[string, number, string, string]>(
       'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
     ),
@@ -421,6 +449,14 @@ function prepareStatements(db: Database) {
         count(*) AS count, max(user_id = ?) AS mine, min(created_at) AS first_at, min(pk) AS first_pk
       FROM reactions WHERE tenant_id = ? AND message_id IN (SELECT value FROM json_each(?))
       GROUP BY message_id, emoji`),
+    expired: db.prepare<
+      [number, number],
+      { tenant_id: string; conversation_id: string; id: string; seq: number }
+    >(`SELECT tenant_id, conversation_id, id, seq FROM messages
+      WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`),
+    deleteExpired: db.prepare<[string, string, number], { id: string }>(
+      'DELETE FROM messages WHERE tenant_id = ? AND id = ? AND expires_at IS NOT NULL AND expires_at <= ? RETURNING id',
+    ),
     countUnread: db.prepare<
       [string, string, number, string],
       { n: number }

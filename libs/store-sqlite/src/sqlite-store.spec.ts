@@ -34,6 +34,7 @@ storeContracts('sqlite', async () => {
     sanctions: store.sanctions,
     auditLog: store.auditLog,
     reports: store.reports,
+    scheduledMessages: store.scheduledMessages,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
@@ -123,7 +124,7 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 32,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 32,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -140,7 +141,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 32,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 32,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -188,6 +189,8 @@ describe('SqliteStore on a file', () => {
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
         { version: 23, name: 'link-previews' },
+        { version: 26, name: 'scheduled-messages' },
+        { version: 27, name: 'disappearing-messages' },
         { version: 32, name: 'oidc-sign-in' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

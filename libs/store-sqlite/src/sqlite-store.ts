@@ -18,6 +18,7 @@ import { SqliteOidcRepository } from './sqlite-oidc.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
+import { SqliteScheduledMessageRepository } from './sqlite-scheduled-message.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
@@ -61,6 +62,7 @@ export class SqliteStore {
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
+  readonly scheduledMessages: SqliteScheduledMessageRepository;
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
@@ -87,6 +89,7 @@ export class SqliteStore {
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);
+    this.scheduledMessages = new SqliteScheduledMessageRepository(db);
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
     this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);

@@ -238,6 +238,18 @@ const MATRIX: Record<string, string> = {
     'BAD_USER_INPUT     ok                 ok                 ok                 ok                 ok                 ok                 NOT_FOUND          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.actOnReports':
     'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.disappearingTimers':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.scheduledMessages':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.scheduleMessage':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.scheduleMessage (DM)':
+    'ok                 ok                 ok                 NOT_FOUND          NOT_FOUND          BLOCKED            BLOCKED            NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.updateScheduledMessage':
+    'ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.cancelScheduledMessage':
+    'NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.bots':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Query.webhooks':
@@ -320,6 +332,7 @@ const expectedRow = (key: string): Record<Relation, string> => {
 
 const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 const secret = newTenantSecret();
+const SCHEDULE_AT = new Date(Date.now() + 300 * 86_400_000).toISOString();
 const WORD = `matrixword${randomBytes(3).toString('hex')}`;
 
 interface Fixture {
@@ -343,6 +356,8 @@ interface Fixture {
   channelTitle: string;
   message: string;
   editable: string;
+  /** The owner's message scheduled far ahead in the group. */
+  scheduled: string;
   doomed: string;
   /** The owner's upload to the group, never sent any bytes. */
   upload: string;
@@ -806,6 +821,36 @@ const ROWS: Record<string, Row> = {
     query: 'mutation($u:ID!){ report(input:{userId:$u, reason:"spam"}){ id } }',
     vars: (f) => ({ u: f.owner.userId }),
   },
+  'Query.disappearingTimers': { query: '{ disappearingTimers }', vars: () => ({}) },
+  'Query.scheduledMessages': {
+    query: 'query($c:ID!){ scheduledMessages(conversationId:$c){ id } }',
+    vars: (f) => ({ c: f.group }),
+  },
+  // Far ahead, so nothing the matrix schedules fires during the run.
+  'Mutation.scheduleMessage': {
+    query:
+      'mutation($c:ID!,$k:String!,$t:DateTime!){ scheduleMessage(input:{conversationId:$c, clientMessageId:$k, body:"later", sendAt:$t}){ id } }',
+    vars: (f) => ({ c: f.group, k: `sm-${randomBytes(6).toString('hex')}`, t: SCHEDULE_AT }),
+  },
+  'Mutation.scheduleMessage (DM)': {
+    query:
+      'mutation($c:ID!,$k:String!,$t:DateTime!){ scheduleMessage(input:{conversationId:$c, clientMessageId:$k, body:"later", sendAt:$t}){ id } }',
+    vars: (f, caller) => ({
+      c: dmOf(f, caller),
+      k: `sm-${randomBytes(6).toString('hex')}`,
+      t: SCHEDULE_AT,
+    }),
+  },
+  // The owner's scheduled message: only its sender sees or changes it.
+  'Mutation.updateScheduledMessage': {
+    query: 'mutation($id:ID!){ updateScheduledMessage(input:{id:$id, body:"edited later"}){ id } }',
+    vars: (f) => ({ id: f.scheduled }),
+  },
+  // Nobody's scheduled message: the same NOT_FOUND for everyone.
+  'Mutation.cancelScheduledMessage': {
+    query: 'mutation{ cancelScheduledMessage(id: "00000000-0000-4000-8000-000000000000") }',
+    vars: () => ({}),
+  },
   // Acting on reports about the neutral user, whom nobody reported: nothing to act on, for anyone.
   'Mutation.actOnReports': {
     query: 'mutation($u:ID!){ actOnReports(input:{userId:$u, action:DISMISS}){ id } }',
@@ -938,6 +983,14 @@ describe('authorization matrix: every operation × every relation', () => {
     const message = await send(owner, group, `${WORD} hello group`);
     const editable = await send(owner, group, 'this one will be edited');
     const doomed = await send(owner, group, 'this one will be deleted');
+    const scheduled = (
+      await ok(
+        api,
+        'mutation($c:ID!,$t:DateTime!){ scheduleMessage(input:{conversationId:$c, clientMessageId:"matrix-scheduled", body:"later", sendAt:$t}){ id } }',
+        { c: group, t: SCHEDULE_AT },
+        owner.accessToken,
+      )
+    ).scheduleMessage.id as string;
     const channelMessage = await send(owner, channel, 'a message in the channel');
     const upload = (
       await ok(
@@ -1027,6 +1080,7 @@ describe('authorization matrix: every operation × every relation', () => {
       channelTitle,
       message,
       editable,
+      scheduled,
       doomed,
       upload,
       call,

@@ -18,6 +18,8 @@ import {
   CoreSettings,
   CreateConversations,
   DeliverNotifications,
+  ScheduleMessages,
+  ExpireMessages,
   ManageNotifications,
   MessageNotifier,
   NotifyMembers,
@@ -79,6 +81,7 @@ import { HttpLinkPreviewFetcher } from '../platform/outbound/http-link-preview-f
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
+import { MessageScheduler } from './message-scheduler';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -147,6 +150,8 @@ const USE_CASES = [
   ManageNotifications,
   NotifyMembers,
   DeliverNotifications,
+  ScheduleMessages,
+  ExpireMessages,
 ];
 
 /** The domain's use cases, wired to whichever adapters AdaptersModule chose. */
@@ -195,6 +200,8 @@ const USE_CASES = [
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
           reportReasons: config.moderation.reportReasons,
+          maxScheduledPerUser: config.scheduler.perUser,
+          disappearingTimers: config.scheduler.disappearingTimers,
         }),
     },
     { provide: Clock, useClass: SystemClock },
@@ -237,6 +244,7 @@ const USE_CASES = [
     AttachmentSweeper,
     CallSweeper,
     NotificationWorker,
+    MessageScheduler,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

@@ -1,6 +1,8 @@
 // Writing box: Enter sends, Shift+Enter breaks the line, Escape cancels a reply or an edit.
 // "Typing" is announced at most every few seconds and withdrawn after a pause or a send.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ScheduleButton } from '../scheduled/schedule-button';
+import { ScheduledList } from '../scheduled/scheduled-list';
 import { useMutation } from '@apollo/client';
 import {
   EditMessageDocument,
@@ -232,6 +234,7 @@ export function Composer({
           onPick={mention.pick}
         />
       )}
+      {!editing && <ScheduledList conversationId={conversationId} />}
       {files.tray}
       <div className="composer__row">
         {!editing && files.controls}
@@ -277,6 +280,13 @@ export function Composer({
             />
           )}
         </span>
+        {!editing && !files.hasDrafts && (
+          <ScheduleButton
+            conversationId={conversationId}
+            body={body}
+            onScheduled={() => onChange('')}
+          />
+        )}
         <button
           className="composer__send"
           type="submit"

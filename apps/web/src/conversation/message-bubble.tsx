@@ -17,6 +17,7 @@ import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { LinkPreviewCard } from '../link-previews/link-preview-card';
 import { BotBadge } from '../ui/bot-badge';
+import { ExpiryBadge } from '../disappearing/expiry-badge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -172,6 +173,7 @@ export const MessageBubble = memo(function MessageBubble({
             ) : null}
             <span className="msg__meta">
               {m.editedAt && !deleted && <span className="msg__edited">edited</span>}
+              {!deleted && <ExpiryBadge expiresAt={m.expiresAt} />}
               <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
               {mine && !deleted && (
                 <span

@@ -26,6 +26,7 @@ import { presenceLabel, useConnectionStatus } from '../chat/use-connection';
 import { conversationTitle } from '../chat/conversation-display';
 import { describeError } from '../apollo/errors';
 import { DescriptionForm } from './description-form';
+import { DisappearingSetting } from '../disappearing/disappearing-setting';
 import { setBlockedFlag } from '../realtime/cache-writes';
 import { ConversationNotifications } from '../notifications/conversation-notifications';
 
@@ -139,6 +140,13 @@ export function DetailsPanel({
         </div>
         {isAdmin && c.kind !== 'DIRECT' && <RenameForm conversation={c} onError={setError} />}
         {isAdmin && c.kind !== 'DIRECT' && <DescriptionForm conversation={c} onError={setError} />}
+        {c.viewerIsMember && (
+          <DisappearingSetting
+            conversation={c}
+            canChange={isAdmin || c.kind === 'DIRECT'}
+            onError={setError}
+          />
+        )}
         <div className="settings-list" role="group" aria-label="Conversation settings">
           <Switch
             label="Mute notifications"

@@ -1,4 +1,5 @@
 import type { NoticeFieldsFragment } from '@chatter/client';
+import { disappearingNotice } from '../disappearing/timer-label';
 
 type Who = { id: string; name: string } | null | undefined;
 
@@ -60,6 +61,8 @@ export function noticeText(
       return n.description
         ? `${actor} changed the description`
         : `${actor} removed the description`;
+    case 'DISAPPEARING_CHANGED':
+      return disappearingNotice(actor, n.disappearAfterSeconds);
     case 'CONVERSATION_CHANGED':
       return `${capital(place)} settings changed`;
   }

@@ -16,6 +16,7 @@ import {
   dropMessageList,
   markReadInDirect,
   removeConversation,
+  purgeMessages,
   setReadPointer,
   upsertMessageInList,
   writeAttachment,
@@ -116,6 +117,8 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     case 'AttachmentUpdated':
       writeAttachment(cache, event.attachment);
       return 'applied';
+    case 'MessagesExpired':
+      return purgeMessages(cache, event.messageIds) > 0 ? 'applied' : 'ignored';
   }
 }
 

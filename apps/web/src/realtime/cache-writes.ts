@@ -227,3 +227,17 @@ export function writeAttachment(cache: Cache, attachment: MessageAttachmentField
     data: attachment,
   });
 }
+
+/**
+ * Removes messages from the cache without a trace (disappearing messages the server deleted):
+ * lists drop the dangling references, and nothing else keeps them. Returns how many it removed.
+ */
+export function purgeMessages(cache: Cache, messageIds: readonly string[]): number {
+  let removed = 0;
+  for (const id of messageIds) {
+    const ref = cache.identify({ __typename: 'Message', id });
+    if (ref && cache.evict({ id: ref })) removed++;
+  }
+  if (removed > 0) cache.gc();
+  return removed;
+}

@@ -63,6 +63,19 @@ export type RealtimeEvent =
       userId: UserId;
       seq: number;
     }
+  /**
+   * Disappearing messages whose time was up were deleted (no tombstone is left): clients purge
+   * them. `fromSeq`/`toSeq` bound their seqs. Not logged: a resuming client never gets them back,
+   * and drops messages past their expiresAt itself.
+   */
+  | {
+      type: 'MESSAGES_EXPIRED';
+      tenantId: TenantId;
+      conversationId: ConversationId;
+      messageIds: string[];
+      fromSeq: number;
+      toSeq: number;
+    }
   | {
       type: 'TYPING';
       tenantId: TenantId;

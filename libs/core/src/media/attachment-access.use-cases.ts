@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { isExpired } from '../messaging/message';
 import { DomainError, invalid, notFound } from '../shared/domain-error';
 import { isWellFormedId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
@@ -45,6 +47,7 @@ export class AttachmentAccess {
     private readonly access: ConversationAccess,
     private readonly settings: CoreSettings,
     private readonly processing: MediaProcessing,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -184,7 +187,8 @@ export class AttachmentAccess {
       this.messages.findById(actor.tenantId, attachment.messageId),
       this.access.reader(actor, attachment.conversationId).catch(() => null),
     ]);
-    if (!message || message.deletedAt || !readership) throw notFound('file');
+    if (!message || message.deletedAt || isExpired(message, this.clock.now()) || !readership)
+      throw notFound('file');
     if (!canReadSeq(readership.periods, message.seq)) throw notFound('file');
   }
 }

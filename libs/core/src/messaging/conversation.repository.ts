@@ -183,6 +183,17 @@ export abstract class ConversationRepository {
     at: Date,
     actorId?: UserId,
   ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
+  /**
+   * Sets (null: turns off) the disappearing-messages timer with a CONVERSATION_CHANGED log entry
+   * (attribute DISAPPEARING, the seconds, '0' when off); null when the conversation is absent.
+   */
+  abstract updateDisappearing(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    seconds: number | null,
+    at: Date,
+    actorId?: UserId,
+  ): Promise<{ conversation: Conversation; event: LoggedEvent } | null>;
   /** Sets who may mention everyone, with a CONVERSATION_CHANGED log entry; null when absent. */
   abstract updateMentionAll(
     tenantId: TenantId,

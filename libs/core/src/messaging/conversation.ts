@@ -42,6 +42,11 @@ export interface Conversation {
   mentionAll: MentionAllPolicy;
   /** What the group or channel is about (its topic); null when none. */
   description: string | null;
+  /**
+   * Disappearing messages: messages sent while this is set expire this many seconds after they
+   * were sent (one of the configured timers, `CoreSettings.disappearingTimers`); null when off.
+   */
+  disappearAfterSeconds: number | null;
   createdBy: UserId | null;
   createdAt: Date;
 }

@@ -15,6 +15,16 @@ export interface NewMessage {
   /** The call this message records (call history); absent for ordinary messages. */
   call?: CallSummary | null;
   createdAt: Date;
+  /** When the message disappears (its conversation's timer when sent); absent or null: never. */
+  expiresAt?: Date | null;
+}
+
+/** A message whose time is up, as the sweeper finds it. */
+export interface ExpiredMessageRef {
+  tenantId: TenantId;
+  conversationId: ConversationId;
+  id: MessageId;
+  seq: number;
 }
 
 export interface MessageMutation {
@@ -124,6 +134,21 @@ export abstract class MessageRepository {
     userId: UserId,
     afterSeq: number,
   ): Promise<number>;
+  /**
+   * Up to `limit` messages (any tenant) whose expiresAt is at or before `now`, soonest expired
+   * first: what the sweeper deletes.
+   */
+  abstract listExpired(now: Date, limit: number): Promise<ExpiredMessageRef[]>;
+  /**
+   * Deletes the messages (with their reactions and search entries) that are expired at `now`;
+   * no tombstone and no log entry is left. Returns the ids it deleted (a message deleted by
+   * another sweeper meanwhile is not among them).
+   */
+  abstract deleteExpired(
+    tenantId: TenantId,
+    ids: readonly MessageId[],
+    now: Date,
+  ): Promise<MessageId[]>;
   /**
    * Full-text search over non-deleted messages in conversations the user is a member of
    * (optionally one conversation), best match first, then newest. `offset` pages.

@@ -22,7 +22,16 @@ export interface Message {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /**
+   * Set when the message was sent while its conversation had a disappearing-messages timer: from
+   * then on nobody reads it (it is left out of every read at once) and the sweeper deletes it.
+   */
+  expiresAt: Date | null;
 }
+
+/** Whether a message has disappeared (its expiresAt has passed) at `now`. */
+export const isExpired = (message: Pick<Message, 'expiresAt'>, now: Date): boolean =>
+  message.expiresAt !== null && message.expiresAt.getTime() <= now.getTime();
 
 export interface ReactionSummary {
   messageId: MessageId;
@@ -51,7 +60,12 @@ export type LoggedEventInput =
   | ({ kind: 'CONVERSATION_CHANGED' } & ConversationChangeDetails);
 
 /** Attributes of a conversation whose changes its log records (timeline lines). */
-export type ConversationAttribute = 'TITLE' | 'HISTORY_VISIBILITY' | 'DESCRIPTION';
+export type ConversationAttribute =
+  | 'TITLE'
+  | 'HISTORY_VISIBILITY'
+  | 'DESCRIPTION'
+  /** The disappearing-messages timer; the value is its seconds ('0' when turned off). */
+  | 'DISAPPEARING';
 
 /**
  * What a membership entry says. `actorId` (who made the change; absent in entries recorded

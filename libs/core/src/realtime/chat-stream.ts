@@ -10,7 +10,7 @@ import { UserViewPolicy } from '../identity/profile/user-view.policy';
 import { Conversation, otherMemberOf } from '../messaging/conversation';
 import { ConversationRepository } from '../messaging/conversation.repository';
 import { MessageRepository } from '../messaging/message.repository';
-import { LoggedEvent, Message } from '../messaging/message';
+import { isExpired, LoggedEvent, Message } from '../messaging/message';
 import { canReadSeq, insideAt, ReadPeriod, readablePeriods } from '../messaging/read-periods';
 import { topics } from '../events/event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
@@ -405,6 +405,7 @@ export class ChatStream implements ConversationFollower {
     switch (event.type) {
       case 'READ_RECEIPT':
       case 'DELIVERY_RECEIPT':
+      case 'MESSAGES_EXPIRED':
         if (this.isFollowing(event.conversationId) && !this.exited?.has(event.conversationId))
           this.emit({ kind: 'event', event });
         return;
@@ -582,7 +583,9 @@ export class ChatStream implements ConversationFollower {
         : Promise.resolve([]),
       needsConversation ? conversations.findById(tenantId, conversationId) : Promise.resolve(null),
     ]);
-    const byId = new Map(found.map((m) => [m.id, m]));
+    // A disappeared message is not replayed (its entries show nothing), swept or not.
+    const now = this.deps.clock.now();
+    const byId = new Map(found.filter((m) => !isExpired(m, now)).map((m) => [m.id, m]));
     const events = relevant.map((entry, i) => {
       let event = cached[i];
       if (event === undefined) {

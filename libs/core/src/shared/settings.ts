@@ -91,6 +91,13 @@ export class CoreSettings {
   pushGatewayConfigured = false;
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
+  /** Scheduled messages a user may have waiting, and how far ahead one may be scheduled. */
+  maxScheduledPerUser = 100;
+  scheduleHorizonMs = 365 * 86_400_000;
+  /** How long an instance keeps a claimed scheduled message before another may send it. */
+  scheduleLeaseMs = 60_000;
+  /** The disappearing-message timers (seconds) a conversation may choose from. */
+  disappearingTimers: readonly number[] = [3_600, 86_400, 604_800, 7_776_000];
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

@@ -58,6 +58,12 @@ export class UpdateConversationInput {
     description: 'Admins; groups and channels.',
   })
   mentionAll?: MentionAllPolicyEnum | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Disappearing messages: 0 (off), 3600 (1 hour), 86400 (1 day), 604800 (7 days) or 7776000 (90 days). Admins of groups and channels; either member of a direct chat. Applies to messages sent from now on.',
+  })
+  disappearAfterSeconds?: number | null;
   @Field(() => Boolean, { nullable: true }) muted?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pinned?: boolean | null;
   @Field(() => Boolean, { nullable: true }) archived?: boolean | null;

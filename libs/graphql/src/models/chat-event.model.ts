@@ -39,6 +39,18 @@ export class DeliveryReceiptModel {
   @Field(() => Int) seq!: number;
 }
 
+@ObjectType('MessagesExpired', {
+  description:
+    'Disappearing messages whose time was up were deleted, leaving no tombstone: remove them. fromSeq and toSeq bound their seqs. Not replayed on resume (expired messages are never returned; drop messages past their expiresAt).',
+})
+export class MessagesExpiredModel {
+  readonly __typename = 'MessagesExpired';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => [ID]) messageIds!: string[];
+  @Field(() => Int) fromSeq!: number;
+  @Field(() => Int) toSeq!: number;
+}
+
 @ObjectType('ConversationChanged')
 export class ConversationChangedModel {
   readonly __typename = 'ConversationChanged';
@@ -114,6 +126,7 @@ export type ChatEventObject =
   | MessageUpdatedModel
   | ReadReceiptModel
   | DeliveryReceiptModel
+  | MessagesExpiredModel
   | ConversationChangedModel
   | MembershipChangedModel
   | TypingChangedModel
@@ -130,6 +143,7 @@ export const ChatEventUnion = createUnionType({
       MessageUpdatedModel,
       ReadReceiptModel,
       DeliveryReceiptModel,
+      MessagesExpiredModel,
       ConversationChangedModel,
       MembershipChangedModel,
       TypingChangedModel,

@@ -74,6 +74,12 @@ export class ConversationModel {
     description: 'Who may use @all. Groups default to MEMBERS, channels to ADMINS.',
   })
   mentionAll!: MentionAllPolicyEnum;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Disappearing messages: messages sent now expire this many seconds later (see Message.expiresAt); null when off.',
+  })
+  disappearAfterSeconds!: number | null;
   @Field(() => Int, { description: 'Seq of the latest ordered event.' }) lastSeq!: number;
   @ViewerDependent()
   @Field(() => MessageModel, { nullable: true })

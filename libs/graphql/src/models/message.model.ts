@@ -58,6 +58,12 @@ export class MessageModel {
   call!: CallSummaryModel | null;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field(() => Date, { nullable: true }) deletedAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When this disappearing message goes away (for everyone, with its files); null for a message that stays.',
+  })
+  expiresAt!: Date | null;
   @Field(() => Date) createdAt!: Date;
   @SameForEveryViewer(
     'counts the members who read the message: the actor only scopes the count to the tenant',

@@ -12,6 +12,7 @@ export enum NoticeKindEnum {
   TITLE_CHANGED = 'TITLE_CHANGED',
   HISTORY_VISIBILITY_CHANGED = 'HISTORY_VISIBILITY_CHANGED',
   DESCRIPTION_CHANGED = 'DESCRIPTION_CHANGED',
+  DISAPPEARING_CHANGED = 'DISAPPEARING_CHANGED',
   CONVERSATION_CHANGED = 'CONVERSATION_CHANGED',
 }
 registerEnumType(NoticeKindEnum, {
@@ -54,6 +55,12 @@ export class ConversationNoticeModel {
     description: 'The new description (DESCRIPTION_CHANGED).',
   })
   description!: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The new disappearing-messages timer in seconds, 0 when turned off (DISAPPEARING_CHANGED).',
+  })
+  disappearAfterSeconds!: number | null;
 }
 
 @ObjectType('ConversationNoticeConnection')

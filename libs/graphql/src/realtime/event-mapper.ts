@@ -8,6 +8,7 @@ import {
   MembershipChangedModel,
   MessageAddedModel,
   MessageUpdatedModel,
+  MessagesExpiredModel,
   PresenceChangedModel,
   ReadReceiptModel,
   ResyncRequiredModel,
@@ -47,6 +48,13 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         conversationId: event.conversationId,
         userId: event.userId,
         seq: event.seq,
+      });
+    case 'MESSAGES_EXPIRED':
+      return make(MessagesExpiredModel, {
+        conversationId: event.conversationId,
+        messageIds: event.messageIds,
+        fromSeq: event.fromSeq,
+        toSeq: event.toSeq,
       });
     case 'MEMBERSHIP_CHANGED':
       return make(MembershipChangedModel, {

@@ -134,6 +134,7 @@ const event = (body: string, seq: number): RealtimeEvent => ({
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,
+    expiresAt: null,
   },
 });
 

@@ -46,6 +46,7 @@ const added = (body: string): RealtimeEvent => ({
     createdAt: new Date(0),
     editedAt: null,
     deletedAt: null,
+    expiresAt: null,
   },
 });
 

@@ -37,6 +37,8 @@ const kindOf = (e: NoticeEvent): NoticeKindEnum => {
       return NoticeKindEnum.HISTORY_VISIBILITY_CHANGED;
     case 'DESCRIPTION':
       return NoticeKindEnum.DESCRIPTION_CHANGED;
+    case 'DISAPPEARING':
+      return NoticeKindEnum.DISAPPEARING_CHANGED;
     case undefined:
       return NoticeKindEnum.CONVERSATION_CHANGED;
   }
@@ -59,6 +61,7 @@ export const toNoticeView = (conversationId: string, e: NoticeEvent): NoticeView
     historyVisibility:
       attribute === 'HISTORY_VISIBILITY' && value ? (value as HistoryVisibilityEnum) : null,
     description: attribute === 'DESCRIPTION' ? (value ?? null) : null,
+    disappearAfterSeconds: attribute === 'DISAPPEARING' && value ? Number(value) : null,
   };
 };
 

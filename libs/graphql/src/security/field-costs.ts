@@ -26,6 +26,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
   'Conversation.members': { maxPage: 100, defaultPage: 20 },
   'Query.auditLog': { maxPage: 100, defaultPage: 20 },
+  // A plain list of at most 200 (SCHEDULED_LIST_LIMIT), priced as all of them.
+  'Query.scheduledMessages': { maxPage: 200, defaultPage: 200 },
 };
 
 /** Arguments that size a page. */

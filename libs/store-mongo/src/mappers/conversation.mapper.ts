@@ -20,6 +20,7 @@ export const toConversation = (r: ConversationRecord): Conversation => ({
   historyVisibility: r.historyVisibility ?? 'FULL',
   mentionAll: r.mentionAll ?? defaultMentionAllPolicy(r.kind),
   description: r.description ?? null,
+  disappearAfterSeconds: r.disappearAfterSeconds ?? null,
   createdBy: r.createdBy ?? null,
   createdAt: r.createdAt,
 });
@@ -40,6 +41,7 @@ export const fromNewConversation = (c: Conversation, members: NewMember[]): Conv
   historyVisibility: c.historyVisibility,
   mentionAll: c.mentionAll,
   description: c.description,
+  disappearAfterSeconds: c.disappearAfterSeconds,
   ...(c.kind === 'CHANNEL' && c.title !== null ? { channelNameKey: channelNameKey(c.title) } : {}),
   createdBy: c.createdBy,
   createdAt: c.createdAt,

@@ -18,6 +18,7 @@ export const toMessage = (r: MessageRecord): Message => ({
   createdAt: r.createdAt,
   editedAt: r.editedAt ?? null,
   deletedAt: r.deletedAt ?? null,
+  expiresAt: r.expiresAt ?? null,
 });
 
 /** The claim document of a new message: everything but its seq. */
@@ -42,6 +43,7 @@ export const toMessageClaim = (m: NewMessage, claimedAt: Date): MessageRecord =>
   createdAt: m.createdAt,
   editedAt: null,
   deletedAt: null,
+  ...(m.expiresAt ? { expiresAt: m.expiresAt } : {}),
   lastUpdateSeq: 0,
   bodySeq: 0,
   claimedAt,

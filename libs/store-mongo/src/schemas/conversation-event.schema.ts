@@ -55,7 +55,7 @@ export class ConversationEventRecord {
   role?: MemberRole;
 
   /** Which attribute a CONVERSATION_CHANGED changed, and its new value. */
-  @Prop({ type: String, enum: ['TITLE', 'HISTORY_VISIBILITY', 'DESCRIPTION'] })
+  @Prop({ type: String, enum: ['TITLE', 'HISTORY_VISIBILITY', 'DESCRIPTION', 'DISAPPEARING'] })
   attribute?: ConversationAttribute;
 
   @Prop({ type: String })

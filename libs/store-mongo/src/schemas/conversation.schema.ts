@@ -75,6 +75,14 @@ export class ConversationRecord {
   @Prop({ type: String, default: null })
   description?: string | null;
 
+  /** Disappearing-messages timer in seconds; absent or null: off. */
+  @Prop({ type: Number, default: null })
+  disappearAfterSeconds?: number | null;
+
+  /** Commit mark of the latest timer change (see conversation-log.ts). */
+  @Prop({ type: Number, default: 0 })
+  disappearingSeq?: number;
+
   /** Commit mark of the latest description change (see conversation-log.ts). */
   @Prop({ type: Number, default: 0 })
   descriptionSeq?: number;

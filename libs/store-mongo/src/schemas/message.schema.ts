@@ -70,6 +70,10 @@ export class MessageRecord {
   @Prop({ type: Date, default: null })
   deletedAt!: Date | null;
 
+  /** When the message disappears (its conversation's timer when sent); absent or null: never. */
+  @Prop({ type: Date, default: null })
+  expiresAt?: Date | null;
+
   /** Highest seq of a MESSAGE_UPDATED entry committed on this message (commit mark). */
   @Prop({ type: Number, default: 0 })
   lastUpdateSeq!: number;
@@ -88,6 +92,11 @@ export class MessageRecord {
 }
 
 export const MessageSchema = SchemaFactory.createForClass(MessageRecord);
+// The sweeper reads expired messages soonest first; only messages with an expiry are indexed.
+MessageSchema.index(
+  { expiresAt: 1 },
+  { name: 'expiry', partialFilterExpression: { expiresAt: { $type: 'date' } } },
+);
 // Partial: claims have no seq yet.
 MessageSchema.index(
   { tenantId: 1, conversationId: 1, seq: 1 },

@@ -26,6 +26,7 @@ export interface ConversationRow {
   history_visibility: HistoryVisibility;
   mention_all: MentionAllPolicy;
   description: string | null;
+  disappear_after_seconds: number | null;
   channel_name_key: string | null;
   created_by: string | null;
   created_at: number;
@@ -79,6 +80,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   historyVisibility: row.history_visibility,
   mentionAll: row.mention_all,
   description: row.description,
+  disappearAfterSeconds: row.disappear_after_seconds ?? null,
   createdBy: row.created_by,
   createdAt: fromMs(row.created_at),
 });
@@ -97,6 +99,7 @@ export const fromConversation = (c: Conversation): ConversationRow => ({
   history_visibility: c.historyVisibility,
   mention_all: c.mentionAll,
   description: c.description,
+  disappear_after_seconds: c.disappearAfterSeconds,
   channel_name_key: nameKeyOf(c.kind, c.title),
   created_by: c.createdBy,
   created_at: toMs(c.createdAt),

@@ -18,11 +18,12 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  expires_at: number | null;
 }
 
 /** Column list matching MessageRow, for SELECTs (prefix with an alias where joined). */
 export const MESSAGE_COLUMNS =
-  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, call, created_at, edited_at, deleted_at';
+  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, call, created_at, edited_at, deleted_at, expires_at';
 
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
@@ -39,6 +40,7 @@ export const toMessage = (row: MessageRow): Message => ({
   createdAt: fromMs(row.created_at),
   editedAt: fromMsOrNull(row.edited_at),
   deletedAt: fromMsOrNull(row.deleted_at),
+  expiresAt: fromMsOrNull(row.expires_at),
 });
 
 export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
@@ -56,4 +58,5 @@ export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
   created_at: toMs(input.createdAt),
   edited_at: null,
   deleted_at: null,
+  expires_at: input.expiresAt ? toMs(input.expiresAt) : null,
 });

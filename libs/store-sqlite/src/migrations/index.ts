@@ -15,6 +15,8 @@ import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { linkPreviewsMigration } from './023-link-previews';
+import { scheduledMessagesMigration } from './026-scheduled-messages';
+import { disappearingMessagesMigration } from './027-disappearing-messages';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { Migration } from './migration';
 
@@ -40,5 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
   linkPreviewsMigration,
+  scheduledMessagesMigration,
+  disappearingMessagesMigration,
   oidcSignInMigration,
 ];

@@ -86,6 +86,7 @@ export function aConversation(
     historyVisibility: 'FULL',
     mentionAll: defaultMentionAllPolicy(overrides.kind ?? 'GROUP'),
     description: null,
+    disappearAfterSeconds: null,
     createdBy: null,
     createdAt: at,
     ...overrides,

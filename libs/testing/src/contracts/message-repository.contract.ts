@@ -45,6 +45,7 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
           createdAt: input.createdAt,
           editedAt: null,
           deletedAt: null,
+          expiresAt: null,
         };
         expect(result).toEqual({
           message: expected,

@@ -19,6 +19,8 @@ import { tenantRoleRepositoryContract } from './tenant-role-repository.contract'
 import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
+import { scheduledMessageRepositoryContract } from './scheduled-message-repository.contract';
+import { disappearingMessagesContract } from './disappearing-messages.contract';
 import { userRepositoryContract } from './user-repository.contract';
 import { oidcRepositoryContract } from './oidc-repository.contract';
 
@@ -42,6 +44,8 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     sanctionRepositoryContract(makeStore);
     auditLogRepositoryContract(makeStore);
     reportRepositoryContract(makeStore);
+    scheduledMessageRepositoryContract(makeStore);
+    disappearingMessagesContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

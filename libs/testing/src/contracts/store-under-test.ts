@@ -18,6 +18,7 @@ import {
   AuditLogRepository,
   ReportRepository,
   OidcRepository,
+  ScheduledMessageRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -40,6 +41,7 @@ export interface StoreUnderTest {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  scheduledMessages: ScheduledMessageRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;

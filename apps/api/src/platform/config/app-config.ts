@@ -212,5 +212,13 @@ export interface AppConfig {
     /** The reasons a report may give, as short slugs. */
     readonly reportReasons: readonly string[];
   };
+  readonly scheduler: {
+    /** Scheduled messages one user may have waiting. */
+    readonly perUser: number;
+    /** How often due scheduled messages and expired disappearing messages are handled. */
+    readonly intervalMs: number;
+    /** The disappearing-message timers (seconds) conversations may choose from. */
+    readonly disappearingTimers: readonly number[];
+  };
   readonly shutdownGraceMs: number;
 }

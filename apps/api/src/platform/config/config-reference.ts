@@ -446,6 +446,24 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'The reasons users may give when they report a message or a user: a comma list of 1–20 slugs (a-z, 0-9, _ and -, up to 32 characters).',
   },
   {
+    name: 'SCHEDULED_MESSAGES_PER_USER',
+    default: '100',
+    description:
+      'Scheduled messages one user may have waiting at once (1–10000); sendAt may be at most a year ahead.',
+  },
+  {
+    name: 'SCHEDULER_INTERVAL_MS',
+    default: '1000',
+    description:
+      'How often each instance looks for due scheduled messages and expired disappearing messages (100–60000 ms).',
+  },
+  {
+    name: 'DISAPPEARING_TIMERS_SECONDS',
+    default: '3600,86400,604800,7776000',
+    description:
+      'The disappearing-message timers conversations may choose from: a comma list of 1–10 durations in seconds (1 s – 1 year); 1 hour, 1 day, 7 days and 90 days by default.',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

@@ -43,6 +43,9 @@ export interface LoadConfigOptions {
  * secrets masked) at the first bad variable or refused combination. Side effect, embedded mode
  * only: without JWT_SECRET, a random secret is created once in DATA_DIR/jwt-secret (mode 0600).
  */
+/** Disappearing-message timers when DISAPPEARING_TIMERS_SECONDS is unset: 1 h, 1 d, 7 d, 90 d. */
+export const DEFAULT_DISAPPEARING_TIMERS = [3_600, 86_400, 604_800, 7_776_000];
+
 /** Report reasons when REPORT_REASONS is unset. */
 export const DEFAULT_REPORT_REASONS = [
   'spam',
@@ -186,6 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
+  const scheduledPerUser = read.int('SCHEDULED_MESSAGES_PER_USER', 100, 1, 10_000);
+  const schedulerIntervalMs = read.int('SCHEDULER_INTERVAL_MS', 1000, 100, 60_000);
+  const disappearingTimers = read.ints(
+    'DISAPPEARING_TIMERS_SECONDS',
+    DEFAULT_DISAPPEARING_TIMERS,
+    1,
+    365 * 86_400,
+    10,
+  );
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -389,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       gatewayUrl: pushGatewayUrl,
     },
     moderation: { reportReasons },
+    scheduler: { perUser: scheduledPerUser, intervalMs: schedulerIntervalMs, disappearingTimers },
     shutdownGraceMs,
   };
   return deepFreeze(config);
@@ -497,6 +510,27 @@ class EnvReader {
     )
       this.fail(name, `a comma list of 1–${max} short slugs (a-z, 0-9, _ and -)`, raw);
     return items;
+  }
+
+  /** A comma list of 1 to `max` distinct integers from `min` to `max`, ascending. */
+  ints(
+    name: string,
+    fallback: readonly number[],
+    min: number,
+    maxValue: number,
+    max: number,
+  ): number[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [...fallback];
+    const items = [...new Set(raw.split(',').map((item) => item.trim()))];
+    const values = items.map((item) => (/^\d{1,10}$/.test(item) ? Number(item) : NaN));
+    if (
+      values.length < 1 ||
+      values.length > max ||
+      !values.every((v) => Number.isSafeInteger(v) && v >= min && v <= maxValue)
+    )
+      this.fail(name, `a comma list of 1–${max} integers from ${min} to ${maxValue}`, raw);
+    return values.sort((a, b) => a - b);
   }
 
   list<T extends string>(name: string, allowed: readonly T[]): T[] {

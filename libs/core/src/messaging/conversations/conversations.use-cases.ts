@@ -160,6 +160,7 @@ export class CreateConversations {
         historyVisibility: defaultHistoryVisibility('CHANNEL'),
         mentionAll: defaultMentionAllPolicy('CHANNEL'),
         description: null,
+        disappearAfterSeconds: null,
         createdBy: null,
         createdAt: now,
       },
@@ -207,6 +208,7 @@ export class CreateConversations {
       historyVisibility,
       mentionAll: defaultMentionAllPolicy(kind),
       description: null,
+      disappearAfterSeconds: null,
       createdBy: actor.userId,
       createdAt: now,
     };
@@ -529,6 +531,7 @@ export class UpdateConversation {
       description?: string | null;
       historyVisibility?: HistoryVisibility | null;
       mentionAll?: MentionAllPolicy | null;
+      disappearAfterSeconds?: number | null;
       muted?: boolean | null;
       pinned?: boolean | null;
       archived?: boolean | null;
@@ -612,6 +615,35 @@ export class UpdateConversation {
           conversation.id,
           input.mentionAll,
           this.clock.now(),
+        );
+        if (changed) {
+          conversation = changed.conversation;
+          await this.publisher.logged(conversation, changed.event);
+        }
+      }
+    }
+    if (input.disappearAfterSeconds !== undefined && input.disappearAfterSeconds !== null) {
+      // Direct chats: either member; groups and channels: their admins.
+      if (conversation.kind !== 'DIRECT' && !ADMIN_ROLES.includes(member.role))
+        throw new DomainError(
+          'FORBIDDEN',
+          'only conversation admins can change disappearing messages',
+        );
+      const seconds = input.disappearAfterSeconds;
+      const timers = this.settings.disappearingTimers;
+      if (!Number.isInteger(seconds) || (seconds !== 0 && !timers.includes(seconds)))
+        throw invalid(
+          'disappearAfterSeconds',
+          `disappearAfterSeconds must be 0 (off) or one of ${timers.join(', ')}`,
+        );
+      const next = seconds === 0 ? null : seconds;
+      if (next !== conversation.disappearAfterSeconds) {
+        const changed = await this.conversations.updateDisappearing(
+          actor.tenantId,
+          conversation.id,
+          next,
+          this.clock.now(),
+          actor.userId,
         );
         if (changed) {
           conversation = changed.conversation;

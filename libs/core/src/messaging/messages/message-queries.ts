@@ -18,7 +18,8 @@ import { UseCase } from '../../shared/use-case';
 import { Conversation, Member } from '../conversation';
 import { ConversationRepository } from '../conversation.repository';
 import { ConversationAccess } from '../conversation-access';
-import { Message, ReactionSummary } from '../message';
+import { isExpired, Message, ReactionSummary } from '../message';
+import { Clock } from '../../shared/clock';
 import { MessageRepository } from '../message.repository';
 
 export interface HistoryArgs {
@@ -44,6 +45,7 @@ export class MessageQueries {
     private readonly access: ConversationAccess,
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
+    private readonly clock: Clock,
   ) {}
 
   /** `first/after` pages forward from a seq; `last/before` backward; neither = the latest page. */
@@ -88,7 +90,9 @@ export class MessageQueries {
       );
     }
     const more = rows.length > limit;
-    const page = rows.slice(0, limit);
+    // Disappeared messages are left out at once, before the sweeper deletes them.
+    const now = this.clock.now();
+    const page = rows.slice(0, limit).filter((m) => !isExpired(m, now));
     if (!forward) page.reverse();
     const last = page[page.length - 1]?.seq ?? 0;
     return {
@@ -142,7 +146,11 @@ export class MessageQueries {
       offset,
       limit + 1,
     );
-    const page = hits.slice(0, limit).map((h) => h.message);
+    const now = this.clock.now();
+    const page = hits
+      .slice(0, limit)
+      .map((h) => h.message)
+      .filter((m) => !isExpired(m, now));
     const terms = parseSearchQuery(text);
     return {
       snippets: page.map((m) => searchSnippet(m.body ?? '', terms)),
@@ -208,6 +216,7 @@ export class MessageQueries {
   }
 
   async byIds(actor: Actor, ids: readonly MessageId[]): Promise<Message[]> {
-    return this.messages.findByIds(actor.tenantId, ids);
+    const now = this.clock.now();
+    return (await this.messages.findByIds(actor.tenantId, ids)).filter((m) => !isExpired(m, now));
   }
 }

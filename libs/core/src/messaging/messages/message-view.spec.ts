@@ -17,6 +17,7 @@ const message = (overrides: Partial<Message>): Message => ({
   createdAt: new Date(0),
   editedAt: null,
   deletedAt: null,
+  expiresAt: null,
   ...overrides,
 });
 

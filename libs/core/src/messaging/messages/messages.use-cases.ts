@@ -27,7 +27,7 @@ import { announceSeenChanged, MessageRequests } from '../conversations/message-r
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 
-const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export const MAX_BODY_LENGTH = 4000;
 
@@ -67,6 +67,8 @@ export class SendMessages {
       replyToId?: string | null;
       attachmentIds?: readonly string[] | null;
     },
+    /** A scheduled send fires without its sender present: it is no sign of activity. */
+    options: { scheduled?: boolean } = {},
   ): Promise<{ message: Message; created: boolean }> {
     const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
@@ -111,6 +113,8 @@ export class SendMessages {
       input.attachmentIds,
       input.clientMessageId,
     );
+    const now = this.clock.now();
+    const ttl = conversation.disappearAfterSeconds;
     const result = await this.messages.append({
       id: newId(),
       tenantId: actor.tenantId,
@@ -120,7 +124,8 @@ export class SendMessages {
       body,
       replyToId,
       mentions,
-      createdAt: this.clock.now(),
+      createdAt: now,
+      expiresAt: ttl ? new Date(now.getTime() + ttl * 1000) : null,
     });
     if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
@@ -136,7 +141,7 @@ export class SendMessages {
       // lost to a crash before its notifications were planned.
       await this.notifier.messageAdded(conversation, result.message).catch(() => undefined);
     }
-    void this.activity.active(actor).catch(() => undefined);
+    if (!options.scheduled) void this.activity.active(actor).catch(() => undefined);
     return { message: result.message, created: result.created };
   }
 

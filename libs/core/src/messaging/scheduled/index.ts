@@ -1,0 +1,3 @@
+export * from './scheduled-message';
+export * from './scheduled-message.repository';
+export * from './scheduled-messages.use-cases';
