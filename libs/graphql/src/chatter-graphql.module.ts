@@ -16,6 +16,7 @@ import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
+import { SafetySettingsResolver } from './resolvers/safety-settings.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { AttachmentResolver, MessageAttachmentsResolver } from './resolvers/attachment.resolver';
 import { CallResolver } from './resolvers/call.resolver';
@@ -73,6 +74,7 @@ export const GRAPHQL_RESOLVERS = [
   TenantRoleResolver,
   ModerationResolver,
   AuditLogResolver,
+  SafetySettingsResolver,
   ReportResolver,
   ReportGroupResolver,
   WebhookResolver,

@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   CallRepository,
   TenantRoleRepository,
+  SafetySettingsRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -36,6 +37,7 @@ import { MongoStoreHealth } from './mongo-store.health';
 import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSafetySettingsRepository } from './mongo-safety-settings.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -56,6 +58,7 @@ export interface MongoStore {
   calls: CallRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
+  safetySettings: SafetySettingsRepository;
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
@@ -104,6 +107,7 @@ export async function createMongoStore(
       calls: new MongoCallRepository(m.calls),
       notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
+      safetySettings: new MongoSafetySettingsRepository(m.safetySettings),
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),

@@ -54,6 +54,11 @@ import {
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
 import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
 import {
+  SAFETY_SETTINGS_MODEL,
+  SafetySettingsRecord,
+  SafetySettingsSchema,
+} from './schemas/safety-settings.schema';
+import {
   AUDIT_ENTRY_MODEL,
   AuditEntryRecord,
   AuditEntrySchema,
@@ -99,6 +104,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
   { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
+  { name: SAFETY_SETTINGS_MODEL, schema: SafetySettingsSchema },
 ];
 
 /** The store's models on one connection. */
@@ -126,6 +132,7 @@ export interface MongoStoreModels {
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
   incomingWebhooks: Model<IncomingWebhookRecord>;
+  safetySettings: Model<SafetySettingsRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -161,6 +168,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
     incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
+    safetySettings: get<SafetySettingsRecord>(SAFETY_SETTINGS_MODEL),
   };
 }
 

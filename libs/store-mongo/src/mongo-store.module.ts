@@ -4,6 +4,7 @@ import {
   AttachmentRepository,
   CallRepository,
   TenantRoleRepository,
+  SafetySettingsRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -42,6 +43,7 @@ import {
 } from './mongo-store.options';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
+import { MongoSafetySettingsRepository } from './mongo-safety-settings.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -67,6 +69,7 @@ const PORTS = [
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
+  SafetySettingsRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -87,6 +90,7 @@ const REPOSITORIES: Provider[] = [
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
+  { provide: SafetySettingsRepository, useClass: MongoSafetySettingsRepository },
 ];
 
 /**

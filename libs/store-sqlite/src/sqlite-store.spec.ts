@@ -34,6 +34,7 @@ storeContracts('sqlite', async () => {
     sanctions: store.sanctions,
     auditLog: store.auditLog,
     reports: store.reports,
+    safetySettings: store.safetySettings,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,

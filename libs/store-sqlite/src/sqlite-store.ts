@@ -14,6 +14,7 @@ import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
+import { SqliteSafetySettingsRepository } from './sqlite-safety-settings.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
@@ -55,6 +56,7 @@ export class SqliteStore {
   readonly calls: SqliteCallRepository;
   readonly notifications: SqliteNotificationRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
+  readonly safetySettings: SqliteSafetySettingsRepository;
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
@@ -79,6 +81,7 @@ export class SqliteStore {
     this.calls = new SqliteCallRepository(db);
     this.notifications = new SqliteNotificationRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
+    this.safetySettings = new SqliteSafetySettingsRepository(db);
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);

@@ -9,7 +9,9 @@ export type AuditAction =
   | 'MESSAGES_REMOVED'
   | 'MESSAGE_DELETED'
   | 'MEMBER_ROLE_CHANGED'
-  | 'MEMBER_REMOVED';
+  | 'MEMBER_REMOVED'
+  | 'SAFETY_SETTINGS_CHANGED'
+  | 'MESSAGES_EXPIRED';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'TENANT_ROLE_CHANGED',
@@ -20,6 +22,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'MESSAGE_DELETED',
   'MEMBER_ROLE_CHANGED',
   'MEMBER_REMOVED',
+  'SAFETY_SETTINGS_CHANGED',
+  'MESSAGES_EXPIRED',
 ];
 
 /** Small facts about an action (a role, a count, an end time): flat, JSON-safe values only. */

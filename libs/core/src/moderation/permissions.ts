@@ -19,7 +19,11 @@ export type TenantPermission =
   /** Read the tenant's audit log. */
   | 'audit.read'
   /** See and act on every open report of the tenant. */
-  | 'reports.review';
+  | 'reports.review'
+  /** See and change the tenant's safety settings (word filter, retention, channel creation). */
+  | 'tenant.safety.manage'
+  /** Create public channels when the tenant allows only admins to. */
+  | 'channels.create.restricted';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   OWNER: [
@@ -30,6 +34,8 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'users.moderate',
     'audit.read',
     'reports.review',
+    'tenant.safety.manage',
+    'channels.create.restricted',
   ],
   ADMIN: [
     'tenant.roles.read',
@@ -37,6 +43,8 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'users.moderate',
     'audit.read',
     'reports.review',
+    'tenant.safety.manage',
+    'channels.create.restricted',
   ],
 };
 

@@ -18,6 +18,7 @@ import { tenantRoleRepositoryContract } from './tenant-role-repository.contract'
 import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
+import { safetySettingsRepositoryContract } from './safety-settings-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -40,6 +41,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     sanctionRepositoryContract(makeStore);
     auditLogRepositoryContract(makeStore);
     reportRepositoryContract(makeStore);
+    safetySettingsRepositoryContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

@@ -16,6 +16,7 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  SafetySettingsRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -38,6 +39,7 @@ export interface StoreUnderTest {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  safetySettings: SafetySettingsRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
