@@ -129,3 +129,4 @@ export * from './integrations/webhooks/deliver-webhooks.use-case';
 export * from './integrations/webhooks/incoming-webhook';
 export * from './integrations/webhooks/incoming-webhook.repository';
 export * from './integrations/webhooks/incoming-webhooks.use-case';
+export * from './safety/message-retention';

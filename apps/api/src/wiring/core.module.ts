@@ -39,6 +39,7 @@ import {
   TenantSafety,
   ChannelCreationRule,
   ManageSafetySettings,
+  MessageRetention,
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
@@ -71,6 +72,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
 import { AttachmentSweeper } from './attachment-sweeper';
+import { MessageRetentionSweeper } from './message-retention-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
 
@@ -108,6 +110,7 @@ const USE_CASES = [
   TenantSafety,
   ChannelCreationRule,
   ManageSafetySettings,
+  MessageRetention,
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
@@ -207,6 +210,7 @@ const USE_CASES = [
     },
     ...USE_CASES,
     AttachmentSweeper,
+    MessageRetentionSweeper,
     CallSweeper,
     NotificationWorker,
   ],

@@ -15,6 +15,7 @@ import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
+import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
   tenantSafetySettingsMigration,
+  liveMessagesByAgeMigration,
 ];

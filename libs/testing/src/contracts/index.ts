@@ -19,3 +19,4 @@ export * from './notification-repository.contract';
 export * from './bot-repository.contract';
 export * from './webhook-repository.contract';
 export * from './safety-settings-repository.contract';
+export * from './message-retention.contract';

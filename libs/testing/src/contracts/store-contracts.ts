@@ -19,6 +19,7 @@ import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
 import { safetySettingsRepositoryContract } from './safety-settings-repository.contract';
+import { messageRetentionContract } from './message-retention.contract';
 import { userRepositoryContract } from './user-repository.contract';
 
 /**
@@ -42,6 +43,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     auditLogRepositoryContract(makeStore);
     reportRepositoryContract(makeStore);
     safetySettingsRepositoryContract(makeStore);
+    messageRetentionContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

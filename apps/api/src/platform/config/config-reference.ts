@@ -428,6 +428,18 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'The reasons users may give when they report a message or a user: a comma list of 1–20 slugs (a-z, 0-9, _ and -, up to 32 characters).',
   },
   {
+    name: 'RETENTION_SWEEP_INTERVAL_SECONDS',
+    default: '3600',
+    description:
+      "How often messages older than their tenant's retention (tenant safety settings) are deleted (1–86400 s).",
+  },
+  {
+    name: 'RETENTION_SWEEP_BATCH',
+    default: '1000',
+    description:
+      'At most this many expired messages are deleted per retention run (1–100000); the next run continues.',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

@@ -182,6 +182,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
+  const retentionSweepIntervalSeconds = read.int(
+    'RETENTION_SWEEP_INTERVAL_SECONDS',
+    3600,
+    1,
+    86_400,
+  );
+  const retentionSweepBatch = read.int('RETENTION_SWEEP_BATCH', 1000, 1, 100_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -379,7 +386,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       queueAckWaitMs: notifyAckWaitMs,
       gatewayUrl: pushGatewayUrl,
     },
-    moderation: { reportReasons },
+    moderation: { reportReasons, retentionSweepIntervalSeconds, retentionSweepBatch },
     shutdownGraceMs,
   };
   return deepFreeze(config);
