@@ -13,6 +13,8 @@ const ACTIONS: { value: AuditAction | ''; label: string }[] = [
   { value: 'TENANT_ROLE_CHANGED', label: 'Tenant roles' },
   { value: 'MEMBER_ROLE_CHANGED', label: 'Conversation roles' },
   { value: 'MEMBER_REMOVED', label: 'Members removed' },
+  { value: 'SAFETY_SETTINGS_CHANGED', label: 'Safety settings' },
+  { value: 'MESSAGES_EXPIRED', label: 'Retention' },
 ];
 
 const LABEL: Record<AuditAction, string> = {
@@ -24,7 +26,12 @@ const LABEL: Record<AuditAction, string> = {
   TENANT_ROLE_CHANGED: 'changed the tenant role of',
   MEMBER_ROLE_CHANGED: 'changed the conversation role of',
   MEMBER_REMOVED: 'removed from a conversation',
+  SAFETY_SETTINGS_CHANGED: 'changed the safety settings',
+  MESSAGES_EXPIRED: 'deleted expired messages',
 };
+
+/** Actions about the tenant rather than a user. */
+const UNTARGETED: readonly AuditAction[] = ['SAFETY_SETTINGS_CHANGED', 'MESSAGES_EXPIRED'];
 
 export function AuditLogView() {
   const [action, setAction] = useState<AuditAction | ''>('');
@@ -55,8 +62,11 @@ export function AuditLogView() {
           <li key={e.id} className="audit-list__item">
             <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
             <span>
-              <strong>{e.actor?.name ?? 'An operator'}</strong> {LABEL[e.action]}{' '}
-              <strong>{e.target?.name ?? 'someone'}</strong>
+              <strong>
+                {e.actor?.name ?? (e.action === 'MESSAGES_EXPIRED' ? 'Retention' : 'An operator')}
+              </strong>{' '}
+              {LABEL[e.action]}{' '}
+              {!UNTARGETED.includes(e.action) && <strong>{e.target?.name ?? 'someone'}</strong>}
               {e.details.some((d) => d.value !== null) && (
                 <span className="muted">
                   {' '}
