@@ -4,6 +4,7 @@ import { useQuery } from '@apollo/client';
 import { ChannelsDocument, ConversationMembersDocument } from '@chatter/client';
 import { describeError } from '../apollo/errors';
 import { ModeratorToggle } from './moderator-toggle';
+import './admin-channels.css';
 
 const ROLE_LABEL: Record<string, string> = {
   OWNER: 'Owner',
@@ -27,7 +28,7 @@ function ChannelMembers({ conversationId }: { conversationId: string }) {
     );
   const members = data?.conversation?.members.edges.map((e) => e.node) ?? [];
   return (
-    <div className="stack">
+    <div className="stack admin-channels__members">
       <ul className="admin-list" aria-label="Channel members">
         {members.map((m) => (
           <li key={m.user.id}>
@@ -77,11 +78,11 @@ export function AdminChannels() {
         </p>
       )}
       {!loading && channels.length === 0 && <p className="muted">No channels.</p>}
-      <ul className="admin-list">
+      <ul className="admin-channels">
         {channels.map((c) => (
-          <li key={c.id} className="stack">
-            <div className="report-group__header">
-              <strong>#{c.title}</strong>
+          <li key={c.id} className="admin-channels__item">
+            <div className="admin-channels__header">
+              <strong className="admin-channels__name">#{c.title}</strong>
               <span className="muted">
                 {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'}
               </span>
