@@ -7,6 +7,7 @@ import { useRoute } from '../app/router';
 import { Outbox } from '../outbox/outbox';
 import { RealtimeSession } from '../realtime/realtime-session';
 import { CallProvider } from '../calls/call-context';
+import { ReportOutcomeNotice } from '../admin/report-outcome-notice';
 import type { Sender } from '../outbox/outbox';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
@@ -209,6 +210,7 @@ export function ChatApp({ userId }: { userId: string }) {
             </ErrorBoundary>
           </div>
         </main>
+        <ReportOutcomeNotice />
       </CallProvider>
     </ChatServicesContext.Provider>
   );

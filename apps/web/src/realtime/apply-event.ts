@@ -40,6 +40,8 @@ export interface ApplyContext {
   delivered?: (conversationId: string, seq: number) => void;
   /** A call signal for this device (calls/ handles it). */
   callSignal?: (signal: Extract<ChatEvent, { __typename: 'CallSignal' }>) => void;
+  /** One of my reports was resolved (the report notice shows it). */
+  reportResolved?: (event: Extract<ChatEvent, { __typename: 'ReportResolved' }>) => void;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'gap' | 'ignored';
@@ -141,6 +143,9 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       return 'applied';
     case 'AttachmentUpdated':
       writeAttachment(cache, event.attachment);
+      return 'applied';
+    case 'ReportResolved':
+      ctx.reportResolved?.(event);
       return 'applied';
   }
 }

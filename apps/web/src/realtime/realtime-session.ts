@@ -15,6 +15,10 @@ import { ReceiptStore } from './receipt-store';
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
 type CallSignalEvent = Extract<ChatEventsSubscription['chatEvents'], { __typename: 'CallSignal' }>;
+type ReportResolvedEvent = Extract<
+  ChatEventsSubscription['chatEvents'],
+  { __typename: 'ReportResolved' }
+>;
 
 const ACTIVITY_REPORT_MS = 60_000;
 /** How long an operation sent over the socket waits for its answer before it counts as lost. */
@@ -57,6 +61,7 @@ export class RealtimeSession implements SocketOperations {
   private engine: typeof import('./stream-engine') | null = null;
   private readonly repairContext: RepairContext;
   private readonly callListeners = new Set<(signal: CallSignalEvent) => void>();
+  private readonly reportListeners = new Set<(event: ReportResolvedEvent) => void>();
 
   constructor(private readonly opts: RealtimeOptions) {
     this.repairContext = { client: opts.client, tracker: this.tracker, filling: this.filling };
@@ -74,8 +79,17 @@ export class RealtimeSession implements SocketOperations {
       callSignal: (signal) => {
         for (const listener of this.callListeners) listener(signal);
       },
+      reportResolved: (event) => {
+        for (const listener of this.reportListeners) listener(event);
+      },
     };
   }
+
+  /** My reports resolved while I am connected (the report notice listens). */
+  onReportResolved = (listener: (event: ReportResolvedEvent) => void): (() => void) => {
+    this.reportListeners.add(listener);
+    return () => this.reportListeners.delete(listener);
+  };
 
   /** Call signals for this device (the calls/ controller listens). */
   onCallSignal = (listener: (signal: CallSignalEvent) => void): (() => void) => {

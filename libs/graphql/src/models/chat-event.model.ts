@@ -5,6 +5,8 @@ import { MembershipChangeEnum } from './enums';
 import { MessageModel } from './message.model';
 import { UserModel } from './user.model';
 import { AttachmentModel } from './attachment.model';
+import { ReportModel } from './report.model';
+import { ViewerDependent } from './viewer-dependent.decorator';
 
 @ObjectType('MessageAdded')
 export class MessageAddedModel {
@@ -109,6 +111,16 @@ export class CallSignalModel {
   endReason!: CallEndReasonEnum | null;
 }
 
+@ObjectType('ReportResolved', {
+  description: 'One of your reports was resolved: what was done about it (your devices only).',
+})
+export class ReportResolvedModel {
+  readonly __typename = 'ReportResolved';
+  @ViewerDependent()
+  @Field(() => ReportModel)
+  report!: unknown;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -120,7 +132,8 @@ export type ChatEventObject =
   | PresenceChangedModel
   | ResyncRequiredModel
   | AttachmentUpdatedModel
-  | CallSignalModel;
+  | CallSignalModel
+  | ReportResolvedModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -137,6 +150,7 @@ export const ChatEventUnion = createUnionType({
       ResyncRequiredModel,
       AttachmentUpdatedModel,
       CallSignalModel,
+      ReportResolvedModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });
