@@ -129,4 +129,4 @@ export * from './integrations/webhooks/deliver-webhooks.use-case';
 export * from './integrations/webhooks/incoming-webhook';
 export * from './integrations/webhooks/incoming-webhook.repository';
 export * from './integrations/webhooks/incoming-webhooks.use-case';
-export * from './safety/message-retention';
+export * from './safety/message-retention.use-case';

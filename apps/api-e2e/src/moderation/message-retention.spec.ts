@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '@chatter/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProcess, Collector, dataOf, gql, removeDataDir, wsClient } from '../support';
 import {
@@ -53,7 +53,7 @@ describe('message retention', () => {
 
   /** Makes messages look `days` old: the one thing a black-box test cannot wait for. */
   const age = (ids: string[], days: number) => {
-    const db = new Database(join(api.dataDir, 'chatter.sqlite'));
+    const db = openDatabase(join(api.dataDir, 'chatter.sqlite'));
     try {
       const at = Date.now() - days * 86_400_000;
       const stmt = db.prepare('UPDATE messages SET created_at = ? WHERE id = ?');

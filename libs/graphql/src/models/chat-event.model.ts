@@ -6,7 +6,6 @@ import { MessageModel } from './message.model';
 import { UserModel } from './user.model';
 import { AttachmentModel } from './attachment.model';
 import { ReportModel } from './report.model';
-import { ViewerDependent } from './viewer-dependent.decorator';
 
 @ObjectType('MessageAdded')
 export class MessageAddedModel {
@@ -116,9 +115,7 @@ export class CallSignalModel {
 })
 export class ReportResolvedModel {
   readonly __typename = 'ReportResolved';
-  @ViewerDependent()
-  @Field(() => ReportModel)
-  report!: unknown;
+  @Field(() => ReportModel) report!: unknown;
 }
 
 export type ChatEventObject =
