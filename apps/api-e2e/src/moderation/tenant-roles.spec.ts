@@ -103,6 +103,8 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'users.moderate',
         'audit.read',
         'reports.review',
+        'tenant.safety.manage',
+        'channels.create.restricted',
       ],
     });
     expect(dataOf(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({
