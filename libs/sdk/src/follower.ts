@@ -234,6 +234,8 @@ export class Follower {
         return this.call(h.attachment, event);
       case 'CallSignal':
         return this.call(h.call, event);
+      case 'ReportResolved':
+        return this.call(h.reportResolved, event);
       case 'ResyncRequired':
         return;
     }

@@ -17,6 +17,7 @@ export type PresenceChangedEvent = StreamEventOf<'PresenceChanged'>;
 export type DeliveryReceiptEvent = StreamEventOf<'DeliveryReceipt'>;
 export type AttachmentUpdatedEvent = StreamEventOf<'AttachmentUpdated'>;
 export type CallSignalEvent = StreamEventOf<'CallSignal'>;
+export type ReportResolvedEvent = StreamEventOf<'ReportResolved'>;
 
 /** Why the server could not resume a conversation from the cursor the SDK held. */
 export type ResyncReason =
@@ -60,6 +61,8 @@ export interface FollowHandlers {
   attachment?: Handler<AttachmentUpdatedEvent>;
   /** A call signal for this device (offer, answer, candidates, end). */
   call?: Handler<CallSignalEvent>;
+  /** One of this user's reports was resolved: the report with its outcome. */
+  reportResolved?: Handler<ReportResolvedEvent>;
   /**
    * The server could not resume this conversation from the held cursor (see ResyncReason). The
    * SDK then continues from the conversation's current lastSeq; fetch what you need before it
@@ -86,6 +89,7 @@ export function loggedPosition(event: StreamEvent): { conversationId: string; se
     case 'DeliveryReceipt':
     case 'AttachmentUpdated':
     case 'CallSignal':
+    case 'ReportResolved':
     case 'TypingChanged':
     case 'PresenceChanged':
     case 'ResyncRequired':
