@@ -31,6 +31,11 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
     name: 'moderation model',
     matches: (p) => p.startsWith('moderation/') && !/\.use-cases?\.ts$/.test(p),
   },
+  // Tenant safety settings, the word filter and the channel creation rule: asked by messaging use cases.
+  {
+    name: 'safety model',
+    matches: (p) => p.startsWith('safety/') && !/\.use-cases?\.ts$/.test(p),
+  },
   { name: 'events', matches: (p) => p.startsWith('events/') },
   { name: 'memory adapters', matches: (p) => p.startsWith('memory/') },
   // Attachments: sending a message reserves them, so media sits below the messaging use cases.
@@ -39,6 +44,7 @@ const LAYERS: ReadonlyArray<{ name: string; matches: (path: string) => boolean }
   { name: 'messaging use cases', matches: (p) => /^messaging\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'calls use cases', matches: (p) => /^calls\/[^/]+\/.+\.ts$/.test(p) },
   { name: 'moderation use cases', matches: (p) => /^moderation\/.+\.use-cases?\.ts$/.test(p) },
+  { name: 'safety use cases', matches: (p) => /^safety\/.+\.use-cases?\.ts$/.test(p) },
   { name: 'notifications', matches: (p) => p.startsWith('notifications/') },
   { name: 'tenancy use cases', matches: (p) => /^tenancy\/[^/]+\.ts$/.test(p) },
   { name: 'integrations use cases', matches: (p) => /^integrations\/.+\.use-case\.ts$/.test(p) },

@@ -24,6 +24,7 @@ import { moderationFlowStep } from './src/moderation-flow.mjs';
 import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
 import { disappearingFlowStep } from './src/disappearing-flow.mjs';
+import { safetySettingsStep } from './src/safety-settings.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1823,6 +1824,7 @@ standalone.push(
   }),
 );
 standalone.push(disappearingFlowStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
+standalone.push(safetySettingsStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

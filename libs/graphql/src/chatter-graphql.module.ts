@@ -16,6 +16,7 @@ import { AdminResolver, AdminSettings } from './resolvers/admin.resolver';
 import { TenantRoleResolver } from './resolvers/tenant-role.resolver';
 import { ModerationResolver } from './resolvers/moderation.resolver';
 import { AuditLogResolver } from './resolvers/audit-log.resolver';
+import { SafetySettingsResolver } from './resolvers/safety-settings.resolver';
 import { ReportGroupResolver, ReportResolver } from './resolvers/report.resolver';
 import { ScheduledMessageResolver } from './resolvers/scheduled-message.resolver';
 import { DisappearingResolver } from './resolvers/disappearing.resolver';
@@ -81,6 +82,7 @@ export const GRAPHQL_RESOLVERS = [
   TenantRoleResolver,
   ModerationResolver,
   AuditLogResolver,
+  SafetySettingsResolver,
   ReportResolver,
   ReportGroupResolver,
   ScheduledMessageResolver,

@@ -282,6 +282,8 @@ export class Follower {
         return this.call(h.call, event);
       case 'MessagesExpired':
         return this.call(h.expired, event);
+      case 'ReportResolved':
+        return this.call(h.reportResolved, event);
       case 'ResyncRequired':
         return;
     }

@@ -50,4 +50,6 @@ export type {
   DeliveryReceiptEvent,
   AttachmentUpdatedEvent,
   CallSignalEvent,
+  MessagesExpiredEvent,
+  ReportResolvedEvent,
 } from './stream-events';

@@ -18,6 +18,7 @@ export type DeliveryReceiptEvent = StreamEventOf<'DeliveryReceipt'>;
 export type AttachmentUpdatedEvent = StreamEventOf<'AttachmentUpdated'>;
 export type CallSignalEvent = StreamEventOf<'CallSignal'>;
 export type MessagesExpiredEvent = StreamEventOf<'MessagesExpired'>;
+export type ReportResolvedEvent = StreamEventOf<'ReportResolved'>;
 
 /** Why the server could not resume a conversation from the cursor the SDK held. */
 export type ResyncReason =
@@ -63,6 +64,8 @@ export interface FollowHandlers {
   call?: Handler<CallSignalEvent>;
   /** Disappearing messages were deleted (no tombstone): drop them from what you keep. */
   expired?: Handler<MessagesExpiredEvent>;
+  /** One of this user's reports was resolved: the report with its outcome. */
+  reportResolved?: Handler<ReportResolvedEvent>;
   /**
    * The server could not resume this conversation from the held cursor (see ResyncReason). The
    * SDK then continues from the conversation's current lastSeq; fetch what you need before it
@@ -90,6 +93,7 @@ export function loggedPosition(event: StreamEvent): { conversationId: string; se
     case 'MessagesExpired':
     case 'AttachmentUpdated':
     case 'CallSignal':
+    case 'ReportResolved':
     case 'TypingChanged':
     case 'PresenceChanged':
     case 'ResyncRequired':

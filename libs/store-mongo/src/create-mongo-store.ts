@@ -5,6 +5,7 @@ import {
   CallRepository,
   TenantRoleRepository,
   OidcRepository,
+  SafetySettingsRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -41,6 +42,7 @@ import { MongoStoreOptions, mongooseConnectOptions } from './mongo-store.options
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoOidcRepository } from './mongo-oidc.repository';
+import { MongoSafetySettingsRepository } from './mongo-safety-settings.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -63,6 +65,7 @@ export interface MongoStore {
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
   oidc: OidcRepository;
+  safetySettings: SafetySettingsRepository;
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
@@ -114,6 +117,7 @@ export async function createMongoStore(
       notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       oidc: new MongoOidcRepository(m.oidcProviders, m.oidcIdentities, m.oidcTickets),
+      safetySettings: new MongoSafetySettingsRepository(m.safetySettings),
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),

@@ -14,6 +14,7 @@ export { MongoMessageRepository } from './mongo-message.repository';
 export { MongoNotificationRepository } from './mongo-notification.repository';
 export { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 export { MongoOidcRepository } from './mongo-oidc.repository';
+export { MongoSafetySettingsRepository } from './mongo-safety-settings.repository';
 export { MongoSanctionRepository } from './mongo-sanction.repository';
 export { MongoAuditLogRepository } from './mongo-audit-log.repository';
 export { MongoReportRepository } from './mongo-report.repository';

@@ -149,6 +149,21 @@ export class MongoMessageRepository extends MessageRepository {
     return rs.map((r) => r._id);
   }
 
+  override async listLiveIdsCreatedBefore(
+    tenantId: TenantId,
+    before: Date,
+    limit: number,
+  ): Promise<MessageId[]> {
+    if (!(limit >= 1)) return [];
+    const rs = await this.messages
+      .find({ tenantId, deletedAt: null, createdAt: { $lt: before }, ...COMMITTED }, { _id: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(Math.trunc(limit))
+      .lean<{ _id: string }[]>()
+      .exec();
+    return rs.map((r) => r._id);
+  }
+
   override async findByIds(tenantId: TenantId, ids: readonly MessageId[]): Promise<Message[]> {
     if (ids.length === 0) return [];
     const rs = await this.messages

@@ -59,6 +59,11 @@ import {
   ScheduledMessageSchema,
 } from './schemas/scheduled-message.schema';
 import {
+  SAFETY_SETTINGS_MODEL,
+  SafetySettingsRecord,
+  SafetySettingsSchema,
+} from './schemas/safety-settings.schema';
+import {
   AUDIT_ENTRY_MODEL,
   AuditEntryRecord,
   AuditEntrySchema,
@@ -129,6 +134,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: OIDC_PROVIDER_MODEL, schema: OidcProviderSchema },
   { name: OIDC_IDENTITY_MODEL, schema: OidcIdentitySchema },
   { name: OIDC_TICKET_MODEL, schema: OidcTicketSchema },
+  { name: SAFETY_SETTINGS_MODEL, schema: SafetySettingsSchema },
 ];
 
 /** The store's models on one connection. */
@@ -162,6 +168,7 @@ export interface MongoStoreModels {
   oidcProviders: Model<OidcProviderRecord>;
   oidcIdentities: Model<OidcIdentityRecord>;
   oidcTickets: Model<OidcTicketRecord>;
+  safetySettings: Model<SafetySettingsRecord>;
 }
 
 /** Registers (or reuses) every model on the connection. */
@@ -203,6 +210,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     oidcProviders: get<OidcProviderRecord>(OIDC_PROVIDER_MODEL),
     oidcIdentities: get<OidcIdentityRecord>(OIDC_IDENTITY_MODEL),
     oidcTickets: get<OidcTicketRecord>(OIDC_TICKET_MODEL),
+    safetySettings: get<SafetySettingsRecord>(SAFETY_SETTINGS_MODEL),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   CallRepository,
   TenantRoleRepository,
   OidcRepository,
+  SafetySettingsRepository,
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
@@ -47,6 +48,7 @@ import {
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoOidcRepository } from './mongo-oidc.repository';
+import { MongoSafetySettingsRepository } from './mongo-safety-settings.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
@@ -76,6 +78,7 @@ const PORTS = [
   IncomingWebhookRepository,
   LinkPreviewRepository,
   OidcRepository,
+  SafetySettingsRepository,
 ];
 
 const REPOSITORIES: Provider[] = [
@@ -99,6 +102,7 @@ const REPOSITORIES: Provider[] = [
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
   { provide: LinkPreviewRepository, useClass: MongoLinkPreviewRepository },
   { provide: OidcRepository, useClass: MongoOidcRepository },
+  { provide: SafetySettingsRepository, useClass: MongoSafetySettingsRepository },
 ];
 
 /**

@@ -16,6 +16,7 @@ export { SqliteSanctionRepository } from './sqlite-sanction.repository';
 export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 export { SqliteReportRepository } from './sqlite-report.repository';
 export { SqliteScheduledMessageRepository } from './sqlite-scheduled-message.repository';
+export { SqliteSafetySettingsRepository } from './sqlite-safety-settings.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';

@@ -223,6 +223,20 @@ export class SqliteMessageRepository extends MessageRepository {
       .map((r) => r.id);
   }
 
+  override async listLiveIdsCreatedBefore(
+    tenantId: TenantId,
+    before: Date,
+    limit: number,
+  ): Promise<MessageId[]> {
+    // The partial (tenant, created_at) index of live messages (migration 30) finds the oldest.
+    return this.db
+      .prepare<[string, number, number], { id: string }>(
+        'SELECT id FROM messages WHERE tenant_id = ? AND deleted_at IS NULL AND created_at < ? ORDER BY created_at, pk LIMIT ?',
+      )
+      .all(tenantId, before.getTime(), Math.max(0, Math.trunc(limit)))
+      .map((r) => r.id);
+  }
+
   override async tombstone(
     tenantId: TenantId,
     id: MessageId,

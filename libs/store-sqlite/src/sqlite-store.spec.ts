@@ -35,6 +35,7 @@ storeContracts('sqlite', async () => {
     auditLog: store.auditLog,
     reports: store.reports,
     scheduledMessages: store.scheduledMessages,
+    safetySettings: store.safetySettings,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
@@ -124,7 +125,7 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 32,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 29, 30, 32,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -141,7 +142,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 32,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 29, 30, 32,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -191,6 +192,8 @@ describe('SqliteStore on a file', () => {
         { version: 23, name: 'link-previews' },
         { version: 26, name: 'scheduled-messages' },
         { version: 27, name: 'disappearing-messages' },
+        { version: 29, name: 'tenant-safety-settings' },
+        { version: 30, name: 'live-messages-by-age' },
         { version: 32, name: 'oidc-sign-in' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -15,6 +15,7 @@ import { SqliteSessionRepository } from './sqlite-session.repository';
 import { SqliteTenantRepository } from './sqlite-tenant.repository';
 import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 import { SqliteOidcRepository } from './sqlite-oidc.repository';
+import { SqliteSafetySettingsRepository } from './sqlite-safety-settings.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
@@ -59,6 +60,7 @@ export class SqliteStore {
   readonly notifications: SqliteNotificationRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
   readonly oidc: SqliteOidcRepository;
+  readonly safetySettings: SqliteSafetySettingsRepository;
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
@@ -86,6 +88,7 @@ export class SqliteStore {
     this.notifications = new SqliteNotificationRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
     this.oidc = new SqliteOidcRepository(db);
+    this.safetySettings = new SqliteSafetySettingsRepository(db);
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);

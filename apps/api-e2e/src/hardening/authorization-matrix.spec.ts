@@ -228,6 +228,14 @@ const MATRIX: Record<string, string> = {
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Query.auditLog':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenantSafetySettings':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.updateTenantSafetySettings':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.tenantSafetySettingsOf':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
+  'Mutation.setTenantSafetySettings':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          ok                 FORBIDDEN          FORBIDDEN          FORBIDDEN',
   'Query.reportReasons':
     'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.myReports':
@@ -813,6 +821,25 @@ const ROWS: Record<string, Row> = {
   'Mutation.liftTenantUserSanction': {
     query: 'mutation($u:ID!){ liftTenantUserSanction(tenantId:"default", userId:$u) }',
     vars: (f) => ({ u: f.neutral.userId }),
+  },
+  'Query.tenantSafetySettings': {
+    query: '{ tenantSafetySettings { wordFilterMode channelCreation } }',
+    vars: () => ({}),
+  },
+  // Sets the default policy again: allowed or refused, nothing changes.
+  'Mutation.updateTenantSafetySettings': {
+    query:
+      'mutation{ updateTenantSafetySettings(input:{channelCreation:EVERYONE}){ channelCreation } }',
+    vars: () => ({}),
+  },
+  'Query.tenantSafetySettingsOf': {
+    query: '{ tenantSafetySettingsOf(tenantId:"default"){ wordFilterMode } }',
+    vars: () => ({}),
+  },
+  'Mutation.setTenantSafetySettings': {
+    query:
+      'mutation{ setTenantSafetySettings(tenantId:"default", input:{channelCreation:EVERYONE}){ channelCreation } }',
+    vars: () => ({}),
   },
   'Query.reportReasons': { query: '{ reportReasons }', vars: () => ({}) },
   'Query.myReports': { query: '{ myReports { id } }', vars: () => ({}) },

@@ -104,6 +104,8 @@ describe('tenant roles, channel moderators and who may moderate what', () => {
         'audit.read',
         'reports.review',
         'bots.manage',
+        'tenant.safety.manage',
+        'channels.create.restricted',
       ],
     });
     expect(dataOf(await gql(api, MINE, {}, ben.token)).myTenantAccess).toEqual({

@@ -41,6 +41,10 @@ import {
   AuditTrail,
   ReadAuditLog,
   Reports,
+  TenantSafety,
+  ChannelCreationRule,
+  ManageSafetySettings,
+  MessageRetention,
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
@@ -79,6 +83,7 @@ import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
 import { HttpLinkPreviewFetcher } from '../platform/outbound/http-link-preview-fetcher';
 import { AttachmentSweeper } from './attachment-sweeper';
+import { MessageRetentionSweeper } from './message-retention-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
 import { MessageScheduler } from './message-scheduler';
@@ -118,6 +123,10 @@ const USE_CASES = [
   AuditTrail,
   ReadAuditLog,
   Reports,
+  TenantSafety,
+  ChannelCreationRule,
+  ManageSafetySettings,
+  MessageRetention,
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
@@ -242,6 +251,7 @@ const USE_CASES = [
     },
     ...USE_CASES,
     AttachmentSweeper,
+    MessageRetentionSweeper,
     CallSweeper,
     NotificationWorker,
     MessageScheduler,

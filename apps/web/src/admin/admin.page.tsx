@@ -1,5 +1,6 @@
 // Community administration for tenant owners and admins: the report queue (grouped by reported
-// user), users (roles and sanctions) and the audit log. The server decides who may do what.
+// user), users (roles and sanctions), channels, the audit log and tenant settings. The server
+// decides who may do what.
 import { useQuery } from '@apollo/client';
 import { MyTenantAccessDocument } from '@chatter/client';
 import type { AdminTab } from '../app/router';
@@ -7,12 +8,16 @@ import { Page } from '../ui/page';
 import { ReportQueue } from './report-queue';
 import { AdminUsers } from './admin-users';
 import { AuditLogView } from './audit-log-view';
+import { AdminChannels } from './admin-channels';
+import { TenantSettings } from './tenant-settings';
 import './admin.css';
 
 const TABS: { tab: AdminTab; label: string }[] = [
   { tab: 'reports', label: 'Reports' },
   { tab: 'users', label: 'Users' },
+  { tab: 'channels', label: 'Channels' },
   { tab: 'audit', label: 'Audit log' },
+  { tab: 'settings', label: 'Tenant settings' },
 ];
 
 export function AdminPage({ tab }: { tab: AdminTab }) {
@@ -34,7 +39,9 @@ export function AdminPage({ tab }: { tab: AdminTab }) {
       </nav>
       {tab === 'reports' && <ReportQueue canSanction={role !== null} />}
       {tab === 'users' && <AdminUsers />}
+      {tab === 'channels' && <AdminChannels />}
       {tab === 'audit' && <AuditLogView />}
+      {tab === 'settings' && <TenantSettings />}
     </Page>
   );
 }

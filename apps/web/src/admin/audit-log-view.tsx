@@ -18,6 +18,8 @@ const ACTIONS: { value: AuditAction | ''; label: string }[] = [
   { value: 'WEBHOOK_CREATED', label: 'Webhooks created' },
   { value: 'INCOMING_WEBHOOK_CREATED', label: 'Incoming webhooks created' },
   { value: 'INCOMING_WEBHOOK_REVOKED', label: 'Incoming webhooks revoked' },
+  { value: 'SAFETY_SETTINGS_CHANGED', label: 'Safety settings' },
+  { value: 'MESSAGES_EXPIRED', label: 'Retention' },
 ];
 
 const LABEL: Record<AuditAction, string> = {
@@ -34,7 +36,12 @@ const LABEL: Record<AuditAction, string> = {
   WEBHOOK_CREATED: 'created an outgoing webhook for',
   INCOMING_WEBHOOK_CREATED: 'created an incoming webhook for',
   INCOMING_WEBHOOK_REVOKED: 'revoked an incoming webhook of',
+  SAFETY_SETTINGS_CHANGED: 'changed the safety settings',
+  MESSAGES_EXPIRED: 'deleted expired messages',
 };
+
+/** Actions about the tenant rather than a user. */
+const UNTARGETED: readonly AuditAction[] = ['SAFETY_SETTINGS_CHANGED', 'MESSAGES_EXPIRED'];
 
 export function AuditLogView() {
   const [action, setAction] = useState<AuditAction | ''>('');
@@ -65,8 +72,11 @@ export function AuditLogView() {
           <li key={e.id} className="audit-list__item">
             <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
             <span>
-              <strong>{e.actor?.name ?? 'An operator'}</strong> {LABEL[e.action]}{' '}
-              <strong>{e.target?.name ?? 'someone'}</strong>
+              <strong>
+                {e.actor?.name ?? (e.action === 'MESSAGES_EXPIRED' ? 'Retention' : 'An operator')}
+              </strong>{' '}
+              {LABEL[e.action]}{' '}
+              {!UNTARGETED.includes(e.action) && <strong>{e.target?.name ?? 'someone'}</strong>}
               {e.details.some((d) => d.value !== null) && (
                 <span className="muted">
                   {' '}

@@ -110,6 +110,8 @@ export function describeError(error: unknown, wording: ErrorWording = {}): strin
       return 'Your account is suspended by the administrators of this community.';
     case 'ACCOUNT_BANNED':
       return 'Your account is banned from this community.';
+    case 'CONTENT_BLOCKED':
+      return 'This contains a word this community does not allow. Change it and try again.';
     case 'SMS_DELIVERY_FAILED':
       return 'We could not send the code. Try again in a moment.';
     case 'UNAVAILABLE':

@@ -17,8 +17,8 @@ export type Route =
   | { view: 'new'; tab?: 'direct' | 'group' | 'channels' };
 
 /** The sections of the community administration area. */
-export type AdminTab = 'reports' | 'users' | 'audit';
-const ADMIN_TABS: readonly AdminTab[] = ['reports', 'users', 'audit'];
+export type AdminTab = 'reports' | 'users' | 'channels' | 'audit' | 'settings';
+const ADMIN_TABS: readonly AdminTab[] = ['reports', 'users', 'channels', 'audit', 'settings'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

@@ -7,6 +7,7 @@ import { useRoute } from '../app/router';
 import { Outbox, type Sender } from '@chatter/sdk';
 import { RealtimeSession } from '../realtime/realtime-session';
 import { CallProvider } from '../calls/call-context';
+import { ReportOutcomeNotice } from '../admin/report-outcome-notice';
 import { useActivity } from './use-activity';
 import { Sidebar } from './sidebar';
 import { Icon } from '../ui/icons';
@@ -210,6 +211,7 @@ export function ChatApp({ userId }: { userId: string }) {
             </ErrorBoundary>
           </div>
         </main>
+        <ReportOutcomeNotice />
       </CallProvider>
     </ChatServicesContext.Provider>
   );

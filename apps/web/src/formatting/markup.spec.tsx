@@ -41,6 +41,10 @@ describe('message markup', () => {
       'a*b',
       '* not bold *',
       '<@u1> hi',
+      // Words masked by the tenant's word filter stay as they are.
+      'Oh ****, the ** bus',
+      '***, ***',
+      '__ ~~',
     ]) {
       expect(parseInline(text), text).toEqual([{ type: 'text', text }]);
     }

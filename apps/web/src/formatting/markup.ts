@@ -103,7 +103,10 @@ export function parseInline(text: string, depth = 0): Inline[] {
       depth < MAX_DEPTH &&
       !WORD.test(before) &&
       text[i + 1] &&
-      !/\s/u.test(text[i + 1]!)
+      !/\s/u.test(text[i + 1]!) &&
+      // A run of delimiters (`**`, a word the word filter masked as `****`) is plain text.
+      before !== ch &&
+      text[i + 1] !== ch
     ) {
       const end = closing(text, ch, i + 1);
       if (end !== -1) {

@@ -40,6 +40,8 @@ export interface ApplyContext {
   delivered?: (conversationId: string, seq: number) => void;
   /** A call signal for this device (calls/ handles it). */
   callSignal?: (signal: Extract<ChatEvent, { __typename: 'CallSignal' }>) => void;
+  /** One of my reports was resolved (the report notice shows it). */
+  reportResolved?: (event: Extract<ChatEvent, { __typename: 'ReportResolved' }>) => void;
 }
 
 export type ApplyOutcome = 'applied' | 'ignored';
@@ -119,6 +121,9 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       return 'applied';
     case 'MessagesExpired':
       return purgeMessages(cache, event.messageIds) > 0 ? 'applied' : 'ignored';
+    case 'ReportResolved':
+      ctx.reportResolved?.(event);
+      return 'applied';
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   FetchLike,
   FollowHandlers,
   PendingMessage,
+  ReportResolvedEvent,
   SendOutcome,
   StreamEvent,
 } from '@chatter/sdk';
@@ -60,6 +61,7 @@ export class RealtimeSession {
   /** Fetched lastSeqs (the first one per conversation counts, as in the SDK's seed()). */
   private readonly seeds = new Map<string, number>();
   private readonly callListeners = new Set<(signal: CallSignalEvent) => void>();
+  private readonly reportListeners = new Set<(event: ReportResolvedEvent) => void>();
   private lastActivityReport = 0;
 
   constructor(private readonly opts: RealtimeOptions) {
@@ -75,8 +77,17 @@ export class RealtimeSession {
       callSignal: (signal) => {
         for (const listener of this.callListeners) listener(signal);
       },
+      reportResolved: (event) => {
+        for (const listener of this.reportListeners) listener(event);
+      },
     };
   }
+
+  /** My reports resolved while I am connected (the report notice listens). */
+  onReportResolved = (listener: (event: ReportResolvedEvent) => void): (() => void) => {
+    this.reportListeners.add(listener);
+    return () => this.reportListeners.delete(listener);
+  };
 
   /** Call signals for this device (the calls/ controller listens). */
   onCallSignal = (listener: (signal: CallSignalEvent) => void): (() => void) => {
@@ -211,6 +222,8 @@ export class RealtimeSession {
       delivered: apply,
       attachment: apply,
       call: apply,
+      expired: apply,
+      reportResolved: apply,
       resync: (info) => this.engine?.applyResync(this.opts.client.cache, info),
     };
   }

@@ -5,6 +5,7 @@ import { Message, MembershipChange } from '../messaging/message';
 import { PresenceStatus } from './presence.port';
 import { Attachment } from '../media/attachment';
 import { CallSignal } from '../calls/call-signal';
+import type { Report } from '../moderation/report';
 
 /**
  * Events carried by the bus. Ordered ones carry their conversation seq. Each carries what
@@ -128,6 +129,8 @@ export type RealtimeEvent =
   | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User }
   /** On the user's presence topic: their name, avatar or status text changed (the user as they now are). */
   | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId; user: User }
+  /** Per-user: a report the user made was resolved (the report with its outcome). */
+  | { type: 'REPORT_RESOLVED'; tenantId: TenantId; userId: UserId; report: Report }
   /**
    * On a call party's user topic: a call signal for that user's devices, never logged (a
    * resuming client gets call history from the log, never a stale invite). `sessionId`: only
@@ -165,6 +168,7 @@ const DATE_FIELDS = new Set([
   'expiresAt',
   'answeredAt',
   'endedAt',
+  'resolvedAt',
 ]);
 
 export const encodeEvent = (event: RealtimeEvent): string => JSON.stringify(event);

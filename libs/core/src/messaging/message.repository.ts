@@ -93,6 +93,15 @@ export abstract class MessageRepository {
     senderId: UserId,
     limit: number,
   ): Promise<MessageId[]>;
+  /**
+   * Ids of up to `limit` messages of the tenant created before `before` that are not deleted,
+   * oldest first: what message retention tombstones, batch after batch.
+   */
+  abstract listLiveIdsCreatedBefore(
+    tenantId: TenantId,
+    before: Date,
+    limit: number,
+  ): Promise<MessageId[]>;
   /** Tombstones (body null, deletedAt set, reactions cleared) with a MESSAGE_UPDATED entry; null when absent or already deleted. */
   abstract tombstone(tenantId: TenantId, id: MessageId, at: Date): Promise<MessageMutation | null>;
   /** Adds the user's reaction with a MESSAGE_UPDATED entry; null when the user already reacted so. */

@@ -14,7 +14,9 @@ export type AuditAction =
   | 'BOT_REVOKED'
   | 'WEBHOOK_CREATED'
   | 'INCOMING_WEBHOOK_CREATED'
-  | 'INCOMING_WEBHOOK_REVOKED';
+  | 'INCOMING_WEBHOOK_REVOKED'
+  | 'SAFETY_SETTINGS_CHANGED'
+  | 'MESSAGES_EXPIRED';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'TENANT_ROLE_CHANGED',
@@ -30,6 +32,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'WEBHOOK_CREATED',
   'INCOMING_WEBHOOK_CREATED',
   'INCOMING_WEBHOOK_REVOKED',
+  'SAFETY_SETTINGS_CHANGED',
+  'MESSAGES_EXPIRED',
 ];
 
 /** Small facts about an action (a role, a count, an end time): flat, JSON-safe values only. */

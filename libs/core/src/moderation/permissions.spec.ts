@@ -16,8 +16,13 @@ describe('named permissions', () => {
       'audit.read',
       'reports.review',
       'bots.manage',
+      'tenant.safety.manage',
+      'channels.create.restricted',
     ]);
     expect(tenantRoleCan('ADMIN', 'channels.moderate')).toBe(true);
+    expect(tenantRoleCan('ADMIN', 'tenant.safety.manage')).toBe(true);
+    expect(tenantRoleCan('ADMIN', 'channels.create.restricted')).toBe(true);
+    expect(tenantRoleCan(null, 'tenant.safety.manage')).toBe(false);
     expect(tenantRoleCan('ADMIN', 'tenant.admins.manage')).toBe(false);
     expect(tenantRoleCan('ADMIN', 'tenant.owners.manage')).toBe(false);
     expect(tenantPermissionsOf(null)).toEqual([]);

@@ -21,7 +21,11 @@ export type TenantPermission =
   /** See and act on every open report of the tenant. */
   | 'reports.review'
   /** Create, list and revoke the tenant's bot accounts and their tokens. */
-  | 'bots.manage';
+  | 'bots.manage'
+  /** See and change the tenant's safety settings (word filter, retention, channel creation). */
+  | 'tenant.safety.manage'
+  /** Create public channels when the tenant allows only admins to. */
+  | 'channels.create.restricted';
 
 const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   OWNER: [
@@ -33,6 +37,8 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'audit.read',
     'reports.review',
     'bots.manage',
+    'tenant.safety.manage',
+    'channels.create.restricted',
   ],
   ADMIN: [
     'tenant.roles.read',
@@ -41,6 +47,8 @@ const TENANT_ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> =
     'audit.read',
     'reports.review',
     'bots.manage',
+    'tenant.safety.manage',
+    'channels.create.restricted',
   ],
 };
 

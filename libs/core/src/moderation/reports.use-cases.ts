@@ -1,5 +1,6 @@
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
+import { RealtimePublisher } from '../events/realtime-publisher';
 import { invalid, notFound } from '../shared/domain-error';
 import { isWellFormedId, newId, UserId } from '../shared/ids';
 import { CoreSettings } from '../shared/settings';
@@ -52,6 +53,7 @@ export class Reports {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly publisher: RealtimePublisher,
   ) {}
 
   reasons(): readonly string[] {
@@ -174,13 +176,22 @@ export class Reports {
         outcome = 'USER_BANNED';
         break;
     }
-    return this.reports.resolve(
+    const resolved = await this.reports.resolve(
       actor.tenantId,
       group.map((r) => r.id),
       outcome,
       actor.userId,
       this.clock.now(),
     );
+    // Each reporter is told the outcome live, on their own devices.
+    for (const report of resolved)
+      await this.publisher.toUser(report.reporterId, {
+        type: 'REPORT_RESOLVED',
+        tenantId: actor.tenantId,
+        userId: report.reporterId,
+        report,
+      });
+    return resolved;
   }
 
   private async visibleOpen(actor: Actor): Promise<Report[]> {

@@ -459,6 +459,10 @@ export class ChatStream implements ConversationFollower {
           return;
         this.emit({ kind: 'event', event });
         return;
+      case 'REPORT_RESOLVED':
+        // The reporter's own devices only.
+        if (event.userId === me) this.emit({ kind: 'event', event });
+        return;
       case 'PROFILE_CHANGED':
         // Names and avatars are visible to whoever watches this user (the presence inside the
         // event is resolved for the viewer, under the privacy policy).

@@ -31,6 +31,8 @@ export function statusFor(code: DomainErrorCode): number {
       return 503;
     case 'NOT_A_MEMBER':
       return 403;
+    case 'CONTENT_BLOCKED':
+      return 422;
     case 'VALIDATION_FAILED':
     case 'BLOCKED':
     case 'LAST_OWNER':

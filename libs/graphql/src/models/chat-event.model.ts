@@ -5,6 +5,7 @@ import { MembershipChangeEnum } from './enums';
 import { MessageModel } from './message.model';
 import { UserModel } from './user.model';
 import { AttachmentModel } from './attachment.model';
+import { ReportModel } from './report.model';
 
 @ObjectType('MessageAdded')
 export class MessageAddedModel {
@@ -121,6 +122,14 @@ export class CallSignalModel {
   endReason!: CallEndReasonEnum | null;
 }
 
+@ObjectType('ReportResolved', {
+  description: 'One of your reports was resolved: what was done about it (your devices only).',
+})
+export class ReportResolvedModel {
+  readonly __typename = 'ReportResolved';
+  @Field(() => ReportModel) report!: unknown;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -133,7 +142,8 @@ export type ChatEventObject =
   | PresenceChangedModel
   | ResyncRequiredModel
   | AttachmentUpdatedModel
-  | CallSignalModel;
+  | CallSignalModel
+  | ReportResolvedModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -151,6 +161,7 @@ export const ChatEventUnion = createUnionType({
       ResyncRequiredModel,
       AttachmentUpdatedModel,
       CallSignalModel,
+      ReportResolvedModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });

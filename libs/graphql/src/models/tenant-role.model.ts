@@ -23,7 +23,7 @@ export class TenantAccessModel {
   @Field(() => TenantRoleEnum, { nullable: true }) role!: TenantRoleEnum | null;
   @Field(() => [String], {
     description:
-      'Named permissions the role gives: tenant.roles.read, tenant.admins.manage, tenant.owners.manage, channels.moderate.',
+      'Named permissions the role gives, e.g. tenant.roles.read, tenant.admins.manage, tenant.owners.manage, channels.moderate, tenant.safety.manage.',
   })
   permissions!: string[];
 }

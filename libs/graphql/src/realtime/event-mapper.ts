@@ -11,6 +11,7 @@ import {
   MessagesExpiredModel,
   PresenceChangedModel,
   ReadReceiptModel,
+  ReportResolvedModel,
   ResyncRequiredModel,
   TypingChangedModel,
 } from '../models/chat-event.model';
@@ -97,6 +98,8 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
         candidates: event.signal.candidates,
         endReason: event.signal.reason as CallEndReasonEnum | null,
       });
+    case 'REPORT_RESOLVED':
+      return make(ReportResolvedModel, { report: event.report });
     case 'SESSION_REVOKED':
     case 'ACCOUNT_SUSPENDED':
     case 'BLOCKS_CHANGED':

@@ -11,6 +11,8 @@ import {
   ManageNotifications,
   ModerateUsers,
   ManageBots,
+  ManageSafetySettings,
+  TenantSafetySettings,
   Bot,
   RateLimiter,
   Tenant,
@@ -23,6 +25,10 @@ import { BanPayload } from '../models/sanction.model';
 import { TenantRoleGrantModel } from '../models/tenant-role.model';
 import { TenantModel, TenantSecretPayload } from '../models/user.model';
 import { BotModel, BotScopeEnum, BotTokenPayload } from '../models/bot.model';
+import {
+  TenantSafetySettingsInput,
+  TenantSafetySettingsModel,
+} from '../models/safety-settings.model';
 
 /** Operator settings for the admin API (null token = admin API disabled). */
 export class AdminSettings {
@@ -41,7 +47,33 @@ export class AdminResolver {
     private readonly tenantRoles: ManageTenantRoles,
     private readonly moderation: ModerateUsers,
     private readonly botAdmin: ManageBots,
+    private readonly safety: ManageSafetySettings,
   ) {}
+
+  @Public()
+  @Query(() => TenantSafetySettingsModel, {
+    description: "Operators only: a tenant's safety settings.",
+  })
+  async tenantSafetySettingsOf(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<TenantSafetySettings> {
+    await this.authorize(ctx);
+    return this.safety.getAsOperator(tenantId);
+  }
+
+  @Public()
+  @Mutation(() => TenantSafetySettingsModel, {
+    description: "Operators only: changes a tenant's safety settings (audited, actor null).",
+  })
+  async setTenantSafetySettings(
+    @GqlCtx() ctx: GqlContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('input', { type: () => TenantSafetySettingsInput }) input: TenantSafetySettingsInput,
+  ): Promise<TenantSafetySettings> {
+    await this.authorize(ctx);
+    return this.safety.updateAsOperator(tenantId, input);
+  }
 
   @Public()
   @Mutation(() => BanPayload, {

@@ -114,6 +114,8 @@ MessageSchema.index(
 // Search in every script on a standard deployment (no $text: its stemming and word splitting
 // know neither CJK nor Thai nor emoji, nor prefixes): tokens of the folded body, multikey.
 MessageSchema.index({ tenantId: 1, searchTokens: 1 }, { name: 'tenant_search_tokens' });
+// Message retention: a tenant's oldest live messages.
+MessageSchema.index({ tenantId: 1, deletedAt: 1, createdAt: 1 }, { name: 'tenant_live_by_age' });
 
 /**
  * One user's reaction with one emoji. `seq` and `removedSeq` are the seqs of the entries that add

@@ -17,6 +17,8 @@ import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { linkPreviewsMigration } from './023-link-previews';
 import { scheduledMessagesMigration } from './026-scheduled-messages';
 import { disappearingMessagesMigration } from './027-disappearing-messages';
+import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
+import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { Migration } from './migration';
 
@@ -44,5 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   linkPreviewsMigration,
   scheduledMessagesMigration,
   disappearingMessagesMigration,
+  tenantSafetySettingsMigration,
+  liveMessagesByAgeMigration,
   oidcSignInMigration,
 ];

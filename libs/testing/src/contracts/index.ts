@@ -18,3 +18,5 @@ export * from './call-repository.contract';
 export * from './notification-repository.contract';
 export * from './bot-repository.contract';
 export * from './webhook-repository.contract';
+export * from './safety-settings-repository.contract';
+export * from './message-retention.contract';

@@ -21,6 +21,8 @@ import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
 import { scheduledMessageRepositoryContract } from './scheduled-message-repository.contract';
 import { disappearingMessagesContract } from './disappearing-messages.contract';
+import { safetySettingsRepositoryContract } from './safety-settings-repository.contract';
+import { messageRetentionContract } from './message-retention.contract';
 import { userRepositoryContract } from './user-repository.contract';
 import { oidcRepositoryContract } from './oidc-repository.contract';
 
@@ -46,6 +48,8 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     reportRepositoryContract(makeStore);
     scheduledMessageRepositoryContract(makeStore);
     disappearingMessagesContract(makeStore);
+    safetySettingsRepositoryContract(makeStore);
+    messageRetentionContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

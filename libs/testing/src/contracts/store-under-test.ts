@@ -19,6 +19,7 @@ import {
   ReportRepository,
   OidcRepository,
   ScheduledMessageRepository,
+  SafetySettingsRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -42,6 +43,7 @@ export interface StoreUnderTest {
   auditLog: AuditLogRepository;
   reports: ReportRepository;
   scheduledMessages: ScheduledMessageRepository;
+  safetySettings: SafetySettingsRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;

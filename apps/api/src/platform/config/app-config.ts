@@ -211,6 +211,9 @@ export interface AppConfig {
   readonly moderation: {
     /** The reasons a report may give, as short slugs. */
     readonly reportReasons: readonly string[];
+    /** How often message retention runs (seconds), and how many messages one run deletes at most. */
+    readonly retentionSweepIntervalSeconds: number;
+    readonly retentionSweepBatch: number;
   };
   readonly scheduler: {
     /** Scheduled messages one user may have waiting. */

@@ -464,6 +464,18 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'The disappearing-message timers conversations may choose from: a comma list of 1–10 durations in seconds (1 s – 1 year); 1 hour, 1 day, 7 days and 90 days by default.',
   },
   {
+    name: 'RETENTION_SWEEP_INTERVAL_SECONDS',
+    default: '3600',
+    description:
+      "How often messages older than their tenant's retention (tenant safety settings) are deleted (1–86400 s).",
+  },
+  {
+    name: 'RETENTION_SWEEP_BATCH',
+    default: '1000',
+    description:
+      'At most this many expired messages are deleted per retention run (1–100000); the next run continues.',
+  },
+  {
     name: 'TRUST_PROXY',
     default: 'false',
     description:

@@ -198,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     365 * 86_400,
     10,
   );
+  const retentionSweepIntervalSeconds = read.int(
+    'RETENTION_SWEEP_INTERVAL_SECONDS',
+    3600,
+    1,
+    86_400,
+  );
+  const retentionSweepBatch = read.int('RETENTION_SWEEP_BATCH', 1000, 1, 100_000);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
 
@@ -400,7 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       queueAckWaitMs: notifyAckWaitMs,
       gatewayUrl: pushGatewayUrl,
     },
-    moderation: { reportReasons },
+    moderation: { reportReasons, retentionSweepIntervalSeconds, retentionSweepBatch },
     scheduler: { perUser: scheduledPerUser, intervalMs: schedulerIntervalMs, disappearingTimers },
     shutdownGraceMs,
   };

@@ -35,6 +35,8 @@ import { ADMIN_ROLES, ConversationAccess, notInDirect } from '../conversation-ac
 import { FormerMember } from '../read-periods';
 import { memberRoleCan } from '../../moderation/permissions';
 import { AuditTrail } from '../../moderation/audit-trail';
+import { TenantSafety } from '../../safety/tenant-safety';
+import { ChannelCreationRule } from '../../safety/channel-creation-rule';
 
 const ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'MODERATOR', 'MEMBER'];
 const VISIBILITIES: readonly HistoryVisibility[] = ['FULL', 'SINCE_JOINED'];
@@ -60,6 +62,8 @@ export class CreateConversations {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly safety: TenantSafety,
+    private readonly channelCreation: ChannelCreationRule,
   ) {}
 
   /** The same DM for the same pair, always, also under concurrent calls from both sides. */
@@ -97,7 +101,11 @@ export class CreateConversations {
     actor: Actor,
     input: { title: string; memberIds: string[]; historyVisibility?: HistoryVisibility | null },
   ): Promise<Conversation> {
-    const title = checkText('title', input.title, { min: 1, max: 100 });
+    const title = await this.safety.filter(
+      actor.tenantId,
+      'title',
+      checkText('title', input.title, { min: 1, max: 100 }),
+    );
     const visibility = checkVisibility(input.historyVisibility, 'GROUP');
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const memberIds = await this.existingUsers(
@@ -128,10 +136,15 @@ export class CreateConversations {
       description?: string | null;
     },
   ): Promise<Conversation> {
-    const title = checkText('title', input.title, { min: 1, max: 100 });
+    const title = await this.safety.filter(
+      actor.tenantId,
+      'title',
+      checkText('title', input.title, { min: 1, max: 100 }),
+    );
     const visibility = checkVisibility(input.historyVisibility, 'CHANNEL');
     const description =
       checkOptionalText('description', input.description, MAX_DESCRIPTION) ?? null;
+    await this.channelCreation.check(actor);
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const conversation = await channelNameTaken(() =>
       this.conversations.create(
@@ -521,6 +534,7 @@ export class UpdateConversation {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly safety: TenantSafety,
   ) {}
 
   async execute(
@@ -543,7 +557,11 @@ export class UpdateConversation {
       notInDirect(conversation);
       if (!ADMIN_ROLES.includes(member.role))
         throw new DomainError('FORBIDDEN', 'only conversation admins can rename it');
-      const title = checkText('title', input.title, { min: 1, max: 100 });
+      const title = await this.safety.filter(
+        actor.tenantId,
+        'title',
+        checkText('title', input.title, { min: 1, max: 100 }),
+      );
       if (title !== conversation.title) {
         const changed = await channelNameTaken(() =>
           this.conversations.updateTitle(

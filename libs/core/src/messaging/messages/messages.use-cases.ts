@@ -26,6 +26,7 @@ import { MessageNotifier } from '../message-notifier.port';
 import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
+import { TenantSafety } from '../../safety/tenant-safety';
 
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -50,6 +51,7 @@ export class SendMessages {
     private readonly notifier: MessageNotifier,
     private readonly moderation: ConversationModeration,
     private readonly audit: AuditTrail,
+    private readonly safety: TenantSafety,
   ) {}
 
   /**
@@ -80,12 +82,14 @@ export class SendMessages {
         'clientMessageId must be 1–64 characters of A–Z, a–z, 0–9, _ . : -',
       );
     }
-    const body = checkText('body', input.body, {
+    const written = checkText('body', input.body, {
       min: withAttachments ? 0 : 1,
       max: MAX_BODY_LENGTH,
       multiline: true,
       keepVerbatim: true,
     });
+    // The tenant's word filter: refuses (BLOCK) or masks (MASK) before anything is stored.
+    const body = await this.safety.filter(actor.tenantId, 'body', written);
     const membership = await this.access.member(actor, input.conversationId);
     const { conversation } = membership;
     await this.checkNotBlocked(actor, conversation);
@@ -127,7 +131,8 @@ export class SendMessages {
       createdAt: now,
       expiresAt: ttl ? new Date(now.getTime() + ttl * 1000) : null,
     });
-    if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
+    if (!result.created)
+      checkTrueRetry(result.message, conversation.id, [body, written], replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
@@ -146,12 +151,16 @@ export class SendMessages {
   }
 
   async edit(actor: Actor, id: string, body: string): Promise<Message> {
-    const text = checkText('body', body, {
-      min: 1,
-      max: MAX_BODY_LENGTH,
-      multiline: true,
-      keepVerbatim: true,
-    });
+    const text = await this.safety.filter(
+      actor.tenantId,
+      'body',
+      checkText('body', body, {
+        min: 1,
+        max: MAX_BODY_LENGTH,
+        multiline: true,
+        keepVerbatim: true,
+      }),
+    );
     const { message, membership } = await this.load(actor, id);
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
@@ -394,13 +403,14 @@ export class Receipts {
 function checkTrueRetry(
   existing: Message,
   conversationId: string,
-  body: string,
+  /** The body as stored now, and as written (a retry after the word filter changed). */
+  bodies: readonly string[],
   replyToId: string | null,
 ): void {
   const unchanged = existing.editedAt === null && existing.deletedAt === null;
   if (
     existing.conversationId !== conversationId ||
-    (unchanged && (existing.body !== body || existing.replyToId !== replyToId))
+    (unchanged && (!bodies.some((b) => b === existing.body) || existing.replyToId !== replyToId))
   ) {
     throw new DomainError(
       'CONFLICT',
