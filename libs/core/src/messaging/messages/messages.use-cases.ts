@@ -26,6 +26,8 @@ import { MessageNotifier } from '../message-notifier.port';
 import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
+import { canReadSeq, readablePeriods } from '../read-periods';
+import { ThreadActivity } from '../threads/thread-activity';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -50,6 +52,7 @@ export class SendMessages {
     private readonly notifier: MessageNotifier,
     private readonly moderation: ConversationModeration,
     private readonly audit: AuditTrail,
+    private readonly threads: ThreadActivity,
   ) {}
 
   /**
@@ -66,7 +69,10 @@ export class SendMessages {
       body: string;
       replyToId?: string | null;
       attachmentIds?: readonly string[] | null;
+      /** Sends the message as a reply in the thread under this root. */
+      threadRootId?: string | null;
     },
+    options: { forwarded?: boolean } = {},
   ): Promise<{ message: Message; created: boolean }> {
     const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
@@ -97,6 +103,10 @@ export class SendMessages {
       }
       replyToId = replyTo.id;
     }
+    const root =
+      input.threadRootId === undefined || input.threadRootId === null
+        ? null
+        : await this.threadRoot(actor, membership, input.threadRootId);
     await enforceRateLimit(
       this.limiter,
       `send:${actor.tenantId}:${actor.userId}`,
@@ -120,12 +130,16 @@ export class SendMessages {
       body,
       replyToId,
       mentions,
+      threadRootId: root?.id ?? null,
+      forwarded: options.forwarded === true,
       createdAt: this.clock.now(),
     });
-    if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
+    if (!result.created)
+      checkTrueRetry(result.message, conversation.id, body, replyToId, root?.id ?? null);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
+      if (root) await this.threads.replied(conversation, root, result.message);
       // A message in a DM shares the sender's details with the recipient (a reply accepts a
       // message request); it never adds the sender to the recipient's contacts.
       const recipient = otherMemberOf(conversation, actor.userId);
@@ -192,6 +206,8 @@ export class SendMessages {
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
     if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
+    const deleted = await this.publish(conversation, mutation, message);
+    if (mutation) await this.threads.replyRemoved(conversation, message);
     if (mutation && message.senderId !== actor.userId)
       await this.audit.record({
         tenantId: actor.tenantId,
@@ -201,7 +217,7 @@ export class SendMessages {
         conversationId: conversation.id,
         messageId: message.id,
       });
-    return this.publish(conversation, mutation, message);
+    return deleted;
   }
 
   async react(actor: Actor, messageId: string, emoji: string, add: boolean): Promise<Message> {
@@ -229,6 +245,37 @@ export class SendMessages {
       if (error instanceof DomainError && error.code === 'NOT_FOUND') throw notFound('message');
       throw error;
     }
+  }
+
+  /**
+   * The root of a thread reply: a live message of the same conversation that the sender can read
+   * and that is not itself a reply (threads are one level deep).
+   */
+  private async threadRoot(
+    actor: Actor,
+    membership: Membership,
+    rootId: string,
+  ): Promise<Message> {
+    const root = isWellFormedId(rootId)
+      ? await this.messages.findById(actor.tenantId, rootId)
+      : null;
+    if (
+      !root ||
+      root.conversationId !== membership.conversation.id ||
+      !canReadSeq(readablePeriods(membership.member, null), root.seq)
+    )
+      throw new DomainError('NOT_FOUND', 'thread root not found', { field: 'threadRootId' });
+    if (root.deletedAt)
+      throw new DomainError('VALIDATION_FAILED', 'a deleted message cannot get a thread', {
+        field: 'threadRootId',
+        reason: 'THREAD_ROOT_DELETED',
+      });
+    if (root.threadRootId)
+      throw new DomainError('VALIDATION_FAILED', 'a thread reply cannot have a thread of its own', {
+        field: 'threadRootId',
+        reason: 'THREAD_ROOT_IS_REPLY',
+      });
+    return root;
   }
 
   private async checkNotBlocked(actor: Actor, conversation: Conversation): Promise<void> {
@@ -391,10 +438,12 @@ function checkTrueRetry(
   conversationId: string,
   body: string,
   replyToId: string | null,
+  threadRootId: string | null,
 ): void {
   const unchanged = existing.editedAt === null && existing.deletedAt === null;
   if (
     existing.conversationId !== conversationId ||
+    (existing.threadRootId ?? null) !== threadRootId ||
     (unchanged && (existing.body !== body || existing.replyToId !== replyToId))
   ) {
     throw new DomainError(

@@ -16,6 +16,7 @@ import type { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-c
 import { SilentMessageNotifier } from '../message-notifier.port';
 import type { ConversationModeration } from '../../moderation/conversation-moderation';
 import type { AuditTrail } from '../../moderation/audit-trail';
+import type { ThreadActivity } from '../threads/thread-activity';
 import { SendMessages } from './messages.use-cases';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
@@ -38,6 +39,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     new SilentMessageNotifier(),
     {} as ConversationModeration,
     {} as AuditTrail,
+    {} as ThreadActivity,
   );
 }
 
