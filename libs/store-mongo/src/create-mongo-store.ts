@@ -7,6 +7,8 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  StarRepository,
+  ThreadFollowRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -39,6 +41,8 @@ import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoStarRepository } from './mongo-star.repository';
+import { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -59,6 +63,8 @@ export interface MongoStore {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  threadFollows: ThreadFollowRepository;
+  stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
@@ -107,6 +113,8 @@ export async function createMongoStore(
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),
+      threadFollows: new MongoThreadFollowRepository(m.threadFollows),
+      stars: new MongoStarRepository(m.stars),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),

@@ -26,6 +26,8 @@ import {
   requiredTokens,
   unionMentions,
 } from '@chatter/core';
+import { MAX_THREAD_PARTICIPANTS } from '@chatter/core';
+import type { ThreadSummaryRow } from '@chatter/core';
 import { Types } from 'mongoose';
 import type { ClientSession, Model } from 'mongoose';
 import { MongoConversationLog } from './conversation-log';
@@ -165,8 +167,12 @@ export class MongoMessageRepository extends MessageRepository {
     if (!hasRoom(range.limit)) return [];
     const seq: { $gt: number; $lt?: number } = { $gt: Math.max(range.afterSeq ?? 0, 0) };
     if (range.beforeSeq !== undefined) seq.$lt = range.beforeSeq;
+    const thread =
+      range.threadRootId === undefined
+        ? {}
+        : { threadRootId: range.threadRootId === null ? null : range.threadRootId };
     const rs = await this.messages
-      .find({ tenantId, conversationId, seq })
+      .find({ tenantId, conversationId, seq, ...thread })
       .sort({ seq: range.direction === 'forward' ? 1 : -1 })
       .limit(range.limit)
       .lean<MessageRecord[]>()
@@ -386,6 +392,95 @@ export class MongoMessageRepository extends MessageRepository {
         seq: { $gt: Math.max(afterSeq, 0) },
         senderId: { $ne: userId },
         deletedAt: null,
+        threadRootId: null,
+      })
+      .exec();
+  }
+
+  override async touchThread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.tx.run(async (session) => {
+      const root = await this.messages
+        .findOne({ _id: rootId, tenantId, ...COMMITTED }, null, readOptions(session))
+        .lean<MessageRecord>()
+        .exec();
+      if (!root) return null;
+      const event = await this.recordUpdate(root, at, session);
+      if (!event) return null;
+      // Commit mark: the entry becomes visible with it (nothing else of the root changes).
+      const marked = await this.updateMessage(
+        { _id: rootId, tenantId, lastUpdateSeq: { $lt: event.seq } },
+        { lastUpdateSeq: event.seq },
+        session,
+      );
+      return { message: toMessage(marked ?? root), event };
+    });
+  }
+
+  override async threadSummaries(
+    tenantId: TenantId,
+    rootIds: readonly MessageId[],
+  ): Promise<ThreadSummaryRow[]> {
+    if (rootIds.length === 0) return [];
+    const groups = await this.messages
+      .aggregate<{
+        _id: string;
+        n: number;
+        lastAt: Date;
+        lastSeq: number;
+        senders: { senderId: string; seq: number }[];
+      }>([
+        {
+          $match: { tenantId, threadRootId: { $in: [...rootIds] }, deletedAt: null, ...COMMITTED },
+        },
+        { $sort: { seq: 1 } },
+        {
+          $group: {
+            _id: '$threadRootId',
+            n: { $sum: 1 },
+            lastAt: { $max: '$createdAt' },
+            lastSeq: { $max: '$seq' },
+            senders: { $push: { senderId: '$senderId', seq: '$seq' } },
+          },
+        },
+      ])
+      .exec();
+    const byRoot = new Map(groups.map((g) => [g._id, g]));
+    return rootIds.map((rootId) => {
+      const g = byRoot.get(rootId);
+      if (!g)
+        return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
+      const participants: string[] = [];
+      for (const s of [...g.senders].sort((a, b) => a.seq - b.seq)) {
+        if (participants.length >= MAX_THREAD_PARTICIPANTS) break;
+        if (!participants.includes(s.senderId)) participants.push(s.senderId);
+      }
+      return {
+        rootId,
+        replyCount: g.n,
+        lastReplyAt: g.lastAt,
+        lastReplySeq: g.lastSeq,
+        participantIds: participants,
+      };
+    });
+  }
+
+  override async countThreadUnread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.messages
+      .countDocuments({
+        tenantId,
+        threadRootId: rootId,
+        seq: { $gt: Math.max(afterSeq, 0) },
+        senderId: { $ne: userId },
+        deletedAt: null,
       })
       .exec();
   }
@@ -510,7 +605,10 @@ export class MongoMessageRepository extends MessageRepository {
             { kind: 'MESSAGE_ADDED', seq, messageId: claim._id, at: claim.createdAt },
           ],
           session,
-          { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
+          // A thread reply is activity; the last message stays a timeline one.
+          claim.threadRootId
+            ? { set: { lastActivityAt: claim.createdAt } }
+            : { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
         );
         if (!logged) {
           // No such conversation in the tenant: release the key again.

@@ -53,6 +53,12 @@ import {
 } from './schemas/tenant-role.schema';
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
 import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
+import { STAR_MODEL, StarRecord, StarSchema } from './schemas/star.schema';
+import {
+  THREAD_FOLLOW_MODEL,
+  ThreadFollowRecord,
+  ThreadFollowSchema,
+} from './schemas/thread-follow.schema';
 import {
   AUDIT_ENTRY_MODEL,
   AuditEntryRecord,
@@ -95,6 +101,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: SANCTION_MODEL, schema: SanctionSchema },
   { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
   { name: REPORT_MODEL, schema: ReportSchema },
+  { name: THREAD_FOLLOW_MODEL, schema: ThreadFollowSchema },
+  { name: STAR_MODEL, schema: StarSchema },
   { name: BOT_MODEL, schema: BotSchema },
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
@@ -122,6 +130,8 @@ export interface MongoStoreModels {
   sanctions: Model<SanctionRecord>;
   auditLog: Model<AuditEntryRecord>;
   reports: Model<ReportRecord>;
+  threadFollows: Model<ThreadFollowRecord>;
+  stars: Model<StarRecord>;
   bots: Model<BotRecord>;
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
@@ -157,6 +167,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     sanctions: get<SanctionRecord>(SANCTION_MODEL),
     auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
     reports: get<ReportRecord>(REPORT_MODEL),
+    threadFollows: get<ThreadFollowRecord>(THREAD_FOLLOW_MODEL),
+    stars: get<StarRecord>(STAR_MODEL),
     bots: get<BotRecord>(BOT_MODEL),
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),

@@ -7,6 +7,8 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  StarRepository,
+  ThreadFollowRepository,
   BlockRepository,
   BotRepository,
   WebhookRepository,
@@ -45,6 +47,8 @@ import { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
+import { MongoStarRepository } from './mongo-star.repository';
+import { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -64,6 +68,8 @@ const PORTS = [
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  ThreadFollowRepository,
+  StarRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -84,6 +90,8 @@ const REPOSITORIES: Provider[] = [
   { provide: SanctionRepository, useClass: MongoSanctionRepository },
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
   { provide: ReportRepository, useClass: MongoReportRepository },
+  { provide: ThreadFollowRepository, useClass: MongoThreadFollowRepository },
+  { provide: StarRepository, useClass: MongoStarRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },

@@ -14,6 +14,8 @@ export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 export { SqliteSanctionRepository } from './sqlite-sanction.repository';
 export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 export { SqliteReportRepository } from './sqlite-report.repository';
+export { SqliteStarRepository } from './sqlite-star.repository';
+export { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';

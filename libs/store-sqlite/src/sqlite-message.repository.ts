@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   MAX_FILE_NAME_TERMS,
+  MAX_THREAD_PARTICIPANTS,
+  ThreadSummaryRow,
   ConversationId,
   DomainError,
   LoggedEvent,
@@ -74,6 +76,8 @@ export class SqliteMessageRepository extends MessageRepository {
     at: Date,
   ) => MessageMutation | null;
 
+  private readonly touchThreadTx: (t: string, rootId: string, at: Date) => MessageMutation | null;
+
   private readonly db: Database;
 
   constructor(db: Database, log: ConversationLog) {
@@ -105,7 +109,10 @@ export class SqliteMessageRepository extends MessageRepository {
       if (!event) throw new DomainError('NOT_FOUND', 'conversation not found');
       const row = fromNewMessage(input, event.seq);
       mapConstraintErrors('message', () => s.insert.run(row));
-      s.touchConversation.run(input.id, row.created_at, input.tenantId, input.conversationId);
+      // A thread reply is activity, but the conversation's last message stays a timeline one.
+      if (row.thread_root_id === null)
+        s.touchConversation.run(input.id, row.created_at, input.tenantId, input.conversationId);
+      else s.touchActivity.run(row.created_at, input.tenantId, input.conversationId);
       return { message: toMessage(row), event, created: true };
     }).immediate;
 
@@ -140,6 +147,11 @@ export class SqliteMessageRepository extends MessageRepository {
       const event = updated(live, at);
       s.deleteReactions.run(t, id);
       return { message: toMessage(s.tombstone.get(at.getTime(), t, id)!), event };
+    }).immediate;
+
+    this.touchThreadTx = db.transaction((t: string, rootId: string, at: Date) => {
+      const root = s.byId.get(t, rootId);
+      return root ? { message: toMessage(root), event: updated(root, at) } : null;
     }).immediate;
 
     this.addReactionTx = db.transaction(
@@ -183,9 +195,21 @@ export class SqliteMessageRepository extends MessageRepository {
     conversationId: ConversationId,
     range: SeqRange,
   ): Promise<Message[]> {
-    const statement = range.direction === 'forward' ? this.s.rangeForward : this.s.rangeBackward;
+    const forward = range.direction === 'forward';
     const after = range.afterSeq ?? -1;
     const before = range.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    if (typeof range.threadRootId === 'string')
+      return (forward ? this.s.threadForward : this.s.threadBackward)
+        .all(tenantId, conversationId, range.threadRootId, after, before, range.limit)
+        .map(toMessage);
+    const statement =
+      range.threadRootId === null
+        ? forward
+          ? this.s.timelineForward
+          : this.s.timelineBackward
+        : forward
+          ? this.s.rangeForward
+          : this.s.rangeBackward;
     return statement.all(tenantId, conversationId, after, before, range.limit).map(toMessage);
   }
 
@@ -261,6 +285,44 @@ export class SqliteMessageRepository extends MessageRepository {
       count: r.count,
       mine: r.mine === 1,
     }));
+  }
+
+  override async touchThread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.touchThreadTx(tenantId, rootId, at);
+  }
+
+  override async threadSummaries(
+    tenantId: TenantId,
+    rootIds: readonly MessageId[],
+  ): Promise<ThreadSummaryRow[]> {
+    return rootIds.map((rootId) => {
+      const summary = this.s.threadSummary.get(tenantId, rootId)!;
+      return {
+        rootId,
+        replyCount: summary.n,
+        lastReplyAt: summary.last_at === null ? null : new Date(summary.last_at),
+        lastReplySeq: summary.last_seq ?? 0,
+        participantIds:
+          summary.n === 0
+            ? []
+            : this.s.threadParticipants
+                .all(tenantId, rootId, MAX_THREAD_PARTICIPANTS)
+                .map((r) => r.sender_id),
+      };
+    });
+  }
+
+  override async countThreadUnread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.s.countThreadUnread.get(tenantId, rootId, afterSeq, userId)!.n;
   }
 
   override async countUnread(
@@ -363,18 +425,29 @@ export class SqliteMessageRepository extends MessageRepository {
 }
 
 function prepareStatements(db: Database) {
-  const range = (direction: 'ASC' | 'DESC') =>
+  const range = (direction: 'ASC' | 'DESC', thread = '') =>
     db.prepare<
       [string, string, number, number, number],
       MessageRow
     >(`SELECT ${MESSAGE_COLUMNS} FROM messages
-      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${direction} LIMIT ?`);
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ${thread}
+      ORDER BY seq ${direction} LIMIT ?`);
+  const threadRange = (direction: 'ASC' | 'DESC') =>
+    db.prepare<
+      [string, string, string, number, number, number],
+      MessageRow
+    >(`SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE tenant_id = ? AND conversation_id = ? AND thread_root_id = ? AND seq > ? AND seq < ?
+      ORDER BY seq ${direction} LIMIT ?`);
 
   return {
     insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS},
         mentioned_ever, mentioned_all_ever)
       VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
-        @mentions, @mentions_all, @call, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
+        @mentions, @mentions_all, @call, @thread_root_id, @forwarded, @created_at, @edited_at, @deleted_at, @mentions, @mentions_all)`),
+    touchActivity: db.prepare<[number, string, string]>(
+      'UPDATE conversations SET last_activity_at = ? WHERE tenant_id = ? AND id = ?',
+    ),
     touchConversation: db.prepare<[string, number, string, string]>(
       'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
     ),
@@ -392,6 +465,23 @@ function prepareStatements(db: Database) {
     ),
     rangeForward: range('ASC'),
     rangeBackward: range('DESC'),
+    timelineForward: range('ASC', 'AND thread_root_id IS NULL'),
+    timelineBackward: range('DESC', 'AND thread_root_id IS NULL'),
+    threadForward: threadRange('ASC'),
+    threadBackward: threadRange('DESC'),
+    threadSummary: db.prepare<
+      [string, string],
+      { n: number; last_at: number | null; last_seq: number | null }
+    >(`SELECT count(*) AS n, max(created_at) AS last_at, max(seq) AS last_seq FROM messages
+      WHERE tenant_id = ? AND thread_root_id = ? AND deleted_at IS NULL`),
+    threadParticipants: db.prepare<[string, string, number], { sender_id: string }>(
+      `SELECT sender_id FROM messages WHERE tenant_id = ? AND thread_root_id = ? AND deleted_at IS NULL
+      GROUP BY sender_id ORDER BY min(seq) LIMIT ?`,
+    ),
+    countThreadUnread: db.prepare<[string, string, number, string], { n: number }>(
+      `SELECT count(*) AS n FROM messages
+      WHERE tenant_id = ? AND thread_root_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`,
+    ),
     setBody: db.prepare<
       [string, string, number, string, number, number, string, string],
       MessageRow
@@ -425,7 +515,8 @@ function prepareStatements(db: Database) {
       [string, string, number, string],
       { n: number }
     >(`SELECT count(*) AS n FROM messages
-      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`),
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL
+        AND thread_root_id IS NULL`),
     countUnreadMentions: db.prepare<
       [string, string, number, string, string],
       { n: number }

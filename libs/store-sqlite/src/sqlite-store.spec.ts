@@ -34,6 +34,8 @@ storeContracts('sqlite', async () => {
     sanctions: store.sanctions,
     auditLog: store.auditLog,
     reports: store.reports,
+    threadFollows: store.threadFollows,
+    stars: store.stars,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
@@ -120,7 +122,9 @@ describe('SqliteStore on a file', () => {
     raw.close();
 
     const store = SqliteStore.open({ file });
-    expect(store.appliedMigrations).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]);
+    expect(store.appliedMigrations).toEqual([
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21,
+    ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
     ).toEqual(['shared word alpha']);
@@ -136,7 +140,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -183,6 +187,8 @@ describe('SqliteStore on a file', () => {
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
+        { version: 20, name: 'threads-and-forwarding' },
+        { version: 21, name: 'starred-messages' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -17,6 +17,8 @@ import { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
+import { SqliteStarRepository } from './sqlite-star.repository';
+import { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
@@ -58,6 +60,8 @@ export class SqliteStore {
   readonly sanctions: SqliteSanctionRepository;
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
+  readonly threadFollows: SqliteThreadFollowRepository;
+  readonly stars: SqliteStarRepository;
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
@@ -82,6 +86,8 @@ export class SqliteStore {
     this.sanctions = new SqliteSanctionRepository(db);
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);
+    this.threadFollows = new SqliteThreadFollowRepository(db);
+    this.stars = new SqliteStarRepository(db);
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
     this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);

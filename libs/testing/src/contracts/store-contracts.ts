@@ -19,6 +19,7 @@ import { sanctionRepositoryContract } from './sanction-repository.contract';
 import { auditLogRepositoryContract } from './audit-log-repository.contract';
 import { reportRepositoryContract } from './report-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { threadAndStarContract } from './thread-and-star.contract';
 
 /**
  * Runs every repository contract against one store. `makeStore` is called once per test and
@@ -40,6 +41,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     sanctionRepositoryContract(makeStore);
     auditLogRepositoryContract(makeStore);
     reportRepositoryContract(makeStore);
+    threadAndStarContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

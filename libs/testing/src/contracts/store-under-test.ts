@@ -16,6 +16,8 @@ import {
   SanctionRepository,
   AuditLogRepository,
   ReportRepository,
+  StarRepository,
+  ThreadFollowRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -38,6 +40,8 @@ export interface StoreUnderTest {
   sanctions: SanctionRepository;
   auditLog: AuditLogRepository;
   reports: ReportRepository;
+  threadFollows: ThreadFollowRepository;
+  stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;

@@ -251,11 +251,7 @@ export class SendMessages {
    * The root of a thread reply: a live message of the same conversation that the sender can read
    * and that is not itself a reply (threads are one level deep).
    */
-  private async threadRoot(
-    actor: Actor,
-    membership: Membership,
-    rootId: string,
-  ): Promise<Message> {
+  private async threadRoot(actor: Actor, membership: Membership, rootId: string): Promise<Message> {
     const root = isWellFormedId(rootId)
       ? await this.messages.findById(actor.tenantId, rootId)
       : null;

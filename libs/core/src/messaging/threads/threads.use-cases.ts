@@ -152,7 +152,12 @@ export class ThreadQueries {
     const readable = new Map<string, boolean>();
     let more = false;
     for (let round = 0; round < 5; round++) {
-      const batch = await this.follows.listFollowed(actor.tenantId, actor.userId, cursor, limit + 1);
+      const batch = await this.follows.listFollowed(
+        actor.tenantId,
+        actor.userId,
+        cursor,
+        limit + 1,
+      );
       const found = await this.messages.findByIds(
         actor.tenantId,
         batch.map((f) => f.rootId),
