@@ -81,6 +81,8 @@ const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 
 
 /** File-name hits considered per search (the newest); text hits are read as candidates below. */
 const MAX_FILE_NAME_HITS = 500;
+/** Most replies read to name a thread's participants. */
+const MAX_PARTICIPANT_SCAN = 500;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -424,48 +426,41 @@ export class MongoMessageRepository extends MessageRepository {
     tenantId: TenantId,
     rootIds: readonly MessageId[],
   ): Promise<ThreadSummaryRow[]> {
-    if (rootIds.length === 0) return [];
-    const groups = await this.messages
-      .aggregate<{
-        _id: string;
-        n: number;
-        lastAt: Date;
-        lastSeq: number;
-        senders: { senderId: string; seq: number }[];
-      }>([
-        {
-          $match: { tenantId, threadRootId: { $in: [...rootIds] }, deletedAt: null, ...COMMITTED },
-        },
-        { $sort: { seq: 1 } },
-        {
-          $group: {
-            _id: '$threadRootId',
-            n: { $sum: 1 },
-            lastAt: { $max: '$createdAt' },
-            lastSeq: { $max: '$seq' },
-            senders: { $push: { senderId: '$senderId', seq: '$seq' } },
-          },
-        },
-      ])
-      .exec();
-    const byRoot = new Map(groups.map((g) => [g._id, g]));
-    return rootIds.map((rootId) => {
-      const g = byRoot.get(rootId);
-      if (!g)
-        return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
-      const participants: string[] = [];
-      for (const s of [...g.senders].sort((a, b) => a.seq - b.seq)) {
-        if (participants.length >= MAX_THREAD_PARTICIPANTS) break;
-        if (!participants.includes(s.senderId)) participants.push(s.senderId);
-      }
-      return {
-        rootId,
-        replyCount: g.n,
-        lastReplyAt: g.lastAt,
-        lastReplySeq: g.lastSeq,
-        participantIds: participants,
-      };
-    });
+    return Promise.all(
+      rootIds.map(async (rootId): Promise<ThreadSummaryRow> => {
+        const live = { tenantId, threadRootId: rootId, deletedAt: null, ...COMMITTED };
+        const [replyCount, last] = await Promise.all([
+          this.messages.countDocuments(live).exec(),
+          this.messages
+            .findOne(live, { seq: 1, createdAt: 1 })
+            .sort({ seq: -1 })
+            .lean<Pick<MessageRecord, 'seq' | 'createdAt'>>()
+            .exec(),
+        ]);
+        if (replyCount === 0 || !last)
+          return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
+        // Senders by their first reply: the earliest replies, read until enough distinct ones.
+        const participantIds: string[] = [];
+        const cursor = this.messages
+          .find(live, { senderId: 1 })
+          .sort({ seq: 1 })
+          .limit(MAX_PARTICIPANT_SCAN)
+          .lean<Pick<MessageRecord, 'senderId'>>()
+          .cursor();
+        for await (const r of cursor) {
+          if (!participantIds.includes(r.senderId)) participantIds.push(r.senderId);
+          if (participantIds.length >= MAX_THREAD_PARTICIPANTS) break;
+        }
+        await cursor.close();
+        return {
+          rootId,
+          replyCount,
+          lastReplyAt: last.createdAt,
+          lastReplySeq: last.seq ?? 0,
+          participantIds,
+        };
+      }),
+    );
   }
 
   override async countThreadUnread(

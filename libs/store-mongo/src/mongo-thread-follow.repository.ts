@@ -40,7 +40,7 @@ export class MongoThreadFollowRepository extends ThreadFollowRepository {
     await this.follows
       .updateOne(
         { _id, following: { $ne: true } },
-        { $set: { ...base, following: true, followedAt: at }, $max: { readSeq } },
+        { $set: { ...base, following: true, followedAt: at }, $setOnInsert: { readSeq: 0 } },
         { upsert: true },
       )
       .exec()
@@ -48,10 +48,13 @@ export class MongoThreadFollowRepository extends ThreadFollowRepository {
         // Already following (the filter missed and the upsert hit the key): handled below.
         if (!isDuplicateKey(error)) throw error;
       });
-    const r = await this.follows
-      .findOneAndUpdate({ _id }, { $max: { readSeq } }, { new: true })
-      .lean<ThreadFollowRecord>()
-      .exec();
+    return this.raiseRead(_id, readSeq);
+  }
+
+  /** Raises the read pointer (never lowers it) and answers the state. */
+  private async raiseRead(_id: string, readSeq: number): Promise<ThreadFollow> {
+    await this.follows.updateOne({ _id, readSeq: { $lt: readSeq } }, { $set: { readSeq } }).exec();
+    const r = await this.follows.findOne({ _id }).lean<ThreadFollowRecord>().exec();
     return toFollow(r!);
   }
 
@@ -70,9 +73,10 @@ export class MongoThreadFollowRepository extends ThreadFollowRepository {
     seq: number,
     at: Date,
   ): Promise<ThreadFollow> {
-    const r = await this.follows
-      .findOneAndUpdate(
-        { _id: keyOf(tenantId, userId, rootId) },
+    const _id = keyOf(tenantId, userId, rootId);
+    await this.follows
+      .updateOne(
+        { _id },
         {
           $setOnInsert: {
             tenantId,
@@ -81,14 +85,17 @@ export class MongoThreadFollowRepository extends ThreadFollowRepository {
             conversationId,
             following: false,
             followedAt: at,
+            readSeq: 0,
           },
-          $max: { readSeq: seq },
         },
-        { upsert: true, new: true },
+        { upsert: true },
       )
-      .lean<ThreadFollowRecord>()
-      .exec();
-    return toFollow(r!);
+      .exec()
+      .catch((error: unknown) => {
+        // A concurrent first write created it: its pointer is raised below.
+        if (!isDuplicateKey(error)) throw error;
+      });
+    return this.raiseRead(_id, seq);
   }
 
   override async findMany(
