@@ -57,7 +57,8 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  * presence CONTACTS), `null`, `G`/`noG` (G in conversations, or formerConversations), `hit`/`nohit` (O's message found by
  * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
  * A former member keeps reading G up to their removal (docs/history-visibility.md): reads answer
- * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal.
+ * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal. O's message in G was sent
+ * after F's removal, so what names it (threads, stars, forwarding) is NOT_FOUND to F.
  */
 const RELATIONS = [
   'self',
@@ -171,7 +172,7 @@ const MATRIX: Record<string, string> = {
   'Mutation.markDelivered':
     'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.threadReplies':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.followedThreads':
     'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.starredMessages':
@@ -179,17 +180,17 @@ const MATRIX: Record<string, string> = {
   'Mutation.sendMessage (thread)':
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.forwardMessage':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.followThread':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.unfollowThread':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.markThreadRead':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.starMessage':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.unstarMessage':
-    'ok                 NOT_FOUND          NOT_FOUND          ok                 ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.setTyping':
     'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.createUpload':
