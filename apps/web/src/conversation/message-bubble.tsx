@@ -16,6 +16,9 @@ import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { BotBadge } from '../ui/bot-badge';
+import { MessageExtraActions } from '../threads/message-extra-actions';
+import { ThreadLink } from '../threads/thread-link';
+import { ForwardedLabel } from '../threads/forwarded-label';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -133,6 +136,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         <div className="msg__row">
           <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`}>
+            {!deleted && <ForwardedLabel message={m} />}
             {m.replyTo && !deleted && (
               <button
                 type="button"
@@ -203,6 +207,7 @@ export const MessageBubble = memo(function MessageBubble({
               >
                 <Icon name="reply" size={16} />
               </button>
+              <MessageExtraActions message={m} />
               {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
@@ -298,6 +303,7 @@ export const MessageBubble = memo(function MessageBubble({
             ))}
           </div>
         )}
+        <ThreadLink message={m} />
         {seen && (
           <div className="msg__seen" aria-live="polite">
             {seen}

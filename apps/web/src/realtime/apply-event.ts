@@ -7,6 +7,7 @@ import type { SeqTracker } from './seq-tracker';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
 import {
+  addThreadReply,
   addConversationToList,
   bumpConversation,
   conversationCacheId,
@@ -69,6 +70,12 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       const outcome = order(ctx, m.conversationId, event.seq);
       if (outcome === 'duplicate') return outcome;
       const mine = m.sender.id === ctx.myUserId;
+      // A thread reply lives in its thread; the root's summary comes as its own update.
+      if (m.threadRootId) {
+        addThreadReply(cache, m);
+        if (!mine) ctx.delivered?.(m.conversationId, m.seq);
+        return outcome;
+      }
       upsertMessageInList(cache, m);
       const known = bumpConversation(cache, m, {
         mine,

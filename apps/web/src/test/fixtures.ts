@@ -48,6 +48,10 @@ export function message(
     replyTo: null,
     reactions: [],
     attachments: [],
+    threadRootId: null,
+    forwarded: false,
+    starredByMe: false,
+    thread: null,
   };
 }
 
