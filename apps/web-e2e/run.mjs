@@ -21,6 +21,7 @@ import {
 } from './src/harness.mjs';
 import { callSteps } from './src/calls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
+import { threadsStep } from './src/threads.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1809,6 +1810,19 @@ standalone.push([
 ]);
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(
+  threadsStep({
+    signUp,
+    startChatByPhone,
+    openConversation,
+    send,
+    message,
+    messageAction,
+    shot,
+    axeViolations,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",
