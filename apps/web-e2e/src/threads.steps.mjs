@@ -31,7 +31,7 @@ export function threadsStep({
       const pane = uli.page.getByRole('complementary', { name: 'Thread' });
       await pane.waitFor();
       await pane.locator('.msg__body', { hasText: 'Where shall we eat' }).waitFor();
-      const box = pane.getByLabel('Reply in thread', { exact: true });
+      const box = pane.getByRole('textbox', { name: 'Thread reply' });
       await box.fill('Noodles at Kin 🍜 — 7pm?');
       await box.press('Enter');
       await pane
@@ -52,7 +52,7 @@ export function threadsStep({
       await link.click();
       const tiaPane = tia.page.getByRole('complementary', { name: 'Thread' });
       await tiaPane.locator('.msg__body', { hasText: 'Noodles at Kin' }).waitFor();
-      const tiaBox = tiaPane.getByLabel('Reply in thread', { exact: true });
+      const tiaBox = tiaPane.getByRole('textbox', { name: 'Thread reply' });
       await tiaBox.fill('Deal! I book a table for two.');
       await tiaBox.press('Enter');
       assertEqual(

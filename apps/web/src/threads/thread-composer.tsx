@@ -64,8 +64,8 @@ export function ThreadComposer({
           ref={input}
           className="composer__input"
           rows={1}
-          placeholder="Reply in thread"
-          aria-label="Reply in thread"
+          placeholder="Reply in thread…"
+          aria-label="Thread reply"
           maxLength={MAX_LENGTH}
           value={body}
           disabled={disabled}

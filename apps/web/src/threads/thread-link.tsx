@@ -12,14 +12,13 @@ export function ThreadLink({ message: m }: { message: MessageFieldsFragment }) {
   const ui = useContext(ThreadUiContext);
   const t = m.thread;
   if (!t || t.replyCount === 0) return null;
-  const unread = t.following && t.unreadCount > 0 ? `, ${t.unreadCount} unread` : '';
+  const unread = t.following && t.unreadCount > 0;
   return (
     <button
       type="button"
       className="thread-link"
       data-thread-link={m.id}
       onClick={() => ui?.openThread(m.id)}
-      aria-label={`${replyCountText(t.replyCount)}${unread}, open thread`}
     >
       <span className="thread-link__faces" aria-hidden="true">
         {t.participants.slice(0, 3).map((p) => (
@@ -32,7 +31,13 @@ export function ThreadLink({ message: m }: { message: MessageFieldsFragment }) {
           {formatListTime(t.lastReplyAt)}
         </time>
       )}
-      {unread && <span className="thread-link__unread">{t.unreadCount}</span>}
+      {unread && (
+        <span className="thread-link__unread">
+          {t.unreadCount}
+          <span className="visually-hidden"> unread</span>
+        </span>
+      )}
+      <span className="visually-hidden">, open thread</span>
     </button>
   );
 }
