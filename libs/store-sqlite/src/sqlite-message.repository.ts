@@ -299,19 +299,25 @@ export class SqliteMessageRepository extends MessageRepository {
     tenantId: TenantId,
     rootIds: readonly MessageId[],
   ): Promise<ThreadSummaryRow[]> {
+    if (rootIds.length === 0) return [];
+    // One grouped read for every root (most have no replies); participants only where replied.
+    const groups = new Map(
+      this.s.threadSummaries
+        .all(tenantId, JSON.stringify(rootIds))
+        .map((g) => [g.root_id, g] as const),
+    );
     return rootIds.map((rootId) => {
-      const summary = this.s.threadSummary.get(tenantId, rootId)!;
+      const g = groups.get(rootId);
+      if (!g)
+        return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
       return {
         rootId,
-        replyCount: summary.n,
-        lastReplyAt: summary.last_at === null ? null : new Date(summary.last_at),
-        lastReplySeq: summary.last_seq ?? 0,
-        participantIds:
-          summary.n === 0
-            ? []
-            : this.s.threadParticipants
-                .all(tenantId, rootId, MAX_THREAD_PARTICIPANTS)
-                .map((r) => r.sender_id),
+        replyCount: g.n,
+        lastReplyAt: new Date(g.last_at),
+        lastReplySeq: g.last_seq,
+        participantIds: this.s.threadParticipants
+          .all(tenantId, rootId, MAX_THREAD_PARTICIPANTS)
+          .map((r) => r.sender_id),
       };
     });
   }
@@ -469,11 +475,13 @@ function prepareStatements(db: Database) {
     timelineBackward: range('DESC', 'AND thread_root_id IS NULL'),
     threadForward: threadRange('ASC'),
     threadBackward: threadRange('DESC'),
-    threadSummary: db.prepare<
+    threadSummaries: db.prepare<
       [string, string],
-      { n: number; last_at: number | null; last_seq: number | null }
-    >(`SELECT count(*) AS n, max(created_at) AS last_at, max(seq) AS last_seq FROM messages
-      WHERE tenant_id = ? AND thread_root_id = ? AND deleted_at IS NULL`),
+      { root_id: string; n: number; last_at: number; last_seq: number }
+    >(`SELECT thread_root_id AS root_id, count(*) AS n, max(created_at) AS last_at, max(seq) AS last_seq
+      FROM messages WHERE tenant_id = ? AND thread_root_id IN (SELECT value FROM json_each(?))
+        AND deleted_at IS NULL
+      GROUP BY thread_root_id`),
     threadParticipants: db.prepare<[string, string, number], { sender_id: string }>(
       `SELECT sender_id FROM messages WHERE tenant_id = ? AND thread_root_id = ? AND deleted_at IS NULL
       GROUP BY sender_id ORDER BY min(seq) LIMIT ?`,
