@@ -25,6 +25,7 @@ import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
 import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
+import { threadsStep } from './src/threads.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1825,6 +1826,19 @@ standalone.push(
 );
 standalone.push(disappearingFlowStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(safetySettingsStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(
+  threadsStep({
+    signUp,
+    startChatByPhone,
+    openConversation,
+    send,
+    message,
+    messageAction,
+    shot,
+    axeViolations,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

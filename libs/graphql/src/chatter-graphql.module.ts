@@ -26,6 +26,8 @@ import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
+import { ThreadResolver, ThreadSummaryResolver } from './resolvers/thread.resolver';
+import { StarResolver } from './resolvers/star.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
@@ -70,6 +72,9 @@ export const GRAPHQL_RESOLVERS = [
   UserResolver,
   ConversationResolver,
   MessageResolver,
+  ThreadResolver,
+  ThreadSummaryResolver,
+  StarResolver,
   NoticeResolver,
   NotificationResolver,
   AttachmentResolver,

@@ -87,4 +87,8 @@ export const message = (conversationId: string, seq: number, body = `m${seq}`) =
   reactions: [],
   attachments: [],
   call: null,
+  threadRootId: null,
+  forwarded: false,
+  starredByMe: false,
+  thread: null,
 });

@@ -10,6 +10,8 @@ import {
   AuditLogRepository,
   ReportRepository,
   ScheduledMessageRepository,
+  StarRepository,
+  ThreadFollowRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -47,6 +49,8 @@ import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
 import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
+import { MongoStarRepository } from './mongo-star.repository';
+import { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 import { repairContactsByConsent } from './mongo-contacts-repair';
@@ -70,6 +74,8 @@ export interface MongoStore {
   auditLog: AuditLogRepository;
   reports: ReportRepository;
   scheduledMessages: ScheduledMessageRepository;
+  threadFollows: ThreadFollowRepository;
+  stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;
@@ -122,6 +128,8 @@ export async function createMongoStore(
       auditLog: new MongoAuditLogRepository(m.auditLog),
       reports: new MongoReportRepository(m.reports),
       scheduledMessages: new MongoScheduledMessageRepository(m.scheduledMessages),
+      threadFollows: new MongoThreadFollowRepository(m.threadFollows),
+      stars: new MongoStarRepository(m.stars),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),

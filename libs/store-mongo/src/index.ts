@@ -19,6 +19,8 @@ export { MongoSanctionRepository } from './mongo-sanction.repository';
 export { MongoAuditLogRepository } from './mongo-audit-log.repository';
 export { MongoReportRepository } from './mongo-report.repository';
 export { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
+export { MongoStarRepository } from './mongo-star.repository';
+export { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
 export { MongoWebhookRepository } from './mongo-webhook.repository';
 export { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';

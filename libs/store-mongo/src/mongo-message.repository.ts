@@ -27,6 +27,8 @@ import {
   requiredTokens,
   unionMentions,
 } from '@chatter/core';
+import { MAX_THREAD_PARTICIPANTS } from '@chatter/core';
+import type { ThreadSummaryRow } from '@chatter/core';
 import { Types } from 'mongoose';
 import type { ClientSession, Model } from 'mongoose';
 import { MongoConversationLog } from './conversation-log';
@@ -80,6 +82,8 @@ const reactionState = (r: ReactionRecord, mark: number): 'adding' | 'present' | 
 
 /** File-name hits considered per search (the newest); text hits are read as candidates below. */
 const MAX_FILE_NAME_HITS = 500;
+/** Most replies read to name a thread's participants. */
+const MAX_PARTICIPANT_SCAN = 500;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -181,8 +185,12 @@ export class MongoMessageRepository extends MessageRepository {
     if (!hasRoom(range.limit)) return [];
     const seq: { $gt: number; $lt?: number } = { $gt: Math.max(range.afterSeq ?? 0, 0) };
     if (range.beforeSeq !== undefined) seq.$lt = range.beforeSeq;
+    const thread =
+      range.threadRootId === undefined
+        ? {}
+        : { threadRootId: range.threadRootId === null ? null : range.threadRootId };
     const rs = await this.messages
-      .find({ tenantId, conversationId, seq })
+      .find({ tenantId, conversationId, seq, ...thread })
       .sort({ seq: range.direction === 'forward' ? 1 : -1 })
       .limit(range.limit)
       .lean<MessageRecord[]>()
@@ -439,6 +447,88 @@ export class MongoMessageRepository extends MessageRepository {
         seq: { $gt: Math.max(afterSeq, 0) },
         senderId: { $ne: userId },
         deletedAt: null,
+        threadRootId: null,
+      })
+      .exec();
+  }
+
+  override async touchThread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.tx.run(async (session) => {
+      const root = await this.messages
+        .findOne({ _id: rootId, tenantId, ...COMMITTED }, null, readOptions(session))
+        .lean<MessageRecord>()
+        .exec();
+      if (!root) return null;
+      const event = await this.recordUpdate(root, at, session);
+      if (!event) return null;
+      // Commit mark: the entry becomes visible with it (nothing else of the root changes).
+      const marked = await this.updateMessage(
+        { _id: rootId, tenantId, lastUpdateSeq: { $lt: event.seq } },
+        { lastUpdateSeq: event.seq },
+        session,
+      );
+      return { message: toMessage(marked ?? root), event };
+    });
+  }
+
+  override async threadSummaries(
+    tenantId: TenantId,
+    rootIds: readonly MessageId[],
+  ): Promise<ThreadSummaryRow[]> {
+    return Promise.all(
+      rootIds.map(async (rootId): Promise<ThreadSummaryRow> => {
+        const live = { tenantId, threadRootId: rootId, deletedAt: null, ...COMMITTED };
+        const [replyCount, last] = await Promise.all([
+          this.messages.countDocuments(live).exec(),
+          this.messages
+            .findOne(live, { seq: 1, createdAt: 1 })
+            .sort({ seq: -1 })
+            .lean<Pick<MessageRecord, 'seq' | 'createdAt'>>()
+            .exec(),
+        ]);
+        if (replyCount === 0 || !last)
+          return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
+        // Senders by their first reply: the earliest replies, read until enough distinct ones.
+        const participantIds: string[] = [];
+        const cursor = this.messages
+          .find(live, { senderId: 1 })
+          .sort({ seq: 1 })
+          .limit(MAX_PARTICIPANT_SCAN)
+          .lean<Pick<MessageRecord, 'senderId'>>()
+          .cursor();
+        for await (const r of cursor) {
+          if (!participantIds.includes(r.senderId)) participantIds.push(r.senderId);
+          if (participantIds.length >= MAX_THREAD_PARTICIPANTS) break;
+        }
+        await cursor.close();
+        return {
+          rootId,
+          replyCount,
+          lastReplyAt: last.createdAt,
+          lastReplySeq: last.seq ?? 0,
+          participantIds,
+        };
+      }),
+    );
+  }
+
+  override async countThreadUnread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.messages
+      .countDocuments({
+        tenantId,
+        threadRootId: rootId,
+        seq: { $gt: Math.max(afterSeq, 0) },
+        senderId: { $ne: userId },
+        deletedAt: null,
       })
       .exec();
   }
@@ -563,7 +653,10 @@ export class MongoMessageRepository extends MessageRepository {
             { kind: 'MESSAGE_ADDED', seq, messageId: claim._id, at: claim.createdAt },
           ],
           session,
-          { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
+          // A thread reply is activity; the last message stays a timeline one.
+          claim.threadRootId
+            ? { set: { lastActivityAt: claim.createdAt } }
+            : { set: { lastMessageId: claim._id, lastActivityAt: claim.createdAt } },
         );
         if (!logged) {
           // No such conversation in the tenant: release the key again.

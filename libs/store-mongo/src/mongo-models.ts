@@ -53,6 +53,12 @@ import {
 } from './schemas/tenant-role.schema';
 import { SANCTION_MODEL, SanctionRecord, SanctionSchema } from './schemas/sanction.schema';
 import { REPORT_MODEL, ReportRecord, ReportSchema } from './schemas/report.schema';
+import { STAR_MODEL, StarRecord, StarSchema } from './schemas/star.schema';
+import {
+  THREAD_FOLLOW_MODEL,
+  ThreadFollowRecord,
+  ThreadFollowSchema,
+} from './schemas/thread-follow.schema';
 import {
   SCHEDULED_MESSAGE_MODEL,
   ScheduledMessageRecord,
@@ -125,6 +131,8 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
   { name: REPORT_MODEL, schema: ReportSchema },
   { name: SCHEDULED_MESSAGE_MODEL, schema: ScheduledMessageSchema },
+  { name: THREAD_FOLLOW_MODEL, schema: ThreadFollowSchema },
+  { name: STAR_MODEL, schema: StarSchema },
   { name: BOT_MODEL, schema: BotSchema },
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
@@ -159,6 +167,8 @@ export interface MongoStoreModels {
   auditLog: Model<AuditEntryRecord>;
   reports: Model<ReportRecord>;
   scheduledMessages: Model<ScheduledMessageRecord>;
+  threadFollows: Model<ThreadFollowRecord>;
+  stars: Model<StarRecord>;
   bots: Model<BotRecord>;
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
@@ -201,6 +211,8 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     auditLog: get<AuditEntryRecord>(AUDIT_ENTRY_MODEL),
     reports: get<ReportRecord>(REPORT_MODEL),
     scheduledMessages: get<ScheduledMessageRecord>(SCHEDULED_MESSAGE_MODEL),
+    threadFollows: get<ThreadFollowRecord>(THREAD_FOLLOW_MODEL),
+    stars: get<StarRecord>(STAR_MODEL),
     bots: get<BotRecord>(BOT_MODEL),
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),

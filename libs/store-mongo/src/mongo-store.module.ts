@@ -10,6 +10,8 @@ import {
   AuditLogRepository,
   ReportRepository,
   ScheduledMessageRepository,
+  StarRepository,
+  ThreadFollowRepository,
   BlockRepository,
   BotRepository,
   WebhookRepository,
@@ -53,6 +55,8 @@ import { MongoSanctionRepository } from './mongo-sanction.repository';
 import { MongoAuditLogRepository } from './mongo-audit-log.repository';
 import { MongoReportRepository } from './mongo-report.repository';
 import { MongoScheduledMessageRepository } from './mongo-scheduled-message.repository';
+import { MongoStarRepository } from './mongo-star.repository';
+import { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 import { MongoTransactions } from './mongo-transactions';
 import { MongoUserRepository } from './mongo-user.repository';
 
@@ -73,6 +77,8 @@ const PORTS = [
   AuditLogRepository,
   ReportRepository,
   ScheduledMessageRepository,
+  ThreadFollowRepository,
+  StarRepository,
   BotRepository,
   WebhookRepository,
   IncomingWebhookRepository,
@@ -97,6 +103,8 @@ const REPOSITORIES: Provider[] = [
   { provide: AuditLogRepository, useClass: MongoAuditLogRepository },
   { provide: ReportRepository, useClass: MongoReportRepository },
   { provide: ScheduledMessageRepository, useClass: MongoScheduledMessageRepository },
+  { provide: ThreadFollowRepository, useClass: MongoThreadFollowRepository },
+  { provide: StarRepository, useClass: MongoStarRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },

@@ -19,6 +19,8 @@ import {
   TopicRouter,
   User,
   UserRepository,
+  StarRepository,
+  ThreadFollowRepository,
   UserViewPolicy,
 } from '@chatter/core';
 import {
@@ -686,6 +688,24 @@ describe.skipIf(!hasMongo)('MongoDB store', () => {
         ).rejects.toMatchObject({
           code: 'CONFLICT',
         });
+        // The thread and star ports are provided too, on their own collections.
+        await app
+          .get(ThreadFollowRepository)
+          .follow(t, u.id, conversation.id, sent.message.id, new Date());
+        expect(
+          (await app.get(ThreadFollowRepository).listFollowed(t, u.id, null, 5)).map(
+            (f) => f.rootId,
+          ),
+        ).toEqual([sent.message.id]);
+        expect(
+          await app.get(StarRepository).star({
+            tenantId: t,
+            userId: u.id,
+            messageId: sent.message.id,
+            conversationId: conversation.id,
+            starredAt: new Date(),
+          }),
+        ).toBe(true);
         await app.close();
         closed = true;
         expect(await health.isReady()).toBe(false);

@@ -17,6 +17,8 @@ export { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 export { SqliteReportRepository } from './sqlite-report.repository';
 export { SqliteScheduledMessageRepository } from './sqlite-scheduled-message.repository';
 export { SqliteSafetySettingsRepository } from './sqlite-safety-settings.repository';
+export { SqliteStarRepository } from './sqlite-star.repository';
+export { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';

@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   MAX_FILE_NAME_TERMS,
+  MAX_THREAD_PARTICIPANTS,
+  ThreadSummaryRow,
   ConversationId,
   DomainError,
   ExpiredMessageRef,
@@ -75,6 +77,8 @@ export class SqliteMessageRepository extends MessageRepository {
     at: Date,
   ) => MessageMutation | null;
 
+  private readonly touchThreadTx: (t: string, rootId: string, at: Date) => MessageMutation | null;
+
   private readonly db: Database;
   private readonly deleteExpiredTx: (t: string, ids: readonly string[], now: number) => string[];
 
@@ -107,7 +111,10 @@ export class SqliteMessageRepository extends MessageRepository {
       if (!event) throw new DomainError('NOT_FOUND', 'conversation not found');
       const row = fromNewMessage(input, event.seq);
       mapConstraintErrors('message', () => s.insert.run(row));
-      s.touchConversation.run(input.id, row.created_at, input.tenantId, input.conversationId);
+      // A thread reply is activity, but the conversation's last message stays a timeline one.
+      if (row.thread_root_id === null)
+        s.touchConversation.run(input.id, row.created_at, input.tenantId, input.conversationId);
+      else s.touchActivity.run(row.created_at, input.tenantId, input.conversationId);
       return { message: toMessage(row), event, created: true };
     }).immediate;
 
@@ -142,6 +149,11 @@ export class SqliteMessageRepository extends MessageRepository {
       const event = updated(live, at);
       s.deleteReactions.run(t, id);
       return { message: toMessage(s.tombstone.get(at.getTime(), t, id)!), event };
+    }).immediate;
+
+    this.touchThreadTx = db.transaction((t: string, rootId: string, at: Date) => {
+      const root = s.byId.get(t, rootId);
+      return root ? { message: toMessage(root), event: updated(root, at) } : null;
     }).immediate;
 
     this.addReactionTx = db.transaction(
@@ -193,9 +205,21 @@ export class SqliteMessageRepository extends MessageRepository {
     conversationId: ConversationId,
     range: SeqRange,
   ): Promise<Message[]> {
-    const statement = range.direction === 'forward' ? this.s.rangeForward : this.s.rangeBackward;
+    const forward = range.direction === 'forward';
     const after = range.afterSeq ?? -1;
     const before = range.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    if (typeof range.threadRootId === 'string')
+      return (forward ? this.s.threadForward : this.s.threadBackward)
+        .all(tenantId, conversationId, range.threadRootId, after, before, range.limit)
+        .map(toMessage);
+    const statement =
+      range.threadRootId === null
+        ? forward
+          ? this.s.timelineForward
+          : this.s.timelineBackward
+        : forward
+          ? this.s.rangeForward
+          : this.s.rangeBackward;
     return statement.all(tenantId, conversationId, after, before, range.limit).map(toMessage);
   }
 
@@ -305,6 +329,50 @@ export class SqliteMessageRepository extends MessageRepository {
     return this.deleteExpiredTx(tenantId, ids, now.getTime());
   }
 
+  override async touchThread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null> {
+    return this.touchThreadTx(tenantId, rootId, at);
+  }
+
+  override async threadSummaries(
+    tenantId: TenantId,
+    rootIds: readonly MessageId[],
+  ): Promise<ThreadSummaryRow[]> {
+    if (rootIds.length === 0) return [];
+    // One grouped read for every root (most have no replies); participants only where replied.
+    const groups = new Map(
+      this.s.threadSummaries
+        .all(tenantId, JSON.stringify(rootIds))
+        .map((g) => [g.root_id, g] as const),
+    );
+    return rootIds.map((rootId) => {
+      const g = groups.get(rootId);
+      if (!g)
+        return { rootId, replyCount: 0, lastReplyAt: null, lastReplySeq: 0, participantIds: [] };
+      return {
+        rootId,
+        replyCount: g.n,
+        lastReplyAt: new Date(g.last_at),
+        lastReplySeq: g.last_seq,
+        participantIds: this.s.threadParticipants
+          .all(tenantId, rootId, MAX_THREAD_PARTICIPANTS)
+          .map((r) => r.sender_id),
+      };
+    });
+  }
+
+  override async countThreadUnread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number> {
+    return this.s.countThreadUnread.get(tenantId, rootId, afterSeq, userId)!.n;
+  }
+
   override async countUnread(
     tenantId: TenantId,
     conversationId: ConversationId,
@@ -405,18 +473,29 @@ export class SqliteMessageRepository extends MessageRepository {
 }
 
 function prepareStatements(db: Database) {
-  const range = (direction: 'ASC' | 'DESC') =>
+  const range = (direction: 'ASC' | 'DESC', thread = '') =>
     db.prepare<
       [string, string, number, number, number],
       MessageRow
     >(`SELECT ${MESSAGE_COLUMNS} FROM messages
-      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${direction} LIMIT ?`);
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND seq < ? ${thread}
+      ORDER BY seq ${direction} LIMIT ?`);
+  const threadRange = (direction: 'ASC' | 'DESC') =>
+    db.prepare<
+      [string, string, string, number, number, number],
+      MessageRow
+    >(`SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE tenant_id = ? AND conversation_id = ? AND thread_root_id = ? AND seq > ? AND seq < ?
+      ORDER BY seq ${direction} LIMIT ?`);
 
   return {
     insert: db.prepare<[MessageRow]>(`INSERT INTO messages (${MESSAGE_COLUMNS},
         mentioned_ever, mentioned_all_ever)
       VALUES (@tenant_id, @id, @conversation_id, @seq, @sender_id, @client_message_id, @body, @reply_to_id,
-        @mentions, @mentions_all, @call, @created_at, @edited_at, @deleted_at, @expires_at, @mentions, @mentions_all)`),
+        @mentions, @mentions_all, @call, @thread_root_id, @forwarded, @created_at, @edited_at, @deleted_at, @expires_at, @mentions, @mentions_all)`),
+    touchActivity: db.prepare<[number, string, string]>(
+      'UPDATE conversations SET last_activity_at = ? WHERE tenant_id = ? AND id = ?',
+    ),
     touchConversation: db.prepare<[string, number, string, string]>(
       'UPDATE conversations SET last_message_id = ?, last_activity_at = ? WHERE tenant_id = ? AND id = ?',
     ),
@@ -434,6 +513,25 @@ function prepareStatements(db: Database) {
     ),
     rangeForward: range('ASC'),
     rangeBackward: range('DESC'),
+    timelineForward: range('ASC', 'AND thread_root_id IS NULL'),
+    timelineBackward: range('DESC', 'AND thread_root_id IS NULL'),
+    threadForward: threadRange('ASC'),
+    threadBackward: threadRange('DESC'),
+    threadSummaries: db.prepare<
+      [string, string],
+      { root_id: string; n: number; last_at: number; last_seq: number }
+    >(`SELECT thread_root_id AS root_id, count(*) AS n, max(created_at) AS last_at, max(seq) AS last_seq
+      FROM messages WHERE tenant_id = ? AND thread_root_id IN (SELECT value FROM json_each(?))
+        AND deleted_at IS NULL
+      GROUP BY thread_root_id`),
+    threadParticipants: db.prepare<[string, string, number], { sender_id: string }>(
+      `SELECT sender_id FROM messages WHERE tenant_id = ? AND thread_root_id = ? AND deleted_at IS NULL
+      GROUP BY sender_id ORDER BY min(seq) LIMIT ?`,
+    ),
+    countThreadUnread: db.prepare<[string, string, number, string], { n: number }>(
+      `SELECT count(*) AS n FROM messages
+      WHERE tenant_id = ? AND thread_root_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`,
+    ),
     setBody: db.prepare<
       [string, string, number, string, number, number, string, string],
       MessageRow
@@ -475,7 +573,8 @@ function prepareStatements(db: Database) {
       [string, string, number, string],
       { n: number }
     >(`SELECT count(*) AS n FROM messages
-      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`),
+      WHERE tenant_id = ? AND conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL
+        AND thread_root_id IS NULL`),
     countUnreadMentions: db.prepare<
       [string, string, number, string, string],
       { n: number }

@@ -36,6 +36,8 @@ storeContracts('sqlite', async () => {
     reports: store.reports,
     scheduledMessages: store.scheduledMessages,
     safetySettings: store.safetySettings,
+    threadFollows: store.threadFollows,
+    stars: store.stars,
     bots: store.bots,
     webhooks: store.webhooks,
     incomingWebhooks: store.incomingWebhooks,
@@ -125,7 +127,7 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 29, 30, 32,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 26, 27, 29, 30, 32,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -142,7 +144,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 26, 27, 29, 30, 32,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 26, 27, 29, 30, 32,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -189,6 +191,8 @@ describe('SqliteStore on a file', () => {
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
+        { version: 20, name: 'threads-and-forwarding' },
+        { version: 21, name: 'starred-messages' },
         { version: 23, name: 'link-previews' },
         { version: 26, name: 'scheduled-messages' },
         { version: 27, name: 'disappearing-messages' },

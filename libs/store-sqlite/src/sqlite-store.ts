@@ -20,6 +20,8 @@ import { SqliteSanctionRepository } from './sqlite-sanction.repository';
 import { SqliteAuditLogRepository } from './sqlite-audit-log.repository';
 import { SqliteReportRepository } from './sqlite-report.repository';
 import { SqliteScheduledMessageRepository } from './sqlite-scheduled-message.repository';
+import { SqliteStarRepository } from './sqlite-star.repository';
+import { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository';
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
@@ -65,6 +67,8 @@ export class SqliteStore {
   readonly auditLog: SqliteAuditLogRepository;
   readonly reports: SqliteReportRepository;
   readonly scheduledMessages: SqliteScheduledMessageRepository;
+  readonly threadFollows: SqliteThreadFollowRepository;
+  readonly stars: SqliteStarRepository;
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
@@ -93,6 +97,8 @@ export class SqliteStore {
     this.auditLog = new SqliteAuditLogRepository(db);
     this.reports = new SqliteReportRepository(db);
     this.scheduledMessages = new SqliteScheduledMessageRepository(db);
+    this.threadFollows = new SqliteThreadFollowRepository(db);
+    this.stars = new SqliteStarRepository(db);
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
     this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);

@@ -57,7 +57,8 @@ import { expectNoUnexpectedErrors, logIn, startBuiltApi } from '../identity/iden
  * presence CONTACTS), `null`, `G`/`noG` (G in conversations, or formerConversations), `hit`/`nohit` (O's message found by
  * search), `CH`/`noCH` (O's channel listed), `replay`/`ResyncRequired`/`closed-4403` (chatEvents).
  * A former member keeps reading G up to their removal (docs/history-visibility.md): reads answer
- * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal.
+ * `ok`, writes `NOT_A_MEMBER`, and chatEvents replays their removal. O's message in G was sent
+ * after F's removal, so what names it (threads, stars, forwarding) is NOT_FOUND to F.
  */
 const RELATIONS = [
   'self',
@@ -172,6 +173,26 @@ const MATRIX: Record<string, string> = {
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.markDelivered':
     'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.threadReplies':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.followedThreads':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.starredMessages':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendMessage (thread)':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.forwardMessage':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.followThread':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.unfollowThread':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.markThreadRead':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.starMessage':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.unstarMessage':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.setTyping':
     'true               NOT_FOUND          NOT_FOUND          true               NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.createUpload':
@@ -615,6 +636,48 @@ const ROWS: Record<string, Row> = {
   'Mutation.markDelivered': {
     query: 'mutation($c:ID!){ markDelivered(conversationId:$c, seq:1) }',
     vars: (f) => ({ c: f.group }),
+  },
+  'Query.threadReplies': {
+    query: 'query($id:ID!){ threadReplies(rootId:$id, first:5){ edges { node { id } } } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Query.followedThreads': {
+    query: '{ followedThreads(first:5){ edges { node { id } } } }',
+    vars: () => ({}),
+  },
+  'Query.starredMessages': {
+    query: '{ starredMessages(first:5){ edges { node { id } } } }',
+    vars: () => ({}),
+  },
+  'Mutation.sendMessage (thread)': {
+    query:
+      'mutation($c:ID!,$k:String!,$r:ID!){ sendMessage(input:{conversationId:$c, clientMessageId:$k, body:"matrix in a thread", threadRootId:$r}){ id } }',
+    vars: (f) => ({ c: f.group, k: `t-${randomBytes(6).toString('hex')}`, r: f.message }),
+  },
+  'Mutation.forwardMessage': {
+    query:
+      'mutation($id:ID!,$c:ID!,$k:String!){ forwardMessage(input:{messageId:$id, conversationId:$c, clientMessageId:$k}){ id } }',
+    vars: (f) => ({ id: f.message, c: f.group, k: `f-${randomBytes(6).toString('hex')}` }),
+  },
+  'Mutation.followThread': {
+    query: 'mutation($id:ID!){ followThread(rootId:$id){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.unfollowThread': {
+    query: 'mutation($id:ID!){ unfollowThread(rootId:$id){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.markThreadRead': {
+    query: 'mutation($id:ID!){ markThreadRead(rootId:$id){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.starMessage': {
+    query: 'mutation($id:ID!){ starMessage(messageId:$id){ id } }',
+    vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.unstarMessage': {
+    query: 'mutation($id:ID!){ unstarMessage(messageId:$id){ id } }',
+    vars: (f) => ({ id: f.message }),
   },
   'Mutation.setTyping': {
     query: 'mutation($c:ID!){ setTyping(conversationId:$c, typing:true) }',

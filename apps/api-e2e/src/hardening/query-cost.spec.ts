@@ -206,6 +206,14 @@ describe('finding 3: page sizes given as variables', () => {
         ada.accessToken,
       )
     ).createGroup.id;
+    const root = (
+      await ok<{ sendMessage: { id: string } }>(
+        api,
+        'mutation($c:ID!){ sendMessage(input:{conversationId:$c, clientMessageId:"cap-root", body:"root"}){ id } }',
+        { c: owned },
+        ada.accessToken,
+      )
+    ).sendMessage.id;
     const lists: [string, string, number, Record<string, unknown>][] = [
       ['conversations', 'query($n:Int){ conversations(first:$n){ edges { cursor } } }', 50, {}],
       ['channels', 'query($n:Int){ channels(first:$n){ edges { cursor } } }', 50, {}],
@@ -234,6 +242,20 @@ describe('finding 3: page sizes given as variables', () => {
         100,
         { c: owned },
       ],
+      [
+        'threadReplies(first)',
+        'query($r:ID!,$n:Int){ threadReplies(rootId:$r, first:$n){ edges { cursor } } }',
+        100,
+        { r: root },
+      ],
+      [
+        'threadReplies(last)',
+        'query($r:ID!,$n:Int){ threadReplies(rootId:$r, last:$n){ edges { cursor } } }',
+        100,
+        { r: root },
+      ],
+      ['followedThreads', 'query($n:Int){ followedThreads(first:$n){ edges { cursor } } }', 50, {}],
+      ['starredMessages', 'query($n:Int){ starredMessages(first:$n){ edges { cursor } } }', 50, {}],
     ];
     for (const [name, query, cap, vars] of lists) {
       const atCap = await post(api, query, { ...vars, n: cap }, ada.accessToken);

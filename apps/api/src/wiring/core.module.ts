@@ -78,6 +78,12 @@ import {
   UserActivity,
   UserViewPolicy,
   VerifyLoginCode,
+  ReadableMessages,
+  ThreadActivity,
+  ThreadQueries,
+  FollowThreads,
+  StarMessages,
+  ForwardMessage,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
@@ -141,6 +147,12 @@ const USE_CASES = [
   ResolveMentions,
   Receipts,
   MessageQueries,
+  ReadableMessages,
+  ThreadActivity,
+  ThreadQueries,
+  FollowThreads,
+  StarMessages,
+  ForwardMessage,
   MessageRequests,
   ConversationNotices,
   RealtimePublisher,

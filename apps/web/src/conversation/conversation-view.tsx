@@ -20,6 +20,14 @@ import { ReadOnlyNotice } from './read-only-notice';
 import { lazyView } from '../ui/lazy-view';
 import { CallButtons } from '../calls/call-buttons';
 import { BotBadge } from '../ui/bot-badge';
+import { ThreadUiContext, type ThreadUi } from '../threads/thread-ui-context';
+import { useThreadUi } from '../threads/use-thread-ui';
+
+const OpenThread = lazyView(() => import('../threads/open-thread').then((m) => m.OpenThread));
+const ForwardDialog = lazyView(() =>
+  import('../threads/forward-dialog').then((m) => m.ForwardDialog),
+);
+const StarredPanel = lazyView(() => import('../threads/starred-panel').then((m) => m.StarredPanel));
 
 const SearchPanel = lazyView(() => import('./search-panel').then((m) => m.SearchPanel));
 const DetailsPanel = lazyView(() => import('../details/details-panel').then((m) => m.DetailsPanel));
@@ -44,6 +52,7 @@ export function ConversationView({
   const typing = useTypingNames(conversationId);
   const connection = useConnectionStatus();
   const root = useRef<HTMLElement>(null);
+  const threads = useThreadUi(client.cache, conversationId);
 
   const onReply = useCallback((m: MessageFieldsFragment) => {
     setEditing(null);
@@ -118,107 +127,131 @@ export function ConversationView({
     : null;
 
   return (
-    <section
-      className={`conversation ${panel ? 'conversation--with-panel' : ''}`}
-      ref={root}
-      aria-label={`Conversation with ${title}`}
-    >
-      <div className="conversation__main">
-        <header className="conversation__header">
-          <a className="icon-button conversation__back" href="#/" aria-label="Back to chats">
-            <Icon name="back" />
-          </a>
-          <button
-            type="button"
-            className="conversation__who"
-            onClick={() => togglePanel('details')}
-          >
-            <Avatar
-              name={title}
-              seed={other?.id ?? c.id}
-              url={other?.avatarUrl}
-              kind={c.kind}
-              status={connection === 'online' ? other?.presence.status : null}
-              size={40}
-            />
-            <span className="conversation__names">
-              <span className="conversation__title">
-                {title}
-                {other?.isBot && <BotBadge />}
+    <ThreadUiContext.Provider value={threads.ui as ThreadUi}>
+      <section
+        className={`conversation ${panel || threads.side ? 'conversation--with-panel' : ''}`}
+        ref={root}
+        aria-label={`Conversation with ${title}`}
+      >
+        <div className="conversation__main">
+          <header className="conversation__header">
+            <a className="icon-button conversation__back" href="#/" aria-label="Back to chats">
+              <Icon name="back" />
+            </a>
+            <button
+              type="button"
+              className="conversation__who"
+              onClick={() => togglePanel('details')}
+            >
+              <Avatar
+                name={title}
+                seed={other?.id ?? c.id}
+                url={other?.avatarUrl}
+                kind={c.kind}
+                status={connection === 'online' ? other?.presence.status : null}
+                size={40}
+              />
+              <span className="conversation__names">
+                <span className="conversation__title">
+                  {title}
+                  {other?.isBot && <BotBadge />}
+                </span>
+                <span
+                  className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`}
+                  aria-live="polite"
+                >
+                  {subtitle}
+                </span>
+                <span className="visually-hidden">, show details</span>
               </span>
-              <span
-                className={`conversation__subtitle ${typing.length ? 'conversation__subtitle--typing' : ''}`}
-                aria-live="polite"
+            </button>
+            <div className="conversation__actions">
+              {other && (
+                <CallButtons conversationId={c.id} peerId={other.id} disabled={!!blocked} />
+              )}
+              <button
+                type="button"
+                className={`icon-button ${threads.side === 'starred' ? 'icon-button--on' : ''}`}
+                aria-label="Starred messages"
+                aria-expanded={threads.side === 'starred'}
+                onClick={threads.toggleStarred}
               >
-                {subtitle}
-              </span>
-              <span className="visually-hidden">, show details</span>
-            </span>
-          </button>
-          <div className="conversation__actions">
-            {other && <CallButtons conversationId={c.id} peerId={other.id} disabled={!!blocked} />}
-            <a
-              className={`icon-button ${panel === 'search' ? 'icon-button--on' : ''}`}
-              href={routeHref({
-                view: 'conversation',
-                conversationId,
-                panel: panel === 'search' ? undefined : 'search',
-              })}
-              aria-label="Search messages"
-              aria-expanded={panel === 'search'}
-            >
-              <Icon name="search" />
-            </a>
-            <a
-              className={`icon-button ${panel === 'details' ? 'icon-button--on' : ''}`}
-              href={routeHref({
-                view: 'conversation',
-                conversationId,
-                panel: panel === 'details' ? undefined : 'details',
-              })}
-              data-panel-toggle="details"
-              aria-label="Conversation details"
-              aria-expanded={panel === 'details'}
-            >
-              <Icon name="info" />
-            </a>
-          </div>
-        </header>
-        {c.isMessageRequest && other && !blocked && (
-          <MessageRequestBanner conversationId={c.id} name={title} />
-        )}
-        <MessageList ref={list} conversation={c} onReply={onReply} onEdit={onEdit} />
-        {c.viewerExit && !c.viewerIsMember ? (
-          <ReadOnlyNotice exit={c.viewerExit} kind={c.kind} myUserId={myUserId} />
-        ) : (
-          <Composer
-            conversationId={conversationId}
-            replyTo={replyTo}
-            editing={editing}
-            disabled={blocked}
-            onCancel={() => {
-              setReplyTo(null);
-              setEditing(null);
-            }}
-            onSent={() => {
-              setReplyTo(null);
-              list.current?.scrollToBottom();
-            }}
-          />
-        )}
-      </div>
-      <Suspense fallback={panel ? <aside className="side-panel" aria-busy="true" /> : null}>
-        {panel === 'search' && (
-          <SearchPanel
-            conversationId={conversationId}
-            onClose={() => togglePanel('search')}
-            onPick={(m) => void list.current?.jumpTo(m.id, m.seq)}
-          />
-        )}
-        {panel === 'details' && (
-          <DetailsPanel conversation={c} onClose={() => togglePanel('details')} />
-        )}
-      </Suspense>
-    </section>
+                <Icon name="star" />
+              </button>
+              <a
+                className={`icon-button ${panel === 'search' ? 'icon-button--on' : ''}`}
+                href={routeHref({
+                  view: 'conversation',
+                  conversationId,
+                  panel: panel === 'search' ? undefined : 'search',
+                })}
+                aria-label="Search messages"
+                aria-expanded={panel === 'search'}
+              >
+                <Icon name="search" />
+              </a>
+              <a
+                className={`icon-button ${panel === 'details' ? 'icon-button--on' : ''}`}
+                href={routeHref({
+                  view: 'conversation',
+                  conversationId,
+                  panel: panel === 'details' ? undefined : 'details',
+                })}
+                data-panel-toggle="details"
+                aria-label="Conversation details"
+                aria-expanded={panel === 'details'}
+              >
+                <Icon name="info" />
+              </a>
+            </div>
+          </header>
+          {c.isMessageRequest && other && !blocked && (
+            <MessageRequestBanner conversationId={c.id} name={title} />
+          )}
+          <MessageList ref={list} conversation={c} onReply={onReply} onEdit={onEdit} />
+          {c.viewerExit && !c.viewerIsMember ? (
+            <ReadOnlyNotice exit={c.viewerExit} kind={c.kind} myUserId={myUserId} />
+          ) : (
+            <Composer
+              conversationId={conversationId}
+              replyTo={replyTo}
+              editing={editing}
+              disabled={blocked}
+              onCancel={() => {
+                setReplyTo(null);
+                setEditing(null);
+              }}
+              onSent={() => {
+                setReplyTo(null);
+                list.current?.scrollToBottom();
+              }}
+            />
+          )}
+        </div>
+        <Suspense fallback={panel ? <aside className="side-panel" aria-busy="true" /> : null}>
+          {panel === 'search' && (
+            <SearchPanel
+              conversationId={conversationId}
+              onClose={() => togglePanel('search')}
+              onPick={(m) => void list.current?.jumpTo(m.id, m.seq)}
+            />
+          )}
+          {panel === 'details' && (
+            <DetailsPanel conversation={c} onClose={() => togglePanel('details')} />
+          )}
+          {!panel && threads.side === 'thread' && threads.root && (
+            <OpenThread
+              root={threads.root}
+              canSend={c.viewerIsMember !== false && !blocked}
+              onClose={threads.close}
+            />
+          )}
+          {!panel && threads.side === 'starred' && <StarredPanel onClose={threads.close} />}
+          {threads.forwarding && (
+            <ForwardDialog message={threads.forwarding} onClose={threads.closeForward} />
+          )}
+        </Suspense>
+      </section>
+    </ThreadUiContext.Provider>
   );
 }

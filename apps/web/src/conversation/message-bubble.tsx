@@ -18,6 +18,9 @@ import { MessageAttachments } from '../attachments/message-attachments';
 import { LinkPreviewCard } from '../link-previews/link-preview-card';
 import { BotBadge } from '../ui/bot-badge';
 import { ExpiryBadge } from '../disappearing/expiry-badge';
+import { MessageExtraActions } from '../threads/message-extra-actions';
+import { ThreadLink } from '../threads/thread-link';
+import { ForwardedLabel } from '../threads/forwarded-label';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -135,6 +138,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         <div className="msg__row">
           <div className={`msg__bubble ${deleted ? 'msg__bubble--deleted' : ''}`}>
+            {!deleted && <ForwardedLabel message={m} />}
             {m.replyTo && !deleted && (
               <button
                 type="button"
@@ -209,6 +213,7 @@ export const MessageBubble = memo(function MessageBubble({
               >
                 <Icon name="reply" size={16} />
               </button>
+              <MessageExtraActions message={m} />
               {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
@@ -304,6 +309,7 @@ export const MessageBubble = memo(function MessageBubble({
             ))}
           </div>
         )}
+        <ThreadLink message={m} />
         {seen && (
           <div className="msg__seen" aria-live="polite">
             {seen}

@@ -9,6 +9,7 @@ import type { ResyncInfo } from '@chatter/sdk';
 import type { TypingStore } from './typing-store';
 import type { ReceiptStore } from './receipt-store';
 import {
+  addThreadReply,
   addConversationToList,
   bumpConversation,
   conversationCacheId,
@@ -55,6 +56,12 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
     case 'MessageAdded': {
       const m = event.message;
       const mine = m.sender.id === ctx.myUserId;
+      // A thread reply lives in its thread; the root's summary comes as its own update.
+      if (m.threadRootId) {
+        addThreadReply(cache, m);
+        if (!mine) ctx.delivered?.(m.conversationId, m.seq);
+        return 'applied';
+      }
       upsertMessageInList(cache, m);
       const known = bumpConversation(cache, m, {
         mine,

@@ -9,6 +9,7 @@ import {
   MessageAttachmentFieldsFragmentDoc,
   MessageFieldsFragmentDoc,
   MessagesDocument,
+  ThreadRepliesDocument,
   type ChatEventsSubscription,
   type MessageAttachmentFieldsFragment,
   type ConversationFieldsFragment,
@@ -240,4 +241,26 @@ export function purgeMessages(cache: Cache, messageIds: readonly string[]): numb
   }
   if (removed > 0) cache.gc();
   return removed;
+}
+
+/** The page of a thread the thread pane loads (the variables of its query). */
+export const THREAD_PAGE = 100;
+
+/** A reply in a thread: into the thread's loaded replies (if open), never into the timeline. */
+export function addThreadReply(cache: Cache, message: MessageFieldsFragment): void {
+  writeMessage(cache, message);
+  const rootId = message.threadRootId;
+  if (!rootId) return;
+  const variables = { rootId, first: THREAD_PAGE };
+  const data = cache.readQuery({ query: ThreadRepliesDocument, variables });
+  if (!data || data.threadReplies.edges.some((e) => e.node.id === message.id)) return;
+  const edges = [
+    ...data.threadReplies.edges,
+    { __typename: 'MessageEdge' as const, cursor: String(message.seq), node: message },
+  ].sort((a, b) => a.node.seq - b.node.seq);
+  cache.writeQuery({
+    query: ThreadRepliesDocument,
+    variables,
+    data: { threadReplies: { ...data.threadReplies, edges } },
+  });
 }

@@ -50,6 +50,10 @@ export function message(
     reactions: [],
     attachments: [],
     linkPreview: null,
+    threadRootId: null,
+    forwarded: false,
+    starredByMe: false,
+    thread: null,
   };
 }
 

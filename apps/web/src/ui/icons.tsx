@@ -28,6 +28,9 @@ const paths = {
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9',
   hash: 'M4 9h16M4 15h16M10 3L8 21M16 3l-2 18',
   chat: 'M21 12a8 8 0 0 1-11.6 7.1L3 21l1.9-6.4A8 8 0 1 1 21 12z',
+  thread: 'M21 11a7 7 0 0 1-10 6.3L5 19l1.5-4.4A7 7 0 1 1 21 11zM9 9h6M9 13h4',
+  star: 'M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9L12 3z',
+  forward: 'M15 14l5-5-5-5M20 9H10a6 6 0 0 0-6 6v4',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -14,6 +14,10 @@ export interface NewMessage {
   mentions: MentionSet;
   /** The call this message records (call history); absent for ordinary messages. */
   call?: CallSummary | null;
+  /** The thread root this message replies to; absent or null for a timeline message. */
+  threadRootId?: MessageId | null;
+  /** Whether the message is a forwarded copy. */
+  forwarded?: boolean;
   createdAt: Date;
   /** When the message disappears (its conversation's timer when sent); absent or null: never. */
   expiresAt?: Date | null;
@@ -26,6 +30,20 @@ export interface ExpiredMessageRef {
   id: MessageId;
   seq: number;
 }
+
+/** What a thread's root shows about its replies (deleted replies are not counted). */
+export interface ThreadSummaryRow {
+  rootId: MessageId;
+  replyCount: number;
+  lastReplyAt: Date | null;
+  /** Seq of the latest live reply (0 without one). */
+  lastReplySeq: number;
+  /** Senders of live replies, by their first reply, at most MAX_THREAD_PARTICIPANTS. */
+  participantIds: UserId[];
+}
+
+/** How many participants a thread summary names at most. */
+export const MAX_THREAD_PARTICIPANTS = 5;
 
 export interface MessageMutation {
   message: Message;
@@ -45,6 +63,11 @@ export interface SeqRange {
   limit: number;
   /** 'forward' returns the lowest seqs of the range first; 'backward' the highest first. */
   direction: 'forward' | 'backward';
+  /**
+   * Undefined: every message; null: the main timeline only (no thread replies); an id: only the
+   * replies of that thread.
+   */
+  threadRootId?: MessageId | null;
 }
 
 export interface SearchHit {
@@ -126,7 +149,28 @@ export abstract class MessageRepository {
     messageIds: readonly MessageId[],
     viewerId: UserId,
   ): Promise<ReactionSummary[]>;
-  /** Messages after `afterSeq` not sent by the user and not deleted. */
+  /**
+   * Records a MESSAGE_UPDATED entry for a thread root whose replies changed (a reply added or
+   * deleted), so its summary reaches live and resuming readers; null when the root is absent.
+   */
+  abstract touchThread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    at: Date,
+  ): Promise<MessageMutation | null>;
+  /** Summaries of the threads under the roots (one per root, zero counts for none), in order. */
+  abstract threadSummaries(
+    tenantId: TenantId,
+    rootIds: readonly MessageId[],
+  ): Promise<ThreadSummaryRow[]>;
+  /** Live replies of the thread after `afterSeq` not sent by the user. */
+  abstract countThreadUnread(
+    tenantId: TenantId,
+    rootId: MessageId,
+    userId: UserId,
+    afterSeq: number,
+  ): Promise<number>;
+  /** Timeline messages (no thread replies) after `afterSeq` not sent by the user and not deleted. */
   abstract countUnread(
     tenantId: TenantId,
     conversationId: ConversationId,

@@ -19,6 +19,13 @@ export interface Message {
   mentionsAll: boolean;
   /** Set on the message that records a call in the conversation's history (sent as the caller). */
   call: CallSummary | null;
+  /**
+   * The message this one replies to in a thread (one level: a root is never itself a reply).
+   * Thread replies stay out of the main timeline. Absent or null: a timeline message.
+   */
+  threadRootId?: MessageId | null;
+  /** Whether it was forwarded from another message (the origin is not kept). Absent: false. */
+  forwarded?: boolean;
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;

@@ -10,6 +10,7 @@ import { NotificationQueue } from './notification-queue.port';
 import { NotificationTrigger, planNotification } from './notification-policy';
 import { NotificationRepository } from './notification.repository';
 import { defaultNotificationDefaults } from './notification-settings';
+import { ThreadFollowRepository } from '../messaging/threads/thread-follow.repository';
 
 /** Members read per page while planning, and at most in all (very large channels). */
 const MEMBER_PAGE = 100;
@@ -29,18 +30,25 @@ export class NotifyMembers extends MessageNotifier {
     private readonly queue: NotificationQueue,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly follows: ThreadFollowRepository,
   ) {
     super();
   }
 
+  /** A thread reply notifies only who follows the thread (or is mentioned in it). */
   async messageAdded(conversation: Conversation, message: Message): Promise<void> {
     const mentioned = new Set(message.mentions);
-    await this.forMembers(conversation, async (member) =>
-      this.plan(conversation, message, member, {
-        kind: 'MESSAGE',
-        mentionsMe: message.mentionsAll || mentioned.has(member.userId),
-      }),
-    );
+    const rootId = message.threadRootId ?? null;
+    await this.forMembers(conversation, async (member) => {
+      const mentionsMe = message.mentionsAll || mentioned.has(member.userId);
+      if (rootId !== null && !mentionsMe && !(await this.following(member, rootId))) return;
+      await this.plan(conversation, message, member, { kind: 'MESSAGE', mentionsMe });
+    });
+  }
+
+  private async following(member: Member, rootId: string): Promise<boolean> {
+    const [state] = await this.follows.findMany(member.tenantId, member.userId, [rootId]);
+    return state?.following === true;
   }
 
   async mentionsAdded(

@@ -31,6 +31,7 @@ export class Loaders {
   private presenceLoader?: DataLoader<User, PresenceState, UserId>;
   /** Loaders that resolvers of other features keep here, so `clear()` empties them too. */
   private readonly extra = new Map<symbol, DataLoader<unknown, unknown>>();
+  private readonly named = new Map<string, DataLoader<string, unknown>>();
 
   constructor(
     private readonly repos: {
@@ -96,6 +97,26 @@ export class Loaders {
     return (this.presenceLoader ??= userLoader(load));
   }
 
+  /**
+   * A batch read by message id that a resolver defines (thread summaries, my thread states, my
+   * stars): one loader per name and operation, cleared with the others.
+   */
+  byMessage<V>(
+    name: string,
+    load: (ids: readonly string[]) => Promise<Map<string, V>>,
+    fallback: V,
+  ): DataLoader<string, V> {
+    let loader = this.named.get(name) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(async (ids) => {
+        const found = await load(ids);
+        return ids.map((id) => (found.has(id) ? found.get(id)! : fallback));
+      });
+      this.named.set(name, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+
   /** Drops cached reads (a subscription reuses one context across events). */
   /**
    * A feature's own loader, made once per operation by `make` and cleared with the others
@@ -112,6 +133,7 @@ export class Loaders {
 
   clear(): void {
     for (const loader of this.extra.values()) loader.clearAll();
+    for (const loader of this.named.values()) loader.clearAll();
     this.userLoader?.clearAll();
     this.messageLoader?.clearAll();
     this.conversationLoader?.clearAll();

@@ -89,6 +89,21 @@ export class SendMessageInput {
       'Finalized uploads of yours to this conversation, in display order; each goes with one message only. With attachments the body (caption) may be empty.',
   })
   attachmentIds?: string[] | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Sends the message as a reply in the thread under this root (a live message of the same conversation that is not itself a thread reply). Thread replies stay out of the main timeline.',
+  })
+  threadRootId?: string | null;
+}
+
+@InputType('ForwardMessageInput')
+export class ForwardMessageInput {
+  @Field(() => ID, { description: 'A message you can read.' }) messageId!: string;
+  @Field(() => ID, { description: 'Where the copy goes: a conversation you can send in.' })
+  conversationId!: string;
+  @Field({ description: 'Idempotency key of the copy, as for sendMessage.' })
+  clientMessageId!: string;
 }
 
 @InputType('ConversationCursorInput')

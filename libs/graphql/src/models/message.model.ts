@@ -13,6 +13,27 @@ export class ReactionSummaryModel {
   reactedByMe!: boolean;
 }
 
+@ObjectType('ThreadSummary', {
+  description: 'The replies under a thread root, as its root shows them.',
+})
+export class ThreadSummaryModel {
+  @Field(() => ID) rootId!: string;
+  @Field(() => Int, { description: 'Live replies (deleted ones are not counted).' })
+  replyCount!: number;
+  @Field(() => Date, { nullable: true }) lastReplyAt!: Date | null;
+  @SameForEveryViewer(
+    'the actor only scopes the load to the tenant: every viewer sees the same participants',
+  )
+  @Field(() => [UserModel], { description: 'Who replied, by first reply; at most 5.' })
+  participants!: unknown;
+  @ViewerDependent()
+  @Field({ description: 'Whether I follow the thread.' })
+  following!: boolean;
+  @ViewerDependent()
+  @Field(() => Int, { description: 'Replies by others I have not read (0 unless I follow it).' })
+  unreadCount!: number;
+}
+
 /** Parent objects are domain messages; derived fields are resolved by MessageResolver. */
 @ObjectType('Message')
 export class MessageModel {
@@ -78,6 +99,27 @@ export class MessageModel {
       'Members other than the sender who received it (a client of theirs called markDelivered up to its seq, or they read it). With readBy: sent, delivered and read ticks.',
   })
   deliveredTo!: number;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The root of the thread this message replies in; null for timeline messages.',
+  })
+  threadRootId!: string | null;
+  @Field({
+    description: 'Whether this is a forwarded copy (its origin is not disclosed).',
+  })
+  forwarded!: boolean;
+  @SameForEveryViewer(
+    'the summary is the same for every reader; its viewer-dependent fields declare themselves',
+  )
+  @Field(() => ThreadSummaryModel, {
+    nullable: true,
+    description:
+      'The thread under this message (zero replies when none yet); null on thread replies (threads are one level deep).',
+  })
+  thread!: unknown;
+  @ViewerDependent()
+  @Field({ description: 'Whether I starred this message.' })
+  starredByMe!: boolean;
 }
 
 @ObjectType('TextRange', { description: 'A range of a text: UTF-16 offsets, end exclusive.' })

@@ -94,6 +94,10 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Message.reactions',
         'Message.mentionsMe',
         'ReactionSummary.reactedByMe',
+        // My stars and my follow and read state of threads.
+        'Message.starredByMe',
+        'ThreadSummary.following',
+        'ThreadSummary.unreadCount',
         // Download links are signed for the viewer (and checked against their membership).
         'Attachment.url',
         'Attachment.thumbnailUrl',

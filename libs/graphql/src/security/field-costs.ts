@@ -24,6 +24,10 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.messages': { maxPage: 100, defaultPage: 20 },
   'Query.conversationNotices': { maxPage: 100, defaultPage: 20 },
   'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
+  'Query.threadReplies': { maxPage: 100, defaultPage: 20 },
+  // Pages filtered by what the viewer can still read: a few store reads per page.
+  'Query.followedThreads': { maxPage: 50, defaultPage: 20, weight: 10 },
+  'Query.starredMessages': { maxPage: 50, defaultPage: 20, weight: 10 },
   'Conversation.members': { maxPage: 100, defaultPage: 20 },
   'Query.auditLog': { maxPage: 100, defaultPage: 20 },
   // A plain list of at most 200 (SCHEDULED_LIST_LIMIT), priced as all of them.

@@ -35,6 +35,14 @@ export class MessageRecord {
   @Prop({ type: String, default: null })
   replyToId!: string | null;
 
+  /** The root of the thread this message replies in; absent or null for timeline messages. */
+  @Prop({ type: String, default: undefined })
+  threadRootId?: string | null;
+
+  /** Set on a forwarded copy. */
+  @Prop({ type: Boolean, default: undefined })
+  forwarded?: boolean;
+
   /**
    * Search tokens of the folded body (`searchTokens` in core: word prefixes, and unit pairs of
    * unsegmented scripts and emoji); empty once deleted. Absent on messages stored before search
@@ -116,6 +124,11 @@ MessageSchema.index(
 MessageSchema.index({ tenantId: 1, searchTokens: 1 }, { name: 'tenant_search_tokens' });
 // Message retention: a tenant's oldest live messages.
 MessageSchema.index({ tenantId: 1, deletedAt: 1, createdAt: 1 }, { name: 'tenant_live_by_age' });
+// A thread's replies by seq (summaries, pages, unread counts); only replies carry the field.
+MessageSchema.index(
+  { tenantId: 1, threadRootId: 1, seq: 1 },
+  { name: 'tenant_thread_seq', partialFilterExpression: { threadRootId: { $type: 'string' } } },
+);
 
 /**
  * One user's reaction with one emoji. `seq` and `removedSeq` are the seqs of the entries that add

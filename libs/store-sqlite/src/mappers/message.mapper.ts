@@ -15,6 +15,8 @@ export interface MessageRow {
   mentions_all: number;
   /** JSON of the CallSummary a call-history message records; null otherwise. */
   call: string | null;
+  thread_root_id: string | null;
+  forwarded: number;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
@@ -23,7 +25,7 @@ export interface MessageRow {
 
 /** Column list matching MessageRow, for SELECTs (prefix with an alias where joined). */
 export const MESSAGE_COLUMNS =
-  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, call, created_at, edited_at, deleted_at, expires_at';
+  'tenant_id, id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, mentions, mentions_all, call, thread_root_id, forwarded, created_at, edited_at, deleted_at, expires_at';
 
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
@@ -37,6 +39,8 @@ export const toMessage = (row: MessageRow): Message => ({
   mentions: JSON.parse(row.mentions) as string[],
   mentionsAll: row.mentions_all === 1,
   call: row.call === null ? null : (JSON.parse(row.call) as CallSummary),
+  threadRootId: row.thread_root_id,
+  forwarded: row.forwarded === 1,
   createdAt: fromMs(row.created_at),
   editedAt: fromMsOrNull(row.edited_at),
   deletedAt: fromMsOrNull(row.deleted_at),
@@ -55,6 +59,8 @@ export const fromNewMessage = (input: NewMessage, seq: number): MessageRow => ({
   mentions: JSON.stringify(input.mentions.userIds),
   mentions_all: input.mentions.all ? 1 : 0,
   call: input.call ? JSON.stringify(input.call) : null,
+  thread_root_id: input.threadRootId ?? null,
+  forwarded: input.forwarded ? 1 : 0,
   created_at: toMs(input.createdAt),
   edited_at: null,
   deleted_at: null,

@@ -14,6 +14,8 @@ import { botsMigration } from './013-bots';
 import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
+import { threadsAndForwardingMigration } from './020-threads-and-forwarding';
+import { starredMessagesMigration } from './021-starred-messages';
 import { linkPreviewsMigration } from './023-link-previews';
 import { scheduledMessagesMigration } from './026-scheduled-messages';
 import { disappearingMessagesMigration } from './027-disappearing-messages';
@@ -43,6 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
   searchEveryScriptMigration,
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
+  threadsAndForwardingMigration,
+  starredMessagesMigration,
   linkPreviewsMigration,
   scheduledMessagesMigration,
   disappearingMessagesMigration,

@@ -42,6 +42,8 @@ export function messageRepositoryContract(makeStore: MakeStore): void {
           mentions: [],
           mentionsAll: false,
           call: null,
+          threadRootId: null,
+          forwarded: false,
           createdAt: input.createdAt,
           editedAt: null,
           deletedAt: null,

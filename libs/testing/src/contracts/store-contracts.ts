@@ -25,6 +25,7 @@ import { safetySettingsRepositoryContract } from './safety-settings-repository.c
 import { messageRetentionContract } from './message-retention.contract';
 import { userRepositoryContract } from './user-repository.contract';
 import { oidcRepositoryContract } from './oidc-repository.contract';
+import { threadAndStarContract } from './thread-and-star.contract';
 
 /**
  * Runs every repository contract against one store. `makeStore` is called once per test and
@@ -50,6 +51,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     disappearingMessagesContract(makeStore);
     safetySettingsRepositoryContract(makeStore);
     messageRetentionContract(makeStore);
+    threadAndStarContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);

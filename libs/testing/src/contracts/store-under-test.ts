@@ -20,6 +20,8 @@ import {
   OidcRepository,
   ScheduledMessageRepository,
   SafetySettingsRepository,
+  StarRepository,
+  ThreadFollowRepository,
   User,
   UserRepository,
 } from '@chatter/core';
@@ -44,6 +46,8 @@ export interface StoreUnderTest {
   reports: ReportRepository;
   scheduledMessages: ScheduledMessageRepository;
   safetySettings: SafetySettingsRepository;
+  threadFollows: ThreadFollowRepository;
+  stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
   incomingWebhooks: IncomingWebhookRepository;

@@ -86,6 +86,8 @@ export class MessageQueries {
           beforeSeq: high === Number.MAX_SAFE_INTEGER ? undefined : high,
           limit: limit + 1 - rows.length,
           direction: forward ? 'forward' : 'backward',
+          // Thread replies live in their thread; the root shows their summary.
+          threadRootId: null,
         })),
       );
     }

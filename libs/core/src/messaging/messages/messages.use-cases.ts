@@ -27,6 +27,8 @@ import { announceSeenChanged, MessageRequests } from '../conversations/message-r
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
 import { TenantSafety } from '../../safety/tenant-safety';
+import { canReadSeq, readablePeriods } from '../read-periods';
+import { ThreadActivity } from '../threads/thread-activity';
 
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -52,6 +54,7 @@ export class SendMessages {
     private readonly moderation: ConversationModeration,
     private readonly audit: AuditTrail,
     private readonly safety: TenantSafety,
+    private readonly threads: ThreadActivity,
   ) {}
 
   /**
@@ -68,9 +71,11 @@ export class SendMessages {
       body: string;
       replyToId?: string | null;
       attachmentIds?: readonly string[] | null;
+      /** Sends the message as a reply in the thread under this root. */
+      threadRootId?: string | null;
     },
     /** A scheduled send fires without its sender present: it is no sign of activity. */
-    options: { scheduled?: boolean } = {},
+    options: { scheduled?: boolean; forwarded?: boolean } = {},
   ): Promise<{ message: Message; created: boolean }> {
     const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
@@ -103,6 +108,10 @@ export class SendMessages {
       }
       replyToId = replyTo.id;
     }
+    const root =
+      input.threadRootId === undefined || input.threadRootId === null
+        ? null
+        : await this.threadRoot(actor, membership, input.threadRootId);
     await enforceRateLimit(
       this.limiter,
       `send:${actor.tenantId}:${actor.userId}`,
@@ -128,14 +137,17 @@ export class SendMessages {
       body,
       replyToId,
       mentions,
+      threadRootId: root?.id ?? null,
+      forwarded: options.forwarded === true,
       createdAt: now,
       expiresAt: ttl ? new Date(now.getTime() + ttl * 1000) : null,
     });
     if (!result.created)
-      checkTrueRetry(result.message, conversation.id, [body, written], replyToId);
+      checkTrueRetry(result.message, conversation.id, [body, written], replyToId, root?.id ?? null);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
+      if (root) await this.threads.replied(conversation, root, result.message);
       // A message in a DM shares the sender's details with the recipient (a reply accepts a
       // message request); it never adds the sender to the recipient's contacts.
       const recipient = otherMemberOf(conversation, actor.userId);
@@ -206,6 +218,8 @@ export class SendMessages {
     await this.writeLimit(actor);
     const mutation = await this.messages.tombstone(actor.tenantId, message.id, this.clock.now());
     if (mutation) await this.lifecycle.messageDeleted(actor.tenantId, message.id);
+    const deleted = await this.publish(conversation, mutation, message);
+    if (mutation) await this.threads.replyRemoved(conversation, message);
     if (mutation && message.senderId !== actor.userId)
       await this.audit.record({
         tenantId: actor.tenantId,
@@ -215,7 +229,7 @@ export class SendMessages {
         conversationId: conversation.id,
         messageId: message.id,
       });
-    return this.publish(conversation, mutation, message);
+    return deleted;
   }
 
   async react(actor: Actor, messageId: string, emoji: string, add: boolean): Promise<Message> {
@@ -243,6 +257,33 @@ export class SendMessages {
       if (error instanceof DomainError && error.code === 'NOT_FOUND') throw notFound('message');
       throw error;
     }
+  }
+
+  /**
+   * The root of a thread reply: a live message of the same conversation that the sender can read
+   * and that is not itself a reply (threads are one level deep).
+   */
+  private async threadRoot(actor: Actor, membership: Membership, rootId: string): Promise<Message> {
+    const root = isWellFormedId(rootId)
+      ? await this.messages.findById(actor.tenantId, rootId)
+      : null;
+    if (
+      !root ||
+      root.conversationId !== membership.conversation.id ||
+      !canReadSeq(readablePeriods(membership.member, null), root.seq)
+    )
+      throw new DomainError('NOT_FOUND', 'thread root not found', { field: 'threadRootId' });
+    if (root.deletedAt)
+      throw new DomainError('VALIDATION_FAILED', 'a deleted message cannot get a thread', {
+        field: 'threadRootId',
+        reason: 'THREAD_ROOT_DELETED',
+      });
+    if (root.threadRootId)
+      throw new DomainError('VALIDATION_FAILED', 'a thread reply cannot have a thread of its own', {
+        field: 'threadRootId',
+        reason: 'THREAD_ROOT_IS_REPLY',
+      });
+    return root;
   }
 
   private async checkNotBlocked(actor: Actor, conversation: Conversation): Promise<void> {
@@ -406,10 +447,12 @@ function checkTrueRetry(
   /** The body as stored now, and as written (a retry after the word filter changed). */
   bodies: readonly string[],
   replyToId: string | null,
+  threadRootId: string | null,
 ): void {
   const unchanged = existing.editedAt === null && existing.deletedAt === null;
   if (
     existing.conversationId !== conversationId ||
+    (existing.threadRootId ?? null) !== threadRootId ||
     (unchanged && (!bodies.some((b) => b === existing.body) || existing.replyToId !== replyToId))
   ) {
     throw new DomainError(

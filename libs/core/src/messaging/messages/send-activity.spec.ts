@@ -17,6 +17,7 @@ import { SilentMessageNotifier } from '../message-notifier.port';
 import type { ConversationModeration } from '../../moderation/conversation-moderation';
 import type { AuditTrail } from '../../moderation/audit-trail';
 import type { TenantSafety } from '../../safety/tenant-safety';
+import type { ThreadActivity } from '../threads/thread-activity';
 import { SendMessages } from './messages.use-cases';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
@@ -40,6 +41,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     {} as ConversationModeration,
     {} as AuditTrail,
     { filter: async (_t: string, _f: string, text: string) => text } as unknown as TenantSafety,
+    {} as ThreadActivity,
   );
 }
 
