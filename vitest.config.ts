@@ -16,6 +16,7 @@ const libs = [
   'push',
   'storage',
   'sdk',
+  'oidc',
 ];
 const alias = Object.fromEntries([
   ['@chatter/sdk/node', path.join(root, 'libs/sdk/src/node.ts')],

@@ -192,6 +192,7 @@ class Client {
       case 'READ_RECEIPT':
       case 'DELIVERY_RECEIPT':
       case 'MESSAGES_EXPIRED':
+      case 'REPORT_RESOLVED':
       case 'ATTACHMENT_UPDATED':
       case 'CALL':
       case 'TYPING':

@@ -210,7 +210,7 @@ describe('documents over HTTP', () => {
     table.add('fragment cycle', 'HTTP', '400 GRAPHQL_VALIDATION_FAILED', outcomeOf(cycle));
     expect(nested.status).toBe(400);
     expectCleanErrors(nested.json, 'GRAPHQL_VALIDATION_FAILED');
-    expect(nested.json?.errors?.[0]?.message).toMatch(/complexity \d+ exceeds the limit of 8000/);
+    expect(nested.json?.errors?.[0]?.message).toMatch(/complexity \d+ exceeds the limit of 12000/);
     expect(cycle.status).toBe(400);
     expectCleanErrors(cycle.json, 'GRAPHQL_VALIDATION_FAILED');
     await expectUnchanged();

@@ -180,7 +180,7 @@ describe('finding 3: page sizes given as variables', () => {
     expect(http.status).toBe(400);
     expectCleanErrors(http.json, 'GRAPHQL_VALIDATION_FAILED');
     expect(limitOf(http)).toBe('QUERY_TOO_COMPLEX');
-    expect(http.json?.errors?.[0]?.message).toMatch(/complexity \d+ exceeds the limit of 8000/);
+    expect(http.json?.errors?.[0]?.message).toMatch(/complexity \d+ exceeds the limit of 12000/);
     expect(wsCode(ws)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(wsLimitOf(ws)).toBe('QUERY_TOO_COMPLEX');
 

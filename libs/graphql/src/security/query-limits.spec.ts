@@ -36,7 +36,7 @@ const schema = buildSchema(readFileSync(join(root, 'schema.graphql'), 'utf8'));
 const limits: QueryLimits = {
   maxDepth: 12,
   maxAliases: 30,
-  maxComplexity: 8000,
+  maxComplexity: 12_000,
   maxDirectives: MAX_DIRECTIVES,
   maxExpensiveFields: MAX_EXPENSIVE_FIELDS,
   introspection: false,

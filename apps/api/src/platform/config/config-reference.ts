@@ -266,7 +266,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
   },
   {
     name: 'MAX_QUERY_COMPLEXITY',
-    default: '8000',
+    default: '12000',
     description:
       'Highest complexity score allowed for an operation: each field costs 1, a paginated field multiplies its selection by its page size (a variable counts at the value sent, capped at the largest page; an absent one as the largest page) and a search adds 100; checked before execution over HTTP and WebSocket.',
   },

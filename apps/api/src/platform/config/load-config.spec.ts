@@ -86,7 +86,7 @@ describe('loadConfig defaults', () => {
       playground: true,
       introspection: true,
       maxQueryDepth: 12,
-      maxQueryComplexity: 8000,
+      maxQueryComplexity: 12_000,
       maxAliases: 30,
       trustedDocuments: { enforced: false, manifestPath: undefined },
     });

@@ -136,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const wsMaxSocketsPerUser = read.int('WS_MAX_SOCKETS_PER_USER', 50, 0, 1_000_000);
   const wsMaxSubscriptionsPerUser = read.int('WS_MAX_SUBSCRIPTIONS_PER_USER', 100, 0, 1_000_000);
   const maxQueryDepth = read.int('MAX_QUERY_DEPTH', 12, 1, 100);
-  const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 8000, 1, 1_000_000);
+  const maxQueryComplexity = read.int('MAX_QUERY_COMPLEXITY', 12_000, 1, 1_000_000);
   const maxAliases = read.int('MAX_ALIASES', 30, 0, 1000);
   const trustedDocuments = read.trustedDocuments(
     'TRUSTED_DOCUMENTS',
