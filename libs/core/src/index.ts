@@ -1,6 +1,7 @@
 export * from './shared/domain-error';
 export * from './shared/ids';
 export * from './shared/clock';
+export * from './shared/host-resolver.port';
 export * from './shared/page';
 export * from './tenancy/tenant';
 export * from './tenancy/tenant.repository';
@@ -118,6 +119,7 @@ export * from './integrations/webhooks/webhook.repository';
 export * from './integrations/webhooks/webhook-signature';
 export * from './integrations/webhooks/webhook-transport.port';
 export * from './integrations/webhooks/target-address';
+export * from './integrations/webhooks/guarded-lookup';
 export * from './integrations/webhooks/manage-webhooks.use-case';
 export * from './integrations/webhooks/deliver-webhooks.use-case';
 export * from './integrations/webhooks/incoming-webhook';

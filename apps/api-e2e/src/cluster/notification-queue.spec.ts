@@ -45,6 +45,7 @@ describe('notifications in a cluster: a JetStream work queue', () => {
       JWT_SECRET: 'cluster-notify-secret-0123456789abcdef',
       DEFAULT_TENANT_SECRET: secret,
       PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+      PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8',
       NOTIFY_DELAY_SECONDS: '0',
       NOTIFY_QUEUE_ACK_WAIT_MS: '2000',
       SENDS_PER_USER: '1000',

@@ -603,8 +603,9 @@ const ROWS: Record<string, Row> = {
   'Mutation.registerPushDevice': {
     query:
       'mutation($e:String!,$k:String!,$a:String!){ registerPushDevice(input:{endpoint:$e, p256dh:$k, auth:$a}){ id } }',
+    // A documentation address (TEST-NET-3): public by the endpoint check, resolved without DNS.
     vars: () => ({
-      e: `https://push.example.test/send/${randomBytes(8).toString('hex')}`,
+      e: `https://203.0.113.7/send/${randomBytes(8).toString('hex')}`,
       k: pushKey(),
       a: randomBytes(16).toString('base64url'),
     }),

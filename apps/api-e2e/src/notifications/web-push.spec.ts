@@ -33,7 +33,11 @@ describe('Web Push notifications', () => {
 
   beforeAll(async () => {
     await service.start();
-    api = await startMessagingApi({ PUSH_ALLOW_HTTP_ENDPOINTS: 'true', NOTIFY_DELAY_SECONDS: '0' });
+    api = await startMessagingApi({
+      PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+      PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8',
+      NOTIFY_DELAY_SECONDS: '0',
+    });
   });
 
   afterAll(async () => {
@@ -236,7 +240,7 @@ describe('Web Push notifications', () => {
     );
   });
 
-  it('sends a test notification, and refuses malformed subscriptions', async () => {
+  it('sends a test notification, and refuses malformed and private-network subscriptions', async () => {
     const bob = await appUser(api, 'Bob');
     const device = await registerDevice(api, service, bob);
     const queued = await ok<{ sendTestNotification: number }>(
@@ -258,6 +262,20 @@ describe('Web Push notifications', () => {
     expectCode(await register({ ...good, endpoint: 'ftp://push.example/x' }), 'BAD_USER_INPUT');
     expectCode(await register({ ...good, p256dh: 'AAAA' }), 'BAD_USER_INPUT');
     expectCode(await register({ ...good, auth: 'x'.repeat(300) }), 'BAD_USER_INPUT');
+    // Endpoints leading into private networks are refused unless the operator allowed the range
+    // (this API allows 127.0.0.0/8 only, for the local push service).
+    for (const endpoint of [
+      'http://10.1.2.3/push/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:9/push',
+      'http://[::ffff:192.168.0.1]/push',
+      'http://0.0.0.0/push',
+    ])
+      expectCode(await register({ ...good, endpoint }), 'BAD_USER_INPUT');
+    expectCode(
+      await register({ ...good, endpoint: 'https://does-not-resolve.invalid/push' }),
+      'BAD_USER_INPUT',
+    );
     const unregistered = await ok<{ unregisterPushDevice: boolean }>(
       api,
       'mutation($id:ID!){ unregisterPushDevice(id:$id) }',

@@ -34,6 +34,8 @@ import {
   LoginCodeStore,
   MessageRepository,
   InProcessNotificationQueue,
+  addressRanges,
+  isAllowedTarget,
   NotificationQueue,
   NotificationRepository,
   PushSender,
@@ -287,6 +289,9 @@ export class AdaptersModule {
     providers.push({ provide: MediaProber, useFactory: () => new MusicMetadataProber() });
 
     const vapid = config.notifications.vapid;
+    const pushRanges = addressRanges(config.notifications.allowPrivateRanges);
+    const pushTargets = (address: string) =>
+      isAllowedTarget(address, typeof pushRanges === 'string' ? null : pushRanges);
     providers.push({
       provide: PushSender,
       useFactory: () =>
@@ -297,11 +302,13 @@ export class AdaptersModule {
                 keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
                 subject: config.notifications.vapidSubject,
                 timeoutMs: config.notifications.pushTimeoutMs,
+                allowTarget: pushTargets,
               }),
           config.notifications.gatewayUrl
             ? new GatewayPushSender({
                 url: config.notifications.gatewayUrl,
                 timeoutMs: config.notifications.pushTimeoutMs,
+                allowTarget: pushTargets,
               })
             : null,
         ),

@@ -48,6 +48,7 @@ import {
   MessageEventObserver,
   WebhookRetryPolicy,
   WebhookTransport,
+  HostResolver,
   RealtimeEvent,
   RealtimePublisher,
   Receipts,
@@ -67,6 +68,7 @@ import {
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
+import { DnsHostResolver } from '../platform/outbound/dns-host-resolver';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
@@ -177,10 +179,12 @@ const USE_CASES = [
           notifyDelaySeconds: config.notifications.delaySeconds,
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
+          pushAllowedPrivateRanges: [...config.notifications.allowPrivateRanges],
           reportReasons: config.moderation.reportReasons,
         }),
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: HostResolver, useClass: DnsHostResolver },
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },

@@ -80,6 +80,8 @@ export class CoreSettings {
   pushAllowHttpEndpoints = false;
   /** Whether native apps may register pushkeys (a push gateway is configured). */
   pushGatewayConfigured = false;
+  /** Private address ranges (CIDR) push endpoints and the gateway may still reach (tests). */
+  pushAllowedPrivateRanges: readonly string[] = [];
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
   constructor(overrides: Partial<CoreSettings> = {}) {

@@ -193,6 +193,8 @@ export interface AppConfig {
     readonly vapidSubject: string;
     readonly delaySeconds: number;
     readonly allowHttpEndpoints: boolean;
+    /** Private address ranges (CIDR) push endpoints and the gateway may reach (tests). */
+    readonly allowPrivateRanges: readonly string[];
     readonly pushTimeoutMs: number;
     /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
     readonly queue: 'memory' | 'nats';

@@ -468,6 +468,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Accept push subscriptions whose endpoint is plain http (a local push service in tests); refused in production.',
   },
   {
+    name: 'PUSH_ALLOW_PRIVATE_RANGES',
+    default: 'unset (none)',
+    description:
+      'Comma list of private address ranges (CIDR, e.g. 127.0.0.0/8,::1/128) that push endpoints and the push gateway may resolve to; any other private, loopback or link-local address is refused when a device registers and again at connect time. For a local push service in tests.',
+  },
+  {
     name: 'PUSH_TIMEOUT_MS',
     default: '10000',
     description:

@@ -14,6 +14,7 @@ import {
   SMS_SENDERS,
   TrustProxy,
 } from './app-config';
+import { addressRanges, isAllowedTarget } from '@chatter/core';
 import { ConfigError } from './config-error';
 import { defaultCorsPolicy, parseCorsOrigins } from './cors';
 import { findRepoRoot } from './repo-root';
@@ -177,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
   const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
   const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
+  const pushAllowPrivateRanges = read.addressRanges('PUSH_ALLOW_PRIVATE_RANGES');
   // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
   const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
@@ -254,6 +256,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     throw new ConfigError(
       'VAPID_PUBLIC_KEY',
       'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be one P-256 key pair, base64url (65 and 32 bytes; npx web-push generate-vapid-keys)',
+    );
+  }
+  const gatewayHost = pushGatewayUrl
+    ? new URL(pushGatewayUrl).hostname.replace(/^\[|\]$/g, '')
+    : '';
+  const allowedRanges = addressRanges(pushAllowPrivateRanges);
+  if (
+    isIP(gatewayHost) &&
+    !isAllowedTarget(gatewayHost, typeof allowedRanges === 'string' ? null : allowedRanges)
+  ) {
+    throw new ConfigError(
+      'PUSH_GATEWAY_URL',
+      'PUSH_GATEWAY_URL names a private or loopback address (allow its range in PUSH_ALLOW_PRIVATE_RANGES)',
     );
   }
   if (pushAllowHttp && isProduction) {
@@ -374,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       vapidSubject: vapidSubject ?? 'mailto:postmaster@localhost',
       delaySeconds: notifyDelaySeconds,
       allowHttpEndpoints: pushAllowHttp,
+      allowPrivateRanges: pushAllowPrivateRanges,
       pushTimeoutMs,
       queue: notifyQueue,
       queueAckWaitMs: notifyAckWaitMs,
@@ -477,6 +493,17 @@ class EnvReader {
       !items.every((item) => /^[a-z0-9][a-z0-9_-]{0,31}$/.test(item))
     )
       this.fail(name, `a comma list of 1–${max} short slugs (a-z, 0-9, _ and -)`, raw);
+    return items;
+  }
+
+  /** A comma list of CIDR ranges (e.g. `127.0.0.0/8,::1/128`); empty when unset. */
+  addressRanges(name: string): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [];
+    const items = raw.split(',').map((item) => item.trim());
+    const problem = addressRanges(items);
+    if (typeof problem === 'string' || items.length > 32)
+      this.fail(name, 'a comma list of at most 32 address ranges such as 127.0.0.0/8', raw);
     return items;
   }
 

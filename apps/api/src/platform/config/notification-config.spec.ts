@@ -87,4 +87,23 @@ describe('notification configuration', () => {
     expect(errorOf({ NOTIFY_DELAY_SECONDS: '3601' }).variable).toBe('NOTIFY_DELAY_SECONDS');
     expect(errorOf({ PUSH_GATEWAY_URL: 'ftp://gw' }).variable).toBe('PUSH_GATEWAY_URL');
   });
+
+  it('reads the private ranges push may reach, and refuses a gateway on a private address outside them', () => {
+    expect(load({}).notifications.allowPrivateRanges).toEqual([]);
+    expect(
+      load({ PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8, ::1/128' }).notifications.allowPrivateRanges,
+    ).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(errorOf({ PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.1' }).variable).toBe(
+      'PUSH_ALLOW_PRIVATE_RANGES',
+    );
+    const gateway = 'http://10.0.0.7:5000/_matrix/push/v1/notify';
+    expect(errorOf({ PUSH_GATEWAY_URL: gateway }).variable).toBe('PUSH_GATEWAY_URL');
+    expect(
+      load({ PUSH_GATEWAY_URL: gateway, PUSH_ALLOW_PRIVATE_RANGES: '10.0.0.0/24' }).notifications
+        .gatewayUrl,
+    ).toBe(gateway);
+    expect(
+      load({ PUSH_GATEWAY_URL: 'https://push.example.com/notify' }).notifications.gatewayUrl,
+    ).toBe('https://push.example.com/notify');
+  });
 });

@@ -1,8 +1,13 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, LookupFunction } from 'node:net';
-import { isPrivateAddress, WebhookResponse, WebhookTransport } from '@chatter/core';
+import { isIP } from 'node:net';
+import {
+  guardedLookup,
+  isPrivateAddress,
+  REFUSED_TARGET_MESSAGE,
+  WebhookResponse,
+  WebhookTransport,
+} from '@chatter/core';
 
 export interface HttpWebhookTransportOptions {
   /** Operator setting: let webhooks reach loopback and private addresses (tests, internal hosts). */
@@ -31,7 +36,7 @@ export class HttpWebhookTransport extends WebhookTransport {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && !this.options.allowPrivateTargets && isPrivateAddress(host))
-      return Promise.reject(new Error('target address is private or loopback'));
+      return Promise.reject(new Error(REFUSED_TARGET_MESSAGE));
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<WebhookResponse>((resolve, reject) => {
       const req = request(
@@ -62,19 +67,9 @@ export class HttpWebhookTransport extends WebhookTransport {
     });
   }
 
-  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const allowed = this.options.allowPrivateTargets
-        ? addresses
-        : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (allowed.length === 0)
-        return callback(new Error('target address is private or loopback'), '', 0);
-      if (options.all)
-        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
-      callback(null, allowed[0]!.address, allowed[0]!.family);
-    });
-  };
+  private readonly guardedLookup = guardedLookup(
+    (address) => this.options.allowPrivateTargets || !isPrivateAddress(address),
+  );
 }
 
 function safeMessage(error: Error): string {
