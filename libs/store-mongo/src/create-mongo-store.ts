@@ -102,7 +102,11 @@ export async function createMongoStore(
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
-      notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
+      notifications: new MongoNotificationRepository(
+        m.notificationSettings,
+        m.pushDevices,
+        m.members,
+      ),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       sanctions: new MongoSanctionRepository(m.sanctions),
       auditLog: new MongoAuditLogRepository(m.auditLog),

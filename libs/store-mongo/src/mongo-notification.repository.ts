@@ -15,6 +15,7 @@ import {
 } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
+import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
 import {
   NOTIFICATION_SETTING_MODEL,
   NotificationSettingRecord,
@@ -36,6 +37,9 @@ const toDevice = (r: PushDeviceRecord): PushDevice => ({
   lastSuccessAt: r.lastSuccessAt ?? null,
 });
 
+/** Device rows read per step while matching device owners with a conversation's members. */
+const OWNER_BATCH = 500;
+
 const defaultsId = (t: string, u: string) => `d:${t}:${u}`;
 const overrideId = (t: string, u: string, c: string) => `o:${t}:${u}:${c}`;
 const tenantId_ = (t: string) => `t:${t}`;
@@ -46,6 +50,7 @@ export class MongoNotificationRepository extends NotificationRepository {
     @InjectStoreModel(NOTIFICATION_SETTING_MODEL)
     private readonly settings: Model<NotificationSettingRecord>,
     @InjectStoreModel(PUSH_DEVICE_MODEL) private readonly devices: Model<PushDeviceRecord>,
+    @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
   ) {
     super();
   }
@@ -177,15 +182,39 @@ export class MongoNotificationRepository extends NotificationRepository {
     return (await this.devices.exists({ tenantId }).exec()) !== null;
   }
 
-  override async usersWithPushDevices(
+  override async membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>> {
-    if (userIds.length === 0) return new Set();
-    const ids = (await this.devices
-      .distinct('userId', { tenantId, userId: { $in: userIds.slice(0, 1000) } })
-      .exec()) as string[];
-    return new Set(ids);
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const want = Math.min(Math.max(limit, 0), 1000);
+    const found: UserId[] = [];
+    let after = afterUserId ?? '';
+    // The tenant's device owners a batch at a time (tenantId, userId index), each batch matched
+    // against the conversation's members by key: reads follow the device owners, not members.
+    while (found.length < want) {
+      const owners = (await this.devices
+        .find({ tenantId, userId: { $gt: after } }, { userId: 1, _id: 0 })
+        .sort({ userId: 1 })
+        .limit(OWNER_BATCH)
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      if (owners.length === 0) break;
+      const ids = [...new Set(owners.map((o) => o.userId))];
+      const members = (await this.members
+        .find(
+          { tenantId, conversationId, userId: { $in: ids }, active: true },
+          { userId: 1, _id: 0 },
+        )
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      const isMember = new Set(members.map((m) => m.userId));
+      for (const id of ids) if (isMember.has(id) && found.length < want) found.push(id);
+      if (owners.length < OWNER_BATCH) break;
+      after = owners[owners.length - 1]!.userId;
+    }
+    return found;
   }
 
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {

@@ -180,16 +180,22 @@ export class SqliteNotificationRepository extends NotificationRepository {
     );
   }
 
-  override async usersWithPushDevices(
+  override async membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>> {
-    if (userIds.length === 0) return new Set();
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    // Walks the tenant's device owners (push_devices_user) and probes the members key for each.
     const rows = this.statement(
-      `SELECT DISTINCT user_id FROM push_devices
-         WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
-    ).all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
-    return new Set(rows.map((r) => r.user_id));
+      `SELECT DISTINCT d.user_id FROM push_devices d
+         JOIN members m ON m.tenant_id = d.tenant_id AND m.conversation_id = ? AND m.user_id = d.user_id
+         WHERE d.tenant_id = ? AND d.user_id > ?
+         ORDER BY d.user_id LIMIT ?`,
+    ).all(conversationId, tenantId, afterUserId ?? '', Math.min(Math.max(limit, 0), 1000)) as {
+      user_id: string;
+    }[];
+    return rows.map((r) => r.user_id);
   }
 
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {

@@ -40,11 +40,17 @@ export abstract class NotificationRepository {
   abstract savePushDevice(device: PushDevice): Promise<PushDevice>;
   /** Whether any user of the tenant has a device (lets a message skip member planning). */
   abstract anyPushDevices(tenantId: TenantId): Promise<boolean>;
-  /** Which of these users (at most 1,000) have at least one device. */
-  abstract usersWithPushDevices(
+  /**
+   * Members of a conversation who have at least one device, in user id order after `afterUserId`
+   * (at most `limit`, ≤ 1,000). Joins members with devices in the store, so its cost follows the
+   * device owners, not the members: a 1,000-member channel with two device owners reads two.
+   */
+  abstract membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>>;
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]>;
   /** The user's devices, oldest first. */
   abstract listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]>;
   abstract findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null>;

@@ -6,8 +6,8 @@ import {
   newId,
 } from '@chatter/core';
 import { describe, expect, it } from 'vitest';
-import { aTenantId, nextTime } from '../builders';
-import { MakeStore, useStore } from './store-under-test';
+import { aConversation, aTenantId, nextTime } from '../builders';
+import { MakeStore, seedUsers, useStore } from './store-under-test';
 
 const P256DH = `B${'A'.repeat(86)}`;
 
@@ -81,15 +81,47 @@ export function notificationRepositoryContract(makeStore: MakeStore): void {
       expect(await s.getTenantOptions(aTenantId())).toEqual({ omitMessageText: false });
     });
 
+    it('lists the members of a conversation who have devices, in pages, from the device side', async () => {
+      const all = store();
+      const s = all.notifications;
+      const t = aTenantId();
+      const users = await seedUsers(all, t, 12);
+      const ids = users.map((u) => u.id);
+      const inChannel = ids.slice(0, 10);
+      const channel = await all.conversations.create(
+        aConversation(t),
+        inChannel.map((userId) => ({ userId, role: 'MEMBER' as const })),
+      );
+      const other = await all.conversations.create(aConversation(t), [
+        { userId: ids[11]!, role: 'MEMBER' },
+      ]);
+      expect(await s.membersWithPushDevices(t, channel.id, null, 100)).toEqual([]);
+      // Owners: three members (one with two devices) and two non-members.
+      const owners = [inChannel[2]!, inChannel[5]!, inChannel[7]!, ids[10]!, ids[11]!];
+      for (const userId of owners) await s.savePushDevice(aPushDevice(t, userId));
+      await s.savePushDevice(aPushDevice(t, inChannel[5]!));
+      // Another tenant's device of a same-named user does not count.
+      await s.savePushDevice(aPushDevice(aTenantId(), inChannel[0]!));
+      const expected = [inChannel[2]!, inChannel[5]!, inChannel[7]!].sort();
+      expect(await s.membersWithPushDevices(t, channel.id, null, 100)).toEqual(expected);
+      const firstPage = await s.membersWithPushDevices(t, channel.id, null, 2);
+      expect(firstPage).toEqual(expected.slice(0, 2));
+      expect(await s.membersWithPushDevices(t, channel.id, firstPage[1]!, 2)).toEqual(
+        expected.slice(2),
+      );
+      expect(await s.membersWithPushDevices(t, other.id, null, 100)).toEqual([ids[11]!]);
+      expect(await s.membersWithPushDevices(aTenantId(), channel.id, null, 100)).toEqual([]);
+      // A member who leaves is no longer listed.
+      await all.conversations.removeMember(t, channel.id, expected[0]!, 'LEFT', nextTime());
+      expect(await s.membersWithPushDevices(t, channel.id, null, 100)).toEqual(expected.slice(1));
+    });
+
     it('registers devices once per endpoint, lists, finds, marks and removes them', async () => {
       const s = store().notifications;
       const t = aTenantId();
       const first = await s.savePushDevice(aPushDevice(t, 'u1'));
       const second = await s.savePushDevice(aPushDevice(t, 'u1', { label: 'Phone' }));
       expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual([first.id, second.id]);
-      expect(await s.usersWithPushDevices(t, ['u1', 'u2', 'nobody'])).toEqual(new Set(['u1']));
-      expect(await s.usersWithPushDevices(aTenantId(), ['u1'])).toEqual(new Set());
-      expect(await s.usersWithPushDevices(t, [])).toEqual(new Set());
       expect(await s.anyPushDevices(t)).toBe(true);
       expect(await s.anyPushDevices(aTenantId())).toBe(false);
       // The same endpoint again (new keys, another user): one device, same id, new owner.
