@@ -34,6 +34,8 @@ import {
   LoginCodeStore,
   MessageRepository,
   InProcessNotificationQueue,
+  InMemoryDeliveryLedger,
+  DeliveryLedger,
   addressRanges,
   isAllowedTarget,
   NotificationQueue,
@@ -52,6 +54,7 @@ import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
 import { NatsEventBus, NatsNotificationQueue } from '@chatter/bus-nats';
 import {
   RedisConnection,
+  RedisDeliveryLedger,
   RedisEventBus,
   RedisLoginCodeStore,
   RedisPresenceStore,
@@ -224,6 +227,11 @@ export class AdaptersModule {
         inject: [REDIS_CONNECTION],
         useFactory: (c: RedisConnection) => new RedisLoginCodeStore(c),
       });
+      providers.push({
+        provide: DeliveryLedger,
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => new RedisDeliveryLedger(c),
+      });
       closers.push({
         provide: 'close:redis',
         inject: [REDIS_CONNECTION],
@@ -233,6 +241,10 @@ export class AdaptersModule {
       providers.push({ provide: PresenceStore, useFactory: () => new InMemoryPresenceStore() });
       providers.push({ provide: RateLimiter, useFactory: () => new InMemoryRateLimiter() });
       providers.push({ provide: LoginCodeStore, useFactory: () => new InMemoryLoginCodeStore() });
+      providers.push({
+        provide: DeliveryLedger,
+        useFactory: () => new InMemoryDeliveryLedger(new SystemClock()),
+      });
     }
 
     switch (config.bus) {
@@ -360,6 +372,7 @@ export class AdaptersModule {
         SmsSender,
         PushSender,
         NotificationQueue,
+        DeliveryLedger,
         FileStorage,
         ContentSniffer,
         ImageProcessor,

@@ -483,7 +483,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'NOTIFY_QUEUE',
     default: 'memory',
     description:
-      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters.',
+      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters, with REDIS_URL set so the delivery ledger (sent keys per message and device) is shared and a redelivered job is not pushed again.',
   },
   {
     name: 'NOTIFY_QUEUE_ACK_WAIT_MS',
