@@ -76,6 +76,7 @@ describe('Web Push notifications', () => {
         url: `/#/c/${dm}`,
         tag: `conversation:${dm}`,
         mention: false,
+        badge: 1,
       }),
     ]);
     const push = service.received.find((r) => r.subscriptionId === bobDevice.id)!;
@@ -127,12 +128,17 @@ describe('Web Push notifications', () => {
     const sentinel = await sendText(api, ada, group, 'in the group');
     const got = await until(device, sentinel.id);
     expect(got.map((p) => p.messageId)).not.toContain(muted.id);
+    // The badge counts unread messages outside muted conversations: the group's one.
+    expect(got.find((p) => p.messageId === sentinel.id)?.badge).toBe(1);
     // Level NONE is quiet too.
     await setLevel(api, bob, dm, 'NONE');
     const none = await sendText(api, ada, dm, 'still there?');
     await setLevel(api, bob, dm, null);
     const back = await sendText(api, ada, dm, 'unmuted');
-    expect((await until(device, back.id)).map((p) => p.messageId)).toEqual([sentinel.id, back.id]);
+    const last = await until(device, back.id);
+    expect(last.map((p) => p.messageId)).toEqual([sentinel.id, back.id]);
+    // Unmuted, the direct chat's three unread messages count again.
+    expect(last.find((p) => p.messageId === back.id)?.badge).toBe(4);
     expect(payloads(device).map((p) => p.messageId)).not.toContain(none.id);
   });
 

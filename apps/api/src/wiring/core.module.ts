@@ -21,6 +21,7 @@ import {
   ManageNotifications,
   MessageNotifier,
   NotifyMembers,
+  UnreadBadge,
   GetUsers,
   LoginCodeHasher,
   Logout,
@@ -135,6 +136,7 @@ const USE_CASES = [
   GetIceServers,
   ManageNotifications,
   NotifyMembers,
+  UnreadBadge,
   DeliverNotifications,
 ];
 
@@ -180,6 +182,8 @@ const USE_CASES = [
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
           pushAllowedPrivateRanges: [...config.notifications.allowPrivateRanges],
+          // A push times out after pushTimeoutMs: a claim outlives it, then lapses for a retry.
+          pushDeliveryLeaseMs: 2 * config.notifications.pushTimeoutMs + 5_000,
           reportReasons: config.moderation.reportReasons,
         }),
     },

@@ -24,6 +24,8 @@ export type NotificationJob =
       recipientId: UserId;
       deviceId: string;
       mention: boolean;
+      /** The recipient's unread count for the app badge, counted once when the CHECK ran. */
+      badge?: number;
     }
   | { kind: 'TEST'; tenantId: TenantId; recipientId: UserId; deviceId: string; sentAt: string };
 

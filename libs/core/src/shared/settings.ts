@@ -80,6 +80,8 @@ export class CoreSettings {
   pushAllowHttpEndpoints = false;
   /** Whether native apps may register pushkeys (a push gateway is configured). */
   pushGatewayConfigured = false;
+  /** How long an instance may take to push one notification before another may try (lease). */
+  pushDeliveryLeaseMs = 30_000;
   /** Private address ranges (CIDR) push endpoints and the gateway may still reach (tests). */
   pushAllowedPrivateRanges: readonly string[] = [];
   /** Test notifications a user may request per window. */
