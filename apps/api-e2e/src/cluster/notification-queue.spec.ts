@@ -13,14 +13,18 @@ import { Pushed, registerDevice, sendText } from '../notifications/notification-
 import { openDm } from '../messaging/messaging-helpers';
 
 /**
- * Two instances share a JetStream work queue for notifications and a delivery ledger in Redis. A
+ * Two instances share a work queue for notifications (a JetStream work-queue stream, or a Redis
+ * stream with one consumer group on a Redis-bus cluster) and a delivery ledger in Redis. A
  * burst of messages is sent through both; one instance is killed while pushes are in flight.
  * Every expected push (each message to each device) arrives exactly once: a job redelivered
  * after its instance sent it is found in the ledger and not pushed again. The one exception is a
  * push the service accepted whose answer never reached the killed instance: that one may be sent
  * again, with the same Topic, so the push service replaces it (nothing visible).
  */
-describe('notifications in a cluster: a JetStream work queue', () => {
+describe.each([
+  ['nats', 'a JetStream work queue'],
+  ['redis', 'a Redis Streams consumer group'],
+] as const)('notifications in a cluster (NOTIFY_QUEUE=%s): %s', (queue) => {
   let mongo: TestMongo;
   let redis: TestService;
   let nats: TestService;
@@ -42,8 +46,8 @@ describe('notifications in a cluster: a JetStream work queue', () => {
       MONGODB_URI: mongo.uri,
       REDIS_URL: redis.url,
       NATS_URL: nats.url,
-      BUS: 'nats',
-      NOTIFY_QUEUE: 'nats',
+      BUS: queue === 'redis' ? 'redis' : 'nats',
+      NOTIFY_QUEUE: queue,
       JWT_SECRET: 'cluster-notify-secret-0123456789abcdef',
       DEFAULT_TENANT_SECRET: secret,
       PUSH_ALLOW_HTTP_ENDPOINTS: 'true',

@@ -56,6 +56,7 @@ import {
   RedisConnection,
   RedisDeliveryLedger,
   RedisEventBus,
+  RedisNotificationQueue,
   RedisLoginCodeStore,
   RedisPresenceStore,
   RedisRateLimiter,
@@ -330,16 +331,24 @@ export class AdaptersModule {
       queueLogger.warn({ err, job: job.kind }, 'notification given up after retries');
     providers.push({
       provide: NotificationQueue,
-      useFactory: () =>
-        config.notifications.queue === 'nats'
-          ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+      inject: config.notifications.queue === 'redis' ? [REDIS_CONNECTION] : [],
+      useFactory: (redis?: RedisConnection) =>
+        config.notifications.queue === 'redis'
+          ? new RedisNotificationQueue(redis!, {
               onDead,
               onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
               ackWaitMs: config.notifications.queueAckWaitMs,
             })
-          : new InProcessNotificationQueue(new SystemClock(), onDead),
+          : config.notifications.queue === 'nats'
+            ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+                onDead,
+                onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
+                ackWaitMs: config.notifications.queueAckWaitMs,
+              })
+            : new InProcessNotificationQueue(new SystemClock(), onDead),
     });
-    closers.push({
+    // First: jobs being handled finish (and are acknowledged) while the store and Redis are up.
+    closers.unshift({
       provide: 'close:notification-queue',
       inject: [NotificationQueue],
       useFactory: (q: NotificationQueue) => () => q.close(),

@@ -196,9 +196,9 @@ export interface AppConfig {
     /** Private address ranges (CIDR) push endpoints and the gateway may reach (tests). */
     readonly allowPrivateRanges: readonly string[];
     readonly pushTimeoutMs: number;
-    /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
-    readonly queue: 'memory' | 'nats';
-    /** NATS queue: an unacknowledged job goes to another instance after this long. */
+    /** Where notification jobs wait: in process, a NATS JetStream work-queue stream, or a Redis stream. */
+    readonly queue: 'memory' | 'nats' | 'redis';
+    /** NATS or Redis queue: an unacknowledged job goes to another instance after this long. */
     readonly queueAckWaitMs: number;
     /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
     readonly gatewayUrl: string | undefined;

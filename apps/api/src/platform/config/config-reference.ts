@@ -483,13 +483,13 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'NOTIFY_QUEUE',
     default: 'memory',
     description:
-      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters, with REDIS_URL set so the delivery ledger (sent keys per message and device) is shared and a redelivered job is not pushed again.',
+      'Where notification jobs wait: memory (in process), nats (a JetStream work-queue stream shared by the instances; needs NATS_URL with JetStream enabled) or redis (a Redis stream with one consumer group; needs REDIS_URL). With nats or redis a job whose instance dies is handed to another, so each push is sent once. Recommended for clusters, with REDIS_URL set so the delivery ledger (sent keys per message and device) is shared and a redelivered job is not pushed again.',
   },
   {
     name: 'NOTIFY_QUEUE_ACK_WAIT_MS',
     default: '30000',
     description:
-      'NOTIFY_QUEUE=nats: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
+      'NOTIFY_QUEUE=nats or redis: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
   },
   {
     name: 'PUSH_GATEWAY_URL',

@@ -180,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
   const pushAllowPrivateRanges = read.addressRanges('PUSH_ALLOW_PRIVATE_RANGES');
   // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
-  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
+  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats', 'redis'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
@@ -279,6 +279,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   }
   if (notifyQueue === 'nats' && !natsUrl) {
     throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=nats requires NATS_URL');
+  }
+  if (notifyQueue === 'redis' && !redisUrl) {
+    throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=redis requires REDIS_URL');
   }
 
   // Side effects last: a refused configuration leaves nothing behind.

@@ -84,6 +84,10 @@ describe('notification configuration', () => {
       }).variable,
     ).toBe('PUSH_ALLOW_HTTP_ENDPOINTS');
     expect(errorOf({ NOTIFY_QUEUE: 'nats' }).variable).toBe('NOTIFY_QUEUE');
+    expect(errorOf({ NOTIFY_QUEUE: 'redis' }).variable).toBe('NOTIFY_QUEUE');
+    expect(
+      load({ NOTIFY_QUEUE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).notifications.queue,
+    ).toBe('redis');
     expect(errorOf({ NOTIFY_DELAY_SECONDS: '3601' }).variable).toBe('NOTIFY_DELAY_SECONDS');
     expect(errorOf({ PUSH_GATEWAY_URL: 'ftp://gw' }).variable).toBe('PUSH_GATEWAY_URL');
   });
