@@ -24,7 +24,7 @@ import { openDm } from '../messaging/messaging-helpers';
 describe.each([
   ['nats', 'a JetStream work queue'],
   ['redis', 'a Redis Streams consumer group'],
-] as const)('notifications in a cluster (NOTIFY_QUEUE=%s): %s', (queue) => {
+] as const)('notifications in a cluster (NOTIFY_QUEUE=%s): %s', (queue, _kind) => {
   let mongo: TestMongo;
   let redis: TestService;
   let nats: TestService;
