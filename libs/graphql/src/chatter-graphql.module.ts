@@ -24,6 +24,8 @@ import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
+import { NotificationEmailResolver } from './resolvers/notification-email.resolver';
+import { UnsubscribeController } from './email/unsubscribe.controller';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
@@ -65,6 +67,7 @@ export const GRAPHQL_RESOLVERS = [
   MessageResolver,
   NoticeResolver,
   NotificationResolver,
+  NotificationEmailResolver,
   AttachmentResolver,
   MessageAttachmentsResolver,
   ChatEventsResolver,
@@ -148,7 +151,7 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
-      controllers: [FilesController, IncomingWebhookController],
+      controllers: [FilesController, IncomingWebhookController, UnsubscribeController],
     };
   }
 }

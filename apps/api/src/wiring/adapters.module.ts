@@ -41,6 +41,8 @@ import {
   NotificationQueue,
   NotificationRepository,
   PushSender,
+  MailSender,
+  UnconfiguredMailSender,
   SystemClock,
   PresenceStore,
   RateLimiter,
@@ -66,6 +68,7 @@ import {
   GatewayPushSender,
   RoutingPushSender,
   UnconfiguredPushSender,
+  SmtpMailSender,
   WebPushSender,
   loadOrCreateVapidKeys,
 } from '@chatter/push';
@@ -326,6 +329,16 @@ export class AdaptersModule {
             : null,
         ),
     });
+    providers.push({
+      provide: MailSender,
+      useFactory: () =>
+        config.notifications.smtpUrl
+          ? new SmtpMailSender({
+              url: config.notifications.smtpUrl,
+              from: config.notifications.smtpFrom,
+            })
+          : new UnconfiguredMailSender(),
+    });
     const queueLogger = new Logger('Notifications');
     const onDead = (job: { kind: string }, err: unknown) =>
       queueLogger.warn({ err, job: job.kind }, 'notification given up after retries');
@@ -380,6 +393,7 @@ export class AdaptersModule {
         LoginCodeStore,
         SmsSender,
         PushSender,
+        MailSender,
         NotificationQueue,
         DeliveryLedger,
         FileStorage,

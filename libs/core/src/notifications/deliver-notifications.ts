@@ -15,6 +15,7 @@ import { PushDevice } from './push-device';
 import { PushMessage, PushSender } from './push-sender.port';
 import { DeliveryLedger } from './delivery-ledger.port';
 import { UnreadBadge } from './unread-badge';
+import { SendEmailDigest } from './send-email-digest';
 
 /** How long a push service may hold a notification for an offline device. */
 const PUSH_TTL_SECONDS = 24 * 3600;
@@ -52,6 +53,7 @@ export class DeliverNotifications {
     private readonly clock: Clock,
     private readonly ledger: DeliveryLedger,
     private readonly badges: UnreadBadge,
+    private readonly digests: SendEmailDigest,
   ) {}
 
   /** Starts consuming the queue. */
@@ -67,6 +69,12 @@ export class DeliverNotifications {
         return this.send(job);
       case 'TEST':
         return this.test(job);
+      case 'DIGEST': {
+        const outcome = await this.digests.run(job.tenantId, job.recipientId);
+        if (outcome.sent) this.onReport({ outcome: 'SENT', job });
+        else this.onReport({ outcome: 'SKIPPED', job, reason: outcome.reason });
+        return 'DONE';
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { ConversationId, TenantId, UserId } from '../shared/ids';
 import { ConversationNotificationOverride, NotificationDefaults } from './notification-settings';
+import { NotificationEmail } from './notification-email';
 import { PushDevice, TenantNotificationOptions } from './push-device';
 
 /** Most push devices a user may register; registering one more replaces the oldest. */
@@ -57,4 +58,42 @@ export abstract class NotificationRepository {
   /** Removes a device; with `userId`, only when it is that user's. True when one was removed. */
   abstract removePushDevice(tenantId: TenantId, id: string, userId?: UserId): Promise<boolean>;
   abstract markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void>;
+
+  /** The user's notification e-mail (address, verification, digest switch), or null. */
+  abstract getNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<NotificationEmail | null>;
+  /**
+   * Saves the address, verification state and digest switch (not `lastDigestAt`, nor the digest
+   * schedule); null removes the user's e-mail.
+   */
+  abstract saveNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+    email: NotificationEmail | null,
+  ): Promise<void>;
+  /**
+   * Marks a digest as due at `dueAt` unless one is pending already: true when this call set it
+   * (atomic, so only one job is queued per user). A pending mark older than `staleBefore` counts
+   * as lost (its job died) and is replaced.
+   */
+  abstract scheduleDigest(
+    tenantId: TenantId,
+    userId: UserId,
+    dueAt: Date,
+    staleBefore: Date,
+  ): Promise<boolean>;
+  /** Clears the pending mark; with `sentAt`, records when the digest went out. */
+  abstract digestDone(tenantId: TenantId, userId: UserId, sentAt: Date | null): Promise<void>;
+  /**
+   * Members of a conversation with a verified e-mail and digests on, in user id order after
+   * `afterUserId` (at most `limit`, ≤ 1,000).
+   */
+  abstract membersWithEmailDigests(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]>;
 }

@@ -10,6 +10,7 @@ import { NotificationQueue } from './notification-queue.port';
 import { NotificationTrigger, planNotification } from './notification-policy';
 import { NotificationRepository } from './notification.repository';
 import { defaultNotificationDefaults } from './notification-settings';
+import { ScheduleEmailDigests } from './schedule-email-digests';
 
 /** Device owners read per page while planning, and at most in all (very large channels). */
 const MEMBER_PAGE = 100;
@@ -18,7 +19,8 @@ const MAX_MEMBERS_PLANNED = 10_000;
 /**
  * Plans notifications for a new message or newly added mentions: for each member who has a
  * device to notify, applies the policy (level, mute, quiet hours, blocks) and queues a CHECK job
- * for when the unread delay is up. At most one job per person, message and trigger.
+ * for when the unread delay is up. At most one job per person, message and trigger. E-mail
+ * digests are planned beside (ScheduleEmailDigests), by the same policy.
  */
 @DomainService()
 export class NotifyMembers extends MessageNotifier {
@@ -29,6 +31,7 @@ export class NotifyMembers extends MessageNotifier {
     private readonly queue: NotificationQueue,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly digests: ScheduleEmailDigests,
   ) {
     super();
   }
@@ -41,6 +44,10 @@ export class NotifyMembers extends MessageNotifier {
         mentionsMe: message.mentionsAll || mentioned.has(member.userId),
       }),
     );
+    await this.digests.planFor(conversation, message, (member) => ({
+      kind: 'MESSAGE',
+      mentionsMe: message.mentionsAll || mentioned.has(member.userId),
+    }));
   }
 
   async mentionsAdded(
@@ -49,6 +56,12 @@ export class NotifyMembers extends MessageNotifier {
     added: AddedMentions,
   ): Promise<void> {
     const trigger: NotificationTrigger = { kind: 'MENTION_ADDED' };
+    await this.digests.planFor(
+      conversation,
+      message,
+      () => trigger,
+      added.everyone ? null : added.userIds,
+    );
     if (added.everyone) {
       await this.forMembers(conversation, (member) =>
         this.plan(conversation, message, member, trigger),

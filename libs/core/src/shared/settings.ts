@@ -86,6 +86,14 @@ export class CoreSettings {
   pushAllowedPrivateRanges: readonly string[] = [];
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
+  /** Whether a mail server is configured (SMTP_URL): notification e-mail is off without one. */
+  emailConfigured = false;
+  /** A digest goes out this long after the first unread message, and at most once per period. */
+  emailDigestDelaySeconds = 900;
+  /** Verification codes a user may have mailed per window. */
+  emailCodesPerUser = { limit: 5, windowMs: 3_600_000 };
+  /** The base URL of the API's HTTP routes in links of mails ('' falls back to publicUrl). */
+  emailLinkBaseUrl = '';
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

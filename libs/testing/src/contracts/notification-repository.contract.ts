@@ -1,5 +1,6 @@
 import {
   MAX_PUSH_DEVICES,
+  NotificationEmail,
   NO_OVERRIDE,
   PushDevice,
   defaultNotificationDefaults,
@@ -164,6 +165,86 @@ export function notificationRepositoryContract(makeStore: MakeStore): void {
       for (let i = 0; i < MAX_PUSH_DEVICES + 2; i++)
         ids.push((await s.savePushDevice(aPushDevice(t, 'u1'))).id);
       expect((await s.listPushDevices(t, 'u1')).map((d) => d.id)).toEqual(ids.slice(2));
+    });
+
+    const anEmail = (t: string, u: string, over: Partial<NotificationEmail> = {}) => ({
+      tenantId: t,
+      userId: u,
+      address: `${u}@example.com`,
+      verified: true,
+      digestEnabled: true,
+      codeHash: null,
+      codeExpiresAt: null,
+      codeAttempts: 0,
+      lastDigestAt: null,
+      ...over,
+    });
+
+    it('keeps a user’s notification e-mail, per tenant and user; null removes it', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      expect(await s.getNotificationEmail(t, 'u1')).toBeNull();
+      const pending = anEmail(t, 'u1', {
+        verified: false,
+        codeHash: 'hash',
+        codeExpiresAt: new Date('2030-01-01T00:00:00.000Z'),
+        codeAttempts: 2,
+      });
+      await s.saveNotificationEmail(t, 'u1', pending);
+      expect(await s.getNotificationEmail(t, 'u1')).toEqual(pending);
+      expect(await s.getNotificationEmail(aTenantId(), 'u1')).toBeNull();
+      expect(await s.getNotificationEmail(t, 'u2')).toBeNull();
+      const verified = anEmail(t, 'u1');
+      await s.saveNotificationEmail(t, 'u1', verified);
+      expect(await s.getNotificationEmail(t, 'u1')).toEqual(verified);
+      await s.saveNotificationEmail(t, 'u1', null);
+      expect(await s.getNotificationEmail(t, 'u1')).toBeNull();
+    });
+
+    it('marks one pending digest per user until done, replacing a stale mark', async () => {
+      const s = store().notifications;
+      const t = aTenantId();
+      const at = (m: number) => new Date(Date.UTC(2030, 0, 1, 0, m));
+      expect(await s.scheduleDigest(t, 'u1', at(15), at(0))).toBe(false);
+      await s.saveNotificationEmail(t, 'u1', anEmail(t, 'u1'));
+      expect(await s.scheduleDigest(t, 'u1', at(15), at(0))).toBe(true);
+      expect(await s.scheduleDigest(t, 'u1', at(16), at(1))).toBe(false);
+      // Saving the address keeps the schedule and the last digest time.
+      await s.saveNotificationEmail(t, 'u1', anEmail(t, 'u1', { digestEnabled: true }));
+      expect(await s.scheduleDigest(t, 'u1', at(16), at(1))).toBe(false);
+      // Long past due (its job died): replaced.
+      expect(await s.scheduleDigest(t, 'u1', at(40), at(20))).toBe(true);
+      await s.digestDone(t, 'u1', at(41));
+      expect(await s.getNotificationEmail(t, 'u1')).toMatchObject({ lastDigestAt: at(41) });
+      expect(await s.scheduleDigest(t, 'u1', at(56), at(41))).toBe(true);
+      await s.digestDone(t, 'u1', null);
+      expect(await s.getNotificationEmail(t, 'u1')).toMatchObject({ lastDigestAt: at(41) });
+      expect(await s.scheduleDigest(t, 'u1', at(57), at(42))).toBe(true);
+    });
+
+    it('lists the members with verified e-mail and digests on, in pages', async () => {
+      const all = store();
+      const s = all.notifications;
+      const t = aTenantId();
+      const ids = (await seedUsers(all, t, 6)).map((u) => u.id);
+      const channel = await all.conversations.create(
+        aConversation(t),
+        ids.slice(0, 5).map((userId) => ({ userId, role: 'MEMBER' as const })),
+      );
+      await s.saveNotificationEmail(t, ids[0]!, anEmail(t, ids[0]!));
+      await s.saveNotificationEmail(t, ids[1]!, anEmail(t, ids[1]!, { verified: false }));
+      await s.saveNotificationEmail(t, ids[2]!, anEmail(t, ids[2]!, { digestEnabled: false }));
+      await s.saveNotificationEmail(t, ids[3]!, anEmail(t, ids[3]!));
+      await s.saveNotificationEmail(t, ids[4]!, anEmail(t, ids[4]!));
+      await s.saveNotificationEmail(t, ids[5]!, anEmail(t, ids[5]!)); // not a member
+      const expected = [ids[0]!, ids[3]!, ids[4]!].sort();
+      expect(await s.membersWithEmailDigests(t, channel.id, null, 100)).toEqual(expected);
+      const first = await s.membersWithEmailDigests(t, channel.id, null, 2);
+      expect(first).toEqual(expected.slice(0, 2));
+      expect(await s.membersWithEmailDigests(t, channel.id, first[1]!, 2)).toEqual(
+        expected.slice(2),
+      );
+      expect(await s.membersWithEmailDigests(aTenantId(), channel.id, null, 100)).toEqual([]);
     });
   });
 }

@@ -202,6 +202,14 @@ export interface AppConfig {
     readonly queueAckWaitMs: number;
     /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
     readonly gatewayUrl: string | undefined;
+    /** SMTP server for notification e-mail (SMTP_URL); undefined: e-mail is off. */
+    readonly smtpUrl: string | undefined;
+    /** The From of notification e-mail. */
+    readonly smtpFrom: string;
+    /** A user's e-mail digest goes out this long after the first unread message (and at most once per period). */
+    readonly emailDigestDelaySeconds: number;
+    /** Base URL of the API for links in e-mail (unsubscribe); undefined: PUBLIC_URL. */
+    readonly emailLinkBaseUrl: string | undefined;
   };
   readonly moderation: {
     /** The reasons a report may give, as short slugs. */

@@ -497,4 +497,27 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description:
       'Notify URL of a push gateway for native apps in the style of Matrix Sygnal (e.g. https://sygnal.example.com/_matrix/push/v1/notify); the gateway forwards to APNs/FCM.',
   },
+  {
+    name: 'SMTP_URL',
+    default: 'unset (e-mail off)',
+    description:
+      'SMTP server for notification e-mail (verification codes and digests), e.g. smtp://user:pass@mail.example.com:587 (STARTTLS when offered) or smtps://…:465. Unset: users cannot add an e-mail address and no digest is sent.',
+  },
+  {
+    name: 'SMTP_FROM',
+    default: 'Chatter <chatter@localhost>',
+    description: 'The From of notification e-mail, e.g. "Chatter <chat@example.com>".',
+  },
+  {
+    name: 'EMAIL_DIGEST_DELAY_SECONDS',
+    default: '900',
+    description:
+      "A user's e-mail digest of unread conversations goes out this long after the first message that would notify them (1–86400 s), and at most once per such period.",
+  },
+  {
+    name: 'EMAIL_LINK_BASE_URL',
+    default: 'PUBLIC_URL',
+    description:
+      "Base URL of the API used in e-mail links (the digest's unsubscribe link, /email/unsubscribe); set it when the API is not served at PUBLIC_URL.",
+  },
 ];

@@ -183,6 +183,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats', 'redis'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
+  const smtpUrl = read.url(
+    'SMTP_URL',
+    ['smtp:', 'smtps:'],
+    'an SMTP URL (smtp://user:pass@host:587)',
+  );
+  const smtpFrom = read.raw('SMTP_FROM');
+  if (
+    smtpFrom !== undefined &&
+    (smtpFrom.length > 320 || /[\r\n]/.test(smtpFrom) || !/@/.test(smtpFrom))
+  )
+    read.fail('SMTP_FROM', 'a sender address such as "Chatter <chat@example.com>"', smtpFrom);
+  const emailDigestDelaySeconds = read.int('EMAIL_DIGEST_DELAY_SECONDS', 900, 1, 86_400);
+  const emailLinkBaseUrl = read.url('EMAIL_LINK_BASE_URL', ['http:', 'https:'], 'an http(s) URL');
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
   const trustProxy = read.trustProxy('TRUST_PROXY');
   const webDist = read.webDist('WEB_DIST', cwd, options.repoRoot ?? findRepoRoot());
@@ -397,6 +410,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       queue: notifyQueue,
       queueAckWaitMs: notifyAckWaitMs,
       gatewayUrl: pushGatewayUrl,
+      smtpUrl,
+      smtpFrom: smtpFrom ?? 'Chatter <chatter@localhost>',
+      emailDigestDelaySeconds,
+      emailLinkBaseUrl,
     },
     moderation: { reportReasons },
     shutdownGraceMs,
