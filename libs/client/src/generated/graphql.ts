@@ -669,7 +669,11 @@ export type Mutation = {
   sendTestNotification: Scalars['Int']['output'];
   /** Sets the level and mute of one conversation (both null: back to my defaults). */
   setConversationNotifications: ConversationNotificationSettings;
+  /** Turns e-mail digests of my unread conversations on or off. */
+  setEmailDigest: NotificationEmail;
   setMemberRole: Conversation;
+  /** Sets my notification e-mail address (null removes it) and mails it a 6-digit verification code; a new address is unverified until verifyNotificationEmail. Rate limited; FORBIDDEN when the server has no SMTP. */
+  setNotificationEmail: NotificationEmail;
   /** Tenant owners: grants OWNER or ADMIN, or takes the role away (role null; returns null). The last owner cannot step down (LAST_OWNER). */
   setTenantRole?: Maybe<TenantRoleGrant>;
   setTyping: Scalars['Boolean']['output'];
@@ -690,6 +694,8 @@ export type Mutation = {
   updateTenantSettings: Tenant;
   /** Signs up (name required the first time) or logs in. */
   verifyLoginCode: AuthPayload;
+  /** Verifies my notification e-mail address with the mailed code (VALIDATION_FAILED on a wrong or expired code; five wrong tries void it). */
+  verifyNotificationEmail: NotificationEmail;
 };
 
 
@@ -960,10 +966,20 @@ export type MutationSetConversationNotificationsArgs = {
 };
 
 
+export type MutationSetEmailDigestArgs = {
+  enabled: Scalars['Boolean']['input'];
+};
+
+
 export type MutationSetMemberRoleArgs = {
   conversationId: Scalars['ID']['input'];
   role: MemberRole;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetNotificationEmailArgs = {
+  email?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1038,6 +1054,11 @@ export type MutationVerifyLoginCodeArgs = {
   tenant?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type MutationVerifyNotificationEmailArgs = {
+  code: Scalars['String']['input'];
+};
+
 /** MEMBER_JOINED: added by themselves (joinChannel). CONVERSATION_CHANGED: a change recorded without its details. */
 export type NoticeKind =
   | 'CONVERSATION_CHANGED'
@@ -1049,6 +1070,21 @@ export type NoticeKind =
   | 'MEMBER_REMOVED'
   | 'ROLE_CHANGED'
   | 'TITLE_CHANGED';
+
+/** My notification e-mail: the address digests go to once verified, and whether digests are on. */
+export type NotificationEmail = {
+  __typename?: 'NotificationEmail';
+  /** The address; null when none is set. */
+  address?: Maybe<Scalars['String']['output']>;
+  /** Whether this server can send e-mail (SMTP configured). */
+  available: Scalars['Boolean']['output'];
+  /** Whether a verification code was mailed and can still be entered. */
+  codePending: Scalars['Boolean']['output'];
+  /** Whether digests of unread conversations are e-mailed (only to a verified address). */
+  emailDigest: Scalars['Boolean']['output'];
+  /** Whether the address was verified with the mailed code. */
+  verified: Scalars['Boolean']['output'];
+};
 
 /** My notification defaults. */
 export type NotificationSettings = {
@@ -1154,6 +1190,8 @@ export type Query = {
   me: User;
   /** By seq: last/before pages back from the latest, first/after forward. */
   messages: MessageConnection;
+  /** My notification e-mail settings. */
+  myNotificationEmail: NotificationEmail;
   /** My devices that receive push notifications. */
   myPushDevices: Array<PushDevice>;
   /** Your reports and what became of them. */

@@ -290,6 +290,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       'PUSH_ALLOW_HTTP_ENDPOINTS=true is refused when NODE_ENV=production (push services use https)',
     );
   }
+  if (smtpUrl !== undefined && publicUrl === undefined && emailLinkBaseUrl === undefined) {
+    throw new ConfigError(
+      'SMTP_URL',
+      'SMTP_URL needs PUBLIC_URL or EMAIL_LINK_BASE_URL: digests carry an unsubscribe link to the API',
+    );
+  }
   if (notifyQueue === 'nats' && !natsUrl) {
     throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=nats requires NATS_URL');
   }
