@@ -110,4 +110,38 @@ describe('notification configuration', () => {
       load({ PUSH_GATEWAY_URL: 'https://push.example.com/notify' }).notifications.gatewayUrl,
     ).toBe('https://push.example.com/notify');
   });
+
+  it('e-mail: off without SMTP_URL; SMTP_URL needs a base URL for links; sender and delay checked', () => {
+    expect(load({}).notifications).toMatchObject({
+      smtpUrl: undefined,
+      smtpFrom: 'Chatter <chatter@localhost>',
+      emailDigestDelaySeconds: 900,
+    });
+    const smtp = 'smtp://user:pass@mail.example.com:587';
+    expect(errorOf({ SMTP_URL: smtp }).variable).toBe('SMTP_URL');
+    expect(
+      errorOf({ SMTP_URL: 'http://mail.example.com', PUBLIC_URL: 'https://c.example.com' })
+        .variable,
+    ).toBe('SMTP_URL');
+    const ok = load({
+      SMTP_URL: smtp,
+      PUBLIC_URL: 'https://chat.example.com',
+      SMTP_FROM: 'Chat <chat@example.com>',
+      EMAIL_DIGEST_DELAY_SECONDS: '60',
+    }).notifications;
+    expect(ok).toMatchObject({
+      smtpUrl: smtp,
+      smtpFrom: 'Chat <chat@example.com>',
+      emailDigestDelaySeconds: 60,
+    });
+    expect(
+      load({ SMTP_URL: smtp, EMAIL_LINK_BASE_URL: 'https://api.example.com' }).notifications
+        .emailLinkBaseUrl,
+    ).toBe('https://api.example.com');
+    expect(errorOf({ SMTP_FROM: 'no address' }).variable).toBe('SMTP_FROM');
+    expect(errorOf({ SMTP_FROM: 'a@b.c\r\nBcc: x@y.z' }).variable).toBe('SMTP_FROM');
+    expect(errorOf({ EMAIL_DIGEST_DELAY_SECONDS: '0' }).variable).toBe(
+      'EMAIL_DIGEST_DELAY_SECONDS',
+    );
+  });
 });
