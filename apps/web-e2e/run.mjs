@@ -21,6 +21,7 @@ import {
 } from './src/harness.mjs';
 import { callSteps } from './src/calls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
+import { emailDigestStep } from './src/email-digest.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1809,6 +1810,15 @@ standalone.push([
 ]);
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(
+  emailDigestStep({
+    browser,
+    pageErrors,
+    DESKTOP,
+    SCREENSHOTS,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

@@ -56,7 +56,7 @@ export function EmailDigestSection() {
         A summary of conversations you have not read, e-mailed when you have been away for a while.
       </p>
       <form
-        className="row"
+        className="email-digest__row"
         onSubmit={(e) => {
           e.preventDefault();
           void run(
@@ -79,13 +79,17 @@ export function EmailDigestSection() {
             onChange={(e) => setAddress(e.target.value)}
           />
         </label>
-        <button type="submit" disabled={setting.loading || shown.trim() === (email.address ?? '')}>
+        <button
+          type="submit"
+          className="button"
+          disabled={setting.loading || shown.trim() === (email.address ?? '')}
+        >
           {shown.trim() ? 'Send code' : 'Remove'}
         </button>
       </form>
       {email.address && !email.verified && (
         <form
-          className="row"
+          className="email-digest__row"
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
@@ -105,13 +109,17 @@ export function EmailDigestSection() {
               onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
             />
           </label>
-          <button type="submit" disabled={verifying.loading || code.length !== 6}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={verifying.loading || code.length !== 6}
+          >
             Verify
           </button>
           {!email.codePending && (
             <button
               type="button"
-              className="link"
+              className="button button--ghost"
               onClick={() =>
                 void run(
                   () => setEmail({ variables: { email: email.address } }),
