@@ -12,7 +12,7 @@ import {
   openDm,
   startMessagingApi,
 } from '../messaging/messaging-helpers';
-import { sendText, setLevel } from './notification-helpers';
+import { sendText, setLevel, updateSettings } from './notification-helpers';
 
 const LINK_BASE = 'https://chat.example.test';
 const DELAY_SECONDS = 2;
@@ -200,6 +200,26 @@ describe('e-mail digests', () => {
     );
     await new Promise((r) => setTimeout(r, QUIET_WAIT_MS));
     expect(digestsTo(address)).toEqual([]);
+  });
+
+  it('follows the notification policy: a mentions-only group without a mention and quiet hours send nothing', async () => {
+    const ada = await appUser(api, 'Ada');
+    const { who: hal, address } = await verifiedUser('Hal');
+    const group = await createGroup(api, ada, [hal], 'Mentions only');
+    await setLevel(api, hal, group, 'MENTIONS');
+    await sendText(api, ada, group, 'no mention here');
+    const { who: ivy, address: ivyAddress } = await verifiedUser('Ivy');
+    // Quiet the whole day (but the last minute) in UTC: the digest waits.
+    await updateSettings(api, ivy, {
+      timeZone: 'UTC',
+      quietHours: { startMinute: 0, endMinute: 1439 },
+    });
+    const dm = await openDm(api, ada, ivy);
+    await sendText(api, ada, dm, 'shh');
+    await new Promise((r) => setTimeout(r, QUIET_WAIT_MS));
+    expect(digestsTo(address)).toEqual([]);
+    if (new Date().getUTCHours() * 60 + new Date().getUTCMinutes() < 1438)
+      expect(digestsTo(ivyAddress)).toEqual([]);
   });
 
   it('leaves message text out when the tenant says so', async () => {
