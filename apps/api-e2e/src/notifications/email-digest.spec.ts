@@ -249,7 +249,8 @@ describe('e-mail digests', () => {
     await sendText(api, ada, dm, 'first');
     const mail = await waitForDigest(address);
     const url = unsubscribeUrl(mail);
-    const page = await fetch(url);
+    // As a browser opens it (a navigation): the API's page, not the web app.
+    const page = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<form method="post"');
     // Looking at the link changes nothing.
