@@ -26,6 +26,7 @@ import { oidcStep } from './src/oidc.steps.mjs';
 import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
 import { threadsStep } from './src/threads.steps.mjs';
+import { emailDigestStep } from './src/email-digest.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1817,6 +1818,15 @@ standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREEN
 standalone.push(linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(
   oidcStep({
+    browser,
+    pageErrors,
+    DESKTOP,
+    SCREENSHOTS,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
+standalone.push(
+  emailDigestStep({
     browser,
     pageErrors,
     DESKTOP,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   TestService,
+  deliveryLedgerContract,
   eventually,
   loginCodeStoreContract,
   presenceStoreContract,
@@ -10,6 +11,7 @@ import {
 } from '@chatter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from './redis-connection';
+import { RedisDeliveryLedger } from './redis-delivery-ledger';
 import { RedisLoginCodeStore } from './redis-login-code-store';
 import { RedisPresenceStore } from './redis-presence-store';
 import { RedisRateLimiter } from './redis-rate-limiter';
@@ -46,6 +48,11 @@ describe.skipIf(!hasRedis)('Redis stores', () => {
   rateLimiterContract('RedisRateLimiter', async () => {
     const { a, b, cleanup } = await twoInstances();
     return { limiter: new RedisRateLimiter(a), limiterB: new RedisRateLimiter(b), cleanup };
+  });
+
+  deliveryLedgerContract('RedisDeliveryLedger', async () => {
+    const { a, b, cleanup } = await twoInstances();
+    return { ledger: new RedisDeliveryLedger(a), ledgerB: new RedisDeliveryLedger(b), cleanup };
   });
 
   loginCodeStoreContract('RedisLoginCodeStore', async () => {

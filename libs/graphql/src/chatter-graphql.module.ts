@@ -30,6 +30,8 @@ import { ThreadResolver, ThreadSummaryResolver } from './resolvers/thread.resolv
 import { StarResolver } from './resolvers/star.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
+import { NotificationEmailResolver } from './resolvers/notification-email.resolver';
+import { UnsubscribeController } from './email/unsubscribe.controller';
 import { UserResolver } from './resolvers/user.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 import { TenantBotResolver } from './resolvers/tenant-bot.resolver';
@@ -77,6 +79,7 @@ export const GRAPHQL_RESOLVERS = [
   StarResolver,
   NoticeResolver,
   NotificationResolver,
+  NotificationEmailResolver,
   AttachmentResolver,
   MessageAttachmentsResolver,
   MessageLinkPreviewResolver,
@@ -167,7 +170,12 @@ export class ChatterGraphqlModule {
         AuthGuard,
         ...GRAPHQL_RESOLVERS,
       ],
-      controllers: [FilesController, IncomingWebhookController, OidcController],
+      controllers: [
+        FilesController,
+        IncomingWebhookController,
+        OidcController,
+        UnsubscribeController,
+      ],
     };
   }
 }

@@ -1,10 +1,13 @@
 import { PushDevice, PushMessage, PushOutcome, PushSender } from '@chatter/core';
+import { pushRequest, RefusedTargetError } from './push-request';
 import { PushRetryableError } from './web-push-sender';
 
 export interface GatewayPushSenderOptions {
   /** The gateway's notify URL (Sygnal: `https://sygnal.example.com/_matrix/push/v1/notify`). */
   url: string;
   timeoutMs?: number;
+  /** Whether the sender may connect to an address (default: public addresses only). */
+  allowTarget?: (address: string) => boolean;
 }
 
 /** Our push payload (libs/core notification-payload.ts), as far as the gateway needs it. */
@@ -21,7 +24,8 @@ interface Payload {
 /**
  * Native apps through a push gateway in the style of Matrix Sygnal (the Push Gateway API):
  * one JSON POST per device naming the app id and pushkey; the gateway holds the APNs/FCM
- * credentials. A pushkey the gateway lists in `rejected` is gone.
+ * credentials. A pushkey the gateway lists in `rejected` is gone. The gateway's address is
+ * checked at connect time like a Web Push endpoint's.
  */
 export class GatewayPushSender extends PushSender {
   constructor(private readonly options: GatewayPushSenderOptions) {
@@ -61,27 +65,28 @@ export class GatewayPushSender extends PushSender {
         ],
       },
     };
-    let response: Response;
+    let response: { status: number; body: string };
     try {
-      response = await fetch(this.options.url, {
+      response = await pushRequest(this.options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        ...(this.options.allowTarget ? { allowTarget: this.options.allowTarget } : {}),
       });
     } catch (error) {
+      if (error instanceof RefusedTargetError) return 'REJECTED';
       throw new PushRetryableError(`push gateway request failed: ${String(error)}`, null);
     }
-    if (response.status === 429 || response.status >= 500) {
-      await response.body?.cancel().catch(() => undefined);
+    if (response.status === 429 || response.status >= 500)
       throw new PushRetryableError(`push gateway answered ${response.status}`, response.status);
+    if (response.status < 200 || response.status >= 300) return 'REJECTED';
+    let answer: { rejected?: unknown } = {};
+    try {
+      answer = JSON.parse(response.body) as { rejected?: unknown };
+    } catch {
+      answer = {};
     }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return 'REJECTED';
-    }
-    const answer = (await response.json().catch(() => ({}))) as { rejected?: unknown };
     return Array.isArray(answer.rejected) && answer.rejected.includes(device.endpoint)
       ? 'GONE'
       : 'SENT';

@@ -10,7 +10,14 @@ import { PushRetryableError, WebPushSender } from './web-push-sender';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatter-push-'));
 const keys = loadOrCreateVapidKeys(dir);
-const sender = new WebPushSender({ keys, subject: 'mailto:ops@example.com', timeoutMs: 5_000 });
+// The local push service listens on loopback: these senders are allowed to reach it.
+const loopback = (address: string) => address === '127.0.0.1' || address === '::ffff:127.0.0.1';
+const sender = new WebPushSender({
+  keys,
+  subject: 'mailto:ops@example.com',
+  timeoutMs: 5_000,
+  allowTarget: loopback,
+});
 const service = new LocalPushService();
 
 const deviceFor = (sub: { endpoint: string; p256dh: string; auth: string }): PushDevice => ({
@@ -44,6 +51,17 @@ describe('VAPID keys', () => {
 });
 
 describe('WebPushSender', () => {
+  it('refuses at connect time an endpoint that is, or resolves to, a private address', async () => {
+    const strict = new WebPushSender({ keys, subject: 'mailto:ops@example.com', timeoutMs: 5_000 });
+    const sub = service.subscribe();
+    const before = service.received.length;
+    const message = { payload: '{}', ttlSeconds: 60, urgency: 'normal' as const };
+    expect(await strict.send(deviceFor(sub), message)).toBe('REJECTED');
+    const byName = sub.endpoint.replace('127.0.0.1', 'localhost');
+    expect(await strict.send(deviceFor({ ...sub, endpoint: byName }), message)).toBe('REJECTED');
+    expect(service.received.length).toBe(before);
+  });
+
   it('sends a signed, encrypted push the service verifies and decrypts', async () => {
     const sub = service.subscribe();
     const payload = JSON.stringify({ hello: 'wörld ✓' });
@@ -105,6 +123,7 @@ describe('WebPushSender', () => {
     const other = new WebPushSender({
       keys: loadOrCreateVapidKeys(join(dir, 'other')),
       subject: 'mailto:ops@example.com',
+      allowTarget: loopback,
     });
     const sub = service.subscribe();
     expect(

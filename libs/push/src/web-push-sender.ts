@@ -1,5 +1,6 @@
 import { PushDevice, PushMessage, PushOutcome, PushSender } from '@chatter/core';
 import webpush from 'web-push';
+import { pushRequest, RefusedTargetError } from './push-request';
 import { VapidKeys } from './vapid-keys';
 
 export interface WebPushSenderOptions {
@@ -8,6 +9,8 @@ export interface WebPushSenderOptions {
   subject: string;
   /** Per request. */
   timeoutMs?: number;
+  /** Whether the sender may connect to an address (default: public addresses only). */
+  allowTarget?: (address: string) => boolean;
 }
 
 /** Raised for a push that may succeed later (network failure, 429, 5xx). */
@@ -23,7 +26,9 @@ export class PushRetryableError extends Error {
 
 /**
  * Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291): the
- * `web-push` library encrypts and signs, and the request goes out through fetch with a timeout.
+ * `web-push` library encrypts and signs, and the request goes out with a timeout to an address
+ * checked at connect time (private and loopback addresses only in the operator's allowed ranges:
+ * such an endpoint is REJECTED).
  * 404 and 410 mean the subscription is gone; 429 and 5xx are retried; another 4xx (a bad
  * token, a payload too large) is not retried and keeps the device.
  */
@@ -56,16 +61,15 @@ export class WebPushSender extends PushSender {
     for (const [name, value] of Object.entries(details.headers)) headers[name] = String(value);
     let status: number;
     try {
-      const response = await fetch(details.endpoint, {
+      ({ status } = await pushRequest(details.endpoint, {
         method: details.method,
         headers,
-        body: details.body ? new Uint8Array(details.body) : undefined,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      status = response.status;
-      await response.body?.cancel().catch(() => undefined);
+        ...(details.body ? { body: new Uint8Array(details.body) } : {}),
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        ...(this.options.allowTarget ? { allowTarget: this.options.allowTarget } : {}),
+      }));
     } catch (error) {
+      if (error instanceof RefusedTargetError) return 'REJECTED';
       throw new PushRetryableError(`push request failed: ${String(error)}`, null);
     }
     if (status >= 200 && status < 300) return 'SENT';

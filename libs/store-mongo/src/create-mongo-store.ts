@@ -120,7 +120,11 @@ export async function createMongoStore(
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
-      notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
+      notifications: new MongoNotificationRepository(
+        m.notificationSettings,
+        m.pushDevices,
+        m.members,
+      ),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       oidc: new MongoOidcRepository(m.oidcProviders, m.oidcIdentities, m.oidcTickets),
       safetySettings: new MongoSafetySettingsRepository(m.safetySettings),

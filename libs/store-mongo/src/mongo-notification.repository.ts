@@ -6,6 +6,7 @@ import {
   MAX_PUSH_DEVICES,
   NO_OVERRIDE,
   NotificationDefaults,
+  NotificationEmail,
   NotificationRepository,
   NotifyLevel,
   PushDevice,
@@ -15,6 +16,7 @@ import {
 } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
+import { MEMBER_MODEL, MemberRecord } from './schemas/member.schema';
 import {
   NOTIFICATION_SETTING_MODEL,
   NotificationSettingRecord,
@@ -36,9 +38,13 @@ const toDevice = (r: PushDeviceRecord): PushDevice => ({
   lastSuccessAt: r.lastSuccessAt ?? null,
 });
 
+/** Device rows read per step while matching device owners with a conversation's members. */
+const OWNER_BATCH = 500;
+
 const defaultsId = (t: string, u: string) => `d:${t}:${u}`;
 const overrideId = (t: string, u: string, c: string) => `o:${t}:${u}:${c}`;
 const tenantId_ = (t: string) => `t:${t}`;
+const emailId = (t: string, u: string) => `e:${t}:${u}`;
 
 @Injectable()
 export class MongoNotificationRepository extends NotificationRepository {
@@ -46,6 +52,7 @@ export class MongoNotificationRepository extends NotificationRepository {
     @InjectStoreModel(NOTIFICATION_SETTING_MODEL)
     private readonly settings: Model<NotificationSettingRecord>,
     @InjectStoreModel(PUSH_DEVICE_MODEL) private readonly devices: Model<PushDeviceRecord>,
+    @InjectStoreModel(MEMBER_MODEL) private readonly members: Model<MemberRecord>,
   ) {
     super();
   }
@@ -177,15 +184,39 @@ export class MongoNotificationRepository extends NotificationRepository {
     return (await this.devices.exists({ tenantId }).exec()) !== null;
   }
 
-  override async usersWithPushDevices(
+  override async membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>> {
-    if (userIds.length === 0) return new Set();
-    const ids = (await this.devices
-      .distinct('userId', { tenantId, userId: { $in: userIds.slice(0, 1000) } })
-      .exec()) as string[];
-    return new Set(ids);
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const want = Math.min(Math.max(limit, 0), 1000);
+    const found: UserId[] = [];
+    let after = afterUserId ?? '';
+    // The tenant's device owners a batch at a time (tenantId, userId index), each batch matched
+    // against the conversation's members by key: reads follow the device owners, not members.
+    while (found.length < want) {
+      const owners = (await this.devices
+        .find({ tenantId, userId: { $gt: after } }, { userId: 1, _id: 0 })
+        .sort({ userId: 1 })
+        .limit(OWNER_BATCH)
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      if (owners.length === 0) break;
+      const ids = [...new Set(owners.map((o) => o.userId))];
+      const members = (await this.members
+        .find(
+          { tenantId, conversationId, userId: { $in: ids }, active: true },
+          { userId: 1, _id: 0 },
+        )
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      const isMember = new Set(members.map((m) => m.userId));
+      for (const id of ids) if (isMember.has(id) && found.length < want) found.push(id);
+      if (owners.length < OWNER_BATCH) break;
+      after = owners[owners.length - 1]!.userId;
+    }
+    return found;
   }
 
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
@@ -215,5 +246,127 @@ export class MongoNotificationRepository extends NotificationRepository {
 
   override async markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void> {
     await this.devices.updateOne({ tenantId, _id: id }, { $set: { lastSuccessAt: at } }).exec();
+  }
+
+  override async getNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<NotificationEmail | null> {
+    const r = await this.settings
+      .findOne({ _id: emailId(tenantId, userId), tenantId, kind: 'EMAIL' })
+      .lean<NotificationSettingRecord>()
+      .exec();
+    if (!r || typeof r.address !== 'string') return null;
+    return {
+      tenantId,
+      userId,
+      address: r.address,
+      verified: r.verified === true,
+      digestEnabled: r.digestEnabled === true,
+      codeHash: r.codeHash ?? null,
+      codeExpiresAt: r.codeExpiresAt ?? null,
+      codeAttempts: r.codeAttempts ?? 0,
+      lastDigestAt: r.lastDigestAt ?? null,
+    };
+  }
+
+  override async saveNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+    email: NotificationEmail | null,
+  ): Promise<void> {
+    const _id = emailId(tenantId, userId);
+    if (email === null) {
+      await this.settings.deleteOne({ _id, tenantId }).exec();
+      return;
+    }
+    await this.settings
+      .updateOne(
+        { _id, tenantId },
+        {
+          $set: {
+            kind: 'EMAIL',
+            userId,
+            address: email.address,
+            verified: email.verified,
+            digestEnabled: email.digestEnabled,
+            codeHash: email.codeHash,
+            codeExpiresAt: email.codeExpiresAt,
+            codeAttempts: email.codeAttempts,
+          },
+          $setOnInsert: { lastDigestAt: null, digestDueAt: null },
+        },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  override async scheduleDigest(
+    tenantId: TenantId,
+    userId: UserId,
+    dueAt: Date,
+    staleBefore: Date,
+  ): Promise<boolean> {
+    const result = await this.settings
+      .updateOne(
+        {
+          _id: emailId(tenantId, userId),
+          tenantId,
+          kind: 'EMAIL',
+          $or: [{ digestDueAt: null }, { digestDueAt: { $lt: staleBefore } }],
+        },
+        { $set: { digestDueAt: dueAt } },
+      )
+      .exec();
+    return result.modifiedCount > 0;
+  }
+
+  override async digestDone(
+    tenantId: TenantId,
+    userId: UserId,
+    sentAt: Date | null,
+  ): Promise<void> {
+    await this.settings
+      .updateOne(
+        { _id: emailId(tenantId, userId), tenantId, kind: 'EMAIL' },
+        { $set: sentAt ? { digestDueAt: null, lastDigestAt: sentAt } : { digestDueAt: null } },
+      )
+      .exec();
+  }
+
+  override async membersWithEmailDigests(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const want = Math.min(Math.max(limit, 0), 1000);
+    const found: UserId[] = [];
+    let after = afterUserId ?? '';
+    while (found.length < want) {
+      const owners = (await this.settings
+        .find(
+          { tenantId, kind: 'EMAIL', verified: true, digestEnabled: true, userId: { $gt: after } },
+          { userId: 1, _id: 0 },
+        )
+        .sort({ userId: 1 })
+        .limit(OWNER_BATCH)
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      if (owners.length === 0) break;
+      const ids = owners.map((o) => o.userId);
+      const members = (await this.members
+        .find(
+          { tenantId, conversationId, userId: { $in: ids }, active: true },
+          { userId: 1, _id: 0 },
+        )
+        .lean<{ userId: string }[]>()
+        .exec()) as { userId: string }[];
+      const isMember = new Set(members.map((m) => m.userId));
+      for (const id of ids) if (isMember.has(id) && found.length < want) found.push(id);
+      if (owners.length < OWNER_BATCH) break;
+      after = owners[owners.length - 1]!.userId;
+    }
+    return found;
   }
 }

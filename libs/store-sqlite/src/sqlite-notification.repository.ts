@@ -6,6 +6,7 @@ import {
   MAX_PUSH_DEVICES,
   NO_OVERRIDE,
   NotificationDefaults,
+  NotificationEmail,
   NotificationRepository,
   NotifyLevel,
   PushDevice,
@@ -27,6 +28,30 @@ interface PushDeviceRow {
   created_at: number;
   last_success_at: number | null;
 }
+
+interface NotificationEmailRow {
+  tenant_id: string;
+  user_id: string;
+  address: string;
+  verified: number;
+  digest_enabled: number;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  code_attempts: number;
+  last_digest_at: number | null;
+}
+
+const toEmail = (r: NotificationEmailRow): NotificationEmail => ({
+  tenantId: r.tenant_id,
+  userId: r.user_id,
+  address: r.address,
+  verified: r.verified === 1,
+  digestEnabled: r.digest_enabled === 1,
+  codeHash: r.code_hash,
+  codeExpiresAt: r.code_expires_at === null ? null : new Date(r.code_expires_at),
+  codeAttempts: r.code_attempts,
+  lastDigestAt: r.last_digest_at === null ? null : new Date(r.last_digest_at),
+});
 
 const toDevice = (r: PushDeviceRow): PushDevice => ({
   id: r.id,
@@ -180,16 +205,22 @@ export class SqliteNotificationRepository extends NotificationRepository {
     );
   }
 
-  override async usersWithPushDevices(
+  override async membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>> {
-    if (userIds.length === 0) return new Set();
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    // Walks the tenant's device owners (push_devices_user) and probes the members key for each.
     const rows = this.statement(
-      `SELECT DISTINCT user_id FROM push_devices
-         WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
-    ).all(tenantId, JSON.stringify(userIds.slice(0, 1000))) as { user_id: string }[];
-    return new Set(rows.map((r) => r.user_id));
+      `SELECT DISTINCT d.user_id FROM push_devices d
+         JOIN members m ON m.tenant_id = d.tenant_id AND m.conversation_id = ? AND m.user_id = d.user_id
+         WHERE d.tenant_id = ? AND d.user_id > ?
+         ORDER BY d.user_id LIMIT ?`,
+    ).all(conversationId, tenantId, afterUserId ?? '', Math.min(Math.max(limit, 0), 1000)) as {
+      user_id: string;
+    }[];
+    return rows.map((r) => r.user_id);
   }
 
   override async listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]> {
@@ -229,5 +260,88 @@ export class SqliteNotificationRepository extends NotificationRepository {
     this.statement(
       'UPDATE push_devices SET last_success_at = ? WHERE tenant_id = ? AND id = ?',
     ).run(at.getTime(), tenantId, id);
+  }
+
+  override async getNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<NotificationEmail | null> {
+    const row = this.statement(
+      'SELECT * FROM notification_emails WHERE tenant_id = ? AND user_id = ?',
+    ).get(tenantId, userId) as NotificationEmailRow | undefined;
+    return row ? toEmail(row) : null;
+  }
+
+  override async saveNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+    email: NotificationEmail | null,
+  ): Promise<void> {
+    if (email === null) {
+      this.statement('DELETE FROM notification_emails WHERE tenant_id = ? AND user_id = ?').run(
+        tenantId,
+        userId,
+      );
+      return;
+    }
+    this.statement(
+      `INSERT INTO notification_emails
+         (tenant_id, user_id, address, verified, digest_enabled, code_hash, code_expires_at, code_attempts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+         address = excluded.address, verified = excluded.verified,
+         digest_enabled = excluded.digest_enabled, code_hash = excluded.code_hash,
+         code_expires_at = excluded.code_expires_at, code_attempts = excluded.code_attempts`,
+    ).run(
+      tenantId,
+      userId,
+      email.address,
+      email.verified ? 1 : 0,
+      email.digestEnabled ? 1 : 0,
+      email.codeHash,
+      email.codeExpiresAt?.getTime() ?? null,
+      email.codeAttempts,
+    );
+  }
+
+  override async scheduleDigest(
+    tenantId: TenantId,
+    userId: UserId,
+    dueAt: Date,
+    staleBefore: Date,
+  ): Promise<boolean> {
+    const result = this.statement(
+      `UPDATE notification_emails SET digest_due_at = ?
+         WHERE tenant_id = ? AND user_id = ? AND (digest_due_at IS NULL OR digest_due_at < ?)`,
+    ).run(dueAt.getTime(), tenantId, userId, staleBefore.getTime());
+    return result.changes > 0;
+  }
+
+  override async digestDone(
+    tenantId: TenantId,
+    userId: UserId,
+    sentAt: Date | null,
+  ): Promise<void> {
+    this.statement(
+      `UPDATE notification_emails SET digest_due_at = NULL,
+         last_digest_at = COALESCE(?, last_digest_at) WHERE tenant_id = ? AND user_id = ?`,
+    ).run(sentAt?.getTime() ?? null, tenantId, userId);
+  }
+
+  override async membersWithEmailDigests(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const rows = this.statement(
+      `SELECT e.user_id FROM notification_emails e
+         JOIN members m ON m.tenant_id = e.tenant_id AND m.conversation_id = ? AND m.user_id = e.user_id
+         WHERE e.tenant_id = ? AND e.verified = 1 AND e.digest_enabled = 1 AND e.user_id > ?
+         ORDER BY e.user_id LIMIT ?`,
+    ).all(conversationId, tenantId, afterUserId ?? '', Math.min(Math.max(limit, 0), 1000)) as {
+      user_id: string;
+    }[];
+    return rows.map((r) => r.user_id);
   }
 }

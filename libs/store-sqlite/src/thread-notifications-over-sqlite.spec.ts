@@ -3,6 +3,7 @@ import {
   NotificationJob,
   NotificationQueue,
   NotifyMembers,
+  ScheduleEmailDigests,
   SystemClock,
   type Message,
 } from '@chatter/core';
@@ -60,6 +61,8 @@ describe('thread replies notify followers and mentioned members only', () => {
       new CoreSettings(),
       new SystemClock(),
       store.threadFollows,
+      // E-mail is off (no mail server): digests plan nothing here.
+      { planFor: async () => undefined } as unknown as ScheduleEmailDigests,
     );
     const conversation = (await store.conversations.findById(t, c.id))!;
     await notify.messageAdded(conversation, reply);

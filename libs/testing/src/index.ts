@@ -5,3 +5,4 @@ export * from './graphql';
 export * from './arbitraries/user-text';
 export * from './push/local-push-service';
 export * from './realtime/stream-helpers';
+export * from './mail/local-smtp-server';

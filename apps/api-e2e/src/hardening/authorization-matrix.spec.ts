@@ -348,6 +348,14 @@ const MATRIX: Record<string, string> = {
     'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.setConversationNotifications':
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Query.myNotificationEmail':
+    'ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 ok                 UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.setNotificationEmail':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.verifyNotificationEmail':
+    'BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.setEmailDigest':
+    'BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     BAD_USER_INPUT     UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.updateTenantNotificationOptions':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          false              FORBIDDEN          FORBIDDEN          FORBIDDEN',
 };
@@ -773,8 +781,9 @@ const ROWS: Record<string, Row> = {
   'Mutation.registerPushDevice': {
     query:
       'mutation($e:String!,$k:String!,$a:String!){ registerPushDevice(input:{endpoint:$e, p256dh:$k, auth:$a}){ id } }',
+    // A documentation address (TEST-NET-3): public by the endpoint check, resolved without DNS.
     vars: () => ({
-      e: `https://push.example.test/send/${randomBytes(8).toString('hex')}`,
+      e: `https://203.0.113.7/send/${randomBytes(8).toString('hex')}`,
       k: pushKey(),
       a: randomBytes(16).toString('base64url'),
     }),
@@ -792,6 +801,23 @@ const ROWS: Record<string, Row> = {
     vars: () => ({ id: randomBytes(8).toString('hex') }),
   },
   'Mutation.sendTestNotification': { query: 'mutation{ sendTestNotification }', vars: () => ({}) },
+  // No SMTP in this API: setting an address is FORBIDDEN, and nothing is there to verify or switch.
+  'Query.myNotificationEmail': {
+    query: '{ myNotificationEmail { available verified } }',
+    vars: () => ({}),
+  },
+  'Mutation.setNotificationEmail': {
+    query: 'mutation{ setNotificationEmail(email:"matrix@example.com"){ address } }',
+    vars: () => ({}),
+  },
+  'Mutation.verifyNotificationEmail': {
+    query: 'mutation{ verifyNotificationEmail(code:"123456"){ verified } }',
+    vars: () => ({}),
+  },
+  'Mutation.setEmailDigest': {
+    query: 'mutation{ setEmailDigest(enabled:false){ emailDigest } }',
+    vars: () => ({}),
+  },
   'Mutation.updateNotificationSettings': {
     query: 'mutation{ updateNotificationSettings(input:{delaySeconds:60}){ delaySeconds } }',
     vars: () => ({}),

@@ -12,6 +12,8 @@ export interface Pushed {
   conversationId: string | null;
   messageId: string | null;
   mention: boolean;
+  /** The recipient's unread messages, muted conversations left out. */
+  badge?: number | null;
 }
 
 const REGISTER =

@@ -46,6 +46,7 @@ describe('push gateway for native apps', () => {
     const port = (gateway.address() as AddressInfo).port;
     api = await startMessagingApi({
       NOTIFY_DELAY_SECONDS: '0',
+      PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8',
       PUSH_GATEWAY_URL: `http://127.0.0.1:${port}/_matrix/push/v1/notify`,
     });
   });

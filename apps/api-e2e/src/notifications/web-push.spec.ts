@@ -33,7 +33,11 @@ describe('Web Push notifications', () => {
 
   beforeAll(async () => {
     await service.start();
-    api = await startMessagingApi({ PUSH_ALLOW_HTTP_ENDPOINTS: 'true', NOTIFY_DELAY_SECONDS: '0' });
+    api = await startMessagingApi({
+      PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+      PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8',
+      NOTIFY_DELAY_SECONDS: '0',
+    });
   });
 
   afterAll(async () => {
@@ -72,6 +76,7 @@ describe('Web Push notifications', () => {
         url: `/#/c/${dm}`,
         tag: `conversation:${dm}`,
         mention: false,
+        badge: 1,
       }),
     ]);
     const push = service.received.find((r) => r.subscriptionId === bobDevice.id)!;
@@ -123,12 +128,17 @@ describe('Web Push notifications', () => {
     const sentinel = await sendText(api, ada, group, 'in the group');
     const got = await until(device, sentinel.id);
     expect(got.map((p) => p.messageId)).not.toContain(muted.id);
+    // The badge counts unread messages outside muted conversations: the group's one.
+    expect(got.find((p) => p.messageId === sentinel.id)?.badge).toBe(1);
     // Level NONE is quiet too.
     await setLevel(api, bob, dm, 'NONE');
     const none = await sendText(api, ada, dm, 'still there?');
     await setLevel(api, bob, dm, null);
     const back = await sendText(api, ada, dm, 'unmuted');
-    expect((await until(device, back.id)).map((p) => p.messageId)).toEqual([sentinel.id, back.id]);
+    const last = await until(device, back.id);
+    expect(last.map((p) => p.messageId)).toEqual([sentinel.id, back.id]);
+    // Unmuted, the direct chat's three unread messages count again.
+    expect(last.find((p) => p.messageId === back.id)?.badge).toBe(4);
     expect(payloads(device).map((p) => p.messageId)).not.toContain(none.id);
   });
 
@@ -236,7 +246,7 @@ describe('Web Push notifications', () => {
     );
   });
 
-  it('sends a test notification, and refuses malformed subscriptions', async () => {
+  it('sends a test notification, and refuses malformed and private-network subscriptions', async () => {
     const bob = await appUser(api, 'Bob');
     const device = await registerDevice(api, service, bob);
     const queued = await ok<{ sendTestNotification: number }>(
@@ -258,6 +268,20 @@ describe('Web Push notifications', () => {
     expectCode(await register({ ...good, endpoint: 'ftp://push.example/x' }), 'BAD_USER_INPUT');
     expectCode(await register({ ...good, p256dh: 'AAAA' }), 'BAD_USER_INPUT');
     expectCode(await register({ ...good, auth: 'x'.repeat(300) }), 'BAD_USER_INPUT');
+    // Endpoints leading into private networks are refused unless the operator allowed the range
+    // (this API allows 127.0.0.0/8 only, for the local push service).
+    for (const endpoint of [
+      'http://10.1.2.3/push/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:9/push',
+      'http://[::ffff:192.168.0.1]/push',
+      'http://0.0.0.0/push',
+    ])
+      expectCode(await register({ ...good, endpoint }), 'BAD_USER_INPUT');
+    expectCode(
+      await register({ ...good, endpoint: 'https://does-not-resolve.invalid/push' }),
+      'BAD_USER_INPUT',
+    );
     const unregistered = await ok<{ unregisterPushDevice: boolean }>(
       api,
       'mutation($id:ID!){ unregisterPushDevice(id:$id) }',

@@ -41,9 +41,15 @@ import {
   LoginCodeStore,
   MessageRepository,
   InProcessNotificationQueue,
+  InMemoryDeliveryLedger,
+  DeliveryLedger,
+  addressRanges,
+  isAllowedTarget,
   NotificationQueue,
   NotificationRepository,
   PushSender,
+  MailSender,
+  UnconfiguredMailSender,
   SystemClock,
   PresenceStore,
   RateLimiter,
@@ -57,7 +63,9 @@ import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
 import { NatsEventBus, NatsNotificationQueue } from '@chatter/bus-nats';
 import {
   RedisConnection,
+  RedisDeliveryLedger,
   RedisEventBus,
+  RedisNotificationQueue,
   RedisLoginCodeStore,
   RedisPresenceStore,
   RedisRateLimiter,
@@ -68,6 +76,7 @@ import {
   GatewayPushSender,
   RoutingPushSender,
   UnconfiguredPushSender,
+  SmtpMailSender,
   WebPushSender,
   loadOrCreateVapidKeys,
 } from '@chatter/push';
@@ -236,6 +245,11 @@ export class AdaptersModule {
         inject: [REDIS_CONNECTION],
         useFactory: (c: RedisConnection) => new RedisLoginCodeStore(c),
       });
+      providers.push({
+        provide: DeliveryLedger,
+        inject: [REDIS_CONNECTION],
+        useFactory: (c: RedisConnection) => new RedisDeliveryLedger(c),
+      });
       closers.push({
         provide: 'close:redis',
         inject: [REDIS_CONNECTION],
@@ -245,6 +259,10 @@ export class AdaptersModule {
       providers.push({ provide: PresenceStore, useFactory: () => new InMemoryPresenceStore() });
       providers.push({ provide: RateLimiter, useFactory: () => new InMemoryRateLimiter() });
       providers.push({ provide: LoginCodeStore, useFactory: () => new InMemoryLoginCodeStore() });
+      providers.push({
+        provide: DeliveryLedger,
+        useFactory: () => new InMemoryDeliveryLedger(new SystemClock()),
+      });
     }
 
     switch (config.bus) {
@@ -307,6 +325,9 @@ export class AdaptersModule {
     providers.push({ provide: MediaProber, useFactory: () => new MusicMetadataProber() });
 
     const vapid = config.notifications.vapid;
+    const pushRanges = addressRanges(config.notifications.allowPrivateRanges);
+    const pushTargets = (address: string) =>
+      isAllowedTarget(address, typeof pushRanges === 'string' ? null : pushRanges);
     providers.push({
       provide: PushSender,
       useFactory: () =>
@@ -317,30 +338,50 @@ export class AdaptersModule {
                 keys: vapid.source === 'env' ? vapid : loadOrCreateVapidKeys(config.dataDir),
                 subject: config.notifications.vapidSubject,
                 timeoutMs: config.notifications.pushTimeoutMs,
+                allowTarget: pushTargets,
               }),
           config.notifications.gatewayUrl
             ? new GatewayPushSender({
                 url: config.notifications.gatewayUrl,
                 timeoutMs: config.notifications.pushTimeoutMs,
+                allowTarget: pushTargets,
               })
             : null,
         ),
+    });
+    providers.push({
+      provide: MailSender,
+      useFactory: () =>
+        config.notifications.smtpUrl
+          ? new SmtpMailSender({
+              url: config.notifications.smtpUrl,
+              from: config.notifications.smtpFrom,
+            })
+          : new UnconfiguredMailSender(),
     });
     const queueLogger = new Logger('Notifications');
     const onDead = (job: { kind: string }, err: unknown) =>
       queueLogger.warn({ err, job: job.kind }, 'notification given up after retries');
     providers.push({
       provide: NotificationQueue,
-      useFactory: () =>
-        config.notifications.queue === 'nats'
-          ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+      inject: config.notifications.queue === 'redis' ? [REDIS_CONNECTION] : [],
+      useFactory: (redis?: RedisConnection) =>
+        config.notifications.queue === 'redis'
+          ? new RedisNotificationQueue(redis!, {
               onDead,
               onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
               ackWaitMs: config.notifications.queueAckWaitMs,
             })
-          : new InProcessNotificationQueue(new SystemClock(), onDead),
+          : config.notifications.queue === 'nats'
+            ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+                onDead,
+                onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
+                ackWaitMs: config.notifications.queueAckWaitMs,
+              })
+            : new InProcessNotificationQueue(new SystemClock(), onDead),
     });
-    closers.push({
+    // First: jobs being handled finish (and are acknowledged) while the store and Redis are up.
+    closers.unshift({
       provide: 'close:notification-queue',
       inject: [NotificationQueue],
       useFactory: (q: NotificationQueue) => () => q.close(),
@@ -373,7 +414,9 @@ export class AdaptersModule {
         SmsSender,
         OidcClient,
         PushSender,
+        MailSender,
         NotificationQueue,
+        DeliveryLedger,
         FileStorage,
         ContentSniffer,
         ImageProcessor,

@@ -23,6 +23,10 @@ import {
   ManageNotifications,
   MessageNotifier,
   NotifyMembers,
+  ManageNotificationEmail,
+  ScheduleEmailDigests,
+  SendEmailDigest,
+  UnreadBadge,
   GetUsers,
   LoginCodeHasher,
   Logout,
@@ -62,6 +66,7 @@ import {
   NoLinkPreviewFetcher,
   WebhookRetryPolicy,
   WebhookTransport,
+  HostResolver,
   RealtimeEvent,
   RealtimePublisher,
   Receipts,
@@ -88,6 +93,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
 import { HttpLinkPreviewFetcher } from '../platform/outbound/http-link-preview-fetcher';
+import { DnsHostResolver } from '../platform/outbound/dns-host-resolver';
 import { AttachmentSweeper } from './attachment-sweeper';
 import { MessageRetentionSweeper } from './message-retention-sweeper';
 import { CallSweeper } from './call-sweeper';
@@ -170,6 +176,10 @@ const USE_CASES = [
   GetIceServers,
   ManageNotifications,
   NotifyMembers,
+  ManageNotificationEmail,
+  ScheduleEmailDigests,
+  SendEmailDigest,
+  UnreadBadge,
   DeliverNotifications,
   ScheduleMessages,
   ExpireMessages,
@@ -220,12 +230,19 @@ const USE_CASES = [
           notifyDelaySeconds: config.notifications.delaySeconds,
           pushAllowHttpEndpoints: config.notifications.allowHttpEndpoints,
           pushGatewayConfigured: config.notifications.gatewayUrl !== undefined,
+          pushAllowedPrivateRanges: [...config.notifications.allowPrivateRanges],
+          emailConfigured: config.notifications.smtpUrl !== undefined,
+          emailDigestDelaySeconds: config.notifications.emailDigestDelaySeconds,
+          emailLinkBaseUrl: config.notifications.emailLinkBaseUrl ?? '',
+          // A push times out after pushTimeoutMs: a claim outlives it, then lapses for a retry.
+          pushDeliveryLeaseMs: 2 * config.notifications.pushTimeoutMs + 5_000,
           reportReasons: config.moderation.reportReasons,
           maxScheduledPerUser: config.scheduler.perUser,
           disappearingTimers: config.scheduler.disappearingTimers,
         }),
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: HostResolver, useClass: DnsHostResolver },
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },

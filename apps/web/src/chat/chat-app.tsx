@@ -14,6 +14,7 @@ import { Icon } from '../ui/icons';
 import { ErrorBoundary } from '../ui/error-boundary';
 import { lazyView } from '../ui/lazy-view';
 import { CONVERSATIONS_PAGE } from './conversations-page';
+import { unreadBadge, useAppBadge } from '../notifications/app-badge';
 
 // Pages visited now and then load on demand: the first paint only needs the chat itself.
 const ContactsPage = lazyView(() =>
@@ -137,6 +138,7 @@ export function ChatApp({ userId }: { userId: string }) {
   useEffect(() => {
     document.title = unread ? `(${unread}) Chatter` : 'Chatter';
   }, [unread]);
+  useAppBadge(unreadBadge((data?.conversations.edges ?? []).map((e) => e.node)));
 
   const report = useCallback(
     (active: boolean) => services.realtime.reportActivity(active),

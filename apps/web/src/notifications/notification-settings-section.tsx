@@ -11,6 +11,7 @@ import {
 import { describeError } from '../apollo/errors';
 import { pushRegistration } from './register-service-worker';
 import { minutesToTime, timeToMinutes } from './quiet-hours';
+import { EmailDigestSection } from './email-digest-section';
 import './notifications.css';
 
 type Permission = NotificationPermission | 'unsupported';
@@ -366,6 +367,7 @@ export function NotificationSettingsSection() {
           {message.text}
         </p>
       )}
+      <EmailDigestSection />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Registers the service worker (production builds only: the dev server has none) and follows it
- * when a notification is clicked while a tab is open: the tab opens that conversation.
+ * when a notification is clicked while a tab is open: the tab opens that conversation. The app
+ * badge is kept by the open app (useAppBadge) and by the worker from each push.
  */
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
@@ -13,12 +14,6 @@ export function registerServiceWorker(): void {
     const url = new URL(data.url, window.location.origin);
     if (url.origin === window.location.origin) window.location.hash = url.hash || '#/';
   });
-  const nav = navigator as Navigator & { clearAppBadge?: () => Promise<void> };
-  const clear = () => {
-    if (document.visibilityState === 'visible') void nav.clearAppBadge?.().catch(() => undefined);
-  };
-  document.addEventListener('visibilitychange', clear);
-  clear();
 }
 
 /** The registration to subscribe with, or null where push is not available. */

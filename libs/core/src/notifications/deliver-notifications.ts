@@ -13,9 +13,14 @@ import { NotificationRepository } from './notification.repository';
 import { defaultNotificationDefaults } from './notification-settings';
 import { PushDevice } from './push-device';
 import { PushMessage, PushSender } from './push-sender.port';
+import { DeliveryLedger } from './delivery-ledger.port';
+import { UnreadBadge } from './unread-badge';
+import { SendEmailDigest } from './send-email-digest';
 
 /** How long a push service may hold a notification for an offline device. */
 const PUSH_TTL_SECONDS = 24 * 3600;
+/** How long a sent (message, device) is remembered: longer than a job can wait in the queue. */
+const SENT_KEPT_MS = 2 * 24 * 3600_000;
 
 /** Something a delivery reports for logs and metrics. */
 export type DeliveryReport =
@@ -26,7 +31,9 @@ export type DeliveryReport =
  * Runs the queue's jobs: a CHECK applies the policy again when the delay is up (read meanwhile,
  * active on another device, muted, blocked, removed) and queues one SEND per device; a SEND
  * builds the payload and pushes it, pruning subscriptions the push service says are gone.
- * A failed push is retried by the queue with backoff.
+ * A failed push is retried by the queue with backoff. Each (message, device) is claimed in the
+ * delivery ledger before it is pushed and recorded as sent after, so a SEND the queue hands out
+ * again (its instance died before acknowledging) is not pushed twice.
  */
 @DomainService()
 export class DeliverNotifications {
@@ -44,6 +51,9 @@ export class DeliverNotifications {
     private readonly sender: PushSender,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly ledger: DeliveryLedger,
+    private readonly badges: UnreadBadge,
+    private readonly digests: SendEmailDigest,
   ) {}
 
   /** Starts consuming the queue. */
@@ -59,6 +69,12 @@ export class DeliverNotifications {
         return this.send(job);
       case 'TEST':
         return this.test(job);
+      case 'DIGEST': {
+        const outcome = await this.digests.run(job.tenantId, job.recipientId);
+        if (outcome.sent) this.onReport({ outcome: 'SENT', job });
+        else this.onReport({ outcome: 'SKIPPED', job, reason: outcome.reason });
+        return 'DONE';
+      }
     }
   }
 
@@ -95,7 +111,9 @@ export class DeliverNotifications {
       now,
     });
     if (!verdict.notify) return this.skip(job, verdict.reason);
-    for (const device of await this.notifications.listPushDevices(tenantId, recipientId)) {
+    const devices = await this.notifications.listPushDevices(tenantId, recipientId);
+    const badge = devices.length > 0 ? await this.badges.count(tenantId, recipientId) : 0;
+    for (const device of devices) {
       await this.queue.enqueue(
         `send:${tenantId}:${job.messageId}:${recipientId}:${device.id}`,
         {
@@ -106,6 +124,7 @@ export class DeliverNotifications {
           recipientId,
           deviceId: device.id,
           mention: job.mention,
+          badge,
         },
         now,
       );
@@ -131,15 +150,29 @@ export class DeliverNotifications {
       text: options.omitMessageText ? null : (message.body ?? ''),
       attachmentOnly: (message.body ?? '') === '',
       mention: job.mention,
-      badge: null,
+      badge: job.badge ?? null,
       sentAt: message.createdAt,
     });
-    return this.push(job, device, {
-      payload,
-      ttlSeconds: PUSH_TTL_SECONDS,
-      urgency: job.mention || conversation.kind === 'DIRECT' ? 'high' : 'normal',
-      topic: topicOf(conversation.id),
-    });
+    const key = `${tenantId}:${message.id}:${device.id}`;
+    const claim = await this.ledger.claim(key, this.settings.pushDeliveryLeaseMs);
+    // SENT: done before. BUSY: another instance is sending it right now (or died doing so and
+    // its lease has not lapsed yet): look again after a backoff.
+    if (claim.outcome !== 'CLAIMED')
+      return claim.outcome === 'SENT' ? this.skip(job, 'ALREADY_SENT') : 'RETRY';
+    let result: JobResult;
+    try {
+      result = await this.push(job, device, {
+        payload,
+        ttlSeconds: PUSH_TTL_SECONDS,
+        urgency: job.mention || conversation.kind === 'DIRECT' ? 'high' : 'normal',
+        topic: topicOf(conversation.id),
+      });
+    } catch (error) {
+      await this.ledger.release(key, claim.token).catch(() => undefined);
+      throw error;
+    }
+    await this.ledger.markSent(key, SENT_KEPT_MS);
+    return result;
   }
 
   private async test(job: Extract<NotificationJob, { kind: 'TEST' }>): Promise<JobResult> {

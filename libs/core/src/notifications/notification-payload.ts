@@ -17,7 +17,7 @@ export interface NotificationPayload {
   conversationId: string | null;
   messageId: string | null;
   mention: boolean;
-  /** Unread conversations of the recipient (app badge), when known. */
+  /** The recipient's unread messages, muted conversations left out (app badge), when known. */
   badge: number | null;
   sentAt: string;
 }

@@ -3,7 +3,7 @@ import { ConversationId, MessageId, TenantId, UserId } from '../shared/ids';
 /**
  * Work the notifications context does later or elsewhere. CHECK: when the delay is up, decide
  * again (stillNotify) and fan out to devices. SEND: deliver one notification to one device.
- * TEST: a test notification to one device.
+ * TEST: a test notification to one device. DIGEST: an e-mail digest of unread conversations.
  */
 export type NotificationJob =
   | {
@@ -24,8 +24,12 @@ export type NotificationJob =
       recipientId: UserId;
       deviceId: string;
       mention: boolean;
+      /** The recipient's unread count for the app badge, counted once when the CHECK ran. */
+      badge?: number;
     }
-  | { kind: 'TEST'; tenantId: TenantId; recipientId: UserId; deviceId: string; sentAt: string };
+  | { kind: 'TEST'; tenantId: TenantId; recipientId: UserId; deviceId: string; sentAt: string }
+  /** An e-mail digest of the recipient's unread conversations, due at `dueAt`. */
+  | { kind: 'DIGEST'; tenantId: TenantId; recipientId: UserId; dueAt: string };
 
 /** What a handler reports: done, or retry later (the queue applies the backoff). */
 export type JobResult = 'DONE' | 'RETRY';

@@ -23,6 +23,8 @@ import {
 import { TenantRepository } from '../tenancy/tenant.repository';
 import { PushDevice, TenantNotificationOptions } from './push-device';
 import { PushSender } from './push-sender.port';
+import { HostResolver } from '../shared/host-resolver.port';
+import { addressRanges, isAllowedTarget } from '../shared/network/address-ranges';
 
 const MAX_ENDPOINT_LENGTH = 1024;
 const MAX_LABEL_LENGTH = 64;
@@ -61,6 +63,7 @@ export class ManageNotifications {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly tenants: TenantRepository,
+    private readonly hosts: HostResolver,
   ) {}
 
   /** Operators: a tenant's notification options (e.g. leave message text out of pushes). */
@@ -84,6 +87,7 @@ export class ManageNotifications {
       throw new DomainError('FORBIDDEN', 'push notifications are not configured on this server');
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const endpoint = this.checkEndpoint(input.endpoint);
+    await this.checkEndpointAddress(endpoint);
     if (base64urlBytes(input.p256dh) !== 65 || !input.p256dh.startsWith('B'))
       throw invalid('p256dh', 'p256dh must be an uncompressed P-256 public key, base64url');
     if (base64urlBytes(input.auth) !== 16)
@@ -244,6 +248,25 @@ export class ManageNotifications {
         now,
       );
     return devices.length;
+  }
+
+  /**
+   * A push endpoint must not lead to a private, loopback or link-local address (the server would
+   * post to its own network for the user) unless the operator allowed that range. Checked again
+   * at connect time by the sender, since DNS may change.
+   */
+  private async checkEndpointAddress(endpoint: string): Promise<void> {
+    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+    let addresses: string[];
+    try {
+      addresses = await this.hosts.addresses(host);
+    } catch {
+      throw invalid('endpoint', 'the endpoint host does not resolve');
+    }
+    const ranges = addressRanges(this.settings.pushAllowedPrivateRanges);
+    const allowed = typeof ranges === 'string' ? null : ranges;
+    if (addresses.length === 0 || addresses.some((a) => !isAllowedTarget(a, allowed)))
+      throw invalid('endpoint', 'the endpoint resolves to a private or loopback address');
   }
 
   private checkEndpoint(value: unknown): string {

@@ -1,5 +1,6 @@
 import { ConversationId, TenantId, UserId } from '../shared/ids';
 import { ConversationNotificationOverride, NotificationDefaults } from './notification-settings';
+import { NotificationEmail } from './notification-email';
 import { PushDevice, TenantNotificationOptions } from './push-device';
 
 /** Most push devices a user may register; registering one more replaces the oldest. */
@@ -40,15 +41,59 @@ export abstract class NotificationRepository {
   abstract savePushDevice(device: PushDevice): Promise<PushDevice>;
   /** Whether any user of the tenant has a device (lets a message skip member planning). */
   abstract anyPushDevices(tenantId: TenantId): Promise<boolean>;
-  /** Which of these users (at most 1,000) have at least one device. */
-  abstract usersWithPushDevices(
+  /**
+   * Members of a conversation who have at least one device, in user id order after `afterUserId`
+   * (at most `limit`, ≤ 1,000). Joins members with devices in the store, so its cost follows the
+   * device owners, not the members: a 1,000-member channel with two device owners reads two.
+   */
+  abstract membersWithPushDevices(
     tenantId: TenantId,
-    userIds: readonly UserId[],
-  ): Promise<Set<UserId>>;
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]>;
   /** The user's devices, oldest first. */
   abstract listPushDevices(tenantId: TenantId, userId: UserId): Promise<PushDevice[]>;
   abstract findPushDevice(tenantId: TenantId, id: string): Promise<PushDevice | null>;
   /** Removes a device; with `userId`, only when it is that user's. True when one was removed. */
   abstract removePushDevice(tenantId: TenantId, id: string, userId?: UserId): Promise<boolean>;
   abstract markPushDeviceUsed(tenantId: TenantId, id: string, at: Date): Promise<void>;
+
+  /** The user's notification e-mail (address, verification, digest switch), or null. */
+  abstract getNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+  ): Promise<NotificationEmail | null>;
+  /**
+   * Saves the address, verification state and digest switch (not `lastDigestAt`, nor the digest
+   * schedule); null removes the user's e-mail.
+   */
+  abstract saveNotificationEmail(
+    tenantId: TenantId,
+    userId: UserId,
+    email: NotificationEmail | null,
+  ): Promise<void>;
+  /**
+   * Marks a digest as due at `dueAt` unless one is pending already: true when this call set it
+   * (atomic, so only one job is queued per user). A pending mark older than `staleBefore` counts
+   * as lost (its job died) and is replaced.
+   */
+  abstract scheduleDigest(
+    tenantId: TenantId,
+    userId: UserId,
+    dueAt: Date,
+    staleBefore: Date,
+  ): Promise<boolean>;
+  /** Clears the pending mark; with `sentAt`, records when the digest went out. */
+  abstract digestDone(tenantId: TenantId, userId: UserId, sentAt: Date | null): Promise<void>;
+  /**
+   * Members of a conversation with a verified e-mail and digests on, in user id order after
+   * `afterUserId` (at most `limit`, ≤ 1,000).
+   */
+  abstract membersWithEmailDigests(
+    tenantId: TenantId,
+    conversationId: ConversationId,
+    afterUserId: UserId | null,
+    limit: number,
+  ): Promise<UserId[]>;
 }

@@ -11,15 +11,17 @@ import { NotificationTrigger, planNotification } from './notification-policy';
 import { NotificationRepository } from './notification.repository';
 import { defaultNotificationDefaults } from './notification-settings';
 import { ThreadFollowRepository } from '../messaging/threads/thread-follow.repository';
+import { ScheduleEmailDigests } from './schedule-email-digests';
 
-/** Members read per page while planning, and at most in all (very large channels). */
+/** Device owners read per page while planning, and at most in all (very large channels). */
 const MEMBER_PAGE = 100;
 const MAX_MEMBERS_PLANNED = 10_000;
 
 /**
  * Plans notifications for a new message or newly added mentions: for each member who has a
  * device to notify, applies the policy (level, mute, quiet hours, blocks) and queues a CHECK job
- * for when the unread delay is up. At most one job per person, message and trigger.
+ * for when the unread delay is up. At most one job per person, message and trigger. E-mail
+ * digests are planned beside (ScheduleEmailDigests), by the same policy.
  */
 @DomainService()
 export class NotifyMembers extends MessageNotifier {
@@ -31,6 +33,7 @@ export class NotifyMembers extends MessageNotifier {
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
     private readonly follows: ThreadFollowRepository,
+    private readonly digests: ScheduleEmailDigests,
   ) {
     super();
   }
@@ -44,6 +47,10 @@ export class NotifyMembers extends MessageNotifier {
       if (rootId !== null && !mentionsMe && !(await this.following(member, rootId))) return;
       await this.plan(conversation, message, member, { kind: 'MESSAGE', mentionsMe });
     });
+    await this.digests.planFor(conversation, message, (member) => ({
+      kind: 'MESSAGE',
+      mentionsMe: message.mentionsAll || mentioned.has(member.userId),
+    }));
   }
 
   private async following(member: Member, rootId: string): Promise<boolean> {
@@ -57,6 +64,12 @@ export class NotifyMembers extends MessageNotifier {
     added: AddedMentions,
   ): Promise<void> {
     const trigger: NotificationTrigger = { kind: 'MENTION_ADDED' };
+    await this.digests.planFor(
+      conversation,
+      message,
+      () => trigger,
+      added.everyone ? null : added.userIds,
+    );
     if (added.everyone) {
       await this.forMembers(conversation, (member) =>
         this.plan(conversation, message, member, trigger),
@@ -73,26 +86,34 @@ export class NotifyMembers extends MessageNotifier {
     }
   }
 
-  /** Members who have a device to notify, a page at a time (one device lookup per page). */
+  /**
+   * Members who have a device to notify, a page at a time: the store joins members with devices,
+   * so a large channel where few people registered a device costs those few rows.
+   */
   private async forMembers(
     conversation: Conversation,
     each: (member: Member) => Promise<void>,
   ): Promise<void> {
-    // Most messages go to tenants where nobody registered a device: skip the member pages then.
+    // Most messages go to tenants where nobody registered a device: skip the lookup then.
     if (!(await this.notifications.anyPushDevices(conversation.tenantId))) return;
     let after: string | null = null;
     for (let seen = 0; seen < MAX_MEMBERS_PLANNED; seen += MEMBER_PAGE) {
-      const page = await this.conversations.listMembers(conversation.tenantId, conversation.id, {
-        first: MEMBER_PAGE,
-        after,
-      });
-      const reachable = await this.notifications.usersWithPushDevices(
+      const userIds = await this.notifications.membersWithPushDevices(
         conversation.tenantId,
-        page.items.map((m) => m.userId),
+        conversation.id,
+        after,
+        MEMBER_PAGE,
       );
-      for (const member of page.items) if (reachable.has(member.userId)) await each(member);
-      if (!page.hasNextPage || page.cursors.length === 0) return;
-      after = page.cursors[page.cursors.length - 1]!;
+      for (const userId of userIds) {
+        const member = await this.conversations.getMember(
+          conversation.tenantId,
+          conversation.id,
+          userId,
+        );
+        if (member) await each(member);
+      }
+      if (userIds.length < MEMBER_PAGE) return;
+      after = userIds[userIds.length - 1]!;
     }
   }
 

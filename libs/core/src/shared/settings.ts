@@ -89,6 +89,10 @@ export class CoreSettings {
   pushAllowHttpEndpoints = false;
   /** Whether native apps may register pushkeys (a push gateway is configured). */
   pushGatewayConfigured = false;
+  /** How long an instance may take to push one notification before another may try (lease). */
+  pushDeliveryLeaseMs = 30_000;
+  /** Private address ranges (CIDR) push endpoints and the gateway may still reach (tests). */
+  pushAllowedPrivateRanges: readonly string[] = [];
   /** Test notifications a user may request per window. */
   testNotificationsPerUser = { limit: 5, windowMs: 60_000 };
   /** Scheduled messages a user may have waiting, and how far ahead one may be scheduled. */
@@ -98,6 +102,14 @@ export class CoreSettings {
   scheduleLeaseMs = 60_000;
   /** The disappearing-message timers (seconds) a conversation may choose from. */
   disappearingTimers: readonly number[] = [3_600, 86_400, 604_800, 7_776_000];
+  /** Whether a mail server is configured (SMTP_URL): notification e-mail is off without one. */
+  emailConfigured = false;
+  /** A digest goes out this long after the first unread message, and at most once per period. */
+  emailDigestDelaySeconds = 900;
+  /** Verification codes a user may have mailed per window. */
+  emailCodesPerUser = { limit: 5, windowMs: 3_600_000 };
+  /** The base URL of the API's HTTP routes in links of mails ('' falls back to publicUrl). */
+  emailLinkBaseUrl = '';
   constructor(overrides: Partial<CoreSettings> = {}) {
     Object.assign(this, overrides);
   }

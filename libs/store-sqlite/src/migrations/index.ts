@@ -22,6 +22,7 @@ import { disappearingMessagesMigration } from './027-disappearing-messages';
 import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
 import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
+import { notificationEmailsMigration } from './038-notification-emails';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tenantSafetySettingsMigration,
   liveMessagesByAgeMigration,
   oidcSignInMigration,
+  notificationEmailsMigration,
 ];

@@ -1,10 +1,13 @@
 import {
   InMemoryBackend,
+  InMemoryDeliveryLedger,
+  SystemClock,
   InMemoryEventBus,
   InMemoryLoginCodeStore,
   InMemoryPresenceStore,
   InMemoryRateLimiter,
 } from '@chatter/core';
+import { deliveryLedgerContract } from './delivery-ledger.contract';
 import { eventBusContract } from './event-bus.contract';
 import { loginCodeStoreContract } from './login-code-store.contract';
 import { presenceStoreContract } from './presence-store.contract';
@@ -46,4 +49,10 @@ loginCodeStoreContract('InMemoryLoginCodeStore', async () => {
     storeB: new InMemoryLoginCodeStore({ backend }),
     cleanup: async () => undefined,
   };
+});
+
+deliveryLedgerContract('InMemoryDeliveryLedger', async () => {
+  // One process: both "instances" share the ledger.
+  const ledger = new InMemoryDeliveryLedger(new SystemClock());
+  return { ledger, ledgerB: ledger, cleanup: async () => undefined };
 });

@@ -11,6 +11,7 @@ export * from './realtime-test-helpers';
 export * from './event-bus.contract';
 export * from './presence-store.contract';
 export * from './rate-limiter.contract';
+export * from './delivery-ledger.contract';
 export * from './login-code-store.contract';
 export * from './file-storage.contract';
 export * from './attachment-repository.contract';

@@ -129,6 +129,8 @@ export function decryptAes128gcm(
 export class LocalPushService {
   readonly received: ReceivedPush[] = [];
   readonly refused: RefusedPush[] = [];
+  /** Pushes accepted whose answer never reached the sender (it died or hung up meanwhile). */
+  readonly unanswered: ReceivedPush[] = [];
   private readonly subscriptions = new Map<string, SubscriptionState>();
   private readonly waiters: (() => void)[] = [];
   private server: Server | null = null;
@@ -232,7 +234,7 @@ export class LocalPushService {
         return answer(403, 'exp not within 24 hours');
       if (!/^(mailto:|https:)/.test(jwt.sub ?? '')) return answer(403, 'sub is no contact');
       const text = decryptAes128gcm(body, state.ecdh, state.auth);
-      this.received.push({
+      const push: ReceivedPush = {
         subscriptionId: id,
         text,
         jwt,
@@ -242,8 +244,10 @@ export class LocalPushService {
         topic: (req.headers['topic'] as string | undefined) ?? null,
         bodyBytes: body.length,
         at: new Date(),
-      });
+      };
+      this.received.push(push);
       if (this.responseDelayMs > 0) await new Promise((r) => setTimeout(r, this.responseDelayMs));
+      if (req.socket.destroyed) this.unanswered.push(push);
       return answer(201);
     } catch (error) {
       return answer(400, String(error));

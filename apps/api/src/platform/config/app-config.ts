@@ -200,13 +200,23 @@ export interface AppConfig {
     readonly vapidSubject: string;
     readonly delaySeconds: number;
     readonly allowHttpEndpoints: boolean;
+    /** Private address ranges (CIDR) push endpoints and the gateway may reach (tests). */
+    readonly allowPrivateRanges: readonly string[];
     readonly pushTimeoutMs: number;
-    /** Where notification jobs wait: in process, or a NATS JetStream work-queue stream. */
-    readonly queue: 'memory' | 'nats';
-    /** NATS queue: an unacknowledged job goes to another instance after this long. */
+    /** Where notification jobs wait: in process, a NATS JetStream work-queue stream, or a Redis stream. */
+    readonly queue: 'memory' | 'nats' | 'redis';
+    /** NATS or Redis queue: an unacknowledged job goes to another instance after this long. */
     readonly queueAckWaitMs: number;
     /** Push gateway (Matrix Sygnal style) notify URL for native apps; undefined: none. */
     readonly gatewayUrl: string | undefined;
+    /** SMTP server for notification e-mail (SMTP_URL); undefined: e-mail is off. */
+    readonly smtpUrl: string | undefined;
+    /** The From of notification e-mail. */
+    readonly smtpFrom: string;
+    /** A user's e-mail digest goes out this long after the first unread message (and at most once per period). */
+    readonly emailDigestDelaySeconds: number;
+    /** Base URL of the API for links in e-mail (unsubscribe); undefined: PUBLIC_URL. */
+    readonly emailLinkBaseUrl: string | undefined;
   };
   readonly moderation: {
     /** The reasons a report may give, as short slugs. */

@@ -516,6 +516,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Accept push subscriptions whose endpoint is plain http (a local push service in tests); refused in production.',
   },
   {
+    name: 'PUSH_ALLOW_PRIVATE_RANGES',
+    default: 'unset (none)',
+    description:
+      'Comma list of private address ranges (CIDR, e.g. 127.0.0.0/8,::1/128) that push endpoints and the push gateway may resolve to; any other private, loopback or link-local address is refused when a device registers and again at connect time. For a local push service in tests.',
+  },
+  {
     name: 'PUSH_TIMEOUT_MS',
     default: '10000',
     description:
@@ -525,18 +531,41 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'NOTIFY_QUEUE',
     default: 'memory',
     description:
-      'Where notification jobs wait: memory (in process) or nats (a JetStream work-queue stream shared by the instances, so each push is sent once even when an instance dies; needs NATS_URL with JetStream enabled). Recommended for clusters.',
+      'Where notification jobs wait: memory (in process), nats (a JetStream work-queue stream shared by the instances; needs NATS_URL with JetStream enabled) or redis (a Redis stream with one consumer group; needs REDIS_URL). With nats or redis a job whose instance dies is handed to another, so each push is sent once. Recommended for clusters, with REDIS_URL set so the delivery ledger (sent keys per message and device) is shared and a redelivered job is not pushed again.',
   },
   {
     name: 'NOTIFY_QUEUE_ACK_WAIT_MS',
     default: '30000',
     description:
-      'NOTIFY_QUEUE=nats: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
+      'NOTIFY_QUEUE=nats or redis: a job an instance took but did not finish (it died) goes to another instance after this long (1000–600000 ms).',
   },
   {
     name: 'PUSH_GATEWAY_URL',
     default: 'unset (native apps cannot register)',
     description:
       'Notify URL of a push gateway for native apps in the style of Matrix Sygnal (e.g. https://sygnal.example.com/_matrix/push/v1/notify); the gateway forwards to APNs/FCM.',
+  },
+  {
+    name: 'SMTP_URL',
+    default: 'unset (e-mail off)',
+    description:
+      'SMTP server for notification e-mail (verification codes and digests), e.g. smtp://user:pass@mail.example.com:587 (STARTTLS when offered) or smtps://…:465. Unset: users cannot add an e-mail address and no digest is sent.',
+  },
+  {
+    name: 'SMTP_FROM',
+    default: 'Chatter <chatter@localhost>',
+    description: 'The From of notification e-mail, e.g. "Chatter <chat@example.com>".',
+  },
+  {
+    name: 'EMAIL_DIGEST_DELAY_SECONDS',
+    default: '900',
+    description:
+      "A user's e-mail digest of unread conversations goes out this long after the first message that would notify them (1–86400 s), and at most once per such period.",
+  },
+  {
+    name: 'EMAIL_LINK_BASE_URL',
+    default: 'PUBLIC_URL',
+    description:
+      "Base URL of the API used in e-mail links (the digest's unsubscribe link, /email/unsubscribe); set it when the API is not served at PUBLIC_URL.",
   },
 ];

@@ -14,6 +14,7 @@ import {
   SMS_SENDERS,
   TrustProxy,
 } from './app-config';
+import { addressRanges, isAllowedTarget } from '@chatter/core';
 import { ConfigError } from './config-error';
 import { defaultCorsPolicy, parseCorsOrigins } from './cors';
 import { findRepoRoot } from './repo-root';
@@ -184,10 +185,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const notifyDelaySeconds = read.int('NOTIFY_DELAY_SECONDS', 60, 0, 3600);
   const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
   const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
+  const pushAllowPrivateRanges = read.addressRanges('PUSH_ALLOW_PRIVATE_RANGES');
   // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
-  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats'] as const, 'memory');
+  const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats', 'redis'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
   const notifyAckWaitMs = read.int('NOTIFY_QUEUE_ACK_WAIT_MS', 30_000, 1000, 600_000);
+  const smtpUrl = read.url(
+    'SMTP_URL',
+    ['smtp:', 'smtps:'],
+    'an SMTP URL (smtp://user:pass@host:587)',
+  );
+  const smtpFrom = read.raw('SMTP_FROM');
+  if (
+    smtpFrom !== undefined &&
+    (smtpFrom.length > 320 || /[\r\n]/.test(smtpFrom) || !/@/.test(smtpFrom))
+  )
+    read.fail('SMTP_FROM', 'a sender address such as "Chatter <chat@example.com>"', smtpFrom);
+  const emailDigestDelaySeconds = read.int('EMAIL_DIGEST_DELAY_SECONDS', 900, 1, 86_400);
+  const emailLinkBaseUrl = read.url('EMAIL_LINK_BASE_URL', ['http:', 'https:'], 'an http(s) URL');
   const reportReasons = read.slugs('REPORT_REASONS', DEFAULT_REPORT_REASONS, 20);
   const scheduledPerUser = read.int('SCHEDULED_MESSAGES_PER_USER', 100, 1, 10_000);
   const schedulerIntervalMs = read.int('SCHEDULER_INTERVAL_MS', 1000, 100, 60_000);
@@ -279,14 +294,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be one P-256 key pair, base64url (65 and 32 bytes; npx web-push generate-vapid-keys)',
     );
   }
+  const gatewayHost = pushGatewayUrl
+    ? new URL(pushGatewayUrl).hostname.replace(/^\[|\]$/g, '')
+    : '';
+  const allowedRanges = addressRanges(pushAllowPrivateRanges);
+  if (
+    isIP(gatewayHost) &&
+    !isAllowedTarget(gatewayHost, typeof allowedRanges === 'string' ? null : allowedRanges)
+  ) {
+    throw new ConfigError(
+      'PUSH_GATEWAY_URL',
+      'PUSH_GATEWAY_URL names a private or loopback address (allow its range in PUSH_ALLOW_PRIVATE_RANGES)',
+    );
+  }
   if (pushAllowHttp && isProduction) {
     throw new ConfigError(
       'PUSH_ALLOW_HTTP_ENDPOINTS',
       'PUSH_ALLOW_HTTP_ENDPOINTS=true is refused when NODE_ENV=production (push services use https)',
     );
   }
+  if (smtpUrl !== undefined && publicUrl === undefined && emailLinkBaseUrl === undefined) {
+    throw new ConfigError(
+      'SMTP_URL',
+      'SMTP_URL needs PUBLIC_URL or EMAIL_LINK_BASE_URL: digests carry an unsubscribe link to the API',
+    );
+  }
   if (notifyQueue === 'nats' && !natsUrl) {
     throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=nats requires NATS_URL');
+  }
+  if (notifyQueue === 'redis' && !redisUrl) {
+    throw new ConfigError('NOTIFY_QUEUE', 'NOTIFY_QUEUE=redis requires REDIS_URL');
   }
 
   // Side effects last: a refused configuration leaves nothing behind.
@@ -402,10 +439,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       vapidSubject: vapidSubject ?? 'mailto:postmaster@localhost',
       delaySeconds: notifyDelaySeconds,
       allowHttpEndpoints: pushAllowHttp,
+      allowPrivateRanges: pushAllowPrivateRanges,
       pushTimeoutMs,
       queue: notifyQueue,
       queueAckWaitMs: notifyAckWaitMs,
       gatewayUrl: pushGatewayUrl,
+      smtpUrl,
+      smtpFrom: smtpFrom ?? 'Chatter <chatter@localhost>',
+      emailDigestDelaySeconds,
+      emailLinkBaseUrl,
     },
     moderation: { reportReasons, retentionSweepIntervalSeconds, retentionSweepBatch },
     scheduler: { perUser: scheduledPerUser, intervalMs: schedulerIntervalMs, disappearingTimers },
@@ -538,6 +580,17 @@ class EnvReader {
     )
       this.fail(name, `a comma list of 1–${max} integers from ${min} to ${maxValue}`, raw);
     return values.sort((a, b) => a - b);
+  }
+
+  /** A comma list of CIDR ranges (e.g. `127.0.0.0/8,::1/128`); empty when unset. */
+  addressRanges(name: string): string[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [];
+    const items = raw.split(',').map((item) => item.trim());
+    const problem = addressRanges(items);
+    if (typeof problem === 'string' || items.length > 32)
+      this.fail(name, 'a comma list of at most 32 address ranges such as 127.0.0.0/8', raw);
+    return items;
   }
 
   list<T extends string>(name: string, allowed: readonly T[]): T[] {

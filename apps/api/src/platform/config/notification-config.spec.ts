@@ -84,7 +84,64 @@ describe('notification configuration', () => {
       }).variable,
     ).toBe('PUSH_ALLOW_HTTP_ENDPOINTS');
     expect(errorOf({ NOTIFY_QUEUE: 'nats' }).variable).toBe('NOTIFY_QUEUE');
+    expect(errorOf({ NOTIFY_QUEUE: 'redis' }).variable).toBe('NOTIFY_QUEUE');
+    expect(
+      load({ NOTIFY_QUEUE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).notifications.queue,
+    ).toBe('redis');
     expect(errorOf({ NOTIFY_DELAY_SECONDS: '3601' }).variable).toBe('NOTIFY_DELAY_SECONDS');
     expect(errorOf({ PUSH_GATEWAY_URL: 'ftp://gw' }).variable).toBe('PUSH_GATEWAY_URL');
+  });
+
+  it('reads the private ranges push may reach, and refuses a gateway on a private address outside them', () => {
+    expect(load({}).notifications.allowPrivateRanges).toEqual([]);
+    expect(
+      load({ PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.0/8, ::1/128' }).notifications.allowPrivateRanges,
+    ).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(errorOf({ PUSH_ALLOW_PRIVATE_RANGES: '127.0.0.1' }).variable).toBe(
+      'PUSH_ALLOW_PRIVATE_RANGES',
+    );
+    const gateway = 'http://10.0.0.7:5000/_matrix/push/v1/notify';
+    expect(errorOf({ PUSH_GATEWAY_URL: gateway }).variable).toBe('PUSH_GATEWAY_URL');
+    expect(
+      load({ PUSH_GATEWAY_URL: gateway, PUSH_ALLOW_PRIVATE_RANGES: '10.0.0.0/24' }).notifications
+        .gatewayUrl,
+    ).toBe(gateway);
+    expect(
+      load({ PUSH_GATEWAY_URL: 'https://push.example.com/notify' }).notifications.gatewayUrl,
+    ).toBe('https://push.example.com/notify');
+  });
+
+  it('e-mail: off without SMTP_URL; SMTP_URL needs a base URL for links; sender and delay checked', () => {
+    expect(load({}).notifications).toMatchObject({
+      smtpUrl: undefined,
+      smtpFrom: 'Chatter <chatter@localhost>',
+      emailDigestDelaySeconds: 900,
+    });
+    const smtp = 'smtp://user:pass@mail.example.com:587';
+    expect(errorOf({ SMTP_URL: smtp }).variable).toBe('SMTP_URL');
+    expect(
+      errorOf({ SMTP_URL: 'http://mail.example.com', PUBLIC_URL: 'https://c.example.com' })
+        .variable,
+    ).toBe('SMTP_URL');
+    const ok = load({
+      SMTP_URL: smtp,
+      PUBLIC_URL: 'https://chat.example.com',
+      SMTP_FROM: 'Chat <chat@example.com>',
+      EMAIL_DIGEST_DELAY_SECONDS: '60',
+    }).notifications;
+    expect(ok).toMatchObject({
+      smtpUrl: smtp,
+      smtpFrom: 'Chat <chat@example.com>',
+      emailDigestDelaySeconds: 60,
+    });
+    expect(
+      load({ SMTP_URL: smtp, EMAIL_LINK_BASE_URL: 'https://api.example.com' }).notifications
+        .emailLinkBaseUrl,
+    ).toBe('https://api.example.com');
+    expect(errorOf({ SMTP_FROM: 'no address' }).variable).toBe('SMTP_FROM');
+    expect(errorOf({ SMTP_FROM: 'a@b.c\r\nBcc: x@y.z' }).variable).toBe('SMTP_FROM');
+    expect(errorOf({ EMAIL_DIGEST_DELAY_SECONDS: '0' }).variable).toBe(
+      'EMAIL_DIGEST_DELAY_SECONDS',
+    );
   });
 });

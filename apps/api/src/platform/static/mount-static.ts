@@ -11,7 +11,14 @@ import { METRICS_ROUTE_LOCAL, MetricsService } from '../metrics/metrics.service'
 import { acceptsHtml } from './accepts-html';
 
 /** Paths that belong to the API and are never answered with the web app. */
-export const API_PATHS = ['/graphql', '/healthz', '/readyz', '/metrics', '/auth'] as const;
+export const API_PATHS = [
+  '/graphql',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/auth',
+  '/email',
+] as const;
 /** URL prefix of the playground's bundled assets (the Vite `base`). */
 export const PLAYGROUND_BASE = '/playground';
 /** GraphQL-over-HTTP GET parameters: their presence marks an API request, never the playground. */
