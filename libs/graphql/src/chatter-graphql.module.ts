@@ -22,6 +22,7 @@ import { CallResolver } from './resolvers/call.resolver';
 import { ConversationResolver } from './resolvers/conversation.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
+import { PollResolver } from './resolvers/poll.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { UserResolver } from './resolvers/user.resolver';
@@ -63,6 +64,7 @@ export const GRAPHQL_RESOLVERS = [
   UserResolver,
   ConversationResolver,
   MessageResolver,
+  PollResolver,
   NoticeResolver,
   NotificationResolver,
   AttachmentResolver,

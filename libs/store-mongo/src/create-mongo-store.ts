@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
   CallRepository,
+  PollRepository,
   TenantRoleRepository,
   SanctionRepository,
   AuditLogRepository,
@@ -22,6 +23,7 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoCallRepository } from './mongo-call.repository';
+import { MongoPollRepository } from './mongo-poll.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
@@ -54,6 +56,7 @@ export interface MongoStore {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  polls: PollRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
@@ -102,6 +105,7 @@ export async function createMongoStore(
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
+      polls: new MongoPollRepository(m.polls, m.messages, log, tx),
       notifications: new MongoNotificationRepository(m.notificationSettings, m.pushDevices),
       tenantRoles: new MongoTenantRoleRepository(m.tenantRoles),
       sanctions: new MongoSanctionRepository(m.sanctions),

@@ -22,7 +22,8 @@ export type DomainErrorCode =
   | 'ATTACHMENT_ALREADY_USED'
   | 'BUSY'
   | 'ACCOUNT_SUSPENDED'
-  | 'ACCOUNT_BANNED';
+  | 'ACCOUNT_BANNED'
+  | 'POLL_CLOSED';
 
 export class DomainError extends Error {
   constructor(

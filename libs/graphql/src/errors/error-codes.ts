@@ -49,5 +49,7 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'ACCOUNT_SUSPENDED';
     case 'ACCOUNT_BANNED':
       return 'ACCOUNT_BANNED';
+    case 'POLL_CLOSED':
+      return 'POLL_CLOSED';
   }
 }

@@ -14,6 +14,7 @@ import { botsMigration } from './013-bots';
 import { searchEveryScriptMigration } from './014-search-every-script';
 import { tenantRolesAndModerationMigration } from './016-tenant-roles-and-moderation';
 import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
+import { pollsMigration } from './024-polls';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchEveryScriptMigration,
   tenantRolesAndModerationMigration,
   auditLogAndReportsMigration,
+  pollsMigration,
 ];

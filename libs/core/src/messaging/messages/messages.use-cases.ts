@@ -26,6 +26,7 @@ import { MessageNotifier } from '../message-notifier.port';
 import { announceSeenChanged, MessageRequests } from '../conversations/message-requests.use-cases';
 import { AttachmentAccess } from '../../media/attachment-access.use-cases';
 import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases';
+import { PollRepository } from '../polls/poll.repository';
 
 const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -50,6 +51,7 @@ export class SendMessages {
     private readonly notifier: MessageNotifier,
     private readonly moderation: ConversationModeration,
     private readonly audit: AuditTrail,
+    private readonly polls: PollRepository,
   ) {}
 
   /**
@@ -67,6 +69,11 @@ export class SendMessages {
       replyToId?: string | null;
       attachmentIds?: readonly string[] | null;
     },
+    /**
+     * Runs once the message is stored (also on a retry), before anyone is told about it: what a
+     * message carries besides its body (a poll) is in place when members first see it.
+     */
+    complete?: (message: Message, created: boolean) => Promise<void>,
   ): Promise<{ message: Message; created: boolean }> {
     const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
@@ -124,6 +131,7 @@ export class SendMessages {
     });
     if (!result.created) checkTrueRetry(result.message, conversation.id, body, replyToId);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
+    if (complete) await complete(result.message, result.created);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
       // A message in a DM shares the sender's details with the recipient (a reply accepts a
@@ -151,6 +159,8 @@ export class SendMessages {
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
     if (message.call) throw invalid('id', 'a call record cannot be edited');
+    if ((await this.polls.findByMessageIds(actor.tenantId, [message.id])).length > 0)
+      throw invalid('id', 'a poll cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
     const mentions = await this.mentions.resolve(membership, text);

@@ -17,6 +17,7 @@ import { SilentMessageNotifier } from '../message-notifier.port';
 import type { ConversationModeration } from '../../moderation/conversation-moderation';
 import type { AuditTrail } from '../../moderation/audit-trail';
 import { SendMessages } from './messages.use-cases';
+import type { PollRepository } from '../polls/poll.repository';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
 const group = { id: 'c1', tenantId: 't1', kind: 'GROUP', uniqueKey: null } as Conversation;
@@ -38,6 +39,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     new SilentMessageNotifier(),
     {} as ConversationModeration,
     {} as AuditTrail,
+    {} as PollRepository,
   );
 }
 
