@@ -544,6 +544,8 @@ export type Message = {
   mentionsAll: Scalars['Boolean']['output'];
   /** Whether the message mentions me, by name or with @all (never my own). */
   mentionsMe: Scalars['Boolean']['output'];
+  /** Set on a poll message (null once deleted). */
+  poll?: Maybe<Poll>;
   reactions: Array<ReactionSummary>;
   /** Members other than the sender who have read it. */
   readBy: Scalars['Int']['output'];
@@ -599,6 +601,8 @@ export type Mutation = {
   /** Tenant owners and admins: bans the user until lifted; with removeMessages, also removes every message they sent (delete events reach everyone). */
   banUser: BanPayload;
   blockUser: Scalars['Boolean']['output'];
+  /** Closes a poll: its creator, or an owner or admin of the conversation. */
+  closePoll: Message;
   /** Operators only: creates a bot account with a scoped token (shown once). Add the bot to conversations like a user. */
   createBot: BotTokenPayload;
   /** Public, joinable by any member of the tenant. */
@@ -665,6 +669,8 @@ export type Mutation = {
   sendInvite: SendInvitePayload;
   /** Idempotent on (caller, clientMessageId): a retry returns the first result. */
   sendMessage: Message;
+  /** Sends a poll message (its body is the question). Idempotent on (caller, clientMessageId). */
+  sendPoll: Message;
   /** Sends a test notification to one of my devices (or all, without deviceId); returns how many were queued. */
   sendTestNotification: Scalars['Int']['output'];
   /** Sets the level and mute of one conversation (both null: back to my defaults). */
@@ -690,6 +696,8 @@ export type Mutation = {
   updateTenantSettings: Tenant;
   /** Signs up (name required the first time) or logs in. */
   verifyLoginCode: AuthPayload;
+  /** Replaces my votes on a poll; an empty list retracts them. A single-choice poll takes one id. POLL_CLOSED once closed. */
+  votePoll: Message;
 };
 
 
@@ -743,6 +751,11 @@ export type MutationBanUserArgs = {
 
 export type MutationBlockUserArgs = {
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationClosePollArgs = {
+  messageId: Scalars['ID']['input'];
 };
 
 
@@ -950,6 +963,11 @@ export type MutationSendMessageArgs = {
 };
 
 
+export type MutationSendPollArgs = {
+  input: SendPollInput;
+};
+
+
 export type MutationSendTestNotificationArgs = {
   deviceId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1038,6 +1056,12 @@ export type MutationVerifyLoginCodeArgs = {
   tenant?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type MutationVotePollArgs = {
+  messageId: Scalars['ID']['input'];
+  optionIds: Array<Scalars['ID']['input']>;
+};
+
 /** MEMBER_JOINED: added by themselves (joinChannel). CONVERSATION_CHANGED: a change recorded without its details. */
 export type NoticeKind =
   | 'CONVERSATION_CHANGED'
@@ -1088,6 +1112,32 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Poll = {
+  __typename?: 'Poll';
+  /** Voters are never shown, to anyone (the creator included). */
+  anonymous: Scalars['Boolean']['output'];
+  /** Set once closed: no more votes. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  creatorId: Scalars['ID']['output'];
+  multipleChoice: Scalars['Boolean']['output'];
+  /** Ids of the options I chose. */
+  myVotes: Array<Scalars['ID']['output']>;
+  options: Array<PollOption>;
+  question: Scalars['String']['output'];
+  /** Members with at least one vote. */
+  totalVoters: Scalars['Int']['output'];
+};
+
+export type PollOption = {
+  __typename?: 'PollOption';
+  /** Stable within its poll. */
+  id: Scalars['ID']['output'];
+  text: Scalars['String']['output'];
+  voteCount: Scalars['Int']['output'];
+  /** Who chose it, earliest first, at most 20 (voteCount counts them all). Always empty in an anonymous poll. */
+  voters: Array<User>;
 };
 
 export type Presence = {
@@ -1421,6 +1471,20 @@ export type SendMessageInput = {
   clientMessageId: Scalars['String']['input'];
   conversationId: Scalars['ID']['input'];
   replyToId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SendPollInput = {
+  /** Hide who voted (default no). */
+  anonymous?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Client-generated id (1–64 of A–Z a–z 0–9 _ . : -); a retry with it returns the first poll. */
+  clientMessageId: Scalars['String']['input'];
+  conversationId: Scalars['ID']['input'];
+  /** Several options per voter (default no). */
+  multipleChoice?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 2–12 different options of 1–100 characters. */
+  options: Array<Scalars['String']['input']>;
+  /** 1–300 characters, one line; also the body of the poll message. */
+  question: Scalars['String']['input'];
 };
 
 export type SetConversationNotificationsInput = {
