@@ -29,6 +29,7 @@ storeContracts('sqlite', async () => {
     messages: store.messages,
     attachments: store.attachments,
     calls: store.calls,
+    polls: store.polls,
     notifications: store.notifications,
     tenantRoles: store.tenantRoles,
     sanctions: store.sanctions,
@@ -183,6 +184,7 @@ describe('SqliteStore on a file', () => {
         { version: 14, name: 'search-every-script' },
         { version: 16, name: 'tenant-roles-and-moderation' },
         { version: 17, name: 'audit-log-and-reports' },
+        { version: 24, name: 'polls' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -10,6 +10,7 @@ import { contactRepositoryContract } from './contact-repository.contract';
 import { conversationRepositoryContract } from './conversation-repository.contract';
 import { messageRepositoryContract } from './message-repository.contract';
 import { messageSearchContract } from './message-search.contract';
+import { pollRepositoryContract } from './poll-repository.contract';
 import { MakeStore } from './store-under-test';
 import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
@@ -33,6 +34,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
     messageSearchContract(makeStore);
+    pollRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
     callRepositoryContract(makeStore);
     notificationRepositoryContract(makeStore);

@@ -9,6 +9,7 @@ import {
   ConversationRepository,
   DomainErrorCode,
   MessageRepository,
+  PollRepository,
   NotificationRepository,
   SessionRepository,
   TenantRepository,
@@ -33,6 +34,7 @@ export interface StoreUnderTest {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  polls: PollRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;
