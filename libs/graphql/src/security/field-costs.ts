@@ -26,6 +26,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.searchMessages': { maxPage: 50, defaultPage: 20, weight: 100, expensive: true },
   'Conversation.members': { maxPage: 100, defaultPage: 20 },
   'Query.auditLog': { maxPage: 100, defaultPage: 20 },
+  // A plain list capped at POLL_VOTERS_PAGE (20) per option, priced like a full page.
+  'PollOption.voters': { maxPage: 20, defaultPage: 20 },
 };
 
 /** Arguments that size a page. */
