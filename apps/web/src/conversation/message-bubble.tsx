@@ -16,6 +16,7 @@ import { ChatServicesContext } from '../app/services';
 import { EmojiGrid } from '../ui/emoji-grid';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { BotBadge } from '../ui/bot-badge';
+import { PollCard } from '../polls/poll-card';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -154,9 +155,10 @@ export const MessageBubble = memo(function MessageBubble({
                 seq={m.seq}
               />
             ) : null}
+            {!deleted && m.poll && <PollCard messageId={m.id} poll={m.poll} myUserId={myUserId} />}
             {deleted ? (
               <span className="msg__body msg__body--deleted">This message was deleted</span>
-            ) : !m.body && m.attachments?.length ? null : (
+            ) : m.poll || (!m.body && m.attachments?.length) ? null : (
               <span className="msg__body">
                 <FormattedBody
                   body={m.body ?? ''}
