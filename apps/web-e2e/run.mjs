@@ -20,6 +20,7 @@ import {
   startApi,
 } from './src/harness.mjs';
 import { callSteps } from './src/calls.steps.mjs';
+import { pollStep } from './src/polls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
 
 const argv = process.argv.slice(2);
@@ -1809,6 +1810,9 @@ standalone.push([
 ]);
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(
+  pollStep({ signUp, openConversation, shot, screenshots: !args.has('--no-screenshots') }),
+);
 
 standalone.push([
   "a bot's messages carry a BOT badge (desktop light and dark)",

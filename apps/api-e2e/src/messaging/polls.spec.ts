@@ -241,6 +241,34 @@ describe('polls', () => {
     expect(poll.poll!.options).toHaveLength(12);
   });
 
+  it('a new poll arrives live with its poll (MessageAdded)', async () => {
+    const group = await createGroup(api, ann, [ben], 'Added');
+    const client = wsClient(api, ben.token);
+    const stream = new Collector<Ev>(client, STREAM, {
+      since: [{ conversationId: group, afterSeq: 0 }],
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const poll = await created(ann, {
+        conversationId: group,
+        question: 'New?',
+        options: ['a', 'b'],
+      });
+      const items = await stream.until(
+        (i) => i.some((e) => e.chatEvents.message?.id === poll.id),
+        10_000,
+        'MessageAdded',
+      );
+      const added = items.find((e) => e.chatEvents.message?.id === poll.id)!;
+      expect(added.chatEvents.__typename).toBe('MessageAdded');
+      expect(added.chatEvents.message!.poll!.question).toBe('New?');
+      expect(stream.errors).toEqual([]);
+    } finally {
+      stream.stop();
+      await client.dispose();
+    }
+  });
+
   it('streams results live to other members, and a resume covers missed votes', async () => {
     const group = await createGroup(api, ann, [ben, cat], 'Live');
     const poll = await created(ann, {

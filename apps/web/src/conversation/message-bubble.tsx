@@ -208,15 +208,17 @@ export const MessageBubble = memo(function MessageBubble({
               {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
-                  <button
-                    type="button"
-                    tabIndex={-1}
-                    className="icon-button icon-button--small"
-                    aria-label="Edit"
-                    onClick={() => onEdit(m)}
-                  >
-                    <Icon name="edit" size={16} />
-                  </button>
+                  {!m.poll && (
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="icon-button icon-button--small"
+                      aria-label="Edit"
+                      onClick={() => onEdit(m)}
+                    >
+                      <Icon name="edit" size={16} />
+                    </button>
+                  )}
                   <button
                     type="button"
                     tabIndex={-1}

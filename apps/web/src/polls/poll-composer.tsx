@@ -1,6 +1,6 @@
 // The "Poll" action beside attach: a small dialog asking a question with 2–12 options, single or
 // multiple choice, optionally anonymous. The poll arrives in the chat like any message.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { SendPollDocument } from '@chatter/client';
 import { describeError } from '../apollo/errors';
@@ -67,8 +67,7 @@ function PollForm({ conversationId, onClose }: { conversationId: string; onClose
 
   const problem = pollDraftProblem(question, options);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
     if (problem) {
       setError(problem);
       return;
@@ -102,10 +101,20 @@ function PollForm({ conversationId, onClose }: { conversationId: string; onClose
         if (e.key === 'Escape') {
           e.stopPropagation();
           onClose();
+        } else if (
+          e.key === 'Enter' &&
+          e.target instanceof HTMLInputElement &&
+          e.target.type !== 'checkbox'
+        ) {
+          // Inside the composer's form: Enter creates the poll, never sends a message.
+          e.preventDefault();
+          e.stopPropagation();
+          void submit();
         }
       }}
     >
-      <form onSubmit={(e) => void submit(e)}>
+      {/* Not a <form>: the composer around it is one, and forms do not nest. */}
+      <div className="poll-form__body">
         <label className="poll-form__field">
           <span>Question</span>
           <input
@@ -174,11 +183,16 @@ function PollForm({ conversationId, onClose }: { conversationId: string; onClose
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={state.loading}>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={state.loading}
+            onClick={() => void submit()}
+          >
             Create poll
           </button>
         </div>
-      </form>
+      </div>
     </div>
   );
 }
