@@ -48,6 +48,7 @@ export function message(
     replyTo: null,
     reactions: [],
     attachments: [],
+    poll: null,
   };
 }
 
