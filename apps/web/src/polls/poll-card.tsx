@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useMutation } from '@apollo/client';
 import { ClosePollDocument, VotePollDocument, type PollFieldsFragment } from '@chatter/client';
 import { describeError } from '../apollo/errors';
+import { Icon } from '../ui/icons';
 import './polls.css';
 
 /** My next choices after pressing `optionId`. */
@@ -71,6 +72,9 @@ export function PollCard({
                 }
               >
                 <span className="poll-option__bar" style={{ width: `${share}%` }} aria-hidden />
+                <span className="poll-option__mark" aria-hidden>
+                  {mine && <Icon name="check" size={14} />}
+                </span>
                 <span className="poll-option__text">{o.text}</span>
                 <span className="poll-option__count" data-testid="poll-count">
                   {o.voteCount}
