@@ -20,6 +20,7 @@ import {
   startApi,
 } from './src/harness.mjs';
 import { callSteps } from './src/calls.steps.mjs';
+import { pollStep } from './src/polls.steps.mjs';
 import { moderationFlowStep } from './src/moderation-flow.mjs';
 import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
@@ -1848,6 +1849,9 @@ standalone.push(
     axeViolations,
     screenshots: !args.has('--no-screenshots'),
   }),
+);
+standalone.push(
+  pollStep({ signUp, openConversation, shot, screenshots: !args.has('--no-screenshots') }),
 );
 
 standalone.push([

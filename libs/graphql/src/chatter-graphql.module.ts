@@ -28,6 +28,7 @@ import { IdentityResolver } from './resolvers/identity.resolver';
 import { MessageResolver } from './resolvers/message.resolver';
 import { ThreadResolver, ThreadSummaryResolver } from './resolvers/thread.resolver';
 import { StarResolver } from './resolvers/star.resolver';
+import { PollResolver } from './resolvers/poll.resolver';
 import { NoticeResolver } from './resolvers/notice.resolver';
 import { NotificationResolver } from './resolvers/notification.resolver';
 import { NotificationEmailResolver } from './resolvers/notification-email.resolver';
@@ -77,6 +78,7 @@ export const GRAPHQL_RESOLVERS = [
   ThreadResolver,
   ThreadSummaryResolver,
   StarResolver,
+  PollResolver,
   NoticeResolver,
   NotificationResolver,
   NotificationEmailResolver,

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   AttachmentRepository,
   CallRepository,
+  PollRepository,
   TenantRoleRepository,
   OidcRepository,
   SafetySettingsRepository,
@@ -28,6 +29,7 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoCallRepository } from './mongo-call.repository';
+import { MongoPollRepository } from './mongo-poll.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
@@ -66,6 +68,7 @@ export interface MongoStore {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  polls: PollRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
   oidc: OidcRepository;
@@ -120,6 +123,7 @@ export async function createMongoStore(
       ),
       attachments: new MongoAttachmentRepository(m.attachments),
       calls: new MongoCallRepository(m.calls),
+      polls: new MongoPollRepository(m.polls, m.messages, log, tx),
       notifications: new MongoNotificationRepository(
         m.notificationSettings,
         m.pushDevices,

@@ -11,6 +11,7 @@ export { MongoContactRepository } from './mongo-contact.repository';
 export { MongoBlockRepository } from './mongo-block.repository';
 export { MongoConversationRepository } from './mongo-conversation.repository';
 export { MongoMessageRepository } from './mongo-message.repository';
+export { MongoPollRepository } from './mongo-poll.repository';
 export { MongoNotificationRepository } from './mongo-notification.repository';
 export { MongoTenantRoleRepository } from './mongo-tenant-role.repository';
 export { MongoOidcRepository } from './mongo-oidc.repository';

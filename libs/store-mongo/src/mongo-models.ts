@@ -2,6 +2,7 @@ import type { ModelDefinition } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import { ATTACHMENT_MODEL, AttachmentRecord, AttachmentSchema } from './schemas/attachment.schema';
 import { CALL_MODEL, CallRecord, CallSchema } from './schemas/call.schema';
+import { POLL_MODEL, PollRecord, PollSchema } from './schemas/poll.schema';
 import {
   BLOCK_MODEL,
   BlockRecord,
@@ -124,6 +125,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: REACTION_MODEL, schema: ReactionSchema },
   { name: ATTACHMENT_MODEL, schema: AttachmentSchema },
   { name: CALL_MODEL, schema: CallSchema },
+  { name: POLL_MODEL, schema: PollSchema },
   { name: NOTIFICATION_SETTING_MODEL, schema: NotificationSettingSchema },
   { name: PUSH_DEVICE_MODEL, schema: PushDeviceSchema },
   { name: TENANT_ROLE_MODEL, schema: TenantRoleSchema },
@@ -160,6 +162,7 @@ export interface MongoStoreModels {
   reactions: Model<ReactionRecord>;
   attachments: Model<AttachmentRecord>;
   calls: Model<CallRecord>;
+  polls: Model<PollRecord>;
   notificationSettings: Model<NotificationSettingRecord>;
   pushDevices: Model<PushDeviceRecord>;
   tenantRoles: Model<TenantRoleRecord>;
@@ -204,6 +207,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     reactions: get<ReactionRecord>(REACTION_MODEL),
     attachments: get<AttachmentRecord>(ATTACHMENT_MODEL),
     calls: get<CallRecord>(CALL_MODEL),
+    polls: get<PollRecord>(POLL_MODEL),
     notificationSettings: get<NotificationSettingRecord>(NOTIFICATION_SETTING_MODEL),
     pushDevices: get<PushDeviceRecord>(PUSH_DEVICE_MODEL),
     tenantRoles: get<TenantRoleRecord>(TENANT_ROLE_MODEL),

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import {
   AttachmentRepository,
   CallRepository,
+  PollRepository,
   TenantRoleRepository,
   OidcRepository,
   SafetySettingsRepository,
@@ -28,6 +29,7 @@ import {
 import { MongoConversationLog } from './conversation-log';
 import { MongoAttachmentRepository } from './mongo-attachment.repository';
 import { MongoCallRepository } from './mongo-call.repository';
+import { MongoPollRepository } from './mongo-poll.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
@@ -71,6 +73,7 @@ const PORTS = [
   MessageRepository,
   AttachmentRepository,
   CallRepository,
+  PollRepository,
   NotificationRepository,
   TenantRoleRepository,
   SanctionRepository,
@@ -97,6 +100,7 @@ const REPOSITORIES: Provider[] = [
   { provide: MessageRepository, useClass: MongoMessageRepository },
   { provide: AttachmentRepository, useClass: MongoAttachmentRepository },
   { provide: CallRepository, useClass: MongoCallRepository },
+  { provide: PollRepository, useClass: MongoPollRepository },
   { provide: NotificationRepository, useClass: MongoNotificationRepository },
   { provide: TenantRoleRepository, useClass: MongoTenantRoleRepository },
   { provide: SanctionRepository, useClass: MongoSanctionRepository },

@@ -9,6 +9,7 @@ export { SqliteConversationRepository } from './sqlite-conversation.repository';
 export { SqliteMessageRepository } from './sqlite-message.repository';
 export { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 export { SqliteCallRepository } from './sqlite-call.repository';
+export { SqlitePollRepository } from './sqlite-poll.repository';
 export { SqliteNotificationRepository } from './sqlite-notification.repository';
 export { SqliteTenantRoleRepository } from './sqlite-tenant-role.repository';
 export { SqliteOidcRepository } from './sqlite-oidc.repository';

@@ -29,6 +29,7 @@ storeContracts('sqlite', async () => {
     messages: store.messages,
     attachments: store.attachments,
     calls: store.calls,
+    polls: store.polls,
     notifications: store.notifications,
     tenantRoles: store.tenantRoles,
     sanctions: store.sanctions,
@@ -127,7 +128,7 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 26, 27, 29, 30, 32, 38,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -144,7 +145,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 26, 27, 29, 30, 32, 38,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -194,6 +195,7 @@ describe('SqliteStore on a file', () => {
         { version: 20, name: 'threads-and-forwarding' },
         { version: 21, name: 'starred-messages' },
         { version: 23, name: 'link-previews' },
+        { version: 24, name: 'polls' },
         { version: 26, name: 'scheduled-messages' },
         { version: 27, name: 'disappearing-messages' },
         { version: 29, name: 'tenant-safety-settings' },

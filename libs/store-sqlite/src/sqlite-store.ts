@@ -5,6 +5,7 @@ import { ConversationLog } from './conversation-log';
 import { MIGRATIONS, migrate } from './migrations';
 import { SqliteAttachmentRepository } from './sqlite-attachment.repository';
 import { SqliteCallRepository } from './sqlite-call.repository';
+import { SqlitePollRepository } from './sqlite-poll.repository';
 import { SqliteBlockRepository } from './sqlite-block.repository';
 import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
@@ -59,6 +60,7 @@ export class SqliteStore {
   readonly messages: SqliteMessageRepository;
   readonly attachments: SqliteAttachmentRepository;
   readonly calls: SqliteCallRepository;
+  readonly polls: SqlitePollRepository;
   readonly notifications: SqliteNotificationRepository;
   readonly tenantRoles: SqliteTenantRoleRepository;
   readonly oidc: SqliteOidcRepository;
@@ -89,6 +91,7 @@ export class SqliteStore {
     this.messages = new SqliteMessageRepository(db, log);
     this.attachments = new SqliteAttachmentRepository(db);
     this.calls = new SqliteCallRepository(db);
+    this.polls = new SqlitePollRepository(db, log);
     this.notifications = new SqliteNotificationRepository(db);
     this.tenantRoles = new SqliteTenantRoleRepository(db);
     this.oidc = new SqliteOidcRepository(db);

@@ -169,6 +169,12 @@ const MATRIX: Record<string, string> = {
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.removeReaction':
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.sendPoll':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.votePoll':
+    'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.closePoll':
+    'ok                 NOT_FOUND          NOT_FOUND          FORBIDDEN          NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.markRead':
     'ok                 NOT_FOUND          NOT_FOUND          ok                 NOT_A_MEMBER       NOT_FOUND          NOT_FOUND          NOT_FOUND          NOT_FOUND          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.markDelivered':
@@ -396,6 +402,10 @@ interface Fixture {
   /** The owner's message scheduled far ahead in the group. */
   scheduled: string;
   doomed: string;
+  /** The owner's open poll in the group (members vote on it). */
+  poll: string;
+  /** Another poll of the owner's in the group (the owner closes it). */
+  closablePoll: string;
   /** The owner's upload to the group, never sent any bytes. */
   upload: string;
   /** A call the owner made to the contact, declined: over. */
@@ -636,6 +646,19 @@ const ROWS: Record<string, Row> = {
   'Mutation.removeReaction': {
     query: 'mutation($id:ID!){ removeReaction(messageId:$id, emoji:"👍"){ id } }',
     vars: (f) => ({ id: f.message }),
+  },
+  'Mutation.sendPoll': {
+    query:
+      'mutation($c:ID!,$k:String!){ sendPoll(input:{conversationId:$c, clientMessageId:$k, question:"Matrix?", options:["yes","no"]}){ id } }',
+    vars: (f) => ({ c: f.group, k: `p-${randomBytes(6).toString('hex')}` }),
+  },
+  'Mutation.votePoll': {
+    query: 'mutation($id:ID!){ votePoll(messageId:$id, optionIds:["0"]){ id } }',
+    vars: (f) => ({ id: f.poll }),
+  },
+  'Mutation.closePoll': {
+    query: 'mutation($id:ID!){ closePoll(messageId:$id){ id } }',
+    vars: (f) => ({ id: f.closablePoll }),
   },
   'Mutation.markRead': {
     query: 'mutation($c:ID!){ markRead(conversationId:$c, seq:1){ id } }',
@@ -1107,6 +1130,17 @@ describe('authorization matrix: every operation × every relation', () => {
         owner.accessToken,
       )
     ).scheduleMessage.id as string;
+    const sendPoll = async (question: string) =>
+      (
+        await ok(
+          api,
+          'mutation($c:ID!,$k:String!,$q:String!){ sendPoll(input:{conversationId:$c, clientMessageId:$k, question:$q, options:["yes","no"]}){ id } }',
+          { c: group, k: `p-${randomBytes(6).toString('hex')}`, q: question },
+          owner.accessToken,
+        )
+      ).sendPoll.id as string;
+    const poll = await sendPoll('Vote?');
+    const closablePoll = await sendPoll('Close?');
     const channelMessage = await send(owner, channel, 'a message in the channel');
     const upload = (
       await ok(
@@ -1198,6 +1232,8 @@ describe('authorization matrix: every operation × every relation', () => {
       editable,
       scheduled,
       doomed,
+      poll,
+      closablePoll,
       upload,
       call,
       dms,

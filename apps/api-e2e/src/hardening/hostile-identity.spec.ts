@@ -516,6 +516,8 @@ describe('ids of other tenants and of conversations one is not in', () => {
     ['deleteMessage', 'mutation($m:ID!){ deleteMessage(id:$m){ id } }', {}],
     ['addReaction', 'mutation($m:ID!){ addReaction(messageId:$m, emoji:"👍"){ id } }', {}],
     ['removeReaction', 'mutation($m:ID!){ removeReaction(messageId:$m, emoji:"👍"){ id } }', {}],
+    ['votePoll', 'mutation($m:ID!){ votePoll(messageId:$m, optionIds:["0"]){ id } }', {}],
+    ['closePoll', 'mutation($m:ID!){ closePoll(messageId:$m){ id } }', {}],
   ];
 
   const transports = {

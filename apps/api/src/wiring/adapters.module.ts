@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   AttachmentRepository,
   CallRepository,
+  PollRepository,
   TenantRoleRepository,
   OidcRepository,
   OidcClient,
@@ -117,6 +118,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(MessageRepository, (s) => s.messages),
   sqliteRepository(AttachmentRepository, (s) => s.attachments),
   sqliteRepository(CallRepository, (s) => s.calls),
+  sqliteRepository(PollRepository, (s) => s.polls),
   sqliteRepository(NotificationRepository, (s) => s.notifications),
   sqliteRepository(TenantRoleRepository, (s) => s.tenantRoles),
   sqliteRepository(OidcRepository, (s) => s.oidc),

@@ -21,6 +21,7 @@ import {
 import { bodyToDraft, draftToBody } from '../mentions/mention-text';
 import { useMentionAutocomplete } from '../mentions/use-mention-autocomplete';
 import { useComposerAttachments } from '../attachments/use-composer-attachments';
+import { PollComposerButton } from '../polls/poll-composer';
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_STOP_MS = 4_000;
@@ -238,6 +239,7 @@ export function Composer({
       {files.tray}
       <div className="composer__row">
         {!editing && files.controls}
+        {!editing && <PollComposerButton conversationId={conversationId} />}
         <textarea
           ref={input}
           className="composer__input"

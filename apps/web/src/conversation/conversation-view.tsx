@@ -74,7 +74,7 @@ export function ConversationView({
       });
       const last = [...(msgs?.messages.edges ?? [])]
         .reverse()
-        .find((e) => e.node.sender.id === myUserId && !e.node.deletedAt);
+        .find((e) => e.node.sender.id === myUserId && !e.node.deletedAt && !e.node.poll);
       if (last) onEdit(last.node);
     };
     el.addEventListener('chatter:edit-last', handler);

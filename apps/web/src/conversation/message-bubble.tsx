@@ -21,6 +21,7 @@ import { ExpiryBadge } from '../disappearing/expiry-badge';
 import { MessageExtraActions } from '../threads/message-extra-actions';
 import { ThreadLink } from '../threads/thread-link';
 import { ForwardedLabel } from '../threads/forwarded-label';
+import { PollCard } from '../polls/poll-card';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -160,9 +161,10 @@ export const MessageBubble = memo(function MessageBubble({
                 seq={m.seq}
               />
             ) : null}
+            {!deleted && m.poll && <PollCard messageId={m.id} poll={m.poll} myUserId={myUserId} />}
             {deleted ? (
               <span className="msg__body msg__body--deleted">This message was deleted</span>
-            ) : !m.body && m.attachments?.length ? null : (
+            ) : m.poll || (!m.body && m.attachments?.length) ? null : (
               <span className="msg__body">
                 <FormattedBody
                   body={m.body ?? ''}
@@ -217,15 +219,17 @@ export const MessageBubble = memo(function MessageBubble({
               {!mine && <ReportMessageButton messageId={m.id} />}
               {mine && (
                 <>
-                  <button
-                    type="button"
-                    tabIndex={-1}
-                    className="icon-button icon-button--small"
-                    aria-label="Edit"
-                    onClick={() => onEdit(m)}
-                  >
-                    <Icon name="edit" size={16} />
-                  </button>
+                  {!m.poll && (
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="icon-button icon-button--small"
+                      aria-label="Edit"
+                      onClick={() => onEdit(m)}
+                    >
+                      <Icon name="edit" size={16} />
+                    </button>
+                  )}
                   <button
                     type="button"
                     tabIndex={-1}

@@ -54,6 +54,7 @@ export function message(
     forwarded: false,
     starredByMe: false,
     thread: null,
+    poll: null,
   };
 }
 

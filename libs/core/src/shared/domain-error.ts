@@ -23,7 +23,8 @@ export type DomainErrorCode =
   | 'BUSY'
   | 'ACCOUNT_SUSPENDED'
   | 'ACCOUNT_BANNED'
-  | 'CONTENT_BLOCKED';
+  | 'CONTENT_BLOCKED'
+  | 'POLL_CLOSED';
 
 export class DomainError extends Error {
   constructor(

@@ -6,6 +6,8 @@ import {
   Member,
   Message,
   MessageRepository,
+  Poll,
+  PollResults,
   PresenceState,
   ReactionSummary,
   User,
@@ -13,6 +15,12 @@ import {
   UserRepository,
   UserView,
 } from '@chatter/core';
+
+/** A poll with its results for one viewer. */
+export interface PollView {
+  poll: Poll;
+  results: PollResults;
+}
 
 /** A batch read keyed by user: one call for every user an operation renders. */
 export type UserBatch<V> = (users: readonly User[]) => Promise<Map<UserId, V>>;
@@ -27,6 +35,7 @@ export class Loaders {
   private conversationLoader?: DataLoader<string, Conversation | null>;
   private memberLoader?: DataLoader<string, Member | null>;
   private reactionLoader?: DataLoader<string, ReactionSummary[]>;
+  private pollLoader?: DataLoader<string, PollView | null>;
   private viewLoader?: DataLoader<User, UserView, UserId>;
   private presenceLoader?: DataLoader<User, PresenceState, UserId>;
   /** Loaders that resolvers of other features keep here, so `clear()` empties them too. */
@@ -80,6 +89,17 @@ export class Loaders {
       const grouped = new Map<string, ReactionSummary[]>(ids.map((id) => [id, []]));
       for (const r of all) grouped.get(r.messageId)?.push(r);
       return ids.map((id) => grouped.get(id) ?? []);
+    }));
+  }
+
+  /** Polls and their results as the actor sees them, by message id (`load` reads a batch). */
+  polls(
+    _actor: Actor,
+    load: (ids: readonly string[]) => Promise<PollView[]>,
+  ): DataLoader<string, PollView | null> {
+    return (this.pollLoader ??= new DataLoader(async (ids) => {
+      const found = new Map((await load(ids)).map((v) => [v.poll.messageId, v]));
+      return ids.map((id) => found.get(id) ?? null);
     }));
   }
 
@@ -139,6 +159,7 @@ export class Loaders {
     this.conversationLoader?.clearAll();
     this.memberLoader?.clearAll();
     this.reactionLoader?.clearAll();
+    this.pollLoader?.clearAll();
     this.viewLoader?.clearAll();
     this.presenceLoader?.clearAll();
   }

@@ -51,5 +51,7 @@ export function graphqlCodeFor(code: DomainErrorCode): string {
       return 'ACCOUNT_BANNED';
     case 'CONTENT_BLOCKED':
       return 'CONTENT_BLOCKED';
+    case 'POLL_CLOSED':
+      return 'POLL_CLOSED';
   }
 }

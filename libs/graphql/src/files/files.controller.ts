@@ -22,6 +22,7 @@ export function statusFor(code: DomainErrorCode): number {
     case 'CONFLICT':
     case 'ATTACHMENT_ALREADY_USED':
     case 'BUSY':
+    case 'POLL_CLOSED':
       return 409;
     case 'RATE_LIMITED':
       return 429;

@@ -93,6 +93,8 @@ describe('dependsOnViewer (shared execution per selection), from the fields’ d
         'Message.clientMessageId',
         'Message.reactions',
         'Message.mentionsMe',
+        // My own votes (myVotes) are in it.
+        'Message.poll',
         'ReactionSummary.reactedByMe',
         // My stars and my follow and read state of threads.
         'Message.starredByMe',

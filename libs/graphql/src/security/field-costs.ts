@@ -32,6 +32,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.auditLog': { maxPage: 100, defaultPage: 20 },
   // A plain list of at most 200 (SCHEDULED_LIST_LIMIT), priced as all of them.
   'Query.scheduledMessages': { maxPage: 200, defaultPage: 200 },
+  // A plain list capped at POLL_VOTERS_PAGE (20) per option, priced like a full page.
+  'PollOption.voters': { maxPage: 20, defaultPage: 20 },
 };
 
 /** Arguments that size a page. */

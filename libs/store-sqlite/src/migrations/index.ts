@@ -17,6 +17,7 @@ import { auditLogAndReportsMigration } from './017-audit-log-and-reports';
 import { threadsAndForwardingMigration } from './020-threads-and-forwarding';
 import { starredMessagesMigration } from './021-starred-messages';
 import { linkPreviewsMigration } from './023-link-previews';
+import { pollsMigration } from './024-polls';
 import { scheduledMessagesMigration } from './026-scheduled-messages';
 import { disappearingMessagesMigration } from './027-disappearing-messages';
 import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   threadsAndForwardingMigration,
   starredMessagesMigration,
   linkPreviewsMigration,
+  pollsMigration,
   scheduledMessagesMigration,
   disappearingMessagesMigration,
   tenantSafetySettingsMigration,

@@ -16,6 +16,7 @@ export * from './login-code-store.contract';
 export * from './file-storage.contract';
 export * from './attachment-repository.contract';
 export * from './call-repository.contract';
+export * from './poll-repository.contract';
 export * from './notification-repository.contract';
 export * from './bot-repository.contract';
 export * from './webhook-repository.contract';

@@ -11,6 +11,7 @@ import { conversationRepositoryContract } from './conversation-repository.contra
 import { messageRepositoryContract } from './message-repository.contract';
 import { messageSearchContract } from './message-search.contract';
 import { linkPreviewRepositoryContract } from './link-preview-repository.contract';
+import { pollRepositoryContract } from './poll-repository.contract';
 import { MakeStore } from './store-under-test';
 import { notificationRepositoryContract } from './notification-repository.contract';
 import { sessionRepositoryContract } from './session-repository.contract';
@@ -40,6 +41,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     conversationRepositoryContract(makeStore);
     messageRepositoryContract(makeStore);
     messageSearchContract(makeStore);
+    pollRepositoryContract(makeStore);
     attachmentRepositoryContract(makeStore);
     callRepositoryContract(makeStore);
     notificationRepositoryContract(makeStore);

@@ -10,6 +10,7 @@ import {
   ConversationRepository,
   DomainErrorCode,
   MessageRepository,
+  PollRepository,
   NotificationRepository,
   SessionRepository,
   TenantRepository,
@@ -39,6 +40,7 @@ export interface StoreUnderTest {
   messages: MessageRepository;
   attachments: AttachmentRepository;
   calls: CallRepository;
+  polls: PollRepository;
   notifications: NotificationRepository;
   tenantRoles: TenantRoleRepository;
   sanctions: SanctionRepository;

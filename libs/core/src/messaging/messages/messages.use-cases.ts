@@ -29,6 +29,7 @@ import { AttachmentLifecycle } from '../../media/attachment-lifecycle.use-cases'
 import { TenantSafety } from '../../safety/tenant-safety';
 import { canReadSeq, readablePeriods } from '../read-periods';
 import { ThreadActivity } from '../threads/thread-activity';
+import { PollRepository } from '../polls/poll.repository';
 
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -55,6 +56,7 @@ export class SendMessages {
     private readonly audit: AuditTrail,
     private readonly safety: TenantSafety,
     private readonly threads: ThreadActivity,
+    private readonly polls: PollRepository,
   ) {}
 
   /**
@@ -74,8 +76,16 @@ export class SendMessages {
       /** Sends the message as a reply in the thread under this root. */
       threadRootId?: string | null;
     },
-    /** A scheduled send fires without its sender present: it is no sign of activity. */
-    options: { scheduled?: boolean; forwarded?: boolean } = {},
+    options: {
+      /** A scheduled send fires without its sender present: it is no sign of activity. */
+      scheduled?: boolean;
+      forwarded?: boolean;
+      /**
+       * Runs once the message is stored (also on a retry), before anyone is told about it: what
+       * a message carries besides its body (a poll) is in place when members first see it.
+       */
+      complete?: (message: Message, created: boolean) => Promise<void>;
+    } = {},
   ): Promise<{ message: Message; created: boolean }> {
     const withAttachments = (input.attachmentIds?.length ?? 0) > 0;
     if (
@@ -145,6 +155,7 @@ export class SendMessages {
     if (!result.created)
       checkTrueRetry(result.message, conversation.id, [body, written], replyToId, root?.id ?? null);
     await this.attachments.bind(actor, attachmentIds, input.clientMessageId, result.message.id);
+    if (options.complete) await options.complete(result.message, result.created);
     if (result.created && result.event) {
       await this.publisher.logged(conversation, result.event, result.message);
       if (root) await this.threads.replied(conversation, root, result.message);
@@ -177,6 +188,8 @@ export class SendMessages {
     if (message.senderId !== actor.userId) throw forbidden('only the sender can edit a message');
     if (message.deletedAt) throw invalid('id', 'a deleted message cannot be edited');
     if (message.call) throw invalid('id', 'a call record cannot be edited');
+    if ((await this.polls.findByMessageIds(actor.tenantId, [message.id])).length > 0)
+      throw invalid('id', 'a poll cannot be edited');
     await this.checkNotBlocked(actor, membership.conversation);
     await this.writeLimit(actor);
     const mentions = await this.mentions.resolve(membership, text);

@@ -19,6 +19,7 @@ import type { AuditTrail } from '../../moderation/audit-trail';
 import type { TenantSafety } from '../../safety/tenant-safety';
 import type { ThreadActivity } from '../threads/thread-activity';
 import { SendMessages } from './messages.use-cases';
+import type { PollRepository } from '../polls/poll.repository';
 
 const actor = { tenantId: 't1', userId: 'ann', sessionId: null };
 const group = { id: 'c1', tenantId: 't1', kind: 'GROUP', uniqueKey: null } as Conversation;
@@ -42,6 +43,7 @@ function sendMessages(active: () => Promise<void>, append: MessageRepository['ap
     {} as AuditTrail,
     { filter: async (_t: string, _f: string, text: string) => text } as unknown as TenantSafety,
     {} as ThreadActivity,
+    {} as PollRepository,
   );
 }
 
