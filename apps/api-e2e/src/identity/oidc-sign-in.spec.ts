@@ -353,6 +353,33 @@ describe('OpenID Connect sign-in', () => {
     ).toBe(true);
     expect(codeOf(await operator(SET_PROVIDER, { t: 'default', i: input }))).toBeUndefined();
     expect(codeOf(await gql(api, SET_PROVIDER, { t: 'default', i: input }))).toBe('FORBIDDEN');
+    // Every change is in the tenant's audit log: who (null: an operator) and which provider;
+    // refused attempts leave nothing.
+    const audit = (
+      await ok(
+        api,
+        '{ auditLog(first: 20){ edges { node { action actorId details { key value } } } } }',
+        {},
+        owner.accessToken,
+      )
+    ).auditLog.edges as {
+      node: { action: string; actorId: string | null; details: { key: string; value: string }[] };
+    }[];
+    const changes = audit
+      .map((e) => e.node)
+      .filter((n) => n.action.startsWith('OIDC_PROVIDER_'))
+      .reverse()
+      .map((n) => ({
+        action: n.action,
+        actorId: n.actorId,
+        provider: n.details.find((d) => d.key === 'providerId')?.value,
+      }))
+      .filter((c) => c.provider === 'owned');
+    expect(changes).toEqual([
+      { action: 'OIDC_PROVIDER_SAVED', actorId: owner.userId, provider: 'owned' },
+      { action: 'OIDC_PROVIDER_REMOVED', actorId: owner.userId, provider: 'owned' },
+      { action: 'OIDC_PROVIDER_SAVED', actorId: null, provider: 'owned' },
+    ]);
     const unknown = await fetch(`${publicUrl}/auth/oidc/default/nope/start`, {
       redirect: 'manual',
     });

@@ -20,6 +20,8 @@ const ACTIONS: { value: AuditAction | ''; label: string }[] = [
   { value: 'INCOMING_WEBHOOK_REVOKED', label: 'Incoming webhooks revoked' },
   { value: 'SAFETY_SETTINGS_CHANGED', label: 'Safety settings' },
   { value: 'MESSAGES_EXPIRED', label: 'Retention' },
+  { value: 'OIDC_PROVIDER_SAVED', label: 'Sign-in providers saved' },
+  { value: 'OIDC_PROVIDER_REMOVED', label: 'Sign-in providers removed' },
 ];
 
 const LABEL: Record<AuditAction, string> = {
@@ -38,10 +40,17 @@ const LABEL: Record<AuditAction, string> = {
   INCOMING_WEBHOOK_REVOKED: 'revoked an incoming webhook of',
   SAFETY_SETTINGS_CHANGED: 'changed the safety settings',
   MESSAGES_EXPIRED: 'deleted expired messages',
+  OIDC_PROVIDER_SAVED: 'saved a sign-in provider',
+  OIDC_PROVIDER_REMOVED: 'removed a sign-in provider',
 };
 
 /** Actions about the tenant rather than a user. */
-const UNTARGETED: readonly AuditAction[] = ['SAFETY_SETTINGS_CHANGED', 'MESSAGES_EXPIRED'];
+const UNTARGETED: readonly AuditAction[] = [
+  'SAFETY_SETTINGS_CHANGED',
+  'MESSAGES_EXPIRED',
+  'OIDC_PROVIDER_SAVED',
+  'OIDC_PROVIDER_REMOVED',
+];
 
 export function AuditLogView() {
   const [action, setAction] = useState<AuditAction | ''>('');

@@ -16,7 +16,9 @@ export type AuditAction =
   | 'INCOMING_WEBHOOK_CREATED'
   | 'INCOMING_WEBHOOK_REVOKED'
   | 'SAFETY_SETTINGS_CHANGED'
-  | 'MESSAGES_EXPIRED';
+  | 'MESSAGES_EXPIRED'
+  | 'OIDC_PROVIDER_SAVED'
+  | 'OIDC_PROVIDER_REMOVED';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'TENANT_ROLE_CHANGED',
@@ -34,6 +36,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'INCOMING_WEBHOOK_REVOKED',
   'SAFETY_SETTINGS_CHANGED',
   'MESSAGES_EXPIRED',
+  'OIDC_PROVIDER_SAVED',
+  'OIDC_PROVIDER_REMOVED',
 ];
 
 /** Small facts about an action (a role, a count, an end time): flat, JSON-safe values only. */

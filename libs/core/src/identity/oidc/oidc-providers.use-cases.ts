@@ -7,6 +7,7 @@ import { TenantRepository } from '../../tenancy/tenant.repository';
 import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
 import { TenantRoleRepository } from '../../moderation/tenant-role.repository';
 import { tenantRoleCan } from '../../moderation/permissions';
+import { AuditTrail } from '../../moderation/audit-trail';
 import { OidcProviderConfig } from './oidc';
 import { OidcRepository } from './oidc.repository';
 import { checkProviderId, checkProviderInput, OidcProviderInput } from './oidc-provider-input';
@@ -31,15 +32,16 @@ export class ManageOidcProviders {
     private readonly tenants: TenantRepository,
     private readonly roles: TenantRoleRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Operators only (the caller checked the operator credential). */
   async setAsOperator(tenantId: string, input: OidcProviderInput): Promise<OidcProviderConfig> {
-    return this.save(await this.tenantOf(tenantId), input);
+    return this.save(await this.tenantOf(tenantId), input, null);
   }
 
   async removeAsOperator(tenantId: string, id: string): Promise<boolean> {
-    return this.oidc.removeProvider(await this.tenantOf(tenantId), checkProviderId(id));
+    return this.removeFrom(await this.tenantOf(tenantId), id, null);
   }
 
   async listAsOperator(tenantId: string): Promise<OidcProviderConfig[]> {
@@ -48,12 +50,12 @@ export class ManageOidcProviders {
 
   async set(actor: Actor, input: OidcProviderInput): Promise<OidcProviderConfig> {
     await this.assertManager(actor);
-    return this.save(actor.tenantId, input);
+    return this.save(actor.tenantId, input, actor.userId);
   }
 
   async remove(actor: Actor, id: string): Promise<boolean> {
     await this.assertManager(actor);
-    return this.oidc.removeProvider(actor.tenantId, checkProviderId(id));
+    return this.removeFrom(actor.tenantId, id, actor.userId);
   }
 
   async list(actor: Actor): Promise<OidcProviderConfig[]> {
@@ -75,7 +77,25 @@ export class ManageOidcProviders {
     return providers.map((p) => ({ id: p.id, displayName: p.displayName }));
   }
 
-  private async save(tenantId: TenantId, raw: OidcProviderInput): Promise<OidcProviderConfig> {
+  /** Removes a provider; a removal that changed something is audited (null actor: an operator). */
+  private async removeFrom(tenantId: TenantId, rawId: string, by: string | null): Promise<boolean> {
+    const id = checkProviderId(rawId);
+    const removed = await this.oidc.removeProvider(tenantId, id);
+    if (removed)
+      await this.audit.record({
+        tenantId,
+        actorId: by,
+        action: 'OIDC_PROVIDER_REMOVED',
+        details: { providerId: id },
+      });
+    return removed;
+  }
+
+  private async save(
+    tenantId: TenantId,
+    raw: OidcProviderInput,
+    by: string | null,
+  ): Promise<OidcProviderConfig> {
     const input = checkProviderInput(raw);
     const current = await this.oidc.findProvider(tenantId, input.id);
     if (!current && (await this.oidc.listProviders(tenantId)).length >= MAX_OIDC_PROVIDERS)
@@ -94,7 +114,7 @@ export class ManageOidcProviders {
           field: 'clientSecret',
         },
       );
-    return this.oidc.saveProvider({
+    const saved = await this.oidc.saveProvider({
       tenantId,
       id: input.id,
       displayName: input.displayName,
@@ -106,6 +126,22 @@ export class ManageOidcProviders {
       createdAt: current?.createdAt ?? now,
       updatedAt: now,
     });
+    // Who changed sign-in, and to what (never the client secret, only whether it changed).
+    await this.audit.record({
+      tenantId,
+      actorId: by,
+      action: 'OIDC_PROVIDER_SAVED',
+      details: {
+        providerId: saved.id,
+        created: !current,
+        issuer: saved.issuer,
+        clientId: saved.clientId,
+        allowedDomains: saved.allowedDomains.join(','),
+        autoLinkVerifiedEmail: saved.autoLinkVerifiedEmail,
+        clientSecretChanged: input.clientSecret !== undefined,
+      },
+    });
+    return saved;
   }
 
   private async tenantOf(tenantId: string): Promise<TenantId> {
