@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock, ManageCalls } from '@chatter/core';
+import { PeriodicTask } from './periodic-task';
 
 const SWEEP_INTERVAL_MS = 5_000;
 
@@ -10,36 +11,23 @@ const SWEEP_INTERVAL_MS = 5_000;
  */
 @Injectable()
 export class CallSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Calls');
-  private cancel: (() => void) | null = null;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly calls: ManageCalls,
-    private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
-  }
-
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    this.cancel?.();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.cancel = this.clock.setTimer(SWEEP_INTERVAL_MS, () => {
-      void this.run().finally(() => this.schedule());
+  constructor(calls: ManageCalls, clock: Clock) {
+    this.task = new PeriodicTask(clock, new Logger('Calls'), {
+      intervalMs: SWEEP_INTERVAL_MS,
+      failure: 'call invite sweep failed; retrying next interval',
+      run: async () => {
+        await calls.expireDue(100);
+      },
     });
   }
 
-  private async run(): Promise<void> {
-    try {
-      await this.calls.expireDue(100);
-    } catch (err) {
-      this.logger.warn({ err }, 'call invite sweep failed; retrying next interval');
-    }
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

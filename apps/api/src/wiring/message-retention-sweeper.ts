@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Clock, MessageRetention } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { PeriodicTask } from './periodic-task';
 
 /**
  * Runs message retention every RETENTION_SWEEP_INTERVAL_SECONDS on each instance, at most
@@ -15,41 +16,25 @@ import { APP_CONFIG, AppConfig } from '../platform/config';
  */
 @Injectable()
 export class MessageRetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('MessageRetention');
-  private cancel: (() => void) | null = null;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly retention: MessageRetention,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(retention: MessageRetention, clock: Clock, @Inject(APP_CONFIG) config: AppConfig) {
+    const logger = new Logger('MessageRetention');
+    this.task = new PeriodicTask(clock, logger, {
+      intervalMs: config.moderation.retentionSweepIntervalSeconds * 1000,
+      failure: 'message retention failed; retrying next interval',
+      run: async () => {
+        const removed = await retention.sweep(config.moderation.retentionSweepBatch);
+        if (removed > 0) logger.log({ removed }, 'expired messages deleted');
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    this.cancel?.();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.cancel = this.clock.setTimer(
-      this.config.moderation.retentionSweepIntervalSeconds * 1000,
-      () => {
-        void this.run().finally(() => this.schedule());
-      },
-    );
-  }
-
-  private async run(): Promise<void> {
-    try {
-      const removed = await this.retention.sweep(this.config.moderation.retentionSweepBatch);
-      if (removed > 0) this.logger.log({ removed }, 'expired messages deleted');
-    } catch (err) {
-      this.logger.warn({ err }, 'message retention failed; retrying next interval');
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Clock, ExpireMessages, ScheduleMessages } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
+import { PeriodicTask } from './periodic-task';
 
 /**
  * Every SCHEDULER_INTERVAL_MS on each instance, starting at boot: sends due scheduled messages
@@ -18,51 +19,41 @@ import { APP_CONFIG, AppConfig } from '../platform/config';
 @Injectable()
 export class MessageScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
-  private cancel: (() => void) | null = null;
-  private stopped = false;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly scheduled: ScheduleMessages,
     private readonly expiry: ExpireMessages,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    clock: Clock,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.task = new PeriodicTask(clock, this.logger, {
+      intervalMs: config.scheduler.intervalMs,
+      failure: 'scheduled and disappearing messages failed; retrying next interval',
+      run: () => this.run(),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.tick();
+    this.task.start(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.cancel?.();
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.stopped) return;
-    this.running = this.run().finally(() => {
-      this.running = null;
-      if (this.stopped) return;
-      this.cancel = this.clock.setTimer(this.config.scheduler.intervalMs, () => this.tick());
-    });
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   private async run(): Promise<void> {
     try {
-      // Drain in batches; the next tick continues if more remain.
-      for (let batch = 0; batch < 10 && !this.stopped; batch++) {
+      // Drain in batches; the next run continues if more remain.
+      for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
         if ((await this.scheduled.fireDue(50)) < 50) break;
       }
     } catch (err) {
       this.logger.warn({ err }, 'scheduled messages failed to fire; retrying next interval');
     }
-    try {
-      for (let batch = 0; batch < 10 && !this.stopped; batch++) {
-        if ((await this.expiry.sweep(200)) < 200) break;
-      }
-    } catch (err) {
-      this.logger.warn({ err }, 'expired messages failed to go; retrying next interval');
+    // Expiry runs even when firing failed.
+    for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
+      if ((await this.expiry.sweep(200)) < 200) break;
     }
   }
 }
