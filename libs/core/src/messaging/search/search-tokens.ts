@@ -70,15 +70,17 @@ export function searchTokens(folded: string): string[] {
  */
 export function requiredTokens(terms: readonly SearchTerm[]): string[] {
   const out = new Set<string>();
-  const add = (text: string) => {
-    for (const run of runs(text)) {
+  const add = (text: string, anywhere: boolean) => {
+    runs(text).forEach((run, i) => {
       if (run.unsegmented) for (const g of grams(run.text)) out.add(g);
-      else out.add(`w:${prefixOf(run.text, MAX_PREFIX)}`);
-    }
+      // A substring may begin inside a word of the text ("שלום" in "caféשלום"): its first
+      // spaced run is then no word's prefix, so only the runs after it are required.
+      else if (!(anywhere && i === 0)) out.add(`w:${prefixOf(run.text, MAX_PREFIX)}`);
+    });
   };
   for (const t of terms) {
-    if (t.kind === 'phrase') t.words.forEach(add);
-    else add(t.text);
+    if (t.kind === 'phrase') t.words.forEach((w) => add(w, false));
+    else add(t.text, t.kind === 'substring');
   }
   return [...out];
 }

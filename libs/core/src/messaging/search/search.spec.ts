@@ -80,6 +80,11 @@ describe('search folding, queries, tokens and snippets', () => {
       }),
       { numRuns: 500 },
     );
+    // A substring that starts inside a word of another script (found by the property above).
+    const mixed = foldForSearch('Caféשָׁלוֹםｶﾀｶﾅ');
+    const inside = parseSearchQuery('שָׁלוֹםｶﾀｶﾅ');
+    expect(matchesAll(mixed, inside)).toBe(true);
+    expect(requiredTokens(inside).every((t) => searchTokens(mixed).includes(t))).toBe(true);
     // Every word of a text finds it by its prefixes; every piece of CJK by substring.
     for (const q of ['caf', 'café', 'ПРИВ', '京', '東京', 'ｶﾀ', '👍']) {
       const terms = parseSearchQuery(q);
