@@ -105,9 +105,7 @@ export class MongoPollRepository extends PollRepository {
         return { kind: 'UNCHANGED' } as const;
       const key = `ballots.${userId}`;
       const update =
-        chosen.length === 0
-          ? { $unset: { [key]: 1 } }
-          : { $set: { [key]: { o: chosen, at } } };
+        chosen.length === 0 ? { $unset: { [key]: 1 } } : { $set: { [key]: { o: chosen, at } } };
       const applied = await this.polls
         .updateOne({ _id: messageId, tenantId, closedAt: null }, update, writeOptions(session))
         .exec();

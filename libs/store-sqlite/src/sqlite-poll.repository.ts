@@ -53,7 +53,8 @@ export class SqlitePollRepository extends PollRepository {
   constructor(db: Database, log: ConversationLog) {
     super();
     const s = (this.s = {
-      insert: db.prepare(`INSERT OR IGNORE INTO polls (tenant_id, message_id, conversation_id, creator_id,
+      insert:
+        db.prepare(`INSERT OR IGNORE INTO polls (tenant_id, message_id, conversation_id, creator_id,
         question, options, multiple_choice, anonymous, created_at, closed_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
       byId: db.prepare<[string, string], PollRow>(
@@ -137,7 +138,12 @@ export class SqlitePollRepository extends PollRepository {
       const row = s.byId.get(t, id);
       if (!row || !s.liveMessage.get(t, id)) return { kind: 'ABSENT' };
       if (s.close.run(at.getTime(), t, id).changes === 0) return { kind: 'UNCHANGED' };
-      const event = log.record(t, row.conversation_id, { kind: 'MESSAGE_UPDATED', messageId: id }, at);
+      const event = log.record(
+        t,
+        row.conversation_id,
+        { kind: 'MESSAGE_UPDATED', messageId: id },
+        at,
+      );
       return event ? { kind: 'CHANGED', event } : { kind: 'ABSENT' };
     }).immediate;
   }
