@@ -1,21 +1,13 @@
 import { useState } from 'react';
-import { type ApolloCache, useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client';
 import {
-  type MyNotificationEmailQuery,
   MyNotificationEmailDocument,
   SetEmailDigestDocument,
   SetNotificationEmailDocument,
   VerifyNotificationEmailDocument,
 } from '@chatter/client';
 import { describeError } from '../apollo/errors';
-
-type EmailView = MyNotificationEmailQuery['myNotificationEmail'];
-
-/** The mutations answer the whole view (it has no id to merge by): write it as the query's. */
-const keep = (cache: ApolloCache<unknown>, view: EmailView | undefined) => {
-  if (view)
-    cache.writeQuery({ query: MyNotificationEmailDocument, data: { myNotificationEmail: view } });
-};
+import { writeNotificationEmail as keep } from '../realtime/cache-writes';
 
 /**
  * Settings → Notifications → E-mail digest: the address digests go to, the code mailed to verify

@@ -9,11 +9,13 @@ import {
   MessageAttachmentFieldsFragmentDoc,
   MessageFieldsFragmentDoc,
   MessagesDocument,
+  MyNotificationEmailDocument,
   ThreadRepliesDocument,
   type ChatEventsSubscription,
   type MessageAttachmentFieldsFragment,
   type ConversationFieldsFragment,
   type MessageFieldsFragment,
+  type MyNotificationEmailQuery,
 } from '@chatter/client';
 
 type Cache = ApolloCache<unknown>;
@@ -263,4 +265,13 @@ export function addThreadReply(cache: Cache, message: MessageFieldsFragment): vo
     variables,
     data: { threadReplies: { ...data.threadReplies, edges } },
   });
+}
+
+/** The notification e-mail view, as a mutation answered it (it has no id to merge by). */
+export function writeNotificationEmail(
+  cache: Cache,
+  view: MyNotificationEmailQuery['myNotificationEmail'] | undefined,
+): void {
+  if (view)
+    cache.writeQuery({ query: MyNotificationEmailDocument, data: { myNotificationEmail: view } });
 }
