@@ -804,9 +804,9 @@ const ROWS: Record<string, Row> = {
   'Mutation.registerPushDevice': {
     query:
       'mutation($e:String!,$k:String!,$a:String!){ registerPushDevice(input:{endpoint:$e, p256dh:$k, auth:$a}){ id } }',
-    // A documentation address (TEST-NET-3): public by the endpoint check, resolved without DNS.
+    // A public address (no DNS needed): the endpoint check refuses private and reserved ranges.
     vars: () => ({
-      e: `https://203.0.113.7/send/${randomBytes(8).toString('hex')}`,
+      e: `https://93.184.216.34/send/${randomBytes(8).toString('hex')}`,
       k: pushKey(),
       a: randomBytes(16).toString('base64url'),
     }),

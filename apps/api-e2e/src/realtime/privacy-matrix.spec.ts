@@ -86,7 +86,7 @@ function selections(name: string, skip: ReadonlySet<string>): Selections {
   return {
     name,
     stream: `subscription($since: [ConversationCursorInput!]) { chatEvents(since: $since) { __typename ${events} } }`,
-    messages: `query($c: ID!, $a: Int) { messages(conversationId: $c, first: 50, after: $a) { edges { node { ${selectionOf('Message', skip)} } } } }`,
+    messages: `query($c: ID!, $a: Int) { messages(conversationId: $c, first: 20, after: $a) { edges { node { ${selectionOf('Message', skip)} } } } }`,
     conversation: `query($c: ID!) { conversation(id: $c) { ${selectionOf('Conversation', skip)} } }`,
     user: `query($u: ID!) { user(id: $u) { ${selectionOf('User', skip)} } }`,
   };
