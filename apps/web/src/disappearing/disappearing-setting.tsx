@@ -36,6 +36,7 @@ export function DisappearingSetting({
     <label className="field disappearing-setting">
       <span>Disappearing messages</span>
       <select
+        className="input"
         value={current}
         disabled={loading}
         onChange={(e) => {
