@@ -160,3 +160,57 @@ export async function runSteps(steps, { onFailure } = {}) {
   }
   return { passed, failed };
 }
+
+/** GraphQL over HTTP against `api` (a bearer token and extra headers optional); throws on errors. */
+export function graphqlOf(api) {
+  return async (query, variables, token, headers = {}) => {
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+}
+
+/**
+ * Signs a new person up through the sign-in page, in a browser context of their own (pushed to
+ * `contexts` for closing), then signs them in once more over HTTP for a token of their own.
+ * `beforeOpen(page)` runs before the first navigation (listeners). Returns { page, token, id }.
+ */
+export async function signUpInBrowser(
+  { browser, api, contexts, pageErrors, viewport, beforeOpen },
+  phone,
+  name,
+) {
+  const gql = graphqlOf(api);
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
+  beforeOpen?.(page);
+  await page.goto(`${api.url}/`);
+  await page.getByLabel('Phone number').fill(phone);
+  const since = api.output().length;
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  const since2 = api.output().length;
+  await gql('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
+  const code = await api.loginCode(phone, since2);
+  const auth = await gql(
+    'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c){ accessToken user { id } } }',
+    { p: phone, c: code },
+  );
+  return { page, token: auth.verifyLoginCode.accessToken, id: auth.verifyLoginCode.user.id };
+}

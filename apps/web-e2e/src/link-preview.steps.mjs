@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { assert, eventually, sleep, startApi } from './harness.mjs';
+import { assert, eventually, graphqlOf, signUpInBrowser, sleep, startApi } from './harness.mjs';
 
 async function pageServer() {
   const sharp = (await import('sharp')).default;
@@ -51,50 +51,25 @@ export function linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }) {
       const api = await startApi({ LINK_PREVIEW_ALLOW_RANGES: '127.0.0.1/32' });
       const contexts = [];
       try {
-        const gql = async (query, variables, token) => {
-          const res = await fetch(`${api.url}/graphql`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-            },
-            body: JSON.stringify({ query, variables }),
-          });
-          const body = await res.json();
-          if (body.errors) throw new Error(JSON.stringify(body.errors));
-          return body.data;
-        };
+        const gql = graphqlOf(api);
         const open = async (phone, name) => {
-          const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
-          contexts.push(context);
-          const page = await context.newPage();
-          page.setDefaultTimeout(15_000);
-          page.on('dialog', (d) => void d.accept());
-          page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
           const requested = [];
-          page.on('request', (r) => requested.push(r.url()));
-          await page.goto(`${api.url}/`);
-          await page.getByLabel('Phone number').fill(phone);
-          const since = api.output().length;
-          await page.getByRole('button', { name: 'Send code' }).click();
-          await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await page.getByLabel('Your name').fill(name);
-          await page.getByRole('button', { name: 'Create account' }).click();
-          await page.getByRole('heading', { name: 'Chats' }).waitFor();
-          const since2 = api.output().length;
-          await gql('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
-          const code = await api.loginCode(phone, since2);
-          const auth = await gql(
-            'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c){ accessToken user { id } } }',
-            { p: phone, c: code },
+          const person = await signUpInBrowser(
+            {
+              browser,
+              api,
+              contexts,
+              pageErrors,
+              viewport: DESKTOP,
+              beforeOpen: (page) => {
+                page.on('dialog', (d) => void d.accept());
+                page.on('request', (r) => requested.push(r.url()));
+              },
+            },
+            phone,
+            name,
           );
-          return {
-            page,
-            requested,
-            token: auth.verifyLoginCode.accessToken,
-            id: auth.verifyLoginCode.user.id,
-          };
+          return { ...person, requested };
         };
         const ada = await open('+14155550191', 'Ada Lovelace');
         const ben = await open('+14155550192', 'Ben Carter');

@@ -3,7 +3,7 @@
 // Channels tab. Saves screenshots of both tabs.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { assert, eventually, sleep, startApi } from './harness.mjs';
+import { assert, eventually, graphqlOf, signUpInBrowser, sleep, startApi } from './harness.mjs';
 
 const ADMIN_TOKEN = 'web-e2e-admin-token-safety-0123456789';
 
@@ -15,48 +15,9 @@ export function safetySettingsStep({ browser, pageErrors, DESKTOP, PHONE, SCREEN
       const api = await startApi({ ADMIN_TOKEN });
       const contexts = [];
       try {
-        const gql = async (query, variables, token, headers = {}) => {
-          const res = await fetch(`${api.url}/graphql`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-              ...headers,
-            },
-            body: JSON.stringify({ query, variables }),
-          });
-          const body = await res.json();
-          if (body.errors) throw new Error(JSON.stringify(body.errors));
-          return body.data;
-        };
-        const open = async (phone, name, viewport = DESKTOP) => {
-          const context = await browser.newContext({ viewport, colorScheme: 'light' });
-          contexts.push(context);
-          const page = await context.newPage();
-          page.setDefaultTimeout(15_000);
-          page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
-          await page.goto(`${api.url}/`);
-          await page.getByLabel('Phone number').fill(phone);
-          const since = api.output().length;
-          await page.getByRole('button', { name: 'Send code' }).click();
-          await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await page.getByLabel('Your name').fill(name);
-          await page.getByRole('button', { name: 'Create account' }).click();
-          await page.getByRole('heading', { name: 'Chats' }).waitFor();
-          const since2 = api.output().length;
-          await gql('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
-          const code = await api.loginCode(phone, since2);
-          const auth = await gql(
-            'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c){ accessToken user { id } } }',
-            { p: phone, c: code },
-          );
-          return {
-            page,
-            token: auth.verifyLoginCode.accessToken,
-            id: auth.verifyLoginCode.user.id,
-          };
-        };
+        const gql = graphqlOf(api);
+        const open = (phone, name, viewport = DESKTOP) =>
+          signUpInBrowser({ browser, api, contexts, pageErrors, viewport }, phone, name);
         const ada = await open('+14155550191', 'Ada Admin');
         const tom = await open('+14155550192', 'Tom Member');
         await gql(
