@@ -3,7 +3,7 @@
 // the member. Saves screenshots of the administration area (desktop light and dark, phone).
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { assert, eventually, sleep, startApi } from './harness.mjs';
+import { assert, eventually, graphqlOf, signUpInBrowser, sleep, startApi } from './harness.mjs';
 
 const ADMIN_TOKEN = 'web-e2e-admin-token-0123456789abcdef';
 
@@ -15,50 +15,20 @@ export function moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREEN
       const api = await startApi({ ADMIN_TOKEN });
       const contexts = [];
       try {
-        const gql = async (query, variables, token, headers = {}) => {
-          const res = await fetch(`${api.url}/graphql`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-              ...headers,
+        const gql = graphqlOf(api);
+        const open = (phone, name, viewport = DESKTOP) =>
+          signUpInBrowser(
+            {
+              browser,
+              api,
+              contexts,
+              pageErrors,
+              viewport,
+              beforeOpen: (page) => page.on('dialog', (d) => void d.accept()),
             },
-            body: JSON.stringify({ query, variables }),
-          });
-          const body = await res.json();
-          if (body.errors) throw new Error(JSON.stringify(body.errors));
-          return body.data;
-        };
-        const open = async (phone, name, viewport = DESKTOP) => {
-          const context = await browser.newContext({ viewport, colorScheme: 'light' });
-          contexts.push(context);
-          const page = await context.newPage();
-          page.setDefaultTimeout(15_000);
-          page.on('dialog', (d) => void d.accept());
-          page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
-          await page.goto(`${api.url}/`);
-          await page.getByLabel('Phone number').fill(phone);
-          const since = api.output().length;
-          await page.getByRole('button', { name: 'Send code' }).click();
-          await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await page.getByLabel('Your name').fill(name);
-          await page.getByRole('button', { name: 'Create account' }).click();
-          await page.getByRole('heading', { name: 'Chats' }).waitFor();
-          // A session of its own for the test's API calls (same user).
-          const since2 = api.output().length;
-          await gql('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
-          const code = await api.loginCode(phone, since2);
-          const auth = await gql(
-            'mutation($p:String!,$c:String!){ verifyLoginCode(phone:$p, code:$c){ accessToken user { id } } }',
-            { p: phone, c: code },
+            phone,
+            name,
           );
-          return {
-            page,
-            token: auth.verifyLoginCode.accessToken,
-            id: auth.verifyLoginCode.user.id,
-          };
-        };
         const mia = await open('+14155550181', 'Mia Admin');
         const sam = await open('+14155550182', 'Sam Spammer');
         const lou = await open('+14155550183', 'Lou Member');
