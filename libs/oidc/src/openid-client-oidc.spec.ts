@@ -103,7 +103,9 @@ const provider = (over: Partial<OidcProviderConfig> = {}): OidcProviderConfig =>
   clientId: 'chatter',
   clientSecret: 's3cret',
   allowedDomains: [],
-  autoLink: false,
+  autoLinkVerifiedEmail: false,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
   ...over,
 });
 
