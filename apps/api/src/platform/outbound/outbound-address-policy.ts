@@ -1,16 +1,9 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { BlockList, isIP, LookupFunction } from 'node:net';
-import { isPrivateAddress } from '@chatter/core';
+import { guardedLookup, isPrivateAddress, ResolveHost, systemResolve } from '@chatter/core';
 
+export { systemResolve };
 /** Resolves a host name to every address it has (injectable: tests resolve names privately). */
-export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
-
-export const systemResolve: Resolve = (hostname) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
-      error ? reject(error) : resolve(addresses),
-    ),
-  );
+export type Resolve = ResolveHost;
 
 export interface OutboundAddressPolicyOptions {
   /** Reach private, loopback and link-local addresses too (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
@@ -49,23 +42,7 @@ export class OutboundAddressPolicy {
    * allows, so the socket connects to a checked address (no second, rebound, resolution).
    */
   lookup(port: number, resolve: Resolve = systemResolve): LookupFunction {
-    return (hostname, options, callback) => {
-      resolve(hostname).then(
-        (addresses) => {
-          const allowed = addresses.filter(
-            (a) =>
-              this.allows(a.address, port) &&
-              (!options.family || options.family === a.family || options.family === 0),
-          );
-          if (allowed.length === 0)
-            return callback(new Error('target address is private or loopback'), '', 0);
-          if (options.all)
-            return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
-          callback(null, allowed[0]!.address, allowed[0]!.family);
-        },
-        (error: NodeJS.ErrnoException) => callback(error, '', 0),
-      );
-    };
+    return guardedLookup((address) => this.allows(address, port), resolve);
   }
 }
 
