@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { ChatterGraphqlModule } from '@chatter/graphql';
 import { AppConfig, AppConfigModule } from './platform/config';
+import { DiagnosticsModule } from './platform/diagnostics';
 import { HealthModule } from './platform/health';
 import { loggingModule } from './platform/logging';
 import { graphqlMetricsPlugin, MetricsModule, MetricsService } from './platform/metrics';
@@ -28,6 +29,7 @@ export class AppModule {
         loggingModule(),
         MetricsModule,
         ShutdownModule,
+        DiagnosticsModule,
         AdaptersModule.forRoot(config),
         CoreModule,
         HealthModule.forRoot({

@@ -1,5 +1,6 @@
 export * from './compression';
 export * from './config';
+export * from './diagnostics';
 export * from './health';
 export * from './logging';
 export * from './metrics';

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule, HealthModuleOptions } from './health/health.module';
 import { loggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -8,7 +9,8 @@ import { ShutdownModule } from './shutdown/shutdown.module';
 
 /**
  * Every platform piece in one import: APP_CONFIG, pino logging, `/healthz` + `/readyz`,
- * `/metrics` + MetricsService, ShutdownService. The options name the readiness checks.
+ * `/metrics` + MetricsService, ShutdownService, the opt-in stall sampler. The options name the
+ * readiness checks.
  */
 @Module({})
 export class PlatformModule {
@@ -21,6 +23,7 @@ export class PlatformModule {
         HealthModule.forRoot(health),
         MetricsModule,
         ShutdownModule,
+        DiagnosticsModule,
       ],
       exports: [ShutdownModule],
     };

@@ -257,6 +257,12 @@ export async function startTarget(
               // Every bench client connects from 127.0.0.1: the per-address socket limits are off.
               WS_MAX_SOCKETS_PER_IP: '0',
               WS_CONNECTS_PER_IP: '0',
+              // BENCH_STALL_REPORT=DIR: each instance writes its event-loop stall report there.
+              ...(process.env.BENCH_STALL_REPORT
+                ? {
+                    STALL_REPORT_DIR: path.resolve(process.env.BENCH_STALL_REPORT, `${stamp}-${i}`),
+                  }
+                : {}),
               ...chatter.env,
             },
           },

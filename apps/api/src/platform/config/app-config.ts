@@ -53,6 +53,11 @@ export interface AppConfig {
   };
   /** Readiness checks whose failure makes `/readyz` answer 503 (others only degrade it). */
   readonly readinessRequires: readonly ReadinessCheckName[];
+  /** Opt-in diagnostics: the event-loop stall sampler writes its report here at shutdown. */
+  readonly diagnostics: {
+    readonly stallReportDir: string | undefined;
+    readonly stallThresholdMs: number;
+  };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   /** Absolute path of the data directory (SQLite file, generated secrets). */
   readonly dataDir: string;

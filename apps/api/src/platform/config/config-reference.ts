@@ -345,6 +345,18 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Serve /metrics on this port only (its own listener, not behind the public Service or proxy); unset: /metrics on PORT, exact path only.',
   },
   {
+    name: 'STALL_REPORT_DIR',
+    default: 'unset (off)',
+    description:
+      'Diagnostics: profile the process and write an event-loop stall report (`stalls-<pid>.md` and `.json`: each stall over STALL_THRESHOLD_MS with what ran in it, by cause and function) to this directory at shutdown. Costs a few percent of CPU; for investigations and benchmarks (`BENCH_STALL_REPORT`).',
+  },
+  {
+    name: 'STALL_THRESHOLD_MS',
+    default: '20',
+    description:
+      'A turn of the event loop longer than this counts as a stall in the stall report (1–60000).',
+  },
+  {
     name: 'READINESS_REQUIRES',
     default: 'none',
     description:

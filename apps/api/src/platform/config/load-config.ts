@@ -157,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const keepAliveTimeoutMs = read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
   const metricsPort = read.int('METRICS_PORT', 0, 0, 65_535) || undefined;
   const readinessRequires = read.list('READINESS_REQUIRES', READINESS_CHECK_NAMES);
+  const stallReportRaw = read.raw('STALL_REPORT_DIR');
+  const stallReportDir = stallReportRaw ? path.resolve(cwd, stallReportRaw) : undefined;
+  const stallThresholdMs = read.int('STALL_THRESHOLD_MS', 20, 1, 60_000);
   const s3Bucket = read.bucket('S3_BUCKET');
   const s3Endpoint = read.url('S3_ENDPOINT', ['http:', 'https:'], 'an http(s) URL');
   const s3Region = read.audience('S3_REGION', 'us-east-1');
@@ -337,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     mode: mongodbUri ? 'cluster' : 'embedded',
     http: { port, host, trustProxy, cors, webDist, keepAliveTimeoutMs, metricsPort },
     readinessRequires,
+    diagnostics: { stallReportDir, stallThresholdMs },
     log: { level: logLevel, format: logFormat },
     dataDir,
     store: mongodbUri
