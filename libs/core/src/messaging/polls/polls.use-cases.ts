@@ -55,14 +55,16 @@ export class Polls {
         body: checked.question,
       },
       {
-        complete: async (stored, created) => {
+        // Also on a retry (the send checked it is the same message): a retry that races the
+        // first request, or follows one that stopped between the message and its poll, stores
+        // the poll; `create` keeps whichever came first, and a different poll is a reused key.
+        complete: async (stored) => {
           const [existing] = await this.polls.findByMessageIds(actor.tenantId, [stored.id]);
           if (existing) {
             if (!samePoll(existing, checked)) throw reused();
             return;
           }
-          if (!created) throw reused();
-          await this.polls.create({
+          const kept = await this.polls.create({
             tenantId: actor.tenantId,
             messageId: stored.id,
             conversationId: stored.conversationId,
@@ -74,6 +76,7 @@ export class Polls {
             createdAt: stored.createdAt,
             closedAt: null,
           });
+          if (!samePoll(kept, checked)) throw reused();
         },
       },
     );
