@@ -62,6 +62,13 @@ describe('supported Node.js versions: engines, Dockerfile, README and CI agree',
     const ci = read('.ci/run');
     expect(ci).toMatch(/^npm test$/m);
     expect(ci).not.toMatch(/CHATTER_TEST_NODE_VERSIONS=/);
-    expect(read('README.md')).toContain(`unit and API suites on Node.js ${recommended}`);
+    // The README says what runs there, and how to run every API suite there.
+    expect(read('README.md').replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`runs the unit suite and the API suites .{0,140} on Node\\.js ${recommended}`),
+    );
+    expect(read('README.md')).toContain('npm run test:node-lts');
+    expect(JSON.parse(read('package.json')).scripts['test:node-lts']).toContain(
+      'CHATTER_TEST_NODE_LTS_FULL=1',
+    );
   });
 });
