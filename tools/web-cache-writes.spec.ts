@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 
 const src = path.join(__dirname, '..', 'apps', 'web', 'src');
 const HOME = path.join('realtime', 'cache-writes.ts');
-const WRITE = /\.\s*(writeQuery|writeFragment|modify|evict|gc)\s*\(/g;
+const WRITE = /\.\s*(writeQuery|writeFragment|modify|evict|gc|updateFragment)\s*\(/g;
+/**
+ * `cache.updateQuery(…)`, or a merge written in place for fetchMore or subscribeToMore
+ * (`updateQuery: (prev, …) => …`, a method, a function): Apollo writes what it returns. Outside
+ * cache-writes.ts it names a helper of that file (`updateQuery: appendEdges('auditLog')`).
+ */
+const INLINE_MERGE =
+  /\b(updateQuery)\s*(?::\s*(?:async\s+)?(?:\(|function\b|[A-Za-z_$][\w$]*\s*=>)|\()/g;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -21,9 +28,9 @@ function cacheWritesOutside(files: { name: string; text: string }[]): string[] {
   return files.flatMap(({ name, text }) =>
     name === HOME
       ? []
-      : [...text.matchAll(WRITE)].map(
-          (m) => `${name}:${text.slice(0, m.index).split('\n').length} ${m[1]}`,
-        ),
+      : [...text.matchAll(WRITE), ...text.matchAll(INLINE_MERGE)]
+          .sort((a, b) => a.index - b.index)
+          .map((m) => `${name}:${text.slice(0, m.index).split('\n').length} ${m[1]}`),
   );
 }
 
@@ -45,6 +52,11 @@ describe('Apollo cache writes', () => {
       'cache\n  .evict({ id });',
       'client.cache.gc();',
       'const modified = list.modified;',
+      'fetchMore({ updateQuery: (prev, { fetchMoreResult }) => prev });',
+      'subscribeToMore({ updateQuery: prev => prev });',
+      'fetchMore({ updateQuery(prev) { return prev; } });',
+      'client.cache.updateQuery({ query }, (d) => d);',
+      "fetchMore({ variables, updateQuery: appendEdges('auditLog') });",
     ].join('\n');
     expect(cacheWritesOutside([{ name: 'chat/x.tsx', text }])).toEqual([
       'chat/x.tsx:1 modify',
@@ -52,6 +64,10 @@ describe('Apollo cache writes', () => {
       'chat/x.tsx:3 writeFragment',
       'chat/x.tsx:5 evict',
       'chat/x.tsx:6 gc',
+      'chat/x.tsx:8 updateQuery',
+      'chat/x.tsx:9 updateQuery',
+      'chat/x.tsx:10 updateQuery',
+      'chat/x.tsx:11 updateQuery',
     ]);
     expect(cacheWritesOutside([{ name: HOME, text }])).toEqual([]);
   });

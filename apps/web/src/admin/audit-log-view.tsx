@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useQuery } from '@apollo/client';
 import { AuditLogDocument, type AuditAction } from '@chatter/client';
+import { appendEdges } from '../realtime/cache-writes';
 
 const ACTIONS: { value: AuditAction | ''; label: string }[] = [
   { value: '', label: 'All actions' },
@@ -109,12 +110,7 @@ export function AuditLogView() {
           onClick={() =>
             void fetchMore({
               variables: { after: data.auditLog.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                auditLog: {
-                  ...fetchMoreResult.auditLog,
-                  edges: [...prev.auditLog.edges, ...fetchMoreResult.auditLog.edges],
-                },
-              }),
+              updateQuery: appendEdges('auditLog'),
             })
           }
         >

@@ -7,6 +7,7 @@ import {
   type ConversationFieldsFragment,
   type NoticeFieldsFragment,
 } from '@chatter/client';
+import { appendNotices } from '../realtime/cache-writes';
 
 const PAGE = 100;
 
@@ -36,15 +37,7 @@ export function useNotices(
     pages.current += 1;
     void fetchMore({
       variables: { after: last },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        conversationNotices: {
-          ...fetchMoreResult.conversationNotices,
-          notices: [
-            ...prev.conversationNotices.notices,
-            ...fetchMoreResult.conversationNotices.notices.filter((n) => n.seq > last),
-          ],
-        },
-      }),
+      updateQuery: appendNotices(last),
     }).catch(() => undefined);
   }, [skip, hasNext, last, fetchMore]);
 

@@ -15,6 +15,7 @@ import {
   type MessageAttachmentFieldsFragment,
   type ConversationFieldsFragment,
   type MessageFieldsFragment,
+  type ConversationNoticesQuery,
   type MyNotificationEmailQuery,
 } from '@chatter/client';
 
@@ -275,3 +276,37 @@ export function writeNotificationEmail(
   if (view)
     cache.writeQuery({ query: MyNotificationEmailDocument, data: { myNotificationEmail: view } });
 }
+
+/**
+ * fetchMore's merge of the next page of a connection field (`field { edges pageInfo }`): the
+ * cached edges, then the page's, under the page's pageInfo. `updateQuery: appendEdges('field')`.
+ */
+export const appendEdges =
+  <K extends string>(field: K) =>
+  <T extends Record<K, { edges: readonly unknown[] }>>(
+    cached: T,
+    { fetchMoreResult }: { fetchMoreResult: T },
+  ): T => {
+    const page = fetchMoreResult[field];
+    // One root field: the query's result is that field alone.
+    return { [field]: { ...page, edges: [...cached[field].edges, ...page.edges] } } as unknown as T;
+  };
+
+/**
+ * fetchMore's merge of further timeline lines read after seq `after`: the cached lines, then the
+ * page's newer than `after` (none twice), under the page's hasNextPage.
+ */
+export const appendNotices =
+  (after: number) =>
+  (
+    cached: ConversationNoticesQuery,
+    { fetchMoreResult }: { fetchMoreResult: ConversationNoticesQuery },
+  ): ConversationNoticesQuery => ({
+    conversationNotices: {
+      ...fetchMoreResult.conversationNotices,
+      notices: [
+        ...cached.conversationNotices.notices,
+        ...fetchMoreResult.conversationNotices.notices.filter((n) => n.seq > after),
+      ],
+    },
+  });

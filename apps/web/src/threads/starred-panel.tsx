@@ -1,6 +1,7 @@
 // My starred messages, across conversations, newest star first.
 import { useQuery } from '@apollo/client';
 import { StarredMessagesDocument } from '@chatter/client';
+import { appendEdges } from '../realtime/cache-writes';
 import { Icon } from '../ui/icons';
 import { formatListTime } from '../ui/format';
 import { routeHref } from '../app/router';
@@ -61,15 +62,7 @@ export function StarredPanel({ onClose }: { onClose: () => void }) {
             onClick={() =>
               void fetchMore({
                 variables: { after: page.endCursor },
-                updateQuery: (prev, { fetchMoreResult }) => ({
-                  starredMessages: {
-                    ...fetchMoreResult.starredMessages,
-                    edges: [
-                      ...prev.starredMessages.edges,
-                      ...fetchMoreResult.starredMessages.edges,
-                    ],
-                  },
-                }),
+                updateQuery: appendEdges('starredMessages'),
               })
             }
           >

@@ -61,3 +61,10 @@ export const isLive = (call: Call, now: Date): boolean =>
 
 export const otherParty = (call: Call, userId: UserId): UserId =>
   call.callerId === userId ? call.calleeId : call.callerId;
+
+/** The caller's offer is for the callee alone, and only while the call rings. */
+export const offerSdpSeenBy = (
+  call: Pick<Call, 'state' | 'calleeId' | 'offerSdp'>,
+  viewer: UserId,
+): string | null =>
+  call.state === 'RINGING' && call.calleeId === viewer ? (call.offerSdp ?? null) : null;

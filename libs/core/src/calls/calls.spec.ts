@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/domain-error';
-import { Call } from './call';
+import { Call, offerSdpSeenBy } from './call';
 import { checkCandidates, checkSdp, MAX_CANDIDATES_PER_BATCH, MAX_SDP_LENGTH } from './call-signal';
 import { turnCredentials } from './turn-credentials';
 import { historyText, summarize } from './use-cases/call-history';
@@ -86,5 +86,15 @@ describe('call history', () => {
     );
     expect(talked).toMatchObject({ outcome: 'COMPLETED', durationSeconds: 125 });
     expect(historyText(talked)).toBe('Voice call (2:05)');
+  });
+});
+
+describe('what a viewer sees of a call', () => {
+  it("shows the caller's offer to the callee alone, while the call rings", () => {
+    expect(offerSdpSeenBy(call({ state: 'RINGING' }), 'ben')).toBe('v=0\r\n');
+    expect(offerSdpSeenBy(call({ state: 'RINGING' }), 'ann')).toBeNull();
+    expect(offerSdpSeenBy(call({ state: 'RINGING' }), 'cleo')).toBeNull();
+    for (const state of ['ACTIVE', 'ENDED'] as const)
+      expect(offerSdpSeenBy(call({ state }), 'ben')).toBeNull();
   });
 });

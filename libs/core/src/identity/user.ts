@@ -21,6 +21,12 @@ export interface User {
   updatedAt: Date;
 }
 
+/** A user's presence privacy setting is their own business: others see null. */
+export const presencePrivacySeenBy = (
+  user: Pick<User, 'id' | 'presencePrivacy'>,
+  viewer: UserId,
+): PresencePrivacy | null => (user.id === viewer ? user.presencePrivacy : null);
+
 export type ProfilePatch = Partial<
   Pick<User, 'name' | 'avatarUrl' | 'statusText' | 'statusEmoji' | 'presencePrivacy'>
 >;

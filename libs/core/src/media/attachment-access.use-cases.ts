@@ -9,7 +9,7 @@ import { UseCase } from '../shared/use-case';
 import { ConversationAccess } from '../messaging/conversation-access';
 import { MessageRepository } from '../messaging/message.repository';
 import { canReadSeq } from '../messaging/read-periods';
-import { Attachment } from './attachment';
+import { Attachment, isLinkPreviewImage } from './attachment';
 import { AttachmentRepository } from './attachment.repository';
 import { isInlineType } from './content-policy';
 import { FileStorage } from './file-storage.port';
@@ -102,6 +102,18 @@ export class AttachmentAccess {
     messageId: string,
   ): Promise<void> {
     if (ids.length > 0) await this.attachments.bind(actor.tenantId, ids, claimKey, messageId);
+  }
+
+  /**
+   * The files sent with these messages, each message's in order (one batched read). A link
+   * preview's image belongs to the preview (`LinkPreviews`), not to the files. For messages the
+   * actor can already see.
+   */
+  async ofMessages(actor: Actor, messageIds: readonly string[]): Promise<Attachment[][]> {
+    const all = await this.attachments.listByMessages(actor.tenantId, messageIds);
+    const grouped = new Map<string, Attachment[]>(messageIds.map((id) => [id, []]));
+    for (const a of all) if (!isLinkPreviewImage(a)) grouped.get(a.messageId!)?.push(a);
+    return messageIds.map((id) => grouped.get(id) ?? []);
   }
 
   /** Short-lived links to the file and its thumbnail for `viewer` (who can see the message). */

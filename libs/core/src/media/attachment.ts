@@ -56,3 +56,10 @@ export type NewAttachment = Omit<
   | 'position'
   | keyof AttachmentMedia
 >;
+
+/** Storage keys of link preview images start so (chosen by Chatter, never by users). */
+export const LINK_PREVIEW_KEY_PREFIX = 'link-previews/';
+
+/** Whether an attachment holds a link preview's image (not a file the sender attached). */
+export const isLinkPreviewImage = (attachment: { storageKey: string }): boolean =>
+  attachment.storageKey.startsWith(LINK_PREVIEW_KEY_PREFIX);

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Clock } from '../shared/clock';
 import { DomainError } from '../shared/domain-error';
 import { CoreSettings } from '../shared/settings';
-import { UseCase } from '../shared/use-case';
+import { DomainService } from '../shared/domain-service';
 
 /** What a file token lets its bearer do: upload the original, or read the original or thumbnail. */
 export type FileTokenPurpose = 'upload' | 'download' | 'thumbnail';
@@ -28,7 +28,7 @@ const PURPOSES: Record<string, FileTokenPurpose> = {
  * key derived from the JWT secret). A token names its purpose, tenant, attachment, user and
  * expiry; any change to it breaks the signature.
  */
-@UseCase()
+@DomainService()
 export class FileTokens {
   private keyCache: Buffer | null = null;
 

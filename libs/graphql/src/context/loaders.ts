@@ -6,8 +6,7 @@ import {
   Member,
   Message,
   MessageRepository,
-  Poll,
-  PollResults,
+  PollView,
   PresenceState,
   ReactionSummary,
   User,
@@ -15,12 +14,6 @@ import {
   UserRepository,
   UserView,
 } from '@chatter/core';
-
-/** A poll with its results for one viewer. */
-export interface PollView {
-  poll: Poll;
-  results: PollResults;
-}
 
 /** A batch read keyed by user: one call for every user an operation renders. */
 export type UserBatch<V> = (users: readonly User[]) => Promise<Map<UserId, V>>;

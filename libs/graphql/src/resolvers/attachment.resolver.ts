@@ -14,9 +14,7 @@ import DataLoader from 'dataloader';
 import {
   Attachment,
   AttachmentAccess,
-  AttachmentRepository,
   Authenticated,
-  isLinkPreviewImage,
   isProcessing,
   Message,
   UploadLimits,
@@ -121,7 +119,7 @@ export class AttachmentResolver {
 @Resolver(() => MessageModel)
 @UseGuards(AuthGuard)
 export class MessageAttachmentsResolver {
-  constructor(private readonly repository: AttachmentRepository) {}
+  constructor(private readonly access: AttachmentAccess) {}
 
   @SameForEveryViewer(
     'the actor only scopes the load to the tenant: every viewer of the message sees the same files (their links are per viewer)',
@@ -137,13 +135,7 @@ export class MessageAttachmentsResolver {
     if (m.deletedAt) return [];
     let loader = byMessage.get(ctx);
     if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const all = await this.repository.listByMessages(actor.tenantId, ids);
-        const grouped = new Map<string, Attachment[]>(ids.map((id) => [id, []]));
-        // A link preview's image belongs to the preview (Message.linkPreview), not to the files.
-        for (const a of all) if (!isLinkPreviewImage(a)) grouped.get(a.messageId!)?.push(a);
-        return ids.map((id) => grouped.get(id) ?? []);
-      });
+      loader = new DataLoader((ids) => this.access.ofMessages(actor, ids));
       byMessage.set(ctx, loader);
     }
     return loader.load(m.id);

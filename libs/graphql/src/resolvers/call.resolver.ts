@@ -1,6 +1,6 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, Call, GetIceServers, ManageCalls } from '@chatter/core';
+import { Authenticated, Call, GetIceServers, ManageCalls, offerSdpSeenBy } from '@chatter/core';
 import { AuthGuard, CurrentActor } from '../context/auth.guard';
 import {
   CallEndReasonEnum,
@@ -102,8 +102,6 @@ export class CallResolver {
 
   @ResolveField(() => String, { nullable: true })
   offerSdp(@Parent() call: Call, @CurrentActor() actor: Authenticated): string | null {
-    return call.state === 'RINGING' && call.calleeId === actor.userId
-      ? (call.offerSdp ?? null)
-      : null;
+    return offerSdpSeenBy(call, actor.userId);
   }
 }

@@ -339,12 +339,10 @@ export class ConversationResolver {
     @GqlCtx() ctx: GqlContext,
   ): Promise<Message | null> {
     if (!c.lastMessageId) return null;
-    const member = await this.member(ctx, actor, c);
-    // A former member's preview: the latest message they may still read.
-    if (!member) return c.kind === 'CHANNEL' ? null : this.messages.formerPreview(actor, c);
-    const message = await ctx.loaders.messages(actor).load(c.lastMessageId);
-    // Not shown when it predates the member's visible history (history visibility).
-    return message && message.seq > member.historyFromSeq ? message : null;
+    const messages = ctx.loaders.messages(actor);
+    return this.messages.lastMessageFor(actor, c, await this.member(ctx, actor, c), (id) =>
+      messages.load(id),
+    );
   }
 
   @ResolveField(() => UserModel, { nullable: true })

@@ -3,12 +3,11 @@ import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/grap
 import DataLoader from 'dataloader';
 import {
   Attachment,
-  AttachmentRepository,
   Authenticated,
   LinkPreview,
-  LinkPreviewRepository,
   LinkPreviews,
   Message,
+  shownPreviewImage,
 } from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
@@ -24,10 +23,7 @@ const IMAGES_BY_ID = Symbol('link preview images by id');
 @Resolver(() => MessageModel)
 @UseGuards(AuthGuard)
 export class MessageLinkPreviewResolver {
-  constructor(
-    private readonly previews: LinkPreviewRepository,
-    private readonly linkPreviews: LinkPreviews,
-  ) {}
+  constructor(private readonly linkPreviews: LinkPreviews) {}
 
   @SameForEveryViewer(
     'the actor only scopes the load to the tenant: every viewer of the message sees the same preview (its image links are per viewer)',
@@ -46,11 +42,9 @@ export class MessageLinkPreviewResolver {
     const loader = ctx.loaders.scoped(
       BY_MESSAGE,
       () =>
-        new DataLoader<string, LinkPreview | null>(async (ids) => {
-          const found = await this.previews.findByMessages(actor.tenantId, ids);
-          const byId = new Map(found.map((p) => [p.messageId, p]));
-          return ids.map((id) => byId.get(id) ?? null);
-        }),
+        new DataLoader<string, LinkPreview | null>((ids) =>
+          this.linkPreviews.ofMessages(actor, ids),
+        ),
     );
     return loader.load(m.id);
   }
@@ -70,7 +64,7 @@ export class MessageLinkPreviewResolver {
 @Resolver(() => LinkPreviewModel)
 @UseGuards(AuthGuard)
 export class LinkPreviewResolver {
-  constructor(private readonly attachments: AttachmentRepository) {}
+  constructor(private readonly linkPreviews: LinkPreviews) {}
 
   @ResolveField(() => AttachmentModel, { nullable: true })
   async image(
@@ -82,13 +76,8 @@ export class LinkPreviewResolver {
     const loader = ctx.loaders.scoped(
       IMAGES_BY_ID,
       () =>
-        new DataLoader<string, Attachment | null>(async (ids) => {
-          const found = await this.attachments.findByIds(actor.tenantId, ids);
-          const byId = new Map(found.map((a) => [a.id, a]));
-          return ids.map((id) => byId.get(id) ?? null);
-        }),
+        new DataLoader<string, Attachment | null>((ids) => this.linkPreviews.images(actor, ids)),
     );
-    const image = await loader.load(p.imageAttachmentId);
-    return image && image.status === 'READY' && image.messageId === p.messageId ? image : null;
+    return shownPreviewImage(p, await loader.load(p.imageAttachmentId));
   }
 }

@@ -3,6 +3,8 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import {
   Authenticated,
   clientMessageIdSeenBy,
+  mentionsAllShown,
+  mentionsViewer,
   Message,
   MessageQueries,
   quotedMessageOf,
@@ -162,13 +164,12 @@ export class MessageResolver {
 
   @ResolveField(() => Boolean)
   mentionsAll(@Parent() m: Message): boolean {
-    return !m.deletedAt && m.mentionsAll;
+    return mentionsAllShown(m);
   }
 
   @ResolveField(() => Boolean)
   mentionsMe(@Parent() m: Message, @CurrentActor() actor: Authenticated): boolean {
-    if (m.deletedAt || m.senderId === actor.userId) return false;
-    return m.mentionsAll || m.mentions.includes(actor.userId);
+    return mentionsViewer(m, actor.userId);
   }
 
   @ResolveField(() => Int)

@@ -1,13 +1,6 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import {
-  Authenticated,
-  Message,
-  POLL_VOTERS_PAGE,
-  PollRepository,
-  Polls,
-  User,
-} from '@chatter/core';
+import { Authenticated, Message, Polls, User } from '@chatter/core';
 import { AuthGuard, CurrentActor, GqlCtx } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { MessageModel } from '../models/message.model';
@@ -18,10 +11,7 @@ import { ViewerDependent } from '../models/viewer-dependent.decorator';
 @Resolver(() => MessageModel)
 @UseGuards(AuthGuard)
 export class PollResolver {
-  constructor(
-    private readonly polls: Polls,
-    private readonly repository: PollRepository,
-  ) {}
+  constructor(private readonly polls: Polls) {}
 
   @Mutation(() => MessageModel, {
     description:
@@ -64,26 +54,16 @@ export class PollResolver {
     @GqlCtx() ctx: GqlContext,
   ): Promise<PollModel | null> {
     if (m.deletedAt) return null;
-    const view = await ctx.loaders
-      .polls(actor, async (ids) => {
-        const [polls, results] = await Promise.all([
-          this.repository.findByMessageIds(actor.tenantId, ids),
-          this.repository.results(actor.tenantId, ids, actor.userId, POLL_VOTERS_PAGE),
-        ]);
-        const byId = new Map(results.map((r) => [r.messageId, r]));
-        return polls.map((poll) => ({ poll, results: byId.get(poll.messageId)! }));
-      })
-      .load(m.id);
+    const view = await ctx.loaders.polls(actor, (ids) => this.polls.views(actor, ids)).load(m.id);
     if (!view) return null;
-    const { poll, results } = view;
+    const { poll } = view;
     const users = ctx.loaders.users(actor);
     const options = await Promise.all(
-      poll.options.map(async (o) => {
-        const ids = poll.anonymous ? [] : (results.voters[o.id] ?? []);
-        const voters = (await Promise.all(ids.map((id) => users.load(id)))).filter(
+      view.options.map(async (o) => {
+        const voters = (await Promise.all(o.voterIds.map((id) => users.load(id)))).filter(
           (u): u is User => !!u,
         );
-        return { id: o.id, text: o.text, voteCount: results.counts[o.id] ?? 0, voters };
+        return { id: o.id, text: o.text, voteCount: o.voteCount, voters };
       }),
     );
     return {
@@ -92,8 +72,8 @@ export class PollResolver {
       multipleChoice: poll.multipleChoice,
       anonymous: poll.anonymous,
       closedAt: poll.closedAt,
-      totalVoters: results.totalVoters,
-      myVotes: results.myVotes,
+      totalVoters: view.totalVoters,
+      myVotes: view.myVotes,
       creatorId: poll.creatorId,
     };
   }

@@ -1,5 +1,12 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, PresenceService, User, UserView, UserViewPolicy } from '@chatter/core';
+import {
+  Authenticated,
+  PresenceService,
+  presencePrivacySeenBy,
+  User,
+  UserView,
+  UserViewPolicy,
+} from '@chatter/core';
 import { CurrentActor, GqlCtx } from '../context/auth.guard';
 import { GqlContext } from '../context/gql-context';
 import { PresenceModel, UserModel } from '../models/user.model';
@@ -57,7 +64,7 @@ export class UserResolver {
     @Parent() user: User,
     @CurrentActor() actor: Authenticated,
   ): PresencePrivacyEnum | null {
-    return user.id === actor.userId ? (user.presencePrivacy as PresencePrivacyEnum) : null;
+    return presencePrivacySeenBy(user, actor.userId) as PresencePrivacyEnum | null;
   }
 
   @ResolveField(() => Boolean)

@@ -1,3 +1,4 @@
+import { Attachment } from '../../media/attachment';
 import { MessageId, TenantId } from '../../shared/ids';
 
 /** What a page says about itself (OpenGraph, Twitter card, `<title>`), checked and capped. */
@@ -32,9 +33,18 @@ export const PREVIEW_LIMITS = {
   siteName: 100,
 } as const;
 
-/** Storage keys of preview images start so (chosen by Chatter, never by users). */
-export const LINK_PREVIEW_KEY_PREFIX = 'link-previews/';
-
-/** Whether an attachment holds a link preview's image (not a file the sender attached). */
-export const isLinkPreviewImage = (attachment: { storageKey: string }): boolean =>
-  attachment.storageKey.startsWith(LINK_PREVIEW_KEY_PREFIX);
+/**
+ * The image a preview shows: its attachment once READY and only while it is still the preview's
+ * own (held by the preview's message); otherwise none.
+ */
+export const shownPreviewImage = (
+  preview: Pick<LinkPreview, 'messageId' | 'imageAttachmentId'>,
+  image: Attachment | null | undefined,
+): Attachment | null =>
+  preview.imageAttachmentId &&
+  image &&
+  image.id === preview.imageAttachmentId &&
+  image.status === 'READY' &&
+  image.messageId === preview.messageId
+    ? image
+    : null;

@@ -8,6 +8,7 @@ import { UseCase } from '../../shared/use-case';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceWriteLimit } from '../../limits/write-limit';
 import { RealtimePublisher } from '../../events/realtime-publisher';
+import { Attachment, LINK_PREVIEW_KEY_PREFIX } from '../../media/attachment';
 import { AttachmentRepository } from '../../media/attachment.repository';
 import { ContentSniffer } from '../../media/content-sniffer.port';
 import { INLINE_TYPES } from '../../media/content-policy';
@@ -18,7 +19,7 @@ import { ConversationAccess } from '../conversation-access';
 import { Message } from '../message';
 import { MessageRepository } from '../message.repository';
 import { firstLink } from './first-link';
-import { LINK_PREVIEW_KEY_PREFIX, LinkPreview, PageMetadata } from './link-preview';
+import { LinkPreview, PageMetadata } from './link-preview';
 import { LinkPreviewFetcher } from './link-preview-fetcher.port';
 import { LinkPreviewQueue } from './link-preview-queue';
 import { LinkPreviewRepository } from './link-preview.repository';
@@ -94,6 +95,26 @@ export class LinkPreviews {
     const event = await this.previews.remove(actor.tenantId, message.id, this.clock.now());
     if (event) await this.publisher.logged(membership.conversation, event, message);
     return message;
+  }
+
+  /**
+   * The previews of these messages, in order: null where none was kept or it was removed. For
+   * messages the actor can already see (one batched read).
+   */
+  async ofMessages(actor: Actor, messageIds: readonly string[]): Promise<(LinkPreview | null)[]> {
+    const found = await this.previews.findByMessages(actor.tenantId, messageIds);
+    const byId = new Map(found.map((p) => [p.messageId, p]));
+    return messageIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * Preview images by attachment id, in order (null where there is none): one batched read.
+   * Which of them a preview shows is `shownPreviewImage`'s rule.
+   */
+  async images(actor: Actor, attachmentIds: readonly string[]): Promise<(Attachment | null)[]> {
+    const found = await this.attachments.findByIds(actor.tenantId, attachmentIds);
+    const byId = new Map(found.map((a) => [a.id, a]));
+    return attachmentIds.map((id) => byId.get(id) ?? null);
   }
 
   private pump(): void {

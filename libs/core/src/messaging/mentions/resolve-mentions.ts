@@ -1,4 +1,4 @@
-import { UseCase } from '../../shared/use-case';
+import { DomainService } from '../../shared/domain-service';
 import { ConversationRepository } from '../conversation.repository';
 import { Membership } from '../conversation-access';
 import { mayMentionAll } from '../mention-all-policy';
@@ -9,7 +9,7 @@ import { MentionSet, parseMentions } from '../mention-syntax';
  * conversation, and `@all` when the conversation lets the author use it. Everything else in
  * the body stays text.
  */
-@UseCase()
+@DomainService()
 export class ResolveMentions {
   constructor(private readonly conversations: ConversationRepository) {}
 

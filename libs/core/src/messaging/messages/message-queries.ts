@@ -108,6 +108,25 @@ export class MessageQueries {
    * A former member's list preview: the latest message within their periods; null for anyone
    * else who is not a member.
    */
+  /**
+   * The conversation's latest message as the actor's chat list shows it. A member sees it unless
+   * it predates their visible history (history visibility); a former member of a group or direct
+   * chat sees the latest message they may still read; a former member of a channel sees none.
+   * `member` is the actor's membership (null: not a member), `load` a (batched) message read.
+   */
+  async lastMessageFor(
+    actor: Actor,
+    conversation: Conversation,
+    member: Pick<Member, 'historyFromSeq'> | null,
+    load: (id: MessageId) => Promise<Message | null>,
+  ): Promise<Message | null> {
+    if (!conversation.lastMessageId) return null;
+    if (!member)
+      return conversation.kind === 'CHANNEL' ? null : this.formerPreview(actor, conversation);
+    const message = await load(conversation.lastMessageId);
+    return message && message.seq > member.historyFromSeq ? message : null;
+  }
+
   async formerPreview(actor: Actor, conversation: Conversation): Promise<Message | null> {
     const former = await this.conversations.getFormerMember(
       actor.tenantId,

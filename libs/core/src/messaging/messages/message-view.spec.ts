@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../message';
-import { clientMessageIdSeenBy, quotedMessageOf } from './message-view';
+import {
+  clientMessageIdSeenBy,
+  mentionsAllShown,
+  mentionsViewer,
+  quotedMessageOf,
+} from './message-view';
 
 const message = (overrides: Partial<Message>): Message => ({
   id: 'm1',
@@ -36,5 +42,41 @@ describe('what a viewer sees of a message', () => {
     expect(quotedMessageOf(reply, null)).toBeNull();
     expect(quotedMessageOf({ ...reply, replyToId: null }, quoted)).toBeNull();
     expect(quotedMessageOf({ ...reply, replyToId: 'm9' }, quoted)).toBeNull();
+  });
+
+  it('shows @all only on a live message', () => {
+    expect(mentionsAllShown(message({ mentionsAll: true }))).toBe(true);
+    expect(mentionsAllShown(message({ mentionsAll: true, deletedAt: new Date(1) }))).toBe(false);
+    expect(mentionsAllShown(message({}))).toBe(false);
+  });
+
+  it('mentions the viewer by token or @all; never in their own message or a deleted one', () => {
+    const people = fc.constantFrom('ann', 'ben', 'cleo', 'dan');
+    fc.assert(
+      fc.property(
+        people,
+        people,
+        fc.uniqueArray(people),
+        fc.boolean(),
+        fc.boolean(),
+        (sender, viewer, mentions, mentionsAll, deleted) => {
+          const m = message({
+            senderId: sender,
+            mentions,
+            mentionsAll,
+            deletedAt: deleted ? new Date(1) : null,
+          });
+          expect(mentionsViewer(m, viewer)).toBe(
+            !deleted && sender !== viewer && (mentionsAll || mentions.includes(viewer)),
+          );
+        },
+      ),
+    );
+    expect(mentionsViewer(message({ mentions: ['ben'] }), 'ben')).toBe(true);
+    expect(mentionsViewer(message({ mentions: ['ben'] }), 'cleo')).toBe(false);
+    expect(mentionsViewer(message({ mentionsAll: true }), 'ann')).toBe(false);
+    expect(mentionsViewer(message({ mentions: ['ben'], deletedAt: new Date(1) }), 'ben')).toBe(
+      false,
+    );
   });
 });

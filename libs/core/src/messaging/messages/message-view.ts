@@ -26,3 +26,19 @@ export const quotedMessageOf = (
   quoted.conversationId === reply.conversationId
     ? quoted
     : null;
+
+/** A deleted message mentions nobody: `@all` shows only on a live message. */
+export const mentionsAllShown = (message: Pick<Message, 'deletedAt' | 'mentionsAll'>): boolean =>
+  !message.deletedAt && message.mentionsAll;
+
+/**
+ * Whether a message mentions the viewer (by `<@id>` token or `@all`): never their own, never a
+ * deleted one.
+ */
+export const mentionsViewer = (
+  message: Pick<Message, 'deletedAt' | 'senderId' | 'mentionsAll' | 'mentions'>,
+  viewer: UserId,
+): boolean =>
+  !message.deletedAt &&
+  message.senderId !== viewer &&
+  (message.mentionsAll || message.mentions.includes(viewer));

@@ -43,3 +43,40 @@ export interface PollResults {
   /** The viewer's own choices. */
   myVotes: string[];
 }
+
+/** One option of a poll as one viewer sees it. */
+export interface PollOptionView {
+  id: string;
+  text: string;
+  /** Every vote for the option, whoever may be listed. */
+  voteCount: number;
+  /** Up to POLL_VOTERS_PAGE voters, earliest first; empty for an anonymous poll. */
+  voterIds: UserId[];
+}
+
+/** A poll and its results as one viewer sees them. */
+export interface PollView {
+  poll: Poll;
+  options: PollOptionView[];
+  totalVoters: number;
+  /** The viewer's own choices. */
+  myVotes: string[];
+}
+
+/**
+ * The viewer's view of a poll from its results: every option in the poll's order with its count,
+ * and its voters unless the poll is anonymous (never shown, whatever a store returned).
+ */
+export function pollView(poll: Poll, results: PollResults): PollView {
+  return {
+    poll,
+    options: poll.options.map((o) => ({
+      id: o.id,
+      text: o.text,
+      voteCount: results.counts[o.id] ?? 0,
+      voterIds: poll.anonymous ? [] : (results.voters[o.id] ?? []),
+    })),
+    totalVoters: results.totalVoters,
+    myVotes: results.myVotes,
+  };
+}

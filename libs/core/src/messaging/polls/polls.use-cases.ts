@@ -13,7 +13,7 @@ import { ConversationAccess, Membership } from '../conversation-access';
 import { Message } from '../message';
 import { MessageRepository } from '../message.repository';
 import { SendMessages } from '../messages/messages.use-cases';
-import { Poll } from './poll';
+import { Poll, POLL_VOTERS_PAGE, PollView, pollView } from './poll';
 import { checkBallot, checkPollInput, PollInput } from './poll-input';
 import { PollChange, PollRepository } from './poll.repository';
 
@@ -111,6 +111,22 @@ export class Polls {
     await enforceWriteLimit(this.limiter, this.settings, actor);
     const change = await this.polls.close(actor.tenantId, message.id, this.clock.now());
     return this.publish(membership.conversation, change, message);
+  }
+
+  /**
+   * The polls of these messages as the actor sees them (see {@link pollView}), one batched read;
+   * a message that is not a poll has none. For messages the actor can already see.
+   */
+  async views(actor: Actor, messageIds: readonly string[]): Promise<PollView[]> {
+    const [polls, results] = await Promise.all([
+      this.polls.findByMessageIds(actor.tenantId, messageIds),
+      this.polls.results(actor.tenantId, messageIds, actor.userId, POLL_VOTERS_PAGE),
+    ]);
+    const byId = new Map(results.map((r) => [r.messageId, r]));
+    return polls.flatMap((poll) => {
+      const found = byId.get(poll.messageId);
+      return found ? [pollView(poll, found)] : [];
+    });
   }
 
   private async load(
