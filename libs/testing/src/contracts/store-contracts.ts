@@ -4,6 +4,7 @@ import { callRepositoryContract } from './call-repository.contract';
 import { botRepositoryContract } from './bot-repository.contract';
 import {
   incomingWebhookRepositoryContract,
+  webhookQueueRepositoryContract,
   webhookRepositoryContract,
 } from './webhook-repository.contract';
 import { contactRepositoryContract } from './contact-repository.contract';
@@ -56,6 +57,7 @@ export function storeContracts(name: string, makeStore: MakeStore): void {
     threadAndStarContract(makeStore);
     botRepositoryContract(makeStore);
     webhookRepositoryContract(makeStore);
+    webhookQueueRepositoryContract(makeStore);
     incomingWebhookRepositoryContract(makeStore);
     linkPreviewRepositoryContract(makeStore);
     oidcRepositoryContract(makeStore);
