@@ -161,7 +161,10 @@ export class MongoWebhookRepository extends WebhookRepository {
     // One pipeline update: the increment and the threshold check are one atomic step.
     const failures = { $add: [{ $ifNull: ['$consecutiveFailures', 0] }, 1] };
     const reaches = {
-      $and: [{ $eq: [{ $ifNull: ['$disabledAt', null] }, null] }, { $gte: [failures, disableAfter] }],
+      $and: [
+        { $eq: [{ $ifNull: ['$disabledAt', null] }, null] },
+        { $gte: [failures, disableAfter] },
+      ],
     };
     const r = await this.webhooks
       .findOneAndUpdate(

@@ -124,9 +124,7 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
     attempt: number,
     at: Date,
   ): Promise<boolean> {
-    return (
-      this.rescheduleOne.run({ t: tenantId, id, owner, attempt, at: toMs(at) }).changes === 1
-    );
+    return this.rescheduleOne.run({ t: tenantId, id, owner, attempt, at: toMs(at) }).changes === 1;
   }
 
   override async markDead(tenantId: TenantId, id: string, owner: string): Promise<boolean> {

@@ -1,9 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type {
-  WebhookDeliveryStatus,
-  WebhookDisabledReason,
-  WebhookEventType,
-} from '@chatter/core';
+import type { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEventType } from '@chatter/core';
 
 export const WEBHOOK_MODEL = 'Webhook';
 export const WEBHOOK_DELIVERY_MODEL = 'WebhookDelivery';

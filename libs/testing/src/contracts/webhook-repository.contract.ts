@@ -90,10 +90,18 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
       await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
       await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
       const disabled = await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
-      expect(disabled).toMatchObject({ consecutiveFailures: 3, disabledAt: at, disabledReason: 'FAILING' });
+      expect(disabled).toMatchObject({
+        consecutiveFailures: 3,
+        disabledAt: at,
+        disabledReason: 'FAILING',
+      });
       // Already disabled: the first date and reason stay.
       const later = await store().webhooks.recordFailure(w.tenantId, w.id, 3, nextTime());
-      expect(later).toMatchObject({ consecutiveFailures: 4, disabledAt: at, disabledReason: 'FAILING' });
+      expect(later).toMatchObject({
+        consecutiveFailures: 4,
+        disabledAt: at,
+        disabledReason: 'FAILING',
+      });
       expect(await store().webhooks.disable(w.tenantId, w.id, 'GONE', nextTime())).toMatchObject({
         disabledAt: at,
         disabledReason: 'FAILING',
@@ -151,7 +159,7 @@ export function webhookQueueRepositoryContract(makeStore: MakeStore): void {
 
     it('claims due deliveries once, oldest due first, with a lease, and keeps bodies exactly', async () => {
       const w = await aWebhookIn(store(), aTenantId());
-      const body = '{"text":"\u0000 <script>é 👩‍👩‍👧 \"q\""}';
+      const body = JSON.stringify({ text: '\u0000 <script>é 👩‍👩‍👧 "q" \\ \u202e' });
       const a = queued(w, 100, body);
       const b = queued(w, 50);
       const later = queued(w, 10_000);
@@ -166,10 +174,9 @@ export function webhookQueueRepositoryContract(makeStore: MakeStore): void {
       // The old owner lost it: it can no longer settle it.
       expect(await store().webhookQueue.remove(w.tenantId, b.id, 'one')).toBe(false);
       expect(await store().webhookQueue.remove(w.tenantId, b.id, 'two')).toBe(true);
-      expect((await store().webhookQueue.listByWebhook(w.tenantId, w.id, 10)).map((d) => d.id)).toEqual([
-        a.id,
-        later.id,
-      ]);
+      expect(
+        (await store().webhookQueue.listByWebhook(w.tenantId, w.id, 10)).map((d) => d.id),
+      ).toEqual([a.id, later.id]);
     });
 
     it('reschedules the next attempt and dead-letters, for the lease owner only', async () => {
@@ -177,7 +184,9 @@ export function webhookQueueRepositoryContract(makeStore: MakeStore): void {
       const d = queued(w, 0);
       await store().webhookQueue.enqueue(d);
       await store().webhookQueue.claimDue(at(0), 'one', at(1_000), 5);
-      expect(await store().webhookQueue.reschedule(w.tenantId, d.id, 'two', 2, at(500))).toBe(false);
+      expect(await store().webhookQueue.reschedule(w.tenantId, d.id, 'two', 2, at(500))).toBe(
+        false,
+      );
       expect(await store().webhookQueue.reschedule(w.tenantId, d.id, 'one', 2, at(500))).toBe(true);
       expect(await store().webhookQueue.claimDue(at(499), 'one', at(2_000), 5)).toEqual([]);
       const [second] = await store().webhookQueue.claimDue(at(500), 'one', at(2_000), 5);

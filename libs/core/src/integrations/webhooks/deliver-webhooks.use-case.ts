@@ -45,7 +45,11 @@ export class DeliverWebhooks extends MessageEventObserver {
   }
 
   /** Queues the event for every webhook that receives it; resolves once they are stored. */
-  async fanOut(conversation: Conversation, type: WebhookEventType, message: Message): Promise<void> {
+  async fanOut(
+    conversation: Conversation,
+    type: WebhookEventType,
+    message: Message,
+  ): Promise<void> {
     const hooks = await this.webhooks.listForConversation(conversation.tenantId, conversation.id);
     for (const hook of hooks) {
       if (hook.disabledAt || !hook.events.includes(type)) continue;

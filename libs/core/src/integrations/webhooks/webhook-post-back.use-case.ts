@@ -26,7 +26,12 @@ export class WebhookPostBack {
     const reply = parseWebhookReply(body, contentType);
     if (reply.kind === 'none') return null;
     if (reply.kind === 'invalid') return `reply not posted: ${reply.reason}`;
-    const actor: Actor = { tenantId: bot.tenantId, userId: bot.id, sessionId: null, grant: grantOf(bot) };
+    const actor: Actor = {
+      tenantId: bot.tenantId,
+      userId: bot.id,
+      sessionId: null,
+      grant: grantOf(bot),
+    };
     try {
       requireBotScope(actor.grant, 'SEND');
       await this.messages.send(actor, {

@@ -2,9 +2,7 @@ import { INCOMING_WEBHOOK_MAX_BYTES } from './incoming-webhooks.use-case';
 
 /** What a receiver's 2xx answer asks for. */
 export type WebhookReply =
-  | { kind: 'none' }
-  | { kind: 'text'; text: string }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'none' } | { kind: 'text'; text: string } | { kind: 'invalid'; reason: string };
 
 /**
  * Reads a receiver's answer as a post-back (a Slack-compatible subset: JSON `{"text": "..."}`).
