@@ -158,33 +158,25 @@ export class MongoWebhookRepository extends WebhookRepository {
     disableAfter: number,
     at: Date,
   ): Promise<Webhook | null> {
-    // One pipeline update: the increment and the threshold check are one atomic step.
-    const failures = { $add: [{ $ifNull: ['$consecutiveFailures', 0] }, 1] };
-    const reaches = {
-      $and: [
-        { $eq: [{ $ifNull: ['$disabledAt', null] }, null] },
-        { $gte: [failures, disableAfter] },
-      ],
-    };
+    // The increment is atomic; the disabling is conditional, so racing instances disable once.
     const r = await this.webhooks
       .findOneAndUpdate(
         { _id: id, tenantId },
-        [
-          {
-            $set: {
-              consecutiveFailures: failures,
-              disabledAt: { $cond: [reaches, at, { $ifNull: ['$disabledAt', null] }] },
-              disabledReason: {
-                $cond: [reaches, 'FAILING', { $ifNull: ['$disabledReason', null] }],
-              },
-            },
-          },
-        ],
+        { $inc: { consecutiveFailures: 1 } },
         { new: true, ...WRITE },
       )
       .lean<WebhookRecord>()
       .exec();
-    return r ? toWebhook(r) : null;
+    if (!r) return null;
+    if (r.disabledAt || (r.consecutiveFailures ?? 0) < disableAfter) return toWebhook(r);
+    await this.webhooks
+      .updateOne(
+        { _id: id, tenantId, disabledAt: null },
+        { $set: { disabledAt: at, disabledReason: 'FAILING' } },
+        WRITE,
+      )
+      .exec();
+    return this.findById(tenantId, id);
   }
 
   override async disable(
