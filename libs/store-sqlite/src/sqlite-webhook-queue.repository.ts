@@ -49,6 +49,7 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
     [{ now: number; owner: string; until: number; limit: number }],
     QueueRow
   >;
+  private readonly anyDue: Statement<[{ now: number }], { one: number }>;
   private readonly removeOne: Statement<[string, string, string]>;
   private readonly rescheduleOne: Statement<
     [{ t: string; id: string; owner: string; attempt: number; at: number }]
@@ -69,6 +70,10 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
           AND (lease_until IS NULL OR lease_until <= @now)
         ORDER BY next_attempt_at, created_at, id LIMIT @limit)
       RETURNING *`);
+    // A read first: an idle poll takes no write lock.
+    this.anyDue = db.prepare(`SELECT 1 AS one FROM webhook_queue
+      WHERE status = 'PENDING' AND next_attempt_at <= @now
+        AND (lease_until IS NULL OR lease_until <= @now) LIMIT 1`);
     this.removeOne = db.prepare(
       'DELETE FROM webhook_queue WHERE tenant_id = ? AND id = ? AND lease_owner = ?',
     );
@@ -106,7 +111,7 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
     leaseUntil: Date,
     limit: number,
   ): Promise<QueuedWebhookDelivery[]> {
-    if (limit <= 0) return [];
+    if (limit <= 0 || !this.anyDue.get({ now: toMs(now) })) return [];
     return this.claim
       .all({ now: toMs(now), owner, until: toMs(leaseUntil), limit: Math.floor(limit) })
       .sort(byDue)
