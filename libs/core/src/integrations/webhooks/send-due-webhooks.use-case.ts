@@ -48,7 +48,11 @@ export class SendDueWebhooks {
       new Date(now.getTime() + this.policy.leaseMs),
       limit,
     );
-    await Promise.all(claimed.map((d) => this.attempt(d)));
+    // Every attempt settles before this returns (shutdown waits for it); one that failed on the
+    // store keeps its lease, which runs out, and the attempt is made again.
+    const results = await Promise.allSettled(claimed.map((d) => this.attempt(d)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return claimed.length;
   }
 
