@@ -9,7 +9,8 @@ import { ApiProcess, codeOf, gql, ok, removeDataDir, Session, signUp, startApi }
  * Outgoing webhooks against a real API and a local receiver: signed deliveries (Standard Webhooks)
  * that the receiver verifies, replays refused by the receiver's timestamp and id checks, retries
  * after a 500, the delivery log, private conversations, and loopback targets refused unless the
- * operator setting allows them.
+ * operator setting allows them. The durable queue: a retry pending across an API restart, dead
+ * letters, disabling after N dead events or a 410, enableWebhook, and post-back as the bot.
  */
 const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 
