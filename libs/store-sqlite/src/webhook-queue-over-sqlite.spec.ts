@@ -1,6 +1,8 @@
 import {
   Bot,
+  DeliverWebhooks,
   ManualClock,
+  Message,
   newId,
   QueuedWebhookDelivery,
   SendDueWebhooks,
@@ -12,7 +14,7 @@ import {
   WebhookRetryPolicy,
   WebhookTransport,
 } from '@chatter/core';
-import { aTenantId, aUser } from '@chatter/testing';
+import { aConversation, aTenantId, aUser } from '@chatter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store';
 
@@ -279,5 +281,66 @@ describe('SendDueWebhooks over SQLite', () => {
     await senderWith(rx).sendDue(10);
     expect(rx.received).toEqual([]);
     expect((await log())[0]).toMatchObject({ status: 'FAILED', error: 'bot revoked' });
+  });
+});
+
+describe('DeliverWebhooks over SQLite (queueing events)', () => {
+  it('queues an event for enabled webhooks only, and never a bot’s post-back answer', async () => {
+    const t = hook.tenantId;
+    const human = await store.users.create(aUser(t));
+    const group = await store.conversations.create(aConversation(t), [
+      { userId: bot.id, role: 'MEMBER' },
+      { userId: human.id, role: 'MEMBER' },
+    ]);
+    const live = await store.webhooks.create({
+      ...hook,
+      id: newId(),
+      conversationIds: [group.id],
+    });
+    const off = await store.webhooks.create({ ...hook, id: newId(), conversationIds: [group.id] });
+    await store.webhooks.disable(t, off.id, 'GONE', clock.now());
+    const deliver = new DeliverWebhooks(
+      store.webhooks,
+      store.webhookQueue,
+      store.bots,
+      store.conversations,
+      clock,
+    );
+    const message = (senderId: string, clientMessageId: string, body: string): Message => ({
+      id: newId(),
+      tenantId: t,
+      conversationId: group.id,
+      seq: 1,
+      senderId,
+      clientMessageId,
+      body,
+      replyToId: null,
+      mentions: [],
+      mentionsAll: false,
+      call: null,
+      createdAt: clock.now(),
+      editedAt: null,
+      deletedAt: null,
+      expiresAt: null,
+    });
+    const other = await store.bots.create({
+      ...bot,
+      id: (await store.users.create({ ...aUser(t), isBot: true })).id,
+    });
+    await deliver.fanOut(group, 'message.created', message(human.id, 'k-1', 'from a human'));
+    await deliver.fanOut(
+      group,
+      'message.created',
+      message(other.id, 'hook-reply-msg_1', 'an answer'),
+    );
+    // A person choosing such an id is no bot answer: delivered.
+    await deliver.fanOut(group, 'message.created', message(human.id, 'hook-reply-x', 'sly'));
+    const queued = await store.webhookQueue.listByWebhook(t, live.id, 10);
+    expect(queued.map((d) => JSON.parse(d.body).data.message.body).sort()).toEqual([
+      'from a human',
+      'sly',
+    ]);
+    expect(queued.every((d) => d.attempt === 1 && d.conversationId === group.id)).toBe(true);
+    expect(await store.webhookQueue.listByWebhook(t, off.id, 10)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { BotRepository } from '../bots/bot.repository';
 import { Webhook, WebhookEventType } from './webhook';
 import { WebhookQueueRepository } from './webhook-queue.repository';
 import { WebhookRepository } from './webhook.repository';
+import { POST_BACK_ID_PREFIX } from './webhook-post-back.use-case';
 
 /**
  * Outgoing webhooks, first half: for every stored message change, each enabled webhook that chose
@@ -51,6 +52,7 @@ export class DeliverWebhooks extends MessageEventObserver {
     message: Message,
   ): Promise<void> {
     const hooks = await this.webhooks.listForConversation(conversation.tenantId, conversation.id);
+    if (hooks.length === 0 || (await this.isPostBack(conversation, message))) return;
     for (const hook of hooks) {
       if (hook.disabledAt || !hook.events.includes(type)) continue;
       if (!(await this.mayReceive(hook, message))) continue;
@@ -88,6 +90,12 @@ export class DeliverWebhooks extends MessageEventObserver {
         createdAt: at,
       });
     }
+  }
+
+  /** A bot's post-back answer: not delivered, so webhooks cannot answer each other in a loop. */
+  private async isPostBack(conversation: Conversation, message: Message): Promise<boolean> {
+    if (!message.clientMessageId.startsWith(POST_BACK_ID_PREFIX)) return false;
+    return (await this.bots.findById(conversation.tenantId, message.senderId)) !== null;
   }
 
   private async mayReceive(hook: Webhook, message: Message): Promise<boolean> {

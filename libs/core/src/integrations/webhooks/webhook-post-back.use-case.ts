@@ -6,10 +6,14 @@ import { SendMessages } from '../../messaging/messages/messages.use-cases';
 import { Bot, grantOf } from '../bots/bot';
 import { parseWebhookReply } from './webhook-reply';
 
+/** The clientMessageId prefix of post-back messages (which outgoing webhooks do not see). */
+export const POST_BACK_ID_PREFIX = 'hook-reply-';
+
 /**
  * Post-back: a receiver's 2xx answer `{"text": "..."}` is sent into the event's conversation as
  * the webhook's bot, through the normal send (the bot's grant and SEND scope, membership, size
- * and word filter, rate limit). Idempotent per event, so a repeated attempt posts once.
+ * and word filter, rate limit). Idempotent per event, so a repeated attempt posts once. Its
+ * messages are not sent to outgoing webhooks, so two bots cannot answer each other forever.
  */
 @UseCase()
 export class WebhookPostBack {
@@ -36,7 +40,7 @@ export class WebhookPostBack {
       requireBotScope(actor.grant, 'SEND');
       await this.messages.send(actor, {
         conversationId,
-        clientMessageId: `hook-reply-${eventId}`,
+        clientMessageId: `${POST_BACK_ID_PREFIX}${eventId}`,
         body: reply.text,
       });
       return null;
