@@ -15,6 +15,7 @@ import {
   ThreadFollowRepository,
   BotRepository,
   WebhookRepository,
+  WebhookQueueRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
   BlockRepository,
@@ -32,6 +33,7 @@ import { MongoCallRepository } from './mongo-call.repository';
 import { MongoPollRepository } from './mongo-poll.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoWebhookQueueRepository } from './mongo-webhook-queue.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoLinkPreviewRepository } from './mongo-link-preview.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
@@ -81,6 +83,7 @@ export interface MongoStore {
   stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
+  webhookQueue: WebhookQueueRepository;
   incomingWebhooks: IncomingWebhookRepository;
   linkPreviews: LinkPreviewRepository;
   /** The underlying connection (for tools and tests). */
@@ -140,6 +143,7 @@ export async function createMongoStore(
       stars: new MongoStarRepository(m.stars),
       bots: new MongoBotRepository(m.bots),
       webhooks: new MongoWebhookRepository(m.webhooks, m.webhookDeliveries),
+      webhookQueue: new MongoWebhookQueueRepository(m.webhookQueue),
       incomingWebhooks: new MongoIncomingWebhookRepository(m.incomingWebhooks),
       linkPreviews: new MongoLinkPreviewRepository(
         m.linkPreviews,

@@ -24,5 +24,6 @@ export { MongoStarRepository } from './mongo-star.repository';
 export { MongoThreadFollowRepository } from './mongo-thread-follow.repository';
 export { MongoBotRepository } from './mongo-bot.repository';
 export { MongoWebhookRepository } from './mongo-webhook.repository';
+export { MongoWebhookQueueRepository } from './mongo-webhook-queue.repository';
 export { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 export { MongoLinkPreviewRepository } from './mongo-link-preview.repository';

@@ -102,6 +102,11 @@ import {
   WebhookSchema,
 } from './schemas/webhook.schema';
 import {
+  WEBHOOK_QUEUE_MODEL,
+  WebhookQueueRecord,
+  WebhookQueueSchema,
+} from './schemas/webhook-queue.schema';
+import {
   LINK_PREVIEW_CACHE_MODEL,
   LINK_PREVIEW_MODEL,
   LinkPreviewCacheRecord,
@@ -138,6 +143,7 @@ export const MONGO_STORE_MODELS: ModelDefinition[] = [
   { name: BOT_MODEL, schema: BotSchema },
   { name: WEBHOOK_MODEL, schema: WebhookSchema },
   { name: WEBHOOK_DELIVERY_MODEL, schema: WebhookDeliverySchema },
+  { name: WEBHOOK_QUEUE_MODEL, schema: WebhookQueueSchema },
   { name: INCOMING_WEBHOOK_MODEL, schema: IncomingWebhookSchema },
   { name: LINK_PREVIEW_MODEL, schema: LinkPreviewSchema },
   { name: LINK_PREVIEW_CACHE_MODEL, schema: LinkPreviewCacheSchema },
@@ -175,6 +181,7 @@ export interface MongoStoreModels {
   bots: Model<BotRecord>;
   webhooks: Model<WebhookRecord>;
   webhookDeliveries: Model<WebhookDeliveryRecord>;
+  webhookQueue: Model<WebhookQueueRecord>;
   incomingWebhooks: Model<IncomingWebhookRecord>;
   linkPreviews: Model<LinkPreviewRecord>;
   linkPreviewCache: Model<LinkPreviewCacheRecord>;
@@ -220,6 +227,7 @@ export function modelsOf(connection: Connection): MongoStoreModels {
     bots: get<BotRecord>(BOT_MODEL),
     webhooks: get<WebhookRecord>(WEBHOOK_MODEL),
     webhookDeliveries: get<WebhookDeliveryRecord>(WEBHOOK_DELIVERY_MODEL),
+    webhookQueue: get<WebhookQueueRecord>(WEBHOOK_QUEUE_MODEL),
     incomingWebhooks: get<IncomingWebhookRecord>(INCOMING_WEBHOOK_MODEL),
     linkPreviews: get<LinkPreviewRecord>(LINK_PREVIEW_MODEL),
     linkPreviewCache: get<LinkPreviewCacheRecord>(LINK_PREVIEW_CACHE_MODEL),

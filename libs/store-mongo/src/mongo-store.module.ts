@@ -16,6 +16,7 @@ import {
   BlockRepository,
   BotRepository,
   WebhookRepository,
+  WebhookQueueRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
   ContactRepository,
@@ -33,6 +34,7 @@ import { MongoPollRepository } from './mongo-poll.repository';
 import { MongoBlockRepository } from './mongo-block.repository';
 import { MongoBotRepository } from './mongo-bot.repository';
 import { MongoWebhookRepository } from './mongo-webhook.repository';
+import { MongoWebhookQueueRepository } from './mongo-webhook-queue.repository';
 import { MongoIncomingWebhookRepository } from './mongo-incoming-webhook.repository';
 import { MongoLinkPreviewRepository } from './mongo-link-preview.repository';
 import { MongoContactRepository } from './mongo-contact.repository';
@@ -84,6 +86,7 @@ const PORTS = [
   StarRepository,
   BotRepository,
   WebhookRepository,
+  WebhookQueueRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
   OidcRepository,
@@ -111,6 +114,7 @@ const REPOSITORIES: Provider[] = [
   { provide: StarRepository, useClass: MongoStarRepository },
   { provide: BotRepository, useClass: MongoBotRepository },
   { provide: WebhookRepository, useClass: MongoWebhookRepository },
+  { provide: WebhookQueueRepository, useClass: MongoWebhookQueueRepository },
   { provide: IncomingWebhookRepository, useClass: MongoIncomingWebhookRepository },
   { provide: LinkPreviewRepository, useClass: MongoLinkPreviewRepository },
   { provide: OidcRepository, useClass: MongoOidcRepository },

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { TenantId, UserId, Webhook, WebhookDelivery, WebhookRepository } from '@chatter/core';
+import {
+  TenantId,
+  UserId,
+  Webhook,
+  WebhookDelivery,
+  WebhookDisabledReason,
+  WebhookRepository,
+} from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { conflictOnDuplicate } from './mongo-errors';
@@ -20,7 +27,12 @@ const toWebhook = (r: WebhookRecord): Webhook => ({
   conversationIds: [...r.conversationIds].sort(),
   events: [...r.events],
   createdAt: r.createdAt,
+  consecutiveFailures: r.consecutiveFailures ?? 0,
+  disabledAt: r.disabledAt ?? null,
+  disabledReason: r.disabledReason ?? null,
 });
+
+const WRITE = writeOptions(undefined);
 
 const toDelivery = (r: WebhookDeliveryRecord): WebhookDelivery => ({
   id: r._id,
@@ -58,6 +70,9 @@ export class MongoWebhookRepository extends WebhookRepository {
       conversationIds: [...new Set(webhook.conversationIds)],
       events: [...webhook.events],
       createdAt: webhook.createdAt,
+      consecutiveFailures: webhook.consecutiveFailures,
+      disabledAt: webhook.disabledAt,
+      disabledReason: webhook.disabledReason,
     };
     await conflictOnDuplicate('webhook', () =>
       this.webhooks.insertMany([record], writeOptions(undefined)),
@@ -125,5 +140,70 @@ export class MongoWebhookRepository extends WebhookRepository {
       .lean<WebhookDeliveryRecord[]>()
       .exec();
     return rs.map(toDelivery);
+  }
+
+  override async recordSuccess(tenantId: TenantId, id: string): Promise<void> {
+    await this.webhooks
+      .updateOne(
+        { _id: id, tenantId, consecutiveFailures: { $ne: 0 } },
+        { $set: { consecutiveFailures: 0 } },
+        WRITE,
+      )
+      .exec();
+  }
+
+  override async recordFailure(
+    tenantId: TenantId,
+    id: string,
+    disableAfter: number,
+    at: Date,
+  ): Promise<Webhook | null> {
+    // The increment is atomic; the disabling is conditional, so racing instances disable once.
+    const r = await this.webhooks
+      .findOneAndUpdate(
+        { _id: id, tenantId },
+        { $inc: { consecutiveFailures: 1 } },
+        { new: true, ...WRITE },
+      )
+      .lean<WebhookRecord>()
+      .exec();
+    if (!r) return null;
+    if (r.disabledAt || (r.consecutiveFailures ?? 0) < disableAfter) return toWebhook(r);
+    await this.webhooks
+      .updateOne(
+        { _id: id, tenantId, disabledAt: null },
+        { $set: { disabledAt: at, disabledReason: 'FAILING' } },
+        WRITE,
+      )
+      .exec();
+    return this.findById(tenantId, id);
+  }
+
+  override async disable(
+    tenantId: TenantId,
+    id: string,
+    reason: WebhookDisabledReason,
+    at: Date,
+  ): Promise<Webhook | null> {
+    await this.webhooks
+      .updateOne(
+        { _id: id, tenantId, disabledAt: null },
+        { $set: { disabledAt: at, disabledReason: reason } },
+        WRITE,
+      )
+      .exec();
+    return this.findById(tenantId, id);
+  }
+
+  override async enable(tenantId: TenantId, id: string): Promise<Webhook | null> {
+    const r = await this.webhooks
+      .findOneAndUpdate(
+        { _id: id, tenantId },
+        { $set: { disabledAt: null, disabledReason: null, consecutiveFailures: 0 } },
+        { new: true, ...WRITE },
+      )
+      .lean<WebhookRecord>()
+      .exec();
+    return r ? toWebhook(r) : null;
   }
 }

@@ -22,5 +22,6 @@ export { SqliteStarRepository } from './sqlite-star.repository';
 export { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository';
 export { SqliteBotRepository } from './sqlite-bot.repository';
 export { SqliteWebhookRepository } from './sqlite-webhook.repository';
+export { SqliteWebhookQueueRepository } from './sqlite-webhook-queue.repository';
 export { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
 export { SqliteLinkPreviewRepository } from './sqlite-link-preview.repository';

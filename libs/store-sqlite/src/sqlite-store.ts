@@ -26,6 +26,7 @@ import { SqliteThreadFollowRepository } from './sqlite-thread-follow.repository'
 import { SqliteUserRepository } from './sqlite-user.repository';
 import { SqliteBotRepository } from './sqlite-bot.repository';
 import { SqliteWebhookRepository } from './sqlite-webhook.repository';
+import { SqliteWebhookQueueRepository } from './sqlite-webhook-queue.repository';
 import { SqliteIncomingWebhookRepository } from './sqlite-incoming-webhook.repository';
 import { SqliteLinkPreviewRepository } from './sqlite-link-preview.repository';
 
@@ -73,6 +74,7 @@ export class SqliteStore {
   readonly stars: SqliteStarRepository;
   readonly bots: SqliteBotRepository;
   readonly webhooks: SqliteWebhookRepository;
+  readonly webhookQueue: SqliteWebhookQueueRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
   readonly linkPreviews: SqliteLinkPreviewRepository;
 
@@ -104,6 +106,7 @@ export class SqliteStore {
     this.stars = new SqliteStarRepository(db);
     this.bots = new SqliteBotRepository(db);
     this.webhooks = new SqliteWebhookRepository(db);
+    this.webhookQueue = new SqliteWebhookQueueRepository(db);
     this.incomingWebhooks = new SqliteIncomingWebhookRepository(db);
     this.linkPreviews = new SqliteLinkPreviewRepository(db, log);
   }

@@ -5,11 +5,12 @@ import {
   Webhook,
   WebhookDelivery,
   WebhookDeliveryStatus,
+  WebhookDisabledReason,
   WebhookEventType,
   WebhookRepository,
 } from '@chatter/core';
 import { mapConstraintErrors } from './sqlite-errors';
-import { fromMs, toMs } from './time';
+import { fromMs, fromMsOrNull, toMs, toMsOrNull } from './time';
 
 interface WebhookRow {
   tenant_id: string;
@@ -19,6 +20,9 @@ interface WebhookRow {
   secret: string;
   events: string;
   created_at: number;
+  consecutive_failures: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
   conversation_ids: string;
 }
 
@@ -44,6 +48,9 @@ const toWebhook = (row: WebhookRow): Webhook => ({
   conversationIds: (JSON.parse(row.conversation_ids) as string[]).sort(),
   events: JSON.parse(row.events) as WebhookEventType[],
   createdAt: fromMs(row.created_at),
+  consecutiveFailures: row.consecutive_failures,
+  disabledAt: fromMsOrNull(row.disabled_at),
+  disabledReason: row.disabled_reason as WebhookDisabledReason | null,
 });
 
 const toDelivery = (row: DeliveryRow): WebhookDelivery => ({
@@ -70,12 +77,31 @@ export class SqliteWebhookRepository extends WebhookRepository {
   private readonly byConversation: Statement<[string, string], WebhookRow>;
   private readonly insertDelivery: Statement;
   private readonly deliveries: Statement<[string, string, number], DeliveryRow>;
+  private readonly succeeded: Statement<[string, string]>;
+  private readonly failed: Statement<[{ limit: number; at: number; t: string; id: string }]>;
+  private readonly disabled: Statement<[{ at: number; reason: string; t: string; id: string }]>;
+  private readonly enabled: Statement<[string, string]>;
 
   constructor(private readonly db: Database) {
     super();
-    this.insert =
-      db.prepare(`INSERT INTO webhooks (tenant_id, id, bot_id, url, secret, events, created_at)
-      VALUES (@tenant_id, @id, @bot_id, @url, @secret, @events, @created_at)`);
+    this.insert = db.prepare(`INSERT INTO webhooks (tenant_id, id, bot_id, url, secret, events,
+        created_at, consecutive_failures, disabled_at, disabled_reason)
+      VALUES (@tenant_id, @id, @bot_id, @url, @secret, @events, @created_at, @consecutive_failures,
+        @disabled_at, @disabled_reason)`);
+    this.succeeded = db.prepare(`UPDATE webhooks SET consecutive_failures = 0
+      WHERE tenant_id = ? AND id = ? AND consecutive_failures <> 0`);
+    // One statement: concurrent failures from several instances add up.
+    this.failed = db.prepare(`UPDATE webhooks SET consecutive_failures = consecutive_failures + 1,
+        disabled_reason = CASE WHEN disabled_at IS NULL AND consecutive_failures + 1 >= @limit
+          THEN 'FAILING' ELSE disabled_reason END,
+        disabled_at = CASE WHEN disabled_at IS NULL AND consecutive_failures + 1 >= @limit
+          THEN @at ELSE disabled_at END
+      WHERE tenant_id = @t AND id = @id`);
+    this.disabled = db.prepare(`UPDATE webhooks SET disabled_at = @at, disabled_reason = @reason
+      WHERE tenant_id = @t AND id = @id AND disabled_at IS NULL`);
+    this.enabled = db.prepare(`UPDATE webhooks
+      SET disabled_at = NULL, disabled_reason = NULL, consecutive_failures = 0
+      WHERE tenant_id = ? AND id = ?`);
     this.insertConversation = db.prepare(
       'INSERT INTO webhook_conversations (tenant_id, webhook_id, conversation_id) VALUES (?, ?, ?)',
     );
@@ -105,6 +131,9 @@ export class SqliteWebhookRepository extends WebhookRepository {
           secret: webhook.secret,
           events: JSON.stringify(webhook.events),
           created_at: toMs(webhook.createdAt),
+          consecutive_failures: webhook.consecutiveFailures,
+          disabled_at: toMsOrNull(webhook.disabledAt),
+          disabled_reason: webhook.disabledReason,
         });
         for (const c of new Set(webhook.conversationIds))
           this.insertConversation.run(webhook.tenantId, webhook.id, c);
@@ -150,5 +179,34 @@ export class SqliteWebhookRepository extends WebhookRepository {
     limit: number,
   ): Promise<WebhookDelivery[]> {
     return this.deliveries.all(tenantId, webhookId, limit).map(toDelivery);
+  }
+
+  override async recordSuccess(tenantId: TenantId, id: string): Promise<void> {
+    this.succeeded.run(tenantId, id);
+  }
+
+  override async recordFailure(
+    tenantId: TenantId,
+    id: string,
+    disableAfter: number,
+    at: Date,
+  ): Promise<Webhook | null> {
+    this.failed.run({ limit: disableAfter, at: toMs(at), t: tenantId, id });
+    return this.findById(tenantId, id);
+  }
+
+  override async disable(
+    tenantId: TenantId,
+    id: string,
+    reason: WebhookDisabledReason,
+    at: Date,
+  ): Promise<Webhook | null> {
+    this.disabled.run({ at: toMs(at), reason, t: tenantId, id });
+    return this.findById(tenantId, id);
+  }
+
+  override async enable(tenantId: TenantId, id: string): Promise<Webhook | null> {
+    this.enabled.run(tenantId, id);
+    return this.findById(tenantId, id);
   }
 }

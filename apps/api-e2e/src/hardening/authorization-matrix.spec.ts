@@ -293,6 +293,8 @@ const MATRIX: Record<string, string> = {
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.createWebhook':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
+  'Mutation.enableWebhook':
+    'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Query.incomingWebhooks':
     'FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          FORBIDDEN          UNAUTHENTICATED    UNAUTHENTICATED    TOKEN_EXPIRED      TOKEN_REVOKED',
   'Mutation.createIncomingWebhook':
@@ -506,6 +508,10 @@ const ROWS: Record<string, Row> = {
   },
   'Mutation.revokeIncomingWebhook': {
     query: 'mutation{ revokeIncomingWebhook(id: "00000000-0000-4000-8000-000000000000"){ id } }',
+    vars: () => ({}),
+  },
+  'Mutation.enableWebhook': {
+    query: 'mutation{ enableWebhook(id: "00000000-0000-4000-8000-000000000000"){ id } }',
     vars: () => ({}),
   },
   'Mutation.createWebhook': {

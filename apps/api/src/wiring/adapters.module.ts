@@ -26,6 +26,7 @@ import {
   BlockRepository,
   BotRepository,
   WebhookRepository,
+  WebhookQueueRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
   ContactRepository,
@@ -131,6 +132,7 @@ const SQLITE_REPOSITORIES = [
   sqliteRepository(StarRepository, (s) => s.stars),
   sqliteRepository(BotRepository, (s) => s.bots),
   sqliteRepository(WebhookRepository, (s) => s.webhooks),
+  sqliteRepository(WebhookQueueRepository, (s) => s.webhookQueue),
   sqliteRepository(IncomingWebhookRepository, (s) => s.incomingWebhooks),
   sqliteRepository(LinkPreviewRepository, (s) => s.linkPreviews),
 ];

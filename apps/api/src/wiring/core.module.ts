@@ -52,6 +52,8 @@ import {
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
+  SendDueWebhooks,
+  WebhookPostBack,
   IncomingWebhooks,
   TenantSecretRotations,
   MessageQueries,
@@ -100,6 +102,7 @@ import { MessageRetentionSweeper } from './message-retention-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
 import { MessageScheduler } from './message-scheduler';
+import { WebhookSender } from './webhook-sender';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
   private readonly logger = new Logger('RealtimePublisher');
@@ -143,6 +146,8 @@ const USE_CASES = [
   ManageBots,
   ManageWebhooks,
   DeliverWebhooks,
+  SendDueWebhooks,
+  WebhookPostBack,
   IncomingWebhooks,
   TenantSecretRotations,
   ConversationAccess,
@@ -269,7 +274,14 @@ const USE_CASES = [
     {
       provide: WebhookRetryPolicy,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new WebhookRetryPolicy(config.webhooks.retryDelaysMs),
+      useFactory: (config: AppConfig) =>
+        new WebhookRetryPolicy({
+          baseDelayMs: config.webhooks.retryBaseMs,
+          maxAttempts: config.webhooks.maxAttempts,
+          disableAfterFailures: config.webhooks.disableAfterFailures,
+          // Longer than one send (the request's timeout) and the post-back after it.
+          leaseMs: 2 * config.webhooks.timeoutMs + 30_000,
+        }),
     },
     {
       provide: WebhookTransport,
@@ -286,6 +298,7 @@ const USE_CASES = [
     CallSweeper,
     NotificationWorker,
     MessageScheduler,
+    WebhookSender,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

@@ -93,7 +93,8 @@ export type AuditAction =
   | 'TENANT_ROLE_CHANGED'
   | 'USER_BANNED'
   | 'USER_SUSPENDED'
-  | 'WEBHOOK_CREATED';
+  | 'WEBHOOK_CREATED'
+  | 'WEBHOOK_ENABLED';
 
 /** One fact about an action, e.g. role: ADMIN, count: 12. */
 export type AuditDetail = {
@@ -694,6 +695,8 @@ export type Mutation = {
   /** Leaves a tombstone. */
   deleteMessage: Message;
   editMessage: Message;
+  /** Bots only: re-enables one of your webhooks that was disabled (a 410 answer or repeated failures); events from now on are delivered. */
+  enableWebhook: Webhook;
   /** Checks the uploaded bytes (size, real type, policy) and makes the attachment READY to send; a refused file is deleted. */
   finalizeUpload: Attachment;
   /** Follows the thread under the message. */
@@ -939,6 +942,11 @@ export type MutationDeleteMessageArgs = {
 
 export type MutationEditMessageArgs = {
   body: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableWebhookArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -2120,8 +2128,13 @@ export type UserSanction = {
 
 export type Webhook = {
   __typename?: 'Webhook';
+  /** Events dead-lettered in a row since the last delivered one. */
+  consecutiveFailures: Scalars['Int']['output'];
   conversationIds: Array<Scalars['ID']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** Set while no events are delivered; enableWebhook clears it. */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  disabledReason?: Maybe<WebhookDisabledReason>;
   events: Array<WebhookEvent>;
   id: Scalars['ID']['output'];
   url: Scalars['String']['output'];
@@ -2130,7 +2143,9 @@ export type Webhook = {
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';
   at: Scalars['DateTime']['output'];
+  /** The attempt this entry logs, from 1. */
   attempt: Scalars['Int']['output'];
+  /** Why the attempt failed, or why a delivered answer was not posted back. */
   error?: Maybe<Scalars['String']['output']>;
   /** The `webhook-id` header, the same for every attempt of one event. */
   eventId: Scalars['String']['output'];
@@ -2140,10 +2155,17 @@ export type WebhookDelivery = {
   status: WebhookDeliveryStatus;
 };
 
+/** DELIVERED: a 2xx answer. RETRYING: failed, another attempt is scheduled. FAILED: not retried (a 410 answer, the webhook disabled, or its bot revoked). DEAD: the last attempt failed (the dead-letter record). */
 export type WebhookDeliveryStatus =
+  | 'DEAD'
   | 'DELIVERED'
   | 'FAILED'
   | 'RETRYING';
+
+/** GONE: the receiver answered 410. FAILING: too many consecutive events were dead-lettered. */
+export type WebhookDisabledReason =
+  | 'FAILING'
+  | 'GONE';
 
 /** Sent as the payload `type`: message.created, message.edited, message.deleted. */
 export type WebhookEvent =

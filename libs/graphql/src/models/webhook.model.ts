@@ -14,8 +14,23 @@ export enum WebhookDeliveryStatusEnum {
   DELIVERED = 'DELIVERED',
   RETRYING = 'RETRYING',
   FAILED = 'FAILED',
+  DEAD = 'DEAD',
 }
-registerEnumType(WebhookDeliveryStatusEnum, { name: 'WebhookDeliveryStatus' });
+registerEnumType(WebhookDeliveryStatusEnum, {
+  name: 'WebhookDeliveryStatus',
+  description:
+    'DELIVERED: a 2xx answer. RETRYING: failed, another attempt is scheduled. FAILED: not retried (a 410 answer, the webhook disabled, or its bot revoked). DEAD: the last attempt failed (the dead-letter record).',
+});
+
+export enum WebhookDisabledReasonEnum {
+  GONE = 'GONE',
+  FAILING = 'FAILING',
+}
+registerEnumType(WebhookDisabledReasonEnum, {
+  name: 'WebhookDisabledReason',
+  description:
+    'GONE: the receiver answered 410. FAILING: too many consecutive events were dead-lettered.',
+});
 
 @ObjectType('Webhook')
 export class WebhookModel {
@@ -24,6 +39,17 @@ export class WebhookModel {
   @Field(() => [ID]) conversationIds!: string[];
   @Field(() => [WebhookEventEnum]) events!: WebhookEventEnum[];
   @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Set while no events are delivered; enableWebhook clears it.',
+  })
+  disabledAt!: Date | null;
+  @Field(() => WebhookDisabledReasonEnum, { nullable: true })
+  disabledReason!: WebhookDisabledReasonEnum | null;
+  @Field(() => Int, {
+    description: 'Events dead-lettered in a row since the last delivered one.',
+  })
+  consecutiveFailures!: number;
 }
 
 @ObjectType('WebhookSecretPayload')
@@ -42,10 +68,14 @@ export class WebhookDeliveryModel {
   @Field({ description: 'The `webhook-id` header, the same for every attempt of one event.' })
   eventId!: string;
   @Field(() => WebhookEventEnum) eventType!: WebhookEventEnum;
-  @Field(() => Int) attempt!: number;
+  @Field(() => Int, { description: 'The attempt this entry logs, from 1.' }) attempt!: number;
   @Field(() => WebhookDeliveryStatusEnum) status!: WebhookDeliveryStatusEnum;
   @Field(() => Int, { nullable: true }) responseStatus!: number | null;
-  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the attempt failed, or why a delivered answer was not posted back.',
+  })
+  error!: string | null;
   @Field(() => Date) at!: Date;
 }
 

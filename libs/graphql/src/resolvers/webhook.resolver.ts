@@ -66,6 +66,17 @@ export class WebhookResolver {
     return { webhook, secret: webhook.secret };
   }
 
+  @Mutation(() => WebhookModel, {
+    description:
+      'Bots only: re-enables one of your webhooks that was disabled (a 410 answer or repeated failures); events from now on are delivered.',
+  })
+  enableWebhook(
+    @CurrentActor() actor: Authenticated,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Webhook> {
+    return this.manage.enable(actor, id);
+  }
+
   @Query(() => [WebhookModel], { description: 'Bots only: your outgoing webhooks.' })
   webhooks(@CurrentActor() actor: Authenticated): Promise<Webhook[]> {
     return this.manage.list(actor);

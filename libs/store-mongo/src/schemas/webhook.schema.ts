@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { WebhookDeliveryStatus, WebhookEventType } from '@chatter/core';
+import type { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEventType } from '@chatter/core';
 
 export const WEBHOOK_MODEL = 'Webhook';
 export const WEBHOOK_DELIVERY_MODEL = 'WebhookDelivery';
@@ -15,6 +15,10 @@ export class WebhookRecord {
   @Prop({ type: [String], required: true }) conversationIds!: string[];
   @Prop({ type: [String], required: true }) events!: WebhookEventType[];
   @Prop({ type: Date, required: true }) createdAt!: Date;
+  /** Absent on webhooks stored before the durable queue: read as 0 / null. */
+  @Prop({ type: Number, default: 0 }) consecutiveFailures?: number;
+  @Prop({ type: Date, default: null }) disabledAt?: Date | null;
+  @Prop({ type: String, default: null }) disabledReason?: WebhookDisabledReason | null;
 }
 
 export const WebhookSchema = SchemaFactory.createForClass(WebhookRecord);

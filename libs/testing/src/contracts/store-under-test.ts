@@ -4,6 +4,7 @@ import {
   CallRepository,
   BotRepository,
   WebhookRepository,
+  WebhookQueueRepository,
   IncomingWebhookRepository,
   LinkPreviewRepository,
   ContactRepository,
@@ -52,6 +53,7 @@ export interface StoreUnderTest {
   stars: StarRepository;
   bots: BotRepository;
   webhooks: WebhookRepository;
+  webhookQueue: WebhookQueueRepository;
   incomingWebhooks: IncomingWebhookRepository;
   linkPreviews: LinkPreviewRepository;
   oidc: OidcRepository;

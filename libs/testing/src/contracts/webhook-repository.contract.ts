@@ -1,4 +1,10 @@
-import { IncomingWebhook, newId, Webhook, WebhookDelivery } from '@chatter/core';
+import {
+  IncomingWebhook,
+  newId,
+  QueuedWebhookDelivery,
+  Webhook,
+  WebhookDelivery,
+} from '@chatter/core';
 import { describe, expect, it } from 'vitest';
 import { aTenantId, nextTime } from '../builders';
 import { MakeStore, StoreUnderTest, useStore } from './store-under-test';
@@ -17,6 +23,9 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
       conversationIds: [newId(), newId()].sort(),
       events: ['message.created', 'message.deleted'],
       createdAt: nextTime(),
+      consecutiveFailures: 0,
+      disabledAt: null,
+      disabledReason: null,
       ...patch,
     });
     const aDelivery = (w: Webhook, attempt: number): WebhookDelivery => ({
@@ -64,7 +73,153 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
       expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 10)).toEqual([second, first]);
       expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 1)).toEqual([second]);
       expect(await store().webhooks.listDeliveries(aTenantId(), w.id, 10)).toEqual([]);
+      const dead = { ...aDelivery(w, 3), status: 'DEAD' as const, responseStatus: 500 };
+      await store().webhooks.addDelivery(dead);
+      expect((await store().webhooks.listDeliveries(w.tenantId, w.id, 1))[0]).toEqual(dead);
     });
+
+    it('counts consecutive failures, disables at the limit, resets on success and on enable', async () => {
+      const w = await stored(store(), aWebhook(aTenantId()));
+      const at = nextTime();
+      expect(await store().webhooks.recordFailure(w.tenantId, w.id, 3, at)).toMatchObject({
+        consecutiveFailures: 1,
+        disabledAt: null,
+      });
+      await store().webhooks.recordSuccess(w.tenantId, w.id);
+      expect((await store().webhooks.findById(w.tenantId, w.id))?.consecutiveFailures).toBe(0);
+      await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
+      await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
+      const disabled = await store().webhooks.recordFailure(w.tenantId, w.id, 3, at);
+      expect(disabled).toMatchObject({
+        consecutiveFailures: 3,
+        disabledAt: at,
+        disabledReason: 'FAILING',
+      });
+      // Already disabled: the first date and reason stay.
+      const later = await store().webhooks.recordFailure(w.tenantId, w.id, 3, nextTime());
+      expect(later).toMatchObject({
+        consecutiveFailures: 4,
+        disabledAt: at,
+        disabledReason: 'FAILING',
+      });
+      expect(await store().webhooks.disable(w.tenantId, w.id, 'GONE', nextTime())).toMatchObject({
+        disabledAt: at,
+        disabledReason: 'FAILING',
+      });
+      expect(await store().webhooks.enable(w.tenantId, w.id)).toEqual({ ...w });
+      const gone = nextTime();
+      expect(await store().webhooks.disable(w.tenantId, w.id, 'GONE', gone)).toEqual({
+        ...w,
+        disabledAt: gone,
+        disabledReason: 'GONE',
+      });
+      expect(await store().webhooks.enable(aTenantId(), w.id)).toBeNull();
+      expect(await store().webhooks.recordFailure(aTenantId(), w.id, 1, at)).toBeNull();
+    });
+  });
+}
+
+/**
+ * Contract of `WebhookQueueRepository`. `concurrentClaims: false` skips the race between two
+ * claimers, for the MongoDB test engine, which loses concurrent updates (real servers run it).
+ */
+export function webhookQueueRepositoryContract(
+  makeStore: MakeStore,
+  options: { concurrentClaims: boolean } = { concurrentClaims: true },
+): void {
+  describe('WebhookQueueRepository', () => {
+    const store = useStore(makeStore);
+    const T0 = Date.UTC(2031, 0, 1);
+    const at = (ms: number) => new Date(T0 + ms);
+
+    async function aWebhookIn(s: StoreUnderTest, tenantId: string): Promise<Webhook> {
+      return s.webhooks.create({
+        id: newId(),
+        tenantId,
+        botId: newId(),
+        url: 'https://hooks.example.com/q',
+        secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
+        conversationIds: [newId()],
+        events: ['message.created'],
+        createdAt: at(0),
+        consecutiveFailures: 0,
+        disabledAt: null,
+        disabledReason: null,
+      });
+    }
+    const queued = (w: Webhook, dueMs: number, body = '{"n":1}'): QueuedWebhookDelivery => ({
+      id: newId(),
+      tenantId: w.tenantId,
+      webhookId: w.id,
+      conversationId: w.conversationIds[0]!,
+      eventId: `msg_${newId()}`,
+      eventType: 'message.created',
+      body,
+      attempt: 1,
+      nextAttemptAt: at(dueMs),
+      leaseOwner: null,
+      leaseUntil: null,
+      status: 'PENDING',
+      createdAt: at(dueMs),
+    });
+
+    it('claims due deliveries once, oldest due first, with a lease, and keeps bodies exactly', async () => {
+      const w = await aWebhookIn(store(), aTenantId());
+      const body = JSON.stringify({ text: '\u0000 <script>é 👩‍👩‍👧 "q" \\ \u202e' });
+      const a = queued(w, 100, body);
+      const b = queued(w, 50);
+      const later = queued(w, 10_000);
+      for (const d of [a, b, later]) await store().webhookQueue.enqueue(d);
+      const claimed = await store().webhookQueue.claimDue(at(200), 'one', at(5_000), 10);
+      expect(claimed.map((d) => d.id)).toEqual([b.id, a.id]);
+      expect(claimed[1]).toEqual({ ...a, leaseOwner: 'one', leaseUntil: at(5_000) });
+      // Leased: another instance gets nothing until the lease runs out.
+      expect(await store().webhookQueue.claimDue(at(300), 'two', at(6_000), 10)).toEqual([]);
+      const again = await store().webhookQueue.claimDue(at(5_000), 'two', at(9_000), 1);
+      expect(again.map((d) => [d.id, d.attempt, d.leaseOwner])).toEqual([[b.id, 1, 'two']]);
+      // The old owner lost it: it can no longer settle it.
+      expect(await store().webhookQueue.remove(w.tenantId, b.id, 'one')).toBe(false);
+      expect(await store().webhookQueue.remove(w.tenantId, b.id, 'two')).toBe(true);
+      expect(
+        (await store().webhookQueue.listByWebhook(w.tenantId, w.id, 10)).map((d) => d.id),
+      ).toEqual([a.id, later.id]);
+    });
+
+    it('reschedules the next attempt and dead-letters, for the lease owner only', async () => {
+      const w = await aWebhookIn(store(), aTenantId());
+      const d = queued(w, 0);
+      await store().webhookQueue.enqueue(d);
+      await store().webhookQueue.claimDue(at(0), 'one', at(1_000), 5);
+      expect(await store().webhookQueue.reschedule(w.tenantId, d.id, 'two', 2, at(500))).toBe(
+        false,
+      );
+      expect(await store().webhookQueue.reschedule(w.tenantId, d.id, 'one', 2, at(500))).toBe(true);
+      expect(await store().webhookQueue.claimDue(at(499), 'one', at(2_000), 5)).toEqual([]);
+      const [second] = await store().webhookQueue.claimDue(at(500), 'one', at(2_000), 5);
+      expect(second).toMatchObject({ id: d.id, attempt: 2, leaseOwner: 'one' });
+      expect(await store().webhookQueue.markDead(w.tenantId, d.id, 'two')).toBe(false);
+      expect(await store().webhookQueue.markDead(w.tenantId, d.id, 'one')).toBe(true);
+      expect(await store().webhookQueue.claimDue(at(100_000), 'one', at(200_000), 5)).toEqual([]);
+      expect(await store().webhookQueue.listByWebhook(w.tenantId, w.id, 10)).toEqual([
+        { ...d, attempt: 2, nextAttemptAt: at(500), status: 'DEAD' },
+      ]);
+      expect(await store().webhookQueue.listByWebhook(aTenantId(), w.id, 10)).toEqual([]);
+    });
+
+    it.runIf(options.concurrentClaims)(
+      'gives each delivery to one of two concurrent claimers',
+      async () => {
+        const w = await aWebhookIn(store(), aTenantId());
+        for (let i = 0; i < 12; i++) await store().webhookQueue.enqueue(queued(w, i));
+        const [x, y] = await Promise.all([
+          store().webhookQueue.claimDue(at(100), 'x', at(9_000), 8),
+          store().webhookQueue.claimDue(at(100), 'y', at(9_000), 8),
+        ]);
+        const ids = [...x, ...y].map((d) => d.id);
+        expect(ids).toHaveLength(12);
+        expect(new Set(ids).size).toBe(12);
+      },
+    );
   });
 }
 

@@ -111,8 +111,14 @@ export interface AppConfig {
     /** Outgoing webhooks may reach loopback and private addresses (off by default). */
     readonly allowPrivateTargets: boolean;
     readonly timeoutMs: number;
-    /** Delays before each retry of a failed delivery, in milliseconds. */
-    readonly retryDelaysMs: readonly number[];
+    /** Delay before the first retry; each later one waits 5 times longer. */
+    readonly retryBaseMs: number;
+    /** Attempts per event (the first included); after the last one it is dead-lettered. */
+    readonly maxAttempts: number;
+    /** Consecutive dead-lettered deliveries that disable a webhook. */
+    readonly disableAfterFailures: number;
+    /** How often each instance looks for due deliveries. */
+    readonly pollIntervalMs: number;
   };
   readonly linkPreviews: {
     /** LINK_PREVIEWS=off: the server never fetches links. */

@@ -170,7 +170,25 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'WEBHOOK_RETRY_BASE_MS',
     default: '1000',
     description:
-      'First retry delay of a failed webhook delivery; later retries wait 5, 25, 125 and 625 times as long (10–600000).',
+      'First retry delay of a failed webhook delivery; each later retry waits 5 times longer, at most 12 hours (10–600000).',
+  },
+  {
+    name: 'WEBHOOK_MAX_ATTEMPTS',
+    default: '8',
+    description:
+      'Attempts to deliver one event to an outgoing webhook, the first included (1–20); after the last failed one the event is dead-lettered (DEAD in the delivery log). With the default base delay the 8 attempts span about 5.4 hours.',
+  },
+  {
+    name: 'WEBHOOK_DISABLE_AFTER_FAILURES',
+    default: '20',
+    description:
+      'Consecutive dead-lettered events after which an outgoing webhook is disabled (1–10000); any delivered event resets the count. A 410 answer disables it at once. The bot re-enables it with enableWebhook.',
+  },
+  {
+    name: 'WEBHOOK_POLL_INTERVAL_MS',
+    default: '1000',
+    description:
+      'How often each instance claims due outgoing webhook deliveries from the durable queue (20–60000).',
   },
   {
     name: 'SMS_PER_TENANT_PER_HOUR',

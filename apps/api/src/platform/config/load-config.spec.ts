@@ -73,6 +73,14 @@ describe('loadConfig defaults', () => {
       appTokenAudience: 'chatter',
       appTokenRequireAudience: false,
     });
+    expect(config.webhooks).toEqual({
+      allowPrivateTargets: false,
+      timeoutMs: 10_000,
+      retryBaseMs: 1000,
+      maxAttempts: 8,
+      disableAfterFailures: 20,
+      pollIntervalMs: 1000,
+    });
     expect(config.sms).toEqual({
       sender: 'log',
       webhookUrl: undefined,
@@ -209,6 +217,14 @@ describe('loadConfig one-line errors', () => {
     [
       { SMS_SENDER: 'carrier-pigeon' },
       'Invalid configuration: SMS_SENDER must be one of log, webhook (got "carrier-pigeon")',
+    ],
+    [
+      { WEBHOOK_MAX_ATTEMPTS: '0' },
+      'Invalid configuration: WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 20 (got "0")',
+    ],
+    [
+      { WEBHOOK_DISABLE_AFTER_FAILURES: 'never' },
+      'Invalid configuration: WEBHOOK_DISABLE_AFTER_FAILURES must be an integer from 1 to 10000 (got "never")',
     ],
     [
       { SMS_WEBHOOK_URL: 'ftp://x' },

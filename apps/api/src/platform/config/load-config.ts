@@ -117,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const webhookAllowPrivateTargets = read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false);
   const webhookTimeoutMs = read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
   const webhookRetryBaseMs = read.int('WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000);
+  const webhookMaxAttempts = read.int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 20);
+  const webhookDisableAfterFailures = read.int('WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 10_000);
+  const webhookPollIntervalMs = read.int('WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 60_000);
   const linkPreviews = read.oneOf('LINK_PREVIEWS', ['on', 'off'] as const, 'on');
   const linkPreviewAllowRanges = read.cidrs('LINK_PREVIEW_ALLOW_RANGES');
   const linkPreviewTimeoutMs = read.int('LINK_PREVIEW_TIMEOUT_MS', 5000, 100, 30_000);
@@ -372,8 +375,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     webhooks: {
       allowPrivateTargets: webhookAllowPrivateTargets,
       timeoutMs: webhookTimeoutMs,
-      // Five retries, each five times later than the one before (1 s, 5 s, 25 s, 2 min, 10 min).
-      retryDelaysMs: [1, 5, 25, 125, 625].map((f) => f * webhookRetryBaseMs),
+      retryBaseMs: webhookRetryBaseMs,
+      maxAttempts: webhookMaxAttempts,
+      disableAfterFailures: webhookDisableAfterFailures,
+      pollIntervalMs: webhookPollIntervalMs,
     },
     linkPreviews: {
       enabled: linkPreviews === 'on',

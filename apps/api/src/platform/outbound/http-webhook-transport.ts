@@ -51,13 +51,26 @@ export class HttpWebhookTransport extends WebhookTransport {
           timeout: this.options.timeoutMs,
         },
         (res) => {
+          const chunks: Buffer[] = [];
           let read = 0;
+          let tooLarge = false;
           res.on('data', (chunk: Buffer) => {
             read += chunk.length;
-            if (read > MAX_RESPONSE_BYTES) res.destroy();
+            if (read > MAX_RESPONSE_BYTES) {
+              tooLarge = true;
+              res.destroy();
+            } else chunks.push(chunk);
           });
-          res.on('close', () => resolve({ status: res.statusCode ?? 0 }));
-          res.on('error', () => resolve({ status: res.statusCode ?? 0 }));
+          const answer = (complete: boolean) =>
+            resolve({
+              status: res.statusCode ?? 0,
+              // A body cut short (too large, or the connection dropped) is no answer to read.
+              body: complete && !tooLarge ? Buffer.concat(chunks).toString('utf8') : null,
+              contentType: res.headers['content-type'] ?? null,
+            });
+          res.on('end', () => answer(true));
+          res.on('close', () => answer(false));
+          res.on('error', () => answer(false));
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));

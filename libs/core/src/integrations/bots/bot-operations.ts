@@ -23,6 +23,7 @@ export const BOT_OPERATION_SCOPES: Readonly<Record<string, BotScope>> = {
   removeLinkPreview: 'SEND',
   setTyping: 'SEND',
   createWebhook: 'READ',
+  enableWebhook: 'READ',
   webhooks: 'READ',
   webhookDeliveries: 'READ',
   createIncomingWebhook: 'SEND',

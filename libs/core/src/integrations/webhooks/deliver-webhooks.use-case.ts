@@ -8,40 +8,24 @@ import { Message } from '../../messaging/message';
 import { grantCoversConversation } from '../../shared/bot-grant';
 import { grantOf } from '../bots/bot';
 import { BotRepository } from '../bots/bot.repository';
-import { Webhook, WebhookDeliveryStatus, WebhookEventType } from './webhook';
+import { Webhook, WebhookEventType } from './webhook';
+import { WebhookQueueRepository } from './webhook-queue.repository';
 import { WebhookRepository } from './webhook.repository';
-import { signWebhook } from './webhook-signature';
-import { WebhookTransport } from './webhook-transport.port';
-
-/** Delays before the 2nd, 3rd, … attempt (exponential); after the last one the delivery FAILED. */
-export class WebhookRetryPolicy {
-  constructor(readonly delaysMs: readonly number[] = [1_000, 5_000, 30_000, 120_000, 600_000]) {}
-}
-
-/** At most this many deliveries wait in memory; more are logged as FAILED at once. */
-const MAX_QUEUED = 10_000;
+import { POST_BACK_ID_PREFIX } from './webhook-post-back.use-case';
 
 /**
- * Outgoing webhooks: for every stored message change, each webhook that chose its conversation
- * and event gets a signed POST, while its bot is still a member (from the bot's history start on)
- * and its token is live. Attempts are logged; failures are retried with exponential backoff.
- *
- * The queue is in this process: an event is delivered by the instance that stored it, and
- * deliveries waiting for a retry are lost if that instance stops (each attempt is logged, so the
- * owner sees which event did not arrive).
+ * Outgoing webhooks, first half: for every stored message change, each enabled webhook that chose
+ * its conversation and event gets a delivery in the durable queue, while its bot is still a member
+ * (from the bot's history start on) and its token is live. `SendDueWebhooks` sends them, from any
+ * instance, with retries that survive restarts.
  */
 @UseCase()
 export class DeliverWebhooks extends MessageEventObserver {
-  private queued = 0;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private stopped = false;
-
   constructor(
     private readonly webhooks: WebhookRepository,
+    private readonly queue: WebhookQueueRepository,
     private readonly bots: BotRepository,
     private readonly conversations: ConversationRepository,
-    private readonly transport: WebhookTransport,
-    private readonly retry: WebhookRetryPolicy,
     private readonly clock: Clock,
   ) {
     super();
@@ -61,17 +45,17 @@ export class DeliverWebhooks extends MessageEventObserver {
     this.fanOut(conversation, type, message).catch(() => undefined);
   }
 
-  /** Cancels pending retries (shutdown). */
-  stop(): void {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-  }
-
-  private async fanOut(conversation: Conversation, type: WebhookEventType, message: Message) {
+  /** Queues the event for every webhook that receives it; resolves once they are stored. */
+  async fanOut(
+    conversation: Conversation,
+    type: WebhookEventType,
+    message: Message,
+  ): Promise<void> {
     const hooks = await this.webhooks.listForConversation(conversation.tenantId, conversation.id);
+    if (hooks.length === 0 || (await this.isPostBack(conversation, message))) return;
     for (const hook of hooks) {
-      if (!hook.events.includes(type) || !(await this.mayReceive(hook, message))) continue;
+      if (hook.disabledAt || !hook.events.includes(type)) continue;
+      if (!(await this.mayReceive(hook, message))) continue;
       const at = this.clock.now();
       const body = JSON.stringify({
         type,
@@ -90,8 +74,28 @@ export class DeliverWebhooks extends MessageEventObserver {
           },
         },
       });
-      this.attempt(hook, `msg_${newId()}`, type, body, 1);
+      await this.queue.enqueue({
+        id: newId(),
+        tenantId: hook.tenantId,
+        webhookId: hook.id,
+        conversationId: conversation.id,
+        eventId: `msg_${newId()}`,
+        eventType: type,
+        body,
+        attempt: 1,
+        nextAttemptAt: at,
+        leaseOwner: null,
+        leaseUntil: null,
+        status: 'PENDING',
+        createdAt: at,
+      });
     }
+  }
+
+  /** A bot's post-back answer: not delivered, so webhooks cannot answer each other in a loop. */
+  private async isPostBack(conversation: Conversation, message: Message): Promise<boolean> {
+    if (!message.clientMessageId.startsWith(POST_BACK_ID_PREFIX)) return false;
+    return (await this.bots.findById(conversation.tenantId, message.senderId)) !== null;
   }
 
   private async mayReceive(hook: Webhook, message: Message): Promise<boolean> {
@@ -103,88 +107,5 @@ export class DeliverWebhooks extends MessageEventObserver {
     if (!bot || bot.revokedAt || !member) return false;
     if (!grantCoversConversation(grantOf(bot), message.conversationId)) return false;
     return message.seq >= member.historyFromSeq;
-  }
-
-  private attempt(
-    hook: Webhook,
-    eventId: string,
-    type: WebhookEventType,
-    body: string,
-    attempt: number,
-  ): void {
-    if (this.stopped) return;
-    if (attempt === 1 && this.queued >= MAX_QUEUED) {
-      void this.log(hook, eventId, type, attempt, 'FAILED', null, 'delivery queue full');
-      return;
-    }
-    this.queued++;
-    void this.send(hook, eventId, type, body, attempt).finally(() => this.queued--);
-  }
-
-  private async send(
-    hook: Webhook,
-    eventId: string,
-    type: WebhookEventType,
-    body: string,
-    attempt: number,
-  ): Promise<void> {
-    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await this.transport.post(
-        hook.url,
-        {
-          'content-type': 'application/json',
-          'webhook-id': eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(hook.secret, eventId, timestamp, body),
-        },
-        body,
-      );
-      status = response.status;
-    } catch (e) {
-      error = e instanceof Error ? e.message.slice(0, 200) : 'delivery failed';
-    }
-    const delivered = status !== null && status >= 200 && status < 300;
-    // 410 Gone: the receiver asks for no more; other answers and failures are retried.
-    const delay = this.retry.delaysMs[attempt - 1];
-    const final = delivered || status === 410 || delay === undefined;
-    const outcome: WebhookDeliveryStatus = delivered ? 'DELIVERED' : final ? 'FAILED' : 'RETRYING';
-    await this.log(hook, eventId, type, attempt, outcome, status, error);
-    if (final || this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.attempt(hook, eventId, type, body, attempt + 1);
-    }, delay);
-    timer.unref?.();
-    this.timers.add(timer);
-  }
-
-  private async log(
-    hook: Webhook,
-    eventId: string,
-    eventType: WebhookEventType,
-    attempt: number,
-    status: WebhookDeliveryStatus,
-    responseStatus: number | null,
-    error: string | null,
-  ): Promise<void> {
-    try {
-      await this.webhooks.addDelivery({
-        id: newId(),
-        tenantId: hook.tenantId,
-        webhookId: hook.id,
-        eventId,
-        eventType,
-        attempt,
-        status,
-        responseStatus,
-        error,
-        at: this.clock.now(),
-      });
-    } catch {
-      // The log is best effort; delivery goes on.
-    }
   }
 }

@@ -51,6 +51,9 @@ export class ManageWebhooks {
       conversationIds,
       events,
       createdAt: this.clock.now(),
+      consecutiveFailures: 0,
+      disabledAt: null,
+      disabledReason: null,
     });
     await this.audit.record({
       tenantId: actor.tenantId,
@@ -71,17 +74,38 @@ export class ManageWebhooks {
     return this.webhooks.listByBot(actor.tenantId, requireBot(actor));
   }
 
+  /** Re-enables a disabled webhook (failure count back to 0); events after this are delivered. */
+  async enable(actor: Actor, webhookId: string): Promise<Webhook> {
+    const webhook = await this.own(actor, webhookId);
+    if (!webhook.disabledAt) return webhook;
+    const enabled = await this.webhooks.enable(actor.tenantId, webhook.id);
+    if (!enabled) throw notFound('webhook');
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      targetUserId: actor.userId,
+      action: 'WEBHOOK_ENABLED',
+      details: { webhookId: webhook.id, wasDisabledFor: webhook.disabledReason ?? 'unknown' },
+    });
+    return enabled;
+  }
+
   async deliveries(
     actor: Actor,
     webhookId: string,
     first: number | null | undefined,
   ): Promise<WebhookDelivery[]> {
+    const webhook = await this.own(actor, webhookId);
+    return this.webhooks.listDeliveries(actor.tenantId, webhook.id, pageSize(first, 100));
+  }
+
+  private async own(actor: Actor, webhookId: string): Promise<Webhook> {
     const botId = requireBot(actor);
     const webhook = isWellFormedId(webhookId)
       ? await this.webhooks.findById(actor.tenantId, webhookId)
       : null;
     if (!webhook || webhook.botId !== botId) throw notFound('webhook');
-    return this.webhooks.listDeliveries(actor.tenantId, webhook.id, pageSize(first, 100));
+    return webhook;
   }
 }
 

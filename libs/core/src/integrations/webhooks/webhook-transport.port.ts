@@ -1,6 +1,9 @@
 /** The answer of a webhook receiver. */
 export interface WebhookResponse {
   status: number;
+  /** The answer's body (UTF-8), or null when it was larger than the adapter reads. */
+  body: string | null;
+  contentType: string | null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TenantId, UserId } from '../../shared/ids';
-import { Webhook, WebhookDelivery } from './webhook';
+import { Webhook, WebhookDelivery, WebhookDisabledReason } from './webhook';
 
 /** Outgoing webhooks and their delivery log, scoped by tenant. */
 export abstract class WebhookRepository {
@@ -16,4 +16,26 @@ export abstract class WebhookRepository {
     webhookId: string,
     limit: number,
   ): Promise<WebhookDelivery[]>;
+  /** A delivered attempt: the consecutive failure count goes back to 0. */
+  abstract recordSuccess(tenantId: TenantId, id: string): Promise<void>;
+  /**
+   * A failed attempt, counted atomically (attempts of several instances add up). When the count
+   * reaches `disableAfter`, the webhook is disabled (`FAILING`, at `at`) unless it already is.
+   * Returns the webhook after the update, or null when it does not exist.
+   */
+  abstract recordFailure(
+    tenantId: TenantId,
+    id: string,
+    disableAfter: number,
+    at: Date,
+  ): Promise<Webhook | null>;
+  /** Disables the webhook (a disabled one keeps its first date and reason); null if unknown. */
+  abstract disable(
+    tenantId: TenantId,
+    id: string,
+    reason: WebhookDisabledReason,
+    at: Date,
+  ): Promise<Webhook | null>;
+  /** Enables it again with a failure count of 0; null if unknown. */
+  abstract enable(tenantId: TenantId, id: string): Promise<Webhook | null>;
 }

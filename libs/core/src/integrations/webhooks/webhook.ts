@@ -19,9 +19,22 @@ export interface Webhook {
   conversationIds: string[];
   events: WebhookEventType[];
   createdAt: Date;
+  /** Failed attempts since the last success; reaching the configured limit disables the webhook. */
+  consecutiveFailures: number;
+  /** Set when deliveries stopped (a 410 answer or too many failures); an owner re-enables it. */
+  disabledAt: Date | null;
+  disabledReason: WebhookDisabledReason | null;
 }
 
-export type WebhookDeliveryStatus = 'DELIVERED' | 'RETRYING' | 'FAILED';
+/** GONE: the receiver answered 410. FAILING: too many consecutive failed attempts. */
+export type WebhookDisabledReason = 'GONE' | 'FAILING';
+
+/**
+ * DELIVERED: a 2xx answer. RETRYING: failed, another attempt is scheduled. FAILED: not retried
+ * (a 410 answer, or the webhook was disabled or its bot lost access). DEAD: the last attempt
+ * failed; the dead-letter record of the event.
+ */
+export type WebhookDeliveryStatus = 'DELIVERED' | 'RETRYING' | 'FAILED' | 'DEAD';
 
 /** One attempt to deliver one event (the delivery log). */
 export interface WebhookDelivery {
