@@ -3,7 +3,17 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, ROOT, assert, eventually, sleep } from './harness.mjs';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  ROOT,
+  assert,
+  assertEqual,
+  eventually,
+  graphqlOf,
+  signUpInBrowser,
+  sleep,
+} from './harness.mjs';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const DESKTOP = { width: 1280, height: 800 };
@@ -40,7 +50,7 @@ const remoteVideoWidth = (page) =>
 export function callSteps({ api, pageErrors }) {
   return [
     [
-      'calls: two browsers with fake devices call each other, see and hear each other, and hang up',
+      'calls: two browsers with fake devices call each other, see and hear each other, turn video on in a voice call, and hang up from either side',
       async () => {
         const browser = await chromium.launch({
           executablePath: CHROMIUM,
@@ -61,30 +71,44 @@ export function callSteps({ api, pageErrors }) {
           await sleep(300);
           await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
         };
-        const open = async (phone, name, viewport = DESKTOP, colorScheme = 'light') => {
-          const context = await browser.newContext({
-            viewport,
-            colorScheme,
-            permissions: ['microphone', 'camera'],
-          });
-          await context.addInitScript(RECORD_PEERS);
-          const page = await context.newPage();
-          page.setDefaultTimeout(20_000);
-          page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
-          await page.goto(`${api.url}/`);
-          await page.getByLabel('Phone number').fill(phone);
-          const since = api.output().length;
-          await page.getByRole('button', { name: 'Send code' }).click();
-          await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await page.getByLabel('Your name').fill(name);
-          await page.getByRole('button', { name: 'Create account' }).click();
-          await page.getByRole('heading', { name: 'Chats' }).waitFor();
-          return page;
+        /** Both pages close the call view and every peer connection they made. */
+        const callEnds = async (pages) => {
+          for (const page of pages) {
+            await eventually(
+              async () => (await page.locator('section[aria-label^="Call with"]').count()) === 0,
+              { message: 'the call view closes' },
+            );
+            await eventually(
+              () =>
+                page.evaluate(() => window.__peers.every((pc) => pc.connectionState === 'closed')),
+              { message: 'the peer connection is closed' },
+            );
+          }
         };
+        const gql = graphqlOf(api);
+        const contexts = [];
+        // Each person signs up in a context of their own that may use the fake camera and
+        // microphone, with every RTCPeerConnection recorded for getStats().
+        const open = (phone, name, viewport = DESKTOP, colorScheme = 'light') =>
+          signUpInBrowser(
+            {
+              browser,
+              api,
+              contexts,
+              pageErrors,
+              viewport,
+              colorScheme,
+              permissions: ['microphone', 'camera'],
+              timeout: 20_000,
+              beforeOpen: (page) => page.addInitScript(RECORD_PEERS),
+            },
+            phone,
+            name,
+          );
         try {
-          const kai = await open('+14155550165', 'Kai Caller');
-          const lou = await open('+14155550166', 'Lou Callee', PHONE, 'dark');
+          const kaiPerson = await open('+14155550165', 'Kai Caller');
+          const louPerson = await open('+14155550166', 'Lou Callee', PHONE, 'dark');
+          const [kai, lou] = [kaiPerson.page, louPerson.page];
           await kai.getByRole('link', { name: 'New chat' }).first().click();
           await kai.getByLabel('Message a phone number').fill('+14155550166');
           await kai.getByRole('button', { name: 'Start chat' }).click();
@@ -128,19 +152,9 @@ export function callSteps({ api, pageErrors }) {
           await kai.getByRole('button', { name: 'Mute' }).click();
           await kai.getByRole('button', { name: 'Unmute' }).waitFor();
 
-          // Lou hangs up: both sides end and release the connection.
+          // Lou (the callee) hangs up: both sides end and release the connection.
           await lou.getByRole('button', { name: 'Hang up' }).click();
-          for (const page of [kai, lou]) {
-            await eventually(
-              async () => (await page.locator('section[aria-label^="Call with"]').count()) === 0,
-              { message: 'the call view closes' },
-            );
-            await eventually(
-              () =>
-                page.evaluate(() => window.__peers.every((pc) => pc.connectionState === 'closed')),
-              { message: 'the peer connection is closed' },
-            );
-          }
+          await callEnds([kai, lou]);
           // The call is in both histories, with its duration.
           await kai.locator('a.conv-item', { hasText: 'Lou Callee' }).first().click();
           for (const page of [kai, lou])
@@ -149,7 +163,69 @@ export function callSteps({ api, pageErrors }) {
               .getByText(/^Video call \(\d+:\d\d\)$/)
               .first()
               .waitFor();
+
+          // Now Lou calls back with voice only; once connected Lou turns the camera on, which
+          // renegotiates the call, and Kai starts seeing Lou's video. Lou (the caller) hangs up.
+          await lou.getByRole('button', { name: 'Voice call' }).click();
+          const voiceInvite = kai.getByRole('alertdialog', { name: 'Incoming voice call' });
+          await voiceInvite.waitFor();
+          assert((await voiceInvite.textContent()).includes('Lou Callee'), 'Lou is named');
+          await voiceInvite.getByRole('button', { name: 'Accept' }).click();
+          for (const [who, page] of [
+            ['Kai', kai],
+            ['Lou', lou],
+          ]) {
+            const before = await inboundAudioBytes(page);
+            await eventually(async () => (await inboundAudioBytes(page)) > before + 500, {
+              timeout: 20_000,
+              message: `${who} receives audio in the voice call (from ${before} bytes)`,
+            });
+          }
+          assert((await remoteVideoWidth(kai)) === 0, 'a voice call carries no video at first');
+          await lou.getByRole('button', { name: 'Turn camera on' }).click();
+          await lou.getByRole('button', { name: 'Turn camera off' }).waitFor();
+          await eventually(async () => (await remoteVideoWidth(kai)) > 0, {
+            timeout: 20_000,
+            message: "Kai sees Lou's video after Lou turned the camera on",
+          });
+          await lou.getByRole('button', { name: 'Hang up' }).click();
+          await callEnds([kai, lou]);
+          for (const page of [kai, lou])
+            await page
+              .locator('.conversation__main')
+              .getByText(/^Voice call \(\d+:\d\d\)$/)
+              .first()
+              .waitFor();
           await shot(lou, 'call-history-phone-dark');
+
+          // The server agrees: no call is live, and the history holds both calls, answered and
+          // hung up, with their durations (asked over HTTP with each person's own token).
+          const dm = new URL(kai.url()).hash.match(/#\/c\/([^/?]+)/)?.[1];
+          assert(dm, `the direct conversation's id is in Kai's address (${kai.url()})`);
+          for (const person of [kaiPerson, louPerson])
+            assertEqual(
+              (await gql('{ activeCalls { id } }', {}, person.token)).activeCalls,
+              [],
+              'no live call after both hang-ups',
+            );
+          const page = await gql(
+            'query($c:ID!){ messages(conversationId:$c, last: 20){ edges { node { sender { id } call { media outcome endReason durationSeconds } } } } }',
+            { c: dm },
+            louPerson.token,
+          );
+          const calls = page.messages.edges.map((e) => e.node).filter((m) => m.call);
+          assertEqual(
+            calls.map((m) => [m.sender.id, m.call.media, m.call.outcome, m.call.endReason]),
+            [
+              [kaiPerson.id, 'VIDEO', 'COMPLETED', 'HANGUP'],
+              [louPerson.id, 'VOICE', 'COMPLETED', 'HANGUP'],
+            ],
+            'both calls in the history, each sent as its caller',
+          );
+          assert(
+            calls.every((m) => m.call.durationSeconds >= 1),
+            `both calls lasted: ${calls.map((m) => m.call.durationSeconds)}`,
+          );
 
           // A denied microphone is explained, and no call is placed.
           await kai.evaluate(() => {
