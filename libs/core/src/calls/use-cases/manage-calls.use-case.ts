@@ -173,11 +173,14 @@ export class ManageCalls {
     return call;
   }
 
-  /** The callee declines a ringing call (on any of their devices). */
+  /**
+   * The callee declines a ringing call (on any of their devices). Ending a call never counts
+   * against the signal budget: each call ends once, and a party who spent the budget on
+   * candidates must still be able to hang up (an answered call left open keeps both busy).
+   */
   async reject(actor: Actor, callId: string): Promise<Call> {
     const call = await this.load(actor, callId);
     if (call.calleeId !== actor.userId) throw forbidden('only the callee can decline');
-    await this.signalLimit(actor);
     return this.finish(call, ['RINGING'], 'DECLINED', actor.userId);
   }
 
@@ -189,7 +192,6 @@ export class ManageCalls {
     if (!HANGUP_REASONS.includes(reason))
       throw invalid('reason', 'reason must be HANGUP or FAILED');
     const call = await this.load(actor, callId);
-    await this.signalLimit(actor);
     if (call.state === 'RINGING') {
       const ringing = actor.userId === call.callerId ? 'CANCELLED' : 'DECLINED';
       return this.finish(call, ['RINGING'], reason === 'FAILED' ? 'FAILED' : ringing, actor.userId);
