@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import type { ApolloClient } from '@apollo/client';
 import {
+  HangUpCallDocument,
+  IceServersDocument,
   RejectCallDocument,
   StartCallDocument,
   type CallSignalFieldsFragment,
@@ -113,6 +115,67 @@ describe('calls in the web app', () => {
     expect(screen.getByRole('alertdialog', { name: 'Incoming video call' })).toBeTruthy();
     controller.dispose();
   });
+
+  it.each([
+    [false, /Could not connect: no TURN server configured/],
+    [true, /Could not connect: the relay \(TURN\) server could not be reached/],
+  ])(
+    'when ICE fails (TURN configured: %s) it hangs up with FAILED and says why',
+    async (turnConfigured, text) => {
+      const peers: FakePeer[] = [];
+      class FakePeer {
+        connectionState = 'new';
+        onconnectionstatechange: (() => void) | null = null;
+        closed = false;
+        constructor(readonly config: RTCConfiguration) {
+          peers.push(this);
+        }
+        addTrack() {}
+        createOffer = async () => ({ type: 'offer', sdp: 'v=0\r\n' });
+        setLocalDescription = async () => undefined;
+        close() {
+          this.closed = true;
+        }
+      }
+      const track = { kind: 'audio', enabled: true, stop: vi.fn() };
+      vi.stubGlobal('RTCPeerConnection', FakePeer);
+      vi.stubGlobal('MediaStream', class {});
+      vi.stubGlobal('navigator', {
+        ...navigator,
+        mediaDevices: {
+          getUserMedia: async () => ({ getTracks: () => [track], getAudioTracks: () => [track] }),
+        },
+      });
+      const { controller, mutate, query } = setup();
+      const servers = turnConfigured
+        ? [{ urls: ['turn:turn.example.org:3478'], username: '1:me', credential: 'x' }]
+        : [];
+      query.mockImplementation(async (o) => {
+        expect((o as { query: unknown }).query).toBe(IceServersDocument);
+        return { data: { iceServers: { turnConfigured, servers } } };
+      });
+      mutate.mockImplementation(async (o) =>
+        o.mutation === StartCallDocument ? { data: { startCall: { id: 'call-9' } } } : { data: {} },
+      );
+      await act(async () => await controller.start('dm1', 'ann', 'VOICE'));
+      expect(screen.getByRole('region', { name: 'Call with Ann Caller' })).toBeTruthy();
+      const pc = peers[0]!;
+      expect(pc.config.iceServers).toHaveLength(servers.length);
+
+      pc.connectionState = 'failed';
+      act(() => pc.onconnectionstatechange?.());
+      await flush();
+      expect(mutate).toHaveBeenCalledWith({
+        mutation: HangUpCallDocument,
+        variables: { callId: 'call-9', reason: 'FAILED' },
+      });
+      expect(screen.getByRole('alert').textContent).toMatch(text);
+      expect(screen.queryByRole('region', { name: /^Call with/ })).toBeNull();
+      expect(pc.closed).toBe(true);
+      expect(track.stop).toHaveBeenCalled();
+      controller.dispose();
+    },
+  );
 
   it('words a failed connection by whether a relay exists, and shows durations as m:ss', () => {
     expect(connectFailureText(false)).toMatch(/^Could not connect: no TURN server configured/);
