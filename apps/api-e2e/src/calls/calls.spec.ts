@@ -17,6 +17,7 @@ import { removeDataDir } from '../support';
 const TURN_SECRET = 'e2e-turn-shared-secret-0123456789';
 const TURN_TTL = 600;
 const INVITE_TIMEOUT_S = 5;
+const DISCONNECT_GRACE_S = 10;
 
 const CALL = 'id conversationId callerId calleeId media state endReason answeredAt';
 const SIGNAL = `... on CallSignal { kind fromUserId sdp sdpType candidates endReason call { ${CALL} } }`;
@@ -79,6 +80,7 @@ describe('calls: signaling between the two parties only, call history, TURN cred
   beforeAll(async () => {
     api = await startMessagingApi({
       CALL_INVITE_TIMEOUT_SECONDS: String(INVITE_TIMEOUT_S),
+      CALL_DISCONNECT_GRACE_SECONDS: String(DISCONNECT_GRACE_S),
       STUN_URIS: 'stun:turn.example.org:3478',
       TURN_URIS: 'turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349',
       TURN_SECRET,
@@ -413,6 +415,47 @@ describe('calls: signaling between the two parties only, call history, TURN cred
     const back = await start(bob, dm, 'VOICE');
     await ok(api, HANG_UP, { id: back.id }, bob.token);
   });
+
+  it('an answered call whose party left without hanging up ends as FAILED after the grace', async () => {
+    const [ada, bob] = await Promise.all(['Ada', 'Bob'].map((n) => appUser(api, n)));
+    const dm = await openDm(api, ada, bob);
+    const [adaDev, bobDev] = await Promise.all([device(ada), device(bob)]);
+    const call = await start(ada, dm, 'VOICE');
+    await waitSignal(bobDev, 'INVITE', call.id);
+    await ok(api, ANSWER, { id: call.id, s: ANSWER_SDP }, bob.token);
+    await waitSignal(adaDev, 'ANSWERED', call.id);
+
+    // Bob's only device goes away without hanging up (a closed tab, a dead battery).
+    devices.splice(devices.indexOf(bobDev), 1);
+    bobDev.events.stop();
+    await bobDev.client.dispose();
+    const gone = Date.now();
+    await sleep(1_000);
+    // Within the grace the call goes on (Bob may just be reloading): Ada is still busy.
+    expectCode(await gql(api, START, { c: dm, m: 'VOICE', s: OFFER }, ada.token), 'BUSY');
+
+    await adaDev.events.until(
+      () => signals(adaDev, 'ENDED').some((s) => s.call.id === call.id),
+      30_000,
+      'the abandoned call ends',
+    );
+    expect(Date.now() - gone).toBeGreaterThanOrEqual((DISCONNECT_GRACE_S - 1) * 1000);
+    expect(signals(adaDev, 'ENDED').find((s) => s.call.id === call.id)).toMatchObject({
+      endReason: 'FAILED',
+      fromUserId: bob.id,
+      call: { state: 'ENDED', endReason: 'FAILED' },
+    });
+    // The history dates the end when Bob was first seen gone: the grace is not in the duration.
+    await adaDev.events.until(() => history(adaDev).length === 1, 10_000, 'history line');
+    const line = history(adaDev)[0]!.message.call!;
+    expect(line).toMatchObject({ callId: call.id, outcome: 'COMPLETED', endReason: 'FAILED' });
+    expect(line.durationSeconds).toBeLessThan(DISCONNECT_GRACE_S);
+
+    // Nobody is busy any more.
+    const again = await start(ada, dm, 'VOICE');
+    expect(again.state).toBe('RINGING');
+    await ok(api, HANG_UP, { id: again.id }, ada.token);
+  }, 45_000);
 
   it('hands out STUN and TURN REST credentials that verify with the shared secret and expire', async () => {
     const ada = await appUser(api, 'Ada');

@@ -24,6 +24,7 @@ import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
 import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { notificationEmailsMigration } from './038-notification-emails';
+import { activeCallsMigration } from './042-active-calls';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly Migration[] = [
   liveMessagesByAgeMigration,
   oidcSignInMigration,
   notificationEmailsMigration,
+  activeCallsMigration,
 ];

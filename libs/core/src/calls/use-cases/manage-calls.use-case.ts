@@ -215,6 +215,14 @@ export class ManageCalls {
     return this.finishOrNull(call, ['RINGING'], 'MISSED', call.calleeId);
   }
 
+  /**
+   * Ends an answered call a party left without hanging up (see AbandonedCalls): FAILED, as of
+   * `at` (when they were first seen gone), so the history's duration leaves the grace out.
+   */
+  async endLost(call: Call, goneUserId: UserId, at: Date): Promise<Call | null> {
+    return this.finishOrNull(call, ['ACTIVE'], 'FAILED', goneUserId, at);
+  }
+
   /** Expires every invite past its time (invites whose instance stopped before its timer). */
   async expireDue(limit = 100): Promise<number> {
     const due = await this.calls.listExpired(this.clock.now(), limit);
@@ -239,8 +247,9 @@ export class ManageCalls {
     from: readonly ('RINGING' | 'ACTIVE')[],
     reason: CallEndReason,
     by: UserId,
+    at: Date = this.clock.now(),
   ): Promise<Call | null> {
-    const ended = await this.calls.end(call.tenantId, call.id, from, reason, this.clock.now());
+    const ended = await this.calls.end(call.tenantId, call.id, from, reason, at);
     if (!ended) return null;
     await Promise.all([
       this.signal({ userId: ended.callerId }, 'ENDED', ended, by, { reason }),
