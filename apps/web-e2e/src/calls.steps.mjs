@@ -1,7 +1,11 @@
-// Browser test of calls: two Chromium contexts with fake camera and microphone call each other
-// over loopback (no STUN/TURN needed on one machine) through the real API and web app.
+// Browser tests of calls: two Chromium contexts with fake camera and microphone call each other
+// through the real API and web app, over loopback (no STUN/TURN needed on one machine), and once
+// through a real coturn relay only, with the TURN credentials the API mints.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 import {
   ARTIFACTS,
@@ -10,9 +14,11 @@ import {
   assert,
   assertEqual,
   eventually,
+  freePort,
   graphqlOf,
   signUpInBrowser,
   sleep,
+  startApi,
 } from './harness.mjs';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -30,6 +36,111 @@ const RECORD_PEERS = () => {
     }
   };
 };
+
+/**
+ * RECORD_PEERS, and every connection may use relay candidates only: what a call between two
+ * networks that cannot reach each other directly comes down to.
+ */
+const RECORD_PEERS_RELAY_ONLY = () => {
+  const Native = window.RTCPeerConnection;
+  window.__peers = [];
+  window.__peerConfigs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config = {}, ...rest) {
+      super({ ...config, iceTransportPolicy: 'relay' }, ...rest);
+      window.__peerConfigs.push(config);
+      window.__peers.push(this);
+    }
+  };
+};
+
+const FAKE_MEDIA_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** The candidate types of the pair the newest connection of `page` uses (null until chosen). */
+const selectedPair = (page) =>
+  page.evaluate(async () => {
+    const pc = window.__peers.at(-1);
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    let pair = null;
+    stats.forEach((r) => {
+      if (r.type === 'transport' && r.selectedCandidatePairId)
+        pair = stats.get(r.selectedCandidatePairId) ?? null;
+    });
+    if (!pair || pair.state !== 'succeeded') return null;
+    return {
+      local: stats.get(pair.localCandidateId)?.candidateType,
+      remote: stats.get(pair.remoteCandidateId)?.candidateType,
+    };
+  });
+
+/**
+ * coturn as the README runs it (TURN REST auth with `secret`), on 127.0.0.1 and a free port;
+ * loopback peers allowed, since both browsers' relay addresses are on this machine.
+ */
+async function startTurnServer(secret) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'chatter-web-e2e-turn-'));
+  const minPort = 50_000 + (port % 1_000) * 10;
+  let out = '';
+  const child = spawn(
+    'turnserver',
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${minPort}`,
+      `--max-port=${minPort + 9}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=chatter.test',
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--allow-loopback-peers',
+      `--pidfile=${join(dir, 'turnserver.pid')}`,
+      `--db=${join(dir, 'turndb')}`,
+      '--log-file=stdout',
+      '--simple-log',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.on('data', (d) => (out += d.toString()));
+  child.stderr.on('data', (d) => (out += d.toString()));
+  const spawned = new Promise((resolve) => child.once('error', (e) => resolve(e)));
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(
+      async () => {
+        const failed = await Promise.race([spawned, sleep(0)]);
+        if (failed) throw new Error(`turnserver (apt-get install coturn): ${failed.message}`);
+        return new Promise((resolve) => {
+          const socket = connect({ host: '127.0.0.1', port });
+          socket.once('connect', () => (socket.destroy(), resolve(true)));
+          socket.once('error', () => resolve(false));
+        });
+      },
+      { timeout: 15_000, message: 'coturn listens' },
+    );
+  } catch (e) {
+    stop();
+    throw new Error(`${e.message}\n${out.slice(-2000)}`);
+  }
+  return { url: `turn:127.0.0.1:${port}`, output: () => out, stop };
+}
 
 async function inboundAudioBytes(page) {
   return page.evaluate(async () => {
@@ -52,19 +163,7 @@ export function callSteps({ api, pageErrors }) {
     [
       'calls: two browsers with fake devices call each other, see and hear each other, turn video on in a voice call, and hang up from either side',
       async () => {
-        const browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--use-fake-device-for-media-stream',
-            '--use-fake-ui-for-media-stream',
-            '--autoplay-policy=no-user-gesture-required',
-          ],
-        });
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: FAKE_MEDIA_ARGS });
         mkdirSync(SCREENSHOTS, { recursive: true });
         mkdirSync(ARTIFACTS, { recursive: true });
         const shot = async (page, name) => {
@@ -242,6 +341,87 @@ export function callSteps({ api, pageErrors }) {
           );
         } finally {
           await browser.close().catch(() => undefined);
+        }
+      },
+    ],
+    [
+      'calls: through a coturn relay only, with the TURN credentials the API mints, two browsers see and hear each other',
+      async () => {
+        const secret = 'web-e2e-turn-shared-secret-0123456789';
+        const turn = await startTurnServer(secret);
+        let relayApi;
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: FAKE_MEDIA_ARGS });
+        try {
+          relayApi = await startApi({
+            TURN_URIS: `${turn.url}?transport=udp`,
+            TURN_SECRET: secret,
+          });
+          const contexts = [];
+          const open = (phone, name) =>
+            signUpInBrowser(
+              {
+                browser,
+                api: relayApi,
+                contexts,
+                pageErrors,
+                viewport: DESKTOP,
+                permissions: ['microphone', 'camera'],
+                timeout: 20_000,
+                beforeOpen: (page) => page.addInitScript(RECORD_PEERS_RELAY_ONLY),
+              },
+              phone,
+              name,
+            );
+          const { page: ria } = await open('+14155550175', 'Ria Relay');
+          const { page: sol } = await open('+14155550176', 'Sol Relay');
+          await ria.getByRole('link', { name: 'New chat' }).first().click();
+          await ria.getByLabel('Message a phone number').fill('+14155550176');
+          await ria.getByRole('button', { name: 'Start chat' }).click();
+          const box = ria.getByLabel('Message', { exact: true });
+          await box.fill('call me through the relay');
+          await box.press('Enter');
+          await sol.locator('a.conv-item', { hasText: 'Ria Relay' }).first().click();
+
+          await ria.getByRole('button', { name: 'Video call' }).click();
+          const incoming = sol.getByRole('alertdialog', { name: 'Incoming video call' });
+          await incoming.waitFor();
+          await incoming.getByRole('button', { name: 'Accept' }).click();
+          for (const [who, page] of [
+            ['Ria', ria],
+            ['Sol', sol],
+          ]) {
+            await eventually(async () => (await remoteVideoWidth(page)) > 0, {
+              timeout: 30_000,
+              message: `${who} sees the other's video through the relay`,
+            });
+            const before = await inboundAudioBytes(page);
+            await eventually(async () => (await inboundAudioBytes(page)) > before + 500, {
+              timeout: 10_000,
+              message: `${who} receives audio through the relay (from ${before} bytes)`,
+            });
+            // The web app handed the browser the API's TURN server with minted credentials,
+            // and the media flows over relay candidates on both ends.
+            const servers = await page.evaluate(() => window.__peerConfigs.at(-1)?.iceServers);
+            const relay = servers?.find((s) => s.urls.some((u) => u.startsWith('turn:')));
+            assert(
+              relay && /^\d+:/.test(relay.username ?? '') && relay.credential,
+              `${who}'s connection got TURN credentials: ${JSON.stringify(servers)}`,
+            );
+            assertEqual(
+              await eventually(() => selectedPair(page), { message: `${who}'s selected pair` }),
+              { local: 'relay', remote: 'relay' },
+              `${who}'s call goes through the relay`,
+            );
+          }
+          await sol.getByRole('button', { name: 'Hang up' }).click();
+          await eventually(
+            async () => (await ria.locator('section[aria-label^="Call with"]').count()) === 0,
+            { message: "the call ends on Ria's side" },
+          );
+        } finally {
+          await browser.close().catch(() => undefined);
+          await relayApi?.stop();
+          turn.stop();
         }
       },
     ],
