@@ -22,6 +22,7 @@ import {
 } from './harness.mjs';
 
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const RELAY_SECRET = 'web-e2e-turn-shared-secret-0123456789';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -159,17 +160,65 @@ const remoteVideoWidth = (page) =>
 
 /** The call steps, run by run.mjs with its API and the page-error list it checks. */
 export function callSteps({ api, pageErrors }) {
+  /**
+   * Runs `check` on a video call between two new people, answered, on an API whose TURN secret
+   * is `apiSecret`, next to a coturn relay with RELAY_SECRET, in browsers that may use relay
+   * candidates only.
+   */
+  const withRelayCall = async ({ apiSecret, phones }, check) => {
+    const turn = await startTurnServer(RELAY_SECRET);
+    let relayApi;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FAKE_MEDIA_ARGS });
+    try {
+      relayApi = await startApi({ TURN_URIS: `${turn.url}?transport=udp`, TURN_SECRET: apiSecret });
+      const contexts = [];
+      const open = (phone, name) =>
+        signUpInBrowser(
+          {
+            browser,
+            api: relayApi,
+            contexts,
+            pageErrors,
+            viewport: DESKTOP,
+            permissions: ['microphone', 'camera'],
+            timeout: 20_000,
+            beforeOpen: (page) => page.addInitScript(RECORD_PEERS_RELAY_ONLY),
+          },
+          phone,
+          name,
+        );
+      const { page: ria } = await open(phones[0], 'Ria Relay');
+      const { page: sol } = await open(phones[1], 'Sol Relay');
+      await ria.getByRole('link', { name: 'New chat' }).first().click();
+      await ria.getByLabel('Message a phone number').fill(phones[1]);
+      await ria.getByRole('button', { name: 'Start chat' }).click();
+      const box = ria.getByLabel('Message', { exact: true });
+      await box.fill('call me through the relay');
+      await box.press('Enter');
+      await sol.locator('a.conv-item', { hasText: 'Ria Relay' }).first().click();
+      await ria.getByRole('button', { name: 'Video call' }).click();
+      const incoming = sol.getByRole('alertdialog', { name: 'Incoming video call' });
+      await incoming.waitFor();
+      await incoming.getByRole('button', { name: 'Accept' }).click();
+      await check({ ria, sol });
+    } finally {
+      await browser.close().catch(() => undefined);
+      await relayApi?.stop();
+      turn.stop();
+    }
+  };
+  const shot = async (page, name) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await sleep(300);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  };
+
   return [
     [
       'calls: two browsers with fake devices call each other, see and hear each other, turn video on in a voice call, and hang up from either side',
       async () => {
         const browser = await chromium.launch({ executablePath: CHROMIUM, args: FAKE_MEDIA_ARGS });
-        mkdirSync(SCREENSHOTS, { recursive: true });
         mkdirSync(ARTIFACTS, { recursive: true });
-        const shot = async (page, name) => {
-          await sleep(300);
-          await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-        };
         /** Both pages close the call view and every peer connection they made. */
         const callEnds = async (pages) => {
           for (const page of pages) {
@@ -346,84 +395,74 @@ export function callSteps({ api, pageErrors }) {
     ],
     [
       'calls: through a coturn relay only, with the TURN credentials the API mints, two browsers see and hear each other',
-      async () => {
-        const secret = 'web-e2e-turn-shared-secret-0123456789';
-        const turn = await startTurnServer(secret);
-        let relayApi;
-        const browser = await chromium.launch({ executablePath: CHROMIUM, args: FAKE_MEDIA_ARGS });
-        try {
-          relayApi = await startApi({
-            TURN_URIS: `${turn.url}?transport=udp`,
-            TURN_SECRET: secret,
-          });
-          const contexts = [];
-          const open = (phone, name) =>
-            signUpInBrowser(
-              {
-                browser,
-                api: relayApi,
-                contexts,
-                pageErrors,
-                viewport: DESKTOP,
-                permissions: ['microphone', 'camera'],
-                timeout: 20_000,
-                beforeOpen: (page) => page.addInitScript(RECORD_PEERS_RELAY_ONLY),
-              },
-              phone,
-              name,
+      () =>
+        withRelayCall(
+          { apiSecret: RELAY_SECRET, phones: ['+14155550175', '+14155550176'] },
+          async ({ ria, sol }) => {
+            for (const [who, page] of [
+              ['Ria', ria],
+              ['Sol', sol],
+            ]) {
+              await eventually(async () => (await remoteVideoWidth(page)) > 0, {
+                timeout: 30_000,
+                message: `${who} sees the other's video through the relay`,
+              });
+              const before = await inboundAudioBytes(page);
+              await eventually(async () => (await inboundAudioBytes(page)) > before + 500, {
+                timeout: 10_000,
+                message: `${who} receives audio through the relay (from ${before} bytes)`,
+              });
+              // The web app handed the browser the API's TURN server with minted credentials,
+              // and the media flows over relay candidates on both ends.
+              const servers = await page.evaluate(() => window.__peerConfigs.at(-1)?.iceServers);
+              const relay = servers?.find((s) => s.urls.some((u) => u.startsWith('turn:')));
+              assert(
+                relay && /^\d+:/.test(relay.username ?? '') && relay.credential,
+                `${who}'s connection got TURN credentials: ${JSON.stringify(servers)}`,
+              );
+              assertEqual(
+                await eventually(() => selectedPair(page), { message: `${who}'s selected pair` }),
+                { local: 'relay', remote: 'relay' },
+                `${who}'s call goes through the relay`,
+              );
+            }
+            await sol.getByRole('button', { name: 'Hang up' }).click();
+            await eventually(
+              async () => (await ria.locator('section[aria-label^="Call with"]').count()) === 0,
+              { message: "the call ends on Ria's side" },
             );
-          const { page: ria } = await open('+14155550175', 'Ria Relay');
-          const { page: sol } = await open('+14155550176', 'Sol Relay');
-          await ria.getByRole('link', { name: 'New chat' }).first().click();
-          await ria.getByLabel('Message a phone number').fill('+14155550176');
-          await ria.getByRole('button', { name: 'Start chat' }).click();
-          const box = ria.getByLabel('Message', { exact: true });
-          await box.fill('call me through the relay');
-          await box.press('Enter');
-          await sol.locator('a.conv-item', { hasText: 'Ria Relay' }).first().click();
-
-          await ria.getByRole('button', { name: 'Video call' }).click();
-          const incoming = sol.getByRole('alertdialog', { name: 'Incoming video call' });
-          await incoming.waitFor();
-          await incoming.getByRole('button', { name: 'Accept' }).click();
-          for (const [who, page] of [
-            ['Ria', ria],
-            ['Sol', sol],
-          ]) {
-            await eventually(async () => (await remoteVideoWidth(page)) > 0, {
-              timeout: 30_000,
-              message: `${who} sees the other's video through the relay`,
-            });
-            const before = await inboundAudioBytes(page);
-            await eventually(async () => (await inboundAudioBytes(page)) > before + 500, {
-              timeout: 10_000,
-              message: `${who} receives audio through the relay (from ${before} bytes)`,
-            });
-            // The web app handed the browser the API's TURN server with minted credentials,
-            // and the media flows over relay candidates on both ends.
-            const servers = await page.evaluate(() => window.__peerConfigs.at(-1)?.iceServers);
-            const relay = servers?.find((s) => s.urls.some((u) => u.startsWith('turn:')));
-            assert(
-              relay && /^\d+:/.test(relay.username ?? '') && relay.credential,
-              `${who}'s connection got TURN credentials: ${JSON.stringify(servers)}`,
-            );
-            assertEqual(
-              await eventually(() => selectedPair(page), { message: `${who}'s selected pair` }),
-              { local: 'relay', remote: 'relay' },
-              `${who}'s call goes through the relay`,
-            );
-          }
-          await sol.getByRole('button', { name: 'Hang up' }).click();
-          await eventually(
-            async () => (await ria.locator('section[aria-label^="Call with"]').count()) === 0,
-            { message: "the call ends on Ria's side" },
-          );
-        } finally {
-          await browser.close().catch(() => undefined);
-          await relayApi?.stop();
-          turn.stop();
-        }
-      },
+          },
+        ),
+    ],
+    [
+      'calls: where only a relay would do and the relay refuses the credentials, both sides say the call could not connect',
+      () =>
+        // The API mints with another secret than coturn's: every allocation is refused, so no
+        // candidate exists and the browsers never even report failed; the app gives up in 30 s.
+        withRelayCall(
+          { apiSecret: `${RELAY_SECRET}-not-the-relays`, phones: ['+14155550177', '+14155550178'] },
+          async ({ ria, sol }) => {
+            for (const [who, page] of [
+              ['Ria', ria],
+              ['Sol', sol],
+            ])
+              await page
+                .getByRole('alert')
+                .filter({
+                  hasText: 'Could not connect: the relay (TURN) server could not be reached',
+                })
+                .waitFor({ timeout: 45_000 })
+                .catch((e) => {
+                  throw new Error(`${who} is told the call could not connect: ${e.message}`);
+                });
+            await shot(ria, 'call-failed-desktop');
+            for (const page of [ria, sol])
+              await eventually(
+                async () => (await page.locator('section[aria-label^="Call with"]').count()) === 0,
+                { message: 'the call view closes' },
+              );
+          },
+        ),
     ],
   ];
 }
