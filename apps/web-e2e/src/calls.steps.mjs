@@ -91,7 +91,8 @@ const selectedPair = (page) =>
 async function startTurnServer(secret) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chatter-web-e2e-turn-'));
-  const minPort = 50_000 + (port % 1_000) * 10;
+  // Relay ports above Linux's ephemeral range (32768–60999), where no client socket lands.
+  const minPort = 61_000 + (port % 45) * 100;
   let out = '';
   const child = spawn(
     'turnserver',
@@ -101,7 +102,7 @@ async function startTurnServer(secret) {
       '--relay-ip=127.0.0.1',
       `--listening-port=${port}`,
       `--min-port=${minPort}`,
-      `--max-port=${minPort + 9}`,
+      `--max-port=${minPort + 99}`,
       '--use-auth-secret',
       `--static-auth-secret=${secret}`,
       '--realm=chatter.test',

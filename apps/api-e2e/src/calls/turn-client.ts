@@ -105,7 +105,7 @@ class Transaction {
   ) {}
 
   /** Sends until answered (UDP may drop), up to `timeoutMs`. */
-  send(message: Buffer, transactionId: Buffer, timeoutMs = 3_000): Promise<Response> {
+  send(message: Buffer, transactionId: Buffer, timeoutMs = 5_000): Promise<Response> {
     return new Promise((resolve, reject) => {
       const onMessage = (packet: Buffer) => {
         const response = decode(packet, transactionId);

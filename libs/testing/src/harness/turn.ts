@@ -22,15 +22,16 @@ export async function startTurnServer(
     return await LocalService.start({
       binary,
       args: (port) => {
-        // Relay ports of their own, derived from the listening port so two runs rarely meet.
-        const minPort = 50_000 + (port % 1_000) * 10;
+        // Relay ports of their own above Linux's ephemeral range (32768–60999), where no
+        // client socket lands by chance; derived from the listening port so two runs rarely meet.
+        const minPort = 61_000 + (port % 45) * 100;
         return [
           '-n', // no configuration file: everything is on this command line
           '--listening-ip=127.0.0.1',
           '--relay-ip=127.0.0.1',
           `--listening-port=${port}`,
           `--min-port=${minPort}`,
-          `--max-port=${minPort + 9}`,
+          `--max-port=${minPort + 99}`,
           '--use-auth-secret',
           `--static-auth-secret=${secret}`,
           `--realm=${realm}`,
