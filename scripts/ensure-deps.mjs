@@ -61,6 +61,8 @@ export const DEBIAN_PACKAGES = [
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'nats-server', pkg: 'nats-server' },
   { bin: 'chromium', pkg: 'chromium' },
+  // The TURN check of calls runs a real coturn relay (apps/api-e2e/src/calls/turn-relay.spec.ts).
+  { bin: 'turnserver', pkg: 'coturn' },
   { dpkg: 'fonts-noto-color-emoji', pkg: 'fonts-noto-color-emoji' },
   // The container step (scripts/container-test.mjs): build and run the image without a registry.
   { bin: 'podman', pkg: 'podman' },

@@ -287,6 +287,17 @@ describe('docker-compose.yml', () => {
       '192.168.0.0-192.168.255.255',
     ])
       expect(command).toContain(`--denied-peer-ip=${range}`);
+    // The announced address behind NAT: passed through, and used only when set.
+    expect(command).toContain('${TURN_EXTERNAL_IP:+--external-ip=$TURN_EXTERNAL_IP}');
+    expect(mapAt(coturn, 'environment')['TURN_EXTERNAL_IP']).toBe('');
+    const behindNat = interpolateCompose(raw, {
+      ...REQUIRED,
+      TURN_SECRET: 't'.repeat(24),
+      TURN_EXTERNAL_IP: '203.0.113.7/10.0.0.5',
+    });
+    expect(mapAt(services(behindNat)['coturn'], 'environment')['TURN_EXTERNAL_IP']).toBe(
+      '203.0.113.7/10.0.0.5',
+    );
     for (const api of ['api-1', 'api-2']) {
       const env = mapAt(services(withTurn)[api], 'environment');
       expect(env['TURN_SECRET']).toBe('t'.repeat(24));

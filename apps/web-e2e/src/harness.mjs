@@ -182,20 +182,32 @@ export function graphqlOf(api) {
 /**
  * Signs a new person up through the sign-in page, in a browser context of their own (pushed to
  * `contexts` for closing), then signs them in once more over HTTP for a token of their own.
- * `beforeOpen(page)` runs before the first navigation (listeners). Returns { page, token, id }.
+ * `beforeOpen(page)` runs (and is awaited) before the first navigation: listeners, init scripts.
+ * `colorScheme` (default light) and `permissions` (e.g. microphone, camera) set up the context.
+ * Returns { page, token, id }.
  */
 export async function signUpInBrowser(
-  { browser, api, contexts, pageErrors, viewport, beforeOpen },
+  {
+    browser,
+    api,
+    contexts,
+    pageErrors,
+    viewport,
+    beforeOpen,
+    colorScheme = 'light',
+    permissions = [],
+    timeout = 15_000,
+  },
   phone,
   name,
 ) {
   const gql = graphqlOf(api);
-  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  const context = await browser.newContext({ viewport, colorScheme, permissions });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(timeout);
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
-  beforeOpen?.(page);
+  await beforeOpen?.(page);
   await page.goto(`${api.url}/`);
   await page.getByLabel('Phone number').fill(phone);
   const since = api.output().length;

@@ -101,6 +101,7 @@ export * from './calls/turn-credentials';
 export * from './calls/use-cases/call-history';
 export * from './calls/use-cases/manage-calls.use-case';
 export * from './calls/use-cases/ice-servers.use-case';
+export * from './calls/use-cases/abandoned-calls';
 export * from './messaging/message-notifier.port';
 export * from './notifications/push-device';
 export * from './notifications/notification.repository';

@@ -124,4 +124,14 @@ export class MongoCallRepository extends CallRepository {
       .exec();
     return rows.map(toCall);
   }
+
+  override async listActive(afterId: string | null, limit: number): Promise<Call[]> {
+    const rows = await this.calls
+      .find({ state: 'ACTIVE', ...(afterId === null ? {} : { _id: { $gt: afterId } }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CallRecord[]>()
+      .exec();
+    return rows.map(toCall);
+  }
 }

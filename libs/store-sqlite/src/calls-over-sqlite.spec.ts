@@ -1,4 +1,5 @@
 import {
+  AbandonedCalls,
   CallHistory,
   CallSignal,
   ChatStreams,
@@ -6,6 +7,7 @@ import {
   ConversationWatch,
   CoreSettings,
   InMemoryEventBus,
+  InMemoryPresenceStore,
   InMemoryRateLimiter,
   ManageCalls,
   ManualClock,
@@ -31,6 +33,8 @@ let clock: ManualClock;
 let streams: ChatStreams;
 let router: TopicRouter;
 let calls: ManageCalls;
+let presence: InMemoryPresenceStore;
+let abandoned: AbandonedCalls;
 let t: string;
 let ada: User;
 let bob: User;
@@ -40,7 +44,11 @@ const opened: { stop(): Promise<void> }[] = [];
 beforeEach(async () => {
   store = SqliteStore.open({ file: ':memory:' });
   clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const settings = new CoreSettings({ reconcileIntervalMs: 0, callInviteTimeoutMs: 45_000 });
+  const settings = new CoreSettings({
+    reconcileIntervalMs: 0,
+    callInviteTimeoutMs: 45_000,
+    callDisconnectGraceMs: 60_000,
+  });
   const bus = new InMemoryEventBus();
   router = new TopicRouter(bus);
   const publisher = new RealtimePublisher(bus, new ThrowingReporter());
@@ -65,6 +73,8 @@ beforeEach(async () => {
     settings,
     clock,
   );
+  presence = new InMemoryPresenceStore();
+  abandoned = new AbandonedCalls(store.calls, presence, calls, settings, clock);
   t = aTenantId();
   ada = await store.users.create(aUser(t, { name: 'Ada' }));
   bob = await store.users.create(aUser(t, { name: 'Bob' }));
@@ -166,5 +176,99 @@ describe('calls over SQLite and the chat stream', () => {
     await expect(calls.answer(actor(bob, 'bob-phone'), call.id, OFFER)).rejects.toMatchObject({
       code: 'CONFLICT',
     });
+  });
+  it('an answered call a party left without hanging up ends after the grace, dated when they went', async () => {
+    // Connections stay alive here until closed (the TTL stands in for the heartbeats).
+    const online = (user: User, connection: string) =>
+      presence.connect(t, user.id, connection, 3_600_000, clock.now());
+    const offline = (user: User, connection: string) =>
+      presence.disconnect(t, user.id, connection, clock.now());
+    await online(ada, 'ada-ws');
+    await online(bob, 'bob-ws');
+    const adaPhone = await device(ada, 'ada-phone');
+    const call = await calls.start(actor(ada, 'ada-phone'), {
+      conversationId: dm,
+      media: 'VOICE',
+      sdp: OFFER,
+    });
+    clock.advance(2_000);
+    await calls.answer(actor(bob, 'bob-laptop'), call.id, OFFER);
+    clock.advance(10_000);
+    expect(await abandoned.sweep()).toBe(0);
+
+    // Bob reloads: gone for 20 s, back within the grace, so the call goes on.
+    await offline(bob, 'bob-ws');
+    expect(await abandoned.sweep()).toBe(0);
+    clock.advance(20_000);
+    expect(await abandoned.sweep()).toBe(0);
+    await online(bob, 'bob-ws-2');
+    clock.advance(50_000);
+    expect(await abandoned.sweep()).toBe(0);
+    expect((await store.calls.findById(t, call.id))?.state).toBe('ACTIVE');
+
+    // Bob's laptop dies: still ACTIVE just before the grace is over, FAILED at it.
+    await offline(bob, 'bob-ws-2');
+    const gone = clock.now();
+    expect(await abandoned.sweep()).toBe(0);
+    clock.advance(59_999);
+    expect(await abandoned.sweep()).toBe(0);
+    clock.advance(1);
+    expect(await abandoned.sweep()).toBe(1);
+    expect(await store.calls.findById(t, call.id)).toMatchObject({
+      state: 'ENDED',
+      endReason: 'FAILED',
+      endedAt: gone,
+    });
+    await until('ended', () => adaPhone.signals().includes('ENDED'));
+    await until('history', () => adaPhone.history().length === 1);
+    // Answered 2 s in, gone 80 s later: the grace is not counted.
+    expect(adaPhone.history()[0]).toMatchObject({
+      callId: call.id,
+      outcome: 'COMPLETED',
+      endReason: 'FAILED',
+      durationSeconds: 80,
+    });
+    // Neither is busy any more, and the next sweep has nothing to do.
+    expect(await calls.live(actor(ada, 'ada-phone'))).toEqual([]);
+    expect(await abandoned.sweep()).toBe(0);
+  });
+
+  it('never ends a ringing call for presence, and keeps sweeping through many answered calls', async () => {
+    const call = await calls.start(actor(ada, 'ada-phone'), {
+      conversationId: dm,
+      media: 'VOICE',
+      sdp: OFFER,
+    });
+    expect(await abandoned.sweep()).toBe(0);
+    clock.advance(44_000);
+    expect(await abandoned.sweep()).toBe(0);
+    expect((await store.calls.findById(t, call.id))?.state).toBe('RINGING');
+
+    // Five answered calls between pairs nobody is connected as, swept in pages of two.
+    const pairs = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (i) => {
+        const a = await store.users.create(aUser(t, { name: `A${i}` }));
+        const b = await store.users.create(aUser(t, { name: `B${i}` }));
+        const c = await store.conversations.create(aDirectConversation(t, a.id, b.id), [
+          { userId: a.id, role: 'MEMBER' },
+          { userId: b.id, role: 'MEMBER' },
+        ]);
+        const started = await calls.start(actor(a, `a${i}`), {
+          conversationId: c.id,
+          media: 'VOICE',
+          sdp: OFFER,
+        });
+        await calls.answer(actor(b, `b${i}`), started.id, OFFER);
+        return started.id;
+      }),
+    );
+    expect(await abandoned.sweep(2)).toBe(0);
+    clock.advance(60_000);
+    expect(await abandoned.sweep(2)).toBe(5);
+    for (const id of pairs)
+      expect(await store.calls.findById(t, id)).toMatchObject({
+        state: 'ENDED',
+        endReason: 'FAILED',
+      });
   });
 });

@@ -136,4 +136,11 @@ export class SqliteCallRepository extends CallRepository {
       .all(now.getTime(), limit) as CallRow[];
     return rows.map(toCall);
   }
+
+  override async listActive(afterId: string | null, limit: number): Promise<Call[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM calls WHERE state = 'ACTIVE' AND id > ? ORDER BY id LIMIT ?`)
+      .all(afterId ?? '', limit) as CallRow[];
+    return rows.map(toCall);
+  }
 }

@@ -17,6 +17,7 @@ import { removeDataDir } from '../support';
 const TURN_SECRET = 'e2e-turn-shared-secret-0123456789';
 const TURN_TTL = 600;
 const INVITE_TIMEOUT_S = 5;
+const DISCONNECT_GRACE_S = 10;
 
 const CALL = 'id conversationId callerId calleeId media state endReason answeredAt';
 const SIGNAL = `... on CallSignal { kind fromUserId sdp sdpType candidates endReason call { ${CALL} } }`;
@@ -79,6 +80,7 @@ describe('calls: signaling between the two parties only, call history, TURN cred
   beforeAll(async () => {
     api = await startMessagingApi({
       CALL_INVITE_TIMEOUT_SECONDS: String(INVITE_TIMEOUT_S),
+      CALL_DISCONNECT_GRACE_SECONDS: String(DISCONNECT_GRACE_S),
       STUN_URIS: 'stun:turn.example.org:3478',
       TURN_URIS: 'turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349',
       TURN_SECRET,
@@ -347,6 +349,113 @@ describe('calls: signaling between the two parties only, call history, TURN cred
     await sleep(300);
     expect(signals(resumed)).toEqual([]);
   }, 30_000);
+
+  it('limits call starts and signals per user, yet the caller can always hang up an answered call', async () => {
+    const [ada, bob] = await Promise.all(['Ada', 'Bob'].map((n) => appUser(api, n)));
+    const dm = await openDm(api, ada, bob);
+    const [adaDev, bobDev] = await Promise.all([device(ada), device(bob)]);
+    const call = await start(ada, dm, 'VOICE');
+    await waitSignal(bobDev, 'INVITE', call.id);
+    await ok(api, ANSWER, { id: call.id, s: ANSWER_SDP }, bob.token);
+    await waitSignal(adaDev, 'ANSWERED', call.id);
+
+    // 300 signals per 10 s per user: of 310 candidate batches sent at once, exactly 10 are refused.
+    const sent: Awaited<ReturnType<typeof gql>>[] = [];
+    for (let i = 0; i < 310; i += 62)
+      sent.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(62, 310 - i) }, () =>
+            gql(api, CANDIDATES, { id: call.id, c: [CANDIDATE] }, ada.token),
+          ),
+        )),
+      );
+    const refused = sent.filter((r) => r.errors);
+    expect(refused).toHaveLength(10);
+    for (const r of refused) {
+      expectCode(r, 'RATE_LIMITED');
+      expect(r.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    // The budget is per user: Bob still signals.
+    await ok(api, CANDIDATES, { id: call.id, c: [CANDIDATE] }, bob.token);
+
+    // Ending is never refused for rate: Ada, the caller, hangs up the answered call.
+    const ended = (
+      await ok<{ hangUpCall: { state: string; endReason: string } }>(
+        api,
+        HANG_UP,
+        { id: call.id },
+        ada.token,
+      )
+    ).hangUpCall;
+    expect(ended).toMatchObject({ state: 'ENDED', endReason: 'HANGUP' });
+    await Promise.all([adaDev, bobDev].map((d) => waitSignal(d, 'ENDED', call.id)));
+    expect(signals(bobDev, 'ENDED').at(-1)).toMatchObject({
+      endReason: 'HANGUP',
+      fromUserId: ada.id,
+    });
+    await bobDev.events.until(() => history(bobDev).length === 1, 10_000, 'history line');
+    expect(history(bobDev)[0]!.message.call).toMatchObject({
+      callId: call.id,
+      outcome: 'COMPLETED',
+      endReason: 'HANGUP',
+    });
+
+    // 10 call starts a minute per user, refused ones (BUSY) included: Ada started one above,
+    // the second rings, 8 more find the line busy, and the 11th is refused for rate.
+    const second = await start(ada, dm, 'VOICE');
+    for (let i = 0; i < 8; i++)
+      expectCode(await gql(api, START, { c: dm, m: 'VOICE', s: OFFER }, ada.token), 'BUSY');
+    const limited = await gql(api, START, { c: dm, m: 'VOICE', s: OFFER }, ada.token);
+    expectCode(limited, 'RATE_LIMITED');
+    expect(limited.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    // Cancelling still works, and the next start is refused for rate, not BUSY.
+    await ok(api, HANG_UP, { id: second.id }, ada.token);
+    expectCode(await gql(api, START, { c: dm, m: 'VOICE', s: OFFER }, ada.token), 'RATE_LIMITED');
+    // Bob's starts are his own.
+    const back = await start(bob, dm, 'VOICE');
+    await ok(api, HANG_UP, { id: back.id }, bob.token);
+  });
+
+  it('an answered call whose party left without hanging up ends as FAILED after the grace', async () => {
+    const [ada, bob] = await Promise.all(['Ada', 'Bob'].map((n) => appUser(api, n)));
+    const dm = await openDm(api, ada, bob);
+    const [adaDev, bobDev] = await Promise.all([device(ada), device(bob)]);
+    const call = await start(ada, dm, 'VOICE');
+    await waitSignal(bobDev, 'INVITE', call.id);
+    await ok(api, ANSWER, { id: call.id, s: ANSWER_SDP }, bob.token);
+    await waitSignal(adaDev, 'ANSWERED', call.id);
+
+    // Bob's only device goes away without hanging up (a closed tab, a dead battery).
+    devices.splice(devices.indexOf(bobDev), 1);
+    bobDev.events.stop();
+    await bobDev.client.dispose();
+    const gone = Date.now();
+    await sleep(1_000);
+    // Within the grace the call goes on (Bob may just be reloading): Ada is still busy.
+    expectCode(await gql(api, START, { c: dm, m: 'VOICE', s: OFFER }, ada.token), 'BUSY');
+
+    await adaDev.events.until(
+      () => signals(adaDev, 'ENDED').some((s) => s.call.id === call.id),
+      30_000,
+      'the abandoned call ends',
+    );
+    expect(Date.now() - gone).toBeGreaterThanOrEqual((DISCONNECT_GRACE_S - 1) * 1000);
+    expect(signals(adaDev, 'ENDED').find((s) => s.call.id === call.id)).toMatchObject({
+      endReason: 'FAILED',
+      fromUserId: bob.id,
+      call: { state: 'ENDED', endReason: 'FAILED' },
+    });
+    // The history dates the end when Bob was first seen gone: the grace is not in the duration.
+    await adaDev.events.until(() => history(adaDev).length === 1, 10_000, 'history line');
+    const line = history(adaDev)[0]!.message.call!;
+    expect(line).toMatchObject({ callId: call.id, outcome: 'COMPLETED', endReason: 'FAILED' });
+    expect(line.durationSeconds).toBeLessThan(DISCONNECT_GRACE_S);
+
+    // Nobody is busy any more.
+    const again = await start(ada, dm, 'VOICE');
+    expect(again.state).toBe('RINGING');
+    await ok(api, HANG_UP, { id: again.id }, ada.token);
+  }, 45_000);
 
   it('hands out STUN and TURN REST credentials that verify with the shared secret and expire', async () => {
     const ada = await appUser(api, 'Ada');

@@ -54,12 +54,20 @@ const IDLE: CallState = {
 
 const CANDIDATE_BATCH_MS = 100;
 const ENDED_SHOWN_MS = 4_000;
+/**
+ * How long an answered call may take to connect. When no path exists at all (no candidate could
+ * be gathered, e.g. a TURN server that refuses its credentials where only a relay would do) the
+ * browser never reports `failed`: the connection just stays `new`.
+ */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 export interface CallControllerOptions {
   client: ApolloClient<unknown>;
   myUserId: string;
   /** The other person's display name, looked up from the conversations already loaded. */
   nameOf: (conversationId: string, userId: string) => string;
+  /** How long an answered call may take to connect before it fails (default 30 s). */
+  connectTimeoutMs?: number;
 }
 
 export class CallController {
@@ -73,6 +81,7 @@ export class CallController {
   private remoteCandidates: RTCIceCandidateInit[] = [];
   private readonly ringtone = new Ringtone();
   private endTimer: ReturnType<typeof setTimeout> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: CallControllerOptions) {}
 
@@ -144,6 +153,7 @@ export class CallController {
         mutation: AnswerCallDocument,
         variables: { callId, sdp: answer.sdp ?? '' },
       });
+      this.armConnectTimer(pc);
       this.scheduleFlush();
     } catch (error) {
       this.fail(apiErrorText(error, 'Could not answer the call.'));
@@ -287,6 +297,7 @@ export class CallController {
         await this.pc.setRemoteDescription({ type: 'answer', sdp: signal.sdp });
         await this.applyRemoteCandidates();
         this.set({ phase: 'connecting' });
+        this.armConnectTimer(this.pc);
         return;
       case 'ANSWERED_ELSEWHERE':
         if (call.id !== current || this.state.phase !== 'incoming') return;
@@ -322,7 +333,10 @@ export class CallController {
       case 'ENDED':
         if (call.id !== current) return;
         this.ringtone.stop();
-        this.finish(endedText(signal.endReason ?? null));
+        // The other side gave up connecting while this one was still trying: the same failure.
+        if (signal.endReason === 'FAILED' && this.state.phase === 'connecting' && this.pc)
+          this.finish(connectFailureText(this.turnConfigured), true);
+        else this.finish(endedText(signal.endReason ?? null));
         return;
     }
   }
@@ -365,12 +379,11 @@ export class CallController {
     };
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc) return;
-      if (pc.connectionState === 'connected' && this.state.phase !== 'active')
+      if (pc.connectionState === 'connected' && this.state.phase !== 'active') {
+        this.clearConnectTimer();
         this.set({ phase: 'active', answeredAt: Date.now(), message: null, error: false });
-      if (pc.connectionState === 'failed') {
-        const text = connectFailureText(this.turnConfigured);
-        void this.hangUp('FAILED').then(() => this.set({ message: text, error: true }));
       }
+      if (pc.connectionState === 'failed') this.connectFailed();
     };
     pc.onnegotiationneeded = () => {
       // Only once answered (the first offer goes with startCall): turning video on in a call.
@@ -386,6 +399,27 @@ export class CallController {
       })().catch(() => undefined);
     };
     return pc;
+  }
+
+  /** ICE found no path: hang up with FAILED and say why (with or without a relay). */
+  private connectFailed(): void {
+    this.clearConnectTimer();
+    const text = connectFailureText(this.turnConfigured);
+    void this.hangUp('FAILED').then(() => this.set({ message: text, error: true }));
+  }
+
+  /** Fails the call unless `pc` connects in time (see CONNECT_TIMEOUT_MS). */
+  private armConnectTimer(pc: RTCPeerConnection): void {
+    this.clearConnectTimer();
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (this.pc === pc && pc.connectionState !== 'connected') this.connectFailed();
+    }, this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   }
 
   private async applyRemoteCandidates(): Promise<void> {
@@ -427,6 +461,7 @@ export class CallController {
   /** Releases media and the connection; shows `message` briefly, then goes idle. */
   private finish(message: string | null, error = false): void {
     this.ringtone.stop();
+    this.clearConnectTimer();
     for (const t of this.state.localStream?.getTracks() ?? []) t.stop();
     this.pc?.close();
     this.pc = null;
@@ -467,6 +502,7 @@ export class CallController {
       void this.hangUp();
     this.ringtone.stop();
     this.clearEndTimer();
+    this.clearConnectTimer();
   }
 }
 

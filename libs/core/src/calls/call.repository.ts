@@ -38,4 +38,6 @@ export abstract class CallRepository {
   ): Promise<Call | null>;
   /** RINGING calls (of every tenant) whose `expiresAt` is at or before `now`, oldest first. */
   abstract listExpired(now: Date, limit: number): Promise<Call[]>;
+  /** ACTIVE calls of every tenant, ordered by id, those with an id after `afterId` (a page). */
+  abstract listActive(afterId: string | null, limit: number): Promise<Call[]>;
 }

@@ -8,7 +8,8 @@ export type CallState = 'RINGING' | 'ACTIVE' | 'ENDED';
 /**
  * Why a call ended. HANGUP: a party hung up an answered call; CANCELLED: the caller hung up
  * while it rang; DECLINED: the callee rejected it; MISSED: nobody answered in time; FAILED: a
- * party could not connect (ICE failure, no media); BLOCKED: a block ended it.
+ * party could not connect (ICE failure, no media), or left an answered call without hanging up
+ * (see AbandonedCalls); BLOCKED: a block ended it.
  */
 export type CallEndReason = 'HANGUP' | 'CANCELLED' | 'DECLINED' | 'MISSED' | 'FAILED' | 'BLOCKED';
 

@@ -75,6 +75,8 @@ export class CoreSettings {
   maxAttachmentsPerMessage = 10;
   /** An unanswered call invite becomes a missed call after this long. */
   callInviteTimeoutMs = 45_000;
+  /** An answered call ends (FAILED) once a party has had no connected device for this long. */
+  callDisconnectGraceMs = 60_000;
   /** Calls a user may start per window, and call signals (answers, candidates, hang-ups…). */
   callStartsPerUser = { limit: 10, windowMs: 60_000 };
   callSignalsPerUser = { limit: 300, windowMs: 10_000 };

@@ -45,7 +45,7 @@ registerEnumType(CallStateEnum, {
 registerEnumType(CallEndReasonEnum, {
   name: 'CallEndReason',
   description:
-    'HANGUP: a party hung up an answered call. CANCELLED: the caller hung up while it rang. DECLINED: the callee rejected it. MISSED: nobody answered in time. FAILED: a party could not connect. BLOCKED: a block ended it.',
+    'HANGUP: a party hung up an answered call. CANCELLED: the caller hung up while it rang. DECLINED: the callee rejected it. MISSED: nobody answered in time. FAILED: a party could not connect, or left an answered call without hanging up (no connected device for CALL_DISCONNECT_GRACE_SECONDS). BLOCKED: a block ended it.',
 });
 registerEnumType(CallOutcomeEnum, { name: 'CallOutcome' });
 registerEnumType(CallSignalKindEnum, {

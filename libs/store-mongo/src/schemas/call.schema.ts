@@ -26,3 +26,5 @@ export const CallSchema = SchemaFactory.createForClass(CallRecord);
 CallSchema.index({ tenantId: 1, callerId: 1, state: 1 });
 CallSchema.index({ tenantId: 1, calleeId: 1, state: 1 });
 CallSchema.index({ state: 1, expiresAt: 1 });
+// Answered calls, in id order, for the sweep that ends calls a party left without hanging up.
+CallSchema.index({ state: 1, _id: 1 });

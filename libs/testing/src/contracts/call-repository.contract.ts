@@ -112,6 +112,46 @@ export function callRepositoryContract(makeStore: MakeStore): void {
       );
     });
 
+    it('pages through answered calls of every tenant in id order, and nothing ringing or ended', async () => {
+      const answered = [
+        aRingingCall(aTenantId()),
+        aRingingCall(aTenantId()),
+        aRingingCall(aTenantId()),
+      ];
+      const ringing = aRingingCall(aTenantId());
+      const ended = aRingingCall(aTenantId());
+      for (const c of [...answered, ringing, ended]) await store().calls.create(c);
+      for (const c of [...answered, ended])
+        await store().calls.answer(c.tenantId, c.id, 's', after(c, 1));
+      await store().calls.end(ended.tenantId, ended.id, ['ACTIVE'], 'HANGUP', after(ended, 2));
+
+      const seen: Call[] = [];
+      for (let afterId: string | null = null; ;) {
+        const page = await store().calls.listActive(afterId, 2);
+        expect(page.length).toBeLessThanOrEqual(2);
+        seen.push(...page);
+        if (page.length < 2) break;
+        afterId = page[page.length - 1]!.id;
+      }
+      const ids = seen.map((c) => c.id);
+      expect(ids).toEqual([...ids].sort());
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(seen.every((c) => c.state === 'ACTIVE')).toBe(true);
+      const ours = [...answered].sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect(seen.filter((c) => answered.some((a) => a.id === c.id))).toEqual(
+        ours.map((c) => ({ ...c, state: 'ACTIVE', calleeSessionId: 's', answeredAt: after(c, 1) })),
+      );
+      expect(ids).not.toContain(ringing.id);
+      expect(ids).not.toContain(ended.id);
+      const [, second, third] = ours;
+      expect((await store().calls.listActive(second!.id, 100)).map((c) => c.id)).not.toContain(
+        second!.id,
+      );
+      expect((await store().calls.listActive(second!.id, 100)).map((c) => c.id)).toContain(
+        third!.id,
+      );
+    });
+
     it('keeps the call summary of a call-history message, and none on other messages', async () => {
       const t = aTenantId();
       const { conversation, users } = await aChatOfTwo(store(), t);

@@ -7,3 +7,4 @@ export * from './mongo';
 export * from './fault-proxy';
 export { startWatchdog } from './managed-process';
 export * from './s3';
+export * from './turn';

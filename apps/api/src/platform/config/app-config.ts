@@ -194,9 +194,13 @@ export interface AppConfig {
     readonly deleteGraceSeconds: number;
     readonly sweepIntervalSeconds: number;
   };
-  /** Calls: how long an invite rings, and the ICE servers handed to browsers (TURN REST secret). */
+  /**
+   * Calls: how long an invite rings, how long an answered call outlives a party with no
+   * connected device, and the ICE servers handed to browsers (TURN REST secret).
+   */
   readonly calls: {
     readonly inviteTimeoutSeconds: number;
+    readonly disconnectGraceSeconds: number;
     readonly stunUris: readonly string[];
     readonly turnUris: readonly string[];
     readonly turnSecret: string | undefined;

@@ -447,6 +447,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     description: 'How long a call invite rings before it becomes a missed call (5–600 s).',
   },
   {
+    name: 'CALL_DISCONNECT_GRACE_SECONDS',
+    default: '60',
+    description:
+      'An answered call ends (reason FAILED) once one party has had no connected device (no chat stream anywhere) for this long, so a closed tab or a lost phone does not leave both people busy (10–3600 s).',
+  },
+  {
     name: 'STUN_URIS',
     default: 'unset',
     description:

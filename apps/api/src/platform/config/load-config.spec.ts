@@ -135,6 +135,16 @@ describe('loadConfig defaults', () => {
     expect(config.ws).toMatchObject({ maxSocketsPerIp: 0, connectsPerIp: 0 });
   });
 
+  it('reads how long an invite rings and how long an answered call outlives a party gone', () => {
+    expect(load({}).calls).toMatchObject({ inviteTimeoutSeconds: 45, disconnectGraceSeconds: 60 });
+    expect(
+      load({ CALL_INVITE_TIMEOUT_SECONDS: '30', CALL_DISCONNECT_GRACE_SECONDS: '10' }).calls,
+    ).toMatchObject({ inviteTimeoutSeconds: 30, disconnectGraceSeconds: 10 });
+    expect(errorOf({ CALL_DISCONNECT_GRACE_SECONDS: '9' }).message).toBe(
+      'Invalid configuration: CALL_DISCONNECT_GRACE_SECONDS must be an integer from 10 to 3600 (got "9")',
+    );
+  });
+
   it('returns a deeply frozen object', () => {
     const config = load({});
     expect(Object.isFrozen(config)).toBe(true);

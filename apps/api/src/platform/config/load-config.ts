@@ -176,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const deleteGraceSeconds = read.int('ATTACHMENT_DELETE_GRACE_SECONDS', 86_400, 0, 31_536_000);
   const sweepIntervalSeconds = read.int('ATTACHMENT_SWEEP_INTERVAL_SECONDS', 60, 1, 86_400);
   const callInviteTimeoutSeconds = read.int('CALL_INVITE_TIMEOUT_SECONDS', 45, 5, 600);
+  const callDisconnectGraceSeconds = read.int('CALL_DISCONNECT_GRACE_SECONDS', 60, 10, 3600);
   const stunUris = read.iceUris('STUN_URIS', ['stun:', 'stuns:']);
   const turnUris = read.iceUris('TURN_URIS', ['turn:', 'turns:']);
   const turnSecret = read.secret('TURN_SECRET', 16);
@@ -433,6 +434,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     },
     calls: {
       inviteTimeoutSeconds: callInviteTimeoutSeconds,
+      disconnectGraceSeconds: callDisconnectGraceSeconds,
       stunUris,
       turnUris,
       turnSecret,

@@ -173,11 +173,14 @@ export class ManageCalls {
     return call;
   }
 
-  /** The callee declines a ringing call (on any of their devices). */
+  /**
+   * The callee declines a ringing call (on any of their devices). Ending a call never counts
+   * against the signal budget: each call ends once, and a party who spent the budget on
+   * candidates must still be able to hang up (an answered call left open keeps both busy).
+   */
   async reject(actor: Actor, callId: string): Promise<Call> {
     const call = await this.load(actor, callId);
     if (call.calleeId !== actor.userId) throw forbidden('only the callee can decline');
-    await this.signalLimit(actor);
     return this.finish(call, ['RINGING'], 'DECLINED', actor.userId);
   }
 
@@ -189,7 +192,6 @@ export class ManageCalls {
     if (!HANGUP_REASONS.includes(reason))
       throw invalid('reason', 'reason must be HANGUP or FAILED');
     const call = await this.load(actor, callId);
-    await this.signalLimit(actor);
     if (call.state === 'RINGING') {
       const ringing = actor.userId === call.callerId ? 'CANCELLED' : 'DECLINED';
       return this.finish(call, ['RINGING'], reason === 'FAILED' ? 'FAILED' : ringing, actor.userId);
@@ -211,6 +213,14 @@ export class ManageCalls {
     const call = await this.calls.findById(tenantId, callId);
     if (!call || call.state !== 'RINGING' || call.expiresAt > this.clock.now()) return null;
     return this.finishOrNull(call, ['RINGING'], 'MISSED', call.calleeId);
+  }
+
+  /**
+   * Ends an answered call a party left without hanging up (see AbandonedCalls): FAILED, as of
+   * `at` (when they were first seen gone), so the history's duration leaves the grace out.
+   */
+  async endLost(call: Call, goneUserId: UserId, at: Date): Promise<Call | null> {
+    return this.finishOrNull(call, ['ACTIVE'], 'FAILED', goneUserId, at);
   }
 
   /** Expires every invite past its time (invites whose instance stopped before its timer). */
@@ -237,8 +247,9 @@ export class ManageCalls {
     from: readonly ('RINGING' | 'ACTIVE')[],
     reason: CallEndReason,
     by: UserId,
+    at: Date = this.clock.now(),
   ): Promise<Call | null> {
-    const ended = await this.calls.end(call.tenantId, call.id, from, reason, this.clock.now());
+    const ended = await this.calls.end(call.tenantId, call.id, from, reason, at);
     if (!ended) return null;
     await Promise.all([
       this.signal({ userId: ended.callerId }, 'ENDED', ended, by, { reason }),
