@@ -24,11 +24,8 @@ import { tenantSafetySettingsMigration } from './029-tenant-safety-settings';
 import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { notificationEmailsMigration } from './038-notification-emails';
-<<<<<<< HEAD
 import { durableWebhookQueueMigration } from './040-durable-webhook-queue';
-=======
 import { activeCallsMigration } from './042-active-calls';
->>>>>>> calls22
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -62,9 +59,6 @@ export const MIGRATIONS: readonly Migration[] = [
   liveMessagesByAgeMigration,
   oidcSignInMigration,
   notificationEmailsMigration,
-<<<<<<< HEAD
   durableWebhookQueueMigration,
-=======
   activeCallsMigration,
->>>>>>> calls22
 ];
