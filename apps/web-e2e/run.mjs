@@ -28,6 +28,7 @@ import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
 import { threadsStep } from './src/threads.steps.mjs';
 import { emailDigestStep } from './src/email-digest.steps.mjs';
+import { messageLayoutStep } from './src/message-layout.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1814,6 +1815,16 @@ standalone.push([
     }
   },
 ]);
+standalone.push(
+  messageLayoutStep({
+    signUp,
+    startChatByPhone,
+    send,
+    waitForBodies,
+    shot,
+    screenshots: !args.has('--no-screenshots'),
+  }),
+);
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 standalone.push(linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
