@@ -1176,7 +1176,7 @@ const standalone = [
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await page.getByText('A channel with this name already exists. Pick another name.').waitFor();
 
-      // The owner describes the channel; it shows in Details and as a line in the timeline.
+      // The owner describes the channel; it shows in Details, in the header and as a timeline line.
       await openConversation(page, 'Quiet Room');
       await page.getByRole('link', { name: 'Conversation details' }).click();
       const panel = page.getByRole('complementary', { name: 'Conversation details' });
@@ -1186,6 +1186,12 @@ const standalone = [
         .locator('.profile-card__description', { hasText: 'Calm talk only 🌿 <no shouting>' })
         .waitFor();
       await page.locator('.notice__text', { hasText: 'You changed the description' }).waitFor();
+      // Its first line is the channel's topic in the conversation header.
+      await page
+        .locator('.conversation__subtitle', {
+          hasText: '1 member · channel · Calm talk only 🌿 <no shouting>',
+        })
+        .waitFor();
       if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-channel-description');
       await quinn.context.close();
     },
