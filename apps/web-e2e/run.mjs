@@ -1829,6 +1829,7 @@ standalone.push(
     waitForBodies,
     shot,
     screenshots: !args.has('--no-screenshots'),
+    phone: PHONE,
   }),
 );
 standalone.push(...callSteps({ api, pageErrors }));

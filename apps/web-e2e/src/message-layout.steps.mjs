@@ -1,7 +1,8 @@
 // Browser test of how a long message sits on screen: the day pill ("Today") never covers its
 // first lines when it is scrolled to the top of the list (a sticky pill did), and with Details
 // open beside the conversation a long message keeps a readable width (it was a ~225 px column)
-// and its actions float over it on hover. Saves docs/screenshots/desktop-light-details-long-message.png.
+// and its actions float over it on hover; on a phone the header name and the text field keep
+// their room. Saves docs/screenshots/desktop-light-details-long-message.png.
 import { assert, eventually } from './harness.mjs';
 
 const LONG =
@@ -18,6 +19,7 @@ export function messageLayoutStep({
   waitForBodies,
   shot,
   screenshots,
+  phone,
 }) {
   return [
     'layout: the day pill never covers a long message scrolled to the top; Details open keeps it wide',
@@ -79,6 +81,25 @@ export function messageLayoutStep({
         if (screenshots) await shot(page, 'desktop-light-details-long-message');
         await toolbar.getByRole('button', { name: 'Reply', exact: true }).click();
         await page.locator('.composer__context', { hasText: 'Notes from' }).waitFor();
+
+        // On a phone the header keeps the name readable and the text field keeps its width
+        // beside the composer's buttons (they were "S…" and 74 px).
+        await page.getByRole('button', { name: 'Close details' }).click();
+        await page.setViewportSize(phone);
+        await page.locator('aside.side-panel').waitFor({ state: 'detached' });
+        await page.getByLabel('Message', { exact: true }).waitFor();
+        const sizes = await page.evaluate(() => {
+          const title = document.querySelector('.conversation__title');
+          return {
+            titleCut: title.scrollWidth > title.clientWidth,
+            input: document.querySelector('.composer__input').getBoundingClientRect().width,
+            row: document.querySelector('.composer__row').scrollWidth,
+            view: window.innerWidth,
+          };
+        });
+        assert(!sizes.titleCut, `the phone header shows the whole name: ${JSON.stringify(sizes)}`);
+        assert(sizes.input >= 140, `the phone text field is wide enough: ${JSON.stringify(sizes)}`);
+        assert(sizes.row <= sizes.view, `the composer fits the phone: ${JSON.stringify(sizes)}`);
       } finally {
         for (const u of [rob, sue]) await u.context.close();
       }
