@@ -47,7 +47,9 @@ describe('initials', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (name) => {
         const text = initials(name);
         // No lone surrogate: a cut emoji would show as a replacement character.
-        expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+        expect(text).not.toMatch(
+          /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+        );
         const count = [...graphemes.segment(text)].length;
         expect(count).toBeGreaterThan(0);
         expect(count).toBeLessThanOrEqual(4);
