@@ -1186,6 +1186,13 @@ const standalone = [
         .locator('.profile-card__description', { hasText: 'Calm talk only 🌿 <no shouting>' })
         .waitFor();
       await page.locator('.notice__text', { hasText: 'You changed the description' }).waitFor();
+      // A long Details panel scrolls; its settings card is never squeezed and cut off.
+      assert(
+        await panel
+          .locator('.settings-list')
+          .evaluate((el) => el.scrollHeight <= el.clientHeight + 1),
+        'the conversation settings are not cut off',
+      );
       // Its first line is the channel's topic in the conversation header.
       await page
         .locator('.conversation__subtitle', {
