@@ -28,6 +28,7 @@ import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
 import { threadsStep } from './src/threads.steps.mjs';
 import { emailDigestStep } from './src/email-digest.steps.mjs';
+import { messageLayoutStep } from './src/message-layout.steps.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -1175,7 +1176,7 @@ const standalone = [
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await page.getByText('A channel with this name already exists. Pick another name.').waitFor();
 
-      // The owner describes the channel; it shows in Details and as a line in the timeline.
+      // The owner describes the channel; it shows in Details, in the header and as a timeline line.
       await openConversation(page, 'Quiet Room');
       await page.getByRole('link', { name: 'Conversation details' }).click();
       const panel = page.getByRole('complementary', { name: 'Conversation details' });
@@ -1185,6 +1186,19 @@ const standalone = [
         .locator('.profile-card__description', { hasText: 'Calm talk only 🌿 <no shouting>' })
         .waitFor();
       await page.locator('.notice__text', { hasText: 'You changed the description' }).waitFor();
+      // A long Details panel scrolls; its settings card is never squeezed and cut off.
+      assert(
+        await panel
+          .locator('.settings-list')
+          .evaluate((el) => el.scrollHeight <= el.clientHeight + 1),
+        'the conversation settings are not cut off',
+      );
+      // Its first line is the channel's topic in the conversation header.
+      await page
+        .locator('.conversation__subtitle', {
+          hasText: '1 member · channel · Calm talk only 🌿 <no shouting>',
+        })
+        .waitFor();
       if (!args.has('--no-screenshots')) await shot(page, 'desktop-light-channel-description');
       await quinn.context.close();
     },
@@ -1814,6 +1828,17 @@ standalone.push([
     }
   },
 ]);
+standalone.push(
+  messageLayoutStep({
+    signUp,
+    startChatByPhone,
+    send,
+    waitForBodies,
+    shot,
+    screenshots: !args.has('--no-screenshots'),
+    phone: PHONE,
+  }),
+);
 standalone.push(...callSteps({ api, pageErrors }));
 standalone.push(moderationFlowStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
 standalone.push(linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));

@@ -10,7 +10,7 @@ import { documentGuard, trustedDocumentsGuard } from '@chatter/graphql';
 import { AppModule } from './app.module';
 import { AppConfig, buildCorsOptions, ConfigError, loadConfig } from './platform/config';
 import { responseCompression } from './platform/compression';
-import { securityHeaders } from './platform/security';
+import { securityHeaders, untrustedProxyWarning } from './platform/security';
 import { MetricsService, startMetricsServer } from './platform/metrics';
 import { ShutdownService } from './platform/shutdown';
 import { mountStaticIfAvailable } from './wiring/static';
@@ -24,6 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.http.trustProxy);
+  const proxyLog = new NestLogger('Proxy');
+  app.use(untrustedProxyWarning((line) => proxyLog.warn(line)));
   app.disable('x-powered-by');
   applyKeepAlive(app.getHttpServer() as Server, config.http.keepAliveTimeoutMs);
   app.useBodyParser('json', { limit: '100kb' });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiProcess, removeDataDir, startApi } from '../support';
 
 const WEB_DIST = resolve(__dirname, '../../../web/dist');
@@ -86,6 +86,22 @@ describe('security headers', () => {
       directive(res.headers['content-security-policy'], 'upgrade-insecure-requests'),
     ).toBeUndefined();
     expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('X-Forwarded-For that TRUST_PROXY does not trust: one warning in the log, none when trusted', async () => {
+    for (const p of [api, proxied]) {
+      for (const client of ['203.0.113.7', '203.0.113.8'])
+        await raw(`${p.url}/`, { headers: { 'x-forwarded-for': client } });
+    }
+    const warnings = (p: ApiProcess) =>
+      p
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('which TRUST_PROXY does not trust'));
+    // (the log is written asynchronously)
+    await vi.waitFor(() => expect(warnings(api)).toHaveLength(1));
+    expect(warnings(api)[0]).toContain('LOGIN_CODES_PER_IP');
+    expect(warnings(proxied)).toEqual([]);
   });
 
   it('over HTTPS per TRUST_PROXY: upgrade-insecure-requests, HSTS, and wss: to this host only', async () => {

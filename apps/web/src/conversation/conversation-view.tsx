@@ -22,6 +22,7 @@ import { CallButtons } from '../calls/call-buttons';
 import { BotBadge } from '../ui/bot-badge';
 import { ThreadUiContext, type ThreadUi } from '../threads/thread-ui-context';
 import { useThreadUi } from '../threads/use-thread-ui';
+import { groupSubtitle } from './header-subtitle';
 
 const OpenThread = lazyView(() => import('../threads/open-thread').then((m) => m.OpenThread));
 const ForwardDialog = lazyView(() =>
@@ -116,8 +117,7 @@ export function ConversationView({
   if (typing.length) subtitle = c.kind === 'DIRECT' ? 'typing…' : typingText(typing);
   else if (other) {
     subtitle = presenceLabel(other.presence, other.lastSeenAt, connection);
-  } else
-    subtitle = `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}${c.kind === 'CHANNEL' ? ' · channel' : ''}`;
+  } else subtitle = groupSubtitle(c);
 
   const togglePanel = (p: 'details' | 'search') =>
     navigate({ view: 'conversation', conversationId, panel: panel === p ? undefined : p });

@@ -41,7 +41,7 @@ export function DescriptionForm({
         />
       </label>
       <button className="button" type="submit" disabled={loading || unchanged}>
-        {text.trim() ? 'Save description' : 'Remove description'}
+        {!text.trim() && c.description ? 'Remove description' : 'Save description'}
       </button>
     </form>
   );

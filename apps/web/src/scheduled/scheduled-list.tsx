@@ -1,16 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { CancelScheduledMessageDocument, ScheduledMessagesDocument } from '@chatter/client';
 import { describeError } from '../apollo/errors';
+import { scheduledFailureText } from './failure-text';
 import { formatSendAt } from './schedule-time';
 import './scheduled.css';
-
-const FAILURE_TEXT: Record<string, string> = {
-  NOT_A_MEMBER: 'you are no longer a member',
-  BLOCKED: 'you cannot message this person',
-  NOT_FOUND: 'the conversation is gone',
-  ACCOUNT_BANNED: 'your account is banned',
-  ACCOUNT_SUSPENDED: 'your account is suspended',
-};
 
 /** My messages waiting to be sent in this conversation (or that failed), soonest first. */
 export function ScheduledList({ conversationId }: { conversationId: string }) {
@@ -32,7 +25,7 @@ export function ScheduledList({ conversationId }: { conversationId: string }) {
           <li key={s.id} className={`scheduled-list__item scheduled-list__item--${s.state}`}>
             <span className="scheduled-list__when">
               {s.state === 'FAILED'
-                ? `Not sent: ${FAILURE_TEXT[s.failure ?? ''] ?? s.failure ?? 'failed'}`
+                ? `Not sent: ${scheduledFailureText(s.failure)}`
                 : formatSendAt(s.sendAt)}
             </span>
             <span className="scheduled-list__body">{s.body}</span>

@@ -57,9 +57,24 @@ export function formatLastSeen(iso: string | null | undefined, now = Date.now())
   return `last seen ${formatListTime(iso)}`;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The first `n` user-perceived characters: an emoji or accented letter is never cut in half. */
+function leading(text: string, n: number): string {
+  let out = '';
+  let taken = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (taken++ === n) break;
+    out += segment;
+  }
+  return out;
+}
+
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters =
-    parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] ?? '?').slice(0, 2);
+    parts.length > 1
+      ? leading(parts[0], 1) + leading(parts[parts.length - 1], 1)
+      : leading(parts[0] ?? '?', 2);
   return letters.toUpperCase();
 }

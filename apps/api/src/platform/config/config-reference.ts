@@ -515,7 +515,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'TRUST_PROXY',
     default: 'false',
     description:
-      'Express trust proxy: true, false, a hop count, or a comma list of addresses/CIDRs (loopback, linklocal, uniquelocal accepted).',
+      "Express trust proxy: true, false, a hop count, or a comma list of addresses/CIDRs (loopback, linklocal, uniquelocal accepted). Set it behind a proxy: otherwise all users share the proxy's address in the per-address limits; a request with an X-Forwarded-For it does not trust logs one warning.",
   },
   {
     name: 'WEB_DIST',
