@@ -1715,6 +1715,21 @@ standalone.push([
     const got = await readFile(await download.path());
     assert(got.equals(pdf), 'the downloaded PDF has the sent bytes');
 
+    // The voice note shows its length before it is played (measured by the server: a recorded
+    // WebM has none in its header, so the player alone would say nothing until played through).
+    const noteLength = b.locator('.att-audio .att-audio__duration');
+    await noteLength.waitFor({ timeout: 15_000 });
+    const [, seconds] = /^0:(\d\d)$/.exec((await noteLength.textContent()) ?? '') ?? [];
+    assert(
+      Number(seconds) >= 1 && Number(seconds) <= 3,
+      `voice note length ${await noteLength.textContent()}`,
+    );
+    assert(
+      (await b.locator('.att-audio audio').getAttribute('aria-label')) ===
+        `Voice note, 0:${seconds}`,
+      'the player is labelled with the length',
+    );
+
     // Plays the voice note.
     const audio = b.locator('.att-audio audio');
     await audio.evaluate((el) => el.play());
