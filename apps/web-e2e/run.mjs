@@ -1729,6 +1729,13 @@ standalone.push([
         `Voice note, 0:${seconds}`,
       'the player is labelled with the length',
     );
+    await eventually(
+      async () =>
+        (await b.locator('.conv-item__preview').first().textContent())?.includes(
+          `Voice note (0:${seconds})`,
+        ),
+      { message: 'the chat list gives the voice note with its length' },
+    );
 
     // Plays the voice note.
     const audio = b.locator('.att-audio audio');
