@@ -223,7 +223,9 @@ export class WebmDurationScanner {
 }
 
 /** Reads a whole WebM/Matroska stream for its length (see {@link WebmDurationScanner}). */
-export async function webmDurationMs(input: AsyncIterable<unknown>): Promise<number | null> {
+export async function webmDurationMs(
+  input: AsyncIterable<unknown> | Iterable<unknown>,
+): Promise<number | null> {
   const scanner = new WebmDurationScanner();
   for await (const chunk of input) scanner.push(Buffer.from(chunk as Buffer));
   return scanner.durationMs();

@@ -128,7 +128,7 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38, 41,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -145,7 +145,7 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38, 41,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -202,6 +202,7 @@ describe('SqliteStore on a file', () => {
         { version: 30, name: 'live-messages-by-age' },
         { version: 32, name: 'oidc-sign-in' },
         { version: 38, name: 'notification-emails' },
+        { version: 41, name: 'allowed-attachment-kinds' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

@@ -25,6 +25,7 @@ import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { notificationEmailsMigration } from './038-notification-emails';
 import { Migration } from './migration';
+import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 
 export { Migration } from './migration';
 export { migrate } from './migrate';
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly Migration[] = [
   liveMessagesByAgeMigration,
   oidcSignInMigration,
   notificationEmailsMigration,
+  allowedAttachmentKindsMigration,
 ];
