@@ -26,6 +26,7 @@ import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
 import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
+import { fileSharingStep } from './src/file-sharing.steps.mjs';
 import { threadsStep } from './src/threads.steps.mjs';
 import { emailDigestStep } from './src/email-digest.steps.mjs';
 
@@ -1859,6 +1860,7 @@ standalone.push(
 );
 standalone.push(disappearingFlowStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(safetySettingsStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(fileSharingStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(
   threadsStep({
     signUp,
