@@ -128,7 +128,8 @@ describe('SqliteStore on a file', () => {
 
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
-      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38, 41,
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
+      41,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -145,7 +146,8 @@ describe('SqliteStore on a file', () => {
     const file = tempFile();
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38, 41,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
+      41,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
