@@ -94,6 +94,10 @@ export function fileSharingStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }) {
           alert === 'Your organisation does not allow sharing this kind of file.',
           `the refusal says why: ${alert}`,
         );
+        assert(
+          (await pdfRow.getByRole('button', { name: 'Retry brief.pdf' }).count()) === 0,
+          'no retry for a file the server refuses as such',
+        );
         await sleep(250);
         await m.screenshot({ path: join(SCREENSHOTS, 'attachments-refused-by-policy.png') });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUploadError } from './describe-upload-error';
+import { describeUploadError, isFileRefused } from './describe-upload-error';
 import { UploadTransportError } from './upload-transport';
 
 const gqlError = (extensions: Record<string, unknown>) => ({
@@ -35,5 +35,27 @@ describe('describeUploadError', () => {
     expect(describeUploadError(gqlError({ code: 'NOT_A_MEMBER' }))).toBe(
       'You are no longer a member of this conversation.',
     );
+  });
+});
+
+describe('isFileRefused', () => {
+  it('is true only where sending the same file again cannot work', () => {
+    expect(isFileRefused(gqlError({ code: 'FILE_TYPE_REFUSED', reason: 'TENANT_POLICY' }))).toBe(
+      true,
+    );
+    expect(isFileRefused(gqlError({ code: 'FILE_TOO_LARGE' }))).toBe(true);
+    expect(
+      isFileRefused(
+        new UploadTransportError({
+          kind: 'refused',
+          status: 413,
+          code: 'FILE_TOO_LARGE',
+          message: '',
+        }),
+      ),
+    ).toBe(true);
+    expect(isFileRefused(gqlError({ code: 'RATE_LIMITED' }))).toBe(false);
+    expect(isFileRefused(gqlError({ code: 'QUOTA_EXCEEDED' }))).toBe(false);
+    expect(isFileRefused(new UploadTransportError({ kind: 'network' }))).toBe(false);
   });
 });

@@ -9,6 +9,17 @@ const BY_CODE: Record<string, string> = {
   QUOTA_EXCEEDED: 'The storage for your files is full.',
 };
 
+/** The file itself is refused (too large, a refused type): sending it again cannot help. */
+export function isFileRefused(error: unknown): boolean {
+  const code =
+    error instanceof UploadTransportError
+      ? error.failure.kind === 'refused'
+        ? error.failure.code
+        : null
+      : errorCode(error);
+  return code === 'FILE_TOO_LARGE' || code === 'FILE_TYPE_REFUSED';
+}
+
 export function describeUploadError(error: unknown): string {
   if (error instanceof UploadTransportError) {
     const code = error.failure.kind === 'refused' ? error.failure.code : null;

@@ -7,7 +7,7 @@ import type { Outbox } from '@chatter/sdk';
 import { isNetworkFailure } from '../apollo/errors';
 import { UploadQueue, type UploadItem } from './upload-queue';
 import { sendFile } from './upload-transport';
-import { describeUploadError } from './describe-upload-error';
+import { describeUploadError, isFileRefused } from './describe-upload-error';
 
 const queues = new WeakMap<Outbox, UploadQueue>();
 
@@ -27,6 +27,7 @@ export function createUploadQueue(client: ApolloClient<unknown>, outbox: Outbox)
     sendFile,
     isNetworkFailure,
     describe: describeUploadError,
+    canRetry: (error) => !isFileRefused(error),
     isOnline: () => navigator.onLine,
     onOnline(listener) {
       window.addEventListener('online', listener);
