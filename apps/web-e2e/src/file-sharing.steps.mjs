@@ -1,5 +1,6 @@
 // Browser test of the tenant's file-sharing policy: an owner turns "Other files" off in Tenant
-// settings; a member who attaches a PDF sees why it was refused, and a photo still goes out.
+// settings; a member who attaches a PDF sees why it was refused, and a photo still goes out, as
+// do a picture dragged onto the writing box and one pasted into it.
 // Saves screenshots of the settings and of the refusal.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -15,7 +16,7 @@ const PDF = Buffer.from(
 /** The step, built from the runner's browser, viewports, error sink and screenshot folder. */
 export function fileSharingStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }) {
   return [
-    'file sharing: an owner turns "Other files" off; a member attaching a PDF is told why, a photo still goes out',
+    'file sharing: an owner turns "Other files" off; a member attaching a PDF is told why; photos still go out, picked, dropped and pasted',
     async () => {
       const api = await startApi({ ADMIN_TOKEN });
       const contexts = [];
@@ -114,6 +115,43 @@ export function fileSharingStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }) {
           (await olga.page.locator('.att-file', { hasText: 'brief.pdf' }).count()) === 0,
           'no PDF was sent',
         );
+
+        // A picture dragged onto the writing box, and one pasted into it (a screenshot).
+        const png = await sharp({
+          create: { width: 320, height: 200, channels: 3, background: { r: 90, g: 60, b: 200 } },
+        })
+          .png()
+          .toBuffer();
+        await box.evaluate(
+          (el, bytes) => {
+            const file = (name) => new File([new Uint8Array(bytes)], name, { type: 'image/png' });
+            const drag = new DataTransfer();
+            drag.items.add(file('dropped.png'));
+            for (const type of ['dragenter', 'dragover', 'drop'])
+              el.dispatchEvent(
+                new DragEvent(type, { dataTransfer: drag, bubbles: true, cancelable: true }),
+              );
+            const clip = new DataTransfer();
+            clip.items.add(file('image.png'));
+            el.dispatchEvent(
+              new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }),
+            );
+          },
+          [...png],
+        );
+        await eventually(
+          async () =>
+            (await tray.locator('.upload[data-status="done"]').count()) === 2 &&
+            (await tray.locator('.upload', { hasText: 'dropped.png' }).count()) === 1 &&
+            (await tray.locator('.upload', { hasText: /^pasted-.*\.png/ }).count()) === 1,
+          { timeout: 20_000, message: 'the dropped and the pasted picture uploaded' },
+        );
+        await box.fill('Dropped and pasted');
+        await box.press('Enter');
+        await olga.page
+          .getByRole('button', { name: 'Open photo dropped.png' })
+          .waitFor({ timeout: 20_000 });
+        await olga.page.getByRole('button', { name: /^Open photo pasted-.*\.png$/ }).waitFor();
       } finally {
         for (const c of contexts) await c.close().catch(() => undefined);
         await api.stop();
