@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessagesDocument } from '@chatter/client';
+import { MessageAttachmentFieldsFragmentDoc, MessagesDocument } from '@chatter/client';
 import { createCache } from './apollo-client';
 import { message } from '../test/fixtures';
 
@@ -82,8 +82,7 @@ describe('messages list merge', () => {
 });
 
 describe('attachment merge', () => {
-  it('keeps what processing measured when an older snapshot of the file arrives later', async () => {
-    const { MessageAttachmentFieldsFragmentDoc } = await import('@chatter/client');
+  it('keeps what processing measured when an older snapshot of the file arrives later', () => {
     const cache = createCache();
     const base = {
       __typename: 'Attachment' as const,
