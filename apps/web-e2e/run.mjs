@@ -26,6 +26,7 @@ import { linkPreviewStep } from './src/link-preview.steps.mjs';
 import { oidcStep } from './src/oidc.steps.mjs';
 import { disappearingFlowStep } from './src/disappearing-flow.mjs';
 import { safetySettingsStep } from './src/safety-settings.steps.mjs';
+import { fileSharingStep } from './src/file-sharing.steps.mjs';
 import { threadsStep } from './src/threads.steps.mjs';
 import { emailDigestStep } from './src/email-digest.steps.mjs';
 import { messageLayoutStep } from './src/message-layout.steps.mjs';
@@ -1729,6 +1730,28 @@ standalone.push([
     const got = await readFile(await download.path());
     assert(got.equals(pdf), 'the downloaded PDF has the sent bytes');
 
+    // The voice note shows its length before it is played (measured by the server: a recorded
+    // WebM has none in its header, so the player alone would say nothing until played through).
+    const noteLength = b.locator('.att-audio .att-audio__duration');
+    await noteLength.waitFor({ timeout: 15_000 });
+    const [, seconds] = /^0:(\d\d)$/.exec((await noteLength.textContent()) ?? '') ?? [];
+    assert(
+      Number(seconds) >= 1 && Number(seconds) <= 3,
+      `voice note length ${await noteLength.textContent()}`,
+    );
+    assert(
+      (await b.locator('.att-audio audio').getAttribute('aria-label')) ===
+        `Voice note, 0:${seconds}`,
+      'the player is labelled with the length',
+    );
+    await eventually(
+      async () =>
+        (await b.locator('.conv-item__preview').first().textContent())?.includes(
+          `Voice note (0:${seconds})`,
+        ),
+      { message: 'the chat list gives the voice note with its length' },
+    );
+
     // Plays the voice note.
     const audio = b.locator('.att-audio audio');
     await audio.evaluate((el) => el.play());
@@ -1862,6 +1885,7 @@ standalone.push(
 );
 standalone.push(disappearingFlowStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(safetySettingsStep({ browser, pageErrors, DESKTOP, PHONE, SCREENSHOTS }));
+standalone.push(fileSharingStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }));
 standalone.push(
   threadsStep({
     signUp,

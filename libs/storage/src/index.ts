@@ -4,3 +4,4 @@ export * from './unconfigured-file-storage';
 export * from './sharp-image-processor';
 export * from './file-type-sniffer';
 export * from './music-metadata-prober';
+export * from './webm-duration';

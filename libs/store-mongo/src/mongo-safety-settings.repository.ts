@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { SafetySettingsRepository, TenantSafetySettings } from '@chatter/core';
+import {
+  ATTACHMENT_KINDS,
+  checkAttachmentKinds,
+  SafetySettingsRepository,
+  TenantSafetySettings,
+} from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
 import { writeOptions } from './mongo-write';
@@ -11,6 +16,7 @@ const toSettings = (r: SafetySettingsRecord): TenantSafetySettings => ({
   filterWords: [...(r.filterWords ?? [])],
   messageRetentionDays: r.messageRetentionDays ?? null,
   channelCreation: r.channelCreation,
+  allowedAttachmentKinds: checkAttachmentKinds(r.allowedAttachmentKinds ?? ATTACHMENT_KINDS),
   updatedBy: r.updatedBy ?? null,
   updatedAt: r.updatedAt ?? null,
 });
@@ -39,6 +45,7 @@ export class MongoSafetySettingsRepository extends SafetySettingsRepository {
             filterWords: s.filterWords,
             messageRetentionDays: s.messageRetentionDays,
             channelCreation: s.channelCreation,
+            allowedAttachmentKinds: s.allowedAttachmentKinds,
             updatedBy: s.updatedBy,
             updatedAt: s.updatedAt,
           },

@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  AttachmentKind,
   ChannelCreationPolicy,
+  checkAttachmentKinds,
   SafetySettingsRepository,
   TenantSafetySettings,
   WordFilterMode,
@@ -13,6 +15,7 @@ interface SafetyRow {
   filter_words: string;
   message_retention_days: number | null;
   channel_creation: ChannelCreationPolicy;
+  allowed_attachment_kinds: string;
   updated_by: string | null;
   updated_at: number | null;
 }
@@ -23,6 +26,9 @@ const toSettings = (row: SafetyRow): TenantSafetySettings => ({
   filterWords: JSON.parse(row.filter_words) as string[],
   messageRetentionDays: row.message_retention_days,
   channelCreation: row.channel_creation,
+  allowedAttachmentKinds: checkAttachmentKinds(
+    JSON.parse(row.allowed_attachment_kinds) as AttachmentKind[],
+  ),
   updatedBy: row.updated_by,
   updatedAt: row.updated_at === null ? null : fromMs(row.updated_at),
 });
@@ -37,13 +43,15 @@ export class SqliteSafetySettingsRepository extends SafetySettingsRepository {
     this.byTenant = db.prepare('SELECT * FROM tenant_safety_settings WHERE tenant_id = ?');
     this.upsert = db.prepare(
       `INSERT INTO tenant_safety_settings (tenant_id, word_filter_mode, filter_words,
-         message_retention_days, channel_creation, updated_by, updated_at)
+         message_retention_days, channel_creation, allowed_attachment_kinds, updated_by, updated_at)
        VALUES (@tenant_id, @word_filter_mode, @filter_words, @message_retention_days,
-         @channel_creation, @updated_by, @updated_at)
+         @channel_creation, @allowed_attachment_kinds, @updated_by, @updated_at)
        ON CONFLICT (tenant_id) DO UPDATE SET
          word_filter_mode = excluded.word_filter_mode, filter_words = excluded.filter_words,
          message_retention_days = excluded.message_retention_days,
-         channel_creation = excluded.channel_creation, updated_by = excluded.updated_by,
+         channel_creation = excluded.channel_creation,
+         allowed_attachment_kinds = excluded.allowed_attachment_kinds,
+         updated_by = excluded.updated_by,
          updated_at = excluded.updated_at
        RETURNING *`,
     );
@@ -66,6 +74,7 @@ export class SqliteSafetySettingsRepository extends SafetySettingsRepository {
         filter_words: JSON.stringify(settings.filterWords),
         message_retention_days: settings.messageRetentionDays,
         channel_creation: settings.channelCreation,
+        allowed_attachment_kinds: JSON.stringify(settings.allowedAttachmentKinds),
         updated_by: settings.updatedBy,
         updated_at: settings.updatedAt === null ? null : toMs(settings.updatedAt),
       })!,

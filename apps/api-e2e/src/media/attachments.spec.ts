@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webmVoiceNote } from '@chatter/testing';
 import { ApiProcess, Collector, ok, removeDataDir, sleep, wsClient } from '../support';
 import {
   appUser,
@@ -197,6 +198,39 @@ describe('attachments: upload, finalize, send, serve (embedded disk storage)', (
       if (duration === null) await sleep(100);
     }
     expect(duration).toBeCloseTo(1.5, 2);
+  });
+
+  it('a recorded voice note (WebM without a Duration header) gets its length from its blocks; the other member reads it', async () => {
+    const note = webmVoiceNote(2.4);
+    const { id, finalized, put } = await upload(
+      api,
+      ada,
+      group,
+      'voice-note-2026-12-06.webm',
+      'audio/webm;codecs=opus',
+      note,
+    );
+    expect(put.status).toBe(201);
+    expect(finalized.data!.finalizeUpload).toMatchObject({ kind: 'AUDIO', type: 'audio/webm' });
+    // Sent at once, as the web app does when recording stops: the length comes before or after.
+    const sent = await sendWith(api, ada, group, [id]);
+    expect(sent.errors).toBeUndefined();
+    let duration: number | null = null;
+    for (let i = 0; i < 100 && duration === null; i++) {
+      const { messages } = await ok<{
+        messages: { edges: { node: { attachments: { id: string; duration: number | null }[] } }[] };
+      }>(
+        api,
+        'query($c:ID!){ messages(conversationId:$c, last: 1){ edges { node { attachments { id duration } } } } }',
+        { c: group },
+        ben.token,
+      );
+      const seen = messages.edges[0]!.node.attachments[0]!;
+      expect(seen.id).toBe(id);
+      duration = seen.duration;
+      if (duration === null) await sleep(100);
+    }
+    expect(duration).toBeCloseTo(2.4, 2);
   });
 
   it('a PDF is a FILE served as a download (Content-Disposition: attachment) with ranges', async () => {

@@ -1,7 +1,9 @@
-// Tenant safety settings: the word filter, message retention and who may create channels.
+// Tenant safety settings: the word filter, message retention, who may create channels and which
+// kinds of file members may share.
 import type { FormEvent } from 'react';
 import type { ChannelCreationPolicy, WordFilterMode } from '@chatter/client';
 import { useTenantSafetyForm, wordsOf } from './use-tenant-safety-form';
+import { FileSharingFieldset } from './file-sharing-fieldset';
 
 const MODES: { value: WordFilterMode; label: string; hint: string }[] = [
   { value: 'OFF', label: 'Off', hint: 'Messages are not checked.' },
@@ -100,6 +102,10 @@ export function TenantSettings() {
           </label>
         ))}
       </fieldset>
+      <FileSharingFieldset
+        kinds={draft.allowedAttachmentKinds}
+        onChange={(allowedAttachmentKinds) => form.update({ allowedAttachmentKinds })}
+      />
       <div className="report-group__actions">
         <button className="button button--primary" type="submit" disabled={form.saving}>
           Save settings

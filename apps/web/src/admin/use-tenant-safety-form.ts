@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@apollo/client';
 import {
   TenantSafetySettingsDocument,
   UpdateTenantSafetySettingsDocument,
+  type AttachmentKind,
   type ChannelCreationPolicy,
   type WordFilterMode,
 } from '@chatter/client';
@@ -16,6 +17,7 @@ export interface SafetyDraft {
   /** Days as typed; empty or 0 means off. */
   retentionDays: string;
   channelCreation: ChannelCreationPolicy;
+  allowedAttachmentKinds: AttachmentKind[];
 }
 
 /** The word list as the server takes it: one entry per non-blank line. */
@@ -44,6 +46,7 @@ export function useTenantSafetyForm() {
           ? ''
           : String(settings.messageRetentionDays),
       channelCreation: settings.channelCreation,
+      allowedAttachmentKinds: [...settings.allowedAttachmentKinds],
     });
   }, [settings]);
 
@@ -63,6 +66,7 @@ export function useTenantSafetyForm() {
             filterWords: wordsOf(draft.words),
             messageRetentionDays: Number.isInteger(days) ? days : -1,
             channelCreation: draft.channelCreation,
+            allowedAttachmentKinds: draft.allowedAttachmentKinds,
           },
         },
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessagesDocument } from '@chatter/client';
+import { MessageAttachmentFieldsFragmentDoc, MessagesDocument } from '@chatter/client';
 import { createCache } from './apollo-client';
 import { message } from '../test/fixtures';
 
@@ -78,5 +78,44 @@ describe('messages list merge', () => {
     expect(
       cache.readQuery({ query: MessagesDocument, variables: { conversationId: 'c2' } }),
     ).toBeNull();
+  });
+});
+
+describe('attachment merge', () => {
+  it('keeps what processing measured when an older snapshot of the file arrives later', () => {
+    const cache = createCache();
+    const base = {
+      __typename: 'Attachment' as const,
+      id: 'a1',
+      kind: 'AUDIO' as const,
+      name: 'voice-note-1.webm',
+      size: 100,
+      type: 'audio/webm',
+      width: null,
+      height: null,
+      duration: null as number | null,
+      placeholder: null,
+      thumbnailUrl: null,
+      url: '/files/download/old/voice-note-1.webm' as string | null,
+      processing: false,
+    };
+    const write = (data: typeof base) =>
+      cache.writeFragment({
+        id: 'Attachment:a1',
+        fragment: MessageAttachmentFieldsFragmentDoc,
+        data,
+      });
+    const read = () =>
+      cache.readFragment<typeof base>({
+        id: 'Attachment:a1',
+        fragment: MessageAttachmentFieldsFragmentDoc,
+      });
+    write(base);
+    write({ ...base, duration: 1.62, url: '/files/download/new/voice-note-1.webm' });
+    write(base); // serialized before processing finished, delivered after
+    expect(read()).toMatchObject({ duration: 1.62, url: '/files/download/old/voice-note-1.webm' });
+    // A photo: once processed, an older "processing" snapshot does not bring the spinner back.
+    write({ ...base, processing: true, url: null });
+    expect(read()).toMatchObject({ processing: false, duration: 1.62 });
   });
 });

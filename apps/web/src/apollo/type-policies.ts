@@ -49,6 +49,10 @@ export const mergeForwardPages: FieldMergeFunction<ConnectionLike, ConnectionLik
   };
 };
 
+function keepKnown<T>(existing: T | null | undefined, incoming: T | null): T | null {
+  return incoming ?? existing ?? null;
+}
+
 export const typePolicies: TypePolicies = {
   Query: {
     fields: {
@@ -78,4 +82,19 @@ export const typePolicies: TypePolicies = {
   Message: { fields: { reactions: { merge: false } } },
   Presence: { merge: true },
   Member: { keyFields: false },
+  // What media processing measured never goes back to unknown: an event serialized before the
+  // processing finished (a list preview, say) may arrive after the AttachmentUpdated.
+  Attachment: {
+    fields: {
+      duration: { merge: keepKnown },
+      width: { merge: keepKnown },
+      height: { merge: keepKnown },
+      placeholder: { merge: keepKnown },
+      thumbnailUrl: { merge: keepKnown },
+      url: { merge: keepKnown },
+      processing: {
+        merge: (existing: unknown, incoming: unknown) => (existing === false ? false : incoming),
+      },
+    },
+  },
 };

@@ -15,6 +15,17 @@ describe('attachmentSummary', () => {
     expect(attachmentSummary([file('AUDIO', 'song.mp3')])).toBe('🎵 song.mp3');
     expect(attachmentSummary([file('FILE', 'plan.pdf')])).toBe('📄 plan.pdf');
   });
+  it('gives the length of a voice note or video once the server measured it', () => {
+    const note = file('AUDIO', 'voice-note-2026-01-01.webm', 'audio/webm');
+    expect(attachmentSummary([{ ...note, duration: 7.4 }])).toBe('🎤 Voice note (0:07)');
+    expect(attachmentSummary([{ ...note, duration: null }])).toBe('🎤 Voice note');
+    expect(attachmentSummary([{ ...file('VIDEO', 'clip.mp4'), duration: 65 }])).toBe(
+      '🎬 Video (1:05)',
+    );
+    expect(attachmentSummary([{ ...file('AUDIO', 'song.mp3'), duration: 200 }])).toBe(
+      '🎵 song.mp3',
+    );
+  });
   it('counts several', () => {
     expect(attachmentSummary([file('IMAGE', 'a'), file('IMAGE', 'b')])).toBe('📷 2 photos');
     expect(attachmentSummary([file('IMAGE', 'a'), file('FILE', 'b')])).toBe('📎 2 files');

@@ -1,11 +1,19 @@
 // A message's files in one short line, for places that show text only (the chat list).
-import { fileTypeLabel } from './format-file';
+import { fileTypeLabel, formatDuration } from './format-file';
 
 interface Summarized {
   kind: string;
   name: string;
   type: string;
+  /** Seconds, when the server measured it (audio and video). */
+  duration?: number | null;
 }
+
+/** " (0:07)" after a voice note or video whose length is known. */
+const length = (a: Summarized) => {
+  const d = formatDuration(a.duration);
+  return d ? ` (${d})` : '';
+};
 
 export function attachmentSummary(attachments: readonly Summarized[] | null | undefined): string {
   if (!attachments?.length) return '';
@@ -18,9 +26,9 @@ export function attachmentSummary(attachments: readonly Summarized[] | null | un
     case 'IMAGE':
       return '📷 Photo';
     case 'VIDEO':
-      return '🎬 Video';
+      return `🎬 Video${length(a!)}`;
     case 'AUDIO':
-      return /^voice-note-/.test(a!.name) ? '🎤 Voice note' : `🎵 ${a!.name}`;
+      return /^voice-note-/.test(a!.name) ? `🎤 Voice note${length(a!)}` : `🎵 ${a!.name}`;
     default:
       return `📄 ${a!.name || fileTypeLabel(a!.type, a!.name)}`;
   }

@@ -171,11 +171,12 @@ function AudioNote({
   attachment: MessageAttachmentFieldsFragment;
   onBroken: () => void;
 }) {
-  // Recorded WebM carries no length in its header: take the player's once it knows it.
+  // The server measures the file after upload (a recorded WebM has no length in its header, so
+  // the player knows it only once played through); the player's figure wins once it has one.
   const [measured, setMeasured] = useState<number | null>(null);
   const voice = /^voice-note-/.test(a.name);
   const label = voice ? 'Voice note' : a.name;
-  const duration = formatDuration(measured);
+  const duration = formatDuration(measured ?? a.duration);
   return (
     <div className="att-audio">
       <span className="att-audio__label">

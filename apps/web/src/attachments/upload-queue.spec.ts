@@ -53,6 +53,7 @@ function harness() {
     },
     isNetworkFailure: (e) => e instanceof Error && e.message === 'offline',
     describe: (e) => (e as Error).message,
+    canRetry: (e) => (e as Error).message !== 'FILE_TYPE_REFUSED',
     isOnline: () => online,
     onOnline(listener) {
       onlineListeners.add(listener);
@@ -123,7 +124,9 @@ describe('UploadQueue', () => {
       new UploadTransportError({ kind: 'refused', status: 500, code: null, message: 'boom' }),
     );
     await h.settle();
-    expect(h.queue.list('c1')).toMatchObject([{ id: b!.id, status: 'failed', error: 'boom' }]);
+    expect(h.queue.list('c1')).toMatchObject([
+      { id: b!.id, status: 'failed', error: 'boom', retryable: true },
+    ]);
     h.queue.retry(b!.id);
     await h.settle();
     expect(h.queue.list('c1')[0]!.status).toBe('uploading');
@@ -144,7 +147,11 @@ describe('UploadQueue', () => {
     h.queue.send('c1', { body: 'look', replyToId: null });
     h.transfers[0]!.finish();
     await h.settle();
-    expect(h.queue.list('c1')[0]).toMatchObject({ status: 'failed', error: 'FILE_TYPE_REFUSED' });
+    expect(h.queue.list('c1')[0]).toMatchObject({
+      status: 'failed',
+      error: 'FILE_TYPE_REFUSED',
+      retryable: false,
+    });
     expect(h.sent).toEqual([]);
     // Removing the file sends the caption alone.
     h.queue.cancel(h.queue.list('c1')[0]!.id);

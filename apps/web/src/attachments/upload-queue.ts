@@ -24,6 +24,8 @@ export interface UploadItem {
   sent: number;
   attachmentId: string | null;
   error: string | null;
+  /** Whether trying the failed file again may work (not for a file the server refuses as such). */
+  retryable: boolean;
   /** Set once the message it belongs to was sent by the user; null while still a draft. */
   batchId: string | null;
   /** Length of a recorded voice note, known by the recorder. */
@@ -53,6 +55,8 @@ export interface UploadQueueDeps {
   /** Whether an error from createUpload/finalize means "no network" rather than a refusal. */
   isNetworkFailure(error: unknown): boolean;
   describe(error: unknown): string;
+  /** Whether a failure may pass on a second try (default: yes). */
+  canRetry?(error: unknown): boolean;
   isOnline(): boolean;
   /** Calls back each time the browser comes back online; returns an unsubscribe. */
   onOnline(listener: () => void): () => void;
@@ -120,6 +124,7 @@ export class UploadQueue {
       sent: 0,
       attachmentId: null,
       error: null,
+      retryable: true,
       batchId: null,
       durationMs: extra.durationMs ?? null,
     }));
@@ -223,7 +228,11 @@ export class UploadQueue {
           // Goes out again, once, when the network is back (pump on the online event).
           this.patch(item.id, { status: 'queued', sent: 0, attachmentId: null });
         } else {
-          this.patch(item.id, { status: 'failed', error: this.deps.describe(error) });
+          this.patch(item.id, {
+            status: 'failed',
+            error: this.deps.describe(error),
+            retryable: this.deps.canRetry?.(error) ?? true,
+          });
         }
       } finally {
         if (this.running.get(item.id) === handle) this.running.delete(item.id);

@@ -72,7 +72,7 @@ export function UploadTray({ queue, items }: { queue: UploadQueue; items: Upload
                 aria-label={`Upload of ${label}`}
               />
             </span>
-            {item.status === 'failed' && (
+            {item.status === 'failed' && item.retryable && (
               <button
                 type="button"
                 className="icon-button icon-button--small"

@@ -4,9 +4,10 @@ import { useApolloClient, type ApolloClient } from '@apollo/client';
 import { CreateUploadDocument, FinalizeUploadDocument } from '@chatter/client';
 import { useChat } from '../app/services';
 import type { Outbox } from '@chatter/sdk';
-import { describeError, isNetworkFailure } from '../apollo/errors';
+import { isNetworkFailure } from '../apollo/errors';
 import { UploadQueue, type UploadItem } from './upload-queue';
-import { sendFile, UploadTransportError } from './upload-transport';
+import { sendFile } from './upload-transport';
+import { describeUploadError, isFileRefused } from './describe-upload-error';
 
 const queues = new WeakMap<Outbox, UploadQueue>();
 
@@ -25,8 +26,8 @@ export function createUploadQueue(client: ApolloClient<unknown>, outbox: Outbox)
     },
     sendFile,
     isNetworkFailure,
-    describe: (error) =>
-      error instanceof UploadTransportError ? error.message : describeError(error),
+    describe: describeUploadError,
+    canRetry: (error) => !isFileRefused(error),
     isOnline: () => navigator.onLine,
     onOnline(listener) {
       window.addEventListener('online', listener);

@@ -8,9 +8,11 @@ import { UseCase } from '../shared/use-case';
 import { RateLimiter } from '../limits/rate-limiter.port';
 import { enforceRateLimit } from '../limits/rate-limit';
 import { ConversationAccess } from '../messaging/conversation-access';
+import { AttachmentKind } from './attachment';
+import { TenantSafety } from '../safety/tenant-safety';
 import { Attachment } from './attachment';
 import { AttachmentRepository } from './attachment.repository';
-import { checkDeclaredType, decideContentType } from './content-policy';
+import { checkDeclaredType, decideContentType, kindOf } from './content-policy';
 import { ContentSniffer } from './content-sniffer.port';
 import { checkFileName } from './file-name';
 import { FileStorage } from './file-storage.port';
@@ -33,6 +35,8 @@ export interface UploadLimits {
   tenantQuotaBytes: number;
   usedBytes: number;
   maxAttachmentsPerMessage: number;
+  /** Kinds of file the tenant lets its members share (empty: none). */
+  allowedKinds: AttachmentKind[];
 }
 
 /** Path of the API's upload endpoint (embedded storage), followed by the upload token. */
@@ -55,6 +59,7 @@ export class Uploads {
     private readonly processing: MediaProcessing,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly safety: TenantSafety,
   ) {}
 
   async limits(actor: Actor): Promise<UploadLimits> {
@@ -64,6 +69,7 @@ export class Uploads {
       tenantQuotaBytes: this.settings.uploadTenantQuotaBytes,
       usedBytes: await this.attachments.usage(actor.tenantId, actor.userId),
       maxAttachmentsPerMessage: this.settings.maxAttachmentsPerMessage,
+      allowedKinds: (await this.safety.settings(actor.tenantId)).allowedAttachmentKinds,
     };
   }
 
@@ -84,6 +90,8 @@ export class Uploads {
       );
     }
     const declaredType = checkDeclaredType(name, input.contentType);
+    // What it would be if the bytes agree; finalize checks what they turn out to be.
+    await this.safety.allowAttachment(actor.tenantId, kindOf(declaredType));
     const { conversation } = await this.access.member(actor, input.conversationId);
     await enforceRateLimit(
       this.limiter,
@@ -169,6 +177,7 @@ export class Uploads {
       const head = await this.readHead(attachment.storageKey, stored.size);
       const sniffed = await this.sniffer.sniff(head);
       const decided = decideContentType(attachment.declaredType, sniffed, head);
+      await this.safety.allowAttachment(actor.tenantId, decided.kind);
       const ready = await this.attachments.markReady(actor.tenantId, attachment.id, {
         byteSize: stored.size,
         ...decided,

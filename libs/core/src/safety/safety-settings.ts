@@ -1,5 +1,6 @@
 import { invalid } from '../shared/domain-error';
 import { TenantId, UserId } from '../shared/ids';
+import { AttachmentKind } from '../media/attachment';
 import { foldWord } from './word-filter';
 
 /** What the word filter does with a message or title that contains a listed word. */
@@ -9,6 +10,9 @@ export const WORD_FILTER_MODES: readonly WordFilterMode[] = ['OFF', 'BLOCK', 'MA
 /** Who may create public channels in a tenant. */
 export type ChannelCreationPolicy = 'EVERYONE' | 'ADMINS';
 export const CHANNEL_CREATION_POLICIES: readonly ChannelCreationPolicy[] = ['EVERYONE', 'ADMINS'];
+
+/** Every kind of attachment, in the order settings list them. */
+export const ATTACHMENT_KINDS: readonly AttachmentKind[] = ['IMAGE', 'AUDIO', 'VIDEO', 'FILE'];
 
 export const MAX_FILTER_WORDS = 500;
 export const MAX_FILTER_WORD_LENGTH = 50;
@@ -23,6 +27,11 @@ export interface TenantSafetySettings {
   /** Messages older than this many days are deleted; null keeps them. */
   messageRetentionDays: number | null;
   channelCreation: ChannelCreationPolicy;
+  /**
+   * Kinds of attachment members may share (all by default; none turns file sharing off).
+   * Checked on the declared type at createUpload and on the sniffed one at finalizeUpload.
+   */
+  allowedAttachmentKinds: AttachmentKind[];
   /** Who changed them last (null: an operator, or never changed). */
   updatedBy: UserId | null;
   updatedAt: Date | null;
@@ -34,6 +43,7 @@ export const defaultSafetySettings = (tenantId: TenantId): TenantSafetySettings 
   filterWords: [],
   messageRetentionDays: null,
   channelCreation: 'EVERYONE',
+  allowedAttachmentKinds: [...ATTACHMENT_KINDS],
   updatedBy: null,
   updatedAt: null,
 });
@@ -45,7 +55,23 @@ export interface SafetySettingsChange {
   /** 0 or null turns retention off. */
   messageRetentionDays?: number | null;
   channelCreation?: ChannelCreationPolicy | null;
+  /** Replaces the list; an empty list turns file sharing off. */
+  allowedAttachmentKinds?: readonly AttachmentKind[] | null;
 }
+
+/** Validates a list of attachment kinds: known ones only, returned once each in canonical order. */
+export function checkAttachmentKinds(kinds: readonly unknown[]): AttachmentKind[] {
+  if (!Array.isArray(kinds))
+    throw invalid('allowedAttachmentKinds', 'allowedAttachmentKinds must be a list');
+  for (const k of kinds) {
+    if (!ATTACHMENT_KINDS.includes(k as AttachmentKind))
+      throw invalid('allowedAttachmentKinds', 'unknown attachment kind');
+  }
+  return ATTACHMENT_KINDS.filter((k) => kinds.includes(k));
+}
+
+export const sameKinds = (a: readonly AttachmentKind[], b: readonly AttachmentKind[]): boolean =>
+  a.length === b.length && a.every((k, i) => k === b[i]);
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
@@ -82,7 +108,11 @@ export function applySafetyChange(
   current: TenantSafetySettings,
   change: SafetySettingsChange,
 ): Omit<TenantSafetySettings, 'updatedBy' | 'updatedAt'> {
-  const next = { ...current, filterWords: [...current.filterWords] };
+  const next = {
+    ...current,
+    filterWords: [...current.filterWords],
+    allowedAttachmentKinds: [...current.allowedAttachmentKinds],
+  };
   if (change.wordFilterMode !== undefined && change.wordFilterMode !== null) {
     if (!WORD_FILTER_MODES.includes(change.wordFilterMode))
       throw invalid('wordFilterMode', 'unknown word filter mode');
@@ -105,5 +135,7 @@ export function applySafetyChange(
       throw invalid('channelCreation', 'unknown channel creation policy');
     next.channelCreation = change.channelCreation;
   }
+  if (change.allowedAttachmentKinds !== undefined && change.allowedAttachmentKinds !== null)
+    next.allowedAttachmentKinds = checkAttachmentKinds(change.allowedAttachmentKinds);
   return next;
 }

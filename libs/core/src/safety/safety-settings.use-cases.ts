@@ -14,6 +14,7 @@ import {
   applySafetyChange,
   defaultSafetySettings,
   SafetySettingsChange,
+  sameKinds,
   TenantSafetySettings,
 } from './safety-settings';
 import { SafetySettingsRepository } from './safety-settings.repository';
@@ -21,7 +22,7 @@ import { TenantSafety } from './tenant-safety';
 
 /**
  * Reading and changing a tenant's safety settings (word filter, message retention, who may create
- * channels): its owners and admins (`tenant.safety.manage`) for their own tenant, operators for
+ * channels, which kinds of file members may share): its owners and admins (`tenant.safety.manage`) for their own tenant, operators for
  * any. Every change is recorded in the audit log.
  */
 @UseCase()
@@ -92,7 +93,8 @@ export class ManageSafetySettings {
       wordsChanged ||
       next.wordFilterMode !== before.wordFilterMode ||
       next.messageRetentionDays !== before.messageRetentionDays ||
-      next.channelCreation !== before.channelCreation;
+      next.channelCreation !== before.channelCreation ||
+      !sameKinds(next.allowedAttachmentKinds, before.allowedAttachmentKinds);
     if (!changed) return before;
     const saved = await this.repository.save({
       ...next,
@@ -115,6 +117,8 @@ export class ManageSafetySettings {
         previousMessageRetentionDays: before.messageRetentionDays,
         channelCreation: saved.channelCreation,
         previousChannelCreation: before.channelCreation,
+        allowedAttachmentKinds: saved.allowedAttachmentKinds.join(' '),
+        previousAllowedAttachmentKinds: before.allowedAttachmentKinds.join(' '),
       },
     });
     return saved;

@@ -2,6 +2,7 @@ import { Clock } from '../shared/clock';
 import { DomainError } from '../shared/domain-error';
 import { DomainService } from '../shared/domain-service';
 import { TenantId } from '../shared/ids';
+import { AttachmentKind } from '../media/attachment';
 import { defaultSafetySettings, TenantSafetySettings } from './safety-settings';
 import { SafetySettingsRepository } from './safety-settings.repository';
 import { WordFilter } from './word-filter';
@@ -56,6 +57,17 @@ export class TenantSafety {
     return text;
   }
 
+  /** Refuses (FILE_TYPE_REFUSED, reason TENANT_POLICY) a kind of file the tenant does not allow. */
+  async allowAttachment(tenantId: TenantId, kind: AttachmentKind): Promise<void> {
+    const { settings } = await this.compiled(tenantId);
+    if (settings.allowedAttachmentKinds.includes(kind)) return;
+    throw new DomainError(
+      'FILE_TYPE_REFUSED',
+      `this community does not allow sharing ${KIND_NAMES[kind]}`,
+      { reason: 'TENANT_POLICY', kind },
+    );
+  }
+
   /** Drops the cached copy after a change. */
   invalidate(tenantId: TenantId): void {
     this.cache.delete(tenantId);
@@ -80,6 +92,13 @@ export class TenantSafety {
     return entry;
   }
 }
+
+const KIND_NAMES: Record<AttachmentKind, string> = {
+  IMAGE: 'photos',
+  AUDIO: 'voice notes and audio',
+  VIDEO: 'videos',
+  FILE: 'files',
+};
 
 const sameWords = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((w, i) => w === b[i]);

@@ -86,4 +86,9 @@ export class UploadLimitsModel {
   tenantQuotaBytes!: number;
   @Field(() => Float, { description: 'Bytes your attachments hold now.' }) usedBytes!: number;
   @Field(() => Int) maxAttachmentsPerMessage!: number;
+  @Field(() => [AttachmentKindEnum], {
+    description:
+      'Kinds of file your organisation lets members share (its safety settings); others are refused with FILE_TYPE_REFUSED, reason TENANT_POLICY.',
+  })
+  allowedKinds!: AttachmentKindEnum[];
 }

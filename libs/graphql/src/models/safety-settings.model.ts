@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { AttachmentKindEnum } from './attachment.model';
 
 export enum WordFilterModeEnum {
   OFF = 'OFF',
@@ -21,7 +22,8 @@ registerEnumType(ChannelCreationPolicyEnum, {
 });
 
 @ObjectType('TenantSafetySettings', {
-  description: "A tenant's word filter, message retention and channel creation policy.",
+  description:
+    "A tenant's word filter, message retention, channel creation policy and the kinds of file members may share.",
 })
 export class TenantSafetySettingsModel {
   @Field(() => ID) tenantId!: string;
@@ -38,6 +40,11 @@ export class TenantSafetySettingsModel {
   })
   messageRetentionDays!: number | null;
   @Field(() => ChannelCreationPolicyEnum) channelCreation!: ChannelCreationPolicyEnum;
+  @Field(() => [AttachmentKindEnum], {
+    description:
+      'Kinds of attachment members may share (all by default; empty: none). Others are refused at createUpload and finalizeUpload with FILE_TYPE_REFUSED, reason TENANT_POLICY.',
+  })
+  allowedAttachmentKinds!: AttachmentKindEnum[];
   @Field(() => ID, {
     nullable: true,
     description: 'Who changed them last; null for an operator or never.',
@@ -58,4 +65,9 @@ export class TenantSafetySettingsInput {
   messageRetentionDays?: number | null;
   @Field(() => ChannelCreationPolicyEnum, { nullable: true })
   channelCreation?: ChannelCreationPolicyEnum | null;
+  @Field(() => [AttachmentKindEnum], {
+    nullable: true,
+    description: 'Replaces the list; empty turns file sharing off. Sent files stay.',
+  })
+  allowedAttachmentKinds?: AttachmentKindEnum[] | null;
 }

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { ChannelCreationPolicy, WordFilterMode } from '@chatter/core';
+import type { AttachmentKind, ChannelCreationPolicy, WordFilterMode } from '@chatter/core';
 
 export const SAFETY_SETTINGS_MODEL = 'TenantSafetySettings';
 
@@ -20,6 +20,10 @@ export class SafetySettingsRecord {
 
   @Prop({ type: String, required: true, enum: ['EVERYONE', 'ADMINS'] })
   channelCreation!: ChannelCreationPolicy;
+
+  /** Absent on documents saved before it existed: every kind. */
+  @Prop({ type: [String], enum: ['IMAGE', 'AUDIO', 'VIDEO', 'FILE'], default: undefined })
+  allowedAttachmentKinds?: AttachmentKind[];
 
   @Prop({ type: String, default: null })
   updatedBy!: string | null;

@@ -27,6 +27,7 @@ import { notificationEmailsMigration } from './038-notification-emails';
 import { durableWebhookQueueMigration } from './040-durable-webhook-queue';
 import { activeCallsMigration } from './042-active-calls';
 import { Migration } from './migration';
+import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 
 export { Migration } from './migration';
 export { migrate } from './migrate';
@@ -60,5 +61,6 @@ export const MIGRATIONS: readonly Migration[] = [
   oidcSignInMigration,
   notificationEmailsMigration,
   durableWebhookQueueMigration,
+  allowedAttachmentKindsMigration,
   activeCallsMigration,
 ];

@@ -14,6 +14,7 @@ export function safetySettingsRepositoryContract(makeStore: MakeStore): void {
       filterWords: ['bad', 'très mal', '馬鹿', '$& "quoted"'],
       messageRetentionDays: 30,
       channelCreation: 'ADMINS',
+      allowedAttachmentKinds: ['IMAGE', 'AUDIO'],
       updatedBy: 'u1',
       updatedAt: at,
     });
@@ -39,11 +40,26 @@ export function safetySettingsRepositoryContract(makeStore: MakeStore): void {
         filterWords: [],
         messageRetentionDays: null,
         channelCreation: 'EVERYONE',
+        allowedAttachmentKinds: [],
         updatedBy: null,
         updatedAt: null,
       };
       expect(await store().safetySettings.save(next)).toEqual(next);
       expect(await store().safetySettings.find(t)).toEqual(next);
+    });
+
+    it('keeps every allowed attachment kind, in canonical order', async () => {
+      const t = aTenantId();
+      const all: TenantSafetySettings = {
+        ...settings(t),
+        allowedAttachmentKinds: ['IMAGE', 'AUDIO', 'VIDEO', 'FILE'],
+      };
+      expect(await store().safetySettings.save(all)).toEqual(all);
+      await store().safetySettings.save({ ...all, allowedAttachmentKinds: ['VIDEO', 'FILE'] });
+      expect((await store().safetySettings.find(t))?.allowedAttachmentKinds).toEqual([
+        'VIDEO',
+        'FILE',
+      ]);
     });
 
     it('lists the tenants with retention on', async () => {
