@@ -25,9 +25,9 @@ import { liveMessagesByAgeMigration } from './030-live-messages-by-age';
 import { oidcSignInMigration } from './032-oidc-sign-in';
 import { notificationEmailsMigration } from './038-notification-emails';
 import { durableWebhookQueueMigration } from './040-durable-webhook-queue';
+import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 import { activeCallsMigration } from './042-active-calls';
 import { Migration } from './migration';
-import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 
 export { Migration } from './migration';
 export { migrate } from './migrate';
