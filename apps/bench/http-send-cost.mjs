@@ -6,6 +6,7 @@
 //   node scripts/build.mjs api && node apps/bench/http-send-cost.mjs
 //   node apps/bench/http-send-cost.mjs --sends 3000 --runs 3 --concurrency 8 --users 200 --rooms 50
 //   node apps/bench/http-send-cost.mjs --cpu-prof DIR     # also a V8 profile of the server
+//   node apps/bench/http-send-cost.mjs --entry apps/bench/.cache/before/api/main.js  # another build
 //
 // With --cpu-prof the server runs with `--cpu-prof` (the profiler's own cost raises the figures)
 // and DIR/window.json gets the measured runs' window on the monotonic clock, which
@@ -33,6 +34,9 @@ const ROOMS = Number(opt('rooms', 50));
 const ROOM_SIZE = Number(opt('room-size', 5));
 const WARMUP = Number(opt('warmup', 1000));
 const PROF_DIR = opt('cpu-prof', undefined);
+// --entry PATH: another build of the API (e.g. a copy of dist/api under apps/bench/.cache, so that
+// node_modules still resolve) to compare two builds in the same machine state.
+const ENTRY = resolve(opt('entry', join(root, 'dist/api/main.js')));
 const SECRET = 'bench-http-send-cost-secret-0123456789abcdef';
 const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 
@@ -48,7 +52,7 @@ if (PROF_DIR) {
   mkdirSync(PROF_DIR, { recursive: true });
   nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(PROF_DIR)}`);
 }
-const api = spawn(process.execPath, [...nodeArgs, join(root, 'dist/api/main.js')], {
+const api = spawn(process.execPath, [...nodeArgs, ENTRY], {
   cwd: root,
   env: {
     ...process.env,

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Breaks a V8 CPU profile of the API down by area (Express, Apollo, GraphQL execution, SQLite…):
+// each sample goes to the innermost frame of its stack that belongs to a known area (builtins
+// count for the code that called them; Node's own modules are an area of their own), and an
+// inclusive view counts each area a sample's stack passes through. Only the samples inside
+// DIR/window.json (written by http-send-cost.mjs --cpu-prof DIR) count when it exists.
+//
+//   node apps/bench/cpu-profile-breakdown.mjs DIR [--top 25]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dir] = process.argv.slice(2);
+if (!dir) {
+  console.error('usage: cpu-profile-breakdown.mjs DIR [--top N]');
+  process.exit(2);
+}
+const topIndex = process.argv.indexOf('--top');
+const TOP = topIndex >= 0 ? Number(process.argv[topIndex + 1]) : 25;
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+const windowFile = join(dir, 'window.json');
+const window = existsSync(windowFile)
+  ? JSON.parse(readFileSync(windowFile, 'utf8'))
+  : { start: -Infinity, end: Infinity };
+
+/** Areas, checked on each frame from the innermost outwards; the first frame that matches wins. */
+const AREAS = [
+  ['garbage collection', (name) => name === '(garbage collector)'],
+  ['idle', (name) => name === '(idle)'],
+  ['program (V8/native, no JS frame)', (name) => name === '(program)'],
+  ['SQLite (better-sqlite3 + store-sqlite)', (_n, url) => /better-sqlite3|\/store-sqlite\//.test(url)],
+  ['logging (pino)', (_n, url) => /node_modules\/(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|fast-redact)\//.test(url) || /platform\/logging\//.test(url)],
+  ['metrics (prom-client, metrics plugin/middleware)', (_n, url) => /node_modules\/prom-client\//.test(url) || /platform\/metrics\//.test(url)],
+  ['security headers', (_n, url) => /platform\/security\/|node_modules\/helmet\//.test(url)],
+  ['compression', (_n, url) => /platform\/compression\/|node_modules\/compression\//.test(url)],
+  ['CORS', (_n, url) => /node_modules\/cors\//.test(url) || /platform\/config\/cors/.test(url)],
+  ['JWT (jose)', (_n, url) => /node_modules\/jose\//.test(url)],
+  ['GraphQL validation/parse (graphql-js)', (_n, url) => /node_modules\/graphql\/(validation|language|utilities)\//.test(url)],
+  ['GraphQL execution (graphql-js)', (_n, url) => /node_modules\/graphql\//.test(url)],
+  ['Apollo Server pipeline', (_n, url) => /node_modules\/@apollo\//.test(url)],
+  ['NestJS GraphQL/core', (_n, url) => /node_modules\/@nestjs\//.test(url)],
+  ['Express + body-parser', (_n, url) => /node_modules\/(express|body-parser|raw-body|router|finalhandler|send|on-finished|type-is|content-type|iconv-lite|qs|depd|http-errors|statuses|vary|accepts|negotiator|parseurl)\//.test(url)],
+  ['Chatter graphql layer (guards, resolvers, plugins)', (_n, url) => /\/libs\/graphql\//.test(url)],
+  ['Chatter core (use cases)', (_n, url) => /\/libs\/core\//.test(url)],
+  ['Chatter api (wiring, platform)', (_n, url) => /\/apps\/api\//.test(url)],
+  ['Chatter other libs', (_n, url) => /\/libs\//.test(url)],
+  ['other node_modules', (_n, url) => /node_modules\//.test(url)],
+  ['Node HTTP/net internals', (_n, url) => /^node:/.test(url)],
+];
+
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const areaOf = new Map();
+const classify = (id) => {
+  if (areaOf.has(id)) return areaOf.get(id);
+  const chain = [];
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) chain.push(byId.get(cur));
+  let area = 'unattributed (builtins with no known caller)';
+  outer: for (const node of chain) {
+    for (const [name, test] of AREAS) {
+      if (test(node.callFrame.functionName, node.callFrame.url)) {
+        area = name;
+        break outer;
+      }
+    }
+  }
+  areaOf.set(id, area);
+  return area;
+};
+const leafName = (id) => {
+  const f = byId.get(id).callFrame;
+  const url = f.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '');
+  return `${f.functionName || '(anonymous)'} ${url}:${f.lineNumber + 1}`;
+};
+
+/** Areas anywhere on the stack (inclusive: a sample counts for every area it passes through). */
+const stackAreas = new Map();
+const stackAreasOf = (id) => {
+  if (stackAreas.has(id)) return stackAreas.get(id);
+  const found = new Set();
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur).callFrame;
+    for (const [name, test] of AREAS) {
+      if (name !== 'Node HTTP/net internals' && test(f.functionName, f.url)) found.add(name);
+    }
+  }
+  stackAreas.set(id, found);
+  return found;
+};
+
+const areas = new Map();
+const inclusive = new Map();
+const leaves = new Map();
+let t = profile.startTime;
+let counted = 0;
+let countedBusy = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  t += profile.timeDeltas[i];
+  if (t < window.start || t > window.end) continue;
+  const id = profile.samples[i];
+  const area = classify(id);
+  counted++;
+  if (area !== 'idle') countedBusy++;
+  areas.set(area, (areas.get(area) ?? 0) + 1);
+  if (area !== 'idle')
+    for (const a of stackAreasOf(id)) inclusive.set(a, (inclusive.get(a) ?? 0) + 1);
+  if (area !== 'idle') leaves.set(leafName(id), (leaves.get(leafName(id)) ?? 0) + 1);
+}
+const pct = (n) => ((100 * n) / countedBusy).toFixed(1).padStart(5);
+console.log(`${file}: ${counted} samples in the window, ${countedBusy} not idle`);
+console.log('\n% of non-idle samples by area');
+for (const [area, n] of [...areas].sort((a, b) => b[1] - a[1]))
+  if (area !== 'idle') console.log(`${pct(n)}%  ${area}`);
+console.log('\n% of non-idle samples with the area anywhere on the stack (inclusive)');
+for (const [area, n] of [...inclusive].sort((a, b) => b[1] - a[1]))
+  console.log(`${pct(n)}%  ${area}`);
+console.log(`\ntop ${TOP} leaf functions (% of non-idle samples)`);
+for (const [leaf, n] of [...leaves].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+  console.log(`${pct(n)}%  ${leaf}`);
