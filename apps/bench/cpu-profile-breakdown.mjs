@@ -34,7 +34,6 @@ const AREAS = [
   ['metrics (prom-client, metrics plugin/middleware)', (_n, url) => /node_modules\/prom-client\//.test(url) || /platform\/metrics\//.test(url)],
   ['security headers', (_n, url) => /platform\/security\/|node_modules\/helmet\//.test(url)],
   ['compression', (_n, url) => /platform\/compression\/|node_modules\/compression\//.test(url)],
-  ['CORS', (_n, url) => /node_modules\/cors\//.test(url) || /platform\/config\/cors/.test(url)],
   ['JWT (jose)', (_n, url) => /node_modules\/jose\//.test(url)],
   ['GraphQL validation/parse (graphql-js)', (_n, url) => /node_modules\/graphql\/(validation|language|utilities)\//.test(url)],
   ['GraphQL execution (graphql-js)', (_n, url) => /node_modules\/graphql\//.test(url)],
@@ -49,6 +48,27 @@ const AREAS = [
   ['Node HTTP/net internals', (_n, url) => /^node:/.test(url)],
 ];
 
+/**
+ * Stages of an HTTP send, by function: a sample counts for a stage when the function is anywhere
+ * on its stack. Code after an \`await\` resumes under the microtask queue, so a stage counts
+ * its own resumptions but not the awaited work started elsewhere; stages may overlap. Express
+ * middleware is left out here: each calls the next one, so its stack holds all that follows (see
+ * the areas above for its own cost).
+ */
+const STAGES = [
+  ['authentication (AuthGuard)', /^canActivate$/, /auth\.guard/],
+  ['Apollo request pipeline (processGraphQLRequest)', /^processGraphQLRequest$/, /@apollo\/server/],
+  ['Apollo HTTP layer (runHttpQuery, express5 integration)', /.*/, /runHttpQuery|@as-integrations/],
+  ['query limits plugin (pricing per request)', /^requestLimitErrors$/, /query-limits/],
+  ['sendMessage use case (send)', /^send$/, /messages\.use-cases/],
+  ['  membership (ConversationAccess.member)', /^member$/, /conversation-access/],
+  ['  append transaction (sqliteTransaction)', /^sqliteTransaction$/, /better-sqlite3/],
+  ['  realtime publish (RealtimePublisher.logged)', /^logged$/, /realtime-publisher/],
+  ['  notifications (messageAdded)', /^messageAdded$/, /notif/],
+  ['  presence activity (active)', /^active$/, /presence\.service/],
+  ['response JSON (JSON.stringify)', /^stringify$/, /^$/],
+  ['socket writes (writev/writeBuffer/writeUtf8String)', /^(writev|writeBuffer|writeUtf8String|writeLatin1String|writeGeneric)$/, /^$/],
+];
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -90,6 +110,19 @@ const stackAreasOf = (id) => {
   return found;
 };
 
+const stagesOf = new Map();
+const stageSet = (id) => {
+  if (stagesOf.has(id)) return stagesOf.get(id);
+  const found = new Set();
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur).callFrame;
+    for (const [name, fn, url] of STAGES) if (fn.test(f.functionName) && url.test(f.url)) found.add(name);
+  }
+  stagesOf.set(id, found);
+  return found;
+};
+const stages = new Map();
+
 const areas = new Map();
 const inclusive = new Map();
 const leaves = new Map();
@@ -106,6 +139,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   areas.set(area, (areas.get(area) ?? 0) + 1);
   if (area !== 'idle')
     for (const a of stackAreasOf(id)) inclusive.set(a, (inclusive.get(a) ?? 0) + 1);
+  if (area !== 'idle') for (const st of stageSet(id)) stages.set(st, (stages.get(st) ?? 0) + 1);
   if (area !== 'idle') leaves.set(leafName(id), (leaves.get(leafName(id)) ?? 0) + 1);
 }
 const pct = (n) => ((100 * n) / countedBusy).toFixed(1).padStart(5);
@@ -116,6 +150,8 @@ for (const [area, n] of [...areas].sort((a, b) => b[1] - a[1]))
 console.log('\n% of non-idle samples with the area anywhere on the stack (inclusive)');
 for (const [area, n] of [...inclusive].sort((a, b) => b[1] - a[1]))
   console.log(`${pct(n)}%  ${area}`);
+console.log('\n% of non-idle samples by stage (function on the stack; stages overlap)');
+for (const [name] of STAGES) console.log(`${pct(stages.get(name) ?? 0)}%  ${name}`);
 console.log(`\ntop ${TOP} leaf functions (% of non-idle samples)`);
 for (const [leaf, n] of [...leaves].sort((a, b) => b[1] - a[1]).slice(0, TOP))
   console.log(`${pct(n)}%  ${leaf}`);

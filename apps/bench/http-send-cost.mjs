@@ -81,11 +81,11 @@ try {
   // not permitted: same priority
 }
 
-/** Server CPU time so far, in microseconds (utime + stime). */
-const serverCpuUs = () => {
+/** Server CPU time so far, in microseconds: user (utime), kernel (stime). */
+const serverCpu = () => {
   const stat = readFileSync(`/proc/${api.pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+  return { user: (Number(fields[11]) * 1e6) / CLK_TCK, sys: (Number(fields[12]) * 1e6) / CLK_TCK };
 };
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
@@ -203,23 +203,27 @@ try {
 
   const load = [loadavg()[0]];
   const perSendUs = [];
+  const sysShare = [];
   const wallMs = [];
   const window = { start: 0, end: 0 };
   for (let run = 0; run < RUNS; run++) {
     await new Promise((r) => setTimeout(r, 300));
     const base = sendNo;
     if (run === 0) window.start = Number(process.hrtime.bigint() / 1000n);
-    const cpu0 = serverCpuUs();
+    const cpu0 = serverCpu();
     const t0 = performance.now();
     await pool(SENDS, CONCURRENCY, (i) => send(base + i));
     const t1 = performance.now();
-    const cpu1 = serverCpuUs();
+    const cpu1 = serverCpu();
     if (run === RUNS - 1) window.end = Number(process.hrtime.bigint() / 1000n);
-    perSendUs.push((cpu1 - cpu0) / SENDS);
+    const used = cpu1.user + cpu1.sys - (cpu0.user + cpu0.sys);
+    perSendUs.push(used / SENDS);
+    sysShare.push((cpu1.sys - cpu0.sys) / used);
     wallMs.push(t1 - t0);
     load.push(loadavg()[0]);
     console.error(
-      `run ${run + 1}: ${((cpu1 - cpu0) / SENDS).toFixed(0)} µs CPU per send, ` +
+      `run ${run + 1}: ${(used / SENDS).toFixed(0)} µs CPU per send ` +
+        `(${Math.round((100 * (cpu1.sys - cpu0.sys)) / used)}% kernel), ` +
         `${(SENDS / ((t1 - t0) / 1000)).toFixed(0)} sends/s, load ${loadavg()[0].toFixed(2)}`,
     );
   }
@@ -232,6 +236,7 @@ try {
     roomSize: ROOM_SIZE,
     cpuUsPerSend: perSendUs.map((x) => Math.round(x)),
     medianCpuUsPerSend: Math.round(median(perSendUs)),
+    kernelShare: sysShare.map((x) => Number(x.toFixed(2))),
     sendsPerSecond: wallMs.map((ms) => Math.round(SENDS / (ms / 1000))),
     loadAverage1m: load.map((x) => Number(x.toFixed(2))),
     cpus: cpus().length,
