@@ -29,18 +29,42 @@ const AREAS = [
   ['garbage collection', (name) => name === '(garbage collector)'],
   ['idle', (name) => name === '(idle)'],
   ['program (V8/native, no JS frame)', (name) => name === '(program)'],
-  ['SQLite (better-sqlite3 + store-sqlite)', (_n, url) => /better-sqlite3|\/store-sqlite\//.test(url)],
-  ['logging (pino)', (_n, url) => /node_modules\/(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|fast-redact)\//.test(url) || /platform\/logging\//.test(url)],
-  ['metrics (prom-client, metrics plugin/middleware)', (_n, url) => /node_modules\/prom-client\//.test(url) || /platform\/metrics\//.test(url)],
+  [
+    'SQLite (better-sqlite3 + store-sqlite)',
+    (_n, url) => /better-sqlite3|\/store-sqlite\//.test(url),
+  ],
+  [
+    'logging (pino)',
+    (_n, url) =>
+      /node_modules\/(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|fast-redact)\//.test(
+        url,
+      ) || /platform\/logging\//.test(url),
+  ],
+  [
+    'metrics (prom-client, metrics plugin/middleware)',
+    (_n, url) => /node_modules\/prom-client\//.test(url) || /platform\/metrics\//.test(url),
+  ],
   ['security headers', (_n, url) => /platform\/security\/|node_modules\/helmet\//.test(url)],
   ['compression', (_n, url) => /platform\/compression\/|node_modules\/compression\//.test(url)],
   ['JWT (jose)', (_n, url) => /node_modules\/jose\//.test(url)],
-  ['GraphQL validation/parse (graphql-js)', (_n, url) => /node_modules\/graphql\/(validation|language|utilities)\//.test(url)],
+  [
+    'GraphQL validation/parse (graphql-js)',
+    (_n, url) => /node_modules\/graphql\/(validation|language|utilities)\//.test(url),
+  ],
   ['GraphQL execution (graphql-js)', (_n, url) => /node_modules\/graphql\//.test(url)],
   ['Apollo Server pipeline', (_n, url) => /node_modules\/@apollo\//.test(url)],
   ['NestJS GraphQL/core', (_n, url) => /node_modules\/@nestjs\//.test(url)],
-  ['Express + body-parser', (_n, url) => /node_modules\/(express|body-parser|raw-body|router|finalhandler|send|on-finished|type-is|content-type|iconv-lite|qs|depd|http-errors|statuses|vary|accepts|negotiator|parseurl)\//.test(url)],
-  ['Chatter graphql layer (guards, resolvers, plugins)', (_n, url) => /\/libs\/graphql\//.test(url)],
+  [
+    'Express + body-parser',
+    (_n, url) =>
+      /node_modules\/(express|body-parser|raw-body|router|finalhandler|send|on-finished|type-is|content-type|iconv-lite|qs|depd|http-errors|statuses|vary|accepts|negotiator|parseurl)\//.test(
+        url,
+      ),
+  ],
+  [
+    'Chatter graphql layer (guards, resolvers, plugins)',
+    (_n, url) => /\/libs\/graphql\//.test(url),
+  ],
   ['Chatter core (use cases)', (_n, url) => /\/libs\/core\//.test(url)],
   ['Chatter api (wiring, platform)', (_n, url) => /\/apps\/api\//.test(url)],
   ['Chatter other libs', (_n, url) => /\/libs\//.test(url)],
@@ -67,7 +91,11 @@ const STAGES = [
   ['  notifications (messageAdded)', /^messageAdded$/, /notif/],
   ['  presence activity (active)', /^active$/, /presence\.service/],
   ['response JSON (JSON.stringify)', /^stringify$/, /^$/],
-  ['socket writes (writev/writeBuffer/writeUtf8String)', /^(writev|writeBuffer|writeUtf8String|writeLatin1String|writeGeneric)$/, /^$/],
+  [
+    'socket writes (writev/writeBuffer/writeUtf8String)',
+    /^(writev|writeBuffer|writeUtf8String|writeLatin1String|writeGeneric)$/,
+    /^$/,
+  ],
 ];
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
@@ -116,7 +144,8 @@ const stageSet = (id) => {
   const found = new Set();
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
     const f = byId.get(cur).callFrame;
-    for (const [name, fn, url] of STAGES) if (fn.test(f.functionName) && url.test(f.url)) found.add(name);
+    for (const [name, fn, url] of STAGES)
+      if (fn.test(f.functionName) && url.test(f.url)) found.add(name);
   }
   stagesOf.set(id, found);
   return found;

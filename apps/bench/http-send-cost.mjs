@@ -300,9 +300,7 @@ try {
           compare: figures(1),
           // compare ÷ entry, run by run (the same moments of the machine), and their median
           ratios: perSendUs[1].map((x, r) => Number((x / perSendUs[0][r]).toFixed(3))),
-          medianRatio: Number(
-            median(perSendUs[1].map((x, r) => x / perSendUs[0][r])).toFixed(3),
-          ),
+          medianRatio: Number(median(perSendUs[1].map((x, r) => x / perSendUs[0][r])).toFixed(3)),
         }
       : {}),
     sendsPerSecond,

@@ -31,7 +31,7 @@ describe('measureRequest', () => {
     expect(other).toEqual(first);
   });
 
-  it('measures a document priced by its variables with each request\'s values', () => {
+  it("measures a document priced by its variables with each request's values", () => {
     const { document, operation } = operationOf(
       'query($a: Int, $b: Int){ channels(first: $a){ edges { node { members(first: $b){ edges { node { user { id } } } } } } } }',
     );

@@ -129,12 +129,13 @@ describe('security headers computed once per scheme and host', () => {
   it('answer a repeated request with the very headers of the first', async () => {
     const url = await start('loopback');
     const port = new URL(url).port;
-    for (const extra of [
+    const variants: Record<string, string>[] = [
       {},
       { host: `chat-server:${port}` },
       { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com' },
       { host: 'evil.example; script-src *' },
-    ]) {
+    ];
+    for (const extra of variants) {
       const first = await allHeadersOf(url, extra);
       expect(first['x-powered-by']).toBeUndefined();
       expect(first['x-content-type-options']).toBe('nosniff');
