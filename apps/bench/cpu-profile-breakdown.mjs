@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Breaks a V8 CPU profile of the API down by area (Express, Apollo, GraphQL execution, SQLite…):
-// each sample goes to the innermost frame of its stack that belongs to a known area (builtins
-// count for the code that called them; Node's own modules are an area of their own), and an
-// inclusive view counts each area a sample's stack passes through. Only the samples inside
+// each sample goes to the innermost frame of its stack that belongs to a known area (Node's own
+// modules and builtins count for the code that called them: a socket write under res.end counts
+// for whoever ended the response), and by stage (a function anywhere on the stack). Only the samples inside
 // DIR/window.json (written by http-send-cost.mjs --cpu-prof DIR) count when it exists.
 //
 //   node apps/bench/cpu-profile-breakdown.mjs DIR [--top 25]
@@ -45,19 +45,26 @@ const AREAS = [
     (_n, url) => /node_modules\/prom-client\//.test(url) || /platform\/metrics\//.test(url),
   ],
   ['security headers', (_n, url) => /platform\/security\/|node_modules\/helmet\//.test(url)],
-  ['compression', (_n, url) => /platform\/compression\/|node_modules\/compression\//.test(url)],
+  [
+    'compression',
+    (_n, url) =>
+      /platform\/compression\/|node_modules\/(compression|on-headers|compressible)\//.test(url),
+  ],
   ['JWT (jose)', (_n, url) => /node_modules\/jose\//.test(url)],
   [
     'GraphQL validation/parse (graphql-js)',
     (_n, url) => /node_modules\/graphql\/(validation|language|utilities)\//.test(url),
   ],
   ['GraphQL execution (graphql-js)', (_n, url) => /node_modules\/graphql\//.test(url)],
-  ['Apollo Server pipeline', (_n, url) => /node_modules\/@apollo\//.test(url)],
-  ['NestJS GraphQL/core', (_n, url) => /node_modules\/@nestjs\//.test(url)],
+  [
+    'Apollo Server pipeline',
+    (_n, url) => /node_modules\/(@apollo|@as-integrations|whatwg-mimetype|lru-cache)\//.test(url),
+  ],
+  ['NestJS GraphQL/core', (_n, url) => /node_modules\/(@nestjs|reflect-metadata)\//.test(url)],
   [
     'Express + body-parser',
     (_n, url) =>
-      /node_modules\/(express|body-parser|raw-body|router|finalhandler|send|on-finished|type-is|content-type|iconv-lite|qs|depd|http-errors|statuses|vary|accepts|negotiator|parseurl)\//.test(
+      /node_modules\/(express|body-parser|raw-body|router|path-to-regexp|debug|media-typer|destroy|etag|fresh|mime-types|mime-db|proxy-addr|forwarded|ipaddr\.js|finalhandler|send|on-finished|type-is|content-type|iconv-lite|qs|depd|http-errors|statuses|vary|accepts|negotiator|parseurl)\//.test(
         url,
       ),
   ],
@@ -101,19 +108,25 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const areaOf = new Map();
+const BY_NAME = new Set(['garbage collection', 'idle', 'program (V8/native, no JS frame)']);
+const NODE = 'Node HTTP/net internals';
+/** The innermost frame of a known area; Node's own modules and builtins count for their caller. */
 const classify = (id) => {
   if (areaOf.has(id)) return areaOf.get(id);
-  const chain = [];
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) chain.push(byId.get(cur));
-  let area = 'unattributed (builtins with no known caller)';
-  outer: for (const node of chain) {
-    for (const [name, test] of AREAS) {
-      if (test(node.callFrame.functionName, node.callFrame.url)) {
-        area = name;
-        break outer;
-      }
+  const leaf = byId.get(id).callFrame;
+  let area = AREAS.find(
+    ([name, test]) => BY_NAME.has(name) && test(leaf.functionName, leaf.url),
+  )?.[0];
+  let sawNode = false;
+  for (let cur = id; !area && cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur).callFrame;
+    if (f.url === '' || f.url.startsWith('node:')) {
+      sawNode ||= f.url.startsWith('node:');
+      continue;
     }
+    area = AREAS.find(([name, test]) => name !== NODE && test(f.functionName, f.url))?.[0];
   }
+  area ??= sawNode ? `${NODE} (no caller of a known area)` : 'unattributed (builtins only)';
   areaOf.set(id, area);
   return area;
 };
@@ -121,21 +134,6 @@ const leafName = (id) => {
   const f = byId.get(id).callFrame;
   const url = f.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '');
   return `${f.functionName || '(anonymous)'} ${url}:${f.lineNumber + 1}`;
-};
-
-/** Areas anywhere on the stack (inclusive: a sample counts for every area it passes through). */
-const stackAreas = new Map();
-const stackAreasOf = (id) => {
-  if (stackAreas.has(id)) return stackAreas.get(id);
-  const found = new Set();
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
-    const f = byId.get(cur).callFrame;
-    for (const [name, test] of AREAS) {
-      if (name !== 'Node HTTP/net internals' && test(f.functionName, f.url)) found.add(name);
-    }
-  }
-  stackAreas.set(id, found);
-  return found;
 };
 
 const stagesOf = new Map();
@@ -153,7 +151,6 @@ const stageSet = (id) => {
 const stages = new Map();
 
 const areas = new Map();
-const inclusive = new Map();
 const leaves = new Map();
 let t = profile.startTime;
 let counted = 0;
@@ -166,8 +163,6 @@ for (let i = 0; i < profile.samples.length; i++) {
   counted++;
   if (area !== 'idle') countedBusy++;
   areas.set(area, (areas.get(area) ?? 0) + 1);
-  if (area !== 'idle')
-    for (const a of stackAreasOf(id)) inclusive.set(a, (inclusive.get(a) ?? 0) + 1);
   if (area !== 'idle') for (const st of stageSet(id)) stages.set(st, (stages.get(st) ?? 0) + 1);
   if (area !== 'idle') leaves.set(leafName(id), (leaves.get(leafName(id)) ?? 0) + 1);
 }
@@ -176,9 +171,6 @@ console.log(`${file}: ${counted} samples in the window, ${countedBusy} not idle`
 console.log('\n% of non-idle samples by area');
 for (const [area, n] of [...areas].sort((a, b) => b[1] - a[1]))
   if (area !== 'idle') console.log(`${pct(n)}%  ${area}`);
-console.log('\n% of non-idle samples with the area anywhere on the stack (inclusive)');
-for (const [area, n] of [...inclusive].sort((a, b) => b[1] - a[1]))
-  console.log(`${pct(n)}%  ${area}`);
 console.log('\n% of non-idle samples by stage (function on the stack; stages overlap)');
 for (const [name] of STAGES) console.log(`${pct(stages.get(name) ?? 0)}%  ${name}`);
 console.log(`\ntop ${TOP} leaf functions (% of non-idle samples)`);
