@@ -132,7 +132,9 @@ const classify = (id) => {
 };
 const leafName = (id) => {
   const f = byId.get(id).callFrame;
-  const url = f.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '');
+  const url = f.url
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(?=(apps|libs)\/[^/]+\/src\/)/, '');
   return `${f.functionName || '(anonymous)'} ${url}:${f.lineNumber + 1}`;
 };
 
