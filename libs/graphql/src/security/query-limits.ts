@@ -9,6 +9,7 @@ import {
   ValidationRule,
 } from 'graphql';
 import { MAX_VISITS, measureOperation, OperationMeasure } from './query-cost';
+import { measureRequest } from './request-measure-cache';
 
 /** The limits every operation is held to, over HTTP and WebSocket (one settings object). */
 export interface QueryLimits {
@@ -170,7 +171,7 @@ export function requestLimitErrors(
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return [];
   return limitErrors(
-    measureOperation(schema, document, operation, variables ?? {}),
+    measureRequest(schema, document, operation, variables ?? {}),
     limits,
     'request',
   );

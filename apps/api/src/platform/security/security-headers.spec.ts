@@ -109,3 +109,51 @@ describe('sameOriginSocket', () => {
     expect(sameOriginSocket(req)).toBe(expected);
   });
 });
+
+/** Every response header except those that change per response. */
+function allHeadersOf(url: string, headers: Record<string, string> = {}) {
+  return new Promise<Record<string, unknown>>((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const { date: _date, ...rest } = res.headers;
+        resolve(rest);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('security headers computed once per scheme and host', () => {
+  it('answer a repeated request with the very headers of the first', async () => {
+    const url = await start('loopback');
+    const port = new URL(url).port;
+    const variants: Record<string, string>[] = [
+      {},
+      { host: `chat-server:${port}` },
+      { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com' },
+      { host: 'evil.example; script-src *' },
+    ];
+    for (const extra of variants) {
+      const first = await allHeadersOf(url, extra);
+      expect(first['x-powered-by']).toBeUndefined();
+      expect(first['x-content-type-options']).toBe('nosniff');
+      expect(await allHeadersOf(url, extra)).toEqual(first);
+    }
+  });
+
+  it('give every host its own policy, past the number of remembered hosts too', async () => {
+    const url = await start(false);
+    const port = new URL(url).port;
+    const over = await allHeadersOf(url, { 'x-forwarded-proto': 'https' });
+    for (let i = 0; i < 300; i++) {
+      const { csp, hsts } = await headersOf(url, { host: `h${i}.example:${port}` });
+      expect(directive(csp, 'connect-src')).toBe(`connect-src 'self' ws://h${i}.example:${port}`);
+      expect(hsts).toBeNull();
+    }
+    const { csp } = await headersOf(url);
+    expect(directive(csp, 'connect-src')).toBe(`connect-src 'self' ws://127.0.0.1:${port}`);
+    expect(await allHeadersOf(url, { 'x-forwarded-proto': 'https' })).toEqual(over);
+  });
+});

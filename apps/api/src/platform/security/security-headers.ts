@@ -45,14 +45,60 @@ function options(secure: boolean): HelmetOptions {
   };
 }
 
+/** Distinct (scheme, Host) answers remembered; Hosts are client-chosen, so past this helmet runs as is. */
+const MAX_CACHED_VARIANTS = 256;
+
+type HeaderOp = readonly [name: string, value: string | null];
+
 /**
  * Helmet's headers fitted to how the request arrived. `req.secure` is Express's view: TLS on this
  * socket, or `X-Forwarded-Proto: https` from a proxy that TRUST_PROXY trusts (set `trust proxy`
  * on the app before mounting this).
+ *
+ * The headers depend only on the scheme and on the socket origin derived from the Host, so helmet
+ * runs once per distinct pair and its answer (each header set or removed, in order) is replayed
+ * afterwards: the same headers, without rebuilding the policy on every request.
  */
 export function securityHeaders(): RequestHandler {
   const overHttps = helmet(options(true));
   const overHttp = helmet(options(false));
-  return (req: Request, res: Response, next: NextFunction) =>
-    (req.secure ? overHttps : overHttp)(req, res, next);
+  const cache = new Map<string, readonly HeaderOp[]>();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const middleware = req.secure ? overHttps : overHttp;
+    const key = `${req.secure ? 's' : 'p'}${sameOriginSocket(req) ?? ''}`;
+    let ops = cache.get(key);
+    if (!ops) {
+      const recorded = record(middleware, req);
+      if (!recorded || cache.size >= MAX_CACHED_VARIANTS) return middleware(req, res, next);
+      cache.set(key, recorded);
+      ops = recorded;
+    }
+    for (const [name, value] of ops) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
+}
+
+/** What helmet does to a response for this request, or undefined if it did not finish cleanly. */
+function record(
+  middleware: (req: Request, res: Response, next: (err?: unknown) => void) => void,
+  req: Request,
+): readonly HeaderOp[] | undefined {
+  const ops: HeaderOp[] = [];
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      ops.push([name, String(value)]);
+      return recorder;
+    },
+    removeHeader(name: string) {
+      ops.push([name, null]);
+    },
+  };
+  let completed = false;
+  middleware(req, recorder as unknown as Response, (err?: unknown) => {
+    completed = err === undefined;
+  });
+  return completed ? ops : undefined;
 }

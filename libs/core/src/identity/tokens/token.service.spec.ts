@@ -51,3 +51,35 @@ describe('TokenService app-token audience', () => {
     expect(await outcome(svc, 'https://chat.example.com')).toBe('ok');
   });
 });
+
+describe('TokenService keys', () => {
+  it('verifies each token with the secret it is given, after other secrets were used (keys are kept per secret)', async () => {
+    const svc = service();
+    const token = await appToken('chatter');
+    const other = `${SECRET}-rotated`;
+    const verify = (secret: string) =>
+      svc.verifyAppToken(token, 'acme', secret, now).then(
+        () => 'ok',
+        (error: unknown) => (error instanceof DomainError ? error.code : 'thrown'),
+      );
+    expect(await verify(SECRET)).toBe('ok');
+    expect(await verify(other)).toBe('UNAUTHENTICATED');
+    expect(await verify(SECRET)).toBe('ok');
+    for (let i = 0; i < 1100; i++) expect(await verify(`${other}-${i}`)).toBe('UNAUTHENTICATED');
+    expect(await verify(SECRET)).toBe('ok');
+    expect(await verify(other)).toBe('UNAUTHENTICATED');
+  });
+
+  it('verifies the access tokens it signs, and refuses those of another JWT secret', async () => {
+    const svc = service();
+    const { token } = await svc.signAccess({ tenantId: 't', userId: 'u', sessionId: 's' }, now);
+    await expect(svc.verifyAccess(token, now)).resolves.toMatchObject({
+      tenantId: 't',
+      userId: 'u',
+      sessionId: 's',
+    });
+    await expect(service({ jwtSecret: 'k'.repeat(32) }).verifyAccess(token, now)).rejects.toThrow(
+      DomainError,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, decodeJwt } from 'jose';
 import { DomainError } from '../../shared/domain-error';
 import { CoreSettings } from '../../shared/settings';
@@ -26,15 +26,33 @@ const CLOCK_SKEW_S = 60;
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 export const randomToken = (): string => randomBytes(32).toString('base64url');
 
+/** Tenant signing keys kept ready (a rotated-away secret drops out when the map is refilled). */
+const MAX_APP_KEYS = 1000;
+
 /** Signs and verifies access tokens (HS256) and verifies app-issued tokens. */
 @DomainService()
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly key: KeyObject;
+  /**
+   * HMAC keys by tenant secret: made once rather than on every verification (a key given as
+   * bytes is turned into a KeyObject on each call).
+   */
+  private readonly appKeys = new Map<string, KeyObject>();
 
   constructor(private readonly settings: CoreSettings) {
     if (settings.jwtSecret.length < 32)
       throw new Error('JWT secret must be at least 32 characters');
-    this.key = new TextEncoder().encode(settings.jwtSecret);
+    this.key = createSecretKey(Buffer.from(settings.jwtSecret, 'utf8'));
+  }
+
+  private appKey(secret: string): KeyObject {
+    let key = this.appKeys.get(secret);
+    if (!key) {
+      if (this.appKeys.size >= MAX_APP_KEYS) this.appKeys.clear();
+      key = createSecretKey(Buffer.from(secret, 'utf8'));
+      this.appKeys.set(secret, key);
+    }
+    return key;
   }
 
   async signAccess(
@@ -84,7 +102,7 @@ export class TokenService {
     secret: string,
     now: Date,
   ): Promise<AppTokenClaims> {
-    const { payload } = await this.verify(token, new TextEncoder().encode(secret), now, {
+    const { payload } = await this.verify(token, this.appKey(secret), now, {
       issuer: `app:${tenantId}`,
     });
     const { sub, exp, iat, name, aud } = payload;
@@ -114,7 +132,7 @@ export class TokenService {
     return { tenantId, externalId: sub, name: typeof name === 'string' ? name : null };
   }
 
-  private async verify(token: string, key: Uint8Array, now: Date, opts: { issuer: string }) {
+  private async verify(token: string, key: KeyObject, now: Date, opts: { issuer: string }) {
     if (typeof token !== 'string' || token.length > 4096) {
       throw new DomainError('UNAUTHENTICATED', 'invalid token');
     }
