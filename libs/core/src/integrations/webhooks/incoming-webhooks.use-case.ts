@@ -18,8 +18,6 @@ import { IncomingWebhookRepository } from './incoming-webhook.repository';
 
 /** Posts through one incoming webhook: this many a minute (besides the bot's own send limit). */
 export const INCOMING_WEBHOOK_PER_MINUTE = 60;
-/** The JSON body of a post is refused above this size (413). */
-export const INCOMING_WEBHOOK_MAX_BYTES = 16 * 1024;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

@@ -1,4 +1,4 @@
-import { INCOMING_WEBHOOK_MAX_BYTES } from './incoming-webhooks.use-case';
+import { INCOMING_WEBHOOK_MAX_BYTES } from './webhook';
 
 /** What a receiver's 2xx answer asks for. */
 export type WebhookReply =

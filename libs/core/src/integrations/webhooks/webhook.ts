@@ -51,3 +51,9 @@ export interface WebhookDelivery {
   error: string | null;
   at: Date;
 }
+
+/**
+ * A JSON post to an incoming webhook, and an outgoing webhook's answer posted back, are refused
+ * above this size (413 for the post).
+ */
+export const INCOMING_WEBHOOK_MAX_BYTES = 16 * 1024;
