@@ -25,12 +25,7 @@ export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationS
     this.task = new PeriodicTask(clock, new Logger('Attachments'), {
       intervalMs: config.files.sweepIntervalSeconds * 1000,
       failure: 'attachment sweep failed; retrying next interval',
-      // Drain in batches; the next run continues if more remain.
-      run: async () => {
-        for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
-          if ((await lifecycle.sweep(100)) < 100) break;
-        }
-      },
+      run: () => this.task.drain(100, (size) => lifecycle.sweep(size)),
     });
   }
 

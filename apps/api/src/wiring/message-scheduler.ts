@@ -44,16 +44,11 @@ export class MessageScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   private async run(): Promise<void> {
     try {
-      // Drain in batches; the next run continues if more remain.
-      for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
-        if ((await this.scheduled.fireDue(50)) < 50) break;
-      }
+      await this.task.drain(50, (size) => this.scheduled.fireDue(size));
     } catch (err) {
       this.logger.warn({ err }, 'scheduled messages failed to fire; retrying next interval');
     }
     // Expiry runs even when firing failed.
-    for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
-      if ((await this.expiry.sweep(200)) < 200) break;
-    }
+    await this.task.drain(200, (size) => this.expiry.sweep(size));
   }
 }

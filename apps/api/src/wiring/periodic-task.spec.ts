@@ -80,4 +80,28 @@ describe('PeriodicTask', () => {
     clock.advance(1000);
     expect(run).toHaveBeenCalledTimes(1);
   });
+
+  it('drains in batches until one comes back short, at most maxBatches, and never after stop()', async () => {
+    const task = new PeriodicTask(new ManualClock(), logger().log, {
+      intervalMs: 1000,
+      failure: 'x',
+      run: async () => undefined,
+    });
+    const sizes: number[] = [];
+    const answers = [50, 50, 12, 50];
+    await task.drain(50, async (size) => (sizes.push(size), answers.shift()!));
+    expect(sizes).toEqual([50, 50, 50]);
+
+    let calls = 0;
+    await task.drain(10, async () => (calls++, 10), 4);
+    expect(calls).toBe(4);
+
+    calls = 0;
+    await task.drain(10, async () => {
+      calls++;
+      if (calls === 2) void task.stop();
+      return 10;
+    });
+    expect(calls).toBe(2);
+  });
 });

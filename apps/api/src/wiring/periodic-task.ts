@@ -28,6 +28,21 @@ export class PeriodicTask {
     return this.stoppedFlag;
   }
 
+  /**
+   * Runs `batch(size)` until it handles fewer than `size` items, at most `maxBatches` times and
+   * never after stop(): a run drains what is due in bounded batches, and the next run continues
+   * if more remain.
+   */
+  async drain(
+    size: number,
+    batch: (size: number) => Promise<number>,
+    maxBatches = 10,
+  ): Promise<void> {
+    for (let i = 0; i < maxBatches && !this.stoppedFlag; i++) {
+      if ((await batch(size)) < size) break;
+    }
+  }
+
   /** Schedules the first run after `firstAfterMs` (0: at once), then every interval. */
   start(firstAfterMs = this.options.intervalMs): void {
     this.schedule(firstAfterMs);

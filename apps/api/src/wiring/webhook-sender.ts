@@ -44,9 +44,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     return this.task.stop();
   }
 
-  private async run(): Promise<void> {
-    for (let batch = 0; batch < 10 && !this.task.stopped; batch++) {
-      if ((await this.sender.sendDue(BATCH)) < BATCH) break;
-    }
+  private run(): Promise<void> {
+    return this.task.drain(BATCH, (size) => this.sender.sendDue(size));
   }
 }
