@@ -19,7 +19,15 @@ import zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, ROOT, ensureBuilt, eventually, sleep, startApi } from './src/harness.mjs';
+import {
+  CHROMIUM,
+  ROOT,
+  ensureBuilt,
+  eventually,
+  signInOnPage,
+  sleep,
+  startApi,
+} from './src/harness.mjs';
 
 const SCREEN = { width: 1280, height: 800 };
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -116,14 +124,7 @@ const origin = new URL(api.url).origin;
 async function signUp(context, phone, name) {
   const page = await context.newPage();
   await page.goto(`${api.url}/`);
-  await page.getByLabel('Phone number').fill(phone);
-  const since = api.output().length;
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  await signInOnPage(page, api, phone, name);
   return page;
 }
 

@@ -16,6 +16,7 @@ import {
   ensureBuilt,
   eventually,
   runSteps,
+  signInOnPage,
   sleep,
   startApi,
 } from './src/harness.mjs';
@@ -108,15 +109,7 @@ async function openApp(viewport = DESKTOP, baseUrl = api.url) {
 
 async function signUp(key, name, { phone = PHONES[key], baseUrl = api.url, viewport } = {}) {
   const { context, page } = await openApp(viewport, baseUrl);
-  await page.getByLabel('Phone number').fill(phone);
-  const since = api.output().length;
-  await page.getByRole('button', { name: 'Send code' }).click();
-  const code = await api.loginCode(phone, since);
-  await page.getByLabel('Login code').fill(code);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  await signInOnPage(page, api, phone, name);
   users[key] = { context, page, phone, name };
   return users[key];
 }
@@ -525,11 +518,7 @@ const steps = [
         null,
         'tokens are gone',
       );
-      await cleo.page.getByLabel('Phone number').fill(cleo.phone);
-      const since = api.output().length;
-      await cleo.page.getByRole('button', { name: 'Send code' }).click();
-      await cleo.page.getByLabel('Login code').fill(await api.loginCode(cleo.phone, since));
-      await cleo.page.getByRole('button', { name: 'Sign in' }).click();
+      await signInOnPage(cleo.page, api, cleo.phone);
       await cleo.page.locator('a.conv-item', { hasText: 'Workshop crew' }).waitFor();
     },
   ],
@@ -1560,14 +1549,7 @@ standalone.push([
           }),
         );
         await page.goto(`${trusted.url}/`);
-        await page.getByLabel('Phone number').fill(phone);
-        const since = trusted.output().length;
-        await page.getByRole('button', { name: 'Send code' }).click();
-        await page.getByLabel('Login code').fill(await trusted.loginCode(phone, since));
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByLabel('Your name').fill(name);
-        await page.getByRole('button', { name: 'Create account' }).click();
-        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        await signInOnPage(page, trusted, phone, name);
         return page;
       };
       const kim = await open('+14155550191', 'Kim Trusted');
@@ -1933,16 +1915,13 @@ standalone.push([
         page.setDefaultTimeout(15_000);
         page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
         await page.goto(`${botApi.url}/`);
-        await page.getByLabel('Phone number').fill(phone);
-        const since = botApi.output().length;
-        await page.getByRole('button', { name: 'Send code' }).click();
-        await page.getByLabel('Login code').fill(await botApi.loginCode(phone, since));
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        if (colorScheme === 'light') {
-          await page.getByLabel('Your name').fill('Rae Builder');
-          await page.getByRole('button', { name: 'Create account' }).click();
-        }
-        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        // The dark pass signs in to the account the light pass created.
+        await signInOnPage(
+          page,
+          botApi,
+          phone,
+          colorScheme === 'light' ? 'Rae Builder' : undefined,
+        );
         if (colorScheme === 'light') {
           const raeId = await page.evaluate(() => localStorage.getItem('chatter.userId'));
           assert(raeId, 'the page knows its user id');

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
-import { assert, eventually, startApi } from './harness.mjs';
+import { assert, eventually, signInOnPage, startApi } from './harness.mjs';
 
 /** A local SMTP server keeping each mail's raw text. */
 async function startSmtp() {
@@ -51,14 +51,7 @@ export function emailDigestStep({ browser, pageErrors, DESKTOP, SCREENSHOTS, scr
         page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
         const phone = '+14155550161';
         await page.goto(`${api.url}/`);
-        await page.getByLabel('Phone number').fill(phone);
-        const since = api.output().length;
-        await page.getByRole('button', { name: 'Send code' }).click();
-        await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByLabel('Your name').fill('Ines Mail');
-        await page.getByRole('button', { name: 'Create account' }).click();
-        await page.getByRole('heading', { name: 'Chats' }).waitFor();
+        await signInOnPage(page, api, phone, 'Ines Mail');
         await page.goto(`${api.url}/#/settings`);
         const section = page.getByRole('group', { name: 'E-mail digest' });
         const address = 'ines@example.test';

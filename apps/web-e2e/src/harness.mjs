@@ -180,6 +180,24 @@ export function graphqlOf(api) {
 }
 
 /**
+ * Signs in on the app's sign-in screen, already open in `page`: the phone number, the code from
+ * the API's log, and for a new account the display name `name`; resolves once the chat list
+ * shows.
+ */
+export async function signInOnPage(page, api, phone, name) {
+  await page.getByLabel('Phone number').fill(phone);
+  const since = api.output().length;
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (name !== undefined) {
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Create account' }).click();
+  }
+  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+}
+
+/**
  * Signs a new person up through the sign-in page, in a browser context of their own (pushed to
  * `contexts` for closing), then signs them in once more over HTTP for a token of their own.
  * `beforeOpen(page)` runs (and is awaited) before the first navigation: listeners, init scripts.
@@ -209,14 +227,7 @@ export async function signUpInBrowser(
   page.on('pageerror', (e) => pageErrors.push(`${e.message}`));
   await beforeOpen?.(page);
   await page.goto(`${api.url}/`);
-  await page.getByLabel('Phone number').fill(phone);
-  const since = api.output().length;
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByLabel('Login code').fill(await api.loginCode(phone, since));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  await signInOnPage(page, api, phone, name);
   const since2 = api.output().length;
   await gql('mutation($p:String!){ requestLoginCode(phone:$p){ sent } }', { p: phone });
   const code = await api.loginCode(phone, since2);
