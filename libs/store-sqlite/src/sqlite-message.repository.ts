@@ -26,6 +26,7 @@ import { ConversationLog } from './conversation-log';
 import { fileNameLikePatterns, toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
+import { SearchIndexQueue } from './search-index-queue';
 import {
   createTenantSearchIndex,
   indexedTenants,
@@ -80,6 +81,8 @@ export class SqliteMessageRepository extends MessageRepository {
   private readonly touchThreadTx: (t: string, rootId: string, at: Date) => MessageMutation | null;
 
   private readonly db: Database;
+  /** Sent and edited bodies wait here for the search indexes (indexed in batches). */
+  readonly searchQueue: SearchIndexQueue;
   private readonly deleteExpiredTx: (t: string, ids: readonly string[], now: number) => string[];
 
   constructor(db: Database, log: ConversationLog) {
@@ -90,6 +93,7 @@ export class SqliteMessageRepository extends MessageRepository {
       createTenantSearchIndex(db, tenantId);
     }).immediate;
     this.db = db;
+    this.searchQueue = new SearchIndexQueue(db);
     const updated = (row: MessageRow, at: Date): LoggedEvent =>
       log.record(
         row.tenant_id,
@@ -187,7 +191,9 @@ export class SqliteMessageRepository extends MessageRepository {
 
   override async append(input: NewMessage): Promise<AppendResult> {
     this.ensureSearchIndex(input.tenantId);
-    return this.appendTx(input);
+    const appended = this.appendTx(input);
+    if (appended.created) this.searchQueue.schedule();
+    return appended;
   }
 
   override async findById(tenantId: TenantId, id: MessageId): Promise<Message | null> {
@@ -230,7 +236,9 @@ export class SqliteMessageRepository extends MessageRepository {
     mentions: MentionSet,
     at: Date,
   ): Promise<MessageMutation | null> {
-    return this.editTx(tenantId, id, body, mentions, at);
+    const edited = this.editTx(tenantId, id, body, mentions, at);
+    if (edited) this.searchQueue.schedule();
+    return edited;
   }
 
   override async listLiveIdsBySender(
@@ -401,6 +409,8 @@ export class SqliteMessageRepository extends MessageRepository {
   ): Promise<SearchHit[]> {
     const match = toFtsQuery(query);
     if (match === null || limit <= 0 || !this.hasSearchIndex(tenantId)) return [];
+    // Every body sent before the search is found by it.
+    this.searchQueue.drain();
     const words = searchTableOf(tenantId);
     const trigrams = trigramTableOf(tenantId);
     // The best-ranked index leads (its bm25 orders the hits); the others filter.

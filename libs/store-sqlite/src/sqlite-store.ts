@@ -147,6 +147,7 @@ export class SqliteStore {
   async close(): Promise<void> {
     if (!this.db.open) return;
     try {
+      this.messages.searchQueue.close();
       this.db.pragma('optimize');
     } finally {
       this.db.close();

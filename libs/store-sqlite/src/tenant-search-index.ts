@@ -27,6 +27,16 @@ export const searchTableOf = (tenantId: string): string => `${PREFIX}${hexOf(ten
 export const trigramTableOf = (tenantId: string): string => `${TRIGRAM_PREFIX}${hexOf(tenantId)}`;
 
 /**
+ * Messages whose body waits to enter the search indexes (by `messages.pk`). A sent or edited
+ * body is queued here by trigger, inside the write that changes it, and indexed in batches
+ * (`SearchIndexQueue`): FTS5 writes a new index segment for every transaction that touches it,
+ * so indexing one message per send cost more than the rest of the append together, and the
+ * merges of those one-row segments stalled the writer. The queue is part of the database, so a
+ * crash loses nothing; searches index what is queued before they read.
+ */
+export const SEARCH_QUEUE_TABLE = 'search_pending';
+
+/**
  * Creates a tenant's two indexes of folded bodies (`foldForSearch`: NFKC, lower case, no
  * diacritics) — words (unicode61: prefix and phrase queries) and trigrams (substrings) — and
  * the triggers that keep them in step with `messages` (only live bodies are indexed; a tombstone
@@ -38,7 +48,6 @@ export function createTenantSearchIndex(db: Database, tenantId: string): string 
     throw new Error(`not a tenant id: ${JSON.stringify(tenantId.slice(0, 60))}`);
   const t = searchTableOf(tenantId);
   const g = trigramTableOf(tenantId);
-  // The id is a validated slug: safe as an SQL string literal (triggers cannot take parameters).
   const id = `'${tenantId}'`;
   const exists =
     db
@@ -49,27 +58,55 @@ export function createTenantSearchIndex(db: Database, tenantId: string): string 
   if (exists) return t;
   registerSearchFunctions(db);
   const f = FOLD_FUNCTION;
+  const q = SEARCH_QUEUE_TABLE;
   db.exec(`
     CREATE VIRTUAL TABLE ${t} USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
     CREATE VIRTUAL TABLE ${g} USING fts5(body, content = '', contentless_delete = 1, tokenize = 'trigram');
+  `);
+  installSearchTriggers(db, tenantId);
+  // Rows already queued are left to the queue: FTS5 does not refuse a rowid it already holds.
+  db.exec(`
+    INSERT INTO ${t} (rowid, body) SELECT pk, ${f}(body) FROM messages
+      WHERE tenant_id = ${id} AND body IS NOT NULL AND pk NOT IN (SELECT pk FROM ${q});
+    INSERT INTO ${g} (rowid, body) SELECT pk, ${f}(body) FROM messages
+      WHERE tenant_id = ${id} AND body IS NOT NULL AND pk NOT IN (SELECT pk FROM ${q});
+  `);
+  return t;
+}
+
+/**
+ * (Re)creates the triggers that keep a tenant's indexes in step with `messages`: a new or edited
+ * live body is queued (`SEARCH_QUEUE_TABLE`), an edited, tombstoned or deleted one leaves the
+ * indexes at once (so a search never finds words a message no longer has).
+ */
+export function installSearchTriggers(db: Database, tenantId: string): void {
+  if (!TENANT_ID_PATTERN.test(tenantId))
+    throw new Error(`not a tenant id: ${JSON.stringify(tenantId.slice(0, 60))}`);
+  const t = searchTableOf(tenantId);
+  const g = trigramTableOf(tenantId);
+  const q = SEARCH_QUEUE_TABLE;
+  // The id is a validated slug: safe as an SQL string literal (triggers cannot take parameters).
+  const id = `'${tenantId}'`;
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS ${q} (pk INTEGER PRIMARY KEY);
+    DROP TRIGGER IF EXISTS ${t}_insert;
+    DROP TRIGGER IF EXISTS ${t}_delete;
+    DROP TRIGGER IF EXISTS ${t}_update;
     CREATE TRIGGER ${t}_insert AFTER INSERT ON messages WHEN new.tenant_id = ${id} AND new.body IS NOT NULL BEGIN
-      INSERT INTO ${t} (rowid, body) VALUES (new.pk, ${f}(new.body));
-      INSERT INTO ${g} (rowid, body) VALUES (new.pk, ${f}(new.body));
+      INSERT OR IGNORE INTO ${q} (pk) VALUES (new.pk);
     END;
     CREATE TRIGGER ${t}_delete AFTER DELETE ON messages WHEN old.tenant_id = ${id} BEGIN
       DELETE FROM ${t} WHERE rowid = old.pk;
       DELETE FROM ${g} WHERE rowid = old.pk;
+      DELETE FROM ${q} WHERE pk = old.pk;
     END;
     CREATE TRIGGER ${t}_update AFTER UPDATE OF body ON messages WHEN new.tenant_id = ${id} BEGIN
       DELETE FROM ${t} WHERE rowid = old.pk;
       DELETE FROM ${g} WHERE rowid = old.pk;
-      INSERT INTO ${t} (rowid, body) SELECT new.pk, ${f}(new.body) WHERE new.body IS NOT NULL;
-      INSERT INTO ${g} (rowid, body) SELECT new.pk, ${f}(new.body) WHERE new.body IS NOT NULL;
+      DELETE FROM ${q} WHERE pk = old.pk AND new.body IS NULL;
+      INSERT OR IGNORE INTO ${q} (pk) SELECT new.pk WHERE new.body IS NOT NULL;
     END;
-    INSERT INTO ${t} (rowid, body) SELECT pk, ${f}(body) FROM messages WHERE tenant_id = ${id} AND body IS NOT NULL;
-    INSERT INTO ${g} (rowid, body) SELECT pk, ${f}(body) FROM messages WHERE tenant_id = ${id} AND body IS NOT NULL;
   `);
-  return t;
 }
 
 /** Drops a tenant's indexes and their triggers (a migration rebuilds them). */

@@ -27,6 +27,7 @@ import { notificationEmailsMigration } from './038-notification-emails';
 import { durableWebhookQueueMigration } from './040-durable-webhook-queue';
 import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 import { activeCallsMigration } from './042-active-calls';
+import { batchedSearchIndexingMigration } from './044-batched-search-indexing';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -63,4 +64,5 @@ export const MIGRATIONS: readonly Migration[] = [
   durableWebhookQueueMigration,
   allowedAttachmentKindsMigration,
   activeCallsMigration,
+  batchedSearchIndexingMigration,
 ];
