@@ -134,6 +134,8 @@ type Task = () => Promise<void> | void;
 export class ChatStream implements ConversationFollower {
   private readonly orderer: SeqOrderer<OrderedRealtimeEvent>;
   private readonly unsubscribers = new Map<string, () => Promise<void>>();
+  /** Conversations whose topic this stream follows (asked for every event: no topic string built). */
+  private readonly followed = new Set<string>();
   private readonly queue: Task[] = [];
   private draining = false;
   private closed = false;
@@ -308,6 +310,7 @@ export class ChatStream implements ConversationFollower {
         this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
     }
     this.unsubscribers.clear();
+    this.followed.clear();
     await Promise.allSettled(all.map((u) => u()));
   }
 
@@ -325,6 +328,7 @@ export class ChatStream implements ConversationFollower {
       return;
     }
     this.unsubscribers.set(topic, unsubscribe);
+    if (topic.startsWith(convPrefix)) this.followed.add(topic.slice(convPrefix.length));
   }
 
   /** Starts ordered delivery of a followed conversation after `seq`. */
@@ -360,7 +364,7 @@ export class ChatStream implements ConversationFollower {
   }
 
   private isFollowing(conversationId: string): boolean {
-    return this.unsubscribers.has(topics.conversation(this.actor.tenantId, conversationId));
+    return this.followed.has(conversationId);
   }
 
   private onLive(event: RealtimeEvent): void {
