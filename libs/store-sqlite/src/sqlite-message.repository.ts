@@ -26,6 +26,7 @@ import { ConversationLog } from './conversation-log';
 import { fileNameLikePatterns, toFtsQuery } from './fts-query';
 import { MESSAGE_COLUMNS, MessageRow, fromNewMessage, toMessage } from './mappers/message.mapper';
 import { mapConstraintErrors } from './sqlite-errors';
+import { GroupCommit } from './group-commit';
 import { SearchIndexQueue } from './search-index-queue';
 import {
   createTenantSearchIndex,
@@ -54,7 +55,8 @@ export class SqliteMessageRepository extends MessageRepository {
   private readonly indexed: Set<string>;
   private readonly ensureIndexTx: (tenantId: string) => void;
   private readonly searchStatements = new Map<string, SearchStatement>();
-  private readonly appendTx: (input: NewMessage) => AppendResult;
+  /** Sends that arrive together share one commit (see GroupCommit). */
+  private readonly appends: GroupCommit<NewMessage, AppendResult>;
   private readonly editTx: (
     t: string,
     id: string,
@@ -102,7 +104,7 @@ export class SqliteMessageRepository extends MessageRepository {
         at,
       )!;
 
-    this.appendTx = db.transaction((input: NewMessage): AppendResult => {
+    const appendTx = db.transaction((input: NewMessage): AppendResult => {
       // The idempotency check and the insert share one write transaction, so no duplicate can slip in between.
       const existing = s.byClientId.get(input.tenantId, input.senderId, input.clientMessageId);
       if (existing) return { message: toMessage(existing), event: null, created: false };
@@ -121,6 +123,11 @@ export class SqliteMessageRepository extends MessageRepository {
       else s.touchActivity.run(row.created_at, input.tenantId, input.conversationId);
       return { message: toMessage(row), event, created: true };
     }).immediate;
+    this.appends = new GroupCommit(db, appendTx, {
+      committed: (results) => {
+        if (results.some((r) => r.created)) this.searchQueue.schedule();
+      },
+    });
 
     this.editTx = db.transaction(
       (t: string, id: string, body: string, mentions: MentionSet, at: Date) => {
@@ -191,9 +198,7 @@ export class SqliteMessageRepository extends MessageRepository {
 
   override async append(input: NewMessage): Promise<AppendResult> {
     this.ensureSearchIndex(input.tenantId);
-    const appended = this.appendTx(input);
-    if (appended.created) this.searchQueue.schedule();
-    return appended;
+    return this.appends.submit(input);
   }
 
   override async findById(tenantId: TenantId, id: MessageId): Promise<Message | null> {
