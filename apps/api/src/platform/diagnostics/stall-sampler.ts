@@ -1,5 +1,11 @@
 import { Session } from 'node:inspector/promises';
-import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  createHistogram,
+  Histogram,
+  IntervalHistogram,
+  monitorEventLoopDelay,
+  RecordableHistogram,
+} from 'node:perf_hooks';
 import {
   attributeStalls,
   CpuProfile,
@@ -100,8 +106,11 @@ export class StallSampler {
   private readonly measured: StallWindow[] = [];
   /** Only the stalls overlapping a measured window, attributed again on their own. */
   private readonly windowAttribution: StallAttribution = emptyAttribution();
-  /** The loop's delay inside the measured windows: enabled while one is open. */
-  private windowHistogram: IntervalHistogram | undefined;
+  /**
+   * The loop's delay inside the measured windows, as the time between this sampler's ticks (ns);
+   * like perf_hooks' histogram, whose own cannot pause without counting the pause.
+   */
+  private readonly windowDelay: RecordableHistogram = createHistogram();
   private openAtStop = false;
 
   constructor(private readonly options: StallSamplerOptions) {
@@ -142,12 +151,9 @@ export class StallSampler {
     const last = this.measured.at(-1);
     if (last && last.end === Infinity) {
       last.end = now;
-      this.windowHistogram?.disable();
       return false;
     }
     this.measured.push({ start: now, end: Infinity });
-    this.windowHistogram ??= monitorEventLoopDelay({ resolution: 10 });
-    this.windowHistogram.enable();
     return true;
   }
 
@@ -168,7 +174,6 @@ export class StallSampler {
       this.session = undefined;
     }
     this.histogram?.disable();
-    this.windowHistogram?.disable();
     return this.report();
   }
 
@@ -176,6 +181,9 @@ export class StallSampler {
     const now = nowUs();
     if (now - this.lastTick > (this.tickMs + this.options.thresholdMs) * 1000)
       this.windows.push({ start: this.lastTick, end: now });
+    const open = this.measured.at(-1);
+    if (open?.end === Infinity && this.lastTick >= open.start)
+      this.windowDelay.record(Math.max(1, (now - this.lastTick) * 1000));
     this.lastTick = now;
   }
 
@@ -231,7 +239,7 @@ export class StallSampler {
                 ) / 1000,
               ),
               openAtStop: this.openAtStop,
-              ...this.figures(this.windowAttribution, this.windowHistogram, false),
+              ...this.figures(this.windowAttribution, this.windowDelay, false),
             },
           }
         : {}),
@@ -246,7 +254,7 @@ export class StallSampler {
 
   private figures(
     a: StallAttribution,
-    h: IntervalHistogram | undefined,
+    h: Histogram | undefined,
     markWindows: boolean,
   ): StallFigures {
     const durations = a.stalls.map((s) => s.durationMs).sort((x, y) => x - y);
