@@ -145,7 +145,13 @@ export class RunningTarget {
    */
   markStallWindow(): void {
     if (!this.stallSampling) return;
-    for (const s of this.servers) if (s.alive) process.kill(s.pid, 'SIGUSR2');
+    for (const s of this.servers)
+      if (s.alive)
+        try {
+          process.kill(s.pid, 'SIGUSR2');
+        } catch {
+          // It exited meanwhile: the phase reports the dead server.
+        }
   }
 
   async stop(): Promise<void> {

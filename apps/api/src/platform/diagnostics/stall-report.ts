@@ -71,7 +71,7 @@ export function renderStallReport(r: StallReport, title = 'Event-loop stalls'): 
     `## In the measured window${w.windows === 1 ? '' : 's'} (${w.windows} marked by SIGUSR2, ${(w.measuredMs / 1000).toFixed(1)} s)`,
     '',
     ...(w.openAtStop ? ['The last window was still open at shutdown: it ends there.', ''] : []),
-    ...figures(w, '###', 'loop delay inside the windows'),
+    ...figures(w, '###', `loop delay inside the window${w.windows === 1 ? '' : 's'}`),
     '## Whole process (set-up, measured windows and teardown)',
     '',
     ...figures(r, '###', 'loop delay over the run', [leftOut]),
