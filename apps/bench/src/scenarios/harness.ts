@@ -326,19 +326,24 @@ export class Session {
     };
   }
 
-  /** Open-loop phase: schedule, send, drain, score. */
-  async phase(p: PhaseSpec): Promise<PhaseResult> {
+  /**
+   * Open-loop phase: schedule, send, drain, score. A measured phase (not the warm-up) is a
+   * window in the servers' stall reports (BENCH_STALL_REPORT), from before its sends to drained.
+   */
+  async phase(p: PhaseSpec, measured = true): Promise<PhaseResult> {
     this.watcher.start();
-    const started = await this.startPhase(p);
-    const expected = started.sends.reduce((a, s) => a + s.expected, 0);
-    debug(`phase ${started.phaseId}: ${p.total} msgs @${p.rate}/s sent; draining ${expected}`);
-    const d = await this.drain(
-      [started.phaseId],
-      expected,
-      p.maxDrainMs ?? 20_000,
-      p.stallMs ?? 5000,
-    );
-    debug(`phase ${started.phaseId}: drained=${d.drained} ${d.unique}/${expected}`);
+    if (measured) this.target.markStallWindow();
+    let started: PhaseStart;
+    let d: { unique: number; drained: boolean };
+    try {
+      started = await this.startPhase(p);
+      const expected = started.sends.reduce((a, s) => a + s.expected, 0);
+      debug(`phase ${started.phaseId}: ${p.total} msgs @${p.rate}/s sent; draining ${expected}`);
+      d = await this.drain([started.phaseId], expected, p.maxDrainMs ?? 20_000, p.stallMs ?? 5000);
+      debug(`phase ${started.phaseId}: drained=${d.drained} ${d.unique}/${expected}`);
+    } finally {
+      if (measured) this.target.markStallWindow();
+    }
     return this.finishPhase(p, started, d.drained);
   }
 
@@ -413,14 +418,17 @@ export class Session {
     const keys = picks.map((i) => roomKeys[i] as string);
     const total = n * 2;
     const rate = Math.max(10, Math.min(opts.maxRate ?? 200, total));
-    const result = await this.phase({
-      roomKeys: keys,
-      senders: picks.map((i) => senders[i] as number[]),
-      rate,
-      total,
-      maxDrainMs: 60_000,
-      stallMs: 8000,
-    });
+    const result = await this.phase(
+      {
+        roomKeys: keys,
+        senders: picks.map((i) => senders[i] as number[]),
+        rate,
+        total,
+        maxDrainMs: 60_000,
+        stallMs: 8000,
+      },
+      false,
+    );
     await this.settle();
     const ok = result.lost === 0 && result.sendErrors === 0 && result.dups === 0;
     const detail = ok

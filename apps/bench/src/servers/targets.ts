@@ -37,6 +37,8 @@ export interface ChatterOptions {
 export class RunningTarget {
   private readonly http = new HttpJson(32);
   private readonly userIds = new Map<number, string>();
+  /** The servers run the stall sampler (BENCH_STALL_REPORT): they take SIGUSR2 as a window mark. */
+  stallSampling = false;
 
   constructor(
     readonly kind: TargetKind,
@@ -135,6 +137,21 @@ export class RunningTarget {
       },
     );
     return data.sendMessage.seq;
+  }
+
+  /**
+   * BENCH_STALL_REPORT: opens, or closes, a measured window in every server's stall report
+   * (SIGUSR2). Nothing without the sampler, where SIGUSR2 would end the server.
+   */
+  markStallWindow(): void {
+    if (!this.stallSampling) return;
+    for (const s of this.servers)
+      if (s.alive)
+        try {
+          process.kill(s.pid, 'SIGUSR2');
+        } catch {
+          // It exited meanwhile: the phase reports the dead server.
+        }
   }
 
   async stop(): Promise<void> {
@@ -279,7 +296,7 @@ export async function startTarget(
       await Promise.all(servers.map((s) => s.stop()));
       throw e;
     }
-    return new RunningTarget(
+    const target = new RunningTarget(
       'chatter',
       chatter.label ?? TARGET_LABELS.chatter,
       endpoints,
@@ -290,6 +307,11 @@ export async function startTarget(
         for (const d of dirs) rmSync(d, { recursive: true, force: true });
       },
     );
+    target.stallSampling = !!(
+      chatter.env?.STALL_REPORT_DIR ??
+      (process.env.BENCH_STALL_REPORT || process.env.STALL_REPORT_DIR)
+    );
+    return target;
   }
   const port = await freePort();
   const launcher = path.join(env.root, 'apps/bench/baselines', kind === 'b0' ? 'b0.mjs' : 'b1.mjs');

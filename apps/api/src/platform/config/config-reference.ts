@@ -366,7 +366,7 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
     name: 'STALL_REPORT_DIR',
     default: 'unset (off)',
     description:
-      'Diagnostics: profile the process and write an event-loop stall report (`stalls-<pid>.md` and `.json`: each stall over STALL_THRESHOLD_MS with what ran in it, by cause and function) to this directory at shutdown. Costs a few percent of CPU; for investigations and benchmarks (`BENCH_STALL_REPORT`).',
+      "Diagnostics: profile the process and write an event-loop stall report (`stalls-<pid>.md` and `.json`: each stall over STALL_THRESHOLD_MS with what ran in it, by cause and function) to this directory at shutdown. While it runs, `kill -USR2 <pid>` opens a measured window and the next SIGUSR2 closes it (windows may repeat): the report then gives the figures inside the windows first and the whole process after. Send SIGUSR2 only with this set: otherwise Node's default applies and the process exits. Costs a few percent of CPU; for investigations and benchmarks (`BENCH_STALL_REPORT`).",
   },
   {
     name: 'STALL_THRESHOLD_MS',

@@ -34,6 +34,8 @@ export interface AttributedStall {
   /** Sampled milliseconds in the window, by cause and by own innermost frame. */
   causes: Record<string, number>;
   ownFrames: Record<string, number>;
+  /** Set by the sampler once measured windows exist: whether the stall overlapped one. */
+  inWindow?: boolean;
 }
 
 export interface StallAttribution {
