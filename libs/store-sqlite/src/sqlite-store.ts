@@ -10,6 +10,7 @@ import { SqliteBlockRepository } from './sqlite-block.repository';
 import { SqliteContactRepository } from './sqlite-contact.repository';
 import { SqliteConversationRepository } from './sqlite-conversation.repository';
 import { openDatabase } from './sqlite-driver';
+import { WalCheckpointer } from './wal-checkpointer';
 import { SqliteMessageRepository } from './sqlite-message.repository';
 import { SqliteNotificationRepository } from './sqlite-notification.repository';
 import { SqliteSessionRepository } from './sqlite-session.repository';
@@ -48,6 +49,12 @@ export interface SqliteStoreOptions {
   cacheKiB?: number;
   /** Path of the driver binary to load (see openDatabase); default: the installed one. */
   nativeBinding?: string;
+  /**
+   * How often a background thread checkpoints the WAL (ms; default 200), so the thread that
+   * serves requests never does (see WalCheckpointer). 0: SQLite checkpoints in the commit that
+   * fills the WAL, as it does by default.
+   */
+  checkpointIntervalMs?: number;
 }
 
 /** The embedded store: every repository port over one better-sqlite3 connection. */
@@ -77,6 +84,9 @@ export class SqliteStore {
   readonly webhookQueue: SqliteWebhookQueueRepository;
   readonly incomingWebhooks: SqliteIncomingWebhookRepository;
   readonly linkPreviews: SqliteLinkPreviewRepository;
+
+  /** Checkpoints the WAL in a worker thread (file databases). */
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -127,7 +137,16 @@ export class SqliteStore {
       const applied = migrate(db, MIGRATIONS);
       // Lets the planner gather statistics it lacks (cheap; recommended for long-lived connections).
       db.pragma('optimize = 0x10002');
-      return new SqliteStore(db, applied);
+      const store = new SqliteStore(db, applied);
+      const interval = Math.trunc(options.checkpointIntervalMs ?? 200);
+      if (!inMemory && interval > 0)
+        store.checkpointer = new WalCheckpointer(db, options.file, {
+          intervalMs: interval,
+          nativeBinding: options.nativeBinding,
+          onFallback: (reason) =>
+            process.emitWarning(`WAL checkpoints back in the writing thread: ${reason}`),
+        });
+      return store;
     } catch (error) {
       db.close();
       throw error;
@@ -149,6 +168,8 @@ export class SqliteStore {
     try {
       this.messages.searchQueue.close();
       this.db.pragma('optimize');
+      // The background connection closes first: the last one to close checkpoints and removes the WAL.
+      await this.checkpointer?.stop();
     } finally {
       this.db.close();
     }
