@@ -1,4 +1,5 @@
-import { newId, topics } from '@chatter/core';
+import { BUS_SENT_AT_HEADER, newId, topics } from '@chatter/core';
+import { connect } from 'nats';
 import {
   FaultProxy,
   LocalService,
@@ -46,6 +47,64 @@ describe.skipIf(!hasNats)('NatsEventBus', () => {
       expect(bus.subscribedTopics()).toEqual([topic]);
       await offB();
       expect(bus.subscribedTopics()).toEqual([]);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('carries the publish time in a header and reports the hop, payload untouched', async () => {
+    const hops: number[] = [];
+    const bus = await NatsEventBus.connect(nats.url, { name: 'hop', onHop: (s) => hops.push(s) });
+    const publisher = await NatsEventBus.connect(nats.url, { name: 'hop-pub' });
+    // A plain client stands for an instance of the previous version (no headers, no stamp).
+    const older = await connect({ servers: nats.url, name: 'older' });
+    try {
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      const seenByOlder: { data: string; header?: string }[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      older.subscribe(topic, {
+        callback: (_err, msg) =>
+          seenByOlder.push({
+            data: new TextDecoder().decode(msg.data),
+            header: msg.headers?.get(BUS_SENT_AT_HEADER),
+          }),
+      });
+      await older.flush();
+      const payload = '{"type":"X","n":1}';
+      await publisher.publish(topic, payload);
+      await eventually(() => expect(got).toEqual([payload]));
+      expect(hops).toHaveLength(1);
+      expect(hops[0]).toBeGreaterThanOrEqual(0);
+      expect(hops[0]).toBeLessThan(1);
+      // The older instance gets the payload as before; the header is extra.
+      await eventually(() => expect(seenByOlder).toHaveLength(1));
+      expect(seenByOlder[0]!.data).toBe(payload);
+      expect(Number(seenByOlder[0]!.header)).toBeGreaterThan(0);
+      // A message from an older instance (no header) is delivered and not measured.
+      older.publish(topic, new TextEncoder().encode('{"type":"Y"}'));
+      await eventually(() => expect(got).toEqual([payload, '{"type":"Y"}']));
+      expect(hops).toHaveLength(1);
+    } finally {
+      await Promise.all([bus.close(), publisher.close(), older.close()]);
+    }
+  });
+
+  it('keeps delivering when the hop observer throws', async () => {
+    const errors: unknown[] = [];
+    const bus = await NatsEventBus.connect(nats.url, {
+      onHop: () => {
+        throw new Error('observer broke');
+      },
+      onError: (e) => errors.push(e),
+    });
+    try {
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      await bus.publish(topic, '{"a":1}');
+      await eventually(() => expect(got).toEqual(['{"a":1}']));
+      expect(errors).toHaveLength(1);
     } finally {
       await bus.close();
     }

@@ -1,5 +1,24 @@
-import { DomainError, EventBus, invalid, isValidTopic } from '@chatter/core';
-import { ConnectionOptions, Events, NatsConnection, Subscription, connect } from 'nats';
+import {
+  BUS_SENT_AT_HEADER,
+  BusHopObserver,
+  DomainError,
+  EventBus,
+  busClockMs,
+  formatSentAt,
+  hopSeconds,
+  invalid,
+  isValidTopic,
+  parseSentAt,
+} from '@chatter/core';
+import {
+  ConnectionOptions,
+  Events,
+  Msg,
+  NatsConnection,
+  Subscription,
+  connect,
+  headers,
+} from 'nats';
 
 export interface NatsEventBusOptions {
   /** Connection name shown by the server (`chatter-api-<host>`…). */
@@ -13,6 +32,11 @@ export interface NatsEventBusOptions {
   pingIntervalMs?: number;
   /** Longest wait in subscribe() for the server to confirm a SUB (default 2 s). */
   subscribeConfirmMs?: number;
+  /**
+   * Receives the hop of each message received (publish on any instance → delivery here, in
+   * seconds), from the publish time the publisher put in a header (see bus-envelope).
+   */
+  onHop?: BusHopObserver;
   /**
    * Credentials of this deployment's NATS user. `user:password@` in a server URL works too
    * (these options win); the URLs are passed on without it, so they never reach a log.
@@ -79,15 +103,17 @@ export class NatsEventBus extends EventBus {
   private generation = 0;
   private closing = false;
   private readonly confirmMs: number;
+  private readonly onHop?: BusHopObserver;
 
   /** Use {@link NatsEventBus.connect}; this constructor takes over an open connection. */
   constructor(
     private readonly nc: NatsConnection,
-    options: Pick<NatsEventBusOptions, 'onError' | 'subscribeConfirmMs'> = {},
+    options: Pick<NatsEventBusOptions, 'onError' | 'subscribeConfirmMs' | 'onHop'> = {},
   ) {
     super();
     this.onError = options.onError ?? defaultOnError;
     this.confirmMs = options.subscribeConfirmMs ?? 2_000;
+    this.onHop = options.onHop;
     void this.watchStatus();
     void nc.closed().then(() => this.setConnected(false));
   }
@@ -139,7 +165,13 @@ export class NatsEventBus extends EventBus {
     this.assertUsable(topic);
     try {
       // While reconnecting, the client buffers (bounded); the bus is at-most-once anyway.
-      this.nc.publish(topic, encoder.encode(payload));
+      // The publish time rides in a header (a server without header support gets none).
+      if (this.nc.info?.headers === false) this.nc.publish(topic, encoder.encode(payload));
+      else {
+        const h = headers();
+        h.set(BUS_SENT_AT_HEADER, formatSentAt(busClockMs()));
+        this.nc.publish(topic, encoder.encode(payload), { headers: h });
+      }
     } catch (error) {
       throw new DomainError('UNAVAILABLE', `NATS publish failed: ${(error as Error).message}`);
     }
@@ -161,6 +193,7 @@ export class NatsEventBus extends EventBus {
         upstream = this.nc.subscribe(topic, {
           callback: (err, msg) => {
             if (err) return this.onError(err, topic);
+            this.observeHop(msg);
             const payload = decoder.decode(msg.data);
             for (const local of [...handlers]) {
               if (!local.active) continue;
@@ -240,6 +273,18 @@ export class NatsEventBus extends EventBus {
     const outcome = await Promise.race([drained, timeout]);
     clearTimeout(timer);
     if (outcome !== 'drained' && !this.nc.isClosed()) await this.nc.close();
+  }
+
+  /** Reports the hop of a message that carries its publish time (older publishers send none). */
+  private observeHop(msg: Msg): void {
+    if (!this.onHop || !msg.headers) return;
+    const seconds = hopSeconds(parseSentAt(msg.headers.get(BUS_SENT_AT_HEADER)));
+    if (seconds === undefined) return;
+    try {
+      this.onHop(seconds);
+    } catch (error) {
+      this.onError(error, '(hop observer)');
+    }
   }
 
   private remove(topic: string, local: LocalHandler): void {

@@ -63,6 +63,44 @@ describe.skipIf(!hasRedis)('RedisEventBus', () => {
     }
   });
 
+  it('stamps the publish time into the payload, strips it for handlers and reports the hop', async () => {
+    const hops: number[] = [];
+    const bus = await RedisEventBus.connect(redis.url, { onHop: (s) => hops.push(s) });
+    const publisher = await RedisEventBus.connect(redis.url);
+    // Plain connections stand for an instance of the previous version (no stamp, no stripping).
+    const older = await RedisConnection.connect(redis.url);
+    const olderSub = await older.createSubscriber();
+    try {
+      const topic = topics.conversation('t1', newId());
+      const got: string[] = [];
+      const seenByOlder: string[] = [];
+      await bus.subscribe(topic, (p) => got.push(p));
+      olderSub.on('message', (_channel: string, message: string) => seenByOlder.push(message));
+      await olderSub.subscribe(topic);
+      const payload = '{"type":"X","n":1}';
+      await publisher.publish(topic, payload);
+      await eventually(() => expect(got).toEqual([payload]));
+      expect(hops).toHaveLength(1);
+      expect(hops[0]).toBeGreaterThanOrEqual(0);
+      expect(hops[0]).toBeLessThan(1);
+      // The older instance parses the same JSON with one unknown member.
+      await eventually(() => expect(seenByOlder).toHaveLength(1));
+      const seen = JSON.parse(seenByOlder[0]!) as Record<string, unknown>;
+      expect(seen).toMatchObject({ type: 'X', n: 1 });
+      expect(typeof seen['@busSentAt']).toBe('number');
+      // A message from an older instance (no stamp) is delivered as it is and not measured;
+      // so is any payload that is not a JSON object.
+      await older.client.publish(topic, '{"type":"Y"}');
+      await publisher.publish(topic, 'plain text');
+      await eventually(() => expect(got).toEqual([payload, '{"type":"Y"}', 'plain text']));
+      expect(hops).toHaveLength(1);
+    } finally {
+      await Promise.all([bus.close(), publisher.close()]);
+      await RedisConnection.quit(olderSub);
+      await older.close();
+    }
+  });
+
   it('fails to connect with an UNAVAILABLE error when no server answers', async () => {
     await expect(
       RedisEventBus.connect('redis://127.0.0.1:1', { connectTimeoutMs: 1000 }),

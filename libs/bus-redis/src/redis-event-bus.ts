@@ -1,4 +1,14 @@
-import { DomainError, EventBus, invalid, isValidTopic } from '@chatter/core';
+import {
+  BusHopObserver,
+  DomainError,
+  EventBus,
+  busClockMs,
+  hopSeconds,
+  invalid,
+  isValidTopic,
+  stampPayload,
+  unstampPayload,
+} from '@chatter/core';
 import Redis from 'ioredis';
 import { RedisConnection, RedisConnectionOptions, unavailable } from './redis-connection';
 
@@ -7,6 +17,11 @@ export interface RedisEventBusOptions {
   onError?: (error: unknown, topic: string) => void;
   /** Longest wait in subscribe() for Redis to acknowledge a SUBSCRIBE (default 2 s). */
   subscribeConfirmMs?: number;
+  /**
+   * Receives the hop of each message received (publish on any instance → delivery here, in
+   * seconds), from the publish time stamped into JSON-object payloads (see bus-envelope).
+   */
+  onHop?: BusHopObserver;
 }
 
 interface LocalHandler {
@@ -40,6 +55,7 @@ export class RedisEventBus extends EventBus {
   private closing = false;
   private readonly detach: (() => void)[] = [];
   private readonly confirmMs: number;
+  private readonly onHop?: BusHopObserver;
 
   private constructor(
     private readonly connection: RedisConnection,
@@ -50,6 +66,7 @@ export class RedisEventBus extends EventBus {
     super();
     this.onError = options.onError ?? defaultOnError;
     this.confirmMs = options.subscribeConfirmMs ?? 2_000;
+    this.onHop = options.onHop;
     this.listen(subscriber, 'message', (channel: string, message: string) =>
       this.dispatch(channel, message),
     );
@@ -89,7 +106,8 @@ export class RedisEventBus extends EventBus {
   async publish(topic: string, payload: string): Promise<void> {
     this.assertUsable(topic);
     try {
-      await this.connection.client.publish(topic, payload);
+      // Redis pub/sub has no headers: the publish time is stamped into the payload.
+      await this.connection.client.publish(topic, stampPayload(payload, busClockMs()));
     } catch (error) {
       throw unavailable('publish', error);
     }
@@ -203,9 +221,11 @@ export class RedisEventBus extends EventBus {
     this.update();
   }
 
-  private dispatch(topic: string, payload: string): void {
+  private dispatch(topic: string, raw: string): void {
     const handlers = this.topics.get(topic);
     if (!handlers) return;
+    const { payload, sentAtMs } = unstampPayload(raw);
+    this.observeHop(sentAtMs);
     for (const local of [...handlers]) {
       if (!local.active) continue;
       try {
@@ -213,6 +233,18 @@ export class RedisEventBus extends EventBus {
       } catch (error) {
         this.onError(error, topic);
       }
+    }
+  }
+
+  /** Reports the hop of a message that carried its publish time (older publishers send none). */
+  private observeHop(sentAtMs: number): void {
+    if (!this.onHop) return;
+    const seconds = hopSeconds(sentAtMs);
+    if (seconds === undefined) return;
+    try {
+      this.onHop(seconds);
+    } catch (error) {
+      this.onError(error, '(hop observer)');
     }
   }
 

@@ -21,6 +21,7 @@ export * from './messaging/mention-all-policy';
 export * from './messaging/mentions/resolve-mentions';
 export * from './messaging/search';
 export * from './events/event-bus.port';
+export * from './events/bus-envelope';
 export * from './events/presence.port';
 export * from './events/user-activity.port';
 export * from './shared/use-case';

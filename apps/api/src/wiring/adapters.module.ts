@@ -92,6 +92,7 @@ import {
 } from '@chatter/storage';
 import { AppConfig } from '../platform/config';
 import { ReadinessCheck } from '../platform/health';
+import { MetricsService } from '../platform/metrics';
 
 export const SQLITE_STORE = Symbol('SQLITE_STORE');
 export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
@@ -276,21 +277,26 @@ export class AdaptersModule {
       case 'nats':
         providers.push({
           provide: EventBus,
-          useFactory: () =>
+          inject: [{ token: MetricsService, optional: true }],
+          useFactory: (metrics?: MetricsService) =>
             NatsEventBus.connect(config.natsUrl!, {
               name: 'chatter-api',
               user: config.nats.user,
               password: config.nats.password,
               tls: config.nats.tls,
               tlsCaFile: config.nats.tlsCaFile,
+              onHop: metrics && ((seconds) => metrics.busHop('nats', seconds)),
             }),
         });
         break;
       case 'redis':
         providers.push({
           provide: EventBus,
-          inject: [REDIS_CONNECTION],
-          useFactory: (c: RedisConnection) => RedisEventBus.create(c),
+          inject: [REDIS_CONNECTION, { token: MetricsService, optional: true }],
+          useFactory: (c: RedisConnection, metrics?: MetricsService) =>
+            RedisEventBus.create(c, {
+              onHop: metrics && ((seconds) => metrics.busHop('redis', seconds)),
+            }),
         });
         break;
     }

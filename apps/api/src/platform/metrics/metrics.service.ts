@@ -19,6 +19,11 @@ export const METRICS_ROUTE_LOCAL = 'metricsRoute';
 const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Fine below 10 ms, where a healthy hop lies (issue #18's target: NATS p99 ≤ 5 ms). */
+const BUS_HOP_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+  5,
+];
 
 export type GraphqlOperationType = 'query' | 'mutation' | 'subscription' | 'unknown';
 export type GraphqlOutcome = 'ok' | 'error';
@@ -32,7 +37,7 @@ export const MAX_OPERATION_NAMES = 200;
 /**
  * Prometheus metrics of this instance, on a private registry (so several apps can coexist in one
  * process, as in tests): default process metrics, HTTP, GraphQL operations, WebSocket
- * connections and subscriptions, delivered events and event-loop delay.
+ * connections and subscriptions, delivered events, the bus hop and event-loop delay.
  */
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
@@ -46,6 +51,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly subscriptions: Gauge;
   private readonly eventsDeliveredTotal: Counter<'type'>;
   private readonly deliveryLagSeconds: Histogram;
+  private readonly busHopSeconds: Histogram<'bus'>;
   private readonly eventLoopDelay: IntervalHistogram;
   private readonly operationNames = new BoundedLabel(MAX_OPERATION_NAMES);
   private readonly eventTypes = new BoundedLabel(32);
@@ -106,6 +112,14 @@ export class MetricsService implements OnModuleDestroy {
       name: 'chatter_event_delivery_lag_seconds',
       help: 'Time from a message being created to its MessageAdded reaching a subscriber (replays of older messages included).',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+
+    this.busHopSeconds = new Histogram({
+      name: 'chatter_bus_hop_seconds',
+      help: 'Time from an event being published on the bus (by any instance) to its arrival here, by bus. The publish time travels with the event; across machines the figure includes their clock skew (negative counts as 0).',
+      labelNames: ['bus'],
+      buckets: BUS_HOP_BUCKETS,
       registers,
     });
 
@@ -214,6 +228,11 @@ export class MetricsService implements OnModuleDestroy {
   /** Records how long a new message took to reach one subscriber. */
   deliveryLag(seconds: number): void {
     this.deliveryLagSeconds.observe(seconds);
+  }
+
+  /** Records one bus message's hop from its publisher to this instance (see bus-envelope). */
+  busHop(bus: 'nats' | 'redis', seconds: number): void {
+    this.busHopSeconds.observe({ bus }, seconds);
   }
 
   onModuleDestroy(): void {

@@ -86,6 +86,19 @@ describe('MetricsService', () => {
     expect(text).toContain('chatter_event_delivery_lag_seconds_count 2');
   });
 
+  it('records the bus hop per bus as a histogram fine below 10 ms', async () => {
+    const metrics = create();
+    metrics.busHop('nats', 0.0004);
+    metrics.busHop('nats', 0.004);
+    metrics.busHop('redis', 2);
+    const text = await metrics.metrics();
+    expect(text).toContain('chatter_bus_hop_seconds_bucket{le="0.0005",bus="nats"} 1');
+    expect(text).toContain('chatter_bus_hop_seconds_bucket{le="0.005",bus="nats"} 2');
+    expect(text).toContain('chatter_bus_hop_seconds_count{bus="nats"} 2');
+    expect(text).toContain('chatter_bus_hop_seconds_bucket{le="1",bus="redis"} 0');
+    expect(text).toContain('chatter_bus_hop_seconds_bucket{le="5",bus="redis"} 1');
+  });
+
   it('exposes default process metrics and event-loop delay quantiles in seconds', async () => {
     const metrics = create();
     // Block the loop once so the monitor records a measurable delay.
