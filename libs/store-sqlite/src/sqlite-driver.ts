@@ -15,9 +15,14 @@ export interface OpenDatabaseOptions {
   readonly nativeBinding?: string;
 }
 
+/** The driver binary to load: the one given, else $CHATTER_SQLITE_BINDING, else (undefined) npm's. */
+export function driverBinding(nativeBinding?: string): string | undefined {
+  return nativeBinding ?? (process.env[SQLITE_BINDING_ENV] || undefined);
+}
+
 /** A better-sqlite3 connection to `file`, with the driver binary chosen as described above. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database.Database {
-  const nativeBinding = options.nativeBinding ?? (process.env[SQLITE_BINDING_ENV] || undefined);
+  const nativeBinding = driverBinding(options.nativeBinding);
   const db = new Database(file, {
     ...(options.readonly ? { readonly: true } : {}),
     ...(nativeBinding ? { nativeBinding } : {}),

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { driverBinding } from './sqlite-driver';
 
 /** SQLite's own threshold (pages), restored when checkpoints cannot run in the background. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -8,7 +9,7 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 export interface WalCheckpointerOptions {
   /** How often the background connection checkpoints the WAL (ms). */
   intervalMs: number;
-  /** The driver binary the main connection uses (see sqlite-driver.ts). */
+  /** The driver binary given to the store, if any (else chosen as openDatabase does). */
   nativeBinding?: string;
   /** Told when checkpoints went back to the writing thread (the background thread failed). */
   onFallback?: (reason: string) => void;
@@ -67,7 +68,8 @@ export class WalCheckpointer {
         file,
         driver,
         intervalMs: options.intervalMs,
-        nativeBinding: options.nativeBinding,
+        // The same binary as the writing connection (a build for this Node.js version).
+        nativeBinding: driverBinding(options.nativeBinding),
       },
     });
     this.worker.unref();
