@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ProfilePatch, TenantId, User, UserId, UserRepository } from '@chatter/core';
 import { UserRow, fromUser, toUser } from './mappers/user.mapper';
+import { GroupCommit } from './group-commit';
 import { mapConstraintErrors } from './sqlite-errors';
 
 type PatchRow = {
@@ -26,7 +27,8 @@ export class SqliteUserRepository extends UserRepository {
   private readonly byPhone: Statement<[string, string], UserRow>;
   private readonly byExternalId: Statement<[string, string], UserRow>;
   private readonly patch: Statement<[PatchRow], UserRow>;
-  private readonly lastSeen: Statement<[number, string, string]>;
+  /** Last-seen times written together: a mass disconnect (a deploy, a network blip) is one commit per turn. */
+  private readonly lastSeenWrites: GroupCommit<[number, string, string], void>;
 
   constructor(db: Database) {
     super();
@@ -50,7 +52,15 @@ export class SqliteUserRepository extends UserRepository {
         presence_privacy = CASE WHEN @set_presence_privacy THEN @presence_privacy ELSE presence_privacy END,
         updated_at = @updated_at
       WHERE tenant_id = @tenant_id AND id = @id RETURNING *`);
-    this.lastSeen = db.prepare('UPDATE users SET last_seen_at = ? WHERE tenant_id = ? AND id = ?');
+    const lastSeen = db.prepare<[number, string, string]>(
+      'UPDATE users SET last_seen_at = ? WHERE tenant_id = ? AND id = ?',
+    );
+    this.lastSeenWrites = new GroupCommit(
+      db,
+      db.transaction((args: [number, string, string]) => {
+        lastSeen.run(...args);
+      }).immediate,
+    );
   }
 
   override async create(user: User): Promise<User> {
@@ -104,6 +114,6 @@ export class SqliteUserRepository extends UserRepository {
   }
 
   override async setLastSeen(tenantId: TenantId, id: UserId, at: Date): Promise<void> {
-    this.lastSeen.run(at.getTime(), tenantId, id);
+    return this.lastSeenWrites.submit([at.getTime(), tenantId, id]);
   }
 }
