@@ -551,10 +551,7 @@ export class ChatStream implements ConversationFollower {
 
   /**
    * Reads log entries after `afterSeq` (up to `upTo`) and hands them to the orderer in order,
-   * or ResyncRequired when there are more than the replay limit.
-   */
-  /**
-   * Reads the log after `afterSeq` (up to `upTo`) and hands what it holds to the orderer. With
+   * or ResyncRequired when there are more than the replay limit. With
    * `lastSeq` (the conversation's last seq as read after this stream registered its interest:
    * the initial replay), a read another stream made from the same cursor is reused when it holds
    * every seq up to there (ReplayReads).
