@@ -29,6 +29,9 @@ export const reconnectStorm: Scenario = {
       { key: 'dups', label: 'dups' },
       { key: 'resync', label: 'ResyncRequired' },
       { key: 'liveP99', label: 'live msgs p99 ms' },
+      { key: 'serverCpu', label: 'server CPU s (resume)' },
+      { key: 'cpuPerClient', label: 'server CPU µs per resumed client' },
+      { key: 'loadCpu', label: 'load-gen CPU s (resume)' },
     ]);
     result.tables.push(t);
     for (const kind of targetsFor(opts, result, true)) {
@@ -56,6 +59,10 @@ export const reconnectStorm: Scenario = {
             { roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom },
             50,
           );
+          // CPU from the reconnect until the drain ends: what resuming costs the server (and the
+          // load generator, which receives every replayed message too).
+          const serverCpu0 = s.target.primary.sample()?.cpuUs ?? 0;
+          const loadCpu0 = (await s.counters()).cpuUs;
           const reconnectAt = nowUs();
           const [reopened, live] = await Promise.all([
             s.open(specs, { concurrency: 1000, retries: 6 }),
@@ -84,6 +91,8 @@ export const reconnectStorm: Scenario = {
             opts.smoke ? 20_000 : 180_000,
             opts.smoke ? 5000 : 15_000,
           );
+          const serverCpuS = ((s.target.primary.sample()?.cpuUs ?? 0) - serverCpu0) / 1e6;
+          const loadCpuS = ((await s.counters()).cpuUs - loadCpu0) / 1e6;
           const pOffline = await s.finishPhase(
             { roomKeys: keys, senders: rooms, rate: offlineRate, total: keys.length * perRoom },
             offline,
@@ -136,6 +145,9 @@ export const reconnectStorm: Scenario = {
               dups,
               resync: after.resync - before.resync,
               liveP99: pLive.latency.p99,
+              serverCpu: r2(serverCpuS),
+              cpuPerClient: opened.opened ? Math.round((serverCpuS * 1e6) / opened.opened) : null,
+              loadCpu: r2(loadCpuS),
             },
           });
         });

@@ -36,6 +36,8 @@ export const churn: Scenario = {
       { key: 'failures', label: 'failures' },
       { key: 'serverCpu', label: 'server CPU %' },
       { key: 'cpuPerCycle', label: 'server CPU µs/cycle' },
+      { key: 'loadCpu', label: 'load-gen CPU %' },
+      { key: 'loadCpuPerCycle', label: 'load-gen CPU µs/cycle' },
     ]);
     result.tables.push(t);
     for (const kind of targetsFor(opts, result)) {
@@ -60,6 +62,8 @@ export const churn: Scenario = {
           const parts = s.pool.split(specs);
           for (const { confirm, note } of CONFIRMS[kind]) {
             const cpu0 = s.target.primary.sample()?.cpuUs ?? 0;
+            // The load generator's workers too: when they saturate, the rate is theirs, not the server's.
+            const load0 = (await s.counters()).cpuUs;
             const w0 = nowUs();
             const res = await Promise.all(
               parts.map((conns, w) =>
@@ -77,6 +81,7 @@ export const churn: Scenario = {
             );
             const cpuUs = (s.target.primary.sample()?.cpuUs ?? 0) - cpu0;
             const wallS = (nowUs() - w0) / 1e6;
+            const loadUs = (await s.counters()).cpuUs - load0;
             const cycles = res.reduce((a, r) => a + r.cycles, 0);
             const failures = res.reduce((a, r) => a + r.failures, 0);
             const errors: Record<string, number> = {};
@@ -104,6 +109,8 @@ export const churn: Scenario = {
                 failures,
                 serverCpu: r1((cpuUs / (wallS * 1e6)) * 100),
                 cpuPerCycle: cycles ? Math.round(cpuUs / cycles) : null,
+                loadCpu: r1((loadUs / (wallS * 1e6)) * 100),
+                loadCpuPerCycle: cycles ? Math.round(loadUs / cycles) : null,
               },
             });
           }

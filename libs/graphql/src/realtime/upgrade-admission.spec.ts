@@ -66,6 +66,19 @@ function setup(options: Partial<UpgradeAdmissionOptions> = {}, limits = { max: 0
 }
 
 describe('UpgradeAdmission', () => {
+  it('drops an upgrade whose peer is already gone (no address to count it under)', async () => {
+    const { admit, refused } = setup({}, { max: 5, rate: 5 });
+    const gone = request({}, undefined as unknown as string);
+    (gone.socket as { remoteAddress?: string }).remoteAddress = undefined;
+    (gone as unknown as { connection: { remoteAddress?: string } }).connection.remoteAddress =
+      undefined;
+    const { tcp, accepted } = await admit(gone);
+    expect(accepted).toBeNull();
+    expect(tcp.destroyed).toBe(true);
+    expect(tcp.written).toBe('');
+    expect(refused).toEqual([]);
+  });
+
   it('handles only its own path', () => {
     const { admission } = setup();
     expect(admission.handles(request({}, '1.1.1.1', '/graphql?x=1'))).toBe(true);

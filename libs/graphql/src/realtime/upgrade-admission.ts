@@ -68,6 +68,9 @@ export class UpgradeAdmission {
     if (!this.options.isOriginAllowed(request.headers.origin, request.headers.host))
       return refuse(403, 'Forbidden');
     const ip = clientIp(request, this.trust);
+    // The peer is already gone (reset during the upgrade: its address can no longer be read):
+    // there is nobody to answer, and nothing to count it under.
+    if (ip === undefined) return void socket.destroy();
     // Checked again right before accepting, in the same tick as the socket is counted.
     const acceptNow = () => {
       const full = this.limits.atCapacity(ip);
@@ -101,10 +104,12 @@ export class UpgradeAdmission {
 export function clientIp(
   request: IncomingMessage,
   trust: (addr: string, i: number) => boolean,
-): string {
+): string | undefined {
+  // Without a peer address (a connection reset before it was read) proxy-addr returns undefined.
+  if (request.socket.remoteAddress === undefined) return undefined;
   try {
-    return proxyAddr(request, trust);
+    return proxyAddr(request, trust) ?? request.socket.remoteAddress;
   } catch {
-    return request.socket.remoteAddress ?? 'unknown';
+    return request.socket.remoteAddress;
   }
 }

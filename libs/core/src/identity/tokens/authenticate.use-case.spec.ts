@@ -105,3 +105,84 @@ describe('Authenticate cache pruning', () => {
     expect(size).toBe(1);
   });
 });
+
+describe('Authenticate app tokens', () => {
+  function appSetup() {
+    let nowMs = Date.UTC(2026, 0, 1);
+    let secret = 's1';
+    const reads = { tenant: 0, user: 0 };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = (sub: string, key = secret) =>
+      `${b64({ alg: 'HS256' })}.${b64({ iss: 'app:acme', sub, exp: Math.floor(nowMs / 1000) + 600 })}.${key}`;
+    const tokens = {
+      issuerOf: () => 'app:acme',
+      verifyAppToken: async (t: string, tenantId: string, key: string) => {
+        const [, body, sig] = t.split('.');
+        if (sig !== key) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+        const { sub } = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { sub: string };
+        return { tenantId, externalId: sub, name: null };
+      },
+    } as unknown as TokenService;
+    const tenants = {
+      findById: async (id: string) => (reads.tenant++, { id, signingSecret: secret }),
+    } as unknown as TenantRepository;
+    const users = {
+      findByExternalId: async (_t: string, externalId: string) => (
+        reads.user++,
+        { id: `user-${externalId}` }
+      ),
+    } as unknown as UserRepository;
+    const auth = new Authenticate(
+      tokens,
+      {} as SessionRepository,
+      tenants,
+      users,
+      { now: () => new Date(nowMs) } as unknown as Clock,
+      { assertActive: async () => undefined } as unknown as AccountStanding,
+      {} as BotRepository,
+    );
+    return {
+      auth,
+      reads,
+      token,
+      rotate: (next: string) => (secret = next),
+      advance: (ms: number) => (nowMs += ms),
+    };
+  }
+
+  it('reads the tenant once for many users reconnecting at once, and each user once', async () => {
+    const { auth, reads, token, advance } = appSetup();
+    for (let i = 0; i < 5; i++)
+      expect((await auth.execute(`Bearer ${token(`e${i}`)}`)).userId).toBe(`user-e${i}`);
+    expect(reads).toEqual({ tenant: 1, user: 5 });
+    advance(1); // another token of a known user
+    expect((await auth.execute(`Bearer ${token('e0')}`)).userId).toBe('user-e0');
+    expect(reads).toEqual({ tenant: 1, user: 5 });
+    advance(3_000);
+    await auth.execute(`Bearer ${token('e9')}`);
+    expect(reads.tenant).toBe(2);
+  });
+
+  it('accepts a token signed with a secret rotated elsewhere at once, and refuses the old one', async () => {
+    const { auth, reads, token, rotate } = appSetup();
+    await auth.execute(`Bearer ${token('a')}`);
+    const old = token('b');
+    rotate('s2');
+    expect((await auth.execute(`Bearer ${token('c')}`)).userId).toBe('user-c');
+    expect(reads.tenant).toBe(2);
+    await expect(auth.execute(`Bearer ${old}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('forgets the tenant and its users when told', async () => {
+    const { auth, reads, token, rotate } = appSetup();
+    const before = token('a');
+    await auth.execute(`Bearer ${before}`);
+    rotate('s2');
+    auth.forgetTenant('acme');
+    await expect(auth.execute(`Bearer ${before}`)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await auth.execute(`Bearer ${token('a')}`);
+    expect(reads).toEqual({ tenant: 2, user: 2 });
+  });
+});

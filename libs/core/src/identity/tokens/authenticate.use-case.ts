@@ -4,14 +4,14 @@ import { DomainError } from '../../shared/domain-error';
 import { newId } from '../../shared/ids';
 import { checkText } from '../../shared/text';
 import { UseCase } from '../../shared/use-case';
-import { TENANT_ID_PATTERN } from '../../tenancy/tenant';
+import { Tenant, TENANT_ID_PATTERN } from '../../tenancy/tenant';
 import { TenantRepository } from '../../tenancy/tenant.repository';
 import { SessionRepository } from '../session.repository';
 import { UserRepository } from '../user.repository';
 import { grantOf } from '../../integrations/bots/bot';
 import { BotRepository } from '../../integrations/bots/bot.repository';
 import { botSecretMatches, isBotToken, parseBotToken } from '../../integrations/bots/bot-token';
-import { TokenService } from './token.service';
+import { AppTokenClaims, TokenService } from './token.service';
 import { AccountStanding } from '../../moderation/account-standing';
 
 export interface Authenticated extends Actor {
@@ -40,6 +40,13 @@ export class Authenticate {
   /** Only tokens that verified are cached: a forged token always pays for its own check. */
   private readonly verified = new Map<string, { actor: Authenticated; until: number }>();
   private inserts = 0;
+  /**
+   * Tenants and app users (by external id) looked up for app tokens, for as long as a verified
+   * token is remembered: a storm of reconnects with different tokens of one tenant reads the
+   * tenant once, not once per socket. Dropped by `forgetTenant` and `forgetUser`.
+   */
+  private readonly tenantCache = new Map<string, { tenant: Tenant | null; until: number }>();
+  private readonly appUsers = new Map<string, { userId: string; until: number }>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -75,6 +82,9 @@ export class Authenticate {
       if (entry.until <= nowMs) this.verified.delete(token);
     for (const [id, entry] of this.sessionCache)
       if (entry.until <= nowMs) this.sessionCache.delete(id);
+    for (const [id, entry] of this.tenantCache)
+      if (entry.until <= nowMs) this.tenantCache.delete(id);
+    for (const [key, entry] of this.appUsers) if (entry.until <= nowMs) this.appUsers.delete(key);
   }
 
   /** Forgets cached session state (after a revocation this instance learned about). */
@@ -89,12 +99,39 @@ export class Authenticate {
     for (const [token, entry] of this.verified)
       if (entry.actor.tenantId === tenantId && entry.actor.userId === userId)
         this.verified.delete(token);
+    for (const [key, entry] of this.appUsers)
+      if (entry.userId === userId && key.startsWith(`${tenantId} `)) this.appUsers.delete(key);
   }
 
   /** Forgets cached tokens of a tenant whose signing secret this instance just rotated. */
   forgetTenant(tenantId: string): void {
     for (const [token, entry] of this.verified)
       if (entry.actor.tenantId === tenantId) this.verified.delete(token);
+    this.tenantCache.delete(tenantId);
+    for (const key of this.appUsers.keys())
+      if (key.startsWith(`${tenantId} `)) this.appUsers.delete(key);
+  }
+
+  private async verifyWithTenant(
+    token: string,
+    tenantId: string,
+    now: Date,
+  ): Promise<{ tenant: Tenant; claims: AppTokenClaims }> {
+    const tenant = await this.tenantOf(tenantId, now);
+    if (!tenant || !tenant.signingSecret) throw new DomainError('UNAUTHENTICATED', 'invalid token');
+    return {
+      tenant,
+      claims: await this.tokens.verifyAppToken(token, tenant.id, tenant.signingSecret, now),
+    };
+  }
+
+  private async tenantOf(tenantId: string, now: Date): Promise<Tenant | null> {
+    const cached = this.tenantCache.get(tenantId);
+    if (cached && cached.until > now.getTime()) return cached.tenant;
+    const tenant = await this.tenants.findById(tenantId);
+    if (this.tenantCache.size >= MAX_CACHED) this.tenantCache.clear();
+    this.tenantCache.set(tenantId, { tenant, until: now.getTime() + VERIFIED_CACHE_MS });
+    return tenant;
   }
 
   private async verify(token: string, now: Date): Promise<Authenticated> {
@@ -143,16 +180,52 @@ export class Authenticate {
   private async fromAppToken(token: string, tenantId: string, now: Date): Promise<Authenticated> {
     if (!TENANT_ID_PATTERN.test(tenantId))
       throw new DomainError('UNAUTHENTICATED', 'invalid token');
-    const tenant = await this.tenants.findById(tenantId);
-    if (!tenant || !tenant.signingSecret) throw new DomainError('UNAUTHENTICATED', 'invalid token');
-    const claims = await this.tokens.verifyAppToken(token, tenant.id, tenant.signingSecret, now);
-    let user = await this.users.findByExternalId(tenant.id, claims.externalId);
+    const cached = this.tenantCache.get(tenantId);
+    let claims: AppTokenClaims;
+    let tenant: Tenant;
+    try {
+      ({ tenant, claims } = await this.verifyWithTenant(token, tenantId, now));
+    } catch (error) {
+      // The secret may have been rotated on another instance since it was cached: a token
+      // refused with the cached tenant is checked again against a fresh read.
+      const wasCached = cached !== undefined && cached.until > now.getTime();
+      if (!wasCached || !(error instanceof DomainError) || error.code !== 'UNAUTHENTICATED')
+        throw error;
+      this.tenantCache.delete(tenantId);
+      ({ tenant, claims } = await this.verifyWithTenant(token, tenantId, now));
+    }
+    const appUserKey = `${tenant.id} ${claims.externalId}`;
+    const known = this.appUsers.get(appUserKey);
+    const userId =
+      known && known.until > now.getTime()
+        ? known.userId
+        : await this.appUserId(tenant.id, claims, now);
+    if (this.appUsers.size >= MAX_CACHED) this.appUsers.clear();
+    if (!known || known.until <= now.getTime())
+      this.appUsers.set(appUserKey, { userId, until: now.getTime() + VERIFIED_CACHE_MS });
+    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+      .exp as number;
+    return {
+      tenantId: tenant.id,
+      userId,
+      sessionId: null,
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  /** The id of the app user with this external id, created on first use. */
+  private async appUserId(
+    tenantId: string,
+    claims: { externalId: string; name: string | null },
+    now: Date,
+  ): Promise<string> {
+    let user = await this.users.findByExternalId(tenantId, claims.externalId);
     if (!user) {
       const name = appUserName(claims.name, claims.externalId);
       try {
         user = await this.users.create({
           id: newId(),
-          tenantId: tenant.id,
+          tenantId,
           phone: null,
           externalId: claims.externalId,
           isBot: false,
@@ -167,18 +240,11 @@ export class Authenticate {
         });
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
-        user = await this.users.findByExternalId(tenant.id, claims.externalId);
+        user = await this.users.findByExternalId(tenantId, claims.externalId);
         if (!user) throw error;
       }
     }
-    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
-      .exp as number;
-    return {
-      tenantId: tenant.id,
-      userId: user.id,
-      sessionId: null,
-      expiresAt: new Date(exp * 1000),
-    };
+    return user.id;
   }
 }
 
