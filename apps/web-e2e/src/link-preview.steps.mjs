@@ -79,6 +79,9 @@ export function linkPreviewStep({ browser, pageErrors, DESKTOP, SCREENSHOTS }) {
           ada.token,
         );
         for (const u of [ada, ben]) {
+          // The group was made over the API, perhaps before this page's stream was live: the list
+          // is loaded afresh, as in the other steps that set up a group this way.
+          await u.page.reload();
           await u.page.locator('a.conv-item', { hasText: 'Release crew' }).first().click();
           await u.page.getByLabel('Message', { exact: true }).waitFor();
         }
