@@ -16,7 +16,6 @@ import { topics } from '../events/event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
 import { TopicRouter } from '../events/topic-router';
 import { ReplayedEvents } from './replayed-events';
-import { ReplayRead, ReplayReads } from './replay-reads';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
 import { PresenceWatch } from './presence-watch';
 import { SeqOrderer } from './seq-orderer';
@@ -82,7 +81,6 @@ export class ChatStreams {
       settings,
       clock,
       replayed: new ReplayedEvents(() => clock.now().getTime()),
-      reads: new ReplayReads(() => clock.now().getTime()),
     };
   }
 
@@ -123,8 +121,6 @@ export interface StreamDeps {
   settings: CoreSettings;
   clock: Clock;
   replayed: ReplayedEvents;
-  /** Replay reads shared by streams resuming from the same cursor. */
-  reads: ReplayReads;
 }
 
 type Task = () => Promise<void> | void;
@@ -138,8 +134,6 @@ type Task = () => Promise<void> | void;
 export class ChatStream implements ConversationFollower {
   private readonly orderer: SeqOrderer<OrderedRealtimeEvent>;
   private readonly unsubscribers = new Map<string, () => Promise<void>>();
-  /** Conversations whose topic this stream follows (asked for every event: no topic string built). */
-  private readonly followed = new Set<string>();
   private readonly queue: Task[] = [];
   private draining = false;
   private closed = false;
@@ -245,8 +239,7 @@ export class ChatStream implements ConversationFollower {
       }
       if (!inside) (this.exited ??= new Set()).add(id);
       this.begin(id, cursor.afterSeq);
-      if (cursor.afterSeq < conversation.lastSeq)
-        await this.fetchFromStore(id, cursor.afterSeq, undefined, conversation.lastSeq);
+      if (cursor.afterSeq < conversation.lastSeq) await this.fetchFromStore(id, cursor.afterSeq);
     }
     // Conversations without a cursor start live from the store's current position, which is
     // also the baseline for detecting anything the bus loses later.
@@ -315,7 +308,6 @@ export class ChatStream implements ConversationFollower {
         this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
     }
     this.unsubscribers.clear();
-    this.followed.clear();
     await Promise.allSettled(all.map((u) => u()));
   }
 
@@ -333,7 +325,6 @@ export class ChatStream implements ConversationFollower {
       return;
     }
     this.unsubscribers.set(topic, unsubscribe);
-    if (topic.startsWith(convPrefix)) this.followed.add(topic.slice(convPrefix.length));
   }
 
   /** Starts ordered delivery of a followed conversation after `seq`. */
@@ -369,7 +360,7 @@ export class ChatStream implements ConversationFollower {
   }
 
   private isFollowing(conversationId: string): boolean {
-    return this.followed.has(conversationId);
+    return this.unsubscribers.has(topics.conversation(this.actor.tenantId, conversationId));
   }
 
   private onLive(event: RealtimeEvent): void {
@@ -555,59 +546,35 @@ export class ChatStream implements ConversationFollower {
 
   /**
    * Reads log entries after `afterSeq` (up to `upTo`) and hands them to the orderer in order,
-   * or ResyncRequired when there are more than the replay limit. With
-   * `lastSeq` (the conversation's last seq as read after this stream registered its interest:
-   * the initial replay), a read another stream made from the same cursor is reused when it holds
-   * every seq up to there (ReplayReads).
+   * or ResyncRequired when there are more than the replay limit.
    */
   private async fetchFromStore(
     conversationId: string,
     afterSeq: number,
     upTo?: number,
-    lastSeq?: number,
   ): Promise<void> {
     const { conversations, settings } = this.deps;
     const { tenantId } = this.actor;
     const limit = settings.replayLimit;
-    const load = async (): Promise<ReplayRead> => {
-      const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
-      return {
-        entries,
-        events: entries.length > limit ? null : await this.eventsOf(conversationId, entries),
-      };
-    };
-    const read =
-      lastSeq === undefined || upTo !== undefined
-        ? await load()
-        : await this.deps.reads.read(tenantId, conversationId, afterSeq, limit + 1, lastSeq, load);
-    const relevant = upTo === undefined ? read.entries : read.entries.filter((e) => e.seq <= upTo);
+    const entries = await conversations.listEvents(tenantId, conversationId, afterSeq, limit + 1);
+    const relevant = upTo === undefined ? entries : entries.filter((e) => e.seq <= upTo);
     if (relevant.length > limit) {
       const conversation = await conversations.findById(tenantId, conversationId);
       await this.periodsOf(conversationId, true);
       this.resync(conversationId, 'TOO_FAR_BEHIND', conversation?.lastSeq ?? afterSeq);
       return;
     }
-    await this.acceptEntries(
-      conversationId,
-      relevant,
-      relevant === read.entries && read.events ? read.events : undefined,
-    );
+    await this.acceptEntries(conversationId, relevant);
   }
 
-  /**
-   * The events of log entries (seq order; null: an entry with nothing to show). Entries another
-   * stream replayed a moment ago are reused (same event object: rendered once).
-   */
-  private async eventsOf(
-    conversationId: string,
-    relevant: LoggedEvent[],
-  ): Promise<Array<OrderedRealtimeEvent | null>> {
+  /** Renders log entries (seq order) into events and hands them to the orderer. */
+  private async acceptEntries(conversationId: string, relevant: LoggedEvent[]): Promise<void> {
     const { conversations, messages } = this.deps;
     const { tenantId } = this.actor;
+    // Entries another stream replayed a moment ago are reused (same event object: rendered once).
     const shared = this.deps.replayed;
     const cached = relevant.map((e) => shared.get(tenantId, conversationId, e.seq));
     const missing = relevant.filter((_, i) => cached[i] === undefined);
-    if (missing.length === 0) return cached as Array<OrderedRealtimeEvent | null>;
     const messageIds = missing.flatMap((e) =>
       e.kind === 'MESSAGE_ADDED' || e.kind === 'MESSAGE_UPDATED' ? [e.messageId] : [],
     );
@@ -623,7 +590,7 @@ export class ChatStream implements ConversationFollower {
     // A disappeared message is not replayed (its entries show nothing), swept or not.
     const now = this.deps.clock.now();
     const byId = new Map(found.filter((m) => !isExpired(m, now)).map((m) => [m.id, m]));
-    return relevant.map((entry, i) => {
+    const events = relevant.map((entry, i) => {
       let event = cached[i];
       if (event === undefined) {
         event = fromLog(tenantId, conversationId, entry, byId, conversation);
@@ -631,15 +598,6 @@ export class ChatStream implements ConversationFollower {
       }
       return event;
     });
-  }
-
-  /** Hands log entries (seq order) and their events (`eventsOf`, unless given) to the orderer. */
-  private async acceptEntries(
-    conversationId: string,
-    relevant: LoggedEvent[],
-    known?: Array<OrderedRealtimeEvent | null>,
-  ): Promise<void> {
-    const events = known ?? (await this.eventsOf(conversationId, relevant));
     // Updates of messages older than this stream's start may concern history the caller may not
     // see; an ADDED of the caller's needs their current membership's history start.
     for (const event of events) {
