@@ -40,7 +40,7 @@ export class SearchIndexQueue {
   ) {
     this.delayMs = Math.max(0, options.delayMs ?? 50);
     this.batchSize = Math.max(1, Math.trunc(options.batchSize ?? 500));
-    db.exec(`CREATE TABLE IF NOT EXISTS ${SEARCH_QUEUE_TABLE} (pk INTEGER PRIMARY KEY)`);
+    // The table is made by migration 44 (and by the triggers' installation), before any store opens.
     const q = SEARCH_QUEUE_TABLE;
     // The pk of the batch's last row: the batch is every queued pk up to it.
     this.head = db.prepare(`SELECT pk FROM ${q} ORDER BY pk LIMIT 1 OFFSET ?`);
@@ -78,9 +78,12 @@ export class SearchIndexQueue {
     this.timer.unref();
   }
 
-  /** Indexes everything queued, one batch per transaction. */
+  /**
+   * Indexes everything queued, one batch per transaction. An empty queue takes no write lock
+   * (every search calls this).
+   */
   drain(): void {
-    if (!this.db.open) return;
+    if (!this.db.open || this.head.get(0) === undefined) return;
     while (this.drainBatch() >= this.batchSize);
   }
 
