@@ -134,6 +134,8 @@ type Task = () => Promise<void> | void;
 export class ChatStream implements ConversationFollower {
   private readonly orderer: SeqOrderer<OrderedRealtimeEvent>;
   private readonly unsubscribers = new Map<string, () => Promise<void>>();
+  /** The conversations among the followed topics (checked for every event: no topic string built). */
+  private readonly followed = new Set<string>();
   private readonly queue: Task[] = [];
   private draining = false;
   private closed = false;
@@ -302,12 +304,10 @@ export class ChatStream implements ConversationFollower {
     this.orderer.close();
     this.cancelPresenceTimer?.();
     const all = [...this.unsubscribers.values()];
-    for (const topic of this.unsubscribers.keys()) {
-      const prefix = `chatter.${this.actor.tenantId}.conv.`;
-      if (topic.startsWith(prefix))
-        this.deps.watch.remove(this.actor.tenantId, topic.slice(prefix.length), this);
-    }
+    for (const conversationId of this.followed)
+      this.deps.watch.remove(this.actor.tenantId, conversationId, this);
     this.unsubscribers.clear();
+    this.followed.clear();
     await Promise.allSettled(all.map((u) => u()));
   }
 
@@ -325,6 +325,7 @@ export class ChatStream implements ConversationFollower {
       return;
     }
     this.unsubscribers.set(topic, unsubscribe);
+    if (topic.startsWith(convPrefix)) this.followed.add(topic.slice(convPrefix.length));
   }
 
   /** Starts ordered delivery of a followed conversation after `seq`. */
@@ -360,7 +361,7 @@ export class ChatStream implements ConversationFollower {
   }
 
   private isFollowing(conversationId: string): boolean {
-    return this.unsubscribers.has(topics.conversation(this.actor.tenantId, conversationId));
+    return this.followed.has(conversationId);
   }
 
   private onLive(event: RealtimeEvent): void {
@@ -375,26 +376,37 @@ export class ChatStream implements ConversationFollower {
   /** Every piece of work runs in order, one at a time, so replies keep their order. */
   private enqueue(task: Task): void {
     this.queue.push(task);
-    if (!this.draining) void this.drain();
+    if (!this.draining) this.drain();
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Runs the queued tasks in order. A task that finishes at once (most live events: no store
+   * read) lets the next one run in the same turn; one that returns a promise holds the rest back
+   * until it settles. No promise is made for work that needs none.
+   */
+  private drain(): void {
     this.draining = true;
-    try {
-      while (this.queue.length > 0 && !this.closed) {
-        const task = this.queue.shift()!;
-        try {
-          await task();
-        } catch {
-          // A store hiccup must not kill the stream: the next event or reconnect catches up.
-        }
+    while (this.queue.length > 0 && !this.closed) {
+      const task = this.queue.shift()!;
+      let pending: Promise<void> | void;
+      try {
+        pending = task();
+      } catch {
+        continue; // as below
       }
-    } finally {
-      this.draining = false;
+      if (pending) {
+        // A store hiccup must not kill the stream: the next event or reconnect catches up.
+        pending.then(this.resumeDrain, this.resumeDrain);
+        return;
+      }
     }
+    this.draining = false;
   }
 
-  private async process(event: RealtimeEvent): Promise<void> {
+  private readonly resumeDrain = (): void => this.drain();
+
+  /** Handles one live event; returns a promise only when it has to wait (a store read). */
+  private process(event: RealtimeEvent): Promise<void> | void {
     if (this.closed) return;
     const me = this.actor.userId;
     if (isOrdered(event)) {
@@ -412,10 +424,7 @@ export class ChatStream implements ConversationFollower {
       case 'TYPING':
         if (event.userId === me || !this.isFollowing(event.conversationId)) return;
         if (this.exited?.has(event.conversationId)) return;
-        if (await this.isBlocked(event.userId)) return;
-        this.trackTyping(event);
-        this.emit({ kind: 'event', event });
-        return;
+        return this.showTyping(event);
       case 'MEMBER_SETTINGS_CHANGED':
         if (event.userId === me) this.emit({ kind: 'event', event });
         return;
@@ -431,13 +440,13 @@ export class ChatStream implements ConversationFollower {
       case 'SESSION_REVOKED':
         if (event.userId === me && event.sessionId === this.actor.sessionId) {
           this.emit({ kind: 'close', code: 4403, reason: 'Forbidden: session revoked' });
-          await this.stop();
+          return this.stop();
         }
         return;
       case 'ACCOUNT_SUSPENDED':
         if (event.userId === me) {
           this.emit({ kind: 'close', code: 4403, reason: 'Forbidden: account suspended' });
-          await this.stop();
+          return this.stop();
         }
         return;
       case 'BLOCKS_CHANGED':
@@ -445,7 +454,7 @@ export class ChatStream implements ConversationFollower {
         return;
       case 'CONTACTS_CHANGED':
         // A new contact's presence and profile are followed from now on.
-        if (event.userId === me && event.added) await this.presenceWatch.add([event.contactId]);
+        if (event.userId === me && event.added) return this.presenceWatch.add([event.contactId]);
         return;
       case 'PRESENCE':
       case 'PRESENCE_VISIBILITY':
@@ -505,7 +514,7 @@ export class ChatStream implements ConversationFollower {
     this.orderer.accept(id, event.seq, event);
   }
 
-  private async deliverOrdered(event: OrderedRealtimeEvent): Promise<void> {
+  private deliverOrdered(event: OrderedRealtimeEvent): Promise<void> | void {
     const id = event.conversationId;
     if (!this.isFollowing(id)) return;
     const position = this.orderer.positionOf(id);
@@ -513,9 +522,15 @@ export class ChatStream implements ConversationFollower {
     if (position !== undefined && event.seq > position + 1 && !this.orderer.isHolding(id)) {
       // Something between was missed (bus loss) or is still being written by another
       // instance (seqs are reserved before the write commits): the store may know.
-      await this.fetchFromStore(id, position, event.seq - 1);
+      return this.fetchFromStore(id, position, event.seq - 1).then(() => this.acceptOrdered(event));
     }
-    if (event.type === 'MESSAGE_UPDATED') await this.knowPeriods(id);
+    return this.acceptOrdered(event);
+  }
+
+  private acceptOrdered(event: OrderedRealtimeEvent): Promise<void> | void {
+    const id = event.conversationId;
+    if (event.type === 'MESSAGE_UPDATED' && !this.readable?.has(id))
+      return this.knowPeriods(id).then(() => this.orderer.accept(id, event.seq, event));
     this.orderer.accept(id, event.seq, event);
   }
 
@@ -772,16 +787,19 @@ export class ChatStream implements ConversationFollower {
     this.emit({ kind: 'event', event: { ...shown.event, typing: false } });
   }
 
-  private async isBlocked(otherId: string): Promise<boolean> {
-    const cached = this.blockedCache?.get(otherId);
-    if (cached !== undefined) return cached;
-    const blocked = await this.deps.blocks.isBlockedEitherWay(
-      this.actor.tenantId,
-      this.actor.userId,
-      otherId,
-    );
-    (this.blockedCache ??= new Map()).set(otherId, blocked);
-    return blocked;
+  /** Shows a typing change unless its typist and the caller block each other. */
+  private showTyping(event: Typing): Promise<void> | void {
+    const cached = this.blockedCache?.get(event.userId);
+    if (cached === undefined)
+      return this.deps.blocks
+        .isBlockedEitherWay(this.actor.tenantId, this.actor.userId, event.userId)
+        .then((blocked) => {
+          (this.blockedCache ??= new Map()).set(event.userId, blocked);
+          if (!blocked && !this.closed) this.showTyping(event);
+        });
+    if (cached) return;
+    this.trackTyping(event);
+    this.emit({ kind: 'event', event });
   }
 
   /** Bursts of presence changes are coalesced: the latest state per user wins. */

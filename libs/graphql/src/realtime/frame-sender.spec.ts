@@ -1,54 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE_SLOW_CONSUMER, FrameSender } from './frame-sender';
-import { SharedPayload } from './shared-frames';
 import { FakeSocket } from './testing/fake-socket';
 
 const logs: string[] = [];
 const logger = {
   warn: (_o: unknown, m: string) => logs.push(m),
-  error: (_o: unknown, m: string) => logs.push(m),
 };
-const tick = () => new Promise((r) => process.nextTick(r));
+const tick = () => new Promise((r) => setImmediate(r));
 
 function sender(clock = { ms: 0 }) {
   return new FrameSender({ maxBufferedBytes: 1_000, slowConsumerMs: 500 }, logger, () => clock.ms);
 }
 
 describe('FrameSender', () => {
-  it('puts plain frames on the wire unchanged and assembles shared ones', async () => {
+  it('puts frames on the wire unchanged, from graphql-ws and from lanes', async () => {
     const ws = new FakeSocket();
     const state = ws.state();
     const s = sender();
     await s.send(state, '{"type":"connection_ack"}');
-    const shared = new SharedPayload('{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}');
-    state.frames.hold('op-1', shared);
-    await s.send(state, JSON.stringify({ id: 'op-1', type: 'next', payload: shared }));
+    s.write(state, '{"id":"op-1","type":"next","payload":{"data":{"body":"$& $` $\' $$"}}}');
     expect(ws.sent).toEqual([
       '{"type":"connection_ack"}',
-      '{"id":"op-1","type":"next","payload":{"data":{"chatEvents":{"body":"$& $` $\' $$"}}}}',
+      '{"id":"op-1","type":"next","payload":{"data":{"body":"$& $` $\' $$"}}}',
     ]);
   });
 
-  it('never sends a frame it cannot assemble: it closes the socket with 4500 (internal error) instead', async () => {
-    const ws = new FakeSocket();
-    const state = ws.state();
-    await sender().send(
-      state,
-      JSON.stringify({ id: 'x', type: 'next', payload: new SharedPayload('{}') }),
-    );
-    expect(ws.sent).toEqual([]);
-    expect(ws.closed?.code).toBe(4500);
-  });
-
-  it('batches the frames of one tick into one write (cork until the next tick)', async () => {
+  it('batches the frames of one round of I/O into one write per socket (cork until the check phase)', async () => {
     const ws = new FakeSocket();
     const state = ws.state();
     const s = sender();
+    const other = new FakeSocket();
+    const otherState = other.state();
     await s.send(state, '{"a":1}');
+    s.write(otherState, '{"b":1}');
+    // A later tick of the same round (another message's fan-out) joins the same write.
+    await new Promise((r) => process.nextTick(r));
     await s.send(state, '{"a":2}');
-    expect([ws.corks, ws.uncorks]).toEqual([1, 0]);
+    s.write(otherState, '{"b":2}');
+    expect([ws.corks, ws.uncorks, other.corks, other.uncorks]).toEqual([1, 0, 1, 0]);
     await tick();
-    expect([ws.corks, ws.uncorks]).toEqual([1, 1]);
+    expect([ws.corks, ws.uncorks, other.corks, other.uncorks]).toEqual([1, 1, 1, 1]);
+    expect(other.sent).toEqual(['{"b":1}', '{"b":2}']);
     await s.send(state, '{"a":3}');
     expect(ws.corks).toBe(2);
     expect(ws.sent).toHaveLength(3);

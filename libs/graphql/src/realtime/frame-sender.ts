@@ -1,4 +1,3 @@
-import { CloseCode } from 'graphql-ws';
 import type { SocketState } from './socket-state';
 
 export const CLOSE_SLOW_CONSUMER = 4013;
@@ -12,33 +11,38 @@ export interface FrameSenderOptions {
 
 export interface FrameSenderLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
 }
 
 /**
- * Puts graphql-ws's frames on a socket: assembles shared frames (shared-frames.ts), applies
+ * Puts frames on a socket: graphql-ws's own and the subscription lanes' `next` frames. Applies
  * backpressure (a socket that stays over its buffer budget is closed with 4013 so the client
- * resumes with cursors instead of the server buffering without bound), and batches the frames
- * of one tick into one write.
+ * resumes with cursors instead of the server buffering without bound) and batches writes: a
+ * socket is corked from its first frame until the loop's check phase (setImmediate), so all the
+ * frames it gets while the loop handles one round of I/O — a replay, a burst, the fan-outs of
+ * several messages that arrived together — leave in one write.
  */
 export class FrameSender {
+  /** Sockets corked since the last flush. */
+  private corked: SocketState[] = [];
+  private flushScheduled = false;
+
   constructor(
     private readonly options: FrameSenderOptions,
     private readonly logger: FrameSenderLogger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  send(state: SocketState, data: string): Promise<void> {
+  /** graphql-ws's send: resolves without waiting for the write. */
+  send(state: SocketState, frame: string): Promise<void> {
+    this.write(state, frame);
+    // Not waiting for the write: graphql-ws awaits each send, and waiting would stall a stuck
+    // socket's operations after one frame, so bufferedAmount would never reach the limit.
+    return Promise.resolve();
+  }
+
+  write(state: SocketState, frame: string): void {
     const ws = state.socket;
-    let frame: string;
-    try {
-      frame = state.frames.assemble(data);
-    } catch (err) {
-      this.logger.error({ err, socket: state.id }, 'could not assemble a frame');
-      ws.close(CloseCode.InternalServerError, 'Internal server error');
-      return Promise.resolve();
-    }
-    if (ws.readyState !== ws.OPEN) return Promise.resolve();
+    if (ws.readyState !== ws.OPEN) return;
     const now = this.now();
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       state.slowSince ??= now;
@@ -56,25 +60,30 @@ export class FrameSender {
           'closing a slow consumer (4013)',
         );
         ws.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resume with cursors');
-        return Promise.resolve();
+        return;
       }
     } else {
       state.slowSince = null;
     }
-    // Frames sent to one socket in the same tick (a replay, a burst) leave in one write.
     if (!state.corked) {
       state.corked = true;
       state.raw.cork();
-      process.nextTick(uncork, state);
+      this.corked.push(state);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     }
-    // Resolve without waiting for the write: graphql-ws awaits each send, and waiting would stall
-    // a stuck socket's streams after one frame, so bufferedAmount would never reach the limit.
     ws.send(frame);
-    return Promise.resolve();
   }
-}
 
-function uncork(state: SocketState): void {
-  state.corked = false;
-  state.raw.uncork();
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const corked = this.corked;
+    this.corked = [];
+    for (const state of corked) {
+      state.corked = false;
+      state.raw.uncork();
+    }
+  };
 }

@@ -14,7 +14,6 @@ import type { Loaders } from '../context/loaders';
 import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
 import { graphqlWsOptions, MAX_OPERATIONS_PER_SOCKET } from './graphql-ws-hooks';
-import { SharedRenderer } from './shared-renderer';
 import { SocketRegistry } from './socket-registry';
 import { StreamIterator } from './stream-iterator';
 import { UserAdmission } from './user-admission';
@@ -66,6 +65,10 @@ const limits = {
 };
 
 function connect() {
+  const sender = new FrameSender(
+    { maxBufferedBytes: 1e9, slowConsumerMs: 1e9 },
+    { warn: () => undefined },
+  );
   const registry = new SocketRegistry(
     presence,
     { keepAliveMs: 60_000, presenceTtlMs: 60_000 },
@@ -81,7 +84,7 @@ function connect() {
       documents: new DocumentCache(schema, limits),
       limits,
       users: new UserAdmission({ maxSocketsPerUser: 0, maxSubscriptionsPerUser: 0 }),
-      renderer: new SharedRenderer(schema),
+      sender,
       formatError: (formatted) => formatted,
       introspection: false,
       metrics: {
@@ -95,10 +98,6 @@ function connect() {
   const ws = new FakeSocket();
   const state = ws.state();
   registry.opened(state);
-  const sender = new FrameSender(
-    { maxBufferedBytes: 1e9, slowConsumerMs: 1e9 },
-    { warn: () => undefined, error: () => undefined },
-  );
   let onMessage: (data: string) => Promise<void> = async () => undefined;
   server.opened(
     {
@@ -183,7 +182,7 @@ describe('graphql-ws hooks (through the real graphql-ws server)', () => {
               .map((f) => f.payload.data.chatEvents.message.body);
             expect(got).toEqual(bodies);
           }
-          for (const f of frames) expect(f).toMatchObject({ type: 'next', payload: { data: {} } }); // never the marker
+          for (const f of frames) expect(f).toMatchObject({ type: 'next', payload: { data: {} } });
           for (const s of mine) await s.return();
         },
       ),

@@ -7,7 +7,7 @@ import {
   GraphQLSchema,
 } from 'graphql';
 import { CloseCode, ServerOptions } from 'graphql-ws';
-import { Authenticate, DomainError, PresenceService, StreamItem } from '@chatter/core';
+import { Authenticate, DomainError, PresenceService } from '@chatter/core';
 import { GqlContext } from '../context/gql-context';
 import { Loaders } from '../context/loaders';
 import {
@@ -18,12 +18,14 @@ import {
   stripSuggestions,
 } from '../security/query-limits';
 import { admitOperation, TrustedDocuments } from '../security/trusted-documents';
+import { deliveryLagSeconds } from './delivery-lag';
 import { DocumentCache } from './document-cache';
-import { deliveryLagSeconds, renderedEvents } from './rendered-events';
-import { SharedPayload } from './shared-frames';
+import { FrameSender } from './frame-sender';
 import { SharedRenderer } from './shared-renderer';
 import { SocketRegistry } from './socket-registry';
 import { SocketExtra, SocketState } from './socket-state';
+import { StreamIterator } from './stream-iterator';
+import { SubscriptionLane } from './subscription-lane';
 import { CLOSE_TOO_MANY_SOCKETS, UserAdmission } from './user-admission';
 
 export const MAX_OPERATIONS_PER_SOCKET = 20;
@@ -45,7 +47,8 @@ export interface GraphqlWsHooksDeps {
   trusted?: TrustedDocuments;
   /** Per-user caps on sockets and running subscriptions. */
   users: UserAdmission;
-  renderer: SharedRenderer;
+  /** Writes the subscription lanes' frames (backpressure, one write per tick). */
+  sender: FrameSender;
   /** Errors are masked and coded as over HTTP; suggestions are stripped without introspection. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   introspection: boolean;
@@ -64,8 +67,9 @@ export type GraphqlWsOptions = ServerOptions<Record<string, unknown> | undefined
 /**
  * The graphql-ws server's hooks: authentication at connect (4403 on a bad, expired or revoked
  * token) and again at each operation, the per-socket operation cap, the document size limit and
- * cached validation, the operation context (as over HTTP), subscriptions rendered by the shared
- * renderer, and error formatting.
+ * cached validation, the operation context (as over HTTP), subscriptions delivered by their own
+ * lanes (rendered by the shared renderer, framed and written without graphql-ws's per-event
+ * iteration), and error formatting.
  */
 export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
   const now = deps.now ?? Date.now;
@@ -76,6 +80,13 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       ? formatted
       : { ...formatted, message: stripSuggestions(formatted.message) };
   };
+  const renderer = new SharedRenderer(deps.schema, (result) =>
+    JSON.stringify(
+      result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e)) } : result,
+    ),
+  );
+  /** Each operation's id and socket, by its context (graphql-ws names the id to `context` only). */
+  const operations = new WeakMap<object, { id: string; state: SocketState }>();
   const touch = (state: SocketState) => {
     const at = now();
     if (!state.actor || at - state.lastActivity < ACTIVITY_THROTTLE_MS) return;
@@ -88,9 +99,14 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
     const context = args.contextValue as GqlContext;
+    const operation = operations.get(context);
+    if (!(source instanceof StreamIterator) || !operation) {
+      await (source as AsyncIterableIterator<unknown>).return?.();
+      throw new Error('a subscription must stream a StreamIterator in a socket operation');
+    }
     const owner = context.actor;
     if (owner && !deps.users.startSubscription(owner)) {
-      await (source as AsyncIterableIterator<StreamItem>).return?.();
+      await source.return();
       const limit = deps.users.maxSubscriptionsPerUser;
       return {
         errors: [
@@ -100,10 +116,11 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
         ],
       };
     }
-    const plan = deps.renderer.plan(args);
+    const plan = renderer.plan(args);
     deps.metrics.subscriptionStarted();
-    return renderedEvents(source as AsyncIterableIterator<StreamItem>, {
-      render: (item) => deps.renderer.render(item, args, plan),
+    return new SubscriptionLane(operation.id, source, {
+      render: (item) => renderer.render(item, args, plan),
+      write: (frame) => deps.sender.write(operation.state, frame),
       closeConnection: (code, reason) => context.closeConnection?.(code, reason),
       delivered: (item) => deps.metrics.eventsDelivered(1, deliveryLagSeconds(item, now())),
       ended: () => {
@@ -136,14 +153,19 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       await deps.registry.authenticated(state, actor);
       return true;
     },
-    context: (ctx): GqlContext => ({
-      authorization: ctx.extra.state.authorization,
-      actor: ctx.extra.state.actor,
-      clientIp: ctx.extra.state.clientIp,
-      adminToken: null,
-      closeConnection: (code, reason) => ctx.extra.state.socket.close(code, reason),
-      loaders: new Loaders(deps.loaderRepos),
-    }),
+    context: (ctx, id): GqlContext => {
+      const state = ctx.extra.state;
+      const context: GqlContext = {
+        authorization: state.authorization,
+        actor: state.actor,
+        clientIp: state.clientIp,
+        adminToken: null,
+        closeConnection: (code, reason) => state.socket.close(code, reason),
+        loaders: new Loaders(deps.loaderRepos),
+      };
+      operations.set(context, { id, state });
+      return context;
+    },
     onSubscribe: async (ctx, _id, payload) => {
       const state = ctx.extra.state;
       // The session may have been revoked since the socket connected: check again.
@@ -193,12 +215,8 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       };
     },
     subscribe,
-    onNext: (ctx, id, _payload, _args, result) => {
-      if (result instanceof SharedPayload) {
-        // The socket's send assembles this frame from the held text (shared-frames.ts).
-        ctx.extra.state.frames.hold(id, result);
-        return result as unknown as ExecutionResult;
-      }
+    // Results of queries and mutations sent over the socket (subscriptions write their own frames).
+    onNext: (_ctx, _id, _payload, _args, result) => {
       if (!result.errors?.length) return undefined;
       return {
         ...result,

@@ -2,7 +2,7 @@ import { buildSchema, ExecutionArgs, GraphQLObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Message, RealtimeEvent } from '@chatter/core';
 import { VIEWER_DEPENDENT } from '../models/viewer-dependent.decorator';
-import { SharedPayload } from './shared-frames';
+import { PendingPayload, RenderedPayload } from './pending-payload';
 import { SharedRenderer } from './shared-renderer';
 
 const schema = buildSchema(`
@@ -11,7 +11,7 @@ const schema = buildSchema(`
   union ChatEvent = MessageAdded | ResyncRequired
   type MessageAdded { seq: Int! message: Message! }
   type ResyncRequired { conversationId: ID! reason: String! }
-  type Message { id: ID! body(upper: Boolean): String mine: Boolean broken: String }
+  type Message { id: ID! body(upper: Boolean): String mine: Boolean broken: String later: String }
 `);
 const message = schema.getType('Message') as GraphQLObjectType;
 let bodyRuns = 0;
@@ -25,6 +25,19 @@ message.getFields().mine!.resolve = (m: Message, _a, ctx: { viewer: string }) =>
 message.getFields().broken!.resolve = () => {
   throw new Error('boom');
 };
+let laterRuns = 0;
+message.getFields().later!.resolve = async (m: Message) => {
+  laterRuns++;
+  return `later ${m.body}`;
+};
+
+/** The payload's JSON once settled (waits for a pending one). */
+async function settled(payload: RenderedPayload): Promise<string | null> {
+  if (!(payload instanceof PendingPayload)) return payload;
+  await new Promise<void>((resolve) => payload.whenSettled(resolve));
+  if (payload.failed) throw payload.error;
+  return payload.value;
+}
 
 const added = (body: string): RealtimeEvent => ({
   type: 'MESSAGE_ADDED',
@@ -83,14 +96,12 @@ describe('SharedRenderer', () => {
     expect(new Set(subs.map((s) => s.plan.key)).size).toBe(1); // root arguments do not change how an event looks
     bodyRuns = 0;
     const event = added('$& and $` and \u2028');
-    const results = await Promise.all(
-      subs.map((s) => renderer.render({ kind: 'event', event }, s.args, s.plan)),
-    );
+    const results = subs.map((s) => renderer.render({ kind: 'event', event }, s.args, s.plan));
     expect(bodyRuns).toBe(1);
-    for (const r of results) expect(r).toBeInstanceOf(SharedPayload);
-    const json = (results[0] as SharedPayload).json;
-    expect(results.every((r) => (r as SharedPayload).json === json)).toBe(true);
-    expect(JSON.parse(json)).toEqual({
+    const json = results[0];
+    expect(typeof json).toBe('string'); // synchronous resolvers: ready at once
+    expect(results.every((r) => r === json)).toBe(true);
+    expect(JSON.parse(json as string)).toEqual({
       data: {
         chatEvents: {
           __typename: 'MessageAdded',
@@ -109,12 +120,10 @@ describe('SharedRenderer', () => {
     const upper = subscriber(renderer, q, 'bob', { u: true });
     expect(lower.plan.key).not.toBe(upper.plan.key);
     const event = added('hi');
-    const [a, b] = await Promise.all([
-      renderer.render({ kind: 'event', event }, lower.args, lower.plan),
-      renderer.render({ kind: 'event', event }, upper.args, upper.plan),
-    ]);
-    expect(JSON.parse((a as SharedPayload).json).data.chatEvents.message.body).toBe('hi');
-    expect(JSON.parse((b as SharedPayload).json).data.chatEvents.message.body).toBe('HI');
+    const a = renderer.render({ kind: 'event', event }, lower.args, lower.plan) as string;
+    const b = renderer.render({ kind: 'event', event }, upper.args, upper.plan) as string;
+    expect(JSON.parse(a).data.chatEvents.message.body).toBe('hi');
+    expect(JSON.parse(b).data.chatEvents.message.body).toBe('HI');
   });
 
   it('executes a viewer-dependent selection per subscriber', async () => {
@@ -124,23 +133,48 @@ describe('SharedRenderer', () => {
     const bob = subscriber(renderer, q, 'bob');
     expect(ada.plan.viewerDependent).toBe(true);
     const event = added('x');
-    const a = await renderer.render({ kind: 'event', event }, ada.args, ada.plan);
-    const b = await renderer.render({ kind: 'event', event }, bob.args, bob.plan);
-    expect(a).not.toBeInstanceOf(SharedPayload);
-    expect(a).toEqual({ data: { chatEvents: { message: { id: 'm1', mine: true } } } });
-    expect(b).toEqual({ data: { chatEvents: { message: { id: 'm1', mine: false } } } });
+    const a = renderer.render({ kind: 'event', event }, ada.args, ada.plan) as string;
+    const b = renderer.render({ kind: 'event', event }, bob.args, bob.plan) as string;
+    expect(JSON.parse(a)).toEqual({ data: { chatEvents: { message: { id: 'm1', mine: true } } } });
+    expect(JSON.parse(b)).toEqual({ data: { chatEvents: { message: { id: 'm1', mine: false } } } });
   });
 
-  it('renders results with errors per subscriber (errors are formatted for each)', async () => {
-    const renderer = new SharedRenderer(schema);
+  it('serializes results with errors through the formatter it was given', () => {
+    const renderer = new SharedRenderer(schema, (result) =>
+      JSON.stringify({ ...result, errors: result.errors?.map((e) => ({ message: `x ${e.message}` })) }),
+    );
     const sub = subscriber(
       renderer,
       'subscription { chatEvents { ... on MessageAdded { message { broken } } } }',
       'ada',
     );
-    const result = await renderer.render({ kind: 'event', event: added('x') }, sub.args, sub.plan);
-    expect(result).not.toBeInstanceOf(SharedPayload);
-    expect((result as { errors?: unknown[] }).errors).toHaveLength(1);
+    const json = renderer.render({ kind: 'event', event: added('x') }, sub.args, sub.plan);
+    expect(JSON.parse(json as string).errors).toEqual([{ message: 'x boom' }]);
+  });
+
+  it('hands out one pending payload per event and selection while a resolver is asynchronous', async () => {
+    const renderer = new SharedRenderer(schema);
+    // Cached documents: equal texts are one document object.
+    const document = parse('subscription { chatEvents { ... on MessageAdded { message { later } } } }');
+    const subs = ['ada', 'bob'].map((viewer) => {
+      const args: ExecutionArgs = {
+        schema,
+        document,
+        contextValue: { viewer, loaders: { clear: () => undefined } },
+      };
+      return { args, plan: renderer.plan(args) };
+    });
+    laterRuns = 0;
+    const event = added('$&');
+    const [a, b] = subs.map((s) => renderer.render({ kind: 'event', event }, s.args, s.plan));
+    expect(a).toBeInstanceOf(PendingPayload);
+    expect(b).toBe(a);
+    expect(laterRuns).toBe(1);
+    expect(JSON.parse((await settled(a!))!)).toEqual({
+      data: { chatEvents: { message: { later: 'later $&' } } },
+    });
+    // Later subscribers of the same event get the settled payload.
+    expect(renderer.render({ kind: 'event', event }, subs[0]!.args, subs[0]!.plan)).toBe(a);
   });
 
   it('renders a resync per subscriber and delivers nothing for events without a client shape', async () => {
@@ -150,13 +184,12 @@ describe('SharedRenderer', () => {
       'subscription { chatEvents { ... on ResyncRequired { conversationId reason } } }',
       'ada',
     );
-    expect(
-      await renderer.render(
-        { kind: 'resync', conversationId: 'c', reason: 'TOO_FAR_BEHIND' },
-        sub.args,
-        sub.plan,
-      ),
-    ).toEqual({
+    const resync = renderer.render(
+      { kind: 'resync', conversationId: 'c', reason: 'TOO_FAR_BEHIND' },
+      sub.args,
+      sub.plan,
+    );
+    expect(JSON.parse((await settled(resync))!)).toEqual({
       data: { chatEvents: { conversationId: 'c', reason: 'TOO_FAR_BEHIND' } },
     });
     const revoked: RealtimeEvent = {
@@ -165,6 +198,6 @@ describe('SharedRenderer', () => {
       userId: 'ada',
       sessionId: 's',
     };
-    expect(await renderer.render({ kind: 'event', event: revoked }, sub.args, sub.plan)).toBeNull();
+    expect(renderer.render({ kind: 'event', event: revoked }, sub.args, sub.plan)).toBeNull();
   });
 });

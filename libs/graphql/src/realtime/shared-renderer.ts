@@ -10,8 +10,8 @@ import { RealtimeEvent, StreamItem } from '@chatter/core';
 import { GqlContext } from '../context/gql-context';
 import { ChatEventObject } from '../models/chat-event.model';
 import { toChatEvent } from './event-mapper';
+import { PendingPayload, RenderedPayload } from './pending-payload';
 import { renderVariables } from './render-variables';
-import { SharedPayload } from './shared-frames';
 import { dependsOnViewer } from './viewer-dependence';
 
 export type RenderItem = Exclude<StreamItem, { kind: 'close' }>;
@@ -24,15 +24,21 @@ export interface RenderPlan {
   viewerDependent: boolean;
 }
 
+/** Turns an execution result into the `payload` JSON of a `next` frame (errors formatted). */
+export type SerializeResult = (result: ExecutionResult) => string;
+
 /**
- * Executes subscribers' selections for stream items. A selection that reads no viewer-dependent
- * field (see viewer-dependence.ts) is executed and serialized once per event for every local
- * subscriber with the same document, operation and render variables; the result is a
- * SharedPayload that every one of their frames carries unchanged. Per-viewer selections and
- * results with errors (formatted per subscriber) are executed per subscriber.
+ * Executes subscribers' selections for stream items and serializes the results to the JSON text a
+ * `next` frame carries. A selection that reads no viewer-dependent field (see
+ * viewer-dependence.ts) is executed and serialized once per event for every local subscriber with
+ * the same document, operation and render variables, and every one of them gets that same text.
+ * Per-viewer selections and items that are not bus events (resyncs) run per subscriber.
+ *
+ * Results come back as they are ready: the text at once when execution finished synchronously,
+ * otherwise a PendingPayload (one per shared render, not per subscriber).
  */
 export class SharedRenderer {
-  private readonly shared = new WeakMap<object, Map<string, Promise<string | null>>>();
+  private readonly shared = new WeakMap<object, Map<string, RenderedPayload>>();
   private readonly mapped = new WeakMap<object, ChatEventObject | null>();
   /** What rendering needs to know of each (cached, so shared) document, worked out once. */
   private readonly facts = new WeakMap<
@@ -41,7 +47,10 @@ export class SharedRenderer {
   >();
   private nextDocumentId = 1;
 
-  constructor(private readonly schema: GraphQLSchema) {}
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly serialize: SerializeResult = (result) => JSON.stringify(result),
+  ) {}
 
   plan(args: ExecutionArgs): RenderPlan {
     const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? '';
@@ -68,12 +77,8 @@ export class SharedRenderer {
     };
   }
 
-  /** The item rendered for one subscriber: a SharedPayload when shared, null when there is nothing to deliver. */
-  async render(
-    item: RenderItem,
-    args: ExecutionArgs,
-    plan: RenderPlan,
-  ): Promise<ExecutionResult | SharedPayload | null> {
+  /** The item rendered for one subscriber: its payload JSON, null when there is nothing to deliver. */
+  render(item: RenderItem, args: ExecutionArgs, plan: RenderPlan): RenderedPayload {
     const eventObject = item.kind === 'event' ? (item.event as RealtimeEvent & object) : null;
     // Events carry what rendering needs (no store read); the mapping is kept per event object.
     let mapped = eventObject ? this.mapped.get(eventObject) : undefined;
@@ -82,23 +87,29 @@ export class SharedRenderer {
       if (eventObject) this.mapped.set(eventObject, mapped);
     }
     if (!mapped) return null;
-    const run = async (): Promise<ExecutionResult> => {
-      (args.contextValue as GqlContext).loaders.clear();
-      return execute({ ...args, rootValue: { chatEvents: mapped } }) as Promise<ExecutionResult>;
-    };
-    if (plan.viewerDependent || !eventObject) return run();
+    if (plan.viewerDependent || !eventObject) return this.run(mapped, args);
     let perEvent = this.shared.get(eventObject);
     if (!perEvent) {
       perEvent = new Map();
       this.shared.set(eventObject, perEvent);
     }
-    let serialized = perEvent.get(plan.key);
-    if (!serialized) {
-      serialized = run().then((result) => (result.errors?.length ? null : JSON.stringify(result)));
-      perEvent.set(plan.key, serialized);
+    let payload = perEvent.get(plan.key);
+    if (payload === undefined) {
+      // The first subscriber's context runs it; a shared selection reads nothing of the viewer.
+      payload = this.run(mapped, args);
+      perEvent.set(plan.key, payload);
     }
-    const json = await serialized;
-    if (json === null) return run(); // errors are formatted per subscriber
-    return new SharedPayload(json);
+    return payload;
   }
+
+  private run(mapped: ChatEventObject, args: ExecutionArgs): string | PendingPayload {
+    (args.contextValue as GqlContext).loaders.clear();
+    const result = execute({ ...args, rootValue: { chatEvents: mapped } });
+    if (isPromise(result)) return new PendingPayload(result.then(this.serialize));
+    return this.serialize(result);
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }

@@ -2,7 +2,6 @@ import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Authenticated } from '@chatter/core';
-import { SharedFrames } from './shared-frames';
 
 /** Everything the gateway keeps about one open socket. */
 export interface SocketState {
@@ -24,8 +23,6 @@ export interface SocketState {
   /** Presence heartbeat and token expiry, once connection_init succeeded. */
   nextHeartbeatAt: number;
   expiresAt: number;
-  /** Shared payloads waiting for their frame (see shared-frames.ts). */
-  frames: SharedFrames;
 }
 
 /** What graphql-ws carries for us in `ctx.extra`. */
@@ -53,6 +50,5 @@ export function newSocketState(
     nextPingAt: now + keepAliveMs,
     nextHeartbeatAt: Number.POSITIVE_INFINITY,
     expiresAt: Number.POSITIVE_INFINITY,
-    frames: new SharedFrames(),
   };
 }

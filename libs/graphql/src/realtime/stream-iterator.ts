@@ -4,17 +4,24 @@ import { ChatStream, StreamItem } from '@chatter/core';
 export const MAX_PENDING_ITEMS = 10_000;
 
 /**
- * Adapts a push-based ChatStream to the AsyncIterator graphql-ws consumes. Items wait in a
- * bounded queue; overflowing it ends the stream with a `close` item (4013, slow consumer).
+ * What the `chatEvents` resolver returns: a push-based ChatStream as the AsyncIterator GraphQL's
+ * subscribe contract asks for. Items wait in a bounded queue (overflowing it ends the stream with
+ * a `close` item, 4013, slow consumer) until a reader pulls them or until the subscription's lane
+ * attaches (subscription-lane.ts): from then on every item is handed to it as it comes.
  */
 export class StreamIterator implements AsyncIterableIterator<StreamItem> {
   private readonly items: StreamItem[] = [];
   private waiting: ((result: IteratorResult<StreamItem>) => void) | null = null;
+  private sink: ((item: StreamItem) => void) | null = null;
   private done = false;
   stream: ChatStream | null = null;
 
   push = (item: StreamItem): void => {
     if (this.done) return;
+    if (this.sink) {
+      this.sink(item);
+      return;
+    }
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
@@ -30,7 +37,19 @@ export class StreamIterator implements AsyncIterableIterator<StreamItem> {
     this.items.push(item);
   };
 
+  /** Hands every queued item, then each later one, to `sink` instead of a reader. */
+  attach(sink: (item: StreamItem) => void): void {
+    if (this.sink || this.waiting) throw new Error('a stream has one consumer');
+    this.sink = sink;
+    const queued = this.items.splice(0);
+    for (const item of queued) {
+      if (this.done) return;
+      sink(item);
+    }
+  }
+
   next(): Promise<IteratorResult<StreamItem>> {
+    if (this.sink) return Promise.reject(new Error('this stream is consumed by its lane'));
     const item = this.items.shift();
     if (item) return Promise.resolve({ value: item, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });

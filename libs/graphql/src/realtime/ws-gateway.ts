@@ -16,7 +16,6 @@ import { TrustedDocuments } from '../security/trusted-documents';
 import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
 import { graphqlWsOptions } from './graphql-ws-hooks';
-import { SharedRenderer } from './shared-renderer';
 import { closeSocketsOfRotatedTenant } from './session-revocation';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
 import { SocketRegistry } from './socket-registry';
@@ -78,9 +77,10 @@ export interface WsGatewayDeps {
 /**
  * The graphql-ws endpoint, composed of its stages: upgrade admission (path, draining, Origin,
  * per-address limits), the socket registry (keep-alive, presence heartbeats, token expiry), the
- * graphql-ws hooks (authentication, operation limits, cached validation, context), the shared
- * renderer (one execution and serialization per event and selection where the viewer does not
- * matter) and the frame sender (exact frame assembly, backpressure, batched writes).
+ * graphql-ws hooks (authentication, operation limits, cached validation, context), the
+ * subscription lanes (each `chatEvents` subscription's items rendered by the shared renderer, one
+ * execution and serialization per event and selection where the viewer does not matter, and
+ * framed exactly) and the frame sender (backpressure, batched writes).
  */
 /** Share of the grace period over which a drain spreads its socket closes. */
 export const DRAIN_SPREAD_SHARE = 0.75;
@@ -137,7 +137,7 @@ export class WsGateway {
         limits: options.limits,
         trusted: options.trusted ?? TrustedDocuments.none(),
         users: this.users,
-        renderer: new SharedRenderer(schema),
+        sender: this.sender,
         formatError,
         introspection: options.limits.introspection,
         metrics,
