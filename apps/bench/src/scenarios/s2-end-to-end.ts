@@ -17,7 +17,7 @@ export const endToEnd: Scenario = {
   id: 2,
   name: 'End to end',
   description:
-    'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store, sending over HTTP (as its web client does) and then as graphql-ws operations on each sender’s own socket.',
+    'Connected users in rooms of 10 each hold a subscription; sendMessage at a fixed rate (senders rotate through the members); latency from the scheduled send time to each recipient’s delivery. Chatter on its embedded store, sending over HTTP (as a bot or a server-side integration does) and then as graphql-ws operations on each sender’s own socket (as Chatter’s SDK and web app do while connected).',
   async run(opts, result) {
     const users = opts.smoke ? 40 : Math.max(20, Math.round(5000 * opts.scale));
     const roomSize = 10;
@@ -25,8 +25,8 @@ export const endToEnd: Scenario = {
     const durationS = opts.durationS;
     const t = table([{ key: 'users', label: 'users' }, ...DELIVERY_COLUMNS]);
     result.tables.push(t);
-    // Chatter runs twice: sending over HTTP like its web client, then over each sender's own
-    // graphql-ws socket (an API client that keeps one connection for everything).
+    // Chatter runs twice: sending over HTTP (bots, server-side integrations), then over each
+    // sender's own graphql-ws socket (the SDK and the web app while connected).
     const runs = targetsFor(opts, result).flatMap(
       (kind): Array<{ kind: TargetKind; label: string; onSocket: boolean }> =>
         kind === 'chatter'
