@@ -795,7 +795,8 @@ export class ChatStream implements ConversationFollower {
         .isBlockedEitherWay(this.actor.tenantId, this.actor.userId, event.userId)
         .then((blocked) => {
           (this.blockedCache ??= new Map()).set(event.userId, blocked);
-          if (!blocked && !this.closed) this.showTyping(event);
+          // Cached now: this shows it at once.
+          if (!blocked && !this.closed) void this.showTyping(event);
         });
     if (cached) return;
     this.trackTyping(event);
