@@ -141,7 +141,10 @@ describe('SharedRenderer', () => {
 
   it('serializes results with errors through the formatter it was given', () => {
     const renderer = new SharedRenderer(schema, (result) =>
-      JSON.stringify({ ...result, errors: result.errors?.map((e) => ({ message: `x ${e.message}` })) }),
+      JSON.stringify({
+        ...result,
+        errors: result.errors?.map((e) => ({ message: `x ${e.message}` })),
+      }),
     );
     const sub = subscriber(
       renderer,
@@ -155,7 +158,9 @@ describe('SharedRenderer', () => {
   it('hands out one pending payload per event and selection while a resolver is asynchronous', async () => {
     const renderer = new SharedRenderer(schema);
     // Cached documents: equal texts are one document object.
-    const document = parse('subscription { chatEvents { ... on MessageAdded { message { later } } } }');
+    const document = parse(
+      'subscription { chatEvents { ... on MessageAdded { message { later } } } }',
+    );
     const subs = ['ada', 'bob'].map((viewer) => {
       const args: ExecutionArgs = {
         schema,

@@ -122,11 +122,7 @@ describe('SubscriptionLane (a subscription straight to its socket)', () => {
     d.settle('{"x":1}');
     expect(await ending).toEqual({ done: true, value: undefined });
     expect(h.frames).toEqual(['{"id":"1","type":"next","payload":{"x":1}}']);
-    expect(h.log).toEqual([
-      'delivered slow',
-      'close 4403 Forbidden: session revoked',
-      'ended',
-    ]);
+    expect(h.log).toEqual(['delivered slow', 'close 4403 Forbidden: session revoked', 'ended']);
     expect(h.stops()).toBe(1);
   });
 
