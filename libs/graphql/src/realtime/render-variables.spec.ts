@@ -1,6 +1,6 @@
-import { parse } from 'graphql';
+import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { renderVariables } from './render-variables';
+import { renderDocument, renderVariables } from './render-variables';
 
 describe('renderVariables', () => {
   it('leaves out the root field arguments: cursors decide which events, not how they look', () => {
@@ -35,5 +35,27 @@ describe('renderVariables', () => {
     const doc = parse(`subscription S($since: [StreamCursor!]) { ...R }
       fragment R on Subscription { chatEvents(since: $since) { __typename } }`);
     expect(renderVariables(doc, 'S')).toEqual(['since']);
+  });
+});
+
+describe('renderDocument', () => {
+  it('keeps the operation and its selection, without root arguments or their variables', () => {
+    const doc = parse(`subscription S($since: [StreamCursor!], $withBody: Boolean!, $n: Int) {
+      chatEvents(since: $since) { ...F ... on MessageAdded @include(if: $withBody) { seq } }
+    }
+    query Other($x: Int) { me(x: $x) { id } }
+    fragment F on ChatEvent { ... on MessageAdded { message { reactions(first: $n) { emoji } } } }`);
+    const rendered = print(renderDocument(doc, 'S'));
+    expect(rendered).toContain('subscription S($withBody: Boolean!, $n: Int)');
+    expect(rendered).toContain('chatEvents {');
+    expect(rendered).toContain('fragment F on ChatEvent');
+    expect(rendered).not.toContain('since');
+    expect(rendered).not.toContain('Other');
+  });
+
+  it('leaves the document as it is when the root field is behind a named fragment', () => {
+    const doc = parse(`subscription S($since: [StreamCursor!]) { ...R }
+      fragment R on Subscription { chatEvents(since: $since) { __typename } }`);
+    expect(renderDocument(doc, 'S')).toBe(doc);
   });
 });

@@ -112,6 +112,19 @@ describe('SharedRenderer', () => {
     });
   });
 
+  it('does not coerce the root arguments again for each event (cursors chose the events already)', () => {
+    const renderer = new SharedRenderer(schema);
+    // Checked when the subscription started; a value coercion would refuse is never read again.
+    const sub = subscriber(
+      renderer,
+      'subscription S($since: Int) { chatEvents(since: $since) { ... on MessageAdded { seq } } }',
+      'ada',
+      { since: 'not an Int' },
+    );
+    const json = renderer.render({ kind: 'event', event: added('x') }, sub.args, sub.plan);
+    expect(JSON.parse(json as string)).toEqual({ data: { chatEvents: { seq: 1 } } });
+  });
+
   it('keeps apart subscribers whose selections or render variables differ', async () => {
     const renderer = new SharedRenderer(schema);
     const q =

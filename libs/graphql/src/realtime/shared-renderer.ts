@@ -11,7 +11,7 @@ import { GqlContext } from '../context/gql-context';
 import { ChatEventObject } from '../models/chat-event.model';
 import { toChatEvent } from './event-mapper';
 import { PendingPayload, RenderedPayload } from './pending-payload';
-import { renderVariables } from './render-variables';
+import { renderDocument, renderVariables } from './render-variables';
 import { dependsOnViewer } from './viewer-dependence';
 
 export type RenderItem = Exclude<StreamItem, { kind: 'close' }>;
@@ -22,6 +22,10 @@ export interface RenderPlan {
   key: string;
   /** Whether the selection reads a viewer-dependent field (then it runs per subscriber). */
   viewerDependent: boolean;
+  /** What is executed per event: the subscription's operation without its root arguments. */
+  document: DocumentNode;
+  /** The values of the variables that document still uses. */
+  variableValues: Record<string, unknown>;
 }
 
 /** Turns an execution result into the `payload` JSON of a `next` frame (errors formatted). */
@@ -43,7 +47,12 @@ export class SharedRenderer {
   /** What rendering needs to know of each (cached, so shared) document, worked out once. */
   private readonly facts = new WeakMap<
     DocumentNode,
-    { id: number; dependent: boolean; renderVariables: Map<string, string[]> }
+    {
+      id: number;
+      dependent: boolean;
+      /** Per operation name: its render variables and render document. */
+      operations: Map<string, { names: string[]; document: DocumentNode }>;
+    }
   >();
   private nextDocumentId = 1;
 
@@ -59,21 +68,28 @@ export class SharedRenderer {
       facts = {
         id: this.nextDocumentId++,
         dependent: dependsOnViewer(this.schema, args.document),
-        renderVariables: new Map(),
+        operations: new Map(),
       };
       this.facts.set(args.document, facts);
     }
-    let names = facts.renderVariables.get(operationName);
-    if (!names) {
-      names = renderVariables(args.document, args.operationName);
-      facts.renderVariables.set(operationName, names);
+    let operation = facts.operations.get(operationName);
+    if (!operation) {
+      operation = {
+        names: renderVariables(args.document, args.operationName),
+        document: renderDocument(args.document, args.operationName),
+      };
+      facts.operations.set(operationName, operation);
     }
     const values = args.variableValues ?? {};
+    const variableValues: Record<string, unknown> = {};
+    for (const name of operation.names) if (name in values) variableValues[name] = values[name];
     // Documents are cached (DocumentCache), so equal documents are the same object: a short
     // per-document number stands for the text in the key.
     return {
-      key: `${facts.id}|${operationName}|${JSON.stringify(names.map((n) => values[n] ?? null))}`,
+      key: `${facts.id}|${operationName}|${JSON.stringify(operation.names.map((n) => values[n] ?? null))}`,
       viewerDependent: facts.dependent,
+      document: operation.document,
+      variableValues,
     };
   }
 
@@ -87,7 +103,7 @@ export class SharedRenderer {
       if (eventObject) this.mapped.set(eventObject, mapped);
     }
     if (!mapped) return null;
-    if (plan.viewerDependent || !eventObject) return this.run(mapped, args);
+    if (plan.viewerDependent || !eventObject) return this.run(mapped, args, plan);
     let perEvent = this.shared.get(eventObject);
     if (!perEvent) {
       perEvent = new Map();
@@ -96,15 +112,24 @@ export class SharedRenderer {
     let payload = perEvent.get(plan.key);
     if (payload === undefined) {
       // The first subscriber's context runs it; a shared selection reads nothing of the viewer.
-      payload = this.run(mapped, args);
+      payload = this.run(mapped, args, plan);
       perEvent.set(plan.key, payload);
     }
     return payload;
   }
 
-  private run(mapped: ChatEventObject, args: ExecutionArgs): string | PendingPayload {
+  private run(
+    mapped: ChatEventObject,
+    args: ExecutionArgs,
+    plan: RenderPlan,
+  ): string | PendingPayload {
     (args.contextValue as GqlContext).loaders.clear();
-    const result = execute({ ...args, rootValue: { chatEvents: mapped } });
+    const result = execute({
+      ...args,
+      document: plan.document,
+      variableValues: plan.variableValues,
+      rootValue: { chatEvents: mapped },
+    });
     if (isPromise(result)) return new PendingPayload(result.then(this.serialize));
     return this.serialize(result);
   }
