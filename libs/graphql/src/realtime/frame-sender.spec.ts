@@ -71,6 +71,30 @@ describe('FrameSender', () => {
     expect(ws.sent).toHaveLength(4);
   });
 
+  it('does not count its own corked frames against a client: a replay written in one go goes to the kernel first', async () => {
+    const ws = new FakeSocket();
+    ws.bytesPerSend = 600;
+    const state = ws.state();
+    const s = sender();
+    // 20 frames of 600 bytes in one round: 12 kB, three times the 4 kB that closes at once.
+    for (let i = 0; i < 20; i++) s.write(state, `{"n":${i}}`);
+    expect(ws.closed).toBeNull();
+    expect(ws.sent).toHaveLength(20);
+    expect(ws.uncorks).toBeGreaterThan(0);
+    await tick();
+    expect(ws.corks).toBe(ws.uncorks);
+  });
+
+  it('still closes a client whose kernel buffer takes none of it', () => {
+    const ws = new FakeSocket();
+    ws.bytesPerSend = 600;
+    ws.kernelTakesAll = false;
+    const state = ws.state();
+    const s = sender();
+    for (let i = 0; i < 20 && !ws.closed; i++) s.write(state, `{"n":${i}}`);
+    expect(ws.closed?.code).toBe(CLOSE_SLOW_CONSUMER);
+  });
+
   it('closes at once when the buffer passes four times the budget', async () => {
     const ws = new FakeSocket();
     ws.bufferedAmount = 4_001;

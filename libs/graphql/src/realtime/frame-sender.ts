@@ -44,6 +44,12 @@ export class FrameSender {
     const ws = state.socket;
     if (ws.readyState !== ws.OPEN) return;
     const now = this.now();
+    if (ws.bufferedAmount > this.options.maxBufferedBytes && state.corked) {
+      // Over the budget may be only this round's frames, still corked here (a replay written in
+      // one go): hand them to the kernel now; only what it does not take counts against the client.
+      state.corked = false;
+      state.raw.uncork();
+    }
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
       state.slowSince ??= now;
       if (
@@ -82,6 +88,7 @@ export class FrameSender {
     const corked = this.corked;
     this.corked = [];
     for (const state of corked) {
+      if (!state.corked) continue; // uncorked early (see write), corked again since or not
       state.corked = false;
       state.raw.uncork();
     }

@@ -14,9 +14,15 @@ export class FakeSocket {
   pings = 0;
   corks = 0;
   uncorks = 0;
+  /** Bytes each send adds to bufferedAmount while corked (0: the fake does not count). */
+  bytesPerSend = 0;
+  /** Whether the kernel takes everything when the socket is uncorked (bufferedAmount back to 0). */
+  kernelTakesAll = true;
+  private corkDepth = 0;
 
   send(data: string): void {
     this.sent.push(data);
+    if (this.corkDepth > 0) this.bufferedAmount += this.bytesPerSend;
   }
   close(code: number, reason: string): void {
     this.closed ??= { code, reason };
@@ -31,7 +37,18 @@ export class FakeSocket {
   }
 
   state(now = 0, keepAliveMs = 10_000, clientIp = '10.0.0.1'): SocketState {
-    const raw = { cork: () => this.corks++, uncork: () => this.uncorks++ } as unknown as Duplex;
+    const raw = {
+      cork: () => {
+        this.corks++;
+        this.corkDepth++;
+      },
+      uncork: () => {
+        this.uncorks++;
+        this.corkDepth--;
+        if (this.corkDepth === 0 && this.kernelTakesAll && this.bytesPerSend > 0)
+          this.bufferedAmount = 0;
+      },
+    } as unknown as Duplex;
     return newSocketState(this as unknown as WebSocket, raw, clientIp, now, keepAliveMs);
   }
 }
