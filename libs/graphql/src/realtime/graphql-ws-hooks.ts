@@ -47,7 +47,7 @@ export interface GraphqlWsHooksDeps {
   trusted?: TrustedDocuments;
   /** Per-user caps on sockets and running subscriptions. */
   users: UserAdmission;
-  /** Writes the subscription lanes' frames (backpressure, one write per tick). */
+  /** Writes the subscription lanes' frames (backpressure, one write per socket per round of I/O). */
   sender: FrameSender;
   /** Errors are masked and coded as over HTTP; suggestions are stripped without introspection. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
