@@ -51,23 +51,6 @@ export function applyKeepAlive(server: Server, keepAliveTimeoutMs: number): void
   server.headersTimeout = keepAliveTimeoutMs + 1000;
 }
 
-/**
- * Seeds the default tenant and its general channel. Seeding is idempotent, but instances started
- * at the same moment against one database race for the first seed, and the loser can see the
- * winner's write fail its own before it can read it: a failed seed is tried again a few times
- * (by then the winner's rows are there to be found) before start-up gives up.
- */
-async function ensureDefaultSeeded<T>(seed: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await seed();
-    } catch (error) {
-      if (attempt >= 4) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-    }
-  }
-}
-
 /** Validates configuration, starts the API and installs graceful shutdown. */
 export async function run(): Promise<void> {
   installFatalErrorLog();
@@ -83,9 +66,7 @@ export async function run(): Promise<void> {
   }
   const app = await createApp(config);
   const tenants = app.get(ManageTenants);
-  const ensured = await ensureDefaultSeeded(() =>
-    tenants.ensureDefault(config.auth.defaultTenantSecret ?? null),
-  );
+  const ensured = await tenants.ensureDefault(config.auth.defaultTenantSecret ?? null);
   if (ensured.configuredSecretIgnored) {
     new NestLogger('Chatter').warn(
       "DEFAULT_TENANT_SECRET differs from the default tenant's stored signing secret (it was rotated): the stored secret stays in force. DEFAULT_TENANT_SECRET only seeds a new default tenant; remove it or set it to the current secret.",
