@@ -94,12 +94,8 @@ export class MongoConversationRepository extends ConversationRepository {
     } catch (err) {
       // Lost the race for the unique key: the winner's conversation is the answer.
       if (err instanceof DomainError && err.code === 'CONFLICT') {
-        // The winner's transaction may still be committing: look for it a few times.
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const winner = await this.byUniqueKey(conversation.tenantId, conversation.uniqueKey);
-          if (winner) return { conversation: await this.settle(winner), created: false };
-          await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
-        }
+        const winner = await this.byUniqueKey(conversation.tenantId, conversation.uniqueKey);
+        if (winner) return { conversation: await this.settle(winner), created: false };
       }
       throw err;
     }
