@@ -1,10 +1,9 @@
-import type { TargetKind } from '../load/ipc';
 import type { ChartSeries } from '../report/results';
 import { r1, roomsOf, withSession, type PhaseResult, type Session } from './harness';
 import {
   addRaw,
   checkPhase,
-  labelOf,
+  sendRuns,
   table,
   targetsFor,
   type Scenario,
@@ -163,15 +162,7 @@ export const fanOut: Scenario = {
     for (const shape of shapes) {
       const shapeLabel = `${shape.rooms} × ${shape.size}`;
       const panel = `${shape.rooms * shape.size} subscribers in ${shape.rooms} rooms of ${shape.size}`;
-      const runs = targetsFor(opts, result).flatMap(
-        (kind): Array<{ kind: TargetKind; label: string; onSocket: boolean }> =>
-          kind === 'chatter'
-            ? [
-                { kind, label: labelOf(kind), onSocket: false },
-                { kind, label: `${labelOf(kind)} (sends on its socket)`, onSocket: true },
-              ]
-            : [{ kind, label: labelOf(kind), onSocket: false }],
-      );
+      const runs = sendRuns(targetsFor(opts, result));
       for (const { kind, label, onSocket } of runs) {
         const points: ChartSeries['points'] = [];
         series.push({ panel, target: label, points });

@@ -1,10 +1,9 @@
-import type { TargetKind } from '../load/ipc';
 import { roomsOf, withSession } from './harness';
 import {
   addRaw,
+  sendRuns,
   checkPhase,
   DELIVERY_COLUMNS,
-  labelOf,
   phaseCells,
   table,
   targetsFor,
@@ -25,17 +24,7 @@ export const endToEnd: Scenario = {
     const durationS = opts.durationS;
     const t = table([{ key: 'users', label: 'users' }, ...DELIVERY_COLUMNS]);
     result.tables.push(t);
-    // Chatter runs twice: sending over HTTP (bots, server-side integrations), then over each
-    // sender's own graphql-ws socket (the SDK and the web app while connected).
-    const runs = targetsFor(opts, result).flatMap(
-      (kind): Array<{ kind: TargetKind; label: string; onSocket: boolean }> =>
-        kind === 'chatter'
-          ? [
-              { kind, label: labelOf(kind), onSocket: false },
-              { kind, label: `${labelOf(kind)} (sends on its socket)`, onSocket: true },
-            ]
-          : [{ kind, label: labelOf(kind), onSocket: false }],
-    );
+    const runs = sendRuns(targetsFor(opts, result));
     for (const { kind, label, onSocket } of runs) {
       await withSession(kind, opts, async (s) => {
         const rooms = roomsOf(Math.floor(users / roomSize), roomSize);

@@ -121,6 +121,29 @@ export function labelOf(kind: TargetKind): string {
   return TARGET_LABELS[kind];
 }
 
+/** One run of a scenario: a target, and for Chatter whether its senders send on their socket. */
+export interface SendRun {
+  kind: TargetKind;
+  label: string;
+  onSocket: boolean;
+}
+
+/**
+ * The runs of a scenario that sends messages: Chatter twice (over HTTP, as bots and server-side
+ * integrations send, then on each sender's own graphql-ws socket, as the SDK and the web app do
+ * while connected), every other target once (they send on their socket).
+ */
+export function sendRuns(kinds: TargetKind[]): SendRun[] {
+  return kinds.flatMap((kind): SendRun[] =>
+    kind === 'chatter'
+      ? [
+          { kind, label: labelOf(kind), onSocket: false },
+          { kind, label: `${labelOf(kind)} (sends on its socket)`, onSocket: true },
+        ]
+      : [{ kind, label: labelOf(kind), onSocket: false }],
+  );
+}
+
 /** Keeps the full figures of a step (every percentile, send lag, CPU) for latest.json. */
 export function addRaw(result: ScenarioResult, entry: Record<string, unknown>): void {
   const raw = (result.raw ??= []) as unknown[];
