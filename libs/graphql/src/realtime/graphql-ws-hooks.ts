@@ -62,6 +62,8 @@ export interface GraphqlWsHooksDeps {
   now?: () => number;
 }
 
+type FormattedResult = Omit<ExecutionResult, 'errors'> & { errors: GraphQLFormattedError[] };
+
 export type GraphqlWsOptions = ServerOptions<Record<string, unknown> | undefined, SocketExtra>;
 
 /**
@@ -80,10 +82,11 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       ? formatted
       : { ...formatted, message: stripSuggestions(formatted.message) };
   };
+  /** The result as a client gets it: errors masked and coded (as over HTTP), the rest as it is. */
+  const clientResult = (result: ExecutionResult): ExecutionResult | FormattedResult =>
+    result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e)) } : result;
   const renderer = new SharedRenderer(deps.schema, (result) =>
-    JSON.stringify(
-      result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e)) } : result,
-    ),
+    JSON.stringify(clientResult(result)),
   );
   /** Each operation's id and socket, by its context (graphql-ws names the id to `context` only). */
   const operations = new WeakMap<object, { id: string; state: SocketState }>();
@@ -216,13 +219,8 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     },
     subscribe,
     // Results of queries and mutations sent over the socket (subscriptions write their own frames).
-    onNext: (_ctx, _id, _payload, _args, result) => {
-      if (!result.errors?.length) return undefined;
-      return {
-        ...result,
-        errors: result.errors.map((e) => format(e)),
-      } as unknown as ExecutionResult;
-    },
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors?.length ? (clientResult(result) as unknown as ExecutionResult) : undefined,
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e)),
     onComplete: (ctx) => {
       const state = ctx.extra.state;

@@ -45,7 +45,7 @@ describe('renderDocument', () => {
     }
     query Other($x: Int) { me(x: $x) { id } }
     fragment F on ChatEvent { ... on MessageAdded { message { reactions(first: $n) { emoji } } } }`);
-    const rendered = print(renderDocument(doc, 'S'));
+    const rendered = print(renderDocument(doc, 'S', renderVariables(doc, 'S')));
     expect(rendered).toContain('subscription S($withBody: Boolean!, $n: Int)');
     expect(rendered).toContain('chatEvents {');
     expect(rendered).toContain('fragment F on ChatEvent');
@@ -56,6 +56,6 @@ describe('renderDocument', () => {
   it('leaves the document as it is when the root field is behind a named fragment', () => {
     const doc = parse(`subscription S($since: [StreamCursor!]) { ...R }
       fragment R on Subscription { chatEvents(since: $since) { __typename } }`);
-    expect(renderDocument(doc, 'S')).toBe(doc);
+    expect(renderDocument(doc, 'S', renderVariables(doc, 'S'))).toBe(doc);
   });
 });

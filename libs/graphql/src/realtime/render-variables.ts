@@ -44,12 +44,14 @@ export function renderVariables(document: DocumentNode, operationName?: string |
  */
 export function renderDocument(
   document: DocumentNode,
-  operationName?: string | null,
+  operationName: string | null | undefined,
+  /** The operation's render variables (`renderVariables`). */
+  names: readonly string[],
 ): DocumentNode {
   const operation = getOperationAST(document, operationName);
   const root = operation && rootFieldOf(operation);
   if (!operation || !root) return document;
-  const keep = new Set(renderVariables(document, operationName));
+  const keep = new Set(names);
   return visit(document, {
     OperationDefinition: (node) => (node === operation ? undefined : null),
     VariableDefinition: (node) => (keep.has(node.variable.name.value) ? undefined : null),

@@ -74,10 +74,8 @@ export class SharedRenderer {
     }
     let operation = facts.operations.get(operationName);
     if (!operation) {
-      operation = {
-        names: renderVariables(args.document, args.operationName),
-        document: renderDocument(args.document, args.operationName),
-      };
+      const names = renderVariables(args.document, args.operationName);
+      operation = { names, document: renderDocument(args.document, args.operationName, names) };
       facts.operations.set(operationName, operation);
     }
     const values = args.variableValues ?? {};

@@ -26,8 +26,14 @@ function deferred() {
   return { payload, settle, fail };
 }
 
-function harness(operationId: string, render: (item: StreamItem) => RenderedPayload) {
+function harness(
+  operationId: string,
+  render: (item: StreamItem) => RenderedPayload,
+  /** Items the stream queued before the lane attached. */
+  queued: StreamItem[] = [],
+) {
   const source = new StreamIterator();
+  for (const item of queued) source.push(item);
   let stops = 0;
   source.stream = { stop: async () => void stops++ } as unknown as StreamIterator['stream'];
   const frames: string[] = [];
@@ -92,19 +98,9 @@ describe('SubscriptionLane (a subscription straight to its socket)', () => {
   });
 
   it('takes the items queued before it attached, in order', () => {
-    const source = new StreamIterator();
-    source.push(resync('a'));
-    source.push(resync('b'));
-    const frames: string[] = [];
-    new SubscriptionLane('1', source, {
-      render: (item) => `"${idOf(item)}"`,
-      write: (f) => frames.push(f),
-      closeConnection: () => undefined,
-      delivered: () => undefined,
-      ended: () => undefined,
-    });
-    source.push(resync('c'));
-    expect(frames).toEqual([
+    const h = harness('1', (item) => `"${idOf(item)}"`, [resync('a'), resync('b')]);
+    h.source.push(resync('c'));
+    expect(h.frames).toEqual([
       '{"id":"1","type":"next","payload":"a"}',
       '{"id":"1","type":"next","payload":"b"}',
       '{"id":"1","type":"next","payload":"c"}',
