@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// CPU cost of one HTTP sendMessage: the server process's CPU time (utime + stime from
-// /proc/<pid>/stat) over N sends, divided by N. CPU time rather than latency or throughput: a
+// CPU cost of one sendMessage over HTTP (or, with --socket, as a graphql-ws operation on each
+// sender's own socket, as the SDK and the web app send): the server process's CPU time (utime +
+// stime from /proc/<pid>/stat) over N sends, divided by N. CPU time rather than latency or throughput: a
 // loaded machine changes it far less (though still some: shared caches and cores inflate it, by
 // up to ±25% between runs here at a load average of 15 on 2 cores). To compare two builds, use
 // --compare: both servers run at once and every run interleaves their sends, so both see the
@@ -9,6 +10,8 @@
 //   node scripts/build.mjs api && node apps/bench/http-send-cost.mjs
 //   node apps/bench/http-send-cost.mjs --sends 3000 --runs 3 --concurrency 8 --users 200 --rooms 50
 //   node apps/bench/http-send-cost.mjs --cpu-prof DIR     # also a V8 profile of the server
+//   node apps/bench/http-send-cost.mjs --socket           # sends on graphql-ws sockets instead
+//   node apps/bench/http-send-cost.mjs --socket --subscribe   # every user also receives chatEvents
 //   node apps/bench/http-send-cost.mjs --entry apps/bench/.cache/before/api/main.js \
 //     --compare dist/api/main.js                          # two builds side by side
 //
@@ -24,7 +27,9 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { SignJWT } from 'jose';
+import WebSocket from 'ws';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -41,6 +46,16 @@ const ROOM_SIZE = Number(opt('room-size', 5));
 const WARMUP = Number(opt('warmup', 1000));
 const IDLE_MS = Number(opt('idle-ms', 5000));
 const PROF_DIR = opt('cpu-prof', undefined);
+const SUBSCRIBE = argv.includes('--subscribe');
+const ON_SOCKET = SUBSCRIBE || argv.includes('--socket');
+/** The bench's own selection (apps/bench/src/load/clients/chatter-client.ts). */
+const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInput!]) {
+  chatEvents(since: $since) {
+    __typename
+    ... on MessageAdded { seq message { id conversationId seq body createdAt } }
+    ... on ResyncRequired { conversationId reason }
+  }
+}`;
 const ENTRIES = [resolve(opt('entry', join(root, 'dist/api/main.js')))];
 if (opt('compare', undefined)) ENTRIES.push(resolve(opt('compare')));
 const SECRET = 'bench-http-send-cost-secret-0123456789abcdef';
@@ -63,6 +78,10 @@ class Server {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
     this.rooms = [];
     this.sendNo = 0;
+    /** With --socket: each user's open graphql-ws socket and its operations awaiting a result. */
+    this.sockets = [];
+    /** With --subscribe: chatEvents items received on every socket. */
+    this.delivered = 0;
     const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : [];
     this.proc = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: root,
@@ -167,11 +186,85 @@ class Server {
     });
   }
 
+  /** With --socket: one graphql-ws socket per user, authenticated by its token. */
+  async openSockets() {
+    await pool(USERS, CONCURRENCY, async (u) => {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${this.port}/graphql`,
+        GRAPHQL_TRANSPORT_WS_PROTOCOL,
+        {
+          perMessageDeflate: false,
+        },
+      );
+      const waiting = new Map();
+      this.sockets[u] = { ws, waiting, nextId: 0 };
+      await new Promise((ok, fail) => {
+        ws.on('open', () =>
+          ws.send(
+            JSON.stringify({
+              type: 'connection_init',
+              payload: { authorization: `Bearer ${tokens[u]}` },
+            }),
+          ),
+        );
+        ws.on('error', fail);
+        ws.on('close', (code) => {
+          fail(new Error(`socket ${u} closed: ${code}`));
+          for (const w of waiting.values()) w.fail(new Error(`socket ${u} closed: ${code}`));
+        });
+        ws.on('message', (data) => {
+          const msg = JSON.parse(data.toString());
+          if (msg.type === 'connection_ack') {
+            if (SUBSCRIBE)
+              ws.send(
+                JSON.stringify({
+                  id: 'events',
+                  type: 'subscribe',
+                  payload: { query: CHAT_EVENTS },
+                }),
+              );
+            ok();
+          } else if (msg.type === 'ping') ws.send('{"type":"pong"}');
+          else if (msg.type === 'next' && msg.id === 'events') this.delivered++;
+          else if (msg.type === 'next') {
+            const w = waiting.get(msg.id);
+            if (!w) return;
+            waiting.delete(msg.id);
+            if (msg.payload.errors) w.fail(new Error(JSON.stringify(msg.payload).slice(0, 300)));
+            else w.ok(msg.payload.data);
+          } else if (msg.type === 'error') {
+            const w = waiting.get(msg.id);
+            waiting.delete(msg.id);
+            w?.fail(new Error(JSON.stringify(msg.payload).slice(0, 300)));
+          }
+        });
+      });
+    });
+  }
+
+  /** Resolves once no delivery has arrived for 300 ms (every send's fan-out has been written). */
+  async drained() {
+    for (let last = -1; last !== this.delivered;) {
+      last = this.delivered;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  /** One operation on user u's socket; resolves with its result's data. */
+  operate(u, payload) {
+    const s = this.sockets[u];
+    const id = String(++s.nextId);
+    return new Promise((ok, fail) => {
+      s.waiting.set(id, { ok, fail });
+      s.ws.send(JSON.stringify({ id, type: 'subscribe', payload }));
+    });
+  }
+
   /** Send i goes to room i mod ROOMS, from each of its members in turn. */
   send(i) {
     const room = this.rooms[i % ROOMS];
     const user = room.members[Math.floor(i / ROOMS) % room.members.length];
-    return this.post(tokens[user], {
+    const payload = {
       query: SEND,
       variables: {
         input: {
@@ -180,10 +273,15 @@ class Server {
           body: `message ${i} from user ${user}: the quick brown fox jumps over the lazy dog`,
         },
       },
-    });
+    };
+    return ON_SOCKET ? this.operate(user, payload) : this.post(tokens[user], payload);
   }
 
   async stop() {
+    for (const s of this.sockets) {
+      s?.ws.removeAllListeners('close');
+      s?.ws.terminate();
+    }
     this.agent.destroy();
     this.proc.kill('SIGTERM');
     await this.exited;
@@ -237,6 +335,7 @@ const sendAll = (i) => servers.reduce((p, s) => p.then(() => s.send(i)), Promise
 try {
   for (const s of servers) await s.ready();
   for (const s of servers) await s.fixtures();
+  if (ON_SOCKET) for (const s of servers) await s.openSockets();
   await pool(WARMUP, CONCURRENCY, sendAll);
 
   // What each server spends with no request at all (timers, sweeps), to read the figures against.
@@ -254,6 +353,7 @@ try {
   const perSendUs = servers.map(() => []);
   const kernelShare = servers.map(() => []);
   const sendsPerSecond = [];
+  const deliveriesPerSend = [];
   const window = { start: 0, end: 0 };
   let base = WARMUP;
   for (let run = 0; run < RUNS; run++) {
@@ -263,10 +363,13 @@ try {
     if (run === 0) window.start = Number(process.hrtime.bigint() / 1000n);
     const cpu0 = servers.map((s) => s.cpu());
     const t0 = performance.now();
+    const delivered0 = servers.map((s) => s.delivered);
     await pool(SENDS, CONCURRENCY, (i) => sendAll(from + i));
+    for (const s of servers) await s.drained();
     const t1 = performance.now();
     const cpu1 = servers.map((s) => s.cpu());
     if (run === RUNS - 1) window.end = Number(process.hrtime.bigint() / 1000n);
+    if (SUBSCRIBE) deliveriesPerSend.push(servers[0].delivered - delivered0[0]);
     const parts = servers.map((_, k) => {
       const used = cpu1[k].user + cpu1[k].sys - (cpu0[k].user + cpu0[k].sys);
       perSendUs[k].push(used / SENDS);
@@ -288,6 +391,8 @@ try {
     idleCpuMsPerSecond: idleCpuMsPerSecond[k],
   });
   const result = {
+    over: ON_SOCKET ? 'socket' : 'http',
+    ...(SUBSCRIBE ? { deliveriesPerSend: deliveriesPerSend.map((d) => d / SENDS) } : {}),
     sends: SENDS,
     runs: RUNS,
     concurrency: CONCURRENCY,

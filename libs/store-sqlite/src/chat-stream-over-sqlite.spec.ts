@@ -127,6 +127,37 @@ describe('ChatStream over SQLite', () => {
     expect(s.bodies()).toEqual(['two', 'three', 'four']);
   });
 
+  it('members resuming together share one read: the next reads neither log nor messages, unless an entry is not shared', async () => {
+    const c = await aGroup();
+    const one = await post(c.id, 'one');
+    await post(c.id, 'two');
+    const cursor = [{ conversationId: c.id, afterSeq: one.seq - 1 }];
+    const first = open(bob, cursor);
+    await first.stream.started;
+    expect(first.bodies()).toEqual(['one', 'two']);
+
+    const reads = { log: 0, messages: 0 };
+    const listEvents = store.conversations.listEvents.bind(store.conversations);
+    const findByIds = store.messages.findByIds.bind(store.messages);
+    store.conversations.listEvents = (...args) => (reads.log++, listEvents(...args));
+    store.messages.findByIds = (...args) => (reads.messages++, findByIds(...args));
+
+    const second = open(ada, cursor);
+    await second.stream.started;
+    expect(second.bodies()).toEqual(['one', 'two']);
+    expect(reads).toEqual({ log: 0, messages: 0 });
+    // The same event objects: rendered once for both.
+    expect(second.events('MESSAGE_ADDED')).toEqual(first.events('MESSAGE_ADDED'));
+    expect(second.events('MESSAGE_ADDED')[0]).toBe(first.events('MESSAGE_ADDED')[0]);
+
+    // An entry stored since (its bus message not seen here yet) is not shared: the store is read.
+    await store_(c.id, 'three');
+    const third = open(bob, cursor);
+    await third.stream.started;
+    expect(third.bodies()).toEqual(['one', 'two', 'three']);
+    expect(reads.log).toBe(1);
+  });
+
   it('drops duplicate and stale copies of live events', async () => {
     const c = await aGroup();
     const s = open(bob, [{ conversationId: c.id, afterSeq: 0 }]);

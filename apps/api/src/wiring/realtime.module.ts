@@ -107,10 +107,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
         socketRefused: (reason) => this.metrics.wsConnectionRefused(reason),
         subscriptionStarted: () => this.metrics.incSubscriptions(),
         subscriptionEnded: () => this.metrics.decSubscriptions(),
-        eventsDelivered: (n, lagSeconds) => {
-          this.metrics.eventsDelivered('chatEvents', n);
-          if (lagSeconds !== undefined) this.metrics.deliveryLag(lagSeconds);
-        },
+        eventDelivered: (lagSeconds) => this.metrics.chatEventDelivered(lagSeconds),
       },
       {
         info: (obj, msg) => logger.log(obj, msg),

@@ -241,7 +241,8 @@ export class ChatStream implements ConversationFollower {
       }
       if (!inside) (this.exited ??= new Set()).add(id);
       this.begin(id, cursor.afterSeq);
-      if (cursor.afterSeq < conversation.lastSeq) await this.fetchFromStore(id, cursor.afterSeq);
+      if (cursor.afterSeq < conversation.lastSeq)
+        await this.replayFrom(id, cursor.afterSeq, conversation.lastSeq);
     }
     // Conversations without a cursor start live from the store's current position, which is
     // also the baseline for detecting anything the bus loses later.
@@ -582,6 +583,34 @@ export class ChatStream implements ConversationFollower {
     await this.acceptEntries(conversationId, relevant);
   }
 
+  /**
+   * Replays a cursor's conversation from `afterSeq` up to `lastSeq`, its last seq read after this
+   * stream's bus interest was registered (anything later arrives live). When other streams
+   * replayed every one of those entries a moment ago (the members of a conversation resuming
+   * together), their events are taken as they are, without reading the log or the messages again;
+   * otherwise the entries are read from the store.
+   */
+  private async replayFrom(
+    conversationId: string,
+    afterSeq: number,
+    lastSeq: number,
+  ): Promise<void> {
+    if (lastSeq - afterSeq <= this.deps.settings.replayLimit) {
+      const { tenantId } = this.actor;
+      const seqs: number[] = [];
+      const events: (OrderedRealtimeEvent | null)[] = [];
+      for (let seq = afterSeq + 1; seq <= lastSeq; seq++) {
+        const event = this.deps.replayed.get(tenantId, conversationId, seq);
+        if (event === undefined) break;
+        seqs.push(seq);
+        events.push(event);
+      }
+      if (seqs.length === lastSeq - afterSeq)
+        return this.acceptEvents(conversationId, seqs, events);
+    }
+    await this.fetchFromStore(conversationId, afterSeq);
+  }
+
   /** Renders log entries (seq order) into events and hands them to the orderer. */
   private async acceptEntries(conversationId: string, relevant: LoggedEvent[]): Promise<void> {
     const { conversations, messages } = this.deps;
@@ -613,6 +642,19 @@ export class ChatStream implements ConversationFollower {
       }
       return event;
     });
+    await this.acceptEvents(
+      conversationId,
+      relevant.map((e) => e.seq),
+      events,
+    );
+  }
+
+  /** Hands the events of consecutive log entries (seq order) to the orderer. */
+  private async acceptEvents(
+    conversationId: string,
+    seqs: readonly number[],
+    events: readonly (OrderedRealtimeEvent | null)[],
+  ): Promise<void> {
     // Updates of messages older than this stream's start may concern history the caller may not
     // see; an ADDED of the caller's needs their current membership's history start.
     for (const event of events) {
@@ -625,9 +667,9 @@ export class ChatStream implements ConversationFollower {
         await this.periodsForAdded(conversationId, event.seq);
       }
     }
-    for (const [i, entry] of relevant.entries()) {
+    for (const [i, seq] of seqs.entries()) {
       if (this.closed || !this.isFollowing(conversationId)) return;
-      this.orderer.accept(conversationId, entry.seq, events[i]!);
+      this.orderer.accept(conversationId, seq, events[i]!);
     }
   }
 

@@ -6,6 +6,8 @@ import type { StreamItem } from '@chatter/core';
  */
 export function deliveryLagSeconds(item: StreamItem, nowMs: number): number | undefined {
   if (item.kind !== 'event' || item.event.type !== 'MESSAGE_ADDED') return undefined;
-  const created = new Date(item.event.message.createdAt).getTime();
+  // A Date once the event is decoded; read without copying it (this runs once per delivery).
+  const at: Date | string = item.event.message.createdAt;
+  const created = at instanceof Date ? at.getTime() : new Date(at).getTime();
   return Number.isFinite(created) ? Math.max(0, (nowMs - created) / 1000) : undefined;
 }

@@ -90,7 +90,7 @@ function connect() {
       metrics: {
         subscriptionStarted: () => undefined,
         subscriptionEnded: () => undefined,
-        eventsDelivered: () => undefined,
+        eventDelivered: () => undefined,
       },
       logger: { error: () => undefined },
     }),

@@ -55,8 +55,11 @@ export interface GraphqlWsHooksDeps {
   metrics: {
     subscriptionStarted(): void;
     subscriptionEnded(): void;
-    /** `lagSeconds`: for a new message, the time from its creation to this delivery. */
-    eventsDelivered(count: number, lagSeconds?: number): void;
+    /**
+     * One item written to a subscriber (once per subscriber per event: keep it cheap). `lagSeconds`:
+     * for a new message, the time from its creation to this delivery.
+     */
+    eventDelivered(lagSeconds: number | undefined): void;
   };
   logger: { error(obj: Record<string, unknown>, msg: string): void };
   now?: () => number;
@@ -125,7 +128,7 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       render: (item) => renderer.render(item, args, plan),
       write: (frame) => deps.sender.write(operation.state, frame),
       closeConnection: (code, reason) => context.closeConnection?.(code, reason),
-      delivered: (item) => deps.metrics.eventsDelivered(1, deliveryLagSeconds(item, now())),
+      delivered: (item) => deps.metrics.eventDelivered(deliveryLagSeconds(item, now())),
       ended: () => {
         deps.metrics.subscriptionEnded();
         if (owner) deps.users.endSubscription(owner);

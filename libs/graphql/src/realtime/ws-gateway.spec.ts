@@ -92,7 +92,7 @@ async function start(): Promise<string> {
       socketRefused: () => undefined,
       subscriptionStarted: () => undefined,
       subscriptionEnded: () => undefined,
-      eventsDelivered: () => undefined,
+      eventDelivered: () => undefined,
     },
     { info: () => undefined, warn: () => undefined, error: () => undefined },
     (formatted) => formatted,

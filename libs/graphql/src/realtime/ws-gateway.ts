@@ -54,7 +54,8 @@ export interface WsMetrics {
   socketRefused(reason: SocketRefusal['reason']): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
-  eventsDelivered(count: number, lagSeconds?: number): void;
+  /** One chatEvents item written to a subscriber; `lagSeconds` as in GraphqlWsHooksDeps. */
+  eventDelivered(lagSeconds: number | undefined): void;
 }
 
 export interface WsLogger {

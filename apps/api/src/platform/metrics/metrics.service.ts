@@ -54,8 +54,12 @@ export class MetricsService implements OnModuleDestroy {
   private readonly busHopSeconds: Histogram<'bus'>;
   private readonly eventLoopDelay: IntervalHistogram;
   private readonly operationNames = new BoundedLabel(MAX_OPERATION_NAMES);
-  private readonly eventTypes = new BoundedLabel(32);
   private readonly observed = new WeakSet<object>();
+  /**
+   * chatEvents deliveries not yet added to chatter_events_delivered_total: a plain number on the
+   * delivery path (once per subscriber per event), added to the counter when it is collected.
+   */
+  private chatEventDeliveries = 0;
 
   constructor() {
     const registers = [this.registry];
@@ -107,6 +111,7 @@ export class MetricsService implements OnModuleDestroy {
       help: 'Subscription events delivered to clients, by event type.',
       labelNames: ['type'],
       registers,
+      collect: () => this.collectChatEventDeliveries(),
     });
     this.deliveryLagSeconds = new Histogram({
       name: 'chatter_event_delivery_lag_seconds',
@@ -220,14 +225,20 @@ export class MetricsService implements OnModuleDestroy {
     this.subscriptions.dec();
   }
 
-  /** Counts events delivered to clients; `type` is the ChatEvent type (at most 32 distinct). */
-  eventsDelivered(type: string, count = 1): void {
-    this.eventsDeliveredTotal.inc({ type: this.eventTypes.value(type) }, count);
+  /**
+   * Counts one chatEvents item written to a subscriber (and, for a new message, its delivery lag).
+   * Called once per subscriber per event: the count is kept in a number until a scrape reads it.
+   */
+  chatEventDelivered(lagSeconds: number | undefined): void {
+    this.chatEventDeliveries++;
+    if (lagSeconds !== undefined) this.deliveryLagSeconds.observe(lagSeconds);
   }
 
-  /** Records how long a new message took to reach one subscriber. */
-  deliveryLag(seconds: number): void {
-    this.deliveryLagSeconds.observe(seconds);
+  private collectChatEventDeliveries(): void {
+    const count = this.chatEventDeliveries;
+    if (count === 0) return;
+    this.chatEventDeliveries = 0;
+    this.eventsDeliveredTotal.inc({ type: 'chatEvents' }, count);
   }
 
   /** Records one bus message's hop from its publisher to this instance (see bus-envelope). */

@@ -56,14 +56,21 @@ describe('MetricsService', () => {
     metrics.incWsConnections();
     metrics.decWsConnections();
     metrics.incSubscriptions();
-    metrics.eventsDelivered('MessageAdded', 3);
-    metrics.eventsDelivered('MessageAdded');
+    for (let i = 0; i < 4; i++) metrics.chatEventDelivered(undefined);
     expect(await valueOf(metrics, 'chatter_ws_connections_open')).toBe(1);
     expect(await valueOf(metrics, 'chatter_subscriptions_active')).toBe(1);
     metrics.decSubscriptions();
     expect(await valueOf(metrics, 'chatter_subscriptions_active')).toBe(0);
-    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'MessageAdded' })).toBe(
+    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'chatEvents' })).toBe(
       4,
+    );
+    // Counted once: a second scrape reads the same total, later deliveries add to it.
+    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'chatEvents' })).toBe(
+      4,
+    );
+    metrics.chatEventDelivered(undefined);
+    expect(await valueOf(metrics, 'chatter_events_delivered_total', { type: 'chatEvents' })).toBe(
+      5,
     );
     metrics.wsConnectionRefused('sockets_per_ip');
     metrics.wsConnectionRefused('sockets_per_ip');
@@ -78,8 +85,9 @@ describe('MetricsService', () => {
 
   it('records the delivery lag of new messages as a histogram', async () => {
     const metrics = create();
-    metrics.deliveryLag(0.03);
-    metrics.deliveryLag(7);
+    metrics.chatEventDelivered(0.03);
+    metrics.chatEventDelivered(7);
+    metrics.chatEventDelivered(undefined);
     const text = await metrics.metrics();
     expect(text).toContain('chatter_event_delivery_lag_seconds_bucket{le="0.05"} 1');
     expect(text).toContain('chatter_event_delivery_lag_seconds_bucket{le="10"} 2');
