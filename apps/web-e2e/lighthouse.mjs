@@ -31,12 +31,21 @@ const TARGETS = {
 };
 let missed = [];
 try {
-  const result = await lighthouse(`${api.url}/`, {
-    port: chrome.port,
-    output: 'json',
-    logLevel: 'error',
-    onlyCategories: ['performance', 'accessibility', 'best-practices'],
-  });
+  // A run Lighthouse could not complete (the page did not load or paint: `runtimeError`, every
+  // score 0) says nothing about the app: it is reported and tried once more.
+  let result;
+  for (let attempt = 1; ; attempt++) {
+    result = await lighthouse(`${api.url}/`, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    });
+    const error = result.lhr.runtimeError;
+    if (!error) break;
+    console.error(`lighthouse could not complete run ${attempt}: ${error.code} ${error.message}`);
+    if (attempt === 2) throw new Error(`lighthouse: ${error.code}`);
+  }
   const { categories, audits } = result.lhr;
   for (const c of Object.values(categories))
     console.log(`${c.title}: ${Math.round(c.score * 100)}`);

@@ -17,16 +17,22 @@ import { conversation, message } from '../test/fixtures';
 
 function fakeSocket() {
   const subscriptions: { variables: unknown; sink: Sink }[] = [];
+  const listeners = new Map<string, (() => void)[]>();
   const client = {
     subscribe(payload: { variables?: unknown }, sink: Sink) {
       subscriptions.push({ variables: JSON.parse(JSON.stringify(payload.variables)), sink });
       return () => undefined;
     },
-    on: () => () => undefined,
+    on: (event: string, listener: () => void) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+      return () => undefined;
+    },
     dispose: async () => undefined,
     terminate: () => undefined,
   } as unknown as Client;
-  return { client, subscriptions };
+  /** graphql-ws's events, as the socket would emit them. */
+  const emit = (event: string) => listeners.get(event)?.forEach((l) => l());
+  return { client, subscriptions, emit };
 }
 
 /** The server's HTTP answers to the SDK: history pages and one conversation. */
@@ -122,6 +128,18 @@ describe('RealtimeSession', () => {
     push({ __typename: 'MessageAdded', seq: 4, message: store[3] });
     push({ __typename: 'MessageAdded', seq: 7, message: store[6] });
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    realtime.stop();
+  });
+
+  it('lists the conversations again each time the stream (re)connects', async () => {
+    const { client, realtime, socket } = await setup();
+    const refetch = vi.spyOn(client, 'refetchQueries').mockReturnValue([] as never);
+    socket.emit('connected');
+    expect(refetch).toHaveBeenCalledTimes(1);
+    expect(refetch).toHaveBeenLastCalledWith({ include: [ConversationsDocument] });
+    socket.emit('closed');
+    socket.emit('connected');
+    expect(refetch).toHaveBeenCalledTimes(2);
     realtime.stop();
   });
 

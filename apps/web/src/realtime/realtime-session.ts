@@ -4,7 +4,7 @@
 // stays here is the app's part: applying each event to the Apollo cache and the typing and
 // receipt stores, delivered acknowledgements, and the connection status the UI shows.
 import type { ApolloClient } from '@apollo/client';
-import { MarkDeliveredDocument } from '@chatter/client';
+import { ConversationsDocument, MarkDeliveredDocument } from '@chatter/client';
 import type {
   CallSignalEvent,
   ChatterClient,
@@ -199,6 +199,7 @@ export class RealtimeSession {
       onStatus: (s) => {
         if (s === 'online') {
           this.setStatus('online');
+          this.relist();
           this.opts.onConnected?.();
         } else if (s === 'connecting') {
           this.setStatus(navigator.onLine === false ? 'offline' : 'connecting');
@@ -239,6 +240,20 @@ export class RealtimeSession {
     if (this.status === s) return;
     this.status = s;
     for (const l of this.statusListeners) l();
+  }
+
+  /**
+   * The stream resumes only the conversations this page knows: one I was added to after the list
+   * was fetched but before the stream's subscription took effect on the server (while the page
+   * loaded, or while it was disconnected) would send me nothing. So the list is fetched again
+   * each time the stream (re)connects; what it brings is seeded like the rest (as the SDK does
+   * when it lists conversations itself). The window left is the moment between the socket's
+   * acknowledgement and the subscription taking effect.
+   */
+  private relist(): void {
+    Promise.resolve(this.opts.client.refetchQueries({ include: [ConversationsDocument] })).catch(
+      () => undefined,
+    );
   }
 
   /** Acknowledges delivery once per burst, for the newest seq. */
