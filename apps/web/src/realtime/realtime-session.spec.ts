@@ -14,6 +14,7 @@ import { createCache } from '../apollo/apollo-client';
 import { RealtimeSession } from './realtime-session';
 import type { Session } from '../auth/session';
 import { conversation, message } from '../test/fixtures';
+import { CONVERSATIONS_PAGE } from '../chat/conversations-page';
 
 function fakeSocket() {
   const subscriptions: { variables: unknown; sink: Sink }[] = [];
@@ -131,15 +132,44 @@ describe('RealtimeSession', () => {
     realtime.stop();
   });
 
-  it('lists the conversations again each time the stream (re)connects', async () => {
+  it('lists the conversations again each time the stream (re)connects and adds those the list lacks', async () => {
     const { client, realtime, socket } = await setup();
-    const refetch = vi.spyOn(client, 'refetchQueries').mockReturnValue([] as never);
+    const listed = (...ids: string[]) => ({
+      data: {
+        conversations: {
+          __typename: 'ConversationConnection',
+          edges: ids.map((id) => ({
+            __typename: 'ConversationEdge',
+            cursor: id,
+            node: conversation(id, 9),
+          })),
+          pageInfo: { __typename: 'PageInfo', hasNextPage: true, endCursor: ids.at(-1) },
+        },
+      },
+    });
+    const query = vi.spyOn(client, 'query').mockResolvedValue(listed('c3', 'c2', 'c1') as never);
+    const ids = () =>
+      client.cache
+        .readQuery({ query: ConversationsDocument })
+        ?.conversations.edges.map((e) => e.node.id);
     socket.emit('connected');
-    expect(refetch).toHaveBeenCalledTimes(1);
-    expect(refetch).toHaveBeenLastCalledWith({ include: [ConversationsDocument] });
+    await vi.waitFor(() => expect(ids()).toEqual(['c3', 'c2', 'c1']));
+    expect(query).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        variables: { first: CONVERSATIONS_PAGE },
+        fetchPolicy: 'no-cache',
+      }),
+    );
+    // What the list held stays as it was (c1's lastSeq is still 2), and the list is not cut.
+    expect(
+      client.cache.readQuery({ query: ConversationsDocument })?.conversations.edges[2]?.node
+        .lastSeq,
+    ).toBe(2);
+    query.mockResolvedValue(listed('c4') as never);
     socket.emit('closed');
     socket.emit('connected');
-    expect(refetch).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(ids()).toEqual(['c4', 'c3', 'c2', 'c1']));
+    expect(query).toHaveBeenCalledTimes(2);
     realtime.stop();
   });
 

@@ -4,7 +4,7 @@
 // stays here is the app's part: applying each event to the Apollo cache and the typing and
 // receipt stores, delivered acknowledgements, and the connection status the UI shows.
 import type { ApolloClient } from '@apollo/client';
-import { ConversationsDocument, MarkDeliveredDocument } from '@chatter/client';
+import { MarkDeliveredDocument } from '@chatter/client';
 import type {
   CallSignalEvent,
   ChatterClient,
@@ -18,6 +18,7 @@ import type {
 } from '@chatter/sdk';
 import type { Client } from 'graphql-ws';
 import type { Session } from '../auth/session';
+import { CONVERSATIONS_PAGE } from '../chat/conversations-page';
 import type { ApplyContext } from './apply-event';
 import { TypingStore } from './typing-store';
 import { ReceiptStore } from './receipt-store';
@@ -245,15 +246,15 @@ export class RealtimeSession {
   /**
    * The stream resumes only the conversations this page knows: one I was added to after the list
    * was fetched but before the stream's subscription took effect on the server (while the page
-   * loaded, or while it was disconnected) would send me nothing. So the list is fetched again
-   * each time the stream (re)connects; what it brings is seeded like the rest (as the SDK does
-   * when it lists conversations itself). The window left is the moment between the socket's
-   * acknowledgement and the subscription taking effect.
+   * loaded, or while it was disconnected) would send me nothing. So the first page of the list
+   * is fetched again each time the stream (re)connects and what the list lacks is added to it,
+   * then seeded like the rest (as the SDK does when it lists conversations itself). The window
+   * left is the moment between the socket's acknowledgement and the subscription taking effect.
    */
   private relist(): void {
-    Promise.resolve(this.opts.client.refetchQueries({ include: [ConversationsDocument] })).catch(
-      () => undefined,
-    );
+    void this.load()
+      .then((e) => e.addMissingConversations(this.opts.client, CONVERSATIONS_PAGE))
+      .catch(() => undefined);
   }
 
   /** Acknowledges delivery once per burst, for the newest seq. */

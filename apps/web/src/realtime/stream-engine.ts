@@ -3,4 +3,4 @@
 // Named re-exports, so the chunk holds only what they need.
 export { ChatterClient, MemoryCursorStorage } from '@chatter/sdk';
 export { applyChatEvent, applyResync } from './apply-event';
-export { fetchConversation } from './fetch-conversation';
+export { addMissingConversations, fetchConversation } from './fetch-conversation';
