@@ -4,6 +4,11 @@ import { decodeEvent, RealtimeEvent } from './realtime-event';
 
 type Listener = (event: RealtimeEvent) => void;
 
+/** Told when the bus reconnects (an object rather than a callback: one per connected stream). */
+export interface BusReconnectListener {
+  busReconnected(): void;
+}
+
 interface TopicState {
   listeners: Set<Listener>;
   /** Resolves once the bus subscription is active; holds the function that ends it. */
@@ -19,12 +24,12 @@ interface TopicState {
 @DomainService()
 export class TopicRouter {
   private readonly topics = new Map<string, TopicState>();
-  private readonly reconnectListeners = new Set<() => void>();
+  private readonly reconnectListeners = new Set<BusReconnectListener>();
   private readonly detachBus: () => void;
 
   constructor(private readonly bus: EventBus) {
     this.detachBus = bus.onConnectionChange((connected) => {
-      if (connected) for (const listener of this.reconnectListeners) listener();
+      if (connected) for (const listener of this.reconnectListeners) listener.busReconnected();
     });
   }
 
@@ -33,7 +38,11 @@ export class TopicRouter {
     return this.topics.size;
   }
 
-  async listen(topic: string, listener: Listener): Promise<() => Promise<void>> {
+  /**
+   * Adds `listener` to the topic (the first one subscribes on the bus); resolves once the bus
+   * subscription is active. A listener that rejected was not added.
+   */
+  async listen(topic: string, listener: Listener): Promise<void> {
     let state = this.topics.get(topic);
     if (!state) {
       const listeners = new Set<Listener>();
@@ -61,24 +70,28 @@ export class TopicRouter {
       state.listeners.delete(listener);
       throw error;
     }
-    const current = state;
-    let active = true;
-    return async () => {
-      if (!active) return;
-      active = false;
-      current.listeners.delete(listener);
-      if (current.listeners.size === 0 && this.topics.get(topic) === current) {
-        this.topics.delete(topic);
-        const unsubscribe = await current.ready;
-        await unsubscribe();
-      }
-    };
+  }
+
+  /**
+   * Removes `listener` from the topic; the last one to leave unsubscribes on the bus. (No
+   * function is handed out per listen: a stream follows many topics, and one closure each for
+   * every connected stream is memory held for nothing.)
+   */
+  async unlisten(topic: string, listener: Listener): Promise<void> {
+    const state = this.topics.get(topic);
+    if (!state || !state.listeners.delete(listener) || state.listeners.size > 0) return;
+    this.topics.delete(topic);
+    const unsubscribe = await state.ready;
+    await unsubscribe();
   }
 
   /** Called after the bus reconnects: events published meanwhile may have been missed. */
-  onReconnect(listener: () => void): () => void {
+  onReconnect(listener: BusReconnectListener): void {
     this.reconnectListeners.add(listener);
-    return () => this.reconnectListeners.delete(listener);
+  }
+
+  offReconnect(listener: BusReconnectListener): void {
+    this.reconnectListeners.delete(listener);
   }
 
   close(): void {

@@ -14,11 +14,11 @@ import { isExpired, LoggedEvent, Message } from '../messaging/message';
 import { canReadSeq, insideAt, ReadPeriod, readablePeriods } from '../messaging/read-periods';
 import { topics } from '../events/event-bus.port';
 import { isOrdered, OrderedRealtimeEvent, RealtimeEvent } from '../events/realtime-event';
-import { TopicRouter } from '../events/topic-router';
+import { BusReconnectListener, TopicRouter } from '../events/topic-router';
 import { ReplayedEvents } from './replayed-events';
 import { ConversationFollower, ConversationWatch } from './conversation-watch';
 import { PresenceWatch } from './presence-watch';
-import { SeqOrderer } from './seq-orderer';
+import { SeqOrderer, SeqOrdererOutput } from './seq-orderer';
 
 export { HOLE_WAIT_MS } from './seq-orderer';
 
@@ -125,15 +125,25 @@ export interface StreamDeps {
 
 type Task = () => Promise<void> | void;
 
+/** A follow with nothing (left) to wait for. */
+const LISTENING: Promise<void> = Promise.resolve();
+
 /**
  * One client's stream. Registers its bus interest first, replays from the store after each
  * cursor, then releases what arrived meanwhile. Ordering, duplicates and seq holes are the
  * SeqOrderer's job; this class feeds it (live events, store reads) and decides what the client
  * may see (membership, history visibility, blocks, presence privacy).
  */
-export class ChatStream implements ConversationFollower {
+export class ChatStream
+  implements ConversationFollower, SeqOrdererOutput<OrderedRealtimeEvent>, BusReconnectListener
+{
   private readonly orderer: SeqOrderer<OrderedRealtimeEvent>;
-  private readonly unsubscribers = new Map<string, () => Promise<void>>();
+  /**
+   * The topics this stream listens to, each with its listen (in progress, or LISTENING once
+   * done): a second follow of a topic waits for the first. One listener serves every topic.
+   */
+  private readonly listening = new Map<string, Promise<void>>();
+  private readonly live = (event: RealtimeEvent): void => this.onLive(event);
   /** The conversations among the followed topics (checked for every event: no topic string built). */
   private readonly followed = new Set<string>();
   private readonly queue: Task[] = [];
@@ -167,7 +177,6 @@ export class ChatStream implements ConversationFollower {
   private cancelPresenceTimer: (() => void) | null = null;
   /** Whose presence and profile this stream follows (grows with new peers and contacts). */
   private readonly presenceWatch: PresenceWatch;
-  private detachReconnect: (() => void) | null = null;
   /** Resolves when the initial replay is done (tests and metrics). */
   readonly started: Promise<void>;
 
@@ -177,21 +186,11 @@ export class ChatStream implements ConversationFollower {
     private readonly emit: (item: StreamItem) => void,
     private readonly deps: StreamDeps,
   ) {
-    this.orderer = new SeqOrderer<OrderedRealtimeEvent>(deps.clock, {
-      release: (conversationId, seq, event) => this.release(conversationId, seq, event),
-      holeTimedOut: (conversationId, afterSeq, upToSeq) =>
-        this.enqueue(async () => {
-          try {
-            await this.fetchFromStore(conversationId, afterSeq, upToSeq);
-            await this.settleHole(conversationId);
-          } finally {
-            // Re-arms the timeout while a hole remains (also when the store failed).
-            if (!this.closed) this.orderer.settleHole(conversationId);
-          }
-        }),
-    });
+    // The stream is its orderer's output and the router's reconnect listener: no closures
+    // per stream for them (every connected client holds one stream).
+    this.orderer = new SeqOrderer<OrderedRealtimeEvent>(deps.clock, this);
     this.presenceWatch = new PresenceWatch(actor.userId, MAX_PRESENCE_WATCH, (userId) =>
-      this.follow(topics.presence(actor.tenantId, userId), (e) => this.onLive(e)),
+      this.follow(topics.presence(actor.tenantId, userId)),
     );
     this.started = this.start(cursors).catch(() => this.failToStart());
   }
@@ -267,8 +266,8 @@ export class ChatStream implements ConversationFollower {
   private async registerInterest(): Promise<{ ids: string[]; formerIds: Set<string> }> {
     const { router, conversations, contacts } = this.deps;
     const { tenantId, userId } = this.actor;
-    this.detachReconnect = router.onReconnect(() => this.enqueue(() => this.catchUpAll()));
-    await this.follow(topics.user(tenantId, userId), (e) => this.onLive(e));
+    router.onReconnect(this);
+    await this.follow(topics.user(tenantId, userId));
     // A bot token scoped to some conversations streams only those.
     const covered = (id: string) => grantCoversConversation(this.actor.grant, id);
     const memberIds = (
@@ -285,9 +284,7 @@ export class ChatStream implements ConversationFollower {
           ).filter(covered)
         : [];
     const ids = [...memberIds, ...formerIds];
-    await Promise.all(
-      ids.map((id) => this.follow(topics.conversation(tenantId, id), (e) => this.onLive(e))),
-    );
+    await Promise.all(ids.map((id) => this.follow(topics.conversation(tenantId, id))));
     const [contactIds, peerIds] = await Promise.all([
       contacts.listIds(tenantId, userId, MAX_PRESENCE_WATCH),
       conversations.listPeerIds(tenantId, userId, MAX_PRESENCE_WATCH),
@@ -300,33 +297,39 @@ export class ChatStream implements ConversationFollower {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.detachReconnect?.();
+    this.deps.router.offReconnect(this);
     for (const t of this.typing?.values() ?? []) t.cancel();
     this.orderer.close();
     this.cancelPresenceTimer?.();
-    const all = [...this.unsubscribers.values()];
+    const all = [...this.listening.keys()];
     for (const conversationId of this.followed)
       this.deps.watch.remove(this.actor.tenantId, conversationId, this);
-    this.unsubscribers.clear();
+    this.listening.clear();
     this.followed.clear();
-    await Promise.allSettled(all.map((u) => u()));
+    await Promise.allSettled(all.map((topic) => this.deps.router.unlisten(topic, this.live)));
   }
 
-  private async follow(topic: string, listener: (e: RealtimeEvent) => void): Promise<void> {
-    if (this.closed || this.unsubscribers.has(topic)) return;
+  private follow(topic: string): Promise<void> {
+    if (this.closed) return LISTENING;
+    const known = this.listening.get(topic);
+    if (known) return known;
     const convPrefix = `chatter.${this.actor.tenantId}.conv.`;
-    if (
-      topic.startsWith(convPrefix) &&
-      !grantCoversConversation(this.actor.grant, topic.slice(convPrefix.length))
-    )
-      return;
-    const unsubscribe = await this.deps.router.listen(topic, listener);
-    if (this.closed || this.unsubscribers.has(topic)) {
-      await unsubscribe();
-      return;
-    }
-    this.unsubscribers.set(topic, unsubscribe);
-    if (topic.startsWith(convPrefix)) this.followed.add(topic.slice(convPrefix.length));
+    const conversationId = topic.startsWith(convPrefix) ? topic.slice(convPrefix.length) : null;
+    if (conversationId !== null && !grantCoversConversation(this.actor.grant, conversationId))
+      return LISTENING;
+    const listened = this.deps.router.listen(topic, this.live).then(
+      () => {
+        if (this.closed) return this.deps.router.unlisten(topic, this.live);
+        this.listening.set(topic, LISTENING);
+        if (conversationId !== null) this.followed.add(conversationId);
+      },
+      (error: unknown) => {
+        if (this.listening.get(topic) === listened) this.listening.delete(topic);
+        throw error;
+      },
+    );
+    this.listening.set(topic, listened);
+    return listened;
   }
 
   /** Starts ordered delivery of a followed conversation after `seq`. */
@@ -397,14 +400,16 @@ export class ChatStream implements ConversationFollower {
       }
       if (pending) {
         // A store hiccup must not kill the stream: the next event or reconnect catches up.
-        pending.then(this.resumeDrain, this.resumeDrain);
+        const resume = (this.resumeDrain ??= () => this.drain());
+        pending.then(resume, resume);
         return;
       }
     }
     this.draining = false;
   }
 
-  private readonly resumeDrain = (): void => this.drain();
+  /** Made the first time a task has to wait (most idle streams never do). */
+  private resumeDrain: (() => void) | null = null;
 
   /** Handles one live event; returns a promise only when it has to wait (a store read). */
   private process(event: RealtimeEvent): Promise<void> | void {
@@ -505,8 +510,7 @@ export class ChatStream implements ConversationFollower {
       await this.deliverOrdered(event);
       return;
     }
-    if (!this.isFollowing(id))
-      await this.follow(topics.conversation(this.actor.tenantId, id), (e) => this.onLive(e));
+    if (!this.isFollowing(id)) await this.follow(topics.conversation(this.actor.tenantId, id));
     if (!this.isFollowing(id)) return;
     await this.watchPeersOf(event.conversation);
     if (position === undefined) this.begin(id, event.seq - 1);
@@ -673,8 +677,29 @@ export class ChatStream implements ConversationFollower {
     }
   }
 
-  /** Delivers the conversation's next seq (null: a log entry with nothing to show). */
-  private release(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
+  /** The bus reconnected (TopicRouter): events published meanwhile may have been missed. */
+  busReconnected(): void {
+    this.enqueue(() => this.catchUpAll());
+  }
+
+  /** SeqOrdererOutput: a hole waited too long; look in the store (this stream's orderer only). */
+  holeTimedOut(conversationId: string, afterSeq: number, upToSeq: number): void {
+    this.enqueue(async () => {
+      try {
+        await this.fetchFromStore(conversationId, afterSeq, upToSeq);
+        await this.settleHole(conversationId);
+      } finally {
+        // Re-arms the timeout while a hole remains (also when the store failed).
+        if (!this.closed) this.orderer.settleHole(conversationId);
+      }
+    });
+  }
+
+  /**
+   * SeqOrdererOutput: delivers the conversation's next seq (null: a log entry with nothing to
+   * show). Called by this stream's orderer only.
+   */
+  release(conversationId: string, seq: number, event: OrderedRealtimeEvent | null): void {
     this.deps.watch.observe(this.actor.tenantId, conversationId, seq);
     if (!event || this.closed) return;
     const me = this.actor.userId;

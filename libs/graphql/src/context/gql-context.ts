@@ -11,6 +11,4 @@ export interface GqlContext {
   /** `x-admin-token` header value, for operator mutations. */
   adminToken: string | null;
   loaders: Loaders;
-  /** Over WebSocket: ends the connection (session revoked, slow consumer). */
-  closeConnection?: (code: number, reason: string) => void;
 }

@@ -32,8 +32,9 @@ export class Loaders {
   private viewLoader?: DataLoader<User, UserView, UserId>;
   private presenceLoader?: DataLoader<User, PresenceState, UserId>;
   /** Loaders that resolvers of other features keep here, so `clear()` empties them too. */
-  private readonly extra = new Map<symbol, DataLoader<unknown, unknown>>();
-  private readonly named = new Map<string, DataLoader<string, unknown>>();
+  // Created on first use: a socket holds its Loaders for its whole life, and most never need these.
+  private extra: Map<symbol, DataLoader<unknown, unknown>> | null = null;
+  private named: Map<string, DataLoader<string, unknown>> | null = null;
 
   constructor(
     private readonly repos: {
@@ -119,34 +120,34 @@ export class Loaders {
     load: (ids: readonly string[]) => Promise<Map<string, V>>,
     fallback: V,
   ): DataLoader<string, V> {
-    let loader = this.named.get(name) as DataLoader<string, V> | undefined;
+    let loader = this.named?.get(name) as DataLoader<string, V> | undefined;
     if (!loader) {
       loader = new DataLoader<string, V>(async (ids) => {
         const found = await load(ids);
         return ids.map((id) => (found.has(id) ? found.get(id)! : fallback));
       });
-      this.named.set(name, loader as DataLoader<string, unknown>);
+      (this.named ??= new Map()).set(name, loader as DataLoader<string, unknown>);
     }
     return loader;
   }
 
-  /** Drops cached reads (a subscription reuses one context across events). */
   /**
    * A feature's own loader, made once per operation by `make` and cleared with the others
    * (a subscription renders each event afresh: nothing read for an earlier event is reused).
    */
   scoped<K, V>(key: symbol, make: () => DataLoader<K, V>): DataLoader<K, V> {
-    let loader = this.extra.get(key) as DataLoader<K, V> | undefined;
+    let loader = this.extra?.get(key) as DataLoader<K, V> | undefined;
     if (!loader) {
       loader = make();
-      this.extra.set(key, loader as DataLoader<unknown, unknown>);
+      (this.extra ??= new Map()).set(key, loader as DataLoader<unknown, unknown>);
     }
     return loader;
   }
 
+  /** Drops cached reads (a subscription reuses one context across events). */
   clear(): void {
-    for (const loader of this.extra.values()) loader.clearAll();
-    for (const loader of this.named.values()) loader.clearAll();
+    for (const loader of this.extra?.values() ?? []) loader.clearAll();
+    for (const loader of this.named?.values() ?? []) loader.clearAll();
     this.userLoader?.clearAll();
     this.messageLoader?.clearAll();
     this.conversationLoader?.clearAll();

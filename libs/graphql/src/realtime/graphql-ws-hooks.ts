@@ -18,7 +18,7 @@ import {
   stripSuggestions,
 } from '../security/query-limits';
 import { admitOperation, TrustedDocuments } from '../security/trusted-documents';
-import { deliveryLagSeconds } from './delivery-lag';
+import { ChatEventsLaneHooks, LaneServices } from './chat-events-lane-hooks';
 import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
 import { SharedRenderer } from './shared-renderer';
@@ -91,6 +91,13 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
   const renderer = new SharedRenderer(deps.schema, (result) =>
     JSON.stringify(clientResult(result)),
   );
+  const lanes: LaneServices = {
+    renderer,
+    sender: deps.sender,
+    users: deps.users,
+    metrics: deps.metrics,
+    now,
+  };
   /** Each operation's id and socket, by its context (graphql-ws names the id to `context` only). */
   const operations = new WeakMap<object, { id: string; state: SocketState }>();
   const touch = (state: SocketState) => {
@@ -124,16 +131,11 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
     }
     const plan = renderer.plan(args);
     deps.metrics.subscriptionStarted();
-    return new SubscriptionLane(operation.id, source, {
-      render: (item) => renderer.render(item, args, plan),
-      write: (frame) => deps.sender.write(operation.state, frame),
-      closeConnection: (code, reason) => context.closeConnection?.(code, reason),
-      delivered: (item) => deps.metrics.eventDelivered(deliveryLagSeconds(item, now())),
-      ended: () => {
-        deps.metrics.subscriptionEnded();
-        if (owner) deps.users.endSubscription(owner);
-      },
-    });
+    return new SubscriptionLane(
+      operation.id,
+      source,
+      new ChatEventsLaneHooks(lanes, operation.state, args, plan, owner),
+    );
   };
 
   return {
@@ -166,7 +168,6 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
         actor: state.actor,
         clientIp: state.clientIp,
         adminToken: null,
-        closeConnection: (code, reason) => state.socket.close(code, reason),
         loaders: new Loaders(deps.loaderRepos),
       };
       operations.set(context, { id, state });

@@ -51,11 +51,11 @@ describe('StreamIterator (push-based stream to the iterator graphql-ws pulls)', 
     const { it: source } = iterator();
     source.push(resync(1));
     const got: StreamItem[] = [];
-    source.attach((item) => got.push(item));
+    source.attach({ accept: (item) => got.push(item) });
     source.push(resync(2));
     expect(got).toEqual([resync(1), resync(2)]);
     await expect(source.next()).rejects.toThrow('consumed by its lane');
-    expect(() => source.attach(() => undefined)).toThrow('one consumer');
+    expect(() => source.attach({ accept: () => undefined })).toThrow('one consumer');
     await source.return();
     source.push(resync(3));
     expect(got).toHaveLength(2);

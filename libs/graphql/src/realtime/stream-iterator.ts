@@ -3,6 +3,11 @@ import { ChatStream, StreamItem } from '@chatter/core';
 /** Beyond this many undelivered items a subscriber is too slow: it must resume with cursors. */
 export const MAX_PENDING_ITEMS = 10_000;
 
+/** Where a stream's items go once a subscription's lane consumes it (subscription-lane.ts). */
+export interface StreamSink {
+  accept(item: StreamItem): void;
+}
+
 /**
  * What the `chatEvents` resolver returns: a push-based ChatStream as the AsyncIterator GraphQL's
  * subscribe contract asks for. Items wait in a bounded queue (overflowing it ends the stream with
@@ -12,14 +17,14 @@ export const MAX_PENDING_ITEMS = 10_000;
 export class StreamIterator implements AsyncIterableIterator<StreamItem> {
   private readonly items: StreamItem[] = [];
   private waiting: ((result: IteratorResult<StreamItem>) => void) | null = null;
-  private sink: ((item: StreamItem) => void) | null = null;
+  private sink: StreamSink | null = null;
   private done = false;
   stream: ChatStream | null = null;
 
   push = (item: StreamItem): void => {
     if (this.done) return;
     if (this.sink) {
-      this.sink(item);
+      this.sink.accept(item);
       return;
     }
     if (this.waiting) {
@@ -38,13 +43,13 @@ export class StreamIterator implements AsyncIterableIterator<StreamItem> {
   };
 
   /** Hands every queued item, then each later one, to `sink` instead of a reader. */
-  attach(sink: (item: StreamItem) => void): void {
+  attach(sink: StreamSink): void {
     if (this.sink || this.waiting) throw new Error('a stream has one consumer');
     this.sink = sink;
     const queued = this.items.splice(0);
     for (const item of queued) {
       if (this.done) return;
-      sink(item);
+      sink.accept(item);
     }
   }
 

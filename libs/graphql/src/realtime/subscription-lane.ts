@@ -2,7 +2,7 @@ import type { ExecutionResult } from 'graphql';
 import type { StreamItem } from '@chatter/core';
 import { PendingPayload, RenderedPayload } from './pending-payload';
 import type { RenderItem } from './shared-renderer';
-import { MAX_PENDING_ITEMS, type StreamIterator } from './stream-iterator';
+import { MAX_PENDING_ITEMS, type StreamIterator, type StreamSink } from './stream-iterator';
 
 export interface SubscriptionLaneHooks {
   /** The item's `payload` JSON for this subscriber, null when there is nothing to deliver. */
@@ -35,13 +35,17 @@ const DONE = { value: undefined, done: true } as const;
  * when the subscription does, so graphql-ws still tracks the operation (complete from the
  * client, socket closed, `complete` frame at the end) without one promise per delivery.
  */
-export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult> {
+export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult>, StreamSink {
   private readonly frameHead: string;
-  private readonly waiting: Waiting[] = [];
+  // An idle subscription holds these for its whole life: the arrays, callbacks and promise below
+  // are made only when needed.
+  private waiting: Waiting[] | null = null;
   private finished = false;
   private failure: { error: unknown } | null = null;
   private ending: Promise<IteratorResult<ExecutionResult>> | null = null;
-  private settleEnding: (() => void) | null = null;
+  private resolveEnding: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
+  private rejectEnding: ((error: unknown) => void) | null = null;
+  private flushWhenSettled: (() => void) | null = null;
 
   constructor(
     operationId: string,
@@ -49,13 +53,13 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult> 
     private readonly hooks: SubscriptionLaneHooks,
   ) {
     this.frameHead = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
-    source.attach(this.accept);
+    source.attach(this);
   }
 
-  private readonly accept = (item: StreamItem): void => {
+  accept(item: StreamItem): void {
     if (this.finished) return;
     if (item.kind === 'close') {
-      if (this.waiting.length === 0) this.close(item.code, item.reason);
+      if (!this.waiting?.length) this.close(item.code, item.reason);
       else this.waiting.push({ item, payload: null });
       return;
     }
@@ -66,22 +70,25 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult> 
       this.fail(error);
       return;
     }
-    if (this.waiting.length === 0 && !(payload instanceof PendingPayload)) {
+    if (!this.waiting?.length && !(payload instanceof PendingPayload)) {
       this.deliver(item, payload);
       return;
     }
-    if (this.waiting.length >= MAX_PENDING_ITEMS) {
+    const waiting = (this.waiting ??= []);
+    if (waiting.length >= MAX_PENDING_ITEMS) {
       this.close(4013, 'Slow consumer: resume with cursors');
       return;
     }
-    this.waiting.push({ item, payload });
-    if (payload instanceof PendingPayload) payload.whenSettled(this.flush);
-  };
+    waiting.push({ item, payload });
+    if (payload instanceof PendingPayload)
+      payload.whenSettled((this.flushWhenSettled ??= () => this.flush()));
+  }
 
   /** Writes the waiting items whose renders are done, in order, up to the first still running. */
-  private readonly flush = (): void => {
-    while (this.waiting.length > 0 && !this.finished) {
-      const { item, payload } = this.waiting[0]!;
+  private flush(): void {
+    const waiting = this.waiting;
+    while (waiting && waiting.length > 0 && !this.finished) {
+      const { item, payload } = waiting[0]!;
       if (item.kind === 'close') {
         this.close(item.code, item.reason);
         return;
@@ -97,10 +104,10 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult> 
       } else {
         json = payload;
       }
-      this.waiting.shift();
+      waiting.shift();
       this.deliver(item, json);
     }
-  };
+  }
 
   private deliver(item: StreamItem, json: string | null): void {
     if (json === null) return;
@@ -123,18 +130,27 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult> 
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.waiting.length = 0;
+    this.waiting = null;
     this.hooks.ended();
     this.source.return().catch(() => undefined);
-    this.settleEnding?.();
+    this.settleEnding();
   }
 
+  /** graphql-ws's one wait: settles when the subscription ends (rejected when a render failed). */
   next(): Promise<IteratorResult<ExecutionResult>> {
-    this.ending ??= new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
-      this.settleEnding = () => (this.failure ? reject(this.failure.error) : resolve(DONE));
+    if (!this.ending) {
+      this.ending = new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
+        this.resolveEnding = resolve;
+        this.rejectEnding = reject;
+      });
       if (this.finished) this.settleEnding();
-    });
+    }
     return this.ending;
+  }
+
+  private settleEnding(): void {
+    if (this.failure) this.rejectEnding?.(this.failure.error);
+    else this.resolveEnding?.(DONE);
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
+import { handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   Authenticate,
@@ -15,6 +15,7 @@ import { QueryLimits } from '../security/query-limits';
 import { TrustedDocuments } from '../security/trusted-documents';
 import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
+import { GatewaySocket, GatewaySocketHost } from './gateway-socket';
 import { graphqlWsOptions } from './graphql-ws-hooks';
 import { closeSocketsOfRotatedTenant } from './session-revocation';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
@@ -92,6 +93,7 @@ export class WsGateway {
   private readonly admission: UpgradeAdmission;
   private readonly registry: SocketRegistry;
   private readonly sender: FrameSender;
+  private readonly socketHost: GatewaySocketHost;
   private readonly users: UserAdmission;
   private readonly graphqlWs: ReturnType<
     typeof makeServer<Record<string, unknown> | undefined, SocketExtra>
@@ -123,6 +125,11 @@ export class WsGateway {
       { maxBufferedBytes: options.maxBufferedBytes, slowConsumerMs: options.slowConsumerMs },
       logger,
     );
+    this.socketHost = {
+      sender: this.sender,
+      logger,
+      socketClosed: (socket, code, reason) => this.socketClosed(socket, code, reason),
+    };
     this.graphqlWs = makeServer({
       ...graphqlWsOptions({
         schema,
@@ -199,38 +206,21 @@ export class WsGateway {
     this.registry.opened(state);
     this.limits.opened(ip);
     this.metrics.socketOpened();
-    ws.on('error', (err) => {
-      this.logger.warn({ err }, 'websocket error');
-      ws.terminate();
-    });
-    // Keep-alive (see SocketRegistry.tick): a peer that does not answer a ping within the interval is dropped.
-    ws.on('pong', () => (state.alive = true));
+    const socket = new GatewaySocket(this.socketHost, state, ip);
+    socket.listen();
+    socket.endOperations = this.graphqlWs.opened(socket, { state });
+  }
 
-    const closed = this.graphqlWs.opened(
-      {
-        protocol: ws.protocol,
-        send: (data) => this.sender.send(state, data),
-        close: (code, reason) => ws.close(code, reason),
-        onMessage: (cb) =>
-          ws.on('message', (data, isBinary) => {
-            if (isBinary) return ws.close(CloseCode.BadRequest, 'Binary frames are not supported');
-            cb(String(data)).catch((err: unknown) => {
-              this.logger.error({ err }, 'graphql-ws message handling failed');
-              ws.close(CloseCode.InternalServerError, 'Internal server error');
-            });
-          }),
-      },
-      { state },
-    );
-
-    ws.once('close', (code, reason) => {
-      this.registry.closed(state);
-      this.limits.closed(ip);
-      this.users.releaseSocket(state.id);
-      this.metrics.socketClosed();
-      closed(code, String(reason)).catch((err: unknown) =>
+  private socketClosed(socket: GatewaySocket, code: number, reason: string): void {
+    const { state, ip } = socket;
+    this.registry.closed(state);
+    this.limits.closed(ip);
+    this.users.releaseSocket(state.id);
+    this.metrics.socketClosed();
+    socket
+      .endOperations?.(code, reason)
+      .catch((err: unknown) =>
         this.logger.warn({ err }, 'ending the operations of a closed socket failed'),
       );
-    });
   }
 }
