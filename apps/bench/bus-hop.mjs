@@ -16,19 +16,17 @@
 import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, option } from './tool-support.mjs';
 
 const here = fileURLToPath(import.meta.url);
 const root = resolve(dirname(here), '../..');
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
+const opt = (name, fallback) => option(name, fallback, argv);
 const dist = join(root, 'dist/api/libs');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowNs = () => process.hrtime.bigint();
@@ -59,16 +57,6 @@ const cpuUsOf = (pid) => {
 };
 
 // ---- runner (publisher) ---------------------------------------------------------------------
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 async function waitTcp(port, ms = 15_000) {
   const until = Date.now() + ms;

@@ -13,20 +13,14 @@
 // scenario 3 measures RSS, which also holds garbage not collected yet and native memory.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { appToken, freePort, option as opt } from './tool-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
 const N = Number(opt('connections', 2000));
 const TOP = Number(opt('top', 40));
 const ENTRY = resolve(opt('entry', join(root, 'dist/api/main.js')));
@@ -41,12 +35,7 @@ const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInp
 }`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const port = await new Promise((ok) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => ok(p));
-  });
-});
+const port = await freePort();
 const work = mkdtempSync(join(tmpdir(), 'chatter-heap-'));
 const snapshots = join(work, 'snapshots');
 mkdirSync(snapshots);
@@ -84,21 +73,13 @@ for (
   await sleep(200);
 }
 
-const key = new TextEncoder().encode(SECRET);
-const now = Math.floor(Date.now() / 1000);
 const sockets = [];
 /** Opens connections for users first..first+count-1, each subscribed to chatEvents. */
 async function open(first, count) {
   for (let i = first; i < first + count; i += 200) {
     await Promise.all(
       Array.from({ length: Math.min(200, first + count - i) }, async (_, k) => {
-        const token = await new SignJWT({ name: `Heap user ${i + k}` })
-          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-          .setIssuer('app:default')
-          .setSubject(`heap-u${i + k}`)
-          .setIssuedAt(now)
-          .setExpirationTime(now + 3600)
-          .sign(key);
+        const token = await appToken(SECRET, `heap-u${i + k}`, `Heap user ${i + k}`);
         const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, GRAPHQL_TRANSPORT_WS_PROTOCOL, {
           perMessageDeflate: false,
         });

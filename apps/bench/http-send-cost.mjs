@@ -23,20 +23,15 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { appToken, freePort, option as opt } from './tool-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
 const SENDS = Number(opt('sends', 3000));
 const RUNS = Number(opt('runs', 3));
 const CONCURRENCY = Number(opt('concurrency', 8));
@@ -60,14 +55,6 @@ const ENTRIES = [resolve(opt('entry', join(root, 'dist/api/main.js')))];
 if (opt('compare', undefined)) ENTRIES.push(resolve(opt('compare')));
 const SECRET = 'bench-http-send-cost-secret-0123456789abcdef';
 const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => ok(p));
-    });
-  });
 
 /** One API process with its own data directory, clients and fixtures. */
 class Server {
@@ -303,19 +290,9 @@ const pool = async (count, concurrency, fn) => {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const key = new TextEncoder().encode(SECRET);
 const tokens = [];
-const now = Math.floor(Date.now() / 1000);
 for (let i = 0; i < USERS; i++)
-  tokens.push(
-    await new SignJWT({ name: `Bench user ${i}` })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer('app:default')
-      .setSubject(`bench-u${i}`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(key),
-  );
+  tokens.push(await appToken(SECRET, `bench-u${i}`, `Bench user ${i}`));
 
 if (PROF_DIR) mkdirSync(PROF_DIR, { recursive: true });
 const servers = [];
