@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import WebSocket from 'ws';
-import { appToken, freePort, option as opt } from './tool-support.mjs';
+import { appToken, CHAT_EVENTS, freePort, option as opt, serverEnv } from './tool-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = Number(opt('connections', 2000));
@@ -26,13 +26,6 @@ const TOP = Number(opt('top', 40));
 const ENTRY = resolve(opt('entry', join(root, 'dist/api/main.js')));
 const WARMUP = 200;
 const SECRET = 'bench-heap-per-connection-secret-0123456789abcdef';
-const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInput!]) {
-  chatEvents(since: $since) {
-    __typename
-    ... on MessageAdded { seq message { id conversationId seq body createdAt } }
-    ... on ResyncRequired { conversationId reason }
-  }
-}`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const port = await freePort();
@@ -44,19 +37,7 @@ const server = spawn(
   ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshots}`, ENTRY],
   {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: join(work, 'data'),
-      NODE_ENV: 'production',
-      ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
-      PLAYGROUND: 'false',
-      LOG_LEVEL: 'warn',
-      DEFAULT_TENANT_SECRET: SECRET,
-      WS_MAX_SOCKETS_PER_IP: '0',
-      WS_CONNECTS_PER_IP: '0',
-    },
+    env: serverEnv({ port, dataDir: join(work, 'data'), secret: SECRET }),
     stdio: ['ignore', 'ignore', 'inherit'],
   },
 );

@@ -28,7 +28,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import WebSocket from 'ws';
-import { appToken, freePort, option as opt } from './tool-support.mjs';
+import { appToken, CHAT_EVENTS, freePort, option as opt, serverEnv } from './tool-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -43,14 +43,6 @@ const IDLE_MS = Number(opt('idle-ms', 5000));
 const PROF_DIR = opt('cpu-prof', undefined);
 const SUBSCRIBE = argv.includes('--subscribe');
 const ON_SOCKET = SUBSCRIBE || argv.includes('--socket');
-/** The bench's own selection (apps/bench/src/load/clients/chatter-client.ts). */
-const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInput!]) {
-  chatEvents(since: $since) {
-    __typename
-    ... on MessageAdded { seq message { id conversationId seq body createdAt } }
-    ... on ResyncRequired { conversationId reason }
-  }
-}`;
 const ENTRIES = [resolve(opt('entry', join(root, 'dist/api/main.js')))];
 if (opt('compare', undefined)) ENTRIES.push(resolve(opt('compare')));
 const SECRET = 'bench-http-send-cost-secret-0123456789abcdef';
@@ -73,18 +65,7 @@ class Server {
     this.proc = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: root,
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: this.dataDir,
-        NODE_ENV: 'production',
-        ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
-        PLAYGROUND: 'false',
-        LOG_LEVEL: 'warn',
-        DEFAULT_TENANT_SECRET: SECRET,
-        // Every client connects from 127.0.0.1: the per-address limits are off (as in the bench).
-        WS_MAX_SOCKETS_PER_IP: '0',
-        WS_CONNECTS_PER_IP: '0',
+        ...serverEnv({ port, dataDir: this.dataDir, secret: SECRET }),
         // The per-user send budget stays on, sized so that this load stays under it.
         SENDS_PER_USER: '100000',
       },

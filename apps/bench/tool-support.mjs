@@ -2,6 +2,15 @@
 import { createServer } from 'node:net';
 import { SignJWT } from 'jose';
 
+/** The bench's own chatEvents selection (apps/bench/src/load/clients/chatter-client.ts). */
+export const CHAT_EVENTS = `subscription BenchChatEvents($since: [ConversationCursorInput!]) {
+  chatEvents(since: $since) {
+    __typename
+    ... on MessageAdded { seq message { id conversationId seq body createdAt } }
+    ... on ResyncRequired { conversationId reason }
+  }
+}`;
+
 /** `--name value` from the command line, or `fallback`. */
 export function option(name, fallback, argv = process.argv.slice(2)) {
   const i = argv.indexOf(`--${name}`);
@@ -30,4 +39,25 @@ export function appToken(secret, subject, name, ttlSeconds = 3600) {
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
     .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * The environment of a Chatter server started by a script: embedded store in `dataDir`, app
+ * tokens signed with `secret`, warnings only in the log, and (every client connecting from
+ * 127.0.0.1) the per-address socket limits off, as in the bench.
+ */
+export function serverEnv({ port, dataDir, secret }) {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    ALLOW_LOG_SMS_IN_PRODUCTION: 'true',
+    PLAYGROUND: 'false',
+    LOG_LEVEL: 'warn',
+    DEFAULT_TENANT_SECRET: secret,
+    WS_MAX_SOCKETS_PER_IP: '0',
+    WS_CONNECTS_PER_IP: '0',
+  };
 }
