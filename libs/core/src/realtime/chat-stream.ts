@@ -167,8 +167,6 @@ export class ChatStream
    * They stay followed: changes of messages the caller still reads reach them (read-only).
    */
   private exited: Set<string> | null = null;
-  /** Per followed conversation, the position where this stream started: later messages are visible. */
-  private readonly floor = new Map<string, number>();
   private blockedCache: Map<string, boolean> | null = null;
   private pendingPresence: Map<string, { event: Presence; visibilityChanged: boolean }> | null =
     null;
@@ -335,7 +333,6 @@ export class ChatStream
   /** Starts ordered delivery of a followed conversation after `seq`. */
   private begin(conversationId: string, seq: number): void {
     this.orderer.begin(conversationId, seq);
-    this.floor.set(conversationId, this.orderer.positionOf(conversationId)!);
     if (this.isFollowing(conversationId))
       this.deps.watch.add(this.actor.tenantId, conversationId, this, seq);
   }
@@ -351,7 +348,6 @@ export class ChatStream
     else if (periods) (this.exited ??= new Set()).add(conversationId);
     if (this.orderer.positionOf(conversationId) === undefined) this.begin(conversationId, lastSeq);
     else this.orderer.skipTo(conversationId, lastSeq);
-    this.floor.set(conversationId, Math.max(this.floor.get(conversationId) ?? 0, lastSeq));
   }
 
   /** The store is ahead of what this stream delivered (see ConversationWatch). */
@@ -515,7 +511,6 @@ export class ChatStream
     await this.watchPeersOf(event.conversation);
     if (position === undefined) this.begin(id, event.seq - 1);
     else this.orderer.skipTo(id, event.seq - 1);
-    this.floor.set(id, event.seq);
     this.orderer.accept(id, event.seq, event);
   }
 
