@@ -136,6 +136,26 @@ describe('WsGateway (its stages composed on a real HTTP server)', () => {
     ada.ws.close();
   });
 
+  it('hands graphql-ws what each frame says: bad JSON and bad messages get 4400, subscribes run', async () => {
+    const url = await start();
+    const ada = await client(url, 'ada');
+    const query = '{ hello } # \u202e $& \u0000 \ud83d\ude00';
+    for (const id of ['a', 'b'])
+      ada.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }));
+    await ada.until(() => ada.frames.filter((f) => f.type === 'complete').length === 2);
+    expect(ada.frames.filter((f) => f.type === 'next').map((f) => [f.id, f.payload])).toEqual([
+      ['a', { data: { hello: 'hi ada $& \u2028' } }],
+      ['b', { data: { hello: 'hi ada $& \u2028' } }],
+    ]);
+    ada.ws.close();
+    for (const frame of ['{"type":"subscribe"', '"subscribe"', 'null', '{"type":"nonsense"}']) {
+      const bob = await client(url, 'bob');
+      bob.ws.send(frame);
+      await bob.until(() => bob.closed() !== null);
+      expect(bob.closed()).toEqual({ code: 4400, reason: 'Invalid message received' });
+    }
+  });
+
   it('closes the sockets a hook picks, and only those', async () => {
     const url = await start();
     const [ada1, bob, ada2] = [
