@@ -8,6 +8,7 @@
 //
 //   node scripts/build.mjs api
 //   node apps/bench/heap-per-connection.mjs [--connections 2000] [--top 40] [--entry dist/api/main.js]
+//                                          [--query bench|web-app]
 //
 // A heap snapshot forces a full GC first, so the figures are live objects only; the bench's
 // scenario 3 measures RSS, which also holds garbage not collected yet and native memory.
@@ -24,6 +25,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = Number(opt('connections', 2000));
 const TOP = Number(opt('top', 40));
 const ENTRY = resolve(opt('entry', join(root, 'dist/api/main.js')));
+// `--query web-app`: the web app's own chatEvents document (libs/client), instead of the bench's.
+const QUERY =
+  opt('query', 'bench') === 'web-app'
+    ? Object.values(
+        JSON.parse(
+          readFileSync(join(root, 'libs/client/src/generated/persisted-documents.json'), 'utf8'),
+        ),
+      ).find((text) => text.includes('subscription ChatEvents'))
+    : CHAT_EVENTS;
 const WARMUP = 200;
 const SECRET = 'bench-heap-per-connection-secret-0123456789abcdef';
 
@@ -83,7 +93,7 @@ async function open(first, count) {
               JSON.stringify({
                 id: 'events',
                 type: 'subscribe',
-                payload: { query: CHAT_EVENTS, variables: {} },
+                payload: { query: QUERY, variables: {} },
               }),
             );
             setTimeout(ok, 50); // the subscription starts meanwhile
