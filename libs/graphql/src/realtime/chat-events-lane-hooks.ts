@@ -38,8 +38,8 @@ export class ChatEventsLaneHooks implements SubscriptionLaneHooks {
     return this.services.renderer.render(item, this.args, this.plan);
   }
 
-  write(frame: string): void {
-    this.services.sender.write(this.state, frame);
+  writeNext(head: string, headBytes: number, json: string): void {
+    this.services.sender.writeNext(this.state, head, headBytes, json);
   }
 
   closeConnection(code: number, reason: string): void {

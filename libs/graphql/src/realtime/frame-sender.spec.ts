@@ -25,6 +25,26 @@ describe('FrameSender', () => {
     ]);
   });
 
+  it('writes a subscription frame as one buffer holding exactly head + payload + }', () => {
+    const ws = new FakeSocket();
+    const state = ws.state();
+    const s = sender();
+    const head = '{"id":"événements $&","type":"next","payload":';
+    const json = '{"data":{"body":"$& \u2028 \u202e 😀"}}';
+    s.writeNext(state, head, Buffer.byteLength(head), json);
+    s.writeNext(state, head, Buffer.byteLength(head), json);
+    expect(ws.sent).toEqual([head + json + '}', head + json + '}']);
+    expect(ws.framesWritten).toBe(2);
+  });
+
+  it('applies the same budget to subscription frames as to any other', () => {
+    const ws = new FakeSocket();
+    ws.bufferedAmount = 4_001;
+    sender().writeNext(ws.state(), '{"id":"1","type":"next","payload":', 35, '{}');
+    expect(ws.closed?.code).toBe(CLOSE_SLOW_CONSUMER);
+    expect(ws.sent).toEqual([]);
+  });
+
   it('batches the frames of one round of I/O into one write per socket (cork until the check phase)', async () => {
     const ws = new FakeSocket();
     const state = ws.state();

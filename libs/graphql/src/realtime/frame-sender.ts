@@ -1,3 +1,4 @@
+import { nextFrame, PayloadBytes } from './next-frame';
 import type { SocketState } from './socket-state';
 
 export const CLOSE_SLOW_CONSUMER = 4013;
@@ -25,6 +26,7 @@ export class FrameSender {
   /** Sockets corked since the last flush. */
   private corked: SocketState[] = [];
   private flushScheduled = false;
+  private readonly payloads = new PayloadBytes();
 
   constructor(
     private readonly options: FrameSenderOptions,
@@ -40,9 +42,28 @@ export class FrameSender {
     return Promise.resolve();
   }
 
+  /** Puts a frame's text on the socket (graphql-ws's frames, and anything else as text). */
   write(state: SocketState, frame: string): void {
+    if (this.admit(state)) state.socket.send(frame);
+  }
+
+  /**
+   * Puts a subscription's `next` frame on the socket: `head` (`{"id":…,"payload":`, `headBytes`
+   * long in UTF-8), the payload's JSON, `}`. The payload is encoded once for all the recipients
+   * of an event and the frame written as one buffer (next-frame.ts); the bytes on the wire are
+   * those `ws.send` would have written for the same text.
+   */
+  writeNext(state: SocketState, head: string, headBytes: number, json: string): void {
+    if (this.admit(state)) state.raw.write(nextFrame(head, headBytes, this.payloads.of(json)));
+  }
+
+  /**
+   * Whether a frame may go on the socket now: open, and not a slow consumer (one over its
+   * budget for too long is closed with 4013). Corks the socket for this round when it is not yet.
+   */
+  private admit(state: SocketState): boolean {
     const ws = state.socket;
-    if (ws.readyState !== ws.OPEN) return;
+    if (ws.readyState !== ws.OPEN) return false;
     const now = this.now();
     if (ws.bufferedAmount > this.options.maxBufferedBytes && state.corked) {
       // Over the budget may be only this round's frames, still corked here (a replay written in
@@ -66,7 +87,7 @@ export class FrameSender {
           'closing a slow consumer (4013)',
         );
         ws.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resume with cursors');
-        return;
+        return false;
       }
     } else {
       state.slowSince = null;
@@ -80,7 +101,7 @@ export class FrameSender {
         setImmediate(this.flush);
       }
     }
-    ws.send(frame);
+    return true;
   }
 
   private readonly flush = (): void => {

@@ -40,7 +40,10 @@ function harness(
   const log: string[] = [];
   const lane = new SubscriptionLane(operationId, source, {
     render,
-    write: (frame) => frames.push(frame),
+    writeNext: (head, headBytes, json) => {
+      expect(headBytes).toBe(Buffer.byteLength(head));
+      frames.push(head + json + '}');
+    },
     closeConnection: (code, reason) => log.push(`close ${code} ${reason}`),
     delivered: (item) => log.push(`delivered ${idOf(item)}`),
     ended: () => log.push('ended'),

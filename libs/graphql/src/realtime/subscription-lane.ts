@@ -7,8 +7,11 @@ import { MAX_PENDING_ITEMS, type StreamIterator, type StreamSink } from './strea
 export interface SubscriptionLaneHooks {
   /** The item's `payload` JSON for this subscriber, null when there is nothing to deliver. */
   render(item: RenderItem): RenderedPayload;
-  /** Puts one complete frame on the subscriber's socket (backpressure and batching included). */
-  write(frame: string): void;
+  /**
+   * Puts one `next` frame on the subscriber's socket (backpressure and batching included): its
+   * text is `head` (`headBytes` long in UTF-8) + `json` + `}`.
+   */
+  writeNext(head: string, headBytes: number, json: string): void;
   /** The stream asked to end the connection (slow consumer, session revoked). */
   closeConnection(code: number, reason: string): void;
   /** One item's frame was written for this subscriber. */
@@ -25,8 +28,8 @@ const DONE = { value: undefined, done: true } as const;
 
 /**
  * One `chatEvents` subscription's way to its socket. The stream's items arrive in order by
- * callback; each is rendered (shared-renderer.ts) and its `next` frame written at once, built by
- * concatenating known parts — the operation id's JSON, the fixed `type`, the payload's JSON —
+ * callback; each is rendered (shared-renderer.ts) and its `next` frame written at once, made of known
+ * parts — the operation id's JSON, the fixed `type`, the payload's JSON (next-frame.ts) —
  * so any text a payload holds reaches the wire byte for byte. An item whose render is still
  * running holds back the items behind it, so frames leave in the stream's order. A `close` item
  * ends the connection.
@@ -37,6 +40,7 @@ const DONE = { value: undefined, done: true } as const;
  */
 export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult>, StreamSink {
   private readonly frameHead: string;
+  private readonly frameHeadBytes: number;
   // An idle subscription holds these for its whole life: the arrays, callbacks and promise below
   // are made only when needed.
   private waiting: Waiting[] | null = null;
@@ -53,6 +57,7 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult>,
     private readonly hooks: SubscriptionLaneHooks,
   ) {
     this.frameHead = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+    this.frameHeadBytes = Buffer.byteLength(this.frameHead, 'utf8');
     source.attach(this);
   }
 
@@ -111,7 +116,7 @@ export class SubscriptionLane implements AsyncIterableIterator<ExecutionResult>,
 
   private deliver(item: StreamItem, json: string | null): void {
     if (json === null) return;
-    this.hooks.write(this.frameHead + json + '}');
+    this.hooks.writeNext(this.frameHead, this.frameHeadBytes, json);
     this.hooks.delivered(item);
   }
 

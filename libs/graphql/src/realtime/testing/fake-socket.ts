@@ -8,7 +8,10 @@ export class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   protocol = 'graphql-transport-ws';
+  /** Every message put on the socket, as text: through `send`, or written as a frame. */
   readonly sent: string[] = [];
+  /** How many of them were written to the TCP socket as complete frames. */
+  framesWritten = 0;
   closed: { code: number; reason: string } | null = null;
   terminated = false;
   pings = 0;
@@ -42,6 +45,12 @@ export class FakeSocket {
         this.corks++;
         this.corkDepth++;
       },
+      write: (frame: Buffer) => {
+        this.sent.push(textOfFrame(frame));
+        this.framesWritten++;
+        if (this.corkDepth > 0) this.bufferedAmount += this.bytesPerSend;
+        return true;
+      },
       uncork: () => {
         this.uncorks++;
         this.corkDepth--;
@@ -51,4 +60,22 @@ export class FakeSocket {
     } as unknown as Duplex;
     return newSocketState(this as unknown as WebSocket, raw, clientIp, now, keepAliveMs);
   }
+}
+
+/** The text of one complete, unmasked WebSocket text frame (what the gateway writes itself). */
+export function textOfFrame(frame: Buffer): string {
+  if (frame[0] !== 0x81) throw new Error(`not a final text frame: ${frame[0]}`);
+  const marker = frame[1]!;
+  if (marker & 0x80) throw new Error('a server frame is never masked');
+  let length = marker;
+  let at = 2;
+  if (marker === 126) {
+    length = frame.readUInt16BE(2);
+    at = 4;
+  } else if (marker === 127) {
+    length = Number(frame.readBigUInt64BE(2));
+    at = 10;
+  }
+  if (frame.length !== at + length) throw new Error('frame length does not match its header');
+  return new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(at));
 }
