@@ -18,9 +18,12 @@ export interface FrameSenderLogger {
  * Puts frames on a socket: graphql-ws's own and the subscription lanes' `next` frames. Applies
  * backpressure (a socket that stays over its buffer budget is closed with 4013 so the client
  * resumes with cursors instead of the server buffering without bound) and batches writes: a
- * socket is corked from its first frame until the loop's check phase (setImmediate), so all the
- * frames it gets while the loop handles one round of I/O — a replay, a burst, the fan-outs of
- * several messages that arrived together — leave in one write.
+ * socket is corked from its first frame until the work that produced it is done (a microtask
+ * queued then, which runs once the current callback and the promise work it started are
+ * through), so the frames one piece of work makes — a replay, the fan-outs of the messages one
+ * group commit wrote — leave in one write, and none waits for the rest of the loop's round.
+ * (Flushing at the next check phase instead held every delivery made in a check phase — where
+ * group commits run — through the whole next round of I/O.)
  */
 export class FrameSender {
   /** Sockets corked since the last flush. */
@@ -98,7 +101,7 @@ export class FrameSender {
       this.corked.push(state);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(this.flush);
+        queueMicrotask(this.flush);
       }
     }
     return true;
