@@ -10,7 +10,8 @@ const ALLOWED = new Set([
   // This file's own examples.
   'tools/sqlite-driver-guard.spec.ts',
 ]);
-const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'coverage']);
+// `.cache`: build copies the bench keeps (apps/bench/.cache, git-ignored), compiled from the sources checked here.
+const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'coverage', '.cache']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
