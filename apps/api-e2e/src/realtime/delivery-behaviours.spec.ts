@@ -222,10 +222,15 @@ describe('typing', () => {
     });
     await stream.until((i) => ofType(i, 'TypingChanged').some((t) => t.typing), 5_000, 'typing');
     const sent = await send(api, ada, conversation, 'done typing');
+    // Both may arrive in separate frames (each leaves once rendered): wait for the two.
     const items = await stream.until(
-      (i) => ofType(i, 'TypingChanged').some((t) => t.typing === false),
+      (i) =>
+        ofType(i, 'TypingChanged').some((t) => t.typing === false) &&
+        i.some(
+          (e) => e.chatEvents.__typename === 'MessageAdded' && e.chatEvents.message?.id === sent.id,
+        ),
       5_000,
-      'typing cleared',
+      'typing cleared and the message',
     );
     const events = items.map((i) => i.chatEvents);
     const cleared = events.findIndex((e) => e.__typename === 'TypingChanged' && e.typing === false);
