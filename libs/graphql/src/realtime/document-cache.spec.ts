@@ -21,6 +21,8 @@ describe('DocumentCache', () => {
       true,
     );
     expect(cache.size).toBe(1);
+    // The text as the cache holds it, for callers that keep it.
+    expect('query' in second && second.query).toBe('{ a { c } }');
   });
 
   it('refuses syntax errors with GRAPHQL_PARSE_FAILED and keeps nothing', () => {

@@ -13,7 +13,13 @@ import { subscriptionRootDirectiveErrors } from '../security/subscription-root-d
 /** Distinct valid documents kept parsed and validated (each at most MAX_DOCUMENT_LENGTH). */
 export const MAX_CACHED_DOCUMENTS = 500;
 
-export type CheckedDocument = { document: DocumentNode } | { errors: readonly GraphQLError[] };
+/**
+ * A valid document, with its text as the cache holds it: equal texts give the same string, so a
+ * caller that keeps the text (graphql-ws keeps each subscribe message for the subscription's
+ * life) can keep one copy for every socket that sent it.
+ */
+export type CheckedDocument =
+  { document: DocumentNode; query: string } | { errors: readonly GraphQLError[] };
 
 /**
  * Parses and validates a document once, with the same rules as HTTP: clients send the same few
@@ -22,7 +28,7 @@ export type CheckedDocument = { document: DocumentNode } | { errors: readonly Gr
  * texts give the same DocumentNode object, which the shared renderer relies on.
  */
 export class DocumentCache {
-  private readonly documents = new Map<string, DocumentNode>();
+  private readonly documents = new Map<string, { query: string; document: DocumentNode }>();
   private readonly rules: readonly ValidationRule[];
 
   constructor(
@@ -42,7 +48,7 @@ export class DocumentCache {
     if (cached) {
       this.documents.delete(query);
       this.documents.set(query, cached);
-      return { document: cached };
+      return cached;
     }
     let document: DocumentNode;
     try {
@@ -61,7 +67,8 @@ export class DocumentCache {
     if (errors.length > 0) return { errors };
     if (this.documents.size >= this.capacity)
       this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(query, document);
-    return { document };
+    const checked = { query, document };
+    this.documents.set(query, checked);
+    return checked;
   }
 }

@@ -2,14 +2,12 @@ import type { WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import { CloseCode } from 'graphql-ws';
 import type { RawData, WebSocket } from 'ws';
 import type { FrameSender } from './frame-sender';
-import { pooledMessage, type QueryTextPool } from './query-text-pool';
+import { parsedFrame } from './parsed-frame';
 import type { SocketState } from './socket-state';
 
 /** What the gateway lends each of its sockets. */
 export interface GatewaySocketHost {
   readonly sender: FrameSender;
-  /** Subscription query texts, one copy for every socket (see query-text-pool.ts). */
-  readonly queryTexts: QueryTextPool;
   readonly logger: {
     warn(obj: Record<string, unknown>, msg: string): void;
     error(obj: Record<string, unknown>, msg: string): void;
@@ -71,7 +69,7 @@ export class GatewaySocket implements GraphqlWsSocket {
     const handler = this.handler;
     if (!handler) return;
     // graphql-ws's socket interface types frames as text; its parser takes a parsed message too.
-    handler(pooledMessage(String(data), this.host.queryTexts) as string).catch((err: unknown) => {
+    handler(parsedFrame(String(data)) as string).catch((err: unknown) => {
       this.host.logger.error({ err }, 'graphql-ws message handling failed');
       this.close(CloseCode.InternalServerError, 'Internal server error');
     });

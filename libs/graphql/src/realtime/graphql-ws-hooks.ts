@@ -205,6 +205,9 @@ export function graphqlWsOptions(deps: GraphqlWsHooksDeps): GraphqlWsOptions {
       }
       const checked = deps.documents.check(query);
       if ('errors' in checked) return checked.errors;
+      // graphql-ws keeps this message for as long as the operation runs (a subscription: the
+      // socket's life); it then holds the cache's copy of the text, shared by every socket.
+      if (payload.query === query) (payload as { query: string }).query = checked.query;
       const overLimits = requestLimitErrors(
         deps.schema,
         checked.document,

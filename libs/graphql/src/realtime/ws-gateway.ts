@@ -17,7 +17,6 @@ import { DocumentCache } from './document-cache';
 import { FrameSender } from './frame-sender';
 import { GatewaySocket, GatewaySocketHost } from './gateway-socket';
 import { graphqlWsOptions } from './graphql-ws-hooks';
-import { QueryTextPool } from './query-text-pool';
 import { closeSocketsOfRotatedTenant } from './session-revocation';
 import { SocketAdmission, SocketRefusal } from './socket-admission';
 import { SocketRegistry } from './socket-registry';
@@ -128,7 +127,6 @@ export class WsGateway {
     );
     this.socketHost = {
       sender: this.sender,
-      queryTexts: new QueryTextPool(),
       logger,
       socketClosed: (socket, code, reason) => this.socketClosed(socket, code, reason),
     };
