@@ -361,6 +361,11 @@ export class SqliteConversationRepository extends ConversationRepository {
     userId: UserId,
     limit: number,
   ): Promise<ConversationId[]> {
+    if (limit <= 0) return [];
+    // Most users fit in the limit: their memberships alone answer, without visiting each
+    // conversation to order them. Only a user over the limit needs the most recently active.
+    const all = this.s.memberConversationIds.all(tenantId, userId, limit + 1);
+    if (all.length <= limit) return all;
     return this.s.idsForUser.all(tenantId, userId, limit).map((r) => r.id);
   }
 
@@ -711,6 +716,11 @@ function prepareStatements(db: Database) {
       channels(true, true),
     ),
     // Most recently active first, so a limit keeps the conversations that matter most.
+    memberConversationIds: db
+      .prepare<[string, string, number], string>(
+        'SELECT conversation_id FROM members WHERE tenant_id = ? AND user_id = ? LIMIT ?',
+      )
+      .pluck(),
     idsForUser: db.prepare<[string, string, number], { id: string }>(`SELECT c.id FROM members m
       JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
       WHERE m.tenant_id = ? AND m.user_id = ? ORDER BY c.last_activity_at DESC LIMIT ?`),

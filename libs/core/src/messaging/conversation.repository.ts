@@ -68,7 +68,10 @@ export abstract class ConversationRepository {
     query: string | null,
     page: PageRequest,
   ): Promise<Page<Conversation>>;
-  /** Ids of all conversations the user is a member of (stream subscriptions), at most `limit`. */
+  /**
+   * Ids of the conversations the user is a member of (stream subscriptions), in no particular
+   * order; when there are more than `limit`, the `limit` most recently active.
+   */
   abstract listIdsForUser(
     tenantId: TenantId,
     userId: UserId,

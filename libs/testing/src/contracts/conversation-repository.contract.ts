@@ -285,6 +285,29 @@ export function conversationRepositoryContract(makeStore: MakeStore): void {
         expect([dmPeer.id, groupPeer.id]).toContain(one[0]);
         expect(await store().conversations.listPeerIds(t, newId(), 100)).toEqual([]);
       });
+
+      it('keeps the most recently active conversation ids when the user has more than the limit', async () => {
+        const t = aTenantId();
+        const [me] = await seedUsers(store(), t, 1);
+        const base = nextTime().getTime();
+        const mk = async (s: number) =>
+          store().conversations.create(
+            aConversation(t, { lastActivityAt: new Date(base + s * 1000) }),
+            [member(me)],
+          );
+        const old = await mk(1);
+        const newest = await mk(3);
+        const middle = await mk(2);
+
+        expect((await store().conversations.listIdsForUser(t, me.id, 2)).sort()).toEqual(
+          [newest.id, middle.id].sort(),
+        );
+        expect((await store().conversations.listIdsForUser(t, me.id, 3)).sort()).toEqual(
+          [old.id, newest.id, middle.id].sort(),
+        );
+        expect(await store().conversations.listIdsForUser(t, me.id, 1)).toEqual([newest.id]);
+        expect(await store().conversations.listIdsForUser(t, me.id, 0)).toEqual([]);
+      });
     });
 
     describe('members', () => {
