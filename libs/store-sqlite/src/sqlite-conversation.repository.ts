@@ -715,12 +715,12 @@ function prepareStatements(db: Database) {
     channelsMatchingNext: db.prepare<[string, string, string, string, number], ConversationRow>(
       channels(true, true),
     ),
-    // Most recently active first, so a limit keeps the conversations that matter most.
     memberConversationIds: db
       .prepare<[string, string, number], string>(
         'SELECT conversation_id FROM members WHERE tenant_id = ? AND user_id = ? LIMIT ?',
       )
       .pluck(),
+    // Most recently active first, so a limit keeps the conversations that matter most.
     idsForUser: db.prepare<[string, string, number], { id: string }>(`SELECT c.id FROM members m
       JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
       WHERE m.tenant_id = ? AND m.user_id = ? ORDER BY c.last_activity_at DESC LIMIT ?`),
