@@ -32,6 +32,26 @@ if (args[0] === 'attachments') {
   process.exit(r.status ?? 1);
 }
 
+// `--node MAJOR`: the whole bench (runner, servers, load generators: they all start from
+// process.execPath) runs on that Node.js, with the SQLite driver built for it (scripts/node-lts.mjs).
+const nodeFlag = args.findIndex((a) => a === '--node' || a.startsWith('--node='));
+if (nodeFlag >= 0) {
+  const major = args[nodeFlag].includes('=') ? args[nodeFlag].split('=')[1] : args[nodeFlag + 1];
+  if (!/^\d+$/.test(major ?? '')) {
+    console.error('--node takes a Node.js major version, e.g. --node 24');
+    process.exit(2);
+  }
+  if (process.versions.node.split('.')[0] !== major) {
+    const { prepareNode } = await import('../../scripts/node-lts.mjs');
+    const { nodeBin, env } = prepareNode(major);
+    const r = spawnSync(nodeBin, [fileURLToPath(import.meta.url), ...args], {
+      stdio: 'inherit',
+      env,
+    });
+    process.exit(r.status ?? 1);
+  }
+}
+
 const lim = nofile();
 if (
   lim &&

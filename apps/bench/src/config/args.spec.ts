@@ -34,6 +34,12 @@ describe('bench flags', () => {
     expect(() => parseArgs(['--scenario', '9'])).toThrow(/--scenario/);
     expect(() => parseArgs(['--duration', '-1'])).toThrow(/--duration/);
     expect(() => parseArgs(['--targets', 'redis'])).toThrow(/--targets/);
+    expect(() => parseArgs(['--node', 'latest'])).toThrow(/--node/);
+  });
+
+  it('accepts --node MAJOR (run.mjs re-runs the bench on it) without changing the options', () => {
+    expect(parseArgs(['--node', '24', '--scenario', '1'])).toEqual(parseArgs(['--scenario', '1']));
+    expect(parseArgs(['--node=24'])).toEqual(parseArgs([]));
   });
 
   it('gives servers and load generator separate cores', () => {
