@@ -3,8 +3,15 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError, OidcFlowSecrets, OidcProviderConfig, TenantId } from '@chatter/core';
-import { OpenidClientOidc } from './openid-client-oidc';
+import {
+  addressRanges,
+  DomainError,
+  isAllowedTarget,
+  OidcFlowSecrets,
+  OidcProviderConfig,
+  TenantId,
+} from '@chatter/core';
+import { AllowOidcTarget, OpenidClientOidc } from './openid-client-oidc';
 
 /**
  * The adapter against a small OpenID Provider served on a free port: discovery, JWKS, the token
@@ -44,6 +51,8 @@ let tokenKey: typeof signingKey;
 let userinfo: Record<string, unknown>;
 let tokenRequests: { form: URLSearchParams; authorization: string | undefined }[];
 let discoveredIssuer: string | undefined;
+/** Where the discovery document puts the JWKS and token endpoints (default: the issuer). */
+let endpointsAt: { jwks?: string; token?: string };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -56,9 +65,9 @@ beforeAll(async () => {
       return json(200, {
         issuer: discoveredIssuer ?? issuer,
         authorization_endpoint: `${issuer}/auth`,
-        token_endpoint: `${issuer}/token`,
+        token_endpoint: `${endpointsAt.token ?? issuer}/token`,
         userinfo_endpoint: `${issuer}/me`,
-        jwks_uri: `${issuer}/jwks`,
+        jwks_uri: `${endpointsAt.jwks ?? issuer}/jwks`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
@@ -126,13 +135,22 @@ beforeEach(() => {
   userinfo = { sub: 'u-1' };
   tokenRequests = [];
   discoveredIssuer = undefined;
+  endpointsAt = {};
 });
+
+/** The server's policy with these private ranges allowed (the test provider is on 127.0.0.1). */
+const allowing = (...ranges: string[]): AllowOidcTarget => {
+  const list = addressRanges(ranges);
+  if (typeof list === 'string') throw new Error(list);
+  return (address) => isAllowedTarget(address, list);
+};
+const loopbackProvider = allowing('127.0.0.1/32');
+const adapter = (warn: (m: string) => void = () => undefined) =>
+  new OpenidClientOidc(warn, loopbackProvider);
 
 describe('OpenidClientOidc', () => {
   it('builds an authorization URL with state, nonce and an S256 PKCE challenge', async () => {
-    const url = new URL(
-      await new OpenidClientOidc().authorizationUrl(provider(), redirectUri, secrets),
-    );
+    const url = new URL(await adapter().authorizationUrl(provider(), redirectUri, secrets));
     expect(`${url.origin}${url.pathname}`).toBe(`${issuer}/auth`);
     const q = url.searchParams;
     expect(q.get('client_id')).toBe('chatter');
@@ -148,7 +166,7 @@ describe('OpenidClientOidc', () => {
   });
 
   it('exchanges the code with the verifier and client credentials and maps the claims', async () => {
-    const claims = await exchange(new OpenidClientOidc());
+    const claims = await exchange(adapter());
     expect(claims).toEqual({
       issuer,
       subject: 'u-1',
@@ -167,19 +185,19 @@ describe('OpenidClientOidc', () => {
   it('counts an e-mail as verified only for a literal true', async () => {
     for (const flag of ['true', 1, null, undefined]) {
       idClaims = { ...idClaims, email_verified: flag };
-      expect((await exchange(new OpenidClientOidc())).emailVerified).toBe(false);
+      expect((await exchange(adapter())).emailVerified).toBe(false);
     }
   });
 
   it('asks the userinfo endpoint for the e-mail and name an id_token leaves out', async () => {
     idClaims = { sub: 'u-1', nonce: secrets.nonce };
     userinfo = { sub: 'u-1', email: 'bo@example.org', email_verified: true, name: 'Bo' };
-    const claims = await exchange(new OpenidClientOidc());
+    const claims = await exchange(adapter());
     expect(claims).toMatchObject({ email: 'bo@example.org', emailVerified: true, name: 'Bo' });
   });
 
   it('refuses a forged signature, another audience, a wrong nonce and a wrong state', async () => {
-    const oidc = new OpenidClientOidc();
+    const oidc = adapter();
     tokenKey = strangerKey;
     await expect(exchange(oidc)).rejects.toSatisfy((e) => codeOf(e) === 'UNAUTHENTICATED');
     tokenKey = signingKey;
@@ -196,7 +214,7 @@ describe('OpenidClientOidc', () => {
   });
 
   it('turns a provider error on the callback into UNAUTHENTICATED without calling the token endpoint', async () => {
-    const error = await exchange(new OpenidClientOidc(), {
+    const error = await exchange(adapter(), {
       code: '',
       error: 'access_denied',
       error_description: 'the user said no',
@@ -208,7 +226,7 @@ describe('OpenidClientOidc', () => {
 
   it('answers UNAVAILABLE and warns when discovery fails or names another issuer', async () => {
     const warnings: string[] = [];
-    const oidc = new OpenidClientOidc((m) => warnings.push(m));
+    const oidc = adapter((m) => warnings.push(m));
     const closed = `http://127.0.0.1:1/realms/none`;
     const unreachable = await oidc
       .authorizationUrl(provider({ issuer: closed }), redirectUri, secrets)
@@ -217,14 +235,14 @@ describe('OpenidClientOidc', () => {
     expect(warnings.join('\n')).toContain(closed);
 
     discoveredIssuer = 'https://impostor.example';
-    const mismatch = await new OpenidClientOidc()
+    const mismatch = await adapter()
       .authorizationUrl(provider(), redirectUri, secrets)
       .catch((e: unknown) => e);
     expect(codeOf(mismatch)).toBe('UNAVAILABLE');
   });
 
   it('passes any name and e-mail through exactly (e-mail capped at 320 characters)', async () => {
-    const oidc = new OpenidClientOidc();
+    const oidc = adapter();
     await fc.assert(
       fc.asyncProperty(
         fc.string({ unit: 'binary', maxLength: 80 }),
@@ -238,5 +256,59 @@ describe('OpenidClientOidc', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  describe('holds every request to the addresses the operator allows', () => {
+    /** A server on another loopback address, outside the allowed 127.0.0.1/32: it must hear nothing. */
+    let trap: Server;
+    let trapHits = 0;
+    let trapBase = '';
+    beforeAll(async () => {
+      trap = createServer((_req, res) => {
+        trapHits += 1;
+        res.writeHead(500).end();
+      });
+      await new Promise<void>((resolve) => trap.listen(0, '127.0.0.2', resolve));
+      trapBase = `http://127.0.0.2:${(trap.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => trap.close(() => resolve())));
+    beforeEach(() => {
+      trapHits = 0;
+    });
+
+    const refused = (error: unknown) =>
+      codeOf(error) === 'UNAVAILABLE' && /private or loopback address/.test(String(error));
+
+    it('refuses an issuer at a private address, by IP literal or by a name that resolves to one', async () => {
+      for (const literal of [trapBase, 'https://10.1.2.3/realms/x', 'https://[fd00::1]/realms/x']) {
+        const warnings: string[] = [];
+        const error = await adapter((m) => warnings.push(m))
+          .authorizationUrl(provider({ issuer: literal }), redirectUri, secrets)
+          .catch((e: unknown) => e);
+        expect(refused(error), String(error)).toBe(true);
+        expect(warnings.join('\n')).toContain(literal);
+      }
+      // No private range allowed at all: even the test provider, reached by name, is refused.
+      const publicOnly = new OpenidClientOidc(() => undefined, allowing());
+      const byName = issuer.replace('127.0.0.1', 'localhost');
+      const error = await publicOnly
+        .authorizationUrl(provider({ issuer: byName }), redirectUri, secrets)
+        .catch((e: unknown) => e);
+      expect(refused(error), String(error)).toBe(true);
+      expect(trapHits).toBe(0);
+    });
+
+    it('refuses token and JWKS endpoints that the discovery document points elsewhere', async () => {
+      endpointsAt = { token: trapBase };
+      await expect(exchange(adapter())).rejects.toSatisfy(refused);
+      endpointsAt = { jwks: trapBase };
+      await expect(exchange(adapter())).rejects.toSatisfy(refused);
+      expect(trapHits).toBe(0);
+      // Once the trap's range is allowed, the same document is followed to it.
+      endpointsAt = { token: trapBase };
+      const trusting = new OpenidClientOidc(() => undefined, allowing('127.0.0.0/8'));
+      await expect(exchange(trusting)).rejects.toSatisfy((e) => codeOf(e) === 'UNAUTHENTICATED');
+      expect(trapHits).toBe(1);
+    });
   });
 });

@@ -1,10 +1,13 @@
+import { isIP } from 'node:net';
 import { custom, errors, generators, Issuer } from 'openid-client';
 import {
   DomainError,
+  guardedLookup,
   OidcClaims,
   OidcClient,
   OidcFlowSecrets,
   OidcProviderConfig,
+  REFUSED_TARGET_MESSAGE,
 } from '@chatter/core';
 
 /** A discovered issuer is reused this long; a failed discovery is not cached. */
@@ -20,6 +23,31 @@ custom.setHttpOptionsDefaults({ timeout: HTTP_TIMEOUT_MS });
 const failed = (message: string) =>
   new DomainError('UNAUTHENTICATED', `sign-in with the provider failed: ${message}`);
 
+/** Whether the adapter may connect to an address (after DNS, for every request it makes). */
+export type AllowOidcTarget = (address: string) => boolean;
+
+const refusedTarget = (error: unknown) =>
+  error instanceof Error && error.message.includes(REFUSED_TARGET_MESSAGE);
+
+const REFUSED_HINT =
+  'the sign-in provider is at a private or loopback address this server may not reach (the operator can allow its range in OIDC_ALLOW_PRIVATE_RANGES)';
+
+/**
+ * openid-client's per-object HTTP options hook, holding every request to allowed addresses: a
+ * name is resolved by a lookup that keeps only allowed addresses (so the socket connects to a
+ * checked one, with no second resolution); an IP literal, which Node connects to without a
+ * lookup, is checked here. Endpoints come from the provider's discovery document, which the
+ * tenant owner controls as much as the issuer, so JWKS, token and userinfo are held too.
+ */
+function guardedHttpOptions(allowTarget: AllowOidcTarget) {
+  const lookup = guardedLookup(allowTarget);
+  return (url: URL) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0 && !allowTarget(host)) throw new Error(REFUSED_TARGET_MESSAGE);
+    return { lookup };
+  };
+}
+
 /**
  * The `OidcClient` port on `openid-client` 5 (CommonJS, so the API's CommonJS build loads it on
  * every supported Node.js). Discovery through `/.well-known/openid-configuration`; the id_token's
@@ -27,12 +55,25 @@ const failed = (message: string) =>
  * checked by the library.
  */
 export class OpenidClientOidc extends OidcClient {
-  /** `warn` receives failures worth an operator's attention (unreachable provider). */
-  constructor(private readonly warn: (message: string) => void = () => undefined) {
-    super();
-  }
-
   private readonly issuers = new Map<string, { issuer: Issuer; until: number }>();
+  private readonly httpOptions: ReturnType<typeof guardedHttpOptions>;
+  /** Discovery through an `Issuer` class with this adapter's guard (the hook is per class). */
+  private readonly discoverIssuer: (url: string) => Promise<Issuer>;
+
+  /**
+   * `warn` receives failures worth an operator's attention (unreachable provider);
+   * `allowTarget` says which addresses the provider's endpoints may resolve to.
+   */
+  constructor(
+    private readonly warn: (message: string) => void,
+    allowTarget: AllowOidcTarget,
+  ) {
+    super();
+    this.httpOptions = guardedHttpOptions(allowTarget);
+    const GuardedIssuer = class extends Issuer {};
+    GuardedIssuer[custom.http_options] = this.httpOptions;
+    this.discoverIssuer = (url) => GuardedIssuer.discover(url);
+  }
 
   override async authorizationUrl(
     provider: OidcProviderConfig,
@@ -92,6 +133,10 @@ export class OpenidClientOidc extends OidcClient {
     } catch (error) {
       if (error instanceof errors.OPError || error instanceof errors.RPError)
         throw failed(error.message.slice(0, 200));
+      if (refusedTarget(error)) {
+        this.warn(`OpenID Connect exchange with ${provider.id} refused: ${String(error)}`);
+        throw new DomainError('UNAVAILABLE', REFUSED_HINT);
+      }
       this.warn(`OpenID Connect exchange with ${provider.id} failed: ${String(error)}`);
       throw failed('the provider could not be reached');
     }
@@ -99,7 +144,7 @@ export class OpenidClientOidc extends OidcClient {
 
   private async client(provider: OidcProviderConfig, redirectUri: string) {
     const issuer = await this.discover(provider.issuer);
-    return new issuer.Client({
+    const client = new issuer.Client({
       client_id: provider.clientId,
       ...(provider.clientSecret
         ? {
@@ -111,6 +156,8 @@ export class OpenidClientOidc extends OidcClient {
       response_types: ['code'],
       id_token_signed_response_alg: 'RS256',
     });
+    client[custom.http_options] = this.httpOptions; // token and userinfo requests
+    return client;
   }
 
   private async discover(url: string): Promise<Issuer> {
@@ -119,11 +166,15 @@ export class OpenidClientOidc extends OidcClient {
     if (cached && cached.until > now) return cached.issuer;
     let issuer: Issuer;
     try {
-      issuer = await Issuer.discover(url);
+      issuer = await this.discoverIssuer(url);
     } catch (error) {
       this.warn(`OpenID Connect discovery of ${url} failed: ${String(error)}`);
-      throw new DomainError('UNAVAILABLE', 'the sign-in provider could not be reached');
+      throw new DomainError(
+        'UNAVAILABLE',
+        refusedTarget(error) ? REFUSED_HINT : 'the sign-in provider could not be reached',
+      );
     }
+    issuer[custom.http_options] = this.httpOptions; // JWKS requests
     if (issuer.metadata.issuer !== url)
       throw new DomainError('UNAVAILABLE', 'the provider names another issuer than configured');
     if (this.issuers.size >= MAX_CACHED_ISSUERS) this.issuers.clear();

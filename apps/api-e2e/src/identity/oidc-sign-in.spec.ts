@@ -386,4 +386,36 @@ describe('OpenID Connect sign-in', () => {
     expect(unknown.headers.get('location')).toBe(`${publicUrl}/#oidc-error=NOT_FOUND`);
     expectNoUnexpectedErrors(api);
   });
+
+  it('never lets a provider point the server at a private address', async () => {
+    // Saving takes any https issuer; the server's requests to it are what the network policy
+    // holds (OIDC_ALLOW_PRIVATE_RANGES, loopback only outside production).
+    for (const [id, issuer] of [
+      ['intranet', 'https://10.1.2.3/realms/staff'],
+      ['link-local', 'https://169.254.169.254/latest'],
+    ]) {
+      dataOf(
+        await operator(SET_PROVIDER, {
+          t: 'default',
+          i: { id, displayName: id, issuer, clientId: 'chatter', clientSecret: 'x' },
+        }),
+      );
+      const started = Date.now();
+      const start = await fetch(`${publicUrl}/auth/oidc/default/${id}/start`, {
+        redirect: 'manual',
+      });
+      expect(start.headers.get('location')).toBe(`${publicUrl}/#oidc-error=UNAVAILABLE`);
+      // Refused before any connection attempt, not after a connect timeout.
+      expect(Date.now() - started).toBeLessThan(4_000);
+      dataOf(
+        await operator(
+          'mutation($t:ID!,$id:ID!){ removeTenantOidcProvider(tenantId:$t, id:$id) }',
+          {
+            t: 'default',
+            id,
+          },
+        ),
+      );
+    }
+  });
 });

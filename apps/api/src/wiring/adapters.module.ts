@@ -316,7 +316,13 @@ export class AdaptersModule {
     const oidcLogger = new Logger('OpenIdConnect');
     providers.push({
       provide: OidcClient,
-      useFactory: () => new OpenidClientOidc((m) => oidcLogger.warn(m)),
+      useFactory: () => {
+        const ranges = addressRanges(config.oidc.allowPrivateRanges);
+        return new OpenidClientOidc(
+          (m) => oidcLogger.warn(m),
+          (address) => isAllowedTarget(address, typeof ranges === 'string' ? null : ranges),
+        );
+      },
     });
 
     const files = config.files.storage;

@@ -107,6 +107,13 @@ export interface AppConfig {
     /** PUBLIC_URL: where people open the web app, named in invitations. */
     readonly publicUrl: string | undefined;
   };
+  readonly oidc: {
+    /**
+     * Private address ranges (CIDR) a tenant's OpenID Connect provider may resolve to, besides
+     * public addresses: discovery, JWKS, token and userinfo requests are held to them.
+     */
+    readonly allowPrivateRanges: readonly string[];
+  };
   readonly webhooks: {
     /** Outgoing webhooks may reach loopback and private addresses (off by default). */
     readonly allowPrivateTargets: boolean;

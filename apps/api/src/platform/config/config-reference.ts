@@ -558,6 +558,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'Comma list of private address ranges (CIDR, e.g. 127.0.0.0/8,::1/128) that push endpoints and the push gateway may resolve to; any other private, loopback or link-local address is refused when a device registers and again at connect time. For a local push service in tests.',
   },
   {
+    name: 'OIDC_ALLOW_PRIVATE_RANGES',
+    default: '127.0.0.0/8,::1/128 (loopback); none when NODE_ENV=production',
+    description:
+      "Comma list of private address ranges (CIDR) that tenants' OpenID Connect providers may resolve to, or none. Tenant owners set the issuer, and its discovery document names the JWKS, token and userinfo endpoints: every request to them connects only to public addresses or these ranges (checked after DNS at connect time), so a provider cannot point the server at its private network. Add the range of an intranet identity provider here.",
+  },
+  {
     name: 'PUSH_TIMEOUT_MS',
     default: '10000',
     description:

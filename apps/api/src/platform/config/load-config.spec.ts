@@ -446,6 +446,21 @@ describe('loadConfig SMS rules', () => {
     );
   });
 
+  it('holds OpenID Connect providers to public addresses, plus loopback outside production', () => {
+    const prod = { NODE_ENV: 'production', ALLOW_LOG_SMS_IN_PRODUCTION: 'true' };
+    expect(load({}).oidc.allowPrivateRanges).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(load(prod).oidc.allowPrivateRanges).toEqual([]);
+    expect(load({ OIDC_ALLOW_PRIVATE_RANGES: 'none' }).oidc.allowPrivateRanges).toEqual([]);
+    expect(
+      load({ ...prod, OIDC_ALLOW_PRIVATE_RANGES: ' 10.20.0.0/16, fd00::/8 ' }).oidc
+        .allowPrivateRanges,
+    ).toEqual(['10.20.0.0/16', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'intranet', '10.0.0.0/8,'])
+      expect(errorOf({ OIDC_ALLOW_PRIVATE_RANGES: bad }).variable).toBe(
+        'OIDC_ALLOW_PRIVATE_RANGES',
+      );
+  });
+
   it('requires SMS_WEBHOOK_URL for SMS_SENDER=webhook', () => {
     expect(errorOf({ SMS_SENDER: 'webhook' }).message).toBe(
       'Invalid configuration: SMS_SENDER=webhook requires SMS_WEBHOOK_URL',

@@ -193,6 +193,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const pushAllowHttp = read.bool('PUSH_ALLOW_HTTP_ENDPOINTS', false);
   const pushTimeoutMs = read.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
   const pushAllowPrivateRanges = read.addressRanges('PUSH_ALLOW_PRIVATE_RANGES');
+  // Tenant owners name their OpenID Connect provider: the server's requests to it reach public
+  // addresses, and private ones only in these ranges; loopback by default outside production
+  // (a provider on the developer's machine), none by default in production.
+  const oidcAllowPrivateRanges =
+    read.raw('OIDC_ALLOW_PRIVATE_RANGES')?.toLowerCase() === 'none'
+      ? []
+      : read.raw('OIDC_ALLOW_PRIVATE_RANGES') === undefined
+        ? isProduction
+          ? []
+          : ['127.0.0.0/8', '::1/128']
+        : read.addressRanges('OIDC_ALLOW_PRIVATE_RANGES');
   // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
   const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats', 'redis'] as const, 'memory');
   const pushGatewayUrl = read.url('PUSH_GATEWAY_URL', ['http:', 'https:'], 'an http(s) URL');
@@ -440,6 +451,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       turnSecret,
       turnTtlSeconds,
     },
+    oidc: { allowPrivateRanges: oidcAllowPrivateRanges },
     notifications: {
       vapid:
         vapidPublicKey !== undefined && vapidPrivateKey !== undefined
