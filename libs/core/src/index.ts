@@ -165,6 +165,7 @@ export * from './shared/network/guarded-lookup';
 export * from './integrations/webhooks/manage-webhooks.use-case';
 export * from './integrations/webhooks/deliver-webhooks.use-case';
 export * from './integrations/webhooks/send-due-webhooks.use-case';
+export * from './integrations/webhooks/prune-webhook-history.use-case';
 export * from './integrations/webhooks/webhook-post-back.use-case';
 export * from './integrations/webhooks/incoming-webhook';
 export * from './integrations/webhooks/incoming-webhook.repository';

@@ -97,6 +97,21 @@ export class MongoWebhookQueueRepository extends WebhookQueueRepository {
     return r.modifiedCount === 1;
   }
 
+  override async pruneDead(before: Date, limit: number): Promise<number> {
+    const oldest = await this.queue
+      .find({ status: 'DEAD', createdAt: { $lt: before } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    if (oldest.length === 0) return 0;
+    const r = await this.queue.deleteMany(
+      { _id: { $in: oldest.map((d) => d._id) }, status: 'DEAD' },
+      WRITE,
+    );
+    return r.deletedCount;
+  }
+
   override async listByWebhook(
     tenantId: TenantId,
     webhookId: string,

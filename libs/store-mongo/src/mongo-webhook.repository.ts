@@ -128,6 +128,18 @@ export class MongoWebhookRepository extends WebhookRepository {
     );
   }
 
+  override async pruneDeliveries(before: Date, limit: number): Promise<number> {
+    const oldest = await this.deliveries
+      .find({ at: { $lt: before } }, { _id: 1 })
+      .sort({ at: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    if (oldest.length === 0) return 0;
+    const r = await this.deliveries.deleteMany({ _id: { $in: oldest.map((d) => d._id) } }, WRITE);
+    return r.deletedCount;
+  }
+
   override async listDeliveries(
     tenantId: TenantId,
     webhookId: string,

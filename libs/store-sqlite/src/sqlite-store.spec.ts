@@ -130,7 +130,7 @@ describe('SqliteStore on a file', () => {
     const store = SqliteStore.open({ file });
     expect(store.appliedMigrations).toEqual([
       2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
-      40, 41, 42, 44,
+      40, 41, 42, 44, 45,
     ]);
     expect(
       (await store.messages.search(a, 'u', 'shared word', null, 0, 10)).map((h) => h.message.body),
@@ -148,7 +148,7 @@ describe('SqliteStore on a file', () => {
     const first = SqliteStore.open({ file });
     expect(first.appliedMigrations).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21, 23, 24, 26, 27, 29, 30, 32, 38,
-      40, 41, 42, 44,
+      40, 41, 42, 44, 45,
     ]);
     expect(await first.isReady()).toBe(true);
     const t = aTenantId();
@@ -209,6 +209,7 @@ describe('SqliteStore on a file', () => {
         { version: 41, name: 'allowed-attachment-kinds' },
         { version: 42, name: 'active-calls' },
         { version: 44, name: 'batched-search-indexing' },
+        { version: 45, name: 'webhook-history-pruning' },
       ]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {

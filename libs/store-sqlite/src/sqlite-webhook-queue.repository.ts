@@ -56,6 +56,7 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
   >;
   private readonly deadOne: Statement<[string, string, string]>;
   private readonly byWebhook: Statement<[string, string, number], QueueRow>;
+  private readonly pruneDeadBatch: Statement<[number, number]>;
 
   constructor(db: Database) {
     super();
@@ -83,6 +84,9 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
     this.deadOne = db.prepare(`UPDATE webhook_queue
       SET status = 'DEAD', lease_owner = NULL, lease_until = NULL
       WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'PENDING'`);
+    this.pruneDeadBatch = db.prepare(`DELETE FROM webhook_queue WHERE (tenant_id, id) IN (
+        SELECT tenant_id, id FROM webhook_queue
+        WHERE status = 'DEAD' AND created_at < ? ORDER BY created_at LIMIT ?)`);
     this.byWebhook = db.prepare(`SELECT * FROM webhook_queue WHERE tenant_id = ? AND webhook_id = ?
       ORDER BY created_at, id LIMIT ?`);
   }
@@ -134,6 +138,10 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
 
   override async markDead(tenantId: TenantId, id: string, owner: string): Promise<boolean> {
     return this.deadOne.run(tenantId, id, owner).changes === 1;
+  }
+
+  override async pruneDead(before: Date, limit: number): Promise<number> {
+    return this.pruneDeadBatch.run(toMs(before), limit).changes;
   }
 
   override async listByWebhook(

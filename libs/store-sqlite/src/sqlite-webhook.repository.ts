@@ -77,6 +77,7 @@ export class SqliteWebhookRepository extends WebhookRepository {
   private readonly byConversation: Statement<[string, string], WebhookRow>;
   private readonly insertDelivery: Statement;
   private readonly deliveries: Statement<[string, string, number], DeliveryRow>;
+  private readonly pruneDeliveryBatch: Statement<[number, number]>;
   private readonly succeeded: Statement<[string, string]>;
   private readonly failed: Statement<[{ limit: number; at: number; t: string; id: string }]>;
   private readonly disabled: Statement<[{ at: number; reason: string; t: string; id: string }]>;
@@ -116,6 +117,8 @@ export class SqliteWebhookRepository extends WebhookRepository {
         event_id, event_type, attempt, status, response_status, error, at)
       VALUES (@tenant_id, @id, @webhook_id, @event_id, @event_type, @attempt, @status,
         @response_status, @error, @at)`);
+    this.pruneDeliveryBatch = db.prepare(`DELETE FROM webhook_deliveries WHERE pk IN (
+        SELECT pk FROM webhook_deliveries WHERE at < ? ORDER BY at LIMIT ?)`);
     this.deliveries = db.prepare(`SELECT * FROM webhook_deliveries
       WHERE tenant_id = ? AND webhook_id = ? ORDER BY pk DESC LIMIT ?`);
   }
@@ -171,6 +174,10 @@ export class SqliteWebhookRepository extends WebhookRepository {
       error: d.error,
       at: toMs(d.at),
     });
+  }
+
+  override async pruneDeliveries(before: Date, limit: number): Promise<number> {
+    return this.pruneDeliveryBatch.run(toMs(before), limit).changes;
   }
 
   override async listDeliveries(

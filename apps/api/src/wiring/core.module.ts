@@ -54,6 +54,7 @@ import {
   ManageWebhooks,
   DeliverWebhooks,
   SendDueWebhooks,
+  PruneWebhookHistory,
   WebhookPostBack,
   IncomingWebhooks,
   TenantSecretRotations,
@@ -103,6 +104,7 @@ import { MessageRetentionSweeper } from './message-retention-sweeper';
 import { CallSweeper } from './call-sweeper';
 import { NotificationWorker } from './notification-worker';
 import { MessageScheduler } from './message-scheduler';
+import { WebhookHistorySweeper } from './webhook-history-sweeper';
 import { WebhookSender } from './webhook-sender';
 
 class LoggingPublishErrorReporter extends PublishErrorReporter {
@@ -148,6 +150,7 @@ const USE_CASES = [
   ManageWebhooks,
   DeliverWebhooks,
   SendDueWebhooks,
+  PruneWebhookHistory,
   WebhookPostBack,
   IncomingWebhooks,
   TenantSecretRotations,
@@ -302,6 +305,7 @@ const USE_CASES = [
     NotificationWorker,
     MessageScheduler,
     WebhookSender,
+    WebhookHistorySweeper,
   ],
   exports: [CoreSettings, Clock, UserActivity, ...USE_CASES],
 })

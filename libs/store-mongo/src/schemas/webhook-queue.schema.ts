@@ -24,3 +24,5 @@ export class WebhookQueueRecord {
 export const WebhookQueueSchema = SchemaFactory.createForClass(WebhookQueueRecord);
 WebhookQueueSchema.index({ status: 1, nextAttemptAt: 1, createdAt: 1, _id: 1 }, { name: 'due' });
 WebhookQueueSchema.index({ tenantId: 1, webhookId: 1, createdAt: 1 }, { name: 'tenant_webhook' });
+// Pruning old dead letters (PruneWebhookHistory).
+WebhookQueueSchema.index({ status: 1, createdAt: 1 }, { name: 'dead_age' });

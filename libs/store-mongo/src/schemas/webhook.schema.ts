@@ -46,3 +46,5 @@ WebhookDeliverySchema.index(
   { tenantId: 1, webhookId: 1, order: -1 },
   { name: 'tenant_webhook_log' },
 );
+// Pruning the delivery log by age (PruneWebhookHistory).
+WebhookDeliverySchema.index({ at: 1 }, { name: 'age' });

@@ -28,6 +28,7 @@ import { durableWebhookQueueMigration } from './040-durable-webhook-queue';
 import { allowedAttachmentKindsMigration } from './041-allowed-attachment-kinds';
 import { activeCallsMigration } from './042-active-calls';
 import { batchedSearchIndexingMigration } from './044-batched-search-indexing';
+import { webhookHistoryPruningMigration } from './045-webhook-history-pruning';
 import { Migration } from './migration';
 
 export { Migration } from './migration';
@@ -65,4 +66,5 @@ export const MIGRATIONS: readonly Migration[] = [
   allowedAttachmentKindsMigration,
   activeCallsMigration,
   batchedSearchIndexingMigration,
+  webhookHistoryPruningMigration,
 ];

@@ -116,6 +116,27 @@ export function webhookRepositoryContract(makeStore: MakeStore): void {
       expect(await store().webhooks.enable(aTenantId(), w.id)).toBeNull();
       expect(await store().webhooks.recordFailure(aTenantId(), w.id, 1, at)).toBeNull();
     });
+
+    it('prunes log entries from before a time, oldest first, across tenants, in batches', async () => {
+      const w = await stored(store(), aWebhook(aTenantId()));
+      const elsewhere = await stored(store(), aWebhook(aTenantId()));
+      const old = [aDelivery(w, 1), aDelivery(elsewhere, 1), aDelivery(w, 2)];
+      const cutoff = nextTime();
+      const recent = [aDelivery(w, 3), aDelivery(elsewhere, 2)];
+      for (const d of [...old, ...recent]) await store().webhooks.addDelivery(d);
+      expect(await store().webhooks.pruneDeliveries(cutoff, 2)).toBe(2);
+      // The oldest two went first: the third old one is still there.
+      expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 10)).toEqual([
+        recent[0],
+        old[2],
+      ]);
+      expect(await store().webhooks.pruneDeliveries(cutoff, 2)).toBe(1);
+      expect(await store().webhooks.pruneDeliveries(cutoff, 2)).toBe(0);
+      expect(await store().webhooks.listDeliveries(w.tenantId, w.id, 10)).toEqual([recent[0]]);
+      expect(await store().webhooks.listDeliveries(elsewhere.tenantId, elsewhere.id, 10)).toEqual([
+        recent[1],
+      ]);
+    });
   });
 }
 
@@ -204,6 +225,32 @@ export function webhookQueueRepositoryContract(
         { ...d, attempt: 2, nextAttemptAt: at(500), status: 'DEAD' },
       ]);
       expect(await store().webhookQueue.listByWebhook(aTenantId(), w.id, 10)).toEqual([]);
+    });
+
+    it('prunes dead letters from before a time, oldest first, never a pending delivery', async () => {
+      const w = await aWebhookIn(store(), aTenantId());
+      const other = await aWebhookIn(store(), aTenantId());
+      const deadAt = async (hook: Webhook, ms: number) => {
+        const d = queued(hook, ms);
+        await store().webhookQueue.enqueue(d);
+        await store().webhookQueue.claimDue(at(ms), 'one', at(ms + 1), 1);
+        expect(await store().webhookQueue.markDead(hook.tenantId, d.id, 'one')).toBe(true);
+        return d;
+      };
+      await deadAt(w, 10);
+      await deadAt(other, 20);
+      const c = await deadAt(w, 30);
+      const recent = await deadAt(w, 5_000);
+      const pending = queued(w, 0); // older than all, but still to be sent
+      await store().webhookQueue.enqueue(pending);
+      expect(await store().webhookQueue.pruneDead(at(1_000), 2)).toBe(2);
+      const left = async (hook: Webhook) =>
+        (await store().webhookQueue.listByWebhook(hook.tenantId, hook.id, 10)).map((d) => d.id);
+      expect(await left(w)).toEqual([pending.id, c.id, recent.id]);
+      expect(await left(other)).toEqual([]);
+      expect(await store().webhookQueue.pruneDead(at(1_000), 2)).toBe(1);
+      expect(await store().webhookQueue.pruneDead(at(1_000), 2)).toBe(0);
+      expect(await left(w)).toEqual([pending.id, recent.id]);
     });
 
     it.runIf(options.concurrentClaims)(

@@ -126,6 +126,8 @@ export interface AppConfig {
     readonly disableAfterFailures: number;
     /** How often each instance looks for due deliveries. */
     readonly pollIntervalMs: number;
+    /** Days the delivery log and dead letters (with their payloads) are kept. */
+    readonly historyDays: number;
   };
   readonly linkPreviews: {
     /** LINK_PREVIEWS=off: the server never fetches links. */

@@ -191,6 +191,12 @@ export const CONFIG_REFERENCE: readonly ConfigVariable[] = [
       'How often each instance claims due outgoing webhook deliveries from the durable queue (20–60000).',
   },
   {
+    name: 'WEBHOOK_HISTORY_DAYS',
+    default: '7',
+    description:
+      "Days an outgoing webhook's delivery log (webhookDeliveries) and its dead letters, whose payloads copy message text, are kept (1–365); older ones are removed hourly. Pending deliveries are never removed.",
+  },
+  {
     name: 'SMS_PER_TENANT_PER_HOUR',
     default: '1000',
     description:

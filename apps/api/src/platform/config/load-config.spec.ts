@@ -80,6 +80,7 @@ describe('loadConfig defaults', () => {
       maxAttempts: 8,
       disableAfterFailures: 20,
       pollIntervalMs: 1000,
+      historyDays: 7,
     });
     expect(config.sms).toEqual({
       sender: 'log',

@@ -120,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const webhookMaxAttempts = read.int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 20);
   const webhookDisableAfterFailures = read.int('WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 10_000);
   const webhookPollIntervalMs = read.int('WEBHOOK_POLL_INTERVAL_MS', 1000, 20, 60_000);
+  const webhookHistoryDays = read.int('WEBHOOK_HISTORY_DAYS', 7, 1, 365);
   const linkPreviews = read.oneOf('LINK_PREVIEWS', ['on', 'off'] as const, 'on');
   const linkPreviewAllowRanges = read.cidrs('LINK_PREVIEW_ALLOW_RANGES');
   const linkPreviewTimeoutMs = read.int('LINK_PREVIEW_TIMEOUT_MS', 5000, 100, 30_000);
@@ -391,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       maxAttempts: webhookMaxAttempts,
       disableAfterFailures: webhookDisableAfterFailures,
       pollIntervalMs: webhookPollIntervalMs,
+      historyDays: webhookHistoryDays,
     },
     linkPreviews: {
       enabled: linkPreviews === 'on',

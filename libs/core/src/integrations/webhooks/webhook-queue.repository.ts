@@ -55,6 +55,11 @@ export abstract class WebhookQueueRepository {
   ): Promise<boolean>;
   /** Marks it DEAD (kept as the dead-letter record); false when `owner` no longer holds it. */
   abstract markDead(tenantId: TenantId, id: string, owner: string): Promise<boolean>;
+  /**
+   * Removes up to `limit` DEAD deliveries (of every tenant) whose event is from before `before`,
+   * oldest first, payload included; returns how many it removed. PENDING ones are never touched.
+   */
+  abstract pruneDead(before: Date, limit: number): Promise<number>;
   /** A webhook's queued deliveries (pending and dead), oldest first, at most `limit`. */
   abstract listByWebhook(
     tenantId: TenantId,

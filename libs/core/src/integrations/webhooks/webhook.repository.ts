@@ -16,6 +16,11 @@ export abstract class WebhookRepository {
     webhookId: string,
     limit: number,
   ): Promise<WebhookDelivery[]>;
+  /**
+   * Removes up to `limit` delivery log entries (of every tenant) from before `before`, oldest
+   * first; returns how many it removed.
+   */
+  abstract pruneDeliveries(before: Date, limit: number): Promise<number>;
   /** A delivered attempt: the consecutive failure count goes back to 0. */
   abstract recordSuccess(tenantId: TenantId, id: string): Promise<void>;
   /**
