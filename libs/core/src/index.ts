@@ -159,6 +159,7 @@ export * from './integrations/webhooks/webhook-retry-policy';
 export * from './integrations/webhooks/webhook-reply';
 export * from './integrations/webhooks/webhook-signature';
 export * from './integrations/webhooks/webhook-transport.port';
+export * from './integrations/webhooks/webhook-fan-out-failures.port';
 export * from './shared/network/private-address';
 export * from './shared/network/address-ranges';
 export * from './shared/network/guarded-lookup';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { QueuedWebhookDelivery, TenantId, WebhookQueueRepository } from '@chatter/core';
 import type { Model } from 'mongoose';
 import { InjectStoreModel } from './inject-store-model';
+import { isDuplicateKey } from './mongo-errors';
 import { writeOptions } from './mongo-write';
 import { WEBHOOK_QUEUE_MODEL, WebhookQueueRecord } from './schemas/webhook-queue.schema';
 
@@ -34,7 +35,11 @@ export class MongoWebhookQueueRepository extends WebhookQueueRepository {
 
   override async enqueue(d: QueuedWebhookDelivery): Promise<void> {
     const { id, ...rest } = d;
-    await this.queue.insertMany([{ _id: id, ...rest }], WRITE);
+    try {
+      await this.queue.insertMany([{ _id: id, ...rest }], WRITE);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error; // stored by an earlier try: nothing more to do
+    }
   }
 
   override async claimDue(

@@ -63,7 +63,8 @@ export class SqliteWebhookQueueRepository extends WebhookQueueRepository {
     this.insert = db.prepare(`INSERT INTO webhook_queue (tenant_id, id, webhook_id, conversation_id,
         event_id, event_type, body, attempt, next_attempt_at, lease_owner, lease_until, status, created_at)
       VALUES (@tenant_id, @id, @webhook_id, @conversation_id, @event_id, @event_type, @body, @attempt,
-        @next_attempt_at, @lease_owner, @lease_until, @status, @created_at)`);
+        @next_attempt_at, @lease_owner, @lease_until, @status, @created_at)
+      ON CONFLICT (tenant_id, id) DO NOTHING`);
     this.claim = db.prepare(`UPDATE webhook_queue SET lease_owner = @owner, lease_until = @until
       WHERE (tenant_id, id) IN (
         SELECT tenant_id, id FROM webhook_queue

@@ -285,6 +285,30 @@ describe('SendDueWebhooks over SQLite', () => {
 });
 
 describe('DeliverWebhooks over SQLite (queueing events)', () => {
+  const aMessage = (
+    conversation: { tenantId: string; id: string },
+    senderId: string,
+    clientMessageId: string,
+    body: string,
+  ): Message => ({
+    id: newId(),
+    tenantId: conversation.tenantId,
+    conversationId: conversation.id,
+    seq: 1,
+    senderId,
+    clientMessageId,
+    body,
+    replyToId: null,
+    mentions: [],
+    mentionsAll: false,
+    call: null,
+    createdAt: clock.now(),
+    editedAt: null,
+    deletedAt: null,
+    expiresAt: null,
+  });
+  const noFailures = { report: () => undefined };
+
   it('queues an event for enabled webhooks only, and never a bot’s post-back answer', async () => {
     const t = hook.tenantId;
     const human = await store.users.create(aUser(t));
@@ -305,24 +329,10 @@ describe('DeliverWebhooks over SQLite (queueing events)', () => {
       store.bots,
       store.conversations,
       clock,
+      noFailures,
     );
-    const message = (senderId: string, clientMessageId: string, body: string): Message => ({
-      id: newId(),
-      tenantId: t,
-      conversationId: group.id,
-      seq: 1,
-      senderId,
-      clientMessageId,
-      body,
-      replyToId: null,
-      mentions: [],
-      mentionsAll: false,
-      call: null,
-      createdAt: clock.now(),
-      editedAt: null,
-      deletedAt: null,
-      expiresAt: null,
-    });
+    const message = (senderId: string, clientMessageId: string, body: string) =>
+      aMessage(group, senderId, clientMessageId, body);
     const other = await store.bots.create({
       ...bot,
       id: (await store.users.create({ ...aUser(t), isBot: true })).id,
@@ -342,5 +352,80 @@ describe('DeliverWebhooks over SQLite (queueing events)', () => {
     ]);
     expect(queued.every((d) => d.attempt === 1 && d.conversationId === group.id)).toBe(true);
     expect(await store.webhookQueue.listByWebhook(t, off.id, 10)).toEqual([]);
+  });
+
+  it('retries a fan-out the store failed, each webhook getting the event once; reports one it gave up on', async () => {
+    const t = hook.tenantId;
+    const human = await store.users.create(aUser(t));
+    const group = await store.conversations.create(aConversation(t), [
+      { userId: bot.id, role: 'MEMBER' },
+      { userId: human.id, role: 'MEMBER' },
+    ]);
+    const first = await store.webhooks.create({
+      ...hook,
+      id: newId(),
+      conversationIds: [group.id],
+    });
+    const second = await store.webhooks.create({
+      ...hook,
+      id: newId(),
+      conversationIds: [group.id],
+    });
+    // The store fails the 2nd and 3rd enqueue calls: the first webhook's delivery is stored
+    // before the first failure, and the second's fails once on the retry too.
+    let calls = 0;
+    let broken = (call: number): boolean => call === 2 || call === 3;
+    const queue = Object.create(store.webhookQueue) as typeof store.webhookQueue;
+    queue.enqueue = (d) => {
+      calls += 1;
+      return broken(calls)
+        ? Promise.reject(new Error('database is locked'))
+        : store.webhookQueue.enqueue(d);
+    };
+    const reported: { error: unknown; type: string }[] = [];
+    const deliver = new DeliverWebhooks(
+      store.webhooks,
+      queue,
+      store.bots,
+      store.conversations,
+      clock,
+      {
+        report: (error, type) => reported.push({ error, type }),
+      },
+    );
+    /** Lets the retries' timers fall due until `done` settles. */
+    const untilSettled = async (done: Promise<unknown>) => {
+      let settled = false;
+      void done.finally(() => (settled = true)).catch(() => undefined);
+      for (let i = 0; i < 50 && !settled; i++) {
+        await new Promise((r) => setImmediate(r));
+        clock.advance(1_000);
+      }
+      return done;
+    };
+
+    await untilSettled(
+      deliver.fanOutRetrying(group, 'message.created', aMessage(group, human.id, 'k-1', 'once')),
+    );
+    const [a] = await store.webhookQueue.listByWebhook(t, first.id, 10);
+    const [b, extra] = await store.webhookQueue.listByWebhook(t, second.id, 10);
+    expect(extra).toBeUndefined();
+    expect([a, b].map((d) => JSON.parse(d!.body).data.message.body)).toEqual(['once', 'once']);
+    expect(await store.webhookQueue.listByWebhook(t, first.id, 10)).toHaveLength(1);
+    expect(calls).toBe(5); // try 1: a stored, b fails; try 2: a fails; try 3: a again (no-op), b
+    expect(reported).toEqual([]);
+
+    // A store that stays down: after the retries the event is reported, and nothing throws.
+    broken = () => true;
+    deliver.messageLogged(group, 'MESSAGE_ADDED', aMessage(group, human.id, 'k-2', 'lost'));
+    await untilSettled(
+      new Promise<void>((resolve) => {
+        const poll = () => (reported.length > 0 ? resolve() : setImmediate(poll));
+        poll();
+      }),
+    );
+    expect(reported.map((r) => [String(r.error), r.type])).toEqual([
+      ['Error: database is locked', 'message.created'],
+    ]);
   });
 });

@@ -94,6 +94,9 @@ import {
   FollowThreads,
   StarMessages,
   ForwardMessage,
+  Message,
+  WebhookEventType,
+  WebhookFanOutFailures,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
 import { HttpWebhookTransport } from '../platform/outbound/http-webhook-transport';
@@ -112,6 +115,22 @@ class LoggingPublishErrorReporter extends PublishErrorReporter {
   report(error: unknown, event: RealtimeEvent): void {
     // Clients recover from the store; this only tells operators the bus hiccuped.
     this.logger.warn({ err: error, eventType: event.type }, 'publish failed');
+  }
+}
+
+class LoggingWebhookFanOutFailures extends WebhookFanOutFailures {
+  private readonly logger = new Logger('Webhooks');
+  report(error: unknown, type: WebhookEventType, message: Message): void {
+    this.logger.error(
+      {
+        err: error,
+        eventType: type,
+        tenantId: message.tenantId,
+        conversationId: message.conversationId,
+        messageId: message.id,
+      },
+      'event not queued for outgoing webhooks: the store kept failing',
+    );
   }
 }
 
@@ -259,6 +278,7 @@ const USE_CASES = [
     { provide: UserActivity, useExisting: PresenceService },
     { provide: MessageNotifier, useExisting: NotifyMembers },
     { provide: PublishErrorReporter, useClass: LoggingPublishErrorReporter },
+    { provide: WebhookFanOutFailures, useClass: LoggingWebhookFanOutFailures },
     {
       provide: MessageEventObserver,
       inject: [DeliverWebhooks, LinkPreviewQueue],

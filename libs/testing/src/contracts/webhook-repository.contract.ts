@@ -206,6 +206,14 @@ export function webhookQueueRepositoryContract(
       ).toEqual([a.id, later.id]);
     });
 
+    it('takes a repeated enqueue of the same delivery as done (a retry stores it once)', async () => {
+      const w = await aWebhookIn(store(), aTenantId());
+      const d = queued(w, 0);
+      await store().webhookQueue.enqueue(d);
+      await store().webhookQueue.enqueue({ ...d, body: '{"n":2}' });
+      expect(await store().webhookQueue.listByWebhook(w.tenantId, w.id, 10)).toEqual([d]);
+    });
+
     it('reschedules the next attempt and dead-letters, for the lease owner only', async () => {
       const w = await aWebhookIn(store(), aTenantId());
       const d = queued(w, 0);

@@ -9,9 +9,23 @@ import { grantCoversConversation } from '../../shared/bot-grant';
 import { grantOf } from '../bots/bot';
 import { BotRepository } from '../bots/bot.repository';
 import { Webhook, WebhookEventType } from './webhook';
+import { WebhookFanOutFailures } from './webhook-fan-out-failures.port';
 import { WebhookQueueRepository } from './webhook-queue.repository';
 import { WebhookRepository } from './webhook.repository';
 import { POST_BACK_ID_PREFIX } from './webhook-post-back.use-case';
+
+/**
+ * Waits before the 2nd, 3rd and 4th try of a fan-out that failed on the store (a failover or a
+ * busy database): about 10 s in all before the event is given up and reported.
+ */
+const FAN_OUT_RETRY_DELAYS_MS = [250, 1_500, 8_000];
+
+/** One webhook's delivery of one event: the same ids on every try, so a retry stores it once. */
+interface PlannedDelivery {
+  id: string;
+  eventId: string;
+  at: Date;
+}
 
 /**
  * Outgoing webhooks, first half: for every stored message change, each enabled webhook that chose
@@ -27,6 +41,7 @@ export class DeliverWebhooks extends MessageEventObserver {
     private readonly bots: BotRepository,
     private readonly conversations: ConversationRepository,
     private readonly clock: Clock,
+    private readonly failures: WebhookFanOutFailures,
   ) {
     super();
   }
@@ -42,21 +57,54 @@ export class DeliverWebhooks extends MessageEventObserver {
         : message.deletedAt
           ? 'message.deleted'
           : 'message.edited';
-    this.fanOut(conversation, type, message).catch(() => undefined);
+    this.fanOutRetrying(conversation, type, message).catch((error: unknown) =>
+      this.failures.report(error, type, message),
+    );
   }
 
-  /** Queues the event for every webhook that receives it; resolves once they are stored. */
+  /**
+   * `fanOut`, tried again after a store failure: every try plans the same ids for the same
+   * webhook and a stored delivery is not stored twice, so webhooks queued by an earlier try get
+   * the event once. Rejects with the last failure once the tries are used up.
+   */
+  async fanOutRetrying(
+    conversation: Conversation,
+    type: WebhookEventType,
+    message: Message,
+  ): Promise<void> {
+    const planned = new Map<string, PlannedDelivery>();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fanOut(conversation, type, message, planned);
+      } catch (error) {
+        const delay = FAN_OUT_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) throw error;
+        await new Promise<void>((resolve) => this.clock.setTimer(delay, resolve));
+      }
+    }
+  }
+
+  /**
+   * Queues the event for every webhook that receives it; resolves once they are stored.
+   * `planned` keeps each webhook's delivery ids across tries of one event.
+   */
   async fanOut(
     conversation: Conversation,
     type: WebhookEventType,
     message: Message,
+    planned = new Map<string, PlannedDelivery>(),
   ): Promise<void> {
     const hooks = await this.webhooks.listForConversation(conversation.tenantId, conversation.id);
     if (hooks.length === 0 || (await this.isPostBack(conversation, message))) return;
     for (const hook of hooks) {
       if (hook.disabledAt || !hook.events.includes(type)) continue;
       if (!(await this.mayReceive(hook, message))) continue;
-      const at = this.clock.now();
+      let plan = planned.get(hook.id);
+      if (!plan) {
+        plan = { id: newId(), eventId: `msg_${newId()}`, at: this.clock.now() };
+        planned.set(hook.id, plan);
+      }
+      const { at } = plan;
       const body = JSON.stringify({
         type,
         timestamp: at.toISOString(),
@@ -75,11 +123,11 @@ export class DeliverWebhooks extends MessageEventObserver {
         },
       });
       await this.queue.enqueue({
-        id: newId(),
+        id: plan.id,
         tenantId: hook.tenantId,
         webhookId: hook.id,
         conversationId: conversation.id,
-        eventId: `msg_${newId()}`,
+        eventId: plan.eventId,
         eventType: type,
         body,
         attempt: 1,

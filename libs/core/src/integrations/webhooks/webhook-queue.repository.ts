@@ -32,6 +32,7 @@ export interface QueuedWebhookDelivery {
  * stopped mid-attempt) the same attempt is claimable again. Only the lease owner may settle it.
  */
 export abstract class WebhookQueueRepository {
+  /** Stores the delivery; enqueueing an id already stored again changes nothing (a retry). */
   abstract enqueue(delivery: QueuedWebhookDelivery): Promise<void>;
   /**
    * Claims up to `limit` PENDING deliveries due at `now` whose lease is free or expired, oldest due
