@@ -308,14 +308,19 @@ describe('DeliverWebhooks over SQLite (queueing events)', () => {
     expiresAt: null,
   });
   const noFailures = { report: () => undefined };
-
-  it('queues an event for enabled webhooks only, and never a bot’s post-back answer', async () => {
+  /** A group of the bot and one person, in the webhook's tenant. */
+  const aGroupWithTheBot = async () => {
     const t = hook.tenantId;
     const human = await store.users.create(aUser(t));
     const group = await store.conversations.create(aConversation(t), [
       { userId: bot.id, role: 'MEMBER' },
       { userId: human.id, role: 'MEMBER' },
     ]);
+    return { t, human, group };
+  };
+
+  it('queues an event for enabled webhooks only, and never a bot’s post-back answer', async () => {
+    const { t, human, group } = await aGroupWithTheBot();
     const live = await store.webhooks.create({
       ...hook,
       id: newId(),
@@ -355,12 +360,7 @@ describe('DeliverWebhooks over SQLite (queueing events)', () => {
   });
 
   it('retries a fan-out the store failed, each webhook getting the event once; reports one it gave up on', async () => {
-    const t = hook.tenantId;
-    const human = await store.users.create(aUser(t));
-    const group = await store.conversations.create(aConversation(t), [
-      { userId: bot.id, role: 'MEMBER' },
-      { userId: human.id, role: 'MEMBER' },
-    ]);
+    const { t, human, group } = await aGroupWithTheBot();
     const first = await store.webhooks.create({
       ...hook,
       id: newId(),
