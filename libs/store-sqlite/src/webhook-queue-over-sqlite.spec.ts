@@ -390,7 +390,7 @@ describe('DeliverWebhooks over SQLite (queueing events)', () => {
       store.conversations,
       clock,
       {
-        report: (error, type) => reported.push({ error, type }),
+        report: (error, event) => reported.push({ error, type: event.type }),
       },
     );
     /** Lets the retries' timers fall due until `done` settles. */

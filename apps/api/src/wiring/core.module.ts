@@ -94,8 +94,7 @@ import {
   FollowThreads,
   StarMessages,
   ForwardMessage,
-  Message,
-  WebhookEventType,
+  WebhookFanOutEvent,
   WebhookFanOutFailures,
 } from '@chatter/core';
 import { APP_CONFIG, AppConfig } from '../platform/config';
@@ -120,14 +119,14 @@ class LoggingPublishErrorReporter extends PublishErrorReporter {
 
 class LoggingWebhookFanOutFailures extends WebhookFanOutFailures {
   private readonly logger = new Logger('Webhooks');
-  report(error: unknown, type: WebhookEventType, message: Message): void {
+  report(error: unknown, event: WebhookFanOutEvent): void {
     this.logger.error(
       {
         err: error,
-        eventType: type,
-        tenantId: message.tenantId,
-        conversationId: message.conversationId,
-        messageId: message.id,
+        eventType: event.type,
+        tenantId: event.tenantId,
+        conversationId: event.conversationId,
+        messageId: event.messageId,
       },
       'event not queued for outgoing webhooks: the store kept failing',
     );

@@ -58,7 +58,12 @@ export class DeliverWebhooks extends MessageEventObserver {
           ? 'message.deleted'
           : 'message.edited';
     this.fanOutRetrying(conversation, type, message).catch((error: unknown) =>
-      this.failures.report(error, type, message),
+      this.failures.report(error, {
+        type,
+        tenantId: conversation.tenantId,
+        conversationId: conversation.id,
+        messageId: message.id,
+      }),
     );
   }
 
