@@ -45,8 +45,7 @@ import {
   InProcessNotificationQueue,
   InMemoryDeliveryLedger,
   DeliveryLedger,
-  addressRanges,
-  isAllowedTarget,
+  allowedTargets,
   NotificationQueue,
   NotificationRepository,
   PushSender,
@@ -316,13 +315,11 @@ export class AdaptersModule {
     const oidcLogger = new Logger('OpenIdConnect');
     providers.push({
       provide: OidcClient,
-      useFactory: () => {
-        const ranges = addressRanges(config.oidc.allowPrivateRanges);
-        return new OpenidClientOidc(
+      useFactory: () =>
+        new OpenidClientOidc(
           (m) => oidcLogger.warn(m),
-          (address) => isAllowedTarget(address, typeof ranges === 'string' ? null : ranges),
-        );
-      },
+          allowedTargets(config.oidc.allowPrivateRanges),
+        ),
     });
 
     const files = config.files.storage;
@@ -341,9 +338,7 @@ export class AdaptersModule {
     providers.push({ provide: MediaProber, useFactory: () => new MusicMetadataProber() });
 
     const vapid = config.notifications.vapid;
-    const pushRanges = addressRanges(config.notifications.allowPrivateRanges);
-    const pushTargets = (address: string) =>
-      isAllowedTarget(address, typeof pushRanges === 'string' ? null : pushRanges);
+    const pushTargets = allowedTargets(config.notifications.allowPrivateRanges);
     providers.push({
       provide: PushSender,
       useFactory: () =>

@@ -24,7 +24,7 @@ import { TenantRepository } from '../tenancy/tenant.repository';
 import { PushDevice, TenantNotificationOptions } from './push-device';
 import { PushSender } from './push-sender.port';
 import { HostResolver } from '../shared/host-resolver.port';
-import { addressRanges, isAllowedTarget } from '../shared/network/address-ranges';
+import { allowedTargets } from '../shared/network/address-ranges';
 
 const MAX_ENDPOINT_LENGTH = 1024;
 const MAX_LABEL_LENGTH = 64;
@@ -263,9 +263,8 @@ export class ManageNotifications {
     } catch {
       throw invalid('endpoint', 'the endpoint host does not resolve');
     }
-    const ranges = addressRanges(this.settings.pushAllowedPrivateRanges);
-    const allowed = typeof ranges === 'string' ? null : ranges;
-    if (addresses.length === 0 || addresses.some((a) => !isAllowedTarget(a, allowed)))
+    const allowed = allowedTargets(this.settings.pushAllowedPrivateRanges);
+    if (addresses.length === 0 || addresses.some((a) => !allowed(a)))
       throw invalid('endpoint', 'the endpoint resolves to a private or loopback address');
   }
 

@@ -14,7 +14,7 @@ import {
   SMS_SENDERS,
   TrustProxy,
 } from './app-config';
-import { addressRanges, isAllowedTarget } from '@chatter/core';
+import { addressRanges, allowedTargets } from '@chatter/core';
 import { ConfigError } from './config-error';
 import { defaultCorsPolicy, parseCorsOrigins } from './cors';
 import { findRepoRoot } from './repo-root';
@@ -197,13 +197,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   // Tenant owners name their OpenID Connect provider: the server's requests to it reach public
   // addresses, and private ones only in these ranges; loopback by default outside production
   // (a provider on the developer's machine), none by default in production.
+  const oidcRanges = read.raw('OIDC_ALLOW_PRIVATE_RANGES');
   const oidcAllowPrivateRanges =
-    read.raw('OIDC_ALLOW_PRIVATE_RANGES')?.toLowerCase() === 'none'
-      ? []
-      : read.raw('OIDC_ALLOW_PRIVATE_RANGES') === undefined
-        ? isProduction
-          ? []
-          : ['127.0.0.0/8', '::1/128']
+    oidcRanges === undefined
+      ? isProduction
+        ? []
+        : ['127.0.0.0/8', '::1/128']
+      : oidcRanges.toLowerCase() === 'none'
+        ? []
         : read.addressRanges('OIDC_ALLOW_PRIVATE_RANGES');
   // Opt-in: the NATS servers must have JetStream enabled (the shipped deployments run core NATS).
   const notifyQueue = read.oneOf('NOTIFY_QUEUE', ['memory', 'nats', 'redis'] as const, 'memory');
@@ -316,11 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const gatewayHost = pushGatewayUrl
     ? new URL(pushGatewayUrl).hostname.replace(/^\[|\]$/g, '')
     : '';
-  const allowedRanges = addressRanges(pushAllowPrivateRanges);
-  if (
-    isIP(gatewayHost) &&
-    !isAllowedTarget(gatewayHost, typeof allowedRanges === 'string' ? null : allowedRanges)
-  ) {
+  if (isIP(gatewayHost) && !allowedTargets(pushAllowPrivateRanges)(gatewayHost)) {
     throw new ConfigError(
       'PUSH_GATEWAY_URL',
       'PUSH_GATEWAY_URL names a private or loopback address (allow its range in PUSH_ALLOW_PRIVATE_RANGES)',

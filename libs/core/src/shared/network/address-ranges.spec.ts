@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressRanges, isAllowedTarget } from './address-ranges';
+import { addressRanges, allowedTargets, isAllowedTarget } from './address-ranges';
 
 describe('operator-allowed address ranges', () => {
   it('parse CIDR lists and refuse anything else', () => {
@@ -20,5 +20,13 @@ describe('operator-allowed address ranges', () => {
     expect(isAllowedTarget('93.184.216.34', null)).toBe(true);
     expect(isAllowedTarget('2606:4700::1111', null)).toBe(true);
     expect(isAllowedTarget('not an address', ranges)).toBe(false);
+  });
+
+  it('build one check from a configured list; a malformed list allows no private address', () => {
+    const allowed = allowedTargets(['127.0.0.0/8']);
+    expect(['127.0.0.1', '10.0.0.1', '93.184.216.34'].map(allowed)).toEqual([true, false, true]);
+    const malformed = allowedTargets(['127.0.0.1/33']);
+    expect(['127.0.0.1', '93.184.216.34'].map(malformed)).toEqual([false, true]);
+    expect(allowedTargets([])('192.168.1.1')).toBe(false);
   });
 });

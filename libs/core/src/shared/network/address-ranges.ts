@@ -31,3 +31,13 @@ export function isAllowedTarget(address: string, allowed: BlockList | null): boo
   const family = isIP(ip);
   return family !== 0 && allowed.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
+
+/**
+ * `isAllowedTarget` over the operator's ranges as configured (validated when the configuration
+ * loads; a malformed list allows no private address).
+ */
+export function allowedTargets(ranges: readonly string[]): (address: string) => boolean {
+  const list = addressRanges(ranges);
+  const allowed = typeof list === 'string' ? null : list;
+  return (address) => isAllowedTarget(address, allowed);
+}
