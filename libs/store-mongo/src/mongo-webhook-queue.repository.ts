@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueuedWebhookDelivery, TenantId, WebhookQueueRepository } from '@chatter/core';
 import type { Model } from 'mongoose';
+import { deleteOldest } from './delete-oldest';
 import { InjectStoreModel } from './inject-store-model';
 import { isDuplicateKey } from './mongo-errors';
 import { writeOptions } from './mongo-write';
@@ -103,18 +104,12 @@ export class MongoWebhookQueueRepository extends WebhookQueueRepository {
   }
 
   override async pruneDead(before: Date, limit: number): Promise<number> {
-    const oldest = await this.queue
-      .find({ status: 'DEAD', createdAt: { $lt: before } }, { _id: 1 })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .lean<{ _id: string }[]>()
-      .exec();
-    if (oldest.length === 0) return 0;
-    const r = await this.queue.deleteMany(
-      { _id: { $in: oldest.map((d) => d._id) }, status: 'DEAD' },
-      WRITE,
+    return deleteOldest(
+      this.queue,
+      { status: 'DEAD', createdAt: { $lt: before } },
+      'createdAt',
+      limit,
     );
-    return r.deletedCount;
   }
 
   override async listByWebhook(

@@ -8,6 +8,7 @@ import {
   WebhookRepository,
 } from '@chatter/core';
 import type { Model } from 'mongoose';
+import { deleteOldest } from './delete-oldest';
 import { InjectStoreModel } from './inject-store-model';
 import { conflictOnDuplicate } from './mongo-errors';
 import { writeOptions } from './mongo-write';
@@ -129,15 +130,7 @@ export class MongoWebhookRepository extends WebhookRepository {
   }
 
   override async pruneDeliveries(before: Date, limit: number): Promise<number> {
-    const oldest = await this.deliveries
-      .find({ at: { $lt: before } }, { _id: 1 })
-      .sort({ at: 1 })
-      .limit(limit)
-      .lean<{ _id: string }[]>()
-      .exec();
-    if (oldest.length === 0) return 0;
-    const r = await this.deliveries.deleteMany({ _id: { $in: oldest.map((d) => d._id) } }, WRITE);
-    return r.deletedCount;
+    return deleteOldest(this.deliveries, { at: { $lt: before } }, 'at', limit);
   }
 
   override async listDeliveries(
