@@ -3,6 +3,7 @@ import { writeSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ManageTenants } from '@chatter/core';
@@ -13,6 +14,7 @@ import { responseCompression } from './platform/compression';
 import { securityHeaders, untrustedProxyWarning } from './platform/security';
 import { MetricsService, startMetricsServer } from './platform/metrics';
 import { ShutdownService } from './platform/shutdown';
+import { queryLimitsFor } from './wiring/query-limits';
 import { mountStaticIfAvailable } from './wiring/static';
 import { trustedDocumentsFor } from './wiring/trusted-documents';
 
@@ -29,8 +31,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   applyKeepAlive(app.getHttpServer() as Server, config.http.keepAliveTimeoutMs);
   app.useBodyParser('json', { limit: '100kb' });
-  app.use('/graphql', documentGuard());
+  // Trusted documents first: a document outside the manifest is refused before any parsing.
   app.use('/graphql', trustedDocumentsGuard(trusted, config.graphql.introspection));
+  const schemaHost = app.get(GraphQLSchemaHost);
+  app.use(
+    '/graphql',
+    documentGuard({ schema: () => schemaHost.schema, limits: queryLimitsFor(config) }),
+  );
   app.use(securityHeaders());
   app.use(responseCompression());
   app.enableCors(buildCorsOptions(config));

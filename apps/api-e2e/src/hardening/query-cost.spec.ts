@@ -155,6 +155,39 @@ describe('finding 1: fragments spread repeatedly', () => {
       expect(wsLimitOf(ws), name).toBe(limit);
     }
   });
+
+  it('refuses one field repeated past 30 times in a selection set (pairs graphql-js would compare), directly or through fragments, and runs 30', async () => {
+    const repeat = (n: number, field: string) => Array(n).fill(field).join(' ');
+    const cases: [string, string][] = [
+      ['300 × me { id }', `{ ${repeat(300, 'me { id }')} }`],
+      [
+        '4 fragments × 60 user(id) each',
+        `{ ...R0 ...R1 ...R2 ...R3 } ${[0, 1, 2, 3]
+          .map((i) => `fragment R${i} on Query { ${repeat(60, `user(id: "${i}") { id }`)} }`)
+          .join(' ')}`,
+      ],
+    ];
+    for (const [name, query] of cases) {
+      const http = await postWithin(5_000, query, {}, ada.accessToken);
+      const ws = await wsOperation(socket, query);
+      table.add(
+        name,
+        'HTTP',
+        '400 TOO_MANY_REPEATED_FIELDS',
+        `${http.status} ${String(limitOf(http))}`,
+      );
+      table.add(name, 'WS', 'TOO_MANY_REPEATED_FIELDS', String(wsLimitOf(ws)));
+      expect(http.status, name).toBe(400);
+      expect(http.json?.errors?.[0]?.extensions?.['code'], name).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(limitOf(http), name).toBe('TOO_MANY_REPEATED_FIELDS');
+      expect(wsLimitOf(ws), name).toBe('TOO_MANY_REPEATED_FIELDS');
+    }
+    const thirty = `{ ${repeat(30, 'me { id }')} }`;
+    const http = await postWithin(5_000, thirty, {}, ada.accessToken);
+    expect(http.status).toBe(200);
+    expect(http.json?.data).toEqual({ me: { id: ada.userId } });
+    expect((await wsOperation(socket, thirty)).result.data).toEqual({ me: { id: ada.userId } });
+  });
 });
 
 describe('finding 3: page sizes given as variables', () => {

@@ -1,13 +1,10 @@
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, ValidationRule } from 'graphql';
 import {
-  DocumentNode,
-  GraphQLError,
-  GraphQLSchema,
-  parse,
-  specifiedRules,
-  validate,
-  ValidationRule,
-} from 'graphql';
-import { MAX_DOCUMENT_TOKENS, QueryLimits, queryLimitRules } from '../security/query-limits';
+  MAX_DOCUMENT_TOKENS,
+  QueryLimits,
+  queryLimitRules,
+  validateWithinLimits,
+} from '../security/query-limits';
 import { subscriptionRootDirectiveErrors } from '../security/subscription-root-directives';
 
 /** Distinct valid documents kept parsed and validated (each at most MAX_DOCUMENT_LENGTH). */
@@ -29,14 +26,14 @@ export type CheckedDocument =
  */
 export class DocumentCache {
   private readonly documents = new Map<string, { query: string; document: DocumentNode }>();
-  private readonly rules: readonly ValidationRule[];
+  private readonly limitRules: readonly ValidationRule[];
 
   constructor(
     private readonly schema: GraphQLSchema,
     limits: QueryLimits,
     private readonly capacity = MAX_CACHED_DOCUMENTS,
   ) {
-    this.rules = [...specifiedRules, ...queryLimitRules(limits)];
+    this.limitRules = queryLimitRules(limits);
   }
 
   get size(): number {
@@ -63,7 +60,7 @@ export class DocumentCache {
     // graphql-js throws (instead of reporting) for a variable @include/@skip on a subscription's root.
     const hazards = subscriptionRootDirectiveErrors(document);
     if (hazards.length > 0) return { errors: hazards };
-    const errors = validate(this.schema, document, this.rules);
+    const errors = validateWithinLimits(this.schema, document, this.limitRules);
     if (errors.length > 0) return { errors };
     if (this.documents.size >= this.capacity)
       this.documents.delete(this.documents.keys().next().value!);

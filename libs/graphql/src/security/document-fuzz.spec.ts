@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  buildSchema,
-  DocumentNode,
-  GraphQLError,
-  Kind,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { buildSchema, DocumentNode, GraphQLError, Kind, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { GeneratedDocument, graphqlDocument, hostileDocument } from '@chatter/testing';
 import { MAX_VISITS, measureOperation } from './query-cost';
@@ -19,9 +11,11 @@ import {
   MAX_DOCUMENT_LENGTH,
   MAX_DOCUMENT_TOKENS,
   MAX_EXPENSIVE_FIELDS,
+  MAX_FIELD_REPEATS,
   QueryLimits,
   queryLimitRules,
   requestLimitErrors,
+  validateWithinLimits,
 } from './query-limits';
 
 /**
@@ -38,7 +32,7 @@ const limits: QueryLimits = {
   maxExpensiveFields: MAX_EXPENSIVE_FIELDS,
   introspection: false,
 };
-const rules = [...specifiedRules, ...queryLimitRules(limits)];
+const limitRules = queryLimitRules(limits);
 /** Validation budget per document, in milliseconds of CPU. */
 const BUDGET_MS = 50;
 
@@ -66,7 +60,7 @@ function check(doc: GeneratedDocument): {
   }
   // The order the server checks in (HTTP plugin and WebSocket gateway alike).
   let errors: readonly GraphQLError[] = subscriptionRootDirectiveErrors(document);
-  if (errors.length === 0) errors = validate(schema, document, rules);
+  if (errors.length === 0) errors = validateWithinLimits(schema, document, limitRules);
   if (errors.length === 0)
     errors = requestLimitErrors(schema, document, null, doc.variables, limits);
   return { ms: cpuMs() - started, document, errors };
@@ -158,6 +152,31 @@ describe('GraphQL document fuzzing (validation time and work)', () => {
         },
       ),
       { numRuns: 50 },
+    );
+  });
+
+  it(`refuses one field repeated more than ${MAX_FIELD_REPEATS} times in a selection set in the linear limit pass, and accepts up to that`, () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 200 }),
+        fc.constantFrom('user(id:"1"){ id }', 'me{ id }', 'u: user(id:"2"){ name }'),
+        fc.integer({ min: 1, max: 3 }),
+        (total, field, fragments) => {
+          // `total` selections of the field in the query's root set, spread from fragments.
+          const per = Math.ceil(total / fragments);
+          const count = per * fragments;
+          const defs = Array.from(
+            { length: fragments },
+            (_, i) => `fragment P${i} on Query { ${Array(per).fill(field).join(' ')} }`,
+          ).join(' ');
+          const query = `{ ${Array.from({ length: fragments }, (_, i) => `...P${i}`).join(' ')} } ${defs}`;
+          const document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS * 10 });
+          const reasons = validate(schema, document, limitRules).map((e) => e.extensions['limit']);
+          if (count > MAX_FIELD_REPEATS) expect(reasons).toContain('TOO_MANY_REPEATED_FIELDS');
+          else expect(reasons).not.toContain('TOO_MANY_REPEATED_FIELDS');
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });

@@ -1,13 +1,17 @@
 import {
+  ASTNode,
   ASTVisitor,
   DocumentNode,
   getOperationAST,
   GraphQLError,
   GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  validate,
   ValidationContext,
   ValidationRule,
 } from 'graphql';
+import { mostRepeatedField } from './field-repeats';
 import { MAX_VISITS, measureOperation, OperationMeasure } from './query-cost';
 import { measureRequest } from './request-measure-cache';
 
@@ -41,6 +45,14 @@ export const MAX_INTROSPECTION_DEPTH = 20;
 /** `__schema` and `__type` fields per operation (each can render the whole schema). */
 export const MAX_INTROSPECTION_FIELDS = 5;
 
+/**
+ * Times one selection set may select the same response name, fragments spread into it counted
+ * each time (`__typename` excluded). graphql-js compares every such pair to check they merge,
+ * so this bounds validation's quadratic part; real documents repeat a field a handful of times
+ * (the same `id` or `author { … }` from a few colocated fragments).
+ */
+export const MAX_FIELD_REPEATS = 30;
+
 /** Largest accepted document, in characters (checked before parsing). */
 export const MAX_DOCUMENT_LENGTH = 20_000;
 /** Largest accepted number of tokens while parsing. */
@@ -56,6 +68,7 @@ export type QueryLimitReason =
   | 'QUERY_TOO_DEEP'
   | 'TOO_MANY_ALIASES'
   | 'TOO_MANY_DIRECTIVES'
+  | 'TOO_MANY_REPEATED_FIELDS'
   | 'QUERY_TOO_COMPLEX'
   | 'TOO_MANY_EXPENSIVE_FIELDS'
   | 'QUERY_TOO_LARGE'
@@ -64,8 +77,9 @@ export type QueryLimitReason =
 
 // Same code over HTTP (where Apollo labels every validation error) and WebSocket; the reason
 // tells which limit refused the document. 400 when raised before execution over HTTP.
-const limitError = (message: string, limit: QueryLimitReason) =>
+const limitError = (message: string, limit: QueryLimitReason, node?: ASTNode) =>
   new GraphQLError(message, {
+    nodes: node,
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, http: { status: 400 } },
   });
 
@@ -145,7 +159,8 @@ export function limitErrors(
 
 /**
  * Validation rules: depth, aliases, directives, searches and a lower bound of the complexity
- * (page-size variables at their smallest), measured in linear time (see measureOperation).
+ * (page-size variables at their smallest), measured in linear time (see measureOperation), and
+ * fields repeated in one selection set (see mostRepeatedField).
  */
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const limitRule: ValidationRule = (context: ValidationContext): ASTVisitor => ({
@@ -153,8 +168,38 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
       const m = measureOperation(context.getSchema(), context.getDocument(), node);
       for (const error of limitErrors(m, limits, 'document')) context.reportError(error);
     },
+    // After the operations' own limits, so their refusal reasons come first.
+    Document: {
+      leave(node) {
+        const repeat = mostRepeatedField(node);
+        if (repeat && repeat.count > MAX_FIELD_REPEATS)
+          context.reportError(
+            limitError(
+              `"${repeat.responseName}" is selected ${repeat.count} times in one selection set (fragments expanded), more than the limit of ${MAX_FIELD_REPEATS}`,
+              'TOO_MANY_REPEATED_FIELDS',
+              repeat.node,
+            ),
+          );
+      },
+    },
   });
   return limits.introspection ? [limitRule] : [limitRule, NoSchemaIntrospectionCustomRule];
+}
+
+/**
+ * Validates a document the way the server does, in two passes: the limit rules first, which run
+ * in linear time, then (only if they pass) graphql-js's standard rules, some of which are
+ * quadratic in what the limits bound (OverlappingFieldsCanBeMergedRule). A document that breaks
+ * a limit gets only the limit errors. Over HTTP, documentGuard runs the first pass before Apollo
+ * runs both.
+ */
+export function validateWithinLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limitRules: readonly ValidationRule[],
+): readonly GraphQLError[] {
+  const errors = validate(schema, document, limitRules);
+  return errors.length > 0 ? errors : validate(schema, document, specifiedRules);
 }
 
 /**

@@ -154,6 +154,30 @@ export function hostileDocument(): fc.Arbitrary<GeneratedDocument> {
         variables: {},
       };
     });
+  // One field repeated without aliases (same or different arguments), directly or through
+  // fragments: every pair is compared by graphql-js's overlapping-fields rule.
+  const repeats = fc
+    .record({
+      n: fc.integer({ min: 2, max: 300 }),
+      field: fc.constantFrom('user(id:"1"){ id }', 'me{ id name }', 'id', 'user(id:"%"){ id }'),
+      fragments: fc.integer({ min: 0, max: 4 }),
+      unused: fc.boolean(),
+    })
+    .map(({ n, field, fragments, unused }) => {
+      const inMe = field === 'id';
+      const body = Array.from({ length: n }, (_, i) => field.replace('%', String(i))).join(' ');
+      const type = inMe ? 'User' : 'Query';
+      const wrap = (s: string) => (inMe ? `{ me { ${s} } }` : `{ ${s} }`);
+      if (fragments === 0) return { query: wrap(body), variables: {} };
+      const defs = Array.from(
+        { length: fragments },
+        (_, i) => `fragment R${i} on ${type} { ${body} }`,
+      ).join(' ');
+      const spreads = unused
+        ? '__typename'
+        : Array.from({ length: fragments }, (_, i) => `...R${i}`).join(' ');
+      return { query: `${wrap(spreads)} ${defs}`, variables: {} };
+    });
   const cycle = fc.integer({ min: 2, max: 30 }).map((n) => ({
     query: `query{...C0} ${Array.from({ length: n }, (_, i) => `fragment C${i} on Query{ me{id} ...C${(i + 1) % n} ...C${(i + 2) % n} }`).join(' ')}`,
     variables: {},
@@ -170,7 +194,7 @@ export function hostileDocument(): fc.Arbitrary<GeneratedDocument> {
     variables: {},
   }));
   return fc
-    .oneof(chain, aliasFlood, deepReplies, mergeHeavy, cycle, nestedPages, searches)
+    .oneof(chain, aliasFlood, deepReplies, mergeHeavy, repeats, cycle, nestedPages, searches)
     .filter((d) => d.query.length <= 20_000);
 }
 
