@@ -59,9 +59,11 @@ export default defineConfig({
         'apps/bench/src/**/*.spec.ts',
         'tools/**/*.spec.ts',
       ]),
+      // Two files at a time: each file's API runs in a process of its own, so a file mostly
+      // waits (API start, network), and two share a 2-core machine without starving each other.
       nodeProject('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], {
         testTimeout: 60_000,
-        fileParallelism: false,
+        maxWorkers: 2,
         setupFiles: ['apps/api-e2e/src/support/crash-watch.setup.ts'],
       }),
       {
