@@ -60,17 +60,9 @@ import {
   UserRepository,
 } from '@chatter/core';
 import { SqliteStore } from '@chatter/store-sqlite';
-import { MongoStoreHealth, MongoStoreModule } from '@chatter/store-mongo';
-import { NatsEventBus, NatsNotificationQueue } from '@chatter/bus-nats';
-import {
-  RedisConnection,
-  RedisDeliveryLedger,
-  RedisEventBus,
-  RedisNotificationQueue,
-  RedisLoginCodeStore,
-  RedisPresenceStore,
-  RedisRateLimiter,
-} from '@chatter/bus-redis';
+// The MongoDB store, NATS and Redis adapters (and their drivers) are loaded only when the
+// configuration uses them: the embedded default starts without mongoose, nats or ioredis.
+import type { RedisConnection } from '@chatter/bus-redis';
 import { LogSmsSender, WebhookSmsSender } from '@chatter/sms';
 import { OpenidClientOidc } from '@chatter/oidc';
 import {
@@ -194,7 +186,14 @@ export class AdapterLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class AdaptersModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static async forRoot(config: AppConfig): Promise<DynamicModule> {
+    const usesRedis = Boolean(config.redisUrl);
+    const usesNats = config.bus === 'nats' || config.notifications.queue === 'nats';
+    const [mongo, nats, redis] = await Promise.all([
+      config.store.kind === 'sqlite' ? null : import('@chatter/store-mongo'),
+      usesNats ? import('@chatter/bus-nats') : null,
+      usesRedis ? import('@chatter/bus-redis') : null,
+    ]);
     const providers: Provider[] = [];
     const imports: DynamicModule[] = [];
     const closers: Provider[] = [];
@@ -220,16 +219,24 @@ export class AdaptersModule {
         useFactory: (s: SqliteStore) => () => s.close(),
       });
     } else {
+      const { MongoStoreHealth, MongoStoreModule } = mongo!;
       imports.push(MongoStoreModule.forRoot({ uri: config.store.uri }));
       providers.push({
         provide: STORE_READY,
         inject: [MongoStoreHealth],
-        useFactory: (h: MongoStoreHealth) => () => h.isReady(),
+        useFactory: (h: InstanceType<typeof MongoStoreHealth>) => () => h.isReady(),
       });
     }
 
     const redisUrl = config.redisUrl;
-    if (redisUrl) {
+    if (redisUrl && redis) {
+      const {
+        RedisConnection,
+        RedisDeliveryLedger,
+        RedisLoginCodeStore,
+        RedisPresenceStore,
+        RedisRateLimiter,
+      } = redis;
       providers.push({
         provide: REDIS_CONNECTION,
         useFactory: () => RedisConnection.connect(redisUrl, { name: 'chatter' }),
@@ -278,7 +285,7 @@ export class AdaptersModule {
           provide: EventBus,
           inject: [{ token: MetricsService, optional: true }],
           useFactory: (metrics?: MetricsService) =>
-            NatsEventBus.connect(config.natsUrl!, {
+            nats!.NatsEventBus.connect(config.natsUrl!, {
               name: 'chatter-api',
               user: config.nats.user,
               password: config.nats.password,
@@ -293,7 +300,7 @@ export class AdaptersModule {
           provide: EventBus,
           inject: [REDIS_CONNECTION, { token: MetricsService, optional: true }],
           useFactory: (c: RedisConnection, metrics?: MetricsService) =>
-            RedisEventBus.create(c, {
+            redis!.RedisEventBus.create(c, {
               onHop: metrics && ((seconds) => metrics.busHop('redis', seconds)),
             }),
         });
@@ -376,15 +383,15 @@ export class AdaptersModule {
     providers.push({
       provide: NotificationQueue,
       inject: config.notifications.queue === 'redis' ? [REDIS_CONNECTION] : [],
-      useFactory: (redis?: RedisConnection) =>
+      useFactory: (redisConnection?: RedisConnection) =>
         config.notifications.queue === 'redis'
-          ? new RedisNotificationQueue(redis!, {
+          ? new redis!.RedisNotificationQueue(redisConnection!, {
               onDead,
               onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
               ackWaitMs: config.notifications.queueAckWaitMs,
             })
           : config.notifications.queue === 'nats'
-            ? NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
+            ? nats!.NatsNotificationQueue.connect(config.natsUrl!, config.nats, {
                 onDead,
                 onError: (err) => queueLogger.warn({ err }, 'notification queue failed'),
                 ackWaitMs: config.notifications.queueAckWaitMs,
