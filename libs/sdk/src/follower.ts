@@ -284,6 +284,8 @@ export class Follower {
         return this.call(h.expired, event);
       case 'ReportResolved':
         return this.call(h.reportResolved, event);
+      case 'ThreadStateChanged':
+        return this.call(h.threadState, event);
       case 'ResyncRequired':
         return;
     }

@@ -52,4 +52,5 @@ export type {
   CallSignalEvent,
   MessagesExpiredEvent,
   ReportResolvedEvent,
+  ThreadStateChangedEvent,
 } from './stream-events';

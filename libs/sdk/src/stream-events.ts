@@ -19,6 +19,7 @@ export type AttachmentUpdatedEvent = StreamEventOf<'AttachmentUpdated'>;
 export type CallSignalEvent = StreamEventOf<'CallSignal'>;
 export type MessagesExpiredEvent = StreamEventOf<'MessagesExpired'>;
 export type ReportResolvedEvent = StreamEventOf<'ReportResolved'>;
+export type ThreadStateChangedEvent = StreamEventOf<'ThreadStateChanged'>;
 
 /** Why the server could not resume a conversation from the cursor the SDK held. */
 export type ResyncReason =
@@ -67,6 +68,11 @@ export interface FollowHandlers {
   /** One of this user's reports was resolved: the report with its outcome. */
   reportResolved?: Handler<ReportResolvedEvent>;
   /**
+   * This user followed, unfollowed or read a thread on another device: the root, whose `thread`
+   * holds their state now (following, unread count).
+   */
+  threadState?: Handler<ThreadStateChangedEvent>;
+  /**
    * The server could not resume this conversation from the held cursor (see ResyncReason). The
    * SDK then continues from the conversation's current lastSeq; fetch what you need before it
    * with `client.history()`. Without this handler the conversation resumes silently.
@@ -94,6 +100,7 @@ export function loggedPosition(event: StreamEvent): { conversationId: string; se
     case 'AttachmentUpdated':
     case 'CallSignal':
     case 'ReportResolved':
+    case 'ThreadStateChanged':
     case 'TypingChanged':
     case 'PresenceChanged':
     case 'ResyncRequired':

@@ -290,6 +290,62 @@ describe('threads, forwarding and starred messages', () => {
     }
   });
 
+  it("tells the user's other devices when they follow, unfollow or read a thread (ThreadStateChanged, theirs only, no seq)", async () => {
+    const g = await createGroup(api, ada, [bob], 'Thread state on two devices');
+    const root = await send(bob, g, 'state root');
+    await send(bob, g, 'reply 1', root.id);
+    await send(bob, g, 'reply 2', root.id);
+    const EVENTS = `subscription { chatEvents { __typename
+      ... on ThreadStateChanged { conversationId root { id seq thread { following unreadCount } } } } }`;
+    type E = {
+      chatEvents: {
+        __typename: string;
+        conversationId?: string;
+        root?: { id: string; seq: number; thread: { following: boolean; unreadCount: number } };
+      };
+    };
+    const adaPhone = wsClient(api, ada.token);
+    const bobPhone = wsClient(api, bob.token);
+    const ada2 = new Collector<E>(adaPhone, EVENTS);
+    const bobs = new Collector<E>(bobPhone, EVENTS);
+    const states = (xs: E[]) =>
+      xs.filter((x) => x.chatEvents.__typename === 'ThreadStateChanged').map((x) => x.chatEvents);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      // Ada, on her laptop (HTTP): follow, read, unfollow. Her phone hears each, in order.
+      await ok(api, `mutation($r:ID!){ followThread(rootId:$r){ id } }`, { r: root.id }, ada.token);
+      let seen = await ada2.until((xs) => states(xs).length >= 1, 10_000, 'the follow');
+      expect(states(seen)[0]).toEqual({
+        __typename: 'ThreadStateChanged',
+        conversationId: g,
+        root: { id: root.id, seq: root.seq, thread: { following: true, unreadCount: 2 } },
+      });
+      await ok(
+        api,
+        `mutation($r:ID!){ markThreadRead(rootId:$r){ id } }`,
+        { r: root.id },
+        ada.token,
+      );
+      seen = await ada2.until((xs) => states(xs).length >= 2, 10_000, 'the read');
+      expect(states(seen)[1]?.root?.thread).toEqual({ following: true, unreadCount: 0 });
+      await ok(
+        api,
+        `mutation($r:ID!){ unfollowThread(rootId:$r){ id } }`,
+        { r: root.id },
+        ada.token,
+      );
+      seen = await ada2.until((xs) => states(xs).length >= 3, 10_000, 'the unfollow');
+      expect(states(seen)[2]?.root?.thread).toEqual({ following: false, unreadCount: 0 });
+      // Bob, a member of the same conversation, hears none of Ada's thread state.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(states(bobs.items)).toEqual([]);
+    } finally {
+      ada2.stop();
+      bobs.stop();
+      await Promise.all([adaPhone.dispose(), bobPhone.dispose()]);
+    }
+  });
+
   it('forwards a readable message to a conversation the user can send in, revealing nothing of its origin', async () => {
     const secret = await createGroup(api, ada, [bob], 'Private');
     const target = await createGroup(api, bob, [cy], 'Target');

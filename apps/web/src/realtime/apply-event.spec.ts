@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConversationDocument, ConversationsDocument, MessagesDocument } from '@chatter/client';
+import {
+  ConversationDocument,
+  ConversationsDocument,
+  FollowedThreadsDocument,
+  MessagesDocument,
+} from '@chatter/client';
 import type { InMemoryCache } from '@apollo/client';
 import { createCache } from '../apollo/apollo-client';
 import { applyChatEvent, applyResync, type ApplyContext, type ChatEvent } from './apply-event';
@@ -133,6 +138,47 @@ describe('applyChatEvent', () => {
       deletedAt: '2026-01-01T13:00:00.000Z',
     });
     expect(conv(env.cache)?.lastMessage?.body).toBe('edited');
+  });
+
+  it("refreshes a thread's state from another device and forgets the followed-threads list", () => {
+    const thread = (following: boolean, unreadCount: number) => ({
+      __typename: 'ThreadSummary' as const,
+      rootId: 'c1:2',
+      replyCount: 3,
+      lastReplyAt: '2026-01-01T13:00:00.000Z',
+      following,
+      unreadCount,
+      participants: [],
+    });
+    const root = { ...message('c1', 2, ME), thread: thread(true, 3) };
+    env.cache.writeQuery({
+      query: FollowedThreadsDocument,
+      variables: { first: 20 },
+      data: {
+        followedThreads: {
+          __typename: 'MessageConnection',
+          edges: [{ __typename: 'MessageEdge', cursor: 'x', node: root }],
+          pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+        },
+      },
+    });
+    const threadOf = () =>
+      env.cache
+        .readQuery({ query: MessagesDocument, variables: { conversationId: 'c1' } })!
+        .messages.edges.find((e) => e.node.seq === 2)?.node.thread;
+    expect(threadOf()).toMatchObject({ following: true, unreadCount: 3 });
+
+    expect(
+      applyChatEvent(env.ctx, {
+        __typename: 'ThreadStateChanged',
+        conversationId: 'c1',
+        root: { ...root, thread: thread(false, 0) },
+      }),
+    ).toBe('applied');
+    expect(threadOf()).toMatchObject({ following: false, unreadCount: 0 });
+    expect(
+      env.cache.readQuery({ query: FollowedThreadsDocument, variables: { first: 20 } }),
+    ).toBeNull();
   });
 
   it('fetches a conversation it does not hold yet', () => {

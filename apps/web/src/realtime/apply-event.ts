@@ -13,6 +13,7 @@ import {
   addConversationToList,
   bumpConversation,
   conversationCacheId,
+  dropFollowedThreads,
   dropMemberList,
   dropMessageList,
   markReadInDirect,
@@ -130,6 +131,12 @@ export function applyChatEvent(ctx: ApplyContext, event: ChatEvent): ApplyOutcom
       return purgeMessages(cache, event.messageIds) > 0 ? 'applied' : 'ignored';
     case 'ReportResolved':
       ctx.reportResolved?.(event);
+      return 'applied';
+    case 'ThreadStateChanged':
+      // Followed, unfollowed or read on another device: the root's thread state, and the
+      // followed-threads list fetched again when shown.
+      writeMessage(cache, event.root);
+      dropFollowedThreads(cache);
       return 'applied';
   }
 }

@@ -147,6 +147,11 @@ export function dropMessageList(cache: Cache, conversationId: string): void {
   cache.evict({ id: 'ROOT_QUERY', fieldName: 'messages', args: { conversationId } });
 }
 
+/** Forgets the followed-threads list, so a threads panel fetches it again. */
+export function dropFollowedThreads(cache: Cache): void {
+  cache.evict({ id: 'ROOT_QUERY', fieldName: 'followedThreads' });
+}
+
 /** Forgets a conversation's member list, so an open details panel fetches it again. */
 export function dropMemberList(cache: Cache, conversationId: string): void {
   const id = conversationCacheId(cache, conversationId);

@@ -226,6 +226,7 @@ export class RealtimeSession {
       call: apply,
       expired: apply,
       reportResolved: apply,
+      threadState: apply,
       resync: (info) => this.engine?.applyResync(this.opts.client.cache, info),
     };
   }

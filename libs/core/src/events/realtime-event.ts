@@ -129,6 +129,17 @@ export type RealtimeEvent =
   | { type: 'PRESENCE_VISIBILITY'; tenantId: TenantId; userId: UserId; user: User }
   /** On the user's presence topic: their name, avatar or status text changed (the user as they now are). */
   | { type: 'PROFILE_CHANGED'; tenantId: TenantId; userId: UserId; user: User }
+  /**
+   * Per-user: the user followed, unfollowed or read a thread (on one device; their other devices
+   * refresh the root's thread state). Not logged: it carries no seq.
+   */
+  | {
+      type: 'THREAD_STATE_CHANGED';
+      tenantId: TenantId;
+      userId: UserId;
+      conversationId: ConversationId;
+      root: Message;
+    }
   /** Per-user: a report the user made was resolved (the report with its outcome). */
   | { type: 'REPORT_RESOLVED'; tenantId: TenantId; userId: UserId; report: Report }
   /**

@@ -471,7 +471,8 @@ export class ChatStream
         this.emit({ kind: 'event', event });
         return;
       case 'REPORT_RESOLVED':
-        // The reporter's own devices only.
+      case 'THREAD_STATE_CHANGED':
+        // The user's own devices only.
         if (event.userId === me) this.emit({ kind: 'event', event });
         return;
       case 'PROFILE_CHANGED':

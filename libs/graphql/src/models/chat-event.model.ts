@@ -130,6 +130,16 @@ export class ReportResolvedModel {
   @Field(() => ReportModel) report!: unknown;
 }
 
+@ObjectType('ThreadStateChanged', {
+  description:
+    'You followed, unfollowed or read a thread on another device: the root, whose `thread` has your state now (your devices only; not logged, no seq).',
+})
+export class ThreadStateChangedModel {
+  readonly __typename = 'ThreadStateChanged';
+  @Field(() => ID) conversationId!: string;
+  @Field(() => MessageModel) root!: unknown;
+}
+
 export type ChatEventObject =
   | MessageAddedModel
   | MessageUpdatedModel
@@ -143,7 +153,8 @@ export type ChatEventObject =
   | ResyncRequiredModel
   | AttachmentUpdatedModel
   | CallSignalModel
-  | ReportResolvedModel;
+  | ReportResolvedModel
+  | ThreadStateChangedModel;
 
 export const ChatEventUnion = createUnionType({
   name: 'ChatEvent',
@@ -162,6 +173,7 @@ export const ChatEventUnion = createUnionType({
       AttachmentUpdatedModel,
       CallSignalModel,
       ReportResolvedModel,
+      ThreadStateChangedModel,
     ] as const,
   resolveType: (value: ChatEventObject) => value.__typename,
 });

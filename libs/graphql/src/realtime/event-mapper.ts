@@ -13,6 +13,7 @@ import {
   ReadReceiptModel,
   ReportResolvedModel,
   ResyncRequiredModel,
+  ThreadStateChangedModel,
   TypingChangedModel,
 } from '../models/chat-event.model';
 import { MembershipChangeEnum } from '../models/enums';
@@ -100,6 +101,11 @@ export function toChatEvent(item: Exclude<StreamItem, { kind: 'close' }>): ChatE
       });
     case 'REPORT_RESOLVED':
       return make(ReportResolvedModel, { report: event.report });
+    case 'THREAD_STATE_CHANGED':
+      return make(ThreadStateChangedModel, {
+        conversationId: event.conversationId,
+        root: event.root,
+      });
     case 'SESSION_REVOKED':
     case 'ACCOUNT_SUSPENDED':
     case 'BLOCKS_CHANGED':

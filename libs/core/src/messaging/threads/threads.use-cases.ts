@@ -5,6 +5,7 @@ import { MessageId } from '../../shared/ids';
 import { decodeKeyset, encodeCursor, pageSize } from '../../shared/page';
 import { CoreSettings } from '../../shared/settings';
 import { UseCase } from '../../shared/use-case';
+import { RealtimePublisher } from '../../events/realtime-publisher';
 import { RateLimiter } from '../../limits/rate-limiter.port';
 import { enforceWriteLimit } from '../../limits/write-limit';
 import { ConversationAccess } from '../conversation-access';
@@ -209,6 +210,7 @@ export class FollowThreads {
     private readonly limiter: RateLimiter,
     private readonly settings: CoreSettings,
     private readonly clock: Clock,
+    private readonly publisher: RealtimePublisher,
   ) {}
 
   async follow(actor: Actor, rootId: string, following: boolean): Promise<Message> {
@@ -223,6 +225,7 @@ export class FollowThreads {
         this.clock.now(),
       );
     else await this.follows.unfollow(actor.tenantId, actor.userId, root.id);
+    await this.announce(actor, root);
     return root;
   }
 
@@ -247,7 +250,19 @@ export class FollowThreads {
       seq ?? latest,
       this.clock.now(),
     );
+    await this.announce(actor, root);
     return root;
+  }
+
+  /** The user's other devices refresh the root's thread state (following, unread count). */
+  private async announce(actor: Actor, root: Message): Promise<void> {
+    await this.publisher.toUser(actor.userId, {
+      type: 'THREAD_STATE_CHANGED',
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      conversationId: root.conversationId,
+      root,
+    });
   }
 
   private async root(actor: Actor, rootId: string): Promise<Message> {
