@@ -193,6 +193,7 @@ class Client {
       case 'DELIVERY_RECEIPT':
       case 'MESSAGES_EXPIRED':
       case 'REPORT_RESOLVED':
+      case 'THREAD_STATE_CHANGED':
       case 'ATTACHMENT_UPDATED':
       case 'CALL':
       case 'TYPING':
